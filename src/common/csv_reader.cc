@@ -1,0 +1,250 @@
+#include "common/csv_reader.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace lantern {
+
+namespace {
+// A quoted field longer than this is treated as unterminated: no real field in
+// an education return is a megabyte long, and the cap keeps a stray quote
+// from making a read quadratic.
+constexpr size_t kMaxQuotedFieldBytes = 1 << 20;
+}  // namespace
+
+std::string_view CsvErrorMessage(CsvError error) {
+  switch (error) {
+    case CsvError::kNone: return "";
+    case CsvError::kUnterminatedQuote: return "malformed CSV: quoted field is never closed";
+    case CsvError::kTextAfterQuote: return "malformed CSV: text after a closing quote";
+    case CsvError::kQuoteInField: return "malformed CSV: quote inside an unquoted field";
+    case CsvError::kInvalidUtf8: return "encoding error: bytes are not valid UTF-8";
+    case CsvError::kFieldCount: return "malformed CSV: wrong number of fields for the header";
+  }
+  return "malformed CSV";
+}
+
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (end - p <= n) return false;
+    for (int i = 1; i <= n; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+std::string_view StripBom(std::string_view data) {
+  if (data.size() >= 3 && static_cast<unsigned char>(data[0]) == 0xEF &&
+      static_cast<unsigned char>(data[1]) == 0xBB && static_cast<unsigned char>(data[2]) == 0xBF) {
+    data.remove_prefix(3);
+  }
+  return data;
+}
+
+CsvReader::CsvReader(std::string_view data, uint64_t first_line) : line_(first_line) {
+  if (first_line == 1) data = StripBom(data);
+  data_ = data;
+}
+
+bool CsvReader::Next(CsvRecord* record) {
+  // Skip blank lines: they carry no record.
+  while (pos_ < data_.size()) {
+    char c = data_[pos_];
+    if (c == '\n') {
+      ++pos_;
+      ++line_;
+    } else if (c == '\r' && pos_ + 1 < data_.size() && data_[pos_ + 1] == '\n') {
+      pos_ += 2;
+      ++line_;
+    } else {
+      break;
+    }
+  }
+  if (pos_ >= data_.size()) return false;
+  return ParseRecord(record);
+}
+
+bool CsvReader::ParseRecord(CsvRecord* record) {
+  const char* d = data_.data();
+  const size_t n = data_.size();
+  const size_t start = pos_;
+  const uint64_t start_line = line_;
+  size_t i = pos_;
+  uint64_t lines_inside = 0;
+  CsvError error = CsvError::kNone;
+  bool high_bytes = false;
+  scratch_.clear();
+  spans_.clear();
+
+  for (;;) {
+    // One field starts at i.
+    if (i < n && d[i] == '"') {
+      ++i;
+      const uint32_t scratch_start = static_cast<uint32_t>(scratch_.size());
+      const size_t content_start = i;
+      bool escaped = false;
+      bool closed = false;
+      const size_t limit = std::min(n, content_start + kMaxQuotedFieldBytes);
+      while (i < limit) {
+        char c = d[i];
+        if (c == '"') {
+          if (i + 1 < n && d[i + 1] == '"') {
+            if (!escaped) {
+              scratch_.append(d + content_start, i - content_start);
+              escaped = true;
+            }
+            scratch_.push_back('"');
+            i += 2;
+            continue;
+          }
+          closed = true;
+          ++i;
+          break;
+        }
+        if (c == '\n') ++lines_inside;
+        if (static_cast<unsigned char>(c) >= 0x80) high_bytes = true;
+        if (escaped) scratch_.push_back(c);
+        ++i;
+      }
+      if (!closed) return FirstLineOnly(record, start, start_line, CsvError::kUnterminatedQuote);
+      if (escaped) {
+        spans_.push_back({scratch_start, static_cast<uint32_t>(scratch_.size() - scratch_start),
+                          true});
+      } else {
+        spans_.push_back({static_cast<uint32_t>(content_start - start),
+                          static_cast<uint32_t>(i - 1 - content_start), false});
+      }
+      // After a closing quote only a delimiter or a line end may follow.
+      if (i < n && d[i] != ',' && d[i] != '\n' && !(d[i] == '\r' && i + 1 < n && d[i + 1] == '\n') &&
+          !(d[i] == '\r' && i + 1 == n)) {
+        if (error == CsvError::kNone) error = CsvError::kTextAfterQuote;
+        while (i < n && d[i] != ',' && d[i] != '\n') ++i;
+      }
+    } else {
+      const size_t field_start = i;
+      while (i < n) {
+        char c = d[i];
+        if (c == ',' || c == '\n') break;
+        if (c == '\r' && (i + 1 == n || d[i + 1] == '\n')) break;
+        if (c == '"' && error == CsvError::kNone) error = CsvError::kQuoteInField;
+        if (static_cast<unsigned char>(c) >= 0x80) high_bytes = true;
+        ++i;
+      }
+      spans_.push_back({static_cast<uint32_t>(field_start - start),
+                        static_cast<uint32_t>(i - field_start), false});
+    }
+    if (i < n && d[i] == ',') {
+      ++i;
+      continue;
+    }
+    break;  // end of record: line break or end of data
+  }
+
+  if (error == CsvError::kNone && expected_fields_ != 0 && spans_.size() != expected_fields_) {
+    error = CsvError::kFieldCount;
+  }
+  if (error != CsvError::kNone && lines_inside > 0) {
+    return FirstLineOnly(record, start, start_line, error);
+  }
+
+  size_t raw_end = i;
+  if (i < n && d[i] == '\r') ++i;
+  if (i < n && d[i] == '\n') ++i;
+  pos_ = i;
+  line_ = start_line + lines_inside + 1;
+
+  record->raw = data_.substr(start, raw_end - start);
+  record->line = start_line;
+  if (error == CsvError::kNone && high_bytes && !IsValidUtf8(record->raw)) {
+    error = CsvError::kInvalidUtf8;
+  }
+  record->error = error;
+  record->fields.resize(spans_.size());
+  for (size_t f = 0; f < spans_.size(); ++f) {
+    const FieldSpan& s = spans_[f];
+    record->fields[f] = s.in_scratch ? std::string_view(scratch_.data() + s.offset, s.length)
+                                     : std::string_view(d + start + s.offset, s.length);
+  }
+  return true;
+}
+
+bool CsvReader::FirstLineOnly(CsvRecord* record, size_t start, uint64_t start_line,
+                              CsvError error) {
+  size_t eol = data_.find('\n', start);
+  size_t end = eol == std::string_view::npos ? data_.size() : eol;
+  size_t raw_end = (end > start && data_[end - 1] == '\r') ? end - 1 : end;
+  record->raw = data_.substr(start, raw_end - start);
+  record->fields.clear();
+  record->line = start_line;
+  record->error = error;
+  pos_ = eol == std::string_view::npos ? data_.size() : eol + 1;
+  line_ = start_line + 1;
+  return true;
+}
+
+std::vector<CsvChunk> SplitCsvChunks(std::string_view body, uint64_t body_first_line, int n) {
+  std::vector<CsvChunk> chunks;
+  if (n <= 1 || body.size() < (1u << 20)) {
+    chunks.push_back({body, body_first_line});
+    return chunks;
+  }
+  size_t begin = 0;
+  uint64_t line = body_first_line;
+  bool in_quotes = false;  // quote parity at `scan`
+  size_t scan = 0;
+  for (int k = 1; k < n && begin < body.size(); ++k) {
+    size_t target = body.size() * static_cast<size_t>(k) / static_cast<size_t>(n);
+    if (target <= begin) continue;
+    // Walk to the target tracking quote parity, then to a line break outside quotes.
+    for (; scan < target; ++scan) {
+      if (body[scan] == '"') in_quotes = !in_quotes;
+    }
+    size_t cut = std::string_view::npos;
+    for (; scan < body.size(); ++scan) {
+      char c = body[scan];
+      if (c == '"') in_quotes = !in_quotes;
+      else if (c == '\n' && !in_quotes) {
+        cut = ++scan;
+        break;
+      }
+    }
+    if (cut == std::string_view::npos) break;
+    std::string_view piece = body.substr(begin, cut - begin);
+    chunks.push_back({piece, line});
+    line += static_cast<uint64_t>(std::count(piece.begin(), piece.end(), '\n'));
+    begin = cut;
+  }
+  if (begin < body.size()) chunks.push_back({body.substr(begin), line});
+  return chunks;
+}
+
+}  // namespace lantern

@@ -1,0 +1,132 @@
+#include "common/csv_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace lantern {
+namespace {
+
+struct Parsed {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<uint64_t> lines;
+  std::vector<CsvError> errors;
+};
+
+Parsed ParseAll(std::string_view text, size_t expected_fields = 0) {
+  Parsed p;
+  CsvReader reader(text);
+  if (expected_fields) reader.set_expected_fields(expected_fields);
+  CsvRecord rec;
+  while (reader.Next(&rec)) {
+    p.rows.emplace_back(rec.fields.begin(), rec.fields.end());
+    p.lines.push_back(rec.line);
+    p.errors.push_back(rec.error);
+  }
+  return p;
+}
+
+TEST(CsvReaderTest, ReadsPlainRecordsWithLfAndCrlf) {
+  auto p = ParseAll("a,b,c\n1,2,3\r\n4,5,6");
+  ASSERT_EQ(p.rows.size(), 3u);
+  EXPECT_EQ(p.rows[1], (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(p.rows[2], (std::vector<std::string>{"4", "5", "6"}));
+  EXPECT_EQ(p.lines, (std::vector<uint64_t>{1, 2, 3}));
+}
+
+TEST(CsvReaderTest, SkipsByteOrderMark) {
+  auto p = ParseAll("\xEF\xBB\xBFurn,name\n1,x\n");
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_EQ(p.rows[0][0], "urn");
+}
+
+TEST(CsvReaderTest, HandlesQuotesEscapesAndEmbeddedLineBreaks) {
+  auto p = ParseAll("name,note\n\"Smith, J\",\"said \"\"hi\"\"\nthen left\"\nnext,row\n");
+  ASSERT_EQ(p.rows.size(), 3u);
+  EXPECT_EQ(p.rows[1][0], "Smith, J");
+  EXPECT_EQ(p.rows[1][1], "said \"hi\"\nthen left");
+  EXPECT_EQ(p.lines[2], 4u);  // the embedded line break still counts as a line
+  EXPECT_EQ(p.rows[2][0], "next");
+}
+
+TEST(CsvReaderTest, KeepsEmptyFields) {
+  auto p = ParseAll("a,b,c\n,,\n");
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_EQ(p.rows[1], (std::vector<std::string>{"", "", ""}));
+}
+
+TEST(CsvReaderTest, ReportsBadQuotingAndCarriesOn) {
+  auto p = ParseAll("a,b\nab\"c,1\n\"x\"y,2\nok,3\n");
+  ASSERT_EQ(p.rows.size(), 4u);
+  EXPECT_EQ(p.errors[1], CsvError::kQuoteInField);
+  EXPECT_EQ(p.errors[2], CsvError::kTextAfterQuote);
+  EXPECT_EQ(p.errors[3], CsvError::kNone);
+  EXPECT_EQ(p.rows[3][0], "ok");
+}
+
+TEST(CsvReaderTest, UnterminatedQuoteLosesOnlyItsOwnLine) {
+  auto p = ParseAll("a,b\n\"never closed,1\nrow,2\nrow,3\n", 2);
+  ASSERT_EQ(p.rows.size(), 4u);
+  EXPECT_EQ(p.errors[1], CsvError::kUnterminatedQuote);
+  EXPECT_EQ(p.lines[1], 2u);
+  EXPECT_EQ(p.errors[2], CsvError::kNone);
+  EXPECT_EQ(p.rows[2][0], "row");
+  EXPECT_EQ(p.lines[3], 4u);
+}
+
+TEST(CsvReaderTest, StrayQuoteDoesNotSwallowLaterLines) {
+  // The quote opens on line 2 and closes on line 3, giving a record with the
+  // wrong number of fields: it is cut back to line 2 and line 3 is read again.
+  auto p = ParseAll("a,b\n\"x,1\ny\",2,5\nz,3\n", 2);
+  ASSERT_EQ(p.rows.size(), 4u);
+  EXPECT_EQ(p.errors[1], CsvError::kFieldCount);
+  EXPECT_EQ(p.lines[1], 2u);
+  EXPECT_EQ(p.lines[2], 3u);
+  EXPECT_EQ(p.rows.back()[0], "z");
+  EXPECT_EQ(p.errors.back(), CsvError::kNone);
+}
+
+TEST(CsvReaderTest, FlagsWrongFieldCountAndInvalidUtf8) {
+  auto p = ParseAll("a,b\n1,2,3\n\xE9t\xE9,2\n", 2);
+  ASSERT_EQ(p.rows.size(), 3u);
+  EXPECT_EQ(p.errors[1], CsvError::kFieldCount);
+  EXPECT_EQ(p.errors[2], CsvError::kInvalidUtf8);
+}
+
+TEST(CsvReaderTest, AcceptsValidUtf8) {
+  auto p = ParseAll("name\nSt Mary\xE2\x80\x99s\n", 1);
+  EXPECT_EQ(p.errors[1], CsvError::kNone);
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));  // overlong
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+}
+
+TEST(CsvReaderTest, ChunksStartOnRecordBoundariesOutsideQuotes) {
+  std::string body;
+  for (int i = 0; i < 200000; ++i) {
+    body += std::to_string(i) + ",\"multi\nline " + std::to_string(i) + "\"\n";
+  }
+  auto chunks = SplitCsvChunks(body, 2, 4);
+  ASSERT_GT(chunks.size(), 1u);
+  size_t total = 0;
+  int records = 0;
+  uint64_t expected_line = 2;
+  for (const auto& c : chunks) {
+    EXPECT_EQ(c.first_line, expected_line);
+    CsvReader r(c.data, c.first_line);
+    r.set_expected_fields(2);
+    CsvRecord rec;
+    while (r.Next(&rec)) {
+      ASSERT_EQ(rec.error, CsvError::kNone);
+      ASSERT_EQ(rec.line, 2u + 2u * static_cast<uint64_t>(records));
+      ++records;
+    }
+    total += c.data.size();
+    expected_line += static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n'));
+  }
+  EXPECT_EQ(total, body.size());
+  EXPECT_EQ(records, 200000);
+}
+
+}  // namespace
+}  // namespace lantern

@@ -1,0 +1,46 @@
+#include "common/csv_writer.h"
+
+#include "common/rounding.h"
+
+namespace lantern {
+
+Result<std::unique_ptr<CsvWriter>> CsvWriter::Create(const std::string& path,
+                                                     size_t buffer_bytes) {
+  LANTERN_ASSIGN_OR_RETURN(auto out, BufferedWriter::Create(path, buffer_bytes));
+  std::unique_ptr<CsvWriter> w(new CsvWriter());
+  w->out_ = std::move(out);
+  return w;
+}
+
+std::string CsvQuote(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string s;
+  s.reserve(text.size() + 2);
+  s.push_back('"');
+  for (char c : text) {
+    if (c == '"') s.push_back('"');
+    s.push_back(c);
+  }
+  s.push_back('"');
+  return s;
+}
+
+CsvWriter& CsvWriter::Field(std::string_view text) {
+  Sep();
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
+    out_->Write(text);
+  } else {
+    out_->Write(CsvQuote(text));
+  }
+  return *this;
+}
+
+CsvWriter& CsvWriter::Decimal(double v, int dp) {
+  Sep();
+  char buf[64];
+  size_t n = FormatDecimal(v, dp, buf, sizeof buf);
+  out_->Write(std::string_view(buf, n));
+  return *this;
+}
+
+}  // namespace lantern

@@ -1,0 +1,166 @@
+#include "common/file_util.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace lantern {
+
+namespace {
+std::string Errno(const std::string& what, const std::string& path) {
+  return fmt::format("{} {}: {}", what, path, std::strerror(errno));
+}
+}  // namespace
+
+Result<std::unique_ptr<MappedFile>> MappedFile::Open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::NotFound(fmt::format("no such file: {}", path));
+    return Status::IoError(Errno("cannot open", path));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return Status::IoError(Errno("cannot stat", path));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Status::InvalidInput(fmt::format("{} is a folder, not a file", path));
+  }
+  std::unique_ptr<MappedFile> f(new MappedFile());
+  f->path_ = path;
+  f->size_ = static_cast<size_t>(st.st_size);
+  if (f->size_ > 0) {
+    void* addr = ::mmap(nullptr, f->size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (addr == MAP_FAILED) {
+      ::close(fd);
+      return Status::IoError(Errno("cannot map", path));
+    }
+    f->addr_ = addr;
+  }
+  ::close(fd);
+  return f;
+}
+
+MappedFile::~MappedFile() {
+  if (addr_ != nullptr) ::munmap(addr_, size_);
+}
+
+void MappedFile::AdviseSequential() const {
+  if (addr_ != nullptr) ::madvise(addr_, size_, MADV_SEQUENTIAL | MADV_WILLNEED);
+}
+
+void MappedFile::Prefault() const {
+  if (addr_ == nullptr) return;
+  volatile unsigned char sink = 0;
+  const auto* p = static_cast<const unsigned char*>(addr_);
+  for (size_t i = 0; i < size_; i += 4096) sink = sink + p[i];
+  (void)sink;
+}
+
+Result<std::unique_ptr<BufferedWriter>> BufferedWriter::Create(const std::string& path,
+                                                               size_t buffer_bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IoError(Errno("cannot create", path));
+  std::unique_ptr<BufferedWriter> w(new BufferedWriter());
+  w->path_ = path;
+  w->fd_ = fd;
+  w->cap_ = buffer_bytes;
+  w->buf_.reset(new char[buffer_bytes]);
+  return w;
+}
+
+BufferedWriter::~BufferedWriter() {
+  if (fd_ >= 0) (void)Close();
+}
+
+void BufferedWriter::Flush() {
+  size_t off = 0;
+  while (off < len_ && error_ == 0) {
+    ssize_t k = ::write(fd_, buf_.get() + off, len_ - off);
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      error_ = errno;
+      break;
+    }
+    off += static_cast<size_t>(k);
+  }
+  total_ += len_;
+  len_ = 0;
+}
+
+void BufferedWriter::Spill(std::string_view bytes) {
+  Flush();
+  if (bytes.size() >= cap_) {
+    size_t off = 0;
+    while (off < bytes.size() && error_ == 0) {
+      ssize_t k = ::write(fd_, bytes.data() + off, bytes.size() - off);
+      if (k < 0) {
+        if (errno == EINTR) continue;
+        error_ = errno;
+        break;
+      }
+      off += static_cast<size_t>(k);
+    }
+    total_ += bytes.size();
+    return;
+  }
+  std::memcpy(buf_.get(), bytes.data(), bytes.size());
+  len_ = bytes.size();
+}
+
+Status BufferedWriter::Close(bool sync) {
+  if (fd_ < 0) return Status::Ok();
+  Flush();
+  if (sync && error_ == 0 && ::fsync(fd_) != 0) error_ = errno;
+  if (::close(fd_) != 0 && error_ == 0) error_ = errno;
+  fd_ = -1;
+  if (error_ != 0) {
+    errno = error_;
+    return Status::IoError(Errno("cannot write", path_));
+  }
+  return Status::Ok();
+}
+
+Status SyncFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(Errno("cannot open", path));
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Status::IoError(Errno("cannot fsync", path));
+  return Status::Ok();
+}
+
+Status SyncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(Errno("cannot open folder", dir));
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Status::IoError(Errno("cannot fsync folder", dir));
+  return Status::Ok();
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view contents) {
+  std::string tmp = path + ".tmp";
+  {
+    LANTERN_ASSIGN_OR_RETURN(auto w, BufferedWriter::Create(tmp));
+    w->Write(contents);
+    LANTERN_RETURN_IF_ERROR(w->Close(/*sync=*/true));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError(Errno("cannot rename", tmp));
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  return SyncDirectory(parent.empty() ? "." : parent.string());
+}
+
+Result<std::string> ReadFileToString(const std::string& path) {
+  LANTERN_ASSIGN_OR_RETURN(auto f, MappedFile::Open(path));
+  return std::string(f->data());
+}
+
+}  // namespace lantern

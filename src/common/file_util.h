@@ -1,0 +1,95 @@
+// Files: read-only memory maps, buffered writers, and the write-then-rename
+// step that makes a commit atomic.
+#ifndef LANTERN_COMMON_FILE_UTIL_H_
+#define LANTERN_COMMON_FILE_UTIL_H_
+
+#include <cstddef>
+#include <cstring>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "lantern/status.h"
+
+namespace lantern {
+
+// A read-only view of a whole file. An empty file maps to an empty view.
+class MappedFile {
+ public:
+  static Result<std::unique_ptr<MappedFile>> Open(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  std::string_view data() const { return {static_cast<const char*>(addr_), size_}; }
+  const std::string& path() const { return path_; }
+  // Asks the kernel to read ahead the whole file (sequential scans).
+  void AdviseSequential() const;
+  // Touches every page so later reads do not fault (used by benchmarks).
+  void Prefault() const;
+
+ private:
+  MappedFile() = default;
+  std::string path_;
+  void* addr_ = nullptr;
+  size_t size_ = 0;
+};
+
+// Appends to a file through a large buffer; Close() flushes and reports errors.
+class BufferedWriter {
+ public:
+  static Result<std::unique_ptr<BufferedWriter>> Create(const std::string& path,
+                                                        size_t buffer_bytes = 1 << 20);
+  ~BufferedWriter();
+  BufferedWriter(const BufferedWriter&) = delete;
+  BufferedWriter& operator=(const BufferedWriter&) = delete;
+
+  void Write(std::string_view bytes) {
+    if (bytes.size() > cap_ - len_) {
+      Spill(bytes);
+      return;
+    }
+    std::memcpy(buf_.get() + len_, bytes.data(), bytes.size());
+    len_ += bytes.size();
+  }
+  void Put(char c) {
+    if (len_ == cap_) Flush();
+    buf_[len_++] = c;
+  }
+  // Room for at least n bytes, returned as a pointer to write into; call Commit(k).
+  char* Reserve(size_t n) {
+    if (n > cap_ - len_) Flush();
+    return buf_.get() + len_;
+  }
+  void Commit(size_t n) { len_ += n; }
+  uint64_t bytes_written() const { return total_ + len_; }
+
+  // Flushes, optionally fsyncs, and closes. Safe to call once.
+  Status Close(bool sync = false);
+
+ private:
+  BufferedWriter() = default;
+  void Flush();
+  void Spill(std::string_view bytes);
+
+  std::string path_;
+  int fd_ = -1;
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0;
+  size_t len_ = 0;
+  uint64_t total_ = 0;
+  int error_ = 0;
+};
+
+// Writes contents to path atomically: a temporary file in the same folder is
+// written, fsynced and renamed over path, so a reader sees old or new, never half.
+Status WriteFileAtomic(const std::string& path, std::string_view contents);
+Result<std::string> ReadFileToString(const std::string& path);
+// fsync on a directory, so a rename inside it survives a crash.
+Status SyncDirectory(const std::string& dir);
+Status SyncFile(const std::string& path);
+
+}  // namespace lantern
+
+#endif  // LANTERN_COMMON_FILE_UTIL_H_
