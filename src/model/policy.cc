@@ -1,0 +1,125 @@
+#include "model/policy.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/file_util.h"
+#include "model/register_codes.h"
+
+namespace lantern {
+
+Date Policy::SummerSecondHalfStart(AcademicYear year) const {
+  if (!summer_second_half_start.empty()) {
+    if (auto d = ParseIsoDate(summer_second_half_start)) return *d;
+  }
+  // Last Monday in May of the year the academic year ends, plus a week.
+  Date may31 = Date::FromCivil(year.start_year() + 1, 5, 31);
+  Date last_monday = may31 - may31.Weekday();
+  return last_monday + 7;
+}
+
+namespace {
+std::optional<SessionTreatment> ParseTreatment(const std::string& s) {
+  if (s == "attendance") return SessionTreatment::kAttendance;
+  if (s == "authorised") return SessionTreatment::kAuthorisedAbsence;
+  if (s == "unauthorised") return SessionTreatment::kUnauthorisedAbsence;
+  if (s == "not_possible") return SessionTreatment::kNotPossible;
+  return std::nullopt;
+}
+}  // namespace
+
+Result<Policy> LoadPolicy(const std::string& path) {
+  LANTERN_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::InvalidInput(fmt::format("{}: not a JSON object", path));
+  }
+  Policy p;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const auto& v = it.value();
+    auto need = [&](bool ok) -> Status {
+      return ok ? Status::Ok()
+                : Status::InvalidInput(fmt::format("{}: '{}' has the wrong type", path, k));
+    };
+    if (k == "cohort_min_age") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.cohort_min_age = v.get<int>();
+    } else if (k == "cohort_max_age") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.cohort_max_age = v.get<int>();
+    } else if (k == "exclude_subsidiary_dual") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_boolean()));
+      p.exclude_subsidiary_dual = v.get<bool>();
+    } else if (k == "exclude_guest") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_boolean()));
+      p.exclude_guest = v.get<bool>();
+    } else if (k == "exclude_boarders") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_boolean()));
+      p.exclude_boarders = v.get<bool>();
+    } else if (k == "pru_in_headline_total") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_boolean()));
+      p.pru_in_headline_total = v.get<bool>();
+    } else if (k == "summer_second_half_start") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_string() && ParseIsoDate(v.get<std::string>())));
+      p.summer_second_half_start = v.get<std::string>();
+    } else if (k == "persistent_absence_threshold") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number()));
+      p.persistent_absence_threshold = v.get<double>();
+    } else if (k == "severe_absence_threshold") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number()));
+      p.severe_absence_threshold = v.get<double>();
+    } else if (k == "code_treatment_overrides") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_object()));
+      for (auto c = v.begin(); c != v.end(); ++c) {
+        if (!ParseMarkCode(c.key()) || !c.value().is_string() ||
+            !ParseTreatment(c.value().get<std::string>())) {
+          return Status::InvalidInput(
+              fmt::format("{}: code_treatment_overrides: bad entry '{}'", path, c.key()));
+        }
+        p.code_treatment_overrides[c.key()] = c.value().get<std::string>();
+      }
+    } else if (k == "suppress_below") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.suppress_below = v.get<int>();
+    } else if (k == "secondary_suppression") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_boolean()));
+      p.secondary_suppression = v.get<bool>();
+    } else if (k == "census_january_week") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.census_january_week = v.get<int>();
+    } else {
+      return Status::InvalidInput(fmt::format("{}: unknown policy key '{}'", path, k));
+    }
+  }
+  return p;
+}
+
+Status ApplyPolicy(const Policy& policy) {
+  for (const auto& [code, t] : policy.code_treatment_overrides) {
+    auto treatment = ParseTreatment(t);
+    if (!treatment) return Status::InvalidArgument("bad treatment " + t);
+    SetCodeTreatment(code, *treatment);
+  }
+  return Status::Ok();
+}
+
+std::string PolicyToJson(const Policy& p) {
+  nlohmann::json j;
+  j["cohort_min_age"] = p.cohort_min_age;
+  j["cohort_max_age"] = p.cohort_max_age;
+  j["exclude_subsidiary_dual"] = p.exclude_subsidiary_dual;
+  j["exclude_guest"] = p.exclude_guest;
+  j["exclude_boarders"] = p.exclude_boarders;
+  j["pru_in_headline_total"] = p.pru_in_headline_total;
+  j["summer_second_half_start"] = p.summer_second_half_start;
+  j["persistent_absence_threshold"] = p.persistent_absence_threshold;
+  j["severe_absence_threshold"] = p.severe_absence_threshold;
+  j["code_treatment_overrides"] = p.code_treatment_overrides;
+  j["suppress_below"] = p.suppress_below;
+  j["secondary_suppression"] = p.secondary_suppression;
+  j["census_january_week"] = p.census_january_week;
+  return j.dump(2);
+}
+
+}  // namespace lantern

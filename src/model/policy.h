@@ -1,0 +1,66 @@
+// Policy: every choice the official definitions leave open, in one place.
+//
+// Each field is a default for an item that definitions.md tags [U]
+// (unconfirmed) or that Lantern had to choose. docs/definitions.md lists them
+// with the reasoning; a user can override any of them with a JSON file
+// (`--policy FILE`, keys as the field names). Confirmed official rules are
+// not here: they are code, with tests.
+#ifndef LANTERN_MODEL_POLICY_H_
+#define LANTERN_MODEL_POLICY_H_
+
+#include <map>
+#include <string>
+
+#include "common/date.h"
+#include "lantern/status.h"
+
+namespace lantern {
+
+struct Policy {
+  // --- Absence cohort (definitions.md 1.2) ---
+  int cohort_min_age = 5;    // [C] age on 31 August
+  int cohort_max_age = 15;   // [C]
+  bool exclude_subsidiary_dual = true;  // [U] only current single and main registrations count
+  bool exclude_guest = true;            // [U] guests are not on the admission register
+  bool exclude_boarders = true;         // [C-3p]
+  // Pupil referral units are reported as their own school type and are not
+  // in the headline "Total" school type. [U]
+  bool pru_in_headline_total = false;
+  // Study leave: for pupils aged 15 at the start of the year, sessions from
+  // this date to the end of the year are left out [C]. When empty, the
+  // Monday after the last Monday in May (the usual summer half-term). [U]
+  std::string summer_second_half_start;
+
+  // --- Thresholds (definitions.md 1.4) ---
+  double persistent_absence_threshold = 0.10;  // [C] since 2015/16
+  double severe_absence_threshold = 0.50;      // [C]
+
+  // --- Register code treatments (definitions.md 1.5) ---
+  // code -> "attendance" | "authorised" | "unauthorised" | "not_possible".
+  // Defaults are in register_codes.cc; the [U] ones are Q, Y1-Y7, X, Z, #, D.
+  std::map<std::string, std::string> code_treatment_overrides;
+
+  // --- Disclosure control (definitions.md 9) ---
+  int suppress_below = 3;            // [C-3p] counts of 1 or 2 are shown as c
+  bool secondary_suppression = true;  // [U] complementary cells within a breakdown
+
+  // --- Suspensions denominator (definitions.md 2) ---
+  // Headcount on roll on the January census day: the third Thursday of
+  // January. [C-3p for "January census headcount"; the day is U]
+  int census_january_week = 3;
+
+  Date SummerSecondHalfStart(AcademicYear year) const;
+};
+
+// Reads overrides from a JSON object; unknown keys are an error, so a typo
+// does not silently leave a default in place.
+Result<Policy> LoadPolicy(const std::string& json_path);
+// Applies the register-code overrides to the global code tables.
+Status ApplyPolicy(const Policy& policy);
+// The policy as JSON (written beside every output, so a figure can be traced
+// to the choices that made it).
+std::string PolicyToJson(const Policy& policy);
+
+}  // namespace lantern
+
+#endif  // LANTERN_MODEL_POLICY_H_
