@@ -60,3 +60,60 @@ TEST(DisclosureTest, NothingSmallMeansNothingSuppressed) {
 
 }  // namespace
 }  // namespace lantern
+
+#include "suppress/suppression_problem.h"
+
+namespace lantern {
+namespace {
+
+TEST(SuppressionProblemTest, ProtectsAcrossLinkedTables) {
+  // An LA of 100 pupils in two schools; each school split into girls and boys.
+  SuppressionProblem p;
+  size_t la = p.AddCell(100), la_g = p.AddCell(40), la_b = p.AddCell(60);
+  size_t s1 = p.AddCell(60), s1_g = p.AddCell(2), s1_b = p.AddCell(58);
+  size_t s2 = p.AddCell(40), s2_g = p.AddCell(38), s2_b = p.AddCell(2);
+  p.AddGroup(la, {la_g, la_b});
+  p.AddGroup(s1, {s1_g, s1_b});
+  p.AddGroup(s2, {s2_g, s2_b});
+  p.AddGroup(la, {s1, s2});
+  p.AddGroup(la_g, {s1_g, s2_g});
+  p.AddGroup(la_b, {s1_b, s2_b});
+  auto hidden = p.Solve(3, true);
+  // Primary: the two cells of 2.
+  EXPECT_TRUE(hidden[s1_g]);
+  EXPECT_TRUE(hidden[s2_b]);
+  // Within each school the complement goes too, or 60 - 58 gives it away.
+  EXPECT_TRUE(hidden[s1_b]);
+  EXPECT_TRUE(hidden[s2_g]);
+  // The LA figures and school totals stay published: nothing can be recovered
+  // from them, because two cells are hidden in every linked group.
+  EXPECT_FALSE(hidden[la]);
+  EXPECT_FALSE(hidden[la_g]);
+  EXPECT_FALSE(hidden[la_b]);
+  EXPECT_FALSE(hidden[s1]);
+  EXPECT_FALSE(hidden[s2]);
+}
+
+TEST(SuppressionProblemTest, HiddenMarginHidesAMember) {
+  SuppressionProblem p;
+  size_t total = p.AddCell(2), a = p.AddCell(0), b = p.AddCell(2);
+  p.AddGroup(total, {a, b});
+  auto hidden = p.Solve(3, true);
+  EXPECT_TRUE(hidden[total]);
+  EXPECT_TRUE(hidden[b]);
+  EXPECT_FALSE(hidden[a]);
+}
+
+TEST(SuppressionProblemTest, NoSecondaryMeansPrimaryOnly) {
+  SuppressionProblem p;
+  size_t total = p.AddCell(30), a = p.AddCell(1), b = p.AddCell(29);
+  p.AddGroup(total, {a, b});
+  auto hidden = p.Solve(3, false);
+  EXPECT_TRUE(hidden[a]);
+  EXPECT_FALSE(hidden[b]);
+  hidden = p.Solve(3, true);
+  EXPECT_TRUE(hidden[b]);
+}
+
+}  // namespace
+}  // namespace lantern

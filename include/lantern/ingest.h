@@ -1,0 +1,51 @@
+// Ingest: validate input CSV files (docs/input-schema.md) and commit the
+// accepted rows to a store, atomically.
+//
+// Every rejected row is reported (file, line, column, value, check, reason)
+// in STORE/rejects/<run>/rejects.csv and kept aside unchanged beside it. A
+// missing required file or a wrong header fails the whole ingest before
+// anything is written. Ingesting the same files twice changes nothing.
+#ifndef LANTERN_INGEST_H_
+#define LANTERN_INGEST_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lantern/status.h"
+
+namespace lantern {
+
+struct IngestOptions {
+  std::string input_dir;
+  std::string store_dir;
+  std::string year;         // "201819"; empty: the store's, or inferred from the marks
+  std::string policy_file;  // optional JSON overrides (docs/definitions.md)
+  int threads = 0;          // 0: one per core
+};
+
+struct IngestFileSummary {
+  std::string file;
+  uint64_t rows = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0;
+};
+
+struct IngestReport {
+  bool committed = false;      // false when nothing changed (or nothing was valid)
+  uint64_t generation = 0;     // the store's generation after the run
+  std::string time_period;     // the store's academic year, "201819"
+  std::vector<IngestFileSummary> files;
+  uint64_t rows_rejected = 0;
+  std::string rejects_dir;     // where rejects were written ("" if none)
+  uint64_t mark_dates_written = 0;
+  std::vector<std::string> warnings;
+  double seconds = 0;
+
+  // A few lines for people: per file, rows accepted and rejected.
+  std::string Summary() const;
+};
+
+Status Ingest(const IngestOptions& options, IngestReport* report);
+
+}  // namespace lantern
+
+#endif  // LANTERN_INGEST_H_

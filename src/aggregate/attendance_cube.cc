@@ -1,0 +1,249 @@
+#include "aggregate/attendance_cube.h"
+
+#include <algorithm>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "aggregate/breakdowns.h"
+
+namespace lantern {
+
+std::string_view ReportTypeLabel(int type) {
+  static constexpr std::string_view kLabels[kReportTypes] = {
+      "Total", "State-funded primary", "State-funded secondary", "State-funded special",
+      "Pupil referral unit"};
+  return kLabels[type];
+}
+
+int ReportTypeOf(SchoolType t) {
+  switch (t) {
+    case SchoolType::kPrimary: return 1;
+    case SchoolType::kSecondary: return 2;
+    case SchoolType::kSpecial: return 3;
+    case SchoolType::kPupilReferralUnit: return 4;
+    case SchoolType::kNursery: return -1;
+  }
+  return -1;
+}
+
+std::string_view LocationBasisLabel(LocationBasis b) {
+  return b == LocationBasis::kSchool ? "School location" : "Pupil residence";
+}
+
+namespace {
+
+bool InHeadline(int type, const Policy& policy) {
+  return type >= 1 && type <= 3 ? true : (type == 4 && policy.pru_in_headline_total);
+}
+
+void AddValues(int64_t* to, const int64_t* from) {
+  for (int m = 0; m < kAttendanceMeasures; ++m) to[m] += from[m];
+}
+
+// Builds the list of aggregate units and each school's links into it.
+class UnitBuilder {
+ public:
+  UnitBuilder(const StoreState& s, AttendanceCube* cube) : s_(s), cube_(cube) {
+    for (size_t i = 0; i < s.local_authorities.size(); ++i) la_row_[s.local_authorities.old_la_code[i]] = i;
+    for (size_t i = 0; i < s.trusts.size(); ++i) trust_row_[s.trusts.trust_id[i]] = i;
+    GeographyRow england;
+    england.level = GeographicLevel::kNational;
+    national_ = Add(england, LocationBasis::kSchool, -1);
+  }
+
+  int La(int16_t code, LocationBasis basis) {
+    auto& map = basis == LocationBasis::kSchool ? las_ : res_las_;
+    if (auto it = map.find(code); it != map.end()) return it->second;
+    GeographyRow g;
+    g.level = GeographicLevel::kLocalAuthority;
+    g.old_la_code = fmt::format("{:03d}", code);
+    if (auto it = la_row_.find(code); it != la_row_.end()) {
+      const LocalAuthorityTable& t = s_.local_authorities;
+      g.new_la_code = t.new_la_code[it->second];
+      g.la_name = t.la_name[it->second];
+      g.region_code = t.region_code[it->second];
+      g.region_name = t.region_name[it->second];
+    }
+    int parent = Region(g.region_code, g.region_name, basis);
+    int unit = Add(g, basis, parent);
+    map[code] = unit;
+    return unit;
+  }
+
+  int Trust(const std::string& id, int16_t la) {
+    if (auto it = trusts_.find(id); it != trusts_.end()) return it->second;
+    GeographyRow g;
+    g.level = GeographicLevel::kMat;
+    g.trust_id = id;
+    if (auto it = trust_row_.find(id); it != trust_row_.end()) {
+      g.trust_name = s_.trusts.trust_name[it->second];
+    }
+    int unit = Add(g, LocationBasis::kSchool, -1);
+    trusts_[id] = unit;
+    return unit;
+  }
+
+ private:
+  int Region(const std::string& code, const std::string& name, LocationBasis basis) {
+    if (code.empty()) return basis == LocationBasis::kSchool ? national_ : -1;
+    auto& map = basis == LocationBasis::kSchool ? regions_ : res_regions_;
+    if (auto it = map.find(code); it != map.end()) return it->second;
+    GeographyRow g;
+    g.level = GeographicLevel::kRegional;
+    g.region_code = code;
+    g.region_name = name;
+    int unit = Add(g, basis, basis == LocationBasis::kSchool ? national_ : -1);
+    map[code] = unit;
+    return unit;
+  }
+  int Add(GeographyRow g, LocationBasis basis, int parent) {
+    cube_->units.push_back({std::move(g), basis, parent});
+    return static_cast<int>(cube_->units.size() - 1);
+  }
+
+  const StoreState& s_;
+  AttendanceCube* cube_;
+  int national_;
+  std::map<int16_t, size_t> la_row_;
+  std::map<std::string, size_t> trust_row_;
+  std::map<int16_t, int> las_, res_las_;
+  std::map<std::string, int> regions_, res_regions_, trusts_;
+};
+
+}  // namespace
+
+AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
+  const StoreState& s = *in.state;
+  const SchoolTable& schools = s.schools;
+  const EnrolmentTable& enrol = s.enrolments;
+  AttendanceCube cube;
+  cube.categories = BreakdownCategoryCount();
+  const size_t cats = static_cast<size_t>(cube.categories);
+  const size_t topics = PupilBreakdowns().size();
+
+  // Units: schools link to their LA and trust; residence LAs as pupils need them.
+  UnitBuilder units(s, &cube);
+  cube.school_type.resize(schools.size());
+  cube.school_la.resize(schools.size());
+  cube.school_trust.resize(schools.size());
+  for (size_t i = 0; i < schools.size(); ++i) {
+    cube.school_type[i] = ReportTypeOf(schools.school_type(i));
+    cube.school_la[i] = units.La(schools.la_code[i], LocationBasis::kSchool);
+    cube.school_trust[i] =
+        schools.trust_id[i].empty() ? -1 : units.Trust(schools.trust_id[i], schools.la_code[i]);
+  }
+  std::vector<int> residence(s.pupils.size(), -1);
+  for (size_t e = 0; e < enrol.size(); ++e) {
+    if (!in.in_cohort[e]) continue;
+    uint32_t p = enrol.pupil[e];
+    if (residence[p] < 0) residence[p] = units.La(s.pupils.home_la[p], LocationBasis::kResidence);
+  }
+  const size_t n_units = cube.units.size();
+  cube.school.assign(schools.size() * cats * kAttendanceMeasures, 0);
+  cube.aggregate.assign(n_units * kReportTypes * cats * kAttendanceMeasures, 0);
+  cube.aggregate_schools.assign(n_units * kReportTypes * cats, 0);
+
+  // Group cohort enrolments by school, so each thread owns whole schools.
+  std::vector<uint32_t> start(schools.size() + 1, 0);
+  for (size_t e = 0; e < enrol.size(); ++e) {
+    if (in.in_cohort[e] && cube.school_type[enrol.school[e]] >= 0) ++start[enrol.school[e] + 1];
+  }
+  for (size_t i = 0; i < schools.size(); ++i) start[i + 1] += start[i];
+  std::vector<uint32_t> order(start.back());
+  {
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (size_t e = 0; e < enrol.size(); ++e) {
+      if (in.in_cohort[e] && cube.school_type[enrol.school[e]] >= 0) {
+        order[fill[enrol.school[e]]++] = static_cast<uint32_t>(e);
+      }
+    }
+  }
+
+  const int threads = std::max(1, in.threads);
+  std::vector<std::vector<int64_t>> residence_parts(static_cast<size_t>(threads));
+  std::vector<std::thread> workers;
+  for (int k = 0; k < threads; ++k) {
+    workers.emplace_back([&, k] {
+      auto& res = residence_parts[static_cast<size_t>(k)];
+      res.assign(n_units * kReportTypes * cats * kAttendanceMeasures, 0);
+      // Split by enrolment count so both threads get equal work.
+      const uint64_t total = order.size();
+      const uint64_t lo = total * static_cast<uint64_t>(k) / static_cast<uint64_t>(threads);
+      const uint64_t hi = total * static_cast<uint64_t>(k + 1) / static_cast<uint64_t>(threads);
+      size_t school = static_cast<size_t>(
+          std::upper_bound(start.begin(), start.end(), static_cast<uint32_t>(lo)) - start.begin() - 1);
+      AttendanceValues v;
+      int cat[kMaxTopics];
+      for (; school < schools.size() && start[school] < hi; ++school) {
+        if (start[school] < lo) continue;  // owned by the previous thread
+        const int type = cube.school_type[school];
+        for (uint32_t i = start[school]; i < start[school + 1]; ++i) {
+          const uint32_t e = order[i];
+          EnrolmentMeasures(in.sessions[e], *in.policy, &v);
+          if (v[kMeasureEnrolments] == 0) continue;  // no possible sessions
+          const uint32_t p = enrol.pupil[e];
+          PupilCategories(s.pupils, p, cat);
+          const size_t r = static_cast<size_t>(residence[p]);
+          for (size_t t = 0; t < topics; ++t) {
+            AddValues(cube.School(school, cat[t]), v.data());
+            AddValues(&res[cube.AggregateIndex(r, type, cat[t]) * kAttendanceMeasures], v.data());
+          }
+        }
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  for (const auto& part : residence_parts) {
+    for (size_t i = 0; i < part.size(); ++i) cube.aggregate[i] += part[i];
+  }
+
+  // Schools into their LA and trust, counting the schools in each cell.
+  auto add_school = [&](int unit, size_t school, int type) {
+    for (size_t c = 0; c < cats; ++c) {
+      const int64_t* from = cube.School(school, static_cast<int>(c));
+      if (from[kMeasureEnrolments] == 0) continue;
+      AddValues(cube.Aggregate(static_cast<size_t>(unit), type, static_cast<int>(c)), from);
+      ++cube.aggregate_schools[cube.AggregateIndex(static_cast<size_t>(unit), type, static_cast<int>(c))];
+    }
+  };
+  for (size_t i = 0; i < schools.size(); ++i) {
+    const int type = cube.school_type[i];
+    if (type < 0) continue;
+    add_school(cube.school_la[i], i, type);
+    if (cube.school_trust[i] >= 0) add_school(cube.school_trust[i], i, type);
+  }
+  // Child units into parents (LA -> region -> England), deepest first: units
+  // were created parent-before-child, so walk them backwards.
+  for (size_t u = n_units; u-- > 0;) {
+    const int parent = cube.units[u].parent;
+    if (parent < 0) continue;
+    for (int type = 1; type < kReportTypes; ++type) {
+      for (size_t c = 0; c < cats; ++c) {
+        AddValues(cube.Aggregate(static_cast<size_t>(parent), type, static_cast<int>(c)),
+                  cube.Aggregate(u, type, static_cast<int>(c)));
+        cube.aggregate_schools[cube.AggregateIndex(static_cast<size_t>(parent), type, static_cast<int>(c))] +=
+            cube.aggregate_schools[cube.AggregateIndex(u, type, static_cast<int>(c))];
+      }
+    }
+  }
+  // The Total type: the headline types added together.
+  for (size_t u = 0; u < n_units; ++u) {
+    for (size_t c = 0; c < cats; ++c) {
+      int64_t* total = cube.Aggregate(u, 0, static_cast<int>(c));
+      int32_t& total_schools = cube.aggregate_schools[cube.AggregateIndex(u, 0, static_cast<int>(c))];
+      for (int type = 1; type < kReportTypes; ++type) {
+        if (!InHeadline(type, *in.policy)) continue;
+        AddValues(total, cube.Aggregate(u, type, static_cast<int>(c)));
+        total_schools += cube.aggregate_schools[cube.AggregateIndex(u, type, static_cast<int>(c))];
+      }
+    }
+    if (cube.units[u].basis == LocationBasis::kResidence) {
+      std::fill_n(&cube.aggregate_schools[cube.AggregateIndex(u, 0, 0)], kReportTypes * cats, -1);
+    }
+  }
+  return cube;
+}
+
+}  // namespace lantern

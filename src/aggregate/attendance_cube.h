@@ -1,0 +1,79 @@
+// Aggregation of per-enrolment attendance measures into every published
+// cell: each school, trust, local authority (where the school is, and where
+// the pupil lives), region and England; by school type and pupil group.
+#ifndef LANTERN_AGGREGATE_ATTENDANCE_CUBE_H_
+#define LANTERN_AGGREGATE_ATTENDANCE_CUBE_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "indicators/attendance_indicators.h"
+#include "model/codes.h"
+#include "model/policy.h"
+#include "publish/ees_geography.h"
+#include "store/store.h"
+
+namespace lantern {
+
+// School types reported (EES filter school_type). Index 0 is "Total": the
+// headline types added together (definitions.md 1.2; PRUs per policy).
+constexpr int kReportTypes = 5;  // Total, primary, secondary, special, PRU
+std::string_view ReportTypeLabel(int type);
+// The report type of a school, or -1 for types outside the absence statistics.
+int ReportTypeOf(SchoolType t);
+
+enum class LocationBasis : uint8_t { kSchool, kResidence };
+std::string_view LocationBasisLabel(LocationBasis b);
+
+// A geographic unit above the school.
+struct AggregateUnit {
+  GeographyRow geography;
+  LocationBasis basis = LocationBasis::kSchool;
+  int parent = -1;  // the unit whose cells these add up to, or -1
+};
+
+struct AttendanceCube {
+  int categories = 0;
+  // Schools: [school][category][measure]; a school reports under its own type.
+  std::vector<int64_t> school;
+  std::vector<int> school_type;  // report type per school, -1 if not reported
+  std::vector<int> school_trust, school_la;  // aggregate unit of each school, or -1
+  // Aggregates: [unit][type][category][measure], and schools counted per cell.
+  std::vector<AggregateUnit> units;
+  std::vector<int64_t> aggregate;
+  std::vector<int32_t> aggregate_schools;  // -1 where not counted (residence)
+
+  int64_t* School(size_t s, int cat) {
+    return &school[(s * static_cast<size_t>(categories) + static_cast<size_t>(cat)) * kAttendanceMeasures];
+  }
+  const int64_t* School(size_t s, int cat) const {
+    return &school[(s * static_cast<size_t>(categories) + static_cast<size_t>(cat)) * kAttendanceMeasures];
+  }
+  size_t AggregateIndex(size_t unit, int type, int cat) const {
+    return (unit * kReportTypes + static_cast<size_t>(type)) * static_cast<size_t>(categories) +
+           static_cast<size_t>(cat);
+  }
+  int64_t* Aggregate(size_t unit, int type, int cat) {
+    return &aggregate[AggregateIndex(unit, type, cat) * kAttendanceMeasures];
+  }
+  const int64_t* Aggregate(size_t unit, int type, int cat) const {
+    return &aggregate[AggregateIndex(unit, type, cat) * kAttendanceMeasures];
+  }
+};
+
+struct CubeInputs {
+  const StoreState* state;
+  AcademicYear year;
+  const Policy* policy;
+  std::span<const EnrolmentSessions> sessions;  // per enrolment
+  std::span<const uint8_t> in_cohort;            // per enrolment
+  int threads = 2;
+};
+
+AttendanceCube BuildAttendanceCube(const CubeInputs& in);
+
+}  // namespace lantern
+
+#endif  // LANTERN_AGGREGATE_ATTENDANCE_CUBE_H_

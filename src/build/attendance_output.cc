@@ -1,0 +1,260 @@
+#include "build/attendance_output.h"
+
+#include <fmt/format.h>
+
+#include "aggregate/breakdowns.h"
+#include "common/csv_writer.h"
+#include "publish/ees_metadata.h"
+#include "publish/published_cell.h"
+#include "suppress/disclosure.h"
+#include "suppress/suppression_problem.h"
+
+namespace lantern {
+
+namespace {
+
+// One published row: a school or an aggregate unit, a school type and a
+// pupil-group category.
+struct OutputRow {
+  bool school;
+  uint32_t unit;  // school row, or aggregate unit
+  uint8_t type;
+  uint16_t category;
+};
+
+constexpr int kPersonMeasures[] = {kMeasureEnrolments, kMeasurePersistent, kMeasureSevere};
+
+class RowIndex {
+ public:
+  RowIndex(const AttendanceCube& cube)
+      : cube_(cube),
+        cats_(static_cast<size_t>(cube.categories)),
+        school_(cube.school_type.size() * cats_, -1),
+        aggregate_(cube.units.size() * kReportTypes * cats_, -1) {}
+
+  const std::vector<OutputRow>& rows() const { return rows_; }
+
+  // Rows in publication order: England, regions, LAs, trusts, then schools.
+  void Enumerate() {
+    for (GeographicLevel level : {GeographicLevel::kNational, GeographicLevel::kRegional,
+                                  GeographicLevel::kLocalAuthority, GeographicLevel::kMat}) {
+      for (LocationBasis basis : {LocationBasis::kSchool, LocationBasis::kResidence}) {
+        for (size_t u = 0; u < cube_.units.size(); ++u) {
+          if (cube_.units[u].geography.level != level || cube_.units[u].basis != basis) continue;
+          for (int t = 0; t < kReportTypes; ++t) {
+            for (size_t c = 0; c < cats_; ++c) {
+              if (cube_.Aggregate(u, t, static_cast<int>(c))[kMeasureEnrolments] == 0) continue;
+              aggregate_[cube_.AggregateIndex(u, t, static_cast<int>(c))] =
+                  static_cast<int64_t>(rows_.size());
+              rows_.push_back({false, static_cast<uint32_t>(u), static_cast<uint8_t>(t),
+                               static_cast<uint16_t>(c)});
+            }
+          }
+        }
+      }
+    }
+    for (size_t s = 0; s < cube_.school_type.size(); ++s) {
+      const int t = cube_.school_type[s];
+      if (t < 0) continue;
+      for (size_t c = 0; c < cats_; ++c) {
+        if (cube_.School(s, static_cast<int>(c))[kMeasureEnrolments] == 0) continue;
+        school_[s * cats_ + c] = static_cast<int64_t>(rows_.size());
+        rows_.push_back({true, static_cast<uint32_t>(s), static_cast<uint8_t>(t),
+                         static_cast<uint16_t>(c)});
+      }
+    }
+  }
+
+  int64_t School(size_t s, size_t c) const { return school_[s * cats_ + c]; }
+  int64_t Aggregate(size_t u, int t, size_t c) const {
+    return aggregate_[cube_.AggregateIndex(u, t, static_cast<int>(c))];
+  }
+  const int64_t* Values(const OutputRow& r) const {
+    return r.school ? cube_.School(r.unit, r.category) : cube_.Aggregate(r.unit, r.type, r.category);
+  }
+
+ private:
+  const AttendanceCube& cube_;
+  size_t cats_;
+  std::vector<int64_t> school_, aggregate_;
+  std::vector<OutputRow> rows_;
+};
+
+// The additive groups among published rows: categories add up to the total
+// of their topic, school types add up to "Total", schools add up to their LA
+// and trust, LAs to their region, regions to England.
+std::vector<std::pair<size_t, std::vector<size_t>>> AdditiveGroups(const AttendanceCube& cube,
+                                                                    const RowIndex& index,
+                                                                    const Policy& policy) {
+  std::vector<std::pair<size_t, std::vector<size_t>>> groups;
+  const size_t cats = static_cast<size_t>(cube.categories);
+  const auto& topics = PupilBreakdowns();
+  auto add = [&](int64_t margin, std::vector<size_t> members) {
+    if (margin >= 0 && !members.empty()) groups.emplace_back(static_cast<size_t>(margin), std::move(members));
+  };
+  auto topic_groups = [&](auto row_of) {
+    const int64_t total = row_of(0);
+    for (size_t t = 1; t < topics.size(); ++t) {
+      std::vector<size_t> members;
+      for (size_t c = CategoryOffset(t); c < static_cast<size_t>(CategoryOffset(t + 1)); ++c) {
+        if (int64_t r = row_of(c); r >= 0) members.push_back(static_cast<size_t>(r));
+      }
+      add(total, std::move(members));
+    }
+  };
+  for (size_t s = 0; s < cube.school_type.size(); ++s) {
+    if (cube.school_type[s] >= 0) topic_groups([&](size_t c) { return index.School(s, c); });
+  }
+  const auto headline = [&](int t) { return (t >= 1 && t <= 3) || (t == 4 && policy.pru_in_headline_total); };
+  std::vector<std::vector<size_t>> child_units(cube.units.size());
+  for (size_t u = 0; u < cube.units.size(); ++u) {
+    if (cube.units[u].parent >= 0) child_units[static_cast<size_t>(cube.units[u].parent)].push_back(u);
+  }
+  std::vector<std::vector<size_t>> child_schools(cube.units.size());
+  for (size_t s = 0; s < cube.school_type.size(); ++s) {
+    if (cube.school_type[s] < 0) continue;
+    child_schools[static_cast<size_t>(cube.school_la[s])].push_back(s);
+    if (cube.school_trust[s] >= 0) child_schools[static_cast<size_t>(cube.school_trust[s])].push_back(s);
+  }
+  for (size_t u = 0; u < cube.units.size(); ++u) {
+    for (int t = 0; t < kReportTypes; ++t) {
+      topic_groups([&](size_t c) { return index.Aggregate(u, t, c); });
+    }
+    for (size_t c = 0; c < cats; ++c) {
+      std::vector<size_t> types;
+      for (int t = 1; t < kReportTypes; ++t) {
+        if (!headline(t)) continue;
+        if (int64_t r = index.Aggregate(u, t, c); r >= 0) types.push_back(static_cast<size_t>(r));
+      }
+      add(index.Aggregate(u, 0, c), std::move(types));
+      for (int t = 0; t < kReportTypes; ++t) {
+        std::vector<size_t> members;
+        for (size_t child : child_units[u]) {
+          if (int64_t r = index.Aggregate(child, t, c); r >= 0) members.push_back(static_cast<size_t>(r));
+        }
+        for (size_t s : child_schools[u]) {
+          const int st = cube.school_type[s];
+          if (t == 0 ? !headline(st) : st != t) continue;
+          if (int64_t r = index.School(s, c); r >= 0) members.push_back(static_cast<size_t>(r));
+        }
+        add(index.Aggregate(u, t, c), std::move(members));
+      }
+    }
+  }
+  return groups;
+}
+
+void WriteRowGeography(CsvWriter& w, const std::string& time_period, const OutputRow& row,
+                       const AttendanceCube& cube, const StoreState& s,
+                       const std::vector<GeographyRow>& school_geo) {
+  const GeographyRow& g = row.school ? school_geo[row.unit] : cube.units[row.unit].geography;
+  WriteEesGeography(w, time_period, "Academic year", g);
+  w.Field(ReportTypeLabel(row.type));
+  w.Field(LocationBasisLabel(row.school ? LocationBasis::kSchool : cube.units[row.unit].basis));
+  const size_t topic = TopicOfCategory(row.category);
+  w.Field(PupilBreakdowns()[topic].topic);
+  w.Field(PupilBreakdowns()[topic].labels[row.category - CategoryOffset(topic)]);
+}
+
+std::vector<EesColumnMeta> Metadata() {
+  std::vector<EesColumnMeta> meta;
+  meta.push_back({"school_type", true, "School type", "", "", -1,
+                  "Total is state-funded primary, secondary and special schools", ""});
+  meta.push_back({"location_basis", true, "Local authority and region by", "", "", -1,
+                  "School location: where the school is; Pupil residence: where the pupil lives",
+                  ""});
+  meta.push_back({"breakdown_topic", true, "Pupil characteristic", "", "", -1, "", ""});
+  meta.push_back({"breakdown", true, "Pupil group", "", "", -1, "", "breakdown_topic"});
+  meta.push_back({"num_schools", false, "Number of schools", "Enrolments", "", 0, "", ""});
+  for (const IndicatorDef& d : AttendanceIndicators()) {
+    meta.push_back({std::string(d.id), false, std::string(d.label), std::string(d.grouping),
+                    d.unit == IndicatorUnit::kPercent ? "%" : "", d.display_dp, "", ""});
+  }
+  return meta;
+}
+
+}  // namespace
+
+Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, AcademicYear year,
+                             const Policy& policy, const std::string& out_dir,
+                             AttendanceOutputStats* stats) {
+  RowIndex index(cube);
+  index.Enumerate();
+  const auto& rows = index.rows();
+
+  // Disclosure control: person counts first (enrolments, then persistent and
+  // severe absentees within rows left published).
+  auto groups = AdditiveGroups(cube, index, policy);
+  std::vector<std::vector<bool>> hidden(kAttendanceMeasures);
+  for (int m : kPersonMeasures) {
+    SuppressionProblem problem;
+    for (const OutputRow& r : rows) problem.AddCell(index.Values(r)[m]);
+    for (const auto& [margin, members] : groups) problem.AddGroup(margin, members);
+    hidden[m] = problem.Solve(policy.suppress_below, policy.secondary_suppression,
+                              m == kMeasureEnrolments ? std::vector<bool>() : hidden[kMeasureEnrolments]);
+  }
+
+  // School geography rows, built once.
+  std::vector<GeographyRow> school_geo(s.schools.size());
+  for (size_t i = 0; i < s.schools.size(); ++i) {
+    if (cube.school_type[i] < 0) continue;
+    GeographyRow g = cube.units[static_cast<size_t>(cube.school_la[i])].geography;
+    g.level = GeographicLevel::kSchool;
+    if (cube.school_trust[i] >= 0) {
+      const GeographyRow& t = cube.units[static_cast<size_t>(cube.school_trust[i])].geography;
+      g.trust_id = t.trust_id;
+      g.trust_name = t.trust_name;
+    }
+    g.school_urn = std::to_string(s.schools.urn[i]);
+    g.school_laestab = fmt::format("{:03d}{:04d}", s.schools.la_code[i], s.schools.estab[i]);
+    g.school_name = s.schools.name[i];
+    school_geo[i] = std::move(g);
+  }
+
+  LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create(out_dir + "/attendance.csv"));
+  for (auto col : EesGeographyColumns()) w->Field(col);
+  for (const char* f : {"school_type", "location_basis", "breakdown_topic", "breakdown", "num_schools"}) {
+    w->Field(f);
+  }
+  for (const IndicatorDef& d : AttendanceIndicators()) w->Field(d.id);
+  w->EndRow();
+
+  const std::string time_period = year.TimePeriod();
+  *stats = AttendanceOutputStats();
+  char buf[64];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const OutputRow& r = rows[i];
+    const int64_t* v = index.Values(r);
+    const bool row_hidden = hidden[kMeasureEnrolments][i];
+    WriteRowGeography(*w, time_period, r, cube, s, school_geo);
+    if (r.school) {
+      w->Raw("1");
+    } else {
+      const int32_t n = cube.aggregate_schools[cube.AggregateIndex(r.unit, r.type, r.category)];
+      if (n < 0) w->Raw("x");
+      else w->Int(n);
+    }
+    for (const IndicatorDef& d : AttendanceIndicators()) {
+      PublishedCell cell;
+      if (row_hidden || hidden[d.person_count][i]) {
+        cell = PublishedCell::Symbol(GssSymbol::kSuppressed);
+        ++stats->cells_suppressed;
+      } else if (d.denominator < 0) {
+        cell = PublishedCell::Number(static_cast<double>(v[d.numerator]), 0);
+      } else if (v[d.denominator] == 0) {
+        cell = PublishedCell::Symbol(GssSymbol::kNotApplicable);
+      } else {
+        cell = PublishedCell::Number(
+            100.0 * static_cast<double>(v[d.numerator]) / static_cast<double>(v[d.denominator]), 5);
+      }
+      w->Raw(std::string_view(buf, cell.Write(buf, sizeof buf)));
+    }
+    w->EndRow();
+    if (row_hidden) ++stats->rows_suppressed;
+  }
+  stats->rows = rows.size();
+  LANTERN_RETURN_IF_ERROR(w->Close());
+  return WriteEesMetadata(out_dir + "/attendance.meta.csv", Metadata());
+}
+
+}  // namespace lantern

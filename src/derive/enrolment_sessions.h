@@ -1,0 +1,58 @@
+// Per-enrolment session counts: the first derived data of the build.
+//
+// For each enrolment, the marks inside its time on roll (entry date to
+// leaving date, and for pupils aged 15 not past the start of the second half
+// of the summer term: definitions.md 1.1) are counted by how the absence
+// statistics treat them. Counting reads each enrolment's marks once, as one
+// run of bytes (store/marks.h).
+#ifndef LANTERN_DERIVE_ENROLMENT_SESSIONS_H_
+#define LANTERN_DERIVE_ENROLMENT_SESSIONS_H_
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "model/register_codes.h"
+#include "store/marks.h"
+#include "store/tables.h"
+
+namespace lantern {
+
+enum SessionColumn : uint8_t {
+  kSessPossible = 0,   // sessions counted in the denominator
+  kSessPresent,        // / \ L
+  kSessAea,            // approved educational activity: K V P W B
+  kSessLate,           // L (also in present)
+  kSessAuthorised,
+  kSessUnauthorised,
+  kSessOverall,        // authorised + unauthorised
+  kSessReasonFirst,    // one column per AbsenceReason from kIllness
+  kSessionColumns = kSessReasonFirst + static_cast<int>(AbsenceReason::kCount) - 1,
+};
+inline int ReasonColumn(AbsenceReason r) {
+  return kSessReasonFirst + static_cast<int>(r) - 1;
+}
+
+struct EnrolmentSessions {
+  std::array<uint16_t, kSessionColumns> n{};
+};
+
+// The window of dates counted for each enrolment: [first, last] inclusive.
+struct CountWindow {
+  int32_t first;
+  int32_t last;
+};
+
+// Counts every enrolment's marks inside its window, on `threads` threads.
+// An enrolment whose window is empty (first > last) gets zeros.
+std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
+                                                      std::span<const CountWindow> windows,
+                                                      int threads);
+
+// Counts one run of marks (used by tests and the scan).
+void AddMarks(const uint8_t* marks, size_t n, EnrolmentSessions* out);
+
+}  // namespace lantern
+
+#endif  // LANTERN_DERIVE_ENROLMENT_SESSIONS_H_

@@ -1,0 +1,67 @@
+#include "ingest/ingest_context.h"
+
+namespace lantern {
+
+IngestContext::IngestContext(StoreState* state, int threads)
+    : state_(state), threads_(threads), school_by_urn_(1000000, kNoIndex) {
+  const SchoolTable& s = state->schools;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s.urn[i] > 0 && s.urn[i] < 1000000) school_by_urn_[static_cast<size_t>(s.urn[i])] = i;
+  }
+  const EnrolmentTable& e = state->enrolments;
+  first_enrolment_.assign(state->pupils.size(), kNoIndex);
+  last_enrolment_.assign(state->pupils.size(), kNoIndex);
+  next_enrolment_.assign(e.size(), kNoIndex);
+  for (size_t i = 0; i < e.size(); ++i) {
+    uint32_t p = e.pupil[i];
+    if (p >= first_enrolment_.size()) continue;
+    if (first_enrolment_[p] == kNoIndex) {
+      first_enrolment_[p] = static_cast<uint32_t>(i);
+    } else {
+      next_enrolment_[last_enrolment_[p]] = static_cast<uint32_t>(i);
+    }
+    last_enrolment_[p] = static_cast<uint32_t>(i);
+  }
+}
+
+uint32_t IngestContext::PupilRow(uint64_t upn) {
+  if (!upn_index_built_) {
+    upn_index_.Build(state_->pupils.upn);
+    upn_index_built_ = true;
+  }
+  return upn_index_.Find(upn);
+}
+
+void IngestContext::NotePupil(uint64_t upn, uint32_t row) {
+  if (!upn_index_built_) PupilRow(upn);
+  upn_index_.Insert(upn, row);
+  if (first_enrolment_.size() <= row) {
+    first_enrolment_.resize(row + 1, kNoIndex);
+    last_enrolment_.resize(row + 1, kNoIndex);
+  }
+}
+
+void IngestContext::NoteEnrolment(uint32_t slot) {
+  uint32_t p = state_->enrolments.pupil[slot];
+  if (next_enrolment_.size() <= slot) next_enrolment_.resize(slot + 1, kNoIndex);
+  if (first_enrolment_.size() <= p) {
+    first_enrolment_.resize(p + 1, kNoIndex);
+    last_enrolment_.resize(p + 1, kNoIndex);
+  }
+  if (first_enrolment_[p] == kNoIndex) {
+    first_enrolment_[p] = slot;
+  } else {
+    next_enrolment_[last_enrolment_[p]] = slot;
+  }
+  last_enrolment_[p] = slot;
+}
+
+uint32_t IngestContext::EnrolmentOn(uint32_t pupil, uint32_t school, int32_t date) const {
+  const EnrolmentTable& e = state_->enrolments;
+  for (uint32_t s = FirstEnrolment(pupil); s != kNoIndex; s = next_enrolment_[s]) {
+    if (e.school[s] == school && e.entry_date[s] <= date && date <= e.leaving_date[s]) return s;
+  }
+  return kNoIndex;
+}
+
+}  // namespace lantern

@@ -1,0 +1,88 @@
+// What one ingest run knows while it validates: the store's tables (already
+// updated by the files read so far in this run), indexes over them, and
+// per-file counts. Nothing here touches disk; the commit does.
+#ifndef LANTERN_INGEST_INGEST_CONTEXT_H_
+#define LANTERN_INGEST_INGEST_CONTEXT_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/csv_reader.h"
+#include "common/file_util.h"
+#include "ingest/input_files.h"
+#include "ingest/rejects.h"
+#include "store/store.h"
+#include "store/upn_index.h"
+
+namespace lantern {
+
+struct FileCounts {
+  uint64_t rows = 0;       // data rows read
+  uint64_t inserted = 0;   // new rows (or marks)
+  uint64_t updated = 0;    // rows that replaced a stored row with different values
+  uint64_t unchanged = 0;  // rows identical to what was stored
+  uint64_t rejected = 0;   // rows rejected (each reported, kept aside)
+};
+
+// One input file opened for reading.
+struct InputSource {
+  const FileSchema* schema = nullptr;
+  std::unique_ptr<MappedFile> file;
+  HeaderMap header;
+  std::string_view body;  // after the header line
+  uint64_t body_first_line = 2;
+  RejectList rejects;
+  FileCounts counts;
+};
+
+class IngestContext {
+ public:
+  IngestContext(StoreState* state, int threads);
+
+  StoreState& state() { return *state_; }
+  const StoreState& state() const { return *state_; }
+  int threads() const { return threads_; }
+  std::optional<AcademicYear> year;
+
+  // Row of a school by URN, or kNoIndex.
+  uint32_t SchoolRow(int32_t urn) const {
+    return urn >= 0 && urn < static_cast<int32_t>(school_by_urn_.size())
+               ? school_by_urn_[static_cast<size_t>(urn)]
+               : kNoIndex;
+  }
+  void NoteSchool(int32_t urn, uint32_t row) { school_by_urn_[static_cast<size_t>(urn)] = row; }
+
+  // Row of a pupil by packed UPN, or kNoIndex (builds the index on first use).
+  uint32_t PupilRow(uint64_t upn);
+  void NotePupil(uint64_t upn, uint32_t row);
+
+  // Enrolments of a pupil, as a chain through the enrolment table.
+  uint32_t FirstEnrolment(uint32_t pupil) const {
+    return pupil < first_enrolment_.size() ? first_enrolment_[pupil] : kNoIndex;
+  }
+  uint32_t NextEnrolment(uint32_t slot) const { return next_enrolment_[slot]; }
+  void NoteEnrolment(uint32_t slot);  // a row just appended to the enrolment table
+  // The enrolment of pupil at school covering date, or kNoIndex.
+  uint32_t EnrolmentOn(uint32_t pupil, uint32_t school, int32_t date) const;
+
+  std::set<TableId> changed_tables;
+  std::map<std::string, FileCounts> counts;
+  std::vector<std::string> warnings;
+
+ private:
+  StoreState* state_;
+  int threads_;
+  std::vector<uint32_t> school_by_urn_;
+  UpnIndex upn_index_;
+  bool upn_index_built_ = false;
+  std::vector<uint32_t> first_enrolment_, next_enrolment_, last_enrolment_;
+};
+
+}  // namespace lantern
+
+#endif  // LANTERN_INGEST_INGEST_CONTEXT_H_

@@ -1,0 +1,526 @@
+#include "ingest/record_ingest.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+#include "ingest/row_check.h"
+#include "model/upn.h"
+#include "store/table_ops.h"
+
+namespace lantern {
+
+namespace {
+
+// Calls fn(check) for every data row of src. Rows the CSV grammar rejects
+// never reach fn.
+template <typename Fn>
+void ForEachRow(InputSource& src, Fn&& fn) {
+  CsvReader reader(src.body, src.body_first_line);
+  reader.set_expected_fields(src.header.field_count());
+  CsvRecord rec;
+  while (reader.Next(&rec)) {
+    ++src.counts.rows;
+    if (rec.error != CsvError::kNone) {
+      std::string_view check = rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed";
+      src.rejects.Add(rec.line, "", "", check, std::string(CsvErrorMessage(rec.error)), rec.raw);
+      ++src.counts.rejected;
+      continue;
+    }
+    RowCheck check(*src.schema, src.header, rec, &src.rejects);
+    fn(check);
+    if (!check.ok()) ++src.counts.rejected;
+  }
+}
+
+// Puts the one-row table `row` into `stored`: a new key is appended, a known
+// key replaces the stored row unless it is identical, and a key already seen
+// in this file is a duplicate. Returns the stored row, or kNoIndex.
+template <typename Table>
+class Upserter {
+ public:
+  Upserter(Table& stored, FileCounts& counts) : stored_(stored), counts_(counts) {
+    touched_.assign(stored.size(), 0);
+  }
+  uint32_t Apply(uint32_t existing, const Table& row, RowCheck& check) {
+    if (existing != kNoIndex && existing < touched_.size() && touched_[existing]) {
+      check.FailRow("duplicate", "the same key appears earlier in this file");
+      return kNoIndex;
+    }
+    if (existing == kNoIndex) {
+      AppendRow(stored_, row, 0);
+      touched_.push_back(1);
+      ++counts_.inserted;
+      changed_ = true;
+      return static_cast<uint32_t>(stored_.size() - 1);
+    }
+    touched_[existing] = 1;
+    if (RowsEqual(stored_, existing, row, 0)) {
+      ++counts_.unchanged;
+    } else {
+      AssignRow(stored_, existing, row, 0);
+      ++counts_.updated;
+      changed_ = true;
+    }
+    return existing;
+  }
+  bool changed() const { return changed_; }
+
+ private:
+  Table& stored_;
+  FileCounts& counts_;
+  std::vector<uint8_t> touched_;
+  bool changed_ = false;
+};
+
+template <typename Table>
+void ClearRow(Table& t) {
+  ForEachColumn<Table>([&](auto c) { (t.*c.member).clear(); });
+}
+
+int32_t DateOr(std::optional<Date> d, int32_t fallback) { return d ? d->days : fallback; }
+
+// Checks that a date lies in the academic year (when it is known).
+bool InYear(const IngestContext& ctx, Date d) { return !ctx.year || ctx.year->Contains(d); }
+
+std::string YearText(const IngestContext& ctx) {
+  return ctx.year ? ctx.year->Label() : std::string("the store's year");
+}
+
+// ---------------------------------------------------------------- LAs, trusts
+
+void IngestLocalAuthorities(IngestContext& ctx, InputSource& src) {
+  LocalAuthorityTable& stored = ctx.state().local_authorities;
+  Upserter<LocalAuthorityTable> up(stored, src.counts);
+  LocalAuthorityTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    auto code = check.LaCode(0);
+    for (size_t c = 1; c < 5; ++c) check.RequiredPresent(c);
+    if (!check.ok()) return;
+    row.old_la_code.push_back(*code);
+    row.new_la_code.emplace_back(check.Text(1));
+    row.la_name.emplace_back(check.Text(2));
+    row.region_code.emplace_back(check.Text(3));
+    row.region_name.emplace_back(check.Text(4));
+    uint32_t existing = kNoIndex;
+    for (size_t i = 0; i < stored.size(); ++i) {
+      if (stored.old_la_code[i] == *code) existing = static_cast<uint32_t>(i);
+    }
+    up.Apply(existing, row, check);
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kLocalAuthorities);
+}
+
+void IngestTrusts(IngestContext& ctx, InputSource& src) {
+  TrustTable& stored = ctx.state().trusts;
+  std::unordered_map<std::string, uint32_t> index;
+  for (size_t i = 0; i < stored.size(); ++i) index[stored.trust_id[i]] = static_cast<uint32_t>(i);
+  Upserter<TrustTable> up(stored, src.counts);
+  TrustTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    check.RequiredPresent(0);
+    check.RequiredPresent(1);
+    uint8_t type = 0;
+    if (std::string_view t = check.Text(2); !t.empty()) {
+      if (EqualsIgnoreCase(t, "SAT")) type = 1;
+      else if (!EqualsIgnoreCase(t, "MAT")) check.Fail(2, "code", "trust_type must be MAT or SAT");
+    }
+    if (!check.ok()) return;
+    std::string id(check.Text(0));
+    row.trust_id.push_back(id);
+    row.trust_name.emplace_back(check.Text(1));
+    row.trust_type.push_back(type);
+    auto it = index.find(id);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) index[id] = r;
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kTrusts);
+}
+
+// ---------------------------------------------------------------- schools
+
+void IngestSchools(IngestContext& ctx, InputSource& src) {
+  SchoolTable& stored = ctx.state().schools;
+  const TrustTable& trusts = ctx.state().trusts;
+  std::unordered_map<std::string, bool> trust_ids;
+  for (const auto& id : trusts.trust_id) trust_ids[id] = true;
+  Upserter<SchoolTable> up(stored, src.counts);
+  SchoolTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    auto urn = check.Urn(0);
+    auto la = check.LaCode(1);
+    auto estab = check.Integer(2, 1000, 9999, "estab");
+    check.RequiredPresent(3);
+    auto phase = check.Code(4, SchoolPhaseCodes());
+    std::string trust(check.Text(6));
+    if (!trust.empty() && !trust_ids.empty() && !trust_ids.count(trust)) {
+      check.Fail(6, "unknown_trust", "trust_id is not in trusts.csv or the store");
+    }
+    auto open = check.DateField(8);
+    auto close = check.DateField(9);
+    if (open && close && *close < *open) check.Fail(9, "date", "close_date is before open_date");
+    if (!check.ok()) return;
+    row.urn.push_back(*urn);
+    row.la_code.push_back(*la);
+    row.estab.push_back(static_cast<int16_t>(*estab));
+    row.phase.push_back(static_cast<uint8_t>(*phase));
+    row.name.emplace_back(check.Text(3));
+    row.type.emplace_back(check.Text(5));
+    row.trust_id.push_back(trust);
+    row.postcode.emplace_back(check.Text(7));
+    row.open_date.push_back(DateOr(open, kNoDate));
+    row.close_date.push_back(DateOr(close, kNoDate));
+    uint32_t r = up.Apply(ctx.SchoolRow(*urn), row, check);
+    if (r != kNoIndex) ctx.NoteSchool(*urn, r);
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kSchools);
+}
+
+// ---------------------------------------------------------------- pupils
+
+uint32_t PackEthnicity(std::string_view t) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < t.size() && i < 4; ++i) {
+    char c = t[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    v |= static_cast<uint32_t>(static_cast<unsigned char>(c)) << (8 * i);
+  }
+  return v;
+}
+
+void IngestPupils(IngestContext& ctx, InputSource& src) {
+  PupilTable& stored = ctx.state().pupils;
+  Upserter<PupilTable> up(stored, src.counts);
+  PupilTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    auto upn = check.Upn(0);
+    auto birth = check.DateField(1);
+    auto sex = check.Code(2, SexCodes());
+    auto fsm = check.YesNo(3);
+    auto dis = check.YesNo(4);
+    auto sen = check.Code(5, SenProvisionCodes());
+    auto need = check.Code(6, SenNeedCodes());
+    auto eal = check.YesNo(7);
+    auto lac = check.YesNo(8);
+    auto home = check.LaCode(9);
+    std::optional<YearGroup> year_group;
+    if (check.RequiredPresent(10)) {
+      year_group = ParseYearGroup(check.Text(10));
+      if (!year_group) check.Fail(10, "code", "year_group must be N1, N2, R, 1-14 or X");
+    }
+    std::string_view eth = check.Text(11);
+    if (eth.size() > 4) check.Fail(11, "code", "ethnicity must be a CBDS code of up to 4 letters");
+    auto ks2r = check.Integer(12, 80, 120, "consistency");
+    auto ks2m = check.Integer(13, 80, 120, "consistency");
+    if (birth && ctx.year) {
+      int age = ctx.year->AgeAtStart(*birth);
+      if (age < 2 || age > 25) {
+        check.Fail(1, "date", fmt::format("birth date gives age {} at the start of {}", age,
+                                          ctx.year->Label()));
+      }
+    }
+    if (sen && need && *sen == SenProvision::kNone) {
+      check.Fail(6, "consistency", "sen_primary_need is given but sen_provision is N");
+    }
+    if (fsm && dis && *fsm && !*dis) {
+      check.Fail(4, "consistency", "a pupil eligible for FSM now is disadvantaged (FSM ever 6)");
+    }
+    if (!check.ok()) return;
+    row.upn.push_back(*upn);
+    row.birth_date.push_back(birth->days);
+    row.sex.push_back(static_cast<uint8_t>(*sex));
+    row.fsm.push_back(*fsm);
+    row.disadvantaged.push_back(*dis);
+    row.sen_provision.push_back(static_cast<uint8_t>(*sen));
+    row.sen_need.push_back(static_cast<uint8_t>(need.value_or(SenNeed::kNone)));
+    row.eal.push_back(*eal);
+    row.looked_after.push_back(*lac);
+    row.home_la.push_back(*home);
+    row.year_group.push_back(*year_group);
+    row.ethnicity.push_back(PackEthnicity(eth));
+    row.ks2_reading.push_back(static_cast<uint8_t>(ks2r.value_or(0)));
+    row.ks2_maths.push_back(static_cast<uint8_t>(ks2m.value_or(0)));
+    uint32_t existing = ctx.PupilRow(*upn);
+    uint32_t r = up.Apply(existing, row, check);
+    if (r != kNoIndex && existing == kNoIndex) ctx.NotePupil(*upn, r);
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kPupils);
+}
+
+// Resolves the upn and urn columns to stored rows, failing the row with
+// unknown_pupil / unknown_school when they are not stored.
+struct PupilSchool {
+  uint32_t pupil = kNoIndex;
+  uint32_t school = kNoIndex;
+};
+PupilSchool ResolvePupilSchool(IngestContext& ctx, RowCheck& check, size_t upn_col,
+                               size_t urn_col) {
+  PupilSchool ps;
+  auto upn = check.Upn(upn_col);
+  auto urn = check.Urn(urn_col);
+  if (upn) {
+    ps.pupil = ctx.PupilRow(*upn);
+    if (ps.pupil == kNoIndex) {
+      check.Fail(upn_col, "unknown_pupil", "no pupil with this UPN in pupils.csv or the store");
+    }
+  }
+  if (urn) {
+    ps.school = ctx.SchoolRow(*urn);
+    if (ps.school == kNoIndex) {
+      check.Fail(urn_col, "unknown_school", "no school with this URN in schools.csv or the store");
+    }
+  }
+  return ps;
+}
+
+// ---------------------------------------------------------------- enrolments
+
+bool IsRegistration(uint8_t status) {
+  auto s = static_cast<EnrolStatus>(status);
+  return s == EnrolStatus::kCurrent || s == EnrolStatus::kMain;
+}
+
+void IngestEnrolments(IngestContext& ctx, InputSource& src) {
+  EnrolmentTable& stored = ctx.state().enrolments;
+  Upserter<EnrolmentTable> up(stored, src.counts);
+  EnrolmentTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
+    auto entry = check.DateField(2);
+    auto leaving = check.DateField(3);
+    auto reason = check.Code(4, LeavingReasonCodes());
+    auto status = check.Code(5, EnrolStatusCodes());
+    auto boarder = check.YesNo(6);
+    if (entry && leaving && *leaving < *entry) {
+      check.Fail(3, "date", "leaving_date is before entry_date");
+    }
+    if (entry && ctx.year && (entry->days < ctx.year->FirstDay().days - 366 * 20 ||
+                              entry->days > ctx.year->LastDay().days)) {
+      check.Fail(2, "date", fmt::format("entry_date is after the end of {} or implausibly early",
+                                        YearText(ctx)));
+    }
+    if (reason && !leaving) check.Fail(4, "consistency", "leaving_reason given without leaving_date");
+    if (!check.ok()) return;
+    const int32_t from = entry->days, to = DateOr(leaving, kNoDate);
+    // Find the stored enrolment with this key, and check for overlapping
+    // registrations of the same pupil at any school.
+    uint32_t existing = kNoIndex;
+    for (uint32_t s = ctx.FirstEnrolment(ps.pupil); s != kNoIndex; s = ctx.NextEnrolment(s)) {
+      if (stored.school[s] == ps.school && stored.entry_date[s] == from) {
+        existing = s;
+        continue;
+      }
+      if (IsRegistration(static_cast<uint8_t>(*status)) && IsRegistration(stored.status[s]) &&
+          stored.entry_date[s] <= to && from <= stored.leaving_date[s]) {
+        check.FailRow("overlap",
+                      "this registration overlaps another current or main registration of the "
+                      "same pupil");
+        return;
+      }
+    }
+    row.pupil.push_back(ps.pupil);
+    row.school.push_back(ps.school);
+    row.entry_date.push_back(from);
+    row.leaving_date.push_back(to);
+    row.leaving_reason.push_back(static_cast<uint8_t>(reason.value_or(LeavingReason::kNone)));
+    row.status.push_back(static_cast<uint8_t>(*status));
+    row.boarder.push_back(boarder.value_or(false));
+    uint32_t r = up.Apply(existing, row, check);
+    if (r != kNoIndex && existing == kNoIndex) ctx.NoteEnrolment(r);
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kEnrolments);
+}
+
+// ---------------------------------------------------------------- suspensions
+
+void IngestSuspensions(IngestContext& ctx, InputSource& src) {
+  SuspensionTable& stored = ctx.state().suspensions;
+  std::map<std::tuple<uint32_t, uint32_t, int32_t, uint8_t>, uint32_t> index;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    index[{stored.pupil[i], stored.school[i], stored.start_date[i], stored.category[i]}] =
+        static_cast<uint32_t>(i);
+  }
+  Upserter<SuspensionTable> up(stored, src.counts);
+  SuspensionTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
+    auto start = check.DateField(2);
+    auto category = check.Code(3, SuspensionCategoryCodes());
+    const bool pex = category == SuspensionCategory::kPermanentExclusion;
+    auto sessions = check.Integer(4, 1, pex ? 999 : 90, "sessions");
+    ExclusionReason reasons[3] = {ExclusionReason::kNone, ExclusionReason::kNone,
+                                  ExclusionReason::kNone};
+    for (size_t k = 0; k < 3; ++k) {
+      auto r = check.Code(5 + k, ExclusionReasonCodes());
+      if (r == ExclusionReason::kSupport) {
+        check.Fail(5 + k, "code", "'support' is for internal units, not exclusions");
+      } else if (r) {
+        reasons[k] = *r;
+      }
+    }
+    auto outcome = check.Code(8, ExclusionOutcomeCodes());
+    if (start && !InYear(ctx, *start)) {
+      check.Fail(2, "date", fmt::format("start_date is outside {}", YearText(ctx)));
+    }
+    if (check.ok() && ctx.EnrolmentOn(ps.pupil, ps.school, start->days) == kNoIndex) {
+      check.FailRow("no_enrolment", "the pupil was not on this school's roll on start_date");
+    }
+    if (!check.ok()) return;
+    row.pupil.push_back(ps.pupil);
+    row.school.push_back(ps.school);
+    row.start_date.push_back(start->days);
+    row.category.push_back(static_cast<uint8_t>(*category));
+    row.sessions.push_back(static_cast<uint16_t>(*sessions));
+    row.reason1.push_back(static_cast<uint8_t>(reasons[0]));
+    row.reason2.push_back(static_cast<uint8_t>(reasons[1]));
+    row.reason3.push_back(static_cast<uint8_t>(reasons[2]));
+    row.outcome.push_back(static_cast<uint8_t>(outcome.value_or(ExclusionOutcome::kUpheld)));
+    auto key = std::make_tuple(ps.pupil, ps.school, start->days, row.category[0]);
+    auto it = index.find(key);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) index[key] = r;
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kSuspensions);
+}
+
+// Start/end dates of a spell: end not before start, and the spell must
+// overlap the academic year.
+void CheckSpell(IngestContext& ctx, RowCheck& check, size_t start_col, size_t end_col,
+                std::optional<Date> start, std::optional<Date> end) {
+  if (start && end && *end < *start) check.Fail(end_col, "date", "end_date is before start_date");
+  if (ctx.year && start && *start > ctx.year->LastDay()) {
+    check.Fail(start_col, "date", fmt::format("start_date is after the end of {}", YearText(ctx)));
+  }
+  if (ctx.year && end && *end < ctx.year->FirstDay()) {
+    check.Fail(end_col, "date", fmt::format("end_date is before the start of {}", YearText(ctx)));
+  }
+}
+
+// ---------------------------------------------------------------- AP
+
+void IngestApPlacements(IngestContext& ctx, InputSource& src) {
+  ApPlacementTable& stored = ctx.state().ap_placements;
+  std::map<std::tuple<uint32_t, std::string, int32_t>, uint32_t> index;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    index[{stored.pupil[i], stored.provider_id[i], stored.start_date[i]}] =
+        static_cast<uint32_t>(i);
+  }
+  Upserter<ApPlacementTable> up(stored, src.counts);
+  ApPlacementTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
+    check.RequiredPresent(2);
+    auto setting = check.Code(4, ApSettingCodes());
+    auto setting_type = check.Code(5, ApSettingTypeCodes());
+    auto basis = check.Code(6, ApBasisCodes());
+    auto hours = check.Number(7, 0.5, 40, "hours");
+    auto reason = check.Code(8, ApReasonCodes());
+    auto start = check.DateField(9);
+    auto end = check.DateField(10);
+    auto plan = check.YesNo(11);
+    auto outcome = check.Code(12, PlacementOutcomeCodes());
+    CheckSpell(ctx, check, 9, 10, start, end);
+    if (check.ok()) {
+      // A placement that began in an earlier year is checked on the first day
+      // of this one: the store holds this year's roll.
+      int32_t on = start->days;
+      if (ctx.year) on = std::max(on, ctx.year->FirstDay().days);
+      if (ctx.EnrolmentOn(ps.pupil, ps.school, on) == kNoIndex) {
+        check.FailRow("no_enrolment",
+                      "the pupil was not on the commissioning school's roll when the placement "
+                      "started");
+      }
+    }
+    if (!check.ok()) return;
+    std::string provider(check.Text(2));
+    row.pupil.push_back(ps.pupil);
+    row.commissioner.push_back(ps.school);
+    row.provider_id.push_back(provider);
+    row.provider_name.emplace_back(check.Text(3));
+    row.setting.push_back(static_cast<uint8_t>(*setting));
+    row.setting_type.push_back(static_cast<uint8_t>(setting_type.value_or(ApSettingType::kUnknown)));
+    row.basis.push_back(static_cast<uint8_t>(basis.value_or(ApBasis::kSchoolArranged)));
+    row.hours_per_week.push_back(static_cast<float>(*hours));
+    row.reason.push_back(static_cast<uint8_t>(*reason));
+    row.start_date.push_back(start->days);
+    row.end_date.push_back(DateOr(end, kNoDate));
+    row.reintegration_plan.push_back(*plan);
+    row.outcome.push_back(static_cast<uint8_t>(outcome.value_or(PlacementOutcome::kNone)));
+    auto key = std::make_tuple(ps.pupil, provider, start->days);
+    auto it = index.find(key);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) index[key] = r;
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kApPlacements);
+}
+
+// ---------------------------------------------------------------- units
+
+void IngestInternalUnits(IngestContext& ctx, InputSource& src) {
+  InternalUnitTable& stored = ctx.state().internal_units;
+  std::map<std::tuple<uint32_t, uint32_t, uint8_t, int32_t>, uint32_t> index;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    index[{stored.pupil[i], stored.school[i], stored.unit[i], stored.start_date[i]}] =
+        static_cast<uint32_t>(i);
+  }
+  Upserter<InternalUnitTable> up(stored, src.counts);
+  InternalUnitTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
+    auto unit = check.Code(2, UnitKindCodes());
+    auto start = check.DateField(3);
+    auto end = check.DateField(4);
+    auto sessions = check.Integer(5, 1, 999, "sessions");
+    auto reason = check.Code(6, ExclusionReasonCodes());
+    auto plan = check.YesNo(7);
+    auto outcome = check.Code(8, PlacementOutcomeCodes());
+    CheckSpell(ctx, check, 3, 4, start, end);
+    if (check.ok() && ctx.EnrolmentOn(ps.pupil, ps.school, start->days) == kNoIndex) {
+      check.FailRow("no_enrolment", "the pupil was not on this school's roll on start_date");
+    }
+    if (!check.ok()) return;
+    row.pupil.push_back(ps.pupil);
+    row.school.push_back(ps.school);
+    row.unit.push_back(static_cast<uint8_t>(*unit));
+    row.start_date.push_back(start->days);
+    row.end_date.push_back(DateOr(end, kNoDate));
+    row.sessions.push_back(static_cast<uint16_t>(*sessions));
+    row.reason.push_back(static_cast<uint8_t>(reason.value_or(ExclusionReason::kNone)));
+    row.reintegration_plan.push_back(*plan);
+    row.outcome.push_back(static_cast<uint8_t>(outcome.value_or(PlacementOutcome::kNone)));
+    auto key = std::make_tuple(ps.pupil, ps.school, row.unit[0], start->days);
+    auto it = index.find(key);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) index[key] = r;
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kInternalUnits);
+}
+
+}  // namespace
+
+void IngestRecords(IngestContext& ctx, InputSource& src) {
+  switch (src.schema->id) {
+    case InputFile::kLocalAuthorities: IngestLocalAuthorities(ctx, src); break;
+    case InputFile::kTrusts: IngestTrusts(ctx, src); break;
+    case InputFile::kSchools: IngestSchools(ctx, src); break;
+    case InputFile::kPupils: IngestPupils(ctx, src); break;
+    case InputFile::kEnrolments: IngestEnrolments(ctx, src); break;
+    case InputFile::kSuspensions: IngestSuspensions(ctx, src); break;
+    case InputFile::kApPlacements: IngestApPlacements(ctx, src); break;
+    case InputFile::kInternalUnits: IngestInternalUnits(ctx, src); break;
+    case InputFile::kAttendance:
+    case InputFile::kAttendanceCompact: break;  // marks_ingest.cc
+  }
+}
+
+}  // namespace lantern

@@ -1,0 +1,167 @@
+#include "store/segment.h"
+
+#include <zlib.h>
+
+#include <fmt/format.h>
+
+namespace lantern {
+
+namespace {
+constexpr char kMagic[8] = {'L', 'N', 'T', 'S', 'E', 'G', '0', '1'};
+constexpr uint64_t kAlign = 64;
+
+uint64_t AlignUp(uint64_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
+
+template <typename T>
+void Put(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+template <typename T>
+bool Get(std::string_view in, size_t* pos, T* v) {
+  if (*pos + sizeof(T) > in.size()) return false;
+  std::memcpy(v, in.data() + *pos, sizeof(T));
+  *pos += sizeof(T);
+  return true;
+}
+}  // namespace
+
+uint32_t Crc32(const void* data, size_t bytes) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  const auto* p = static_cast<const Bytef*>(data);
+  while (bytes > 0) {
+    uInt n = bytes > (1u << 30) ? (1u << 30) : static_cast<uInt>(bytes);
+    crc = crc32(crc, p, n);
+    p += n;
+    bytes -= n;
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+void SegmentWriter::AddStringColumn(std::string name, const std::vector<std::string>& values) {
+  Pending p;
+  p.name = std::move(name);
+  p.kind = ColumnKind::kString;
+  p.width = 0;
+  p.rows = values.size();
+  uint64_t total = 0;
+  for (const auto& s : values) total += s.size();
+  p.owned.resize(values.size() * sizeof(uint64_t) + total);
+  char* offsets = p.owned.data();
+  char* bytes = p.owned.data() + values.size() * sizeof(uint64_t);
+  uint64_t end = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    std::memcpy(bytes + end, values[i].data(), values[i].size());
+    end += values[i].size();
+    std::memcpy(offsets + i * sizeof(uint64_t), &end, sizeof end);
+  }
+  p.bytes = p.owned.size();
+  columns_.push_back(std::move(p));
+  columns_.back().data = columns_.back().owned.data();
+}
+
+Status SegmentWriter::Write(const std::string& path) const {
+  // Header size first, then offsets.
+  uint64_t header = sizeof kMagic + 8;
+  for (const auto& c : columns_) header += 2 + c.name.size() + 1 + 1 + 8 + 8 + 8 + 4;
+  uint64_t offset = AlignUp(header);
+  std::string head(kMagic, sizeof kMagic);
+  Put<uint32_t>(head, static_cast<uint32_t>(header));
+  Put<uint32_t>(head, static_cast<uint32_t>(columns_.size()));
+  std::vector<uint64_t> offsets;
+  for (const auto& c : columns_) {
+    Put<uint16_t>(head, static_cast<uint16_t>(c.name.size()));
+    head += c.name;
+    Put<uint8_t>(head, static_cast<uint8_t>(c.kind));
+    Put<uint8_t>(head, c.width);
+    Put<uint64_t>(head, c.rows);
+    Put<uint64_t>(head, offset);
+    Put<uint64_t>(head, c.bytes);
+    Put<uint32_t>(head, Crc32(c.data, c.bytes));
+    offsets.push_back(offset);
+    offset = AlignUp(offset + c.bytes);
+  }
+  LANTERN_ASSIGN_OR_RETURN(auto w, BufferedWriter::Create(path, 1 << 22));
+  w->Write(head);
+  static const char kZeros[kAlign] = {};
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    uint64_t pad = offsets[i] - w->bytes_written();
+    w->Write(std::string_view(kZeros, pad));
+    w->Write(std::string_view(columns_[i].data, columns_[i].bytes));
+  }
+  return w->Close(/*sync=*/true);
+}
+
+Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& path) {
+  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
+  std::string_view d = file->data();
+  auto bad = [&](const char* why) {
+    return Status::Corruption(fmt::format("{}: {}", path, why));
+  };
+  if (d.size() < sizeof kMagic + 8 || std::memcmp(d.data(), kMagic, sizeof kMagic) != 0) {
+    return bad("not a Lantern segment file");
+  }
+  size_t pos = sizeof kMagic;
+  uint32_t header = 0, count = 0;
+  Get(d, &pos, &header);
+  Get(d, &pos, &count);
+  std::unique_ptr<SegmentReader> r(new SegmentReader());
+  r->path_ = path;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint16_t len = 0;
+    if (!Get(d, &pos, &len) || pos + len > d.size()) return bad("truncated header");
+    std::string name(d.substr(pos, len));
+    pos += len;
+    uint8_t kind = 0, width = 0;
+    Col c{};
+    if (!Get(d, &pos, &kind) || !Get(d, &pos, &width) || !Get(d, &pos, &c.rows) ||
+        !Get(d, &pos, &c.offset) || !Get(d, &pos, &c.bytes) || !Get(d, &pos, &c.crc)) {
+      return bad("truncated header");
+    }
+    c.kind = static_cast<ColumnKind>(kind);
+    c.width = width;
+    if (c.offset + c.bytes > d.size()) return bad("column runs past the end of the file");
+    if (c.kind == ColumnKind::kFixed && c.bytes != c.rows * c.width) return bad("bad column size");
+    r->columns_.emplace(std::move(name), c);
+  }
+  r->file_ = std::move(file);
+  return r;
+}
+
+uint64_t SegmentReader::Rows(std::string_view name) const {
+  auto it = columns_.find(std::string(name));
+  return it == columns_.end() ? 0 : it->second.rows;
+}
+
+Result<std::vector<std::string>> SegmentReader::ReadStrings(std::string_view name) const {
+  std::vector<std::string> out;
+  auto it = columns_.find(std::string(name));
+  if (it == columns_.end()) return out;
+  const Col& c = it->second;
+  if (c.kind != ColumnKind::kString) {
+    return Status::Corruption(path_ + ": column " + std::string(name) + " is not text");
+  }
+  const char* base = file_->data().data() + c.offset;
+  const char* bytes = base + c.rows * sizeof(uint64_t);
+  uint64_t limit = c.bytes - c.rows * sizeof(uint64_t);
+  out.resize(c.rows);
+  uint64_t start = 0;
+  for (uint64_t i = 0; i < c.rows; ++i) {
+    uint64_t end;
+    std::memcpy(&end, base + i * sizeof(uint64_t), sizeof end);
+    if (end < start || end > limit) return Status::Corruption(path_ + ": bad string offsets");
+    out[i].assign(bytes + start, end - start);
+    start = end;
+  }
+  return out;
+}
+
+Status SegmentReader::Verify() const {
+  for (const auto& [name, c] : columns_) {
+    if (Crc32(file_->data().data() + c.offset, c.bytes) != c.crc) {
+      return Status::Corruption(fmt::format("{}: column {} fails its checksum", path_, name));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace lantern

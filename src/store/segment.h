@@ -1,0 +1,111 @@
+// A segment is one immutable columnar file of the store: a small header that
+// names each column, then the columns themselves, each 64-byte aligned so a
+// reader can use them in place from a memory map. Fixed-width columns hold
+// plain little-endian values; a string column holds uint64 end offsets then
+// the bytes. Each column carries a CRC-32, checked by `lantern verify` (and
+// on demand), not on every open, so opening a national store stays fast.
+//
+// Layout: "LNTSEG01" | u32 header_bytes | u32 column_count | per column:
+//   u16 name_len, name, u8 kind, u8 width, u64 rows, u64 offset, u64 bytes, u32 crc
+// then the column data at the recorded offsets.
+#ifndef LANTERN_STORE_SEGMENT_H_
+#define LANTERN_STORE_SEGMENT_H_
+
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "common/file_util.h"
+#include "lantern/status.h"
+
+namespace lantern {
+
+enum class ColumnKind : uint8_t { kFixed = 1, kString = 2 };
+
+class SegmentWriter {
+ public:
+  template <typename T>
+  void AddColumn(std::string name, std::span<const T> values) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    Pending p;
+    p.name = std::move(name);
+    p.kind = ColumnKind::kFixed;
+    p.width = sizeof(T);
+    p.rows = values.size();
+    p.data = reinterpret_cast<const char*>(values.data());
+    p.bytes = values.size_bytes();
+    columns_.push_back(std::move(p));
+  }
+  template <typename T>
+  void AddColumn(std::string name, const std::vector<T>& values) {
+    AddColumn(std::move(name), std::span<const T>(values));
+  }
+  void AddStringColumn(std::string name, const std::vector<std::string>& values);
+
+  // Writes the file and fsyncs it. The spans passed to AddColumn must stay
+  // alive until then.
+  Status Write(const std::string& path) const;
+
+ private:
+  struct Pending {
+    std::string name;
+    ColumnKind kind;
+    uint8_t width;
+    uint64_t rows;
+    const char* data;
+    uint64_t bytes;
+    std::vector<char> owned;  // string columns are encoded here
+  };
+  std::vector<Pending> columns_;
+};
+
+class SegmentReader {
+ public:
+  static Result<std::unique_ptr<SegmentReader>> Open(const std::string& path);
+
+  bool Has(std::string_view name) const { return columns_.count(std::string(name)) > 0; }
+  uint64_t Rows(std::string_view name) const;
+
+  // A fixed-width column copied into a vector (empty when absent, so a newer
+  // column read from an older file gives defaults the caller can fill).
+  template <typename T>
+  Result<std::vector<T>> Read(std::string_view name) const {
+    auto it = columns_.find(std::string(name));
+    if (it == columns_.end()) return std::vector<T>();
+    const Col& c = it->second;
+    if (c.kind != ColumnKind::kFixed || c.width != sizeof(T)) {
+      return Status::Corruption(path_ + ": column " + std::string(name) + " has another type");
+    }
+    std::vector<T> v(c.rows);
+    if (c.rows) std::memcpy(v.data(), file_->data().data() + c.offset, c.bytes);
+    return v;
+  }
+  Result<std::vector<std::string>> ReadStrings(std::string_view name) const;
+
+  // Recomputes every column's CRC-32.
+  Status Verify() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Col {
+    ColumnKind kind;
+    uint8_t width;
+    uint64_t rows, offset, bytes;
+    uint32_t crc;
+  };
+  std::string path_;
+  std::unique_ptr<MappedFile> file_;
+  std::map<std::string, Col> columns_;
+};
+
+uint32_t Crc32(const void* data, size_t bytes);
+
+}  // namespace lantern
+
+#endif  // LANTERN_STORE_SEGMENT_H_

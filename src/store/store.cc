@@ -1,0 +1,264 @@
+#include "store/store.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/file_util.h"
+#include "store/table_ops.h"
+
+namespace lantern {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+constexpr int kFormatVersion = 1;
+constexpr size_t kHistoryKept = 100;
+
+template <typename Table>
+Status LoadInto(const Store& store, const std::map<std::string, std::string>& files,
+                const char* name, Table* out) {
+  auto it = files.find(name);
+  if (it == files.end()) return Status::Ok();  // never written: empty table
+  LANTERN_ASSIGN_OR_RETURN(*out, LoadTable<Table>(store.PathOf(it->second)));
+  return Status::Ok();
+}
+
+bool IsStoreFile(const std::string& name) {
+  for (const char* prefix : {"tbl-", "blk-", "day-", "MANIFEST-"}) {
+    if (name.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+}  // namespace
+
+const char* TableName(TableId id) {
+  switch (id) {
+    case TableId::kLocalAuthorities: return "local_authorities";
+    case TableId::kTrusts: return "trusts";
+    case TableId::kSchools: return "schools";
+    case TableId::kPupils: return "pupils";
+    case TableId::kEnrolments: return "enrolments";
+    case TableId::kSuspensions: return "suspensions";
+    case TableId::kApPlacements: return "ap_placements";
+    case TableId::kInternalUnits: return "internal_units";
+  }
+  return "?";
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
+  std::error_code ec;
+  if (mode == Mode::kWrite) {
+    fs::create_directories(dir, ec);
+    if (ec) return Status::IoError(fmt::format("cannot create store folder {}: {}", dir, ec.message()));
+  } else if (!fs::is_directory(dir, ec)) {
+    return Status::NotFound(fmt::format("no store at {} (run `lantern ingest` first)", dir));
+  }
+  std::unique_ptr<Store> s(new Store());
+  s->dir_ = dir;
+  s->mode_ = mode;
+  std::string lock_path = dir + "/LOCK";
+  s->lock_fd_ = ::open(lock_path.c_str(), (mode == Mode::kWrite ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, 0644);
+  if (s->lock_fd_ < 0 && mode == Mode::kRead) {
+    // A store written by an older version may have no LOCK; reading needs none.
+  } else if (s->lock_fd_ < 0) {
+    return Status::IoError(fmt::format("cannot open {}", lock_path));
+  } else if (::flock(s->lock_fd_, (mode == Mode::kWrite ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+    return Status::FailedPrecondition(
+        fmt::format("the store {} is in use by another lantern process", dir));
+  }
+  LANTERN_RETURN_IF_ERROR(s->ReadManifest());
+  return s;
+}
+
+Store::~Store() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+Status Store::ReadManifest() {
+  auto current = ReadFileToString(dir_ + "/CURRENT");
+  if (!current.ok()) {
+    if (current.status().code() == StatusCode::kNotFound) {
+      std::error_code ec;
+      bool has_files = false;
+      for (const auto& e : fs::directory_iterator(dir_, ec)) {
+        if (IsStoreFile(e.path().filename().string())) has_files = true;
+      }
+      if (has_files && mode_ == Mode::kRead) {
+        return Status::Corruption(dir_ + " has store files but no CURRENT");
+      }
+      return Status::Ok();  // a new, empty store
+    }
+    return current.status();
+  }
+  std::string name = *current;
+  while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
+  LANTERN_ASSIGN_OR_RETURN(manifest_text_, ReadFileToString(dir_ + "/" + name));
+  json j = json::parse(manifest_text_, nullptr, false);
+  if (j.is_discarded() || j.value("format", "") != "lantern-store") {
+    return Status::Corruption(fmt::format("{}/{} is not a Lantern manifest", dir_, name));
+  }
+  if (j.value("format_version", 0) > kFormatVersion) {
+    return Status::FailedPrecondition(
+        fmt::format("{} was written by a newer Lantern (format {})", dir_,
+                    j.value("format_version", 0)));
+  }
+  generation_ = j.value("generation", uint64_t{0});
+  if (j.contains("time_period") && j["time_period"].is_string()) {
+    year_ = AcademicYear::Parse(j["time_period"].get<std::string>());
+  }
+  for (auto& [table, file] : j["tables"].items()) table_files_[table] = file.get<std::string>();
+  for (auto& b : j["marks"]["blocks"]) block_files_.push_back(b.get<std::string>());
+  for (auto& d : j["marks"]["days"]) {
+    auto date = ParseIsoDate(d["date"].get<std::string>());
+    if (!date) return Status::Corruption("bad date in manifest");
+    day_files_[date->days] = d["file"].get<std::string>();
+  }
+  for (auto& h : j["history"]) history_.push_back(h.dump());
+  return Status::Ok();
+}
+
+Result<StoreState> Store::Load(bool with_marks) const {
+  StoreState s;
+  s.year = year_;
+  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "local_authorities", &s.local_authorities));
+  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "trusts", &s.trusts));
+  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "schools", &s.schools));
+  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "pupils", &s.pupils));
+  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "enrolments", &s.enrolments));
+  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "suspensions", &s.suspensions));
+  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "ap_placements", &s.ap_placements));
+  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "internal_units", &s.internal_units));
+  if (with_marks) {
+    for (const auto& f : block_files_) {
+      LANTERN_ASSIGN_OR_RETURN(auto b, MarksBlock::Open(PathOf(f)));
+      s.marks.blocks.push_back(std::move(b));
+    }
+    for (const auto& [date, f] : day_files_) {
+      LANTERN_ASSIGN_OR_RETURN(auto d, MarksDay::Open(PathOf(f)));
+      s.marks.days[date] = std::move(d);
+    }
+  }
+  return s;
+}
+
+std::string Store::NewFileName(const std::string& kind, const std::string& ext) {
+  return fmt::format("{}-{:06d}-{}.{}", kind, generation_ + 1, ++file_seq_, ext);
+}
+
+namespace {
+template <typename Table>
+Status SaveNamed(Store& store, const Table& t, const std::string& file) {
+  return SaveTable(t, store.PathOf(file));
+}
+}  // namespace
+
+Status Store::Commit(const CommitPlan& plan) {
+  if (mode_ != Mode::kWrite) return Status::Internal("commit on a read-only store");
+  const StoreState& s = *plan.state;
+  auto tables = table_files_;
+  for (TableId id : plan.changed_tables) {
+    std::string file = NewFileName("tbl", std::string(TableName(id)) + ".seg");
+    Status st;
+    switch (id) {
+      case TableId::kLocalAuthorities: st = SaveNamed(*this, s.local_authorities, file); break;
+      case TableId::kTrusts: st = SaveNamed(*this, s.trusts, file); break;
+      case TableId::kSchools: st = SaveNamed(*this, s.schools, file); break;
+      case TableId::kPupils: st = SaveNamed(*this, s.pupils, file); break;
+      case TableId::kEnrolments: st = SaveNamed(*this, s.enrolments, file); break;
+      case TableId::kSuspensions: st = SaveNamed(*this, s.suspensions, file); break;
+      case TableId::kApPlacements: st = SaveNamed(*this, s.ap_placements, file); break;
+      case TableId::kInternalUnits: st = SaveNamed(*this, s.internal_units, file); break;
+    }
+    LANTERN_RETURN_IF_ERROR(st);
+    tables[TableName(id)] = file;
+  }
+  std::vector<std::string> blocks;
+  for (const auto& b : block_files_) {
+    if (std::find(plan.drop_blocks.begin(), plan.drop_blocks.end(), b) == plan.drop_blocks.end()) {
+      blocks.push_back(b);
+    }
+  }
+  blocks.insert(blocks.end(), plan.add_blocks.begin(), plan.add_blocks.end());
+  std::map<int32_t, std::string> days = plan.drop_all_days ? std::map<int32_t, std::string>()
+                                                           : day_files_;
+  for (int32_t d : plan.drop_days) days.erase(d);
+  for (const auto& [d, f] : plan.add_days) days[d] = f;
+
+  const uint64_t gen = generation_ + 1;
+  std::optional<AcademicYear> year = plan.year ? plan.year : year_;
+  json j;
+  j["format"] = "lantern-store";
+  j["format_version"] = kFormatVersion;
+  j["generation"] = gen;
+  j["time_period"] = year ? json(year->TimePeriod()) : json(nullptr);
+  j["tables"] = tables;
+  j["marks"]["blocks"] = blocks;
+  j["marks"]["days"] = json::array();
+  for (const auto& [d, f] : days) {
+    j["marks"]["days"].push_back({{"date", FormatIsoDate(Date{d})}, {"file", f}});
+  }
+  std::vector<std::string> history = history_;
+  if (!plan.history_note.empty()) {
+    json note = json::parse(plan.history_note, nullptr, false);
+    if (!note.is_discarded()) {
+      note["generation"] = gen;
+      history.push_back(note.dump());
+    }
+  }
+  if (history.size() > kHistoryKept) history.erase(history.begin(), history.end() - kHistoryKept);
+  j["history"] = json::array();
+  for (const auto& h : history) j["history"].push_back(json::parse(h));
+
+  const std::string manifest_name = fmt::format("MANIFEST-{:06d}", gen);
+  std::string text = j.dump(1);
+  LANTERN_RETURN_IF_ERROR(WriteFileAtomic(PathOf(manifest_name), text));
+  // Everything the manifest names must be durable before CURRENT points at it.
+  for (const auto& [name, f] : tables) LANTERN_RETURN_IF_ERROR(SyncFile(PathOf(f)));
+  LANTERN_RETURN_IF_ERROR(SyncDirectory(dir_));
+  LANTERN_RETURN_IF_ERROR(WriteFileAtomic(PathOf("CURRENT"), manifest_name + "\n"));
+
+  generation_ = gen;
+  file_seq_ = 0;
+  year_ = year;
+  table_files_ = std::move(tables);
+  block_files_ = std::move(blocks);
+  day_files_ = std::move(days);
+  history_ = std::move(history);
+  manifest_text_ = std::move(text);
+  return CollectGarbage();
+}
+
+Status Store::CollectGarbage() {
+  std::set<std::string> live;
+  for (const auto& [t, f] : table_files_) live.insert(f);
+  for (const auto& f : block_files_) live.insert(f);
+  for (const auto& [d, f] : day_files_) live.insert(f);
+  live.insert(fmt::format("MANIFEST-{:06d}", generation_));
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir_, ec)) {
+    std::string name = e.path().filename().string();
+    if (IsStoreFile(name) && !live.count(name)) fs::remove(e.path(), ec);
+  }
+  return Status::Ok();
+}
+
+Status Store::Verify() const {
+  for (const auto& [t, f] : table_files_) {
+    LANTERN_ASSIGN_OR_RETURN(auto r, SegmentReader::Open(PathOf(f)));
+    LANTERN_RETURN_IF_ERROR(r->Verify());
+  }
+  for (const auto& f : block_files_) LANTERN_RETURN_IF_ERROR(MarksBlock::Open(PathOf(f)).status());
+  for (const auto& [d, f] : day_files_) LANTERN_RETURN_IF_ERROR(MarksDay::Open(PathOf(f)).status());
+  return Status::Ok();
+}
+
+}  // namespace lantern

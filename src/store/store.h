@@ -1,0 +1,110 @@
+// The Lantern store: a folder on local disk, no server.
+//
+// Files are immutable once written. CURRENT names the live MANIFEST-<n>
+// (JSON), which lists the table segments and marks files of generation n.
+// A commit writes every new file, fsyncs it, writes the new manifest, then
+// atomically renames CURRENT.tmp over CURRENT: a crash or failed run at any
+// point leaves the previous generation intact, and files no manifest names
+// are removed by the next commit. One writer at a time (an exclusive lock on
+// STORE/LOCK); readers take a shared lock. See docs/store.md.
+#ifndef LANTERN_STORE_STORE_H_
+#define LANTERN_STORE_STORE_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/date.h"
+#include "lantern/status.h"
+#include "store/marks.h"
+#include "store/tables.h"
+
+namespace lantern {
+
+// Everything a store holds, in memory.
+struct StoreState {
+  std::optional<AcademicYear> year;
+  LocalAuthorityTable local_authorities;
+  TrustTable trusts;
+  SchoolTable schools;
+  PupilTable pupils;
+  EnrolmentTable enrolments;
+  SuspensionTable suspensions;
+  ApPlacementTable ap_placements;
+  InternalUnitTable internal_units;
+  MarksSet marks;
+};
+
+enum class TableId {
+  kLocalAuthorities, kTrusts, kSchools, kPupils, kEnrolments, kSuspensions, kApPlacements,
+  kInternalUnits
+};
+constexpr TableId kAllTables[] = {TableId::kLocalAuthorities, TableId::kTrusts,
+                                  TableId::kSchools,          TableId::kPupils,
+                                  TableId::kEnrolments,       TableId::kSuspensions,
+                                  TableId::kApPlacements,     TableId::kInternalUnits};
+const char* TableName(TableId id);
+
+// What a commit changes: the tables to rewrite, marks files to add (already
+// written with NewFilePath) and marks files to drop, plus a history entry.
+struct CommitPlan {
+  std::optional<AcademicYear> year;
+  std::vector<TableId> changed_tables;
+  const StoreState* state = nullptr;  // holds the changed tables
+  std::vector<std::string> add_blocks;       // file names in the store folder
+  std::vector<std::string> drop_blocks;
+  std::map<int32_t, std::string> add_days;   // replaces any day file for the date
+  std::vector<int32_t> drop_days;
+  bool drop_all_days = false;
+  std::string history_note;  // JSON object text
+};
+
+class Store {
+ public:
+  enum class Mode { kRead, kWrite };
+  // kWrite creates the folder if needed and takes the exclusive lock.
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode);
+  ~Store();
+
+  bool empty() const { return generation_ == 0; }
+  uint64_t generation() const { return generation_; }
+  const std::string& dir() const { return dir_; }
+  std::optional<AcademicYear> year() const { return year_; }
+
+  // Loads the tables (all, or those listed) and opens the marks files.
+  Result<StoreState> Load(bool with_marks = true) const;
+
+  // A fresh file name for this writer's next generation, e.g. "blk-000012-1.marks".
+  std::string NewFileName(const std::string& kind, const std::string& ext);
+  std::string PathOf(const std::string& file_name) const { return dir_ + "/" + file_name; }
+
+  Status Commit(const CommitPlan& plan);
+
+  // Checks every segment's checksums and every marks file's shape.
+  Status Verify() const;
+  // The manifest as JSON text.
+  const std::string& manifest_text() const { return manifest_text_; }
+
+ private:
+  Store() = default;
+  Status ReadManifest();
+  Status CollectGarbage();
+
+  std::string dir_;
+  Mode mode_ = Mode::kRead;
+  int lock_fd_ = -1;
+  uint64_t generation_ = 0;
+  uint64_t file_seq_ = 0;
+  std::optional<AcademicYear> year_;
+  std::map<std::string, std::string> table_files_;  // table name -> file
+  std::vector<std::string> block_files_;
+  std::map<int32_t, std::string> day_files_;
+  std::string manifest_text_;
+  std::vector<std::string> history_;  // JSON object texts, oldest first
+};
+
+}  // namespace lantern
+
+#endif  // LANTERN_STORE_STORE_H_

@@ -1,0 +1,86 @@
+// Generic operations over the tables of tables.h, driven by each table's
+// Columns() list: save to and load from a segment, append, compare and
+// overwrite rows.
+#ifndef LANTERN_STORE_TABLE_OPS_H_
+#define LANTERN_STORE_TABLE_OPS_H_
+
+#include <string>
+#include <tuple>
+#include <type_traits>
+
+#include "store/segment.h"
+#include "store/tables.h"
+
+namespace lantern {
+
+template <typename Table, typename F>
+void ForEachColumn(F&& f) {
+  std::apply([&](auto... column) { (f(column), ...); }, Table::Columns());
+}
+
+template <typename Table>
+void AppendRow(Table& to, const Table& from, size_t i) {
+  ForEachColumn<Table>([&](auto c) { (to.*c.member).push_back((from.*c.member)[i]); });
+}
+
+template <typename Table>
+void AssignRow(Table& to, size_t i, const Table& from, size_t j) {
+  ForEachColumn<Table>([&](auto c) { (to.*c.member)[i] = (from.*c.member)[j]; });
+}
+
+template <typename Table>
+bool RowsEqual(const Table& a, size_t i, const Table& b, size_t j) {
+  bool eq = true;
+  ForEachColumn<Table>([&](auto c) { eq = eq && (a.*c.member)[i] == (b.*c.member)[j]; });
+  return eq;
+}
+
+template <typename Table>
+void ReserveRows(Table& t, size_t n) {
+  ForEachColumn<Table>([&](auto c) { (t.*c.member).reserve(n); });
+}
+
+template <typename Table>
+Status SaveTable(const Table& t, const std::string& path) {
+  SegmentWriter w;
+  ForEachColumn<Table>([&](auto c) {
+    using V = typename decltype(c)::value_type;
+    if constexpr (std::is_same_v<V, std::string>) {
+      w.AddStringColumn(c.name, t.*c.member);
+    } else {
+      w.AddColumn(c.name, t.*c.member);
+    }
+  });
+  return w.Write(path);
+}
+
+// Loads a table; a column missing from an older file is filled with
+// default values so the table stays rectangular.
+template <typename Table>
+Result<Table> LoadTable(const std::string& path) {
+  LANTERN_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(path));
+  Table t;
+  Status status;
+  size_t rows = 0;
+  ForEachColumn<Table>([&](auto c) {
+    using V = typename decltype(c)::value_type;
+    if (!status.ok()) return;
+    if constexpr (std::is_same_v<V, std::string>) {
+      auto r = reader->ReadStrings(c.name);
+      if (!r.ok()) status = r.status();
+      else t.*c.member = std::move(r).value();
+    } else {
+      auto r = reader->template Read<V>(c.name);
+      if (!r.ok()) status = r.status();
+      else t.*c.member = std::move(r).value();
+    }
+    rows = std::max(rows, (t.*c.member).size());
+  });
+  LANTERN_RETURN_IF_ERROR(status);
+  ForEachColumn<Table>([&](auto c) { (t.*c.member).resize(rows); });
+  return t;
+}
+
+}  // namespace lantern
+
+#endif  // LANTERN_STORE_TABLE_OPS_H_

@@ -1,0 +1,242 @@
+// The store's tables in memory: one struct of columns per entity of the input
+// schema (docs/input-schema.md). Big tables (pupils, enrolments) are columns
+// of plain values so they load with one copy per column and scan fast. Rows
+// are referred to by index ("slot"), which never changes once assigned, so
+// marks and derived data can be keyed by it.
+//
+// Each table lists its columns once, in Columns(); saving, loading, copying
+// and comparing rows are written once for all tables (table_ops.h).
+#ifndef LANTERN_STORE_TABLES_H_
+#define LANTERN_STORE_TABLES_H_
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "common/date.h"
+#include "model/codes.h"
+
+namespace lantern {
+
+constexpr int32_t kNoDate = std::numeric_limits<int32_t>::max();
+constexpr uint32_t kNoIndex = std::numeric_limits<uint32_t>::max();
+
+template <typename Table, typename V>
+struct Column {
+  using value_type = V;
+  const char* name;
+  std::vector<V> Table::*member;
+};
+
+struct LocalAuthorityTable {
+  std::vector<int16_t> old_la_code;
+  std::vector<std::string> new_la_code;
+  std::vector<std::string> la_name;
+  std::vector<std::string> region_code;
+  std::vector<std::string> region_name;
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<LocalAuthorityTable, int16_t>{"old_la_code", &LocalAuthorityTable::old_la_code},
+        Column<LocalAuthorityTable, std::string>{"new_la_code", &LocalAuthorityTable::new_la_code},
+        Column<LocalAuthorityTable, std::string>{"la_name", &LocalAuthorityTable::la_name},
+        Column<LocalAuthorityTable, std::string>{"region_code", &LocalAuthorityTable::region_code},
+        Column<LocalAuthorityTable, std::string>{"region_name", &LocalAuthorityTable::region_name});
+  }
+  size_t size() const { return old_la_code.size(); }
+};
+
+struct TrustTable {
+  std::vector<std::string> trust_id;
+  std::vector<std::string> trust_name;
+  std::vector<uint8_t> trust_type;  // 0 MAT, 1 SAT
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<TrustTable, std::string>{"trust_id", &TrustTable::trust_id},
+        Column<TrustTable, std::string>{"trust_name", &TrustTable::trust_name},
+        Column<TrustTable, uint8_t>{"trust_type", &TrustTable::trust_type});
+  }
+  size_t size() const { return trust_id.size(); }
+};
+
+struct SchoolTable {
+  std::vector<int32_t> urn;
+  std::vector<int16_t> la_code;
+  std::vector<int16_t> estab;
+  std::vector<uint8_t> phase;  // SchoolPhaseCode
+  std::vector<std::string> name;
+  std::vector<std::string> type;
+  std::vector<std::string> trust_id;
+  std::vector<std::string> postcode;
+  std::vector<int32_t> open_date;  // kNoDate when empty
+  std::vector<int32_t> close_date;  // kNoDate when empty
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<SchoolTable, int32_t>{"urn", &SchoolTable::urn},
+        Column<SchoolTable, int16_t>{"la_code", &SchoolTable::la_code},
+        Column<SchoolTable, int16_t>{"estab", &SchoolTable::estab},
+        Column<SchoolTable, uint8_t>{"phase", &SchoolTable::phase},
+        Column<SchoolTable, std::string>{"name", &SchoolTable::name},
+        Column<SchoolTable, std::string>{"type", &SchoolTable::type},
+        Column<SchoolTable, std::string>{"trust_id", &SchoolTable::trust_id},
+        Column<SchoolTable, std::string>{"postcode", &SchoolTable::postcode},
+        Column<SchoolTable, int32_t>{"open_date", &SchoolTable::open_date},
+        Column<SchoolTable, int32_t>{"close_date", &SchoolTable::close_date});
+  }
+  size_t size() const { return urn.size(); }
+  SchoolType school_type(size_t i) const {
+    return SchoolTypeOf(static_cast<SchoolPhaseCode>(phase[i]));
+  }
+};
+
+struct PupilTable {
+  std::vector<uint64_t> upn;  // PackUpn
+  std::vector<int32_t> birth_date;
+  std::vector<uint8_t> sex;  // Sex
+  std::vector<uint8_t> fsm;
+  std::vector<uint8_t> disadvantaged;
+  std::vector<uint8_t> sen_provision;  // SenProvision
+  std::vector<uint8_t> sen_need;  // SenNeed
+  std::vector<uint8_t> eal;
+  std::vector<uint8_t> looked_after;
+  std::vector<int16_t> home_la;  // 3-digit LA
+  std::vector<int8_t> year_group;  // YearGroup
+  std::vector<uint32_t> ethnicity;  // up to 4 ASCII characters, 0 when empty
+  std::vector<uint8_t> ks2_reading;  // scaled score, 0 when none
+  std::vector<uint8_t> ks2_maths;  // scaled score, 0 when none
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<PupilTable, uint64_t>{"upn", &PupilTable::upn},
+        Column<PupilTable, int32_t>{"birth_date", &PupilTable::birth_date},
+        Column<PupilTable, uint8_t>{"sex", &PupilTable::sex},
+        Column<PupilTable, uint8_t>{"fsm", &PupilTable::fsm},
+        Column<PupilTable, uint8_t>{"disadvantaged", &PupilTable::disadvantaged},
+        Column<PupilTable, uint8_t>{"sen_provision", &PupilTable::sen_provision},
+        Column<PupilTable, uint8_t>{"sen_need", &PupilTable::sen_need},
+        Column<PupilTable, uint8_t>{"eal", &PupilTable::eal},
+        Column<PupilTable, uint8_t>{"looked_after", &PupilTable::looked_after},
+        Column<PupilTable, int16_t>{"home_la", &PupilTable::home_la},
+        Column<PupilTable, int8_t>{"year_group", &PupilTable::year_group},
+        Column<PupilTable, uint32_t>{"ethnicity", &PupilTable::ethnicity},
+        Column<PupilTable, uint8_t>{"ks2_reading", &PupilTable::ks2_reading},
+        Column<PupilTable, uint8_t>{"ks2_maths", &PupilTable::ks2_maths});
+  }
+  size_t size() const { return upn.size(); }
+};
+
+struct EnrolmentTable {
+  std::vector<uint32_t> pupil;  // row in PupilTable
+  std::vector<uint32_t> school;  // row in SchoolTable
+  std::vector<int32_t> entry_date;
+  std::vector<int32_t> leaving_date;  // kNoDate while on roll
+  std::vector<uint8_t> leaving_reason;  // LeavingReason
+  std::vector<uint8_t> status;  // EnrolStatus
+  std::vector<uint8_t> boarder;
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<EnrolmentTable, uint32_t>{"pupil", &EnrolmentTable::pupil},
+        Column<EnrolmentTable, uint32_t>{"school", &EnrolmentTable::school},
+        Column<EnrolmentTable, int32_t>{"entry_date", &EnrolmentTable::entry_date},
+        Column<EnrolmentTable, int32_t>{"leaving_date", &EnrolmentTable::leaving_date},
+        Column<EnrolmentTable, uint8_t>{"leaving_reason", &EnrolmentTable::leaving_reason},
+        Column<EnrolmentTable, uint8_t>{"status", &EnrolmentTable::status},
+        Column<EnrolmentTable, uint8_t>{"boarder", &EnrolmentTable::boarder});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
+struct SuspensionTable {
+  std::vector<uint32_t> pupil;
+  std::vector<uint32_t> school;
+  std::vector<int32_t> start_date;
+  std::vector<uint8_t> category;  // SuspensionCategory
+  std::vector<uint16_t> sessions;
+  std::vector<uint8_t> reason1;  // ExclusionReason
+  std::vector<uint8_t> reason2;
+  std::vector<uint8_t> reason3;
+  std::vector<uint8_t> outcome;  // ExclusionOutcome
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<SuspensionTable, uint32_t>{"pupil", &SuspensionTable::pupil},
+        Column<SuspensionTable, uint32_t>{"school", &SuspensionTable::school},
+        Column<SuspensionTable, int32_t>{"start_date", &SuspensionTable::start_date},
+        Column<SuspensionTable, uint8_t>{"category", &SuspensionTable::category},
+        Column<SuspensionTable, uint16_t>{"sessions", &SuspensionTable::sessions},
+        Column<SuspensionTable, uint8_t>{"reason1", &SuspensionTable::reason1},
+        Column<SuspensionTable, uint8_t>{"reason2", &SuspensionTable::reason2},
+        Column<SuspensionTable, uint8_t>{"reason3", &SuspensionTable::reason3},
+        Column<SuspensionTable, uint8_t>{"outcome", &SuspensionTable::outcome});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
+struct ApPlacementTable {
+  std::vector<uint32_t> pupil;
+  std::vector<uint32_t> commissioner;  // row in SchoolTable
+  std::vector<std::string> provider_id;
+  std::vector<std::string> provider_name;
+  std::vector<uint8_t> setting;  // ApSetting
+  std::vector<uint8_t> setting_type;  // ApSettingType
+  std::vector<uint8_t> basis;  // ApBasis
+  std::vector<float> hours_per_week;
+  std::vector<uint8_t> reason;  // ApReason
+  std::vector<int32_t> start_date;
+  std::vector<int32_t> end_date;  // kNoDate while continuing
+  std::vector<uint8_t> reintegration_plan;
+  std::vector<uint8_t> outcome;  // PlacementOutcome
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<ApPlacementTable, uint32_t>{"pupil", &ApPlacementTable::pupil},
+        Column<ApPlacementTable, uint32_t>{"commissioner", &ApPlacementTable::commissioner},
+        Column<ApPlacementTable, std::string>{"provider_id", &ApPlacementTable::provider_id},
+        Column<ApPlacementTable, std::string>{"provider_name", &ApPlacementTable::provider_name},
+        Column<ApPlacementTable, uint8_t>{"setting", &ApPlacementTable::setting},
+        Column<ApPlacementTable, uint8_t>{"setting_type", &ApPlacementTable::setting_type},
+        Column<ApPlacementTable, uint8_t>{"basis", &ApPlacementTable::basis},
+        Column<ApPlacementTable, float>{"hours_per_week", &ApPlacementTable::hours_per_week},
+        Column<ApPlacementTable, uint8_t>{"reason", &ApPlacementTable::reason},
+        Column<ApPlacementTable, int32_t>{"start_date", &ApPlacementTable::start_date},
+        Column<ApPlacementTable, int32_t>{"end_date", &ApPlacementTable::end_date},
+        Column<ApPlacementTable, uint8_t>{"reintegration_plan", &ApPlacementTable::reintegration_plan},
+        Column<ApPlacementTable, uint8_t>{"outcome", &ApPlacementTable::outcome});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
+struct InternalUnitTable {
+  std::vector<uint32_t> pupil;
+  std::vector<uint32_t> school;
+  std::vector<uint8_t> unit;  // UnitKind
+  std::vector<int32_t> start_date;
+  std::vector<int32_t> end_date;  // kNoDate while continuing
+  std::vector<uint16_t> sessions;
+  std::vector<uint8_t> reason;  // ExclusionReason
+  std::vector<uint8_t> reintegration_plan;
+  std::vector<uint8_t> outcome;  // PlacementOutcome
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<InternalUnitTable, uint32_t>{"pupil", &InternalUnitTable::pupil},
+        Column<InternalUnitTable, uint32_t>{"school", &InternalUnitTable::school},
+        Column<InternalUnitTable, uint8_t>{"unit", &InternalUnitTable::unit},
+        Column<InternalUnitTable, int32_t>{"start_date", &InternalUnitTable::start_date},
+        Column<InternalUnitTable, int32_t>{"end_date", &InternalUnitTable::end_date},
+        Column<InternalUnitTable, uint16_t>{"sessions", &InternalUnitTable::sessions},
+        Column<InternalUnitTable, uint8_t>{"reason", &InternalUnitTable::reason},
+        Column<InternalUnitTable, uint8_t>{"reintegration_plan", &InternalUnitTable::reintegration_plan},
+        Column<InternalUnitTable, uint8_t>{"outcome", &InternalUnitTable::outcome});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
+}  // namespace lantern
+
+#endif  // LANTERN_STORE_TABLES_H_

@@ -1,0 +1,46 @@
+// Secondary suppression across linked tables [U: definitions.md 9].
+//
+// Published counts are cells; an additive group says that some member cells
+// add up to a margin cell (boys + girls = all pupils; the schools of an LA
+// add up to the LA). Primary suppression hides counts of 1 or 2. Then,
+// until nothing changes, every group is made safe:
+//  - if the margin is published and any member is hidden, at least two
+//    members are hidden and the hidden members add up to at least the
+//    threshold, so no hidden member can be worked out by subtraction;
+//  - if the margin is hidden, at least one member is hidden too.
+// Extra cells to hide are the smallest non-zero ones (a zero hides nothing).
+#ifndef LANTERN_SUPPRESS_SUPPRESSION_PROBLEM_H_
+#define LANTERN_SUPPRESS_SUPPRESSION_PROBLEM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace lantern {
+
+class SuppressionProblem {
+ public:
+  size_t AddCell(int64_t count) {
+    counts_.push_back(count);
+    return counts_.size() - 1;
+  }
+  void AddGroup(size_t margin, std::vector<size_t> members);
+  size_t cells() const { return counts_.size(); }
+
+  // Returns which cells to hide. `hidden` may hold cells already hidden for
+  // another reason (e.g. their whole row is hidden); it is extended.
+  std::vector<bool> Solve(int threshold, bool secondary, std::vector<bool> hidden = {}) const;
+
+ private:
+  struct Group {
+    size_t margin;
+    std::vector<size_t> members;
+  };
+  bool MakeSafe(const Group& g, int threshold, std::vector<bool>& hidden) const;
+  std::vector<int64_t> counts_;
+  std::vector<Group> groups_;
+};
+
+}  // namespace lantern
+
+#endif  // LANTERN_SUPPRESS_SUPPRESSION_PROBLEM_H_

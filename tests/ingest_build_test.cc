@@ -1,0 +1,264 @@
+// End to end on the tiny fixture: ingest, build, and the figures worked out
+// by hand in tiny_fixture.h.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/csv_table.h"
+#include "common/file_util.h"
+#include "lantern/build.h"
+#include "lantern/ingest.h"
+#include "tiny_fixture.h"
+
+namespace lantern {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TinyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("lantern_tiny_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    input_ = (root_ / "input").string();
+    store_ = (root_ / "store").string();
+    out_ = (root_ / "out").string();
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  IngestReport IngestOk(const std::string& dir) {
+    IngestOptions o;
+    o.input_dir = dir;
+    o.store_dir = store_;
+    IngestReport r;
+    Status st = Ingest(o, &r);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return r;
+  }
+  // Builds with the default policy, or with a policy JSON text.
+  CsvTable BuildOk(const std::string& policy_json = "") {
+    BuildOptions o;
+    o.store_dir = store_;
+    o.out_dir = out_;
+    if (!policy_json.empty()) {
+      o.policy_file = (root_ / "policy.json").string();
+      std::ofstream(o.policy_file) << policy_json;
+    }
+    BuildReport r;
+    Status st = Build(o, &r);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    auto t = CsvTable::Load(out_ + "/attendance.csv");
+    EXPECT_TRUE(t.ok());
+    return std::move(t).value();
+  }
+  // The value of `column` in the one row matching all filters.
+  static std::string Cell(const CsvTable& t, const std::map<std::string, std::string>& where,
+                          const std::string& column) {
+    std::string found;
+    int matches = 0;
+    for (size_t r = 0; r < t.rows(); ++r) {
+      bool ok = true;
+      for (const auto& [k, v] : where) ok = ok && t.Cell(r, t.Column(k)) == v;
+      if (ok) {
+        ++matches;
+        found = t.Cell(r, t.Column(column));
+      }
+    }
+    EXPECT_EQ(matches, 1) << column;
+    return found;
+  }
+  static std::map<std::string, std::string> School(const std::string& urn,
+                                                   const std::string& topic = "Total",
+                                                   const std::string& group = "Total") {
+    return {{"geographic_level", "School"},
+            {"school_urn", urn},
+            {"breakdown_topic", topic},
+            {"breakdown", group}};
+  }
+
+  fs::path root_;
+  std::string input_, store_, out_;
+};
+
+TEST_F(TinyTest, BuildsTheHandWorkedFigures) {
+  testing::WriteTinyInput(input_);
+  IngestReport ir = IngestOk(input_);
+  EXPECT_TRUE(ir.committed);
+  EXPECT_EQ(ir.rows_rejected, 0u) << ir.Summary();
+  EXPECT_EQ(ir.time_period, "201819");
+  // Disclosure control off, to see every figure; it is tested below.
+  CsvTable t = BuildOk(R"({"suppress_below": 1})");
+
+  // Academy: P2, P3, P4, P6's first enrolment. 38 possible, 8 absent.
+  auto academy = School("900002");
+  EXPECT_EQ(Cell(t, academy, "enrolments"), "4");
+  EXPECT_EQ(Cell(t, academy, "sess_possible"), "38");
+  EXPECT_EQ(Cell(t, academy, "sess_overall"), "8");
+  EXPECT_EQ(Cell(t, academy, "sess_authorised"), "4");
+  EXPECT_EQ(Cell(t, academy, "sess_unauthorised"), "4");
+  EXPECT_EQ(Cell(t, academy, "sess_overall_percent"), "21.05263");
+  EXPECT_EQ(Cell(t, academy, "enrolments_pa_10_exact"), "4");  // P3 at exactly 10% counts
+  EXPECT_EQ(Cell(t, academy, "enrolments_pa_50_exact"), "0");
+  EXPECT_EQ(Cell(t, academy, "sess_auth_illness"), "3");
+  EXPECT_EQ(Cell(t, academy, "sess_auth_appointments"), "1");
+  EXPECT_EQ(Cell(t, academy, "sess_unauth_holiday"), "2");
+  EXPECT_EQ(Cell(t, academy, "sess_unauth_other"), "2");
+  EXPECT_EQ(Cell(t, academy, "sess_late"), "1");
+  EXPECT_EQ(Cell(t, academy, "school_laestab"), "8054001");
+  EXPECT_EQ(Cell(t, academy, "trust_id"), "TR1");
+  EXPECT_EQ(Cell(t, academy, "school_name"), "Tiny Academy, Hartlepool");
+
+  EXPECT_EQ(Cell(t, School("900002", "Sex", "Female"), "enrolments"), "1");
+  EXPECT_EQ(Cell(t, School("900002", "Sex", "Male"), "sess_possible"), "26");
+  EXPECT_EQ(Cell(t, School("900002", "SEN provision", "EHC plan"), "sess_overall_percent"),
+            "10.00000");
+  EXPECT_EQ(Cell(t, School("900002", "NC year group", "Year 11"), "sess_possible"), "12");
+  // The primary has one pupil in the cohort (the Reception child is 4).
+  EXPECT_EQ(Cell(t, School("900001"), "enrolments"), "1");
+  EXPECT_EQ(Cell(t, School("900003"), "sess_possible"), "2");
+
+  // Hartlepool, by school location: the primary and the academy; the PRU is
+  // reported as its own school type, outside the headline total.
+  std::map<std::string, std::string> la = {{"geographic_level", "Local authority"},
+                                           {"old_la_code", "805"},
+                                           {"school_type", "Total"},
+                                           {"location_basis", "School location"},
+                                           {"breakdown_topic", "Total"}};
+  EXPECT_EQ(Cell(t, la, "enrolments"), "5");
+  EXPECT_EQ(Cell(t, la, "sess_possible"), "48");
+  EXPECT_EQ(Cell(t, la, "sess_overall"), "10");
+  EXPECT_EQ(Cell(t, la, "num_schools"), "2");
+  EXPECT_EQ(Cell(t, la, "new_la_code"), "E06000001");
+  EXPECT_EQ(Cell(t, la, "region_name"), "North East");
+  la["school_type"] = "Pupil referral unit";
+  EXPECT_EQ(Cell(t, la, "enrolments"), "1");
+
+  // Where pupils live: P3 lives in Middlesbrough.
+  std::map<std::string, std::string> res = {{"geographic_level", "Local authority"},
+                                            {"old_la_code", "806"},
+                                            {"school_type", "Total"},
+                                            {"location_basis", "Pupil residence"},
+                                            {"breakdown_topic", "Total"}};
+  EXPECT_EQ(Cell(t, res, "enrolments"), "1");
+  EXPECT_EQ(Cell(t, res, "sess_overall"), "1");
+  EXPECT_EQ(Cell(t, res, "num_schools"), "x");
+
+  // England, and the trust.
+  std::map<std::string, std::string> eng = {{"geographic_level", "National"},
+                                            {"school_type", "Total"},
+                                            {"breakdown_topic", "Total"}};
+  EXPECT_EQ(Cell(t, eng, "sess_possible"), "48");
+  EXPECT_EQ(Cell(t, eng, "time_period"), "201819");
+  EXPECT_EQ(Cell(t, eng, "time_identifier"), "Academic year");
+  std::map<std::string, std::string> mat = {{"geographic_level", "MAT"},
+                                            {"school_type", "Total"},
+                                            {"breakdown_topic", "Total"}};
+  EXPECT_EQ(Cell(t, mat, "trust_name"), "Tiny Learning Trust");
+  EXPECT_EQ(Cell(t, mat, "enrolments"), "4");
+
+  // Metadata lists every non-geography column.
+  auto meta = CsvTable::Load(out_ + "/attendance.meta.csv");
+  ASSERT_TRUE(meta.ok());
+  EXPECT_EQ(meta->rows(), t.header().size() - 15);
+}
+
+TEST_F(TinyTest, PublishedFiguresPassDisclosureControl) {
+  testing::WriteTinyInput(input_);
+  IngestOk(input_);
+  CsvTable t = BuildOk();
+  // One-pupil cells are suppressed, and so is their complement.
+  EXPECT_EQ(Cell(t, School("900002", "Sex", "Female"), "enrolments"), "c");
+  EXPECT_EQ(Cell(t, School("900002", "Sex", "Male"), "enrolments"), "c");
+  EXPECT_EQ(Cell(t, School("900002", "Sex", "Male"), "sess_overall_percent"), "c");
+  // The primary's single pupil is hidden; the LA total (5) is published, so
+  // the academy (4) must be hidden too, or 5 - 4 would give the pupil away.
+  EXPECT_EQ(Cell(t, School("900001"), "enrolments"), "c");
+  EXPECT_EQ(Cell(t, School("900002"), "enrolments"), "c");
+  std::map<std::string, std::string> la = {{"geographic_level", "Local authority"},
+                                           {"old_la_code", "805"},
+                                           {"school_type", "Total"},
+                                           {"location_basis", "School location"},
+                                           {"breakdown_topic", "Total"}};
+  EXPECT_EQ(Cell(t, la, "enrolments"), "5");
+  // No published count anywhere is 1 or 2.
+  for (size_t r = 0; r < t.rows(); ++r) {
+    for (const char* col : {"enrolments", "enrolments_pa_10_exact", "enrolments_pa_50_exact"}) {
+      const std::string& v = t.Cell(r, t.Column(col));
+      EXPECT_TRUE(v != "1" && v != "2") << "row " << r << " " << col;
+    }
+  }
+}
+
+TEST_F(TinyTest, IngestingTheSameFilesTwiceChangesNothing) {
+  testing::WriteTinyInput(input_);
+  IngestReport first = IngestOk(input_);
+  ASSERT_TRUE(first.committed);
+  std::string current = ReadFileToString(store_ + "/CURRENT").value();
+  IngestReport second = IngestOk(input_);
+  EXPECT_FALSE(second.committed);
+  EXPECT_EQ(second.generation, first.generation);
+  EXPECT_EQ(ReadFileToString(store_ + "/CURRENT").value(), current);
+  for (const auto& f : second.files) {
+    EXPECT_EQ(f.inserted + f.updated, 0u) << f.file;
+    EXPECT_EQ(f.unchanged, f.rows) << f.file;
+  }
+}
+
+TEST_F(TinyTest, CompactFormGivesTheSameFiguresAsTheLongForm) {
+  testing::WriteTinyInput(input_);
+  IngestOk(input_);
+  CsvTable long_form = BuildOk(R"({"suppress_below": 1})");
+
+  // The same marks as attendance_compact.csv: weekdays from Monday 3 Sept.
+  using testing::TinyUpn;
+  std::string compact = "upn,urn,from_date,marks\n";
+  compact += TinyUpn(1) + ",900001,2018-09-03,/\\II/\\/\\/\\\n";
+  compact += TinyUpn(2) + ",900002,2018-09-03,/\\/\\OOGG/\\\n";
+  compact += TinyUpn(3) + ",900002,2018-09-03,L\\/\\/\\/\\/M\n";
+  compact += TinyUpn(4) + ",900002,2018-09-03,/\\/\\/\\/\\/\\\n";
+  compact += TinyUpn(4) + ",900002,2019-05-20,II\n";
+  compact += TinyUpn(4) + ",900002,2019-06-03,OOOO\n";
+  compact += TinyUpn(5) + ",900001,2018-09-03,/\\/\\/\\/\\/\\\n";
+  compact += TinyUpn(6) + ",900002,2018-09-03,/\\/\\/I\n";
+  compact += TinyUpn(6) + ",900003,2018-09-06,/\\##\n";
+  fs::remove_all(store_);
+  testing::WriteTinyInput(input_, {{"attendance.csv", ""}, {"attendance_compact.csv", compact}});
+  IngestReport r = IngestOk(input_);
+  EXPECT_EQ(r.rows_rejected, 0u) << r.Summary();
+  CsvTable compact_form = BuildOk(R"({"suppress_below": 1})");
+  ASSERT_EQ(long_form.rows(), compact_form.rows());
+  for (size_t i = 0; i < long_form.rows(); ++i) EXPECT_EQ(long_form.Row(i), compact_form.Row(i));
+}
+
+TEST_F(TinyTest, OneMoreDayIsAppendedAsADayFile) {
+  testing::WriteTinyInput(input_);
+  IngestReport first = IngestOk(input_);
+  // Monday 10 September: P2 ill all day.
+  std::string day = "upn,urn,date,am,pm\n" + testing::TinyUpn(2) + ",900002,2018-09-10,I,I\n";
+  std::string day_dir = (root_ / "day").string();
+  fs::create_directories(day_dir);
+  std::ofstream(day_dir + "/attendance.csv") << day;
+  IngestReport second = IngestOk(day_dir);
+  EXPECT_TRUE(second.committed);
+  EXPECT_EQ(second.generation, first.generation + 1);
+  EXPECT_EQ(second.mark_dates_written, 1u);
+  CsvTable t = BuildOk(R"({"suppress_below": 1})");
+  EXPECT_EQ(Cell(t, School("900002"), "sess_possible"), "40");
+  EXPECT_EQ(Cell(t, School("900002"), "sess_overall"), "10");
+  // The same day again changes nothing.
+  EXPECT_FALSE(IngestOk(day_dir).committed);
+  // A correction of a day already stored replaces it.
+  std::ofstream(day_dir + "/attendance.csv")
+      << "upn,urn,date,am,pm\n" + testing::TinyUpn(2) + ",900002,2018-09-05,/,\\\n";
+  IngestReport fix = IngestOk(day_dir);
+  EXPECT_TRUE(fix.committed);
+  EXPECT_EQ(fix.files[0].updated, 1u);
+  t = BuildOk(R"({"suppress_below": 1})");
+  EXPECT_EQ(Cell(t, School("900002"), "sess_overall"), "8");
+}
+
+}  // namespace
+}  // namespace lantern
