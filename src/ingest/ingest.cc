@@ -37,7 +37,7 @@ Result<std::unique_ptr<InputSource>> OpenSource(const FileSchema& schema, const 
   LANTERN_ASSIGN_OR_RETURN(src->file, MappedFile::Open(path));
   src->file->AdviseSequential();
   std::string_view data = StripBom(src->file->data());
-  CsvReader reader(data, 2);  // BOM already stripped
+  CsvReader reader(data, 1);
   CsvRecord header;
   if (!reader.Next(&header)) {
     return Status::InvalidInput(fmt::format("{}: the file is empty (no header line)",
