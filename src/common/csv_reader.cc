@@ -211,9 +211,10 @@ bool CsvReader::FirstLineOnly(CsvRecord* record, size_t start, uint64_t start_li
   return true;
 }
 
-std::vector<CsvChunk> SplitCsvChunks(std::string_view body, uint64_t body_first_line, int n) {
+std::vector<CsvChunk> SplitCsvChunks(std::string_view body, uint64_t body_first_line, int n,
+                                     size_t min_bytes) {
   std::vector<CsvChunk> chunks;
-  if (n <= 1 || body.size() < (1u << 20)) {
+  if (n <= 1 || body.size() < min_bytes || body.empty()) {
     chunks.push_back({body, body_first_line});
     return chunks;
   }

@@ -87,7 +87,10 @@ struct CsvChunk {
   std::string_view data;
   uint64_t first_line;
 };
-std::vector<CsvChunk> SplitCsvChunks(std::string_view body, uint64_t body_first_line, int n);
+// Bodies smaller than min_bytes stay in one piece (threads cost more than
+// they save there).
+std::vector<CsvChunk> SplitCsvChunks(std::string_view body, uint64_t body_first_line, int n,
+                                     size_t min_bytes = 1 << 20);
 
 }  // namespace lantern
 
