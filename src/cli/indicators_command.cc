@@ -1,0 +1,22 @@
+// lantern indicators: print docs/indicators.md from the registries.
+#include <cstdio>
+
+#include "cli/command_registry.h"
+#include "indicators/indicator_docs.h"
+
+namespace lantern::cli {
+namespace {
+
+void AddIndicators(CLI::App& app, int* exit_code) {
+  CLI::App* cmd = app.add_subcommand(
+      "indicators", "Print every published indicator as Markdown (the text of docs/indicators.md).");
+  cmd->callback([exit_code] {
+    std::fputs(IndicatorDocsMarkdown().c_str(), stdout);
+    *exit_code = kExitOk;
+  });
+}
+
+const CommandRegistrar kRegistrar({"indicators", 90, AddIndicators});
+
+}  // namespace
+}  // namespace lantern::cli

@@ -1,0 +1,17 @@
+#include <gtest/gtest.h>
+
+#include "common/file_util.h"
+#include "indicators/indicator_docs.h"
+
+namespace lantern {
+namespace {
+
+TEST(IndicatorDocsTest, DocsPageMatchesTheRegistries) {
+  auto page = ReadFileToString(std::string(LANTERN_SOURCE_DIR) + "/docs/indicators.md");
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(*page, IndicatorDocsMarkdown())
+      << "docs/indicators.md is out of date: run `build/lantern indicators > docs/indicators.md`";
+}
+
+}  // namespace
+}  // namespace lantern
