@@ -199,6 +199,7 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
   report->mark_dates_written = merged.dates_written;
   for (const auto& src : sources) FillMissingRaw(*src);
   plan.changed_tables.assign(ctx.changed_tables.begin(), ctx.changed_tables.end());
+  plan.changed_rows = ctx.changed_rows;
   const bool year_is_new = ctx.year && (!state.year || *state.year != *ctx.year) &&
                            (!plan.add_blocks.empty() || !plan.add_days.empty());
 

@@ -71,6 +71,7 @@ class IngestContext {
   uint32_t EnrolmentOn(uint32_t pupil, uint32_t school, int32_t date) const;
 
   std::set<TableId> changed_tables;
+  std::map<TableId, std::vector<uint32_t>> changed_rows;  // rows new or different
   std::map<std::string, FileCounts> counts;
   std::vector<std::string> warnings;
 

@@ -41,7 +41,8 @@ void ForEachRow(InputSource& src, Fn&& fn) {
 template <typename Table>
 class Upserter {
  public:
-  Upserter(Table& stored, FileCounts& counts) : stored_(stored), counts_(counts) {
+  Upserter(Table& stored, FileCounts& counts, std::vector<uint32_t>* changed_rows)
+      : stored_(stored), counts_(counts), changed_rows_(changed_rows) {
     touched_.assign(stored.size(), 0);
   }
   uint32_t Apply(uint32_t existing, const Table& row, RowCheck& check) {
@@ -54,6 +55,7 @@ class Upserter {
       touched_.push_back(1);
       ++counts_.inserted;
       changed_ = true;
+      changed_rows_->push_back(static_cast<uint32_t>(stored_.size() - 1));
       return static_cast<uint32_t>(stored_.size() - 1);
     }
     touched_[existing] = 1;
@@ -63,6 +65,7 @@ class Upserter {
       AssignRow(stored_, existing, row, 0);
       ++counts_.updated;
       changed_ = true;
+      changed_rows_->push_back(existing);
     }
     return existing;
   }
@@ -71,6 +74,7 @@ class Upserter {
  private:
   Table& stored_;
   FileCounts& counts_;
+  std::vector<uint32_t>* changed_rows_;
   std::vector<uint8_t> touched_;
   bool changed_ = false;
 };
@@ -93,7 +97,7 @@ std::string YearText(const IngestContext& ctx) {
 
 void IngestLocalAuthorities(IngestContext& ctx, InputSource& src) {
   LocalAuthorityTable& stored = ctx.state().local_authorities;
-  Upserter<LocalAuthorityTable> up(stored, src.counts);
+  Upserter<LocalAuthorityTable> up(stored, src.counts, &ctx.changed_rows[TableId::kLocalAuthorities]);
   LocalAuthorityTable row;
   ForEachRow(src, [&](RowCheck& check) {
     ClearRow(row);
@@ -118,7 +122,7 @@ void IngestTrusts(IngestContext& ctx, InputSource& src) {
   TrustTable& stored = ctx.state().trusts;
   std::unordered_map<std::string, uint32_t> index;
   for (size_t i = 0; i < stored.size(); ++i) index[stored.trust_id[i]] = static_cast<uint32_t>(i);
-  Upserter<TrustTable> up(stored, src.counts);
+  Upserter<TrustTable> up(stored, src.counts, &ctx.changed_rows[TableId::kTrusts]);
   TrustTable row;
   ForEachRow(src, [&](RowCheck& check) {
     ClearRow(row);
@@ -148,7 +152,7 @@ void IngestSchools(IngestContext& ctx, InputSource& src) {
   const TrustTable& trusts = ctx.state().trusts;
   std::unordered_map<std::string, bool> trust_ids;
   for (const auto& id : trusts.trust_id) trust_ids[id] = true;
-  Upserter<SchoolTable> up(stored, src.counts);
+  Upserter<SchoolTable> up(stored, src.counts, &ctx.changed_rows[TableId::kSchools]);
   SchoolTable row;
   ForEachRow(src, [&](RowCheck& check) {
     ClearRow(row);
@@ -195,7 +199,7 @@ uint32_t PackEthnicity(std::string_view t) {
 
 void IngestPupils(IngestContext& ctx, InputSource& src) {
   PupilTable& stored = ctx.state().pupils;
-  Upserter<PupilTable> up(stored, src.counts);
+  Upserter<PupilTable> up(stored, src.counts, &ctx.changed_rows[TableId::kPupils]);
   PupilTable row;
   ForEachRow(src, [&](RowCheck& check) {
     ClearRow(row);
@@ -288,7 +292,7 @@ bool IsRegistration(uint8_t status) {
 
 void IngestEnrolments(IngestContext& ctx, InputSource& src) {
   EnrolmentTable& stored = ctx.state().enrolments;
-  Upserter<EnrolmentTable> up(stored, src.counts);
+  Upserter<EnrolmentTable> up(stored, src.counts, &ctx.changed_rows[TableId::kEnrolments]);
   EnrolmentTable row;
   ForEachRow(src, [&](RowCheck& check) {
     ClearRow(row);
@@ -347,7 +351,7 @@ void IngestSuspensions(IngestContext& ctx, InputSource& src) {
     index[{stored.pupil[i], stored.school[i], stored.start_date[i], stored.category[i]}] =
         static_cast<uint32_t>(i);
   }
-  Upserter<SuspensionTable> up(stored, src.counts);
+  Upserter<SuspensionTable> up(stored, src.counts, &ctx.changed_rows[TableId::kSuspensions]);
   SuspensionTable row;
   ForEachRow(src, [&](RowCheck& check) {
     ClearRow(row);
@@ -413,7 +417,7 @@ void IngestApPlacements(IngestContext& ctx, InputSource& src) {
     index[{stored.pupil[i], stored.provider_id[i], stored.start_date[i]}] =
         static_cast<uint32_t>(i);
   }
-  Upserter<ApPlacementTable> up(stored, src.counts);
+  Upserter<ApPlacementTable> up(stored, src.counts, &ctx.changed_rows[TableId::kApPlacements]);
   ApPlacementTable row;
   ForEachRow(src, [&](RowCheck& check) {
     ClearRow(row);
@@ -472,7 +476,7 @@ void IngestInternalUnits(IngestContext& ctx, InputSource& src) {
     index[{stored.pupil[i], stored.school[i], stored.unit[i], stored.start_date[i]}] =
         static_cast<uint32_t>(i);
   }
-  Upserter<InternalUnitTable> up(stored, src.counts);
+  Upserter<InternalUnitTable> up(stored, src.counts, &ctx.changed_rows[TableId::kInternalUnits]);
   InternalUnitTable row;
   ForEachRow(src, [&](RowCheck& check) {
     ClearRow(row);

@@ -23,12 +23,20 @@ namespace {
 constexpr int kFormatVersion = 1;
 constexpr size_t kHistoryKept = 100;
 
+// A changed table is written as a delta when fewer than 1 row in this many
+// changed, and there are fewer than kMaxDeltas deltas already.
+constexpr size_t kDeltaRowRatio = 8;
+constexpr size_t kMaxDeltas = 16;
+
 template <typename Table>
-Status LoadInto(const Store& store, const std::map<std::string, std::string>& files,
+Status LoadInto(const Store& store, const std::map<std::string, std::vector<std::string>>& files,
                 const char* name, Table* out) {
   auto it = files.find(name);
-  if (it == files.end()) return Status::Ok();  // never written: empty table
-  LANTERN_ASSIGN_OR_RETURN(*out, LoadTable<Table>(store.PathOf(it->second)));
+  if (it == files.end() || it->second.empty()) return Status::Ok();  // never written: empty
+  LANTERN_ASSIGN_OR_RETURN(*out, LoadTable<Table>(store.PathOf(it->second[0])));
+  for (size_t i = 1; i < it->second.size(); ++i) {
+    LANTERN_RETURN_IF_ERROR(ApplyTableDelta(*out, store.PathOf(it->second[i])));
+  }
   return Status::Ok();
 }
 
@@ -115,7 +123,9 @@ Status Store::ReadManifest() {
   if (j.contains("time_period") && j["time_period"].is_string()) {
     year_ = AcademicYear::Parse(j["time_period"].get<std::string>());
   }
-  for (auto& [table, file] : j["tables"].items()) table_files_[table] = file.get<std::string>();
+  for (auto& [table, files] : j["tables"].items()) {
+    for (auto& f : files) table_files_[table].push_back(f.get<std::string>());
+  }
   for (auto& b : j["marks"]["blocks"]) block_files_.push_back(b.get<std::string>());
   for (auto& d : j["marks"]["days"]) {
     auto date = ParseIsoDate(d["date"].get<std::string>());
@@ -155,9 +165,26 @@ std::string Store::NewFileName(const std::string& kind, const std::string& ext) 
 }
 
 namespace {
+// Writes a changed table as a new base or, when few rows changed, a delta;
+// returns the table's new file list.
 template <typename Table>
-Status SaveNamed(Store& store, const Table& t, const std::string& file) {
-  return SaveTable(t, store.PathOf(file));
+Result<std::vector<std::string>> SaveChanged(Store& store, const Table& t, TableId id,
+                                             const CommitPlan& plan,
+                                             std::vector<std::string> files) {
+  auto rows_it = plan.changed_rows.find(id);
+  if (rows_it != plan.changed_rows.end() && !files.empty() && files.size() <= kMaxDeltas &&
+      rows_it->second.size() * kDeltaRowRatio < t.size()) {
+    std::vector<uint32_t> rows = rows_it->second;
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    std::string file = store.NewFileName("tbl", std::string(TableName(id)) + ".delta.seg");
+    LANTERN_RETURN_IF_ERROR(SaveTableDelta(t, rows, store.PathOf(file)));
+    files.push_back(file);
+    return files;
+  }
+  std::string file = store.NewFileName("tbl", std::string(TableName(id)) + ".seg");
+  LANTERN_RETURN_IF_ERROR(SaveTable(t, store.PathOf(file)));
+  return std::vector<std::string>{file};
 }
 }  // namespace
 
@@ -166,20 +193,20 @@ Status Store::Commit(const CommitPlan& plan) {
   const StoreState& s = *plan.state;
   auto tables = table_files_;
   for (TableId id : plan.changed_tables) {
-    std::string file = NewFileName("tbl", std::string(TableName(id)) + ".seg");
-    Status st;
+    std::vector<std::string> old = tables[TableName(id)];
+    Result<std::vector<std::string>> files = std::vector<std::string>();
     switch (id) {
-      case TableId::kLocalAuthorities: st = SaveNamed(*this, s.local_authorities, file); break;
-      case TableId::kTrusts: st = SaveNamed(*this, s.trusts, file); break;
-      case TableId::kSchools: st = SaveNamed(*this, s.schools, file); break;
-      case TableId::kPupils: st = SaveNamed(*this, s.pupils, file); break;
-      case TableId::kEnrolments: st = SaveNamed(*this, s.enrolments, file); break;
-      case TableId::kSuspensions: st = SaveNamed(*this, s.suspensions, file); break;
-      case TableId::kApPlacements: st = SaveNamed(*this, s.ap_placements, file); break;
-      case TableId::kInternalUnits: st = SaveNamed(*this, s.internal_units, file); break;
+      case TableId::kLocalAuthorities: files = SaveChanged(*this, s.local_authorities, id, plan, old); break;
+      case TableId::kTrusts: files = SaveChanged(*this, s.trusts, id, plan, old); break;
+      case TableId::kSchools: files = SaveChanged(*this, s.schools, id, plan, old); break;
+      case TableId::kPupils: files = SaveChanged(*this, s.pupils, id, plan, old); break;
+      case TableId::kEnrolments: files = SaveChanged(*this, s.enrolments, id, plan, old); break;
+      case TableId::kSuspensions: files = SaveChanged(*this, s.suspensions, id, plan, old); break;
+      case TableId::kApPlacements: files = SaveChanged(*this, s.ap_placements, id, plan, old); break;
+      case TableId::kInternalUnits: files = SaveChanged(*this, s.internal_units, id, plan, old); break;
     }
-    LANTERN_RETURN_IF_ERROR(st);
-    tables[TableName(id)] = file;
+    LANTERN_RETURN_IF_ERROR(files.status());
+    tables[TableName(id)] = std::move(files).value();
   }
   std::vector<std::string> blocks;
   for (const auto& b : block_files_) {
@@ -222,7 +249,7 @@ Status Store::Commit(const CommitPlan& plan) {
   std::string text = j.dump(1);
   LANTERN_RETURN_IF_ERROR(WriteFileAtomic(PathOf(manifest_name), text));
   // Everything the manifest names must be durable before CURRENT points at it.
-  for (const auto& [name, f] : tables) LANTERN_RETURN_IF_ERROR(SyncFile(PathOf(f)));
+  // (Each segment was fsynced as it was written; the folder makes the names durable.)
   LANTERN_RETURN_IF_ERROR(SyncDirectory(dir_));
   LANTERN_RETURN_IF_ERROR(WriteFileAtomic(PathOf("CURRENT"), manifest_name + "\n"));
 
@@ -239,7 +266,7 @@ Status Store::Commit(const CommitPlan& plan) {
 
 Status Store::CollectGarbage() {
   std::set<std::string> live;
-  for (const auto& [t, f] : table_files_) live.insert(f);
+  for (const auto& [t, files] : table_files_) live.insert(files.begin(), files.end());
   for (const auto& f : block_files_) live.insert(f);
   for (const auto& [d, f] : day_files_) live.insert(f);
   live.insert(fmt::format("MANIFEST-{:06d}", generation_));
@@ -252,9 +279,11 @@ Status Store::CollectGarbage() {
 }
 
 Status Store::Verify() const {
-  for (const auto& [t, f] : table_files_) {
-    LANTERN_ASSIGN_OR_RETURN(auto r, SegmentReader::Open(PathOf(f)));
-    LANTERN_RETURN_IF_ERROR(r->Verify());
+  for (const auto& [t, files] : table_files_) {
+    for (const auto& f : files) {
+      LANTERN_ASSIGN_OR_RETURN(auto r, SegmentReader::Open(PathOf(f)));
+      LANTERN_RETURN_IF_ERROR(r->Verify());
+    }
   }
   for (const auto& f : block_files_) LANTERN_RETURN_IF_ERROR(MarksBlock::Open(PathOf(f)).status());
   for (const auto& [d, f] : day_files_) LANTERN_RETURN_IF_ERROR(MarksDay::Open(PathOf(f)).status());

@@ -52,6 +52,9 @@ const char* TableName(TableId id);
 struct CommitPlan {
   std::optional<AcademicYear> year;
   std::vector<TableId> changed_tables;
+  // The rows of each changed table that are new or different, when known:
+  // few changed rows are written as a small delta file instead of the table.
+  std::map<TableId, std::vector<uint32_t>> changed_rows;
   const StoreState* state = nullptr;  // holds the changed tables
   std::vector<std::string> add_blocks;       // file names in the store folder
   std::vector<std::string> drop_blocks;
@@ -98,7 +101,8 @@ class Store {
   uint64_t generation_ = 0;
   uint64_t file_seq_ = 0;
   std::optional<AcademicYear> year_;
-  std::map<std::string, std::string> table_files_;  // table name -> file
+  // table name -> files: the base segment, then delta segments in order
+  std::map<std::string, std::vector<std::string>> table_files_;
   std::vector<std::string> block_files_;
   std::map<int32_t, std::string> day_files_;
   std::string manifest_text_;

@@ -41,8 +41,7 @@ void ReserveRows(Table& t, size_t n) {
 }
 
 template <typename Table>
-Status SaveTable(const Table& t, const std::string& path) {
-  SegmentWriter w;
+void AddColumns(const Table& t, SegmentWriter& w) {
   ForEachColumn<Table>([&](auto c) {
     using V = typename decltype(c)::value_type;
     if constexpr (std::is_same_v<V, std::string>) {
@@ -51,6 +50,26 @@ Status SaveTable(const Table& t, const std::string& path) {
       w.AddColumn(c.name, t.*c.member);
     }
   });
+}
+
+template <typename Table>
+Status SaveTable(const Table& t, const std::string& path) {
+  SegmentWriter w;
+  AddColumns(t, w);
+  return w.Write(path);
+}
+
+// A delta segment: only the given rows, with their positions in column
+// "_row". Applied on load after the base, it updates those rows or, for
+// positions past the end, appends them in order.
+template <typename Table>
+Status SaveTableDelta(const Table& t, const std::vector<uint32_t>& rows, const std::string& path) {
+  Table subset;
+  ReserveRows(subset, rows.size());
+  for (uint32_t r : rows) AppendRow(subset, t, r);
+  SegmentWriter w;
+  AddColumns(subset, w);
+  w.AddColumn("_row", rows);
   return w.Write(path);
 }
 
@@ -79,6 +98,24 @@ Result<Table> LoadTable(const std::string& path) {
   LANTERN_RETURN_IF_ERROR(status);
   ForEachColumn<Table>([&](auto c) { (t.*c.member).resize(rows); });
   return t;
+}
+
+template <typename Table>
+Status ApplyTableDelta(Table& t, const std::string& path) {
+  LANTERN_ASSIGN_OR_RETURN(Table delta, LoadTable<Table>(path));
+  LANTERN_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(path));
+  LANTERN_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, reader->template Read<uint32_t>("_row"));
+  if (rows.size() != delta.size()) return Status::Corruption(path + ": delta without row positions");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] < t.size()) {
+      AssignRow(t, rows[i], delta, i);
+    } else if (rows[i] == t.size()) {
+      AppendRow(t, delta, i);
+    } else {
+      return Status::Corruption(path + ": delta row past the end of the table");
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace lantern
