@@ -233,6 +233,22 @@ TEST_F(TinyTest, CompactFormGivesTheSameFiguresAsTheLongForm) {
   for (size_t i = 0; i < long_form.rows(); ++i) EXPECT_EQ(long_form.Row(i), compact_form.Row(i));
 }
 
+TEST_F(TinyTest, IngestWithBuildGivesTheSameFilesAsASeparateBuild) {
+  testing::WriteTinyInput(input_);
+  IngestOptions o;
+  o.input_dir = input_;
+  o.store_dir = store_;
+  o.build_out = (root_ / "together").string();
+  IngestReport r;
+  ASSERT_TRUE(Ingest(o, &r).ok());
+  EXPECT_TRUE(r.built);
+  CsvTable separate = BuildOk();
+  auto together = CsvTable::Load(o.build_out + "/attendance.csv");
+  ASSERT_TRUE(together.ok());
+  ASSERT_EQ(separate.rows(), together->rows());
+  for (size_t i = 0; i < separate.rows(); ++i) EXPECT_EQ(separate.Row(i), together->Row(i));
+}
+
 TEST_F(TinyTest, OneMoreDayIsAppendedAsADayFile) {
   testing::WriteTinyInput(input_);
   IngestReport first = IngestOk(input_);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "lantern/build.h"
 #include "lantern/status.h"
 
 namespace lantern {
@@ -22,6 +23,9 @@ struct IngestOptions {
   std::string year;         // "201819"; empty: the store's, or inferred from the marks
   std::string policy_file;  // optional JSON overrides (docs/definitions.md)
   int threads = 0;          // 0: one per core
+  // When set, build the indicators into this folder straight after the
+  // commit, from the store already in memory (the daily refresh).
+  std::string build_out;
 };
 
 struct IngestFileSummary {
@@ -38,7 +42,9 @@ struct IngestReport {
   std::string rejects_dir;     // where rejects were written ("" if none)
   uint64_t mark_dates_written = 0;
   std::vector<std::string> warnings;
-  double seconds = 0;
+  double seconds = 0;          // the ingest, without the build
+  bool built = false;
+  BuildReport build;           // when build_out was given
 
   // A few lines for people: per file, rows accepted and rejected.
   std::string Summary() const;

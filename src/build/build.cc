@@ -16,6 +16,7 @@
 #include "common/file_util.h"
 #include "derive/enrolment_sessions.h"
 #include "model/policy.h"
+#include "build/build_internal.h"
 #include "store/store.h"
 
 namespace lantern {
@@ -67,21 +68,11 @@ std::string BuildReport::Summary() const {
       cells_suppressed, seconds_load, seconds_count, seconds_aggregate, seconds_write, seconds);
 }
 
-Status Build(const BuildOptions& options, BuildReport* report) {
+Status BuildFromState(const StoreState& state, uint64_t generation, const Policy& policy,
+                      const BuildOptions& options, BuildReport* report) {
   const auto started = Clock::now();
-  *report = BuildReport();
-  Policy policy;
-  if (!options.policy_file.empty()) {
-    LANTERN_ASSIGN_OR_RETURN(policy, LoadPolicy(options.policy_file));
-  }
-  LANTERN_RETURN_IF_ERROR(ApplyPolicy(policy));
   const int threads = options.threads > 0 ? options.threads
                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-
-  auto t = Clock::now();
-  LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(options.store_dir, Store::Mode::kRead));
-  if (store->empty()) return Status::NotFound(options.store_dir + " holds no data yet");
-  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());
   if (!state.year) {
     return Status::FailedPrecondition(options.store_dir +
                                       " has no attendance marks yet, so no academic year");
@@ -90,9 +81,8 @@ Status Build(const BuildOptions& options, BuildReport* report) {
   report->time_period = year.TimePeriod();
   report->enrolments = state.enrolments.size();
   report->mark_bytes = state.marks.MarkBytes();
-  report->seconds_load = Since(t);
 
-  t = Clock::now();
+  auto t = Clock::now();
   std::vector<uint8_t> in_cohort;
   std::vector<CountWindow> windows;
   ChooseCohort(state, year, policy, &in_cohort, &windows);
@@ -121,11 +111,11 @@ Status Build(const BuildOptions& options, BuildReport* report) {
   report->rows = stats.rows;
   report->cells_suppressed = stats.cells_suppressed;
   report->seconds_write = Since(t);
-  report->seconds = Since(started);
+  report->seconds += Since(started);
   if (st.ok()) {
     nlohmann::json j;
     j["time_period"] = report->time_period;
-    j["store_generation"] = store->generation();
+    j["store_generation"] = generation;
     j["enrolments"] = report->enrolments;
     j["cohort_enrolments"] = report->cohort_enrolments;
     j["mark_bytes"] = report->mark_bytes;
@@ -149,6 +139,22 @@ Status Build(const BuildOptions& options, BuildReport* report) {
   }
   fs::remove_all(staging, ec);
   return Status::Ok();
+}
+
+Status Build(const BuildOptions& options, BuildReport* report) {
+  const auto started = Clock::now();
+  *report = BuildReport();
+  Policy policy;
+  if (!options.policy_file.empty()) {
+    LANTERN_ASSIGN_OR_RETURN(policy, LoadPolicy(options.policy_file));
+  }
+  LANTERN_RETURN_IF_ERROR(ApplyPolicy(policy));
+  LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(options.store_dir, Store::Mode::kRead));
+  if (store->empty()) return Status::NotFound(options.store_dir + " holds no data yet");
+  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());
+  report->seconds_load = Since(started);
+  report->seconds = report->seconds_load;
+  return BuildFromState(state, store->generation(), policy, options, report);
 }
 
 }  // namespace lantern

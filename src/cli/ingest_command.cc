@@ -20,6 +20,8 @@ void AddIngest(CLI::App& app, int* exit_code) {
   cmd->add_option("--year", opts->year, "academic year, e.g. 201819 (default: from the data)");
   cmd->add_option("--policy", opts->policy_file, "JSON file overriding policy defaults");
   cmd->add_option("--threads", opts->threads, "worker threads (default: one per core)");
+  cmd->add_option("--build", opts->build_out,
+                  "after the commit, build the indicators into this folder (as `lantern build`)");
   cmd->callback([opts, exit_code] {
     IngestReport report;
     Status st = Ingest(*opts, &report);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "build/build_internal.h"
 #include "ingest/ingest_context.h"
 #include "ingest/marks_ingest.h"
 #include "ingest/record_ingest.h"
@@ -104,6 +105,7 @@ std::string IngestReport::Summary() const {
   if (rows_rejected > 0) {
     s += fmt::format("  {} rows rejected: see {}/rejects.csv\n", rows_rejected, rejects_dir);
   }
+  if (built) s += "build:\n" + build.Summary();
   return s;
 }
 
@@ -241,6 +243,17 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
   }
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!options.build_out.empty()) {
+    // The tables in memory are the committed ones; the marks files are reopened.
+    LANTERN_ASSIGN_OR_RETURN(state.marks, store->LoadMarks());
+    state.year = store->year();
+    BuildOptions b;
+    b.store_dir = options.store_dir;
+    b.out_dir = options.build_out;
+    b.threads = options.threads;
+    LANTERN_RETURN_IF_ERROR(BuildFromState(state, store->generation(), policy, b, &report->build));
+    report->built = true;
+  }
   return Status::Ok();
 }
 

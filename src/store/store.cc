@@ -148,16 +148,22 @@ Result<StoreState> Store::Load(bool with_marks) const {
   LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "ap_placements", &s.ap_placements));
   LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "internal_units", &s.internal_units));
   if (with_marks) {
-    for (const auto& f : block_files_) {
-      LANTERN_ASSIGN_OR_RETURN(auto b, MarksBlock::Open(PathOf(f)));
-      s.marks.blocks.push_back(std::move(b));
-    }
-    for (const auto& [date, f] : day_files_) {
-      LANTERN_ASSIGN_OR_RETURN(auto d, MarksDay::Open(PathOf(f)));
-      s.marks.days[date] = std::move(d);
-    }
+    LANTERN_ASSIGN_OR_RETURN(s.marks, LoadMarks());
   }
   return s;
+}
+
+Result<MarksSet> Store::LoadMarks() const {
+  MarksSet marks;
+  for (const auto& f : block_files_) {
+    LANTERN_ASSIGN_OR_RETURN(auto b, MarksBlock::Open(PathOf(f)));
+    marks.blocks.push_back(std::move(b));
+  }
+  for (const auto& [date, f] : day_files_) {
+    LANTERN_ASSIGN_OR_RETURN(auto d, MarksDay::Open(PathOf(f)));
+    marks.days[date] = std::move(d);
+  }
+  return marks;
 }
 
 std::string Store::NewFileName(const std::string& kind, const std::string& ext) {

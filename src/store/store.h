@@ -78,6 +78,8 @@ class Store {
 
   // Loads the tables (all, or those listed) and opens the marks files.
   Result<StoreState> Load(bool with_marks = true) const;
+  // Opens the marks files of the current generation.
+  Result<MarksSet> LoadMarks() const;
 
   // A fresh file name for this writer's next generation, e.g. "blk-000012-1.marks".
   std::string NewFileName(const std::string& kind, const std::string& ext);
