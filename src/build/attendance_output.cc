@@ -83,14 +83,12 @@ class RowIndex {
 // The additive groups among published rows: categories add up to the total
 // of their topic, school types add up to "Total", schools add up to their LA
 // and trust, LAs to their region, regions to England.
-std::vector<std::pair<size_t, std::vector<size_t>>> AdditiveGroups(const AttendanceCube& cube,
-                                                                    const RowIndex& index,
-                                                                    const Policy& policy) {
-  std::vector<std::pair<size_t, std::vector<size_t>>> groups;
+void AddAdditiveGroups(const AttendanceCube& cube, const RowIndex& index, const Policy& policy,
+                       SuppressionProblem* problem) {
   const size_t cats = static_cast<size_t>(cube.categories);
   const auto& topics = PupilBreakdowns();
-  auto add = [&](int64_t margin, std::vector<size_t> members) {
-    if (margin >= 0 && !members.empty()) groups.emplace_back(static_cast<size_t>(margin), std::move(members));
+  auto add = [&](int64_t margin, const std::vector<size_t>& members) {
+    if (margin >= 0) problem->AddGroup(static_cast<size_t>(margin), members);
   };
   auto topic_groups = [&](auto row_of) {
     const int64_t total = row_of(0);
@@ -99,7 +97,7 @@ std::vector<std::pair<size_t, std::vector<size_t>>> AdditiveGroups(const Attenda
       for (size_t c = CategoryOffset(t); c < static_cast<size_t>(CategoryOffset(t + 1)); ++c) {
         if (int64_t r = row_of(c); r >= 0) members.push_back(static_cast<size_t>(r));
       }
-      add(total, std::move(members));
+      add(total, members);
     }
   };
   for (size_t s = 0; s < cube.school_type.size(); ++s) {
@@ -126,7 +124,7 @@ std::vector<std::pair<size_t, std::vector<size_t>>> AdditiveGroups(const Attenda
         if (!headline(t)) continue;
         if (int64_t r = index.Aggregate(u, t, c); r >= 0) types.push_back(static_cast<size_t>(r));
       }
-      add(index.Aggregate(u, 0, c), std::move(types));
+      add(index.Aggregate(u, 0, c), types);
       for (int t = 0; t < kReportTypes; ++t) {
         std::vector<size_t> members;
         for (size_t child : child_units[u]) {
@@ -137,11 +135,10 @@ std::vector<std::pair<size_t, std::vector<size_t>>> AdditiveGroups(const Attenda
           if (t == 0 ? !headline(st) : st != t) continue;
           if (int64_t r = index.School(s, c); r >= 0) members.push_back(static_cast<size_t>(r));
         }
-        add(index.Aggregate(u, t, c), std::move(members));
+        add(index.Aggregate(u, t, c), members);
       }
     }
   }
-  return groups;
 }
 
 void WriteRowGeography(CsvWriter& w, const std::string& time_period, const OutputRow& row,
@@ -184,12 +181,14 @@ Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, Ac
 
   // Disclosure control: person counts first (enrolments, then persistent and
   // severe absentees within rows left published).
-  auto groups = AdditiveGroups(cube, index, policy);
+  SuppressionProblem problem;
+  for (size_t i = 0; i < rows.size(); ++i) problem.AddCell(0);
+  AddAdditiveGroups(cube, index, policy, &problem);
   std::vector<std::vector<bool>> hidden(kAttendanceMeasures);
   for (int m : kPersonMeasures) {
-    SuppressionProblem problem;
-    for (const OutputRow& r : rows) problem.AddCell(index.Values(r)[m]);
-    for (const auto& [margin, members] : groups) problem.AddGroup(margin, members);
+    std::vector<int64_t> counts(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) counts[i] = index.Values(rows[i])[m];
+    problem.SetCounts(std::move(counts));
     hidden[m] = problem.Solve(policy.suppress_below, policy.secondary_suppression,
                               m == kMeasureEnrolments ? std::vector<bool>() : hidden[kMeasureEnrolments]);
   }

@@ -1,17 +1,25 @@
 #include "suppress/suppression_problem.h"
 
 #include <algorithm>
+#include <span>
 
 #include "suppress/disclosure.h"
 
 namespace lantern {
 
-void SuppressionProblem::AddGroup(size_t margin, std::vector<size_t> members) {
+void SuppressionProblem::AddGroup(size_t margin, const std::vector<size_t>& members) {
   if (members.empty()) return;
-  groups_.push_back({margin, std::move(members)});
+  margins_.push_back(margin);
+  members_.insert(members_.end(), members.begin(), members.end());
+  starts_.push_back(members_.size());
 }
 
-bool SuppressionProblem::MakeSafe(const Group& g, int threshold, std::vector<bool>& hidden) const {
+bool SuppressionProblem::MakeSafe(size_t group, int threshold, std::vector<bool>& hidden) const {
+  struct {
+    size_t margin;
+    std::span<const size_t> members;
+  } g{margins_[group], std::span<const size_t>(members_.data() + starts_[group],
+                                                starts_[group + 1] - starts_[group])};
   int hidden_members = 0;
   int64_t hidden_sum = 0;
   for (size_t m : g.members) {
@@ -59,7 +67,7 @@ std::vector<bool> SuppressionProblem::Solve(int threshold, bool secondary,
   if (!secondary) return hidden;
   for (int round = 0; round < 50; ++round) {
     bool changed = false;
-    for (const Group& g : groups_) changed = MakeSafe(g, threshold, hidden) || changed;
+    for (size_t g = 0; g < margins_.size(); ++g) changed = MakeSafe(g, threshold, hidden) || changed;
     if (!changed) break;
   }
   return hidden;

@@ -24,21 +24,23 @@ class SuppressionProblem {
     counts_.push_back(count);
     return counts_.size() - 1;
   }
-  void AddGroup(size_t margin, std::vector<size_t> members);
+  void AddGroup(size_t margin, const std::vector<size_t>& members);
+  // Replaces every cell's count, keeping the groups (one structure, many measures).
+  void SetCounts(std::vector<int64_t> counts) { counts_ = std::move(counts); }
   size_t cells() const { return counts_.size(); }
+  size_t groups() const { return margins_.size(); }
 
   // Returns which cells to hide. `hidden` may hold cells already hidden for
   // another reason (e.g. their whole row is hidden); it is extended.
   std::vector<bool> Solve(int threshold, bool secondary, std::vector<bool> hidden = {}) const;
 
  private:
-  struct Group {
-    size_t margin;
-    std::vector<size_t> members;
-  };
-  bool MakeSafe(const Group& g, int threshold, std::vector<bool>& hidden) const;
+  bool MakeSafe(size_t group, int threshold, std::vector<bool>& hidden) const;
   std::vector<int64_t> counts_;
-  std::vector<Group> groups_;
+  // Groups in one flat layout: group g's members are members_[starts_[g], starts_[g + 1]).
+  std::vector<size_t> margins_;
+  std::vector<size_t> starts_ = {0};
+  std::vector<size_t> members_;
 };
 
 }  // namespace lantern
