@@ -3,16 +3,19 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstring>
 #include <thread>
 
 namespace lantern {
 
 namespace {
 
-// For each code, the columns it adds one to (at most 4).
+// For each code, the columns it adds one to: always four, the unused ones
+// pointing at a spare column, so adding a code's count has no branches.
+constexpr int kSpareColumn = kSessionColumns;
 struct CodeColumns {
   uint8_t count = 0;
-  uint8_t cols[4] = {};
+  uint8_t cols[4] = {kSpareColumn, kSpareColumn, kSpareColumn, kSpareColumn};
 };
 
 std::array<CodeColumns, 256> BuildCodeColumns() {
@@ -48,14 +51,30 @@ std::array<CodeColumns, 256> BuildCodeColumns() {
   return t;
 }
 
+// Each code's contribution to the session columns as 32 lanes of 16 bits,
+// for adding a code's count to all its columns in one vector operation.
+struct alignas(64) ContributionRow {
+  uint16_t lane[32] = {};
+};
+
 // Built per scan, so a policy override of a treatment is respected.
 struct Tables {
   std::array<CodeColumns, 256> columns = BuildCodeColumns();
+  std::array<ContributionRow, kMaxMarkCodes> contributions = [this] {
+    std::array<ContributionRow, kMaxMarkCodes> rows{};
+    for (int code = 0; code < kMaxMarkCodes; ++code) {
+      for (int i = 0; i < columns[code].count; ++i) rows[code].lane[columns[code].cols[i]] = 1;
+    }
+    return rows;
+  }();
 };
 
 void AddCode(const Tables& t, uint8_t code, uint32_t k, uint32_t* acc) {
   const CodeColumns& cc = t.columns[code];
-  for (uint8_t i = 0; i < cc.count; ++i) acc[cc.cols[i]] += k;
+  acc[cc.cols[0]] += k;
+  acc[cc.cols[1]] += k;
+  acc[cc.cols[2]] += k;
+  acc[cc.cols[3]] += k;
 }
 
 // Counts codes in marks[0, n): present marks (1, 2) and no-mark bytes are
@@ -89,6 +108,48 @@ __attribute__((target("avx2"))) void HistogramAvx2(const uint8_t* p, size_t n, u
   *present += pres;
 }
 
+// AVX-512: 64 marks at a time. The absence codes of a whole row are first
+// compressed into a scratch run (VPCOMPRESSB, no branches), then counted in
+// one tight loop over that run with two interleaved histograms, so a row of
+// repeated codes (an illness spell) does not stall on one counter.
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void HistogramAvx512(
+    const uint8_t* p, size_t n, uint32_t* hist, uint32_t* present) {
+  thread_local std::vector<uint8_t> scratch;
+  if (scratch.size() < n + 64) scratch.resize(n + 64);
+  uint8_t* out = scratch.data();
+  size_t others = 0;
+  uint64_t pres = 0;
+  const __m512i two = _mm512_set1_epi8(2);
+  const __m512i zero = _mm512_setzero_si512();
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    __m512i v = _mm512_loadu_si512(p + i);
+    __mmask64 low = _mm512_cmple_epu8_mask(v, two);
+    __mmask64 none = _mm512_cmpeq_epi8_mask(v, zero);
+    __mmask64 other = ~low;
+    pres += static_cast<uint64_t>(__builtin_popcountll(low & ~none));
+    _mm512_storeu_si512(out + others, _mm512_maskz_compress_epi8(other, v));
+    others += static_cast<size_t>(__builtin_popcountll(other));
+  }
+  for (; i < n; ++i) {
+    uint8_t c = p[i];
+    if (c == kPresentAm || c == kPresentPm) {
+      ++pres;
+    } else if (c != kNoMark) {
+      out[others++] = c;
+    }
+  }
+  uint32_t h2[kMaxMarkCodes] = {};
+  size_t k = 0;
+  for (; k + 2 <= others; k += 2) {
+    ++hist[out[k]];
+    ++h2[out[k + 1]];
+  }
+  if (k < others) ++hist[out[k]];
+  for (int c = 0; c < kMaxMarkCodes; ++c) hist[c] += h2[c];
+  *present += static_cast<uint32_t>(pres);
+}
+
 void HistogramScalar(const uint8_t* p, size_t n, uint32_t* hist, uint32_t* present) {
   uint32_t pres = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -102,33 +163,108 @@ void HistogramScalar(const uint8_t* p, size_t n, uint32_t* hist, uint32_t* prese
   *present += pres;
 }
 
-const bool kHaveAvx2 = __builtin_cpu_supports("avx2");
+ScanKernel BestKernel() {
+  if (KernelAvailable(ScanKernel::kAvx512)) return ScanKernel::kAvx512;
+  if (KernelAvailable(ScanKernel::kAvx2)) return ScanKernel::kAvx2;
+  return ScanKernel::kScalar;
+}
+const ScanKernel kBestKernel = BestKernel();
 
 void Histogram(const uint8_t* p, size_t n, uint32_t* hist, uint32_t* present) {
-  if (kHaveAvx2) {
-    HistogramAvx2(p, n, hist, present);
-  } else {
-    HistogramScalar(p, n, hist, present);
-  }
+  CountCodes(kBestKernel, p, n, hist, present);
 }
 
-// Column range [c0, c1) of a sorted date list that falls in [first, last].
-std::pair<size_t, size_t> ColumnRange(std::span<const int32_t> dates, int32_t first,
-                                      int32_t last) {
-  size_t c0 = static_cast<size_t>(std::lower_bound(dates.begin(), dates.end(), first) - dates.begin());
-  size_t c1 = static_cast<size_t>(std::upper_bound(dates.begin(), dates.end(), last) - dates.begin());
-  return {c0, std::max(c0, c1)};
+// Which histogram entries are non-zero, as a bit mask (most enrolments have
+// a handful of absence codes, so Finish visits only those).
+__attribute__((target("avx512f"))) uint64_t NonZeroAvx512(const uint32_t* hist) {
+  static_assert(kMaxMarkCodes == 48);
+  uint64_t mask = 0;
+  for (int k = 0; k < 3; ++k) {
+    __m512i v = _mm512_loadu_si512(hist + 16 * k);
+    mask |= static_cast<uint64_t>(_mm512_test_epi32_mask(v, v)) << (16 * k);
+  }
+  return mask;
+}
+
+uint64_t NonZero(const uint32_t* hist) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  if (avx512) return NonZeroAvx512(hist);
+  uint64_t mask = 0;
+  for (int c = 0; c < kMaxMarkCodes; ++c) mask |= static_cast<uint64_t>(hist[c] != 0) << c;
+  return mask;
+}
+
+// The same with the columns held in one register: no store-to-load chains
+// through a counter array when several codes share columns.
+__attribute__((target("avx512f,avx512bw"))) void FinishAvx512(const Tables& t,
+                                                              const uint32_t* hist,
+                                                              uint32_t present,
+                                                              EnrolmentSessions* out) {
+  static_assert(kSessionColumns <= 32 && sizeof(EnrolmentSessions) <= 64);
+  __m512i acc = _mm512_setzero_si512();
+  alignas(64) uint16_t first[32] = {};
+  first[kSessPossible] = static_cast<uint16_t>(present);
+  first[kSessPresent] = static_cast<uint16_t>(present);
+  acc = _mm512_load_si512(first);
+  for (uint64_t m = NonZeroAvx512(hist) & ~uint64_t{7}; m != 0; m &= m - 1) {
+    const int code = __builtin_ctzll(m);
+    const __m512i row = _mm512_load_si512(t.contributions[code].lane);
+    acc = _mm512_add_epi16(
+        acc, _mm512_mullo_epi16(row, _mm512_set1_epi16(static_cast<int16_t>(hist[code]))));
+  }
+  alignas(64) uint16_t lanes[32];
+  _mm512_store_si512(lanes, acc);
+  std::memcpy(out->n.data(), lanes, sizeof(out->n));
 }
 
 void Finish(const Tables& t, const uint32_t* hist, uint32_t present, EnrolmentSessions* out) {
-  uint32_t acc[kSessionColumns] = {};
+  static const bool avx512 = __builtin_cpu_supports("avx512bw");
+  if (avx512) {
+    FinishAvx512(t, hist, present, out);
+    return;
+  }
+  uint32_t acc[kSessionColumns + 1] = {};
   acc[kSessPossible] = present;
   acc[kSessPresent] = present;
-  for (int code = 3; code < kMaxMarkCodes; ++code) {
-    if (hist[code] != 0) AddCode(t, static_cast<uint8_t>(code), hist[code], acc);
+  for (uint64_t m = NonZero(hist) & ~uint64_t{7}; m != 0; m &= m - 1) {
+    const int code = __builtin_ctzll(m);
+    AddCode(t, static_cast<uint8_t>(code), hist[code], acc);
   }
   for (int c = 0; c < kSessionColumns; ++c) out->n[c] = static_cast<uint16_t>(acc[c]);
 }
+
+// For one block, the first column on or after each date in its range, so an
+// enrolment's window becomes a column range with two loads.
+class ColumnIndex {
+ public:
+  explicit ColumnIndex(const MarksBlock& b) {
+    auto d = b.dates();
+    if (d.empty()) return;
+    first_ = d.front();
+    first_at_or_after_.resize(static_cast<size_t>(d.back() - first_) + 2);
+    size_t c = 0;
+    for (size_t i = 0; i < first_at_or_after_.size(); ++i) {
+      while (c < d.size() && d[c] < first_ + static_cast<int32_t>(i)) ++c;
+      first_at_or_after_[i] = static_cast<uint32_t>(c);
+    }
+  }
+  // Columns of dates in [first, last].
+  std::pair<size_t, size_t> Range(int32_t first, int32_t last) const {
+    if (first_at_or_after_.empty()) return {0, 0};
+    size_t c0 = At(first), c1 = At(last + 1);
+    return {c0, std::max(c0, c1)};
+  }
+
+ private:
+  size_t At(int32_t date) const {
+    int64_t i = static_cast<int64_t>(date) - first_;
+    if (i <= 0) return 0;
+    if (i >= static_cast<int64_t>(first_at_or_after_.size())) return first_at_or_after_.back();
+    return first_at_or_after_[static_cast<size_t>(i)];
+  }
+  int32_t first_ = 0;
+  std::vector<uint32_t> first_at_or_after_;
+};
 
 void CountRange(const MarksSet& marks, std::span<const CountWindow> windows, size_t begin,
                 size_t end, const Tables& t, EnrolmentSessions* out) {
@@ -148,6 +284,8 @@ void CountRange(const MarksSet& marks, std::span<const CountWindow> windows, siz
     }
     overridden.push_back(o);
   }
+  std::vector<ColumnIndex> columns;
+  for (const auto& b : marks.blocks) columns.emplace_back(*b);
   uint32_t hist[kMaxMarkCodes];
   for (size_t e = begin; e < end; ++e) {
     const CountWindow w = windows[e];
@@ -157,10 +295,11 @@ void CountRange(const MarksSet& marks, std::span<const CountWindow> windows, siz
     }
     std::fill(hist, hist + kMaxMarkCodes, 0);
     uint32_t present = 0;
-    for (const auto& b : marks.blocks) {
-      if (e >= b->slots()) continue;
-      auto [c0, c1] = ColumnRange(b->dates(), w.first, w.last);
-      if (c1 > c0) Histogram(b->row(e) + c0 * 2, (c1 - c0) * 2, hist, &present);
+    for (size_t k = 0; k < marks.blocks.size(); ++k) {
+      const MarksBlock& b = *marks.blocks[k];
+      if (e >= b.slots()) continue;
+      auto [c0, c1] = columns[k].Range(w.first, w.last);
+      if (c1 > c0) Histogram(b.row(e) + c0 * 2, (c1 - c0) * 2, hist, &present);
     }
     for (size_t k = 0; k < days.size(); ++k) {
       const int32_t date = days[k].first;
@@ -184,6 +323,25 @@ void CountRange(const MarksSet& marks, std::span<const CountWindow> windows, siz
 }
 
 }  // namespace
+
+bool KernelAvailable(ScanKernel k) {
+  switch (k) {
+    case ScanKernel::kScalar: return true;
+    case ScanKernel::kAvx2: return __builtin_cpu_supports("avx2");
+    case ScanKernel::kAvx512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+             __builtin_cpu_supports("avx512vbmi2");
+  }
+  return false;
+}
+
+void CountCodes(ScanKernel k, const uint8_t* marks, size_t n, uint32_t* hist, uint32_t* present) {
+  switch (k) {
+    case ScanKernel::kAvx512: HistogramAvx512(marks, n, hist, present); return;
+    case ScanKernel::kAvx2: HistogramAvx2(marks, n, hist, present); return;
+    case ScanKernel::kScalar: HistogramScalar(marks, n, hist, present); return;
+  }
+}
 
 void AddMarks(const uint8_t* marks, size_t n, EnrolmentSessions* out) {
   static const Tables t;

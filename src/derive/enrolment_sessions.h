@@ -53,6 +53,15 @@ std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
 // Counts one run of marks (used by tests and the scan).
 void AddMarks(const uint8_t* marks, size_t n, EnrolmentSessions* out);
 
+// The counting kernels: the build uses the fastest this CPU has; all must
+// agree (enrolment_sessions_test.cc).
+enum class ScanKernel { kScalar, kAvx2, kAvx512 };
+bool KernelAvailable(ScanKernel k);
+// Adds the count of each code in marks[0, n) to hist[code] (codes 3 and up)
+// and the count of present marks (/ and \) to *present. hist has
+// kMaxMarkCodes entries.
+void CountCodes(ScanKernel k, const uint8_t* marks, size_t n, uint32_t* hist, uint32_t* present);
+
 }  // namespace lantern
 
 #endif  // LANTERN_DERIVE_ENROLMENT_SESSIONS_H_
