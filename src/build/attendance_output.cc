@@ -1,9 +1,13 @@
 #include "build/attendance_output.h"
 
+#include <charconv>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "aggregate/breakdowns.h"
 #include "common/csv_writer.h"
+#include "common/rounding.h"
 #include "publish/ees_metadata.h"
 #include "publish/published_cell.h"
 #include "suppress/disclosure.h"
@@ -141,17 +145,44 @@ void AddAdditiveGroups(const AttendanceCube& cube, const RowIndex& index, const 
   }
 }
 
-void WriteRowGeography(CsvWriter& w, const std::string& time_period, const OutputRow& row,
-                       const AttendanceCube& cube, const StoreState& s,
-                       const std::vector<GeographyRow>& school_geo) {
-  const GeographyRow& g = row.school ? school_geo[row.unit] : cube.units[row.unit].geography;
-  WriteEesGeography(w, time_period, "Academic year", g);
-  w.Field(ReportTypeLabel(row.type));
-  w.Field(LocationBasisLabel(row.school ? LocationBasis::kSchool : cube.units[row.unit].basis));
-  const size_t topic = TopicOfCategory(row.category);
-  w.Field(PupilBreakdowns()[topic].topic);
-  w.Field(PupilBreakdowns()[topic].labels[row.category - CategoryOffset(topic)]);
-}
+// The text of every row up to its indicators (time, geography, filters),
+// made once per unit and label rather than once per row.
+class RowPrefixes {
+ public:
+  RowPrefixes(const AttendanceCube& cube, const std::vector<GeographyRow>& school_geo,
+              const std::string& time_period) {
+    auto geography = [&](const GeographyRow& g) {
+      std::string s = time_period + ",Academic year," + CsvQuote(GeographicLevelName(g.level)) +
+                      ",E92000001,England";
+      for (const std::string* f : {&g.region_code, &g.region_name, &g.old_la_code, &g.new_la_code,
+                                   &g.la_name, &g.trust_id, &g.trust_name, &g.school_urn,
+                                   &g.school_laestab, &g.school_name}) {
+        s += ',' + CsvQuote(*f);
+      }
+      return s;
+    };
+    for (const auto& u : cube.units) unit_.push_back(geography(u.geography));
+    for (const auto& g : school_geo) school_.push_back(geography(g));
+    for (int t = 0; t < kReportTypes; ++t) type_.push_back(',' + CsvQuote(ReportTypeLabel(t)));
+    for (LocationBasis b : {LocationBasis::kSchool, LocationBasis::kResidence}) {
+      basis_.push_back(',' + CsvQuote(LocationBasisLabel(b)));
+    }
+    for (int c = 0; c < cube.categories; ++c) {
+      const size_t topic = TopicOfCategory(c);
+      category_.push_back(',' + CsvQuote(PupilBreakdowns()[topic].topic) + ',' +
+                          CsvQuote(PupilBreakdowns()[topic].labels[c - CategoryOffset(topic)]));
+    }
+  }
+  void Append(std::string& out, const OutputRow& r, const AttendanceCube& cube) const {
+    out += r.school ? school_[r.unit] : unit_[r.unit];
+    out += type_[r.type];
+    out += basis_[r.school ? 0 : static_cast<int>(cube.units[r.unit].basis)];
+    out += category_[r.category];
+  }
+
+ private:
+  std::vector<std::string> unit_, school_, type_, basis_, category_;
+};
 
 std::vector<EesColumnMeta> Metadata() {
   std::vector<EesColumnMeta> meta;
@@ -210,49 +241,67 @@ Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, Ac
     school_geo[i] = std::move(g);
   }
 
-  LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create(out_dir + "/attendance.csv"));
-  for (auto col : EesGeographyColumns()) w->Field(col);
-  for (const char* f : {"school_type", "location_basis", "breakdown_topic", "breakdown", "num_schools"}) {
-    w->Field(f);
-  }
-  for (const IndicatorDef& d : AttendanceIndicators()) w->Field(d.id);
-  w->EndRow();
+  std::string header;
+  for (auto col : EesGeographyColumns()) header += std::string(col) + ',';
+  header += "school_type,location_basis,breakdown_topic,breakdown,num_schools";
+  for (const IndicatorDef& d : AttendanceIndicators()) header += ',' + std::string(d.id);
+  header += '\n';
 
-  const std::string time_period = year.TimePeriod();
-  *stats = AttendanceOutputStats();
-  char buf[64];
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const OutputRow& r = rows[i];
-    const int64_t* v = index.Values(r);
-    const bool row_hidden = hidden[kMeasureEnrolments][i];
-    WriteRowGeography(*w, time_period, r, cube, s, school_geo);
-    if (r.school) {
-      w->Raw("1");
-    } else {
-      const int32_t n = cube.aggregate_schools[cube.AggregateIndex(r.unit, r.type, r.category)];
-      if (n < 0) w->Raw("x");
-      else w->Int(n);
-    }
-    for (const IndicatorDef& d : AttendanceIndicators()) {
-      PublishedCell cell;
-      if (row_hidden || hidden[d.person_count][i]) {
-        cell = PublishedCell::Symbol(GssSymbol::kSuppressed);
-        ++stats->cells_suppressed;
-      } else if (d.denominator < 0) {
-        cell = PublishedCell::Number(static_cast<double>(v[d.numerator]), 0);
-      } else if (v[d.denominator] == 0) {
-        cell = PublishedCell::Symbol(GssSymbol::kNotApplicable);
-      } else {
-        cell = PublishedCell::Number(
-            100.0 * static_cast<double>(v[d.numerator]) / static_cast<double>(v[d.denominator]), 5);
+  // Rows are formatted on every core, each thread a contiguous run of rows,
+  // then written in order.
+  const RowPrefixes prefixes(cube, school_geo, year.TimePeriod());
+  const auto indicators = AttendanceIndicators();
+  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::string> parts(static_cast<size_t>(threads));
+  std::vector<uint64_t> suppressed_cells(static_cast<size_t>(threads), 0);
+  std::vector<std::thread> workers;
+  for (int k = 0; k < threads; ++k) {
+    workers.emplace_back([&, k] {
+      const size_t lo = rows.size() * static_cast<size_t>(k) / static_cast<size_t>(threads);
+      const size_t hi = rows.size() * static_cast<size_t>(k + 1) / static_cast<size_t>(threads);
+      std::string& out = parts[static_cast<size_t>(k)];
+      out.reserve((hi - lo) * 320);
+      char buf[64];
+      for (size_t i = lo; i < hi; ++i) {
+        const OutputRow& r = rows[i];
+        const int64_t* v = index.Values(r);
+        const bool row_hidden = hidden[kMeasureEnrolments][i];
+        prefixes.Append(out, r, cube);
+        out += ',';
+        if (r.school) {
+          out += '1';
+        } else {
+          const int32_t n = cube.aggregate_schools[cube.AggregateIndex(r.unit, r.type, r.category)];
+          if (n < 0) out += 'x';
+          else out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + 24, n).ptr - buf));
+        }
+        for (const IndicatorDef& d : indicators) {
+          out += ',';
+          if (row_hidden || hidden[d.person_count][i]) {
+            out += GssSymbolText(GssSymbol::kSuppressed);
+            ++suppressed_cells[static_cast<size_t>(k)];
+          } else if (d.denominator < 0) {
+            out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + 24, v[d.numerator]).ptr - buf));
+          } else if (v[d.denominator] == 0) {
+            out += GssSymbolText(GssSymbol::kNotApplicable);
+          } else {
+            out.append(buf, FormatPercentOfRatio(v[d.numerator], v[d.denominator], 5, buf));
+          }
+        }
+        out += '\n';
       }
-      w->Raw(std::string_view(buf, cell.Write(buf, sizeof buf)));
-    }
-    w->EndRow();
-    if (row_hidden) ++stats->rows_suppressed;
+    });
   }
+  for (auto& w : workers) w.join();
+
+  LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(out_dir + "/attendance.csv"));
+  file->Write(header);
+  for (const std::string& part : parts) file->Write(part);
+  LANTERN_RETURN_IF_ERROR(file->Close());
+  *stats = AttendanceOutputStats();
   stats->rows = rows.size();
-  LANTERN_RETURN_IF_ERROR(w->Close());
+  for (uint64_t n : suppressed_cells) stats->cells_suppressed += n;
+  for (size_t i = 0; i < rows.size(); ++i) stats->rows_suppressed += hidden[kMeasureEnrolments][i];
   return WriteEesMetadata(out_dir + "/attendance.meta.csv", Metadata());
 }
 

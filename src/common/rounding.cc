@@ -5,8 +5,14 @@
 
 namespace lantern {
 
+namespace {
+constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+constexpr int64_t kIntPowersOfTen[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                       100000000, 1000000000};
+}  // namespace
+
 double RoundHalfUp(double v, int dp) {
-  const double scale = std::pow(10.0, dp);
+  const double scale = dp >= 0 && dp <= 9 ? kPowersOfTen[dp] : std::pow(10.0, dp);
   const double x = std::fabs(v) * scale;
   // As dfeR::round_five_up: add sqrt(machine epsilon) before truncating, so
   // binary representation error (2.675 -> 2.67499...) does not round down.
@@ -25,6 +31,29 @@ size_t FormatDecimal(double v, int dp, char* out, size_t cap) {
 std::string FormatDecimal(double v, int dp) {
   char buf[64];
   return std::string(buf, FormatDecimal(v, dp, buf, sizeof buf));
+}
+
+size_t FormatPercentOfRatio(int64_t numerator, int64_t denominator, int dp, char* out) {
+  const bool negative = numerator < 0;
+  const uint64_t num = static_cast<uint64_t>(negative ? -numerator : numerator);
+  const uint64_t den = static_cast<uint64_t>(denominator);
+  // scaled = round(num * 100 * 10^dp / den), halves away from zero.
+  const uint64_t scale = static_cast<uint64_t>(kIntPowersOfTen[dp + 2]);
+  const uint64_t scaled = (2 * num * scale + den) / (2 * den);
+  const uint64_t unit = static_cast<uint64_t>(kIntPowersOfTen[dp]);
+  char* p = out;
+  if (negative && scaled != 0) *p++ = '-';
+  p = std::to_chars(p, p + 24, scaled / unit).ptr;
+  if (dp > 0) {
+    *p++ = '.';
+    uint64_t frac = scaled % unit;
+    for (int i = dp - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + frac % 10);
+      frac /= 10;
+    }
+    p += dp;
+  }
+  return static_cast<size_t>(p - out);
 }
 
 }  // namespace lantern

@@ -5,6 +5,7 @@
 #define LANTERN_COMMON_ROUNDING_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace lantern {
@@ -17,6 +18,12 @@ double RoundHalfUp(double v, int dp);
 // Writes RoundHalfUp(v, dp) with exactly dp decimals; returns the length.
 size_t FormatDecimal(double v, int dp, char* out, size_t cap);
 std::string FormatDecimal(double v, int dp);
+
+// numerator / denominator * 100 with dp decimals (dp <= 7), computed exactly
+// in integers and rounded half away from zero: the rate the Department
+// publishes, without binary floating-point error. Requires denominator > 0
+// and |numerator| * 10^(dp + 2) to fit in 63 bits.
+size_t FormatPercentOfRatio(int64_t numerator, int64_t denominator, int dp, char* out);
 
 }  // namespace lantern
 

@@ -17,5 +17,28 @@ TEST(RoundingTest, RoundsHalvesAwayFromZero) {
   EXPECT_EQ(FormatDecimal(-0.0001, 1), "0.0");
 }
 
+std::string Percent(int64_t n, int64_t d, int dp) {
+  char buf[40];
+  return std::string(buf, FormatPercentOfRatio(n, d, dp, buf));
+}
+
+TEST(RoundingTest, PercentOfRatioIsExactAndRoundsHalvesUp) {
+  EXPECT_EQ(Percent(8, 38, 5), "21.05263");
+  EXPECT_EQ(Percent(1, 8, 1), "12.5");        // exactly 12.5
+  EXPECT_EQ(Percent(1, 16, 1), "6.3");        // 6.25 -> 6.3, half away from zero
+  EXPECT_EQ(Percent(1, 16, 0), "6");
+  EXPECT_EQ(Percent(1, 200, 0), "1");         // 0.5 -> 1
+  EXPECT_EQ(Percent(0, 7, 2), "0.00");
+  EXPECT_EQ(Percent(7, 7, 5), "100.00000");
+  EXPECT_EQ(Percent(-1, 16, 1), "-6.3");
+  EXPECT_EQ(Percent(3400000000LL, 3400000001LL, 5), "100.00000");
+  // Agrees with the floating-point path away from exact halves.
+  for (int64_t n = 0; n < 300; n += 7) {
+    for (int64_t d = 1; d < 400; d += 13) {
+      EXPECT_EQ(Percent(n, d, 5), FormatDecimal(100.0 * n / d, 5)) << n << "/" << d;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lantern
