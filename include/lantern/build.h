@@ -22,13 +22,17 @@ struct BuildOptions {
   std::string out_dir;
   std::string policy_file;  // optional JSON overrides (docs/definitions.md)
   int threads = 0;          // 0: one per core
+  // Count every mark again rather than use the session counts saved when the
+  // marks were ingested (the results are the same; this is slower).
+  bool full_scan = false;
 };
 
 struct BuildReport {
   std::string time_period;
   uint64_t enrolments = 0;          // enrolments in the store
   uint64_t cohort_enrolments = 0;   // counted in the absence statistics
-  uint64_t mark_bytes = 0;          // stored marks read
+  uint64_t mark_bytes = 0;          // stored marks
+  bool used_saved_counts = false;   // the saved per-enrolment counts were used
   uint64_t rows = 0;                // rows in attendance.csv
   uint64_t cells_suppressed = 0;
   double seconds_load = 0, seconds_count = 0, seconds_aggregate = 0, seconds_write = 0;

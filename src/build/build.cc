@@ -14,7 +14,9 @@
 #include "aggregate/attendance_cube.h"
 #include "build/attendance_output.h"
 #include "common/file_util.h"
+#include "derive/cohort.h"
 #include "derive/enrolment_sessions.h"
+#include "derive/sessions_summary.h"
 #include "model/policy.h"
 #include "build/build_internal.h"
 #include "store/store.h"
@@ -30,46 +32,42 @@ double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// Whether each enrolment counts in the absence statistics, and the dates
-// whose marks count (definitions.md 1.1-1.2).
-void ChooseCohort(const StoreState& s, AcademicYear year, const Policy& policy,
-                  std::vector<uint8_t>* in_cohort, std::vector<CountWindow>* windows) {
-  const EnrolmentTable& e = s.enrolments;
-  const int32_t first = year.FirstDay().days, last = year.LastDay().days;
-  const int32_t study_leave = policy.SummerSecondHalfStart(year).days;
-  in_cohort->assign(e.size(), 0);
-  windows->assign(e.size(), CountWindow{1, 0});
-  for (size_t i = 0; i < e.size(); ++i) {
-    const SchoolType type = s.schools.school_type(e.school[i]);
-    if (type == SchoolType::kNursery) continue;
-    const auto status = static_cast<EnrolStatus>(e.status[i]);
-    if (status == EnrolStatus::kSubsidiary && policy.exclude_subsidiary_dual) continue;
-    if (status == EnrolStatus::kGuest && policy.exclude_guest) continue;
-    if (e.boarder[i] && policy.exclude_boarders) continue;
-    const int age = year.AgeAtStart(Date{s.pupils.birth_date[e.pupil[i]]});
-    if (age < policy.cohort_min_age || age > policy.cohort_max_age) continue;
-    CountWindow w{std::max(first, e.entry_date[i]), std::min(last, e.leaving_date[i])};
-    // Study leave: pupils aged 15 lose the second half of the summer term.
-    if (age == 15) w.last = std::min(w.last, study_leave - 1);
-    if (w.first > w.last) continue;
-    (*in_cohort)[i] = 1;
-    (*windows)[i] = w;
-  }
-}
-
 }  // namespace
 
 std::string BuildReport::Summary() const {
   return fmt::format(
-      "  {} enrolments, {} in the absence cohort; {:.1f} MB of marks read\n"
+      "  {} enrolments, {} in the absence cohort; {:.1f} MB of marks{}\n"
       "  attendance.csv: {} rows, {} cells suppressed (c)\n"
       "  time: load {:.2f} s, count {:.2f} s, aggregate {:.2f} s, write {:.2f} s, total {:.2f} s\n",
-      enrolments, cohort_enrolments, static_cast<double>(mark_bytes) / 1e6, rows,
+      enrolments, cohort_enrolments, static_cast<double>(mark_bytes) / 1e6,
+      used_saved_counts ? " (saved counts used for the block)" : " read", rows,
       cells_suppressed, seconds_load, seconds_count, seconds_aggregate, seconds_write, seconds);
 }
 
-Status BuildFromState(const StoreState& state, uint64_t generation, const Policy& policy,
+namespace {
+
+// The saved session counts of one of the loaded blocks, when they were made
+// with today's code treatments; null otherwise.
+std::pair<std::unique_ptr<SessionsSummary>, const MarksBlock*> SavedCounts(
+    const Store* store, const StoreState& state) {
+  if (store == nullptr || store->summary_path().empty()) return {nullptr, nullptr};
+  const MarksBlock* block = nullptr;
+  for (const auto& b : state.marks.blocks) {
+    if (fs::path(b->file().path()).filename() == store->summary_block()) block = b.get();
+  }
+  if (block == nullptr) return {nullptr, nullptr};
+  auto summary = SessionsSummary::Open(store->summary_path());
+  if (!summary.ok() || (*summary)->fingerprint() != CodeTreatmentFingerprint()) {
+    return {nullptr, nullptr};
+  }
+  return {std::move(summary).value(), block};
+}
+
+}  // namespace
+
+Status BuildFromState(const StoreState& state, const Store* store, const Policy& policy,
                       const BuildOptions& options, BuildReport* report) {
+  const uint64_t generation = store ? store->generation() : 0;
   const auto started = Clock::now();
   const int threads = options.threads > 0 ? options.threads
                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -86,7 +84,12 @@ Status BuildFromState(const StoreState& state, uint64_t generation, const Policy
   std::vector<uint8_t> in_cohort;
   std::vector<CountWindow> windows;
   ChooseCohort(state, year, policy, &in_cohort, &windows);
-  std::vector<EnrolmentSessions> sessions = CountEnrolmentSessions(state.marks, windows, threads);
+  auto [summary, summary_block] =
+      options.full_scan ? std::make_pair(std::unique_ptr<SessionsSummary>(), nullptr)
+                        : SavedCounts(store, state);
+  report->used_saved_counts = summary != nullptr;
+  std::vector<EnrolmentSessions> sessions =
+      CountEnrolmentSessions(state.marks, windows, threads, summary.get(), summary_block);
   report->seconds_count = Since(t);
 
   t = Clock::now();
@@ -119,6 +122,7 @@ Status BuildFromState(const StoreState& state, uint64_t generation, const Policy
     j["enrolments"] = report->enrolments;
     j["cohort_enrolments"] = report->cohort_enrolments;
     j["mark_bytes"] = report->mark_bytes;
+    j["used_saved_counts"] = report->used_saved_counts;
     j["rows"] = report->rows;
     j["cells_suppressed"] = report->cells_suppressed;
     j["rows_suppressed"] = stats.rows_suppressed;
@@ -154,7 +158,7 @@ Status Build(const BuildOptions& options, BuildReport* report) {
   LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());
   report->seconds_load = Since(started);
   report->seconds = report->seconds_load;
-  return BuildFromState(state, store->generation(), policy, options, report);
+  return BuildFromState(state, store.get(), policy, options, report);
 }
 
 }  // namespace lantern

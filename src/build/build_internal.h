@@ -9,7 +9,8 @@
 
 namespace lantern {
 
-Status BuildFromState(const StoreState& state, uint64_t generation, const Policy& policy,
+// `store` gives the saved session counts, if any (may be null).
+Status BuildFromState(const StoreState& state, const Store* store, const Policy& policy,
                       const BuildOptions& options, BuildReport* report);
 
 }  // namespace lantern

@@ -1,5 +1,7 @@
 #include "derive/enrolment_sessions.h"
 
+#include "derive/sessions_summary.h"
+
 #include <immintrin.h>
 
 #include <algorithm>
@@ -267,7 +269,8 @@ class ColumnIndex {
 };
 
 void CountRange(const MarksSet& marks, std::span<const CountWindow> windows, size_t begin,
-                size_t end, const Tables& t, EnrolmentSessions* out) {
+                size_t end, const Tables& t, const SessionsSummary* summary,
+                const MarksBlock* summary_block, EnrolmentSessions* out) {
   // Day files override any block column for their date.
   struct Override {
     const MarksBlock* block;
@@ -295,9 +298,14 @@ void CountRange(const MarksSet& marks, std::span<const CountWindow> windows, siz
     }
     std::fill(hist, hist + kMaxMarkCodes, 0);
     uint32_t present = 0;
+    // Counts are linear in the histogram, so a saved count plus this
+    // histogram (which may take a day's old marks back out, going below
+    // zero in modular arithmetic) finishes to the right total.
+    const bool saved = summary != nullptr && e < summary->slots() &&
+                       summary->window(e).first == w.first && summary->window(e).last == w.last;
     for (size_t k = 0; k < marks.blocks.size(); ++k) {
       const MarksBlock& b = *marks.blocks[k];
-      if (e >= b.slots()) continue;
+      if (e >= b.slots() || (saved && &b == summary_block)) continue;
       auto [c0, c1] = columns[k].Range(w.first, w.last);
       if (c1 > c0) Histogram(b.row(e) + c0 * 2, (c1 - c0) * 2, hist, &present);
     }
@@ -319,6 +327,12 @@ void CountRange(const MarksSet& marks, std::span<const CountWindow> windows, siz
       }
     }
     Finish(t, hist, present, &out[e]);
+    if (saved) {
+      const EnrolmentSessions& base = summary->sessions(e);
+      for (int c = 0; c < kSessionColumns; ++c) {
+        out[e].n[c] = static_cast<uint16_t>(out[e].n[c] + base.n[c]);
+      }
+    }
   }
 }
 
@@ -355,7 +369,10 @@ void AddMarks(const uint8_t* marks, size_t n, EnrolmentSessions* out) {
 
 std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
                                                       std::span<const CountWindow> windows,
-                                                      int threads) {
+                                                      int threads,
+                                                      const SessionsSummary* summary,
+                                                      const MarksBlock* summary_block) {
+  if (summary_block == nullptr) summary = nullptr;
   std::vector<EnrolmentSessions> out(windows.size());
   const Tables tables;
   threads = std::max(1, threads);
@@ -364,7 +381,8 @@ std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
   for (int k = 0; k < threads; ++k) {
     size_t b = n * static_cast<size_t>(k) / static_cast<size_t>(threads);
     size_t e = n * static_cast<size_t>(k + 1) / static_cast<size_t>(threads);
-    workers.emplace_back([&, b, e] { CountRange(marks, windows, b, e, tables, out.data()); });
+    workers.emplace_back(
+        [&, b, e] { CountRange(marks, windows, b, e, tables, summary, summary_block, out.data()); });
   }
   for (auto& w : workers) w.join();
   return out;

@@ -44,11 +44,17 @@ struct CountWindow {
   int32_t last;
 };
 
+class SessionsSummary;
+
 // Counts every enrolment's marks inside its window, on `threads` threads.
-// An enrolment whose window is empty (first > last) gets zeros.
+// An enrolment whose window is empty (first > last) gets zeros. With a saved
+// summary of `summary_block`, an enrolment whose window is unchanged takes
+// that block's counts from the summary instead of counting its marks.
 std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
                                                       std::span<const CountWindow> windows,
-                                                      int threads);
+                                                      int threads,
+                                                      const SessionsSummary* summary = nullptr,
+                                                      const MarksBlock* summary_block = nullptr);
 
 // Counts one run of marks (used by tests and the scan).
 void AddMarks(const uint8_t* marks, size_t n, EnrolmentSessions* out);

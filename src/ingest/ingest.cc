@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "build/build_internal.h"
+#include "derive/cohort.h"
+#include "derive/sessions_summary.h"
 #include "ingest/ingest_context.h"
 #include "ingest/marks_ingest.h"
 #include "ingest/record_ingest.h"
@@ -199,6 +201,21 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
   plan.year = ctx.year;
   LANTERN_ASSIGN_OR_RETURN(MarksMergeResult merged, MergeMarks(ctx, *store, parsed, &plan));
   report->mark_dates_written = merged.dates_written;
+  if (merged.wrote_block && ctx.year) {
+    // Save every enrolment's session counts in the new block, so later builds
+    // (the daily refresh) read counts instead of recounting the year.
+    MarksSet just_block;
+    LANTERN_ASSIGN_OR_RETURN(auto block, MarksBlock::Open(store->PathOf(merged.block_file)));
+    just_block.blocks.push_back(std::move(block));
+    std::vector<uint8_t> in_cohort;
+    std::vector<CountWindow> windows;
+    ChooseCohort(state, *ctx.year, policy, &in_cohort, &windows);
+    auto sessions = CountEnrolmentSessions(just_block, windows, ctx.threads());
+    plan.summary_file = store->NewFileName("sum", "sessions");
+    plan.summary_block = merged.block_file;
+    LANTERN_RETURN_IF_ERROR(
+        SessionsSummary::Write(store->PathOf(plan.summary_file), windows, sessions));
+  }
   for (const auto& src : sources) FillMissingRaw(*src);
   plan.changed_tables.assign(ctx.changed_tables.begin(), ctx.changed_tables.end());
   plan.changed_rows = ctx.changed_rows;
@@ -251,7 +268,7 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
     b.store_dir = options.store_dir;
     b.out_dir = options.build_out;
     b.threads = options.threads;
-    LANTERN_RETURN_IF_ERROR(BuildFromState(state, store->generation(), policy, b, &report->build));
+    LANTERN_RETURN_IF_ERROR(BuildFromState(state, store.get(), policy, b, &report->build));
     report->built = true;
   }
   return Status::Ok();

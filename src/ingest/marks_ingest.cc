@@ -616,6 +616,7 @@ Result<MarksMergeResult> MergeMarks(IngestContext& ctx, Store& store,
   }
   plan->drop_all_days = true;
   result.wrote_block = true;
+  result.block_file = file;
   result.dates_written = dates.size();
   return result;
 }

@@ -47,6 +47,7 @@ ParsedMarks ParseMarks(IngestContext& ctx, InputSource& src);
 struct MarksMergeResult {
   uint64_t dates_written = 0;
   bool wrote_block = false;
+  std::string block_file;  // the new block, when wrote_block
 };
 
 // Merges parsed marks (in file order) into new marks files and records them

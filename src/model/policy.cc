@@ -96,6 +96,7 @@ Result<Policy> LoadPolicy(const std::string& path) {
 }
 
 Status ApplyPolicy(const Policy& policy) {
+  ResetCodeTreatments();
   for (const auto& [code, t] : policy.code_treatment_overrides) {
     auto treatment = ParseTreatment(t);
     if (!treatment) return Status::InvalidArgument("bad treatment " + t);

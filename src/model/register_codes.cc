@@ -153,6 +153,11 @@ void SetCodeTreatment(std::string_view code, SessionTreatment treatment) {
   MutableTables() = BuildTables();
 }
 
+void ResetCodeTreatments() {
+  MutableTable() = MakeTable();
+  MutableTables() = BuildTables();
+}
+
 std::string_view TreatmentName(SessionTreatment t) {
   switch (t) {
     case T::kNone: return "none";

@@ -86,6 +86,8 @@ const CodeTables& GetCodeTables();
 // Applies a treatment override (the [U] items in definitions.md are
 // configurable through Policy); call before any scan.
 void SetCodeTreatment(std::string_view code, SessionTreatment treatment);
+// Puts every treatment back to the default.
+void ResetCodeTreatments();
 
 std::string_view TreatmentName(SessionTreatment t);
 

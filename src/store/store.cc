@@ -41,7 +41,7 @@ Status LoadInto(const Store& store, const std::map<std::string, std::vector<std:
 }
 
 bool IsStoreFile(const std::string& name) {
-  for (const char* prefix : {"tbl-", "blk-", "day-", "MANIFEST-"}) {
+  for (const char* prefix : {"tbl-", "blk-", "day-", "sum-", "MANIFEST-"}) {
     if (name.rfind(prefix, 0) == 0) return true;
   }
   return false;
@@ -131,6 +131,10 @@ Status Store::ReadManifest() {
     auto date = ParseIsoDate(d["date"].get<std::string>());
     if (!date) return Status::Corruption("bad date in manifest");
     day_files_[date->days] = d["file"].get<std::string>();
+  }
+  if (j.contains("summary") && j["summary"].is_object()) {
+    summary_file_ = j["summary"].value("file", "");
+    summary_block_ = j["summary"].value("block", "");
   }
   for (auto& h : j["history"]) history_.push_back(h.dump());
   return Status::Ok();
@@ -239,6 +243,16 @@ Status Store::Commit(const CommitPlan& plan) {
   for (const auto& [d, f] : days) {
     j["marks"]["days"].push_back({{"date", FormatIsoDate(Date{d})}, {"file", f}});
   }
+  // The saved counts stay valid only while their block does.
+  std::string summary_file = summary_file_, summary_block = summary_block_;
+  if (!plan.summary_file.empty()) {
+    summary_file = plan.summary_file;
+    summary_block = plan.summary_block;
+  } else if (std::find(blocks.begin(), blocks.end(), summary_block) == blocks.end()) {
+    summary_file.clear();
+    summary_block.clear();
+  }
+  if (!summary_file.empty()) j["summary"] = {{"file", summary_file}, {"block", summary_block}};
   std::vector<std::string> history = history_;
   if (!plan.history_note.empty()) {
     json note = json::parse(plan.history_note, nullptr, false);
@@ -265,6 +279,8 @@ Status Store::Commit(const CommitPlan& plan) {
   table_files_ = std::move(tables);
   block_files_ = std::move(blocks);
   day_files_ = std::move(days);
+  summary_file_ = std::move(summary_file);
+  summary_block_ = std::move(summary_block);
   history_ = std::move(history);
   manifest_text_ = std::move(text);
   return CollectGarbage();
@@ -275,6 +291,7 @@ Status Store::CollectGarbage() {
   for (const auto& [t, files] : table_files_) live.insert(files.begin(), files.end());
   for (const auto& f : block_files_) live.insert(f);
   for (const auto& [d, f] : day_files_) live.insert(f);
+  if (!summary_file_.empty()) live.insert(summary_file_);
   live.insert(fmt::format("MANIFEST-{:06d}", generation_));
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir_, ec)) {

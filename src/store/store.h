@@ -61,6 +61,11 @@ struct CommitPlan {
   std::map<int32_t, std::string> add_days;   // replaces any day file for the date
   std::vector<int32_t> drop_days;
   bool drop_all_days = false;
+  // A saved count of sessions for one block (derive/sessions_summary.h):
+  // set summary_file to record a new one for summary_block; any change of
+  // blocks without a new summary drops the old one.
+  std::string summary_file;
+  std::string summary_block;
   std::string history_note;  // JSON object text
 };
 
@@ -80,6 +85,9 @@ class Store {
   Result<StoreState> Load(bool with_marks = true) const;
   // Opens the marks files of the current generation.
   Result<MarksSet> LoadMarks() const;
+  // The saved session counts, if any, and the block they count ("" if none).
+  std::string summary_path() const { return summary_file_.empty() ? "" : PathOf(summary_file_); }
+  const std::string& summary_block() const { return summary_block_; }
 
   // A fresh file name for this writer's next generation, e.g. "blk-000012-1.marks".
   std::string NewFileName(const std::string& kind, const std::string& ext);
@@ -107,6 +115,7 @@ class Store {
   std::map<std::string, std::vector<std::string>> table_files_;
   std::vector<std::string> block_files_;
   std::map<int32_t, std::string> day_files_;
+  std::string summary_file_, summary_block_;
   std::string manifest_text_;
   std::vector<std::string> history_;  // JSON object texts, oldest first
 };
