@@ -1,0 +1,37 @@
+// Confidence intervals for the scorecard's school figures (definitions.md 8.4
+// and docs/scorecard.md):
+//   proportions   Wilson score interval;
+//   rates         exact Poisson interval for the count of events (Garwood);
+//   means         normal interval with a pupil-level standard deviation
+//                 (for Progress 8 the national SD, definitions.md 3.7);
+//   differences   Newcombe's hybrid score interval for two proportions
+//                 (method 10), normal for means and rates.
+// Levels are central coverage (0.95). A zero denominator gives NaN limits.
+#ifndef LANTERN_STATS_INTERVALS_H_
+#define LANTERN_STATS_INTERVALS_H_
+
+namespace lantern::stats {
+
+struct Interval {
+  double lower = 0;
+  double upper = 0;
+};
+
+// x successes out of n (x may be fractional when it was reconstructed from a
+// published percentage); bounds are proportions in [0, 1].
+Interval WilsonInterval(double x, double n, double level = 0.95);
+
+// Exact (Garwood) interval for the mean of a Poisson count observed as
+// `events`; divide by the exposure to get a rate. events = 0 gives [0, u].
+Interval PoissonExactInterval(double events, double level = 0.95);
+
+// mean +/- z * sd / sqrt(n).
+Interval NormalMeanInterval(double mean, double sd, double n, double level = 0.95);
+
+// p1 - p2 with x1/n1 and x2/n2, Newcombe (1998) method 10 from the two
+// Wilson intervals.
+Interval NewcombeDifference(double x1, double n1, double x2, double n2, double level = 0.95);
+
+}  // namespace lantern::stats
+
+#endif  // LANTERN_STATS_INTERVALS_H_
