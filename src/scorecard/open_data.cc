@@ -1,0 +1,376 @@
+// Open-data mode: fills a ScorecardInput from the Department's published
+// files in the real-data folder (docs/scorecard.md, "Open-data mode"):
+//   perf_tables_2019_census_school    context (January 2019 census)
+//   perf_tables_2019_absence_school   overall and persistent absence 2018/19
+//   perf_tables_2019_ks4_provisional  Attainment 8, Progress 8 (+ CI), basics
+//   perf_tables_ks4_destinations      sustained destinations (+ disadvantaged)
+//   lait_la_indicators                LA and England comparators for 2018/19
+//   EES files (geography.h)           LA names, GSS codes and regions
+// Published symbols are no value, so the indicator is x for that school,
+// never zero. What the files do not hold at all is x with a reason.
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+#include <optional>
+#include <thread>
+
+#include "common/date.h"
+#include "lantern/scorecard.h"
+#include "reference/geography.h"
+#include "reference/lait.h"
+#include "reference/school_frame.h"
+#include "stats/distributions.h"
+
+namespace lantern {
+namespace {
+
+ScorecardPhase PhaseOf(SchoolPhase p) {
+  switch (p) {
+    case SchoolPhase::kPrimary:
+      return ScorecardPhase::kPrimary;
+    case SchoolPhase::kSecondary:
+      return ScorecardPhase::kSecondary;
+    case SchoolPhase::kSpecial:
+      return ScorecardPhase::kSpecial;
+    case SchoolPhase::kPupilReferralUnit:
+      return ScorecardPhase::kAlternativeProvision;
+    case SchoolPhase::kNursery:
+      return ScorecardPhase::kNursery;
+    default:
+      return ScorecardPhase::kOther;
+  }
+}
+
+// The pupil-level SD of absence rates implied by a phase's overall absence
+// rate m (percent) and persistent-absence share pa (percent), if pupils'
+// absence rates followed a gamma distribution: the shape k with
+// P(X >= 10) = pa when the mean is m, and SD = m / sqrt(k). (2018/19: about
+// 4 for primary, 4.3 for secondary, 18 for special schools.) The published
+// files give no pupil-level spread, so this is the documented approximation
+// behind the open-data absence interval (docs/scorecard.md).
+double GammaImpliedSd(double m, double pa) {
+  if (!(m > 0) || !(pa > 0 && pa < 100)) return std::nan("");
+  const double target = pa / 100;
+  auto share = [&](double k) { return stats::GammaQ(k, 10 * k / m); };
+  // Where two shapes fit (the share at or above 10% first rises, then falls,
+  // as k shrinks), take the larger k: the distribution with its bulk near the
+  // mean rather than at zero. Scan down from k = 200, then bisect.
+  double hi = 200, lo = hi;
+  bool found = false;
+  for (int i = 1; i <= 2000 && !found; ++i) {
+    lo = 200 * std::pow(1e-4, i / 2000.0);
+    if (share(lo) >= target)
+      found = true;
+    else
+      hi = lo;
+  }
+  if (!found) return std::nan("");
+  for (int i = 0; i < 60; ++i) {
+    const double mid = std::sqrt(lo * hi);
+    if (share(mid) >= target)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return m / std::sqrt(lo);
+}
+
+struct LaitMeasure {
+  const char* indicator;
+  ScorecardPhase phase;
+  const char* measure;
+};
+
+// LAIT measures that are the LA and England figure of an indicator for one
+// phase, 2018/19 (lait_data_dictionary.csv).
+const LaitMeasure kLaitMeasures[] = {
+    {"overall_absence_rate", ScorecardPhase::kPrimary, "PriTotAbs"},
+    {"overall_absence_rate", ScorecardPhase::kSecondary, "SecTotAbs"},
+    {"overall_absence_rate", ScorecardPhase::kSpecial, "total_absence_special"},
+    {"persistent_absence_rate", ScorecardPhase::kPrimary, "SFPriPerAbNew"},
+    {"persistent_absence_rate", ScorecardPhase::kSecondary, "SFSecPerAbNew"},
+    {"persistent_absence_rate", ScorecardPhase::kSpecial, "SpecPerAbNew"},
+    {"suspension_rate", ScorecardPhase::kPrimary, "PriFixedEx"},
+    {"suspension_rate", ScorecardPhase::kSecondary, "SecFixedEx"},
+    {"suspension_rate", ScorecardPhase::kSpecial, "SpecFixedEx"},
+    {"one_plus_suspension_rate", ScorecardPhase::kPrimary, "Pri_ Pup_FixedEx"},
+    {"one_plus_suspension_rate", ScorecardPhase::kSecondary, "Sec_ Pup_FixedEx"},
+    {"one_plus_suspension_rate", ScorecardPhase::kSpecial, "Spec_ Pup_FixedEx"},
+    {"permanent_exclusion_rate", ScorecardPhase::kPrimary, "PriPermEx"},
+    {"permanent_exclusion_rate", ScorecardPhase::kSecondary, "SecPermEx"},
+    {"permanent_exclusion_rate", ScorecardPhase::kSpecial, "SpecPermEx"},
+    {"attainment8", ScorecardPhase::kSecondary, "AVG_Attain8_Score"},
+    {"progress8", ScorecardPhase::kSecondary, "AVG_Prog8_Score"},
+    {"basics_94_percent", ScorecardPhase::kSecondary, "EngMaths9-4"},
+    {"sen_support_percent", ScorecardPhase::kPrimary, "PrimNoStatements"},
+    {"sen_support_percent", ScorecardPhase::kSecondary, "SecNoStatements"},
+    {"ehcp_percent", ScorecardPhase::kPrimary, "PrimStatements"},
+    {"ehcp_percent", ScorecardPhase::kSecondary, "SecStatements"},
+    {"fsm_percent", ScorecardPhase::kPrimary, "PriFSM"},
+    {"fsm_percent", ScorecardPhase::kSecondary, "SecFSM"},
+    {"disadvantaged_percent", ScorecardPhase::kPrimary, "Ever6_FSM_Prim"},
+    {"disadvantaged_percent", ScorecardPhase::kSecondary, "Ever6_FSM_Sec"},
+};
+
+uint16_t Ind(const char* id) { return static_cast<uint16_t>(FindScorecardIndicator(id)); }
+
+}  // namespace
+
+Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir) {
+  const AcademicYear year(2018);
+  std::vector<std::string> measures;
+  for (const auto& m : kLaitMeasures) measures.emplace_back(m.measure);
+  // LAIT is the slowest file to read: read it while the school files load.
+  Result<LaitIndicators> lait = Status::NotFound("LAIT not read");
+  std::thread lait_thread([&] { lait = LaitIndicators::Load(dir, measures); });
+  Result<SchoolFrame> frame_r = LoadSchoolFrame(dir);
+  Result<Geography> geo_r = LoadGeographyFromRealData(dir);
+  lait_thread.join();
+  if (!frame_r.ok()) return frame_r.status();
+  const SchoolFrame& frame = *frame_r;
+
+  ScorecardInput in;
+  in.mode = "open data";
+  in.time_period = year.TimePeriod();
+  in.sources =
+      "Department for Education performance tables 2018/19 (January 2019 census, 2018/19 "
+      "absence, key stage 4 2019 provisional, key stage 4 destinations) and the Local Authority "
+      "Interactive Tool (LAIT); Open Government Licence v3.0. Contains public sector "
+      "information licensed under the Open Government Licence v3.0.";
+  if (geo_r.ok()) {
+    for (const auto& [code, la] : geo_r->all()) {
+      in.local_authorities.push_back(
+          {code, la.new_la_code, la.la_name, la.region_code, la.region_name});
+    }
+  }
+
+  const auto& reg = ScorecardIndicators();
+  in.unavailable_reason.assign(reg.size(), "");
+  in.indicator_notes.assign(reg.size(), "");
+  auto reason = [&](const char* id, const char* text) { in.unavailable_reason[Ind(id)] = text; };
+  auto note = [&](const char* id, const char* text) { in.indicator_notes[Ind(id)] = text; };
+  const char* kPupilLevel =
+      "Not in any published school-level file; needs pupil-level records "
+      "(pupil-level mode).";
+  const char* kExclusions =
+      "School-level suspensions and exclusions are not in the open files "
+      "held here; the LA and England figures (LAIT 2018/19) are shown.";
+  reason("looked_after_percent",
+         "The census file published per school does not count "
+         "looked-after pupils.");
+  reason("mobility_percent", kPupilLevel);
+  reason("ks2_prior_attainment",
+         "The key stage 4 file held here has 25 headline columns and no "
+         "prior attainment.");
+  reason("suspension_rate", kExclusions);
+  reason("one_plus_suspension_rate", kExclusions);
+  reason("permanent_exclusion_rate", kExclusions);
+  reason("managed_move_rate", kPupilLevel);
+  reason("off_site_direction_rate", kPupilLevel);
+  reason("left_roll_percent", kPupilLevel);
+  reason("reintegration_percent",
+         "AP and internal-unit episodes are not collected nationally "
+         "(capability C2); needs pupil-level records.");
+  const char* kAp =
+      "Alternative provision is published by LA only (January 2023), not by "
+      "school; needs pupil-level AP records (C2).";
+  reason("ap_pupils_percent", kAp);
+  reason("ap_placements_rate", kAp);
+  reason("ap_hours_per_week", kAp);
+  reason("ap_reintegration_plan_percent", kAp);
+  const char* kUnits =
+      "Internal support units and suspension rooms are not recorded in any "
+      "national data (C2).";
+  reason("internal_unit_pupils_percent", kUnits);
+  reason("internal_unit_sessions_rate", kUnits);
+  reason("internal_unit_repeat_percent", kUnits);
+  reason("recognition_rate", "Recognition and praise are recorded only in schools' own systems.");
+  reason("pupil_wellbeing_percent",
+         "No pupil-voice data yet: the Pupil Engagement Framework "
+         "(C4) is not collected.");
+  reason("attainment8", "Not published for this school (the file holds a symbol).");
+  reason("progress8", "Not published for this school (the file holds a symbol).");
+  reason("basics_94_percent", "Not published for this school (the file holds a symbol).");
+  reason("sustained_destination_percent",
+         "Not published for this school (suppressed or not in the destinations file).");
+  reason("overall_absence_rate",
+         "Not published for this school (suppressed or not in the "
+         "absence file).");
+  reason("persistent_absence_rate",
+         "Not published for this school (suppressed or not in the "
+         "absence file).");
+  note("overall_absence_rate",
+       "Open data give the rate but not the sessions: the interval uses the January headcount "
+       "as n and a pupil-level SD implied by the phase's national absence and persistent-absence "
+       "rates (a gamma distribution of pupils' absence rates).");
+  note("persistent_absence_rate",
+       "Open data give the percentage only: the count of persistent absentees is reconstructed "
+       "from it and the January headcount (shown as x).");
+  note("disadvantaged_percent",
+       "Open data: pupils eligible for FSM at any time in the last six years; the denominator is "
+       "recovered from the published count and percentage.");
+  note("eal_percent",
+       "Open data: the denominator is recovered from the published count and "
+       "percentage.");
+  note("fsm_percent", "Open data: FSM-eligible pupils over all pupils on roll.");
+  note("attainment8",
+       "The published file gives no pupil-level SD for Attainment 8, so there is "
+       "no interval or funnel; the school is placed among similar schools.");
+  note("progress8",
+       "The interval is the Department's published 95% confidence interval; the "
+       "funnel uses the national pupil SD implied by it.");
+  note("basics_94_percent",
+       "Open data give the percentage: the count is reconstructed from it and "
+       "the number of pupils at the end of key stage 4 (shown as x).");
+  note("sustained_destination_percent",
+       "The most recent destination cohort in the 2018/19 download (pupils who finished key "
+       "stage 4 two years earlier).");
+
+  // Absence SD per phase from the national rows (PRI, SEC, SPE), else pooled.
+  std::array<double, kScorecardPhaseCount> absence_sd;
+  absence_sd.fill(std::nan(""));
+  {
+    std::array<double, kScorecardPhaseCount> m{}, pa{}, w{};
+    for (const auto& s : frame.schools) {
+      if (!IsStateFunded(s.phase) || !s.nor || !s.overall_absence_pct || !s.persistent_absence_pct)
+        continue;
+      size_t ph = static_cast<size_t>(PhaseOf(s.phase));
+      m[ph] += *s.overall_absence_pct * *s.nor;
+      pa[ph] += *s.persistent_absence_pct * *s.nor;
+      w[ph] += *s.nor;
+    }
+    for (size_t ph = 0; ph < absence_sd.size(); ++ph) {
+      if (w[ph] > 0) absence_sd[ph] = GammaImpliedSd(m[ph] / w[ph], pa[ph] / w[ph]);
+    }
+    const std::pair<const char*, ScorecardPhase> nat[] = {{"PRI", ScorecardPhase::kPrimary},
+                                                          {"SEC", ScorecardPhase::kSecondary},
+                                                          {"SPE", ScorecardPhase::kSpecial}};
+    for (const auto& [key, ph] : nat) {
+      auto it = frame.national_absence.find(key);
+      if (it != frame.national_absence.end()) {
+        absence_sd[static_cast<size_t>(ph)] = GammaImpliedSd(it->second.first, it->second.second);
+      }
+    }
+  }
+
+  auto add = [&](uint32_t school, const char* id, PupilGroup group = PupilGroup::kAll) {
+    IndicatorObservation o;
+    o.school = school;
+    o.indicator = Ind(id);
+    o.group = group;
+    in.observations.push_back(o);
+    return &in.observations.back();
+  };
+  auto proportion = [&](uint32_t school, const char* id, std::optional<double> num,
+                        std::optional<double> den, bool estimated,
+                        PupilGroup group = PupilGroup::kAll) {
+    if (!num || !den) return;
+    IndicatorObservation* o = add(school, id, group);
+    o->numerator = *num;
+    o->denominator = *den;
+    o->numerator_estimated = estimated;
+  };
+  auto denominator_from = [](std::optional<double> count, std::optional<double> pct,
+                             std::optional<double> fallback) -> std::optional<double> {
+    if (count && pct && *pct > 0) return std::round(*count * 100 / *pct);
+    return fallback;
+  };
+
+  for (const auto& f : frame.schools) {
+    if (!IsStateFunded(f.phase)) continue;
+    const uint32_t si = static_cast<uint32_t>(in.schools.size());
+    ScorecardSchool s;
+    s.urn = f.urn;
+    s.name = f.name;
+    s.la_code = f.la_code;
+    s.laestab = fmt::format("{:03d}{:04d}", f.la_code, f.estab);
+    s.phase = PhaseOf(f.phase);
+    s.type_label = std::string(SchoolTypeName(f.phase));
+    if (!f.nftype.empty()) s.type_label += " (" + f.nftype + ")";
+    in.schools.push_back(std::move(s));
+    const ScorecardPhase ph = in.schools.back().phase;
+
+    if (f.nor) {
+      add(si, "pupils_on_roll")->numerator = *f.nor;
+    }
+    proportion(si, "sen_support_percent", f.sen_support, f.nor, false);
+    proportion(si, "ehcp_percent", f.ehcp, f.nor, false);
+    proportion(si, "fsm_percent", f.fsm, f.nor, false);
+    proportion(si, "disadvantaged_percent", f.fsm_ever6,
+               denominator_from(f.fsm_ever6, f.fsm_ever6_pct, f.nor), false);
+    proportion(si, "eal_percent", f.eal, denominator_from(f.eal, f.eal_pct, f.nor), false);
+
+    if (f.overall_absence_pct && f.nor && *f.nor > 0) {
+      IndicatorObservation* o = add(si, "overall_absence_rate");
+      o->mean = *f.overall_absence_pct;
+      o->denominator = *f.nor;
+      o->sd = static_cast<float>(absence_sd[static_cast<size_t>(ph)]);
+    }
+    if (f.persistent_absence_pct && f.nor) {
+      proportion(si, "persistent_absence_rate", *f.persistent_absence_pct / 100 * *f.nor, f.nor,
+                 true);
+    }
+
+    const bool ks4_phase = ph == ScorecardPhase::kSecondary || ph == ScorecardPhase::kSpecial ||
+                           ph == ScorecardPhase::kAlternativeProvision ||
+                           ph == ScorecardPhase::kOther;
+    if (!ks4_phase) {
+      for (const char* id : {"attainment8", "progress8", "basics_94_percent",
+                             "sustained_destination_percent", "ks2_prior_attainment"}) {
+        add(si, id)->availability = Availability::kNotApplicable;
+      }
+      continue;
+    }
+    if (f.att8 && f.ks4_pupils && *f.ks4_pupils > 0) {
+      IndicatorObservation* o = add(si, "attainment8");
+      o->mean = *f.att8;
+      o->denominator = *f.ks4_pupils;
+    }
+    if (f.p8 && f.p8_pupils && *f.p8_pupils > 0) {
+      IndicatorObservation* o = add(si, "progress8");
+      o->mean = *f.p8;
+      o->denominator = *f.p8_pupils;
+      if (f.p8_ci_low && f.p8_ci_high) {
+        o->published_lower = static_cast<float>(*f.p8_ci_low);
+        o->published_upper = static_cast<float>(*f.p8_ci_high);
+        // The SD the published CI implies (definitions.md 3.7: +/- 1.96 sd / sqrt(n)).
+        o->sd = static_cast<float>((*f.p8_ci_high - *f.p8_ci_low) / 2 / stats::TwoSidedZ(0.95) *
+                                   std::sqrt(*f.p8_pupils));
+      }
+    }
+    if (f.basics_94_pct && f.ks4_pupils) {
+      proportion(si, "basics_94_percent", *f.basics_94_pct / 100 * *f.ks4_pupils, f.ks4_pupils,
+                 true);
+    }
+    proportion(si, "sustained_destination_percent", f.dest_overall, f.dest_cohort, false);
+    proportion(si, "sustained_destination_percent", f.dest_overall_dis, f.dest_cohort_dis, false,
+               PupilGroup::kDisadvantaged);
+    proportion(si, "sustained_destination_percent", f.dest_overall_nondis, f.dest_cohort_nondis,
+               false, PupilGroup::kNotDisadvantaged);
+  }
+
+  // LA and England comparators from LAIT.
+  if (lait.ok()) {
+    for (const auto& m : kLaitMeasures) {
+      const uint16_t ind = Ind(m.indicator);
+      for (int area : lait->Areas(m.measure, year)) {
+        auto v = lait->Get(m.measure, area, year);
+        if (!v) continue;
+        const bool england = area == LaitIndicators::kEngland;
+        if (!england && (area < 200 || area >= LaitIndicators::kEngland))
+          continue;  // regions: 980+
+        AreaValue av;
+        av.indicator = ind;
+        av.phase = m.phase;
+        av.la_code = england ? 0 : area;
+        av.value = *v;
+        av.source = fmt::format("LAIT {} {}", m.measure, year.Label());
+        in.area_values.push_back(std::move(av));
+      }
+    }
+  }
+  return in;
+}
+
+}  // namespace lantern

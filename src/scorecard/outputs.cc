@@ -1,0 +1,696 @@
+// WriteScorecardOutputs and RunOpenDataScorecard: every output file of
+// `lantern scorecard` (docs/scorecard.md, "Outputs"). Schools are split into
+// one contiguous range per worker; each worker scores its schools and writes
+// their CSV rows to a part file and their JSON and HTML pages; the parts are
+// joined in school order, so the files are the same whatever the number of
+// threads. Schools appear in input order (URN order in open-data mode),
+// never in an order of results.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "common/csv_writer.h"
+#include "publish/ees_geography.h"
+#include "publish/ees_metadata.h"
+#include "scorecard/engine_internal.h"
+#include "scorecard/parallel.h"
+#include "scorecard/published.h"
+#include "scorecard/writers.h"
+
+namespace lantern {
+
+namespace {
+
+namespace fs = std::filesystem;
+using scorecard::AssessedRecord;
+using scorecard::EnquiryRecord;
+using scorecard::PublishedComparison;
+using scorecard::PublishedScorecardCell;
+
+double Seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// Writes a page in place: an existing file is overwritten and cut to length
+// rather than unlinked and created again, because on ext4 allocating tens of
+// thousands of inodes just after deleting as many is very slow.
+Status WriteWholeFile(const std::string& path, const std::string& data) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IoError("cannot create " + path);
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
+    if (n <= 0) {
+      ::close(fd);
+      return Status::IoError("cannot write " + path);
+    }
+    done += static_cast<size_t>(n);
+  }
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && static_cast<size_t>(st.st_size) != data.size() &&
+      ::ftruncate(fd, static_cast<off_t>(data.size())) != 0) {
+    ::close(fd);
+    return Status::IoError("cannot truncate " + path);
+  }
+  if (::close(fd) != 0) return Status::IoError("cannot close " + path);
+  return Status::Ok();
+}
+
+// One thread creates and writes the page files while the workers compute:
+// tens of thousands of files created in one folder from several threads
+// contend for the folder's lock in the kernel, which then spins.
+class PageWriter {
+ public:
+  PageWriter() : thread_([this] { Run(); }) {}
+  ~PageWriter() { Finish(); }
+  void Put(std::string path, std::string data) {
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [&] { return queue_.size() < kMaxQueued; });
+    queue_.emplace_back(std::move(path), std::move(data));
+    ready_.notify_one();
+  }
+  // Waits for every page to be written; the first error, if any.
+  Status Finish() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    ready_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 256;
+  void Run() {
+    for (;;) {
+      std::pair<std::string, std::string> item;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        ready_.wait(lock, [&] { return done_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        item = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      room_.notify_one();
+      Status st = WriteWholeFile(item.first, item.second);
+      if (!st.ok() && status_.ok()) status_ = st;
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable ready_, room_;
+  std::deque<std::pair<std::string, std::string>> queue_;
+  bool done_ = false;
+  Status status_;
+  std::thread thread_;
+};
+
+// Appends the file src to the open descriptor dst in the kernel
+// (copy_file_range), falling back to read/write.
+Status AppendFile(const std::string& src, int dst) {
+  int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Status::IoError("cannot read " + src);
+  for (;;) {
+    ssize_t n = ::copy_file_range(in, nullptr, dst, nullptr, 1 << 30, 0);
+    if (n == 0) break;
+    if (n < 0) {
+      std::vector<char> buf(1 << 20);
+      ssize_t r;
+      while ((r = ::read(in, buf.data(), buf.size())) > 0) {
+        if (::write(dst, buf.data(), static_cast<size_t>(r)) != r) {
+          ::close(in);
+          return Status::IoError("cannot write while joining " + src);
+        }
+      }
+      break;
+    }
+  }
+  ::close(in);
+  return Status::Ok();
+}
+
+// Removes pages of an earlier run that this run did not write (schools no
+// longer in the input). Only .html and .json files are touched.
+void RemoveStalePages(const fs::path& dir, const std::set<std::string>& written) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const auto ext = e.path().extension();
+    if (!e.is_regular_file() || (ext != ".html" && ext != ".json")) continue;
+    if (!written.count(e.path().filename().string())) fs::remove(e.path(), ec);
+  }
+}
+
+const std::vector<std::string>& ScorecardColumns() {
+  static const std::vector<std::string> cols = {"school_phase",
+                                                "indicator_domain",
+                                                "indicator",
+                                                "pupil_group",
+                                                "breakdown",
+                                                "value",
+                                                "lower",
+                                                "upper",
+                                                "numerator",
+                                                "denominator",
+                                                "similar_schools",
+                                                "similar_value",
+                                                "similar_lower_95",
+                                                "similar_upper_95",
+                                                "similar_lower_99_8",
+                                                "similar_upper_99_8",
+                                                "similar_position",
+                                                "similar_overdispersion",
+                                                "similar_phi",
+                                                "percentile_band",
+                                                "la_value",
+                                                "la_lower_99_8",
+                                                "la_upper_99_8",
+                                                "la_position",
+                                                "la_overdispersion",
+                                                "la_source",
+                                                "england_value",
+                                                "england_lower_99_8",
+                                                "england_upper_99_8",
+                                                "england_position",
+                                                "england_source",
+                                                "expected",
+                                                "difference",
+                                                "difference_lower",
+                                                "difference_upper",
+                                                "enquiry",
+                                                "enquiry_text"};
+  return cols;
+}
+
+std::vector<EesColumnMeta> ScorecardMeta() {
+  auto filter = [](const char* name, const char* label, const char* hint) {
+    EesColumnMeta m;
+    m.col_name = name;
+    m.is_filter = true;
+    m.label = label;
+    m.filter_hint = hint;
+    return m;
+  };
+  auto ind = [](const char* name, const char* label, const char* grouping) {
+    EesColumnMeta m;
+    m.col_name = name;
+    m.label = label;
+    m.indicator_grouping = grouping;
+    return m;
+  };
+  return {
+      filter("school_phase", "School phase", "Schools are compared only within a phase"),
+      filter("indicator_domain", "Indicator domain",
+             "context, formal_outcome or additional (docs/scorecard.md)"),
+      filter("indicator", "Indicator",
+             "Indicator id; units and decimal places per indicator in "
+             "docs/scorecard.md"),
+      filter("pupil_group", "Pupil group", "all_pupils or a group (sen_support, ehcp, ...)"),
+      filter("breakdown", "Breakdown", "Total, or e.g. an AP setting or reason"),
+      ind("value", "Value (percent, rate per 100 pupils, mean or count: see indicator)",
+          "This school"),
+      ind("lower", "Lower bound of the 95% interval", "This school"),
+      ind("upper", "Upper bound of the 95% interval", "This school"),
+      ind("numerator", "Numerator (x when reconstructed from a published percentage)",
+          "This school"),
+      ind("denominator", "Denominator (pupils, enrolments, episodes or pupils in the measure)",
+          "This school"),
+      ind("similar_schools", "Similar schools with this figure", "Similar schools"),
+      ind("similar_value", "Similar schools' combined figure (funnel target)", "Similar schools"),
+      ind("similar_lower_95", "Similar schools: lower 95% funnel limit at this denominator",
+          "Similar schools"),
+      ind("similar_upper_95", "Similar schools: upper 95% funnel limit at this denominator",
+          "Similar schools"),
+      ind("similar_lower_99_8", "Similar schools: lower 99.8% funnel limit at this denominator",
+          "Similar schools"),
+      ind("similar_upper_99_8", "Similar schools: upper 99.8% funnel limit at this denominator",
+          "Similar schools"),
+      filter("similar_position", "Position against the similar schools' funnel limits",
+             "within_95, above_95, below_95, above_99_8, below_99_8, not_assessed"),
+      filter("similar_overdispersion", "Over-dispersion adjustment of the similar-school limits",
+             "applied, not needed, not estimated"),
+      ind("similar_phi", "Dispersion ratio phi (mean squared winsorised z-score)",
+          "Similar schools"),
+      filter("percentile_band", "Where the school sits among its similar schools' figures",
+             "lowest 10%, lowest 25%, middle 50%, highest 25%, highest 10%; not a rank"),
+      ind("la_value", "Local authority figure (LAIT where published, else pooled)",
+          "Local authority"),
+      ind("la_lower_99_8", "Local authority: lower 99.8% funnel limit", "Local authority"),
+      ind("la_upper_99_8", "Local authority: upper 99.8% funnel limit", "Local authority"),
+      filter("la_position", "Position against the local authority funnel limits", ""),
+      filter("la_overdispersion", "Over-dispersion adjustment of the LA limits", ""),
+      filter("la_source", "Source of the LA figure", ""),
+      ind("england_value", "England figure (LAIT where published, else pooled)", "England"),
+      ind("england_lower_99_8", "England: lower 99.8% funnel limit", "England"),
+      ind("england_upper_99_8", "England: upper 99.8% funnel limit", "England"),
+      filter("england_position", "Position against the England funnel limits", ""),
+      filter("england_source", "Source of the England figure", ""),
+      ind("expected", "Expected for the school's context (model on all schools of the phase)",
+          "Contextual expectation"),
+      ind("difference", "Value minus expected", "Contextual expectation"),
+      ind("difference_lower", "Difference: lower bound (the school's interval minus expected)",
+          "Contextual expectation"),
+      ind("difference_upper", "Difference: upper bound", "Contextual expectation"),
+      filter("enquiry", "Line of enquiry: outside the similar schools' 99.8% limits",
+             "higher, lower, none, not assessed"),
+      filter("enquiry_text", "The line of enquiry in words", ""),
+  };
+}
+
+void Cell(CsvWriter& w, const PublishedCell& c) {
+  char buf[64];
+  w.Raw(std::string_view(buf, c.Write(buf, sizeof buf)));
+}
+
+void WriteComparison(CsvWriter& w, const PublishedComparison& p, bool with95) {
+  Cell(w, p.value);
+  if (with95) {
+    Cell(w, p.lower95);
+    Cell(w, p.upper95);
+  }
+  Cell(w, p.lower998);
+  Cell(w, p.upper998);
+  w.Field(p.position);
+}
+
+GeographyRow SchoolGeography(const ScorecardSchool& s, const ScorecardLocalAuthority* la) {
+  GeographyRow g;
+  g.level = GeographicLevel::kSchool;
+  if (la != nullptr) {
+    g.region_code = la->region_code;
+    g.region_name = la->region_name;
+    g.new_la_code = la->new_la_code;
+    g.la_name = la->la_name;
+  }
+  g.old_la_code = std::to_string(s.la_code);
+  g.trust_id = s.trust_id;
+  g.trust_name = s.trust_name;
+  g.school_urn = std::to_string(s.urn);
+  g.school_laestab = s.laestab;
+  g.school_name = s.name;
+  return g;
+}
+
+struct WorkerResult {
+  Status status;
+  size_t rows = 0, html = 0, json = 0, suppressed = 0, assessed = 0, flags = 0, scored = 0;
+  std::map<std::string, size_t> flags_by, assessed_by;
+  std::vector<EnquiryRecord> enquiries;
+  std::vector<AssessedRecord> assessed_records;
+};
+
+}  // namespace
+
+std::string ScorecardReport::Summary() const {
+  std::string s = fmt::format(
+      "  mode {}, {}: {} schools in input, {} scored\n"
+      "  scorecard.csv rows {}, cells suppressed (c) {}\n"
+      "  pages: {} HTML, {} JSON, {} LA pages\n"
+      "  assessed against similar schools {}, lines of enquiry {}\n",
+      mode, time_period, schools_in_input, schools_scored, csv_rows, cells_suppressed, html_pages,
+      json_files, la_pages, assessed, enquiry_flags);
+  for (const auto& [id, n] : assessed_by_indicator) {
+    auto it = flags_by_indicator.find(id);
+    s += fmt::format("    {}: {} of {} outside 99.8%\n", id,
+                     it == flags_by_indicator.end() ? 0 : it->second, n);
+  }
+  s += fmt::format("  time: load {:.2f} s, build {:.2f} s, write {:.2f} s, total {:.2f} s\n",
+                   seconds_load, seconds_build, seconds_write, seconds);
+  return s;
+}
+
+Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& options,
+                             ScorecardReport* report) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const ScorecardInput& in = sc.input();
+  const auto& reg = ScorecardIndicators();
+  const auto& im = sc.internals();
+  if (options.out_dir.empty()) return Status::InvalidArgument("no output folder given");
+  const fs::path out(options.out_dir);
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out.string(), ec.message()));
+  if (options.html || options.json) fs::create_directories(out / "scorecards", ec);
+  if (options.html) fs::create_directories(out / "la", ec);
+  if (ec) return Status::IoError(fmt::format("cannot create folders in {}", out.string()));
+
+  const size_t n = in.schools.size();
+  const int threads = scorecard::ResolveThreads(options.threads);
+  std::vector<WorkerResult> results(static_cast<size_t>(threads));
+  auto part = [&](const char* base, int k) {
+    return (out / fmt::format(".{}.part{}", base, k)).string();
+  };
+
+  PageWriter pages;
+  auto worker = [&](int k) {
+    WorkerResult& r = results[static_cast<size_t>(k)];
+    const size_t begin = n * static_cast<size_t>(k) / static_cast<size_t>(threads);
+    const size_t end = n * static_cast<size_t>(k + 1) / static_cast<size_t>(threads);
+    auto csv_r = CsvWriter::Create(part("scorecard", k));
+    auto sim_r = CsvWriter::Create(part("similar", k));
+    if (!csv_r.ok() || !sim_r.ok()) {
+      r.status = !csv_r.ok() ? csv_r.status() : sim_r.status();
+      return;
+    }
+    CsvWriter& csv = **csv_r;
+    CsvWriter& sim = **sim_r;
+    if (k == 0) {
+      for (auto c : EesGeographyColumns()) csv.Raw(c);
+      for (const auto& c : ScorecardColumns()) csv.Raw(c);
+      csv.EndRow();
+      for (const char* c : {"time_period", "school_urn", "similar_school_urn",
+                            "similar_school_name", "similar_school_old_la_code", "distance"}) {
+        sim.Raw(c);
+      }
+      sim.EndRow();
+    }
+    std::vector<PublishedScorecardCell> pub;
+    for (size_t si = begin; si < end; ++si) {
+      const uint32_t school = static_cast<uint32_t>(si);
+      if (!sc.Scored(school)) continue;
+      ++r.scored;
+      const ScorecardSchool& s = in.schools[school];
+      auto la_it = im.la_by_code.find(s.la_code);
+      const ScorecardLocalAuthority* la = la_it == im.la_by_code.end() ? nullptr : la_it->second;
+      const GeographyRow geo = SchoolGeography(s, la);
+      const std::vector<ScorecardCell> cells = sc.ScoreSchool(school);
+      pub.clear();
+      for (const auto& c : cells) pub.push_back(scorecard::Publish(c));
+      const std::string_view phase = ScorecardPhaseLabel(s.phase);
+      for (size_t i = 0; i < cells.size(); ++i) {
+        const ScorecardCell& c = cells[i];
+        const PublishedScorecardCell& p = pub[i];
+        const ScorecardIndicator& ind = reg[c.indicator];
+        WriteEesGeography(csv, in.time_period, in.time_identifier, geo);
+        csv.Field(phase).Raw(IndicatorDomainId(ind.domain)).Raw(ind.id).Raw(PupilGroupId(c.group));
+        csv.Field(in.breakdowns[c.breakdown]);
+        Cell(csv, p.value);
+        Cell(csv, p.lower);
+        Cell(csv, p.upper);
+        Cell(csv, p.numerator);
+        Cell(csv, p.denominator);
+        if (c.availability == Availability::kAvailable) {
+          csv.Int(c.similar.schools);
+        } else {
+          csv.Raw(c.availability == Availability::kNotApplicable ? "z" : "x");
+        }
+        WriteComparison(csv, p.similar, true);
+        csv.Field(p.similar.overdispersion);
+        Cell(csv, p.similar.phi);
+        csv.Field(p.band);
+        WriteComparison(csv, p.la, false);
+        csv.Field(p.la.overdispersion);
+        csv.Field(c.la.available ? std::string_view(c.la.source) : std::string_view("x"));
+        WriteComparison(csv, p.england, false);
+        csv.Field(c.england.available ? std::string_view(c.england.source) : std::string_view("x"));
+        Cell(csv, p.expected);
+        Cell(csv, p.difference);
+        Cell(csv, p.difference_lower);
+        Cell(csv, p.difference_upper);
+        const bool assessed = c.assessable && ind.domain != IndicatorDomain::kContext &&
+                              c.similar.position != FunnelPosition::kNotAssessed;
+        csv.Raw(c.enquiry > 0   ? "higher"
+                : c.enquiry < 0 ? "lower"
+                : assessed      ? "none"
+                                : "not assessed");
+        csv.Field(c.enquiry != 0 ? std::string_view(c.enquiry_text) : std::string_view("z"));
+        csv.EndRow();
+        ++r.rows;
+        if (p.any_suppressed) ++r.suppressed;
+        if (assessed) {
+          const std::string key =
+              std::string(ind.id) + (c.group == PupilGroup::kAll
+                                         ? std::string()
+                                         : "/" + std::string(PupilGroupId(c.group)));
+          ++r.assessed;
+          ++r.assessed_by[key];
+          r.assessed_records.push_back({s.la_code, c.indicator, c.group, c.breakdown});
+          if (c.enquiry != 0) {
+            ++r.flags;
+            ++r.flags_by[key];
+            r.enquiries.push_back(
+                {school, c.indicator, c.group, c.breakdown, c.enquiry, c.enquiry_text});
+          }
+        }
+      }
+      // similar_schools.csv: one row per school x similar school, nearest first.
+      for (const Neighbour& nb : sc.Neighbours(school)) {
+        const ScorecardSchool& o = in.schools[nb.school];
+        sim.Raw(in.time_period).Int(s.urn).Int(o.urn).Field(o.name).Int(o.la_code);
+        sim.Decimal(nb.distance, 3);
+        sim.EndRow();
+      }
+      scorecard::SchoolPage sp{
+          &sc, school, &cells, &pub, la ? la->la_name : "", la ? la->region_name : ""};
+      const std::string stem = (out / "scorecards" / std::to_string(s.urn)).string();
+      if (options.json) {
+        std::string page;
+        scorecard::AppendSchoolJson(sp, &page);
+        pages.Put(stem + ".json", std::move(page));
+        ++r.json;
+      }
+      if (options.html) {
+        std::string page;
+        scorecard::AppendSchoolHtml(sp, &page);
+        pages.Put(stem + ".html", std::move(page));
+        ++r.html;
+      }
+    }
+    Status a = csv.Close(), b = sim.Close();
+    if (!a.ok()) r.status = a;
+    if (!b.ok()) r.status = b;
+  };
+  {
+    std::vector<std::thread> pool;
+    for (int k = 1; k < threads; ++k) pool.emplace_back(worker, k);
+    worker(0);
+    for (auto& t : pool) t.join();
+  }
+  LANTERN_RETURN_IF_ERROR(pages.Finish());
+  for (const auto& r : results) LANTERN_RETURN_IF_ERROR(r.status);
+
+  // Join the parts behind their headers.
+  // Part 0 starts with the header (written by worker 0); the other parts are
+  // appended to it in order and the result renamed into place.
+  auto join = [&](const char* base, const std::string& target) {
+    const std::string first = part(base, 0);
+    int fd = ::open(first.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return Status::IoError("cannot open " + first);
+    for (int k = 1; k < threads; ++k) {
+      Status st = AppendFile(part(base, k), fd);
+      fs::remove(part(base, k), ec);
+      if (!st.ok()) {
+        ::close(fd);
+        return st;
+      }
+    }
+    if (::close(fd) != 0) return Status::IoError("cannot write " + first);
+    fs::rename(first, target, ec);
+    if (ec) return Status::IoError("cannot rename " + first + " to " + target);
+    return Status::Ok();
+  };
+  LANTERN_RETURN_IF_ERROR(join("scorecard", (out / "scorecard.csv").string()));
+  LANTERN_RETURN_IF_ERROR(join("similar", (out / "similar_schools.csv").string()));
+  LANTERN_RETURN_IF_ERROR(WriteEesMetadata((out / "scorecard.meta.csv").string(), ScorecardMeta()));
+  {
+    std::string ij;
+    scorecard::AppendIndicatorsJson(in, &ij);
+    LANTERN_RETURN_IF_ERROR(WriteWholeFile((out / "scorecard_indicators.json").string(), ij));
+  }
+
+  // LA summaries: lines of enquiry grouped by question, schools alphabetical.
+  std::vector<EnquiryRecord> enquiries;
+  std::map<std::tuple<int, uint16_t, uint8_t, uint16_t>, int> assessed_count;
+  for (auto& r : results) {
+    for (auto& e : r.enquiries) enquiries.push_back(std::move(e));
+    for (const auto& a : r.assessed_records) {
+      ++assessed_count[{a.la_code, a.indicator, static_cast<uint8_t>(a.group), a.breakdown}];
+    }
+  }
+  auto name_less = [&](uint32_t a, uint32_t b) {
+    const std::string na = scorecard::SchoolDisplayName(in.schools[a]);
+    const std::string nb = scorecard::SchoolDisplayName(in.schools[b]);
+    if (na != nb) return na < nb;
+    return in.schools[a].urn < in.schools[b].urn;
+  };
+  std::sort(enquiries.begin(), enquiries.end(),
+            [&](const EnquiryRecord& a, const EnquiryRecord& b) {
+              const int la_a = in.schools[a.school].la_code, la_b = in.schools[b.school].la_code;
+              if (la_a != la_b) return la_a < la_b;
+              if (a.indicator != b.indicator) return a.indicator < b.indicator;
+              if (a.group != b.group) return a.group < b.group;
+              if (a.breakdown != b.breakdown) return a.breakdown < b.breakdown;
+              if (a.direction != b.direction) return a.direction > b.direction;
+              return name_less(a.school, b.school);
+            });
+  std::map<int, std::vector<uint32_t>> schools_by_la;
+  for (uint32_t s = 0; s < n; ++s) {
+    if (sc.Scored(s)) schools_by_la[in.schools[s].la_code].push_back(s);
+  }
+  {
+    LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create((out / "la_summary.csv").string()));
+    std::string h;
+    for (auto c : EesGeographyColumns()) {
+      if (!h.empty()) h += ',';
+      h += c;
+    }
+    h += ",indicator_domain,indicator,pupil_group,breakdown,direction,schools_assessed,"
+         "schools_with_enquiry,enquiry_text,schools";
+    w->Raw(h);
+    w->EndRow();
+    // One row per LA x assessed series x direction, in registry order.
+    for (const auto& [key, assessed] : assessed_count) {
+      const auto [la_code, ind_i, group_u, breakdown] = key;
+      auto la_it = im.la_by_code.find(la_code);
+      GeographyRow g;
+      g.level = GeographicLevel::kLocalAuthority;
+      g.old_la_code = std::to_string(la_code);
+      if (la_it != im.la_by_code.end()) {
+        g.region_code = la_it->second->region_code;
+        g.region_name = la_it->second->region_name;
+        g.new_la_code = la_it->second->new_la_code;
+        g.la_name = la_it->second->la_name;
+      }
+      for (int dir : {1, -1}) {
+        std::vector<const EnquiryRecord*> hits;
+        for (const auto& e : enquiries) {
+          if (in.schools[e.school].la_code == la_code && e.indicator == ind_i &&
+              static_cast<uint8_t>(e.group) == group_u && e.breakdown == breakdown &&
+              e.direction == dir) {
+            hits.push_back(&e);
+          }
+        }
+        const ScorecardIndicator& ind = reg[ind_i];
+        WriteEesGeography(*w, in.time_period, in.time_identifier, g);
+        w->Raw(IndicatorDomainId(ind.domain)).Raw(ind.id);
+        w->Raw(PupilGroupId(static_cast<PupilGroup>(group_u))).Field(in.breakdowns[breakdown]);
+        w->Raw(dir > 0 ? "higher" : "lower").Int(assessed).Int(static_cast<int64_t>(hits.size()));
+        w->Field(hits.empty() ? std::string("z") : hits.front()->text);
+        std::string list;
+        for (const auto* e : hits) {
+          if (!list.empty()) list += "; ";
+          list += scorecard::SchoolDisplayName(in.schools[e->school]) + " (" +
+                  std::to_string(in.schools[e->school].urn) + ")";
+        }
+        w->Field(hits.empty() ? std::string("z") : list);
+        w->EndRow();
+      }
+    }
+    LANTERN_RETURN_IF_ERROR(w->Close());
+  }
+  size_t la_pages = 0;
+  if (options.html) {
+    std::vector<int> la_codes;
+    for (auto& [code, list] : schools_by_la) {
+      std::sort(list.begin(), list.end(), name_less);
+      la_codes.push_back(code);
+    }
+    std::vector<Status> st(static_cast<size_t>(threads));
+    scorecard::ParallelFor(la_codes.size(), threads, 4, [&](size_t b, size_t e, int wk) {
+      std::string html;
+      for (size_t i = b; i < e; ++i) {
+        const int code = la_codes[i];
+        scorecard::LaPage page;
+        page.scorecard = &sc;
+        page.la_code = code;
+        auto la_it = im.la_by_code.find(code);
+        if (la_it != im.la_by_code.end()) {
+          page.la_name = la_it->second->la_name;
+          page.region_name = la_it->second->region_name;
+        }
+        page.schools = schools_by_la[code];
+        for (const auto& en : enquiries) {
+          if (in.schools[en.school].la_code == code) page.enquiries.push_back(&en);
+        }
+        for (const auto& [key, cnt] : assessed_count) {
+          if (std::get<0>(key) == code) {
+            page.assessed.push_back({{std::get<1>(key), std::get<2>(key), std::get<3>(key)}, cnt});
+          }
+        }
+        for (const auto& av : in.area_values) {
+          if (av.la_code == code) page.la_values.push_back(&av);
+          if (av.la_code == 0) page.england_values.push_back(&av);
+        }
+        html.clear();
+        scorecard::AppendLaHtml(page, &html);
+        Status s = WriteWholeFile((out / "la" / (std::to_string(code) + ".html")).string(), html);
+        if (!s.ok()) st[static_cast<size_t>(wk)] = s;
+      }
+    });
+    for (const auto& s : st) LANTERN_RETURN_IF_ERROR(s);
+    la_pages = la_codes.size();
+  }
+
+  {
+    // Pages of schools and LAs not in this run (pages of this run's schools
+    // are kept even when --no-html/--no-json skipped them).
+    std::set<std::string> current;
+    for (uint32_t s = 0; s < n; ++s) {
+      if (!sc.Scored(s)) continue;
+      const std::string urn = std::to_string(in.schools[s].urn);
+      current.insert(urn + ".html");
+      current.insert(urn + ".json");
+    }
+    RemoveStalePages(out / "scorecards", current);
+    std::set<std::string> la_current;
+    for (const auto& [code, list] : schools_by_la)
+      la_current.insert(std::to_string(code) + ".html");
+    RemoveStalePages(out / "la", la_current);
+  }
+
+  if (report != nullptr) {
+    report->mode = in.mode;
+    report->time_period = in.time_period;
+    report->schools_in_input = n;
+    report->schools_scored = 0;
+    report->csv_rows = report->html_pages = report->json_files = 0;
+    report->cells_suppressed = report->assessed = report->enquiry_flags = 0;
+    report->flags_by_indicator.clear();
+    report->assessed_by_indicator.clear();
+    for (const auto& r : results) {
+      report->schools_scored += r.scored;
+      report->csv_rows += r.rows;
+      report->html_pages += r.html;
+      report->json_files += r.json;
+      report->cells_suppressed += r.suppressed;
+      report->assessed += r.assessed;
+      report->enquiry_flags += r.flags;
+      for (const auto& [k, v] : r.flags_by) report->flags_by_indicator[k] += v;
+      for (const auto& [k, v] : r.assessed_by) report->assessed_by_indicator[k] += v;
+    }
+    report->la_pages = la_pages;
+    report->seconds_write = Seconds(t0, std::chrono::steady_clock::now());
+  }
+  return Status::Ok();
+}
+
+Status RunOpenDataScorecard(const ScorecardRunOptions& options, ScorecardReport* report) {
+  const auto t0 = std::chrono::steady_clock::now();
+  LANTERN_ASSIGN_OR_RETURN(ScorecardInput input, LoadOpenDataScorecardInput(options.open_data_dir));
+  const auto t1 = std::chrono::steady_clock::now();
+  ScorecardOptions engine = options.engine;
+  if (engine.threads == 0) engine.threads = options.output.threads;
+  LANTERN_ASSIGN_OR_RETURN(Scorecard sc, Scorecard::Build(input, engine));
+  const auto t2 = std::chrono::steady_clock::now();
+  ScorecardReport local;
+  ScorecardReport* r = report != nullptr ? report : &local;
+  LANTERN_RETURN_IF_ERROR(WriteScorecardOutputs(sc, options.output, r));
+  r->seconds_load = Seconds(t0, t1);
+  r->seconds_build = Seconds(t1, t2);
+  r->seconds = Seconds(t0, std::chrono::steady_clock::now());
+  return Status::Ok();
+}
+
+}  // namespace lantern
