@@ -240,13 +240,22 @@ void AppendFunnel(const Scorecard& sc, uint32_t school, const ScorecardCell& cel
                       Tp + 10, ylabel(ymax));
   *out += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"end\">{}</text>", L - 4, H - B,
                       ylabel(ymin));
+  // The comparator's figure, labelled on the axis beside its line, unless it
+  // would sit on top of the top or bottom label.
+  const double ty = Y(cmp.target);
+  if (ty > Tp + 22 && ty < H - B - 12) {
+    *out += fmt::format(
+        "<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"end\" "
+        "style=\"fill:#1d70b8\">{}</text>",
+        L - 4, ty + 4, ylabel(cmp.target));
+  }
   *out += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">{:.0f}</text>", L, H - B + 14, nmin);
   *out += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"end\">{:.0f}</text>", W - R,
                       H - B + 14, nmax);
   *out +=
       fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"middle\">{} (log scale)</text>",
                   (L + W - R) / 2, H - 6,
-                  ind.kind == IndicatorKind::kMean ? "pupils in the measure" : "denominator");
+                  ind.kind == IndicatorKind::kMean ? "pupils in the measure" : "pupils counted");
   *out += "</svg>";
   (void)pub;
 }
@@ -462,7 +471,8 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
         if (p.difference.is_number()) {
           std::string d = T(p.difference, "");
           if (p.difference.value > 0) d = "+" + d;
-          e += " (this school " + d;
+          const char* pts = ind.unit == "%" ? " percentage points" : "";
+          e += " (this school " + d + pts;
           if (p.difference_lower.is_number() && p.difference_upper.is_number()) {
             e += ", range " + T(p.difference_lower, "") + " to " + T(p.difference_upper, "");
           }
@@ -551,8 +561,8 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
           auto d = stats::NewcombeDifference(ca.numerator, ca.denominator, cb.numerator,
                                              cb.denominator, sc.options().inner_level);
           *out += "<p>";
-          Esc(fmt::format("{}: {} minus {}: {} percentage points (range {} to {})", ind.label,
-                          PupilGroupLabel(a), PupilGroupLabel(b),
+          Esc(fmt::format("{}, {} minus {}: {} percentage points (range {} to {})", ind.label,
+                          PupilGroupNoun(a), PupilGroupNoun(b),
                           FormatDecimal((ca.value - cb.value), 1), FormatDecimal(d.lower * 100, 1),
                           FormatDecimal(d.upper * 100, 1)),
               out);
@@ -657,7 +667,7 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
 <dt>Similar schools</dt><dd>The schools of the same phase closest in context. Their figure is calculated over all their pupils together.</dd>
 <dt>Funnel plot</dt><dd>Each grey dot is a similar school; the red diamond is this school. The blue line is the similar schools' figure. The dashed and solid curves are the 95% and 99.8% limits: the range expected for a school of that size if it were like the others. Outside the solid curve, a line of enquiry is raised. Where schools differ more than chance explains, the limits are widened (over-dispersion).</dd>
 <dt>Among similar schools</dt><dd>Where the school's figure sits among its similar schools' figures: in the lowest 10%, lowest 25%, middle 50%, highest 25% or highest 10%. A position, not a grade.</dd>
-<dt>Expected for its context</dt><dd>The figure a school with this context would have on average, from a model fitted on all schools of the phase; the difference shows how far the school is from it.</dd>
+<dt>Expected for its context</dt><dd>The figure a school with this context would have on average, from one model fitted on all schools of the phase in England (a straight-line relationship with each context measure). It is a second, independent baseline: it can differ from the similar schools' figure, which reflects only the 50 schools nearest in context. The range shows the school's own uncertainty.</dd>
 <dt>Symbols</dt><dd>c: hidden to protect pupils (a count of 1 or 2); x: not available in this source; z: does not apply to this school.</dd>
 </dl></section>
 )HTML";
@@ -746,6 +756,23 @@ void AppendLaHtml(const LaPage& page, std::string* out) {
     }
     *out += "</ul>";
     i = j;
+  }
+  // What was assessed, so "no line of enquiry" can be read as such.
+  if (!page.assessed.empty()) {
+    *out += "<p class=\"note\">Assessed against similar schools in this authority: ";
+    for (size_t i = 0; i < page.assessed.size(); ++i) {
+      const auto& [key, n] = page.assessed[i];
+      if (i) *out += "; ";
+      Esc(reg[std::get<0>(key)].label, out);
+      const PupilGroup g = static_cast<PupilGroup>(std::get<1>(key));
+      if (g != PupilGroup::kAll) {
+        *out += " (";
+        Esc(PupilGroupLabel(g), out);
+        *out += ")";
+      }
+      *out += fmt::format(", {} schools", n);
+    }
+    *out += ".</p>";
   }
   *out += "</section>";
 

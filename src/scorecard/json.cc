@@ -62,8 +62,11 @@ void Cell(const PublishedCell& c, std::string* out) {
   }
 }
 
+// A comparison: the comparator's figure, the limits at this school's
+// denominator (95% only for similar schools, as in the CSV), position and
+// over-dispersion.
 void Comparison(std::string_view key, const PublishedComparison& p, const lantern::Comparison& c,
-                std::string* out) {
+                bool similar, std::string* out) {
   Key(key, out);
   if (!c.available) {
     Str("x", out);
@@ -73,12 +76,14 @@ void Comparison(std::string_view key, const PublishedComparison& p, const lanter
   Key("value", out);
   Cell(p.value, out);
   *out += ",";
-  Key("lower_95", out);
-  Cell(p.lower95, out);
-  *out += ",";
-  Key("upper_95", out);
-  Cell(p.upper95, out);
-  *out += ",";
+  if (similar) {
+    Key("lower_95", out);
+    Cell(p.lower95, out);
+    *out += ",";
+    Key("upper_95", out);
+    Cell(p.upper95, out);
+    *out += ",";
+  }
   Key("lower_99_8", out);
   Cell(p.lower998, out);
   *out += ",";
@@ -96,9 +101,11 @@ void Comparison(std::string_view key, const PublishedComparison& p, const lanter
   *out += ",";
   Key("schools", out);
   *out += std::to_string(c.schools);
-  *out += ",";
-  Key("source", out);
-  Str(c.source, out);
+  if (!similar) {
+    *out += ",";
+    Key("source", out);
+    Str(c.source, out);
+  }
   *out += "}";
 }
 
@@ -182,9 +189,6 @@ void AppendSchoolJson(const SchoolPage& page, std::string* out) {
     Key("school_urn", out);
     *out += std::to_string(n.urn);
     *out += ",";
-    Key("school_name", out);
-    Str(n.name, out);
-    *out += ",";
     Key("distance", out);
     *out += FormatDecimal(nbs[i].distance, 3);
     *out += "}";
@@ -241,14 +245,14 @@ void AppendSchoolJson(const SchoolPage& page, std::string* out) {
       Key("denominator", out);
       Cell(p.denominator, out);
       *out += ",";
-      Comparison("similar_schools", p.similar, c.similar, out);
+      Comparison("similar_schools", p.similar, c.similar, true, out);
       *out += ",";
       Key("percentile_band", out);
       Str(p.band, out);
       *out += ",";
-      Comparison("la", p.la, c.la, out);
+      Comparison("la", p.la, c.la, false, out);
       *out += ",";
-      Comparison("england", p.england, c.england, out);
+      Comparison("england", p.england, c.england, false, out);
       *out += ",";
       Key("expected", out);
       Cell(p.expected, out);

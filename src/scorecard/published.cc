@@ -15,7 +15,7 @@ PublishedCell Num(double v, int dp) {
 PublishedComparison PublishComparison(const Comparison& c, const ScorecardIndicator& ind,
                                       const ScorecardCell& cell) {
   PublishedComparison p;
-  const int dp = ind.decimal_places + (ind.kind == IndicatorKind::kCount ? 1 : 0);
+  const int dp = ind.decimal_places;
   const PublishedCell x = Sym(GssSymbol::kNotAvailable), z = Sym(GssSymbol::kNotApplicable);
   if (!c.available) {
     p.value = p.lower95 = p.upper95 = p.lower998 = p.upper998 = p.phi = x;

@@ -1,0 +1,173 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/csv_table.h"
+#include "lantern/scorecard.h"
+#include "scorecard/scorecard_test_util.h"
+
+namespace lantern::scorecard {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::InputBuilder;
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// 30 secondary schools in two LAs; school 7 has many persistent absentees.
+InputBuilder SmallWorld() {
+  InputBuilder b;
+  for (int i = 0; i < 30; ++i) {
+    uint32_t s = b.School(110000 + i, ScorecardPhase::kSecondary, i % 2 == 0 ? 100 : 200);
+    b.input().schools[s].name =
+        i == 3 ? "Zeta & \"Sons\" <Academy>" : "School " + std::to_string(i);
+    b.Context(s, 500 + 25 * i, 9 + 0.4 * i, 1.5 + 0.1 * i, 15 + i, 3 + 2 * i);
+    b.Proportion(s, "persistent_absence_rate", i == 7 ? 80 : 50 + (i % 5), 500 + 25 * i);
+    b.Mean(s, "progress8", 0.02 * (i % 7) - 0.06, 1.415869, 150 + i);
+    b.Proportion(s, "sustained_destination_percent", 140 + i % 4, 150);
+    b.Proportion(s, "sustained_destination_percent", 60 + i % 3, 66, PupilGroup::kDisadvantaged);
+    b.Proportion(s, "sustained_destination_percent", 80 + i % 2, 84, PupilGroup::kNotDisadvantaged);
+  }
+  b.input().unavailable_reason.assign(ScorecardIndicators().size(), "Not in the test data.");
+  return b;
+}
+
+class ScorecardOutputsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("lantern_scorecard_outputs_" +
+            std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
+  InputBuilder b = SmallWorld();
+  auto sc = Scorecard::Build(b.input(), ScorecardOptions{});
+  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  ScorecardOutputOptions o;
+  o.out_dir = dir_.string();
+  o.threads = 2;
+  ScorecardReport report;
+  ASSERT_TRUE(WriteScorecardOutputs(*sc, o, &report).ok());
+  EXPECT_EQ(report.schools_scored, 30u);
+  EXPECT_EQ(report.html_pages, 30u);
+  EXPECT_EQ(report.json_files, 30u);
+  EXPECT_EQ(report.la_pages, 2u);
+  EXPECT_GE(report.enquiry_flags, 1u);
+
+  // scorecard.csv: EES layout, no blanks outside the geography, no rank.
+  auto csv = CsvTable::Load((dir_ / "scorecard.csv").string());
+  ASSERT_TRUE(csv.ok());
+  EXPECT_EQ(csv->header()[0], "time_period");
+  EXPECT_EQ(csv->header()[2], "geographic_level");
+  for (const auto& h : csv->header()) EXPECT_EQ(h.find("rank"), std::string::npos);
+  EXPECT_EQ(csv->rows(), report.csv_rows);
+  const int geo_end = csv->Column("school_name");
+  for (size_t r = 0; r < csv->rows(); ++r) {
+    EXPECT_EQ(csv->Cell(r, 2), "School");
+    for (int c = geo_end + 1; c < static_cast<int>(csv->header().size()); ++c) {
+      ASSERT_FALSE(csv->Cell(r, c).empty()) << csv->header()[static_cast<size_t>(c)];
+    }
+  }
+  // Rows are in input order (school by school), never sorted by a result.
+  const int urn = csv->Column("school_urn");
+  for (size_t r = 1; r < csv->rows(); ++r) {
+    EXPECT_LE(std::stoi(csv->Cell(r - 1, urn)), std::stoi(csv->Cell(r, urn)));
+  }
+  // The outlier's line of enquiry is in the CSV, the JSON and both pages.
+  const int ind = csv->Column("indicator"), enq = csv->Column("enquiry");
+  bool found = false;
+  for (size_t r = 0; r < csv->rows(); ++r) {
+    if (csv->Cell(r, urn) == "110007" && csv->Cell(r, ind) == "persistent_absence_rate") {
+      EXPECT_EQ(csv->Cell(r, enq), "higher");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+
+  const std::string html = ReadAll(dir_ / "scorecards" / "110007.html");
+  EXPECT_NE(html.find("<style>"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(html.find("href=\"http"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_NE(html.find("More pupils were persistently absent than in similar schools"),
+            std::string::npos);
+  EXPECT_NE(html.find("A mirror, not a league table"), std::string::npos);
+  EXPECT_NE(html.find("Not available, and why"), std::string::npos);
+  // Names are escaped.
+  const std::string zeta = ReadAll(dir_ / "scorecards" / "110003.html");
+  EXPECT_NE(zeta.find("Zeta &amp; &quot;Sons&quot; &lt;Academy&gt;"), std::string::npos);
+  EXPECT_EQ(zeta.find("<Academy>"), std::string::npos);
+
+  auto json = nlohmann::json::parse(ReadAll(dir_ / "scorecards" / "110007.json"));
+  EXPECT_EQ(json["school_urn"], 110007);
+  EXPECT_EQ(json["indicators"]["persistent_absence_rate"][0]["enquiry"], "higher");
+  EXPECT_EQ(json["indicators"]["suspension_rate"][0]["value"], "x");
+  EXPECT_EQ(json["similar_schools"].size(), 29u);
+  EXPECT_EQ(json["lines_of_enquiry"].size(), 1u);
+  auto indicators = nlohmann::json::parse(ReadAll(dir_ / "scorecard_indicators.json"));
+  EXPECT_EQ(indicators["progress8"]["kind"], "mean");
+
+  // LA pages list their schools alphabetically and link to their pages.
+  const std::string la = ReadAll(dir_ / "la" / "200.html");
+  EXPECT_NE(la.find("../scorecards/110007.html"), std::string::npos);
+  EXPECT_LT(la.find(">School 1<"), la.find(">School 11<"));
+  EXPECT_LT(la.find(">School 11<"), la.find(">School 13<"));
+  auto la_csv = CsvTable::Load((dir_ / "la_summary.csv").string());
+  ASSERT_TRUE(la_csv.ok());
+  bool listed = false;
+  for (size_t r = 0; r < la_csv->rows(); ++r) {
+    if (la_csv->Cell(r, la_csv->Column("old_la_code")) == "200" &&
+        la_csv->Cell(r, la_csv->Column("indicator")) == "persistent_absence_rate" &&
+        la_csv->Cell(r, la_csv->Column("direction")) == "higher") {
+      EXPECT_EQ(la_csv->Cell(r, la_csv->Column("schools_with_enquiry")), "1");
+      EXPECT_EQ(la_csv->Cell(r, la_csv->Column("schools_assessed")), "15");
+      EXPECT_NE(la_csv->Cell(r, la_csv->Column("schools")).find("110007"), std::string::npos);
+      listed = true;
+    }
+  }
+  EXPECT_TRUE(listed);
+
+  auto sim = CsvTable::Load((dir_ / "similar_schools.csv").string());
+  ASSERT_TRUE(sim.ok());
+  EXPECT_EQ(sim->rows(), 30u * 29u);
+}
+
+TEST_F(ScorecardOutputsTest, RerunsOverwritePagesAndRemoveStaleOnes) {
+  InputBuilder b = SmallWorld();
+  auto sc = Scorecard::Build(b.input(), ScorecardOptions{});
+  ASSERT_TRUE(sc.ok());
+  ScorecardOutputOptions o;
+  o.out_dir = dir_.string();
+  ASSERT_TRUE(WriteScorecardOutputs(*sc, o, nullptr).ok());
+  const std::string first = ReadAll(dir_ / "scorecards" / "110000.html");
+  // A page from an earlier run for a school no longer in the input, and a
+  // longer old version of a current page.
+  { std::ofstream(dir_ / "scorecards" / "999999.html") << "old"; }
+  { std::ofstream(dir_ / "scorecards" / "110000.html") << first << std::string(5000, 'x'); }
+  ASSERT_TRUE(WriteScorecardOutputs(*sc, o, nullptr).ok());
+  EXPECT_FALSE(fs::exists(dir_ / "scorecards" / "999999.html"));
+  EXPECT_EQ(ReadAll(dir_ / "scorecards" / "110000.html"), first);
+  // The same files whatever the number of threads.
+  const std::string csv1 = ReadAll(dir_ / "scorecard.csv");
+  o.threads = 1;
+  ASSERT_TRUE(WriteScorecardOutputs(*sc, o, nullptr).ok());
+  EXPECT_EQ(ReadAll(dir_ / "scorecard.csv"), csv1);
+}
+
+}  // namespace
+}  // namespace lantern::scorecard
