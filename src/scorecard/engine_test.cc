@@ -134,6 +134,58 @@ TEST(ScorecardEngineTest, IntervalsForEachKindOfIndicator) {
   EXPECT_EQ(Publish(*nor).lower.Text(), "z");
 }
 
+TEST(ScorecardEngineTest, EveryIndicatorOnAHandMadeInput) {
+  // For every indicator in the registry: 12 schools, school 0 holds a known
+  // figure; the value and interval follow the indicator's kind exactly.
+  for (size_t i = 0; i < ScorecardIndicators().size(); ++i) {
+    const ScorecardIndicator& ind = ScorecardIndicators()[i];
+    if (ind.similarity) continue;  // context variables are covered by the context itself
+    InputBuilder b = TwelveSchools();
+    for (uint32_t s = 0; s < 12; ++s) {
+      auto& o = b.Add(s, std::string(ind.id).c_str());
+      o.numerator = 40 + s;
+      o.denominator = 400;
+      o.mean = 10 + s;
+      o.sd = 4;
+    }
+    auto sc = Scorecard::Build(b.input(), ScorecardOptions{});
+    ASSERT_TRUE(sc.ok()) << ind.id;
+    const ScorecardCell c = CellOf(*sc, 0, std::string(ind.id).c_str());
+    ASSERT_EQ(c.availability, Availability::kAvailable) << ind.id;
+    switch (ind.kind) {
+      case IndicatorKind::kProportion: {
+        auto w = stats::WilsonInterval(40, 400);
+        EXPECT_DOUBLE_EQ(c.value, 10.0) << ind.id;
+        EXPECT_NEAR(c.lower, w.lower * 100, 1e-12) << ind.id;
+        EXPECT_NEAR(c.upper, w.upper * 100, 1e-12) << ind.id;
+        break;
+      }
+      case IndicatorKind::kRatePer100: {
+        auto g = stats::PoissonExactInterval(40);
+        EXPECT_DOUBLE_EQ(c.value, 10.0) << ind.id;
+        EXPECT_NEAR(c.lower, g.lower / 4, 1e-12) << ind.id;
+        EXPECT_NEAR(c.upper, g.upper / 4, 1e-12) << ind.id;
+        break;
+      }
+      case IndicatorKind::kMean:
+        EXPECT_DOUBLE_EQ(c.value, 10.0) << ind.id;
+        EXPECT_NEAR(c.upper - c.value, 1.959964 * 4 / 20, 1e-6) << ind.id;
+        break;
+      case IndicatorKind::kCount:
+        EXPECT_DOUBLE_EQ(c.value, 40.0) << ind.id;
+        break;
+    }
+    // The similar schools' figure is pooled over the other eleven.
+    if (ind.kind == IndicatorKind::kProportion || ind.kind == IndicatorKind::kRatePer100) {
+      EXPECT_NEAR(c.similar.target, (41 + 51) * 11 / 2.0 / 4400 * 100, 1e-9) << ind.id;
+    } else if (ind.kind == IndicatorKind::kMean) {
+      EXPECT_NEAR(c.similar.target, (11 + 21) / 2.0, 1e-9) << ind.id;
+    }
+    EXPECT_EQ(c.similar.schools, 11) << ind.id;
+    EXPECT_TRUE(c.assessable) << ind.id;
+  }
+}
+
 TEST(ScorecardEngineTest, PublishedProgress8IntervalIsUsedAsItIs) {
   InputBuilder b = TwelveSchools();
   auto& o = b.Add(0, "progress8");
