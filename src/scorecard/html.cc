@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <set>
@@ -152,7 +153,7 @@ void AppendFunnel(const Scorecard& sc, uint32_t school, const ScorecardCell& cel
   od.tau2 = cmp.tau2;
   const stats::FunnelKind fk = FunnelKindOf(ind.kind);
   const double theta0 = cmp.target / scale;
-  const int kSamples = 20;
+  const int kSamples = 16;
   std::vector<double> ns(kSamples);
   std::vector<stats::Limits> l95(kSamples), l998(kSamples);
   for (int i = 0; i < kSamples; ++i) {
@@ -191,7 +192,14 @@ void AppendFunnel(const Scorecard& sc, uint32_t school, const ScorecardCell& cel
     y = std::clamp(y, ymin, ymax);
     return Tp + (H - Tp - B) * (ymax - y) / (ymax - ymin);
   };
-  auto pt = [&](double x, double y) { return fmt::format("{:.0f} {:.0f}", x, y); };
+  // "x y" in whole pixels, without a formatting library call per point.
+  auto pt = [&](double x, double y) {
+    char buf[32];
+    char* p = std::to_chars(buf, buf + 12, std::lround(x)).ptr;
+    *p++ = ' ';
+    p = std::to_chars(p, buf + sizeof buf, std::lround(y)).ptr;
+    return std::string(buf, p);
+  };
   *out += fmt::format(
       "<svg viewBox=\"0 0 {0:.0f} {1:.0f}\" width=\"{0:.0f}\" height=\"{1:.0f}\" role=\"img\" "
       "aria-labelledby=\"f{2}\"><title id=\"f{2}\">",
