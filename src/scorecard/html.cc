@@ -54,28 +54,26 @@ std::string SchoolDisplayName(const ScorecardSchool& s) {
 
 namespace {
 
-const char* kCss = R"CSS(
-*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1d1d1b;background:#fff}
-main{max-width:960px;margin:0 auto;padding:20px 24px 40px}
-h1{font-size:28px;margin:4px 0 2px}h2{font-size:20px;margin:28px 0 8px;padding-bottom:4px;border-bottom:2px solid #1d70b8}
-h3{font-size:16px;margin:0 0 4px}.kicker{color:#505a5f;margin:0;font-size:14px}.meta{color:#505a5f;margin:0 0 12px}
-.mirror{background:#f3f2f1;border-left:5px solid #1d70b8;padding:10px 14px;margin:12px 0}
-table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:14px}
-th,td{text-align:left;padding:5px 6px;border-bottom:1px solid #d8d8d8;vertical-align:top}
-th{background:#f3f2f1;font-weight:600}td.n{text-align:right;white-space:nowrap}
-.card{display:flex;gap:16px;flex-wrap:wrap;border:1px solid #d8d8d8;border-radius:4px;padding:12px;margin:10px 0;break-inside:avoid;page-break-inside:avoid}
-.card .txt{flex:1 1 380px}.big{font-size:22px;font-weight:700;margin:2px 0}.ci{font-size:14px;font-weight:400;color:#505a5f}
-.band{margin:2px 0 6px;font-weight:600;color:#1d70b8}.note{font-size:13px;color:#505a5f;margin:4px 0}
-.cmp td{border:0;padding:2px 8px 2px 0}.enq li{margin:6px 0}.enq .fig{color:#505a5f;font-size:13px}
-.x{color:#6f777b}.flag{display:inline-block;background:#fff3cd;border:1px solid #c99a00;border-radius:3px;padding:0 5px;font-size:12px;margin-left:6px}
-svg{flex:0 0 auto}svg text{font:11px system-ui,Arial,sans-serif;fill:#505a5f}
-.l998{fill:none;stroke:#1d1d1b;stroke-width:1.3}.l95{fill:none;stroke:#1d1d1b;stroke-width:1;stroke-dasharray:4 3}
-.tg{stroke:#1d70b8;stroke-width:1.2}.pts{stroke:#9aa0a3;stroke-width:6;stroke-linecap:round}.me{fill:#d4351c;stroke:#fff;stroke-width:1}
-.fr{fill:none;stroke:#d8d8d8}dl dt{font-weight:600;margin-top:8px}dl dd{margin:2px 0 0 0}
-footer{margin-top:32px;font-size:12px;color:#505a5f;border-top:1px solid #d8d8d8;padding-top:8px}
-a{color:#1d70b8}
-@media print{body{font-size:11pt}main{padding:0}h2{break-after:avoid;page-break-after:avoid}a{color:inherit;text-decoration:none}.mirror{background:none}}
-)CSS";
+const char* kCss =
+    "*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,Arial,sans-serif;color:#1d1d1b}"
+    "main{max-width:960px;margin:0 auto;padding:20px 24px 40px}h1{font-size:28px;margin:4px 0}"
+    "h2{font-size:20px;margin:28px 0 8px;padding-bottom:4px;border-bottom:2px solid #1d70b8}"
+    "h3{font-size:16px;margin:0 0 4px}.kicker,.meta,.ci,.note,footer,svg text{color:#505a5f;fill:#505a5f}"
+    ".kicker,.meta{margin:0 0 8px}.mirror{background:#f3f2f1;border-left:5px solid #1d70b8;"
+    "padding:10px 14px}table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:14px}"
+    "th,td{text-align:left;padding:5px 6px;border-bottom:1px solid #d8d8d8;vertical-align:top}"
+    "th{background:#f3f2f1}td.n{text-align:right;white-space:nowrap}.card{display:flex;gap:16px;"
+    "flex-wrap:wrap;border:1px solid #d8d8d8;padding:12px;margin:10px 0;break-inside:avoid}"
+    ".txt{flex:1 1 380px}.big{font-size:22px;font-weight:700;margin:2px 0}.ci{font-size:14px;"
+    "font-weight:400}.band{margin:2px 0 6px;font-weight:600;color:#1d70b8}.note{font-size:13px;"
+    "margin:4px 0}.cmp td{border:0;padding:2px 8px 2px 0}.x{color:#6f777b}.flag{background:#fff3cd;"
+    "border:1px solid #c99a00;padding:0 5px;font-size:12px;margin-left:6px}svg text{font-size:11px}"
+    ".l998,.l95{fill:none;stroke:#1d1d1b}.l95{stroke-dasharray:4 3}.tg{stroke:#1d70b8}"
+    ".pts{stroke:#9aa0a3;stroke-width:6;stroke-linecap:round}.me{fill:#d4351c;stroke:#fff}"
+    ".fr{fill:none;stroke:#d8d8d8}dt{font-weight:600;margin-top:6px}dd{margin:0}"
+    "footer{margin-top:32px;font-size:12px;border-top:1px solid #d8d8d8;padding-top:8px}"
+    "a{color:#1d70b8}@media print{body{font-size:11pt}main{padding:0}h2{break-after:avoid}"
+    "a{color:inherit;text-decoration:none}}";
 
 void Esc(std::string_view t, std::string* out) { AppendEscaped(t, out); }
 
@@ -671,12 +669,12 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
 
   // How to read.
   *out += R"HTML(<section><h2>How to read this page</h2><dl>
-<dt>Range (95%)</dt><dd>The figure for one year is affected by chance, more so for small schools. The true figure is likely to lie in the range (a 95% confidence interval: Wilson for percentages, exact Poisson for rates, the Department's own interval for Progress 8).</dd>
-<dt>Similar schools</dt><dd>The schools of the same phase closest in context. Their figure is calculated over all their pupils together.</dd>
-<dt>Funnel plot</dt><dd>Each grey dot is a similar school; the red diamond is this school. The blue line is the similar schools' figure. The dashed and solid curves are the 95% and 99.8% limits: the range expected for a school of that size if it were like the others. Outside the solid curve, a line of enquiry is raised. Where schools differ more than chance explains, the limits are widened (over-dispersion).</dd>
-<dt>Among similar schools</dt><dd>Where the school's figure sits among its similar schools' figures: in the lowest 10%, lowest 25%, middle 50%, highest 25% or highest 10%. A position, not a grade.</dd>
-<dt>Expected for its context</dt><dd>The figure a school with this context would have on average, from one model fitted on all schools of the phase in England (a straight-line relationship with each context measure). It is a second, independent baseline: it can differ from the similar schools' figure, which reflects only the 50 schools nearest in context. The range shows the school's own uncertainty.</dd>
-<dt>Symbols</dt><dd>c: hidden to protect pupils (a count of 1 or 2); x: not available in this source; z: does not apply to this school.</dd>
+<dt>Range (95%)</dt><dd>One year's figure is affected by chance, more for small schools; the true figure is likely to lie in the range (Wilson for percentages, exact Poisson for rates, the Department's interval for Progress 8).</dd>
+<dt>Similar schools</dt><dd>The schools of the same phase closest in context; their figure is over all their pupils together.</dd>
+<dt>Funnel plot</dt><dd>Grey dots: similar schools; red diamond: this school; blue line: their figure; dashed and solid curves: 95% and 99.8% limits for a school of each size, widened where schools differ more than chance explains. Outside the solid curve, a line of enquiry is raised.</dd>
+<dt>Among similar schools</dt><dd>Where the school's figure sits among theirs (lowest 10%, lowest 25%, middle 50%, highest 25%, highest 10%): a position, not a grade.</dd>
+<dt>Expected for its context</dt><dd>The average for a school with this context, from one model fitted on all schools of the phase in England: a second baseline, which can differ from the similar schools' figure.</dd>
+<dt>Symbols</dt><dd>c: hidden to protect pupils (a count of 1 or 2); x: not available in this source; z: does not apply.</dd>
 </dl></section>
 )HTML";
   *out += "<footer>";
