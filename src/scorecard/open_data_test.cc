@@ -1,6 +1,7 @@
 // The scorecard on the real published data (../shared/data/real): skipped,
 // with a message, when that folder is not there.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -175,8 +176,9 @@ TEST_F(OpenDataScorecardTest, OpenFilesFillWhatTheyHoldAndMarkTheRestX) {
 }
 
 TEST_F(OpenDataScorecardTest, CsvOutputsHaveNoRankAndAWellFormedLayout) {
-  const std::string out =
-      (std::filesystem::temp_directory_path() / "lantern_open_data_scorecard_test").string();
+  const std::string out = (std::filesystem::temp_directory_path() /
+                           ("lantern_open_data_scorecard_test_" + std::to_string(::getpid())))
+                              .string();
   std::filesystem::remove_all(out);
   ScorecardOutputOptions o;
   o.out_dir = out;

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -43,9 +44,11 @@ InputBuilder SmallWorld() {
 class ScorecardOutputsTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // One folder per test: ctest runs tests of one binary in parallel.
     dir_ = fs::temp_directory_path() /
-           ("lantern_scorecard_outputs_" +
-            std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+           (std::string("lantern_scorecard_outputs_") +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+            std::to_string(::getpid()));
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }

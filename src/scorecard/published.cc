@@ -46,7 +46,12 @@ PublishedComparison PublishComparison(const Comparison& c, const ScorecardIndica
   }
   p.phi = c.od_estimated ? Num(c.phi, 2) : x;
   p.position = FunnelPositionId(c.position);
-  if (cell.availability != Availability::kAvailable) p.position = "x";
+  if (cell.availability != Availability::kAvailable) {
+    // Only the comparator's own figure is shown beside an x.
+    p.position = "x";
+    p.overdispersion = "x";
+    return p;
+  }
   if (!c.od_estimated) {
     p.overdispersion = "not estimated";
   } else if (c.od_borrowed) {
