@@ -189,6 +189,15 @@ PercentileBand BandOf(double pct) {
   return PercentileBand::kHighest10;
 }
 
+// A target of 0 (no event in the comparator at all) or 100% gives funnel
+// limits of zero width: any single event would lie "outside". Such
+// comparisons are shown but not assessed.
+bool DegenerateTarget(IndicatorKind kind, double target) {
+  if (kind == IndicatorKind::kProportion) return !(target > 0 && target < 1);
+  if (kind == IndicatorKind::kRatePer100) return !(target > 0);
+  return false;
+}
+
 // Fills the limits and position of one comparison at the school's point.
 void Assess(const ScorecardIndicator& ind, const Point& p, bool assessable, double target,
             double sigma, const stats::Overdispersion& od, const ScorecardOptions& o,
@@ -211,7 +220,7 @@ void Assess(const ScorecardIndicator& ind, const Point& p, bool assessable, doub
   c->upper95 = l95.upper * scale;
   c->lower998 = l998.lower * scale;
   c->upper998 = l998.upper * scale;
-  if (!assessable) return;
+  if (!assessable || DegenerateTarget(ind.kind, target)) return;
   const int side998 = stats::FunnelSide(fk, target, p.n, p.y, o.enquiry_level, sigma, od);
   const int side95 = stats::FunnelSide(fk, target, p.n, p.y, o.inner_level, sigma, od);
   c->position = side998 > 0   ? FunnelPosition::kAbove998
@@ -756,13 +765,20 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
                                           c.similar.schools, phase_lower)
                             : "Shown for context.";
       } else if (!c.assessable) {
-        c.method_note = fmt::format(
-            "Not compared: fewer than {} {} in the denominator, too few to say anything.",
-            Fmt(ind.min_denominator, 0), ind.kind == IndicatorKind::kMean ? "pupils" : "counted");
+        c.method_note =
+            fmt::format("Not compared: {} {} counted, fewer than the {} needed to say anything.",
+                        WithThousands(p.n), ind.kind == IndicatorKind::kMean ? "pupils" : "in all",
+                        Fmt(ind.min_denominator, 0));
       } else if (!c.similar.available) {
         c.method_note = fmt::format(
             "Not compared with similar schools: fewer than {} of them have this figure.",
             options.min_comparator_schools);
+      } else if (c.similar.position == FunnelPosition::kNotAssessed &&
+                 DegenerateTarget(ind.kind, c.similar.target / scale)) {
+        c.method_note = fmt::format(
+            "Not compared: the {} similar {} schools' combined figure is {}, so no funnel "
+            "limits can be drawn.",
+            c.similar.schools, phase_lower, ValueText(ind, c.similar.target));
       } else if (ind.kind == IndicatorKind::kMean && !(pf.sigma > 0)) {
         c.method_note = fmt::format(
             "Placed among {} similar {} schools (their combined figure {}); no funnel limits: "

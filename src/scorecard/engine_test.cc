@@ -284,6 +284,27 @@ TEST(ScorecardEngineTest, LinesOfEnquiryOnlyOutsideTheLimitsAndAboveTheMinimum) 
   }
 }
 
+TEST(ScorecardEngineTest, NoEventsAmongSimilarSchoolsIsNotAssessed) {
+  // No similar school excluded anyone: the funnel has zero width, so a school
+  // with one exclusion is shown but not flagged.
+  InputBuilder b = TwelveSchools();
+  for (uint32_t s = 0; s < 12; ++s) {
+    auto& o = b.Add(s, "permanent_exclusion_rate");
+    o.numerator = s == 0 ? 1 : 0;
+    o.denominator = 600 + 50 * s;
+  }
+  auto sc = Scorecard::Build(b.input(), ScorecardOptions{});
+  ASSERT_TRUE(sc.ok());
+  const ScorecardCell c = CellOf(*sc, 0, "permanent_exclusion_rate");
+  EXPECT_DOUBLE_EQ(c.similar.target, 0);
+  EXPECT_EQ(c.similar.position, FunnelPosition::kNotAssessed);
+  EXPECT_EQ(c.enquiry, 0);
+  EXPECT_NE(c.method_note.find("no funnel limits can be drawn"), std::string::npos)
+      << c.method_note;
+  // The count of 1 is suppressed.
+  EXPECT_EQ(Publish(c).value.Text(), "c");
+}
+
 TEST(ScorecardEngineTest, MissingIsXNotApplicableIsZAndEveryIndicatorHasARow) {
   InputBuilder b = TwelveSchools();
   b.Add(1, "attainment8").availability = Availability::kNotApplicable;
