@@ -765,10 +765,14 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
                                           c.similar.schools, phase_lower)
                             : "Shown for context.";
       } else if (!c.assessable) {
+        // The note never states the count itself: it may be suppressed.
+        std::string who(ind.denominator);
+        if (!who.empty() && who[0] >= 'A' && who[0] <= 'Z') {
+          who[0] = static_cast<char>(who[0] - 'A' + 'a');
+        }
         c.method_note =
-            fmt::format("Not compared: {} {} counted, fewer than the {} needed to say anything.",
-                        WithThousands(p.n), ind.kind == IndicatorKind::kMean ? "pupils" : "in all",
-                        Fmt(ind.min_denominator, 0));
+            fmt::format("Not compared: fewer than {} counted ({}), too few to say anything.",
+                        Fmt(ind.min_denominator, 0), who);
       } else if (!c.similar.available) {
         c.method_note = fmt::format(
             "Not compared with similar schools: fewer than {} of them have this figure.",
