@@ -1,0 +1,345 @@
+#include "generate/output.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "common/csv_writer.h"
+
+namespace lantern::gen {
+
+void Generated::IndexSchools() {
+  plan_of_school.assign(world.schools.size(), kNone);
+  enrolments_of_school.assign(world.schools.size(), {0, 0});
+  for (uint32_t p = 0; p < plans.size(); ++p) {
+    const auto& en = plans[p].enrolments;
+    for (uint32_t i = 0; i < en.size();) {
+      uint32_t j = i;
+      while (j < en.size() && en[j].school == en[i].school) ++j;
+      plan_of_school[en[i].school] = p;
+      enrolments_of_school[en[i].school] = {i, j};
+      i = j;
+    }
+  }
+}
+
+namespace {
+
+std::string_view Upn(const GenPupil& p) { return {p.upn, 13}; }
+std::string DateText(int32_t days) { return FormatIsoDate(Date{days}); }
+std::string_view YesNo(bool b) { return b ? "Y" : "N"; }
+
+// Opens a CSV file and writes its header.
+Result<std::unique_ptr<CsvWriter>> OpenCsv(const std::string& dir, const std::string& file,
+                                           const std::vector<std::string_view>& header) {
+  LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create(dir + "/" + file));
+  w->Row(header);
+  return w;
+}
+
+// A pupil by plan and index.
+struct PupilRef {
+  uint32_t plan, pupil;
+  auto operator<=>(const PupilRef&) const = default;
+};
+
+// Calls fn(plan, enrolment index) for every enrolment, schools in URN order.
+template <typename Fn>
+void ForEachEnrolment(const Generated& g, Fn&& fn) {
+  for (uint32_t s = 0; s < g.world.schools.size(); ++s) {
+    if (g.plan_of_school[s] == kNone) continue;
+    auto [b, e] = g.enrolments_of_school[s];
+    for (uint32_t i = b; i < e; ++i) fn(g.plan_of_school[s], i);
+  }
+}
+
+void WritePupilRow(CsvWriter& w, const GenPupil& p) {
+  w.Raw(Upn(p)).Raw(DateText(p.birth_date)).Raw(CodeOf(SexCodes(), p.sex));
+  w.Raw(YesNo(p.fsm)).Raw(YesNo(p.disadvantaged)).Raw(CodeOf(SenProvisionCodes(), p.sen));
+  if (p.need == SenNeed::kNone) {
+    w.Empty();
+  } else {
+    w.Raw(CodeOf(SenNeedCodes(), p.need));
+  }
+  w.Raw(YesNo(p.eal)).Raw(YesNo(p.looked_after)).Raw(fmt::format("{:03d}", p.home_la));
+  w.Raw(YearGroupCode(p.year_group)).Empty();
+  if (p.ks2_reading)
+    w.Int(p.ks2_reading);
+  else
+    w.Empty();
+  if (p.ks2_maths)
+    w.Int(p.ks2_maths);
+  else
+    w.Empty();
+  w.EndRow();
+}
+
+void WriteEnrolmentRow(CsvWriter& w, const GenPupil& p, const GenSchool& s, const GenEnrolment& e,
+                       Date through) {
+  w.Raw(Upn(p)).Int(s.urn).Raw(DateText(e.entry));
+  if (e.leaving != kOpenEnded && e.leaving <= through.days) {
+    w.Raw(DateText(e.leaving));
+    if (e.reason == LeavingReason::kNone) {
+      w.Empty();
+    } else {
+      w.Raw(CodeOf(LeavingReasonCodes(), e.reason));
+    }
+  } else {
+    w.Empty().Empty();
+  }
+  w.Raw(CodeOf(EnrolStatusCodes(), e.status)).Raw("N");
+  w.EndRow();
+}
+
+const std::vector<std::string_view> kPupilHeader = {"upn",
+                                                    "birth_date",
+                                                    "sex",
+                                                    "fsm_eligible",
+                                                    "disadvantaged",
+                                                    "sen_provision",
+                                                    "sen_primary_need",
+                                                    "eal",
+                                                    "looked_after",
+                                                    "home_la_code",
+                                                    "year_group",
+                                                    "ethnicity",
+                                                    "ks2_reading_ss",
+                                                    "ks2_maths_ss"};
+const std::vector<std::string_view> kEnrolmentHeader = {
+    "upn", "urn", "entry_date", "leaving_date", "leaving_reason", "enrol_status", "boarder"};
+
+Status WriteLocalAuthorities(const Generated& g, const std::set<int>& codes, const std::string& dir,
+                             FileRows* rows) {
+  LANTERN_ASSIGN_OR_RETURN(
+      auto w, OpenCsv(dir, "local_authorities.csv",
+                      {"old_la_code", "new_la_code", "la_name", "region_code", "region_name"}));
+  uint64_t n = 0;
+  for (int code : codes) {
+    const LocalAuthority* la = FindLocalAuthority(g.world.inputs->geography, code);
+    if (la == nullptr) continue;
+    w->Raw(fmt::format("{:03d}", code)).Field(la->new_la_code).Field(la->la_name);
+    w->Field(la->region_code).Field(la->region_name);
+    w->EndRow();
+    ++n;
+  }
+  (*rows)["local_authorities.csv"] = n;
+  return w->Close();
+}
+
+Status WriteTrusts(const Generated& g, const std::string& dir, FileRows* rows) {
+  LANTERN_ASSIGN_OR_RETURN(auto w,
+                           OpenCsv(dir, "trusts.csv", {"trust_id", "trust_name", "trust_type"}));
+  for (const GenTrust& t : g.world.trusts) {
+    w->Field(t.id).Field(t.name).Raw(t.multi ? "MAT" : "SAT");
+    w->EndRow();
+  }
+  (*rows)["trusts.csv"] = g.world.trusts.size();
+  return w->Close();
+}
+
+Status WriteSchools(const Generated& g, const std::string& dir, FileRows* rows) {
+  LANTERN_ASSIGN_OR_RETURN(auto w, OpenCsv(dir, "schools.csv",
+                                           {"urn", "la_code", "estab", "name", "phase", "type",
+                                            "trust_id", "postcode", "open_date", "close_date"}));
+  for (const GenSchool& s : g.world.schools) {
+    w->Int(s.urn).Raw(fmt::format("{:03d}", s.la)).Raw(fmt::format("{:04d}", s.estab));
+    w->Field(s.name).Raw(CodeOf(SchoolPhaseCodes(), s.phase)).Field(s.type);
+    if (s.trust >= 0) {
+      w->Field(g.world.trusts[static_cast<size_t>(s.trust)].id);
+    } else {
+      w->Empty();
+    }
+    w->Empty().Empty().Empty();
+    w->EndRow();
+  }
+  (*rows)["schools.csv"] = g.world.schools.size();
+  return w->Close();
+}
+
+// Suspensions, placements or unit spells of every plan, in school, pupil
+// and start order.
+template <typename T>
+std::vector<std::pair<uint32_t, const T*>> Sorted(const Generated& g,
+                                                  std::vector<T> LaPlan::*member,
+                                                  uint32_t T::*school) {
+  std::vector<std::pair<uint32_t, const T*>> out;
+  for (uint32_t p = 0; p < g.plans.size(); ++p) {
+    for (const T& x : g.plans[p].*member) out.push_back({p, &x});
+  }
+  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
+    return std::make_tuple(a.second->*school, a.first, a.second->pupil, a.second->start) <
+           std::make_tuple(b.second->*school, b.first, b.second->pupil, b.second->start);
+  });
+  return out;
+}
+
+Status WriteSuspensions(const Generated& g, Date through, const std::string& dir, FileRows* rows) {
+  LANTERN_ASSIGN_OR_RETURN(auto w, OpenCsv(dir, "suspensions.csv",
+                                           {"upn", "urn", "start_date", "category", "sessions",
+                                            "reason", "reason_2", "reason_3", "outcome"}));
+  uint64_t n = 0;
+  for (auto [p, x] : Sorted(g, &LaPlan::suspensions, &GenSuspension::school)) {
+    if (x->start > through.days) continue;
+    w->Raw(Upn(g.plans[p].pupils[x->pupil])).Int(g.world.schools[x->school].urn);
+    w->Raw(DateText(x->start));
+    w->Raw(x->permanent ? "permanent_exclusion" : "suspension").Int(x->sessions);
+    for (ExclusionReason r : x->reasons) {
+      if (r == ExclusionReason::kNone) {
+        w->Empty();
+      } else {
+        w->Raw(CodeOf(ExclusionReasonCodes(), r));
+      }
+    }
+    if (x->permanent) {
+      w->Raw("upheld");
+    } else {
+      w->Empty();
+    }
+    w->EndRow();
+    ++n;
+  }
+  (*rows)["suspensions.csv"] = n;
+  return w->Close();
+}
+
+Status WritePlacements(const Generated& g, Date through, const std::string& dir, FileRows* rows) {
+  LANTERN_ASSIGN_OR_RETURN(
+      auto w, OpenCsv(dir, "ap_placements.csv",
+                      {"upn", "commissioner_urn", "provider_id", "provider_name", "setting",
+                       "setting_type", "basis", "hours_per_week", "reason", "start_date",
+                       "end_date", "reintegration_plan", "outcome"}));
+  uint64_t n = 0;
+  for (auto [p, x] : Sorted(g, &LaPlan::placements, &GenApPlacement::school)) {
+    if (x->start > through.days) continue;
+    const bool ended = x->end != kOpenEnded && x->end <= through.days;
+    w->Raw(Upn(g.plans[p].pupils[x->pupil])).Int(g.world.schools[x->school].urn);
+    w->Field(x->provider_id).Field(x->provider_name);
+    w->Raw(CodeOf(ApSettingCodes(), x->setting)).Raw(CodeOf(ApSettingTypeCodes(), x->setting_type));
+    w->Raw(CodeOf(ApBasisCodes(), x->basis)).Decimal(x->hours, 1);
+    w->Raw(CodeOf(ApReasonCodes(), x->reason)).Raw(DateText(x->start));
+    if (ended) {
+      w->Raw(DateText(x->end));
+    } else {
+      w->Empty();
+    }
+    w->Raw(YesNo(x->plan));
+    if (ended && x->outcome != PlacementOutcome::kNone) {
+      w->Raw(CodeOf(PlacementOutcomeCodes(), x->outcome));
+    } else {
+      w->Empty();
+    }
+    w->EndRow();
+    ++n;
+  }
+  (*rows)["ap_placements.csv"] = n;
+  return w->Close();
+}
+
+Status WriteUnits(const Generated& g, Date through, const std::string& dir, FileRows* rows) {
+  LANTERN_ASSIGN_OR_RETURN(
+      auto w, OpenCsv(dir, "internal_units.csv",
+                      {"upn", "urn", "unit", "start_date", "end_date", "sessions", "reason",
+                       "reintegration_plan", "outcome"}));
+  uint64_t n = 0;
+  for (auto [p, x] : Sorted(g, &LaPlan::units, &GenUnitSpell::school)) {
+    if (x->start > through.days) continue;
+    const GenSchool& school = g.world.schools[x->school];
+    const bool ended = !x->continuing && x->end <= through.days;
+    int sessions = x->sessions;
+    if (!ended) {
+      // Sessions so far, spread evenly over the spell's open days.
+      const SchoolCalendar& cal = school.calendar;
+      const int first = cal.FirstOnOrAfter(Date{x->start});
+      const int last = cal.LastOnOrBefore(Date{x->end});
+      const int upto = cal.LastOnOrBefore(through);
+      if (last >= first) {
+        const double share =
+            static_cast<double>(std::min(upto, last) - first + 1) / (last - first + 1);
+        sessions = std::max(1, static_cast<int>(sessions * std::clamp(share, 0.0, 1.0) + 0.5));
+      }
+    }
+    w->Raw(Upn(g.plans[p].pupils[x->pupil])).Int(school.urn);
+    w->Raw(CodeOf(UnitKindCodes(), x->unit)).Raw(DateText(x->start));
+    if (ended) {
+      w->Raw(DateText(x->end));
+    } else {
+      w->Empty();
+    }
+    w->Int(sessions).Raw(CodeOf(ExclusionReasonCodes(), x->reason)).Raw(YesNo(x->plan));
+    if (ended && x->outcome != PlacementOutcome::kNone) {
+      w->Raw(CodeOf(PlacementOutcomeCodes(), x->outcome));
+    } else {
+      w->Empty();
+    }
+    w->EndRow();
+    ++n;
+  }
+  (*rows)["internal_units.csv"] = n;
+  return w->Close();
+}
+
+}  // namespace
+
+Status WriteRecordFiles(const Generated& g, const DayWindow& window, const std::string& dir,
+                        FileRows* rows) {
+  const Date through = window.through;
+  // Pupils in order of their first enrolment row, and the enrolments.
+  LANTERN_ASSIGN_OR_RETURN(auto pupils, OpenCsv(dir, "pupils.csv", kPupilHeader));
+  LANTERN_ASSIGN_OR_RETURN(auto enrolments, OpenCsv(dir, "enrolments.csv", kEnrolmentHeader));
+  std::vector<std::vector<uint8_t>> written(g.plans.size());
+  for (size_t p = 0; p < g.plans.size(); ++p) written[p].assign(g.plans[p].pupils.size(), 0);
+  std::set<int> la_codes;
+  for (const GenSchool& s : g.world.schools) la_codes.insert(s.la);
+  uint64_t n_pupils = 0, n_enrolments = 0;
+  ForEachEnrolment(g, [&](uint32_t plan, uint32_t i) {
+    const GenEnrolment& e = g.plans[plan].enrolments[i];
+    if (e.entry > through.days) return;
+    const GenPupil& pupil = g.plans[plan].pupils[e.pupil];
+    if (!written[plan][e.pupil]) {
+      written[plan][e.pupil] = 1;
+      WritePupilRow(*pupils, pupil);
+      la_codes.insert(pupil.home_la);
+      ++n_pupils;
+    }
+    WriteEnrolmentRow(*enrolments, pupil, g.world.schools[e.school], e, through);
+    ++n_enrolments;
+  });
+  (*rows)["pupils.csv"] = n_pupils;
+  (*rows)["enrolments.csv"] = n_enrolments;
+  LANTERN_RETURN_IF_ERROR(pupils->Close());
+  LANTERN_RETURN_IF_ERROR(enrolments->Close());
+  LANTERN_RETURN_IF_ERROR(WriteLocalAuthorities(g, la_codes, dir, rows));
+  LANTERN_RETURN_IF_ERROR(WriteTrusts(g, dir, rows));
+  LANTERN_RETURN_IF_ERROR(WriteSchools(g, dir, rows));
+  LANTERN_RETURN_IF_ERROR(WriteSuspensions(g, through, dir, rows));
+  LANTERN_RETURN_IF_ERROR(WritePlacements(g, through, dir, rows));
+  return WriteUnits(g, through, dir, rows);
+}
+
+Status WriteDayRecordFiles(const Generated& g, Date day, const std::string& dir, FileRows* rows) {
+  LANTERN_ASSIGN_OR_RETURN(auto pupils, OpenCsv(dir, "pupils.csv", kPupilHeader));
+  LANTERN_ASSIGN_OR_RETURN(auto enrolments, OpenCsv(dir, "enrolments.csv", kEnrolmentHeader));
+  std::set<PupilRef> written;
+  uint64_t n_pupils = 0, n_enrolments = 0;
+  ForEachEnrolment(g, [&](uint32_t plan, uint32_t i) {
+    const GenEnrolment& e = g.plans[plan].enrolments[i];
+    if (e.entry != day.days && e.leaving != day.days) return;
+    const GenPupil& pupil = g.plans[plan].pupils[e.pupil];
+    // A joiner's pupil row goes with the new enrolment (re-sending a known
+    // pupil changes nothing).
+    if (e.entry == day.days && written.insert({plan, e.pupil}).second) {
+      WritePupilRow(*pupils, pupil);
+      ++n_pupils;
+    }
+    WriteEnrolmentRow(*enrolments, pupil, g.world.schools[e.school], e, day);
+    ++n_enrolments;
+  });
+  (*rows)["pupils.csv"] = n_pupils;
+  (*rows)["enrolments.csv"] = n_enrolments;
+  LANTERN_RETURN_IF_ERROR(pupils->Close());
+  return enrolments->Close();
+}
+
+}  // namespace lantern::gen
