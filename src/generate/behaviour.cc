@@ -133,7 +133,7 @@ void FitPoissonMixture(const std::map<double, double>& groups, BehaviourFit* fit
   // The scale giving the target mean for a spread (bisection on log c).
   auto scale_for = [&](double s) {
     double lo = -30, hi = 15, share = 0;
-    for (int it = 0; it < 50; ++it) {
+    for (int it = 0; it < 36; ++it) {
       const double mid = (lo + hi) / 2;
       (expected(std::exp(mid), s, &share) > rate ? hi : lo) = mid;
     }
@@ -152,7 +152,7 @@ void FitPoissonMixture(const std::map<double, double>& groups, BehaviourFit* fit
   } else if (share_for(hi, &c) >= one_plus) {
     lo = hi;
   } else {
-    for (int it = 0; it < 40; ++it) {
+    for (int it = 0; it < 28; ++it) {
       const double mid = (lo + hi) / 2;
       (share_for(mid, &c) > one_plus ? lo : hi) = mid;
     }

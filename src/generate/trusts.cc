@@ -38,13 +38,13 @@ double SingleAcademyShare(SchoolPhaseCode phase) {
 // The number of academies in a new MAT.
 int DrawTrustSize(Rng& rng) {
   const double u = rng.Uniform();
-  if (u < 0.62) {
+  if (u < 0.66) {
     static const double kSmall[] = {0.35, 0.27, 0.22, 0.16};  // 2, 3, 4, 5
     return 2 + static_cast<int>(rng.Pick(kSmall));
   }
-  if (u < 0.84) return rng.Between(6, 10);
-  if (u < 0.94) return rng.Between(11, 20);
-  if (u < 0.985) return rng.Between(21, 39);
+  if (u < 0.87) return rng.Between(6, 10);
+  if (u < 0.96) return rng.Between(11, 20);
+  if (u < 0.99) return rng.Between(21, 39);
   return rng.Between(40, 60);
 }
 
@@ -83,7 +83,9 @@ std::vector<std::vector<int>> GrowRegionTrusts(std::vector<Academy> academies, R
     while (taken[start]) start = (start + 1) % academies.size();
     std::vector<int> members;
     const int home = academies[start].la;
-    take_from(home, want, &members);
+    // Larger trusts reach beyond their home LA: at most 70% of them there.
+    const size_t at_home = want <= 5 ? want : (want * 7 + 9) / 10;
+    take_from(home, at_home, &members);
     // Then other LAs of the region, in a random order.
     std::vector<int> others = las;
     for (size_t i = others.size(); i > 1; --i) {
@@ -93,6 +95,7 @@ std::vector<std::vector<int>> GrowRegionTrusts(std::vector<Academy> academies, R
       if (members.size() >= want) break;
       if (la != home) take_from(la, want, &members);
     }
+    take_from(home, want, &members);  // a small region: fill up at home
     if (members.size() == 1 && !trusts.empty()) {
       trusts.back().push_back(members[0]);  // a lone leftover joins the last trust
     } else {
