@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "generate/random.h"
 
@@ -115,21 +116,24 @@ const NormalQuadrature& Drift() {
   return q;
 }
 
-// P(S >= k) for S compound Poisson(lambda) with episode lengths `pmf`.
-double CompoundPoissonTail(double lambda, const LengthPmf& pmf, int k) {
-  if (k <= 0) return 1.0;
-  std::vector<double> g(static_cast<size_t>(k), 0.0);
+// P(S >= k) for k = 0..max_k, S compound Poisson(lambda) with episode
+// lengths `pmf` (Panjer's recursion).
+std::vector<double> CompoundPoissonTails(double lambda, const LengthPmf& pmf, int max_k) {
+  std::vector<double> g(static_cast<size_t>(max_k + 1), 0.0), tail(g.size(), 0.0);
   g[0] = std::exp(-lambda);
-  double below = g[0];
-  for (int n = 1; n < k; ++n) {
+  for (int n = 1; n <= max_k; ++n) {
     double s = 0;
     for (int j = 1; j <= std::min(n, kMaxEpisodeSessions); ++j) {
       s += j * pmf[static_cast<size_t>(j)] * g[static_cast<size_t>(n - j)];
     }
     g[static_cast<size_t>(n)] = lambda / n * s;
-    below += g[static_cast<size_t>(n)];
   }
-  return std::clamp(1.0 - below, 0.0, 1.0);
+  double below = 0;
+  for (int k = 0; k <= max_k; ++k) {
+    tail[static_cast<size_t>(k)] = std::clamp(1.0 - below, 0.0, 1.0);
+    below += g[static_cast<size_t>(k)];
+  }
+  return tail;
 }
 
 // The length pmf and mean of an episode drawn from a mix.
@@ -239,35 +243,37 @@ double AbsenceShift(const GenPupil& p, SchoolPhaseCode phase) {
 PersistenceTable::PersistenceTable(const KindMix& mix, int possible) {
   double mean = 1;
   const LengthPmf pmf = EpisodeLengths(mix, &mean);
-  const int threshold = (possible + 9) / 10;  // at least 10% of possible sessions
+  threshold_ = (possible + 9) / 10;  // at least 10% of possible sessions
   const double drift = kTermDriftSd / std::sqrt(3.0);
   constexpr int kPoints = 801;
-  p_.resize(kPoints);
+  tail_.assign(kPoints, std::vector<double>(static_cast<size_t>(threshold_ + 1), 0.0));
   for (int i = 0; i < kPoints; ++i) {
     const double rate = static_cast<double>(i) / (kPoints - 1);
     const double lambda = rate * possible / mean;
-    double p = 0;
     for (size_t j = 0; j < Drift().z.size(); ++j) {
       const double m = std::exp(drift * Drift().z[j] - drift * drift / 2);
-      p += Drift().w[j] * CompoundPoissonTail(lambda * m, pmf, threshold);
+      const std::vector<double> t = CompoundPoissonTails(lambda * m, pmf, threshold_);
+      for (size_t k = 0; k < t.size(); ++k) tail_[static_cast<size_t>(i)][k] += Drift().w[j] * t[k];
     }
-    p_[static_cast<size_t>(i)] = p;
   }
 }
 
-double PersistenceTable::At(double rate) const {
-  const double x = std::clamp(rate, 0.0, 1.0) * static_cast<double>(p_.size() - 1);
-  const size_t i = std::min(static_cast<size_t>(x), p_.size() - 2);
+double PersistenceTable::At(double rate, int fixed) const {
+  const size_t k = static_cast<size_t>(std::clamp(threshold_ - fixed, 0, threshold_));
+  const double x = std::clamp(rate, 0.0, 1.0) * static_cast<double>(tail_.size() - 1);
+  const size_t i = std::min(static_cast<size_t>(x), tail_.size() - 2);
   const double f = x - static_cast<double>(i);
-  return p_[i] * (1 - f) + p_[i + 1] * f;
+  return tail_[i][k] * (1 - f) + tail_[i + 1][k] * f;
 }
 
-const PersistenceTable& PersistenceTableFor(SchoolPhaseCode phase, int possible) {
+const PersistenceTable& PersistenceTableFor(SchoolPhaseCode phase, int possible,
+                                            double unauthorised_factor) {
   static std::mutex mu;
-  static std::map<std::pair<int, int>, std::unique_ptr<PersistenceTable>> cache;
+  static std::map<std::tuple<int, int, int>, std::unique_ptr<PersistenceTable>> cache;
+  const int factor = static_cast<int>(std::lround(unauthorised_factor * 20));
   std::lock_guard<std::mutex> lock(mu);
-  auto& slot = cache[{static_cast<int>(phase), possible}];
-  if (!slot) slot = std::make_unique<PersistenceTable>(PhaseMix(phase), possible);
+  auto& slot = cache[{static_cast<int>(phase), possible, factor}];
+  if (!slot) slot = std::make_unique<PersistenceTable>(PhaseMix(phase, factor / 20.0), possible);
   return *slot;
 }
 
@@ -279,7 +285,7 @@ void ExpectedAbsence(const std::vector<ShiftGroup>& groups, double a, double s,
       const double r = Logistic(a + g.shift + s * Pupils().z[i]);
       const double w = g.weight * Pupils().w[i];
       o += w * r;
-      p += w * table.At(r);
+      p += w * table.At(r, g.fixed);
     }
     total += g.weight;
   }
@@ -333,18 +339,31 @@ AbsenceFit FitAbsence(const std::vector<ShiftGroup>& groups, double target_overa
     ExpectedAbsence(groups, *a, s, table, &o, &p);
     return p - target_persistent;
   };
-  // Persistent absence first rises with the spread (more pupils pass 10%),
-  // then falls (absence piles up on a few pupils): scan a grid for the
-  // first crossing of the target, then bisect.
+  // With a low mean, persistent absence first rises with the spread (more
+  // pupils pass 10%), then falls (absence piles up on a few pupils); with a
+  // mean near or above 10% it falls from the start. Walk up the spread from
+  // the smallest value along the first branch only, until the target is
+  // crossed (then bisect) or the branch turns (the target is out of reach:
+  // the closest point on the branch is kept). A crossing on the far side of
+  // a peak would be a school where a handful of pupils miss nearly all year.
   constexpr double kMin = 0.02, kMax = 3.5, kStep = 0.1;
   double lo = kMin, hi = kMin, a_lo = 0, a_hi = 0;
   double f_lo = gap(kMin, &a_lo), f_hi = f_lo;
   a_hi = a_lo;
   double best_s = kMin, best_a = a_lo, best_f = f_lo;
   bool crossed = false;
+  int direction = 0;  // +1 rising, -1 falling
   for (double x = kMin + kStep; x <= kMax + 1e-9 && !crossed; x += kStep) {
     double a_x = 0;
     const double f_x = gap(x, &a_x);
+    const int d = f_x > f_hi ? 1 : -1;
+    if (direction == 0) {
+      direction = d;
+      // Moving away from the target from the start: out of reach.
+      if ((direction > 0) == (f_hi > 0)) break;
+    } else if (d != direction) {
+      break;  // the branch turned
+    }
     if (std::fabs(f_x) < std::fabs(best_f)) {
       best_s = x;
       best_a = a_x;

@@ -79,13 +79,20 @@ double AbsenceShift(const GenPupil& pupil, SchoolPhaseCode phase);
 class PersistenceTable {
  public:
   PersistenceTable(const KindMix& mix, int possible_sessions);
-  double At(double rate) const;
+  double At(double rate) const { return At(rate, 0); }
+  // The same for a pupil who also misses `fixed` sessions outside the
+  // model (suspensions, a part-time timetable).
+  double At(double rate, int fixed) const;
 
  private:
-  std::vector<double> p_;  // at rate = i / (size - 1)
+  int threshold_ = 0;  // sessions that make 10%
+  // tail_[i][k] = P(sessions missed >= k) at rate i / (points - 1), k <= threshold.
+  std::vector<std::vector<double>> tail_;
 };
-// A shared table for a phase's national mix and a number of sessions.
-const PersistenceTable& PersistenceTableFor(SchoolPhaseCode phase, int possible_sessions);
+// A shared table for a phase's mix (with an LA's unauthorised factor,
+// rounded to 0.05) and a number of sessions.
+const PersistenceTable& PersistenceTableFor(SchoolPhaseCode phase, int possible_sessions,
+                                            double unauthorised_factor = 1.0);
 
 // Gauss-Hermite nodes and weights: E[f(Z)] ~ sum w_i f(z_i), Z ~ N(0, 1).
 struct NormalQuadrature {
@@ -97,6 +104,7 @@ const NormalQuadrature& StandardNormalQuadrature();  // 24 nodes
 struct ShiftGroup {
   double shift = 0;
   double weight = 0;  // number of pupils (or sessions)
+  int fixed = 0;      // sessions missed outside the model (E, C2)
 };
 
 // Solves intercept and spread; `converged` is false when no spread in

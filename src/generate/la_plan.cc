@@ -79,11 +79,12 @@ void LaPlanner::CalibrateAbsence() {
   std::vector<std::vector<uint32_t>> rules_of(plan_.enrolments.size());
   for (uint32_t r = 0; r < plan_.rules.size(); ++r) rules_of[plan_.rules[r].enrolment].push_back(r);
   const AcademicYear year = world_->year;
+  const double unauthorised = world_->inputs->UnauthorisedFactor(la_);
   for (uint32_t s : plan_.schools) {
     GenSchool& school = School(s);
     const SchoolCalendar& cal = school.calendar;
     // The published figures are for pupils aged 5 to 15: calibrate on them.
-    std::map<double, double> shifts;
+    std::map<std::pair<double, int>, double> shifts;  // (shift, fixed absence) -> pupils
     double possible = 0, fixed_absent = 0, fixed_present = 0;
     for (uint32_t p = school.first_pupil; p < school.first_pupil + school.start_pupils; ++p) {
       const GenPupil& pupil = plan_.pupils[p];
@@ -92,27 +93,30 @@ void LaPlanner::CalibrateAbsence() {
       const uint32_t e = first_enrolment_[p];
       int first = 0, last = 0;
       if (!OpenRange(e, &first, &last)) continue;
-      shifts[pupil.absence_shift] += 1;
       possible += 2.0 * (last - first + 1);
+      int pupil_absent = 0;
       for (uint32_t r : rules_of[e]) {
         const MarkRule& rule = plan_.rules[r];
         if (rule.code == kAttendDays) continue;
         const std::string_view code = CodeInfo(rule.code).code;
         const int n = RuleSessions(rule, cal, first, last);
-        if (code == "E" || code == "C2") fixed_absent += n;
+        if (code == "E" || code == "C2") pupil_absent += n;
         if (code == "B" || code == "K") fixed_present += n;
         if (code == "D") possible -= n;
       }
+      fixed_absent += pupil_absent;
+      // Suspensions and part-time timetables push a pupil towards 10% too.
+      shifts[{pupil.absence_shift, pupil_absent}] += 1;
     }
     std::vector<ShiftGroup> groups;
-    for (auto [shift, n] : shifts) groups.push_back({shift, n});
+    for (auto [key, n] : shifts) groups.push_back({key.first, n, key.second});
     const double free_sessions = possible - fixed_absent - fixed_present;
     double target = school.target.overall;
     if (free_sessions > 0) {
       target = (school.target.overall * possible - fixed_absent) / free_sessions;
     }
     school.fit = FitAbsence(groups, std::max(target, 0.002), school.target.persistent,
-                            PersistenceTableFor(school.phase, 2 * cal.size()));
+                            PersistenceTableFor(school.phase, 2 * cal.size(), unauthorised));
   }
 }
 

@@ -187,8 +187,13 @@ void MarksRenderer::Place(EpisodeKind kind, int length, const std::vector<int>& 
     }
     return remaining;
   };
-  const int left = walk(pos, step, length);
-  if (left > 0) walk(pos - step, -step, left);
+  int left = walk(pos, step, length);
+  if (left > 0) left = walk(pos - step, -step, left);
+  // Crowded out (a pupil absent most of the term): the rest goes wherever
+  // sessions are still free, so the expected total is kept.
+  for (int tries = 0; left > 0 && tries < 8; ++tries) {
+    left = walk(free[static_cast<size_t>(rng.Below(static_cast<int>(free.size())))], 1, left);
+  }
 }
 
 void MarksRenderer::FillPresent(const GenPupil& pupil, Rng& rng, EnrolmentMarks* m) const {
