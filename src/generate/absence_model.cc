@@ -340,30 +340,22 @@ AbsenceFit FitAbsence(const std::vector<ShiftGroup>& groups, double target_overa
     return p - target_persistent;
   };
   // With a low mean, persistent absence first rises with the spread (more
-  // pupils pass 10%), then falls (absence piles up on a few pupils); with a
-  // mean near or above 10% it falls from the start. Walk up the spread from
-  // the smallest value along the first branch only, until the target is
-  // crossed (then bisect) or the branch turns (the target is out of reach:
-  // the closest point on the branch is kept). A crossing on the far side of
-  // a peak would be a school where a handful of pupils miss nearly all year.
-  constexpr double kMin = 0.02, kMax = 3.5, kStep = 0.1;
+  // pupils pass 10%), then falls (absence piles up on fewer pupils); with a
+  // mean near or above 10% it falls from the start. Walk up the spread
+  // until the target is crossed, then bisect. Below the target and falling,
+  // it can no longer be reached: the closest point is kept. Above it at the
+  // smallest spread (episode noise alone gives too many persistent
+  // absentees), the crossing lies on the falling side.
+  constexpr double kMin = 0.02, kMax = 3.0, kStep = 0.1;
   double lo = kMin, hi = kMin, a_lo = 0, a_hi = 0;
   double f_lo = gap(kMin, &a_lo), f_hi = f_lo;
   a_hi = a_lo;
   double best_s = kMin, best_a = a_lo, best_f = f_lo;
   bool crossed = false;
-  int direction = 0;  // +1 rising, -1 falling
   for (double x = kMin + kStep; x <= kMax + 1e-9 && !crossed; x += kStep) {
     double a_x = 0;
     const double f_x = gap(x, &a_x);
-    const int d = f_x > f_hi ? 1 : -1;
-    if (direction == 0) {
-      direction = d;
-      // Moving away from the target from the start: out of reach.
-      if ((direction > 0) == (f_hi > 0)) break;
-    } else if (d != direction) {
-      break;  // the branch turned
-    }
+    if (f_x < 0 && f_x < f_hi) break;  // below the target and falling away
     if (std::fabs(f_x) < std::fabs(best_f)) {
       best_s = x;
       best_a = a_x;
