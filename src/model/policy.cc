@@ -1,6 +1,8 @@
 #include "model/policy.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/file_util.h"
@@ -16,6 +18,12 @@ Date Policy::SummerSecondHalfStart(AcademicYear year) const {
   Date may31 = Date::FromCivil(year.start_year() + 1, 5, 31);
   Date last_monday = may31 - may31.Weekday();
   return last_monday + 7;
+}
+
+Date Policy::JanuaryCensusDay(AcademicYear year) const {
+  Date d = Date::FromCivil(year.start_year() + 1, 1, 1);
+  while (d.Weekday() != 3) d = d + 1;  // the first Thursday
+  return d + 7 * (std::max(census_january_week, 1) - 1);
 }
 
 namespace {
@@ -61,7 +69,9 @@ Result<Policy> LoadPolicy(const std::string& path) {
       LANTERN_RETURN_IF_ERROR(need(v.is_boolean()));
       p.pru_in_headline_total = v.get<bool>();
     } else if (k == "summer_second_half_start") {
-      LANTERN_RETURN_IF_ERROR(need(v.is_string() && ParseIsoDate(v.get<std::string>())));
+      // Empty: the default (the day after the spring half-term week of the year's calendar).
+      LANTERN_RETURN_IF_ERROR(need(
+          v.is_string() && (v.get<std::string>().empty() || ParseIsoDate(v.get<std::string>()))));
       p.summer_second_half_start = v.get<std::string>();
     } else if (k == "persistent_absence_threshold") {
       LANTERN_RETURN_IF_ERROR(need(v.is_number()));
@@ -88,6 +98,12 @@ Result<Policy> LoadPolicy(const std::string& path) {
     } else if (k == "census_january_week") {
       LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
       p.census_january_week = v.get<int>();
+    } else if (k == "mobility_entry_september_days") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.mobility_entry_september_days = v.get<int>();
+    } else if (k == "mobility_leaving_last_days") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.mobility_leaving_last_days = v.get<int>();
     } else {
       return Status::InvalidInput(fmt::format("{}: unknown policy key '{}'", path, k));
     }
@@ -120,6 +136,8 @@ std::string PolicyToJson(const Policy& p) {
   j["suppress_below"] = p.suppress_below;
   j["secondary_suppression"] = p.secondary_suppression;
   j["census_january_week"] = p.census_january_week;
+  j["mobility_entry_september_days"] = p.mobility_entry_september_days;
+  j["mobility_leaving_last_days"] = p.mobility_leaving_last_days;
   return j.dump(2);
 }
 

@@ -1,0 +1,418 @@
+// lantern/published_check.h: a build's school and LA absence against the
+// 2018/19 published figures.
+#include "lantern/published_check.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <thread>
+#include <unordered_map>
+
+#include "common/csv_reader.h"
+#include "common/csv_writer.h"
+#include "common/file_util.h"
+#include "derive/cohort.h"
+#include "derive/enrolment_sessions.h"
+#include "indicators/attendance_indicators.h"
+#include "model/policy.h"
+#include "reference/lait.h"
+#include "reference/real_data.h"
+#include "reference/school_frame.h"
+#include "store/store.h"
+
+namespace lantern {
+namespace {
+
+constexpr double kZ95 = 1.959964;
+constexpr double kRounding = 0.05;  // published to one decimal place
+
+// Per-enrolment possible and absent sessions, summed over a group with what a
+// ratio estimator's standard error needs.
+struct RatioAccumulator {
+  std::vector<std::pair<uint32_t, uint32_t>> rows;  // possible, absent
+  double possible = 0, absent = 0;
+  uint32_t persistent = 0;
+
+  void Add(uint32_t p, uint32_t a, bool is_persistent) {
+    rows.emplace_back(p, a);
+    possible += p;
+    absent += a;
+    persistent += is_persistent;
+  }
+  size_t n() const { return rows.size(); }
+  double rate() const { return possible > 0 ? 100 * absent / possible : 0; }
+  // Standard error (points) of the overall absence rate: a ratio estimator
+  // over enrolments.
+  double RateSe() const {
+    const size_t k = n();
+    if (k < 2 || possible <= 0) return 0;
+    const double r = absent / possible;
+    double ss = 0;
+    for (auto [p, a] : rows) ss += std::pow(a - r * p, 2);
+    return 100 * std::sqrt(ss / (k * (k - 1.0))) / (possible / k);
+  }
+  double persistent_rate() const { return n() ? 100.0 * persistent / n() : 0; }
+};
+
+PublishedComparison Within(double computed, double se, double lower, double upper,
+                           double published) {
+  PublishedComparison c;
+  c.computed = computed;
+  c.se = se;
+  c.lower = lower;
+  c.upper = upper;
+  c.published = published;
+  c.inside = published >= lower - kRounding && published <= upper + kRounding;
+  return c;
+}
+
+// Overall absence: computed +- 1.96 se.
+PublishedComparison CompareRate(double computed, const RatioAccumulator& acc, double published) {
+  const double se = acc.RateSe();
+  return Within(computed, se, computed - kZ95 * se, computed + kZ95 * se, published);
+}
+
+// Persistent absence: Wilson's score interval for `computed` percent of n.
+PublishedComparison CompareProportion(double computed, size_t n, double published) {
+  const double p = computed / 100, z2 = kZ95 * kZ95, k = static_cast<double>(n);
+  const double centre = (p + z2 / (2 * k)) / (1 + z2 / k);
+  const double half = kZ95 * std::sqrt(p * (1 - p) / k + z2 / (4 * k * k)) / (1 + z2 / k);
+  return Within(computed, 100 * half / kZ95, 100 * (centre - half), 100 * (centre + half),
+                published);
+}
+
+// School Total rows of attendance.csv (school location, Total breakdown):
+// urn -> (overall %, persistent %), NaN where suppressed.
+Result<std::unordered_map<int, std::pair<double, double>>> ReadSchoolRows(const std::string& path) {
+  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
+  std::string_view body = file->data();
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  CsvReader reader(body);
+  CsvRecord rec;
+  if (!reader.Next(&rec)) return Status::InvalidArgument(path + " is empty");
+  std::map<std::string, size_t> col;
+  for (size_t i = 0; i < rec.fields.size(); ++i) col[std::string(rec.fields[i])] = i;
+  std::vector<size_t> need;
+  for (const char* name :
+       {"geographic_level", "school_urn", "school_type", "location_basis", "breakdown_topic",
+        "sess_overall_percent", "enrolments_pa_10_exact_percent"}) {
+    auto it = col.find(name);
+    if (it == col.end())
+      return Status::InvalidArgument(fmt::format("{} has no column {}", path, name));
+    need.push_back(it->second);
+  }
+  auto number = [](std::string_view s) {
+    double v = std::nan("");
+    if (!s.empty() && s != "c" && s != "x" && s != "z" && s != "low") {
+      try {
+        v = std::stod(std::string(s));
+      } catch (...) {
+      }
+    }
+    return v;
+  };
+  std::unordered_map<int, std::pair<double, double>> out;
+  while (reader.Next(&rec)) {
+    if (rec.error != CsvError::kNone || rec.fields.size() <= need.back()) continue;
+    if (rec.fields[need[0]] != "School" || rec.fields[need[3]] != "School location" ||
+        rec.fields[need[4]] != "Total") {
+      continue;
+    }
+    const int urn = std::atoi(std::string(rec.fields[need[1]]).c_str());
+    out[urn] = {number(rec.fields[need[5]]), number(rec.fields[need[6]])};
+  }
+  return out;
+}
+
+AgreementSummary Summarise(const std::vector<const PublishedComparison*>& items) {
+  AgreementSummary s;
+  s.compared = items.size();
+  if (items.empty()) return s;
+  double mx = 0, my = 0;
+  for (const auto* c : items) {
+    s.inside += c->inside;
+    mx += c->published;
+    my += c->computed;
+    s.mean_abs_difference += std::fabs(c->difference());
+    s.mean_difference += c->difference();
+    s.max_abs_difference = std::max(s.max_abs_difference, std::fabs(c->difference()));
+  }
+  const double n = static_cast<double>(items.size());
+  mx /= n;
+  my /= n;
+  s.mean_abs_difference /= n;
+  s.mean_difference /= n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (const auto* c : items) {
+    sxy += (c->published - mx) * (c->computed - my);
+    sxx += std::pow(c->published - mx, 2);
+    syy += std::pow(c->computed - my, 2);
+  }
+  s.correlation = sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0;
+  return s;
+}
+
+// The LAIT measures for each school type: overall, persistent.
+struct LaitMeasures {
+  const char* school_type;
+  const char* overall;
+  const char* persistent;
+};
+constexpr LaitMeasures kLaitMeasures[] = {
+    {"Total", "TotAbs", "TotPerAbNew"},
+    {"State-funded primary", "PriTotAbs", "SFPriPerAbNew"},
+    {"State-funded secondary", "SecTotAbs", "SFSecPerAbNew"},
+    {"State-funded special", "total_absence_special", "SpecPerAbNew"},
+};
+
+}  // namespace
+
+Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& options) {
+  std::string policy_file = options.policy_file;
+  if (policy_file.empty() && std::filesystem::exists(options.build_dir + "/policy.json")) {
+    policy_file = options.build_dir + "/policy.json";
+  }
+  Policy policy;
+  if (!policy_file.empty()) {
+    LANTERN_ASSIGN_OR_RETURN(policy, LoadPolicy(policy_file));
+  }
+  LANTERN_RETURN_IF_ERROR(ApplyPolicy(policy));
+  LANTERN_ASSIGN_OR_RETURN(std::string real_dir, FindRealDataDir(options.real_data_dir));
+  LANTERN_ASSIGN_OR_RETURN(SchoolFrame frame, LoadSchoolFrame(real_dir));
+  std::vector<std::string> measures;
+  for (const auto& m : kLaitMeasures) measures.insert(measures.end(), {m.overall, m.persistent});
+  LANTERN_ASSIGN_OR_RETURN(LaitIndicators lait, LaitIndicators::Load(real_dir, measures));
+  LANTERN_ASSIGN_OR_RETURN(auto output, ReadSchoolRows(options.build_dir + "/attendance.csv"));
+
+  LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(options.store_dir, Store::Mode::kRead));
+  if (store->empty()) return Status::NotFound(options.store_dir + " holds no data yet");
+  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());
+  if (!state.year)
+    return Status::FailedPrecondition(options.store_dir + " has no attendance marks");
+  const AcademicYear year = *state.year;
+
+  std::vector<uint8_t> in_cohort;
+  std::vector<CountWindow> windows;
+  ChooseCohort(state, year, policy, &in_cohort, &windows);
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const std::vector<EnrolmentSessions> sessions =
+      CountEnrolmentSessions(state.marks, windows, threads);
+
+  // Group enrolments by school, and by LA x school type (school location).
+  const size_t n_schools = state.schools.size();
+  std::vector<RatioAccumulator> by_school(n_schools);
+  std::map<std::pair<int, std::string>, RatioAccumulator> by_area;
+  AttendanceValues values;
+  for (size_t e = 0; e < sessions.size(); ++e) {
+    const uint16_t possible = sessions[e].n[kSessPossible];
+    if (!in_cohort[e] || possible == 0) continue;
+    const uint32_t s = state.enrolments.school[e];
+    const uint16_t absent = sessions[e].n[kSessOverall];
+    EnrolmentMeasures(sessions[e], policy, &values);  // the build's own persistent-absence rule
+    const bool pa = values[kMeasurePersistent] != 0;
+    by_school[s].Add(possible, absent, pa);
+    const SchoolType type = state.schools.school_type(s);
+    if (type == SchoolType::kPupilReferralUnit || type == SchoolType::kNursery) continue;
+    const int la = state.schools.la_code[s];
+    for (int area : {la, 0}) {
+      by_area[{area, "Total"}].Add(possible, absent, pa);
+      by_area[{area, std::string(SchoolTypeLabel(type))}].Add(possible, absent, pa);
+    }
+  }
+
+  PublishedCheckReport report;
+  report.time_period = year.TimePeriod();
+  for (size_t s = 0; s < n_schools; ++s) {
+    const RatioAccumulator& acc = by_school[s];
+    const FrameSchool* f = frame.Find(state.schools.urn[s]);
+    if (f == nullptr || acc.n() == 0 || (!f->overall_absence_pct && !f->persistent_absence_pct)) {
+      continue;
+    }
+    SchoolCheck c;
+    c.urn = f->urn;
+    c.la_code = state.schools.la_code[s];
+    c.school_type = std::string(SchoolTypeLabel(state.schools.school_type(s)));
+    c.enrolments = static_cast<uint32_t>(acc.n());
+    // The figure compared is the published output's; the recount checks it.
+    double overall = acc.rate(), persistent = acc.persistent_rate();
+    auto row = output.find(c.urn);
+    if (row == output.end()) {
+      ++report.schools_without_output;
+    } else {
+      const auto [o, p] = row->second;
+      if ((!std::isnan(o) && std::fabs(o - overall) > 1e-4) ||
+          (!std::isnan(p) && std::fabs(p - persistent) > 1e-4)) {
+        ++report.output_mismatches;
+      }
+      if (!std::isnan(o)) overall = o;
+      if (!std::isnan(p)) persistent = p;
+    }
+    if (f->overall_absence_pct) {
+      c.has_overall = true;
+      c.overall = CompareRate(overall, acc, *f->overall_absence_pct);
+    }
+    if (f->persistent_absence_pct) {
+      c.has_persistent = true;
+      c.persistent = CompareProportion(persistent, acc.n(), *f->persistent_absence_pct);
+    }
+    report.schools.push_back(std::move(c));
+  }
+
+  for (const auto& [key, acc] : by_area) {
+    const auto& [la, type] = key;
+    for (const auto& m : kLaitMeasures) {
+      if (type != m.school_type) continue;
+      const int area = la == 0 ? LaitIndicators::kEngland : la;
+      for (bool persistent : {false, true}) {
+        const char* measure = persistent ? m.persistent : m.overall;
+        auto published = lait.Get(measure, area, year);
+        if (!published) continue;
+        AreaCheck a;
+        a.la_code = la;
+        a.school_type = type;
+        a.measure = persistent ? "persistent" : "overall";
+        a.source = fmt::format("LAIT {}", measure);
+        a.enrolments = static_cast<uint32_t>(acc.n());
+        a.value = persistent ? CompareProportion(acc.persistent_rate(), acc.n(), *published)
+                             : CompareRate(acc.rate(), acc, *published);
+        report.areas.push_back(std::move(a));
+      }
+    }
+  }
+
+  std::vector<const PublishedComparison*> so, sp, lo, lp;
+  for (const auto& c : report.schools) {
+    if (c.has_overall) so.push_back(&c.overall);
+    if (c.has_persistent) sp.push_back(&c.persistent);
+  }
+  for (const auto& a : report.areas) {
+    if (a.la_code == 0 || a.school_type != "Total") continue;
+    (a.measure == "overall" ? lo : lp).push_back(&a.value);
+  }
+  report.school_overall = Summarise(so);
+  report.school_persistent = Summarise(sp);
+  report.la_overall = Summarise(lo);
+  report.la_persistent = Summarise(lp);
+  return report;
+}
+
+std::string PublishedCheckReport::Markdown(int largest_misses) const {
+  std::string md;
+  auto line = [](const char* what, const AgreementSummary& s) {
+    return fmt::format("| {} | {} | {} ({:.1f}%) | {:.3f} | {:.2f} | {:+.2f} | {:.2f} |\n", what,
+                       s.compared, s.inside, s.compared ? 100.0 * s.inside / s.compared : 0.0,
+                       s.correlation, s.mean_abs_difference, s.mean_difference,
+                       s.max_abs_difference);
+  };
+  md += fmt::format(
+      "Time period {}. Published school figures: performance tables 2018/19 "
+      "(PERCTOT, PPERSABS10); LA figures: LAIT.\n\n",
+      time_period);
+  md +=
+      "| figure | compared | inside the 95% interval | correlation | mean abs. difference "
+      "(points) | mean difference | largest difference |\n| --- | --- | --- | --- | --- | --- | "
+      "--- |\n";
+  md += line("school overall absence", school_overall);
+  md += line("school persistent absence", school_persistent);
+  md += line("LA overall absence (TotAbs)", la_overall);
+  md += line("LA persistent absence (TotPerAbNew)", la_persistent);
+  md += fmt::format(
+      "\nSchool figures in attendance.csv that differ from the recount: {}. "
+      "Schools with a published figure but no row: {}.\n",
+      output_mismatches, schools_without_output);
+
+  // By school type.
+  std::map<std::string, std::vector<const PublishedComparison*>> by_type_o, by_type_p;
+  for (const auto& c : schools) {
+    if (c.has_overall) by_type_o[c.school_type].push_back(&c.overall);
+    if (c.has_persistent) by_type_p[c.school_type].push_back(&c.persistent);
+  }
+  md +=
+      "\n| school type | overall: inside / compared | mean difference | persistent: inside / "
+      "compared | mean difference |\n| --- | --- | --- | --- | --- |\n";
+  for (const auto& [type, items] : by_type_o) {
+    const AgreementSummary o = Summarise(items), p = Summarise(by_type_p[type]);
+    md += fmt::format("| {} | {} / {} | {:+.2f} | {} / {} | {:+.2f} |\n", type, o.inside,
+                      o.compared, o.mean_difference, p.inside, p.compared, p.mean_difference);
+  }
+
+  // Largest misses, in standard errors.
+  struct Miss {
+    const SchoolCheck* school;
+    const char* measure;
+    const PublishedComparison* c;
+    double z;
+  };
+  std::vector<Miss> misses;
+  for (const auto& c : schools) {
+    auto add = [&](const char* m, const PublishedComparison& v) {
+      // Beyond the interval's near end, in standard errors.
+      const double beyond = v.published > v.upper ? v.published - v.upper - kRounding
+                                                  : v.lower - v.published - kRounding;
+      misses.push_back({&c, m, &v, v.se > 0 ? std::max(0.0, beyond) / v.se : 0});
+    };
+    if (c.has_overall) add("overall", c.overall);
+    if (c.has_persistent) add("persistent", c.persistent);
+  }
+  std::sort(misses.begin(), misses.end(), [](const Miss& a, const Miss& b) { return a.z > b.z; });
+  if (misses.size() > static_cast<size_t>(largest_misses)) misses.resize(largest_misses);
+  md +=
+      "\nLargest misses (how far the published figure lies beyond the 95% interval and its "
+      "rounding, in standard errors):\n\n"
+      "| URN | LA | school type | enrolments | measure | computed | 95% interval | published | "
+      "beyond (SE) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+  for (const auto& m : misses) {
+    md += fmt::format("| {} | {} | {} | {} | {} | {:.2f} | {:.2f} to {:.2f} | {:.1f} | {:.1f} |\n",
+                      m.school->urn, m.school->la_code, m.school->school_type, m.school->enrolments,
+                      m.measure, m.c->computed, m.c->lower, m.c->upper, m.c->published, m.z);
+  }
+
+  md +=
+      "\nLocal authorities (school location; Total = state-funded primary, secondary and "
+      "special):\n\n| LA | school type | measure | computed | published | difference | source |\n"
+      "| --- | --- | --- | --- | --- | --- | --- |\n";
+  for (const auto& a : areas) {
+    md += fmt::format("| {} | {} | {} | {:.2f} | {:.2f} | {:+.2f} | {} |\n",
+                      a.la_code == 0 ? std::string("England") : std::to_string(a.la_code),
+                      a.school_type, a.measure, a.value.computed, a.value.published,
+                      a.value.difference(), a.source);
+  }
+  return md;
+}
+
+Status WritePublishedCheck(const PublishedCheckReport& report, const std::string& out_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
+  std::string schools =
+      "urn,la_code,school_type,enrolments,overall_computed,overall_se,overall_published,"
+      "overall_lower,overall_upper,overall_inside,persistent_computed,persistent_se,"
+      "persistent_published,persistent_lower,persistent_upper,persistent_inside\n";
+  auto cells = [](bool has, const PublishedComparison& c) {
+    return has ? fmt::format("{:.4f},{:.4f},{:.1f},{:.4f},{:.4f},{}", c.computed, c.se, c.published,
+                             c.lower, c.upper, c.inside ? 1 : 0)
+               : std::string(",,,,,");
+  };
+  for (const auto& c : report.schools) {
+    schools +=
+        fmt::format("{},{},{},{},{},{}\n", c.urn, c.la_code, CsvQuote(c.school_type), c.enrolments,
+                    cells(c.has_overall, c.overall), cells(c.has_persistent, c.persistent));
+  }
+  LANTERN_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/published_check_schools.csv", schools));
+  std::string areas =
+      "la_code,school_type,measure,enrolments,computed,se,lower,upper,published,inside,source\n";
+  for (const auto& a : report.areas) {
+    areas += fmt::format("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{}\n", a.la_code,
+                         CsvQuote(a.school_type), a.measure, a.enrolments, a.value.computed,
+                         a.value.se, a.value.lower, a.value.upper, a.value.published,
+                         a.value.inside ? 1 : 0, a.source);
+  }
+  return WriteFileAtomic(out_dir + "/published_check_areas.csv", areas);
+}
+
+}  // namespace lantern
