@@ -49,7 +49,20 @@ struct Policy {
   // January. [C-3p for "January census headcount"; the day is U]
   int census_january_week = 3;
 
+  // --- Pupil mobility and leavers (scorecard pupil-level mode; docs/scorecard.md) ---
+  // A joining within the academic year is at the usual point of entry when
+  // it is no later than this many days into September (default: by 30
+  // September); a leaving is at the usual point when its reason is
+  // end_of_phase or it falls in the last this-many days of the academic
+  // year (default: from 1 July). [U: the DfE mobility measure's exact
+  // windows were not retrieved]
+  int mobility_entry_september_days = 30;
+  int mobility_leaving_last_days = 31;
+
   Date SummerSecondHalfStart(AcademicYear year) const;
+  // The January census day of the year: the census_january_week-th
+  // Thursday of January (2019-01-17 for 2018/19).
+  Date JanuaryCensusDay(AcademicYear year) const;
 };
 
 // Reads overrides from a JSON object; unknown keys are an error, so a typo
