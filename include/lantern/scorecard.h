@@ -16,7 +16,8 @@
 //     the LA and England comparators where given; otherwise those comparators
 //     are pooled from the schools.
 // Open-data mode (LoadOpenDataScorecardInput) fills what the Department's
-// published files hold; pupil-level mode will fill everything from the store.
+// published files hold; pupil-level mode (LoadPupilLevelScorecardInput)
+// fills everything the store's records support.
 //
 // Then Scorecard::Build fits what needs every school (similar-school groups,
 // comparator targets, over-dispersion, the contextual expectation models) and
@@ -368,6 +369,22 @@ struct ScorecardRunOptions {
 
 // Loads the open data, builds the scorecard and writes every output.
 Status RunOpenDataScorecard(const ScorecardRunOptions& options, ScorecardReport* report);
+
+// Pupil-level mode: every indicator the store's records support, for every
+// pupil group, from a store opened read-only (docs/scorecard.md,
+// "Pupil-level mode"). Absence is the attendance family's figure, exactly as
+// `lantern build` computes it with the same policy.
+struct PupilLevelOptions {
+  std::string policy_file;  // optional JSON overrides (docs/definitions.md), as for build
+  int threads = 0;          // 0: one per core
+};
+Result<ScorecardInput> LoadPupilLevelScorecardInput(const std::string& store_dir,
+                                                    const PupilLevelOptions& options);
+
+// Loads the store, builds the scorecard and writes every output
+// (options.open_data_dir is not used).
+Status RunPupilLevelScorecard(const std::string& store_dir, const PupilLevelOptions& pupil_level,
+                              const ScorecardRunOptions& options, ScorecardReport* report);
 
 }  // namespace lantern
 

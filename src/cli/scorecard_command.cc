@@ -1,5 +1,6 @@
-// lantern scorecard --open-data [DIR] --out OUT: the Inclusion and
-// Participation Scorecard for every school (docs/scorecard.md).
+// lantern scorecard --open-data [DIR] | --store STORE --out OUT: the
+// Inclusion and Participation Scorecard for every school (docs/scorecard.md),
+// from the Department's published files or from a pupil-level store.
 #include <cstdio>
 
 #include "cli/command_registry.h"
@@ -13,6 +14,7 @@ struct ScorecardArgs {
   std::string open_data;
   bool open_data_given = false;
   std::string store;
+  std::string policy;
   std::string out;
   int threads = 0;
   int group_size = 50;
@@ -32,8 +34,13 @@ void AddScorecard(CLI::App& app, int* exit_code) {
                                     "the real published data folder (default: the one found "
                                     "beside the repository or in $LANTERN_REAL_DATA)")
                         ->expected(0, 1);
-  cmd->add_option("--store", args->store,
-                  "a pupil-level store (pupil-level mode: not yet available)");
+  CLI::Option* store = cmd->add_option(
+      "--store", args->store,
+      "a pupil-level store (pupil-level mode: every indicator the records support, by pupil "
+      "group)");
+  store->excludes(od);
+  cmd->add_option("--policy", args->policy,
+                  "pupil-level mode: JSON policy overrides, as for build (docs/definitions.md)");
   cmd->add_option("--out", args->out, "output folder (created if new)")->required();
   cmd->add_option("--threads", args->threads, "worker threads (default: one per core)");
   cmd->add_option("--group-size", args->group_size,
@@ -41,16 +48,36 @@ void AddScorecard(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-html", args->no_html, "do not write the HTML pages");
   cmd->add_flag("--no-json", args->no_json, "do not write the per-school JSON files");
   cmd->callback([args, od, exit_code] {
+    ScorecardRunOptions opts;
+    opts.engine.similar_group_size = args->group_size;
+    opts.engine.threads = args->threads;
+    opts.output.out_dir = args->out;
+    opts.output.threads = args->threads;
+    opts.output.html = !args->no_html;
+    opts.output.json = !args->no_json;
     if (!args->store.empty()) {
-      *exit_code = ReportFailure(
-          "scorecard",
-          Status::InvalidArgument("--store (pupil-level mode) is not yet available; use "
-                                  "--open-data"));
+      PupilLevelOptions pl;
+      pl.policy_file = args->policy;
+      pl.threads = args->threads;
+      ScorecardReport report;
+      Status st = RunPupilLevelScorecard(args->store, pl, opts, &report);
+      if (!st.ok()) {
+        *exit_code = ReportFailure("scorecard", st);
+        return;
+      }
+      std::printf("lantern scorecard --store %s -> %s\n%s", args->store.c_str(), args->out.c_str(),
+                  report.Summary().c_str());
+      *exit_code = kExitOk;
       return;
     }
     if (od->count() == 0) {
       *exit_code = ReportFailure(
-          "scorecard", Status::InvalidArgument("give --open-data [DIR] (the only mode today)"));
+          "scorecard", Status::InvalidArgument("give --open-data [DIR] or --store STORE"));
+      return;
+    }
+    if (!args->policy.empty()) {
+      *exit_code = ReportFailure(
+          "scorecard", Status::InvalidArgument("--policy applies to --store (pupil-level mode)"));
       return;
     }
     auto dir = FindRealDataDir(args->open_data);
@@ -58,14 +85,7 @@ void AddScorecard(CLI::App& app, int* exit_code) {
       *exit_code = ReportFailure("scorecard", dir.status());
       return;
     }
-    ScorecardRunOptions opts;
     opts.open_data_dir = *dir;
-    opts.engine.similar_group_size = args->group_size;
-    opts.engine.threads = args->threads;
-    opts.output.out_dir = args->out;
-    opts.output.threads = args->threads;
-    opts.output.html = !args->no_html;
-    opts.output.json = !args->no_json;
     ScorecardReport report;
     Status st = RunOpenDataScorecard(opts, &report);
     if (!st.ok()) {

@@ -1,0 +1,21 @@
+// Pupil-level mode of the scorecard from a store already in memory (the
+// public entry point is LoadPupilLevelScorecardInput in lantern/scorecard.h).
+#ifndef LANTERN_SCORECARD_PUPIL_LEVEL_H_
+#define LANTERN_SCORECARD_PUPIL_LEVEL_H_
+
+#include "lantern/scorecard.h"
+#include "model/policy.h"
+#include "store/store.h"
+
+namespace lantern {
+
+// Fills a ScorecardInput from the store's tables and marks (docs/scorecard.md,
+// "Pupil-level mode"). `store` gives the saved session counts, if any (may be
+// null). The register-code treatments in force (ApplyPolicy) are used.
+Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& state,
+                                                         const Store* store, const Policy& policy,
+                                                         int threads);
+
+}  // namespace lantern
+
+#endif  // LANTERN_SCORECARD_PUPIL_LEVEL_H_
