@@ -29,8 +29,10 @@ demo: build
 	$(LANTERN) generate --scale la --la $(DEMO_LA) --seed $(SEED) --with-errors --out $(DEMO_OUT)/input
 	$(LANTERN) ingest $(DEMO_OUT)/input --store $(DEMO_OUT)/store || test $$? -eq 3
 	$(LANTERN) build --store $(DEMO_OUT)/store --out $(DEMO_OUT)/output
+	$(LANTERN) scorecard --store $(DEMO_OUT)/store --out $(DEMO_OUT)/scorecard
 	@echo
 	@echo "Demo finished. Outputs: $(DEMO_OUT)/output (attendance.csv and its metadata);"
+	@echo "$(DEMO_OUT)/scorecard (pupil-level inclusion scorecards: scorecards/URN.html per school);"
 	@echo "rejected rows and the rejects report: $(DEMO_OUT)/store/rejects/"
 
 test: build
