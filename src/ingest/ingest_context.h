@@ -59,6 +59,9 @@ class IngestContext {
 
   // Row of a pupil by packed UPN, or kNoIndex (builds the index on first use).
   uint32_t PupilRow(uint64_t upn);
+  // PupilRow for readers on several threads: call BuildPupilIndex() first.
+  void BuildPupilIndex() { PupilRow(0); }
+  uint32_t FindPupil(uint64_t upn) const { return upn_index_.Find(upn); }
   void NotePupil(uint64_t upn, uint32_t row);
 
   // Enrolments of a pupil, as a chain through the enrolment table.

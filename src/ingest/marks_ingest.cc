@@ -1,11 +1,11 @@
 #include "ingest/marks_ingest.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "common/csv_reader.h"
 #include "ingest/row_check.h"
@@ -18,7 +18,7 @@ namespace {
 
 // Column positions in the two schemas.
 constexpr size_t kUpn = 0, kUrn = 1, kDate = 2, kAm = 3, kPm = 4;  // long form
-constexpr size_t kFromDate = 2, kMarks = 3;                         // compact form
+constexpr size_t kFromDate = 2, kMarks = 3;                        // compact form
 
 // More than this many distinct dates in one run rewrites the marks as one
 // block; fewer are written as day files (the daily feed).
@@ -52,20 +52,31 @@ class SlotCursor {
   uint32_t last_ = kNoIndex;
 };
 
-// A row the cursor could not place; resolved after the parallel parse.
-struct Deferred {
-  size_t position;  // index in tuples (long) or spans (compact)
-  uint64_t upn;
-  uint32_t school;
-  int32_t date;
-  uint32_t line;
-  std::string_view raw;
-};
+// The enrolment a mark belongs to: the cursor first, else the pupil's
+// enrolments by UPN. On failure, rejects the row (upn or no_enrolment).
+uint32_t ResolveSlot(const IngestContext& ctx, SlotCursor& cursor, RowCheck& check, uint64_t upn,
+                     uint32_t school, int32_t date) {
+  uint32_t slot = cursor.Find(upn, school, date);
+  if (slot != kNoIndex) return slot;
+  const uint32_t pupil = ctx.FindPupil(upn);
+  if (pupil == kNoIndex) {
+    check.Fail(kUpn, "unknown_pupil", "no pupil with this UPN in pupils.csv or the store");
+    return kNoIndex;
+  }
+  slot = ctx.EnrolmentOn(pupil, school, date);
+  if (slot == kNoIndex) {
+    check.FailRow(
+        "no_enrolment",
+        "the pupil was not on this school's roll on that date: a mark needs an enrolment");
+    return kNoIndex;
+  }
+  cursor.Set(slot);
+  return slot;
+}
 
 struct ChunkResult {
   std::vector<MarkTuple> tuples;
   std::vector<CompactSpan> spans;
-  std::vector<Deferred> deferred;
   RejectList rejects;
   uint64_t rows = 0, rejected = 0;
 };
@@ -123,8 +134,8 @@ class DateCache {
 
 bool DateInYear(RowCheck& check, size_t col, const AcademicYear& year, Date d) {
   if (year.Contains(d)) return true;
-  check.Fail(col, "date", fmt::format("date is outside the store's academic year {}",
-                                      year.Label()));
+  check.Fail(col, "date",
+             fmt::format("date is outside the store's academic year {}", year.Label()));
   return false;
 }
 
@@ -136,10 +147,12 @@ void ParseLongChunk(const IngestContext& ctx, const InputSource& src, const CsvC
   CsvReader reader(chunk.data, chunk.first_line);
   reader.set_expected_fields(src.header.field_count());
   CsvRecord rec;
+  out->tuples.reserve(chunk.data.size() / 34);  // a long-form row is about 36 bytes
   while (reader.Next(&rec)) {
     ++out->rows;
     if (rec.error != CsvError::kNone) {
-      out->rejects.Add(rec.line, "", "", rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed",
+      out->rejects.Add(rec.line, "", "",
+                       rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed",
                        std::string(CsvErrorMessage(rec.error)), rec.raw);
       ++out->rejected;
       continue;
@@ -165,14 +178,11 @@ void ParseLongChunk(const IngestContext& ctx, const InputSource& src, const CsvC
         check.FailRow("no_marks", "both am and pm are empty: the row records nothing");
       }
     }
+    const uint32_t slot =
+        check.ok() ? ResolveSlot(ctx, cursor, check, upn, school, date->days) : kNoIndex;
     if (!check.ok()) {
       ++out->rejected;
       continue;
-    }
-    uint32_t slot = cursor.Find(upn, school, date->days);
-    if (slot == kNoIndex) {
-      out->deferred.push_back(
-          {out->tuples.size(), upn, school, date->days, static_cast<uint32_t>(rec.line), rec.raw});
     }
     out->tuples.push_back({slot, date->days, am, pm, static_cast<uint32_t>(rec.line)});
   }
@@ -200,7 +210,8 @@ void ParseCompactChunk(const IngestContext& ctx, const InputSource& src, const C
   while (reader.Next(&rec)) {
     ++out->rows;
     if (rec.error != CsvError::kNone) {
-      out->rejects.Add(rec.line, "", "", rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed",
+      out->rejects.Add(rec.line, "", "",
+                       rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed",
                        std::string(CsvErrorMessage(rec.error)), rec.raw);
       ++out->rejected;
       continue;
@@ -235,22 +246,18 @@ void ParseCompactChunk(const IngestContext& ctx, const InputSource& src, const C
           check.Fail(kMarks, "code", "a code withdrawn on 19 August 2024 is used after it");
         }
       }
-      if (check.ok() && std::all_of(sessions.begin(), sessions.end(),
-                                    [](uint8_t m) { return m == kNoMark; })) {
+      if (check.ok() &&
+          std::all_of(sessions.begin(), sessions.end(), [](uint8_t m) { return m == kNoMark; })) {
         check.FailRow("no_marks", "the register string holds no marks");
       }
     }
+    const uint32_t slot =
+        check.ok() ? ResolveSlot(ctx, cursor, check, upn, school, from->days) : kNoIndex;
     if (!check.ok()) {
       ++out->rejected;
       continue;
     }
-    uint32_t slot = cursor.Find(upn, school, from->days);
-    CompactSpan span{slot, from->days, static_cast<uint32_t>(rec.line), marks, rec.raw};
-    if (slot == kNoIndex) {
-      out->deferred.push_back(
-          {out->spans.size(), upn, school, from->days, static_cast<uint32_t>(rec.line), rec.raw});
-    }
-    out->spans.push_back(span);
+    out->spans.push_back({slot, from->days, static_cast<uint32_t>(rec.line), marks, rec.raw});
   }
 }
 
@@ -284,6 +291,7 @@ bool DecodeCompactMarks(std::string_view text, std::vector<uint8_t>* sessions) {
 ParsedMarks ParseMarks(IngestContext& ctx, InputSource& src) {
   const bool compact = src.schema->id == InputFile::kAttendanceCompact;
   std::vector<CsvChunk> chunks = SplitCsvChunks(src.body, src.body_first_line, ctx.threads());
+  ctx.BuildPupilIndex();  // the workers look pupils up read-only
   std::vector<ChunkResult> results(chunks.size());
   std::vector<std::thread> workers;
   for (size_t k = 0; k < chunks.size(); ++k) {
@@ -300,33 +308,10 @@ ParsedMarks ParseMarks(IngestContext& ctx, InputSource& src) {
   ParsedMarks parsed;
   parsed.source = &src;
   const EnrolmentTable& e = ctx.state().enrolments;
+  size_t total_tuples = 0;
+  for (const ChunkResult& r : results) total_tuples += r.tuples.size();
+  parsed.tuples.reserve(total_tuples);
   for (ChunkResult& r : results) {
-    // Rows the cursor could not place: look the pupil up by UPN.
-    for (const Deferred& d : r.deferred) {
-      uint32_t pupil = ctx.PupilRow(d.upn);
-      uint32_t slot = kNoIndex;
-      std::string_view check, reason;
-      if (pupil == kNoIndex) {
-        check = "unknown_pupil";
-        reason = "no pupil with this UPN in pupils.csv or the store";
-      } else {
-        slot = ctx.EnrolmentOn(pupil, d.school, d.date);
-        if (slot == kNoIndex) {
-          check = "no_enrolment";
-          reason = "the pupil was not on this school's roll on that date: a mark needs an enrolment";
-        }
-      }
-      if (slot == kNoIndex) {
-        r.rejects.Add(d.line, check == "unknown_pupil" ? "upn" : "", "", check, std::string(reason),
-                      d.raw);
-        ++r.rejected;
-      }
-      if (compact) {
-        r.spans[d.position].slot = slot;
-      } else {
-        r.tuples[d.position].slot = slot;
-      }
-    }
     // A compact row must lie inside one enrolment, or be split at the
     // enrolment boundaries of the same school.
     if (compact) {
@@ -366,8 +351,8 @@ ParsedMarks ParseMarks(IngestContext& ctx, InputSource& src) {
           }
           if (slot != current) {
             if (current != kNoIndex) {
-              pieces.back().marks = s.marks.substr(day_offset[span_start],
-                                                   day_offset[day] - day_offset[span_start]);
+              pieces.back().marks =
+                  s.marks.substr(day_offset[span_start], day_offset[day] - day_offset[span_start]);
             }
             pieces.push_back({slot, d.days, s.line, {}, s.raw});
             current = slot;
@@ -392,8 +377,8 @@ ParsedMarks ParseMarks(IngestContext& ctx, InputSource& src) {
     src.rejects.Append(std::move(r.rejects));
     parsed.tuples.insert(parsed.tuples.end(), r.tuples.begin(), r.tuples.end());
     parsed.spans.insert(parsed.spans.end(), r.spans.begin(), r.spans.end());
+    r = ChunkResult();  // free the chunk's copy now
   }
-  std::erase_if(parsed.tuples, [](const MarkTuple& t) { return t.slot == kNoIndex; });
   src.rejects.SortByLine();
   return parsed;
 }
@@ -405,8 +390,11 @@ namespace {
 class MarksGrid {
  public:
   MarksGrid(uint64_t slots, std::vector<int32_t> dates)
-      : slots_(slots), dates_(std::move(dates)), data_(slots * dates_.size() * 2, 0),
-        touched_((slots * dates_.size() + 63) / 64, 0), column_changed_(dates_.size(), 0) {
+      : slots_(slots),
+        dates_(std::move(dates)),
+        data_(slots * dates_.size() * 2, 0),
+        touched_((slots * dates_.size() + 63) / 64, 0),
+        column_changed_(dates_.size(), 0) {
     first_ = dates_.empty() ? 0 : dates_.front();
     column_.assign(dates_.empty() ? 0 : dates_.back() - first_ + 1, -1);
     for (size_t i = 0; i < dates_.size(); ++i) column_[dates_[i] - first_] = static_cast<int>(i);
@@ -503,8 +491,7 @@ void ApplyToGrid(MarksGrid& grid, ParsedMarks& p, MergeCounts* counts) {
     int col = grid.Column(t.date);
     if (!grid.Touch(t.slot, col)) {
       src.rejects.Add(t.line, "date", FormatIsoDate(Date{t.date}), "duplicate",
-                      "marks for this pupil, school and date were already given in this run",
-                      "");
+                      "marks for this pupil, school and date were already given in this run", "");
       ++src.counts.rejected;
       continue;
     }
@@ -568,8 +555,8 @@ Result<MarksMergeResult> MergeMarks(IngestContext& ctx, Store& store,
   }
   if (incoming.empty()) return result;
 
-  const bool as_days = incoming.size() <= kMaxDayFileDates &&
-                       marks.days.size() + incoming.size() <= kMaxDayFiles;
+  const bool as_days =
+      incoming.size() <= kMaxDayFileDates && marks.days.size() + incoming.size() <= kMaxDayFiles;
   std::vector<int32_t> dates = incoming;
   if (!as_days) {
     std::vector<int32_t> stored = marks.Dates();
