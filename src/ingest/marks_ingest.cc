@@ -188,6 +188,14 @@ void ParseLongChunk(const IngestContext& ctx, const InputSource& src, const CsvC
   }
 }
 
+// The weekday after d.
+Date NextWeekday(Date d) {
+  do {
+    d = d + 1;
+  } while (!d.IsWeekday());
+  return d;
+}
+
 // The weekday dates a compact string covers, from from_date.
 Date NthWeekday(Date from, size_t n) {
   // from is a weekday; step whole weeks, then single days skipping weekends.
@@ -261,6 +269,69 @@ void ParseCompactChunk(const IngestContext& ctx, const InputSource& src, const C
   }
 }
 
+// A compact row must lie inside one enrolment, or be split at the
+// enrolment boundaries of the same school. Runs on the chunk's worker.
+void SplitSpansAtEnrolments(const IngestContext& ctx, ChunkResult* out) {
+  const EnrolmentTable& e = ctx.state().enrolments;
+  ChunkResult& r = *out;
+  std::vector<CompactSpan> split;
+  split.reserve(r.spans.size());
+  std::vector<uint8_t> sessions;
+  for (const CompactSpan& s : r.spans) {
+    if (s.slot == kNoIndex) continue;
+    const uint32_t pupil = e.pupil[s.slot], school = e.school[s.slot];
+    DecodeCompactMarks(s.marks, &sessions);
+    const Date from{s.from_date};
+    // Character offset of each day's first session in the string.
+    std::vector<size_t> day_offset;
+    size_t pos = 0;
+    for (size_t i = 0; i < sessions.size(); ++i) {
+      if (i % 2 == 0) day_offset.push_back(pos);
+      pos += (s.marks[pos] != '-' && pos + 1 < s.marks.size() && s.marks[pos + 1] >= '0' &&
+              s.marks[pos + 1] <= '9')
+                 ? 2
+                 : 1;
+    }
+    day_offset.push_back(s.marks.size());
+    uint32_t current = kNoIndex;
+    size_t span_start = 0;
+    bool bad = false;
+    std::vector<CompactSpan> pieces;
+    Date d = from;
+    for (size_t day = 0; day + 1 < day_offset.size(); ++day, d = NextWeekday(d)) {
+      if (sessions[2 * day] == kNoMark && sessions[2 * day + 1] == kNoMark) continue;
+      uint32_t slot = (current != kNoIndex && e.entry_date[current] <= d.days &&
+                       d.days <= e.leaving_date[current])
+                          ? current
+                          : ctx.EnrolmentOn(pupil, school, d.days);
+      if (slot == kNoIndex) {
+        bad = true;
+        break;
+      }
+      if (slot != current) {
+        if (current != kNoIndex) {
+          pieces.back().marks =
+              s.marks.substr(day_offset[span_start], day_offset[day] - day_offset[span_start]);
+        }
+        pieces.push_back({slot, d.days, s.line, {}, s.raw});
+        current = slot;
+        span_start = day;
+      }
+    }
+    if (bad) {
+      r.rejects.Add(s.line, "marks", "", "no_enrolment",
+                    "marks fall on days the pupil was not on this school's roll", s.raw);
+      ++r.rejected;
+      continue;
+    }
+    if (!pieces.empty()) {
+      pieces.back().marks = s.marks.substr(day_offset[span_start]);
+    }
+    split.insert(split.end(), pieces.begin(), pieces.end());
+  }
+  r.spans = std::move(split);
+}
+
 }  // namespace
 
 bool DecodeCompactMarks(std::string_view text, std::vector<uint8_t>* sessions) {
@@ -298,6 +369,7 @@ ParsedMarks ParseMarks(IngestContext& ctx, InputSource& src) {
     workers.emplace_back([&, k] {
       if (compact) {
         ParseCompactChunk(ctx, src, chunks[k], &results[k]);
+        SplitSpansAtEnrolments(ctx, &results[k]);
       } else {
         ParseLongChunk(ctx, src, chunks[k], &results[k]);
       }
@@ -307,77 +379,13 @@ ParsedMarks ParseMarks(IngestContext& ctx, InputSource& src) {
 
   ParsedMarks parsed;
   parsed.source = &src;
-  const EnrolmentTable& e = ctx.state().enrolments;
-  size_t total_tuples = 0;
-  for (const ChunkResult& r : results) total_tuples += r.tuples.size();
-  parsed.tuples.reserve(total_tuples);
   for (ChunkResult& r : results) {
-    // A compact row must lie inside one enrolment, or be split at the
-    // enrolment boundaries of the same school.
-    if (compact) {
-      std::vector<CompactSpan> split;
-      split.reserve(r.spans.size());
-      std::vector<uint8_t> sessions;
-      for (const CompactSpan& s : r.spans) {
-        if (s.slot == kNoIndex) continue;
-        const uint32_t pupil = e.pupil[s.slot], school = e.school[s.slot];
-        DecodeCompactMarks(s.marks, &sessions);
-        const Date from{s.from_date};
-        // Character offset of each day's first session in the string.
-        std::vector<size_t> day_offset;
-        size_t pos = 0;
-        for (size_t i = 0; i < sessions.size(); ++i) {
-          if (i % 2 == 0) day_offset.push_back(pos);
-          pos += (s.marks[pos] != '-' && pos + 1 < s.marks.size() && s.marks[pos + 1] >= '0' &&
-                  s.marks[pos + 1] <= '9')
-                     ? 2
-                     : 1;
-        }
-        day_offset.push_back(s.marks.size());
-        uint32_t current = kNoIndex;
-        size_t span_start = 0;
-        bool bad = false;
-        std::vector<CompactSpan> pieces;
-        for (size_t day = 0; day + 1 < day_offset.size(); ++day) {
-          if (sessions[2 * day] == kNoMark && sessions[2 * day + 1] == kNoMark) continue;
-          Date d = NthWeekday(from, day);
-          uint32_t slot = (current != kNoIndex && e.entry_date[current] <= d.days &&
-                           d.days <= e.leaving_date[current])
-                              ? current
-                              : ctx.EnrolmentOn(pupil, school, d.days);
-          if (slot == kNoIndex) {
-            bad = true;
-            break;
-          }
-          if (slot != current) {
-            if (current != kNoIndex) {
-              pieces.back().marks =
-                  s.marks.substr(day_offset[span_start], day_offset[day] - day_offset[span_start]);
-            }
-            pieces.push_back({slot, d.days, s.line, {}, s.raw});
-            current = slot;
-            span_start = day;
-          }
-        }
-        if (bad) {
-          r.rejects.Add(s.line, "marks", "", "no_enrolment",
-                        "marks fall on days the pupil was not on this school's roll", s.raw);
-          ++r.rejected;
-          continue;
-        }
-        if (!pieces.empty()) {
-          pieces.back().marks = s.marks.substr(day_offset[span_start]);
-        }
-        split.insert(split.end(), pieces.begin(), pieces.end());
-      }
-      r.spans = std::move(split);
-    }
     src.counts.rows += r.rows;
     src.counts.rejected += r.rejected;
     src.rejects.Append(std::move(r.rejects));
-    parsed.tuples.insert(parsed.tuples.end(), r.tuples.begin(), r.tuples.end());
+    if (!r.tuples.empty()) parsed.tuple_chunks.push_back(std::move(r.tuples));
     parsed.spans.insert(parsed.spans.end(), r.spans.begin(), r.spans.end());
-    r = ChunkResult();  // free the chunk's copy now
+    r = ChunkResult();  // free the chunk's spans now
   }
   src.rejects.SortByLine();
   return parsed;
@@ -487,17 +495,19 @@ struct MergeCounts {
 
 void ApplyToGrid(MarksGrid& grid, ParsedMarks& p, MergeCounts* counts) {
   InputSource& src = *p.source;
-  for (const MarkTuple& t : p.tuples) {
-    int col = grid.Column(t.date);
-    if (!grid.Touch(t.slot, col)) {
-      src.rejects.Add(t.line, "date", FormatIsoDate(Date{t.date}), "duplicate",
-                      "marks for this pupil, school and date were already given in this run", "");
-      ++src.counts.rejected;
-      continue;
+  for (const std::vector<MarkTuple>& chunk : p.tuple_chunks) {
+    for (const MarkTuple& t : chunk) {
+      int col = grid.Column(t.date);
+      if (!grid.Touch(t.slot, col)) {
+        src.rejects.Add(t.line, "date", FormatIsoDate(Date{t.date}), "duplicate",
+                        "marks for this pupil, school and date were already given in this run", "");
+        ++src.counts.rejected;
+        continue;
+      }
+      const uint8_t* cell = grid.Cell(t.slot, col);
+      counts->Count(cell[0], cell[1], t.am, t.pm);
+      grid.Put(t.slot, col, t.am, t.pm);
     }
-    const uint8_t* cell = grid.Cell(t.slot, col);
-    counts->Count(cell[0], cell[1], t.am, t.pm);
-    grid.Put(t.slot, col, t.am, t.pm);
   }
   std::vector<uint8_t> sessions;
   for (const CompactSpan& s : p.spans) {
@@ -505,9 +515,10 @@ void ApplyToGrid(MarksGrid& grid, ParsedMarks& p, MergeCounts* counts) {
     // First check the whole span for duplicates, so a row is taken or left whole.
     bool duplicate = false;
     std::vector<std::pair<int, size_t>> cols;
-    for (size_t day = 0; day * 2 < sessions.size(); ++day) {
+    Date d{s.from_date};
+    for (size_t day = 0; day * 2 < sessions.size(); ++day, d = NextWeekday(d)) {
       if (sessions[2 * day] == kNoMark && sessions[2 * day + 1] == kNoMark) continue;
-      int col = grid.Column(NthWeekday(Date{s.from_date}, day).days);
+      int col = grid.Column(d.days);
       if (!grid.Touch(s.slot, col)) {
         duplicate = true;
         break;
@@ -537,21 +548,29 @@ Result<MarksMergeResult> MergeMarks(IngestContext& ctx, Store& store,
   const MarksSet& marks = ctx.state().marks;
   const uint64_t slots = ctx.state().enrolments.size();
 
-  // Which dates does this run touch?
-  std::vector<int32_t> incoming;
+  if (parsed.empty() || !ctx.year) return result;
+  // Which dates does this run touch? Every mark lies in the academic year
+  // (checked when parsed), so a flag per day of the year will do.
+  const Date first = ctx.year->FirstDay();
+  std::vector<uint8_t> touched(static_cast<size_t>(ctx.year->LastDay() - first + 1), 0);
   std::vector<uint8_t> sessions;
   for (const ParsedMarks& p : parsed) {
-    for (const MarkTuple& t : p.tuples) incoming.push_back(t.date);
+    for (const auto& chunk : p.tuple_chunks) {
+      for (const MarkTuple& t : chunk) touched[static_cast<size_t>(t.date - first.days)] = 1;
+    }
     for (const CompactSpan& s : p.spans) {
       DecodeCompactMarks(s.marks, &sessions);
-      for (size_t day = 0; day * 2 < sessions.size(); ++day) {
+      Date d{s.from_date};
+      for (size_t day = 0; day * 2 < sessions.size(); ++day, d = NextWeekday(d)) {
         if (sessions[2 * day] != kNoMark || sessions[2 * day + 1] != kNoMark) {
-          incoming.push_back(NthWeekday(Date{s.from_date}, day).days);
+          touched[static_cast<size_t>(d - first)] = 1;
         }
       }
     }
-    std::sort(incoming.begin(), incoming.end());
-    incoming.erase(std::unique(incoming.begin(), incoming.end()), incoming.end());
+  }
+  std::vector<int32_t> incoming;
+  for (size_t i = 0; i < touched.size(); ++i) {
+    if (touched[i]) incoming.push_back(first.days + static_cast<int32_t>(i));
   }
   if (incoming.empty()) return result;
 

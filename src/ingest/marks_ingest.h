@@ -35,7 +35,9 @@ struct CompactSpan {
 };
 
 struct ParsedMarks {
-  std::vector<MarkTuple> tuples;
+  // Long-form rows, one vector per parsed chunk, in file order (not joined:
+  // a region's year is hundreds of millions of rows).
+  std::vector<std::vector<MarkTuple>> tuple_chunks;
   std::vector<CompactSpan> spans;
   // raw rows of tuples, looked up only to keep a duplicate aside
   InputSource* source = nullptr;

@@ -390,6 +390,7 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
       s.group = static_cast<PupilGroup>(std::get<1>(key));
       s.breakdown = std::get<2>(key);
       s.obs.assign(n_schools, -1);
+      s.points.assign(n_schools, Point());
       impl->series_of_indicator[s.indicator].push_back(i);
       ++i;
     }
@@ -405,7 +406,8 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
           input.breakdowns[o.breakdown]));
     }
     s.obs[o.school] = static_cast<int32_t>(k);
-    if (scorecard::PointOf(o, reg[o.indicator].kind).ok) impl->scored[o.school] = 1;
+    s.points[o.school] = scorecard::PointOf(o, reg[o.indicator].kind);
+    if (s.points[o.school].ok) impl->scored[o.school] = 1;
   }
   for (auto v : impl->scored) impl->scored_count += v;
   for (const auto& la : input.local_authorities) impl->la_by_code[la.la_code] = &la;
@@ -430,9 +432,7 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
       std::vector<double> col(members.size(), kNaN);
       size_t have = 0;
       for (size_t i = 0; i < members.size(); ++i) {
-        const int32_t oi = s.obs[members[i]];
-        if (oi < 0) continue;
-        Point p = scorecard::PointOf(input.observations[static_cast<size_t>(oi)], reg[ind].kind);
+        const Point& p = s.points[members[i]];
         if (!p.ok) continue;
         double v = p.y * scorecard::DisplayScale(reg[ind].kind);
         if (reg[ind].similarity_log) {
@@ -507,10 +507,8 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
         std::vector<uint32_t> schools;
         std::vector<Point> points;
         for (uint32_t sc = 0; sc < n_schools; ++sc) {
-          if (s.obs[sc] < 0 || static_cast<int>(input.schools[sc].phase) != ph) continue;
-          Point p =
-              scorecard::PointOf(input.observations[static_cast<size_t>(s.obs[sc])], ind.kind);
-          if (!p.ok) continue;
+          const Point& p = s.points[sc];
+          if (!p.ok || static_cast<int>(input.schools[sc].phase) != ph) continue;
           schools.push_back(sc);
           points.push_back(p);
         }
@@ -684,9 +682,7 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
       std::vector<Point> nb_points;
       nb_points.reserve(nbs.size());
       for (const Neighbour& nb : nbs) {
-        const int32_t noi = s.obs[nb.school];
-        if (noi < 0) continue;
-        Point np = scorecard::PointOf(input->observations[static_cast<size_t>(noi)], ind.kind);
+        const Point& np = s.points[nb.school];
         if (np.ok) nb_points.push_back(np);
       }
       c.similar.schools = static_cast<int>(nb_points.size());

@@ -126,6 +126,10 @@ struct Series {
   PupilGroup group = PupilGroup::kAll;
   uint16_t breakdown = 0;
   std::vector<int32_t> obs;  // per school: observation index or -1
+  // Per school: the observation as a point (ok false when none). Scoring
+  // reads its similar schools' points from here: one dense array per
+  // series, so the neighbour loop touches one cache line per school.
+  std::vector<Point> points;
   std::array<PhaseFit, kScorecardPhaseCount> phase;
 };
 

@@ -483,34 +483,33 @@ Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& st, c
       if (ReportTypeOf(schools.school_type(s)) < 0) continue;
       AttendanceValues v;
       uint8_t g[8];
-      for (uint32_t e : es) {
-        if (!in_cohort[e]) continue;
-        EnrolmentMeasures(sessions[e], policy, &v);
-        if (v[kMeasureEnrolments] == 0) continue;
-        const int ng = GroupsOf(pupils, enrol.pupil[e], g);
-        for (int k = 0; k < ng; ++k) {
-          double* a = &A[g[k] * kCounters];
-          a[kAbsEnrolments] += 1;
-          a[kAbsPossible] += static_cast<double>(v[kSessPossible]);
-          a[kAbsOverall] += static_cast<double>(v[kSessOverall]);
-          a[kAbsPersistent] += static_cast<double>(v[kMeasurePersistent]);
+      // Calls f(group, values) for each counted enrolment of the school and each of its groups.
+      auto for_each_counted = [&](auto&& f) {
+        for (uint32_t e : es) {
+          if (!in_cohort[e]) continue;
+          EnrolmentMeasures(sessions[e], policy, &v);
+          if (v[kMeasureEnrolments] == 0) continue;
+          const int ng = GroupsOf(pupils, enrol.pupil[e], g);
+          for (int k = 0; k < ng; ++k) f(g[k]);
         }
-      }
+      };
+      for_each_counted([&](uint8_t group) {
+        double* a = &A[group * kCounters];
+        a[kAbsEnrolments] += 1;
+        a[kAbsPossible] += static_cast<double>(v[kSessPossible]);
+        a[kAbsOverall] += static_cast<double>(v[kSessOverall]);
+        a[kAbsPersistent] += static_cast<double>(v[kMeasurePersistent]);
+      });
       for (int k = 0; k < kGroups; ++k) {
         const double* a = &A[k * kCounters];
         ratio[static_cast<size_t>(k)] = a[kAbsPossible] > 0 ? a[kAbsOverall] / a[kAbsPossible] : 0;
       }
-      for (uint32_t e : es) {
-        if (!in_cohort[e]) continue;
-        EnrolmentMeasures(sessions[e], policy, &v);
-        if (v[kMeasureEnrolments] == 0) continue;
-        const int ng = GroupsOf(pupils, enrol.pupil[e], g);
-        for (int k = 0; k < ng; ++k) {
-          const double r = static_cast<double>(v[kSessOverall]) -
-                           ratio[g[k]] * static_cast<double>(v[kSessPossible]);
-          A[g[k] * kCounters + kAbsResidual2] += r * r;
-        }
-      }
+      // The second pass: squared residuals about each group's ratio (its clustered SE).
+      for_each_counted([&](uint8_t group) {
+        const double r = static_cast<double>(v[kSessOverall]) -
+                         ratio[group] * static_cast<double>(v[kSessPossible]);
+        A[group * kCounters + kAbsResidual2] += r * r;
+      });
     }
   });
 
