@@ -5,7 +5,8 @@
 namespace lantern {
 
 void UpnIndex::Build(std::span<const uint64_t> keys) {
-  size_t cap = std::bit_ceil(std::max<size_t>(16, keys.size() * 2));
+  // Load at most 3/4 (linear probing stays short), with room for a year's new pupils.
+  size_t cap = std::bit_ceil(std::max<size_t>(16, keys.size() * 3 / 2));
   slots_.assign(cap, Slot{0, kNoIndex});
   mask_ = cap - 1;
   size_ = 0;
@@ -27,7 +28,7 @@ void UpnIndex::Insert(uint64_t key, uint32_t row) {
     slots_.assign(16, Slot{0, kNoIndex});
     mask_ = 15;
   }
-  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
   size_t i = Hash(key) & mask_;
   while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask_;
   if (slots_[i].key == 0) ++size_;
