@@ -9,6 +9,7 @@
 #include "common/file_util.h"
 #include "lantern/build.h"
 #include "lantern/ingest.h"
+#include "store/store.h"
 #include "tiny_fixture.h"
 
 namespace lantern {
@@ -147,15 +148,13 @@ TEST_F(TinyTest, BuildsTheHandWorkedFigures) {
   EXPECT_EQ(Cell(t, res, "num_schools"), "x");
 
   // England, and the trust.
-  std::map<std::string, std::string> eng = {{"geographic_level", "National"},
-                                            {"school_type", "Total"},
-                                            {"breakdown_topic", "Total"}};
+  std::map<std::string, std::string> eng = {
+      {"geographic_level", "National"}, {"school_type", "Total"}, {"breakdown_topic", "Total"}};
   EXPECT_EQ(Cell(t, eng, "sess_possible"), "48");
   EXPECT_EQ(Cell(t, eng, "time_period"), "201819");
   EXPECT_EQ(Cell(t, eng, "time_identifier"), "Academic year");
-  std::map<std::string, std::string> mat = {{"geographic_level", "MAT"},
-                                            {"school_type", "Total"},
-                                            {"breakdown_topic", "Total"}};
+  std::map<std::string, std::string> mat = {
+      {"geographic_level", "MAT"}, {"school_type", "Total"}, {"breakdown_topic", "Total"}};
   EXPECT_EQ(Cell(t, mat, "trust_name"), "Tiny Learning Trust");
   EXPECT_EQ(Cell(t, mat, "enrolments"), "4");
 
@@ -312,6 +311,39 @@ TEST_F(TinyTest, OneMoreDayIsAppendedAsADayFile) {
   EXPECT_EQ(fix.files[0].updated, 1u);
   t = BuildOk(R"({"suppress_below": 1})");
   EXPECT_EQ(Cell(t, School("900002"), "sess_overall"), "8");
+}
+
+}  // namespace
+}  // namespace lantern
+
+namespace lantern {
+namespace {
+
+// The saved UPN index is a cache: a daily ingest maps it; a damaged one is
+// rebuilt with a warning and the figures do not change.
+TEST_F(TinyTest, SavedUpnIndexIsUsedAndADamagedOneIsRebuilt) {
+  testing::WriteTinyInput(input_);
+  IngestOk(input_);
+  auto store = Store::Open(store_, Store::Mode::kRead);
+  ASSERT_TRUE(store.ok());
+  const std::string index = (*store)->upn_index_path();
+  ASSERT_FALSE(index.empty()) << "the first ingest saves the UPN index";
+  ASSERT_TRUE(fs::exists(index));
+  store->reset();
+
+  std::string day_dir = (root_ / "day").string();
+  fs::create_directories(day_dir);
+  std::ofstream(day_dir + "/attendance.csv")
+      << "upn,urn,date,am,pm\n" + testing::TinyUpn(2) + ",900002,2018-09-10,I,I\n";
+  // Damage the index: the ingest warns, rebuilds it in memory and goes on.
+  fs::resize_file(index, fs::file_size(index) - 8);
+  IngestReport day = IngestOk(day_dir);
+  EXPECT_TRUE(day.committed);
+  bool warned = false;
+  for (const auto& w : day.warnings) warned |= w.find("UPN index") != std::string::npos;
+  EXPECT_TRUE(warned);
+  CsvTable t = BuildOk(R"({"suppress_below": 1})");
+  EXPECT_EQ(Cell(t, School("900002"), "sess_overall"), "10");
 }
 
 }  // namespace

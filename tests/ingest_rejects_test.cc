@@ -55,47 +55,50 @@ TEST_F(RejectsTest, EveryKindOfBadRowIsReportedAndKeptAside) {
   bad_upn[0] = bad_upn[0] == 'A' ? 'B' : 'A';  // wrong check letter
   const std::string p1 = TinyUpn(1), p2 = TinyUpn(2);
   std::map<std::string, std::string> files;
-  files["schools.csv"] = WithRows(read("schools.csv"),
-                                  "90000X,805,2002,Bad URN,primary,,,,,\n"      // line 5: urn
-                                  "900004,999,2003,Bad LA,primary,,,,,\n"       // line 6: la_code
-                                  "900005,805,2004,Bad phase,college,,,,,\n"    // line 7: code
-                                  "900001,805,2001,Tiny Primary again,primary,,,,,\n");  // 8: duplicate
-  files["pupils.csv"] = WithRows(
-      read("pupils.csv"),
-      bad_upn + ",2011-03-15,F,N,N,N,,N,N,805,3\n"                  // line 8: upn_check_letter
-      "B80120000500,2011-03-15,F,N,N,N,,N,N,805,3\n"                // line 9: upn_length
-      + TinyUpn(8) + ",2011-02-30,F,N,N,N,,N,N,805,3\n"             // line 10: date
-      + TinyUpn(9) + ",2011-03-15,X,N,N,N,,N,N,805,3\n"             // line 11: code (sex)
-      + TinyUpn(10) + ",2011-03-15,F,Y,N,N,,N,N,805,3\n"            // line 12: consistency
-      + TinyUpn(11) + ",2011-03-15,F,N,N,N,,N,N,805\n"              // line 13: malformed
-      + TinyUpn(12) + ",2011-03-15,F,N,N,N,,N,N,805,\xE9\n");       // line 14: encoding
+  files["schools.csv"] =
+      WithRows(read("schools.csv"),
+               "90000X,805,2002,Bad URN,primary,,,,,\n"               // line 5: urn
+               "900004,999,2003,Bad LA,primary,,,,,\n"                // line 6: la_code
+               "900005,805,2004,Bad phase,college,,,,,\n"             // line 7: code
+               "900001,805,2001,Tiny Primary again,primary,,,,,\n");  // 8: duplicate
+  files["pupils.csv"] =
+      WithRows(read("pupils.csv"),
+               bad_upn +
+                   ",2011-03-15,F,N,N,N,,N,N,805,3\n"                  // line 8: upn_check_letter
+                   "B80120000500,2011-03-15,F,N,N,N,,N,N,805,3\n"      // line 9: upn_length
+                   + TinyUpn(8) + ",2011-02-30,F,N,N,N,,N,N,805,3\n"   // line 10: date
+                   + TinyUpn(9) + ",2011-03-15,X,N,N,N,,N,N,805,3\n"   // line 11: code (sex)
+                   + TinyUpn(10) + ",2011-03-15,F,Y,N,N,,N,N,805,3\n"  // line 12: consistency
+                   + TinyUpn(11) + ",2011-03-15,F,N,N,N,,N,N,805\n"    // line 13: malformed
+                   + TinyUpn(12) + ",2011-03-15,F,N,N,N,,N,N,805,\xE9\n");  // line 14: encoding
   files["enrolments.csv"] = WithRows(
       read("enrolments.csv"),
-      TinyUpn(13) + ",900001,2018-09-03,,,C\n"                       // line 9: unknown_pupil
-      + p1 + ",999999,2018-09-03,,,C\n"                              // line 10: unknown_school
-      + p1 + ",900003,2018-09-10,2018-09-01,transfer,C\n"            // line 11: date (leave < entry)
-      + p1 + ",900003,2018-09-10,,,Q\n"                              // line 12: code
-      + p1 + ",900003,2018-01-01,,,C\n");                            // line 13: overlap
-  files["attendance.csv"] = WithRows(
-      read("attendance.csv"),
-      p1 + ",900001,2018-09-10,A,/\n"                                // line 35: code
-      + p1 + ",900001,2024-09-10,/,\\\n"                             // line 36: date (outside year)
-      + p1 + ",900001,2018-09-10,,\n"                                // line 37: no_marks
-      + p1 + ",900002,2018-09-10,/,\\\n"                             // line 38: no_enrolment
-      + p1 + ",900001,2018-09-03,/,\\\n"                             // line 39: duplicate
-      "\"" + p1 + ",900001,2018-09-11,/,\\\n"                        // line 40: malformed
-      + p2 + ",900002,2018-09-11,H,H\n");                            // line 41: fine (2018 < Aug 2024)
-  files["suspensions.csv"] =
-      "upn,urn,start_date,category,sessions,reason\n" + p2 +
-      ",900002,2018-10-01,suspension,2,DB\n" +                       // line 2: fine
-      p2 + ",900002,2018-10-02,suspension,200,DB\n" +                // line 3: sessions
-      p2 + ",900002,2018-10-03,suspension,2,ZZ\n" +                  // line 4: code
-      p1 + ",900002,2018-10-04,suspension,2,DB\n";                   // line 5: no_enrolment
+      TinyUpn(13) + ",900001,2018-09-03,,,C\n"                 // line 9: unknown_pupil
+          + p1 + ",999999,2018-09-03,,,C\n"                    // line 10: unknown_school
+          + p1 + ",900003,2018-09-10,2018-09-01,transfer,C\n"  // line 11: date (leave < entry)
+          + p1 + ",900003,2018-09-10,,,Q\n"                    // line 12: code
+          + p1 + ",900003,2018-01-01,,,C\n");                  // line 13: overlap
+  files["attendance.csv"] =
+      WithRows(read("attendance.csv"),
+               p1 + ",900001,2018-09-10,A,/\n"         // line 35: code
+                   + p1 + ",900001,2024-09-10,/,\\\n"  // line 36: date (outside year)
+                   + p1 + ",900001,2018-09-10,,\n"     // line 37: no_marks
+                   + p1 + ",900002,2018-09-10,/,\\\n"  // line 38: no_enrolment
+                   + p1 +
+                   ",900001,2018-09-03,/,\\\n"  // line 39: duplicate
+                   "\"" +
+                   p1 + ",900001,2018-09-11,/,\\\n"     // line 40: malformed
+                   + p2 + ",900002,2018-09-11,H,H\n");  // line 41: fine (2018 < Aug 2024)
+  files["suspensions.csv"] = "upn,urn,start_date,category,sessions,reason\n" + p2 +
+                             ",900002,2018-10-01,suspension,2,DB\n" +         // line 2: fine
+                             p2 + ",900002,2018-10-02,suspension,200,DB\n" +  // line 3: sessions
+                             p2 + ",900002,2018-10-03,suspension,2,ZZ\n" +    // line 4: code
+                             p1 + ",900002,2018-10-04,suspension,2,DB\n";  // line 5: no_enrolment
   files["ap_placements.csv"] =
       "upn,commissioner_urn,provider_id,setting,hours_per_week,reason,start_date,end_date,"
       "reintegration_plan\n" +
-      p2 + ",900002,P1,registered,10,behaviour,2018-10-01,,Y\n" +       // line 2: fine
-      p2 + ",900002,P2,registered,99,behaviour,2018-10-01,,Y\n" +       // line 3: hours
+      p2 + ",900002,P1,registered,10,behaviour,2018-10-01,,Y\n" +           // line 2: fine
+      p2 + ",900002,P2,registered,99,behaviour,2018-10-01,,Y\n" +           // line 3: hours
       p2 + ",900002,P3,registered,10,behaviour,2018-10-01,2018-09-01,Y\n";  // line 4: date
   testing::WriteTinyInput(input_, files);
 
@@ -157,7 +160,9 @@ TEST_F(RejectsTest, EveryKindOfBadRowIsReportedAndKeptAside) {
       EXPECT_EQ(f.rejected, 6u);
       EXPECT_EQ(f.inserted, 33u + 1u);  // the fixture's 33 rows and the good H row
     }
-    if (f.file == "suspensions.csv") EXPECT_EQ(f.inserted, 1u);
+    if (f.file == "suspensions.csv") {
+      EXPECT_EQ(f.inserted, 1u);
+    }
   }
 }
 
@@ -181,8 +186,8 @@ TEST_F(RejectsTest, WrongHeaderFailsAndLeavesTheStoreAsItWas) {
   // A renamed column in one file: nothing from any file may go in.
   std::string pupils = ReadFileToString(input_ + "/pupils.csv").value();
   pupils.replace(pupils.find("birth_date"), 10, "dob");
-  testing::WriteTinyInput(input_, {{"pupils.csv", pupils},
-                                   {"trusts.csv", "trust_id,trust_name\nTR1,Renamed Trust\n"}});
+  testing::WriteTinyInput(
+      input_, {{"pupils.csv", pupils}, {"trusts.csv", "trust_id,trust_name\nTR1,Renamed Trust\n"}});
   Status st = Run(&r);
   EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
   EXPECT_NE(st.message().find("birth_date"), std::string::npos) << st.message();

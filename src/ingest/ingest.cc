@@ -2,13 +2,13 @@
 // dependency order, merge marks, commit, write the rejects report.
 #include "lantern/ingest.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <thread>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "build/build_internal.h"
 #include "derive/cohort.h"
@@ -17,6 +17,7 @@
 #include "ingest/marks_ingest.h"
 #include "ingest/record_ingest.h"
 #include "model/policy.h"
+#include "store/upn_index.h"
 
 namespace lantern {
 
@@ -43,8 +44,8 @@ Result<std::unique_ptr<InputSource>> OpenSource(const FileSchema& schema, const 
   CsvReader reader(data, 1);
   CsvRecord header;
   if (!reader.Next(&header)) {
-    return Status::InvalidInput(fmt::format("{}: the file is empty (no header line)",
-                                            schema.file_name));
+    return Status::InvalidInput(
+        fmt::format("{}: the file is empty (no header line)", schema.file_name));
   }
   LANTERN_ASSIGN_OR_RETURN(src->header, HeaderMap::Resolve(schema, header, warnings));
   src->body = data.substr(reader.position());
@@ -94,15 +95,17 @@ void FillMissingRaw(InputSource& src) {
 std::string IngestReport::Summary() const {
   std::string s;
   for (const auto& f : files) {
-    s += fmt::format("  {:<24} {:>12} rows: {:>11} new, {:>9} updated, {:>11} unchanged, {:>7} rejected\n",
-                     f.file, f.rows, f.inserted, f.updated, f.unchanged, f.rejected);
+    s += fmt::format(
+        "  {:<24} {:>12} rows: {:>11} new, {:>9} updated, {:>11} unchanged, {:>7} rejected\n",
+        f.file, f.rows, f.inserted, f.updated, f.unchanged, f.rejected);
   }
   for (const auto& w : warnings) s += "  warning: " + w + "\n";
   if (committed) {
-    s += fmt::format("  committed generation {} ({}), {:.2f} s\n", generation, time_period, seconds);
+    s +=
+        fmt::format("  committed generation {} ({}), {:.2f} s\n", generation, time_period, seconds);
   } else {
-    s += fmt::format("  nothing changed: the store stays at generation {}, {:.2f} s\n",
-                     generation, seconds);
+    s += fmt::format("  nothing changed: the store stays at generation {}, {:.2f} s\n", generation,
+                     seconds);
   }
   if (rows_rejected > 0) {
     s += fmt::format("  {} rows rejected: see {}/rejects.csv\n", rows_rejected, rejects_dir);
@@ -140,26 +143,28 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
   if (!missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    return Status::InvalidInput(fmt::format(
-        "{}: missing {} (required when the store is empty; nothing was written)",
-        options.input_dir, list));
+    return Status::InvalidInput(
+        fmt::format("{}: missing {} (required when the store is empty; nothing was written)",
+                    options.input_dir, list));
   }
   if (sources.empty()) {
-    return Status::InvalidInput(
-        fmt::format("{} holds none of the input files listed in docs/input-schema.md",
-                    options.input_dir));
+    return Status::InvalidInput(fmt::format(
+        "{} holds none of the input files listed in docs/input-schema.md", options.input_dir));
   }
   for (const auto& entry : fs::directory_iterator(options.input_dir, ec)) {
     std::string name = entry.path().filename().string();
     if (entry.path().extension() != ".csv") continue;
     bool known = false;
     for (const FileSchema& schema : InputFileSchemas()) known = known || name == schema.file_name;
-    if (!known) report->warnings.push_back(fmt::format("{} is not an input file and was ignored", name));
+    if (!known)
+      report->warnings.push_back(fmt::format("{} is not an input file and was ignored", name));
   }
 
   LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());
-  IngestContext ctx(&state, options.threads > 0 ? options.threads
-                                                 : std::max(1u, std::thread::hardware_concurrency()));
+  IngestContext ctx(&state, options.threads > 0
+                                ? options.threads
+                                : std::max(1u, std::thread::hardware_concurrency()));
+  ctx.UseSavedUpnIndex(store->upn_index_path());
   // The academic year: given, stored, or read from the first mark.
   if (!options.year.empty()) {
     ctx.year = AcademicYear::Parse(options.year);
@@ -186,9 +191,8 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
     const InputFile id = src->schema->id;
     if (id == InputFile::kAttendance || id == InputFile::kAttendanceCompact) {
       if (!ctx.year) {
-        return Status::InvalidInput(
-            fmt::format("{}: no readable date to tell the academic year; pass --year",
-                        src->schema->file_name));
+        return Status::InvalidInput(fmt::format(
+            "{}: no readable date to tell the academic year; pass --year", src->schema->file_name));
       }
       parsed.push_back(ParseMarks(ctx, *src));
     } else {
@@ -216,6 +220,18 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
     LANTERN_RETURN_IF_ERROR(
         SessionsSummary::Write(store->PathOf(plan.summary_file), windows, sessions));
   }
+  // Save the UPN index when the year's marks were rewritten, or when more
+  // than an eighth of the pupils are not in the saved one, so that a daily
+  // ingest maps it instead of building it (store/upn_index.h).
+  const size_t pupils = state.pupils.size();
+  if (pupils > 0) {
+    ctx.BuildPupilIndex();  // opens the saved index when there is a usable one
+    const size_t covered = ctx.saved_upn_rows();
+    if (merged.wrote_block ? covered < pupils : pupils - covered > pupils / 8) {
+      plan.upn_index_file = store->NewFileName("upn", "index");
+      LANTERN_RETURN_IF_ERROR(UpnIndex::Save(store->PathOf(plan.upn_index_file), state.pupils.upn));
+    }
+  }
   for (const auto& src : sources) FillMissingRaw(*src);
   plan.changed_tables.assign(ctx.changed_tables.begin(), ctx.changed_tables.end());
   plan.changed_rows = ctx.changed_rows;
@@ -231,8 +247,10 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
                         src->counts.updated,    src->counts.unchanged, src->counts.rejected};
     report->files.push_back(f);
     report->rows_rejected += f.rejected;
-    note["files"][f.file] = {{"rows", f.rows},         {"inserted", f.inserted},
-                             {"updated", f.updated},   {"unchanged", f.unchanged},
+    note["files"][f.file] = {{"rows", f.rows},
+                             {"inserted", f.inserted},
+                             {"updated", f.updated},
+                             {"unchanged", f.unchanged},
                              {"rejected", f.rejected}};
     if (src->rejects.size() > 0) {
       rejects[src->schema->file_name] = {src->header.header_line(), std::move(src->rejects)};

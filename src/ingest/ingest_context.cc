@@ -26,7 +26,16 @@ IngestContext::IngestContext(StoreState* state, int threads)
 
 uint32_t IngestContext::PupilRow(uint64_t upn) {
   if (!upn_index_built_) {
-    upn_index_.Build(state_->pupils.upn);
+    Result<UpnIndex> saved = saved_upn_index_.empty()
+                                 ? Result<UpnIndex>(Status::NotFound("no saved UPN index"))
+                                 : UpnIndex::Open(saved_upn_index_, state_->pupils.upn);
+    if (saved.ok()) {
+      upn_index_ = std::move(saved).value();
+    } else {
+      // None saved, or not usable (the store is still right: it is only a cache).
+      if (!saved_upn_index_.empty()) warnings.push_back(saved.status().ToString() + "; rebuilt it");
+      upn_index_.Build(state_->pupils.upn);
+    }
     upn_index_built_ = true;
   }
   return upn_index_.Find(upn);

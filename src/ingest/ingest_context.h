@@ -62,6 +62,10 @@ class IngestContext {
   // PupilRow for readers on several threads: call BuildPupilIndex() first.
   void BuildPupilIndex() { PupilRow(0); }
   uint32_t FindPupil(uint64_t upn) const { return upn_index_.Find(upn); }
+  // Opens the store's saved UPN index (if any) instead of building one.
+  void UseSavedUpnIndex(std::string path) { saved_upn_index_ = std::move(path); }
+  // Pupils the saved index covers (0: built in memory, or not yet needed).
+  size_t saved_upn_rows() const { return upn_index_.saved_rows(); }
   void NotePupil(uint64_t upn, uint32_t row);
 
   // Enrolments of a pupil, as a chain through the enrolment table.
@@ -84,6 +88,7 @@ class IngestContext {
   std::vector<uint32_t> school_by_urn_;
   UpnIndex upn_index_;
   bool upn_index_built_ = false;
+  std::string saved_upn_index_;
   std::vector<uint32_t> first_enrolment_, next_enrolment_, last_enrolment_;
 };
 

@@ -1,15 +1,14 @@
 #include "store/store.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/file_util.h"
 #include "store/table_ops.h"
@@ -41,7 +40,7 @@ Status LoadInto(const Store& store, const std::map<std::string, std::vector<std:
 }
 
 bool IsStoreFile(const std::string& name) {
-  for (const char* prefix : {"tbl-", "blk-", "day-", "sum-", "MANIFEST-"}) {
+  for (const char* prefix : {"tbl-", "blk-", "day-", "sum-", "upn-", "MANIFEST-"}) {
     if (name.rfind(prefix, 0) == 0) return true;
   }
   return false;
@@ -50,14 +49,22 @@ bool IsStoreFile(const std::string& name) {
 
 const char* TableName(TableId id) {
   switch (id) {
-    case TableId::kLocalAuthorities: return "local_authorities";
-    case TableId::kTrusts: return "trusts";
-    case TableId::kSchools: return "schools";
-    case TableId::kPupils: return "pupils";
-    case TableId::kEnrolments: return "enrolments";
-    case TableId::kSuspensions: return "suspensions";
-    case TableId::kApPlacements: return "ap_placements";
-    case TableId::kInternalUnits: return "internal_units";
+    case TableId::kLocalAuthorities:
+      return "local_authorities";
+    case TableId::kTrusts:
+      return "trusts";
+    case TableId::kSchools:
+      return "schools";
+    case TableId::kPupils:
+      return "pupils";
+    case TableId::kEnrolments:
+      return "enrolments";
+    case TableId::kSuspensions:
+      return "suspensions";
+    case TableId::kApPlacements:
+      return "ap_placements";
+    case TableId::kInternalUnits:
+      return "internal_units";
   }
   return "?";
 }
@@ -66,7 +73,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   std::error_code ec;
   if (mode == Mode::kWrite) {
     fs::create_directories(dir, ec);
-    if (ec) return Status::IoError(fmt::format("cannot create store folder {}: {}", dir, ec.message()));
+    if (ec)
+      return Status::IoError(fmt::format("cannot create store folder {}: {}", dir, ec.message()));
   } else if (!fs::is_directory(dir, ec)) {
     return Status::NotFound(fmt::format("no store at {} (run `lantern ingest` first)", dir));
   }
@@ -74,7 +82,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   s->dir_ = dir;
   s->mode_ = mode;
   std::string lock_path = dir + "/LOCK";
-  s->lock_fd_ = ::open(lock_path.c_str(), (mode == Mode::kWrite ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, 0644);
+  s->lock_fd_ = ::open(lock_path.c_str(),
+                       (mode == Mode::kWrite ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, 0644);
   if (s->lock_fd_ < 0 && mode == Mode::kRead) {
     // A store written by an older version may have no LOCK; reading needs none.
   } else if (s->lock_fd_ < 0) {
@@ -115,9 +124,8 @@ Status Store::ReadManifest() {
     return Status::Corruption(fmt::format("{}/{} is not a Lantern manifest", dir_, name));
   }
   if (j.value("format_version", 0) > kFormatVersion) {
-    return Status::FailedPrecondition(
-        fmt::format("{} was written by a newer Lantern (format {})", dir_,
-                    j.value("format_version", 0)));
+    return Status::FailedPrecondition(fmt::format("{} was written by a newer Lantern (format {})",
+                                                  dir_, j.value("format_version", 0)));
   }
   generation_ = j.value("generation", uint64_t{0});
   if (j.contains("time_period") && j["time_period"].is_string()) {
@@ -135,6 +143,9 @@ Status Store::ReadManifest() {
   if (j.contains("summary") && j["summary"].is_object()) {
     summary_file_ = j["summary"].value("file", "");
     summary_block_ = j["summary"].value("block", "");
+  }
+  if (j.contains("upn_index") && j["upn_index"].is_object()) {
+    upn_index_file_ = j["upn_index"].value("file", "");
   }
   for (auto& h : j["history"]) history_.push_back(h.dump());
   return Status::Ok();
@@ -206,14 +217,30 @@ Status Store::Commit(const CommitPlan& plan) {
     std::vector<std::string> old = tables[TableName(id)];
     Result<std::vector<std::string>> files = std::vector<std::string>();
     switch (id) {
-      case TableId::kLocalAuthorities: files = SaveChanged(*this, s.local_authorities, id, plan, old); break;
-      case TableId::kTrusts: files = SaveChanged(*this, s.trusts, id, plan, old); break;
-      case TableId::kSchools: files = SaveChanged(*this, s.schools, id, plan, old); break;
-      case TableId::kPupils: files = SaveChanged(*this, s.pupils, id, plan, old); break;
-      case TableId::kEnrolments: files = SaveChanged(*this, s.enrolments, id, plan, old); break;
-      case TableId::kSuspensions: files = SaveChanged(*this, s.suspensions, id, plan, old); break;
-      case TableId::kApPlacements: files = SaveChanged(*this, s.ap_placements, id, plan, old); break;
-      case TableId::kInternalUnits: files = SaveChanged(*this, s.internal_units, id, plan, old); break;
+      case TableId::kLocalAuthorities:
+        files = SaveChanged(*this, s.local_authorities, id, plan, old);
+        break;
+      case TableId::kTrusts:
+        files = SaveChanged(*this, s.trusts, id, plan, old);
+        break;
+      case TableId::kSchools:
+        files = SaveChanged(*this, s.schools, id, plan, old);
+        break;
+      case TableId::kPupils:
+        files = SaveChanged(*this, s.pupils, id, plan, old);
+        break;
+      case TableId::kEnrolments:
+        files = SaveChanged(*this, s.enrolments, id, plan, old);
+        break;
+      case TableId::kSuspensions:
+        files = SaveChanged(*this, s.suspensions, id, plan, old);
+        break;
+      case TableId::kApPlacements:
+        files = SaveChanged(*this, s.ap_placements, id, plan, old);
+        break;
+      case TableId::kInternalUnits:
+        files = SaveChanged(*this, s.internal_units, id, plan, old);
+        break;
     }
     LANTERN_RETURN_IF_ERROR(files.status());
     tables[TableName(id)] = std::move(files).value();
@@ -225,8 +252,8 @@ Status Store::Commit(const CommitPlan& plan) {
     }
   }
   blocks.insert(blocks.end(), plan.add_blocks.begin(), plan.add_blocks.end());
-  std::map<int32_t, std::string> days = plan.drop_all_days ? std::map<int32_t, std::string>()
-                                                           : day_files_;
+  std::map<int32_t, std::string> days =
+      plan.drop_all_days ? std::map<int32_t, std::string>() : day_files_;
   for (int32_t d : plan.drop_days) days.erase(d);
   for (const auto& [d, f] : plan.add_days) days[d] = f;
 
@@ -253,6 +280,10 @@ Status Store::Commit(const CommitPlan& plan) {
     summary_block.clear();
   }
   if (!summary_file.empty()) j["summary"] = {{"file", summary_file}, {"block", summary_block}};
+  // Pupil rows never change, so a saved UPN index stays valid until replaced.
+  const std::string upn_index_file =
+      plan.upn_index_file.empty() ? upn_index_file_ : plan.upn_index_file;
+  if (!upn_index_file.empty()) j["upn_index"] = {{"file", upn_index_file}};
   std::vector<std::string> history = history_;
   if (!plan.history_note.empty()) {
     json note = json::parse(plan.history_note, nullptr, false);
@@ -281,6 +312,7 @@ Status Store::Commit(const CommitPlan& plan) {
   day_files_ = std::move(days);
   summary_file_ = std::move(summary_file);
   summary_block_ = std::move(summary_block);
+  upn_index_file_ = upn_index_file;
   history_ = std::move(history);
   manifest_text_ = std::move(text);
   return CollectGarbage();
@@ -292,6 +324,7 @@ Status Store::CollectGarbage() {
   for (const auto& f : block_files_) live.insert(f);
   for (const auto& [d, f] : day_files_) live.insert(f);
   if (!summary_file_.empty()) live.insert(summary_file_);
+  if (!upn_index_file_.empty()) live.insert(upn_index_file_);
   live.insert(fmt::format("MANIFEST-{:06d}", generation_));
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir_, ec)) {

@@ -38,7 +38,13 @@ struct StoreState {
 };
 
 enum class TableId {
-  kLocalAuthorities, kTrusts, kSchools, kPupils, kEnrolments, kSuspensions, kApPlacements,
+  kLocalAuthorities,
+  kTrusts,
+  kSchools,
+  kPupils,
+  kEnrolments,
+  kSuspensions,
+  kApPlacements,
   kInternalUnits
 };
 constexpr TableId kAllTables[] = {TableId::kLocalAuthorities, TableId::kTrusts,
@@ -55,10 +61,10 @@ struct CommitPlan {
   // The rows of each changed table that are new or different, when known:
   // few changed rows are written as a small delta file instead of the table.
   std::map<TableId, std::vector<uint32_t>> changed_rows;
-  const StoreState* state = nullptr;  // holds the changed tables
-  std::vector<std::string> add_blocks;       // file names in the store folder
+  const StoreState* state = nullptr;    // holds the changed tables
+  std::vector<std::string> add_blocks;  // file names in the store folder
   std::vector<std::string> drop_blocks;
-  std::map<int32_t, std::string> add_days;   // replaces any day file for the date
+  std::map<int32_t, std::string> add_days;  // replaces any day file for the date
   std::vector<int32_t> drop_days;
   bool drop_all_days = false;
   // A saved count of sessions for one block (derive/sessions_summary.h):
@@ -66,6 +72,8 @@ struct CommitPlan {
   // blocks without a new summary drops the old one.
   std::string summary_file;
   std::string summary_block;
+  // A saved UPN index (store/upn_index.h) replacing the current one, if set.
+  std::string upn_index_file;
   std::string history_note;  // JSON object text
 };
 
@@ -88,6 +96,10 @@ class Store {
   // The saved session counts, if any, and the block they count ("" if none).
   std::string summary_path() const { return summary_file_.empty() ? "" : PathOf(summary_file_); }
   const std::string& summary_block() const { return summary_block_; }
+  // The saved UPN index, or "" if none (it may cover fewer pupils than the table).
+  std::string upn_index_path() const {
+    return upn_index_file_.empty() ? "" : PathOf(upn_index_file_);
+  }
 
   // A fresh file name for this writer's next generation, e.g. "blk-000012-1.marks".
   std::string NewFileName(const std::string& kind, const std::string& ext);
@@ -116,6 +128,7 @@ class Store {
   std::vector<std::string> block_files_;
   std::map<int32_t, std::string> day_files_;
   std::string summary_file_, summary_block_;
+  std::string upn_index_file_;
   std::string manifest_text_;
   std::vector<std::string> history_;  // JSON object texts, oldest first
 };

@@ -1,10 +1,44 @@
 #include "store/upn_index.h"
 
+#include <fmt/format.h>
+
 #include <bit>
+#include <cstring>
 
 namespace lantern {
+namespace {
+
+constexpr char kMagic[8] = {'L', 'U', 'P', 'N', 'I', 'D', 'X', '1'};
+
+// The file: this header, then `capacity` slots of (key u64, row u32, 4 bytes
+// padding), little-endian, as in memory.
+struct Header {
+  char magic[8];
+  uint64_t capacity;
+  uint64_t size;
+  uint64_t rows;
+  uint64_t fingerprint;
+  uint64_t reserved[3];
+};
+static_assert(sizeof(Header) == 64);
+
+}  // namespace
+
+uint64_t UpnFingerprint(std::span<const uint64_t> keys) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ keys.size();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    uint64_t k = keys[i] + i * 0x9e3779b97f4a7c15ULL;
+    k ^= k >> 31;
+    k *= 0xbf58476d1ce4e5b9ULL;
+    h += k ^ (k >> 29);
+  }
+  return h;
+}
 
 void UpnIndex::Build(std::span<const uint64_t> keys) {
+  file_.reset();
+  base_ = nullptr;
+  base_mask_ = base_size_ = base_rows_ = 0;
   // Load at most 3/4 (linear probing stays short), with room for a year's new pupils.
   size_t cap = std::bit_ceil(std::max<size_t>(16, keys.size() * 3 / 2));
   slots_.assign(cap, Slot{0, kNoIndex});
@@ -33,6 +67,45 @@ void UpnIndex::Insert(uint64_t key, uint32_t row) {
   while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask_;
   if (slots_[i].key == 0) ++size_;
   slots_[i] = Slot{key, row};
+}
+
+Status UpnIndex::Save(const std::string& path, std::span<const uint64_t> keys) {
+  UpnIndex index(keys);
+  Header h{};
+  std::memcpy(h.magic, kMagic, sizeof(kMagic));
+  h.capacity = index.slots_.size();
+  h.size = index.size_;
+  h.rows = keys.size();
+  h.fingerprint = UpnFingerprint(keys);
+  LANTERN_ASSIGN_OR_RETURN(auto out, BufferedWriter::Create(path, 4 << 20));
+  out->Write({reinterpret_cast<const char*>(&h), sizeof(h)});
+  out->Write(
+      {reinterpret_cast<const char*>(index.slots_.data()), index.slots_.size() * sizeof(Slot)});
+  return out->Close(/*sync=*/true);
+}
+
+Result<UpnIndex> UpnIndex::Open(const std::string& path, std::span<const uint64_t> keys) {
+  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
+  const std::string_view data = file->data();
+  Header h;
+  if (data.size() < sizeof(h)) return Status::Corruption(path + ": too short for a UPN index");
+  std::memcpy(&h, data.data(), sizeof(h));
+  if (std::memcmp(h.magic, kMagic, sizeof(kMagic)) != 0 || !std::has_single_bit(h.capacity) ||
+      data.size() != sizeof(h) + h.capacity * sizeof(Slot) || h.size > h.capacity) {
+    return Status::Corruption(path + ": not a UPN index, or damaged");
+  }
+  if (h.rows > keys.size() || UpnFingerprint(keys.first(h.rows)) != h.fingerprint) {
+    return Status::FailedPrecondition(
+        fmt::format("{}: saved for other pupils than the table's first {} rows", path, h.rows));
+  }
+  UpnIndex index;
+  index.base_ = reinterpret_cast<const Slot*>(data.data() + sizeof(h));
+  index.base_mask_ = h.capacity - 1;
+  index.base_size_ = h.size;
+  index.base_rows_ = h.rows;
+  index.file_ = std::move(file);
+  for (size_t r = h.rows; r < keys.size(); ++r) index.Insert(keys[r], static_cast<uint32_t>(r));
+  return index;
 }
 
 }  // namespace lantern

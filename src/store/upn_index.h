@@ -1,13 +1,22 @@
 // UPN -> pupil row, as an open-addressing hash table of packed UPNs.
-// Built from the pupils table when first needed; lookups are one or two
-// cache lines.
+// Lookups are one or two cache lines.
+//
+// Built from the pupils table when first needed, or opened from the copy a
+// store saves (docs/store.md): a saved index covers pupil rows [0, rows) and
+// is memory-mapped, not rebuilt; pupils added since go into a small overlay.
+// Pupil rows never change once assigned, and a hash of the covered UPNs is
+// checked on opening, so a saved index can only be used for its own rows.
 #ifndef LANTERN_STORE_UPN_INDEX_H_
 #define LANTERN_STORE_UPN_INDEX_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
+#include "common/file_util.h"
+#include "lantern/status.h"
 #include "store/tables.h"
 
 namespace lantern {
@@ -16,20 +25,28 @@ class UpnIndex {
  public:
   UpnIndex() = default;
   explicit UpnIndex(std::span<const uint64_t> keys) { Build(keys); }
+  UpnIndex(UpnIndex&&) = default;
+  UpnIndex& operator=(UpnIndex&&) = default;
+
   void Build(std::span<const uint64_t> keys);
+  // Opens the index saved at path for keys[0, rows) and adds keys[rows, end)
+  // to the overlay. Fails if the file is damaged or was saved for other UPNs.
+  static Result<UpnIndex> Open(const std::string& path, std::span<const uint64_t> keys);
+  // Saves an index of every key (row = position) to path, fsynced.
+  static Status Save(const std::string& path, std::span<const uint64_t> keys);
+
   // Adds key -> row (a new pupil appended to the table).
   void Insert(uint64_t key, uint32_t row);
   uint32_t Find(uint64_t key) const {
-    if (slots_.empty()) return kNoIndex;
-    size_t i = Hash(key) & mask_;
-    for (;;) {
-      const Slot& s = slots_[i];
-      if (s.key == key) return s.row;
-      if (s.key == 0) return kNoIndex;
-      i = (i + 1) & mask_;
+    if (base_ != nullptr) {
+      const uint32_t row = Probe(base_, base_mask_, key);
+      if (row != kNoIndex) return row;
     }
+    return slots_.empty() ? kNoIndex : Probe(slots_.data(), mask_, key);
   }
-  size_t size() const { return size_; }
+  size_t size() const { return base_size_ + size_; }
+  // Rows covered by a saved index (0 when built in memory).
+  size_t saved_rows() const { return base_rows_; }
 
  private:
   struct Slot {
@@ -42,11 +59,27 @@ class UpnIndex {
     k ^= k >> 33;
     return static_cast<size_t>(k);
   }
+  static uint32_t Probe(const Slot* slots, size_t mask, uint64_t key) {
+    size_t i = Hash(key) & mask;
+    for (;;) {
+      const Slot& s = slots[i];
+      if (s.key == key) return s.row;
+      if (s.key == 0) return kNoIndex;
+      i = (i + 1) & mask;
+    }
+  }
   void Grow();
-  std::vector<Slot> slots_;
+  std::vector<Slot> slots_;  // built here, or the overlay of a saved index
   size_t mask_ = 0;
   size_t size_ = 0;
+  // A saved index, mapped read-only.
+  std::unique_ptr<MappedFile> file_;
+  const Slot* base_ = nullptr;
+  size_t base_mask_ = 0, base_size_ = 0, base_rows_ = 0;
 };
+
+// A fingerprint of keys[0, rows): the check that a saved index is this table's.
+uint64_t UpnFingerprint(std::span<const uint64_t> keys);
 
 }  // namespace lantern
 
