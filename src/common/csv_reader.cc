@@ -14,12 +14,18 @@ constexpr size_t kMaxQuotedFieldBytes = 1 << 20;
 
 std::string_view CsvErrorMessage(CsvError error) {
   switch (error) {
-    case CsvError::kNone: return "";
-    case CsvError::kUnterminatedQuote: return "malformed CSV: quoted field is never closed";
-    case CsvError::kTextAfterQuote: return "malformed CSV: text after a closing quote";
-    case CsvError::kQuoteInField: return "malformed CSV: quote inside an unquoted field";
-    case CsvError::kInvalidUtf8: return "encoding error: bytes are not valid UTF-8";
-    case CsvError::kFieldCount: return "malformed CSV: wrong number of fields for the header";
+    case CsvError::kNone:
+      return "";
+    case CsvError::kUnterminatedQuote:
+      return "malformed CSV: quoted field is never closed";
+    case CsvError::kTextAfterQuote:
+      return "malformed CSV: text after a closing quote";
+    case CsvError::kQuoteInField:
+      return "malformed CSV: quote inside an unquoted field";
+    case CsvError::kInvalidUtf8:
+      return "encoding error: bytes are not valid UTF-8";
+    case CsvError::kFieldCount:
+      return "malformed CSV: wrong number of fields for the header";
   }
   return "malformed CSV";
 }
@@ -137,15 +143,15 @@ bool CsvReader::ParseRecord(CsvRecord* record) {
       }
       if (!closed) return FirstLineOnly(record, start, start_line, CsvError::kUnterminatedQuote);
       if (escaped) {
-        spans_.push_back({scratch_start, static_cast<uint32_t>(scratch_.size() - scratch_start),
-                          true});
+        spans_.push_back(
+            {scratch_start, static_cast<uint32_t>(scratch_.size() - scratch_start), true});
       } else {
         spans_.push_back({static_cast<uint32_t>(content_start - start),
                           static_cast<uint32_t>(i - 1 - content_start), false});
       }
       // After a closing quote only a delimiter or a line end may follow.
-      if (i < n && d[i] != ',' && d[i] != '\n' && !(d[i] == '\r' && i + 1 < n && d[i + 1] == '\n') &&
-          !(d[i] == '\r' && i + 1 == n)) {
+      if (i < n && d[i] != ',' && d[i] != '\n' &&
+          !(d[i] == '\r' && i + 1 < n && d[i + 1] == '\n') && !(d[i] == '\r' && i + 1 == n)) {
         if (error == CsvError::kNone) error = CsvError::kTextAfterQuote;
         while (i < n && d[i] != ',' && d[i] != '\n') ++i;
       }
@@ -222,26 +228,48 @@ std::vector<CsvChunk> SplitCsvChunks(std::string_view body, uint64_t body_first_
   uint64_t line = body_first_line;
   bool in_quotes = false;  // quote parity at `scan`
   size_t scan = 0;
+  const char* data = body.data();
+  // Moves scan to `to`, flipping the parity at each quote (memchr: quotes are rare).
+  auto advance = [&](size_t to) {
+    while (scan < to) {
+      const void* q = std::memchr(data + scan, '"', to - scan);
+      if (q == nullptr) {
+        scan = to;
+        return;
+      }
+      scan = static_cast<size_t>(static_cast<const char*>(q) - data) + 1;
+      in_quotes = !in_quotes;
+    }
+  };
+  auto count_lines = [&](size_t from, size_t to) {
+    uint64_t n = 0;
+    for (const char* p = data + from; p < data + to; ++n) {
+      p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(data + to - p)));
+      if (p == nullptr) break;
+      ++p;
+    }
+    return n;
+  };
   for (int k = 1; k < n && begin < body.size(); ++k) {
     size_t target = body.size() * static_cast<size_t>(k) / static_cast<size_t>(n);
     if (target <= begin) continue;
     // Walk to the target tracking quote parity, then to a line break outside quotes.
-    for (; scan < target; ++scan) {
-      if (body[scan] == '"') in_quotes = !in_quotes;
-    }
+    advance(std::max(target, scan));
     size_t cut = std::string_view::npos;
-    for (; scan < body.size(); ++scan) {
-      char c = body[scan];
-      if (c == '"') in_quotes = !in_quotes;
-      else if (c == '\n' && !in_quotes) {
-        cut = ++scan;
+    while (scan < body.size()) {
+      const void* nl = std::memchr(data + scan, '\n', body.size() - scan);
+      if (nl == nullptr) break;
+      const size_t at = static_cast<size_t>(static_cast<const char*>(nl) - data);
+      advance(at);
+      scan = at + 1;
+      if (!in_quotes) {
+        cut = scan;
         break;
       }
     }
     if (cut == std::string_view::npos) break;
-    std::string_view piece = body.substr(begin, cut - begin);
-    chunks.push_back({piece, line});
-    line += static_cast<uint64_t>(std::count(piece.begin(), piece.end(), '\n'));
+    chunks.push_back({body.substr(begin, cut - begin), line});
+    line += count_lines(begin, cut);
     begin = cut;
   }
   if (begin < body.size()) chunks.push_back({body.substr(begin), line});

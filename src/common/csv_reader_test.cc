@@ -97,7 +97,7 @@ TEST(CsvReaderTest, FlagsWrongFieldCountAndInvalidUtf8) {
 TEST(CsvReaderTest, AcceptsValidUtf8) {
   auto p = ParseAll("name\nSt Mary\xE2\x80\x99s\n", 1);
   EXPECT_EQ(p.errors[1], CsvError::kNone);
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));  // overlong
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong
   EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
 }
 
@@ -126,6 +126,29 @@ TEST(CsvReaderTest, ChunksStartOnRecordBoundariesOutsideQuotes) {
   }
   EXPECT_EQ(total, body.size());
   EXPECT_EQ(records, 200000);
+}
+
+TEST(CsvReaderTest, ChunksOfAPlainFileCoverItExactlyWithTheirLineNumbers) {
+  std::string body;
+  for (int i = 0; i < 100000; ++i)
+    body += "K80521261800" + std::to_string(i % 10) + ",111581,2018-09-04,/,\\\n";
+  body += "last,row,without,a,break";
+  for (int n : {2, 3, 7}) {
+    auto chunks = SplitCsvChunks(body, 5, n);
+    ASSERT_EQ(chunks.size(), static_cast<size_t>(n));
+    size_t offset = 0;
+    uint64_t line = 5;
+    for (const auto& c : chunks) {
+      EXPECT_EQ(c.data.data(), body.data() + offset);
+      EXPECT_EQ(c.first_line, line);
+      if (&c != &chunks.back()) {
+        EXPECT_EQ(c.data.back(), '\n');
+      }
+      offset += c.data.size();
+      line += static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n'));
+    }
+    EXPECT_EQ(offset, body.size());
+  }
 }
 
 }  // namespace
