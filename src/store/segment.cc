@@ -1,8 +1,7 @@
 #include "store/segment.h"
 
-#include <zlib.h>
-
 #include <fmt/format.h>
+#include <zlib.h>
 
 namespace lantern {
 
@@ -94,9 +93,7 @@ Status SegmentWriter::Write(const std::string& path) const {
 Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& path) {
   LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
   std::string_view d = file->data();
-  auto bad = [&](const char* why) {
-    return Status::Corruption(fmt::format("{}: {}", path, why));
-  };
+  auto bad = [&](const char* why) { return Status::Corruption(fmt::format("{}: {}", path, why)); };
   if (d.size() < sizeof kMagic + 8 || std::memcmp(d.data(), kMagic, sizeof kMagic) != 0) {
     return bad("not a Lantern segment file");
   }
@@ -132,7 +129,8 @@ uint64_t SegmentReader::Rows(std::string_view name) const {
   return it == columns_.end() ? 0 : it->second.rows;
 }
 
-Result<std::vector<std::string>> SegmentReader::ReadStrings(std::string_view name) const {
+Result<std::vector<std::string>> SegmentReader::ReadStrings(std::string_view name,
+                                                            size_t spare) const {
   std::vector<std::string> out;
   auto it = columns_.find(std::string(name));
   if (it == columns_.end()) return out;
@@ -143,6 +141,7 @@ Result<std::vector<std::string>> SegmentReader::ReadStrings(std::string_view nam
   const char* base = file_->data().data() + c.offset;
   const char* bytes = base + c.rows * sizeof(uint64_t);
   uint64_t limit = c.bytes - c.rows * sizeof(uint64_t);
+  out.reserve(c.rows + spare);
   out.resize(c.rows);
   uint64_t start = 0;
   for (uint64_t i = 0; i < c.rows; ++i) {

@@ -73,20 +73,23 @@ class SegmentReader {
   uint64_t Rows(std::string_view name) const;
 
   // A fixed-width column copied into a vector (empty when absent, so a newer
-  // column read from an older file gives defaults the caller can fill).
+  // column read from an older file gives defaults the caller can fill), with
+  // capacity for `spare` more rows.
   template <typename T>
-  Result<std::vector<T>> Read(std::string_view name) const {
+  Result<std::vector<T>> Read(std::string_view name, size_t spare = 0) const {
     auto it = columns_.find(std::string(name));
     if (it == columns_.end()) return std::vector<T>();
     const Col& c = it->second;
     if (c.kind != ColumnKind::kFixed || c.width != sizeof(T)) {
       return Status::Corruption(path_ + ": column " + std::string(name) + " has another type");
     }
-    std::vector<T> v(c.rows);
+    std::vector<T> v;
+    v.reserve(c.rows + spare);
+    v.resize(c.rows);
     if (c.rows) std::memcpy(v.data(), file_->data().data() + c.offset, c.bytes);
     return v;
   }
-  Result<std::vector<std::string>> ReadStrings(std::string_view name) const;
+  Result<std::vector<std::string>> ReadStrings(std::string_view name, size_t spare = 0) const;
 
   // Recomputes every column's CRC-32.
   Status Verify() const;

@@ -74,9 +74,11 @@ Status SaveTableDelta(const Table& t, const std::vector<uint32_t>& rows, const s
 }
 
 // Loads a table; a column missing from an older file is filled with
-// default values so the table stays rectangular.
+// default values so the table stays rectangular. The columns get room for
+// `spare` more rows (the rows deltas will append) and 1/64 more (the rows an
+// ingest appends), so that appending does not copy the whole column.
 template <typename Table>
-Result<Table> LoadTable(const std::string& path) {
+Result<Table> LoadTable(const std::string& path, size_t spare = 0) {
   LANTERN_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(path));
   Table t;
   Status status;
@@ -85,13 +87,17 @@ Result<Table> LoadTable(const std::string& path) {
     using V = typename decltype(c)::value_type;
     if (!status.ok()) return;
     if constexpr (std::is_same_v<V, std::string>) {
-      auto r = reader->ReadStrings(c.name);
-      if (!r.ok()) status = r.status();
-      else t.*c.member = std::move(r).value();
+      auto r = reader->ReadStrings(c.name, spare + reader->Rows(c.name) / 64);
+      if (!r.ok())
+        status = r.status();
+      else
+        t.*c.member = std::move(r).value();
     } else {
-      auto r = reader->template Read<V>(c.name);
-      if (!r.ok()) status = r.status();
-      else t.*c.member = std::move(r).value();
+      auto r = reader->template Read<V>(c.name, spare + reader->Rows(c.name) / 64);
+      if (!r.ok())
+        status = r.status();
+      else
+        t.*c.member = std::move(r).value();
     }
     rows = std::max(rows, (t.*c.member).size());
   });
@@ -105,7 +111,13 @@ Status ApplyTableDelta(Table& t, const std::string& path) {
   LANTERN_ASSIGN_OR_RETURN(Table delta, LoadTable<Table>(path));
   LANTERN_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(path));
   LANTERN_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, reader->template Read<uint32_t>("_row"));
-  if (rows.size() != delta.size()) return Status::Corruption(path + ": delta without row positions");
+  if (rows.size() != delta.size())
+    return Status::Corruption(path + ": delta without row positions");
+  // Room for the appended rows first: the loaded columns are exactly full, so
+  // the first append would otherwise copy every column of the table.
+  size_t appended = 0;
+  for (uint32_t r : rows) appended += r >= t.size();
+  if (appended > 0) ReserveRows(t, t.size() + appended);
   for (size_t i = 0; i < rows.size(); ++i) {
     if (rows[i] < t.size()) {
       AssignRow(t, rows[i], delta, i);
