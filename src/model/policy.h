@@ -18,8 +18,8 @@ namespace lantern {
 
 struct Policy {
   // --- Absence cohort (definitions.md 1.2) ---
-  int cohort_min_age = 5;    // [C] age on 31 August
-  int cohort_max_age = 15;   // [C]
+  int cohort_min_age = 5;               // [C] age on 31 August
+  int cohort_max_age = 15;              // [C]
   bool exclude_subsidiary_dual = true;  // [U] only current single and main registrations count
   bool exclude_guest = true;            // [U] guests are not on the admission register
   bool exclude_boarders = true;         // [C-3p]
@@ -41,7 +41,7 @@ struct Policy {
   std::map<std::string, std::string> code_treatment_overrides;
 
   // --- Disclosure control (definitions.md 9) ---
-  int suppress_below = 3;            // [C-3p] counts of 1 or 2 are shown as c
+  int suppress_below = 3;             // [C-3p] counts of 1 or 2 are shown as c
   bool secondary_suppression = true;  // [U] complementary cells within a breakdown
 
   // --- Suspensions denominator (definitions.md 2) ---
