@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "common/csv_reader.h"
+#include "common/csv_table.h"
 #include "common/csv_writer.h"
 #include "common/file_util.h"
 #include "derive/cohort.h"
@@ -21,6 +22,7 @@
 #include "reference/lait.h"
 #include "reference/real_data.h"
 #include "reference/school_frame.h"
+#include "stats/intervals.h"
 #include "store/store.h"
 
 namespace lantern {
@@ -77,10 +79,9 @@ PublishedComparison CompareRate(double computed, const RatioAccumulator& acc, do
 
 // Persistent absence: Wilson's score interval for `computed` percent of n.
 PublishedComparison CompareProportion(double computed, size_t n, double published) {
-  const double p = computed / 100, z2 = kZ95 * kZ95, k = static_cast<double>(n);
-  const double centre = (p + z2 / (2 * k)) / (1 + z2 / k);
-  const double half = kZ95 * std::sqrt(p * (1 - p) / k + z2 / (4 * k * k)) / (1 + z2 / k);
-  return Within(computed, 100 * half / kZ95, 100 * (centre - half), 100 * (centre + half),
+  const auto w =
+      stats::WilsonInterval(computed / 100 * static_cast<double>(n), static_cast<double>(n));
+  return Within(computed, 100 * (w.upper - w.lower) / (2 * kZ95), 100 * w.lower, 100 * w.upper,
                 published);
 }
 
@@ -104,16 +105,8 @@ Result<std::unordered_map<int, std::pair<double, double>>> ReadSchoolRows(const 
       return Status::InvalidArgument(fmt::format("{} has no column {}", path, name));
     need.push_back(it->second);
   }
-  auto number = [](std::string_view s) {
-    double v = std::nan("");
-    if (!s.empty() && s != "c" && s != "x" && s != "z" && s != "low") {
-      try {
-        v = std::stod(std::string(s));
-      } catch (...) {
-      }
-    }
-    return v;
-  };
+  // A suppressed or missing figure (c, x, z, low) is NaN.
+  auto number = [](std::string_view s) { return ParsePublishedNumber(s).value_or(std::nan("")); };
   std::unordered_map<int, std::pair<double, double>> out;
   while (reader.Next(&rec)) {
     if (rec.error != CsvError::kNone || rec.fields.size() <= need.back()) continue;
