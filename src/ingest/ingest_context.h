@@ -66,6 +66,7 @@ class IngestContext {
   void UseSavedUpnIndex(std::string path) { saved_upn_index_ = std::move(path); }
   // Pupils the saved index covers (0: built in memory, or not yet needed).
   size_t saved_upn_rows() const { return upn_index_.saved_rows(); }
+  const UpnIndex& upn_index() const { return upn_index_; }
   void NotePupil(uint64_t upn, uint32_t row);
 
   // Enrolments of a pupil, as a chain through the enrolment table.

@@ -69,8 +69,9 @@ void UpnIndex::Insert(uint64_t key, uint32_t row) {
   slots_[i] = Slot{key, row};
 }
 
-Status UpnIndex::Save(const std::string& path, std::span<const uint64_t> keys) {
-  UpnIndex index(keys);
+Status UpnIndex::Save(const std::string& path, std::span<const uint64_t> keys) const {
+  if (base_ != nullptr || size_ != keys.size()) return UpnIndex(keys).Save(path, keys);
+  const UpnIndex& index = *this;
   Header h{};
   std::memcpy(h.magic, kMagic, sizeof(kMagic));
   h.capacity = index.slots_.size();

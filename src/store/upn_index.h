@@ -32,8 +32,10 @@ class UpnIndex {
   // Opens the index saved at path for keys[0, rows) and adds keys[rows, end)
   // to the overlay. Fails if the file is damaged or was saved for other UPNs.
   static Result<UpnIndex> Open(const std::string& path, std::span<const uint64_t> keys);
-  // Saves an index of every key (row = position) to path, fsynced.
-  static Status Save(const std::string& path, std::span<const uint64_t> keys);
+  // Saves an index of every key (row = position) to path, fsynced: this
+  // index's own table when it was built in memory for exactly these keys,
+  // else one built for them.
+  Status Save(const std::string& path, std::span<const uint64_t> keys) const;
 
   // Adds key -> row (a new pupil appended to the table).
   void Insert(uint64_t key, uint32_t row);

@@ -40,7 +40,7 @@ TEST(UpnIndexTest, FindsEveryKeyAndNothingElse) {
 
 TEST_F(UpnIndexFileTest, SavedIndexOpensAndCoversNewPupilsWithAnOverlay) {
   auto keys = Keys(50000);
-  ASSERT_TRUE(UpnIndex::Save(path_, keys).ok());
+  ASSERT_TRUE(UpnIndex().Save(path_, keys).ok());
   // Pupils added after the save (rows 50000..50099) go into the overlay.
   auto more = Keys(100, 99);
   keys.insert(keys.end(), more.begin(), more.end());
@@ -55,7 +55,7 @@ TEST_F(UpnIndexFileTest, SavedIndexOpensAndCoversNewPupilsWithAnOverlay) {
 
 TEST_F(UpnIndexFileTest, IndexSavedForOtherPupilsIsRefused) {
   auto keys = Keys(1000);
-  ASSERT_TRUE(UpnIndex::Save(path_, keys).ok());
+  ASSERT_TRUE(UpnIndex(keys).Save(path_, keys).ok());
   keys[10] ^= 1;  // one pupil row differs
   auto index = UpnIndex::Open(path_, keys);
   EXPECT_FALSE(index.ok());
@@ -65,7 +65,7 @@ TEST_F(UpnIndexFileTest, IndexSavedForOtherPupilsIsRefused) {
 
 TEST_F(UpnIndexFileTest, DamagedFileIsRefused) {
   const auto keys = Keys(1000);
-  ASSERT_TRUE(UpnIndex::Save(path_, keys).ok());
+  ASSERT_TRUE(UpnIndex().Save(path_, keys).ok());
   fs::resize_file(path_, fs::file_size(path_) - 16);
   auto index = UpnIndex::Open(path_, keys);
   ASSERT_FALSE(index.ok());
