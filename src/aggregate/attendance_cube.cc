@@ -43,13 +43,14 @@ void AddValues(int64_t* to, const int64_t* from) {
   for (int m = 0; m < kAttendanceMeasures; ++m) to[m] += from[m];
 }
 
-// One enrolment's measures into its school's and its residence LA's cells,
-// one cell per pupil-group topic. The hottest loop of the aggregation: built
+// One enrolment's measures into its school's and its residence LA's cells:
+// the total and each pupil group it is in, other than the usual ones (those
+// are filled in afterwards, breakdowns.h). The hottest loop of the aggregation: built
 // for AVX-512, AVX2 and plain x86-64, chosen when the program loads.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void AddEnrolment(
-    int64_t* school_cells, int64_t* residence_cells, const int* categories, size_t topics,
+    int64_t* school_cells, int64_t* residence_cells, const int* categories, size_t n,
     const int64_t* v) {
-  for (size_t t = 0; t < topics; ++t) {
+  for (size_t t = 0; t < n; ++t) {
     int64_t* a = school_cells + static_cast<size_t>(categories[t]) * kAttendanceMeasures;
     int64_t* b = residence_cells + static_cast<size_t>(categories[t]) * kAttendanceMeasures;
     for (int m = 0; m < kAttendanceMeasures; ++m) {
@@ -146,7 +147,6 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
   AttendanceCube cube;
   cube.categories = BreakdownCategoryCount();
   const size_t cats = static_cast<size_t>(cube.categories);
-  const size_t topics = PupilBreakdowns().size();
 
   // Units: schools link to their LA and trust; residence LAs as pupils need them.
   UnitBuilder units(s, &cube);
@@ -199,6 +199,7 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
 
   const int threads = std::max(1, in.threads);
   std::vector<std::vector<int64_t>> residence_parts(static_cast<size_t>(threads));
+  std::vector<uint64_t> counted(static_cast<size_t>(threads), 0);
   std::vector<std::thread> workers;
   for (int k = 0; k < threads; ++k) {
     workers.emplace_back([&, k] {
@@ -211,24 +212,34 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
       size_t school = static_cast<size_t>(
           std::upper_bound(start.begin(), start.end(), static_cast<uint32_t>(lo)) - start.begin() - 1);
       AttendanceValues v;
+      EnrolmentSessions sessions;
       int cat[kMaxTopics];
+      uint64_t n = 0;
       for (; school < schools.size() && start[school] < hi; ++school) {
         if (start[school] < lo) continue;  // owned by the previous thread
         const int type = cube.school_type[school];
         for (uint32_t i = start[school]; i < start[school + 1]; ++i) {
           const uint32_t e = order[i];
-          EnrolmentMeasures(in.sessions[e], *in.policy, &v);
+          in.counter->Count(e, in.windows[e], &sessions);
+          EnrolmentMeasures(sessions, *in.policy, &v);
           if (v[kMeasureEnrolments] == 0) continue;  // no possible sessions
+          ++n;
           const uint32_t p = enrol.pupil[e];
-          PupilCategories(s.pupils, p, cat);
+          const int n_cats = ExplicitPupilCategories(s.pupils, p, cat);
           const size_t r = static_cast<size_t>(residence[p]);
           int64_t* res_cells = &res[(r * kReportTypes + static_cast<size_t>(type)) * cats * kAttendanceMeasures];
-          AddEnrolment(cube.School(school, 0), res_cells, cat, topics, v.data());
+          AddEnrolment(cube.School(school, 0), res_cells, cat, static_cast<size_t>(n_cats), v.data());
         }
+        CompleteUsualCategories(cube.School(school, 0), kAttendanceMeasures);
       }
+      for (size_t block = 0; block < residence_unit.size() * kReportTypes; ++block) {
+        CompleteUsualCategories(&res[block * cats * kAttendanceMeasures], kAttendanceMeasures);
+      }
+      counted[static_cast<size_t>(k)] = n;
     });
   }
   for (auto& w : workers) w.join();
+  for (uint64_t n : counted) cube.enrolments_counted += n;
   const size_t per_unit = kReportTypes * cats * kAttendanceMeasures;
   for (const auto& part : residence_parts) {
     for (size_t r = 0; r < residence_unit.size(); ++r) {

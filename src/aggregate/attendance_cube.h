@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "derive/enrolment_sessions.h"
 #include "indicators/attendance_indicators.h"
 #include "model/codes.h"
 #include "model/policy.h"
@@ -44,6 +45,7 @@ struct AttendanceCube {
   std::vector<AggregateUnit> units;
   std::vector<int64_t> aggregate;
   std::vector<int32_t> aggregate_schools;  // -1 where not counted (residence)
+  uint64_t enrolments_counted = 0;  // cohort enrolments with a possible session
 
   int64_t* School(size_t s, int cat) {
     return &school[(s * static_cast<size_t>(categories) + static_cast<size_t>(cat)) * kAttendanceMeasures];
@@ -67,10 +69,14 @@ struct CubeInputs {
   const StoreState* state;
   AcademicYear year;
   const Policy* policy;
-  std::span<const EnrolmentSessions> sessions;  // per enrolment
-  std::span<const uint8_t> in_cohort;            // per enrolment
+  const SessionCounter* counter;          // counts each enrolment's marks
+  std::span<const CountWindow> windows;   // per enrolment
+  std::span<const uint8_t> in_cohort;     // per enrolment
   int threads = 2;
 };
+
+// Counts each cohort enrolment's sessions (once, as it is added: no vector of
+// every enrolment's counts is kept) and adds its measures to every cell.
 
 AttendanceCube BuildAttendanceCube(const CubeInputs& in);
 

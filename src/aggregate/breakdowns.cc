@@ -15,25 +15,26 @@ std::vector<std::string_view> YearGroupLabels() {
 
 std::vector<BreakdownTopic> MakeTopics() {
   return {
-      {"Total", {"Total"}, [](const PupilTable&, uint32_t) { return 0; }},
-      {"Sex", {"Female", "Male"}, [](const PupilTable& p, uint32_t i) { return int{p.sex[i]}; }},
+      {"Total", {"Total"}, [](const PupilTable&, uint32_t) { return 0; }, 0},
+      {"Sex", {"Female", "Male"}, [](const PupilTable& p, uint32_t i) { return int{p.sex[i]}; }, 1},
       {"FSM eligibility",
        {"FSM eligible", "Not FSM eligible"},
-       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.fsm[i]); }},
+       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.fsm[i]); }, 1},
       {"Disadvantage",
        {"Disadvantaged", "Not disadvantaged"},
-       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.disadvantaged[i]); }},
+       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.disadvantaged[i]); }, 1},
       {"SEN provision",
        {"No SEN", "SEN support", "EHC plan"},
-       [](const PupilTable& p, uint32_t i) { return int{p.sen_provision[i]}; }},
+       [](const PupilTable& p, uint32_t i) { return int{p.sen_provision[i]}; }, 0},
       {"First language",
        {"Other than English", "English or not known"},
-       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.eal[i]); }},
+       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.eal[i]); }, 1},
       {"Looked after",
        {"Looked after", "Not looked after"},
-       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.looked_after[i]); }},
+       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.looked_after[i]); }, 1},
+      // Year groups are about equal in size; any one will do.
       {"NC year group", YearGroupLabels(),
-       [](const PupilTable& p, uint32_t i) { return p.year_group[i] + 2; }},
+       [](const PupilTable& p, uint32_t i) { return p.year_group[i] + 2; }, 7 + 2},
   };
 }
 
@@ -54,10 +55,12 @@ const std::vector<BreakdownTopic>& PupilBreakdowns() {
   return topics;
 }
 
-int CategoryOffset(size_t topic) {
+static const std::vector<int>& Offsets() {
   static const std::vector<int> offsets = MakeOffsets();
-  return offsets[topic];
+  return offsets;
 }
+
+int CategoryOffset(size_t topic) { return Offsets()[topic]; }
 
 int BreakdownCategoryCount() { return CategoryOffset(PupilBreakdowns().size()); }
 
@@ -69,9 +72,36 @@ size_t TopicOfCategory(int category) {
 
 void PupilCategories(const PupilTable& pupils, uint32_t pupil, int* out) {
   const auto& topics = PupilBreakdowns();
-  for (size_t t = 0; t < topics.size(); ++t) {
-    out[t] = CategoryOffset(t) + topics[t].category(pupils, pupil);
+  const int* offsets = Offsets().data();
+  for (size_t t = 0; t < topics.size(); ++t) out[t] = offsets[t] + topics[t].category(pupils, pupil);
+}
+
+int ExplicitPupilCategories(const PupilTable& pupils, uint32_t pupil, int* out) {
+  const auto& topics = PupilBreakdowns();
+  const int* offsets = Offsets().data();
+  int n = 0;
+  out[n++] = 0;  // the total
+  for (size_t t = 1; t < topics.size(); ++t) {
+    const int c = topics[t].category(pupils, pupil);
+    if (c != topics[t].usual) out[n++] = offsets[t] + c;
+  }
+  return n;
+}
+
+template <typename T>
+void CompleteUsualCategories(T* cells, int measures) {
+  const auto& topics = PupilBreakdowns();
+  const size_t m = static_cast<size_t>(measures);
+  for (size_t t = 1; t < topics.size(); ++t) {
+    T* usual = cells + static_cast<size_t>(CategoryOffset(t) + topics[t].usual) * m;
+    for (size_t k = 0; k < m; ++k) usual[k] = cells[k];  // category 0 is the total
+    for (int c = 0; c < static_cast<int>(topics[t].labels.size()); ++c) {
+      if (c == topics[t].usual) continue;
+      const T* other = cells + static_cast<size_t>(CategoryOffset(t) + c) * m;
+      for (size_t k = 0; k < m; ++k) usual[k] -= other[k];
+    }
   }
 }
+template void CompleteUsualCategories<int64_t>(int64_t*, int);
 
 }  // namespace lantern

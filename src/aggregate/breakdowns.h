@@ -17,6 +17,11 @@ struct BreakdownTopic {
   std::vector<std::string_view> labels;  // one per category
   // The category of a pupil (an index into labels).
   int (*category)(const PupilTable& pupils, uint32_t pupil);
+  // The category most pupils are in (an index into labels). Aggregation adds
+  // a pupil to it only implicitly: its cells are the topic's total less the
+  // topic's other categories (CompleteUsualCategories), which saves most of
+  // the additions for most pupils and gives the same sums.
+  int usual = 0;
 };
 
 // Topic 0 is "Total" with the single category "Total".
@@ -32,6 +37,16 @@ constexpr size_t kMaxTopics = 8;
 
 // The category of a pupil in every topic, as flat category numbers.
 void PupilCategories(const PupilTable& pupils, uint32_t pupil, int* out /* [topics] */);
+
+// The flat categories a pupil's values are added to explicitly: the total,
+// and each other topic's category unless it is that topic's usual one.
+// Returns how many were written to out (at most kMaxTopics).
+int ExplicitPupilCategories(const PupilTable& pupils, uint32_t pupil, int* out);
+
+// Fills each topic's usual category of one block of cells laid out as
+// [category][measures]: the total less the topic's other categories.
+template <typename T>
+void CompleteUsualCategories(T* cells, int measures);
 
 }  // namespace lantern
 

@@ -1,6 +1,10 @@
 #include "build/attendance_output.h"
 
+#include <atomic>
 #include <charconv>
+#include <condition_variable>
+#include <mutex>
+#include <chrono>
 #include <thread>
 
 #include <fmt/format.h>
@@ -206,6 +210,8 @@ std::vector<EesColumnMeta> Metadata() {
 Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, AcademicYear year,
                              const Policy& policy, const std::string& out_dir,
                              AttendanceOutputStats* stats) {
+  const auto started = std::chrono::steady_clock::now();
+  *stats = AttendanceOutputStats();
   RowIndex index(cube);
   index.Enumerate();
   const auto& rows = index.rows();
@@ -223,6 +229,9 @@ Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, Ac
     hidden[m] = problem.Solve(policy.suppress_below, policy.secondary_suppression,
                               m == kMeasureEnrolments ? std::vector<bool>() : hidden[kMeasureEnrolments]);
   }
+
+  stats->seconds_suppress =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   // School geography rows, built once.
   std::vector<GeographyRow> school_geo(s.schools.size());
@@ -247,58 +256,71 @@ Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, Ac
   for (const IndicatorDef& d : AttendanceIndicators()) header += ',' + std::string(d.id);
   header += '\n';
 
-  // Rows are formatted on every core, each thread a contiguous run of rows,
-  // then written in order.
+  // Rows are formatted on every core a block at a time and written in order:
+  // a thread formats its next block while another writes, and each reuses
+  // one buffer, so the file is never held whole in memory.
   const RowPrefixes prefixes(cube, school_geo, year.TimePeriod());
   const auto indicators = AttendanceIndicators();
+  auto format_rows = [&](size_t lo, size_t hi, std::string& out, uint64_t& suppressed) {
+    char buf[64];
+    for (size_t i = lo; i < hi; ++i) {
+      const OutputRow& r = rows[i];
+      const int64_t* v = index.Values(r);
+      const bool row_hidden = hidden[kMeasureEnrolments][i];
+      prefixes.Append(out, r, cube);
+      out += ',';
+      if (r.school) {
+        out += '1';
+      } else {
+        const int32_t n = cube.aggregate_schools[cube.AggregateIndex(r.unit, r.type, r.category)];
+        if (n < 0) out += 'x';
+        else out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + 24, n).ptr - buf));
+      }
+      for (const IndicatorDef& d : indicators) {
+        out += ',';
+        if (row_hidden || hidden[d.person_count][i]) {
+          out += GssSymbolText(GssSymbol::kSuppressed);
+          ++suppressed;
+        } else if (d.denominator < 0) {
+          out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + 24, v[d.numerator]).ptr - buf));
+        } else if (v[d.denominator] == 0) {
+          out += GssSymbolText(GssSymbol::kNotApplicable);
+        } else {
+          out.append(buf, FormatPercentOfRatio(v[d.numerator], v[d.denominator], 5, buf));
+        }
+      }
+      out += '\n';
+    }
+  };
+  LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(out_dir + "/attendance.csv"));
+  file->Write(header);
+  constexpr size_t kBlockRows = 4096;
+  const size_t blocks = (rows.size() + kBlockRows - 1) / kBlockRows;
   const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::string> parts(static_cast<size_t>(threads));
+  std::atomic<size_t> next_block{0};
+  std::mutex mu;
+  std::condition_variable turn_changed;
+  size_t turn = 0;  // the block to write next
   std::vector<uint64_t> suppressed_cells(static_cast<size_t>(threads), 0);
   std::vector<std::thread> workers;
   for (int k = 0; k < threads; ++k) {
     workers.emplace_back([&, k] {
-      const size_t lo = rows.size() * static_cast<size_t>(k) / static_cast<size_t>(threads);
-      const size_t hi = rows.size() * static_cast<size_t>(k + 1) / static_cast<size_t>(threads);
-      std::string& out = parts[static_cast<size_t>(k)];
-      out.reserve((hi - lo) * 320);
-      char buf[64];
-      for (size_t i = lo; i < hi; ++i) {
-        const OutputRow& r = rows[i];
-        const int64_t* v = index.Values(r);
-        const bool row_hidden = hidden[kMeasureEnrolments][i];
-        prefixes.Append(out, r, cube);
-        out += ',';
-        if (r.school) {
-          out += '1';
-        } else {
-          const int32_t n = cube.aggregate_schools[cube.AggregateIndex(r.unit, r.type, r.category)];
-          if (n < 0) out += 'x';
-          else out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + 24, n).ptr - buf));
-        }
-        for (const IndicatorDef& d : indicators) {
-          out += ',';
-          if (row_hidden || hidden[d.person_count][i]) {
-            out += GssSymbolText(GssSymbol::kSuppressed);
-            ++suppressed_cells[static_cast<size_t>(k)];
-          } else if (d.denominator < 0) {
-            out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + 24, v[d.numerator]).ptr - buf));
-          } else if (v[d.denominator] == 0) {
-            out += GssSymbolText(GssSymbol::kNotApplicable);
-          } else {
-            out.append(buf, FormatPercentOfRatio(v[d.numerator], v[d.denominator], 5, buf));
-          }
-        }
-        out += '\n';
+      std::string out;
+      out.reserve(kBlockRows * 400);
+      for (size_t b; (b = next_block.fetch_add(1)) < blocks;) {
+        out.clear();
+        format_rows(b * kBlockRows, std::min(rows.size(), (b + 1) * kBlockRows), out,
+                    suppressed_cells[static_cast<size_t>(k)]);
+        std::unique_lock lock(mu);
+        turn_changed.wait(lock, [&] { return turn == b; });
+        file->Write(out);
+        ++turn;
+        turn_changed.notify_all();
       }
     });
   }
   for (auto& w : workers) w.join();
-
-  LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(out_dir + "/attendance.csv"));
-  file->Write(header);
-  for (const std::string& part : parts) file->Write(part);
   LANTERN_RETURN_IF_ERROR(file->Close());
-  *stats = AttendanceOutputStats();
   stats->rows = rows.size();
   for (uint64_t n : suppressed_cells) stats->cells_suppressed += n;
   for (size_t i = 0; i < rows.size(); ++i) stats->rows_suppressed += hidden[kMeasureEnrolments][i];

@@ -17,6 +17,7 @@ struct AttendanceOutputStats {
   uint64_t rows = 0;
   uint64_t cells_suppressed = 0;  // indicator cells published as c
   uint64_t rows_suppressed = 0;   // rows whose enrolment count is c
+  double seconds_suppress = 0;    // choosing the cells to suppress
 };
 
 Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& state,

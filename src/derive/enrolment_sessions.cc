@@ -268,75 +268,85 @@ class ColumnIndex {
   std::vector<uint32_t> first_at_or_after_;
 };
 
-void CountRange(const MarksSet& marks, std::span<const CountWindow> windows, size_t begin,
-                size_t end, const Tables& t, const SessionsSummary* summary,
-                const MarksBlock* summary_block, EnrolmentSessions* out) {
-  // Day files override any block column for their date.
-  struct Override {
-    const MarksBlock* block;
+}  // namespace
+
+// The day files in date order, each with the block column it overrides.
+struct SessionCounter::Impl {
+  struct Day {
+    int32_t date;
+    const MarksDay* day;
+    const MarksBlock* block;  // the block holding the same date, or null
     int column;
   };
-  std::vector<std::pair<int32_t, const MarksDay*>> days;
-  std::vector<Override> overridden;
-  for (const auto& [date, day] : marks.days) {
-    days.emplace_back(date, day.get());
-    Override o{nullptr, -1};
-    for (const auto& b : marks.blocks) {
-      int c = b->ColumnOf(date);
-      if (c >= 0) o = {b.get(), c};
-    }
-    overridden.push_back(o);
-  }
+  const MarksSet& marks;
+  const SessionsSummary* summary;
+  const MarksBlock* summary_block;
+  Tables tables;
+  std::vector<Day> days;
   std::vector<ColumnIndex> columns;
-  for (const auto& b : marks.blocks) columns.emplace_back(*b);
-  uint32_t hist[kMaxMarkCodes];
-  for (size_t e = begin; e < end; ++e) {
-    const CountWindow w = windows[e];
-    if (w.first > w.last) {
-      out[e] = EnrolmentSessions();
-      continue;
-    }
-    std::fill(hist, hist + kMaxMarkCodes, 0);
-    uint32_t present = 0;
-    // Counts are linear in the histogram, so a saved count plus this
-    // histogram (which may take a day's old marks back out, going below
-    // zero in modular arithmetic) finishes to the right total.
-    const bool saved = summary != nullptr && e < summary->slots() &&
-                       summary->window(e).first == w.first && summary->window(e).last == w.last;
-    for (size_t k = 0; k < marks.blocks.size(); ++k) {
-      const MarksBlock& b = *marks.blocks[k];
-      if (e >= b.slots() || (saved && &b == summary_block)) continue;
-      auto [c0, c1] = columns[k].Range(w.first, w.last);
-      if (c1 > c0) Histogram(b.row(e) + c0 * 2, (c1 - c0) * 2, hist, &present);
-    }
-    for (size_t k = 0; k < days.size(); ++k) {
-      const int32_t date = days[k].first;
-      if (date < w.first || date > w.last) continue;
-      const Override& o = overridden[k];
-      if (o.block != nullptr && e < o.block->slots()) {
-        // Take the block's marks for this date back out.
-        const uint8_t* old = o.block->row(e) + o.column * 2;
-        for (int s = 0; s < 2; ++s) {
-          if (old[s] == kPresentAm || old[s] == kPresentPm) --present;
-          else if (old[s] != kNoMark) --hist[old[s]];
+
+  Impl(const MarksSet& m, const SessionsSummary* s, const MarksBlock* sb)
+      : marks(m), summary(sb != nullptr ? s : nullptr), summary_block(sb) {
+    for (const auto& [date, day] : marks.days) {
+      Day d{date, day.get(), nullptr, -1};
+      for (const auto& b : marks.blocks) {
+        int c = b->ColumnOf(date);
+        if (c >= 0) {
+          d.block = b.get();
+          d.column = c;
         }
       }
-      if (e < days[k].second->slots()) {
-        const uint8_t* m = days[k].second->data() + e * 2;
-        HistogramScalar(m, 2, hist, &present);
+      days.push_back(d);
+    }
+    for (const auto& b : marks.blocks) columns.emplace_back(*b);
+  }
+};
+
+SessionCounter::SessionCounter(const MarksSet& marks, const SessionsSummary* summary,
+                               const MarksBlock* summary_block)
+    : impl_(std::make_unique<Impl>(marks, summary, summary_block)) {}
+SessionCounter::~SessionCounter() = default;
+
+void SessionCounter::Count(size_t e, CountWindow w, EnrolmentSessions* out) const {
+  const Impl& x = *impl_;
+  if (w.first > w.last) {
+    *out = EnrolmentSessions();
+    return;
+  }
+  uint32_t hist[kMaxMarkCodes] = {};
+  uint32_t present = 0;
+  // Counts are linear in the histogram, so a saved count plus this
+  // histogram (which may take a day's old marks back out, going below
+  // zero in modular arithmetic) finishes to the right total.
+  const SessionsSummary* summary = x.summary;
+  const bool saved = summary != nullptr && e < summary->slots() &&
+                     summary->window(e).first == w.first && summary->window(e).last == w.last;
+  for (size_t k = 0; k < x.marks.blocks.size(); ++k) {
+    const MarksBlock& b = *x.marks.blocks[k];
+    if (e >= b.slots() || (saved && &b == x.summary_block)) continue;
+    auto [c0, c1] = x.columns[k].Range(w.first, w.last);
+    if (c1 > c0) Histogram(b.row(e) + c0 * 2, (c1 - c0) * 2, hist, &present);
+  }
+  for (const Impl::Day& d : x.days) {
+    if (d.date < w.first || d.date > w.last) continue;
+    if (d.block != nullptr && e < d.block->slots()) {
+      // Take the block's marks for this date back out.
+      const uint8_t* old = d.block->row(e) + d.column * 2;
+      for (int s = 0; s < 2; ++s) {
+        if (old[s] == kPresentAm || old[s] == kPresentPm) --present;
+        else if (old[s] != kNoMark) --hist[old[s]];
       }
     }
-    Finish(t, hist, present, &out[e]);
-    if (saved) {
-      const EnrolmentSessions& base = summary->sessions(e);
-      for (int c = 0; c < kSessionColumns; ++c) {
-        out[e].n[c] = static_cast<uint16_t>(out[e].n[c] + base.n[c]);
-      }
+    if (e < d.day->slots()) HistogramScalar(d.day->data() + e * 2, 2, hist, &present);
+  }
+  Finish(x.tables, hist, present, out);
+  if (saved) {
+    const EnrolmentSessions& base = summary->sessions(e);
+    for (int c = 0; c < kSessionColumns; ++c) {
+      out->n[c] = static_cast<uint16_t>(out->n[c] + base.n[c]);
     }
   }
 }
-
-}  // namespace
 
 bool KernelAvailable(ScanKernel k) {
   switch (k) {
@@ -372,17 +382,17 @@ std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
                                                       int threads,
                                                       const SessionsSummary* summary,
                                                       const MarksBlock* summary_block) {
-  if (summary_block == nullptr) summary = nullptr;
   std::vector<EnrolmentSessions> out(windows.size());
-  const Tables tables;
+  const SessionCounter counter(marks, summary, summary_block);
   threads = std::max(1, threads);
   const size_t n = windows.size();
   std::vector<std::thread> workers;
   for (int k = 0; k < threads; ++k) {
     size_t b = n * static_cast<size_t>(k) / static_cast<size_t>(threads);
     size_t e = n * static_cast<size_t>(k + 1) / static_cast<size_t>(threads);
-    workers.emplace_back(
-        [&, b, e] { CountRange(marks, windows, b, e, tables, summary, summary_block, out.data()); });
+    workers.emplace_back([&, b, e] {
+      for (size_t i = b; i < e; ++i) counter.Count(i, windows[i], &out[i]);
+    });
   }
   for (auto& w : workers) w.join();
   return out;

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -45,6 +46,28 @@ struct CountWindow {
 };
 
 class SessionsSummary;
+
+// Counts one enrolment's marks inside its window at a time, so a caller that
+// needs each enrolment's counts only once (the build's aggregation) keeps no
+// vector of them. With a saved summary of `summary_block`, an enrolment whose
+// window is unchanged takes that block's counts from the summary instead of
+// counting its marks, and only the day files are counted on top. Count() may
+// be called from several threads at once.
+class SessionCounter {
+ public:
+  SessionCounter(const MarksSet& marks, const SessionsSummary* summary = nullptr,
+                 const MarksBlock* summary_block = nullptr);
+  ~SessionCounter();
+  SessionCounter(const SessionCounter&) = delete;
+  SessionCounter& operator=(const SessionCounter&) = delete;
+
+  // An enrolment whose window is empty (first > last) gets zeros.
+  void Count(size_t enrolment, CountWindow window, EnrolmentSessions* out) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Counts every enrolment's marks inside its window, on `threads` threads.
 // An enrolment whose window is empty (first > last) gets zeros. With a saved

@@ -213,7 +213,7 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
     just_block.blocks.push_back(std::move(block));
     std::vector<uint8_t> in_cohort;
     std::vector<CountWindow> windows;
-    ChooseCohort(state, *ctx.year, policy, &in_cohort, &windows);
+    ChooseCohort(state, *ctx.year, policy, &in_cohort, &windows, ctx.threads());
     auto sessions = CountEnrolmentSessions(just_block, windows, ctx.threads());
     plan.summary_file = store->NewFileName("sum", "sessions");
     plan.summary_block = merged.block_file;

@@ -258,7 +258,7 @@ Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& st, c
   // Absence: the attendance family's cohort and session counts.
   std::vector<uint8_t> in_cohort;
   std::vector<CountWindow> windows;
-  ChooseCohort(st, year, policy, &in_cohort, &windows);
+  ChooseCohort(st, year, policy, &in_cohort, &windows, threads);
   auto [summary, summary_block] = SavedCounts(store, st);
   const std::vector<EnrolmentSessions> sessions =
       CountEnrolmentSessions(st.marks, windows, threads, summary.get(), summary_block);
