@@ -63,6 +63,8 @@ TEST(DisclosureTest, NothingSmallMeansNothingSuppressed) {
 
 #include "suppress/suppression_problem.h"
 
+#include <random>
+
 namespace lantern {
 namespace {
 
@@ -113,6 +115,74 @@ TEST(SuppressionProblemTest, NoSecondaryMeansPrimaryOnly) {
   EXPECT_FALSE(hidden[b]);
   hidden = p.Solve(3, true);
   EXPECT_TRUE(hidden[b]);
+}
+
+
+// Random nested tables (LAs of schools, each split by sex and by year): after
+// Solve, every additive group obeys the rule, whichever order groups became
+// unsafe in.
+TEST(SuppressionProblemTest, EveryGroupIsSafeOnRandomLinkedTables) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 20; ++trial) {
+    SuppressionProblem p;
+    std::vector<int64_t> counts;
+    std::vector<std::pair<size_t, std::vector<size_t>>> groups;
+    auto cell = [&](int64_t n) {
+      counts.push_back(n);
+      return p.AddCell(n);
+    };
+    auto group = [&](size_t margin, std::vector<size_t> members) {
+      p.AddGroup(margin, members);
+      groups.emplace_back(margin, std::move(members));
+    };
+    std::vector<size_t> la_cells;
+    int64_t la_total = 0, la_girls = 0;
+    std::vector<size_t> school_cells, girls_cells;
+    for (int school = 0; school < 12; ++school) {
+      std::vector<int64_t> years(3);
+      int64_t girls = 0, total = 0;
+      for (auto& y : years) {
+        y = static_cast<int64_t>(rng() % 9);
+        total += y;
+      }
+      girls = total == 0 ? 0 : static_cast<int64_t>(rng() % static_cast<unsigned>(total + 1));
+      const size_t t = cell(total), g = cell(girls), b = cell(total - girls);
+      std::vector<size_t> ys;
+      for (int64_t y : years) ys.push_back(cell(y));
+      group(t, {g, b});
+      group(t, ys);
+      school_cells.push_back(t);
+      girls_cells.push_back(g);
+      la_total += total;
+      la_girls += girls;
+    }
+    const size_t la = cell(la_total), la_g = cell(la_girls);
+    group(la, school_cells);
+    group(la_g, girls_cells);
+    const auto hidden = p.Solve(3, true);
+    for (size_t c = 0; c < counts.size(); ++c) {
+      if (counts[c] == 1 || counts[c] == 2) EXPECT_TRUE(hidden[c]) << trial << " cell " << c;
+    }
+    for (const auto& [margin, members] : groups) {
+      int hidden_members = 0;
+      int64_t hidden_sum = 0, nonzero_published = 0;
+      for (size_t m : members) {
+        if (hidden[m]) {
+          ++hidden_members;
+          hidden_sum += counts[m];
+        } else if (counts[m] > 0) {
+          ++nonzero_published;
+        }
+      }
+      if (!hidden[margin] && hidden_members > 0) {
+        EXPECT_GE(hidden_members, 2) << trial;
+        EXPECT_GE(hidden_sum, 3) << trial;
+      }
+      if (hidden[margin] && counts[margin] > 0) {
+        EXPECT_TRUE(hidden_members > 0 || nonzero_published == 0) << trial;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -35,7 +35,9 @@ class SuppressionProblem {
   std::vector<bool> Solve(int threshold, bool secondary, std::vector<bool> hidden = {}) const;
 
  private:
-  bool MakeSafe(size_t group, int threshold, std::vector<bool>& hidden) const;
+  // Makes one group safe; returns whether it hid anything (listed in newly_hidden).
+  bool MakeSafe(size_t group, int threshold, std::vector<bool>& hidden,
+                std::vector<size_t>* newly_hidden) const;
   std::vector<int64_t> counts_;
   // Groups in one flat layout: group g's members are members_[starts_[g], starts_[g + 1]).
   std::vector<size_t> margins_;
