@@ -43,6 +43,9 @@ struct IngestReport {
   uint64_t mark_dates_written = 0;
   std::vector<std::string> warnings;
   double seconds = 0;          // the ingest, without the build
+  // Its phases: load the store; read and validate every file; merge the
+  // marks and save derived files (session counts, UPN index); commit.
+  double seconds_load = 0, seconds_validate = 0, seconds_merge = 0, seconds_commit = 0;
   bool built = false;
   BuildReport build;           // when build_out was given
 

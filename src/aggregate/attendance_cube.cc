@@ -160,44 +160,28 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
         schools.trust_id[i].empty() ? -1 : units.Trust(schools.trust_id[i], schools.la_code[i]);
   }
   // Residence LAs get a compact ordinal, so each thread's residence sums are
-  // small (LAs x types x groups) however many other units there are.
-  std::vector<int> residence(s.pupils.size(), -1);
+  // small (LAs x types x groups) however many other units there are. Every
+  // LA a pupil lives in gets one, in code order; those with no pupil in the
+  // cohort publish no rows.
+  std::array<int, 1024> ordinal_of_code;
+  ordinal_of_code.fill(-1);
+  for (int16_t code : s.pupils.home_la) ordinal_of_code[static_cast<size_t>(code) & 1023] = 0;
   std::vector<int> residence_unit;  // ordinal -> aggregate unit
-  std::vector<int> ordinal_of_unit;
-  for (size_t e = 0; e < enrol.size(); ++e) {
-    if (!in.in_cohort[e]) continue;
-    uint32_t p = enrol.pupil[e];
-    if (residence[p] >= 0) continue;
-    const int unit = units.La(s.pupils.home_la[p], LocationBasis::kResidence);
-    if (ordinal_of_unit.size() <= static_cast<size_t>(unit)) ordinal_of_unit.resize(unit + 1, -1);
-    if (ordinal_of_unit[unit] < 0) {
-      ordinal_of_unit[unit] = static_cast<int>(residence_unit.size());
-      residence_unit.push_back(unit);
-    }
-    residence[p] = ordinal_of_unit[unit];
+  for (size_t code = 0; code < ordinal_of_code.size(); ++code) {
+    if (ordinal_of_code[code] < 0) continue;
+    ordinal_of_code[code] = static_cast<int>(residence_unit.size());
+    residence_unit.push_back(units.La(static_cast<int16_t>(code), LocationBasis::kResidence));
   }
   const size_t n_units = cube.units.size();
   cube.school.assign(schools.size() * cats * kAttendanceMeasures, 0);
   cube.aggregate.assign(n_units * kReportTypes * cats * kAttendanceMeasures, 0);
   cube.aggregate_schools.assign(n_units * kReportTypes * cats, 0);
 
-  // Group cohort enrolments by school, so each thread owns whole schools.
-  std::vector<uint32_t> start(schools.size() + 1, 0);
-  for (size_t e = 0; e < enrol.size(); ++e) {
-    if (in.in_cohort[e] && cube.school_type[enrol.school[e]] >= 0) ++start[enrol.school[e] + 1];
-  }
-  for (size_t i = 0; i < schools.size(); ++i) start[i + 1] += start[i];
-  std::vector<uint32_t> order(start.back());
-  {
-    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-    for (size_t e = 0; e < enrol.size(); ++e) {
-      if (in.in_cohort[e] && cube.school_type[enrol.school[e]] >= 0) {
-        order[fill[enrol.school[e]]++] = static_cast<uint32_t>(e);
-      }
-    }
-  }
-
+  // Each thread owns whole schools (blocks of 64, dealt in turn), so school
+  // cells need no locks; every thread reads the enrolments in store order
+  // and takes those at its schools.
   const int threads = std::max(1, in.threads);
+  auto owner = [threads](uint32_t school) { return static_cast<int>((school / 64) % static_cast<uint32_t>(threads)); };
   std::vector<std::vector<int64_t>> residence_parts(static_cast<size_t>(threads));
   std::vector<uint64_t> counted(static_cast<size_t>(threads), 0);
   std::vector<std::thread> workers;
@@ -205,32 +189,27 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
     workers.emplace_back([&, k] {
       auto& res = residence_parts[static_cast<size_t>(k)];
       res.assign(residence_unit.size() * kReportTypes * cats * kAttendanceMeasures, 0);
-      // Split by enrolment count so both threads get equal work.
-      const uint64_t total = order.size();
-      const uint64_t lo = total * static_cast<uint64_t>(k) / static_cast<uint64_t>(threads);
-      const uint64_t hi = total * static_cast<uint64_t>(k + 1) / static_cast<uint64_t>(threads);
-      size_t school = static_cast<size_t>(
-          std::upper_bound(start.begin(), start.end(), static_cast<uint32_t>(lo)) - start.begin() - 1);
       AttendanceValues v;
       EnrolmentSessions sessions;
       int cat[kMaxTopics];
       uint64_t n = 0;
-      for (; school < schools.size() && start[school] < hi; ++school) {
-        if (start[school] < lo) continue;  // owned by the previous thread
+      for (size_t e = 0; e < enrol.size(); ++e) {
+        const uint32_t school = enrol.school[e];
+        if (!in.in_cohort[e] || owner(school) != k) continue;
         const int type = cube.school_type[school];
-        for (uint32_t i = start[school]; i < start[school + 1]; ++i) {
-          const uint32_t e = order[i];
-          in.counter->Count(e, in.windows[e], &sessions);
-          EnrolmentMeasures(sessions, *in.policy, &v);
-          if (v[kMeasureEnrolments] == 0) continue;  // no possible sessions
-          ++n;
-          const uint32_t p = enrol.pupil[e];
-          const int n_cats = ExplicitPupilCategories(s.pupils, p, cat);
-          const size_t r = static_cast<size_t>(residence[p]);
-          int64_t* res_cells = &res[(r * kReportTypes + static_cast<size_t>(type)) * cats * kAttendanceMeasures];
-          AddEnrolment(cube.School(school, 0), res_cells, cat, static_cast<size_t>(n_cats), v.data());
-        }
-        CompleteUsualCategories(cube.School(school, 0), kAttendanceMeasures);
+        if (type < 0) continue;
+        in.counter->Count(e, in.windows[e], &sessions);
+        EnrolmentMeasures(sessions, *in.policy, &v);
+        if (v[kMeasureEnrolments] == 0) continue;  // no possible sessions
+        ++n;
+        const uint32_t p = enrol.pupil[e];
+        const int n_cats = ExplicitPupilCategories(s.pupils, p, cat);
+        const size_t r = static_cast<size_t>(ordinal_of_code[static_cast<size_t>(s.pupils.home_la[p]) & 1023]);
+        int64_t* res_cells = &res[(r * kReportTypes + static_cast<size_t>(type)) * cats * kAttendanceMeasures];
+        AddEnrolment(cube.School(school, 0), res_cells, cat, static_cast<size_t>(n_cats), v.data());
+      }
+      for (uint32_t school = 0; school < schools.size(); ++school) {
+        if (owner(school) == k) CompleteUsualCategories(cube.School(school, 0), kAttendanceMeasures);
       }
       for (size_t block = 0; block < residence_unit.size() * kReportTypes; ++block) {
         CompleteUsualCategories(&res[block * cats * kAttendanceMeasures], kAttendanceMeasures);

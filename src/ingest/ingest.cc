@@ -101,8 +101,11 @@ std::string IngestReport::Summary() const {
   }
   for (const auto& w : warnings) s += "  warning: " + w + "\n";
   if (committed) {
-    s +=
-        fmt::format("  committed generation {} ({}), {:.2f} s\n", generation, time_period, seconds);
+    s += fmt::format(
+        "  committed generation {} ({}), {:.2f} s (load {:.2f} s, validate {:.2f} s, merge {:.2f} "
+        "s, commit {:.2f} s)\n",
+        generation, time_period, seconds, seconds_load, seconds_validate, seconds_merge,
+        seconds_commit);
   } else {
     s += fmt::format("  nothing changed: the store stays at generation {}, {:.2f} s\n", generation,
                      seconds);
@@ -160,7 +163,15 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
       report->warnings.push_back(fmt::format("{} is not an input file and was ignored", name));
   }
 
+  auto phase = std::chrono::steady_clock::now();
+  auto lap = [&phase] {
+    const auto now = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(now - phase).count();
+    phase = now;
+    return s;
+  };
   LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());
+  report->seconds_load = lap();
   IngestContext ctx(&state, options.threads > 0
                                 ? options.threads
                                 : std::max(1u, std::thread::hardware_concurrency()));
@@ -200,6 +211,7 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
     }
   }
 
+  report->seconds_validate = lap();
   CommitPlan plan;
   plan.state = &state;
   plan.year = ctx.year;
@@ -234,6 +246,7 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
     }
   }
   for (const auto& src : sources) FillMissingRaw(*src);
+  report->seconds_merge = lap();
   plan.changed_tables.assign(ctx.changed_tables.begin(), ctx.changed_tables.end());
   plan.changed_rows = ctx.changed_rows;
   const bool year_is_new = ctx.year && (!state.year || *state.year != *ctx.year) &&
@@ -277,6 +290,7 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
     (void)written;
     report->rejects_dir = dir;
   }
+  report->seconds_commit = lap();
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!options.build_out.empty()) {
