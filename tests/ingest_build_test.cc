@@ -248,6 +248,32 @@ TEST_F(TinyTest, IngestWithBuildGivesTheSameFilesAsASeparateBuild) {
   for (size_t i = 0; i < separate.rows(); ++i) EXPECT_EQ(separate.Row(i), together->Row(i));
 }
 
+// Each build writes over the attendance.csv the build before last left in
+// OUT/.spare: whatever that file held, and however long it was, the result
+// is byte for byte a fresh build's.
+TEST_F(TinyTest, RebuildsWriteOverTheSpareFileExactly) {
+  testing::WriteTinyInput(input_);
+  IngestOk(input_);
+  const std::string unsuppressed = R"({"suppress_below": 1})";
+  BuildOk(unsuppressed);
+  BuildOk();
+  BuildOk();  // writes over the first (unsuppressed, so longer) file
+  ASSERT_TRUE(fs::exists(out_ + "/.spare/attendance.csv"));
+  const std::string recycled = ReadFileToString(out_ + "/attendance.csv").value();
+  BuildOk(unsuppressed);  // writes over the second
+  const std::string recycled_unsuppressed = ReadFileToString(out_ + "/attendance.csv").value();
+  fs::remove_all(out_);
+  BuildOk();
+  const std::string fresh = ReadFileToString(out_ + "/attendance.csv").value();
+  EXPECT_FALSE(fs::exists(out_ + "/.spare/attendance.csv"));
+  fs::remove_all(out_);
+  BuildOk(unsuppressed);
+  const std::string fresh_unsuppressed = ReadFileToString(out_ + "/attendance.csv").value();
+  EXPECT_NE(fresh.size(), fresh_unsuppressed.size());
+  EXPECT_EQ(recycled, fresh);
+  EXPECT_EQ(recycled_unsuppressed, fresh_unsuppressed);
+}
+
 TEST_F(TinyTest, SavedCountsGiveTheSameFiguresAsCountingEveryMark) {
   testing::WriteTinyInput(input_);
   IngestOk(input_);

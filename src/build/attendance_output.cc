@@ -292,7 +292,9 @@ Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, Ac
       out += '\n';
     }
   };
-  LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(out_dir + "/attendance.csv"));
+  // Overwrites a recycled file if the build left one in the folder (build.cc).
+  LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(out_dir + "/attendance.csv", 1 << 20,
+                                                             /*overwrite=*/true));
   file->Write(header);
   constexpr size_t kBlockRows = 4096;
   const size_t blocks = (rows.size() + kBlockRows - 1) / kBlockRows;

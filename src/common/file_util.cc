@@ -65,10 +65,12 @@ void MappedFile::Prefault() const {
 }
 
 Result<std::unique_ptr<BufferedWriter>> BufferedWriter::Create(const std::string& path,
-                                                               size_t buffer_bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+                                                               size_t buffer_bytes,
+                                                               bool overwrite) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | (overwrite ? 0 : O_TRUNC) | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError(Errno("cannot create", path));
   std::unique_ptr<BufferedWriter> w(new BufferedWriter());
+  w->overwrite_ = overwrite;
   w->path_ = path;
   w->fd_ = fd;
   w->cap_ = buffer_bytes;
@@ -118,6 +120,8 @@ void BufferedWriter::Spill(std::string_view bytes) {
 Status BufferedWriter::Close(bool sync) {
   if (fd_ < 0) return Status::Ok();
   Flush();
+  // An overwritten file may have been longer: cut it at what was written.
+  if (overwrite_ && error_ == 0 && ::ftruncate(fd_, static_cast<off_t>(total_)) != 0) error_ = errno;
   if (sync && error_ == 0 && ::fsync(fd_) != 0) error_ = errno;
   if (::close(fd_) != 0 && error_ == 0) error_ = errno;
   fd_ = -1;

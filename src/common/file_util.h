@@ -39,8 +39,12 @@ class MappedFile {
 // Appends to a file through a large buffer; Close() flushes and reports errors.
 class BufferedWriter {
  public:
+  // With overwrite, an existing file is written over from the start rather
+  // than truncated first, and cut to length on Close: its pages, if cached,
+  // are reused rather than freed and allocated again.
   static Result<std::unique_ptr<BufferedWriter>> Create(const std::string& path,
-                                                        size_t buffer_bytes = 1 << 20);
+                                                        size_t buffer_bytes = 1 << 20,
+                                                        bool overwrite = false);
   ~BufferedWriter();
   BufferedWriter(const BufferedWriter&) = delete;
   BufferedWriter& operator=(const BufferedWriter&) = delete;
@@ -75,6 +79,7 @@ class BufferedWriter {
 
   std::string path_;
   int fd_ = -1;
+  bool overwrite_ = false;
   std::unique_ptr<char[]> buf_;
   size_t cap_ = 0;
   size_t len_ = 0;

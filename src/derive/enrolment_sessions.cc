@@ -307,43 +307,54 @@ SessionCounter::SessionCounter(const MarksSet& marks, const SessionsSummary* sum
     : impl_(std::make_unique<Impl>(marks, summary, summary_block)) {}
 SessionCounter::~SessionCounter() = default;
 
+// Adds (sign 1) or takes back (sign -1, modular) one mark's contribution.
+void AddMark(const Tables& t, uint8_t code, int sign, EnrolmentSessions* out) {
+  const CodeColumns& cc = t.columns[code];
+  for (int i = 0; i < cc.count; ++i) {
+    out->n[cc.cols[i]] = static_cast<uint16_t>(out->n[cc.cols[i]] + sign);
+  }
+}
+
 void SessionCounter::Count(size_t e, CountWindow w, EnrolmentSessions* out) const {
   const Impl& x = *impl_;
-  if (w.first > w.last) {
-    *out = EnrolmentSessions();
-    return;
-  }
-  uint32_t hist[kMaxMarkCodes] = {};
-  uint32_t present = 0;
-  // Counts are linear in the histogram, so a saved count plus this
-  // histogram (which may take a day's old marks back out, going below
-  // zero in modular arithmetic) finishes to the right total.
+  *out = EnrolmentSessions();
+  if (w.first > w.last) return;
+  // Counts are linear in the marks, so a saved count plus the blocks not in
+  // it, plus the day files (less the block marks they replace, going below
+  // zero in modular arithmetic on the way), is the right total.
   const SessionsSummary* summary = x.summary;
   const bool saved = summary != nullptr && e < summary->slots() &&
                      summary->window(e).first == w.first && summary->window(e).last == w.last;
+  if (saved) *out = summary->sessions(e);
+  uint32_t hist[kMaxMarkCodes];
+  uint32_t present = 0;
+  bool scanned = false;
   for (size_t k = 0; k < x.marks.blocks.size(); ++k) {
     const MarksBlock& b = *x.marks.blocks[k];
     if (e >= b.slots() || (saved && &b == x.summary_block)) continue;
     auto [c0, c1] = x.columns[k].Range(w.first, w.last);
-    if (c1 > c0) Histogram(b.row(e) + c0 * 2, (c1 - c0) * 2, hist, &present);
+    if (c1 <= c0) continue;
+    if (!scanned) std::fill(hist, hist + kMaxMarkCodes, 0);
+    scanned = true;
+    Histogram(b.row(e) + c0 * 2, (c1 - c0) * 2, hist, &present);
+  }
+  if (scanned) {
+    EnrolmentSessions blocks;
+    Finish(x.tables, hist, present, &blocks);
+    for (int c = 0; c < kSessionColumns; ++c) {
+      out->n[c] = static_cast<uint16_t>(out->n[c] + blocks.n[c]);
+    }
   }
   for (const Impl::Day& d : x.days) {
     if (d.date < w.first || d.date > w.last) continue;
     if (d.block != nullptr && e < d.block->slots()) {
       // Take the block's marks for this date back out.
       const uint8_t* old = d.block->row(e) + d.column * 2;
-      for (int s = 0; s < 2; ++s) {
-        if (old[s] == kPresentAm || old[s] == kPresentPm) --present;
-        else if (old[s] != kNoMark) --hist[old[s]];
-      }
+      for (int s = 0; s < 2; ++s) AddMark(x.tables, old[s], -1, out);
     }
-    if (e < d.day->slots()) HistogramScalar(d.day->data() + e * 2, 2, hist, &present);
-  }
-  Finish(x.tables, hist, present, out);
-  if (saved) {
-    const EnrolmentSessions& base = summary->sessions(e);
-    for (int c = 0; c < kSessionColumns; ++c) {
-      out->n[c] = static_cast<uint16_t>(out->n[c] + base.n[c]);
+    if (e < d.day->slots()) {
+      const uint8_t* m = d.day->data() + e * 2;
+      for (int s = 0; s < 2; ++s) AddMark(x.tables, m[s], 1, out);
     }
   }
 }

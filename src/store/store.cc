@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "common/file_util.h"
 #include "store/table_ops.h"
@@ -163,8 +164,13 @@ Result<StoreState> Store::Load(bool with_marks) const {
   LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "local_authorities", &s.local_authorities));
   LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "trusts", &s.trusts));
   LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "schools", &s.schools));
-  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "pupils", &s.pupils));
-  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "enrolments", &s.enrolments));
+  // The two big tables load side by side (each is a copy of its columns).
+  Status pupils_status;
+  std::thread pupils([&] { pupils_status = LoadInto(*this, table_files_, "pupils", &s.pupils); });
+  Status enrolments_status = LoadInto(*this, table_files_, "enrolments", &s.enrolments);
+  pupils.join();
+  LANTERN_RETURN_IF_ERROR(pupils_status);
+  LANTERN_RETURN_IF_ERROR(enrolments_status);
   LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "suspensions", &s.suspensions));
   LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "ap_placements", &s.ap_placements));
   LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "internal_units", &s.internal_units));
