@@ -112,7 +112,6 @@ void BM_LanternBuild(benchmark::State& state) {
     if (!st.ok()) state.SkipWithError(st.ToString().c_str());
   }
   state.counters["load_s"] = r.seconds_load;
-  state.counters["cohort_s"] = r.seconds_cohort;
   state.counters["aggregate_s"] = r.seconds_aggregate;
   state.counters["write_s"] = r.seconds_write;
 }

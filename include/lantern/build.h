@@ -35,10 +35,10 @@ struct BuildReport {
   bool used_saved_counts = false;   // the saved per-enrolment counts were used
   uint64_t rows = 0;                // rows in attendance.csv
   uint64_t cells_suppressed = 0;
-  // Phases: load the store; choose the cohort; count each enrolment's marks
-  // and add it to every cell; choose the cells to suppress (part of
+  // Phases: load the store; ask each enrolment's cohort window, count its
+  // marks and add it to every cell; choose the cells to suppress (part of
   // seconds_write); write the files.
-  double seconds_load = 0, seconds_cohort = 0, seconds_aggregate = 0, seconds_write = 0;
+  double seconds_load = 0, seconds_aggregate = 0, seconds_write = 0;
   double seconds_suppress = 0;
   double seconds = 0;
   std::string Summary() const;

@@ -191,14 +191,15 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
       res.assign(residence_unit.size() * kReportTypes * cats * kAttendanceMeasures, 0);
       AttendanceValues v;
       EnrolmentSessions sessions;
+      CountWindow window;
       int cat[kMaxTopics];
       uint64_t n = 0;
       for (size_t e = 0; e < enrol.size(); ++e) {
         const uint32_t school = enrol.school[e];
-        if (!in.in_cohort[e] || owner(school) != k) continue;
+        if (owner(school) != k) continue;
         const int type = cube.school_type[school];
-        if (type < 0) continue;
-        in.counter->Count(e, in.windows[e], &sessions);
+        if (type < 0 || !in.cohort->Window(e, &window)) continue;
+        in.counter->Count(e, window, &sessions);
         EnrolmentMeasures(sessions, *in.policy, &v);
         if (v[kMeasureEnrolments] == 0) continue;  // no possible sessions
         ++n;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "derive/cohort.h"
 #include "derive/enrolment_sessions.h"
 #include "indicators/attendance_indicators.h"
 #include "model/codes.h"
@@ -69,14 +70,14 @@ struct CubeInputs {
   const StoreState* state;
   AcademicYear year;
   const Policy* policy;
-  const SessionCounter* counter;          // counts each enrolment's marks
-  std::span<const CountWindow> windows;   // per enrolment
-  std::span<const uint8_t> in_cohort;     // per enrolment
+  const CohortRule* cohort;        // which enrolments count, and which dates
+  const SessionCounter* counter;   // counts each enrolment's marks
   int threads = 2;
 };
 
-// Counts each cohort enrolment's sessions (once, as it is added: no vector of
-// every enrolment's counts is kept) and adds its measures to every cell.
+// Asks each enrolment's cohort window and counts its sessions as it is added
+// (no vector of every enrolment's windows or counts is kept), and adds its
+// measures to every cell.
 
 AttendanceCube BuildAttendanceCube(const CubeInputs& in);
 

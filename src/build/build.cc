@@ -38,10 +38,10 @@ std::string BuildReport::Summary() const {
   return fmt::format(
       "  {} enrolments, {} in the absence cohort; {:.1f} MB of marks{}\n"
       "  attendance.csv: {} rows, {} cells suppressed (c)\n"
-      "  time: load {:.2f} s, cohort {:.2f} s, count and aggregate {:.2f} s, suppress {:.2f} s, write {:.2f} s, total {:.2f} s\n",
+      "  time: load {:.2f} s, count and aggregate {:.2f} s, suppress {:.2f} s, write {:.2f} s, total {:.2f} s\n",
       enrolments, cohort_enrolments, static_cast<double>(mark_bytes) / 1e6,
       used_saved_counts ? " (saved counts used for the block)" : " read", rows,
-      cells_suppressed, seconds_load, seconds_cohort, seconds_aggregate, seconds_suppress, seconds_write - seconds_suppress, seconds);
+      cells_suppressed, seconds_load, seconds_aggregate, seconds_suppress, seconds_write - seconds_suppress, seconds);
 }
 
 namespace {
@@ -108,20 +108,16 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
   report->enrolments = state.enrolments.size();
   report->mark_bytes = state.marks.MarkBytes();
 
+  // Each enrolment's cohort window is asked, and its marks counted, as the
+  // aggregation reaches it.
   auto t = Clock::now();
-  std::vector<uint8_t> in_cohort;
-  std::vector<CountWindow> windows;
-  ChooseCohort(state, year, policy, &in_cohort, &windows, threads);
   auto [summary, summary_block] =
       options.full_scan ? std::make_pair(std::unique_ptr<SessionsSummary>(), nullptr)
                         : SavedCounts(store, state);
   report->used_saved_counts = summary != nullptr;
   const SessionCounter counter(state.marks, summary.get(), summary_block);
-  report->seconds_cohort = Since(t);
-
-  // Each enrolment's marks are counted as the aggregation reaches it.
-  t = Clock::now();
-  CubeInputs in{&state, year, &policy, &counter, windows, in_cohort, threads};
+  const CohortRule cohort(state, year, policy);
+  CubeInputs in{&state, year, &policy, &cohort, &counter, threads};
   AttendanceCube cube = BuildAttendanceCube(in);
   report->cohort_enrolments = cube.enrolments_counted;
   report->seconds_aggregate = Since(t);
@@ -155,7 +151,6 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     j["cells_suppressed"] = report->cells_suppressed;
     j["rows_suppressed"] = stats.rows_suppressed;
     j["seconds"] = {{"load", report->seconds_load},
-                    {"cohort", report->seconds_cohort},
                     {"aggregate", report->seconds_aggregate},
                     {"suppress", report->seconds_suppress},
                     {"write", report->seconds_write - report->seconds_suppress},

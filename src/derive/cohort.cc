@@ -5,48 +5,57 @@
 
 namespace lantern {
 
-void ChooseCohort(const StoreState& s, AcademicYear year, const Policy& policy,
-                  std::vector<uint8_t>* in_cohort, std::vector<CountWindow>* windows, int threads) {
-  const EnrolmentTable& e = s.enrolments;
-  const int32_t first = year.FirstDay().days, last = year.LastDay().days;
-  const int32_t study_leave = policy.SummerSecondHalfStart(year).days;
+CohortRule::CohortRule(const StoreState& s, AcademicYear year, const Policy& policy)
+    : s_(s), policy_(policy) {
+  first_ = year.FirstDay().days;
+  last_ = year.LastDay().days;
+  study_leave_ = policy.SummerSecondHalfStart(year).days;
   // Age at the start of the year (31 August) as birth-date bounds: a pupil
   // is at least `a` when born on or before 31 August, start year - a.
   const int start = year.start_year();
   auto born_by = [&](int a) { return Date::FromCivil(start - a, 8, 31).days; };
-  const int32_t oldest_birth = born_by(policy.cohort_max_age + 1);  // exclusive
-  const int32_t youngest_birth = born_by(policy.cohort_min_age);    // inclusive
-  const int32_t age16_birth = born_by(16), age15_birth = born_by(15);
+  oldest_birth_ = born_by(policy.cohort_max_age + 1);  // exclusive
+  youngest_birth_ = born_by(policy.cohort_min_age);    // inclusive
+  age16_birth_ = born_by(16);
+  age15_birth_ = born_by(15);
+}
+
+bool CohortRule::Window(size_t i, CountWindow* w) const {
+  const EnrolmentTable& e = s_.enrolments;
+  *w = CountWindow{1, 0};
+  const SchoolType type = s_.schools.school_type(e.school[i]);
+  if (type == SchoolType::kNursery) return false;
+  const auto status = static_cast<EnrolStatus>(e.status[i]);
+  if (status == EnrolStatus::kSubsidiary && policy_.exclude_subsidiary_dual) return false;
+  if (status == EnrolStatus::kGuest && policy_.exclude_guest) return false;
+  if (e.boarder[i] && policy_.exclude_boarders) return false;
+  const int32_t birth = s_.pupils.birth_date[e.pupil[i]];
+  if (birth <= oldest_birth_ || birth > youngest_birth_) return false;
+  CountWindow c{std::max(first_, e.entry_date[i]), std::min(last_, e.leaving_date[i])};
+  // Study leave: pupils aged 15 lose the second half of the summer term.
+  if (birth > age16_birth_ && birth <= age15_birth_) c.last = std::min(c.last, study_leave_ - 1);
+  if (c.first > c.last) return false;
+  *w = c;
+  return true;
+}
+
+void ChooseCohort(const StoreState& s, AcademicYear year, const Policy& policy,
+                  std::vector<uint8_t>* in_cohort, std::vector<CountWindow>* windows, int threads) {
+  const CohortRule rule(s, year, policy);
+  const size_t n = s.enrolments.size();
   // Cohort flags and windows are written by every thread into its own range.
-  in_cohort->resize(e.size());
-  windows->resize(e.size());
+  in_cohort->resize(n);
+  windows->resize(n);
   auto choose = [&](size_t lo, size_t hi) {
-    for (size_t i = lo; i < hi; ++i) {
-      (*in_cohort)[i] = 0;
-      (*windows)[i] = CountWindow{1, 0};
-      const SchoolType type = s.schools.school_type(e.school[i]);
-      if (type == SchoolType::kNursery) continue;
-      const auto status = static_cast<EnrolStatus>(e.status[i]);
-      if (status == EnrolStatus::kSubsidiary && policy.exclude_subsidiary_dual) continue;
-      if (status == EnrolStatus::kGuest && policy.exclude_guest) continue;
-      if (e.boarder[i] && policy.exclude_boarders) continue;
-      const int32_t birth = s.pupils.birth_date[e.pupil[i]];
-      if (birth <= oldest_birth || birth > youngest_birth) continue;
-      CountWindow w{std::max(first, e.entry_date[i]), std::min(last, e.leaving_date[i])};
-      // Study leave: pupils aged 15 lose the second half of the summer term.
-      if (birth > age16_birth && birth <= age15_birth) w.last = std::min(w.last, study_leave - 1);
-      if (w.first > w.last) continue;
-      (*in_cohort)[i] = 1;
-      (*windows)[i] = w;
-    }
+    for (size_t i = lo; i < hi; ++i) (*in_cohort)[i] = rule.Window(i, &(*windows)[i]) ? 1 : 0;
   };
   threads = std::max(1, threads);
   std::vector<std::thread> workers;
   for (int k = 1; k < threads; ++k) {
-    workers.emplace_back(choose, e.size() * static_cast<size_t>(k) / static_cast<size_t>(threads),
-                         e.size() * static_cast<size_t>(k + 1) / static_cast<size_t>(threads));
+    workers.emplace_back(choose, n * static_cast<size_t>(k) / static_cast<size_t>(threads),
+                         n * static_cast<size_t>(k + 1) / static_cast<size_t>(threads));
   }
-  choose(0, e.size() / static_cast<size_t>(threads));
+  choose(0, n / static_cast<size_t>(threads));
   for (auto& w : workers) w.join();
 }
 

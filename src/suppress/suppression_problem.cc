@@ -69,23 +69,27 @@ std::vector<bool> SuppressionProblem::Solve(int threshold, bool secondary,
   }
   if (!secondary) return hidden;
   // The groups each cell is in (as margin or member), so that a cell newly
-  // hidden marks only its own groups to be checked again.
-  std::vector<uint32_t> first_group(counts_.size() + 1, 0);
-  for (size_t g = 0; g < margins_.size(); ++g) {
-    ++first_group[margins_[g] + 1];
-    for (size_t i = starts_[g]; i < starts_[g + 1]; ++i) ++first_group[members_[i] + 1];
-  }
-  for (size_t c = 0; c < counts_.size(); ++c) first_group[c + 1] += first_group[c];
-  std::vector<uint32_t> groups_of(first_group.back());
-  {
-    std::vector<uint32_t> fill(first_group.begin(), first_group.end() - 1);
+  // hidden marks only its own groups to be checked again. Built once for
+  // all the measures solved on the same groups.
+  if (first_group_.size() != counts_.size() + 1 || indexed_groups_ != margins_.size()) {
+    first_group_.assign(counts_.size() + 1, 0);
     for (size_t g = 0; g < margins_.size(); ++g) {
-      groups_of[fill[margins_[g]]++] = static_cast<uint32_t>(g);
+      ++first_group_[margins_[g] + 1];
+      for (size_t i = starts_[g]; i < starts_[g + 1]; ++i) ++first_group_[members_[i] + 1];
+    }
+    for (size_t c = 0; c < counts_.size(); ++c) first_group_[c + 1] += first_group_[c];
+    groups_of_.resize(first_group_.back());
+    std::vector<uint32_t> fill(first_group_.begin(), first_group_.end() - 1);
+    for (size_t g = 0; g < margins_.size(); ++g) {
+      groups_of_[fill[margins_[g]]++] = static_cast<uint32_t>(g);
       for (size_t i = starts_[g]; i < starts_[g + 1]; ++i) {
-        groups_of[fill[members_[i]]++] = static_cast<uint32_t>(g);
+        groups_of_[fill[members_[i]]++] = static_cast<uint32_t>(g);
       }
     }
+    indexed_groups_ = margins_.size();
   }
+  const std::vector<uint32_t>& first_group = first_group_;
+  const std::vector<uint32_t>& groups_of = groups_of_;
   // Rounds over the groups in order until a round changes nothing. A group
   // none of whose cells changed since it was last made safe would change
   // nothing, so only groups marked dirty are visited: the same result as

@@ -43,6 +43,9 @@ class SuppressionProblem {
   std::vector<size_t> margins_;
   std::vector<size_t> starts_ = {0};
   std::vector<size_t> members_;
+  // Each cell's groups: groups_of_[first_group_[c], first_group_[c + 1]).
+  mutable std::vector<uint32_t> first_group_, groups_of_;
+  mutable size_t indexed_groups_ = 0;
 };
 
 }  // namespace lantern
