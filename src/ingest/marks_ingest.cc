@@ -103,15 +103,39 @@ bool ParseSessionMark(RowCheck& check, size_t col, Date date, uint8_t* out) {
   return true;
 }
 
+// The school row of the last URN read: files sorted by school (as most are)
+// parse and look up each URN once per run of rows.
+class SchoolCache {
+ public:
+  bool Find(std::string_view urn, uint32_t* row) const {
+    if (row_ == kNoIndex || urn.size() != 6 || std::memcmp(urn.data(), text_, 6) != 0) return false;
+    *row = row_;
+    return true;
+  }
+  void Remember(std::string_view urn, uint32_t row) {
+    if (urn.size() != 6) return;
+    std::memcpy(text_, urn.data(), 6);
+    row_ = row;
+  }
+
+ private:
+  char text_[6] = {};
+  uint32_t row_ = kNoIndex;
+};
+
 // Parses the upn and urn of a marks row (format checks only: the lookup of
 // the pupil happens through the cursor or after the parse).
-bool ParseKeys(RowCheck& check, const IngestContext& ctx, uint64_t* upn, uint32_t* school) {
+bool ParseKeys(RowCheck& check, const IngestContext& ctx, SchoolCache& schools, uint64_t* upn,
+               uint32_t* school) {
   auto u = check.Upn(kUpn);
-  auto urn = check.Urn(kUrn);
-  if (urn) {
-    *school = ctx.SchoolRow(*urn);
-    if (*school == kNoIndex) {
-      check.Fail(kUrn, "unknown_school", "no school with this URN in schools.csv or the store");
+  if (!schools.Find(check.Text(kUrn), school)) {
+    if (auto urn = check.Urn(kUrn)) {
+      *school = ctx.SchoolRow(*urn);
+      if (*school == kNoIndex) {
+        check.Fail(kUrn, "unknown_school", "no school with this URN in schools.csv or the store");
+      } else {
+        schools.Remember(check.Text(kUrn), *school);
+      }
     }
   }
   if (u) *upn = *u;
@@ -132,17 +156,26 @@ class DateCache {
   std::optional<Date> last_;
 };
 
-bool DateInYear(RowCheck& check, size_t col, const AcademicYear& year, Date d) {
-  if (year.Contains(d)) return true;
+// The academic year's first and last days, worked out once per chunk.
+struct YearRange {
+  explicit YearRange(AcademicYear y)
+      : year(y), first(y.FirstDay().days), last(y.LastDay().days) {}
+  AcademicYear year;
+  int32_t first, last;
+};
+
+bool DateInYear(RowCheck& check, size_t col, const YearRange& range, Date d) {
+  if (d.days >= range.first && d.days <= range.last) return true;
   check.Fail(col, "date",
-             fmt::format("date is outside the store's academic year {}", year.Label()));
+             fmt::format("date is outside the store's academic year {}", range.year.Label()));
   return false;
 }
 
 void ParseLongChunk(const IngestContext& ctx, const InputSource& src, const CsvChunk& chunk,
                     ChunkResult* out) {
-  const AcademicYear year = *ctx.year;
+  const YearRange year(*ctx.year);
   SlotCursor cursor(ctx.state());
+  SchoolCache schools;
   DateCache dates;
   CsvReader reader(chunk.data, chunk.first_line);
   reader.set_expected_fields(src.header.field_count());
@@ -160,7 +193,7 @@ void ParseLongChunk(const IngestContext& ctx, const InputSource& src, const CsvC
     RowCheck check(*src.schema, src.header, rec, &out->rejects);
     uint64_t upn = 0;
     uint32_t school = kNoIndex;
-    ParseKeys(check, ctx, &upn, &school);
+    ParseKeys(check, ctx, schools, &upn, &school);
     std::optional<Date> date;
     if (check.RequiredPresent(kDate)) {
       date = dates.Parse(check.Text(kDate));
@@ -209,8 +242,9 @@ Date NthWeekday(Date from, size_t n) {
 
 void ParseCompactChunk(const IngestContext& ctx, const InputSource& src, const CsvChunk& chunk,
                        ChunkResult* out) {
-  const AcademicYear year = *ctx.year;
+  const YearRange year(*ctx.year);
   SlotCursor cursor(ctx.state());
+  SchoolCache schools;
   CsvReader reader(chunk.data, chunk.first_line);
   reader.set_expected_fields(src.header.field_count());
   CsvRecord rec;
@@ -227,7 +261,7 @@ void ParseCompactChunk(const IngestContext& ctx, const InputSource& src, const C
     RowCheck check(*src.schema, src.header, rec, &out->rejects);
     uint64_t upn = 0;
     uint32_t school = kNoIndex;
-    ParseKeys(check, ctx, &upn, &school);
+    ParseKeys(check, ctx, schools, &upn, &school);
     auto from = check.DateField(kFromDate);
     if (from) {
       if (!from->IsWeekday()) {
@@ -245,7 +279,7 @@ void ParseCompactChunk(const IngestContext& ctx, const InputSource& src, const C
       // Every marked day must fall in the academic year; withdrawn codes
       // only before August 2024.
       const size_t days = sessions.size() / 2;
-      if (days > 0 && !year.Contains(NthWeekday(*from, days - 1))) {
+      if (days > 0 && NthWeekday(*from, days - 1).days > year.last) {
         check.Fail(kMarks, "date", "the marks run past the end of the academic year");
       }
       for (size_t i = 0; i < sessions.size() && check.ok(); ++i) {
