@@ -182,6 +182,7 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
   // and takes those at its schools.
   const int threads = std::max(1, in.threads);
   auto owner = [threads](uint32_t school) { return static_cast<int>((school / 64) % static_cast<uint32_t>(threads)); };
+  const PupilGroupReader groups(s.pupils);
   std::vector<std::vector<int64_t>> residence_parts(static_cast<size_t>(threads));
   std::vector<uint64_t> counted(static_cast<size_t>(threads), 0);
   std::vector<std::thread> workers;
@@ -204,7 +205,7 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
         if (v[kMeasureEnrolments] == 0) continue;  // no possible sessions
         ++n;
         const uint32_t p = enrol.pupil[e];
-        const int n_cats = ExplicitPupilCategories(s.pupils, p, cat);
+        const int n_cats = groups.Explicit(p, cat);
         const size_t r = static_cast<size_t>(ordinal_of_code[static_cast<size_t>(s.pupils.home_la[p]) & 1023]);
         int64_t* res_cells = &res[(r * kReportTypes + static_cast<size_t>(type)) * cats * kAttendanceMeasures];
         AddEnrolment(cube.School(school, 0), res_cells, cat, static_cast<size_t>(n_cats), v.data());

@@ -5,7 +5,6 @@
 namespace lantern {
 
 namespace {
-int YesNoCategory(uint8_t v) { return v ? 0 : 1; }
 
 std::vector<std::string_view> YearGroupLabels() {
   std::vector<std::string_view> labels;
@@ -13,28 +12,30 @@ std::vector<std::string_view> YearGroupLabels() {
   return labels;
 }
 
+int YesNoGroup(uint8_t v) { return v ? 0 : 1; }
+int SameGroup(uint8_t v) { return int{v}; }
+template <auto Member>
+const uint8_t* Bytes(const PupilTable& p) {
+  return reinterpret_cast<const uint8_t*>((p.*Member).data());
+}
+
 std::vector<BreakdownTopic> MakeTopics() {
   return {
-      {"Total", {"Total"}, [](const PupilTable&, uint32_t) { return 0; }, 0},
-      {"Sex", {"Female", "Male"}, [](const PupilTable& p, uint32_t i) { return int{p.sex[i]}; }, 1},
-      {"FSM eligibility",
-       {"FSM eligible", "Not FSM eligible"},
-       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.fsm[i]); }, 1},
-      {"Disadvantage",
-       {"Disadvantaged", "Not disadvantaged"},
-       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.disadvantaged[i]); }, 1},
-      {"SEN provision",
-       {"No SEN", "SEN support", "EHC plan"},
-       [](const PupilTable& p, uint32_t i) { return int{p.sen_provision[i]}; }, 0},
-      {"First language",
-       {"Other than English", "English or not known"},
-       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.eal[i]); }, 1},
-      {"Looked after",
-       {"Looked after", "Not looked after"},
-       [](const PupilTable& p, uint32_t i) { return YesNoCategory(p.looked_after[i]); }, 1},
+      {"Total", {"Total"}, nullptr, nullptr, 0},
+      {"Sex", {"Female", "Male"}, Bytes<&PupilTable::sex>, SameGroup, 1},
+      {"FSM eligibility", {"FSM eligible", "Not FSM eligible"}, Bytes<&PupilTable::fsm>,
+       YesNoGroup, 1},
+      {"Disadvantage", {"Disadvantaged", "Not disadvantaged"},
+       Bytes<&PupilTable::disadvantaged>, YesNoGroup, 1},
+      {"SEN provision", {"No SEN", "SEN support", "EHC plan"},
+       Bytes<&PupilTable::sen_provision>, SameGroup, 0},
+      {"First language", {"Other than English", "English or not known"},
+       Bytes<&PupilTable::eal>, YesNoGroup, 1},
+      {"Looked after", {"Looked after", "Not looked after"}, Bytes<&PupilTable::looked_after>,
+       YesNoGroup, 1},
       // Year groups are about equal in size; any one will do.
-      {"NC year group", YearGroupLabels(),
-       [](const PupilTable& p, uint32_t i) { return p.year_group[i] + 2; }, 7 + 2},
+      {"NC year group", YearGroupLabels(), Bytes<&PupilTable::year_group>,
+       [](uint8_t v) { return static_cast<int8_t>(v) + 2; }, 7 + 2},
   };
 }
 
@@ -76,14 +77,26 @@ void PupilCategories(const PupilTable& pupils, uint32_t pupil, int* out) {
   for (size_t t = 0; t < topics.size(); ++t) out[t] = offsets[t] + topics[t].category(pupils, pupil);
 }
 
-int ExplicitPupilCategories(const PupilTable& pupils, uint32_t pupil, int* out) {
+PupilGroupReader::PupilGroupReader(const PupilTable& pupils) {
   const auto& topics = PupilBreakdowns();
-  const int* offsets = Offsets().data();
+  for (size_t t = 1; t < topics.size(); ++t) {
+    Topic x;
+    x.column = topics[t].column(pupils);
+    for (int v = 0; v < 256; ++v) {
+      const int g = topics[t].group(static_cast<uint8_t>(v));
+      x.flat[static_cast<size_t>(v)] =
+          static_cast<int16_t>(g == topics[t].usual ? -1 : CategoryOffset(t) + g);
+    }
+    topics_.push_back(x);
+  }
+}
+
+int PupilGroupReader::Explicit(uint32_t pupil, int* out) const {
   int n = 0;
   out[n++] = 0;  // the total
-  for (size_t t = 1; t < topics.size(); ++t) {
-    const int c = topics[t].category(pupils, pupil);
-    if (c != topics[t].usual) out[n++] = offsets[t] + c;
+  for (const Topic& t : topics_) {
+    const int c = t.flat[t.column[pupil]];
+    if (c >= 0) out[n++] = c;
   }
   return n;
 }

@@ -15,13 +15,20 @@ namespace lantern {
 struct BreakdownTopic {
   std::string_view topic;               // EES filter value, e.g. "SEN provision"
   std::vector<std::string_view> labels;  // one per category
-  // The category of a pupil (an index into labels).
-  int (*category)(const PupilTable& pupils, uint32_t pupil);
+  // The pupil column a pupil's group is read from (one byte per pupil; null
+  // for the total), and the group (an index into labels) of each value.
+  const uint8_t* (*column)(const PupilTable& pupils);
+  int (*group)(uint8_t value);
   // The category most pupils are in (an index into labels). Aggregation adds
   // a pupil to it only implicitly: its cells are the topic's total less the
   // topic's other categories (CompleteUsualCategories), which saves most of
   // the additions for most pupils and gives the same sums.
   int usual = 0;
+
+  // The category of a pupil (an index into labels).
+  int category(const PupilTable& pupils, uint32_t pupil) const {
+    return column == nullptr ? 0 : group(column(pupils)[pupil]);
+  }
 };
 
 // Topic 0 is "Total" with the single category "Total".
@@ -39,9 +46,21 @@ constexpr size_t kMaxTopics = 8;
 void PupilCategories(const PupilTable& pupils, uint32_t pupil, int* out /* [topics] */);
 
 // The flat categories a pupil's values are added to explicitly: the total,
-// and each other topic's category unless it is that topic's usual one.
-// Returns how many were written to out (at most kMaxTopics).
-int ExplicitPupilCategories(const PupilTable& pupils, uint32_t pupil, int* out);
+// and each other topic's category unless it is that topic's usual one; read
+// with one table lookup per topic (the aggregation's inner loop).
+class PupilGroupReader {
+ public:
+  explicit PupilGroupReader(const PupilTable& pupils);
+  // Writes the categories to out (at most kMaxTopics) and returns how many.
+  int Explicit(uint32_t pupil, int* out) const;
+
+ private:
+  struct Topic {
+    const uint8_t* column;
+    std::array<int16_t, 256> flat;  // flat category of each value, -1 for the usual one
+  };
+  std::vector<Topic> topics_;
+};
 
 // Fills each topic's usual category of one block of cells laid out as
 // [category][measures]: the total less the topic's other categories.
