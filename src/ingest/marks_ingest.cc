@@ -34,22 +34,28 @@ class SlotCursor {
   explicit SlotCursor(const StoreState& s) : e_(s.enrolments), p_(s.pupils) {}
   uint32_t Find(uint64_t upn, uint32_t school, int32_t date) {
     if (last_ == kNoIndex) return kNoIndex;
-    const uint32_t end = std::min<uint32_t>(last_ + 9, static_cast<uint32_t>(e_.size()));
-    for (uint32_t c = last_; c < end; ++c) {
+    // The previous row's slot can only match the same pupil.
+    const uint32_t begin = upn == last_upn_ ? last_ : last_ + 1;
+    const uint32_t end = std::min<uint32_t>(begin + 9, static_cast<uint32_t>(e_.size()));
+    for (uint32_t c = begin; c < end; ++c) {
       if (e_.school[c] == school && e_.entry_date[c] <= date && date <= e_.leaving_date[c] &&
           p_.upn[e_.pupil[c]] == upn) {
-        last_ = c;
+        Set(c, upn);
         return c;
       }
     }
     return kNoIndex;
   }
-  void Set(uint32_t slot) { last_ = slot; }
+  void Set(uint32_t slot, uint64_t upn) {
+    last_ = slot;
+    last_upn_ = upn;
+  }
 
  private:
   const EnrolmentTable& e_;
   const PupilTable& p_;
   uint32_t last_ = kNoIndex;
+  uint64_t last_upn_ = 0;
 };
 
 // The enrolment a mark belongs to: the cursor first, else the pupil's
@@ -70,7 +76,7 @@ uint32_t ResolveSlot(const IngestContext& ctx, SlotCursor& cursor, RowCheck& che
         "the pupil was not on this school's roll on that date: a mark needs an enrolment");
     return kNoIndex;
   }
-  cursor.Set(slot);
+  cursor.Set(slot, upn);
   return slot;
 }
 
