@@ -221,14 +221,20 @@ Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, Ac
   SuppressionProblem problem;
   for (size_t i = 0; i < rows.size(); ++i) problem.AddCell(0);
   AddAdditiveGroups(cube, index, policy, &problem);
+  // Enrolments first; persistent and severe absentees then side by side,
+  // each within the rows left published.
   std::vector<std::vector<bool>> hidden(kAttendanceMeasures);
-  for (int m : kPersonMeasures) {
+  auto solve = [&](int m, std::vector<bool> start) {
     std::vector<int64_t> counts(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) counts[i] = index.Values(rows[i])[m];
-    problem.SetCounts(std::move(counts));
-    hidden[m] = problem.Solve(policy.suppress_below, policy.secondary_suppression,
-                              m == kMeasureEnrolments ? std::vector<bool>() : hidden[kMeasureEnrolments]);
-  }
+    hidden[m] = problem.Solve(counts, policy.suppress_below, policy.secondary_suppression,
+                              std::move(start));
+  };
+  static_assert(std::size(kPersonMeasures) == 3);
+  solve(kMeasureEnrolments, {});
+  std::thread other(solve, kPersonMeasures[1], hidden[kMeasureEnrolments]);
+  solve(kPersonMeasures[2], hidden[kMeasureEnrolments]);
+  other.join();
 
   stats->seconds_suppress =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -14,7 +14,8 @@ void SuppressionProblem::AddGroup(size_t margin, const std::vector<size_t>& memb
   starts_.push_back(members_.size());
 }
 
-bool SuppressionProblem::MakeSafe(size_t group, int threshold, std::vector<bool>& hidden,
+bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group, int threshold,
+                                  std::vector<bool>& hidden,
                                   std::vector<size_t>* newly_hidden) const {
   struct {
     size_t margin;
@@ -26,7 +27,7 @@ bool SuppressionProblem::MakeSafe(size_t group, int threshold, std::vector<bool>
   for (size_t m : g.members) {
     if (hidden[m]) {
       ++hidden_members;
-      hidden_sum += counts_[m];
+      hidden_sum += counts[m];
     }
   }
   const bool margin_hidden = hidden[g.margin];
@@ -34,14 +35,14 @@ bool SuppressionProblem::MakeSafe(size_t group, int threshold, std::vector<bool>
   auto hide_smallest = [&]() -> bool {
     size_t best = SIZE_MAX;
     for (size_t m : g.members) {
-      if (hidden[m] || counts_[m] == 0) continue;
-      if (best == SIZE_MAX || counts_[m] < counts_[best]) best = m;
+      if (hidden[m] || counts[m] == 0) continue;
+      if (best == SIZE_MAX || counts[m] < counts[best]) best = m;
     }
     if (best == SIZE_MAX) return false;
     hidden[best] = true;
     newly_hidden->push_back(best);
     ++hidden_members;
-    hidden_sum += counts_[best];
+    hidden_sum += counts[best];
     changed = true;
     return true;
   };
@@ -55,7 +56,7 @@ bool SuppressionProblem::MakeSafe(size_t group, int threshold, std::vector<bool>
         return true;
       }
     }
-  } else if (hidden_members == 0 && counts_[g.margin] > 0) {
+  } else if (hidden_members == 0 && counts[g.margin] > 0) {
     hide_smallest();
   }
   return changed;
@@ -63,31 +64,41 @@ bool SuppressionProblem::MakeSafe(size_t group, int threshold, std::vector<bool>
 
 std::vector<bool> SuppressionProblem::Solve(int threshold, bool secondary,
                                             std::vector<bool> hidden) const {
-  hidden.resize(counts_.size(), false);
-  for (size_t i = 0; i < counts_.size(); ++i) {
-    if (IsDisclosive(counts_[i], threshold)) hidden[i] = true;
+  return Solve(counts_, threshold, secondary, std::move(hidden));
+}
+
+// The groups each cell is in (as margin or member), so that a cell newly
+// hidden marks only its own groups to be checked again. Built once for all
+// the measures solved on the same groups.
+void SuppressionProblem::IndexGroups() const {
+  std::lock_guard lock(index_mu_);
+  if (indexed_cells_ == counts_.size() + 1 && indexed_groups_ == margins_.size()) return;
+  first_group_.assign(counts_.size() + 1, 0);
+  for (size_t g = 0; g < margins_.size(); ++g) {
+    ++first_group_[margins_[g] + 1];
+    for (size_t i = starts_[g]; i < starts_[g + 1]; ++i) ++first_group_[members_[i] + 1];
+  }
+  for (size_t c = 0; c < counts_.size(); ++c) first_group_[c + 1] += first_group_[c];
+  groups_of_.resize(first_group_.back());
+  std::vector<uint32_t> fill(first_group_.begin(), first_group_.end() - 1);
+  for (size_t g = 0; g < margins_.size(); ++g) {
+    groups_of_[fill[margins_[g]]++] = static_cast<uint32_t>(g);
+    for (size_t i = starts_[g]; i < starts_[g + 1]; ++i) {
+      groups_of_[fill[members_[i]]++] = static_cast<uint32_t>(g);
+    }
+  }
+  indexed_groups_ = margins_.size();
+  indexed_cells_ = counts_.size() + 1;
+}
+
+std::vector<bool> SuppressionProblem::Solve(std::span<const int64_t> counts, int threshold,
+                                            bool secondary, std::vector<bool> hidden) const {
+  hidden.resize(counts.size(), false);
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (IsDisclosive(counts[i], threshold)) hidden[i] = true;
   }
   if (!secondary) return hidden;
-  // The groups each cell is in (as margin or member), so that a cell newly
-  // hidden marks only its own groups to be checked again. Built once for
-  // all the measures solved on the same groups.
-  if (first_group_.size() != counts_.size() + 1 || indexed_groups_ != margins_.size()) {
-    first_group_.assign(counts_.size() + 1, 0);
-    for (size_t g = 0; g < margins_.size(); ++g) {
-      ++first_group_[margins_[g] + 1];
-      for (size_t i = starts_[g]; i < starts_[g + 1]; ++i) ++first_group_[members_[i] + 1];
-    }
-    for (size_t c = 0; c < counts_.size(); ++c) first_group_[c + 1] += first_group_[c];
-    groups_of_.resize(first_group_.back());
-    std::vector<uint32_t> fill(first_group_.begin(), first_group_.end() - 1);
-    for (size_t g = 0; g < margins_.size(); ++g) {
-      groups_of_[fill[margins_[g]]++] = static_cast<uint32_t>(g);
-      for (size_t i = starts_[g]; i < starts_[g + 1]; ++i) {
-        groups_of_[fill[members_[i]]++] = static_cast<uint32_t>(g);
-      }
-    }
-    indexed_groups_ = margins_.size();
-  }
+  IndexGroups();
   const std::vector<uint32_t>& first_group = first_group_;
   const std::vector<uint32_t>& groups_of = groups_of_;
   // Rounds over the groups in order until a round changes nothing. A group
@@ -102,7 +113,7 @@ std::vector<bool> SuppressionProblem::Solve(int threshold, bool secondary,
       if (!dirty[g]) continue;
       dirty[g] = 0;
       newly_hidden.clear();
-      if (!MakeSafe(g, threshold, hidden, &newly_hidden)) continue;
+      if (!MakeSafe(counts, g, threshold, hidden, &newly_hidden)) continue;
       changed = true;
       for (size_t c : newly_hidden) {
         for (uint32_t i = first_group[c]; i < first_group[c + 1]; ++i) dirty[groups_of[i]] = 1;

@@ -14,6 +14,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
+#include <span>
 #include <vector>
 
 namespace lantern {
@@ -33,19 +35,25 @@ class SuppressionProblem {
   // Returns which cells to hide. `hidden` may hold cells already hidden for
   // another reason (e.g. their whole row is hidden); it is extended.
   std::vector<bool> Solve(int threshold, bool secondary, std::vector<bool> hidden = {}) const;
+  // The same for other counts on the same cells and groups (one per cell);
+  // safe to call from several threads at once.
+  std::vector<bool> Solve(std::span<const int64_t> counts, int threshold, bool secondary,
+                          std::vector<bool> hidden = {}) const;
 
  private:
   // Makes one group safe; returns whether it hid anything (listed in newly_hidden).
-  bool MakeSafe(size_t group, int threshold, std::vector<bool>& hidden,
-                std::vector<size_t>* newly_hidden) const;
+  bool MakeSafe(std::span<const int64_t> counts, size_t group, int threshold,
+                std::vector<bool>& hidden, std::vector<size_t>* newly_hidden) const;
+  void IndexGroups() const;
   std::vector<int64_t> counts_;
   // Groups in one flat layout: group g's members are members_[starts_[g], starts_[g + 1]).
   std::vector<size_t> margins_;
   std::vector<size_t> starts_ = {0};
   std::vector<size_t> members_;
   // Each cell's groups: groups_of_[first_group_[c], first_group_[c + 1]).
+  mutable std::mutex index_mu_;
   mutable std::vector<uint32_t> first_group_, groups_of_;
-  mutable size_t indexed_groups_ = 0;
+  mutable size_t indexed_groups_ = 0, indexed_cells_ = 0;
 };
 
 }  // namespace lantern
