@@ -39,23 +39,33 @@ bool InHeadline(int type, const Policy& policy) {
   return type >= 1 && type <= 3 ? true : (type == 4 && policy.pru_in_headline_total);
 }
 
-void AddValues(int64_t* to, const int64_t* from) {
+template <typename T>
+void AddValues(int64_t* to, const T* from) {
   for (int m = 0; m < kAttendanceMeasures; ++m) to[m] += from[m];
 }
 
-// One enrolment's measures into its school's and its residence LA's cells:
-// the total and each pupil group it is in, other than the usual ones (those
-// are filled in afterwards, breakdowns.h). The hottest loop of the aggregation: built
-// for AVX-512, AVX2 and plain x86-64, chosen when the program loads.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void AddEnrolment(
-    int64_t* school_cells, int64_t* residence_cells, const int* categories, size_t n,
-    const int64_t* v) {
+// One enrolment's measures into its school's cells: the total and each
+// pupil group it is in, other than the usual ones (those are filled in
+// afterwards, breakdowns.h). The hottest loop of the aggregation: built for
+// AVX-512, AVX2 and plain x86-64, chosen when the program loads.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void AddToSchool(
+    int32_t* cells, const int* categories, size_t n, const int32_t* v) {
   for (size_t t = 0; t < n; ++t) {
-    int64_t* a = school_cells + static_cast<size_t>(categories[t]) * kAttendanceMeasures;
-    int64_t* b = residence_cells + static_cast<size_t>(categories[t]) * kAttendanceMeasures;
+    int32_t* a = cells + static_cast<size_t>(categories[t]) * kAttendanceMeasures;
+    for (int m = 0; m < kAttendanceMeasures; ++m) a[m] += v[m];
+  }
+}
+
+// A pupil who lives outside the LA of their school: their measures move from
+// that LA's residence cells (which start as the school-location cells) to
+// those of the LA they live in.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void MoveResidence(
+    int64_t* to, int64_t* from, const int* categories, size_t n, const int64_t* v) {
+  for (size_t t = 0; t < n; ++t) {
+    const size_t at = static_cast<size_t>(categories[t]) * kAttendanceMeasures;
     for (int m = 0; m < kAttendanceMeasures; ++m) {
-      a[m] += v[m];
-      b[m] += v[m];
+      to[at + static_cast<size_t>(m)] += v[m];
+      from[at + static_cast<size_t>(m)] -= v[m];
     }
   }
 }
@@ -161,16 +171,25 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
   }
   // Residence LAs get a compact ordinal, so each thread's residence sums are
   // small (LAs x types x groups) however many other units there are. Every
-  // LA a pupil lives in gets one, in code order; those with no pupil in the
-  // cohort publish no rows.
+  // LA a pupil lives in or a school is in gets one, in code order; those with
+  // no pupil in the cohort publish no rows. An LA's residence cells start as
+  // its school-location cells; only pupils who cross a border are moved.
   std::array<int, 1024> ordinal_of_code;
   ordinal_of_code.fill(-1);
   for (int16_t code : s.pupils.home_la) ordinal_of_code[static_cast<size_t>(code) & 1023] = 0;
+  for (int16_t code : schools.la_code) ordinal_of_code[static_cast<size_t>(code) & 1023] = 0;
   std::vector<int> residence_unit;  // ordinal -> aggregate unit
+  std::vector<int> school_unit_of_ordinal;  // ordinal -> school-location LA unit, or -1
   for (size_t code = 0; code < ordinal_of_code.size(); ++code) {
     if (ordinal_of_code[code] < 0) continue;
     ordinal_of_code[code] = static_cast<int>(residence_unit.size());
     residence_unit.push_back(units.La(static_cast<int16_t>(code), LocationBasis::kResidence));
+    school_unit_of_ordinal.push_back(-1);
+  }
+  std::vector<int> school_ordinal(schools.size());
+  for (size_t i = 0; i < schools.size(); ++i) {
+    school_ordinal[i] = ordinal_of_code[static_cast<size_t>(schools.la_code[i]) & 1023];
+    school_unit_of_ordinal[static_cast<size_t>(school_ordinal[i])] = cube.school_la[i];
   }
   const size_t n_units = cube.units.size();
   cube.school.assign(schools.size() * cats * kAttendanceMeasures, 0);
@@ -191,6 +210,7 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
       auto& res = residence_parts[static_cast<size_t>(k)];
       res.assign(residence_unit.size() * kReportTypes * cats * kAttendanceMeasures, 0);
       AttendanceValues v;
+      int32_t v32[kAttendanceMeasures];
       EnrolmentSessions sessions;
       CountWindow window;
       int cat[kMaxTopics];
@@ -205,10 +225,17 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
         if (v[kMeasureEnrolments] == 0) continue;  // no possible sessions
         ++n;
         const uint32_t p = enrol.pupil[e];
-        const int n_cats = groups.Explicit(p, cat);
-        const size_t r = static_cast<size_t>(ordinal_of_code[static_cast<size_t>(s.pupils.home_la[p]) & 1023]);
-        int64_t* res_cells = &res[(r * kReportTypes + static_cast<size_t>(type)) * cats * kAttendanceMeasures];
-        AddEnrolment(cube.School(school, 0), res_cells, cat, static_cast<size_t>(n_cats), v.data());
+        const size_t n_cats = static_cast<size_t>(groups.Explicit(p, cat));
+        for (int m = 0; m < kAttendanceMeasures; ++m) v32[m] = static_cast<int32_t>(v[m]);
+        AddToSchool(cube.School(school, 0), cat, n_cats, v32);
+        const int home = ordinal_of_code[static_cast<size_t>(s.pupils.home_la[p]) & 1023];
+        if (home != school_ordinal[school]) {
+          auto cells = [&](int r) {
+            return &res[(static_cast<size_t>(r) * kReportTypes + static_cast<size_t>(type)) * cats *
+                        kAttendanceMeasures];
+          };
+          MoveResidence(cells(home), cells(school_ordinal[school]), cat, n_cats, v.data());
+        }
       }
       for (uint32_t school = 0; school < schools.size(); ++school) {
         if (owner(school) == k) CompleteUsualCategories(cube.School(school, 0), kAttendanceMeasures);
@@ -232,7 +259,7 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
   // Schools into their LA and trust, counting the schools in each cell.
   auto add_school = [&](int unit, size_t school, int type) {
     for (size_t c = 0; c < cats; ++c) {
-      const int64_t* from = cube.School(school, static_cast<int>(c));
+      const int32_t* from = cube.School(school, static_cast<int>(c));
       if (from[kMeasureEnrolments] == 0) continue;
       AddValues(cube.Aggregate(static_cast<size_t>(unit), type, static_cast<int>(c)), from);
       ++cube.aggregate_schools[cube.AggregateIndex(static_cast<size_t>(unit), type, static_cast<int>(c))];
@@ -243,6 +270,19 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
     if (type < 0) continue;
     add_school(cube.school_la[i], i, type);
     if (cube.school_trust[i] >= 0) add_school(cube.school_trust[i], i, type);
+  }
+  // Each LA's residence cells: its school-location cells, plus the pupils
+  // moved in from other LAs' schools, less those moved out (added above).
+  for (size_t r = 0; r < residence_unit.size(); ++r) {
+    const int from = school_unit_of_ordinal[r];
+    if (from < 0) continue;
+    for (int type = 1; type < kReportTypes; ++type) {
+      for (size_t c = 0; c < cats; ++c) {
+        AddValues(cube.Aggregate(static_cast<size_t>(residence_unit[r]), type, static_cast<int>(c)),
+                  static_cast<const int64_t*>(
+                      cube.Aggregate(static_cast<size_t>(from), type, static_cast<int>(c))));
+      }
+    }
   }
   // Child units into parents (LA -> region -> England), deepest first: units
   // were created parent-before-child, so walk them backwards.

@@ -39,7 +39,10 @@ struct AggregateUnit {
 struct AttendanceCube {
   int categories = 0;
   // Schools: [school][category][measure]; a school reports under its own type.
-  std::vector<int64_t> school;
+  // 32 bits: a school's cell is at most its enrolments times 2 x 366
+  // sessions, far below 2^31 (half the memory of 64-bit cells, and twice as
+  // many cells per vector addition).
+  std::vector<int32_t> school;
   std::vector<int> school_type;  // report type per school, -1 if not reported
   std::vector<int> school_trust, school_la;  // aggregate unit of each school, or -1
   // Aggregates: [unit][type][category][measure], and schools counted per cell.
@@ -48,10 +51,10 @@ struct AttendanceCube {
   std::vector<int32_t> aggregate_schools;  // -1 where not counted (residence)
   uint64_t enrolments_counted = 0;  // cohort enrolments with a possible session
 
-  int64_t* School(size_t s, int cat) {
+  int32_t* School(size_t s, int cat) {
     return &school[(s * static_cast<size_t>(categories) + static_cast<size_t>(cat)) * kAttendanceMeasures];
   }
-  const int64_t* School(size_t s, int cat) const {
+  const int32_t* School(size_t s, int cat) const {
     return &school[(s * static_cast<size_t>(categories) + static_cast<size_t>(cat)) * kAttendanceMeasures];
   }
   size_t AggregateIndex(size_t unit, int type, int cat) const {

@@ -115,6 +115,7 @@ void CompleteUsualCategories(T* cells, int measures) {
     }
   }
 }
+template void CompleteUsualCategories<int32_t>(int32_t*, int);
 template void CompleteUsualCategories<int64_t>(int64_t*, int);
 
 }  // namespace lantern

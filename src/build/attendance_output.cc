@@ -1,5 +1,6 @@
 #include "build/attendance_output.h"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
@@ -77,8 +78,14 @@ class RowIndex {
   int64_t Aggregate(size_t u, int t, size_t c) const {
     return aggregate_[cube_.AggregateIndex(u, t, static_cast<int>(c))];
   }
-  const int64_t* Values(const OutputRow& r) const {
-    return r.school ? cube_.School(r.unit, r.category) : cube_.Aggregate(r.unit, r.type, r.category);
+  AttendanceValues Values(const OutputRow& r) const {
+    AttendanceValues v;
+    if (r.school) {
+      std::copy_n(cube_.School(r.unit, r.category), kAttendanceMeasures, v.begin());
+    } else {
+      std::copy_n(cube_.Aggregate(r.unit, r.type, r.category), kAttendanceMeasures, v.begin());
+    }
+    return v;
   }
 
  private:
@@ -271,7 +278,7 @@ Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, Ac
     char buf[64];
     for (size_t i = lo; i < hi; ++i) {
       const OutputRow& r = rows[i];
-      const int64_t* v = index.Values(r);
+      const AttendanceValues v = index.Values(r);
       const bool row_hidden = hidden[kMeasureEnrolments][i];
       prefixes.Append(out, r, cube);
       out += ',';
