@@ -13,8 +13,7 @@ void RowCheck::FailColumn(std::string_view column, std::string_view value,
   rejects_->Add(record_.line, column, value, check, std::move(reason), record_.raw);
 }
 
-bool RowCheck::RequiredPresent(size_t c) {
-  if (!Text(c).empty()) return true;
+bool RowCheck::FailRequired(size_t c) {
   Fail(c, "required", fmt::format("{} is required but empty", Name(c)));
   return false;
 }
@@ -27,8 +26,9 @@ std::string RowCheck::UnknownCodeMessage(size_t c, std::string_view t) const {
 std::optional<uint64_t> RowCheck::Upn(size_t c) {
   if (!RequiredPresent(c)) return std::nullopt;
   std::string_view t = Text(c);
-  switch (ValidateUpn(t)) {
-    case UpnProblem::kNone: return PackUpn(t);
+  uint64_t key = 0;
+  switch (ParseUpn(t, &key)) {
+    case UpnProblem::kNone: return key;
     case UpnProblem::kLength: Fail(c, "upn_length", "UPN must be 13 characters"); break;
     case UpnProblem::kFormat:
       Fail(c, "upn_format", "UPN must be a check letter, 11 digits and a final digit or letter");

@@ -42,7 +42,7 @@ class RowCheck {
   }
 
   // Required columns must not be empty; returns false (and fails) if one is.
-  bool RequiredPresent(size_t c);
+  bool RequiredPresent(size_t c) { return !Text(c).empty() || FailRequired(c); }
 
   // Each parser returns nullopt and fails the row when the text is bad;
   // an empty optional column gives nullopt without failing.
@@ -67,6 +67,7 @@ class RowCheck {
 
  private:
   std::string UnknownCodeMessage(size_t c, std::string_view t) const;
+  bool FailRequired(size_t c);  // fails the row; returns false
 
   const FileSchema& schema_;
   const HeaderMap& header_;

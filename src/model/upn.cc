@@ -63,18 +63,33 @@ char UpnCheckLetter(std::string_view body) {
   return kAlphabet[sum % 23];
 }
 
-UpnProblem ValidateUpn(std::string_view upn) {
+UpnProblem ParseUpn(std::string_view upn, uint64_t* key) {
   if (upn.size() != 13) return UpnProblem::kLength;
-  int first = kIndex[static_cast<unsigned char>(upn[0])];
+  const int first = kIndex[static_cast<unsigned char>(upn[0])];
   if (first < 0 || first >= 23) return UpnProblem::kFormat;
+  // Characters 2-12 are digits: their value, and their part of the check
+  // sum (weight = position + 1, each digit counted as its index in kAlphabet).
+  uint64_t digits = 0;
+  int sum = 0;
   for (size_t i = 1; i < 12; ++i) {
-    if (!IsDigit(upn[i])) return UpnProblem::kFormat;
+    const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(upn[i])) - '0';
+    if (d > 9) return UpnProblem::kFormat;
+    digits = digits * 10 + d;
+    sum += static_cast<int>(i + 1) * static_cast<int>(d + 23);
   }
-  if (kIndex[static_cast<unsigned char>(upn[12])] < 0) return UpnProblem::kFormat;
-  int la = (upn[1] - '0') * 100 + (upn[2] - '0') * 10 + (upn[3] - '0');
+  const int last = kIndex[static_cast<unsigned char>(upn[12])];
+  if (last < 0) return UpnProblem::kFormat;
+  const int la = (upn[1] - '0') * 100 + (upn[2] - '0') * 10 + (upn[3] - '0');
   if (!IsKnownLaNumber(la)) return UpnProblem::kUnknownLa;
-  if (UpnCheckLetter(upn.substr(1)) != upn[0]) return UpnProblem::kCheckLetter;
+  sum += 13 * last;
+  if (kAlphabet[static_cast<size_t>(sum % 23)] != upn[0]) return UpnProblem::kCheckLetter;
+  *key = ((digits * 33 + static_cast<uint64_t>(last)) * 23 + static_cast<uint64_t>(first)) + 1;
   return UpnProblem::kNone;
+}
+
+UpnProblem ValidateUpn(std::string_view upn) {
+  uint64_t key;
+  return ParseUpn(upn, &key);
 }
 
 uint64_t PackUpn(std::string_view upn) {

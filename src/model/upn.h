@@ -28,6 +28,9 @@ std::string_view UpnProblemMessage(UpnProblem p);
 // The check letter for the 12 characters after it.
 char UpnCheckLetter(std::string_view body12);
 UpnProblem ValidateUpn(std::string_view upn);
+// Validates and packs in one pass (ingest's hot path): on kNone, *key is
+// PackUpn(upn).
+UpnProblem ParseUpn(std::string_view upn, uint64_t* key);
 bool IsKnownLaNumber(int la);
 
 // A UPN packed into 64 bits (never 0, so 0 can mean "empty" in tables).

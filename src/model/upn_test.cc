@@ -38,5 +38,52 @@ TEST(UpnTest, PackRoundTripsAndIsNeverZero) {
   EXPECT_NE(PackUpn(MakeUpn(201, 3614, 14, 1)), PackUpn(MakeUpn(201, 3614, 14, 2)));
 }
 
+
+// The one-pass parser against the rule written out plainly (format, LA
+// number, UpnCheckLetter over the 12 characters after the letter), on valid
+// UPNs and on every single-character change of them.
+TEST(UpnTest, ParseUpnAgreesWithTheRuleAndPacks) {
+  const std::string alphabet = "ABCDEFGHJKLMNPQRTUVWXYZ0123456789";
+  auto reference = [&](const std::string& u) {
+    if (u.size() != 13) return UpnProblem::kLength;
+    const auto at = alphabet.find(u[0]);
+    if (at == std::string::npos || at >= 23) return UpnProblem::kFormat;
+    for (size_t i = 1; i < 12; ++i) {
+      if (u[i] < '0' || u[i] > '9') return UpnProblem::kFormat;
+    }
+    if (alphabet.find(u[12]) == std::string::npos) return UpnProblem::kFormat;
+    if (!IsKnownLaNumber(std::stoi(u.substr(1, 3)))) return UpnProblem::kUnknownLa;
+    return UpnCheckLetter(u.substr(1)) == u[0] ? UpnProblem::kNone : UpnProblem::kCheckLetter;
+  };
+  std::vector<std::string> upns = {"B801200005001", MakeUpn(201, 3614, 14, 999),
+                                   MakeUpn(943, 7001, 5, 0)};
+  std::string temporary = "80120000500A";
+  upns.push_back(std::string(1, UpnCheckLetter(temporary)) + temporary);
+  int valid = 0, invalid = 0;
+  for (const std::string& base : upns) {
+    std::vector<std::string> cases = {base, base.substr(1), base + "1"};
+    for (size_t i = 0; i < base.size(); ++i) {
+      for (char c : std::string("09AIZ/ ") + alphabet) {
+        std::string u = base;
+        u[i] = c;
+        cases.push_back(u);
+      }
+    }
+    for (const std::string& u : cases) {
+      uint64_t key = 0;
+      const UpnProblem got = ParseUpn(u, &key);
+      EXPECT_EQ(got, reference(u)) << u;
+      if (got == UpnProblem::kNone) {
+        EXPECT_EQ(key, PackUpn(u)) << u;
+        ++valid;
+      } else {
+        ++invalid;
+      }
+    }
+  }
+  EXPECT_GT(valid, 4);
+  EXPECT_GT(invalid, 100);
+}
+
 }  // namespace
 }  // namespace lantern
