@@ -158,7 +158,7 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
   cube.categories = BreakdownCategoryCount();
   const size_t cats = static_cast<size_t>(cube.categories);
 
-  // Units: schools link to their LA and trust; residence LAs as pupils need them.
+  // Units: schools link to their LA and trust; then the residence LAs.
   UnitBuilder units(s, &cube);
   cube.school_type.resize(schools.size());
   cube.school_la.resize(schools.size());
