@@ -8,7 +8,8 @@ namespace {
 
 std::vector<std::string_view> YearGroupLabels() {
   std::vector<std::string_view> labels;
-  for (int y = -2; y <= kYearGroupX; ++y) labels.push_back(YearGroupLabel(static_cast<YearGroup>(y)));
+  for (int y = -2; y <= kYearGroupX; ++y)
+    labels.push_back(YearGroupLabel(static_cast<YearGroup>(y)));
   return labels;
 }
 
@@ -23,16 +24,31 @@ std::vector<BreakdownTopic> MakeTopics() {
   return {
       {"Total", {"Total"}, nullptr, nullptr, 0},
       {"Sex", {"Female", "Male"}, Bytes<&PupilTable::sex>, SameGroup, 1},
-      {"FSM eligibility", {"FSM eligible", "Not FSM eligible"}, Bytes<&PupilTable::fsm>,
-       YesNoGroup, 1},
-      {"Disadvantage", {"Disadvantaged", "Not disadvantaged"},
-       Bytes<&PupilTable::disadvantaged>, YesNoGroup, 1},
-      {"SEN provision", {"No SEN", "SEN support", "EHC plan"},
-       Bytes<&PupilTable::sen_provision>, SameGroup, 0},
-      {"First language", {"Other than English", "English or not known"},
-       Bytes<&PupilTable::eal>, YesNoGroup, 1},
-      {"Looked after", {"Looked after", "Not looked after"}, Bytes<&PupilTable::looked_after>,
-       YesNoGroup, 1},
+      {"FSM eligibility",
+       {"FSM eligible", "Not FSM eligible"},
+       Bytes<&PupilTable::fsm>,
+       YesNoGroup,
+       1},
+      {"Disadvantage",
+       {"Disadvantaged", "Not disadvantaged"},
+       Bytes<&PupilTable::disadvantaged>,
+       YesNoGroup,
+       1},
+      {"SEN provision",
+       {"No SEN", "SEN support", "EHC plan"},
+       Bytes<&PupilTable::sen_provision>,
+       SameGroup,
+       0},
+      {"First language",
+       {"Other than English", "English or not known"},
+       Bytes<&PupilTable::eal>,
+       YesNoGroup,
+       1},
+      {"Looked after",
+       {"Looked after", "Not looked after"},
+       Bytes<&PupilTable::looked_after>,
+       YesNoGroup,
+       1},
       // Year groups are about equal in size; any one will do.
       {"NC year group", YearGroupLabels(), Bytes<&PupilTable::year_group>,
        [](uint8_t v) { return static_cast<int8_t>(v) + 2; }, 7 + 2},
@@ -74,7 +90,8 @@ size_t TopicOfCategory(int category) {
 void PupilCategories(const PupilTable& pupils, uint32_t pupil, int* out) {
   const auto& topics = PupilBreakdowns();
   const int* offsets = Offsets().data();
-  for (size_t t = 0; t < topics.size(); ++t) out[t] = offsets[t] + topics[t].category(pupils, pupil);
+  for (size_t t = 0; t < topics.size(); ++t)
+    out[t] = offsets[t] + topics[t].category(pupils, pupil);
 }
 
 PupilGroupReader::PupilGroupReader(const PupilTable& pupils) {

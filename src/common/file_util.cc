@@ -1,14 +1,13 @@
 #include "common/file_util.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 namespace lantern {
 
@@ -121,7 +120,8 @@ Status BufferedWriter::Close(bool sync) {
   if (fd_ < 0) return Status::Ok();
   Flush();
   // An overwritten file may have been longer: cut it at what was written.
-  if (overwrite_ && error_ == 0 && ::ftruncate(fd_, static_cast<off_t>(total_)) != 0) error_ = errno;
+  if (overwrite_ && error_ == 0 && ::ftruncate(fd_, static_cast<off_t>(total_)) != 0)
+    error_ = errno;
   if (sync && error_ == 0 && ::fsync(fd_) != 0) error_ = errno;
   if (::close(fd_) != 0 && error_ == 0) error_ = errno;
   fd_ = -1;

@@ -164,8 +164,7 @@ class DateCache {
 
 // The academic year's first and last days, worked out once per chunk.
 struct YearRange {
-  explicit YearRange(AcademicYear y)
-      : year(y), first(y.FirstDay().days), last(y.LastDay().days) {}
+  explicit YearRange(AcademicYear y) : year(y), first(y.FirstDay().days), last(y.LastDay().days) {}
   AcademicYear year;
   int32_t first, last;
 };

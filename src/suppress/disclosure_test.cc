@@ -61,9 +61,9 @@ TEST(DisclosureTest, NothingSmallMeansNothingSuppressed) {
 }  // namespace
 }  // namespace lantern
 
-#include "suppress/suppression_problem.h"
-
 #include <random>
+
+#include "suppress/suppression_problem.h"
 
 namespace lantern {
 namespace {
@@ -116,7 +116,6 @@ TEST(SuppressionProblemTest, NoSecondaryMeansPrimaryOnly) {
   hidden = p.Solve(3, true);
   EXPECT_TRUE(hidden[b]);
 }
-
 
 // Random nested tables (LAs of schools, each split by sex and by year): after
 // Solve, every additive group obeys the rule, whichever order groups became
