@@ -95,6 +95,11 @@ bool ParseSessionMark(RowCheck& check, size_t col, Date date, uint8_t* out) {
     *out = kNoMark;
     return true;
   }
+  // Present (/ and \), nine marks in ten, need no table.
+  if (t.size() == 1 && (t[0] == '/' || t[0] == '\\')) {
+    *out = t[0] == '/' ? kPresentAm : kPresentPm;
+    return true;
+  }
   auto code = ParseMarkCode(t);
   if (!code) {
     check.Fail(col, "code", fmt::format("'{}' is not a register code", RedactValue("", t)));
