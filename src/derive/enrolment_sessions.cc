@@ -133,13 +133,17 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void HistogramAvx
     _mm512_storeu_si512(out + others, _mm512_maskz_compress_epi8(other, v));
     others += static_cast<size_t>(__builtin_popcountll(other));
   }
-  for (; i < n; ++i) {
-    uint8_t c = p[i];
-    if (c == kPresentAm || c == kPresentPm) {
-      ++pres;
-    } else if (c != kNoMark) {
-      out[others++] = c;
-    }
+  if (i < n) {
+    // The last partial run in one masked step: bytes past the end load as
+    // zero (no mark) and are not read from memory.
+    const __mmask64 in_range = (~uint64_t{0}) >> (64 - (n - i));
+    __m512i v = _mm512_maskz_loadu_epi8(in_range, p + i);
+    __mmask64 low = _mm512_cmple_epu8_mask(v, two);
+    __mmask64 none = _mm512_cmpeq_epi8_mask(v, zero);
+    __mmask64 other = ~low;
+    pres += static_cast<uint64_t>(__builtin_popcountll(low & ~none));
+    _mm512_storeu_si512(out + others, _mm512_maskz_compress_epi8(other, v));
+    others += static_cast<size_t>(__builtin_popcountll(other));
   }
   uint32_t h2[kMaxMarkCodes] = {};
   size_t k = 0;
