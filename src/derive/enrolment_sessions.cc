@@ -110,6 +110,18 @@ __attribute__((target("avx2"))) void HistogramAvx2(const uint8_t* p, size_t n, u
   *present += pres;
 }
 
+// 64 marks: present ones (/ and \) counted, absence and other codes
+// appended to out, no-mark bytes skipped.
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"), always_inline)) inline void
+Classify64(__m512i v, uint8_t* out, size_t* others, uint64_t* present) {
+  const __mmask64 low = _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(2));
+  const __mmask64 none = _mm512_cmpeq_epi8_mask(v, _mm512_setzero_si512());
+  const __mmask64 other = ~low;
+  *present += static_cast<uint64_t>(__builtin_popcountll(low & ~none));
+  _mm512_storeu_si512(out + *others, _mm512_maskz_compress_epi8(other, v));
+  *others += static_cast<size_t>(__builtin_popcountll(other));
+}
+
 // AVX-512: 64 marks at a time. The absence codes of a whole row are first
 // compressed into a scratch run (VPCOMPRESSB, no branches), then counted in
 // one tight loop over that run with two interleaved histograms, so a row of
@@ -121,29 +133,13 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) void HistogramAvx
   uint8_t* out = scratch.data();
   size_t others = 0;
   uint64_t pres = 0;
-  const __m512i two = _mm512_set1_epi8(2);
-  const __m512i zero = _mm512_setzero_si512();
   size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    __m512i v = _mm512_loadu_si512(p + i);
-    __mmask64 low = _mm512_cmple_epu8_mask(v, two);
-    __mmask64 none = _mm512_cmpeq_epi8_mask(v, zero);
-    __mmask64 other = ~low;
-    pres += static_cast<uint64_t>(__builtin_popcountll(low & ~none));
-    _mm512_storeu_si512(out + others, _mm512_maskz_compress_epi8(other, v));
-    others += static_cast<size_t>(__builtin_popcountll(other));
-  }
+  for (; i + 64 <= n; i += 64) Classify64(_mm512_loadu_si512(p + i), out, &others, &pres);
   if (i < n) {
     // The last partial run in one masked step: bytes past the end load as
     // zero (no mark) and are not read from memory.
     const __mmask64 in_range = (~uint64_t{0}) >> (64 - (n - i));
-    __m512i v = _mm512_maskz_loadu_epi8(in_range, p + i);
-    __mmask64 low = _mm512_cmple_epu8_mask(v, two);
-    __mmask64 none = _mm512_cmpeq_epi8_mask(v, zero);
-    __mmask64 other = ~low;
-    pres += static_cast<uint64_t>(__builtin_popcountll(low & ~none));
-    _mm512_storeu_si512(out + others, _mm512_maskz_compress_epi8(other, v));
-    others += static_cast<size_t>(__builtin_popcountll(other));
+    Classify64(_mm512_maskz_loadu_epi8(in_range, p + i), out, &others, &pres);
   }
   uint32_t h2[kMaxMarkCodes] = {};
   size_t k = 0;
