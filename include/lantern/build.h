@@ -29,11 +29,11 @@ struct BuildOptions {
 
 struct BuildReport {
   std::string time_period;
-  uint64_t enrolments = 0;          // enrolments in the store
-  uint64_t cohort_enrolments = 0;   // counted in the absence statistics
-  uint64_t mark_bytes = 0;          // stored marks
-  bool used_saved_counts = false;   // the saved per-enrolment counts were used
-  uint64_t rows = 0;                // rows in attendance.csv
+  uint64_t enrolments = 0;         // enrolments in the store
+  uint64_t cohort_enrolments = 0;  // counted in the absence statistics
+  uint64_t mark_bytes = 0;         // stored marks
+  bool used_saved_counts = false;  // the saved per-enrolment counts were used
+  uint64_t rows = 0;               // rows in attendance.csv
   uint64_t cells_suppressed = 0;
   // Phases: load the store; ask each enrolment's cohort window, count its
   // marks and add it to every cell; choose the cells to suppress (part of

@@ -34,20 +34,20 @@ struct IngestFileSummary {
 };
 
 struct IngestReport {
-  bool committed = false;      // false when nothing changed (or nothing was valid)
-  uint64_t generation = 0;     // the store's generation after the run
-  std::string time_period;     // the store's academic year, "201819"
+  bool committed = false;   // false when nothing changed (or nothing was valid)
+  uint64_t generation = 0;  // the store's generation after the run
+  std::string time_period;  // the store's academic year, "201819"
   std::vector<IngestFileSummary> files;
   uint64_t rows_rejected = 0;
-  std::string rejects_dir;     // where rejects were written ("" if none)
+  std::string rejects_dir;  // where rejects were written ("" if none)
   uint64_t mark_dates_written = 0;
   std::vector<std::string> warnings;
-  double seconds = 0;          // the ingest, without the build
+  double seconds = 0;  // the ingest, without the build
   // Its phases: load the store; read and validate every file; merge the
   // marks and save derived files (session counts, UPN index); commit.
   double seconds_load = 0, seconds_validate = 0, seconds_merge = 0, seconds_commit = 0;
   bool built = false;
-  BuildReport build;           // when build_out was given
+  BuildReport build;  // when build_out was given
 
   // A few lines for people: per file, rows accepted and rejected.
   std::string Summary() const;

@@ -1,11 +1,11 @@
 #include "aggregate/attendance_cube.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "aggregate/breakdowns.h"
 
@@ -20,11 +20,16 @@ std::string_view ReportTypeLabel(int type) {
 
 int ReportTypeOf(SchoolType t) {
   switch (t) {
-    case SchoolType::kPrimary: return 1;
-    case SchoolType::kSecondary: return 2;
-    case SchoolType::kSpecial: return 3;
-    case SchoolType::kPupilReferralUnit: return 4;
-    case SchoolType::kNursery: return -1;
+    case SchoolType::kPrimary:
+      return 1;
+    case SchoolType::kSecondary:
+      return 2;
+    case SchoolType::kSpecial:
+      return 3;
+    case SchoolType::kPupilReferralUnit:
+      return 4;
+    case SchoolType::kNursery:
+      return -1;
   }
   return -1;
 }
@@ -48,8 +53,10 @@ void AddValues(int64_t* to, const T* from) {
 // pupil group it is in, other than the usual ones (those are filled in
 // afterwards, breakdowns.h). The hottest loop of the aggregation: built for
 // AVX-512, AVX2 and plain x86-64, chosen when the program loads.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void AddToSchool(
-    int32_t* cells, const int* categories, size_t n, const int32_t* v) {
+__attribute__((target_clones("avx512f", "avx2", "default"))) void AddToSchool(int32_t* cells,
+                                                                              const int* categories,
+                                                                              size_t n,
+                                                                              const int32_t* v) {
   for (size_t t = 0; t < n; ++t) {
     int32_t* a = cells + static_cast<size_t>(categories[t]) * kAttendanceMeasures;
     for (int m = 0; m < kAttendanceMeasures; ++m) a[m] += v[m];
@@ -74,7 +81,8 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void MoveResidence(
 class UnitBuilder {
  public:
   UnitBuilder(const StoreState& s, AttendanceCube* cube) : s_(s), cube_(cube) {
-    for (size_t i = 0; i < s.local_authorities.size(); ++i) la_row_[s.local_authorities.old_la_code[i]] = i;
+    for (size_t i = 0; i < s.local_authorities.size(); ++i)
+      la_row_[s.local_authorities.old_la_code[i]] = i;
     for (size_t i = 0; i < s.trusts.size(); ++i) trust_row_[s.trusts.trust_id[i]] = i;
     GeographyRow england;
     england.level = GeographicLevel::kNational;
@@ -178,7 +186,7 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
   ordinal_of_code.fill(-1);
   for (int16_t code : s.pupils.home_la) ordinal_of_code[static_cast<size_t>(code) & 1023] = 0;
   for (int16_t code : schools.la_code) ordinal_of_code[static_cast<size_t>(code) & 1023] = 0;
-  std::vector<int> residence_unit;  // ordinal -> aggregate unit
+  std::vector<int> residence_unit;          // ordinal -> aggregate unit
   std::vector<int> school_unit_of_ordinal;  // ordinal -> school-location LA unit, or -1
   for (size_t code = 0; code < ordinal_of_code.size(); ++code) {
     if (ordinal_of_code[code] < 0) continue;
@@ -200,7 +208,9 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
   // cells need no locks; every thread reads the enrolments in store order
   // and takes those at its schools.
   const int threads = std::max(1, in.threads);
-  auto owner = [threads](uint32_t school) { return static_cast<int>((school / 64) % static_cast<uint32_t>(threads)); };
+  auto owner = [threads](uint32_t school) {
+    return static_cast<int>((school / 64) % static_cast<uint32_t>(threads));
+  };
   const PupilGroupReader groups(s.pupils);
   std::vector<std::vector<int64_t>> residence_parts(static_cast<size_t>(threads));
   std::vector<uint64_t> counted(static_cast<size_t>(threads), 0);
@@ -238,7 +248,8 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
         }
       }
       for (uint32_t school = 0; school < schools.size(); ++school) {
-        if (owner(school) == k) CompleteUsualCategories(cube.School(school, 0), kAttendanceMeasures);
+        if (owner(school) == k)
+          CompleteUsualCategories(cube.School(school, 0), kAttendanceMeasures);
       }
       for (size_t block = 0; block < residence_unit.size() * kReportTypes; ++block) {
         CompleteUsualCategories(&res[block * cats * kAttendanceMeasures], kAttendanceMeasures);
@@ -262,7 +273,8 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
       const int32_t* from = cube.School(school, static_cast<int>(c));
       if (from[kMeasureEnrolments] == 0) continue;
       AddValues(cube.Aggregate(static_cast<size_t>(unit), type, static_cast<int>(c)), from);
-      ++cube.aggregate_schools[cube.AggregateIndex(static_cast<size_t>(unit), type, static_cast<int>(c))];
+      ++cube.aggregate_schools[cube.AggregateIndex(static_cast<size_t>(unit), type,
+                                                   static_cast<int>(c))];
     }
   };
   for (size_t i = 0; i < schools.size(); ++i) {
@@ -293,7 +305,8 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
       for (size_t c = 0; c < cats; ++c) {
         AddValues(cube.Aggregate(static_cast<size_t>(parent), type, static_cast<int>(c)),
                   cube.Aggregate(u, type, static_cast<int>(c)));
-        cube.aggregate_schools[cube.AggregateIndex(static_cast<size_t>(parent), type, static_cast<int>(c))] +=
+        cube.aggregate_schools[cube.AggregateIndex(static_cast<size_t>(parent), type,
+                                                   static_cast<int>(c))] +=
             cube.aggregate_schools[cube.AggregateIndex(u, type, static_cast<int>(c))];
       }
     }
@@ -302,7 +315,8 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
   for (size_t u = 0; u < n_units; ++u) {
     for (size_t c = 0; c < cats; ++c) {
       int64_t* total = cube.Aggregate(u, 0, static_cast<int>(c));
-      int32_t& total_schools = cube.aggregate_schools[cube.AggregateIndex(u, 0, static_cast<int>(c))];
+      int32_t& total_schools =
+          cube.aggregate_schools[cube.AggregateIndex(u, 0, static_cast<int>(c))];
       for (int type = 1; type < kReportTypes; ++type) {
         if (!InHeadline(type, *in.policy)) continue;
         AddValues(total, cube.Aggregate(u, type, static_cast<int>(c)));

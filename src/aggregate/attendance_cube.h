@@ -43,19 +43,21 @@ struct AttendanceCube {
   // sessions, far below 2^31 (half the memory of 64-bit cells, and twice as
   // many cells per vector addition).
   std::vector<int32_t> school;
-  std::vector<int> school_type;  // report type per school, -1 if not reported
+  std::vector<int> school_type;              // report type per school, -1 if not reported
   std::vector<int> school_trust, school_la;  // aggregate unit of each school, or -1
   // Aggregates: [unit][type][category][measure], and schools counted per cell.
   std::vector<AggregateUnit> units;
   std::vector<int64_t> aggregate;
   std::vector<int32_t> aggregate_schools;  // -1 where not counted (residence)
-  uint64_t enrolments_counted = 0;  // cohort enrolments with a possible session
+  uint64_t enrolments_counted = 0;         // cohort enrolments with a possible session
 
   int32_t* School(size_t s, int cat) {
-    return &school[(s * static_cast<size_t>(categories) + static_cast<size_t>(cat)) * kAttendanceMeasures];
+    return &school[(s * static_cast<size_t>(categories) + static_cast<size_t>(cat)) *
+                   kAttendanceMeasures];
   }
   const int32_t* School(size_t s, int cat) const {
-    return &school[(s * static_cast<size_t>(categories) + static_cast<size_t>(cat)) * kAttendanceMeasures];
+    return &school[(s * static_cast<size_t>(categories) + static_cast<size_t>(cat)) *
+                   kAttendanceMeasures];
   }
   size_t AggregateIndex(size_t unit, int type, int cat) const {
     return (unit * kReportTypes + static_cast<size_t>(type)) * static_cast<size_t>(categories) +
@@ -73,8 +75,8 @@ struct CubeInputs {
   const StoreState* state;
   AcademicYear year;
   const Policy* policy;
-  const CohortRule* cohort;        // which enrolments count, and which dates
-  const SessionCounter* counter;   // counts each enrolment's marks
+  const CohortRule* cohort;       // which enrolments count, and which dates
+  const SessionCounter* counter;  // counts each enrolment's marks
   int threads = 2;
 };
 

@@ -13,7 +13,7 @@
 namespace lantern {
 
 struct BreakdownTopic {
-  std::string_view topic;               // EES filter value, e.g. "SEN provision"
+  std::string_view topic;                // EES filter value, e.g. "SEN provision"
   std::vector<std::string_view> labels;  // one per category
   // The pupil column a pupil's group is read from (one byte per pupil; null
   // for the total), and the group (an index into labels) of each value.

@@ -1,14 +1,14 @@
 #include "build/attendance_output.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <chrono>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "aggregate/breakdowns.h"
 #include "common/csv_writer.h"
@@ -68,8 +68,8 @@ class RowIndex {
       for (size_t c = 0; c < cats_; ++c) {
         if (cube_.School(s, static_cast<int>(c))[kMeasureEnrolments] == 0) continue;
         school_[s * cats_ + c] = static_cast<int64_t>(rows_.size());
-        rows_.push_back({true, static_cast<uint32_t>(s), static_cast<uint8_t>(t),
-                         static_cast<uint16_t>(c)});
+        rows_.push_back(
+            {true, static_cast<uint32_t>(s), static_cast<uint8_t>(t), static_cast<uint16_t>(c)});
       }
     }
   }
@@ -118,16 +118,20 @@ void AddAdditiveGroups(const AttendanceCube& cube, const RowIndex& index, const 
   for (size_t s = 0; s < cube.school_type.size(); ++s) {
     if (cube.school_type[s] >= 0) topic_groups([&](size_t c) { return index.School(s, c); });
   }
-  const auto headline = [&](int t) { return (t >= 1 && t <= 3) || (t == 4 && policy.pru_in_headline_total); };
+  const auto headline = [&](int t) {
+    return (t >= 1 && t <= 3) || (t == 4 && policy.pru_in_headline_total);
+  };
   std::vector<std::vector<size_t>> child_units(cube.units.size());
   for (size_t u = 0; u < cube.units.size(); ++u) {
-    if (cube.units[u].parent >= 0) child_units[static_cast<size_t>(cube.units[u].parent)].push_back(u);
+    if (cube.units[u].parent >= 0)
+      child_units[static_cast<size_t>(cube.units[u].parent)].push_back(u);
   }
   std::vector<std::vector<size_t>> child_schools(cube.units.size());
   for (size_t s = 0; s < cube.school_type.size(); ++s) {
     if (cube.school_type[s] < 0) continue;
     child_schools[static_cast<size_t>(cube.school_la[s])].push_back(s);
-    if (cube.school_trust[s] >= 0) child_schools[static_cast<size_t>(cube.school_trust[s])].push_back(s);
+    if (cube.school_trust[s] >= 0)
+      child_schools[static_cast<size_t>(cube.school_trust[s])].push_back(s);
   }
   for (size_t u = 0; u < cube.units.size(); ++u) {
     for (int t = 0; t < kReportTypes; ++t) {
@@ -143,7 +147,8 @@ void AddAdditiveGroups(const AttendanceCube& cube, const RowIndex& index, const 
       for (int t = 0; t < kReportTypes; ++t) {
         std::vector<size_t> members;
         for (size_t child : child_units[u]) {
-          if (int64_t r = index.Aggregate(child, t, c); r >= 0) members.push_back(static_cast<size_t>(r));
+          if (int64_t r = index.Aggregate(child, t, c); r >= 0)
+            members.push_back(static_cast<size_t>(r));
         }
         for (size_t s : child_schools[u]) {
           const int st = cube.school_type[s];
@@ -165,9 +170,9 @@ class RowPrefixes {
     auto geography = [&](const GeographyRow& g) {
       std::string s = time_period + ",Academic year," + CsvQuote(GeographicLevelName(g.level)) +
                       ",E92000001,England";
-      for (const std::string* f : {&g.region_code, &g.region_name, &g.old_la_code, &g.new_la_code,
-                                   &g.la_name, &g.trust_id, &g.trust_name, &g.school_urn,
-                                   &g.school_laestab, &g.school_name}) {
+      for (const std::string* f :
+           {&g.region_code, &g.region_name, &g.old_la_code, &g.new_la_code, &g.la_name, &g.trust_id,
+            &g.trust_name, &g.school_urn, &g.school_laestab, &g.school_name}) {
         s += ',' + CsvQuote(*f);
       }
       return s;
@@ -286,8 +291,10 @@ Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, Ac
         out += '1';
       } else {
         const int32_t n = cube.aggregate_schools[cube.AggregateIndex(r.unit, r.type, r.category)];
-        if (n < 0) out += 'x';
-        else out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + 24, n).ptr - buf));
+        if (n < 0)
+          out += 'x';
+        else
+          out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + 24, n).ptr - buf));
       }
       for (const IndicatorDef& d : indicators) {
         out += ',';
@@ -295,7 +302,8 @@ Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& s, Ac
           out += GssSymbolText(GssSymbol::kSuppressed);
           ++suppressed;
         } else if (d.denominator < 0) {
-          out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + 24, v[d.numerator]).ptr - buf));
+          out.append(buf,
+                     static_cast<size_t>(std::to_chars(buf, buf + 24, v[d.numerator]).ptr - buf));
         } else if (v[d.denominator] == 0) {
           out += GssSymbolText(GssSymbol::kNotApplicable);
         } else {

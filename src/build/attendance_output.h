@@ -20,8 +20,8 @@ struct AttendanceOutputStats {
   double seconds_suppress = 0;    // choosing the cells to suppress
 };
 
-Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& state,
-                             AcademicYear year, const Policy& policy, const std::string& out_dir,
+Status WriteAttendanceOutput(const AttendanceCube& cube, const StoreState& state, AcademicYear year,
+                             const Policy& policy, const std::string& out_dir,
                              AttendanceOutputStats* stats);
 
 }  // namespace lantern

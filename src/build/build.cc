@@ -2,23 +2,22 @@
 // enrolment's sessions, aggregate, suppress, publish.
 #include "lantern/build.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <thread>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "aggregate/attendance_cube.h"
 #include "build/attendance_output.h"
+#include "build/build_internal.h"
 #include "common/file_util.h"
 #include "derive/cohort.h"
 #include "derive/enrolment_sessions.h"
 #include "derive/sessions_summary.h"
 #include "model/policy.h"
-#include "build/build_internal.h"
 #include "store/store.h"
 
 namespace lantern {
@@ -38,10 +37,11 @@ std::string BuildReport::Summary() const {
   return fmt::format(
       "  {} enrolments, {} in the absence cohort; {:.1f} MB of marks{}\n"
       "  attendance.csv: {} rows, {} cells suppressed (c)\n"
-      "  time: load {:.2f} s, count and aggregate {:.2f} s, suppress {:.2f} s, write {:.2f} s, total {:.2f} s\n",
+      "  time: load {:.2f} s, count and aggregate {:.2f} s, suppress {:.2f} s, write {:.2f} s, "
+      "total {:.2f} s\n",
       enrolments, cohort_enrolments, static_cast<double>(mark_bytes) / 1e6,
-      used_saved_counts ? " (saved counts used for the block)" : " read", rows,
-      cells_suppressed, seconds_load, seconds_aggregate, seconds_suppress, seconds_write - seconds_suppress, seconds);
+      used_saved_counts ? " (saved counts used for the block)" : " read", rows, cells_suppressed,
+      seconds_load, seconds_aggregate, seconds_suppress, seconds_write - seconds_suppress, seconds);
 }
 
 namespace {
@@ -97,8 +97,9 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
                       const BuildOptions& options, BuildReport* report) {
   const uint64_t generation = store ? store->generation() : 0;
   const auto started = Clock::now();
-  const int threads = options.threads > 0 ? options.threads
-                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!state.year) {
     return Status::FailedPrecondition(options.store_dir +
                                       " has no attendance marks yet, so no academic year");
@@ -111,9 +112,9 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
   // Each enrolment's cohort window is asked, and its marks counted, as the
   // aggregation reaches it.
   auto t = Clock::now();
-  auto [summary, summary_block] =
-      options.full_scan ? std::make_pair(std::unique_ptr<SessionsSummary>(), nullptr)
-                        : SavedCounts(store, state);
+  auto [summary, summary_block] = options.full_scan
+                                      ? std::make_pair(std::unique_ptr<SessionsSummary>(), nullptr)
+                                      : SavedCounts(store, state);
   report->used_saved_counts = summary != nullptr;
   const SessionCounter counter(state.marks, summary.get(), summary_block);
   const CohortRule cohort(state, year, policy);
@@ -126,7 +127,8 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
   t = Clock::now();
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
-  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", options.out_dir, ec.message()));
+  if (ec)
+    return Status::IoError(fmt::format("cannot create {}: {}", options.out_dir, ec.message()));
   const std::string staging = fmt::format("{}/.staging-{}", options.out_dir, ::getpid());
   fs::remove_all(staging, ec);
   fs::create_directories(staging, ec);
@@ -164,7 +166,9 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
   KeepSpares(options.out_dir);
   for (const auto& entry : fs::directory_iterator(staging, ec)) {
     fs::rename(entry.path(), fs::path(options.out_dir) / entry.path().filename(), ec);
-    if (ec) return Status::IoError(fmt::format("cannot move {} into place: {}", entry.path().string(), ec.message()));
+    if (ec)
+      return Status::IoError(
+          fmt::format("cannot move {} into place: {}", entry.path().string(), ec.message()));
   }
   fs::remove_all(staging, ec);
   return Status::Ok();

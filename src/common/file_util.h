@@ -4,8 +4,8 @@
 #define LANTERN_COMMON_FILE_UTIL_H_
 
 #include <cstddef>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>

@@ -1,12 +1,12 @@
 #include "derive/enrolment_sessions.h"
 
-#include "derive/sessions_summary.h"
-
 #include <immintrin.h>
 
 #include <algorithm>
 #include <cstring>
 #include <thread>
+
+#include "derive/sessions_summary.h"
 
 namespace lantern {
 
@@ -89,8 +89,8 @@ __attribute__((target("avx2"))) void HistogramAvx2(const uint8_t* p, size_t n, u
   uint32_t pres = 0;
   for (; i + 32 <= n; i += 32) {
     __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
-    uint32_t is_present = static_cast<uint32_t>(
-        _mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, one), _mm256_cmpeq_epi8(v, two))));
+    uint32_t is_present = static_cast<uint32_t>(_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, one), _mm256_cmpeq_epi8(v, two))));
     uint32_t is_zero = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero)));
     pres += static_cast<uint32_t>(__builtin_popcount(is_present));
     uint32_t other = ~(is_present | is_zero);
@@ -198,8 +198,7 @@ uint64_t NonZero(const uint32_t* hist) {
 
 // The same with the columns held in one register: no store-to-load chains
 // through a counter array when several codes share columns.
-__attribute__((target("avx512f,avx512bw"))) void FinishAvx512(const Tables& t,
-                                                              const uint32_t* hist,
+__attribute__((target("avx512f,avx512bw"))) void FinishAvx512(const Tables& t, const uint32_t* hist,
                                                               uint32_t present,
                                                               EnrolmentSessions* out) {
   static_assert(kSessionColumns <= 32 && sizeof(EnrolmentSessions) <= 64);
@@ -361,8 +360,10 @@ void SessionCounter::Count(size_t e, CountWindow w, EnrolmentSessions* out) cons
 
 bool KernelAvailable(ScanKernel k) {
   switch (k) {
-    case ScanKernel::kScalar: return true;
-    case ScanKernel::kAvx2: return __builtin_cpu_supports("avx2");
+    case ScanKernel::kScalar:
+      return true;
+    case ScanKernel::kAvx2:
+      return __builtin_cpu_supports("avx2");
     case ScanKernel::kAvx512:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
              __builtin_cpu_supports("avx512vbmi2");
@@ -372,9 +373,15 @@ bool KernelAvailable(ScanKernel k) {
 
 void CountCodes(ScanKernel k, const uint8_t* marks, size_t n, uint32_t* hist, uint32_t* present) {
   switch (k) {
-    case ScanKernel::kAvx512: HistogramAvx512(marks, n, hist, present); return;
-    case ScanKernel::kAvx2: HistogramAvx2(marks, n, hist, present); return;
-    case ScanKernel::kScalar: HistogramScalar(marks, n, hist, present); return;
+    case ScanKernel::kAvx512:
+      HistogramAvx512(marks, n, hist, present);
+      return;
+    case ScanKernel::kAvx2:
+      HistogramAvx2(marks, n, hist, present);
+      return;
+    case ScanKernel::kScalar:
+      HistogramScalar(marks, n, hist, present);
+      return;
   }
 }
 
@@ -390,8 +397,7 @@ void AddMarks(const uint8_t* marks, size_t n, EnrolmentSessions* out) {
 
 std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
                                                       std::span<const CountWindow> windows,
-                                                      int threads,
-                                                      const SessionsSummary* summary,
+                                                      int threads, const SessionsSummary* summary,
                                                       const MarksBlock* summary_block) {
   std::vector<EnrolmentSessions> out(windows.size());
   const SessionCounter counter(marks, summary, summary_block);
