@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -133,7 +134,7 @@ struct Buckets {
 };
 
 template <typename KeepFn>
-Buckets BucketBySchool(const std::vector<uint32_t>& school_of_row, size_t schools, KeepFn keep) {
+Buckets BucketBySchool(std::span<const uint32_t> school_of_row, size_t schools, KeepFn keep) {
   Buckets b;
   b.start.assign(schools + 1, 0);
   for (size_t r = 0; r < school_of_row.size(); ++r) {
@@ -263,7 +264,7 @@ Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& st, c
   const std::vector<EnrolmentSessions> sessions =
       CountEnrolmentSessions(st.marks, windows, threads, summary.get(), summary_block);
 
-  auto by_pupil = [](const std::vector<uint32_t>& pupil, const std::vector<int32_t>& date) {
+  auto by_pupil = [](const ColumnVector<uint32_t>& pupil, const ColumnVector<int32_t>& date) {
     return [&pupil, &date](uint32_t a, uint32_t b) {
       return pupil[a] != pupil[b] ? pupil[a] < pupil[b] : date[a] < date[b];
     };

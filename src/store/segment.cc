@@ -9,7 +9,15 @@ namespace {
 constexpr char kMagic[8] = {'L', 'N', 'T', 'S', 'E', 'G', '0', '1'};
 constexpr uint64_t kAlign = 64;
 
-uint64_t AlignUp(uint64_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
+uint64_t AlignUp(uint64_t v, uint64_t to = kAlign) { return (v + to - 1) / to * to; }
+
+// Where a column starts: big fixed-width columns on a page boundary, so a
+// reader can map them (column_memory.h); the rest on 64 bytes.
+uint64_t ColumnStart(uint64_t offset, ColumnKind kind, uint64_t bytes) {
+  return kind == ColumnKind::kFixed && bytes >= kMapColumnMinBytes
+             ? AlignUp(offset, kColumnPageBytes)
+             : AlignUp(offset);
+}
 
 template <typename T>
 void Put(std::string& out, T v) {
@@ -62,7 +70,7 @@ Status SegmentWriter::Write(const std::string& path) const {
   // Header size first, then offsets.
   uint64_t header = sizeof kMagic + 8;
   for (const auto& c : columns_) header += 2 + c.name.size() + 1 + 1 + 8 + 8 + 8 + 4;
-  uint64_t offset = AlignUp(header);
+  uint64_t offset = header;
   std::string head(kMagic, sizeof kMagic);
   Put<uint32_t>(head, static_cast<uint32_t>(header));
   Put<uint32_t>(head, static_cast<uint32_t>(columns_.size()));
@@ -70,6 +78,7 @@ Status SegmentWriter::Write(const std::string& path) const {
   for (const auto& c : columns_) {
     Put<uint16_t>(head, static_cast<uint16_t>(c.name.size()));
     head += c.name;
+    offset = ColumnStart(offset, c.kind, c.bytes);
     Put<uint8_t>(head, static_cast<uint8_t>(c.kind));
     Put<uint8_t>(head, c.width);
     Put<uint64_t>(head, c.rows);
@@ -77,11 +86,11 @@ Status SegmentWriter::Write(const std::string& path) const {
     Put<uint64_t>(head, c.bytes);
     Put<uint32_t>(head, Crc32(c.data, c.bytes));
     offsets.push_back(offset);
-    offset = AlignUp(offset + c.bytes);
+    offset += c.bytes;
   }
   LANTERN_ASSIGN_OR_RETURN(auto w, BufferedWriter::Create(path, 1 << 22));
   w->Write(head);
-  static const char kZeros[kAlign] = {};
+  static const char kZeros[kColumnPageBytes] = {};
   for (size_t i = 0; i < columns_.size(); ++i) {
     uint64_t pad = offsets[i] - w->bytes_written();
     w->Write(std::string_view(kZeros, pad));

@@ -5,6 +5,9 @@
 // the bytes. Each column carries a CRC-32, checked by `lantern verify` (and
 // on demand), not on every open, so opening a national store stays fast.
 //
+// Big fixed-width columns (1 MiB and more) start on a 4096-byte page, so
+// that a loaded table maps them rather than copying them (column_memory.h).
+//
 // Layout: "LNTSEG01" | u32 header_bytes | u32 column_count | per column:
 //   u16 name_len, name, u8 kind, u8 width, u64 rows, u64 offset, u64 bytes, u32 crc
 // then the column data at the recorded offsets.
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "common/file_util.h"
+#include "store/column_memory.h"
 #include "lantern/status.h"
 
 namespace lantern {
@@ -42,8 +46,8 @@ class SegmentWriter {
     p.bytes = values.size_bytes();
     columns_.push_back(std::move(p));
   }
-  template <typename T>
-  void AddColumn(std::string name, const std::vector<T>& values) {
+  template <typename T, typename Alloc>
+  void AddColumn(std::string name, const std::vector<T, Alloc>& values) {
     AddColumn(std::move(name), std::span<const T>(values));
   }
   void AddStringColumn(std::string name, const std::vector<std::string>& values);
@@ -94,6 +98,30 @@ class SegmentReader {
       v.resize(c.rows);
       if (c.rows) std::memcpy(v.data(), src, c.bytes);
     }
+    return v;
+  }
+  // A table column: as Read, but a big column stored page-aligned is mapped
+  // from the file copy-on-write rather than copied (column_memory.h).
+  template <typename T>
+  Result<ColumnVector<T>> ReadColumn(std::string_view name, size_t spare = 0) const {
+    ColumnVector<T> v;
+    auto it = columns_.find(std::string(name));
+    if (it == columns_.end()) return v;
+    const Col& c = it->second;
+    if (c.kind != ColumnKind::kFixed || c.width != sizeof(T)) {
+      return Status::Corruption(path_ + ": column " + std::string(name) + " has another type");
+    }
+    const char* src = file_->data().data() + c.offset;
+    if (c.bytes >= kMapColumnMinBytes && c.offset % kColumnPageBytes == 0) {
+      MappedColumnScope scope(path_, c.offset, c.bytes);
+      v.reserve(c.rows + spare);
+      v.resize(c.rows);  // the rows are the file's pages, not written
+      if (!scope.mapped()) std::memcpy(v.data(), src, c.bytes);
+      return v;
+    }
+    v.reserve(c.rows + spare);
+    v.resize(c.rows);
+    if (c.rows) std::memcpy(v.data(), src, c.bytes);
     return v;
   }
   Result<std::vector<std::string>> ReadStrings(std::string_view name, size_t spare = 0) const;

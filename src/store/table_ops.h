@@ -93,7 +93,7 @@ Result<Table> LoadTable(const std::string& path, size_t spare = 0) {
       else
         t.*c.member = std::move(r).value();
     } else {
-      auto r = reader->template Read<V>(c.name, spare + reader->Rows(c.name) / 64);
+      auto r = reader->template ReadColumn<V>(c.name, spare + reader->Rows(c.name) / 64);
       if (!r.ok())
         status = r.status();
       else

@@ -13,25 +13,33 @@
 #include <limits>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "common/date.h"
 #include "model/codes.h"
+#include "store/column_memory.h"
 
 namespace lantern {
 
 constexpr int32_t kNoDate = std::numeric_limits<int32_t>::max();
 constexpr uint32_t kNoIndex = std::numeric_limits<uint32_t>::max();
 
+// How a column of values of type V is held: text as strings, fixed-width
+// values in column memory (column_memory.h: mapped from the store when big).
+template <typename V>
+using ColumnOf = std::conditional_t<std::is_same_v<V, std::string>, std::vector<std::string>,
+                                    ColumnVector<V>>;
+
 template <typename Table, typename V>
 struct Column {
   using value_type = V;
   const char* name;
-  std::vector<V> Table::*member;
+  ColumnOf<V> Table::*member;
 };
 
 struct LocalAuthorityTable {
-  std::vector<int16_t> old_la_code;
+  ColumnVector<int16_t> old_la_code;
   std::vector<std::string> new_la_code;
   std::vector<std::string> la_name;
   std::vector<std::string> region_code;
@@ -51,7 +59,7 @@ struct LocalAuthorityTable {
 struct TrustTable {
   std::vector<std::string> trust_id;
   std::vector<std::string> trust_name;
-  std::vector<uint8_t> trust_type;  // 0 MAT, 1 SAT
+  ColumnVector<uint8_t> trust_type;  // 0 MAT, 1 SAT
 
   static constexpr auto Columns() {
     return std::make_tuple(
@@ -63,16 +71,16 @@ struct TrustTable {
 };
 
 struct SchoolTable {
-  std::vector<int32_t> urn;
-  std::vector<int16_t> la_code;
-  std::vector<int16_t> estab;
-  std::vector<uint8_t> phase;  // SchoolPhaseCode
+  ColumnVector<int32_t> urn;
+  ColumnVector<int16_t> la_code;
+  ColumnVector<int16_t> estab;
+  ColumnVector<uint8_t> phase;  // SchoolPhaseCode
   std::vector<std::string> name;
   std::vector<std::string> type;
   std::vector<std::string> trust_id;
   std::vector<std::string> postcode;
-  std::vector<int32_t> open_date;  // kNoDate when empty
-  std::vector<int32_t> close_date;  // kNoDate when empty
+  ColumnVector<int32_t> open_date;  // kNoDate when empty
+  ColumnVector<int32_t> close_date;  // kNoDate when empty
 
   static constexpr auto Columns() {
     return std::make_tuple(
@@ -94,20 +102,20 @@ struct SchoolTable {
 };
 
 struct PupilTable {
-  std::vector<uint64_t> upn;  // PackUpn
-  std::vector<int32_t> birth_date;
-  std::vector<uint8_t> sex;  // Sex
-  std::vector<uint8_t> fsm;
-  std::vector<uint8_t> disadvantaged;
-  std::vector<uint8_t> sen_provision;  // SenProvision
-  std::vector<uint8_t> sen_need;  // SenNeed
-  std::vector<uint8_t> eal;
-  std::vector<uint8_t> looked_after;
-  std::vector<int16_t> home_la;  // 3-digit LA
-  std::vector<int8_t> year_group;  // YearGroup
-  std::vector<uint32_t> ethnicity;  // up to 4 ASCII characters, 0 when empty
-  std::vector<uint8_t> ks2_reading;  // scaled score, 0 when none
-  std::vector<uint8_t> ks2_maths;  // scaled score, 0 when none
+  ColumnVector<uint64_t> upn;  // PackUpn
+  ColumnVector<int32_t> birth_date;
+  ColumnVector<uint8_t> sex;  // Sex
+  ColumnVector<uint8_t> fsm;
+  ColumnVector<uint8_t> disadvantaged;
+  ColumnVector<uint8_t> sen_provision;  // SenProvision
+  ColumnVector<uint8_t> sen_need;  // SenNeed
+  ColumnVector<uint8_t> eal;
+  ColumnVector<uint8_t> looked_after;
+  ColumnVector<int16_t> home_la;  // 3-digit LA
+  ColumnVector<int8_t> year_group;  // YearGroup
+  ColumnVector<uint32_t> ethnicity;  // up to 4 ASCII characters, 0 when empty
+  ColumnVector<uint8_t> ks2_reading;  // scaled score, 0 when none
+  ColumnVector<uint8_t> ks2_maths;  // scaled score, 0 when none
 
   static constexpr auto Columns() {
     return std::make_tuple(
@@ -130,13 +138,13 @@ struct PupilTable {
 };
 
 struct EnrolmentTable {
-  std::vector<uint32_t> pupil;  // row in PupilTable
-  std::vector<uint32_t> school;  // row in SchoolTable
-  std::vector<int32_t> entry_date;
-  std::vector<int32_t> leaving_date;  // kNoDate while on roll
-  std::vector<uint8_t> leaving_reason;  // LeavingReason
-  std::vector<uint8_t> status;  // EnrolStatus
-  std::vector<uint8_t> boarder;
+  ColumnVector<uint32_t> pupil;  // row in PupilTable
+  ColumnVector<uint32_t> school;  // row in SchoolTable
+  ColumnVector<int32_t> entry_date;
+  ColumnVector<int32_t> leaving_date;  // kNoDate while on roll
+  ColumnVector<uint8_t> leaving_reason;  // LeavingReason
+  ColumnVector<uint8_t> status;  // EnrolStatus
+  ColumnVector<uint8_t> boarder;
 
   static constexpr auto Columns() {
     return std::make_tuple(
@@ -152,15 +160,15 @@ struct EnrolmentTable {
 };
 
 struct SuspensionTable {
-  std::vector<uint32_t> pupil;
-  std::vector<uint32_t> school;
-  std::vector<int32_t> start_date;
-  std::vector<uint8_t> category;  // SuspensionCategory
-  std::vector<uint16_t> sessions;
-  std::vector<uint8_t> reason1;  // ExclusionReason
-  std::vector<uint8_t> reason2;
-  std::vector<uint8_t> reason3;
-  std::vector<uint8_t> outcome;  // ExclusionOutcome
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<uint32_t> school;
+  ColumnVector<int32_t> start_date;
+  ColumnVector<uint8_t> category;  // SuspensionCategory
+  ColumnVector<uint16_t> sessions;
+  ColumnVector<uint8_t> reason1;  // ExclusionReason
+  ColumnVector<uint8_t> reason2;
+  ColumnVector<uint8_t> reason3;
+  ColumnVector<uint8_t> outcome;  // ExclusionOutcome
 
   static constexpr auto Columns() {
     return std::make_tuple(
@@ -178,19 +186,19 @@ struct SuspensionTable {
 };
 
 struct ApPlacementTable {
-  std::vector<uint32_t> pupil;
-  std::vector<uint32_t> commissioner;  // row in SchoolTable
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<uint32_t> commissioner;  // row in SchoolTable
   std::vector<std::string> provider_id;
   std::vector<std::string> provider_name;
-  std::vector<uint8_t> setting;  // ApSetting
-  std::vector<uint8_t> setting_type;  // ApSettingType
-  std::vector<uint8_t> basis;  // ApBasis
-  std::vector<float> hours_per_week;
-  std::vector<uint8_t> reason;  // ApReason
-  std::vector<int32_t> start_date;
-  std::vector<int32_t> end_date;  // kNoDate while continuing
-  std::vector<uint8_t> reintegration_plan;
-  std::vector<uint8_t> outcome;  // PlacementOutcome
+  ColumnVector<uint8_t> setting;  // ApSetting
+  ColumnVector<uint8_t> setting_type;  // ApSettingType
+  ColumnVector<uint8_t> basis;  // ApBasis
+  ColumnVector<float> hours_per_week;
+  ColumnVector<uint8_t> reason;  // ApReason
+  ColumnVector<int32_t> start_date;
+  ColumnVector<int32_t> end_date;  // kNoDate while continuing
+  ColumnVector<uint8_t> reintegration_plan;
+  ColumnVector<uint8_t> outcome;  // PlacementOutcome
 
   static constexpr auto Columns() {
     return std::make_tuple(
@@ -212,15 +220,15 @@ struct ApPlacementTable {
 };
 
 struct InternalUnitTable {
-  std::vector<uint32_t> pupil;
-  std::vector<uint32_t> school;
-  std::vector<uint8_t> unit;  // UnitKind
-  std::vector<int32_t> start_date;
-  std::vector<int32_t> end_date;  // kNoDate while continuing
-  std::vector<uint16_t> sessions;
-  std::vector<uint8_t> reason;  // ExclusionReason
-  std::vector<uint8_t> reintegration_plan;
-  std::vector<uint8_t> outcome;  // PlacementOutcome
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<uint32_t> school;
+  ColumnVector<uint8_t> unit;  // UnitKind
+  ColumnVector<int32_t> start_date;
+  ColumnVector<int32_t> end_date;  // kNoDate while continuing
+  ColumnVector<uint16_t> sessions;
+  ColumnVector<uint8_t> reason;  // ExclusionReason
+  ColumnVector<uint8_t> reintegration_plan;
+  ColumnVector<uint8_t> outcome;  // PlacementOutcome
 
   static constexpr auto Columns() {
     return std::make_tuple(
