@@ -53,10 +53,8 @@ void AddValues(int64_t* to, const T* from) {
 // pupil group it is in, other than the usual ones (those are filled in
 // afterwards, breakdowns.h). The hottest loop of the aggregation: built for
 // AVX-512, AVX2 and plain x86-64, chosen when the program loads.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void AddToSchool(int32_t* cells,
-                                                                              const int* categories,
-                                                                              size_t n,
-                                                                              const int32_t* v) {
+__attribute__((target_clones("avx512f", "avx2", "default"))) void AddToSchool(
+    int32_t* cells, const int16_t* categories, size_t n, const int32_t* v) {
   for (size_t t = 0; t < n; ++t) {
     int32_t* a = cells + static_cast<size_t>(categories[t]) * kAttendanceMeasures;
     for (int m = 0; m < kAttendanceMeasures; ++m) a[m] += v[m];
@@ -67,7 +65,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void AddToSchool(in
 // that LA's residence cells (which start as the school-location cells) to
 // those of the LA they live in.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void MoveResidence(
-    int64_t* to, int64_t* from, const int* categories, size_t n, const int64_t* v) {
+    int64_t* to, int64_t* from, const int16_t* categories, size_t n, const int64_t* v) {
   for (size_t t = 0; t < n; ++t) {
     const size_t at = static_cast<size_t>(categories[t]) * kAttendanceMeasures;
     for (int m = 0; m < kAttendanceMeasures; ++m) {
@@ -211,7 +209,7 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
   auto owner = [threads](uint32_t school) {
     return static_cast<int>((school / 64) % static_cast<uint32_t>(threads));
   };
-  const PupilGroupReader groups(s.pupils);
+  const PupilGroupReader groups(s.pupils, in.threads);
   std::vector<std::vector<int64_t>> residence_parts(static_cast<size_t>(threads));
   std::vector<uint64_t> counted(static_cast<size_t>(threads), 0);
   std::vector<std::thread> workers;
@@ -223,7 +221,6 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
       int32_t v32[kAttendanceMeasures];
       EnrolmentSessions sessions;
       CountWindow window;
-      int cat[kMaxTopics];
       uint64_t n = 0;
       for (size_t e = 0; e < enrol.size(); ++e) {
         const uint32_t school = enrol.school[e];
@@ -235,16 +232,17 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
         if (v[kMeasureEnrolments] == 0) continue;  // no possible sessions
         ++n;
         const uint32_t p = enrol.pupil[e];
-        const size_t n_cats = static_cast<size_t>(groups.Explicit(p, cat));
+        const std::span<const int16_t> cat = groups.Explicit(p);
         for (int m = 0; m < kAttendanceMeasures; ++m) v32[m] = static_cast<int32_t>(v[m]);
-        AddToSchool(cube.School(school, 0), cat, n_cats, v32);
+        AddToSchool(cube.School(school, 0), cat.data(), cat.size(), v32);
         const int home = ordinal_of_code[static_cast<size_t>(s.pupils.home_la[p]) & 1023];
         if (home != school_ordinal[school]) {
           auto cells = [&](int r) {
             return &res[(static_cast<size_t>(r) * kReportTypes + static_cast<size_t>(type)) * cats *
                         kAttendanceMeasures];
           };
-          MoveResidence(cells(home), cells(school_ordinal[school]), cat, n_cats, v.data());
+          MoveResidence(cells(home), cells(school_ordinal[school]), cat.data(), cat.size(),
+                        v.data());
         }
       }
       for (uint32_t school = 0; school < schools.size(); ++school) {

@@ -1,5 +1,8 @@
 #include "aggregate/breakdowns.h"
 
+#include <stdexcept>
+#include <thread>
+
 #include "model/codes.h"
 
 namespace lantern {
@@ -94,28 +97,52 @@ void PupilCategories(const PupilTable& pupils, uint32_t pupil, int* out) {
     out[t] = offsets[t] + topics[t].category(pupils, pupil);
 }
 
-PupilGroupReader::PupilGroupReader(const PupilTable& pupils) {
+PupilGroupReader::PupilGroupReader(const PupilTable& pupils, int threads) {
   const auto& topics = PupilBreakdowns();
+  // Topic t's group g adds g x radix[t] to the key (mixed radix over the
+  // topics' group counts). A value outside the topic's groups, which ingest
+  // never stores, counts as the usual group.
+  std::vector<const uint8_t*> columns;
+  std::vector<std::array<uint16_t, 256>> part;
+  std::vector<size_t> radix;
+  size_t keys = 1;
   for (size_t t = 1; t < topics.size(); ++t) {
-    Topic x;
-    x.column = topics[t].column(pupils);
+    const size_t groups = topics[t].labels.size();
+    std::array<uint16_t, 256> p{};
     for (int v = 0; v < 256; ++v) {
-      const int g = topics[t].group(static_cast<uint8_t>(v));
-      x.flat[static_cast<size_t>(v)] =
-          static_cast<int16_t>(g == topics[t].usual ? -1 : CategoryOffset(t) + g);
+      int g = topics[t].group(static_cast<uint8_t>(v));
+      if (g < 0 || static_cast<size_t>(g) >= groups) g = topics[t].usual;
+      p[static_cast<size_t>(v)] = static_cast<uint16_t>(static_cast<size_t>(g) * keys);
     }
-    topics_.push_back(x);
+    columns.push_back(topics[t].column(pupils));
+    part.push_back(p);
+    radix.push_back(keys);
+    keys *= groups;
   }
-}
-
-int PupilGroupReader::Explicit(uint32_t pupil, int* out) const {
-  int n = 0;
-  out[n++] = 0;  // the total
-  for (const Topic& t : topics_) {
-    const int c = t.flat[t.column[pupil]];
-    if (c >= 0) out[n++] = c;
+  if (keys > 65536) throw std::logic_error("pupil breakdowns have too many group combinations");
+  lists_.resize(keys);
+  for (size_t key = 0; key < keys; ++key) {
+    Groups& g = lists_[key];
+    g.n = 0;
+    g.cats[g.n++] = 0;  // the total
+    for (size_t t = 1; t < topics.size(); ++t) {
+      const int group = static_cast<int>(key / radix[t - 1] % topics[t].labels.size());
+      if (group != topics[t].usual) g.cats[g.n++] = static_cast<int16_t>(CategoryOffset(t) + group);
+    }
   }
-  return n;
+  keys_.resize(pupils.size());
+  auto pack = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      uint16_t key = 0;
+      for (size_t t = 0; t < columns.size(); ++t) key += part[t][columns[t][i]];
+      keys_[i] = key;
+    }
+  };
+  const size_t n = pupils.size(), k = static_cast<size_t>(std::max(1, threads));
+  std::vector<std::thread> workers;
+  for (size_t w = 1; w < k; ++w) workers.emplace_back(pack, n * w / k, n * (w + 1) / k);
+  pack(0, n / k);
+  for (auto& w : workers) w.join();
 }
 
 template <typename T>

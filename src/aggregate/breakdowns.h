@@ -5,6 +5,8 @@
 #define LANTERN_AGGREGATE_BREAKDOWNS_H_
 
 #include <array>
+#include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -46,20 +48,26 @@ constexpr size_t kMaxTopics = 8;
 void PupilCategories(const PupilTable& pupils, uint32_t pupil, int* out /* [topics] */);
 
 // The flat categories a pupil's values are added to explicitly: the total,
-// and each other topic's category unless it is that topic's usual one; read
-// with one table lookup per topic (the aggregation's inner loop).
+// and each other topic's category unless it is that topic's usual one. Every
+// pupil's groups are packed into one number when the reader is made (a
+// parallel pass over the pupil columns), so the aggregation's inner loop
+// reads one 16-bit key per pupil and the key's list of categories, instead
+// of one byte and one table lookup per topic.
 class PupilGroupReader {
  public:
-  explicit PupilGroupReader(const PupilTable& pupils);
-  // Writes the categories to out (at most kMaxTopics) and returns how many.
-  int Explicit(uint32_t pupil, int* out) const;
+  PupilGroupReader(const PupilTable& pupils, int threads = 1);
+  std::span<const int16_t> Explicit(uint32_t pupil) const {
+    const Groups& g = lists_[keys_[pupil]];
+    return {g.cats.data(), g.n};
+  }
 
  private:
-  struct Topic {
-    const uint8_t* column;
-    std::array<int16_t, 256> flat;  // flat category of each value, -1 for the usual one
+  struct Groups {
+    std::array<int16_t, kMaxTopics> cats;
+    size_t n;
   };
-  std::vector<Topic> topics_;
+  std::vector<uint16_t> keys_;
+  std::vector<Groups> lists_;  // by key
 };
 
 // Fills each topic's usual category of one block of cells laid out as
