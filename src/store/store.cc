@@ -161,19 +161,22 @@ Status Store::ReadManifest() {
 Result<StoreState> Store::Load(bool with_marks) const {
   StoreState s;
   s.year = year_;
-  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "local_authorities", &s.local_authorities));
-  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "trusts", &s.trusts));
-  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "schools", &s.schools));
-  // The two big tables load side by side (each is a copy of its columns).
-  Status pupils_status;
-  std::thread pupils([&] { pupils_status = LoadInto(*this, table_files_, "pupils", &s.pupils); });
-  Status enrolments_status = LoadInto(*this, table_files_, "enrolments", &s.enrolments);
+  // The two big tables load side by side (each is mapped or copied column by
+  // column); the others in turn.
+  Status status, pupils_status;
+  std::thread pupils;
+  ForEachTable(s, [&](TableId id, auto& table) {
+    if (id == TableId::kPupils) {
+      pupils = std::thread([this, &pupils_status, t = &table, name = TableName(id)] {
+        pupils_status = LoadInto(*this, table_files_, name, t);
+      });
+    } else if (status.ok()) {
+      status = LoadInto(*this, table_files_, TableName(id), &table);
+    }
+  });
   pupils.join();
   LANTERN_RETURN_IF_ERROR(pupils_status);
-  LANTERN_RETURN_IF_ERROR(enrolments_status);
-  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "suspensions", &s.suspensions));
-  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "ap_placements", &s.ap_placements));
-  LANTERN_RETURN_IF_ERROR(LoadInto(*this, table_files_, "internal_units", &s.internal_units));
+  LANTERN_RETURN_IF_ERROR(status);
   if (with_marks) {
     LANTERN_ASSIGN_OR_RETURN(s.marks, LoadMarks());
   }
@@ -228,32 +231,9 @@ Status Store::Commit(const CommitPlan& plan) {
   for (TableId id : plan.changed_tables) {
     std::vector<std::string> old = tables[TableName(id)];
     Result<std::vector<std::string>> files = std::vector<std::string>();
-    switch (id) {
-      case TableId::kLocalAuthorities:
-        files = SaveChanged(*this, s.local_authorities, id, plan, old);
-        break;
-      case TableId::kTrusts:
-        files = SaveChanged(*this, s.trusts, id, plan, old);
-        break;
-      case TableId::kSchools:
-        files = SaveChanged(*this, s.schools, id, plan, old);
-        break;
-      case TableId::kPupils:
-        files = SaveChanged(*this, s.pupils, id, plan, old);
-        break;
-      case TableId::kEnrolments:
-        files = SaveChanged(*this, s.enrolments, id, plan, old);
-        break;
-      case TableId::kSuspensions:
-        files = SaveChanged(*this, s.suspensions, id, plan, old);
-        break;
-      case TableId::kApPlacements:
-        files = SaveChanged(*this, s.ap_placements, id, plan, old);
-        break;
-      case TableId::kInternalUnits:
-        files = SaveChanged(*this, s.internal_units, id, plan, old);
-        break;
-    }
+    ForEachTable(s, [&](TableId t, const auto& table) {
+      if (t == id) files = SaveChanged(*this, table, id, plan, old);
+    });
     LANTERN_RETURN_IF_ERROR(files.status());
     tables[TableName(id)] = std::move(files).value();
   }

@@ -53,6 +53,20 @@ constexpr TableId kAllTables[] = {TableId::kLocalAuthorities, TableId::kTrusts,
                                   TableId::kApPlacements,     TableId::kInternalUnits};
 const char* TableName(TableId id);
 
+// Calls f(id, table) for each table of a StoreState (const or not), in the
+// order of kAllTables: the one place that pairs each TableId with its table.
+template <typename State, typename F>
+void ForEachTable(State& s, F&& f) {
+  f(TableId::kLocalAuthorities, s.local_authorities);
+  f(TableId::kTrusts, s.trusts);
+  f(TableId::kSchools, s.schools);
+  f(TableId::kPupils, s.pupils);
+  f(TableId::kEnrolments, s.enrolments);
+  f(TableId::kSuspensions, s.suspensions);
+  f(TableId::kApPlacements, s.ap_placements);
+  f(TableId::kInternalUnits, s.internal_units);
+}
+
 // What a commit changes: the tables to rewrite, marks files to add (already
 // written with NewFilePath) and marks files to drop, plus a history entry.
 struct CommitPlan {
