@@ -198,23 +198,36 @@ AttendanceCube BuildAttendanceCube(const CubeInputs& in) {
     school_unit_of_ordinal[static_cast<size_t>(school_ordinal[i])] = cube.school_la[i];
   }
   const size_t n_units = cube.units.size();
-  cube.school.assign(schools.size() * cats * kAttendanceMeasures, 0);
-  cube.aggregate.assign(n_units * kReportTypes * cats * kAttendanceMeasures, 0);
+  cube.school = FillArray<int32_t>(schools.size() * cats * kAttendanceMeasures);
+  cube.aggregate = FillArray<int64_t>(n_units * kReportTypes * cats * kAttendanceMeasures);
   cube.aggregate_schools.assign(n_units * kReportTypes * cats, 0);
 
   // Each thread owns whole schools (blocks of 64, dealt in turn), so school
   // cells need no locks; every thread reads the enrolments in store order
   // and takes those at its schools.
-  const int threads = std::max(1, in.threads);
-  auto owner = [threads](uint32_t school) {
-    return static_cast<int>((school / 64) % static_cast<uint32_t>(threads));
-  };
+  const int threads = std::clamp(in.threads, 1, 1024);
+  // The owner of each school, looked up (not divided out) for every enrolment.
+  std::vector<uint16_t> owner_of(schools.size());
+  for (size_t i = 0; i < schools.size(); ++i) {
+    owner_of[i] = static_cast<uint16_t>((i / 64) % static_cast<size_t>(threads));
+  }
+  auto owner = [&owner_of](uint32_t school) { return static_cast<int>(owner_of[school]); };
   const PupilGroupReader groups(s.pupils, in.threads);
   std::vector<std::vector<int64_t>> residence_parts(static_cast<size_t>(threads));
   std::vector<uint64_t> counted(static_cast<size_t>(threads), 0);
   std::vector<std::thread> workers;
   for (int k = 0; k < threads; ++k) {
     workers.emplace_back([&, k] {
+      // Zeroed here, in parallel: this thread's schools' cells, and its share
+      // of the aggregate cells (filled after every thread is done).
+      for (uint32_t school = 0; school < schools.size(); ++school) {
+        if (owner(school) == k) {
+          const size_t at = static_cast<size_t>(cube.School(school, 0) - cube.school.data());
+          cube.school.Zero(at, at + cats * kAttendanceMeasures);
+        }
+      }
+      const size_t ks = static_cast<size_t>(k), ts = static_cast<size_t>(threads);
+      cube.aggregate.Zero(cube.aggregate.size() * ks / ts, cube.aggregate.size() * (ks + 1) / ts);
       auto& res = residence_parts[static_cast<size_t>(k)];
       res.assign(residence_unit.size() * kReportTypes * cats * kAttendanceMeasures, 0);
       AttendanceValues v;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fill_array.h"
 #include "derive/cohort.h"
 #include "derive/enrolment_sessions.h"
 #include "indicators/attendance_indicators.h"
@@ -42,12 +43,12 @@ struct AttendanceCube {
   // 32 bits: a school's cell is at most its enrolments times 2 x 366
   // sessions, far below 2^31 (half the memory of 64-bit cells, and twice as
   // many cells per vector addition).
-  std::vector<int32_t> school;
+  FillArray<int32_t> school;
   std::vector<int> school_type;              // report type per school, -1 if not reported
   std::vector<int> school_trust, school_la;  // aggregate unit of each school, or -1
   // Aggregates: [unit][type][category][measure], and schools counted per cell.
   std::vector<AggregateUnit> units;
-  std::vector<int64_t> aggregate;
+  FillArray<int64_t> aggregate;
   std::vector<int32_t> aggregate_schools;  // -1 where not counted (residence)
   uint64_t enrolments_counted = 0;         // cohort enrolments with a possible session
 
