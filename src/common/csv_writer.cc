@@ -4,11 +4,16 @@
 
 namespace lantern {
 
-Result<std::unique_ptr<CsvWriter>> CsvWriter::Create(const std::string& path,
-                                                     size_t buffer_bytes) {
+Result<std::unique_ptr<CsvWriter>> CsvWriter::Create(const std::string& path, size_t buffer_bytes) {
   LANTERN_ASSIGN_OR_RETURN(auto out, BufferedWriter::Create(path, buffer_bytes));
   std::unique_ptr<CsvWriter> w(new CsvWriter());
   w->out_ = std::move(out);
+  return w;
+}
+
+std::unique_ptr<CsvWriter> CsvWriter::InMemory(size_t initial_bytes) {
+  std::unique_ptr<CsvWriter> w(new CsvWriter());
+  w->out_ = BufferedWriter::InMemory(initial_bytes);
   return w;
 }
 

@@ -20,6 +20,10 @@ class CsvWriter {
   static Result<std::unique_ptr<CsvWriter>> Create(const std::string& path,
                                                    size_t buffer_bytes = 1 << 22);
 
+  // Rows formatted into memory (BufferedWriter::InMemory): read them with
+  // raw_writer().contents(), drop them with raw_writer().Clear().
+  static std::unique_ptr<CsvWriter> InMemory(size_t initial_bytes = 1 << 16);
+
   // A field, quoted only when it holds a comma, quote or line break.
   CsvWriter& Field(std::string_view text);
   // A field written as is: the caller promises it needs no quoting.

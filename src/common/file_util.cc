@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 
@@ -77,11 +78,36 @@ Result<std::unique_ptr<BufferedWriter>> BufferedWriter::Create(const std::string
   return w;
 }
 
+std::unique_ptr<BufferedWriter> BufferedWriter::InMemory(size_t initial_bytes) {
+  std::unique_ptr<BufferedWriter> w(new BufferedWriter());
+  w->in_memory_ = true;
+  w->cap_ = std::max<size_t>(initial_bytes, 64);
+  w->buf_.reset(new char[w->cap_]);
+  return w;
+}
+
+void BufferedWriter::MakeRoom(size_t n) {
+  if (!in_memory_) {
+    Flush();
+    return;
+  }
+  if (n <= cap_ - len_) return;
+  const size_t cap = std::max(cap_ * 2, len_ + n);
+  std::unique_ptr<char[]> grown(new char[cap]);
+  std::memcpy(grown.get(), buf_.get(), len_);
+  buf_ = std::move(grown);
+  cap_ = cap;
+}
+
 BufferedWriter::~BufferedWriter() {
   if (fd_ >= 0) (void)Close();
 }
 
 void BufferedWriter::Flush() {
+  if (in_memory_) {
+    MakeRoom(1);  // Put() on a full buffer: keep the bytes, grow
+    return;
+  }
   size_t off = 0;
   while (off < len_ && error_ == 0) {
     ssize_t k = ::write(fd_, buf_.get() + off, len_ - off);
@@ -97,6 +123,12 @@ void BufferedWriter::Flush() {
 }
 
 void BufferedWriter::Spill(std::string_view bytes) {
+  if (in_memory_) {
+    MakeRoom(bytes.size());
+    std::memcpy(buf_.get() + len_, bytes.data(), bytes.size());
+    len_ += bytes.size();
+    return;
+  }
   Flush();
   if (bytes.size() >= cap_) {
     size_t off = 0;

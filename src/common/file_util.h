@@ -45,6 +45,10 @@ class BufferedWriter {
   static Result<std::unique_ptr<BufferedWriter>> Create(const std::string& path,
                                                         size_t buffer_bytes = 1 << 20,
                                                         bool overwrite = false);
+  // A writer into memory that grows as needed: the bytes are read back with
+  // contents() and dropped with Clear() (used to format a block of rows on
+  // one thread and write it to a file on another).
+  static std::unique_ptr<BufferedWriter> InMemory(size_t initial_bytes = 1 << 16);
   ~BufferedWriter();
   BufferedWriter(const BufferedWriter&) = delete;
   BufferedWriter& operator=(const BufferedWriter&) = delete;
@@ -63,11 +67,14 @@ class BufferedWriter {
   }
   // Room for at least n bytes, returned as a pointer to write into; call Commit(k).
   char* Reserve(size_t n) {
-    if (n > cap_ - len_) Flush();
+    if (n > cap_ - len_) MakeRoom(n);
     return buf_.get() + len_;
   }
   void Commit(size_t n) { len_ += n; }
   uint64_t bytes_written() const { return total_ + len_; }
+  // In memory: the bytes written since the last Clear().
+  std::string_view contents() const { return {buf_.get(), len_}; }
+  void Clear() { len_ = 0; }
 
   // Flushes, optionally fsyncs, and closes. Safe to call once.
   Status Close(bool sync = false);
@@ -76,10 +83,12 @@ class BufferedWriter {
   BufferedWriter() = default;
   void Flush();
   void Spill(std::string_view bytes);
+  void MakeRoom(size_t n);  // room for n more bytes: flushed to the file, or grown
 
   std::string path_;
   int fd_ = -1;
   bool overwrite_ = false;
+  bool in_memory_ = false;
   std::unique_ptr<char[]> buf_;
   size_t cap_ = 0;
   size_t len_ = 0;

@@ -149,7 +149,9 @@ TEST_F(GenerateTest, OneDayRunWritesExactlyThatDayOfTheFullYear) {
     ++day_rows;
     auto it = full_changes.find(std::string(r.raw.substr(0, 13 + 1 + 6 + 1 + 10)));
     ASSERT_NE(it, full_changes.end()) << r.raw;
-    if (!r.fields[3].empty()) EXPECT_EQ(r.fields[3], it->second[3]);
+    if (!r.fields[3].empty()) {
+      EXPECT_EQ(r.fields[3], it->second[3]);
+    }
     EXPECT_EQ(r.fields[5], it->second[5]);
   });
   EXPECT_EQ(day_rows, full_changes.size());
@@ -209,7 +211,9 @@ TEST_F(GenerateTest, SchoolCountsMatchTheCensus) {
     EXPECT_EQ(c.n, static_cast<int>(*s->nor)) << urn;
     // Characteristics are drawn with exact counts: equal up to rounding.
     auto near = [&](const std::optional<double>& published, int got, int slack, const char* what) {
-      if (published) EXPECT_LE(std::abs(got - *published), 1 + slack) << urn << " " << what;
+      if (published) {
+        EXPECT_LE(std::abs(got - *published), 1 + slack) << urn << " " << what;
+      }
     };
     near(s->girls, c.girls, 0, "girls");
     near(s->ehcp, c.ehcp, 0, "EHC plans");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -116,30 +117,6 @@ class PageWriter {
   Status status_;
   std::thread thread_;
 };
-
-// Appends the file src to the open descriptor dst in the kernel
-// (copy_file_range), falling back to read/write.
-Status AppendFile(const std::string& src, int dst) {
-  int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return Status::IoError("cannot read " + src);
-  for (;;) {
-    ssize_t n = ::copy_file_range(in, nullptr, dst, nullptr, 1 << 30, 0);
-    if (n == 0) break;
-    if (n < 0) {
-      std::vector<char> buf(1 << 20);
-      ssize_t r;
-      while ((r = ::read(in, buf.data(), buf.size())) > 0) {
-        if (::write(dst, buf.data(), static_cast<size_t>(r)) != r) {
-          ::close(in);
-          return Status::IoError("cannot write while joining " + src);
-        }
-      }
-      break;
-    }
-  }
-  ::close(in);
-  return Status::Ok();
-}
 
 // Removes pages of an earlier run that this run did not write (schools no
 // longer in the input). Only .html and .json files are touched.
@@ -349,37 +326,41 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
   const size_t n = in.schools.size();
   const int threads = scorecard::ResolveThreads(options.threads);
   std::vector<WorkerResult> results(static_cast<size_t>(threads));
-  auto part = [&](const char* base, int k) {
-    return (out / fmt::format(".{}.part{}", base, k)).string();
-  };
+
+  // scorecard.csv and similar_schools.csv are written under temporary names,
+  // a block of schools at a time in school order: each thread scores and
+  // formats its next block in memory while another writes. Threads take
+  // blocks as they come free, so none idles while another has work.
+  const std::string csv_tmp = (out / ".scorecard.csv.tmp").string();
+  const std::string sim_tmp = (out / ".similar_schools.csv.tmp").string();
+  LANTERN_ASSIGN_OR_RETURN(auto csv_file, CsvWriter::Create(csv_tmp));
+  LANTERN_ASSIGN_OR_RETURN(auto sim_file, CsvWriter::Create(sim_tmp));
+  for (auto c : EesGeographyColumns()) csv_file->Raw(c);
+  for (const auto& c : ScorecardColumns()) csv_file->Raw(c);
+  csv_file->EndRow();
+  for (const char* c : {"time_period", "school_urn", "similar_school_urn", "similar_school_name",
+                        "similar_school_old_la_code", "distance"}) {
+    sim_file->Raw(c);
+  }
+  sim_file->EndRow();
+  constexpr size_t kBlockSchools = 16;
+  const size_t blocks = (n + kBlockSchools - 1) / kBlockSchools;
+  std::atomic<size_t> next_block{0};
+  std::mutex turn_mu;
+  std::condition_variable turn_changed;
+  size_t turn = 0;  // the block to write next
 
   PageWriter pages;
   auto worker = [&](int k) {
     WorkerResult& r = results[static_cast<size_t>(k)];
-    const size_t begin = n * static_cast<size_t>(k) / static_cast<size_t>(threads);
-    const size_t end = n * static_cast<size_t>(k + 1) / static_cast<size_t>(threads);
-    auto csv_r = CsvWriter::Create(part("scorecard", k));
-    auto sim_r = CsvWriter::Create(part("similar", k));
-    if (!csv_r.ok() || !sim_r.ok()) {
-      r.status = !csv_r.ok() ? csv_r.status() : sim_r.status();
-      return;
-    }
-    CsvWriter& csv = **csv_r;
-    CsvWriter& sim = **sim_r;
-    if (k == 0) {
-      for (auto c : EesGeographyColumns()) csv.Raw(c);
-      for (const auto& c : ScorecardColumns()) csv.Raw(c);
-      csv.EndRow();
-      for (const char* c : {"time_period", "school_urn", "similar_school_urn",
-                            "similar_school_name", "similar_school_old_la_code", "distance"}) {
-        sim.Raw(c);
-      }
-      sim.EndRow();
-    }
+    auto csv_block = CsvWriter::InMemory(1 << 20);
+    auto sim_block = CsvWriter::InMemory(1 << 16);
+    CsvWriter& csv = *csv_block;
+    CsvWriter& sim = *sim_block;
     std::vector<PublishedScorecardCell> pub;
-    for (size_t si = begin; si < end; ++si) {
-      const uint32_t school = static_cast<uint32_t>(si);
-      if (!sc.Scored(school)) continue;
+    // Scores one school into this thread's blocks and queues its pages.
+    auto score_school = [&](uint32_t school) {
+      if (!sc.Scored(school)) return;
       ++r.scored;
       const ScorecardSchool& s = in.schools[school];
       auto la_it = im.la_by_code.find(s.la_code);
@@ -467,10 +448,20 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
         pages.Put(stem + ".html", std::move(page));
         ++r.html;
       }
+    };
+    for (size_t b; (b = next_block.fetch_add(1)) < blocks;) {
+      csv.raw_writer().Clear();
+      sim.raw_writer().Clear();
+      for (size_t si = b * kBlockSchools; si < std::min(n, (b + 1) * kBlockSchools); ++si) {
+        score_school(static_cast<uint32_t>(si));
+      }
+      std::unique_lock lock(turn_mu);
+      turn_changed.wait(lock, [&] { return turn == b; });
+      csv_file->raw_writer().Write(csv.raw_writer().contents());
+      sim_file->raw_writer().Write(sim.raw_writer().contents());
+      ++turn;
+      turn_changed.notify_all();
     }
-    Status a = csv.Close(), b = sim.Close();
-    if (!a.ok()) r.status = a;
-    if (!b.ok()) r.status = b;
   };
   {
     std::vector<std::thread> pool;
@@ -481,28 +472,13 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
   LANTERN_RETURN_IF_ERROR(pages.Finish());
   for (const auto& r : results) LANTERN_RETURN_IF_ERROR(r.status);
 
-  // Join the parts behind their headers.
-  // Part 0 starts with the header (written by worker 0); the other parts are
-  // appended to it in order and the result renamed into place.
-  auto join = [&](const char* base, const std::string& target) {
-    const std::string first = part(base, 0);
-    int fd = ::open(first.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (fd < 0) return Status::IoError("cannot open " + first);
-    for (int k = 1; k < threads; ++k) {
-      Status st = AppendFile(part(base, k), fd);
-      fs::remove(part(base, k), ec);
-      if (!st.ok()) {
-        ::close(fd);
-        return st;
-      }
-    }
-    if (::close(fd) != 0) return Status::IoError("cannot write " + first);
-    fs::rename(first, target, ec);
-    if (ec) return Status::IoError("cannot rename " + first + " to " + target);
-    return Status::Ok();
-  };
-  LANTERN_RETURN_IF_ERROR(join("scorecard", (out / "scorecard.csv").string()));
-  LANTERN_RETURN_IF_ERROR(join("similar", (out / "similar_schools.csv").string()));
+  LANTERN_RETURN_IF_ERROR(csv_file->Close());
+  LANTERN_RETURN_IF_ERROR(sim_file->Close());
+  for (const auto& [tmp, target] : {std::pair{csv_tmp, out / "scorecard.csv"},
+                                    std::pair{sim_tmp, out / "similar_schools.csv"}}) {
+    fs::rename(tmp, target, ec);
+    if (ec) return Status::IoError("cannot rename " + tmp + " to " + target.string());
+  }
   LANTERN_RETURN_IF_ERROR(WriteEesMetadata((out / "scorecard.meta.csv").string(), ScorecardMeta()));
   {
     std::string ij;
@@ -535,6 +511,14 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
               if (a.direction != b.direction) return a.direction > b.direction;
               return name_less(a.school, b.school);
             });
+  // The enquiries of each LA x series x direction, in the order above.
+  std::map<std::tuple<int, uint16_t, uint8_t, uint16_t, int>, std::vector<const EnquiryRecord*>>
+      hits_by_series;
+  for (const auto& e : enquiries) {
+    hits_by_series[{in.schools[e.school].la_code, e.indicator, static_cast<uint8_t>(e.group),
+                    e.breakdown, e.direction}]
+        .push_back(&e);
+  }
   std::map<int, std::vector<uint32_t>> schools_by_la;
   for (uint32_t s = 0; s < n; ++s) {
     if (sc.Scored(s)) schools_by_la[in.schools[s].la_code].push_back(s);
@@ -564,14 +548,10 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
         g.la_name = la_it->second->la_name;
       }
       for (int dir : {1, -1}) {
-        std::vector<const EnquiryRecord*> hits;
-        for (const auto& e : enquiries) {
-          if (in.schools[e.school].la_code == la_code && e.indicator == ind_i &&
-              static_cast<uint8_t>(e.group) == group_u && e.breakdown == breakdown &&
-              e.direction == dir) {
-            hits.push_back(&e);
-          }
-        }
+        static const std::vector<const EnquiryRecord*> kNone;
+        auto hit = hits_by_series.find({la_code, ind_i, group_u, breakdown, dir});
+        const std::vector<const EnquiryRecord*>& hits =
+            hit == hits_by_series.end() ? kNone : hit->second;
         const ScorecardIndicator& ind = reg[ind_i];
         WriteEesGeography(*w, in.time_period, in.time_identifier, g);
         w->Raw(IndicatorDomainId(ind.domain)).Raw(ind.id);
