@@ -1,0 +1,46 @@
+#include "common/file_util.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/csv_writer.h"
+
+namespace lantern {
+namespace {
+
+TEST(BufferedWriterTest, InMemoryGrowsPastItsFirstBufferAndKeepsEveryByte) {
+  auto w = BufferedWriter::InMemory(64);
+  std::string want;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string piece = "row " + std::to_string(i) + ",";
+    w->Write(piece);
+    want += piece;
+    w->Put('\n');
+    want += '\n';
+    char* p = w->Reserve(20);
+    const int n = std::snprintf(p, 20, "%d;", i * 7);
+    w->Commit(static_cast<size_t>(n));
+    want += std::to_string(i * 7) + ";";
+  }
+  const std::string big(5000, 'x');  // more than the buffer holds at once
+  w->Write(big);
+  want += big;
+  EXPECT_EQ(w->contents(), want);
+  EXPECT_EQ(w->bytes_written(), want.size());
+  w->Clear();
+  EXPECT_TRUE(w->contents().empty());
+  w->Write("again");
+  EXPECT_EQ(w->contents(), "again");
+  EXPECT_TRUE(w->Close().ok());
+}
+
+TEST(BufferedWriterTest, CsvRowsFormattedInMemoryAreQuotedAsInAFile) {
+  auto csv = CsvWriter::InMemory(16);
+  csv->Field("plain").Field("with, comma").Int(-42).Decimal(2.345, 2);
+  csv->EndRow();
+  EXPECT_EQ(csv->raw_writer().contents(), "plain,\"with, comma\",-42,2.35\n");
+}
+
+}  // namespace
+}  // namespace lantern
