@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,8 @@ TEST(UpnTest, TemporaryUpnEndsInALetter) {
 }
 
 TEST(UpnTest, PackRoundTripsAndIsNeverZero) {
-  for (const std::string& upn :
-       std::vector<std::string>{"B801200005001", MakeUpn(201, 3614, 14, 999), MakeUpn(943, 7001, 5, 0)}) {
+  for (const std::string& upn : std::vector<std::string>{
+           "B801200005001", MakeUpn(201, 3614, 14, 999), MakeUpn(943, 7001, 5, 0)}) {
     ASSERT_EQ(ValidateUpn(upn), UpnProblem::kNone) << upn;
     uint64_t k = PackUpn(upn);
     EXPECT_NE(k, 0u);
@@ -37,7 +38,6 @@ TEST(UpnTest, PackRoundTripsAndIsNeverZero) {
   }
   EXPECT_NE(PackUpn(MakeUpn(201, 3614, 14, 1)), PackUpn(MakeUpn(201, 3614, 14, 2)));
 }
-
 
 // The one-pass parser against the rule written out plainly (format, LA
 // number, UpnCheckLetter over the 12 characters after the letter), on valid
@@ -63,7 +63,7 @@ TEST(UpnTest, ParseUpnAgreesWithTheRuleAndPacks) {
   for (const std::string& base : upns) {
     std::vector<std::string> cases = {base, base.substr(1), base + "1"};
     for (size_t i = 0; i < base.size(); ++i) {
-      for (char c : std::string("09AIZ/ ") + alphabet) {
+      for (char c : std::string("09AIZ/ :?@\x7f\x80\xfa\xff") + alphabet) {
         std::string u = base;
         u[i] = c;
         cases.push_back(u);
@@ -80,6 +80,19 @@ TEST(UpnTest, ParseUpnAgreesWithTheRuleAndPacks) {
         ++invalid;
       }
     }
+  }
+  // Random UPNs, each also with one byte set to any value at any place.
+  std::mt19937 rng(12);
+  const int las[] = {201, 330, 805, 873, 943};
+  for (int n = 0; n < 5000; ++n) {
+    const std::string u = MakeUpn(las[rng() % 5], static_cast<int>(rng() % 10000),
+                                  static_cast<int>(rng() % 100), static_cast<int>(rng() % 1000));
+    uint64_t key = 0;
+    ASSERT_EQ(ParseUpn(u, &key), UpnProblem::kNone) << u;
+    EXPECT_EQ(key, PackUpn(u)) << u;
+    std::string bad = u;
+    bad[rng() % 13] = static_cast<char>(rng() % 256);
+    EXPECT_EQ(ParseUpn(bad, &key), reference(bad)) << bad;
   }
   EXPECT_GT(valid, 4);
   EXPECT_GT(invalid, 100);
