@@ -1,10 +1,7 @@
 #include "model/upn.h"
 
-#include <fmt/format.h>
-
 #include <array>
-#include <bit>
-#include <cstring>
+#include <fmt/format.h>
 
 namespace lantern {
 
@@ -41,20 +38,17 @@ constexpr std::array<bool, 1000> MakeLaSet() {
 }
 constexpr std::array<bool, 1000> kLaSet = MakeLaSet();
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 }  // namespace
 
 std::string_view UpnProblemMessage(UpnProblem p) {
   switch (p) {
-    case UpnProblem::kNone:
-      return "";
-    case UpnProblem::kLength:
-      return "UPN must be 13 characters";
+    case UpnProblem::kNone: return "";
+    case UpnProblem::kLength: return "UPN must be 13 characters";
     case UpnProblem::kFormat:
       return "UPN must be a check letter, 11 digits and a final digit or letter";
-    case UpnProblem::kUnknownLa:
-      return "UPN characters 2-4 are not a known LA number";
-    case UpnProblem::kCheckLetter:
-      return "UPN check letter does not match";
+    case UpnProblem::kUnknownLa: return "UPN characters 2-4 are not a known LA number";
+    case UpnProblem::kCheckLetter: return "UPN check letter does not match";
   }
   return "invalid UPN";
 }
@@ -69,63 +63,26 @@ char UpnCheckLetter(std::string_view body) {
   return kAlphabet[sum % 23];
 }
 
-namespace {
-// Whether each of the bytes of x that mask selects is an ASCII digit: the
-// high nibble 3, and the low nibble at most 9 (adding 6 carries into the high
-// nibble otherwise; a carry out of a byte only happens where the high nibble
-// check has failed already).
-bool AllDigits(uint64_t x, uint64_t mask) {
-  constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL, kThrees = 0x3030303030303030ULL;
-  return (x & kHigh & mask) == (kThrees & mask) &&
-         ((x + 0x0606060606060606ULL) & kHigh & mask) == (kThrees & mask);
-}
-
-// The eight digits d0..d7 held in the bytes of x (d0 lowest, most significant)
-// as a number (the SWAR method of simdjson's parse_eight_digits_unrolled).
-uint64_t EightDigits(uint64_t x) {
-  x = x * 10 + (x >> 8);
-  return (((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-          (((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-         32;
-}
-
-// sum of (j + 2) x d_j over the eight digits: even and odd bytes in 16-bit
-// lanes, each multiplied so the weighted lanes add up in the top lane.
-uint64_t WeightedEight(uint64_t x) {
-  constexpr uint64_t kLanes = 0x00FF00FF00FF00FFULL;
-  constexpr uint64_t kEven = 8 + (6ULL << 16) + (4ULL << 32) + (2ULL << 48);  // d0 d2 d4 d6
-  constexpr uint64_t kOdd = 9 + (7ULL << 16) + (5ULL << 32) + (3ULL << 48);   // d1 d3 d5 d7
-  return (((x & kLanes) * kEven) >> 48) + ((((x >> 8) & kLanes) * kOdd) >> 48);
-}
-}  // namespace
-
-// One pass over the 13 characters, eight digits at a time (the check-letter
-// rule as written out plainly is in upn_test.cc, which this must agree with).
 UpnProblem ParseUpn(std::string_view upn, uint64_t* key) {
-  static_assert(std::endian::native == std::endian::little, "the digits are read as words");
   if (upn.size() != 13) return UpnProblem::kLength;
   const int first = kIndex[static_cast<unsigned char>(upn[0])];
-  const int last = kIndex[static_cast<unsigned char>(upn[12])];
-  uint64_t lo = 0, hi = 0;  // characters 2-9 and 10-12
-  std::memcpy(&lo, upn.data() + 1, 8);
-  std::memcpy(&hi, upn.data() + 9, 3);
-  if (first < 0 || first >= 23 || last < 0 || !AllDigits(lo, ~0ULL) ||
-      !AllDigits(hi, 0xFFFFFFULL)) {
-    return UpnProblem::kFormat;
+  if (first < 0 || first >= 23) return UpnProblem::kFormat;
+  // Characters 2-12 are digits: their value, and their part of the check
+  // sum (weight = position + 1, each digit counted as its index in kAlphabet).
+  uint64_t digits = 0;
+  int sum = 0;
+  for (size_t i = 1; i < 12; ++i) {
+    const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(upn[i])) - '0';
+    if (d > 9) return UpnProblem::kFormat;
+    digits = digits * 10 + d;
+    sum += static_cast<int>(i + 1) * static_cast<int>(d + 23);
   }
-  lo -= 0x3030303030303030ULL;
-  hi -= 0x303030ULL;
-  const uint64_t d9 = hi & 0xFF, d10 = (hi >> 8) & 0xFF, d11 = (hi >> 16) & 0xFF;
-  const int la =
-      static_cast<int>((lo & 0xFF) * 100 + ((lo >> 8) & 0xFF) * 10 + ((lo >> 16) & 0xFF));
-  if (!kLaSet[static_cast<size_t>(la)]) return UpnProblem::kUnknownLa;
-  // Each digit counts as its index in kAlphabet (digit + 23), weighted by its
-  // position (2 to 12); the last character by 13.
-  constexpr uint64_t kDigitIndexSum = 23 * (2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 + 10 + 11 + 12);
-  const uint64_t sum = WeightedEight(lo) + 10 * d9 + 11 * d10 + 12 * d11 + kDigitIndexSum +
-                       13 * static_cast<uint64_t>(last);
-  if (kAlphabet[sum % 23] != upn[0]) return UpnProblem::kCheckLetter;
-  const uint64_t digits = EightDigits(lo) * 1000 + d9 * 100 + d10 * 10 + d11;
+  const int last = kIndex[static_cast<unsigned char>(upn[12])];
+  if (last < 0) return UpnProblem::kFormat;
+  const int la = (upn[1] - '0') * 100 + (upn[2] - '0') * 10 + (upn[3] - '0');
+  if (!IsKnownLaNumber(la)) return UpnProblem::kUnknownLa;
+  sum += 13 * last;
+  if (kAlphabet[static_cast<size_t>(sum % 23)] != upn[0]) return UpnProblem::kCheckLetter;
   *key = ((digits * 33 + static_cast<uint64_t>(last)) * 23 + static_cast<uint64_t>(first)) + 1;
   return UpnProblem::kNone;
 }
