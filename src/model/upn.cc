@@ -38,7 +38,6 @@ constexpr std::array<bool, 1000> MakeLaSet() {
 }
 constexpr std::array<bool, 1000> kLaSet = MakeLaSet();
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 }  // namespace
 
 std::string_view UpnProblemMessage(UpnProblem p) {
