@@ -1,14 +1,15 @@
 #include "ingest/row_check.h"
 
-#include <charconv>
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "model/upn.h"
 
 namespace lantern {
 
-void RowCheck::FailColumn(std::string_view column, std::string_view value,
-                          std::string_view check, std::string reason) {
+void RowCheck::FailColumn(std::string_view column, std::string_view value, std::string_view check,
+                          std::string reason) {
   ok_ = false;
   rejects_->Add(record_.line, column, value, check, std::move(reason), record_.raw);
 }
@@ -19,17 +20,18 @@ bool RowCheck::FailRequired(size_t c) {
 }
 
 std::string RowCheck::UnknownCodeMessage(size_t c, std::string_view t) const {
-  return fmt::format("'{}' is not a valid {} (see docs/input-schema.md)",
-                     RedactValue(Name(c), t), Name(c));
+  return fmt::format("'{}' is not a valid {} (see docs/input-schema.md)", RedactValue(Name(c), t),
+                     Name(c));
 }
 
-std::optional<uint64_t> RowCheck::Upn(size_t c) {
-  if (!RequiredPresent(c)) return std::nullopt;
-  std::string_view t = Text(c);
-  uint64_t key = 0;
-  switch (ParseUpn(t, &key)) {
-    case UpnProblem::kNone: return key;
-    case UpnProblem::kLength: Fail(c, "upn_length", "UPN must be 13 characters"); break;
+void RowCheck::FailUpn(size_t c, UpnProblem problem) {
+  if (!RequiredPresent(c)) return;
+  switch (problem) {
+    case UpnProblem::kNone:
+      break;
+    case UpnProblem::kLength:
+      Fail(c, "upn_length", "UPN must be 13 characters");
+      break;
     case UpnProblem::kFormat:
       Fail(c, "upn_format", "UPN must be a check letter, 11 digits and a final digit or letter");
       break;
@@ -40,7 +42,6 @@ std::optional<uint64_t> RowCheck::Upn(size_t c) {
       Fail(c, "upn_check_letter", "UPN check letter does not match the rest of the number");
       break;
   }
-  return std::nullopt;
 }
 
 namespace {
@@ -117,8 +118,7 @@ std::optional<int64_t> RowCheck::Integer(size_t c, int64_t min, int64_t max,
   return v;
 }
 
-std::optional<double> RowCheck::Number(size_t c, double min, double max,
-                                       std::string_view check) {
+std::optional<double> RowCheck::Number(size_t c, double min, double max, std::string_view check) {
   std::string_view t = Text(c);
   if (t.empty()) {
     if (schema_.columns[c].required) RequiredPresent(c);

@@ -15,6 +15,7 @@
 #include "ingest/input_files.h"
 #include "ingest/rejects.h"
 #include "model/codes.h"
+#include "model/upn.h"
 
 namespace lantern {
 
@@ -46,7 +47,16 @@ class RowCheck {
 
   // Each parser returns nullopt and fails the row when the text is bad;
   // an empty optional column gives nullopt without failing.
-  std::optional<uint64_t> Upn(size_t c);
+  std::optional<uint64_t> Upn(size_t c) {
+    // The usual case inline (every marks row has a UPN); problems reported
+    // out of line.
+    const std::string_view t = Text(c);
+    uint64_t key = 0;
+    const UpnProblem problem = t.empty() ? UpnProblem::kLength : ParseUpn(t, &key);
+    if (problem == UpnProblem::kNone) return key;
+    FailUpn(c, problem);
+    return std::nullopt;
+  }
   std::optional<int32_t> Urn(size_t c);
   std::optional<int16_t> LaCode(size_t c);
   std::optional<Date> DateField(size_t c);
@@ -68,6 +78,7 @@ class RowCheck {
  private:
   std::string UnknownCodeMessage(size_t c, std::string_view t) const;
   bool FailRequired(size_t c);  // fails the row; returns false
+  void FailUpn(size_t c, UpnProblem problem);
 
   const FileSchema& schema_;
   const HeaderMap& header_;
