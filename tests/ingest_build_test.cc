@@ -10,25 +10,24 @@
 #include "lantern/build.h"
 #include "lantern/ingest.h"
 #include "store/store.h"
-#include "tiny_fixture.h"
+#include "tests/scratch_dir.h"
+#include "tests/tiny_fixture.h"
 
 namespace lantern {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TinyTest : public ::testing::Test {
+class TinyTest : public testing::ScratchDirTest {
  protected:
+  TinyTest() : ScratchDirTest("lantern_tiny") {}
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("lantern_tiny_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
+    ScratchDirTest::SetUp();
+    root_ = dir_;
     input_ = (root_ / "input").string();
     store_ = (root_ / "store").string();
     out_ = (root_ / "out").string();
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   IngestReport IngestOk(const std::string& dir) {
     IngestOptions o;

@@ -12,7 +12,8 @@
 #include "common/file_util.h"
 #include "lantern/ingest.h"
 #include "store/store.h"
-#include "tiny_fixture.h"
+#include "tests/scratch_dir.h"
+#include "tests/tiny_fixture.h"
 
 namespace lantern {
 namespace {
@@ -20,17 +21,15 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TinyUpn;
 
-class RejectsTest : public ::testing::Test {
+class RejectsTest : public testing::ScratchDirTest {
  protected:
+  RejectsTest() : ScratchDirTest("lantern_rejects") {}
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("lantern_rejects_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
+    ScratchDirTest::SetUp();
+    root_ = dir_;
     input_ = (root_ / "input").string();
     store_ = (root_ / "store").string();
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   Status Run(IngestReport* r) {
     IngestOptions o;

@@ -9,6 +9,7 @@
 #include "common/csv_table.h"
 #include "lantern/scorecard.h"
 #include "scorecard/scorecard_test_util.h"
+#include "tests/scratch_dir.h"
 
 namespace lantern::scorecard {
 namespace {
@@ -41,18 +42,9 @@ InputBuilder SmallWorld() {
   return b;
 }
 
-class ScorecardOutputsTest : public ::testing::Test {
+class ScorecardOutputsTest : public lantern::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    // One folder per test: ctest runs tests of one binary in parallel.
-    dir_ = fs::temp_directory_path() /
-           (std::string("lantern_scorecard_outputs_") +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
-            std::to_string(::getpid()));
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  ScorecardOutputsTest() : ScratchDirTest("lantern_scorecard_outputs") {}
 };
 
 TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
@@ -60,7 +52,7 @@ TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
   auto sc = Scorecard::Build(b.input(), ScorecardOptions{});
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   ScorecardOutputOptions o;
-  o.out_dir = dir_.string();
+  o.out_dir = dir_;
   o.threads = 2;
   ScorecardReport report;
   ASSERT_TRUE(WriteScorecardOutputs(*sc, o, &report).ok());
@@ -71,7 +63,7 @@ TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
   EXPECT_GE(report.enquiry_flags, 1u);
 
   // scorecard.csv: EES layout, no blanks outside the geography, no rank.
-  auto csv = CsvTable::Load((dir_ / "scorecard.csv").string());
+  auto csv = CsvTable::Load((fs::path(dir_) / "scorecard.csv").string());
   ASSERT_TRUE(csv.ok());
   EXPECT_EQ(csv->header()[0], "time_period");
   EXPECT_EQ(csv->header()[2], "geographic_level");
@@ -100,7 +92,7 @@ TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
   }
   EXPECT_TRUE(found);
 
-  const std::string html = ReadAll(dir_ / "scorecards" / "110007.html");
+  const std::string html = ReadAll(fs::path(dir_) / "scorecards" / "110007.html");
   EXPECT_NE(html.find("<style>"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
@@ -112,25 +104,25 @@ TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
   EXPECT_NE(html.find("A mirror, not a league table"), std::string::npos);
   EXPECT_NE(html.find("Not available, and why"), std::string::npos);
   // Names are escaped.
-  const std::string zeta = ReadAll(dir_ / "scorecards" / "110003.html");
+  const std::string zeta = ReadAll(fs::path(dir_) / "scorecards" / "110003.html");
   EXPECT_NE(zeta.find("Zeta &amp; &quot;Sons&quot; &lt;Academy&gt;"), std::string::npos);
   EXPECT_EQ(zeta.find("<Academy>"), std::string::npos);
 
-  auto json = nlohmann::json::parse(ReadAll(dir_ / "scorecards" / "110007.json"));
+  auto json = nlohmann::json::parse(ReadAll(fs::path(dir_) / "scorecards" / "110007.json"));
   EXPECT_EQ(json["school_urn"], 110007);
   EXPECT_EQ(json["indicators"]["persistent_absence_rate"][0]["enquiry"], "higher");
   EXPECT_EQ(json["indicators"]["suspension_rate"][0]["value"], "x");
   EXPECT_EQ(json["similar_schools"].size(), 29u);
   EXPECT_EQ(json["lines_of_enquiry"].size(), 1u);
-  auto indicators = nlohmann::json::parse(ReadAll(dir_ / "scorecard_indicators.json"));
+  auto indicators = nlohmann::json::parse(ReadAll(fs::path(dir_) / "scorecard_indicators.json"));
   EXPECT_EQ(indicators["progress8"]["kind"], "mean");
 
   // LA pages list their schools alphabetically and link to their pages.
-  const std::string la = ReadAll(dir_ / "la" / "200.html");
+  const std::string la = ReadAll(fs::path(dir_) / "la" / "200.html");
   EXPECT_NE(la.find("../scorecards/110007.html"), std::string::npos);
   EXPECT_LT(la.find(">School 1<"), la.find(">School 11<"));
   EXPECT_LT(la.find(">School 11<"), la.find(">School 13<"));
-  auto la_csv = CsvTable::Load((dir_ / "la_summary.csv").string());
+  auto la_csv = CsvTable::Load((fs::path(dir_) / "la_summary.csv").string());
   ASSERT_TRUE(la_csv.ok());
   bool listed = false;
   for (size_t r = 0; r < la_csv->rows(); ++r) {
@@ -145,7 +137,7 @@ TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
   }
   EXPECT_TRUE(listed);
 
-  auto sim = CsvTable::Load((dir_ / "similar_schools.csv").string());
+  auto sim = CsvTable::Load((fs::path(dir_) / "similar_schools.csv").string());
   ASSERT_TRUE(sim.ok());
   EXPECT_EQ(sim->rows(), 30u * 29u);
 }
@@ -155,21 +147,23 @@ TEST_F(ScorecardOutputsTest, RerunsOverwritePagesAndRemoveStaleOnes) {
   auto sc = Scorecard::Build(b.input(), ScorecardOptions{});
   ASSERT_TRUE(sc.ok());
   ScorecardOutputOptions o;
-  o.out_dir = dir_.string();
+  o.out_dir = dir_;
   ASSERT_TRUE(WriteScorecardOutputs(*sc, o, nullptr).ok());
-  const std::string first = ReadAll(dir_ / "scorecards" / "110000.html");
+  const std::string first = ReadAll(fs::path(dir_) / "scorecards" / "110000.html");
   // A page from an earlier run for a school no longer in the input, and a
   // longer old version of a current page.
-  { std::ofstream(dir_ / "scorecards" / "999999.html") << "old"; }
-  { std::ofstream(dir_ / "scorecards" / "110000.html") << first << std::string(5000, 'x'); }
+  { std::ofstream(fs::path(dir_) / "scorecards" / "999999.html") << "old"; }
+  {
+    std::ofstream(fs::path(dir_) / "scorecards" / "110000.html") << first << std::string(5000, 'x');
+  }
   ASSERT_TRUE(WriteScorecardOutputs(*sc, o, nullptr).ok());
-  EXPECT_FALSE(fs::exists(dir_ / "scorecards" / "999999.html"));
-  EXPECT_EQ(ReadAll(dir_ / "scorecards" / "110000.html"), first);
+  EXPECT_FALSE(fs::exists(fs::path(dir_) / "scorecards" / "999999.html"));
+  EXPECT_EQ(ReadAll(fs::path(dir_) / "scorecards" / "110000.html"), first);
   // The same files whatever the number of threads.
-  const std::string csv1 = ReadAll(dir_ / "scorecard.csv");
+  const std::string csv1 = ReadAll(fs::path(dir_) / "scorecard.csv");
   o.threads = 1;
   ASSERT_TRUE(WriteScorecardOutputs(*sc, o, nullptr).ok());
-  EXPECT_EQ(ReadAll(dir_ / "scorecard.csv"), csv1);
+  EXPECT_EQ(ReadAll(fs::path(dir_) / "scorecard.csv"), csv1);
 }
 
 }  // namespace

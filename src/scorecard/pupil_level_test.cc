@@ -18,7 +18,7 @@
 #include <optional>
 #include <set>
 
-#include "../../tests/tiny_fixture.h"
+#include "tests/tiny_fixture.h"
 #include "common/csv_table.h"
 #include "lantern/build.h"
 #include "lantern/generate.h"

@@ -1,31 +1,20 @@
 #include "store/column_memory.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <numeric>
 
 #include "common/file_util.h"
 #include "store/table_ops.h"
+#include "tests/scratch_dir.h"
 
 namespace lantern {
 namespace {
 
-namespace fs = std::filesystem;
-
-class ColumnMemoryTest : public ::testing::Test {
+class ColumnMemoryTest : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = (fs::temp_directory_path() /
-            ("lantern_colmem_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string dir_;
+  ColumnMemoryTest() : ScratchDirTest("lantern_colmem") {}
 };
 
 // Enrolments big enough that every fixed-width column of 4 bytes is mapped

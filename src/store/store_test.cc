@@ -6,23 +6,16 @@
 
 #include "common/file_util.h"
 #include "store/table_ops.h"
+#include "tests/scratch_dir.h"
 
 namespace lantern {
 namespace {
 
 namespace fs = std::filesystem;
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = (fs::temp_directory_path() /
-            ("lantern_store_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string dir_;
+  StoreTest() : ScratchDirTest("lantern_store") {}
 };
 
 TrustTable Trusts(int n) {
@@ -95,7 +88,8 @@ TEST_F(StoreTest, ManyChangedRowsRewriteTheTable) {
   ASSERT_TRUE(store->Commit(plan).ok());
   EXPECT_EQ(store->manifest_text().find("delta"), std::string::npos);
   store.reset();
-  EXPECT_EQ(Store::Open(dir_, Store::Mode::kRead).value()->Load().value().trusts.trust_name[3], "x");
+  EXPECT_EQ(Store::Open(dir_, Store::Mode::kRead).value()->Load().value().trusts.trust_name[3],
+            "x");
 }
 
 TEST_F(StoreTest, OldFilesAreCollectedAfterACommit) {

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/scratch_dir.h"
+
 namespace lantern {
 namespace {
 
@@ -16,15 +18,13 @@ std::vector<uint64_t> Keys(size_t n, uint64_t salt = 0) {
   return keys;
 }
 
-class UpnIndexFileTest : public ::testing::Test {
+class UpnIndexFileTest : public testing::ScratchDirTest {
  protected:
+  UpnIndexFileTest() : ScratchDirTest("lantern_upn") {}
   void SetUp() override {
-    path_ = (fs::temp_directory_path() /
-             ("lantern_upn_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-                .string();
+    ScratchDirTest::SetUp();
+    path_ = dir_ + "/index";
   }
-  void TearDown() override { fs::remove(path_); }
   std::string path_;
 };
 

@@ -160,7 +160,9 @@ TEST(SuppressionProblemTest, EveryGroupIsSafeOnRandomLinkedTables) {
     group(la_g, girls_cells);
     const auto hidden = p.Solve(3, true);
     for (size_t c = 0; c < counts.size(); ++c) {
-      if (counts[c] == 1 || counts[c] == 2) EXPECT_TRUE(hidden[c]) << trial << " cell " << c;
+      if (counts[c] == 1 || counts[c] == 2) {
+        EXPECT_TRUE(hidden[c]) << trial << " cell " << c;
+      }
     }
     for (const auto& [margin, members] : groups) {
       int hidden_members = 0;
