@@ -9,18 +9,20 @@ IngestContext::IngestContext(StoreState* state, int threads)
     if (s.urn[i] > 0 && s.urn[i] < 1000000) school_by_urn_[static_cast<size_t>(s.urn[i])] = i;
   }
   const EnrolmentTable& e = state->enrolments;
+  // Each pupil's enrolments as a list in slot order, built backwards so no
+  // list needs its tail. Room for the rows an ingest adds (as the tables
+  // have, table_ops.h): a daily file's first new pupil must not copy the
+  // lists whole.
+  auto room = [](size_t n) { return n + n / 64 + 1024; };
+  first_enrolment_.reserve(room(state->pupils.size()));
+  next_enrolment_.reserve(room(e.size()));
   first_enrolment_.assign(state->pupils.size(), kNoIndex);
-  last_enrolment_.assign(state->pupils.size(), kNoIndex);
   next_enrolment_.assign(e.size(), kNoIndex);
-  for (size_t i = 0; i < e.size(); ++i) {
-    uint32_t p = e.pupil[i];
+  for (size_t i = e.size(); i-- > 0;) {
+    const uint32_t p = e.pupil[i];
     if (p >= first_enrolment_.size()) continue;
-    if (first_enrolment_[p] == kNoIndex) {
-      first_enrolment_[p] = static_cast<uint32_t>(i);
-    } else {
-      next_enrolment_[last_enrolment_[p]] = static_cast<uint32_t>(i);
-    }
-    last_enrolment_[p] = static_cast<uint32_t>(i);
+    next_enrolment_[i] = first_enrolment_[p];
+    first_enrolment_[p] = static_cast<uint32_t>(i);
   }
 }
 
@@ -44,25 +46,17 @@ uint32_t IngestContext::PupilRow(uint64_t upn) {
 void IngestContext::NotePupil(uint64_t upn, uint32_t row) {
   if (!upn_index_built_) PupilRow(upn);
   upn_index_.Insert(upn, row);
-  if (first_enrolment_.size() <= row) {
-    first_enrolment_.resize(row + 1, kNoIndex);
-    last_enrolment_.resize(row + 1, kNoIndex);
-  }
+  if (first_enrolment_.size() <= row) first_enrolment_.resize(row + 1, kNoIndex);
 }
 
 void IngestContext::NoteEnrolment(uint32_t slot) {
   uint32_t p = state_->enrolments.pupil[slot];
   if (next_enrolment_.size() <= slot) next_enrolment_.resize(slot + 1, kNoIndex);
-  if (first_enrolment_.size() <= p) {
-    first_enrolment_.resize(p + 1, kNoIndex);
-    last_enrolment_.resize(p + 1, kNoIndex);
-  }
-  if (first_enrolment_[p] == kNoIndex) {
-    first_enrolment_[p] = slot;
-  } else {
-    next_enrolment_[last_enrolment_[p]] = slot;
-  }
-  last_enrolment_[p] = slot;
+  if (first_enrolment_.size() <= p) first_enrolment_.resize(p + 1, kNoIndex);
+  // At the end of the pupil's list (lists are a few enrolments long).
+  uint32_t* link = &first_enrolment_[p];
+  while (*link != kNoIndex) link = &next_enrolment_[*link];
+  *link = slot;
 }
 
 uint32_t IngestContext::EnrolmentOn(uint32_t pupil, uint32_t school, int32_t date) const {

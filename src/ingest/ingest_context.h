@@ -90,7 +90,7 @@ class IngestContext {
   UpnIndex upn_index_;
   bool upn_index_built_ = false;
   std::string saved_upn_index_;
-  std::vector<uint32_t> first_enrolment_, next_enrolment_, last_enrolment_;
+  std::vector<uint32_t> first_enrolment_, next_enrolment_;
 };
 
 }  // namespace lantern

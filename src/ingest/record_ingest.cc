@@ -43,6 +43,8 @@ class Upserter {
  public:
   Upserter(Table& stored, FileCounts& counts, std::vector<uint32_t>* changed_rows)
       : stored_(stored), counts_(counts), changed_rows_(changed_rows) {
+    // With room for the rows the file adds, so the first does not copy it.
+    touched_.reserve(stored.size() + stored.size() / 64 + 1024);
     touched_.assign(stored.size(), 0);
   }
   uint32_t Apply(uint32_t existing, const Table& row, RowCheck& check) {
@@ -97,7 +99,8 @@ std::string YearText(const IngestContext& ctx) {
 
 void IngestLocalAuthorities(IngestContext& ctx, InputSource& src) {
   LocalAuthorityTable& stored = ctx.state().local_authorities;
-  Upserter<LocalAuthorityTable> up(stored, src.counts, &ctx.changed_rows[TableId::kLocalAuthorities]);
+  Upserter<LocalAuthorityTable> up(stored, src.counts,
+                                   &ctx.changed_rows[TableId::kLocalAuthorities]);
   LocalAuthorityTable row;
   ForEachRow(src, [&](RowCheck& check) {
     ClearRow(row);
@@ -130,8 +133,10 @@ void IngestTrusts(IngestContext& ctx, InputSource& src) {
     check.RequiredPresent(1);
     uint8_t type = 0;
     if (std::string_view t = check.Text(2); !t.empty()) {
-      if (EqualsIgnoreCase(t, "SAT")) type = 1;
-      else if (!EqualsIgnoreCase(t, "MAT")) check.Fail(2, "code", "trust_type must be MAT or SAT");
+      if (EqualsIgnoreCase(t, "SAT"))
+        type = 1;
+      else if (!EqualsIgnoreCase(t, "MAT"))
+        check.Fail(2, "code", "trust_type must be MAT or SAT");
     }
     if (!check.ok()) return;
     std::string id(check.Text(0));
@@ -225,8 +230,9 @@ void IngestPupils(IngestContext& ctx, InputSource& src) {
     if (birth && ctx.year) {
       int age = ctx.year->AgeAtStart(*birth);
       if (age < 2 || age > 25) {
-        check.Fail(1, "date", fmt::format("birth date gives age {} at the start of {}", age,
-                                          ctx.year->Label()));
+        check.Fail(
+            1, "date",
+            fmt::format("birth date gives age {} at the start of {}", age, ctx.year->Label()));
       }
     }
     if (sen && need && *sen == SenProvision::kNone) {
@@ -305,12 +311,15 @@ void IngestEnrolments(IngestContext& ctx, InputSource& src) {
     if (entry && leaving && *leaving < *entry) {
       check.Fail(3, "date", "leaving_date is before entry_date");
     }
-    if (entry && ctx.year && (entry->days < ctx.year->FirstDay().days - 366 * 20 ||
-                              entry->days > ctx.year->LastDay().days)) {
-      check.Fail(2, "date", fmt::format("entry_date is after the end of {} or implausibly early",
-                                        YearText(ctx)));
+    if (entry && ctx.year &&
+        (entry->days < ctx.year->FirstDay().days - 366 * 20 ||
+         entry->days > ctx.year->LastDay().days)) {
+      check.Fail(
+          2, "date",
+          fmt::format("entry_date is after the end of {} or implausibly early", YearText(ctx)));
     }
-    if (reason && !leaving) check.Fail(4, "consistency", "leaving_reason given without leaving_date");
+    if (reason && !leaving)
+      check.Fail(4, "consistency", "leaving_reason given without leaving_date");
     if (!check.ok()) return;
     const int32_t from = entry->days, to = DateOr(leaving, kNoDate);
     // Find the stored enrolment with this key, and check for overlapping
@@ -451,7 +460,8 @@ void IngestApPlacements(IngestContext& ctx, InputSource& src) {
     row.provider_id.push_back(provider);
     row.provider_name.emplace_back(check.Text(3));
     row.setting.push_back(static_cast<uint8_t>(*setting));
-    row.setting_type.push_back(static_cast<uint8_t>(setting_type.value_or(ApSettingType::kUnknown)));
+    row.setting_type.push_back(
+        static_cast<uint8_t>(setting_type.value_or(ApSettingType::kUnknown)));
     row.basis.push_back(static_cast<uint8_t>(basis.value_or(ApBasis::kSchoolArranged)));
     row.hours_per_week.push_back(static_cast<float>(*hours));
     row.reason.push_back(static_cast<uint8_t>(*reason));
@@ -514,16 +524,33 @@ void IngestInternalUnits(IngestContext& ctx, InputSource& src) {
 
 void IngestRecords(IngestContext& ctx, InputSource& src) {
   switch (src.schema->id) {
-    case InputFile::kLocalAuthorities: IngestLocalAuthorities(ctx, src); break;
-    case InputFile::kTrusts: IngestTrusts(ctx, src); break;
-    case InputFile::kSchools: IngestSchools(ctx, src); break;
-    case InputFile::kPupils: IngestPupils(ctx, src); break;
-    case InputFile::kEnrolments: IngestEnrolments(ctx, src); break;
-    case InputFile::kSuspensions: IngestSuspensions(ctx, src); break;
-    case InputFile::kApPlacements: IngestApPlacements(ctx, src); break;
-    case InputFile::kInternalUnits: IngestInternalUnits(ctx, src); break;
+    case InputFile::kLocalAuthorities:
+      IngestLocalAuthorities(ctx, src);
+      break;
+    case InputFile::kTrusts:
+      IngestTrusts(ctx, src);
+      break;
+    case InputFile::kSchools:
+      IngestSchools(ctx, src);
+      break;
+    case InputFile::kPupils:
+      IngestPupils(ctx, src);
+      break;
+    case InputFile::kEnrolments:
+      IngestEnrolments(ctx, src);
+      break;
+    case InputFile::kSuspensions:
+      IngestSuspensions(ctx, src);
+      break;
+    case InputFile::kApPlacements:
+      IngestApPlacements(ctx, src);
+      break;
+    case InputFile::kInternalUnits:
+      IngestInternalUnits(ctx, src);
+      break;
     case InputFile::kAttendance:
-    case InputFile::kAttendanceCompact: break;  // marks_ingest.cc
+    case InputFile::kAttendanceCompact:
+      break;  // marks_ingest.cc
   }
 }
 

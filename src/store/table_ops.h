@@ -23,9 +23,15 @@ void AppendRow(Table& to, const Table& from, size_t i) {
   ForEachColumn<Table>([&](auto c) { (to.*c.member).push_back((from.*c.member)[i]); });
 }
 
+// Writes only the values that differ: a column mapped from the store
+// (column_memory.h) copies a page on its first write, so an update that
+// changes a leaving date should not copy a page of every column.
 template <typename Table>
 void AssignRow(Table& to, size_t i, const Table& from, size_t j) {
-  ForEachColumn<Table>([&](auto c) { (to.*c.member)[i] = (from.*c.member)[j]; });
+  ForEachColumn<Table>([&](auto c) {
+    auto& cell = (to.*c.member)[i];
+    if (!(cell == (from.*c.member)[j])) cell = (from.*c.member)[j];
+  });
 }
 
 template <typename Table>
