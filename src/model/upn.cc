@@ -1,7 +1,8 @@
 #include "model/upn.h"
 
-#include <array>
 #include <fmt/format.h>
+
+#include <array>
 
 namespace lantern {
 
@@ -42,12 +43,16 @@ constexpr std::array<bool, 1000> kLaSet = MakeLaSet();
 
 std::string_view UpnProblemMessage(UpnProblem p) {
   switch (p) {
-    case UpnProblem::kNone: return "";
-    case UpnProblem::kLength: return "UPN must be 13 characters";
+    case UpnProblem::kNone:
+      return "";
+    case UpnProblem::kLength:
+      return "UPN must be 13 characters";
     case UpnProblem::kFormat:
       return "UPN must be a check letter, 11 digits and a final digit or letter";
-    case UpnProblem::kUnknownLa: return "UPN characters 2-4 are not a known LA number";
-    case UpnProblem::kCheckLetter: return "UPN check letter does not match";
+    case UpnProblem::kUnknownLa:
+      return "UPN characters 2-4 are not a known LA number";
+    case UpnProblem::kCheckLetter:
+      return "UPN check letter does not match";
   }
   return "invalid UPN";
 }

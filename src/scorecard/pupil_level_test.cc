@@ -18,7 +18,6 @@
 #include <optional>
 #include <set>
 
-#include "tests/tiny_fixture.h"
 #include "common/csv_table.h"
 #include "lantern/build.h"
 #include "lantern/generate.h"
@@ -26,6 +25,7 @@
 #include "lantern/scorecard.h"
 #include "reference/lait.h"
 #include "reference/real_data.h"
+#include "tests/tiny_fixture.h"
 
 namespace lantern {
 namespace {

@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "common/file_util.h"
-#include "store/column_memory.h"
 #include "lantern/status.h"
+#include "store/column_memory.h"
 
 namespace lantern {
 

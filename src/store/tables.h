@@ -28,8 +28,8 @@ constexpr uint32_t kNoIndex = std::numeric_limits<uint32_t>::max();
 // How a column of values of type V is held: text as strings, fixed-width
 // values in column memory (column_memory.h: mapped from the store when big).
 template <typename V>
-using ColumnOf = std::conditional_t<std::is_same_v<V, std::string>, std::vector<std::string>,
-                                    ColumnVector<V>>;
+using ColumnOf =
+    std::conditional_t<std::is_same_v<V, std::string>, std::vector<std::string>, ColumnVector<V>>;
 
 template <typename Table, typename V>
 struct Column {
@@ -62,10 +62,9 @@ struct TrustTable {
   ColumnVector<uint8_t> trust_type;  // 0 MAT, 1 SAT
 
   static constexpr auto Columns() {
-    return std::make_tuple(
-        Column<TrustTable, std::string>{"trust_id", &TrustTable::trust_id},
-        Column<TrustTable, std::string>{"trust_name", &TrustTable::trust_name},
-        Column<TrustTable, uint8_t>{"trust_type", &TrustTable::trust_type});
+    return std::make_tuple(Column<TrustTable, std::string>{"trust_id", &TrustTable::trust_id},
+                           Column<TrustTable, std::string>{"trust_name", &TrustTable::trust_name},
+                           Column<TrustTable, uint8_t>{"trust_type", &TrustTable::trust_type});
   }
   size_t size() const { return trust_id.size(); }
 };
@@ -79,21 +78,20 @@ struct SchoolTable {
   std::vector<std::string> type;
   std::vector<std::string> trust_id;
   std::vector<std::string> postcode;
-  ColumnVector<int32_t> open_date;  // kNoDate when empty
+  ColumnVector<int32_t> open_date;   // kNoDate when empty
   ColumnVector<int32_t> close_date;  // kNoDate when empty
 
   static constexpr auto Columns() {
-    return std::make_tuple(
-        Column<SchoolTable, int32_t>{"urn", &SchoolTable::urn},
-        Column<SchoolTable, int16_t>{"la_code", &SchoolTable::la_code},
-        Column<SchoolTable, int16_t>{"estab", &SchoolTable::estab},
-        Column<SchoolTable, uint8_t>{"phase", &SchoolTable::phase},
-        Column<SchoolTable, std::string>{"name", &SchoolTable::name},
-        Column<SchoolTable, std::string>{"type", &SchoolTable::type},
-        Column<SchoolTable, std::string>{"trust_id", &SchoolTable::trust_id},
-        Column<SchoolTable, std::string>{"postcode", &SchoolTable::postcode},
-        Column<SchoolTable, int32_t>{"open_date", &SchoolTable::open_date},
-        Column<SchoolTable, int32_t>{"close_date", &SchoolTable::close_date});
+    return std::make_tuple(Column<SchoolTable, int32_t>{"urn", &SchoolTable::urn},
+                           Column<SchoolTable, int16_t>{"la_code", &SchoolTable::la_code},
+                           Column<SchoolTable, int16_t>{"estab", &SchoolTable::estab},
+                           Column<SchoolTable, uint8_t>{"phase", &SchoolTable::phase},
+                           Column<SchoolTable, std::string>{"name", &SchoolTable::name},
+                           Column<SchoolTable, std::string>{"type", &SchoolTable::type},
+                           Column<SchoolTable, std::string>{"trust_id", &SchoolTable::trust_id},
+                           Column<SchoolTable, std::string>{"postcode", &SchoolTable::postcode},
+                           Column<SchoolTable, int32_t>{"open_date", &SchoolTable::open_date},
+                           Column<SchoolTable, int32_t>{"close_date", &SchoolTable::close_date});
   }
   size_t size() const { return urn.size(); }
   SchoolType school_type(size_t i) const {
@@ -108,42 +106,41 @@ struct PupilTable {
   ColumnVector<uint8_t> fsm;
   ColumnVector<uint8_t> disadvantaged;
   ColumnVector<uint8_t> sen_provision;  // SenProvision
-  ColumnVector<uint8_t> sen_need;  // SenNeed
+  ColumnVector<uint8_t> sen_need;       // SenNeed
   ColumnVector<uint8_t> eal;
   ColumnVector<uint8_t> looked_after;
-  ColumnVector<int16_t> home_la;  // 3-digit LA
-  ColumnVector<int8_t> year_group;  // YearGroup
-  ColumnVector<uint32_t> ethnicity;  // up to 4 ASCII characters, 0 when empty
+  ColumnVector<int16_t> home_la;      // 3-digit LA
+  ColumnVector<int8_t> year_group;    // YearGroup
+  ColumnVector<uint32_t> ethnicity;   // up to 4 ASCII characters, 0 when empty
   ColumnVector<uint8_t> ks2_reading;  // scaled score, 0 when none
-  ColumnVector<uint8_t> ks2_maths;  // scaled score, 0 when none
+  ColumnVector<uint8_t> ks2_maths;    // scaled score, 0 when none
 
   static constexpr auto Columns() {
-    return std::make_tuple(
-        Column<PupilTable, uint64_t>{"upn", &PupilTable::upn},
-        Column<PupilTable, int32_t>{"birth_date", &PupilTable::birth_date},
-        Column<PupilTable, uint8_t>{"sex", &PupilTable::sex},
-        Column<PupilTable, uint8_t>{"fsm", &PupilTable::fsm},
-        Column<PupilTable, uint8_t>{"disadvantaged", &PupilTable::disadvantaged},
-        Column<PupilTable, uint8_t>{"sen_provision", &PupilTable::sen_provision},
-        Column<PupilTable, uint8_t>{"sen_need", &PupilTable::sen_need},
-        Column<PupilTable, uint8_t>{"eal", &PupilTable::eal},
-        Column<PupilTable, uint8_t>{"looked_after", &PupilTable::looked_after},
-        Column<PupilTable, int16_t>{"home_la", &PupilTable::home_la},
-        Column<PupilTable, int8_t>{"year_group", &PupilTable::year_group},
-        Column<PupilTable, uint32_t>{"ethnicity", &PupilTable::ethnicity},
-        Column<PupilTable, uint8_t>{"ks2_reading", &PupilTable::ks2_reading},
-        Column<PupilTable, uint8_t>{"ks2_maths", &PupilTable::ks2_maths});
+    return std::make_tuple(Column<PupilTable, uint64_t>{"upn", &PupilTable::upn},
+                           Column<PupilTable, int32_t>{"birth_date", &PupilTable::birth_date},
+                           Column<PupilTable, uint8_t>{"sex", &PupilTable::sex},
+                           Column<PupilTable, uint8_t>{"fsm", &PupilTable::fsm},
+                           Column<PupilTable, uint8_t>{"disadvantaged", &PupilTable::disadvantaged},
+                           Column<PupilTable, uint8_t>{"sen_provision", &PupilTable::sen_provision},
+                           Column<PupilTable, uint8_t>{"sen_need", &PupilTable::sen_need},
+                           Column<PupilTable, uint8_t>{"eal", &PupilTable::eal},
+                           Column<PupilTable, uint8_t>{"looked_after", &PupilTable::looked_after},
+                           Column<PupilTable, int16_t>{"home_la", &PupilTable::home_la},
+                           Column<PupilTable, int8_t>{"year_group", &PupilTable::year_group},
+                           Column<PupilTable, uint32_t>{"ethnicity", &PupilTable::ethnicity},
+                           Column<PupilTable, uint8_t>{"ks2_reading", &PupilTable::ks2_reading},
+                           Column<PupilTable, uint8_t>{"ks2_maths", &PupilTable::ks2_maths});
   }
   size_t size() const { return upn.size(); }
 };
 
 struct EnrolmentTable {
-  ColumnVector<uint32_t> pupil;  // row in PupilTable
+  ColumnVector<uint32_t> pupil;   // row in PupilTable
   ColumnVector<uint32_t> school;  // row in SchoolTable
   ColumnVector<int32_t> entry_date;
-  ColumnVector<int32_t> leaving_date;  // kNoDate while on roll
+  ColumnVector<int32_t> leaving_date;    // kNoDate while on roll
   ColumnVector<uint8_t> leaving_reason;  // LeavingReason
-  ColumnVector<uint8_t> status;  // EnrolStatus
+  ColumnVector<uint8_t> status;          // EnrolStatus
   ColumnVector<uint8_t> boarder;
 
   static constexpr auto Columns() {
@@ -190,9 +187,9 @@ struct ApPlacementTable {
   ColumnVector<uint32_t> commissioner;  // row in SchoolTable
   std::vector<std::string> provider_id;
   std::vector<std::string> provider_name;
-  ColumnVector<uint8_t> setting;  // ApSetting
+  ColumnVector<uint8_t> setting;       // ApSetting
   ColumnVector<uint8_t> setting_type;  // ApSettingType
-  ColumnVector<uint8_t> basis;  // ApBasis
+  ColumnVector<uint8_t> basis;         // ApBasis
   ColumnVector<float> hours_per_week;
   ColumnVector<uint8_t> reason;  // ApReason
   ColumnVector<int32_t> start_date;
@@ -213,7 +210,8 @@ struct ApPlacementTable {
         Column<ApPlacementTable, uint8_t>{"reason", &ApPlacementTable::reason},
         Column<ApPlacementTable, int32_t>{"start_date", &ApPlacementTable::start_date},
         Column<ApPlacementTable, int32_t>{"end_date", &ApPlacementTable::end_date},
-        Column<ApPlacementTable, uint8_t>{"reintegration_plan", &ApPlacementTable::reintegration_plan},
+        Column<ApPlacementTable, uint8_t>{"reintegration_plan",
+                                          &ApPlacementTable::reintegration_plan},
         Column<ApPlacementTable, uint8_t>{"outcome", &ApPlacementTable::outcome});
   }
   size_t size() const { return pupil.size(); }
@@ -239,7 +237,8 @@ struct InternalUnitTable {
         Column<InternalUnitTable, int32_t>{"end_date", &InternalUnitTable::end_date},
         Column<InternalUnitTable, uint16_t>{"sessions", &InternalUnitTable::sessions},
         Column<InternalUnitTable, uint8_t>{"reason", &InternalUnitTable::reason},
-        Column<InternalUnitTable, uint8_t>{"reintegration_plan", &InternalUnitTable::reintegration_plan},
+        Column<InternalUnitTable, uint8_t>{"reintegration_plan",
+                                           &InternalUnitTable::reintegration_plan},
         Column<InternalUnitTable, uint8_t>{"outcome", &InternalUnitTable::outcome});
   }
   size_t size() const { return pupil.size(); }
