@@ -333,6 +333,15 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
   // blocks as they come free, so none idles while another has work.
   const std::string csv_tmp = (out / ".scorecard.csv.tmp").string();
   const std::string sim_tmp = (out / ".similar_schools.csv.tmp").string();
+  // A failed run leaves no temporary file behind (and the last good files
+  // in place).
+  struct RemoveOnExit {
+    std::vector<std::string> paths;
+    ~RemoveOnExit() {
+      std::error_code e;
+      for (const auto& p : paths) fs::remove(p, e);
+    }
+  } temporaries{{csv_tmp, sim_tmp}};
   LANTERN_ASSIGN_OR_RETURN(auto csv_file, CsvWriter::Create(csv_tmp));
   LANTERN_ASSIGN_OR_RETURN(auto sim_file, CsvWriter::Create(sim_tmp));
   for (auto c : EesGeographyColumns()) csv_file->Raw(c);

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -164,6 +165,36 @@ TEST_F(ScorecardOutputsTest, RerunsOverwritePagesAndRemoveStaleOnes) {
   o.threads = 1;
   ASSERT_TRUE(WriteScorecardOutputs(*sc, o, nullptr).ok());
   EXPECT_EQ(ReadAll(fs::path(dir_) / "scorecard.csv"), csv1);
+}
+
+// Rows are written a block of schools at a time by whichever thread is free:
+// the files must not depend on the number of threads, and no temporary file
+// may be left behind.
+TEST_F(ScorecardOutputsTest, OutputsAreTheSameWhateverTheThreads) {
+  InputBuilder b = SmallWorld();
+  auto sc = Scorecard::Build(b.input(), ScorecardOptions{});
+  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  std::map<int, std::map<std::string, std::string>> files;
+  for (int threads : {1, 2, 3}) {
+    ScorecardOutputOptions o;
+    o.out_dir = (fs::path(dir_) / std::to_string(threads)).string();
+    o.threads = threads;
+    ScorecardReport report;
+    ASSERT_TRUE(WriteScorecardOutputs(*sc, o, &report).ok());
+    for (const char* f : {"scorecard.csv", "similar_schools.csv", "la_summary.csv"}) {
+      files[threads][f] = ReadAll(fs::path(o.out_dir) / f);
+    }
+    for (const auto& e : fs::directory_iterator(o.out_dir)) {
+      const std::string name = e.path().filename().string();
+      EXPECT_EQ(name.find(".tmp"), std::string::npos) << "left behind: " << name;
+    }
+  }
+  EXPECT_GT(files[1]["scorecard.csv"].size(), 1000u);
+  for (int threads : {2, 3}) {
+    for (const auto& [name, text] : files[1]) {
+      EXPECT_TRUE(files[threads][name] == text) << name << " with " << threads << " threads";
+    }
+  }
 }
 
 }  // namespace
