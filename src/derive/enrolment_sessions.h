@@ -21,19 +21,17 @@
 namespace lantern {
 
 enum SessionColumn : uint8_t {
-  kSessPossible = 0,   // sessions counted in the denominator
-  kSessPresent,        // / \ L
-  kSessAea,            // approved educational activity: K V P W B
-  kSessLate,           // L (also in present)
+  kSessPossible = 0,  // sessions counted in the denominator
+  kSessPresent,       // / \ L
+  kSessAea,           // approved educational activity: K V P W B
+  kSessLate,          // L (also in present)
   kSessAuthorised,
   kSessUnauthorised,
-  kSessOverall,        // authorised + unauthorised
-  kSessReasonFirst,    // one column per AbsenceReason from kIllness
+  kSessOverall,      // authorised + unauthorised
+  kSessReasonFirst,  // one column per AbsenceReason from kIllness
   kSessionColumns = kSessReasonFirst + static_cast<int>(AbsenceReason::kCount) - 1,
 };
-inline int ReasonColumn(AbsenceReason r) {
-  return kSessReasonFirst + static_cast<int>(r) - 1;
-}
+inline int ReasonColumn(AbsenceReason r) { return kSessReasonFirst + static_cast<int>(r) - 1; }
 
 struct EnrolmentSessions {
   std::array<uint16_t, kSessionColumns> n{};

@@ -18,10 +18,10 @@ namespace lantern {
 
 enum class UpnProblem : uint8_t {
   kNone = 0,
-  kLength,         // not 13 characters
-  kFormat,         // positions 2-12 not digits, or a bad first/last character
-  kUnknownLa,      // positions 2-4 are not a known LA number
-  kCheckLetter,    // the check letter does not match
+  kLength,       // not 13 characters
+  kFormat,       // positions 2-12 not digits, or a bad first/last character
+  kUnknownLa,    // positions 2-4 are not a known LA number
+  kCheckLetter,  // the check letter does not match
 };
 std::string_view UpnProblemMessage(UpnProblem p);
 

@@ -21,7 +21,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <span>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -29,6 +28,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <span>
 
 #include "aggregate/attendance_cube.h"
 #include "derive/cohort.h"

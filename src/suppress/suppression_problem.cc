@@ -21,7 +21,7 @@ bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group,
     size_t margin;
     std::span<const size_t> members;
   } g{margins_[group], std::span<const size_t>(members_.data() + starts_[group],
-                                                starts_[group + 1] - starts_[group])};
+                                               starts_[group + 1] - starts_[group])};
   int hidden_members = 0;
   int64_t hidden_sum = 0;
   for (size_t m : g.members) {
