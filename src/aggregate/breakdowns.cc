@@ -105,23 +105,24 @@ PupilGroupReader::PupilGroupReader(const PupilTable& pupils, int threads) {
   std::vector<const uint8_t*> columns;
   std::vector<std::array<uint16_t, 256>> part;
   std::vector<size_t> radix;
-  size_t keys = 1;
+  size_t combinations = 1;
   for (size_t t = 1; t < topics.size(); ++t) {
     const size_t groups = topics[t].labels.size();
     std::array<uint16_t, 256> p{};
     for (int v = 0; v < 256; ++v) {
       int g = topics[t].group(static_cast<uint8_t>(v));
       if (g < 0 || static_cast<size_t>(g) >= groups) g = topics[t].usual;
-      p[static_cast<size_t>(v)] = static_cast<uint16_t>(static_cast<size_t>(g) * keys);
+      p[static_cast<size_t>(v)] = static_cast<uint16_t>(static_cast<size_t>(g) * combinations);
     }
     columns.push_back(topics[t].column(pupils));
     part.push_back(p);
-    radix.push_back(keys);
-    keys *= groups;
+    radix.push_back(combinations);
+    combinations *= groups;
   }
-  if (keys > 65536) throw std::logic_error("pupil breakdowns have too many group combinations");
-  lists_.resize(keys);
-  for (size_t key = 0; key < keys; ++key) {
+  if (combinations > 65536)
+    throw std::logic_error("pupil breakdowns have too many group combinations");
+  lists_.resize(combinations);
+  for (size_t key = 0; key < combinations; ++key) {
     Groups& g = lists_[key];
     g.n = 0;
     g.cats[g.n++] = 0;  // the total
