@@ -359,7 +359,8 @@ Status WriteScorecardOutputs(const Scorecard& scorecard, const ScorecardOutputOp
 
 // Open-data mode: the 2018/19 performance-tables files, LAIT and the LA
 // lookup under real_data_dir (see docs/scorecard.md for what each holds).
-Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& real_data_dir);
+Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& real_data_dir,
+                                                  int threads = 0);
 
 struct ScorecardRunOptions {
   std::string open_data_dir;

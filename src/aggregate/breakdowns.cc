@@ -1,8 +1,8 @@
 #include "aggregate/breakdowns.h"
 
 #include <stdexcept>
-#include <thread>
 
+#include "common/parallel.h"
 #include "model/codes.h"
 
 namespace lantern {
@@ -139,11 +139,7 @@ PupilGroupReader::PupilGroupReader(const PupilTable& pupils, int threads) {
       keys_[i] = key;
     }
   };
-  const size_t n = pupils.size(), k = static_cast<size_t>(std::max(1, threads));
-  std::vector<std::thread> workers;
-  for (size_t w = 1; w < k; ++w) workers.emplace_back(pack, n * w / k, n * (w + 1) / k);
-  pack(0, n / k);
-  for (auto& w : workers) w.join();
+  ParallelRanges(pupils.size(), threads, [&](size_t begin, size_t end, int) { pack(begin, end); });
 }
 
 template <typename T>

@@ -8,13 +8,13 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
-#include <thread>
 #include <unordered_map>
 
 #include "common/csv_reader.h"
 #include "common/csv_table.h"
 #include "common/csv_writer.h"
 #include "common/file_util.h"
+#include "common/parallel.h"
 #include "derive/cohort.h"
 #include "derive/enrolment_sessions.h"
 #include "indicators/attendance_indicators.h"
@@ -190,9 +190,7 @@ Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& 
   std::vector<uint8_t> in_cohort;
   std::vector<CountWindow> windows;
   ChooseCohort(state, year, policy, &in_cohort, &windows);
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = ResolveThreads(options.threads);
   const std::vector<EnrolmentSessions> sessions =
       CountEnrolmentSessions(state.marks, windows, threads);
 

@@ -1,7 +1,8 @@
 #include "derive/cohort.h"
 
 #include <algorithm>
-#include <thread>
+
+#include "common/parallel.h"
 
 namespace lantern {
 
@@ -46,17 +47,9 @@ void ChooseCohort(const StoreState& s, AcademicYear year, const Policy& policy,
   // Cohort flags and windows are written by every thread into its own range.
   in_cohort->resize(n);
   windows->resize(n);
-  auto choose = [&](size_t lo, size_t hi) {
-    for (size_t i = lo; i < hi; ++i) (*in_cohort)[i] = rule.Window(i, &(*windows)[i]) ? 1 : 0;
-  };
-  threads = std::max(1, threads);
-  std::vector<std::thread> workers;
-  for (int k = 1; k < threads; ++k) {
-    workers.emplace_back(choose, n * static_cast<size_t>(k) / static_cast<size_t>(threads),
-                         n * static_cast<size_t>(k + 1) / static_cast<size_t>(threads));
-  }
-  choose(0, n / static_cast<size_t>(threads));
-  for (auto& w : workers) w.join();
+  ParallelRanges(n, threads, [&](size_t begin, size_t end, int) {
+    for (size_t i = begin; i < end; ++i) (*in_cohort)[i] = rule.Window(i, &(*windows)[i]) ? 1 : 0;
+  });
 }
 
 }  // namespace lantern

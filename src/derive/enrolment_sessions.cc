@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <thread>
 
+#include "common/parallel.h"
 #include "derive/sessions_summary.h"
 
 namespace lantern {
@@ -401,17 +401,9 @@ std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
                                                       const MarksBlock* summary_block) {
   std::vector<EnrolmentSessions> out(windows.size());
   const SessionCounter counter(marks, summary, summary_block);
-  threads = std::max(1, threads);
-  const size_t n = windows.size();
-  std::vector<std::thread> workers;
-  for (int k = 0; k < threads; ++k) {
-    size_t b = n * static_cast<size_t>(k) / static_cast<size_t>(threads);
-    size_t e = n * static_cast<size_t>(k + 1) / static_cast<size_t>(threads);
-    workers.emplace_back([&, b, e] {
-      for (size_t i = b; i < e; ++i) counter.Count(i, windows[i], &out[i]);
-    });
-  }
-  for (auto& w : workers) w.join();
+  ParallelRanges(windows.size(), threads, [&](size_t begin, size_t end, int) {
+    for (size_t i = begin; i < end; ++i) counter.Count(i, windows[i], &out[i]);
+  });
   return out;
 }
 

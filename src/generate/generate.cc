@@ -1,22 +1,19 @@
 // lantern generate: plan every LA in parallel, write the record files, then
-// render the marks school by school on worker threads while the main thread
-// writes them in URN order (docs/generator.md).
+// render the marks school by school on every worker, written in URN order
+// (docs/generator.md).
 #include "lantern/generate.h"
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "common/csv_writer.h"
 #include "common/file_util.h"
+#include "common/parallel.h"
 #include "generate/errors.h"
 #include "generate/inputs.h"
 #include "generate/la_plan.h"
@@ -80,8 +77,7 @@ Result<Settings> ParseSettings(const GenerateOptions& o) {
     s.window.day = *d;
     s.window.through = *d;
   }
-  s.threads = o.threads > 0 ? o.threads
-                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  s.threads = ResolveThreads(o.threads);
   LANTERN_ASSIGN_OR_RETURN(s.real_data_dir, FindRealDataDir(o.real_data_dir));
   return s;
 }
@@ -104,32 +100,29 @@ class ProgressLog {
 // Plans every LA, `threads` at a time; the result does not depend on the order.
 void PlanAll(Generated* g, const ShareFallbacks& shares, uint64_t seed, int threads) {
   g->plans.resize(g->world.las.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < g->world.las.size(); i = next++) {
+  ParallelFor(g->world.las.size(), threads, 1, [&](size_t begin, size_t end, int) {
+    for (size_t i = begin; i < end; ++i) {
       g->plans[i] = PlanLocalAuthority(&g->world, g->world.las[i], shares, seed);
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  });
   g->IndexSchools();
 }
 
 // ---------------------------------------------------------------- marks
 
-struct MarksChunk {
-  std::vector<uint32_t> schools;
+// The text of one chunk of schools; one per worker, reused.
+struct MarksText {
   std::string long_text, compact_text;
   uint64_t long_rows = 0, compact_rows = 0;
-  bool ready = false;
 };
 
 void RenderChunk(const Generated& g, const std::vector<MarksRenderer>& renderers, const Settings& s,
-                 MarksChunk* chunk) {
+                 const std::vector<uint32_t>& schools, MarksText* out) {
+  out->long_text.clear();
+  out->compact_text.clear();
+  out->long_rows = out->compact_rows = 0;
   EnrolmentMarks marks;
-  for (uint32_t school_index : chunk->schools) {
+  for (uint32_t school_index : schools) {
     const GenSchool& school = g.world.schools[school_index];
     const uint32_t p = g.plan_of_school[school_index];
     const LaPlan& plan = g.plans[p];
@@ -142,28 +135,26 @@ void RenderChunk(const Generated& g, const std::vector<MarksRenderer>& renderers
       renderers[p].Render(e, &marks);
       const GenPupil& pupil = plan.pupils[en.pupil];
       if (s.write_long) {
-        chunk->long_rows +=
-            AppendLongRows(pupil, school, dates, marks, s.window, &chunk->long_text);
+        out->long_rows += AppendLongRows(pupil, school, dates, marks, s.window, &out->long_text);
       }
       if (s.write_compact) {
-        chunk->compact_rows +=
-            AppendCompactRow(pupil, school, marks, s.window, &chunk->compact_text);
+        out->compact_rows += AppendCompactRow(pupil, school, marks, s.window, &out->compact_text);
       }
     }
   }
 }
 
 // Consecutive schools (URN order) in chunks of a few thousand enrolments.
-std::vector<std::unique_ptr<MarksChunk>> MakeChunks(const Generated& g) {
-  std::vector<std::unique_ptr<MarksChunk>> chunks;
+std::vector<std::vector<uint32_t>> MakeChunks(const Generated& g) {
+  std::vector<std::vector<uint32_t>> chunks;
   size_t size = 0;
   for (uint32_t s = 0; s < g.world.schools.size(); ++s) {
     if (g.plan_of_school[s] == kNone) continue;
     if (chunks.empty() || size >= 3000) {
-      chunks.push_back(std::make_unique<MarksChunk>());
+      chunks.emplace_back();
       size = 0;
     }
-    chunks.back()->schools.push_back(s);
+    chunks.back().push_back(s);
     size += g.enrolments_of_school[s].second - g.enrolments_of_school[s].first;
   }
   return chunks;
@@ -183,52 +174,24 @@ Status WriteMarks(const Generated& g, const Settings& s, const std::string& dir,
   }
   std::vector<MarksRenderer> renderers;
   for (const LaPlan& plan : g.plans) renderers.emplace_back(g.world, plan, g.seed);
-  auto chunks = MakeChunks(g);
-  std::mutex mu;
-  std::condition_variable cv;
-  size_t written = 0;
-  std::atomic<size_t> next{0};
-  const size_t ahead = static_cast<size_t>(4 * s.threads);
-  auto work = [&] {
-    for (size_t k = next++; k < chunks.size(); k = next++) {
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return k < written + ahead; });
-      }
-      MarksChunk* c = chunks[k].get();
-      RenderChunk(g, renderers, s, c);
-      std::lock_guard<std::mutex> lock(mu);
-      c->ready = true;
-      cv.notify_all();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < s.threads; ++t) pool.emplace_back(work);
+  const auto chunks = MakeChunks(g);
   uint64_t long_rows = 0, compact_rows = 0;
-  size_t reported = 0;
-  for (size_t k = 0; k < chunks.size(); ++k) {
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return chunks[k]->ready; });
-    }
-    MarksChunk& c = *chunks[k];
-    if (long_out) long_out->Write(c.long_text);
-    if (compact_out) compact_out->Write(c.compact_text);
-    long_rows += c.long_rows;
-    compact_rows += c.compact_rows;
-    chunks[k].reset();
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      ++written;
-    }
-    cv.notify_all();
-    const size_t tenth = (k + 1) * 10 / chunks.size();
-    if (chunks.size() >= 50 && tenth > reported) {
-      reported = tenth;
-      log("marks {}% written", tenth * 10);
-    }
-  }
-  for (auto& t : pool) t.join();
+  size_t written = 0, reported = 0;
+  LANTERN_RETURN_IF_ERROR(WriteOrderedBlocks<MarksText>(
+      chunks.size(), s.threads,
+      [&](size_t k, MarksText* text, int) { RenderChunk(g, renderers, s, chunks[k], text); },
+      [&](const MarksText& c) {
+        if (long_out) long_out->Write(c.long_text);
+        if (compact_out) compact_out->Write(c.compact_text);
+        long_rows += c.long_rows;
+        compact_rows += c.compact_rows;
+        const size_t tenth = ++written * 10 / chunks.size();
+        if (chunks.size() >= 50 && tenth > reported) {
+          reported = tenth;
+          log("marks {}% written", tenth * 10);
+        }
+        return Status::Ok();
+      }));
   if (long_out) {
     LANTERN_RETURN_IF_ERROR(long_out->Close());
     (*rows)["attendance.csv"] = long_rows;

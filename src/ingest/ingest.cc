@@ -241,8 +241,8 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
     const size_t covered = ctx.saved_upn_rows();
     if (merged.wrote_block ? covered < pupils : pupils - covered > pupils / 8) {
       plan.upn_index_file = store->NewFileName("upn", "index");
-      LANTERN_RETURN_IF_ERROR(
-          ctx.upn_index().Save(store->PathOf(plan.upn_index_file), state.pupils.upn));
+      LANTERN_RETURN_IF_ERROR(ctx.upn_index().Save(store->PathOf(plan.upn_index_file),
+                                                   state.pupils.upn, ctx.threads()));
     }
   }
   for (const auto& src : sources) FillMissingRaw(*src);

@@ -30,7 +30,7 @@ uint32_t IngestContext::PupilRow(uint64_t upn) {
   if (!upn_index_built_) {
     Result<UpnIndex> saved = saved_upn_index_.empty()
                                  ? Result<UpnIndex>(Status::NotFound("no saved UPN index"))
-                                 : UpnIndex::Open(saved_upn_index_, state_->pupils.upn);
+                                 : UpnIndex::Open(saved_upn_index_, state_->pupils.upn, threads_);
     if (saved.ok()) {
       upn_index_ = std::move(saved).value();
     } else {

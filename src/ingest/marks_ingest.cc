@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <thread>
 
 #include "common/csv_reader.h"
+#include "common/parallel.h"
 #include "ingest/row_check.h"
 #include "model/register_codes.h"
 #include "model/upn.h"
@@ -408,18 +408,16 @@ ParsedMarks ParseMarks(IngestContext& ctx, InputSource& src) {
   std::vector<CsvChunk> chunks = SplitCsvChunks(src.body, src.body_first_line, ctx.threads());
   ctx.BuildPupilIndex();  // the workers look pupils up read-only
   std::vector<ChunkResult> results(chunks.size());
-  std::vector<std::thread> workers;
-  for (size_t k = 0; k < chunks.size(); ++k) {
-    workers.emplace_back([&, k] {
+  ParallelFor(chunks.size(), ctx.threads(), 1, [&](size_t begin, size_t end, int) {
+    for (size_t k = begin; k < end; ++k) {
       if (compact) {
         ParseCompactChunk(ctx, src, chunks[k], &results[k]);
         SplitSpansAtEnrolments(ctx, &results[k]);
       } else {
         ParseLongChunk(ctx, src, chunks[k], &results[k]);
       }
-    });
-  }
-  for (auto& w : workers) w.join();
+    }
+  });
 
   ParsedMarks parsed;
   parsed.source = &src;

@@ -9,9 +9,9 @@
 #include <set>
 #include <tuple>
 
+#include "common/parallel.h"
 #include "common/rounding.h"
 #include "scorecard/engine_internal.h"
-#include "scorecard/parallel.h"
 #include "scorecard/similar_schools.h"
 #include "stats/intervals.h"
 #include "suppress/disclosure.h"
@@ -351,7 +351,7 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
   impl->input = &input;
   impl->options = options;
   const size_t n_schools = input.schools.size();
-  const int threads = scorecard::ResolveThreads(options.threads);
+  const int threads = ResolveThreads(options.threads);
   if (options.similar_group_size < 1) {
     return Status::InvalidArgument("similar_group_size must be at least 1");
   }
@@ -498,7 +498,7 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
 
   // Per series and phase: England and LA comparators, over-dispersion, model.
   Impl* im = impl.get();
-  scorecard::ParallelFor(im->series.size(), threads, 1, [&](size_t b, size_t e, int) {
+  ParallelFor(im->series.size(), threads, 1, [&](size_t b, size_t e, int) {
     for (size_t si = b; si < e; ++si) {
       Series& s = im->series[si];
       const ScorecardIndicator& ind = reg[s.indicator];

@@ -13,9 +13,9 @@
 #include <array>
 #include <cmath>
 #include <optional>
-#include <thread>
 
 #include "common/date.h"
+#include "common/parallel.h"
 #include "lantern/scorecard.h"
 #include "reference/geography.h"
 #include "reference/lait.h"
@@ -117,16 +117,20 @@ uint16_t Ind(const char* id) { return static_cast<uint16_t>(FindScorecardIndicat
 
 }  // namespace
 
-Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir) {
+Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int threads) {
   const AcademicYear year(2018);
   std::vector<std::string> measures;
   for (const auto& m : kLaitMeasures) measures.emplace_back(m.measure);
   // LAIT is the slowest file to read: read it while the school files load.
   Result<LaitIndicators> lait = Status::NotFound("LAIT not read");
-  std::thread lait_thread([&] { lait = LaitIndicators::Load(dir, measures); });
-  Result<SchoolFrame> frame_r = LoadSchoolFrame(dir);
-  Result<Geography> geo_r = LoadGeographyFromRealData(dir);
-  lait_thread.join();
+  Result<SchoolFrame> frame_r = Status::NotFound("school frame not read");
+  Result<Geography> geo_r = Status::NotFound("geography not read");
+  ParallelInvoke(
+      threads, [&] { lait = LaitIndicators::Load(dir, measures); },
+      [&] {
+        frame_r = LoadSchoolFrame(dir);
+        geo_r = LoadGeographyFromRealData(dir);
+      });
   if (!frame_r.ok()) return frame_r.status();
   const SchoolFrame& frame = *frame_r;
 

@@ -23,10 +23,10 @@
 #include <thread>
 
 #include "common/csv_writer.h"
+#include "common/parallel.h"
 #include "publish/ees_geography.h"
 #include "publish/ees_metadata.h"
 #include "scorecard/engine_internal.h"
-#include "scorecard/parallel.h"
 #include "scorecard/published.h"
 #include "scorecard/writers.h"
 
@@ -324,7 +324,7 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
   if (ec) return Status::IoError(fmt::format("cannot create folders in {}", out.string()));
 
   const size_t n = in.schools.size();
-  const int threads = scorecard::ResolveThreads(options.threads);
+  const int threads = ResolveThreads(options.threads);
   std::vector<WorkerResult> results(static_cast<size_t>(threads));
 
   // scorecard.csv and similar_schools.csv are written under temporary names,
@@ -587,7 +587,7 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
       la_codes.push_back(code);
     }
     std::vector<Status> st(static_cast<size_t>(threads));
-    scorecard::ParallelFor(la_codes.size(), threads, 4, [&](size_t b, size_t e, int wk) {
+    ParallelFor(la_codes.size(), threads, 4, [&](size_t b, size_t e, int wk) {
       std::string html;
       for (size_t i = b; i < e; ++i) {
         const int code = la_codes[i];
@@ -667,7 +667,9 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
 
 Status RunOpenDataScorecard(const ScorecardRunOptions& options, ScorecardReport* report) {
   const auto t0 = std::chrono::steady_clock::now();
-  LANTERN_ASSIGN_OR_RETURN(ScorecardInput input, LoadOpenDataScorecardInput(options.open_data_dir));
+  LANTERN_ASSIGN_OR_RETURN(
+      ScorecardInput input,
+      LoadOpenDataScorecardInput(options.open_data_dir, options.output.threads));
   const auto t1 = std::chrono::steady_clock::now();
   ScorecardOptions engine = options.engine;
   if (engine.threads == 0) engine.threads = options.output.threads;

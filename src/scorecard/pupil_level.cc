@@ -31,11 +31,11 @@
 #include <span>
 
 #include "aggregate/attendance_cube.h"
+#include "common/parallel.h"
 #include "derive/cohort.h"
 #include "derive/enrolment_sessions.h"
 #include "derive/sessions_summary.h"
 #include "indicators/attendance_indicators.h"
-#include "scorecard/parallel.h"
 
 namespace lantern {
 namespace {
@@ -240,7 +240,7 @@ Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& st, c
   if (!st.year) {
     return Status::FailedPrecondition("the store has no attendance marks yet, so no academic year");
   }
-  threads = scorecard::ResolveThreads(threads);
+  threads = ResolveThreads(threads);
   const AcademicYear year = *st.year;
   const int32_t first = year.FirstDay().days, last = year.LastDay().days;
   const int32_t census_day = policy.JanuaryCensusDay(year).days;
@@ -287,7 +287,7 @@ Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& st, c
   std::vector<double> acc(n_schools * kGroups * kCounters, 0.0);
   std::vector<double> bd(n_schools * kApBreakdowns * kBdCounters, 0.0);
 
-  scorecard::ParallelFor(n_schools, threads, 16, [&](size_t begin, size_t end, int) {
+  ParallelFor(n_schools, threads, 16, [&](size_t begin, size_t end, int) {
     std::vector<uint32_t> es, ss, as, us;
     std::array<double, kGroups> ratio{};
     for (size_t s = begin; s < end; ++s) {

@@ -5,7 +5,7 @@
 #include <limits>
 #include <queue>
 
-#include "scorecard/parallel.h"
+#include "common/parallel.h"
 
 namespace lantern::scorecard {
 

@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 
 #include "common/file_util.h"
+#include "common/parallel.h"
 #include "store/table_ops.h"
 
 namespace lantern {
@@ -158,23 +158,24 @@ Status Store::ReadManifest() {
   return Status::Ok();
 }
 
-Result<StoreState> Store::Load(bool with_marks) const {
+Result<StoreState> Store::Load(bool with_marks, int threads) const {
   StoreState s;
   s.year = year_;
   // The two big tables load side by side (each is mapped or copied column by
   // column); the others in turn.
   Status status, pupils_status;
-  std::thread pupils;
-  ForEachTable(s, [&](TableId id, auto& table) {
-    if (id == TableId::kPupils) {
-      pupils = std::thread([this, &pupils_status, t = &table, name = TableName(id)] {
-        pupils_status = LoadInto(*this, table_files_, name, t);
+  ParallelInvoke(
+      ResolveThreads(threads),
+      [&] {
+        pupils_status = LoadInto(*this, table_files_, TableName(TableId::kPupils), &s.pupils);
+      },
+      [&] {
+        ForEachTable(s, [&](TableId id, auto& table) {
+          if (id != TableId::kPupils && status.ok()) {
+            status = LoadInto(*this, table_files_, TableName(id), &table);
+          }
+        });
       });
-    } else if (status.ok()) {
-      status = LoadInto(*this, table_files_, TableName(id), &table);
-    }
-  });
-  pupils.join();
   LANTERN_RETURN_IF_ERROR(pupils_status);
   LANTERN_RETURN_IF_ERROR(status);
   if (with_marks) {

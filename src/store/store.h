@@ -103,8 +103,9 @@ class Store {
   const std::string& dir() const { return dir_; }
   std::optional<AcademicYear> year() const { return year_; }
 
-  // Loads the tables (all, or those listed) and opens the marks files.
-  Result<StoreState> Load(bool with_marks = true) const;
+  // Loads the tables and (with_marks) opens the marks files, on `threads`
+  // workers (0: one per core).
+  Result<StoreState> Load(bool with_marks = true, int threads = 0) const;
   // Opens the marks files of the current generation.
   Result<MarksSet> LoadMarks() const;
   // The saved session counts, if any, and the block they count ("" if none).

@@ -4,7 +4,8 @@
 
 #include <bit>
 #include <cstring>
-#include <thread>
+
+#include "common/parallel.h"
 
 namespace lantern {
 namespace {
@@ -25,7 +26,7 @@ static_assert(sizeof(Header) == 64);
 
 }  // namespace
 
-uint64_t UpnFingerprint(std::span<const uint64_t> keys) {
+uint64_t UpnFingerprint(std::span<const uint64_t> keys, int threads) {
   // A sum of one term per key (and its row), so halves can be added up apart.
   auto part = [&keys](size_t begin, size_t end) {
     uint64_t h = 0;
@@ -39,12 +40,13 @@ uint64_t UpnFingerprint(std::span<const uint64_t> keys) {
   };
   uint64_t h = 0x9e3779b97f4a7c15ULL ^ keys.size();
   const size_t n = keys.size();
-  if (n < (1u << 20)) return h + part(0, n);
-  uint64_t upper = 0;
-  std::thread other([&] { upper = part(n / 2, n); });
-  h += part(0, n / 2);
-  other.join();
-  return h + upper;
+  if (n < (1u << 20)) threads = 1;
+  std::vector<uint64_t> sums(static_cast<size_t>(std::max(1, threads)), 0);
+  ParallelRanges(n, threads, [&](size_t begin, size_t end, int w) {
+    sums[static_cast<size_t>(w)] = part(begin, end);
+  });
+  for (uint64_t s : sums) h += s;
+  return h;
 }
 
 void UpnIndex::Build(std::span<const uint64_t> keys) {
@@ -81,15 +83,15 @@ void UpnIndex::Insert(uint64_t key, uint32_t row) {
   slots_[i] = Slot{key, row};
 }
 
-Status UpnIndex::Save(const std::string& path, std::span<const uint64_t> keys) const {
-  if (base_ != nullptr || size_ != keys.size()) return UpnIndex(keys).Save(path, keys);
+Status UpnIndex::Save(const std::string& path, std::span<const uint64_t> keys, int threads) const {
+  if (base_ != nullptr || size_ != keys.size()) return UpnIndex(keys).Save(path, keys, threads);
   const UpnIndex& index = *this;
   Header h{};
   std::memcpy(h.magic, kMagic, sizeof(kMagic));
   h.capacity = index.slots_.size();
   h.size = index.size_;
   h.rows = keys.size();
-  h.fingerprint = UpnFingerprint(keys);
+  h.fingerprint = UpnFingerprint(keys, threads);
   LANTERN_ASSIGN_OR_RETURN(auto out, BufferedWriter::Create(path, 4 << 20));
   out->Write({reinterpret_cast<const char*>(&h), sizeof(h)});
   out->Write(
@@ -97,7 +99,8 @@ Status UpnIndex::Save(const std::string& path, std::span<const uint64_t> keys) c
   return out->Close(/*sync=*/true);
 }
 
-Result<UpnIndex> UpnIndex::Open(const std::string& path, std::span<const uint64_t> keys) {
+Result<UpnIndex> UpnIndex::Open(const std::string& path, std::span<const uint64_t> keys,
+                                int threads) {
   LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
   const std::string_view data = file->data();
   Header h;
@@ -107,7 +110,7 @@ Result<UpnIndex> UpnIndex::Open(const std::string& path, std::span<const uint64_
       data.size() != sizeof(h) + h.capacity * sizeof(Slot) || h.size > h.capacity) {
     return Status::Corruption(path + ": not a UPN index, or damaged");
   }
-  if (h.rows > keys.size() || UpnFingerprint(keys.first(h.rows)) != h.fingerprint) {
+  if (h.rows > keys.size() || UpnFingerprint(keys.first(h.rows), threads) != h.fingerprint) {
     return Status::FailedPrecondition(
         fmt::format("{}: saved for other pupils than the table's first {} rows", path, h.rows));
   }

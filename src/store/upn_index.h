@@ -31,11 +31,12 @@ class UpnIndex {
   void Build(std::span<const uint64_t> keys);
   // Opens the index saved at path for keys[0, rows) and adds keys[rows, end)
   // to the overlay. Fails if the file is damaged or was saved for other UPNs.
-  static Result<UpnIndex> Open(const std::string& path, std::span<const uint64_t> keys);
+  static Result<UpnIndex> Open(const std::string& path, std::span<const uint64_t> keys,
+                               int threads = 1);
   // Saves an index of every key (row = position) to path, fsynced: this
   // index's own table when it was built in memory for exactly these keys,
   // else one built for them.
-  Status Save(const std::string& path, std::span<const uint64_t> keys) const;
+  Status Save(const std::string& path, std::span<const uint64_t> keys, int threads = 1) const;
 
   // Adds key -> row (a new pupil appended to the table).
   void Insert(uint64_t key, uint32_t row);
@@ -80,8 +81,9 @@ class UpnIndex {
   size_t base_mask_ = 0, base_size_ = 0, base_rows_ = 0;
 };
 
-// A fingerprint of keys[0, rows): the check that a saved index is this table's.
-uint64_t UpnFingerprint(std::span<const uint64_t> keys);
+// A fingerprint of keys[0, rows): the check that a saved index is this
+// table's. The same whatever the number of threads summing it.
+uint64_t UpnFingerprint(std::span<const uint64_t> keys, int threads = 1);
 
 }  // namespace lantern
 
