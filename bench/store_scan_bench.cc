@@ -90,7 +90,7 @@ void BM_CountEnrolmentSessions(benchmark::State& state) {
     return;
   }
   for (auto _ : state) {
-    auto out = CountEnrolmentSessions(l->state.marks, l->windows, Threads());
+    auto out = CountEnrolmentSessions(l->state.marks, CodeTreatments(), l->windows, Threads());
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(l->state.marks.MarkBytes()) * state.iterations());
@@ -125,9 +125,10 @@ void BM_CountKernel(benchmark::State& state) {
     uint32_t r = rng() % 100;
     m = r < 93 ? static_cast<uint8_t>(1 + (r & 1)) : static_cast<uint8_t>(3 + r % 30);
   }
+  const MarkTally tally{CodeTreatments()};
   for (auto _ : state) {
     EnrolmentSessions s;
-    for (size_t e = 0; e < 100000; ++e) AddMarks(&marks[e * 380], 380, &s);
+    for (size_t e = 0; e < 100000; ++e) tally.Add(&marks[e * 380], 380, &s);
     benchmark::DoNotOptimize(s);
   }
   state.SetBytesProcessed(static_cast<int64_t>(marks.size()) * state.iterations());

@@ -46,23 +46,6 @@ std::string BuildReport::Summary() const {
 
 namespace {
 
-// The saved session counts of one of the loaded blocks, when they were made
-// with today's code treatments; null otherwise.
-std::pair<std::unique_ptr<SessionsSummary>, const MarksBlock*> SavedCounts(
-    const Store* store, const StoreState& state) {
-  if (store == nullptr || store->summary_path().empty()) return {nullptr, nullptr};
-  const MarksBlock* block = nullptr;
-  for (const auto& b : state.marks.blocks) {
-    if (fs::path(b->file().path()).filename() == store->summary_block()) block = b.get();
-  }
-  if (block == nullptr) return {nullptr, nullptr};
-  auto summary = SessionsSummary::Open(store->summary_path());
-  if (!summary.ok() || (*summary)->fingerprint() != CodeTreatmentFingerprint()) {
-    return {nullptr, nullptr};
-  }
-  return {std::move(summary).value(), block};
-}
-
 // The big output files are recycled: the one a build replaces is kept in
 // OUT/.spare and becomes the next build's file, written over in place. A
 // daily rebuild then rewrites pages the system already holds instead of
@@ -112,11 +95,12 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
   // Each enrolment's cohort window is asked, and its marks counted, as the
   // aggregation reaches it.
   auto t = Clock::now();
-  auto [summary, summary_block] = options.full_scan
-                                      ? std::make_pair(std::unique_ptr<SessionsSummary>(), nullptr)
-                                      : SavedCounts(store, state);
-  report->used_saved_counts = summary != nullptr;
-  const SessionCounter counter(state.marks, summary.get(), summary_block);
+  const CodeTreatments treatments = policy.Treatments();
+  SavedCounts saved;
+  if (!options.full_scan && store != nullptr)
+    saved = OpenSavedCounts(*store, state.marks, treatments);
+  const SessionCounter counter(state.marks, treatments, saved.summary.get(), saved.block);
+  report->used_saved_counts = counter.uses_saved_counts();
   const CohortRule cohort(state, year, policy);
   CubeInputs in{&state, year, &policy, &cohort, &counter, threads};
   AttendanceCube cube = BuildAttendanceCube(in);
@@ -181,7 +165,6 @@ Status Build(const BuildOptions& options, BuildReport* report) {
   if (!options.policy_file.empty()) {
     LANTERN_ASSIGN_OR_RETURN(policy, LoadPolicy(options.policy_file));
   }
-  LANTERN_RETURN_IF_ERROR(ApplyPolicy(policy));
   LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(options.store_dir, Store::Mode::kRead));
   if (store->empty()) return Status::NotFound(options.store_dir + " holds no data yet");
   LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());

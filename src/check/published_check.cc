@@ -172,7 +172,6 @@ Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& 
   if (!policy_file.empty()) {
     LANTERN_ASSIGN_OR_RETURN(policy, LoadPolicy(policy_file));
   }
-  LANTERN_RETURN_IF_ERROR(ApplyPolicy(policy));
   LANTERN_ASSIGN_OR_RETURN(std::string real_dir, FindRealDataDir(options.real_data_dir));
   LANTERN_ASSIGN_OR_RETURN(SchoolFrame frame, LoadSchoolFrame(real_dir));
   std::vector<std::string> measures;
@@ -192,7 +191,7 @@ Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& 
   ChooseCohort(state, year, policy, &in_cohort, &windows);
   const int threads = ResolveThreads(options.threads);
   const std::vector<EnrolmentSessions> sessions =
-      CountEnrolmentSessions(state.marks, windows, threads);
+      CountEnrolmentSessions(state.marks, policy.Treatments(), windows, threads);
 
   // Group enrolments by school, and by LA x school type (school location).
   const size_t n_schools = state.schools.size();

@@ -26,16 +26,13 @@ void AddCodes(CLI::App& app, int* exit_code) {
       }
       policy = *p;
     }
-    if (Status st = ApplyPolicy(policy); !st.ok()) {
-      *exit_code = ReportFailure("codes", st);
-      return;
-    }
+    const CodeTreatments treatments = policy.Treatments();
     std::printf("code,treatment,approved_activity,historic,meaning\n");
     auto codes = RegisterCodes();
     for (size_t i = 1; i < codes.size(); ++i) {
       const RegisterCode& c = codes[i];
       std::printf("%s,%s,%s,%s,%s\n", CsvQuote(c.code).c_str(),
-                  std::string(TreatmentName(c.treatment)).c_str(),
+                  std::string(TreatmentName(treatments[static_cast<MarkCode>(i)])).c_str(),
                   c.approved_activity ? "Y" : "N", c.historic ? "Y" : "N",
                   CsvQuote(c.meaning).c_str());
     }

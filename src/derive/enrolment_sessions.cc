@@ -20,14 +20,14 @@ struct CodeColumns {
   uint8_t cols[4] = {kSpareColumn, kSpareColumn, kSpareColumn, kSpareColumn};
 };
 
-std::array<CodeColumns, 256> BuildCodeColumns() {
+std::array<CodeColumns, 256> BuildCodeColumns(const CodeTreatments& treatments) {
   std::array<CodeColumns, 256> t{};
   auto codes = RegisterCodes();
   for (size_t i = 1; i < codes.size(); ++i) {
     const RegisterCode& c = codes[i];
     CodeColumns& cc = t[i];
     auto add = [&](int col) { cc.cols[cc.count++] = static_cast<uint8_t>(col); };
-    switch (c.treatment) {
+    switch (treatments[static_cast<MarkCode>(i)]) {
       case SessionTreatment::kAttendance:
         add(kSessPossible);
         add(c.approved_activity ? kSessAea : kSessPresent);
@@ -59,16 +59,17 @@ struct alignas(64) ContributionRow {
   uint16_t lane[32] = {};
 };
 
-// Built per scan, so a policy override of a treatment is respected.
+// Built per counter from the policy's treatments.
 struct Tables {
-  std::array<CodeColumns, 256> columns = BuildCodeColumns();
-  std::array<ContributionRow, kMaxMarkCodes> contributions = [this] {
-    std::array<ContributionRow, kMaxMarkCodes> rows{};
+  explicit Tables(const CodeTreatments& treatments) : columns(BuildCodeColumns(treatments)) {
     for (int code = 0; code < kMaxMarkCodes; ++code) {
-      for (int i = 0; i < columns[code].count; ++i) rows[code].lane[columns[code].cols[i]] = 1;
+      for (int i = 0; i < columns[code].count; ++i) {
+        contributions[code].lane[columns[code].cols[i]] = 1;
+      }
     }
-    return rows;
-  }();
+  }
+  std::array<CodeColumns, 256> columns;
+  std::array<ContributionRow, kMaxMarkCodes> contributions{};
 };
 
 void AddCode(const Tables& t, uint8_t code, uint32_t k, uint32_t* acc) {
@@ -284,8 +285,13 @@ struct SessionCounter::Impl {
   std::vector<Day> days;
   std::vector<ColumnIndex> columns;
 
-  Impl(const MarksSet& m, const SessionsSummary* s, const MarksBlock* sb)
-      : marks(m), summary(sb != nullptr ? s : nullptr), summary_block(sb) {
+  Impl(const MarksSet& m, const CodeTreatments& t, const SessionsSummary* s, const MarksBlock* sb)
+      : marks(m), summary(sb != nullptr ? s : nullptr), summary_block(sb), tables(t) {
+    // Counts saved under other treatments would give other figures.
+    if (summary != nullptr && summary->fingerprint() != CodeTreatmentFingerprint(t)) {
+      summary = nullptr;
+      summary_block = nullptr;
+    }
     for (const auto& [date, day] : marks.days) {
       Day d{date, day.get(), nullptr, -1};
       for (const auto& b : marks.blocks) {
@@ -301,10 +307,11 @@ struct SessionCounter::Impl {
   }
 };
 
-SessionCounter::SessionCounter(const MarksSet& marks, const SessionsSummary* summary,
-                               const MarksBlock* summary_block)
-    : impl_(std::make_unique<Impl>(marks, summary, summary_block)) {}
+SessionCounter::SessionCounter(const MarksSet& marks, const CodeTreatments& treatments,
+                               const SessionsSummary* summary, const MarksBlock* summary_block)
+    : impl_(std::make_unique<Impl>(marks, treatments, summary, summary_block)) {}
 SessionCounter::~SessionCounter() = default;
+bool SessionCounter::uses_saved_counts() const { return impl_->summary != nullptr; }
 
 // Adds (sign 1) or takes back (sign -1, modular) one mark's contribution.
 void AddMark(const Tables& t, uint8_t code, int sign, EnrolmentSessions* out) {
@@ -385,8 +392,16 @@ void CountCodes(ScanKernel k, const uint8_t* marks, size_t n, uint32_t* hist, ui
   }
 }
 
-void AddMarks(const uint8_t* marks, size_t n, EnrolmentSessions* out) {
-  static const Tables t;
+struct MarkTally::Tables {
+  explicit Tables(const CodeTreatments& treatments) : t(treatments) {}
+  lantern::Tables t;
+};
+MarkTally::MarkTally(const CodeTreatments& treatments)
+    : tables_(std::make_unique<const Tables>(treatments)) {}
+MarkTally::~MarkTally() = default;
+
+void MarkTally::Add(const uint8_t* marks, size_t n, EnrolmentSessions* out) const {
+  const lantern::Tables& t = tables_->t;
   uint32_t hist[kMaxMarkCodes] = {};
   uint32_t present = 0;
   Histogram(marks, n, hist, &present);
@@ -396,11 +411,12 @@ void AddMarks(const uint8_t* marks, size_t n, EnrolmentSessions* out) {
 }
 
 std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
+                                                      const CodeTreatments& treatments,
                                                       std::span<const CountWindow> windows,
                                                       int threads, const SessionsSummary* summary,
                                                       const MarksBlock* summary_block) {
   std::vector<EnrolmentSessions> out(windows.size());
-  const SessionCounter counter(marks, summary, summary_block);
+  const SessionCounter counter(marks, treatments, summary, summary_block);
   ParallelRanges(windows.size(), threads, [&](size_t begin, size_t end, int) {
     for (size_t i = begin; i < end; ++i) counter.Count(i, windows[i], &out[i]);
   });

@@ -47,13 +47,16 @@ class SessionsSummary;
 
 // Counts one enrolment's marks inside its window at a time, so a caller that
 // needs each enrolment's counts only once (the build's aggregation) keeps no
-// vector of them. With a saved summary of `summary_block`, an enrolment whose
-// window is unchanged takes that block's counts from the summary instead of
-// counting its marks, and only the day files are counted on top. Count() may
-// be called from several threads at once.
+// vector of them. Each code is counted as `treatments` says (the policy's).
+// With a saved summary of `summary_block` made under the same treatments, an
+// enrolment whose window is unchanged takes that block's counts from the
+// summary instead of counting its marks, and only the day files are counted
+// on top (a summary made under other treatments is not used). Count() may be
+// called from several threads at once.
 class SessionCounter {
  public:
-  SessionCounter(const MarksSet& marks, const SessionsSummary* summary = nullptr,
+  SessionCounter(const MarksSet& marks, const CodeTreatments& treatments,
+                 const SessionsSummary* summary = nullptr,
                  const MarksBlock* summary_block = nullptr);
   ~SessionCounter();
   SessionCounter(const SessionCounter&) = delete;
@@ -61,6 +64,8 @@ class SessionCounter {
 
   // An enrolment whose window is empty (first > last) gets zeros.
   void Count(size_t enrolment, CountWindow window, EnrolmentSessions* out) const;
+  // Whether the saved summary is being used.
+  bool uses_saved_counts() const;
 
  private:
   struct Impl;
@@ -72,13 +77,25 @@ class SessionCounter {
 // summary of `summary_block`, an enrolment whose window is unchanged takes
 // that block's counts from the summary instead of counting its marks.
 std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
+                                                      const CodeTreatments& treatments,
                                                       std::span<const CountWindow> windows,
                                                       int threads,
                                                       const SessionsSummary* summary = nullptr,
                                                       const MarksBlock* summary_block = nullptr);
 
-// Counts one run of marks (used by tests and the scan).
-void AddMarks(const uint8_t* marks, size_t n, EnrolmentSessions* out);
+// Counts runs of marks under one policy's treatments (tests and benchmarks;
+// the build counts through SessionCounter).
+class MarkTally {
+ public:
+  explicit MarkTally(const CodeTreatments& treatments);
+  ~MarkTally();
+  // Adds the counts of marks[0, n) to *out.
+  void Add(const uint8_t* marks, size_t n, EnrolmentSessions* out) const;
+
+ private:
+  struct Tables;
+  std::unique_ptr<const Tables> tables_;
+};
 
 // The counting kernels: the build uses the fastest this CPU has; all must
 // agree (enrolment_sessions_test.cc).

@@ -13,7 +13,9 @@ TEST(EnrolmentSessionsTest, KernelsAgreeOnRandomMarks) {
     std::vector<uint8_t> marks(n);
     for (auto& m : marks) {
       uint32_t r = rng() % 100;
-      m = r < 80 ? static_cast<uint8_t>(1 + (r & 1)) : r < 88 ? 0 : static_cast<uint8_t>(3 + r % 36);
+      m = r < 80   ? static_cast<uint8_t>(1 + (r & 1))
+          : r < 88 ? 0
+                   : static_cast<uint8_t>(3 + r % 36);
     }
     uint32_t ref[kMaxMarkCodes] = {}, ref_present = 0;
     CountCodes(ScanKernel::kScalar, marks.data(), n, ref, &ref_present);
@@ -29,11 +31,11 @@ TEST(EnrolmentSessionsTest, KernelsAgreeOnRandomMarks) {
 
 TEST(EnrolmentSessionsTest, CountsFollowTheStatisticalTreatment) {
   // 2 present, L (present, late), K (approved activity), I, I, G, Y1 (not possible), no mark.
-  std::vector<uint8_t> m = {kPresentAm, kPresentPm, *ParseMarkCode("L"), *ParseMarkCode("K"),
-                            *ParseMarkCode("I"), *ParseMarkCode("I"), *ParseMarkCode("G"),
-                            *ParseMarkCode("Y1"), kNoMark};
+  std::vector<uint8_t> m = {kPresentAm,          kPresentPm,           *ParseMarkCode("L"),
+                            *ParseMarkCode("K"), *ParseMarkCode("I"),  *ParseMarkCode("I"),
+                            *ParseMarkCode("G"), *ParseMarkCode("Y1"), kNoMark};
   EnrolmentSessions s;
-  AddMarks(m.data(), m.size(), &s);
+  MarkTally(CodeTreatments()).Add(m.data(), m.size(), &s);
   EXPECT_EQ(s.n[kSessPossible], 7);
   EXPECT_EQ(s.n[kSessPresent], 3);
   EXPECT_EQ(s.n[kSessLate], 1);

@@ -1,8 +1,9 @@
 #include "derive/sessions_summary.h"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
+#include <filesystem>
 
 #include "model/register_codes.h"
 #include "store/segment.h"
@@ -14,24 +15,25 @@ constexpr char kMagic[8] = {'L', 'N', 'T', 'S', 'U', 'M', '0', '1'};
 constexpr size_t kHeader = 4096;
 }  // namespace
 
-std::string CodeTreatmentFingerprint() {
+std::string CodeTreatmentFingerprint(const CodeTreatments& treatments) {
   std::string text = fmt::format("columns={};", static_cast<int>(kSessionColumns));
   auto codes = RegisterCodes();
   for (size_t i = 1; i < codes.size(); ++i) {
-    text += fmt::format("{}:{}:{}:{}:{};", codes[i].code, static_cast<int>(codes[i].treatment),
-                        static_cast<int>(codes[i].reason), codes[i].approved_activity,
-                        codes[i].late);
+    text += fmt::format(
+        "{}:{}:{}:{}:{};", codes[i].code, static_cast<int>(treatments[static_cast<MarkCode>(i)]),
+        static_cast<int>(codes[i].reason), codes[i].approved_activity, codes[i].late);
   }
   return fmt::format("{:08x}-{}", Crc32(text.data(), text.size()), text.size());
 }
 
-Status SessionsSummary::Write(const std::string& path, std::span<const CountWindow> windows,
+Status SessionsSummary::Write(const std::string& path, const CodeTreatments& treatments,
+                              std::span<const CountWindow> windows,
                               std::span<const EnrolmentSessions> sessions) {
   if (windows.size() != sessions.size()) return Status::Internal("summary sizes differ");
   std::string head(kMagic, sizeof kMagic);
   const uint64_t slots = windows.size();
   head.append(reinterpret_cast<const char*>(&slots), 8);
-  const std::string fp = CodeTreatmentFingerprint();
+  const std::string fp = CodeTreatmentFingerprint(treatments);
   const uint32_t fp_len = static_cast<uint32_t>(fp.size());
   head.append(reinterpret_cast<const char*>(&fp_len), 4);
   head += fp;
@@ -62,6 +64,26 @@ Result<std::unique_ptr<SessionsSummary>> SessionsSummary::Open(const std::string
                                                             s->slots_ * sizeof(CountWindow));
   s->file_ = std::move(file);
   return s;
+}
+
+SavedCounts OpenSavedCounts(const Store& store, const MarksSet& marks,
+                            const CodeTreatments& treatments) {
+  SavedCounts saved;
+  if (store.summary_path().empty()) return saved;
+  const MarksBlock* block = nullptr;
+  for (const auto& b : marks.blocks) {
+    if (std::filesystem::path(b->file().path()).filename() == store.summary_block()) {
+      block = b.get();
+    }
+  }
+  if (block == nullptr) return saved;
+  auto summary = SessionsSummary::Open(store.summary_path());
+  if (!summary.ok() || (*summary)->fingerprint() != CodeTreatmentFingerprint(treatments)) {
+    return saved;
+  }
+  saved.summary = std::move(summary).value();
+  saved.block = block;
+  return saved;
 }
 
 }  // namespace lantern

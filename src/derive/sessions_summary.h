@@ -17,12 +17,16 @@
 #include "common/file_util.h"
 #include "derive/enrolment_sessions.h"
 #include "lantern/status.h"
+#include "model/register_codes.h"
+#include "store/store.h"
 
 namespace lantern {
 
 class SessionsSummary {
  public:
-  static Status Write(const std::string& path, std::span<const CountWindow> windows,
+  // Saves counts made under `treatments` (their fingerprint is recorded).
+  static Status Write(const std::string& path, const CodeTreatments& treatments,
+                      std::span<const CountWindow> windows,
                       std::span<const EnrolmentSessions> sessions);
   static Result<std::unique_ptr<SessionsSummary>> Open(const std::string& path);
 
@@ -39,8 +43,20 @@ class SessionsSummary {
   const EnrolmentSessions* sessions_ = nullptr;
 };
 
-// A fingerprint of how every register code is counted today.
-std::string CodeTreatmentFingerprint();
+// A fingerprint of how every register code is counted under `treatments`
+// (with its reason and kind, and the session columns): equal for equal
+// treatments, different when any code is counted differently.
+std::string CodeTreatmentFingerprint(const CodeTreatments& treatments);
+
+// The store's saved counts and the loaded block they count, when they were
+// made under `treatments`; both null otherwise (no saved counts, another
+// block, other treatments, or a damaged file).
+struct SavedCounts {
+  std::unique_ptr<SessionsSummary> summary;
+  const MarksBlock* block = nullptr;
+};
+SavedCounts OpenSavedCounts(const Store& store, const MarksSet& marks,
+                            const CodeTreatments& treatments);
 
 }  // namespace lantern
 

@@ -244,7 +244,7 @@ TEST_F(GenerateTest, AbsenceFromTheMarksMatchesPublishedRates) {
   });
   // (urn, upn) -> possible, absent. A pupil has at most one enrolment per school here.
   std::map<std::pair<int, std::string>, std::pair<int, int>> enrolment;
-  const CodeTables& t = GetCodeTables();
+  const CodeTreatments t;  // the default treatments
   ForEachRow(File("attendance.csv"), [&](const CsvRecord& r) {
     const std::string upn(r.fields[0]);
     const int a = age[upn];
@@ -255,7 +255,7 @@ TEST_F(GenerateTest, AbsenceFromTheMarksMatchesPublishedRates) {
     for (size_t k : {3u, 4u}) {
       auto code = ParseMarkCode(r.fields[k]);
       if (!code) continue;
-      const SessionTreatment tr = t.treatment[*code];
+      const SessionTreatment tr = t[*code];
       if (tr == SessionTreatment::kNone || tr == SessionTreatment::kNotPossible) continue;
       ++e.first;
       if (tr != SessionTreatment::kAttendance) ++e.second;

@@ -124,7 +124,6 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
   if (!options.policy_file.empty()) {
     LANTERN_ASSIGN_OR_RETURN(policy, LoadPolicy(options.policy_file));
   }
-  LANTERN_RETURN_IF_ERROR(ApplyPolicy(policy));
   std::error_code ec;
   if (!fs::is_directory(options.input_dir, ec)) {
     return Status::NotFound(fmt::format("input folder {} does not exist", options.input_dir));
@@ -226,11 +225,12 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
     std::vector<uint8_t> in_cohort;
     std::vector<CountWindow> windows;
     ChooseCohort(state, *ctx.year, policy, &in_cohort, &windows, ctx.threads());
-    auto sessions = CountEnrolmentSessions(just_block, windows, ctx.threads());
+    const CodeTreatments treatments = policy.Treatments();
+    auto sessions = CountEnrolmentSessions(just_block, treatments, windows, ctx.threads());
     plan.summary_file = store->NewFileName("sum", "sessions");
     plan.summary_block = merged.block_file;
     LANTERN_RETURN_IF_ERROR(
-        SessionsSummary::Write(store->PathOf(plan.summary_file), windows, sessions));
+        SessionsSummary::Write(store->PathOf(plan.summary_file), treatments, windows, sessions));
   }
   // Save the UPN index when the year's marks were rewritten, or when more
   // than an eighth of the pupils are not in the saved one, so that a daily

@@ -26,16 +26,6 @@ Date Policy::JanuaryCensusDay(AcademicYear year) const {
   return d + 7 * (std::max(census_january_week, 1) - 1);
 }
 
-namespace {
-std::optional<SessionTreatment> ParseTreatment(const std::string& s) {
-  if (s == "attendance") return SessionTreatment::kAttendance;
-  if (s == "authorised") return SessionTreatment::kAuthorisedAbsence;
-  if (s == "unauthorised") return SessionTreatment::kUnauthorisedAbsence;
-  if (s == "not_possible") return SessionTreatment::kNotPossible;
-  return std::nullopt;
-}
-}  // namespace
-
 Result<Policy> LoadPolicy(const std::string& path) {
   LANTERN_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -108,17 +98,54 @@ Result<Policy> LoadPolicy(const std::string& path) {
       return Status::InvalidInput(fmt::format("{}: unknown policy key '{}'", path, k));
     }
   }
+  if (Status st = p.Validate(); !st.ok()) {
+    return Status::InvalidInput(fmt::format("{}: {}", path, st.message()));
+  }
   return p;
 }
 
-Status ApplyPolicy(const Policy& policy) {
-  ResetCodeTreatments();
-  for (const auto& [code, t] : policy.code_treatment_overrides) {
-    auto treatment = ParseTreatment(t);
-    if (!treatment) return Status::InvalidArgument("bad treatment " + t);
-    SetCodeTreatment(code, *treatment);
+CodeTreatments Policy::Treatments() const {
+  CodeTreatments t;
+  for (const auto& [code, name] : code_treatment_overrides) {
+    if (auto treatment = ParseTreatment(name)) t.Set(code, *treatment);
+  }
+  return t;
+}
+
+Status Policy::Validate() const {
+  auto bad = [](const std::string& what) { return Status::InvalidArgument("policy: " + what); };
+  for (const auto& [code, name] : code_treatment_overrides) {
+    if (!ParseMarkCode(code)) return bad(fmt::format("'{}' is not a register code", code));
+    if (!ParseTreatment(name)) {
+      return bad(
+          fmt::format("'{}' is not a treatment (attendance, authorised, unauthorised, "
+                      "not_possible)",
+                      name));
+    }
+  }
+  for (auto [name, v] : {std::pair{"persistent_absence_threshold", persistent_absence_threshold},
+                         std::pair{"severe_absence_threshold", severe_absence_threshold}}) {
+    if (!(v > 0 && v <= 1)) return bad(fmt::format("{} must be in (0, 1], not {}", name, v));
+  }
+  if (cohort_min_age < 0 || cohort_max_age < cohort_min_age) {
+    return bad("cohort_min_age must be at least 0 and no more than cohort_max_age");
+  }
+  if (suppress_below < 0) return bad("suppress_below must not be negative");
+  if (census_january_week < 1 || census_january_week > 4) {
+    return bad("census_january_week must be 1 to 4");
+  }
+  if (mobility_entry_september_days < 0 || mobility_leaving_last_days < 0) {
+    return bad("the mobility windows must not be negative");
+  }
+  if (!summer_second_half_start.empty() && !ParseIsoDate(summer_second_half_start)) {
+    return bad("summer_second_half_start must be empty or a date (YYYY-MM-DD)");
   }
   return Status::Ok();
+}
+
+Result<Policy> LoadPolicyOrDefault(const std::string& path) {
+  if (path.empty()) return Policy();
+  return LoadPolicy(path);
 }
 
 std::string PolicyToJson(const Policy& p) {

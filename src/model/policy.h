@@ -13,6 +13,7 @@
 
 #include "common/date.h"
 #include "lantern/status.h"
+#include "model/register_codes.h"
 
 namespace lantern {
 
@@ -59,6 +60,14 @@ struct Policy {
   int mobility_entry_september_days = 30;
   int mobility_leaving_last_days = 31;
 
+  // How each register code is counted under this policy: the defaults with
+  // code_treatment_overrides applied (checked by Validate).
+  CodeTreatments Treatments() const;
+  // An error naming the first field that makes no sense (an unknown code or
+  // treatment, a threshold outside (0, 1], a negative count); LoadPolicy
+  // calls it, and so does every entry point given a Policy value.
+  Status Validate() const;
+
   Date SummerSecondHalfStart(AcademicYear year) const;
   // The January census day of the year: the census_january_week-th
   // Thursday of January (2019-01-17 for 2018/19).
@@ -66,10 +75,11 @@ struct Policy {
 };
 
 // Reads overrides from a JSON object; unknown keys are an error, so a typo
-// does not silently leave a default in place.
+// does not silently leave a default in place. A policy is a value: nothing
+// global changes when one is loaded, and one process may hold several.
 Result<Policy> LoadPolicy(const std::string& json_path);
-// Applies the register-code overrides to the global code tables.
-Status ApplyPolicy(const Policy& policy);
+// The defaults, or the file's overrides when `json_path` is not empty.
+Result<Policy> LoadPolicyOrDefault(const std::string& json_path);
 // The policy as JSON (written beside every output, so a figure can be traced
 // to the choices that made it).
 std::string PolicyToJson(const Policy& policy);

@@ -1,6 +1,5 @@
 #include "model/register_codes.h"
 
-#include <mutex>
 #include <vector>
 
 namespace lantern {
@@ -26,88 +25,72 @@ std::vector<RegisterCode> MakeTable() {
        false},
       {"C1", "leave for a regulated performance or employment abroad", T::kAuthorisedAbsence,
        R::kPerformance, false, false, false},
-      {"M", "medical or dental appointment", T::kAuthorisedAbsence, R::kAppointments, false,
-       false, false},
-      {"J1", "interview with a prospective employer or education provider",
-       T::kAuthorisedAbsence, R::kInterview, false, false, false},
+      {"M", "medical or dental appointment", T::kAuthorisedAbsence, R::kAppointments, false, false,
+       false},
+      {"J1", "interview with a prospective employer or education provider", T::kAuthorisedAbsence,
+       R::kInterview, false, false, false},
       {"S", "study leave", T::kAuthorisedAbsence, R::kStudy, false, false, false},
       {"X", "not of compulsory school age, not required to attend", T::kNotPossible, R::kNone,
        false, false, false},
       {"C2", "leave of absence: temporary reduced (part-time) timetable", T::kAuthorisedAbsence,
        R::kPartTime, false, false, false},
-      {"C", "leave of absence for exceptional circumstances", T::kAuthorisedAbsence,
-       R::kAuthOther, false, false, false},
+      {"C", "leave of absence for exceptional circumstances", T::kAuthorisedAbsence, R::kAuthOther,
+       false, false, false},
       {"T", "parent travelling for occupational purposes", T::kAuthorisedAbsence, R::kTraveller,
        false, false, false},
       {"R", "religious observance", T::kAuthorisedAbsence, R::kReligious, false, false, false},
-      {"I", "illness (not medical appointments)", T::kAuthorisedAbsence, R::kIllness, false,
-       false, false},
+      {"I", "illness (not medical appointments)", T::kAuthorisedAbsence, R::kIllness, false, false,
+       false},
       {"E", "suspended or permanently excluded, no alternative provision", T::kAuthorisedAbsence,
        R::kExcluded, false, false, false},
       {"Q", "unable to attend: lack of access arrangements", T::kNotPossible, R::kNone, false,
        false, false},
       {"Y1", "unable to attend: transport not available", T::kNotPossible, R::kNone, false, false,
        false},
-      {"Y2", "unable to attend: widespread disruption to travel", T::kNotPossible, R::kNone,
-       false, false, false},
+      {"Y2", "unable to attend: widespread disruption to travel", T::kNotPossible, R::kNone, false,
+       false, false},
       {"Y3", "unable to attend: part of premises closed", T::kNotPossible, R::kNone, false, false,
        false},
-      {"Y4", "unable to attend: whole site unexpectedly closed", T::kNotPossible, R::kNone,
-       false, false, false},
+      {"Y4", "unable to attend: whole site unexpectedly closed", T::kNotPossible, R::kNone, false,
+       false, false},
       {"Y5", "unable to attend: in criminal justice detention", T::kNotPossible, R::kNone, false,
        false, false},
       {"Y6", "unable to attend: public health guidance or law", T::kNotPossible, R::kNone, false,
        false, false},
       {"Y7", "unable to attend: any other unavoidable cause", T::kNotPossible, R::kNone, false,
        false, false},
-      {"G", "holiday not granted by the school", T::kUnauthorisedAbsence, R::kUnauthHoliday,
-       false, false, false},
+      {"G", "holiday not granted by the school", T::kUnauthorisedAbsence, R::kUnauthHoliday, false,
+       false, false},
       {"N", "reason not yet provided", T::kUnauthorisedAbsence, R::kUnauthNotYet, false, false,
        false},
-      {"O", "absent in other or unknown circumstances", T::kUnauthorisedAbsence,
-       R::kUnauthOther, false, false, false},
+      {"O", "absent in other or unknown circumstances", T::kUnauthorisedAbsence, R::kUnauthOther,
+       false, false, false},
       {"U", "arrived after the register closed", T::kUnauthorisedAbsence, R::kUnauthLate, false,
        false, false},
       {"Z", "prospective pupil not on the admission register", T::kNotPossible, R::kNone, false,
        false, false},
       {"#", "planned whole-school closure", T::kNotPossible, R::kNone, false, false, false},
-      {"D", "dual registered, at the other school", T::kNotPossible, R::kNone, false, false,
-       false},
+      {"D", "dual registered, at the other school", T::kNotPossible, R::kNone, false, false, false},
       // Removed on 19 August 2024; readable for earlier dates only.
       {"H", "agreed family holiday (historic)", T::kAuthorisedAbsence, R::kHoliday, false, false,
        true},
       {"J", "interview (historic)", T::kAttendance, R::kNone, true, false, true},
       {"Y", "enforced closure (historic)", T::kNotPossible, R::kNone, false, false, true},
-      {"F", "agreed extended family holiday (historic)", T::kAuthorisedAbsence, R::kHoliday,
-       false, false, true},
+      {"F", "agreed extended family holiday (historic)", T::kAuthorisedAbsence, R::kHoliday, false,
+       false, true},
   };
 }
 
-std::vector<RegisterCode>& MutableTable() {
-  static std::vector<RegisterCode> table = MakeTable();
+const std::vector<RegisterCode>& Table() {
+  static const std::vector<RegisterCode> table = MakeTable();
   return table;
-}
-
-CodeTables BuildTables() {
-  CodeTables t;
-  const auto& table = MutableTable();
-  for (size_t i = 0; i < table.size(); ++i) {
-    t.treatment[i] = table[i].treatment;
-    t.reason[i] = table[i].reason;
-  }
-  return t;
-}
-
-CodeTables& MutableTables() {
-  static CodeTables tables = BuildTables();
-  return tables;
 }
 }  // namespace
 
-std::span<const RegisterCode> RegisterCodes() { return MutableTable(); }
+std::span<const RegisterCode> RegisterCodes() { return Table(); }
 
 const RegisterCode& CodeInfo(MarkCode code) {
-  const auto& table = MutableTable();
+  const auto& table = Table();
   return code < table.size() ? table[code] : table[0];
 }
 
@@ -117,7 +100,7 @@ namespace {
 const std::array<uint8_t, 65536>& TextIndex() {
   static const std::array<uint8_t, 65536> index = [] {
     std::array<uint8_t, 65536> t{};
-    const auto& table = MutableTable();
+    const auto& table = Table();
     for (size_t i = 1; i < table.size(); ++i) {
       std::string_view c = table[i].code;
       unsigned key = static_cast<unsigned char>(c[0]);
@@ -144,27 +127,38 @@ std::optional<MarkCode> ParseMarkCode(std::string_view text) {
 
 Date RegisterCodes2024Start() { return Date::FromCivil(2024, 8, 19); }
 
-const CodeTables& GetCodeTables() { return MutableTables(); }
-
-void SetCodeTreatment(std::string_view code, SessionTreatment treatment) {
-  auto parsed = ParseMarkCode(code);
-  if (!parsed) return;
-  MutableTable()[*parsed].treatment = treatment;
-  MutableTables() = BuildTables();
+CodeTreatments::CodeTreatments() {
+  const auto& table = Table();
+  for (size_t i = 0; i < table.size(); ++i) treatment_[i] = table[i].treatment;
 }
 
-void ResetCodeTreatments() {
-  MutableTable() = MakeTable();
-  MutableTables() = BuildTables();
+bool CodeTreatments::Set(std::string_view code, SessionTreatment treatment) {
+  auto parsed = ParseMarkCode(code);
+  if (!parsed) return false;
+  treatment_[*parsed] = treatment;
+  return true;
+}
+
+std::optional<SessionTreatment> ParseTreatment(std::string_view s) {
+  if (s == "attendance") return SessionTreatment::kAttendance;
+  if (s == "authorised") return SessionTreatment::kAuthorisedAbsence;
+  if (s == "unauthorised") return SessionTreatment::kUnauthorisedAbsence;
+  if (s == "not_possible") return SessionTreatment::kNotPossible;
+  return std::nullopt;
 }
 
 std::string_view TreatmentName(SessionTreatment t) {
   switch (t) {
-    case T::kNone: return "none";
-    case T::kAttendance: return "attendance";
-    case T::kAuthorisedAbsence: return "authorised";
-    case T::kUnauthorisedAbsence: return "unauthorised";
-    case T::kNotPossible: return "not_possible";
+    case T::kNone:
+      return "none";
+    case T::kAttendance:
+      return "attendance";
+    case T::kAuthorisedAbsence:
+      return "authorised";
+    case T::kUnauthorisedAbsence:
+      return "unauthorised";
+    case T::kNotPossible:
+      return "not_possible";
   }
   return "none";
 }

@@ -21,11 +21,11 @@
 namespace lantern {
 
 enum class SessionTreatment : uint8_t {
-  kNone = 0,            // no mark
-  kAttendance,          // present or an approved educational activity
+  kNone = 0,    // no mark
+  kAttendance,  // present or an approved educational activity
   kAuthorisedAbsence,
   kUnauthorisedAbsence,
-  kNotPossible,         // not counted in possible sessions
+  kNotPossible,  // not counted in possible sessions
 };
 
 using MarkCode = uint8_t;
@@ -36,33 +36,33 @@ constexpr int kMaxMarkCodes = 48;
 
 // The reason groups that absence statistics report, one per indicator column.
 enum class AbsenceReason : uint8_t {
-  kNone = 0,             // attendance or not possible
-  kIllness,              // I
-  kAppointments,         // M
-  kReligious,            // R
-  kStudy,                // S
-  kTraveller,            // T
-  kHoliday,              // H (historic)
-  kExcluded,             // E
-  kPerformance,          // C1
-  kInterview,            // J1
-  kPartTime,             // C2 temporary reduced timetable
-  kAuthOther,            // C and other authorised
-  kUnauthHoliday,        // G
-  kUnauthLate,           // U
-  kUnauthOther,          // O
-  kUnauthNotYet,         // N
+  kNone = 0,       // attendance or not possible
+  kIllness,        // I
+  kAppointments,   // M
+  kReligious,      // R
+  kStudy,          // S
+  kTraveller,      // T
+  kHoliday,        // H (historic)
+  kExcluded,       // E
+  kPerformance,    // C1
+  kInterview,      // J1
+  kPartTime,       // C2 temporary reduced timetable
+  kAuthOther,      // C and other authorised
+  kUnauthHoliday,  // G
+  kUnauthLate,     // U
+  kUnauthOther,    // O
+  kUnauthNotYet,   // N
   kCount,
 };
 
 struct RegisterCode {
-  std::string_view code;          // as written in the register: "/", "C2"
+  std::string_view code;  // as written in the register: "/", "C2"
   std::string_view meaning;
   SessionTreatment treatment;
   AbsenceReason reason;
-  bool approved_activity;         // K V P W B (and historic J): attendance off site
-  bool late;                      // L: present, late before registers closed
-  bool historic;                  // removed on 19 August 2024
+  bool approved_activity;  // K V P W B (and historic J): attendance off site
+  bool late;               // L: present, late before registers closed
+  bool historic;           // removed on 19 August 2024
 };
 
 // Every known code; index = MarkCode (entry 0 is the "no mark" placeholder).
@@ -76,20 +76,25 @@ std::optional<MarkCode> ParseMarkCode(std::string_view text);
 // is rejected as an unknown code.
 Date RegisterCodes2024Start();
 
-// Per-code lookup tables for the hot scan loops.
-struct CodeTables {
-  std::array<SessionTreatment, 256> treatment{};
-  std::array<AbsenceReason, 256> reason{};
-};
-const CodeTables& GetCodeTables();
+// How the absence statistics treat each code under one policy: the
+// defaults of the table above, with the policy's overrides (the [U] items
+// in definitions.md) applied. A value, built from a Policy
+// (Policy::Treatments) and passed to whatever counts sessions; there is no
+// global table to change, so one process can hold several policies.
+class CodeTreatments {
+ public:
+  CodeTreatments();  // every code's default treatment
+  SessionTreatment operator[](MarkCode code) const { return treatment_[code]; }
+  // Changes one code's treatment; false when `code` is not a register code.
+  bool Set(std::string_view code, SessionTreatment treatment);
 
-// Applies a treatment override (the [U] items in definitions.md are
-// configurable through Policy); call before any scan.
-void SetCodeTreatment(std::string_view code, SessionTreatment treatment);
-// Puts every treatment back to the default.
-void ResetCodeTreatments();
+ private:
+  std::array<SessionTreatment, 256> treatment_{};
+};
 
 std::string_view TreatmentName(SessionTreatment t);
+// "attendance" | "authorised" | "unauthorised" | "not_possible".
+std::optional<SessionTreatment> ParseTreatment(std::string_view name);
 
 }  // namespace lantern
 

@@ -151,25 +151,6 @@ Buckets BucketBySchool(std::span<const uint32_t> school_of_row, size_t schools, 
   return b;
 }
 
-// The saved session counts of one of the loaded blocks, when they were made
-// with today's code treatments (as `lantern build` uses them); null otherwise.
-std::pair<std::unique_ptr<SessionsSummary>, const MarksBlock*> SavedCounts(
-    const Store* store, const StoreState& state) {
-  if (store == nullptr || store->summary_path().empty()) return {nullptr, nullptr};
-  const MarksBlock* block = nullptr;
-  for (const auto& b : state.marks.blocks) {
-    if (std::filesystem::path(b->file().path()).filename() == store->summary_block()) {
-      block = b.get();
-    }
-  }
-  if (block == nullptr) return {nullptr, nullptr};
-  auto summary = SessionsSummary::Open(store->summary_path());
-  if (!summary.ok() || (*summary)->fingerprint() != CodeTreatmentFingerprint()) {
-    return {nullptr, nullptr};
-  }
-  return {std::move(summary).value(), block};
-}
-
 uint16_t Ind(const char* id) {
   const int i = FindScorecardIndicator(id);
   return static_cast<uint16_t>(i < 0 ? 0 : i);
@@ -260,9 +241,11 @@ Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& st, c
   std::vector<uint8_t> in_cohort;
   std::vector<CountWindow> windows;
   ChooseCohort(st, year, policy, &in_cohort, &windows, threads);
-  auto [summary, summary_block] = SavedCounts(store, st);
-  const std::vector<EnrolmentSessions> sessions =
-      CountEnrolmentSessions(st.marks, windows, threads, summary.get(), summary_block);
+  const CodeTreatments treatments = policy.Treatments();
+  SavedCounts saved;
+  if (store != nullptr) saved = OpenSavedCounts(*store, st.marks, treatments);
+  const std::vector<EnrolmentSessions> sessions = CountEnrolmentSessions(
+      st.marks, treatments, windows, threads, saved.summary.get(), saved.block);
 
   auto by_pupil = [](const ColumnVector<uint32_t>& pupil, const ColumnVector<int32_t>& date) {
     return [&pupil, &date](uint32_t a, uint32_t b) {
@@ -684,7 +667,6 @@ Result<ScorecardInput> LoadPupilLevelScorecardInput(const std::string& store_dir
   if (!options.policy_file.empty()) {
     LANTERN_ASSIGN_OR_RETURN(policy, LoadPolicy(options.policy_file));
   }
-  LANTERN_RETURN_IF_ERROR(ApplyPolicy(policy));
   LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(store_dir, Store::Mode::kRead));
   if (store->empty()) return Status::NotFound(store_dir + " holds no data yet");
   LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());

@@ -11,7 +11,7 @@ namespace lantern {
 
 // Fills a ScorecardInput from the store's tables and marks (docs/scorecard.md,
 // "Pupil-level mode"). `store` gives the saved session counts, if any (may be
-// null). The register-code treatments in force (ApplyPolicy) are used.
+// null). Register codes are counted as the policy says.
 Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& state,
                                                          const Store* store, const Policy& policy,
                                                          int threads);
