@@ -1,8 +1,8 @@
 // Weighted least squares for the scorecard's contextual expectation model:
-// beta = (X'WX)^-1 X'Wy by a Cholesky factorisation of the normal equations
-// (a handful of standardised context variables, so the system is small and
-// well conditioned). Rows with a non-positive or non-finite weight are left
-// out. A singular system is reported, not thrown.
+// beta = (X'WX)^-1 X'Wy by Eigen's column-pivoting Householder QR of the
+// weighted design sqrt(W) X (a handful of standardised context variables).
+// Rows with a non-positive or non-finite weight, or a non-finite value, are
+// left out. A singular system is reported, not thrown.
 #ifndef LANTERN_STATS_REGRESSION_H_
 #define LANTERN_STATS_REGRESSION_H_
 
