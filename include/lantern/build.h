@@ -1,19 +1,23 @@
-// Build: compute published indicators from a store.
+// Build: every family of published indicators from a store.
 //
-// Today the attendance and absence family (definitions.md 1): possible
-// sessions, overall/authorised/unauthorised absence, persistent (10%+) and
-// severe (50%+) absence, reasons, by school, trust, local authority (of the
-// school and of residence), region and England, for all pupils and by group,
-// in the Department's open-data layout, with disclosure control applied.
-// Outputs: OUT/attendance.csv, OUT/attendance.meta.csv, OUT/policy.json,
-// OUT/build_report.json. Files are replaced only when the build succeeds.
+// The families of the indicator catalogue (docs/indicators.md): attendance
+// and absence (definitions.md 1: OUT/attendance.csv) and suspensions and
+// permanent exclusions (definitions.md 2: OUT/suspensions.csv), for every
+// school, trust, local authority (of the school and of residence), region
+// and England, for all pupils and by group and school type, in the
+// Department's open-data layout, each with its .meta.csv, after one
+// disclosure pass over all of them. OUT/policy.json records the choices
+// behind the figures, OUT/build_report.json the counts and timings. Files
+// are replaced only when the build succeeds.
 #ifndef LANTERN_BUILD_H_
 #define LANTERN_BUILD_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lantern/status.h"
+#include "lantern/store.h"
 
 namespace lantern {
 
@@ -27,24 +31,31 @@ struct BuildOptions {
   bool full_scan = false;
 };
 
+struct BuildFileReport {
+  std::string file;  // "attendance.csv"
+  uint64_t rows = 0;
+  uint64_t cells_suppressed = 0;  // indicator cells published as c
+  uint64_t rows_suppressed = 0;   // rows whose row count is c
+};
+
 struct BuildReport {
   std::string time_period;
   uint64_t enrolments = 0;         // enrolments in the store
   uint64_t cohort_enrolments = 0;  // counted in the absence statistics
   uint64_t mark_bytes = 0;         // stored marks
   bool used_saved_counts = false;  // the saved per-enrolment counts were used
-  uint64_t rows = 0;               // rows in attendance.csv
-  uint64_t cells_suppressed = 0;
-  // Phases: load the store; ask each enrolment's cohort window, count its
-  // marks and add it to every cell; choose the cells to suppress (part of
-  // seconds_write); write the files.
-  double seconds_load = 0, seconds_aggregate = 0, seconds_write = 0;
-  double seconds_suppress = 0;
+  std::vector<BuildFileReport> files;
+  // Phases: load the store; derive every fact and add it to every cell;
+  // choose the cells to suppress; write the files.
+  double seconds_load = 0, seconds_aggregate = 0, seconds_suppress = 0, seconds_write = 0;
   double seconds = 0;
   std::string Summary() const;
 };
 
+// Opens the store, loads it and builds.
 Status Build(const BuildOptions& options, BuildReport* report);
+// Builds from a store already loaded (options.store_dir is not read).
+Status Build(const LoadedStore& store, const BuildOptions& options, BuildReport* report);
 
 }  // namespace lantern
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "lantern/build.h"
 #include "lantern/status.h"
+#include "lantern/store.h"
 
 namespace lantern {
 
@@ -23,9 +23,6 @@ struct IngestOptions {
   std::string year;         // "201819"; empty: the store's, or inferred from the marks
   std::string policy_file;  // optional JSON overrides (docs/definitions.md)
   int threads = 0;          // 0: one per core
-  // When set, build the indicators into this folder straight after the
-  // commit, from the store already in memory (the daily refresh).
-  std::string build_out;
 };
 
 struct IngestFileSummary {
@@ -46,14 +43,16 @@ struct IngestReport {
   // Its phases: load the store; read and validate every file; merge the
   // marks and save derived files (session counts, UPN index); commit.
   double seconds_load = 0, seconds_validate = 0, seconds_merge = 0, seconds_commit = 0;
-  bool built = false;
-  BuildReport build;  // when build_out was given
 
   // A few lines for people: per file, rows accepted and rejected.
   std::string Summary() const;
 };
 
-Status Ingest(const IngestOptions& options, IngestReport* report);
+// With `committed`, also hands back the store as committed, loaded (its
+// tables as in memory, its marks reopened), for a build straight after:
+// the daily job (`lantern ingest DAY --build OUT`) loads the store once.
+Status Ingest(const IngestOptions& options, IngestReport* report,
+              std::shared_ptr<const LoadedStore>* committed = nullptr);
 
 }  // namespace lantern
 

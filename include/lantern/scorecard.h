@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lantern/indicators.h"
 #include "lantern/status.h"
 
 namespace lantern {
@@ -55,45 +56,18 @@ enum class ScorecardPhase : uint8_t {
 inline constexpr int kScorecardPhaseCount = 6;
 std::string_view ScorecardPhaseLabel(ScorecardPhase phase);  // "Secondary"
 
-enum class IndicatorDomain : uint8_t { kContext, kFormalOutcome, kAdditional };
-std::string_view IndicatorDomainId(IndicatorDomain domain);  // "formal_outcome"
-
-// How an indicator is built, which decides its interval and funnel:
-//   kProportion  numerator / denominator, shown as a percentage (Wilson;
-//                binomial funnel);
-//   kRatePer100  events / pupils x 100, an event rate (exact Poisson;
-//                Poisson funnel);
-//   kMean        a mean over pupils with a pupil-level SD (normal);
-//   kCount       a count, shown as it is (no interval, no funnel).
-enum class IndicatorKind : uint8_t { kProportion, kRatePer100, kMean, kCount };
-std::string_view IndicatorKindId(IndicatorKind kind);
-
-// For wording only (which direction a question is asked in). Never used to
-// order or grade schools.
-enum class Polarity : uint8_t { kNeutral, kHigherIsBetter, kLowerIsBetter };
-
-enum class PupilGroup : uint8_t {
-  kAll,
-  kSenSupport,
-  kEhcp,
-  kNoSen,
-  kFsm,
-  kNotFsm,
-  kDisadvantaged,
-  kNotDisadvantaged,
-  kEal,
-  kLookedAfter,
-  kBoys,
-  kGirls,
-};
-inline constexpr int kPupilGroupCount = 12;
-std::string_view PupilGroupId(PupilGroup group);     // "sen_support" (CSV and JSON)
-std::string_view PupilGroupLabel(PupilGroup group);  // "SEN support"
-std::string_view PupilGroupNoun(PupilGroup group);   // "pupils with SEN support"
+// How an indicator is compared (proportion, rate, mean or count), from its
+// kind: a ratio of sums (the absence rate) is compared as a mean with its
+// enrolment-clustered standard error.
+enum class CompareAs : uint8_t { kProportion, kRate, kMean, kCount };
+CompareAs CompareAsOf(IndicatorKind kind);
+// x100 (percentages, ratios, rates per 100), x1000 or x1.
+double DisplayScale(IndicatorKind kind);
 
 // ---------------------------------------------------------------------------
-// The indicator registry (src/scorecard/indicator_registry.cc): one
-// declaration per indicator; outputs, metadata and docs read it.
+// The scorecard's indicators: the engine's catalogue entries that carry
+// scorecard settings (src/indicators/: one declaration each, whatever its
+// family), in the order the scorecard shows them.
 
 struct ScorecardIndicator {
   std::string_view id{};     // snake_case: CSV `indicator` value and JSON key
@@ -115,11 +89,14 @@ struct ScorecardIndicator {
   // Context variables that define similar schools and the expectation model.
   bool similarity = false;
   bool similarity_log = false;  // enters as log(value) (school size)
+  std::string_view definition{};
 };
 
+// Empty when the catalogue does not build (DefaultCatalogue reports why).
 const std::vector<ScorecardIndicator>& ScorecardIndicators();
-// The registry index of an indicator id, or -1.
-int FindScorecardIndicator(std::string_view id);
+// The index of an indicator id among ScorecardIndicators(); an error naming
+// the id when there is none (never a silent default).
+Result<uint16_t> ScorecardIndicatorIndex(std::string_view id);
 
 // ---------------------------------------------------------------------------
 // Input
@@ -139,6 +116,11 @@ struct ScorecardSchool {
   std::string trust_name;
   ScorecardPhase phase = ScorecardPhase::kOther;
   std::string type_label;  // "State-funded secondary", "Academy converter", ...
+  // A school whose published figures serve only as a comparator (similar
+  // schools, pooled LA and England figures) for the schools scored: a store
+  // that does not cover England is compared with the published figures of
+  // the rest of it. Not scored, not written.
+  bool reference = false;
 };
 
 struct ScorecardLocalAuthority {
@@ -147,12 +129,15 @@ struct ScorecardLocalAuthority {
 };
 
 // One school x indicator x pupil group x breakdown. Which fields count
-// depends on the indicator's kind:
-//   kProportion  numerator (pupils with the outcome), denominator (pupils);
-//   kRatePer100  numerator (events), denominator (pupils);
-//   kMean        mean, sd (pupil-level SD; for a ratio of sums, the value
-//                that makes sd / sqrt(n) its standard error), denominator (n);
-//   kCount       numerator (the count).
+// depends on how the indicator is compared (CompareAsOf its kind):
+//   proportion  numerator (pupils with the outcome), denominator (pupils);
+//   rate        numerator (events), denominator (pupils);
+//   mean        mean, sd (pupil-level SD; for a ratio of sums, the value
+//               that makes sd / sqrt(n) its standard error), denominator (n);
+//   count       numerator (the count).
+// `suppressed` and `denominator_suppressed` are the source's disclosure
+// decision (pupil-level: the engine's one disclosure pass; open data: what
+// the Department withheld), which every output follows.
 // A published interval (published_lower/upper, in display units) is used as
 // the school's interval when given (open-data Progress 8).
 struct IndicatorObservation {
@@ -160,7 +145,7 @@ struct IndicatorObservation {
 
   uint32_t school = 0;     // index into ScorecardInput::schools
   uint16_t indicator = 0;  // index into ScorecardIndicators()
-  PupilGroup group = PupilGroup::kAll;
+  PupilGroup group = kAllPupils;
   uint16_t breakdown = 0;  // index into ScorecardInput::breakdowns (0 = "Total")
   Availability availability = Availability::kAvailable;
   // The numerator was reconstructed from a published percentage (not a
@@ -172,13 +157,15 @@ struct IndicatorObservation {
   float sd = kNoValue;
   float published_lower = kNoValue;
   float published_upper = kNoValue;
+  bool suppressed = false;              // the figure and all it reveals are c
+  bool denominator_suppressed = false;  // the denominator too
 };
 
 // A published figure for a local authority (la_code) or England (la_code 0),
 // in display units (a percentage, a rate per 100, a mean).
 struct AreaValue {
   uint16_t indicator = 0;
-  PupilGroup group = PupilGroup::kAll;
+  PupilGroup group = kAllPupils;
   uint16_t breakdown = 0;
   ScorecardPhase phase = ScorecardPhase::kOther;
   int la_code = 0;
@@ -201,6 +188,16 @@ struct ScorecardInput {
   std::vector<std::string> unavailable_reason;
   // Notes on how this source fills particular indicators, by registry index.
   std::vector<std::string> indicator_notes;
+  // Why the similar-school and England comparators are what they are (for
+  // example, published figures because the store covers one LA); "" when
+  // they are the input's own schools.
+  std::string comparator_note;
+  // Whether comparators may be pooled from the input's schools (similar
+  // schools; England and LAs where no published figure is given). False
+  // when the schools do not make up the area the comparator is named for
+  // and nothing published can stand in: the comparator is then absent (x)
+  // with comparator_note as the reason.
+  bool pool_similar = true, pool_england = true, pool_la = true;
 };
 
 // ---------------------------------------------------------------------------
@@ -259,7 +256,7 @@ struct Comparison {
 struct ScorecardCell {
   uint32_t school = 0;
   uint16_t indicator = 0;
-  PupilGroup group = PupilGroup::kAll;
+  PupilGroup group = kAllPupils;
   uint16_t breakdown = 0;
   int64_t observation = -1;  // index into input observations; -1 = none
   Availability availability = Availability::kNotAvailable;
@@ -267,10 +264,11 @@ struct ScorecardCell {
   double value = 0, lower = 0, upper = 0;  // display units (NaN: no interval)
   double numerator = 0, denominator = 0;
   bool numerator_estimated = false;  // shown as x (see IndicatorObservation)
-  // Disclosure control (definitions.md 9), decided per school so that every
-  // output agrees: the value, its interval, numerator and everything
-  // school-specific are c when `suppressed`; the denominator (and the limits
-  // drawn at it) also when `denominator_suppressed`.
+  // Disclosure control (definitions.md 9), as the source decided it (the
+  // engine's one disclosure pass in pupil-level mode), so that every output
+  // agrees with the published files: the value, its interval, numerator and
+  // everything school-specific are c when `suppressed`; the denominator (and
+  // the limits drawn at it) also when `denominator_suppressed`.
   bool suppressed = false;
   bool denominator_suppressed = false;
   Comparison similar, la, england;
@@ -359,8 +357,10 @@ Status WriteScorecardOutputs(const Scorecard& scorecard, const ScorecardOutputOp
 
 // Open-data mode: the 2018/19 performance-tables files, LAIT and the LA
 // lookup under real_data_dir (see docs/scorecard.md for what each holds).
+// Published counts below `suppress_below` (the policy's threshold) are c,
+// with their complements.
 Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& real_data_dir,
-                                                  int threads = 0);
+                                                  int threads = 0, int suppress_below = 3);
 
 struct ScorecardRunOptions {
   std::string open_data_dir;
@@ -378,6 +378,9 @@ Status RunOpenDataScorecard(const ScorecardRunOptions& options, ScorecardReport*
 struct PupilLevelOptions {
   std::string policy_file;  // optional JSON overrides (docs/definitions.md), as for build
   int threads = 0;          // 0: one per core
+  // The real published data, for the comparators of a store that does not
+  // cover England (default: found as FindRealDataDir finds it).
+  std::string real_data_dir;
 };
 Result<ScorecardInput> LoadPupilLevelScorecardInput(const std::string& store_dir,
                                                     const PupilLevelOptions& options);

@@ -1,5 +1,7 @@
-// Build orchestration: load the store, choose the cohort, count each
-// enrolment's sessions, aggregate, suppress, publish.
+// Build orchestration: compute every published family's measures (facts,
+// the cube and the disclosure pass, compute/compute.h), then write each
+// family's file with the one publisher, into a staging folder moved into
+// place when every file is written.
 #include "lantern/build.h"
 
 #include <fmt/format.h>
@@ -8,17 +10,12 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 
-#include "aggregate/attendance_cube.h"
-#include "build/attendance_output.h"
-#include "build/build_internal.h"
 #include "common/file_util.h"
-#include "derive/cohort.h"
-#include "derive/enrolment_sessions.h"
-#include "derive/sessions_summary.h"
+#include "compute/compute.h"
 #include "model/policy.h"
-#include "store/store.h"
+#include "publish/open_data_writer.h"
+#include "store/loaded_store.h"
 
 namespace lantern {
 
@@ -31,31 +28,14 @@ double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-}  // namespace
-
-std::string BuildReport::Summary() const {
-  return fmt::format(
-      "  {} enrolments, {} in the absence cohort; {:.1f} MB of marks{}\n"
-      "  attendance.csv: {} rows, {} cells suppressed (c)\n"
-      "  time: load {:.2f} s, count and aggregate {:.2f} s, suppress {:.2f} s, write {:.2f} s, "
-      "total {:.2f} s\n",
-      enrolments, cohort_enrolments, static_cast<double>(mark_bytes) / 1e6,
-      used_saved_counts ? " (saved counts used for the block)" : " read", rows, cells_suppressed,
-      seconds_load, seconds_aggregate, seconds_suppress, seconds_write - seconds_suppress, seconds);
-}
-
-namespace {
-
 // The big output files are recycled: the one a build replaces is kept in
 // OUT/.spare and becomes the next build's file, written over in place. A
 // daily rebuild then rewrites pages the system already holds instead of
-// freeing one file's pages and allocating another's (on this project's
-// benchmark machine that halves the time to write attendance.csv).
-constexpr const char* kRecycledOutputs[] = {"attendance.csv"};
-
-void RecycleSpares(const std::string& out_dir, const std::string& staging) {
+// freeing one file's pages and allocating another's.
+void RecycleSpares(const std::string& out_dir, const std::string& staging,
+                   const std::vector<std::string>& names) {
   std::error_code ec;
-  for (const char* name : kRecycledOutputs) {
+  for (const std::string& name : names) {
     const fs::path spare = fs::path(out_dir) / ".spare" / name;
     if (fs::exists(spare, ec)) fs::rename(spare, fs::path(staging) / name, ec);
   }
@@ -64,82 +44,108 @@ void RecycleSpares(const std::string& out_dir, const std::string& staging) {
 // Before the new files replace the old: a second name for each old file, so
 // it survives the replacement as the spare. Readers of OUT never see a
 // missing or partial file.
-void KeepSpares(const std::string& out_dir) {
+void KeepSpares(const std::string& out_dir, const std::vector<std::string>& names) {
   std::error_code ec;
   fs::create_directories(fs::path(out_dir) / ".spare", ec);
-  for (const char* name : kRecycledOutputs) {
+  for (const std::string& name : names) {
     const fs::path live = fs::path(out_dir) / name, spare = fs::path(out_dir) / ".spare" / name;
     fs::remove(spare, ec);
     if (fs::exists(live, ec)) fs::create_hard_link(live, spare, ec);
   }
 }
 
-}  // namespace
-
 Status BuildFromState(const StoreState& state, const Store* store, const Policy& policy,
                       const BuildOptions& options, BuildReport* report) {
-  const uint64_t generation = store ? store->generation() : 0;
   const auto started = Clock::now();
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!state.year) {
     return Status::FailedPrecondition(options.store_dir +
                                       " has no attendance marks yet, so no academic year");
   }
-  const AcademicYear year = *state.year;
-  report->time_period = year.TimePeriod();
+  LANTERN_ASSIGN_OR_RETURN(const Catalogue* catalogue, DefaultCatalogue());
+  report->time_period = state.year->TimePeriod();
   report->enrolments = state.enrolments.size();
   report->mark_bytes = state.marks.MarkBytes();
 
-  // Each enrolment's cohort window is asked, and its marks counted, as the
-  // aggregation reaches it.
-  auto t = Clock::now();
-  const CodeTreatments treatments = policy.Treatments();
-  SavedCounts saved;
-  if (!options.full_scan && store != nullptr)
-    saved = OpenSavedCounts(*store, state.marks, treatments);
-  const SessionCounter counter(state.marks, treatments, saved.summary.get(), saved.block);
-  report->used_saved_counts = counter.uses_saved_counts();
-  const CohortRule cohort(state, year, policy);
-  CubeInputs in{&state, year, &policy, &cohort, &counter, threads};
-  AttendanceCube cube = BuildAttendanceCube(in);
-  report->cohort_enrolments = cube.enrolments_counted;
-  report->seconds_aggregate = Since(t);
+  // Every family with a file.
+  std::vector<const Family*> families;
+  ComputeRequest request;
+  request.state = &state;
+  request.store = store;
+  request.policy = &policy;
+  request.catalogue = catalogue;
+  request.full_scan = options.full_scan;
+  request.intervals = false;
+  request.threads = options.threads;
+  for (const Family& f : catalogue->families()) {
+    if (f.decl->file.empty()) continue;
+    families.push_back(&f);
+    request.indicators.insert(request.indicators.end(), f.indicators.begin(), f.indicators.end());
+    request.extra.push_back(f.row_count);
+  }
+  LANTERN_ASSIGN_OR_RETURN(Computation c, Compute(request));
+  report->used_saved_counts = c.used_saved_counts;
+  report->seconds_aggregate = c.seconds_aggregate;
+  report->seconds_suppress = c.seconds_suppress;
+  if (auto enrolments = catalogue->FindMeasure("enrolments")) {
+    const int m = c.Index(*enrolments);
+    for (size_t s = 0; m >= 0 && s < c.cube.schools(); ++s) {
+      if (c.cube.school_type(s) >= 0) {
+        report->cohort_enrolments += static_cast<uint64_t>(c.cube.SchoolValue(s, 0, static_cast<size_t>(m)));
+      }
+    }
+  }
 
   // Write into a staging folder, then move the files into place together.
-  t = Clock::now();
+  const auto t = Clock::now();
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
-  if (ec)
+  if (ec) {
     return Status::IoError(fmt::format("cannot create {}: {}", options.out_dir, ec.message()));
+  }
   const std::string staging = fmt::format("{}/.staging-{}", options.out_dir, ::getpid());
   fs::remove_all(staging, ec);
   fs::create_directories(staging, ec);
-  RecycleSpares(options.out_dir, staging);
-  AttendanceOutputStats stats;
-  Status st = WriteAttendanceOutput(cube, state, year, policy, staging, &stats);
+  std::vector<std::string> recycled;
+  for (const Family* f : families) recycled.emplace_back(f->decl->file);
+  RecycleSpares(options.out_dir, staging, recycled);
+  Status st;
+  for (const Family* f : families) {
+    OpenDataInput in;
+    in.catalogue = catalogue;
+    in.family = f;
+    in.cube = &c.cube;
+    in.measures = c.where.get();
+    in.flags = &c.flags;
+    in.state = &state;
+    in.policy = &policy;
+    in.time_period = state.year->TimePeriod();
+    in.threads = options.threads;
+    OpenDataStats stats;
+    st = WriteOpenDataFile(in, staging, /*overwrite=*/true, &stats);
+    if (!st.ok()) break;
+    report->files.push_back({std::string(f->decl->file), stats.rows, stats.cells_suppressed,
+                             stats.rows_suppressed});
+  }
   if (st.ok()) st = WriteFileAtomic(staging + "/policy.json", PolicyToJson(policy) + "\n");
-  report->rows = stats.rows;
-  report->cells_suppressed = stats.cells_suppressed;
-  report->seconds_suppress = stats.seconds_suppress;
   report->seconds_write = Since(t);
   report->seconds += Since(started);
   if (st.ok()) {
     nlohmann::json j;
     j["time_period"] = report->time_period;
-    j["store_generation"] = generation;
+    j["store_generation"] = store ? store->generation() : 0;
     j["enrolments"] = report->enrolments;
     j["cohort_enrolments"] = report->cohort_enrolments;
     j["mark_bytes"] = report->mark_bytes;
     j["used_saved_counts"] = report->used_saved_counts;
-    j["rows"] = report->rows;
-    j["cells_suppressed"] = report->cells_suppressed;
-    j["rows_suppressed"] = stats.rows_suppressed;
+    for (const BuildFileReport& f : report->files) {
+      j["files"][f.file] = {{"rows", f.rows},
+                            {"cells_suppressed", f.cells_suppressed},
+                            {"rows_suppressed", f.rows_suppressed}};
+    }
     j["seconds"] = {{"load", report->seconds_load},
                     {"aggregate", report->seconds_aggregate},
                     {"suppress", report->seconds_suppress},
-                    {"write", report->seconds_write - report->seconds_suppress},
+                    {"write", report->seconds_write},
                     {"total", report->seconds}};
     st = WriteFileAtomic(staging + "/build_report.json", j.dump(2) + "\n");
   }
@@ -147,30 +153,54 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     fs::remove_all(staging, ec);
     return st;
   }
-  KeepSpares(options.out_dir);
+  KeepSpares(options.out_dir, recycled);
   for (const auto& entry : fs::directory_iterator(staging, ec)) {
     fs::rename(entry.path(), fs::path(options.out_dir) / entry.path().filename(), ec);
-    if (ec)
+    if (ec) {
       return Status::IoError(
           fmt::format("cannot move {} into place: {}", entry.path().string(), ec.message()));
+    }
   }
   fs::remove_all(staging, ec);
   return Status::Ok();
 }
 
+}  // namespace
+
+std::string BuildReport::Summary() const {
+  std::string s = fmt::format("  {} enrolments, {} in the absence cohort; {:.1f} MB of marks{}\n",
+                              enrolments, cohort_enrolments,
+                              static_cast<double>(mark_bytes) / 1e6,
+                              used_saved_counts ? " (saved counts used for the block)" : " read");
+  for (const BuildFileReport& f : files) {
+    s += fmt::format("  {}: {} rows, {} cells suppressed (c)\n", f.file, f.rows,
+                     f.cells_suppressed);
+  }
+  s += fmt::format(
+      "  time: load {:.2f} s, facts and cube {:.2f} s, suppress {:.2f} s, write {:.2f} s, "
+      "total {:.2f} s\n",
+      seconds_load, seconds_aggregate, seconds_suppress, seconds_write, seconds);
+  return s;
+}
+
+Status Build(const LoadedStore& store, const BuildOptions& options, BuildReport* report) {
+  *report = BuildReport();
+  LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
+  const LoadedStore::Impl& s = store.impl();
+  return BuildFromState(s.state, s.store.get(), policy, options, report);
+}
+
 Status Build(const BuildOptions& options, BuildReport* report) {
   const auto started = Clock::now();
   *report = BuildReport();
-  Policy policy;
-  if (!options.policy_file.empty()) {
-    LANTERN_ASSIGN_OR_RETURN(policy, LoadPolicy(options.policy_file));
-  }
-  LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(options.store_dir, Store::Mode::kRead));
-  if (store->empty()) return Status::NotFound(options.store_dir + " holds no data yet");
-  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());
-  report->seconds_load = Since(started);
-  report->seconds = report->seconds_load;
-  return BuildFromState(state, store.get(), policy, options, report);
+  LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
+  LANTERN_ASSIGN_OR_RETURN(auto store, LoadedStore::Open(options.store_dir, options.threads));
+  const double load = Since(started);
+  const LoadedStore::Impl& s = store->impl();
+  Status st = BuildFromState(s.state, s.store.get(), policy, options, report);
+  report->seconds_load = load;
+  report->seconds += load;
+  return st;
 }
 
 }  // namespace lantern

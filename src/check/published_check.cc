@@ -14,16 +14,15 @@
 #include "common/csv_table.h"
 #include "common/csv_writer.h"
 #include "common/file_util.h"
+#include "aggregate/groups.h"
 #include "common/parallel.h"
-#include "derive/cohort.h"
-#include "derive/enrolment_sessions.h"
-#include "indicators/attendance_indicators.h"
+#include "compute/compute.h"
 #include "model/policy.h"
 #include "reference/lait.h"
 #include "reference/real_data.h"
 #include "reference/school_frame.h"
 #include "stats/intervals.h"
-#include "store/store.h"
+#include "store/loaded_store.h"
 
 namespace lantern {
 namespace {
@@ -31,32 +30,20 @@ namespace {
 constexpr double kZ95 = 1.959964;
 constexpr double kRounding = 0.05;  // published to one decimal place
 
-// Per-enrolment possible and absent sessions, summed over a group with what a
-// ratio estimator's standard error needs.
-struct RatioAccumulator {
-  std::vector<std::pair<uint32_t, uint32_t>> rows;  // possible, absent
-  double possible = 0, absent = 0;
-  uint32_t persistent = 0;
-
-  void Add(uint32_t p, uint32_t a, bool is_persistent) {
-    rows.emplace_back(p, a);
-    possible += p;
-    absent += a;
-    persistent += is_persistent;
-  }
-  size_t n() const { return rows.size(); }
-  double rate() const { return possible > 0 ? 100 * absent / possible : 0; }
-  // Standard error (points) of the overall absence rate: a ratio estimator
-  // over enrolments.
+// A group's absence sums from the cube: enrolments, possible and overall
+// absence sessions, persistent absentees, and the sums of squares behind the
+// rate's enrolment-clustered standard error.
+struct AbsenceSums {
+  int64_t n = 0, possible = 0, absent = 0, persistent = 0;
+  int64_t absent_sq = 0, absent_x_possible = 0, possible_sq = 0;
+  double rate() const { return possible > 0 ? 100.0 * static_cast<double>(absent) / possible : 0; }
   double RateSe() const {
-    const size_t k = n();
-    if (k < 2 || possible <= 0) return 0;
-    const double r = absent / possible;
-    double ss = 0;
-    for (auto [p, a] : rows) ss += std::pow(a - r * p, 2);
-    return 100 * std::sqrt(ss / (k * (k - 1.0))) / (possible / k);
+    return 100 * stats::RatioStandardError(n, absent, possible, absent_sq, absent_x_possible,
+                                           possible_sq);
   }
-  double persistent_rate() const { return n() ? 100.0 * persistent / n() : 0; }
+  double persistent_rate() const {
+    return n > 0 ? 100.0 * static_cast<double>(persistent) / static_cast<double>(n) : 0;
+  }
 };
 
 PublishedComparison Within(double computed, double se, double lower, double upper,
@@ -72,7 +59,7 @@ PublishedComparison Within(double computed, double se, double lower, double uppe
 }
 
 // Overall absence: computed +- 1.96 se.
-PublishedComparison CompareRate(double computed, const RatioAccumulator& acc, double published) {
+PublishedComparison CompareRate(double computed, const AbsenceSums& acc, double published) {
   const double se = acc.RateSe();
   return Within(computed, se, computed - kZ95 * se, computed + kZ95 * se, published);
 }
@@ -179,55 +166,75 @@ Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& 
   LANTERN_ASSIGN_OR_RETURN(LaitIndicators lait, LaitIndicators::Load(real_dir, measures));
   LANTERN_ASSIGN_OR_RETURN(auto output, ReadSchoolRows(options.build_dir + "/attendance.csv"));
 
-  LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(options.store_dir, Store::Mode::kRead));
-  if (store->empty()) return Status::NotFound(options.store_dir + " holds no data yet");
-  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());
+  LANTERN_ASSIGN_OR_RETURN(auto loaded, LoadedStore::Open(options.store_dir, options.threads));
+  const StoreState& state = loaded->impl().state;
   if (!state.year)
     return Status::FailedPrecondition(options.store_dir + " has no attendance marks");
   const AcademicYear year = *state.year;
 
-  std::vector<uint8_t> in_cohort;
-  std::vector<CountWindow> windows;
-  ChooseCohort(state, year, policy, &in_cohort, &windows);
-  const int threads = ResolveThreads(options.threads);
-  const std::vector<EnrolmentSessions> sessions =
-      CountEnrolmentSessions(state.marks, policy.Treatments(), windows, threads);
-
-  // Group enrolments by school, and by LA x school type (school location).
+  // The attendance family's own figures, from the same computation as the build.
+  LANTERN_ASSIGN_OR_RETURN(const Catalogue* catalogue, DefaultCatalogue());
+  const Indicator* overall = catalogue->Find("sess_overall_percent");
+  const Indicator* pa = catalogue->Find("enrolments_pa_10_exact_percent");
+  if (overall == nullptr || pa == nullptr) return Status::Internal("check: absence indicators missing");
+  ComputeRequest request;
+  request.state = &state;
+  request.store = loaded->impl().store.get();
+  request.policy = &policy;
+  request.catalogue = catalogue;
+  request.indicators = {static_cast<size_t>(overall - catalogue->indicators().data()),
+                        static_cast<size_t>(pa - catalogue->indicators().data())};
+  request.threads = options.threads;
+  LANTERN_ASSIGN_OR_RETURN(Computation c, Compute(request));
+  const int m_n = c.Index(overall->units), m_possible = c.Index(overall->denominator),
+            m_absent = c.Index(overall->numerator), m_pa = c.Index(pa->numerator),
+            m_a2 = c.Index(overall->sum_squares), m_ab = c.Index(overall->cross_products),
+            m_b2 = c.Index(overall->denominator_squares);
+  auto sums = [&](const int64_t* v) {
+    return AbsenceSums{v[m_n], v[m_possible], v[m_absent], v[m_pa], v[m_a2], v[m_ab], v[m_b2]};
+  };
   const size_t n_schools = state.schools.size();
-  std::vector<RatioAccumulator> by_school(n_schools);
-  std::map<std::pair<int, std::string>, RatioAccumulator> by_area;
-  AttendanceValues values;
-  for (size_t e = 0; e < sessions.size(); ++e) {
-    const uint16_t possible = sessions[e].n[kSessPossible];
-    if (!in_cohort[e] || possible == 0) continue;
-    const uint32_t s = state.enrolments.school[e];
-    const uint16_t absent = sessions[e].n[kSessOverall];
-    EnrolmentMeasures(sessions[e], policy, &values);  // the build's own persistent-absence rule
-    const bool pa = values[kMeasurePersistent] != 0;
-    by_school[s].Add(possible, absent, pa);
-    const SchoolType type = state.schools.school_type(s);
-    if (type == SchoolType::kPupilReferralUnit || type == SchoolType::kNursery) continue;
-    const int la = state.schools.la_code[s];
-    for (int area : {la, 0}) {
-      by_area[{area, "Total"}].Add(possible, absent, pa);
-      by_area[{area, std::string(SchoolTypeLabel(type))}].Add(possible, absent, pa);
+  std::vector<AbsenceSums> by_school(n_schools);
+  std::vector<int64_t> values(c.cube.measures());
+  for (size_t s = 0; s < n_schools; ++s) {
+    if (c.cube.school_type(s) < 0) continue;
+    c.cube.SchoolValues(s, kTotalCategory, values.data());
+    by_school[s] = sums(values.data());
+  }
+  // LAs (by school location) and England, for Total and each headline type.
+  std::map<std::pair<int, std::string>, AbsenceSums> by_area;
+  for (size_t u = 0; u < c.cube.units().size(); ++u) {
+    const AggregateUnit& unit = c.cube.units()[u];
+    if (unit.basis != LocationBasis::kSchool) continue;
+    int area;
+    if (unit.geography.level == GeographicLevel::kNational) {
+      area = 0;
+    } else if (unit.geography.level == GeographicLevel::kLocalAuthority) {
+      area = std::atoi(unit.geography.old_la_code.c_str());
+    } else {
+      continue;
+    }
+    for (int t = 0; t < kReportTypes; ++t) {
+      if (t != kTotalType && !InHeadlineTotal(t, policy)) continue;
+      const AbsenceSums a = sums(c.cube.Aggregate(u, t, kTotalCategory));
+      if (a.n == 0) continue;
+      by_area[{area, std::string(ReportTypeLabel(t))}] = a;
     }
   }
 
   PublishedCheckReport report;
   report.time_period = year.TimePeriod();
   for (size_t s = 0; s < n_schools; ++s) {
-    const RatioAccumulator& acc = by_school[s];
+    const AbsenceSums& acc = by_school[s];
     const FrameSchool* f = frame.Find(state.schools.urn[s]);
-    if (f == nullptr || acc.n() == 0 || (!f->overall_absence_pct && !f->persistent_absence_pct)) {
+    if (f == nullptr || acc.n == 0 || (!f->overall_absence_pct && !f->persistent_absence_pct)) {
       continue;
     }
     SchoolCheck c;
     c.urn = f->urn;
     c.la_code = state.schools.la_code[s];
     c.school_type = std::string(SchoolTypeLabel(state.schools.school_type(s)));
-    c.enrolments = static_cast<uint32_t>(acc.n());
+    c.enrolments = static_cast<uint32_t>(acc.n);
     // The figure compared is the published output's; the recount checks it.
     double overall = acc.rate(), persistent = acc.persistent_rate();
     auto row = output.find(c.urn);
@@ -248,7 +255,7 @@ Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& 
     }
     if (f->persistent_absence_pct) {
       c.has_persistent = true;
-      c.persistent = CompareProportion(persistent, acc.n(), *f->persistent_absence_pct);
+      c.persistent = CompareProportion(persistent, static_cast<size_t>(acc.n), *f->persistent_absence_pct);
     }
     report.schools.push_back(std::move(c));
   }
@@ -267,8 +274,8 @@ Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& 
         a.school_type = type;
         a.measure = persistent ? "persistent" : "overall";
         a.source = fmt::format("LAIT {}", measure);
-        a.enrolments = static_cast<uint32_t>(acc.n());
-        a.value = persistent ? CompareProportion(acc.persistent_rate(), acc.n(), *published)
+        a.enrolments = static_cast<uint32_t>(acc.n);
+        a.value = persistent ? CompareProportion(acc.persistent_rate(), static_cast<size_t>(acc.n), *published)
                              : CompareRate(acc.rate(), acc, *published);
         report.areas.push_back(std::move(a));
       }

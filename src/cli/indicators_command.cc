@@ -1,4 +1,4 @@
-// lantern indicators: print docs/indicators.md from the registries.
+// lantern indicators: print docs/indicators.md from the catalogue.
 #include <cstdio>
 
 #include "cli/command_registry.h"
@@ -10,8 +10,14 @@ namespace {
 void AddIndicators(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "indicators", "Print every published indicator as Markdown (the text of docs/indicators.md).");
+  cmd->footer("Example:\n  lantern indicators > docs/indicators.md");
   cmd->callback([exit_code] {
-    std::fputs(IndicatorDocsMarkdown().c_str(), stdout);
+    auto catalogue = DefaultCatalogue();
+    if (!catalogue.ok()) {
+      *exit_code = ReportFailure("indicators", catalogue.status());
+      return;
+    }
+    std::fputs(IndicatorDocsMarkdown(**catalogue).c_str(), stdout);
     *exit_code = kExitOk;
   });
 }

@@ -33,12 +33,13 @@ std::string FormatDecimal(double v, int dp) {
   return std::string(buf, FormatDecimal(v, dp, buf, sizeof buf));
 }
 
-size_t FormatPercentOfRatio(int64_t numerator, int64_t denominator, int dp, char* out) {
+size_t FormatRatio(int64_t numerator, int64_t denominator, int64_t multiplier, int dp, char* out) {
   const bool negative = numerator < 0;
   const uint64_t num = static_cast<uint64_t>(negative ? -numerator : numerator);
   const uint64_t den = static_cast<uint64_t>(denominator);
-  // scaled = round(num * 100 * 10^dp / den), halves away from zero.
-  const uint64_t scale = static_cast<uint64_t>(kIntPowersOfTen[dp + 2]);
+  // scaled = round(num * multiplier * 10^dp / den), halves away from zero.
+  const uint64_t scale =
+      static_cast<uint64_t>(multiplier) * static_cast<uint64_t>(kIntPowersOfTen[dp]);
   const uint64_t scaled = (2 * num * scale + den) / (2 * den);
   const uint64_t unit = static_cast<uint64_t>(kIntPowersOfTen[dp]);
   char* p = out;

@@ -19,11 +19,12 @@ double RoundHalfUp(double v, int dp);
 size_t FormatDecimal(double v, int dp, char* out, size_t cap);
 std::string FormatDecimal(double v, int dp);
 
-// numerator / denominator * 100 with dp decimals (dp <= 7), computed exactly
-// in integers and rounded half away from zero: the rate the Department
-// publishes, without binary floating-point error. Requires denominator > 0
-// and |numerator| * 10^(dp + 2) to fit in 63 bits.
-size_t FormatPercentOfRatio(int64_t numerator, int64_t denominator, int dp, char* out);
+// numerator / denominator * multiplier (1, 100 or 1000) with dp decimals,
+// computed exactly in integers and rounded half away from zero: the rate or
+// mean the Department publishes, without binary floating-point error.
+// Requires denominator > 0, multiplier * 10^dp <= 10^9 and
+// 2 |numerator| multiplier 10^dp to fit in 64 bits.
+size_t FormatRatio(int64_t numerator, int64_t denominator, int64_t multiplier, int dp, char* out);
 
 }  // namespace lantern
 

@@ -19,7 +19,7 @@ TEST(RoundingTest, RoundsHalvesAwayFromZero) {
 
 std::string Percent(int64_t n, int64_t d, int dp) {
   char buf[40];
-  return std::string(buf, FormatPercentOfRatio(n, d, dp, buf));
+  return std::string(buf, FormatRatio(n, d, 100, dp, buf));
 }
 
 TEST(RoundingTest, PercentOfRatioIsExactAndRoundsHalvesUp) {
@@ -38,6 +38,18 @@ TEST(RoundingTest, PercentOfRatioIsExactAndRoundsHalvesUp) {
       EXPECT_EQ(Percent(n, d, 5), FormatDecimal(100.0 * n / d, 5)) << n << "/" << d;
     }
   }
+}
+
+TEST(RoundingTest, RatioTakesAnyMultiplier) {
+  char buf[40];
+  auto ratio = [&](int64_t n, int64_t d, int64_t mult, int dp) {
+    return std::string(buf, FormatRatio(n, d, mult, dp, buf));
+  };
+  EXPECT_EQ(ratio(13, 10000, 1000, 2), "1.30");  // a rate per 1,000
+  EXPECT_EQ(ratio(201, 2, 1, 1), "100.5");       // a mean of half-points
+  EXPECT_EQ(ratio(1, 3, 1, 5), "0.33333");
+  EXPECT_EQ(ratio(2, 3, 1, 0), "1");
+  EXPECT_EQ(ratio(1, 2000, 1000, 0), "1");  // 0.5 -> 1
 }
 
 }  // namespace

@@ -7,9 +7,13 @@
 namespace lantern {
 
 CohortRule::CohortRule(const StoreState& s, AcademicYear year, const Policy& policy)
+    : CohortRule(s, year, policy, year.FirstDay(), year.LastDay()) {}
+
+CohortRule::CohortRule(const StoreState& s, AcademicYear year, const Policy& policy, Date first,
+                       Date last)
     : s_(s), policy_(policy) {
-  first_ = year.FirstDay().days;
-  last_ = year.LastDay().days;
+  first_ = std::max(first.days, year.FirstDay().days);
+  last_ = std::min(last.days, year.LastDay().days);
   study_leave_ = policy.SummerSecondHalfStart(year).days;
   // Age at the start of the year (31 August) as birth-date bounds: a pupil
   // is at least `a` when born on or before 31 August, start year - a.

@@ -20,6 +20,9 @@ namespace lantern {
 class CohortRule {
  public:
   CohortRule(const StoreState& s, AcademicYear year, const Policy& policy);
+  // Counting only the dates [first, last] of the year (a term, or the year
+  // to date).
+  CohortRule(const StoreState& s, AcademicYear year, const Policy& policy, Date first, Date last);
   // False (and an empty window) for an enrolment outside the cohort.
   bool Window(size_t enrolment, CountWindow* window) const;
 

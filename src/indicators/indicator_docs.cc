@@ -2,57 +2,83 @@
 
 #include <fmt/format.h>
 
-#include "indicators/attendance_indicators.h"
+#include "aggregate/groups.h"
 
 namespace lantern {
 
 namespace {
-std::string MeasureName(int m) {
-  if (m < 0) return "";
-  if (m == kMeasureEnrolments) return "enrolments";
-  if (m == kMeasurePersistent) return "persistent absentees";
-  if (m == kMeasureSevere) return "severe absentees";
-  switch (m) {
-    case kSessPossible: return "possible sessions";
-    case kSessPresent: return "present sessions";
-    case kSessAea: return "approved educational activity sessions";
-    case kSessLate: return "late sessions";
-    case kSessAuthorised: return "authorised absence sessions";
-    case kSessUnauthorised: return "unauthorised absence sessions";
-    case kSessOverall: return "overall absence sessions";
-    default: break;
-  }
-  // A reason column: the codes that count under it, from the code table.
-  std::string codes;
-  auto table = RegisterCodes();
-  for (size_t c = 1; c < table.size(); ++c) {
-    if (table[c].reason != AbsenceReason::kNone && ReasonColumn(table[c].reason) == m) {
-      codes += (codes.empty() ? "" : ", ") + std::string(table[c].code);
-    }
-  }
-  return "sessions coded " + codes;
+
+// A measure reference in words: its id and what it counts.
+std::string Words(const MeasureRef& r) {
+  if (!r.ok()) return "";
+  std::string s = fmt::format("`{}` ({})", r.decl().id, r.decl().description);
+  if (r.category >= 0) s += fmt::format(", {} only", Category(r.category).display);
+  return s;
 }
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string IndicatorDocsMarkdown() {
+std::string IndicatorDocsMarkdown(const Catalogue& catalogue) {
   std::string s =
       "# Indicators\n\n"
-      "Generated from the indicator registries by `lantern indicators`; do not edit by hand.\n"
-      "Column names follow the Department for Education's open data. Percentages are\n"
-      "written to 5 decimal places; `dp` is how many to show (the metadata's `indicator_dp`).\n"
-      "A cell is `c` when the person count named in the last column is suppressed\n"
-      "(docs/definitions.md), `z` when its denominator is zero.\n\n"
-      "## Attendance and absence (`lantern build`: attendance.csv)\n\n"
-      "| id | label | unit | dp | numerator | denominator | definition | hidden with |\n"
-      "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
-  for (const IndicatorDef& d : AttendanceIndicators()) {
-    s += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} |\n", d.id, d.label,
-                     d.unit == IndicatorUnit::kPercent ? "%" : "count", d.display_dp,
-                     MeasureName(d.numerator), MeasureName(d.denominator), d.definition,
-                     MeasureName(d.person_count));
+      "Generated from the indicator catalogue (`src/indicators/`) by `lantern indicators`; do "
+      "not edit by hand.\n"
+      "Column names follow the Department for Education's open data. In the build's files "
+      "rates,\n"
+      "percentages and means are written to 5 decimal places; `dp` is how many to show (the\n"
+      "metadata's `indicator_dp`). A figure is `c` when the count it is hidden with (the last\n"
+      "column), or its row's count, is suppressed by the one disclosure pass "
+      "(docs/definitions.md),\n"
+      "`z` when its denominator is zero.\n";
+  for (const Family& f : catalogue.families()) {
+    const FamilyDecl& d = *f.decl;
+    s += fmt::format("\n## {}{}\n\n", d.title,
+                     d.file.empty() ? std::string()
+                                    : fmt::format(" (`lantern build`: {})", d.file));
+    if (!d.file.empty()) {
+      s += fmt::format(
+          "A row for every school, trust, local authority (by school location and by pupil "
+          "residence), region and England, school type and pupil group with at least one {} "
+          "or figure. `num_schools` counts the schools with at least one {} in the row (`x` "
+          "for rows by pupil residence).\n\n",
+          d.row_count_label, d.row_count_label);
+    }
+    s += "| id | label | kind | dp | numerator | denominator | definition | hidden with |\n"
+         "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
+    for (size_t i : f.indicators) {
+      const Indicator& ind = catalogue.indicators()[i];
+      const IndicatorDecl& id = *ind.decl;
+      s += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} |\n", id.id, Escape(id.label),
+                       IndicatorKindName(id.kind), id.decimal_places,
+                       ind.numerator.ok() ? Escape(Words(ind.numerator)) : "not held in the store",
+                       Escape(Words(ind.denominator)), Escape(id.definition),
+                       ind.hidden_with.ok() ? fmt::format("`{}`", ind.hidden_with.decl().id)
+                                            : std::string());
+    }
   }
-  s += "\n`num_schools` counts the schools with at least one enrolment in the cell "
-       "(`x` for rows by pupil residence).\n";
+  s += "\n## On the scorecard (`lantern scorecard`), in this order\n\n"
+       "| id | domain | compared from | similarity variable | breakdowns |\n"
+       "| --- | --- | --- | --- | --- |\n";
+  for (size_t i : catalogue.scorecard()) {
+    const Indicator& ind = catalogue.indicators()[i];
+    const ScorecardSettings& sc = *ind.decl->scorecard;
+    s += fmt::format("| `{}` | {} | {} counted | {} | {} |\n", ind.decl->id,
+                     IndicatorDomainId(sc.domain),
+                     sc.min_denominator > 0 ? fmt::format("{}", sc.min_denominator) : "any",
+                     sc.similarity ? (sc.similarity_log ? "yes (log)" : "yes") : "",
+                     sc.breakdowns.empty() ? std::string()
+                                           : fmt::format("{} (AP setting, reason)",
+                                                         sc.breakdowns.size()));
+  }
   return s;
 }
 

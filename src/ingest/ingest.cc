@@ -10,13 +10,13 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "build/build_internal.h"
 #include "derive/cohort.h"
 #include "derive/sessions_summary.h"
 #include "ingest/ingest_context.h"
 #include "ingest/marks_ingest.h"
 #include "ingest/record_ingest.h"
 #include "model/policy.h"
+#include "store/loaded_store.h"
 #include "store/upn_index.h"
 
 namespace lantern {
@@ -113,11 +113,11 @@ std::string IngestReport::Summary() const {
   if (rows_rejected > 0) {
     s += fmt::format("  {} rows rejected: see {}/rejects.csv\n", rows_rejected, rejects_dir);
   }
-  if (built) s += "build:\n" + build.Summary();
   return s;
 }
 
-Status Ingest(const IngestOptions& options, IngestReport* report) {
+Status Ingest(const IngestOptions& options, IngestReport* report,
+              std::shared_ptr<const LoadedStore>* committed) {
   const auto started = std::chrono::steady_clock::now();
   *report = IngestReport();
   Policy policy;
@@ -293,16 +293,11 @@ Status Ingest(const IngestOptions& options, IngestReport* report) {
   report->seconds_commit = lap();
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (!options.build_out.empty()) {
+  if (committed != nullptr) {
     // The tables in memory are the committed ones; the marks files are reopened.
     LANTERN_ASSIGN_OR_RETURN(state.marks, store->LoadMarks());
     state.year = store->year();
-    BuildOptions b;
-    b.store_dir = options.store_dir;
-    b.out_dir = options.build_out;
-    b.threads = options.threads;
-    LANTERN_RETURN_IF_ERROR(BuildFromState(state, store.get(), policy, b, &report->build));
-    report->built = true;
+    *committed = MakeLoadedStore(std::move(store), std::move(state));
   }
   return Status::Ok();
 }

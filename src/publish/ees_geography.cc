@@ -2,17 +2,6 @@
 
 namespace lantern {
 
-std::string_view GeographicLevelName(GeographicLevel level) {
-  switch (level) {
-    case GeographicLevel::kNational: return "National";
-    case GeographicLevel::kRegional: return "Regional";
-    case GeographicLevel::kLocalAuthority: return "Local authority";
-    case GeographicLevel::kMat: return "MAT";
-    case GeographicLevel::kSchool: return "School";
-  }
-  return "National";
-}
-
 const std::vector<std::string_view>& EesGeographyColumns() {
   static const std::vector<std::string_view> cols = {
       "time_period",   "time_identifier", "geographic_level", "country_code", "country_name",
@@ -21,14 +10,25 @@ const std::vector<std::string_view>& EesGeographyColumns() {
   return cols;
 }
 
+std::string EesGeographyText(std::string_view time_period, std::string_view time_identifier,
+                             const GeographyRow& g) {
+  std::string s(time_period);
+  for (std::string_view f :
+       {time_identifier, GeographicLevelName(g.level), std::string_view("E92000001"),
+        std::string_view("England"), std::string_view(g.region_code),
+        std::string_view(g.region_name), std::string_view(g.old_la_code),
+        std::string_view(g.new_la_code), std::string_view(g.la_name), std::string_view(g.trust_id),
+        std::string_view(g.trust_name), std::string_view(g.school_urn),
+        std::string_view(g.school_laestab), std::string_view(g.school_name)}) {
+    s += ',';
+    s += CsvQuote(f);
+  }
+  return s;
+}
+
 void WriteEesGeography(CsvWriter& w, std::string_view time_period,
                        std::string_view time_identifier, const GeographyRow& g) {
-  w.Raw(time_period).Field(time_identifier).Field(GeographicLevelName(g.level));
-  w.Raw("E92000001").Raw("England");
-  w.Field(g.region_code).Field(g.region_name);
-  w.Field(g.old_la_code).Field(g.new_la_code).Field(g.la_name);
-  w.Field(g.trust_id).Field(g.trust_name);
-  w.Field(g.school_urn).Field(g.school_laestab).Field(g.school_name);
+  w.Raw(EesGeographyText(time_period, time_identifier, g));
 }
 
 }  // namespace lantern

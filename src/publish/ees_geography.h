@@ -11,31 +11,18 @@
 #include <vector>
 
 #include "common/csv_writer.h"
+#include "model/geography.h"
 
 namespace lantern {
-
-enum class GeographicLevel : uint8_t {
-  kNational,
-  kRegional,
-  kLocalAuthority,
-  kMat,  // multi-academy trust: EES level "MAT" with trust_id / trust_name
-  kSchool,
-};
-std::string_view GeographicLevelName(GeographicLevel level);  // "Local authority"
-
-// One geographic unit, with the columns of the levels above it filled in.
-struct GeographyRow {
-  GeographicLevel level = GeographicLevel::kNational;
-  std::string region_code, region_name;
-  std::string old_la_code, new_la_code, la_name;
-  std::string trust_id, trust_name;
-  std::string school_urn, school_laestab, school_name;
-};
 
 // The geography column names in output order.
 const std::vector<std::string_view>& EesGeographyColumns();
 
-// Writes time_period, time_identifier and the geography columns of g.
+// The text of time_period, time_identifier and the geography columns of g,
+// CSV-quoted where needed, without a trailing comma.
+std::string EesGeographyText(std::string_view time_period, std::string_view time_identifier,
+                             const GeographyRow& g);
+// Writes the same columns as the first fields of a row.
 void WriteEesGeography(CsvWriter& w, std::string_view time_period,
                        std::string_view time_identifier, const GeographyRow& g);
 

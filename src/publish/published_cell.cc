@@ -1,5 +1,6 @@
 #include "publish/published_cell.h"
 
+#include <charconv>
 #include <cstring>
 
 #include "common/rounding.h"
@@ -22,6 +23,12 @@ size_t PublishedCell::Write(char* out, size_t cap) const {
     std::string_view t = GssSymbolText(symbol);
     std::memcpy(out, t.data(), t.size());
     return t.size();
+  }
+  if (multiplier != 0) {
+    if (denominator == 1 && multiplier == 1 && decimal_places == 0) {
+      return static_cast<size_t>(std::to_chars(out, out + cap, numerator).ptr - out);
+    }
+    return FormatRatio(numerator, denominator, multiplier, decimal_places, out);
   }
   return FormatDecimal(value, decimal_places, out, cap);
 }

@@ -24,9 +24,10 @@ TEST(ScorecardDocsTest, EveryIndicatorIsDocumented) {
               std::string::npos)
         << ind.id << " is not in the indicator tables of docs/scorecard.md";
   }
-  for (int g = 0; g < kPupilGroupCount; ++g) {
+  ASSERT_FALSE(ScorecardIndicators().empty());
+  for (PupilGroup g : ScorecardPupilGroups()) {
     std::string quoted = "`";
-    quoted += PupilGroupId(static_cast<PupilGroup>(g));
+    quoted += PupilGroupId(g);
     quoted += '`';
     EXPECT_NE(doc.find(quoted), std::string::npos) << quoted;
   }

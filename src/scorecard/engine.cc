@@ -11,6 +11,7 @@
 
 #include "common/parallel.h"
 #include "common/rounding.h"
+#include "indicators/catalogue.h"
 #include "scorecard/engine_internal.h"
 #include "scorecard/similar_schools.h"
 #include "stats/intervals.h"
@@ -29,13 +30,12 @@ using scorecard::Series;
 
 namespace {
 
-constexpr int kDisclosureThreshold = 3;
 constexpr int kMinLaPooledSchools = 3;
 constexpr int kMinModelSchools = 30;
 
-using AreaKey = std::tuple<uint16_t, uint8_t, uint16_t, uint8_t, int>;
+using AreaKey = std::tuple<uint16_t, uint16_t, uint16_t, uint8_t, int>;
 
-stats::Overdispersion OverdispersionOf(IndicatorKind kind, double target, double sigma,
+stats::Overdispersion OverdispersionOf(CompareAs kind, double target, double sigma,
                                        const std::vector<Point>& points) {
   const stats::FunnelKind fk = scorecard::FunnelKindOf(kind);
   std::vector<double> z, se;
@@ -61,26 +61,26 @@ double PooledSigma(const std::vector<Point>& points) {
 }
 
 // The response on the model scale and its within-school sampling variance.
-bool ModelResponse(IndicatorKind kind, const Point& p, double* y, double* v) {
+bool ModelResponse(CompareAs kind, const Point& p, double* y, double* v) {
   switch (kind) {
-    case IndicatorKind::kProportion: {
+    case CompareAs::kProportion: {
       const double num = p.y * p.n;
       const double pa = (num + 0.5) / (p.n + 1);
       *y = std::log(pa / (1 - pa));
       *v = 1 / ((p.n + 1) * pa * (1 - pa));
       return true;
     }
-    case IndicatorKind::kRatePer100: {
+    case CompareAs::kRate: {
       const double num = p.y * p.n;
       *y = std::log((num + 0.5) / p.n);
       *v = 1 / (num + 0.5);
       return true;
     }
-    case IndicatorKind::kMean:
+    case CompareAs::kMean:
       *y = p.y;
       *v = std::isfinite(p.sd) ? p.sd * p.sd / p.n : 0;
       return true;
-    case IndicatorKind::kCount:
+    case CompareAs::kCount:
       return false;
   }
   return false;
@@ -101,11 +101,11 @@ double ModelInverse(ModelScale scale, double eta) {
 // Random-effects weighted least squares on the context variables: ordinary
 // least squares, a moment estimate of the between-school variance tau2 from
 // its residuals, then weights 1 / (v_i + tau2), and tau2 once more.
-ModelFit FitModel(IndicatorKind kind, const std::vector<uint32_t>& schools,
+ModelFit FitModel(CompareAs kind, const std::vector<uint32_t>& schools,
                   const std::vector<Point>& points,
                   const std::vector<std::vector<float>>& covariates, int dims) {
   ModelFit m;
-  if (kind == IndicatorKind::kCount || dims <= 0) return m;
+  if (kind == CompareAs::kCount || dims <= 0) return m;
   const int p = dims + 1;
   std::vector<double> x, y, v;
   for (size_t i = 0; i < points.size(); ++i) {
@@ -141,8 +141,8 @@ ModelFit FitModel(IndicatorKind kind, const std::vector<uint32_t>& schools,
   m.fit = std::move(*fit1);
   m.tau2 = tau2_from(m.fit);
   m.schools = static_cast<int>(rows);
-  m.scale = kind == IndicatorKind::kProportion   ? ModelScale::kLogit
-            : kind == IndicatorKind::kRatePer100 ? ModelScale::kLog
+  m.scale = kind == CompareAs::kProportion   ? ModelScale::kLogit
+            : kind == CompareAs::kRate ? ModelScale::kLog
                                                  : ModelScale::kIdentity;
   return m;
 }
@@ -192,9 +192,9 @@ PercentileBand BandOf(double pct) {
 // A target of 0 (no event in the comparator at all) or 100% gives funnel
 // limits of zero width: any single event would lie "outside". Such
 // comparisons are shown but not assessed.
-bool DegenerateTarget(IndicatorKind kind, double target) {
-  if (kind == IndicatorKind::kProportion) return !(target > 0 && target < 1);
-  if (kind == IndicatorKind::kRatePer100) return !(target > 0);
+bool DegenerateTarget(CompareAs kind, double target) {
+  if (kind == CompareAs::kProportion) return !(target > 0 && target < 1);
+  if (kind == CompareAs::kRate) return !(target > 0);
   return false;
 }
 
@@ -202,7 +202,7 @@ bool DegenerateTarget(IndicatorKind kind, double target) {
 void Assess(const ScorecardIndicator& ind, const Point& p, bool assessable, double target,
             double sigma, const stats::Overdispersion& od, const ScorecardOptions& o,
             Comparison* c) {
-  const double scale = scorecard::DisplayScale(ind.kind);
+  const double scale = DisplayScale(ind.kind);
   c->available = true;
   c->target = target * scale;
   c->sigma = std::isfinite(sigma) ? sigma : 0;
@@ -210,17 +210,17 @@ void Assess(const ScorecardIndicator& ind, const Point& p, bool assessable, doub
   c->tau2 = od.tau2;
   c->od_estimated = od.estimated;
   c->od_applied = od.applied;
-  if (ind.kind == IndicatorKind::kCount) return;
-  if (ind.kind == IndicatorKind::kMean && !(sigma > 0)) return;
+  if (CompareAsOf(ind.kind) == CompareAs::kCount) return;
+  if (CompareAsOf(ind.kind) == CompareAs::kMean && !(sigma > 0)) return;
   if (!(p.n > 0)) return;
-  const stats::FunnelKind fk = scorecard::FunnelKindOf(ind.kind);
+  const stats::FunnelKind fk = scorecard::FunnelKindOf(CompareAsOf(ind.kind));
   const stats::Limits l95 = stats::FunnelLimits(fk, target, p.n, o.inner_level, sigma, od);
   const stats::Limits l998 = stats::FunnelLimits(fk, target, p.n, o.enquiry_level, sigma, od);
   c->lower95 = l95.lower * scale;
   c->upper95 = l95.upper * scale;
   c->lower998 = l998.lower * scale;
   c->upper998 = l998.upper * scale;
-  if (!assessable || DegenerateTarget(ind.kind, target)) return;
+  if (!assessable || DegenerateTarget(CompareAsOf(ind.kind), target)) return;
   const int side998 = stats::FunnelSide(fk, target, p.n, p.y, o.enquiry_level, sigma, od);
   const int side95 = stats::FunnelSide(fk, target, p.n, p.y, o.inner_level, sigma, od);
   c->position = side998 > 0   ? FunnelPosition::kAbove998
@@ -228,70 +228,6 @@ void Assess(const ScorecardIndicator& ind, const Point& p, bool assessable, doub
                 : side95 > 0  ? FunnelPosition::kAbove95
                 : side95 < 0  ? FunnelPosition::kBelow95
                               : FunnelPosition::kWithin95;
-}
-
-void ApplyDisclosure(std::vector<ScorecardCell>& cells) {
-  const auto& reg = ScorecardIndicators();
-  for (auto& c : cells) {
-    if (c.availability != Availability::kAvailable) continue;
-    const IndicatorKind kind = reg[c.indicator].kind;
-    const int64_t num = std::llround(c.numerator), den = std::llround(c.denominator);
-    switch (kind) {
-      case IndicatorKind::kCount:
-        c.suppressed = c.denominator_suppressed = IsDisclosive(num, kDisclosureThreshold);
-        break;
-      case IndicatorKind::kProportion:
-      case IndicatorKind::kRatePer100:
-        c.denominator_suppressed = IsDisclosive(den, kDisclosureThreshold);
-        c.suppressed = c.denominator_suppressed || IsDisclosive(num, kDisclosureThreshold);
-        break;
-      case IndicatorKind::kMean:
-        c.suppressed = c.denominator_suppressed = IsDisclosive(den, kDisclosureThreshold);
-        break;
-    }
-  }
-  // Secondary suppression within each complete breakdown of the pupils, so a
-  // suppressed group cannot be recovered from all pupils minus the others.
-  static const std::vector<std::vector<PupilGroup>> kBreakdowns = {
-      {PupilGroup::kDisadvantaged, PupilGroup::kNotDisadvantaged},
-      {PupilGroup::kFsm, PupilGroup::kNotFsm},
-      {PupilGroup::kBoys, PupilGroup::kGirls},
-      {PupilGroup::kSenSupport, PupilGroup::kEhcp, PupilGroup::kNoSen},
-  };
-  for (size_t i = 0; i < cells.size();) {
-    size_t j = i;
-    while (j < cells.size() && cells[j].indicator == cells[i].indicator &&
-           cells[j].breakdown == cells[i].breakdown) {
-      ++j;
-    }
-    for (const auto& set : kBreakdowns) {
-      std::vector<ScorecardCell*> members;
-      for (size_t k = i; k < j; ++k) {
-        if (cells[k].availability == Availability::kAvailable &&
-            std::find(set.begin(), set.end(), cells[k].group) != set.end()) {
-          members.push_back(&cells[k]);
-        }
-      }
-      if (members.size() < 2) continue;
-      std::vector<int64_t> dens, nums;
-      for (auto* m : members) {
-        dens.push_back(m->denominator_suppressed ? 1 : std::llround(m->denominator));
-        nums.push_back(m->suppressed ? 1 : std::llround(m->numerator));
-      }
-      auto d = ChooseSuppression(dens, kDisclosureThreshold, true);
-      for (size_t k = 0; k < members.size(); ++k) {
-        if (d[k]) members[k]->denominator_suppressed = members[k]->suppressed = true;
-      }
-      const IndicatorKind kind = reg[cells[i].indicator].kind;
-      if (kind == IndicatorKind::kProportion || kind == IndicatorKind::kRatePer100) {
-        auto n = ChooseSuppression(nums, kDisclosureThreshold, true);
-        for (size_t k = 0; k < members.size(); ++k) {
-          if (n[k]) members[k]->suppressed = true;
-        }
-      }
-    }
-    i = j;
-  }
 }
 
 }  // namespace
@@ -346,6 +282,7 @@ std::vector<ScorecardModelSummary> Scorecard::ModelSummaries() const {
 }
 
 Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardOptions& options) {
+  LANTERN_RETURN_IF_ERROR(DefaultCatalogue().status());
   const auto& reg = ScorecardIndicators();
   auto impl = std::make_unique<Impl>();
   impl->input = &input;
@@ -360,7 +297,7 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
   }
 
   // Series: every (indicator, group, breakdown) with an observation.
-  std::map<std::tuple<uint16_t, uint8_t, uint16_t>, uint32_t> key_index;
+  std::map<std::tuple<uint16_t, uint16_t, uint16_t>, uint32_t> key_index;
   for (const auto& o : input.observations) {
     if (o.school >= n_schools) {
       return Status::InvalidArgument(fmt::format(
@@ -374,10 +311,11 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
       return Status::InvalidArgument(
           fmt::format("scorecard input: unknown breakdown index {}", o.breakdown));
     }
-    if (static_cast<int>(o.group) >= kPupilGroupCount) {
+    if (o.group.category >= ScorecardPupilGroups().back().category + 1u &&
+        PupilGroupId(o.group).empty()) {
       return Status::InvalidArgument("scorecard input: unknown pupil group");
     }
-    key_index.emplace(std::make_tuple(o.indicator, static_cast<uint8_t>(o.group), o.breakdown), 0);
+    key_index.emplace(std::make_tuple(o.indicator, o.group.category, o.breakdown), 0);
   }
   impl->series.resize(key_index.size());
   impl->series_of_indicator.assign(reg.size(), {});
@@ -387,7 +325,7 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
       idx = i;
       Series& s = impl->series[i];
       s.indicator = std::get<0>(key);
-      s.group = static_cast<PupilGroup>(std::get<1>(key));
+      s.group = PupilGroup{std::get<1>(key)};
       s.breakdown = std::get<2>(key);
       s.obs.assign(n_schools, -1);
       s.points.assign(n_schools, Point());
@@ -398,7 +336,7 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
   impl->scored.assign(n_schools, 0);
   for (size_t k = 0; k < input.observations.size(); ++k) {
     const auto& o = input.observations[k];
-    Series& s = impl->series[key_index[{o.indicator, static_cast<uint8_t>(o.group), o.breakdown}]];
+    Series& s = impl->series[key_index[{o.indicator, o.group.category, o.breakdown}]];
     if (s.obs[o.school] >= 0) {
       return Status::InvalidArgument(fmt::format(
           "scorecard input: two observations for school {} indicator {} group {} breakdown {}",
@@ -406,8 +344,18 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
           input.breakdowns[o.breakdown]));
     }
     s.obs[o.school] = static_cast<int32_t>(k);
-    s.points[o.school] = scorecard::PointOf(o, reg[o.indicator].kind);
-    if (s.points[o.school].ok) impl->scored[o.school] = 1;
+    s.points[o.school] = scorecard::PointOf(o, CompareAsOf(reg[o.indicator].kind));
+    if (s.points[o.school].ok && !input.schools[o.school].reference) impl->scored[o.school] = 1;
+  }
+  // The schools compared with: the published reference schools when the
+  // input has any (a store that does not cover England), else the schools
+  // scored themselves.
+  bool has_reference = false;
+  for (const auto& sch : input.schools) has_reference = has_reference || sch.reference;
+  impl->comparators_published = has_reference;
+  impl->comparator.assign(n_schools, 0);
+  for (uint32_t sc = 0; sc < n_schools; ++sc) {
+    impl->comparator[sc] = has_reference ? input.schools[sc].reference : impl->scored[sc];
   }
   for (auto v : impl->scored) impl->scored_count += v;
   for (const auto& la : input.local_authorities) impl->la_by_code[la.la_code] = &la;
@@ -418,7 +366,10 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
   for (int ph = 0; ph < kScorecardPhaseCount; ++ph) {
     std::vector<uint32_t> members;
     for (uint32_t s = 0; s < n_schools; ++s) {
-      if (impl->scored[s] && static_cast<int>(input.schools[s].phase) == ph) members.push_back(s);
+      if ((impl->scored[s] || impl->comparator[s]) &&
+          static_cast<int>(input.schools[s].phase) == ph) {
+        members.push_back(s);
+      }
     }
     if (members.size() < 2) continue;
     std::vector<std::vector<double>> raw;
@@ -430,11 +381,14 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
       if (it == key_index.end()) continue;
       const Series& s = impl->series[it->second];
       std::vector<double> col(members.size(), kNaN);
-      size_t have = 0;
+      size_t have = 0, comparators = 0, comparators_with = 0;
       for (size_t i = 0; i < members.size(); ++i) {
         const Point& p = s.points[members[i]];
+        const bool comparator = impl->comparator[members[i]] != 0;
+        comparators += comparator;
         if (!p.ok) continue;
-        double v = p.y * scorecard::DisplayScale(reg[ind].kind);
+        comparators_with += comparator;
+        double v = p.y * DisplayScale(reg[ind].kind);
         if (reg[ind].similarity_log) {
           if (!(v > 0)) continue;
           v = std::log(v);
@@ -442,8 +396,9 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
         col[i] = v;
         ++have;
       }
-      // A variable the source holds for fewer than half the phase is dropped.
-      if (have < 2 || have * 2 < members.size()) continue;
+      // A variable the source holds for fewer than half the phase (or of the
+      // schools compared with) is dropped.
+      if (have < 2 || have * 2 < members.size() || comparators_with * 2 < comparators) continue;
       double w = 1;
       if (auto wi = options.similarity_weights.find(std::string(reg[ind].id));
           wi != options.similarity_weights.end()) {
@@ -485,14 +440,21 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
         if (m.present[off] > 0) cov[static_cast<size_t>(d)] = m.z[off];
       }
     }
-    auto nb = scorecard::FindNearestNeighbours(m, options.similar_group_size, threads);
+    std::vector<uint8_t> candidate(members.size());
+    std::vector<int> urn(members.size());
+    for (size_t i = 0; i < members.size(); ++i) {
+      candidate[i] = impl->comparator[members[i]];
+      urn[i] = input.schools[members[i]].urn;
+    }
+    auto nb = scorecard::FindNearestNeighbours(m, options.similar_group_size, threads, &candidate,
+                                               &urn);
     for (size_t i = 0; i < members.size(); ++i) impl->neighbours[members[i]] = std::move(nb[i]);
   }
 
   // Published area values by key.
   auto& area = impl->area;
   for (const auto& av : input.area_values) {
-    area[{av.indicator, static_cast<uint8_t>(av.group), av.breakdown,
+    area[{av.indicator, av.group.category, av.breakdown,
           static_cast<uint8_t>(av.phase), av.la_code}] = &av;
   }
 
@@ -508,19 +470,29 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
         std::vector<Point> points;
         for (uint32_t sc = 0; sc < n_schools; ++sc) {
           const Point& p = s.points[sc];
-          if (!p.ok || static_cast<int>(input.schools[sc].phase) != ph) continue;
+          if (!p.ok || !im->comparator[sc] || static_cast<int>(input.schools[sc].phase) != ph) {
+            continue;
+          }
           schools.push_back(sc);
           points.push_back(p);
         }
         pf.schools = static_cast<int>(points.size());
-        if (points.empty()) continue;
-        if (ind.kind == IndicatorKind::kMean) pf.sigma = PooledSigma(points);
-        const double scale = scorecard::DisplayScale(ind.kind);
+        // LAs of the phase's scored schools too: their published figure is
+        // the comparator when no school of the LA is compared with.
+        std::set<int> las;
+        for (uint32_t sc = 0; sc < n_schools; ++sc) {
+          if (im->scored[sc] && static_cast<int>(input.schools[sc].phase) == ph) {
+            las.insert(input.schools[sc].la_code);
+          }
+        }
+        if (points.empty() && las.empty()) continue;
+        if (CompareAsOf(ind.kind) == CompareAs::kMean) pf.sigma = PooledSigma(points);
+        const double scale = DisplayScale(ind.kind);
         std::string phase_text(ScorecardPhaseLabel(static_cast<ScorecardPhase>(ph)));
         std::transform(phase_text.begin(), phase_text.end(), phase_text.begin(),
                        [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
         auto lookup = [&](int la) -> const AreaValue* {
-          auto it = area.find({s.indicator, static_cast<uint8_t>(s.group), s.breakdown,
+          auto it = area.find({s.indicator, s.group.category, s.breakdown,
                                static_cast<uint8_t>(ph), la});
           return it == area.end() ? nullptr : it->second;
         };
@@ -529,20 +501,25 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
           pf.england.available = true;
           pf.england.target = av->value / scale;
           pf.england.source = av->source;
-        } else {
+        } else if (input.pool_england) {
           Pool pool;
-          for (const Point& p : points) pool.Add(p, ind.kind);
+          for (const Point& p : points) pool.Add(p, CompareAsOf(ind.kind));
           pf.england.available = pool.ok();
           pf.england.target = pool.value();
-          pf.england.source = fmt::format("pooled, {} {} schools", points.size(), phase_text);
+          pf.england.source =
+              im->comparators_published
+                  ? fmt::format("pooled published figures of {} {} schools in England",
+                                points.size(), phase_text)
+                  : fmt::format("pooled, {} {} schools", points.size(), phase_text);
         }
         pf.england.schools = pf.schools;
-        if (pf.england.available && ind.kind != IndicatorKind::kCount &&
+        if (pf.england.available && !points.empty() && CompareAsOf(ind.kind) != CompareAs::kCount &&
             options.adjust_overdispersion) {
-          pf.england.od = OverdispersionOf(ind.kind, pf.england.target, pf.sigma, points);
+          pf.england.od = OverdispersionOf(CompareAsOf(ind.kind), pf.england.target, pf.sigma, points);
         }
         // Local authorities.
         std::map<int, std::vector<Point>> by_la;
+        for (int la : las) by_la[la];
         for (size_t k = 0; k < points.size(); ++k) {
           by_la[input.schools[schools[k]].la_code].push_back(points[k]);
         }
@@ -553,16 +530,19 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
             af.available = true;
             af.target = av->value / scale;
             af.source = av->source;
-          } else if (static_cast<int>(pts.size()) >= kMinLaPooledSchools) {
+          } else if (input.pool_la && static_cast<int>(pts.size()) >= kMinLaPooledSchools) {
             Pool pool;
-            for (const Point& p : pts) pool.Add(p, ind.kind);
+            for (const Point& p : pts) pool.Add(p, CompareAsOf(ind.kind));
             af.available = pool.ok();
             af.target = pool.value();
-            af.source = fmt::format("pooled, {} {} schools in the LA", pts.size(), phase_text);
+            af.source = im->comparators_published
+                            ? fmt::format("pooled published figures of {} {} schools in the LA",
+                                          pts.size(), phase_text)
+                            : fmt::format("pooled, {} {} schools in the LA", pts.size(), phase_text);
           }
-          if (af.available && ind.kind != IndicatorKind::kCount && options.adjust_overdispersion) {
+          if (af.available && CompareAsOf(ind.kind) != CompareAs::kCount && options.adjust_overdispersion) {
             if (af.schools >= options.min_la_schools_for_overdispersion) {
-              af.od = OverdispersionOf(ind.kind, af.target, pf.sigma, pts);
+              af.od = OverdispersionOf(CompareAsOf(ind.kind), af.target, pf.sigma, pts);
             } else {
               af.od = pf.england.od;
               af.od_borrowed = true;
@@ -572,7 +552,7 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
         }
         if (ind.domain != IndicatorDomain::kContext) {
           pf.model =
-              FitModel(ind.kind, schools, points, im->covariates,
+              FitModel(CompareAsOf(ind.kind), schools, points, im->covariates,
                        static_cast<int>(im->similarity_indicators[static_cast<size_t>(ph)].size()));
         }
       }
@@ -614,14 +594,14 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
 
   for (size_t ind_i = 0; ind_i < reg.size(); ++ind_i) {
     const ScorecardIndicator& ind = reg[ind_i];
-    const double scale = scorecard::DisplayScale(ind.kind);
+    const double scale = DisplayScale(ind.kind);
     bool have_headline = false;
     for (uint32_t si : series_of_indicator[ind_i]) {
       const Series& s = series[si];
       const int32_t oi = s.obs[school];
       if (oi < 0) continue;
       const IndicatorObservation& o = input->observations[static_cast<size_t>(oi)];
-      const bool headline = s.group == PupilGroup::kAll && s.breakdown == 0;
+      const bool headline = s.group == kAllPupils && s.breakdown == 0;
       // Every indicator has an all-pupils row, x when the source lacks it.
       if (!headline && !have_headline) not_available(ind_i);
       have_headline = true;
@@ -633,7 +613,7 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
       c.observation = oi;
       c.availability = o.availability;
       c.value = c.lower = c.upper = kNaN;
-      const Point p = scorecard::PointOf(o, ind.kind);
+      const Point p = scorecard::PointOf(o, CompareAsOf(ind.kind));
       if (!p.ok) {
         // Available but with nobody to count (a zero denominator): not applicable.
         if (c.availability == Availability::kAvailable)
@@ -642,23 +622,25 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
         continue;
       }
       c.numerator = o.numerator;
-      c.denominator = ind.kind == IndicatorKind::kCount ? o.numerator : o.denominator;
+      c.denominator = CompareAsOf(ind.kind) == CompareAs::kCount ? o.numerator : o.denominator;
       c.numerator_estimated = o.numerator_estimated;
+      c.suppressed = o.suppressed || o.denominator_suppressed;
+      c.denominator_suppressed = o.denominator_suppressed;
       c.value = p.y * scale;
-      switch (ind.kind) {
-        case IndicatorKind::kProportion: {
+      switch (CompareAsOf(ind.kind)) {
+        case CompareAs::kProportion: {
           auto w = stats::WilsonInterval(o.numerator, o.denominator, options.inner_level);
           c.lower = w.lower * 100;
           c.upper = w.upper * 100;
           break;
         }
-        case IndicatorKind::kRatePer100: {
+        case CompareAs::kRate: {
           auto g = stats::PoissonExactInterval(o.numerator, options.inner_level);
-          c.lower = g.lower / o.denominator * 100;
-          c.upper = g.upper / o.denominator * 100;
+          c.lower = g.lower / o.denominator * scale;
+          c.upper = g.upper / o.denominator * scale;
           break;
         }
-        case IndicatorKind::kMean:
+        case CompareAs::kMean:
           if (std::isfinite(o.published_lower) && std::isfinite(o.published_upper)) {
             c.lower = o.published_lower;
             c.upper = o.published_upper;
@@ -672,10 +654,10 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
             }
           }
           break;
-        case IndicatorKind::kCount:
+        case CompareAs::kCount:
           break;
       }
-      c.assessable = ind.kind != IndicatorKind::kCount && p.n >= ind.min_denominator;
+      c.assessable = CompareAsOf(ind.kind) != CompareAs::kCount && p.n >= ind.min_denominator;
       const PhaseFit& pf = s.phase[ph];
 
       // Similar schools.
@@ -686,17 +668,22 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
         if (np.ok) nb_points.push_back(np);
       }
       c.similar.schools = static_cast<int>(nb_points.size());
-      if (static_cast<int>(nb_points.size()) >= options.min_comparator_schools) {
+      if (input->pool_similar &&
+          static_cast<int>(nb_points.size()) >= options.min_comparator_schools) {
         Pool pool;
-        for (const Point& np : nb_points) pool.Add(np, ind.kind);
+        for (const Point& np : nb_points) pool.Add(np, CompareAsOf(ind.kind));
         if (pool.ok()) {
           const double target = pool.value();
           stats::Overdispersion od;
-          if (ind.kind != IndicatorKind::kCount && options.adjust_overdispersion) {
-            od = OverdispersionOf(ind.kind, target, pf.sigma, nb_points);
+          if (CompareAsOf(ind.kind) != CompareAs::kCount && options.adjust_overdispersion) {
+            od = OverdispersionOf(CompareAsOf(ind.kind), target, pf.sigma, nb_points);
           }
           Assess(ind, p, c.assessable, target, pf.sigma, od, options, &c.similar);
-          c.similar.source = fmt::format("{} similar {} schools", nb_points.size(), phase_lower);
+          c.similar.source =
+              comparators_published
+                  ? fmt::format("{} similar {} schools in England (published figures)",
+                                nb_points.size(), phase_lower)
+                  : fmt::format("{} similar {} schools", nb_points.size(), phase_lower);
           // Percentile band among the similar schools' own values.
           double below = 0, equal = 0;
           for (const Point& np : nb_points) {
@@ -708,7 +695,7 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
             }
           }
           const double pct = (below + 0.5 * equal) / static_cast<double>(nb_points.size()) * 100;
-          if (c.assessable || ind.kind == IndicatorKind::kCount) c.band = BandOf(pct);
+          if (c.assessable || CompareAsOf(ind.kind) == CompareAs::kCount) c.band = BandOf(pct);
         }
       }
       // Local authority.
@@ -755,7 +742,7 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
         }
       }
       // One line on how the comparison was made.
-      if (ind.kind == IndicatorKind::kCount) {
+      if (CompareAsOf(ind.kind) == CompareAs::kCount) {
         c.method_note = c.similar.available
                             ? fmt::format("Shown beside the average of {} similar {} schools.",
                                           c.similar.schools, phase_lower)
@@ -769,17 +756,24 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
         c.method_note =
             fmt::format("Not compared: fewer than {} counted ({}), too few to say anything.",
                         Fmt(ind.min_denominator, 0), who);
+      } else if (!c.similar.available && !input->pool_similar) {
+        c.method_note = "Not compared with similar schools: " + input->comparator_note + ".";
+      } else if (!c.similar.available && comparators_published && c.similar.schools == 0) {
+        c.method_note =
+            "Not compared with similar schools: no school-level figures for this measure are "
+            "published, and " +
+            input->comparator_note + ".";
       } else if (!c.similar.available) {
         c.method_note = fmt::format(
             "Not compared with similar schools: fewer than {} of them have this figure.",
             options.min_comparator_schools);
       } else if (c.similar.position == FunnelPosition::kNotAssessed &&
-                 DegenerateTarget(ind.kind, c.similar.target / scale)) {
+                 DegenerateTarget(CompareAsOf(ind.kind), c.similar.target / scale)) {
         c.method_note = fmt::format(
             "Not compared: the {} similar {} schools' combined figure is {}, so no funnel "
             "limits can be drawn.",
             c.similar.schools, phase_lower, ValueText(ind, c.similar.target));
-      } else if (ind.kind == IndicatorKind::kMean && !(pf.sigma > 0)) {
+      } else if (CompareAsOf(ind.kind) == CompareAs::kMean && !(pf.sigma > 0)) {
         c.method_note = fmt::format(
             "Placed among {} similar {} schools (their combined figure {}); no funnel limits: "
             "this source gives no pupil-level spread for this measure.",
@@ -789,7 +783,7 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
             "Compared with {} similar {} schools (their combined figure {}) using 95% and "
             "99.8% funnel limits for a school with {} {}{}.",
             c.similar.schools, phase_lower, ValueText(ind, c.similar.target), WithThousands(p.n),
-            ind.kind == IndicatorKind::kMean ? "pupils in the measure" : "in the denominator",
+            CompareAsOf(ind.kind) == CompareAs::kMean ? "pupils in the measure" : "in the denominator",
             c.similar.od_applied
                 ? ", widened for the usual variation between schools (over-dispersion)"
                 : "; no widening for variation between schools was needed");
@@ -798,7 +792,6 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
     }
     if (!have_headline) not_available(ind_i);
   }
-  ApplyDisclosure(cells);
   return cells;
 }
 

@@ -25,16 +25,11 @@ namespace scorecard {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// proportion and rate: x100 for display; mean and count as they are.
-inline double DisplayScale(IndicatorKind kind) {
-  return kind == IndicatorKind::kProportion || kind == IndicatorKind::kRatePer100 ? 100.0 : 1.0;
-}
-
-inline stats::FunnelKind FunnelKindOf(IndicatorKind kind) {
+inline stats::FunnelKind FunnelKindOf(CompareAs kind) {
   switch (kind) {
-    case IndicatorKind::kProportion:
+    case CompareAs::kProportion:
       return stats::FunnelKind::kProportion;
-    case IndicatorKind::kRatePer100:
+    case CompareAs::kRate:
       return stats::FunnelKind::kRate;
     default:
       return stats::FunnelKind::kMean;
@@ -50,23 +45,23 @@ struct Point {
   double sd = kNaN;
 };
 
-inline Point PointOf(const IndicatorObservation& o, IndicatorKind kind) {
+inline Point PointOf(const IndicatorObservation& o, CompareAs kind) {
   Point p;
   if (o.availability != Availability::kAvailable) return p;
   switch (kind) {
-    case IndicatorKind::kProportion:
-    case IndicatorKind::kRatePer100:
+    case CompareAs::kProportion:
+    case CompareAs::kRate:
       if (!(o.denominator > 0) || !std::isfinite(o.numerator)) return p;
       p.y = o.numerator / o.denominator;
       p.n = o.denominator;
       break;
-    case IndicatorKind::kMean:
+    case CompareAs::kMean:
       if (!(o.denominator > 0) || !std::isfinite(o.mean)) return p;
       p.y = o.mean;
       p.n = o.denominator;
       p.sd = o.sd;
       break;
-    case IndicatorKind::kCount:
+    case CompareAs::kCount:
       if (!std::isfinite(o.numerator)) return p;
       p.y = o.numerator;
       p.n = o.numerator;
@@ -80,9 +75,9 @@ inline Point PointOf(const IndicatorObservation& o, IndicatorKind kind) {
 struct Pool {
   double num = 0, den = 0;
   int units = 0;
-  void Add(const Point& p, IndicatorKind kind) {
+  void Add(const Point& p, CompareAs kind) {
     ++units;
-    if (kind == IndicatorKind::kCount) {
+    if (kind == CompareAs::kCount) {
       num += p.y;
       den += 1;
     } else {
@@ -123,7 +118,7 @@ struct PhaseFit {
 
 struct Series {
   uint16_t indicator = 0;
-  PupilGroup group = PupilGroup::kAll;
+  PupilGroup group = kAllPupils;
   uint16_t breakdown = 0;
   std::vector<int32_t> obs;  // per school: observation index or -1
   // Per school: the observation as a point (ok false when none). Scoring
@@ -143,6 +138,9 @@ struct Scorecard::Impl {
   std::vector<std::vector<Neighbour>> neighbours;  // per school
   std::vector<uint8_t> scored;
   size_t scored_count = 0;
+  // The schools whose figures comparators are made from (docs/scorecard.md).
+  std::vector<uint8_t> comparator;
+  bool comparators_published = false;
   // Similarity variables per phase (registry indices) and each school's
   // standardised values of its phase's variables (NaN when missing).
   std::array<std::vector<int>, kScorecardPhaseCount> similarity_indicators;
@@ -150,7 +148,7 @@ struct Scorecard::Impl {
   std::vector<std::vector<float>> covariates;  // per school
   std::unordered_map<int, const ScorecardLocalAuthority*> la_by_code;
   // Published LA / England figures by (indicator, group, breakdown, phase, LA).
-  std::map<std::tuple<uint16_t, uint8_t, uint16_t, uint8_t, int>, const AreaValue*> area;
+  std::map<std::tuple<uint16_t, uint16_t, uint16_t, uint8_t, int>, const AreaValue*> area;
 
   std::vector<ScorecardCell> ScoreSchool(uint32_t school) const;
 };

@@ -102,10 +102,11 @@ void AppendFunnel(const Scorecard& sc, uint32_t school, const ScorecardCell& cel
   const ScorecardIndicator& ind = ScorecardIndicators()[cell.indicator];
   const double scale = DisplayScale(ind.kind);
   const Comparison& cmp = cell.similar;
-  if (!cmp.available || ind.kind == IndicatorKind::kCount) return;
-  if (ind.kind == IndicatorKind::kMean && !(cmp.sigma > 0)) return;
+  const CompareAs as = CompareAsOf(ind.kind);
+  if (!cmp.available || as == CompareAs::kCount) return;
+  if (as == CompareAs::kMean && !(cmp.sigma > 0)) return;
   // The series of this cell, and the similar schools' points (only figures
-  // that are published: a count of 1 or 2 is not drawn).
+  // that are published: one withheld by disclosure control is not drawn).
   const Series* series = nullptr;
   for (uint32_t si : im.series_of_indicator[cell.indicator]) {
     const Series& s = im.series[si];
@@ -117,14 +118,8 @@ void AppendFunnel(const Scorecard& sc, uint32_t school, const ScorecardCell& cel
     const int32_t oi = series->obs[nb.school];
     if (oi < 0) continue;
     const IndicatorObservation& o = sc.input().observations[static_cast<size_t>(oi)];
-    Point p = PointOf(o, ind.kind);
-    if (!p.ok) continue;
-    if (ind.kind != IndicatorKind::kMean) {
-      const long long num = std::llround(o.numerator), den = std::llround(o.denominator);
-      if ((num > 0 && num < 3) || (den > 0 && den < 3)) continue;
-    } else if (p.n < 3) {
-      continue;
-    }
+    Point p = PointOf(o, as);
+    if (!p.ok || o.suppressed || o.denominator_suppressed) continue;
     pts.emplace_back(p.n, p.y * scale);
   }
   const bool me_shown = !cell.suppressed && !cell.denominator_suppressed;
@@ -150,7 +145,7 @@ void AppendFunnel(const Scorecard& sc, uint32_t school, const ScorecardCell& cel
   od.applied = cmp.od_applied;
   od.phi = cmp.phi;
   od.tau2 = cmp.tau2;
-  const stats::FunnelKind fk = FunnelKindOf(ind.kind);
+  const stats::FunnelKind fk = FunnelKindOf(as);
   const double theta0 = cmp.target / scale;
   const int kSamples = 16;
   std::vector<double> ns(kSamples);
@@ -182,7 +177,7 @@ void AppendFunnel(const Scorecard& sc, uint32_t school, const ScorecardCell& cel
   if (ind.unit == "%") {
     ymin = std::max(0.0, ymin);
     ymax = std::min(100.0, ymax);
-  } else if (ind.kind == IndicatorKind::kRatePer100) {
+  } else if (CompareAsOf(ind.kind) == CompareAs::kRate) {
     ymin = std::max(0.0, ymin);
   }
   const double W = 330, H = 210, L = 46, R = 10, Tp = 10, B = 34;
@@ -262,7 +257,7 @@ void AppendFunnel(const Scorecard& sc, uint32_t school, const ScorecardCell& cel
   *out +=
       fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"middle\">{} (log scale)</text>",
                   (L + W - R) / 2, H - 6,
-                  ind.kind == IndicatorKind::kMean ? "pupils in the measure" : "pupils counted");
+                  CompareAsOf(ind.kind) == CompareAs::kMean ? "pupils in the measure" : "pupils counted");
   *out += "</svg>";
   (void)pub;
 }
@@ -351,7 +346,7 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
     const ScorecardIndicator& ind = reg[c.indicator];
     *out += "<li><strong>";
     Esc(ind.label, out);
-    if (c.group != PupilGroup::kAll) {
+    if (c.group != kAllPupils) {
       *out += " (";
       Esc(PupilGroupLabel(c.group), out);
       *out += ")";
@@ -394,7 +389,7 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
   for (size_t k = 0; k < cells.size(); ++k) {
     const ScorecardCell& c = cells[k];
     const ScorecardIndicator& ind = reg[c.indicator];
-    if (ind.domain != IndicatorDomain::kContext || c.group != PupilGroup::kAll) continue;
+    if (ind.domain != IndicatorDomain::kContext || c.group != kAllPupils) continue;
     if (c.availability != Availability::kAvailable) {
       if (c.availability == Availability::kNotAvailable) missing.push_back(k);
       continue;
@@ -418,8 +413,8 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
   *out += "</tbody></table><p class=\"note\">Similar schools were chosen on ";
   for (size_t i = 0; i < vars.size(); ++i) {
     if (i) *out += i + 1 == vars.size() ? " and " : ", ";
-    const int idx = FindScorecardIndicator(vars[i]);
-    Esc(idx >= 0 ? std::string(reg[static_cast<size_t>(idx)].label) : vars[i], out);
+    auto idx = ScorecardIndicatorIndex(vars[i]);
+    Esc(idx.ok() ? std::string(reg[*idx].label) : vars[i], out);
   }
   *out += ". Their figure is the figure of all their pupils together.</p></section>\n";
 
@@ -433,7 +428,7 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
     for (size_t k = 0; k < cells.size(); ++k) {
       const ScorecardCell& c = cells[k];
       const ScorecardIndicator& ind = reg[c.indicator];
-      if (ind.domain != domain || c.group != PupilGroup::kAll || c.breakdown != 0) continue;
+      if (ind.domain != domain || c.group != kAllPupils || c.breakdown != 0) continue;
       if (c.availability != Availability::kAvailable) {
         if (c.availability == Availability::kNotAvailable) missing.push_back(k);
         continue;
@@ -515,7 +510,7 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
   bool any_group = false;
   for (size_t k = 0; k < cells.size(); ++k) {
     const ScorecardCell& c = cells[k];
-    if (c.group == PupilGroup::kAll || c.availability != Availability::kAvailable) continue;
+    if (c.group == kAllPupils || c.availability != Availability::kAvailable) continue;
     const ScorecardIndicator& ind = reg[c.indicator];
     if (!any_group) {
       *out +=
@@ -546,14 +541,14 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
   }
   if (any_group) {
     *out += "</tbody></table>";
-    // Gaps for complementary pairs of proportions, with Newcombe's interval.
-    static const std::pair<PupilGroup, PupilGroup> kPairs[] = {
-        {PupilGroup::kDisadvantaged, PupilGroup::kNotDisadvantaged},
-        {PupilGroup::kFsm, PupilGroup::kNotFsm},
-        {PupilGroup::kSenSupport, PupilGroup::kNoSen},
-        {PupilGroup::kEhcp, PupilGroup::kNoSen},
-        {PupilGroup::kBoys, PupilGroup::kGirls}};
-    for (const auto& [a, b] : kPairs) {
+    // Gaps for proportions, each group beside the usual group of its topic
+    // (disadvantaged beside not disadvantaged, SEN support beside no SEN),
+    // with Newcombe's interval.
+    std::vector<std::pair<PupilGroup, PupilGroup>> pairs;
+    for (PupilGroup g : ScorecardPupilGroups()) {
+      if (auto other = ComparisonGroup(g)) pairs.emplace_back(g, *other);
+    }
+    for (const auto& [a, b] : pairs) {
       for (size_t k = 0; k < cells.size(); ++k) {
         if (cells[k].group != a || cells[k].availability != Availability::kAvailable) continue;
         for (size_t m = 0; m < cells.size(); ++m) {
@@ -564,7 +559,9 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out) {
             continue;
           }
           const ScorecardIndicator& ind = reg[ca.indicator];
-          if (ind.kind != IndicatorKind::kProportion || ca.suppressed || cb.suppressed) continue;
+          if (CompareAsOf(ind.kind) != CompareAs::kProportion || ca.suppressed || cb.suppressed) {
+            continue;
+          }
           auto d = stats::NewcombeDifference(ca.numerator, ca.denominator, cb.numerator,
                                              cb.denominator, sc.options().inner_level);
           *out += "<p>";
@@ -728,7 +725,7 @@ void AppendLaHtml(const LaPage& page, std::string* out) {
   }
   auto assessed_for = [&](uint16_t ind, PupilGroup g, uint16_t b) {
     for (const auto& [key, n] : page.assessed) {
-      if (key == std::make_tuple(ind, static_cast<uint8_t>(g), b)) return n;
+      if (key == std::make_tuple(ind, g.category, b)) return n;
     }
     return 0;
   };
@@ -744,7 +741,7 @@ void AppendLaHtml(const LaPage& page, std::string* out) {
     const ScorecardIndicator& ind = reg[first->indicator];
     *out += "<h3>";
     Esc(ind.label, out);
-    if (first->group != PupilGroup::kAll) {
+    if (first->group != kAllPupils) {
       *out += " (";
       Esc(PupilGroupLabel(first->group), out);
       *out += ")";
@@ -771,8 +768,8 @@ void AppendLaHtml(const LaPage& page, std::string* out) {
       const auto& [key, n] = page.assessed[i];
       if (i) *out += "; ";
       Esc(reg[std::get<0>(key)].label, out);
-      const PupilGroup g = static_cast<PupilGroup>(std::get<1>(key));
-      if (g != PupilGroup::kAll) {
+      const PupilGroup g{std::get<1>(key)};
+      if (g != kAllPupils) {
         *out += " (";
         Esc(PupilGroupLabel(g), out);
         *out += ")";

@@ -321,7 +321,7 @@ void AppendIndicatorsJson(const ScorecardInput& in, std::string* out) {
     Str(IndicatorDomainId(ind.domain), out);
     *out += ",";
     Key("kind", out);
-    Str(IndicatorKindId(ind.kind), out);
+    Str(IndicatorKindName(ind.kind), out);
     *out += ",";
     Key("unit", out);
     Str(ind.unit, out);

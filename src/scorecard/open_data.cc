@@ -11,16 +11,20 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <map>
+#include <tuple>
 #include <cmath>
 #include <optional>
 
 #include "common/date.h"
 #include "common/parallel.h"
+#include "indicators/catalogue.h"
 #include "lantern/scorecard.h"
 #include "reference/geography.h"
 #include "reference/lait.h"
 #include "reference/school_frame.h"
 #include "stats/distributions.h"
+#include "suppress/disclosure.h"
 
 namespace lantern {
 namespace {
@@ -85,21 +89,21 @@ struct LaitMeasure {
 // LAIT measures that are the LA and England figure of an indicator for one
 // phase, 2018/19 (lait_data_dictionary.csv).
 const LaitMeasure kLaitMeasures[] = {
-    {"overall_absence_rate", ScorecardPhase::kPrimary, "PriTotAbs"},
-    {"overall_absence_rate", ScorecardPhase::kSecondary, "SecTotAbs"},
-    {"overall_absence_rate", ScorecardPhase::kSpecial, "total_absence_special"},
-    {"persistent_absence_rate", ScorecardPhase::kPrimary, "SFPriPerAbNew"},
-    {"persistent_absence_rate", ScorecardPhase::kSecondary, "SFSecPerAbNew"},
-    {"persistent_absence_rate", ScorecardPhase::kSpecial, "SpecPerAbNew"},
-    {"suspension_rate", ScorecardPhase::kPrimary, "PriFixedEx"},
-    {"suspension_rate", ScorecardPhase::kSecondary, "SecFixedEx"},
-    {"suspension_rate", ScorecardPhase::kSpecial, "SpecFixedEx"},
-    {"one_plus_suspension_rate", ScorecardPhase::kPrimary, "Pri_ Pup_FixedEx"},
-    {"one_plus_suspension_rate", ScorecardPhase::kSecondary, "Sec_ Pup_FixedEx"},
-    {"one_plus_suspension_rate", ScorecardPhase::kSpecial, "Spec_ Pup_FixedEx"},
-    {"permanent_exclusion_rate", ScorecardPhase::kPrimary, "PriPermEx"},
-    {"permanent_exclusion_rate", ScorecardPhase::kSecondary, "SecPermEx"},
-    {"permanent_exclusion_rate", ScorecardPhase::kSpecial, "SpecPermEx"},
+    {"sess_overall_percent", ScorecardPhase::kPrimary, "PriTotAbs"},
+    {"sess_overall_percent", ScorecardPhase::kSecondary, "SecTotAbs"},
+    {"sess_overall_percent", ScorecardPhase::kSpecial, "total_absence_special"},
+    {"enrolments_pa_10_exact_percent", ScorecardPhase::kPrimary, "SFPriPerAbNew"},
+    {"enrolments_pa_10_exact_percent", ScorecardPhase::kSecondary, "SFSecPerAbNew"},
+    {"enrolments_pa_10_exact_percent", ScorecardPhase::kSpecial, "SpecPerAbNew"},
+    {"susp_rate", ScorecardPhase::kPrimary, "PriFixedEx"},
+    {"susp_rate", ScorecardPhase::kSecondary, "SecFixedEx"},
+    {"susp_rate", ScorecardPhase::kSpecial, "SpecFixedEx"},
+    {"one_plus_susp_rate", ScorecardPhase::kPrimary, "Pri_ Pup_FixedEx"},
+    {"one_plus_susp_rate", ScorecardPhase::kSecondary, "Sec_ Pup_FixedEx"},
+    {"one_plus_susp_rate", ScorecardPhase::kSpecial, "Spec_ Pup_FixedEx"},
+    {"perm_excl_rate", ScorecardPhase::kPrimary, "PriPermEx"},
+    {"perm_excl_rate", ScorecardPhase::kSecondary, "SecPermEx"},
+    {"perm_excl_rate", ScorecardPhase::kSpecial, "SpecPermEx"},
     {"attainment8", ScorecardPhase::kSecondary, "AVG_Attain8_Score"},
     {"progress8", ScorecardPhase::kSecondary, "AVG_Prog8_Score"},
     {"basics_94_percent", ScorecardPhase::kSecondary, "EngMaths9-4"},
@@ -113,11 +117,63 @@ const LaitMeasure kLaitMeasures[] = {
     {"disadvantaged_percent", ScorecardPhase::kSecondary, "Ever6_FSM_Sec"},
 };
 
-uint16_t Ind(const char* id) { return static_cast<uint16_t>(FindScorecardIndicator(id)); }
+
+// Disclosure control of what this mode shows (definitions.md 9), with the
+// policy's threshold: the Department's published counts are re-checked as
+// Lantern checks its own. A count of pupils of 1 or 2 (a numerator or
+// denominator, or a numerator reconstructed from a percentage, rounded) is c
+// with what it reveals, and within each school a group's complement too, so
+// a hidden group cannot be got from all pupils minus the others. The
+// published files hold only the disadvantaged / not disadvantaged pair.
+void ApplyPublishedDisclosure(ScorecardInput* in, int threshold) {
+  const auto& reg = ScorecardIndicators();
+  for (IndicatorObservation& o : in->observations) {
+    if (o.availability != Availability::kAvailable) continue;
+    const int64_t num = std::llround(o.numerator), den = std::llround(o.denominator);
+    switch (CompareAsOf(reg[o.indicator].kind)) {
+      case CompareAs::kCount:
+        o.suppressed = o.denominator_suppressed = IsDisclosive(num, threshold);
+        break;
+      case CompareAs::kProportion:
+      case CompareAs::kRate:
+        o.denominator_suppressed = IsDisclosive(den, threshold);
+        o.suppressed = o.denominator_suppressed || IsDisclosive(num, threshold);
+        break;
+      case CompareAs::kMean:
+        o.suppressed = o.denominator_suppressed = IsDisclosive(den, threshold);
+        break;
+    }
+  }
+  // Complementary groups of one school, indicator and breakdown.
+  std::map<std::tuple<uint32_t, uint16_t, uint16_t>, std::vector<IndicatorObservation*>> sets;
+  for (IndicatorObservation& o : in->observations) {
+    if (o.availability != Availability::kAvailable || o.group == kAllPupils) continue;
+    sets[{o.school, o.indicator, o.breakdown}].push_back(&o);
+  }
+  for (auto& [key, members] : sets) {
+    if (members.size() < 2) continue;
+    std::vector<int64_t> dens, nums;
+    for (auto* m : members) {
+      dens.push_back(m->denominator_suppressed ? 1 : std::llround(m->denominator));
+      nums.push_back(m->suppressed ? 1 : std::llround(m->numerator));
+    }
+    auto d = ChooseSuppression(dens, threshold, true);
+    for (size_t k = 0; k < members.size(); ++k) {
+      if (d[k]) members[k]->denominator_suppressed = members[k]->suppressed = true;
+    }
+    if (CompareAsOf(reg[std::get<1>(key)].kind) != CompareAs::kMean) {
+      auto n = ChooseSuppression(nums, threshold, true);
+      for (size_t k = 0; k < members.size(); ++k) {
+        if (n[k]) members[k]->suppressed = true;
+      }
+    }
+  }
+}
 
 }  // namespace
 
-Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int threads) {
+Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int threads,
+                                                  int suppress_below) {
   const AcademicYear year(2018);
   std::vector<std::string> measures;
   for (const auto& m : kLaitMeasures) measures.emplace_back(m.measure);
@@ -150,6 +206,28 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
   }
 
   const auto& reg = ScorecardIndicators();
+  if (reg.empty()) return DefaultCatalogue().status();
+  // Every indicator named here is looked up once, so a wrong id is an error
+  // before anything is read, never a silent default.
+  std::map<std::string_view, uint16_t> index;
+  for (std::string_view id :
+       {"pupils_on_roll", "sen_support_percent", "ehcp_percent", "fsm_percent",
+        "disadvantaged_percent", "eal_percent", "looked_after_percent", "mobility_percent",
+        "ks2_prior_attainment", "sess_overall_percent", "enrolments_pa_10_exact_percent",
+        "susp_rate", "one_plus_susp_rate", "perm_excl_rate", "managed_move_rate",
+        "off_site_direction_rate", "left_roll_percent", "reintegration_percent", "attainment8",
+        "progress8", "basics_94_percent", "sustained_destination_percent", "ap_pupils_percent",
+        "ap_placements_rate", "ap_hours_per_week", "ap_reintegration_plan_percent",
+        "internal_unit_pupils_percent", "internal_unit_sessions_rate",
+        "internal_unit_repeat_percent", "recognition_rate", "pupil_wellbeing_percent"}) {
+    LANTERN_ASSIGN_OR_RETURN(index[id], ScorecardIndicatorIndex(id));
+  }
+  for (const auto& m : kLaitMeasures) {
+    LANTERN_ASSIGN_OR_RETURN(index[m.indicator], ScorecardIndicatorIndex(m.indicator));
+  }
+  auto Ind = [&](std::string_view id) { return index.at(id); };
+  const PupilGroup disadvantaged = *FindPupilGroup("disadvantaged");
+  const PupilGroup not_disadvantaged = *FindPupilGroup("not_disadvantaged");
   in.unavailable_reason.assign(reg.size(), "");
   in.indicator_notes.assign(reg.size(), "");
   auto reason = [&](const char* id, const char* text) { in.unavailable_reason[Ind(id)] = text; };
@@ -167,9 +245,9 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
   reason("ks2_prior_attainment",
          "The key stage 4 file held here has 25 headline columns and no "
          "prior attainment.");
-  reason("suspension_rate", kExclusions);
-  reason("one_plus_suspension_rate", kExclusions);
-  reason("permanent_exclusion_rate", kExclusions);
+  reason("susp_rate", kExclusions);
+  reason("one_plus_susp_rate", kExclusions);
+  reason("perm_excl_rate", kExclusions);
   reason("managed_move_rate", kPupilLevel);
   reason("off_site_direction_rate", kPupilLevel);
   reason("left_roll_percent", kPupilLevel);
@@ -198,17 +276,17 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
   reason("basics_94_percent", "Not published for this school (the file holds a symbol).");
   reason("sustained_destination_percent",
          "Not published for this school (suppressed or not in the destinations file).");
-  reason("overall_absence_rate",
+  reason("sess_overall_percent",
          "Not published for this school (suppressed or not in the "
          "absence file).");
-  reason("persistent_absence_rate",
+  reason("enrolments_pa_10_exact_percent",
          "Not published for this school (suppressed or not in the "
          "absence file).");
-  note("overall_absence_rate",
+  note("sess_overall_percent",
        "Open data give the rate but not the sessions: the interval uses the January headcount "
        "as n and a pupil-level SD implied by the phase's national absence and persistent-absence "
        "rates (a gamma distribution of pupils' absence rates).");
-  note("persistent_absence_rate",
+  note("enrolments_pa_10_exact_percent",
        "Open data give the percentage only: the count of persistent absentees is reconstructed "
        "from it and the January headcount (shown as x).");
   note("disadvantaged_percent",
@@ -258,7 +336,7 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
     }
   }
 
-  auto add = [&](uint32_t school, const char* id, PupilGroup group = PupilGroup::kAll) {
+  auto add = [&](uint32_t school, const char* id, PupilGroup group = kAllPupils) {
     IndicatorObservation o;
     o.school = school;
     o.indicator = Ind(id);
@@ -268,7 +346,7 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
   };
   auto proportion = [&](uint32_t school, const char* id, std::optional<double> num,
                         std::optional<double> den, bool estimated,
-                        PupilGroup group = PupilGroup::kAll) {
+                        PupilGroup group = kAllPupils) {
     if (!num || !den) return;
     IndicatorObservation* o = add(school, id, group);
     o->numerator = *num;
@@ -306,13 +384,13 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
     proportion(si, "eal_percent", f.eal, denominator_from(f.eal, f.eal_pct, f.nor), false);
 
     if (f.overall_absence_pct && f.nor && *f.nor > 0) {
-      IndicatorObservation* o = add(si, "overall_absence_rate");
+      IndicatorObservation* o = add(si, "sess_overall_percent");
       o->mean = *f.overall_absence_pct;
       o->denominator = *f.nor;
       o->sd = static_cast<float>(absence_sd[static_cast<size_t>(ph)]);
     }
     if (f.persistent_absence_pct && f.nor) {
-      proportion(si, "persistent_absence_rate", *f.persistent_absence_pct / 100 * *f.nor, f.nor,
+      proportion(si, "enrolments_pa_10_exact_percent", *f.persistent_absence_pct / 100 * *f.nor, f.nor,
                  true);
     }
 
@@ -349,9 +427,9 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
     }
     proportion(si, "sustained_destination_percent", f.dest_overall, f.dest_cohort, false);
     proportion(si, "sustained_destination_percent", f.dest_overall_dis, f.dest_cohort_dis, false,
-               PupilGroup::kDisadvantaged);
+               disadvantaged);
     proportion(si, "sustained_destination_percent", f.dest_overall_nondis, f.dest_cohort_nondis,
-               false, PupilGroup::kNotDisadvantaged);
+               false, not_disadvantaged);
   }
 
   // LA and England comparators from LAIT.
@@ -374,6 +452,7 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
       }
     }
   }
+  ApplyPublishedDisclosure(&in, suppress_below);
   return in;
 }
 

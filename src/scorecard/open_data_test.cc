@@ -72,7 +72,7 @@ TEST_F(OpenDataScorecardTest, EverySchoolWithDataIsScoredAndEveryFigureIsConsist
         const double tol = ind.id == "progress8" ? 0.0051 : 1e-9;
         EXPECT_LE(c.lower, c.value + tol) << input_->schools[s].urn << " " << ind.id;
         EXPECT_GE(c.upper, c.value - tol) << input_->schools[s].urn << " " << ind.id;
-      } else if (ind.kind == IndicatorKind::kProportion || ind.kind == IndicatorKind::kRatePer100) {
+      } else if (ind.kind == IndicatorKind::kPercent || ind.kind == IndicatorKind::kRatePer100) {
         ADD_FAILURE() << "a published rate without an interval: " << ind.id;
       }
       // No line of enquiry below the minimum denominator, or on context.
@@ -98,7 +98,7 @@ TEST_F(OpenDataScorecardTest, EverySchoolWithDataIsScoredAndEveryFigureIsConsist
       if (ind.domain != IndicatorDomain::kContext && c.assessable &&
           c.similar.position != FunnelPosition::kNotAssessed) {
         std::string key(ind.id);
-        if (c.group != PupilGroup::kAll) key += "/" + std::string(PupilGroupId(c.group));
+        if (c.group != kAllPupils) key += "/" + std::string(PupilGroupId(c.group));
         ++flags[key].first;
         if (c.enquiry != 0) ++flags[key].second;
       }
@@ -133,24 +133,24 @@ TEST_F(OpenDataScorecardTest, OpenFilesFillWhatTheyHoldAndMarkTheRestX) {
   ASSERT_EQ(input_->schools[ucl].urn, 137181);
   std::map<std::string, ScorecardCell> by_id;
   for (const auto& c : sc.ScoreSchool(ucl)) {
-    if (c.group == PupilGroup::kAll) by_id[std::string(ScorecardIndicators()[c.indicator].id)] = c;
+    if (c.group == kAllPupils) by_id[std::string(ScorecardIndicators()[c.indicator].id)] = c;
   }
   for (const char* id :
        {"pupils_on_roll", "sen_support_percent", "ehcp_percent", "disadvantaged_percent",
-        "eal_percent", "overall_absence_rate", "persistent_absence_rate", "attainment8",
+        "eal_percent", "sess_overall_percent", "enrolments_pa_10_exact_percent", "attainment8",
         "progress8", "basics_94_percent", "sustained_destination_percent"}) {
     EXPECT_EQ(by_id[id].availability, Availability::kAvailable) << id;
   }
-  for (const char* id : {"suspension_rate", "permanent_exclusion_rate", "managed_move_rate",
+  for (const char* id : {"susp_rate", "perm_excl_rate", "managed_move_rate",
                          "mobility_percent", "ks2_prior_attainment", "ap_pupils_percent",
                          "internal_unit_pupils_percent", "pupil_wellbeing_percent"}) {
     EXPECT_EQ(by_id[id].availability, Availability::kNotAvailable) << id;
     EXPECT_EQ(Publish(by_id[id]).value.Text(), "x") << id;
   }
   // LA and England suspension rates for secondaries come from LAIT 2018/19.
-  EXPECT_TRUE(by_id["suspension_rate"].la.available);
-  EXPECT_EQ(by_id["suspension_rate"].england.source, "LAIT SecFixedEx 2018/19");
-  EXPECT_NEAR(by_id["suspension_rate"].england.target, 10.75, 0.01);
+  EXPECT_TRUE(by_id["susp_rate"].la.available);
+  EXPECT_EQ(by_id["susp_rate"].england.source, "LAIT SecFixedEx 2018/19");
+  EXPECT_NEAR(by_id["susp_rate"].england.target, 10.75, 0.01);
   // The published Progress 8 interval is used as it is; the funnel's SD is
   // the national pupil SD implied by the published intervals (about 1.4).
   EXPECT_NEAR(by_id["progress8"].lower, -0.10, 1e-6);

@@ -22,7 +22,9 @@
 #include <set>
 #include <thread>
 
+#include "common/csv_reader.h"
 #include "common/csv_writer.h"
+#include "common/file_util.h"
 #include "common/parallel.h"
 #include "publish/ees_geography.h"
 #include "publish/ees_metadata.h"
@@ -166,12 +168,14 @@ const std::vector<std::string>& ScorecardColumns() {
                                                 "difference",
                                                 "difference_lower",
                                                 "difference_upper",
-                                                "enquiry",
-                                                "enquiry_text"};
+                                                "enquiry"};
   return cols;
 }
 
-std::vector<EesColumnMeta> ScorecardMeta() {
+// Every filter's default item (EES filter_default) is its value in the
+// first data row, which is always there: the first school's pupils on roll,
+// all pupils, Total.
+std::vector<EesColumnMeta> ScorecardMeta(const std::map<std::string, std::string>& first_row) {
   auto filter = [](const char* name, const char* label, const char* hint) {
     EesColumnMeta m;
     m.col_name = name;
@@ -182,12 +186,13 @@ std::vector<EesColumnMeta> ScorecardMeta() {
   };
   auto ind = [](const char* name, const char* label, const char* grouping) {
     EesColumnMeta m;
+    m.dp_varies = true;  // values carry their row's indicator's decimal places
     m.col_name = name;
     m.label = label;
     m.indicator_grouping = grouping;
     return m;
   };
-  return {
+  std::vector<EesColumnMeta> meta = {
       filter("school_phase", "School phase", "Schools are compared only within a phase"),
       filter("indicator_domain", "Indicator domain",
              "context, formal_outcome or additional (docs/scorecard.md)"),
@@ -241,9 +246,15 @@ std::vector<EesColumnMeta> ScorecardMeta() {
           "Contextual expectation"),
       ind("difference_upper", "Difference: upper bound", "Contextual expectation"),
       filter("enquiry", "Line of enquiry: outside the similar schools' 99.8% limits",
-             "higher, lower, none, not assessed"),
-      filter("enquiry_text", "The line of enquiry in words", ""),
+             "higher, lower, none, not assessed; the question in words is in "
+             "scorecard_enquiries.csv"),
   };
+  for (EesColumnMeta& m : meta) {
+    if (!m.is_filter) continue;
+    auto it = first_row.find(m.col_name);
+    m.filter_default = it == first_row.end() ? "Total" : it->second;
+  }
+  return meta;
 }
 
 void Cell(CsvWriter& w, const PublishedCell& c) {
@@ -374,7 +385,8 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
       const ScorecardSchool& s = in.schools[school];
       auto la_it = im.la_by_code.find(s.la_code);
       const ScorecardLocalAuthority* la = la_it == im.la_by_code.end() ? nullptr : la_it->second;
-      const GeographyRow geo = SchoolGeography(s, la);
+      const std::string geo =
+          EesGeographyText(in.time_period, in.time_identifier, SchoolGeography(s, la));
       const std::vector<ScorecardCell> cells = sc.ScoreSchool(school);
       pub.clear();
       for (const auto& c : cells) pub.push_back(scorecard::Publish(c));
@@ -383,7 +395,7 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
         const ScorecardCell& c = cells[i];
         const PublishedScorecardCell& p = pub[i];
         const ScorecardIndicator& ind = reg[c.indicator];
-        WriteEesGeography(csv, in.time_period, in.time_identifier, geo);
+        csv.Raw(geo);
         csv.Field(phase).Raw(IndicatorDomainId(ind.domain)).Raw(ind.id).Raw(PupilGroupId(c.group));
         csv.Field(in.breakdowns[c.breakdown]);
         Cell(csv, p.value);
@@ -415,13 +427,12 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
                 : c.enquiry < 0 ? "lower"
                 : assessed      ? "none"
                                 : "not assessed");
-        csv.Field(c.enquiry != 0 ? std::string_view(c.enquiry_text) : std::string_view("z"));
         csv.EndRow();
         ++r.rows;
         if (p.any_suppressed) ++r.suppressed;
         if (assessed) {
           const std::string key =
-              std::string(ind.id) + (c.group == PupilGroup::kAll
+              std::string(ind.id) + (c.group == kAllPupils
                                          ? std::string()
                                          : "/" + std::string(PupilGroupId(c.group)));
           ++r.assessed;
@@ -488,7 +499,20 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
     fs::rename(tmp, target, ec);
     if (ec) return Status::IoError("cannot rename " + tmp + " to " + target.string());
   }
-  LANTERN_RETURN_IF_ERROR(WriteEesMetadata((out / "scorecard.meta.csv").string(), ScorecardMeta()));
+  {
+    // The header and first row of scorecard.csv: the filters' default items.
+    std::map<std::string, std::string> first_row;
+    LANTERN_ASSIGN_OR_RETURN(auto written, MappedFile::Open((out / "scorecard.csv").string()));
+    CsvReader reader(written->data());
+    CsvRecord header, row;
+    if (reader.Next(&header) && reader.Next(&row)) {
+      for (size_t i = 0; i < header.fields.size() && i < row.fields.size(); ++i) {
+        first_row[std::string(header.fields[i])] = std::string(row.fields[i]);
+      }
+    }
+    LANTERN_RETURN_IF_ERROR(
+        WriteEesMetadata((out / "scorecard.meta.csv").string(), ScorecardMeta(first_row)));
+  }
   {
     std::string ij;
     scorecard::AppendIndicatorsJson(in, &ij);
@@ -497,12 +521,40 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
 
   // LA summaries: lines of enquiry grouped by question, schools alphabetical.
   std::vector<EnquiryRecord> enquiries;
-  std::map<std::tuple<int, uint16_t, uint8_t, uint16_t>, int> assessed_count;
+  std::map<std::tuple<int, uint16_t, uint16_t, uint16_t>, int> assessed_count;
   for (auto& r : results) {
     for (auto& e : r.enquiries) enquiries.push_back(std::move(e));
     for (const auto& a : r.assessed_records) {
-      ++assessed_count[{a.la_code, a.indicator, static_cast<uint8_t>(a.group), a.breakdown}];
+      ++assessed_count[{a.la_code, a.indicator, a.group.category, a.breakdown}];
     }
+  }
+  {
+    // The lines of enquiry in words, one row per question asked in this run
+    // (scorecard.csv's `enquiry` says which rows raise them): a note beside
+    // the data, since the platform takes filter items of 120 characters at
+    // most.
+    std::map<std::tuple<uint16_t, uint16_t, uint16_t, int>, const std::string*> texts;
+    for (const auto& e : enquiries) {
+      texts.emplace(std::make_tuple(e.indicator, e.group.category, e.breakdown, e.direction),
+                    &e.text);
+    }
+    LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create((out / "scorecard_enquiries.csv").string()));
+    w->Row({"indicator", "pupil_group", "breakdown", "enquiry", "enquiry_text"});
+    for (const auto& [key, text] : texts) {
+      const auto [ind_i, group_u, breakdown, dir] = key;
+      w->Raw(reg[ind_i].id).Raw(PupilGroupId(PupilGroup{group_u})).Field(in.breakdowns[breakdown]);
+      w->Raw(dir > 0 ? "higher" : "lower").Field(*text);
+      w->EndRow();
+    }
+    LANTERN_RETURN_IF_ERROR(w->Close());
+    LANTERN_RETURN_IF_ERROR(WriteColumnNotes(
+        (out / "scorecard_enquiries.meta.csv").string(),
+        {{"indicator", "Indicator id (as in scorecard.csv)"},
+         {"pupil_group", "Pupil group (as in scorecard.csv)"},
+         {"breakdown", "Breakdown (as in scorecard.csv)"},
+         {"enquiry", "higher or lower: the school is above or below its similar schools' 99.8% "
+                     "limits"},
+         {"enquiry_text", "The line of enquiry in words, where {pupils} has become the group"}}));
   }
   auto name_less = [&](uint32_t a, uint32_t b) {
     const std::string na = scorecard::SchoolDisplayName(in.schools[a]);
@@ -521,10 +573,10 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
               return name_less(a.school, b.school);
             });
   // The enquiries of each LA x series x direction, in the order above.
-  std::map<std::tuple<int, uint16_t, uint8_t, uint16_t, int>, std::vector<const EnquiryRecord*>>
+  std::map<std::tuple<int, uint16_t, uint16_t, uint16_t, int>, std::vector<const EnquiryRecord*>>
       hits_by_series;
   for (const auto& e : enquiries) {
-    hits_by_series[{in.schools[e.school].la_code, e.indicator, static_cast<uint8_t>(e.group),
+    hits_by_series[{in.schools[e.school].la_code, e.indicator, e.group.category,
                     e.breakdown, e.direction}]
         .push_back(&e);
   }
@@ -564,7 +616,7 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
         const ScorecardIndicator& ind = reg[ind_i];
         WriteEesGeography(*w, in.time_period, in.time_identifier, g);
         w->Raw(IndicatorDomainId(ind.domain)).Raw(ind.id);
-        w->Raw(PupilGroupId(static_cast<PupilGroup>(group_u))).Field(in.breakdowns[breakdown]);
+        w->Raw(PupilGroupId(PupilGroup{group_u})).Field(in.breakdowns[breakdown]);
         w->Raw(dir > 0 ? "higher" : "lower").Int(assessed).Int(static_cast<int64_t>(hits.size()));
         w->Field(hits.empty() ? std::string("z") : hits.front()->text);
         std::string list;
@@ -578,6 +630,29 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
       }
     }
     LANTERN_RETURN_IF_ERROR(w->Close());
+    std::vector<std::pair<std::string, std::string>> cols;
+    for (auto c : EesGeographyColumns()) cols.emplace_back(c, "geography (local authority rows)");
+    for (auto [name, what] : std::initializer_list<std::pair<const char*, const char*>>{
+             {"indicator_domain", "context, formal_outcome or additional"},
+             {"indicator", "indicator id (docs/indicators.md)"},
+             {"pupil_group", "pupil group (docs/scorecard.md)"},
+             {"breakdown", "Total, or an AP setting or reason"},
+             {"direction", "higher or lower than the similar schools' 99.8% limits"},
+             {"schools_assessed", "the LA's schools compared with their similar schools"},
+             {"schools_with_enquiry", "of those, the schools outside the limits this way"},
+             {"enquiry_text", "the question in words (z: no school)"},
+             {"schools", "those schools, alphabetically, with their URNs (z: none)"}}) {
+      cols.emplace_back(name, what);
+    }
+    LANTERN_RETURN_IF_ERROR(WriteColumnNotes((out / "la_summary.meta.csv").string(), cols));
+    LANTERN_RETURN_IF_ERROR(WriteColumnNotes(
+        (out / "similar_schools.meta.csv").string(),
+        {{"time_period", "academic year, e.g. 201819"},
+         {"school_urn", "the school"},
+         {"similar_school_urn", "one of its similar schools (docs/benchmarking.md), nearest first"},
+         {"similar_school_name", "that school's name"},
+         {"similar_school_old_la_code", "that school's local authority"},
+         {"distance", "distance in standardised context (not a ranking of schools)"}}));
   }
   size_t la_pages = 0;
   if (options.html) {

@@ -33,11 +33,11 @@ InputBuilder SmallWorld() {
     b.input().schools[s].name =
         i == 3 ? "Zeta & \"Sons\" <Academy>" : "School " + std::to_string(i);
     b.Context(s, 500 + 25 * i, 9 + 0.4 * i, 1.5 + 0.1 * i, 15 + i, 3 + 2 * i);
-    b.Proportion(s, "persistent_absence_rate", i == 7 ? 80 : 50 + (i % 5), 500 + 25 * i);
+    b.Proportion(s, "enrolments_pa_10_exact_percent", i == 7 ? 80 : 50 + (i % 5), 500 + 25 * i);
     b.Mean(s, "progress8", 0.02 * (i % 7) - 0.06, 1.415869, 150 + i);
     b.Proportion(s, "sustained_destination_percent", 140 + i % 4, 150);
-    b.Proportion(s, "sustained_destination_percent", 60 + i % 3, 66, PupilGroup::kDisadvantaged);
-    b.Proportion(s, "sustained_destination_percent", 80 + i % 2, 84, PupilGroup::kNotDisadvantaged);
+    b.Proportion(s, "sustained_destination_percent", 60 + i % 3, 66, *FindPupilGroup("disadvantaged"));
+    b.Proportion(s, "sustained_destination_percent", 80 + i % 2, 84, *FindPupilGroup("not_disadvantaged"));
   }
   b.input().unavailable_reason.assign(ScorecardIndicators().size(), "Not in the test data.");
   return b;
@@ -86,7 +86,7 @@ TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
   const int ind = csv->Column("indicator"), enq = csv->Column("enquiry");
   bool found = false;
   for (size_t r = 0; r < csv->rows(); ++r) {
-    if (csv->Cell(r, urn) == "110007" && csv->Cell(r, ind) == "persistent_absence_rate") {
+    if (csv->Cell(r, urn) == "110007" && csv->Cell(r, ind) == "enrolments_pa_10_exact_percent") {
       EXPECT_EQ(csv->Cell(r, enq), "higher");
       found = true;
     }
@@ -111,8 +111,8 @@ TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
 
   auto json = nlohmann::json::parse(ReadAll(fs::path(dir_) / "scorecards" / "110007.json"));
   EXPECT_EQ(json["school_urn"], 110007);
-  EXPECT_EQ(json["indicators"]["persistent_absence_rate"][0]["enquiry"], "higher");
-  EXPECT_EQ(json["indicators"]["suspension_rate"][0]["value"], "x");
+  EXPECT_EQ(json["indicators"]["enrolments_pa_10_exact_percent"][0]["enquiry"], "higher");
+  EXPECT_EQ(json["indicators"]["susp_rate"][0]["value"], "x");
   EXPECT_EQ(json["similar_schools"].size(), 29u);
   EXPECT_EQ(json["lines_of_enquiry"].size(), 1u);
   auto indicators = nlohmann::json::parse(ReadAll(fs::path(dir_) / "scorecard_indicators.json"));
@@ -128,7 +128,7 @@ TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
   bool listed = false;
   for (size_t r = 0; r < la_csv->rows(); ++r) {
     if (la_csv->Cell(r, la_csv->Column("old_la_code")) == "200" &&
-        la_csv->Cell(r, la_csv->Column("indicator")) == "persistent_absence_rate" &&
+        la_csv->Cell(r, la_csv->Column("indicator")) == "enrolments_pa_10_exact_percent" &&
         la_csv->Cell(r, la_csv->Column("direction")) == "higher") {
       EXPECT_EQ(la_csv->Cell(r, la_csv->Column("schools_with_enquiry")), "1");
       EXPECT_EQ(la_csv->Cell(r, la_csv->Column("schools_assessed")), "15");

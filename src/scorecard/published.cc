@@ -25,9 +25,9 @@ PublishedComparison PublishComparison(const Comparison& c, const ScorecardIndica
   }
   p.value = Num(c.target, dp);
   const bool no_limits =
-      ind.kind == IndicatorKind::kCount || cell.availability != Availability::kAvailable ||
-      (ind.kind == IndicatorKind::kMean && !(c.sigma > 0)) || !(cell.denominator > 0);
-  if (ind.kind == IndicatorKind::kCount) {
+      CompareAsOf(ind.kind) == CompareAs::kCount || cell.availability != Availability::kAvailable ||
+      (CompareAsOf(ind.kind) == CompareAs::kMean && !(c.sigma > 0)) || !(cell.denominator > 0);
+  if (CompareAsOf(ind.kind) == CompareAs::kCount) {
     p.lower95 = p.upper95 = p.lower998 = p.upper998 = p.phi = z;
     p.position = "z";
     p.overdispersion = "z";
@@ -84,13 +84,13 @@ PublishedScorecardCell Publish(const ScorecardCell& cell) {
   p.value = Num(cell.value, dp);
   p.lower = Num(cell.lower, dp);
   p.upper = Num(cell.upper, dp);
-  switch (ind.kind) {
-    case IndicatorKind::kCount:
+  switch (CompareAsOf(ind.kind)) {
+    case CompareAs::kCount:
       p.lower = p.upper = z;
       p.numerator = Num(cell.numerator, 0);
       p.denominator = z;
       break;
-    case IndicatorKind::kMean:
+    case CompareAs::kMean:
       p.numerator = z;
       p.denominator = Num(cell.denominator, 0);
       break;
@@ -112,13 +112,13 @@ PublishedScorecardCell Publish(const ScorecardCell& cell) {
   if (cell.suppressed) {
     p.any_suppressed = true;
     p.value = p.lower = p.upper = c;
-    if (ind.kind != IndicatorKind::kMean) p.numerator = c;
+    if (CompareAsOf(ind.kind) != CompareAs::kMean) p.numerator = c;
     p.difference = p.difference_lower = p.difference_upper = c;
     p.band = "c";
   }
   if (cell.denominator_suppressed) {
     p.denominator = c;
-    if (ind.kind == IndicatorKind::kCount) p.numerator = c;
+    if (CompareAsOf(ind.kind) == CompareAs::kCount) p.numerator = c;
   }
   return p;
 }

@@ -14,7 +14,8 @@ namespace lantern {
 // null). Register codes are counted as the policy says.
 Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& state,
                                                          const Store* store, const Policy& policy,
-                                                         int threads);
+                                                         int threads,
+                                                         const std::string& real_data_dir = "");
 
 }  // namespace lantern
 

@@ -55,6 +55,7 @@ class Observations {
   explicit Observations(const ScorecardInput& in) : in_(in) {
     for (size_t i = 0; i < in.observations.size(); ++i) {
       const IndicatorObservation& o = in.observations[i];
+      if (in.schools[o.school].reference) continue;  // published comparators
       const std::string key =
           Key(in.schools[o.school].urn, std::string(ScorecardIndicators()[o.indicator].id), o.group,
               in.breakdowns[o.breakdown]);
@@ -62,13 +63,13 @@ class Observations {
     }
   }
   const IndicatorObservation* Find(int urn, const std::string& id,
-                                   PupilGroup group = PupilGroup::kAll,
+                                   PupilGroup group = kAllPupils,
                                    const std::string& breakdown = "Total") const {
     auto it = index_.find(Key(urn, id, group, breakdown));
     return it == index_.end() ? nullptr : &in_.observations[it->second];
   }
   const IndicatorObservation& Get(int urn, const std::string& id,
-                                  PupilGroup group = PupilGroup::kAll,
+                                  PupilGroup group = kAllPupils,
                                   const std::string& breakdown = "Total") const {
     const IndicatorObservation* o = Find(urn, id, group, breakdown);
     static const IndicatorObservation kMissing{};
@@ -184,7 +185,9 @@ TEST_F(PupilLevelTinyTest, SchoolsAndContextOnCensusDay) {
   ScorecardInput in = Load();
   EXPECT_EQ(in.mode, "pupil-level");
   EXPECT_EQ(in.time_period, "201819");
-  ASSERT_EQ(in.schools.size(), 3u);
+  size_t store_schools = 0;
+  for (const auto& sch : in.schools) store_schools += !sch.reference;
+  ASSERT_EQ(store_schools, 3u);
   EXPECT_EQ(in.schools[0].urn, kPrimary);  // URN order
   EXPECT_EQ(in.schools[1].phase, ScorecardPhase::kSecondary);
   EXPECT_EQ(in.schools[1].laestab, "8054001");
@@ -209,11 +212,11 @@ TEST_F(PupilLevelTinyTest, SchoolsAndContextOnCensusDay) {
   // roll in the year); P6 joined the PRU on 6 September and P5 the primary
   // on 3 September, inside the usual entry window: not mobile.
   ExpectRatio(obs.Get(kAcademy, "mobility_percent"), 1, 4);
-  ExpectRatio(obs.Get(kAcademy, "mobility_percent", PupilGroup::kBoys), 1, 3);
+  ExpectRatio(obs.Get(kAcademy, "mobility_percent", *FindPupilGroup("boys")), 1, 3);
   ExpectRatio(obs.Get(kPru, "mobility_percent"), 0, 1);
   ExpectRatio(obs.Get(kPrimary, "mobility_percent"), 0, 2);
   ExpectRatio(obs.Get(kAcademy, "left_roll_percent"), 1, 4);
-  ExpectRatio(obs.Get(kAcademy, "left_roll_percent", PupilGroup::kGirls), 0, 1);
+  ExpectRatio(obs.Get(kAcademy, "left_roll_percent", *FindPupilGroup("girls")), 0, 1);
 
   // KS2 (secondary): P2 (100 + 110) / 2 = 105, P3 96 (maths only): mean 100.5,
   // SD sqrt(((105 - 100.5)^2 + (96 - 100.5)^2) / 1) = sqrt(40.5).
@@ -221,11 +224,11 @@ TEST_F(PupilLevelTinyTest, SchoolsAndContextOnCensusDay) {
   EXPECT_DOUBLE_EQ(ks2.mean, 100.5);
   EXPECT_DOUBLE_EQ(ks2.denominator, 2);
   EXPECT_NEAR(ks2.sd, std::sqrt(40.5), 1e-5);
-  EXPECT_DOUBLE_EQ(obs.Get(kAcademy, "ks2_prior_attainment", PupilGroup::kEhcp).mean, 96);
+  EXPECT_DOUBLE_EQ(obs.Get(kAcademy, "ks2_prior_attainment", *FindPupilGroup("ehcp")).mean, 96);
   EXPECT_EQ(obs.Get(kPrimary, "ks2_prior_attainment").availability, Availability::kNotApplicable);
 
   // Context shares are given for all pupils only.
-  EXPECT_EQ(obs.Find(kAcademy, "fsm_percent", PupilGroup::kBoys), nullptr);
+  EXPECT_EQ(obs.Find(kAcademy, "fsm_percent", *FindPupilGroup("boys")), nullptr);
 }
 
 TEST_F(PupilLevelTinyTest, MobilityWindowIsAPolicy) {
@@ -241,22 +244,22 @@ TEST_F(PupilLevelTinyTest, SuspensionsAndExclusionsPer100OnCensusDay) {
   ScorecardInput in = Load();
   Observations obs(in);
   // 3 suspensions (P2 twice, P6 once) over the census headcount of 3.
-  ExpectRatio(obs.Get(kAcademy, "suspension_rate"), 3, 3);
+  ExpectRatio(obs.Get(kAcademy, "susp_rate"), 3, 3);
   // Pupils with one or more: P2 and P6.
-  ExpectRatio(obs.Get(kAcademy, "one_plus_suspension_rate"), 2, 3);
+  ExpectRatio(obs.Get(kAcademy, "one_plus_susp_rate"), 2, 3);
   // Upheld permanent exclusions: P4 only (P3's was overturned).
-  ExpectRatio(obs.Get(kAcademy, "permanent_exclusion_rate"), 1, 3);
+  ExpectRatio(obs.Get(kAcademy, "perm_excl_rate"), 1, 3);
   ExpectRatio(obs.Get(kAcademy, "managed_move_rate"), 1, 3);        // P6
   ExpectRatio(obs.Get(kAcademy, "off_site_direction_rate"), 1, 3);  // A1
   // Boys: P2 and P3 on census day; 3 suspensions (P2 x2, P6); both P2 and P6
   // suspended, capped at the headcount of 2.
-  ExpectRatio(obs.Get(kAcademy, "suspension_rate", PupilGroup::kBoys), 3, 2);
-  ExpectRatio(obs.Get(kAcademy, "one_plus_suspension_rate", PupilGroup::kBoys), 2, 2);
-  ExpectRatio(obs.Get(kAcademy, "permanent_exclusion_rate", PupilGroup::kGirls), 1, 1);
-  ExpectRatio(obs.Get(kAcademy, "suspension_rate", PupilGroup::kSenSupport), 2, 1);
-  ExpectRatio(obs.Get(kAcademy, "suspension_rate", PupilGroup::kEhcp), 0, 1);
+  ExpectRatio(obs.Get(kAcademy, "susp_rate", *FindPupilGroup("boys")), 3, 2);
+  ExpectRatio(obs.Get(kAcademy, "one_plus_susp_rate", *FindPupilGroup("boys")), 2, 2);
+  ExpectRatio(obs.Get(kAcademy, "perm_excl_rate", *FindPupilGroup("girls")), 1, 1);
+  ExpectRatio(obs.Get(kAcademy, "susp_rate", *FindPupilGroup("sen_support")), 2, 1);
+  ExpectRatio(obs.Get(kAcademy, "susp_rate", *FindPupilGroup("ehcp")), 0, 1);
   // Nothing at the primary.
-  ExpectRatio(obs.Get(kPrimary, "suspension_rate"), 0, 2);
+  ExpectRatio(obs.Get(kPrimary, "susp_rate"), 0, 2);
 }
 
 TEST_F(PupilLevelTinyTest, AlternativeProvisionUnitsAndReintegration) {
@@ -273,12 +276,12 @@ TEST_F(PupilLevelTinyTest, AlternativeProvisionUnitsAndReintegration) {
   EXPECT_NEAR(hours.sd, std::sqrt(40.5), 1e-5);
   // Breakdowns: registered A1 (P2) and A3 (P3); unregistered A2 (P2).
   ExpectRatio(
-      obs.Get(kAcademy, "ap_pupils_percent", PupilGroup::kAll, "AP setting: Registered provision"),
+      obs.Get(kAcademy, "ap_pupils_percent", kAllPupils, "AP setting: Registered provision"),
       2, 4);
-  ExpectRatio(obs.Get(kAcademy, "ap_placements_rate", PupilGroup::kAll,
+  ExpectRatio(obs.Get(kAcademy, "ap_placements_rate", kAllPupils,
                       "AP setting: Unregistered provision"),
               1, 4);
-  ExpectRatio(obs.Get(kAcademy, "ap_placements_rate", PupilGroup::kAll,
+  ExpectRatio(obs.Get(kAcademy, "ap_placements_rate", kAllPupils,
                       "AP reason: Off-site placement for behavioural support"),
               2, 4);
   ExpectRatio(obs.Get(kPrimary, "ap_pupils_percent"), 0, 2);
@@ -291,8 +294,8 @@ TEST_F(PupilLevelTinyTest, AlternativeProvisionUnitsAndReintegration) {
   // Reintegration: A1, U1, U2 returned; A3 (continued in AP) and U3 (A1 still
   // running the next day) did not: 3 of 5. Girls (P4): 2 of 2; boys 1 of 3.
   ExpectRatio(obs.Get(kAcademy, "reintegration_percent"), 3, 5);
-  ExpectRatio(obs.Get(kAcademy, "reintegration_percent", PupilGroup::kGirls), 2, 2);
-  ExpectRatio(obs.Get(kAcademy, "reintegration_percent", PupilGroup::kBoys), 1, 3);
+  ExpectRatio(obs.Get(kAcademy, "reintegration_percent", *FindPupilGroup("girls")), 2, 2);
+  ExpectRatio(obs.Get(kAcademy, "reintegration_percent", *FindPupilGroup("boys")), 1, 3);
   // No episode at the primary: a zero denominator (shown as z by the engine).
   ExpectRatio(obs.Get(kPrimary, "reintegration_percent"), 0, 0);
 
@@ -300,7 +303,7 @@ TEST_F(PupilLevelTinyTest, AlternativeProvisionUnitsAndReintegration) {
   for (const char* id : {"attainment8", "progress8", "recognition_rate", "pupil_wellbeing_percent",
                          "sustained_destination_percent"}) {
     EXPECT_EQ(obs.Find(kAcademy, id), nullptr) << id;
-    EXPECT_FALSE(in.unavailable_reason[FindScorecardIndicator(id)].empty()) << id;
+    EXPECT_FALSE(in.unavailable_reason[*ScorecardIndicatorIndex(id)].empty()) << id;
   }
 }
 
@@ -314,22 +317,22 @@ TEST_F(PupilLevelTinyTest, AbsenceAsTheAttendanceFamily) {
   double ss = 0;
   for (int i = 0; i < 4; ++i) ss += (o[i] - r * p[i]) * (o[i] - r * p[i]);
   const double se = 100 * std::sqrt(4.0 / 3 * ss) / 38;  // linearised, clustered by enrolment
-  const IndicatorObservation& abs = obs.Get(kAcademy, "overall_absence_rate");
+  const IndicatorObservation& abs = obs.Get(kAcademy, "sess_overall_percent");
   EXPECT_NEAR(abs.mean, 100.0 * 8 / 38, 1e-9);
   EXPECT_DOUBLE_EQ(abs.denominator, 4);
   EXPECT_NEAR(abs.sd / std::sqrt(4.0), se, 1e-4);
   EXPECT_NEAR(se, 6.9012, 1e-3);  // worked: sum of squares 5.1579, / 1444 x 4/3
-  ExpectRatio(obs.Get(kAcademy, "persistent_absence_rate"), 4, 4);
+  ExpectRatio(obs.Get(kAcademy, "enrolments_pa_10_exact_percent"), 4, 4);
   // Boys: P2, P3, P6: 6 / 26.
-  EXPECT_NEAR(obs.Get(kAcademy, "overall_absence_rate", PupilGroup::kBoys).mean, 600.0 / 26, 1e-9);
+  EXPECT_NEAR(obs.Get(kAcademy, "sess_overall_percent", *FindPupilGroup("boys")).mean, 600.0 / 26, 1e-9);
   // EHC plan: P3 at exactly 10%.
-  EXPECT_NEAR(obs.Get(kAcademy, "overall_absence_rate", PupilGroup::kEhcp).mean, 10, 1e-9);
-  ExpectRatio(obs.Get(kAcademy, "persistent_absence_rate", PupilGroup::kEhcp), 1, 1);
+  EXPECT_NEAR(obs.Get(kAcademy, "sess_overall_percent", *FindPupilGroup("ehcp")).mean, 10, 1e-9);
+  ExpectRatio(obs.Get(kAcademy, "enrolments_pa_10_exact_percent", *FindPupilGroup("ehcp")), 1, 1);
   // Primary: P1 only (P5 is 4): 2 / 10. PRU: P6 2 possible, none missed.
-  EXPECT_NEAR(obs.Get(kPrimary, "overall_absence_rate").mean, 20, 1e-9);
-  EXPECT_DOUBLE_EQ(obs.Get(kPrimary, "overall_absence_rate").denominator, 1);
-  EXPECT_NEAR(obs.Get(kPru, "overall_absence_rate").mean, 0, 1e-9);
-  ExpectRatio(obs.Get(kPru, "persistent_absence_rate"), 0, 1);
+  EXPECT_NEAR(obs.Get(kPrimary, "sess_overall_percent").mean, 20, 1e-9);
+  EXPECT_DOUBLE_EQ(obs.Get(kPrimary, "sess_overall_percent").denominator, 1);
+  EXPECT_NEAR(obs.Get(kPru, "sess_overall_percent").mean, 0, 1e-9);
+  ExpectRatio(obs.Get(kPru, "enrolments_pa_10_exact_percent"), 0, 1);
 }
 
 // ---------------------------------------------------------------------------
@@ -341,18 +344,18 @@ struct GroupRow {
   PupilGroup group;
 };
 const GroupRow kGroupRows[] = {
-    {"Total", "Total", PupilGroup::kAll},
-    {"Sex", "Female", PupilGroup::kGirls},
-    {"Sex", "Male", PupilGroup::kBoys},
-    {"FSM eligibility", "FSM eligible", PupilGroup::kFsm},
-    {"FSM eligibility", "Not FSM eligible", PupilGroup::kNotFsm},
-    {"Disadvantage", "Disadvantaged", PupilGroup::kDisadvantaged},
-    {"Disadvantage", "Not disadvantaged", PupilGroup::kNotDisadvantaged},
-    {"SEN provision", "No SEN", PupilGroup::kNoSen},
-    {"SEN provision", "SEN support", PupilGroup::kSenSupport},
-    {"SEN provision", "EHC plan", PupilGroup::kEhcp},
-    {"First language", "Other than English", PupilGroup::kEal},
-    {"Looked after", "Looked after", PupilGroup::kLookedAfter},
+    {"Total", "Total", kAllPupils},
+    {"Sex", "Female", *FindPupilGroup("girls")},
+    {"Sex", "Male", *FindPupilGroup("boys")},
+    {"FSM eligibility", "FSM eligible", *FindPupilGroup("fsm")},
+    {"FSM eligibility", "Not FSM eligible", *FindPupilGroup("not_fsm")},
+    {"Disadvantage", "Disadvantaged", *FindPupilGroup("disadvantaged")},
+    {"Disadvantage", "Not disadvantaged", *FindPupilGroup("not_disadvantaged")},
+    {"SEN provision", "No SEN", *FindPupilGroup("no_sen")},
+    {"SEN provision", "SEN support", *FindPupilGroup("sen_support")},
+    {"SEN provision", "EHC plan", *FindPupilGroup("ehcp")},
+    {"First language", "Other than English", *FindPupilGroup("eal")},
+    {"Looked after", "Looked after", *FindPupilGroup("looked_after")},
 };
 
 // Compares every school row of OUT/attendance.csv (disclosure control off)
@@ -392,11 +395,11 @@ size_t ExpectAbsenceAgrees(const std::string& store, const std::string& root) {
     const int u = std::stoi(std::string(t->Cell(r, urn)));
     const std::string n = std::string(t->Cell(r, enrolments));
     if (n == "0" || n == "z" || n == "x") {
-      EXPECT_EQ(obs.Find(u, "overall_absence_rate", g->group), nullptr) << u;
+      EXPECT_EQ(obs.Find(u, "sess_overall_percent", g->group), nullptr) << u;
       continue;
     }
-    const IndicatorObservation* a = obs.Find(u, "overall_absence_rate", g->group);
-    const IndicatorObservation* p = obs.Find(u, "persistent_absence_rate", g->group);
+    const IndicatorObservation* a = obs.Find(u, "sess_overall_percent", g->group);
+    const IndicatorObservation* p = obs.Find(u, "enrolments_pa_10_exact_percent", g->group);
     EXPECT_NE(a, nullptr) << u << " " << g->label;
     EXPECT_NE(p, nullptr) << u << " " << g->label;
     if (a == nullptr || p == nullptr) continue;
@@ -412,8 +415,9 @@ size_t ExpectAbsenceAgrees(const std::string& store, const std::string& root) {
   }
   // Every school with an absence figure has a row in attendance.csv.
   for (const auto& o : in->observations) {
-    if (o.indicator == FindScorecardIndicator("overall_absence_rate") &&
-        o.availability == Availability::kAvailable && o.group == PupilGroup::kAll) {
+    if (in->schools[o.school].reference) continue;
+    if (o.indicator == *ScorecardIndicatorIndex("sess_overall_percent") &&
+        o.availability == Availability::kAvailable && o.group == kAllPupils) {
       EXPECT_TRUE(schools_seen.count(in->schools[o.school].urn)) << in->schools[o.school].urn;
     }
   }
@@ -478,7 +482,9 @@ Status* PupilLevelGeneratedTest::status_ = nullptr;
 TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
   auto in = LoadPupilLevelScorecardInput(*root_ + "/store", {});
   ASSERT_TRUE(in.ok()) << in.status().ToString();
-  ASSERT_GE(in->schools.size(), 30u);
+  size_t store_schools = 0;
+  for (const auto& sch : in->schools) store_schools += !sch.reference;
+  ASSERT_GE(store_schools, 30u);
   auto sc = Scorecard::Build(*in, ScorecardOptions{});
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   ScorecardReport report;
@@ -486,6 +492,10 @@ TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
   const auto& reg = ScorecardIndicators();
   size_t checked = 0;
   for (uint32_t s = 0; s < in->schools.size(); ++s) {
+    if (in->schools[s].reference) {
+      EXPECT_FALSE(sc->Scored(s));
+      continue;
+    }
     EXPECT_TRUE(sc->Scored(s)) << in->schools[s].urn;
     EXPECT_TRUE(
         fs::exists(*root_ + "/sc/scorecards/" + std::to_string(in->schools[s].urn) + ".html"))
@@ -516,10 +526,10 @@ TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
   };
   std::map<std::pair<std::string, ScorecardPhase>, Sum> pooled;
   for (const auto& o : in->observations) {
-    if (o.group != PupilGroup::kAll || o.breakdown != 0) continue;
+    if (o.group != kAllPupils || o.breakdown != 0 || in->schools[o.school].reference) continue;
     const std::string id(reg[o.indicator].id);
     Sum& x = pooled[{id, in->schools[o.school].phase}];
-    if (id == "overall_absence_rate") {
+    if (id == "sess_overall_percent") {
       x.num += o.mean * o.denominator;  // enrolment-weighted
       x.den += o.denominator;
     } else {
@@ -534,14 +544,14 @@ TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
     const Sum& x = pooled[{id, ph}];
     ASSERT_GT(x.den, 0) << id;
     const double got =
-        id == std::string("overall_absence_rate") ? x.num / x.den : 100 * x.num / x.den;
+        id == std::string("sess_overall_percent") ? x.num / x.den : 100 * x.num / x.den;
     EXPECT_NEAR(got, *published, tolerance) << measure << " " << id;
   };
-  near("SecFixedEx", "suspension_rate", ScorecardPhase::kSecondary, 0.2 * 52.75);
-  near("PriFixedEx", "suspension_rate", ScorecardPhase::kPrimary, 1.0);
-  near("Sec_ Pup_FixedEx", "one_plus_suspension_rate", ScorecardPhase::kSecondary, 3.0);
-  near("SecTotAbs", "overall_absence_rate", ScorecardPhase::kSecondary, 0.6);
-  near("PriTotAbs", "overall_absence_rate", ScorecardPhase::kPrimary, 0.6);
+  near("SecFixedEx", "susp_rate", ScorecardPhase::kSecondary, 0.2 * 52.75);
+  near("PriFixedEx", "susp_rate", ScorecardPhase::kPrimary, 1.0);
+  near("Sec_ Pup_FixedEx", "one_plus_susp_rate", ScorecardPhase::kSecondary, 3.0);
+  near("SecTotAbs", "sess_overall_percent", ScorecardPhase::kSecondary, 0.6);
+  near("PriTotAbs", "sess_overall_percent", ScorecardPhase::kPrimary, 0.6);
 }
 
 TEST_F(PupilLevelGeneratedTest, AbsenceEqualsBuildSchoolRows) {

@@ -9,7 +9,11 @@
 
 namespace lantern::scorecard::testing {
 
-inline uint16_t Ind(const char* id) { return static_cast<uint16_t>(FindScorecardIndicator(id)); }
+inline uint16_t Ind(const char* id) {
+  auto i = ScorecardIndicatorIndex(id);
+  EXPECT_TRUE(i.ok()) << id;
+  return i.ok() ? *i : 0;
+}
 
 class InputBuilder {
  public:
@@ -30,7 +34,7 @@ class InputBuilder {
     in_.schools.push_back(s);
     return static_cast<uint32_t>(in_.schools.size() - 1);
   }
-  IndicatorObservation& Add(uint32_t school, const char* id, PupilGroup g = PupilGroup::kAll) {
+  IndicatorObservation& Add(uint32_t school, const char* id, PupilGroup g = kAllPupils) {
     IndicatorObservation o;
     o.school = school;
     o.indicator = Ind(id);
@@ -38,11 +42,13 @@ class InputBuilder {
     in_.observations.push_back(o);
     return in_.observations.back();
   }
-  void Proportion(uint32_t school, const char* id, double num, double den,
-                  PupilGroup g = PupilGroup::kAll) {
+  // The observation, until the next is added.
+  IndicatorObservation& Proportion(uint32_t school, const char* id, double num, double den,
+                                   PupilGroup g = kAllPupils) {
     auto& o = Add(school, id, g);
     o.numerator = num;
     o.denominator = den;
+    return o;
   }
   void Mean(uint32_t school, const char* id, double mean, double sd, double n) {
     auto& o = Add(school, id);
@@ -67,7 +73,7 @@ class InputBuilder {
 
 // The cell of a school for an indicator and group, or nullptr.
 inline const ScorecardCell* FindCell(const std::vector<ScorecardCell>& cells, const char* id,
-                                     PupilGroup g = PupilGroup::kAll) {
+                                     PupilGroup g = kAllPupils) {
   for (const auto& c : cells) {
     if (c.indicator == Ind(id) && c.group == g) return &c;
   }
@@ -76,7 +82,7 @@ inline const ScorecardCell* FindCell(const std::vector<ScorecardCell>& cells, co
 
 // A copy of a school's cell (ScoreSchool returns a fresh vector each time).
 inline ScorecardCell CellOf(const Scorecard& sc, uint32_t school, const char* id,
-                            PupilGroup g = PupilGroup::kAll) {
+                            PupilGroup g = kAllPupils) {
   const auto cells = sc.ScoreSchool(school);
   const ScorecardCell* c = FindCell(cells, id, g);
   return c != nullptr ? *c : ScorecardCell{};

@@ -87,13 +87,22 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) float BlockMin(
 }  // namespace
 
 std::vector<std::vector<Neighbour>> FindNearestNeighbours(const ContextMatrix& m, int k,
-                                                          int threads) {
+                                                          int threads,
+                                                          const std::vector<uint8_t>* candidate,
+                                                          const std::vector<int>* key) {
   std::vector<std::vector<Neighbour>> out(m.count);
   if (m.count < 2 || k <= 0) return out;
   float total_weight = 0;
   for (float w : m.weight) total_weight += w;
   if (!(total_weight > 0)) return out;
-  const size_t kk = std::min<size_t>(static_cast<size_t>(k), m.count - 1);
+  size_t candidates = m.count;
+  if (candidate != nullptr) {
+    candidates = 0;
+    for (uint8_t c : *candidate) candidates += c != 0;
+  }
+  if (candidates == 0) return out;
+  const size_t kk =
+      std::min<size_t>(static_cast<size_t>(k), candidate != nullptr ? candidates : m.count - 1);
   const size_t n = m.count;
   ParallelFor(n, threads, 64, [&](size_t begin, size_t end, int) {
     std::vector<float> acc(n), shared(n);
@@ -116,6 +125,17 @@ std::vector<std::vector<Neighbour>> FindNearestNeighbours(const ContextMatrix& m
       if (own_weight < total_weight / 2) continue;  // too little context to compare
       FinishDistances(acc.data(), shared.data(), total_weight, n);
       acc[i] = std::numeric_limits<float>::infinity();
+      constexpr float kNever = std::numeric_limits<float>::infinity();
+      if (candidate != nullptr) {
+        for (size_t j = 0; j < n; ++j) {
+          if (!(*candidate)[j]) acc[j] = kNever;
+        }
+      }
+      if (key != nullptr) {
+        for (size_t j = 0; j < n; ++j) {
+          if ((*key)[j] == (*key)[i]) acc[j] = kNever;
+        }
+      }
       heap.clear();
       float worst = std::numeric_limits<float>::infinity();
       auto consider = [&](size_t j) {

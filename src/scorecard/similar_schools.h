@@ -37,9 +37,12 @@ ContextMatrix StandardiseContext(const std::vector<uint32_t>& schools,
                                  const std::vector<double>& weights);
 
 // The k nearest rows of each row (excluding itself), nearest first;
-// neighbours[i] lists input school indices.
-std::vector<std::vector<Neighbour>> FindNearestNeighbours(const ContextMatrix& m, int k,
-                                                          int threads);
+// neighbours[i] lists input school indices. With `candidate` (per row), only
+// rows marked 1 may be neighbours; with `key` (per row), rows with the same
+// key as a school (the same URN) are not its neighbours.
+std::vector<std::vector<Neighbour>> FindNearestNeighbours(
+    const ContextMatrix& m, int k, int threads, const std::vector<uint8_t>* candidate = nullptr,
+    const std::vector<int>* key = nullptr);
 
 }  // namespace lantern::scorecard
 

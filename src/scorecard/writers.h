@@ -32,7 +32,7 @@ void AppendSchoolHtml(const SchoolPage& page, std::string* out);
 struct EnquiryRecord {
   uint32_t school = 0;
   uint16_t indicator = 0;
-  PupilGroup group = PupilGroup::kAll;
+  PupilGroup group = kAllPupils;
   uint16_t breakdown = 0;
   int8_t direction = 0;
   std::string text;
@@ -42,7 +42,7 @@ struct EnquiryRecord {
 struct AssessedRecord {
   int la_code = 0;
   uint16_t indicator = 0;
-  PupilGroup group = PupilGroup::kAll;
+  PupilGroup group = kAllPupils;
   uint16_t breakdown = 0;
 };
 
@@ -53,7 +53,7 @@ struct LaPage {
   std::vector<uint32_t> schools;                // alphabetical
   std::vector<const EnquiryRecord*> enquiries;  // grouped by line, alphabetical
   // (indicator, group, breakdown) -> schools assessed
-  std::vector<std::pair<std::tuple<uint16_t, uint8_t, uint16_t>, int>> assessed;
+  std::vector<std::pair<std::tuple<uint16_t, uint16_t, uint16_t>, int>> assessed;
   // Published LA and England figures for this LA, by indicator and phase.
   std::vector<const AreaValue*> la_values;
   std::vector<const AreaValue*> england_values;

@@ -49,4 +49,19 @@ Interval NewcombeDifference(double x1, double n1, double x2, double n2, double l
   return {lo, hi};
 }
 
+double RatioStandardError(int64_t k, int64_t sum_a, int64_t sum_b, int64_t sum_a2,
+                          int64_t sum_ab, int64_t sum_b2) {
+  if (k < 2 || sum_b <= 0) return 0;
+  // sum (a - R b)^2 * B^2 = sum a^2 B^2 - 2 A B sum ab + A^2 sum b^2, with
+  // A = sum(a), B = sum(b), R = A / B.
+  using I = __int128;
+  const I a = sum_a, b = sum_b;
+  const I ss_b2 = static_cast<I>(sum_a2) * b * b - 2 * a * b * static_cast<I>(sum_ab) +
+                  a * a * static_cast<I>(sum_b2);
+  if (ss_b2 <= 0) return 0;
+  const long double ss = static_cast<long double>(ss_b2) / (static_cast<long double>(b) * b);
+  const long double kk = static_cast<long double>(k);
+  return static_cast<double>(std::sqrt(kk / (kk - 1) * ss) / static_cast<long double>(b));
+}
+
 }  // namespace lantern::stats

@@ -10,6 +10,8 @@
 #ifndef LANTERN_STATS_INTERVALS_H_
 #define LANTERN_STATS_INTERVALS_H_
 
+#include <cstdint>
+
 namespace lantern::stats {
 
 struct Interval {
@@ -31,6 +33,14 @@ Interval NormalMeanInterval(double mean, double sd, double n, double level = 0.9
 // p1 - p2 with x1/n1 and x2/n2, Newcombe (1998) method 10 from the two
 // Wilson intervals.
 Interval NewcombeDifference(double x1, double n1, double x2, double n2, double level = 0.95);
+
+// The standard error of a ratio of sums R = sum(a) / sum(b) over k units
+// (enrolments: overall absence over possible sessions), by linearisation
+// with the units as clusters: sqrt(k / (k - 1) * sum (a_i - R b_i)^2) /
+// sum(b), from the sums of a^2, a b and b^2 (computed exactly in 128-bit
+// integers, so large areas lose no precision). 0 when k < 2 or sum(b) = 0.
+double RatioStandardError(int64_t k, int64_t sum_a, int64_t sum_b, int64_t sum_a2,
+                          int64_t sum_ab, int64_t sum_b2);
 
 }  // namespace lantern::stats
 

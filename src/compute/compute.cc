@@ -1,0 +1,94 @@
+#include "compute/compute.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/parallel.h"
+
+namespace lantern {
+
+namespace {
+double Since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+void AddOnce(std::vector<MeasureRef>* v, MeasureRef m) {
+  m.category = -1;
+  if (!m.ok() || !m.decl().disclosure_controlled()) return;
+  if (std::find(v->begin(), v->end(), m) == v->end()) v->push_back(m);
+}
+}  // namespace
+
+std::vector<MeasureRef> ControlledMeasures(const Catalogue& catalogue,
+                                           std::span<const size_t> indicators, bool intervals) {
+  std::vector<MeasureRef> out;
+  for (size_t i : indicators) {
+    const Indicator& ind = catalogue.indicators()[i];
+    AddOnce(&out, ind.hidden_with);
+    AddOnce(&out, ind.denominator);
+    const Family& fam = catalogue.families()[ind.family];
+    AddOnce(&out, fam.row_count);
+    if (!intervals) continue;
+    AddOnce(&out, ind.units);
+    for (const MeasureRef& b : ind.breakdowns) AddOnce(&out, b);
+  }
+  // Each count's starting count too (already there for a family's rows).
+  for (size_t k = 0; k < out.size(); ++k) AddOnce(&out, catalogue.WithinOf(out[k]));
+  return out;
+}
+
+Result<Computation> Compute(const ComputeRequest& r) {
+  if (r.state == nullptr || r.policy == nullptr || r.catalogue == nullptr) {
+    return Status::InvalidArgument("compute: no store, policy or catalogue");
+  }
+  if (!r.state->year) {
+    return Status::FailedPrecondition("the store has no attendance marks yet, so no academic year");
+  }
+  LANTERN_RETURN_IF_ERROR(r.policy->Validate());
+  const auto started = std::chrono::steady_clock::now();
+  Computation c;
+  c.year = *r.state->year;
+  const int threads = ResolveThreads(r.threads);
+  const std::vector<MeasureRef> controlled =
+      ControlledMeasures(*r.catalogue, r.indicators, r.intervals);
+  std::vector<MeasureRef> extra = r.extra;
+  extra.insert(extra.end(), controlled.begin(), controlled.end());
+  c.measures = r.catalogue->MeasuresOf(r.indicators, extra, r.intervals);
+
+  FactContext context;
+  context.state = r.state;
+  context.store = r.store;
+  context.year = c.year;
+  context.first_day = r.first_day.value_or(c.year.FirstDay());
+  context.last_day = r.last_day.value_or(c.year.LastDay());
+  context.policy = r.policy;
+  context.full_scan = r.full_scan;
+  context.threads = threads;
+  CubeRequest cube_request;
+  cube_request.state = r.state;
+  cube_request.policy = r.policy;
+  cube_request.places = r.places;
+  cube_request.threads = threads;
+  for (const auto& [grain, measures] : c.measures) {
+    c.grains.push_back(MakeFactGrain(grain, context));
+    cube_request.grains.push_back({c.grains.back().get(), measures});
+  }
+  LANTERN_ASSIGN_OR_RETURN(c.cube, Cube::Build(cube_request));
+  for (const auto& g : c.grains) c.used_saved_counts = c.used_saved_counts || g->used_saved_counts();
+  c.where = std::make_unique<CubeMeasures>(c.cube, c.measures);
+  c.seconds_aggregate = Since(started);
+
+  const auto suppress_started = std::chrono::steady_clock::now();
+  std::vector<ControlledCount> counts;
+  for (const MeasureRef& m : controlled) {
+    const int index = c.Index(m);
+    if (index < 0) return Status::Internal("compute: a controlled count is not in the cube");
+    const int within = c.Index(r.catalogue->WithinOf(m));
+    counts.push_back({static_cast<size_t>(index), within});
+  }
+  c.flags = DisclosureFlags::Run(c.cube, counts, *r.policy, threads);
+  c.seconds_suppress = Since(suppress_started);
+  return c;
+}
+
+}  // namespace lantern

@@ -1,0 +1,306 @@
+#include "publish/open_data_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "aggregate/groups.h"
+#include "common/csv_writer.h"
+#include "common/parallel.h"
+#include "publish/ees_geography.h"
+#include "publish/published_cell.h"
+
+namespace lantern {
+
+CubeMeasures::CubeMeasures(const Cube& cube,
+                           std::vector<std::pair<GrainId, std::vector<int>>> grains)
+    : grains_(std::move(grains)) {
+  for (size_t g = 0; g < grains_.size(); ++g) offset_.push_back(cube.MeasureIndex(g, 0));
+}
+
+int CubeMeasures::Index(const MeasureRef& ref) const {
+  if (!ref.ok()) return -1;
+  for (size_t g = 0; g < grains_.size(); ++g) {
+    if (grains_[g].first != ref.grain) continue;
+    const auto& m = grains_[g].second;
+    auto it = std::find(m.begin(), m.end(), ref.index);
+    if (it != m.end()) return static_cast<int>(offset_[g] + static_cast<size_t>(it - m.begin()));
+  }
+  return -1;
+}
+
+namespace {
+
+// Decimal places of rates, percentages and means in the file.
+constexpr int kFilePrecision = 5;
+
+// One published row: a school or an aggregate unit, a school type and a
+// pupil-group category.
+struct OutputRow {
+  CubeCell cell;
+};
+
+// An indicator as the writer needs it: cube indices of its measures and the
+// disclosure slot of its person count.
+struct IndicatorColumn {
+  const Indicator* indicator;
+  int numerator = -1, denominator = -1;
+  int hidden_slot = -1;
+  int64_t multiplier = 1, scale = 1;
+};
+
+std::vector<EesColumnMeta> Metadata(const Catalogue& catalogue, const Family& family) {
+  std::vector<EesColumnMeta> meta;
+  auto filter = [](const char* name, const char* label, const char* hint, const char* group,
+                   const char* def) {
+    EesColumnMeta m;
+    m.col_name = name;
+    m.is_filter = true;
+    m.label = label;
+    m.filter_hint = hint;
+    m.filter_grouping_column = group;
+    m.filter_default = def;
+    return m;
+  };
+  meta.push_back(filter("school_type", "School type",
+                        "Total is state-funded primary, secondary and special schools", "",
+                        "Total"));
+  meta.push_back(filter(
+      "location_basis", "Local authority and region by",
+      "School location: where the school is; Pupil residence: where the pupil lives", "",
+      "School location"));
+  meta.push_back(filter("breakdown_topic", "Pupil characteristic", "", "", "Total"));
+  meta.push_back(filter("breakdown", "Pupil group", "", "breakdown_topic", "Total"));
+  EesColumnMeta schools;
+  schools.col_name = "num_schools";
+  schools.label = "Number of schools";
+  schools.indicator_grouping = std::string(family.decl->indicators.empty()
+                                               ? std::string_view()
+                                               : family.decl->indicators.front().grouping);
+  schools.indicator_dp = 0;
+  meta.push_back(schools);
+  for (size_t i : family.indicators) {
+    const Indicator& ind = catalogue.indicators()[i];
+    const IndicatorDecl& d = *ind.decl;
+    EesColumnMeta m;
+    m.col_name = std::string(d.id);
+    m.label = std::string(d.label);
+    m.indicator_grouping = std::string(d.grouping);
+    m.indicator_unit =
+        d.kind == IndicatorKind::kPercent || d.kind == IndicatorKind::kRatio ? "%" : "";
+    m.indicator_dp = d.decimal_places;
+    meta.push_back(std::move(m));
+  }
+  return meta;
+}
+
+// The text of every row up to num_schools (time, geography, filters), made
+// once per unit and label rather than once per row.
+class RowPrefixes {
+ public:
+  RowPrefixes(const Cube& cube, const std::vector<GeographyRow>& school_geo,
+              const OpenDataInput& in) {
+    for (const auto& u : cube.units()) {
+      unit_.push_back(EesGeographyText(in.time_period, in.time_identifier, u.geography));
+    }
+    for (const auto& g : school_geo) {
+      school_.push_back(EesGeographyText(in.time_period, in.time_identifier, g));
+    }
+    for (int t = 0; t < kReportTypes; ++t) type_.push_back(',' + CsvQuote(ReportTypeLabel(t)));
+    for (LocationBasis b : {LocationBasis::kSchool, LocationBasis::kResidence}) {
+      basis_.push_back(',' + CsvQuote(LocationBasisLabel(b)));
+    }
+    for (int c = 0; c < cube.categories(); ++c) {
+      const size_t topic = TopicOfCategory(c);
+      category_.push_back(',' + CsvQuote(GroupTopics()[topic].label) + ',' +
+                          CsvQuote(Category(c).label));
+    }
+  }
+  void Append(std::string& out, const CubeCell& c, const Cube& cube) const {
+    out += c.school ? school_[c.unit] : unit_[c.unit];
+    out += type_[c.type];
+    out += basis_[c.school ? 0 : static_cast<int>(cube.units()[c.unit].basis)];
+    out += category_[c.category];
+  }
+
+ private:
+  std::vector<std::string> unit_, school_, type_, basis_, category_;
+};
+
+}  // namespace
+
+std::vector<EesColumnMeta> OpenDataMetadata(const Catalogue& catalogue, const Family& family) {
+  return Metadata(catalogue, family);
+}
+
+Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool overwrite,
+                         OpenDataStats* stats) {
+  *stats = OpenDataStats();
+  const Cube& cube = *in.cube;
+  const Catalogue& cat = *in.catalogue;
+  const Family& fam = *in.family;
+  const DisclosureFlags& flags = *in.flags;
+  const CubeMeasures& where = *in.measures;
+  const int row_count = where.Index(fam.row_count);
+  if (row_count < 0) return Status::Internal(fmt::format("{}: the cube lacks its row count", fam.decl->id));
+  std::vector<IndicatorColumn> columns;
+  std::vector<int> family_measures;
+  for (size_t i : fam.indicators) {
+    const Indicator& ind = cat.indicators()[i];
+    IndicatorColumn c{&ind};
+    c.numerator = where.Index(ind.numerator);
+    c.denominator = where.Index(ind.denominator);
+    const int hidden = where.Index(ind.hidden_with);
+    if (c.numerator < 0 || (ind.denominator.ok() && c.denominator < 0) || hidden < 0) {
+      return Status::Internal(fmt::format("{}: the cube lacks a measure of {}", fam.decl->id,
+                                          ind.decl->id));
+    }
+    c.hidden_slot = flags.SlotOf(static_cast<size_t>(hidden));
+    if (c.hidden_slot < 0) {
+      return Status::Internal(fmt::format("{}: {}'s person count is not disclosure-controlled",
+                                          fam.decl->id, ind.decl->id));
+    }
+    c.multiplier = ind.multiplier();
+    c.scale = ind.numerator.decl().scale;
+    columns.push_back(c);
+    for (int m : {c.numerator, c.denominator, hidden}) {
+      if (m >= 0) family_measures.push_back(m);
+    }
+  }
+  std::sort(family_measures.begin(), family_measures.end());
+  family_measures.erase(std::unique(family_measures.begin(), family_measures.end()),
+                        family_measures.end());
+  const int row_slot = flags.SlotOf(static_cast<size_t>(row_count));
+
+  // Rows in publication order: England, regions, LAs, trusts, places; then schools.
+  const size_t cats = static_cast<size_t>(cube.categories());
+  std::vector<OutputRow> rows;
+  auto any_family = [&](const int64_t* v) {
+    for (int m : family_measures) {
+      if (v[m] != 0) return true;
+    }
+    return false;
+  };
+  for (GeographicLevel level : {GeographicLevel::kNational, GeographicLevel::kRegional,
+                                GeographicLevel::kLocalAuthority, GeographicLevel::kMat,
+                                GeographicLevel::kPlace}) {
+    for (LocationBasis basis : {LocationBasis::kSchool, LocationBasis::kResidence}) {
+      for (size_t u = 0; u < cube.units().size(); ++u) {
+        const AggregateUnit& unit = cube.units()[u];
+        if (unit.geography.level != level || unit.basis != basis) continue;
+        for (int t = 0; t < kReportTypes; ++t) {
+          for (size_t c = 0; c < cats; ++c) {
+            if (!any_family(cube.Aggregate(u, t, static_cast<int>(c)))) continue;
+            rows.push_back({{false, static_cast<uint32_t>(u), static_cast<uint8_t>(t),
+                             static_cast<uint16_t>(c)}});
+          }
+        }
+      }
+    }
+  }
+  for (size_t s = 0; s < cube.schools(); ++s) {
+    const int t = cube.school_type(s);
+    if (t < 0) continue;
+    for (size_t c = 0; c < cats; ++c) {
+      if (!cube.SchoolCellAny(s, static_cast<int>(c), family_measures)) continue;
+      rows.push_back({{true, static_cast<uint32_t>(s), static_cast<uint8_t>(t),
+                       static_cast<uint16_t>(c)}});
+    }
+  }
+  const std::vector<int32_t> num_schools =
+      cube.SchoolsWith(static_cast<size_t>(row_count), *in.policy);
+
+  // School geography rows: the LA's, and the trust's, and the school's own.
+  const StoreState& s = *in.state;
+  std::vector<GeographyRow> school_geo(s.schools.size());
+  for (size_t i = 0; i < s.schools.size(); ++i) {
+    if (cube.school_type(i) < 0) continue;
+    GeographyRow g = cube.units()[static_cast<size_t>(cube.school_la(i))].geography;
+    g.level = GeographicLevel::kSchool;
+    if (cube.school_trust(i) >= 0) {
+      const GeographyRow& t = cube.units()[static_cast<size_t>(cube.school_trust(i))].geography;
+      g.trust_id = t.trust_id;
+      g.trust_name = t.trust_name;
+    }
+    g.school_urn = std::to_string(s.schools.urn[i]);
+    g.school_laestab = fmt::format("{:03d}{:04d}", s.schools.la_code[i], s.schools.estab[i]);
+    g.school_name = s.schools.name[i];
+    school_geo[i] = std::move(g);
+  }
+  const RowPrefixes prefixes(cube, school_geo, in);
+
+  std::string header;
+  for (auto col : EesGeographyColumns()) header += std::string(col) + ',';
+  header += "school_type,location_basis,breakdown_topic,breakdown,num_schools";
+  for (const IndicatorColumn& c : columns) header += ',' + std::string(c.indicator->decl->id);
+  header += '\n';
+
+  const std::string path = dir + "/" + std::string(fam.decl->file);
+  LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(path, 1 << 20, overwrite));
+  file->Write(header);
+  constexpr size_t kBlockRows = 4096;
+  const size_t blocks = (rows.size() + kBlockRows - 1) / kBlockRows;
+  const int threads = ResolveThreads(in.threads);
+  std::vector<uint64_t> suppressed(static_cast<size_t>(threads), 0);
+  LANTERN_RETURN_IF_ERROR(WriteOrderedBlocks(
+      blocks, threads,
+      [&](size_t b, std::string* out, int worker) {
+        std::vector<int64_t> v(cube.measures());
+        char buf[64];
+        uint64_t& hidden_cells = suppressed[static_cast<size_t>(worker)];
+        for (size_t i = b * kBlockRows; i < std::min(rows.size(), (b + 1) * kBlockRows); ++i) {
+          const CubeCell& cell = rows[i].cell;
+          const int64_t* values;
+          if (cell.school) {
+            cube.SchoolValues(cell.unit, cell.category, v.data());
+            values = v.data();
+          } else {
+            values = cube.Aggregate(cell.unit, cell.type, cell.category);
+          }
+          const int64_t flag_row = flags.RowOf(cell);
+          const bool row_hidden = flags.HiddenAt(row_slot, flag_row);
+          prefixes.Append(*out, cell, cube);
+          *out += ',';
+          if (cell.school) {
+            *out += '1';
+          } else {
+            const int32_t n =
+                num_schools[cube.AggregateIndex(cell.unit, cell.type, cell.category)];
+            PublishedCell pc = n < 0 ? PublishedCell::Symbol(GssSymbol::kNotAvailable)
+                                     : PublishedCell::Count(n);
+            out->append(buf, pc.Write(buf, sizeof buf));
+          }
+          for (const IndicatorColumn& c : columns) {
+            *out += ',';
+            PublishedCell pc;
+            if (row_hidden || flags.HiddenAt(c.hidden_slot, flag_row)) {
+              pc = PublishedCell::Symbol(GssSymbol::kSuppressed);
+              ++hidden_cells;
+            } else if (c.denominator < 0) {
+              pc = c.scale == 1 ? PublishedCell::Count(values[c.numerator])
+                                : PublishedCell::Ratio(values[c.numerator], c.scale, 1,
+                                                       kFilePrecision);
+            } else {
+              pc = PublishedCell::Ratio(values[c.numerator], values[c.denominator] * c.scale,
+                                        c.multiplier, kFilePrecision);
+            }
+            out->append(buf, pc.Write(buf, sizeof buf));
+          }
+          *out += '\n';
+        }
+      },
+      [&](const std::string& text) {
+        file->Write(text);
+        return Status::Ok();
+      }));
+  LANTERN_RETURN_IF_ERROR(file->Close());
+  stats->rows = rows.size();
+  for (uint64_t n : suppressed) stats->cells_suppressed += n;
+  for (const OutputRow& r : rows) stats->rows_suppressed += flags.HiddenAt(row_slot, flags.RowOf(r.cell));
+  const std::string meta_path =
+      dir + "/" + std::string(fam.decl->file.substr(0, fam.decl->file.rfind('.'))) + ".meta.csv";
+  return WriteEesMetadata(meta_path, Metadata(cat, fam));
+}
+
+}  // namespace lantern

@@ -1,0 +1,75 @@
+// The one publisher of the build's families: a family of the catalogue
+// (indicators/catalogue.h) written from the cube with the disclosure pass's
+// flags, in the Department's open-data layout (EES), with its metadata:
+//
+//   time_period, time_identifier, geographic_level and the geography
+//   columns (ees_geography.h); the filters school_type, location_basis,
+//   breakdown_topic, breakdown; num_schools; then the family's indicators,
+//   named as the Department names them.
+//
+// Rows: England, regions, local authorities, trusts (and places), each by
+// school location then pupil residence, each by school type and pupil group,
+// then schools; a row is written where any of the family's measures is not
+// zero. A figure is c when the family's row count is hidden in the row or
+// the indicator's own person count is; z when its denominator is 0. Counts
+// are whole numbers; rates, percentages and means have 5 decimal places in
+// the file (indicator_dp in the metadata says how many to show), every one
+// written through PublishedCell.
+#ifndef LANTERN_PUBLISH_OPEN_DATA_WRITER_H_
+#define LANTERN_PUBLISH_OPEN_DATA_WRITER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aggregate/cube.h"
+#include "indicators/catalogue.h"
+#include "publish/ees_metadata.h"
+#include "suppress/disclosure_pass.h"
+
+namespace lantern {
+
+// Where each measure a family reads is in the cube.
+class CubeMeasures {
+ public:
+  // grains: the grain of each of the cube's grain requests, in order; the
+  // requests' measures as the cube was built.
+  CubeMeasures(const Cube& cube, std::vector<std::pair<GrainId, std::vector<int>>> grains);
+  // The cube's index of a measure, or -1 when the cube does not hold it.
+  int Index(const MeasureRef& ref) const;
+
+ private:
+  std::vector<size_t> offset_;  // the cube index of each request's first measure
+  std::vector<std::pair<GrainId, std::vector<int>>> grains_;
+};
+
+struct OpenDataInput {
+  const Catalogue* catalogue = nullptr;
+  const Family* family = nullptr;
+  const Cube* cube = nullptr;
+  const CubeMeasures* measures = nullptr;
+  const DisclosureFlags* flags = nullptr;
+  const StoreState* state = nullptr;
+  const Policy* policy = nullptr;
+  std::string time_period, time_identifier = "Academic year";
+  int threads = 1;
+};
+
+struct OpenDataStats {
+  uint64_t rows = 0;
+  uint64_t cells_suppressed = 0;  // indicator cells published as c
+  uint64_t rows_suppressed = 0;   // rows whose row count is c
+};
+
+// Writes DIR/<family file> and its .meta.csv. `overwrite`: write over a file
+// of that name already there (the build's recycled spare) instead of
+// replacing it.
+Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool overwrite,
+                         OpenDataStats* stats);
+
+// The metadata of a family's file (also used by the tests and docs).
+std::vector<EesColumnMeta> OpenDataMetadata(const Catalogue& catalogue, const Family& family);
+
+}  // namespace lantern
+
+#endif  // LANTERN_PUBLISH_OPEN_DATA_WRITER_H_
