@@ -359,8 +359,8 @@ Status WriteScorecardOutputs(const Scorecard& scorecard, const ScorecardOutputOp
 // lookup under real_data_dir (see docs/scorecard.md for what each holds).
 // Published counts below `suppress_below` (the policy's threshold) are c,
 // with their complements.
-Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& real_data_dir,
-                                                  int threads = 0, int suppress_below = 3);
+Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& real_data_dir, int threads = 0,
+                                                  int suppress_below = 3);
 
 struct ScorecardRunOptions {
   std::string open_data_dir;

@@ -18,11 +18,11 @@ namespace lantern {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,  // the caller asked for something that makes no sense
-  kInvalidInput,     // an input file is missing, unreadable or has the wrong header
-  kNotFound,         // a store, file or record does not exist
-  kIoError,          // the operating system refused a read or write
-  kCorruption,       // a stored file failed its integrity check
+  kInvalidArgument,     // the caller asked for something that makes no sense
+  kInvalidInput,        // an input file is missing, unreadable or has the wrong header
+  kNotFound,            // a store, file or record does not exist
+  kIoError,             // the operating system refused a read or write
+  kCorruption,          // a stored file failed its integrity check
   kFailedPrecondition,  // e.g. the store is locked by another writer
   kInternal,
 };
@@ -41,9 +41,7 @@ class Status {
   }
   static Status NotFound(std::string m) { return Status(StatusCode::kNotFound, std::move(m)); }
   static Status IoError(std::string m) { return Status(StatusCode::kIoError, std::move(m)); }
-  static Status Corruption(std::string m) {
-    return Status(StatusCode::kCorruption, std::move(m));
-  }
+  static Status Corruption(std::string m) { return Status(StatusCode::kCorruption, std::move(m)); }
   static Status FailedPrecondition(std::string m) {
     return Status(StatusCode::kFailedPrecondition, std::move(m));
   }
@@ -64,7 +62,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : value_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(value_).ok());
   }
@@ -92,10 +90,10 @@ class Result {
 #define LANTERN_CONCAT_INNER(a, b) a##b
 #define LANTERN_CONCAT(a, b) LANTERN_CONCAT_INNER(a, b)
 
-#define LANTERN_RETURN_IF_ERROR(expr)           \
-  do {                                          \
-    ::lantern::Status _lantern_st = (expr);     \
-    if (!_lantern_st.ok()) return _lantern_st;  \
+#define LANTERN_RETURN_IF_ERROR(expr)          \
+  do {                                         \
+    ::lantern::Status _lantern_st = (expr);    \
+    if (!_lantern_st.ok()) return _lantern_st; \
   } while (0)
 
 #define LANTERN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

@@ -197,7 +197,8 @@ class CubeBuilder {
       const auto decls = g.grain->measures();
       for (int m : g.measures) {
         if (m < 0 || static_cast<size_t>(m) >= decls.size()) {
-          return Status::Internal(fmt::format("cube: grain {} has no measure {}", g.grain->name(), m));
+          return Status::Internal(
+              fmt::format("cube: grain {} has no measure {}", g.grain->name(), m));
         }
         c_.measures_.push_back(&decls[static_cast<size_t>(m)]);
       }
@@ -271,7 +272,8 @@ class CubeBuilder {
       pu.unit[1] = units.Place(p, LocationBasis::kResidence);
       for (int16_t code : p.la_codes) {
         for (int b = 0; b < 2; ++b) {
-          const int la = units.FindLa(code, b == 0 ? LocationBasis::kSchool : LocationBasis::kResidence);
+          const int la =
+              units.FindLa(code, b == 0 ? LocationBasis::kSchool : LocationBasis::kResidence);
           if (la >= 0) pu.las[b].push_back(la);
         }
       }
@@ -379,13 +381,12 @@ class CubeBuilder {
         AddToSchool64(&b_.c_.school64_[at], stride, cat.data(), cat.size(), values, count_);
       }
       if (type < 0) return;  // a nursery school: its own cells only
-      const int home =
-          b_.ordinal_of_code_[static_cast<size_t>(b_.s_.pupils.home_la[pupil]) & 1023];
+      const int home = b_.ordinal_of_code_[static_cast<size_t>(b_.s_.pupils.home_la[pupil]) & 1023];
       const int here = b_.school_ordinal_[school];
       if (home != here) {
         auto cells = [&](int r) {
-          return &res_[(static_cast<size_t>(r) * kReportTypes + static_cast<size_t>(type)) *
-                           b_.C_ * stride +
+          return &res_[(static_cast<size_t>(r) * kReportTypes + static_cast<size_t>(type)) * b_.C_ *
+                           stride +
                        offset_];
         };
         MoveResidence(cells(home), cells(here), stride, cat.data(), cat.size(), values, count_);
@@ -509,9 +510,10 @@ class CubeBuilder {
     auto key = [](const DistinctHit& h) { return std::tuple(h.measure, h.pupil, h.school); };
     std::sort(hits.begin(), hits.end(),
               [&](const DistinctHit& a, const DistinctHit& b) { return key(a) < key(b); });
-    hits.erase(std::unique(hits.begin(), hits.end(),
-                           [&](const DistinctHit& a, const DistinctHit& b) { return key(a) == key(b); }),
-               hits.end());
+    hits.erase(
+        std::unique(hits.begin(), hits.end(),
+                    [&](const DistinctHit& a, const DistinctHit& b) { return key(a) == key(b); }),
+        hits.end());
     first_school_.clear();
     const auto& topics = GroupTopics();
     const PupilGroupReader& groups = *groups_;
@@ -647,8 +649,8 @@ Result<Cube> Cube::Build(const CubeRequest& request) {
 }
 
 void Cube::SchoolValues(size_t s, int category, int64_t* out) const {
-  const size_t at = (s * static_cast<size_t>(categories_) + static_cast<size_t>(category)) *
-                    measures_.size();
+  const size_t at =
+      (s * static_cast<size_t>(categories_) + static_cast<size_t>(category)) * measures_.size();
   if (narrow_) {
     std::copy_n(&school32_[at], measures_.size(), out);
   } else {

@@ -78,8 +78,8 @@ class Cube {
   size_t MeasureIndex(size_t grain, size_t m) const { return grain_offset_[grain] + m; }
 
   size_t schools() const { return school_type_.size(); }
-  int school_type(size_t s) const { return school_type_[s]; }  // -1: in no aggregate
-  int school_la(size_t s) const { return school_la_[s]; }      // its LA's unit
+  int school_type(size_t s) const { return school_type_[s]; }    // -1: in no aggregate
+  int school_la(size_t s) const { return school_la_[s]; }        // its LA's unit
   int school_trust(size_t s) const { return school_trust_[s]; }  // its trust's unit, or -1
   const std::vector<AggregateUnit>& units() const { return units_; }
 
@@ -93,7 +93,8 @@ class Cube {
   bool SchoolCellAny(size_t s, int category, std::span<const int> measures) const {
     const size_t at = SchoolIndex(s, category);
     for (int m : measures) {
-      if ((narrow_ ? school32_[at + static_cast<size_t>(m)] : school64_[at + static_cast<size_t>(m)]) != 0) {
+      if ((narrow_ ? school32_[at + static_cast<size_t>(m)]
+                   : school64_[at + static_cast<size_t>(m)]) != 0) {
         return true;
       }
     }

@@ -90,7 +90,8 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     const int m = c.Index(*enrolments);
     for (size_t s = 0; m >= 0 && s < c.cube.schools(); ++s) {
       if (c.cube.school_type(s) >= 0) {
-        report->cohort_enrolments += static_cast<uint64_t>(c.cube.SchoolValue(s, 0, static_cast<size_t>(m)));
+        report->cohort_enrolments +=
+            static_cast<uint64_t>(c.cube.SchoolValue(s, 0, static_cast<size_t>(m)));
       }
     }
   }
@@ -123,8 +124,8 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     OpenDataStats stats;
     st = WriteOpenDataFile(in, staging, /*overwrite=*/true, &stats);
     if (!st.ok()) break;
-    report->files.push_back({std::string(f->decl->file), stats.rows, stats.cells_suppressed,
-                             stats.rows_suppressed});
+    report->files.push_back(
+        {std::string(f->decl->file), stats.rows, stats.cells_suppressed, stats.rows_suppressed});
   }
   if (st.ok()) st = WriteFileAtomic(staging + "/policy.json", PolicyToJson(policy) + "\n");
   report->seconds_write = Since(t);
@@ -169,12 +170,11 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
 
 std::string BuildReport::Summary() const {
   std::string s = fmt::format("  {} enrolments, {} in the absence cohort; {:.1f} MB of marks{}\n",
-                              enrolments, cohort_enrolments,
-                              static_cast<double>(mark_bytes) / 1e6,
+                              enrolments, cohort_enrolments, static_cast<double>(mark_bytes) / 1e6,
                               used_saved_counts ? " (saved counts used for the block)" : " read");
   for (const BuildFileReport& f : files) {
-    s += fmt::format("  {}: {} rows, {} cells suppressed (c)\n", f.file, f.rows,
-                     f.cells_suppressed);
+    s +=
+        fmt::format("  {}: {} rows, {} cells suppressed (c)\n", f.file, f.rows, f.cells_suppressed);
   }
   s += fmt::format(
       "  time: load {:.2f} s, facts and cube {:.2f} s, suppress {:.2f} s, write {:.2f} s, "

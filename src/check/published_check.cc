@@ -10,11 +10,11 @@
 #include <map>
 #include <unordered_map>
 
+#include "aggregate/groups.h"
 #include "common/csv_reader.h"
 #include "common/csv_table.h"
 #include "common/csv_writer.h"
 #include "common/file_util.h"
-#include "aggregate/groups.h"
 #include "common/parallel.h"
 #include "compute/compute.h"
 #include "model/policy.h"
@@ -176,7 +176,8 @@ Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& 
   LANTERN_ASSIGN_OR_RETURN(const Catalogue* catalogue, DefaultCatalogue());
   const Indicator* overall = catalogue->Find("sess_overall_percent");
   const Indicator* pa = catalogue->Find("enrolments_pa_10_exact_percent");
-  if (overall == nullptr || pa == nullptr) return Status::Internal("check: absence indicators missing");
+  if (overall == nullptr || pa == nullptr)
+    return Status::Internal("check: absence indicators missing");
   ComputeRequest request;
   request.state = &state;
   request.store = loaded->impl().store.get();
@@ -255,7 +256,8 @@ Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& 
     }
     if (f->persistent_absence_pct) {
       c.has_persistent = true;
-      c.persistent = CompareProportion(persistent, static_cast<size_t>(acc.n), *f->persistent_absence_pct);
+      c.persistent =
+          CompareProportion(persistent, static_cast<size_t>(acc.n), *f->persistent_absence_pct);
     }
     report.schools.push_back(std::move(c));
   }
@@ -275,7 +277,8 @@ Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& 
         a.measure = persistent ? "persistent" : "overall";
         a.source = fmt::format("LAIT {}", measure);
         a.enrolments = static_cast<uint32_t>(acc.n);
-        a.value = persistent ? CompareProportion(acc.persistent_rate(), static_cast<size_t>(acc.n), *published)
+        a.value = persistent ? CompareProportion(acc.persistent_rate(), static_cast<size_t>(acc.n),
+                                                 *published)
                              : CompareRate(acc.rate(), acc, *published);
         report.areas.push_back(std::move(a));
       }

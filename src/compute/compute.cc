@@ -74,7 +74,8 @@ Result<Computation> Compute(const ComputeRequest& r) {
     cube_request.grains.push_back({c.grains.back().get(), measures});
   }
   LANTERN_ASSIGN_OR_RETURN(c.cube, Cube::Build(cube_request));
-  for (const auto& g : c.grains) c.used_saved_counts = c.used_saved_counts || g->used_saved_counts();
+  for (const auto& g : c.grains)
+    c.used_saved_counts = c.used_saved_counts || g->used_saved_counts();
   c.where = std::make_unique<CubeMeasures>(c.cube, c.measures);
   c.seconds_aggregate = Since(started);
 

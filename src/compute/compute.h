@@ -23,8 +23,8 @@ struct ComputeRequest {
   const Store* store = nullptr;  // saved session counts; may be null
   const Policy* policy = nullptr;
   const Catalogue* catalogue = nullptr;
-  std::vector<size_t> indicators;        // into catalogue->indicators()
-  std::vector<MeasureRef> extra;         // further measures (row counts)
+  std::vector<size_t> indicators;  // into catalogue->indicators()
+  std::vector<MeasureRef> extra;   // further measures (row counts)
   std::vector<Place> places;
   // The period counted: the store's academic year unless set.
   std::optional<Date> first_day, last_day;

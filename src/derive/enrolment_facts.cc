@@ -92,12 +92,12 @@ constexpr std::array<MeasureDecl, kEnrolmentMeasures> kMeasures = {{
      "only one is)"},
     {"ks2_score_sq", Quantity::kScore, 2, Aggregation::kSum, 4, 4 * 120 * 120,
      "sum of the squares of those scores"},
-    {"sess_overall_sq", Quantity::kSessions, 2, Aggregation::kSum, 1, kMaxSessions * kMaxSessions,
+    {"sess_overall_sq", Quantity::kSessions, 2, Aggregation::kSum, 1, kMaxSessions* kMaxSessions,
      "sum over enrolments of overall absence sessions squared"},
     {"sess_overall_x_possible", Quantity::kSessions, 2, Aggregation::kSum, 1,
-     kMaxSessions * kMaxSessions,
+     kMaxSessions* kMaxSessions,
      "sum over enrolments of overall absence sessions times possible sessions"},
-    {"sess_possible_sq", Quantity::kSessions, 2, Aggregation::kSum, 1, kMaxSessions * kMaxSessions,
+    {"sess_possible_sq", Quantity::kSessions, 2, Aggregation::kSum, 1, kMaxSessions* kMaxSessions,
      "sum over enrolments of possible sessions squared"},
 }};
 
@@ -130,7 +130,8 @@ class EnrolmentFacts : public FactGrain {
       census_wanted_ = census_wanted_ || !IsAttendance(m);
     }
     prefix_ = true;
-    for (size_t k = 0; k < wanted_.size(); ++k) prefix_ = prefix_ && wanted_[k] == static_cast<int>(k);
+    for (size_t k = 0; k < wanted_.size(); ++k)
+      prefix_ = prefix_ && wanted_[k] == static_cast<int>(k);
     if (attendance_) {
       if (!c_.full_scan && c_.store != nullptr) {
         saved_ = OpenSavedCounts(*c_.store, s_.marks, treatments_);

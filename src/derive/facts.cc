@@ -11,39 +11,54 @@ std::unique_ptr<FactGrain> MakePupilAtSchoolFacts(const FactContext& context);
 
 std::string_view QuantityName(Quantity q) {
   switch (q) {
-    case Quantity::kPupils: return "pupils";
-    case Quantity::kEnrolments: return "enrolments";
-    case Quantity::kEvents: return "events";
-    case Quantity::kSessions: return "sessions";
-    case Quantity::kScore: return "score";
-    case Quantity::kHours: return "hours";
+    case Quantity::kPupils:
+      return "pupils";
+    case Quantity::kEnrolments:
+      return "enrolments";
+    case Quantity::kEvents:
+      return "events";
+    case Quantity::kSessions:
+      return "sessions";
+    case Quantity::kScore:
+      return "score";
+    case Quantity::kHours:
+      return "hours";
   }
   return "pupils";
 }
 
 std::string_view GrainName(GrainId grain) {
   switch (grain) {
-    case GrainId::kEnrolment: return "enrolment";
-    case GrainId::kSuspension: return "suspension";
-    case GrainId::kPupilAtSchool: return "pupil at school";
+    case GrainId::kEnrolment:
+      return "enrolment";
+    case GrainId::kSuspension:
+      return "suspension";
+    case GrainId::kPupilAtSchool:
+      return "pupil at school";
   }
   return "enrolment";
 }
 
 std::span<const MeasureDecl> GrainMeasures(GrainId grain) {
   switch (grain) {
-    case GrainId::kEnrolment: return EnrolmentFactMeasures();
-    case GrainId::kSuspension: return SuspensionFactMeasures();
-    case GrainId::kPupilAtSchool: return PupilAtSchoolFactMeasures();
+    case GrainId::kEnrolment:
+      return EnrolmentFactMeasures();
+    case GrainId::kSuspension:
+      return SuspensionFactMeasures();
+    case GrainId::kPupilAtSchool:
+      return PupilAtSchoolFactMeasures();
   }
   return {};
 }
 
 std::unique_ptr<FactGrain> MakeFactGrain(GrainId grain, const FactContext& context) {
   switch (grain) {
-    case GrainId::kEnrolment: return MakeEnrolmentFacts(context);
-    case GrainId::kSuspension: return MakeSuspensionFacts(context);
-    case GrainId::kPupilAtSchool: return MakePupilAtSchoolFacts(context);
+    case GrainId::kEnrolment:
+      return MakeEnrolmentFacts(context);
+    case GrainId::kSuspension:
+      return MakeSuspensionFacts(context);
+    case GrainId::kPupilAtSchool:
+      return MakePupilAtSchoolFacts(context);
   }
   return nullptr;
 }

@@ -55,7 +55,7 @@ enum PupilAtSchoolMeasure : int {
   kUnitRepeat,
   kEpisodesEnded,
   kEpisodesReturned,
-  kApPupilsBy,                                    // by setting, then by reason
+  kApPupilsBy,                                            // by setting, then by reason
   kApStartedBy = kApPupilsBy + kApSettings + kApReasons,  // the same
   kPupilAtSchoolMeasures = kApStartedBy + kApSettings + kApReasons,
 };
@@ -147,7 +147,8 @@ Buckets BucketBySchool(std::span<const uint32_t> school_of_row, size_t schools, 
   b.order.resize(b.start.back());
   std::vector<uint32_t> fill(b.start.begin(), b.start.end() - 1);
   for (size_t r = 0; r < school_of_row.size(); ++r) {
-    if (school_of_row[r] < schools && keep(r)) b.order[fill[school_of_row[r]]++] = static_cast<uint32_t>(r);
+    if (school_of_row[r] < schools && keep(r))
+      b.order[fill[school_of_row[r]]++] = static_cast<uint32_t>(r);
   }
   return b;
 }
@@ -177,7 +178,8 @@ class PupilAtSchoolFacts : public FactGrain {
   Status Prepare(std::span<const int> wanted) override {
     wanted_.assign(wanted.begin(), wanted.end());
     for (int m : wanted_) {
-      if (m < 0 || m >= kPupilAtSchoolMeasures) return Status::Internal("pupil at school: bad measure");
+      if (m < 0 || m >= kPupilAtSchoolMeasures)
+        return Status::Internal("pupil at school: bad measure");
     }
     const size_t n = s_.schools.size();
     auto all = [](size_t) { return true; };
@@ -185,12 +187,10 @@ class PupilAtSchoolFacts : public FactGrain {
       return Counted(static_cast<uint32_t>(r)) && s_.enrolments.entry_date[r] <= last_ &&
              s_.enrolments.leaving_date[r] >= first_ && s_.enrolments.pupil[r] < s_.pupils.size();
     });
-    ab_ = BucketBySchool(s_.ap_placements.commissioner, n, [&](size_t r) {
-      return s_.ap_placements.pupil[r] < s_.pupils.size();
-    });
-    ub_ = BucketBySchool(s_.internal_units.school, n, [&](size_t r) {
-      return s_.internal_units.pupil[r] < s_.pupils.size();
-    });
+    ab_ = BucketBySchool(s_.ap_placements.commissioner, n,
+                         [&](size_t r) { return s_.ap_placements.pupil[r] < s_.pupils.size(); });
+    ub_ = BucketBySchool(s_.internal_units.school, n,
+                         [&](size_t r) { return s_.internal_units.pupil[r] < s_.pupils.size(); });
     (void)all;
     return Status::Ok();
   }
@@ -252,8 +252,8 @@ class PupilAtSchoolFacts : public FactGrain {
   // in the period: the buckets hold no others), the placements it
   // commissioned and the spells there, each sorted by start. False when the
   // row holds nothing.
-  bool Row(std::span<const uint32_t> es, std::span<const uint32_t> as,
-           std::span<const uint32_t> us, std::array<int64_t, kPupilAtSchoolMeasures>* out) const {
+  bool Row(std::span<const uint32_t> es, std::span<const uint32_t> as, std::span<const uint32_t> us,
+           std::array<int64_t, kPupilAtSchoolMeasures>* out) const {
     const EnrolmentTable& enrol = s_.enrolments;
     const ApPlacementTable& ap = s_.ap_placements;
     const InternalUnitTable& units = s_.internal_units;
@@ -269,8 +269,8 @@ class PupilAtSchoolFacts : public FactGrain {
       const auto reason = static_cast<LeavingReason>(enrol.leaving_reason[e]);
       const bool joined_late = in_date >= first && in_date > normal_entry_end_;
       const bool left_in_year = out_date <= last;
-      const bool left_early = left_in_year && reason != LeavingReason::kEndOfPhase &&
-                              out_date < normal_leave_from_;
+      const bool left_early =
+          left_in_year && reason != LeavingReason::kEndOfPhase && out_date < normal_leave_from_;
       if (joined_late || left_early) mobile = true;
       if (in_date >= latest_entry) {
         latest_entry = in_date;

@@ -62,9 +62,9 @@ FamilyDecl AttendanceFamily() {
   const char* kA = "Attendance";
   const char* kAuth = "Authorised reasons";
   const char* kUnauth = "Unauthorised reasons";
-  IndicatorDecl overall = SessionRate(
-      "sess_overall_percent", "Overall absence rate", kR, "sess_overall", 1,
-      "Overall absence sessions as a percentage of possible sessions.");
+  IndicatorDecl overall =
+      SessionRate("sess_overall_percent", "Overall absence rate", kR, "sess_overall", 1,
+                  "Overall absence sessions as a percentage of possible sessions.");
   // Its interval clusters sessions by enrolment (the scorecard).
   overall.units = "enrolments";
   overall.sum_squares = "sess_overall_sq";
@@ -74,13 +74,16 @@ FamilyDecl AttendanceFamily() {
       .domain = IndicatorDomain::kFormalOutcome,
       .min_denominator = 20,
       .unit = "%",
-      .numerator = "Sessions missed through authorised and unauthorised absence "
-                   "(definitions.md 1.3)",
+      .numerator =
+          "Sessions missed through authorised and unauthorised absence "
+          "(definitions.md 1.3)",
       .denominator = "Possible sessions of enrolments aged 5 to 15",
-      .enquiry_higher = "Absence among {pupils} was higher than in similar schools: which pupils "
-                        "miss most, for what reasons, and what support is in place?",
-      .enquiry_lower = "Absence among {pupils} was lower than in similar schools: what is "
-                       "working that other schools could learn from?",
+      .enquiry_higher =
+          "Absence among {pupils} was higher than in similar schools: which pupils "
+          "miss most, for what reasons, and what support is in place?",
+      .enquiry_lower =
+          "Absence among {pupils} was lower than in similar schools: what is "
+          "working that other schools could learn from?",
       .not_at_nursery = true};
   IndicatorDecl persistent{
       .id = "enrolments_pa_10_exact_percent",
@@ -126,14 +129,13 @@ FamilyDecl AttendanceFamily() {
             "Authorised plus unauthorised absence sessions."),
       Count("sess_authorised", "Number of authorised absence sessions", kS, "sess_authorised",
             "Sessions missed with an authorised absence code."),
-      Count("sess_unauthorised", "Number of unauthorised absence sessions", kS,
-            "sess_unauthorised", "Sessions missed with an unauthorised absence code (G, N, O, U)."),
+      Count("sess_unauthorised", "Number of unauthorised absence sessions", kS, "sess_unauthorised",
+            "Sessions missed with an unauthorised absence code (G, N, O, U)."),
       overall,
       SessionRate("sess_authorised_percent", "Authorised absence rate", kR, "sess_authorised", 1,
                   "Authorised absence sessions as a percentage of possible sessions."),
-      SessionRate("sess_unauthorised_percent", "Unauthorised absence rate", kR,
-                  "sess_unauthorised", 1,
-                  "Unauthorised absence sessions as a percentage of possible sessions."),
+      SessionRate("sess_unauthorised_percent", "Unauthorised absence rate", kR, "sess_unauthorised",
+                  1, "Unauthorised absence sessions as a percentage of possible sessions."),
       Count("enrolments_pa_10_exact", "Number of persistent absentees", kP,
             "enrolments_pa_10_exact",
             "Enrolments missing 10% or more of their own possible sessions.",

@@ -19,21 +19,30 @@ std::vector<std::string_view> ScorecardOrder();
 
 std::string_view IndicatorKindName(IndicatorKind kind) {
   switch (kind) {
-    case IndicatorKind::kCount: return "count";
-    case IndicatorKind::kPercent: return "percent";
-    case IndicatorKind::kRatio: return "ratio";
-    case IndicatorKind::kRatePer100: return "rate per 100";
-    case IndicatorKind::kRatePer1000: return "rate per 1,000";
-    case IndicatorKind::kMean: return "mean";
+    case IndicatorKind::kCount:
+      return "count";
+    case IndicatorKind::kPercent:
+      return "percent";
+    case IndicatorKind::kRatio:
+      return "ratio";
+    case IndicatorKind::kRatePer100:
+      return "rate per 100";
+    case IndicatorKind::kRatePer1000:
+      return "rate per 1,000";
+    case IndicatorKind::kMean:
+      return "mean";
   }
   return "count";
 }
 
 std::string_view IndicatorDomainId(IndicatorDomain domain) {
   switch (domain) {
-    case IndicatorDomain::kContext: return "context";
-    case IndicatorDomain::kFormalOutcome: return "formal_outcome";
-    case IndicatorDomain::kAdditional: return "additional";
+    case IndicatorDomain::kContext:
+      return "context";
+    case IndicatorDomain::kFormalOutcome:
+      return "formal_outcome";
+    case IndicatorDomain::kAdditional:
+      return "additional";
   }
   return "context";
 }
@@ -58,15 +67,14 @@ namespace {
 bool SnakeCase(std::string_view s) {
   if (s.empty() || !std::islower(static_cast<unsigned char>(s[0]))) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-           c == '_';
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c)) || c == '_';
   });
 }
 
 bool IsCount(const MeasureDecl& m) {
-  return m.power == 1 &&
-         (m.quantity == Quantity::kPupils || m.quantity == Quantity::kEnrolments ||
-          m.quantity == Quantity::kEvents);
+  return m.power == 1 && (m.quantity == Quantity::kPupils || m.quantity == Quantity::kEnrolments ||
+                          m.quantity == Quantity::kEvents);
 }
 
 // Collects the problems of one catalogue.
@@ -167,8 +175,8 @@ void CheckIndicator(const IndicatorDecl& d, const Indicator& ind, bool measured,
       break;
     case IndicatorKind::kRatePer100:
     case IndicatorKind::kRatePer1000:
-      need(den != nullptr && (den->quantity == Quantity::kPupils ||
-                              den->quantity == Quantity::kEnrolments),
+      need(den != nullptr &&
+               (den->quantity == Quantity::kPupils || den->quantity == Quantity::kEnrolments),
            "a rate is per pupil or enrolment");
       need(num.power == 1, "a rate counts events or sessions, not squares");
       break;
@@ -189,7 +197,8 @@ void CheckIndicator(const IndicatorDecl& d, const Indicator& ind, bool measured,
                           d.hidden_with));
   }
   auto squares = [&](const MeasureRef& r, std::string_view role) {
-    if (r.ok() && r.decl().power != 2) c.Problem(fmt::format("{}: {} is not a sum of squares", id, role));
+    if (r.ok() && r.decl().power != 2)
+      c.Problem(fmt::format("{}: {} is not a sum of squares", id, role));
   };
   squares(ind.sum_squares, "sum_squares");
   squares(ind.cross_products, "cross_products");
@@ -214,7 +223,8 @@ Result<Catalogue> Catalogue::Build(std::span<const FamilyDecl> families,
   // Pupil groups must fit the cube's 16-bit key.
   {
     size_t combinations = 1;
-    for (const GroupTopic& t : GroupTopics()) combinations *= std::max<size_t>(1, t.categories.size());
+    for (const GroupTopic& t : GroupTopics())
+      combinations *= std::max<size_t>(1, t.categories.size());
     if (combinations > 65536) c.Problem("the pupil groups have more than 65,536 combinations");
     std::set<std::string_view> cat_ids;
     for (int k = 0; k < CategoryCount(); ++k) {
@@ -238,12 +248,13 @@ Result<Catalogue> Catalogue::Build(std::span<const FamilyDecl> families,
     if (published) {
       fam.row_count = c.Resolve(fd.id, "row_count", {fd.row_count, {}});
       if (fam.row_count.ok() && !fam.row_count.decl().disclosure_controlled()) {
-        c.Problem(fmt::format("family {}: the row count must be a count of pupils or enrolments",
-                              fd.id));
+        c.Problem(
+            fmt::format("family {}: the row count must be a count of pupils or enrolments", fd.id));
       }
     }
     for (const IndicatorDecl& d : fd.indicators) {
-      if (!ids.insert(d.id).second) c.Problem(fmt::format("indicator '{}' is declared twice", d.id));
+      if (!ids.insert(d.id).second)
+        c.Problem(fmt::format("indicator '{}' is declared twice", d.id));
       Indicator ind;
       ind.decl = &d;
       ind.family = f;
@@ -256,9 +267,10 @@ Result<Catalogue> Catalogue::Build(std::span<const FamilyDecl> families,
       ind.denominator_squares = c.Resolve(d.id, "denominator_squares", {d.denominator_squares, {}});
       CheckIndicator(d, ind, published, c);
       if (published && ind.numerator.category >= 0) {
-        c.Problem(fmt::format("{}: a published indicator's numerator is read in every row's own "
-                              "group",
-                              d.id));
+        c.Problem(
+            fmt::format("{}: a published indicator's numerator is read in every row's own "
+                        "group",
+                        d.id));
       }
       fam.indicators.push_back(cat.indicators_.size());
       cat.indicators_.push_back(ind);
@@ -294,8 +306,8 @@ Result<Catalogue> Catalogue::Build(std::span<const FamilyDecl> families,
                               ind.decl->id, b.label));
       }
       if (b.label.size() > 120) {
-        c.Problem(fmt::format("{}: breakdown '{}' is longer than 120 characters", ind.decl->id,
-                              b.label));
+        c.Problem(
+            fmt::format("{}: breakdown '{}' is longer than 120 characters", ind.decl->id, b.label));
       }
     }
   }
@@ -375,7 +387,8 @@ std::vector<std::pair<GrainId, std::vector<int>>> Catalogue::MeasuresOf(
   std::vector<std::pair<GrainId, std::vector<int>>> out;
   for (GrainId g : kAllGrains) {
     auto it = by_grain.find(g);
-    if (it != by_grain.end()) out.emplace_back(g, std::vector<int>(it->second.begin(), it->second.end()));
+    if (it != by_grain.end())
+      out.emplace_back(g, std::vector<int>(it->second.begin(), it->second.end()));
   }
   return out;
 }

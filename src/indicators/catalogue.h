@@ -63,8 +63,8 @@ struct ScorecardSettings {
 };
 
 struct IndicatorDecl {
-  std::string_view id;     // the Department's column name where it has one
-  std::string_view label;  // for people (EES label: at most 100 characters)
+  std::string_view id;        // the Department's column name where it has one
+  std::string_view label;     // for people (EES label: at most 100 characters)
   std::string_view grouping;  // EES indicator_grouping
   IndicatorKind kind = IndicatorKind::kCount;
   MeasureName numerator, denominator;
@@ -91,10 +91,10 @@ struct IndicatorDecl {
 // where any of the family's measures is not zero; num_schools counts the
 // schools with a non-zero row count).
 struct FamilyDecl {
-  std::string_view id;     // "attendance"
-  std::string_view file;   // "attendance.csv" (and attendance.meta.csv)
-  std::string_view title;  // for docs/indicators.md
-  std::string_view row_count;  // a measure id: "enrolments"
+  std::string_view id;               // "attendance"
+  std::string_view file;             // "attendance.csv" (and attendance.meta.csv)
+  std::string_view title;            // for docs/indicators.md
+  std::string_view row_count;        // a measure id: "enrolments"
   std::string_view row_count_label;  // "enrolments" (the num_schools note)
   std::vector<IndicatorDecl> indicators;
 };
@@ -102,8 +102,8 @@ struct FamilyDecl {
 // A resolved measure reference.
 struct MeasureRef {
   GrainId grain = GrainId::kEnrolment;
-  int index = -1;      // into GrainMeasures(grain); -1: none
-  int category = -1;   // the fixed pupil group, or -1
+  int index = -1;     // into GrainMeasures(grain); -1: none
+  int category = -1;  // the fixed pupil group, or -1
   bool ok() const { return index >= 0; }
   const MeasureDecl& decl() const { return GrainMeasures(grain)[static_cast<size_t>(index)]; }
   bool operator==(const MeasureRef& o) const {

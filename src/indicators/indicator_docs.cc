@@ -19,8 +19,10 @@ std::string Words(const MeasureRef& r) {
 std::string Escape(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else
+      out += c;
   }
   return out;
 }
@@ -41,9 +43,9 @@ std::string IndicatorDocsMarkdown(const Catalogue& catalogue) {
       "`z` when its denominator is zero.\n";
   for (const Family& f : catalogue.families()) {
     const FamilyDecl& d = *f.decl;
-    s += fmt::format("\n## {}{}\n\n", d.title,
-                     d.file.empty() ? std::string()
-                                    : fmt::format(" (`lantern build`: {})", d.file));
+    s +=
+        fmt::format("\n## {}{}\n\n", d.title,
+                    d.file.empty() ? std::string() : fmt::format(" (`lantern build`: {})", d.file));
     if (!d.file.empty()) {
       s += fmt::format(
           "A row for every school, trust, local authority (by school location and by pupil "
@@ -57,12 +59,12 @@ std::string IndicatorDocsMarkdown(const Catalogue& catalogue) {
     for (size_t i : f.indicators) {
       const Indicator& ind = catalogue.indicators()[i];
       const IndicatorDecl& id = *ind.decl;
-      s += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} |\n", id.id, Escape(id.label),
-                       IndicatorKindName(id.kind), id.decimal_places,
-                       ind.numerator.ok() ? Escape(Words(ind.numerator)) : "not held in the store",
-                       Escape(Words(ind.denominator)), Escape(id.definition),
-                       ind.hidden_with.ok() ? fmt::format("`{}`", ind.hidden_with.decl().id)
-                                            : std::string());
+      s += fmt::format(
+          "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n", id.id, Escape(id.label),
+          IndicatorKindName(id.kind), id.decimal_places,
+          ind.numerator.ok() ? Escape(Words(ind.numerator)) : "not held in the store",
+          Escape(Words(ind.denominator)), Escape(id.definition),
+          ind.hidden_with.ok() ? fmt::format("`{}`", ind.hidden_with.decl().id) : std::string());
     }
   }
   s += "\n## On the scorecard (`lantern scorecard`), in this order\n\n"
@@ -71,13 +73,12 @@ std::string IndicatorDocsMarkdown(const Catalogue& catalogue) {
   for (size_t i : catalogue.scorecard()) {
     const Indicator& ind = catalogue.indicators()[i];
     const ScorecardSettings& sc = *ind.decl->scorecard;
-    s += fmt::format("| `{}` | {} | {} counted | {} | {} |\n", ind.decl->id,
-                     IndicatorDomainId(sc.domain),
-                     sc.min_denominator > 0 ? fmt::format("{}", sc.min_denominator) : "any",
-                     sc.similarity ? (sc.similarity_log ? "yes (log)" : "yes") : "",
-                     sc.breakdowns.empty() ? std::string()
-                                           : fmt::format("{} (AP setting, reason)",
-                                                         sc.breakdowns.size()));
+    s += fmt::format(
+        "| `{}` | {} | {} counted | {} | {} |\n", ind.decl->id, IndicatorDomainId(sc.domain),
+        sc.min_denominator > 0 ? fmt::format("{}", sc.min_denominator) : "any",
+        sc.similarity ? (sc.similarity_log ? "yes (log)" : "yes") : "",
+        sc.breakdowns.empty() ? std::string()
+                              : fmt::format("{} (AP setting, reason)", sc.breakdowns.size()));
   }
   return s;
 }

@@ -55,17 +55,18 @@ FamilyDecl SuspensionsFamily() {
        .polarity = Polarity::kLowerIsBetter,
        .definition = "Suspensions per 100 pupils on roll at the January census.",
        .source = kSource,
-       .scorecard = ScorecardSettings{
-           .domain = IndicatorDomain::kFormalOutcome,
-           .min_denominator = 20,
-           .unit = "per 100 pupils",
-           .numerator = "Suspensions (a pupil can have several; definitions.md 2)",
-           .denominator = "Pupils on roll at the January census",
-           .enquiry_higher = "There were more suspensions of {pupils} than in similar schools: "
-                             "what lies behind them, and which pupils are suspended more than "
-                             "once?",
-           .enquiry_lower = "There were fewer suspensions of {pupils} than in similar schools: "
-                            "what keeps pupils in school here?"}},
+       .scorecard =
+           ScorecardSettings{
+               .domain = IndicatorDomain::kFormalOutcome,
+               .min_denominator = 20,
+               .unit = "per 100 pupils",
+               .numerator = "Suspensions (a pupil can have several; definitions.md 2)",
+               .denominator = "Pupils on roll at the January census",
+               .enquiry_higher = "There were more suspensions of {pupils} than in similar schools: "
+                                 "what lies behind them, and which pupils are suspended more than "
+                                 "once?",
+               .enquiry_lower = "There were fewer suspensions of {pupils} than in similar schools: "
+                                "what keeps pupils in school here?"}},
       {.id = "one_plus_susp",
        .label = "Number of pupil enrolments with one or more suspensions",
        .grouping = kSusp,
@@ -88,16 +89,18 @@ FamilyDecl SuspensionsFamily() {
        .definition = "Pupil enrolments with one or more suspensions as a percentage of pupils on "
                      "roll at the January census.",
        .source = kSource,
-       .scorecard = ScorecardSettings{
-           .domain = IndicatorDomain::kFormalOutcome,
-           .min_denominator = 20,
-           .unit = "%",
-           .numerator = "Pupils with at least one suspension",
-           .denominator = "Pupils on roll at the January census",
-           .enquiry_higher = "More {pupils} were suspended at least once than in similar "
-                             "schools: which pupils, and what happened first?",
-           .enquiry_lower = "Fewer {pupils} were suspended than in similar schools: what happens "
-                            "instead?"}},
+       .scorecard =
+           ScorecardSettings{
+               .domain = IndicatorDomain::kFormalOutcome,
+               .min_denominator = 20,
+               .unit = "%",
+               .numerator = "Pupils with at least one suspension",
+               .denominator = "Pupils on roll at the January census",
+               .enquiry_higher = "More {pupils} were suspended at least once than in similar "
+                                 "schools: which pupils, and what happened first?",
+               .enquiry_lower =
+                   "Fewer {pupils} were suspended than in similar schools: what happens "
+                   "instead?"}},
       {.id = "perm_excl",
        .label = "Number of permanent exclusions",
        .grouping = kPerm,
@@ -119,16 +122,17 @@ FamilyDecl SuspensionsFamily() {
        .polarity = Polarity::kLowerIsBetter,
        .definition = "Upheld permanent exclusions per 100 pupils on roll at the January census.",
        .source = kSource,
-       .scorecard = ScorecardSettings{
-           .domain = IndicatorDomain::kFormalOutcome,
-           .min_denominator = 20,
-           .unit = "per 100 pupils",
-           .numerator = "Permanent exclusions upheld",
-           .denominator = "Pupils on roll at the January census",
-           .enquiry_higher = "More {pupils} were permanently excluded than in similar schools: "
-                             "what was tried before, and where are they now?",
-           .enquiry_lower = "Fewer {pupils} were permanently excluded than in similar schools: "
-                            "what alternatives are used?"}},
+       .scorecard =
+           ScorecardSettings{
+               .domain = IndicatorDomain::kFormalOutcome,
+               .min_denominator = 20,
+               .unit = "per 100 pupils",
+               .numerator = "Permanent exclusions upheld",
+               .denominator = "Pupils on roll at the January census",
+               .enquiry_higher = "More {pupils} were permanently excluded than in similar schools: "
+                                 "what was tried before, and where are they now?",
+               .enquiry_lower = "Fewer {pupils} were permanently excluded than in similar schools: "
+                                "what alternatives are used?"}},
   };
   return f;
 }

@@ -97,25 +97,26 @@ LANTERN_CODE_TABLE(SuspensionCategoryCodes, SuspensionCategory,
                      "Permanent exclusion"},
                     {SuspensionCategory::kPermanentExclusion, "PERM", "Permanent exclusion"}})
 
-LANTERN_CODE_TABLE(ExclusionReasonCodes, ExclusionReason,
-                   {{ExclusionReason::kPP, "PP", "Physical assault against a pupil"},
-                    {ExclusionReason::kPA, "PA", "Physical assault against an adult"},
-                    {ExclusionReason::kVP, "VP", "Verbal abuse or threatening behaviour against a pupil"},
-                    {ExclusionReason::kVA, "VA", "Verbal abuse or threatening behaviour against an adult"},
-                    {ExclusionReason::kBU, "BU", "Bullying"},
-                    {ExclusionReason::kRA, "RA", "Racist abuse"},
-                    {ExclusionReason::kLG, "LG", "Abuse against sexual orientation and gender identity"},
-                    {ExclusionReason::kDS, "DS", "Abuse relating to disability"},
-                    {ExclusionReason::kSM, "SM", "Sexual misconduct"},
-                    {ExclusionReason::kDA, "DA", "Drug and alcohol related"},
-                    {ExclusionReason::kDM, "DM", "Damage"},
-                    {ExclusionReason::kTH, "TH", "Theft"},
-                    {ExclusionReason::kDB, "DB", "Persistent disruptive behaviour"},
-                    {ExclusionReason::kMT, "MT", "Inappropriate use of social media or online technology"},
-                    {ExclusionReason::kPH, "PH", "Wilful and repeated breach of public-health measures"},
-                    {ExclusionReason::kOW, "OW", "Use or threat of use of an offensive weapon or prohibited item"},
-                    {ExclusionReason::kOT, "OT", "Other (withdrawn)"},
-                    {ExclusionReason::kSupport, "support", "Support (not a sanction)"}})
+LANTERN_CODE_TABLE(
+    ExclusionReasonCodes, ExclusionReason,
+    {{ExclusionReason::kPP, "PP", "Physical assault against a pupil"},
+     {ExclusionReason::kPA, "PA", "Physical assault against an adult"},
+     {ExclusionReason::kVP, "VP", "Verbal abuse or threatening behaviour against a pupil"},
+     {ExclusionReason::kVA, "VA", "Verbal abuse or threatening behaviour against an adult"},
+     {ExclusionReason::kBU, "BU", "Bullying"},
+     {ExclusionReason::kRA, "RA", "Racist abuse"},
+     {ExclusionReason::kLG, "LG", "Abuse against sexual orientation and gender identity"},
+     {ExclusionReason::kDS, "DS", "Abuse relating to disability"},
+     {ExclusionReason::kSM, "SM", "Sexual misconduct"},
+     {ExclusionReason::kDA, "DA", "Drug and alcohol related"},
+     {ExclusionReason::kDM, "DM", "Damage"},
+     {ExclusionReason::kTH, "TH", "Theft"},
+     {ExclusionReason::kDB, "DB", "Persistent disruptive behaviour"},
+     {ExclusionReason::kMT, "MT", "Inappropriate use of social media or online technology"},
+     {ExclusionReason::kPH, "PH", "Wilful and repeated breach of public-health measures"},
+     {ExclusionReason::kOW, "OW", "Use or threat of use of an offensive weapon or prohibited item"},
+     {ExclusionReason::kOT, "OT", "Other (withdrawn)"},
+     {ExclusionReason::kSupport, "support", "Support (not a sanction)"}})
 
 LANTERN_CODE_TABLE(ExclusionOutcomeCodes, ExclusionOutcome,
                    {{ExclusionOutcome::kUpheld, "upheld", "Upheld"},
@@ -127,29 +128,28 @@ LANTERN_CODE_TABLE(ApSettingCodes, ApSetting,
                     {ApSetting::kUnregistered, "unregistered", "Unregistered provision"},
                     {ApSetting::kInternal, "internal", "Internal (on-site) provision"}})
 
-LANTERN_CODE_TABLE(ApSettingTypeCodes, ApSettingType,
-                   {{ApSettingType::kUrnSetting, "urn_setting", "Education setting with URN"},
-                    {ApSettingType::kUkprnProvider, "ukprn_provider", "Registered provider with UKPRN"},
-                    {ApSettingType::kUnregisteredProvider, "unregistered_provider",
-                     "Other unregistered provider"},
-                    {ApSettingType::kOneToOneTuition, "one_to_one_tuition", "One on one tuition"},
-                    {ApSettingType::kWorkBased, "work_based", "Work based placement"},
-                    {ApSettingType::kFeCollege, "fe_college", "Non-maintained further education college"}})
+LANTERN_CODE_TABLE(
+    ApSettingTypeCodes, ApSettingType,
+    {{ApSettingType::kUrnSetting, "urn_setting", "Education setting with URN"},
+     {ApSettingType::kUkprnProvider, "ukprn_provider", "Registered provider with UKPRN"},
+     {ApSettingType::kUnregisteredProvider, "unregistered_provider", "Other unregistered provider"},
+     {ApSettingType::kOneToOneTuition, "one_to_one_tuition", "One on one tuition"},
+     {ApSettingType::kWorkBased, "work_based", "Work based placement"},
+     {ApSettingType::kFeCollege, "fe_college", "Non-maintained further education college"}})
 
 LANTERN_CODE_TABLE(ApBasisCodes, ApBasis,
                    {{ApBasis::kSchoolArranged, "school_arranged", "School-arranged"},
                     {ApBasis::kOffSiteDirection, "off_site_direction", "Off-site direction"},
                     {ApBasis::kLaArranged, "la_arranged", "Arranged by the local authority"}})
 
-LANTERN_CODE_TABLE(ApReasonCodes, ApReason,
-                   {{ApReason::kBehaviour, "behaviour", "Off-site placement for behavioural support"},
-                    {ApReason::kMentalHealth, "mental_health", "Medical condition (mental health need)"},
-                    {ApReason::kPhysicalHealth, "physical_health",
-                     "Medical condition (physical health need)"},
-                    {ApReason::kSuspension, "suspension", "Suspension"},
-                    {ApReason::kPermanentExclusion, "permanent_exclusion",
-                     "Permanent exclusion (under review)"},
-                    {ApReason::kOther, "other", "Other"}})
+LANTERN_CODE_TABLE(
+    ApReasonCodes, ApReason,
+    {{ApReason::kBehaviour, "behaviour", "Off-site placement for behavioural support"},
+     {ApReason::kMentalHealth, "mental_health", "Medical condition (mental health need)"},
+     {ApReason::kPhysicalHealth, "physical_health", "Medical condition (physical health need)"},
+     {ApReason::kSuspension, "suspension", "Suspension"},
+     {ApReason::kPermanentExclusion, "permanent_exclusion", "Permanent exclusion (under review)"},
+     {ApReason::kOther, "other", "Other"}})
 
 LANTERN_CODE_TABLE(PlacementOutcomeCodes, PlacementOutcome,
                    {{PlacementOutcome::kReintegrated, "reintegrated",
@@ -181,8 +181,8 @@ std::optional<YearGroup> ParseYearGroup(std::string_view t) {
 }
 
 std::string_view YearGroupCode(YearGroup y) {
-  static constexpr std::string_view kCodes[] = {"N1", "N2", "R", "1", "2", "3", "4", "5", "6",
-                                                "7", "8", "9", "10", "11", "12", "13", "14", "X"};
+  static constexpr std::string_view kCodes[] = {"N1", "N2", "R", "1",  "2",  "3",  "4",  "5",  "6",
+                                                "7",  "8",  "9", "10", "11", "12", "13", "14", "X"};
   int i = y + 2;
   return i >= 0 && i < 18 ? kCodes[i] : "X";
 }
@@ -198,21 +198,31 @@ std::string_view YearGroupLabel(YearGroup y) {
 
 SchoolType SchoolTypeOf(SchoolPhaseCode p) {
   switch (p) {
-    case SchoolPhaseCode::kPrimary: return SchoolType::kPrimary;
-    case SchoolPhaseCode::kNursery: return SchoolType::kNursery;
-    case SchoolPhaseCode::kSpecial: return SchoolType::kSpecial;
-    case SchoolPhaseCode::kAlternativeProvision: return SchoolType::kPupilReferralUnit;
-    default: return SchoolType::kSecondary;
+    case SchoolPhaseCode::kPrimary:
+      return SchoolType::kPrimary;
+    case SchoolPhaseCode::kNursery:
+      return SchoolType::kNursery;
+    case SchoolPhaseCode::kSpecial:
+      return SchoolType::kSpecial;
+    case SchoolPhaseCode::kAlternativeProvision:
+      return SchoolType::kPupilReferralUnit;
+    default:
+      return SchoolType::kSecondary;
   }
 }
 
 std::string_view SchoolTypeLabel(SchoolType t) {
   switch (t) {
-    case SchoolType::kPrimary: return "State-funded primary";
-    case SchoolType::kSecondary: return "State-funded secondary";
-    case SchoolType::kSpecial: return "State-funded special";
-    case SchoolType::kPupilReferralUnit: return "Pupil referral unit";
-    case SchoolType::kNursery: return "State-funded nursery";
+    case SchoolType::kPrimary:
+      return "State-funded primary";
+    case SchoolType::kSecondary:
+      return "State-funded secondary";
+    case SchoolType::kSpecial:
+      return "State-funded special";
+    case SchoolType::kPupilReferralUnit:
+      return "Pupil referral unit";
+    case SchoolType::kNursery:
+      return "State-funded nursery";
   }
   return "State-funded primary";
 }

@@ -30,7 +30,20 @@ std::optional<bool> ParseYesNo(std::string_view text);
 enum class Sex : uint8_t { kFemale, kMale };
 enum class SenProvision : uint8_t { kNone, kSupport, kEhcPlan };
 enum class SenNeed : uint8_t {
-  kNone, kSpld, kMld, kSld, kPmld, kSemh, kSlcn, kHi, kVi, kMsi, kPd, kAsd, kOth, kNsa
+  kNone,
+  kSpld,
+  kMld,
+  kSld,
+  kPmld,
+  kSemh,
+  kSlcn,
+  kHi,
+  kVi,
+  kMsi,
+  kPd,
+  kAsd,
+  kOth,
+  kNsa
 };
 // National curriculum year: N1 N2 R 1..14 X. Stored as -2 (N1), -1 (N2),
 // 0 (R), 1..14, 15 (X).
@@ -41,42 +54,88 @@ std::string_view YearGroupCode(YearGroup y);   // "R", "7", "X"
 std::string_view YearGroupLabel(YearGroup y);  // "Reception", "Year 7", "Not following the NC"
 
 enum class SchoolPhaseCode : uint8_t {
-  kPrimary, kSecondary, kAllThrough, kMiddle, kNursery, kSpecial, kAlternativeProvision
+  kPrimary,
+  kSecondary,
+  kAllThrough,
+  kMiddle,
+  kNursery,
+  kSpecial,
+  kAlternativeProvision
 };
 // The statistical school type an establishment reports under.
-enum class SchoolType : uint8_t {
-  kPrimary, kSecondary, kSpecial, kPupilReferralUnit, kNursery
-};
+enum class SchoolType : uint8_t { kPrimary, kSecondary, kSpecial, kPupilReferralUnit, kNursery };
 SchoolType SchoolTypeOf(SchoolPhaseCode phase);
 std::string_view SchoolTypeLabel(SchoolType t);  // "State-funded primary"
 
 enum class EnrolStatus : uint8_t { kCurrent, kMain, kSubsidiary, kGuest };
 enum class LeavingReason : uint8_t {
-  kNone, kTransfer, kManagedMove, kEndOfPhase, kPermanentExclusion, kIndependent, kEhe,
-  kEmigrated, kCme, kOther
+  kNone,
+  kTransfer,
+  kManagedMove,
+  kEndOfPhase,
+  kPermanentExclusion,
+  kIndependent,
+  kEhe,
+  kEmigrated,
+  kCme,
+  kOther
 };
 // True for reasons that take a pupil out of state-funded schooling.
 bool IsExitFromStateSystem(LeavingReason r);
 
 enum class SuspensionCategory : uint8_t { kSuspension, kPermanentExclusion };
 enum class ExclusionReason : uint8_t {
-  kNone, kPP, kPA, kVP, kVA, kBU, kRA, kLG, kDS, kSM, kDA, kDM, kTH, kDB, kMT, kPH, kOW, kOT,
+  kNone,
+  kPP,
+  kPA,
+  kVP,
+  kVA,
+  kBU,
+  kRA,
+  kLG,
+  kDS,
+  kSM,
+  kDA,
+  kDM,
+  kTH,
+  kDB,
+  kMT,
+  kPH,
+  kOW,
+  kOT,
   kSupport  // internal units only: placed for support, not as a sanction
 };
 enum class ExclusionOutcome : uint8_t { kUpheld, kPending, kOverturned };
 
 enum class ApSetting : uint8_t { kRegistered, kUnregistered, kInternal };
 enum class ApSettingType : uint8_t {
-  kUnknown, kUrnSetting, kUkprnProvider, kUnregisteredProvider, kOneToOneTuition, kWorkBased,
+  kUnknown,
+  kUrnSetting,
+  kUkprnProvider,
+  kUnregisteredProvider,
+  kOneToOneTuition,
+  kWorkBased,
   kFeCollege
 };
 enum class ApBasis : uint8_t { kSchoolArranged, kOffSiteDirection, kLaArranged };
 enum class ApReason : uint8_t {
-  kBehaviour, kMentalHealth, kPhysicalHealth, kSuspension, kPermanentExclusion, kOther
+  kBehaviour,
+  kMentalHealth,
+  kPhysicalHealth,
+  kSuspension,
+  kPermanentExclusion,
+  kOther
 };
 enum class PlacementOutcome : uint8_t {
-  kNone, kReintegrated, kMovedSchool, kContinuedAp, kExcluded, kLeftRoll, kContinued,
-  kSuspended, kOther
+  kNone,
+  kReintegrated,
+  kMovedSchool,
+  kContinuedAp,
+  kExcluded,
+  kLeftRoll,
+  kContinued,
+  kSuspended,
+  kOther
 };
 enum class UnitKind : uint8_t { kSupportUnit, kInternalSuspension };
 

@@ -4,12 +4,18 @@ namespace lantern {
 
 std::string_view GeographicLevelName(GeographicLevel level) {
   switch (level) {
-    case GeographicLevel::kNational: return "National";
-    case GeographicLevel::kRegional: return "Regional";
-    case GeographicLevel::kLocalAuthority: return "Local authority";
-    case GeographicLevel::kMat: return "MAT";
-    case GeographicLevel::kPlace: return "Place";
-    case GeographicLevel::kSchool: return "School";
+    case GeographicLevel::kNational:
+      return "National";
+    case GeographicLevel::kRegional:
+      return "Regional";
+    case GeographicLevel::kLocalAuthority:
+      return "Local authority";
+    case GeographicLevel::kMat:
+      return "MAT";
+    case GeographicLevel::kPlace:
+      return "Place";
+    case GeographicLevel::kSchool:
+      return "School";
   }
   return "National";
 }

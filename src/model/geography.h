@@ -18,7 +18,7 @@ enum class GeographicLevel : uint8_t {
   kNational,
   kRegional,
   kLocalAuthority,
-  kMat,  // multi-academy trust: EES level "MAT" with trust_id / trust_name
+  kMat,    // multi-academy trust: EES level "MAT" with trust_id / trust_name
   kPlace,  // a user-defined place: a named list of local authorities
   kSchool,
 };

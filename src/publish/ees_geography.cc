@@ -4,9 +4,9 @@ namespace lantern {
 
 const std::vector<std::string_view>& EesGeographyColumns() {
   static const std::vector<std::string_view> cols = {
-      "time_period",   "time_identifier", "geographic_level", "country_code", "country_name",
-      "region_code",   "region_name",     "old_la_code",      "new_la_code",  "la_name",
-      "trust_id",      "trust_name",      "school_urn",       "school_laestab", "school_name"};
+      "time_period", "time_identifier", "geographic_level", "country_code",   "country_name",
+      "region_code", "region_name",     "old_la_code",      "new_la_code",    "la_name",
+      "trust_id",    "trust_name",      "school_urn",       "school_laestab", "school_name"};
   return cols;
 }
 
@@ -26,8 +26,8 @@ std::string EesGeographyText(std::string_view time_period, std::string_view time
   return s;
 }
 
-void WriteEesGeography(CsvWriter& w, std::string_view time_period,
-                       std::string_view time_identifier, const GeographyRow& g) {
+void WriteEesGeography(CsvWriter& w, std::string_view time_period, std::string_view time_identifier,
+                       const GeographyRow& g) {
   w.Raw(EesGeographyText(time_period, time_identifier, g));
 }
 

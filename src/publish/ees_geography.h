@@ -23,8 +23,8 @@ const std::vector<std::string_view>& EesGeographyColumns();
 std::string EesGeographyText(std::string_view time_period, std::string_view time_identifier,
                              const GeographyRow& g);
 // Writes the same columns as the first fields of a row.
-void WriteEesGeography(CsvWriter& w, std::string_view time_period,
-                       std::string_view time_identifier, const GeographyRow& g);
+void WriteEesGeography(CsvWriter& w, std::string_view time_period, std::string_view time_identifier,
+                       const GeographyRow& g);
 
 }  // namespace lantern
 

@@ -21,9 +21,11 @@ Status CheckEesMetadata(const std::vector<EesColumnMeta>& columns) {
     if (c.is_filter) {
       if (c.filter_default.empty()) return bad("a filter needs a default item");
       if (c.filter_default.size() > kEesMaxFilterItem) return bad("the default item is too long");
-      if (!c.indicator_unit.empty() || c.indicator_dp >= 0) return bad("a filter has no unit or dp");
+      if (!c.indicator_unit.empty() || c.indicator_dp >= 0)
+        return bad("a filter has no unit or dp");
     } else {
-      if (!kUnits.count(c.indicator_unit)) return bad("unit '" + c.indicator_unit + "' is not one EES accepts");
+      if (!kUnits.count(c.indicator_unit))
+        return bad("unit '" + c.indicator_unit + "' is not one EES accepts");
       if (c.indicator_dp < 0 && !c.dp_varies) return bad("an indicator needs indicator_dp");
     }
   }
@@ -33,8 +35,8 @@ Status CheckEesMetadata(const std::vector<EesColumnMeta>& columns) {
 Status WriteEesMetadata(const std::string& path, const std::vector<EesColumnMeta>& columns) {
   LANTERN_RETURN_IF_ERROR(CheckEesMetadata(columns));
   LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create(path));
-  w->Row({"col_name", "col_type", "label", "indicator_grouping", "indicator_unit",
-          "indicator_dp", "filter_hint", "filter_grouping_column", "filter_default"});
+  w->Row({"col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp",
+          "filter_hint", "filter_grouping_column", "filter_default"});
   for (const auto& c : columns) {
     w->Field(c.col_name).Field(c.is_filter ? "Filter" : "Indicator").Field(c.label);
     w->Field(c.indicator_grouping).Field(c.indicator_unit);

@@ -66,18 +66,18 @@ std::vector<EesColumnMeta> Metadata(const Catalogue& catalogue, const Family& fa
   meta.push_back(filter("school_type", "School type",
                         "Total is state-funded primary, secondary and special schools", "",
                         "Total"));
-  meta.push_back(filter(
-      "location_basis", "Local authority and region by",
-      "School location: where the school is; Pupil residence: where the pupil lives", "",
-      "School location"));
+  meta.push_back(
+      filter("location_basis", "Local authority and region by",
+             "School location: where the school is; Pupil residence: where the pupil lives", "",
+             "School location"));
   meta.push_back(filter("breakdown_topic", "Pupil characteristic", "", "", "Total"));
   meta.push_back(filter("breakdown", "Pupil group", "", "breakdown_topic", "Total"));
   EesColumnMeta schools;
   schools.col_name = "num_schools";
   schools.label = "Number of schools";
-  schools.indicator_grouping = std::string(family.decl->indicators.empty()
-                                               ? std::string_view()
-                                               : family.decl->indicators.front().grouping);
+  schools.indicator_grouping =
+      std::string(family.decl->indicators.empty() ? std::string_view()
+                                                  : family.decl->indicators.front().grouping);
   schools.indicator_dp = 0;
   meta.push_back(schools);
   for (size_t i : family.indicators) {
@@ -143,7 +143,8 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
   const DisclosureFlags& flags = *in.flags;
   const CubeMeasures& where = *in.measures;
   const int row_count = where.Index(fam.row_count);
-  if (row_count < 0) return Status::Internal(fmt::format("{}: the cube lacks its row count", fam.decl->id));
+  if (row_count < 0)
+    return Status::Internal(fmt::format("{}: the cube lacks its row count", fam.decl->id));
   std::vector<IndicatorColumn> columns;
   std::vector<int> family_measures;
   for (size_t i : fam.indicators) {
@@ -153,8 +154,8 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
     c.denominator = where.Index(ind.denominator);
     const int hidden = where.Index(ind.hidden_with);
     if (c.numerator < 0 || (ind.denominator.ok() && c.denominator < 0) || hidden < 0) {
-      return Status::Internal(fmt::format("{}: the cube lacks a measure of {}", fam.decl->id,
-                                          ind.decl->id));
+      return Status::Internal(
+          fmt::format("{}: the cube lacks a measure of {}", fam.decl->id, ind.decl->id));
     }
     c.hidden_slot = flags.SlotOf(static_cast<size_t>(hidden));
     if (c.hidden_slot < 0) {
@@ -182,9 +183,9 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
     }
     return false;
   };
-  for (GeographicLevel level : {GeographicLevel::kNational, GeographicLevel::kRegional,
-                                GeographicLevel::kLocalAuthority, GeographicLevel::kMat,
-                                GeographicLevel::kPlace}) {
+  for (GeographicLevel level :
+       {GeographicLevel::kNational, GeographicLevel::kRegional, GeographicLevel::kLocalAuthority,
+        GeographicLevel::kMat, GeographicLevel::kPlace}) {
     for (LocationBasis basis : {LocationBasis::kSchool, LocationBasis::kResidence}) {
       for (size_t u = 0; u < cube.units().size(); ++u) {
         const AggregateUnit& unit = cube.units()[u];
@@ -204,8 +205,8 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
     if (t < 0) continue;
     for (size_t c = 0; c < cats; ++c) {
       if (!cube.SchoolCellAny(s, static_cast<int>(c), family_measures)) continue;
-      rows.push_back({{true, static_cast<uint32_t>(s), static_cast<uint8_t>(t),
-                       static_cast<uint16_t>(c)}});
+      rows.push_back(
+          {{true, static_cast<uint32_t>(s), static_cast<uint8_t>(t), static_cast<uint16_t>(c)}});
     }
   }
   const std::vector<int32_t> num_schools =
@@ -265,10 +266,9 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
           if (cell.school) {
             *out += '1';
           } else {
-            const int32_t n =
-                num_schools[cube.AggregateIndex(cell.unit, cell.type, cell.category)];
-            PublishedCell pc = n < 0 ? PublishedCell::Symbol(GssSymbol::kNotAvailable)
-                                     : PublishedCell::Count(n);
+            const int32_t n = num_schools[cube.AggregateIndex(cell.unit, cell.type, cell.category)];
+            PublishedCell pc =
+                n < 0 ? PublishedCell::Symbol(GssSymbol::kNotAvailable) : PublishedCell::Count(n);
             out->append(buf, pc.Write(buf, sizeof buf));
           }
           for (const IndicatorColumn& c : columns) {
@@ -278,9 +278,9 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
               pc = PublishedCell::Symbol(GssSymbol::kSuppressed);
               ++hidden_cells;
             } else if (c.denominator < 0) {
-              pc = c.scale == 1 ? PublishedCell::Count(values[c.numerator])
-                                : PublishedCell::Ratio(values[c.numerator], c.scale, 1,
-                                                       kFilePrecision);
+              pc = c.scale == 1
+                       ? PublishedCell::Count(values[c.numerator])
+                       : PublishedCell::Ratio(values[c.numerator], c.scale, 1, kFilePrecision);
             } else {
               pc = PublishedCell::Ratio(values[c.numerator], values[c.denominator] * c.scale,
                                         c.multiplier, kFilePrecision);
@@ -297,7 +297,8 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
   LANTERN_RETURN_IF_ERROR(file->Close());
   stats->rows = rows.size();
   for (uint64_t n : suppressed) stats->cells_suppressed += n;
-  for (const OutputRow& r : rows) stats->rows_suppressed += flags.HiddenAt(row_slot, flags.RowOf(r.cell));
+  for (const OutputRow& r : rows)
+    stats->rows_suppressed += flags.HiddenAt(row_slot, flags.RowOf(r.cell));
   const std::string meta_path =
       dir + "/" + std::string(fam.decl->file.substr(0, fam.decl->file.rfind('.'))) + ".meta.csv";
   return WriteEesMetadata(meta_path, Metadata(cat, fam));

@@ -9,11 +9,16 @@ namespace lantern {
 
 std::string_view GssSymbolText(GssSymbol s) {
   switch (s) {
-    case GssSymbol::kNone: return "";
-    case GssSymbol::kSuppressed: return "c";
-    case GssSymbol::kNotAvailable: return "x";
-    case GssSymbol::kNotApplicable: return "z";
-    case GssSymbol::kLow: return "low";
+    case GssSymbol::kNone:
+      return "";
+    case GssSymbol::kSuppressed:
+      return "c";
+    case GssSymbol::kNotAvailable:
+      return "x";
+    case GssSymbol::kNotApplicable:
+      return "z";
+    case GssSymbol::kLow:
+      return "low";
   }
   return "x";
 }

@@ -41,7 +41,11 @@ struct PublishedCell {
     if (denominator == 0) return Symbol(GssSymbol::kNotApplicable);
     return {static_cast<double>(numerator) / static_cast<double>(denominator) *
                 static_cast<double>(multiplier),
-            GssSymbol::kNone, static_cast<int8_t>(dp), numerator, denominator, multiplier};
+            GssSymbol::kNone,
+            static_cast<int8_t>(dp),
+            numerator,
+            denominator,
+            multiplier};
   }
   static PublishedCell Symbol(GssSymbol s) { return {0, s, 0}; }
   bool is_number() const { return symbol == GssSymbol::kNone; }

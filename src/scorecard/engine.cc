@@ -141,9 +141,9 @@ ModelFit FitModel(CompareAs kind, const std::vector<uint32_t>& schools,
   m.fit = std::move(*fit1);
   m.tau2 = tau2_from(m.fit);
   m.schools = static_cast<int>(rows);
-  m.scale = kind == CompareAs::kProportion   ? ModelScale::kLogit
-            : kind == CompareAs::kRate ? ModelScale::kLog
-                                                 : ModelScale::kIdentity;
+  m.scale = kind == CompareAs::kProportion ? ModelScale::kLogit
+            : kind == CompareAs::kRate     ? ModelScale::kLog
+                                           : ModelScale::kIdentity;
   return m;
 }
 
@@ -446,16 +446,16 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
       candidate[i] = impl->comparator[members[i]];
       urn[i] = input.schools[members[i]].urn;
     }
-    auto nb = scorecard::FindNearestNeighbours(m, options.similar_group_size, threads, &candidate,
-                                               &urn);
+    auto nb =
+        scorecard::FindNearestNeighbours(m, options.similar_group_size, threads, &candidate, &urn);
     for (size_t i = 0; i < members.size(); ++i) impl->neighbours[members[i]] = std::move(nb[i]);
   }
 
   // Published area values by key.
   auto& area = impl->area;
   for (const auto& av : input.area_values) {
-    area[{av.indicator, av.group.category, av.breakdown,
-          static_cast<uint8_t>(av.phase), av.la_code}] = &av;
+    area[{av.indicator, av.group.category, av.breakdown, static_cast<uint8_t>(av.phase),
+          av.la_code}] = &av;
   }
 
   // Per series and phase: England and LA comparators, over-dispersion, model.
@@ -492,8 +492,8 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
         std::transform(phase_text.begin(), phase_text.end(), phase_text.begin(),
                        [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
         auto lookup = [&](int la) -> const AreaValue* {
-          auto it = area.find({s.indicator, s.group.category, s.breakdown,
-                               static_cast<uint8_t>(ph), la});
+          auto it =
+              area.find({s.indicator, s.group.category, s.breakdown, static_cast<uint8_t>(ph), la});
           return it == area.end() ? nullptr : it->second;
         };
         // England.
@@ -515,7 +515,8 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
         pf.england.schools = pf.schools;
         if (pf.england.available && !points.empty() && CompareAsOf(ind.kind) != CompareAs::kCount &&
             options.adjust_overdispersion) {
-          pf.england.od = OverdispersionOf(CompareAsOf(ind.kind), pf.england.target, pf.sigma, points);
+          pf.england.od =
+              OverdispersionOf(CompareAsOf(ind.kind), pf.england.target, pf.sigma, points);
         }
         // Local authorities.
         std::map<int, std::vector<Point>> by_la;
@@ -535,12 +536,14 @@ Result<Scorecard> Scorecard::Build(const ScorecardInput& input, const ScorecardO
             for (const Point& p : pts) pool.Add(p, CompareAsOf(ind.kind));
             af.available = pool.ok();
             af.target = pool.value();
-            af.source = im->comparators_published
-                            ? fmt::format("pooled published figures of {} {} schools in the LA",
-                                          pts.size(), phase_text)
-                            : fmt::format("pooled, {} {} schools in the LA", pts.size(), phase_text);
+            af.source =
+                im->comparators_published
+                    ? fmt::format("pooled published figures of {} {} schools in the LA", pts.size(),
+                                  phase_text)
+                    : fmt::format("pooled, {} {} schools in the LA", pts.size(), phase_text);
           }
-          if (af.available && CompareAsOf(ind.kind) != CompareAs::kCount && options.adjust_overdispersion) {
+          if (af.available && CompareAsOf(ind.kind) != CompareAs::kCount &&
+              options.adjust_overdispersion) {
             if (af.schools >= options.min_la_schools_for_overdispersion) {
               af.od = OverdispersionOf(CompareAsOf(ind.kind), af.target, pf.sigma, pts);
             } else {
@@ -783,7 +786,8 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
             "Compared with {} similar {} schools (their combined figure {}) using 95% and "
             "99.8% funnel limits for a school with {} {}{}.",
             c.similar.schools, phase_lower, ValueText(ind, c.similar.target), WithThousands(p.n),
-            CompareAsOf(ind.kind) == CompareAs::kMean ? "pupils in the measure" : "in the denominator",
+            CompareAsOf(ind.kind) == CompareAs::kMean ? "pupils in the measure"
+                                                      : "in the denominator",
             c.similar.od_applied
                 ? ", widened for the usual variation between schools (over-dispersion)"
                 : "; no widening for variation between schools was needed");

@@ -352,8 +352,8 @@ TEST(ScorecardEngineTest, SuppressionFollowsTheSourcesFlags) {
   InputBuilder b = TwelveSchools();
   b.Proportion(0, "enrolments_pa_10_exact_percent", 2, 300).suppressed = true;
   b.Proportion(0, "sustained_destination_percent", 150, 162);
-  auto& dis0 = b.Proportion(0, "sustained_destination_percent", 2, 2,
-                            *FindPupilGroup("disadvantaged"));
+  auto& dis0 =
+      b.Proportion(0, "sustained_destination_percent", 2, 2, *FindPupilGroup("disadvantaged"));
   dis0.suppressed = dis0.denominator_suppressed = true;
   auto& non0 = b.Proportion(0, "sustained_destination_percent", 148, 160,
                             *FindPupilGroup("not_disadvantaged"));
@@ -371,8 +371,8 @@ TEST(ScorecardEngineTest, SuppressionFollowsTheSourcesFlags) {
   EXPECT_EQ(pa.band, "c");
   // Not flagged: published, whatever its size.
   EXPECT_EQ(Publish(*FindCell(cells, "ehcp_percent")).value.Text(), "2.0");
-  auto dis = Publish(
-      *FindCell(cells, "sustained_destination_percent", *FindPupilGroup("disadvantaged")));
+  auto dis =
+      Publish(*FindCell(cells, "sustained_destination_percent", *FindPupilGroup("disadvantaged")));
   auto non = Publish(
       *FindCell(cells, "sustained_destination_percent", *FindPupilGroup("not_disadvantaged")));
   EXPECT_EQ(dis.value.Text(), "c");

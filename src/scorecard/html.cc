@@ -254,10 +254,10 @@ void AppendFunnel(const Scorecard& sc, uint32_t school, const ScorecardCell& cel
   *out += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">{:.0f}</text>", L, H - B + 14, nmin);
   *out += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"end\">{:.0f}</text>", W - R,
                       H - B + 14, nmax);
-  *out +=
-      fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"middle\">{} (log scale)</text>",
-                  (L + W - R) / 2, H - 6,
-                  CompareAsOf(ind.kind) == CompareAs::kMean ? "pupils in the measure" : "pupils counted");
+  *out += fmt::format(
+      "<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"middle\">{} (log scale)</text>",
+      (L + W - R) / 2, H - 6,
+      CompareAsOf(ind.kind) == CompareAs::kMean ? "pupils in the measure" : "pupils counted");
   *out += "</svg>";
   (void)pub;
 }

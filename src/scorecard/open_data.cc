@@ -11,10 +11,10 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <map>
-#include <tuple>
 #include <cmath>
+#include <map>
 #include <optional>
+#include <tuple>
 
 #include "common/date.h"
 #include "common/parallel.h"
@@ -117,7 +117,6 @@ const LaitMeasure kLaitMeasures[] = {
     {"disadvantaged_percent", ScorecardPhase::kSecondary, "Ever6_FSM_Sec"},
 };
 
-
 // Disclosure control of what this mode shows (definitions.md 9), with the
 // policy's threshold: the Department's published counts are re-checked as
 // Lantern checks its own. A count of pupils of 1 or 2 (a numerator or
@@ -210,16 +209,37 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
   // Every indicator named here is looked up once, so a wrong id is an error
   // before anything is read, never a silent default.
   std::map<std::string_view, uint16_t> index;
-  for (std::string_view id :
-       {"pupils_on_roll", "sen_support_percent", "ehcp_percent", "fsm_percent",
-        "disadvantaged_percent", "eal_percent", "looked_after_percent", "mobility_percent",
-        "ks2_prior_attainment", "sess_overall_percent", "enrolments_pa_10_exact_percent",
-        "susp_rate", "one_plus_susp_rate", "perm_excl_rate", "managed_move_rate",
-        "off_site_direction_rate", "left_roll_percent", "reintegration_percent", "attainment8",
-        "progress8", "basics_94_percent", "sustained_destination_percent", "ap_pupils_percent",
-        "ap_placements_rate", "ap_hours_per_week", "ap_reintegration_plan_percent",
-        "internal_unit_pupils_percent", "internal_unit_sessions_rate",
-        "internal_unit_repeat_percent", "recognition_rate", "pupil_wellbeing_percent"}) {
+  for (std::string_view id : {"pupils_on_roll",
+                              "sen_support_percent",
+                              "ehcp_percent",
+                              "fsm_percent",
+                              "disadvantaged_percent",
+                              "eal_percent",
+                              "looked_after_percent",
+                              "mobility_percent",
+                              "ks2_prior_attainment",
+                              "sess_overall_percent",
+                              "enrolments_pa_10_exact_percent",
+                              "susp_rate",
+                              "one_plus_susp_rate",
+                              "perm_excl_rate",
+                              "managed_move_rate",
+                              "off_site_direction_rate",
+                              "left_roll_percent",
+                              "reintegration_percent",
+                              "attainment8",
+                              "progress8",
+                              "basics_94_percent",
+                              "sustained_destination_percent",
+                              "ap_pupils_percent",
+                              "ap_placements_rate",
+                              "ap_hours_per_week",
+                              "ap_reintegration_plan_percent",
+                              "internal_unit_pupils_percent",
+                              "internal_unit_sessions_rate",
+                              "internal_unit_repeat_percent",
+                              "recognition_rate",
+                              "pupil_wellbeing_percent"}) {
     LANTERN_ASSIGN_OR_RETURN(index[id], ScorecardIndicatorIndex(id));
   }
   for (const auto& m : kLaitMeasures) {
@@ -345,8 +365,7 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
     return &in.observations.back();
   };
   auto proportion = [&](uint32_t school, const char* id, std::optional<double> num,
-                        std::optional<double> den, bool estimated,
-                        PupilGroup group = kAllPupils) {
+                        std::optional<double> den, bool estimated, PupilGroup group = kAllPupils) {
     if (!num || !den) return;
     IndicatorObservation* o = add(school, id, group);
     o->numerator = *num;
@@ -390,8 +409,8 @@ Result<ScorecardInput> LoadOpenDataScorecardInput(const std::string& dir, int th
       o->sd = static_cast<float>(absence_sd[static_cast<size_t>(ph)]);
     }
     if (f.persistent_absence_pct && f.nor) {
-      proportion(si, "enrolments_pa_10_exact_percent", *f.persistent_absence_pct / 100 * *f.nor, f.nor,
-                 true);
+      proportion(si, "enrolments_pa_10_exact_percent", *f.persistent_absence_pct / 100 * *f.nor,
+                 f.nor, true);
     }
 
     const bool ks4_phase = ph == ScorecardPhase::kSecondary || ph == ScorecardPhase::kSpecial ||

@@ -141,8 +141,8 @@ TEST_F(OpenDataScorecardTest, OpenFilesFillWhatTheyHoldAndMarkTheRestX) {
         "progress8", "basics_94_percent", "sustained_destination_percent"}) {
     EXPECT_EQ(by_id[id].availability, Availability::kAvailable) << id;
   }
-  for (const char* id : {"susp_rate", "perm_excl_rate", "managed_move_rate",
-                         "mobility_percent", "ks2_prior_attainment", "ap_pupils_percent",
+  for (const char* id : {"susp_rate", "perm_excl_rate", "managed_move_rate", "mobility_percent",
+                         "ks2_prior_attainment", "ap_pupils_percent",
                          "internal_unit_pupils_percent", "pupil_wellbeing_percent"}) {
     EXPECT_EQ(by_id[id].availability, Availability::kNotAvailable) << id;
     EXPECT_EQ(Publish(by_id[id]).value.Text(), "x") << id;

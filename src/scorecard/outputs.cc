@@ -432,9 +432,8 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
         if (p.any_suppressed) ++r.suppressed;
         if (assessed) {
           const std::string key =
-              std::string(ind.id) + (c.group == kAllPupils
-                                         ? std::string()
-                                         : "/" + std::string(PupilGroupId(c.group)));
+              std::string(ind.id) +
+              (c.group == kAllPupils ? std::string() : "/" + std::string(PupilGroupId(c.group)));
           ++r.assessed;
           ++r.assessed_by[key];
           r.assessed_records.push_back({s.la_code, c.indicator, c.group, c.breakdown});
@@ -552,8 +551,9 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
         {{"indicator", "Indicator id (as in scorecard.csv)"},
          {"pupil_group", "Pupil group (as in scorecard.csv)"},
          {"breakdown", "Breakdown (as in scorecard.csv)"},
-         {"enquiry", "higher or lower: the school is above or below its similar schools' 99.8% "
-                     "limits"},
+         {"enquiry",
+          "higher or lower: the school is above or below its similar schools' 99.8% "
+          "limits"},
          {"enquiry_text", "The line of enquiry in words, where {pupils} has become the group"}}));
   }
   auto name_less = [&](uint32_t a, uint32_t b) {
@@ -576,8 +576,8 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
   std::map<std::tuple<int, uint16_t, uint16_t, uint16_t, int>, std::vector<const EnquiryRecord*>>
       hits_by_series;
   for (const auto& e : enquiries) {
-    hits_by_series[{in.schools[e.school].la_code, e.indicator, e.group.category,
-                    e.breakdown, e.direction}]
+    hits_by_series[{in.schools[e.school].la_code, e.indicator, e.group.category, e.breakdown,
+                    e.direction}]
         .push_back(&e);
   }
   std::map<int, std::vector<uint32_t>> schools_by_la;

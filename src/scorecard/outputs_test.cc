@@ -36,8 +36,10 @@ InputBuilder SmallWorld() {
     b.Proportion(s, "enrolments_pa_10_exact_percent", i == 7 ? 80 : 50 + (i % 5), 500 + 25 * i);
     b.Mean(s, "progress8", 0.02 * (i % 7) - 0.06, 1.415869, 150 + i);
     b.Proportion(s, "sustained_destination_percent", 140 + i % 4, 150);
-    b.Proportion(s, "sustained_destination_percent", 60 + i % 3, 66, *FindPupilGroup("disadvantaged"));
-    b.Proportion(s, "sustained_destination_percent", 80 + i % 2, 84, *FindPupilGroup("not_disadvantaged"));
+    b.Proportion(s, "sustained_destination_percent", 60 + i % 3, 66,
+                 *FindPupilGroup("disadvantaged"));
+    b.Proportion(s, "sustained_destination_percent", 80 + i % 2, 84,
+                 *FindPupilGroup("not_disadvantaged"));
   }
   b.input().unavailable_reason.assign(ScorecardIndicators().size(), "Not in the test data.");
   return b;

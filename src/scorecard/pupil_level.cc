@@ -96,7 +96,8 @@ Status SetReasonsAndNotes(ScorecardInput* in) {
        "Pupil-level: the attendance family's figure (as `lantern build`); n is the number of "
        "enrolments and the interval uses the enrolment-clustered (linearised ratio) standard "
        "error.");
-  note("enrolments_pa_10_exact_percent", "Pupil-level: the attendance family's figure (enrolments).");
+  note("enrolments_pa_10_exact_percent",
+       "Pupil-level: the attendance family's figure (enrolments).");
   note("one_plus_susp_rate",
        "Pupil-level: pupils suspended at least once in the year at the school over the census "
        "headcount (as the Department), capped at the headcount for the comparison.");
@@ -362,14 +363,13 @@ Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& st, c
             // A pupil suspended before leaving counts, so pupils suspended
             // can exceed the census headcount in a tiny group: capped for
             // the comparison (a proportion).
-            o->numerator = static_cast<double>(
-                d.kind == IndicatorKind::kPercent && num > den ? den : num);
+            o->numerator =
+                static_cast<double>(d.kind == IndicatorKind::kPercent && num > den ? den : num);
             o->denominator = static_cast<double>(den);
             o->suppressed = hidden;
             o->denominator_suppressed = den_hidden;
             for (size_t b = 0; all && b < r.breakdowns.size(); ++b) {
-              IndicatorObservation* ob =
-                  obs(g, breakdown_index(d.scorecard->breakdowns[b].label));
+              IndicatorObservation* ob = obs(g, breakdown_index(d.scorecard->breakdowns[b].label));
               ob->numerator = static_cast<double>(v[r.breakdowns[b]]);
               ob->denominator = static_cast<double>(den);
               ob->suppressed = flags.HiddenAt(r.breakdown_slots[b], row) || den_hidden;

@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 
+#include "aggregate/groups.h"
 #include "common/csv_table.h"
 #include "lantern/build.h"
 #include "lantern/generate.h"
@@ -62,14 +63,12 @@ class Observations {
       EXPECT_TRUE(index_.emplace(key, i).second) << "duplicate " << key;
     }
   }
-  const IndicatorObservation* Find(int urn, const std::string& id,
-                                   PupilGroup group = kAllPupils,
+  const IndicatorObservation* Find(int urn, const std::string& id, PupilGroup group = kAllPupils,
                                    const std::string& breakdown = "Total") const {
     auto it = index_.find(Key(urn, id, group, breakdown));
     return it == index_.end() ? nullptr : &in_.observations[it->second];
   }
-  const IndicatorObservation& Get(int urn, const std::string& id,
-                                  PupilGroup group = kAllPupils,
+  const IndicatorObservation& Get(int urn, const std::string& id, PupilGroup group = kAllPupils,
                                   const std::string& breakdown = "Total") const {
     const IndicatorObservation* o = Find(urn, id, group, breakdown);
     static const IndicatorObservation kMissing{};
@@ -276,11 +275,10 @@ TEST_F(PupilLevelTinyTest, AlternativeProvisionUnitsAndReintegration) {
   EXPECT_NEAR(hours.sd, std::sqrt(40.5), 1e-5);
   // Breakdowns: registered A1 (P2) and A3 (P3); unregistered A2 (P2).
   ExpectRatio(
-      obs.Get(kAcademy, "ap_pupils_percent", kAllPupils, "AP setting: Registered provision"),
-      2, 4);
-  ExpectRatio(obs.Get(kAcademy, "ap_placements_rate", kAllPupils,
-                      "AP setting: Unregistered provision"),
-              1, 4);
+      obs.Get(kAcademy, "ap_pupils_percent", kAllPupils, "AP setting: Registered provision"), 2, 4);
+  ExpectRatio(
+      obs.Get(kAcademy, "ap_placements_rate", kAllPupils, "AP setting: Unregistered provision"), 1,
+      4);
   ExpectRatio(obs.Get(kAcademy, "ap_placements_rate", kAllPupils,
                       "AP reason: Off-site placement for behavioural support"),
               2, 4);
@@ -324,7 +322,8 @@ TEST_F(PupilLevelTinyTest, AbsenceAsTheAttendanceFamily) {
   EXPECT_NEAR(se, 6.9012, 1e-3);  // worked: sum of squares 5.1579, / 1444 x 4/3
   ExpectRatio(obs.Get(kAcademy, "enrolments_pa_10_exact_percent"), 4, 4);
   // Boys: P2, P3, P6: 6 / 26.
-  EXPECT_NEAR(obs.Get(kAcademy, "sess_overall_percent", *FindPupilGroup("boys")).mean, 600.0 / 26, 1e-9);
+  EXPECT_NEAR(obs.Get(kAcademy, "sess_overall_percent", *FindPupilGroup("boys")).mean, 600.0 / 26,
+              1e-9);
   // EHC plan: P3 at exactly 10%.
   EXPECT_NEAR(obs.Get(kAcademy, "sess_overall_percent", *FindPupilGroup("ehcp")).mean, 10, 1e-9);
   ExpectRatio(obs.Get(kAcademy, "enrolments_pa_10_exact_percent", *FindPupilGroup("ehcp")), 1, 1);
@@ -556,6 +555,63 @@ TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
 
 TEST_F(PupilLevelGeneratedTest, AbsenceEqualsBuildSchoolRows) {
   EXPECT_GE(ExpectAbsenceAgrees(*root_ + "/store", *root_), 300u);
+}
+
+}  // namespace
+}  // namespace lantern
+
+namespace lantern {
+namespace {
+
+// One disclosure pass: a figure the build's files withhold is withheld on
+// the scorecard, and one they publish is not hidden there.
+TEST_F(PupilLevelGeneratedTest, ScorecardHidesExactlyWhatTheBuildHides) {
+  BuildOptions b;
+  b.store_dir = *root_ + "/store";
+  b.out_dir = *root_ + "/build_for_scorecard";
+  BuildReport br;
+  ASSERT_TRUE(Build(b, &br).ok());
+  auto in = LoadPupilLevelScorecardInput(*root_ + "/store", {});
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  // (urn, topic, group label) -> row, for the school rows of each file.
+  auto index = [](const CsvTable& t) {
+    std::map<std::tuple<std::string, std::string, std::string>, size_t> m;
+    for (size_t r = 0; r < t.rows(); ++r) {
+      if (t.Cell(r, t.Column("geographic_level")) != "School") continue;
+      m[{t.Cell(r, t.Column("school_urn")), t.Cell(r, t.Column("breakdown_topic")),
+         t.Cell(r, t.Column("breakdown"))}] = r;
+    }
+    return m;
+  };
+  auto att = CsvTable::Load(b.out_dir + "/attendance.csv");
+  auto sus = CsvTable::Load(b.out_dir + "/suspensions.csv");
+  ASSERT_TRUE(att.ok() && sus.ok());
+  const auto att_rows = index(*att), sus_rows = index(*sus);
+  size_t compared = 0, hidden = 0;
+  for (const IndicatorObservation& o : in->observations) {
+    if (in->schools[o.school].reference || o.breakdown != 0 ||
+        o.availability != Availability::kAvailable) {
+      continue;
+    }
+    const std::string id(ScorecardIndicators()[o.indicator].id);
+    const bool from_att = id == "sess_overall_percent" || id == "enrolments_pa_10_exact_percent";
+    const bool from_sus = id == "susp_rate" || id == "one_plus_susp_rate" || id == "perm_excl_rate";
+    if (!from_att && !from_sus) continue;
+    const auto& table = from_att ? *att : *sus;
+    const auto& rows = from_att ? att_rows : sus_rows;
+    const int category = o.group.category;
+    const auto key = std::make_tuple(std::to_string(in->schools[o.school].urn),
+                                     std::string(GroupTopics()[TopicOfCategory(category)].label),
+                                     std::string(Category(category).label));
+    auto it = rows.find(key);
+    ASSERT_NE(it, rows.end()) << std::get<0>(key) << " " << std::get<2>(key) << " " << id;
+    const bool withheld = table.Cell(it->second, table.Column(id)) == "c";
+    EXPECT_EQ(o.suppressed, withheld) << std::get<0>(key) << " " << std::get<2>(key) << " " << id;
+    ++compared;
+    hidden += withheld;
+  }
+  EXPECT_GT(compared, 1000u);
+  EXPECT_GT(hidden, 50u);
 }
 
 }  // namespace

@@ -30,8 +30,7 @@ PublishedCell PublishRate(int64_t numerator, int64_t denominator, double scale, 
 
 // Which cells of one complete breakdown to suppress (primary and secondary).
 // `counts` are the person counts of the cells; the result is parallel to it.
-std::vector<bool> ChooseSuppression(std::span<const int64_t> counts, int threshold,
-                                    bool secondary);
+std::vector<bool> ChooseSuppression(std::span<const int64_t> counts, int threshold, bool secondary);
 
 }  // namespace lantern
 

@@ -31,8 +31,8 @@ CellRows NumberCells(const Cube& cube) {
         if (std::all_of(v, v + m, [](int64_t x) { return x == 0; })) continue;
         r.aggregate[cube.AggregateIndex(u, t, static_cast<int>(c))] =
             static_cast<int64_t>(r.cells.size());
-        r.cells.push_back({false, static_cast<uint32_t>(u), static_cast<uint8_t>(t),
-                           static_cast<uint16_t>(c)});
+        r.cells.push_back(
+            {false, static_cast<uint32_t>(u), static_cast<uint8_t>(t), static_cast<uint16_t>(c)});
       }
     }
   }
@@ -44,8 +44,8 @@ CellRows NumberCells(const Cube& cube) {
     for (size_t c = 0; c < cats; ++c) {
       if (!cube.SchoolCellAny(s, static_cast<int>(c), all)) continue;
       r.school[s * cats + c] = static_cast<int64_t>(r.cells.size());
-      r.cells.push_back({true, static_cast<uint32_t>(s), static_cast<uint8_t>(t),
-                         static_cast<uint16_t>(c)});
+      r.cells.push_back(
+          {true, static_cast<uint32_t>(s), static_cast<uint8_t>(t), static_cast<uint16_t>(c)});
     }
   }
   return r;
@@ -179,8 +179,7 @@ DisclosureFlags DisclosureFlags::Run(const Cube& cube, const std::vector<Control
     for (size_t k : ready) done[k] = true;
     pending = std::move(later);
   }
-  f.seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  f.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return f;
 }
 

@@ -45,12 +45,10 @@ class DisclosureFlags {
   // A cell that is not in the cube (all zero) is never hidden.
   bool Hidden(size_t measure, const CubeCell& cell) const;
   bool HiddenAtSchool(size_t measure, size_t school, int category) const {
-    return Hidden(measure, {true, static_cast<uint32_t>(school), 0,
-                            static_cast<uint16_t>(category)});
+    return Hidden(measure,
+                  {true, static_cast<uint32_t>(school), 0, static_cast<uint16_t>(category)});
   }
-  bool controls(size_t measure) const {
-    return measure < slot_.size() && slot_[measure] >= 0;
-  }
+  bool controls(size_t measure) const { return measure < slot_.size() && slot_[measure] >= 0; }
   // The same, for callers that look up many measures of one cell: the
   // cell's row (-1: not in the cube) and a measure's slot (-1: not
   // controlled).

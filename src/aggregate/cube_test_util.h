@@ -1,0 +1,125 @@
+// A small hand-made store and a fact grain of given rows, for the tests of
+// the cube, the disclosure pass and the publisher.
+#ifndef LANTERN_AGGREGATE_CUBE_TEST_UTIL_H_
+#define LANTERN_AGGREGATE_CUBE_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+
+#include <tuple>
+#include <vector>
+
+#include "aggregate/cube.h"
+
+namespace lantern::testing {
+
+// Two LAs of one region; a trust with a primary and a secondary school in
+// LA 805; a primary in LA 806; a nursery school in LA 805.
+inline StoreState SmallStore() {
+  StoreState s;
+  s.year = AcademicYear(2018);
+  for (auto [code, gss, name] : {std::tuple{int16_t{805}, "E06000001", "Hartlepool"},
+                                 std::tuple{int16_t{806}, "E06000002", "Middlesbrough"}}) {
+    s.local_authorities.old_la_code.push_back(code);
+    s.local_authorities.new_la_code.push_back(gss);
+    s.local_authorities.la_name.push_back(name);
+    s.local_authorities.region_code.push_back("E12000001");
+    s.local_authorities.region_name.push_back("North East");
+  }
+  s.trusts.trust_id = {"T1"};
+  s.trusts.trust_name = {"Trust One"};
+  s.trusts.trust_type.push_back(0);
+  auto school = [&](int urn, int16_t la, SchoolPhaseCode phase, const char* trust) {
+    s.schools.urn.push_back(urn);
+    s.schools.la_code.push_back(la);
+    s.schools.estab.push_back(static_cast<int16_t>(urn % 1000));
+    s.schools.phase.push_back(static_cast<uint8_t>(phase));
+    s.schools.name.push_back("School " + std::to_string(urn));
+    s.schools.type.push_back("");
+    s.schools.trust_id.push_back(trust);
+    s.schools.postcode.push_back("");
+    s.schools.open_date.push_back(kNoDate);
+    s.schools.close_date.push_back(kNoDate);
+  };
+  school(100, 805, SchoolPhaseCode::kPrimary, "T1");
+  school(101, 805, SchoolPhaseCode::kSecondary, "T1");
+  school(102, 806, SchoolPhaseCode::kPrimary, "");
+  school(103, 805, SchoolPhaseCode::kNursery, "");
+  // p0 girl FSM lives in 805; p1 boy lives in 806; p2 boy SEN support lives
+  // in 805; p3 girl lives in 805.
+  auto pupil = [&](uint8_t sex, uint8_t fsm, uint8_t sen, int16_t home) {
+    PupilTable& p = s.pupils;
+    p.upn.push_back(p.upn.size() + 1);
+    p.birth_date.push_back(0);
+    p.sex.push_back(sex);
+    p.fsm.push_back(fsm);
+    p.disadvantaged.push_back(fsm);
+    p.sen_provision.push_back(sen);
+    p.sen_need.push_back(0);
+    p.eal.push_back(0);
+    p.looked_after.push_back(0);
+    p.home_la.push_back(home);
+    p.year_group.push_back(5);
+    p.ethnicity.push_back(0);
+    p.ks2_reading.push_back(0);
+    p.ks2_maths.push_back(0);
+  };
+  pupil(0, 1, 0, 805);
+  pupil(1, 0, 0, 806);
+  pupil(1, 0, 1, 805);
+  pupil(0, 0, 0, 805);
+  return s;
+}
+
+// The same measures with a small bound on a row's sum (32-bit school cells)
+// and a large one (64-bit).
+constexpr MeasureDecl kNarrowMeasures[] = {
+    {"test_sum", Quantity::kEvents, 1, Aggregation::kSum, 1, 10, "a sum"},
+    {"test_at_school", Quantity::kPupils, 1, Aggregation::kDistinctPupilsAtSchool, 1, 1,
+     "pupils, once per school"},
+    {"test_pupils", Quantity::kPupils, 1, Aggregation::kDistinctPupils, 1, 1,
+     "pupils, once in every unit"},
+};
+constexpr MeasureDecl kWideMeasures[] = {
+    {"test_sum", Quantity::kEvents, 1, Aggregation::kSum, 1, int64_t{1} << 40, "a sum"},
+    kNarrowMeasures[1],
+    kNarrowMeasures[2],
+};
+
+struct TestRow {
+  uint32_t school, pupil;
+  int64_t value;
+};
+
+// Rows of one pupil at one school come together, as the grain contract asks.
+class TestGrain : public FactGrain {
+ public:
+  TestGrain(std::vector<TestRow> rows, int64_t max_per_row)
+      : rows_(std::move(rows)), max_(max_per_row) {}
+  std::string_view name() const override { return "test"; }
+  std::span<const MeasureDecl> measures() const override {
+    return max_ > 10 ? std::span<const MeasureDecl>(kWideMeasures)
+                     : std::span<const MeasureDecl>(kNarrowMeasures);
+  }
+  uint64_t max_rows_per_school() const override { return rows_.size(); }
+  Status Prepare(std::span<const int> wanted) override {
+    wanted_.assign(wanted.begin(), wanted.end());
+    return Status::Ok();
+  }
+  void Scan(const SchoolShare& share, FactSink* sink) const override {
+    for (const TestRow& r : rows_) {
+      if (!share.owns(r.school)) continue;
+      std::vector<int64_t> v;
+      for (int m : wanted_) v.push_back(m == 0 ? r.value * (max_ / 10) : 1);
+      sink->Add(r.school, r.pupil, v.data());
+    }
+  }
+
+ private:
+  std::vector<TestRow> rows_;
+  int64_t max_;
+  std::vector<int> wanted_;
+};
+
+}  // namespace lantern::testing
+
+#endif  // LANTERN_AGGREGATE_CUBE_TEST_UTIL_H_
