@@ -36,6 +36,7 @@ struct BuildFileReport {
   uint64_t rows = 0;
   uint64_t cells_suppressed = 0;  // indicator cells published as c
   uint64_t rows_suppressed = 0;   // rows whose row count is c
+  double seconds = 0;             // writing it
 };
 
 struct BuildReport {
@@ -48,6 +49,7 @@ struct BuildReport {
   // Phases: load the store; derive every fact and add it to every cell;
   // choose the cells to suppress; write the files.
   double seconds_load = 0, seconds_aggregate = 0, seconds_suppress = 0, seconds_write = 0;
+  double seconds_suppress_groups = 0;  // of seconds_suppress: linking the cells
   double seconds = 0;
   std::string Summary() const;
 };

@@ -86,6 +86,7 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
   report->used_saved_counts = c.used_saved_counts;
   report->seconds_aggregate = c.seconds_aggregate;
   report->seconds_suppress = c.seconds_suppress;
+  report->seconds_suppress_groups = c.flags.seconds_groups();
   if (auto enrolments = catalogue->FindMeasure("enrolments")) {
     const int m = c.Index(*enrolments);
     for (size_t s = 0; m >= 0 && s < c.cube.schools(); ++s) {
@@ -122,10 +123,11 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     in.time_period = state.year->TimePeriod();
     in.threads = options.threads;
     OpenDataStats stats;
+    const auto file_started = Clock::now();
     st = WriteOpenDataFile(in, staging, /*overwrite=*/true, &stats);
     if (!st.ok()) break;
-    report->files.push_back(
-        {std::string(f->decl->file), stats.rows, stats.cells_suppressed, stats.rows_suppressed});
+    report->files.push_back({std::string(f->decl->file), stats.rows, stats.cells_suppressed,
+                             stats.rows_suppressed, Since(file_started)});
   }
   if (st.ok()) st = WriteFileAtomic(staging + "/policy.json", PolicyToJson(policy) + "\n");
   report->seconds_write = Since(t);
@@ -141,11 +143,13 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     for (const BuildFileReport& f : report->files) {
       j["files"][f.file] = {{"rows", f.rows},
                             {"cells_suppressed", f.cells_suppressed},
-                            {"rows_suppressed", f.rows_suppressed}};
+                            {"rows_suppressed", f.rows_suppressed},
+                            {"seconds", f.seconds}};
     }
     j["seconds"] = {{"load", report->seconds_load},
                     {"aggregate", report->seconds_aggregate},
                     {"suppress", report->seconds_suppress},
+                    {"suppress_groups", report->seconds_suppress_groups},
                     {"write", report->seconds_write},
                     {"total", report->seconds}};
     st = WriteFileAtomic(staging + "/build_report.json", j.dump(2) + "\n");
@@ -174,12 +178,14 @@ std::string BuildReport::Summary() const {
                               used_saved_counts ? " (saved counts used for the block)" : " read");
   for (const BuildFileReport& f : files) {
     s +=
-        fmt::format("  {}: {} rows, {} cells suppressed (c)\n", f.file, f.rows, f.cells_suppressed);
+        fmt::format("  {}: {} rows, {} cells suppressed (c), written in {:.2f} s\n", f.file,
+                    f.rows, f.cells_suppressed, f.seconds);
   }
   s += fmt::format(
-      "  time: load {:.2f} s, facts and cube {:.2f} s, suppress {:.2f} s, write {:.2f} s, "
-      "total {:.2f} s\n",
-      seconds_load, seconds_aggregate, seconds_suppress, seconds_write, seconds);
+      "  time: load {:.2f} s, facts and cube {:.2f} s, suppress {:.2f} s (linking cells "
+      "{:.2f} s), write {:.2f} s, total {:.2f} s\n",
+      seconds_load, seconds_aggregate, seconds_suppress, seconds_suppress_groups, seconds_write,
+      seconds);
   return s;
 }
 

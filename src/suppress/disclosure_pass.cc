@@ -136,6 +136,8 @@ DisclosureFlags DisclosureFlags::Run(const Cube& cube, const std::vector<Control
   SuppressionProblem problem;
   for (size_t i = 0; i < f.rows_; ++i) problem.AddCell(0);
   AddAdditiveGroups(cube, rows, policy, &problem);
+  f.seconds_groups_ =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   f.slot_.assign(cube.measures(), -1);
   for (size_t k = 0; k < counts.size(); ++k) f.slot_[counts[k].measure] = static_cast<int>(k);

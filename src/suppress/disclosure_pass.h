@@ -59,6 +59,7 @@ class DisclosureFlags {
   }
   size_t cells() const { return rows_; }
   double seconds() const { return seconds_; }
+  double seconds_groups() const { return seconds_groups_; }  // numbering cells, linking them
 
  private:
   int64_t Row(const CubeCell& cell) const;
@@ -67,7 +68,7 @@ class DisclosureFlags {
   std::vector<int64_t> school_row_, aggregate_row_;  // -1: not a row
   std::vector<int> slot_;                            // cube measure -> index into hidden_
   std::vector<std::vector<bool>> hidden_;
-  double seconds_ = 0;
+  double seconds_ = 0, seconds_groups_ = 0;
 };
 
 }  // namespace lantern
