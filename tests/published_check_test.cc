@@ -15,6 +15,7 @@
 #include "lantern/generate.h"
 #include "lantern/ingest.h"
 #include "reference/real_data.h"
+#include "tests/real_data.h"
 
 namespace lantern {
 namespace {
@@ -67,7 +68,7 @@ class RegionCheckTest : public ::testing::Test {
     report_ = nullptr;
   }
   void SetUp() override {
-    if (root_ == nullptr) GTEST_SKIP() << "real data folder not found (../shared/data/real)";
+    LANTERN_REQUIRE_REAL_DATA(root_ != nullptr);
     ASSERT_TRUE(report_->ok()) << report_->status().ToString();
   }
   static const PublishedCheckReport& R() { return report_->value(); }

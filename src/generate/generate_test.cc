@@ -21,6 +21,7 @@
 #include "model/upn.h"
 #include "reference/real_data.h"
 #include "reference/school_frame.h"
+#include "tests/real_data.h"
 
 namespace lantern {
 namespace {
@@ -73,7 +74,7 @@ class GenerateTest : public ::testing::Test {
     status_ = nullptr;
   }
   void SetUp() override {
-    if (dir_ == nullptr) GTEST_SKIP() << "real data folder not found (../shared/data/real)";
+    LANTERN_REQUIRE_REAL_DATA(dir_ != nullptr);
     ASSERT_TRUE(status_->ok()) << status_->ToString();
   }
   static std::string File(const std::string& name) { return *dir_ + "/" + name; }
@@ -395,7 +396,7 @@ TEST_F(GenerateTest, SecondaryPupilsHaveKs2ScoresAroundTheNationalMean) {
 }
 
 TEST(GenerateErrorsTest, IngestRejectsExactlyTheInjectedRows) {
-  if (!FindRealDataDir().ok()) GTEST_SKIP() << "real data folder not found";
+  LANTERN_REQUIRE_REAL_DATA(FindRealDataDir().ok());
   const std::string dir = TempDir("805_errors"), store = TempDir("805_errors_store");
   fs::remove_all(dir);
   fs::remove_all(store);
@@ -476,7 +477,7 @@ TEST(GenerateErrorsTest, IngestRejectsExactlyTheInjectedRows) {
 }
 
 TEST(GenerateScopeTest, UnknownLaOrRegionIsAnInvalidArgument) {
-  if (!FindRealDataDir().ok()) GTEST_SKIP() << "real data folder not found";
+  LANTERN_REQUIRE_REAL_DATA(FindRealDataDir().ok());
   GenerateOptions o = Options805(TempDir("never"));
   o.la_codes = {999};
   GenerateReport r;
@@ -492,7 +493,7 @@ TEST(GenerateScopeTest, UnknownLaOrRegionIsAnInvalidArgument) {
 }
 
 TEST(GenerateScopeTest, SchoolsKeepTheirPupilsAndTrustsAtEveryScale) {
-  if (!FindRealDataDir().ok()) GTEST_SKIP() << "real data folder not found";
+  LANTERN_REQUIRE_REAL_DATA(FindRealDataDir().ok());
   const std::string one = TempDir("scale_one"), two = TempDir("scale_two");
   GenerateOptions o = Options805(one);
   o.through = "2018-09-14";

@@ -13,6 +13,7 @@
 #include "lantern/scorecard.h"
 #include "reference/real_data.h"
 #include "scorecard/published.h"
+#include "tests/real_data.h"
 
 namespace lantern::scorecard {
 namespace {
@@ -36,10 +37,7 @@ class OpenDataScorecardTest : public ::testing::Test {
     input_ = nullptr;
   }
   void SetUp() override {
-    if (scorecard_ == nullptr) {
-      GTEST_SKIP() << "the real published data (../shared/data/real or $LANTERN_REAL_DATA) is "
-                      "not here; skipping the open-data scorecard checks";
-    }
+    LANTERN_REQUIRE_REAL_DATA(scorecard_ != nullptr);
   }
   static ScorecardInput* input_;
   static Scorecard* scorecard_;
