@@ -378,7 +378,12 @@ Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& st, c
             break;
           }
           case CompareAs::kMean: {
-            if (units <= 0) break;  // nobody: x with the reason
+            if (units <= 0) {
+              // Nobody to average over: z for all pupils (as the build
+              // writes a zero denominator), no row for a group.
+              if (all) obs(g, 0)->denominator = 0;
+              break;
+            }
             IndicatorObservation* o = obs(g, 0);
             o->denominator = static_cast<double>(units);
             o->suppressed = hidden;

@@ -26,6 +26,8 @@
 #include "lantern/scorecard.h"
 #include "reference/lait.h"
 #include "reference/real_data.h"
+#include "scorecard/engine_internal.h"
+#include "tests/real_data.h"
 #include "tests/tiny_fixture.h"
 
 namespace lantern {
@@ -283,6 +285,13 @@ TEST_F(PupilLevelTinyTest, AlternativeProvisionUnitsAndReintegration) {
                       "AP reason: Off-site placement for behavioural support"),
               2, 4);
   ExpectRatio(obs.Get(kPrimary, "ap_pupils_percent"), 0, 2);
+  // No AP pupils at the primary: their mean hours do not apply (z), as the
+  // build writes a zero denominator; no row for a group of nobody.
+  const IndicatorObservation& none = obs.Get(kPrimary, "ap_hours_per_week");
+  EXPECT_EQ(none.availability, Availability::kAvailable);
+  EXPECT_DOUBLE_EQ(none.denominator, 0);
+  EXPECT_FALSE(scorecard::PointOf(none, CompareAs::kMean).ok);
+  EXPECT_EQ(obs.Find(kPrimary, "ap_hours_per_week", *FindPupilGroup("girls")), nullptr);
 
   // Units: P4 (2 spells) and P2 (1) of 4; 2 + 4 + 6 sessions; P4 repeats.
   ExpectRatio(obs.Get(kAcademy, "internal_unit_pupils_percent"), 2, 4);
@@ -469,7 +478,7 @@ class PupilLevelGeneratedTest : public ::testing::Test {
     status_ = nullptr;
   }
   void SetUp() override {
-    if (root_ == nullptr) GTEST_SKIP() << "real data folder not found (../shared/data/real)";
+    LANTERN_REQUIRE_REAL_DATA(root_ != nullptr);
     ASSERT_TRUE(status_->ok()) << status_->ToString();
   }
   static std::string* root_;
