@@ -15,7 +15,6 @@
 #include "scorecard/engine_internal.h"
 #include "scorecard/similar_schools.h"
 #include "stats/intervals.h"
-#include "suppress/disclosure.h"
 
 namespace lantern {
 

@@ -7,21 +7,6 @@ namespace lantern {
 
 bool IsDisclosive(int64_t count, int threshold) { return count > 0 && count < threshold; }
 
-PublishedCell PublishCount(int64_t count, int threshold) {
-  if (IsDisclosive(count, threshold)) return PublishedCell::Symbol(GssSymbol::kSuppressed);
-  return PublishedCell::Number(static_cast<double>(count), 0);
-}
-
-PublishedCell PublishRate(int64_t numerator, int64_t denominator, double scale, int dp,
-                          int threshold) {
-  if (denominator == 0) return PublishedCell::Symbol(GssSymbol::kNotApplicable);
-  if (IsDisclosive(numerator, threshold) || IsDisclosive(denominator, threshold)) {
-    return PublishedCell::Symbol(GssSymbol::kSuppressed);
-  }
-  return PublishedCell::Number(
-      static_cast<double>(numerator) / static_cast<double>(denominator) * scale, dp);
-}
-
 std::vector<bool> ChooseSuppression(std::span<const int64_t> counts, int threshold,
                                     bool secondary) {
   std::vector<bool> out(counts.size(), false);

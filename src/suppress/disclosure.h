@@ -15,18 +15,10 @@
 #include <span>
 #include <vector>
 
-#include "publish/published_cell.h"
-
 namespace lantern {
 
+// Whether a count of pupils or events must be hidden: 1..threshold-1.
 bool IsDisclosive(int64_t count, int threshold);
-
-// A count: c when 1..threshold-1, else the count.
-PublishedCell PublishCount(int64_t count, int threshold);
-// numerator/denominator * scale: z when the denominator is 0, c when either
-// count is disclosive, else the value to `dp` decimals.
-PublishedCell PublishRate(int64_t numerator, int64_t denominator, double scale, int dp,
-                          int threshold);
 
 // Which cells of one complete breakdown to suppress (primary and secondary).
 // `counts` are the person counts of the cells; the result is parallel to it.

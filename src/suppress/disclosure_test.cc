@@ -5,20 +5,12 @@
 namespace lantern {
 namespace {
 
-TEST(DisclosureTest, SuppressesCountsOfOneOrTwo) {
-  EXPECT_EQ(PublishCount(0, 3).Text(), "0");
-  EXPECT_EQ(PublishCount(1, 3).Text(), "c");
-  EXPECT_EQ(PublishCount(2, 3).Text(), "c");
-  EXPECT_EQ(PublishCount(3, 3).Text(), "3");
-}
-
-TEST(DisclosureTest, SuppressesRatesWithSmallNumeratorOrDenominator) {
-  EXPECT_EQ(PublishRate(2, 100, 100, 1, 3).Text(), "c");
-  EXPECT_EQ(PublishRate(3, 100, 100, 1, 3).Text(), "3.0");
-  EXPECT_EQ(PublishRate(0, 2, 100, 1, 3).Text(), "c");
-  EXPECT_EQ(PublishRate(0, 0, 100, 1, 3).Text(), "z");
-  EXPECT_EQ(PublishRate(0, 50, 100, 1, 3).Text(), "0.0");
-  EXPECT_EQ(PublishRate(41, 1200, 100, 2, 3).Text(), "3.42");
+TEST(DisclosureTest, CountsOfOneOrTwoAreDisclosive) {
+  EXPECT_FALSE(IsDisclosive(0, 3));  // a true zero is published
+  EXPECT_TRUE(IsDisclosive(1, 3));
+  EXPECT_TRUE(IsDisclosive(2, 3));
+  EXPECT_FALSE(IsDisclosive(3, 3));
+  EXPECT_TRUE(IsDisclosive(4, 5));  // the policy's threshold, not a constant
 }
 
 TEST(DisclosureTest, SecondarySuppressionProtectsTheComplement) {
