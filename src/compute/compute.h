@@ -9,14 +9,29 @@
 #define LANTERN_COMPUTE_COMPUTE_H_
 
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "aggregate/cube.h"
 #include "indicators/catalogue.h"
-#include "publish/open_data_writer.h"
 #include "suppress/disclosure_pass.h"
 
 namespace lantern {
+
+// Where each measure a family reads is in the cube.
+class CubeMeasures {
+ public:
+  // grains: the grain of each of the cube's grain requests, in order; the
+  // requests' measures as the cube was built.
+  CubeMeasures(const Cube& cube, std::vector<std::pair<GrainId, std::vector<int>>> grains);
+  // The cube's index of a measure, or -1 when the cube does not hold it.
+  int Index(const MeasureRef& ref) const;
+
+ private:
+  std::vector<size_t> offset_;  // the cube index of each request's first measure
+  std::vector<std::pair<GrainId, std::vector<int>>> grains_;
+};
 
 struct ComputeRequest {
   const StoreState* state = nullptr;

@@ -13,23 +13,6 @@
 
 namespace lantern {
 
-CubeMeasures::CubeMeasures(const Cube& cube,
-                           std::vector<std::pair<GrainId, std::vector<int>>> grains)
-    : grains_(std::move(grains)) {
-  for (size_t g = 0; g < grains_.size(); ++g) offset_.push_back(cube.MeasureIndex(g, 0));
-}
-
-int CubeMeasures::Index(const MeasureRef& ref) const {
-  if (!ref.ok()) return -1;
-  for (size_t g = 0; g < grains_.size(); ++g) {
-    if (grains_[g].first != ref.grain) continue;
-    const auto& m = grains_[g].second;
-    auto it = std::find(m.begin(), m.end(), ref.index);
-    if (it != m.end()) return static_cast<int>(offset_[g] + static_cast<size_t>(it - m.begin()));
-  }
-  return -1;
-}
-
 namespace {
 
 // Decimal places of rates, percentages and means in the file.
