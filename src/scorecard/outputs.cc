@@ -1,26 +1,21 @@
 // WriteScorecardOutputs and RunOpenDataScorecard: every output file of
-// `lantern scorecard` (docs/scorecard.md, "Outputs"). Schools are split into
-// one contiguous range per worker; each worker scores its schools and writes
-// their CSV rows to a part file and their JSON and HTML pages; the parts are
-// joined in school order, so the files are the same whatever the number of
-// threads. Schools appear in input order (URN order in open-data mode),
-// never in an order of results.
+// `lantern scorecard` (docs/scorecard.md, "Outputs"). Schools are taken in
+// blocks by the workers (common/parallel.h, WriteOrderedBlocks); each worker
+// scores a block's schools into memory (CSV rows and pages) and the blocks
+// are written in school order, so the files are the same whatever the
+// number of threads. Schools appear in input order (URN order in open-data
+// mode), never in an order of results.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include "common/csv_reader.h"
 #include "common/csv_writer.h"
@@ -70,55 +65,6 @@ Status WriteWholeFile(const std::string& path, const std::string& data) {
   if (::close(fd) != 0) return Status::IoError("cannot close " + path);
   return Status::Ok();
 }
-
-// One thread creates and writes the page files while the workers compute:
-// tens of thousands of files created in one folder from several threads
-// contend for the folder's lock in the kernel, which then spins.
-class PageWriter {
- public:
-  PageWriter() : thread_([this] { Run(); }) {}
-  ~PageWriter() { Finish(); }
-  void Put(std::string path, std::string data) {
-    std::unique_lock<std::mutex> lock(mu_);
-    room_.wait(lock, [&] { return queue_.size() < kMaxQueued; });
-    queue_.emplace_back(std::move(path), std::move(data));
-    ready_.notify_one();
-  }
-  // Waits for every page to be written; the first error, if any.
-  Status Finish() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    ready_.notify_one();
-    if (thread_.joinable()) thread_.join();
-    return status_;
-  }
-
- private:
-  static constexpr size_t kMaxQueued = 256;
-  void Run() {
-    for (;;) {
-      std::pair<std::string, std::string> item;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        ready_.wait(lock, [&] { return done_ || !queue_.empty(); });
-        if (queue_.empty()) return;
-        item = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      room_.notify_one();
-      Status st = WriteWholeFile(item.first, item.second);
-      if (!st.ok() && status_.ok()) status_ = st;
-    }
-  }
-  std::mutex mu_;
-  std::condition_variable ready_, room_;
-  std::deque<std::pair<std::string, std::string>> queue_;
-  bool done_ = false;
-  Status status_;
-  std::thread thread_;
-};
 
 // Removes pages of an earlier run that this run did not write (schools no
 // longer in the input). Only .html and .json files are touched.
@@ -365,19 +311,26 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
   sim_file->EndRow();
   constexpr size_t kBlockSchools = 16;
   const size_t blocks = (n + kBlockSchools - 1) / kBlockSchools;
-  std::atomic<size_t> next_block{0};
-  std::mutex turn_mu;
-  std::condition_variable turn_changed;
-  size_t turn = 0;  // the block to write next
 
-  PageWriter pages;
-  auto worker = [&](int k) {
-    WorkerResult& r = results[static_cast<size_t>(k)];
-    auto csv_block = CsvWriter::InMemory(1 << 20);
-    auto sim_block = CsvWriter::InMemory(1 << 16);
-    CsvWriter& csv = *csv_block;
-    CsvWriter& sim = *sim_block;
+  // One block of schools: its rows of both files and its pages. Blocks are
+  // written in school order, one at a time, so the page files too are
+  // created by one thread at a time (tens of thousands of files created in
+  // one folder from several threads contend for the folder's lock in the
+  // kernel, which then spins).
+  struct Block {
+    std::unique_ptr<CsvWriter> csv = CsvWriter::InMemory(1 << 20);
+    std::unique_ptr<CsvWriter> sim = CsvWriter::InMemory(1 << 16);
+    std::vector<std::pair<std::string, std::string>> pages;  // path, contents
     std::vector<PublishedScorecardCell> pub;
+  };
+  auto format_block = [&](size_t b, Block* block, int worker) {
+    WorkerResult& r = results[static_cast<size_t>(worker)];
+    block->csv->raw_writer().Clear();
+    block->sim->raw_writer().Clear();
+    block->pages.clear();
+    CsvWriter& csv = *block->csv;
+    CsvWriter& sim = *block->sim;
+    std::vector<PublishedScorecardCell>& pub = block->pub;
     // Scores one school into this thread's blocks and queues its pages.
     auto score_school = [&](uint32_t school) {
       if (!sc.Scored(school)) return;
@@ -458,37 +411,29 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
       if (options.json) {
         std::string page;
         scorecard::AppendSchoolJson(sp, &page);
-        pages.Put(stem + ".json", std::move(page));
+        block->pages.emplace_back(stem + ".json", std::move(page));
         ++r.json;
       }
       if (options.html) {
         std::string page;
         scorecard::AppendSchoolHtml(sp, &page);
-        pages.Put(stem + ".html", std::move(page));
+        block->pages.emplace_back(stem + ".html", std::move(page));
         ++r.html;
       }
     };
-    for (size_t b; (b = next_block.fetch_add(1)) < blocks;) {
-      csv.raw_writer().Clear();
-      sim.raw_writer().Clear();
-      for (size_t si = b * kBlockSchools; si < std::min(n, (b + 1) * kBlockSchools); ++si) {
-        score_school(static_cast<uint32_t>(si));
-      }
-      std::unique_lock lock(turn_mu);
-      turn_changed.wait(lock, [&] { return turn == b; });
-      csv_file->raw_writer().Write(csv.raw_writer().contents());
-      sim_file->raw_writer().Write(sim.raw_writer().contents());
-      ++turn;
-      turn_changed.notify_all();
+    for (size_t si = b * kBlockSchools; si < std::min(n, (b + 1) * kBlockSchools); ++si) {
+      score_school(static_cast<uint32_t>(si));
     }
   };
-  {
-    std::vector<std::thread> pool;
-    for (int k = 1; k < threads; ++k) pool.emplace_back(worker, k);
-    worker(0);
-    for (auto& t : pool) t.join();
-  }
-  LANTERN_RETURN_IF_ERROR(pages.Finish());
+  LANTERN_RETURN_IF_ERROR(WriteOrderedBlocks<Block>(
+      blocks, threads, format_block, [&](const Block& block) -> Status {
+        csv_file->raw_writer().Write(block.csv->raw_writer().contents());
+        sim_file->raw_writer().Write(block.sim->raw_writer().contents());
+        for (const auto& [path, page] : block.pages) {
+          LANTERN_RETURN_IF_ERROR(WriteWholeFile(path, page));
+        }
+        return Status::Ok();
+      }));
   for (const auto& r : results) LANTERN_RETURN_IF_ERROR(r.status);
 
   LANTERN_RETURN_IF_ERROR(csv_file->Close());
