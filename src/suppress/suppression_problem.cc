@@ -47,7 +47,10 @@ bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group,
     return true;
   };
   if (!margin_hidden) {
-    if (hidden_members == 0) return false;
+    // Nothing to protect when no member is hidden, or when every hidden
+    // member holds 0 (hidden only because its row is: working out a zero
+    // reveals no pupil).
+    if (hidden_members == 0 || hidden_sum == 0) return false;
     while (hidden_members < 2 || hidden_sum < threshold) {
       if (!hide_smallest()) {
         // Not enough members to protect the hidden one: hide the margin.

@@ -4,9 +4,11 @@
 // add up to a margin cell (boys + girls = all pupils; the schools of an LA
 // add up to the LA). Primary suppression hides counts of 1 or 2. Then,
 // until nothing changes, every group is made safe:
-//  - if the margin is published and any member is hidden, at least two
-//    members are hidden and the hidden members add up to at least the
-//    threshold, so no hidden member can be worked out by subtraction;
+//  - if the margin is published and a member holding more than 0 is hidden,
+//    at least two members are hidden and the hidden members add up to at
+//    least the threshold, so no hidden member can be worked out by
+//    subtraction (a member hidden only because its row is, holding 0,
+//    needs no protection: working it out reveals no pupil);
 //  - if the margin is hidden, at least one member is hidden too.
 // Extra cells to hide are the smallest non-zero ones (a zero hides nothing).
 #ifndef LANTERN_SUPPRESS_SUPPRESSION_PROBLEM_H_
