@@ -8,7 +8,7 @@ DEMO_LA ?= 805
 DEMO_OUT ?= out/demo
 SEED ?= 20190101
 
-.PHONY: all deps build demo test test-fast bench fuzz format clean
+.PHONY: all deps build demo test test-sanitize bench fuzz format clean
 
 all: build
 
@@ -35,8 +35,24 @@ demo: build
 	@echo "$(DEMO_OUT)/scorecard (pupil-level inclusion scorecards: scorecards/URN.html per school);"
 	@echo "rejected rows and the rejects report: $(DEMO_OUT)/store/rejects/"
 
+# Every test, then the unit tests again under the sanitizers (test-sanitize).
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory test-sanitize
+
+# The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer,
+# in a build of their own ($(BUILD_DIR)-sanitize, -O1). The end-to-end
+# region checks (RegionCheckTest: a whole region generated, ingested and
+# built four times over) are left to the optimised run above.
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+test-sanitize: deps
+	cmake -S . -B $(BUILD_DIR)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)" \
+	  -DCMAKE_EXE_LINKER_FLAGS="$(SANITIZE_FLAGS)" -DLANTERN_BUILD_BENCH=OFF
+	cmake --build $(BUILD_DIR)-sanitize -j $(JOBS)
+	cd $(BUILD_DIR)-sanitize && \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) -E '^RegionCheckTest\.'
 
 bench: build
 	scripts/run-bench
@@ -51,4 +67,4 @@ format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR)-fuzz out
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-fuzz $(BUILD_DIR)-sanitize out
