@@ -125,8 +125,20 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
     }
     c.kind = static_cast<ColumnKind>(kind);
     c.width = width;
-    if (c.offset + c.bytes > d.size()) return bad("column runs past the end of the file");
-    if (c.kind == ColumnKind::kFixed && c.bytes != c.rows * c.width) return bad("bad column size");
+    // Every check without arithmetic that could wrap: a damaged header is an
+    // error here, never a read outside the file or an impossible allocation.
+    if (c.offset > d.size() || c.bytes > d.size() - c.offset) {
+      return bad("column runs past the end of the file");
+    }
+    if (c.kind == ColumnKind::kFixed) {
+      if (c.width == 0 || c.rows > c.bytes / c.width || c.bytes != c.rows * c.width) {
+        return bad("bad column size");
+      }
+    } else if (c.kind == ColumnKind::kString) {
+      if (c.rows > c.bytes / sizeof(uint64_t)) return bad("string offsets run past the column");
+    } else {
+      return bad("unknown column kind");
+    }
     r->columns_.emplace(std::move(name), c);
   }
   r->file_ = std::move(file);
