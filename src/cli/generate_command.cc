@@ -1,4 +1,6 @@
 // lantern generate: synthetic pupil-level input files for real schools.
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "cli/command_registry.h"
@@ -34,6 +36,8 @@ void AddGenerate(CLI::App& app, int* exit_code) {
     opts->scale = *scale == "national" ? GenerateScale::kNational
                   : *scale == "region" ? GenerateScale::kRegion
                                        : GenerateScale::kLocalAuthority;
+    // Progress lines on a terminal only; quiet when piped or logged.
+    opts->progress = ::isatty(STDERR_FILENO) != 0;
     GenerateReport report;
     Status st = Generate(*opts, &report);
     if (!st.ok()) {
