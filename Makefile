@@ -30,12 +30,21 @@ demo: build
 	$(LANTERN) ingest $(DEMO_OUT)/input --store $(DEMO_OUT)/store || test $$? -eq 3
 	$(LANTERN) build --store $(DEMO_OUT)/store --out $(DEMO_OUT)/output
 	$(LANTERN) scorecard --store $(DEMO_OUT)/store --out $(DEMO_OUT)/scorecard
+	scripts/demo-accounts $(DEMO_OUT)/store $(DEMO_OUT)/input
 	@echo
-	@echo "Demo finished. Outputs: $(DEMO_OUT)/output (attendance.csv and its metadata);"
+	@echo "Demo finished. Outputs: $(DEMO_OUT)/output (attendance.csv, suspensions.csv and their metadata);"
 	@echo "$(DEMO_OUT)/scorecard (pupil-level inclusion scorecards: scorecards/URN.html per school);"
 	@echo "rejected rows and the rejects report: $(DEMO_OUT)/store/rejects/"
+	@echo
+	@echo "The server, on the demo store (accounts, pupil records for the entitled, audited):"
+	@echo "  $(LANTERN) serve --store $(DEMO_OUT)/store --port 8080     # then open http://127.0.0.1:8080/"
+	@echo "  log in as demo-school, demo-academy, demo-trust, demo-la, demo-board or demo-national,"
+	@echo "  password lantern-demo-password (generated data only; $(DEMO_OUT)/store/demo-accounts.env)"
+	@echo "Every school in England from the published files alone (public, no accounts):"
+	@echo "  $(LANTERN) serve --open-data --port 8081"
 
-# Every test, then the unit tests again under the sanitizers (test-sanitize).
+# Every test: the engine and the server (ctest), then the unit tests again
+# under the sanitizers (test-sanitize).
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-sanitize

@@ -368,6 +368,21 @@ struct ScorecardRunOptions {
   ScorecardOutputOptions output;
 };
 
+// One school's page as JSON (what OUT/scorecards/URN.json holds), made on
+// demand (the server).
+std::string SchoolScorecardJson(const Scorecard& scorecard, uint32_t school);
+// Every indicator's label, unit, definition, and the source's notes (what
+// OUT/scorecard_indicators.json holds).
+std::string ScorecardIndicatorsJson(const ScorecardInput& input);
+// The lines of enquiry a school's cells raise (indicator id, pupil group id,
+// breakdown label, +1 higher / -1 lower, the question in words).
+struct SchoolEnquiry {
+  std::string indicator, pupil_group, breakdown;
+  int direction = 0;
+  std::string text;
+};
+std::vector<SchoolEnquiry> SchoolEnquiries(const Scorecard& scorecard, uint32_t school);
+
 // Loads the open data, builds the scorecard and writes every output.
 Status RunOpenDataScorecard(const ScorecardRunOptions& options, ScorecardReport* report);
 

@@ -25,6 +25,7 @@ enum class StatusCode {
   kCorruption,          // a stored file failed its integrity check
   kFailedPrecondition,  // e.g. the store is locked by another writer
   kInternal,
+  kPermissionDenied,  // not logged in, or not entitled (the server)
 };
 
 class Status {
@@ -44,6 +45,9 @@ class Status {
   static Status Corruption(std::string m) { return Status(StatusCode::kCorruption, std::move(m)); }
   static Status FailedPrecondition(std::string m) {
     return Status(StatusCode::kFailedPrecondition, std::move(m));
+  }
+  static Status PermissionDenied(std::string m) {
+    return Status(StatusCode::kPermissionDenied, std::move(m));
   }
   static Status Internal(std::string m) { return Status(StatusCode::kInternal, std::move(m)); }
 

@@ -12,6 +12,7 @@ std::string_view CodeName(StatusCode code) {
     case StatusCode::kIoError: return "I/O error";
     case StatusCode::kCorruption: return "corruption";
     case StatusCode::kFailedPrecondition: return "failed precondition";
+    case StatusCode::kPermissionDenied: return "permission denied";
     case StatusCode::kInternal: return "internal error";
   }
   return "unknown";

@@ -247,6 +247,42 @@ struct WorkerResult {
 
 }  // namespace
 
+std::string SchoolScorecardJson(const Scorecard& sc, uint32_t school) {
+  const ScorecardInput& in = sc.input();
+  if (school >= in.schools.size()) return "{}";
+  const auto& im = sc.internals();
+  const ScorecardSchool& s = in.schools[school];
+  auto la_it = im.la_by_code.find(s.la_code);
+  const ScorecardLocalAuthority* la = la_it == im.la_by_code.end() ? nullptr : la_it->second;
+  const std::vector<ScorecardCell> cells = sc.ScoreSchool(school);
+  std::vector<PublishedScorecardCell> pub;
+  pub.reserve(cells.size());
+  for (const auto& c : cells) pub.push_back(scorecard::Publish(c));
+  scorecard::SchoolPage sp{
+      &sc, school, &cells, &pub, la ? la->la_name : "", la ? la->region_name : ""};
+  std::string out;
+  scorecard::AppendSchoolJson(sp, &out);
+  return out;
+}
+
+std::string ScorecardIndicatorsJson(const ScorecardInput& input) {
+  std::string out;
+  scorecard::AppendIndicatorsJson(input, &out);
+  return out;
+}
+
+std::vector<SchoolEnquiry> SchoolEnquiries(const Scorecard& sc, uint32_t school) {
+  std::vector<SchoolEnquiry> out;
+  if (school >= sc.input().schools.size() || !sc.Scored(school)) return out;
+  const auto& reg = ScorecardIndicators();
+  for (const ScorecardCell& c : sc.ScoreSchool(school)) {
+    if (c.enquiry == 0) continue;
+    out.push_back({std::string(reg[c.indicator].id), std::string(PupilGroupId(c.group)),
+                   sc.input().breakdowns[c.breakdown], c.enquiry, c.enquiry_text});
+  }
+  return out;
+}
+
 std::string ScorecardReport::Summary() const {
   std::string s = fmt::format(
       "  mode {}, {}: {} schools in input, {} scored\n"

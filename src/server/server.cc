@@ -1,0 +1,832 @@
+#include "server/server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "common/csv_reader.h"
+#include "common/file_util.h"
+#include "lantern/build.h"
+#include "lantern/scorecard.h"
+#include "lantern/store.h"
+#include "model/policy.h"
+#include "reference/real_data.h"
+#include "server/access.h"
+#include "server/openapi.h"
+#include "server/pupil_records.h"
+#include "store/loaded_store.h"
+
+namespace lantern::server {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kSessionCookie = "lantern_session";
+
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::optional<int> ParseInt(std::string_view s) {
+  int v = 0;
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void SendJson(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void SendError(httplib::Response& res, int status, const std::string& message) {
+  SendJson(res, status, json{{"error", message}});
+}
+
+// A school as the search and the LA and trust pages list it.
+struct SchoolEntry {
+  uint32_t index = 0;  // into the scorecard input's schools
+  int urn = 0;
+  std::string name, phase, type, trust_id, trust_name;
+  int la_code = 0;
+  std::string la_name, region_name;
+  std::string search;  // lower-case name, URN, LA, trust
+};
+
+// The published attendance rows of an area (LA or trust), as published.
+struct AreaRows {
+  std::vector<std::vector<std::string>> rows;
+};
+
+}  // namespace
+
+// What the background computation makes; immutable once ready.
+struct Published {
+  ScorecardInput input;
+  std::unique_ptr<Scorecard> scorecard;
+  std::string indicators_json;
+  std::vector<SchoolEntry> schools;
+  std::unordered_map<int, size_t> school_by_urn;  // -> schools
+  std::vector<std::string> attendance_columns;
+  std::map<std::string, AreaRows> attendance_by_la, attendance_by_trust;
+};
+
+struct Server::Impl {
+  ServerOptions options;
+  std::unique_ptr<Accounts> accounts;  // null in open-data mode
+  std::shared_ptr<const LoadedStore> store;
+  std::unique_ptr<PupilRecords> pupils;
+  std::string as_of;  // the store's last marked day: agreements in force then
+  Policy policy;
+  std::string time_period;
+
+  std::unique_ptr<httplib::Server> http;
+  std::thread serve_thread, compute_thread;
+  int bound_port = 0;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool computing_done = false;
+  Status compute_status;
+  std::shared_ptr<const Published> published;
+
+  std::mutex cache_mu;
+  std::unordered_map<int, std::shared_ptr<const std::string>> scorecard_cache;
+  std::map<std::string, json> enquiry_cache;
+  // A school's pupil list as JSON text, by what the decision shows (the
+  // store does not change while it is served); the oldest go first.
+  struct PupilList {
+    std::string json;
+    size_t count = 0;
+  };
+  static constexpr size_t kPupilCacheEntries = 256;
+  std::map<std::string, std::shared_ptr<const PupilList>> pupil_cache;
+  std::deque<std::string> pupil_cache_order;
+  std::shared_ptr<const PupilList> PupilsOf(int urn, const PupilAccess& access);
+
+  std::shared_ptr<const Published> Ready() {
+    std::lock_guard lock(mu);
+    return published;
+  }
+  void Compute();
+  void Routes();
+  Principal Who(const httplib::Request& req, std::string* csrf = nullptr);
+  json SchoolJson(const SchoolEntry& s) const;
+  json Enquiries(const Published& p, const std::vector<const SchoolEntry*>& schools,
+                 const std::string& key);
+  json AttendanceJson(const Published& p, const std::map<std::string, AreaRows>& by,
+                      const std::string& key) const;
+  void HandlePupils(const httplib::Request& req, httplib::Response& res);
+  void HandleXlsx(int urn, httplib::Response& res);
+};
+
+namespace {
+
+// The LA and trust rows of a published family file, by area code.
+Status ReadAreaRows(const std::string& path, Published* p) {
+  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
+  CsvReader reader(file->data());
+  CsvRecord header, row;
+  if (!reader.Next(&header)) return Status::Corruption(path + " is empty");
+  std::map<std::string, size_t> col;
+  for (size_t i = 0; i < header.fields.size(); ++i) col[std::string(header.fields[i])] = i;
+  for (const char* need : {"geographic_level", "old_la_code", "trust_id", "school_type",
+                           "location_basis", "breakdown_topic", "breakdown"}) {
+    if (!col.count(need)) return Status::Corruption(fmt::format("{} has no {} column", path, need));
+  }
+  // Columns kept: the filters and the indicators.
+  std::vector<size_t> keep;
+  for (const char* c : {"school_type", "location_basis", "breakdown_topic", "breakdown"}) {
+    keep.push_back(col[c]);
+  }
+  const size_t first_indicator = col.count("num_schools") ? col["num_schools"] : col["breakdown"] + 1;
+  for (size_t i = first_indicator; i < header.fields.size(); ++i) keep.push_back(i);
+  for (size_t k : keep) p->attendance_columns.emplace_back(header.fields[k]);
+  const size_t level = col["geographic_level"], la = col["old_la_code"], trust = col["trust_id"],
+               type = col["school_type"];
+  while (reader.Next(&row)) {
+    if (row.fields.size() != header.fields.size()) continue;
+    const std::string_view lvl = row.fields[level];
+    std::map<std::string, AreaRows>* by = nullptr;
+    std::string key;
+    if (lvl == "Local authority") {
+      by = &p->attendance_by_la;
+      key = std::string(row.fields[la]);
+    } else if (lvl == "MAT" && row.fields[type] == "Total") {
+      by = &p->attendance_by_trust;
+      key = std::string(row.fields[trust]);
+    } else {
+      continue;
+    }
+    std::vector<std::string> r;
+    r.reserve(keep.size());
+    for (size_t k : keep) r.emplace_back(row.fields[k]);
+    (*by)[key].rows.push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void Server::Impl::Compute() {
+  auto p = std::make_shared<Published>();
+  Status st;
+  const int threads = options.threads;
+  if (!options.open_data) {
+    BuildOptions b;
+    b.store_dir = options.store_dir;
+    b.out_dir = (fs::path(options.work_dir) / "build").string();
+    b.policy_file = options.policy_file;
+    b.threads = threads;
+    BuildReport report;
+    st = Build(*store, b, &report);
+    if (st.ok()) st = ReadAreaRows(b.out_dir + "/attendance.csv", p.get());
+    if (st.ok()) {
+      PupilLevelOptions o;
+      o.policy_file = options.policy_file;
+      o.threads = threads;
+      auto in = LoadPupilLevelScorecardInput(options.store_dir, o);
+      if (in.ok()) {
+        p->input = std::move(*in);
+      } else {
+        st = in.status();
+      }
+    }
+  } else {
+    auto in = LoadOpenDataScorecardInput(options.open_data_dir, threads, policy.suppress_below);
+    if (in.ok()) {
+      p->input = std::move(*in);
+    } else {
+      st = in.status();
+    }
+  }
+  if (st.ok()) {
+    ScorecardOptions so;
+    so.threads = threads;
+    auto sc = Scorecard::Build(p->input, so);
+    if (sc.ok()) {
+      p->scorecard = std::make_unique<Scorecard>(std::move(*sc));
+    } else {
+      st = sc.status();
+    }
+  }
+  if (st.ok()) {
+    p->indicators_json = ScorecardIndicatorsJson(p->input);
+    std::map<int, const ScorecardLocalAuthority*> las;
+    for (const auto& la : p->input.local_authorities) las[la.la_code] = &la;
+    for (uint32_t i = 0; i < p->input.schools.size(); ++i) {
+      const ScorecardSchool& s = p->input.schools[i];
+      if (s.reference || !p->scorecard->Scored(i)) continue;
+      SchoolEntry e;
+      e.index = i;
+      e.urn = s.urn;
+      e.name = s.name;
+      e.phase = std::string(ScorecardPhaseLabel(s.phase));
+      e.type = s.type_label;
+      e.trust_id = s.trust_id;
+      e.trust_name = s.trust_name;
+      e.la_code = s.la_code;
+      if (auto it = las.find(s.la_code); it != las.end()) {
+        e.la_name = it->second->la_name;
+        e.region_name = it->second->region_name;
+      }
+      e.search = Lower(fmt::format("{} {} {} {} {} {} {} {}", e.name, e.urn, e.la_name,
+                                   e.la_code, e.trust_name, e.trust_id, e.phase, e.type));
+      p->school_by_urn[e.urn] = p->schools.size();
+      p->schools.push_back(std::move(e));
+    }
+  }
+  std::lock_guard lock(mu);
+  compute_status = st;
+  if (st.ok()) published = std::move(p);
+  computing_done = true;
+  cv.notify_all();
+  if (!options.quiet) {
+    std::fprintf(stderr, "lantern serve: %s\n",
+                 st.ok() ? "published figures ready" : ("computing failed: " + st.ToString()).c_str());
+  }
+}
+
+Principal Server::Impl::Who(const httplib::Request& req, std::string* csrf) {
+  Principal who;
+  if (!accounts) return who;
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.rfind("Bearer ", 0) == 0) {
+    auto user = accounts->AuthenticateApiToken(auth.substr(7));
+    if (user.ok()) {
+      who.username = user->username;
+      who.role = user->role;
+      who.scope = user->scope;
+      if (csrf != nullptr) *csrf = "";  // a token needs no CSRF header: no cookie is involved
+    }
+    return who;
+  }
+  const std::string cookies = req.get_header_value("Cookie");
+  const std::string prefix = std::string(kSessionCookie) + "=";
+  for (size_t at = 0; at < cookies.size();) {
+    size_t end = cookies.find(';', at);
+    if (end == std::string::npos) end = cookies.size();
+    std::string_view part(cookies.data() + at, end - at);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.substr(0, prefix.size()) == prefix) {
+      auto session = accounts->Authenticate(std::string(part.substr(prefix.size())), Now());
+      if (session.ok()) {
+        who.username = session->user.username;
+        who.role = session->user.role;
+        who.scope = session->user.scope;
+        if (csrf != nullptr) *csrf = session->csrf;
+      }
+      break;
+    }
+    at = end + 1;
+  }
+  return who;
+}
+
+json Server::Impl::SchoolJson(const SchoolEntry& s) const {
+  return json{{"urn", s.urn},           {"name", s.name},         {"phase", s.phase},
+              {"type", s.type},         {"la_code", s.la_code},   {"la_name", s.la_name},
+              {"trust_id", s.trust_id}, {"trust_name", s.trust_name}};
+}
+
+json Server::Impl::Enquiries(const Published& p, const std::vector<const SchoolEntry*>& schools,
+                             const std::string& key) {
+  {
+    std::lock_guard lock(cache_mu);
+    if (auto it = enquiry_cache.find(key); it != enquiry_cache.end()) return it->second;
+  }
+  json out = json::array();
+  for (const SchoolEntry* s : schools) {
+    for (const SchoolEnquiry& e : SchoolEnquiries(*p.scorecard, s->index)) {
+      out.push_back({{"urn", s->urn},
+                     {"school_name", s->name},
+                     {"indicator", e.indicator},
+                     {"pupil_group", e.pupil_group},
+                     {"breakdown", e.breakdown},
+                     {"direction", e.direction > 0 ? "higher" : "lower"},
+                     {"enquiry_text", e.text}});
+    }
+  }
+  std::lock_guard lock(cache_mu);
+  enquiry_cache[key] = out;
+  return out;
+}
+
+json Server::Impl::AttendanceJson(const Published& p, const std::map<std::string, AreaRows>& by,
+                                  const std::string& key) const {
+  json rows = json::array();
+  if (auto it = by.find(key); it != by.end()) {
+    for (const auto& r : it->second.rows) rows.push_back(r);
+  }
+  return json{{"columns", p.attendance_columns}, {"rows", std::move(rows)}};
+}
+
+void Server::Impl::HandlePupils(const httplib::Request& req, httplib::Response& res) {
+  const Principal who = Who(req);
+  if (!who.authenticated()) return SendError(res, 401, "log in to see pupil records");
+  const auto urn = ParseInt(req.matches[1].str());
+  // A refusal says the same whether or not the school exists.
+  const std::string refusal = "you are not entitled to see this school's pupils";
+  if (!urn || !pupils) return SendError(res, 403, refusal);
+  const auto school = pupils->School(*urn);
+  if (!school) return SendError(res, 403, refusal);
+  auto agreements = accounts->ListAgreements();
+  if (!agreements.ok()) return SendError(res, 500, "the agreements could not be read");
+  const PupilAccess access = DecidePupilAccess(who, *school, *agreements, as_of);
+  if (!access.allowed) return SendError(res, 403, refusal);
+  const std::shared_ptr<const PupilList> list = PupilsOf(*urn, access);
+  const size_t count = list->count;
+  if (count == 0 && access.residents_of != 0) return SendError(res, 403, refusal);
+  // Audited before anything is sent: no entry, no data.
+  AuditEntry entry;
+  entry.username = who.username;
+  entry.role = std::string(RoleName(who.role));
+  entry.scope = who.scope;
+  entry.action = "GET /api/v1/schools/{urn}/pupils";
+  entry.target = fmt::format("school:{} pupils:{}", *urn, count);
+  entry.basis = access.basis;
+  if (Status st = accounts->Append(entry); !st.ok()) {
+    return SendError(res, 500, "the audit log could not be written, so nothing is shown");
+  }
+  json who_can_see = json::array();
+  if (auto users = accounts->ListUsers(); users.ok()) {
+    for (const User& u : *users) {
+      if (u.disabled) continue;
+      const PupilAccess a = DecidePupilAccess({u.username, u.role, u.scope}, *school, *agreements,
+                                              as_of);
+      if (!a.allowed) continue;
+      who_can_see.push_back({{"username", u.username},
+                             {"role", std::string(RoleName(u.role))},
+                             {"scope", u.scope},
+                             {"basis", a.basis},
+                             {"classes", a.classes}});
+    }
+  }
+  json body;
+  body["school"] = json{{"urn", *urn}, {"name", pupils->SchoolName(*urn)}};
+  body["basis"] = access.basis;
+  body["classes"] = access.classes;
+  body["residents_of"] = access.residents_of == 0 ? json(nullptr) : json(access.residents_of);
+  body["who_can_see"] = std::move(who_can_see);
+  std::string text = body.dump();
+  text.pop_back();  // the closing brace: the pupils go last, as cached
+  text += ",\"pupils\":";
+  text += list->json;
+  text += '}';
+  res.status = 200;
+  res.set_content(std::move(text), "application/json");
+}
+
+std::shared_ptr<const Server::Impl::PupilList> Server::Impl::PupilsOf(int urn,
+                                                                       const PupilAccess& access) {
+  std::string key = fmt::format("{}/{}", urn, access.residents_of);
+  for (const std::string& c : access.classes) key += "/" + c;
+  {
+    std::lock_guard lock(cache_mu);
+    if (auto it = pupil_cache.find(key); it != pupil_cache.end()) return it->second;
+  }
+  auto list = std::make_shared<PupilList>();
+  list->json = pupils->List(urn, access, &list->count).dump();
+  std::lock_guard lock(cache_mu);
+  if (pupil_cache.emplace(key, list).second) {
+    pupil_cache_order.push_back(key);
+    if (pupil_cache_order.size() > kPupilCacheEntries) {
+      pupil_cache.erase(pupil_cache_order.front());
+      pupil_cache_order.pop_front();
+    }
+  }
+  return list;
+}
+
+void Server::Impl::HandleXlsx(int urn, httplib::Response& res) {
+  auto p = Ready();
+  auto it = p->school_by_urn.find(urn);
+  if (it == p->school_by_urn.end()) return SendError(res, 404, "no school with that URN");
+  const json page = json::parse(SchoolScorecardJson(*p->scorecard, p->schools[it->second].index),
+                                nullptr, false);
+  if (page.is_discarded()) return SendError(res, 500, "the scorecard could not be read");
+  char path[] = "/tmp/lantern-xlsx-XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd < 0) return SendError(res, 500, "no room for the workbook");
+  ::close(fd);
+  lxw_workbook* wb = workbook_new(path);
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "Scorecard");
+  const char* heads[] = {"indicator", "pupil_group", "breakdown", "value",      "lower",
+                         "upper",     "numerator",   "denominator", "similar_value", "la_value",
+                         "england_value", "enquiry"};
+  for (int c = 0; c < 12; ++c) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), heads[c], nullptr);
+  auto cell = [&](lxw_row_t r, lxw_col_t c, const json& v) {
+    if (v.is_number()) {
+      worksheet_write_number(ws, r, c, v.get<double>(), nullptr);
+    } else if (v.is_string()) {
+      worksheet_write_string(ws, r, c, v.get<std::string>().c_str(), nullptr);
+    }
+  };
+  lxw_row_t r = 1;
+  if (page.contains("indicators") && page["indicators"].is_object()) {
+    for (const auto& [id, rows] : page["indicators"].items()) {
+      for (const json& row : rows) {
+        worksheet_write_string(ws, r, 0, id.c_str(), nullptr);
+        const auto get = [&](const char* k) { return row.contains(k) ? row[k] : json(); };
+        const auto value = [](const json& o) {
+          return o.is_object() && o.contains("value") ? o["value"] : json();
+        };
+        cell(r, 1, get("pupil_group"));
+        cell(r, 2, get("breakdown"));
+        cell(r, 3, get("value"));
+        cell(r, 4, get("lower"));
+        cell(r, 5, get("upper"));
+        cell(r, 6, get("numerator"));
+        cell(r, 7, get("denominator"));
+        cell(r, 8, value(get("similar_schools")));
+        cell(r, 9, value(get("la")));
+        cell(r, 10, value(get("england")));
+        cell(r, 11, get("enquiry"));
+        ++r;
+      }
+    }
+  }
+  const lxw_error err = workbook_close(wb);
+  std::string bytes;
+  if (err == LXW_NO_ERROR) {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::error_code ec;
+  fs::remove(path, ec);
+  if (bytes.empty()) return SendError(res, 500, "the workbook could not be written");
+  res.set_header("Content-Disposition",
+                 fmt::format("attachment; filename=\"scorecard-{}.xlsx\"", urn));
+  res.set_content(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+}
+
+void Server::Impl::Routes() {
+  httplib::Server& s = *http;
+  // Every worker catches what a handler might throw; the client gets a 500
+  // and the server goes on.
+  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    SendError(res, 500, "internal error");
+  });
+  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.body.empty()) {
+      SendError(res, res.status,
+                res.status == 404 ? "not found" : fmt::format("request refused ({})", res.status));
+    }
+  });
+  s.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                   "frame-ancestors 'none'");
+    if (req.path.rfind("/api/", 0) == 0) res.set_header("Cache-Control", "no-store");
+  });
+  if (!options.quiet) {
+    // Method, path (no query, no headers: no search text, cookie or token),
+    // status. Paths hold URNs and codes, never a pupil.
+    s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      std::fprintf(stderr, "%s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);
+    });
+  }
+
+  s.Get("/api/v1/health", [this](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard lock(mu);
+    SendJson(res, 200,
+             json{{"status", "ok"},
+                  {"mode", options.open_data ? "open-data" : "pupil-level"},
+                  {"time_period", time_period},
+                  {"scorecard", published ? "ready"
+                                : computing_done ? "failed"
+                                                 : "computing"},
+                  {"accounts", accounts != nullptr}});
+  });
+  s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(OpenApiJson()), "application/json");
+  });
+
+  // Sessions.
+  s.Get("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string csrf;
+    const Principal who = Who(req, &csrf);
+    if (!who.authenticated()) return SendError(res, 401, "not logged in");
+    SendJson(res, 200,
+             json{{"username", who.username},
+                  {"role", std::string(RoleName(who.role))},
+                  {"scope", who.scope},
+                  {"csrf_token", csrf}});
+  });
+  s.Post("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!accounts) return SendError(res, 404, "this server has no accounts (open-data mode)");
+    if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+      return SendError(res, 415, "send the username and password as JSON");
+    }
+    const json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("username") ||
+        !body.contains("password") || !body["username"].is_string() ||
+        !body["password"].is_string()) {
+      return SendError(res, 400, "expected {\"username\": \"...\", \"password\": \"...\"}");
+    }
+    auto session = accounts->Login(body["username"].get<std::string>(),
+                                   body["password"].get<std::string>(), req.remote_addr, Now());
+    if (!session.ok()) {
+      const bool limited = session.status().message().find("too many") != std::string::npos;
+      return SendError(res, limited ? 429 : 401, session.status().message());
+    }
+    res.set_header("Set-Cookie",
+                   fmt::format("{}={}; Path=/; HttpOnly; Secure; SameSite=Strict", kSessionCookie,
+                               session->token));
+    SendJson(res, 200,
+             json{{"username", session->user.username},
+                  {"role", std::string(RoleName(session->user.role))},
+                  {"scope", session->user.scope},
+                  {"csrf_token", session->csrf}});
+  });
+  s.Delete("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string csrf;
+    const Principal who = Who(req, &csrf);
+    if (!who.authenticated()) return SendError(res, 401, "not logged in");
+    if (!csrf.empty() && req.get_header_value("X-CSRF-Token") != csrf) {
+      return SendError(res, 403, "missing or wrong X-CSRF-Token header");
+    }
+    const std::string cookies = req.get_header_value("Cookie");
+    const std::string prefix = std::string(kSessionCookie) + "=";
+    if (size_t at = cookies.find(prefix); at != std::string::npos) {
+      size_t end = cookies.find(';', at);
+      accounts->Logout(cookies.substr(at + prefix.size(), end == std::string::npos
+                                                              ? std::string::npos
+                                                              : end - at - prefix.size()));
+    }
+    res.set_header("Set-Cookie", fmt::format("{}=; Path=/; HttpOnly; Secure; SameSite=Strict; "
+                                             "Max-Age=0",
+                                             kSessionCookie));
+    res.status = 204;
+  });
+
+  // Published figures: open to everyone.
+  auto need_ready = [this](httplib::Response& res) -> std::shared_ptr<const Published> {
+    auto p = Ready();
+    if (p) return p;
+    std::lock_guard lock(mu);
+    if (computing_done) {
+      SendError(res, 500, "the published figures could not be computed: " +
+                              compute_status.ToString());
+    } else {
+      SendError(res, 503, "the scorecards are being computed; try again in a few seconds");
+      res.set_header("Retry-After", "3");
+    }
+    return nullptr;
+  };
+  s.Get("/api/v1/indicators", [need_ready](const httplib::Request&, httplib::Response& res) {
+    auto p = need_ready(res);
+    if (p) res.set_content(p->indicators_json, "application/json");
+  });
+  s.Get("/api/v1/schools", [this, need_ready](const httplib::Request& req, httplib::Response& res) {
+    auto p = need_ready(res);
+    if (!p) return;
+    const std::string q = Lower(req.get_param_value("q"));
+    int limit = 20;
+    if (req.has_param("limit")) {
+      auto l = ParseInt(req.get_param_value("limit"));
+      if (!l || *l < 1 || *l > 200) return SendError(res, 400, "limit must be 1 to 200");
+      limit = *l;
+    }
+    if (q.size() > 200) return SendError(res, 400, "the query is too long");
+    json results = json::array();
+    // Every word of the query must appear; schools in input order, never ranked.
+    std::vector<std::string> words;
+    for (size_t at = 0; at < q.size();) {
+      size_t end = q.find(' ', at);
+      if (end == std::string::npos) end = q.size();
+      if (end > at) words.push_back(q.substr(at, end - at));
+      at = end + 1;
+    }
+    for (const SchoolEntry& e : p->schools) {
+      bool all = true;
+      for (const auto& w : words) all = all && e.search.find(w) != std::string::npos;
+      if (!all) continue;
+      results.push_back(SchoolJson(e));
+      if (static_cast<int>(results.size()) >= limit) break;
+    }
+    SendJson(res, 200, json{{"query", req.get_param_value("q")}, {"results", std::move(results)}});
+  });
+  s.Get(R"(/api/v1/schools/(\d{1,9})/scorecard)",
+        [this, need_ready](const httplib::Request& req, httplib::Response& res) {
+          auto p = need_ready(res);
+          if (!p) return;
+          const auto urn = ParseInt(req.matches[1].str());
+          auto it = urn ? p->school_by_urn.find(*urn) : p->school_by_urn.end();
+          if (it == p->school_by_urn.end()) return SendError(res, 404, "no school with that URN");
+          std::shared_ptr<const std::string> page;
+          {
+            std::lock_guard lock(cache_mu);
+            if (auto c = scorecard_cache.find(*urn); c != scorecard_cache.end()) page = c->second;
+          }
+          if (!page) {
+            page = std::make_shared<const std::string>(
+                SchoolScorecardJson(*p->scorecard, p->schools[it->second].index));
+            std::lock_guard lock(cache_mu);
+            scorecard_cache.emplace(*urn, page);
+          }
+          res.set_content(*page, "application/json");
+        });
+  s.Get(R"(/api/v1/schools/(\d{1,9})/scorecard\.xlsx)",
+        [this, need_ready](const httplib::Request& req, httplib::Response& res) {
+          if (!need_ready(res)) return;
+          const auto urn = ParseInt(req.matches[1].str());
+          if (!urn) return SendError(res, 404, "no school with that URN");
+          HandleXlsx(*urn, res);
+        });
+  s.Get(R"(/api/v1/schools/([^/]{1,64})/pupils)", [this](const httplib::Request& req, httplib::Response& res) {
+    HandlePupils(req, res);
+  });
+  s.Get(R"(/api/v1/las/([^/]{1,16}))", [this, need_ready](const httplib::Request& req,
+                                                httplib::Response& res) {
+    auto p = need_ready(res);
+    if (!p) return;
+    const auto code = ParseInt(req.matches[1].str());
+    std::vector<const SchoolEntry*> schools;
+    for (const SchoolEntry& e : p->schools) {
+      if (code && e.la_code == *code) schools.push_back(&e);
+    }
+    if (!code || schools.empty()) return SendError(res, 404, "no local authority with that code");
+    json list = json::array();
+    for (const SchoolEntry* e : schools) list.push_back(SchoolJson(*e));
+    const std::string key = std::to_string(*code);
+    json body;
+    body["la_code"] = *code;
+    body["la_name"] = schools.front()->la_name;
+    body["region_name"] = schools.front()->region_name;
+    body["schools"] = std::move(list);
+    body["enquiries"] = Enquiries(*p, schools, "la:" + key);
+    body["attendance"] = AttendanceJson(*p, p->attendance_by_la, key);
+    SendJson(res, 200, body);
+  });
+  s.Get(R"(/api/v1/trusts/([^/]{1,64}))", [this, need_ready](const httplib::Request& req,
+                                                 httplib::Response& res) {
+    auto p = need_ready(res);
+    if (!p) return;
+    const std::string id = req.matches[1].str();
+    std::vector<const SchoolEntry*> schools;
+    for (const SchoolEntry& e : p->schools) {
+      if (!id.empty() && e.trust_id == id) schools.push_back(&e);
+    }
+    if (schools.empty()) return SendError(res, 404, "no trust with that id");
+    json list = json::array();
+    for (const SchoolEntry* e : schools) list.push_back(SchoolJson(*e));
+    json body;
+    body["trust_id"] = id;
+    body["trust_name"] = schools.front()->trust_name;
+    body["schools"] = std::move(list);
+    body["enquiries"] = Enquiries(*p, schools, "trust:" + id);
+    body["attendance"] = AttendanceJson(*p, p->attendance_by_trust, id);
+    SendJson(res, 200, body);
+  });
+  // Anything else under /api is a JSON 404, never the web app.
+  s.Get("/api/.*", [](const httplib::Request&, httplib::Response& res) {
+    SendError(res, 404, "no such endpoint (see /api/v1/openapi.json)");
+  });
+
+  // The web app.
+  if (!options.web_dir.empty() && fs::exists(fs::path(options.web_dir) / "index.html")) {
+    s.set_mount_point("/", options.web_dir);
+  } else {
+    const std::string missing = options.web_dir;
+    s.Get("/", [missing](const httplib::Request&, httplib::Response& res) {
+      res.set_content(
+          "<!doctype html><title>Lantern</title><p>The web app is not built (" + missing +
+              "/index.html is missing): run <code>make build</code>. The API is at "
+              "<a href=\"/api/v1/health\">/api/v1</a>.</p>",
+          "text/html");
+    });
+  }
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { Stop(); }
+
+Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  ServerOptions& o = impl->options;
+  if (o.threads <= 0) o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (!o.tls_cert.empty() != !o.tls_key.empty()) {
+    return Status::InvalidArgument("give both --tls-cert and --tls-key, or neither");
+  }
+  LANTERN_ASSIGN_OR_RETURN(impl->policy, LoadPolicyOrDefault(o.policy_file));
+  if (o.web_dir.empty()) {
+#ifdef LANTERN_SOURCE_DIR
+    o.web_dir = (fs::path(LANTERN_SOURCE_DIR) / "web" / "dist").string();
+#endif
+  }
+  if (o.open_data) {
+    LANTERN_ASSIGN_OR_RETURN(o.open_data_dir, FindRealDataDir(o.open_data_dir));
+    impl->time_period = "201819";
+  } else {
+    if (o.store_dir.empty()) return Status::InvalidArgument("give --store STORE or --open-data");
+    LANTERN_ASSIGN_OR_RETURN(impl->store, LoadedStore::Open(o.store_dir, o.threads));
+    const StoreState& state = impl->store->impl().state;
+    if (!state.year) return Status::FailedPrecondition(o.store_dir + " holds no marks yet");
+    impl->time_period = state.year->TimePeriod();
+    const auto dates = state.marks.Dates();
+    impl->as_of = dates.empty() ? "" : FormatIsoDate(Date{dates.back()});
+    if (o.db_path.empty()) o.db_path = (fs::path(o.store_dir) / "lantern.db").string();
+    if (o.work_dir.empty()) o.work_dir = (fs::path(o.store_dir) / "serve").string();
+    LANTERN_ASSIGN_OR_RETURN(impl->accounts, Accounts::Open(o.db_path, o.accounts));
+    impl->pupils = std::make_unique<PupilRecords>(impl->store, impl->policy);
+  }
+  if (o.tls_cert.empty()) {
+    impl->http = std::make_unique<httplib::Server>();
+  } else {
+    auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
+    if (!tls->is_valid()) {
+      return Status::InvalidArgument("the TLS certificate or key could not be read: " + o.tls_cert +
+                                     ", " + o.tls_key);
+    }
+    impl->http = std::move(tls);
+  }
+  // A keep-alive connection holds a worker while it lasts, so there are
+  // workers for the connections a busy office opens at once.
+  const int workers = std::max(128, o.threads * 16);
+  impl->http->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  impl->http->set_payload_max_length(1 << 20);
+  impl->http->set_read_timeout(10, 0);
+  impl->http->set_write_timeout(10, 0);
+  impl->http->set_keep_alive_max_count(1000);
+  impl->Routes();
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Status Server::Start() {
+  Impl& m = *impl_;
+  const auto& o = m.options;
+  if (o.port == 0) {
+    m.bound_port = m.http->bind_to_any_port(o.bind);
+  } else {
+    m.bound_port = m.http->bind_to_port(o.bind, o.port) ? o.port : -1;
+  }
+  if (m.bound_port <= 0) {
+    return Status::FailedPrecondition(fmt::format("cannot listen on {}:{}", o.bind, o.port));
+  }
+  m.compute_thread = std::thread([&m] { m.Compute(); });
+  m.serve_thread = std::thread([&m] { m.http->listen_after_bind(); });
+  for (int i = 0; i < 1000 && !m.http->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return Status::Ok();
+}
+
+Status Server::Run() {
+  LANTERN_RETURN_IF_ERROR(Start());
+  impl_->serve_thread.join();
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  if (!impl_) return;
+  if (impl_->http) impl_->http->stop();
+  if (impl_->serve_thread.joinable()) impl_->serve_thread.join();
+  if (impl_->compute_thread.joinable()) impl_->compute_thread.join();
+}
+
+int Server::port() const { return impl_->bound_port; }
+
+bool Server::ready() const { return impl_->Ready() != nullptr; }
+
+Status Server::WaitReady() {
+  std::unique_lock lock(impl_->mu);
+  impl_->cv.wait(lock, [&] { return impl_->computing_done; });
+  return impl_->compute_status;
+}
+
+}  // namespace lantern::server

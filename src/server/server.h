@@ -1,0 +1,66 @@
+// `lantern serve`: one process over a store (or over the published files
+// alone) that serves the web app and the JSON API under /api/v1, sharing
+// exactly what each user may see (server/access.h; docs/server.md,
+// docs/access.md).
+//
+// It listens at once; the published figures (the build's families and the
+// scorecard) are computed from the store in the background, and until they
+// are ready the endpoints that need them answer 503 with a message. Pupil
+// records are read from the loaded store on each request, for the entitled
+// only, and every such read is written to the audit log first.
+#ifndef LANTERN_SERVER_SERVER_H_
+#define LANTERN_SERVER_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "lantern/status.h"
+#include "server/accounts.h"
+
+namespace lantern::server {
+
+struct ServerOptions {
+  std::string store_dir;      // pupil-level mode
+  bool open_data = false;     // open-data mode: the published files alone, no accounts
+  std::string open_data_dir;  // default: found as FindRealDataDir finds it
+  std::string db_path;        // default STORE/lantern.db (pupil-level mode)
+  std::string bind = "127.0.0.1";
+  int port = 8080;  // 0: any free port (tests; port() tells which)
+  std::string tls_cert, tls_key;
+  std::string web_dir;      // the built web app (default: web/dist beside the sources)
+  std::string work_dir;     // where the build's files go (default STORE/serve)
+  std::string policy_file;  // as for build
+  int threads = 0;          // request workers and computation (0: one per core, at least 4 workers)
+  AccountsOptions accounts;
+  bool quiet = false;  // no request log (tests)
+};
+
+class Server {
+ public:
+  // Opens the database and the store and prepares the routes; computes
+  // nothing yet.
+  static Result<std::unique_ptr<Server>> Create(const ServerOptions& options);
+  ~Server();
+
+  // Binds, starts the background computation and serves until Stop().
+  Status Run();
+  // Binds and serves on a thread of its own; returns once it listens.
+  Status Start();
+  void Stop();
+  int port() const;
+  // Whether the published figures are ready (health says "ready").
+  bool ready() const;
+  // Blocks until they are ready or failed; the failure, if any.
+  Status WaitReady();
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lantern::server
+
+#endif  // LANTERN_SERVER_SERVER_H_

@@ -1,0 +1,374 @@
+// The server end to end on the tiny store (tests/tiny_fixture.h): the
+// authorisation matrix (every role against schools inside and outside its
+// scope, a school that does not exist, guessed and tampered identifiers,
+// forged and expired sessions), the audit of every pupil-level read, CSRF,
+// malformed requests, and that the API withholds what the published files
+// withhold.
+#include "server/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "common/file_util.h"
+#include "lantern/ingest.h"
+#include "lantern/scorecard.h"
+#include "reference/real_data.h"
+#include "server/accounts.h"
+#include "tests/real_data.h"
+#include "tests/tiny_fixture.h"
+
+namespace lantern::server {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using lantern::testing::TinyUpn;
+
+constexpr const char* kPassword = "correct-horse-battery";
+
+// The tiny store's schools: 900001 a maintained primary and 900003 a
+// maintained PRU of LA 805, 900002 an academy of trust TR1 in LA 805. P3
+// (at the academy) lives in LA 806; everyone else in 805.
+struct User {
+  const char* name;
+  Role role;
+  const char* scope;
+};
+const User kUsers[] = {
+    {"school1", Role::kSchool, "900001"}, {"school2", Role::kSchool, "900002"},
+    {"trust1", Role::kTrust, "TR1"},      {"trust9", Role::kTrust, "TR9"},
+    {"la805", Role::kLa, "805"},          {"la806", Role::kLa, "806"},
+    {"la807", Role::kLa, "807"},          {"national", Role::kNational, ""},
+    {"board", Role::kBoard, "805,806"},
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = new std::string((fs::temp_directory_path() /
+                             ("lantern_server_test_" + std::to_string(::getpid())))
+                                .string());
+    fs::remove_all(*root_);
+    const std::string input = *root_ + "/input", store = *root_ + "/store";
+    lantern::testing::WriteTinyInput(input);
+    IngestOptions io;
+    io.input_dir = input;
+    io.store_dir = store;
+    io.threads = 2;
+    IngestReport ir;
+    ASSERT_TRUE(Ingest(io, &ir).ok());
+    {
+      auto accounts = Accounts::Open(store + "/lantern.db");
+      ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
+      for (const User& u : kUsers) {
+        ASSERT_TRUE((*accounts)->AddUser(u.name, u.role, u.scope, kPassword).ok()) << u.name;
+      }
+      ASSERT_TRUE((*accounts)->AddUser("gone", Role::kSchool, "900001", kPassword).ok());
+      ASSERT_TRUE((*accounts)->DisableUser("gone").ok());
+      const std::string agreements = *root_ + "/agreements.toml";
+      ASSERT_TRUE(WriteFileAtomic(agreements,
+                                  "[[agreement]]\n"
+                                  "id = \"TR1-806\"\n"
+                                  "trust_id = \"TR1\"\n"
+                                  "la_code = 806\n"
+                                  "classes = [\"attendance\"]\n"
+                                  "start = 2018-09-01\n"
+                                  "end = 2019-08-31\n")
+                      .ok());
+      ASSERT_TRUE((*accounts)->ImportAgreements(agreements).ok());
+      auto token = (*accounts)->CreateApiToken("la805", "test script");
+      ASSERT_TRUE(token.ok());
+      token_ = new std::string(*token);
+    }
+    ServerOptions o;
+    o.store_dir = store;
+    o.port = 0;
+    o.quiet = true;
+    o.threads = 2;
+    o.web_dir = *root_ + "/no-web";
+    auto server = Server::Create(o);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = server->release();
+    ASSERT_TRUE(server_->Start().ok());
+    ready_ = new Status(server_->WaitReady());
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    if (root_ != nullptr) fs::remove_all(*root_);
+    delete root_;
+    delete token_;
+    delete ready_;
+  }
+
+  static httplib::Client Client() {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  // Logs in; the session cookie ("lantern_session=...") and the CSRF token.
+  static std::pair<std::string, std::string> Login(const std::string& user,
+                                                   const std::string& password = kPassword) {
+    auto c = Client();
+    auto r = c.Post("/api/v1/session", json{{"username", user}, {"password", password}}.dump(),
+                    "application/json");
+    if (!r || r->status != 200) return {};
+    const std::string set = r->get_header_value("Set-Cookie");
+    return {set.substr(0, set.find(';')), json::parse(r->body)["csrf_token"]};
+  }
+  static httplib::Result Get(const std::string& path, const std::string& cookie = "") {
+    auto c = Client();
+    httplib::Headers h;
+    if (!cookie.empty()) h.emplace("Cookie", cookie);
+    return c.Get(path.c_str(), h);
+  }
+  static int64_t AuditCount() {
+    auto accounts = Accounts::Open(*root_ + "/store/lantern.db");
+    EXPECT_TRUE(accounts.ok());
+    auto e = (*accounts)->AuditEntries(0, 100000);
+    return e.ok() ? static_cast<int64_t>(e->size()) : -1;
+  }
+
+  static std::string* root_;
+  static std::string* token_;
+  static Server* server_;
+  static Status* ready_;
+};
+std::string* ServerTest::root_ = nullptr;
+std::string* ServerTest::token_ = nullptr;
+Server* ServerTest::server_ = nullptr;
+Status* ServerTest::ready_ = nullptr;
+
+std::set<std::string> Upns(const json& body) {
+  std::set<std::string> out;
+  for (const auto& p : body["pupils"]) out.insert(p["upn"].get<std::string>());
+  return out;
+}
+
+TEST_F(ServerTest, EveryRoleSeesExactlyThePupilsItIsEntitledTo) {
+  const std::string p1 = TinyUpn(1), p2 = TinyUpn(2), p3 = TinyUpn(3), p4 = TinyUpn(4),
+                    p5 = TinyUpn(5), p6 = TinyUpn(6);
+  const std::set<std::string> primary = {p1, p5}, academy = {p2, p3, p4, p6}, pru = {p6};
+  // user -> urn -> the pupils listed (absent: 403).
+  std::map<std::string, std::map<std::string, std::set<std::string>>> want = {
+      {"school1", {{"900001", primary}}},
+      {"school2", {{"900002", academy}}},
+      {"trust1", {{"900002", academy}}},
+      {"trust9", {}},
+      // LA 805: its maintained schools whole; its residents at the academy
+      // only under an agreement with TR1, and there is none.
+      {"la805", {{"900001", primary}, {"900003", pru}}},
+      // LA 806: its one resident at the academy, under TR1-806.
+      {"la806", {{"900002", {p3}}}},
+      {"la807", {}},
+      {"national", {}},
+      {"board", {}},
+  };
+  const std::vector<std::string> urns = {"900001", "900002", "900003", "999999", "12",
+                                         "abc",    "900001%20", "-900001"};
+  int64_t audited = AuditCount();
+  for (const auto& [user, allowed] : want) {
+    const auto [cookie, csrf] = Login(user);
+    ASSERT_FALSE(cookie.empty()) << user;
+    for (const std::string& urn : urns) {
+      auto r = Get("/api/v1/schools/" + urn + "/pupils", cookie);
+      ASSERT_TRUE(r) << user << " " << urn;
+      auto it = allowed.find(urn);
+      if (it == allowed.end()) {
+        EXPECT_EQ(r->status, 403) << user << " " << urn << ": " << r->body;
+        // The same refusal whether or not the school exists.
+        EXPECT_EQ(json::parse(r->body)["error"], "you are not entitled to see this school's pupils")
+            << user << " " << urn;
+        continue;
+      }
+      ASSERT_EQ(r->status, 200) << user << " " << urn << ": " << r->body;
+      const json body = json::parse(r->body);
+      EXPECT_EQ(Upns(body), it->second) << user << " " << urn;
+      ++audited;
+      EXPECT_EQ(AuditCount(), audited) << "one audit entry per read: " << user << " " << urn;
+    }
+  }
+}
+
+TEST_F(ServerTest, AnAgreementSharesOnlyItsDataClasses) {
+  const auto [cookie, csrf] = Login("la806");
+  auto r = Get("/api/v1/schools/900002/pupils", cookie);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json body = json::parse(r->body);
+  EXPECT_EQ(body["classes"], json::array({"attendance"}));
+  EXPECT_EQ(body["residents_of"], 806);
+  ASSERT_EQ(body["pupils"].size(), 1u);
+  const json& p3 = body["pupils"][0];
+  EXPECT_TRUE(p3.contains("attendance"));
+  for (const char* hidden : {"suspensions", "ap", "internal_units", "sen"}) {
+    EXPECT_FALSE(p3.contains(hidden)) << hidden;
+  }
+  // P3: 10 possible sessions, 1 absent (an appointment) in the tiny week.
+  EXPECT_GT(p3["attendance"]["possible"].get<int>(), 0);
+  EXPECT_NE(body["basis"].get<std::string>().find("TR1-806"), std::string::npos);
+  // The school sees every class for the same pupil.
+  const auto [school_cookie, c2] = Login("school2");
+  const json all = json::parse(Get("/api/v1/schools/900002/pupils", school_cookie)->body);
+  for (const auto& p : all["pupils"]) {
+    for (const char* key : {"attendance", "suspensions", "ap", "internal_units", "sen"}) {
+      EXPECT_TRUE(p.contains(key)) << key;
+    }
+  }
+}
+
+TEST_F(ServerTest, WhoCanSeeListsTheEntitledUsers) {
+  const auto [cookie, csrf] = Login("school2");
+  const json body = json::parse(Get("/api/v1/schools/900002/pupils", cookie)->body);
+  std::set<std::string> names;
+  for (const auto& u : body["who_can_see"]) names.insert(u["username"].get<std::string>());
+  EXPECT_EQ(names, (std::set<std::string>{"school2", "trust1", "la806"}));
+}
+
+TEST_F(ServerTest, NoSessionIs401AndAForgedOrDisabledOneToo) {
+  const int64_t before = AuditCount();
+  EXPECT_EQ(Get("/api/v1/schools/900001/pupils")->status, 401);
+  EXPECT_EQ(Get("/api/v1/schools/900001/pupils", "lantern_session=" + std::string(64, 'a'))->status,
+            401);
+  EXPECT_EQ(Get("/api/v1/schools/900001/pupils", "lantern_session=")->status, 401);
+  EXPECT_TRUE(Login("gone").first.empty()) << "a disabled user cannot log in";
+  EXPECT_TRUE(Login("school1", "wrong-password-here").first.empty());
+  EXPECT_EQ(AuditCount(), before) << "refusals read nothing, so audit nothing";
+}
+
+TEST_F(ServerTest, AnApiTokenWorksWithoutACookie) {
+  auto c = Client();
+  httplib::Headers h = {{"Authorization", "Bearer " + *token_}};
+  auto r = c.Get("/api/v1/schools/900001/pupils", h);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  h = {{"Authorization", "Bearer " + std::string(64, '0')}};
+  EXPECT_EQ(c.Get("/api/v1/schools/900001/pupils", h)->status, 401);
+}
+
+TEST_F(ServerTest, TamperedParametersChangeNothing) {
+  const auto [cookie, csrf] = Login("school1");
+  // Another school's URN in a parameter, an encoded path, a path that walks up.
+  EXPECT_EQ(Get("/api/v1/schools/900002/pupils?urn=900001", cookie)->status, 403);
+  EXPECT_EQ(Get("/api/v1/schools/900002/pupils?scope=900002", cookie)->status, 403);
+  auto up = Get("/api/v1/schools/900001/../900002/pupils", cookie);
+  ASSERT_TRUE(up);
+  EXPECT_NE(up->status, 200);
+  auto enc = Get("/api/v1/schools/%39%30%30%30%30%32/pupils", cookie);
+  ASSERT_TRUE(enc);
+  EXPECT_NE(enc->status, 200);
+  EXPECT_EQ(Get("/../../etc/passwd")->status / 100, 4);
+}
+
+TEST_F(ServerTest, LogoutNeedsTheCsrfTokenAndEndsTheSession) {
+  const auto [cookie, csrf] = Login("school1");
+  auto c = Client();
+  auto no_token = c.Delete("/api/v1/session", httplib::Headers{{"Cookie", cookie}});
+  ASSERT_TRUE(no_token);
+  EXPECT_EQ(no_token->status, 403);
+  EXPECT_EQ(Get("/api/v1/schools/900001/pupils", cookie)->status, 200);
+  auto ok = c.Delete("/api/v1/session",
+                     httplib::Headers{{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 204);
+  EXPECT_EQ(Get("/api/v1/schools/900001/pupils", cookie)->status, 401);
+}
+
+TEST_F(ServerTest, BadRequestsGetACleanAnswerAndTheServerGoesOn) {
+  auto c = Client();
+  auto bad_json = c.Post("/api/v1/session", "{not json", "application/json");
+  ASSERT_TRUE(bad_json);
+  EXPECT_EQ(bad_json->status, 400);
+  EXPECT_TRUE(json::parse(bad_json->body).contains("error"));
+  auto form = c.Post("/api/v1/session", "username=a&password=b",
+                     "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 415);
+  auto wrong_shape = c.Post("/api/v1/session", "[1,2]", "application/json");
+  ASSERT_TRUE(wrong_shape);
+  EXPECT_EQ(wrong_shape->status, 400);
+  httplib::Headers huge = {{"X-Filler", std::string(1 << 20, 'x')}};
+  auto big = c.Get("/api/v1/health", huge);
+  if (big) EXPECT_EQ(big->status / 100, 4);  // or the connection is closed
+  EXPECT_EQ(Get("/api/v1/schools?limit=100000")->status, 400);
+  EXPECT_EQ(Get("/api/v1/nothing-here")->status, 404);
+  auto health = Get("/api/v1/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+TEST_F(ServerTest, TheApiWithholdsWhatThePublishedFilesWithhold) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  // The scorecard files `lantern scorecard` writes for the same store.
+  const std::string out = *root_ + "/scorecard";
+  ScorecardRunOptions run;
+  run.output.out_dir = out;
+  run.output.html = false;
+  ScorecardReport report;
+  ASSERT_TRUE(RunPupilLevelScorecard(*root_ + "/store", {}, run, &report).ok());
+  int compared = 0;
+  for (const auto& e : fs::directory_iterator(out + "/scorecards")) {
+    const std::string urn = e.path().stem().string();
+    auto r = Get("/api/v1/schools/" + urn + "/scorecard");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << urn;
+    auto file = ReadFileToString(e.path().string());
+    ASSERT_TRUE(file.ok());
+    EXPECT_EQ(json::parse(r->body), json::parse(*file)) << urn;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 3);
+  auto la = Get("/api/v1/las/805");
+  ASSERT_TRUE(la);
+  ASSERT_EQ(la->status, 200);
+  const json body = json::parse(la->body);
+  EXPECT_EQ(body["schools"].size(), 3u);
+  EXPECT_FALSE(body["attendance"]["rows"].empty());
+  // Counts of 1 or 2 pupils are c in the LA's published rows, as in the file.
+  const auto& cols = body["attendance"]["columns"];
+  const auto enrol = std::find(cols.begin(), cols.end(), "enrolments") - cols.begin();
+  for (const auto& row : body["attendance"]["rows"]) {
+    const std::string v = row[static_cast<size_t>(enrol)];
+    EXPECT_TRUE(v != "1" && v != "2") << row.dump();
+  }
+}
+
+TEST_F(ServerTest, SearchFindsSchoolsByNameUrnAndLa) {
+  ASSERT_TRUE(ready_->ok());
+  auto r = Get("/api/v1/schools?q=tiny%20academy");
+  ASSERT_TRUE(r);
+  const json body = json::parse(r->body);
+  ASSERT_EQ(body["results"].size(), 1u);
+  EXPECT_EQ(body["results"][0]["urn"], 900002);
+  EXPECT_EQ(json::parse(Get("/api/v1/schools?q=900003")->body)["results"].size(), 1u);
+  EXPECT_EQ(json::parse(Get("/api/v1/schools?q=hartlepool")->body)["results"].size(), 3u);
+  EXPECT_EQ(Get("/api/v1/schools/999999/scorecard")->status, 404);
+  auto xlsx = Get("/api/v1/schools/900002/scorecard.xlsx");
+  ASSERT_TRUE(xlsx);
+  EXPECT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->body.substr(0, 2), "PK");  // a zip, as XLSX files are
+}
+
+TEST_F(ServerTest, TheAuditChainHoldsAfterTheReads) {
+  const int64_t before = AuditCount();
+  for (const char* user : {"school1", "la805", "trust1"}) {
+    const auto [cookie, csrf] = Login(user);
+    Get("/api/v1/schools/900001/pupils", cookie);
+    Get("/api/v1/schools/900002/pupils", cookie);
+  }
+  EXPECT_EQ(AuditCount(), before + 3);  // school1 900001, la805 900001, trust1 900002
+  auto accounts = Accounts::Open(*root_ + "/store/lantern.db");
+  ASSERT_TRUE(accounts.ok());
+  auto report = (*accounts)->VerifyAudit();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok) << report->problem;
+}
+
+}  // namespace
+}  // namespace lantern::server
