@@ -12,32 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/accounts_db.h"
 #include "cli/command_registry.h"
 #include "server/accounts.h"
 
 namespace lantern::cli {
 namespace {
-
-// --store STORE (the database is STORE/lantern.db) or --db FILE.
-struct DbChoice {
-  std::string store, db;
-};
-
-void AddDbOptions(CLI::App* cmd, DbChoice* c) {
-  auto* store = cmd->add_option("--store", c->store, "store folder (database STORE/lantern.db)");
-  auto* db = cmd->add_option("--db", c->db, "the accounts database file itself");
-  store->excludes(db);
-}
-
-Result<std::unique_ptr<server::Accounts>> OpenDb(const DbChoice& c) {
-  if (c.store.empty() == c.db.empty()) {
-    return Status::InvalidArgument("give --store STORE or --db FILE");
-  }
-  if (!c.store.empty() && !std::filesystem::is_directory(c.store)) {
-    return Status::NotFound("no store folder " + c.store);
-  }
-  return server::Accounts::Open(c.store.empty() ? c.db : c.store + "/lantern.db");
-}
 
 // Overwrites a secret before it is freed.
 void Wipe(std::string& s) {
