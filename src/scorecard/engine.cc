@@ -731,8 +731,9 @@ std::vector<ScorecardCell> Scorecard::Impl::ScoreSchool(uint32_t school) const {
           c.difference_upper = std::isfinite(c.upper) ? c.upper - expected : kNaN;
         }
       }
-      // Line of enquiry: outside the similar schools' 99.8% limits.
-      if (ind.domain != IndicatorDomain::kContext && c.assessable) {
+      // Line of enquiry: outside the similar schools' 99.8% limits. None
+      // for a withheld figure: where it stands would tell what it is.
+      if (ind.domain != IndicatorDomain::kContext && c.assessable && !c.suppressed) {
         if (c.similar.position == FunnelPosition::kAbove998) c.enquiry = 1;
         if (c.similar.position == FunnelPosition::kBelow998) c.enquiry = -1;
         if (c.enquiry != 0) {

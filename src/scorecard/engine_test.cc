@@ -227,6 +227,32 @@ TEST(ScorecardEngineTest, SimilarTargetIsPooledOverTheOtherSchools) {
   EXPECT_NEAR(c->england.target, (num + 8) / (den + 130) * 100, 1e-9);
 }
 
+TEST(ScorecardEngineTest, AWithheldFigureRaisesNoEnquiryAndShowsNoPosition) {
+  // As below, but school 5's figure (far above its similar schools) is
+  // withheld: where it stands, and any question about it, would tell what it is.
+  InputBuilder b;
+  for (int i = 0; i < 40; ++i) {
+    uint32_t s = b.School(200000 + i);
+    b.Context(s, 400 + 20 * i, 8 + 0.3 * i, 1.5 + 0.05 * i, 15 + 0.5 * i, 4 + 0.4 * i);
+    IndicatorObservation& o =
+        b.Proportion(s, "enrolments_pa_10_exact_percent", i == 5 ? 40 : 10 + (i % 3) - 1, 100);
+    if (i == 5) o.suppressed = true;
+  }
+  auto sc = Scorecard::Build(b.input(), ScorecardOptions{});
+  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  const ScorecardCell cell = CellOf(*sc, 5, "enrolments_pa_10_exact_percent");
+  EXPECT_TRUE(cell.suppressed);
+  EXPECT_EQ(cell.enquiry, 0);
+  EXPECT_TRUE(cell.enquiry_text.empty());
+  const scorecard::PublishedScorecardCell p = scorecard::Publish(cell);
+  EXPECT_EQ(p.value.Text(), "c");
+  EXPECT_EQ(p.similar.position, "c");
+  EXPECT_EQ(p.la.position, "c");
+  EXPECT_EQ(p.england.position, "c");
+  EXPECT_EQ(p.band, "c");
+  EXPECT_TRUE(SchoolEnquiries(*sc, 5).empty());
+}
+
 TEST(ScorecardEngineTest, LinesOfEnquiryOnlyOutsideTheLimitsAndAboveTheMinimum) {
   // 40 schools with persistent absence around 10 of 100 pupils; school 5 far
   // above (40), school 12 far below (0), school 20 extreme but on 10 pupils.

@@ -192,8 +192,8 @@ std::vector<EesColumnMeta> ScorecardMeta(const std::map<std::string, std::string
           "Contextual expectation"),
       ind("difference_upper", "Difference: upper bound", "Contextual expectation"),
       filter("enquiry", "Line of enquiry: outside the similar schools' 99.8% limits",
-             "higher, lower, none, not assessed; the question in words is in "
-             "scorecard_enquiries.csv"),
+             "higher, lower, none, not assessed, c (the figure is withheld); the question in "
+             "words is in scorecard_enquiries.csv"),
   };
   for (EesColumnMeta& m : meta) {
     if (!m.is_filter) continue;
@@ -410,10 +410,12 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
         Cell(csv, p.difference);
         Cell(csv, p.difference_lower);
         Cell(csv, p.difference_upper);
-        const bool assessed = c.assessable && ind.domain != IndicatorDomain::kContext &&
+        const bool assessed = c.assessable && !c.suppressed &&
+                              ind.domain != IndicatorDomain::kContext &&
                               c.similar.position != FunnelPosition::kNotAssessed;
         csv.Raw(c.enquiry > 0   ? "higher"
                 : c.enquiry < 0 ? "lower"
+                : c.suppressed  ? "c"
                 : assessed      ? "none"
                                 : "not assessed");
         csv.EndRow();

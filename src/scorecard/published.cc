@@ -115,6 +115,8 @@ PublishedScorecardCell Publish(const ScorecardCell& cell) {
     if (CompareAsOf(ind.kind) != CompareAs::kMean) p.numerator = c;
     p.difference = p.difference_lower = p.difference_upper = c;
     p.band = "c";
+    // Where a withheld figure stands against a comparator would tell what it is.
+    p.similar.position = p.la.position = p.england.position = "c";
   }
   if (cell.denominator_suppressed) {
     p.denominator = c;
