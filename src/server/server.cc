@@ -351,6 +351,7 @@ json Server::Impl::AttendanceJson(const Published& p, const std::map<std::string
 }
 
 void Server::Impl::HandlePupils(const httplib::Request& req, httplib::Response& res) {
+  if (!accounts) return SendError(res, 404, "this server holds no pupil records (open-data mode)");
   const Principal who = Who(req);
   if (!who.authenticated()) return SendError(res, 401, "log in to see pupil records");
   const auto urn = ParseInt(req.matches[1].str());
