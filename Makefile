@@ -20,6 +20,7 @@ $(BUILD_DIR)/CMakeCache.txt:
 
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+	cd web && npm run --silent build
 
 # The main job on the embedded default: one real local authority (805,
 # Hartlepool), generated pupils, validated ingest, the attendance family and
@@ -43,10 +44,12 @@ demo: build
 	@echo "Every school in England from the published files alone (public, no accounts):"
 	@echo "  $(LANTERN) serve --open-data --port 8081"
 
-# Every test: the engine and the server (ctest), then the unit tests again
-# under the sanitizers (test-sanitize).
+# Every test: the engine and server (ctest), the web app in Chromium against
+# a real server (scripts/web-test), then the unit tests again under the
+# sanitizers (test-sanitize).
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	BUILD_DIR=$(BUILD_DIR) scripts/web-test
 	$(MAKE) --no-print-directory test-sanitize
 
 # The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer,

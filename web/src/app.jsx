@@ -1,0 +1,216 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, loadSession, logOut, useSession } from './api.js';
+import { periodText } from './format.jsx';
+import { FindPage } from './pages/Find.jsx';
+import { SchoolPage } from './pages/School.jsx';
+import { AreaPage } from './pages/Area.jsx';
+import { PupilsPage } from './pages/Pupils.jsx';
+import { LoginPage } from './pages/Login.jsx';
+
+// Hash routes:
+//   #/                      find a school, trust or LA (#/?q=TEXT keeps the search)
+//   #/school/URN            a school's scorecard
+//   #/school/URN/pupils     its pupils, for the entitled
+//   #/la/CODE, #/trust/ID   a local authority, a trust
+//   #/login                 log in (#/login?next=/school/URN/pupils)
+export function parseRoute(hash) {
+  const raw = (hash || '').replace(/^#/, '') || '/';
+  const [pathPart, queryPart = ''] = raw.split('?');
+  const query = new URLSearchParams(queryPart);
+  const parts = pathPart.split('/').filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  if (parts.length === 0) return { name: 'find', query };
+  if (parts[0] === 'school' && parts.length === 2) return { name: 'school', urn: parts[1], query };
+  if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'pupils') return { name: 'pupils', urn: parts[1], query };
+  if (parts[0] === 'la' && parts.length === 2) return { name: 'la', code: parts[1], query };
+  if (parts[0] === 'trust' && parts.length === 2) return { name: 'trust', id: parts[1], query };
+  if (parts[0] === 'login' && parts.length === 1) return { name: 'login', query };
+  return { name: 'notfound', query };
+}
+
+export function navigate(path) {
+  window.location.hash = `#${path}`;
+}
+
+function useRoute() {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+function focusMain() {
+  const h1 = document.querySelector('main h1');
+  const target = h1 || document.getElementById('main');
+  if (target) target.focus({ preventScroll: false });
+}
+
+function Header({ user }) {
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState('');
+  const onLogOut = async () => {
+    setBusy(true);
+    setMessage('');
+    const r = await logOut();
+    setBusy(false);
+    if (!r.ok && r.status !== 401) setMessage(r.error);
+    else {
+      setMessage('');
+      const live = document.getElementById('announce');
+      if (live) live.textContent = 'You have logged out.';
+    }
+  };
+  return (
+    <header class="site-header">
+      <div class="wrap header-inner">
+        <a class="brand" href="#/">
+          <span class="brand-mark" aria-hidden="true">◆</span> Lantern
+        </a>
+        <nav aria-label="Main">
+          <ul class="nav-list">
+            <li>
+              <a href="#/">Find a school</a>
+            </li>
+            {user ? (
+              <li class="user">
+                <span>
+                  Logged in as <strong data-testid="username">{user.username}</strong>
+                  <span class="muted"> ({user.role}{user.scope ? ` ${user.scope}` : ''})</span>
+                </span>
+                <button type="button" class="button secondary small" onClick={onLogOut} disabled={busy}>
+                  Log out
+                </button>
+              </li>
+            ) : (
+              <li>
+                <a href="#/login">Log in</a>
+              </li>
+            )}
+          </ul>
+        </nav>
+      </div>
+      {message ? (
+        <p class="wrap error-text" role="alert">
+          {message}
+        </p>
+      ) : null}
+    </header>
+  );
+}
+
+function Footer({ health }) {
+  return (
+    <footer class="site-footer">
+      <div class="wrap">
+        <p>
+          Lantern is a mirror, never a ranking: no page here orders schools by a result. Figures carry the Department's symbols:{' '}
+          <em>withheld</em> (c: to protect pupils), <em>not available</em> (x), <em>not applicable</em> (z).
+        </p>
+        {health ? (
+          <p class="muted" data-testid="health">
+            {health.time_period ? `Academic year ${periodText(health.time_period)}. ` : ''}
+            {health.mode === 'open-data' ? 'From the Department’s published files (open data).' : health.mode ? 'From pupil-level records (pupil-level mode).' : ''}
+          </p>
+        ) : null}
+      </div>
+    </footer>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  const { user, known } = useSession();
+  const [health, setHealth] = useState(null);
+  const first = useRef(true);
+
+  useEffect(() => {
+    loadSession();
+    api('/api/v1/health').then((r) => {
+      if (r.ok && r.data) setHealth(r.data);
+    });
+  }, []);
+
+  // A new page: move focus to its heading (not on the first load, so the
+  // skip link stays the first stop) and say so to screen readers.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const t = setTimeout(focusMain, 0);
+    return () => clearTimeout(t);
+  }, [route.name, route.urn, route.code, route.id]);
+
+  let page;
+  switch (route.name) {
+    case 'find':
+      page = <FindPage query={route.query.get('q') || ''} />;
+      break;
+    case 'school':
+      page = <SchoolPage urn={route.urn} user={user} key={`s${route.urn}`} />;
+      break;
+    case 'pupils':
+      page = <PupilsPage urn={route.urn} user={user} known={known} key={`p${route.urn}`} />;
+      break;
+    case 'la':
+      page = <AreaPage kind="la" id={route.code} key={`la${route.code}`} />;
+      break;
+    case 'trust':
+      page = <AreaPage kind="trust" id={route.id} key={`t${route.id}`} />;
+      break;
+    case 'login':
+      page = <LoginPage user={user} next={route.query.get('next') || ''} />;
+      break;
+    default:
+      page = <NotFound />;
+  }
+
+  return (
+    <>
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          const m = document.getElementById('main');
+          if (m) m.focus();
+        }}
+      >
+        Skip to main content
+      </a>
+      <Header user={user} />
+      {health && health.scorecard === 'computing' ? (
+        <p class="banner wrap" role="status">
+          The published figures are being computed; pages fill in when they are ready.
+        </p>
+      ) : null}
+      <main id="main" tabIndex={-1} class="wrap">
+        {page}
+      </main>
+      <Footer health={health} />
+      <div id="announce" class="vh" aria-live="polite" />
+    </>
+  );
+}
+
+function NotFound() {
+  useEffect(() => {
+    document.title = 'Page not found – Lantern';
+  }, []);
+  return (
+    <>
+      <h1 tabIndex={-1}>Page not found</h1>
+      <p>
+        There is no page at this address. <a href="#/">Find a school, trust or local authority</a>.
+      </p>
+    </>
+  );
+}
