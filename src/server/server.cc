@@ -781,8 +781,9 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   const int workers = std::max(128, o.threads * 16);
   impl->http->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   impl->http->set_payload_max_length(1 << 20);
-  impl->http->set_read_timeout(10, 0);
-  impl->http->set_write_timeout(10, 0);
+  impl->http->set_read_timeout(o.io_timeout_seconds, 0);
+  impl->http->set_write_timeout(o.io_timeout_seconds, 0);
+  impl->http->set_keep_alive_timeout(std::min(5, o.io_timeout_seconds));
   impl->http->set_keep_alive_max_count(1000);
   impl->Routes();
   return std::unique_ptr<Server>(new Server(std::move(impl)));

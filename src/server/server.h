@@ -33,7 +33,8 @@ struct ServerOptions {
   std::string policy_file;  // as for build
   int threads = 0;          // request workers and computation (0: one per core, at least 4 workers)
   AccountsOptions accounts;
-  bool quiet = false;  // no request log (tests)
+  int io_timeout_seconds = 10;  // a client that sends or reads nothing for this long is dropped
+  bool quiet = false;           // no request log (tests)
 };
 
 class Server {
