@@ -30,11 +30,11 @@ demo: build
 	$(LANTERN) generate --scale la --la $(DEMO_LA) --seed $(SEED) --with-errors --out $(DEMO_OUT)/input
 	$(LANTERN) ingest $(DEMO_OUT)/input --store $(DEMO_OUT)/store || test $$? -eq 3
 	$(LANTERN) build --store $(DEMO_OUT)/store --out $(DEMO_OUT)/output
-	$(LANTERN) scorecard --store $(DEMO_OUT)/store --out $(DEMO_OUT)/scorecard
+	$(LANTERN) scorecard --store $(DEMO_OUT)/store --out $(DEMO_OUT)/scorecard --pages
 	scripts/demo-accounts $(DEMO_OUT)/store $(DEMO_OUT)/input
 	@echo
 	@echo "Demo finished. Outputs: $(DEMO_OUT)/output (attendance.csv, suspensions.csv and their metadata);"
-	@echo "$(DEMO_OUT)/scorecard (pupil-level inclusion scorecards: scorecards/URN.html per school);"
+	@echo "$(DEMO_OUT)/scorecard (pupil-level inclusion scorecards: scorecards/URN.html per school, offline);"
 	@echo "rejected rows and the rejects report: $(DEMO_OUT)/store/rejects/"
 	@echo
 	@echo "The server, on the demo store (accounts, pupil records for the entitled, audited):"

@@ -333,7 +333,7 @@ class Scorecard {
 struct ScorecardReport {
   std::string mode, time_period;
   size_t schools_in_input = 0, schools_scored = 0;
-  size_t csv_rows = 0, html_pages = 0, json_files = 0, la_pages = 0;
+  size_t csv_rows = 0, html_pages = 0, json_files = 0;
   size_t cells_suppressed = 0;
   size_t assessed = 0;       // cells compared with similar schools at 99.8%
   size_t enquiry_flags = 0;  // cells outside similar schools' 99.8% limits
@@ -343,15 +343,22 @@ struct ScorecardReport {
   std::string Summary() const;
 };
 
+// The marker in the offline page template (web/dist-single/scorecard.html)
+// that a school's data replaces.
+inline constexpr std::string_view kOfflineMarker = "__LANTERN_OFFLINE_DATA__";
+
 struct ScorecardOutputOptions {
   std::string out_dir;
-  bool html = true;
-  bool json = true;
+  bool json = true;  // OUT/scorecards/URN.json
+  // OUT/scorecards/URN.html: the web app's school page as one file that
+  // works offline, the school's data inlined.
+  bool pages = false;
+  std::string page_template;  // default: web/dist-single/scorecard.html beside the sources
   int threads = 0;
 };
 
 // OUT/scorecard.csv (+ .meta.csv), OUT/similar_schools.csv,
-// OUT/scorecards/URN.{json,html}, OUT/la_summary.csv, OUT/la/<code>.html.
+// OUT/scorecards/URN.json (and URN.html with pages), OUT/la_summary.csv.
 Status WriteScorecardOutputs(const Scorecard& scorecard, const ScorecardOutputOptions& options,
                              ScorecardReport* report);
 

@@ -18,7 +18,8 @@ struct ScorecardArgs {
   std::string out;
   int threads = 0;
   int group_size = 50;
-  bool no_html = false;
+  bool pages = false;
+  std::string page_template;
   bool no_json = false;
 };
 
@@ -27,9 +28,10 @@ void AddScorecard(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "scorecard",
       "Build the Inclusion and Participation Scorecard for every school: OUT/scorecard.csv "
-      "(+ .meta.csv), OUT/similar_schools.csv, OUT/scorecards/URN.{html,json}, "
-      "OUT/la_summary.csv and OUT/la/<code>.html. A mirror against similar schools, never a "
-      "ranking.");
+      "(+ .meta.csv), OUT/similar_schools.csv, OUT/scorecards/URN.json (and, with --pages, "
+      "URN.html: the web app's school page as one file that works offline) and "
+      "OUT/la_summary.csv. A mirror against similar schools, never a ranking. Example: "
+      "lantern scorecard --store out/demo/store --out out/demo/scorecard --pages");
   CLI::Option* od = cmd->add_option("--open-data", args->open_data,
                                     "the real published data folder (default: the one found "
                                     "beside the repository or in $LANTERN_REAL_DATA)")
@@ -45,7 +47,11 @@ void AddScorecard(CLI::App& app, int* exit_code) {
   cmd->add_option("--threads", args->threads, "worker threads (default: one per core)");
   cmd->add_option("--group-size", args->group_size,
                   "similar schools per school (default 50; docs/benchmarking.md)");
-  cmd->add_flag("--no-html", args->no_html, "do not write the HTML pages");
+  cmd->add_flag("--pages", args->pages,
+                "also write OUT/scorecards/URN.html: each school's page as one offline file "
+                "(the web app built by make build, web/dist-single/scorecard.html)");
+  cmd->add_option("--page-template", args->page_template,
+                  "the offline page template (default: web/dist-single/scorecard.html)");
   cmd->add_flag("--no-json", args->no_json, "do not write the per-school JSON files");
   cmd->callback([args, od, exit_code] {
     ScorecardRunOptions opts;
@@ -53,7 +59,8 @@ void AddScorecard(CLI::App& app, int* exit_code) {
     opts.engine.threads = args->threads;
     opts.output.out_dir = args->out;
     opts.output.threads = args->threads;
-    opts.output.html = !args->no_html;
+    opts.output.pages = args->pages;
+    opts.output.page_template = args->page_template;
     opts.output.json = !args->no_json;
     if (!args->store.empty()) {
       PupilLevelOptions pl;

@@ -162,6 +162,9 @@ void AppendSchoolJson(const SchoolPage& page, std::string* out) {
   Key("trust_id", out);
   Str(s.trust_id, out);
   *out += ",";
+  Key("trust_name", out);
+  Str(s.trust_name, out);
+  *out += ",";
   Key("time_period", out);
   Str(in.time_period, out);
   *out += ",";

@@ -180,7 +180,7 @@ TEST_F(OpenDataScorecardTest, CsvOutputsHaveNoRankAndAWellFormedLayout) {
   std::filesystem::remove_all(out);
   ScorecardOutputOptions o;
   o.out_dir = out;
-  o.html = false;
+  o.pages = false;
   o.json = false;
   ScorecardReport report;
   ASSERT_TRUE(WriteScorecardOutputs(*scorecard_, o, &report).ok());

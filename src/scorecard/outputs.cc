@@ -12,13 +12,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "common/csv_reader.h"
 #include "common/csv_writer.h"
+#include "common/date.h"
 #include "common/file_util.h"
 #include "common/parallel.h"
 #include "publish/ees_geography.h"
@@ -247,6 +251,13 @@ struct WorkerResult {
 
 }  // namespace
 
+namespace scorecard {
+std::string SchoolDisplayName(const ScorecardSchool& s) {
+  if (!s.name.empty()) return s.name;
+  return fmt::format("School URN {}", s.urn);
+}
+}  // namespace scorecard
+
 std::string SchoolScorecardJson(const Scorecard& sc, uint32_t school) {
   const ScorecardInput& in = sc.input();
   if (school >= in.schools.size()) return "{}";
@@ -287,10 +298,10 @@ std::string ScorecardReport::Summary() const {
   std::string s = fmt::format(
       "  mode {}, {}: {} schools in input, {} scored\n"
       "  scorecard.csv rows {}, cells suppressed (c) {}\n"
-      "  pages: {} HTML, {} JSON, {} LA pages\n"
+      "  pages: {} offline HTML, {} JSON\n"
       "  assessed against similar schools {}, lines of enquiry {}\n",
       mode, time_period, schools_in_input, schools_scored, csv_rows, cells_suppressed, html_pages,
-      json_files, la_pages, assessed, enquiry_flags);
+      json_files, assessed, enquiry_flags);
   for (const auto& [id, n] : assessed_by_indicator) {
     auto it = flags_by_indicator.find(id);
     s += fmt::format("    {}: {} of {} outside 99.8%\n", id,
@@ -312,9 +323,42 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out.string(), ec.message()));
-  if (options.html || options.json) fs::create_directories(out / "scorecards", ec);
-  if (options.html) fs::create_directories(out / "la", ec);
+  if (options.pages || options.json) fs::create_directories(out / "scorecards", ec);
   if (ec) return Status::IoError(fmt::format("cannot create folders in {}", out.string()));
+  // The offline page: the web app built as one file (web/dist-single), the
+  // school's JSON put in place of its marker.
+  std::string page_template, indicators_json, generated;
+  size_t marker = std::string::npos;
+  if (options.pages) {
+    std::string path = options.page_template;
+#ifdef LANTERN_SOURCE_DIR
+    if (path.empty()) path = std::string(LANTERN_SOURCE_DIR) + "/web/dist-single/scorecard.html";
+#endif
+    auto t = ReadFileToString(path);
+    if (!t.ok()) {
+      return Status::NotFound("the offline page template " + path +
+                              " is missing: it is the web app built as one file (make build)");
+    }
+    page_template = std::move(*t);
+    marker = page_template.find(kOfflineMarker);
+    if (marker == std::string::npos) {
+      return Status::InvalidInput(path + " has no " + std::string(kOfflineMarker) + " marker");
+    }
+    indicators_json = ScorecardIndicatorsJson(in);
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &utc);
+    generated = nlohmann::json(fmt::format("{} from {}, {}", when,
+                                           in.mode == "open data"
+                                               ? "the Department's published files"
+                                               : "pupil-level records",
+                                           AcademicYear::Parse(in.time_period)
+                                               ? AcademicYear::Parse(in.time_period)->Label()
+                                               : in.time_period))
+                    .dump();
+  }
 
   const size_t n = in.schools.size();
   const int threads = ResolveThreads(options.threads);
@@ -452,9 +496,31 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
         block->pages.emplace_back(stem + ".json", std::move(page));
         ++r.json;
       }
-      if (options.html) {
-        std::string page;
-        scorecard::AppendSchoolHtml(sp, &page);
+      if (options.pages) {
+        std::string school_json;
+        scorecard::AppendSchoolJson(sp, &school_json);
+        // Which of its similar schools have a page beside it in this run.
+        nlohmann::json linked = nlohmann::json::array();
+        for (const Neighbour& nb : sc.Neighbours(school)) {
+          if (sc.Scored(nb.school) && !in.schools[nb.school].reference) {
+            linked.push_back(in.schools[nb.school].urn);
+          }
+        }
+        const std::string data = "{\"scorecard\":" + school_json +
+                                 ",\"indicators\":" + indicators_json +
+                                 ",\"generated\":" + generated + ",\"pages\":" + linked.dump() +
+                                 "}";
+        std::string page = page_template.substr(0, marker);
+        // Inside a script element no "<" may stand as itself ("</script>",
+        // "<!--"): JSON writes it "\u003c".
+        for (char ch : data) {
+          if (ch == '<') {
+            page += "\\u003c";
+          } else {
+            page += ch;
+          }
+        }
+        page += page_template.substr(marker + kOfflineMarker.size());
         block->pages.emplace_back(stem + ".html", std::move(page));
         ++r.html;
       }
@@ -563,10 +629,6 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
                     e.direction}]
         .push_back(&e);
   }
-  std::map<int, std::vector<uint32_t>> schools_by_la;
-  for (uint32_t s = 0; s < n; ++s) {
-    if (sc.Scored(s)) schools_by_la[in.schools[s].la_code].push_back(s);
-  }
   {
     LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create((out / "la_summary.csv").string()));
     std::string h;
@@ -637,52 +699,11 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
          {"similar_school_old_la_code", "that school's local authority"},
          {"distance", "distance in standardised context (not a ranking of schools)"}}));
   }
-  size_t la_pages = 0;
-  if (options.html) {
-    std::vector<int> la_codes;
-    for (auto& [code, list] : schools_by_la) {
-      std::sort(list.begin(), list.end(), name_less);
-      la_codes.push_back(code);
-    }
-    std::vector<Status> st(static_cast<size_t>(threads));
-    ParallelFor(la_codes.size(), threads, 4, [&](size_t b, size_t e, int wk) {
-      std::string html;
-      for (size_t i = b; i < e; ++i) {
-        const int code = la_codes[i];
-        scorecard::LaPage page;
-        page.scorecard = &sc;
-        page.la_code = code;
-        auto la_it = im.la_by_code.find(code);
-        if (la_it != im.la_by_code.end()) {
-          page.la_name = la_it->second->la_name;
-          page.region_name = la_it->second->region_name;
-        }
-        page.schools = schools_by_la[code];
-        for (const auto& en : enquiries) {
-          if (in.schools[en.school].la_code == code) page.enquiries.push_back(&en);
-        }
-        for (const auto& [key, cnt] : assessed_count) {
-          if (std::get<0>(key) == code) {
-            page.assessed.push_back({{std::get<1>(key), std::get<2>(key), std::get<3>(key)}, cnt});
-          }
-        }
-        for (const auto& av : in.area_values) {
-          if (av.la_code == code) page.la_values.push_back(&av);
-          if (av.la_code == 0) page.england_values.push_back(&av);
-        }
-        html.clear();
-        scorecard::AppendLaHtml(page, &html);
-        Status s = WriteWholeFile((out / "la" / (std::to_string(code) + ".html")).string(), html);
-        if (!s.ok()) st[static_cast<size_t>(wk)] = s;
-      }
-    });
-    for (const auto& s : st) LANTERN_RETURN_IF_ERROR(s);
-    la_pages = la_codes.size();
-  }
 
   {
-    // Pages of schools and LAs not in this run (pages of this run's schools
-    // are kept even when --no-html/--no-json skipped them).
+    // Pages of schools not in this run (pages of this run's schools are kept
+    // even when this run did not write them), and the LA pages earlier
+    // versions wrote.
     std::set<std::string> current;
     for (uint32_t s = 0; s < n; ++s) {
       if (!sc.Scored(s)) continue;
@@ -691,10 +712,7 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
       current.insert(urn + ".json");
     }
     RemoveStalePages(out / "scorecards", current);
-    std::set<std::string> la_current;
-    for (const auto& [code, list] : schools_by_la)
-      la_current.insert(std::to_string(code) + ".html");
-    RemoveStalePages(out / "la", la_current);
+    RemoveStalePages(out / "la", {});
   }
 
   if (report != nullptr) {
@@ -717,7 +735,6 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
       for (const auto& [k, v] : r.flags_by) report->flags_by_indicator[k] += v;
       for (const auto& [k, v] : r.assessed_by) report->assessed_by_indicator[k] += v;
     }
-    report->la_pages = la_pages;
     report->seconds_write = Seconds(t0, std::chrono::steady_clock::now());
   }
   return Status::Ok();

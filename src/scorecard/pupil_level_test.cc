@@ -444,7 +444,7 @@ TEST_F(PupilLevelTinyTest, ScorecardBuildsAndWrites) {
   Status st = WriteScorecardOutputs(*sc, {.out_dir = root_ + "/sc", .threads = 1}, &report);
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(report.schools_scored, 3u);
-  EXPECT_TRUE(fs::exists(root_ + "/sc/scorecards/900002.html"));
+  EXPECT_TRUE(fs::exists(root_ + "/sc/scorecards/900002.json"));
   // A store with no data is an error, not an empty scorecard.
   auto empty = LoadPupilLevelScorecardInput(root_ + "/no_store", {});
   EXPECT_FALSE(empty.ok());
@@ -496,7 +496,7 @@ TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
   auto sc = Scorecard::Build(*in, ScorecardOptions{});
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   ScorecardReport report;
-  ASSERT_TRUE(WriteScorecardOutputs(*sc, {.out_dir = *root_ + "/sc", .json = false}, &report).ok());
+  ASSERT_TRUE(WriteScorecardOutputs(*sc, {.out_dir = *root_ + "/sc"}, &report).ok());
   const auto& reg = ScorecardIndicators();
   size_t checked = 0;
   for (uint32_t s = 0; s < in->schools.size(); ++s) {
@@ -506,7 +506,7 @@ TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
     }
     EXPECT_TRUE(sc->Scored(s)) << in->schools[s].urn;
     EXPECT_TRUE(
-        fs::exists(*root_ + "/sc/scorecards/" + std::to_string(in->schools[s].urn) + ".html"))
+        fs::exists(*root_ + "/sc/scorecards/" + std::to_string(in->schools[s].urn) + ".json"))
         << in->schools[s].urn;
     for (const ScorecardCell& c : sc->ScoreSchool(s)) {
       const ScorecardIndicator& ind = reg[c.indicator];

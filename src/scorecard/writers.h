@@ -1,6 +1,6 @@
 // The scorecard's output writers (docs/scorecard.md, "Outputs"): the
-// per-school JSON and HTML pages and the LA pages. The CSV files and the
-// orchestration are in outputs.cc. Internal to src/scorecard.
+// per-school JSON that the API serves and the offline pages inline. The CSV
+// files and the orchestration are in outputs.cc. Internal to src/scorecard.
 #ifndef LANTERN_SCORECARD_WRITERS_H_
 #define LANTERN_SCORECARD_WRITERS_H_
 
@@ -26,7 +26,6 @@ void AppendSchoolJson(const SchoolPage& page, std::string* out);
 // OUT/scorecard_indicators.json: every indicator's label, unit, definition,
 // and this source's notes and reasons for x.
 void AppendIndicatorsJson(const ScorecardInput& input, std::string* out);
-void AppendSchoolHtml(const SchoolPage& page, std::string* out);
 
 // One line of enquiry raised for one school, for the LA summaries.
 struct EnquiryRecord {
@@ -46,23 +45,8 @@ struct AssessedRecord {
   uint16_t breakdown = 0;
 };
 
-struct LaPage {
-  const Scorecard* scorecard = nullptr;
-  int la_code = 0;
-  std::string la_name, region_name;
-  std::vector<uint32_t> schools;                // alphabetical
-  std::vector<const EnquiryRecord*> enquiries;  // grouped by line, alphabetical
-  // (indicator, group, breakdown) -> schools assessed
-  std::vector<std::pair<std::tuple<uint16_t, uint16_t, uint16_t>, int>> assessed;
-  // Published LA and England figures for this LA, by indicator and phase.
-  std::vector<const AreaValue*> la_values;
-  std::vector<const AreaValue*> england_values;
-};
 
-void AppendLaHtml(const LaPage& page, std::string* out);
-
-// HTML text escaping.
-void AppendEscaped(std::string_view text, std::string* out);
+// A school's name, or "School URN n" where the source has none.
 std::string SchoolDisplayName(const ScorecardSchool& s);
 
 }  // namespace lantern::scorecard

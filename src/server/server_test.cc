@@ -309,7 +309,7 @@ TEST_F(ServerTest, TheApiWithholdsWhatThePublishedFilesWithhold) {
   const std::string out = *root_ + "/scorecard";
   ScorecardRunOptions run;
   run.output.out_dir = out;
-  run.output.html = false;
+  run.output.pages = false;
   ScorecardReport report;
   ASSERT_TRUE(RunPupilLevelScorecard(*root_ + "/store", {}, run, &report).ok());
   int compared = 0;

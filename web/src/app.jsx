@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, loadSession, logOut, useSession } from './api.js';
-import { periodText } from './format.jsx';
+import { Footer } from './components/Footer.jsx';
 import { FindPage } from './pages/Find.jsx';
 import { SchoolPage } from './pages/School.jsx';
 import { AreaPage } from './pages/Area.jsx';
@@ -103,25 +103,6 @@ function Header({ user }) {
         </p>
       ) : null}
     </header>
-  );
-}
-
-function Footer({ health }) {
-  return (
-    <footer class="site-footer">
-      <div class="wrap">
-        <p>
-          Lantern is a mirror, never a ranking: no page here orders schools by a result. Figures carry the Department's symbols:{' '}
-          <em>withheld</em> (c: to protect pupils), <em>not available</em> (x), <em>not applicable</em> (z).
-        </p>
-        {health ? (
-          <p class="muted" data-testid="health">
-            {health.time_period ? `Academic year ${periodText(health.time_period)}. ` : ''}
-            {health.mode === 'open-data' ? 'From the Department’s published files (open data).' : health.mode ? 'From pupil-level records (pupil-level mode).' : ''}
-          </p>
-        ) : null}
-      </div>
-    </footer>
   );
 }
 

@@ -35,8 +35,31 @@ export function SchoolPage({ urn, user }) {
   const data = sc.data ? sc.data[0] : null;
 
   useEffect(() => {
-    document.title = data ? `${schoolName({ name: data.school_name, urn })}: scorecard – Lantern` : `School ${urn}: scorecard – Lantern`;
+    if (!data) document.title = `School ${urn}: scorecard – Lantern`;
   }, [data, urn]);
+
+  if (!data) {
+    return (
+      <>
+        <h1 tabIndex={-1}>School {urn}</h1>
+        {sc.loading ? <Loading what="the scorecard" message={sc.retrying ? sc.error : ''} /> : <Problem status={sc.status} message={sc.error} />}
+      </>
+    );
+  }
+  // Indicators: a failed list is not fatal (ids stand in for labels).
+  return <Scorecard data={data} indicatorsRaw={ind.data ? ind.data[0] : null} urn={urn} user={user} />;
+}
+
+// The scorecard itself, from the school's JSON (the API's, or the one inlined
+// in an offline copy) and the indicator list. Offline (`offline`): no request
+// of any kind, so no workbook or pupils link, the LA and trust as plain text,
+// and the similar schools as their sibling files (./URN.html); `pages` (a Set
+// of URNs as text, or null for all), the similar schools that have one.
+export function Scorecard({ data, indicatorsRaw, urn: urnProp, user = null, offline = false, pages = null }) {
+  const urn = data.school_urn ?? urnProp;
+  useEffect(() => {
+    document.title = `${schoolName({ name: data.school_name, urn })}: scorecard${offline ? ' (offline copy)' : ''} – Lantern`;
+  }, [data, urn, offline]);
 
   // Print everything: open the pupil-group panels while printing.
   useEffect(() => {
@@ -58,17 +81,7 @@ export function SchoolPage({ urn, user }) {
     };
   }, []);
 
-  if (!data) {
-    return (
-      <>
-        <h1 tabIndex={-1}>School {urn}</h1>
-        {sc.loading ? <Loading what="the scorecard" message={sc.retrying ? sc.error : ''} /> : <Problem status={sc.status} message={sc.error} />}
-      </>
-    );
-  }
-
-  // Indicators: a failed list is not fatal (ids stand in for labels).
-  const indicators = ind.data && ind.data[0] ? normaliseIndicators(ind.data[0]) : null;
+  const indicators = indicatorsRaw ? normaliseIndicators(indicatorsRaw) : null;
   const scored = obj(data.indicators) || {};
   const ids = Object.keys(scored).filter((id) => Array.isArray(scored[id]) && scored[id].length > 0);
   ids.sort((a, b) => indicatorMeta(indicators, a).order - indicatorMeta(indicators, b).order);
@@ -78,8 +91,8 @@ export function SchoolPage({ urn, user }) {
   const domainOf = (m) => (DOMAINS.find((d) => d.id === m.domain) ? m.domain : 'other');
 
   const enquiries = collectEnquiries(data, scored, indicators);
-  const title = schoolName({ name: data.school_name, urn: data.school_urn ?? urn });
-  const schoolUrn = data.school_urn ?? urn;
+  const title = schoolName({ name: data.school_name, urn });
+  const schoolUrn = urn;
   const groupIds = ids.filter((id) => scored[id].length > 1);
 
   return (
@@ -88,7 +101,7 @@ export function SchoolPage({ urn, user }) {
       <h1 tabIndex={-1} data-testid="school-name">
         {title}
       </h1>
-      <SchoolFacts data={data} urn={schoolUrn} />
+      <SchoolFacts data={data} urn={schoolUrn} offline={offline} />
       <p class="mirror">
         A mirror, not a league table: each figure is set beside schools with similar pupils, the local authority and England, with its
         uncertainty. Nothing here ranks or grades the school.
@@ -97,16 +110,18 @@ export function SchoolPage({ urn, user }) {
         <button type="button" class="button" onClick={() => window.print()}>
           Print this scorecard
         </button>
-        <a class="button secondary" href={`/api/v1/schools/${encodeURIComponent(schoolUrn)}/scorecard.xlsx`} download={`scorecard-${schoolUrn}.xlsx`} data-testid="xlsx">
-          Download workbook (XLSX)
-        </a>
+        {offline ? null : (
+          <a class="button secondary" href={`/api/v1/schools/${encodeURIComponent(schoolUrn)}/scorecard.xlsx`} download={`scorecard-${schoolUrn}.xlsx`} data-testid="xlsx">
+            Download workbook (XLSX)
+          </a>
+        )}
         <button type="button" class="button secondary" onClick={() => saveFile(`scorecard-${schoolUrn}.csv`, 'text/csv;charset=utf-8', allRowsCsv(scored, ids))}>
           Download all figures (CSV)
         </button>
         <button type="button" class="button secondary" onClick={() => saveFile(`scorecard-${schoolUrn}.json`, 'application/json', JSON.stringify(data, null, 2) + '\n')}>
           Download all figures (JSON)
         </button>
-        {user ? (
+        {user && !offline ? (
           <a class="button secondary" href={`#/school/${encodeURIComponent(schoolUrn)}/pupils`}>
             Pupil records
           </a>
@@ -119,7 +134,7 @@ export function SchoolPage({ urn, user }) {
           {[['enquiry', 'Lines of enquiry'], ...domains.filter((d) => metas.some((m) => domainOf(m) === d.id)).map((d) => [`domain-${d.id}`, d.title]), ...(groupIds.length ? [['groups', 'Groups of pupils']] : []), ['similar', 'The similar schools'], ['reading', 'How to read this page']].map(([id, text]) => (
             <li key={id}>
               <a
-                href={`#/school/${encodeURIComponent(schoolUrn)}`}
+                href={offline ? `#${id}` : `#/school/${encodeURIComponent(schoolUrn)}`}
                 onClick={(e) => {
                   e.preventDefault();
                   scrollToSection(id);
@@ -205,13 +220,13 @@ export function SchoolPage({ urn, user }) {
         </section>
       ) : null}
 
-      <SimilarSchools data={data} indicators={indicators} />
+      <SimilarSchools data={data} indicators={indicators} offline={offline} pages={pages} />
       <HowToRead />
     </article>
   );
 }
 
-function SchoolFacts({ data, urn }) {
+function SchoolFacts({ data, urn, offline }) {
   const la = data.old_la_code ?? data.la_code;
   return (
     <dl class="facts header-facts" data-testid="school-facts">
@@ -234,13 +249,31 @@ function SchoolFacts({ data, urn }) {
       <div>
         <dt>Local authority</dt>
         <dd>
-          {la !== undefined && la !== null && la !== '' ? <a href={`#/la/${encodeURIComponent(la)}`}>{data.la_name || `LA ${la}`}</a> : data.la_name || 'not given'}
+          {la !== undefined && la !== null && la !== '' ? (
+            offline ? (
+              data.la_name || `LA ${la}`
+            ) : (
+              <a href={`#/la/${encodeURIComponent(la)}`}>{data.la_name || `LA ${la}`}</a>
+            )
+          ) : (
+            data.la_name || 'not given'
+          )}
           {data.region_name ? <span class="muted"> ({data.region_name})</span> : null}
         </dd>
       </div>
       <div>
         <dt>Trust</dt>
-        <dd>{data.trust_id ? <a href={`#/trust/${encodeURIComponent(data.trust_id)}`}>{data.trust_name || data.trust_id}</a> : 'None recorded'}</dd>
+        <dd>
+          {data.trust_id ? (
+            offline ? (
+              data.trust_name || data.trust_id
+            ) : (
+              <a href={`#/trust/${encodeURIComponent(data.trust_id)}`}>{data.trust_name || data.trust_id}</a>
+            )
+          ) : (
+            'None recorded'
+          )}
+        </dd>
       </div>
       {data.time_period ? (
         <div>
@@ -566,10 +599,11 @@ function allRowsCsv(scored, ids) {
   return toCsv(cols, rows);
 }
 
-function SimilarSchools({ data, indicators }) {
+function SimilarSchools({ data, indicators, offline, pages }) {
   const list = Array.isArray(data.similar_schools) ? data.similar_schools : [];
   const vars = Array.isArray(data.similarity_variables) ? data.similarity_variables : [];
   const rows = list.map((s) => ({ school_urn: s.school_urn ?? s.urn, school_name: s.school_name || s.name || '', distance: s.distance }));
+  const hasPage = (s) => !pages || pages.has(String(s.school_urn));
   return (
     <section aria-labelledby="similar" class="similar">
       <h2 id="similar" tabIndex={-1}>
@@ -579,13 +613,19 @@ function SimilarSchools({ data, indicators }) {
         The {list.length} schools of the same phase whose pupils are most like this school’s
         {vars.length ? `, judged on ${vars.map((v) => indicatorMeta(indicators, v).label.toLowerCase()).join(', ')}` : ''}. They are listed by
         closeness in context (the distance: smaller is closer), never by a result.
+        {offline ? ' Each link opens that school’s offline copy, a file in the same folder as this one.' : ''}
+        {offline && rows.some((s) => !hasPage(s)) ? ' Schools without a link have no copy in that folder.' : ''}
       </p>
       {rows.length ? (
         <>
           <ol class="similar-list" data-testid="similar-list">
             {rows.map((s) => (
               <li key={s.school_urn}>
-                <a href={`#/school/${encodeURIComponent(s.school_urn)}`}>{s.school_name || `School ${s.school_urn}`}</a>{' '}
+                {offline && !hasPage(s) ? (
+                  s.school_name || `School ${s.school_urn}`
+                ) : (
+                  <a href={offline ? `./${encodeURIComponent(s.school_urn)}.html` : `#/school/${encodeURIComponent(s.school_urn)}`}>{s.school_name || `School ${s.school_urn}`}</a>
+                )}{' '}
                 <span class="muted">
                   (URN {s.school_urn}
                   {isNum(s.distance) ? `, distance ${cellText(s.distance, 3)}` : ''})
