@@ -54,6 +54,7 @@ class BufferedWriter {
   BufferedWriter& operator=(const BufferedWriter&) = delete;
 
   void Write(std::string_view bytes) {
+    if (bytes.empty()) return;  // its data() may be null, which memcpy may not take
     if (bytes.size() > cap_ - len_) {
       Spill(bytes);
       return;
