@@ -388,6 +388,29 @@ TEST_F(TinyTest, IngestWithBuildGivesTheSameFilesAsASeparateBuild) {
   EXPECT_GT(separate.rows(), 0u);
 }
 
+TEST_F(TinyTest, OneFamilyAloneIsTheSameFileAsInAWholeBuild) {
+  testing::WriteTinyInput(input_);
+  IngestOk(input_);
+  BuildOk();
+  BuildOptions o;
+  o.store_dir = store_;
+  o.out_dir = (root_ / "attendance_only").string();
+  o.families = {"attendance"};
+  BuildReport r;
+  ASSERT_TRUE(Build(o, &r).ok());
+  ASSERT_EQ(r.files.size(), 1u);
+  EXPECT_EQ(r.files[0].file, "attendance.csv");
+  EXPECT_FALSE(fs::exists(o.out_dir + "/suspensions.csv"));
+  auto whole = ReadFileToString(out_ + "/attendance.csv");
+  auto alone = ReadFileToString(o.out_dir + "/attendance.csv");
+  ASSERT_TRUE(whole.ok() && alone.ok());
+  // The disclosure pass links only the cells of one family's counts, so
+  // one family's figures do not depend on which others are built.
+  EXPECT_EQ(*alone, *whole);
+  o.families = {"nonsense"};
+  EXPECT_EQ(Build(o, &r).code(), StatusCode::kInvalidArgument);
+}
+
 // Each build writes over the attendance.csv the build before last left in
 // OUT/.spare: whatever that file held, and however long it was, the result
 // is byte for byte a fresh build's.

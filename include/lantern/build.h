@@ -29,6 +29,8 @@ struct BuildOptions {
   // Count every mark again rather than use the session counts saved when the
   // marks were ingested (the results are the same; this is slower).
   bool full_scan = false;
+  // The families to build ("attendance", "suspensions"); empty: every one.
+  std::vector<std::string> families;
 };
 
 struct BuildFileReport {

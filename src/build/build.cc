@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -76,8 +77,23 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
   request.full_scan = options.full_scan;
   request.intervals = false;
   request.threads = options.threads;
+  for (const std::string& id : options.families) {
+    const Family* f = catalogue->FindFamily(id);
+    if (f == nullptr || f->decl->file.empty()) {
+      std::string known;
+      for (const Family& g : catalogue->families()) {
+        if (!g.decl->file.empty()) known += (known.empty() ? "" : ", ") + std::string(g.decl->id);
+      }
+      return Status::InvalidArgument("no family '" + id + "' to build (there are: " + known + ")");
+    }
+  }
   for (const Family& f : catalogue->families()) {
     if (f.decl->file.empty()) continue;
+    if (!options.families.empty() &&
+        std::find(options.families.begin(), options.families.end(), f.decl->id) ==
+            options.families.end()) {
+      continue;
+    }
     families.push_back(&f);
     request.indicators.insert(request.indicators.end(), f.indicators.begin(), f.indicators.end());
     request.extra.push_back(f.row_count);

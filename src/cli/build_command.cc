@@ -18,6 +18,9 @@ void AddBuild(CLI::App& app, int* exit_code) {
   cmd->add_option("--out", opts->out_dir, "output folder (created if new)")->required();
   cmd->add_option("--policy", opts->policy_file, "JSON file overriding policy defaults");
   cmd->add_option("--threads", opts->threads, "worker threads (default: one per core)");
+  cmd->add_option("--family", opts->families,
+                  "build only this family (attendance, suspensions; repeat for more; default: "
+                  "every family)");
   cmd->add_flag("--full", opts->full_scan,
                 "count every stored mark again instead of using the counts saved at ingest");
   cmd->footer(
