@@ -76,7 +76,7 @@ void SendError(httplib::Response& res, int status, const std::string& message) {
 struct SchoolEntry {
   uint32_t index = 0;  // into the scorecard input's schools
   int urn = 0;
-  std::string name, phase, type, trust_id, trust_name;
+  std::string name, phase, type, trust_id, trust_name, postcode;
   int la_code = 0;
   std::string la_name, region_name;
   std::string search;  // lower-case name, URN, LA, trust
@@ -214,6 +214,7 @@ void Server::Impl::Compute() {
       PupilLevelOptions o;
       o.policy_file = options.policy_file;
       o.threads = threads;
+      o.real_data_dir = options.real_data_dir;
       auto in = LoadPupilLevelScorecardInput(options.store_dir, o);
       if (in.ok()) {
         p->input = std::move(*in);
@@ -243,6 +244,15 @@ void Server::Impl::Compute() {
     p->indicators_json = ScorecardIndicatorsJson(p->input);
     std::map<int, const ScorecardLocalAuthority*> las;
     for (const auto& la : p->input.local_authorities) las[la.la_code] = &la;
+    // Postcodes, where the store has them: a search by postcode or by its
+    // district (the part before the space, "TS24").
+    std::unordered_map<int, std::string> postcode;
+    if (store) {
+      const SchoolTable& t = store->impl().state.schools;
+      for (size_t i = 0; i < t.size(); ++i) {
+        if (!t.postcode[i].empty()) postcode[t.urn[i]] = t.postcode[i];
+      }
+    }
     for (uint32_t i = 0; i < p->input.schools.size(); ++i) {
       const ScorecardSchool& s = p->input.schools[i];
       if (s.reference || !p->scorecard->Scored(i)) continue;
@@ -261,6 +271,10 @@ void Server::Impl::Compute() {
       }
       e.search = Lower(fmt::format("{} {} {} {} {} {} {} {}", e.name, e.urn, e.la_name,
                                    e.la_code, e.trust_name, e.trust_id, e.phase, e.type));
+      if (auto pc = postcode.find(e.urn); pc != postcode.end()) {
+        e.postcode = pc->second;
+        e.search += " " + Lower(pc->second) + " " + Lower(pc->second.substr(0, pc->second.find(' ')));
+      }
       p->school_by_urn[e.urn] = p->schools.size();
       p->schools.push_back(std::move(e));
     }
@@ -313,9 +327,11 @@ Principal Server::Impl::Who(const httplib::Request& req, std::string* csrf) {
 }
 
 json Server::Impl::SchoolJson(const SchoolEntry& s) const {
-  return json{{"urn", s.urn},           {"name", s.name},         {"phase", s.phase},
-              {"type", s.type},         {"la_code", s.la_code},   {"la_name", s.la_name},
-              {"trust_id", s.trust_id}, {"trust_name", s.trust_name}};
+  return json{{"urn", s.urn},           {"name", s.name},
+              {"phase", s.phase},       {"type", s.type},
+              {"la_code", s.la_code},   {"la_name", s.la_name},
+              {"trust_id", s.trust_id}, {"trust_name", s.trust_name},
+              {"postcode", s.postcode}};
 }
 
 json Server::Impl::Enquiries(const Published& p, const std::vector<const SchoolEntry*>& schools,

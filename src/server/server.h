@@ -31,6 +31,10 @@ struct ServerOptions {
   std::string web_dir;      // the built web app (default: web/dist beside the sources)
   std::string work_dir;     // where the build's files go (default STORE/serve)
   std::string policy_file;  // as for build
+  // The published figures a store that is not all of England is compared
+  // with (default: found as FindRealDataDir finds it); a folder without
+  // them leaves those comparisons out (tests).
+  std::string real_data_dir;
   int threads = 0;          // request workers and computation (0: one per core, at least 4 workers)
   AccountsOptions accounts;
   int io_timeout_seconds = 10;  // a client that sends or reads nothing for this long is dropped

@@ -56,6 +56,7 @@ class ServerRobustnessTest : public lantern::testing::ScratchDirTest {
     o.quiet = true;
     o.threads = 2;
     o.web_dir = dir_ + "/no-web";
+    o.real_data_dir = dir_ + "/no-published-data";
     return o;
   }
   std::string store_;

@@ -92,6 +92,9 @@ class ServerTest : public ::testing::Test {
     o.quiet = true;
     o.threads = 2;
     o.web_dir = *root_ + "/no-web";
+    // No published figures to compare with: the tests are about access,
+    // and computing comparators from the national files takes seconds.
+    o.real_data_dir = *root_ + "/no-published-data";
     auto server = Server::Create(o);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = server->release();
@@ -311,7 +314,9 @@ TEST_F(ServerTest, TheApiWithholdsWhatThePublishedFilesWithhold) {
   run.output.out_dir = out;
   run.output.pages = false;
   ScorecardReport report;
-  ASSERT_TRUE(RunPupilLevelScorecard(*root_ + "/store", {}, run, &report).ok());
+  PupilLevelOptions pl;
+  pl.real_data_dir = *root_ + "/no-published-data";
+  ASSERT_TRUE(RunPupilLevelScorecard(*root_ + "/store", pl, run, &report).ok());
   int compared = 0;
   for (const auto& e : fs::directory_iterator(out + "/scorecards")) {
     const std::string urn = e.path().stem().string();
@@ -347,6 +352,11 @@ TEST_F(ServerTest, SearchFindsSchoolsByNameUrnAndLa) {
   ASSERT_EQ(body["results"].size(), 1u);
   EXPECT_EQ(body["results"][0]["urn"], 900002);
   EXPECT_EQ(json::parse(Get("/api/v1/schools?q=900003")->body)["results"].size(), 1u);
+  // By postcode district (the tiny primary is in TS1 1AA).
+  const json ts1 = json::parse(Get("/api/v1/schools?q=ts1")->body);
+  ASSERT_EQ(ts1["results"].size(), 1u);
+  EXPECT_EQ(ts1["results"][0]["urn"], 900001);
+  EXPECT_EQ(ts1["results"][0]["postcode"], "TS1 1AA");
   EXPECT_EQ(json::parse(Get("/api/v1/schools?q=hartlepool")->body)["results"].size(), 3u);
   EXPECT_EQ(Get("/api/v1/schools/999999/scorecard")->status, 404);
   auto xlsx = Get("/api/v1/schools/900002/scorecard.xlsx");
