@@ -38,13 +38,15 @@ Result<std::unique_ptr<MarksBlock>> MarksBlock::Open(const std::string& path) {
   uint64_t slots;
   std::memcpy(&n, d.data() + 8, 4);
   std::memcpy(&slots, d.data() + 12, 8);
-  uint64_t head = PageAlign(20 + uint64_t{n} * 4);
-  if (head + slots * n * 2 != d.size()) {
+  const uint64_t head = PageAlign(20 + uint64_t{n} * 4);
+  // Checked without arithmetic that could wrap on a damaged header.
+  if (head > d.size() || (n > 0 && slots > (d.size() - head) / (uint64_t{n} * 2)) ||
+      head + slots * n * 2 != d.size()) {
     return Status::Corruption(fmt::format("{}: marks block has the wrong size", path));
   }
   std::unique_ptr<MarksBlock> b(new MarksBlock());
   b->dates_.resize(n);
-  std::memcpy(b->dates_.data(), d.data() + 20, uint64_t{n} * 4);
+  if (n > 0) std::memcpy(b->dates_.data(), d.data() + 20, uint64_t{n} * 4);
   b->slots_ = slots;
   b->data_ = reinterpret_cast<const uint8_t*>(d.data() + head);
   b->file_ = std::move(file);
@@ -78,7 +80,7 @@ Result<std::unique_ptr<MarksDay>> MarksDay::Open(const std::string& path) {
   std::unique_ptr<MarksDay> m(new MarksDay());
   std::memcpy(&m->date_, d.data() + 8, 4);
   std::memcpy(&m->slots_, d.data() + 12, 8);
-  if (kPage + m->slots_ * 2 != d.size()) {
+  if (m->slots_ > (d.size() - kPage) / 2 || kPage + m->slots_ * 2 != d.size()) {
     return Status::Corruption(fmt::format("{}: marks day file has the wrong size", path));
   }
   m->data_ = reinterpret_cast<const uint8_t*>(d.data() + kPage);
