@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, loadSession, logOut, useSession } from './api.js';
 import { Footer } from './components/Footer.jsx';
+import { SkipLink } from './components/SkipLink.jsx';
 import { FindPage } from './pages/Find.jsx';
 import { SchoolPage } from './pages/School.jsx';
 import { AreaPage } from './pages/Area.jsx';
@@ -156,17 +157,7 @@ export function App() {
 
   return (
     <>
-      <a
-        class="skip-link"
-        href="#main"
-        onClick={(e) => {
-          e.preventDefault();
-          const m = document.getElementById('main');
-          if (m) m.focus();
-        }}
-      >
-        Skip to main content
-      </a>
+      <SkipLink />
       <Header user={user} />
       {health && health.scorecard === 'computing' ? (
         <p class="banner wrap" role="status">

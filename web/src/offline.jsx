@@ -14,6 +14,7 @@
 import { render } from 'preact';
 import { Scorecard } from './pages/School.jsx';
 import { Footer } from './components/Footer.jsx';
+import { SkipLink } from './components/SkipLink.jsx';
 import './styles.css';
 
 // What the file holds: { kind: 'data', data } | { kind: 'template' } |
@@ -34,22 +35,6 @@ export function readOffline(doc = document) {
     return { kind: 'broken', reason: 'its data holds no school scorecard' };
   }
   return { kind: 'data', data };
-}
-
-function SkipLink() {
-  return (
-    <a
-      class="skip-link"
-      href="#main"
-      onClick={(e) => {
-        e.preventDefault();
-        const m = document.getElementById('main');
-        if (m) m.focus();
-      }}
-    >
-      Skip to main content
-    </a>
-  );
 }
 
 function OfflineHeader() {
