@@ -89,9 +89,8 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
   }
   for (const Family& f : catalogue->families()) {
     if (f.decl->file.empty()) continue;
-    if (!options.families.empty() &&
-        std::find(options.families.begin(), options.families.end(), f.decl->id) ==
-            options.families.end()) {
+    if (!options.families.empty() && std::find(options.families.begin(), options.families.end(),
+                                               f.decl->id) == options.families.end()) {
       continue;
     }
     families.push_back(&f);
@@ -193,9 +192,8 @@ std::string BuildReport::Summary() const {
                               enrolments, cohort_enrolments, static_cast<double>(mark_bytes) / 1e6,
                               used_saved_counts ? " (saved counts used for the block)" : " read");
   for (const BuildFileReport& f : files) {
-    s +=
-        fmt::format("  {}: {} rows, {} cells suppressed (c), written in {:.2f} s\n", f.file,
-                    f.rows, f.cells_suppressed, f.seconds);
+    s += fmt::format("  {}: {} rows, {} cells suppressed (c), written in {:.2f} s\n", f.file,
+                     f.rows, f.cells_suppressed, f.seconds);
   }
   s += fmt::format(
       "  time: load {:.2f} s, facts and cube {:.2f} s, suppress {:.2f} s (linking cells "

@@ -3,11 +3,10 @@
 #ifndef LANTERN_CLI_ACCOUNTS_DB_H_
 #define LANTERN_CLI_ACCOUNTS_DB_H_
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "lantern/status.h"
 #include "server/accounts.h"

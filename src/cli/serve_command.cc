@@ -1,12 +1,11 @@
 // lantern serve --store STORE | --open-data [DIR]: the web app and the JSON
 // API (docs/server.md), until interrupted.
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <memory>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "cli/command_registry.h"
 #include "server/server.h"
@@ -52,7 +51,8 @@ void AddServe(CLI::App& app, int* exit_code) {
       o->open_data_dir = *open_data;
     }
     if (!o->open_data && o->store_dir.empty()) {
-      *exit_code = ReportFailure("serve", Status::InvalidArgument("give --store STORE or --open-data"));
+      *exit_code =
+          ReportFailure("serve", Status::InvalidArgument("give --store STORE or --open-data"));
       return;
     }
     if (!IsLoopback(o->bind) && o->tls_cert.empty()) {

@@ -24,7 +24,6 @@ int CubeMeasures::Index(const MeasureRef& ref) const {
   return -1;
 }
 
-
 namespace {
 double Since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();

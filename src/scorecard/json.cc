@@ -270,11 +270,7 @@ void AppendSchoolJson(const SchoolPage& page, std::string* out) {
       Cell(p.difference_upper, out);
       *out += ",";
       Key("enquiry", out);
-      Str(c.enquiry > 0   ? "higher"
-          : c.enquiry < 0 ? "lower"
-          : c.suppressed  ? "c"
-                          : "none",
-          out);
+      Str(c.enquiry > 0 ? "higher" : c.enquiry < 0 ? "lower" : c.suppressed ? "c" : "none", out);
       if (c.enquiry != 0) {
         *out += ",";
         Key("enquiry_text", out);

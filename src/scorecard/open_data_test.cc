@@ -36,9 +36,7 @@ class OpenDataScorecardTest : public ::testing::Test {
     scorecard_ = nullptr;
     input_ = nullptr;
   }
-  void SetUp() override {
-    LANTERN_REQUIRE_REAL_DATA(scorecard_ != nullptr);
-  }
+  void SetUp() override { LANTERN_REQUIRE_REAL_DATA(scorecard_ != nullptr); }
   static ScorecardInput* input_;
   static Scorecard* scorecard_;
 };

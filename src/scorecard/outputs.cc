@@ -12,13 +12,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/csv_reader.h"
 #include "common/csv_writer.h"
@@ -350,14 +349,14 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
     gmtime_r(&now, &utc);
     char when[32];
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &utc);
-    generated = nlohmann::json(fmt::format("{} from {}, {}", when,
-                                           in.mode == "open data"
-                                               ? "the Department's published files"
-                                               : "pupil-level records",
-                                           AcademicYear::Parse(in.time_period)
-                                               ? AcademicYear::Parse(in.time_period)->Label()
-                                               : in.time_period))
-                    .dump();
+    generated =
+        nlohmann::json(fmt::format("{} from {}, {}", when,
+                                   in.mode == "open data" ? "the Department's published files"
+                                                          : "pupil-level records",
+                                   AcademicYear::Parse(in.time_period)
+                                       ? AcademicYear::Parse(in.time_period)->Label()
+                                       : in.time_period))
+            .dump();
   }
 
   const size_t n = in.schools.size();
@@ -506,10 +505,9 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
             linked.push_back(in.schools[nb.school].urn);
           }
         }
-        const std::string data = "{\"scorecard\":" + school_json +
-                                 ",\"indicators\":" + indicators_json +
-                                 ",\"generated\":" + generated + ",\"pages\":" + linked.dump() +
-                                 "}";
+        const std::string data =
+            "{\"scorecard\":" + school_json + ",\"indicators\":" + indicators_json +
+            ",\"generated\":" + generated + ",\"pages\":" + linked.dump() + "}";
         std::string page = page_template.substr(0, marker);
         // Inside a script element no "<" may stand as itself ("</script>",
         // "<!--"): JSON writes it "\u003c".
@@ -529,8 +527,8 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
       score_school(static_cast<uint32_t>(si));
     }
   };
-  LANTERN_RETURN_IF_ERROR(WriteOrderedBlocks<Block>(
-      blocks, threads, format_block, [&](const Block& block) -> Status {
+  LANTERN_RETURN_IF_ERROR(
+      WriteOrderedBlocks<Block>(blocks, threads, format_block, [&](const Block& block) -> Status {
         csv_file->raw_writer().Write(block.csv->raw_writer().contents());
         sim_file->raw_writer().Write(block.sim->raw_writer().contents());
         for (const auto& [path, page] : block.pages) {

@@ -124,14 +124,14 @@ TEST_F(ScorecardOutputsTest, WritesEveryOutputSelfContainedAndConsistent) {
   // The offline page is the template with the school's data in place of
   // the marker, every "<" written "\u003c" so no text can end the script.
   const std::string page = ReadAll(fs::path(dir_) / "scorecards" / "110003.html");
-  const std::string before = "<!doctype html><title>t</title><script type=\"application/json\" "
-                             "id=\"lantern-offline\">",
+  const std::string before =
+                        "<!doctype html><title>t</title><script type=\"application/json\" "
+                        "id=\"lantern-offline\">",
                     after = "</script><p>after</p>";
   ASSERT_EQ(page.rfind(before, 0), 0u);
   ASSERT_GE(page.size(), before.size() + after.size());
   EXPECT_EQ(page.substr(page.size() - after.size()), after);
-  const std::string data =
-      page.substr(before.size(), page.size() - before.size() - after.size());
+  const std::string data = page.substr(before.size(), page.size() - before.size() - after.size());
   EXPECT_EQ(data.find('<'), std::string::npos);  // written \u003c
   const auto offline = nlohmann::json::parse(data);
   EXPECT_EQ(offline["scorecard"],

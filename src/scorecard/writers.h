@@ -45,7 +45,6 @@ struct AssessedRecord {
   uint16_t breakdown = 0;
 };
 
-
 // A school's name, or "School URN n" where the source has none.
 std::string SchoolDisplayName(const ScorecardSchool& s);
 
