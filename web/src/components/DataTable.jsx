@@ -15,6 +15,9 @@ export function DataTable({ caption, columns, exportColumns, rows, file, downloa
           {caption}
         </p>
       )}
+      {columns.length > 4 ? (
+        <p class="scroll-hint">Scroll the table sideways to see every column.</p>
+      ) : null}
       <div class="table-wrap" role="region" aria-label={caption} tabIndex={0}>
         <table>
           <caption class="vh">{caption}</caption>
