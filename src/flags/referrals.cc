@@ -130,10 +130,18 @@ const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
   std::vector<int32_t> days;
   // Up to 40 of the school's enrolments: a date is a school day when one of
   // them has a mark that is not a planned closure (#) on it.
-  std::vector<uint32_t> slots;
-  for (size_t e = 0; e < s_.enrolments.size() && slots.size() < 40; ++e) {
-    if (s_.enrolments.school[e] == school) slots.push_back(static_cast<uint32_t>(e));
+  if (sample_.empty() && s_.schools.size() > 0) {
+    // One pass over the enrolments, once: up to 40 of each school's.
+    sample_.resize(s_.schools.size());
+    for (size_t e = 0; e < s_.enrolments.size(); ++e) {
+      const uint32_t sc = s_.enrolments.school[e];
+      if (sc < sample_.size() && sample_[sc].size() < 40) {
+        sample_[sc].push_back(static_cast<uint32_t>(e));
+      }
+    }
   }
+  static const std::vector<uint32_t> kNone;
+  const std::vector<uint32_t>& slots = school < sample_.size() ? sample_[school] : kNone;
   static const MarkCode closed = ParseMarkCode("#").value_or(kNoMark);
   if (!slots.empty() && (!s_.marks.blocks.empty() || !s_.marks.days.empty())) {
     for (int32_t date : calendar_.dates()) {

@@ -78,6 +78,7 @@ class SchoolDays {
   const StoreState& s_;
   const StoreCalendar& calendar_;
   mutable std::map<uint32_t, std::vector<int32_t>> cache_;
+  mutable std::vector<std::vector<uint32_t>> sample_;  // enrolments looked at, by school
 };
 
 // Where a referral goes.

@@ -53,6 +53,7 @@ enum class Purpose : uint64_t {
   kMarks,
   kErrors,
   kEhcpRequests,
+  kLaterOutcomes,
 };
 
 // A key from the seed, the purpose and up to three numbers.
