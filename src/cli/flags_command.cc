@@ -114,6 +114,11 @@ const CommandRegistrar kEvaluate({"evaluate-flags", 47, AddEvaluate});
 
 std::string DateText(int32_t d) { return d == kNoDate ? "-" : FormatIsoDate(Date{d}); }
 
+// A deadline, marked when it has passed by the day.
+std::string DueText(int32_t due, int32_t day) {
+  return due == kNoDate ? "-" : DateText(due) + (due < day ? " late" : "");
+}
+
 struct Loaded {
   std::unique_ptr<Store> store;
   StoreState state;
@@ -186,7 +191,7 @@ void AddReferrals(CLI::App& app, int* exit_code) {
       const auto& s = l->state;
       StoreCalendar calendar(s.marks.Dates());
       SchoolDays days(s, calendar);
-      std::printf("%-6s %-7s %-4s %-12s %-40s %-13s %5s %-12s %s\n", "id", "urn", "home", "raised",
+      std::printf("%-6s %-7s %-4s %-12s %-40s %-13s %5s %-15s %s\n", "id", "urn", "home", "raised",
                   "triggers", "status", "days", "next due", "escalation");
       size_t shown = 0;
       for (size_t i = 0; i < r.size(); ++i) {
@@ -199,10 +204,10 @@ void AddReferrals(CLI::App& app, int* exit_code) {
         if (*urn != 0 && school_urn != *urn) continue;
         const ReferralClock c = ClockOf(r, i, l->day, days, StepsOf(*l, i));
         std::printf(
-            "%-6zu %-7d %03d  %-12s %-40s %-13s %5d %-12s %s\n", i + 1, school_urn, r.home_la[i],
+            "%-6zu %-7d %03d  %-12s %-40s %-13s %5d %-15s %s\n", i + 1, school_urn, r.home_la[i],
             DateText(r.raised_date[i]).c_str(), r.triggers[i].c_str(),
             std::string(ReferralStatusName(static_cast<ReferralStatus>(r.status[i]))).c_str(),
-            c.open_days, DateText(c.next_deadline).c_str(),
+            c.open_days, DueText(c.next_deadline, l->day).c_str(),
             r.escalation_level[i] == 0 ? "-"
                                        : fmt::format("step {} since {}", r.escalation_level[i],
                                                      DateText(r.escalated_date[i]))
@@ -270,7 +275,8 @@ void AddReferrals(CLI::App& app, int* exit_code) {
           "  clock        {} school days open to {}; to acknowledge {}; to plan {}; next due {}\n",
           c.open_days, DateText(l->day),
           c.to_acknowledge < 0 ? std::string("-") : std::to_string(c.to_acknowledge),
-          c.to_plan < 0 ? std::string("-") : std::to_string(c.to_plan), DateText(c.next_deadline));
+          c.to_plan < 0 ? std::string("-") : std::to_string(c.to_plan),
+          DueText(c.next_deadline, l->day));
       text += fmt::format("  escalation   {}\n",
                           r.escalation_level[i] == 0
                               ? std::string("none")
