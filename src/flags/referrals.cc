@@ -173,8 +173,16 @@ int32_t SchoolDays::NthAfter(uint32_t school, int32_t from, int n) const {
   const auto& d = Of(school);
   auto it = std::upper_bound(d.begin(), d.end(), from);
   const auto left = d.end() - it;
-  if (n < 1 || n > left) return kNoDate;
-  return *(it + (n - 1));
+  if (n < 1) return kNoDate;
+  if (n <= left) return *(it + (n - 1));
+  // Past the calendar's last school day the holidays are not known yet:
+  // weekdays, for a deadline to show (a day with marks will move it).
+  int32_t day = d.empty() ? from : std::max(from, d.back());
+  for (int k = static_cast<int>(left); k < n;) {
+    ++day;
+    if (Date{day}.IsWeekday()) ++k;
+  }
+  return day;
 }
 
 // ---------------------------------------------------------------- routing
