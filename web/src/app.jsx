@@ -6,6 +6,7 @@ import { FindPage } from './pages/Find.jsx';
 import { SchoolPage } from './pages/School.jsx';
 import { AreaPage } from './pages/Area.jsx';
 import { PupilsPage } from './pages/Pupils.jsx';
+import { CaseloadPage } from './pages/Caseload.jsx';
 import { LoginPage } from './pages/Login.jsx';
 
 // Hash routes:
@@ -13,6 +14,7 @@ import { LoginPage } from './pages/Login.jsx';
 //   #/school/URN            a school's scorecard
 //   #/school/URN/pupils     its pupils, for the entitled
 //   #/la/CODE, #/trust/ID   a local authority, a trust
+//   #/caseload              the user's flagged pupils and referrals
 //   #/login                 log in (#/login?next=/school/URN/pupils)
 export function parseRoute(hash) {
   const raw = (hash || '').replace(/^#/, '') || '/';
@@ -30,6 +32,7 @@ export function parseRoute(hash) {
   if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'pupils') return { name: 'pupils', urn: parts[1], query };
   if (parts[0] === 'la' && parts.length === 2) return { name: 'la', code: parts[1], query };
   if (parts[0] === 'trust' && parts.length === 2) return { name: 'trust', id: parts[1], query };
+  if (parts[0] === 'caseload' && parts.length === 1) return { name: 'caseload', query };
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login', query };
   return { name: 'notfound', query };
 }
@@ -80,6 +83,11 @@ function Header({ user }) {
             <li>
               <a href="#/">Find a school</a>
             </li>
+            {user && ['school', 'trust', 'la'].includes(user.role) ? (
+              <li>
+                <a href="#/caseload">Caseload</a>
+              </li>
+            ) : null}
             {user ? (
               <li class="user">
                 <span>
@@ -147,6 +155,9 @@ export function App() {
       break;
     case 'trust':
       page = <AreaPage kind="trust" id={route.id} key={`t${route.id}`} />;
+      break;
+    case 'caseload':
+      page = <CaseloadPage user={user} known={known} />;
       break;
     case 'login':
       page = <LoginPage user={user} next={route.query.get('next') || ''} />;
