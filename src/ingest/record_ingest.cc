@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 
@@ -52,6 +54,10 @@ class Upserter {
       check.FailRow("duplicate", "the same key appears earlier in this file");
       return kNoIndex;
     }
+    return ApplyChecked(existing, row);
+  }
+  // Apply for a row whose key is known not to repeat in the file.
+  uint32_t ApplyChecked(uint32_t existing, const Table& row) {
     if (existing == kNoIndex) {
       AppendRow(stored_, row, 0);
       touched_.push_back(1);
@@ -296,12 +302,91 @@ bool IsRegistration(uint8_t status) {
   return s == EnrolStatus::kCurrent || s == EnrolStatus::kMain;
 }
 
+// One enrolments.csv row that passed its own checks, waiting for the checks
+// that relate it to other rows (overlapping registrations), which must see
+// the batch's final state whatever the row order.
+struct PendingEnrolment {
+  uint64_t line;
+  std::string_view raw;  // into the mapped input, alive for the whole ingest
+  uint32_t pupil, school;
+  int32_t from, to;
+  uint32_t existing;  // the stored row with this key, or kNoIndex
+  uint8_t reason, status;
+  bool boarder;
+  bool rejected = false;
+  std::string overlap_reason;
+};
+
+bool Overlaps(int32_t from_a, int32_t to_a, int32_t from_b, int32_t to_b) {
+  return from_a <= to_b && from_b <= to_a;
+}
+
+std::string OverlapReason(const IngestContext& ctx, uint32_t school, int32_t from, int32_t to) {
+  const SchoolTable& schools = ctx.state().schools;
+  return fmt::format(
+      "this registration overlaps another current or main registration of the same pupil "
+      "(URN {}, {} to {}) once the whole file is applied",
+      schools.urn[school], FormatIsoDate(Date{from}),
+      to == kNoDate ? std::string("still on roll") : FormatIsoDate(Date{to}));
+}
+
+// Rejects, among the pending rows of one pupil (`rows`, indexes into
+// `pending`), every current or main registration that overlaps another in
+// the state the batch would leave: the stored rows the batch does not
+// replace and the batch's accepted rows. A row overlapping a stored row is
+// rejected; two batch rows overlapping each other are both rejected (the
+// file cannot say which is right). Rejecting a replacement brings the
+// stored row back, so this repeats until nothing changes; the outcome
+// depends on the set of rows, not their order.
+void RejectOverlaps(const IngestContext& ctx, std::vector<PendingEnrolment>& pending,
+                    const std::vector<uint32_t>& rows) {
+  const EnrolmentTable& stored = ctx.state().enrolments;
+  const uint32_t pupil = pending[rows.front()].pupil;
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::vector<uint32_t> fresh;  // pending rows rejected in this round
+    for (uint32_t i : rows) {
+      PendingEnrolment& p = pending[i];
+      if (p.rejected || !IsRegistration(p.status)) continue;
+      auto replaced = [&](uint32_t s) {
+        for (uint32_t j : rows) {
+          if (!pending[j].rejected && pending[j].existing == s) return true;
+        }
+        return false;
+      };
+      for (uint32_t s = ctx.FirstEnrolment(pupil); s != kNoIndex; s = ctx.NextEnrolment(s)) {
+        if (s == p.existing || replaced(s) || !IsRegistration(stored.status[s])) continue;
+        if (Overlaps(p.from, p.to, stored.entry_date[s], stored.leaving_date[s])) {
+          p.overlap_reason =
+              OverlapReason(ctx, stored.school[s], stored.entry_date[s], stored.leaving_date[s]);
+          fresh.push_back(i);
+          break;
+        }
+      }
+      for (uint32_t j : rows) {
+        const PendingEnrolment& q = pending[j];
+        if (j == i || q.rejected || !IsRegistration(q.status)) continue;
+        if (p.from >= q.from && Overlaps(p.from, p.to, q.from, q.to)) {
+          if (p.overlap_reason.empty())
+            p.overlap_reason = OverlapReason(ctx, q.school, q.from, q.to);
+          fresh.push_back(i);
+          break;
+        }
+      }
+    }
+    for (uint32_t i : fresh) {
+      if (!pending[i].rejected) changed = true;
+      pending[i].rejected = true;
+    }
+  }
+}
+
 void IngestEnrolments(IngestContext& ctx, InputSource& src) {
   EnrolmentTable& stored = ctx.state().enrolments;
-  Upserter<EnrolmentTable> up(stored, src.counts, &ctx.changed_rows[TableId::kEnrolments]);
-  EnrolmentTable row;
+  // First pass: each row on its own, and duplicate keys within the file.
+  std::vector<PendingEnrolment> pending;
+  std::set<std::tuple<uint32_t, uint32_t, int32_t>> keys_seen;
   ForEachRow(src, [&](RowCheck& check) {
-    ClearRow(row);
     PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
     auto entry = check.DateField(2);
     auto leaving = check.DateField(3);
@@ -321,33 +406,68 @@ void IngestEnrolments(IngestContext& ctx, InputSource& src) {
     if (reason && !leaving)
       check.Fail(4, "consistency", "leaving_reason given without leaving_date");
     if (!check.ok()) return;
-    const int32_t from = entry->days, to = DateOr(leaving, kNoDate);
-    // Find the stored enrolment with this key, and check for overlapping
-    // registrations of the same pupil at any school.
+    const int32_t from = entry->days;
+    if (!keys_seen.emplace(ps.pupil, ps.school, from).second) {
+      check.FailRow("duplicate", "the same key appears earlier in this file");
+      return;
+    }
     uint32_t existing = kNoIndex;
     for (uint32_t s = ctx.FirstEnrolment(ps.pupil); s != kNoIndex; s = ctx.NextEnrolment(s)) {
-      if (stored.school[s] == ps.school && stored.entry_date[s] == from) {
-        existing = s;
-        continue;
-      }
-      if (IsRegistration(static_cast<uint8_t>(*status)) && IsRegistration(stored.status[s]) &&
-          stored.entry_date[s] <= to && from <= stored.leaving_date[s]) {
-        check.FailRow("overlap",
-                      "this registration overlaps another current or main registration of the "
-                      "same pupil");
-        return;
-      }
+      if (stored.school[s] == ps.school && stored.entry_date[s] == from) existing = s;
     }
-    row.pupil.push_back(ps.pupil);
-    row.school.push_back(ps.school);
-    row.entry_date.push_back(from);
-    row.leaving_date.push_back(to);
-    row.leaving_reason.push_back(static_cast<uint8_t>(reason.value_or(LeavingReason::kNone)));
-    row.status.push_back(static_cast<uint8_t>(*status));
-    row.boarder.push_back(boarder.value_or(false));
-    uint32_t r = up.Apply(existing, row, check);
-    if (r != kNoIndex && existing == kNoIndex) ctx.NoteEnrolment(r);
+    pending.push_back(PendingEnrolment{check.line(),
+                                       check.raw(),
+                                       ps.pupil,
+                                       ps.school,
+                                       from,
+                                       DateOr(leaving, kNoDate),
+                                       existing,
+                                       static_cast<uint8_t>(reason.value_or(LeavingReason::kNone)),
+                                       static_cast<uint8_t>(*status),
+                                       boarder.value_or(false),
+                                       false,
+                                       {}});
   });
+
+  // Second pass: overlaps, pupil by pupil, against the batch's final state.
+  std::vector<uint32_t> by_pupil(pending.size());
+  for (uint32_t i = 0; i < by_pupil.size(); ++i) by_pupil[i] = i;
+  std::stable_sort(by_pupil.begin(), by_pupil.end(),
+                   [&](uint32_t a, uint32_t b) { return pending[a].pupil < pending[b].pupil; });
+  std::vector<uint32_t> rows;
+  for (size_t i = 0; i < by_pupil.size();) {
+    size_t j = i;
+    rows.clear();
+    while (j < by_pupil.size() && pending[by_pupil[j]].pupil == pending[by_pupil[i]].pupil) {
+      rows.push_back(by_pupil[j++]);
+    }
+    RejectOverlaps(ctx, pending, rows);
+    i = j;
+  }
+
+  // Third pass: the accepted rows, in file order.
+  Upserter<EnrolmentTable> up(stored, src.counts, &ctx.changed_rows[TableId::kEnrolments]);
+  EnrolmentTable row;
+  bool late_rejects = false;
+  for (const PendingEnrolment& p : pending) {
+    if (p.rejected) {
+      src.rejects.Add(p.line, "", "", "overlap", p.overlap_reason, p.raw);
+      ++src.counts.rejected;
+      late_rejects = true;
+      continue;
+    }
+    ClearRow(row);
+    row.pupil.push_back(p.pupil);
+    row.school.push_back(p.school);
+    row.entry_date.push_back(p.from);
+    row.leaving_date.push_back(p.to);
+    row.leaving_reason.push_back(p.reason);
+    row.status.push_back(p.status);
+    row.boarder.push_back(p.boarder);
+    uint32_t r = up.ApplyChecked(p.existing, row);
+    if (p.existing == kNoIndex) ctx.NoteEnrolment(r);
+  }
+  if (late_rejects) src.rejects.SortByLine();
   if (up.changed()) ctx.changed_tables.insert(TableId::kEnrolments);
 }
 
