@@ -5,6 +5,7 @@
 #define LANTERN_INGEST_INGEST_CONTEXT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,6 +39,12 @@ struct InputSource {
   uint64_t body_first_line = 2;
   RejectList rejects;
   FileCounts counts;
+  // For rows made in memory from another file (a Common Transfer File): the
+  // rows, the file reports name, and how a reject is pointed back at it.
+  std::string owned_text;
+  std::string report_file;  // "" : schema->file_name
+  std::string report_header;
+  std::function<void(Reject*)> relocate;
 };
 
 class IngestContext {
