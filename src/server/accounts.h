@@ -29,8 +29,9 @@ namespace lantern::server {
 
 // Who a user is, for the access rules (server/access.h).
 enum class Role : uint8_t { kPublic, kNational, kLa, kTrust, kSchool, kBoard };
-std::string_view RoleName(Role role);                       // "la"
-std::optional<Role> ParseRole(std::string_view name);        // "la" -> kLa; "public" is not an account role
+std::string_view RoleName(Role role);  // "la"
+std::optional<Role> ParseRole(
+    std::string_view name);  // "la" -> kLa; "public" is not an account role
 // Whether a scope is well formed for the role: la: an LA code (3 digits);
 // trust: a trust id (non-empty, no spaces); school: a URN (6 digits);
 // board: LA codes separated by commas ("805,806"); national: empty.
@@ -59,7 +60,7 @@ inline constexpr std::string_view kDataClasses[] = {"attendance", "suspensions",
 
 // A data-sharing agreement between a trust and a local authority.
 struct Agreement {
-  std::string id;        // as written in the file ("TR00048-805")
+  std::string id;  // as written in the file ("TR00048-805")
   std::string trust_id;
   int la_code = 0;
   std::vector<std::string> classes;  // of kDataClasses
@@ -69,13 +70,13 @@ struct Agreement {
 };
 
 struct AuditEntry {
-  int64_t id = 0;          // set by Append
-  std::string at;          // ISO 8601 UTC time, set by Append when empty
-  std::string username;    // who read (for an API token: the user it belongs to)
+  int64_t id = 0;        // set by Append
+  std::string at;        // ISO 8601 UTC time, set by Append when empty
+  std::string username;  // who read (for an API token: the user it belongs to)
   std::string role, scope;
-  std::string action;      // "GET /api/v1/schools/{urn}/pupils"
-  std::string target;      // "school:123456" or "pupil:<upn>"
-  std::string basis;       // the rule or agreement that allowed it
+  std::string action;           // "GET /api/v1/schools/{urn}/pupils"
+  std::string target;           // "school:123456" or "pupil:<upn>"
+  std::string basis;            // the rule or agreement that allowed it
   std::string prev_hash, hash;  // hex SHA-256, set by Append
 };
 
@@ -89,6 +90,11 @@ struct AuditVerifyReport {
 struct AccountsOptions {
   // A session ends after this long without a request.
   int idle_timeout_seconds = 30 * 60;
+  // A request writes the session's last_seen (one synchronous database
+  // write) only when the stored one is at least this old, so a busy session
+  // costs a write a minute, not one per request; a session may so end up to
+  // this much before its idle timeout.
+  int last_seen_resolution_seconds = 60;
   // Failed logins allowed per account and per client address in a window.
   int max_failures_per_account = 5;
   int max_failures_per_address = 20;
