@@ -5,8 +5,11 @@
 #include <cstdio>
 
 #include "cli/command_registry.h"
+#include "cli/lipas.h"
+#include "flags/run.h"
 #include "lantern/build.h"
 #include "lantern/ingest.h"
+#include "store/loaded_store.h"
 
 namespace lantern::cli {
 namespace {
@@ -14,6 +17,7 @@ namespace {
 void AddIngest(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<IngestOptions>();
   auto build_out = std::make_shared<std::string>();
+  auto flags_out = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "ingest",
       "Validate the input CSV files in DIR (docs/input-schema.md), and any Common Transfer Files "
@@ -30,23 +34,28 @@ void AddIngest(CLI::App& app, int* exit_code) {
   cmd->add_option("--build", *build_out,
                   "after the commit, build every family into this folder from the store as "
                   "committed (as `lantern build`, without loading the store again)");
+  cmd->add_option("--flags", *flags_out,
+                  "after the commit (and the build), update the at-risk flags, their history and "
+                  "referrals for the store's last day and write flags.csv here (as `lantern "
+                  "flags`; pupil-level, keep it apart from published files)");
   cmd->footer(
       "Examples:\n"
       "  lantern ingest out/demo/input --store out/demo/store\n"
-      "  lantern ingest day/ --store STORE --build OUT      # the daily job\n"
+      "  lantern ingest day/ --store STORE --build OUT --flags FLAGS   # the daily job\n"
       "  lantern ingest ctf-inbox/ --store STORE            # Common Transfer Files (*.xml)");
-  cmd->callback([opts, build_out, exit_code] {
+  cmd->callback([opts, build_out, flags_out, exit_code] {
     const auto started = std::chrono::steady_clock::now();
     IngestReport report;
     std::shared_ptr<const LoadedStore> committed;
-    Status st = Ingest(*opts, &report, build_out->empty() ? nullptr : &committed);
+    const bool keep = !build_out->empty() || !flags_out->empty();
+    Status st = Ingest(*opts, &report, keep ? &committed : nullptr);
     if (!st.ok()) {
       *exit_code = ReportFailure("ingest", st);
       return;
     }
     std::printf("lantern ingest %s -> %s\n%s", opts->input_dir.c_str(), opts->store_dir.c_str(),
                 report.Summary().c_str());
-    if (committed) {
+    if (committed && !build_out->empty()) {
       BuildOptions b;
       b.store_dir = opts->store_dir;
       b.out_dir = *build_out;
@@ -62,6 +71,31 @@ void AddIngest(CLI::App& app, int* exit_code) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       std::printf("build -> %s\n%s  the daily job: %.2f s\n", build_out->c_str(),
                   built.Summary().c_str(), total);
+    }
+    if (committed && !flags_out->empty()) {
+      // The flags step: the store this process committed (it holds the
+      // writer's lock), its tables already in memory.
+      FlagsOptions f;
+      f.store_dir = opts->store_dir;
+      f.out_dir = *flags_out;
+      f.policy_file = opts->policy_file;
+      f.threads = opts->threads;
+      auto lipas = LoadLipas(opts->store_dir);
+      if (!lipas.ok()) {
+        *exit_code = ReportFailure("ingest --flags", lipas.status());
+        return;
+      }
+      f.lipas = std::move(lipas).value();
+      FlagsReport flagged;
+      st = RunFlags(*committed->impl().store, committed->impl().state, f, &flagged);
+      if (!st.ok()) {
+        *exit_code = ReportFailure("ingest --flags", st);
+        return;
+      }
+      const double total =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::printf("flags -> %s\n%s  the daily job with flags: %.2f s\n", flags_out->c_str(),
+                  flagged.Summary().c_str(), total);
     }
     *exit_code = report.rows_rejected > 0 ? kExitRowsRejected : kExitOk;
   });

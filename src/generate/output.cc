@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "common/csv_writer.h"
+#include "generate/random.h"
 
 namespace lantern::gen {
 
@@ -280,6 +281,68 @@ Status WriteUnits(const Generated& g, Date through, const std::string& dir, File
   return w->Close();
 }
 
+// EHC needs assessment requests (docs/generator.md, "EHC requests"): a
+// request for about 3.5% of pupils on SEN support and 0.25% with no SEN
+// recorded in a year (England, 2018: about 0.8% of pupils); the LA decides
+// within 6 weeks in about 4 cases of 5, refuses about 1 in 4, and issues a
+// plan within 20 weeks for about 3 in 5 of those it assesses (SEN2 2019).
+// Requests start up to 20 weeks before the year, so some are open on its
+// first day; dates after `through` are blanked.
+Status WriteEhcpRequests(const Generated& g, const std::vector<std::vector<uint8_t>>& written,
+                         Date through, const std::string& dir, FileRows* rows) {
+  LANTERN_ASSIGN_OR_RETURN(auto w,
+                           OpenCsv(dir, "ehcp_requests.csv",
+                                   {"upn", "la_code", "request_date", "decision_date", "decision",
+                                    "plan_issued_date", "exception", "exception_reason"}));
+  const int32_t first = g.world.year.FirstDay().days - 140;
+  const int32_t last = g.world.year.LastDay().days - 30;
+  uint64_t n = 0;
+  for (uint32_t p = 0; p < g.plans.size(); ++p) {
+    for (uint32_t i = 0; i < g.plans[p].pupils.size(); ++i) {
+      if (!written[p][i]) continue;
+      const GenPupil& pupil = g.plans[p].pupils[i];
+      if (pupil.sen == SenProvision::kEhcPlan) continue;
+      Rng rng(StreamKey(g.seed, Purpose::kEhcpRequests, pupil.key));
+      // Requests follow need and behaviour: the latent behaviour propensity
+      // raises the chance, as it raises suspensions.
+      const double base = pupil.sen == SenProvision::kSupport ? 0.035 : 0.0025;
+      const double p_request = std::min(0.5, base * std::exp(0.4 * pupil.behaviour_z));
+      if (!rng.Bernoulli(p_request)) continue;
+      const int32_t request = rng.Between(first, last);
+      if (request > through.days) continue;
+      const bool on_time_decision = rng.Bernoulli(0.8);
+      const int32_t decision =
+          request + (on_time_decision ? rng.Between(21, 42) : rng.Between(43, 90));
+      const bool refuse = rng.Bernoulli(0.25);
+      const bool on_time_plan = rng.Bernoulli(0.6);
+      const bool no_plan = !refuse && rng.Bernoulli(0.06);
+      const int32_t plan = std::max(
+          decision + 28, request + (on_time_plan ? rng.Between(84, 140) : rng.Between(141, 300)));
+      const bool exception = !refuse && !on_time_plan && rng.Bernoulli(0.1);
+      w->Raw(Upn(pupil)).Raw(fmt::format("{:03d}", pupil.home_la)).Raw(DateText(request));
+      if (decision <= through.days) {
+        w->Raw(DateText(decision)).Raw(refuse ? "refuse" : "assess");
+      } else {
+        w->Empty().Empty();
+      }
+      if (!refuse && !no_plan && plan <= through.days && decision <= through.days) {
+        w->Raw(DateText(plan));
+      } else {
+        w->Empty();
+      }
+      if (exception) {
+        w->Raw("Y").Raw(rng.Bernoulli(0.5) ? "school holiday" : "pupil absent for 4 weeks");
+      } else {
+        w->Raw("N").Empty();
+      }
+      w->EndRow();
+      ++n;
+    }
+  }
+  (*rows)["ehcp_requests.csv"] = n;
+  return w->Close();
+}
+
 }  // namespace
 
 Status WriteRecordFiles(const Generated& g, const DayWindow& window, const std::string& dir,
@@ -315,6 +378,7 @@ Status WriteRecordFiles(const Generated& g, const DayWindow& window, const std::
   LANTERN_RETURN_IF_ERROR(WriteSchools(g, dir, rows));
   LANTERN_RETURN_IF_ERROR(WriteSuspensions(g, through, dir, rows));
   LANTERN_RETURN_IF_ERROR(WritePlacements(g, through, dir, rows));
+  LANTERN_RETURN_IF_ERROR(WriteEhcpRequests(g, written, through, dir, rows));
   return WriteUnits(g, through, dir, rows);
 }
 

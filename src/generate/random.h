@@ -52,6 +52,7 @@ enum class Purpose : uint64_t {
   kPartTime,
   kMarks,
   kErrors,
+  kEhcpRequests,
 };
 
 // A key from the seed, the purpose and up to three numbers.

@@ -14,7 +14,7 @@ namespace lantern {
 
 enum class InputFile {
   kLocalAuthorities, kTrusts, kSchools, kPupils, kEnrolments, kAttendance, kAttendanceCompact,
-  kSuspensions, kApPlacements, kInternalUnits
+  kSuspensions, kApPlacements, kInternalUnits, kEhcpRequests
 };
 
 struct ColumnSpec {

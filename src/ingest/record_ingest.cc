@@ -640,6 +640,85 @@ void IngestInternalUnits(IngestContext& ctx, InputSource& src) {
   if (up.changed()) ctx.changed_tables.insert(TableId::kInternalUnits);
 }
 
+// ---------------------------------------------------------------- EHC requests
+
+void IngestEhcpRequests(IngestContext& ctx, InputSource& src) {
+  EhcpRequestTable& stored = ctx.state().ehcp_requests;
+  std::map<std::tuple<uint32_t, int16_t, int32_t>, uint32_t> index;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    index[{stored.pupil[i], stored.la[i], stored.request_date[i]}] = static_cast<uint32_t>(i);
+  }
+  Upserter<EhcpRequestTable> up(stored, src.counts, &ctx.changed_rows[TableId::kEhcpRequests]);
+  EhcpRequestTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    uint32_t pupil = kNoIndex;
+    if (auto upn = check.Upn(0)) {
+      pupil = ctx.PupilRow(*upn);
+      if (pupil == kNoIndex) {
+        check.Fail(0, "unknown_pupil", "no pupil with this UPN in pupils.csv or the store");
+      }
+    }
+    auto la = check.LaCode(1);
+    auto requested = check.DateField(2);
+    auto decided = check.DateField(3);
+    EhcpDecision decision = EhcpDecision::kNone;
+    if (std::string_view t = check.Text(4); !t.empty()) {
+      if (EqualsIgnoreCase(t, "assess")) {
+        decision = EhcpDecision::kAssess;
+      } else if (EqualsIgnoreCase(t, "refuse")) {
+        decision = EhcpDecision::kRefuse;
+      } else {
+        check.Fail(4, "code", "decision must be assess or refuse (or empty while undecided)");
+      }
+    }
+    auto issued = check.DateField(5);
+    std::optional<bool> exception;
+    if (!check.Text(6).empty()) exception = check.YesNo(6);
+    const std::string_view exception_reason = check.Text(7);
+    if (decided && decision == EhcpDecision::kNone && check.Text(4).empty()) {
+      check.Fail(4, "consistency", "decision_date is given but decision is empty");
+    }
+    if (!decided && decision != EhcpDecision::kNone) {
+      check.Fail(3, "consistency", "a decision is given without decision_date");
+    }
+    if (requested && decided && *decided < *requested) {
+      check.Fail(3, "date", "decision_date is before request_date");
+    }
+    if (issued && decision != EhcpDecision::kAssess && check.Text(4).size() > 0) {
+      check.Fail(5, "consistency", "a plan was issued but the decision was not to assess");
+    } else if (issued && !decided) {
+      check.Fail(5, "consistency", "plan_issued_date is given without a decision to assess");
+    }
+    if (issued && decided && *issued < *decided) {
+      check.Fail(5, "date", "plan_issued_date is before decision_date");
+    }
+    if (exception.value_or(false) && exception_reason.empty()) {
+      check.Fail(7, "required", "exception is Y but exception_reason is empty");
+    }
+    if (!exception.value_or(false) && !exception_reason.empty()) {
+      check.Fail(7, "consistency", "exception_reason is given but exception is not Y");
+    }
+    if (requested && ctx.year && *requested > ctx.year->LastDay()) {
+      check.Fail(2, "date", fmt::format("request_date is after the end of {}", YearText(ctx)));
+    }
+    if (!check.ok()) return;
+    row.pupil.push_back(pupil);
+    row.la.push_back(*la);
+    row.request_date.push_back(requested->days);
+    row.decision_date.push_back(DateOr(decided, kNoDate));
+    row.decision.push_back(static_cast<uint8_t>(decision));
+    row.plan_issued_date.push_back(DateOr(issued, kNoDate));
+    row.exception.push_back(exception.value_or(false));
+    row.exception_reason.emplace_back(exception_reason);
+    auto key = std::make_tuple(pupil, *la, requested->days);
+    auto it = index.find(key);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) index[key] = r;
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kEhcpRequests);
+}
+
 }  // namespace
 
 void IngestRecords(IngestContext& ctx, InputSource& src) {
@@ -667,6 +746,9 @@ void IngestRecords(IngestContext& ctx, InputSource& src) {
       break;
     case InputFile::kInternalUnits:
       IngestInternalUnits(ctx, src);
+      break;
+    case InputFile::kEhcpRequests:
+      IngestEhcpRequests(ctx, src);
       break;
     case InputFile::kAttendance:
     case InputFile::kAttendanceCompact:

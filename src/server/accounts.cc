@@ -99,6 +99,9 @@ CREATE TABLE audit_log (
   hash      TEXT NOT NULL
 );
 )sql"},
+    {2, R"sql(
+ALTER TABLE agreements ADD COLUMN lipa TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -386,6 +389,86 @@ std::optional<std::string> ReadDate(const toml::node& v, std::string_view key, s
   return std::nullopt;
 }
 
+// [agreement.lipa]: the LIPA's terms (docs/access-db.md).
+std::optional<std::string> ReadLipa(const toml::node& v, Agreement* a) {
+  const toml::table* t = v.as_table();
+  if (t == nullptr) return "'lipa' must be a table: write it as [agreement.lipa]";
+  constexpr std::string_view kKeys[] = {"link_officer",       "inclusion_lead", "escalation",
+                                        "acknowledge_within", "plan_within",    "panel"};
+  for (const auto& [k, x] : *t) {
+    if (std::find(std::begin(kKeys), std::end(kKeys), k.str()) == std::end(kKeys)) {
+      return fmt::format(
+          "unknown key '{}' in [agreement.lipa] (known keys: link_officer, inclusion_lead, "
+          "escalation, acknowledge_within, plan_within, panel)",
+          k.str());
+    }
+  }
+  LipaTerms l;
+  auto text = [&](std::string_view key, std::string* out) -> std::optional<std::string> {
+    const auto* s = t->get_as<std::string>(key);
+    if (s == nullptr || s->get().empty()) {
+      return fmt::format("[agreement.lipa] needs '{}': the named person (a non-empty string)", key);
+    }
+    *out = s->get();
+    return std::nullopt;
+  };
+  if (auto why = text("link_officer", &l.link_officer)) return why;
+  if (auto why = text("inclusion_lead", &l.inclusion_lead)) return why;
+  auto days = [&](std::string_view key, int* out) -> std::optional<std::string> {
+    const toml::node* n = t->get(key);
+    if (n == nullptr) return std::nullopt;  // the national standard
+    const auto* i = n->as_integer();
+    if (i == nullptr || i->get() < 1 || i->get() > 100) {
+      return fmt::format("'{}' must be a number of school days from 1 to 100", key);
+    }
+    *out = static_cast<int>(i->get());
+    return std::nullopt;
+  };
+  if (auto why = days("acknowledge_within", &l.acknowledge_within)) return why;
+  if (auto why = days("plan_within", &l.plan_within)) return why;
+  if (l.plan_within < l.acknowledge_within) {
+    return "'plan_within' must not be shorter than 'acknowledge_within'";
+  }
+  if (const toml::node* e = t->get("escalation")) {
+    const auto* arr = e->as_array();
+    if (arr == nullptr || arr->empty()) return "'escalation' must be a list of steps (strings)";
+    for (const toml::node& step : *arr) {
+      const auto* s = step.as_string();
+      if (s == nullptr || s->get().empty())
+        return "each escalation step must be a non-empty string";
+      l.escalation.push_back(s->get());
+    }
+  }
+  if (const toml::node* p = t->get("panel")) {
+    const auto* arr = p->as_array();
+    if (arr == nullptr || !arr->is_array_of_tables()) {
+      return "'panel' must be a list of tables: write each as [[agreement.lipa.panel]]";
+    }
+    for (const toml::node& item : *arr) {
+      const toml::table& m = *item.as_table();
+      PanelMember member;
+      const auto* name = m.get_as<std::string>("name");
+      const auto* agency = m.get_as<std::string>("agency");
+      if (name == nullptr || name->get().empty() || agency == nullptr || agency->get().empty()) {
+        return "each panel member needs a 'name' and an 'agency' (health, social care, ...)";
+      }
+      member.name = name->get();
+      member.agency = agency->get();
+      if (const auto* role = m.get_as<std::string>("role")) member.role = role->get();
+      if (const toml::node* r = m.get("respond_within")) {
+        const auto* i = r->as_integer();
+        if (i == nullptr || i->get() < 1 || i->get() > 100) {
+          return "a panel member's 'respond_within' must be school days from 1 to 100";
+        }
+        member.respond_within = static_cast<int>(i->get());
+      }
+      l.panel.push_back(std::move(member));
+    }
+  }
+  a->lipa = std::move(l);
+  return std::nullopt;
+}
+
 // One key of an [[agreement]] table: how it is read. To add a key, add a
 // row here (and, if it is stored, a column by a migration).
 struct AgreementField {
@@ -458,6 +541,7 @@ constexpr AgreementField kAgreementFields[] = {
     {"start", true,
      [](const toml::node& v, Agreement* a) { return ReadDate(v, "start", &a->start); }},
     {"end", false, [](const toml::node& v, Agreement* a) { return ReadDate(v, "end", &a->end); }},
+    {"lipa", false, ReadLipa},
 };
 
 std::string KnownAgreementKeys() {
@@ -1037,13 +1121,14 @@ Status Accounts::ImportAgreements(const std::string& toml_path) {
   for (const Agreement& a : agreements) {
     LANTERN_RETURN_IF_ERROR(Stmt(db_,
                                  "INSERT INTO agreements (id, trust_id, la_code, classes, "
-                                 "start_date, end_date) VALUES (?, ?, ?, ?, ?, ?)")
+                                 "start_date, end_date, lipa) VALUES (?, ?, ?, ?, ?, ?, ?)")
                                 .Bind(1, a.id)
                                 .Bind(2, a.trust_id)
                                 .Bind(3, a.la_code)
                                 .Bind(4, JoinClasses(a.classes))
                                 .Bind(5, a.start)
                                 .Bind(6, a.end)
+                                .Bind(7, a.lipa ? LipaToJson(*a.lipa) : std::string())
                                 .Run());
   }
   return tx.Commit();
@@ -1052,7 +1137,7 @@ Status Accounts::ImportAgreements(const std::string& toml_path) {
 Result<std::vector<Agreement>> Accounts::ListAgreements() {
   std::lock_guard lock(mu_);
   Stmt s(db_,
-         "SELECT id, trust_id, la_code, classes, start_date, end_date FROM agreements "
+         "SELECT id, trust_id, la_code, classes, start_date, end_date, lipa FROM agreements "
          "ORDER BY rowid");
   std::vector<Agreement> out;
   for (;;) {
@@ -1065,6 +1150,15 @@ Result<std::vector<Agreement>> Accounts::ListAgreements() {
     a.classes = SplitClasses(s.Text(3));
     a.start = s.Text(4);
     a.end = s.Text(5);
+    if (const std::string lipa = s.Text(6); !lipa.empty()) {
+      LANTERN_ASSIGN_OR_RETURN(LipaTerms l, LipaFromJson(lipa));
+      l.agreement_id = a.id;
+      l.trust_id = a.trust_id;
+      l.la_code = a.la_code;
+      l.start = a.start;
+      l.end = a.end;
+      a.lipa = std::move(l);
+    }
     out.push_back(std::move(a));
   }
   return out;

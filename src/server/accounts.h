@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "flags/referrals.h"
 #include "lantern/status.h"
 
 struct sqlite3;
@@ -65,6 +66,9 @@ struct Agreement {
   int la_code = 0;
   std::vector<std::string> classes;  // of kDataClasses
   std::string start, end;            // ISO dates, inclusive; end may be empty (open)
+  // The Local Inclusion and Participation Agreement's terms ([agreement.lipa]):
+  // named people, escalation steps, response standards, the panel.
+  std::optional<LipaTerms> lipa;
   bool ActiveOn(std::string_view iso_date) const;
   bool Shares(std::string_view data_class) const;
 };

@@ -107,12 +107,12 @@ TEST_F(AccountsTest, CreatesANewDatabaseAtTheLatestVersionAndReopensIt) {
   {
     auto a = OpenDb();
     ASSERT_NE(a, nullptr);
-    EXPECT_EQ(a->schema_version(), 1);
+    EXPECT_EQ(a->schema_version(), 2);
     ASSERT_TRUE(a->AddUser("la805", Role::kLa, "805", kPassword).ok());
   }
   EXPECT_EQ(SqlValue("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(SqlValue("SELECT count(*) FROM schema_version"), "1");
-  EXPECT_EQ(SqlValue("SELECT version FROM schema_version"), "1");
+  EXPECT_EQ(SqlValue("SELECT version FROM schema_version"), "2");
   for (const char* table :
        {"users", "sessions", "api_tokens", "login_failures", "agreements", "audit_log"}) {
     EXPECT_EQ(SqlValue(std::string("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
@@ -127,7 +127,7 @@ TEST_F(AccountsTest, CreatesANewDatabaseAtTheLatestVersionAndReopensIt) {
   auto b = OpenDb();
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
-  EXPECT_EQ(a->schema_version(), 1);
+  EXPECT_EQ(a->schema_version(), 2);
   EXPECT_EQ(SqlValue("SELECT count(*) FROM schema_version"), "1");
   auto users = b->ListUsers();
   ASSERT_TRUE(users.ok());
@@ -141,7 +141,7 @@ TEST_F(AccountsTest, MigratesAnOlderDatabaseStepByStep) {
       "INSERT INTO schema_version VALUES (0);");
   auto a = OpenDb();
   ASSERT_NE(a, nullptr);
-  EXPECT_EQ(a->schema_version(), 1);
+  EXPECT_EQ(a->schema_version(), 2);
   EXPECT_EQ(SqlValue("SELECT count(*) FROM schema_version"), "1");
   EXPECT_TRUE(a->AddUser("national", Role::kNational, "", kPassword).ok());
   EXPECT_TRUE(a->Append(AuditEntry{}).ok());

@@ -72,6 +72,16 @@ const char* TableName(TableId id) {
       return "ap_placements";
     case TableId::kInternalUnits:
       return "internal_units";
+    case TableId::kEhcpRequests:
+      return "ehcp_requests";
+    case TableId::kAtRiskRules:
+      return "at_risk_rules";
+    case TableId::kFlags:
+      return "flags";
+    case TableId::kFlagRuns:
+      return "flag_runs";
+    case TableId::kReferrals:
+      return "referrals";
   }
   return "?";
 }

@@ -34,6 +34,11 @@ struct StoreState {
   SuspensionTable suspensions;
   ApPlacementTable ap_placements;
   InternalUnitTable internal_units;
+  EhcpRequestTable ehcp_requests;
+  AtRiskRulesTable at_risk_rules;
+  FlagTable flags;
+  FlagRunTable flag_runs;
+  ReferralTable referrals;
   MarksSet marks;
 };
 
@@ -45,12 +50,19 @@ enum class TableId {
   kEnrolments,
   kSuspensions,
   kApPlacements,
-  kInternalUnits
+  kInternalUnits,
+  kEhcpRequests,
+  kAtRiskRules,
+  kFlags,
+  kFlagRuns,
+  kReferrals
 };
-constexpr TableId kAllTables[] = {TableId::kLocalAuthorities, TableId::kTrusts,
-                                  TableId::kSchools,          TableId::kPupils,
-                                  TableId::kEnrolments,       TableId::kSuspensions,
-                                  TableId::kApPlacements,     TableId::kInternalUnits};
+constexpr TableId kAllTables[] = {
+    TableId::kLocalAuthorities, TableId::kTrusts,        TableId::kSchools,
+    TableId::kPupils,           TableId::kEnrolments,    TableId::kSuspensions,
+    TableId::kApPlacements,     TableId::kInternalUnits, TableId::kEhcpRequests,
+    TableId::kAtRiskRules,      TableId::kFlags,         TableId::kFlagRuns,
+    TableId::kReferrals};
 const char* TableName(TableId id);
 
 // Calls f(id, table) for each table of a StoreState (const or not), in the
@@ -65,6 +77,11 @@ void ForEachTable(State& s, F&& f) {
   f(TableId::kSuspensions, s.suspensions);
   f(TableId::kApPlacements, s.ap_placements);
   f(TableId::kInternalUnits, s.internal_units);
+  f(TableId::kEhcpRequests, s.ehcp_requests);
+  f(TableId::kAtRiskRules, s.at_risk_rules);
+  f(TableId::kFlags, s.flags);
+  f(TableId::kFlagRuns, s.flag_runs);
+  f(TableId::kReferrals, s.referrals);
 }
 
 // What a commit changes: the tables to rewrite, marks files to add (already

@@ -244,6 +244,142 @@ struct InternalUnitTable {
   size_t size() const { return pupil.size(); }
 };
 
+// EHC needs assessment requests (ehcp_requests.csv): one row per request to
+// a local authority, with its decision and the plan's issue.
+enum class EhcpDecision : uint8_t { kNone, kAssess, kRefuse };
+struct EhcpRequestTable {
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<int16_t> la;  // the LA the request was made to
+  ColumnVector<int32_t> request_date;
+  ColumnVector<int32_t> decision_date;     // kNoDate while undecided
+  ColumnVector<uint8_t> decision;          // EhcpDecision
+  ColumnVector<int32_t> plan_issued_date;  // kNoDate when no plan issued
+  ColumnVector<uint8_t> exception;         // a statutory exception to the 20 weeks applies
+  std::vector<std::string> exception_reason;
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<EhcpRequestTable, uint32_t>{"pupil", &EhcpRequestTable::pupil},
+        Column<EhcpRequestTable, int16_t>{"la", &EhcpRequestTable::la},
+        Column<EhcpRequestTable, int32_t>{"request_date", &EhcpRequestTable::request_date},
+        Column<EhcpRequestTable, int32_t>{"decision_date", &EhcpRequestTable::decision_date},
+        Column<EhcpRequestTable, uint8_t>{"decision", &EhcpRequestTable::decision},
+        Column<EhcpRequestTable, int32_t>{"plan_issued_date", &EhcpRequestTable::plan_issued_date},
+        Column<EhcpRequestTable, uint8_t>{"exception", &EhcpRequestTable::exception},
+        Column<EhcpRequestTable, std::string>{"exception_reason",
+                                              &EhcpRequestTable::exception_reason});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
+// The at-risk rules adopted by this store, oldest first; the last is in
+// force (docs/early-warning.md).
+struct AtRiskRulesTable {
+  std::vector<std::string> version;
+  ColumnVector<int32_t> adopted;    // the as-of day of the run that adopted it
+  std::vector<std::string> source;  // the file it was read from
+  std::vector<std::string> text;    // the TOML, as read
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<AtRiskRulesTable, std::string>{"version", &AtRiskRulesTable::version},
+        Column<AtRiskRulesTable, int32_t>{"adopted", &AtRiskRulesTable::adopted},
+        Column<AtRiskRulesTable, std::string>{"source", &AtRiskRulesTable::source},
+        Column<AtRiskRulesTable, std::string>{"text", &AtRiskRulesTable::text});
+  }
+  size_t size() const { return version.size(); }
+};
+
+// The history of every at-risk flag: one row per run of days a trigger held
+// for a pupil. A row is written when the flag is raised and changed once,
+// when it clears; rows are never removed.
+struct FlagTable {
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<uint32_t> school;  // the pupil's main school when raised (kNoIndex if none)
+  std::vector<std::string> trigger_id;
+  ColumnVector<int32_t> since;             // the first day of the run
+  ColumnVector<int32_t> until;             // the first day it no longer held; kNoDate while holding
+  std::vector<std::string> rules_version;  // the rules in force when raised
+  std::vector<std::string> reason;         // in words, as on the day it was raised
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<FlagTable, uint32_t>{"pupil", &FlagTable::pupil},
+        Column<FlagTable, uint32_t>{"school", &FlagTable::school},
+        Column<FlagTable, std::string>{"trigger_id", &FlagTable::trigger_id},
+        Column<FlagTable, int32_t>{"since", &FlagTable::since},
+        Column<FlagTable, int32_t>{"until", &FlagTable::until},
+        Column<FlagTable, std::string>{"rules_version", &FlagTable::rules_version},
+        Column<FlagTable, std::string>{"reason", &FlagTable::reason});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
+// One row per flags run: the day it was run for and the rules in force.
+struct FlagRunTable {
+  ColumnVector<int32_t> as_of;
+  std::vector<std::string> rules_version;
+  ColumnVector<uint32_t> holding, raised, cleared;
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<FlagRunTable, int32_t>{"as_of", &FlagRunTable::as_of},
+        Column<FlagRunTable, std::string>{"rules_version", &FlagRunTable::rules_version},
+        Column<FlagRunTable, uint32_t>{"holding", &FlagRunTable::holding},
+        Column<FlagRunTable, uint32_t>{"raised", &FlagRunTable::raised},
+        Column<FlagRunTable, uint32_t>{"cleared", &FlagRunTable::cleared});
+  }
+  size_t size() const { return as_of.size(); }
+};
+
+// Referrals raised by new flags into the LIPA escalation pathway
+// (docs/early-warning.md). One open referral per pupil: a flag raised while
+// one is open joins it.
+enum class ReferralStatus : uint8_t { kRaised, kAcknowledged, kPlanAgreed, kClosed };
+struct ReferralTable {
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<uint32_t> school;  // row in SchoolTable, kNoIndex if none
+  ColumnVector<int16_t> home_la;
+  std::vector<std::string> trust_id;      // the school's trust, "" if none
+  std::vector<std::string> triggers;      // trigger ids, ';'-separated
+  std::vector<std::string> agreement_id;  // the LIPA that routes it, "" if none
+  std::vector<std::string> routed_to;     // the people it went to, in words
+  ColumnVector<int32_t> raised_date;
+  ColumnVector<uint8_t> status;             // ReferralStatus
+  ColumnVector<int32_t> acknowledged_date;  // kNoDate until then
+  ColumnVector<int32_t> plan_date;
+  ColumnVector<int32_t> closed_date;
+  std::vector<std::string> outcome;        // when closed
+  ColumnVector<uint8_t> acknowledge_days;  // the response standards, in school days
+  ColumnVector<uint8_t> plan_days;
+  ColumnVector<uint8_t> escalation_level;  // 0: not escalated; n: step n of the pathway
+  ColumnVector<int32_t> escalated_date;    // the day of the last escalation
+  std::vector<std::string> notes;
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<ReferralTable, uint32_t>{"pupil", &ReferralTable::pupil},
+        Column<ReferralTable, uint32_t>{"school", &ReferralTable::school},
+        Column<ReferralTable, int16_t>{"home_la", &ReferralTable::home_la},
+        Column<ReferralTable, std::string>{"trust_id", &ReferralTable::trust_id},
+        Column<ReferralTable, std::string>{"triggers", &ReferralTable::triggers},
+        Column<ReferralTable, std::string>{"agreement_id", &ReferralTable::agreement_id},
+        Column<ReferralTable, std::string>{"routed_to", &ReferralTable::routed_to},
+        Column<ReferralTable, int32_t>{"raised_date", &ReferralTable::raised_date},
+        Column<ReferralTable, uint8_t>{"status", &ReferralTable::status},
+        Column<ReferralTable, int32_t>{"acknowledged_date", &ReferralTable::acknowledged_date},
+        Column<ReferralTable, int32_t>{"plan_date", &ReferralTable::plan_date},
+        Column<ReferralTable, int32_t>{"closed_date", &ReferralTable::closed_date},
+        Column<ReferralTable, std::string>{"outcome", &ReferralTable::outcome},
+        Column<ReferralTable, uint8_t>{"acknowledge_days", &ReferralTable::acknowledge_days},
+        Column<ReferralTable, uint8_t>{"plan_days", &ReferralTable::plan_days},
+        Column<ReferralTable, uint8_t>{"escalation_level", &ReferralTable::escalation_level},
+        Column<ReferralTable, int32_t>{"escalated_date", &ReferralTable::escalated_date},
+        Column<ReferralTable, std::string>{"notes", &ReferralTable::notes});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
 }  // namespace lantern
 
 #endif  // LANTERN_STORE_TABLES_H_

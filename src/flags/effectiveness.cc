@@ -1,0 +1,215 @@
+// OUT/lipa_effectiveness.csv: evidence of each LIPA's effectiveness
+// (docs/early-warning.md): response times against its standards,
+// referrals by outcome, and the flagged pupils who went on to be
+// permanently excluded or to leave education. Figures about pupils pass
+// the one disclosure rule (suppress/disclosure.h) with the policy's
+// threshold: counts of 1 or 2 and the percentages and medians built on
+// them are c, and the outcome counts, a complete breakdown of the closed
+// referrals, are suppressed together where one is.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "common/csv_writer.h"
+#include "common/file_util.h"
+#include "flags/run.h"
+#include "suppress/disclosure.h"
+
+namespace lantern {
+
+namespace {
+
+struct Group {
+  std::string agreement_id, trust_id;
+  int la = 0;
+  int ack_standard = 0, plan_standard = 0;
+  int64_t referrals = 0, acknowledged = 0, ack_on_time = 0, plans = 0, plan_on_time = 0;
+  int64_t escalated = 0, open = 0, closed = 0;
+  std::vector<int> ack_days, plan_days;
+  std::map<std::string, int64_t> outcomes;
+  std::set<uint32_t> pupils, excluded, left;
+};
+
+std::string Median(std::vector<int> v) {
+  if (v.empty()) return "z";
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  const double m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+  return fmt::format("{:g}", m);
+}
+
+}  // namespace
+
+Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
+                              const ReferralTable& referrals, int32_t day,
+                              const std::string& out_dir, const std::vector<LipaTerms>& lipas,
+                              int threshold) {
+  StoreCalendar calendar(s.marks.Dates());
+  SchoolDays days(s, calendar);
+  // The first day each pupil was flagged.
+  std::map<uint32_t, int32_t> first_flag;
+  for (size_t i = 0; i < flags.size(); ++i) {
+    auto [it, fresh] = first_flag.try_emplace(flags.pupil[i], flags.since[i]);
+    if (!fresh) it->second = std::min(it->second, flags.since[i]);
+  }
+  // Later permanent exclusions and exits from education, by pupil.
+  std::map<uint32_t, int32_t> pex, exit;
+  for (size_t i = 0; i < s.suspensions.size(); ++i) {
+    if (s.suspensions.category[i] ==
+            static_cast<uint8_t>(SuspensionCategory::kPermanentExclusion) &&
+        s.suspensions.start_date[i] <= day) {
+      auto [it, fresh] = pex.try_emplace(s.suspensions.pupil[i], s.suspensions.start_date[i]);
+      if (!fresh) it->second = std::max(it->second, s.suspensions.start_date[i]);
+    }
+  }
+  for (size_t i = 0; i < s.enrolments.size(); ++i) {
+    const auto reason = static_cast<LeavingReason>(s.enrolments.leaving_reason[i]);
+    if ((reason == LeavingReason::kEhe || reason == LeavingReason::kCme) &&
+        s.enrolments.leaving_date[i] <= day) {
+      auto [it, fresh] = exit.try_emplace(s.enrolments.pupil[i], s.enrolments.leaving_date[i]);
+      if (!fresh) it->second = std::max(it->second, s.enrolments.leaving_date[i]);
+    }
+  }
+  std::map<std::string, Group> groups;
+  for (size_t r = 0; r < referrals.size(); ++r) {
+    const std::string key =
+        referrals.agreement_id[r].empty()
+            ? fmt::format("none|{}|{}", referrals.trust_id[r], referrals.home_la[r])
+            : referrals.agreement_id[r];
+    Group& g = groups[key];
+    g.agreement_id = referrals.agreement_id[r];
+    g.trust_id = referrals.trust_id[r];
+    g.la = referrals.home_la[r];
+    for (const LipaTerms& l : lipas) {
+      if (l.agreement_id == g.agreement_id) g.la = l.la_code;
+    }
+    g.ack_standard = referrals.acknowledge_days[r];
+    g.plan_standard = referrals.plan_days[r];
+    ++g.referrals;
+    const ReferralClock c = ClockOf(referrals, r, day, days, 255);
+    if (c.to_acknowledge >= 0) {
+      ++g.acknowledged;
+      g.ack_days.push_back(c.to_acknowledge);
+      g.ack_on_time += c.to_acknowledge <= referrals.acknowledge_days[r];
+    }
+    if (c.to_plan >= 0) {
+      ++g.plans;
+      g.plan_days.push_back(c.to_plan);
+      g.plan_on_time += c.to_plan <= referrals.plan_days[r];
+    }
+    g.escalated += referrals.escalation_level[r] > 0;
+    if (referrals.status[r] == static_cast<uint8_t>(ReferralStatus::kClosed)) {
+      ++g.closed;
+      ++g.outcomes[referrals.outcome[r]];
+    } else {
+      ++g.open;
+    }
+    const uint32_t p = referrals.pupil[r];
+    g.pupils.insert(p);
+    auto f = first_flag.find(p);
+    const int32_t since = f == first_flag.end() ? referrals.raised_date[r] : f->second;
+    if (auto it = pex.find(p); it != pex.end() && it->second >= since) g.excluded.insert(p);
+    if (auto it = exit.find(p); it != exit.end() && it->second >= since) g.left.insert(p);
+  }
+
+  const auto& outcomes = ReferralOutcomes();
+  std::vector<std::string_view> header = {"agreement_id",
+                                          "trust_id",
+                                          "la_code",
+                                          "acknowledge_standard_days",
+                                          "plan_standard_days",
+                                          "referrals",
+                                          "acknowledged",
+                                          "acknowledged_within_standard_percent",
+                                          "median_days_to_acknowledge",
+                                          "plans_agreed",
+                                          "plans_within_standard_percent",
+                                          "median_days_to_plan",
+                                          "escalated",
+                                          "open",
+                                          "closed"};
+  std::vector<std::string> outcome_cols;
+  for (const auto& o : outcomes) outcome_cols.push_back("closed_" + o);
+  for (const auto& c : outcome_cols) header.push_back(c);
+  for (std::string_view c :
+       {"flagged_pupils", "flagged_then_permanently_excluded", "flagged_then_left_education"}) {
+    header.push_back(c);
+  }
+  auto w = CsvWriter::InMemory();
+  w->Row(header);
+  auto count = [&](int64_t n) -> std::string {
+    return IsDisclosive(n, threshold) ? "c" : std::to_string(n);
+  };
+  auto percent = [&](int64_t num, int64_t den) -> std::string {
+    if (den == 0) return "z";
+    if (IsDisclosive(num, threshold) || IsDisclosive(den, threshold)) return "c";
+    return fmt::format("{:.1f}", 100.0 * static_cast<double>(num) / static_cast<double>(den));
+  };
+  for (const auto& [key, g] : groups) {
+    w->Field(g.agreement_id.empty() ? "none" : g.agreement_id).Field(g.trust_id);
+    w->Raw(fmt::format("{:03d}", g.la)).Int(g.ack_standard).Int(g.plan_standard);
+    w->Raw(count(g.referrals)).Raw(count(g.acknowledged));
+    w->Raw(percent(g.ack_on_time, g.acknowledged));
+    w->Raw(IsDisclosive(g.acknowledged, threshold) ? "c" : Median(g.ack_days));
+    w->Raw(count(g.plans)).Raw(percent(g.plan_on_time, g.plans));
+    w->Raw(IsDisclosive(g.plans, threshold) ? "c" : Median(g.plan_days));
+    w->Raw(count(g.escalated)).Raw(count(g.open)).Raw(count(g.closed));
+    std::vector<int64_t> cells;
+    for (const auto& o : outcomes) {
+      auto it = g.outcomes.find(o);
+      cells.push_back(it == g.outcomes.end() ? 0 : it->second);
+    }
+    const std::vector<bool> hide = ChooseSuppression(cells, threshold, true);
+    for (size_t i = 0; i < cells.size(); ++i) {
+      w->Raw(hide[i] ? "c" : std::to_string(cells[i]));
+    }
+    w->Raw(count(static_cast<int64_t>(g.pupils.size())));
+    w->Raw(count(static_cast<int64_t>(g.excluded.size())));
+    w->Raw(count(static_cast<int64_t>(g.left.size())));
+    w->EndRow();
+  }
+  LANTERN_RETURN_IF_ERROR(
+      WriteFileAtomic(out_dir + "/lipa_effectiveness.csv", w->raw_writer().contents()));
+  auto m = CsvWriter::InMemory();
+  m->Row(std::vector<std::string_view>{"col_name", "description"});
+  auto meta = [&](std::string_view name, std::string_view description) {
+    m->Field(name).Field(description);
+    m->EndRow();
+  };
+  meta("agreement_id",
+       "The LIPA (trust x LA agreement) that routed the referrals; none: no LIPA applied (one row "
+       "per trust and home LA).");
+  meta("trust_id", "The academy trust of the pupil's school (empty: a maintained school).");
+  meta("la_code", "The LA party to the agreement (for none: the pupil's home LA).");
+  meta("acknowledge_standard_days",
+       "The response standard: acknowledge within this many school days.");
+  meta("plan_standard_days", "The response standard: a plan agreed within this many school days.");
+  meta("referrals", "Referrals raised by new at-risk flags (count; c: 1 or 2).");
+  meta("acknowledged", "Referrals acknowledged by the day.");
+  meta("acknowledged_within_standard_percent",
+       "Of those acknowledged, the percentage acknowledged within the standard (school days: "
+       "weekends, holidays and INSET days not counted). z: none acknowledged.");
+  meta("median_days_to_acknowledge", "Median school days from raised to acknowledged.");
+  meta("plans_agreed", "Referrals with a plan agreed by the day.");
+  meta("plans_within_standard_percent",
+       "Of those with a plan, the percentage agreed within the standard.");
+  meta("median_days_to_plan", "Median school days from raised to an agreed plan.");
+  meta("escalated", "Referrals escalated at least once because a response standard was breached.");
+  meta("open", "Referrals not yet closed.");
+  meta("closed", "Referrals closed.");
+  for (const auto& o : outcomes) {
+    meta("closed_" + o, "Referrals closed with the outcome " + o +
+                            " (a complete breakdown of closed: suppressed together).");
+  }
+  meta("flagged_pupils", "Distinct pupils referred.");
+  meta("flagged_then_permanently_excluded",
+       "Of them, pupils permanently excluded on or after the day they were first flagged.");
+  meta("flagged_then_left_education",
+       "Of them, pupils who left a roll for elective home education or to no known school "
+       "(children missing education) on or after the day they were first flagged.");
+  return WriteFileAtomic(out_dir + "/lipa_effectiveness.meta.csv", m->raw_writer().contents());
+}
+
+}  // namespace lantern

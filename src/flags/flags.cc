@@ -1,0 +1,583 @@
+#include "flags/flags.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "common/parallel.h"
+
+namespace lantern {
+
+namespace {
+
+constexpr int kTermGapDays = 14;     // a holiday of two weeks or more ends a term
+constexpr int kLookBackDays = 1100;  // how far back since is looked for with no history
+
+std::string DateText(int32_t d) { return FormatIsoDate(Date{d}); }
+
+int DaysInMonth(int y, unsigned m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return kDays[m - 1];
+}
+
+template <typename Table>
+void IndexByPupil(const Table& t, size_t pupils, std::vector<uint32_t>* first,
+                  std::vector<uint32_t>* rows) {
+  first->assign(pupils + 1, 0);
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t.pupil[i] < pupils) ++(*first)[t.pupil[i] + 1];
+  }
+  for (size_t p = 0; p < pupils; ++p) (*first)[p + 1] += (*first)[p];
+  rows->assign((*first)[pupils], 0);
+  std::vector<uint32_t> next(first->begin(), first->end() - 1);
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t.pupil[i] < pupils) (*rows)[next[t.pupil[i]]++] = static_cast<uint32_t>(i);
+  }
+}
+
+bool IsMainRegistration(uint8_t status) {
+  auto s = static_cast<EnrolStatus>(status);
+  return s == EnrolStatus::kCurrent || s == EnrolStatus::kMain;
+}
+
+// "3" for 3.0, "2.5" otherwise.
+std::string NumberText(double v) {
+  if (v == static_cast<int64_t>(v)) return std::to_string(static_cast<int64_t>(v));
+  return fmt::format("{:g}", v);
+}
+
+std::string WindowWords(const TriggerWindow& w) {
+  switch (w.kind) {
+    case WindowKind::kMonths:
+      return fmt::format("in the last {} month{}", w.n, w.n == 1 ? "" : "s");
+    case WindowKind::kDays:
+      return fmt::format("in the last {} day{}", w.n, w.n == 1 ? "" : "s");
+    case WindowKind::kSchoolDays:
+      return fmt::format("over the last {} school days on roll", w.n);
+    case WindowKind::kTerm:
+      return "this term";
+    case WindowKind::kNone:
+      return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- calendar
+
+StoreCalendar::StoreCalendar(std::vector<int32_t> dates) : dates_(std::move(dates)) {
+  std::sort(dates_.begin(), dates_.end());
+  dates_.erase(std::unique(dates_.begin(), dates_.end()), dates_.end());
+  for (size_t i = 0; i < dates_.size(); ++i) {
+    if (i == 0 || dates_[i] - dates_[i - 1] >= kTermGapDays) term_starts_.push_back(dates_[i]);
+  }
+}
+
+int32_t StoreCalendar::TermStart(int32_t day) const {
+  auto it = std::upper_bound(term_starts_.begin(), term_starts_.end(), day);
+  if (it != term_starts_.begin() &&
+      !(it == term_starts_.end() && !dates_.empty() && day - dates_.back() >= kTermGapDays)) {
+    return *(it - 1);
+  }
+  // No school day of this term in the calendar: the usual English term starts.
+  int y;
+  unsigned m, d;
+  Date{day}.ToCivil(&y, &m, &d);
+  const int32_t easter_monday = EasterSunday(y).days + 1;
+  if (m >= 9) return Date::FromCivil(y, 9, 1).days;
+  if (day >= easter_monday) return easter_monday;
+  if (m >= 8) return easter_monday;  // August: the summer term (holiday)
+  return Date::FromCivil(y, 1, 1).days;
+}
+
+int32_t StoreCalendar::LastOnOrBefore(int32_t day) const {
+  auto it = std::upper_bound(dates_.begin(), dates_.end(), day);
+  return it == dates_.begin() ? kNoDate : *(it - 1);
+}
+
+int32_t MonthsBefore(int32_t day, int months) {
+  int y;
+  unsigned m, d;
+  Date{day}.ToCivil(&y, &m, &d);
+  int total = y * 12 + static_cast<int>(m) - 1 - months;
+  const int ny = total / 12;
+  const unsigned nm = static_cast<unsigned>(total % 12) + 1;
+  const unsigned nd = std::min<unsigned>(d, static_cast<unsigned>(DaysInMonth(ny, nm)));
+  return Date::FromCivil(ny, nm, nd).days;
+}
+
+// ---------------------------------------------------------------- evaluator
+
+FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
+                             const CodeTreatments& treatments, StoreCalendar calendar)
+    : s_(state), rules_(rules), treatments_(treatments), calendar_(std::move(calendar)) {
+  const size_t n = s_.pupils.size();
+  IndexByPupil(s_.enrolments, n, &enrolments_.first, &enrolments_.rows);
+  IndexByPupil(s_.suspensions, n, &suspensions_.first, &suspensions_.rows);
+  IndexByPupil(s_.ap_placements, n, &placements_.first, &placements_.rows);
+  IndexByPupil(s_.internal_units, n, &units_.first, &units_.rows);
+  IndexByPupil(s_.ehcp_requests, n, &ehcp_.first, &ehcp_.rows);
+  sources_.resize(calendar_.dates().size());
+  for (size_t i = 0; i < calendar_.dates().size(); ++i) {
+    const int32_t date = calendar_.dates()[i];
+    if (auto it = s_.marks.days.find(date); it != s_.marks.days.end()) {
+      sources_[i].day = it->second->data();
+      sources_[i].day_slots = it->second->slots();
+      continue;
+    }
+    for (const auto& b : s_.marks.blocks) {
+      const int c = b->ColumnOf(date);
+      if (c >= 0) {
+        sources_[i].block = b.get();
+        sources_[i].column = c;
+        break;
+      }
+    }
+  }
+}
+
+bool FlagEvaluator::OnRoll(uint32_t pupil, int32_t day) const {
+  bool on = false;
+  enrolments_.ForEach(pupil, [&](uint32_t e) {
+    on = on || (s_.enrolments.entry_date[e] <= day && day <= s_.enrolments.leaving_date[e]);
+  });
+  return on;
+}
+
+uint32_t FlagEvaluator::MainSchool(uint32_t pupil, int32_t day) const {
+  uint32_t best = kNoIndex, open = kNoIndex, any_open = kNoIndex;
+  int32_t best_leaving = 0;
+  enrolments_.ForEach(pupil, [&](uint32_t e) {
+    const auto& en = s_.enrolments;
+    if (en.entry_date[e] > day) return;
+    const bool is_open = day <= en.leaving_date[e];
+    if (is_open && IsMainRegistration(en.status[e])) open = en.school[e];
+    if (is_open) any_open = en.school[e];
+    if (!is_open && en.leaving_date[e] >= best_leaving) {
+      best_leaving = en.leaving_date[e];
+      best = en.school[e];
+    }
+  });
+  if (open != kNoIndex) return open;
+  if (any_open != kNoIndex) return any_open;
+  return best;
+}
+
+std::string FlagEvaluator::SchoolText(uint32_t school) const {
+  if (school >= s_.schools.size()) return "an unknown school";
+  const std::string& name = s_.schools.name[school];
+  return name.empty() ? fmt::format("URN {}", s_.schools.urn[school])
+                      : fmt::format("{} (URN {})", name, s_.schools.urn[school]);
+}
+
+std::vector<FlagEvaluator::AttendanceDay> FlagEvaluator::AttendanceDays(uint32_t pupil, int32_t day,
+                                                                        size_t limit) const {
+  std::vector<AttendanceDay> out;
+  const auto& dates = calendar_.dates();
+  auto end = std::upper_bound(dates.begin(), dates.end(), day);
+  // The pupil's enrolments, each counted only inside its time on roll.
+  uint32_t slots[16];
+  size_t n_slots = 0;
+  enrolments_.ForEach(pupil, [&](uint32_t e) {
+    if (n_slots < 16) slots[n_slots++] = e;
+  });
+  for (auto it = end; it != dates.begin();) {
+    --it;
+    const size_t i = static_cast<size_t>(it - dates.begin());
+    const int32_t date = *it;
+    AttendanceDay d{date, 0, 0};
+    const DateSource& src = sources_[i];
+    for (size_t k = 0; k < n_slots; ++k) {
+      const uint32_t e = slots[k];
+      if (date < s_.enrolments.entry_date[e] || date > s_.enrolments.leaving_date[e]) continue;
+      const uint8_t* m = nullptr;
+      if (src.day != nullptr) {
+        if (e < src.day_slots) m = src.day + static_cast<size_t>(e) * 2;
+      } else if (src.block != nullptr && e < src.block->slots()) {
+        m = src.block->row(e) + src.column * 2;
+      }
+      if (m == nullptr) continue;
+      for (int h = 0; h < 2; ++h) {
+        const SessionTreatment t = treatments_[m[h]];
+        if (t == SessionTreatment::kAttendance) {
+          ++d.possible;
+          ++d.attended;
+        } else if (t == SessionTreatment::kAuthorisedAbsence ||
+                   t == SessionTreatment::kUnauthorisedAbsence) {
+          ++d.possible;
+        }
+      }
+    }
+    if (d.possible > 0) {
+      out.push_back(d);
+      if (limit > 0 && out.size() >= limit) break;
+    }
+  }
+  return out;
+}
+
+bool FlagEvaluator::HoldsAttendance(const Trigger& t, const std::vector<AttendanceDay>& days,
+                                    size_t from, std::string* reason) const {
+  const size_t n = static_cast<size_t>(t.window.n);
+  if (days.size() < from + n) return false;  // not yet that many days on a roll
+  uint32_t possible = 0, attended = 0;
+  for (size_t i = from; i < from + n; ++i) {
+    possible += days[i].possible;
+    attended += days[i].attended;
+  }
+  // attended / possible < threshold %, in integers.
+  if (!(static_cast<double>(attended) * 100.0 < t.threshold * static_cast<double>(possible))) {
+    return false;
+  }
+  if (reason != nullptr) {
+    *reason = fmt::format(
+        "attended {} of {} possible sessions ({:.1f}%, under {}%) over the last {} school days on "
+        "a roll, {} to {}",
+        attended, possible, 100.0 * attended / possible, NumberText(t.threshold), n,
+        DateText(days[from + n - 1].date), DateText(days[from].date));
+  }
+  return true;
+}
+
+bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason) const {
+  const Trigger& t = rules_.triggers[k];
+  // The first day of the window: events starting on or after it count.
+  int32_t from = day;
+  switch (t.window.kind) {
+    case WindowKind::kMonths:
+      from = MonthsBefore(day, t.window.n) + 1;
+      break;
+    case WindowKind::kDays:
+      from = day - t.window.n + 1;
+      break;
+    case WindowKind::kTerm:
+      from = calendar_.TermStart(day);
+      break;
+    default:
+      break;
+  }
+  const auto need = static_cast<size_t>(std::ceil(t.threshold));
+  switch (t.measure) {
+    case TriggerMeasure::kAttendancePercent: {
+      auto days = AttendanceDays(pupil, day, static_cast<size_t>(t.window.n));
+      return HoldsAttendance(t, days, 0, reason);
+    }
+    case TriggerMeasure::kSuspensionsStarted:
+    case TriggerMeasure::kPermanentExclusions: {
+      const bool pex = t.measure == TriggerMeasure::kPermanentExclusions;
+      std::vector<uint32_t> rows;
+      suspensions_.ForEach(pupil, [&](uint32_t r) {
+        const bool is_pex = s_.suspensions.category[r] ==
+                            static_cast<uint8_t>(SuspensionCategory::kPermanentExclusion);
+        const int32_t d = s_.suspensions.start_date[r];
+        if (is_pex == pex && d >= from && d <= day) rows.push_back(r);
+      });
+      if (rows.size() < need) return false;
+      if (reason != nullptr) {
+        std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+          return s_.suspensions.start_date[a] < s_.suspensions.start_date[b];
+        });
+        std::string list;
+        for (uint32_t r : rows) {
+          list += fmt::format("{}{} ({} session{})", list.empty() ? "" : ", ",
+                              DateText(s_.suspensions.start_date[r]), s_.suspensions.sessions[r],
+                              s_.suspensions.sessions[r] == 1 ? "" : "s");
+        }
+        *reason =
+            fmt::format("{} {}{} {}: {}", rows.size(), pex ? "permanent exclusion" : "suspension",
+                        rows.size() == 1 ? "" : "s", WindowWords(t.window), list);
+      }
+      return true;
+    }
+    case TriggerMeasure::kApPlacementsStarted: {
+      std::vector<uint32_t> rows;
+      placements_.ForEach(pupil, [&](uint32_t r) {
+        const int32_t d = s_.ap_placements.start_date[r];
+        if (d >= from && d <= day) rows.push_back(r);
+      });
+      if (rows.size() < need) return false;
+      if (reason != nullptr) {
+        std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+          return s_.ap_placements.start_date[a] < s_.ap_placements.start_date[b];
+        });
+        std::string list;
+        for (uint32_t r : rows) {
+          const auto& ap = s_.ap_placements;
+          const std::string& provider =
+              ap.provider_name[r].empty() ? ap.provider_id[r] : ap.provider_name[r];
+          list += fmt::format(
+              "{}{} at {} ({}h a week{})", list.empty() ? "" : ", ", DateText(ap.start_date[r]),
+              provider, NumberText(std::round(ap.hours_per_week[r] * 10) / 10),
+              ap.end_date[r] == kNoDate ? ", continuing" : ", to " + DateText(ap.end_date[r]));
+        }
+        *reason = fmt::format("{} AP placement{} started {}: {}", rows.size(),
+                              rows.size() == 1 ? "" : "s", WindowWords(t.window), list);
+      }
+      return true;
+    }
+    case TriggerMeasure::kInternalSuspensionsStarted: {
+      std::vector<uint32_t> rows;
+      units_.ForEach(pupil, [&](uint32_t r) {
+        const int32_t d = s_.internal_units.start_date[r];
+        if (s_.internal_units.unit[r] == static_cast<uint8_t>(UnitKind::kInternalSuspension) &&
+            d >= from && d <= day) {
+          rows.push_back(r);
+        }
+      });
+      if (rows.size() < need) return false;
+      if (reason != nullptr) {
+        std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+          return s_.internal_units.start_date[a] < s_.internal_units.start_date[b];
+        });
+        std::string list;
+        for (uint32_t r : rows) {
+          list +=
+              fmt::format("{}{} ({} session{})", list.empty() ? "" : ", ",
+                          DateText(s_.internal_units.start_date[r]), s_.internal_units.sessions[r],
+                          s_.internal_units.sessions[r] == 1 ? "" : "s");
+        }
+        *reason = fmt::format("{} internal suspension{} {}{}: {}", rows.size(),
+                              rows.size() == 1 ? "" : "s", WindowWords(t.window),
+                              t.window.kind == WindowKind::kTerm
+                                  ? fmt::format(" (the term began {})", DateText(from))
+                                  : "",
+                              list);
+      }
+      return true;
+    }
+    case TriggerMeasure::kMainSchools: {
+      // Schools of main registration on roll at some time in [from, day],
+      // each with its first entry and last leaving in the window.
+      struct Spell {
+        uint32_t school;
+        int32_t entry, leaving;
+      };
+      std::vector<Spell> spells;
+      enrolments_.ForEach(pupil, [&](uint32_t e) {
+        const auto& en = s_.enrolments;
+        if (!IsMainRegistration(en.status[e])) return;
+        if (en.entry_date[e] > day || en.leaving_date[e] < from) return;
+        for (Spell& sp : spells) {
+          if (sp.school == en.school[e]) {
+            sp.entry = std::min(sp.entry, en.entry_date[e]);
+            sp.leaving = std::max(sp.leaving, en.leaving_date[e]);
+            return;
+          }
+        }
+        spells.push_back({en.school[e], en.entry_date[e], en.leaving_date[e]});
+      });
+      if (spells.size() < need) return false;
+      if (reason != nullptr) {
+        std::sort(spells.begin(), spells.end(),
+                  [](const Spell& a, const Spell& b) { return a.entry < b.entry; });
+        std::string list;
+        for (const Spell& sp : spells) {
+          list += fmt::format(
+              "{}{} from {}{}", list.empty() ? "" : ", ", SchoolText(sp.school), DateText(sp.entry),
+              sp.leaving == kNoDate || sp.leaving >= day ? "" : " to " + DateText(sp.leaving));
+        }
+        *reason = fmt::format("{} different schools (main registration) {}: {}", spells.size(),
+                              WindowWords(t.window), list);
+      }
+      return true;
+    }
+    case TriggerMeasure::kEhcpWaitWeeks: {
+      const auto& q = s_.ehcp_requests;
+      const double limit_days = t.threshold * 7;
+      int32_t oldest = kNoIndex;
+      ehcp_.ForEach(pupil, [&](uint32_t r) {
+        if (q.request_date[r] > day) return;
+        if (q.plan_issued_date[r] <= day) return;
+        if (q.decision[r] == static_cast<uint8_t>(EhcpDecision::kRefuse) &&
+            q.decision_date[r] <= day) {
+          return;
+        }
+        if (static_cast<double>(day - q.request_date[r]) <= limit_days) return;
+        if (oldest == static_cast<int32_t>(kNoIndex) ||
+            q.request_date[r] < q.request_date[static_cast<uint32_t>(oldest)]) {
+          oldest = static_cast<int32_t>(r);
+        }
+      });
+      if (oldest == static_cast<int32_t>(kNoIndex)) return false;
+      if (reason != nullptr) {
+        const uint32_t r = static_cast<uint32_t>(oldest);
+        const int days = day - q.request_date[r];
+        std::string decision = "no decision yet";
+        if (q.decision[r] == static_cast<uint8_t>(EhcpDecision::kAssess) &&
+            q.decision_date[r] <= day) {
+          decision = fmt::format("agreed to assess on {}, no plan issued yet",
+                                 DateText(q.decision_date[r]));
+        }
+        *reason = fmt::format(
+            "EHC needs assessment requested from LA {:03d} on {}: {} weeks {} day{} without a "
+            "plan (over {} weeks); {}{}",
+            q.la[r], DateText(q.request_date[r]), days / 7, days % 7, days % 7 == 1 ? "" : "s",
+            NumberText(t.threshold), decision,
+            q.exception[r] ? fmt::format(" (an exception applies: {})", q.exception_reason[r])
+                           : "");
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+int32_t FlagEvaluator::Since(uint32_t pupil, size_t k, int32_t day, int32_t floor) const {
+  const Trigger& t = rules_.triggers[k];
+  if (t.measure == TriggerMeasure::kAttendancePercent) {
+    // One pass over the pupil's school days: the run is the school days,
+    // latest first, whose window is below the threshold.
+    auto days = AttendanceDays(pupil, day, 0);
+    size_t i = 0;
+    while (i + 1 < days.size() && days[i + 1].date >= floor &&
+           HoldsAttendance(t, days, i + 1, nullptr)) {
+      ++i;
+    }
+    return days.empty() ? day : std::max(days[i].date, floor);
+  }
+  int32_t d = day;
+  while (d - 1 >= floor && Holds(pupil, k, d - 1, nullptr)) --d;
+  return d;
+}
+
+std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable* history,
+                                                   int32_t covered_through, int threads) const {
+  const size_t n = s_.pupils.size();
+  const bool use_history =
+      history != nullptr && covered_through != kNoDate && covered_through < day;
+  const int32_t floor = use_history ? covered_through + 1 : day - kLookBackDays;
+  // Open runs of the history, by pupil: (trigger index, since).
+  std::unordered_map<uint32_t, std::vector<std::pair<uint16_t, int32_t>>> open;
+  if (use_history) {
+    std::unordered_map<std::string, uint16_t> index;
+    for (size_t k = 0; k < rules_.triggers.size(); ++k) {
+      index[rules_.triggers[k].id] = static_cast<uint16_t>(k);
+    }
+    for (size_t r = 0; r < history->size(); ++r) {
+      if (history->until[r] != kNoDate) continue;
+      auto it = index.find(history->trigger_id[r]);
+      if (it != index.end()) open[history->pupil[r]].push_back({it->second, history->since[r]});
+    }
+  }
+  const int workers = ResolveThreads(threads);
+  std::vector<std::vector<FlagResult>> parts(static_cast<size_t>(workers));
+  ParallelRanges(n, workers, [&](size_t begin, size_t end, int w) {
+    auto& out = parts[static_cast<size_t>(w)];
+    std::string reason;
+    for (size_t p = begin; p < end; ++p) {
+      const uint32_t pupil = static_cast<uint32_t>(p);
+      if (!OnRoll(pupil, day)) continue;
+      for (size_t k = 0; k < rules_.triggers.size(); ++k) {
+        if (!Holds(pupil, k, day, &reason)) continue;
+        FlagResult f;
+        f.pupil = pupil;
+        f.trigger = static_cast<uint16_t>(k);
+        f.school = MainSchool(pupil, day);
+        f.reason = reason;
+        f.since = kNoDate;
+        if (use_history) {
+          auto it = open.find(pupil);
+          if (it != open.end()) {
+            for (auto [tk, since] : it->second) {
+              if (tk == k) f.since = since;
+            }
+          }
+        }
+        if (f.since == kNoDate) f.since = Since(pupil, k, day, floor);
+        out.push_back(std::move(f));
+      }
+    }
+  });
+  std::vector<FlagResult> all;
+  for (auto& part : parts) {
+    for (auto& f : part) all.push_back(std::move(f));
+  }
+  return all;
+}
+
+// ---------------------------------------------------------------- history
+
+HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
+                                std::vector<FlagResult>* results, FlagTable* history) {
+  HistoryUpdate u;
+  // Open rows by (pupil, trigger id).
+  std::map<std::pair<uint32_t, std::string>, uint32_t> open;
+  for (size_t r = 0; r < history->size(); ++r) {
+    if (history->until[r] == kNoDate) {
+      open[{history->pupil[r], history->trigger_id[r]}] = static_cast<uint32_t>(r);
+    }
+  }
+  for (FlagResult& f : *results) {
+    const std::string& id = rules.triggers[f.trigger].id;
+    auto it = open.find({f.pupil, id});
+    if (it != open.end()) {
+      f.since = history->since[it->second];
+      open.erase(it);
+      continue;
+    }
+    const uint32_t row = static_cast<uint32_t>(history->size());
+    history->pupil.push_back(f.pupil);
+    history->school.push_back(f.school);
+    history->trigger_id.push_back(id);
+    history->since.push_back(f.since);
+    history->until.push_back(kNoDate);
+    history->rules_version.push_back(rules.version);
+    history->reason.push_back(f.reason);
+    u.changed_rows.push_back(row);
+    u.raised_rows.push_back(row);
+    ++u.raised;
+  }
+  // What is left open no longer holds: the run ends.
+  for (const auto& [key, row] : open) {
+    history->until[row] = day;
+    u.changed_rows.push_back(row);
+    ++u.cleared;
+  }
+  std::sort(u.changed_rows.begin(), u.changed_rows.end());
+  return u;
+}
+
+Result<AtRiskRules> RulesInForce(const StoreState& state) {
+  const AtRiskRulesTable& t = state.at_risk_rules;
+  if (t.size() == 0) return DefaultRules();
+  // The last national text adopted (or the compiled-in one), then the last
+  // local text after it, if any.
+  AtRiskRules national = DefaultRules();
+  size_t last_national = t.size();
+  for (size_t i = t.size(); i > 0; --i) {
+    if (IsNationalRulesText(t.text[i - 1])) {
+      last_national = i - 1;
+      break;
+    }
+  }
+  if (last_national < t.size()) {
+    LANTERN_ASSIGN_OR_RETURN(
+        national, ParseAtRiskRules(t.text[last_national], t.source[last_national], AtRiskRules()));
+  }
+  const size_t last = t.size() - 1;
+  if (last == last_national) return national;
+  return ParseAtRiskRules(t.text[last], t.source[last], national);
+}
+
+int32_t StoreLastDay(const StoreState& state) {
+  auto dates = state.marks.Dates();
+  if (!dates.empty()) return dates.back();
+  int32_t last = kNoDate;
+  auto consider = [&](int32_t d) {
+    if (d == kNoDate) return;
+    last = last == kNoDate ? d : std::max(last, d);
+  };
+  for (size_t i = 0; i < state.enrolments.size(); ++i) consider(state.enrolments.entry_date[i]);
+  for (size_t i = 0; i < state.suspensions.size(); ++i) consider(state.suspensions.start_date[i]);
+  for (size_t i = 0; i < state.ap_placements.size(); ++i)
+    consider(state.ap_placements.start_date[i]);
+  for (size_t i = 0; i < state.internal_units.size(); ++i)
+    consider(state.internal_units.start_date[i]);
+  return last;
+}
+
+}  // namespace lantern

@@ -1,0 +1,140 @@
+// The at-risk early warning: which triggers of the rules in force hold for
+// which pupils on a day, since when and why (docs/early-warning.md).
+//
+// The evaluator reads the store's tables as they are (suspensions, AP
+// placements, internal units, enrolments, EHC requests) and the marks
+// through the store's calendar. Each trigger is a test on one pupil on one
+// day; the first day of the current run is found by testing earlier days
+// back to the last day the flag history already covers, so a daily run
+// tests a handful of days for the pupils newly flagged and one day for the
+// rest (the per-day cost; docs/early-warning.md, "Incremental").
+#ifndef LANTERN_FLAGS_FLAGS_H_
+#define LANTERN_FLAGS_FLAGS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "flags/rules.h"
+#include "lantern/status.h"
+#include "model/register_codes.h"
+#include "store/store.h"
+
+namespace lantern {
+
+// The school days of the store: the dates with marks, and the terms they
+// fall into (a gap of 14 or more days between two school days ends a term:
+// Christmas, Easter and the summer; half terms are shorter).
+class StoreCalendar {
+ public:
+  StoreCalendar() = default;
+  explicit StoreCalendar(std::vector<int32_t> dates);
+  const std::vector<int32_t>& dates() const { return dates_; }
+  // The first school day of the term holding `day` (the last term starting
+  // on or before it). With no dates: 1 September, 1 January or the Monday
+  // after Easter Sunday, whichever came last.
+  int32_t TermStart(int32_t day) const;
+  // The last school day on or before `day`, or kNoDate.
+  int32_t LastOnOrBefore(int32_t day) const;
+
+ private:
+  std::vector<int32_t> dates_;
+  std::vector<int32_t> term_starts_;
+};
+
+// The day `months` calendar months before `day` (the day of the month kept,
+// or the month's last day when it has fewer).
+int32_t MonthsBefore(int32_t day, int months);
+
+// One trigger holding for one pupil on the day evaluated.
+struct FlagResult {
+  uint32_t pupil = 0;
+  uint32_t school = kNoIndex;  // main school on the day (kNoIndex: none)
+  uint16_t trigger = 0;        // index in AtRiskRules::triggers
+  int32_t since = 0;
+  std::string reason;
+};
+
+class FlagEvaluator {
+ public:
+  FlagEvaluator(const StoreState& state, const AtRiskRules& rules, const CodeTreatments& treatments,
+                StoreCalendar calendar);
+
+  const AtRiskRules& rules() const { return rules_; }
+  const StoreCalendar& calendar() const { return calendar_; }
+  // Whether the pupil has an enrolment open on the day.
+  bool OnRoll(uint32_t pupil, int32_t day) const;
+  // The school of the pupil's main (or single) registration on the day; if
+  // none is open, of the latest one before it; kNoIndex when none.
+  uint32_t MainSchool(uint32_t pupil, int32_t day) const;
+  // Whether trigger k holds for the pupil on the day; the reason in words.
+  bool Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason) const;
+  // The first day of the run of days ending on `day` on which trigger k
+  // holds (it must hold on `day`), looking no further back than `floor`.
+  int32_t Since(uint32_t pupil, size_t k, int32_t day, int32_t floor) const;
+
+  // Every trigger holding for every pupil on a roll on the day, in pupil
+  // then trigger order. With a history that covers the days up to
+  // `covered_through` (before `day`), a run the history holds open keeps its
+  // since, and a new run is looked for back to covered_through + 1 only;
+  // without one (nullptr), since is looked for back to about three years.
+  std::vector<FlagResult> EvaluateAll(int32_t day, const FlagTable* history,
+                                      int32_t covered_through, int threads) const;
+
+ private:
+  struct AttendanceDay {
+    int32_t date;
+    uint16_t possible, attended;
+  };
+  // The pupil's school days on a roll up to `day` (possible sessions > 0
+  // at any school), latest first, at most `limit` (0: all).
+  std::vector<AttendanceDay> AttendanceDays(uint32_t pupil, int32_t day, size_t limit) const;
+  bool HoldsAttendance(const Trigger& t, const std::vector<AttendanceDay>& days, size_t from,
+                       std::string* reason) const;
+  std::string SchoolText(uint32_t school) const;
+
+  const StoreState& s_;
+  AtRiskRules rules_;
+  CodeTreatments treatments_;
+  StoreCalendar calendar_;
+  // Rows of each table by pupil (CSR: first[pupil] .. first[pupil + 1]).
+  struct ByPupil {
+    std::vector<uint32_t> first, rows;
+    template <typename F>
+    void ForEach(uint32_t pupil, F&& f) const {
+      for (uint32_t i = first[pupil]; i < first[pupil + 1]; ++i) f(rows[i]);
+    }
+  };
+  ByPupil enrolments_, suspensions_, placements_, units_, ehcp_;
+  // Where each calendar date's marks are: a day file or a block column.
+  struct DateSource {
+    const uint8_t* day = nullptr;  // day file data (slot * 2)
+    uint64_t day_slots = 0;
+    const MarksBlock* block = nullptr;
+    int column = -1;
+  };
+  std::vector<DateSource> sources_;  // by calendar date index
+};
+
+// The flag history after a run on `day`: an open run that no longer holds
+// is closed (until = day), a new one is added (since from the result).
+// `results` gets the history's since for runs already open. Returns the
+// rows changed or added, and counts raised and cleared.
+struct HistoryUpdate {
+  std::vector<uint32_t> changed_rows;
+  std::vector<uint32_t> raised_rows;  // new rows: the referrals they raise
+  uint32_t raised = 0, cleared = 0;
+};
+HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
+                                std::vector<FlagResult>* results, FlagTable* history);
+
+// The rules in force in a store: the last adopted, or the national core.
+Result<AtRiskRules> RulesInForce(const StoreState& state);
+
+// The store's last day: the last date with marks, else the latest date of
+// any record; kNoDate for an empty store.
+int32_t StoreLastDay(const StoreState& state);
+
+}  // namespace lantern
+
+#endif  // LANTERN_FLAGS_FLAGS_H_

@@ -1,0 +1,424 @@
+// The at-risk triggers on hand-made pupil histories: just under and just
+// over each threshold, windows across term and year boundaries, a pupil who
+// moves school mid-window, a dual-registered pupil, and the history of a
+// flag that clears.
+#include "flags/flags.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "model/upn.h"
+#include "tests/scratch_dir.h"
+
+namespace lantern {
+namespace {
+
+int32_t D(const char* iso) { return ParseIsoDate(iso)->days; }
+
+class FlagsTest : public testing::ScratchDirTest {
+ protected:
+  FlagsTest() : ScratchDirTest("lantern_flags") {}
+
+  uint32_t School(int urn, int la, const std::string& trust = "") {
+    auto& t = s_.schools;
+    t.urn.push_back(urn);
+    t.la_code.push_back(static_cast<int16_t>(la));
+    t.estab.push_back(4000);
+    t.phase.push_back(0);
+    t.name.push_back("School " + std::to_string(urn));
+    t.type.push_back("");
+    t.trust_id.push_back(trust);
+    t.postcode.push_back("");
+    t.open_date.push_back(kNoDate);
+    t.close_date.push_back(kNoDate);
+    return static_cast<uint32_t>(t.size() - 1);
+  }
+  uint32_t Pupil(int home_la = 805) {
+    auto& p = s_.pupils;
+    p.upn.push_back(PackUpn(MakeUpn(805, 2001, 10, static_cast<int>(p.size()) + 1)));
+    p.birth_date.push_back(D("2006-01-01"));
+    p.sex.push_back(0);
+    p.fsm.push_back(0);
+    p.disadvantaged.push_back(0);
+    p.sen_provision.push_back(0);
+    p.sen_need.push_back(0);
+    p.eal.push_back(0);
+    p.looked_after.push_back(0);
+    p.home_la.push_back(static_cast<int16_t>(home_la));
+    p.year_group.push_back(8);
+    p.ethnicity.push_back(0);
+    p.ks2_reading.push_back(0);
+    p.ks2_maths.push_back(0);
+    return static_cast<uint32_t>(p.size() - 1);
+  }
+  uint32_t Enrol(uint32_t pupil, uint32_t school, const char* entry, const char* leaving = nullptr,
+                 EnrolStatus status = EnrolStatus::kCurrent) {
+    auto& e = s_.enrolments;
+    e.pupil.push_back(pupil);
+    e.school.push_back(school);
+    e.entry_date.push_back(D(entry));
+    e.leaving_date.push_back(leaving ? D(leaving) : kNoDate);
+    e.leaving_reason.push_back(0);
+    e.status.push_back(static_cast<uint8_t>(status));
+    e.boarder.push_back(0);
+    return static_cast<uint32_t>(e.size() - 1);
+  }
+  void Suspend(uint32_t pupil, uint32_t school, const char* start, int sessions) {
+    auto& t = s_.suspensions;
+    t.pupil.push_back(pupil);
+    t.school.push_back(school);
+    t.start_date.push_back(D(start));
+    t.category.push_back(0);
+    t.sessions.push_back(static_cast<uint16_t>(sessions));
+    t.reason1.push_back(1);
+    t.reason2.push_back(0);
+    t.reason3.push_back(0);
+    t.outcome.push_back(0);
+  }
+  void Ap(uint32_t pupil, uint32_t school, const char* start) {
+    auto& t = s_.ap_placements;
+    t.pupil.push_back(pupil);
+    t.commissioner.push_back(school);
+    t.provider_id.push_back("P1");
+    t.provider_name.push_back("Bridge Centre");
+    t.setting.push_back(0);
+    t.setting_type.push_back(0);
+    t.basis.push_back(0);
+    t.hours_per_week.push_back(10);
+    t.reason.push_back(0);
+    t.start_date.push_back(D(start));
+    t.end_date.push_back(kNoDate);
+    t.reintegration_plan.push_back(1);
+    t.outcome.push_back(0);
+  }
+  void Unit(uint32_t pupil, uint32_t school, const char* start,
+            UnitKind kind = UnitKind::kInternalSuspension) {
+    auto& t = s_.internal_units;
+    t.pupil.push_back(pupil);
+    t.school.push_back(school);
+    t.unit.push_back(static_cast<uint8_t>(kind));
+    t.start_date.push_back(D(start));
+    t.end_date.push_back(D(start));
+    t.sessions.push_back(2);
+    t.reason.push_back(1);
+    t.reintegration_plan.push_back(1);
+    t.outcome.push_back(0);
+  }
+  void Ehcp(uint32_t pupil, const char* request, const char* decided = nullptr,
+            EhcpDecision decision = EhcpDecision::kNone, const char* plan = nullptr) {
+    auto& t = s_.ehcp_requests;
+    t.pupil.push_back(pupil);
+    t.la.push_back(805);
+    t.request_date.push_back(D(request));
+    t.decision_date.push_back(decided ? D(decided) : kNoDate);
+    t.decision.push_back(static_cast<uint8_t>(decision));
+    t.plan_issued_date.push_back(plan ? D(plan) : kNoDate);
+    t.exception.push_back(0);
+    t.exception_reason.push_back("");
+  }
+  // Marks: per date, per enrolment slot, two codes ("//", "ON", "D ").
+  void Mark(const char* date, uint32_t slot, const char* two) { marks_[D(date)][slot] = two; }
+  // Every weekday from..to except the given holidays gets `two` for slot.
+  void MarkWeekdays(const char* from, const char* to, uint32_t slot, const char* two,
+                    const std::vector<std::pair<const char*, const char*>>& holidays = {}) {
+    for (int32_t d = D(from); d <= D(to); ++d) {
+      if (!Date{d}.IsWeekday()) continue;
+      bool off = false;
+      for (auto [a, b] : holidays) off = off || (d >= D(a) && d <= D(b));
+      if (!off) marks_[d][slot] = two;
+    }
+  }
+  // Writes the marks as day files and opens them into the state.
+  void WriteMarks() {
+    const uint64_t slots = s_.enrolments.size();
+    for (const auto& [date, by_slot] : marks_) {
+      std::vector<uint8_t> data(slots * 2, kNoMark);
+      for (const auto& [slot, two] : by_slot) {
+        data[slot * 2] = ParseMarkCode(two.substr(0, 1)).value_or(kNoMark);
+        data[slot * 2 + 1] = ParseMarkCode(two.substr(1, 1)).value_or(kNoMark);
+      }
+      const std::string path = dir_ + "/day-" + std::to_string(date) + ".marks";
+      ASSERT_TRUE(MarksDay::Write(path, date, slots, data.data()).ok());
+      auto day = MarksDay::Open(path);
+      ASSERT_TRUE(day.ok());
+      s_.marks.days[date] = std::move(day).value();
+    }
+  }
+  FlagEvaluator Evaluator(const AtRiskRules& rules = DefaultRules()) {
+    return FlagEvaluator(s_, rules, CodeTreatments(), StoreCalendar(s_.marks.Dates()));
+  }
+  size_t K(const std::string& id) {
+    const auto& t = DefaultRules().triggers;
+    for (size_t k = 0; k < t.size(); ++k)
+      if (t[k].id == id) return k;
+    return 99;
+  }
+
+  StoreState s_;
+  std::map<int32_t, std::map<uint32_t, std::string>> marks_;
+};
+
+TEST_F(FlagsTest, MonthsBeforeKeepsTheDayOrTheMonthsLastDay) {
+  EXPECT_EQ(MonthsBefore(D("2019-07-19"), 12), D("2018-07-19"));
+  EXPECT_EQ(MonthsBefore(D("2019-03-31"), 1), D("2019-02-28"));
+  EXPECT_EQ(MonthsBefore(D("2020-02-29"), 12), D("2019-02-28"));
+  EXPECT_EQ(MonthsBefore(D("2019-01-15"), 24), D("2017-01-15"));
+}
+
+TEST_F(FlagsTest, RepeatSuspensionJustUnderAndJustOverAcrossTheYearBoundary) {
+  const uint32_t a = School(100001, 805);
+  const uint32_t p = Pupil();
+  Enrol(p, a, "2017-09-01");
+  Suspend(p, a, "2018-11-20", 3);
+  Suspend(p, a, "2019-05-02", 2);
+  auto ev = Evaluator();
+  const size_t k = K("repeat_suspension");
+  std::string why;
+  // One suspension: under the threshold.
+  EXPECT_FALSE(ev.Holds(p, k, D("2019-05-01"), &why));
+  ASSERT_TRUE(ev.Holds(p, k, D("2019-05-02"), &why));
+  EXPECT_EQ(
+      why, "2 suspensions in the last 12 months: 2018-11-20 (3 sessions), 2019-05-02 (2 sessions)");
+  // The window is the 12 months up to the day: on 2019-11-19 it starts on
+  // 2018-11-20 and holds that suspension; on 2019-11-20 it starts a day later.
+  EXPECT_TRUE(ev.Holds(p, k, D("2019-11-19"), nullptr));
+  EXPECT_FALSE(ev.Holds(p, k, D("2019-11-20"), nullptr));
+  EXPECT_EQ(ev.Since(p, k, D("2019-09-10"), D("2016-01-01")), D("2019-05-02"));
+}
+
+TEST_F(FlagsTest, RepeatApJustUnderAndOver) {
+  const uint32_t a = School(100001, 805);
+  const uint32_t p = Pupil();
+  Enrol(p, a, "2017-09-01");
+  Ap(p, a, "2018-03-01");
+  Ap(p, a, "2019-02-28");
+  auto ev = Evaluator();
+  const size_t k = K("repeat_ap");
+  std::string why;
+  ASSERT_TRUE(ev.Holds(p, k, D("2019-02-28"), &why));
+  EXPECT_NE(why.find("2 AP placements started in the last 12 months: 2018-03-01 at Bridge "
+                     "Centre (10h a week, continuing)"),
+            std::string::npos)
+      << why;
+  EXPECT_FALSE(ev.Holds(p, k, D("2019-03-01"), nullptr));  // 2018-03-01 has left the window
+}
+
+TEST_F(FlagsTest, RepeatInternalSuspensionCountsTheCurrentTermOnly) {
+  const uint32_t a = School(100001, 805);
+  const uint32_t p = Pupil();
+  const uint32_t e = Enrol(p, a, "2018-09-03");
+  // Spring term to 5 April, Easter holiday, summer term from 23 April.
+  MarkWeekdays("2019-01-07", "2019-04-05", e, "//", {{"2019-02-18", "2019-02-22"}});
+  MarkWeekdays("2019-04-23", "2019-07-19", e, "//", {{"2019-05-27", "2019-05-31"}});
+  WriteMarks();
+  Unit(p, a, "2019-03-20");
+  Unit(p, a, "2019-04-03");
+  Unit(p, a, "2019-04-24");
+  Unit(p, a, "2019-04-25", UnitKind::kSupportUnit);  // a support unit is not a suspension
+  auto ev = Evaluator();
+  EXPECT_EQ(ev.calendar().TermStart(D("2019-05-01")), D("2019-04-23"));
+  EXPECT_EQ(ev.calendar().TermStart(D("2019-02-25")), D("2019-01-07"));  // half term: same term
+  const size_t k = K("repeat_internal_suspension");
+  // Three spells in ten days, but across the Easter holiday: two terms.
+  EXPECT_FALSE(ev.Holds(p, k, D("2019-04-26"), nullptr));
+  Unit(p, a, "2019-05-02");
+  Unit(p, a, "2019-05-03");
+  auto ev2 = Evaluator();
+  EXPECT_FALSE(ev2.Holds(p, k, D("2019-05-02"), nullptr));  // two this term
+  std::string why;
+  ASSERT_TRUE(ev2.Holds(p, k, D("2019-05-03"), &why));
+  EXPECT_EQ(
+      why,
+      "3 internal suspensions this term (the term began 2019-04-23): 2019-04-24 (2 sessions), "
+      "2019-05-02 (2 sessions), 2019-05-03 (2 sessions)");
+  EXPECT_EQ(ev2.Since(p, k, D("2019-07-01"), D("2018-01-01")), D("2019-05-03"));
+}
+
+TEST_F(FlagsTest, LowAttendanceJustUnderAndOverNinetyPercent) {
+  const uint32_t a = School(100001, 805);
+  const uint32_t under = Pupil(), at = Pupil();
+  const uint32_t e1 = Enrol(under, a, "2018-09-03");
+  const uint32_t e2 = Enrol(at, a, "2018-09-03");
+  // 30 school days, 1 May to 18 June less the half term (27-31 May).
+  MarkWeekdays("2019-05-01", "2019-06-18", e1, "//", {{"2019-05-27", "2019-05-31"}});
+  MarkWeekdays("2019-05-01", "2019-06-18", e2, "//", {{"2019-05-27", "2019-05-31"}});
+  // 6 absent sessions of 60 = 90.0%: not under 90. 7 = 88.3%: under.
+  for (const char* d : {"2019-05-01", "2019-05-02", "2019-05-03"}) Mark(d, e2, "OO");
+  for (const char* d : {"2019-05-01", "2019-05-02", "2019-05-03"}) Mark(d, e1, "OO");
+  Mark("2019-05-07", e1, "/O");
+  WriteMarks();
+  auto ev = Evaluator();
+  ASSERT_EQ(StoreCalendar(s_.marks.Dates()).dates().size(), 30u);
+  const size_t k = K("low_attendance");
+  EXPECT_FALSE(ev.Holds(at, k, D("2019-06-18"), nullptr));
+  std::string why;
+  ASSERT_TRUE(ev.Holds(under, k, D("2019-06-18"), &why));
+  EXPECT_EQ(why,
+            "attended 53 of 60 possible sessions (88.3%, under 90%) over the last 30 school days "
+            "on a roll, 2019-05-01 to 2019-06-18");
+  // Fewer than 30 school days with marks: not yet.
+  EXPECT_FALSE(ev.Holds(under, k, D("2019-06-17"), nullptr));
+  // The run began on the first day the window was under 90%.
+  EXPECT_EQ(ev.Since(under, k, D("2019-06-18"), D("2019-01-01")), D("2019-06-18"));
+}
+
+TEST_F(FlagsTest, LowAttendanceFollowsAPupilWhoMovesSchoolMidWindow) {
+  const uint32_t a = School(100001, 805), b = School(100002, 806);
+  const uint32_t p = Pupil();
+  const uint32_t ea = Enrol(p, a, "2018-09-03", "2019-05-17");
+  const uint32_t eb = Enrol(p, b, "2019-05-20");
+  // 15 April to 17 May at A (25 days), then 20 May to 14 June at B (15
+  // days less the half term). The enrolment at A has marks after leaving
+  // (27-31 May and on): they are outside its time on roll and not counted.
+  MarkWeekdays("2019-04-15", "2019-05-17", ea, "//");
+  MarkWeekdays("2019-05-20", "2019-06-14", ea, "OO");
+  MarkWeekdays("2019-05-20", "2019-06-14", eb, "//", {{"2019-05-27", "2019-05-31"}});
+  for (const char* d : {"2019-05-13", "2019-05-14", "2019-05-15"}) Mark(d, ea, "OO");
+  WriteMarks();
+  const size_t k = K("low_attendance");
+  // The last 30 school days on a roll to 14 June: 15 at B and 15 at A
+  // (29 April to 17 May); 6 sessions missed of 60 = 90%: not under.
+  EXPECT_FALSE(Evaluator().Holds(p, k, D("2019-06-14"), nullptr));
+  // One more session missed at the new school: 53 of 60.
+  marks_[D("2019-06-03")][eb] = "O/";
+  s_.marks.days.clear();
+  WriteMarks();
+  auto ev = Evaluator();
+  std::string why;
+  ASSERT_TRUE(ev.Holds(p, k, D("2019-06-14"), &why));
+  EXPECT_EQ(why,
+            "attended 53 of 60 possible sessions (88.3%, under 90%) over the last 30 school days "
+            "on a roll, 2019-04-29 to 2019-06-14");
+  EXPECT_EQ(ev.MainSchool(p, D("2019-06-14")), b);
+}
+
+TEST_F(FlagsTest, LowAttendanceOfADualRegisteredPupilCountsBothSchools) {
+  const uint32_t main = School(100001, 805), pru = School(100003, 805);
+  const uint32_t p = Pupil();
+  const uint32_t em = Enrol(p, main, "2018-09-03", nullptr, EnrolStatus::kMain);
+  const uint32_t es = Enrol(p, pru, "2019-01-07", nullptr, EnrolStatus::kSubsidiary);
+  // 30 school days in January and February (less half term): Mondays and
+  // Tuesdays at the PRU (D, dual registered, at the main school), the rest
+  // at the main school.
+  for (int32_t d = D("2019-01-07"); d <= D("2019-02-22"); ++d) {
+    const int wd = Date{d}.Weekday();
+    if (wd >= 5 || (d >= D("2019-02-18"))) continue;
+    const std::string iso = FormatIsoDate(Date{d});
+    if (wd <= 1) {
+      Mark(iso.c_str(), em, "DD");
+      Mark(iso.c_str(), es, "//");
+    } else {
+      Mark(iso.c_str(), em, "//");
+    }
+  }
+  // Missed 4 days at the PRU: 8 of 60 sessions.
+  for (const char* d : {"2019-01-07", "2019-01-14", "2019-01-21", "2019-01-28"}) Mark(d, es, "OO");
+  WriteMarks();
+  auto ev = Evaluator();
+  std::string why;
+  ASSERT_TRUE(ev.Holds(p, K("low_attendance"), D("2019-02-15"), &why));
+  EXPECT_NE(why.find("attended 52 of 60 possible sessions (86.7%"), std::string::npos) << why;
+  // The main registration is the school shown, and a subsidiary
+  // registration is not a school for third_school.
+  EXPECT_EQ(ev.MainSchool(p, D("2019-02-15")), main);
+  EXPECT_FALSE(ev.Holds(p, K("third_school"), D("2019-02-15"), nullptr));
+}
+
+TEST_F(FlagsTest, ThirdSchoolWithinTwentyFourMonths) {
+  const uint32_t a = School(100001, 805), b = School(100002, 805), c = School(100003, 806);
+  const uint32_t p = Pupil(), q = Pupil();
+  Enrol(p, a, "2015-09-01", "2017-03-10");
+  Enrol(p, b, "2017-03-13", "2018-10-19");
+  Enrol(p, c, "2018-11-05");
+  auto ev = Evaluator();
+  const size_t k = K("third_school");
+  std::string why;
+  ASSERT_TRUE(ev.Holds(p, k, D("2019-03-09"), &why));
+  EXPECT_EQ(why,
+            "3 different schools (main registration) in the last 24 months: School 100001 (URN "
+            "100001) from 2015-09-01 to 2017-03-10, School 100002 (URN 100002) from 2017-03-13 to "
+            "2018-10-19, School 100003 (URN 100003) from 2018-11-05");
+  // The window of 2019-03-10 starts on 2017-03-11, the day after the
+  // pupil left the first school: two schools, under the threshold.
+  EXPECT_FALSE(ev.Holds(p, k, D("2019-03-10"), nullptr));
+  EXPECT_EQ(ev.Since(p, k, D("2019-03-09"), D("2015-01-01")), D("2018-11-05"));
+  // Two schools only: under the threshold.
+  Enrol(q, a, "2017-09-01", "2018-07-20");
+  Enrol(q, b, "2018-09-03");
+  auto ev2 = Evaluator();
+  EXPECT_FALSE(ev2.Holds(q, k, D("2019-03-10"), nullptr));
+}
+
+TEST_F(FlagsTest, EhcpWaitPastTwentyWeeksWithoutAPlan) {
+  const uint32_t a = School(100001, 805);
+  const uint32_t p = Pupil(), refused = Pupil(), planned = Pupil();
+  for (uint32_t x : {p, refused, planned}) Enrol(x, a, "2017-09-01");
+  Ehcp(p, "2018-10-01", "2018-11-05", EhcpDecision::kAssess);
+  Ehcp(refused, "2018-10-01", "2018-11-05", EhcpDecision::kRefuse);
+  Ehcp(planned, "2018-10-01", "2018-11-05", EhcpDecision::kAssess, "2019-02-25");
+  auto ev = Evaluator();
+  const size_t k = K("ehcp_wait");
+  // 20 weeks after 1 October is 18 February: waiting exactly 20 weeks is
+  // not past them.
+  EXPECT_FALSE(ev.Holds(p, k, D("2019-02-18"), nullptr));
+  std::string why;
+  ASSERT_TRUE(ev.Holds(p, k, D("2019-02-19"), &why));
+  EXPECT_EQ(why,
+            "EHC needs assessment requested from LA 805 on 2018-10-01: 20 weeks 1 day without a "
+            "plan (over 20 weeks); agreed to assess on 2018-11-05, no plan issued yet");
+  EXPECT_FALSE(ev.Holds(refused, k, D("2019-03-01"), nullptr));
+  EXPECT_TRUE(ev.Holds(planned, k, D("2019-02-24"), nullptr));
+  EXPECT_FALSE(ev.Holds(planned, k, D("2019-02-25"), nullptr));
+  EXPECT_EQ(ev.Since(p, k, D("2019-04-01"), D("2018-01-01")), D("2019-02-19"));
+}
+
+TEST_F(FlagsTest, HistoryKeepsSinceAndClosesARunWhenTheConditionClears) {
+  const uint32_t a = School(100001, 805);
+  const uint32_t p = Pupil();
+  Enrol(p, a, "2017-09-01");
+  Suspend(p, a, "2018-11-20", 3);
+  Suspend(p, a, "2019-05-02", 2);
+  auto ev = Evaluator();
+  const AtRiskRules& rules = DefaultRules();
+  FlagTable history;
+  // First run, no history: since found by looking back.
+  auto day1 = ev.EvaluateAll(D("2019-06-03"), nullptr, kNoDate, 1);
+  ASSERT_EQ(day1.size(), 1u);
+  EXPECT_EQ(day1[0].since, D("2019-05-02"));
+  auto u1 = UpdateFlagHistory(rules, D("2019-06-03"), &day1, &history);
+  EXPECT_EQ(u1.raised, 1u);
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history.rules_version[0], "1");
+  EXPECT_EQ(history.until[0], kNoDate);
+  // Next day, with the history: the same run, since kept.
+  auto day2 = ev.EvaluateAll(D("2019-06-04"), &history, D("2019-06-03"), 1);
+  ASSERT_EQ(day2.size(), 1u);
+  auto u2 = UpdateFlagHistory(rules, D("2019-06-04"), &day2, &history);
+  EXPECT_EQ(u2.raised, 0u);
+  EXPECT_EQ(u2.changed_rows.size(), 0u);
+  EXPECT_EQ(day2[0].since, D("2019-05-02"));
+  // When the first suspension leaves the window the flag clears, and the
+  // run is kept with its end.
+  auto day3 = ev.EvaluateAll(D("2019-11-20"), &history, D("2019-06-04"), 1);
+  EXPECT_TRUE(day3.empty());
+  auto u3 = UpdateFlagHistory(rules, D("2019-11-20"), &day3, &history);
+  EXPECT_EQ(u3.cleared, 1u);
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history.until[0], D("2019-11-20"));
+  EXPECT_EQ(history.since[0], D("2019-05-02"));
+}
+
+TEST_F(FlagsTest, APupilNotOnARollOnTheDayIsNotFlagged) {
+  const uint32_t a = School(100001, 805);
+  const uint32_t p = Pupil();
+  Enrol(p, a, "2017-09-01", "2019-05-10");
+  Suspend(p, a, "2019-01-10", 3);
+  Suspend(p, a, "2019-05-02", 2);
+  auto ev = Evaluator();
+  EXPECT_EQ(ev.EvaluateAll(D("2019-05-10"), nullptr, kNoDate, 1).size(), 1u);
+  EXPECT_TRUE(ev.EvaluateAll(D("2019-05-13"), nullptr, kNoDate, 1).empty());
+}
+
+}  // namespace
+}  // namespace lantern

@@ -1,0 +1,440 @@
+#include "flags/referrals.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace lantern {
+
+namespace {
+
+std::string DateText(int32_t d) { return d == kNoDate ? "" : FormatIsoDate(Date{d}); }
+
+// Steps used where no LIPA names any.
+const std::vector<std::string>& DefaultSteps() {
+  static const std::vector<std::string> steps = {"the home LA's head of inclusion",
+                                                 "the multi-agency panel"};
+  return steps;
+}
+
+bool HasTrigger(const std::string& list, const std::string& id) {
+  size_t at = 0;
+  while (at <= list.size()) {
+    size_t end = list.find(';', at);
+    if (end == std::string::npos) end = list.size();
+    if (list.compare(at, end - at, id) == 0) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+void AddNote(std::string* notes, int32_t day, std::string_view text) {
+  if (!notes->empty()) *notes += " | ";
+  *notes += DateText(day) + ": " + std::string(text);
+}
+
+}  // namespace
+
+bool LipaTerms::ActiveOn(int32_t day) const {
+  const std::string d = DateText(day);
+  return (start.empty() || start <= d) && (end.empty() || d <= end);
+}
+
+std::string LipaToJson(const LipaTerms& l) {
+  nlohmann::json j;
+  j["link_officer"] = l.link_officer;
+  j["inclusion_lead"] = l.inclusion_lead;
+  j["escalation"] = l.escalation;
+  j["acknowledge_within"] = l.acknowledge_within;
+  j["plan_within"] = l.plan_within;
+  j["panel"] = nlohmann::json::array();
+  for (const PanelMember& m : l.panel) {
+    j["panel"].push_back({{"name", m.name},
+                          {"agency", m.agency},
+                          {"role", m.role},
+                          {"respond_within", m.respond_within}});
+  }
+  return j.dump();
+}
+
+Result<LipaTerms> LipaFromJson(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Status::Corruption("a LIPA is not valid JSON");
+  LipaTerms l;
+  auto str = [&](const char* k) {
+    return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+  };
+  l.link_officer = str("link_officer");
+  l.inclusion_lead = str("inclusion_lead");
+  if (j.contains("escalation") && j["escalation"].is_array()) {
+    for (const auto& s : j["escalation"]) {
+      if (s.is_string()) l.escalation.push_back(s.get<std::string>());
+    }
+  }
+  l.acknowledge_within = j.value("acknowledge_within", kDefaultAcknowledgeDays);
+  l.plan_within = j.value("plan_within", kDefaultPlanDays);
+  if (j.contains("panel") && j["panel"].is_array()) {
+    for (const auto& m : j["panel"]) {
+      if (!m.is_object()) continue;
+      PanelMember p;
+      p.name = m.value("name", "");
+      p.agency = m.value("agency", "");
+      p.role = m.value("role", "");
+      p.respond_within = m.value("respond_within", 0);
+      l.panel.push_back(std::move(p));
+    }
+  }
+  return l;
+}
+
+std::string_view ReferralStatusName(ReferralStatus s) {
+  switch (s) {
+    case ReferralStatus::kRaised:
+      return "raised";
+    case ReferralStatus::kAcknowledged:
+      return "acknowledged";
+    case ReferralStatus::kPlanAgreed:
+      return "plan_agreed";
+    case ReferralStatus::kClosed:
+      return "closed";
+  }
+  return "?";
+}
+
+std::optional<ReferralStatus> ParseReferralStatus(std::string_view text) {
+  for (ReferralStatus s : {ReferralStatus::kRaised, ReferralStatus::kAcknowledged,
+                           ReferralStatus::kPlanAgreed, ReferralStatus::kClosed}) {
+    if (ReferralStatusName(s) == text) return s;
+  }
+  if (text == "plan agreed") return ReferralStatus::kPlanAgreed;
+  return std::nullopt;
+}
+
+const std::vector<std::string>& ReferralOutcomes() {
+  static const std::vector<std::string> outcomes = {
+      "support_in_school", "early_help",  "ehc_assessment",    "ap_placement",
+      "managed_move",      "social_care", "no_further_action", "permanently_excluded",
+      "left_education",    "moved_away"};
+  return outcomes;
+}
+
+// ---------------------------------------------------------------- school days
+
+SchoolDays::SchoolDays(const StoreState& state, const StoreCalendar& calendar)
+    : s_(state), calendar_(calendar) {}
+
+const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
+  auto it = cache_.find(school);
+  if (it != cache_.end()) return it->second;
+  std::vector<int32_t> days;
+  // Up to 40 of the school's enrolments: a date is a school day when one of
+  // them has a mark that is not a planned closure (#) on it.
+  std::vector<uint32_t> slots;
+  for (size_t e = 0; e < s_.enrolments.size() && slots.size() < 40; ++e) {
+    if (s_.enrolments.school[e] == school) slots.push_back(static_cast<uint32_t>(e));
+  }
+  static const MarkCode closed = ParseMarkCode("#").value_or(kNoMark);
+  if (!slots.empty() && (!s_.marks.blocks.empty() || !s_.marks.days.empty())) {
+    for (int32_t date : calendar_.dates()) {
+      bool open = false;
+      for (uint32_t e : slots) {
+        uint8_t am, pm;
+        s_.marks.Get(e, date, &am, &pm);
+        if ((am != kNoMark && am != closed) || (pm != kNoMark && pm != closed)) {
+          open = true;
+          break;
+        }
+      }
+      if (open) days.push_back(date);
+    }
+  } else {
+    days = calendar_.dates();
+  }
+  return cache_.emplace(school, std::move(days)).first->second;
+}
+
+int SchoolDays::Between(uint32_t school, int32_t from, int32_t to) const {
+  if (to <= from) return 0;
+  const auto& d = Of(school);
+  return static_cast<int>(std::upper_bound(d.begin(), d.end(), to) -
+                          std::upper_bound(d.begin(), d.end(), from));
+}
+
+int32_t SchoolDays::NthAfter(uint32_t school, int32_t from, int n) const {
+  const auto& d = Of(school);
+  auto it = std::upper_bound(d.begin(), d.end(), from);
+  const auto left = d.end() - it;
+  if (n < 1 || n > left) return kNoDate;
+  return *(it + (n - 1));
+}
+
+// ---------------------------------------------------------------- routing
+
+Routing RouteReferral(const StoreState& s, uint32_t school, int16_t home_la, int32_t day,
+                      const std::vector<LipaTerms>& lipas) {
+  Routing r;
+  const bool known_school = school < s.schools.size();
+  const std::string trust = known_school ? s.schools.trust_id[school] : std::string();
+  const int school_la = known_school ? s.schools.la_code[school] : 0;
+  const std::string school_text =
+      known_school ? fmt::format("{} (URN {})", s.schools.name[school], s.schools.urn[school])
+                   : std::string("no school on roll");
+  auto find = [&](int la) -> const LipaTerms* {
+    for (const LipaTerms& l : lipas) {
+      if (l.trust_id == trust && l.la_code == la && l.ActiveOn(day)) return &l;
+    }
+    return nullptr;
+  };
+  const LipaTerms* lipa = nullptr;
+  std::string via;
+  if (!trust.empty()) {
+    // The home LA holds the duties for the child, so the trust's agreement
+    // with the home LA routes it; failing that, its agreement with the LA
+    // the school is in.
+    lipa = find(home_la);
+    if (lipa == nullptr && school_la != home_la) {
+      lipa = find(school_la);
+      if (lipa != nullptr) {
+        via = fmt::format(
+            " (no LIPA between trust {} and the home LA {:03d}: routed under the "
+            "school's LA's agreement; LA {:03d} inclusion team informed)",
+            trust, home_la, home_la);
+      }
+    }
+  }
+  if (lipa != nullptr) {
+    r.agreement_id = lipa->agreement_id;
+    r.acknowledge_within = lipa->acknowledge_within;
+    r.plan_within = lipa->plan_within;
+    r.escalation = lipa->escalation.empty() ? DefaultSteps() : lipa->escalation;
+    r.routed_to =
+        fmt::format("{}; LA {:03d} link officer: {}; trust {} inclusion lead: {}{}", school_text,
+                    lipa->la_code, lipa->link_officer, trust, lipa->inclusion_lead, via);
+    if (!lipa->panel.empty()) {
+      std::string panel;
+      for (const PanelMember& m : lipa->panel) {
+        panel += fmt::format("{}{} ({})", panel.empty() ? "" : ", ", m.name, m.agency);
+      }
+      r.routed_to += "; panel: " + panel;
+    }
+    return r;
+  }
+  r.escalation = DefaultSteps();
+  if (!trust.empty()) {
+    r.routed_to = fmt::format(
+        "{}; trust {} (no LIPA with LA {:03d}: the national standards apply); LA {:03d} inclusion "
+        "team",
+        school_text, trust, home_la, home_la);
+  } else {
+    r.routed_to = fmt::format("{}; LA {:03d} inclusion team", school_text, home_la);
+    if (known_school && school_la != home_la) {
+      r.routed_to += fmt::format(" (the home LA); LA {:03d} (the school's LA) informed", school_la);
+    }
+  }
+  return r;
+}
+
+std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& history,
+                                     const std::vector<uint32_t>& new_flag_rows, int32_t day,
+                                     const std::vector<LipaTerms>& lipas,
+                                     ReferralTable* referrals) {
+  std::vector<uint32_t> changed;
+  std::map<uint32_t, uint32_t> open;  // pupil -> open referral
+  for (size_t r = 0; r < referrals->size(); ++r) {
+    if (referrals->status[r] != static_cast<uint8_t>(ReferralStatus::kClosed)) {
+      open[referrals->pupil[r]] = static_cast<uint32_t>(r);
+    }
+  }
+  for (uint32_t f : new_flag_rows) {
+    const uint32_t pupil = history.pupil[f];
+    const std::string& trigger = history.trigger_id[f];
+    auto it = open.find(pupil);
+    if (it != open.end()) {
+      const uint32_t r = it->second;
+      if (!HasTrigger(referrals->triggers[r], trigger)) {
+        referrals->triggers[r] += ";" + trigger;
+        AddNote(&referrals->notes[r], day, "flag " + trigger + " raised: " + history.reason[f]);
+        changed.push_back(r);
+      }
+      continue;
+    }
+    const uint32_t school = history.school[f];
+    const int16_t home_la = pupil < s.pupils.size() ? s.pupils.home_la[pupil] : int16_t{0};
+    Routing route = RouteReferral(s, school, home_la, day, lipas);
+    const uint32_t r = static_cast<uint32_t>(referrals->size());
+    referrals->pupil.push_back(pupil);
+    referrals->school.push_back(school);
+    referrals->home_la.push_back(home_la);
+    referrals->trust_id.push_back(school < s.schools.size() ? s.schools.trust_id[school] : "");
+    referrals->triggers.push_back(trigger);
+    referrals->agreement_id.push_back(route.agreement_id);
+    referrals->routed_to.push_back(route.routed_to);
+    referrals->raised_date.push_back(day);
+    referrals->status.push_back(static_cast<uint8_t>(ReferralStatus::kRaised));
+    referrals->acknowledged_date.push_back(kNoDate);
+    referrals->plan_date.push_back(kNoDate);
+    referrals->closed_date.push_back(kNoDate);
+    referrals->outcome.emplace_back();
+    referrals->acknowledge_days.push_back(
+        static_cast<uint8_t>(std::clamp(route.acknowledge_within, 1, 255)));
+    referrals->plan_days.push_back(static_cast<uint8_t>(std::clamp(route.plan_within, 1, 255)));
+    referrals->escalation_level.push_back(0);
+    referrals->escalated_date.push_back(kNoDate);
+    std::string note;
+    AddNote(&note, day, "flag " + trigger + " raised: " + history.reason[f]);
+    referrals->notes.push_back(note);
+    open[pupil] = r;
+    changed.push_back(r);
+  }
+  std::sort(changed.begin(), changed.end());
+  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  return changed;
+}
+
+// ---------------------------------------------------------------- clocks
+
+ReferralClock ClockOf(const ReferralTable& r, size_t row, int32_t day, const SchoolDays& days,
+                      size_t steps) {
+  ReferralClock c;
+  const uint32_t school = r.school[row];
+  const int32_t raised = r.raised_date[row];
+  const int32_t closed = r.closed_date[row];
+  const int32_t end = closed != kNoDate ? std::min(closed, day) : day;
+  const int ack_days = r.acknowledge_days[row], plan_days = r.plan_days[row];
+  c.open_days = days.Between(school, raised, end);
+  const int32_t ack = r.acknowledged_date[row], plan = r.plan_date[row];
+  if (ack != kNoDate && ack <= day) c.to_acknowledge = days.Between(school, raised, ack);
+  if (plan != kNoDate && plan <= day) c.to_plan = days.Between(school, raised, plan);
+  // The first school day past each standard.
+  const int32_t ack_late_on = days.NthAfter(school, raised, ack_days + 1);
+  const int32_t plan_late_on = days.NthAfter(school, raised, plan_days + 1);
+  auto late = [&](int32_t late_on, int32_t done) {
+    // Breached when the standard's next school day came (by the day, and
+    // before the response or the closing).
+    if (late_on == kNoDate || late_on > day) return false;
+    const int32_t stop = std::min(done, closed);
+    return stop == kNoDate || stop >= late_on;
+  };
+  c.acknowledge_breached = late(ack_late_on, ack);
+  c.plan_breached = late(plan_late_on, plan);
+  if (c.acknowledge_breached) {
+    c.escalation_due = 1;
+    c.escalation_due_on = ack_late_on;
+  }
+  if (c.plan_breached) {
+    c.escalation_due = 2;
+    c.escalation_due_on = plan_late_on;
+    // One more step for each further plan period without a plan.
+    for (int k = 2;; ++k) {
+      const int32_t on = days.NthAfter(school, raised, plan_days * k + 1);
+      if (!late(on, plan)) break;
+      c.escalation_due = k + 1;
+      c.escalation_due_on = on;
+      if (static_cast<size_t>(c.escalation_due) >= steps) break;
+    }
+  }
+  if (static_cast<size_t>(c.escalation_due) > steps) {
+    c.escalation_due = static_cast<int>(steps);
+  }
+  if (closed == kNoDate) {
+    if (ack == kNoDate) {
+      c.next_deadline = days.NthAfter(school, raised, ack_days);
+    } else if (plan == kNoDate) {
+      c.next_deadline = days.NthAfter(school, raised, plan_days);
+    }
+  }
+  return c;
+}
+
+std::vector<uint32_t> EscalateReferrals(const StoreState& s, int32_t day, const SchoolDays& days,
+                                        const std::vector<LipaTerms>& lipas,
+                                        ReferralTable* referrals) {
+  std::vector<uint32_t> changed;
+  for (size_t r = 0; r < referrals->size(); ++r) {
+    if (referrals->status[r] == static_cast<uint8_t>(ReferralStatus::kClosed)) continue;
+    std::vector<std::string> steps = DefaultSteps();
+    for (const LipaTerms& l : lipas) {
+      if (l.agreement_id == referrals->agreement_id[r] && !l.escalation.empty()) {
+        steps = l.escalation;
+      }
+    }
+    (void)s;
+    const ReferralClock c = ClockOf(*referrals, r, day, days, steps.size());
+    if (c.escalation_due <= referrals->escalation_level[r]) continue;
+    for (int level = referrals->escalation_level[r] + 1; level <= c.escalation_due; ++level) {
+      const bool ack_step = level == 1;
+      AddNote(
+          &referrals->notes[r], c.escalation_due_on,
+          fmt::format("escalated to step {} ({}): {}", level, steps[static_cast<size_t>(level - 1)],
+                      ack_step ? fmt::format("not acknowledged within {} school days",
+                                             referrals->acknowledge_days[r])
+                               : fmt::format("no plan agreed within {} school days",
+                                             referrals->plan_days[r] * (level - 1))));
+    }
+    referrals->escalation_level[r] = static_cast<uint8_t>(c.escalation_due);
+    referrals->escalated_date[r] = c.escalation_due_on;
+    changed.push_back(static_cast<uint32_t>(r));
+  }
+  return changed;
+}
+
+Status UpdateReferral(ReferralTable* t, size_t row, ReferralStatus to, int32_t on,
+                      std::string_view outcome, std::string_view note) {
+  if (row >= t->size()) return Status::NotFound(fmt::format("no referral {}", row + 1));
+  const auto from = static_cast<ReferralStatus>(t->status[row]);
+  if (from == ReferralStatus::kClosed) {
+    return Status::FailedPrecondition(fmt::format("referral {} is closed", row + 1));
+  }
+  if (on < t->raised_date[row]) {
+    return Status::InvalidArgument(fmt::format("{} is before the referral was raised ({})",
+                                               DateText(on), DateText(t->raised_date[row])));
+  }
+  auto after = [&](int32_t d, const char* what) -> Status {
+    if (d != kNoDate && on < d) {
+      return Status::InvalidArgument(
+          fmt::format("{} is before the referral was {} ({})", DateText(on), what, DateText(d)));
+    }
+    return Status::Ok();
+  };
+  LANTERN_RETURN_IF_ERROR(after(t->acknowledged_date[row], "acknowledged"));
+  LANTERN_RETURN_IF_ERROR(after(t->plan_date[row], "given a plan"));
+  switch (to) {
+    case ReferralStatus::kRaised:
+      return Status::InvalidArgument("a referral cannot be set back to raised");
+    case ReferralStatus::kAcknowledged:
+      if (from != ReferralStatus::kRaised) {
+        return Status::FailedPrecondition(
+            fmt::format("referral {} is already {}", row + 1, ReferralStatusName(from)));
+      }
+      t->acknowledged_date[row] = on;
+      break;
+    case ReferralStatus::kPlanAgreed:
+      if (from == ReferralStatus::kPlanAgreed) {
+        return Status::FailedPrecondition(fmt::format("referral {} has a plan already", row + 1));
+      }
+      if (t->acknowledged_date[row] == kNoDate) t->acknowledged_date[row] = on;
+      t->plan_date[row] = on;
+      break;
+    case ReferralStatus::kClosed: {
+      const auto& known = ReferralOutcomes();
+      if (std::find(known.begin(), known.end(), outcome) == known.end()) {
+        std::string list;
+        for (const auto& o : known) list += (list.empty() ? "" : ", ") + o;
+        return Status::InvalidArgument(fmt::format("closing needs an outcome, one of: {}", list));
+      }
+      if (t->acknowledged_date[row] == kNoDate) t->acknowledged_date[row] = on;
+      t->closed_date[row] = on;
+      t->outcome[row] = std::string(outcome);
+      break;
+    }
+  }
+  t->status[row] = static_cast<uint8_t>(to);
+  AddNote(&t->notes[row], on,
+          fmt::format("{}{}{}", ReferralStatusName(to),
+                      outcome.empty() ? "" : " (" + std::string(outcome) + ")",
+                      note.empty() ? "" : ": " + std::string(note)));
+  return Status::Ok();
+}
+
+}  // namespace lantern

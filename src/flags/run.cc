@@ -1,0 +1,280 @@
+#include "flags/run.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/csv_writer.h"
+#include "common/file_util.h"
+#include "flags/flags.h"
+#include "model/policy.h"
+#include "model/upn.h"
+#include "suppress/disclosure.h"
+
+namespace lantern {
+
+namespace {
+
+std::string DateText(int32_t d) { return d == kNoDate ? "" : FormatIsoDate(Date{d}); }
+
+// The metadata of a case list or table: what each column means.
+Status WriteMeta(const std::string& path,
+                 const std::vector<std::pair<std::string, std::string>>& columns) {
+  auto w = CsvWriter::InMemory();
+  w->Row(std::vector<std::string_view>{"col_name", "description"});
+  for (const auto& [name, description] : columns) {
+    w->Field(name).Field(description);
+    w->EndRow();
+  }
+  return WriteFileAtomic(path, w->raw_writer().contents());
+}
+
+Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
+                     const std::vector<FlagResult>& flags, const std::string& out_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
+  auto w = CsvWriter::InMemory(1 << 20);
+  w->Row(std::vector<std::string_view>{"upn", "urn", "home_la_code", "trigger_id", "since",
+                                       "reason", "rules_version"});
+  char upn[13];
+  for (const FlagResult& f : flags) {
+    UnpackUpn(s.pupils.upn[f.pupil], upn);
+    w->Raw(std::string_view(upn, 13));
+    if (f.school < s.schools.size()) {
+      w->Int(s.schools.urn[f.school]);
+    } else {
+      w->Empty();
+    }
+    w->Raw(fmt::format("{:03d}", s.pupils.home_la[f.pupil]));
+    w->Field(rules.triggers[f.trigger].id).Raw(DateText(f.since)).Field(f.reason);
+    w->Field(rules.version);
+    w->EndRow();
+  }
+  LANTERN_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/flags.csv", w->raw_writer().contents()));
+  std::string triggers;
+  for (const Trigger& t : rules.triggers) {
+    triggers += fmt::format("{}{} ({})", triggers.empty() ? "" : "; ", t.id, t.meaning);
+  }
+  return WriteMeta(
+      out_dir + "/flags.meta.csv",
+      {{"upn",
+        "The pupil's unique pupil number. PUPIL-LEVEL: for the pupil's school, trust and "
+        "LA under their agreements only; never published."},
+       {"urn", "The school of the pupil's main (or single) registration on the day (empty: none)."},
+       {"home_la_code", "The LA the pupil lives in (three-digit code)."},
+       {"trigger_id",
+        "The trigger that holds on the day, one row per pupil and trigger: " + triggers},
+       {"since",
+        "The first day of the current run of days on which the trigger has held "
+        "(YYYY-MM-DD)."},
+       {"reason", "Why, in words, with the numbers and dates from the pupil's record."},
+       {"rules_version",
+        "The version of the at-risk rules in force (rules/at-risk-VERSION.toml; N+LOCAL for the "
+        "national core N with local additions)."}});
+}
+
+int32_t LastRunDay(const FlagRunTable& runs) {
+  int32_t last = kNoDate;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (last == kNoDate || runs.as_of[i] > last) last = runs.as_of[i];
+  }
+  return last;
+}
+
+// The latest run strictly before `day`, or kNoDate.
+int32_t CoveredThrough(const FlagRunTable& runs, int32_t day) {
+  int32_t best = kNoDate;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (runs.as_of[i] < day && (best == kNoDate || runs.as_of[i] > best)) best = runs.as_of[i];
+  }
+  return best;
+}
+
+}  // namespace
+
+std::string FlagsReport::Summary() const {
+  std::string s = fmt::format(
+      "  as of {} under rules version {}{}: {} flags for {} pupils ({} raised, {} cleared)\n",
+      as_of, rules_version, rules_adopted ? " (adopted now)" : "", flags, pupils_flagged, raised,
+      cleared);
+  for (const auto& [id, n] : by_trigger) s += fmt::format("    {:<28} {:>8}\n", id, n);
+  if (history_updated) {
+    s += fmt::format("  referrals: {} raised, {} escalated, {} open\n", referrals_raised,
+                     referrals_escalated, referrals_open);
+  } else {
+    s += "  a day before the store's last flags run: history and referrals unchanged\n";
+  }
+  s += fmt::format("  {:.2f} s (evaluate {:.2f} s)\n", seconds, seconds_evaluate);
+  return s;
+}
+
+Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& options,
+                FlagsReport* report) {
+  const auto started = std::chrono::steady_clock::now();
+  *report = FlagsReport();
+  LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
+  LANTERN_ASSIGN_OR_RETURN(AtRiskRules rules, RulesInForce(state));
+  // What changes in the store: these tables, copied.
+  StoreState next;
+  next.at_risk_rules = state.at_risk_rules;
+  next.flags = state.flags;
+  next.flag_runs = state.flag_runs;
+  next.referrals = state.referrals;
+
+  int32_t day = StoreLastDay(state);
+  if (!options.as_of.empty()) {
+    auto d = ParseIsoDate(options.as_of);
+    if (!d) return Status::InvalidArgument("--as-of must be a date, YYYY-MM-DD");
+    day = d->days;
+  }
+  if (day == kNoDate) return Status::FailedPrecondition("the store is empty: nothing to flag");
+
+  bool adopt = false;
+  std::string rules_text;
+  if (!options.rules_file.empty()) {
+    auto text = ReadFileToString(options.rules_file);
+    if (!text.ok()) {
+      return Status::InvalidInput(
+          fmt::format("{}: cannot read the rules file; the rules in force "
+                      "(version {}) stay in force",
+                      options.rules_file, rules.version));
+    }
+    // A local file builds on the national rules in force.
+    const AtRiskRules national = NationalPart(rules);
+    auto parsed = ParseAtRiskRules(*text, options.rules_file, national);
+    if (!parsed.ok()) {
+      return Status::InvalidInput(fmt::format("{}; the rules in force (version {}) stay in force",
+                                              parsed.status().message(), rules.version));
+    }
+    if (parsed->version != rules.version || next.at_risk_rules.size() == 0) {
+      adopt = parsed->version != rules.version;
+      rules_text = *text;
+    }
+    rules = std::move(parsed).value();
+    report->rules_adopted = adopt;
+  }
+  report->as_of = DateText(day);
+  report->rules_version = rules.version;
+
+  const int32_t last_run = LastRunDay(state.flag_runs);
+  const bool newest = last_run == kNoDate || day >= last_run;
+  const int32_t covered = newest ? CoveredThrough(state.flag_runs, day) : kNoDate;
+
+  const auto eval_started = std::chrono::steady_clock::now();
+  StoreCalendar calendar(state.marks.Dates());
+  FlagEvaluator evaluator(state, rules, policy.Treatments(), calendar);
+  std::vector<FlagResult> flags =
+      evaluator.EvaluateAll(day, newest ? &state.flags : nullptr, covered, options.threads);
+  report->seconds_evaluate =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
+
+  CommitPlan plan;
+  if (newest) {
+    HistoryUpdate h = UpdateFlagHistory(rules, day, &flags, &next.flags);
+    report->raised = h.raised;
+    report->cleared = h.cleared;
+    SchoolDays days(state, calendar);
+    std::vector<uint32_t> changed =
+        RaiseReferrals(state, next.flags, h.raised_rows, day, options.lipas, &next.referrals);
+    const size_t before = state.referrals.size();
+    for (uint32_t r : changed) report->referrals_raised += r >= before;
+    std::vector<uint32_t> escalated =
+        EscalateReferrals(state, day, days, options.lipas, &next.referrals);
+    report->referrals_escalated = escalated.size();
+    changed.insert(changed.end(), escalated.begin(), escalated.end());
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    for (size_t r = 0; r < next.referrals.size(); ++r) {
+      report->referrals_open +=
+          next.referrals.status[r] != static_cast<uint8_t>(ReferralStatus::kClosed);
+    }
+    if (adopt) {
+      next.at_risk_rules.version.push_back(rules.version);
+      next.at_risk_rules.adopted.push_back(day);
+      next.at_risk_rules.source.push_back(options.rules_file);
+      next.at_risk_rules.text.push_back(rules_text);
+      plan.changed_tables.push_back(TableId::kAtRiskRules);
+    }
+    // A run for the same day again replaces that day's run row.
+    bool replaced = false;
+    for (size_t i = 0; i < next.flag_runs.size(); ++i) {
+      if (next.flag_runs.as_of[i] == day) {
+        next.flag_runs.rules_version[i] = rules.version;
+        next.flag_runs.holding[i] = static_cast<uint32_t>(flags.size());
+        next.flag_runs.raised[i] += h.raised;
+        next.flag_runs.cleared[i] += h.cleared;
+        replaced = true;
+      }
+    }
+    if (!replaced) {
+      next.flag_runs.as_of.push_back(day);
+      next.flag_runs.rules_version.push_back(rules.version);
+      next.flag_runs.holding.push_back(static_cast<uint32_t>(flags.size()));
+      next.flag_runs.raised.push_back(h.raised);
+      next.flag_runs.cleared.push_back(h.cleared);
+    }
+    plan.changed_tables.push_back(TableId::kFlagRuns);
+    if (!h.changed_rows.empty()) {
+      plan.changed_tables.push_back(TableId::kFlags);
+      plan.changed_rows[TableId::kFlags] = h.changed_rows;
+    }
+    if (!changed.empty()) {
+      plan.changed_tables.push_back(TableId::kReferrals);
+      plan.changed_rows[TableId::kReferrals] = changed;
+    }
+    plan.state = &next;
+    nlohmann::json note;
+    note["command"] = "flags";
+    note["as_of"] = DateText(day);
+    note["rules_version"] = rules.version;
+    note["raised"] = h.raised;
+    note["cleared"] = h.cleared;
+    plan.history_note = note.dump();
+    LANTERN_RETURN_IF_ERROR(store.Commit(plan));
+    report->history_updated = true;
+  } else if (adopt) {
+    return Status::InvalidArgument(fmt::format(
+        "--rules with --as-of {} before the last flags run ({}): rules are adopted on the "
+        "newest day only",
+        DateText(day), DateText(last_run)));
+  }
+
+  std::set<uint32_t> pupils;
+  std::map<std::string, size_t> by;
+  for (const FlagResult& f : flags) {
+    pupils.insert(f.pupil);
+    ++by[rules.triggers[f.trigger].id];
+  }
+  for (const Trigger& t : rules.triggers) report->by_trigger.push_back({t.id, by[t.id]});
+  report->flags = flags.size();
+  report->pupils_flagged = pupils.size();
+  if (!options.out_dir.empty()) {
+    LANTERN_RETURN_IF_ERROR(WriteFlagsCsv(state, rules, flags, options.out_dir));
+    // The effectiveness table reads the referrals and history as committed.
+    const StoreState& now = newest ? next : state;
+    LANTERN_RETURN_IF_ERROR(WriteLipaEffectiveness(state, now.flags, now.referrals, day,
+                                                   options.out_dir, options.lipas,
+                                                   policy.suppress_below));
+  }
+  report->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return Status::Ok();
+}
+
+Status RunFlags(const FlagsOptions& options, FlagsReport* report) {
+  LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(options.store_dir, Store::Mode::kWrite));
+  if (store->empty()) {
+    return Status::NotFound(
+        fmt::format("no store at {} (run `lantern ingest` first)", options.store_dir));
+  }
+  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load(true, options.threads));
+  return RunFlags(*store, state, options, report);
+}
+
+}  // namespace lantern

@@ -1,0 +1,57 @@
+// `lantern flags` and the daily job's flags step: evaluate the rules in
+// force on a day, keep the flag history and the referrals in the store, and
+// write OUT/flags.csv (docs/early-warning.md).
+#ifndef LANTERN_FLAGS_RUN_H_
+#define LANTERN_FLAGS_RUN_H_
+
+#include <string>
+#include <vector>
+
+#include "flags/referrals.h"
+#include "lantern/status.h"
+#include "lantern/store.h"
+#include "store/store.h"
+
+namespace lantern {
+
+struct FlagsOptions {
+  std::string store_dir;
+  std::string out_dir;     // "" : no files, only the store's history
+  std::string rules_file;  // "" : the rules in force
+  std::string as_of;       // ISO date; "" : the store's last day
+  std::string policy_file;
+  int threads = 0;
+  std::vector<LipaTerms> lipas;  // from the agreements (the accounts database)
+};
+
+struct FlagsReport {
+  std::string as_of;
+  std::string rules_version;
+  bool rules_adopted = false;  // --rules named a new version, now in force
+  bool history_updated = false;
+  size_t pupils_flagged = 0, flags = 0;
+  uint32_t raised = 0, cleared = 0;
+  size_t referrals_raised = 0, referrals_escalated = 0, referrals_open = 0;
+  std::vector<std::pair<std::string, size_t>> by_trigger;
+  double seconds = 0, seconds_evaluate = 0;
+  std::string Summary() const;
+};
+
+// With a store open for writing and its state (the daily job hands over
+// the store it has just committed), or opening the store itself.
+Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& options,
+                FlagsReport* report);
+Status RunFlags(const FlagsOptions& options, FlagsReport* report);
+
+// OUT/lipa_effectiveness.csv and its .meta.csv from the store's referrals
+// and flag history, as of a day (docs/early-warning.md).
+// `state` gives the pupils, schools, marks and outcomes; `flags` and
+// `referrals` the history (as just committed).
+Status WriteLipaEffectiveness(const StoreState& state, const FlagTable& flags,
+                              const ReferralTable& referrals, int32_t day,
+                              const std::string& out_dir, const std::vector<LipaTerms>& lipas,
+                              int threshold);
+
+}  // namespace lantern
+
+#endif  // LANTERN_FLAGS_RUN_H_
