@@ -14,7 +14,8 @@ namespace lantern {
 
 enum class InputFile {
   kLocalAuthorities, kTrusts, kSchools, kPupils, kEnrolments, kAttendance, kAttendanceCompact,
-  kSuspensions, kApPlacements, kInternalUnits
+  kSuspensions, kApPlacements, kInternalUnits, kVoiceProviders, kVoiceLocalItems,
+  kVoiceResponses, kVoiceLinkage
 };
 
 struct ColumnSpec {

@@ -72,6 +72,18 @@ const char* TableName(TableId id) {
       return "ap_placements";
     case TableId::kInternalUnits:
       return "internal_units";
+    case TableId::kVoiceProviders:
+      return "voice_providers";
+    case TableId::kVoiceLocalItems:
+      return "voice_local_items";
+    case TableId::kVoiceItems:
+      return "voice_items";
+    case TableId::kVoiceRespondents:
+      return "voice_respondents";
+    case TableId::kVoiceResponses:
+      return "voice_responses";
+    case TableId::kVoiceLinks:
+      return "voice_links";
   }
   return "?";
 }

@@ -34,6 +34,12 @@ struct StoreState {
   SuspensionTable suspensions;
   ApPlacementTable ap_placements;
   InternalUnitTable internal_units;
+  VoiceProviderTable voice_providers;
+  VoiceLocalItemTable voice_local_items;
+  VoiceItemKeyTable voice_items;
+  VoiceRespondentTable voice_respondents;
+  VoiceResponseTable voice_responses;
+  VoiceLinkTable voice_links;
   MarksSet marks;
 };
 
@@ -45,12 +51,21 @@ enum class TableId {
   kEnrolments,
   kSuspensions,
   kApPlacements,
-  kInternalUnits
+  kInternalUnits,
+  kVoiceProviders,
+  kVoiceLocalItems,
+  kVoiceItems,
+  kVoiceRespondents,
+  kVoiceResponses,
+  kVoiceLinks
 };
 constexpr TableId kAllTables[] = {TableId::kLocalAuthorities, TableId::kTrusts,
                                   TableId::kSchools,          TableId::kPupils,
                                   TableId::kEnrolments,       TableId::kSuspensions,
-                                  TableId::kApPlacements,     TableId::kInternalUnits};
+                                  TableId::kApPlacements,     TableId::kInternalUnits,
+                                  TableId::kVoiceProviders,   TableId::kVoiceLocalItems,
+                                  TableId::kVoiceItems,       TableId::kVoiceRespondents,
+                                  TableId::kVoiceResponses,   TableId::kVoiceLinks};
 const char* TableName(TableId id);
 
 // Calls f(id, table) for each table of a StoreState (const or not), in the
@@ -65,6 +80,12 @@ void ForEachTable(State& s, F&& f) {
   f(TableId::kSuspensions, s.suspensions);
   f(TableId::kApPlacements, s.ap_placements);
   f(TableId::kInternalUnits, s.internal_units);
+  f(TableId::kVoiceProviders, s.voice_providers);
+  f(TableId::kVoiceLocalItems, s.voice_local_items);
+  f(TableId::kVoiceItems, s.voice_items);
+  f(TableId::kVoiceRespondents, s.voice_respondents);
+  f(TableId::kVoiceResponses, s.voice_responses);
+  f(TableId::kVoiceLinks, s.voice_links);
 }
 
 // What a commit changes: the tables to rewrite, marks files to add (already
