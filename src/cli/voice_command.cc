@@ -56,7 +56,8 @@ Status RunVoice(const VoiceOptions& o) {
     }
   }
   if (state.voice_respondents.size() == 0) {
-    return Status::InvalidInput(o.store_dir + " holds no pupil voice responses (ingest "
+    return Status::InvalidInput(o.store_dir +
+                                " holds no pupil voice responses (ingest "
                                 "voice_responses.csv first)");
   }
   voice::VoiceReportInput in;
@@ -71,8 +72,9 @@ Status RunVoice(const VoiceOptions& o) {
   size_t under = 0, shown = 0, withheld = 0;
   for (const auto& c : report.coverage) under += c.under_heard;
   for (const auto& d : report.distributions) (d.withheld.empty() ? shown : withheld) += 1;
-  std::printf("  under-heard groups (school or area, wave): %zu (voice_coverage.csv lists them first)\n",
-              under);
+  std::printf(
+      "  under-heard groups (school or area, wave): %zu (voice_coverage.csv lists them first)\n",
+      under);
   std::printf("  %llu respondents, %llu responses, %zu waves\n",
               static_cast<unsigned long long>(report.respondents),
               static_cast<unsigned long long>(report.responses), report.waves.size());

@@ -19,8 +19,8 @@
 #include "generate/la_plan.h"
 #include "generate/marks.h"
 #include "generate/output.h"
-#include "generate/voice.h"
 #include "generate/pupils.h"
+#include "generate/voice.h"
 #include "generate/world.h"
 #include "reference/real_data.h"
 

@@ -78,7 +78,8 @@ std::vector<double> Probabilities(const GenItem& item, double wellbeing) {
   const double eta = (item.negative ? -1 : 1) * (0.9 * wellbeing) + item.lean;
   double prev = 0;
   for (size_t j = 0; j + 1 < k; ++j) {
-    const double cut = -2.0 + 4.0 * static_cast<double>(j) / static_cast<double>(k - 2 > 0 ? k - 2 : 1);
+    const double cut =
+        -2.0 + 4.0 * static_cast<double>(j) / static_cast<double>(k - 2 > 0 ? k - 2 : 1);
     const double cum = Logistic(cut - eta);
     p[j] = cum - prev;
     prev = cum;
@@ -139,20 +140,28 @@ Status WriteVoiceFiles(const Generated& g, const std::string& dir, FileRows* row
   const std::string wave = WaveLabel(year);
   // The local item belongs to the first secondary school that takes part.
   int local_owner = -1;
-  const GenItem local_item{"lunch_time", {"never", "rarely", "sometimes", "often", "always"},
-                           false, false, false, 0.3, false};
+  const GenItem local_item{
+      "lunch_time", {"never", "rarely", "sometimes", "often", "always"}, false, false, false, 0.3,
+      false};
   // A year's drift in wellbeing: waves differ a little year to year.
   const double drift = 0.08 * static_cast<double>(year.start_year() - 2018);
   for (const LaPlan& plan : g.plans) {
+    // A pupil answers once a wave (one who moves school on the day, once).
+    std::vector<bool> responded(plan.pupils.size(), false);
     for (uint32_t si : plan.schools) {
       const GenSchool& school = g.world.schools[si];
-      Rng srng(StreamKey(seed, Purpose::kErrors, 0x766F696365ull, static_cast<uint64_t>(school.urn)));
+      // A school's taking part, rate and lean are its own, the same every year
+      // (not the seed's); its pupils and their answers are the seed's.
+      Rng srng(StreamKey(
+          0, Purpose::kErrors, 0x766F696365ull,
+          static_cast<uint64_t>(school.urn) * 31 + static_cast<uint64_t>(year.start_year())));
+      Rng lean(StreamKey(0, Purpose::kErrors, 0x6C65616Eull, static_cast<uint64_t>(school.urn)));
       if (!srng.Bernoulli(0.85)) continue;  // not taking part this year
       // A weekday in June.
       Date day = Date::FromCivil(year.start_year() + 1, 6, 3) + srng.Below(18);
       while (!day.IsWeekday()) day = day + 1;
       const double school_rate = 0.55 + 0.35 * srng.Uniform();
-      const double school_shift = 0.3 * srng.Normal();
+      const double school_shift = 0.3 * lean.Normal();
       const bool owns_local = local_owner < 0 && school.phase == SchoolPhaseCode::kSecondary;
       if (owns_local) {
         local_owner = school.urn;
@@ -172,8 +181,8 @@ Status WriteVoiceFiles(const Generated& g, const std::string& dir, FileRows* row
         for (const GenApPlacement& a : plan.placements) {
           if (a.pupil == e.pupil && a.start <= day.days && day.days <= a.end) in_ap = true;
         }
-        const double absence = Logistic(school.fit.intercept + school.fit.spread * p.absence_z +
-                                        p.absence_shift);
+        const double absence =
+            Logistic(school.fit.intercept + school.fit.spread * p.absence_z + p.absence_shift);
         const bool persistent = absence >= 0.10;
         Rng rng(StreamKey(seed, Purpose::kErrors, 0x766F696365ull + 1, p.key));
         double logit = std::log(school_rate / (1 - school_rate));
@@ -181,7 +190,8 @@ Status WriteVoiceFiles(const Generated& g, const std::string& dir, FileRows* row
         if (absence >= 0.5) logit -= 1.0;
         if (in_ap) logit -= 1.5;
         if (p.sen == SenProvision::kEhcPlan) logit -= 0.4;
-        if (!rng.Bernoulli(Logistic(logit))) continue;
+        if (!rng.Bernoulli(Logistic(logit)) || responded[e.pupil]) continue;
+        responded[e.pupil] = true;
         // Mode.
         VoiceMode mode = VoiceMode::kOnline;
         const bool special = school.phase == SchoolPhaseCode::kSpecial;
@@ -193,7 +203,8 @@ Status WriteVoiceFiles(const Generated& g, const std::string& dir, FileRows* row
           mode = VoiceMode::kAdultSupported;
         }
         const std::string mode_code(CodeOf(VoiceModeCodes(), mode));
-        const std::string key = fmt::format("R{:012x}", Mix64(p.key ^ seed ^ 0x5155495445ull) >> 16);
+        const std::string key =
+            fmt::format("V-{:012x}", Mix64(p.key ^ seed ^ 0x5155495445ull) >> 16);
         const std::string urn = std::to_string(school.urn);
         const std::string date = FormatIsoDate(day);
         double wellbeing = rng.Normal() + school_shift + drift;

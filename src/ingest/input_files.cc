@@ -161,9 +161,8 @@ const FileSchema& SchemaOf(InputFile id) {
 Result<HeaderMap> HeaderMap::Resolve(const FileSchema& schema, const CsvRecord& header,
                                      std::vector<std::string>* warnings) {
   if (header.error != CsvError::kNone) {
-    return Status::InvalidInput(
-        fmt::format("{}: the header line cannot be read ({})", schema.file_name,
-                    CsvErrorMessage(header.error)));
+    return Status::InvalidInput(fmt::format("{}: the header line cannot be read ({})",
+                                            schema.file_name, CsvErrorMessage(header.error)));
   }
   HeaderMap m;
   m.positions_.assign(schema.columns.size(), -1);
@@ -189,14 +188,15 @@ Result<HeaderMap> HeaderMap::Resolve(const FileSchema& schema, const CsvRecord& 
     }
   }
   for (size_t c = 0; c < schema.columns.size(); ++c) {
-    if (schema.columns[c].required && m.positions_[c] < 0) missing.push_back(schema.columns[c].name);
+    if (schema.columns[c].required && m.positions_[c] < 0)
+      missing.push_back(schema.columns[c].name);
   }
   if (!missing.empty()) {
     std::string list;
     for (const auto& s : missing) list += (list.empty() ? "'" : ", '") + s + "'";
-    return Status::InvalidInput(fmt::format(
-        "{}: wrong header: missing required column{} {} (see docs/input-schema.md)",
-        schema.file_name, missing.size() > 1 ? "s" : "", list));
+    return Status::InvalidInput(
+        fmt::format("{}: wrong header: missing required column{} {} (see docs/input-schema.md)",
+                    schema.file_name, missing.size() > 1 ? "s" : "", list));
   }
   return m;
 }

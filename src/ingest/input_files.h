@@ -13,9 +13,20 @@
 namespace lantern {
 
 enum class InputFile {
-  kLocalAuthorities, kTrusts, kSchools, kPupils, kEnrolments, kAttendance, kAttendanceCompact,
-  kSuspensions, kApPlacements, kInternalUnits, kVoiceProviders, kVoiceLocalItems,
-  kVoiceResponses, kVoiceLinkage
+  kLocalAuthorities,
+  kTrusts,
+  kSchools,
+  kPupils,
+  kEnrolments,
+  kAttendance,
+  kAttendanceCompact,
+  kSuspensions,
+  kApPlacements,
+  kInternalUnits,
+  kVoiceProviders,
+  kVoiceLocalItems,
+  kVoiceResponses,
+  kVoiceLinkage
 };
 
 struct ColumnSpec {

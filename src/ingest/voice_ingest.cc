@@ -130,7 +130,8 @@ void IngestVoiceLocalItems(IngestContext& ctx, InputSource& src) {
     // The bank (with the local items stored so far) checks the row and
     // takes the item; a row naming a stored local item again replaces it.
     voice::VoiceCatalogue& cat = *ctx.voice_catalogue;
-    const int existing_item = cat.FindItem(check.Text(0), std::atoi(std::string(check.Text(1)).c_str()));
+    const int existing_item =
+        cat.FindItem(check.Text(0), std::atoi(std::string(check.Text(1)).c_str()));
     size_t stored_row = t.size();
     for (size_t i = 0; i < t.size(); ++i) {
       if (t.item_id[i] == check.Text(0) && t.version[i] == check.Text(1)) stored_row = i;
@@ -152,8 +153,9 @@ void IngestVoiceLocalItems(IngestContext& ctx, InputSource& src) {
         if (stored[stored_row] != check.Text(c)) same = false;
       });
       if (!same) {
-        check.FailRow("version", "a stored local item changed: an item's wording and scale never "
-                                 "change within a version (give it the next version)");
+        check.FailRow("version",
+                      "a stored local item changed: an item's wording and scale never "
+                      "change within a version (give it the next version)");
         return;
       }
       ++src.counts.unchanged;
@@ -257,8 +259,8 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     auto collected = check.DateField(4);
     auto mode = check.Code(5, VoiceModeCodes());
     if (wave && collected && !AcademicYear(*wave).Contains(*collected)) {
-      check.Fail(4, "date", fmt::format("collected_date is outside the wave {}",
-                                        AcademicYear(*wave).Label()));
+      check.Fail(4, "date",
+                 fmt::format("collected_date is outside the wave {}", AcademicYear(*wave).Label()));
     }
     if (collected && ctx.year && !ctx.year->Contains(*collected)) {
       check.Fail(4, "date",
@@ -270,18 +272,20 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       const int32_t from = s.voice_providers.accredited_from[provider];
       const int32_t to = s.voice_providers.accredited_to[provider];
       if (collected->days < from || collected->days > to) {
-        check.Fail(0, "accreditation",
-                   fmt::format("provider {} was not accredited on {} (accredited {} to {}): "
-                               "responses are taken only from a provider accredited on the "
-                               "collection date",
-                               check.Text(0), FormatIsoDate(*collected), DateText(from), DateText(to)));
+        check.Fail(
+            0, "accreditation",
+            fmt::format("provider {} was not accredited on {} (accredited {} to {}): "
+                        "responses are taken only from a provider accredited on the "
+                        "collection date",
+                        check.Text(0), FormatIsoDate(*collected), DateText(from), DateText(to)));
       }
     }
     int item = -1;
     if (check.RequiredPresent(6) && check.RequiredPresent(7)) {
       const std::string_view id = check.Text(6);
       const int version = std::atoi(std::string(check.Text(7)).c_str());
-      if (last_item >= 0 && id == last_item_text && cat.items()[static_cast<size_t>(last_item)].version == version) {
+      if (last_item >= 0 && id == last_item_text &&
+          cat.items()[static_cast<size_t>(last_item)].version == version) {
         item = last_item;
       } else {
         item = cat.FindItem(id, version);
@@ -296,9 +300,9 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
         last_item_text = std::string(id);
         const voice::VoiceItem& it = cat.items()[static_cast<size_t>(item)];
         if (it.local && urn && it.owner != std::to_string(*urn)) {
-          check.Fail(6, "local_item",
-                     fmt::format("{} is a local item of school {}, not of this school", it.id,
-                                 it.owner));
+          check.Fail(
+              6, "local_item",
+              fmt::format("{} is a local item of school {}, not of this school", it.id, it.owner));
         }
       }
     }
@@ -308,9 +312,11 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       category = cat.FindCategory(it, check.Text(8));
       if (category < 0) {
         std::string codes;
-        for (const auto& c : cat.ScaleOf(it).categories) codes += (codes.empty() ? "" : ", ") + c.code;
-        check.Fail(8, "unknown_category",
-                   fmt::format("not a response of scale {} (one of: {})", cat.ScaleOf(it).id, codes));
+        for (const auto& c : cat.ScaleOf(it).categories)
+          codes += (codes.empty() ? "" : ", ") + c.code;
+        check.Fail(
+            8, "unknown_category",
+            fmt::format("not a response of scale {} (one of: {})", cat.ScaleOf(it).id, codes));
       }
     }
     if (!check.ok()) return;
@@ -419,7 +425,8 @@ void IngestVoiceLinkage(IngestContext& ctx, InputSource& src) {
     if (check.RequiredPresent(0)) {
       provider = providers.Find(check.Text(0));
       if (provider == kNoIndex) {
-        check.Fail(0, "unknown_provider", "the provider is not in voice_providers.csv or the store");
+        check.Fail(0, "unknown_provider",
+                   "the provider is not in voice_providers.csv or the store");
       }
     }
     auto wave = Wave(check, 1);

@@ -169,7 +169,8 @@ LANTERN_CODE_TABLE(UnitKindCodes, UnitKind,
 
 LANTERN_CODE_TABLE(VoiceModeCodes, VoiceMode,
                    {{VoiceMode::kOnline, "online", "Online, on their own"},
-                    {VoiceMode::kAdultSupported, "adult_supported", "Online with an adult's support"},
+                    {VoiceMode::kAdultSupported, "adult_supported",
+                     "Online with an adult's support"},
                     {VoiceMode::kSymbol, "symbol", "Symbol version"},
                     {VoiceMode::kAtHome, "at_home", "At home"}})
 

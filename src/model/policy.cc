@@ -144,8 +144,9 @@ Status Policy::Validate() const {
   }
   if (suppress_below < 0) return bad("suppress_below must not be negative");
   if (voice_school_min_base < 1 || voice_area_min_base < 1 || voice_area_min_schools < 1) {
-    return bad("voice_school_min_base, voice_area_min_base and voice_area_min_schools must be at "
-               "least 1");
+    return bad(
+        "voice_school_min_base, voice_area_min_base and voice_area_min_schools must be at "
+        "least 1");
   }
   if (!(voice_under_heard_ratio > 0 && voice_under_heard_ratio <= 1)) {
     return bad("voice_under_heard_ratio must be in (0, 1]");

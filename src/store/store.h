@@ -59,13 +59,12 @@ enum class TableId {
   kVoiceResponses,
   kVoiceLinks
 };
-constexpr TableId kAllTables[] = {TableId::kLocalAuthorities, TableId::kTrusts,
-                                  TableId::kSchools,          TableId::kPupils,
-                                  TableId::kEnrolments,       TableId::kSuspensions,
-                                  TableId::kApPlacements,     TableId::kInternalUnits,
-                                  TableId::kVoiceProviders,   TableId::kVoiceLocalItems,
-                                  TableId::kVoiceItems,       TableId::kVoiceRespondents,
-                                  TableId::kVoiceResponses,   TableId::kVoiceLinks};
+constexpr TableId kAllTables[] = {
+    TableId::kLocalAuthorities, TableId::kTrusts,        TableId::kSchools,
+    TableId::kPupils,           TableId::kEnrolments,    TableId::kSuspensions,
+    TableId::kApPlacements,     TableId::kInternalUnits, TableId::kVoiceProviders,
+    TableId::kVoiceLocalItems,  TableId::kVoiceItems,    TableId::kVoiceRespondents,
+    TableId::kVoiceResponses,   TableId::kVoiceLinks};
 const char* TableName(TableId id);
 
 // Calls f(id, table) for each table of a StoreState (const or not), in the

@@ -307,12 +307,10 @@ struct VoiceRespondentTable {
 
   static constexpr auto Columns() {
     using T = VoiceRespondentTable;
-    return std::make_tuple(Column<T, std::string>{"key", &T::key},
-                           Column<T, uint16_t>{"provider", &T::provider},
-                           Column<T, int16_t>{"wave", &T::wave},
-                           Column<T, uint32_t>{"school", &T::school},
-                           Column<T, int32_t>{"collected", &T::collected},
-                           Column<T, uint8_t>{"mode", &T::mode});
+    return std::make_tuple(
+        Column<T, std::string>{"key", &T::key}, Column<T, uint16_t>{"provider", &T::provider},
+        Column<T, int16_t>{"wave", &T::wave}, Column<T, uint32_t>{"school", &T::school},
+        Column<T, int32_t>{"collected", &T::collected}, Column<T, uint8_t>{"mode", &T::mode});
   }
   size_t size() const { return key.size(); }
 };

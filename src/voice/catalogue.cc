@@ -28,7 +28,8 @@ bool IsCode(std::string_view t) {
   return true;
 }
 
-Status RowError(std::string_view file, size_t row, std::string_view column, std::string_view reason) {
+Status RowError(std::string_view file, size_t row, std::string_view column,
+                std::string_view reason) {
   // Data rows start on line 2 (the bank's rows are one line each).
   return Status::InvalidInput(
       fmt::format("{} line {}, column {}: {}", file, row + 2, column, reason));
@@ -38,7 +39,7 @@ Status RowError(std::string_view file, size_t row, std::string_view column, std:
 
 const std::vector<std::string_view>& VoiceItemColumns() {
   static const std::vector<std::string_view> c = {
-      "item_id", "version",  "tier",      "domain",      "stem",  "scale_id",
+      "item_id",  "version",  "tier",      "domain",      "stem",  "scale_id",
       "polarity", "positive", "sensitive", "reading_age", "owner", "note"};
   return c;
 }
@@ -98,7 +99,8 @@ std::optional<ItemRowProblem> VoiceCatalogue::AddItemRow(
   const VoiceScale& sc = scales_[scale];
   item.positive.assign(sc.categories.size(), false);
   std::string_view pos = field("positive");
-  if (pos.empty()) return problem("positive", "declare the positive categories (codes joined by ;)");
+  if (pos.empty())
+    return problem("positive", "declare the positive categories (codes joined by ;)");
   while (!pos.empty()) {
     const size_t semi = pos.find(';');
     const std::string_view code = pos.substr(0, semi);
@@ -140,8 +142,8 @@ std::optional<ItemRowProblem> VoiceCatalogue::AddItemRow(
   item.note = std::string(field("note"));
   for (const VoiceItem& other : items_) {
     if (other.id == item.id && other.version == item.version) {
-      return problem("item_id", fmt::format("{} version {} is already in the bank", item.id,
-                                            item.version));
+      return problem("item_id",
+                     fmt::format("{} version {} is already in the bank", item.id, item.version));
     }
     if (local && !other.local && other.id == item.id) {
       return problem("item_id", "a local item may not reuse a core item's id");
@@ -157,8 +159,8 @@ Result<VoiceCatalogue> VoiceCatalogue::Load(const std::string& dir) {
   const std::string items_path = dir + "/voice_items.csv";
   LANTERN_ASSIGN_OR_RETURN(CsvTable scales, CsvTable::Load(scales_path));
   if (scales.malformed_records() > 0) {
-    return Status::InvalidInput(fmt::format("{}: {} malformed records", scales_path,
-                                            scales.malformed_records()));
+    return Status::InvalidInput(
+        fmt::format("{}: {} malformed records", scales_path, scales.malformed_records()));
   }
   int cols[5];
   const char* scale_cols[5] = {"scale_id", "position", "code", "label", "kind"};
@@ -167,7 +169,8 @@ Result<VoiceCatalogue> VoiceCatalogue::Load(const std::string& dir) {
   }
   for (size_t r = 0; r < scales.rows(); ++r) {
     const std::string& id = scales.Cell(r, cols[0]);
-    if (!IsCode(id)) return RowError(scales_path, r, "scale_id", "a scale id is 1-40 of a-z, 0-9, _");
+    if (!IsCode(id))
+      return RowError(scales_path, r, "scale_id", "a scale id is 1-40 of a-z, 0-9, _");
     VoiceScale* scale = nullptr;
     for (auto& s : cat.scales_) {
       if (s.id == id) scale = &s;
@@ -191,7 +194,8 @@ Result<VoiceCatalogue> VoiceCatalogue::Load(const std::string& dir) {
     for (const auto& c : scale->categories) {
       if (c.code == code) return RowError(scales_path, r, "code", "the code appears twice");
     }
-    if (scales.Cell(r, cols[3]).empty()) return RowError(scales_path, r, "label", "label is required");
+    if (scales.Cell(r, cols[3]).empty())
+      return RowError(scales_path, r, "label", "label is required");
     const std::string& kind = scales.Cell(r, cols[4]);
     CategoryKind k;
     if (kind == "point") {
@@ -209,16 +213,17 @@ Result<VoiceCatalogue> VoiceCatalogue::Load(const std::string& dir) {
   }
   for (auto& s : cat.scales_) {
     if (s.points < 2) {
-      return Status::InvalidInput(fmt::format("{}: scale {} has fewer than 2 points", scales_path, s.id));
+      return Status::InvalidInput(
+          fmt::format("{}: scale {} has fewer than 2 points", scales_path, s.id));
     }
-    s.categories.push_back({std::string(kPreferNotToSay), "Prefer not to say",
-                            CategoryKind::kPreferNotToSay});
+    s.categories.push_back(
+        {std::string(kPreferNotToSay), "Prefer not to say", CategoryKind::kPreferNotToSay});
     s.categories.push_back({std::string(kNotAnswered), "Not answered", CategoryKind::kNotAnswered});
   }
   LANTERN_ASSIGN_OR_RETURN(CsvTable items, CsvTable::Load(items_path));
   if (items.malformed_records() > 0) {
-    return Status::InvalidInput(fmt::format("{}: {} malformed records", items_path,
-                                            items.malformed_records()));
+    return Status::InvalidInput(
+        fmt::format("{}: {} malformed records", items_path, items.malformed_records()));
   }
   std::vector<int> item_cols;
   for (std::string_view c : VoiceItemColumns()) {

@@ -45,8 +45,8 @@ struct VoiceItem {
   int version = 1;
   bool local = false;  // tier "local": reported only for its owner, never pooled
   std::string domain, stem;
-  size_t scale = 0;          // index into VoiceCatalogue::scales()
-  char polarity = '+';       // '+' or '-': ordering of the diverging chart only
+  size_t scale = 0;            // index into VoiceCatalogue::scales()
+  char polarity = '+';         // '+' or '-': ordering of the diverging chart only
   std::vector<bool> positive;  // per category of the scale: counted in the change statistic
   bool sensitive = false;      // pupil-voice.md 4.3.2
   int reading_age = 0;
@@ -78,8 +78,8 @@ class VoiceCatalogue {
   // Checks one item row (`field` gives a column's text by name) and, when
   // it is good, adds the item. `local` rows must say tier "local" and name
   // an owner; core rows must not.
-  std::optional<ItemRowProblem> AddItemRow(const std::function<std::string_view(std::string_view)>& field,
-                                           bool local);
+  std::optional<ItemRowProblem> AddItemRow(
+      const std::function<std::string_view(std::string_view)>& field, bool local);
 
  private:
   std::vector<VoiceScale> scales_;

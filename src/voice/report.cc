@@ -187,10 +187,12 @@ class Builder {
     std::vector<uint32_t> resp_rows(t.size());
     {
       std::vector<uint32_t> fill(resp_start.begin(), resp_start.end() - 1);
-      for (size_t i = 0; i < t.size(); ++i) resp_rows[fill[t.respondent[i]]++] = static_cast<uint32_t>(i);
+      for (size_t i = 0; i < t.size(); ++i)
+        resp_rows[fill[t.respondent[i]]++] = static_cast<uint32_t>(i);
     }
     std::vector<uint32_t> link(rt.size(), kNoIndex);
-    for (size_t i = 0; i < s.voice_links.size(); ++i) link[s.voice_links.respondent[i]] = s.voice_links.pupil[i];
+    for (size_t i = 0; i < s.voice_links.size(); ++i)
+      link[s.voice_links.respondent[i]] = s.voice_links.pupil[i];
     // Schools and waves.
     std::map<std::pair<uint32_t, int16_t>, std::vector<uint32_t>> by_school_wave;
     for (size_t i = 0; i < rt.size(); ++i) {
@@ -235,7 +237,8 @@ class Builder {
             const size_t g = tp == 0 ? 0 : static_cast<size_t>(groups[k].group[tp]);
             int32_t& d = dense[static_cast<size_t>(item) * n_groups + g];
             if (d < 0) {
-              d = static_cast<int32_t>(Dist(unit, wave, static_cast<uint16_t>(item), static_cast<uint16_t>(g)));
+              d = static_cast<int32_t>(
+                  Dist(unit, wave, static_cast<uint16_t>(item), static_cast<uint16_t>(g)));
               touched.push_back(static_cast<size_t>(item) * n_groups + g);
             }
             VoiceDistribution& dist = r_.distributions[static_cast<size_t>(d)];
@@ -338,7 +341,7 @@ class Builder {
       return c;
     };
     auto relate = [&](size_t margin, std::vector<size_t> members) {
-      r_.relations.push_back({margin, members});
+      r_.relations.push_back(AdditiveRelation{margin, members});
       problem.AddGroup(margin, members);
     };
     const Policy& policy = *in_.policy;
@@ -347,9 +350,32 @@ class Builder {
     for (auto& d : r_.distributions) {
       d.first_cell = add_cell(d.base, true);
       for (int64_t n : d.counts) add_cell(n, true);
-      std::vector<size_t> members;
-      for (size_t c = 0; c < d.counts.size(); ++c) members.push_back(d.first_cell + 1 + c);
+      std::vector<size_t> members, positive, answered;
+      const VoiceItem& item = cat_.items()[d.item];
+      const auto& cats = cat_.ScaleOf(item).categories;
+      for (size_t c = 0; c < d.counts.size(); ++c) {
+        members.push_back(d.first_cell + 1 + c);
+        if (item.positive[c]) positive.push_back(d.first_cell + 1 + c);
+        if (cats[c].kind != CategoryKind::kPreferNotToSay &&
+            cats[c].kind != CategoryKind::kNotAnswered) {
+          answered.push_back(d.first_cell + 1 + c);
+        }
+      }
       relate(d.first_cell, members);
+      int64_t pos = 0;
+      const int64_t ans = AnsweredCount(cat_, item, d.counts, &pos);
+      d.positive_cell = add_cell(pos, true);  // first_cell + 1 + categories
+      d.answered_cell = add_cell(ans, true);  // the one after
+      relate(d.positive_cell, positive);
+      relate(d.answered_cell, answered);
+      std::vector<size_t> base_parts = {d.answered_cell};
+      for (size_t c = 0; c < d.counts.size(); ++c) {
+        if (cats[c].kind == CategoryKind::kPreferNotToSay ||
+            cats[c].kind == CategoryKind::kNotAnswered) {
+          base_parts.push_back(d.first_cell + 1 + c);
+        }
+      }
+      relate(d.first_cell, base_parts);
     }
     for (auto& c : r_.coverage) {
       c.first_cell = add_cell(c.roll, true);
@@ -408,7 +434,8 @@ class Builder {
     }
     for (const auto& [key, v] : by_item) {
       if (v[0] < 0) continue;
-      const size_t cells = 1 + r_.distributions[static_cast<size_t>(v[0])].counts.size();
+      // base, categories, positive, answered: contiguous cells.
+      const size_t cells = 3 + r_.distributions[static_cast<size_t>(v[0])].counts.size();
       topic_relations(
           [&](uint16_t g, size_t k) {
             return v[g] < 0 ? SIZE_MAX : r_.distributions[static_cast<size_t>(v[g])].first_cell + k;
@@ -437,11 +464,12 @@ class Builder {
       for (uint16_t g = 0; g < v.size(); ++g) {
         if (v[g] < 0) continue;
         const VoiceDistribution& d = r_.distributions[static_cast<size_t>(v[g])];
-        for (size_t k = 0; k <= d.counts.size(); ++k) {
+        for (size_t k = 0; k < d.counts.size() + 3; ++k) {
           std::vector<size_t> members;
           for (uint32_t ch : children) {
             auto it = dist_index_.find(DistKey(ch, wave, item, g));
-            if (it != dist_index_.end()) members.push_back(r_.distributions[it->second].first_cell + k);
+            if (it != dist_index_.end())
+              members.push_back(r_.distributions[it->second].first_cell + k);
           }
           relate(d.first_cell + k, members);
         }
@@ -458,7 +486,8 @@ class Builder {
           std::vector<size_t> members;
           for (uint32_t ch : children) {
             auto it = coverage_index_.find(CoverageKey(ch, wave, g));
-            if (it != coverage_index_.end()) members.push_back(r_.coverage[it->second].first_cell + k);
+            if (it != coverage_index_.end())
+              members.push_back(r_.coverage[it->second].first_cell + k);
           }
           relate(c.first_cell + k, members);
         }
@@ -472,6 +501,7 @@ class Builder {
     auto withhold = [&](VoiceDistribution& d, std::string why) {
       if (d.withheld.empty()) d.withheld = std::move(why);
       for (size_t k = 0; k <= d.counts.size(); ++k) hidden[d.first_cell + k] = true;
+      hidden[d.positive_cell] = hidden[d.answered_cell] = true;
     };
     for (auto& d : r_.distributions) {
       const bool school = r_.units[d.unit].school;
@@ -479,8 +509,8 @@ class Builder {
         withhold(d, fmt::format("fewer than {} pupils", policy.voice_school_min_base));
       } else if (!school && (d.base < policy.voice_area_min_base ||
                              d.schools < policy.voice_area_min_schools)) {
-        withhold(d, fmt::format("fewer than {} respondents or {} schools", policy.voice_area_min_base,
-                                policy.voice_area_min_schools));
+        withhold(d, fmt::format("fewer than {} respondents or {} schools",
+                                policy.voice_area_min_base, policy.voice_area_min_schools));
       } else if (cat_.items()[d.item].sensitive) {
         for (int64_t n : d.counts) {
           if (n > 0 && n < policy.suppress_below) {
@@ -499,32 +529,51 @@ class Builder {
       }
     }
     // The pass, again until a distribution with its base hidden has every
-    // response hidden too (a response shown without its base is no figure).
-    for (int round = 0; round < 20; ++round) {
-      hidden = problem.Solve(counts, policy.suppress_below, policy.secondary_suppression, hidden);
-      bool more = false;
-      for (auto& d : r_.distributions) {
-        if (!hidden[d.first_cell]) continue;
-        for (size_t k = 1; k <= d.counts.size(); ++k) {
-          if (!hidden[d.first_cell + k]) {
-            hidden[d.first_cell + k] = true;
+    // response hidden too (a response shown without its base is no figure),
+    // and until exhaustive differencing over every relation finds nothing
+    // (suppress/differencing_audit.h): where it finds a leak, the leaking
+    // relation's margin (or its smallest published member) is hidden too.
+    for (int audit = 0; audit < 60; ++audit) {
+      r_.audit_rounds = audit + 1;
+      for (int round = 0; round < 20; ++round) {
+        hidden = problem.Solve(counts, policy.suppress_below, policy.secondary_suppression, hidden);
+        bool more = false;
+        for (auto& d : r_.distributions) {
+          if (!hidden[d.first_cell]) continue;
+          for (size_t k = 1; k <= d.counts.size() + 2; ++k) {
+            if (!hidden[d.first_cell + k]) {
+              hidden[d.first_cell + k] = true;
+              more = true;
+            }
+          }
+        }
+        for (auto& c : r_.coverage) {
+          if (hidden[c.first_cell] != hidden[c.first_cell + 1]) {
+            hidden[c.first_cell] = hidden[c.first_cell + 1] = true;  // a rate needs both
             more = true;
           }
         }
+        if (!more) break;
       }
-      for (auto& c : r_.coverage) {
-        if (hidden[c.first_cell] != hidden[c.first_cell + 1]) {
-          hidden[c.first_cell] = hidden[c.first_cell + 1] = true;  // a rate needs both
-          more = true;
-        }
+      std::vector<bool> known(counts.size());
+      for (size_t c = 0; c < known.size(); ++c) known[c] = !hidden[c] && !unpublished[c];
+      std::vector<uint32_t> derived_by;
+      const auto leaks =
+          AuditDifferencing(r_.relations, counts, known, policy.suppress_below, &derived_by);
+      if (leaks.empty()) break;
+      std::vector<bool> published(counts.size());
+      for (size_t c = 0; c < counts.size(); ++c) published[c] = !hidden[c] && !unpublished[c];
+      for (size_t c : CellsToBreakLeaks(r_.relations, counts, leaks, published, derived_by)) {
+        hidden[c] = true;
       }
-      if (!more) break;
     }
     for (auto& d : r_.distributions) {
       d.base_hidden = hidden[d.first_cell];
       d.hidden.resize(d.counts.size());
       for (size_t k = 0; k < d.counts.size(); ++k) d.hidden[k] = hidden[d.first_cell + 1 + k];
-      if (d.base_hidden && d.withheld.empty()) d.withheld = "withheld so that others cannot be worked out";
+      d.share_hidden = d.base_hidden || hidden[d.positive_cell] || hidden[d.answered_cell];
+      if (d.base_hidden && d.withheld.empty())
+        d.withheld = "withheld so that others cannot be worked out";
     }
     for (auto& c : r_.coverage) {
       c.roll_hidden = hidden[c.first_cell];
@@ -550,7 +599,8 @@ class Builder {
       }
       const VoiceCoverage* total = totals[{c.unit, c.wave}];
       if (total == nullptr || total->roll == 0 || c.roll == 0) continue;
-      const double overall = static_cast<double>(total->respondents) / static_cast<double>(total->roll);
+      const double overall =
+          static_cast<double>(total->respondents) / static_cast<double>(total->roll);
       const double rate = static_cast<double>(c.respondents) / static_cast<double>(c.roll);
       if (rate < ratio * overall) {
         c.under_heard = true;
@@ -577,8 +627,9 @@ class Builder {
         ch.previous_wave = previous;
         ch.current_wave = current;
         ch.current_answered = AnsweredCount(cat_, item, d.counts, &ch.current_positive);
-        ch.previous_answered = AnsweredCount(cat_, cat_.items()[j], p.counts, &ch.previous_positive);
-        ch.shown = d.Published() && p.Published() && ch.current_answered > 0 &&
+        ch.previous_answered =
+            AnsweredCount(cat_, cat_.items()[j], p.counts, &ch.previous_positive);
+        ch.shown = !d.share_hidden && !p.share_hidden && ch.current_answered > 0 &&
                    ch.previous_answered > 0;
         ch.comparable = true;
         if (j != d.item) {
@@ -598,8 +649,10 @@ class Builder {
           ch.comparable = false;
         }
         if (ch.shown && ch.comparable) {
-          const double p1 = static_cast<double>(ch.current_positive) / static_cast<double>(ch.current_answered);
-          const double p2 = static_cast<double>(ch.previous_positive) / static_cast<double>(ch.previous_answered);
+          const double p1 =
+              static_cast<double>(ch.current_positive) / static_cast<double>(ch.current_answered);
+          const double p2 =
+              static_cast<double>(ch.previous_positive) / static_cast<double>(ch.previous_answered);
           const auto ci = stats::NewcombeDifference(
               static_cast<double>(ch.current_positive), static_cast<double>(ch.current_answered),
               static_cast<double>(ch.previous_positive), static_cast<double>(ch.previous_answered));
@@ -801,7 +854,8 @@ int64_t AnsweredCount(const VoiceCatalogue& cat, const VoiceItem& item,
   const auto& cats = cat.ScaleOf(item).categories;
   int64_t answered = 0, pos = 0;
   for (size_t c = 0; c < cats.size() && c < counts.size(); ++c) {
-    if (cats[c].kind == CategoryKind::kPreferNotToSay || cats[c].kind == CategoryKind::kNotAnswered) {
+    if (cats[c].kind == CategoryKind::kPreferNotToSay ||
+        cats[c].kind == CategoryKind::kNotAnswered) {
       continue;
     }
     answered += counts[c];

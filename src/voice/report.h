@@ -22,6 +22,7 @@
 #include "model/geography.h"
 #include "model/policy.h"
 #include "store/store.h"
+#include "suppress/differencing_audit.h"
 #include "voice/catalogue.h"
 
 namespace lantern::voice {
@@ -59,8 +60,13 @@ struct VoiceDistribution {
   int32_t schools = 0;          // contributing schools
   std::vector<bool> hidden;     // per category (after the disclosure pass)
   bool base_hidden = false;
-  std::string withheld;  // why the whole distribution is withheld ("" if not)
+  std::string withheld;   // why the whole distribution is withheld ("" if not)
   size_t first_cell = 0;  // its cells in the problem: base, then categories
+  // The change statistic's two counts, controlled like the rest: those who
+  // gave a positive response, and those who gave any answer (not "prefer
+  // not to say", not "not answered").
+  size_t positive_cell = 0, answered_cell = 0;
+  bool share_hidden = false;
   bool Published() const;  // every cell shown
 };
 
@@ -83,13 +89,12 @@ struct VoiceChange {
   uint32_t unit = 0;
   uint16_t item = 0, group = 0;
   int16_t previous_wave = 0, current_wave = 0;
-  int64_t previous_positive = 0, previous_answered = 0, current_positive = 0,
-          current_answered = 0;
-  bool shown = false;        // both distributions published
-  bool comparable = false;   // same item version, year groups, window and mode
-  std::string reason;        // why not comparable or not shown
+  int64_t previous_positive = 0, previous_answered = 0, current_positive = 0, current_answered = 0;
+  bool shown = false;                       // both distributions published
+  bool comparable = false;                  // same item version, year groups, window and mode
+  std::string reason;                       // why not comparable or not shown
   double change = 0, lower = 0, upper = 0;  // percentage points
-  std::string conclusion;    // "higher than last year", "lower...", "no clear change", ""
+  std::string conclusion;  // "higher than last year", "lower...", "no clear change", ""
 };
 
 struct VoiceReport {
@@ -102,7 +107,8 @@ struct VoiceReport {
   // indices (margin, members), each cell's count and whether it is hidden,
   // and which cells are never published (respondents not linked to a
   // pupil, pupils in one nested group and not the other).
-  std::vector<std::pair<size_t, std::vector<size_t>>> relations;
+  std::vector<AdditiveRelation> relations;
+  int audit_rounds = 0;  // solve-and-audit rounds the pass took
   std::vector<int64_t> cell_counts;
   std::vector<bool> cell_hidden;
   std::vector<bool> cell_unpublished;

@@ -47,7 +47,8 @@ std::vector<uint32_t> UnitOrder(const VoiceReport& r) {
   std::vector<uint32_t> order(r.units.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    const int la = LevelOrder(r.units[a].geography.level), lb = LevelOrder(r.units[b].geography.level);
+    const int la = LevelOrder(r.units[a].geography.level),
+              lb = LevelOrder(r.units[b].geography.level);
     if (la != lb) return la < lb;
     return r.units[a].key < r.units[b].key;
   });
@@ -118,15 +119,18 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
       for (size_t c = 0; c < scale.categories.size(); ++c) {
         WriteEesGeography(*w, Period(d->wave), "Academic year", r.units[d->unit].geography);
         w->Field(item.id).Int(item.version).Field(item.domain).Field(item.local ? "local" : "core");
-        w->Field(g.topic).Field(g.label).Field(scale.categories[c].code).Field(scale.categories[c].label);
+        w->Field(g.topic)
+            .Field(g.label)
+            .Field(scale.categories[c].code)
+            .Field(scale.categories[c].label);
         if (d->hidden[c]) {
           Cell(*w, PublishedCell::Symbol(GssSymbol::kSuppressed));
           Cell(*w, PublishedCell::Symbol(GssSymbol::kSuppressed));
         } else {
           Cell(*w, PublishedCell::Count(d->counts[c]));
-          Cell(*w, d->base_hidden ? PublishedCell::Symbol(GssSymbol::kSuppressed)
-                                  : PublishedCell::Ratio(d->counts[c], d->base, 100,
-                                                         d->base < 100 ? 0 : 1));
+          Cell(*w, d->base_hidden
+                       ? PublishedCell::Symbol(GssSymbol::kSuppressed)
+                       : PublishedCell::Ratio(d->counts[c], d->base, 100, d->base < 100 ? 0 : 1));
         }
         Cell(*w, d->base_hidden ? PublishedCell::Symbol(GssSymbol::kSuppressed)
                                 : PublishedCell::Count(d->base));
@@ -149,7 +153,8 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
         Indicator("respondents", "Pupils giving this response (c: withheld)", "", 0),
         Indicator("percent", "Percentage of the base giving this response", "%", 1),
         Indicator("base_n", "Pupils asked the question in this group (the base)", "", 0),
-        Indicator("group_response_rate", "Response rate of this group (respondents / roll)", "%", 1),
+        Indicator("group_response_rate", "Response rate of this group (respondents / roll)", "%",
+                  1),
         Filter("withheld_reason", "Why the distribution is withheld (blank: shown)", "none"),
     };
     LANTERN_RETURN_IF_ERROR(WriteEesMetadata(out + "/voice.meta.csv", meta));
@@ -191,15 +196,21 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
     std::vector<EesColumnMeta> meta = {
         Filter("breakdown_topic", "Pupil characteristic", "Total"),
         Filter("breakdown", "Pupil group", "All pupils"),
-        Filter("under_heard", "Y: under-heard (rate below 0.8 of the overall rate, or too few to show); listed first", "N"),
+        Filter(
+            "under_heard",
+            "Y: under-heard (rate below 0.8 of the overall rate, or too few to show); listed first",
+            "N"),
         Filter("under_heard_reason", "Why the group is under-heard", "none"),
-        Indicator("roll", "Pupils on roll on the first collection day, in the year groups surveyed", "", 0),
+        Indicator("roll", "Pupils on roll on the first collection day, in the year groups surveyed",
+                  "", 0),
         Indicator("respondents", "Pupils who took part", "", 0),
         Indicator("response_rate", "Respondents as a percentage of the roll", "%", 1),
-        Indicator("overall_response_rate", "All pupils' response rate in this school or area", "%", 1),
+        Indicator("overall_response_rate", "All pupils' response rate in this school or area", "%",
+                  1),
         Filter("collected_from", "First collection date", "none"),
         Filter("collected_to", "Last collection date", "none"),
-        Filter("modes", "Modes of completion used (online, adult_supported, symbol, at_home)", "online"),
+        Filter("modes", "Modes of completion used (online, adult_supported, symbol, at_home)",
+               "online"),
         Filter("providers", "Accredited providers who collected the responses", "none"),
     };
     LANTERN_RETURN_IF_ERROR(WriteEesMetadata(out + "/voice_coverage.meta.csv", meta));
@@ -215,10 +226,10 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
     });
     LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create(out + "/voice_change.csv"));
     for (auto c : EesGeographyColumns()) w->Field(c);
-    for (const char* c : {"item_id", "item_version", "positive_responses", "breakdown_topic",
-                          "breakdown", "previous_period", "previous_positive_percent",
-                          "current_positive_percent", "change_pp", "change_lower_pp",
-                          "change_upper_pp", "conclusion", "comparable", "note"}) {
+    for (const char* c :
+         {"item_id", "item_version", "positive_responses", "breakdown_topic", "breakdown",
+          "previous_period", "previous_positive_percent", "current_positive_percent", "change_pp",
+          "change_lower_pp", "change_upper_pp", "conclusion", "comparable", "note"}) {
       w->Field(c);
     }
     w->EndRow();
@@ -235,8 +246,10 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
       w->Field(Period(c->previous_wave));
       const auto sup = PublishedCell::Symbol(GssSymbol::kSuppressed);
       const auto na = PublishedCell::Symbol(GssSymbol::kNotApplicable);
-      Cell(*w, c->shown ? PublishedCell::Ratio(c->previous_positive, c->previous_answered, 100, 1) : sup);
-      Cell(*w, c->shown ? PublishedCell::Ratio(c->current_positive, c->current_answered, 100, 1) : sup);
+      Cell(*w, c->shown ? PublishedCell::Ratio(c->previous_positive, c->previous_answered, 100, 1)
+                        : sup);
+      Cell(*w,
+           c->shown ? PublishedCell::Ratio(c->current_positive, c->current_answered, 100, 1) : sup);
       const bool diff = c->shown && c->comparable;
       Cell(*w, diff ? PublishedCell::Number(c->change, 1) : (c->shown ? na : sup));
       Cell(*w, diff ? PublishedCell::Number(c->lower, 1) : (c->shown ? na : sup));
@@ -248,18 +261,27 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
     std::vector<EesColumnMeta> meta = {
         Filter("item_id", "Question (item id)", "belong_school"),
         Filter("item_version", "Item version this year", "1"),
-        Filter("positive_responses", "The categories declared positive in the bank", "agree;strongly_agree"),
+        Filter("positive_responses", "The categories declared positive in the bank",
+               "agree;strongly_agree"),
         Filter("breakdown_topic", "Pupil characteristic", "Total"),
         Filter("breakdown", "Pupil group", "All pupils"),
         Filter("previous_period", "The wave compared with", "201718"),
-        Indicator("previous_positive_percent", "Share giving a positive response last year (of those who answered)", "%", 1),
-        Indicator("current_positive_percent", "Share giving a positive response this year (of those who answered)", "%", 1),
-        Indicator("change_pp", "This year minus last year, percentage points (z: not comparable)", "pp", 1),
-        Indicator("change_lower_pp", "95% interval for the change, lower (Newcombe method 10)", "pp", 1),
+        Indicator("previous_positive_percent",
+                  "Share giving a positive response last year (of those who answered)", "%", 1),
+        Indicator("current_positive_percent",
+                  "Share giving a positive response this year (of those who answered)", "%", 1),
+        Indicator("change_pp", "This year minus last year, percentage points (z: not comparable)",
+                  "pp", 1),
+        Indicator("change_lower_pp", "95% interval for the change, lower (Newcombe method 10)",
+                  "pp", 1),
         Indicator("change_upper_pp", "95% interval for the change, upper", "pp", 1),
-        Filter("conclusion", "higher / lower than last year only when the interval excludes 0; else no clear change", "no clear change"),
+        Filter(
+            "conclusion",
+            "higher / lower than last year only when the interval excludes 0; else no clear change",
+            "no clear change"),
         Filter("comparable", "Y: same item version, year groups and term of collection", "Y"),
-        Filter("note", "Why not comparable or withheld; a difference does not show a cause", "none"),
+        Filter("note", "Why not comparable or withheld; a difference does not show a cause",
+               "none"),
     };
     LANTERN_RETURN_IF_ERROR(WriteEesMetadata(out + "/voice_change.meta.csv", meta));
   }
