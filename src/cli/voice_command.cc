@@ -80,7 +80,8 @@ Status RunVoice(const VoiceOptions& o) {
               static_cast<unsigned long long>(report.responses), report.waves.size());
   std::printf("  distributions: %zu shown, %zu withheld; year-on-year rows: %zu\n", shown, withheld,
               report.changes.size());
-  std::printf("  %.2f s\n", report.seconds);
+  std::printf("  disclosure pass: %d solve-and-audit rounds; %.2f s\n", report.audit_rounds,
+              report.seconds);
   return Status::Ok();
 }
 
