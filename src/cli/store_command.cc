@@ -41,6 +41,12 @@ void AddStore(CLI::App& app, int* exit_code) {
     std::printf("  %-18s %12zu\n", "suspensions", s.suspensions.size());
     std::printf("  %-18s %12zu\n", "AP placements", s.ap_placements.size());
     std::printf("  %-18s %12zu\n", "internal units", s.internal_units.size());
+    if (s.voice_respondents.size() > 0) {
+      std::printf("  %-18s %12zu\n", "voice providers", s.voice_providers.size());
+      std::printf("  %-18s %12zu\n", "voice respondents", s.voice_respondents.size());
+      std::printf("  %-18s %12zu\n", "voice responses", s.voice_responses.size());
+      std::printf("  %-18s %12zu\n", "voice links", s.voice_links.size());
+    }
     auto dates = s.marks.Dates();
     std::printf("  marks: %zu dates (%s to %s), %zu block(s), %zu day file(s), %.1f MB\n",
                 dates.size(), dates.empty() ? "-" : FormatIsoDate(Date{dates.front()}).c_str(),

@@ -404,6 +404,8 @@ class Builder {
             members.push_back(c);
             sum += cc[c];
           }
+          // No group of the topic here (nobody linked): nothing to relate.
+          if (members.empty()) continue;
           const int64_t rest = cc[total] - sum;
           if (rest > 0) members.push_back(add_cell(rest, false));  // not linked to a pupil
           if (!members.empty()) relate(total, members);
