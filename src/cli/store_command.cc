@@ -1,8 +1,8 @@
 // lantern store --store STORE [--verify]: what a store holds (year, tables,
 // marks, recent runs), and a full integrity check on request.
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.h"
@@ -58,7 +58,8 @@ void AddStore(CLI::App& app, int* exit_code) {
       std::printf("  recent runs:\n");
       const auto& h = j["history"];
       for (size_t i = h.size() > 5 ? h.size() - 5 : 0; i < h.size(); ++i) {
-        std::printf("    generation %s: %s %s\n", h[i].value("generation", nlohmann::json()).dump().c_str(),
+        std::printf("    generation %s: %s %s\n",
+                    h[i].value("generation", nlohmann::json()).dump().c_str(),
                     h[i].value("command", "").c_str(), h[i].value("run", "").c_str());
       }
     }
