@@ -36,6 +36,8 @@ struct GenerateOptions {
   uint64_t seed = 1;
   std::string out_dir;
   bool with_errors = false;
+  // Also write a pupil voice wave (voice_*.csv; docs/pupil-voice.md).
+  bool with_voice = false;
   std::string year = "201819";  // academic year of the calendar ("201819" or "2018/19")
   // "long", "compact" or "both"; empty: long for LA and region scale,
   // compact for national.

@@ -30,6 +30,9 @@ void AddIngest(CLI::App& app, int* exit_code) {
   cmd->add_option("--store", opts->store_dir, "store folder (created if new)")->required();
   cmd->add_option("--year", opts->year, "academic year, e.g. 201819 (default: from the data)");
   cmd->add_option("--policy", opts->policy_file, "JSON file overriding policy defaults");
+  cmd->add_option("--catalogue", opts->catalogue_dir,
+                  "pupil voice question bank folder (default: $LANTERN_CATALOGUE or the "
+                  "repository's catalogue/)");
   cmd->add_option("--threads", opts->threads, "worker threads (default: one per core)");
   cmd->add_option("--build", *build_out,
                   "after the commit, build every family into this folder from the store as "

@@ -20,6 +20,7 @@
 #include "generate/marks.h"
 #include "generate/output.h"
 #include "generate/pupils.h"
+#include "generate/voice.h"
 #include "generate/world.h"
 #include "reference/real_data.h"
 
@@ -375,6 +376,10 @@ Status Generate(const GenerateOptions& options, GenerateReport* report) {
     LANTERN_RETURN_IF_ERROR(WriteRecordFiles(g, s.window, options.out_dir, &rows));
   }
   LANTERN_RETURN_IF_ERROR(WriteMarks(g, s, options.out_dir, &rows, log));
+  if (options.with_voice && !s.window.single_day) {
+    log("writing a pupil voice wave");
+    LANTERN_RETURN_IF_ERROR(WriteVoiceFiles(g, options.out_dir, &rows));
+  }
   if (options.with_errors) {
     LANTERN_ASSIGN_OR_RETURN(auto expected, InjectErrors(g, s.window, options.out_dir, &rows));
     std::map<std::pair<std::string, uint64_t>, int> lines;

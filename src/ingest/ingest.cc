@@ -19,6 +19,7 @@
 #include "model/policy.h"
 #include "store/loaded_store.h"
 #include "store/upn_index.h"
+#include "voice/catalogue.h"
 
 namespace lantern {
 
@@ -247,6 +248,21 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
     if (src->schema->id == InputFile::kAttendance ||
         src->schema->id == InputFile::kAttendanceCompact) {
       ctx.year = PeekYear(*src);
+    }
+  }
+
+  // The pupil voice question bank, when a voice file needs it: a bad bank
+  // fails the ingest before any row is read.
+  std::unique_ptr<voice::VoiceCatalogue> voice_catalogue;
+  for (const auto& src : sources) {
+    const InputFile id = src->schema->id;
+    if ((id == InputFile::kVoiceLocalItems || id == InputFile::kVoiceResponses) &&
+        !voice_catalogue) {
+      LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(options.catalogue_dir));
+      LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
+                               voice::LoadCatalogueWithLocalItems(dir, state.voice_local_items));
+      voice_catalogue = std::make_unique<voice::VoiceCatalogue>(std::move(cat));
+      ctx.voice_catalogue = voice_catalogue.get();
     }
   }
 

@@ -22,6 +22,10 @@
 
 namespace lantern {
 
+namespace voice {
+class VoiceCatalogue;
+}
+
 struct FileCounts {
   uint64_t rows = 0;       // data rows read
   uint64_t inserted = 0;   // new rows (or marks)
@@ -89,6 +93,9 @@ class IngestContext {
   std::map<TableId, std::vector<uint32_t>> changed_rows;  // rows new or different
   std::map<std::string, FileCounts> counts;
   std::vector<std::string> warnings;
+  // The pupil voice question bank with the store's local items, loaded when
+  // a voice file is ingested (voice_ingest.cc).
+  voice::VoiceCatalogue* voice_catalogue = nullptr;
 
  private:
   StoreState* state_;

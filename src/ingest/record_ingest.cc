@@ -8,34 +8,15 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "ingest/for_each_row.h"
 #include "ingest/row_check.h"
+#include "ingest/voice_ingest.h"
 #include "model/upn.h"
 #include "store/table_ops.h"
 
 namespace lantern {
 
 namespace {
-
-// Calls fn(check) for every data row of src. Rows the CSV grammar rejects
-// never reach fn.
-template <typename Fn>
-void ForEachRow(InputSource& src, Fn&& fn) {
-  CsvReader reader(src.body, src.body_first_line);
-  reader.set_expected_fields(src.header.field_count());
-  CsvRecord rec;
-  while (reader.Next(&rec)) {
-    ++src.counts.rows;
-    if (rec.error != CsvError::kNone) {
-      std::string_view check = rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed";
-      src.rejects.Add(rec.line, "", "", check, std::string(CsvErrorMessage(rec.error)), rec.raw);
-      ++src.counts.rejected;
-      continue;
-    }
-    RowCheck check(*src.schema, src.header, rec, &src.rejects);
-    fn(check);
-    if (!check.ok()) ++src.counts.rejected;
-  }
-}
 
 // Puts the one-row table `row` into `stored`: a new key is appended, a known
 // key replaces the stored row unless it is identical, and a key already seen
@@ -749,6 +730,18 @@ void IngestRecords(IngestContext& ctx, InputSource& src) {
       break;
     case InputFile::kEhcpRequests:
       IngestEhcpRequests(ctx, src);
+      break;
+    case InputFile::kVoiceProviders:
+      IngestVoiceProviders(ctx, src);
+      break;
+    case InputFile::kVoiceLocalItems:
+      IngestVoiceLocalItems(ctx, src);
+      break;
+    case InputFile::kVoiceResponses:
+      IngestVoiceResponses(ctx, src);
+      break;
+    case InputFile::kVoiceLinkage:
+      IngestVoiceLinkage(ctx, src);
       break;
     case InputFile::kAttendance:
     case InputFile::kAttendanceCompact:

@@ -167,6 +167,13 @@ LANTERN_CODE_TABLE(UnitKindCodes, UnitKind,
                     {UnitKind::kInternalSuspension, "internal_suspension",
                      "Internal suspension room"}})
 
+LANTERN_CODE_TABLE(VoiceModeCodes, VoiceMode,
+                   {{VoiceMode::kOnline, "online", "Online, on their own"},
+                    {VoiceMode::kAdultSupported, "adult_supported",
+                     "Online with an adult's support"},
+                    {VoiceMode::kSymbol, "symbol", "Symbol version"},
+                    {VoiceMode::kAtHome, "at_home", "At home"}})
+
 #undef LANTERN_CODE_TABLE
 
 std::optional<YearGroup> ParseYearGroup(std::string_view t) {

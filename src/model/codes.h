@@ -138,6 +138,8 @@ enum class PlacementOutcome : uint8_t {
   kOther
 };
 enum class UnitKind : uint8_t { kSupportUnit, kInternalSuspension };
+// How a pupil answered a voice survey (pupil-voice.md 4.4).
+enum class VoiceMode : uint8_t { kOnline, kAdultSupported, kSymbol, kAtHome };
 
 std::span<const CodeEntry<Sex>> SexCodes();
 std::span<const CodeEntry<SenProvision>> SenProvisionCodes();
@@ -154,6 +156,7 @@ std::span<const CodeEntry<ApBasis>> ApBasisCodes();
 std::span<const CodeEntry<ApReason>> ApReasonCodes();
 std::span<const CodeEntry<PlacementOutcome>> PlacementOutcomeCodes();
 std::span<const CodeEntry<UnitKind>> UnitKindCodes();
+std::span<const CodeEntry<VoiceMode>> VoiceModeCodes();
 
 // Printing a value back to its file code (for the generator and rejects).
 template <typename E>

@@ -85,6 +85,18 @@ Result<Policy> LoadPolicy(const std::string& path) {
     } else if (k == "secondary_suppression") {
       LANTERN_RETURN_IF_ERROR(need(v.is_boolean()));
       p.secondary_suppression = v.get<bool>();
+    } else if (k == "voice_school_min_base") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.voice_school_min_base = v.get<int>();
+    } else if (k == "voice_area_min_base") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.voice_area_min_base = v.get<int>();
+    } else if (k == "voice_area_min_schools") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.voice_area_min_schools = v.get<int>();
+    } else if (k == "voice_under_heard_ratio") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number()));
+      p.voice_under_heard_ratio = v.get<double>();
     } else if (k == "census_january_week") {
       LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
       p.census_january_week = v.get<int>();
@@ -131,6 +143,14 @@ Status Policy::Validate() const {
     return bad("cohort_min_age must be at least 0 and no more than cohort_max_age");
   }
   if (suppress_below < 0) return bad("suppress_below must not be negative");
+  if (voice_school_min_base < 1 || voice_area_min_base < 1 || voice_area_min_schools < 1) {
+    return bad(
+        "voice_school_min_base, voice_area_min_base and voice_area_min_schools must be at "
+        "least 1");
+  }
+  if (!(voice_under_heard_ratio > 0 && voice_under_heard_ratio <= 1)) {
+    return bad("voice_under_heard_ratio must be in (0, 1]");
+  }
   if (census_january_week < 1 || census_january_week > 4) {
     return bad("census_january_week must be 1 to 4");
   }
@@ -163,6 +183,10 @@ std::string PolicyToJson(const Policy& p) {
   j["suppress_below"] = p.suppress_below;
   j["secondary_suppression"] = p.secondary_suppression;
   j["census_january_week"] = p.census_january_week;
+  j["voice_school_min_base"] = p.voice_school_min_base;
+  j["voice_area_min_base"] = p.voice_area_min_base;
+  j["voice_area_min_schools"] = p.voice_area_min_schools;
+  j["voice_under_heard_ratio"] = p.voice_under_heard_ratio;
   j["mobility_entry_september_days"] = p.mobility_entry_september_days;
   j["mobility_leaving_last_days"] = p.mobility_leaving_last_days;
   return j.dump(2);

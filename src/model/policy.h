@@ -60,6 +60,19 @@ struct Policy {
   int mobility_entry_september_days = 30;
   int mobility_leaving_last_days = 31;
 
+  // --- Pupil voice (docs/pupil-voice.md; pupil-voice.md 4.3, 4.4) ---
+  // A school's distribution for a group is withheld when fewer than this
+  // many pupils were asked the item. [D]
+  int voice_school_min_base = 10;
+  // An LA's, region's, trust's or England's needs this many respondents
+  // from at least voice_area_min_schools schools. [D, after PPLV and Sport
+  // England's Active Lives]
+  int voice_area_min_base = 30;
+  int voice_area_min_schools = 3;
+  // A group is under-heard when its response rate is below this share of
+  // its school's (or area's) overall rate. [D]
+  double voice_under_heard_ratio = 0.8;
+
   // How each register code is counted under this policy: the defaults with
   // code_treatment_overrides applied (checked by Validate).
   CodeTreatments Treatments() const;

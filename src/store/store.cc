@@ -82,6 +82,18 @@ const char* TableName(TableId id) {
       return "flag_runs";
     case TableId::kReferrals:
       return "referrals";
+    case TableId::kVoiceProviders:
+      return "voice_providers";
+    case TableId::kVoiceLocalItems:
+      return "voice_local_items";
+    case TableId::kVoiceItems:
+      return "voice_items";
+    case TableId::kVoiceRespondents:
+      return "voice_respondents";
+    case TableId::kVoiceResponses:
+      return "voice_responses";
+    case TableId::kVoiceLinks:
+      return "voice_links";
   }
   return "?";
 }

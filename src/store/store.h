@@ -39,6 +39,12 @@ struct StoreState {
   FlagTable flags;
   FlagRunTable flag_runs;
   ReferralTable referrals;
+  VoiceProviderTable voice_providers;
+  VoiceLocalItemTable voice_local_items;
+  VoiceItemKeyTable voice_items;
+  VoiceRespondentTable voice_respondents;
+  VoiceResponseTable voice_responses;
+  VoiceLinkTable voice_links;
   MarksSet marks;
 };
 
@@ -55,14 +61,22 @@ enum class TableId {
   kAtRiskRules,
   kFlags,
   kFlagRuns,
-  kReferrals
+  kReferrals,
+  kVoiceProviders,
+  kVoiceLocalItems,
+  kVoiceItems,
+  kVoiceRespondents,
+  kVoiceResponses,
+  kVoiceLinks
 };
 constexpr TableId kAllTables[] = {
     TableId::kLocalAuthorities, TableId::kTrusts,        TableId::kSchools,
     TableId::kPupils,           TableId::kEnrolments,    TableId::kSuspensions,
     TableId::kApPlacements,     TableId::kInternalUnits, TableId::kEhcpRequests,
     TableId::kAtRiskRules,      TableId::kFlags,         TableId::kFlagRuns,
-    TableId::kReferrals};
+    TableId::kReferrals,        TableId::kVoiceProviders, TableId::kVoiceLocalItems,
+    TableId::kVoiceItems,       TableId::kVoiceRespondents, TableId::kVoiceResponses,
+    TableId::kVoiceLinks};
 const char* TableName(TableId id);
 
 // Calls f(id, table) for each table of a StoreState (const or not), in the
@@ -82,6 +96,12 @@ void ForEachTable(State& s, F&& f) {
   f(TableId::kFlags, s.flags);
   f(TableId::kFlagRuns, s.flag_runs);
   f(TableId::kReferrals, s.referrals);
+  f(TableId::kVoiceProviders, s.voice_providers);
+  f(TableId::kVoiceLocalItems, s.voice_local_items);
+  f(TableId::kVoiceItems, s.voice_items);
+  f(TableId::kVoiceRespondents, s.voice_respondents);
+  f(TableId::kVoiceResponses, s.voice_responses);
+  f(TableId::kVoiceLinks, s.voice_links);
 }
 
 // What a commit changes: the tables to rewrite, marks files to add (already
