@@ -52,6 +52,9 @@ enum class Purpose : uint64_t {
   kPartTime,
   kMarks,
   kErrors,
+  kSchoolKs4,
+  kAttainment,
+  kDestinations,
 };
 
 // A key from the seed, the purpose and up to three numbers.
