@@ -413,7 +413,7 @@ void SchoolPlanner::Plan(uint32_t school_index, std::span<Ks4Pupil> pupils,
     fit->target_p8 = kNationalP8;
   }
   Rng school_rng(StreamKey(g_.seed, Purpose::kSchoolKs4, static_cast<uint64_t>(school.urn)));
-  const double sigma = (special || ap) ? 0.9 : 1.15;
+  const double sigma = (special || ap) ? 0.9 : 1.3;
   const double s = 10 * sigma;
 
   // Each pupil's KS2 average before the school's shift (hidden for pupils
