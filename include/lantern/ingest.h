@@ -23,6 +23,9 @@ struct IngestOptions {
   std::string year;         // "201819"; empty: the store's, or inferred from the marks
   std::string policy_file;  // optional JSON overrides (docs/definitions.md)
   int threads = 0;          // 0: one per core
+  // The qualification catalogue that checks ks4_results.csv; empty: the one
+  // shipped with Lantern (catalogue/).
+  std::string catalogue_dir;
 };
 
 struct IngestFileSummary {

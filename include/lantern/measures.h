@@ -56,9 +56,9 @@ const char* ProgressBandName(ProgressBand band);  // "well_below" ... ; "" for k
 const char* ProgressBand3Name(ProgressBand band);  // "below" | "in_line" | "above" | ""
 
 struct ProgressFigure {
-  bool available = false;  // false: no pupil in the measure (published as z)
-  int32_t pupils = 0;      // pupils in the measure (with KS2 prior attainment)
-  double score = 0;        // mean adjusted pupil score
+  bool available = false;       // false: no pupil in the measure (published as z)
+  int32_t pupils = 0;           // pupils in the measure (with KS2 prior attainment)
+  double score = 0;             // mean adjusted pupil score
   double lower = 0, upper = 0;  // 95% interval, national SD
   double unadjusted = 0;        // mean before capping
   int32_t capped = 0;           // pupils whose score was capped
@@ -74,11 +74,11 @@ struct SchoolMeasures {
   std::string name;
   int16_t la_code = 0;
   std::string trust_id;
-  std::string school_type;  // the store's phase/type code
-  int32_t ks4_pupils = 0;   // pupils at the end of KS4 (with a KS4 result row)
-  double att8 = 0;          // mean Attainment 8 over ks4_pupils
-  double broader = 0;       // mean broader attainment points (docs/measures.md)
-  double p5_attainment = 0; // mean Progress 5 attainment score
+  std::string school_type;   // the store's phase/type code
+  int32_t ks4_pupils = 0;    // pupils at the end of KS4 (with a KS4 result row)
+  double att8 = 0;           // mean Attainment 8 over ks4_pupils
+  double broader = 0;        // mean broader attainment points (docs/measures.md)
+  double p5_attainment = 0;  // mean Progress 5 attainment score
   int32_t att8_percentile_band = 0;
   ProgressFigure p8, p5;
   bool band_moves = false;  // the 3-way band differs between P8 and P5

@@ -196,6 +196,24 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
     }
   }
 
+  // KS4 results are checked against the qualification catalogue.
+  std::optional<QualCatalogue> catalogue;
+  for (const auto& src : sources) {
+    if (src->schema->id == InputFile::kKs4Results && !catalogue) {
+      const std::string dir =
+          options.catalogue_dir.empty() ? DefaultCatalogueDir() : options.catalogue_dir;
+      auto loaded = QualCatalogue::Load(dir);
+      if (!loaded.ok()) {
+        return Status::InvalidInput(fmt::format(
+            "ks4_results.csv needs the qualification catalogue: {} (nothing was written)",
+            loaded.status().message()));
+      }
+      catalogue = std::move(*loaded);
+      ctx.catalogue = &*catalogue;
+    }
+  }
+  ctx.ks2_nominal_below_test = policy.ks2_nominal_below_test;
+
   std::vector<ParsedMarks> parsed;
   for (const auto& src : sources) {
     const InputFile id = src->schema->id;

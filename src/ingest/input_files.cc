@@ -106,6 +106,33 @@ const std::vector<FileSchema>& InputFileSchemas() {
         {"reintegration_plan", true},
         {"outcome", false}},
        false},
+      {InputFile::kKs2Results,
+       "ks2_results.csv",
+       {{"upn", true},
+        {"ks2_year", true},
+        {"read_scaled", false},
+        {"mat_scaled", false},
+        {"read_status", false},
+        {"mat_status", false}},
+       false},
+      {InputFile::kKs4Results,
+       "ks4_results.csv",
+       {{"upn", true},
+        {"urn", true},
+        {"ks4_year", true},
+        {"qual_id", true},
+        {"grade", true},
+        {"exam_series", true}},
+       false},
+      {InputFile::kDestinations,
+       "destinations.csv",
+       {{"upn", true},
+        {"urn", true},
+        {"ks4_year", true},
+        {"month", true},
+        {"activity", true},
+        {"source", false}},
+       false},
   };
   return schemas;
 }
@@ -120,9 +147,8 @@ const FileSchema& SchemaOf(InputFile id) {
 Result<HeaderMap> HeaderMap::Resolve(const FileSchema& schema, const CsvRecord& header,
                                      std::vector<std::string>* warnings) {
   if (header.error != CsvError::kNone) {
-    return Status::InvalidInput(
-        fmt::format("{}: the header line cannot be read ({})", schema.file_name,
-                    CsvErrorMessage(header.error)));
+    return Status::InvalidInput(fmt::format("{}: the header line cannot be read ({})",
+                                            schema.file_name, CsvErrorMessage(header.error)));
   }
   HeaderMap m;
   m.positions_.assign(schema.columns.size(), -1);
@@ -148,14 +174,15 @@ Result<HeaderMap> HeaderMap::Resolve(const FileSchema& schema, const CsvRecord& 
     }
   }
   for (size_t c = 0; c < schema.columns.size(); ++c) {
-    if (schema.columns[c].required && m.positions_[c] < 0) missing.push_back(schema.columns[c].name);
+    if (schema.columns[c].required && m.positions_[c] < 0)
+      missing.push_back(schema.columns[c].name);
   }
   if (!missing.empty()) {
     std::string list;
     for (const auto& s : missing) list += (list.empty() ? "'" : ", '") + s + "'";
-    return Status::InvalidInput(fmt::format(
-        "{}: wrong header: missing required column{} {} (see docs/input-schema.md)",
-        schema.file_name, missing.size() > 1 ? "s" : "", list));
+    return Status::InvalidInput(
+        fmt::format("{}: wrong header: missing required column{} {} (see docs/input-schema.md)",
+                    schema.file_name, missing.size() > 1 ? "s" : "", list));
   }
   return m;
 }

@@ -13,8 +13,19 @@
 namespace lantern {
 
 enum class InputFile {
-  kLocalAuthorities, kTrusts, kSchools, kPupils, kEnrolments, kAttendance, kAttendanceCompact,
-  kSuspensions, kApPlacements, kInternalUnits
+  kLocalAuthorities,
+  kTrusts,
+  kSchools,
+  kPupils,
+  kEnrolments,
+  kAttendance,
+  kAttendanceCompact,
+  kSuspensions,
+  kApPlacements,
+  kInternalUnits,
+  kKs2Results,
+  kKs4Results,
+  kDestinations
 };
 
 struct ColumnSpec {

@@ -72,6 +72,12 @@ const char* TableName(TableId id) {
       return "ap_placements";
     case TableId::kInternalUnits:
       return "internal_units";
+    case TableId::kKs2Results:
+      return "ks2_results";
+    case TableId::kKs4Results:
+      return "ks4_results";
+    case TableId::kDestinations:
+      return "destinations";
   }
   return "?";
 }

@@ -34,6 +34,9 @@ struct StoreState {
   SuspensionTable suspensions;
   ApPlacementTable ap_placements;
   InternalUnitTable internal_units;
+  Ks2ResultTable ks2_results;
+  Ks4ResultTable ks4_results;
+  DestinationTable destinations;
   MarksSet marks;
 };
 
@@ -45,12 +48,16 @@ enum class TableId {
   kEnrolments,
   kSuspensions,
   kApPlacements,
-  kInternalUnits
+  kInternalUnits,
+  kKs2Results,
+  kKs4Results,
+  kDestinations
 };
-constexpr TableId kAllTables[] = {TableId::kLocalAuthorities, TableId::kTrusts,
-                                  TableId::kSchools,          TableId::kPupils,
-                                  TableId::kEnrolments,       TableId::kSuspensions,
-                                  TableId::kApPlacements,     TableId::kInternalUnits};
+constexpr TableId kAllTables[] = {
+    TableId::kLocalAuthorities, TableId::kTrusts,        TableId::kSchools,
+    TableId::kPupils,           TableId::kEnrolments,    TableId::kSuspensions,
+    TableId::kApPlacements,     TableId::kInternalUnits, TableId::kKs2Results,
+    TableId::kKs4Results,       TableId::kDestinations};
 const char* TableName(TableId id);
 
 // Calls f(id, table) for each table of a StoreState (const or not), in the
@@ -65,6 +72,9 @@ void ForEachTable(State& s, F&& f) {
   f(TableId::kSuspensions, s.suspensions);
   f(TableId::kApPlacements, s.ap_placements);
   f(TableId::kInternalUnits, s.internal_units);
+  f(TableId::kKs2Results, s.ks2_results);
+  f(TableId::kKs4Results, s.ks4_results);
+  f(TableId::kDestinations, s.destinations);
 }
 
 // What a commit changes: the tables to rewrite, marks files to add (already
