@@ -8,13 +8,18 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "common/csv_table.h"
 #include "common/file_util.h"
 #include "lantern/ingest.h"
+#include "reference/real_data.h"
+#include "tests/real_data.h"
 #include "tests/scratch_dir.h"
 #include "tests/tiny_fixture.h"
 
@@ -260,6 +265,51 @@ TEST_F(MeasuresTest, ShuffledInputGivesTheSameFiles) {
               ReadFileToString(dir_ + "/out_b/" + f).value())
         << f;
   }
+}
+
+}  // namespace
+}  // namespace lantern
+
+namespace lantern {
+namespace {
+
+// --open-data: the bands worked out from the published P8 and interval
+// agree with the Department's P8_BANDING, except where a score published as
+// exactly +-0.50 or a limit as 0.00 hides which side of the line it fell.
+TEST(MeasuresOpenDataTest, BandsAgreeWithThePublishedBanding) {
+  auto dir = FindRealDataDir();
+  LANTERN_REQUIRE_REAL_DATA(dir.ok());
+  auto result = OpenDataMeasures(*dir);
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  auto pub =
+      CsvTable::Load(*dir + "/perf_tables_2019_ks4_provisional_school/england_ks4provisional.csv");
+  ASSERT_TRUE(pub.ok());
+  std::map<int32_t, std::string> banding;
+  for (size_t r = 0; r < pub->rows(); ++r) {
+    banding[std::atoi(pub->Cell(r, pub->Column("URN")).c_str())] =
+        pub->Cell(r, pub->Column("P8_BANDING"));
+  }
+  const std::map<std::string, ProgressBand> code = {{"1", ProgressBand::kWellAbove},
+                                                    {"2", ProgressBand::kAbove},
+                                                    {"3", ProgressBand::kAverage},
+                                                    {"4", ProgressBand::kBelow},
+                                                    {"5", ProgressBand::kWellBelow}};
+  int agree = 0, edge = 0, disagree = 0;
+  for (const SchoolMeasures& m : result->schools) {
+    auto it = code.find(banding[m.urn]);
+    if (it == code.end() || !m.p8.available) continue;
+    if (it->second == m.p8.band) {
+      ++agree;
+    } else if (std::abs(std::abs(m.p8.score) - 0.5) < 1e-9 || std::abs(m.p8.lower) < 1e-9 ||
+               std::abs(m.p8.upper) < 1e-9) {
+      ++edge;
+    } else {
+      ++disagree;
+    }
+  }
+  EXPECT_GT(agree, 3000);
+  EXPECT_EQ(disagree, 0);
+  EXPECT_LT(edge, agree / 100);
 }
 
 }  // namespace

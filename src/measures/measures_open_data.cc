@@ -60,6 +60,7 @@ Result<MeasuresResult> OpenDataMeasures(const std::string& real_data_dir) {
     m.ks4_pupils = static_cast<int32_t>(*pupils);
     m.att8 = Cell(t, r, col[6]).value_or(NAN);
     auto p8 = Cell(t, r, col[8]);
+    m.p8.pupils = -1;  // not published (NE, NA): x
     if (p8) {
       m.p8.available = true;
       m.p8.pupils = static_cast<int32_t>(Cell(t, r, col[7]).value_or(0));

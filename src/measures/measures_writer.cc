@@ -130,9 +130,13 @@ OpenDataTable MeasuresTable(const MeasuresResult& r, const Policy& policy,
                                                      ProgressBand3Name(m.p5.band))
                                        : std::string("no change"))
                        : std::string("z")};
+    const PublishedCell x = PublishedCell::Symbol(GssSymbol::kNotAvailable);
+    // A negative count: not published (the open-data mode's NE and NA).
     auto count = [&](int64_t n) {
+      if (n < 0) return x;
       return IsDisclosive(n, policy.suppress_below) ? C() : PublishedCell::Count(n);
     };
+    const bool att8_known = !std::isnan(m.att8);
     auto or_c = [&](bool ok, PublishedCell cell) { return ok ? cell : C(); };
     auto prog = [&](bool ok, const ProgressFigure& f, double v) {
       if (!f.available) return Z();
@@ -144,8 +148,8 @@ OpenDataTable MeasuresTable(const MeasuresResult& r, const Policy& policy,
     };
     // The A8 declaration's element order is maths, english, ebacc, open.
     row.cells = {count(m.ks4_pupils),
-                 or_c(!withheld, Num(m.att8, 1)),
-                 or_c(!withheld, PublishedCell::Count(m.att8_percentile_band)),
+                 att8_known ? or_c(!withheld, Num(m.att8, 1)) : x,
+                 att8_known ? or_c(!withheld, PublishedCell::Count(m.att8_percentile_band)) : x,
                  or_c(!withheld, Num(m.broader, 1)),
                  or_c(!withheld, Num(m.p5_attainment, 1)),
                  count(m.p8.pupils),
@@ -384,12 +388,17 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run) {
 std::string MeasuresReport::Summary() const {
   const MeasuresResult& r = result;
   std::string s = fmt::format(
-      "  KS4 {}/{:02d}: {} pupils ({} with KS2 prior attainment) at {} schools\n"
-      "  national: A8 {:.2f}, P8 {:+.3f} (capped at z* {:.3f}, SD {:.3f}), P5 {:+.3f} (z* {:.3f}, "
-      "SD {:.3f}); estimates: {}\n",
-      r.ks4_year, (r.ks4_year + 1) % 100, r.pupils, r.pupils_with_prior, r.schools.size(),
-      r.national_att8, r.national_p8, r.z_star_p8, r.sd_p8, r.national_p5, r.z_star_p5, r.sd_p5,
-      r.estimates_source);
+      "  KS4 {}/{:02d}: {} pupils ({} with KS2 prior attainment) at {} schools\n", r.ks4_year,
+      (r.ks4_year + 1) % 100, r.pupils, r.pupils_with_prior, r.schools.size());
+  if (r.pupils_with_prior > 0) {
+    s += fmt::format(
+        "  national: A8 {:.2f}, P8 {:+.3f} (capped at z* {:.3f}, SD {:.3f}), P5 {:+.3f} (z* "
+        "{:.3f}, SD {:.3f}); estimates: {}\n",
+        r.national_att8, r.national_p8, r.z_star_p8, r.sd_p8, r.national_p5, r.z_star_p5, r.sd_p5,
+        r.estimates_source);
+  } else {
+    s += fmt::format("  national: A8 {:.2f}; {}\n", r.national_att8, r.estimates_source);
+  }
   int moves = 0;
   for (const auto& m : r.schools) moves += m.band_moves;
   s += fmt::format("  {} schools change band between P8 and P5\n", moves);
