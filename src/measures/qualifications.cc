@@ -106,6 +106,7 @@ Result<QualCatalogue> QualCatalogue::Load(const std::string& dir) {
       LANTERN_ASSIGN_OR_RETURN(col[i], t.RequireColumn(names[i]));
     }
     const int slot_count_col = t.Column("slot_count");
+    std::unordered_map<std::string, int> groups;
     for (size_t r = 0; r < t.rows(); ++r) {
       const std::string where = fmt::format("{} row {}", path, r + 2);
       Qualification q;
@@ -146,6 +147,9 @@ Result<QualCatalogue> QualCatalogue::Load(const std::string& dir) {
       if (c.by_id_.count(q.id) > 0) {
         return Status::InvalidInput(fmt::format("{}: qual_id '{}' appears twice", where, q.id));
       }
+      const std::string group_key = q.discount_code.empty() ? "#" + q.id : "D" + q.discount_code;
+      auto [g, fresh] = groups.try_emplace(group_key, static_cast<int>(groups.size()));
+      q.discount_group = g->second;
       c.by_id_[q.id] = static_cast<int>(c.quals_.size());
       c.scale_of_qual_.push_back(sc->second);
       c.quals_.push_back(std::move(q));
@@ -239,15 +243,21 @@ Result<QualCatalogue> QualCatalogue::Load(const std::string& dir) {
   return c;
 }
 
-int QualCatalogue::Find(std::string_view id) const {
-  auto it = by_id_.find(std::string(id));
+int QualCatalogue::Find(std::string_view id) const { return Find(std::string(id)); }
+
+int QualCatalogue::Find(const std::string& id) const {
+  auto it = by_id_.find(id);
   return it == by_id_.end() ? -1 : it->second;
 }
 
 std::optional<double> QualCatalogue::Points(int q, std::string_view grade) const {
+  return Points(q, std::string(grade));
+}
+
+std::optional<double> QualCatalogue::Points(int q, const std::string& grade) const {
   if (q < 0 || static_cast<size_t>(q) >= quals_.size()) return std::nullopt;
   const auto& scale = scale_of_qual_[static_cast<size_t>(q)];
-  auto it = scale.find(std::string(grade));
+  auto it = scale.find(grade);
   if (it == scale.end()) return std::nullopt;
   return it->second;
 }

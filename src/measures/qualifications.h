@@ -42,6 +42,9 @@ struct Qualification {
   bool counts_in_a8 = false;
   bool counts_in_broader = false;
   int slot_count = 1;
+  // Qualifications that count once together share this number: one per
+  // discount code, or the qualification's own without a code.
+  int discount_group = 0;
   // An EBacc subject (English, maths, an EBacc science, humanity or
   // language): the first entry counts (docs/measures.md).
   bool ebacc_subject() const {
@@ -86,9 +89,15 @@ class QualCatalogue {
   const std::vector<Qualification>& qualifications() const { return quals_; }
   // Index of a qualification by id, or -1.
   int Find(std::string_view id) const;
+  int Find(const std::string& id) const;
   // Points of a grade of qualification q (per slot, for a double award), or
   // nullopt when the grade is not on its scale. "X" (absent) is not here.
   std::optional<double> Points(int q, std::string_view grade) const;
+  std::optional<double> Points(int q, const std::string& grade) const;
+  std::optional<double> Points(int q, const char* grade) const {
+    return Points(q, std::string_view(grade));
+  }
+  int Find(const char* id) const { return Find(std::string_view(id)); }
   // The prior-attainment group (1..n) of a KS2 average scaled score.
   int Pag(double ks2_average) const;
   int pag_count() const { return static_cast<int>(pag_upper_.size()); }

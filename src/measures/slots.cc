@@ -11,31 +11,43 @@ namespace lantern {
 std::vector<KsResult> Discount(std::span<const KsResult> results, const QualCatalogue& catalogue,
                                bool first_entry_rule) {
   const auto& quals = catalogue.qualifications();
-  // Group key: the discount code, or the qualification id without one.
-  std::map<std::string, std::vector<const KsResult*>> groups;
+  // Attempted results in discount-group order; within a group, the one that
+  // counts first. A total order, so the choice does not depend on the
+  // input's order.
+  std::vector<const KsResult*> order;
+  order.reserve(results.size());
   for (const KsResult& r : results) {
-    if (!r.attempted || r.qual < 0) continue;
-    const Qualification& q = quals[static_cast<size_t>(r.qual)];
-    groups[q.discount_code.empty() ? "#" + q.id : "D" + q.discount_code].push_back(&r);
+    if (r.attempted && r.qual >= 0) order.push_back(&r);
   }
+  auto group = [&](const KsResult* r) {
+    return quals[static_cast<size_t>(r->qual)].discount_group;
+  };
+  std::sort(order.begin(), order.end(), [&](const KsResult* a, const KsResult* b) {
+    if (group(a) != group(b)) return group(a) < group(b);
+    return a->qual != b->qual ? a->qual < b->qual
+                              : std::tie(a->series, a->points) < std::tie(b->series, b->points);
+  });
   std::vector<KsResult> kept;
-  kept.reserve(groups.size());
-  for (auto& [key, members] : groups) {
+  kept.reserve(order.size());
+  for (size_t i = 0, j = 0; i < order.size(); i = j) {
     bool ebacc = false;
-    for (const KsResult* r : members)
-      ebacc = ebacc || quals[static_cast<size_t>(r->qual)].ebacc_subject();
+    while (j < order.size() && group(order[j]) == group(order[i])) {
+      ebacc = ebacc || quals[static_cast<size_t>(order[j]->qual)].ebacc_subject();
+      ++j;
+    }
     const bool first = first_entry_rule && ebacc;
-    // A total order, so the choice does not depend on the input's order.
     auto better = [&](const KsResult* a, const KsResult* b) {
-      const auto& ida = quals[static_cast<size_t>(a->qual)].id;
-      const auto& idb = quals[static_cast<size_t>(b->qual)].id;
       if (first) {
-        return std::tie(a->series, b->points, ida) < std::tie(b->series, a->points, idb);
+        return std::tie(a->series, b->points, a->qual) < std::tie(b->series, a->points, b->qual);
       }
-      return std::make_tuple(-a->points, a->series, std::cref(ida)) <
-             std::make_tuple(-b->points, b->series, std::cref(idb));
+      return std::make_tuple(-a->points, a->series, a->qual) <
+             std::make_tuple(-b->points, b->series, b->qual);
     };
-    kept.push_back(**std::min_element(members.begin(), members.end(), better));
+    const KsResult* best = order[i];
+    for (size_t k = i + 1; k < j; ++k) {
+      if (better(order[k], best)) best = order[k];
+    }
+    kept.push_back(*best);
   }
   return kept;
 }
