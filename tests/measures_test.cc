@@ -201,6 +201,16 @@ TEST_F(MeasuresTest, FiguresWorkedByHand) {
   // Elements: English (P4 12, P2 4, P3 0) - 10, halved: (1 - 3 - 5) / 3.
   EXPECT_EQ(At(e, 0, "p8_english"), "-2.33");
 
+  // The comparison: one school, in the same band under both measures.
+  auto cmp = CsvTable::Load(dir_ + "/out/measures_comparison.csv").value();
+  ASSERT_EQ(cmp.rows(), 2u);
+  EXPECT_EQ(cmp.Cell(0, cmp.Column("band_change")), "All schools");
+  EXPECT_EQ(cmp.Cell(0, cmp.Column("schools")), "1");
+  EXPECT_EQ(cmp.Cell(0, cmp.Column("pt_vocational_mean")), "50.0");
+  EXPECT_EQ(cmp.Cell(0, cmp.Column("corr_sustained_p8")), "z");  // fewer than 3 schools
+  EXPECT_EQ(cmp.Cell(1, cmp.Column("band_change")), "no change");
+  EXPECT_TRUE(fs::exists(dir_ + "/out/measures_comparison.meta.csv"));
+
   auto d = CsvTable::Load(dir_ + "/out/destinations.csv").value();
   bool found = false;
   for (size_t i = 0; i < d.rows(); ++i) {

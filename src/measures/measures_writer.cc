@@ -385,6 +385,88 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run) {
   return t;
 }
 
+// measures_comparison.csv: the schools that move between P8 and P5 bands,
+// what they are like, and how destinations relate to both measures.
+OpenDataTable ComparisonTable(const MeasuresResult& r, const Policy& policy) {
+  OpenDataTable t;
+  t.time_period = fmt::format("{}{:02d}", r.ks4_year, (r.ks4_year + 1) % 100);
+  const std::string kG = "Schools", kC = "Characteristics", kD = "Destinations";
+  t.columns = {
+      Filter("band_change", "Band from Progress 8 to Progress 5",
+             "below / in line / above under each measure", "All schools"),
+      Indicator("schools", "Number of schools", kG, 0),
+      Indicator("p8_mean", "Mean school Progress 8 score", kG, 2),
+      Indicator("p5_mean", "Mean school Progress 5 score", kG, 2),
+      Indicator("pt_sen_mean", "Mean percentage of KS4 pupils with SEN", kC, 1, "%"),
+      Indicator("pt_disadvantaged_mean", "Mean percentage of KS4 pupils disadvantaged", kC, 1, "%"),
+      Indicator("pt_vocational_mean", "Mean percentage entered for a technical award or VRQ", kC, 1,
+                "%"),
+      Indicator("pt_sustained_mean", "Mean percentage in a sustained destination", kD, 1, "%"),
+      Indicator("corr_sustained_p8", "Correlation of sustained destinations with Progress 8", kD,
+                2),
+      Indicator("corr_sustained_p5", "Correlation of sustained destinations with Progress 5", kD,
+                2),
+  };
+  const int min_pupils = policy.ks4_school_min_pupils;
+  std::map<std::string, std::vector<const SchoolMeasures*>> groups;
+  for (const auto& m : r.schools) {
+    if (!m.p8.available || !m.p5.available || m.p8.pupils < min_pupils ||
+        m.p5.pupils < min_pupils) {
+      continue;
+    }
+    groups["All schools"].push_back(&m);
+    groups[m.band_moves
+               ? fmt::format("{} to {}", ProgressBand3Name(m.p8.band), ProgressBand3Name(m.p5.band))
+               : std::string("no change")]
+        .push_back(&m);
+  }
+  auto corr = [](const std::vector<const SchoolMeasures*>& ms, bool p5) -> PublishedCell {
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    int n = 0;
+    for (const SchoolMeasures* m : ms) {
+      if (m->sustained_destination < 0) continue;
+      const double x = m->sustained_destination, y = p5 ? m->p5.score : m->p8.score;
+      sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
+      ++n;
+    }
+    if (n < 3) return Z();
+    const double cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n;
+    if (vx <= 0 || vy <= 0) return Z();
+    return Num(cov / std::sqrt(vx * vy), 2);
+  };
+  for (const auto& [label, ms] : groups) {
+    OpenDataTableRow row;
+    row.geography.level = GeographicLevel::kNational;
+    row.filters = {label};
+    double p8 = 0, p5 = 0, sen = 0, dis = 0, voc = 0, sus = 0;
+    int with_dest = 0;
+    for (const SchoolMeasures* m : ms) {
+      p8 += m->p8.score;
+      p5 += m->p5.score;
+      sen += m->share_sen;
+      dis += m->share_disadvantaged;
+      voc += m->share_vocational;
+      if (m->sustained_destination >= 0) {
+        sus += m->sustained_destination;
+        ++with_dest;
+      }
+    }
+    const double n = static_cast<double>(ms.size());
+    row.cells = {PublishedCell::Count(static_cast<int64_t>(ms.size())),
+                 Num(p8 / n, 2),
+                 Num(p5 / n, 2),
+                 Num(100 * sen / n, 1),
+                 Num(100 * dis / n, 1),
+                 Num(100 * voc / n, 1),
+                 with_dest > 0 ? Num(100 * sus / with_dest, 1)
+                               : PublishedCell::Symbol(GssSymbol::kNotAvailable),
+                 corr(ms, false),
+                 corr(ms, true)};
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
 std::string MeasuresReport::Summary() const {
   const MeasuresResult& r = result;
   std::string s = fmt::format(
@@ -432,8 +514,12 @@ Status WriteMeasures(const LoadedStore& store, const MeasuresOptions& options,
   report->files.push_back("measures.meta.csv");
   LANTERN_RETURN_IF_ERROR(
       WriteOpenDataTable(DestinationsTable(s, run), options.out_dir, "destinations.csv"));
+  LANTERN_RETURN_IF_ERROR(WriteOpenDataTable(ComparisonTable(report->result, run.policy),
+                                             options.out_dir, "measures_comparison.csv"));
   report->files.push_back("destinations.csv");
   report->files.push_back("destinations.meta.csv");
+  report->files.push_back("measures_comparison.csv");
+  report->files.push_back("measures_comparison.meta.csv");
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return Status::Ok();
