@@ -248,14 +248,14 @@ double PriorEstimates::Smooth(double avg) const {
     return (from[i] + from[i + 1] - 0.5) / 2;
   };
   if (avg <= middle(0)) return estimate[0];
-  for (size_t i = 1; i < n; ++i) {
-    const double m = middle(i);
-    if (avg <= m) {
-      const double m0 = middle(i - 1);
-      return estimate[i - 1] + (estimate[i] - estimate[i - 1]) * (avg - m0) / (m - m0);
-    }
-  }
-  return estimate[n - 1];
+  if (avg >= middle(n - 1)) return estimate[n - 1];
+  // The first middle at or above avg: between the group whose range holds
+  // avg and its neighbours.
+  size_t i = static_cast<size_t>(std::max(1, Group(avg)) - 1);
+  while (i > 0 && middle(i) >= avg) --i;
+  while (i + 1 < n && middle(i) < avg) ++i;
+  const double m0 = middle(i - 1), m = middle(i);
+  return estimate[i - 1] + (estimate[i] - estimate[i - 1]) * (avg - m0) / (m - m0);
 }
 
 Result<PriorEstimates> LoadPriorEstimates(const std::string& real_data_dir) {
@@ -450,22 +450,30 @@ void SchoolPlanner::Plan(uint32_t school_index, std::span<Ks4Pupil> pupils,
     for (size_t i = 0; i < n; ++i) t += ClampedMean(e(k0[i] + delta) + 10 * (b + x[i]), s);
     return n > 0 ? t / n : 0;
   };
+  // The pupils' estimates at a shift, computed once per shift.
+  std::vector<double> e_at(n);
+  double e_delta = std::nan("");
+  auto estimates_at = [&](double delta) {
+    if (delta == e_delta) return;
+    for (size_t i = 0; i < n; ++i) e_at[i] = e(k0[i] + delta);
+    e_delta = delta;
+  };
   auto p8_of = [&](double delta, double b) {
+    estimates_at(delta);
     double t = 0;
     int m = 0;
     for (size_t i = 0; i < n; ++i) {
       if (!pupils[i].has_prior) continue;
-      const double ei = e(k0[i] + delta);
-      t += (ClampedMean(ei + 10 * (b + x[i]), s) - ei) / 10;
+      t += (ClampedMean(e_at[i] + 10 * (b + x[i]), s) - e_at[i]) / 10;
       ++m;
     }
     return m > 0 ? t / m : 0;
   };
   double delta = 0, b = fit->target_p8 - mean_x;
-  for (int round = 0; round < 4 && n > 0; ++round) {
+  for (int round = 0; round < 3 && n > 0; ++round) {
     if (n_prior > 0)
-      b = SolveIncreasing([&](double v) { return p8_of(delta, v); }, fit->target_p8, -8, 6, 30);
-    delta = SolveIncreasing([&](double v) { return att8_of(v, b); }, fit->target_att8, -40, 40, 30);
+      b = SolveIncreasing([&](double v) { return p8_of(delta, v); }, fit->target_p8, -8, 6, 24);
+    delta = SolveIncreasing([&](double v) { return att8_of(v, b); }, fit->target_att8, -40, 40, 24);
   }
   fit->ks2_shift = delta;
   fit->progress = b;

@@ -414,6 +414,7 @@ Status Generate(const GenerateOptions& options, GenerateReport* report) {
   const ShareFallbacks shares(inputs.frame);
   log("planning {} LAs, {} schools", las.size(), g.world.schools.size());
   PlanAll(&g, shares, options.seed, s.threads);
+  log("planned the year; KS2, KS4 results and destinations next");
   // KS2, KS4 results and destinations: planned in every run (the KS2 scores
   // of Year 11 in pupils.csv depend on them), written only for the whole year.
   Ks4Plan ks4;
