@@ -17,6 +17,7 @@
 
 #include "common/csv_table.h"
 #include "common/file_util.h"
+#include "lantern/build.h"
 #include "lantern/ingest.h"
 #include "reference/real_data.h"
 #include "tests/real_data.h"
@@ -234,6 +235,41 @@ TEST_F(MeasuresTest, FiguresWorkedByHand) {
       EXPECT_EQ(d.Cell(i, d.Column("neet_6m_lower")), "4.6");
       EXPECT_EQ(d.Cell(i, d.Column("neet_6m_upper")), "69.9");
     }
+  }
+  EXPECT_TRUE(found);
+}
+
+// The same destinations through the cube (the destination grain and the
+// ks4_destinations family of `lantern build`): the school row agrees with
+// measures' destinations.csv.
+TEST_F(MeasuresTest, DestinationsThroughTheCube) {
+  Make("store", Ks4Rows());
+  BuildOptions b;
+  b.store_dir = dir_ + "/store";
+  b.out_dir = dir_ + "/build";
+  b.policy_file = Policy(0, 1);
+  b.families = {"ks4_destinations"};
+  BuildReport report;
+  Status st = Build(b, &report);
+  ASSERT_TRUE(st.ok()) << st.message();
+  auto d = CsvTable::Load(dir_ + "/build/ks4_destinations.csv").value();
+  bool found = false;
+  for (size_t i = 0; i < d.rows(); ++i) {
+    if (d.Cell(i, d.Column("geographic_level")) != "School" ||
+        d.Cell(i, d.Column("breakdown")) != "Total" ||
+        d.Cell(i, d.Column("school_urn")) != "900002") {
+      continue;
+    }
+    found = true;
+    EXPECT_EQ(d.Cell(i, d.Column("ks4_cohort")), "4");
+    EXPECT_EQ(d.Cell(i, d.Column("overall_dest")), "2");
+    EXPECT_EQ(d.Cell(i, d.Column("overall_dest_percent")), "50.00000");
+    EXPECT_EQ(d.Cell(i, d.Column("appren")), "1");
+    EXPECT_EQ(d.Cell(i, d.Column("all_notsust")), "1");
+    EXPECT_EQ(d.Cell(i, d.Column("all_unknown")), "1");
+    EXPECT_EQ(d.Cell(i, d.Column("participating_6m")), "2");
+    EXPECT_EQ(d.Cell(i, d.Column("neet_6m")), "1");
+    EXPECT_EQ(d.Cell(i, d.Column("not_known_12m")), "2");
   }
   EXPECT_TRUE(found);
 }
