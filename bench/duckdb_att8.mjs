@@ -14,7 +14,7 @@
 // Prints one JSON line: load_seconds (CSV into DuckDB tables), query_seconds
 // (every school's A8 from the loaded tables), schools, pupils, and with
 // --compare the schools whose A8 differs from Lantern's by more than 0.05
-// (measures.csv rounds to one decimal place).
+// (measures.csv rounds half away from zero to one decimal place).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 
@@ -25,6 +25,25 @@ function args() {
   return a;
 }
 const sql = (s) => `'${s.replace(/'/g, "''")}'`;
+
+// RFC 4180 rows (school names hold commas and quotes).
+function csvRows(text) {
+  const rows = [];
+  let row = [], field = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') q = false;
+      else field += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
 
 const a = args();
 const instance = await DuckDBInstance.create(':memory:', { threads: String(a.threads ?? '2') });
@@ -82,13 +101,11 @@ const pupils = Number((await (await con.run('SELECT sum(pupils) FROM att8')).get
 const result = { load_seconds: loadSeconds, query_seconds: querySeconds, schools, pupils };
 if (a.compare) {
   // Lantern's measures.csv: school rows with urn and att8 (one decimal place).
-  const lines = readFileSync(a.compare, 'utf8').replace(/^\uFEFF/, '').split('\n');
-  const header = lines[0].split(',');
+  const [header, ...body] = csvRows(readFileSync(a.compare, 'utf8').replace(/^\uFEFF/, ''));
   const iu = header.indexOf('school_urn') >= 0 ? header.indexOf('school_urn') : header.indexOf('urn');
   const ia = header.indexOf('att8');
   const theirs = new Map();
-  for (const line of lines.slice(1)) {
-    const f = line.split(',');
+  for (const f of body) {
     if (f.length > ia && f[iu] && /^-?[0-9.]+$/.test(f[ia])) theirs.set(Number(f[iu]), Number(f[ia]));
   }
   const rows = await (await con.run('SELECT urn, att8 FROM att8')).getRows();
@@ -97,7 +114,8 @@ if (a.compare) {
     const l = theirs.get(Number(urn));
     if (l === undefined) continue;
     compared++;
-    if (Math.abs(l - Number(att8)) > 0.05 + 1e-9) mismatches++;
+    // Lantern rounds half away from zero to one place: at most 0.05 apart.
+    if (Math.abs(l - Number(att8)) > 0.05 + 1e-6) mismatches++;
   }
   Object.assign(result, { compared, mismatches });
 }
