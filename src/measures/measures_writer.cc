@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 
+#include "common/parallel.h"
 #include "lantern/measures.h"
 #include "measures/measures_internal.h"
 #include "publish/open_data_table.h"
@@ -189,27 +190,36 @@ struct DestCounts {
 
 constexpr int kHorizons[3] = {6, 12, 24};
 
-void AddPupil(DestCounts* c, const MonthlyActivity* months) {
-  ++c->cohort;
-  if (months == nullptr) {
-    ++c->sustained[static_cast<int>(SustainedDestination::kUnknown)];
-    for (auto& h : c->horizon) ++h[3];
-    return;
-  }
-  ++c->sustained[static_cast<int>(ClassifyDestination(*months).sustained)];
+// One pupil's outcome, worked out once: the sustained category and the
+// activity slot at each horizon (participating, employment, NEET, not known).
+struct PupilOutcome {
+  uint8_t sustained = static_cast<uint8_t>(SustainedDestination::kUnknown);
+  uint8_t horizon[3] = {3, 3, 3};
+};
+
+PupilOutcome OutcomeOf(const MonthlyActivity* months) {
+  PupilOutcome o;
+  if (months == nullptr) return o;
+  o.sustained = static_cast<uint8_t>(ClassifyDestination(*months).sustained);
   for (int k = 0; k < 3; ++k) {
     const DestinationActivity a = ActivityAfter(*months, kHorizons[k]);
-    const int slot = IsParticipation(a)                      ? 0
-                     : a == DestinationActivity::kEmployment ? 1
-                     : a == DestinationActivity::kNeet       ? 2
-                                                             : 3;
-    ++c->horizon[k][slot];
+    o.horizon[k] = IsParticipation(a)                      ? 0
+                   : a == DestinationActivity::kEmployment ? 1
+                   : a == DestinationActivity::kNeet       ? 2
+                                                           : 3;
   }
+  return o;
+}
+
+void AddPupil(DestCounts* c, const PupilOutcome& o) {
+  ++c->cohort;
+  ++c->sustained[o.sustained];
+  for (int k = 0; k < 3; ++k) ++c->horizon[k][o.horizon[k]];
 }
 
 }  // namespace
 
-OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run) {
+OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run, int threads) {
   OpenDataTable t;
   t.time_period = fmt::format("{}{:02d}", run.year, (run.year + 1) % 100);
   const std::string kS = "Sustained destination in the year after KS4";
@@ -284,22 +294,26 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run) {
     uint32_t pupil, school;
     const MeasuresPupil* ks4;
     const MonthlyActivity* months;
+    PupilOutcome outcome;
   };
   std::vector<Member> members;
   std::unordered_map<uint32_t, bool> seen;
   for (const MeasuresPupil& p : run.pupils) {
     auto it = run.destinations.find(p.pupil);
     members.push_back(
-        {p.pupil, p.school, &p, it == run.destinations.end() ? nullptr : &it->second.months});
+        {p.pupil, p.school, &p, it == run.destinations.end() ? nullptr : &it->second.months, {}});
     seen[p.pupil] = true;
   }
   for (const auto& [pupil, d] : run.destinations) {
     if (!seen.count(pupil) && d.school < s.schools.size()) {
-      members.push_back({pupil, d.school, nullptr, &d.months});
+      members.push_back({pupil, d.school, nullptr, &d.months, {}});
     }
   }
   std::sort(members.begin(), members.end(),
             [](const Member& a, const Member& b) { return a.pupil < b.pupil; });
+  ParallelFor(members.size(), ResolveThreads(threads), 4096, [&](size_t b, size_t e, int) {
+    for (size_t i = b; i < e; ++i) members[i].outcome = OutcomeOf(members[i].months);
+  });
   // Units: 0 England, then LAs, trusts, schools.
   std::map<std::tuple<int, std::string>, std::vector<size_t>> units;
   for (size_t i = 0; i < members.size(); ++i) {
@@ -334,7 +348,7 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run) {
     for (const Group& grp : groups) {
       DestCounts c;
       for (size_t i : idx) {
-        if (grp.in(members[i].pupil, members[i].ks4)) AddPupil(&c, members[i].months);
+        if (grp.in(members[i].pupil, members[i].ks4)) AddPupil(&c, members[i].outcome);
       }
       if (c.cohort == 0 && std::string_view(grp.topic) != "Total") continue;
       OpenDataTableRow row;
@@ -512,8 +526,8 @@ Status WriteMeasures(const LoadedStore& store, const MeasuresOptions& options,
                                              options.out_dir, "measures.csv"));
   report->files.push_back("measures.csv");
   report->files.push_back("measures.meta.csv");
-  LANTERN_RETURN_IF_ERROR(
-      WriteOpenDataTable(DestinationsTable(s, run), options.out_dir, "destinations.csv"));
+  LANTERN_RETURN_IF_ERROR(WriteOpenDataTable(DestinationsTable(s, run, options.threads),
+                                             options.out_dir, "destinations.csv"));
   LANTERN_RETURN_IF_ERROR(WriteOpenDataTable(ComparisonTable(report->result, run.policy),
                                              options.out_dir, "measures_comparison.csv"));
   report->files.push_back("destinations.csv");
