@@ -65,3 +65,30 @@ test("a school's measures: its figures for everyone, no pupils' slots without a 
   assert.deepEqual(violations, [], violations.join('\n'));
   await screenshot(page, 'measures-school');
 });
+
+test("a school's measures for its LA user: every pupil's slots, in a table with downloads", async (t) => {
+  const env = process.env;
+  const user = env.LANTERN_DEMO_LA_USER;
+  const la = Number(env.LANTERN_DEMO_LA_CODE);
+  // A maintained school of the LA: its LA is entitled to every pupil.
+  const s = comparison && comparison.schools.find((x) => !x.trust_id && x.la_code === la && !x.withheld);
+  if (!user || !s) return t.skip('no LA demo account or no maintained school with measures');
+  const page = await newPage(browser);
+  await open(page, target.url, '/login', '#login-username');
+  await page.fill('#login-username', user);
+  await page.fill('#login-password', env.LANTERN_DEMO_PASSWORD);
+  await page.locator('#login-password').press('Enter');
+  await page.waitForSelector('[data-testid=username]');
+  await open(page, target.url, `/school/${s.urn}/measures`, '[data-testid=slots-table]');
+  const api = await page.evaluate(async (urn) => (await fetch(`/api/v1/schools/${urn}/measures`)).json(), s.urn);
+  assert.ok(Array.isArray(api.pupils) && api.pupils.length > 0);
+  // One row per pupil, their A8 as the API gives it and each slot named.
+  assert.equal(await page.locator('[data-testid=slots-table] tbody tr').count(), api.pupils.length);
+  const first = await page.locator('[data-testid=slots-table] tbody tr').first().innerText();
+  assert.ok(first.includes(api.pupils[0].att8.toFixed(1)), first);
+  for (const sl of api.pupils[0].a8_slots) assert.ok(first.includes(sl.title || sl.qual_id), `${sl.qual_id} in ${first}`);
+  assert.equal(await page.locator('[data-testid=slots-note]').count(), 0);
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], violations.join('\n'));
+  await screenshot(page, 'measures-slots');
+});

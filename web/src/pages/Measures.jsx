@@ -56,14 +56,18 @@ export function SchoolMeasuresPage({ urn }) {
     );
   }
   const pupils = Array.isArray(data.pupils) ? data.pupils : null;
-  const slotRows = [];
-  for (const p of pupils || []) {
-    for (const [measure, slots] of [['Attainment 8', p.a8_slots], ['Progress 5', p.p5_slots]]) {
-      for (const sl of slots || []) {
-        slotRows.push({ upn: p.upn, measure, slot: SLOT_TEXT[sl.slot] || sl.slot, qualification: sl.title || sl.qual_id, grade: sl.grade, points: sl.points, weight: sl.weight });
-      }
-    }
-  }
+  // One row per pupil: the figures, then each slot as "slot: qualification grade (points x weight)".
+  const slotText = (slots) => (slots || []).map((sl) => `${SLOT_TEXT[sl.slot] || sl.slot}: ${sl.title || sl.qual_id} ${sl.grade} (${sl.points}${sl.weight > 1 ? ` ×${sl.weight}` : ''})`).join('; ');
+  const slotRows = (pupils || []).map((p) => ({
+    upn: p.upn,
+    ks2: p.ks2_average,
+    att8: p.att8,
+    p8: p.p8_adjusted ?? p.p8,
+    p5: p.p5_adjusted ?? p.p5,
+    broader: p.broader,
+    a8_slots: slotText(p.a8_slots),
+    p5_slots: slotText(p.p5_slots),
+  }));
   return (
     <article data-testid="school-measures">
       <p class="kicker">
@@ -105,12 +109,13 @@ export function SchoolMeasuresPage({ urn }) {
           file={`measures-${s.urn}-slots`}
           columns={[
             { key: 'upn', label: 'UPN', head: true },
-            { key: 'measure', label: 'Measure' },
-            { key: 'slot', label: 'Slot' },
-            { key: 'qualification', label: 'Qualification' },
-            { key: 'grade', label: 'Grade' },
-            { key: 'points', label: 'Points', num: true, dp: 2 },
-            { key: 'weight', label: 'Weight', num: true, dp: 0 },
+            { key: 'ks2', label: 'KS2 average', num: true, dp: 1 },
+            { key: 'att8', label: 'A8', num: true, dp: 1 },
+            { key: 'p8', label: 'P8', num: true, dp: 2 },
+            { key: 'p5', label: 'P5', num: true, dp: 2 },
+            { key: 'broader', label: 'Broader', num: true, dp: 1 },
+            { key: 'a8_slots', label: 'Attainment 8 slots' },
+            { key: 'p5_slots', label: 'Progress 5 slots' },
           ]}
           rows={slotRows}
         />
