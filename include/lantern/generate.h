@@ -60,6 +60,7 @@ struct GenerateReport {
   uint64_t attendance_rows = 0;  // long-form rows, or compact rows
   uint64_t suspensions = 0, permanent_exclusions = 0, ap_placements = 0, unit_spells = 0;
   uint64_t injected_errors = 0;
+  uint64_t ks4_pupils = 0;  // pupils at the end of KS4 (KS4 results and destinations)
   // Calibration: schools whose fitted expected absence meets the target.
   uint64_t schools_calibrated = 0, schools_not_converged = 0;
   std::vector<GenerateFileSummary> files;

@@ -5,6 +5,8 @@ namespace lantern {
 std::span<const MeasureDecl> EnrolmentFactMeasures();
 std::span<const MeasureDecl> SuspensionFactMeasures();
 std::span<const MeasureDecl> PupilAtSchoolFactMeasures();
+std::span<const MeasureDecl> DestinationFactMeasures();
+std::unique_ptr<FactGrain> MakeDestinationFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakeEnrolmentFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakeSuspensionFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakePupilAtSchoolFacts(const FactContext& context);
@@ -35,6 +37,8 @@ std::string_view GrainName(GrainId grain) {
       return "suspension";
     case GrainId::kPupilAtSchool:
       return "pupil at school";
+    case GrainId::kDestination:
+      return "destination";
   }
   return "enrolment";
 }
@@ -47,6 +51,8 @@ std::span<const MeasureDecl> GrainMeasures(GrainId grain) {
       return SuspensionFactMeasures();
     case GrainId::kPupilAtSchool:
       return PupilAtSchoolFactMeasures();
+    case GrainId::kDestination:
+      return DestinationFactMeasures();
   }
   return {};
 }
@@ -59,6 +65,8 @@ std::unique_ptr<FactGrain> MakeFactGrain(GrainId grain, const FactContext& conte
       return MakeSuspensionFacts(context);
     case GrainId::kPupilAtSchool:
       return MakePupilAtSchoolFacts(context);
+    case GrainId::kDestination:
+      return MakeDestinationFacts(context);
   }
   return nullptr;
 }

@@ -14,6 +14,7 @@ namespace lantern {
 // The family declarations (one file each in this folder).
 FamilyDecl AttendanceFamily();
 FamilyDecl SuspensionsFamily();
+FamilyDecl Ks4DestinationsFamily();
 FamilyDecl ScorecardFamily();
 std::vector<std::string_view> ScorecardOrder();
 
@@ -395,7 +396,7 @@ std::vector<std::pair<GrainId, std::vector<int>>> Catalogue::MeasuresOf(
 
 std::span<const FamilyDecl> DeclaredFamilies() {
   static const std::vector<FamilyDecl> families = {AttendanceFamily(), SuspensionsFamily(),
-                                                   ScorecardFamily()};
+                                                   ScorecardFamily(), Ks4DestinationsFamily()};
   return families;
 }
 

@@ -251,6 +251,25 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
     }
   }
 
+  // KS4 results are checked against the qualification catalogue.
+  std::optional<QualCatalogue> catalogue;
+  for (const auto& src : sources) {
+    if (src->schema->id == InputFile::kKs4Results && !catalogue) {
+      const std::string dir =
+          options.catalogue_dir.empty() ? DefaultCatalogueDir() : options.catalogue_dir;
+      auto loaded = QualCatalogue::Load(dir);
+      if (!loaded.ok()) {
+        return Status::InvalidInput(fmt::format(
+            "ks4_results.csv needs the qualification catalogue: {} (nothing was written)",
+            loaded.status().message()));
+      }
+      catalogue = std::move(*loaded);
+      ctx.catalogue = &*catalogue;
+    }
+  }
+  ctx.ks2_nominal_below_test = policy.ks2_nominal_below_test;
+
+
   // The pupil voice question bank, when a voice file needs it: a bad bank
   // fails the ingest before any row is read.
   std::unique_ptr<voice::VoiceCatalogue> voice_catalogue;

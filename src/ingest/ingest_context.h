@@ -17,6 +17,7 @@
 #include "common/file_util.h"
 #include "ingest/input_files.h"
 #include "ingest/rejects.h"
+#include "measures/qualifications.h"
 #include "store/store.h"
 #include "store/upn_index.h"
 
@@ -59,6 +60,10 @@ class IngestContext {
   const StoreState& state() const { return *state_; }
   int threads() const { return threads_; }
   std::optional<AcademicYear> year;
+  // The qualification catalogue, when ks4_results.csv is read.
+  const QualCatalogue* catalogue = nullptr;
+  // KS2 nominal score for a pupil working below the standard of the test.
+  int ks2_nominal_below_test = 79;
 
   // Row of a school by URN, or kNoIndex.
   uint32_t SchoolRow(int32_t urn) const {

@@ -27,7 +27,10 @@ enum class InputFile {
   kVoiceProviders,
   kVoiceLocalItems,
   kVoiceResponses,
-  kVoiceLinkage
+  kVoiceLinkage,
+  kKs2Results,
+  kKs4Results,
+  kDestinations
 };
 
 struct ColumnSpec {

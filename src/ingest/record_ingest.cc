@@ -700,6 +700,215 @@ void IngestEhcpRequests(IngestContext& ctx, InputSource& src) {
   if (up.changed()) ctx.changed_tables.insert(TableId::kEhcpRequests);
 }
 
+// ---------------------------------------------------------------- KS4 measures
+
+// "2019-06" as 201906; nullopt when not a year and month.
+std::optional<int32_t> ParseYearMonth(std::string_view t) {
+  if (t.size() != 7 || t[4] != '-') return std::nullopt;
+  int32_t y = 0, m = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    if (t[i] < '0' || t[i] > '9') return std::nullopt;
+    y = y * 10 + (t[i] - '0');
+  }
+  for (size_t i = 5; i < 7; ++i) {
+    if (t[i] < '0' || t[i] > '9') return std::nullopt;
+    m = m * 10 + (t[i] - '0');
+  }
+  if (m < 1 || m > 12 || y < 1990 || y > 2100) return std::nullopt;
+  return y * 100 + m;
+}
+
+std::optional<AcademicYear> YearColumn(RowCheck& check, size_t c, int earliest) {
+  if (!check.RequiredPresent(c)) return std::nullopt;
+  auto y = AcademicYear::Parse(check.Text(c));
+  if (!y || y->start_year() < earliest || y->start_year() > 2100) {
+    check.Fail(c, "year",
+               earliest > 2000
+                   ? fmt::format("not an academic year from {}/{} on (202324 or 2023/24)", earliest,
+                                 (earliest + 1) % 100)
+                   : std::string("not an academic year (202324 or 2023/24)"));
+    return std::nullopt;
+  }
+  return y;
+}
+
+void IngestKs2Results(IngestContext& ctx, InputSource& src) {
+  Ks2ResultTable& stored = ctx.state().ks2_results;
+  std::unordered_map<uint32_t, uint32_t> index;
+  for (size_t i = 0; i < stored.size(); ++i) index[stored.pupil[i]] = static_cast<uint32_t>(i);
+  Upserter<Ks2ResultTable> up(stored, src.counts, &ctx.changed_rows[TableId::kKs2Results]);
+  Ks2ResultTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    uint32_t pupil = kNoIndex;
+    if (auto upn = check.Upn(0)) {
+      pupil = ctx.PupilRow(*upn);
+      if (pupil == kNoIndex) {
+        check.Fail(0, "unknown_pupil", "no pupil with this UPN in pupils.csv or the store");
+      }
+    }
+    // Scaled scores start with the 2016 tests; earlier results must be sent
+    // on that scale (docs/input-schema.md).
+    auto year = YearColumn(check, 1, 2000);
+    uint8_t scores[2] = {0, 0};
+    Ks2Status statuses[2] = {Ks2Status::kTested, Ks2Status::kTested};
+    for (size_t k = 0; k < 2; ++k) {
+      const size_t score_col = 2 + k, status_col = 4 + k;
+      std::optional<int64_t> score;
+      if (!check.Text(score_col).empty()) {
+        score = check.Integer(score_col, 80, 120, "consistency");
+      }
+      auto status = check.Code(status_col, Ks2StatusCodes());
+      if (!status) {
+        // No status: tested when a score is given, not taken when not.
+        if (check.Text(status_col).empty()) {
+          statuses[k] = check.Text(score_col).empty() ? Ks2Status::kNotTaken : Ks2Status::kTested;
+        }
+      } else {
+        statuses[k] = *status;
+      }
+      if (statuses[k] == Ks2Status::kTested && check.Text(score_col).empty()) {
+        check.Fail(status_col, "consistency", "status tested needs a scaled score");
+      }
+      if (statuses[k] != Ks2Status::kTested && !check.Text(score_col).empty()) {
+        check.Fail(score_col, "consistency",
+                   "a scaled score is given only with status tested (a nominal score comes from "
+                   "the policy)");
+      }
+      if (score) scores[k] = static_cast<uint8_t>(*score);
+    }
+    if (!check.ok()) return;
+    row.pupil.push_back(pupil);
+    row.ks2_year.push_back(static_cast<int16_t>(year->start_year()));
+    row.read_scaled.push_back(scores[0]);
+    row.mat_scaled.push_back(scores[1]);
+    row.read_status.push_back(static_cast<uint8_t>(statuses[0]));
+    row.mat_status.push_back(static_cast<uint8_t>(statuses[1]));
+    auto it = index.find(pupil);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) index[pupil] = r;
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kKs2Results);
+}
+
+void IngestKs4Results(IngestContext& ctx, InputSource& src) {
+  Ks4ResultTable& stored = ctx.state().ks4_results;
+  std::map<std::tuple<uint32_t, std::string, int32_t>, uint32_t> index;
+  // The school and year of each pupil's KS4 results: one per pupil and year.
+  std::map<std::pair<uint32_t, int16_t>, uint32_t> school_of;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    index[{stored.pupil[i], stored.qual_id[i], stored.exam_series[i]}] = static_cast<uint32_t>(i);
+    school_of[{stored.pupil[i], stored.ks4_year[i]}] = stored.school[i];
+  }
+  Upserter<Ks4ResultTable> up(stored, src.counts, &ctx.changed_rows[TableId::kKs4Results]);
+  Ks4ResultTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
+    auto year = YearColumn(check, 2, 2000);
+    int q = -1;
+    if (check.RequiredPresent(3)) {
+      q = ctx.catalogue == nullptr ? -1 : ctx.catalogue->Find(check.Text(3));
+      if (q < 0) {
+        check.Fail(3, "qualification",
+                   "not a qual_id of the qualification catalogue (catalogue/qualifications.csv)");
+      }
+    }
+    if (check.RequiredPresent(4) && q >= 0 && check.Text(4) != "X" &&
+        !ctx.catalogue->Points(q, check.Text(4))) {
+      check.Fail(4, "grade",
+                 fmt::format("not a grade of the point scale '{}' (catalogue/point_scales.csv)",
+                             ctx.catalogue->qualifications()[static_cast<size_t>(q)].point_scale));
+    }
+    std::optional<int32_t> series;
+    if (check.RequiredPresent(5)) {
+      series = ParseYearMonth(check.Text(5));
+      if (!series) {
+        check.Fail(5, "date", "exam_series must be a year and month, 2019-06");
+      } else if (year && *series > (year->start_year() + 1) * 100 + 8) {
+        check.Fail(5, "date", "the series is after the summer the KS4 year ends");
+      }
+    }
+    if (check.ok()) {
+      auto it = school_of.find({ps.pupil, static_cast<int16_t>(year->start_year())});
+      if (it != school_of.end() && it->second != ps.school) {
+        check.Fail(1, "consistency",
+                   "the pupil's other results this KS4 year are at another school");
+      }
+    }
+    if (!check.ok()) return;
+    row.pupil.push_back(ps.pupil);
+    row.school.push_back(ps.school);
+    row.ks4_year.push_back(static_cast<int16_t>(year->start_year()));
+    row.qual_id.emplace_back(check.Text(3));
+    row.grade.emplace_back(check.Text(4));
+    row.exam_series.push_back(*series);
+    auto key = std::make_tuple(ps.pupil, row.qual_id[0], *series);
+    auto it = index.find(key);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) {
+      index[key] = r;
+      school_of[{ps.pupil, row.ks4_year[0]}] = ps.school;
+    }
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kKs4Results);
+}
+
+void IngestDestinations(IngestContext& ctx, InputSource& src) {
+  DestinationTable& stored = ctx.state().destinations;
+  std::map<std::pair<uint32_t, int32_t>, uint32_t> index;
+  std::unordered_map<uint32_t, uint32_t> school_of;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    index[{stored.pupil[i], stored.month[i]}] = static_cast<uint32_t>(i);
+    school_of[stored.pupil[i]] = stored.school[i];
+  }
+  Upserter<DestinationTable> up(stored, src.counts, &ctx.changed_rows[TableId::kDestinations]);
+  DestinationTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
+    auto year = YearColumn(check, 2, 2000);
+    std::optional<int32_t> month;
+    if (check.RequiredPresent(3)) {
+      month = ParseYearMonth(check.Text(3));
+      if (!month) {
+        check.Fail(3, "date", "month must be a year and month, 2019-10");
+      } else if (year) {
+        // Months after Year 11: 0 is the August after the KS4 year.
+        const int first = (year->start_year() + 1) * 12 + 7;  // August, 0-based month
+        const int k = (*month / 100) * 12 + (*month % 100 - 1) - first;
+        if (k < 0 || k > 35) {
+          check.Fail(3, "date", "the month is before the August after Year 11 or over 35 after it");
+        }
+      }
+    }
+    auto activity = check.Code(4, DestinationActivityCodes());
+    auto source = check.Code(5, DestinationSourceCodes());
+    if (check.ok()) {
+      auto it = school_of.find(ps.pupil);
+      if (it != school_of.end() && it->second != ps.school) {
+        check.Fail(1, "consistency", "the pupil's other months name another school");
+      }
+    }
+    if (!check.ok()) return;
+    row.pupil.push_back(ps.pupil);
+    row.school.push_back(ps.school);
+    row.ks4_year.push_back(static_cast<int16_t>(year->start_year()));
+    row.month.push_back(*month);
+    row.activity.push_back(static_cast<uint8_t>(*activity));
+    row.source.push_back(static_cast<uint8_t>(source.value_or(DestinationSource::kMatched)));
+    auto key = std::make_pair(ps.pupil, *month);
+    auto it = index.find(key);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) {
+      index[key] = r;
+      school_of[ps.pupil] = ps.school;
+    }
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kDestinations);
+}
+
+
 }  // namespace
 
 void IngestRecords(IngestContext& ctx, InputSource& src) {
@@ -742,6 +951,15 @@ void IngestRecords(IngestContext& ctx, InputSource& src) {
       break;
     case InputFile::kVoiceLinkage:
       IngestVoiceLinkage(ctx, src);
+      break;
+    case InputFile::kKs2Results:
+      IngestKs2Results(ctx, src);
+      break;
+    case InputFile::kKs4Results:
+      IngestKs4Results(ctx, src);
+      break;
+    case InputFile::kDestinations:
+      IngestDestinations(ctx, src);
       break;
     case InputFile::kAttendance:
     case InputFile::kAttendanceCompact:

@@ -106,6 +106,21 @@ Result<Policy> LoadPolicy(const std::string& path) {
     } else if (k == "mobility_leaving_last_days") {
       LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
       p.mobility_leaving_last_days = v.get<int>();
+    } else if (k == "ks2_nominal_below_test") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.ks2_nominal_below_test = v.get<int>();
+    } else if (k == "ks4_first_entry_rule") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_boolean()));
+      p.ks4_first_entry_rule = v.get<bool>();
+    } else if (k == "progress_cap_share") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number()));
+      p.progress_cap_share = v.get<double>();
+    } else if (k == "progress_z_star") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number()));
+      p.progress_z_star = v.get<double>();
+    } else if (k == "ks4_school_min_pupils") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.ks4_school_min_pupils = v.get<int>();
     } else {
       return Status::InvalidInput(fmt::format("{}: unknown policy key '{}'", path, k));
     }
@@ -157,6 +172,14 @@ Status Policy::Validate() const {
   if (mobility_entry_september_days < 0 || mobility_leaving_last_days < 0) {
     return bad("the mobility windows must not be negative");
   }
+  if (ks2_nominal_below_test < 0 || ks2_nominal_below_test > 120) {
+    return bad("ks2_nominal_below_test must be 0 to 120");
+  }
+  if (!(progress_cap_share >= 0 && progress_cap_share < 0.5)) {
+    return bad("progress_cap_share must be in [0, 0.5)");
+  }
+  if (progress_z_star > 0) return bad("progress_z_star must be 0 (derived) or negative");
+  if (ks4_school_min_pupils < 0) return bad("ks4_school_min_pupils must not be negative");
   if (!summer_second_half_start.empty() && !ParseIsoDate(summer_second_half_start)) {
     return bad("summer_second_half_start must be empty or a date (YYYY-MM-DD)");
   }
@@ -189,6 +212,11 @@ std::string PolicyToJson(const Policy& p) {
   j["voice_under_heard_ratio"] = p.voice_under_heard_ratio;
   j["mobility_entry_september_days"] = p.mobility_entry_september_days;
   j["mobility_leaving_last_days"] = p.mobility_leaving_last_days;
+  j["ks2_nominal_below_test"] = p.ks2_nominal_below_test;
+  j["ks4_first_entry_rule"] = p.ks4_first_entry_rule;
+  j["progress_cap_share"] = p.progress_cap_share;
+  j["progress_z_star"] = p.progress_z_star;
+  j["ks4_school_min_pupils"] = p.ks4_school_min_pupils;
   return j.dump(2);
 }
 

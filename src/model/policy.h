@@ -72,6 +72,22 @@ struct Policy {
   // A group is under-heard when its response rate is below this share of
   // its school's (or area's) overall rate. [D]
   double voice_under_heard_ratio = 0.8;
+  // --- KS4 measures (definitions.md 3 and 4; docs/measures.md) ---
+  // Nominal KS2 scaled score of a pupil working below the standard of the
+  // test (ks2_results.csv status below_test). [U: the year's technical guide]
+  int ks2_nominal_below_test = 79;
+  // Discounting: in an EBacc subject the first entry counts, elsewhere the
+  // best result. [C-3p for the first-entry rule; U for its details]
+  bool ks4_first_entry_rule = true;
+  // Capping of extreme negative progress scores (definitions.md 3.6): the
+  // share of model pupils below z* [C: DfE code, 1%], or z* itself when not
+  // 0 (a per-year parameter, e.g. -2.8948556948 for the 2022 run; 0:
+  // derived from the cohort).
+  double progress_cap_share = 0.01;
+  double progress_z_star = 0;
+  // School measures with fewer pupils than this are published as c (the
+  // performance tables withhold cohorts of 5 or fewer). [U]
+  int ks4_school_min_pupils = 6;
 
   // How each register code is counted under this policy: the defaults with
   // code_treatment_overrides applied (checked by Validate).

@@ -140,6 +140,7 @@ Result<SchoolFrame> LoadSchoolFrame(const std::string& dir) {
       s->p8_ci_low = get(r, "P8CILOW");
       s->p8_ci_high = get(r, "P8CIUPP");
       s->p8_pupils = get(r, "P8PUP");
+      s->p8_orig = get(r, "P8MEA_ORIG");
       s->basics_94_pct = get(r, "PTL2BASICS_94");
       s->basics_95_pct = get(r, "PTL2BASICS_95");
       s->ebacc_entry_pct = get(r, "PTEBACC_E_PTQ_EE");
@@ -164,6 +165,10 @@ Result<SchoolFrame> LoadSchoolFrame(const std::string& dir) {
       s->dest_employment = get(r, "EMPLOYMENT");
       s->dest_not_sustained = get(r, "NOT_SUSTAINED");
       s->dest_unknown = get(r, "UNKNOWN");
+      s->dest_fe = get(r, "FE");
+      s->dest_school_sixth = get(r, "SCH_6TH");
+      s->dest_sixth_college = get(r, "SIXTH_COL");
+      s->dest_other_education = get(r, "OTHER_EDU");
       s->dest_cohort_dis = get(r, "COHORT_DIS");
       s->dest_overall_dis = get(r, "OVERALL_DEST_DIS");
       s->dest_cohort_nondis = get(r, "COHORT_NONDIS");

@@ -52,12 +52,14 @@ struct FrameSchool {
 
   // KS4 2019 provisional.
   std::optional<double> ks4_pupils, att8, p8, p8_ci_low, p8_ci_high, p8_pupils;
+  std::optional<double> p8_orig;  // P8MEA_ORIG: before extreme negative scores were capped
   std::optional<double> basics_94_pct, basics_95_pct, ebacc_entry_pct, ebacc_aps;
   std::string nftype;  // AC, ACC, CY, VA, FD, ...
 
   // KS4 destinations (most recent cohort in the 2018/19 download).
   std::optional<double> dest_cohort, dest_overall, dest_education, dest_apprenticeship,
       dest_employment, dest_not_sustained, dest_unknown;
+  std::optional<double> dest_fe, dest_school_sixth, dest_sixth_college, dest_other_education;
   std::optional<double> dest_cohort_dis, dest_overall_dis;
   std::optional<double> dest_cohort_nondis, dest_overall_nondis;
 };

@@ -25,6 +25,7 @@
 #include "common/csv_reader.h"
 #include "common/file_util.h"
 #include "lantern/build.h"
+#include "lantern/measures.h"
 #include "lantern/scorecard.h"
 #include "lantern/store.h"
 #include "model/policy.h"
@@ -98,6 +99,11 @@ struct Published {
   std::unordered_map<int, size_t> school_by_urn;  // -> schools
   std::vector<std::string> attendance_columns;
   std::map<std::string, AreaRows> attendance_by_la, attendance_by_trust;
+  // KS4 measures (issue 12): every school's, or why there are none.
+  std::shared_ptr<const MeasuresResult> measures;
+  std::unordered_map<int, size_t> measures_by_urn;  // -> measures->schools
+  std::string measures_note;
+  MeasuresOptions measures_options;  // as computed (for a school's pupils)
 };
 
 struct Server::Impl {
@@ -146,7 +152,10 @@ struct Server::Impl {
   json AttendanceJson(const Published& p, const std::map<std::string, AreaRows>& by,
                       const std::string& key) const;
   void HandlePupils(const httplib::Request& req, httplib::Response& res);
+  void HandleMeasures(const Published& p, const httplib::Request& req, httplib::Response& res);
   void HandleXlsx(int urn, httplib::Response& res);
+  void ComputeMeasuresInto(Published* p);
+  json MeasuresJson(const SchoolMeasures& m) const;
 };
 
 namespace {
@@ -168,7 +177,8 @@ Status ReadAreaRows(const std::string& path, Published* p) {
   for (const char* c : {"school_type", "location_basis", "breakdown_topic", "breakdown"}) {
     keep.push_back(col[c]);
   }
-  const size_t first_indicator = col.count("num_schools") ? col["num_schools"] : col["breakdown"] + 1;
+  const size_t first_indicator =
+      col.count("num_schools") ? col["num_schools"] : col["breakdown"] + 1;
   for (size_t i = first_indicator; i < header.fields.size(); ++i) keep.push_back(i);
   for (size_t k : keep) p->attendance_columns.emplace_back(header.fields[k]);
   const size_t level = col["geographic_level"], la = col["old_la_code"], trust = col["trust_id"],
@@ -269,25 +279,183 @@ void Server::Impl::Compute() {
         e.la_name = it->second->la_name;
         e.region_name = it->second->region_name;
       }
-      e.search = Lower(fmt::format("{} {} {} {} {} {} {} {}", e.name, e.urn, e.la_name,
-                                   e.la_code, e.trust_name, e.trust_id, e.phase, e.type));
+      e.search = Lower(fmt::format("{} {} {} {} {} {} {} {}", e.name, e.urn, e.la_name, e.la_code,
+                                   e.trust_name, e.trust_id, e.phase, e.type));
       if (auto pc = postcode.find(e.urn); pc != postcode.end()) {
         e.postcode = pc->second;
-        e.search += " " + Lower(pc->second) + " " + Lower(pc->second.substr(0, pc->second.find(' ')));
+        e.search +=
+            " " + Lower(pc->second) + " " + Lower(pc->second.substr(0, pc->second.find(' ')));
       }
       p->school_by_urn[e.urn] = p->schools.size();
       p->schools.push_back(std::move(e));
     }
   }
+  if (st.ok()) ComputeMeasuresInto(p.get());
   std::lock_guard lock(mu);
   compute_status = st;
   if (st.ok()) published = std::move(p);
   computing_done = true;
   cv.notify_all();
   if (!options.quiet) {
-    std::fprintf(stderr, "lantern serve: %s\n",
-                 st.ok() ? "published figures ready" : ("computing failed: " + st.ToString()).c_str());
+    std::fprintf(
+        stderr, "lantern serve: %s\n",
+        st.ok() ? "published figures ready" : ("computing failed: " + st.ToString()).c_str());
   }
+}
+
+// Every school's KS4 measures: from the store against the Department's
+// published estimates where the real-data folder has them (a local
+// authority's store then gets the national-basis figure), else the store's
+// own cohort; in open-data mode from the published 2019 files. A store with
+// no KS4 results leaves a note, not a failure.
+void Server::Impl::ComputeMeasuresInto(Published* p) {
+  Result<MeasuresResult> r = Status::NotFound("no KS4 measures");
+  if (!options.open_data) {
+    MeasuresOptions& m = p->measures_options;
+    m.store_dir = options.store_dir;
+    m.policy_file = options.policy_file;
+    m.threads = options.threads;
+    if (auto real = FindRealDataDir(options.real_data_dir); real.ok()) {
+      const std::string published =
+          *real + "/progress8_ks2_estimates_2024/p8_pupil_coefficients_file.csv";
+      if (fs::exists(published)) m.estimates_file = published;
+    }
+    r = ComputeMeasures(*store, m);
+  } else if (auto real = FindRealDataDir(options.open_data_dir); real.ok()) {
+    r = OpenDataMeasures(*real);
+  } else {
+    r = real.status();
+  }
+  if (!r.ok()) {
+    p->measures_note = r.status().message();
+    return;
+  }
+  auto m = std::make_shared<MeasuresResult>(std::move(*r));
+  for (size_t i = 0; i < m->schools.size(); ++i) p->measures_by_urn[m->schools[i].urn] = i;
+  p->measures = std::move(m);
+}
+
+namespace {
+
+json ProgressJson(const ProgressFigure& f, bool shown) {
+  if (!f.available) return json{{"available", false}, {"symbol", "z"}};
+  if (!shown) return json{{"available", true}, {"symbol", "c"}};
+  return json{{"available", true},
+              {"pupils", f.pupils},
+              {"score", f.score},
+              {"lower", f.lower},
+              {"upper", f.upper},
+              {"unadjusted", f.unadjusted},
+              {"capped", f.capped},
+              {"elements", f.elements},
+              {"band", ProgressBandName(f.band)},
+              {"band3", ProgressBand3Name(f.band)},
+              {"percentile_band", f.percentile_band}};
+}
+
+}  // namespace
+
+// A school's measures as published: figures of a school with fewer KS4
+// pupils than the policy's threshold are withheld ("c"), as in measures.csv.
+json Server::Impl::MeasuresJson(const SchoolMeasures& m) const {
+  const int min = policy.ks4_school_min_pupils;
+  const bool shown = m.ks4_pupils >= min;
+  json j{{"urn", m.urn},
+         {"name", m.name},
+         {"la_code", m.la_code},
+         {"trust_id", m.trust_id},
+         {"school_type", m.school_type},
+         {"ks4_pupils", m.ks4_pupils},
+         {"withheld", !shown}};
+  if (shown) {
+    j["att8"] = m.att8;
+    j["att8_percentile_band"] = m.att8_percentile_band;
+    j["broader"] = m.broader;
+    j["p5_attainment"] = m.p5_attainment;
+    j["share_sen"] = m.share_sen;
+    j["share_disadvantaged"] = m.share_disadvantaged;
+    j["share_vocational"] = m.share_vocational;
+    j["sustained_destination"] =
+        m.sustained_destination < 0 ? json(nullptr) : json(m.sustained_destination);
+    j["band_moves"] = m.band_moves;
+  }
+  j["p8"] = ProgressJson(m.p8, shown && m.p8.pupils >= min);
+  j["p5"] = ProgressJson(m.p5, shown && m.p5.pupils >= min);
+  return j;
+}
+
+// GET /api/v1/schools/{urn}/measures: the school's measures for everyone;
+// its pupils' slots only for those entitled to its pupils (every pupil, not
+// residents only), audited before they are sent.
+void Server::Impl::HandleMeasures(const Published& p, const httplib::Request& req,
+                                  httplib::Response& res) {
+  const auto urn = ParseInt(req.matches[1].str());
+  if (!p.measures) return SendError(res, 404, "no KS4 measures here: " + p.measures_note);
+  auto it = urn ? p.measures_by_urn.find(*urn) : p.measures_by_urn.end();
+  if (it == p.measures_by_urn.end()) return SendError(res, 404, "no KS4 measures for that URN");
+  json body;
+  body["time_period"] =
+      fmt::format("{}{:02d}", p.measures->ks4_year, (p.measures->ks4_year + 1) % 100);
+  body["estimates_source"] = p.measures->estimates_source;
+  body["school"] = MeasuresJson(p.measures->schools[it->second]);
+  body["pupils"] = nullptr;
+  const Principal who = accounts ? Who(req) : Principal{};
+  if (!who.authenticated()) {
+    body["pupils_note"] = "pupils' slots are shown to those entitled to the school's pupils";
+    return SendJson(res, 200, body);
+  }
+  const auto school = pupils ? pupils->School(*urn) : std::nullopt;
+  auto agreements = accounts->ListAgreements();
+  if (!agreements.ok()) return SendError(res, 500, "the agreements could not be read");
+  const PupilAccess access =
+      school ? DecidePupilAccess(who, *school, *agreements, as_of) : PupilAccess{};
+  if (!access.allowed || access.residents_of != 0) {
+    body["pupils_note"] = "you are not entitled to see this school's pupils' slots";
+    return SendJson(res, 200, body);
+  }
+  auto list = ComputePupilMeasures(*store, p.measures_options, *urn);
+  if (!list.ok()) return SendError(res, 500, "the pupils' measures could not be computed");
+  AuditEntry entry;
+  entry.username = who.username;
+  entry.role = std::string(RoleName(who.role));
+  entry.scope = who.scope;
+  entry.action = "GET /api/v1/schools/{urn}/measures";
+  entry.target = fmt::format("school:{} pupils:{}", *urn, list->size());
+  entry.basis = access.basis;
+  if (Status st = accounts->Append(entry); !st.ok()) {
+    return SendError(res, 500, "the audit log could not be written, so nothing is shown");
+  }
+  auto slots = [](const std::vector<PupilSlot>& v) {
+    json a = json::array();
+    for (const PupilSlot& s : v) {
+      a.push_back({{"slot", s.slot},
+                   {"qual_id", s.qual_id},
+                   {"title", s.title},
+                   {"grade", s.grade},
+                   {"points", s.points},
+                   {"weight", s.weight}});
+    }
+    return a;
+  };
+  auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+  json list_json = json::array();
+  for (const PupilMeasures& m : *list) {
+    list_json.push_back({{"upn", m.upn},
+                         {"att8", m.att8},
+                         {"ks2_average", opt(m.ks2_average)},
+                         {"pag", m.pag},
+                         {"p8", opt(m.p8)},
+                         {"p8_adjusted", opt(m.p8_adjusted)},
+                         {"p5", opt(m.p5)},
+                         {"p5_adjusted", opt(m.p5_adjusted)},
+                         {"p5_attainment", m.p5_attainment},
+                         {"broader", m.broader},
+                         {"a8_slots", slots(m.a8_slots)},
+                         {"p5_slots", slots(m.p5_slots)}});
+  }
+  body["basis"] = access.basis;
+  body["pupils"] = std::move(list_json);
+  SendJson(res, 200, body);
 }
 
 Principal Server::Impl::Who(const httplib::Request& req, std::string* csrf) {
@@ -398,8 +566,8 @@ void Server::Impl::HandlePupils(const httplib::Request& req, httplib::Response& 
   if (auto users = accounts->ListUsers(); users.ok()) {
     for (const User& u : *users) {
       if (u.disabled) continue;
-      const PupilAccess a = DecidePupilAccess({u.username, u.role, u.scope}, *school, *agreements,
-                                              as_of);
+      const PupilAccess a =
+          DecidePupilAccess({u.username, u.role, u.scope}, *school, *agreements, as_of);
       if (!a.allowed) continue;
       who_can_see.push_back({{"username", u.username},
                              {"role", std::string(RoleName(u.role))},
@@ -424,7 +592,7 @@ void Server::Impl::HandlePupils(const httplib::Request& req, httplib::Response& 
 }
 
 std::shared_ptr<const Server::Impl::PupilList> Server::Impl::PupilsOf(int urn,
-                                                                       const PupilAccess& access) {
+                                                                      const PupilAccess& access) {
   std::string key = fmt::format("{}/{}", urn, access.residents_of);
   for (const std::string& c : access.classes) key += "/" + c;
   {
@@ -448,8 +616,8 @@ void Server::Impl::HandleXlsx(int urn, httplib::Response& res) {
   auto p = Ready();
   auto it = p->school_by_urn.find(urn);
   if (it == p->school_by_urn.end()) return SendError(res, 404, "no school with that URN");
-  const json page = json::parse(SchoolScorecardJson(*p->scorecard, p->schools[it->second].index),
-                                nullptr, false);
+  const json page =
+      json::parse(SchoolScorecardJson(*p->scorecard, p->schools[it->second].index), nullptr, false);
   if (page.is_discarded()) return SendError(res, 500, "the scorecard could not be read");
   char path[] = "/tmp/lantern-xlsx-XXXXXX";
   const int fd = ::mkstemp(path);
@@ -457,10 +625,11 @@ void Server::Impl::HandleXlsx(int urn, httplib::Response& res) {
   ::close(fd);
   lxw_workbook* wb = workbook_new(path);
   lxw_worksheet* ws = workbook_add_worksheet(wb, "Scorecard");
-  const char* heads[] = {"indicator", "pupil_group", "breakdown", "value",      "lower",
-                         "upper",     "numerator",   "denominator", "similar_value", "la_value",
-                         "england_value", "enquiry"};
-  for (int c = 0; c < 12; ++c) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), heads[c], nullptr);
+  const char* heads[] = {"indicator",     "pupil_group", "breakdown",     "value",
+                         "lower",         "upper",       "numerator",     "denominator",
+                         "similar_value", "la_value",    "england_value", "enquiry"};
+  for (int c = 0; c < 12; ++c)
+    worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), heads[c], nullptr);
   auto cell = [&](lxw_row_t r, lxw_col_t c, const json& v) {
     if (v.is_number()) {
       worksheet_write_number(ws, r, c, v.get<double>(), nullptr);
@@ -542,7 +711,7 @@ void Server::Impl::Routes() {
              json{{"status", "ok"},
                   {"mode", options.open_data ? "open-data" : "pupil-level"},
                   {"time_period", time_period},
-                  {"scorecard", published ? "ready"
+                  {"scorecard", published        ? "ready"
                                 : computing_done ? "failed"
                                                  : "computing"},
                   {"accounts", accounts != nullptr}});
@@ -579,9 +748,8 @@ void Server::Impl::Routes() {
       const bool limited = session.status().message().find("too many") != std::string::npos;
       return SendError(res, limited ? 429 : 401, session.status().message());
     }
-    res.set_header("Set-Cookie",
-                   fmt::format("{}={}; Path=/; HttpOnly; Secure; SameSite=Strict", kSessionCookie,
-                               session->token));
+    res.set_header("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; Secure; SameSite=Strict",
+                                             kSessionCookie, session->token));
     SendJson(res, 200,
              json{{"username", session->user.username},
                   {"role", std::string(RoleName(session->user.role))},
@@ -615,8 +783,8 @@ void Server::Impl::Routes() {
     if (p) return p;
     std::lock_guard lock(mu);
     if (computing_done) {
-      SendError(res, 500, "the published figures could not be computed: " +
-                              compute_status.ToString());
+      SendError(res, 500,
+                "the published figures could not be computed: " + compute_status.ToString());
     } else {
       SendError(res, 503, "the scorecards are being computed; try again in a few seconds");
       res.set_header("Retry-After", "3");
@@ -683,51 +851,79 @@ void Server::Impl::Routes() {
           if (!urn) return SendError(res, 404, "no school with that URN");
           HandleXlsx(*urn, res);
         });
-  s.Get(R"(/api/v1/schools/([^/]{1,64})/pupils)", [this](const httplib::Request& req, httplib::Response& res) {
-    HandlePupils(req, res);
-  });
-  s.Get(R"(/api/v1/las/([^/]{1,16}))", [this, need_ready](const httplib::Request& req,
-                                                httplib::Response& res) {
+  s.Get(R"(/api/v1/schools/(\d{1,9})/measures)",
+        [this, need_ready](const httplib::Request& req, httplib::Response& res) {
+          auto p = need_ready(res);
+          if (p) HandleMeasures(*p, req, res);
+        });
+  // Every school's P8 and P5 side by side, with intervals and bands (never
+  // ranks): the national comparison page.
+  s.Get("/api/v1/measures/comparison", [this, need_ready](const httplib::Request&,
+                                                          httplib::Response& res) {
     auto p = need_ready(res);
     if (!p) return;
-    const auto code = ParseInt(req.matches[1].str());
-    std::vector<const SchoolEntry*> schools;
-    for (const SchoolEntry& e : p->schools) {
-      if (code && e.la_code == *code) schools.push_back(&e);
-    }
-    if (!code || schools.empty()) return SendError(res, 404, "no local authority with that code");
-    json list = json::array();
-    for (const SchoolEntry* e : schools) list.push_back(SchoolJson(*e));
-    const std::string key = std::to_string(*code);
-    json body;
-    body["la_code"] = *code;
-    body["la_name"] = schools.front()->la_name;
-    body["region_name"] = schools.front()->region_name;
-    body["schools"] = std::move(list);
-    body["enquiries"] = Enquiries(*p, schools, "la:" + key);
-    body["attendance"] = AttendanceJson(*p, p->attendance_by_la, key);
-    SendJson(res, 200, body);
+    if (!p->measures) return SendError(res, 404, "no KS4 measures here: " + p->measures_note);
+    const MeasuresResult& m = *p->measures;
+    json schools = json::array();
+    for (const SchoolMeasures& s : m.schools) schools.push_back(MeasuresJson(s));
+    SendJson(res, 200,
+             json{{"time_period", fmt::format("{}{:02d}", m.ks4_year, (m.ks4_year + 1) % 100)},
+                  {"estimates_source", m.estimates_source},
+                  {"national",
+                   {{"att8", m.national_att8},
+                    {"p8", m.national_p8},
+                    {"p5", m.national_p5},
+                    {"sd_p8", m.sd_p8},
+                    {"sd_p5", m.sd_p5},
+                    {"pupils", m.pupils},
+                    {"pupils_with_prior", m.pupils_with_prior}}},
+                  {"schools", std::move(schools)}});
   });
-  s.Get(R"(/api/v1/trusts/([^/]{1,64}))", [this, need_ready](const httplib::Request& req,
-                                                 httplib::Response& res) {
-    auto p = need_ready(res);
-    if (!p) return;
-    const std::string id = req.matches[1].str();
-    std::vector<const SchoolEntry*> schools;
-    for (const SchoolEntry& e : p->schools) {
-      if (!id.empty() && e.trust_id == id) schools.push_back(&e);
-    }
-    if (schools.empty()) return SendError(res, 404, "no trust with that id");
-    json list = json::array();
-    for (const SchoolEntry* e : schools) list.push_back(SchoolJson(*e));
-    json body;
-    body["trust_id"] = id;
-    body["trust_name"] = schools.front()->trust_name;
-    body["schools"] = std::move(list);
-    body["enquiries"] = Enquiries(*p, schools, "trust:" + id);
-    body["attendance"] = AttendanceJson(*p, p->attendance_by_trust, id);
-    SendJson(res, 200, body);
-  });
+  s.Get(R"(/api/v1/schools/([^/]{1,64})/pupils)",
+        [this](const httplib::Request& req, httplib::Response& res) { HandlePupils(req, res); });
+  s.Get(R"(/api/v1/las/([^/]{1,16}))",
+        [this, need_ready](const httplib::Request& req, httplib::Response& res) {
+          auto p = need_ready(res);
+          if (!p) return;
+          const auto code = ParseInt(req.matches[1].str());
+          std::vector<const SchoolEntry*> schools;
+          for (const SchoolEntry& e : p->schools) {
+            if (code && e.la_code == *code) schools.push_back(&e);
+          }
+          if (!code || schools.empty())
+            return SendError(res, 404, "no local authority with that code");
+          json list = json::array();
+          for (const SchoolEntry* e : schools) list.push_back(SchoolJson(*e));
+          const std::string key = std::to_string(*code);
+          json body;
+          body["la_code"] = *code;
+          body["la_name"] = schools.front()->la_name;
+          body["region_name"] = schools.front()->region_name;
+          body["schools"] = std::move(list);
+          body["enquiries"] = Enquiries(*p, schools, "la:" + key);
+          body["attendance"] = AttendanceJson(*p, p->attendance_by_la, key);
+          SendJson(res, 200, body);
+        });
+  s.Get(R"(/api/v1/trusts/([^/]{1,64}))",
+        [this, need_ready](const httplib::Request& req, httplib::Response& res) {
+          auto p = need_ready(res);
+          if (!p) return;
+          const std::string id = req.matches[1].str();
+          std::vector<const SchoolEntry*> schools;
+          for (const SchoolEntry& e : p->schools) {
+            if (!id.empty() && e.trust_id == id) schools.push_back(&e);
+          }
+          if (schools.empty()) return SendError(res, 404, "no trust with that id");
+          json list = json::array();
+          for (const SchoolEntry* e : schools) list.push_back(SchoolJson(*e));
+          json body;
+          body["trust_id"] = id;
+          body["trust_name"] = schools.front()->trust_name;
+          body["schools"] = std::move(list);
+          body["enquiries"] = Enquiries(*p, schools, "trust:" + id);
+          body["attendance"] = AttendanceJson(*p, p->attendance_by_trust, id);
+          SendJson(res, 200, body);
+        });
   // Anything else under /api is a JSON 404, never the web app.
   s.Get("/api/.*", [](const httplib::Request&, httplib::Response& res) {
     SendError(res, 404, "no such endpoint (see /api/v1/openapi.json)");
@@ -739,11 +935,11 @@ void Server::Impl::Routes() {
   } else {
     const std::string missing = options.web_dir;
     s.Get("/", [missing](const httplib::Request&, httplib::Response& res) {
-      res.set_content(
-          "<!doctype html><title>Lantern</title><p>The web app is not built (" + missing +
-              "/index.html is missing): run <code>make build</code>. The API is at "
-              "<a href=\"/api/v1/health\">/api/v1</a>.</p>",
-          "text/html");
+      res.set_content("<!doctype html><title>Lantern</title><p>The web app is not built (" +
+                          missing +
+                          "/index.html is missing): run <code>make build</code>. The API is at "
+                          "<a href=\"/api/v1/health\">/api/v1</a>.</p>",
+                      "text/html");
     });
   }
 }
@@ -756,7 +952,8 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   ServerOptions& o = impl->options;
-  if (o.threads <= 0) o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (o.threads <= 0)
+    o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!o.tls_cert.empty() != !o.tls_key.empty()) {
     return Status::InvalidArgument("give both --tls-cert and --tls-key, or neither");
   }

@@ -6,6 +6,7 @@
 // withhold.
 #include "server/server.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -27,8 +28,8 @@ namespace lantern::server {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using lantern::testing::TinyUpn;
+using nlohmann::json;
 
 constexpr const char* kPassword = "correct-horse-battery";
 
@@ -51,12 +52,26 @@ const User kUsers[] = {
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    root_ = new std::string((fs::temp_directory_path() /
-                             ("lantern_server_test_" + std::to_string(::getpid())))
-                                .string());
+    root_ = new std::string(
+        (fs::temp_directory_path() / ("lantern_server_test_" + std::to_string(::getpid())))
+            .string());
     fs::remove_all(*root_);
     const std::string input = *root_ + "/input", store = *root_ + "/store";
-    lantern::testing::WriteTinyInput(input);
+    // P4 (Year 11 at the academy) has KS2, KS4 results and destinations.
+    const std::string p4 = TinyUpn(4);
+    std::string dest = "upn,urn,ks4_year,month,activity,source\n";
+    for (int m = 0; m < 24; ++m) {
+      dest += fmt::format("{},900002,201819,{}-{:02d},school_sixth_form,matched\n", p4,
+                          2019 + (7 + m) / 12, (7 + m) % 12 + 1);
+    }
+    lantern::testing::WriteTinyInput(
+        input, {{"ks2_results.csv", "upn,ks2_year,read_scaled,mat_scaled,read_status,mat_status\n" +
+                                        p4 + ",201314,104,106,,\n"},
+                {"ks4_results.csv", "upn,urn,ks4_year,qual_id,grade,exam_series\n" + p4 +
+                                        ",900002,201819,GCSE_ENG_LANG,6,2019-06\n" + p4 +
+                                        ",900002,201819,GCSE_MATHS,5,2019-06\n" + p4 +
+                                        ",900002,201819,GCSE_HISTORY,7,2019-06\n"},
+                {"destinations.csv", dest}});
     IngestOptions io;
     io.input_dir = input;
     io.store_dir = store;
@@ -173,8 +188,8 @@ TEST_F(ServerTest, EveryRoleSeesExactlyThePupilsItIsEntitledTo) {
       {"national", {}},
       {"board", {}},
   };
-  const std::vector<std::string> urns = {"900001", "900002", "900003", "999999", "12",
-                                         "abc",    "900001%20", "-900001"};
+  const std::vector<std::string> urns = {"900001", "900002", "900003",    "999999",
+                                         "12",     "abc",    "900001%20", "-900001"};
   int64_t audited = AuditCount();
   for (const auto& [user, allowed] : want) {
     const auto [cookie, csrf] = Login(user);
@@ -276,8 +291,8 @@ TEST_F(ServerTest, LogoutNeedsTheCsrfTokenAndEndsTheSession) {
   ASSERT_TRUE(no_token);
   EXPECT_EQ(no_token->status, 403);
   EXPECT_EQ(Get("/api/v1/schools/900001/pupils", cookie)->status, 200);
-  auto ok = c.Delete("/api/v1/session",
-                     httplib::Headers{{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  auto ok =
+      c.Delete("/api/v1/session", httplib::Headers{{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 204);
   EXPECT_EQ(Get("/api/v1/schools/900001/pupils", cookie)->status, 401);
@@ -289,8 +304,8 @@ TEST_F(ServerTest, BadRequestsGetACleanAnswerAndTheServerGoesOn) {
   ASSERT_TRUE(bad_json);
   EXPECT_EQ(bad_json->status, 400);
   EXPECT_TRUE(json::parse(bad_json->body).contains("error"));
-  auto form = c.Post("/api/v1/session", "username=a&password=b",
-                     "application/x-www-form-urlencoded");
+  auto form =
+      c.Post("/api/v1/session", "username=a&password=b", "application/x-www-form-urlencoded");
   ASSERT_TRUE(form);
   EXPECT_EQ(form->status, 415);
   auto wrong_shape = c.Post("/api/v1/session", "[1,2]", "application/json");
@@ -378,6 +393,66 @@ TEST_F(ServerTest, TheAuditChainHoldsAfterTheReads) {
   auto report = (*accounts)->VerifyAudit();
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->problem;
+}
+
+// KS4 measures (issue 12): the school's figures for everyone, withheld as
+// measures.csv withholds them; its pupils' slots only for the entitled,
+// audited first.
+TEST_F(ServerTest, MeasuresShowSlotsOnlyToTheEntitledAndAuditThem) {
+  ASSERT_TRUE(ready_->ok());
+  auto pub = Get("/api/v1/schools/900002/measures");
+  ASSERT_TRUE(pub);
+  ASSERT_EQ(pub->status, 200) << pub->body;
+  const json open = json::parse(pub->body);
+  EXPECT_EQ(open["school"]["urn"], 900002);
+  EXPECT_EQ(open["school"]["ks4_pupils"], 1);
+  // One pupil: below any threshold, so the figures are withheld.
+  EXPECT_TRUE(open["school"]["withheld"].get<bool>());
+  EXPECT_FALSE(open["school"].contains("att8"));
+  EXPECT_TRUE(open["pupils"].is_null());
+
+  const int64_t before = AuditCount();
+  // The school's own user sees P4's slots (maths 5 x2, English language 6
+  // alone x1, history 7 in an EBacc slot: 23), and the read is audited.
+  const auto [cookie, csrf] = Login("school2");
+  auto own = Get("/api/v1/schools/900002/measures", cookie);
+  ASSERT_TRUE(own);
+  ASSERT_EQ(own->status, 200) << own->body;
+  const json body = json::parse(own->body);
+  ASSERT_TRUE(body["pupils"].is_array());
+  ASSERT_EQ(body["pupils"].size(), 1u);
+  EXPECT_EQ(body["pupils"][0]["upn"], TinyUpn(4));
+  EXPECT_DOUBLE_EQ(body["pupils"][0]["att8"].get<double>(), 23.0);
+  EXPECT_FALSE(body["pupils"][0]["a8_slots"].empty());
+  EXPECT_EQ(AuditCount(), before + 1);
+
+  // Another school, and an LA over an academy it has no agreement with for
+  // its own residents here: the figures, no slots, nothing audited.
+  for (const char* user : {"school1", "la806", "national"}) {
+    const auto [c, t] = Login(user);
+    auto r = Get("/api/v1/schools/900002/measures", c);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << user;
+    EXPECT_TRUE(json::parse(r->body)["pupils"].is_null()) << user;
+  }
+  EXPECT_EQ(AuditCount(), before + 1);
+  // A URN without measures is a 404.
+  auto none = Get("/api/v1/schools/999999/measures");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404);
+}
+
+TEST_F(ServerTest, TheComparisonListsEverySchoolWithMeasures) {
+  ASSERT_TRUE(ready_->ok());
+  auto r = Get("/api/v1/measures/comparison");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json body = json::parse(r->body);
+  EXPECT_EQ(body["time_period"], "201819");
+  ASSERT_EQ(body["schools"].size(), 1u);
+  EXPECT_EQ(body["schools"][0]["urn"], 900002);
+  EXPECT_TRUE(body["schools"][0]["withheld"].get<bool>());
+  EXPECT_EQ(body["national"]["pupils"], 1);
 }
 
 }  // namespace

@@ -94,6 +94,12 @@ const char* TableName(TableId id) {
       return "voice_responses";
     case TableId::kVoiceLinks:
       return "voice_links";
+    case TableId::kKs2Results:
+      return "ks2_results";
+    case TableId::kKs4Results:
+      return "ks4_results";
+    case TableId::kDestinations:
+      return "destinations";
   }
   return "?";
 }

@@ -45,6 +45,9 @@ struct StoreState {
   VoiceRespondentTable voice_respondents;
   VoiceResponseTable voice_responses;
   VoiceLinkTable voice_links;
+  Ks2ResultTable ks2_results;
+  Ks4ResultTable ks4_results;
+  DestinationTable destinations;
   MarksSet marks;
 };
 
@@ -67,7 +70,10 @@ enum class TableId {
   kVoiceItems,
   kVoiceRespondents,
   kVoiceResponses,
-  kVoiceLinks
+  kVoiceLinks,
+  kKs2Results,
+  kKs4Results,
+  kDestinations
 };
 constexpr TableId kAllTables[] = {
     TableId::kLocalAuthorities, TableId::kTrusts,        TableId::kSchools,
@@ -76,7 +82,8 @@ constexpr TableId kAllTables[] = {
     TableId::kAtRiskRules,      TableId::kFlags,         TableId::kFlagRuns,
     TableId::kReferrals,        TableId::kVoiceProviders, TableId::kVoiceLocalItems,
     TableId::kVoiceItems,       TableId::kVoiceRespondents, TableId::kVoiceResponses,
-    TableId::kVoiceLinks};
+    TableId::kVoiceLinks,       TableId::kKs2Results,    TableId::kKs4Results,
+    TableId::kDestinations};
 const char* TableName(TableId id);
 
 // Calls f(id, table) for each table of a StoreState (const or not), in the
@@ -102,6 +109,9 @@ void ForEachTable(State& s, F&& f) {
   f(TableId::kVoiceRespondents, s.voice_respondents);
   f(TableId::kVoiceResponses, s.voice_responses);
   f(TableId::kVoiceLinks, s.voice_links);
+  f(TableId::kKs2Results, s.ks2_results);
+  f(TableId::kKs4Results, s.ks4_results);
+  f(TableId::kDestinations, s.destinations);
 }
 
 // What a commit changes: the tables to rewrite, marks files to add (already

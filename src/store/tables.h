@@ -477,6 +477,69 @@ struct VoiceLinkTable {
   size_t size() const { return respondent.size(); }
 };
 
+// KS2 results (ks2_results.csv): one row per pupil.
+struct Ks2ResultTable {
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<int16_t> ks2_year;     // academic year start (2013 for 2013/14)
+  ColumnVector<uint8_t> read_scaled;  // 80-120, 0 when none
+  ColumnVector<uint8_t> mat_scaled;
+  ColumnVector<uint8_t> read_status;  // Ks2Status
+  ColumnVector<uint8_t> mat_status;
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<Ks2ResultTable, uint32_t>{"pupil", &Ks2ResultTable::pupil},
+        Column<Ks2ResultTable, int16_t>{"ks2_year", &Ks2ResultTable::ks2_year},
+        Column<Ks2ResultTable, uint8_t>{"read_scaled", &Ks2ResultTable::read_scaled},
+        Column<Ks2ResultTable, uint8_t>{"mat_scaled", &Ks2ResultTable::mat_scaled},
+        Column<Ks2ResultTable, uint8_t>{"read_status", &Ks2ResultTable::read_status},
+        Column<Ks2ResultTable, uint8_t>{"mat_status", &Ks2ResultTable::mat_status});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
+// KS4 results (ks4_results.csv): one row per pupil, qualification and series.
+struct Ks4ResultTable {
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<uint32_t> school;   // at the end of KS4
+  ColumnVector<int16_t> ks4_year;  // academic year start (2018 for 2018/19)
+  std::vector<std::string> qual_id;
+  std::vector<std::string> grade;
+  ColumnVector<int32_t> exam_series;  // YYYYMM
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<Ks4ResultTable, uint32_t>{"pupil", &Ks4ResultTable::pupil},
+        Column<Ks4ResultTable, uint32_t>{"school", &Ks4ResultTable::school},
+        Column<Ks4ResultTable, int16_t>{"ks4_year", &Ks4ResultTable::ks4_year},
+        Column<Ks4ResultTable, std::string>{"qual_id", &Ks4ResultTable::qual_id},
+        Column<Ks4ResultTable, std::string>{"grade", &Ks4ResultTable::grade},
+        Column<Ks4ResultTable, int32_t>{"exam_series", &Ks4ResultTable::exam_series});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
+// Destinations (destinations.csv): one row per former Year 11 pupil and month.
+struct DestinationTable {
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<uint32_t> school;   // at the end of KS4
+  ColumnVector<int16_t> ks4_year;  // academic year start
+  ColumnVector<int32_t> month;     // YYYYMM
+  ColumnVector<uint8_t> activity;  // DestinationActivity
+  ColumnVector<uint8_t> source;    // DestinationSource
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<DestinationTable, uint32_t>{"pupil", &DestinationTable::pupil},
+        Column<DestinationTable, uint32_t>{"school", &DestinationTable::school},
+        Column<DestinationTable, int16_t>{"ks4_year", &DestinationTable::ks4_year},
+        Column<DestinationTable, int32_t>{"month", &DestinationTable::month},
+        Column<DestinationTable, uint8_t>{"activity", &DestinationTable::activity},
+        Column<DestinationTable, uint8_t>{"source", &DestinationTable::source});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
 }  // namespace lantern
 
 #endif  // LANTERN_STORE_TABLES_H_

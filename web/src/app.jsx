@@ -7,11 +7,14 @@ import { SchoolPage } from './pages/School.jsx';
 import { AreaPage } from './pages/Area.jsx';
 import { PupilsPage } from './pages/Pupils.jsx';
 import { LoginPage } from './pages/Login.jsx';
+import { MeasuresComparisonPage, SchoolMeasuresPage } from './pages/Measures.jsx';
 
 // Hash routes:
 //   #/                      find a school, trust or LA (#/?q=TEXT keeps the search)
 //   #/school/URN            a school's scorecard
 //   #/school/URN/pupils     its pupils, for the entitled
+//   #/school/URN/measures   its KS4 measures (its pupils' slots for the entitled)
+//   #/measures              every school's Progress 8 and Progress 5
 //   #/la/CODE, #/trust/ID   a local authority, a trust
 //   #/login                 log in (#/login?next=/school/URN/pupils)
 export function parseRoute(hash) {
@@ -28,6 +31,8 @@ export function parseRoute(hash) {
   if (parts.length === 0) return { name: 'find', query };
   if (parts[0] === 'school' && parts.length === 2) return { name: 'school', urn: parts[1], query };
   if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'pupils') return { name: 'pupils', urn: parts[1], query };
+  if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'measures') return { name: 'school-measures', urn: parts[1], query };
+  if (parts[0] === 'measures' && parts.length === 1) return { name: 'measures', query };
   if (parts[0] === 'la' && parts.length === 2) return { name: 'la', code: parts[1], query };
   if (parts[0] === 'trust' && parts.length === 2) return { name: 'trust', id: parts[1], query };
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login', query };
@@ -79,6 +84,9 @@ function Header({ user }) {
           <ul class="nav-list">
             <li>
               <a href="#/">Find a school</a>
+            </li>
+            <li>
+              <a href="#/measures">P8 and P5</a>
             </li>
             {user ? (
               <li class="user">
@@ -141,6 +149,12 @@ export function App() {
       break;
     case 'pupils':
       page = <PupilsPage urn={route.urn} user={user} known={known} key={`p${route.urn}`} />;
+      break;
+    case 'school-measures':
+      page = <SchoolMeasuresPage urn={route.urn} key={`m${route.urn}`} />;
+      break;
+    case 'measures':
+      page = <MeasuresComparisonPage />;
       break;
     case 'la':
       page = <AreaPage kind="la" id={route.code} key={`la${route.code}`} />;
