@@ -15,6 +15,7 @@ namespace lantern {
 FamilyDecl AttendanceFamily();
 FamilyDecl SuspensionsFamily();
 FamilyDecl ScorecardFamily();
+FamilyDecl MovementFamily();
 std::vector<std::string_view> ScorecardOrder();
 
 std::string_view IndicatorKindName(IndicatorKind kind) {
@@ -395,7 +396,7 @@ std::vector<std::pair<GrainId, std::vector<int>>> Catalogue::MeasuresOf(
 
 std::span<const FamilyDecl> DeclaredFamilies() {
   static const std::vector<FamilyDecl> families = {AttendanceFamily(), SuspensionsFamily(),
-                                                   ScorecardFamily()};
+                                                   MovementFamily(), ScorecardFamily()};
   return families;
 }
 

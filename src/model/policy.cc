@@ -94,6 +94,12 @@ Result<Policy> LoadPolicy(const std::string& path) {
     } else if (k == "mobility_leaving_last_days") {
       LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
       p.mobility_leaving_last_days = v.get<int>();
+    } else if (k == "cme_window_school_days") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.cme_window_school_days = v.get<int>();
+    } else if (k == "ehe_recent_days") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.ehe_recent_days = v.get<int>();
     } else {
       return Status::InvalidInput(fmt::format("{}: unknown policy key '{}'", path, k));
     }
@@ -137,6 +143,10 @@ Status Policy::Validate() const {
   if (mobility_entry_september_days < 0 || mobility_leaving_last_days < 0) {
     return bad("the mobility windows must not be negative");
   }
+  if (cme_window_school_days < 1 || cme_window_school_days > 200) {
+    return bad("cme_window_school_days must be 1 to 200");
+  }
+  if (ehe_recent_days < 0) return bad("ehe_recent_days must not be negative");
   if (!summer_second_half_start.empty() && !ParseIsoDate(summer_second_half_start)) {
     return bad("summer_second_half_start must be empty or a date (YYYY-MM-DD)");
   }
@@ -165,6 +175,8 @@ std::string PolicyToJson(const Policy& p) {
   j["census_january_week"] = p.census_january_week;
   j["mobility_entry_september_days"] = p.mobility_entry_september_days;
   j["mobility_leaving_last_days"] = p.mobility_leaving_last_days;
+  j["cme_window_school_days"] = p.cme_window_school_days;
+  j["ehe_recent_days"] = p.ehe_recent_days;
   return j.dump(2);
 }
 
