@@ -54,7 +54,7 @@ ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Dat
   // The store's last day: its last day of marks, else the last entry or
   // leaving date; never past the period.
   int32_t as_of = 0;
-  if (!s.marks.days.empty()) as_of = s.marks.days.rbegin()->first;
+  if (const std::vector<int32_t> dates = s.marks.Dates(); !dates.empty()) as_of = dates.back();
   if (as_of == 0) {
     for (size_t r = 0; r < e.size(); ++r) {
       as_of = std::max(as_of, e.entry_date[r]);
