@@ -328,7 +328,10 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
   for (size_t u = 0; u < cube.units().size(); ++u) {
     const AggregateUnit& unit = cube.units()[u];
     if (unit.geography.level == GeographicLevel::kMat) continue;
-    auto place = std::make_shared<const GeographyRow>(unit.geography);
+    auto place = std::make_shared<const GeographyRow>(
+        unit.geography.level == GeographicLevel::kPlace
+            ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
+            : unit.geography);
     for (int cat : groups) {
       const int64_t* v = cube.Aggregate(u, kTotalType, cat);
       const int64_t flag_row =
@@ -394,7 +397,10 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
   for (size_t u = 0; u < cube.units().size(); ++u) {
     const AggregateUnit& unit = cube.units()[u];
     if (unit.geography.level == GeographicLevel::kMat) continue;
-    auto place = std::make_shared<const GeographyRow>(unit.geography);
+    auto place = std::make_shared<const GeographyRow>(
+        unit.geography.level == GeographicLevel::kPlace
+            ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
+            : unit.geography);
     for (const auto& [measure, why] :
          {std::pair{"ehcp_20_week_pupil_level",
                     "not in the store: needs ehcp_requests.csv (not yet an input)"},
