@@ -25,6 +25,8 @@
 #include "common/csv_reader.h"
 #include "common/file_util.h"
 #include "lantern/build.h"
+#include "common/csv_table.h"
+#include "lantern/outcomes.h"
 #include "lantern/scorecard.h"
 #include "lantern/store.h"
 #include "model/policy.h"
@@ -98,6 +100,9 @@ struct Published {
   std::unordered_map<int, size_t> school_by_urn;  // -> schools
   std::vector<std::string> attendance_columns;
   std::map<std::string, AreaRows> attendance_by_la, attendance_by_trust;
+  // Children missing education cases by home LA (pupil-level mode): the
+  // rows of lantern outcomes' case list, for the home LA alone.
+  std::map<int, std::vector<json>> cme_by_la;
 };
 
 struct Server::Impl {
@@ -195,6 +200,28 @@ Status ReadAreaRows(const std::string& path, Published* p) {
   return Status::Ok();
 }
 
+// The Local Outcomes Framework over the store (lantern outcomes), for its
+// children missing education case list: cases by home LA.
+Status ReadCmeCases(const ServerOptions& options, Published* p) {
+  PupilLevelOutcomesOptions o;
+  o.policy_file = options.policy_file;
+  o.threads = options.threads;
+  const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
+  OutcomesReport report;
+  LANTERN_RETURN_IF_ERROR(RunPupilLevelOutcomes(options.store_dir, o, dir, &report));
+  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(dir + "/children_missing_education.csv"));
+  const int home = t.Column("home_la_code");
+  if (home < 0) return Status::Internal("the case list has no home_la_code");
+  for (size_t r = 0; r < t.rows(); ++r) {
+    const auto la = ParseInt(t.Cell(r, home));
+    if (!la) continue;
+    json row;
+    for (size_t c = 0; c < t.header().size(); ++c) row[t.header()[c]] = t.Row(r)[c];
+    p->cme_by_la[*la].push_back(std::move(row));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void Server::Impl::Compute() {
@@ -222,6 +249,7 @@ void Server::Impl::Compute() {
         st = in.status();
       }
     }
+    if (st.ok()) st = ReadCmeCases(options, p.get());
   } else {
     auto in = LoadOpenDataScorecardInput(options.open_data_dir, threads, policy.suppress_below);
     if (in.ok()) {
@@ -685,6 +713,37 @@ void Server::Impl::Routes() {
         });
   s.Get(R"(/api/v1/schools/([^/]{1,64})/pupils)", [this](const httplib::Request& req, httplib::Response& res) {
     HandlePupils(req, res);
+  });
+  s.Get(R"(/api/v1/las/(\d{3})/cme)", [this, need_ready](const httplib::Request& req,
+                                                      httplib::Response& res) {
+    if (!accounts) return SendError(res, 404, "this server holds no pupil records (open-data mode)");
+    const Principal who = Who(req);
+    if (!who.authenticated()) return SendError(res, 401, "log in to see a caseload");
+    const auto la = ParseInt(req.matches[1].str());
+    const CmeAccess access = DecideCmeAccess(who, la ? *la : 0);
+    if (!la || !access.allowed) {
+      return SendError(res, 403, "only the home LA may see its children missing education cases");
+    }
+    auto p = need_ready(res);
+    if (!p) return;
+    auto it = p->cme_by_la.find(*la);
+    const size_t count = it == p->cme_by_la.end() ? 0 : it->second.size();
+    // Audited before anything is sent: no entry, no data.
+    AuditEntry entry;
+    entry.username = who.username;
+    entry.role = std::string(RoleName(who.role));
+    entry.scope = who.scope;
+    entry.action = "GET /api/v1/las/{la}/cme";
+    entry.target = fmt::format("la:{} cases:{}", *la, count);
+    entry.basis = access.basis;
+    if (Status st = accounts->Append(entry); !st.ok()) {
+      return SendError(res, 500, "the audit log could not be written, so nothing is shown");
+    }
+    json body;
+    body["la_code"] = *la;
+    body["basis"] = access.basis;
+    body["cases"] = it == p->cme_by_la.end() ? json::array() : json(it->second);
+    SendJson(res, 200, body);
   });
   s.Get(R"(/api/v1/las/([^/]{1,16}))", [this, need_ready](const httplib::Request& req,
                                                 httplib::Response& res) {

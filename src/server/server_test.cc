@@ -27,8 +27,8 @@ namespace lantern::server {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using lantern::testing::TinyUpn;
+using nlohmann::json;
 
 constexpr const char* kPassword = "correct-horse-battery";
 
@@ -51,9 +51,9 @@ const User kUsers[] = {
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    root_ = new std::string((fs::temp_directory_path() /
-                             ("lantern_server_test_" + std::to_string(::getpid())))
-                                .string());
+    root_ = new std::string(
+        (fs::temp_directory_path() / ("lantern_server_test_" + std::to_string(::getpid())))
+            .string());
     fs::remove_all(*root_);
     const std::string input = *root_ + "/input", store = *root_ + "/store";
     lantern::testing::WriteTinyInput(input);
@@ -173,8 +173,8 @@ TEST_F(ServerTest, EveryRoleSeesExactlyThePupilsItIsEntitledTo) {
       {"national", {}},
       {"board", {}},
   };
-  const std::vector<std::string> urns = {"900001", "900002", "900003", "999999", "12",
-                                         "abc",    "900001%20", "-900001"};
+  const std::vector<std::string> urns = {"900001", "900002", "900003",    "999999",
+                                         "12",     "abc",    "900001%20", "-900001"};
   int64_t audited = AuditCount();
   for (const auto& [user, allowed] : want) {
     const auto [cookie, csrf] = Login(user);
@@ -197,6 +197,28 @@ TEST_F(ServerTest, EveryRoleSeesExactlyThePupilsItIsEntitledTo) {
       EXPECT_EQ(AuditCount(), audited) << "one audit entry per read: " << user << " " << urn;
     }
   }
+}
+
+TEST_F(ServerTest, OnlyTheHomeLaSeesItsChildrenMissingEducationCasesAndEveryReadIsAudited) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  EXPECT_EQ(Get("/api/v1/las/805/cme")->status, 401);
+  for (const char* user : {"la806", "school1", "trust1", "national", "board"}) {
+    SCOPED_TRACE(user);
+    const auto [cookie, csrf] = Login(user);
+    ASSERT_FALSE(cookie.empty());
+    EXPECT_EQ(Get("/api/v1/las/805/cme", cookie)->status, 403);
+  }
+  const auto [cookie, csrf] = Login("la805");
+  const int64_t before = AuditCount();
+  auto r = Get("/api/v1/las/805/cme", cookie);
+  ASSERT_EQ(r->status, 200);
+  const json body = json::parse(r->body);
+  EXPECT_EQ(body["la_code"], 805);
+  EXPECT_TRUE(body["cases"].is_array());
+  for (const auto& c : body["cases"]) EXPECT_EQ(c["home_la_code"], "805");
+  EXPECT_EQ(AuditCount(), before + 1);
+  // Another LA's caseload is refused to 805 too.
+  EXPECT_EQ(Get("/api/v1/las/806/cme", cookie)->status, 403);
 }
 
 TEST_F(ServerTest, AnAgreementSharesOnlyItsDataClasses) {
@@ -276,8 +298,8 @@ TEST_F(ServerTest, LogoutNeedsTheCsrfTokenAndEndsTheSession) {
   ASSERT_TRUE(no_token);
   EXPECT_EQ(no_token->status, 403);
   EXPECT_EQ(Get("/api/v1/schools/900001/pupils", cookie)->status, 200);
-  auto ok = c.Delete("/api/v1/session",
-                     httplib::Headers{{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  auto ok =
+      c.Delete("/api/v1/session", httplib::Headers{{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 204);
   EXPECT_EQ(Get("/api/v1/schools/900001/pupils", cookie)->status, 401);
@@ -289,8 +311,8 @@ TEST_F(ServerTest, BadRequestsGetACleanAnswerAndTheServerGoesOn) {
   ASSERT_TRUE(bad_json);
   EXPECT_EQ(bad_json->status, 400);
   EXPECT_TRUE(json::parse(bad_json->body).contains("error"));
-  auto form = c.Post("/api/v1/session", "username=a&password=b",
-                     "application/x-www-form-urlencoded");
+  auto form =
+      c.Post("/api/v1/session", "username=a&password=b", "application/x-www-form-urlencoded");
   ASSERT_TRUE(form);
   EXPECT_EQ(form->status, 415);
   auto wrong_shape = c.Post("/api/v1/session", "[1,2]", "application/json");
