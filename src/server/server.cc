@@ -23,9 +23,9 @@
 #include <unordered_map>
 
 #include "common/csv_reader.h"
+#include "common/csv_table.h"
 #include "common/file_util.h"
 #include "lantern/build.h"
-#include "common/csv_table.h"
 #include "lantern/outcomes.h"
 #include "lantern/scorecard.h"
 #include "lantern/store.h"
