@@ -407,6 +407,12 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
   }
   for (const ExitRecord& x : exits.exits) {
     if (x.cme == CmeStatus::kNone) continue;
+    // An end-of-phase leaver in July whose window runs into the summer is
+    // expected at a new school in September: not on the watch list.
+    if (x.cme == CmeStatus::kPending &&
+        static_cast<LeavingReason>(e.leaving_reason[x.enrolment]) == LeavingReason::kEndOfPhase) {
+      continue;
+    }
     const uint32_t r = x.enrolment, pupil = e.pupil[r], school = e.school[r];
     const int32_t left = e.leaving_date[r];
     if (x.cme != CmeStatus::kPending) ++*cases;
