@@ -103,6 +103,11 @@ struct Published {
   // Children missing education cases by home LA (pupil-level mode): the
   // rows of lantern outcomes' case list, for the home LA alone.
   std::map<int, std::vector<json>> cme_by_la;
+  // The Local Outcomes Framework (docs/local-outcomes.md), published and
+  // disclosure-controlled, as JSON text made once: local_outcomes.csv rows by
+  // LA code, movement.csv rows (the LA's and its schools') by LA code,
+  // trust_contribution.csv rows by trust id. Empty when not computed.
+  std::map<std::string, std::string> outcomes_by_la, movement_by_la, contribution_by_trust;
 };
 
 struct Server::Impl {
@@ -200,8 +205,57 @@ Status ReadAreaRows(const std::string& path, Published* p) {
   return Status::Ok();
 }
 
-// The Local Outcomes Framework over the store (lantern outcomes), for its
-// children missing education case list: cases by home LA.
+// The rows of a published outcomes file whose `key_column` is set and whose
+// geographic_level is one of `levels` (any if empty), as {"columns", "rows"}
+// JSON text by that key.
+Status IndexOutcomesFile(const std::string& path, const std::string& key_column,
+                         const std::vector<std::string>& levels,
+                         std::map<std::string, std::string>* out) {
+  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(path));
+  const int key = t.Column(key_column);
+  const int level = t.Column("geographic_level");
+  if (key < 0) return Status::Corruption(fmt::format("{} has no {} column", path, key_column));
+  std::map<std::string, json> rows;
+  for (size_t r = 0; r < t.rows(); ++r) {
+    const std::string k(t.Cell(r, key));
+    if (k.empty() || k == "z" || k == "x") continue;
+    if (!levels.empty() && level >= 0 &&
+        std::find(levels.begin(), levels.end(), std::string(t.Cell(r, level))) == levels.end()) {
+      continue;
+    }
+    auto [it, fresh] = rows.try_emplace(k, json::array());
+    it->second.push_back(t.Row(r));
+  }
+  for (auto& [k, r] : rows) {
+    json body;
+    body["columns"] = t.header();
+    body["rows"] = std::move(r);
+    (*out)[k] = body.dump();
+  }
+  return Status::Ok();
+}
+
+// The outcomes files in `dir` that exist, indexed for the endpoints.
+Status IndexOutcomes(const std::string& dir, Published* p) {
+  const fs::path d(dir);
+  if (fs::exists(d / "local_outcomes.csv")) {
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "local_outcomes.csv").string(), "old_la_code",
+                                              {"Local authority"}, &p->outcomes_by_la));
+  }
+  if (fs::exists(d / "movement.csv")) {
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "movement.csv").string(), "old_la_code",
+                                              {"Local authority", "School"}, &p->movement_by_la));
+  }
+  if (fs::exists(d / "trust_contribution.csv")) {
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "trust_contribution.csv").string(), "trust_id",
+                                              {}, &p->contribution_by_trust));
+  }
+  return Status::Ok();
+}
+
+// The Local Outcomes Framework over the store (lantern outcomes): the
+// published files indexed for the endpoints, and the children missing
+// education case list: cases by home LA.
 Status ReadCmeCases(const ServerOptions& options, Published* p) {
   PupilLevelOutcomesOptions o;
   o.policy_file = options.policy_file;
@@ -210,6 +264,7 @@ Status ReadCmeCases(const ServerOptions& options, Published* p) {
   OutcomesReport report;
   LANTERN_RETURN_IF_ERROR(RunPupilLevelOutcomes(options.store_dir, o, dir, &report));
   LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(dir + "/children_missing_education.csv"));
+  LANTERN_RETURN_IF_ERROR(IndexOutcomes(dir, p));
   const int home = t.Column("home_la_code");
   if (home < 0) return Status::Internal("the case list has no home_la_code");
   for (size_t r = 0; r < t.rows(); ++r) {
@@ -258,6 +313,16 @@ void Server::Impl::Compute() {
       st = in.status();
     }
   }
+    // The open-data Local Outcomes Framework for every LA, where the
+    // published LA files are there; without them the endpoints say so (the
+    // schools' figures are still served).
+    if (st.ok()) {
+      const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
+      OutcomesReport report;
+      if (RunOpenDataOutcomes(options.open_data_dir, dir, policy.suppress_below, &report).ok()) {
+        st = IndexOutcomes(dir, p.get());
+      }
+    }
   if (st.ok()) {
     ScorecardOptions so;
     so.threads = threads;
@@ -745,6 +810,25 @@ void Server::Impl::Routes() {
     body["cases"] = it == p->cme_by_la.end() ? json::array() : json(it->second);
     SendJson(res, 200, body);
   });
+  // The Local Outcomes Framework: published, disclosure-controlled figures,
+  // public. Made once after the build (Published), never per request.
+  auto outcomes_route = [&s, need_ready](const char* pattern,
+                                         std::map<std::string, std::string> Published::*by,
+                                         const char* missing) {
+    s.Get(pattern, [need_ready, by, missing](const httplib::Request& req, httplib::Response& res) {
+      auto p = need_ready(res);
+      if (!p) return;
+      auto it = ((*p).*by).find(req.matches[1].str());
+      if (it == ((*p).*by).end()) return SendError(res, 404, missing);
+      res.set_content(it->second, "application/json");
+    });
+  };
+  outcomes_route(R"(/api/v1/las/(\d{3})/outcomes)", &Published::outcomes_by_la,
+                 "no Local Outcomes Framework for that local authority");
+  outcomes_route(R"(/api/v1/las/(\d{3})/movement)", &Published::movement_by_la,
+                 "no movement figures for that local authority");
+  outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/contribution)", &Published::contribution_by_trust,
+                 "no contribution figures for that trust");
   s.Get(R"(/api/v1/las/([^/]{1,16}))", [this, need_ready](const httplib::Request& req,
                                                 httplib::Response& res) {
     auto p = need_ready(res);
