@@ -7,6 +7,7 @@ import { Chart } from '../components/Chart.jsx';
 import { barChart } from '../charts.js';
 import { Loading, Problem } from '../components/Status.jsx';
 import { saveFile, toCsv } from '../download.js';
+import { LaMovement, LaOutcomes, TrustContribution } from './Outcomes.jsx';
 
 const GROUP_ORDER = ['all_pupils', 'sen_support', 'ehcp', 'no_sen', 'fsm', 'not_fsm', 'disadvantaged', 'not_disadvantaged', 'eal', 'looked_after', 'boys', 'girls'];
 
@@ -58,6 +59,8 @@ export function AreaPage({ kind, id }) {
       <Enquiries list={Array.isArray(data.enquiries) ? data.enquiries : []} indicators={indicators} file={`${kind}-${code}`} />
       <SchoolsTable schools={schools} kind={kind} file={`${kind}-${code}-schools`} />
       <Attendance table={data.attendance} kind={kind} file={`${kind}-${code}-attendance`} />
+      {kind === 'la' ? <LaOutcomes code={code} /> : null}
+      {kind === 'la' ? <LaMovement code={code} /> : <TrustContribution id={code} />}
       {kind === 'la' ? <CmeCaseload code={code} /> : null}
     </article>
   );
