@@ -362,7 +362,7 @@ export function TrustContribution({ id }) {
                     height: 40 + these.length * 26,
                     marginLeft: 200,
                     style: STYLE,
-                    x: { label: 'Share of the place, per cent →', grid: true },
+                    x: { label: 'Share of the place, per cent →', grid: true, nice: true, domain: [0, Math.max(10, ...pts.map((r) => Math.max(r.share, r.hi ?? 0)))] },
                     y: { domain: these.map((r) => r.measure), label: null },
                     marks: [
                       ...(typeof pupilShare === 'number' ? [Plot.ruleX([pupilShare], { stroke: '#505a5f', strokeDasharray: '4,3' })] : []),
