@@ -53,6 +53,9 @@ test('the LA page shows the framework at a glance, gaps, trend and movement; axe
   const flows = await page.locator('[data-testid=movement-flows]').innerText();
   assert.ok(flows.includes('Out of education'));
   if (/^\d+$/.test(la.exits_no_school)) assert.ok(flows.includes(Number(la.exits_no_school).toLocaleString('en-GB')));
+  // Each school with movement rows is in the schools' table.
+  const schoolRows = mv.filter((r) => r.geographic_level === 'School' && (r.breakdown || 'Total') === 'Total' && r.location_basis === 'School location');
+  assert.equal(await page.locator('[data-testid=movement-schools] tbody tr').count(), Math.max(1, schoolRows.length));
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
   await screenshot(page, 'la-outcomes');

@@ -261,7 +261,7 @@ export function LaMovement({ code }) {
   const flows = FLOWS.map(([key, label]) => ({ flow: label, pupils: key === 'moves_within' ? within : cell(la[key]) }));
   flows.push({ flow: 'Of the moves: between trusts', pupils: cell(la.moves_other_trust) });
   const schools = all
-    .filter((r) => r.geographic_level === 'School' && head(r))
+    .filter((r) => r.geographic_level === 'School' && (r.breakdown || 'Total') === 'Total' && (!r.location_basis || r.location_basis === 'School location'))
     .map((r) => ({ school: r.school_name || r.school_urn, exits: cell(r.exits), moves: cell(r.moves), moves_other_la: cell(r.moves_other_la), moves_other_trust: cell(r.moves_other_trust), exits_no_school: cell(r.exits_no_school), ehe_exits: cell(r.ehe_exits) }))
     .sort((a, b) => String(a.school).localeCompare(String(b.school), 'en-GB'));
   const drawn = flows.slice(0, 4).filter((f) => typeof f.pupils === 'number');
