@@ -912,6 +912,12 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   if (o.open_data) {
     LANTERN_ASSIGN_OR_RETURN(o.open_data_dir, FindRealDataDir(o.open_data_dir));
     impl->time_period = "201819";
+    // The open-data Local Outcomes Framework's files: never in the folder
+    // the server was started from.
+    if (o.work_dir.empty()) {
+      o.work_dir =
+          (fs::temp_directory_path() / ("lantern-serve-" + std::to_string(::getpid()))).string();
+    }
   } else {
     if (o.store_dir.empty()) return Status::InvalidArgument("give --store STORE or --open-data");
     LANTERN_ASSIGN_OR_RETURN(impl->store, LoadedStore::Open(o.store_dir, o.threads));
