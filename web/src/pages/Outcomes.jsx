@@ -23,7 +23,8 @@ const interval = (lo, hi) => (numberOf(lo) !== null && numberOf(hi) !== null ? `
 const periodKey = (r) => `${r.time_period}|${r.time_identifier}`;
 
 // A figure: a count without decimals, anything else to one place; symbols in words.
-const fig = (key) => (r) => <Val v={r[key]} dp={Number.isInteger(r[key]) ? 0 : 1} />;
+const isCount = (measure) => !/percent|rate|avg_|^pc_/.test(measure);
+const fig = (key) => (r) => <Val v={r[key]} dp={Number.isInteger(r[key]) && isCount(r.measure) ? 0 : 1} />;
 
 const POLARITY = {
   'higher is better': 'Higher is better',
