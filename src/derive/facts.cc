@@ -10,6 +10,8 @@ std::unique_ptr<FactGrain> MakeDestinationFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakeEnrolmentFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakeSuspensionFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakePupilAtSchoolFacts(const FactContext& context);
+std::span<const MeasureDecl> ExitFactMeasures();
+std::unique_ptr<FactGrain> MakeExitFacts(const FactContext& context);
 
 std::string_view QuantityName(Quantity q) {
   switch (q) {
@@ -39,6 +41,8 @@ std::string_view GrainName(GrainId grain) {
       return "pupil at school";
     case GrainId::kDestination:
       return "destination";
+    case GrainId::kExit:
+      return "exit";
   }
   return "enrolment";
 }
@@ -53,6 +57,8 @@ std::span<const MeasureDecl> GrainMeasures(GrainId grain) {
       return PupilAtSchoolFactMeasures();
     case GrainId::kDestination:
       return DestinationFactMeasures();
+    case GrainId::kExit:
+      return ExitFactMeasures();
   }
   return {};
 }
@@ -67,6 +73,8 @@ std::unique_ptr<FactGrain> MakeFactGrain(GrainId grain, const FactContext& conte
       return MakePupilAtSchoolFacts(context);
     case GrainId::kDestination:
       return MakeDestinationFacts(context);
+    case GrainId::kExit:
+      return MakeExitFacts(context);
   }
   return nullptr;
 }

@@ -121,6 +121,12 @@ Result<Policy> LoadPolicy(const std::string& path) {
     } else if (k == "ks4_school_min_pupils") {
       LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
       p.ks4_school_min_pupils = v.get<int>();
+    } else if (k == "cme_window_school_days") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.cme_window_school_days = v.get<int>();
+    } else if (k == "ehe_recent_days") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.ehe_recent_days = v.get<int>();
     } else {
       return Status::InvalidInput(fmt::format("{}: unknown policy key '{}'", path, k));
     }
@@ -180,6 +186,10 @@ Status Policy::Validate() const {
   }
   if (progress_z_star > 0) return bad("progress_z_star must be 0 (derived) or negative");
   if (ks4_school_min_pupils < 0) return bad("ks4_school_min_pupils must not be negative");
+  if (cme_window_school_days < 1 || cme_window_school_days > 200) {
+    return bad("cme_window_school_days must be 1 to 200");
+  }
+  if (ehe_recent_days < 0) return bad("ehe_recent_days must not be negative");
   if (!summer_second_half_start.empty() && !ParseIsoDate(summer_second_half_start)) {
     return bad("summer_second_half_start must be empty or a date (YYYY-MM-DD)");
   }
@@ -217,6 +227,8 @@ std::string PolicyToJson(const Policy& p) {
   j["progress_cap_share"] = p.progress_cap_share;
   j["progress_z_star"] = p.progress_z_star;
   j["ks4_school_min_pupils"] = p.ks4_school_min_pupils;
+  j["cme_window_school_days"] = p.cme_window_school_days;
+  j["ehe_recent_days"] = p.ehe_recent_days;
   return j.dump(2);
 }
 

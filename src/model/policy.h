@@ -88,6 +88,16 @@ struct Policy {
   // School measures with fewer pupils than this are published as c (the
   // performance tables withhold cohorts of 5 or fewer). [U]
   int ks4_school_min_pupils = 6;
+  // --- Children missing education and movement (docs/local-outcomes.md) ---
+  // A compulsory-school-age pupil whose registration ends with no
+  // destination that accounts for them becomes a case for the home LA when
+  // no new registration starts within this many school days (weekdays)
+  // after the leaving date. [U: no national window; 10 school days echoes
+  // the 10 days of unexplained absence after which schools must tell the LA]
+  int cme_window_school_days = 10;
+  // An exit to elective home education counts as "soon after" a suspension
+  // or AP placement when it starts within this many days of one. [U]
+  int ehe_recent_days = 90;
 
   // How each register code is counted under this policy: the defaults with
   // code_treatment_overrides applied (checked by Validate).

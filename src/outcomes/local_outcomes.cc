@@ -329,6 +329,12 @@ void AddComparators(std::vector<OutcomeRow>& rows, const NeighbourMap& neighbour
   }
 }
 
+bool SchoolSumHidden(int64_t sum, int hidden_cells, int64_t hidden_total, int threshold) {
+  if (IsDisclosive(sum, threshold)) return true;
+  if (hidden_cells == 0) return false;
+  return hidden_cells == 1 || hidden_total < threshold;
+}
+
 void ApplyDisclosure(std::vector<OutcomeRow>& rows, int threshold) {
   auto disclosive = [&](double v) {
     return Has(v) && IsDisclosive(static_cast<int64_t>(std::llround(v)), threshold);

@@ -113,6 +113,12 @@ void AddComparators(std::vector<OutcomeRow>& rows, const NeighbourMap& neighbour
 // numerator or denominator of 1 .. threshold-1 hides the figure (c).
 void ApplyDisclosure(std::vector<OutcomeRow>& rows, int threshold);
 
+// Whether a sum of school cells (a place named by schools, a trust within an
+// LA) must be hidden under the one rule: its count is 1 .. threshold-1, or
+// subtracting the shown cells would reveal hidden ones (exactly one hidden
+// cell in it, or hidden cells adding up to less than the threshold).
+bool SchoolSumHidden(int64_t sum, int hidden_cells, int64_t hidden_total, int threshold);
+
 // OUT/local_outcomes.csv and its .meta.csv, through the one publisher.
 Status WriteLocalOutcomes(const std::vector<OutcomeRow>& rows, const std::string& dir);
 

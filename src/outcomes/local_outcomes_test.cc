@@ -8,6 +8,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 
@@ -311,6 +313,24 @@ TEST_F(OpenDataOutcomesTest, NeetByGroupHasGapsAndEveryLaHasAYearOfEachSource) {
     }
   }
   EXPECT_GE(las, 150);
+}
+
+}  // namespace
+}  // namespace lantern::outcomes
+
+namespace lantern::outcomes {
+namespace {
+
+TEST(LocalOutcomesDocs, EveryMeasureIsDocumented) {
+  std::ifstream f(std::string(LANTERN_SOURCE_DIR) + "/docs/local-outcomes.md");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string doc = ss.str();
+  ASSERT_FALSE(doc.empty()) << "docs/local-outcomes.md is missing";
+  for (const MeasureInfo& m : Measures()) {
+    EXPECT_NE(doc.find("`" + std::string(m.id) + "`"), std::string::npos)
+        << m.id << " is not in docs/local-outcomes.md";
+  }
 }
 
 }  // namespace

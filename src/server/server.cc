@@ -23,9 +23,11 @@
 #include <unordered_map>
 
 #include "common/csv_reader.h"
+#include "common/csv_table.h"
 #include "common/file_util.h"
 #include "lantern/build.h"
 #include "lantern/measures.h"
+#include "lantern/outcomes.h"
 #include "lantern/scorecard.h"
 #include "lantern/store.h"
 #include "model/policy.h"
@@ -104,6 +106,14 @@ struct Published {
   std::unordered_map<int, size_t> measures_by_urn;  // -> measures->schools
   std::string measures_note;
   MeasuresOptions measures_options;  // as computed (for a school's pupils)
+  // Children missing education cases by home LA (pupil-level mode): the
+  // rows of lantern outcomes' case list, for the home LA alone.
+  std::map<int, std::vector<json>> cme_by_la;
+  // The Local Outcomes Framework (docs/local-outcomes.md), published and
+  // disclosure-controlled, as JSON text made once: local_outcomes.csv rows by
+  // LA code, movement.csv rows (the LA's and its schools') by LA code,
+  // trust_contribution.csv rows by trust id. Empty when not computed.
+  std::map<std::string, std::string> outcomes_by_la, movement_by_la, contribution_by_trust;
 };
 
 struct Server::Impl {
@@ -205,6 +215,78 @@ Status ReadAreaRows(const std::string& path, Published* p) {
   return Status::Ok();
 }
 
+// The rows of a published outcomes file whose `key_column` is set and whose
+// geographic_level is one of `levels` (any if empty), as {"columns", "rows"}
+// JSON text by that key.
+Status IndexOutcomesFile(const std::string& path, const std::string& key_column,
+                         const std::vector<std::string>& levels,
+                         std::map<std::string, std::string>* out) {
+  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(path));
+  const int key = t.Column(key_column);
+  const int level = t.Column("geographic_level");
+  if (key < 0) return Status::Corruption(fmt::format("{} has no {} column", path, key_column));
+  std::map<std::string, json> rows;
+  for (size_t r = 0; r < t.rows(); ++r) {
+    const std::string k(t.Cell(r, key));
+    if (k.empty() || k == "z" || k == "x") continue;
+    if (!levels.empty() && level >= 0 &&
+        std::find(levels.begin(), levels.end(), std::string(t.Cell(r, level))) == levels.end()) {
+      continue;
+    }
+    auto [it, fresh] = rows.try_emplace(k, json::array());
+    it->second.push_back(t.Row(r));
+  }
+  for (auto& [k, r] : rows) {
+    json body;
+    body["columns"] = t.header();
+    body["rows"] = std::move(r);
+    (*out)[k] = body.dump();
+  }
+  return Status::Ok();
+}
+
+// The outcomes files in `dir` that exist, indexed for the endpoints.
+Status IndexOutcomes(const std::string& dir, Published* p) {
+  const fs::path d(dir);
+  if (fs::exists(d / "local_outcomes.csv")) {
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "local_outcomes.csv").string(), "old_la_code",
+                                              {"Local authority"}, &p->outcomes_by_la));
+  }
+  if (fs::exists(d / "movement.csv")) {
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "movement.csv").string(), "old_la_code",
+                                              {"Local authority", "School"}, &p->movement_by_la));
+  }
+  if (fs::exists(d / "trust_contribution.csv")) {
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "trust_contribution.csv").string(), "trust_id",
+                                              {}, &p->contribution_by_trust));
+  }
+  return Status::Ok();
+}
+
+// The Local Outcomes Framework over the store (lantern outcomes): the
+// published files indexed for the endpoints, and the children missing
+// education case list: cases by home LA.
+Status ReadCmeCases(const ServerOptions& options, Published* p) {
+  PupilLevelOutcomesOptions o;
+  o.policy_file = options.policy_file;
+  o.threads = options.threads;
+  const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
+  OutcomesReport report;
+  LANTERN_RETURN_IF_ERROR(RunPupilLevelOutcomes(options.store_dir, o, dir, &report));
+  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(dir + "/children_missing_education.csv"));
+  LANTERN_RETURN_IF_ERROR(IndexOutcomes(dir, p));
+  const int home = t.Column("home_la_code");
+  if (home < 0) return Status::Internal("the case list has no home_la_code");
+  for (size_t r = 0; r < t.rows(); ++r) {
+    const auto la = ParseInt(t.Cell(r, home));
+    if (!la) continue;
+    json row;
+    for (size_t c = 0; c < t.header().size(); ++c) row[t.header()[c]] = t.Row(r)[c];
+    p->cme_by_la[*la].push_back(std::move(row));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void Server::Impl::Compute() {
@@ -232,6 +314,7 @@ void Server::Impl::Compute() {
         st = in.status();
       }
     }
+    if (st.ok()) st = ReadCmeCases(options, p.get());
   } else {
     auto in = LoadOpenDataScorecardInput(options.open_data_dir, threads, policy.suppress_below);
     if (in.ok()) {
@@ -240,6 +323,16 @@ void Server::Impl::Compute() {
       st = in.status();
     }
   }
+    // The open-data Local Outcomes Framework for every LA, where the
+    // published LA files are there; without them the endpoints say so (the
+    // schools' figures are still served).
+    if (st.ok()) {
+      const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
+      OutcomesReport report;
+      if (RunOpenDataOutcomes(options.open_data_dir, dir, policy.suppress_below, &report).ok()) {
+        st = IndexOutcomes(dir, p.get());
+      }
+    }
   if (st.ok()) {
     ScorecardOptions so;
     so.threads = threads;
@@ -881,6 +974,56 @@ void Server::Impl::Routes() {
   });
   s.Get(R"(/api/v1/schools/([^/]{1,64})/pupils)",
         [this](const httplib::Request& req, httplib::Response& res) { HandlePupils(req, res); });
+  s.Get(R"(/api/v1/las/(\d{3})/cme)", [this, need_ready](const httplib::Request& req,
+                                                      httplib::Response& res) {
+    if (!accounts) return SendError(res, 404, "this server holds no pupil records (open-data mode)");
+    const Principal who = Who(req);
+    if (!who.authenticated()) return SendError(res, 401, "log in to see a caseload");
+    const auto la = ParseInt(req.matches[1].str());
+    const CmeAccess access = DecideCmeAccess(who, la ? *la : 0);
+    if (!la || !access.allowed) {
+      return SendError(res, 403, "only the home LA may see its children missing education cases");
+    }
+    auto p = need_ready(res);
+    if (!p) return;
+    auto it = p->cme_by_la.find(*la);
+    const size_t count = it == p->cme_by_la.end() ? 0 : it->second.size();
+    // Audited before anything is sent: no entry, no data.
+    AuditEntry entry;
+    entry.username = who.username;
+    entry.role = std::string(RoleName(who.role));
+    entry.scope = who.scope;
+    entry.action = "GET /api/v1/las/{la}/cme";
+    entry.target = fmt::format("la:{} cases:{}", *la, count);
+    entry.basis = access.basis;
+    if (Status st = accounts->Append(entry); !st.ok()) {
+      return SendError(res, 500, "the audit log could not be written, so nothing is shown");
+    }
+    json body;
+    body["la_code"] = *la;
+    body["basis"] = access.basis;
+    body["cases"] = it == p->cme_by_la.end() ? json::array() : json(it->second);
+    SendJson(res, 200, body);
+  });
+  // The Local Outcomes Framework: published, disclosure-controlled figures,
+  // public. Made once after the build (Published), never per request.
+  auto outcomes_route = [&s, need_ready](const char* pattern,
+                                         std::map<std::string, std::string> Published::*by,
+                                         const char* missing) {
+    s.Get(pattern, [need_ready, by, missing](const httplib::Request& req, httplib::Response& res) {
+      auto p = need_ready(res);
+      if (!p) return;
+      auto it = ((*p).*by).find(req.matches[1].str());
+      if (it == ((*p).*by).end()) return SendError(res, 404, missing);
+      res.set_content(it->second, "application/json");
+    });
+  };
+  outcomes_route(R"(/api/v1/las/(\d{3})/outcomes)", &Published::outcomes_by_la,
+                 "no Local Outcomes Framework for that local authority");
+  outcomes_route(R"(/api/v1/las/(\d{3})/movement)", &Published::movement_by_la,
+                 "no movement figures for that local authority");
+  outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/contribution)", &Published::contribution_by_trust,
+                 "no contribution figures for that trust");
   s.Get(R"(/api/v1/las/([^/]{1,16}))",
         [this, need_ready](const httplib::Request& req, httplib::Response& res) {
           auto p = need_ready(res);
@@ -966,6 +1109,12 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   if (o.open_data) {
     LANTERN_ASSIGN_OR_RETURN(o.open_data_dir, FindRealDataDir(o.open_data_dir));
     impl->time_period = "201819";
+    // The open-data Local Outcomes Framework's files: never in the folder
+    // the server was started from.
+    if (o.work_dir.empty()) {
+      o.work_dir =
+          (fs::temp_directory_path() / ("lantern-serve-" + std::to_string(::getpid()))).string();
+    }
   } else {
     if (o.store_dir.empty()) return Status::InvalidArgument("give --store STORE or --open-data");
     LANTERN_ASSIGN_OR_RETURN(impl->store, LoadedStore::Open(o.store_dir, o.threads));

@@ -214,6 +214,85 @@ TEST_F(ServerTest, EveryRoleSeesExactlyThePupilsItIsEntitledTo) {
   }
 }
 
+TEST_F(ServerTest, OnlyTheHomeLaSeesItsChildrenMissingEducationCasesAndEveryReadIsAudited) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  EXPECT_EQ(Get("/api/v1/las/805/cme")->status, 401);
+  for (const char* user : {"la806", "school1", "trust1", "national", "board"}) {
+    SCOPED_TRACE(user);
+    const auto [cookie, csrf] = Login(user);
+    ASSERT_FALSE(cookie.empty());
+    EXPECT_EQ(Get("/api/v1/las/805/cme", cookie)->status, 403);
+  }
+  const auto [cookie, csrf] = Login("la805");
+  const int64_t before = AuditCount();
+  auto r = Get("/api/v1/las/805/cme", cookie);
+  ASSERT_EQ(r->status, 200);
+  const json body = json::parse(r->body);
+  EXPECT_EQ(body["la_code"], 805);
+  EXPECT_TRUE(body["cases"].is_array());
+  for (const auto& c : body["cases"]) EXPECT_EQ(c["home_la_code"], "805");
+  EXPECT_EQ(AuditCount(), before + 1);
+  // Another LA's caseload is refused to 805 too.
+  EXPECT_EQ(Get("/api/v1/las/806/cme", cookie)->status, 403);
+}
+
+// The Local Outcomes Framework is published and disclosure-controlled:
+// public, made once after the build, the place's own rows only.
+TEST_F(ServerTest, ServesTheLocalOutcomesFrameworkMovementAndTrustContributionToAnyone) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  auto column = [](const json& body, const std::string& name) {
+    const auto& cols = body["columns"];
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (cols[i] == name) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  auto r = Get("/api/v1/las/805/outcomes");
+  ASSERT_EQ(r->status, 200) << r->body;
+  json body = json::parse(r->body);
+  const int la = column(body, "old_la_code"), level = column(body, "geographic_level"),
+            measure = column(body, "measure"), value = column(body, "value"),
+            england = column(body, "england_value");
+  ASSERT_GE(la, 0);
+  ASSERT_GE(level, 0);
+  ASSERT_GE(measure, 0);
+  ASSERT_GE(value, 0);
+  ASSERT_GE(england, 0);
+  ASSERT_FALSE(body["rows"].empty());
+  std::set<std::string> measures;
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[la], "805");
+    EXPECT_EQ(row[level], "Local authority");
+    EXPECT_FALSE(row[value].get<std::string>().empty()) << "no data is x, never blank";
+    measures.insert(row[measure].get<std::string>());
+  }
+  EXPECT_TRUE(measures.count("pupils"));
+  EXPECT_TRUE(measures.count("sess_overall_percent"));
+
+  r = Get("/api/v1/las/805/movement");
+  ASSERT_EQ(r->status, 200) << r->body;
+  body = json::parse(r->body);
+  ASSERT_GE(column(body, "moves"), 0);
+  ASSERT_GE(column(body, "exits_no_school"), 0);
+  bool la_row = false;
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[column(body, "old_la_code")], "805");
+    la_row = la_row || row[column(body, "geographic_level")] == "Local authority";
+  }
+  EXPECT_TRUE(la_row);
+
+  r = Get("/api/v1/trusts/TR1/contribution");
+  ASSERT_EQ(r->status, 200) << r->body;
+  body = json::parse(r->body);
+  ASSERT_GE(column(body, "question"), 0);
+  ASSERT_FALSE(body["rows"].empty());
+  for (const auto& row : body["rows"]) EXPECT_EQ(row[column(body, "trust_id")], "TR1");
+
+  EXPECT_EQ(Get("/api/v1/las/999/outcomes")->status, 404);
+  EXPECT_EQ(Get("/api/v1/las/999/movement")->status, 404);
+  EXPECT_EQ(Get("/api/v1/trusts/NOPE/contribution")->status, 404);
+}
+
 TEST_F(ServerTest, AnAgreementSharesOnlyItsDataClasses) {
   const auto [cookie, csrf] = Login("la806");
   auto r = Get("/api/v1/schools/900002/pupils", cookie);
