@@ -165,6 +165,49 @@ TEST_F(RejectsTest, EveryKindOfBadRowIsReportedAndKeptAside) {
   }
 }
 
+TEST_F(RejectsTest, EhcpRequestsAreCheckedRowByRow) {
+  const std::string p1 = TinyUpn(1), p2 = TinyUpn(2), p3 = TinyUpn(3);
+  testing::WriteTinyInput(
+      input_, {{"ehcp_requests.csv",
+                "upn,la_code,request_date,decision_date,decision,plan_issued_date,exception,"
+                "exception_reason\n" +
+                    p1 + ",805,2018-10-01,2018-11-05,assess,2019-02-11,N,\n"  // 2: good
+                    + p2 + ",805,2018-10-01,,,,,\n"                           // 3: good, waiting
+                    + p3 + ",806,2018-09-03,2018-10-10,refuse,,Y,school holiday\n"  // 4: good
+                    + TinyUpn(13) + ",805,2018-10-01,,,,,\n"                   // 5: unknown_pupil
+                    + p1 + ",805,2018-12-01,2018-11-05,assess,,,\n"            // 6: date
+                    + p1 + ",805,2019-01-07,2019-01-20,maybe,,,\n"             // 7: code
+                    + p1 + ",805,2019-01-08,2019-01-20,refuse,2019-03-01,,\n"  // 8: consistency
+                    + p1 + ",805,2019-01-09,,,,Y,\n"                           // 9: required
+                    + p1 + ",805,2019-01-10,2019-01-20,,,,\n"                  // 10: consistency
+                    + p1 + ",805,2018-10-01,,,,,\n"}});                        // 11: duplicate
+  IngestReport r;
+  ASSERT_TRUE(Run(&r).ok());
+  auto report = CsvTable::Load(r.rejects_dir + "/rejects.csv");
+  ASSERT_TRUE(report.ok());
+  std::set<std::pair<std::string, std::string>> got;
+  for (size_t i = 0; i < report->rows(); ++i) {
+    if (report->Cell(i, report->Column("file")) != "ehcp_requests.csv") continue;
+    got.insert({report->Cell(i, report->Column("line")), report->Cell(i, report->Column("check"))});
+  }
+  const std::set<std::pair<std::string, std::string>> want = {
+      {"5", "unknown_pupil"}, {"6", "date"},         {"7", "code"},      {"8", "consistency"},
+      {"9", "required"},      {"10", "consistency"}, {"11", "duplicate"}};
+  EXPECT_EQ(got, want);
+  auto store = Store::Open(store_, Store::Mode::kRead);
+  ASSERT_TRUE(store.ok());
+  auto state = (*store)->Load(false);
+  ASSERT_TRUE(state.ok());
+  const auto& t = state->ehcp_requests;
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t.decision[0], static_cast<uint8_t>(EhcpDecision::kAssess));
+  EXPECT_EQ(FormatIsoDate(Date{t.plan_issued_date[0]}), "2019-02-11");
+  EXPECT_EQ(t.decision_date[1], kNoDate);
+  EXPECT_EQ(t.la[2], 806);
+  EXPECT_EQ(t.exception[2], 1);
+  EXPECT_EQ(t.exception_reason[2], "school holiday");
+}
+
 TEST_F(RejectsTest, MissingRequiredFileFailsAndWritesNothing) {
   testing::WriteTinyInput(input_, {{"pupils.csv", ""}});
   IngestReport r;

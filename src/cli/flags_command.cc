@@ -10,6 +10,8 @@
 
 #include "cli/command_registry.h"
 #include "cli/lipas.h"
+#include "common/file_util.h"
+#include "flags/evaluate.h"
 #include "flags/run.h"
 #include "model/upn.h"
 
@@ -33,12 +35,16 @@ void AddFlags(CLI::App& app, int* exit_code) {
                   "a rules file to adopt (rules/at-risk-VERSION.toml, national; or a local file "
                   "of additions); default: the rules in force (the national core at first)");
   cmd->add_option("--as-of", opts->as_of, "the day, YYYY-MM-DD (default: the store's last day)");
+  cmd->add_option("--from", opts->from,
+                  "run every school day from this date to the day in turn, as the daily job "
+                  "would have, so a store ingested in bulk gets its flag history and referrals");
   cmd->add_option("--policy", opts->policy_file, "JSON file overriding policy defaults");
   cmd->add_option("--threads", opts->threads, "worker threads (default: one per core)");
   cmd->footer(
       "Examples:\n"
       "  lantern flags --store out/demo/store --out out/demo/flags\n"
       "  lantern flags --store S --out O --rules rules/at-risk-1.toml --as-of 2019-03-29\n"
+      "  lantern flags --store S --out O --from 2018-09-01     # replay the year day by day\n"
       "The referrals are routed by the LIPAs in the agreements (lantern agreements import).");
   cmd->callback([opts, exit_code] {
     auto lipas = LoadLipas(opts->store_dir);
@@ -61,9 +67,57 @@ void AddFlags(CLI::App& app, int* exit_code) {
 
 const CommandRegistrar kFlags({"flags", 45, AddFlags});
 
+void AddEvaluate(CLI::App& app, int* exit_code) {
+  auto opts = std::make_shared<EvaluateOptions>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "evaluate-flags",
+      "Does the early warning work? The at-risk rules against later outcomes on a held-out "
+      "cohort: recall, precision and weeks ahead per trigger and for the set, by pupil group, "
+      "and a weighted risk-of-NEET score and a logistic model fitted on an earlier cohort at "
+      "the set's precision (docs/early-warning.md). Each store needs its flag history (lantern "
+      "flags --from).");
+  cmd->add_option("--train", opts->train_store, "the earlier cohort's store")->required();
+  cmd->add_option("--train-outcomes", opts->train_outcomes,
+                  "its later outcomes (upn,outcome,date: generate writes "
+                  "DIR/evaluation/later_outcomes.csv)")
+      ->required();
+  cmd->add_option("--test", opts->test_store, "the held-out cohort's store")->required();
+  cmd->add_option("--test-outcomes", opts->test_outcomes, "its later outcomes")->required();
+  cmd->add_option("--out", *out, "write the tables (Markdown) to this file too");
+  cmd->add_option("--threads", opts->threads, "worker threads (default: one per core)");
+  cmd->footer(
+      "Example (scripts/evaluate-flags does all of it):\n"
+      "  lantern evaluate-flags --train A/store --train-outcomes "
+      "A/in/evaluation/later_outcomes.csv "
+      "--test B/store --test-outcomes B/in/evaluation/later_outcomes.csv");
+  cmd->callback([opts, out, exit_code] {
+    auto report = EvaluateFlags(*opts);
+    if (!report.ok()) {
+      *exit_code = ReportFailure("evaluate-flags", report.status());
+      return;
+    }
+    std::fputs(report->c_str(), stdout);
+    if (!out->empty()) {
+      if (Status st = WriteFileAtomic(*out, *report); !st.ok()) {
+        *exit_code = ReportFailure("evaluate-flags", st);
+        return;
+      }
+    }
+    *exit_code = kExitOk;
+  });
+}
+
+const CommandRegistrar kEvaluate({"evaluate-flags", 47, AddEvaluate});
+
 // ---------------------------------------------------------------- referrals
 
 std::string DateText(int32_t d) { return d == kNoDate ? "-" : FormatIsoDate(Date{d}); }
+
+// A deadline, marked when it has passed by the day.
+std::string DueText(int32_t due, int32_t day) {
+  return due == kNoDate ? "-" : DateText(due) + (due < day ? " late" : "");
+}
 
 struct Loaded {
   std::unique_ptr<Store> store;
@@ -137,7 +191,7 @@ void AddReferrals(CLI::App& app, int* exit_code) {
       const auto& s = l->state;
       StoreCalendar calendar(s.marks.Dates());
       SchoolDays days(s, calendar);
-      std::printf("%-6s %-7s %-4s %-12s %-40s %-13s %5s %-12s %s\n", "id", "urn", "home", "raised",
+      std::printf("%-6s %-7s %-4s %-12s %-40s %-13s %5s %-15s %s\n", "id", "urn", "home", "raised",
                   "triggers", "status", "days", "next due", "escalation");
       size_t shown = 0;
       for (size_t i = 0; i < r.size(); ++i) {
@@ -150,10 +204,10 @@ void AddReferrals(CLI::App& app, int* exit_code) {
         if (*urn != 0 && school_urn != *urn) continue;
         const ReferralClock c = ClockOf(r, i, l->day, days, StepsOf(*l, i));
         std::printf(
-            "%-6zu %-7d %03d  %-12s %-40s %-13s %5d %-12s %s\n", i + 1, school_urn, r.home_la[i],
+            "%-6zu %-7d %03d  %-12s %-40s %-13s %5d %-15s %s\n", i + 1, school_urn, r.home_la[i],
             DateText(r.raised_date[i]).c_str(), r.triggers[i].c_str(),
             std::string(ReferralStatusName(static_cast<ReferralStatus>(r.status[i]))).c_str(),
-            c.open_days, DateText(c.next_deadline).c_str(),
+            c.open_days, DueText(c.next_deadline, l->day).c_str(),
             r.escalation_level[i] == 0 ? "-"
                                        : fmt::format("step {} since {}", r.escalation_level[i],
                                                      DateText(r.escalated_date[i]))
@@ -221,7 +275,8 @@ void AddReferrals(CLI::App& app, int* exit_code) {
           "  clock        {} school days open to {}; to acknowledge {}; to plan {}; next due {}\n",
           c.open_days, DateText(l->day),
           c.to_acknowledge < 0 ? std::string("-") : std::to_string(c.to_acknowledge),
-          c.to_plan < 0 ? std::string("-") : std::to_string(c.to_plan), DateText(c.next_deadline));
+          c.to_plan < 0 ? std::string("-") : std::to_string(c.to_plan),
+          DueText(c.next_deadline, l->day));
       text += fmt::format("  escalation   {}\n",
                           r.escalation_level[i] == 0
                               ? std::string("none")

@@ -73,6 +73,17 @@ class FlagEvaluator {
   // holds (it must hold on `day`), looking no further back than `floor`.
   int32_t Since(uint32_t pupil, size_t k, int32_t day, int32_t floor) const;
 
+  // Attended and possible sessions over every school day on a roll up to
+  // the day (the evaluation's year measure).
+  std::pair<uint32_t, uint32_t> AttendanceTotals(uint32_t pupil, int32_t day) const {
+    uint32_t attended = 0, possible = 0;
+    for (const AttendanceDay& d : AttendanceDays(pupil, day, 0)) {
+      attended += d.attended;
+      possible += d.possible;
+    }
+    return {attended, possible};
+  }
+
   // Every trigger holding for every pupil on a roll on the day, in pupil
   // then trigger order. With a history that covers the days up to
   // `covered_through` (before `day`), a run the history holds open keeps its

@@ -130,10 +130,18 @@ const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
   std::vector<int32_t> days;
   // Up to 40 of the school's enrolments: a date is a school day when one of
   // them has a mark that is not a planned closure (#) on it.
-  std::vector<uint32_t> slots;
-  for (size_t e = 0; e < s_.enrolments.size() && slots.size() < 40; ++e) {
-    if (s_.enrolments.school[e] == school) slots.push_back(static_cast<uint32_t>(e));
+  if (sample_.empty() && s_.schools.size() > 0) {
+    // One pass over the enrolments, once: up to 40 of each school's.
+    sample_.resize(s_.schools.size());
+    for (size_t e = 0; e < s_.enrolments.size(); ++e) {
+      const uint32_t sc = s_.enrolments.school[e];
+      if (sc < sample_.size() && sample_[sc].size() < 40) {
+        sample_[sc].push_back(static_cast<uint32_t>(e));
+      }
+    }
   }
+  static const std::vector<uint32_t> kNone;
+  const std::vector<uint32_t>& slots = school < sample_.size() ? sample_[school] : kNone;
   static const MarkCode closed = ParseMarkCode("#").value_or(kNoMark);
   if (!slots.empty() && (!s_.marks.blocks.empty() || !s_.marks.days.empty())) {
     for (int32_t date : calendar_.dates()) {
@@ -165,8 +173,16 @@ int32_t SchoolDays::NthAfter(uint32_t school, int32_t from, int n) const {
   const auto& d = Of(school);
   auto it = std::upper_bound(d.begin(), d.end(), from);
   const auto left = d.end() - it;
-  if (n < 1 || n > left) return kNoDate;
-  return *(it + (n - 1));
+  if (n < 1) return kNoDate;
+  if (n <= left) return *(it + (n - 1));
+  // Past the calendar's last school day the holidays are not known yet:
+  // weekdays, for a deadline to show (a day with marks will move it).
+  int32_t day = d.empty() ? from : std::max(from, d.back());
+  for (int k = static_cast<int>(left); k < n;) {
+    ++day;
+    if (Date{day}.IsWeekday()) ++k;
+  }
+  return day;
 }
 
 // ---------------------------------------------------------------- routing

@@ -69,8 +69,8 @@ class SchoolDays {
   // School days of `school` in (from, to], counted from the store's
   // calendar; a school with no marks uses the store's calendar.
   int Between(uint32_t school, int32_t from, int32_t to) const;
-  // The n-th school day after `from` (n >= 1), or kNoDate when the
-  // calendar does not reach it.
+  // The n-th school day after `from` (n >= 1); past the calendar's last
+  // date, counted in weekdays (the holidays ahead are not known).
   int32_t NthAfter(uint32_t school, int32_t from, int n) const;
   const std::vector<int32_t>& Of(uint32_t school) const;
 
@@ -78,6 +78,7 @@ class SchoolDays {
   const StoreState& s_;
   const StoreCalendar& calendar_;
   mutable std::map<uint32_t, std::vector<int32_t>> cache_;
+  mutable std::vector<std::vector<uint32_t>> sample_;  // enrolments looked at, by school
 };
 
 // Where a referral goes.

@@ -184,6 +184,8 @@ TEST_F(ReferralClockTest, SchoolDaysSkipWeekendsHolidaysAndInset) {
   // school day is Tuesday 26.
   EXPECT_EQ(days.NthAfter(school_, D("2019-02-15"), 1), D("2019-02-26"));
   EXPECT_EQ(days.NthAfter(school_, D("2019-02-15"), 2), D("2019-02-27"));
+  // Past the calendar's last day (Friday 29 March): weekdays.
+  EXPECT_EQ(days.NthAfter(school_, D("2019-03-28"), 3), D("2019-04-02"));
   EXPECT_EQ(days.Between(school_, D("2019-02-15"), D("2019-02-25")), 0);
   EXPECT_EQ(days.Between(school_, D("2019-02-15"), D("2019-03-04")), 5);
 }

@@ -100,9 +100,9 @@ int32_t CoveredThrough(const FlagRunTable& runs, int32_t day) {
 
 std::string FlagsReport::Summary() const {
   std::string s = fmt::format(
-      "  as of {} under rules version {}{}: {} flags for {} pupils ({} raised, {} cleared)\n",
+      "  as of {} under rules version {}{}: {} flags for {} pupils ({} raised, {} cleared{})\n",
       as_of, rules_version, rules_adopted ? " (adopted now)" : "", flags, pupils_flagged, raised,
-      cleared);
+      cleared, days_run > 1 ? fmt::format(" over {} school days run in turn", days_run) : "");
   for (const auto& [id, n] : by_trigger) s += fmt::format("    {:<28} {:>8}\n", id, n);
   if (history_updated) {
     s += fmt::format("  referrals: {} raised, {} escalated, {} open\n", referrals_raised,
@@ -164,85 +164,111 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
 
   const int32_t last_run = LastRunDay(state.flag_runs);
   const bool newest = last_run == kNoDate || day >= last_run;
-  const int32_t covered = newest ? CoveredThrough(state.flag_runs, day) : kNoDate;
-
-  const auto eval_started = std::chrono::steady_clock::now();
+  if (!newest && adopt) {
+    return Status::InvalidArgument(fmt::format(
+        "--rules with --as-of {} before the last flags run ({}): rules are adopted on the "
+        "newest day only",
+        DateText(day), DateText(last_run)));
+  }
+  // The days to run: the day, or with --from every school day from then
+  // to the day that no run has covered yet, in order (as the daily job
+  // would have), then the day itself.
   StoreCalendar calendar(state.marks.Dates());
-  FlagEvaluator evaluator(state, rules, policy.Treatments(), calendar);
-  std::vector<FlagResult> flags =
-      evaluator.EvaluateAll(day, newest ? &state.flags : nullptr, covered, options.threads);
-  report->seconds_evaluate =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
+  std::vector<int32_t> run_days;
+  if (newest && !options.from.empty()) {
+    auto from = ParseIsoDate(options.from);
+    if (!from || from->days > day) {
+      return Status::InvalidArgument("--from must be a date, YYYY-MM-DD, not after the day");
+    }
+    for (int32_t d : calendar.dates()) {
+      if (d >= from->days && d < day && (last_run == kNoDate || d > last_run)) {
+        run_days.push_back(d);
+      }
+    }
+  }
+  run_days.push_back(day);
 
+  FlagEvaluator evaluator(state, rules, policy.Treatments(), calendar);
+  std::vector<FlagResult> flags;
   CommitPlan plan;
-  if (newest) {
-    HistoryUpdate h = UpdateFlagHistory(rules, day, &flags, &next.flags);
-    report->raised = h.raised;
-    report->cleared = h.cleared;
+  if (!newest) {
+    const auto eval_started = std::chrono::steady_clock::now();
+    flags = evaluator.EvaluateAll(day, nullptr, kNoDate, options.threads);
+    report->seconds_evaluate =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
+  } else {
     SchoolDays days(state, calendar);
-    std::vector<uint32_t> changed =
-        RaiseReferrals(state, next.flags, h.raised_rows, day, options.lipas, &next.referrals);
-    const size_t before = state.referrals.size();
-    for (uint32_t r : changed) report->referrals_raised += r >= before;
-    std::vector<uint32_t> escalated =
-        EscalateReferrals(state, day, days, options.lipas, &next.referrals);
-    report->referrals_escalated = escalated.size();
-    changed.insert(changed.end(), escalated.begin(), escalated.end());
-    std::sort(changed.begin(), changed.end());
-    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    std::set<uint32_t> flag_rows, referral_rows;
+    for (int32_t d : run_days) {
+      const auto eval_started = std::chrono::steady_clock::now();
+      flags =
+          evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d), options.threads);
+      report->seconds_evaluate +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
+      HistoryUpdate h = UpdateFlagHistory(rules, d, &flags, &next.flags);
+      report->raised += h.raised;
+      report->cleared += h.cleared;
+      flag_rows.insert(h.changed_rows.begin(), h.changed_rows.end());
+      const size_t before = next.referrals.size();
+      std::vector<uint32_t> changed =
+          RaiseReferrals(state, next.flags, h.raised_rows, d, options.lipas, &next.referrals);
+      for (uint32_t r : changed) report->referrals_raised += r >= before;
+      std::vector<uint32_t> escalated =
+          EscalateReferrals(state, d, days, options.lipas, &next.referrals);
+      report->referrals_escalated += escalated.size();
+      referral_rows.insert(changed.begin(), changed.end());
+      referral_rows.insert(escalated.begin(), escalated.end());
+      // A run for the same day again replaces that day's run row.
+      bool replaced = false;
+      for (size_t i = 0; i < next.flag_runs.size(); ++i) {
+        if (next.flag_runs.as_of[i] == d) {
+          next.flag_runs.rules_version[i] = rules.version;
+          next.flag_runs.holding[i] = static_cast<uint32_t>(flags.size());
+          next.flag_runs.raised[i] += h.raised;
+          next.flag_runs.cleared[i] += h.cleared;
+          replaced = true;
+        }
+      }
+      if (!replaced) {
+        next.flag_runs.as_of.push_back(d);
+        next.flag_runs.rules_version.push_back(rules.version);
+        next.flag_runs.holding.push_back(static_cast<uint32_t>(flags.size()));
+        next.flag_runs.raised.push_back(h.raised);
+        next.flag_runs.cleared.push_back(h.cleared);
+      }
+    }
     for (size_t r = 0; r < next.referrals.size(); ++r) {
       report->referrals_open +=
           next.referrals.status[r] != static_cast<uint8_t>(ReferralStatus::kClosed);
     }
     if (adopt) {
       next.at_risk_rules.version.push_back(rules.version);
-      next.at_risk_rules.adopted.push_back(day);
+      next.at_risk_rules.adopted.push_back(run_days.front());
       next.at_risk_rules.source.push_back(options.rules_file);
       next.at_risk_rules.text.push_back(rules_text);
       plan.changed_tables.push_back(TableId::kAtRiskRules);
     }
-    // A run for the same day again replaces that day's run row.
-    bool replaced = false;
-    for (size_t i = 0; i < next.flag_runs.size(); ++i) {
-      if (next.flag_runs.as_of[i] == day) {
-        next.flag_runs.rules_version[i] = rules.version;
-        next.flag_runs.holding[i] = static_cast<uint32_t>(flags.size());
-        next.flag_runs.raised[i] += h.raised;
-        next.flag_runs.cleared[i] += h.cleared;
-        replaced = true;
-      }
-    }
-    if (!replaced) {
-      next.flag_runs.as_of.push_back(day);
-      next.flag_runs.rules_version.push_back(rules.version);
-      next.flag_runs.holding.push_back(static_cast<uint32_t>(flags.size()));
-      next.flag_runs.raised.push_back(h.raised);
-      next.flag_runs.cleared.push_back(h.cleared);
-    }
     plan.changed_tables.push_back(TableId::kFlagRuns);
-    if (!h.changed_rows.empty()) {
+    if (!flag_rows.empty()) {
       plan.changed_tables.push_back(TableId::kFlags);
-      plan.changed_rows[TableId::kFlags] = h.changed_rows;
+      plan.changed_rows[TableId::kFlags].assign(flag_rows.begin(), flag_rows.end());
     }
-    if (!changed.empty()) {
+    if (!referral_rows.empty()) {
       plan.changed_tables.push_back(TableId::kReferrals);
-      plan.changed_rows[TableId::kReferrals] = changed;
+      plan.changed_rows[TableId::kReferrals].assign(referral_rows.begin(), referral_rows.end());
     }
     plan.state = &next;
     nlohmann::json note;
     note["command"] = "flags";
     note["as_of"] = DateText(day);
+    note["days"] = run_days.size();
     note["rules_version"] = rules.version;
-    note["raised"] = h.raised;
-    note["cleared"] = h.cleared;
+    note["raised"] = report->raised;
+    note["cleared"] = report->cleared;
     plan.history_note = note.dump();
     LANTERN_RETURN_IF_ERROR(store.Commit(plan));
     report->history_updated = true;
-  } else if (adopt) {
-    return Status::InvalidArgument(fmt::format(
-        "--rules with --as-of {} before the last flags run ({}): rules are adopted on the "
-        "newest day only",
-        DateText(day), DateText(last_run)));
+    report->days_run = run_days.size();
   }
 
   std::set<uint32_t> pupils;

@@ -19,6 +19,10 @@ struct FlagsOptions {
   std::string out_dir;     // "" : no files, only the store's history
   std::string rules_file;  // "" : the rules in force
   std::string as_of;       // ISO date; "" : the store's last day
+  // ISO date; "" : the day only. Else every school day from it to the day
+  // not yet run is run in turn first, as the daily job would have (a store
+  // ingested in bulk gets the history it would have had).
+  std::string from;
   std::string policy_file;
   int threads = 0;
   std::vector<LipaTerms> lipas;  // from the agreements (the accounts database)
@@ -29,7 +33,7 @@ struct FlagsReport {
   std::string rules_version;
   bool rules_adopted = false;  // --rules named a new version, now in force
   bool history_updated = false;
-  size_t pupils_flagged = 0, flags = 0;
+  size_t pupils_flagged = 0, flags = 0, days_run = 0;
   uint32_t raised = 0, cleared = 0;
   size_t referrals_raised = 0, referrals_escalated = 0, referrals_open = 0;
   std::vector<std::pair<std::string, size_t>> by_trigger;

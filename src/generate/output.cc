@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <tuple>
 
@@ -343,6 +344,62 @@ Status WriteEhcpRequests(const Generated& g, const std::vector<std::vector<uint8
   return w->Close();
 }
 
+// Later outcomes for the early-warning evaluation (docs/early-warning.md,
+// "Does it work?"), in DIR/evaluation/later_outcomes.csv: not an input
+// file. Each pupil has a latent risk R, of which the generator's behaviour
+// and absence propensities (which drive the suspensions, internal units, AP
+// and marks the triggers read) are only a part:
+//   R = 0.6 behaviour_z + 0.4 absence_z + 0.5 behaviour_shift
+//       + 0.3 absence_shift + 0.7 e,   e ~ N(0, 1) (what the records never see)
+// and each outcome happens with probability logistic(a + b R):
+//   permanent exclusion in the two years after the store's year (Years 1 to
+//   10): a = -8.6, b = 1.7; a move off every roll to no school or home
+//   education in those two years (Years 1 to 10): a = -6.0, b = 1.1; NEET at
+//   16 to 18 (Years 9 to 11, counted in the October after Year 11): a =
+//   -3.6, b = 1.0. The dates of the first two are uniform over the two
+//   years.
+Status WriteLaterOutcomes(const Generated& g, const std::vector<std::vector<uint8_t>>& written,
+                          const std::string& dir, FileRows* rows) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir + "/evaluation", ec);
+  LANTERN_ASSIGN_OR_RETURN(auto w, OpenCsv(dir + "/evaluation", "later_outcomes.csv",
+                                           {"upn", "outcome", "date", "latent_risk"}));
+  const int y = g.world.year.start_year();
+  const int32_t first = Date::FromCivil(y + 1, 9, 1).days;
+  const int32_t last = Date::FromCivil(y + 3, 7, 31).days;
+  auto logistic = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+  uint64_t n = 0;
+  for (uint32_t p = 0; p < g.plans.size(); ++p) {
+    for (uint32_t i = 0; i < g.plans[p].pupils.size(); ++i) {
+      if (!written[p][i]) continue;
+      const GenPupil& pupil = g.plans[p].pupils[i];
+      Rng rng(StreamKey(g.seed, Purpose::kLaterOutcomes, pupil.key));
+      const double risk = 0.6 * pupil.behaviour_z + 0.4 * pupil.absence_z +
+                          0.5 * pupil.behaviour_shift + 0.3 * pupil.absence_shift +
+                          0.7 * rng.Normal();
+      const int yg = pupil.year_group;
+      auto row = [&](std::string_view outcome, int32_t date) {
+        w->Raw(Upn(pupil)).Raw(outcome).Raw(DateText(date)).Decimal(risk, 3);
+        w->EndRow();
+        ++n;
+      };
+      if (yg >= 1 && yg <= 10) {
+        if (rng.Bernoulli(logistic(-8.6 + 1.7 * risk))) {
+          row("permanent_exclusion", rng.Between(first, last));
+        }
+        if (rng.Bernoulli(logistic(-6.0 + 1.1 * risk))) {
+          row("no_school", rng.Between(first, last));
+        }
+      }
+      if (yg >= 9 && yg <= 11 && rng.Bernoulli(logistic(-3.6 + 1.0 * risk))) {
+        row("neet", Date::FromCivil(y + 1 + (11 - yg), 10, 1).days);
+      }
+    }
+  }
+  (*rows)["evaluation/later_outcomes.csv"] = n;
+  return w->Close();
+}
+
 }  // namespace
 
 Status WriteRecordFiles(const Generated& g, const DayWindow& window, const std::string& dir,
@@ -379,6 +436,7 @@ Status WriteRecordFiles(const Generated& g, const DayWindow& window, const std::
   LANTERN_RETURN_IF_ERROR(WriteSuspensions(g, through, dir, rows));
   LANTERN_RETURN_IF_ERROR(WritePlacements(g, through, dir, rows));
   LANTERN_RETURN_IF_ERROR(WriteEhcpRequests(g, written, through, dir, rows));
+  LANTERN_RETURN_IF_ERROR(WriteLaterOutcomes(g, written, dir, rows));
   return WriteUnits(g, through, dir, rows);
 }
 

@@ -56,6 +56,7 @@ enum class Purpose : uint64_t {
   kSchoolKs4,
   kAttainment,
   kDestinations,
+  kLaterOutcomes,
 };
 
 // A key from the seed, the purpose and up to three numbers.

@@ -876,3 +876,72 @@ TEST_F(AuditTest, ConcurrentAppendsKeepTheChain) {
 
 }  // namespace
 }  // namespace lantern::server
+
+namespace lantern::server {
+namespace {
+
+TEST_F(AgreementsTest, ALipaIsReadStoredAndListed) {
+  auto a = OpenDb();
+  ASSERT_NE(a, nullptr);
+  WriteFile("lipa.toml",
+            "[[agreement]]\nid = \"TR1-806\"\ntrust_id = \"TR1\"\nla_code = 806\n"
+            "classes = [\"attendance\"]\nstart = 2018-09-01\n"
+            "[agreement.lipa]\nlink_officer = \"Sam Patel\"\ninclusion_lead = \"Jo Reid\"\n"
+            "escalation = [\"LA head of inclusion\", \"multi-agency panel\"]\n"
+            "acknowledge_within = 3\nplan_within = 12\n"
+            "[[agreement.lipa.panel]]\nname = \"Dr A Khan\"\nagency = \"health\"\n"
+            "respond_within = 5\n"
+            "[[agreement]]\nid = \"TR1-805\"\ntrust_id = \"TR1\"\nla_code = 805\n"
+            "classes = [\"ap\"]\nstart = 2018-09-01\n");
+  ASSERT_TRUE(a->ImportAgreements(dir_ + "/lipa.toml").ok());
+  auto list = a->ListAgreements();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  ASSERT_TRUE((*list)[0].lipa.has_value());
+  const LipaTerms& l = *(*list)[0].lipa;
+  EXPECT_EQ(l.agreement_id, "TR1-806");
+  EXPECT_EQ(l.trust_id, "TR1");
+  EXPECT_EQ(l.la_code, 806);
+  EXPECT_EQ(l.link_officer, "Sam Patel");
+  EXPECT_EQ(l.inclusion_lead, "Jo Reid");
+  EXPECT_EQ(l.escalation.size(), 2u);
+  EXPECT_EQ(l.acknowledge_within, 3);
+  EXPECT_EQ(l.plan_within, 12);
+  ASSERT_EQ(l.panel.size(), 1u);
+  EXPECT_EQ(l.panel[0].agency, "health");
+  EXPECT_EQ(l.panel[0].respond_within, 5);
+  EXPECT_FALSE((*list)[1].lipa.has_value());
+}
+
+TEST_F(AgreementsTest, ABadLipaIsRefusedWithItsLine) {
+  auto a = OpenDb();
+  ASSERT_NE(a, nullptr);
+  const std::string head =
+      "[[agreement]]\nid = \"A\"\ntrust_id = \"TR1\"\nla_code = 806\nclasses = [\"ap\"]\n"
+      "start = 2018-09-01\n[agreement.lipa]\n";  // lines 1-7
+  struct Case {
+    std::string text;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {head + "inclusion_lead = \"Jo\"\n", "link_officer"},
+      {head + "link_officer = \"S\"\ninclusion_lead = \"J\"\nplan_within = 0\n", "plan_within"},
+      {head + "link_officer = \"S\"\ninclusion_lead = \"J\"\nacknowledge_within = 5\n"
+              "plan_within = 3\n",
+       "not be shorter"},
+      {head + "link_officer = \"S\"\ninclusion_lead = \"J\"\nbudget = 3\n", "unknown key 'budget'"},
+      {head + "link_officer = \"S\"\ninclusion_lead = \"J\"\n[[agreement.lipa.panel]]\n"
+              "name = \"X\"\n",
+       "agency"},
+  };
+  for (const Case& c : cases) {
+    WriteFile("bad.toml", c.text);
+    Status st = a->ImportAgreements(dir_ + "/bad.toml");
+    ASSERT_FALSE(st.ok()) << c.text;
+    EXPECT_NE(st.message().find("bad.toml:7:"), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find(c.reason), std::string::npos) << st.message();
+  }
+}
+
+}  // namespace
+}  // namespace lantern::server

@@ -1,0 +1,188 @@
+// lantern flags on a store: the history kept across runs and cleared, the
+// referrals raised, rules adopted, and a broken rules file refused with the
+// rules in force kept.
+#include "flags/run.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "common/csv_table.h"
+#include "model/upn.h"
+#include "tests/scratch_dir.h"
+
+namespace lantern {
+namespace {
+
+int32_t D(const char* iso) { return ParseIsoDate(iso)->days; }
+
+class RunFlagsTest : public testing::ScratchDirTest {
+ protected:
+  RunFlagsTest() : ScratchDirTest("lantern_run_flags") {}
+
+  void SetUp() override {
+    ScratchDirTest::SetUp();
+    StoreState s;
+    auto& sc = s.schools;
+    for (int i = 0; i < 2; ++i) {
+      sc.urn.push_back(100001 + i);
+      sc.la_code.push_back(805);
+      sc.estab.push_back(static_cast<int16_t>(4000 + i));
+      sc.phase.push_back(0);
+      sc.name.push_back("School " + std::to_string(i));
+      sc.type.push_back("");
+      sc.trust_id.push_back(i == 0 ? "TR1" : "");
+      sc.postcode.push_back("");
+      sc.open_date.push_back(kNoDate);
+      sc.close_date.push_back(kNoDate);
+    }
+    auto& p = s.pupils;
+    for (int i = 0; i < 2; ++i) {
+      p.upn.push_back(PackUpn(MakeUpn(805, 2001, 10, i + 1)));
+      p.birth_date.push_back(D("2006-01-01"));
+      p.sex.push_back(0);
+      p.fsm.push_back(0);
+      p.disadvantaged.push_back(0);
+      p.sen_provision.push_back(0);
+      p.sen_need.push_back(0);
+      p.eal.push_back(0);
+      p.looked_after.push_back(0);
+      p.home_la.push_back(i == 0 ? 806 : 805);
+      p.year_group.push_back(8);
+      p.ethnicity.push_back(0);
+      p.ks2_reading.push_back(0);
+      p.ks2_maths.push_back(0);
+    }
+    auto& e = s.enrolments;
+    for (uint32_t i = 0; i < 2; ++i) {
+      e.pupil.push_back(i);
+      e.school.push_back(i);
+      e.entry_date.push_back(D("2017-09-01"));
+      e.leaving_date.push_back(kNoDate);
+      e.leaving_reason.push_back(0);
+      e.status.push_back(0);
+      e.boarder.push_back(0);
+    }
+    // Pupil 0: suspensions on 2018-11-20 and 2019-05-02.
+    for (const char* d : {"2018-11-20", "2019-05-02"}) {
+      auto& t = s.suspensions;
+      t.pupil.push_back(0);
+      t.school.push_back(0);
+      t.start_date.push_back(D(d));
+      t.category.push_back(0);
+      t.sessions.push_back(2);
+      t.reason1.push_back(1);
+      t.reason2.push_back(0);
+      t.reason3.push_back(0);
+      t.outcome.push_back(0);
+    }
+    auto store = Store::Open(store_dir(), Store::Mode::kWrite);
+    ASSERT_TRUE(store.ok());
+    CommitPlan plan;
+    plan.state = &s;
+    plan.changed_tables.assign(std::begin(kAllTables), std::end(kAllTables));
+    ASSERT_TRUE((*store)->Commit(plan).ok());
+  }
+  std::string store_dir() const { return dir_ + "/store"; }
+  FlagsOptions Options(const char* as_of) {
+    FlagsOptions o;
+    o.store_dir = store_dir();
+    o.out_dir = dir_ + "/out";
+    o.as_of = as_of;
+    o.threads = 1;
+    return o;
+  }
+  StoreState Load() {
+    auto store = Store::Open(store_dir(), Store::Mode::kRead);
+    EXPECT_TRUE(store.ok());
+    auto s = (*store)->Load(false);
+    EXPECT_TRUE(s.ok());
+    return std::move(s).value();
+  }
+  uint64_t Generation() {
+    auto store = Store::Open(store_dir(), Store::Mode::kRead);
+    return (*store)->generation();
+  }
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+};
+
+TEST_F(RunFlagsTest, KeepsTheHistoryAndRaisesAReferral) {
+  FlagsReport r;
+  ASSERT_TRUE(RunFlags(Options("2019-06-03"), &r).ok());
+  EXPECT_EQ(r.flags, 1u);
+  EXPECT_EQ(r.raised, 1u);
+  EXPECT_EQ(r.referrals_raised, 1u);
+  auto csv = CsvTable::Load(dir_ + "/out/flags.csv");
+  ASSERT_TRUE(csv.ok());
+  ASSERT_EQ(csv->rows(), 1u);
+  EXPECT_EQ(csv->Cell(0, csv->Column("upn")), MakeUpn(805, 2001, 10, 1));
+  EXPECT_EQ(csv->Cell(0, csv->Column("urn")), "100001");
+  EXPECT_EQ(csv->Cell(0, csv->Column("home_la_code")), "806");
+  EXPECT_EQ(csv->Cell(0, csv->Column("trigger_id")), "repeat_suspension");
+  EXPECT_EQ(csv->Cell(0, csv->Column("since")), "2019-05-02");
+  EXPECT_EQ(csv->Cell(0, csv->Column("rules_version")), "1");
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/flags.meta.csv"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/lipa_effectiveness.csv"));
+  StoreState s = Load();
+  ASSERT_EQ(s.flags.size(), 1u);
+  ASSERT_EQ(s.referrals.size(), 1u);
+  EXPECT_EQ(s.referrals.raised_date[0], D("2019-06-03"));
+  EXPECT_EQ(s.referrals.home_la[0], 806);
+  EXPECT_EQ(s.flag_runs.size(), 1u);
+  // A later day: the flag still holds, nothing new; then it clears.
+  ASSERT_TRUE(RunFlags(Options("2019-09-02"), &r).ok());
+  EXPECT_EQ(r.raised, 0u);
+  ASSERT_TRUE(RunFlags(Options("2019-11-20"), &r).ok());
+  EXPECT_EQ(r.cleared, 1u);
+  s = Load();
+  ASSERT_EQ(s.flags.size(), 1u);
+  EXPECT_EQ(s.flags.until[0], D("2019-11-20"));
+  EXPECT_EQ(s.flag_runs.size(), 3u);
+  // Looking back before the last run reports, and changes nothing.
+  const uint64_t gen = Generation();
+  ASSERT_TRUE(RunFlags(Options("2019-06-03"), &r).ok());
+  EXPECT_FALSE(r.history_updated);
+  EXPECT_EQ(r.flags, 1u);
+  EXPECT_EQ(Generation(), gen);
+}
+
+TEST_F(RunFlagsTest, ABrokenRulesFileIsRefusedAndTheRulesInForceStay) {
+  FlagsOptions o = Options("2019-06-03");
+  o.rules_file = Write("local.toml",
+                       "scope = \"local\"\nversion = \"805-1\"\n[[trigger]]\nid = \"one_susp\"\n"
+                       "meaning = \"A suspension in the last 3 months.\"\n"
+                       "measure = \"suspensions_started\"\nwindow = \"3 months\"\nthreshold = 1\n");
+  FlagsReport r;
+  ASSERT_TRUE(RunFlags(o, &r).ok());
+  EXPECT_TRUE(r.rules_adopted);
+  EXPECT_EQ(r.rules_version, "1+805-1");
+  EXPECT_EQ(r.flags, 2u);  // repeat_suspension and one_susp
+  const uint64_t gen = Generation();
+  // A protected characteristic as a trigger: refused, nothing written.
+  o = Options("2019-06-04");
+  o.rules_file = Write("bad.toml",
+                       "scope = \"local\"\nversion = \"805-2\"\n[[trigger]]\nid = \"boys\"\n"
+                       "meaning = \"m\"\nmeasure = \"sex\"\nwindow = \"none\"\nthreshold = 1\n");
+  Status st = RunFlags(o, &r);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(st.message().find("bad.toml:6:"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("the rules in force (version 1+805-1) stay in force"),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(Generation(), gen);
+  // The next run without --rules uses the rules in force.
+  ASSERT_TRUE(RunFlags(Options("2019-06-04"), &r).ok());
+  EXPECT_EQ(r.rules_version, "1+805-1");
+  StoreState s = Load();
+  ASSERT_EQ(s.at_risk_rules.size(), 1u);
+  EXPECT_EQ(s.at_risk_rules.version[0], "1+805-1");
+  for (size_t i = 0; i < s.flags.size(); ++i) EXPECT_EQ(s.flags.rules_version[i], "1+805-1");
+}
+
+}  // namespace
+}  // namespace lantern
