@@ -106,6 +106,7 @@ struct Published {
   // by area ("school:100001", "la:805", "england"); computed once. Empty
   // when the store holds no wave; voice_status says why it failed, if it did.
   std::map<std::string, json> voice_by_area;
+  json voice_items = json::array();  // the bank: stem, polarity, categories
   std::string voice_status;
 };
 
@@ -270,6 +271,28 @@ Status Server::Impl::ComputeVoice(Published* p) {
   LANTERN_ASSIGN_OR_RETURN(voice::VoiceReport report, voice::MakeVoiceReport(in));
   const std::string out = (fs::path(options.work_dir) / "voice").string();
   LANTERN_RETURN_IF_ERROR(voice::WriteVoiceFiles(report, cat, out));
+  // The question bank, for the charts: each item's stem, polarity and
+  // categories in scale order (points low to high, then those set aside).
+  for (const voice::VoiceItem& item : cat.items()) {
+    const voice::VoiceScale& scale = cat.ScaleOf(item);
+    json cats = json::array();
+    for (size_t k = 0; k < scale.categories.size(); ++k) {
+      const auto& c = scale.categories[k];
+      static constexpr const char* kKinds[] = {"point", "dont_know", "prefer_not_to_say",
+                                               "not_answered"};
+      cats.push_back({{"code", c.code},
+                      {"label", c.label},
+                      {"kind", kKinds[static_cast<int>(c.kind)]},
+                      {"positive", k < item.positive.size() && item.positive[k]}});
+    }
+    p->voice_items.push_back({{"item_id", item.id},
+                              {"item_version", item.version},
+                              {"domain", item.domain},
+                              {"stem", item.stem},
+                              {"polarity", std::string(1, item.polarity)},
+                              {"points", scale.points},
+                              {"categories", std::move(cats)}});
+  }
   LANTERN_RETURN_IF_ERROR(
       ReadVoiceRows(out + "/voice_coverage.csv", "coverage", &p->voice_by_area));
   LANTERN_RETURN_IF_ERROR(ReadVoiceRows(out + "/voice.csv", "distributions", &p->voice_by_area));
@@ -811,6 +834,7 @@ void Server::Impl::Routes() {
       if (!body.contains(k)) body[k] = json::array();
     }
     body["area"] = key;
+    body["items"] = p->voice_items;
     body["caution"] =
         "Take care comparing these figures. Differences between schools, areas, groups or years "
         "can arise by random variation alone; schools and areas differ in their intake and "

@@ -7,12 +7,14 @@ import { SchoolPage } from './pages/School.jsx';
 import { AreaPage } from './pages/Area.jsx';
 import { PupilsPage } from './pages/Pupils.jsx';
 import { LoginPage } from './pages/Login.jsx';
+import { VoicePage } from './pages/Voice.jsx';
 
 // Hash routes:
 //   #/                      find a school, trust or LA (#/?q=TEXT keeps the search)
 //   #/school/URN            a school's scorecard
 //   #/school/URN/pupils     its pupils, for the entitled
 //   #/la/CODE, #/trust/ID   a local authority, a trust
+//   #/school/URN/voice, #/la/CODE/voice   pupil voice (docs/pupil-voice.md)
 //   #/login                 log in (#/login?next=/school/URN/pupils)
 export function parseRoute(hash) {
   const raw = (hash || '').replace(/^#/, '') || '/';
@@ -29,6 +31,8 @@ export function parseRoute(hash) {
   if (parts[0] === 'school' && parts.length === 2) return { name: 'school', urn: parts[1], query };
   if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'pupils') return { name: 'pupils', urn: parts[1], query };
   if (parts[0] === 'la' && parts.length === 2) return { name: 'la', code: parts[1], query };
+  if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'school', id: parts[1], query };
+  if (parts[0] === 'la' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'la', id: parts[1], query };
   if (parts[0] === 'trust' && parts.length === 2) return { name: 'trust', id: parts[1], query };
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login', query };
   return { name: 'notfound', query };
@@ -129,7 +133,7 @@ export function App() {
     }
     const t = setTimeout(focusMain, 0);
     return () => clearTimeout(t);
-  }, [route.name, route.urn, route.code, route.id]);
+  }, [route.name, route.urn, route.code, route.id, route.kind]);
 
   let page;
   switch (route.name) {
@@ -147,6 +151,9 @@ export function App() {
       break;
     case 'trust':
       page = <AreaPage kind="trust" id={route.id} key={`t${route.id}`} />;
+      break;
+    case 'voice':
+      page = <VoicePage kind={route.kind} id={route.id} key={`v${route.kind}${route.id}`} />;
       break;
     case 'login':
       page = <LoginPage user={user} next={route.query.get('next') || ''} />;
