@@ -68,12 +68,34 @@ function drawDiverging(item, groups, stacked) {
         x += r.percent;
       }
     }
+    // Negative points in reds (darkest furthest out), positive in blues,
+    // everything set aside in greys.
+    const reds = ['#b2182b', '#d6604d', '#f4a582'];
+    const blues = ['#92c5de', '#4393c3', '#2166ac'];
+    const greys = ['#bdbdbd', '#969696', '#737373', '#525252'];
+    const sides = item.categories.map((_, k) => sideOf(item, k));
+    const lefts = sides.map((s, k) => (s === 'left' ? k : -1)).filter((k) => k >= 0);
+    const rights = sides.map((s, k) => (s === 'right' ? k : -1)).filter((k) => k >= 0);
+    let grey = 0;
+    const range = sides.map((s, k) => {
+      if (s === 'left') {
+        const i = lefts.indexOf(k);
+        const fromCentre = item.polarity === '-' ? i : lefts.length - 1 - i;
+        return reds[Math.max(0, reds.length - 1 - fromCentre)];
+      }
+      if (s === 'right') {
+        const i = rights.indexOf(k);
+        const fromCentre = item.polarity === '-' ? rights.length - 1 - i : i;
+        return blues[Math.min(blues.length - 1, fromCentre)];
+      }
+      return greys[grey++ % greys.length];
+    });
     const domain = item.categories.map((c) => c.label);
     const common = {
       width,
       height: 40 + groups.length * 36,
       marginLeft: Math.min(260, width * 0.45),
-      color: { domain, scheme: 'RdBu', legend: true, reverse: item.polarity === '-' },
+      color: { domain, range, legend: true },
       y: { label: null, domain: groups.map((g) => groupTitle(g.rows)) },
     };
     if (stacked) {
@@ -196,12 +218,13 @@ export function VoicePage({ kind, id }) {
               <p class="muted">
                 {item.domain} · question {item.item_id} (version {item.item_version})
               </p>
-              <div class="card-body">
+              <div class="voice-body">
                 {shown.length ? (
                   <Chart draw={drawDiverging(item, shown, stacked)} dataKey={`${item.item_id}-${topic}-${stacked}`} label={`${item.stem}: responses by pupil group, ${stacked ? '100% stacked' : 'diverging'}`} />
                 ) : (
                   <p class="not-plotted">Nothing to chart: every distribution for this question is withheld.</p>
                 )}
+                {shown.some((g) => g.rows.some((r) => typeof r.percent !== 'number')) ? <p class="muted">Responses withheld to protect pupils are not drawn; the table shows which.</p> : null}
                 {withheld.length ? (
                   <ul class="withheld" data-testid="withheld">
                     {withheld.map((g) => (
