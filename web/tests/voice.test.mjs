@@ -62,8 +62,9 @@ test('the school page shows who was not heard first, then each question with its
   for (const h of await page.locator('main th[scope=col]').allInnerTexts()) assert.doesNotMatch(h, /\b(mean|score|rank)\b/i);
   // The 100%-stacked alternative redraws the charts.
   await page.locator('[data-testid=stacked]').check();
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(1000);
   assert.ok((await page.locator('[data-chart] svg').count()) > 0);
+  assert.equal(await page.locator('[data-chart] p').count(), 0, 'every chart drew');
   // CSV of one question's table, made in the browser.
   const block = page.locator(`[data-item="${row.item_id}"] [data-testid=voice-table]`);
   const [csv] = await Promise.all([page.waitForEvent('download'), block.getByRole('button', { name: /Download CSV/ }).click()]);

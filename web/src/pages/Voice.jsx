@@ -99,7 +99,7 @@ function drawDiverging(item, groups, stacked) {
       y: { label: null, domain: groups.map((g) => groupTitle(g.rows)) },
     };
     if (stacked) {
-      return Plot.plot({ ...common, x: { label: 'Percentage of respondents →', domain: [0, 100] }, marks: [Plot.barX(data, Plot.stackX({ x: 'x', y: 'group', fill: 'response', order: 'k', title: (d) => `${d.response}: ${d.x}%` })), Plot.ruleX([0])] });
+      return Plot.plot({ ...common, x: { label: 'Percentage of respondents →', domain: [0, 100] }, marks: [Plot.barX(data, Plot.stackX({ x: 'x', y: 'group', fill: 'response', title: (d) => `${d.response}: ${d.x}%` })), Plot.ruleX([0])] });
     }
     return Plot.plot({
       ...common,
