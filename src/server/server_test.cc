@@ -351,8 +351,8 @@ TEST_F(ServerTest, TheApiWithholdsWhatThePublishedFilesWithhold) {
 // whole, with its reason, and no count of 1 or 2 is shown anywhere.
 TEST_F(ServerTest, VoiceServesThePublishedRowsWithheldWithTheirReason) {
   ASSERT_TRUE(ready_->ok()) << ready_->ToString();
-  for (const std::string path : {"/api/v1/schools/900002/voice", "/api/v1/las/805/voice",
-                                 "/api/v1/england/voice"}) {
+  for (const std::string path :
+       {"/api/v1/schools/900002/voice", "/api/v1/las/805/voice", "/api/v1/england/voice"}) {
     auto r = Get(path);
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 200) << path << " " << r->body;

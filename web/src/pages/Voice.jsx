@@ -201,7 +201,7 @@ export function VoicePage({ kind, id }) {
             <input type="checkbox" checked={stacked} onChange={(e) => setStacked(e.currentTarget.checked)} data-testid="stacked" /> Show as 100% stacked bars
           </label>
         </div>
-        <p class="muted">Every response is shown; no average, score or rank is worked out. Negative responses go left of the centre line and positive right; the neutral middle, don't know, prefer not to say and not answered are set aside on the right.</p>
+        <p class="muted">Every response is shown; no average, score or rank is worked out. {stacked ? 'Each bar runs from the lowest point of the scale to the highest, then don\'t know, prefer not to say and not answered.' : 'Negative responses go left of the centre line and positive right; the neutral middle, don\'t know, prefer not to say and not answered are set aside on the right.'}</p>
         {items.map((item) => {
           const rows = dist.filter((r) => r.item_id === item.item_id && r.breakdown_topic === topic);
           const byGroup = [];
