@@ -498,4 +498,8 @@ TEST_F(VoiceGeneratedTest, PersistentlyAbsentAndApPupilsAreHeardLess) {
 }
 
 }  // namespace
+
+namespace testing {
+std::map<std::string, std::string> TinyVoiceFiles() { return VoiceFiles(); }
+}  // namespace testing
 }  // namespace lantern

@@ -106,7 +106,8 @@ void AddVoice(CLI::App& app, int* exit_code) {
   cmd->footer(
       "Example:\n"
       "  lantern generate --scale la --la 805 --seed 1 --with-voice --out in19\n"
-      "  lantern ingest in19 --store s19\n"
+      "  lantern generate --scale la --la 805 --seed 2 --year 201718 --with-voice --out in18\n"
+      "  lantern ingest in19 --store s19 && lantern ingest in18 --store s18\n"
       "  lantern voice --store s19 --previous-store s18 --out out/voice");
   cmd->callback([o, exit_code] {
     std::printf("lantern voice %s -> %s\n", o->store_dir.c_str(), o->out_dir.c_str());

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -36,6 +37,8 @@
 #include "server/openapi.h"
 #include "server/pupil_records.h"
 #include "store/loaded_store.h"
+#include "voice/catalogue.h"
+#include "voice/report.h"
 
 namespace lantern::server {
 
@@ -114,6 +117,13 @@ struct Published {
   // LA code, movement.csv rows (the LA's and its schools') by LA code,
   // trust_contribution.csv rows by trust id. Empty when not computed.
   std::map<std::string, std::string> outcomes_by_la, movement_by_la, contribution_by_trust;
+  // Pupil voice (docs/pupil-voice.md): the rows of voice.csv,
+  // voice_coverage.csv and voice_change.csv as `lantern voice` writes them,
+  // by area ("school:100001", "la:805", "england"); computed once. Empty
+  // when the store holds no wave; voice_status says why it failed, if it did.
+  std::map<std::string, json> voice_by_area;
+  json voice_items = json::array();  // the bank: stem, polarity, categories
+  std::string voice_status;
 };
 
 struct Server::Impl {
@@ -154,6 +164,7 @@ struct Server::Impl {
     return published;
   }
   void Compute();
+  Status ComputeVoice(Published* p);
   void Routes();
   Principal Who(const httplib::Request& req, std::string* csrf = nullptr);
   json SchoolJson(const SchoolEntry& s) const;
@@ -289,6 +300,98 @@ Status ReadCmeCases(const ServerOptions& options, Published* p) {
 
 }  // namespace
 
+namespace {
+
+// The rows of one of `lantern voice`'s files, as objects without the
+// geography columns, appended to by[area][name], in the file's order (the
+// coverage file lists under-heard groups first).
+Status ReadVoiceRows(const std::string& path, const char* name, std::map<std::string, json>* by) {
+  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
+  CsvReader reader(file->data());
+  CsvRecord header, row;
+  if (!reader.Next(&header)) return Status::Corruption(path + " is empty");
+  std::map<std::string, size_t> col;
+  for (size_t i = 0; i < header.fields.size(); ++i) col[std::string(header.fields[i])] = i;
+  for (const char* need : {"geographic_level", "old_la_code", "school_urn"}) {
+    if (!col.count(need)) return Status::Corruption(fmt::format("{} has no {} column", path, need));
+  }
+  const std::set<std::string> geography = {
+      "time_identifier", "geographic_level", "country_code",   "country_name", "region_code",
+      "region_name",     "old_la_code",      "new_la_code",    "la_name",      "trust_id",
+      "trust_name",      "school_urn",       "school_laestab", "school_name"};
+  const size_t level = col["geographic_level"], la = col["old_la_code"], urn = col["school_urn"];
+  while (reader.Next(&row)) {
+    if (row.fields.size() != header.fields.size()) continue;
+    const std::string_view lvl = row.fields[level];
+    std::string key;
+    if (lvl == "School") {
+      key = "school:" + std::string(row.fields[urn]);
+    } else if (lvl == "Local authority") {
+      key = "la:" + std::string(row.fields[la]);
+    } else if (lvl == "National") {
+      key = "england";
+    } else {
+      continue;
+    }
+    json r = json::object();
+    for (size_t i = 0; i < header.fields.size(); ++i) {
+      std::string c(header.fields[i]);
+      if (!geography.count(c)) r[c] = std::string(row.fields[i]);
+    }
+    json& area = (*by)[key];
+    if (!area.contains(name)) area[name] = json::array();
+    area[name].push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// The store's voice wave through the one voice report and its one writer
+// (src/voice/), read back by area: the API serves exactly the published
+// files' rows, computed once.
+Status Server::Impl::ComputeVoice(Published* p) {
+  const StoreState& state = store->impl().state;
+  LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(""));
+  LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
+                           voice::LoadCatalogueWithLocalItems(dir, state.voice_local_items));
+  voice::VoiceReportInput in;
+  in.current = &state;
+  in.catalogue = &cat;
+  in.policy = &policy;
+  in.threads = std::max(1, options.threads);
+  LANTERN_ASSIGN_OR_RETURN(voice::VoiceReport report, voice::MakeVoiceReport(in));
+  const std::string out = (fs::path(options.work_dir) / "voice").string();
+  LANTERN_RETURN_IF_ERROR(voice::WriteVoiceFiles(report, cat, out));
+  // The question bank, for the charts: each item's stem, polarity and
+  // categories in scale order (points low to high, then those set aside).
+  for (const voice::VoiceItem& item : cat.items()) {
+    const voice::VoiceScale& scale = cat.ScaleOf(item);
+    json cats = json::array();
+    for (size_t k = 0; k < scale.categories.size(); ++k) {
+      const auto& c = scale.categories[k];
+      static constexpr const char* kKinds[] = {"point", "dont_know", "prefer_not_to_say",
+                                               "not_answered"};
+      cats.push_back({{"code", c.code},
+                      {"label", c.label},
+                      {"kind", kKinds[static_cast<int>(c.kind)]},
+                      {"positive", k < item.positive.size() && item.positive[k]}});
+    }
+    p->voice_items.push_back({{"item_id", item.id},
+                              {"item_version", item.version},
+                              {"domain", item.domain},
+                              {"stem", item.stem},
+                              {"polarity", std::string(1, item.polarity)},
+                              {"points", scale.points},
+                              {"categories", std::move(cats)}});
+  }
+  LANTERN_RETURN_IF_ERROR(
+      ReadVoiceRows(out + "/voice_coverage.csv", "coverage", &p->voice_by_area));
+  LANTERN_RETURN_IF_ERROR(ReadVoiceRows(out + "/voice.csv", "distributions", &p->voice_by_area));
+  LANTERN_RETURN_IF_ERROR(ReadVoiceRows(out + "/voice_change.csv", "change", &p->voice_by_area));
+  return Status::Ok();
+}
+
 void Server::Impl::Compute() {
   auto p = std::make_shared<Published>();
   Status st;
@@ -384,6 +487,10 @@ void Server::Impl::Compute() {
     }
   }
   if (st.ok()) ComputeMeasuresInto(p.get());
+  if (st.ok() && store && store->impl().state.voice_respondents.size() > 0) {
+    Status vs = ComputeVoice(p.get());
+    if (!vs.ok()) p->voice_status = vs.ToString();
+  }
   std::lock_guard lock(mu);
   compute_status = st;
   if (st.ok()) published = std::move(p);
@@ -1047,6 +1154,49 @@ void Server::Impl::Routes() {
           body["attendance"] = AttendanceJson(*p, p->attendance_by_la, key);
           SendJson(res, 200, body);
         });
+  // Pupil voice: the published distributions, coverage and change of one
+  // school, LA or England (docs/pupil-voice.md), as `lantern voice` writes them.
+  auto voice = [need_ready](httplib::Response& res, const std::string& key,
+                            const std::string& what) {
+    auto p = need_ready(res);
+    if (!p) return;
+    if (!p->voice_status.empty()) {
+      return SendError(res, 500,
+                       "the pupil voice figures could not be computed: " + p->voice_status);
+    }
+    auto it = p->voice_by_area.find(key);
+    if (it == p->voice_by_area.end()) {
+      return SendError(res, 404, "no published pupil voice figures for " + what);
+    }
+    json body = it->second;
+    for (const char* k : {"coverage", "distributions", "change"}) {
+      if (!body.contains(k)) body[k] = json::array();
+    }
+    body["area"] = key;
+    body["items"] = p->voice_items;
+    body["caution"] =
+        "Take care comparing these figures. Differences between schools, areas, groups or years "
+        "can arise by random variation alone; schools and areas differ in their intake and "
+        "their area, so a difference does not show a cause; small groups swing more from year "
+        "to year; and groups flagged under-heard answered less often, so their figures may "
+        "not represent them.";
+    SendJson(res, 200, body);
+  };
+  s.Get(R"(/api/v1/schools/(\d{1,9})/voice)",
+        [voice](const httplib::Request& req, httplib::Response& res) {
+          const auto urn = ParseInt(req.matches[1].str());
+          if (!urn) return SendError(res, 404, "no school with that URN");
+          voice(res, "school:" + std::to_string(*urn), "that school");
+        });
+  s.Get(R"(/api/v1/las/(\d{1,6})/voice)",
+        [voice](const httplib::Request& req, httplib::Response& res) {
+          const auto code = ParseInt(req.matches[1].str());
+          if (!code) return SendError(res, 404, "no local authority with that code");
+          voice(res, "la:" + std::to_string(*code), "that local authority");
+        });
+  s.Get("/api/v1/england/voice", [voice](const httplib::Request&, httplib::Response& res) {
+    voice(res, "england", "England");
+  });
   s.Get(R"(/api/v1/trusts/([^/]{1,64}))",
         [this, need_ready](const httplib::Request& req, httplib::Response& res) {
           auto p = need_ready(res);

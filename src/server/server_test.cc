@@ -64,14 +64,15 @@ class ServerTest : public ::testing::Test {
       dest += fmt::format("{},900002,201819,{}-{:02d},school_sixth_form,matched\n", p4,
                           2019 + (7 + m) / 12, (7 + m) % 12 + 1);
     }
-    lantern::testing::WriteTinyInput(
-        input, {{"ks2_results.csv", "upn,ks2_year,read_scaled,mat_scaled,read_status,mat_status\n" +
+    auto files = lantern::testing::TinyVoiceFiles();
+    files.insert({{"ks2_results.csv", "upn,ks2_year,read_scaled,mat_scaled,read_status,mat_status\n" +
                                         p4 + ",201314,104,106,,\n"},
                 {"ks4_results.csv", "upn,urn,ks4_year,qual_id,grade,exam_series\n" + p4 +
                                         ",900002,201819,GCSE_ENG_LANG,6,2019-06\n" + p4 +
                                         ",900002,201819,GCSE_MATHS,5,2019-06\n" + p4 +
                                         ",900002,201819,GCSE_HISTORY,7,2019-06\n"},
                 {"destinations.csv", dest}});
+    lantern::testing::WriteTinyInput(input, files);
     IngestOptions io;
     io.input_dir = input;
     io.store_dir = store;
@@ -436,6 +437,53 @@ TEST_F(ServerTest, TheApiWithholdsWhatThePublishedFilesWithhold) {
     const std::string v = row[static_cast<size_t>(enrol)];
     EXPECT_TRUE(v != "1" && v != "2") << row.dump();
   }
+}
+
+// Pupil voice: the rows `lantern voice` publishes, by area. The tiny wave
+// has 4 respondents at 900002 (a school needs a base of 10) and 5 in LA 805
+// (an area needs 30 from 3 schools), so every distribution is withheld
+// whole, with its reason, and no count of 1 or 2 is shown anywhere.
+TEST_F(ServerTest, VoiceServesThePublishedRowsWithheldWithTheirReason) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  for (const std::string path :
+       {"/api/v1/schools/900002/voice", "/api/v1/las/805/voice", "/api/v1/england/voice"}) {
+    auto r = Get(path);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << path << " " << r->body;
+    const json body = json::parse(r->body);
+    EXPECT_NE(body["caution"].get<std::string>().find("random variation"), std::string::npos);
+    ASSERT_FALSE(body["distributions"].empty()) << path;
+    ASSERT_FALSE(body["coverage"].empty()) << path;
+    std::set<std::string> belong_all;
+    for (const auto& row : body["distributions"]) {
+      const std::string n = row["respondents"];
+      EXPECT_TRUE(n != "1" && n != "2") << path << row.dump();
+      EXPECT_FALSE(row["withheld_reason"].get<std::string>().empty()) << path << row.dump();
+      EXPECT_EQ(n, "c") << path << row.dump();
+      EXPECT_FALSE(row.contains("school_urn")) << "geography columns are dropped";
+      if (row["item_id"] == "belong_school" && row["breakdown"] == "All pupils") {
+        belong_all.insert(row["response"].get<std::string>());
+      }
+    }
+    // Every category of the item's scale, the two the engine adds included.
+    EXPECT_TRUE(belong_all.count("agree") && belong_all.count("prefer_not_to_say") &&
+                belong_all.count("not_answered"))
+        << path;
+    // Who was not heard first: no row not under-heard before an under-heard one.
+    bool seen_heard = false;
+    for (const auto& row : body["coverage"]) {
+      const std::string n = row["respondents"];
+      EXPECT_TRUE(n != "1" && n != "2") << path << row.dump();
+      if (row["under_heard"] == "Y") EXPECT_FALSE(seen_heard) << path << row.dump();
+      if (row["under_heard"] != "Y") seen_heard = true;
+    }
+  }
+  auto none = Get("/api/v1/schools/999999/voice");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404);
+  auto bad = Get("/api/v1/las/nope/voice");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 404);
 }
 
 TEST_F(ServerTest, SearchFindsSchoolsByNameUrnAndLa) {

@@ -8,6 +8,7 @@ import { AreaPage } from './pages/Area.jsx';
 import { PupilsPage } from './pages/Pupils.jsx';
 import { LoginPage } from './pages/Login.jsx';
 import { MeasuresComparisonPage, SchoolMeasuresPage } from './pages/Measures.jsx';
+import { VoicePage } from './pages/Voice.jsx';
 
 // Hash routes:
 //   #/                      find a school, trust or LA (#/?q=TEXT keeps the search)
@@ -16,6 +17,7 @@ import { MeasuresComparisonPage, SchoolMeasuresPage } from './pages/Measures.jsx
 //   #/school/URN/measures   its KS4 measures (its pupils' slots for the entitled)
 //   #/measures              every school's Progress 8 and Progress 5
 //   #/la/CODE, #/trust/ID   a local authority, a trust
+//   #/school/URN/voice, #/la/CODE/voice   pupil voice (docs/pupil-voice.md)
 //   #/login                 log in (#/login?next=/school/URN/pupils)
 export function parseRoute(hash) {
   const raw = (hash || '').replace(/^#/, '') || '/';
@@ -34,6 +36,8 @@ export function parseRoute(hash) {
   if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'measures') return { name: 'school-measures', urn: parts[1], query };
   if (parts[0] === 'measures' && parts.length === 1) return { name: 'measures', query };
   if (parts[0] === 'la' && parts.length === 2) return { name: 'la', code: parts[1], query };
+  if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'school', id: parts[1], query };
+  if (parts[0] === 'la' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'la', id: parts[1], query };
   if (parts[0] === 'trust' && parts.length === 2) return { name: 'trust', id: parts[1], query };
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login', query };
   return { name: 'notfound', query };
@@ -137,7 +141,7 @@ export function App() {
     }
     const t = setTimeout(focusMain, 0);
     return () => clearTimeout(t);
-  }, [route.name, route.urn, route.code, route.id]);
+  }, [route.name, route.urn, route.code, route.id, route.kind]);
 
   let page;
   switch (route.name) {
@@ -161,6 +165,9 @@ export function App() {
       break;
     case 'trust':
       page = <AreaPage kind="trust" id={route.id} key={`t${route.id}`} />;
+      break;
+    case 'voice':
+      page = <VoicePage kind={route.kind} id={route.id} key={`v${route.kind}${route.id}`} />;
       break;
     case 'login':
       page = <LoginPage user={user} next={route.query.get('next') || ''} />;

@@ -59,6 +59,14 @@ export function AreaPage({ kind, id }) {
       <Enquiries list={Array.isArray(data.enquiries) ? data.enquiries : []} indicators={indicators} file={`${kind}-${code}`} />
       <SchoolsTable schools={schools} kind={kind} file={`${kind}-${code}-schools`} />
       <Attendance table={data.attendance} kind={kind} file={`${kind}-${code}-attendance`} />
+      {kind === 'la' ? (
+        <p class="no-print">
+          <a href={`#/la/${encodeURIComponent(code)}/voice`} data-testid="voice-link">
+            Pupil voice in this local authority
+          </a>{' '}
+          (who was heard and how pupils answered, where a survey wave is held).
+        </p>
+      ) : null}
       {kind === 'la' ? <LaOutcomes code={code} /> : null}
       {kind === 'la' ? <LaMovement code={code} /> : <TrustContribution id={code} />}
       {kind === 'la' ? <CmeCaseload code={code} /> : null}
