@@ -269,7 +269,6 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
   }
   ctx.ks2_nominal_below_test = policy.ks2_nominal_below_test;
 
-
   // The pupil voice question bank, when a voice file needs it: a bad bank
   // fails the ingest before any row is read.
   std::unique_ptr<voice::VoiceCatalogue> voice_catalogue;

@@ -908,7 +908,6 @@ void IngestDestinations(IngestContext& ctx, InputSource& src) {
   if (up.changed()) ctx.changed_tables.insert(TableId::kDestinations);
 }
 
-
 }  // namespace
 
 void IngestRecords(IngestContext& ctx, InputSource& src) {

@@ -1,8 +1,9 @@
 #include "reference/school_frame.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-#include <fmt/format.h>
 
 #include "common/csv_table.h"
 
@@ -21,22 +22,29 @@ SchoolPhase ParseSchoolType(std::string_view t) {
 
 std::string_view SchoolTypeName(SchoolPhase p) {
   switch (p) {
-    case SchoolPhase::kPrimary: return "State-funded primary";
-    case SchoolPhase::kSecondary: return "State-funded secondary";
-    case SchoolPhase::kSpecial: return "State-funded special school";
-    case SchoolPhase::kPupilReferralUnit: return "Pupil referral unit";
-    case SchoolPhase::kNursery: return "State-funded nursery";
-    case SchoolPhase::kIndependent: return "Independent school";
-    case SchoolPhase::kNonMaintainedSpecial: return "Non-maintained special school";
-    case SchoolPhase::kOther: return "Other";
+    case SchoolPhase::kPrimary:
+      return "State-funded primary";
+    case SchoolPhase::kSecondary:
+      return "State-funded secondary";
+    case SchoolPhase::kSpecial:
+      return "State-funded special school";
+    case SchoolPhase::kPupilReferralUnit:
+      return "Pupil referral unit";
+    case SchoolPhase::kNursery:
+      return "State-funded nursery";
+    case SchoolPhase::kIndependent:
+      return "Independent school";
+    case SchoolPhase::kNonMaintainedSpecial:
+      return "Non-maintained special school";
+    case SchoolPhase::kOther:
+      return "Other";
   }
   return "Other";
 }
 
 bool IsStateFunded(SchoolPhase p) {
-  return p == SchoolPhase::kPrimary || p == SchoolPhase::kSecondary ||
-         p == SchoolPhase::kSpecial || p == SchoolPhase::kPupilReferralUnit ||
-         p == SchoolPhase::kNursery;
+  return p == SchoolPhase::kPrimary || p == SchoolPhase::kSecondary || p == SchoolPhase::kSpecial ||
+         p == SchoolPhase::kPupilReferralUnit || p == SchoolPhase::kNursery;
 }
 
 namespace {
@@ -148,8 +156,8 @@ Result<SchoolFrame> LoadSchoolFrame(const std::string& dir) {
     }
   }
 
-  if (auto dest = CsvTable::Load(
-          dir + "/perf_tables_ks4_destinations_school/england_ks4-pupdest.csv");
+  if (auto dest =
+          CsvTable::Load(dir + "/perf_tables_ks4_destinations_school/england_ks4-pupdest.csv");
       dest.ok()) {
     Reader get{*dest};
     int c_urn = dest->Column("URN");

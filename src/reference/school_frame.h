@@ -40,11 +40,11 @@ struct FrameSchool {
 
   // January 2019 census (counts; shares in percent as published).
   std::optional<double> nor, girls, boys;
-  std::optional<double> ehcp, ehcp_pct;            // TSENELSE / PSENELSE
+  std::optional<double> ehcp, ehcp_pct;                // TSENELSE / PSENELSE
   std::optional<double> sen_support, sen_support_pct;  // TSENELK / PSENELK
-  std::optional<double> eal, eal_pct;              // NUMEAL / PNUMEAL
-  std::optional<double> fsm;                       // NUMFSM
-  std::optional<double> fsm_ever6, fsm_ever6_pct;  // NUMFSMEVER / PNUMFSMEVER
+  std::optional<double> eal, eal_pct;                  // NUMEAL / PNUMEAL
+  std::optional<double> fsm;                           // NUMFSM
+  std::optional<double> fsm_ever6, fsm_ever6_pct;      // NUMFSMEVER / PNUMFSMEVER
 
   // 2018/19 absence (percent).
   std::optional<double> overall_absence_pct;     // PERCTOT

@@ -426,16 +426,16 @@ void Server::Impl::Compute() {
       st = in.status();
     }
   }
-    // The open-data Local Outcomes Framework for every LA, where the
-    // published LA files are there; without them the endpoints say so (the
-    // schools' figures are still served).
-    if (st.ok()) {
-      const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
-      OutcomesReport report;
-      if (RunOpenDataOutcomes(options.open_data_dir, dir, policy.suppress_below, &report).ok()) {
-        st = IndexOutcomes(dir, p.get());
-      }
+  // The open-data Local Outcomes Framework for every LA, where the
+  // published LA files are there; without them the endpoints say so (the
+  // schools' figures are still served).
+  if (st.ok()) {
+    const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
+    OutcomesReport report;
+    if (RunOpenDataOutcomes(options.open_data_dir, dir, policy.suppress_below, &report).ok()) {
+      st = IndexOutcomes(dir, p.get());
     }
+  }
   if (st.ok()) {
     ScorecardOptions so;
     so.threads = threads;
@@ -1082,8 +1082,9 @@ void Server::Impl::Routes() {
   s.Get(R"(/api/v1/schools/([^/]{1,64})/pupils)",
         [this](const httplib::Request& req, httplib::Response& res) { HandlePupils(req, res); });
   s.Get(R"(/api/v1/las/(\d{3})/cme)", [this, need_ready](const httplib::Request& req,
-                                                      httplib::Response& res) {
-    if (!accounts) return SendError(res, 404, "this server holds no pupil records (open-data mode)");
+                                                         httplib::Response& res) {
+    if (!accounts)
+      return SendError(res, 404, "this server holds no pupil records (open-data mode)");
     const Principal who = Who(req);
     if (!who.authenticated()) return SendError(res, 401, "log in to see a caseload");
     const auto la = ParseInt(req.matches[1].str());

@@ -65,13 +65,14 @@ class ServerTest : public ::testing::Test {
                           2019 + (7 + m) / 12, (7 + m) % 12 + 1);
     }
     auto files = lantern::testing::TinyVoiceFiles();
-    files.insert({{"ks2_results.csv", "upn,ks2_year,read_scaled,mat_scaled,read_status,mat_status\n" +
-                                        p4 + ",201314,104,106,,\n"},
-                {"ks4_results.csv", "upn,urn,ks4_year,qual_id,grade,exam_series\n" + p4 +
-                                        ",900002,201819,GCSE_ENG_LANG,6,2019-06\n" + p4 +
-                                        ",900002,201819,GCSE_MATHS,5,2019-06\n" + p4 +
-                                        ",900002,201819,GCSE_HISTORY,7,2019-06\n"},
-                {"destinations.csv", dest}});
+    files.insert(
+        {{"ks2_results.csv", "upn,ks2_year,read_scaled,mat_scaled,read_status,mat_status\n" + p4 +
+                                 ",201314,104,106,,\n"},
+         {"ks4_results.csv", "upn,urn,ks4_year,qual_id,grade,exam_series\n" + p4 +
+                                 ",900002,201819,GCSE_ENG_LANG,6,2019-06\n" + p4 +
+                                 ",900002,201819,GCSE_MATHS,5,2019-06\n" + p4 +
+                                 ",900002,201819,GCSE_HISTORY,7,2019-06\n"},
+         {"destinations.csv", dest}});
     lantern::testing::WriteTinyInput(input, files);
     IngestOptions io;
     io.input_dir = input;
