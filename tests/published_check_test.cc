@@ -140,5 +140,36 @@ TEST_F(RegionCheckTest, InsideMeansWithinTheIntervalWidenedByRounding) {
   EXPECT_TRUE(fs::exists(*root_ + "/check/published_check_areas.csv"));
 }
 
+// KS4 (issue 12): the generated KS2, KS4 results and destinations, measured
+// by `lantern measures`' computation against the published estimates, set
+// against each school's published ATT8SCR, P8MEA and sustained rate.
+TEST_F(RegionCheckTest, Ks4MeasuresAgreeWithThePublishedFigures) {
+  ASSERT_TRUE(R().ks4_note.empty()) << R().ks4_note;
+  const AgreementSummary& a = R().school_att8;
+  const AgreementSummary& p = R().school_p8;
+  const AgreementSummary& d = R().school_sustained;
+  // About 150 North East schools publish A8 and P8; most publish destinations.
+  EXPECT_GT(a.compared, 130u);
+  EXPECT_GT(p.compared, 130u);
+  EXPECT_GT(d.compared, 100u);
+  EXPECT_GE(p.inside, p.compared * 85 / 100) << p.inside << " of " << p.compared;
+  EXPECT_GE(a.inside, a.compared * 85 / 100) << a.inside << " of " << a.compared;
+  EXPECT_GE(d.inside, d.compared * 80 / 100) << d.inside << " of " << d.compared;
+  EXPECT_GT(p.correlation, 0.9);
+  EXPECT_GT(a.correlation, 0.95);
+  EXPECT_LT(p.mean_abs_difference, 0.15);
+  EXPECT_LT(std::fabs(p.mean_difference), 0.05);
+  EXPECT_LT(a.mean_abs_difference, 1.5);
+  EXPECT_LT(d.mean_abs_difference, 3.0);
+  for (const Ks4SchoolCheck& s : R().ks4_schools) {
+    if (!s.has_p8) continue;
+    ASSERT_LE(s.p8.lower, s.p8.computed + 1e-9) << s.urn;
+    ASSERT_GE(s.p8.upper, s.p8.computed - 1e-9) << s.urn;
+    ASSERT_EQ(s.p8.inside,
+              s.p8.published >= s.p8.lower - 0.005 && s.p8.published <= s.p8.upper + 0.005);
+  }
+  EXPECT_TRUE(fs::exists(*root_ + "/check/published_check_ks4.csv"));
+}
+
 }  // namespace
 }  // namespace lantern

@@ -16,6 +16,10 @@ namespace lantern::testing {
 
 inline std::string TinyUpn(int n) { return MakeUpn(805, 2001, 10, n); }
 
+// A pupil voice wave for the tiny store, worked by hand in
+// tests/voice_test.cc (where it is defined): WriteTinyInput's overrides.
+std::map<std::string, std::string> TinyVoiceFiles();
+
 // Writes the files into dir; `files` overrides or adds files by name
 // (an empty text removes the file).
 inline void WriteTinyInput(const std::string& dir,

@@ -36,6 +36,8 @@ struct GenerateOptions {
   uint64_t seed = 1;
   std::string out_dir;
   bool with_errors = false;
+  // Also write a pupil voice wave (voice_*.csv; docs/pupil-voice.md).
+  bool with_voice = false;
   std::string year = "201819";  // academic year of the calendar ("201819" or "2018/19")
   // "long", "compact" or "both"; empty: long for LA and region scale,
   // compact for national.
@@ -58,6 +60,7 @@ struct GenerateReport {
   uint64_t attendance_rows = 0;  // long-form rows, or compact rows
   uint64_t suspensions = 0, permanent_exclusions = 0, ap_placements = 0, unit_spells = 0;
   uint64_t injected_errors = 0;
+  uint64_t ks4_pupils = 0;  // pupils at the end of KS4 (KS4 results and destinations)
   // Calibration: schools whose fitted expected absence meets the target.
   uint64_t schools_calibrated = 0, schools_not_converged = 0;
   std::vector<GenerateFileSummary> files;

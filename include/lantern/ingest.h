@@ -23,6 +23,11 @@ struct IngestOptions {
   std::string year;         // "201819"; empty: the store's, or inferred from the marks
   std::string policy_file;  // optional JSON overrides (docs/definitions.md)
   int threads = 0;          // 0: one per core
+  // The folder of the question bank and the qualification catalogue
+  // (catalogue/): the voice bank is read when a voice file is ingested, the
+  // qualifications when ks4_results.csv is; empty: $LANTERN_CATALOGUE or the
+  // repository's catalogue/.
+  std::string catalogue_dir;
 };
 
 struct IngestFileSummary {

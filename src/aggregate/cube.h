@@ -44,7 +44,7 @@ struct AggregateUnit {
   GeographyRow geography;
   LocationBasis basis = LocationBasis::kSchool;
   int parent = -1;  // the unit whose cells these add up to (LA -> region -> England), or -1
-  std::vector<int> members;  // a place: the LA units (same basis) it adds up
+  std::vector<int> members{};  // a place: the LA units (same basis) it adds up
 };
 
 // The measures asked of one grain (indices into its measures()).

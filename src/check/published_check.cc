@@ -17,6 +17,7 @@
 #include "common/file_util.h"
 #include "common/parallel.h"
 #include "compute/compute.h"
+#include "lantern/measures.h"
 #include "model/policy.h"
 #include "reference/lait.h"
 #include "reference/real_data.h"
@@ -147,6 +148,71 @@ constexpr LaitMeasures kLaitMeasures[] = {
     {"State-funded secondary", "SecTotAbs", "SFSecPerAbNew"},
     {"State-funded special", "total_absence_special", "SpecPerAbNew"},
 };
+
+// The KS4 measures of every school against ATT8SCR, P8MEA and the
+// sustained-destination rate. A store with no KS4 results leaves a note.
+void CheckKs4(const LoadedStore& store, const SchoolFrame& frame, const std::string& real_dir,
+              const PublishedCheckOptions& options, PublishedCheckReport* report) {
+  MeasuresOptions m;
+  m.store_dir = options.store_dir;
+  m.policy_file = options.policy_file;
+  m.threads = options.threads;
+  if (options.estimates_file.empty()) {
+    const std::string published =
+        real_dir + "/progress8_ks2_estimates_2024/p8_pupil_coefficients_file.csv";
+    if (std::filesystem::exists(published)) m.estimates_file = published;
+  } else if (options.estimates_file != "cohort") {
+    m.estimates_file = options.estimates_file;
+  }
+  auto measures = ComputeMeasures(store, m);
+  if (!measures.ok()) {
+    report->ks4_note = measures.status().message();
+    return;
+  }
+  report->ks4_estimates = measures->estimates_source;
+  constexpr double kP8Rounding = 0.005, kAtt8Rounding = 0.05;
+  for (const SchoolMeasures& s : measures->schools) {
+    const FrameSchool* f = frame.Find(s.urn);
+    if (f == nullptr || s.ks4_pupils == 0) continue;
+    Ks4SchoolCheck c;
+    c.urn = s.urn;
+    c.la_code = s.la_code;
+    c.school_type = s.school_type;
+    c.ks4_pupils = s.ks4_pupils;
+    c.p8_pupils = s.p8.pupils;
+    const double half = s.p8.available ? (s.p8.upper - s.p8.lower) / 2 : 0;
+    if (f->p8 && s.p8.available) {
+      c.has_p8 = true;
+      c.p8 = Within(s.p8.score, half / kZ95, s.p8.lower, s.p8.upper, *f->p8);
+      c.p8.inside = *f->p8 >= s.p8.lower - kP8Rounding && *f->p8 <= s.p8.upper + kP8Rounding;
+    }
+    if (f->att8 && s.p8.available) {
+      c.has_att8 = true;
+      c.att8 = Within(s.att8, 10 * half / kZ95, s.att8 - 10 * half, s.att8 + 10 * half, *f->att8);
+      c.att8.inside =
+          *f->att8 >= c.att8.lower - kAtt8Rounding && *f->att8 <= c.att8.upper + kAtt8Rounding;
+    }
+    if (f->dest_overall && f->dest_cohort && *f->dest_cohort > 0 && s.sustained_destination >= 0) {
+      c.has_sustained = true;
+      const double n = s.ks4_pupils;
+      const auto w = stats::WilsonInterval(s.sustained_destination * n, n);
+      const double published = 100 * *f->dest_overall / *f->dest_cohort;
+      c.sustained = Within(100 * s.sustained_destination, 100 * (w.upper - w.lower) / (2 * kZ95),
+                           100 * w.lower, 100 * w.upper, published);
+      c.sustained.inside = published >= 100 * w.lower - 1e-9 && published <= 100 * w.upper + 1e-9;
+    }
+    if (c.has_att8 || c.has_p8 || c.has_sustained) report->ks4_schools.push_back(std::move(c));
+  }
+  std::vector<const PublishedComparison*> a, p, d;
+  for (const auto& c : report->ks4_schools) {
+    if (c.has_att8) a.push_back(&c.att8);
+    if (c.has_p8) p.push_back(&c.p8);
+    if (c.has_sustained) d.push_back(&c.sustained);
+  }
+  report->school_att8 = Summarise(a);
+  report->school_p8 = Summarise(p);
+  report->school_sustained = Summarise(d);
+}
 
 }  // namespace
 
@@ -298,6 +364,7 @@ Result<PublishedCheckReport> CheckAgainstPublished(const PublishedCheckOptions& 
   report.school_persistent = Summarise(sp);
   report.la_overall = Summarise(lo);
   report.la_persistent = Summarise(lp);
+  if (options.ks4) CheckKs4(*loaded, frame, real_dir, options, &report);
   return report;
 }
 
@@ -372,6 +439,20 @@ std::string PublishedCheckReport::Markdown(int largest_misses) const {
                       m.measure, m.c->computed, m.c->lower, m.c->upper, m.c->published, m.z);
   }
 
+  if (!ks4_schools.empty()) {
+    md += fmt::format(
+        "\nKS4 measures against the performance tables 2019 (ATT8SCR, P8MEA) and the KS4 "
+        "destination measures (OVERALL_DEST / COHORT); P8 against {}:\n\n",
+        ks4_estimates);
+    md +=
+        "| figure | compared | inside the 95% interval | correlation | mean abs. difference | "
+        "mean difference | largest difference |\n| --- | --- | --- | --- | --- | --- | --- |\n";
+    md += line("school Attainment 8 (points)", school_att8);
+    md += line("school Progress 8", school_p8);
+    md += line("school sustained destinations (%)", school_sustained);
+  } else if (!ks4_note.empty()) {
+    md += fmt::format("\nKS4 measures not compared: {}\n", ks4_note);
+  }
   md +=
       "\nLocal authorities (school location; Total = state-funded primary, secondary and "
       "special):\n\n| LA | school type | measure | computed | published | difference | source |\n"
@@ -412,7 +493,23 @@ Status WritePublishedCheck(const PublishedCheckReport& report, const std::string
                          a.value.se, a.value.lower, a.value.upper, a.value.published,
                          a.value.inside ? 1 : 0, a.source);
   }
-  return WriteFileAtomic(out_dir + "/published_check_areas.csv", areas);
+  LANTERN_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/published_check_areas.csv", areas));
+  if (report.ks4_schools.empty()) return Status::Ok();
+  std::string ks4 =
+      "urn,la_code,school_type,ks4_pupils,p8_pupils,att8_computed,att8_lower,att8_upper,"
+      "att8_published,att8_inside,p8_computed,p8_lower,p8_upper,p8_published,p8_inside,"
+      "sustained_computed,sustained_lower,sustained_upper,sustained_published,sustained_inside\n";
+  auto three = [](bool has, const PublishedComparison& c) {
+    return has ? fmt::format("{:.4f},{:.4f},{:.4f},{:.4f},{}", c.computed, c.lower, c.upper,
+                             c.published, c.inside ? 1 : 0)
+               : std::string(",,,,");
+  };
+  for (const auto& c : report.ks4_schools) {
+    ks4 += fmt::format("{},{},{},{},{},{},{},{}\n", c.urn, c.la_code, CsvQuote(c.school_type),
+                       c.ks4_pupils, c.p8_pupils, three(c.has_att8, c.att8), three(c.has_p8, c.p8),
+                       three(c.has_sustained, c.sustained));
+  }
+  return WriteFileAtomic(out_dir + "/published_check_ks4.csv", ks4);
 }
 
 }  // namespace lantern

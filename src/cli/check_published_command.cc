@@ -32,6 +32,11 @@ void AddCheckPublished(CLI::App& app, int* exit_code) {
   cmd->add_option("--policy", args->options.policy_file,
                   "the policy the build used (default: BUILD/policy.json)");
   cmd->add_option("--largest-misses", args->largest_misses, "schools listed as largest misses");
+  cmd->add_option("--estimates", args->options.estimates_file,
+                  "KS4: the national P8 estimates (the Department's p8_pupil_coefficients_file "
+                  "layout); default: the published 2024 file in the real-data folder; 'cohort': "
+                  "from the store");
+  cmd->add_flag("!--no-ks4", args->options.ks4, "do not compare the KS4 measures");
   cmd->add_option("--threads", args->options.threads, "worker threads (default: one per core)");
   cmd->callback([args, exit_code] {
     auto report = CheckAgainstPublished(args->options);

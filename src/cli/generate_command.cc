@@ -25,6 +25,9 @@ void AddGenerate(CLI::App& app, int* exit_code) {
   cmd->add_option("--out", opts->out_dir, "output folder")->required();
   cmd->add_flag("--with-errors", opts->with_errors,
                 "append known bad rows and list them in expected_rejects.csv");
+  cmd->add_flag("--with-voice", opts->with_voice,
+                "also write a pupil voice wave: voice_providers.csv, voice_responses.csv, "
+                "voice_linkage.csv, voice_local_items.csv (true distributions in voice_truth/)");
   cmd->add_option("--year", opts->year, "academic year of the calendar (default 201819)");
   cmd->add_option("--form", opts->form,
                   "marks: long, compact or both (default long; compact at national scale)");

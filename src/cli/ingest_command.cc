@@ -20,14 +20,19 @@ void AddIngest(CLI::App& app, int* exit_code) {
   auto flags_out = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "ingest",
-      "Validate the input CSV files in DIR (docs/input-schema.md) and commit the good rows to "
+      "Validate the input CSV files in DIR (docs/input-schema.md), and any Common Transfer Files "
+      "(*.xml, docs/ctf.md) as the rows they stand for, and commit the good rows to "
       "STORE. Bad rows are reported and kept aside in STORE/rejects/. Exit code 0: all rows "
       "accepted; 3: some rows rejected; 2: a file is missing or has the wrong header (nothing "
       "written).");
-  cmd->add_option("dir", opts->input_dir, "folder holding the input CSV files")->required();
+  cmd->add_option("dir", opts->input_dir, "folder holding the input CSV files and CTFs")
+      ->required();
   cmd->add_option("--store", opts->store_dir, "store folder (created if new)")->required();
   cmd->add_option("--year", opts->year, "academic year, e.g. 201819 (default: from the data)");
   cmd->add_option("--policy", opts->policy_file, "JSON file overriding policy defaults");
+  cmd->add_option("--catalogue", opts->catalogue_dir,
+                  "pupil voice question bank folder (default: $LANTERN_CATALOGUE or the "
+                  "repository's catalogue/)");
   cmd->add_option("--threads", opts->threads, "worker threads (default: one per core)");
   cmd->add_option("--build", *build_out,
                   "after the commit, build every family into this folder from the store as "
@@ -39,7 +44,8 @@ void AddIngest(CLI::App& app, int* exit_code) {
   cmd->footer(
       "Examples:\n"
       "  lantern ingest out/demo/input --store out/demo/store\n"
-      "  lantern ingest day/ --store STORE --build OUT --flags FLAGS   # the daily job");
+      "  lantern ingest day/ --store STORE --build OUT --flags FLAGS   # the daily job\n"
+      "  lantern ingest ctf-inbox/ --store STORE            # Common Transfer Files (*.xml)");
   cmd->callback([opts, build_out, flags_out, exit_code] {
     const auto started = std::chrono::steady_clock::now();
     IngestReport report;

@@ -1,8 +1,8 @@
 // lantern store --store STORE [--verify]: what a store holds (year, tables,
 // marks, recent runs), and a full integrity check on request.
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.h"
@@ -41,6 +41,12 @@ void AddStore(CLI::App& app, int* exit_code) {
     std::printf("  %-18s %12zu\n", "suspensions", s.suspensions.size());
     std::printf("  %-18s %12zu\n", "AP placements", s.ap_placements.size());
     std::printf("  %-18s %12zu\n", "internal units", s.internal_units.size());
+    if (s.voice_respondents.size() > 0) {
+      std::printf("  %-18s %12zu\n", "voice providers", s.voice_providers.size());
+      std::printf("  %-18s %12zu\n", "voice respondents", s.voice_respondents.size());
+      std::printf("  %-18s %12zu\n", "voice responses", s.voice_responses.size());
+      std::printf("  %-18s %12zu\n", "voice links", s.voice_links.size());
+    }
     auto dates = s.marks.Dates();
     std::printf("  marks: %zu dates (%s to %s), %zu block(s), %zu day file(s), %.1f MB\n",
                 dates.size(), dates.empty() ? "-" : FormatIsoDate(Date{dates.front()}).c_str(),
@@ -52,7 +58,8 @@ void AddStore(CLI::App& app, int* exit_code) {
       std::printf("  recent runs:\n");
       const auto& h = j["history"];
       for (size_t i = h.size() > 5 ? h.size() - 5 : 0; i < h.size(); ++i) {
-        std::printf("    generation %s: %s %s\n", h[i].value("generation", nlohmann::json()).dump().c_str(),
+        std::printf("    generation %s: %s %s\n",
+                    h[i].value("generation", nlohmann::json()).dump().c_str(),
                     h[i].value("command", "").c_str(), h[i].value("run", "").c_str());
       }
     }

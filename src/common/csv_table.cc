@@ -1,9 +1,9 @@
 #include "common/csv_table.h"
 
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <charconv>
-#include <fmt/format.h>
 
 #include "common/csv_reader.h"
 #include "common/file_util.h"
@@ -27,6 +27,8 @@ Result<std::string> ReadGzip(const std::string& path) {
   return out;
 }
 }  // namespace
+
+Result<std::string> ReadGzipFile(const std::string& path) { return ReadGzip(path); }
 
 std::string Windows1252ToUtf8(std::string_view text) {
   // Code points for 0x80-0x9F in Windows-1252 (0 = undefined, kept as U+FFFD).

@@ -29,7 +29,9 @@ class CsvTable {
   int Column(std::string_view name) const;
   // Fails with a clear message naming the file when a column is missing.
   Result<int> RequireColumn(std::string_view name) const;
-  const std::string& Cell(size_t row, int col) const { return rows_[row][static_cast<size_t>(col)]; }
+  const std::string& Cell(size_t row, int col) const {
+    return rows_[row][static_cast<size_t>(col)];
+  }
   const std::vector<std::string>& Row(size_t row) const { return rows_[row]; }
   size_t malformed_records() const { return malformed_; }
   const std::string& name() const { return name_; }
@@ -48,6 +50,10 @@ class CsvTable {
 std::optional<double> ParsePublishedNumber(std::string_view text);
 
 std::string Windows1252ToUtf8(std::string_view text);
+
+// The whole of a gzip file, decompressed (for streaming a large published
+// file through CsvReader without a CsvTable's copy of every cell).
+Result<std::string> ReadGzipFile(const std::string& path);
 
 }  // namespace lantern
 

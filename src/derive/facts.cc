@@ -5,9 +5,13 @@ namespace lantern {
 std::span<const MeasureDecl> EnrolmentFactMeasures();
 std::span<const MeasureDecl> SuspensionFactMeasures();
 std::span<const MeasureDecl> PupilAtSchoolFactMeasures();
+std::span<const MeasureDecl> DestinationFactMeasures();
+std::unique_ptr<FactGrain> MakeDestinationFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakeEnrolmentFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakeSuspensionFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakePupilAtSchoolFacts(const FactContext& context);
+std::span<const MeasureDecl> ExitFactMeasures();
+std::unique_ptr<FactGrain> MakeExitFacts(const FactContext& context);
 
 std::string_view QuantityName(Quantity q) {
   switch (q) {
@@ -35,6 +39,10 @@ std::string_view GrainName(GrainId grain) {
       return "suspension";
     case GrainId::kPupilAtSchool:
       return "pupil at school";
+    case GrainId::kDestination:
+      return "destination";
+    case GrainId::kExit:
+      return "exit";
   }
   return "enrolment";
 }
@@ -47,6 +55,10 @@ std::span<const MeasureDecl> GrainMeasures(GrainId grain) {
       return SuspensionFactMeasures();
     case GrainId::kPupilAtSchool:
       return PupilAtSchoolFactMeasures();
+    case GrainId::kDestination:
+      return DestinationFactMeasures();
+    case GrainId::kExit:
+      return ExitFactMeasures();
   }
   return {};
 }
@@ -59,6 +71,10 @@ std::unique_ptr<FactGrain> MakeFactGrain(GrainId grain, const FactContext& conte
       return MakeSuspensionFacts(context);
     case GrainId::kPupilAtSchool:
       return MakePupilAtSchoolFacts(context);
+    case GrainId::kDestination:
+      return MakeDestinationFacts(context);
+    case GrainId::kExit:
+      return MakeExitFacts(context);
   }
   return nullptr;
 }

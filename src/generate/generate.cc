@@ -14,12 +14,14 @@
 #include "common/csv_writer.h"
 #include "common/file_util.h"
 #include "common/parallel.h"
+#include "generate/attainment.h"
 #include "generate/errors.h"
 #include "generate/inputs.h"
 #include "generate/la_plan.h"
 #include "generate/marks.h"
 #include "generate/output.h"
 #include "generate/pupils.h"
+#include "generate/voice.h"
 #include "generate/world.h"
 #include "reference/real_data.h"
 
@@ -205,7 +207,57 @@ Status WriteMarks(const Generated& g, const Settings& s, const std::string& dir,
 
 // ---------------------------------------------------------------- report
 
-nlohmann::json CalibrationSummary(const Generated& g) {
+// Each school's KS4 calibration: targets, the solved model's expectations
+// and the generated figures (the generator's own Attainment 8 and P8 against
+// the estimates it used, uncapped), with totals.
+nlohmann::json Ks4Summary(const Ks4Plan& ks4) {
+  using nlohmann::json;
+  json schools = json::array();
+  int with_target = 0, p8_inside = 0, att8_inside = 0, dest_with = 0, dest_inside = 0;
+  for (const Ks4SchoolFit& f : ks4.fits) {
+    schools.push_back({{"urn", f.urn},
+                       {"source", f.source},
+                       {"pupils", f.pupils},
+                       {"pupils_with_prior", f.pupils_with_prior},
+                       {"target_att8", f.target_att8},
+                       {"target_p8", f.target_p8},
+                       {"ks2_shift", f.ks2_shift},
+                       {"progress", f.progress},
+                       {"vocational", f.vocational},
+                       {"expected_att8", f.expected_att8},
+                       {"expected_p8", f.expected_p8},
+                       {"generated_att8", f.generated_att8},
+                       {"generated_p8", f.generated_p8},
+                       {"p8_half_width", f.p8_half_width},
+                       {"dest_source", f.dest_source},
+                       {"target_sustained", f.target_sustained},
+                       {"expected_sustained", f.expected_sustained},
+                       {"generated_sustained", f.generated_sustained}});
+    if (f.source != "school" || f.pupils_with_prior < 6) continue;
+    ++with_target;
+    if (std::fabs(f.generated_p8 - f.target_p8) <= f.p8_half_width) ++p8_inside;
+    // A8's sampling interval: about ten times P8's.
+    if (std::fabs(f.generated_att8 - f.target_att8) <= 10 * f.p8_half_width) ++att8_inside;
+    if (f.dest_source == "school") {
+      ++dest_with;
+      const double se = std::sqrt(f.target_sustained * (1 - f.target_sustained) / f.pupils);
+      if (std::fabs(f.generated_sustained - f.target_sustained) <= 1.96 * se + 0.5 / f.pupils)
+        ++dest_inside;
+    }
+  }
+  return {{"schools_with_published_figures", with_target},
+          {"p8_within_95pct_interval", p8_inside},
+          {"att8_within_interval", att8_inside},
+          {"schools_with_published_destinations", dest_with},
+          {"sustained_within_95pct_interval", dest_inside},
+          {"national_sd_p8", ks4.national_sd_p8},
+          {"note",
+           "generated figures are the generator's own slot filling against the estimates of "
+           "progress8_ks2_estimates_2024, before capping; targets are ATT8SCR and P8MEA_ORIG"},
+          {"schools", schools}};
+}
+
+nlohmann::json CalibrationSummary(const Generated& g, const Ks4Plan& ks4) {
   using nlohmann::json;
   std::map<std::string, int> sources;
   int converged = 0, schools = 0;
@@ -256,11 +308,12 @@ nlohmann::json CalibrationSummary(const Generated& g) {
             {"note",
              "expected values of the fitted model for 5-15 year olds; the overall rate is met "
              "exactly, persistent absence is the closest the model reaches"}}},
-          {"behaviour", behaviour}};
+          {"behaviour", behaviour},
+          {"ks4", Ks4Summary(ks4)}};
 }
 
 Status WriteReport(const GenerateOptions& o, const Settings& s, const Generated& g,
-                   const GenerateReport& r, const std::string& dir) {
+                   const Ks4Plan& ks4, const GenerateReport& r, const std::string& dir) {
   using nlohmann::json;
   json files = json::object();
   for (const auto& f : r.files) files[f.file] = {{"rows", f.rows}, {"bytes", f.bytes}};
@@ -292,9 +345,10 @@ Status WriteReport(const GenerateOptions& o, const Settings& s, const Generated&
                    {"permanent_exclusions", r.permanent_exclusions},
                    {"ap_placements", r.ap_placements},
                    {"unit_spells", r.unit_spells},
+                   {"ks4_pupils", r.ks4_pupils},
                    {"injected_errors", r.injected_errors}}},
                  {"files", files},
-                 {"calibration", CalibrationSummary(g)},
+                 {"calibration", CalibrationSummary(g, ks4)},
                  {"need_mix_source", g.world.inputs->need_source},
                  {"seconds", r.seconds}};
   return WriteFileAtomic(dir + "/generation_report.json", report.dump(2) + "\n");
@@ -335,6 +389,7 @@ std::string GenerateReport::Summary() const {
       "permanent exclusions, {} AP placements, {} unit spells",
       schools, trusts, pupils, enrolments, attendance_rows, suspensions, permanent_exclusions,
       ap_placements, unit_spells);
+  if (ks4_pupils > 0) s += fmt::format(", {} pupils at the end of KS4", ks4_pupils);
   if (injected_errors > 0) s += fmt::format(", {} injected bad rows", injected_errors);
   s += fmt::format("\nabsence calibration: {} schools meet both targets, {} the overall rate only",
                    schools_calibrated, schools_not_converged);
@@ -360,9 +415,21 @@ Status Generate(const GenerateOptions& options, GenerateReport* report) {
   const ShareFallbacks shares(inputs.frame);
   log("planning {} LAs, {} schools", las.size(), g.world.schools.size());
   PlanAll(&g, shares, options.seed, s.threads);
+  log("planned the year; KS2, KS4 results and destinations next");
+  // KS2, KS4 results and destinations: planned in every run (the KS2 scores
+  // of Year 11 in pupils.csv depend on them), written only for the whole year.
+  Ks4Plan ks4;
+  std::string ks4_note;
+  if (auto estimates = LoadPriorEstimates(s.real_data_dir); estimates.ok()) {
+    ks4 = PlanKs4(&g, *estimates, s.threads);
+  } else {
+    ks4_note = estimates.status().message();
+    log("no KS4 results or destinations: {}", ks4_note);
+  }
   uint64_t pupils = 0;
   for (const LaPlan& p : g.plans) pupils += p.pupils.size();
-  log("planned {} pupils; writing to {}", pupils, options.out_dir);
+  log("planned {} pupils ({} at the end of KS4); writing to {}", pupils, ks4.pupils.size(),
+      options.out_dir);
 
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
@@ -373,8 +440,14 @@ Status Generate(const GenerateOptions& options, GenerateReport* report) {
     LANTERN_RETURN_IF_ERROR(WriteDayRecordFiles(g, s.window.day, options.out_dir, &rows));
   } else {
     LANTERN_RETURN_IF_ERROR(WriteRecordFiles(g, s.window, options.out_dir, &rows));
+    if (s.window.through == s.year.LastDay() && ks4_note.empty())
+      LANTERN_RETURN_IF_ERROR(WriteKs4Files(g, ks4, options.out_dir, &rows));
   }
   LANTERN_RETURN_IF_ERROR(WriteMarks(g, s, options.out_dir, &rows, log));
+  if (options.with_voice && !s.window.single_day) {
+    log("writing a pupil voice wave");
+    LANTERN_RETURN_IF_ERROR(WriteVoiceFiles(g, options.out_dir, &rows));
+  }
   if (options.with_errors) {
     LANTERN_ASSIGN_OR_RETURN(auto expected, InjectErrors(g, s.window, options.out_dir, &rows));
     std::map<std::pair<std::string, uint64_t>, int> lines;
@@ -383,7 +456,8 @@ Status Generate(const GenerateOptions& options, GenerateReport* report) {
   }
   report->seconds = SecondsSince(start);
   FillCounts(g, rows, options.out_dir, report);
-  LANTERN_RETURN_IF_ERROR(WriteReport(options, s, g, *report, options.out_dir));
+  report->ks4_pupils = ks4.pupils.size();
+  LANTERN_RETURN_IF_ERROR(WriteReport(options, s, g, ks4, *report, options.out_dir));
   log("done");
   return Status::Ok();
 }

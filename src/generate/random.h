@@ -53,6 +53,9 @@ enum class Purpose : uint64_t {
   kMarks,
   kErrors,
   kEhcpRequests,
+  kSchoolKs4,
+  kAttainment,
+  kDestinations,
   kLaterOutcomes,
 };
 

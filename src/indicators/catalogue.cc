@@ -14,7 +14,9 @@ namespace lantern {
 // The family declarations (one file each in this folder).
 FamilyDecl AttendanceFamily();
 FamilyDecl SuspensionsFamily();
+FamilyDecl Ks4DestinationsFamily();
 FamilyDecl ScorecardFamily();
+FamilyDecl MovementFamily();
 std::vector<std::string_view> ScorecardOrder();
 
 std::string_view IndicatorKindName(IndicatorKind kind) {
@@ -395,7 +397,8 @@ std::vector<std::pair<GrainId, std::vector<int>>> Catalogue::MeasuresOf(
 
 std::span<const FamilyDecl> DeclaredFamilies() {
   static const std::vector<FamilyDecl> families = {AttendanceFamily(), SuspensionsFamily(),
-                                                   ScorecardFamily()};
+                                                   MovementFamily(), ScorecardFamily(),
+                                                   Ks4DestinationsFamily()};
   return families;
 }
 

@@ -55,7 +55,7 @@ struct ScorecardSettings {
   std::string_view enquiry_higher, enquiry_lower;
   bool similarity = false;      // defines similar schools and the expectation model
   bool similarity_log = false;  // enters as log(value) (school size)
-  std::vector<ScorecardBreakdown> breakdowns;
+  std::vector<ScorecardBreakdown> breakdowns{};
   // z (does not apply) at primary and nursery schools (key stage 2 intake,
   // key stage 4), or at nursery schools only (absence: outside the cohort).
   bool not_at_primary = false;
@@ -63,27 +63,27 @@ struct ScorecardSettings {
 };
 
 struct IndicatorDecl {
-  std::string_view id;        // the Department's column name where it has one
-  std::string_view label;     // for people (EES label: at most 100 characters)
-  std::string_view grouping;  // EES indicator_grouping
+  std::string_view id{};        // the Department's column name where it has one
+  std::string_view label{};     // for people (EES label: at most 100 characters)
+  std::string_view grouping{};  // EES indicator_grouping
   IndicatorKind kind = IndicatorKind::kCount;
-  MeasureName numerator, denominator;
+  MeasureName numerator{}, denominator{};
   // The count of pupils, enrolments or events whose suppression hides the
   // figure (definitions.md 9): a count of 1 or 2 is c, and so is what it
   // would reveal.
-  std::string_view hidden_with;
+  std::string_view hidden_with{};
   // Intervals: the units of a ratio (enrolments) or the people of a mean,
   // and the sums of squares behind the standard error (a ratio: numerator
   // squared, numerator x denominator, denominator squared; a mean: the
   // score squared, in sum_squares).
-  std::string_view units;
-  std::string_view sum_squares, cross_products, denominator_squares;
+  std::string_view units{};
+  std::string_view sum_squares{}, cross_products{}, denominator_squares{};
   int decimal_places = 1;  // EES indicator_dp: how many to show
   Polarity polarity = Polarity::kNeutral;
-  std::string_view definition;  // one sentence for docs/indicators.md
-  std::string_view source;      // where the definition comes from
+  std::string_view definition{};  // one sentence for docs/indicators.md
+  std::string_view source{};      // where the definition comes from
   // Set when the scorecard shows the indicator.
-  std::optional<ScorecardSettings> scorecard;
+  std::optional<ScorecardSettings> scorecard{};
 };
 
 // One output of `lantern build`: a file in the Department's open-data

@@ -12,12 +12,14 @@
 
 #include "derive/cohort.h"
 #include "derive/sessions_summary.h"
+#include "ingest/ctf.h"
 #include "ingest/ingest_context.h"
 #include "ingest/marks_ingest.h"
 #include "ingest/record_ingest.h"
 #include "model/policy.h"
 #include "store/loaded_store.h"
 #include "store/upn_index.h"
+#include "voice/catalogue.h"
 
 namespace lantern {
 
@@ -75,8 +77,8 @@ std::optional<AcademicYear> PeekYear(const InputSource& src) {
 // so they can be kept aside like any other reject.
 void FillMissingRaw(InputSource& src) {
   std::vector<Reject*> missing;
-  for (const Reject& r : src.rejects.rejects()) {
-    if (r.raw.empty()) missing.push_back(const_cast<Reject*>(&r));
+  for (Reject& r : src.rejects.mutable_rejects()) {
+    if (r.raw.empty()) missing.push_back(&r);
   }
   if (missing.empty()) return;
   std::sort(missing.begin(), missing.end(),
@@ -88,6 +90,45 @@ void FillMissingRaw(InputSource& src) {
     while (k < missing.size() && missing[k]->line < rec.line) ++k;
     while (k < missing.size() && missing[k]->line == rec.line) missing[k++]->raw = rec.raw;
   }
+}
+
+// Position of a file in the order ingest reads them.
+size_t SchemaPosition(const FileSchema* schema) {
+  return static_cast<size_t>(schema - InputFileSchemas().data());
+}
+
+// The rows one CTF stands for, as input sources read from memory; each
+// reject is pointed back at the <Pupil> element and the CTF element.
+Result<std::vector<std::unique_ptr<InputSource>>> CtfSources(CtfConversion& ctf,
+                                                             std::vector<std::string>* warnings) {
+  std::vector<std::unique_ptr<InputSource>> out;
+  auto pupils = std::make_shared<std::vector<CtfPupil>>(std::move(ctf.pupils));
+  const std::string header =
+      "<!-- " + ctf.file_name + ": the <Pupil> elements with a rejected record (rejects.csv) -->";
+  for (CtfDerivedFile& f : ctf.files) {
+    auto src = std::make_unique<InputSource>();
+    src->schema = &SchemaOf(f.kind);
+    src->owned_text = std::move(f.csv);
+    CsvReader reader(src->owned_text, 1);
+    CsvRecord head;
+    reader.Next(&head);
+    LANTERN_ASSIGN_OR_RETURN(src->header, HeaderMap::Resolve(*src->schema, head, warnings));
+    src->body = std::string_view(src->owned_text).substr(reader.position());
+    src->body_first_line = head.line + 1;
+    src->report_file = ctf.file_name;
+    src->report_header = header;
+    src->relocate = [pupils, rows = std::move(f.row_pupil),
+                     first = src->body_first_line](Reject* r) {
+      const uint64_t i = r->line - first;
+      if (i >= rows.size()) return;
+      const CtfPupil& p = (*pupils)[rows[i]];
+      r->line = p.line;
+      r->raw = p.xml;
+      if (!r->column.empty()) r->column = std::string(CtfElementOf(r->column));
+    };
+    out.push_back(std::move(src));
+  }
+  return out;
 }
 
 }  // namespace
@@ -149,7 +190,21 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
         fmt::format("{}: missing {} (required when the store is empty; nothing was written)",
                     options.input_dir, list));
   }
-  if (sources.empty()) {
+  // Common Transfer Files: every *.xml file whose root is <CTfile>.
+  std::vector<std::pair<std::string, std::string>> ctf_files;  // name, text
+  for (const auto& entry : fs::directory_iterator(options.input_dir, ec)) {
+    if (entry.path().extension() != ".xml") continue;
+    std::string name = entry.path().filename().string();
+    LANTERN_ASSIGN_OR_RETURN(std::string text, ReadFileToString(entry.path().string()));
+    if (!LooksLikeCtf(text)) {
+      report->warnings.push_back(
+          fmt::format("{} is not a Common Transfer File (no <CTfile>) and was ignored", name));
+      continue;
+    }
+    ctf_files.emplace_back(std::move(name), std::move(text));
+  }
+  std::sort(ctf_files.begin(), ctf_files.end());
+  if (sources.empty() && ctf_files.empty()) {
     return Status::InvalidInput(fmt::format(
         "{} holds none of the input files listed in docs/input-schema.md", options.input_dir));
   }
@@ -196,19 +251,76 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
     }
   }
 
-  std::vector<ParsedMarks> parsed;
+  // KS4 results are checked against the qualification catalogue.
+  std::optional<QualCatalogue> catalogue;
   for (const auto& src : sources) {
-    const InputFile id = src->schema->id;
-    if (id == InputFile::kAttendance || id == InputFile::kAttendanceCompact) {
-      if (!ctx.year) {
+    if (src->schema->id == InputFile::kKs4Results && !catalogue) {
+      const std::string dir =
+          options.catalogue_dir.empty() ? DefaultCatalogueDir() : options.catalogue_dir;
+      auto loaded = QualCatalogue::Load(dir);
+      if (!loaded.ok()) {
         return Status::InvalidInput(fmt::format(
-            "{}: no readable date to tell the academic year; pass --year", src->schema->file_name));
+            "ks4_results.csv needs the qualification catalogue: {} (nothing was written)",
+            loaded.status().message()));
       }
-      parsed.push_back(ParseMarks(ctx, *src));
-    } else {
-      IngestRecords(ctx, *src);
+      catalogue = std::move(*loaded);
+      ctx.catalogue = &*catalogue;
     }
   }
+  ctx.ks2_nominal_below_test = policy.ks2_nominal_below_test;
+
+  // The pupil voice question bank, when a voice file needs it: a bad bank
+  // fails the ingest before any row is read.
+  std::unique_ptr<voice::VoiceCatalogue> voice_catalogue;
+  for (const auto& src : sources) {
+    const InputFile id = src->schema->id;
+    if ((id == InputFile::kVoiceLocalItems || id == InputFile::kVoiceResponses) &&
+        !voice_catalogue) {
+      LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(options.catalogue_dir));
+      LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
+                               voice::LoadCatalogueWithLocalItems(dir, state.voice_local_items));
+      voice_catalogue = std::make_unique<voice::VoiceCatalogue>(std::move(cat));
+      ctx.voice_catalogue = voice_catalogue.get();
+    }
+  }
+
+  std::vector<ParsedMarks> parsed;
+  auto read = [&](InputSource& src) -> Status {
+    const InputFile id = src.schema->id;
+    if (id == InputFile::kAttendance || id == InputFile::kAttendanceCompact) {
+      if (!ctx.year) ctx.year = PeekYear(src);
+      if (!ctx.year) {
+        return Status::InvalidInput(fmt::format(
+            "{}: no readable date to tell the academic year; pass --year", src.schema->file_name));
+      }
+      parsed.push_back(ParseMarks(ctx, src));
+    } else {
+      IngestRecords(ctx, src);
+    }
+    return Status::Ok();
+  };
+  // The files before pupils.csv (LAs, trusts, schools) first, so a CTF can
+  // name a school sent in the same folder; then the CTFs become rows, read
+  // after the CSV rows of the same kind.
+  const size_t pupils_at = SchemaPosition(&SchemaOf(InputFile::kPupils));
+  size_t done = 0;
+  for (; done < sources.size() && SchemaPosition(sources[done]->schema) < pupils_at; ++done) {
+    LANTERN_RETURN_IF_ERROR(read(*sources[done]));
+  }
+  std::vector<CtfConversion> ctfs;
+  for (auto& [name, text] : ctf_files) {
+    ctfs.push_back(ConvertCtf(name, text, ctx));
+    CtfConversion& ctf = ctfs.back();
+    report->warnings.insert(report->warnings.end(), ctf.warnings.begin(), ctf.warnings.end());
+    LANTERN_ASSIGN_OR_RETURN(auto derived, CtfSources(ctf, &report->warnings));
+    for (auto& d : derived) sources.push_back(std::move(d));
+    text.clear();
+  }
+  std::stable_sort(sources.begin() + static_cast<std::ptrdiff_t>(done), sources.end(),
+                   [](const auto& a, const auto& b) {
+                     return SchemaPosition(a->schema) < SchemaPosition(b->schema);
+                   });
+  for (size_t i = done; i < sources.size(); ++i) LANTERN_RETURN_IF_ERROR(read(*sources[i]));
 
   report->seconds_validate = lap();
   CommitPlan plan;
@@ -256,9 +368,29 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
   nlohmann::json note;
   note["command"] = "ingest";
   note["run"] = RunId();
+  for (const CtfConversion& ctf : ctfs) {
+    IngestFileSummary f{ctf.file_name, ctf.pupil_elements, 0, 0, 0, ctf.rejects.size()};
+    report->files.push_back(f);
+    report->rows_rejected += f.rejected;
+    note["files"][f.file] = {{"pupils", f.rows}, {"rejected", f.rejected}};
+    if (ctf.rejects.size() > 0) {
+      auto& entry = rejects[ctf.file_name];
+      entry.first = "<!-- " + ctf.file_name +
+                    ": the <Pupil> elements with a rejected record "
+                    "(rejects.csv) -->";
+      entry.second.Append(RejectList(ctf.rejects));
+    }
+  }
   for (const auto& src : sources) {
-    IngestFileSummary f{src->schema->file_name, src->counts.rows,      src->counts.inserted,
-                        src->counts.updated,    src->counts.unchanged, src->counts.rejected};
+    const bool derived = !src->report_file.empty();
+    const std::string name =
+        derived ? src->report_file + " as " + src->schema->file_name : src->schema->file_name;
+    IngestFileSummary f{name,
+                        src->counts.rows,
+                        src->counts.inserted,
+                        src->counts.updated,
+                        src->counts.unchanged,
+                        src->counts.rejected};
     report->files.push_back(f);
     report->rows_rejected += f.rejected;
     note["files"][f.file] = {{"rows", f.rows},
@@ -267,9 +399,15 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
                              {"unchanged", f.unchanged},
                              {"rejected", f.rejected}};
     if (src->rejects.size() > 0) {
-      rejects[src->schema->file_name] = {src->header.header_line(), std::move(src->rejects)};
+      if (src->relocate) {
+        for (Reject& r : src->rejects.mutable_rejects()) src->relocate(&r);
+      }
+      auto& entry = rejects[derived ? src->report_file : src->schema->file_name];
+      entry.first = derived ? src->report_header : src->header.header_line();
+      entry.second.Append(std::move(src->rejects));
     }
   }
+  for (auto& [file, entry] : rejects) entry.second.SortByLine();
   report->warnings.insert(report->warnings.end(), ctx.warnings.begin(), ctx.warnings.end());
 
   const bool changed = !plan.changed_tables.empty() || !plan.add_blocks.empty() ||

@@ -5,6 +5,7 @@
 #define LANTERN_INGEST_INGEST_CONTEXT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,10 +17,15 @@
 #include "common/file_util.h"
 #include "ingest/input_files.h"
 #include "ingest/rejects.h"
+#include "measures/qualifications.h"
 #include "store/store.h"
 #include "store/upn_index.h"
 
 namespace lantern {
+
+namespace voice {
+class VoiceCatalogue;
+}
 
 struct FileCounts {
   uint64_t rows = 0;       // data rows read
@@ -38,6 +44,12 @@ struct InputSource {
   uint64_t body_first_line = 2;
   RejectList rejects;
   FileCounts counts;
+  // For rows made in memory from another file (a Common Transfer File): the
+  // rows, the file reports name, and how a reject is pointed back at it.
+  std::string owned_text;
+  std::string report_file;  // "" : schema->file_name
+  std::string report_header;
+  std::function<void(Reject*)> relocate;
 };
 
 class IngestContext {
@@ -48,6 +60,10 @@ class IngestContext {
   const StoreState& state() const { return *state_; }
   int threads() const { return threads_; }
   std::optional<AcademicYear> year;
+  // The qualification catalogue, when ks4_results.csv is read.
+  const QualCatalogue* catalogue = nullptr;
+  // KS2 nominal score for a pupil working below the standard of the test.
+  int ks2_nominal_below_test = 79;
 
   // Row of a school by URN, or kNoIndex.
   uint32_t SchoolRow(int32_t urn) const {
@@ -82,6 +98,9 @@ class IngestContext {
   std::map<TableId, std::vector<uint32_t>> changed_rows;  // rows new or different
   std::map<std::string, FileCounts> counts;
   std::vector<std::string> warnings;
+  // The pupil voice question bank with the store's local items, loaded when
+  // a voice file is ingested (voice_ingest.cc).
+  voice::VoiceCatalogue* voice_catalogue = nullptr;
 
  private:
   StoreState* state_;

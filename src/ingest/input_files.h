@@ -13,8 +13,24 @@
 namespace lantern {
 
 enum class InputFile {
-  kLocalAuthorities, kTrusts, kSchools, kPupils, kEnrolments, kAttendance, kAttendanceCompact,
-  kSuspensions, kApPlacements, kInternalUnits, kEhcpRequests
+  kLocalAuthorities,
+  kTrusts,
+  kSchools,
+  kPupils,
+  kEnrolments,
+  kAttendance,
+  kAttendanceCompact,
+  kSuspensions,
+  kApPlacements,
+  kInternalUnits,
+  kEhcpRequests,
+  kVoiceProviders,
+  kVoiceLocalItems,
+  kVoiceResponses,
+  kVoiceLinkage,
+  kKs2Results,
+  kKs4Results,
+  kDestinations
 };
 
 struct ColumnSpec {

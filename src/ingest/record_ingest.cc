@@ -2,38 +2,21 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 
+#include "ingest/for_each_row.h"
 #include "ingest/row_check.h"
+#include "ingest/voice_ingest.h"
 #include "model/upn.h"
 #include "store/table_ops.h"
 
 namespace lantern {
 
 namespace {
-
-// Calls fn(check) for every data row of src. Rows the CSV grammar rejects
-// never reach fn.
-template <typename Fn>
-void ForEachRow(InputSource& src, Fn&& fn) {
-  CsvReader reader(src.body, src.body_first_line);
-  reader.set_expected_fields(src.header.field_count());
-  CsvRecord rec;
-  while (reader.Next(&rec)) {
-    ++src.counts.rows;
-    if (rec.error != CsvError::kNone) {
-      std::string_view check = rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed";
-      src.rejects.Add(rec.line, "", "", check, std::string(CsvErrorMessage(rec.error)), rec.raw);
-      ++src.counts.rejected;
-      continue;
-    }
-    RowCheck check(*src.schema, src.header, rec, &src.rejects);
-    fn(check);
-    if (!check.ok()) ++src.counts.rejected;
-  }
-}
 
 // Puts the one-row table `row` into `stored`: a new key is appended, a known
 // key replaces the stored row unless it is identical, and a key already seen
@@ -52,6 +35,10 @@ class Upserter {
       check.FailRow("duplicate", "the same key appears earlier in this file");
       return kNoIndex;
     }
+    return ApplyChecked(existing, row);
+  }
+  // Apply for a row whose key is known not to repeat in the file.
+  uint32_t ApplyChecked(uint32_t existing, const Table& row) {
     if (existing == kNoIndex) {
       AppendRow(stored_, row, 0);
       touched_.push_back(1);
@@ -296,12 +283,91 @@ bool IsRegistration(uint8_t status) {
   return s == EnrolStatus::kCurrent || s == EnrolStatus::kMain;
 }
 
+// One enrolments.csv row that passed its own checks, waiting for the checks
+// that relate it to other rows (overlapping registrations), which must see
+// the batch's final state whatever the row order.
+struct PendingEnrolment {
+  uint64_t line;
+  std::string_view raw;  // into the mapped input, alive for the whole ingest
+  uint32_t pupil, school;
+  int32_t from, to;
+  uint32_t existing;  // the stored row with this key, or kNoIndex
+  uint8_t reason, status;
+  bool boarder;
+  bool rejected = false;
+  std::string overlap_reason;
+};
+
+bool Overlaps(int32_t from_a, int32_t to_a, int32_t from_b, int32_t to_b) {
+  return from_a <= to_b && from_b <= to_a;
+}
+
+std::string OverlapReason(const IngestContext& ctx, uint32_t school, int32_t from, int32_t to) {
+  const SchoolTable& schools = ctx.state().schools;
+  return fmt::format(
+      "this registration overlaps another current or main registration of the same pupil "
+      "(URN {}, {} to {}) once the whole file is applied",
+      schools.urn[school], FormatIsoDate(Date{from}),
+      to == kNoDate ? std::string("still on roll") : FormatIsoDate(Date{to}));
+}
+
+// Rejects, among the pending rows of one pupil (`rows`, indexes into
+// `pending`), every current or main registration that overlaps another in
+// the state the batch would leave: the stored rows the batch does not
+// replace and the batch's accepted rows. A row overlapping a stored row is
+// rejected; two batch rows overlapping each other are both rejected (the
+// file cannot say which is right). Rejecting a replacement brings the
+// stored row back, so this repeats until nothing changes; the outcome
+// depends on the set of rows, not their order.
+void RejectOverlaps(const IngestContext& ctx, std::vector<PendingEnrolment>& pending,
+                    const std::vector<uint32_t>& rows) {
+  const EnrolmentTable& stored = ctx.state().enrolments;
+  const uint32_t pupil = pending[rows.front()].pupil;
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::vector<uint32_t> fresh;  // pending rows rejected in this round
+    for (uint32_t i : rows) {
+      PendingEnrolment& p = pending[i];
+      if (p.rejected || !IsRegistration(p.status)) continue;
+      auto replaced = [&](uint32_t s) {
+        for (uint32_t j : rows) {
+          if (!pending[j].rejected && pending[j].existing == s) return true;
+        }
+        return false;
+      };
+      for (uint32_t s = ctx.FirstEnrolment(pupil); s != kNoIndex; s = ctx.NextEnrolment(s)) {
+        if (s == p.existing || replaced(s) || !IsRegistration(stored.status[s])) continue;
+        if (Overlaps(p.from, p.to, stored.entry_date[s], stored.leaving_date[s])) {
+          p.overlap_reason =
+              OverlapReason(ctx, stored.school[s], stored.entry_date[s], stored.leaving_date[s]);
+          fresh.push_back(i);
+          break;
+        }
+      }
+      for (uint32_t j : rows) {
+        const PendingEnrolment& q = pending[j];
+        if (j == i || q.rejected || !IsRegistration(q.status)) continue;
+        if (p.from >= q.from && Overlaps(p.from, p.to, q.from, q.to)) {
+          if (p.overlap_reason.empty())
+            p.overlap_reason = OverlapReason(ctx, q.school, q.from, q.to);
+          fresh.push_back(i);
+          break;
+        }
+      }
+    }
+    for (uint32_t i : fresh) {
+      if (!pending[i].rejected) changed = true;
+      pending[i].rejected = true;
+    }
+  }
+}
+
 void IngestEnrolments(IngestContext& ctx, InputSource& src) {
   EnrolmentTable& stored = ctx.state().enrolments;
-  Upserter<EnrolmentTable> up(stored, src.counts, &ctx.changed_rows[TableId::kEnrolments]);
-  EnrolmentTable row;
+  // First pass: each row on its own, and duplicate keys within the file.
+  std::vector<PendingEnrolment> pending;
+  std::set<std::tuple<uint32_t, uint32_t, int32_t>> keys_seen;
   ForEachRow(src, [&](RowCheck& check) {
-    ClearRow(row);
     PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
     auto entry = check.DateField(2);
     auto leaving = check.DateField(3);
@@ -321,33 +387,68 @@ void IngestEnrolments(IngestContext& ctx, InputSource& src) {
     if (reason && !leaving)
       check.Fail(4, "consistency", "leaving_reason given without leaving_date");
     if (!check.ok()) return;
-    const int32_t from = entry->days, to = DateOr(leaving, kNoDate);
-    // Find the stored enrolment with this key, and check for overlapping
-    // registrations of the same pupil at any school.
+    const int32_t from = entry->days;
+    if (!keys_seen.emplace(ps.pupil, ps.school, from).second) {
+      check.FailRow("duplicate", "the same key appears earlier in this file");
+      return;
+    }
     uint32_t existing = kNoIndex;
     for (uint32_t s = ctx.FirstEnrolment(ps.pupil); s != kNoIndex; s = ctx.NextEnrolment(s)) {
-      if (stored.school[s] == ps.school && stored.entry_date[s] == from) {
-        existing = s;
-        continue;
-      }
-      if (IsRegistration(static_cast<uint8_t>(*status)) && IsRegistration(stored.status[s]) &&
-          stored.entry_date[s] <= to && from <= stored.leaving_date[s]) {
-        check.FailRow("overlap",
-                      "this registration overlaps another current or main registration of the "
-                      "same pupil");
-        return;
-      }
+      if (stored.school[s] == ps.school && stored.entry_date[s] == from) existing = s;
     }
-    row.pupil.push_back(ps.pupil);
-    row.school.push_back(ps.school);
-    row.entry_date.push_back(from);
-    row.leaving_date.push_back(to);
-    row.leaving_reason.push_back(static_cast<uint8_t>(reason.value_or(LeavingReason::kNone)));
-    row.status.push_back(static_cast<uint8_t>(*status));
-    row.boarder.push_back(boarder.value_or(false));
-    uint32_t r = up.Apply(existing, row, check);
-    if (r != kNoIndex && existing == kNoIndex) ctx.NoteEnrolment(r);
+    pending.push_back(PendingEnrolment{check.line(),
+                                       check.raw(),
+                                       ps.pupil,
+                                       ps.school,
+                                       from,
+                                       DateOr(leaving, kNoDate),
+                                       existing,
+                                       static_cast<uint8_t>(reason.value_or(LeavingReason::kNone)),
+                                       static_cast<uint8_t>(*status),
+                                       boarder.value_or(false),
+                                       false,
+                                       {}});
   });
+
+  // Second pass: overlaps, pupil by pupil, against the batch's final state.
+  std::vector<uint32_t> by_pupil(pending.size());
+  for (uint32_t i = 0; i < by_pupil.size(); ++i) by_pupil[i] = i;
+  std::stable_sort(by_pupil.begin(), by_pupil.end(),
+                   [&](uint32_t a, uint32_t b) { return pending[a].pupil < pending[b].pupil; });
+  std::vector<uint32_t> rows;
+  for (size_t i = 0; i < by_pupil.size();) {
+    size_t j = i;
+    rows.clear();
+    while (j < by_pupil.size() && pending[by_pupil[j]].pupil == pending[by_pupil[i]].pupil) {
+      rows.push_back(by_pupil[j++]);
+    }
+    RejectOverlaps(ctx, pending, rows);
+    i = j;
+  }
+
+  // Third pass: the accepted rows, in file order.
+  Upserter<EnrolmentTable> up(stored, src.counts, &ctx.changed_rows[TableId::kEnrolments]);
+  EnrolmentTable row;
+  bool late_rejects = false;
+  for (const PendingEnrolment& p : pending) {
+    if (p.rejected) {
+      src.rejects.Add(p.line, "", "", "overlap", p.overlap_reason, p.raw);
+      ++src.counts.rejected;
+      late_rejects = true;
+      continue;
+    }
+    ClearRow(row);
+    row.pupil.push_back(p.pupil);
+    row.school.push_back(p.school);
+    row.entry_date.push_back(p.from);
+    row.leaving_date.push_back(p.to);
+    row.leaving_reason.push_back(p.reason);
+    row.status.push_back(p.status);
+    row.boarder.push_back(p.boarder);
+    uint32_t r = up.ApplyChecked(p.existing, row);
+    if (p.existing == kNoIndex) ctx.NoteEnrolment(r);
+  }
+  if (late_rejects) src.rejects.SortByLine();
   if (up.changed()) ctx.changed_tables.insert(TableId::kEnrolments);
 }
 
@@ -599,6 +700,214 @@ void IngestEhcpRequests(IngestContext& ctx, InputSource& src) {
   if (up.changed()) ctx.changed_tables.insert(TableId::kEhcpRequests);
 }
 
+// ---------------------------------------------------------------- KS4 measures
+
+// "2019-06" as 201906; nullopt when not a year and month.
+std::optional<int32_t> ParseYearMonth(std::string_view t) {
+  if (t.size() != 7 || t[4] != '-') return std::nullopt;
+  int32_t y = 0, m = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    if (t[i] < '0' || t[i] > '9') return std::nullopt;
+    y = y * 10 + (t[i] - '0');
+  }
+  for (size_t i = 5; i < 7; ++i) {
+    if (t[i] < '0' || t[i] > '9') return std::nullopt;
+    m = m * 10 + (t[i] - '0');
+  }
+  if (m < 1 || m > 12 || y < 1990 || y > 2100) return std::nullopt;
+  return y * 100 + m;
+}
+
+std::optional<AcademicYear> YearColumn(RowCheck& check, size_t c, int earliest) {
+  if (!check.RequiredPresent(c)) return std::nullopt;
+  auto y = AcademicYear::Parse(check.Text(c));
+  if (!y || y->start_year() < earliest || y->start_year() > 2100) {
+    check.Fail(c, "year",
+               earliest > 2000
+                   ? fmt::format("not an academic year from {}/{} on (202324 or 2023/24)", earliest,
+                                 (earliest + 1) % 100)
+                   : std::string("not an academic year (202324 or 2023/24)"));
+    return std::nullopt;
+  }
+  return y;
+}
+
+void IngestKs2Results(IngestContext& ctx, InputSource& src) {
+  Ks2ResultTable& stored = ctx.state().ks2_results;
+  std::unordered_map<uint32_t, uint32_t> index;
+  for (size_t i = 0; i < stored.size(); ++i) index[stored.pupil[i]] = static_cast<uint32_t>(i);
+  Upserter<Ks2ResultTable> up(stored, src.counts, &ctx.changed_rows[TableId::kKs2Results]);
+  Ks2ResultTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    uint32_t pupil = kNoIndex;
+    if (auto upn = check.Upn(0)) {
+      pupil = ctx.PupilRow(*upn);
+      if (pupil == kNoIndex) {
+        check.Fail(0, "unknown_pupil", "no pupil with this UPN in pupils.csv or the store");
+      }
+    }
+    // Scaled scores start with the 2016 tests; earlier results must be sent
+    // on that scale (docs/input-schema.md).
+    auto year = YearColumn(check, 1, 2000);
+    uint8_t scores[2] = {0, 0};
+    Ks2Status statuses[2] = {Ks2Status::kTested, Ks2Status::kTested};
+    for (size_t k = 0; k < 2; ++k) {
+      const size_t score_col = 2 + k, status_col = 4 + k;
+      std::optional<int64_t> score;
+      if (!check.Text(score_col).empty()) {
+        score = check.Integer(score_col, 80, 120, "consistency");
+      }
+      auto status = check.Code(status_col, Ks2StatusCodes());
+      if (!status) {
+        // No status: tested when a score is given, not taken when not.
+        if (check.Text(status_col).empty()) {
+          statuses[k] = check.Text(score_col).empty() ? Ks2Status::kNotTaken : Ks2Status::kTested;
+        }
+      } else {
+        statuses[k] = *status;
+      }
+      if (statuses[k] == Ks2Status::kTested && check.Text(score_col).empty()) {
+        check.Fail(status_col, "consistency", "status tested needs a scaled score");
+      }
+      if (statuses[k] != Ks2Status::kTested && !check.Text(score_col).empty()) {
+        check.Fail(score_col, "consistency",
+                   "a scaled score is given only with status tested (a nominal score comes from "
+                   "the policy)");
+      }
+      if (score) scores[k] = static_cast<uint8_t>(*score);
+    }
+    if (!check.ok()) return;
+    row.pupil.push_back(pupil);
+    row.ks2_year.push_back(static_cast<int16_t>(year->start_year()));
+    row.read_scaled.push_back(scores[0]);
+    row.mat_scaled.push_back(scores[1]);
+    row.read_status.push_back(static_cast<uint8_t>(statuses[0]));
+    row.mat_status.push_back(static_cast<uint8_t>(statuses[1]));
+    auto it = index.find(pupil);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) index[pupil] = r;
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kKs2Results);
+}
+
+void IngestKs4Results(IngestContext& ctx, InputSource& src) {
+  Ks4ResultTable& stored = ctx.state().ks4_results;
+  std::map<std::tuple<uint32_t, std::string, int32_t>, uint32_t> index;
+  // The school and year of each pupil's KS4 results: one per pupil and year.
+  std::map<std::pair<uint32_t, int16_t>, uint32_t> school_of;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    index[{stored.pupil[i], stored.qual_id[i], stored.exam_series[i]}] = static_cast<uint32_t>(i);
+    school_of[{stored.pupil[i], stored.ks4_year[i]}] = stored.school[i];
+  }
+  Upserter<Ks4ResultTable> up(stored, src.counts, &ctx.changed_rows[TableId::kKs4Results]);
+  Ks4ResultTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
+    auto year = YearColumn(check, 2, 2000);
+    int q = -1;
+    if (check.RequiredPresent(3)) {
+      q = ctx.catalogue == nullptr ? -1 : ctx.catalogue->Find(check.Text(3));
+      if (q < 0) {
+        check.Fail(3, "qualification",
+                   "not a qual_id of the qualification catalogue (catalogue/qualifications.csv)");
+      }
+    }
+    if (check.RequiredPresent(4) && q >= 0 && check.Text(4) != "X" &&
+        !ctx.catalogue->Points(q, check.Text(4))) {
+      check.Fail(4, "grade",
+                 fmt::format("not a grade of the point scale '{}' (catalogue/point_scales.csv)",
+                             ctx.catalogue->qualifications()[static_cast<size_t>(q)].point_scale));
+    }
+    std::optional<int32_t> series;
+    if (check.RequiredPresent(5)) {
+      series = ParseYearMonth(check.Text(5));
+      if (!series) {
+        check.Fail(5, "date", "exam_series must be a year and month, 2019-06");
+      } else if (year && *series > (year->start_year() + 1) * 100 + 8) {
+        check.Fail(5, "date", "the series is after the summer the KS4 year ends");
+      }
+    }
+    if (check.ok()) {
+      auto it = school_of.find({ps.pupil, static_cast<int16_t>(year->start_year())});
+      if (it != school_of.end() && it->second != ps.school) {
+        check.Fail(1, "consistency",
+                   "the pupil's other results this KS4 year are at another school");
+      }
+    }
+    if (!check.ok()) return;
+    row.pupil.push_back(ps.pupil);
+    row.school.push_back(ps.school);
+    row.ks4_year.push_back(static_cast<int16_t>(year->start_year()));
+    row.qual_id.emplace_back(check.Text(3));
+    row.grade.emplace_back(check.Text(4));
+    row.exam_series.push_back(*series);
+    auto key = std::make_tuple(ps.pupil, row.qual_id[0], *series);
+    auto it = index.find(key);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) {
+      index[key] = r;
+      school_of[{ps.pupil, row.ks4_year[0]}] = ps.school;
+    }
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kKs4Results);
+}
+
+void IngestDestinations(IngestContext& ctx, InputSource& src) {
+  DestinationTable& stored = ctx.state().destinations;
+  std::map<std::pair<uint32_t, int32_t>, uint32_t> index;
+  std::unordered_map<uint32_t, uint32_t> school_of;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    index[{stored.pupil[i], stored.month[i]}] = static_cast<uint32_t>(i);
+    school_of[stored.pupil[i]] = stored.school[i];
+  }
+  Upserter<DestinationTable> up(stored, src.counts, &ctx.changed_rows[TableId::kDestinations]);
+  DestinationTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
+    auto year = YearColumn(check, 2, 2000);
+    std::optional<int32_t> month;
+    if (check.RequiredPresent(3)) {
+      month = ParseYearMonth(check.Text(3));
+      if (!month) {
+        check.Fail(3, "date", "month must be a year and month, 2019-10");
+      } else if (year) {
+        // Months after Year 11: 0 is the August after the KS4 year.
+        const int first = (year->start_year() + 1) * 12 + 7;  // August, 0-based month
+        const int k = (*month / 100) * 12 + (*month % 100 - 1) - first;
+        if (k < 0 || k > 35) {
+          check.Fail(3, "date", "the month is before the August after Year 11 or over 35 after it");
+        }
+      }
+    }
+    auto activity = check.Code(4, DestinationActivityCodes());
+    auto source = check.Code(5, DestinationSourceCodes());
+    if (check.ok()) {
+      auto it = school_of.find(ps.pupil);
+      if (it != school_of.end() && it->second != ps.school) {
+        check.Fail(1, "consistency", "the pupil's other months name another school");
+      }
+    }
+    if (!check.ok()) return;
+    row.pupil.push_back(ps.pupil);
+    row.school.push_back(ps.school);
+    row.ks4_year.push_back(static_cast<int16_t>(year->start_year()));
+    row.month.push_back(*month);
+    row.activity.push_back(static_cast<uint8_t>(*activity));
+    row.source.push_back(static_cast<uint8_t>(source.value_or(DestinationSource::kMatched)));
+    auto key = std::make_pair(ps.pupil, *month);
+    auto it = index.find(key);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) {
+      index[key] = r;
+      school_of[ps.pupil] = ps.school;
+    }
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kDestinations);
+}
+
 }  // namespace
 
 void IngestRecords(IngestContext& ctx, InputSource& src) {
@@ -629,6 +938,27 @@ void IngestRecords(IngestContext& ctx, InputSource& src) {
       break;
     case InputFile::kEhcpRequests:
       IngestEhcpRequests(ctx, src);
+      break;
+    case InputFile::kVoiceProviders:
+      IngestVoiceProviders(ctx, src);
+      break;
+    case InputFile::kVoiceLocalItems:
+      IngestVoiceLocalItems(ctx, src);
+      break;
+    case InputFile::kVoiceResponses:
+      IngestVoiceResponses(ctx, src);
+      break;
+    case InputFile::kVoiceLinkage:
+      IngestVoiceLinkage(ctx, src);
+      break;
+    case InputFile::kKs2Results:
+      IngestKs2Results(ctx, src);
+      break;
+    case InputFile::kKs4Results:
+      IngestKs4Results(ctx, src);
+      break;
+    case InputFile::kDestinations:
+      IngestDestinations(ctx, src);
       break;
     case InputFile::kAttendance:
     case InputFile::kAttendanceCompact:

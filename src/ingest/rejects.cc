@@ -51,7 +51,7 @@ Result<size_t> WriteRejects(
       report->EndRow();
       ++total;
       // A row with several problems is reported once per problem, kept once.
-      if (r.line != last_line) {
+      if (r.line != last_line && !r.raw.empty()) {
         kept->Write(r.raw);
         kept->Put('\n');
         last_line = r.line;

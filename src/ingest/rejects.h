@@ -19,7 +19,7 @@ struct Reject {
   std::string value;  // already redacted for identifier columns
   std::string check;  // short rule id, as in docs/input-schema.md
   std::string reason;
-  std::string raw;    // the row as it was in the file
+  std::string raw;  // the row as it was in the file
 };
 
 // The rejects of one file (or one chunk of it), in file order.
@@ -28,6 +28,7 @@ class RejectList {
   void Add(uint64_t line, std::string_view column, std::string_view value, std::string_view check,
            std::string reason, std::string_view raw);
   const std::vector<Reject>& rejects() const { return rejects_; }
+  std::vector<Reject>& mutable_rejects() { return rejects_; }
   size_t size() const { return rejects_.size(); }
   void Append(RejectList&& other);
   void SortByLine();

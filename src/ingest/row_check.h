@@ -32,6 +32,9 @@ class RowCheck {
   }
   const char* Name(size_t c) const { return schema_.columns[c].name; }
   bool ok() const { return ok_; }
+  // The row's physical line and its bytes as they were in the file.
+  uint64_t line() const { return record_.line; }
+  std::string_view raw() const { return record_.raw; }
 
   void Fail(size_t c, std::string_view check, std::string reason) {
     FailColumn(Name(c), Text(c), check, std::move(reason));

@@ -167,6 +167,34 @@ LANTERN_CODE_TABLE(UnitKindCodes, UnitKind,
                     {UnitKind::kInternalSuspension, "internal_suspension",
                      "Internal suspension room"}})
 
+LANTERN_CODE_TABLE(VoiceModeCodes, VoiceMode,
+                   {{VoiceMode::kOnline, "online", "Online, on their own"},
+                    {VoiceMode::kAdultSupported, "adult_supported",
+                     "Online with an adult's support"},
+                    {VoiceMode::kSymbol, "symbol", "Symbol version"},
+                    {VoiceMode::kAtHome, "at_home", "At home"}})
+LANTERN_CODE_TABLE(Ks2StatusCodes, Ks2Status,
+                   {{Ks2Status::kTested, "tested", "Tested: a scaled score"},
+                    {Ks2Status::kBelowTest, "below_test",
+                     "Working below the standard of the test (nominal score)"},
+                    {Ks2Status::kAbsent, "absent", "Absent"},
+                    {Ks2Status::kNotTaken, "not_taken", "Not taken (no score)"}})
+LANTERN_CODE_TABLE(
+    DestinationActivityCodes, DestinationActivity,
+    {{DestinationActivity::kNotKnown, "not_known", "Activity not known"},
+     {DestinationActivity::kSchoolSixthForm, "school_sixth_form", "School sixth form"},
+     {DestinationActivity::kSixthFormCollege, "sixth_form_college", "Sixth-form college"},
+     {DestinationActivity::kFeCollege, "fe_college", "Further education college"},
+     {DestinationActivity::kOtherEducation, "other_education", "Other education"},
+     {DestinationActivity::kApprenticeship, "apprenticeship", "Apprenticeship"},
+     {DestinationActivity::kEmploymentWithTraining, "employment_with_training",
+      "Employment with training"},
+     {DestinationActivity::kEmployment, "employment", "Employment"},
+     {DestinationActivity::kNeet, "neet", "Not in education, employment or training"}})
+LANTERN_CODE_TABLE(DestinationSourceCodes, DestinationSource,
+                   {{DestinationSource::kMatched, "matched", "Matched administrative data"},
+                    {DestinationSource::kNccis, "nccis", "Local authority tracking (NCCIS)"}})
+
 #undef LANTERN_CODE_TABLE
 
 std::optional<YearGroup> ParseYearGroup(std::string_view t) {

@@ -138,6 +138,23 @@ enum class PlacementOutcome : uint8_t {
   kOther
 };
 enum class UnitKind : uint8_t { kSupportUnit, kInternalSuspension };
+// How a pupil answered a voice survey (pupil-voice.md 4.4).
+enum class VoiceMode : uint8_t { kOnline, kAdultSupported, kSymbol, kAtHome };
+// KS2 result status of one subject (ks2_results.csv; docs/input-schema.md).
+enum class Ks2Status : uint8_t { kTested, kBelowTest, kAbsent, kNotTaken };
+// A former Year 11 pupil's activity in a month (destinations.csv).
+enum class DestinationActivity : uint8_t {
+  kNotKnown,
+  kSchoolSixthForm,
+  kSixthFormCollege,
+  kFeCollege,
+  kOtherEducation,
+  kApprenticeship,
+  kEmploymentWithTraining,
+  kEmployment,
+  kNeet
+};
+enum class DestinationSource : uint8_t { kMatched, kNccis };
 
 std::span<const CodeEntry<Sex>> SexCodes();
 std::span<const CodeEntry<SenProvision>> SenProvisionCodes();
@@ -154,6 +171,10 @@ std::span<const CodeEntry<ApBasis>> ApBasisCodes();
 std::span<const CodeEntry<ApReason>> ApReasonCodes();
 std::span<const CodeEntry<PlacementOutcome>> PlacementOutcomeCodes();
 std::span<const CodeEntry<UnitKind>> UnitKindCodes();
+std::span<const CodeEntry<VoiceMode>> VoiceModeCodes();
+std::span<const CodeEntry<Ks2Status>> Ks2StatusCodes();
+std::span<const CodeEntry<DestinationActivity>> DestinationActivityCodes();
+std::span<const CodeEntry<DestinationSource>> DestinationSourceCodes();
 
 // Printing a value back to its file code (for the generator and rejects).
 template <typename E>

@@ -85,6 +85,18 @@ Result<Policy> LoadPolicy(const std::string& path) {
     } else if (k == "secondary_suppression") {
       LANTERN_RETURN_IF_ERROR(need(v.is_boolean()));
       p.secondary_suppression = v.get<bool>();
+    } else if (k == "voice_school_min_base") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.voice_school_min_base = v.get<int>();
+    } else if (k == "voice_area_min_base") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.voice_area_min_base = v.get<int>();
+    } else if (k == "voice_area_min_schools") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.voice_area_min_schools = v.get<int>();
+    } else if (k == "voice_under_heard_ratio") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number()));
+      p.voice_under_heard_ratio = v.get<double>();
     } else if (k == "census_january_week") {
       LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
       p.census_january_week = v.get<int>();
@@ -94,6 +106,27 @@ Result<Policy> LoadPolicy(const std::string& path) {
     } else if (k == "mobility_leaving_last_days") {
       LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
       p.mobility_leaving_last_days = v.get<int>();
+    } else if (k == "ks2_nominal_below_test") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.ks2_nominal_below_test = v.get<int>();
+    } else if (k == "ks4_first_entry_rule") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_boolean()));
+      p.ks4_first_entry_rule = v.get<bool>();
+    } else if (k == "progress_cap_share") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number()));
+      p.progress_cap_share = v.get<double>();
+    } else if (k == "progress_z_star") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number()));
+      p.progress_z_star = v.get<double>();
+    } else if (k == "ks4_school_min_pupils") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.ks4_school_min_pupils = v.get<int>();
+    } else if (k == "cme_window_school_days") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.cme_window_school_days = v.get<int>();
+    } else if (k == "ehe_recent_days") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.ehe_recent_days = v.get<int>();
     } else {
       return Status::InvalidInput(fmt::format("{}: unknown policy key '{}'", path, k));
     }
@@ -131,12 +164,32 @@ Status Policy::Validate() const {
     return bad("cohort_min_age must be at least 0 and no more than cohort_max_age");
   }
   if (suppress_below < 0) return bad("suppress_below must not be negative");
+  if (voice_school_min_base < 1 || voice_area_min_base < 1 || voice_area_min_schools < 1) {
+    return bad(
+        "voice_school_min_base, voice_area_min_base and voice_area_min_schools must be at "
+        "least 1");
+  }
+  if (!(voice_under_heard_ratio > 0 && voice_under_heard_ratio <= 1)) {
+    return bad("voice_under_heard_ratio must be in (0, 1]");
+  }
   if (census_january_week < 1 || census_january_week > 4) {
     return bad("census_january_week must be 1 to 4");
   }
   if (mobility_entry_september_days < 0 || mobility_leaving_last_days < 0) {
     return bad("the mobility windows must not be negative");
   }
+  if (ks2_nominal_below_test < 0 || ks2_nominal_below_test > 120) {
+    return bad("ks2_nominal_below_test must be 0 to 120");
+  }
+  if (!(progress_cap_share >= 0 && progress_cap_share < 0.5)) {
+    return bad("progress_cap_share must be in [0, 0.5)");
+  }
+  if (progress_z_star > 0) return bad("progress_z_star must be 0 (derived) or negative");
+  if (ks4_school_min_pupils < 0) return bad("ks4_school_min_pupils must not be negative");
+  if (cme_window_school_days < 1 || cme_window_school_days > 200) {
+    return bad("cme_window_school_days must be 1 to 200");
+  }
+  if (ehe_recent_days < 0) return bad("ehe_recent_days must not be negative");
   if (!summer_second_half_start.empty() && !ParseIsoDate(summer_second_half_start)) {
     return bad("summer_second_half_start must be empty or a date (YYYY-MM-DD)");
   }
@@ -163,8 +216,19 @@ std::string PolicyToJson(const Policy& p) {
   j["suppress_below"] = p.suppress_below;
   j["secondary_suppression"] = p.secondary_suppression;
   j["census_january_week"] = p.census_january_week;
+  j["voice_school_min_base"] = p.voice_school_min_base;
+  j["voice_area_min_base"] = p.voice_area_min_base;
+  j["voice_area_min_schools"] = p.voice_area_min_schools;
+  j["voice_under_heard_ratio"] = p.voice_under_heard_ratio;
   j["mobility_entry_september_days"] = p.mobility_entry_september_days;
   j["mobility_leaving_last_days"] = p.mobility_leaving_last_days;
+  j["ks2_nominal_below_test"] = p.ks2_nominal_below_test;
+  j["ks4_first_entry_rule"] = p.ks4_first_entry_rule;
+  j["progress_cap_share"] = p.progress_cap_share;
+  j["progress_z_star"] = p.progress_z_star;
+  j["ks4_school_min_pupils"] = p.ks4_school_min_pupils;
+  j["cme_window_school_days"] = p.cme_window_school_days;
+  j["ehe_recent_days"] = p.ehe_recent_days;
   return j.dump(2);
 }
 

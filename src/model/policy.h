@@ -60,6 +60,45 @@ struct Policy {
   int mobility_entry_september_days = 30;
   int mobility_leaving_last_days = 31;
 
+  // --- Pupil voice (docs/pupil-voice.md; pupil-voice.md 4.3, 4.4) ---
+  // A school's distribution for a group is withheld when fewer than this
+  // many pupils were asked the item. [D]
+  int voice_school_min_base = 10;
+  // An LA's, region's, trust's or England's needs this many respondents
+  // from at least voice_area_min_schools schools. [D, after PPLV and Sport
+  // England's Active Lives]
+  int voice_area_min_base = 30;
+  int voice_area_min_schools = 3;
+  // A group is under-heard when its response rate is below this share of
+  // its school's (or area's) overall rate. [D]
+  double voice_under_heard_ratio = 0.8;
+  // --- KS4 measures (definitions.md 3 and 4; docs/measures.md) ---
+  // Nominal KS2 scaled score of a pupil working below the standard of the
+  // test (ks2_results.csv status below_test). [U: the year's technical guide]
+  int ks2_nominal_below_test = 79;
+  // Discounting: in an EBacc subject the first entry counts, elsewhere the
+  // best result. [C-3p for the first-entry rule; U for its details]
+  bool ks4_first_entry_rule = true;
+  // Capping of extreme negative progress scores (definitions.md 3.6): the
+  // share of model pupils below z* [C: DfE code, 1%], or z* itself when not
+  // 0 (a per-year parameter, e.g. -2.8948556948 for the 2022 run; 0:
+  // derived from the cohort).
+  double progress_cap_share = 0.01;
+  double progress_z_star = 0;
+  // School measures with fewer pupils than this are published as c (the
+  // performance tables withhold cohorts of 5 or fewer). [U]
+  int ks4_school_min_pupils = 6;
+  // --- Children missing education and movement (docs/local-outcomes.md) ---
+  // A compulsory-school-age pupil whose registration ends with no
+  // destination that accounts for them becomes a case for the home LA when
+  // no new registration starts within this many school days (weekdays)
+  // after the leaving date. [U: no national window; 10 school days echoes
+  // the 10 days of unexplained absence after which schools must tell the LA]
+  int cme_window_school_days = 10;
+  // An exit to elective home education counts as "soon after" a suspension
+  // or AP placement when it starts within this many days of one. [U]
+  int ehe_recent_days = 90;
+
   // How each register code is counted under this policy: the defaults with
   // code_treatment_overrides applied (checked by Validate).
   CodeTreatments Treatments() const;

@@ -287,4 +287,50 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
   return WriteEesMetadata(meta_path, Metadata(cat, fam));
 }
 
+Status WriteTidyOpenDataFile(const TidyFile& table, const std::string& dir) {
+  std::vector<EesColumnMeta> meta = table.filters;
+  meta.insert(meta.end(), table.indicators.begin(), table.indicators.end());
+  LANTERN_RETURN_IF_ERROR(CheckEesMetadata(meta));
+  auto check = [&](size_t r, const TidyRow& row) {
+    if (row.filters.size() != table.filters.size() ||
+        row.indicators.size() != table.indicators.size()) {
+      return Status::Internal(
+          fmt::format("{}: row {} has {} filters and {} indicators, not {} and {}", table.file, r,
+                      row.filters.size(), row.indicators.size(), table.filters.size(),
+                      table.indicators.size()));
+    }
+    return Status::Ok();
+  };
+  LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create(dir + "/" + table.file));
+  for (auto col : EesGeographyColumns()) w->Raw(col);
+  for (const auto& c : meta) w->Field(c.col_name);
+  w->EndRow();
+  char buf[64];
+  auto write = [&](const TidyRow& row) {
+    WriteEesGeography(*w, row.time_period, row.time_identifier, row.geography);
+    for (const std::string& f : row.filters) w->Field(f);
+    for (const PublishedCell& c : row.indicators) {
+      w->Raw(std::string_view(buf, c.Write(buf, sizeof buf)));
+    }
+    w->EndRow();
+  };
+  if (table.fill) {
+    TidyRow row;
+    for (size_t r = 0; r < table.row_count; ++r) {
+      table.fill(r, &row);
+      LANTERN_RETURN_IF_ERROR(check(r, row));
+      write(row);
+    }
+  } else {
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      LANTERN_RETURN_IF_ERROR(check(r, table.rows[r]));
+      write(table.rows[r]);
+    }
+  }
+  LANTERN_RETURN_IF_ERROR(w->Close());
+  const std::string meta_path =
+      dir + "/" + table.file.substr(0, table.file.rfind('.')) + ".meta.csv";
+  return WriteEesMetadata(meta_path, meta);
+}
+
 }  // namespace lantern

@@ -19,6 +19,7 @@
 #define LANTERN_PUBLISH_OPEN_DATA_WRITER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "compute/compute.h"
 #include "indicators/catalogue.h"
 #include "publish/ees_metadata.h"
+#include "publish/published_cell.h"
 #include "suppress/disclosure_pass.h"
 
 namespace lantern {
@@ -56,6 +58,31 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
 
 // The metadata of a family's file (also used by the tests and docs).
 std::vector<EesColumnMeta> OpenDataMetadata(const Catalogue& catalogue, const Family& family);
+
+// A tidy file in the same layout whose rows are not one cube family: the
+// Local Outcomes Framework (one row per place x period x measure x group,
+// docs/local-outcomes.md) and its movement, exits and trust files. Each row
+// is the time and geography columns, then its filters (text), then its
+// indicators, each a PublishedCell (GSS symbols, rounding half away from
+// zero); the caller has applied the disclosure rule to its counts
+// (suppress/disclosure.h) before they get here. `file` is the CSV's name;
+// the metadata goes beside it as NAME.meta.csv.
+struct TidyRow {
+  std::string time_period, time_identifier;
+  GeographyRow geography;
+  std::vector<std::string> filters;
+  std::vector<PublishedCell> indicators;
+};
+struct TidyFile {
+  std::string file;
+  std::vector<EesColumnMeta> filters, indicators;
+  std::vector<TidyRow> rows;
+  // Or, for a large file, `row_count` rows made one at a time by `fill`
+  // into one reused TidyRow (its strings keep their buffers).
+  size_t row_count = 0;
+  std::function<void(size_t, TidyRow*)> fill;
+};
+Status WriteTidyOpenDataFile(const TidyFile& table, const std::string& dir);
 
 }  // namespace lantern
 

@@ -1,8 +1,9 @@
 #include "reference/school_frame.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-#include <fmt/format.h>
 
 #include "common/csv_table.h"
 
@@ -21,22 +22,29 @@ SchoolPhase ParseSchoolType(std::string_view t) {
 
 std::string_view SchoolTypeName(SchoolPhase p) {
   switch (p) {
-    case SchoolPhase::kPrimary: return "State-funded primary";
-    case SchoolPhase::kSecondary: return "State-funded secondary";
-    case SchoolPhase::kSpecial: return "State-funded special school";
-    case SchoolPhase::kPupilReferralUnit: return "Pupil referral unit";
-    case SchoolPhase::kNursery: return "State-funded nursery";
-    case SchoolPhase::kIndependent: return "Independent school";
-    case SchoolPhase::kNonMaintainedSpecial: return "Non-maintained special school";
-    case SchoolPhase::kOther: return "Other";
+    case SchoolPhase::kPrimary:
+      return "State-funded primary";
+    case SchoolPhase::kSecondary:
+      return "State-funded secondary";
+    case SchoolPhase::kSpecial:
+      return "State-funded special school";
+    case SchoolPhase::kPupilReferralUnit:
+      return "Pupil referral unit";
+    case SchoolPhase::kNursery:
+      return "State-funded nursery";
+    case SchoolPhase::kIndependent:
+      return "Independent school";
+    case SchoolPhase::kNonMaintainedSpecial:
+      return "Non-maintained special school";
+    case SchoolPhase::kOther:
+      return "Other";
   }
   return "Other";
 }
 
 bool IsStateFunded(SchoolPhase p) {
-  return p == SchoolPhase::kPrimary || p == SchoolPhase::kSecondary ||
-         p == SchoolPhase::kSpecial || p == SchoolPhase::kPupilReferralUnit ||
-         p == SchoolPhase::kNursery;
+  return p == SchoolPhase::kPrimary || p == SchoolPhase::kSecondary || p == SchoolPhase::kSpecial ||
+         p == SchoolPhase::kPupilReferralUnit || p == SchoolPhase::kNursery;
 }
 
 namespace {
@@ -140,6 +148,7 @@ Result<SchoolFrame> LoadSchoolFrame(const std::string& dir) {
       s->p8_ci_low = get(r, "P8CILOW");
       s->p8_ci_high = get(r, "P8CIUPP");
       s->p8_pupils = get(r, "P8PUP");
+      s->p8_orig = get(r, "P8MEA_ORIG");
       s->basics_94_pct = get(r, "PTL2BASICS_94");
       s->basics_95_pct = get(r, "PTL2BASICS_95");
       s->ebacc_entry_pct = get(r, "PTEBACC_E_PTQ_EE");
@@ -147,8 +156,8 @@ Result<SchoolFrame> LoadSchoolFrame(const std::string& dir) {
     }
   }
 
-  if (auto dest = CsvTable::Load(
-          dir + "/perf_tables_ks4_destinations_school/england_ks4-pupdest.csv");
+  if (auto dest =
+          CsvTable::Load(dir + "/perf_tables_ks4_destinations_school/england_ks4-pupdest.csv");
       dest.ok()) {
     Reader get{*dest};
     int c_urn = dest->Column("URN");
@@ -164,6 +173,10 @@ Result<SchoolFrame> LoadSchoolFrame(const std::string& dir) {
       s->dest_employment = get(r, "EMPLOYMENT");
       s->dest_not_sustained = get(r, "NOT_SUSTAINED");
       s->dest_unknown = get(r, "UNKNOWN");
+      s->dest_fe = get(r, "FE");
+      s->dest_school_sixth = get(r, "SCH_6TH");
+      s->dest_sixth_college = get(r, "SIXTH_COL");
+      s->dest_other_education = get(r, "OTHER_EDU");
       s->dest_cohort_dis = get(r, "COHORT_DIS");
       s->dest_overall_dis = get(r, "OVERALL_DEST_DIS");
       s->dest_cohort_nondis = get(r, "COHORT_NONDIS");

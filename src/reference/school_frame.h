@@ -40,11 +40,11 @@ struct FrameSchool {
 
   // January 2019 census (counts; shares in percent as published).
   std::optional<double> nor, girls, boys;
-  std::optional<double> ehcp, ehcp_pct;            // TSENELSE / PSENELSE
+  std::optional<double> ehcp, ehcp_pct;                // TSENELSE / PSENELSE
   std::optional<double> sen_support, sen_support_pct;  // TSENELK / PSENELK
-  std::optional<double> eal, eal_pct;              // NUMEAL / PNUMEAL
-  std::optional<double> fsm;                       // NUMFSM
-  std::optional<double> fsm_ever6, fsm_ever6_pct;  // NUMFSMEVER / PNUMFSMEVER
+  std::optional<double> eal, eal_pct;                  // NUMEAL / PNUMEAL
+  std::optional<double> fsm;                           // NUMFSM
+  std::optional<double> fsm_ever6, fsm_ever6_pct;      // NUMFSMEVER / PNUMFSMEVER
 
   // 2018/19 absence (percent).
   std::optional<double> overall_absence_pct;     // PERCTOT
@@ -52,12 +52,14 @@ struct FrameSchool {
 
   // KS4 2019 provisional.
   std::optional<double> ks4_pupils, att8, p8, p8_ci_low, p8_ci_high, p8_pupils;
+  std::optional<double> p8_orig;  // P8MEA_ORIG: before extreme negative scores were capped
   std::optional<double> basics_94_pct, basics_95_pct, ebacc_entry_pct, ebacc_aps;
   std::string nftype;  // AC, ACC, CY, VA, FD, ...
 
   // KS4 destinations (most recent cohort in the 2018/19 download).
   std::optional<double> dest_cohort, dest_overall, dest_education, dest_apprenticeship,
       dest_employment, dest_not_sustained, dest_unknown;
+  std::optional<double> dest_fe, dest_school_sixth, dest_sixth_college, dest_other_education;
   std::optional<double> dest_cohort_dis, dest_overall_dis;
   std::optional<double> dest_cohort_nondis, dest_overall_nondis;
 };

@@ -86,8 +86,17 @@ PupilAccess DecidePupilAccess(const Principal& who, const SchoolFacts& school,
 }
 
 bool Shows(const PupilAccess& access, std::string_view data_class) {
-  return access.allowed &&
-         std::find(access.classes.begin(), access.classes.end(), data_class) != access.classes.end();
+  return access.allowed && std::find(access.classes.begin(), access.classes.end(), data_class) !=
+                               access.classes.end();
+}
+
+CmeAccess DecideCmeAccess(const Principal& who, int home_la) {
+  CmeAccess a;
+  if (who.role == Role::kLa && who.scope == std::to_string(home_la)) {
+    a.allowed = true;
+    a.basis = "the home LA's children missing education caseload";
+  }
+  return a;
 }
 
 }  // namespace lantern::server

@@ -62,6 +62,15 @@ PupilAccess DecidePupilAccess(const Principal& who, const SchoolFacts& school,
 // Whether a data class may be shown.
 bool Shows(const PupilAccess& access, std::string_view data_class);
 
+// The children missing education caseload of an LA (docs/local-outcomes.md)
+// is for the home LA alone: a user of role la whose scope is that LA. No
+// school, trust, national or board user sees it, and no other LA.
+struct CmeAccess {
+  bool allowed = false;
+  std::string basis;  // in words, for the audit log
+};
+CmeAccess DecideCmeAccess(const Principal& who, int home_la);
+
 }  // namespace lantern::server
 
 #endif  // LANTERN_SERVER_ACCESS_H_

@@ -1093,11 +1093,13 @@ Result<Session> Accounts::Authenticate(const std::string& token, int64_t now) {
         Stmt(db_, "DELETE FROM sessions WHERE token_hash = ?").Bind(1, token_hash).Run());
     return Status::PermissionDenied(kNoSession);
   }
-  LANTERN_RETURN_IF_ERROR(
-      Stmt(db_, "UPDATE sessions SET last_seen = max(last_seen, ?) WHERE token_hash = ?")
-          .Bind(1, now)
-          .Bind(2, token_hash)
-          .Run());
+  if (now - last_seen >= options_.last_seen_resolution_seconds) {
+    LANTERN_RETURN_IF_ERROR(
+        Stmt(db_, "UPDATE sessions SET last_seen = max(last_seen, ?) WHERE token_hash = ?")
+            .Bind(1, now)
+            .Bind(2, token_hash)
+            .Run());
+  }
   return session;
 }
 

@@ -94,6 +94,11 @@ struct AuditVerifyReport {
 struct AccountsOptions {
   // A session ends after this long without a request.
   int idle_timeout_seconds = 30 * 60;
+  // A request writes the session's last_seen (one synchronous database
+  // write) only when the stored one is at least this old, so a busy session
+  // costs a write a minute, not one per request; a session may so end up to
+  // this much before its idle timeout.
+  int last_seen_resolution_seconds = 60;
   // Failed logins allowed per account and per client address in a window.
   int max_failures_per_account = 5;
   int max_failures_per_address = 20;

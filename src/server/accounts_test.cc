@@ -459,6 +459,26 @@ TEST_F(AccountsTest, SessionsEndAfterTheIdleTimeoutAndOnLogout) {
   EXPECT_TRUE(a->Logout(s1->token).ok());
 }
 
+// last_seen is written at most once a minute: a request 30 s after the last
+// write leaves it, so the session ends 600 s after that write; a request 70 s
+// after it moves it on.
+TEST_F(AccountsTest, LastSeenIsWrittenOnceAMinuteNotOnEveryRequest) {
+  AccountsOptions o;
+  o.idle_timeout_seconds = 600;
+  o.last_seen_resolution_seconds = 60;
+  auto a = OpenDb(o);
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(a->AddUser("school1", Role::kSchool, "900001", kPassword).ok());
+  auto quiet = a->Login("school1", kPassword, "10.0.0.1", 1000);
+  auto busy = a->Login("school1", kPassword, "10.0.0.1", 1000);
+  ASSERT_TRUE(quiet.ok());
+  ASSERT_TRUE(busy.ok());
+  EXPECT_TRUE(a->Authenticate(quiet->token, 1030).ok());  // not written: 30 s
+  EXPECT_TRUE(a->Authenticate(busy->token, 1070).ok());   // written: 70 s
+  EXPECT_FALSE(a->Authenticate(quiet->token, 1605).ok()) << "last_seen stayed at 1000";
+  EXPECT_TRUE(a->Authenticate(busy->token, 1605).ok()) << "last_seen moved to 1070";
+}
+
 TEST_F(AccountsTest, DisablingAUserEndsItsSessionsAndApiTokens) {
   auto a = OpenDb();
   ASSERT_NE(a, nullptr);

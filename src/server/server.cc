@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
-#include <sys/file.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -20,14 +19,19 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
 #include "common/csv_reader.h"
+#include "common/csv_table.h"
 #include "common/file_util.h"
 #include "flags/flags.h"
 #include "flags/referrals.h"
+#include "flags/run.h"
 #include "lantern/build.h"
+#include "lantern/measures.h"
+#include "lantern/outcomes.h"
 #include "lantern/scorecard.h"
 #include "lantern/store.h"
 #include "model/policy.h"
@@ -38,6 +42,8 @@
 #include "server/pupil_records.h"
 #include "store/loaded_store.h"
 #include "store/store.h"
+#include "voice/catalogue.h"
+#include "voice/report.h"
 
 namespace lantern::server {
 
@@ -103,6 +109,30 @@ struct Published {
   std::unordered_map<int, size_t> school_by_urn;  // -> schools
   std::vector<std::string> attendance_columns;
   std::map<std::string, AreaRows> attendance_by_la, attendance_by_trust;
+  // KS4 measures (issue 12): every school's, or why there are none.
+  std::shared_ptr<const MeasuresResult> measures;
+  std::unordered_map<int, size_t> measures_by_urn;  // -> measures->schools
+  std::string measures_note;
+  MeasuresOptions measures_options;  // as computed (for a school's pupils)
+  // Children missing education cases by home LA (pupil-level mode): the
+  // rows of lantern outcomes' case list, for the home LA alone.
+  std::map<int, std::vector<json>> cme_by_la;
+  // The Local Outcomes Framework (docs/local-outcomes.md), published and
+  // disclosure-controlled, as JSON text made once: local_outcomes.csv rows by
+  // LA code, movement.csv rows (the LA's and its schools') by LA code,
+  // trust_contribution.csv rows by trust id. Empty when not computed.
+  std::map<std::string, std::string> outcomes_by_la, movement_by_la, contribution_by_trust;
+  // lipa_effectiveness.csv rows (docs/early-warning.md) by trust id and by
+  // LA code: each LIPA's response times, outcomes and what became of its
+  // flagged pupils, disclosure-controlled. Empty in open-data mode.
+  std::map<std::string, std::string> lipa_by_trust, lipa_by_la;
+  // Pupil voice (docs/pupil-voice.md): the rows of voice.csv,
+  // voice_coverage.csv and voice_change.csv as `lantern voice` writes them,
+  // by area ("school:100001", "la:805", "england"); computed once. Empty
+  // when the store holds no wave; voice_status says why it failed, if it did.
+  std::map<std::string, json> voice_by_area;
+  json voice_items = json::array();  // the bank: stem, polarity, categories
+  std::string voice_status;
 };
 
 struct Server::Impl {
@@ -143,6 +173,7 @@ struct Server::Impl {
     return published;
   }
   void Compute();
+  Status ComputeVoice(Published* p);
   void Routes();
   Principal Who(const httplib::Request& req, std::string* csrf = nullptr);
   json SchoolJson(const SchoolEntry& s) const;
@@ -174,8 +205,14 @@ struct Server::Impl {
                   std::map<uint32_t, PupilAccess>* decided, std::string* basis);
   json ReferralJson(size_t row, const std::vector<Agreement>& agreements);
   void HandleCaseload(const httplib::Request& req, httplib::Response& res);
+  // Each LIPA's effectiveness as of the store's last day, from its
+  // referrals and flag history and the agreements' terms.
+  Status ReadLipaEffectiveness(Published* p);
   void HandleReferralUpdate(const httplib::Request& req, httplib::Response& res);
+  void HandleMeasures(const Published& p, const httplib::Request& req, httplib::Response& res);
   void HandleXlsx(int urn, httplib::Response& res);
+  void ComputeMeasuresInto(Published* p);
+  json MeasuresJson(const SchoolMeasures& m) const;
 };
 
 namespace {
@@ -197,7 +234,8 @@ Status ReadAreaRows(const std::string& path, Published* p) {
   for (const char* c : {"school_type", "location_basis", "breakdown_topic", "breakdown"}) {
     keep.push_back(col[c]);
   }
-  const size_t first_indicator = col.count("num_schools") ? col["num_schools"] : col["breakdown"] + 1;
+  const size_t first_indicator =
+      col.count("num_schools") ? col["num_schools"] : col["breakdown"] + 1;
   for (size_t i = first_indicator; i < header.fields.size(); ++i) keep.push_back(i);
   for (size_t k : keep) p->attendance_columns.emplace_back(header.fields[k]);
   const size_t level = col["geographic_level"], la = col["old_la_code"], trust = col["trust_id"],
@@ -224,7 +262,171 @@ Status ReadAreaRows(const std::string& path, Published* p) {
   return Status::Ok();
 }
 
+// The rows of a published outcomes file whose `key_column` is set and whose
+// geographic_level is one of `levels` (any if empty), as {"columns", "rows"}
+// JSON text by that key.
+Status IndexOutcomesFile(const std::string& path, const std::string& key_column,
+                         const std::vector<std::string>& levels,
+                         std::map<std::string, std::string>* out) {
+  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(path));
+  const int key = t.Column(key_column);
+  const int level = t.Column("geographic_level");
+  if (key < 0) return Status::Corruption(fmt::format("{} has no {} column", path, key_column));
+  std::map<std::string, json> rows;
+  for (size_t r = 0; r < t.rows(); ++r) {
+    const std::string k(t.Cell(r, key));
+    if (k.empty() || k == "z" || k == "x") continue;
+    if (!levels.empty() && level >= 0 &&
+        std::find(levels.begin(), levels.end(), std::string(t.Cell(r, level))) == levels.end()) {
+      continue;
+    }
+    auto [it, fresh] = rows.try_emplace(k, json::array());
+    it->second.push_back(t.Row(r));
+  }
+  for (auto& [k, r] : rows) {
+    json body;
+    body["columns"] = t.header();
+    body["rows"] = std::move(r);
+    (*out)[k] = body.dump();
+  }
+  return Status::Ok();
+}
+
+// The outcomes files in `dir` that exist, indexed for the endpoints.
+Status IndexOutcomes(const std::string& dir, Published* p) {
+  const fs::path d(dir);
+  if (fs::exists(d / "local_outcomes.csv")) {
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "local_outcomes.csv").string(), "old_la_code",
+                                              {"Local authority"}, &p->outcomes_by_la));
+  }
+  if (fs::exists(d / "movement.csv")) {
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "movement.csv").string(), "old_la_code",
+                                              {"Local authority", "School"}, &p->movement_by_la));
+  }
+  if (fs::exists(d / "trust_contribution.csv")) {
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "trust_contribution.csv").string(), "trust_id",
+                                              {}, &p->contribution_by_trust));
+  }
+  return Status::Ok();
+}
+
+// The Local Outcomes Framework over the store (lantern outcomes): the
+// published files indexed for the endpoints, and the children missing
+// education case list: cases by home LA.
+Status ReadCmeCases(const ServerOptions& options, Published* p) {
+  PupilLevelOutcomesOptions o;
+  o.policy_file = options.policy_file;
+  o.threads = options.threads;
+  const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
+  OutcomesReport report;
+  LANTERN_RETURN_IF_ERROR(RunPupilLevelOutcomes(options.store_dir, o, dir, &report));
+  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(dir + "/children_missing_education.csv"));
+  LANTERN_RETURN_IF_ERROR(IndexOutcomes(dir, p));
+  const int home = t.Column("home_la_code");
+  if (home < 0) return Status::Internal("the case list has no home_la_code");
+  for (size_t r = 0; r < t.rows(); ++r) {
+    const auto la = ParseInt(t.Cell(r, home));
+    if (!la) continue;
+    json row;
+    for (size_t c = 0; c < t.header().size(); ++c) row[t.header()[c]] = t.Row(r)[c];
+    p->cme_by_la[*la].push_back(std::move(row));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+namespace {
+
+// The rows of one of `lantern voice`'s files, as objects without the
+// geography columns, appended to by[area][name], in the file's order (the
+// coverage file lists under-heard groups first).
+Status ReadVoiceRows(const std::string& path, const char* name, std::map<std::string, json>* by) {
+  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
+  CsvReader reader(file->data());
+  CsvRecord header, row;
+  if (!reader.Next(&header)) return Status::Corruption(path + " is empty");
+  std::map<std::string, size_t> col;
+  for (size_t i = 0; i < header.fields.size(); ++i) col[std::string(header.fields[i])] = i;
+  for (const char* need : {"geographic_level", "old_la_code", "school_urn"}) {
+    if (!col.count(need)) return Status::Corruption(fmt::format("{} has no {} column", path, need));
+  }
+  const std::set<std::string> geography = {
+      "time_identifier", "geographic_level", "country_code",   "country_name", "region_code",
+      "region_name",     "old_la_code",      "new_la_code",    "la_name",      "trust_id",
+      "trust_name",      "school_urn",       "school_laestab", "school_name"};
+  const size_t level = col["geographic_level"], la = col["old_la_code"], urn = col["school_urn"];
+  while (reader.Next(&row)) {
+    if (row.fields.size() != header.fields.size()) continue;
+    const std::string_view lvl = row.fields[level];
+    std::string key;
+    if (lvl == "School") {
+      key = "school:" + std::string(row.fields[urn]);
+    } else if (lvl == "Local authority") {
+      key = "la:" + std::string(row.fields[la]);
+    } else if (lvl == "National") {
+      key = "england";
+    } else {
+      continue;
+    }
+    json r = json::object();
+    for (size_t i = 0; i < header.fields.size(); ++i) {
+      std::string c(header.fields[i]);
+      if (!geography.count(c)) r[c] = std::string(row.fields[i]);
+    }
+    json& area = (*by)[key];
+    if (!area.contains(name)) area[name] = json::array();
+    area[name].push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// The store's voice wave through the one voice report and its one writer
+// (src/voice/), read back by area: the API serves exactly the published
+// files' rows, computed once.
+Status Server::Impl::ComputeVoice(Published* p) {
+  const StoreState& state = store->impl().state;
+  LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(""));
+  LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
+                           voice::LoadCatalogueWithLocalItems(dir, state.voice_local_items));
+  voice::VoiceReportInput in;
+  in.current = &state;
+  in.catalogue = &cat;
+  in.policy = &policy;
+  in.threads = std::max(1, options.threads);
+  LANTERN_ASSIGN_OR_RETURN(voice::VoiceReport report, voice::MakeVoiceReport(in));
+  const std::string out = (fs::path(options.work_dir) / "voice").string();
+  LANTERN_RETURN_IF_ERROR(voice::WriteVoiceFiles(report, cat, out));
+  // The question bank, for the charts: each item's stem, polarity and
+  // categories in scale order (points low to high, then those set aside).
+  for (const voice::VoiceItem& item : cat.items()) {
+    const voice::VoiceScale& scale = cat.ScaleOf(item);
+    json cats = json::array();
+    for (size_t k = 0; k < scale.categories.size(); ++k) {
+      const auto& c = scale.categories[k];
+      static constexpr const char* kKinds[] = {"point", "dont_know", "prefer_not_to_say",
+                                               "not_answered"};
+      cats.push_back({{"code", c.code},
+                      {"label", c.label},
+                      {"kind", kKinds[static_cast<int>(c.kind)]},
+                      {"positive", k < item.positive.size() && item.positive[k]}});
+    }
+    p->voice_items.push_back({{"item_id", item.id},
+                              {"item_version", item.version},
+                              {"domain", item.domain},
+                              {"stem", item.stem},
+                              {"polarity", std::string(1, item.polarity)},
+                              {"points", scale.points},
+                              {"categories", std::move(cats)}});
+  }
+  LANTERN_RETURN_IF_ERROR(
+      ReadVoiceRows(out + "/voice_coverage.csv", "coverage", &p->voice_by_area));
+  LANTERN_RETURN_IF_ERROR(ReadVoiceRows(out + "/voice.csv", "distributions", &p->voice_by_area));
+  LANTERN_RETURN_IF_ERROR(ReadVoiceRows(out + "/voice_change.csv", "change", &p->voice_by_area));
+  return Status::Ok();
+}
 
 void Server::Impl::Compute() {
   auto p = std::make_shared<Published>();
@@ -251,12 +453,24 @@ void Server::Impl::Compute() {
         st = in.status();
       }
     }
+    if (st.ok()) st = ReadCmeCases(options, p.get());
+    if (st.ok()) st = ReadLipaEffectiveness(p.get());
   } else {
     auto in = LoadOpenDataScorecardInput(options.open_data_dir, threads, policy.suppress_below);
     if (in.ok()) {
       p->input = std::move(*in);
     } else {
       st = in.status();
+    }
+  }
+  // The open-data Local Outcomes Framework for every LA, where the
+  // published LA files are there; without them the endpoints say so (the
+  // schools' figures are still served).
+  if (st.ok()) {
+    const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
+    OutcomesReport report;
+    if (RunOpenDataOutcomes(options.open_data_dir, dir, policy.suppress_below, &report).ok()) {
+      st = IndexOutcomes(dir, p.get());
     }
   }
   if (st.ok()) {
@@ -298,15 +512,21 @@ void Server::Impl::Compute() {
         e.la_name = it->second->la_name;
         e.region_name = it->second->region_name;
       }
-      e.search = Lower(fmt::format("{} {} {} {} {} {} {} {}", e.name, e.urn, e.la_name,
-                                   e.la_code, e.trust_name, e.trust_id, e.phase, e.type));
+      e.search = Lower(fmt::format("{} {} {} {} {} {} {} {}", e.name, e.urn, e.la_name, e.la_code,
+                                   e.trust_name, e.trust_id, e.phase, e.type));
       if (auto pc = postcode.find(e.urn); pc != postcode.end()) {
         e.postcode = pc->second;
-        e.search += " " + Lower(pc->second) + " " + Lower(pc->second.substr(0, pc->second.find(' ')));
+        e.search +=
+            " " + Lower(pc->second) + " " + Lower(pc->second.substr(0, pc->second.find(' ')));
       }
       p->school_by_urn[e.urn] = p->schools.size();
       p->schools.push_back(std::move(e));
     }
+  }
+  if (st.ok()) ComputeMeasuresInto(p.get());
+  if (st.ok() && store && store->impl().state.voice_respondents.size() > 0) {
+    Status vs = ComputeVoice(p.get());
+    if (!vs.ok()) p->voice_status = vs.ToString();
   }
   std::lock_guard lock(mu);
   compute_status = st;
@@ -314,9 +534,165 @@ void Server::Impl::Compute() {
   computing_done = true;
   cv.notify_all();
   if (!options.quiet) {
-    std::fprintf(stderr, "lantern serve: %s\n",
-                 st.ok() ? "published figures ready" : ("computing failed: " + st.ToString()).c_str());
+    std::fprintf(
+        stderr, "lantern serve: %s\n",
+        st.ok() ? "published figures ready" : ("computing failed: " + st.ToString()).c_str());
   }
+}
+
+// Every school's KS4 measures: from the store against the Department's
+// published estimates where the real-data folder has them (a local
+// authority's store then gets the national-basis figure), else the store's
+// own cohort; in open-data mode from the published 2019 files. A store with
+// no KS4 results leaves a note, not a failure.
+void Server::Impl::ComputeMeasuresInto(Published* p) {
+  Result<MeasuresResult> r = Status::NotFound("no KS4 measures");
+  if (!options.open_data) {
+    MeasuresOptions& m = p->measures_options;
+    m.store_dir = options.store_dir;
+    m.policy_file = options.policy_file;
+    m.threads = options.threads;
+    if (auto real = FindRealDataDir(options.real_data_dir); real.ok()) {
+      const std::string published =
+          *real + "/progress8_ks2_estimates_2024/p8_pupil_coefficients_file.csv";
+      if (fs::exists(published)) m.estimates_file = published;
+    }
+    r = ComputeMeasures(*store, m);
+  } else if (auto real = FindRealDataDir(options.open_data_dir); real.ok()) {
+    r = OpenDataMeasures(*real);
+  } else {
+    r = real.status();
+  }
+  if (!r.ok()) {
+    p->measures_note = r.status().message();
+    return;
+  }
+  auto m = std::make_shared<MeasuresResult>(std::move(*r));
+  for (size_t i = 0; i < m->schools.size(); ++i) p->measures_by_urn[m->schools[i].urn] = i;
+  p->measures = std::move(m);
+}
+
+namespace {
+
+json ProgressJson(const ProgressFigure& f, bool shown) {
+  if (!f.available) return json{{"available", false}, {"symbol", "z"}};
+  if (!shown) return json{{"available", true}, {"symbol", "c"}};
+  return json{{"available", true},
+              {"pupils", f.pupils},
+              {"score", f.score},
+              {"lower", f.lower},
+              {"upper", f.upper},
+              {"unadjusted", f.unadjusted},
+              {"capped", f.capped},
+              {"elements", f.elements},
+              {"band", ProgressBandName(f.band)},
+              {"band3", ProgressBand3Name(f.band)},
+              {"percentile_band", f.percentile_band}};
+}
+
+}  // namespace
+
+// A school's measures as published: figures of a school with fewer KS4
+// pupils than the policy's threshold are withheld ("c"), as in measures.csv.
+json Server::Impl::MeasuresJson(const SchoolMeasures& m) const {
+  const int min = policy.ks4_school_min_pupils;
+  const bool shown = m.ks4_pupils >= min;
+  json j{{"urn", m.urn},
+         {"name", m.name},
+         {"la_code", m.la_code},
+         {"trust_id", m.trust_id},
+         {"school_type", m.school_type},
+         {"ks4_pupils", m.ks4_pupils},
+         {"withheld", !shown}};
+  if (shown) {
+    j["att8"] = m.att8;
+    j["att8_percentile_band"] = m.att8_percentile_band;
+    j["broader"] = m.broader;
+    j["p5_attainment"] = m.p5_attainment;
+    j["share_sen"] = m.share_sen;
+    j["share_disadvantaged"] = m.share_disadvantaged;
+    j["share_vocational"] = m.share_vocational;
+    j["sustained_destination"] =
+        m.sustained_destination < 0 ? json(nullptr) : json(m.sustained_destination);
+    j["band_moves"] = m.band_moves;
+  }
+  j["p8"] = ProgressJson(m.p8, shown && m.p8.pupils >= min);
+  j["p5"] = ProgressJson(m.p5, shown && m.p5.pupils >= min);
+  return j;
+}
+
+// GET /api/v1/schools/{urn}/measures: the school's measures for everyone;
+// its pupils' slots only for those entitled to its pupils (every pupil, not
+// residents only), audited before they are sent.
+void Server::Impl::HandleMeasures(const Published& p, const httplib::Request& req,
+                                  httplib::Response& res) {
+  const auto urn = ParseInt(req.matches[1].str());
+  if (!p.measures) return SendError(res, 404, "no KS4 measures here: " + p.measures_note);
+  auto it = urn ? p.measures_by_urn.find(*urn) : p.measures_by_urn.end();
+  if (it == p.measures_by_urn.end()) return SendError(res, 404, "no KS4 measures for that URN");
+  json body;
+  body["time_period"] =
+      fmt::format("{}{:02d}", p.measures->ks4_year, (p.measures->ks4_year + 1) % 100);
+  body["estimates_source"] = p.measures->estimates_source;
+  body["school"] = MeasuresJson(p.measures->schools[it->second]);
+  body["pupils"] = nullptr;
+  const Principal who = accounts ? Who(req) : Principal{};
+  if (!who.authenticated()) {
+    body["pupils_note"] = "pupils' slots are shown to those entitled to the school's pupils";
+    return SendJson(res, 200, body);
+  }
+  const auto school = pupils ? pupils->School(*urn) : std::nullopt;
+  auto agreements = accounts->ListAgreements();
+  if (!agreements.ok()) return SendError(res, 500, "the agreements could not be read");
+  const PupilAccess access =
+      school ? DecidePupilAccess(who, *school, *agreements, as_of) : PupilAccess{};
+  if (!access.allowed || access.residents_of != 0) {
+    body["pupils_note"] = "you are not entitled to see this school's pupils' slots";
+    return SendJson(res, 200, body);
+  }
+  auto list = ComputePupilMeasures(*store, p.measures_options, *urn);
+  if (!list.ok()) return SendError(res, 500, "the pupils' measures could not be computed");
+  AuditEntry entry;
+  entry.username = who.username;
+  entry.role = std::string(RoleName(who.role));
+  entry.scope = who.scope;
+  entry.action = "GET /api/v1/schools/{urn}/measures";
+  entry.target = fmt::format("school:{} pupils:{}", *urn, list->size());
+  entry.basis = access.basis;
+  if (Status st = accounts->Append(entry); !st.ok()) {
+    return SendError(res, 500, "the audit log could not be written, so nothing is shown");
+  }
+  auto slots = [](const std::vector<PupilSlot>& v) {
+    json a = json::array();
+    for (const PupilSlot& s : v) {
+      a.push_back({{"slot", s.slot},
+                   {"qual_id", s.qual_id},
+                   {"title", s.title},
+                   {"grade", s.grade},
+                   {"points", s.points},
+                   {"weight", s.weight}});
+    }
+    return a;
+  };
+  auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+  json list_json = json::array();
+  for (const PupilMeasures& m : *list) {
+    list_json.push_back({{"upn", m.upn},
+                         {"att8", m.att8},
+                         {"ks2_average", opt(m.ks2_average)},
+                         {"pag", m.pag},
+                         {"p8", opt(m.p8)},
+                         {"p8_adjusted", opt(m.p8_adjusted)},
+                         {"p5", opt(m.p5)},
+                         {"p5_adjusted", opt(m.p5_adjusted)},
+                         {"p5_attainment", m.p5_attainment},
+                         {"broader", m.broader},
+                         {"a8_slots", slots(m.a8_slots)},
+                         {"p5_slots", slots(m.p5_slots)}});
+  }
+  body["basis"] = access.basis;
+  body["pupils"] = std::move(list_json);
+  SendJson(res, 200, body);
 }
 
 Principal Server::Impl::Who(const httplib::Request& req, std::string* csrf) {
@@ -427,8 +803,8 @@ void Server::Impl::HandlePupils(const httplib::Request& req, httplib::Response& 
   if (auto users = accounts->ListUsers(); users.ok()) {
     for (const User& u : *users) {
       if (u.disabled) continue;
-      const PupilAccess a = DecidePupilAccess({u.username, u.role, u.scope}, *school, *agreements,
-                                              as_of);
+      const PupilAccess a =
+          DecidePupilAccess({u.username, u.role, u.scope}, *school, *agreements, as_of);
       if (!a.allowed) continue;
       who_can_see.push_back({{"username", u.username},
                              {"role", std::string(RoleName(u.role))},
@@ -467,33 +843,27 @@ std::vector<std::string> SplitTriggers(const std::string& text) {
   return out;
 }
 
-// Commits `plan` to the store at `dir` that this process holds open to read
-// (its shared flock on STORE/LOCK): the shared lock is released, the commit
-// made by a writer holding the exclusive lock, and the shared lock taken
-// back whatever happened.
-Status CommitReleasingSharedLock(const std::string& dir, const CommitPlan& plan) {
-  std::error_code ec;
-  const fs::path lock = fs::canonical(fs::path(dir) / "LOCK", ec);
-  std::vector<int> held;
-  if (!ec) {
-    for (const auto& e : fs::directory_iterator("/proc/self/fd", ec)) {
-      std::error_code ec2;
-      const fs::path target = fs::read_symlink(e.path(), ec2);
-      if (ec2 || target != lock) continue;
-      if (auto fd = ParseInt(e.path().filename().string())) held.push_back(*fd);
+}  // namespace
+
+Status Server::Impl::ReadLipaEffectiveness(Published* p) {
+  std::vector<LipaTerms> lipas;
+  if (accounts) {
+    LANTERN_ASSIGN_OR_RETURN(auto agreements, accounts->ListAgreements());
+    for (auto& a : agreements) {
+      if (a.lipa) lipas.push_back(std::move(*a.lipa));
     }
   }
-  for (int fd : held) ::flock(fd, LOCK_UN);
-  Status st;
-  {
-    auto writer = Store::Open(dir, Store::Mode::kWrite);
-    st = writer.ok() ? (*writer)->Commit(plan) : writer.status();
-  }  // the writer closes its descriptor: the exclusive lock goes
-  for (int fd : held) ::flock(fd, LOCK_SH);
-  return st;
+  const StoreState& st = store->impl().state;
+  const fs::path dir = fs::path(options.work_dir) / "flags";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  LANTERN_RETURN_IF_ERROR(WriteLipaEffectiveness(st, st.flags, st.referrals, StoreLastDay(st),
+                                                 dir.string(), lipas, policy.suppress_below));
+  const std::string file = (dir / "lipa_effectiveness.csv").string();
+  LANTERN_RETURN_IF_ERROR(IndexOutcomesFile(file, "trust_id", {}, &p->lipa_by_trust));
+  return IndexOutcomesFile(file, "la_code", {}, &p->lipa_by_la);
 }
-
-}  // namespace
 
 void Server::Impl::LoadCaseload() {
   if (caseload_loaded) return;
@@ -747,15 +1117,13 @@ void Server::Impl::HandleReferralUpdate(const httplib::Request& req, httplib::Re
   plan.state = &next;
   plan.changed_tables = {TableId::kReferrals};
   plan.changed_rows[TableId::kReferrals] = {static_cast<uint32_t>(row)};
-  plan.history_note = fmt::format(
-      R"({{"command":"serve: POST /api/v1/referrals","referral":{},"status":"{}"}})", *id,
-      ReferralStatusName(*to));
-  // The server holds the store's shared lock (STORE/LOCK) while it serves.
-  // For this one commit it lets it go, writes under the exclusive lock like
-  // any writer, and takes the shared lock back: 503 while another process
-  // holds the store. (Store::Open keeps its descriptor private, so it is
-  // found by name.)
-  if (Status s = CommitReleasingSharedLock(options.store_dir, plan); !s.ok()) {
+  plan.history_note =
+      fmt::format(R"({{"command":"serve: POST /api/v1/referrals","referral":{},"status":"{}"}})",
+                  *id, ReferralStatusName(*to));
+  // The server holds the store's shared lock (STORE/LOCK) while it serves;
+  // for this one commit it writes as any writer would (Store::CommitFromReader):
+  // 503 while another process holds the store.
+  if (Status s = store->impl().store->CommitFromReader(plan); !s.ok()) {
     if (s.code() == StatusCode::kFailedPrecondition) {
       return SendError(res, 503, "the store is busy (" + s.message() + "); try again");
     }
@@ -766,7 +1134,7 @@ void Server::Impl::HandleReferralUpdate(const httplib::Request& req, httplib::Re
 }
 
 std::shared_ptr<const Server::Impl::PupilList> Server::Impl::PupilsOf(int urn,
-                                                                       const PupilAccess& access) {
+                                                                      const PupilAccess& access) {
   std::string key = fmt::format("{}/{}", urn, access.residents_of);
   for (const std::string& c : access.classes) key += "/" + c;
   {
@@ -790,8 +1158,8 @@ void Server::Impl::HandleXlsx(int urn, httplib::Response& res) {
   auto p = Ready();
   auto it = p->school_by_urn.find(urn);
   if (it == p->school_by_urn.end()) return SendError(res, 404, "no school with that URN");
-  const json page = json::parse(SchoolScorecardJson(*p->scorecard, p->schools[it->second].index),
-                                nullptr, false);
+  const json page =
+      json::parse(SchoolScorecardJson(*p->scorecard, p->schools[it->second].index), nullptr, false);
   if (page.is_discarded()) return SendError(res, 500, "the scorecard could not be read");
   char path[] = "/tmp/lantern-xlsx-XXXXXX";
   const int fd = ::mkstemp(path);
@@ -799,10 +1167,11 @@ void Server::Impl::HandleXlsx(int urn, httplib::Response& res) {
   ::close(fd);
   lxw_workbook* wb = workbook_new(path);
   lxw_worksheet* ws = workbook_add_worksheet(wb, "Scorecard");
-  const char* heads[] = {"indicator", "pupil_group", "breakdown", "value",      "lower",
-                         "upper",     "numerator",   "denominator", "similar_value", "la_value",
-                         "england_value", "enquiry"};
-  for (int c = 0; c < 12; ++c) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), heads[c], nullptr);
+  const char* heads[] = {"indicator",     "pupil_group", "breakdown",     "value",
+                         "lower",         "upper",       "numerator",     "denominator",
+                         "similar_value", "la_value",    "england_value", "enquiry"};
+  for (int c = 0; c < 12; ++c)
+    worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), heads[c], nullptr);
   auto cell = [&](lxw_row_t r, lxw_col_t c, const json& v) {
     if (v.is_number()) {
       worksheet_write_number(ws, r, c, v.get<double>(), nullptr);
@@ -884,7 +1253,7 @@ void Server::Impl::Routes() {
              json{{"status", "ok"},
                   {"mode", options.open_data ? "open-data" : "pupil-level"},
                   {"time_period", time_period},
-                  {"scorecard", published ? "ready"
+                  {"scorecard", published        ? "ready"
                                 : computing_done ? "failed"
                                                  : "computing"},
                   {"accounts", accounts != nullptr}});
@@ -921,9 +1290,8 @@ void Server::Impl::Routes() {
       const bool limited = session.status().message().find("too many") != std::string::npos;
       return SendError(res, limited ? 429 : 401, session.status().message());
     }
-    res.set_header("Set-Cookie",
-                   fmt::format("{}={}; Path=/; HttpOnly; Secure; SameSite=Strict", kSessionCookie,
-                               session->token));
+    res.set_header("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; Secure; SameSite=Strict",
+                                             kSessionCookie, session->token));
     SendJson(res, 200,
              json{{"username", session->user.username},
                   {"role", std::string(RoleName(session->user.role))},
@@ -957,8 +1325,8 @@ void Server::Impl::Routes() {
     if (p) return p;
     std::lock_guard lock(mu);
     if (computing_done) {
-      SendError(res, 500, "the published figures could not be computed: " +
-                              compute_status.ToString());
+      SendError(res, 500,
+                "the published figures could not be computed: " + compute_status.ToString());
     } else {
       SendError(res, 503, "the scorecards are being computed; try again in a few seconds");
       res.set_header("Retry-After", "3");
@@ -1025,58 +1393,183 @@ void Server::Impl::Routes() {
           if (!urn) return SendError(res, 404, "no school with that URN");
           HandleXlsx(*urn, res);
         });
-  s.Get(R"(/api/v1/schools/([^/]{1,64})/pupils)", [this](const httplib::Request& req, httplib::Response& res) {
-    HandlePupils(req, res);
+  s.Get(R"(/api/v1/schools/(\d{1,9})/measures)",
+        [this, need_ready](const httplib::Request& req, httplib::Response& res) {
+          auto p = need_ready(res);
+          if (p) HandleMeasures(*p, req, res);
+        });
+  // Every school's P8 and P5 side by side, with intervals and bands (never
+  // ranks): the national comparison page.
+  s.Get("/api/v1/measures/comparison", [this, need_ready](const httplib::Request&,
+                                                          httplib::Response& res) {
+    auto p = need_ready(res);
+    if (!p) return;
+    if (!p->measures) return SendError(res, 404, "no KS4 measures here: " + p->measures_note);
+    const MeasuresResult& m = *p->measures;
+    json schools = json::array();
+    for (const SchoolMeasures& s : m.schools) schools.push_back(MeasuresJson(s));
+    SendJson(res, 200,
+             json{{"time_period", fmt::format("{}{:02d}", m.ks4_year, (m.ks4_year + 1) % 100)},
+                  {"estimates_source", m.estimates_source},
+                  {"national",
+                   {{"att8", m.national_att8},
+                    {"p8", m.national_p8},
+                    {"p5", m.national_p5},
+                    {"sd_p8", m.sd_p8},
+                    {"sd_p5", m.sd_p5},
+                    {"pupils", m.pupils},
+                    {"pupils_with_prior", m.pupils_with_prior}}},
+                  {"schools", std::move(schools)}});
   });
-  s.Get("/api/v1/caseload", [this](const httplib::Request& req, httplib::Response& res) {
-    HandleCaseload(req, res);
-  });
+  s.Get(R"(/api/v1/schools/([^/]{1,64})/pupils)",
+        [this](const httplib::Request& req, httplib::Response& res) { HandlePupils(req, res); });
+  s.Get("/api/v1/caseload",
+        [this](const httplib::Request& req, httplib::Response& res) { HandleCaseload(req, res); });
   s.Post(R"(/api/v1/referrals/([^/]{1,16}))",
          [this](const httplib::Request& req, httplib::Response& res) {
            HandleReferralUpdate(req, res);
          });
-  s.Get(R"(/api/v1/las/([^/]{1,16}))", [this, need_ready](const httplib::Request& req,
-                                                httplib::Response& res) {
+  s.Get(R"(/api/v1/las/(\d{3})/cme)", [this, need_ready](const httplib::Request& req,
+                                                         httplib::Response& res) {
+    if (!accounts)
+      return SendError(res, 404, "this server holds no pupil records (open-data mode)");
+    const Principal who = Who(req);
+    if (!who.authenticated()) return SendError(res, 401, "log in to see a caseload");
+    const auto la = ParseInt(req.matches[1].str());
+    const CmeAccess access = DecideCmeAccess(who, la ? *la : 0);
+    if (!la || !access.allowed) {
+      return SendError(res, 403, "only the home LA may see its children missing education cases");
+    }
     auto p = need_ready(res);
     if (!p) return;
-    const auto code = ParseInt(req.matches[1].str());
-    std::vector<const SchoolEntry*> schools;
-    for (const SchoolEntry& e : p->schools) {
-      if (code && e.la_code == *code) schools.push_back(&e);
+    auto it = p->cme_by_la.find(*la);
+    const size_t count = it == p->cme_by_la.end() ? 0 : it->second.size();
+    // Audited before anything is sent: no entry, no data.
+    AuditEntry entry;
+    entry.username = who.username;
+    entry.role = std::string(RoleName(who.role));
+    entry.scope = who.scope;
+    entry.action = "GET /api/v1/las/{la}/cme";
+    entry.target = fmt::format("la:{} cases:{}", *la, count);
+    entry.basis = access.basis;
+    if (Status st = accounts->Append(entry); !st.ok()) {
+      return SendError(res, 500, "the audit log could not be written, so nothing is shown");
     }
-    if (!code || schools.empty()) return SendError(res, 404, "no local authority with that code");
-    json list = json::array();
-    for (const SchoolEntry* e : schools) list.push_back(SchoolJson(*e));
-    const std::string key = std::to_string(*code);
     json body;
-    body["la_code"] = *code;
-    body["la_name"] = schools.front()->la_name;
-    body["region_name"] = schools.front()->region_name;
-    body["schools"] = std::move(list);
-    body["enquiries"] = Enquiries(*p, schools, "la:" + key);
-    body["attendance"] = AttendanceJson(*p, p->attendance_by_la, key);
+    body["la_code"] = *la;
+    body["basis"] = access.basis;
+    body["cases"] = it == p->cme_by_la.end() ? json::array() : json(it->second);
     SendJson(res, 200, body);
   });
-  s.Get(R"(/api/v1/trusts/([^/]{1,64}))", [this, need_ready](const httplib::Request& req,
-                                                 httplib::Response& res) {
+  // The Local Outcomes Framework: published, disclosure-controlled figures,
+  // public. Made once after the build (Published), never per request.
+  auto outcomes_route = [&s, need_ready](const char* pattern,
+                                         std::map<std::string, std::string> Published::*by,
+                                         const char* missing) {
+    s.Get(pattern, [need_ready, by, missing](const httplib::Request& req, httplib::Response& res) {
+      auto p = need_ready(res);
+      if (!p) return;
+      auto it = ((*p).*by).find(req.matches[1].str());
+      if (it == ((*p).*by).end()) return SendError(res, 404, missing);
+      res.set_content(it->second, "application/json");
+    });
+  };
+  outcomes_route(R"(/api/v1/las/(\d{3})/outcomes)", &Published::outcomes_by_la,
+                 "no Local Outcomes Framework for that local authority");
+  outcomes_route(R"(/api/v1/las/(\d{3})/movement)", &Published::movement_by_la,
+                 "no movement figures for that local authority");
+  outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/contribution)", &Published::contribution_by_trust,
+                 "no contribution figures for that trust");
+  outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/lipa)", &Published::lipa_by_trust,
+                 "no referrals under an agreement with that trust");
+  outcomes_route(R"(/api/v1/las/(\d{3})/lipa)", &Published::lipa_by_la,
+                 "no referrals to that local authority");
+  s.Get(R"(/api/v1/las/([^/]{1,16}))",
+        [this, need_ready](const httplib::Request& req, httplib::Response& res) {
+          auto p = need_ready(res);
+          if (!p) return;
+          const auto code = ParseInt(req.matches[1].str());
+          std::vector<const SchoolEntry*> schools;
+          for (const SchoolEntry& e : p->schools) {
+            if (code && e.la_code == *code) schools.push_back(&e);
+          }
+          if (!code || schools.empty())
+            return SendError(res, 404, "no local authority with that code");
+          json list = json::array();
+          for (const SchoolEntry* e : schools) list.push_back(SchoolJson(*e));
+          const std::string key = std::to_string(*code);
+          json body;
+          body["la_code"] = *code;
+          body["la_name"] = schools.front()->la_name;
+          body["region_name"] = schools.front()->region_name;
+          body["schools"] = std::move(list);
+          body["enquiries"] = Enquiries(*p, schools, "la:" + key);
+          body["attendance"] = AttendanceJson(*p, p->attendance_by_la, key);
+          SendJson(res, 200, body);
+        });
+  // Pupil voice: the published distributions, coverage and change of one
+  // school, LA or England (docs/pupil-voice.md), as `lantern voice` writes them.
+  auto voice = [need_ready](httplib::Response& res, const std::string& key,
+                            const std::string& what) {
     auto p = need_ready(res);
     if (!p) return;
-    const std::string id = req.matches[1].str();
-    std::vector<const SchoolEntry*> schools;
-    for (const SchoolEntry& e : p->schools) {
-      if (!id.empty() && e.trust_id == id) schools.push_back(&e);
+    if (!p->voice_status.empty()) {
+      return SendError(res, 500,
+                       "the pupil voice figures could not be computed: " + p->voice_status);
     }
-    if (schools.empty()) return SendError(res, 404, "no trust with that id");
-    json list = json::array();
-    for (const SchoolEntry* e : schools) list.push_back(SchoolJson(*e));
-    json body;
-    body["trust_id"] = id;
-    body["trust_name"] = schools.front()->trust_name;
-    body["schools"] = std::move(list);
-    body["enquiries"] = Enquiries(*p, schools, "trust:" + id);
-    body["attendance"] = AttendanceJson(*p, p->attendance_by_trust, id);
+    auto it = p->voice_by_area.find(key);
+    if (it == p->voice_by_area.end()) {
+      return SendError(res, 404, "no published pupil voice figures for " + what);
+    }
+    json body = it->second;
+    for (const char* k : {"coverage", "distributions", "change"}) {
+      if (!body.contains(k)) body[k] = json::array();
+    }
+    body["area"] = key;
+    body["items"] = p->voice_items;
+    body["caution"] =
+        "Take care comparing these figures. Differences between schools, areas, groups or years "
+        "can arise by random variation alone; schools and areas differ in their intake and "
+        "their area, so a difference does not show a cause; small groups swing more from year "
+        "to year; and groups flagged under-heard answered less often, so their figures may "
+        "not represent them.";
     SendJson(res, 200, body);
+  };
+  s.Get(R"(/api/v1/schools/(\d{1,9})/voice)",
+        [voice](const httplib::Request& req, httplib::Response& res) {
+          const auto urn = ParseInt(req.matches[1].str());
+          if (!urn) return SendError(res, 404, "no school with that URN");
+          voice(res, "school:" + std::to_string(*urn), "that school");
+        });
+  s.Get(R"(/api/v1/las/(\d{1,6})/voice)",
+        [voice](const httplib::Request& req, httplib::Response& res) {
+          const auto code = ParseInt(req.matches[1].str());
+          if (!code) return SendError(res, 404, "no local authority with that code");
+          voice(res, "la:" + std::to_string(*code), "that local authority");
+        });
+  s.Get("/api/v1/england/voice", [voice](const httplib::Request&, httplib::Response& res) {
+    voice(res, "england", "England");
   });
+  s.Get(R"(/api/v1/trusts/([^/]{1,64}))",
+        [this, need_ready](const httplib::Request& req, httplib::Response& res) {
+          auto p = need_ready(res);
+          if (!p) return;
+          const std::string id = req.matches[1].str();
+          std::vector<const SchoolEntry*> schools;
+          for (const SchoolEntry& e : p->schools) {
+            if (!id.empty() && e.trust_id == id) schools.push_back(&e);
+          }
+          if (schools.empty()) return SendError(res, 404, "no trust with that id");
+          json list = json::array();
+          for (const SchoolEntry* e : schools) list.push_back(SchoolJson(*e));
+          json body;
+          body["trust_id"] = id;
+          body["trust_name"] = schools.front()->trust_name;
+          body["schools"] = std::move(list);
+          body["enquiries"] = Enquiries(*p, schools, "trust:" + id);
+          body["attendance"] = AttendanceJson(*p, p->attendance_by_trust, id);
+          SendJson(res, 200, body);
+        });
   // Anything else under /api is a JSON 404, never the web app.
   s.Get("/api/.*", [](const httplib::Request&, httplib::Response& res) {
     SendError(res, 404, "no such endpoint (see /api/v1/openapi.json)");
@@ -1088,11 +1581,11 @@ void Server::Impl::Routes() {
   } else {
     const std::string missing = options.web_dir;
     s.Get("/", [missing](const httplib::Request&, httplib::Response& res) {
-      res.set_content(
-          "<!doctype html><title>Lantern</title><p>The web app is not built (" + missing +
-              "/index.html is missing): run <code>make build</code>. The API is at "
-              "<a href=\"/api/v1/health\">/api/v1</a>.</p>",
-          "text/html");
+      res.set_content("<!doctype html><title>Lantern</title><p>The web app is not built (" +
+                          missing +
+                          "/index.html is missing): run <code>make build</code>. The API is at "
+                          "<a href=\"/api/v1/health\">/api/v1</a>.</p>",
+                      "text/html");
     });
   }
 }
@@ -1105,7 +1598,8 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   ServerOptions& o = impl->options;
-  if (o.threads <= 0) o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (o.threads <= 0)
+    o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!o.tls_cert.empty() != !o.tls_key.empty()) {
     return Status::InvalidArgument("give both --tls-cert and --tls-key, or neither");
   }
@@ -1118,6 +1612,12 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   if (o.open_data) {
     LANTERN_ASSIGN_OR_RETURN(o.open_data_dir, FindRealDataDir(o.open_data_dir));
     impl->time_period = "201819";
+    // The open-data Local Outcomes Framework's files: never in the folder
+    // the server was started from.
+    if (o.work_dir.empty()) {
+      o.work_dir =
+          (fs::temp_directory_path() / ("lantern-serve-" + std::to_string(::getpid()))).string();
+    }
   } else {
     if (o.store_dir.empty()) return Status::InvalidArgument("give --store STORE or --open-data");
     LANTERN_ASSIGN_OR_RETURN(impl->store, LoadedStore::Open(o.store_dir, o.threads));

@@ -35,7 +35,7 @@ struct ServerOptions {
   // with (default: found as FindRealDataDir finds it); a folder without
   // them leaves those comparisons out (tests).
   std::string real_data_dir;
-  int threads = 0;          // request workers and computation (0: one per core, at least 4 workers)
+  int threads = 0;  // request workers and computation (0: one per core, at least 4 workers)
   AccountsOptions accounts;
   int io_timeout_seconds = 10;  // a client that sends or reads nothing for this long is dropped
   bool quiet = false;           // no request log (tests)

@@ -64,8 +64,10 @@ class ServerRobustnessTest : public lantern::testing::ScratchDirTest {
 
 TEST_F(ServerRobustnessTest, ServesHttpsWithACertificate) {
   const std::string cert = dir_ + "/cert.pem", key = dir_ + "/key.pem";
-  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 "
-                          "-keyout " + key + " -out " + cert + " >/dev/null 2>&1";
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 "
+      "-keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl (scripts/install-deps) made no certificate";
   ServerOptions o = Options();
   o.tls_cert = cert;

@@ -6,6 +6,7 @@
 // withhold.
 #include "server/server.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -31,8 +32,8 @@ namespace lantern::server {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using lantern::testing::TinyUpn;
+using nlohmann::json;
 
 constexpr const char* kPassword = "correct-horse-battery";
 
@@ -55,12 +56,28 @@ const User kUsers[] = {
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    root_ = new std::string((fs::temp_directory_path() /
-                             ("lantern_server_test_" + std::to_string(::getpid())))
-                                .string());
+    root_ = new std::string(
+        (fs::temp_directory_path() / ("lantern_server_test_" + std::to_string(::getpid())))
+            .string());
     fs::remove_all(*root_);
     const std::string input = *root_ + "/input", store = *root_ + "/store";
-    lantern::testing::WriteTinyInput(input);
+    // P4 (Year 11 at the academy) has KS2, KS4 results and destinations.
+    const std::string p4 = TinyUpn(4);
+    std::string dest = "upn,urn,ks4_year,month,activity,source\n";
+    for (int m = 0; m < 24; ++m) {
+      dest += fmt::format("{},900002,201819,{}-{:02d},school_sixth_form,matched\n", p4,
+                          2019 + (7 + m) / 12, (7 + m) % 12 + 1);
+    }
+    auto files = lantern::testing::TinyVoiceFiles();
+    files.insert(
+        {{"ks2_results.csv", "upn,ks2_year,read_scaled,mat_scaled,read_status,mat_status\n" + p4 +
+                                 ",201314,104,106,,\n"},
+         {"ks4_results.csv", "upn,urn,ks4_year,qual_id,grade,exam_series\n" + p4 +
+                                 ",900002,201819,GCSE_ENG_LANG,6,2019-06\n" + p4 +
+                                 ",900002,201819,GCSE_MATHS,5,2019-06\n" + p4 +
+                                 ",900002,201819,GCSE_HISTORY,7,2019-06\n"},
+         {"destinations.csv", dest}});
+    lantern::testing::WriteTinyInput(input, files);
     IngestOptions io;
     io.input_dir = input;
     io.store_dir = store;
@@ -221,8 +238,8 @@ TEST_F(ServerTest, EveryRoleSeesExactlyThePupilsItIsEntitledTo) {
       {"national", {}},
       {"board", {}},
   };
-  const std::vector<std::string> urns = {"900001", "900002", "900003", "999999", "12",
-                                         "abc",    "900001%20", "-900001"};
+  const std::vector<std::string> urns = {"900001", "900002", "900003",    "999999",
+                                         "12",     "abc",    "900001%20", "-900001"};
   int64_t audited = AuditCount();
   for (const auto& [user, allowed] : want) {
     const auto [cookie, csrf] = Login(user);
@@ -245,6 +262,85 @@ TEST_F(ServerTest, EveryRoleSeesExactlyThePupilsItIsEntitledTo) {
       EXPECT_EQ(AuditCount(), audited) << "one audit entry per read: " << user << " " << urn;
     }
   }
+}
+
+TEST_F(ServerTest, OnlyTheHomeLaSeesItsChildrenMissingEducationCasesAndEveryReadIsAudited) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  EXPECT_EQ(Get("/api/v1/las/805/cme")->status, 401);
+  for (const char* user : {"la806", "school1", "trust1", "national", "board"}) {
+    SCOPED_TRACE(user);
+    const auto [cookie, csrf] = Login(user);
+    ASSERT_FALSE(cookie.empty());
+    EXPECT_EQ(Get("/api/v1/las/805/cme", cookie)->status, 403);
+  }
+  const auto [cookie, csrf] = Login("la805");
+  const int64_t before = AuditCount();
+  auto r = Get("/api/v1/las/805/cme", cookie);
+  ASSERT_EQ(r->status, 200);
+  const json body = json::parse(r->body);
+  EXPECT_EQ(body["la_code"], 805);
+  EXPECT_TRUE(body["cases"].is_array());
+  for (const auto& c : body["cases"]) EXPECT_EQ(c["home_la_code"], "805");
+  EXPECT_EQ(AuditCount(), before + 1);
+  // Another LA's caseload is refused to 805 too.
+  EXPECT_EQ(Get("/api/v1/las/806/cme", cookie)->status, 403);
+}
+
+// The Local Outcomes Framework is published and disclosure-controlled:
+// public, made once after the build, the place's own rows only.
+TEST_F(ServerTest, ServesTheLocalOutcomesFrameworkMovementAndTrustContributionToAnyone) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  auto column = [](const json& body, const std::string& name) {
+    const auto& cols = body["columns"];
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (cols[i] == name) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  auto r = Get("/api/v1/las/805/outcomes");
+  ASSERT_EQ(r->status, 200) << r->body;
+  json body = json::parse(r->body);
+  const int la = column(body, "old_la_code"), level = column(body, "geographic_level"),
+            measure = column(body, "measure"), value = column(body, "value"),
+            england = column(body, "england_value");
+  ASSERT_GE(la, 0);
+  ASSERT_GE(level, 0);
+  ASSERT_GE(measure, 0);
+  ASSERT_GE(value, 0);
+  ASSERT_GE(england, 0);
+  ASSERT_FALSE(body["rows"].empty());
+  std::set<std::string> measures;
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[la], "805");
+    EXPECT_EQ(row[level], "Local authority");
+    EXPECT_FALSE(row[value].get<std::string>().empty()) << "no data is x, never blank";
+    measures.insert(row[measure].get<std::string>());
+  }
+  EXPECT_TRUE(measures.count("pupils"));
+  EXPECT_TRUE(measures.count("sess_overall_percent"));
+
+  r = Get("/api/v1/las/805/movement");
+  ASSERT_EQ(r->status, 200) << r->body;
+  body = json::parse(r->body);
+  ASSERT_GE(column(body, "moves"), 0);
+  ASSERT_GE(column(body, "exits_no_school"), 0);
+  bool la_row = false;
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[column(body, "old_la_code")], "805");
+    la_row = la_row || row[column(body, "geographic_level")] == "Local authority";
+  }
+  EXPECT_TRUE(la_row);
+
+  r = Get("/api/v1/trusts/TR1/contribution");
+  ASSERT_EQ(r->status, 200) << r->body;
+  body = json::parse(r->body);
+  ASSERT_GE(column(body, "question"), 0);
+  ASSERT_FALSE(body["rows"].empty());
+  for (const auto& row : body["rows"]) EXPECT_EQ(row[column(body, "trust_id")], "TR1");
+
+  EXPECT_EQ(Get("/api/v1/las/999/outcomes")->status, 404);
+  EXPECT_EQ(Get("/api/v1/las/999/movement")->status, 404);
+  EXPECT_EQ(Get("/api/v1/trusts/NOPE/contribution")->status, 404);
 }
 
 TEST_F(ServerTest, AnAgreementSharesOnlyItsDataClasses) {
@@ -324,8 +420,8 @@ TEST_F(ServerTest, LogoutNeedsTheCsrfTokenAndEndsTheSession) {
   ASSERT_TRUE(no_token);
   EXPECT_EQ(no_token->status, 403);
   EXPECT_EQ(Get("/api/v1/schools/900001/pupils", cookie)->status, 200);
-  auto ok = c.Delete("/api/v1/session",
-                     httplib::Headers{{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  auto ok =
+      c.Delete("/api/v1/session", httplib::Headers{{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 204);
   EXPECT_EQ(Get("/api/v1/schools/900001/pupils", cookie)->status, 401);
@@ -337,8 +433,8 @@ TEST_F(ServerTest, BadRequestsGetACleanAnswerAndTheServerGoesOn) {
   ASSERT_TRUE(bad_json);
   EXPECT_EQ(bad_json->status, 400);
   EXPECT_TRUE(json::parse(bad_json->body).contains("error"));
-  auto form = c.Post("/api/v1/session", "username=a&password=b",
-                     "application/x-www-form-urlencoded");
+  auto form =
+      c.Post("/api/v1/session", "username=a&password=b", "application/x-www-form-urlencoded");
   ASSERT_TRUE(form);
   EXPECT_EQ(form->status, 415);
   auto wrong_shape = c.Post("/api/v1/session", "[1,2]", "application/json");
@@ -392,6 +488,53 @@ TEST_F(ServerTest, TheApiWithholdsWhatThePublishedFilesWithhold) {
   }
 }
 
+// Pupil voice: the rows `lantern voice` publishes, by area. The tiny wave
+// has 4 respondents at 900002 (a school needs a base of 10) and 5 in LA 805
+// (an area needs 30 from 3 schools), so every distribution is withheld
+// whole, with its reason, and no count of 1 or 2 is shown anywhere.
+TEST_F(ServerTest, VoiceServesThePublishedRowsWithheldWithTheirReason) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  for (const std::string path :
+       {"/api/v1/schools/900002/voice", "/api/v1/las/805/voice", "/api/v1/england/voice"}) {
+    auto r = Get(path);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << path << " " << r->body;
+    const json body = json::parse(r->body);
+    EXPECT_NE(body["caution"].get<std::string>().find("random variation"), std::string::npos);
+    ASSERT_FALSE(body["distributions"].empty()) << path;
+    ASSERT_FALSE(body["coverage"].empty()) << path;
+    std::set<std::string> belong_all;
+    for (const auto& row : body["distributions"]) {
+      const std::string n = row["respondents"];
+      EXPECT_TRUE(n != "1" && n != "2") << path << row.dump();
+      EXPECT_FALSE(row["withheld_reason"].get<std::string>().empty()) << path << row.dump();
+      EXPECT_EQ(n, "c") << path << row.dump();
+      EXPECT_FALSE(row.contains("school_urn")) << "geography columns are dropped";
+      if (row["item_id"] == "belong_school" && row["breakdown"] == "All pupils") {
+        belong_all.insert(row["response"].get<std::string>());
+      }
+    }
+    // Every category of the item's scale, the two the engine adds included.
+    EXPECT_TRUE(belong_all.count("agree") && belong_all.count("prefer_not_to_say") &&
+                belong_all.count("not_answered"))
+        << path;
+    // Who was not heard first: no row not under-heard before an under-heard one.
+    bool seen_heard = false;
+    for (const auto& row : body["coverage"]) {
+      const std::string n = row["respondents"];
+      EXPECT_TRUE(n != "1" && n != "2") << path << row.dump();
+      if (row["under_heard"] == "Y") EXPECT_FALSE(seen_heard) << path << row.dump();
+      if (row["under_heard"] != "Y") seen_heard = true;
+    }
+  }
+  auto none = Get("/api/v1/schools/999999/voice");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404);
+  auto bad = Get("/api/v1/las/nope/voice");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 404);
+}
+
 TEST_F(ServerTest, SearchFindsSchoolsByNameUrnAndLa) {
   ASSERT_TRUE(ready_->ok());
   auto r = Get("/api/v1/schools?q=tiny%20academy");
@@ -426,6 +569,66 @@ TEST_F(ServerTest, TheAuditChainHoldsAfterTheReads) {
   auto report = (*accounts)->VerifyAudit();
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->problem;
+}
+
+// KS4 measures (issue 12): the school's figures for everyone, withheld as
+// measures.csv withholds them; its pupils' slots only for the entitled,
+// audited first.
+TEST_F(ServerTest, MeasuresShowSlotsOnlyToTheEntitledAndAuditThem) {
+  ASSERT_TRUE(ready_->ok());
+  auto pub = Get("/api/v1/schools/900002/measures");
+  ASSERT_TRUE(pub);
+  ASSERT_EQ(pub->status, 200) << pub->body;
+  const json open = json::parse(pub->body);
+  EXPECT_EQ(open["school"]["urn"], 900002);
+  EXPECT_EQ(open["school"]["ks4_pupils"], 1);
+  // One pupil: below any threshold, so the figures are withheld.
+  EXPECT_TRUE(open["school"]["withheld"].get<bool>());
+  EXPECT_FALSE(open["school"].contains("att8"));
+  EXPECT_TRUE(open["pupils"].is_null());
+
+  const int64_t before = AuditCount();
+  // The school's own user sees P4's slots (maths 5 x2, English language 6
+  // alone x1, history 7 in an EBacc slot: 23), and the read is audited.
+  const auto [cookie, csrf] = Login("school2");
+  auto own = Get("/api/v1/schools/900002/measures", cookie);
+  ASSERT_TRUE(own);
+  ASSERT_EQ(own->status, 200) << own->body;
+  const json body = json::parse(own->body);
+  ASSERT_TRUE(body["pupils"].is_array());
+  ASSERT_EQ(body["pupils"].size(), 1u);
+  EXPECT_EQ(body["pupils"][0]["upn"], TinyUpn(4));
+  EXPECT_DOUBLE_EQ(body["pupils"][0]["att8"].get<double>(), 23.0);
+  EXPECT_FALSE(body["pupils"][0]["a8_slots"].empty());
+  EXPECT_EQ(AuditCount(), before + 1);
+
+  // Another school, and an LA over an academy it has no agreement with for
+  // its own residents here: the figures, no slots, nothing audited.
+  for (const char* user : {"school1", "la806", "national"}) {
+    const auto [c, t] = Login(user);
+    auto r = Get("/api/v1/schools/900002/measures", c);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << user;
+    EXPECT_TRUE(json::parse(r->body)["pupils"].is_null()) << user;
+  }
+  EXPECT_EQ(AuditCount(), before + 1);
+  // A URN without measures is a 404.
+  auto none = Get("/api/v1/schools/999999/measures");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404);
+}
+
+TEST_F(ServerTest, TheComparisonListsEverySchoolWithMeasures) {
+  ASSERT_TRUE(ready_->ok());
+  auto r = Get("/api/v1/measures/comparison");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json body = json::parse(r->body);
+  EXPECT_EQ(body["time_period"], "201819");
+  ASSERT_EQ(body["schools"].size(), 1u);
+  EXPECT_EQ(body["schools"][0]["urn"], 900002);
+  EXPECT_TRUE(body["schools"][0]["withheld"].get<bool>());
+  EXPECT_EQ(body["national"]["pupils"], 1);
 }
 
 }  // namespace
@@ -516,6 +719,47 @@ TEST_F(ServerTest, AReferralUpdateNeedsEntitlementAndCsrfAndIsSavedAndAudited) {
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->referrals.status[mine - 1], static_cast<uint8_t>(ReferralStatus::kAcknowledged));
   EXPECT_EQ(state->referrals.status[other - 1], static_cast<uint8_t>(ReferralStatus::kRaised));
+}
+
+TEST_F(ServerTest, EachLipasEffectivenessIsPublicDisclosureControlledAndByTrustAndLa) {
+  const auto rows = [](const httplib::Result& r) {
+    const json body = json::parse(r->body);
+    std::vector<std::map<std::string, std::string>> out;
+    for (const auto& row : body["rows"]) {
+      std::map<std::string, std::string> m;
+      for (size_t c = 0; c < body["columns"].size(); ++c) {
+        m[body["columns"][c].get<std::string>()] = row[c].get<std::string>();
+      }
+      out.push_back(std::move(m));
+    }
+    return out;
+  };
+  // P3's referral: at TR1's academy, home LA 806 (the agreement TR1-806
+  // names no LIPA terms, so the national standards applied).
+  auto trust = Get("/api/v1/trusts/TR1/lipa");
+  ASSERT_TRUE(trust);
+  ASSERT_EQ(trust->status, 200) << trust->body;
+  auto t = rows(trust);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0]["trust_id"], "TR1");
+  EXPECT_EQ(t[0]["la_code"], "806");
+  EXPECT_EQ(t[0]["acknowledge_standard_days"], std::to_string(kDefaultAcknowledgeDays));
+  // One referral, one pupil: counts of 1 are never shown.
+  EXPECT_EQ(t[0]["referrals"], "c");
+  EXPECT_EQ(t[0]["flagged_pupils"], "c");
+  // P1's referral: a maintained school of LA 805 (no trust).
+  auto la = Get("/api/v1/las/805/lipa");
+  ASSERT_EQ(la->status, 200) << la->body;
+  auto l = rows(la);
+  ASSERT_EQ(l.size(), 1u);
+  EXPECT_EQ(l[0]["trust_id"], "");
+  EXPECT_EQ(Get("/api/v1/las/806/lipa")->status, 200);
+  EXPECT_EQ(Get("/api/v1/las/807/lipa")->status, 404);
+  EXPECT_EQ(Get("/api/v1/trusts/TR9/lipa")->status, 404);
+  for (int n = 1; n <= 6; ++n) {
+    EXPECT_EQ(trust->body.find(TinyUpn(n)), std::string::npos);
+    EXPECT_EQ(la->body.find(TinyUpn(n)), std::string::npos);
+  }
 }
 
 }  // namespace

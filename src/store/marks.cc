@@ -1,8 +1,9 @@
 #include "store/marks.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
-#include <fmt/format.h>
 
 namespace lantern {
 
@@ -14,8 +15,8 @@ constexpr uint64_t kPage = 4096;
 uint64_t PageAlign(uint64_t v) { return (v + kPage - 1) / kPage * kPage; }
 }  // namespace
 
-Status MarksBlock::Write(const std::string& path, std::span<const int32_t> dates,
-                         uint64_t slots, const uint8_t* data) {
+Status MarksBlock::Write(const std::string& path, std::span<const int32_t> dates, uint64_t slots,
+                         const uint8_t* data) {
   std::string head(kBlockMagic, sizeof kBlockMagic);
   uint32_t n = static_cast<uint32_t>(dates.size());
   head.append(reinterpret_cast<const char*>(&n), 4);
@@ -59,8 +60,7 @@ int MarksBlock::ColumnOf(int32_t date) const {
   return static_cast<int>(it - dates_.begin());
 }
 
-Status MarksDay::Write(const std::string& path, int32_t date, uint64_t slots,
-                       const uint8_t* data) {
+Status MarksDay::Write(const std::string& path, int32_t date, uint64_t slots, const uint8_t* data) {
   std::string head(kDayMagic, sizeof kDayMagic);
   head.append(reinterpret_cast<const char*>(&date), 4);
   head.append(reinterpret_cast<const char*>(&slots), 8);

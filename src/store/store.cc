@@ -82,6 +82,24 @@ const char* TableName(TableId id) {
       return "flag_runs";
     case TableId::kReferrals:
       return "referrals";
+    case TableId::kVoiceProviders:
+      return "voice_providers";
+    case TableId::kVoiceLocalItems:
+      return "voice_local_items";
+    case TableId::kVoiceItems:
+      return "voice_items";
+    case TableId::kVoiceRespondents:
+      return "voice_respondents";
+    case TableId::kVoiceResponses:
+      return "voice_responses";
+    case TableId::kVoiceLinks:
+      return "voice_links";
+    case TableId::kKs2Results:
+      return "ks2_results";
+    case TableId::kKs4Results:
+      return "ks4_results";
+    case TableId::kDestinations:
+      return "destinations";
   }
   return "?";
 }
@@ -111,6 +129,19 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   }
   LANTERN_RETURN_IF_ERROR(s->ReadManifest());
   return s;
+}
+
+Status Store::CommitFromReader(const CommitPlan& plan) const {
+  if (mode_ != Mode::kRead)
+    return Status::FailedPrecondition("CommitFromReader needs a store opened to read");
+  if (lock_fd_ >= 0) ::flock(lock_fd_, LOCK_UN);
+  Status st;
+  {
+    auto writer = Store::Open(dir_, Mode::kWrite);
+    st = writer.ok() ? (*writer)->Commit(plan) : writer.status();
+  }  // the writer closes its descriptor: the exclusive lock goes
+  if (lock_fd_ >= 0) ::flock(lock_fd_, LOCK_SH);
+  return st;
 }
 
 Store::~Store() {

@@ -39,6 +39,15 @@ struct StoreState {
   FlagTable flags;
   FlagRunTable flag_runs;
   ReferralTable referrals;
+  VoiceProviderTable voice_providers;
+  VoiceLocalItemTable voice_local_items;
+  VoiceItemKeyTable voice_items;
+  VoiceRespondentTable voice_respondents;
+  VoiceResponseTable voice_responses;
+  VoiceLinkTable voice_links;
+  Ks2ResultTable ks2_results;
+  Ks4ResultTable ks4_results;
+  DestinationTable destinations;
   MarksSet marks;
 };
 
@@ -55,14 +64,39 @@ enum class TableId {
   kAtRiskRules,
   kFlags,
   kFlagRuns,
-  kReferrals
+  kReferrals,
+  kVoiceProviders,
+  kVoiceLocalItems,
+  kVoiceItems,
+  kVoiceRespondents,
+  kVoiceResponses,
+  kVoiceLinks,
+  kKs2Results,
+  kKs4Results,
+  kDestinations
 };
-constexpr TableId kAllTables[] = {
-    TableId::kLocalAuthorities, TableId::kTrusts,        TableId::kSchools,
-    TableId::kPupils,           TableId::kEnrolments,    TableId::kSuspensions,
-    TableId::kApPlacements,     TableId::kInternalUnits, TableId::kEhcpRequests,
-    TableId::kAtRiskRules,      TableId::kFlags,         TableId::kFlagRuns,
-    TableId::kReferrals};
+constexpr TableId kAllTables[] = {TableId::kLocalAuthorities,
+                                  TableId::kTrusts,
+                                  TableId::kSchools,
+                                  TableId::kPupils,
+                                  TableId::kEnrolments,
+                                  TableId::kSuspensions,
+                                  TableId::kApPlacements,
+                                  TableId::kInternalUnits,
+                                  TableId::kEhcpRequests,
+                                  TableId::kAtRiskRules,
+                                  TableId::kFlags,
+                                  TableId::kFlagRuns,
+                                  TableId::kReferrals,
+                                  TableId::kVoiceProviders,
+                                  TableId::kVoiceLocalItems,
+                                  TableId::kVoiceItems,
+                                  TableId::kVoiceRespondents,
+                                  TableId::kVoiceResponses,
+                                  TableId::kVoiceLinks,
+                                  TableId::kKs2Results,
+                                  TableId::kKs4Results,
+                                  TableId::kDestinations};
 const char* TableName(TableId id);
 
 // Calls f(id, table) for each table of a StoreState (const or not), in the
@@ -82,6 +116,15 @@ void ForEachTable(State& s, F&& f) {
   f(TableId::kFlags, s.flags);
   f(TableId::kFlagRuns, s.flag_runs);
   f(TableId::kReferrals, s.referrals);
+  f(TableId::kVoiceProviders, s.voice_providers);
+  f(TableId::kVoiceLocalItems, s.voice_local_items);
+  f(TableId::kVoiceItems, s.voice_items);
+  f(TableId::kVoiceRespondents, s.voice_respondents);
+  f(TableId::kVoiceResponses, s.voice_responses);
+  f(TableId::kVoiceLinks, s.voice_links);
+  f(TableId::kKs2Results, s.ks2_results);
+  f(TableId::kKs4Results, s.ks4_results);
+  f(TableId::kDestinations, s.destinations);
 }
 
 // What a commit changes: the tables to rewrite, marks files to add (already
@@ -138,6 +181,12 @@ class Store {
   std::string PathOf(const std::string& file_name) const { return dir_ + "/" + file_name; }
 
   Status Commit(const CommitPlan& plan);
+  // For a process that holds this store open to read (the server): gives up
+  // the shared lock, commits `plan` through a writer that takes the exclusive
+  // lock (failing if another process holds the store), and takes the shared
+  // lock back, waiting for such a process if need be. This object keeps the
+  // generation it opened; the new one is read by the next Open.
+  Status CommitFromReader(const CommitPlan& plan) const;
 
   // Checks every segment's checksums and every marks file's shape.
   Status Verify() const;

@@ -380,6 +380,166 @@ struct ReferralTable {
   size_t size() const { return pupil.size(); }
 };
 
+// Pupil voice (docs/pupil-voice.md). Respondents carry a provider's key,
+// never a UPN; the link from a respondent to a pupil is its own table
+// (VoiceLinkTable), read only by the voice engine to find the pupil's
+// groups, never published, served or logged.
+struct VoiceProviderTable {
+  std::vector<std::string> provider_id;
+  std::vector<std::string> provider_name;
+  ColumnVector<int32_t> accredited_from;
+  ColumnVector<int32_t> accredited_to;  // kNoDate while accredited
+
+  static constexpr auto Columns() {
+    using T = VoiceProviderTable;
+    return std::make_tuple(Column<T, std::string>{"provider_id", &T::provider_id},
+                           Column<T, std::string>{"provider_name", &T::provider_name},
+                           Column<T, int32_t>{"accredited_from", &T::accredited_from},
+                           Column<T, int32_t>{"accredited_to", &T::accredited_to});
+  }
+  size_t size() const { return provider_id.size(); }
+};
+
+// Local items as sent (the item file's columns as text), checked again by
+// the question bank when the engine reads them.
+struct VoiceLocalItemTable {
+  std::vector<std::string> item_id, version, tier, domain, stem, scale_id, polarity, positive,
+      sensitive, reading_age, owner, note;
+
+  static constexpr auto Columns() {
+    using T = VoiceLocalItemTable;
+    using S = std::string;
+    return std::make_tuple(
+        Column<T, S>{"item_id", &T::item_id}, Column<T, S>{"version", &T::version},
+        Column<T, S>{"tier", &T::tier}, Column<T, S>{"domain", &T::domain},
+        Column<T, S>{"stem", &T::stem}, Column<T, S>{"scale_id", &T::scale_id},
+        Column<T, S>{"polarity", &T::polarity}, Column<T, S>{"positive", &T::positive},
+        Column<T, S>{"sensitive", &T::sensitive}, Column<T, S>{"reading_age", &T::reading_age},
+        Column<T, S>{"owner", &T::owner}, Column<T, S>{"note", &T::note});
+  }
+  size_t size() const { return item_id.size(); }
+};
+
+// The items (id and version) responses have been stored for.
+struct VoiceItemKeyTable {
+  std::vector<std::string> item_id;
+  ColumnVector<uint16_t> version;
+
+  static constexpr auto Columns() {
+    using T = VoiceItemKeyTable;
+    return std::make_tuple(Column<T, std::string>{"item_id", &T::item_id},
+                           Column<T, uint16_t>{"version", &T::version});
+  }
+  size_t size() const { return item_id.size(); }
+};
+
+struct VoiceRespondentTable {
+  std::vector<std::string> key;     // the provider's respondent key (not a UPN)
+  ColumnVector<uint16_t> provider;  // row in VoiceProviderTable
+  ColumnVector<int16_t> wave;       // the survey's academic year: 2018 for 2018/19
+  ColumnVector<uint32_t> school;    // row in SchoolTable
+  ColumnVector<int32_t> collected;  // collection date
+  ColumnVector<uint8_t> mode;       // VoiceMode (model/codes.h)
+
+  static constexpr auto Columns() {
+    using T = VoiceRespondentTable;
+    return std::make_tuple(
+        Column<T, std::string>{"key", &T::key}, Column<T, uint16_t>{"provider", &T::provider},
+        Column<T, int16_t>{"wave", &T::wave}, Column<T, uint32_t>{"school", &T::school},
+        Column<T, int32_t>{"collected", &T::collected}, Column<T, uint8_t>{"mode", &T::mode});
+  }
+  size_t size() const { return key.size(); }
+};
+
+struct VoiceResponseTable {
+  ColumnVector<uint32_t> respondent;  // row in VoiceRespondentTable
+  ColumnVector<uint16_t> item;        // row in VoiceItemKeyTable
+  ColumnVector<uint8_t> category;     // index into the item's scale (voice/catalogue.h)
+
+  static constexpr auto Columns() {
+    using T = VoiceResponseTable;
+    return std::make_tuple(Column<T, uint32_t>{"respondent", &T::respondent},
+                           Column<T, uint16_t>{"item", &T::item},
+                           Column<T, uint8_t>{"category", &T::category});
+  }
+  size_t size() const { return respondent.size(); }
+};
+
+struct VoiceLinkTable {
+  ColumnVector<uint32_t> respondent;  // row in VoiceRespondentTable
+  ColumnVector<uint32_t> pupil;       // row in PupilTable
+
+  static constexpr auto Columns() {
+    using T = VoiceLinkTable;
+    return std::make_tuple(Column<T, uint32_t>{"respondent", &T::respondent},
+                           Column<T, uint32_t>{"pupil", &T::pupil});
+  }
+  size_t size() const { return respondent.size(); }
+};
+
+// KS2 results (ks2_results.csv): one row per pupil.
+struct Ks2ResultTable {
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<int16_t> ks2_year;     // academic year start (2013 for 2013/14)
+  ColumnVector<uint8_t> read_scaled;  // 80-120, 0 when none
+  ColumnVector<uint8_t> mat_scaled;
+  ColumnVector<uint8_t> read_status;  // Ks2Status
+  ColumnVector<uint8_t> mat_status;
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<Ks2ResultTable, uint32_t>{"pupil", &Ks2ResultTable::pupil},
+        Column<Ks2ResultTable, int16_t>{"ks2_year", &Ks2ResultTable::ks2_year},
+        Column<Ks2ResultTable, uint8_t>{"read_scaled", &Ks2ResultTable::read_scaled},
+        Column<Ks2ResultTable, uint8_t>{"mat_scaled", &Ks2ResultTable::mat_scaled},
+        Column<Ks2ResultTable, uint8_t>{"read_status", &Ks2ResultTable::read_status},
+        Column<Ks2ResultTable, uint8_t>{"mat_status", &Ks2ResultTable::mat_status});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
+// KS4 results (ks4_results.csv): one row per pupil, qualification and series.
+struct Ks4ResultTable {
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<uint32_t> school;   // at the end of KS4
+  ColumnVector<int16_t> ks4_year;  // academic year start (2018 for 2018/19)
+  std::vector<std::string> qual_id;
+  std::vector<std::string> grade;
+  ColumnVector<int32_t> exam_series;  // YYYYMM
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<Ks4ResultTable, uint32_t>{"pupil", &Ks4ResultTable::pupil},
+        Column<Ks4ResultTable, uint32_t>{"school", &Ks4ResultTable::school},
+        Column<Ks4ResultTable, int16_t>{"ks4_year", &Ks4ResultTable::ks4_year},
+        Column<Ks4ResultTable, std::string>{"qual_id", &Ks4ResultTable::qual_id},
+        Column<Ks4ResultTable, std::string>{"grade", &Ks4ResultTable::grade},
+        Column<Ks4ResultTable, int32_t>{"exam_series", &Ks4ResultTable::exam_series});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
+// Destinations (destinations.csv): one row per former Year 11 pupil and month.
+struct DestinationTable {
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<uint32_t> school;   // at the end of KS4
+  ColumnVector<int16_t> ks4_year;  // academic year start
+  ColumnVector<int32_t> month;     // YYYYMM
+  ColumnVector<uint8_t> activity;  // DestinationActivity
+  ColumnVector<uint8_t> source;    // DestinationSource
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<DestinationTable, uint32_t>{"pupil", &DestinationTable::pupil},
+        Column<DestinationTable, uint32_t>{"school", &DestinationTable::school},
+        Column<DestinationTable, int16_t>{"ks4_year", &DestinationTable::ks4_year},
+        Column<DestinationTable, int32_t>{"month", &DestinationTable::month},
+        Column<DestinationTable, uint8_t>{"activity", &DestinationTable::activity},
+        Column<DestinationTable, uint8_t>{"source", &DestinationTable::source});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
 }  // namespace lantern
 
 #endif  // LANTERN_STORE_TABLES_H_

@@ -8,12 +8,17 @@ import { AreaPage } from './pages/Area.jsx';
 import { PupilsPage } from './pages/Pupils.jsx';
 import { CaseloadPage } from './pages/Caseload.jsx';
 import { LoginPage } from './pages/Login.jsx';
+import { MeasuresComparisonPage, SchoolMeasuresPage } from './pages/Measures.jsx';
+import { VoicePage } from './pages/Voice.jsx';
 
 // Hash routes:
 //   #/                      find a school, trust or LA (#/?q=TEXT keeps the search)
 //   #/school/URN            a school's scorecard
 //   #/school/URN/pupils     its pupils, for the entitled
+//   #/school/URN/measures   its KS4 measures (its pupils' slots for the entitled)
+//   #/measures              every school's Progress 8 and Progress 5
 //   #/la/CODE, #/trust/ID   a local authority, a trust
+//   #/school/URN/voice, #/la/CODE/voice   pupil voice (docs/pupil-voice.md)
 //   #/caseload              the user's flagged pupils and referrals
 //   #/login                 log in (#/login?next=/school/URN/pupils)
 export function parseRoute(hash) {
@@ -30,7 +35,11 @@ export function parseRoute(hash) {
   if (parts.length === 0) return { name: 'find', query };
   if (parts[0] === 'school' && parts.length === 2) return { name: 'school', urn: parts[1], query };
   if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'pupils') return { name: 'pupils', urn: parts[1], query };
+  if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'measures') return { name: 'school-measures', urn: parts[1], query };
+  if (parts[0] === 'measures' && parts.length === 1) return { name: 'measures', query };
   if (parts[0] === 'la' && parts.length === 2) return { name: 'la', code: parts[1], query };
+  if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'school', id: parts[1], query };
+  if (parts[0] === 'la' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'la', id: parts[1], query };
   if (parts[0] === 'trust' && parts.length === 2) return { name: 'trust', id: parts[1], query };
   if (parts[0] === 'caseload' && parts.length === 1) return { name: 'caseload', query };
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login', query };
@@ -82,6 +91,9 @@ function Header({ user }) {
           <ul class="nav-list">
             <li>
               <a href="#/">Find a school</a>
+            </li>
+            <li>
+              <a href="#/measures">P8 and P5</a>
             </li>
             {user && ['school', 'trust', 'la'].includes(user.role) ? (
               <li>
@@ -137,7 +149,7 @@ export function App() {
     }
     const t = setTimeout(focusMain, 0);
     return () => clearTimeout(t);
-  }, [route.name, route.urn, route.code, route.id]);
+  }, [route.name, route.urn, route.code, route.id, route.kind]);
 
   let page;
   switch (route.name) {
@@ -150,6 +162,12 @@ export function App() {
     case 'pupils':
       page = <PupilsPage urn={route.urn} user={user} known={known} key={`p${route.urn}`} />;
       break;
+    case 'school-measures':
+      page = <SchoolMeasuresPage urn={route.urn} key={`m${route.urn}`} />;
+      break;
+    case 'measures':
+      page = <MeasuresComparisonPage />;
+      break;
     case 'la':
       page = <AreaPage kind="la" id={route.code} key={`la${route.code}`} />;
       break;
@@ -158,6 +176,9 @@ export function App() {
       break;
     case 'caseload':
       page = <CaseloadPage user={user} known={known} />;
+      break;
+    case 'voice':
+      page = <VoicePage kind={route.kind} id={route.id} key={`v${route.kind}${route.id}`} />;
       break;
     case 'login':
       page = <LoginPage user={user} next={route.query.get('next') || ''} />;

@@ -7,6 +7,8 @@ import { Chart } from '../components/Chart.jsx';
 import { barChart } from '../charts.js';
 import { Loading, Problem } from '../components/Status.jsx';
 import { saveFile, toCsv } from '../download.js';
+import { LaMovement, LaOutcomes, TrustContribution } from './Outcomes.jsx';
+import { LipaEffectiveness } from './Lipa.jsx';
 
 const GROUP_ORDER = ['all_pupils', 'sen_support', 'ehcp', 'no_sen', 'fsm', 'not_fsm', 'disadvantaged', 'not_disadvantaged', 'eal', 'looked_after', 'boys', 'girls'];
 
@@ -58,6 +60,18 @@ export function AreaPage({ kind, id }) {
       <Enquiries list={Array.isArray(data.enquiries) ? data.enquiries : []} indicators={indicators} file={`${kind}-${code}`} />
       <SchoolsTable schools={schools} kind={kind} file={`${kind}-${code}-schools`} />
       <Attendance table={data.attendance} kind={kind} file={`${kind}-${code}-attendance`} />
+      {kind === 'la' ? (
+        <p class="no-print">
+          <a href={`#/la/${encodeURIComponent(code)}/voice`} data-testid="voice-link">
+            Pupil voice in this local authority
+          </a>{' '}
+          (who was heard and how pupils answered, where a survey wave is held).
+        </p>
+      ) : null}
+      {kind === 'la' ? <LaOutcomes code={code} /> : null}
+      {kind === 'la' ? <LaMovement code={code} /> : <TrustContribution id={code} />}
+      <LipaEffectiveness kind={kind} id={code} />
+      {kind === 'la' ? <CmeCaseload code={code} /> : null}
     </article>
   );
 }
@@ -290,4 +304,40 @@ function Cell({ text, dp }) {
   if (n !== null) return <Val v={n} dp={dp} />;
   if (isSymbol(text)) return <Val v={text} />;
   return <span>{text}</span>;
+}
+
+const CME_COLUMNS = [
+  { key: 'upn', label: 'UPN', head: true },
+  { key: 'status', label: 'Status' },
+  { key: 'last_school_name', label: 'Last school' },
+  { key: 'last_school_urn', label: 'URN' },
+  { key: 'year_group', label: 'Year' },
+  { key: 'leaving_date', label: 'Left' },
+  { key: 'leaving_reason', label: 'Reason recorded' },
+  { key: 'window_end_date', label: 'Window ended' },
+  { key: 'reappeared_date', label: 'Reappeared' },
+  { key: 'last_marks', label: 'Last marks' },
+  { key: 'open_suspension', label: 'Suspension just before' },
+  { key: 'open_ap', label: 'In AP' },
+];
+
+// The LA's children missing education caseload (docs/local-outcomes.md):
+// shown only to a user of the home LA. The server refuses everyone else
+// (401 or 403), and then nothing is shown, not even that a list exists.
+function CmeCaseload({ code }) {
+  const st = useApi(`/api/v1/las/${encodeURIComponent(code)}/cme`);
+  const data = st.data ? st.data[0] : null;
+  if (!data || !Array.isArray(data.cases)) return null;
+  const order = { open: 0, window_open: 1, closed: 2 };
+  const rows = data.cases.slice().sort((a, b) => (order[a.status] ?? 3) - (order[b.status] ?? 3) || String(a.leaving_date).localeCompare(String(b.leaving_date)));
+  const open = rows.filter((r) => r.status === 'open').length;
+  return (
+    <section aria-labelledby="cme-h" data-testid="cme">
+      <h2 id="cme-h">Children missing education: your caseload</h2>
+      <p>
+        Pupils of compulsory school age living in this authority whose registration ended with no destination that accounts for them and who were on no roll for the whole window after leaving. {open} open, {rows.length} in all (closed cases stay, with the day the child reappeared). Pupil-level: your view is recorded in the audit log.
+      </p>
+      <DataTable caption="Children missing education cases" columns={CME_COLUMNS} rows={rows} file={`la-${code}-cme`} testid="cme-table" />
+    </section>
+  );
 }

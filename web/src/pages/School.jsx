@@ -115,6 +115,11 @@ export function Scorecard({ data, indicatorsRaw, urn: urnProp, user = null, offl
             Download workbook (XLSX)
           </a>
         )}
+        {offline ? null : (
+          <a class="button secondary" href={`#/school/${encodeURIComponent(schoolUrn)}/voice`} data-testid="voice-link">
+            Pupil voice
+          </a>
+        )}
         <button type="button" class="button secondary" onClick={() => saveFile(`scorecard-${schoolUrn}.csv`, 'text/csv;charset=utf-8', allRowsCsv(scored, ids))}>
           Download all figures (CSV)
         </button>

@@ -1,0 +1,23 @@
+// The peer for `lantern voice`: DuckDB (npm @duckdb/node-api) computing
+// every school x item x response count (the school distributions, before
+// disclosure control) from the same voice_responses.csv.
+//
+//   node bench/duckdb_voice.mjs --input DIR [--threads 2]
+//
+// Prints one JSON line: load_seconds, query_seconds, rows (distribution cells).
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const a = {};
+for (let i = 2; i < process.argv.length; i += 2) a[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+const threads = a.threads ?? '2';
+const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+const con = await instance.connect();
+let t = performance.now();
+await con.run(`CREATE TABLE r AS SELECT * FROM read_csv('${a.input}/voice_responses.csv', header=true, all_varchar=true)`);
+const load = (performance.now() - t) / 1000;
+t = performance.now();
+const res = await con.runAndReadAll(
+  `SELECT urn, item_id, item_version, response, count(*) AS n FROM r GROUP BY ALL ORDER BY ALL`);
+const rows = res.getRows().length;
+const query = (performance.now() - t) / 1000;
+console.log(JSON.stringify({ load_seconds: +load.toFixed(2), query_seconds: +query.toFixed(2), rows }));

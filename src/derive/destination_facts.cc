@@ -1,0 +1,168 @@
+// The destination grain: one row per pupil at the end of KS4 in the year
+// (ks4_results), or with destination records for it, at their KS4 school:
+// their sustained destination in the year after KS4 and their activity 6,
+// 12 and 24 months after Year 11 (definitions.md 4.1; docs/measures.md).
+// Counts of pupils, so the cube adds them up at every level and group and
+// the one disclosure pass controls them.
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+#include "derive/facts.h"
+#include "measures/destinations.h"
+
+namespace lantern {
+
+namespace {
+
+enum DestinationMeasure : int {
+  kCohort,
+  kSustained,
+  kEducation,
+  kApprenticeship,
+  kEmployment,
+  kNotSustained,
+  kUnknown,
+  kPart6,
+  kPart12,
+  kPart24,
+  kNeet6,
+  kNeet12,
+  kNeet24,
+  kNotKnown6,
+  kNotKnown12,
+  kNotKnown24,
+  kDestinationMeasures
+};
+
+constexpr MeasureDecl P(std::string_view id, std::string_view what) {
+  return {id, Quantity::kPupils, 1, Aggregation::kSum, 1, 1, what};
+}
+
+constexpr std::array<MeasureDecl, kDestinationMeasures> kMeasures = {{
+    P("ks4_cohort", "pupils at the end of KS4 in the year (or with destination records for it)"),
+    P("dest_sustained", "pupils in a sustained destination in the year after KS4"),
+    P("dest_education", "pupils in sustained education (incl. the combination)"),
+    P("dest_apprenticeship", "pupils in a sustained apprenticeship"),
+    P("dest_employment", "pupils in sustained employment"),
+    P("dest_not_sustained", "pupils with activity recorded but not sustained"),
+    P("dest_unknown", "pupils with no activity captured in the year after KS4"),
+    P("particip_6m",
+      "pupils in education, an apprenticeship or employment with training 6 months after Year 11"),
+    P("particip_12m", "the same 12 months after Year 11"),
+    P("particip_24m", "the same 24 months after Year 11"),
+    P("neet_6m", "pupils NEET 6 months after Year 11"),
+    P("neet_12m", "pupils NEET 12 months after Year 11"),
+    P("neet_24m", "pupils NEET 24 months after Year 11"),
+    P("not_known_6m", "pupils whose activity is not known 6 months after Year 11"),
+    P("not_known_12m", "the same 12 months after Year 11"),
+    P("not_known_24m", "the same 24 months after Year 11"),
+}};
+
+struct Row {
+  uint32_t school, pupil;
+  std::array<uint8_t, kDestinationMeasures> values{};
+};
+
+class DestinationFacts : public FactGrain {
+ public:
+  explicit DestinationFacts(const FactContext& c) : s_(*c.state) {
+    const int year = c.year.start_year();
+    std::unordered_map<uint32_t, size_t> at;  // pupil -> row
+    auto row_of = [&](uint32_t pupil, uint32_t school) -> Row& {
+      auto [it, fresh] = at.try_emplace(pupil, rows_.size());
+      if (fresh) {
+        rows_.push_back({school, pupil, {}});
+        months_.emplace_back();
+        months_.back().fill(DestinationActivity::kNotKnown);
+      }
+      return rows_[it->second];
+    };
+    const Ks4ResultTable& k = s_.ks4_results;
+    for (size_t r = 0; r < k.size(); ++r) {
+      if (k.ks4_year[r] == year && k.pupil[r] < s_.pupils.size() && k.school[r] < s_.schools.size())
+        row_of(k.pupil[r], k.school[r]);
+    }
+    const DestinationTable& d = s_.destinations;
+    const int first = (year + 1) * 12 + 7;
+    for (size_t r = 0; r < d.size(); ++r) {
+      if (d.ks4_year[r] != year || d.pupil[r] >= s_.pupils.size() ||
+          d.school[r] >= s_.schools.size())
+        continue;
+      row_of(d.pupil[r], d.school[r]);
+      const int m = (d.month[r] / 100) * 12 + (d.month[r] % 100 - 1) - first;
+      if (m >= 0 && m < kDestinationMonths) {
+        months_[at[d.pupil[r]]][static_cast<size_t>(m)] =
+            static_cast<DestinationActivity>(d.activity[r]);
+      }
+    }
+    for (size_t i = 0; i < rows_.size(); ++i) {
+      auto& v = rows_[i].values;
+      const DestinationOutcome o = ClassifyDestination(months_[i]);
+      v[kCohort] = 1;
+      v[kEducation] = o.sustained == SustainedDestination::kEducation;
+      v[kApprenticeship] = o.sustained == SustainedDestination::kApprenticeship;
+      v[kEmployment] = o.sustained == SustainedDestination::kEmployment;
+      v[kSustained] = v[kEducation] | v[kApprenticeship] | v[kEmployment];
+      v[kNotSustained] = o.sustained == SustainedDestination::kNotSustained;
+      v[kUnknown] = o.sustained == SustainedDestination::kUnknown;
+      const int after[3] = {6, 12, 24};
+      for (int h = 0; h < 3; ++h) {
+        const DestinationActivity a = ActivityAfter(months_[i], after[h]);
+        v[static_cast<size_t>(kPart6 + h)] = IsParticipation(a);
+        v[static_cast<size_t>(kNeet6 + h)] = a == DestinationActivity::kNeet;
+        v[static_cast<size_t>(kNotKnown6 + h)] = a == DestinationActivity::kNotKnown;
+      }
+    }
+    std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
+      return a.school != b.school ? a.school < b.school : a.pupil < b.pupil;
+    });
+    months_.clear();
+  }
+
+  std::string_view name() const override { return "destination"; }
+  std::span<const MeasureDecl> measures() const override { return kMeasures; }
+  uint64_t max_rows_per_school() const override {
+    uint64_t most = 0;
+    for (size_t i = 0, j = 0; i < rows_.size(); i = j) {
+      while (j < rows_.size() && rows_[j].school == rows_[i].school) ++j;
+      most = std::max<uint64_t>(most, j - i);
+    }
+    return most;
+  }
+  Status Prepare(std::span<const int> wanted) override {
+    wanted_.assign(wanted.begin(), wanted.end());
+    for (int m : wanted_) {
+      if (m < 0 || m >= kDestinationMeasures) return Status::Internal("destination: bad measure");
+    }
+    return Status::Ok();
+  }
+  void Scan(const SchoolShare& share, FactSink* sink) const override {
+    std::vector<int64_t> out(wanted_.size());
+    for (const Row& r : rows_) {
+      if (!share.owns(r.school)) continue;
+      bool any = false;
+      for (size_t k = 0; k < wanted_.size(); ++k) {
+        out[k] = r.values[static_cast<size_t>(wanted_[k])];
+        any = any || out[k] != 0;
+      }
+      if (any) sink->Add(r.school, r.pupil, out.data());
+    }
+  }
+
+ private:
+  const StoreState& s_;
+  std::vector<Row> rows_;
+  std::vector<MonthlyActivity> months_;
+  std::vector<int> wanted_;
+};
+
+}  // namespace
+
+std::span<const MeasureDecl> DestinationFactMeasures() { return kMeasures; }
+
+std::unique_ptr<FactGrain> MakeDestinationFacts(const FactContext& context) {
+  return std::make_unique<DestinationFacts>(context);
+}
+
+}  // namespace lantern

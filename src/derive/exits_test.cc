@@ -1,0 +1,238 @@
+// Exits, moves, elective home education, unexplained exits and children
+// missing education on hand-made histories, each worked by hand
+// (docs/local-outcomes.md states the rules).
+#include "derive/exits.h"
+
+#include <gtest/gtest.h>
+
+#include "model/codes.h"
+
+namespace lantern {
+namespace {
+
+int32_t D(const char* iso) { return ParseIsoDate(iso)->days; }
+
+class ExitsTest : public ::testing::Test {
+ protected:
+  ExitsTest() {
+    // Schools: 0 and 1 in LA 805 (1 in trust T1), 2 in LA 806, 3 a PRU in 805.
+    AddSchool(100000, 805, "");
+    AddSchool(100001, 805, "T1");
+    AddSchool(100002, 806, "");
+    AddSchool(100003, 805, "");
+    // Marks run to 19 July 2019: the store's last day.
+    last_pupil_ = AddPupil(8, "2010-01-01");
+    AddEnrolment(last_pupil_, 0, "2018-09-03", nullptr, LeavingReason::kNone);
+    AddEnrolment(AddPupil(8, "2010-02-01"), 0, "2019-07-19", nullptr, LeavingReason::kNone);
+  }
+  void AddSchool(int urn, int la, const char* trust) {
+    s_.schools.urn.push_back(urn);
+    s_.schools.la_code.push_back(static_cast<int16_t>(la));
+    s_.schools.estab.push_back(1);
+    s_.schools.phase.push_back(0);
+    s_.schools.name.push_back("School " + std::to_string(urn));
+    s_.schools.type.push_back("");
+    s_.schools.trust_id.push_back(trust);
+    s_.schools.postcode.push_back("");
+    s_.schools.open_date.push_back(kNoDate);
+    s_.schools.close_date.push_back(kNoDate);
+  }
+  uint32_t AddPupil(int year_group, const char* birth) {
+    PupilTable& p = s_.pupils;
+    p.upn.push_back(p.size() + 1);
+    p.birth_date.push_back(D(birth));
+    p.sex.push_back(0);
+    p.fsm.push_back(0);
+    p.disadvantaged.push_back(0);
+    p.sen_provision.push_back(0);
+    p.sen_need.push_back(0);
+    p.eal.push_back(0);
+    p.looked_after.push_back(0);
+    p.home_la.push_back(805);
+    p.year_group.push_back(static_cast<int8_t>(year_group));
+    p.ethnicity.push_back(0);
+    p.ks2_reading.push_back(0);
+    p.ks2_maths.push_back(0);
+    return static_cast<uint32_t>(p.size() - 1);
+  }
+  uint32_t AddEnrolment(uint32_t pupil, uint32_t school, const char* entry, const char* leaving,
+                        LeavingReason reason, EnrolStatus status = EnrolStatus::kCurrent) {
+    EnrolmentTable& e = s_.enrolments;
+    e.pupil.push_back(pupil);
+    e.school.push_back(school);
+    e.entry_date.push_back(D(entry));
+    e.leaving_date.push_back(leaving ? D(leaving) : kNoDate);
+    e.leaving_reason.push_back(static_cast<uint8_t>(reason));
+    e.status.push_back(static_cast<uint8_t>(status));
+    e.boarder.push_back(0);
+    return static_cast<uint32_t>(e.size() - 1);
+  }
+  void AddSuspension(uint32_t pupil, uint32_t school, const char* start) {
+    SuspensionTable& t = s_.suspensions;
+    t.pupil.push_back(pupil);
+    t.school.push_back(school);
+    t.start_date.push_back(D(start));
+    t.category.push_back(0);
+    t.sessions.push_back(2);
+    t.reason1.push_back(0);
+    t.reason2.push_back(0);
+    t.reason3.push_back(0);
+    t.outcome.push_back(0);
+  }
+  const ExitRecord* Exit(const ExitSet& set, uint32_t enrolment) {
+    for (const ExitRecord& x : set.exits) {
+      if (x.enrolment == enrolment) return &x;
+    }
+    return nullptr;
+  }
+  // The record points into the set: a temporary set would leave it dangling.
+  const ExitRecord* Exit(ExitSet&&, uint32_t) = delete;
+  ExitSet Classify() {
+    const AcademicYear y(2018);
+    return ClassifyExits(s_, policy_, y.FirstDay(), y.LastDay());
+  }
+  StoreState s_;
+  Policy policy_;  // cme_window_school_days = 10
+  uint32_t last_pupil_ = 0;
+};
+
+TEST_F(ExitsTest, SchoolDaysCountWeekdaysStrictlyBetween) {
+  // Friday 11 January 2019 to Monday 28 January: 14..18 and 21..25 January.
+  EXPECT_EQ(SchoolDaysBetween(Date{D("2019-01-11")}, Date{D("2019-01-28")}), 10);
+  EXPECT_EQ(SchoolDaysBetween(Date{D("2019-01-11")}, Date{D("2019-01-14")}), 0);
+  EXPECT_EQ(SchoolDaysBetween(Date{D("2019-01-11")}, Date{D("2019-01-11")}), 0);
+  EXPECT_EQ(SchoolDaysBetween(Date{D("2019-01-07")}, Date{D("2019-01-09")}), 1);
+}
+
+TEST_F(ExitsTest, ALeaverWhoNeverReappearsIsAnOpenCaseForTheHomeLa) {
+  const uint32_t p = AddPupil(4, "2010-05-05");
+  const uint32_t e = AddEnrolment(p, 0, "2018-09-03", "2019-01-11", LeavingReason::kTransfer);
+  const ExitSet set = Classify();
+  EXPECT_EQ(set.as_of.days, D("2019-07-19"));
+  const ExitRecord* x = Exit(set, e);
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->cme, CmeStatus::kOpen);
+  EXPECT_TRUE(x->no_next);
+  EXPECT_FALSE(x->move);
+}
+
+TEST_F(ExitsTest, ReappearingOnDayNPlusOneClosesACaseOnDayNIsNone) {
+  // Window: the ten school days 14-25 January. Day N+1 is Monday 28 January.
+  const uint32_t late = AddPupil(4, "2010-05-05");
+  const uint32_t e1 = AddEnrolment(late, 0, "2018-09-03", "2019-01-11", LeavingReason::kTransfer);
+  AddEnrolment(late, 1, "2019-01-28", nullptr, LeavingReason::kNone);
+  const uint32_t soon = AddPupil(4, "2010-05-05");
+  const uint32_t e2 = AddEnrolment(soon, 0, "2018-09-03", "2019-01-11", LeavingReason::kTransfer);
+  AddEnrolment(soon, 1, "2019-01-25", nullptr, LeavingReason::kNone);
+  const ExitSet set = Classify();
+  const ExitRecord* a = Exit(set, e1);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->cme, CmeStatus::kClosed);
+  EXPECT_EQ(a->cme_closed, D("2019-01-28"));
+  EXPECT_EQ(a->gap_school_days, 10);
+  EXPECT_TRUE(a->move);
+  EXPECT_TRUE(a->move_other_trust);  // into trust T1
+  const ExitRecord* b = Exit(set, e2);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->cme, CmeStatus::kNone);
+  EXPECT_EQ(b->gap_school_days, 9);
+  // A longer window makes the first a case no more... and the second one too.
+  policy_.cme_window_school_days = 11;
+  const ExitSet wider = Classify();
+  EXPECT_EQ(Exit(wider, e1)->cme, CmeStatus::kNone);
+}
+
+TEST_F(ExitsTest, AManagedMoveThatReturnsIsAMoveAndAReturnNotACase) {
+  const uint32_t p = AddPupil(9, "2004-10-10");
+  const uint32_t a1 = AddEnrolment(p, 0, "2018-09-03", "2018-11-30", LeavingReason::kManagedMove);
+  const uint32_t b = AddEnrolment(p, 1, "2018-12-03", "2019-02-08", LeavingReason::kManagedMove);
+  AddEnrolment(p, 0, "2019-02-11", nullptr, LeavingReason::kNone);
+  const ExitSet set = Classify();
+  const ExitRecord* x = Exit(set, a1);
+  ASSERT_NE(x, nullptr);
+  EXPECT_TRUE(x->move);
+  EXPECT_EQ(static_cast<size_t>(x->next), b);
+  EXPECT_TRUE(x->returned_same_school);
+  EXPECT_EQ(x->cme, CmeStatus::kNone);
+  // A managed move within the LA is not explained by any recorded reason.
+  EXPECT_TRUE(x->unexplained);
+  const ExitRecord* y = Exit(set, b);
+  ASSERT_NE(y, nullptr);
+  EXPECT_FALSE(y->returned_same_school);  // B never has them back
+  EXPECT_TRUE(y->move);
+}
+
+TEST_F(ExitsTest, ADualRegistrationIsNotAnExitAndKeepsThePupilOnARoll) {
+  const uint32_t p = AddPupil(9, "2004-10-10");
+  AddEnrolment(p, 0, "2018-09-03", nullptr, LeavingReason::kNone, EnrolStatus::kMain);
+  const uint32_t sub = AddEnrolment(p, 3, "2018-10-01", "2019-01-11", LeavingReason::kOther,
+                                    EnrolStatus::kSubsidiary);
+  const ExitSet set = Classify();
+  EXPECT_EQ(Exit(set, sub), nullptr);
+  // The main registration ending while another main one runs: no gap.
+  const uint32_t q = AddPupil(9, "2004-10-10");
+  const uint32_t m1 = AddEnrolment(q, 0, "2018-09-03", "2019-03-01", LeavingReason::kTransfer);
+  AddEnrolment(q, 3, "2019-02-01", nullptr, LeavingReason::kNone, EnrolStatus::kMain);
+  const ExitSet set_m1 = Classify();
+  const ExitRecord* x = Exit(set_m1, m1);
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->gap_school_days, 0);
+  EXPECT_EQ(x->cme, CmeStatus::kNone);
+}
+
+TEST_F(ExitsTest, AMoveAcrossAnLaBorderIsExplainedAndNotACase) {
+  const uint32_t p = AddPupil(10, "2003-12-12");
+  const uint32_t e = AddEnrolment(p, 0, "2018-09-03", "2019-03-08", LeavingReason::kTransfer);
+  AddEnrolment(p, 2, "2019-03-11", nullptr, LeavingReason::kNone);
+  const ExitSet set_e = Classify();
+  const ExitRecord* x = Exit(set_e, e);
+  ASSERT_NE(x, nullptr);
+  EXPECT_TRUE(x->move_other_la);
+  EXPECT_FALSE(x->unexplained);
+  EXPECT_EQ(x->cme, CmeStatus::kNone);
+  // The same move within the LA, with no other reason, is unexplained.
+  const uint32_t q = AddPupil(10, "2003-12-12");
+  const uint32_t f = AddEnrolment(q, 0, "2018-09-03", "2019-03-08", LeavingReason::kTransfer);
+  AddEnrolment(q, 1, "2019-03-11", nullptr, LeavingReason::kNone);
+  const ExitSet set_f = Classify();
+  EXPECT_TRUE(Exit(set_f, f)->unexplained);
+}
+
+TEST_F(ExitsTest, HomeEducationSoonAfterASuspensionIsAccountedForWithItsDays) {
+  const uint32_t p = AddPupil(8, "2006-01-01");
+  const uint32_t e = AddEnrolment(p, 0, "2018-09-03", "2019-01-31", LeavingReason::kEhe);
+  AddSuspension(p, 0, "2018-10-01");
+  AddSuspension(p, 0, "2019-01-07");
+  AddSuspension(p, 0, "2019-03-01");  // after the exit: not "before"
+  const ExitSet set_e = Classify();
+  const ExitRecord* x = Exit(set_e, e);
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->days_since_susp_or_ap, 24);
+  EXPECT_EQ(x->cme, CmeStatus::kNone);  // home education accounts for the child
+  EXPECT_TRUE(x->unexplained);          // Year 8, and EHE is not an explained exit
+  EXPECT_TRUE(x->no_next);
+}
+
+TEST_F(ExitsTest, EndOfYear11IsNotACaseAndAnUnfinishedWindowIsNotJudged) {
+  const uint32_t y11 = AddPupil(11, "2002-11-11");
+  const uint32_t e = AddEnrolment(y11, 0, "2014-09-03", "2019-06-28", LeavingReason::kEndOfPhase);
+  const uint32_t y6 = AddPupil(6, "2007-11-11");
+  const uint32_t f = AddEnrolment(y6, 0, "2014-09-03", "2019-07-12", LeavingReason::kOther);
+  const ExitSet set = Classify();
+  EXPECT_EQ(Exit(set, e)->cme, CmeStatus::kNone);
+  EXPECT_FALSE(Exit(set, e)->unexplained);  // end of phase
+  // Five school days (15-19 July) have passed of ten.
+  EXPECT_EQ(Exit(set, f)->cme, CmeStatus::kPending);
+  // An exit in the last weeks of the year is a structural transition.
+  EXPECT_FALSE(Exit(set, f)->unexplained);
+}
+
+TEST_F(ExitsTest, AChildUnderFiveIsNotOfCompulsorySchoolAge) {
+  const uint32_t p = AddPupil(0, "2014-06-01");  // Reception, 4 in January 2019
+  const uint32_t e = AddEnrolment(p, 0, "2018-09-03", "2019-01-11", LeavingReason::kOther);
+  const ExitSet set_e = Classify();
+  EXPECT_EQ(Exit(set_e, e)->cme, CmeStatus::kNone);
+}
+
+}  // namespace
+}  // namespace lantern

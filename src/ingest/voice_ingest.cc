@@ -1,0 +1,491 @@
+#include "ingest/voice_ingest.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <unordered_map>
+
+#include "ingest/for_each_row.h"
+#include "model/upn.h"
+#include "store/table_ops.h"
+#include "voice/catalogue.h"
+
+namespace lantern {
+
+namespace {
+
+bool IsProviderId(std::string_view t) {
+  if (t.empty() || t.size() > 32) return false;
+  for (char c : t) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+          c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string DateText(int32_t days) {
+  return days == kNoDate ? std::string("open-ended") : FormatIsoDate(Date{days});
+}
+
+// The survey wave: the academic year it was collected in, "2018/19".
+std::optional<int16_t> Wave(RowCheck& check, size_t c) {
+  if (!check.RequiredPresent(c)) return std::nullopt;
+  auto y = AcademicYear::Parse(check.Text(c));
+  if (!y) {
+    check.Fail(c, "wave", "wave is the academic year of the survey, e.g. 2018/19");
+    return std::nullopt;
+  }
+  return static_cast<int16_t>(y->start_year());
+}
+
+std::string RespondentIndexKey(uint32_t provider, int16_t wave, std::string_view key) {
+  std::string k = fmt::format("{}:{}:", provider, wave);
+  k.append(key);
+  return k;
+}
+
+struct ProviderIndex {
+  std::unordered_map<std::string, uint32_t> by_id;
+  explicit ProviderIndex(const VoiceProviderTable& t) {
+    for (size_t i = 0; i < t.size(); ++i) by_id[t.provider_id[i]] = static_cast<uint32_t>(i);
+  }
+  uint32_t Find(std::string_view id) const {
+    auto it = by_id.find(std::string(id));
+    return it == by_id.end() ? kNoIndex : it->second;
+  }
+};
+
+}  // namespace
+
+void IngestVoiceProviders(IngestContext& ctx, InputSource& src) {
+  VoiceProviderTable& t = ctx.state().voice_providers;
+  ProviderIndex index(t);
+  std::vector<uint8_t> seen(t.size(), 0);
+  bool changed = false;
+  ForEachRow(src, [&](RowCheck& check) {
+    if (check.RequiredPresent(0) && !IsProviderId(check.Text(0))) {
+      check.Fail(0, "code", "provider_id is 1-32 letters, digits, - or _");
+    }
+    check.RequiredPresent(1);
+    auto from = check.DateField(2);
+    auto to = check.DateField(3);
+    if (from && to && *to < *from) check.Fail(3, "date", "accredited_to is before accredited_from");
+    if (!check.ok()) return;
+    const std::string id(check.Text(0));
+    const int32_t to_days = to ? to->days : kNoDate;
+    uint32_t row = index.Find(id);
+    if (row != kNoIndex && row < seen.size() && seen[row]) {
+      check.FailRow("duplicate", "the same provider_id appears earlier in this file");
+      return;
+    }
+    if (row == kNoIndex) {
+      if (t.size() >= 65535) {
+        check.FailRow("limit", "the store holds 65535 providers already");
+        return;
+      }
+      row = static_cast<uint32_t>(t.size());
+      t.provider_id.push_back(id);
+      t.provider_name.emplace_back(check.Text(1));
+      t.accredited_from.push_back(from->days);
+      t.accredited_to.push_back(to_days);
+      index.by_id[id] = row;
+      seen.push_back(1);
+      ++src.counts.inserted;
+      changed = true;
+      return;
+    }
+    seen[row] = 1;
+    if (t.provider_name[row] == check.Text(1) && t.accredited_from[row] == from->days &&
+        t.accredited_to[row] == to_days) {
+      ++src.counts.unchanged;
+      return;
+    }
+    t.provider_name[row] = std::string(check.Text(1));
+    t.accredited_from[row] = from->days;
+    t.accredited_to[row] = to_days;
+    ++src.counts.updated;
+    changed = true;
+  });
+  if (changed) ctx.changed_tables.insert(TableId::kVoiceProviders);
+}
+
+void IngestVoiceLocalItems(IngestContext& ctx, InputSource& src) {
+  VoiceLocalItemTable& t = ctx.state().voice_local_items;
+  bool changed = false;
+  ForEachRow(src, [&](RowCheck& check) {
+    auto field = [&](std::string_view name) -> std::string_view {
+      for (size_t c = 0; c < src.schema->columns.size(); ++c) {
+        if (name == src.schema->columns[c].name) return check.Text(c);
+      }
+      return {};
+    };
+    auto column_of = [&](std::string_view name) -> size_t {
+      for (size_t c = 0; c < src.schema->columns.size(); ++c) {
+        if (name == src.schema->columns[c].name) return c;
+      }
+      return 0;
+    };
+    // The bank (with the local items stored so far) checks the row and
+    // takes the item; a row naming a stored local item again replaces it.
+    voice::VoiceCatalogue& cat = *ctx.voice_catalogue;
+    const int existing_item =
+        cat.FindItem(check.Text(0), std::atoi(std::string(check.Text(1)).c_str()));
+    size_t stored_row = t.size();
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (t.item_id[i] == check.Text(0) && t.version[i] == check.Text(1)) stored_row = i;
+    }
+    if (existing_item >= 0 && stored_row == t.size()) {
+      check.Fail(0, "duplicate", "this item id and version is already in the question bank");
+      return;
+    }
+    if (stored_row < t.size()) {
+      // Stored already: the same wording again, or a change, which needs a new version.
+      bool same = true;
+      VoiceLocalItemTable probe;
+      ForEachColumn<VoiceLocalItemTable>([&](auto col) {
+        const auto& stored = t.*col.member;
+        size_t c = 0;
+        for (; c < src.schema->columns.size(); ++c) {
+          if (std::string_view(col.name) == src.schema->columns[c].name) break;
+        }
+        if (stored[stored_row] != check.Text(c)) same = false;
+      });
+      if (!same) {
+        check.FailRow("version",
+                      "a stored local item changed: an item's wording and scale never "
+                      "change within a version (give it the next version)");
+        return;
+      }
+      ++src.counts.unchanged;
+      return;
+    }
+    if (auto urn = check.Urn(column_of("owner")); urn && ctx.SchoolRow(*urn) == kNoIndex) {
+      check.Fail(column_of("owner"), "unknown_school",
+                 "the owner is not a school in schools.csv or the store");
+    }
+    if (!check.ok()) return;
+    if (auto p = cat.AddItemRow(field, /*local=*/true)) {
+      check.Fail(column_of(p->column), "item", p->reason);
+      return;
+    }
+    std::string cols[12];
+    for (size_t c = 0; c < 12; ++c) cols[c] = std::string(check.Text(c));
+    t.item_id.push_back(cols[0]);
+    t.version.push_back(cols[1]);
+    t.tier.push_back(cols[2]);
+    t.domain.push_back(cols[3]);
+    t.stem.push_back(cols[4]);
+    t.scale_id.push_back(cols[5]);
+    t.polarity.push_back(cols[6]);
+    t.positive.push_back(cols[7]);
+    t.sensitive.push_back(cols[8]);
+    t.reading_age.push_back(cols[9]);
+    t.owner.push_back(cols[10]);
+    t.note.push_back(cols[11]);
+    ++src.counts.inserted;
+    changed = true;
+  });
+  if (changed) ctx.changed_tables.insert(TableId::kVoiceLocalItems);
+}
+
+void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
+  StoreState& s = ctx.state();
+  const voice::VoiceCatalogue& cat = *ctx.voice_catalogue;
+  ProviderIndex providers(s.voice_providers);
+  VoiceRespondentTable& rt = s.voice_respondents;
+  VoiceResponseTable& t = s.voice_responses;
+  VoiceItemKeyTable& keys = s.voice_items;
+  // Respondents by provider, wave and key; each respondent's responses as
+  // a chain, with a mask of the first 64 stored items they answered (so a
+  // new answer needs no walk of the chain).
+  std::unordered_map<std::string, uint32_t> respondent_of;
+  respondent_of.reserve(rt.size() + 1024);
+  for (size_t i = 0; i < rt.size(); ++i) {
+    respondent_of[RespondentIndexKey(rt.provider[i], rt.wave[i], rt.key[i])] =
+        static_cast<uint32_t>(i);
+  }
+  std::vector<uint32_t> first(rt.size(), kNoIndex), next(t.size(), kNoIndex);
+  std::vector<uint64_t> mask(rt.size(), 0);
+  for (size_t r = t.size(); r-- > 0;) {
+    next[r] = first[t.respondent[r]];
+    first[t.respondent[r]] = static_cast<uint32_t>(r);
+    if (t.item[r] < 64) mask[t.respondent[r]] |= uint64_t{1} << t.item[r];
+  }
+  const size_t stored_respondents = rt.size();
+  std::vector<uint8_t> seen_in_file;  // per response row: written by this file
+  seen_in_file.assign(t.size(), 0);
+  // Catalogue item -> stored item key, made as items are met.
+  std::vector<int> key_of_item(cat.items().size(), -1);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const int i = cat.FindItem(keys.item_id[k], keys.version[k]);
+    if (i >= 0) key_of_item[static_cast<size_t>(i)] = static_cast<int>(k);
+  }
+  bool changed_respondents = false, changed_responses = false, changed_keys = false;
+  std::string last_item_text;
+  int last_item = -1;
+  ForEachRow(src, [&](RowCheck& check) {
+    // provider_id, wave, urn, respondent_key, collected_date, mode, item_id, item_version, response
+    uint32_t provider = kNoIndex;
+    if (check.RequiredPresent(0)) {
+      provider = providers.Find(check.Text(0));
+      if (provider == kNoIndex) {
+        check.Fail(0, "unknown_provider",
+                   "the provider is not in voice_providers.csv or the store: only an accredited "
+                   "provider may submit responses");
+      }
+    }
+    auto wave = Wave(check, 1);
+    auto urn = check.Urn(2);
+    uint32_t school = kNoIndex;
+    if (urn) {
+      school = ctx.SchoolRow(*urn);
+      if (school == kNoIndex) {
+        check.Fail(2, "unknown_school", "no school with this URN in schools.csv or the store");
+      }
+    }
+    const std::string_view key = check.Text(3);
+    if (check.RequiredPresent(3)) {
+      uint64_t packed = 0;
+      if (key.size() > 64) {
+        check.Fail(3, "respondent_key", "respondent_key is at most 64 characters");
+      } else if (ParseUpn(key, &packed) == UpnProblem::kNone) {
+        check.Fail(3, "not_upn",
+                   "respondent_key must not be a UPN: pupil identifiers stay out of the "
+                   "responses (link them in voice_linkage.csv)");
+      }
+    }
+    auto collected = check.DateField(4);
+    auto mode = check.Code(5, VoiceModeCodes());
+    if (wave && collected && !AcademicYear(*wave).Contains(*collected)) {
+      check.Fail(4, "date",
+                 fmt::format("collected_date is outside the wave {}", AcademicYear(*wave).Label()));
+    }
+    if (collected && ctx.year && !ctx.year->Contains(*collected)) {
+      check.Fail(4, "date",
+                 fmt::format("collected_date is outside the store's year {}: the roll on the "
+                             "collection date must be in the store (one store per year)",
+                             ctx.year->Label()));
+    }
+    if (provider != kNoIndex && collected) {
+      const int32_t from = s.voice_providers.accredited_from[provider];
+      const int32_t to = s.voice_providers.accredited_to[provider];
+      if (collected->days < from || collected->days > to) {
+        check.Fail(
+            0, "accreditation",
+            fmt::format("provider {} was not accredited on {} (accredited {} to {}): "
+                        "responses are taken only from a provider accredited on the "
+                        "collection date",
+                        check.Text(0), FormatIsoDate(*collected), DateText(from), DateText(to)));
+      }
+    }
+    int item = -1;
+    if (check.RequiredPresent(6) && check.RequiredPresent(7)) {
+      const std::string_view id = check.Text(6);
+      const int version = std::atoi(std::string(check.Text(7)).c_str());
+      if (last_item >= 0 && id == last_item_text &&
+          cat.items()[static_cast<size_t>(last_item)].version == version) {
+        item = last_item;
+      } else {
+        item = cat.FindItem(id, version);
+      }
+      if (item < 0) {
+        check.Fail(6, "unknown_item",
+                   fmt::format("{} version {} is not in the question bank (catalogue/"
+                               "voice_items.csv or the store's local items)",
+                               id, check.Text(7)));
+      } else {
+        last_item = item;
+        last_item_text = std::string(id);
+        const voice::VoiceItem& it = cat.items()[static_cast<size_t>(item)];
+        if (it.local && urn && it.owner != std::to_string(*urn)) {
+          check.Fail(
+              6, "local_item",
+              fmt::format("{} is a local item of school {}, not of this school", it.id, it.owner));
+        }
+      }
+    }
+    int category = -1;
+    if (item >= 0 && check.RequiredPresent(8)) {
+      const voice::VoiceItem& it = cat.items()[static_cast<size_t>(item)];
+      category = cat.FindCategory(it, check.Text(8));
+      if (category < 0) {
+        std::string codes;
+        for (const auto& c : cat.ScaleOf(it).categories)
+          codes += (codes.empty() ? "" : ", ") + c.code;
+        check.Fail(
+            8, "unknown_category",
+            fmt::format("not a response of scale {} (one of: {})", cat.ScaleOf(it).id, codes));
+      }
+    }
+    if (!check.ok()) return;
+    // The respondent: known, or new (made only for a row that passes).
+    std::string index_key = RespondentIndexKey(provider, *wave, key);
+    auto found = respondent_of.find(index_key);
+    uint32_t respondent = found == respondent_of.end() ? kNoIndex : found->second;
+    if (respondent != kNoIndex) {
+      if (rt.school[respondent] != school || rt.collected[respondent] != collected->days ||
+          rt.mode[respondent] != static_cast<uint8_t>(*mode)) {
+        check.FailRow("inconsistent",
+                      "this respondent's school, collected_date or mode differs from an earlier "
+                      "row of the same respondent");
+        return;
+      }
+    }
+    // The stored item key.
+    int k = key_of_item[static_cast<size_t>(item)];
+    if (k < 0) {
+      if (keys.size() >= 65535) {
+        check.FailRow("limit", "the store holds 65535 items already");
+        return;
+      }
+      k = static_cast<int>(keys.size());
+      keys.item_id.push_back(cat.items()[static_cast<size_t>(item)].id);
+      keys.version.push_back(static_cast<uint16_t>(cat.items()[static_cast<size_t>(item)].version));
+      key_of_item[static_cast<size_t>(item)] = k;
+      changed_keys = true;
+    }
+    const auto item_key = static_cast<uint16_t>(k);
+    if (respondent == kNoIndex) {
+      respondent = static_cast<uint32_t>(rt.size());
+      rt.key.emplace_back(key);
+      rt.provider.push_back(static_cast<uint16_t>(provider));
+      rt.wave.push_back(*wave);
+      rt.school.push_back(school);
+      rt.collected.push_back(collected->days);
+      rt.mode.push_back(static_cast<uint8_t>(*mode));
+      respondent_of.emplace(std::move(index_key), respondent);
+      first.push_back(kNoIndex);
+      mask.push_back(0);
+      changed_respondents = true;
+    }
+    // The response: new, the same, or a correction.
+    uint32_t existing = kNoIndex;
+    if (item_key >= 64 || (mask[respondent] >> item_key & 1)) {
+      for (uint32_t r = first[respondent]; r != kNoIndex; r = next[r]) {
+        if (t.item[r] == item_key) existing = r;
+      }
+    }
+    if (existing != kNoIndex) {
+      if (seen_in_file[existing]) {
+        check.FailRow("duplicate", "the same respondent and item appear earlier in this file");
+        return;
+      }
+      seen_in_file[existing] = 1;
+      if (t.category[existing] == category) {
+        ++src.counts.unchanged;
+      } else {
+        t.category[existing] = static_cast<uint8_t>(category);
+        ++src.counts.updated;
+        changed_responses = true;
+        ctx.changed_rows[TableId::kVoiceResponses].push_back(existing);
+      }
+      return;
+    }
+    const auto row = static_cast<uint32_t>(t.size());
+    t.respondent.push_back(respondent);
+    t.item.push_back(item_key);
+    t.category.push_back(static_cast<uint8_t>(category));
+    next.push_back(first[respondent]);
+    first[respondent] = row;
+    if (item_key < 64) mask[respondent] |= uint64_t{1} << item_key;
+    seen_in_file.push_back(1);
+    ++src.counts.inserted;
+    changed_responses = true;
+  });
+  if (changed_respondents) ctx.changed_tables.insert(TableId::kVoiceRespondents);
+  if (changed_keys) ctx.changed_tables.insert(TableId::kVoiceItems);
+  if (changed_responses) ctx.changed_tables.insert(TableId::kVoiceResponses);
+  (void)stored_respondents;
+}
+
+void IngestVoiceLinkage(IngestContext& ctx, InputSource& src) {
+  StoreState& s = ctx.state();
+  ProviderIndex providers(s.voice_providers);
+  const VoiceRespondentTable& rt = s.voice_respondents;
+  VoiceLinkTable& t = s.voice_links;
+  std::unordered_map<std::string, uint32_t> respondent_of;
+  respondent_of.reserve(rt.size());
+  for (size_t i = 0; i < rt.size(); ++i) {
+    respondent_of[RespondentIndexKey(rt.provider[i], rt.wave[i], rt.key[i])] =
+        static_cast<uint32_t>(i);
+  }
+  std::vector<uint32_t> link_of(rt.size(), kNoIndex);
+  std::unordered_map<uint64_t, uint32_t> respondent_of_pupil;  // (wave, pupil) -> respondent
+  for (size_t i = 0; i < t.size(); ++i) {
+    link_of[t.respondent[i]] = static_cast<uint32_t>(i);
+    respondent_of_pupil[uint64_t(uint16_t(rt.wave[t.respondent[i]])) << 32 | t.pupil[i]] =
+        t.respondent[i];
+  }
+  std::vector<uint8_t> seen(t.size(), 0);
+  bool changed = false;
+  ForEachRow(src, [&](RowCheck& check) {
+    uint32_t provider = kNoIndex;
+    if (check.RequiredPresent(0)) {
+      provider = providers.Find(check.Text(0));
+      if (provider == kNoIndex) {
+        check.Fail(0, "unknown_provider",
+                   "the provider is not in voice_providers.csv or the store");
+      }
+    }
+    auto wave = Wave(check, 1);
+    check.RequiredPresent(2);
+    uint32_t pupil = kNoIndex;
+    if (auto upn = check.Upn(3)) {
+      pupil = ctx.PupilRow(*upn);
+      if (pupil == kNoIndex) {
+        check.Fail(3, "unknown_pupil", "no pupil with this UPN in pupils.csv or the store");
+      }
+    }
+    if (!check.ok()) return;
+    auto found = respondent_of.find(RespondentIndexKey(provider, *wave, check.Text(2)));
+    if (found == respondent_of.end()) {
+      check.Fail(2, "unknown_respondent",
+                 "no responses from this respondent key, provider and wave in voice_responses.csv "
+                 "or the store");
+      return;
+    }
+    const uint32_t respondent = found->second;
+    if (ctx.EnrolmentOn(pupil, rt.school[respondent], rt.collected[respondent]) == kNoIndex) {
+      check.FailRow("no_enrolment",
+                    "the pupil was not on the roll of the respondent's school on the collection "
+                    "date");
+      return;
+    }
+    const uint64_t pupil_key = uint64_t(uint16_t(*wave)) << 32 | pupil;
+    if (auto it = respondent_of_pupil.find(pupil_key);
+        it != respondent_of_pupil.end() && it->second != respondent) {
+      check.FailRow("duplicate", "this pupil is already linked to another respondent in this wave");
+      return;
+    }
+    const uint32_t link = link_of[respondent];
+    if (link != kNoIndex) {
+      if (link < seen.size() && seen[link]) {
+        check.FailRow("duplicate", "the same respondent appears earlier in this file");
+        return;
+      }
+      if (link < seen.size()) seen[link] = 1;
+      if (t.pupil[link] == pupil) {
+        ++src.counts.unchanged;
+      } else {
+        respondent_of_pupil.erase(uint64_t(uint16_t(*wave)) << 32 | t.pupil[link]);
+        t.pupil[link] = pupil;
+        respondent_of_pupil[pupil_key] = respondent;
+        ++src.counts.updated;
+        changed = true;
+      }
+      return;
+    }
+    link_of[respondent] = static_cast<uint32_t>(t.size());
+    t.respondent.push_back(respondent);
+    t.pupil.push_back(pupil);
+    seen.push_back(1);
+    respondent_of_pupil[pupil_key] = respondent;
+    ++src.counts.inserted;
+    changed = true;
+  });
+  if (changed) ctx.changed_tables.insert(TableId::kVoiceLinks);
+}
+
+}  // namespace lantern

@@ -1,0 +1,547 @@
+// OUT/measures.csv and OUT/destinations.csv, through the publisher's table
+// entry (publish/open_data_table.h) and the one disclosure rule
+// (suppress/disclosure.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <map>
+
+#include "common/parallel.h"
+#include "lantern/measures.h"
+#include "measures/measures_internal.h"
+#include "publish/open_data_table.h"
+#include "stats/intervals.h"
+#include "store/loaded_store.h"
+#include "suppress/disclosure.h"
+
+namespace lantern {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+PublishedCell C() { return PublishedCell::Symbol(GssSymbol::kSuppressed); }
+PublishedCell Z() { return PublishedCell::Symbol(GssSymbol::kNotApplicable); }
+
+EesColumnMeta Indicator(std::string name, std::string label, std::string grouping, int dp,
+                        std::string unit = "") {
+  EesColumnMeta m;
+  m.col_name = std::move(name);
+  m.label = std::move(label);
+  m.indicator_grouping = std::move(grouping);
+  m.indicator_dp = dp;
+  m.indicator_unit = std::move(unit);
+  return m;
+}
+
+EesColumnMeta Filter(std::string name, std::string label, std::string hint, std::string deflt) {
+  EesColumnMeta m;
+  m.col_name = std::move(name);
+  m.is_filter = true;
+  m.label = std::move(label);
+  m.filter_hint = std::move(hint);
+  m.filter_default = std::move(deflt);
+  return m;
+}
+
+// Geography of a school row: its LA (and region) from the store, its trust.
+GeographyRow SchoolGeography(const StoreState& s, size_t school) {
+  GeographyRow g;
+  g.level = GeographicLevel::kSchool;
+  const int16_t la = s.schools.la_code[school];
+  g.old_la_code = fmt::format("{}", la);
+  for (size_t i = 0; i < s.local_authorities.size(); ++i) {
+    if (s.local_authorities.old_la_code[i] == la) {
+      g.new_la_code = s.local_authorities.new_la_code[i];
+      g.la_name = s.local_authorities.la_name[i];
+      g.region_code = s.local_authorities.region_code[i];
+      g.region_name = s.local_authorities.region_name[i];
+    }
+  }
+  g.school_urn = fmt::format("{}", s.schools.urn[school]);
+  g.school_laestab = fmt::format("{}{:04d}", la, s.schools.estab[school]);
+  g.school_name = s.schools.name[school];
+  const std::string& trust = s.schools.trust_id[school];
+  if (!trust.empty()) {
+    g.trust_id = trust;
+    for (size_t i = 0; i < s.trusts.size(); ++i) {
+      if (s.trusts.trust_id[i] == trust) g.trust_name = s.trusts.trust_name[i];
+    }
+  }
+  return g;
+}
+
+PublishedCell Num(double v, int dp) { return PublishedCell::Number(v, dp); }
+
+}  // namespace
+
+// measures.csv: one row per school with pupils at the end of KS4.
+OpenDataTable MeasuresTable(const MeasuresResult& r, const Policy& policy,
+                            const std::vector<GeographyRow>& geography) {
+  OpenDataTable t;
+  t.time_period = fmt::format("{}{:02d}", r.ks4_year, (r.ks4_year + 1) % 100);
+  const std::string kA = "Attainment", kP8 = "Progress 8", kP5 = "Progress 5", kC = "Comparison";
+  t.columns = {
+      Filter("p8_band", "Progress 8 band", "Against zero, with its 95% interval", "average"),
+      Filter("p5_band", "Progress 5 band", "Against zero, with its 95% interval", "average"),
+      Filter("band_change", "Band from Progress 8 to Progress 5",
+             "below / in line / above under each measure", "no change"),
+      Indicator("ks4_pupils", "Pupils at the end of key stage 4", kA, 0),
+      Indicator("att8", "Average Attainment 8 score", kA, 1),
+      Indicator("att8_percentile_band", "Attainment 8 percentile band (tenths of schools)", kA, 0),
+      Indicator("broader", "Average broader attainment score", kA, 1),
+      Indicator("p5_attainment", "Average Progress 5 attainment score", kA, 1),
+      Indicator("p8_pupils", "Pupils in the Progress 8 measure", kP8, 0),
+      Indicator("p8", "Progress 8 score", kP8, 2),
+      Indicator("p8_lower", "Progress 8 lower 95% confidence limit", kP8, 2),
+      Indicator("p8_upper", "Progress 8 upper 95% confidence limit", kP8, 2),
+      Indicator("p8_unadjusted", "Progress 8 score before capping extreme scores", kP8, 2),
+      Indicator("p8_english", "Progress 8 English element", kP8, 2),
+      Indicator("p8_maths", "Progress 8 maths element", kP8, 2),
+      Indicator("p8_ebacc", "Progress 8 EBacc element", kP8, 2),
+      Indicator("p8_open", "Progress 8 open element", kP8, 2),
+      Indicator("p8_percentile_band", "Progress 8 percentile band (tenths of schools)", kP8, 0),
+      Indicator("p5_pupils", "Pupils in the Progress 5 measure", kP5, 0),
+      Indicator("p5", "Progress 5 score", kP5, 2),
+      Indicator("p5_lower", "Progress 5 lower 95% confidence limit", kP5, 2),
+      Indicator("p5_upper", "Progress 5 upper 95% confidence limit", kP5, 2),
+      Indicator("p5_percentile_band", "Progress 5 percentile band (tenths of schools)", kP5, 0),
+      Indicator("pt_sen", "Percentage of KS4 pupils with SEN", kC, 1, "%"),
+      Indicator("pt_disadvantaged", "Percentage of KS4 pupils disadvantaged", kC, 1, "%"),
+      Indicator("pt_vocational", "Percentage of KS4 pupils entered for a technical award or VRQ",
+                kC, 1, "%"),
+      Indicator("pt_sustained", "Percentage in a sustained destination after KS4", kC, 1, "%"),
+  };
+  const int min_pupils = policy.ks4_school_min_pupils;
+  for (size_t i = 0; i < r.schools.size(); ++i) {
+    const SchoolMeasures& m = r.schools[i];
+    OpenDataTableRow row;
+    row.geography = geography[i];
+    const bool withheld = m.ks4_pupils < min_pupils;
+    const bool p8_ok = m.p8.available && m.p8.pupils >= min_pupils && !withheld;
+    const bool p5_ok = m.p5.available && m.p5.pupils >= min_pupils && !withheld;
+    auto band = [](bool ok, ProgressBand b) { return ok ? std::string(ProgressBandName(b)) : "z"; };
+    row.filters = {band(p8_ok, m.p8.band), band(p5_ok, m.p5.band),
+                   p8_ok && p5_ok
+                       ? (m.band_moves ? fmt::format("{} to {}", ProgressBand3Name(m.p8.band),
+                                                     ProgressBand3Name(m.p5.band))
+                                       : std::string("no change"))
+                       : std::string("z")};
+    const PublishedCell x = PublishedCell::Symbol(GssSymbol::kNotAvailable);
+    // A negative count: not published (the open-data mode's NE and NA).
+    auto count = [&](int64_t n) {
+      if (n < 0) return x;
+      return IsDisclosive(n, policy.suppress_below) ? C() : PublishedCell::Count(n);
+    };
+    const bool att8_known = !std::isnan(m.att8);
+    auto or_c = [&](bool ok, PublishedCell cell) { return ok ? cell : C(); };
+    auto prog = [&](bool ok, const ProgressFigure& f, double v) {
+      if (!f.available) return Z();
+      return ok ? Num(v, 2) : C();
+    };
+    auto element = [&](size_t k) {
+      return p8_ok && k < m.p8.elements.size() ? Num(m.p8.elements[k], 2)
+                                               : (m.p8.available ? C() : Z());
+    };
+    // The A8 declaration's element order is maths, english, ebacc, open.
+    row.cells = {count(m.ks4_pupils),
+                 att8_known ? or_c(!withheld, Num(m.att8, 1)) : x,
+                 att8_known ? or_c(!withheld, PublishedCell::Count(m.att8_percentile_band)) : x,
+                 or_c(!withheld, Num(m.broader, 1)),
+                 or_c(!withheld, Num(m.p5_attainment, 1)),
+                 count(m.p8.pupils),
+                 prog(p8_ok, m.p8, m.p8.score),
+                 prog(p8_ok, m.p8, m.p8.lower),
+                 prog(p8_ok, m.p8, m.p8.upper),
+                 prog(p8_ok, m.p8, m.p8.unadjusted),
+                 element(1),
+                 element(0),
+                 element(2),
+                 element(3),
+                 p8_ok ? PublishedCell::Count(m.p8.percentile_band) : (m.p8.available ? C() : Z()),
+                 count(m.p5.pupils),
+                 prog(p5_ok, m.p5, m.p5.score),
+                 prog(p5_ok, m.p5, m.p5.lower),
+                 prog(p5_ok, m.p5, m.p5.upper),
+                 p5_ok ? PublishedCell::Count(m.p5.percentile_band) : (m.p5.available ? C() : Z()),
+                 or_c(!withheld, Num(100 * m.share_sen, 1)),
+                 or_c(!withheld, Num(100 * m.share_disadvantaged, 1)),
+                 or_c(!withheld, Num(100 * m.share_vocational, 1)),
+                 m.sustained_destination < 0
+                     ? PublishedCell::Symbol(GssSymbol::kNotAvailable)
+                     : or_c(!withheld, Num(100 * m.sustained_destination, 1))};
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+namespace {
+
+// Counts of one row of destinations.csv.
+struct DestCounts {
+  int64_t cohort = 0;
+  int64_t sustained[5] = {};   // SustainedDestination
+  int64_t horizon[3][4] = {};  // 6/12/24 months: participating, employment, neet, not known
+};
+
+constexpr int kHorizons[3] = {6, 12, 24};
+
+// One pupil's outcome, worked out once: the sustained category and the
+// activity slot at each horizon (participating, employment, NEET, not known).
+struct PupilOutcome {
+  uint8_t sustained = static_cast<uint8_t>(SustainedDestination::kUnknown);
+  uint8_t horizon[3] = {3, 3, 3};
+};
+
+PupilOutcome OutcomeOf(const MonthlyActivity* months) {
+  PupilOutcome o;
+  if (months == nullptr) return o;
+  o.sustained = static_cast<uint8_t>(ClassifyDestination(*months).sustained);
+  for (int k = 0; k < 3; ++k) {
+    const DestinationActivity a = ActivityAfter(*months, kHorizons[k]);
+    o.horizon[k] = IsParticipation(a)                      ? 0
+                   : a == DestinationActivity::kEmployment ? 1
+                   : a == DestinationActivity::kNeet       ? 2
+                                                           : 3;
+  }
+  return o;
+}
+
+void AddPupil(DestCounts* c, const PupilOutcome& o) {
+  ++c->cohort;
+  ++c->sustained[o.sustained];
+  for (int k = 0; k < 3; ++k) ++c->horizon[k][o.horizon[k]];
+}
+
+}  // namespace
+
+OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run, int threads) {
+  OpenDataTable t;
+  t.time_period = fmt::format("{}{:02d}", run.year, (run.year + 1) % 100);
+  const std::string kS = "Sustained destination in the year after KS4";
+  t.columns = {Filter("breakdown_topic", "Breakdown topic", "Pupil group", "Total"),
+               Filter("breakdown", "Breakdown", "Pupil group", "Total")};
+  t.columns.push_back(Indicator("cohort", "Pupils at the end of KS4", kS, 0));
+  const char* names[5] = {"apprenticeship", "education", "employment", "not_sustained", "unknown"};
+  const char* labels[5] = {"sustained apprenticeship", "sustained education",
+                           "sustained employment", "not recorded as sustained",
+                           "activity not captured"};
+  t.columns.push_back(Indicator("overall_dest", "Pupils in a sustained destination", kS, 0));
+  t.columns.push_back(
+      Indicator("overall_dest_pct", "Percentage in a sustained destination", kS, 1, "%"));
+  for (int k = 0; k < 5; ++k) {
+    t.columns.push_back(Indicator(names[k], fmt::format("Pupils: {}", labels[k]), kS, 0));
+    t.columns.push_back(Indicator(fmt::format("{}_pct", names[k]),
+                                  fmt::format("Percentage: {}", labels[k]), kS, 1, "%"));
+  }
+  const char* hn[4] = {"participating", "employment_no_training", "neet", "not_known"};
+  const char* hl[4] = {"in education, an apprenticeship or employment with training",
+                       "in employment without training", "NEET", "activity not known"};
+  for (int h : kHorizons) {
+    const std::string g = fmt::format("{} months after Year 11", h);
+    for (int k = 0; k < 4; ++k) {
+      t.columns.push_back(Indicator(fmt::format("{}_{}m", hn[k], h),
+                                    fmt::format("Pupils {} at {} months", hl[k], h), g, 0));
+      t.columns.push_back(Indicator(fmt::format("{}_{}m_pct", hn[k], h),
+                                    fmt::format("Percentage {} at {} months", hl[k], h), g, 1,
+                                    "%"));
+      if (k >= 2) {
+        t.columns.push_back(Indicator(
+            fmt::format("{}_{}m_lower", hn[k], h),
+            fmt::format("{} at {} months: lower 95% limit (Wilson)", hl[k], h), g, 1, "%"));
+        t.columns.push_back(Indicator(
+            fmt::format("{}_{}m_upper", hn[k], h),
+            fmt::format("{} at {} months: upper 95% limit (Wilson)", hl[k], h), g, 1, "%"));
+      }
+    }
+  }
+  // Pupil groups and units: England, each LA, each trust, each school.
+  struct Group {
+    const char* topic;
+    const char* label;
+    std::function<bool(uint32_t pupil, const MeasuresPupil*)> in;
+  };
+  const std::vector<Group> groups = {
+      {"Total", "Total", [](uint32_t, const MeasuresPupil*) { return true; }},
+      {"Disadvantage", "Disadvantaged",
+       [&](uint32_t p, const MeasuresPupil*) { return s.pupils.disadvantaged[p] != 0; }},
+      {"Disadvantage", "Not disadvantaged",
+       [&](uint32_t p, const MeasuresPupil*) { return s.pupils.disadvantaged[p] == 0; }},
+      {"SEN provision", "No SEN",
+       [&](uint32_t p, const MeasuresPupil*) {
+         return s.pupils.sen_provision[p] == static_cast<uint8_t>(SenProvision::kNone);
+       }},
+      {"SEN provision", "SEN support",
+       [&](uint32_t p, const MeasuresPupil*) {
+         return s.pupils.sen_provision[p] == static_cast<uint8_t>(SenProvision::kSupport);
+       }},
+      {"SEN provision", "EHC plan",
+       [&](uint32_t p, const MeasuresPupil*) {
+         return s.pupils.sen_provision[p] == static_cast<uint8_t>(SenProvision::kEhcPlan);
+       }},
+      {"Pathway", "Academic (GCSEs only)",
+       [](uint32_t, const MeasuresPupil* m) { return m != nullptr && !m->vocational; }},
+      {"Pathway", "Technical or vocational entries",
+       [](uint32_t, const MeasuresPupil* m) { return m != nullptr && m->vocational; }},
+  };
+  // The cohort: pupils at the end of KS4 this year, and pupils with
+  // destination records for it but no results (at the school they name).
+  struct Member {
+    uint32_t pupil, school;
+    const MeasuresPupil* ks4;
+    const MonthlyActivity* months;
+    PupilOutcome outcome;
+  };
+  std::vector<Member> members;
+  std::unordered_map<uint32_t, bool> seen;
+  for (const MeasuresPupil& p : run.pupils) {
+    auto it = run.destinations.find(p.pupil);
+    members.push_back(
+        {p.pupil, p.school, &p, it == run.destinations.end() ? nullptr : &it->second.months, {}});
+    seen[p.pupil] = true;
+  }
+  for (const auto& [pupil, d] : run.destinations) {
+    if (!seen.count(pupil) && d.school < s.schools.size()) {
+      members.push_back({pupil, d.school, nullptr, &d.months, {}});
+    }
+  }
+  std::sort(members.begin(), members.end(),
+            [](const Member& a, const Member& b) { return a.pupil < b.pupil; });
+  ParallelFor(members.size(), ResolveThreads(threads), 4096, [&](size_t b, size_t e, int) {
+    for (size_t i = b; i < e; ++i) members[i].outcome = OutcomeOf(members[i].months);
+  });
+  // Units: 0 England, then LAs, trusts, schools.
+  std::map<std::tuple<int, std::string>, std::vector<size_t>> units;
+  for (size_t i = 0; i < members.size(); ++i) {
+    const uint32_t sc = members[i].school;
+    units[{0, ""}].push_back(i);
+    units[{1, fmt::format("{:05d}", s.schools.la_code[sc])}].push_back(i);
+    if (!s.schools.trust_id[sc].empty()) units[{2, s.schools.trust_id[sc]}].push_back(i);
+    units[{3, fmt::format("{:09d}", s.schools.urn[sc])}].push_back(i);
+  }
+  const int threshold = run.policy.suppress_below;
+  for (const auto& [key, idx] : units) {
+    const int level = std::get<0>(key);
+    const uint32_t sc = members[idx.front()].school;
+    GeographyRow school_geo = SchoolGeography(s, sc);
+    GeographyRow g;
+    if (level == 0) {
+      g.level = GeographicLevel::kNational;
+    } else if (level == 1) {
+      g.level = GeographicLevel::kLocalAuthority;
+      g.old_la_code = school_geo.old_la_code;
+      g.new_la_code = school_geo.new_la_code;
+      g.la_name = school_geo.la_name;
+      g.region_code = school_geo.region_code;
+      g.region_name = school_geo.region_name;
+    } else if (level == 2) {
+      g.level = GeographicLevel::kMat;
+      g.trust_id = school_geo.trust_id;
+      g.trust_name = school_geo.trust_name;
+    } else {
+      g = school_geo;
+    }
+    for (const Group& grp : groups) {
+      DestCounts c;
+      for (size_t i : idx) {
+        if (grp.in(members[i].pupil, members[i].ks4)) AddPupil(&c, members[i].outcome);
+      }
+      if (c.cohort == 0 && std::string_view(grp.topic) != "Total") continue;
+      OpenDataTableRow row;
+      row.geography = g;
+      row.filters = {grp.topic, grp.label};
+      const bool hide_all = IsDisclosive(c.cohort, threshold);
+      auto count = [&](int64_t n, bool hidden) {
+        return hide_all || hidden ? C() : PublishedCell::Count(n);
+      };
+      auto pct = [&](int64_t n, bool hidden) {
+        return hide_all || hidden ? C() : PublishedCell::Ratio(n, c.cohort, 100, 1);
+      };
+      row.cells.push_back(count(c.cohort, false));
+      const std::vector<bool> hide_s = ChooseSuppression(
+          std::span<const int64_t>(c.sustained, 5), threshold, run.policy.secondary_suppression);
+      const int64_t sustained = c.sustained[0] + c.sustained[1] + c.sustained[2];
+      const bool hide_sum =
+          IsDisclosive(sustained, threshold) || IsDisclosive(c.cohort - sustained, threshold);
+      row.cells.push_back(count(sustained, hide_sum));
+      row.cells.push_back(pct(sustained, hide_sum));
+      for (int k = 0; k < 5; ++k) {
+        row.cells.push_back(count(c.sustained[k], hide_s[static_cast<size_t>(k)]));
+        row.cells.push_back(pct(c.sustained[k], hide_s[static_cast<size_t>(k)]));
+      }
+      for (int h = 0; h < 3; ++h) {
+        const std::vector<bool> hide_h = ChooseSuppression(
+            std::span<const int64_t>(c.horizon[h], 4), threshold, run.policy.secondary_suppression);
+        for (int k = 0; k < 4; ++k) {
+          const bool hidden = hide_h[static_cast<size_t>(k)];
+          row.cells.push_back(count(c.horizon[h][k], hidden));
+          row.cells.push_back(pct(c.horizon[h][k], hidden));
+          if (k >= 2) {
+            if (hide_all || hidden || c.cohort == 0) {
+              row.cells.push_back(hide_all || hidden ? C() : Z());
+              row.cells.push_back(hide_all || hidden ? C() : Z());
+            } else {
+              const stats::Interval w = stats::WilsonInterval(static_cast<double>(c.horizon[h][k]),
+                                                              static_cast<double>(c.cohort));
+              row.cells.push_back(Num(100 * w.lower, 1));
+              row.cells.push_back(Num(100 * w.upper, 1));
+            }
+          }
+        }
+      }
+      t.rows.push_back(std::move(row));
+    }
+  }
+  return t;
+}
+
+// measures_comparison.csv: the schools that move between P8 and P5 bands,
+// what they are like, and how destinations relate to both measures.
+OpenDataTable ComparisonTable(const MeasuresResult& r, const Policy& policy) {
+  OpenDataTable t;
+  t.time_period = fmt::format("{}{:02d}", r.ks4_year, (r.ks4_year + 1) % 100);
+  const std::string kG = "Schools", kC = "Characteristics", kD = "Destinations";
+  t.columns = {
+      Filter("band_change", "Band from Progress 8 to Progress 5",
+             "below / in line / above under each measure", "All schools"),
+      Indicator("schools", "Number of schools", kG, 0),
+      Indicator("p8_mean", "Mean school Progress 8 score", kG, 2),
+      Indicator("p5_mean", "Mean school Progress 5 score", kG, 2),
+      Indicator("pt_sen_mean", "Mean percentage of KS4 pupils with SEN", kC, 1, "%"),
+      Indicator("pt_disadvantaged_mean", "Mean percentage of KS4 pupils disadvantaged", kC, 1, "%"),
+      Indicator("pt_vocational_mean", "Mean percentage entered for a technical award or VRQ", kC, 1,
+                "%"),
+      Indicator("pt_sustained_mean", "Mean percentage in a sustained destination", kD, 1, "%"),
+      Indicator("corr_sustained_p8", "Correlation of sustained destinations with Progress 8", kD,
+                2),
+      Indicator("corr_sustained_p5", "Correlation of sustained destinations with Progress 5", kD,
+                2),
+  };
+  const int min_pupils = policy.ks4_school_min_pupils;
+  std::map<std::string, std::vector<const SchoolMeasures*>> groups;
+  for (const auto& m : r.schools) {
+    if (!m.p8.available || !m.p5.available || m.p8.pupils < min_pupils ||
+        m.p5.pupils < min_pupils) {
+      continue;
+    }
+    groups["All schools"].push_back(&m);
+    groups[m.band_moves
+               ? fmt::format("{} to {}", ProgressBand3Name(m.p8.band), ProgressBand3Name(m.p5.band))
+               : std::string("no change")]
+        .push_back(&m);
+  }
+  auto corr = [](const std::vector<const SchoolMeasures*>& ms, bool p5) -> PublishedCell {
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    int n = 0;
+    for (const SchoolMeasures* m : ms) {
+      if (m->sustained_destination < 0) continue;
+      const double x = m->sustained_destination, y = p5 ? m->p5.score : m->p8.score;
+      sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
+      ++n;
+    }
+    if (n < 3) return Z();
+    const double cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n;
+    if (vx <= 0 || vy <= 0) return Z();
+    return Num(cov / std::sqrt(vx * vy), 2);
+  };
+  for (const auto& [label, ms] : groups) {
+    OpenDataTableRow row;
+    row.geography.level = GeographicLevel::kNational;
+    row.filters = {label};
+    double p8 = 0, p5 = 0, sen = 0, dis = 0, voc = 0, sus = 0;
+    int with_dest = 0;
+    for (const SchoolMeasures* m : ms) {
+      p8 += m->p8.score;
+      p5 += m->p5.score;
+      sen += m->share_sen;
+      dis += m->share_disadvantaged;
+      voc += m->share_vocational;
+      if (m->sustained_destination >= 0) {
+        sus += m->sustained_destination;
+        ++with_dest;
+      }
+    }
+    const double n = static_cast<double>(ms.size());
+    row.cells = {PublishedCell::Count(static_cast<int64_t>(ms.size())),
+                 Num(p8 / n, 2),
+                 Num(p5 / n, 2),
+                 Num(100 * sen / n, 1),
+                 Num(100 * dis / n, 1),
+                 Num(100 * voc / n, 1),
+                 with_dest > 0 ? Num(100 * sus / with_dest, 1)
+                               : PublishedCell::Symbol(GssSymbol::kNotAvailable),
+                 corr(ms, false),
+                 corr(ms, true)};
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+std::string MeasuresReport::Summary() const {
+  const MeasuresResult& r = result;
+  std::string s = fmt::format(
+      "  KS4 {}/{:02d}: {} pupils ({} with KS2 prior attainment) at {} schools\n", r.ks4_year,
+      (r.ks4_year + 1) % 100, r.pupils, r.pupils_with_prior, r.schools.size());
+  if (r.pupils_with_prior > 0) {
+    s += fmt::format(
+        "  national: A8 {:.2f}, P8 {:+.3f} (capped at z* {:.3f}, SD {:.3f}), P5 {:+.3f} (z* "
+        "{:.3f}, SD {:.3f}); estimates: {}\n",
+        r.national_att8, r.national_p8, r.z_star_p8, r.sd_p8, r.national_p5, r.z_star_p5, r.sd_p5,
+        r.estimates_source);
+  } else {
+    s += fmt::format("  national: A8 {:.2f}; {}\n", r.national_att8, r.estimates_source);
+  }
+  int moves = 0;
+  for (const auto& m : r.schools) moves += m.band_moves;
+  s += fmt::format("  {} schools change band between P8 and P5\n", moves);
+  for (const auto& f : files) s += "  wrote " + f + "\n";
+  s += fmt::format("  {:.2f} s\n", seconds);
+  return s;
+}
+
+// In measures.cc.
+MeasuresResult SummariseRun(const StoreState& s, const MeasuresRun& run);
+
+Status WriteMeasures(const LoadedStore& store, const MeasuresOptions& options,
+                     MeasuresReport* report) {
+  const auto started = std::chrono::steady_clock::now();
+  *report = MeasuresReport();
+  const StoreState& s = store.impl().state;
+  LANTERN_ASSIGN_OR_RETURN(MeasuresRun run, RunMeasures(s, options));
+  report->result = SummariseRun(s, run);
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec)
+    return Status::IoError(fmt::format("cannot create {}: {}", options.out_dir, ec.message()));
+  std::unordered_map<int32_t, size_t> school_of_urn;
+  for (size_t i = 0; i < s.schools.size(); ++i) school_of_urn[s.schools.urn[i]] = i;
+  std::vector<GeographyRow> geo;
+  for (const auto& m : report->result.schools)
+    geo.push_back(SchoolGeography(s, school_of_urn[m.urn]));
+  LANTERN_RETURN_IF_ERROR(WriteOpenDataTable(MeasuresTable(report->result, run.policy, geo),
+                                             options.out_dir, "measures.csv"));
+  report->files.push_back("measures.csv");
+  report->files.push_back("measures.meta.csv");
+  LANTERN_RETURN_IF_ERROR(WriteOpenDataTable(DestinationsTable(s, run, options.threads),
+                                             options.out_dir, "destinations.csv"));
+  LANTERN_RETURN_IF_ERROR(WriteOpenDataTable(ComparisonTable(report->result, run.policy),
+                                             options.out_dir, "measures_comparison.csv"));
+  report->files.push_back("destinations.csv");
+  report->files.push_back("destinations.meta.csv");
+  report->files.push_back("measures_comparison.csv");
+  report->files.push_back("measures_comparison.meta.csv");
+  report->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return Status::Ok();
+}
+
+Status WriteMeasures(const MeasuresOptions& options, MeasuresReport* report) {
+  LANTERN_ASSIGN_OR_RETURN(auto store, LoadedStore::Open(options.store_dir, options.threads));
+  return WriteMeasures(*store, options, report);
+}
+
+}  // namespace lantern

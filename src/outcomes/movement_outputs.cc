@@ -1,0 +1,482 @@
+// Pupil-level mode's school, trust and pupil outputs: unexplained exits
+// against similar schools, each trust's contribution to its places, and the
+// children missing education case list (docs/local-outcomes.md).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "aggregate/groups.h"
+#include "common/csv_writer.h"
+#include "derive/exits.h"
+#include "model/codes.h"
+#include "model/register_codes.h"
+#include "model/upn.h"
+#include "outcomes/local_outcomes.h"
+#include "outcomes/pupil_level.h"
+#include "publish/ees_metadata.h"
+#include "publish/open_data_writer.h"
+#include "stats/funnel.h"
+#include "stats/intervals.h"
+#include "suppress/disclosure.h"
+
+namespace lantern::outcomes {
+
+namespace {
+
+int MeasureIndex(const PupilLevelContext& ctx, std::string_view id) {
+  auto ref = ctx.catalogue.FindMeasure(id);
+  return ref ? ctx.computation.Index(*ref) : -1;
+}
+
+EesColumnMeta Filter(const char* name, const char* label, const char* hint, const char* def) {
+  EesColumnMeta m;
+  m.col_name = name;
+  m.is_filter = true;
+  m.label = label;
+  m.filter_hint = hint;
+  m.filter_default = def;
+  return m;
+}
+
+EesColumnMeta Ind(const char* name, const char* label, const char* grouping, int dp,
+                  const char* unit = "") {
+  EesColumnMeta m;
+  m.col_name = name;
+  m.label = label;
+  m.indicator_grouping = grouping;
+  m.indicator_dp = dp;
+  m.indicator_unit = unit;
+  return m;
+}
+
+PublishedCell Num(double v, int dp) {
+  return std::isnan(v) ? PublishedCell::Symbol(GssSymbol::kNotAvailable)
+                       : PublishedCell::Number(v, dp);
+}
+
+std::string Position(double y, double n, double theta0) {
+  if (!(n > 0) || !(theta0 >= 0)) return "not assessed";
+  const stats::Overdispersion none;
+  const stats::Limits l998 =
+      stats::FunnelLimits(stats::FunnelKind::kProportion, theta0, n, 0.998, 0, none);
+  const stats::Limits l95 =
+      stats::FunnelLimits(stats::FunnelKind::kProportion, theta0, n, 0.95, 0, none);
+  if (y > l998.upper) return "above_99_8";
+  if (y < l998.lower) return "below_99_8";
+  if (y > l95.upper) return "above_95";
+  if (y < l95.lower) return "below_95";
+  return "within_95";
+}
+
+}  // namespace
+
+Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& dir,
+                             uint64_t* rows_written) {
+  const Cube& cube = ctx.cube;
+  const int m_exits = MeasureIndex(ctx, "unexplained_exits");
+  const int m_roll = MeasureIndex(ctx, "roll_y7_11");
+  const int m_head = MeasureIndex(ctx, "headcount");
+  const auto fsm = FindCategory("fsm");
+  if (m_exits < 0 || m_roll < 0 || m_head < 0 || !fsm) {
+    return Status::Internal("unexplained exits: the cube lacks its measures");
+  }
+  const size_t schools = cube.schools();
+  // Similar schools: the same school type and the same fifth of the
+  // distribution of FSM shares among schools of that type with pupils in
+  // Years 7 to 11 (docs/local-outcomes.md).
+  std::vector<double> fsm_share(schools, -1);
+  std::vector<int> fifth(schools, -1);
+  std::map<int, std::vector<double>> shares_by_type;
+  for (size_t s = 0; s < schools; ++s) {
+    if (cube.school_type(s) < 0 || cube.SchoolValue(s, 0, static_cast<size_t>(m_roll)) == 0) {
+      continue;
+    }
+    const double head = static_cast<double>(cube.SchoolValue(s, 0, static_cast<size_t>(m_head)));
+    if (head > 0) {
+      fsm_share[s] =
+          static_cast<double>(cube.SchoolValue(s, *fsm, static_cast<size_t>(m_head))) / head;
+      shares_by_type[cube.school_type(s)].push_back(fsm_share[s]);
+    }
+  }
+  for (auto& [t, v] : shares_by_type) std::sort(v.begin(), v.end());
+  std::map<std::pair<int, int>, std::pair<int64_t, int64_t>>
+      pooled;  // (type, fifth) -> exits, roll
+  std::map<std::pair<int, int>, int> members;
+  for (size_t s = 0; s < schools; ++s) {
+    if (fsm_share[s] < 0) continue;
+    const auto& v = shares_by_type[cube.school_type(s)];
+    const double rank =
+        static_cast<double>(std::lower_bound(v.begin(), v.end(), fsm_share[s]) - v.begin()) /
+        static_cast<double>(v.size());
+    fifth[s] = std::min(4, static_cast<int>(rank * 5));
+    auto& p = pooled[{cube.school_type(s), fifth[s]}];
+    p.first += cube.SchoolValue(s, 0, static_cast<size_t>(m_exits));
+    p.second += cube.SchoolValue(s, 0, static_cast<size_t>(m_roll));
+    ++members[{cube.school_type(s), fifth[s]}];
+  }
+  // England (the store's whole) for the trusts' comparison.
+  int64_t all_exits = 0, all_roll = 0;
+  for (const auto& [k, p] : pooled) {
+    all_exits += p.first;
+    all_roll += p.second;
+  }
+  const double england = all_roll > 0 ? static_cast<double>(all_exits) / all_roll : kNoValue;
+
+  TidyFile t;
+  t.file = "unexplained_exits.csv";
+  t.filters = {
+      Filter("school_type", "School type", "", "Total"),
+      Filter("comparison_group", "Compared with",
+             "Similar schools: the same type and fifth of FSM share; trusts: every school in the "
+             "store",
+             "Similar schools"),
+      Filter("position", "Position against the comparison group's funnel limits",
+             "within_95, above_95, below_95, above_99_8, below_99_8, not assessed (hidden or "
+             "no pupils): a question to ask, never a verdict",
+             "within_95"),
+  };
+  t.indicators = {
+      Ind("roll_y7_11", "Pupils on roll in Years 7 to 11 during the year", "This school or trust",
+          0),
+      Ind("unexplained_exits", "Unexplained exits in Years 7 to 11 (not 'off-rolled')",
+          "This school or trust", 0),
+      Ind("unexplained_exit_rate", "Unexplained exits per 100 pupils in Years 7 to 11",
+          "This school or trust", 2, "%"),
+      Ind("lower_95", "Lower bound of the 95% Wilson interval", "This school or trust", 2, "%"),
+      Ind("upper_95", "Upper bound of the 95% Wilson interval", "This school or trust", 2, "%"),
+      Ind("comparison_units", "Schools in the comparison group", "Comparison", 0),
+      Ind("comparison_rate", "The comparison group's pooled rate", "Comparison", 2, "%"),
+      Ind("comparison_lower_99_8", "Funnel: lower 99.8% limit at this size", "Comparison", 2, "%"),
+      Ind("comparison_upper_99_8", "Funnel: upper 99.8% limit at this size", "Comparison", 2, "%"),
+  };
+  auto add_row = [&](GeographyRow geo, const std::string& type, const std::string& group,
+                     int64_t exits, int64_t roll, bool hidden, double theta0, int units) {
+    TidyRow row;
+    row.time_period = ctx.time_period;
+    row.time_identifier = "Academic year";
+    row.geography = std::move(geo);
+    const double n = static_cast<double>(roll);
+    std::string position = hidden ? "not assessed" : Position(exits / n, n, theta0);
+    row.filters = {type, group, position};
+    const stats::Interval ci = stats::WilsonInterval(static_cast<double>(exits), n);
+    const stats::Limits lim = Has(theta0) && n > 0
+                                  ? stats::FunnelLimits(stats::FunnelKind::kProportion, theta0, n,
+                                                        0.998, 0, stats::Overdispersion{})
+                                  : stats::Limits{kNoValue, kNoValue};
+    const PublishedCell c = PublishedCell::Symbol(GssSymbol::kSuppressed);
+    row.indicators = {PublishedCell::Count(roll),
+                      hidden ? c : PublishedCell::Count(exits),
+                      hidden ? c : PublishedCell::Ratio(exits, roll, 100, 5),
+                      hidden ? c : Num(ci.lower * 100, 5),
+                      hidden ? c : Num(ci.upper * 100, 5),
+                      PublishedCell::Count(units),
+                      Num(Has(theta0) ? theta0 * 100 : kNoValue, 5),
+                      Num(lim.lower * 100, 5),
+                      Num(lim.upper * 100, 5)};
+    t.rows.push_back(std::move(row));
+  };
+  for (size_t s = 0; s < schools; ++s) {
+    if (fifth[s] < 0) continue;
+    const int64_t roll = cube.SchoolValue(s, 0, static_cast<size_t>(m_roll));
+    const int64_t exits = cube.SchoolValue(s, 0, static_cast<size_t>(m_exits));
+    const bool hidden = ctx.flags.HiddenAtSchool(static_cast<size_t>(m_exits), s, 0) ||
+                        ctx.flags.HiddenAtSchool(static_cast<size_t>(m_roll), s, 0);
+    const auto key = std::pair{cube.school_type(s), fifth[s]};
+    const auto& p = pooled[key];
+    GeographyRow g = cube.units()[static_cast<size_t>(cube.school_la(s))].geography;
+    g.level = GeographicLevel::kSchool;
+    if (cube.school_trust(s) >= 0) {
+      const GeographyRow& tr = cube.units()[static_cast<size_t>(cube.school_trust(s))].geography;
+      g.trust_id = tr.trust_id;
+      g.trust_name = tr.trust_name;
+    }
+    g.school_urn = std::to_string(ctx.state.schools.urn[s]);
+    g.school_laestab =
+        fmt::format("{:03d}{:04d}", ctx.state.schools.la_code[s], ctx.state.schools.estab[s]);
+    g.school_name = ctx.state.schools.name[s];
+    add_row(std::move(g), std::string(ReportTypeLabel(cube.school_type(s))),
+            fmt::format("Similar schools (fifth {} of FSM share)", fifth[s] + 1), exits, roll,
+            hidden, static_cast<double>(p.first) / static_cast<double>(p.second), members[key]);
+  }
+  int compared = 0;
+  for (size_t s = 0; s < schools; ++s) compared += fifth[s] >= 0;
+  for (size_t u = 0; u < cube.units().size(); ++u) {
+    const AggregateUnit& unit = cube.units()[u];
+    if (unit.geography.level != GeographicLevel::kMat) continue;
+    const int64_t* v = cube.Aggregate(u, kTotalType, 0);
+    const int64_t roll = v[m_roll], exits = v[m_exits];
+    if (roll == 0) continue;
+    const int64_t flag_row = ctx.flags.RowOf(CubeCell{false, static_cast<uint32_t>(u), 0, 0});
+    const bool hidden =
+        ctx.flags.HiddenAt(ctx.flags.SlotOf(static_cast<size_t>(m_exits)), flag_row);
+    add_row(unit.geography, "Total", "Every school in the store", exits, roll, hidden, england,
+            compared);
+  }
+  *rows_written = t.rows.size();
+  return WriteTidyOpenDataFile(t, dir);
+}
+
+Status WriteTrustContribution(const PupilLevelContext& ctx, const std::string& dir,
+                              uint64_t* rows_written) {
+  const Cube& cube = ctx.cube;
+  struct Item {
+    const char* measure;
+    const char* label;  // in the question
+    const char* group;  // category id
+    const char* cube_measure;
+  };
+  static constexpr Item kItems[] = {
+      {"pupils", "pupils", "all_pupils", "headcount"},
+      {"sen_support_pupils", "pupils with SEN support", "sen_support", "headcount"},
+      {"ehcp_pupils", "pupils with EHC plans", "ehcp", "headcount"},
+      {"fsm_pupils", "pupils eligible for FSM", "fsm", "headcount"},
+      {"disadvantaged_pupils", "disadvantaged pupils", "disadvantaged", "headcount"},
+      {"looked_after_pupils", "looked-after pupils", "looked_after", "headcount"},
+      {"susp", "suspensions", "all_pupils", "susp"},
+      {"perm_excl", "permanent exclusions", "all_pupils", "perm_excl"},
+      {"exits", "exits from a roll", "all_pupils", "exits"},
+      {"unexplained_exits", "unexplained exits", "all_pupils", "unexplained_exits"},
+      {"ehe_exits", "exits to home education", "all_pupils", "ehe_exits"},
+  };
+  struct Resolved {
+    const Item* item;
+    int category, measure;
+  };
+  std::vector<Resolved> items;
+  for (const Item& it : kItems) {
+    auto cat = FindCategory(it.group);
+    const int m = MeasureIndex(ctx, it.cube_measure);
+    if (!cat || m < 0) return Status::Internal(std::string("trust contribution: no ") + it.measure);
+    items.push_back({&it, *cat, m});
+  }
+  // Each trust's schools in each LA, by school location.
+  std::map<std::pair<int, int>, std::vector<size_t>> by_trust_la;  // (trust unit, la unit)
+  for (size_t s = 0; s < cube.schools(); ++s) {
+    const int type = cube.school_type(s);
+    if (type < 0 || cube.school_trust(s) < 0 || !InHeadlineTotal(type, ctx.policy)) continue;
+    by_trust_la[{cube.school_trust(s), cube.school_la(s)}].push_back(s);
+  }
+  TidyFile t;
+  t.file = "trust_contribution.csv";
+  t.filters = {
+      Filter("measure", "What is shared",
+             "pupils, a group's pupils, suspensions, exclusions, exits", "pupils"),
+      Filter("reading", "Its share against its share of the place's pupils",
+             "higher, lower, or in line (the 95% interval of the share includes the pupil share)",
+             "in line with its share of pupils"),
+      Filter("question", "The question it raises (never a verdict)", "", "none"),
+  };
+  t.indicators = {
+      Ind("trust_count", "The trust's schools in the place", "Trust in the place", 0),
+      Ind("place_count", "The place (all its schools, by school location)", "Place", 0),
+      Ind("share_percent", "The trust's share of the place's count", "Share", 2, "%"),
+      Ind("share_lower_95", "Share: lower bound of the 95% Wilson interval", "Share", 2, "%"),
+      Ind("share_upper_95", "Share: upper bound of the 95% Wilson interval", "Share", 2, "%"),
+      Ind("pupil_share_percent", "The trust's share of the place's pupils", "Share", 2, "%"),
+  };
+  const int threshold = ctx.policy.suppress_below;
+  for (const auto& [key, schools] : by_trust_la) {
+    const auto [trust_unit, la_unit] = key;
+    GeographyRow g = cube.units()[static_cast<size_t>(la_unit)].geography;
+    const GeographyRow& tr = cube.units()[static_cast<size_t>(trust_unit)].geography;
+    g.level = GeographicLevel::kMat;
+    g.trust_id = tr.trust_id;
+    g.trust_name = tr.trust_name;
+    double pupil_share = kNoValue;
+    for (const Resolved& r : items) {
+      int64_t part = 0, hidden_total = 0;
+      int hidden_cells = 0;
+      for (size_t s : schools) {
+        const int64_t v = cube.SchoolValue(s, r.category, static_cast<size_t>(r.measure));
+        part += v;
+        if (ctx.flags.HiddenAtSchool(static_cast<size_t>(r.measure), s, r.category)) {
+          ++hidden_cells;
+          hidden_total += v;
+        }
+      }
+      const int64_t* v = cube.Aggregate(static_cast<size_t>(la_unit), kTotalType, r.category);
+      const int64_t whole = v[r.measure];
+      const int64_t flag_row = ctx.flags.RowOf(
+          CubeCell{false, static_cast<uint32_t>(la_unit), 0, static_cast<uint16_t>(r.category)});
+      const bool whole_hidden =
+          ctx.flags.HiddenAt(ctx.flags.SlotOf(static_cast<size_t>(r.measure)), flag_row);
+      const bool hidden =
+          SchoolSumHidden(part, hidden_cells, hidden_total, threshold) || whole_hidden;
+      TidyRow row;
+      row.time_period = ctx.time_period;
+      row.time_identifier = "Academic year";
+      row.geography = g;
+      const double share =
+          whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : kNoValue;
+      const stats::Interval ci =
+          stats::WilsonInterval(static_cast<double>(part), static_cast<double>(whole));
+      if (r.item->measure == std::string_view("pupils")) pupil_share = hidden ? kNoValue : share;
+      std::string reading = "not assessed", question = "none";
+      if (!hidden && whole > 0 && Has(pupil_share) &&
+          r.item->measure != std::string_view("pupils")) {
+        if (ci.lower > pupil_share) {
+          reading = "higher than its share of pupils";
+          question = fmt::format(
+              "Its schools have a larger share of the place's {} than of its pupils: what lies "
+              "behind it?",
+              r.item->label);
+        } else if (ci.upper < pupil_share) {
+          reading = "lower than its share of pupils";
+          question = fmt::format(
+              "Its schools have a smaller share of the place's {} than of its pupils: where are "
+              "they instead?",
+              r.item->label);
+        } else {
+          reading = "in line with its share of pupils";
+        }
+      }
+      const PublishedCell c = PublishedCell::Symbol(GssSymbol::kSuppressed);
+      row.filters = {r.item->measure, reading, question};
+      row.indicators = {hidden ? c : PublishedCell::Count(part),
+                        whole_hidden ? c : PublishedCell::Count(whole),
+                        hidden ? c : PublishedCell::Ratio(part, whole, 100, 5),
+                        hidden || whole == 0 ? c : Num(ci.lower * 100, 5),
+                        hidden || whole == 0 ? c : Num(ci.upper * 100, 5),
+                        Num(Has(pupil_share) ? pupil_share * 100 : kNoValue, 5)};
+      t.rows.push_back(std::move(row));
+    }
+  }
+  *rows_written = t.rows.size();
+  return WriteTidyOpenDataFile(t, dir);
+}
+
+Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint64_t* cases,
+                     uint64_t* open) {
+  const StoreState& s = ctx.state;
+  const AcademicYear year = *s.year;
+  const ExitSet exits = ClassifyExits(s, ctx.policy, year.FirstDay(), year.LastDay());
+  std::map<int, std::string> la_names;
+  for (size_t i = 0; i < s.local_authorities.size(); ++i) {
+    la_names[s.local_authorities.old_la_code[i]] = s.local_authorities.la_name[i];
+  }
+  const std::vector<int32_t> mark_dates = s.marks.Dates();
+  LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create(dir + "/children_missing_education.csv"));
+  const std::vector<std::pair<std::string, std::string>> cols = {
+      {"upn", "Unique pupil number (pupil-level: for the home LA only)"},
+      {"home_la_code", "The home LA (3-digit code): the LA whose case this is"},
+      {"home_la_name", "The home LA's name (where the store names it)"},
+      {"status",
+       "open (on no roll on the store's last day), closed (reappeared on a roll; history kept) or "
+       "window_open (the window has not passed yet)"},
+      {"last_school_urn", "The school whose roll the pupil left"},
+      {"last_school_name", "Its name"},
+      {"last_school_la_code", "Its LA (by school location)"},
+      {"year_group", "National curriculum year"},
+      {"entry_date", "The first day of the registration that ended"},
+      {"leaving_date", "Its last day"},
+      {"leaving_reason", "As recorded (docs/input-schema.md)"},
+      {"window_end_date", "The last school day of the window (policy cme_window_school_days)"},
+      {"reappeared_date", "The first day of the next registration (closed cases)"},
+      {"reappeared_urn", "The school of the next registration"},
+      {"last_marks", "The last five school days' marks before leaving (date am pm), latest last"},
+      {"open_suspension", "Y when a suspension started in the 10 school days before leaving"},
+      {"open_ap", "Y when an AP placement was running on the leaving date"},
+      {"sen_provision", "N, K (SEN support) or E (EHC plan)"},
+      {"looked_after", "Y or N"},
+  };
+  for (const auto& [name, desc] : cols) w->Field(name);
+  w->EndRow();
+  *cases = 0;
+  *open = 0;
+  const EnrolmentTable& e = s.enrolments;
+  // The case pupils' suspensions and AP placements, in one pass each.
+  std::map<uint32_t, std::vector<int32_t>> susp_starts;
+  std::map<uint32_t, std::vector<std::pair<int32_t, int32_t>>> ap_spans;
+  for (const ExitRecord& x : exits.exits) {
+    if (x.cme != CmeStatus::kNone) {
+      susp_starts[e.pupil[x.enrolment]];
+      ap_spans[e.pupil[x.enrolment]];
+    }
+  }
+  for (size_t k = 0; k < s.suspensions.size(); ++k) {
+    auto it = susp_starts.find(s.suspensions.pupil[k]);
+    if (it != susp_starts.end()) it->second.push_back(s.suspensions.start_date[k]);
+  }
+  for (size_t k = 0; k < s.ap_placements.size(); ++k) {
+    auto it = ap_spans.find(s.ap_placements.pupil[k]);
+    if (it != ap_spans.end()) {
+      it->second.push_back({s.ap_placements.start_date[k], s.ap_placements.end_date[k]});
+    }
+  }
+  for (const ExitRecord& x : exits.exits) {
+    if (x.cme == CmeStatus::kNone) continue;
+    // An end-of-phase leaver in July whose window runs into the summer is
+    // expected at a new school in September: not on the watch list.
+    if (x.cme == CmeStatus::kPending &&
+        static_cast<LeavingReason>(e.leaving_reason[x.enrolment]) == LeavingReason::kEndOfPhase) {
+      continue;
+    }
+    const uint32_t r = x.enrolment, pupil = e.pupil[r], school = e.school[r];
+    const int32_t left = e.leaving_date[r];
+    if (x.cme != CmeStatus::kPending) ++*cases;
+    if (x.cme == CmeStatus::kOpen) ++*open;
+    w->Field(UnpackUpn(s.pupils.upn[pupil]));
+    const int home = s.pupils.home_la[pupil];
+    w->Int(home);
+    w->Field(la_names.count(home) ? la_names[home] : std::string());
+    w->Raw(x.cme == CmeStatus::kOpen     ? "open"
+           : x.cme == CmeStatus::kClosed ? "closed"
+                                         : "window_open");
+    w->Int(s.schools.urn[school]);
+    w->Field(s.schools.name[school]);
+    w->Int(s.schools.la_code[school]);
+    w->Field(YearGroupCode(static_cast<YearGroup>(s.pupils.year_group[pupil])));
+    w->Raw(FormatIsoDate(Date{e.entry_date[r]}));
+    w->Raw(FormatIsoDate(Date{left}));
+    std::string reason;
+    for (const auto& code : LeavingReasonCodes()) {
+      if (static_cast<uint8_t>(code.value) == e.leaving_reason[r]) reason = std::string(code.code);
+    }
+    w->Field(reason);
+    Date end{left};
+    for (int n = 0; n < ctx.policy.cme_window_school_days;) {
+      end = end + 1;
+      if (end.IsWeekday()) ++n;
+    }
+    w->Raw(FormatIsoDate(end));
+    if (x.cme == CmeStatus::kClosed) {
+      w->Raw(FormatIsoDate(Date{x.cme_closed}));
+      w->Int(s.schools.urn[e.school[static_cast<size_t>(x.next)]]);
+    } else {
+      w->Empty().Empty();
+    }
+    // The last five days with marks on or before the leaving date.
+    std::string marks;
+    auto it = std::upper_bound(mark_dates.begin(), mark_dates.end(), left);
+    for (int k = 0; k < 5 && it != mark_dates.begin(); ++k) {
+      --it;
+      uint8_t am = 0, pm = 0;
+      s.marks.Get(r, *it, &am, &pm);
+      if (am == 0 && pm == 0) continue;
+      std::string day = FormatIsoDate(Date{*it}) + " " +
+                        std::string(am ? CodeInfo(am).code : std::string_view("-")) + " " +
+                        std::string(pm ? CodeInfo(pm).code : std::string_view("-"));
+      marks = marks.empty() ? day : day + "; " + marks;
+    }
+    w->Field(marks);
+    bool susp = false, ap = false;
+    for (int32_t start : susp_starts[pupil]) {
+      if (start <= left && SchoolDaysBetween(Date{start}, Date{left}) < 10) susp = true;
+    }
+    for (const auto& [start, end_date] : ap_spans[pupil]) {
+      if (start <= left && (end_date == kNoDate || end_date >= left)) ap = true;
+    }
+    w->Raw(susp ? "Y" : "N");
+    w->Raw(ap ? "Y" : "N");
+    const auto sen = static_cast<SenProvision>(s.pupils.sen_provision[pupil]);
+    w->Raw(sen == SenProvision::kEhcPlan ? "E" : sen == SenProvision::kSupport ? "K" : "N");
+    w->Raw(s.pupils.looked_after[pupil] ? "Y" : "N");
+    w->EndRow();
+  }
+  LANTERN_RETURN_IF_ERROR(w->Close());
+  return WriteColumnNotes(dir + "/children_missing_education.meta.csv", cols);
+}
+
+}  // namespace lantern::outcomes

@@ -1,0 +1,448 @@
+// Pupil-level mode of the Local Outcomes Framework (docs/local-outcomes.md):
+// one computation (compute/compute.h) of the attendance, suspensions and
+// movement families over the store, then
+//
+//   movement.csv            the movement family, by the one writer;
+//   local_outcomes.csv      the framework's measures for England, regions,
+//                           LAs (by school location and by residence) and
+//                           user-defined places, by pupil group, with
+//                           intervals, comparators and gaps (local_outcomes.h);
+//   unexplained_exits.csv   per school and trust, against similar schools;
+//   trust_contribution.csv  each trust's share of each LA's pupils against
+//                           its share of vulnerable pupils, suspensions,
+//                           exclusions and exits;
+//   children_missing_education.csv  the pupil-level case list (home LA only).
+//
+// Every published number comes from the cube and its disclosure flags. Two
+// outputs add school cells up into units the cube does not hold (places
+// named by school or postcode district; a trust within one LA): such a cell
+// is hidden when any school cell it adds is hidden, so nothing hidden can be
+// had by subtraction, and a count of 1 or 2 is hidden too (the one rule,
+// suppress/disclosure.h). docs/architecture.md says why these sit outside
+// the cube.
+#include "outcomes/pupil_level.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "aggregate/cube.h"
+#include "aggregate/groups.h"
+#include "common/csv_table.h"
+#include "common/csv_writer.h"
+#include "compute/compute.h"
+#include "derive/exits.h"
+#include "indicators/catalogue.h"
+#include "lantern/outcomes.h"
+#include "lantern/store.h"
+#include "model/codes.h"
+#include "model/register_codes.h"
+#include "model/upn.h"
+#include "outcomes/local_outcomes.h"
+#include "outcomes/open_data_sources.h"
+#include "publish/open_data_writer.h"
+#include "stats/funnel.h"
+#include "stats/intervals.h"
+#include "store/loaded_store.h"
+#include "suppress/disclosure.h"
+
+namespace lantern {
+
+namespace outcomes {
+
+Result<UserPlaces> ReadPlacesFile(const std::string& path, const StoreState& s) {
+  UserPlaces out;
+  if (path.empty()) return out;
+  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(path));
+  LANTERN_ASSIGN_OR_RETURN(int c_code, t.RequireColumn("place_code"));
+  LANTERN_ASSIGN_OR_RETURN(int c_name, t.RequireColumn("place_name"));
+  LANTERN_ASSIGN_OR_RETURN(int c_kind, t.RequireColumn("kind"));
+  LANTERN_ASSIGN_OR_RETURN(int c_member, t.RequireColumn("member"));
+  std::map<std::string, size_t> index;
+  std::map<std::string, std::pair<std::set<int>, std::set<uint32_t>>> members;
+  std::map<std::string, bool> only_las;
+  for (size_t r = 0; r < t.rows(); ++r) {
+    const std::string code = t.Cell(r, c_code), kind = t.Cell(r, c_kind),
+                      member = t.Cell(r, c_member);
+    auto bad = [&](const std::string& why) {
+      return Status::InvalidInput(fmt::format("{}: line {}: {}", path, r + 2, why));
+    };
+    if (code.empty()) return bad("place_code is empty");
+    if (!index.count(code)) {
+      index[code] = out.names.size();
+      out.names.push_back({code, t.Cell(r, c_name).empty() ? code : t.Cell(r, c_name)});
+      only_las[code] = true;
+    }
+    auto& [las, schools] = members[code];
+    if (kind == "la") {
+      const double la = Num(member);
+      if (!Has(la) || la < 100 || la > 999) return bad("an la member is a 3-digit LA code");
+      las.insert(static_cast<int>(la));
+    } else if (kind == "school") {
+      const double urn = Num(member);
+      bool found = false;
+      for (uint32_t sc = 0; sc < s.schools.size(); ++sc) {
+        if (Has(urn) && s.schools.urn[sc] == static_cast<int32_t>(urn)) {
+          schools.insert(sc);
+          found = true;
+        }
+      }
+      if (!found) return bad("school " + member + " is not in the store");
+      only_las[code] = false;
+    } else if (kind == "postcode_district") {
+      std::string want;
+      for (char ch : member) {
+        if (ch != ' ')
+          want.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+      }
+      if (want.empty()) return bad("a postcode_district member is empty");
+      for (uint32_t sc = 0; sc < s.schools.size(); ++sc) {
+        std::string pc = s.schools.postcode[sc];
+        const size_t sp = pc.find(' ');
+        std::string district = sp == std::string::npos ? pc : pc.substr(0, sp);
+        for (char& ch : district)
+          ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (district == want) schools.insert(sc);
+      }
+      only_las[code] = false;
+    } else {
+      return bad("kind is la, school or postcode_district, not '" + kind + "'");
+    }
+  }
+  for (const auto& [code, name] : out.names) {
+    auto& [las, schools] = members[code];
+    if (only_las[code]) {
+      Place p;
+      p.code = code;
+      p.name = name;
+      for (int la : las) p.la_codes.push_back(static_cast<int16_t>(la));
+      out.cube_places.push_back(std::move(p));
+    } else {
+      // LAs named beside schools add their schools (by school location).
+      for (uint32_t sc = 0; sc < s.schools.size(); ++sc) {
+        if (las.count(s.schools.la_code[sc])) schools.insert(sc);
+      }
+      out.school_places.push_back({code, name, {schools.begin(), schools.end()}});
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The local-outcomes measures read from the catalogue: (indicator id,
+// measure name in local_outcomes.csv).
+constexpr std::pair<std::string_view, std::string_view> kLocalMeasures[] = {
+    {"headcount", "pupils"},
+    {"sess_overall_percent", "sess_overall_percent"},
+    {"sess_authorised_percent", "sess_authorised_percent"},
+    {"sess_unauthorised_percent", "sess_unauthorised_percent"},
+    {"enrolments_pa_10_exact_percent", "enrolments_pa_10_exact_percent"},
+    {"enrolments_pa_50_exact_percent", "enrolments_pa_50_exact_percent"},
+    {"susp", "susp"},
+    {"susp_rate", "susp_rate"},
+    {"one_plus_susp", "one_plus_susp"},
+    {"one_plus_susp_rate", "one_plus_susp_rate"},
+    {"perm_excl", "perm_excl"},
+    {"perm_excl_rate", "perm_excl_rate"},
+    {"ehe_exits", "ehe_exits"},
+    {"ehe_exit_rate", "ehe_exit_rate"},
+    {"cme_cases", "cme_cases"},
+    {"cme_rate", "cme_rate"},
+    {"moves", "moves"},
+    {"exits_no_school", "exits_from_state_education"},
+    {"unexplained_exits", "unexplained_exits"},
+    {"unexplained_exit_rate", "unexplained_exit_rate"},
+};
+
+// The groups of the framework: all pupils, each vulnerable group and its peers.
+constexpr std::string_view kGroups[] = {
+    "all_pupils",    "sen_support",       "ehcp",         "no_sen",           "fsm", "not_fsm",
+    "disadvantaged", "not_disadvantaged", "looked_after", "not_looked_after", "eal", "not_eal"};
+
+struct Reader {
+  const Indicator* ind = nullptr;
+  std::string measure;
+  int num = -1, den = -1, hidden_slot = -1, units = -1, sq = -1, cross = -1, den_sq = -1;
+  int64_t multiplier = 1, scale = 1;
+  Quantity num_quantity = Quantity::kPupils;
+};
+
+// A figure from one cube cell's values.
+Figure FigureOf(const Reader& r, const int64_t* v, bool hidden) {
+  if (hidden) return SymbolFigure(GssSymbol::kSuppressed);
+  const double num = static_cast<double>(v[r.num]);
+  if (r.den < 0) {
+    Figure f = PublishedFigure(num / static_cast<double>(r.scale));
+    f.numerator = num;
+    return f;
+  }
+  const double den = static_cast<double>(v[r.den]) * static_cast<double>(r.scale);
+  if (!(den > 0)) return SymbolFigure(GssSymbol::kNotApplicable);
+  Figure f;
+  f.numerator = num;
+  f.denominator = den;
+  f.value = num / den * static_cast<double>(r.multiplier);
+  const IndicatorKind kind = r.ind->decl->kind;
+  if (kind == IndicatorKind::kPercent &&
+      (r.num_quantity == Quantity::kPupils || r.num_quantity == Quantity::kEnrolments)) {
+    const stats::Interval ci = stats::WilsonInterval(num, den);
+    f.lower = ci.lower * 100;
+    f.upper = ci.upper * 100;
+  } else if (kind == IndicatorKind::kRatePer100 || kind == IndicatorKind::kPercent) {
+    if (r.num_quantity == Quantity::kSessions && r.units >= 0 && r.sq >= 0 && r.cross >= 0 &&
+        r.den_sq >= 0) {
+      const double se = stats::RatioStandardError(v[r.units], v[r.num], v[r.den], v[r.sq],
+                                                  v[r.cross], v[r.den_sq]);
+      f.lower = std::max(0.0, f.value - 1.959964 * se * 100);
+      f.upper = f.value + 1.959964 * se * 100;
+    } else if (r.num_quantity == Quantity::kEvents) {
+      const stats::Interval ci = stats::PoissonExactInterval(num);
+      f.lower = ci.lower / den * 100;
+      f.upper = ci.upper / den * 100;
+      // Events per pupil are not a proportion: no Newcombe gap.
+      f.numerator = kNoValue;
+      f.numerator_published = false;
+      f.denominator = kNoValue;
+    }
+  }
+  return f;
+}
+
+GeographyRow PlaceGeography(const std::string& code, const std::string& name) {
+  GeographyRow g;
+  g.level = GeographicLevel::kPlace;
+  g.place_code = code;
+  g.place_name = name;
+  // The open-data layout has no place columns: the place is named in the
+  // LA columns, its code prefixed so it cannot be taken for an LA.
+  g.old_la_code = "place:" + code;
+  g.la_name = name;
+  return g;
+}
+
+}  // namespace
+
+}  // namespace outcomes
+
+Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutcomesOptions& options,
+                             const std::string& out_dir, OutcomesReport* report) {
+  using namespace outcomes;
+  const auto started = std::chrono::steady_clock::now();
+  *report = OutcomesReport();
+  LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
+  LANTERN_ASSIGN_OR_RETURN(auto loaded, LoadedStore::Open(store_dir, options.threads));
+  const StoreState& st = loaded->impl().state;
+  if (!st.year) {
+    return Status::FailedPrecondition(store_dir +
+                                      " has no attendance marks yet, so no academic year");
+  }
+  LANTERN_ASSIGN_OR_RETURN(UserPlaces places, ReadPlacesFile(options.places_file, st));
+  LANTERN_ASSIGN_OR_RETURN(const Catalogue* catalogue, DefaultCatalogue());
+
+  ComputeRequest request;
+  request.state = &st;
+  request.store = loaded->impl().store.get();
+  request.policy = &policy;
+  request.catalogue = catalogue;
+  request.places = places.cube_places;
+  request.threads = options.threads;
+  request.intervals = true;
+  const Family* movement = catalogue->FindFamily("movement");
+  if (movement == nullptr) return Status::Internal("the movement family is not declared");
+  std::set<size_t> wanted(movement->indicators.begin(), movement->indicators.end());
+  std::vector<Reader> readers;
+  for (const auto& [id, measure] : kLocalMeasures) {
+    for (size_t i = 0; i < catalogue->indicators().size(); ++i) {
+      if (catalogue->indicators()[i].decl->id == id) {
+        wanted.insert(i);
+        Reader r;
+        r.ind = &catalogue->indicators()[i];
+        r.measure = std::string(measure);
+        readers.push_back(r);
+      }
+    }
+  }
+  request.indicators.assign(wanted.begin(), wanted.end());
+  request.extra.push_back(movement->row_count);
+  for (const char* m : {"roll_y7_11", "unexplained_exits", "headcount", "susp", "perm_excl",
+                        "exits", "ehe_exits"}) {
+    if (auto ref = catalogue->FindMeasure(m)) request.extra.push_back(*ref);
+  }
+  LANTERN_ASSIGN_OR_RETURN(Computation c, Compute(request));
+  const Cube& cube = c.cube;
+  const DisclosureFlags& flags = c.flags;
+  for (Reader& r : readers) {
+    r.num = c.Index(r.ind->numerator);
+    r.den = c.Index(r.ind->denominator);
+    r.units = c.Index(r.ind->units);
+    r.sq = c.Index(r.ind->sum_squares);
+    r.cross = c.Index(r.ind->cross_products);
+    r.den_sq = c.Index(r.ind->denominator_squares);
+    const int hidden = c.Index(r.ind->hidden_with);
+    r.hidden_slot = hidden < 0 ? -1 : flags.SlotOf(static_cast<size_t>(hidden));
+    r.multiplier = r.ind->multiplier();
+    r.scale = r.ind->numerator.decl().scale;
+    r.num_quantity = r.ind->numerator.decl().quantity;
+    if (r.num < 0 || r.hidden_slot < 0) {
+      return Status::Internal("local outcomes: the cube lacks " + std::string(r.ind->decl->id));
+    }
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
+  const std::string period = st.year->TimePeriod();
+
+  // movement.csv: the movement family, by the one writer.
+  {
+    OpenDataInput in;
+    in.catalogue = catalogue;
+    in.family = movement;
+    in.cube = &cube;
+    in.measures = c.where.get();
+    in.flags = &flags;
+    in.state = &st;
+    in.policy = &policy;
+    in.time_period = period;
+    in.threads = options.threads;
+    OpenDataStats stats;
+    LANTERN_RETURN_IF_ERROR(WriteOpenDataFile(in, out_dir, /*overwrite=*/false, &stats));
+    report->movement_rows = stats.rows;
+  }
+
+  std::vector<int> groups;
+  for (std::string_view g : kGroups) {
+    if (auto cat = FindCategory(g)) groups.push_back(*cat);
+  }
+  // local_outcomes.csv
+  std::vector<OutcomeRow> rows;
+  auto label_of = [](int cat) {
+    return std::pair{std::string(GroupTopics()[TopicOfCategory(cat)].label),
+                     std::string(Category(cat).label)};
+  };
+  for (size_t u = 0; u < cube.units().size(); ++u) {
+    const AggregateUnit& unit = cube.units()[u];
+    if (unit.geography.level == GeographicLevel::kMat) continue;
+    auto place = std::make_shared<const GeographyRow>(
+        unit.geography.level == GeographicLevel::kPlace
+            ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
+            : unit.geography);
+    for (int cat : groups) {
+      const int64_t* v = cube.Aggregate(u, kTotalType, cat);
+      const int64_t flag_row =
+          flags.RowOf(CubeCell{false, static_cast<uint32_t>(u), static_cast<uint8_t>(kTotalType),
+                               static_cast<uint16_t>(cat)});
+      const auto [topic, group] = label_of(cat);
+      for (const Reader& r : readers) {
+        OutcomeRow row;
+        row.time_period = period;
+        row.time_identifier = "Academic year";
+        row.place = place;
+        row.measure = r.measure;
+        row.location_basis = std::string(LocationBasisLabel(unit.basis));
+        row.breakdown_topic = topic;
+        row.breakdown = group;
+        row.source = "store";
+        row.figure = FigureOf(r, v, flags.HiddenAt(r.hidden_slot, flag_row));
+        rows.push_back(std::move(row));
+      }
+    }
+  }
+  // Places of schools: their school cells added up.
+  for (const auto& sp : places.school_places) {
+    auto place = std::make_shared<const GeographyRow>(PlaceGeography(sp.code, sp.name));
+    std::vector<int64_t> sum(cube.measures()), one(cube.measures());
+    for (int cat : groups) {
+      std::fill(sum.begin(), sum.end(), 0);
+      std::vector<int> hidden_cells(readers.size(), 0);
+      std::vector<int64_t> hidden_total(readers.size(), 0);
+      for (uint32_t sc : sp.schools) {
+        if (cube.school_type(sc) < 0) continue;
+        cube.SchoolValues(sc, cat, one.data());
+        for (size_t m = 0; m < sum.size(); ++m) sum[m] += one[m];
+        for (size_t k = 0; k < readers.size(); ++k) {
+          const int hidden = c.Index(readers[k].ind->hidden_with);
+          if (flags.HiddenAtSchool(static_cast<size_t>(hidden), sc, cat)) {
+            ++hidden_cells[k];
+            hidden_total[k] += one[static_cast<size_t>(hidden)];
+          }
+        }
+      }
+      const auto [topic, group] = label_of(cat);
+      for (size_t k = 0; k < readers.size(); ++k) {
+        const Reader& r = readers[k];
+        const int hidden = c.Index(r.ind->hidden_with);
+        OutcomeRow row;
+        row.time_period = period;
+        row.time_identifier = "Academic year";
+        row.place = place;
+        row.measure = r.measure;
+        row.location_basis = "School location";
+        row.breakdown_topic = topic;
+        row.breakdown = group;
+        row.source = "store (the place's schools added up)";
+        row.figure = FigureOf(r, sum.data(),
+                              SchoolSumHidden(sum[static_cast<size_t>(hidden)], hidden_cells[k],
+                                              hidden_total[k], policy.suppress_below));
+        rows.push_back(std::move(row));
+      }
+    }
+  }
+  // Measures the store cannot give yet: x, never a silent zero.
+  for (size_t u = 0; u < cube.units().size(); ++u) {
+    const AggregateUnit& unit = cube.units()[u];
+    if (unit.geography.level == GeographicLevel::kMat) continue;
+    auto place = std::make_shared<const GeographyRow>(
+        unit.geography.level == GeographicLevel::kPlace
+            ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
+            : unit.geography);
+    for (const auto& [measure, why] :
+         {std::pair{"ehcp_20_week_pupil_level",
+                    "not in the store: needs ehcp_requests.csv (not yet an input)"},
+          std::pair{"NEET_not_known_percent",
+                    "not in the store: needs the destinations input (not yet an input)"}}) {
+      OutcomeRow row;
+      row.time_period = period;
+      row.time_identifier = "Academic year";
+      row.place = place;
+      row.measure = measure;
+      row.location_basis = std::string(LocationBasisLabel(unit.basis));
+      row.source = why;
+      row.figure = SymbolFigure(GssSymbol::kNotAvailable);
+      rows.push_back(std::move(row));
+    }
+  }
+  NeighbourMap neighbours;
+  std::string notes;
+  if (!options.real_data_dir.empty()) CollectNeighbours(options.real_data_dir, &neighbours, &notes);
+  AddComparators(rows, neighbours);
+  {
+    std::set<std::string> place_ids, measures;
+    for (const OutcomeRow& r : rows) {
+      place_ids.insert(std::string(GeographicLevelName(r.geography().level)) + r.location_basis +
+                       r.geography().region_code + r.geography().old_la_code);
+      measures.insert(r.measure);
+    }
+    report->rows = rows.size();
+    report->places = place_ids.size();
+    report->periods = 1;
+    report->measures = measures.size();
+  }
+  LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out_dir));
+
+  PupilLevelContext ctx{st, policy, cube, flags, c, *catalogue, period};
+  LANTERN_RETURN_IF_ERROR(WriteUnexplainedExits(ctx, out_dir, &report->unexplained_exit_rows));
+  LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, out_dir, &report->trust_rows));
+  LANTERN_RETURN_IF_ERROR(WriteCmeCases(ctx, out_dir, &report->cme_cases, &report->cme_open));
+  report->notes = notes;
+  report->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return Status::Ok();
+}
+
+}  // namespace lantern

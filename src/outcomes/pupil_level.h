@@ -1,0 +1,63 @@
+// Pupil-level mode's parts (pupil_level.cc, movement_outputs.cc). Internal to
+// src/outcomes.
+#ifndef LANTERN_OUTCOMES_PUPIL_LEVEL_H_
+#define LANTERN_OUTCOMES_PUPIL_LEVEL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aggregate/cube.h"
+#include "compute/compute.h"
+#include "indicators/catalogue.h"
+#include "model/geography.h"
+#include "model/policy.h"
+#include "store/store.h"
+#include "suppress/disclosure_pass.h"
+
+namespace lantern::outcomes {
+
+// A place named by schools or postcode districts (and LAs beside them): its
+// schools (rows of the schools table).
+struct SchoolPlace {
+  std::string code, name;
+  std::vector<uint32_t> schools;
+};
+
+// The --places file (docs/local-outcomes.md): a CSV of place_code,
+// place_name, kind (la, school, postcode_district) and member. A place of
+// LAs only is a place of the cube (by school location and by residence, a
+// pupil counted once); any other is its schools' cells added up (by school
+// location). A postcode district is matched to the schools' postcodes: the
+// store holds no pupil's home postcode.
+struct UserPlaces {
+  std::vector<std::pair<std::string, std::string>> names;  // code, name, in file order
+  std::vector<Place> cube_places;
+  std::vector<SchoolPlace> school_places;
+};
+Result<UserPlaces> ReadPlacesFile(const std::string& path, const StoreState& state);
+
+struct PupilLevelContext {
+  const StoreState& state;
+  const Policy& policy;
+  const Cube& cube;
+  const DisclosureFlags& flags;
+  const Computation& computation;
+  const Catalogue& catalogue;
+  std::string time_period;
+};
+
+// OUT/unexplained_exits.csv: each school and trust with pupils in Years 7 to
+// 11, its unexplained exits per 100 with a Wilson interval, against its
+// similar schools' pooled rate and funnel limits (docs/local-outcomes.md).
+Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& dir, uint64_t* rows);
+// OUT/trust_contribution.csv: each trust in each LA where it has schools.
+Status WriteTrustContribution(const PupilLevelContext& ctx, const std::string& dir, uint64_t* rows);
+// OUT/children_missing_education.csv: one row per case (pupil-level; for the
+// home LA only).
+Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint64_t* cases,
+                     uint64_t* open);
+
+}  // namespace lantern::outcomes
+
+#endif  // LANTERN_OUTCOMES_PUPIL_LEVEL_H_

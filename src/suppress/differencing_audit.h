@@ -1,0 +1,50 @@
+// An audit of a solved suppression problem by exhaustive differencing: what
+// a reader can work out from the published cells, by subtracting within
+// every additive relation again and again until nothing more follows. The
+// group-by-group rule of SuppressionProblem protects each relation on its
+// own; a chain of relations can still give a hidden cell away (a hidden 0
+// worked out in one relation counts as protection in another). The audit
+// finds every such leak: a cell worked out whose count is 1 to
+// threshold - 1, or hidden cells of a relation that together hold 1 to
+// threshold - 1. Callers hide more and solve again until it finds none.
+#ifndef LANTERN_SUPPRESS_DIFFERENCING_AUDIT_H_
+#define LANTERN_SUPPRESS_DIFFERENCING_AUDIT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace lantern {
+
+struct AdditiveRelation {
+  size_t margin;
+  std::vector<size_t> members;
+};
+
+struct DifferencingLeak {
+  size_t relation;  // index into the relations
+  size_t cell;      // the cell worked out, or SIZE_MAX for a small hidden sum
+};
+
+// `known[c]`: the reader sees cell c (published and not hidden). Returns
+// the leaks; `known` ends as everything the reader can work out, and
+// `derived_by` (if given) as the relation each worked-out cell came from
+// (UINT32_MAX for the others).
+std::vector<DifferencingLeak> AuditDifferencing(const std::vector<AdditiveRelation>& relations,
+                                                const std::vector<int64_t>& counts,
+                                                std::vector<bool>& known, int threshold,
+                                                std::vector<uint32_t>* derived_by = nullptr);
+
+// For each leak, a published cell whose hiding breaks the chain that gave
+// it away: in the leaking relation, or else in the relations its worked-out
+// cells came from (the margin first, else the smallest published member).
+std::vector<size_t> CellsToBreakLeaks(const std::vector<AdditiveRelation>& relations,
+                                      const std::vector<int64_t>& counts,
+                                      const std::vector<DifferencingLeak>& leaks,
+                                      const std::vector<bool>& published,
+                                      const std::vector<uint32_t>& derived_by);
+
+}  // namespace lantern
+
+#endif  // LANTERN_SUPPRESS_DIFFERENCING_AUDIT_H_

@@ -1,0 +1,197 @@
+// lantern outcomes --store end to end on the tiny hand-made input, with three
+// exits worked by hand: P6 moves from the academy to the PRU (a move within
+// LA 805), P2 (Year 8, lives in 805) leaves the academy on 7 September 2018
+// with no destination and is never seen again (a CME case for 805), and P3
+// (Year 10, EHC plan, lives in 806) leaves the academy for elective home
+// education on 31 January 2019.
+#include "lantern/outcomes.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "common/csv_table.h"
+#include "lantern/ingest.h"
+#include "tests/scratch_dir.h"
+#include "tests/tiny_fixture.h"
+
+namespace lantern {
+namespace {
+
+class OutcomesEndToEndTest : public testing::ScratchDirTest {
+ protected:
+  void SetUp() override {
+    ScratchDirTest::SetUp();
+    const std::string input = dir_ + "/input";
+    using testing::TinyUpn;
+    testing::WriteTinyInput(
+        input,
+        {{"enrolments.csv",
+          "upn,urn,entry_date,leaving_date,leaving_reason,enrol_status\n" + TinyUpn(1) +
+              ",900001,2015-09-03,,,C\n" + TinyUpn(2) + ",900002,2017-09-04,2018-09-07,other,C\n" +
+              TinyUpn(3) + ",900002,2016-09-05,2019-01-31,ehe,C\n" + TinyUpn(4) +
+              ",900002,2014-09-03,,,C\n" + TinyUpn(5) + ",900001,2018-09-03,,,C\n" + TinyUpn(6) +
+              ",900002,2016-09-05,2018-09-05,transfer,C\n" + TinyUpn(6) +
+              ",900003,2018-09-06,,,C\n"}});
+    IngestOptions o;
+    o.input_dir = input;
+    o.store_dir = dir_ + "/store";
+    IngestReport r;
+    Status st = Ingest(o, &r);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  // Runs outcomes with the disclosure threshold given.
+  void Run(int suppress_below, const std::string& places = "") {
+    PupilLevelOutcomesOptions o;
+    o.policy_file = dir_ + "/policy.json";
+    std::ofstream(o.policy_file) << "{\"suppress_below\": " << suppress_below << "}";
+    if (!places.empty()) {
+      o.places_file = dir_ + "/places.csv";
+      std::ofstream(o.places_file) << places;
+    }
+    OutcomesReport report;
+    Status st = RunPupilLevelOutcomes(dir_ + "/store", o, dir_ + "/out", &report);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  CsvTable Load(const std::string& name) {
+    auto t = CsvTable::Load(dir_ + "/out/" + name);
+    EXPECT_TRUE(t.ok()) << name;
+    return std::move(t).value();
+  }
+  // The value of `column` in the rows matching all filters (empty: none).
+  static std::vector<std::string> Cells(const CsvTable& t,
+                                        const std::map<std::string, std::string>& where,
+                                        const std::string& column) {
+    std::vector<std::string> out;
+    for (size_t r = 0; r < t.rows(); ++r) {
+      bool match = true;
+      for (const auto& [k, v] : where) match = match && t.Cell(r, t.Column(k)) == v;
+      if (match) out.push_back(t.Cell(r, t.Column(column)));
+    }
+    return out;
+  }
+};
+
+TEST_F(OutcomesEndToEndTest, SchoolLocatedLaCountsAreTheSumOfTheirSchoolsResidenceDiffers) {
+  Run(1);
+  const CsvTable m = Load("movement.csv");
+  const std::map<std::string, std::string> total = {{"breakdown", "Total"},
+                                                    {"school_type", "Total"}};
+  for (const char* measure : {"exits", "moves", "ehe_exits", "cme_cases", "exits_no_school"}) {
+    SCOPED_TRACE(measure);
+    auto where = total;
+    where["geographic_level"] = "Local authority";
+    where["location_basis"] = "School location";
+    where["old_la_code"] = "805";
+    const auto la = Cells(m, where, measure);
+    ASSERT_EQ(la.size(), 1u);
+    int64_t schools = 0;
+    for (const std::string& v :
+         Cells(m, {{"geographic_level", "School"}, {"breakdown", "Total"}}, measure)) {
+      schools += std::stoll(v);
+    }
+    EXPECT_EQ(std::stoll(la[0]), schools);
+  }
+  auto cell = [&](const char* basis, const char* la, const char* measure) {
+    auto v = Cells(m,
+                   {{"geographic_level", "Local authority"},
+                    {"location_basis", basis},
+                    {"old_la_code", la},
+                    {"breakdown", "Total"},
+                    {"school_type", "Total"}},
+                   measure);
+    return v.empty() ? std::string("no row") : v[0];
+  };
+  EXPECT_EQ(cell("School location", "805", "exits"), "3");
+  EXPECT_EQ(cell("School location", "805", "ehe_exits"), "1");
+  EXPECT_EQ(cell("School location", "805", "moves"), "1");
+  EXPECT_EQ(cell("School location", "805", "cme_cases"), "1");
+  // P3 lives in 806: by residence the exit to home education is 806's.
+  EXPECT_EQ(cell("Pupil residence", "806", "ehe_exits"), "1");
+  EXPECT_EQ(cell("Pupil residence", "805", "ehe_exits"), "0");
+  EXPECT_EQ(cell("Pupil residence", "805", "exits"), "2");
+}
+
+TEST_F(OutcomesEndToEndTest, TheCaseListHasTheChildForTheHomeLaAndTheFiguresAgree) {
+  Run(1);
+  const CsvTable cme = Load("children_missing_education.csv");
+  ASSERT_EQ(cme.rows(), 1u);
+  EXPECT_EQ(cme.Cell(0, cme.Column("upn")), testing::TinyUpn(2));
+  EXPECT_EQ(cme.Cell(0, cme.Column("home_la_code")), "805");
+  EXPECT_EQ(cme.Cell(0, cme.Column("status")), "open");
+  EXPECT_EQ(cme.Cell(0, cme.Column("last_school_urn")), "900002");
+  EXPECT_EQ(cme.Cell(0, cme.Column("leaving_date")), "2018-09-07");
+  EXPECT_EQ(cme.Cell(0, cme.Column("window_end_date")), "2018-09-21");
+  // The last marks before leaving: O O on Wednesday, G G Thursday, / \ Friday.
+  EXPECT_NE(cme.Cell(0, cme.Column("last_marks")).find("2018-09-07 / \\"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/children_missing_education.meta.csv"));
+  const CsvTable lo = Load("local_outcomes.csv");
+  const auto v = Cells(lo,
+                       {{"geographic_level", "Local authority"},
+                        {"location_basis", "School location"},
+                        {"old_la_code", "805"},
+                        {"measure", "cme_cases"},
+                        {"breakdown", "Total"}},
+                       "value");
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0], "1");
+  // The measures the store cannot give are x, never 0.
+  const auto ehcp = Cells(
+      lo, {{"geographic_level", "National"}, {"measure", "ehcp_20_week_pupil_level"}}, "value");
+  ASSERT_FALSE(ehcp.empty());
+  EXPECT_EQ(ehcp[0], "x");
+}
+
+TEST_F(OutcomesEndToEndTest, SmallCountsAreHiddenByTheOneRule) {
+  Run(3);
+  const CsvTable m = Load("movement.csv");
+  const auto v = Cells(m,
+                       {{"geographic_level", "Local authority"},
+                        {"location_basis", "School location"},
+                        {"old_la_code", "805"},
+                        {"breakdown", "Total"},
+                        {"school_type", "Total"}},
+                       "ehe_exits");
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0], "c");
+  const CsvTable lo = Load("local_outcomes.csv");
+  for (const std::string& value :
+       Cells(lo, {{"measure", "ehe_exits"}, {"breakdown", "Total"}}, "value")) {
+    EXPECT_TRUE(value == "c" || value == "0") << value;
+  }
+}
+
+TEST_F(OutcomesEndToEndTest, PlacesByLaAndBySchoolAndABadPlacesFileIsRefused) {
+  Run(1,
+      "place_code,place_name,kind,member\n"
+      "P1,Two LAs,la,805\nP1,Two LAs,la,806\n"
+      "P2,The academy,school,900002\n");
+  const CsvTable lo = Load("local_outcomes.csv");
+  const auto by_la = Cells(lo,
+                           {{"la_name", "Two LAs"},
+                            {"location_basis", "Pupil residence"},
+                            {"measure", "ehe_exits"},
+                            {"breakdown", "Total"}},
+                           "value");
+  ASSERT_EQ(by_la.size(), 1u);
+  EXPECT_EQ(by_la[0], "1");
+  const auto by_school = Cells(
+      lo, {{"la_name", "The academy"}, {"measure", "exits"}, {"breakdown", "Total"}}, "value");
+  ASSERT_TRUE(by_school.empty());  // exits is not a local-outcomes measure: moves is
+  const auto moves = Cells(
+      lo, {{"la_name", "The academy"}, {"measure", "moves"}, {"breakdown", "Total"}}, "value");
+  ASSERT_EQ(moves.size(), 1u);
+  EXPECT_EQ(moves[0], "1");
+  PupilLevelOutcomesOptions o;
+  o.places_file = dir_ + "/bad_places.csv";
+  std::ofstream(o.places_file) << "place_code,place_name,kind,member\nP9,X,county,805\n";
+  OutcomesReport report;
+  Status st = RunPupilLevelOutcomes(dir_ + "/store", o, dir_ + "/out2", &report);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("kind"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lantern

@@ -1,0 +1,505 @@
+// Pupil voice (docs/pupil-voice.md): the question bank, the voice files
+// through ingest, distributions against hand counts, the disclosure pass
+// against exhaustive differencing, and published shares against the
+// generator's true distributions.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "common/csv_table.h"
+#include "common/file_util.h"
+#include "lantern/generate.h"
+#include "lantern/ingest.h"
+#include "reference/real_data.h"
+#include "stats/intervals.h"
+#include "store/store.h"
+#include "tests/real_data.h"
+#include "tests/scratch_dir.h"
+#include "tests/tiny_fixture.h"
+#include "voice/catalogue.h"
+#include "voice/report.h"
+
+namespace lantern {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TinyUpn;
+using voice::VoiceCatalogue;
+
+std::string BankDir() { return std::string(LANTERN_SOURCE_DIR) + "/catalogue"; }
+
+// ------------------------------------------------------------ the bank
+
+TEST(VoiceCatalogueTest, TheShippedBankLoads) {
+  auto cat = VoiceCatalogue::Load(BankDir());
+  ASSERT_TRUE(cat.ok()) << cat.status().ToString();
+  // The open core items of pupil-voice.md 5.2 and the symbol version.
+  EXPECT_EQ(cat->items().size(), 30u);
+  const int belong = cat->FindItem("belong_school", 1);
+  ASSERT_GE(belong, 0);
+  const auto& item = cat->items()[static_cast<size_t>(belong)];
+  const auto& scale = cat->ScaleOf(item);
+  EXPECT_EQ(scale.id, "agree4");
+  // Points, don't know, then prefer not to say and not answered apart.
+  ASSERT_EQ(scale.categories.size(), 7u);
+  EXPECT_EQ(scale.categories[4].kind, voice::CategoryKind::kDontKnow);
+  EXPECT_EQ(scale.categories[5].code, "prefer_not_to_say");
+  EXPECT_EQ(scale.categories[6].code, "not_answered");
+  EXPECT_TRUE(item.positive[2] && item.positive[3]);
+  EXPECT_FALSE(item.positive[0] || item.positive[1] || item.positive[4]);
+  for (const char* sensitive : {"bullied_any", "worry", "lonely", "attend_barrier"}) {
+    EXPECT_TRUE(cat->items()[static_cast<size_t>(cat->FindItem(sensitive, 1))].sensitive)
+        << sensitive;
+  }
+  EXPECT_FALSE(cat->items()[static_cast<size_t>(cat->FindItem("calm", 1))].sensitive);
+}
+
+class VoiceBankFileTest : public testing::ScratchDirTest {
+ protected:
+  Status LoadWithItemRow(const std::string& row) {
+    fs::copy_file(BankDir() + "/voice_scales.csv", dir_ + "/voice_scales.csv");
+    std::string items = ReadFileToString(BankDir() + "/voice_items.csv").value();
+    std::ofstream(dir_ + "/voice_items.csv") << items << row << "\n";
+    return VoiceCatalogue::Load(dir_).status();
+  }
+};
+
+TEST_F(VoiceBankFileTest, ABadRowIsAClearError) {
+  // Line 32: after the header and 30 items.
+  Status st = LoadWithItemRow("new_item,1,core,School,Stem.,freq5,+,often;alway,N,8,,");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("voice_items.csv line 32, column positive"), std::string::npos)
+      << st.message();
+  EXPECT_NE(st.message().find("'alway' is not a category of scale freq5"), std::string::npos);
+}
+
+TEST_F(VoiceBankFileTest, EveryKindOfBadRowIsRefused) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"Bad Id,1,core,School,Stem.,freq5,+,often,N,8,,", "column item_id"},
+      {"x1,0,core,School,Stem.,freq5,+,often,N,8,,", "column version"},
+      {"x1,1,local,School,Stem.,freq5,+,often,N,8,100001,", "column tier"},
+      {"x1,1,core,School,Stem.,freq9,+,often,N,8,,", "column scale_id"},
+      {"x1,1,core,School,Stem.,freq5,*,often,N,8,,", "column polarity"},
+      {"x1,1,core,School,Stem.,agree4,+,dont_know,N,8,,", "only scale points can be positive"},
+      {"x1,1,core,School,Stem.,freq5,+,never;rarely;sometimes;often;always,N,8,,",
+       "every point is positive"},
+      {"x1,1,core,School,Stem.,freq5,+,often,maybe,8,,", "column sensitive"},
+      {"x1,1,core,School,Stem.,freq5,+,often,N,40,,", "column reading_age"},
+      {"safe_school,1,core,School,Stem.,freq5,+,often,N,8,,", "already in the bank"},
+  };
+  for (const auto& [row, expect] : cases) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    Status st = LoadWithItemRow(row);
+    ASSERT_FALSE(st.ok()) << row;
+    EXPECT_NE(st.message().find(expect), std::string::npos) << row << ": " << st.message();
+  }
+}
+
+// ------------------------------------------------------------ ingest and hand counts
+
+// The tiny fixture (tests/tiny_fixture.h) with a wave collected on Friday
+// 7 September 2018. Worked by hand:
+//   900002: K2 = P2 (Year 8 boy, SEN support, EAL; 4 of 10 sessions absent:
+//           persistently absent), K3 = P3 (Year 10 boy, EHC plan, looked
+//           after; exactly 10%: persistently absent), K4 = P4 (Year 11 girl,
+//           no absence that week), K9 (not linked to a pupil).
+//   900001: K1 = P1 (Year 3 girl, FSM).
+//   belong_school at 900002: agree 2 (K2, K9), strongly agree 1 (K3),
+//     prefer not to say 1 (K4): base 4; boys: agree 1, strongly agree 1;
+//     girls: prefer not to say 1; persistently absent: agree 1, strongly
+//     agree 1.
+//   LA 805: 900002's four and K1's disagree: base 5.
+std::map<std::string, std::string> VoiceFiles() {
+  std::map<std::string, std::string> f;
+  f["voice_providers.csv"] =
+      "provider_id,provider_name,accredited_from,accredited_to\n"
+      "PRV1,Accredited Voice,2018-01-01,\n"
+      "PRV0,Lapsed Voice,2017-01-01,2018-06-30\n";
+  const std::string h =
+      "provider_id,wave,urn,respondent_key,collected_date,mode,item_id,item_version,response\n";
+  auto row = [](const char* key, const char* urn, const char* mode, const char* item,
+                const char* response) {
+    return fmt::format("PRV1,2018/19,{},{},2018-09-07,{},{},1,{}\n", urn, key, mode, item,
+                       response);
+  };
+  f["voice_responses.csv"] =
+      h + row("K2", "900002", "online", "belong_school", "agree") +
+      row("K3", "900002", "adult_supported", "belong_school", "strongly_agree") +
+      row("K4", "900002", "online", "belong_school", "prefer_not_to_say") +
+      row("K9", "900002", "online", "belong_school", "agree") +
+      row("K2", "900002", "online", "safe_school", "often") +
+      row("K3", "900002", "adult_supported", "safe_school", "never") +
+      row("K4", "900002", "online", "safe_school", "not_answered") +
+      row("K1", "900001", "online", "belong_school", "disagree");
+  f["voice_linkage.csv"] =
+      "provider_id,wave,respondent_key,upn\n"
+      "PRV1,2018/19,K1," +
+      TinyUpn(1) + "\nPRV1,2018/19,K2," + TinyUpn(2) + "\nPRV1,2018/19,K3," + TinyUpn(3) +
+      "\nPRV1,2018/19,K4," + TinyUpn(4) + "\n";
+  return f;
+}
+
+class VoiceIngestTest : public testing::ScratchDirTest {
+ protected:
+  VoiceIngestTest() : ScratchDirTest("lantern_voice") {}
+  Status Run(const std::string& input, IngestReport* r) {
+    IngestOptions o;
+    o.input_dir = input;
+    o.store_dir = dir_ + "/store";
+    o.catalogue_dir = BankDir();
+    return Ingest(o, r);
+  }
+  StoreState Load() {
+    auto store = Store::Open(dir_ + "/store", Store::Mode::kRead);
+    EXPECT_TRUE(store.ok());
+    auto s = (*store)->Load();
+    EXPECT_TRUE(s.ok());
+    return std::move(*s);
+  }
+  std::vector<std::vector<std::string>> Rejects(const IngestReport& r) {
+    auto t = CsvTable::Load(r.rejects_dir + "/rejects.csv");
+    std::vector<std::vector<std::string>> out;
+    if (!t.ok()) return out;
+    for (size_t i = 0; i < t->rows(); ++i) out.push_back(t->Row(i));
+    return out;
+  }
+};
+
+TEST_F(VoiceIngestTest, DistributionsEqualHandCounts) {
+  testing::WriteTinyInput(dir_ + "/in", VoiceFiles());
+  IngestReport r;
+  ASSERT_TRUE(Run(dir_ + "/in", &r).ok());
+  EXPECT_EQ(r.rows_rejected, 0u);
+  StoreState s = Load();
+  EXPECT_EQ(s.voice_respondents.size(), 5u);
+  EXPECT_EQ(s.voice_responses.size(), 8u);
+  EXPECT_EQ(s.voice_links.size(), 4u);
+  auto cat = voice::LoadCatalogueWithLocalItems(BankDir(), s.voice_local_items);
+  ASSERT_TRUE(cat.ok());
+  Policy policy;
+  voice::VoiceReportInput in{&s, nullptr, &*cat, &policy, 1};
+  auto rep = voice::MakeVoiceReport(in);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  const int belong = cat->FindItem("belong_school", 1);
+  auto find = [&](const std::string& unit,
+                  const std::string& group) -> const voice::VoiceDistribution* {
+    for (const auto& d : rep->distributions) {
+      if (rep->units[d.unit].key == unit && d.item == belong &&
+          voice::VoiceGroups()[d.group].id == group) {
+        return &d;
+      }
+    }
+    return nullptr;
+  };
+  // Categories of agree4: sd, d, a, sa, dk, pnts, na.
+  using V = std::vector<int64_t>;
+  const auto* all = find("school:900002", "all_pupils");
+  ASSERT_NE(all, nullptr);
+  EXPECT_EQ(all->counts, (V{0, 0, 2, 1, 0, 1, 0}));
+  EXPECT_EQ(all->base, 4);
+  EXPECT_EQ(find("school:900002", "boys")->counts, (V{0, 0, 1, 1, 0, 0, 0}));
+  EXPECT_EQ(find("school:900002", "girls")->counts, (V{0, 0, 0, 0, 0, 1, 0}));
+  EXPECT_EQ(find("school:900002", "persistently_absent")->counts, (V{0, 0, 1, 1, 0, 0, 0}));
+  EXPECT_EQ(find("school:900002", "not_persistently_absent")->counts, (V{0, 0, 0, 0, 0, 1, 0}));
+  EXPECT_EQ(find("school:900002", "severely_absent"), nullptr);
+  EXPECT_EQ(find("school:900002", "sen_support")->base, 1);
+  EXPECT_EQ(find("school:900002", "ehcp")->base, 1);
+  EXPECT_EQ(find("school:900002", "looked_after")->base, 1);
+  EXPECT_EQ(find("school:900001", "fsm")->counts, (V{0, 1, 0, 0, 0, 0, 0}));
+  const auto* la = find("la:805", "all_pupils");
+  ASSERT_NE(la, nullptr);
+  EXPECT_EQ(la->counts, (V{0, 1, 2, 1, 0, 1, 0}));
+  EXPECT_EQ(la->schools, 2);
+  // Positive share: agree or strongly agree of those who answered.
+  int64_t positive = 0;
+  EXPECT_EQ(
+      voice::AnsweredCount(*cat, cat->items()[static_cast<size_t>(belong)], all->counts, &positive),
+      3);
+  EXPECT_EQ(positive, 3);
+  // Base 4 < 10 at the school, 5 < 30 in the LA: every figure withheld.
+  EXPECT_TRUE(all->base_hidden);
+  EXPECT_FALSE(all->withheld.empty());
+  EXPECT_TRUE(la->base_hidden);
+  // Coverage at 900002: the roll on 7 September in the year groups surveyed
+  // (8, 10, 11): P2, P3, P4 (P6 left on 5 September); 4 respondents (K9
+  // unlinked counts in the total only).
+  for (const auto& c : rep->coverage) {
+    if (rep->units[c.unit].key != "school:900002") continue;
+    if (c.group == 0) {
+      EXPECT_EQ(c.roll, 3);
+      EXPECT_EQ(c.respondents, 4);
+    }
+    if (voice::VoiceGroups()[c.group].id == "boys") {
+      EXPECT_EQ(c.roll, 2);
+      EXPECT_EQ(c.respondents, 2);
+      EXPECT_TRUE(c.under_heard);  // too few to show
+    }
+  }
+}
+
+TEST_F(VoiceIngestTest, BadRowsAreRejectedWithTheirReason) {
+  auto files = VoiceFiles();
+  const std::string h =
+      "provider_id,wave,urn,respondent_key,collected_date,mode,item_id,item_version,response\n";
+  files["voice_responses.csv"] +=
+      "PRV0,2018/19,900002,K5,2018-09-07,online,belong_school,1,agree\n"  // line 10
+      "PRV1,2018/19,900002,K6,2018-09-07,online,belong_schol,1,agree\n"   // line 11
+      "PRV1,2018/19,900002,K7,2018-09-07,online,belong_school,1,often\n"  // line 12
+      "PRV1,2018/19,900002," +
+      TinyUpn(5) +
+      ",2018-09-07,online,calm,1,often\n"                                  // line 13
+      "PRV1,2018/19,900002,K8,2018-09-07,online,belong_school,2,agree\n"   // line 14
+      "PRVX,2018/19,900002,K8,2018-09-07,online,belong_school,1,agree\n"   // line 15
+      "PRV1,2018/19,900002,K2,2018-09-07,online,belong_school,1,agree\n";  // line 16
+  testing::WriteTinyInput(dir_ + "/in", files);
+  IngestReport r;
+  ASSERT_TRUE(Run(dir_ + "/in", &r).ok());
+  std::map<int, std::string> by_line;
+  for (const auto& row : Rejects(r)) {
+    if (row[0] == "voice_responses.csv") by_line[std::stoi(row[1])] = row[4];
+  }
+  EXPECT_EQ(by_line[10], "accreditation");
+  EXPECT_EQ(by_line[11], "unknown_item");
+  EXPECT_EQ(by_line[12], "unknown_category");
+  EXPECT_EQ(by_line[13], "not_upn");
+  EXPECT_EQ(by_line[14], "unknown_item");
+  EXPECT_EQ(by_line[15], "unknown_provider");
+  EXPECT_EQ(by_line[16], "duplicate");
+  EXPECT_EQ(by_line.size(), 7u);
+  // The bad rows are kept aside, byte for byte.
+  std::string kept = ReadFileToString(r.rejects_dir + "/voice_responses.csv").value();
+  EXPECT_NE(kept.find("PRV0,2018/19,900002,K5"), std::string::npos);
+  StoreState s = Load();
+  EXPECT_EQ(s.voice_respondents.size(), 5u);  // K5..K8 never made
+}
+
+TEST_F(VoiceIngestTest, ANonAccreditedProvidersFileIsRejectedAndChangesNothing) {
+  testing::WriteTinyInput(dir_ + "/in", VoiceFiles());
+  IngestReport r;
+  ASSERT_TRUE(Run(dir_ + "/in", &r).ok());
+  const uint64_t generation = r.generation;
+  StoreState before = Load();
+  // A later file, all from the provider whose accreditation lapsed.
+  fs::create_directories(dir_ + "/later");
+  std::ofstream(dir_ + "/later/voice_responses.csv")
+      << "provider_id,wave,urn,respondent_key,collected_date,mode,item_id,item_version,response\n"
+         "PRV0,2018/19,900002,L1,2018-09-07,online,belong_school,1,agree\n"
+         "PRV0,2018/19,900002,L1,2018-09-07,online,safe_school,1,always\n"
+         "PRV0,2018/19,900002,K2,2018-09-07,online,belong_school,1,disagree\n";
+  IngestReport r2;
+  ASSERT_TRUE(Run(dir_ + "/later", &r2).ok());
+  EXPECT_EQ(r2.rows_rejected, 3u);
+  EXPECT_FALSE(r2.committed);
+  EXPECT_EQ(r2.generation, generation);
+  for (const auto& row : Rejects(r2)) {
+    EXPECT_EQ(row[4], "accreditation");
+    EXPECT_NE(row[5].find("was not accredited on 2018-09-07"), std::string::npos) << row[5];
+  }
+  StoreState after = Load();
+  EXPECT_EQ(after.voice_respondents.key, before.voice_respondents.key);
+  EXPECT_EQ(after.voice_responses.size(), before.voice_responses.size());
+  for (size_t i = 0; i < after.voice_responses.size(); ++i) {
+    EXPECT_EQ(after.voice_responses.category[i], before.voice_responses.category[i]);
+  }
+}
+
+// ------------------------------------------------------------ generated waves
+
+class VoiceGeneratedTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!FindRealDataDir().ok()) return;
+    dir_ = new std::string(
+        (fs::temp_directory_path() / ("lantern_voice_gen_" + std::to_string(::getpid()))).string());
+    fs::remove_all(*dir_);
+    for (const auto& [year, seed] :
+         {std::pair<const char*, uint64_t>{"201718", 20180101}, {"201819", 20190101}}) {
+      GenerateOptions g;
+      g.scale = GenerateScale::kLocalAuthority;
+      g.la_codes = {805};
+      g.seed = seed;
+      g.year = year;
+      g.with_voice = true;
+      g.progress = false;
+      g.out_dir = *dir_ + "/in" + year;
+      GenerateReport gr;
+      Status st = Generate(g, &gr);
+      if (!st.ok()) {
+        status_ = new Status(st);
+        return;
+      }
+      IngestOptions o;
+      o.input_dir = g.out_dir;
+      o.store_dir = *dir_ + "/store" + year;
+      o.catalogue_dir = BankDir();
+      IngestReport ir;
+      st = Ingest(o, &ir);
+      if (!st.ok()) {
+        status_ = new Status(st);
+        return;
+      }
+    }
+    status_ = new Status();
+  }
+  static void TearDownTestSuite() {
+    if (dir_ != nullptr) fs::remove_all(*dir_);
+    delete dir_;
+    delete status_;
+    dir_ = nullptr;
+    status_ = nullptr;
+  }
+  void SetUp() override {
+    LANTERN_REQUIRE_REAL_DATA(dir_ != nullptr);
+    ASSERT_TRUE(status_->ok()) << status_->ToString();
+    for (const char* year : {"201718", "201819"}) {
+      auto store = Store::Open(*dir_ + "/store" + year, Store::Mode::kRead);
+      ASSERT_TRUE(store.ok());
+      auto s = (*store)->Load();
+      ASSERT_TRUE(s.ok());
+      states_.push_back(std::make_unique<StoreState>(std::move(*s)));
+    }
+    auto cat = voice::LoadCatalogueWithLocalItems(BankDir(), states_[1]->voice_local_items);
+    ASSERT_TRUE(cat.ok()) << cat.status().ToString();
+    cat_ = std::make_unique<VoiceCatalogue>(std::move(*cat));
+    voice::VoiceReportInput in{states_[1].get(), states_[0].get(), cat_.get(), &policy_, 2};
+    auto rep = voice::MakeVoiceReport(in);
+    ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+    report_ = std::make_unique<voice::VoiceReport>(std::move(*rep));
+  }
+  static std::string* dir_;
+  static Status* status_;
+  std::vector<std::unique_ptr<StoreState>> states_;
+  std::unique_ptr<VoiceCatalogue> cat_;
+  std::unique_ptr<voice::VoiceReport> report_;
+  Policy policy_;
+};
+std::string* VoiceGeneratedTest::dir_ = nullptr;
+Status* VoiceGeneratedTest::status_ = nullptr;
+
+TEST_F(VoiceGeneratedTest, EveryRelationHoldsAndNoPublishedCellRevealsASmallCount) {
+  const voice::VoiceReport& r = *report_;
+  const int threshold = policy_.suppress_below;
+  // The relations the pass protected are true of the counts.
+  for (const auto& [margin, members] : r.relations) {
+    int64_t sum = 0;
+    for (size_t m : members) sum += r.cell_counts[m];
+    ASSERT_EQ(sum, r.cell_counts[margin]);
+  }
+  // What a reader knows: the published cells; then whatever subtraction
+  // gives, again and again.
+  std::vector<bool> known(r.cell_counts.size());
+  size_t published = 0;
+  for (size_t c = 0; c < known.size(); ++c) {
+    known[c] = !r.cell_hidden[c] && !r.cell_unpublished[c];
+    published += known[c];
+  }
+  ASSERT_GT(published, 1000u);
+  size_t derived = 0;
+  for (bool more = true; more;) {
+    more = false;
+    for (const auto& [margin, members] : r.relations) {
+      size_t unknown = 0, last = 0;
+      for (size_t m : members) {
+        if (!known[m]) {
+          ++unknown;
+          last = m;
+        }
+      }
+      size_t target = SIZE_MAX;
+      if (known[margin] && unknown == 1) target = last;
+      if (!known[margin] && unknown == 0) target = margin;
+      if (target == SIZE_MAX) continue;
+      known[target] = true;
+      ++derived;
+      more = true;
+      const int64_t v = r.cell_counts[target];
+      if (v > 0 && v < threshold) {
+        std::string why =
+            fmt::format("margin {} ({}, hidden {}, unpublished {}):", margin, r.cell_counts[margin],
+                        r.cell_hidden[margin] ? 1 : 0, r.cell_unpublished[margin] ? 1 : 0);
+        for (size_t m : members) {
+          why += fmt::format(" {}={}{}{}", m, r.cell_counts[m], r.cell_hidden[m] ? "h" : "",
+                             r.cell_unpublished[m] ? "u" : "");
+        }
+        FAIL() << "cell " << target << " = " << v << " is worked out by subtraction: " << why;
+      }
+    }
+  }
+  // Where several cells stay unknown, what they add up to is no small count either.
+  for (const auto& [margin, members] : r.relations) {
+    if (!known[margin]) continue;
+    int64_t unknown_sum = 0;
+    for (size_t m : members) {
+      if (!known[m]) unknown_sum += r.cell_counts[m];
+    }
+    ASSERT_FALSE(unknown_sum > 0 && unknown_sum < threshold)
+        << "hidden cells of margin " << margin << " add up to " << unknown_sum;
+  }
+  // Across years: a change is shown only where both years' shares are.
+  size_t shown = 0;
+  for (const auto& ch : r.changes) {
+    if (!ch.shown) continue;
+    ++shown;
+    for (const auto& d : r.distributions) {
+      if (d.unit == ch.unit && d.group == ch.group &&
+          cat_->items()[d.item].id == cat_->items()[ch.item].id) {
+        EXPECT_TRUE(known[d.positive_cell] && known[d.answered_cell] && known[d.first_cell]);
+      }
+    }
+  }
+  EXPECT_GT(shown, 100u);
+  RecordProperty("derived_cells", static_cast<int>(derived));
+}
+
+TEST_F(VoiceGeneratedTest, PublishedSharesRecoverTheTrueDistributions) {
+  auto truth = CsvTable::Load(*dir_ + "/in201819/voice_truth/voice_truth.csv");
+  ASSERT_TRUE(truth.ok());
+  std::map<std::pair<std::string, std::string>, double> expected;
+  for (size_t i = 0; i < truth->rows(); ++i) {
+    const double pos = std::stod(truth->Cell(i, 5)), ans = std::stod(truth->Cell(i, 6));
+    expected[{truth->Cell(i, 0), truth->Cell(i, 2)}] = pos / ans;
+  }
+  size_t tried = 0, covered = 0;
+  for (const auto& d : report_->distributions) {
+    const auto& unit = report_->units[d.unit];
+    if (!unit.school || d.group != 0 || d.wave != 2018 || d.share_hidden) continue;
+    auto it = expected.find({unit.geography.school_urn, cat_->items()[d.item].id});
+    if (it == expected.end()) continue;
+    int64_t pos = 0;
+    const int64_t ans = voice::AnsweredCount(*cat_, cat_->items()[d.item], d.counts, &pos);
+    const auto ci = stats::WilsonInterval(static_cast<double>(pos), static_cast<double>(ans));
+    ++tried;
+    covered += ci.lower <= it->second && it->second <= ci.upper;
+  }
+  ASSERT_GT(tried, 200u);
+  const double rate = static_cast<double>(covered) / static_cast<double>(tried);
+  // 95% intervals: about 95 in 100 contain the truth (a little more, since
+  // each pupil's own chances vary around the school's).
+  EXPECT_GT(rate, 0.90) << covered << " of " << tried;
+  EXPECT_LT(rate, 0.995) << covered << " of " << tried;
+}
+
+TEST_F(VoiceGeneratedTest, PersistentlyAbsentAndApPupilsAreHeardLess) {
+  double pa = 0, not_pa = 0;
+  for (const auto& c : report_->coverage) {
+    if (report_->units[c.unit].key != "la:805" || c.wave != 2018) continue;
+    const auto& id = voice::VoiceGroups()[c.group].id;
+    const double rate = static_cast<double>(c.respondents) / static_cast<double>(c.roll);
+    if (id == "persistently_absent") pa = rate;
+    if (id == "not_persistently_absent") not_pa = rate;
+  }
+  EXPECT_GT(not_pa, 0);
+  EXPECT_LT(pa, not_pa - 0.05);
+}
+
+}  // namespace
+
+namespace testing {
+std::map<std::string, std::string> TinyVoiceFiles() { return VoiceFiles(); }
+}  // namespace testing
+}  // namespace lantern

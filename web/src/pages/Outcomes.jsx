@@ -1,0 +1,399 @@
+import { useState } from 'preact/hooks';
+import { useApi } from '../api.js';
+import { Val, cellText, numberOf, periodText } from '../format.jsx';
+import { DataTable } from '../components/DataTable.jsx';
+import { Chart } from '../components/Chart.jsx';
+
+// The Local Outcomes Framework for a place (docs/local-outcomes.md): the
+// published, disclosure-controlled rows the server made once after its
+// build. Every figure is a mirror, never a ranking; `x` is no data, shown as
+// such, never as zero.
+
+const STYLE = { fontSize: '12px', fontFamily: 'inherit', color: '#0b0c0c', background: 'white', overflow: 'visible' };
+
+// {columns, rows: [[...]]} -> [{column: cell}]
+function objects(body) {
+  if (!body || !Array.isArray(body.columns) || !Array.isArray(body.rows)) return [];
+  return body.rows.map((r) => Object.fromEntries(body.columns.map((c, i) => [c, r[i]])));
+}
+
+// A published text cell as a number for the tables (symbols stay symbols).
+const cell = (v) => (numberOf(v) !== null ? numberOf(v) : v);
+const interval = (lo, hi) => (numberOf(lo) !== null && numberOf(hi) !== null ? `${cellText(numberOf(lo))} to ${cellText(numberOf(hi))}` : 'none given');
+const periodKey = (r) => `${r.time_period}|${r.time_identifier}`;
+
+// A figure: a count without decimals, anything else to one place; symbols in words.
+const isCount = (measure) => !/percent|rate|avg_|^pc_/.test(measure);
+const fig = (key) => (r) => <Val v={r[key]} dp={Number.isInteger(r[key]) && isCount(r.measure) ? 0 : 1} />;
+
+const POLARITY = {
+  'higher is better': 'Higher is better',
+  'lower is better': 'Lower is better',
+  neither: 'Neither way is better (context)',
+};
+
+function pickBasis(rows, basis) {
+  return rows.filter((r) => r.location_basis === basis || r.location_basis === 'Not applicable');
+}
+
+export function LaOutcomes({ code }) {
+  const st = useApi(`/api/v1/las/${encodeURIComponent(code)}/outcomes`);
+  const [basis, setBasis] = useState('School location');
+  const [measure, setMeasure] = useState('');
+  if (st.loading) return null;
+  const all = objects(st.data ? st.data[0] : null);
+  if (!all.length) {
+    return (
+      <section aria-labelledby="lof-h" data-testid="outcomes">
+        <h2 id="lof-h">Local Outcomes Framework</h2>
+        <p class="muted">This server holds no Local Outcomes Framework for this local authority.</p>
+      </section>
+    );
+  }
+  const bases = [...new Set(all.map((r) => r.location_basis).filter((b) => b !== 'Not applicable'))];
+  const rows = pickBasis(all, bases.includes(basis) ? basis : bases[0] || 'Not applicable');
+  const totals = rows.filter((r) => r.school_type === 'Total' && r.breakdown === 'Total');
+  // At a glance: each measure's latest period.
+  const latest = new Map();
+  for (const r of totals) {
+    const old = latest.get(r.measure);
+    if (!old || periodKey(r) > periodKey(old)) latest.set(r.measure, r);
+  }
+  const glance = [...latest.values()].map((r) => ({
+    measure: r.measure,
+    period: r.time_identifier && /^Week/.test(r.time_identifier) ? `${periodText(r.time_period)} ${r.time_identifier}` : periodText(r.time_period),
+    value: cell(r.value),
+    interval: interval(r.lower_95, r.upper_95),
+    england: cell(r.england_value),
+    sn: cell(r.sn_mean),
+    quarter: r.quartile_among_las,
+    polarity: POLARITY[r.polarity] || r.polarity,
+  }));
+  const measures = [...latest.keys()];
+  // The first measure: one that is better one way and given by group.
+  const judged = (x) => latest.get(x).polarity !== 'neither';
+  const byGroup = (x) => rows.some((r) => r.measure === x && r.breakdown !== 'Total' && numberOf(r.value) !== null);
+  const m = measures.includes(measure) ? measure : measures.find((x) => judged(x) && byGroup(x)) || measures.find(byGroup) || measures[0];
+  const ofM = rows.filter((r) => r.measure === m && r.school_type === 'Total');
+  const lastPeriod = ofM.reduce((a, r) => (periodKey(r) > a ? periodKey(r) : a), '');
+  const gaps = ofM
+    .filter((r) => r.breakdown !== 'Total' && periodKey(r) === lastPeriod)
+    .map((r) => ({
+      group: r.breakdown,
+      value: cell(r.value),
+      lo: numberOf(r.lower_95),
+      hi: numberOf(r.upper_95),
+      interval: interval(r.lower_95, r.upper_95),
+      peers: r.peer_breakdown,
+      peer_value: cell(r.peer_value),
+      gap: cell(r.gap_to_peers),
+      gap_interval: interval(r.gap_lower_95, r.gap_upper_95),
+      england_gap: cell(r.gap_to_england_peers),
+    }));
+  const trend = ofM
+    .filter((r) => r.breakdown === 'Total')
+    .sort((a, b) => periodKey(a).localeCompare(periodKey(b)))
+    .map((r) => ({ period: /^Week/.test(r.time_identifier || '') ? `${periodText(r.time_period)} ${r.time_identifier}` : periodText(r.time_period), value: cell(r.value), england: cell(r.england_value), sn: cell(r.sn_mean), interval: interval(r.lower_95, r.upper_95) }));
+  const file = `la-${code}-outcomes`;
+  return (
+    <section aria-labelledby="lof-h" data-testid="outcomes">
+      <h2 id="lof-h">Local Outcomes Framework</h2>
+      <p class="mirror">
+        How well this place serves all its young people, set beside England and the mean of its ten statistical neighbours. Where it sits among all local authorities is given as a quarter, as context: nothing here is a ranking. “No data” means the figure is not available, never zero.
+      </p>
+      {bases.length > 1 ? (
+        <div class="field">
+          <label for="lof-basis">Pupils counted by</label>
+          <select id="lof-basis" value={basis} onChange={(e) => setBasis(e.currentTarget.value)}>
+            {bases.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <h3>The framework at a glance</h3>
+      <DataTable
+        caption="Each measure in its latest period: the local authority against England and comparable places"
+        testid="outcomes-glance"
+        file={`${file}-glance`}
+        rows={glance}
+        columns={[
+          { key: 'measure', label: 'Measure', head: true },
+          { key: 'period', label: 'Period' },
+          { key: 'value', label: 'This LA', num: true, render: fig('value') },
+          { key: 'interval', label: '95% interval' },
+          { key: 'england', label: 'England', num: true, render: fig('england') },
+          { key: 'sn', label: 'Statistical neighbours (mean)', num: true, render: fig('sn') },
+          { key: 'quarter', label: 'Among LAs (context)' },
+          { key: 'polarity', label: 'Which way is better' },
+        ]}
+      />
+      <div class="field">
+        <label for="lof-measure">Measure for the gaps and the trend</label>
+        <select id="lof-measure" value={m} onChange={(e) => setMeasure(e.currentTarget.value)}>
+          {measures.map((x) => (
+            <option key={x} value={x}>
+              {x}
+            </option>
+          ))}
+        </select>
+      </div>
+      <h3>Gaps by pupil group: {m}</h3>
+      {gaps.length ? (
+        <div class="card-body">
+          <figure class="chart-figure">
+            <Chart
+              label={`Dot chart: ${m} by pupil group with 95% intervals. The table holds the same figures.`}
+              dataKey={JSON.stringify(['gaps', m, basis, gaps])}
+              minHeight={40 + gaps.length * 26}
+              draw={(Plot, width) => {
+                const pts = gaps.filter((g) => typeof g.value === 'number');
+                return Plot.plot({
+                  width,
+                  height: 40 + gaps.length * 26,
+                  marginLeft: 200,
+                  style: STYLE,
+                  x: { label: `${m} →`, grid: true },
+                  y: { domain: gaps.map((g) => g.group), label: null },
+                  marks: [Plot.ruleY(pts.filter((g) => g.lo !== null && g.hi !== null), { y: 'group', x1: 'lo', x2: 'hi', stroke: '#1d70b8', strokeWidth: 3 }), Plot.dot(pts, { x: 'value', y: 'group', r: 5, fill: '#0b0c0c' })],
+                });
+              }}
+            />
+            <figcaption class="legend">Each group's value (dot) with its 95% interval (bar) where the counts allow. Groups with no data are in the table, not plotted.</figcaption>
+          </figure>
+          <DataTable
+            caption={`${m}: gaps by pupil group (${periodText(lastPeriod.split('|')[0])})`}
+            testid="outcomes-gaps"
+            file={`${file}-gaps`}
+            rows={gaps}
+            exportColumns={[{ key: 'group' }, { key: 'value' }, { key: 'interval' }, { key: 'peers' }, { key: 'peer_value' }, { key: 'gap' }, { key: 'gap_interval' }, { key: 'england_gap' }]}
+            columns={[
+              { key: 'group', label: 'Pupil group', head: true },
+              { key: 'value', label: 'Value', num: true },
+              { key: 'interval', label: '95% interval' },
+              { key: 'peers', label: 'Compared with' },
+              { key: 'peer_value', label: 'Peers here', num: true },
+              { key: 'gap', label: 'Gap', num: true },
+              { key: 'gap_interval', label: 'Gap: 95% interval' },
+              { key: 'england_gap', label: 'Gap to peers in England', num: true },
+            ]}
+          />
+        </div>
+      ) : (
+        <p class="muted">This measure is not given by pupil group.</p>
+      )}
+      <h3>Over time: {m}</h3>
+      <div class="card-body">
+        {trend.length < 2 ? (
+          <p class="muted" data-testid="trend-one-period">
+            One period only: there is no line to draw yet.
+          </p>
+        ) : (
+        <figure class="chart-figure">
+          <Chart
+            label={`Line chart: ${m} over time for this LA, England and the statistical neighbours' mean. The table holds the same figures.`}
+            dataKey={JSON.stringify(['trend', m, basis, trend])}
+            minHeight={220}
+            draw={(Plot, width) => {
+              const series = [];
+              for (const t of trend) {
+                if (typeof t.value === 'number') series.push({ period: t.period, v: t.value, who: 'This LA' });
+                if (typeof t.england === 'number') series.push({ period: t.period, v: t.england, who: 'England' });
+                if (typeof t.sn === 'number') series.push({ period: t.period, v: t.sn, who: 'Statistical neighbours' });
+              }
+              return Plot.plot({
+                width,
+                height: 220,
+                marginBottom: 50,
+                style: STYLE,
+                x: { type: 'point', domain: trend.map((t) => t.period), label: null, tickRotate: trend.length > 6 ? -35 : 0 },
+                y: { grid: true, label: `↑ ${m}` },
+                marks: [
+                  Plot.line(series, { x: 'period', y: 'v', z: 'who', stroke: 'who' }),
+                  Plot.dot(series, { x: 'period', y: 'v', symbol: 'who', stroke: 'who', r: 4 }),
+                  Plot.text(series, Plot.selectLast({ x: 'period', y: 'v', z: 'who', text: 'who', dx: 8, textAnchor: 'start' })),
+                ],
+                marginRight: 150,
+              });
+            }}
+          />
+          <figcaption class="legend">This LA, England and the statistical neighbours' mean, each line named at its end and drawn with its own symbol, in each period the sources hold; a period with no data is left out, never drawn as zero.</figcaption>
+        </figure>
+        )}
+        <DataTable
+          caption={`${m} over time`}
+          testid="outcomes-trend"
+          file={`${file}-trend`}
+          rows={trend}
+          columns={[
+            { key: 'period', label: 'Period', head: true },
+            { key: 'value', label: 'This LA', num: true },
+            { key: 'interval', label: '95% interval' },
+            { key: 'england', label: 'England', num: true },
+            { key: 'sn', label: 'Statistical neighbours', num: true },
+          ]}
+        />
+      </div>
+    </section>
+  );
+}
+
+const FLOWS = [
+  ['moves_within', 'To another school in this LA'],
+  ['moves_other_la', 'To a school in another LA'],
+  ['exits_no_school', 'Out of education (on no roll)'],
+  ['ehe_exits', 'To elective home education'],
+];
+
+// Movement: where pupils who left a school in this LA went.
+export function LaMovement({ code }) {
+  const st = useApi(`/api/v1/las/${encodeURIComponent(code)}/movement`);
+  if (st.loading) return null;
+  const all = objects(st.data ? st.data[0] : null);
+  if (!all.length) return null;
+  const head = (r) => r.school_type === 'Total' && (r.breakdown || 'Total') === 'Total' && (!r.location_basis || r.location_basis === 'School location');
+  const la = all.find((r) => r.geographic_level === 'Local authority' && head(r));
+  if (!la) return null;
+  const moves = numberOf(la.moves);
+  const other = numberOf(la.moves_other_la);
+  const within = moves !== null && other !== null ? moves - other : 'x';
+  const flows = FLOWS.map(([key, label]) => ({ flow: label, pupils: key === 'moves_within' ? within : cell(la[key]) }));
+  flows.push({ flow: 'Of the moves: between trusts', pupils: cell(la.moves_other_trust) });
+  const schools = all
+    .filter((r) => r.geographic_level === 'School' && (r.breakdown || 'Total') === 'Total' && (!r.location_basis || r.location_basis === 'School location'))
+    .map((r) => ({ school: r.school_name || r.school_urn, exits: cell(r.exits), moves: cell(r.moves), moves_other_la: cell(r.moves_other_la), moves_other_trust: cell(r.moves_other_trust), exits_no_school: cell(r.exits_no_school), ehe_exits: cell(r.ehe_exits) }))
+    .sort((a, b) => String(a.school).localeCompare(String(b.school), 'en-GB'));
+  const drawn = flows.slice(0, 4).filter((f) => typeof f.pupils === 'number');
+  return (
+    <section aria-labelledby="move-h" data-testid="movement">
+      <h2 id="move-h">Movement: where pupils who left went ({periodText(la.time_period)})</h2>
+      <p>
+        {cellText(cell(la.exits), 0)} registrations at schools in this LA ended in the year. Hidden figures (fewer than three pupils) are shown as such and not drawn.
+      </p>
+      <div class="card-body">
+        <figure class="chart-figure">
+          <Chart
+            label="Flow chart: exits from schools in this LA by where the pupil went. The table holds the same figures."
+            dataKey={JSON.stringify(['flows', drawn])}
+            minHeight={40 + drawn.length * 30}
+            draw={(Plot, width) =>
+              Plot.plot({
+                width,
+                height: 40 + drawn.length * 30,
+                marginLeft: 230,
+                marginRight: 50,
+                style: STYLE,
+                x: { label: 'Pupils →', grid: true },
+                y: { domain: drawn.map((f) => f.flow), label: 'From schools in this LA to', labelAnchor: 'top' },
+                marks: [Plot.barX(drawn, { x: 'pupils', y: 'flow', fill: '#1d70b8' }), Plot.text(drawn, { x: 'pupils', y: 'flow', text: (d) => cellText(d.pupils, 0), dx: 6, textAnchor: 'start' }), Plot.ruleX([0])],
+              })
+            }
+          />
+          <figcaption class="legend">Exits followed by a registration elsewhere, and exits to no school or to home education. “Out of education” includes leavers at the end of Years 6 and 11 whose next school is not yet in the records.</figcaption>
+        </figure>
+        <DataTable caption="Exits from schools in this LA by destination" testid="movement-flows" file={`la-${code}-movement`} rows={flows} columns={[{ key: 'flow', label: 'Where to', head: true }, { key: 'pupils', label: 'Exits', num: true, dp: 0 }]} />
+      </div>
+      {schools.length ? (
+        <DataTable
+          caption="Exits by school"
+          testid="movement-schools"
+          file={`la-${code}-movement-schools`}
+          rows={schools}
+          columns={[
+            { key: 'school', label: 'School', head: true },
+            { key: 'exits', label: 'Exits', num: true, dp: 0 },
+            { key: 'moves', label: 'Moves to another school', num: true, dp: 0 },
+            { key: 'moves_other_la', label: 'to another LA', num: true, dp: 0 },
+            { key: 'moves_other_trust', label: 'between trusts', num: true, dp: 0 },
+            { key: 'exits_no_school', label: 'to no school', num: true, dp: 0 },
+            { key: 'ehe_exits', label: 'to home education', num: true, dp: 0 },
+          ]}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+// A trust's contribution in each LA where it has schools: questions with
+// intervals, never a verdict.
+export function TrustContribution({ id }) {
+  const st = useApi(`/api/v1/trusts/${encodeURIComponent(id)}/contribution`);
+  if (st.loading) return null;
+  const all = objects(st.data ? st.data[0] : null);
+  if (!all.length) return null;
+  const rows = all
+    .filter((r) => !r.school_type || r.school_type === 'Total')
+    .map((r) => ({
+      place: r.la_name || r.old_la_code,
+      measure: r.measure,
+      trust: cell(r.trust_count),
+      placeCount: cell(r.place_count),
+      share: cell(r.share_percent),
+      lo: numberOf(r.share_lower_95),
+      hi: numberOf(r.share_upper_95),
+      interval: interval(r.share_lower_95, r.share_upper_95),
+      pupilShare: cell(r.pupil_share_percent),
+      reading: r.reading,
+      question: r.question === 'none' ? '' : r.question,
+    }));
+  const places = [...new Set(rows.map((r) => r.place))];
+  return (
+    <section aria-labelledby="contrib-h" data-testid="contribution">
+      <h2 id="contrib-h">What the trust's schools share of each place</h2>
+      <p class="mirror">
+        For each local authority where the trust has schools: its schools' share of the place's pupils, of its vulnerable pupils, suspensions, exclusions and exits, with a 95% interval, set beside its share of pupils. A difference is a question to ask, never a verdict.
+      </p>
+      {places.map((place, i) => {
+        const these = rows.filter((r) => r.place === place);
+        const pts = these.filter((r) => typeof r.share === 'number');
+        const pupilShare = these.find((r) => typeof r.pupilShare === 'number')?.pupilShare;
+        return (
+          <div class="contribution-place" key={place}>
+            <h3>{place}</h3>
+            <figure class="chart-figure">
+              <Chart
+                label={`Dot chart: the trust's share of each count in ${place}, with 95% intervals, against its share of pupils (the line). The table holds the same figures.`}
+                dataKey={JSON.stringify(['contrib', place, pts])}
+                minHeight={40 + these.length * 26}
+                draw={(Plot, width) =>
+                  Plot.plot({
+                    width,
+                    height: 40 + these.length * 26,
+                    marginLeft: 200,
+                    style: STYLE,
+                    x: { label: 'Share of the place, per cent →', grid: true, nice: true, domain: [0, Math.max(10, ...pts.map((r) => Math.max(r.share, r.hi ?? 0)))] },
+                    y: { domain: these.map((r) => r.measure), label: null },
+                    marks: [
+                      ...(typeof pupilShare === 'number' ? [Plot.ruleX([pupilShare], { stroke: '#505a5f', strokeDasharray: '4,3' })] : []),
+                      Plot.ruleY(pts.filter((r) => r.lo !== null && r.hi !== null), { y: 'measure', x1: 'lo', x2: 'hi', stroke: '#1d70b8', strokeWidth: 3 }),
+                      Plot.dot(pts, { x: 'share', y: 'measure', r: 5, fill: '#0b0c0c' }),
+                    ],
+                  })
+                }
+              />
+              <figcaption class="legend">The dashed line is the trust's share of the place's pupils{typeof pupilShare === 'number' ? ` (${cellText(pupilShare)}%)` : ''}.</figcaption>
+            </figure>
+            <DataTable
+              caption={`The trust's share in ${place}`}
+              testid={`contribution-table-${i}`}
+              file={`trust-${id}-contribution-${i}`}
+              rows={these}
+              exportColumns={[{ key: 'place' }, { key: 'measure' }, { key: 'trust' }, { key: 'placeCount' }, { key: 'share' }, { key: 'interval' }, { key: 'pupilShare' }, { key: 'reading' }, { key: 'question' }]}
+              columns={[
+                { key: 'measure', label: 'What is shared', head: true },
+                { key: 'trust', label: 'Trust', num: true, dp: 0 },
+                { key: 'placeCount', label: 'Place', num: true, dp: 0 },
+                { key: 'share', label: 'Share (%)', num: true },
+                { key: 'interval', label: '95% interval' },
+                { key: 'reading', label: 'Against its share of pupils' },
+                { key: 'question', label: 'A question to ask' },
+              ]}
+            />
+          </div>
+        );
+      })}
+    </section>
+  );
+}

@@ -1,0 +1,256 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useApi } from '../api.js';
+import { DataTable } from '../components/DataTable.jsx';
+import { Chart } from '../components/Chart.jsx';
+import { Loading, Problem } from '../components/Status.jsx';
+
+// Pupil voice for a school (#/school/URN/voice) or an LA (#/la/CODE/voice):
+// who was not heard first, then each question's full distribution by pupil
+// group as published (docs/pupil-voice.md). No mean, score or rank.
+
+const num = (v) => (v === '' || v === undefined || v === null || Number.isNaN(Number(v)) ? v : Number(v));
+const periodText = (p) => (p && p.length === 6 ? `${p.slice(0, 4)}/${p.slice(4)}` : p || '');
+
+// Which side of the diverging bar a scale point goes: negative left,
+// positive right, the middle point of an odd scale set aside as neutral.
+function sideOf(item, k) {
+  const cat = item.categories[k];
+  if (cat.kind !== 'point') return 'aside';
+  const p = item.points;
+  if (p % 2 === 1 && k === (p - 1) / 2) return 'aside';
+  const high = k >= p / 2;
+  return (item.polarity === '-' ? !high : high) ? 'right' : 'left';
+}
+
+function groupTitle(rows) {
+  const r = rows[0];
+  const n = r.base_n;
+  const rate = r.group_response_rate;
+  const nText = typeof n === 'number' ? `n=${n}` : 'n withheld';
+  const rateText = typeof rate === 'number' ? `${rate}% responded` : 'response rate withheld';
+  return `${r.breakdown} (${nText}, ${rateText})`;
+}
+
+function drawDiverging(item, groups, stacked) {
+  return (Plot, width) => {
+    const data = [];
+    for (const g of groups) {
+      const label = groupTitle(g.rows);
+      if (stacked) {
+        g.rows.forEach((r, k) => {
+          if (typeof r.percent === 'number') data.push({ group: label, response: r.response_label, k, x: r.percent });
+        });
+        continue;
+      }
+      // Left segments from the centre outwards, right likewise; set aside
+      // drawn in its own bar past 100.
+      const left = [];
+      const right = [];
+      const aside = [];
+      g.rows.forEach((r, k) => {
+        if (typeof r.percent !== 'number') return;
+        const s = sideOf(item, k);
+        (s === 'left' ? left : s === 'right' ? right : aside).push({ r, k });
+      });
+      let x = 0;
+      for (const { r, k } of left.slice().reverse()) {
+        data.push({ group: label, response: r.response_label, k, x1: x - r.percent, x2: x });
+        x -= r.percent;
+      }
+      x = 0;
+      for (const { r, k } of right) {
+        data.push({ group: label, response: r.response_label, k, x1: x, x2: x + r.percent });
+        x += r.percent;
+      }
+      x = 110;
+      for (const { r, k } of aside) {
+        data.push({ group: label, response: r.response_label, k, x1: x, x2: x + r.percent });
+        x += r.percent;
+      }
+    }
+    // Negative points in reds (darkest furthest out), positive in blues,
+    // everything set aside in greys.
+    const reds = ['#b2182b', '#d6604d', '#f4a582'];
+    const blues = ['#92c5de', '#4393c3', '#2166ac'];
+    const greys = ['#bdbdbd', '#969696', '#737373', '#525252'];
+    const sides = item.categories.map((_, k) => sideOf(item, k));
+    const lefts = sides.map((s, k) => (s === 'left' ? k : -1)).filter((k) => k >= 0);
+    const rights = sides.map((s, k) => (s === 'right' ? k : -1)).filter((k) => k >= 0);
+    let grey = 0;
+    const range = sides.map((s, k) => {
+      if (s === 'left') {
+        const i = lefts.indexOf(k);
+        const fromCentre = item.polarity === '-' ? i : lefts.length - 1 - i;
+        return reds[Math.max(0, reds.length - 1 - fromCentre)];
+      }
+      if (s === 'right') {
+        const i = rights.indexOf(k);
+        const fromCentre = item.polarity === '-' ? rights.length - 1 - i : i;
+        return blues[Math.min(blues.length - 1, fromCentre)];
+      }
+      return greys[grey++ % greys.length];
+    });
+    const domain = item.categories.map((c) => c.label);
+    const common = {
+      width,
+      height: 40 + groups.length * 36,
+      marginLeft: Math.min(260, width * 0.45),
+      color: { domain, range, legend: true },
+      y: { label: null, domain: groups.map((g) => groupTitle(g.rows)) },
+    };
+    if (stacked) {
+      return Plot.plot({ ...common, x: { label: 'Percentage of respondents →', domain: [0, 100] }, marks: [Plot.barX(data, Plot.stackX({ x: 'x', y: 'group', fill: 'response', title: (d) => `${d.response}: ${d.x}%` })), Plot.ruleX([0])] });
+    }
+    return Plot.plot({
+      ...common,
+      x: { label: '← negative · percentage of respondents · positive →      | set aside', domain: [-100, 160], ticks: [-100, -50, 0, 50, 100], tickFormat: (v) => `${Math.abs(v)}` },
+      marks: [Plot.barX(data, { x1: 'x1', x2: 'x2', y: 'group', fill: 'response', title: (d) => `${d.response}: ${Math.round((d.x2 - d.x1) * 10) / 10}%` }), Plot.ruleX([0]), Plot.ruleX([105], { stroke: '#999', strokeDasharray: '3,3' })],
+    });
+  };
+}
+
+const DIST_COLUMNS = [
+  { key: 'breakdown', label: 'Pupil group', head: true },
+  { key: 'response_label', label: 'Response' },
+  { key: 'respondents', label: 'Respondents', num: true, dp: 0 },
+  { key: 'percent', label: 'Percent', num: true, dp: 1 },
+  { key: 'base_n', label: 'Base (n)', num: true, dp: 0 },
+  { key: 'group_response_rate', label: 'Response rate %', num: true, dp: 1 },
+  { key: 'withheld_reason', label: 'Withheld because' },
+];
+
+const COVERAGE_COLUMNS = [
+  { key: 'breakdown', label: 'Pupil group', head: true },
+  { key: 'breakdown_topic', label: 'Characteristic' },
+  { key: 'under_heard', label: 'Under-heard', render: (r) => (r.under_heard === 'Y' ? <strong class="flag">Under-heard</strong> : r.under_heard === 'N' ? 'No' : '') },
+  { key: 'under_heard_reason', label: 'Why' },
+  { key: 'roll', label: 'On roll', num: true, dp: 0 },
+  { key: 'respondents', label: 'Took part', num: true, dp: 0 },
+  { key: 'response_rate', label: 'Response rate %', num: true, dp: 1 },
+  { key: 'overall_response_rate', label: 'All pupils %', num: true, dp: 1 },
+];
+
+export function VoicePage({ kind, id }) {
+  const path = kind === 'la' ? `/api/v1/las/${encodeURIComponent(id)}/voice` : `/api/v1/schools/${encodeURIComponent(id)}/voice`;
+  const st = useApi(path);
+  const [topic, setTopic] = useState('Total');
+  const [stacked, setStacked] = useState(false);
+  const about = useApi(kind === 'la' ? `/api/v1/las/${encodeURIComponent(id)}` : `/api/v1/schools/${encodeURIComponent(id)}/scorecard`);
+  const data = st.data ? st.data[0] : null;
+  const info = about.data ? about.data[0] : null;
+  const name = (info && (kind === 'la' ? info.la_name : info.school_name)) || (kind === 'la' ? `Local authority ${id}` : `School ${id}`);
+  useEffect(() => {
+    document.title = `Pupil voice: ${name} – Lantern`;
+  }, [name]);
+  if (!data) {
+    return (
+      <>
+        <h1 tabIndex={-1}>Pupil voice: {name}</h1>
+        {st.loading ? <Loading what="the pupil voice figures" message={st.retrying ? st.error : ''} /> : <Problem status={st.status} message={st.error} />}
+      </>
+    );
+  }
+  const clean = (r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v)]));
+  const periods = [...new Set(data.distributions.map((r) => r.time_period))].sort();
+  const period = periods[periods.length - 1];
+  const dist = data.distributions.filter((r) => r.time_period === period).map(clean);
+  const coverage = data.coverage.filter((r) => r.time_period === period).map(clean);
+  const underHeard = coverage.filter((r) => r.under_heard === 'Y');
+  const topics = [...new Set(dist.map((r) => r.breakdown_topic))];
+  const items = (data.items || []).filter((it) => dist.some((r) => r.item_id === it.item_id && Number(r.item_version) === it.item_version));
+  const file = `${kind}-${id}-voice-${period}`;
+  const back = kind === 'la' ? `#/la/${id}` : `#/school/${id}`;
+  return (
+    <article class="voice" data-testid="voice">
+      <p class="kicker">
+        <a href={back}>{name}</a> · {periodText(period)}
+      </p>
+      <h1 tabIndex={-1}>Pupil voice: {name}</h1>
+      <p class="caution" data-testid="caution">
+        {data.caution}
+      </p>
+      <section aria-labelledby="heard">
+        <h2 id="heard">Who was not heard</h2>
+        {underHeard.length ? (
+          <ul data-testid="under-heard">
+            {underHeard.map((r) => (
+              <li key={r.breakdown}>
+                <strong>{r.breakdown}</strong>: {r.under_heard_reason || 'under-heard'}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p data-testid="under-heard">No group was under-heard (every group's response rate was at least 0.8 of all pupils').</p>
+        )}
+        <DataTable caption={`Who took part, ${periodText(period)}`} columns={COVERAGE_COLUMNS} rows={coverage} file={`${file}-coverage`} testid="coverage-table" />
+      </section>
+      <section aria-labelledby="answers">
+        <h2 id="answers">How pupils answered</h2>
+        <div class="controls no-print">
+          <label>
+            Pupil characteristic{' '}
+            <select value={topic} onChange={(e) => setTopic(e.currentTarget.value)} data-testid="topic">
+              {topics.map((t) => (
+                <option value={t} key={t}>
+                  {t === 'Total' ? 'All pupils' : t}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <input type="checkbox" checked={stacked} onChange={(e) => setStacked(e.currentTarget.checked)} data-testid="stacked" /> Show as 100% stacked bars
+          </label>
+        </div>
+        <p class="muted">Every response is shown; no average, score or rank is worked out. {stacked ? 'Each bar runs from the lowest point of the scale to the highest, then don\'t know, prefer not to say and not answered.' : 'Negative responses go left of the centre line and positive right; the neutral middle, don\'t know, prefer not to say and not answered are set aside on the right.'}</p>
+        {items.map((item) => {
+          const rows = dist.filter((r) => r.item_id === item.item_id && r.breakdown_topic === topic);
+          const byGroup = [];
+          for (const r of rows) {
+            let g = byGroup.find((x) => x.breakdown === r.breakdown);
+            if (!g) byGroup.push((g = { breakdown: r.breakdown, rows: [] }));
+            g.rows.push(r);
+          }
+          const shown = byGroup.filter((g) => !g.rows[0].withheld_reason);
+          const withheld = byGroup.filter((g) => g.rows[0].withheld_reason);
+          return (
+            <section class="card voice-item" key={item.item_id} data-testid="voice-item" data-item={item.item_id} aria-labelledby={`q-${item.item_id}`}>
+              <h3 id={`q-${item.item_id}`}>{item.stem}</h3>
+              <p class="muted">
+                {item.domain} · question {item.item_id} (version {item.item_version})
+              </p>
+              <div class="voice-body">
+                {shown.length ? (
+                  <Chart draw={drawDiverging(item, shown, stacked)} dataKey={`${item.item_id}-${topic}-${stacked}`} label={`${item.stem}: responses by pupil group, ${stacked ? '100% stacked' : 'diverging'}`} />
+                ) : (
+                  <p class="not-plotted">Nothing to chart: every distribution for this question is withheld.</p>
+                )}
+                {shown.some((g) => g.rows.some((r) => typeof r.percent !== 'number')) ? <p class="muted">Responses withheld to protect pupils are not drawn; the table shows which.</p> : null}
+                {withheld.length ? (
+                  <ul class="withheld" data-testid="withheld">
+                    {withheld.map((g) => (
+                      <li key={g.breakdown}>
+                        {g.breakdown}: withheld ({g.rows[0].withheld_reason})
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+                <DataTable caption={`${item.stem} – ${topic === 'Total' ? 'all pupils' : topic}`} columns={DIST_COLUMNS} rows={rows} file={`${file}-${item.item_id}`} testid="voice-table" />
+              </div>
+            </section>
+          );
+        })}
+      </section>
+      {data.change && data.change.length ? (
+        <section aria-labelledby="change">
+          <h2 id="change">Change since last year</h2>
+          <DataTable
+            caption="Share giving a positive response, this year and last"
+            columns={['item_id', 'breakdown', 'previous_period', 'previous_positive_percent', 'current_positive_percent', 'change_pp', 'change_lower_pp', 'change_upper_pp', 'conclusion', 'note'].map((k) => ({ key: k, label: k.replace(/_/g, ' ') }))}
+            rows={data.change.map(clean)}
+            file={`${file}-change`}
+          />
+        </section>
+      ) : null}
+    </article>
+  );
+}
