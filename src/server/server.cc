@@ -26,17 +26,22 @@
 #include "common/csv_reader.h"
 #include "common/csv_table.h"
 #include "common/file_util.h"
+#include "flags/flags.h"
+#include "flags/referrals.h"
+#include "flags/run.h"
 #include "lantern/build.h"
 #include "lantern/measures.h"
 #include "lantern/outcomes.h"
 #include "lantern/scorecard.h"
 #include "lantern/store.h"
 #include "model/policy.h"
+#include "model/upn.h"
 #include "reference/real_data.h"
 #include "server/access.h"
 #include "server/openapi.h"
 #include "server/pupil_records.h"
 #include "store/loaded_store.h"
+#include "store/store.h"
 #include "voice/catalogue.h"
 #include "voice/report.h"
 
@@ -117,6 +122,10 @@ struct Published {
   // LA code, movement.csv rows (the LA's and its schools') by LA code,
   // trust_contribution.csv rows by trust id. Empty when not computed.
   std::map<std::string, std::string> outcomes_by_la, movement_by_la, contribution_by_trust;
+  // lipa_effectiveness.csv rows (docs/early-warning.md) by trust id and by
+  // LA code: each LIPA's response times, outcomes and what became of its
+  // flagged pupils, disclosure-controlled. Empty in open-data mode.
+  std::map<std::string, std::string> lipa_by_trust, lipa_by_la;
   // Pupil voice (docs/pupil-voice.md): the rows of voice.csv,
   // voice_coverage.csv and voice_change.csv as `lantern voice` writes them,
   // by area ("school:100001", "la:805", "england"); computed once. Empty
@@ -173,6 +182,33 @@ struct Server::Impl {
   json AttendanceJson(const Published& p, const std::map<std::string, AreaRows>& by,
                       const std::string& key) const;
   void HandlePupils(const httplib::Request& req, httplib::Response& res);
+
+  // The caseload (docs/server.md): the store's open flags and its
+  // referrals, read once from the store the server opened (one generation;
+  // the server serves one), with the clocks counted in each school's school
+  // days. A status update changes the referrals here and in the store
+  // together, under caseload_mu (SchoolDays caches as it goes).
+  std::mutex caseload_mu;
+  bool caseload_loaded = false;
+  ReferralTable referrals;
+  std::unique_ptr<StoreCalendar> calendar;
+  std::unique_ptr<SchoolDays> school_days;
+  std::map<std::string, std::string> trigger_meaning;
+  std::string rules_version;
+  int32_t caseload_day = kNoDate;
+  std::vector<std::vector<uint32_t>> open_flags_by_pupil;
+  void LoadCaseload();  // with caseload_mu held
+  // Whether `who` may see a pupil at store school row `school` living in
+  // `home_la`, by the pupil access rules (cached per school in `decided`).
+  bool EntitledTo(const Principal& who, uint32_t school, int home_la,
+                  const std::vector<Agreement>& agreements,
+                  std::map<uint32_t, PupilAccess>* decided, std::string* basis);
+  json ReferralJson(size_t row, const std::vector<Agreement>& agreements);
+  void HandleCaseload(const httplib::Request& req, httplib::Response& res);
+  // Each LIPA's effectiveness as of the store's last day, from its
+  // referrals and flag history and the agreements' terms.
+  Status ReadLipaEffectiveness(Published* p);
+  void HandleReferralUpdate(const httplib::Request& req, httplib::Response& res);
   void HandleMeasures(const Published& p, const httplib::Request& req, httplib::Response& res);
   void HandleXlsx(int urn, httplib::Response& res);
   void ComputeMeasuresInto(Published* p);
@@ -418,6 +454,7 @@ void Server::Impl::Compute() {
       }
     }
     if (st.ok()) st = ReadCmeCases(options, p.get());
+    if (st.ok()) st = ReadLipaEffectiveness(p.get());
   } else {
     auto in = LoadOpenDataScorecardInput(options.open_data_dir, threads, policy.suppress_below);
     if (in.ok()) {
@@ -791,6 +828,311 @@ void Server::Impl::HandlePupils(const httplib::Request& req, httplib::Response& 
   res.set_content(std::move(text), "application/json");
 }
 
+namespace {
+
+json DateJson(int32_t d) { return d == kNoDate ? json(nullptr) : json(FormatIsoDate(Date{d})); }
+
+std::vector<std::string> SplitTriggers(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at <= text.size();) {
+    size_t end = text.find(';', at);
+    if (end == std::string::npos) end = text.size();
+    if (end > at) out.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status Server::Impl::ReadLipaEffectiveness(Published* p) {
+  std::vector<LipaTerms> lipas;
+  if (accounts) {
+    LANTERN_ASSIGN_OR_RETURN(auto agreements, accounts->ListAgreements());
+    for (auto& a : agreements) {
+      if (a.lipa) lipas.push_back(std::move(*a.lipa));
+    }
+  }
+  const StoreState& st = store->impl().state;
+  const fs::path dir = fs::path(options.work_dir) / "flags";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  LANTERN_RETURN_IF_ERROR(WriteLipaEffectiveness(st, st.flags, st.referrals, StoreLastDay(st),
+                                                 dir.string(), lipas, policy.suppress_below));
+  const std::string file = (dir / "lipa_effectiveness.csv").string();
+  LANTERN_RETURN_IF_ERROR(IndexOutcomesFile(file, "trust_id", {}, &p->lipa_by_trust));
+  return IndexOutcomesFile(file, "la_code", {}, &p->lipa_by_la);
+}
+
+void Server::Impl::LoadCaseload() {
+  if (caseload_loaded) return;
+  caseload_loaded = true;
+  const StoreState& st = store->impl().state;
+  referrals = st.referrals;
+  calendar = std::make_unique<StoreCalendar>(st.marks.Dates());
+  school_days = std::make_unique<SchoolDays>(st, *calendar);
+  caseload_day = StoreLastDay(st);
+  if (auto rules = RulesInForce(st); rules.ok()) {
+    rules_version = rules->version;
+    for (const Trigger& t : rules->triggers) trigger_meaning[t.id] = t.meaning;
+  }
+  open_flags_by_pupil.assign(st.pupils.size(), {});
+  for (uint32_t i = 0; i < st.flags.size(); ++i) {
+    if (st.flags.until[i] == kNoDate && st.flags.pupil[i] < st.pupils.size()) {
+      open_flags_by_pupil[st.flags.pupil[i]].push_back(i);
+    }
+  }
+}
+
+bool Server::Impl::EntitledTo(const Principal& who, uint32_t school, int home_la,
+                              const std::vector<Agreement>& agreements,
+                              std::map<uint32_t, PupilAccess>* decided, std::string* basis) {
+  const StoreState& st = store->impl().state;
+  if (school >= st.schools.size()) return false;
+  auto it = decided->find(school);
+  if (it == decided->end()) {
+    SchoolFacts f;
+    f.urn = st.schools.urn[school];
+    f.la_code = st.schools.la_code[school];
+    f.trust_id = st.schools.trust_id[school];
+    it = decided->emplace(school, DecidePupilAccess(who, f, agreements, as_of)).first;
+  }
+  const PupilAccess& a = it->second;
+  if (!a.allowed) return false;
+  if (a.residents_of != 0 && a.residents_of != home_la) return false;
+  if (basis != nullptr && basis->empty()) *basis = a.basis;
+  return true;
+}
+
+json Server::Impl::ReferralJson(size_t i, const std::vector<Agreement>& agreements) {
+  const StoreState& st = store->impl().state;
+  const ReferralTable& r = referrals;
+  std::vector<std::string> steps;
+  for (const Agreement& a : agreements) {
+    if (a.lipa && a.id == r.agreement_id[i]) steps = a.lipa->escalation;
+  }
+  if (steps.empty()) steps = {"the home LA's head of inclusion", "the multi-agency panel"};
+  const ReferralClock c = ClockOf(r, i, caseload_day, *school_days, steps.size());
+  const uint32_t school = r.school[i];
+  const bool has_school = school < st.schools.size();
+  const auto step_name = [&](int n) -> json {
+    if (n <= 0) return nullptr;
+    return steps[std::min<size_t>(static_cast<size_t>(n), steps.size()) - 1];
+  };
+  json triggers = json::array();
+  for (const std::string& t : SplitTriggers(r.triggers[i])) {
+    auto m = trigger_meaning.find(t);
+    triggers.push_back({{"id", t}, {"meaning", m == trigger_meaning.end() ? "" : m->second}});
+  }
+  const auto status = static_cast<ReferralStatus>(r.status[i]);
+  return json{
+      {"id", i + 1},
+      {"upn", r.pupil[i] < st.pupils.size() ? UnpackUpn(st.pupils.upn[r.pupil[i]]) : ""},
+      {"urn", has_school ? json(st.schools.urn[school]) : json(nullptr)},
+      {"school_name", has_school ? st.schools.name[school] : ""},
+      {"home_la", r.home_la[i]},
+      {"trust_id", r.trust_id[i]},
+      {"triggers", std::move(triggers)},
+      {"agreement_id", r.agreement_id[i]},
+      {"routed_to", r.routed_to[i]},
+      {"status", std::string(ReferralStatusName(status))},
+      {"raised", DateJson(r.raised_date[i])},
+      {"acknowledged", DateJson(r.acknowledged_date[i])},
+      {"plan_agreed", DateJson(r.plan_date[i])},
+      {"closed", DateJson(r.closed_date[i])},
+      {"outcome", r.outcome[i]},
+      {"acknowledge_within", r.acknowledge_days[i]},
+      {"plan_within", r.plan_days[i]},
+      {"school_days_open", c.open_days},
+      {"school_days_to_acknowledge", c.to_acknowledge < 0 ? json(nullptr) : json(c.to_acknowledge)},
+      {"school_days_to_plan", c.to_plan < 0 ? json(nullptr) : json(c.to_plan)},
+      {"acknowledge_breached", c.acknowledge_breached},
+      {"plan_breached", c.plan_breached},
+      {"next_deadline", DateJson(c.next_deadline)},
+      {"escalation_level", r.escalation_level[i]},
+      {"escalated_to", step_name(r.escalation_level[i])},
+      {"escalated_on", DateJson(r.escalated_date[i])},
+      {"escalation_due", c.escalation_due > r.escalation_level[i]},
+      {"escalation_due_to",
+       c.escalation_due > r.escalation_level[i] ? step_name(c.escalation_due) : json(nullptr)},
+      {"escalation_due_on", DateJson(c.escalation_due_on)},
+      {"notes", r.notes[i]}};
+}
+
+void Server::Impl::HandleCaseload(const httplib::Request& req, httplib::Response& res) {
+  if (!accounts) return SendError(res, 404, "this server holds no pupil records (open-data mode)");
+  const Principal who = Who(req);
+  if (!who.authenticated()) return SendError(res, 401, "log in to see your caseload");
+  if (who.role != Role::kSchool && who.role != Role::kTrust && who.role != Role::kLa) {
+    return SendError(res, 403, "only school, trust and LA users have a caseload of pupils");
+  }
+  auto agreements = accounts->ListAgreements();
+  if (!agreements.ok()) return SendError(res, 500, "the agreements could not be read");
+  const StoreState& st = store->impl().state;
+  std::lock_guard lock(caseload_mu);
+  LoadCaseload();
+  std::map<uint32_t, PupilAccess> decided;
+  std::string basis;
+  json pupils_out = json::array();
+  std::map<uint32_t, size_t> open_referral;  // pupil -> referral id
+  for (size_t i = 0; i < referrals.size(); ++i) {
+    if (static_cast<ReferralStatus>(referrals.status[i]) != ReferralStatus::kClosed) {
+      open_referral[referrals.pupil[i]] = i + 1;
+    }
+  }
+  for (uint32_t p = 0; p < open_flags_by_pupil.size(); ++p) {
+    const auto& rows = open_flags_by_pupil[p];
+    if (rows.empty()) continue;
+    const uint32_t school = st.flags.school[rows.front()];
+    if (!EntitledTo(who, school, st.pupils.home_la[p], *agreements, &decided, &basis)) continue;
+    json flags = json::array();
+    for (uint32_t f : rows) {
+      auto m = trigger_meaning.find(st.flags.trigger_id[f]);
+      flags.push_back({{"trigger_id", st.flags.trigger_id[f]},
+                       {"meaning", m == trigger_meaning.end() ? "" : m->second},
+                       {"since", DateJson(st.flags.since[f])},
+                       {"reason", st.flags.reason[f]},
+                       {"rules_version", st.flags.rules_version[f]}});
+    }
+    auto ref = open_referral.find(p);
+    pupils_out.push_back(
+        {{"upn", UnpackUpn(st.pupils.upn[p])},
+         {"urn", st.schools.urn[school]},
+         {"school_name", st.schools.name[school]},
+         {"home_la", st.pupils.home_la[p]},
+         {"flags", std::move(flags)},
+         {"referral_id", ref == open_referral.end() ? json(nullptr) : json(ref->second)}});
+  }
+  std::vector<json> refs;
+  for (size_t i = 0; i < referrals.size(); ++i) {
+    const uint32_t p = referrals.pupil[i];
+    const int home = p < st.pupils.size() ? st.pupils.home_la[p] : referrals.home_la[i];
+    if (!EntitledTo(who, referrals.school[i], home, *agreements, &decided, &basis)) continue;
+    refs.push_back(ReferralJson(i, *agreements));
+  }
+  // Escalations due first, then open referrals, then closed; oldest first.
+  std::stable_sort(refs.begin(), refs.end(), [](const json& a, const json& b) {
+    const auto rank = [](const json& r) {
+      return r["escalation_due"].get<bool>() ? 0 : r["status"] != "closed" ? 1 : 2;
+    };
+    return rank(a) < rank(b);
+  });
+  size_t due = 0;
+  for (const json& r : refs) due += r["escalation_due"].get<bool>() ? 1 : 0;
+  // Audited before anything is sent: no entry, no data.
+  AuditEntry entry;
+  entry.username = who.username;
+  entry.role = std::string(RoleName(who.role));
+  entry.scope = who.scope;
+  entry.action = "GET /api/v1/caseload";
+  entry.target = fmt::format("caseload pupils:{} referrals:{}", pupils_out.size(), refs.size());
+  entry.basis = basis.empty() ? "no pupil of the caseload is within the user's scope" : basis;
+  if (Status s = accounts->Append(entry); !s.ok()) {
+    return SendError(res, 500, "the audit log could not be written, so nothing is shown");
+  }
+  json outcomes = ReferralOutcomes();
+  SendJson(res, 200,
+           json{{"as_of", DateJson(caseload_day)},
+                {"rules_version", rules_version},
+                {"basis", entry.basis},
+                {"escalations_due", due},
+                {"outcomes", std::move(outcomes)},
+                {"pupils", std::move(pupils_out)},
+                {"referrals", std::move(refs)}});
+}
+
+void Server::Impl::HandleReferralUpdate(const httplib::Request& req, httplib::Response& res) {
+  if (!accounts) return SendError(res, 404, "this server holds no pupil records (open-data mode)");
+  std::string csrf;
+  const Principal who = Who(req, &csrf);
+  if (!who.authenticated()) return SendError(res, 401, "log in to update a referral");
+  if (!csrf.empty() && req.get_header_value("X-CSRF-Token") != csrf) {
+    return SendError(res, 403, "missing or wrong X-CSRF-Token header");
+  }
+  if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+    return SendError(res, 415, "send the update as JSON");
+  }
+  const json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("status") ||
+      !body["status"].is_string()) {
+    return SendError(res, 400,
+                     "expected {\"status\": \"acknowledged|plan_agreed|closed\", \"outcome\": "
+                     "\"...\", \"note\": \"...\", \"on\": \"YYYY-MM-DD\"}");
+  }
+  const auto text = [&](const char* k) {
+    return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : std::string();
+  };
+  const auto to = ParseReferralStatus(text("status"));
+  if (!to || *to == ReferralStatus::kRaised) {
+    return SendError(res, 400, "status must be acknowledged, plan_agreed or closed");
+  }
+  auto agreements = accounts->ListAgreements();
+  if (!agreements.ok()) return SendError(res, 500, "the agreements could not be read");
+  const StoreState& st = store->impl().state;
+  // A referral the user may not see is refused the same way as one that
+  // does not exist.
+  const std::string refusal = "no referral you are entitled to see has that id";
+  const auto id = ParseInt(req.matches[1].str());
+  std::lock_guard lock(caseload_mu);
+  LoadCaseload();
+  if (!id || *id < 1 || static_cast<size_t>(*id) > referrals.size()) {
+    return SendError(res, 404, refusal);
+  }
+  const size_t row = static_cast<size_t>(*id) - 1;
+  std::map<uint32_t, PupilAccess> decided;
+  std::string basis;
+  const uint32_t p = referrals.pupil[row];
+  const int home = p < st.pupils.size() ? st.pupils.home_la[p] : referrals.home_la[row];
+  if (who.role != Role::kSchool && who.role != Role::kTrust && who.role != Role::kLa) {
+    return SendError(res, 404, refusal);
+  }
+  if (!EntitledTo(who, referrals.school[row], home, *agreements, &decided, &basis)) {
+    return SendError(res, 404, refusal);
+  }
+  int32_t on = caseload_day;
+  if (!text("on").empty()) {
+    auto d = ParseIsoDate(text("on"));
+    if (!d) return SendError(res, 400, "on must be a date, YYYY-MM-DD");
+    on = d->days;
+  }
+  // Checked on a copy first: a refused change writes nothing.
+  StoreState next;
+  next.referrals = referrals;
+  if (Status s = UpdateReferral(&next.referrals, row, *to, on, text("outcome"), text("note"));
+      !s.ok()) {
+    return SendError(res, 400, s.message());
+  }
+  AuditEntry entry;
+  entry.username = who.username;
+  entry.role = std::string(RoleName(who.role));
+  entry.scope = who.scope;
+  entry.action = "POST /api/v1/referrals/{id}";
+  entry.target = fmt::format("referral:{} status:{}", *id, ReferralStatusName(*to));
+  entry.basis = basis;
+  if (Status s = accounts->Append(entry); !s.ok()) {
+    return SendError(res, 500, "the audit log could not be written, so nothing was changed");
+  }
+  CommitPlan plan;
+  plan.state = &next;
+  plan.changed_tables = {TableId::kReferrals};
+  plan.changed_rows[TableId::kReferrals] = {static_cast<uint32_t>(row)};
+  plan.history_note =
+      fmt::format(R"({{"command":"serve: POST /api/v1/referrals","referral":{},"status":"{}"}})",
+                  *id, ReferralStatusName(*to));
+  // The server holds the store's shared lock (STORE/LOCK) while it serves;
+  // for this one commit it writes as any writer would (Store::CommitFromReader):
+  // 503 while another process holds the store.
+  if (Status s = store->impl().store->CommitFromReader(plan); !s.ok()) {
+    if (s.code() == StatusCode::kFailedPrecondition) {
+      return SendError(res, 503, "the store is busy (" + s.message() + "); try again");
+    }
+    return SendError(res, 500, "the change could not be saved: " + s.message());
+  }
+  referrals = std::move(next.referrals);
+  SendJson(res, 200, ReferralJson(row, *agreements));
+}
+
 std::shared_ptr<const Server::Impl::PupilList> Server::Impl::PupilsOf(int urn,
                                                                       const PupilAccess& access) {
   std::string key = fmt::format("{}/{}", urn, access.residents_of);
@@ -1081,6 +1423,12 @@ void Server::Impl::Routes() {
   });
   s.Get(R"(/api/v1/schools/([^/]{1,64})/pupils)",
         [this](const httplib::Request& req, httplib::Response& res) { HandlePupils(req, res); });
+  s.Get("/api/v1/caseload",
+        [this](const httplib::Request& req, httplib::Response& res) { HandleCaseload(req, res); });
+  s.Post(R"(/api/v1/referrals/([^/]{1,16}))",
+         [this](const httplib::Request& req, httplib::Response& res) {
+           HandleReferralUpdate(req, res);
+         });
   s.Get(R"(/api/v1/las/(\d{3})/cme)", [this, need_ready](const httplib::Request& req,
                                                          httplib::Response& res) {
     if (!accounts)
@@ -1132,6 +1480,10 @@ void Server::Impl::Routes() {
                  "no movement figures for that local authority");
   outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/contribution)", &Published::contribution_by_trust,
                  "no contribution figures for that trust");
+  outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/lipa)", &Published::lipa_by_trust,
+                 "no referrals under an agreement with that trust");
+  outcomes_route(R"(/api/v1/las/(\d{3})/lipa)", &Published::lipa_by_la,
+                 "no referrals to that local authority");
   s.Get(R"(/api/v1/las/([^/]{1,16}))",
         [this, need_ready](const httplib::Request& req, httplib::Response& res) {
           auto p = need_ready(res);

@@ -17,10 +17,14 @@
 #include <string>
 
 #include "common/file_util.h"
+#include "flags/flags.h"
+#include "flags/referrals.h"
 #include "lantern/ingest.h"
 #include "lantern/scorecard.h"
+#include "model/upn.h"
 #include "reference/real_data.h"
 #include "server/accounts.h"
+#include "store/store.h"
 #include "tests/real_data.h"
 #include "tests/tiny_fixture.h"
 
@@ -80,6 +84,7 @@ class ServerTest : public ::testing::Test {
     io.threads = 2;
     IngestReport ir;
     ASSERT_TRUE(Ingest(io, &ir).ok());
+    AddFlagsAndReferrals(store);
     {
       auto accounts = Accounts::Open(store + "/lantern.db");
       ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
@@ -118,6 +123,49 @@ class ServerTest : public ::testing::Test {
     ASSERT_TRUE(server_->Start().ok());
     ready_ = new Status(server_->WaitReady());
   }
+  // Two open flags with their referrals, raised by the engine on the
+  // store's last day: P1 at 900001 (maintained, LA 805) and P3 at 900002
+  // (academy of TR1 in LA 805, P3 living in LA 806).
+  static void AddFlagsAndReferrals(const std::string& dir) {
+    auto store = Store::Open(dir, Store::Mode::kWrite);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto state = (*store)->Load(true);
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    const int32_t day = StoreLastDay(*state);
+    const auto pupil = [&](int n) {
+      for (uint32_t i = 0; i < state->pupils.size(); ++i) {
+        if (state->pupils.upn[i] == PackUpn(TinyUpn(n))) return i;
+      }
+      return kNoIndex;
+    };
+    const auto school = [&](int urn) {
+      for (uint32_t i = 0; i < state->schools.size(); ++i) {
+        if (state->schools.urn[i] == urn) return i;
+      }
+      return kNoIndex;
+    };
+    StoreState next;
+    FlagTable& f = next.flags;
+    const std::pair<int, int> flagged[] = {{1, 900001}, {3, 900002}};
+    for (const auto& [n, urn] : flagged) {
+      ASSERT_NE(pupil(n), kNoIndex);
+      ASSERT_NE(school(urn), kNoIndex);
+      f.pupil.push_back(pupil(n));
+      f.school.push_back(school(urn));
+      f.trigger_id.push_back("repeat_suspension");
+      f.since.push_back(day);
+      f.until.push_back(kNoDate);
+      f.rules_version.push_back("1");
+      f.reason.push_back("2 suspensions in the 12 months up to the day");
+    }
+    RaiseReferrals(*state, f, {0, 1}, day, {}, &next.referrals);
+    ASSERT_EQ(next.referrals.size(), 2u);
+    CommitPlan plan;
+    plan.state = &next;
+    plan.changed_tables = {TableId::kFlags, TableId::kReferrals};
+    ASSERT_TRUE((*store)->Commit(plan).ok());
+  }
+
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
@@ -581,6 +629,137 @@ TEST_F(ServerTest, TheComparisonListsEverySchoolWithMeasures) {
   EXPECT_EQ(body["schools"][0]["urn"], 900002);
   EXPECT_TRUE(body["schools"][0]["withheld"].get<bool>());
   EXPECT_EQ(body["national"]["pupils"], 1);
+}
+
+}  // namespace
+}  // namespace lantern::server
+
+namespace lantern::server {
+namespace {
+
+std::set<std::string> CaseloadUpns(const json& body, const char* list) {
+  std::set<std::string> out;
+  for (const auto& p : body[list]) out.insert(p["upn"].get<std::string>());
+  return out;
+}
+
+TEST_F(ServerTest, TheCaseloadShowsOnlyTheFlaggedPupilsTheUserIsEntitledTo) {
+  const std::string p1 = TinyUpn(1), p3 = TinyUpn(3);
+  const std::map<std::string, std::set<std::string>> expect = {
+      {"school1", {p1}}, {"school2", {p3}}, {"trust1", {p3}}, {"trust9", {}},
+      {"la805", {p1}},   {"la806", {p3}},   {"la807", {}}};
+  for (const auto& [user, upns] : expect) {
+    const auto [cookie, csrf] = Login(user);
+    ASSERT_FALSE(cookie.empty()) << user;
+    const int64_t before = AuditCount();
+    auto r = Get("/api/v1/caseload", cookie);
+    ASSERT_TRUE(r) << user;
+    ASSERT_EQ(r->status, 200) << user << r->body;
+    const json body = json::parse(r->body);
+    EXPECT_EQ(CaseloadUpns(body, "pupils"), upns) << user;
+    EXPECT_EQ(CaseloadUpns(body, "referrals"), upns) << user;
+    EXPECT_EQ(AuditCount(), before + 1) << user << ": the read is audited";
+    for (const auto& p : body["pupils"]) {
+      ASSERT_EQ(p["flags"].size(), 1u);
+      EXPECT_EQ(p["flags"][0]["trigger_id"], "repeat_suspension");
+      EXPECT_FALSE(p["flags"][0]["meaning"].get<std::string>().empty());
+      EXPECT_EQ(p["flags"][0]["rules_version"], "1");
+      EXPECT_TRUE(p["referral_id"].is_number());
+    }
+    for (const auto& x : body["referrals"]) {
+      EXPECT_EQ(x["status"], "raised");
+      EXPECT_EQ(x["acknowledge_within"], kDefaultAcknowledgeDays);
+      EXPECT_EQ(x["school_days_open"], 0);
+      EXPECT_FALSE(x["acknowledge_breached"].get<bool>());
+    }
+  }
+  // Nobody else has a caseload, and the public must log in.
+  for (const char* user : {"national", "board"}) {
+    EXPECT_EQ(Get("/api/v1/caseload", Login(user).first)->status, 403) << user;
+  }
+  EXPECT_EQ(Get("/api/v1/caseload")->status, 401);
+}
+
+TEST_F(ServerTest, AReferralUpdateNeedsEntitlementAndCsrfAndIsSavedAndAudited) {
+  const auto [cookie, csrf] = Login("school1");
+  json caseload = json::parse(Get("/api/v1/caseload", cookie)->body);
+  ASSERT_EQ(caseload["referrals"].size(), 1u);
+  const int mine = caseload["referrals"][0]["id"];
+  const int other = mine == 1 ? 2 : 1;
+  auto post = [&](const std::string& who_cookie, const std::string& token, int id,
+                  const json& body) {
+    auto c = Client();
+    httplib::Headers h{{"Cookie", who_cookie}};
+    if (!token.empty()) h.emplace("X-CSRF-Token", token);
+    return c.Post(("/api/v1/referrals/" + std::to_string(id)).c_str(), h, body.dump(),
+                  "application/json");
+  };
+  const json ack{{"status", "acknowledged"}};
+  EXPECT_EQ(post(cookie, "", mine, ack)->status, 403) << "no CSRF token";
+  // Another school's referral and one that does not exist look the same.
+  auto theirs = post(cookie, csrf, other, ack);
+  auto none = post(cookie, csrf, 99, ack);
+  EXPECT_EQ(theirs->status, 404);
+  EXPECT_EQ(none->status, 404);
+  EXPECT_EQ(theirs->body, none->body);
+  EXPECT_EQ(post(cookie, csrf, mine, json{{"status", "closed"}})->status, 400)
+      << "closing needs an outcome";
+  const int64_t before = AuditCount();
+  auto ok = post(cookie, csrf, mine, ack);
+  ASSERT_EQ(ok->status, 200) << ok->body;
+  EXPECT_EQ(json::parse(ok->body)["status"], "acknowledged");
+  EXPECT_EQ(AuditCount(), before + 1);
+  caseload = json::parse(Get("/api/v1/caseload", cookie)->body);
+  EXPECT_EQ(caseload["referrals"][0]["status"], "acknowledged");
+  EXPECT_EQ(caseload["referrals"][0]["school_days_to_acknowledge"], 0);
+  // Saved in the store: a fresh read of it has the new status.
+  auto store = Store::Open(*root_ + "/store", Store::Mode::kRead);
+  ASSERT_TRUE(store.ok());
+  auto state = (*store)->Load(false);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->referrals.status[mine - 1], static_cast<uint8_t>(ReferralStatus::kAcknowledged));
+  EXPECT_EQ(state->referrals.status[other - 1], static_cast<uint8_t>(ReferralStatus::kRaised));
+}
+
+TEST_F(ServerTest, EachLipasEffectivenessIsPublicDisclosureControlledAndByTrustAndLa) {
+  const auto rows = [](const httplib::Result& r) {
+    const json body = json::parse(r->body);
+    std::vector<std::map<std::string, std::string>> out;
+    for (const auto& row : body["rows"]) {
+      std::map<std::string, std::string> m;
+      for (size_t c = 0; c < body["columns"].size(); ++c) {
+        m[body["columns"][c].get<std::string>()] = row[c].get<std::string>();
+      }
+      out.push_back(std::move(m));
+    }
+    return out;
+  };
+  // P3's referral: at TR1's academy, home LA 806 (the agreement TR1-806
+  // names no LIPA terms, so the national standards applied).
+  auto trust = Get("/api/v1/trusts/TR1/lipa");
+  ASSERT_TRUE(trust);
+  ASSERT_EQ(trust->status, 200) << trust->body;
+  auto t = rows(trust);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0]["trust_id"], "TR1");
+  EXPECT_EQ(t[0]["la_code"], "806");
+  EXPECT_EQ(t[0]["acknowledge_standard_days"], std::to_string(kDefaultAcknowledgeDays));
+  // One referral, one pupil: counts of 1 are never shown.
+  EXPECT_EQ(t[0]["referrals"], "c");
+  EXPECT_EQ(t[0]["flagged_pupils"], "c");
+  // P1's referral: a maintained school of LA 805 (no trust).
+  auto la = Get("/api/v1/las/805/lipa");
+  ASSERT_EQ(la->status, 200) << la->body;
+  auto l = rows(la);
+  ASSERT_EQ(l.size(), 1u);
+  EXPECT_EQ(l[0]["trust_id"], "");
+  EXPECT_EQ(Get("/api/v1/las/806/lipa")->status, 200);
+  EXPECT_EQ(Get("/api/v1/las/807/lipa")->status, 404);
+  EXPECT_EQ(Get("/api/v1/trusts/TR9/lipa")->status, 404);
+  for (int n = 1; n <= 6; ++n) {
+    EXPECT_EQ(trust->body.find(TinyUpn(n)), std::string::npos);
+    EXPECT_EQ(la->body.find(TinyUpn(n)), std::string::npos);
+  }
 }
 
 }  // namespace

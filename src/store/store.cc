@@ -131,6 +131,19 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   return s;
 }
 
+Status Store::CommitFromReader(const CommitPlan& plan) const {
+  if (mode_ != Mode::kRead)
+    return Status::FailedPrecondition("CommitFromReader needs a store opened to read");
+  if (lock_fd_ >= 0) ::flock(lock_fd_, LOCK_UN);
+  Status st;
+  {
+    auto writer = Store::Open(dir_, Mode::kWrite);
+    st = writer.ok() ? (*writer)->Commit(plan) : writer.status();
+  }  // the writer closes its descriptor: the exclusive lock goes
+  if (lock_fd_ >= 0) ::flock(lock_fd_, LOCK_SH);
+  return st;
+}
+
 Store::~Store() {
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }

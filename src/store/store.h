@@ -75,15 +75,28 @@ enum class TableId {
   kKs4Results,
   kDestinations
 };
-constexpr TableId kAllTables[] = {
-    TableId::kLocalAuthorities, TableId::kTrusts,        TableId::kSchools,
-    TableId::kPupils,           TableId::kEnrolments,    TableId::kSuspensions,
-    TableId::kApPlacements,     TableId::kInternalUnits, TableId::kEhcpRequests,
-    TableId::kAtRiskRules,      TableId::kFlags,         TableId::kFlagRuns,
-    TableId::kReferrals,        TableId::kVoiceProviders, TableId::kVoiceLocalItems,
-    TableId::kVoiceItems,       TableId::kVoiceRespondents, TableId::kVoiceResponses,
-    TableId::kVoiceLinks,       TableId::kKs2Results,    TableId::kKs4Results,
-    TableId::kDestinations};
+constexpr TableId kAllTables[] = {TableId::kLocalAuthorities,
+                                  TableId::kTrusts,
+                                  TableId::kSchools,
+                                  TableId::kPupils,
+                                  TableId::kEnrolments,
+                                  TableId::kSuspensions,
+                                  TableId::kApPlacements,
+                                  TableId::kInternalUnits,
+                                  TableId::kEhcpRequests,
+                                  TableId::kAtRiskRules,
+                                  TableId::kFlags,
+                                  TableId::kFlagRuns,
+                                  TableId::kReferrals,
+                                  TableId::kVoiceProviders,
+                                  TableId::kVoiceLocalItems,
+                                  TableId::kVoiceItems,
+                                  TableId::kVoiceRespondents,
+                                  TableId::kVoiceResponses,
+                                  TableId::kVoiceLinks,
+                                  TableId::kKs2Results,
+                                  TableId::kKs4Results,
+                                  TableId::kDestinations};
 const char* TableName(TableId id);
 
 // Calls f(id, table) for each table of a StoreState (const or not), in the
@@ -168,6 +181,12 @@ class Store {
   std::string PathOf(const std::string& file_name) const { return dir_ + "/" + file_name; }
 
   Status Commit(const CommitPlan& plan);
+  // For a process that holds this store open to read (the server): gives up
+  // the shared lock, commits `plan` through a writer that takes the exclusive
+  // lock (failing if another process holds the store), and takes the shared
+  // lock back, waiting for such a process if need be. This object keeps the
+  // generation it opened; the new one is read by the next Open.
+  Status CommitFromReader(const CommitPlan& plan) const;
 
   // Checks every segment's checksums and every marks file's shape.
   Status Verify() const;

@@ -92,6 +92,43 @@ TEST_F(StoreTest, ManyChangedRowsRewriteTheTable) {
             "x");
 }
 
+TEST_F(StoreTest, AReaderCommitsAsAWriterAndKeepsItsSharedLock) {
+  StoreState state;
+  state.trusts = Trusts(4);
+  CommitPlan plan;
+  plan.state = &state;
+  plan.changed_tables = {TableId::kTrusts};
+  ASSERT_TRUE(Store::Open(dir_, Store::Mode::kWrite).value()->Commit(plan).ok());
+  auto reader = Store::Open(dir_, Store::Mode::kRead).value();
+  const uint64_t before = reader->generation();
+  state.trusts.trust_name[2] = "changed";
+  plan.changed_rows[TableId::kTrusts] = {2};
+  ASSERT_TRUE(reader->CommitFromReader(plan).ok());
+  EXPECT_EQ(reader->generation(), before) << "the reader keeps the generation it read";
+  // The reader holds the shared lock again: no writer may open the store.
+  EXPECT_EQ(Store::Open(dir_, Store::Mode::kWrite).status().code(),
+            StatusCode::kFailedPrecondition);
+  auto fresh = Store::Open(dir_, Store::Mode::kRead).value();
+  EXPECT_EQ(fresh->generation(), before + 1);
+  EXPECT_EQ(fresh->Load().value().trusts.trust_name[2], "changed");
+  fresh.reset();
+  reader.reset();
+  // While another reader holds the store, the commit is refused, nothing
+  // changes, and the reader still holds its shared lock.
+  auto a = Store::Open(dir_, Store::Mode::kRead).value();
+  auto b = Store::Open(dir_, Store::Mode::kRead).value();
+  state.trusts.trust_name[2] = "again";
+  EXPECT_EQ(a->CommitFromReader(plan).code(), StatusCode::kFailedPrecondition);
+  b.reset();
+  EXPECT_FALSE(Store::Open(dir_, Store::Mode::kWrite).ok()) << "a still holds its lock";
+  a.reset();
+  EXPECT_EQ(Store::Open(dir_, Store::Mode::kRead).value()->Load().value().trusts.trust_name[2],
+            "changed");
+  // A writer cannot use the reader's path.
+  auto w3 = Store::Open(dir_, Store::Mode::kWrite).value();
+  EXPECT_EQ(w3->CommitFromReader(plan).code(), StatusCode::kFailedPrecondition);
+}
+
 TEST_F(StoreTest, OldFilesAreCollectedAfterACommit) {
   auto store = Store::Open(dir_, Store::Mode::kWrite).value();
   StoreState state;

@@ -6,6 +6,7 @@ import { FindPage } from './pages/Find.jsx';
 import { SchoolPage } from './pages/School.jsx';
 import { AreaPage } from './pages/Area.jsx';
 import { PupilsPage } from './pages/Pupils.jsx';
+import { CaseloadPage } from './pages/Caseload.jsx';
 import { LoginPage } from './pages/Login.jsx';
 import { MeasuresComparisonPage, SchoolMeasuresPage } from './pages/Measures.jsx';
 import { VoicePage } from './pages/Voice.jsx';
@@ -18,6 +19,7 @@ import { VoicePage } from './pages/Voice.jsx';
 //   #/measures              every school's Progress 8 and Progress 5
 //   #/la/CODE, #/trust/ID   a local authority, a trust
 //   #/school/URN/voice, #/la/CODE/voice   pupil voice (docs/pupil-voice.md)
+//   #/caseload              the user's flagged pupils and referrals
 //   #/login                 log in (#/login?next=/school/URN/pupils)
 export function parseRoute(hash) {
   const raw = (hash || '').replace(/^#/, '') || '/';
@@ -39,6 +41,7 @@ export function parseRoute(hash) {
   if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'school', id: parts[1], query };
   if (parts[0] === 'la' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'la', id: parts[1], query };
   if (parts[0] === 'trust' && parts.length === 2) return { name: 'trust', id: parts[1], query };
+  if (parts[0] === 'caseload' && parts.length === 1) return { name: 'caseload', query };
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login', query };
   return { name: 'notfound', query };
 }
@@ -92,6 +95,11 @@ function Header({ user }) {
             <li>
               <a href="#/measures">P8 and P5</a>
             </li>
+            {user && ['school', 'trust', 'la'].includes(user.role) ? (
+              <li>
+                <a href="#/caseload">Caseload</a>
+              </li>
+            ) : null}
             {user ? (
               <li class="user">
                 <span>
@@ -165,6 +173,9 @@ export function App() {
       break;
     case 'trust':
       page = <AreaPage kind="trust" id={route.id} key={`t${route.id}`} />;
+      break;
+    case 'caseload':
+      page = <CaseloadPage user={user} known={known} />;
       break;
     case 'voice':
       page = <VoicePage kind={route.kind} id={route.id} key={`v${route.kind}${route.id}`} />;

@@ -1,0 +1,99 @@
+// #/caseload: 401 asks for a login; a role with no caseload gets the 403
+// message; an LA user sees the flagged pupils and the referrals the API
+// gives, with clocks in words (a breach says "Breached", not only red),
+// escalations due first, and can record a response.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTarget, launch, newPage, open, creds, tabThrough, seriousViolations, screenshot } from './helpers.mjs';
+
+const env = process.env;
+const laUser = env.LANTERN_DEMO_LA_USER || 'demo-la';
+let target;
+let browser;
+
+before(async () => {
+  target = await startTarget();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await target?.stop();
+});
+
+async function logIn(page, user) {
+  await open(page, target.url, '/login', '#login-username');
+  await page.fill('#login-username', user);
+  await page.fill('#login-password', creds.password);
+  await page.locator('#login-password').press('Enter');
+  await page.waitForSelector('[data-testid=username]');
+}
+
+const caseloadApi = (page) => page.evaluate(async () => (await fetch('/api/v1/caseload', { credentials: 'same-origin' })).json());
+
+test('not logged in: a login prompt', async () => {
+  const page = await newPage(browser);
+  await open(page, target.url, '/caseload', '[data-testid=login-needed]');
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], violations.join('\n'));
+  await page.context().close();
+});
+
+test('an LA user sees the flagged pupils and referrals the API gives, and records a response', async () => {
+  const page = await newPage(browser);
+  await logIn(page, laUser);
+  const api = await caseloadApi(page);
+  assert.ok(api.pupils.length > 0, 'the generated LA has flagged pupils');
+  assert.ok(api.referrals.length > 0, 'and referrals');
+  await open(page, target.url, '/caseload', '[data-testid=caseload]');
+  assert.equal(await page.locator('[data-testid=pupil-count]').innerText(), String(api.pupils.length));
+  assert.equal(await page.locator('[data-testid=due-count]').innerText(), String(api.escalations_due));
+  // The first pupil's reasons in words.
+  const firstPupil = await page.locator('[data-testid=flag-table] tbody tr').first().innerText();
+  assert.ok(firstPupil.includes(api.pupils[0].upn));
+  assert.ok(firstPupil.includes(api.pupils[0].flags[0].reason), 'the reason in words');
+  assert.ok(firstPupil.includes(api.pupils[0].flags[0].meaning), 'what the trigger means');
+  // Referrals: escalations due first, clocks in school days, breaches in words.
+  const first = api.referrals[0];
+  const firstRef = await page.locator('[data-testid=referral-table] tbody tr').first().innerText();
+  assert.ok(firstRef.includes(`#${first.id}`));
+  assert.match(firstRef, new RegExp(`\\(standard ${first.acknowledge_within}\\)`));
+  if (api.escalations_due > 0) {
+    assert.ok(first.escalation_due, 'escalations due come first');
+    assert.ok(firstRef.includes(`Due: ${first.escalation_due_to}`));
+  }
+  if (first.acknowledge_breached) assert.match(firstRef, /Breached/);
+  const kb = await tabThrough(page);
+  assert.deepEqual(kb.missed.filter((m) => !/Update referral/.test(m)), [], `controls not reached by Tab: ${kb.missed.join(', ')}`);
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], violations.join('\n'));
+  await screenshot(page, 'caseload');
+
+  // Record a response to the first open referral.
+  const target1 = api.referrals.find((r) => r.status === 'raised');
+  assert.ok(target1, 'an open referral');
+  await page.getByRole('button', { name: `Update referral ${target1.id}`, exact: true }).click();
+  assert.equal(await page.locator('#referral-id').inputValue(), String(target1.id));
+  await page.selectOption('#referral-status', 'acknowledged');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForFunction(() => /is now acknowledged/.test(document.querySelector('[data-testid=update-message]')?.textContent || ''));
+  const after = await caseloadApi(page);
+  assert.equal(after.referrals.find((r) => r.id === target1.id).status, 'acknowledged');
+  // Closing needs an outcome: the server's refusal is shown.
+  await page.selectOption('#referral-status', 'closed');
+  await page.fill('#referral-id', String(target1.id));
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForSelector('[data-testid=update-error]');
+  await screenshot(page, 'caseload-update');
+  // The one 400 is the refusal asked for above.
+  assert.deepEqual(page.errors.filter((e) => !/status of 400/.test(e)), []);
+  await page.context().close();
+});
+
+test('a national user has no caseload: the 403 message', async () => {
+  const page = await newPage(browser);
+  await logIn(page, creds.otherUser);
+  await open(page, target.url, '/caseload', '[data-testid=not-entitled]');
+  assert.match(await page.locator('[data-testid=not-entitled]').innerText(), /only school, trust and LA users/i);
+  assert.equal(await page.locator('[data-testid=caseload]').count(), 0);
+  await page.context().close();
+});
