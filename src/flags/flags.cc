@@ -177,6 +177,7 @@ std::string FlagEvaluator::SchoolText(uint32_t school) const {
 std::vector<FlagEvaluator::AttendanceDay> FlagEvaluator::AttendanceDays(uint32_t pupil, int32_t day,
                                                                         size_t limit) const {
   std::vector<AttendanceDay> out;
+  out.reserve(limit > 0 ? limit : 200);
   const auto& dates = calendar_.dates();
   auto end = std::upper_bound(dates.begin(), dates.end(), day);
   // The pupil's enrolments, each counted only inside its time on roll.

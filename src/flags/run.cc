@@ -110,7 +110,9 @@ std::string FlagsReport::Summary() const {
   } else {
     s += "  a day before the store's last flags run: history and referrals unchanged\n";
   }
-  s += fmt::format("  {:.2f} s (evaluate {:.2f} s)\n", seconds, seconds_evaluate);
+  s += fmt::format("  {:.2f} s (evaluate {:.2f} s", seconds, seconds_evaluate);
+  if (days_run > 1) s += fmt::format("; the last day's step {:.2f} s", seconds_last_day);
+  s += ")\n";
   return s;
 }
 
@@ -201,6 +203,10 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
     std::set<uint32_t> flag_rows, referral_rows;
     for (int32_t d : run_days) {
       const auto eval_started = std::chrono::steady_clock::now();
+      const auto day_done = [&] {
+        report->seconds_last_day =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
+      };
       flags =
           evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d), options.threads);
       report->seconds_evaluate +=
@@ -236,6 +242,7 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
         next.flag_runs.raised.push_back(h.raised);
         next.flag_runs.cleared.push_back(h.cleared);
       }
+      day_done();
     }
     for (size_t r = 0; r < next.referrals.size(); ++r) {
       report->referrals_open +=

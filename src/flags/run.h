@@ -38,6 +38,9 @@ struct FlagsReport {
   size_t referrals_raised = 0, referrals_escalated = 0, referrals_open = 0;
   std::vector<std::pair<std::string, size_t>> by_trigger;
   double seconds = 0, seconds_evaluate = 0;
+  // The last day's step of a run over several days (evaluate, history,
+  // referrals): what the daily job adds, with the store already loaded.
+  double seconds_last_day = 0;
   std::string Summary() const;
 };
 
