@@ -4,7 +4,7 @@
 // escalations due first, and can record a response.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, launch, newPage, open, creds, tabThrough, seriousViolations, screenshot } from './helpers.mjs';
+import { startTarget, launch, newPage, open, creds, tabThrough, seriousViolations, screenshot, logIn } from './helpers.mjs';
 
 const env = process.env;
 const laUser = env.LANTERN_DEMO_LA_USER || 'demo-la';
@@ -20,14 +20,6 @@ after(async () => {
   await target?.stop();
 });
 
-async function logIn(page, user) {
-  await open(page, target.url, '/login', '#login-username');
-  await page.fill('#login-username', user);
-  await page.fill('#login-password', creds.password);
-  await page.locator('#login-password').press('Enter');
-  await page.waitForSelector('[data-testid=username]');
-}
-
 const caseloadApi = (page) => page.evaluate(async () => (await fetch('/api/v1/caseload', { credentials: 'same-origin' })).json());
 
 test('not logged in: a login prompt', async () => {
@@ -40,7 +32,7 @@ test('not logged in: a login prompt', async () => {
 
 test('an LA user sees the flagged pupils and referrals the API gives, and records a response', async () => {
   const page = await newPage(browser);
-  await logIn(page, laUser);
+  await logIn(page, target.url, laUser);
   const api = await caseloadApi(page);
   assert.ok(api.pupils.length > 0, 'the generated LA has flagged pupils');
   assert.ok(api.referrals.length > 0, 'and referrals');
@@ -91,7 +83,7 @@ test('an LA user sees the flagged pupils and referrals the API gives, and record
 
 test('a national user has no caseload: the 403 message', async () => {
   const page = await newPage(browser);
-  await logIn(page, creds.otherUser);
+  await logIn(page, target.url, creds.otherUser);
   await open(page, target.url, '/caseload', '[data-testid=not-entitled]');
   assert.match(await page.locator('[data-testid=not-entitled]').innerText(), /only school, trust and LA users/i);
   assert.equal(await page.locator('[data-testid=caseload]').count(), 0);

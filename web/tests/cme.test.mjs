@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startTarget, launch, newPage, open, creds, getJson, seriousViolations, resultsDir } from './helpers.mjs';
+import { startTarget, launch, newPage, open, creds, getJson, seriousViolations, resultsDir, logIn } from './helpers.mjs';
 
 const laUser = process.env.LANTERN_DEMO_LA_USER;
 const laCode = process.env.LANTERN_DEMO_LA_CODE;
@@ -22,17 +22,9 @@ after(async () => {
   await target?.stop();
 });
 
-async function logIn(page, user, password) {
-  await open(page, target.url, '/login', '#login-username');
-  await page.fill('#login-username', user);
-  await page.fill('#login-password', password);
-  await page.locator('#login-password').press('Enter');
-  await page.waitForSelector('[data-testid=username]');
-}
-
 test('the home LA sees its caseload, as the API gives it', { skip: !laUser || target?.mock }, async () => {
   const page = await newPage(browser);
-  await logIn(page, laUser, creds.password);
+  await logIn(page, target.url, laUser, creds.password);
   // The API with the same session: what the page must show.
   const cookies = await page.context().cookies();
   const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
@@ -62,7 +54,7 @@ test('anyone else sees no caseload section', { skip: !laUser || target?.mock }, 
   await open(page, target.url, `/la/${laCode}`, '[data-testid=area-name]');
   await page.waitForTimeout(500);
   assert.equal(await page.locator('[data-testid=cme]').count(), 0, 'the public sees none');
-  await logIn(page, creds.user, creds.password);
+  await logIn(page, target.url, creds.user, creds.password);
   await open(page, target.url, `/la/${laCode}`, '[data-testid=area-name]');
   await page.waitForTimeout(500);
   assert.equal(await page.locator('[data-testid=cme]').count(), 0, 'a school user sees none');

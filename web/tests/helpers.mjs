@@ -228,3 +228,13 @@ export async function open(page, base, route, waitFor) {
   await page.goto(new URL(`#${route}`, base).toString());
   if (waitFor) await page.waitForSelector(waitFor, { timeout: 60000 });
 }
+
+// Logs in through the login page and waits for the header to name the user;
+// `next` is the route the login page goes on to.
+export async function logIn(page, base, user, password = creds.password, next = '') {
+  await open(page, base, `/login${next ? `?next=${encodeURIComponent(next)}` : ''}`, '#login-username');
+  await page.fill('#login-username', user);
+  await page.fill('#login-password', password);
+  await page.locator('#login-password').press('Enter');
+  await page.waitForSelector('[data-testid=username]');
+}

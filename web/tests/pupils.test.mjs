@@ -2,7 +2,7 @@
 // whether the school exists, 200 lists the pupils the API gives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, launch, newPage, open, creds, knownSchool, tabThrough, seriousViolations, screenshot, fmt } from './helpers.mjs';
+import { startTarget, launch, newPage, open, creds, knownSchool, tabThrough, seriousViolations, screenshot, fmt, logIn } from './helpers.mjs';
 
 let target;
 let browser;
@@ -17,14 +17,6 @@ after(async () => {
   await browser?.close();
   await target?.stop();
 });
-
-async function logIn(page, user, password, next) {
-  await open(page, target.url, `/login${next ? `?next=${encodeURIComponent(next)}` : ''}`, '#login-username');
-  await page.fill('#login-username', user);
-  await page.fill('#login-password', password);
-  await page.locator('#login-password').press('Enter');
-  await page.waitForSelector('[data-testid=username]');
-}
 
 test('not logged in: a login prompt, which leads back to the pupils', async () => {
   const page = await newPage(browser);
@@ -44,7 +36,7 @@ test('not logged in: a login prompt, which leads back to the pupils', async () =
 
 test('an entitled user sees the pupils the API gives, and who can see them', async () => {
   const page = await newPage(browser);
-  await logIn(page, creds.user, creds.password);
+  await logIn(page, target.url, creds.user, creds.password);
   const api = await page.evaluate(async (u) => (await fetch(`/api/v1/schools/${u}/pupils`, { credentials: 'same-origin' })).json(), urn);
   await open(page, target.url, `/school/${urn}/pupils`, '[data-testid=pupils]');
   assert.equal(await page.locator('[data-testid=basis]').innerText(), api.basis);
@@ -76,7 +68,7 @@ test('an entitled user sees the pupils the API gives, and who can see them', asy
 
 test('a user not entitled sees the 403 message and nothing about the school', async () => {
   const page = await newPage(browser);
-  await logIn(page, creds.otherUser, creds.otherPassword);
+  await logIn(page, target.url, creds.otherUser, creds.otherPassword);
   const status = await page.evaluate(async (u) => {
     const r = await fetch(`/api/v1/schools/${u}/pupils`, { credentials: 'same-origin' });
     return { status: r.status, body: await r.json() };
