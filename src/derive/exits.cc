@@ -47,6 +47,38 @@ int SchoolDaysBetween(Date a, Date b) {
   return static_cast<int>(weekdays_before(b.days) - weekdays_before(a.days + 1));
 }
 
+SchoolDays::SchoolDays(const std::vector<int32_t>& mark_dates) {
+  for (size_t i = 1; i < mark_dates.size(); ++i) {
+    const Date a{mark_dates[i - 1]}, b{mark_dates[i]};
+    const int missing = SchoolDaysBetween(a, b);
+    if (missing == 0 || missing > kLongestHoliday) continue;
+    for (Date d = a + 1; d < b; d = d + 1) {
+      if (d.IsWeekday()) holidays_.push_back(d.days);
+    }
+  }
+}
+
+bool SchoolDays::IsSchoolDay(Date d) const {
+  return d.IsWeekday() && !std::binary_search(holidays_.begin(), holidays_.end(), d.days);
+}
+
+int SchoolDays::Between(Date a, Date b) const {
+  const int weekdays = SchoolDaysBetween(a, b);
+  if (weekdays == 0) return 0;
+  const auto from = std::upper_bound(holidays_.begin(), holidays_.end(), a.days);
+  const auto to = std::lower_bound(holidays_.begin(), holidays_.end(), b.days);
+  return weekdays - static_cast<int>(from < to ? to - from : 0);
+}
+
+Date SchoolDays::After(Date a, int n) const {
+  Date d = a;
+  for (int k = 0; k < n;) {
+    d = d + 1;
+    if (IsSchoolDay(d)) ++k;
+  }
+  return d;
+}
+
 ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Date last) {
   ExitSet out;
   const EnrolmentTable& e = s.enrolments;
@@ -62,6 +94,8 @@ ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Dat
     }
   }
   out.as_of = Date{std::min(as_of, last.days)};
+  out.school_days = SchoolDays(s.marks.Dates());
+  const SchoolDays& days = out.school_days;
 
   // Each pupil's counted registrations, by entry date.
   std::vector<uint32_t> order;
@@ -119,7 +153,7 @@ ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Dat
       if (x.next >= 0) {
         const size_t n = static_cast<size_t>(x.next);
         x.gap_school_days =
-            e.entry_date[n] <= left ? 0 : SchoolDaysBetween(Date{left}, Date{e.entry_date[n]});
+            e.entry_date[n] <= left ? 0 : days.Between(Date{left}, Date{e.entry_date[n]});
         const uint32_t ns = e.school[n];
         x.move = ns != school;
         x.move_other_la = x.move && s.schools.la_code[ns] != s.schools.la_code[school];
@@ -153,7 +187,7 @@ ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Dat
         const int window = policy.cme_window_school_days;
         if (x.next >= 0 && x.gap_school_days < window) {
           // on a roll again within the window: no case
-        } else if (SchoolDaysBetween(Date{left}, out.as_of + 1) < window) {
+        } else if (days.Between(Date{left}, out.as_of + 1) < window) {
           x.cme = CmeStatus::kPending;  // the window has not passed yet
         } else if (x.next >= 0) {
           x.cme = CmeStatus::kClosed;
