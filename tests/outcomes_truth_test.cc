@@ -110,8 +110,10 @@ class OutcomesTruthTest : public ::testing::Test {
       c["moves"] += moved;
       c["moves_other_trust"] += moved && x.to_trust != x.from_trust;
       c["moves_other_la"] += moved && x.to_la != "805";
+      c["moves_same_trust"] += moved && x.to_la == "805" && x.to_trust == x.from_trust;
       c["exits_no_school"] += !moved && x.destination != "same_school";
       c["ehe_exits"] += x.destination == "ehe";
+      c["ehe_no_school"] += x.destination == "ehe";
     }
     return out;
   }
@@ -129,7 +131,7 @@ class OutcomesTruthTest : public ::testing::Test {
         continue;
       }
       for (const char* k : {"exits", "moves", "moves_other_trust", "moves_other_la",
-                            "exits_no_school", "ehe_exits"}) {
+                            "moves_same_trust", "exits_no_school", "ehe_exits", "ehe_no_school"}) {
         out[c(id.c_str())][k] += std::stoll(c(k));
       }
     }

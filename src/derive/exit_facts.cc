@@ -29,8 +29,10 @@ enum ExitMeasure : int {
   kMoves,
   kMovesOtherLa,
   kMovesOtherTrust,
+  kMovesSameTrust,
   kExitsNoSchool,
   kEheExits,
+  kEheNoSchool,
   kEheAfterSuspAp,
   kEheWithPrior,
   kEheDaysSince,
@@ -58,9 +60,14 @@ constexpr std::array<MeasureDecl, kExitMeasures> kMeasures = {{
      "moves to a school in another local authority"},
     {"moves_other_trust", Q::kEvents, 1, A::kSum, 1, 1,
      "moves to a school in another trust, or into or out of a trust"},
+    {"moves_same_trust", Q::kEvents, 1, A::kSum, 1, 1,
+     "moves to a school of the same trust in the same local authority (or between two schools "
+     "in no trust)"},
     {"exits_no_school", Q::kEvents, 1, A::kSum, 1, 1,
      "exits after which the pupil is on no roll in the store"},
     {"ehe_exits", Q::kEvents, 1, A::kSum, 1, 1, "exits to elective home education"},
+    {"ehe_no_school", Q::kEvents, 1, A::kSum, 1, 1,
+     "exits to elective home education after which the pupil is on no roll in the store"},
     {"ehe_after_susp_ap", Q::kEvents, 1, A::kSum, 1, 1,
      "exits to elective home education within the policy's days of a suspension or AP "
      "placement starting"},
@@ -120,9 +127,11 @@ class ExitFacts : public FactGrain {
         row.v[kMoves] = x.move;
         row.v[kMovesOtherLa] = x.move_other_la;
         row.v[kMovesOtherTrust] = x.move_other_trust;
+        row.v[kMovesSameTrust] = x.move && !x.move_other_la && !x.move_other_trust;
         row.v[kExitsNoSchool] = x.no_next;
         const bool ehe = reason == LeavingReason::kEhe;
         row.v[kEheExits] = ehe;
+        row.v[kEheNoSchool] = ehe && x.no_next;
         const bool prior = ehe && x.days_since_susp_or_ap >= 0;
         row.v[kEheWithPrior] = prior;
         row.v[kEheDaysSince] = prior ? std::min(x.days_since_susp_or_ap, 400) : 0;
