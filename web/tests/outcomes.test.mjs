@@ -53,6 +53,7 @@ test('the LA page shows the framework at a glance, gaps, trend and movement; axe
   await page.waitForSelector('[data-testid=outcomes] [data-chart] svg', { timeout: 30000 });
   assert.ok((await page.locator('[data-testid=outcomes-trend] tbody tr').count()) > 0);
   // No table runs past its section: wide ones scroll in their own frame.
+  await page.waitForSelector('[data-testid=movement] [data-sankey] svg[role=img] path', { timeout: 30000 });
   for (const sel of ['[data-testid=outcomes]', '[data-testid=movement]']) {
     const over = await page.$eval(sel, (sec) => {
       const right = sec.getBoundingClientRect().right;
