@@ -557,4 +557,4 @@ Status WriteLocalOutcomes(const std::vector<OutcomeRow>& rows, const std::string
   return bad;
 }
 
-}  // namespace outcomes
+}  // namespace lantern::outcomes
