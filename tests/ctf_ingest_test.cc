@@ -300,6 +300,55 @@ TEST_F(CtfIngestTest, AMalformedCtfIsOneRejectAndTheRestIsRead) {
   EXPECT_EQ(t->Cell(0, t->Column("check")), "malformed");
 }
 
+// A CTF with a missing element: without <DestSchool> the pupils' details
+// and marks are read but no move is made (no enrolment closed or opened);
+// without <Header><DateTime> nothing can be placed in time, so the file is
+// one reject naming the element and nothing of it is read. Never a crash.
+TEST_F(CtfIngestTest, ACtfWithAMissingElementIsReadAsFarAsItCanBeAndSaysWhat) {
+  const std::string full = Ctf();
+  auto without = [&](const std::string& open, const std::string& close) {
+    const size_t a = full.find(open);
+    const size_t b = full.find(close, a) + close.size();
+    return full.substr(0, a) + full.substr(b);
+  };
+  {
+    IngestReport r = IngestText("no_dest.xml", without("<DestSchool>", "</DestSchool>"));
+    EXPECT_TRUE(r.committed);
+    // The pupil with no UPN and P21 with no DOB, as before; and P20's five
+    // days of marks at Tiny Primary, which with no move has no enrolment for
+    // the new pupil there: each a `no_enrolment` reject, not a guess.
+    EXPECT_EQ(r.rows_rejected, 7u);
+    auto t = CsvTable::Load(r.rejects_dir + "/rejects.csv");
+    ASSERT_TRUE(t.ok());
+    int no_enrolment = 0;
+    for (size_t i = 0; i < t->rows(); ++i) {
+      no_enrolment += t->Cell(i, t->Column("check")) == "no_enrolment";
+    }
+    EXPECT_EQ(no_enrolment, 5);
+    StoreState s = Load();
+    const uint32_t p1 = PupilRow(s, TinyUpn(1));
+    ASSERT_NE(p1, kNoIndex);
+    for (size_t e = 0; e < s.enrolments.size(); ++e) {
+      if (s.enrolments.pupil[e] != p1) continue;
+      EXPECT_EQ(s.schools.urn[s.enrolments.school[e]], 900001);  // nothing opened at the PRU
+      EXPECT_EQ(s.enrolments.leaving_date[e], kNoDate);          // nor closed
+    }
+    const uint32_t p20 = PupilRow(s, TinyUpn(20));
+    ASSERT_NE(p20, kNoIndex);  // details read
+    EXPECT_EQ(s.pupils.birth_date[p20], Day("2011-04-01"));
+  }
+  {
+    IngestReport r = IngestText("no_date.xml", without("<DateTime>", "</DateTime>"));
+    EXPECT_EQ(r.rows_rejected, 1u);
+    auto t = CsvTable::Load(r.rejects_dir + "/rejects.csv");
+    ASSERT_TRUE(t.ok());
+    ASSERT_EQ(t->rows(), 1u);
+    EXPECT_EQ(t->Cell(0, t->Column("file")), "no_date.xml");
+    EXPECT_EQ(t->Cell(0, t->Column("column")), "Header/DateTime");
+    EXPECT_EQ(t->Cell(0, t->Column("check")), "date");
+  }
+}
+
 // Every prefix of a CTF (a file cut short in transfer) is read without a
 // crash and without an error: at worst one reject.
 TEST_F(CtfIngestTest, EveryTruncationIsReportedNeverACrash) {

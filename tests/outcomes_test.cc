@@ -13,6 +13,7 @@
 #include <map>
 
 #include "common/csv_table.h"
+#include "common/file_util.h"
 #include "lantern/ingest.h"
 #include "tests/scratch_dir.h"
 #include "tests/tiny_fixture.h"
@@ -191,6 +192,50 @@ TEST_F(OutcomesEndToEndTest, PlacesByLaAndBySchoolAndABadPlacesFileIsRefused) {
   Status st = RunPupilLevelOutcomes(dir_ + "/store", o, dir_ + "/out2", &report);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("kind"), std::string::npos);
+}
+
+// The daily job: a day that ends P4's registration (Year 9 at the academy,
+// from 2014) for home education, committed and the place measures refreshed
+// from the committed state in the same process, gives exactly the files a
+// separate `lantern outcomes --store` gives afterwards, and counts the exit.
+TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommittedState) {
+  const std::string day = dir_ + "/day";
+  std::filesystem::create_directories(day);
+  std::ofstream(day + "/enrolments.csv")
+      << "upn,urn,entry_date,leaving_date,leaving_reason,enrol_status\n"
+      << testing::TinyUpn(4) << ",900002,2014-09-03,2019-02-01,ehe,C\n";
+  IngestOptions i;
+  i.input_dir = day;
+  i.store_dir = dir_ + "/store";
+  IngestReport ir;
+  std::shared_ptr<const LoadedStore> committed;
+  ASSERT_TRUE(Ingest(i, &ir, &committed).ok());
+  ASSERT_TRUE(committed);
+  PupilLevelOutcomesOptions o;
+  o.policy_file = dir_ + "/policy.json";
+  std::ofstream(o.policy_file) << "{\"suppress_below\": 1}";
+  OutcomesReport daily, separate;
+  ASSERT_TRUE(RunPupilLevelOutcomes(*committed, o, dir_ + "/daily", &daily).ok());
+  committed.reset();
+  ASSERT_TRUE(RunPupilLevelOutcomes(dir_ + "/store", o, dir_ + "/out", &separate).ok());
+  for (const char* f : {"local_outcomes.csv", "movement.csv", "trust_contribution.csv",
+                        "unexplained_exits.csv", "children_missing_education.csv"}) {
+    SCOPED_TRACE(f);
+    auto a = ReadFileToString(dir_ + "/daily/" + f);
+    auto b = ReadFileToString(dir_ + "/out/" + f);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(*a, *b);
+  }
+  const CsvTable m = Load("movement.csv");
+  const auto ehe = Cells(m,
+                         {{"geographic_level", "Local authority"},
+                          {"location_basis", "School location"},
+                          {"old_la_code", "805"},
+                          {"breakdown", "Total"},
+                          {"school_type", "Total"}},
+                         "ehe_exits");
+  ASSERT_EQ(ehe.size(), 1u);
+  EXPECT_EQ(ehe[0], "2");  // P3's and now P4's
 }
 
 }  // namespace

@@ -16,8 +16,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lantern/status.h"
+#include "lantern/store.h"
 
 namespace lantern {
 
@@ -34,6 +36,14 @@ struct OutcomesReport {
   std::string notes;  // sources not found, LAs a source could not place
   std::string Summary() const;
 };
+
+// The framework's measures in words (docs/local-outcomes.md), for pages and
+// the API: id, label, a one-sentence definition, polarity ("higher is
+// better", "lower is better", "neither"), unit and domain.
+struct OutcomeMeasureText {
+  std::string id, label, definition, polarity, unit, domain;
+};
+std::vector<OutcomeMeasureText> OutcomeMeasureCatalogue();
 
 // Open-data mode: OUT/local_outcomes.csv (+ .meta.csv) from the published
 // files under real_data_dir. `suppress_below`: the disclosure threshold
@@ -52,6 +62,10 @@ struct PupilLevelOutcomesOptions {
 // unexplained_exits.csv, trust_contribution.csv (each + .meta.csv) and the
 // pupil-level OUT/children_missing_education.csv (for the home LA only).
 Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutcomesOptions& options,
+                             const std::string& out_dir, OutcomesReport* report);
+// The same over a store already loaded: the daily job (`lantern ingest DAY
+// --outcomes OUT`) refreshes the place measures from the state it committed.
+Status RunPupilLevelOutcomes(const LoadedStore& store, const PupilLevelOutcomesOptions& options,
                              const std::string& out_dir, OutcomesReport* report);
 
 }  // namespace lantern

@@ -9,6 +9,7 @@
 #include "flags/run.h"
 #include "lantern/build.h"
 #include "lantern/ingest.h"
+#include "lantern/outcomes.h"
 #include "store/loaded_store.h"
 
 namespace lantern::cli {
@@ -18,6 +19,7 @@ void AddIngest(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<IngestOptions>();
   auto build_out = std::make_shared<std::string>();
   auto flags_out = std::make_shared<std::string>();
+  auto outcomes_out = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "ingest",
       "Validate the input CSV files in DIR (docs/input-schema.md), and any Common Transfer Files "
@@ -37,6 +39,11 @@ void AddIngest(CLI::App& app, int* exit_code) {
   cmd->add_option("--build", *build_out,
                   "after the commit, build every family into this folder from the store as "
                   "committed (as `lantern build`, without loading the store again)");
+  cmd->add_option("--outcomes", *outcomes_out,
+                  "after the commit (and the build), refresh the Local Outcomes Framework into "
+                  "this folder from the store as committed (as `lantern outcomes --store`: "
+                  "local_outcomes, movement, unexplained exits, trust contribution, and the "
+                  "pupil-level children missing education list: keep it apart)");
   cmd->add_option("--flags", *flags_out,
                   "after the commit (and the build), update the at-risk flags, their history and "
                   "referrals for the store's last day and write flags.csv here (as `lantern "
@@ -45,12 +52,14 @@ void AddIngest(CLI::App& app, int* exit_code) {
       "Examples:\n"
       "  lantern ingest out/demo/input --store out/demo/store\n"
       "  lantern ingest day/ --store STORE --build OUT --flags FLAGS   # the daily job\n"
+      "  lantern ingest day/ --store STORE --build OUT --outcomes LOF  # ... and the place "
+      "measures\n"
       "  lantern ingest ctf-inbox/ --store STORE            # Common Transfer Files (*.xml)");
-  cmd->callback([opts, build_out, flags_out, exit_code] {
+  cmd->callback([opts, build_out, flags_out, outcomes_out, exit_code] {
     const auto started = std::chrono::steady_clock::now();
     IngestReport report;
     std::shared_ptr<const LoadedStore> committed;
-    const bool keep = !build_out->empty() || !flags_out->empty();
+    const bool keep = !build_out->empty() || !flags_out->empty() || !outcomes_out->empty();
     Status st = Ingest(*opts, &report, keep ? &committed : nullptr);
     if (!st.ok()) {
       *exit_code = ReportFailure("ingest", st);
@@ -74,6 +83,22 @@ void AddIngest(CLI::App& app, int* exit_code) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       std::printf("build -> %s\n%s  the daily job: %.2f s\n", build_out->c_str(),
                   built.Summary().c_str(), total);
+    }
+    if (committed && !outcomes_out->empty()) {
+      // The place measures, from the state this process committed.
+      PupilLevelOutcomesOptions o;
+      o.policy_file = opts->policy_file;
+      o.threads = opts->threads;
+      OutcomesReport lof;
+      st = RunPupilLevelOutcomes(*committed, o, *outcomes_out, &lof);
+      if (!st.ok()) {
+        *exit_code = ReportFailure("ingest --outcomes", st);
+        return;
+      }
+      const double total =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::printf("outcomes -> %s\n%s  the daily job with the place measures: %.2f s\n",
+                  outcomes_out->c_str(), lof.Summary().c_str(), total);
     }
     if (committed && !flags_out->empty()) {
       // The flags step: the store this process committed (it holds the

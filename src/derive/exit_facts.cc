@@ -29,8 +29,10 @@ enum ExitMeasure : int {
   kMoves,
   kMovesOtherLa,
   kMovesOtherTrust,
+  kMovesSameTrust,
   kExitsNoSchool,
   kEheExits,
+  kEheNoSchool,
   kEheAfterSuspAp,
   kEheWithPrior,
   kEheDaysSince,
@@ -58,9 +60,14 @@ constexpr std::array<MeasureDecl, kExitMeasures> kMeasures = {{
      "moves to a school in another local authority"},
     {"moves_other_trust", Q::kEvents, 1, A::kSum, 1, 1,
      "moves to a school in another trust, or into or out of a trust"},
+    {"moves_same_trust", Q::kEvents, 1, A::kSum, 1, 1,
+     "moves to a school of the same trust in the same local authority (or between two schools "
+     "in no trust)"},
     {"exits_no_school", Q::kEvents, 1, A::kSum, 1, 1,
      "exits after which the pupil is on no roll in the store"},
     {"ehe_exits", Q::kEvents, 1, A::kSum, 1, 1, "exits to elective home education"},
+    {"ehe_no_school", Q::kEvents, 1, A::kSum, 1, 1,
+     "exits to elective home education after which the pupil is on no roll in the store"},
     {"ehe_after_susp_ap", Q::kEvents, 1, A::kSum, 1, 1,
      "exits to elective home education within the policy's days of a suspension or AP "
      "placement starting"},
@@ -87,10 +94,14 @@ constexpr std::array<MeasureDecl, kExitMeasures> kMeasures = {{
      "off-site directions ending with the pupil excluded or off the roll"},
 }};
 
+// A row: most are a registration on roll in Years 7 to 11 that did not end
+// (roll_y7_11 alone); the measures of the others are kept apart, so the rows
+// stay small to sort and scan.
 struct Row {
   uint32_t school, pupil;
-  std::array<int32_t, kExitMeasures> v;
+  int32_t values;  // index into values_, or -1: roll_y7_11 = 1 and nothing else
 };
+using Values = std::array<int32_t, kExitMeasures>;
 
 class ExitFacts : public FactGrain {
  public:
@@ -111,29 +122,39 @@ class ExitFacts : public FactGrain {
           e.entry_date[r] <= last && (e.leaving_date[r] == kNoDate || e.leaving_date[r] >= first);
       if (!on_roll) continue;
       const int y = s.pupils.year_group[e.pupil[r]];
-      Row row{e.school[r], e.pupil[r], {}};
-      row.v[kRoll711] = y >= 7 && y <= 11;
-      if (exit_of[r] >= 0) {
+      const bool roll = y >= 7 && y <= 11;
+      if (exit_of[r] < 0) {
+        if (roll) rows_.push_back({e.school[r], e.pupil[r], -1});
+        continue;
+      }
+      Row row{e.school[r], e.pupil[r], 0};
+      Values v{};
+      v[kRoll711] = roll;
+      {
         const ExitRecord& x = exits.exits[static_cast<size_t>(exit_of[r])];
         const auto reason = static_cast<LeavingReason>(e.leaving_reason[r]);
-        row.v[kExits] = 1;
-        row.v[kMoves] = x.move;
-        row.v[kMovesOtherLa] = x.move_other_la;
-        row.v[kMovesOtherTrust] = x.move_other_trust;
-        row.v[kExitsNoSchool] = x.no_next;
+        v[kExits] = 1;
+        v[kMoves] = x.move;
+        v[kMovesOtherLa] = x.move_other_la;
+        v[kMovesOtherTrust] = x.move_other_trust;
+        v[kMovesSameTrust] = x.move && !x.move_other_la && !x.move_other_trust;
+        v[kExitsNoSchool] = x.no_next;
         const bool ehe = reason == LeavingReason::kEhe;
-        row.v[kEheExits] = ehe;
+        v[kEheExits] = ehe;
+        v[kEheNoSchool] = ehe && x.no_next;
         const bool prior = ehe && x.days_since_susp_or_ap >= 0;
-        row.v[kEheWithPrior] = prior;
-        row.v[kEheDaysSince] = prior ? std::min(x.days_since_susp_or_ap, 400) : 0;
-        row.v[kEheAfterSuspAp] = prior && x.days_since_susp_or_ap <= c.policy->ehe_recent_days;
-        row.v[kCmeCases] = x.cme == CmeStatus::kOpen || x.cme == CmeStatus::kClosed;
-        row.v[kCmeOpen] = x.cme == CmeStatus::kOpen;
-        row.v[kUnexplained] = x.unexplained;
-        row.v[kMmOut] = reason == LeavingReason::kManagedMove;
-        row.v[kMmReturned] = reason == LeavingReason::kManagedMove && x.returned_same_school;
+        v[kEheWithPrior] = prior;
+        v[kEheDaysSince] = prior ? std::min(x.days_since_susp_or_ap, 400) : 0;
+        v[kEheAfterSuspAp] = prior && x.days_since_susp_or_ap <= c.policy->ehe_recent_days;
+        v[kCmeCases] = x.cme == CmeStatus::kOpen || x.cme == CmeStatus::kClosed;
+        v[kCmeOpen] = x.cme == CmeStatus::kOpen;
+        v[kUnexplained] = x.unexplained;
+        v[kMmOut] = reason == LeavingReason::kManagedMove;
+        v[kMmReturned] = reason == LeavingReason::kManagedMove && x.returned_same_school;
       }
-      if (std::any_of(row.v.begin(), row.v.end(), [](int32_t v) { return v != 0; })) {
+      if (std::any_of(v.begin(), v.end(), [](int32_t x) { return x != 0; })) {
+        row.values = static_cast<int32_t>(values_.size());
+        values_.push_back(v);
         rows_.push_back(row);
       }
     }
@@ -142,19 +163,21 @@ class ExitFacts : public FactGrain {
       if (static_cast<ApBasis>(ap.basis[r]) != ApBasis::kOffSiteDirection) continue;
       if (ap.commissioner[r] >= s.schools.size() || ap.pupil[r] >= s.pupils.size()) continue;
       if (ap.end_date[r] == kNoDate || ap.end_date[r] < first || ap.end_date[r] > last) continue;
-      Row row{ap.commissioner[r], ap.pupil[r], {}};
-      row.v[kOffsite] = 1;
+      Row row{ap.commissioner[r], ap.pupil[r], static_cast<int32_t>(values_.size())};
+      Values& v = values_.emplace_back();
+      v.fill(0);
+      v[kOffsite] = 1;
       switch (static_cast<PlacementOutcome>(ap.outcome[r])) {
         case PlacementOutcome::kReintegrated:
-          row.v[kOffsiteReturned] = 1;
+          v[kOffsiteReturned] = 1;
           break;
         case PlacementOutcome::kMovedSchool:
         case PlacementOutcome::kContinuedAp:
-          row.v[kOffsiteMovedOn] = 1;
+          v[kOffsiteMovedOn] = 1;
           break;
         case PlacementOutcome::kExcluded:
         case PlacementOutcome::kLeftRoll:
-          row.v[kOffsiteLeft] = 1;
+          v[kOffsiteLeft] = 1;
           break;
         default:
           break;
@@ -185,11 +208,14 @@ class ExitFacts : public FactGrain {
   }
   void Scan(const SchoolShare& share, FactSink* sink) const override {
     std::vector<int64_t> out(wanted_.size());
+    Values roll_only{};
+    roll_only[kRoll711] = 1;
     for (const Row& row : rows_) {
       if (!share.owns(row.school)) continue;
+      const Values& v = row.values < 0 ? roll_only : values_[static_cast<size_t>(row.values)];
       bool any = false;
       for (size_t k = 0; k < wanted_.size(); ++k) {
-        out[k] = row.v[static_cast<size_t>(wanted_[k])];
+        out[k] = v[static_cast<size_t>(wanted_[k])];
         any = any || out[k] != 0;
       }
       if (any) sink->Add(row.school, row.pupil, out.data());
@@ -198,6 +224,7 @@ class ExitFacts : public FactGrain {
 
  private:
   std::vector<Row> rows_;
+  std::vector<Values> values_;
   std::vector<int> wanted_;
 };
 

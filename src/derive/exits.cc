@@ -47,6 +47,38 @@ int SchoolDaysBetween(Date a, Date b) {
   return static_cast<int>(weekdays_before(b.days) - weekdays_before(a.days + 1));
 }
 
+SchoolDays::SchoolDays(const std::vector<int32_t>& mark_dates) {
+  for (size_t i = 1; i < mark_dates.size(); ++i) {
+    const Date a{mark_dates[i - 1]}, b{mark_dates[i]};
+    const int missing = SchoolDaysBetween(a, b);
+    if (missing == 0 || missing > kLongestHoliday) continue;
+    for (Date d = a + 1; d < b; d = d + 1) {
+      if (d.IsWeekday()) holidays_.push_back(d.days);
+    }
+  }
+}
+
+bool SchoolDays::IsSchoolDay(Date d) const {
+  return d.IsWeekday() && !std::binary_search(holidays_.begin(), holidays_.end(), d.days);
+}
+
+int SchoolDays::Between(Date a, Date b) const {
+  const int weekdays = SchoolDaysBetween(a, b);
+  if (weekdays == 0) return 0;
+  const auto from = std::upper_bound(holidays_.begin(), holidays_.end(), a.days);
+  const auto to = std::lower_bound(holidays_.begin(), holidays_.end(), b.days);
+  return weekdays - static_cast<int>(from < to ? to - from : 0);
+}
+
+Date SchoolDays::After(Date a, int n) const {
+  Date d = a;
+  for (int k = 0; k < n;) {
+    d = d + 1;
+    if (IsSchoolDay(d)) ++k;
+  }
+  return d;
+}
+
 ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Date last) {
   ExitSet out;
   const EnrolmentTable& e = s.enrolments;
@@ -62,34 +94,50 @@ ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Dat
     }
   }
   out.as_of = Date{std::min(as_of, last.days)};
+  out.school_days = SchoolDays(s.marks.Dates());
+  const SchoolDays& days = out.school_days;
 
-  // Each pupil's counted registrations, by entry date.
-  std::vector<uint32_t> order;
+  // Only pupils with an exit in the period matter: mark them first, so the
+  // sort and the lookups below touch their registrations alone (a national
+  // store holds millions of pupils who never left a roll).
+  auto counted = [&](uint32_t r) {
+    return Counted(e.status[r]) && e.pupil[r] < s.pupils.size() && e.school[r] < s.schools.size();
+  };
+  std::vector<uint8_t> has_exit(s.pupils.size(), 0);
   for (uint32_t r = 0; r < e.size(); ++r) {
-    if (Counted(e.status[r]) && e.pupil[r] < s.pupils.size() && e.school[r] < s.schools.size()) {
-      order.push_back(r);
+    const int32_t left = e.leaving_date[r];
+    if (left != kNoDate && left >= first.days && left <= last.days && counted(r)) {
+      has_exit[e.pupil[r]] = 1;
     }
   }
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return e.pupil[a] != e.pupil[b] ? e.pupil[a] < e.pupil[b] : e.entry_date[a] < e.entry_date[b];
-  });
-  // Each pupil's suspension and AP start dates, sorted.
-  std::vector<std::vector<int32_t>> events;
-  auto events_of = [&](uint32_t pupil) -> std::vector<int32_t>& {
-    if (events.size() <= pupil) events.resize(pupil + 1);
-    return events[pupil];
+  // Their counted registrations, by pupil and entry date.
+  struct Key {
+    uint32_t pupil;
+    int32_t entry;
+    uint32_t row;
   };
+  std::vector<Key> keys;
+  for (uint32_t r = 0; r < e.size(); ++r) {
+    if (counted(r) && has_exit[e.pupil[r]]) keys.push_back({e.pupil[r], e.entry_date[r], r});
+  }
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return a.pupil != b.pupil ? a.pupil < b.pupil
+                              : (a.entry != b.entry ? a.entry < b.entry : a.row < b.row);
+  });
+  std::vector<uint32_t> order(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].row;
+  std::vector<Key>().swap(keys);
+  // Their suspension and AP start dates, by pupil and date.
+  std::vector<std::pair<uint32_t, int32_t>> events;
   for (size_t r = 0; r < s.suspensions.size(); ++r) {
-    if (s.suspensions.pupil[r] < s.pupils.size()) {
-      events_of(s.suspensions.pupil[r]).push_back(s.suspensions.start_date[r]);
-    }
+    const uint32_t p = s.suspensions.pupil[r];
+    if (p < s.pupils.size() && has_exit[p]) events.emplace_back(p, s.suspensions.start_date[r]);
   }
   for (size_t r = 0; r < s.ap_placements.size(); ++r) {
-    if (s.ap_placements.pupil[r] < s.pupils.size()) {
-      events_of(s.ap_placements.pupil[r]).push_back(s.ap_placements.start_date[r]);
-    }
+    const uint32_t p = s.ap_placements.pupil[r];
+    if (p < s.pupils.size() && has_exit[p]) events.emplace_back(p, s.ap_placements.start_date[r]);
   }
-  for (auto& v : events) std::sort(v.begin(), v.end());
+  std::sort(events.begin(), events.end());
 
   const int32_t usual_leave_from = year.LastDay().days - policy.mobility_leaving_last_days + 1;
   for (size_t i = 0, j = 0; i < order.size(); i = j) {
@@ -119,7 +167,7 @@ ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Dat
       if (x.next >= 0) {
         const size_t n = static_cast<size_t>(x.next);
         x.gap_school_days =
-            e.entry_date[n] <= left ? 0 : SchoolDaysBetween(Date{left}, Date{e.entry_date[n]});
+            e.entry_date[n] <= left ? 0 : days.Between(Date{left}, Date{e.entry_date[n]});
         const uint32_t ns = e.school[n];
         x.move = ns != school;
         x.move_other_la = x.move && s.schools.la_code[ns] != s.schools.la_code[school];
@@ -140,10 +188,12 @@ ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Dat
                              closing || x.move_other_la || back_soon;
       x.unexplained = x.in_years_7_11 && !explained;
       // Time since the last suspension or AP placement that started before leaving.
-      if (pupil < events.size()) {
-        const auto& v = events[pupil];
-        auto it = std::upper_bound(v.begin(), v.end(), left);
-        if (it != v.begin()) x.days_since_susp_or_ap = left - *(it - 1);
+      {
+        // The last event of this pupil on or before the leaving day.
+        auto it = std::upper_bound(events.begin(), events.end(), std::make_pair(pupil, left));
+        if (it != events.begin() && (it - 1)->first == pupil) {
+          x.days_since_susp_or_ap = left - (it - 1)->second;
+        }
       }
       // Children missing education.
       const bool accounted = reason == LeavingReason::kEhe || reason == LeavingReason::kEmigrated ||
@@ -153,7 +203,7 @@ ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Dat
         const int window = policy.cme_window_school_days;
         if (x.next >= 0 && x.gap_school_days < window) {
           // on a roll again within the window: no case
-        } else if (SchoolDaysBetween(Date{left}, out.as_of + 1) < window) {
+        } else if (days.Between(Date{left}, out.as_of + 1) < window) {
           x.cme = CmeStatus::kPending;  // the window has not passed yet
         } else if (x.next >= 0) {
           x.cme = CmeStatus::kClosed;

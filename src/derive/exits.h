@@ -13,8 +13,13 @@
 //                the others still open after the leaving date and started
 //                after the exited one, the one that starts first (it may
 //                already be running: then the pupil never left a roll);
-//   gap          school days (weekdays) from the day after leaving to the
-//                day before the next registration starts;
+//   school day   a weekday, except the holidays the marks show: a run of
+//                one to kLongestHoliday weekdays between two days of marks
+//                on which no school in the store has a mark (a half term,
+//                Christmas, Easter, a bank holiday; a longer run is marks
+//                not sent, and its weekdays count) [U];
+//   gap          school days from the day after leaving to the day before
+//                the next registration starts;
 //   move         an exit with a next registration at another school;
 //   CME case     a pupil of compulsory school age (Years 1 to 11, or
 //                Reception aged 5) whose exit was not to elective home
@@ -61,8 +66,26 @@ struct ExitRecord {
   int32_t days_since_susp_or_ap = -1;  // the last suspension or AP start before leaving
 };
 
+// The school days of a store: weekdays, less the holidays its marks show.
+class SchoolDays {
+ public:
+  // The longest run of weekdays with no marks taken for a holiday.
+  static constexpr int kLongestHoliday = 15;
+  SchoolDays() = default;
+  explicit SchoolDays(const std::vector<int32_t>& mark_dates);  // sorted, distinct
+  // School days strictly between a and b.
+  int Between(Date a, Date b) const;
+  // The n-th school day after a (n >= 1).
+  Date After(Date a, int n) const;
+
+ private:
+  bool IsSchoolDay(Date d) const;
+  std::vector<int32_t> holidays_;  // sorted
+};
+
 struct ExitSet {
   Date as_of;                     // the store's last day (the last day of marks, or of the year)
+  SchoolDays school_days;         // what the gaps and windows count
   std::vector<ExitRecord> exits;  // by enrolment row
 };
 

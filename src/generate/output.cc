@@ -437,6 +437,7 @@ Status WriteRecordFiles(const Generated& g, const DayWindow& window, const std::
   LANTERN_RETURN_IF_ERROR(WritePlacements(g, through, dir, rows));
   LANTERN_RETURN_IF_ERROR(WriteEhcpRequests(g, written, through, dir, rows));
   LANTERN_RETURN_IF_ERROR(WriteLaterOutcomes(g, written, dir, rows));
+  LANTERN_RETURN_IF_ERROR(WriteMovementTruth(g, through, dir, rows));
   return WriteUnits(g, through, dir, rows);
 }
 

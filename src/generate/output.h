@@ -37,6 +37,11 @@ using FileRows = std::map<std::string, uint64_t>;
 Status WriteRecordFiles(const Generated& g, const DayWindow& window, const std::string& dir,
                         FileRows* rows);
 
+// The true moves (every ended current or main registration through
+// `through` and where the pupil went) in DIR/movement_truth/movement_truth.csv:
+// not an input file (movement_truth.cc).
+Status WriteMovementTruth(const Generated& g, Date through, const std::string& dir, FileRows* rows);
+
 // For --day: the enrolments that start or end that day and the pupils who
 // join then.
 Status WriteDayRecordFiles(const Generated& g, Date day, const std::string& dir, FileRows* rows);

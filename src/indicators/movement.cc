@@ -66,11 +66,20 @@ FamilyDecl MovementFamily() {
             "Moves to a school in another local authority."),
       count("moves_other_trust", "Number of moves between trusts", kMoves,
             "Moves to a school in another trust, or between a trust and a maintained school."),
+      count("moves_same_trust", "Number of moves within a trust in the local authority", kMoves,
+            "Moves to another school of the same trust in the same local authority, or between "
+            "two schools in no trust there. With moves_other_la and the moves between trusts "
+            "in the local authority (moves - moves_other_la - moves_same_trust) it splits the "
+            "moves."),
       count("exits_no_school", "Number of exits to no school in the records", kMoves,
             "Exits after which the pupil is on no roll in the store: out of state education, "
             "or not yet seen again."),
       count("ehe_exits", "Number of exits to elective home education", kEhe,
             "Registrations ended with the leaving reason elective home education."),
+      count("ehe_no_school", "Number of exits to elective home education not followed by a school",
+            kEhe,
+            "Exits to elective home education after which the pupil is on no roll in the store "
+            "(part of exits_no_school)."),
       rate("ehe_exit_rate", "Exits to elective home education per 100 pupils", kEhe, "ehe_exits",
            "headcount", IndicatorKind::kRatePer100, Polarity::kNeutral,
            "Exits to elective home education per 100 pupils on roll at the January census."),

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "lantern/outcomes.h"
 #include "stats/intervals.h"
 #include "suppress/disclosure.h"
 
@@ -30,75 +31,133 @@ const std::vector<MeasureInfo>& Measures() {
   static const std::vector<MeasureInfo> kMeasures = {
       // Attendance and absence (definitions.md 1).
       {"sess_overall_percent", "Overall absence rate (% of possible sessions)", U::kPercent,
-       P::kLowerBetter, "attendance"},
+       P::kLowerBetter, "attendance", "Overall absence sessions as a share of possible sessions."},
       {"sess_authorised_percent", "Authorised absence rate (% of possible sessions)", U::kPercent,
-       P::kLowerBetter, "attendance"},
+       P::kLowerBetter, "attendance",
+       "Authorised absence sessions as a share of possible sessions."},
       {"sess_unauthorised_percent", "Unauthorised absence rate (% of possible sessions)",
-       U::kPercent, P::kLowerBetter, "attendance"},
+       U::kPercent, P::kLowerBetter, "attendance",
+       "Unauthorised absence sessions as a share of possible sessions."},
       {"enrolments_pa_10_exact_percent", "Persistent absence (% of enrolments missing 10%+)",
-       U::kPercent, P::kLowerBetter, "attendance"},
+       U::kPercent, P::kLowerBetter, "attendance",
+       "Enrolments missing 10% or more of their own possible sessions, as a share of enrolments."},
       {"enrolments_pa_50_exact_percent", "Severe absence (% of enrolments missing 50%+)",
-       U::kPercent, P::kLowerBetter, "attendance"},
+       U::kPercent, P::kLowerBetter, "attendance",
+       "Enrolments missing 50% or more of their own possible sessions, as a share of enrolments."},
       // Suspensions and permanent exclusions (definitions.md 2).
-      {"susp", "Suspensions", U::kCount, P::kNeither, "behaviour"},
-      {"susp_rate", "Suspensions per 100 pupils", U::kRatePer100, P::kLowerBetter, "behaviour"},
-      {"one_plus_susp", "Pupils with one or more suspensions", U::kCount, P::kNeither, "behaviour"},
+      {"susp", "Suspensions", U::kCount, P::kNeither, "behaviour", "Suspensions in the year."},
+      {"susp_rate", "Suspensions per 100 pupils", U::kRatePer100, P::kLowerBetter, "behaviour",
+       "Suspensions per 100 pupils on roll at the January census."},
+      {"one_plus_susp", "Pupils with one or more suspensions", U::kCount, P::kNeither, "behaviour",
+       "Pupils with one or more suspensions in the year."},
       {"one_plus_susp_rate", "Pupils with one or more suspensions per 100 pupils", U::kRatePer100,
-       P::kLowerBetter, "behaviour"},
-      {"perm_excl", "Permanent exclusions", U::kCount, P::kNeither, "behaviour"},
+       P::kLowerBetter, "behaviour",
+       "Pupils with one or more suspensions per 100 pupils on roll at the January census."},
+      {"perm_excl", "Permanent exclusions", U::kCount, P::kNeither, "behaviour",
+       "Upheld permanent exclusions in the year."},
       {"perm_excl_rate", "Permanent exclusions per 100 pupils", U::kRatePer100, P::kLowerBetter,
-       "behaviour"},
+       "behaviour", "Upheld permanent exclusions per 100 pupils on roll at the January census."},
       // SEND (definitions.md 5).
       {"pc_plans_issued_within_20_weeks", "New EHC plans issued within 20 weeks (%)", U::kPercent,
-       P::kHigherBetter, "send"},
+       P::kHigherBetter, "send",
+       "New EHC plans issued within 20 weeks of the request, including exceptions, as a share of "
+       "new plans."},
       {"pc_plans_issued_20_weeks_ex",
        "New EHC plans issued within 20 weeks, excluding exceptions (%)", U::kPercent,
-       P::kHigherBetter, "send"},
-      {"new_all_ehc", "New EHC plans issued in the calendar year", U::kCount, P::kNeither, "send"},
-      {"inreq_ehc", "Initial requests for an EHC needs assessment", U::kCount, P::kNeither, "send"},
+       P::kHigherBetter, "send",
+       "New EHC plans issued within 20 weeks, leaving out the plans with an exception, as a share "
+       "of those plans."},
+      {"new_all_ehc", "New EHC plans issued in the calendar year", U::kCount, P::kNeither, "send",
+       "New EHC plans issued in the calendar year (ages 0 to 25, not only pupils)."},
+      {"inreq_ehc", "Initial requests for an EHC needs assessment", U::kCount, P::kNeither, "send",
+       "Initial requests for an EHC needs assessment in the calendar year."},
       {"pt_statement_or_EHC_plan", "Children in need with an EHC plan or statement (%)",
-       U::kPercent, P::kNeither, "send"},
-      {"pt_SEN_support", "Children in need on SEN support (%)", U::kPercent, P::kNeither, "send"},
+       U::kPercent, P::kNeither, "send",
+       "Children in need with an EHC plan or statement, as a share of children in need."},
+      {"pt_SEN_support", "Children in need on SEN support (%)", U::kPercent, P::kNeither, "send",
+       "Children in need on SEN support, as a share of children in need."},
       {"area_send_priority_actions", "Areas for priority action (area SEND inspection)", U::kCount,
-       P::kLowerBetter, "inspection"},
+       P::kLowerBetter, "inspection",
+       "Areas for priority action found by the area SEND inspection: an inspection's findings, not "
+       "a count of children."},
       // Alternative provision.
       {"ap_pupils", "Pupils in school-arranged alternative provision (January census)", U::kCount,
-       P::kNeither, "ap"},
-      {"ap_placements", "School-arranged AP placements", U::kCount, P::kNeither, "ap"},
+       P::kNeither, "ap",
+       "Pupils in alternative provision arranged by their school, at the January census."},
+      {"ap_placements", "School-arranged AP placements", U::kCount, P::kNeither, "ap",
+       "Placements in alternative provision arranged by schools, by setting."},
       // Participation at 16-17 (definitions.md 4.2).
       {"NEET_percent", "16-17 year olds not in education, employment or training (%)", U::kPercent,
-       P::kLowerBetter, "participation"},
+       P::kLowerBetter, "participation",
+       "16 and 17 year olds not in education, employment or training, as a share of the cohort "
+       "(December to February)."},
       {"Notknown_percent", "16-17 year olds whose activity is not known (%)", U::kPercent,
-       P::kLowerBetter, "participation"},
+       P::kLowerBetter, "participation",
+       "16 and 17 year olds whose activity is not known, as a share of the cohort."},
       {"NEET_not_known_percent", "16-17 year olds NEET or activity not known (%)", U::kPercent,
-       P::kLowerBetter, "participation"},
+       P::kLowerBetter, "participation",
+       "16 and 17 year olds NEET or whose activity is not known, as a share of the cohort."},
       {"TOTAL_participating_in_education_and_training_percent",
        "16-17 year olds participating in education and training (%)", U::kPercent, P::kHigherBetter,
-       "participation"},
+       "participation",
+       "16 and 17 year olds in education or training, as a share of the March cohort."},
       // KS4 attainment (context for the gaps).
-      {"avg_att8", "Average Attainment 8 score", U::kMean, P::kHigherBetter, "attainment"},
-      {"avg_p8score", "Average Progress 8 score", U::kMean, P::kHigherBetter, "attainment"},
+      {"avg_att8", "Average Attainment 8 score", U::kMean, P::kHigherBetter, "attainment",
+       "Average Attainment 8 score at the end of Key Stage 4 (context for the gaps)."},
+      {"avg_p8score", "Average Progress 8 score", U::kMean, P::kHigherBetter, "attainment",
+       "Average Progress 8 score at the end of Key Stage 4 (context for the gaps)."},
       // Pupil-level mode: the roll, movement, EHE and CME (docs/local-outcomes.md).
-      {"pupils", "Pupils on roll on the January census day", U::kCount, P::kNeither, "roll"},
-      {"ehe_exits", "Exits to elective home education", U::kCount, P::kNeither, "movement"},
+      {"pupils", "Pupils on roll on the January census day", U::kCount, P::kNeither, "roll",
+       "Pupils on roll on the January census day: the denominator of the rates."},
+      {"ehe_exits", "Exits to elective home education", U::kCount, P::kNeither, "movement",
+       "Registrations ended for elective home education: a parent's right, so context, not a "
+       "judgement."},
       {"ehe_exit_rate", "Exits to elective home education per 100 pupils", U::kRatePer100,
-       P::kNeither, "movement"},
-      {"cme_cases", "Children missing education: cases opened", U::kCount, P::kNeither, "movement"},
+       P::kNeither, "movement",
+       "Exits to elective home education per 100 pupils on roll at the January census."},
+      {"cme_cases", "Children missing education: cases opened", U::kCount, P::kNeither, "movement",
+       "Children of compulsory school age who left a roll with no destination that accounts for "
+       "them and were on no roll for the whole window of school days; cases of their home LA."},
       {"cme_rate", "Children missing education: cases per 100 pupils", U::kRatePer100,
-       P::kLowerBetter, "movement"},
+       P::kLowerBetter, "movement",
+       "Children missing education cases per 100 pupils on roll at the January census."},
       {"moves", "Moves between schools (exits followed by a new enrolment)", U::kCount, P::kNeither,
-       "movement"},
-      {"exits_from_state_education", "Exits to no state school", U::kCount, P::kNeither,
-       "movement"},
+       "movement", "Exits followed by a registration at another school."},
+      {"exits_from_state_education", "Exits to no state school", U::kCount, P::kNeither, "movement",
+       "Exits after which the pupil is on no roll in the records, including leavers at the end of "
+       "Years 6 and 11 whose next school is not yet recorded."},
       {"unexplained_exits", "Unexplained exits, Years 7-11 (not 'off-rolled')", U::kCount,
-       P::kNeither, "movement"},
+       P::kNeither, "movement",
+       "Exits in Years 7 to 11 that no recorded reason explains (after EPI). Unexplained is not "
+       "off-rolled."},
       {"unexplained_exit_rate", "Unexplained exits per 100 pupils in Years 7-11", U::kRatePer100,
-       P::kLowerBetter, "movement"},
+       P::kLowerBetter, "movement",
+       "Unexplained exits per 100 pupils on roll in Years 7 to 11 during the year."},
       {"ehcp_20_week_pupil_level", "EHC plans issued within 20 weeks (ehcp_requests.csv)",
-       U::kPercent, P::kHigherBetter, "send"},
+       U::kPercent, P::kHigherBetter, "send",
+       "EHC plans issued within 20 weeks of the request, from pupil-level requests."},
   };
   return kMeasures;
 }
+
+}  // namespace lantern::outcomes
+
+namespace lantern {
+
+std::vector<OutcomeMeasureText> OutcomeMeasureCatalogue() {
+  static constexpr const char* kUnits[] = {"percent", "rate per 100", "count", "mean"};
+  std::vector<OutcomeMeasureText> out;
+  for (const outcomes::MeasureInfo& m : outcomes::Measures()) {
+    out.push_back({std::string(m.id), std::string(m.label), std::string(m.definition),
+                   std::string(outcomes::PolarityText(m.polarity)),
+                   kUnits[static_cast<int>(m.unit)], std::string(m.domain)});
+  }
+  return out;
+}
+
+}  // namespace lantern
+
+namespace lantern::outcomes {
 
 const MeasureInfo* FindMeasure(std::string_view id) {
   for (const auto& m : Measures()) {

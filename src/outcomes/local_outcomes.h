@@ -40,7 +40,8 @@ struct MeasureInfo {
   std::string_view label;
   MeasureUnit unit;
   Polarity polarity;
-  std::string_view domain;  // attendance, behaviour, send, participation, movement, ...
+  std::string_view domain;      // attendance, behaviour, send, participation, movement, ...
+  std::string_view definition;  // one sentence, in words (docs/local-outcomes.md has the detail)
 };
 const std::vector<MeasureInfo>& Measures();
 const MeasureInfo* FindMeasure(std::string_view id);

@@ -330,6 +330,8 @@ TEST(LocalOutcomesDocs, EveryMeasureIsDocumented) {
   for (const MeasureInfo& m : Measures()) {
     EXPECT_NE(doc.find("`" + std::string(m.id) + "`"), std::string::npos)
         << m.id << " is not in docs/local-outcomes.md";
+    EXPECT_FALSE(m.label.empty()) << m.id;
+    EXPECT_GT(m.definition.size(), 20u) << m.id << " has no definition in words";
   }
 }
 

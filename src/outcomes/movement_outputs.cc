@@ -435,12 +435,7 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
       if (static_cast<uint8_t>(code.value) == e.leaving_reason[r]) reason = std::string(code.code);
     }
     w->Field(reason);
-    Date end{left};
-    for (int n = 0; n < ctx.policy.cme_window_school_days;) {
-      end = end + 1;
-      if (end.IsWeekday()) ++n;
-    }
-    w->Raw(FormatIsoDate(end));
+    w->Raw(FormatIsoDate(exits.school_days.After(Date{left}, ctx.policy.cme_window_school_days)));
     if (x.cme == CmeStatus::kClosed) {
       w->Raw(FormatIsoDate(Date{x.cme_closed}));
       w->Int(s.schools.urn[e.school[static_cast<size_t>(x.next)]]);

@@ -231,15 +231,29 @@ GeographyRow PlaceGeography(const std::string& code, const std::string& name) {
 
 Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutcomesOptions& options,
                              const std::string& out_dir, OutcomesReport* report) {
+  const auto started = std::chrono::steady_clock::now();
+  LANTERN_ASSIGN_OR_RETURN(auto loaded, LoadedStore::Open(store_dir, options.threads));
+  if (!loaded->impl().state.year) {
+    return Status::FailedPrecondition(store_dir +
+                                      " has no attendance marks yet, so no academic year");
+  }
+  Status st = RunPupilLevelOutcomes(*loaded, options, out_dir, report);
+  report->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return st;
+}
+
+Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
+                             const PupilLevelOutcomesOptions& options, const std::string& out_dir,
+                             OutcomesReport* report) {
   using namespace outcomes;
   const auto started = std::chrono::steady_clock::now();
   *report = OutcomesReport();
   LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
-  LANTERN_ASSIGN_OR_RETURN(auto loaded, LoadedStore::Open(store_dir, options.threads));
+  const LoadedStore* loaded = &loaded_store;
   const StoreState& st = loaded->impl().state;
   if (!st.year) {
-    return Status::FailedPrecondition(store_dir +
-                                      " has no attendance marks yet, so no academic year");
+    return Status::FailedPrecondition("the store has no attendance marks yet, so no academic year");
   }
   LANTERN_ASSIGN_OR_RETURN(UserPlaces places, ReadPlacesFile(options.places_file, st));
   LANTERN_ASSIGN_OR_RETURN(const Catalogue* catalogue, DefaultCatalogue());

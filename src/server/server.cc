@@ -1474,6 +1474,20 @@ void Server::Impl::Routes() {
       res.set_content(it->second, "application/json");
     });
   };
+  // The framework's measures: label, definition and polarity in words, so a
+  // page names a measure rather than showing its id (docs/local-outcomes.md).
+  s.Get("/api/v1/outcomes/measures", [](const httplib::Request&, httplib::Response& res) {
+    json list = json::array();
+    for (const OutcomeMeasureText& m : OutcomeMeasureCatalogue()) {
+      list.push_back({{"id", m.id},
+                      {"label", m.label},
+                      {"definition", m.definition},
+                      {"polarity", m.polarity},
+                      {"unit", m.unit},
+                      {"domain", m.domain}});
+    }
+    SendJson(res, 200, json{{"measures", std::move(list)}});
+  });
   outcomes_route(R"(/api/v1/las/(\d{3})/outcomes)", &Published::outcomes_by_la,
                  "no Local Outcomes Framework for that local authority");
   outcomes_route(R"(/api/v1/las/(\d{3})/movement)", &Published::movement_by_la,

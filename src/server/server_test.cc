@@ -341,6 +341,21 @@ TEST_F(ServerTest, ServesTheLocalOutcomesFrameworkMovementAndTrustContributionTo
   EXPECT_EQ(Get("/api/v1/las/999/outcomes")->status, 404);
   EXPECT_EQ(Get("/api/v1/las/999/movement")->status, 404);
   EXPECT_EQ(Get("/api/v1/trusts/NOPE/contribution")->status, 404);
+
+  // The measures' labels, definitions and polarity in words, for every
+  // measure the framework names (so a page never shows an id alone).
+  r = Get("/api/v1/outcomes/measures");
+  ASSERT_EQ(r->status, 200) << r->body;
+  body = json::parse(r->body);
+  std::map<std::string, json> by_id;
+  for (const auto& m : body["measures"]) by_id[m["id"].get<std::string>()] = m;
+  for (const std::string& id : measures) {
+    ASSERT_TRUE(by_id.count(id)) << id;
+    EXPECT_FALSE(by_id[id]["label"].get<std::string>().empty()) << id;
+    EXPECT_FALSE(by_id[id]["definition"].get<std::string>().empty()) << id;
+  }
+  EXPECT_EQ(by_id["sess_overall_percent"]["polarity"], "lower is better");
+  EXPECT_EQ(by_id["pupils"]["polarity"], "neither");
 }
 
 TEST_F(ServerTest, AnAgreementSharesOnlyItsDataClasses) {

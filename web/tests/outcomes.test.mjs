@@ -32,27 +32,60 @@ test('the LA page shows the framework at a glance, gaps, trend and movement; axe
   assert.ok(rows.length > 0, 'the server serves the framework');
   const page = await newPage(browser);
   await open(page, target.url, `/la/${laCode}`, '[data-testid=outcomes-glance]');
-  // Every measure at Total is in the glance table, once.
+  // Every measure at Total is in the glance table, once, by its catalogue label, with its definition.
+  const catalogue = new Map((await getJson(target.url, '/api/v1/outcomes/measures')).data.measures.map((m) => [m.id, m]));
   const measures = new Set(rows.filter((r) => r.school_type === 'Total' && r.breakdown === 'Total').map((r) => r.measure));
-  const shown = await page.$$eval('[data-testid=outcomes-glance] tbody th', (ths) => ths.map((t) => t.innerText.trim()));
-  assert.deepEqual(shown.slice().sort(), [...measures].sort());
-  // Polarity in words; no data never shown as zero.
+  const shown = await page.$$eval('[data-testid=outcomes-glance] tbody th .lof-label', (els) => els.map((t) => t.textContent.trim()));
+  assert.deepEqual(shown.slice().sort(), [...measures].map((id) => catalogue.get(id).label).sort());
   const glance = await page.locator('[data-testid=outcomes-glance]').innerText();
+  for (const id of measures) assert.ok(!glance.split('\n').some((l) => l.trim() === id), `${id} shown as an id`);
+  assert.ok(glance.includes(catalogue.get('sess_overall_percent').definition));
+  // Polarity in words; no data never shown as zero.
   assert.match(glance, /(Lower|Higher) is better/);
   const ehcp = rows.find((r) => r.measure === 'ehcp_20_week_pupil_level' && r.breakdown === 'Total');
   if (ehcp && ehcp.value === 'x') {
-    const line = await page.locator('[data-testid=outcomes-glance] tbody tr', { hasText: 'ehcp_20_week_pupil_level' }).innerText();
+    const line = await page.locator('[data-testid=outcomes-glance] tbody tr', { hasText: catalogue.get('ehcp_20_week_pupil_level').label }).innerText();
     assert.doesNotMatch(line, /\t0(\.0)?\t/);
   }
+  // The measure picker names measures by label.
+  const options = await page.$$eval('#lof-measure option', (os) => os.map((o) => o.textContent.trim()));
+  assert.ok(options.includes(catalogue.get('sess_overall_percent').label));
   await page.waitForSelector('[data-testid=outcomes] [data-chart] svg', { timeout: 30000 });
   assert.ok((await page.locator('[data-testid=outcomes-trend] tbody tr').count()) > 0);
-  // Movement: the LA's exits to no school as published.
+  // No table runs past its section: wide ones scroll in their own frame.
+  await page.waitForSelector('[data-testid=movement] [data-sankey] svg[role=img] path', { timeout: 30000 });
+  for (const sel of ['[data-testid=outcomes]', '[data-testid=movement]']) {
+    const over = await page.$eval(sel, (sec) => {
+      const right = sec.getBoundingClientRect().right;
+      return [...sec.querySelectorAll('.table-wrap')].map((w) => w.getBoundingClientRect().right - right).filter((d) => d > 1);
+    });
+    assert.deepEqual(over, [], `${sel}: a table frame runs past the section`);
+  }
+  // Movement: a Sankey of exits from each kind of school to where the pupil
+  // went; the bands from a kind of school add up to its exits as published.
   const mv = objects((await getJson(target.url, `/api/v1/las/${laCode}/movement`)).data);
-  const la = mv.find((r) => r.geographic_level === 'Local authority' && r.school_type === 'Total' && (r.breakdown || 'Total') === 'Total' && r.location_basis === 'School location');
+  const head = (r) => r.geographic_level === 'Local authority' && (r.breakdown || 'Total') === 'Total' && r.location_basis === 'School location';
+  const la = mv.find((r) => head(r) && r.school_type === 'Total');
   assert.ok(la);
+  await page.waitForSelector('[data-testid=movement] [data-sankey] svg[role=img] path', { timeout: 30000 });
+  const bands = await page.locator('[data-testid=movement] [data-sankey] svg path').count();
+  const flowRows = await page.$$eval('[data-testid=movement-flows] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  const numeric = flowRows.filter((r) => /^[\d,]+$/.test(r[2]) && r[2] !== '0');
+  assert.equal(bands, numeric.length, 'one band per flow the table gives as a number');
+  for (const type of ['State-funded primary', 'State-funded secondary']) {
+    const row = mv.find((r) => head(r) && r.school_type === type);
+    const these = flowRows.filter((r) => r[0] === type);
+    if (!row || !/^\d+$/.test(row.exits) || these.some((r) => !/^[\d,]+$/.test(r[2]))) continue;
+    const sum = these.reduce((t, r) => t + Number(r[2].replace(/,/g, '')), 0);
+    assert.equal(sum, Number(row.exits), `${type}: the flows add up to the exits`);
+  }
   const flows = await page.locator('[data-testid=movement-flows]').innerText();
-  assert.ok(flows.includes('Out of education'));
-  if (/^\d+$/.test(la.exits_no_school)) assert.ok(flows.includes(Number(la.exits_no_school).toLocaleString('en-GB')));
+  assert.ok(flows.includes('No school in the records'));
+  assert.ok(flows.includes('A school in another trust') || flows.includes('Another school, same trust'));
+  assert.ok(await page.locator('[data-testid=movement-flows] button', { hasText: 'Download CSV' }).count());
+  // Keyboard: the flows table's frame takes focus.
+  await page.focus('[data-testid=movement-flows] .table-wrap');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('[data-testid]')?.dataset.testid), 'movement-flows');
   // Each school with movement rows is in the schools' table.
   const schoolRows = mv.filter((r) => r.geographic_level === 'School' && (r.breakdown || 'Total') === 'Total' && r.location_basis === 'School location');
   assert.equal(await page.locator('[data-testid=movement-schools] tbody tr').count(), Math.max(1, schoolRows.length));

@@ -3,6 +3,7 @@ import { useApi } from '../api.js';
 import { Val, cellText, numberOf, periodText } from '../format.jsx';
 import { DataTable } from '../components/DataTable.jsx';
 import { Chart } from '../components/Chart.jsx';
+import { Sankey } from '../components/Sankey.jsx';
 
 // The Local Outcomes Framework for a place (docs/local-outcomes.md): the
 // published, disclosure-controlled rows the server made once after its
@@ -37,11 +38,15 @@ function pickBasis(rows, basis) {
 }
 
 export function LaOutcomes({ code }) {
-  const st = useApi(`/api/v1/las/${encodeURIComponent(code)}/outcomes`);
+  const st = useApi([`/api/v1/las/${encodeURIComponent(code)}/outcomes`, '/api/v1/outcomes/measures']);
   const [basis, setBasis] = useState('School location');
   const [measure, setMeasure] = useState('');
   if (st.loading) return null;
   const all = objects(st.data ? st.data[0] : null);
+  // The catalogue: each measure's label and definition (the id stays in the downloads).
+  const catalogue = new Map(((st.data && st.data[1] && st.data[1].measures) || []).map((m) => [m.id, m]));
+  const labelOf = (id) => (catalogue.get(id) || {}).label || id;
+  const definitionOf = (id) => (catalogue.get(id) || {}).definition || '';
   if (!all.length) {
     return (
       <section aria-labelledby="lof-h" data-testid="outcomes">
@@ -61,13 +66,15 @@ export function LaOutcomes({ code }) {
   }
   const glance = [...latest.values()].map((r) => ({
     measure: r.measure,
+    label: labelOf(r.measure),
+    definition: definitionOf(r.measure),
     period: r.time_identifier && /^Week/.test(r.time_identifier) ? `${periodText(r.time_period)} ${r.time_identifier}` : periodText(r.time_period),
     value: cell(r.value),
     interval: interval(r.lower_95, r.upper_95),
     england: cell(r.england_value),
     sn: cell(r.sn_mean),
     quarter: r.quartile_among_las,
-    polarity: POLARITY[r.polarity] || r.polarity,
+    polarity: POLARITY[r.polarity || (catalogue.get(r.measure) || {}).polarity] || r.polarity,
   }));
   const measures = [...latest.keys()];
   // The first measure: one that is better one way and given by group.
@@ -96,7 +103,7 @@ export function LaOutcomes({ code }) {
     .map((r) => ({ period: /^Week/.test(r.time_identifier || '') ? `${periodText(r.time_period)} ${r.time_identifier}` : periodText(r.time_period), value: cell(r.value), england: cell(r.england_value), sn: cell(r.sn_mean), interval: interval(r.lower_95, r.upper_95) }));
   const file = `la-${code}-outcomes`;
   return (
-    <section aria-labelledby="lof-h" data-testid="outcomes">
+    <section aria-labelledby="lof-h" data-testid="outcomes" class="lof">
       <h2 id="lof-h">Local Outcomes Framework</h2>
       <p class="mirror">
         How well this place serves all its young people, set beside England and the mean of its ten statistical neighbours. Where it sits among all local authorities is given as a quarter, as context: nothing here is a ranking. “No data” means the figure is not available, never zero.
@@ -119,8 +126,19 @@ export function LaOutcomes({ code }) {
         testid="outcomes-glance"
         file={`${file}-glance`}
         rows={glance}
+        exportColumns={[{ key: 'measure' }, { key: 'label' }, { key: 'period' }, { key: 'value' }, { key: 'interval' }, { key: 'england' }, { key: 'sn' }, { key: 'quarter' }, { key: 'polarity' }, { key: 'definition' }]}
         columns={[
-          { key: 'measure', label: 'Measure', head: true },
+          {
+            key: 'label',
+            label: 'Measure',
+            head: true,
+            render: (r) => (
+              <>
+                <span class="lof-label">{r.label}</span>
+                {r.definition ? <span class="lof-def">{r.definition}</span> : null}
+              </>
+            ),
+          },
           { key: 'period', label: 'Period' },
           { key: 'value', label: 'This LA', num: true, render: fig('value') },
           { key: 'interval', label: '95% interval' },
@@ -135,17 +153,18 @@ export function LaOutcomes({ code }) {
         <select id="lof-measure" value={m} onChange={(e) => setMeasure(e.currentTarget.value)}>
           {measures.map((x) => (
             <option key={x} value={x}>
-              {x}
+              {labelOf(x)}
             </option>
           ))}
         </select>
       </div>
-      <h3>Gaps by pupil group: {m}</h3>
+      <h3>Gaps by pupil group: {labelOf(m)}</h3>
+      {definitionOf(m) ? <p class="lof-def-para">{definitionOf(m)}</p> : null}
       {gaps.length ? (
-        <div class="card-body">
+        <div class="lof-stack">
           <figure class="chart-figure">
             <Chart
-              label={`Dot chart: ${m} by pupil group with 95% intervals. The table holds the same figures.`}
+              label={`Dot chart: ${labelOf(m)} by pupil group with 95% intervals. The table holds the same figures.`}
               dataKey={JSON.stringify(['gaps', m, basis, gaps])}
               minHeight={40 + gaps.length * 26}
               draw={(Plot, width) => {
@@ -155,7 +174,7 @@ export function LaOutcomes({ code }) {
                   height: 40 + gaps.length * 26,
                   marginLeft: 200,
                   style: STYLE,
-                  x: { label: `${m} →`, grid: true },
+                  x: { label: `${labelOf(m)} →`, grid: true },
                   y: { domain: gaps.map((g) => g.group), label: null },
                   marks: [Plot.ruleY(pts.filter((g) => g.lo !== null && g.hi !== null), { y: 'group', x1: 'lo', x2: 'hi', stroke: '#1d70b8', strokeWidth: 3 }), Plot.dot(pts, { x: 'value', y: 'group', r: 5, fill: '#0b0c0c' })],
                 });
@@ -164,7 +183,7 @@ export function LaOutcomes({ code }) {
             <figcaption class="legend">Each group's value (dot) with its 95% interval (bar) where the counts allow. Groups with no data are in the table, not plotted.</figcaption>
           </figure>
           <DataTable
-            caption={`${m}: gaps by pupil group (${periodText(lastPeriod.split('|')[0])})`}
+            caption={`${labelOf(m)}: gaps by pupil group (${periodText(lastPeriod.split('|')[0])})`}
             testid="outcomes-gaps"
             file={`${file}-gaps`}
             rows={gaps}
@@ -184,7 +203,7 @@ export function LaOutcomes({ code }) {
       ) : (
         <p class="muted">This measure is not given by pupil group.</p>
       )}
-      <h3>Over time: {m}</h3>
+      <h3>Over time: {labelOf(m)}</h3>
       <div class="card-body">
         {trend.length < 2 ? (
           <p class="muted" data-testid="trend-one-period">
@@ -193,7 +212,7 @@ export function LaOutcomes({ code }) {
         ) : (
         <figure class="chart-figure">
           <Chart
-            label={`Line chart: ${m} over time for this LA, England and the statistical neighbours' mean. The table holds the same figures.`}
+            label={`Line chart: ${labelOf(m)} over time for this LA, England and the statistical neighbours' mean. The table holds the same figures.`}
             dataKey={JSON.stringify(['trend', m, basis, trend])}
             minHeight={220}
             draw={(Plot, width) => {
@@ -209,7 +228,7 @@ export function LaOutcomes({ code }) {
                 marginBottom: 50,
                 style: STYLE,
                 x: { type: 'point', domain: trend.map((t) => t.period), label: null, tickRotate: trend.length > 6 ? -35 : 0 },
-                y: { grid: true, label: `↑ ${m}` },
+                y: { grid: true, label: `↑ ${labelOf(m)}` },
                 marks: [
                   Plot.line(series, { x: 'period', y: 'v', z: 'who', stroke: 'who' }),
                   Plot.dot(series, { x: 'period', y: 'v', symbol: 'who', stroke: 'who', r: 4 }),
@@ -223,7 +242,7 @@ export function LaOutcomes({ code }) {
         </figure>
         )}
         <DataTable
-          caption={`${m} over time`}
+          caption={`${labelOf(m)} over time`}
           testid="outcomes-trend"
           file={`${file}-trend`}
           rows={trend}
@@ -240,60 +259,89 @@ export function LaOutcomes({ code }) {
   );
 }
 
-const FLOWS = [
-  ['moves_within', 'To another school in this LA'],
-  ['moves_other_la', 'To a school in another LA'],
-  ['exits_no_school', 'Out of education (on no roll)'],
-  ['ehe_exits', 'To elective home education'],
+// Where pupils who left a school went: the destinations split the exits
+// (movement.csv: moves_same_trust, moves_other_la, ehe_no_school, cme_open
+// and the rest by difference), so the bands add up to the exits.
+const DESTINATIONS = [
+  { id: 'same_trust', label: 'Another school, same trust', colour: '#1d70b8', value: (r) => r.moves_same_trust },
+  { id: 'other_trust', label: 'A school in another trust', colour: '#4c2c92', value: (r) => diff(r.moves, r.moves_other_la, r.moves_same_trust) },
+  { id: 'other_la', label: 'A school in another LA', colour: '#5694ca', value: (r) => r.moves_other_la },
+  { id: 'same_school', label: 'Back at the same school', colour: '#00703c', value: (r) => diff(r.exits, r.moves, r.exits_no_school) },
+  { id: 'ehe', label: 'Elective home education', colour: '#f47738', value: (r) => r.ehe_no_school },
+  { id: 'cme', label: 'Missing education (open case)', colour: '#d4351c', value: (r) => r.cme_open },
+  { id: 'no_school', label: 'No school in the records', colour: '#505a5f', value: (r) => diff(r.exits_no_school, r.ehe_no_school, r.cme_open) },
 ];
+const TYPES = ['State-funded primary', 'State-funded secondary', 'State-funded special', 'Pupil referral unit'];
 
-// Movement: where pupils who left a school in this LA went.
+// a - b - c from published counts; hidden (`c`) when any is hidden, and a
+// difference of 1 or 2 is shown as hidden too, as the disclosure rule would.
+function diff(a, ...rest) {
+  const xs = [a, ...rest].map(numberOf);
+  if (xs.some((x) => x === null)) return 'c';
+  const v = xs[0] - xs.slice(1).reduce((t, x) => t + x, 0);
+  return v > 0 && v < 3 ? 'c' : v;
+}
+
+// Movement: where pupils who left a school in this LA went, drawn as flows
+// from each kind of school to each destination, with the table beside it.
 export function LaMovement({ code }) {
   const st = useApi(`/api/v1/las/${encodeURIComponent(code)}/movement`);
   if (st.loading) return null;
   const all = objects(st.data ? st.data[0] : null);
   if (!all.length) return null;
-  const head = (r) => r.school_type === 'Total' && (r.breakdown || 'Total') === 'Total' && (!r.location_basis || r.location_basis === 'School location');
-  const la = all.find((r) => r.geographic_level === 'Local authority' && head(r));
+  const schoolLocated = (r) => (r.breakdown || 'Total') === 'Total' && (!r.location_basis || r.location_basis === 'School location');
+  const laRows = all.filter((r) => r.geographic_level === 'Local authority' && schoolLocated(r));
+  const la = laRows.find((r) => r.school_type === 'Total');
   if (!la) return null;
-  const moves = numberOf(la.moves);
-  const other = numberOf(la.moves_other_la);
-  const within = moves !== null && other !== null ? moves - other : 'x';
-  const flows = FLOWS.map(([key, label]) => ({ flow: label, pupils: key === 'moves_within' ? within : cell(la[key]) }));
-  flows.push({ flow: 'Of the moves: between trusts', pupils: cell(la.moves_other_trust) });
+  const flows = [];
+  for (const type of TYPES) {
+    const row = laRows.find((r) => r.school_type === type);
+    if (!row || numberOf(row.exits) === 0) continue;
+    for (const d of DESTINATIONS) {
+      const v = d.value(row);
+      flows.push({ from: type, to: d.label, pupils: cell(v), source: type, target: d.id });
+    }
+  }
+  const drawn = flows.filter((f) => typeof f.pupils === 'number' && f.pupils > 0);
+  const nodes = [...TYPES.map((t) => ({ id: t, label: t })), ...DESTINATIONS.map((d) => ({ id: d.id, label: d.label, colour: d.colour }))];
+  const links = drawn.map((f) => ({ source: f.source, target: f.target, value: f.pupils }));
+  const tableRows = flows.filter((f) => f.pupils !== 0);
   const schools = all
-    .filter((r) => r.geographic_level === 'School' && (r.breakdown || 'Total') === 'Total' && (!r.location_basis || r.location_basis === 'School location'))
+    .filter((r) => r.geographic_level === 'School' && schoolLocated(r))
     .map((r) => ({ school: r.school_name || r.school_urn, exits: cell(r.exits), moves: cell(r.moves), moves_other_la: cell(r.moves_other_la), moves_other_trust: cell(r.moves_other_trust), exits_no_school: cell(r.exits_no_school), ehe_exits: cell(r.ehe_exits) }))
     .sort((a, b) => String(a.school).localeCompare(String(b.school), 'en-GB'));
-  const drawn = flows.slice(0, 4).filter((f) => typeof f.pupils === 'number');
+  const hidden = flows.some((f) => f.pupils === 'c');
   return (
-    <section aria-labelledby="move-h" data-testid="movement">
+    <section aria-labelledby="move-h" data-testid="movement" class="lof">
       <h2 id="move-h">Movement: where pupils who left went ({periodText(la.time_period)})</h2>
       <p>
-        {cellText(cell(la.exits), 0)} registrations at schools in this LA ended in the year. Hidden figures (fewer than three pupils) are shown as such and not drawn.
+        {cellText(cell(la.exits), 0)} registrations at state-funded schools in this LA ended in the year{numberOf(laRows.find((r) => r.school_type === 'Pupil referral unit')?.exits) ? ', and more at its pupil referral units' : ''}. Each band runs from the kind of school the pupil left to where they went next: another school of the same trust or of another, back to the same school, home education, no school. {hidden ? 'Hidden figures (fewer than three pupils) are in the table as such and not drawn.' : ''}
       </p>
-      <div class="card-body">
+      <div class="lof-stack">
         <figure class="chart-figure">
-          <Chart
-            label="Flow chart: exits from schools in this LA by where the pupil went. The table holds the same figures."
-            dataKey={JSON.stringify(['flows', drawn])}
-            minHeight={40 + drawn.length * 30}
-            draw={(Plot, width) =>
-              Plot.plot({
-                width,
-                height: 40 + drawn.length * 30,
-                marginLeft: 230,
-                marginRight: 50,
-                style: STYLE,
-                x: { label: 'Pupils →', grid: true },
-                y: { domain: drawn.map((f) => f.flow), label: 'From schools in this LA to', labelAnchor: 'top' },
-                marks: [Plot.barX(drawn, { x: 'pupils', y: 'flow', fill: '#1d70b8' }), Plot.text(drawn, { x: 'pupils', y: 'flow', text: (d) => cellText(d.pupils, 0), dx: 6, textAnchor: 'start' }), Plot.ruleX([0])],
-              })
-            }
+          <Sankey
+            label="Flow diagram: exits from schools in this LA, from each kind of school to where the pupil went next. The table holds the same figures."
+            nodes={nodes}
+            links={links}
+            height={Math.max(260, 90 + drawn.length * 18)}
+            valueText={(v) => cellText(v, 0)}
           />
-          <figcaption class="legend">Exits followed by a registration elsewhere, and exits to no school or to home education. “Out of education” includes leavers at the end of Years 6 and 11 whose next school is not yet in the records.</figcaption>
+          <figcaption class="legend">
+            “Another school, same trust” includes moves between two schools in no trust. “No school in the records” includes leavers at the end of Years 6 and 11 whose next school is not yet in the records, emigration and independent schools; “missing education” is the children missing education cases still open.
+          </figcaption>
         </figure>
-        <DataTable caption="Exits from schools in this LA by destination" testid="movement-flows" file={`la-${code}-movement`} rows={flows} columns={[{ key: 'flow', label: 'Where to', head: true }, { key: 'pupils', label: 'Exits', num: true, dp: 0 }]} />
+        <DataTable
+          caption="Exits from schools in this LA: from each kind of school to where the pupil went"
+          testid="movement-flows"
+          file={`la-${code}-movement-flows`}
+          rows={tableRows}
+          exportColumns={[{ key: 'from' }, { key: 'to' }, { key: 'pupils' }]}
+          columns={[
+            { key: 'from', label: 'From', head: true },
+            { key: 'to', label: 'To' },
+            { key: 'pupils', label: 'Exits', num: true, dp: 0 },
+          ]}
+        />
       </div>
       {schools.length ? (
         <DataTable

@@ -1,0 +1,102 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+// d3-sankey is loaded on first use, in a chunk of its own (like Plot).
+let sankeyModule = null;
+function loadSankey() {
+  if (!sankeyModule) sankeyModule = import('d3-sankey');
+  return sankeyModule;
+}
+
+// A flow diagram (d3-sankey lays it out; Preact draws the SVG): `nodes`
+// [{ id, label }], `links` [{ source, target, value }] by node id, values
+// positive numbers. One accessible image named by `label`; each band and
+// node has a <title> for pointer users, and the table beside it holds the
+// same figures for everyone else (keyboard, screen reader, download).
+const COLOURS = ['#1d70b8', '#00703c', '#4c2c92', '#d4351c', '#f47738', '#5694ca', '#505a5f', '#b58840'];
+
+export function Sankey({ nodes, links, label, height = 320, valueText = (v) => String(v) }) {
+  const ref = useRef(null);
+  const [width, setWidth] = useState(0);
+  const [d3, setD3] = useState(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    loadSankey()
+      .then((m) => !cancelled && setD3(m))
+      .catch(() => !cancelled && setFailed(true));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return undefined;
+    const measure = () => {
+      const w = Math.floor(el.clientWidth);
+      setWidth((old) => (w > 0 && Math.abs(w - old) > 8 ? w : old));
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') return undefined;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const w = Math.max(320, width || 640);
+  // Room for the labels outside the nodes: sources on the left, destinations on the right.
+  const left = Math.min(240, Math.round(w * 0.28));
+  const right = Math.min(250, Math.round(w * 0.3));
+  const used = new Set(links.flatMap((l) => [l.source, l.target]));
+  const shown = nodes.filter((n) => used.has(n.id));
+  let graph = null;
+  if (d3 && links.length) {
+    const { sankey, sankeyJustify } = d3;
+    const layout = sankey()
+      .nodeId((d) => d.id)
+      .nodeAlign(sankeyJustify)
+      .nodeWidth(14)
+      .nodePadding(14)
+      .nodeSort(null)
+      .extent([
+        [left, 8],
+        [w - right, height - 8],
+      ]);
+    graph = layout({ nodes: shown.map((d) => ({ ...d })), links: links.map((d) => ({ ...d })) });
+  }
+  const colourOf = new Map(shown.map((n, i) => [n.id, n.colour || COLOURS[i % COLOURS.length]]));
+  const path = d3 ? d3.sankeyLinkHorizontal() : null;
+  const mid = w / 2;
+  return (
+    <div class="chart sankey" ref={ref} data-chart="1" data-sankey="1" style={{ minHeight: `${height}px` }}>
+      {graph ? (
+        <svg width={w} height={height} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={label} style={{ fontSize: '12px', fontFamily: 'inherit', maxWidth: '100%', height: 'auto' }}>
+          <g fill="none">
+            {graph.links.map((l, i) => (
+              <path key={i} d={path(l)} stroke={colourOf.get(l.target.id)} stroke-opacity="0.45" stroke-width={Math.max(1, l.width)}>
+                <title>{`${l.source.label} → ${l.target.label}: ${valueText(l.value)}`}</title>
+              </path>
+            ))}
+          </g>
+          <g>
+            {graph.nodes.map((n) => (
+              <rect key={n.id} x={n.x0} y={n.y0} width={n.x1 - n.x0} height={Math.max(1, n.y1 - n.y0)} fill={n.x0 < mid ? '#0b0c0c' : colourOf.get(n.id)}>
+                <title>{`${n.label}: ${valueText(n.value)}`}</title>
+              </rect>
+            ))}
+          </g>
+          <g fill="#0b0c0c">
+            {graph.nodes.map((n) => (
+              <text key={n.id} x={n.x0 < mid ? n.x0 - 6 : n.x1 + 6} y={(n.y0 + n.y1) / 2} dy="0.35em" text-anchor={n.x0 < mid ? 'end' : 'start'}>
+                {`${n.label} (${valueText(n.value)})`}
+              </text>
+            ))}
+          </g>
+        </svg>
+      ) : failed ? (
+        <p class="muted">The diagram could not be drawn; the table holds the same figures.</p>
+      ) : !d3 ? null : (
+        <p class="muted">No flows to draw: every figure is hidden or zero. The table holds what there is.</p>
+      )}
+    </div>
+  );
+}
