@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -306,6 +307,102 @@ TEST_F(VoiceIngestTest, ANonAccreditedProvidersFileIsRejectedAndChangesNothing) 
   for (size_t i = 0; i < after.voice_responses.size(); ++i) {
     EXPECT_EQ(after.voice_responses.category[i], before.voice_responses.category[i]);
   }
+}
+
+// The response ingest parses a large file on every core, a chunk each, and
+// checks respondents and duplicates in file order afterwards: a file cut
+// into chunks gives the same store and the same rejects as one thread,
+// including a duplicate and an inconsistent respondent whose first rows
+// are in another chunk.
+TEST_F(VoiceIngestTest, AChunkedFileGivesTheSameStoreAndRejectsAsOneThread) {
+  auto files = VoiceFiles();
+  std::string& responses = files["voice_responses.csv"];
+  const char* items[] = {"belong_school", "safe_school", "enjoy_school"};
+  const char* answers[3][2] = {{"agree", "disagree"}, {"often", "never"}, {"always", "sometimes"}};
+  for (int k = 0; k < 12000; ++k) {  // about 1.6 MB: more than one chunk
+    for (int i = 0; i < 3; ++i) {
+      responses += fmt::format("PRV1,2018/19,900002,R{:05d},2018-09-07,online,{},1,{}\n", k,
+                               items[i], answers[i][(k * 7 + i) % 2]);
+    }
+  }
+  const size_t lines = static_cast<size_t>(std::count(responses.begin(), responses.end(), '\n'));
+  // A repeat of R00000's first answer, and R00001 with another mode.
+  responses += "PRV1,2018/19,900002,R00000,2018-09-07,online,belong_school,1,disagree\n";
+  responses += "PRV1,2018/19,900002,R00001,2018-09-07,at_home,calm,1,often\n";
+  testing::WriteTinyInput(dir_ + "/in", files);
+  auto ingest = [&](const std::string& store, int threads, IngestReport* r) {
+    IngestOptions o;
+    o.input_dir = dir_ + "/in";
+    o.store_dir = dir_ + "/" + store;
+    o.catalogue_dir = BankDir();
+    o.threads = threads;
+    return Ingest(o, r);
+  };
+  IngestReport one, two;
+  ASSERT_TRUE(ingest("one", 1, &one).ok());
+  ASSERT_TRUE(ingest("two", 2, &two).ok());
+  auto load = [&](const std::string& store) {
+    auto st = Store::Open(dir_ + "/" + store, Store::Mode::kRead);
+    EXPECT_TRUE(st.ok());
+    return std::move(*(*st)->Load());
+  };
+  const StoreState a = load("one"), b = load("two");
+  EXPECT_EQ(a.voice_respondents.size(), 5u + 12000u);
+  EXPECT_EQ(a.voice_responses.size(), 8u + 36000u);
+  EXPECT_EQ(a.voice_respondents.key, b.voice_respondents.key);
+  EXPECT_TRUE(a.voice_responses.respondent == b.voice_responses.respondent);
+  EXPECT_TRUE(a.voice_responses.item == b.voice_responses.item);
+  EXPECT_TRUE(a.voice_responses.category == b.voice_responses.category);
+  for (IngestReport* r : {&one, &two}) {
+    std::map<size_t, std::string> by_line;
+    for (const auto& row : Rejects(*r)) {
+      if (row[0] == "voice_responses.csv") by_line[std::stoul(row[1])] = row[4];
+    }
+    ASSERT_EQ(by_line.size(), 2u);
+    // Line numbers count the header as line 1.
+    EXPECT_EQ(by_line[lines + 1], "duplicate");
+    EXPECT_EQ(by_line[lines + 2], "inconsistent");
+  }
+}
+
+// A store of one LA has no England level: its top level is the LA (and its
+// region), never labelled England. A store with schools in all nine
+// English regions has one.
+TEST_F(VoiceIngestTest, OnlyAStoreCoveringEnglandHasAnEnglandLevel) {
+  testing::WriteTinyInput(dir_ + "/in", VoiceFiles());
+  IngestReport r;
+  ASSERT_TRUE(Run(dir_ + "/in", &r).ok());
+  StoreState s = Load();
+  EXPECT_FALSE(voice::StoreCoversEngland(s));
+  auto cat = voice::LoadCatalogueWithLocalItems(BankDir(), s.voice_local_items);
+  ASSERT_TRUE(cat.ok());
+  Policy policy;
+  voice::VoiceReportInput in{&s, nullptr, &*cat, &policy, 1};
+  auto rep = voice::MakeVoiceReport(in);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->covers_england);
+  bool la = false;
+  for (const auto& u : rep->units) {
+    EXPECT_NE(u.key, "england");
+    EXPECT_NE(u.geography.level, GeographicLevel::kNational) << u.key;
+    la = la || u.key == "la:805";
+  }
+  EXPECT_TRUE(la);
+  for (const auto& d : rep->distributions) EXPECT_NE(rep->units[d.unit].key, "england");
+
+  // Schools in every English region: England.
+  StoreState e;
+  for (int k = 1; k <= 9; ++k) {
+    e.local_authorities.old_la_code.push_back(static_cast<int16_t>(800 + k));
+    e.local_authorities.region_code.push_back(fmt::format("E1200000{}", k));
+    e.schools.la_code.push_back(static_cast<int16_t>(800 + k));
+  }
+  // A Welsh LA with no school does not count against it.
+  e.local_authorities.old_la_code.push_back(670);
+  e.local_authorities.region_code.push_back("W92000004");
+  EXPECT_TRUE(voice::StoreCoversEngland(e));
+  e.schools.la_code.pop_back();  // no school left in the ninth region
+  EXPECT_FALSE(voice::StoreCoversEngland(e));
 }
 
 // ------------------------------------------------------------ generated waves

@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
+#include "common/csv_reader.h"
+#include "common/parallel.h"
 #include "ingest/for_each_row.h"
 #include "model/upn.h"
 #include "store/table_ops.h"
@@ -190,6 +195,234 @@ void IngestVoiceLocalItems(IngestContext& ctx, InputSource& src) {
   if (changed) ctx.changed_tables.insert(TableId::kVoiceLocalItems);
 }
 
+namespace {
+
+// One response row that passed every check a row can pass alone, resolved
+// to integers (the respondent and the duplicate checks need the rows before
+// it, so they run in file order afterwards).
+struct ParsedResponse {
+  std::string_view key;  // into the file's body
+  std::string_view raw;
+  uint64_t line = 0;
+  uint32_t school = kNoIndex;
+  int32_t collected = 0;
+  uint16_t provider = 0;
+  int16_t wave = 0;
+  uint16_t item = 0;  // index into the catalogue's items
+  uint8_t category = 0;
+  uint8_t mode = 0;
+};
+
+struct ResponseChunk {
+  std::vector<ParsedResponse> rows;
+  RejectList rejects;
+  uint64_t rows_read = 0, rejected = 0;
+};
+
+// The checks of one response row that need no other row: run on every
+// core, one chunk of the file each, reading the store and the bank only.
+// Files come sorted by respondent (a respondent's items together) and by
+// school, so each field keeps the last text it parsed and its value.
+class ResponseRowParser {
+ public:
+  ResponseRowParser(const IngestContext& ctx, const InputSource& src,
+                    const ProviderIndex& providers)
+      : ctx_(ctx), src_(src), s_(ctx.state()), cat_(*ctx.voice_catalogue), providers_(providers) {
+    for (size_t i = 0; i < cat_.items().size(); ++i) {
+      items_by_id_[cat_.items()[i].id].push_back(static_cast<int>(i));
+    }
+  }
+
+  void Parse(const CsvChunk& chunk, ResponseChunk* out) {
+    CsvReader reader(chunk.data, chunk.first_line);
+    reader.set_expected_fields(src_.header.field_count());
+    CsvRecord rec;
+    out->rows.reserve(chunk.data.size() / 64);
+    while (reader.Next(&rec)) {
+      ++out->rows_read;
+      if (rec.error != CsvError::kNone) {
+        out->rejects.Add(rec.line, "", "",
+                         rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed",
+                         std::string(CsvErrorMessage(rec.error)), rec.raw);
+        ++out->rejected;
+        continue;
+      }
+      RowCheck check(*src_.schema, src_.header, rec, &out->rejects);
+      ParsedResponse p;
+      if (Check(check, &p)) {
+        p.line = rec.line;
+        p.raw = rec.raw;
+        out->rows.push_back(p);
+      } else {
+        ++out->rejected;
+      }
+    }
+  }
+
+ private:
+  // provider_id, wave, urn, respondent_key, collected_date, mode, item_id, item_version, response
+  bool Check(RowCheck& check, ParsedResponse* p) {
+    uint32_t provider = kNoIndex;
+    if (check.RequiredPresent(0)) {
+      if (check.Text(0) == provider_text_) {
+        provider = provider_;
+      } else {
+        provider = providers_.Find(check.Text(0));
+        if (provider != kNoIndex) {
+          provider_text_ = std::string(check.Text(0));
+          provider_ = provider;
+        }
+      }
+      if (provider == kNoIndex) {
+        check.Fail(0, "unknown_provider",
+                   "the provider is not in voice_providers.csv or the store: only an accredited "
+                   "provider may submit responses");
+      }
+    }
+    std::optional<int16_t> wave;
+    if (!check.Text(1).empty() && check.Text(1) == wave_text_) {
+      wave = wave_;
+    } else {
+      wave = Wave(check, 1);
+      if (wave) {
+        wave_text_ = std::string(check.Text(1));
+        wave_ = *wave;
+      }
+    }
+    uint32_t school = kNoIndex;
+    if (!check.Text(2).empty() && check.Text(2) == urn_text_) {
+      school = school_;
+    } else if (auto urn = check.Urn(2)) {
+      school = ctx_.SchoolRow(*urn);
+      if (school == kNoIndex) {
+        check.Fail(2, "unknown_school", "no school with this URN in schools.csv or the store");
+      } else {
+        urn_text_ = std::string(check.Text(2));
+        urn_ = *urn;
+        school_ = school;
+      }
+    }
+    const std::string_view key = check.Text(3);
+    if (check.RequiredPresent(3)) {
+      uint64_t packed = 0;
+      if (key.size() > 64) {
+        check.Fail(3, "respondent_key", "respondent_key is at most 64 characters");
+      } else if (ParseUpn(key, &packed) == UpnProblem::kNone) {
+        check.Fail(3, "not_upn",
+                   "respondent_key must not be a UPN: pupil identifiers stay out of the "
+                   "responses (link them in voice_linkage.csv)");
+      }
+    }
+    std::optional<Date> collected;
+    if (!check.Text(4).empty() && check.Text(4) == date_text_) {
+      collected = date_;
+    } else {
+      collected = check.DateField(4);
+      if (collected) {
+        date_text_ = std::string(check.Text(4));
+        date_ = *collected;
+      }
+    }
+    auto mode = check.Code(5, VoiceModeCodes());
+    if (wave && collected && !AcademicYear(*wave).Contains(*collected)) {
+      check.Fail(4, "date",
+                 fmt::format("collected_date is outside the wave {}", AcademicYear(*wave).Label()));
+    }
+    if (collected && ctx_.year && !ctx_.year->Contains(*collected)) {
+      check.Fail(4, "date",
+                 fmt::format("collected_date is outside the store's year {}: the roll on the "
+                             "collection date must be in the store (one store per year)",
+                             ctx_.year->Label()));
+    }
+    if (provider != kNoIndex && collected) {
+      const int32_t from = s_.voice_providers.accredited_from[provider];
+      const int32_t to = s_.voice_providers.accredited_to[provider];
+      if (collected->days < from || collected->days > to) {
+        check.Fail(
+            0, "accreditation",
+            fmt::format("provider {} was not accredited on {} (accredited {} to {}): "
+                        "responses are taken only from a provider accredited on the "
+                        "collection date",
+                        check.Text(0), FormatIsoDate(*collected), DateText(from), DateText(to)));
+      }
+    }
+    int item = -1;
+    if (check.RequiredPresent(6) && check.RequiredPresent(7)) {
+      const std::string_view id = check.Text(6);
+      const std::string_view version_text = check.Text(7);
+      int version = -1;
+      if (std::from_chars(version_text.data(), version_text.data() + version_text.size(), version)
+              .ptr != version_text.data() + version_text.size()) {
+        version = -1;
+      }
+      auto it = items_by_id_.find(id);
+      if (it != items_by_id_.end()) {
+        for (int i : it->second) {
+          if (cat_.items()[static_cast<size_t>(i)].version == version) item = i;
+        }
+      }
+      if (item < 0) {
+        check.Fail(6, "unknown_item",
+                   fmt::format("{} version {} is not in the question bank (catalogue/"
+                               "voice_items.csv or the store's local items)",
+                               id, version_text));
+      } else {
+        const voice::VoiceItem& v = cat_.items()[static_cast<size_t>(item)];
+        if (v.local && school != kNoIndex && v.owner != std::to_string(urn_)) {
+          check.Fail(
+              6, "local_item",
+              fmt::format("{} is a local item of school {}, not of this school", v.id, v.owner));
+        }
+      }
+    }
+    int category = -1;
+    if (item >= 0 && check.RequiredPresent(8)) {
+      const voice::VoiceItem& it = cat_.items()[static_cast<size_t>(item)];
+      category = cat_.FindCategory(it, check.Text(8));
+      if (category < 0) {
+        std::string codes;
+        for (const auto& c : cat_.ScaleOf(it).categories)
+          codes += (codes.empty() ? "" : ", ") + c.code;
+        check.Fail(
+            8, "unknown_category",
+            fmt::format("not a response of scale {} (one of: {})", cat_.ScaleOf(it).id, codes));
+      }
+    }
+    if (!check.ok()) return false;
+    p->key = key;
+    p->school = school;
+    p->collected = collected->days;
+    p->provider = static_cast<uint16_t>(provider);
+    p->wave = *wave;
+    p->item = static_cast<uint16_t>(item);
+    p->category = static_cast<uint8_t>(category);
+    p->mode = static_cast<uint8_t>(*mode);
+    return true;
+  }
+
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view t) const { return std::hash<std::string_view>{}(t); }
+  };
+  const IngestContext& ctx_;
+  const InputSource& src_;
+  const StoreState& s_;
+  const voice::VoiceCatalogue& cat_;
+  const ProviderIndex& providers_;
+  std::unordered_map<std::string, std::vector<int>, TextHash, std::equal_to<>> items_by_id_;
+  std::string provider_text_, wave_text_, urn_text_, date_text_;
+  uint32_t provider_ = kNoIndex, school_ = kNoIndex;
+  int32_t urn_ = 0;
+  int16_t wave_ = 0;
+  Date date_{0};
+};
+
+}  // namespace
+
+// Parsing and the row-alone checks run on every core, a group of chunks at
+// a time; the checks that need earlier rows (the respondent's school, date
+// and mode agree; an item answered once) and the appends to the store run
+// in file order on one worker while the next group is parsed.
 void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
   StoreState& s = ctx.state();
   const voice::VoiceCatalogue& cat = *ctx.voice_catalogue;
@@ -213,9 +446,10 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     first[t.respondent[r]] = static_cast<uint32_t>(r);
     if (t.item[r] < 64) mask[t.respondent[r]] |= uint64_t{1} << t.item[r];
   }
-  const size_t stored_respondents = rt.size();
-  std::vector<uint8_t> seen_in_file;  // per response row: written by this file
-  seen_in_file.assign(t.size(), 0);
+  // A stored response is written by this file once it is met again; every
+  // row appended is this file's.
+  const size_t stored_rows = t.size();
+  std::vector<uint8_t> seen_in_file(stored_rows, 0);
   // Catalogue item -> stored item key, made as items are met.
   std::vector<int> key_of_item(cat.items().size(), -1);
   for (size_t k = 0; k < keys.size(); ++k) {
@@ -223,143 +457,67 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     if (i >= 0) key_of_item[static_cast<size_t>(i)] = static_cast<int>(k);
   }
   bool changed_respondents = false, changed_responses = false, changed_keys = false;
-  std::string last_item_text;
-  int last_item = -1;
-  ForEachRow(src, [&](RowCheck& check) {
-    // provider_id, wave, urn, respondent_key, collected_date, mode, item_id, item_version, response
-    uint32_t provider = kNoIndex;
-    if (check.RequiredPresent(0)) {
-      provider = providers.Find(check.Text(0));
-      if (provider == kNoIndex) {
-        check.Fail(0, "unknown_provider",
-                   "the provider is not in voice_providers.csv or the store: only an accredited "
-                   "provider may submit responses");
-      }
+  RejectList merge_rejects;
+  auto reject = [&](const ParsedResponse& p, std::string_view check, std::string reason) {
+    merge_rejects.Add(p.line, "", "", check, std::move(reason), p.raw);
+    ++src.counts.rejected;
+  };
+  // The last respondent met: a respondent's rows come together.
+  std::string_view last_key;
+  uint16_t last_provider = 0;
+  int16_t last_wave = 0;
+  uint32_t last_respondent = kNoIndex;
+  auto merge = [&](const ParsedResponse& p) {
+    uint32_t respondent = kNoIndex;
+    std::string index_key;
+    if (last_respondent != kNoIndex && p.key == last_key && p.provider == last_provider &&
+        p.wave == last_wave) {
+      respondent = last_respondent;
+    } else {
+      index_key = RespondentIndexKey(p.provider, p.wave, p.key);
+      auto found = respondent_of.find(index_key);
+      if (found != respondent_of.end()) respondent = found->second;
     }
-    auto wave = Wave(check, 1);
-    auto urn = check.Urn(2);
-    uint32_t school = kNoIndex;
-    if (urn) {
-      school = ctx.SchoolRow(*urn);
-      if (school == kNoIndex) {
-        check.Fail(2, "unknown_school", "no school with this URN in schools.csv or the store");
-      }
-    }
-    const std::string_view key = check.Text(3);
-    if (check.RequiredPresent(3)) {
-      uint64_t packed = 0;
-      if (key.size() > 64) {
-        check.Fail(3, "respondent_key", "respondent_key is at most 64 characters");
-      } else if (ParseUpn(key, &packed) == UpnProblem::kNone) {
-        check.Fail(3, "not_upn",
-                   "respondent_key must not be a UPN: pupil identifiers stay out of the "
-                   "responses (link them in voice_linkage.csv)");
-      }
-    }
-    auto collected = check.DateField(4);
-    auto mode = check.Code(5, VoiceModeCodes());
-    if (wave && collected && !AcademicYear(*wave).Contains(*collected)) {
-      check.Fail(4, "date",
-                 fmt::format("collected_date is outside the wave {}", AcademicYear(*wave).Label()));
-    }
-    if (collected && ctx.year && !ctx.year->Contains(*collected)) {
-      check.Fail(4, "date",
-                 fmt::format("collected_date is outside the store's year {}: the roll on the "
-                             "collection date must be in the store (one store per year)",
-                             ctx.year->Label()));
-    }
-    if (provider != kNoIndex && collected) {
-      const int32_t from = s.voice_providers.accredited_from[provider];
-      const int32_t to = s.voice_providers.accredited_to[provider];
-      if (collected->days < from || collected->days > to) {
-        check.Fail(
-            0, "accreditation",
-            fmt::format("provider {} was not accredited on {} (accredited {} to {}): "
-                        "responses are taken only from a provider accredited on the "
-                        "collection date",
-                        check.Text(0), FormatIsoDate(*collected), DateText(from), DateText(to)));
-      }
-    }
-    int item = -1;
-    if (check.RequiredPresent(6) && check.RequiredPresent(7)) {
-      const std::string_view id = check.Text(6);
-      const int version = std::atoi(std::string(check.Text(7)).c_str());
-      if (last_item >= 0 && id == last_item_text &&
-          cat.items()[static_cast<size_t>(last_item)].version == version) {
-        item = last_item;
-      } else {
-        item = cat.FindItem(id, version);
-      }
-      if (item < 0) {
-        check.Fail(6, "unknown_item",
-                   fmt::format("{} version {} is not in the question bank (catalogue/"
-                               "voice_items.csv or the store's local items)",
-                               id, check.Text(7)));
-      } else {
-        last_item = item;
-        last_item_text = std::string(id);
-        const voice::VoiceItem& it = cat.items()[static_cast<size_t>(item)];
-        if (it.local && urn && it.owner != std::to_string(*urn)) {
-          check.Fail(
-              6, "local_item",
-              fmt::format("{} is a local item of school {}, not of this school", it.id, it.owner));
-        }
-      }
-    }
-    int category = -1;
-    if (item >= 0 && check.RequiredPresent(8)) {
-      const voice::VoiceItem& it = cat.items()[static_cast<size_t>(item)];
-      category = cat.FindCategory(it, check.Text(8));
-      if (category < 0) {
-        std::string codes;
-        for (const auto& c : cat.ScaleOf(it).categories)
-          codes += (codes.empty() ? "" : ", ") + c.code;
-        check.Fail(
-            8, "unknown_category",
-            fmt::format("not a response of scale {} (one of: {})", cat.ScaleOf(it).id, codes));
-      }
-    }
-    if (!check.ok()) return;
-    // The respondent: known, or new (made only for a row that passes).
-    std::string index_key = RespondentIndexKey(provider, *wave, key);
-    auto found = respondent_of.find(index_key);
-    uint32_t respondent = found == respondent_of.end() ? kNoIndex : found->second;
     if (respondent != kNoIndex) {
-      if (rt.school[respondent] != school || rt.collected[respondent] != collected->days ||
-          rt.mode[respondent] != static_cast<uint8_t>(*mode)) {
-        check.FailRow("inconsistent",
-                      "this respondent's school, collected_date or mode differs from an earlier "
-                      "row of the same respondent");
+      if (rt.school[respondent] != p.school || rt.collected[respondent] != p.collected ||
+          rt.mode[respondent] != p.mode) {
+        reject(p, "inconsistent",
+               "this respondent's school, collected_date or mode differs from an earlier "
+               "row of the same respondent");
         return;
       }
     }
     // The stored item key.
-    int k = key_of_item[static_cast<size_t>(item)];
+    int k = key_of_item[p.item];
     if (k < 0) {
       if (keys.size() >= 65535) {
-        check.FailRow("limit", "the store holds 65535 items already");
+        reject(p, "limit", "the store holds 65535 items already");
         return;
       }
       k = static_cast<int>(keys.size());
-      keys.item_id.push_back(cat.items()[static_cast<size_t>(item)].id);
-      keys.version.push_back(static_cast<uint16_t>(cat.items()[static_cast<size_t>(item)].version));
-      key_of_item[static_cast<size_t>(item)] = k;
+      keys.item_id.push_back(cat.items()[p.item].id);
+      keys.version.push_back(static_cast<uint16_t>(cat.items()[p.item].version));
+      key_of_item[p.item] = k;
       changed_keys = true;
     }
     const auto item_key = static_cast<uint16_t>(k);
     if (respondent == kNoIndex) {
       respondent = static_cast<uint32_t>(rt.size());
-      rt.key.emplace_back(key);
-      rt.provider.push_back(static_cast<uint16_t>(provider));
-      rt.wave.push_back(*wave);
-      rt.school.push_back(school);
-      rt.collected.push_back(collected->days);
-      rt.mode.push_back(static_cast<uint8_t>(*mode));
+      rt.key.emplace_back(p.key);
+      rt.provider.push_back(p.provider);
+      rt.wave.push_back(p.wave);
+      rt.school.push_back(p.school);
+      rt.collected.push_back(p.collected);
+      rt.mode.push_back(p.mode);
       respondent_of.emplace(std::move(index_key), respondent);
       first.push_back(kNoIndex);
       mask.push_back(0);
       changed_respondents = true;
     }
+    last_key = p.key;
+    last_provider = p.provider;
+    last_wave = p.wave;
+    last_respondent = respondent;
     // The response: new, the same, or a correction.
     uint32_t existing = kNoIndex;
     if (item_key >= 64 || (mask[respondent] >> item_key & 1)) {
@@ -368,15 +526,15 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       }
     }
     if (existing != kNoIndex) {
-      if (seen_in_file[existing]) {
-        check.FailRow("duplicate", "the same respondent and item appear earlier in this file");
+      if (existing >= stored_rows || seen_in_file[existing]) {
+        reject(p, "duplicate", "the same respondent and item appear earlier in this file");
         return;
       }
       seen_in_file[existing] = 1;
-      if (t.category[existing] == category) {
+      if (t.category[existing] == p.category) {
         ++src.counts.unchanged;
       } else {
-        t.category[existing] = static_cast<uint8_t>(category);
+        t.category[existing] = p.category;
         ++src.counts.updated;
         changed_responses = true;
         ctx.changed_rows[TableId::kVoiceResponses].push_back(existing);
@@ -386,18 +544,75 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     const auto row = static_cast<uint32_t>(t.size());
     t.respondent.push_back(respondent);
     t.item.push_back(item_key);
-    t.category.push_back(static_cast<uint8_t>(category));
+    t.category.push_back(p.category);
     next.push_back(first[respondent]);
     first[respondent] = row;
     if (item_key < 64) mask[respondent] |= uint64_t{1} << item_key;
-    seen_in_file.push_back(1);
     ++src.counts.inserted;
     changed_responses = true;
-  });
+  };
+
+  // Chunks of about 32 MB, parsed a group at a time (the parsed rows of a
+  // national wave would not fit in memory at once).
+  constexpr size_t kChunkBytes = size_t{32} << 20;
+  const int threads = std::max(1, ctx.threads());
+  const int n_chunks = std::max(threads, static_cast<int>(src.body.size() / kChunkBytes) + 1);
+  const std::vector<CsvChunk> chunks =
+      SplitCsvChunks(src.body, src.body_first_line, n_chunks, /*min_bytes=*/1 << 20);
+  const ResponseRowParser parser_proto(ctx, src, providers);
+  std::vector<ResponseRowParser> parsers(static_cast<size_t>(threads), parser_proto);
+  const size_t group = static_cast<size_t>(threads) * 2;
+  std::vector<ResponseChunk> ready, parsing;
+  bool reserved = false;
+  auto merge_group = [&](std::vector<ResponseChunk>& g) {
+    for (ResponseChunk& c : g) {
+      src.counts.rows += c.rows_read;
+      src.counts.rejected += c.rejected;
+      src.rejects.Append(std::move(c.rejects));
+      for (const ParsedResponse& p : c.rows) merge(p);
+      c = ResponseChunk();
+    }
+    g.clear();
+  };
+  for (size_t begin = 0; begin < chunks.size() || !ready.empty(); begin += group) {
+    const size_t end = std::min(chunks.size(), begin + group);
+    parsing.assign(end > begin ? end - begin : 0, ResponseChunk());
+    // Task 0 merges the group parsed before (in file order); the others
+    // parse this group's chunks, taken by whichever worker is free.
+    ParallelFor(1 + parsing.size(), threads, 1, [&](size_t b, size_t e, int worker) {
+      for (size_t k = b; k < e; ++k) {
+        if (k == 0) {
+          merge_group(ready);
+        } else {
+          parsers[static_cast<size_t>(worker)].Parse(chunks[begin + k - 1], &parsing[k - 1]);
+        }
+      }
+    });
+    if (!reserved && !parsing.empty()) {
+      // Room for the whole file's responses, from the first group's rows per byte.
+      size_t rows = 0, bytes = 0;
+      for (size_t k = 0; k < parsing.size(); ++k) {
+        rows += parsing[k].rows.size();
+        bytes += chunks[begin + k].data.size();
+      }
+      if (bytes > 0) {
+        const size_t expect = static_cast<size_t>(
+            static_cast<double>(rows) * static_cast<double>(src.body.size()) / bytes * 1.02);
+        t.respondent.reserve(t.size() + expect);
+        t.item.reserve(t.size() + expect);
+        t.category.reserve(t.size() + expect);
+        next.reserve(next.size() + expect);
+      }
+      reserved = true;
+    }
+    std::swap(ready, parsing);
+  }
+  merge_group(ready);
+  src.rejects.Append(std::move(merge_rejects));
+  src.rejects.SortByLine();
   if (changed_respondents) ctx.changed_tables.insert(TableId::kVoiceRespondents);
   if (changed_keys) ctx.changed_tables.insert(TableId::kVoiceItems);
   if (changed_responses) ctx.changed_tables.insert(TableId::kVoiceResponses);
-  (void)stored_respondents;
 }
 
 void IngestVoiceLinkage(IngestContext& ctx, InputSource& src) {

@@ -162,7 +162,9 @@ int TermOf(int32_t days) {
 
 class Builder {
  public:
-  Builder(const VoiceReportInput& in, VoiceReport* r) : in_(in), r_(*r), cat_(*in.catalogue) {}
+  Builder(const VoiceReportInput& in, VoiceReport* r) : in_(in), r_(*r), cat_(*in.catalogue) {
+    r_.covers_england = StoreCoversEngland(*in.current);
+  }
 
   Status AddStore(const StoreState& s) {
     const size_t n_topics = Groups().topics.size();
@@ -724,9 +726,13 @@ class Builder {
 
   uint32_t SchoolUnit(const StoreState& s, uint32_t school) {
     const SchoolTable& st = s.schools;
-    GeographyRow england;
-    england.level = GeographicLevel::kNational;
-    const uint32_t nat = Unit("england", england, false);
+    // England only when the store covers it (StoreCoversEngland).
+    uint32_t nat = kNoIndex;
+    if (r_.covers_england) {
+      GeographyRow england;
+      england.level = GeographicLevel::kNational;
+      nat = Unit("england", england, false);
+    }
     GeographyRow la;
     la.level = GeographicLevel::kLocalAuthority;
     la.old_la_code = fmt::format("{:03d}", st.la_code[school]);
@@ -744,11 +750,11 @@ class Builder {
       rg.region_code = la.region_code;
       rg.region_name = la.region_name;
       region = Unit("region:" + la.region_code, rg, false);
-      Link(region, nat);
+      if (nat != kNoIndex) Link(region, nat);
     }
     GeographyRow sg = la;
     const uint32_t la_unit = Unit("la:" + la.old_la_code, la, false);
-    Link(la_unit, region);
+    if (region != kNoIndex) Link(la_unit, region);
     sg.level = GeographicLevel::kSchool;
     sg.school_urn = std::to_string(st.urn[school]);
     sg.school_laestab = fmt::format("{}{:04d}", la.old_la_code, st.estab[school]);
@@ -842,6 +848,17 @@ class Builder {
 
 const std::vector<VoiceGroup>& VoiceGroups() { return Groups().groups; }
 const std::vector<VoiceTopic>& VoiceTopics() { return Groups().topics; }
+
+bool StoreCoversEngland(const StoreState& s) {
+  std::set<int> las_with_schools(s.schools.la_code.begin(), s.schools.la_code.end());
+  std::set<std::string> regions;
+  for (size_t i = 0; i < s.local_authorities.size(); ++i) {
+    const std::string& region = s.local_authorities.region_code[i];
+    if (region.rfind("E12", 0) != 0) continue;  // an English region
+    if (las_with_schools.count(s.local_authorities.old_la_code[i])) regions.insert(region);
+  }
+  return regions.size() >= kEnglishRegions;
+}
 
 bool VoiceDistribution::Published() const {
   if (base_hidden) return false;
