@@ -16,6 +16,7 @@
 #include "lantern/generate.h"
 #include "lantern/ingest.h"
 #include "reference/real_data.h"
+#include "scorecard/pupil_level.h"
 #include "stats/intervals.h"
 #include "store/store.h"
 #include "tests/real_data.h"
@@ -403,6 +404,64 @@ TEST_F(VoiceIngestTest, OnlyAStoreCoveringEnglandHasAnEnglandLevel) {
   EXPECT_TRUE(voice::StoreCoversEngland(e));
   e.schools.la_code.pop_back();  // no school left in the ninth region
   EXPECT_FALSE(voice::StoreCoversEngland(e));
+}
+
+// The scorecard's wellbeing slot is the voice report's share on the declared
+// wellbeing item (calm, version 1: often or always, of those who answered),
+// withheld where the report withholds it, x where the school has no answers
+// to it. Hand counts: 900003 has 12 respondents to calm: 5 often, 3 always,
+// 2 never, 2 sometimes: 8 of 12, shown. 900001 has 12 (K1 and 11 more): 8
+// often, 3 never, 1 prefer not to say: its share (8 of 11) would give the
+// prefer-not-to-say count of 1 as base minus answered, so the report hides
+// it, and so does the slot. 900002 has the same 12 answers as 900003, but it
+// is the only school of its trust, whose figures need 3 schools, so the
+// report withholds it (it would give the trust's) and so does the slot.
+TEST_F(VoiceIngestTest, TheScorecardWellbeingSlotIsTheDeclaredItemsPositiveShare) {
+  auto files = VoiceFiles();
+  const char* calm[] = {"often",  "often",  "often", "often", "often",     "always",
+                        "always", "always", "never", "never", "sometimes", "sometimes"};
+  std::string& rows = files["voice_responses.csv"];
+  for (int k = 0; k < 12; ++k) {
+    rows += fmt::format("PRV1,2018/19,900003,W{:02d},2018-09-07,online,calm,1,{}\n", k, calm[k]);
+    rows += fmt::format("PRV1,2018/19,900002,X{:02d},2018-09-07,online,calm,1,{}\n", k, calm[k]);
+  }
+  rows += "PRV1,2018/19,900001,K1,2018-09-07,online,calm,1,prefer_not_to_say\n";
+  for (int k = 0; k < 11; ++k) {
+    rows += fmt::format("PRV1,2018/19,900001,Y{:02d},2018-09-07,online,calm,1,{}\n", k,
+                        k < 8 ? "often" : "never");
+  }
+  testing::WriteTinyInput(dir_ + "/in", files);
+  IngestReport r;
+  ASSERT_TRUE(Run(dir_ + "/in", &r).ok());
+  EXPECT_EQ(r.rows_rejected, 0u);
+  StoreState s = Load();
+  Policy policy;
+  auto in = PupilLevelScorecardInputFromState(s, nullptr, policy, 1, dir_ + "/no-real-data");
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  const uint16_t slot = *ScorecardIndicatorIndex("pupil_wellbeing_percent");
+  std::map<int32_t, const IndicatorObservation*> by_urn;
+  for (const auto& o : in->observations) {
+    if (o.indicator == slot) by_urn[in->schools[o.school].urn] = &o;
+  }
+  ASSERT_TRUE(by_urn.count(900003));
+  EXPECT_EQ(by_urn[900003]->numerator, 8);
+  EXPECT_EQ(by_urn[900003]->denominator, 12);
+  EXPECT_FALSE(by_urn[900003]->suppressed);
+  ASSERT_TRUE(by_urn.count(900001));
+  EXPECT_EQ(by_urn[900001]->numerator, 8);
+  EXPECT_EQ(by_urn[900001]->denominator, 11);
+  EXPECT_TRUE(by_urn[900001]->suppressed);
+  ASSERT_TRUE(by_urn.count(900002));
+  EXPECT_TRUE(by_urn[900002]->suppressed);
+  EXPECT_NE(in->unavailable_reason[slot].find("calm"), std::string::npos);
+
+  // No voice in the store: no observation, x with its reason.
+  s.voice_respondents = VoiceRespondentTable();
+  s.voice_responses = VoiceResponseTable();
+  s.voice_links = VoiceLinkTable();
+  auto in2 = PupilLevelScorecardInputFromState(s, nullptr, policy, 1, dir_ + "/no-real-data");
+  ASSERT_TRUE(in2.ok());
+  for (const auto& o : in2->observations) EXPECT_NE(o.indicator, slot);
 }
 
 // ------------------------------------------------------------ generated waves

@@ -197,6 +197,63 @@ void IngestVoiceLocalItems(IngestContext& ctx, InputSource& src) {
 
 namespace {
 
+// Respondents by provider, wave and key: an open-addressing table of
+// respondent rows (no string kept twice, no allocation per lookup).
+class RespondentIndex {
+ public:
+  explicit RespondentIndex(const VoiceRespondentTable& rt) : rt_(rt) {
+    Rehash(std::max<size_t>(1024, rt.size() * 2));
+    for (size_t i = 0; i < rt.size(); ++i) {
+      Insert(static_cast<uint32_t>(i), Hash(rt.provider[i], rt.wave[i], rt.key[i]));
+    }
+  }
+  static uint64_t Hash(uint16_t provider, int16_t wave, std::string_view key) {
+    uint64_t h = std::hash<std::string_view>{}(key);
+    h ^= (uint64_t{provider} << 16 | static_cast<uint16_t>(wave)) * 0x9E3779B97F4A7C15ull;
+    return h * 0xBF58476D1CE4E5B9ull;
+  }
+  uint32_t Find(uint16_t provider, int16_t wave, std::string_view key, uint64_t h) const {
+    const uint32_t tag = static_cast<uint32_t>(h >> 32);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const uint64_t slot = slots_[i];
+      if (slot == kEmpty) return kNoIndex;
+      const auto r = static_cast<uint32_t>(slot);
+      if (static_cast<uint32_t>(slot >> 32) == tag && rt_.provider[r] == provider &&
+          rt_.wave[r] == wave && rt_.key[r] == key) {
+        return r;
+      }
+    }
+  }
+  void Insert(uint32_t r, uint64_t h) {
+    if ((count_ + 1) * 2 > slots_.size()) Rehash(slots_.size() * 2);
+    Place(r, h);
+    ++count_;
+  }
+
+ private:
+  static constexpr uint64_t kEmpty = ~uint64_t{0};
+  void Place(uint32_t r, uint64_t h) {
+    size_t i = h & mask_;
+    while (slots_[i] != kEmpty) i = (i + 1) & mask_;
+    slots_[i] = (h >> 32) << 32 | r;
+  }
+  void Rehash(size_t want) {
+    size_t n = 1;
+    while (n < want) n <<= 1;
+    std::vector<uint64_t> old = std::move(slots_);
+    slots_.assign(n, kEmpty);
+    mask_ = n - 1;
+    for (uint64_t slot : old) {
+      if (slot == kEmpty) continue;
+      const auto r = static_cast<uint32_t>(slot);
+      Place(r, Hash(rt_.provider[r], rt_.wave[r], rt_.key[r]));
+    }
+  }
+  const VoiceRespondentTable& rt_;
+  std::vector<uint64_t> slots_;
+  size_t mask_ = 0, count_ = 0;
+};
+
 // One response row that passed every check a row can pass alone, resolved
 // to integers (the respondent and the duplicate checks need the rows before
 // it, so they run in file order afterwards).
@@ -230,6 +287,10 @@ class ResponseRowParser {
       : ctx_(ctx), src_(src), s_(ctx.state()), cat_(*ctx.voice_catalogue), providers_(providers) {
     for (size_t i = 0; i < cat_.items().size(); ++i) {
       items_by_id_[cat_.items()[i].id].push_back(static_cast<int>(i));
+    }
+    if (ctx.year) {
+      year_first_ = ctx.year->FirstDay().days;
+      year_last_ = ctx.year->LastDay().days;
     }
   }
 
@@ -324,11 +385,19 @@ class ResponseRowParser {
       }
     }
     auto mode = check.Code(5, VoiceModeCodes());
-    if (wave && collected && !AcademicYear(*wave).Contains(*collected)) {
-      check.Fail(4, "date",
-                 fmt::format("collected_date is outside the wave {}", AcademicYear(*wave).Label()));
+    if (wave && collected) {
+      if (*wave != range_wave_) {  // the wave's first and last days, once per wave
+        range_wave_ = *wave;
+        wave_first_ = AcademicYear(*wave).FirstDay().days;
+        wave_last_ = AcademicYear(*wave).LastDay().days;
+      }
+      if (collected->days < wave_first_ || collected->days > wave_last_) {
+        check.Fail(
+            4, "date",
+            fmt::format("collected_date is outside the wave {}", AcademicYear(*wave).Label()));
+      }
     }
-    if (collected && ctx_.year && !ctx_.year->Contains(*collected)) {
+    if (collected && ctx_.year && (collected->days < year_first_ || collected->days > year_last_)) {
       check.Fail(4, "date",
                  fmt::format("collected_date is outside the store's year {}: the roll on the "
                              "collection date must be in the store (one store per year)",
@@ -415,6 +484,8 @@ class ResponseRowParser {
   int32_t urn_ = 0;
   int16_t wave_ = 0;
   Date date_{0};
+  int16_t range_wave_ = INT16_MIN;
+  int32_t wave_first_ = 0, wave_last_ = 0, year_first_ = 0, year_last_ = 0;
 };
 
 }  // namespace
@@ -433,12 +504,7 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
   // Respondents by provider, wave and key; each respondent's responses as
   // a chain, with a mask of the first 64 stored items they answered (so a
   // new answer needs no walk of the chain).
-  std::unordered_map<std::string, uint32_t> respondent_of;
-  respondent_of.reserve(rt.size() + 1024);
-  for (size_t i = 0; i < rt.size(); ++i) {
-    respondent_of[RespondentIndexKey(rt.provider[i], rt.wave[i], rt.key[i])] =
-        static_cast<uint32_t>(i);
-  }
+  RespondentIndex respondent_of(rt);
   std::vector<uint32_t> first(rt.size(), kNoIndex), next(t.size(), kNoIndex);
   std::vector<uint64_t> mask(rt.size(), 0);
   for (size_t r = t.size(); r-- > 0;) {
@@ -469,14 +535,13 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
   uint32_t last_respondent = kNoIndex;
   auto merge = [&](const ParsedResponse& p) {
     uint32_t respondent = kNoIndex;
-    std::string index_key;
+    uint64_t hash = 0;
     if (last_respondent != kNoIndex && p.key == last_key && p.provider == last_provider &&
         p.wave == last_wave) {
       respondent = last_respondent;
     } else {
-      index_key = RespondentIndexKey(p.provider, p.wave, p.key);
-      auto found = respondent_of.find(index_key);
-      if (found != respondent_of.end()) respondent = found->second;
+      hash = RespondentIndex::Hash(p.provider, p.wave, p.key);
+      respondent = respondent_of.Find(p.provider, p.wave, p.key, hash);
     }
     if (respondent != kNoIndex) {
       if (rt.school[respondent] != p.school || rt.collected[respondent] != p.collected ||
@@ -509,7 +574,7 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       rt.school.push_back(p.school);
       rt.collected.push_back(p.collected);
       rt.mode.push_back(p.mode);
-      respondent_of.emplace(std::move(index_key), respondent);
+      respondent_of.Insert(respondent, hash);
       first.push_back(kNoIndex);
       mask.push_back(0);
       changed_respondents = true;
@@ -570,13 +635,17 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       src.counts.rejected += c.rejected;
       src.rejects.Append(std::move(c.rejects));
       for (const ParsedResponse& p : c.rows) merge(p);
-      c = ResponseChunk();
     }
-    g.clear();
   };
   for (size_t begin = 0; begin < chunks.size() || !ready.empty(); begin += group) {
     const size_t end = std::min(chunks.size(), begin + group);
-    parsing.assign(end > begin ? end - begin : 0, ResponseChunk());
+    // Reuse the buffers of two groups ago (their pages are mapped already).
+    parsing.resize(end > begin ? end - begin : 0);
+    for (ResponseChunk& c : parsing) {
+      c.rows.clear();
+      c.rejects = RejectList();
+      c.rows_read = c.rejected = 0;
+    }
     // Task 0 merges the group parsed before (in file order); the others
     // parse this group's chunks, taken by whichever worker is free.
     ParallelFor(1 + parsing.size(), threads, 1, [&](size_t b, size_t e, int worker) {
@@ -607,7 +676,6 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     }
     std::swap(ready, parsing);
   }
-  merge_group(ready);
   src.rejects.Append(std::move(merge_rejects));
   src.rejects.SortByLine();
   if (changed_respondents) ctx.changed_tables.insert(TableId::kVoiceRespondents);

@@ -360,7 +360,8 @@ Status Server::Impl::ComputeVoice(Published* p) {
   // The previous year's store, when given: change since its wave.
   std::unique_ptr<StoreState> previous;
   if (!options.previous_store_dir.empty()) {
-    LANTERN_ASSIGN_OR_RETURN(auto prev, Store::Open(options.previous_store_dir, Store::Mode::kRead));
+    LANTERN_ASSIGN_OR_RETURN(auto prev,
+                             Store::Open(options.previous_store_dir, Store::Mode::kRead));
     LANTERN_ASSIGN_OR_RETURN(StoreState ps, prev->Load(true, std::max(1, options.threads)));
     previous = std::make_unique<StoreState>(std::move(ps));
     LANTERN_RETURN_IF_ERROR(voice::AddPreviousLocalItems(cat, previous->voice_local_items));

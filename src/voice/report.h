@@ -129,6 +129,12 @@ struct VoiceReportInput {
 
 Result<VoiceReport> MakeVoiceReport(const VoiceReportInput& in);
 
+// The scorecard's wellbeing slot (docs/pupil-voice.md, "The scorecard's
+// wellbeing slot"): the share of one declared core item's answers in its
+// declared positive categories, never a mean or a composite of items.
+inline constexpr const char* kWellbeingItem = "calm";
+inline constexpr int kWellbeingItemVersion = 1;
+
 // England's nine regions (E12000001 to E12000009).
 inline constexpr size_t kEnglishRegions = 9;
 // A store covers England when it holds schools in every one of England's
