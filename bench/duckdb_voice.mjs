@@ -20,4 +20,5 @@ const res = await con.runAndReadAll(
    GROUP BY ALL ORDER BY ALL`);
 const rows = res.getRows().length;
 const seconds = (performance.now() - t) / 1000;
-console.log(JSON.stringify({ seconds: +seconds.toFixed(2), rows }));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ seconds: +seconds.toFixed(2), cpu_seconds: +((cpu.user + cpu.system) / 1e6).toFixed(2), rows }));

@@ -4,12 +4,14 @@
 // generator's true distributions.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "common/csv_table.h"
 #include "common/file_util.h"
@@ -17,6 +19,7 @@
 #include "lantern/ingest.h"
 #include "reference/real_data.h"
 #include "scorecard/pupil_level.h"
+#include "server/server.h"
 #include "stats/intervals.h"
 #include "store/store.h"
 #include "tests/real_data.h"
@@ -658,4 +661,47 @@ TEST_F(VoiceGeneratedTest, PersistentlyAbsentAndApPupilsAreHeardLess) {
 namespace testing {
 std::map<std::string, std::string> TinyVoiceFiles() { return VoiceFiles(); }
 }  // namespace testing
+// The server with the previous year's store (lantern serve --previous-store)
+// serves the year-on-year change, as the report computes it: the LA's rows
+// each say higher, lower or no clear change, exactly where the report does.
+TEST_F(VoiceGeneratedTest, TheServerServesChangeFromThePreviousStore) {
+  server::ServerOptions o;
+  o.store_dir = *dir_ + "/store201819";
+  o.previous_store_dir = *dir_ + "/store201718";
+  o.work_dir = *dir_ + "/serve";
+  o.port = 0;
+  o.quiet = true;
+  o.threads = 2;
+  o.web_dir = *dir_ + "/no-web";
+  o.real_data_dir = *dir_ + "/no-published-data";
+  auto server = server::Server::Create(o);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  ASSERT_TRUE((*server)->Start().ok());
+  ASSERT_TRUE((*server)->WaitReady().ok());
+  httplib::Client c("127.0.0.1", (*server)->port());
+  c.set_read_timeout(60, 0);
+  auto r = c.Get("/api/v1/las/805/voice");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const auto body = nlohmann::json::parse(r->body);
+  std::map<std::string, std::string> served;  // item:group -> conclusion
+  for (const auto& row : body["change"]) {
+    served[row["item_id"].get<std::string>() + ":" + row["breakdown"].get<std::string>()] =
+        row["conclusion"];
+  }
+  size_t expected = 0, concluded = 0;
+  for (const auto& ch : report_->changes) {
+    if (report_->units[ch.unit].key != "la:805") continue;
+    ++expected;
+    const std::string key = cat_->items()[ch.item].id + ":" + voice::VoiceGroups()[ch.group].label;
+    ASSERT_TRUE(served.count(key)) << key;
+    EXPECT_EQ(served[key], ch.conclusion) << key;
+    if (!ch.conclusion.empty()) ++concluded;
+  }
+  EXPECT_GT(expected, 0u);
+  EXPECT_GT(concluded, 0u);
+  EXPECT_EQ(served.size(), expected);
+  (*server)->Stop();
+}
+
 }  // namespace lantern
