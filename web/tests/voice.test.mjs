@@ -136,7 +136,8 @@ test('a withheld distribution says so with its reason; sex breakdown', async (t)
   await page.locator('[data-testid=topic]').selectOption('Sex');
   await page.waitForTimeout(500);
   await openAll(page);
-  const withheld = voice.distributions.find((d) => d.breakdown_topic === 'Sex' && d.withheld_reason);
+  const period = voice.distributions.map((r) => r.time_period).sort().pop();
+  const withheld = voice.distributions.find((d) => d.time_period === period && d.breakdown_topic === 'Sex' && d.withheld_reason);
   if (withheld) {
     const text = await page.locator(`[data-item="${withheld.item_id}"] [data-testid=withheld]`).innerText();
     assert.ok(text.includes(withheld.withheld_reason), text);

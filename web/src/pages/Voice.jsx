@@ -9,7 +9,10 @@ import { Loading, Problem } from '../components/Status.jsx';
 // group as published (docs/pupil-voice.md). No mean, score or rank.
 
 const num = (v) => (v === '' || v === undefined || v === null || Number.isNaN(Number(v)) ? v : Number(v));
-const periodText = (p) => (p && p.length === 6 ? `${p.slice(0, 4)}/${p.slice(4)}` : p || '');
+const periodText = (v) => {
+  const p = v === undefined || v === null ? '' : String(v);
+  return p.length === 6 ? `${p.slice(0, 4)}/${p.slice(4)}` : p;
+};
 
 // Which side of the diverging bar a scale point goes: negative left,
 // positive right, the middle point of an odd scale set aside as neutral.
