@@ -195,6 +195,21 @@ class Builder {
     std::vector<uint32_t> link(rt.size(), kNoIndex);
     for (size_t i = 0; i < s.voice_links.size(); ++i)
       link[s.voice_links.respondent[i]] = s.voice_links.pupil[i];
+    // Enrolments by school (a counting sort): each school's roll is read
+    // from its own enrolments, not a scan of every enrolment per school.
+    std::vector<uint32_t> enrol_start(s.schools.size() + 1, 0);
+    for (size_t e = 0; e < s.enrolments.size(); ++e) {
+      if (s.enrolments.school[e] < s.schools.size()) ++enrol_start[s.enrolments.school[e] + 1];
+    }
+    for (size_t i = 0; i < s.schools.size(); ++i) enrol_start[i + 1] += enrol_start[i];
+    std::vector<uint32_t> enrol_rows(enrol_start.back());
+    {
+      std::vector<uint32_t> fill(enrol_start.begin(), enrol_start.end() - 1);
+      for (size_t e = 0; e < s.enrolments.size(); ++e) {
+        const uint32_t sc = s.enrolments.school[e];
+        if (sc < s.schools.size()) enrol_rows[fill[sc]++] = static_cast<uint32_t>(e);
+      }
+    }
     // Schools and waves.
     std::map<std::pair<uint32_t, int16_t>, std::vector<uint32_t>> by_school_wave;
     for (size_t i = 0; i < rt.size(); ++i) {
@@ -260,8 +275,9 @@ class Builder {
         for (size_t tp = 1; tp < n_topics; ++tp) ++resp[static_cast<size_t>(groups[k].group[tp])];
       }
       const EnrolmentTable& en = s.enrolments;
-      for (size_t e = 0; e < en.size(); ++e) {
-        if (en.school[e] != school || !IsRegistration(en.status[e]) || en.entry_date[e] > first ||
+      for (uint32_t q = enrol_start[school]; q < enrol_start[school + 1]; ++q) {
+        const uint32_t e = enrol_rows[q];
+        if (!IsRegistration(en.status[e]) || en.entry_date[e] > first ||
             en.leaving_date[e] < first) {
           continue;
         }
