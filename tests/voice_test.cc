@@ -17,6 +17,7 @@
 #include "common/file_util.h"
 #include "lantern/generate.h"
 #include "lantern/ingest.h"
+#include "lantern/outcomes.h"
 #include "reference/real_data.h"
 #include "scorecard/pupil_level.h"
 #include "server/server.h"
@@ -702,6 +703,48 @@ TEST_F(VoiceGeneratedTest, TheServerServesChangeFromThePreviousStore) {
   EXPECT_GT(concluded, 0u);
   EXPECT_EQ(served.size(), expected);
   (*server)->Stop();
+}
+
+// The Local Outcomes Framework's wellbeing measure is the same statistic for
+// each LA, region and England: LA 805's row equals the report's LA share on
+// the declared item (often or always, of those who answered), with its
+// numerator and denominator.
+TEST_F(VoiceGeneratedTest, TheLocalOutcomesWellbeingMeasureIsTheReportsAreaShare) {
+  PupilLevelOutcomesOptions o;
+  o.threads = 2;
+  OutcomesReport rep;
+  const std::string out = *dir_ + "/outcomes";
+  ASSERT_TRUE(RunPupilLevelOutcomes(*dir_ + "/store201819", o, out, &rep).ok());
+  auto t = CsvTable::Load(out + "/local_outcomes.csv");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const int item = cat_->FindItem(voice::kWellbeingItem, voice::kWellbeingItemVersion);
+  ASSERT_GE(item, 0);
+  const voice::VoiceDistribution* la = nullptr;
+  for (const auto& d : report_->distributions) {
+    if (report_->units[d.unit].key == "la:805" && d.item == static_cast<uint16_t>(item) &&
+        d.group == 0 && d.wave == 2018) {
+      la = &d;
+    }
+  }
+  ASSERT_NE(la, nullptr);
+  ASSERT_FALSE(la->share_hidden);
+  int64_t positive = 0;
+  const int64_t answered =
+      voice::AnsweredCount(*cat_, cat_->items()[static_cast<size_t>(item)], la->counts, &positive);
+  auto get = [&](size_t r, const char* col) { return t->Cell(r, t->Column(col)); };
+  int found = 0;
+  for (size_t r = 0; r < t->rows(); ++r) {
+    if (get(r, "measure") != "pupil_wellbeing_percent") continue;
+    if (get(r, "geographic_level") != "Local authority" || get(r, "old_la_code") != "805") {
+      continue;
+    }
+    ++found;
+    EXPECT_EQ(get(r, "numerator"), std::to_string(positive));
+    EXPECT_EQ(get(r, "denominator"), std::to_string(answered));
+    EXPECT_NEAR(std::stod(get(r, "value")),
+                100.0 * static_cast<double>(positive) / static_cast<double>(answered), 0.05);
+  }
+  EXPECT_EQ(found, 1);
 }
 
 }  // namespace lantern

@@ -96,6 +96,10 @@ const std::vector<MeasureInfo>& Measures() {
        P::kLowerBetter, "movement"},
       {"ehcp_20_week_pupil_level", "EHC plans issued within 20 weeks (ehcp_requests.csv)",
        U::kPercent, P::kHigherBetter, "send"},
+      // Pupil voice (docs/pupil-voice.md): one declared item's positive share.
+      {"pupil_wellbeing_percent",
+       "Pupils feeling calm and settled often or always (pupil voice item calm, %)", U::kPercent,
+       P::kHigherBetter, "wellbeing"},
   };
   return kMeasures;
 }
