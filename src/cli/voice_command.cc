@@ -69,7 +69,8 @@ void AddVoice(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "voice",
       "Pupil voice (docs/pupil-voice.md): every item's full response distribution by pupil group "
-      "for each school, LA, region, trust and England, who was heard and who was not, and the "
+      "for each school, LA, region, trust and England (England only when the store has schools "
+      "in all nine English regions), who was heard and who was not, and the "
       "change since the previous year's wave, disclosure-controlled. Writes OUT/voice.csv, "
       "OUT/voice_coverage.csv and OUT/voice_change.csv, each with its .meta.csv. No mean, score "
       "or rank is computed.");
