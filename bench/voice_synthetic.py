@@ -41,18 +41,24 @@ with open(f'{out}/schools.csv', 'w') as f:
 open(f'{out}/pupils.csv', 'w').write('upn,birth_date,sex,fsm_eligible,disadvantaged,sen_provision,eal,looked_after,home_la_code,year_group\n')
 open(f'{out}/enrolments.csv', 'w').write('upn,urn,entry_date,leaving_date,leaving_reason,enrol_status\n')
 open(f'{out}/voice_providers.csv', 'w').write('provider_id,provider_name,accredited_from,accredited_to\nPRV-NAT,National Voice,2018-01-01,\n')
-cum = [[0.08, 0.2, 0.45, 0.8, 0.97, 0.99, 1.0]]
+# Answer sheets: a pool of respondents' answers to every item, each a block
+# of rows with the respondent's prefix left as \0, so a national wave is
+# written at disk speed (one replace per respondent).
+def sheet():
+    rows = []
+    for item, cats in items:
+        k = len(cats)
+        c = min(k - 1, int(rng.random() ** 0.7 * (k - 2))) if rng.random() > 0.03 else k - 2 + (rng.random() < 0.5)
+        rows.append(f'\0{item},1,{cats[c]}\n')
+    return ''.join(rows)
+pool = [sheet() for _ in range(4096)]
 with open(f'{out}/voice_responses.csv', 'w') as f:
     f.write('provider_id,wave,urn,respondent_key,collected_date,mode,item_id,item_version,response\n')
     buf = []
     for r in range(respondents):
         urn = 100000 + r % n_schools
-        prefix = f'PRV-NAT,2018/19,{urn},V-{r:09d},2019-06-12,online,'
-        for item, cats in items:
-            k = len(cats)
-            c = min(k - 1, int(rng.random() ** 0.7 * (k - 2))) if rng.random() > 0.03 else k - 2 + (rng.random() < 0.5)
-            buf.append(f'{prefix}{item},1,{cats[c]}\n')
-        if len(buf) > 200000:
+        buf.append(pool[rng.getrandbits(12)].replace('\0', f'PRV-NAT,2018/19,{urn},V-{r:09d},2019-06-12,online,'))
+        if len(buf) >= 20000:
             f.write(''.join(buf))
             buf = []
     f.write(''.join(buf))

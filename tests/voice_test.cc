@@ -4,17 +4,23 @@
 // generator's true distributions.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "common/csv_table.h"
 #include "common/file_util.h"
 #include "lantern/generate.h"
 #include "lantern/ingest.h"
+#include "lantern/outcomes.h"
 #include "reference/real_data.h"
+#include "scorecard/pupil_level.h"
+#include "server/server.h"
 #include "stats/intervals.h"
 #include "store/store.h"
 #include "tests/real_data.h"
@@ -308,6 +314,160 @@ TEST_F(VoiceIngestTest, ANonAccreditedProvidersFileIsRejectedAndChangesNothing) 
   }
 }
 
+// The response ingest parses a large file on every core, a chunk each, and
+// checks respondents and duplicates in file order afterwards: a file cut
+// into chunks gives the same store and the same rejects as one thread,
+// including a duplicate and an inconsistent respondent whose first rows
+// are in another chunk.
+TEST_F(VoiceIngestTest, AChunkedFileGivesTheSameStoreAndRejectsAsOneThread) {
+  auto files = VoiceFiles();
+  std::string& responses = files["voice_responses.csv"];
+  const char* items[] = {"belong_school", "safe_school", "enjoy_school"};
+  const char* answers[3][2] = {{"agree", "disagree"}, {"often", "never"}, {"always", "sometimes"}};
+  for (int k = 0; k < 12000; ++k) {  // about 1.6 MB: more than one chunk
+    for (int i = 0; i < 3; ++i) {
+      responses += fmt::format("PRV1,2018/19,900002,R{:05d},2018-09-07,online,{},1,{}\n", k,
+                               items[i], answers[i][(k * 7 + i) % 2]);
+    }
+  }
+  const size_t lines = static_cast<size_t>(std::count(responses.begin(), responses.end(), '\n'));
+  // A repeat of R00000's first answer, and R00001 with another mode.
+  responses += "PRV1,2018/19,900002,R00000,2018-09-07,online,belong_school,1,disagree\n";
+  responses += "PRV1,2018/19,900002,R00001,2018-09-07,at_home,calm,1,often\n";
+  testing::WriteTinyInput(dir_ + "/in", files);
+  auto ingest = [&](const std::string& store, int threads, IngestReport* r) {
+    IngestOptions o;
+    o.input_dir = dir_ + "/in";
+    o.store_dir = dir_ + "/" + store;
+    o.catalogue_dir = BankDir();
+    o.threads = threads;
+    return Ingest(o, r);
+  };
+  IngestReport one, two;
+  ASSERT_TRUE(ingest("one", 1, &one).ok());
+  ASSERT_TRUE(ingest("two", 2, &two).ok());
+  auto load = [&](const std::string& store) {
+    auto st = Store::Open(dir_ + "/" + store, Store::Mode::kRead);
+    EXPECT_TRUE(st.ok());
+    return std::move(*(*st)->Load());
+  };
+  const StoreState a = load("one"), b = load("two");
+  EXPECT_EQ(a.voice_respondents.size(), 5u + 12000u);
+  EXPECT_EQ(a.voice_responses.size(), 8u + 36000u);
+  EXPECT_EQ(a.voice_respondents.key, b.voice_respondents.key);
+  EXPECT_TRUE(a.voice_responses.respondent == b.voice_responses.respondent);
+  EXPECT_TRUE(a.voice_responses.item == b.voice_responses.item);
+  EXPECT_TRUE(a.voice_responses.category == b.voice_responses.category);
+  for (IngestReport* r : {&one, &two}) {
+    std::map<size_t, std::string> by_line;
+    for (const auto& row : Rejects(*r)) {
+      if (row[0] == "voice_responses.csv") by_line[std::stoul(row[1])] = row[4];
+    }
+    ASSERT_EQ(by_line.size(), 2u);
+    // Line numbers count the header as line 1.
+    EXPECT_EQ(by_line[lines + 1], "duplicate");
+    EXPECT_EQ(by_line[lines + 2], "inconsistent");
+  }
+}
+
+// A store of one LA has no England level: its top level is the LA (and its
+// region), never labelled England. A store with schools in all nine
+// English regions has one.
+TEST_F(VoiceIngestTest, OnlyAStoreCoveringEnglandHasAnEnglandLevel) {
+  testing::WriteTinyInput(dir_ + "/in", VoiceFiles());
+  IngestReport r;
+  ASSERT_TRUE(Run(dir_ + "/in", &r).ok());
+  StoreState s = Load();
+  EXPECT_FALSE(voice::StoreCoversEngland(s));
+  auto cat = voice::LoadCatalogueWithLocalItems(BankDir(), s.voice_local_items);
+  ASSERT_TRUE(cat.ok());
+  Policy policy;
+  voice::VoiceReportInput in{&s, nullptr, &*cat, &policy, 1};
+  auto rep = voice::MakeVoiceReport(in);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->covers_england);
+  bool la = false;
+  for (const auto& u : rep->units) {
+    EXPECT_NE(u.key, "england");
+    EXPECT_NE(u.geography.level, GeographicLevel::kNational) << u.key;
+    la = la || u.key == "la:805";
+  }
+  EXPECT_TRUE(la);
+  for (const auto& d : rep->distributions) EXPECT_NE(rep->units[d.unit].key, "england");
+
+  // Schools in every English region: England.
+  StoreState e;
+  for (int k = 1; k <= 9; ++k) {
+    e.local_authorities.old_la_code.push_back(static_cast<int16_t>(800 + k));
+    e.local_authorities.region_code.push_back(fmt::format("E1200000{}", k));
+    e.schools.la_code.push_back(static_cast<int16_t>(800 + k));
+  }
+  // A Welsh LA with no school does not count against it.
+  e.local_authorities.old_la_code.push_back(670);
+  e.local_authorities.region_code.push_back("W92000004");
+  EXPECT_TRUE(voice::StoreCoversEngland(e));
+  e.schools.la_code.pop_back();  // no school left in the ninth region
+  EXPECT_FALSE(voice::StoreCoversEngland(e));
+}
+
+// The scorecard's wellbeing slot is the voice report's share on the declared
+// wellbeing item (calm, version 1: often or always, of those who answered),
+// withheld where the report withholds it, x where the school has no answers
+// to it. Hand counts: 900003 has 12 respondents to calm: 5 often, 3 always,
+// 2 never, 2 sometimes: 8 of 12, shown. 900001 has 12 (K1 and 11 more): 8
+// often, 3 never, 1 prefer not to say: its share (8 of 11) would give the
+// prefer-not-to-say count of 1 as base minus answered, so the report hides
+// it, and so does the slot. 900002 has the same 12 answers as 900003, but it
+// is the only school of its trust, whose figures need 3 schools, so the
+// report withholds it (it would give the trust's) and so does the slot.
+TEST_F(VoiceIngestTest, TheScorecardWellbeingSlotIsTheDeclaredItemsPositiveShare) {
+  auto files = VoiceFiles();
+  const char* calm[] = {"often",  "often",  "often", "often", "often",     "always",
+                        "always", "always", "never", "never", "sometimes", "sometimes"};
+  std::string& rows = files["voice_responses.csv"];
+  for (int k = 0; k < 12; ++k) {
+    rows += fmt::format("PRV1,2018/19,900003,W{:02d},2018-09-07,online,calm,1,{}\n", k, calm[k]);
+    rows += fmt::format("PRV1,2018/19,900002,X{:02d},2018-09-07,online,calm,1,{}\n", k, calm[k]);
+  }
+  rows += "PRV1,2018/19,900001,K1,2018-09-07,online,calm,1,prefer_not_to_say\n";
+  for (int k = 0; k < 11; ++k) {
+    rows += fmt::format("PRV1,2018/19,900001,Y{:02d},2018-09-07,online,calm,1,{}\n", k,
+                        k < 8 ? "often" : "never");
+  }
+  testing::WriteTinyInput(dir_ + "/in", files);
+  IngestReport r;
+  ASSERT_TRUE(Run(dir_ + "/in", &r).ok());
+  EXPECT_EQ(r.rows_rejected, 0u);
+  StoreState s = Load();
+  Policy policy;
+  auto in = PupilLevelScorecardInputFromState(s, nullptr, policy, 1, dir_ + "/no-real-data");
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  const uint16_t slot = *ScorecardIndicatorIndex("pupil_wellbeing_percent");
+  std::map<int32_t, const IndicatorObservation*> by_urn;
+  for (const auto& o : in->observations) {
+    if (o.indicator == slot) by_urn[in->schools[o.school].urn] = &o;
+  }
+  ASSERT_TRUE(by_urn.count(900003));
+  EXPECT_EQ(by_urn[900003]->numerator, 8);
+  EXPECT_EQ(by_urn[900003]->denominator, 12);
+  EXPECT_FALSE(by_urn[900003]->suppressed);
+  ASSERT_TRUE(by_urn.count(900001));
+  EXPECT_EQ(by_urn[900001]->numerator, 8);
+  EXPECT_EQ(by_urn[900001]->denominator, 11);
+  EXPECT_TRUE(by_urn[900001]->suppressed);
+  ASSERT_TRUE(by_urn.count(900002));
+  EXPECT_TRUE(by_urn[900002]->suppressed);
+  EXPECT_NE(in->unavailable_reason[slot].find("calm"), std::string::npos);
+
+  // No voice in the store: no observation, x with its reason.
+  s.voice_respondents = VoiceRespondentTable();
+  s.voice_responses = VoiceResponseTable();
+  s.voice_links = VoiceLinkTable();
+  auto in2 = PupilLevelScorecardInputFromState(s, nullptr, policy, 1, dir_ + "/no-real-data");
+  ASSERT_TRUE(in2.ok());
+  for (const auto& o : in2->observations) EXPECT_NE(o.indicator, slot);
+}
+
 // ------------------------------------------------------------ generated waves
 
 class VoiceGeneratedTest : public ::testing::Test {
@@ -502,4 +662,89 @@ TEST_F(VoiceGeneratedTest, PersistentlyAbsentAndApPupilsAreHeardLess) {
 namespace testing {
 std::map<std::string, std::string> TinyVoiceFiles() { return VoiceFiles(); }
 }  // namespace testing
+// The server with the previous year's store (lantern serve --previous-store)
+// serves the year-on-year change, as the report computes it: the LA's rows
+// each say higher, lower or no clear change, exactly where the report does.
+TEST_F(VoiceGeneratedTest, TheServerServesChangeFromThePreviousStore) {
+  server::ServerOptions o;
+  o.store_dir = *dir_ + "/store201819";
+  o.previous_store_dir = *dir_ + "/store201718";
+  o.work_dir = *dir_ + "/serve";
+  o.port = 0;
+  o.quiet = true;
+  o.threads = 2;
+  o.web_dir = *dir_ + "/no-web";
+  o.real_data_dir = *dir_ + "/no-published-data";
+  auto server = server::Server::Create(o);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  ASSERT_TRUE((*server)->Start().ok());
+  ASSERT_TRUE((*server)->WaitReady().ok());
+  httplib::Client c("127.0.0.1", (*server)->port());
+  c.set_read_timeout(60, 0);
+  auto r = c.Get("/api/v1/las/805/voice");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const auto body = nlohmann::json::parse(r->body);
+  std::map<std::string, std::string> served;  // item:group -> conclusion
+  for (const auto& row : body["change"]) {
+    served[row["item_id"].get<std::string>() + ":" + row["breakdown"].get<std::string>()] =
+        row["conclusion"];
+  }
+  size_t expected = 0, concluded = 0;
+  for (const auto& ch : report_->changes) {
+    if (report_->units[ch.unit].key != "la:805") continue;
+    ++expected;
+    const std::string key = cat_->items()[ch.item].id + ":" + voice::VoiceGroups()[ch.group].label;
+    ASSERT_TRUE(served.count(key)) << key;
+    EXPECT_EQ(served[key], ch.conclusion) << key;
+    if (!ch.conclusion.empty()) ++concluded;
+  }
+  EXPECT_GT(expected, 0u);
+  EXPECT_GT(concluded, 0u);
+  EXPECT_EQ(served.size(), expected);
+  (*server)->Stop();
+}
+
+// The Local Outcomes Framework's wellbeing measure is the same statistic for
+// each LA, region and England: LA 805's row equals the report's LA share on
+// the declared item (often or always, of those who answered), with its
+// numerator and denominator.
+TEST_F(VoiceGeneratedTest, TheLocalOutcomesWellbeingMeasureIsTheReportsAreaShare) {
+  PupilLevelOutcomesOptions o;
+  o.threads = 2;
+  OutcomesReport rep;
+  const std::string out = *dir_ + "/outcomes";
+  ASSERT_TRUE(RunPupilLevelOutcomes(*dir_ + "/store201819", o, out, &rep).ok());
+  auto t = CsvTable::Load(out + "/local_outcomes.csv");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const int item = cat_->FindItem(voice::kWellbeingItem, voice::kWellbeingItemVersion);
+  ASSERT_GE(item, 0);
+  const voice::VoiceDistribution* la = nullptr;
+  for (const auto& d : report_->distributions) {
+    if (report_->units[d.unit].key == "la:805" && d.item == static_cast<uint16_t>(item) &&
+        d.group == 0 && d.wave == 2018) {
+      la = &d;
+    }
+  }
+  ASSERT_NE(la, nullptr);
+  ASSERT_FALSE(la->share_hidden);
+  int64_t positive = 0;
+  const int64_t answered =
+      voice::AnsweredCount(*cat_, cat_->items()[static_cast<size_t>(item)], la->counts, &positive);
+  auto get = [&](size_t r, const char* col) { return t->Cell(r, t->Column(col)); };
+  int found = 0;
+  for (size_t r = 0; r < t->rows(); ++r) {
+    if (get(r, "measure") != "pupil_wellbeing_percent") continue;
+    if (get(r, "geographic_level") != "Local authority" || get(r, "old_la_code") != "805") {
+      continue;
+    }
+    ++found;
+    EXPECT_EQ(get(r, "numerator"), std::to_string(positive));
+    EXPECT_EQ(get(r, "denominator"), std::to_string(answered));
+    EXPECT_NEAR(std::stod(get(r, "value")),
+                100.0 * static_cast<double>(positive) / static_cast<double>(answered), 0.05);
+  }
+  EXPECT_EQ(found, 1);
+}
+
 }  // namespace lantern

@@ -32,28 +32,7 @@ Status RunVoice(const VoiceOptions& o) {
                            voice::LoadCatalogueWithLocalItems(dir, state.voice_local_items));
   if (previous) {
     // The previous store's local items too (the same rows again are fine).
-    for (size_t i = 0; i < previous->voice_local_items.size(); ++i) {
-      const auto& l = previous->voice_local_items;
-      if (cat.FindItem(l.item_id[i], std::atoi(l.version[i].c_str())) >= 0) continue;
-      auto field = [&](std::string_view n) -> std::string_view {
-        if (n == "item_id") return l.item_id[i];
-        if (n == "version") return l.version[i];
-        if (n == "tier") return l.tier[i];
-        if (n == "domain") return l.domain[i];
-        if (n == "stem") return l.stem[i];
-        if (n == "scale_id") return l.scale_id[i];
-        if (n == "polarity") return l.polarity[i];
-        if (n == "positive") return l.positive[i];
-        if (n == "sensitive") return l.sensitive[i];
-        if (n == "reading_age") return l.reading_age[i];
-        if (n == "owner") return l.owner[i];
-        return l.note[i];
-      };
-      if (auto p = cat.AddItemRow(field, true)) {
-        return Status::InvalidInput("the previous store's local item " + l.item_id[i] +
-                                    " does not fit the bank: " + p->reason);
-      }
-    }
+    LANTERN_RETURN_IF_ERROR(voice::AddPreviousLocalItems(cat, previous->voice_local_items));
   }
   if (state.voice_respondents.size() == 0) {
     return Status::InvalidInput(o.store_dir +
@@ -90,7 +69,8 @@ void AddVoice(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "voice",
       "Pupil voice (docs/pupil-voice.md): every item's full response distribution by pupil group "
-      "for each school, LA, region, trust and England, who was heard and who was not, and the "
+      "for each school, LA, region, trust and England (England only when the store has schools "
+      "in all nine English regions), who was heard and who was not, and the "
       "change since the previous year's wave, disclosure-controlled. Writes OUT/voice.csv, "
       "OUT/voice_coverage.csv and OUT/voice_change.csv, each with its .meta.csv. No mean, score "
       "or rank is computed.");

@@ -635,17 +635,18 @@ FamilyDecl ScorecardFamily() {
        .kind = IndicatorKind::kPercent,
        .decimal_places = 1,
        .polarity = Polarity::kHigherIsBetter,
-       .definition = "Respondents reporting positive wellbeing on the core Pupil Engagement "
-                     "Framework items (C4; not yet collected) / Pupils who responded through "
-                     "an accredited provider.",
+       .definition = "Respondents answering often or always to the core Pupil Engagement "
+                     "Framework item 'I feel calm and settled' (calm, version 1) / Respondents "
+                     "who gave an answer to it (not 'prefer not to say', not 'not answered'), "
+                     "through an accredited provider, latest wave.",
        .source = kSource,
        .scorecard = ScorecardSettings{
            .domain = IndicatorDomain::kAdditional,
            .min_denominator = 20,
            .unit = "%",
-           .numerator = "Respondents reporting positive wellbeing on the core Pupil Engagement "
-                        "Framework items (C4; not yet collected)",
-           .denominator = "Pupils who responded through an accredited provider",
+           .numerator = "Respondents answering often or always to 'I feel calm and settled' "
+                        "(calm, version 1)",
+           .denominator = "Respondents who gave an answer to it, through an accredited provider",
            .enquiry_higher = "More {pupils} reported positive wellbeing than in similar schools.",
            .enquiry_lower = "Fewer {pupils} reported positive wellbeing than in similar schools: "
                             "which pupils, and who was not heard?",

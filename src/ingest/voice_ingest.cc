@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
+#include "common/csv_reader.h"
+#include "common/parallel.h"
 #include "ingest/for_each_row.h"
 #include "model/upn.h"
 #include "store/table_ops.h"
@@ -190,59 +195,172 @@ void IngestVoiceLocalItems(IngestContext& ctx, InputSource& src) {
   if (changed) ctx.changed_tables.insert(TableId::kVoiceLocalItems);
 }
 
-void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
-  StoreState& s = ctx.state();
-  const voice::VoiceCatalogue& cat = *ctx.voice_catalogue;
-  ProviderIndex providers(s.voice_providers);
-  VoiceRespondentTable& rt = s.voice_respondents;
-  VoiceResponseTable& t = s.voice_responses;
-  VoiceItemKeyTable& keys = s.voice_items;
-  // Respondents by provider, wave and key; each respondent's responses as
-  // a chain, with a mask of the first 64 stored items they answered (so a
-  // new answer needs no walk of the chain).
-  std::unordered_map<std::string, uint32_t> respondent_of;
-  respondent_of.reserve(rt.size() + 1024);
-  for (size_t i = 0; i < rt.size(); ++i) {
-    respondent_of[RespondentIndexKey(rt.provider[i], rt.wave[i], rt.key[i])] =
-        static_cast<uint32_t>(i);
+namespace {
+
+// Respondents by provider, wave and key: an open-addressing table of
+// respondent rows (no string kept twice, no allocation per lookup).
+class RespondentIndex {
+ public:
+  explicit RespondentIndex(const VoiceRespondentTable& rt) : rt_(rt) {
+    Rehash(std::max<size_t>(1024, rt.size() * 2));
+    for (size_t i = 0; i < rt.size(); ++i) {
+      Insert(static_cast<uint32_t>(i), Hash(rt.provider[i], rt.wave[i], rt.key[i]));
+    }
   }
-  std::vector<uint32_t> first(rt.size(), kNoIndex), next(t.size(), kNoIndex);
-  std::vector<uint64_t> mask(rt.size(), 0);
-  for (size_t r = t.size(); r-- > 0;) {
-    next[r] = first[t.respondent[r]];
-    first[t.respondent[r]] = static_cast<uint32_t>(r);
-    if (t.item[r] < 64) mask[t.respondent[r]] |= uint64_t{1} << t.item[r];
+  static uint64_t Hash(uint16_t provider, int16_t wave, std::string_view key) {
+    uint64_t h = std::hash<std::string_view>{}(key);
+    h ^= (uint64_t{provider} << 16 | static_cast<uint16_t>(wave)) * 0x9E3779B97F4A7C15ull;
+    return h * 0xBF58476D1CE4E5B9ull;
   }
-  const size_t stored_respondents = rt.size();
-  std::vector<uint8_t> seen_in_file;  // per response row: written by this file
-  seen_in_file.assign(t.size(), 0);
-  // Catalogue item -> stored item key, made as items are met.
-  std::vector<int> key_of_item(cat.items().size(), -1);
-  for (size_t k = 0; k < keys.size(); ++k) {
-    const int i = cat.FindItem(keys.item_id[k], keys.version[k]);
-    if (i >= 0) key_of_item[static_cast<size_t>(i)] = static_cast<int>(k);
+  uint32_t Find(uint16_t provider, int16_t wave, std::string_view key, uint64_t h) const {
+    const uint32_t tag = static_cast<uint32_t>(h >> 32);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const uint64_t slot = slots_[i];
+      if (slot == kEmpty) return kNoIndex;
+      const auto r = static_cast<uint32_t>(slot);
+      if (static_cast<uint32_t>(slot >> 32) == tag && rt_.provider[r] == provider &&
+          rt_.wave[r] == wave && rt_.key[r] == key) {
+        return r;
+      }
+    }
   }
-  bool changed_respondents = false, changed_responses = false, changed_keys = false;
-  std::string last_item_text;
-  int last_item = -1;
-  ForEachRow(src, [&](RowCheck& check) {
-    // provider_id, wave, urn, respondent_key, collected_date, mode, item_id, item_version, response
+  void Insert(uint32_t r, uint64_t h) {
+    if ((count_ + 1) * 2 > slots_.size()) Rehash(slots_.size() * 2);
+    Place(r, h);
+    ++count_;
+  }
+
+ private:
+  static constexpr uint64_t kEmpty = ~uint64_t{0};
+  void Place(uint32_t r, uint64_t h) {
+    size_t i = h & mask_;
+    while (slots_[i] != kEmpty) i = (i + 1) & mask_;
+    slots_[i] = (h >> 32) << 32 | r;
+  }
+  void Rehash(size_t want) {
+    size_t n = 1;
+    while (n < want) n <<= 1;
+    std::vector<uint64_t> old = std::move(slots_);
+    slots_.assign(n, kEmpty);
+    mask_ = n - 1;
+    for (uint64_t slot : old) {
+      if (slot == kEmpty) continue;
+      const auto r = static_cast<uint32_t>(slot);
+      Place(r, Hash(rt_.provider[r], rt_.wave[r], rt_.key[r]));
+    }
+  }
+  const VoiceRespondentTable& rt_;
+  std::vector<uint64_t> slots_;
+  size_t mask_ = 0, count_ = 0;
+};
+
+// One response row that passed every check a row can pass alone, resolved
+// to integers (the respondent and the duplicate checks need the rows before
+// it, so they run in file order afterwards).
+struct ParsedResponse {
+  std::string_view key;  // into the file's body
+  std::string_view raw;
+  uint64_t line = 0;
+  uint32_t school = kNoIndex;
+  int32_t collected = 0;
+  uint16_t provider = 0;
+  int16_t wave = 0;
+  uint16_t item = 0;  // index into the catalogue's items
+  uint8_t category = 0;
+  uint8_t mode = 0;
+};
+
+struct ResponseChunk {
+  std::vector<ParsedResponse> rows;
+  RejectList rejects;
+  uint64_t rows_read = 0, rejected = 0;
+};
+
+// The checks of one response row that need no other row: run on every
+// core, one chunk of the file each, reading the store and the bank only.
+// Files come sorted by respondent (a respondent's items together) and by
+// school, so each field keeps the last text it parsed and its value.
+class ResponseRowParser {
+ public:
+  ResponseRowParser(const IngestContext& ctx, const InputSource& src,
+                    const ProviderIndex& providers)
+      : ctx_(ctx), src_(src), s_(ctx.state()), cat_(*ctx.voice_catalogue), providers_(providers) {
+    for (size_t i = 0; i < cat_.items().size(); ++i) {
+      items_by_id_[cat_.items()[i].id].push_back(static_cast<int>(i));
+    }
+    if (ctx.year) {
+      year_first_ = ctx.year->FirstDay().days;
+      year_last_ = ctx.year->LastDay().days;
+    }
+  }
+
+  void Parse(const CsvChunk& chunk, ResponseChunk* out) {
+    CsvReader reader(chunk.data, chunk.first_line);
+    reader.set_expected_fields(src_.header.field_count());
+    CsvRecord rec;
+    out->rows.reserve(chunk.data.size() / 64);
+    while (reader.Next(&rec)) {
+      ++out->rows_read;
+      if (rec.error != CsvError::kNone) {
+        out->rejects.Add(rec.line, "", "",
+                         rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed",
+                         std::string(CsvErrorMessage(rec.error)), rec.raw);
+        ++out->rejected;
+        continue;
+      }
+      RowCheck check(*src_.schema, src_.header, rec, &out->rejects);
+      ParsedResponse p;
+      if (Check(check, &p)) {
+        p.line = rec.line;
+        p.raw = rec.raw;
+        out->rows.push_back(p);
+      } else {
+        ++out->rejected;
+      }
+    }
+  }
+
+ private:
+  // provider_id, wave, urn, respondent_key, collected_date, mode, item_id, item_version, response
+  bool Check(RowCheck& check, ParsedResponse* p) {
     uint32_t provider = kNoIndex;
     if (check.RequiredPresent(0)) {
-      provider = providers.Find(check.Text(0));
+      if (check.Text(0) == provider_text_) {
+        provider = provider_;
+      } else {
+        provider = providers_.Find(check.Text(0));
+        if (provider != kNoIndex) {
+          provider_text_ = std::string(check.Text(0));
+          provider_ = provider;
+        }
+      }
       if (provider == kNoIndex) {
         check.Fail(0, "unknown_provider",
                    "the provider is not in voice_providers.csv or the store: only an accredited "
                    "provider may submit responses");
       }
     }
-    auto wave = Wave(check, 1);
-    auto urn = check.Urn(2);
+    std::optional<int16_t> wave;
+    if (!check.Text(1).empty() && check.Text(1) == wave_text_) {
+      wave = wave_;
+    } else {
+      wave = Wave(check, 1);
+      if (wave) {
+        wave_text_ = std::string(check.Text(1));
+        wave_ = *wave;
+      }
+    }
     uint32_t school = kNoIndex;
-    if (urn) {
-      school = ctx.SchoolRow(*urn);
+    if (!check.Text(2).empty() && check.Text(2) == urn_text_) {
+      school = school_;
+    } else if (auto urn = check.Urn(2)) {
+      school = ctx_.SchoolRow(*urn);
       if (school == kNoIndex) {
         check.Fail(2, "unknown_school", "no school with this URN in schools.csv or the store");
+      } else {
+        urn_text_ = std::string(check.Text(2));
+        urn_ = *urn;
+        school_ = school;
       }
     }
     const std::string_view key = check.Text(3);
@@ -256,21 +374,38 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
                    "responses (link them in voice_linkage.csv)");
       }
     }
-    auto collected = check.DateField(4);
-    auto mode = check.Code(5, VoiceModeCodes());
-    if (wave && collected && !AcademicYear(*wave).Contains(*collected)) {
-      check.Fail(4, "date",
-                 fmt::format("collected_date is outside the wave {}", AcademicYear(*wave).Label()));
+    std::optional<Date> collected;
+    if (!check.Text(4).empty() && check.Text(4) == date_text_) {
+      collected = date_;
+    } else {
+      collected = check.DateField(4);
+      if (collected) {
+        date_text_ = std::string(check.Text(4));
+        date_ = *collected;
+      }
     }
-    if (collected && ctx.year && !ctx.year->Contains(*collected)) {
+    auto mode = check.Code(5, VoiceModeCodes());
+    if (wave && collected) {
+      if (*wave != range_wave_) {  // the wave's first and last days, once per wave
+        range_wave_ = *wave;
+        wave_first_ = AcademicYear(*wave).FirstDay().days;
+        wave_last_ = AcademicYear(*wave).LastDay().days;
+      }
+      if (collected->days < wave_first_ || collected->days > wave_last_) {
+        check.Fail(
+            4, "date",
+            fmt::format("collected_date is outside the wave {}", AcademicYear(*wave).Label()));
+      }
+    }
+    if (collected && ctx_.year && (collected->days < year_first_ || collected->days > year_last_)) {
       check.Fail(4, "date",
                  fmt::format("collected_date is outside the store's year {}: the roll on the "
                              "collection date must be in the store (one store per year)",
-                             ctx.year->Label()));
+                             ctx_.year->Label()));
     }
     if (provider != kNoIndex && collected) {
-      const int32_t from = s.voice_providers.accredited_from[provider];
-      const int32_t to = s.voice_providers.accredited_to[provider];
+      const int32_t from = s_.voice_providers.accredited_from[provider];
+      const int32_t to = s_.voice_providers.accredited_to[provider];
       if (collected->days < from || collected->days > to) {
         check.Fail(
             0, "accreditation",
@@ -283,83 +418,171 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     int item = -1;
     if (check.RequiredPresent(6) && check.RequiredPresent(7)) {
       const std::string_view id = check.Text(6);
-      const int version = std::atoi(std::string(check.Text(7)).c_str());
-      if (last_item >= 0 && id == last_item_text &&
-          cat.items()[static_cast<size_t>(last_item)].version == version) {
-        item = last_item;
-      } else {
-        item = cat.FindItem(id, version);
+      const std::string_view version_text = check.Text(7);
+      int version = -1;
+      if (std::from_chars(version_text.data(), version_text.data() + version_text.size(), version)
+              .ptr != version_text.data() + version_text.size()) {
+        version = -1;
+      }
+      auto it = items_by_id_.find(id);
+      if (it != items_by_id_.end()) {
+        for (int i : it->second) {
+          if (cat_.items()[static_cast<size_t>(i)].version == version) item = i;
+        }
       }
       if (item < 0) {
         check.Fail(6, "unknown_item",
                    fmt::format("{} version {} is not in the question bank (catalogue/"
                                "voice_items.csv or the store's local items)",
-                               id, check.Text(7)));
+                               id, version_text));
       } else {
-        last_item = item;
-        last_item_text = std::string(id);
-        const voice::VoiceItem& it = cat.items()[static_cast<size_t>(item)];
-        if (it.local && urn && it.owner != std::to_string(*urn)) {
+        const voice::VoiceItem& v = cat_.items()[static_cast<size_t>(item)];
+        if (v.local && school != kNoIndex && v.owner != std::to_string(urn_)) {
           check.Fail(
               6, "local_item",
-              fmt::format("{} is a local item of school {}, not of this school", it.id, it.owner));
+              fmt::format("{} is a local item of school {}, not of this school", v.id, v.owner));
         }
       }
     }
     int category = -1;
     if (item >= 0 && check.RequiredPresent(8)) {
-      const voice::VoiceItem& it = cat.items()[static_cast<size_t>(item)];
-      category = cat.FindCategory(it, check.Text(8));
+      const voice::VoiceItem& it = cat_.items()[static_cast<size_t>(item)];
+      category = cat_.FindCategory(it, check.Text(8));
       if (category < 0) {
         std::string codes;
-        for (const auto& c : cat.ScaleOf(it).categories)
+        for (const auto& c : cat_.ScaleOf(it).categories)
           codes += (codes.empty() ? "" : ", ") + c.code;
         check.Fail(
             8, "unknown_category",
-            fmt::format("not a response of scale {} (one of: {})", cat.ScaleOf(it).id, codes));
+            fmt::format("not a response of scale {} (one of: {})", cat_.ScaleOf(it).id, codes));
       }
     }
-    if (!check.ok()) return;
-    // The respondent: known, or new (made only for a row that passes).
-    std::string index_key = RespondentIndexKey(provider, *wave, key);
-    auto found = respondent_of.find(index_key);
-    uint32_t respondent = found == respondent_of.end() ? kNoIndex : found->second;
+    if (!check.ok()) return false;
+    p->key = key;
+    p->school = school;
+    p->collected = collected->days;
+    p->provider = static_cast<uint16_t>(provider);
+    p->wave = *wave;
+    p->item = static_cast<uint16_t>(item);
+    p->category = static_cast<uint8_t>(category);
+    p->mode = static_cast<uint8_t>(*mode);
+    return true;
+  }
+
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view t) const { return std::hash<std::string_view>{}(t); }
+  };
+  const IngestContext& ctx_;
+  const InputSource& src_;
+  const StoreState& s_;
+  const voice::VoiceCatalogue& cat_;
+  const ProviderIndex& providers_;
+  std::unordered_map<std::string, std::vector<int>, TextHash, std::equal_to<>> items_by_id_;
+  std::string provider_text_, wave_text_, urn_text_, date_text_;
+  uint32_t provider_ = kNoIndex, school_ = kNoIndex;
+  int32_t urn_ = 0;
+  int16_t wave_ = 0;
+  Date date_{0};
+  int16_t range_wave_ = INT16_MIN;
+  int32_t wave_first_ = 0, wave_last_ = 0, year_first_ = 0, year_last_ = 0;
+};
+
+}  // namespace
+
+// Parsing and the row-alone checks run on every core, a group of chunks at
+// a time; the checks that need earlier rows (the respondent's school, date
+// and mode agree; an item answered once) and the appends to the store run
+// in file order on one worker while the next group is parsed.
+void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
+  StoreState& s = ctx.state();
+  const voice::VoiceCatalogue& cat = *ctx.voice_catalogue;
+  ProviderIndex providers(s.voice_providers);
+  VoiceRespondentTable& rt = s.voice_respondents;
+  VoiceResponseTable& t = s.voice_responses;
+  VoiceItemKeyTable& keys = s.voice_items;
+  // Respondents by provider, wave and key; each respondent's responses as
+  // a chain, with a mask of the first 64 stored items they answered (so a
+  // new answer needs no walk of the chain).
+  RespondentIndex respondent_of(rt);
+  std::vector<uint32_t> first(rt.size(), kNoIndex), next(t.size(), kNoIndex);
+  std::vector<uint64_t> mask(rt.size(), 0);
+  for (size_t r = t.size(); r-- > 0;) {
+    next[r] = first[t.respondent[r]];
+    first[t.respondent[r]] = static_cast<uint32_t>(r);
+    if (t.item[r] < 64) mask[t.respondent[r]] |= uint64_t{1} << t.item[r];
+  }
+  // A stored response is written by this file once it is met again; every
+  // row appended is this file's.
+  const size_t stored_rows = t.size();
+  std::vector<uint8_t> seen_in_file(stored_rows, 0);
+  // Catalogue item -> stored item key, made as items are met.
+  std::vector<int> key_of_item(cat.items().size(), -1);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const int i = cat.FindItem(keys.item_id[k], keys.version[k]);
+    if (i >= 0) key_of_item[static_cast<size_t>(i)] = static_cast<int>(k);
+  }
+  bool changed_respondents = false, changed_responses = false, changed_keys = false;
+  RejectList merge_rejects;
+  auto reject = [&](const ParsedResponse& p, std::string_view check, std::string reason) {
+    merge_rejects.Add(p.line, "", "", check, std::move(reason), p.raw);
+    ++src.counts.rejected;
+  };
+  // The last respondent met: a respondent's rows come together.
+  std::string_view last_key;
+  uint16_t last_provider = 0;
+  int16_t last_wave = 0;
+  uint32_t last_respondent = kNoIndex;
+  auto merge = [&](const ParsedResponse& p) {
+    uint32_t respondent = kNoIndex;
+    uint64_t hash = 0;
+    if (last_respondent != kNoIndex && p.key == last_key && p.provider == last_provider &&
+        p.wave == last_wave) {
+      respondent = last_respondent;
+    } else {
+      hash = RespondentIndex::Hash(p.provider, p.wave, p.key);
+      respondent = respondent_of.Find(p.provider, p.wave, p.key, hash);
+    }
     if (respondent != kNoIndex) {
-      if (rt.school[respondent] != school || rt.collected[respondent] != collected->days ||
-          rt.mode[respondent] != static_cast<uint8_t>(*mode)) {
-        check.FailRow("inconsistent",
-                      "this respondent's school, collected_date or mode differs from an earlier "
-                      "row of the same respondent");
+      if (rt.school[respondent] != p.school || rt.collected[respondent] != p.collected ||
+          rt.mode[respondent] != p.mode) {
+        reject(p, "inconsistent",
+               "this respondent's school, collected_date or mode differs from an earlier "
+               "row of the same respondent");
         return;
       }
     }
     // The stored item key.
-    int k = key_of_item[static_cast<size_t>(item)];
+    int k = key_of_item[p.item];
     if (k < 0) {
       if (keys.size() >= 65535) {
-        check.FailRow("limit", "the store holds 65535 items already");
+        reject(p, "limit", "the store holds 65535 items already");
         return;
       }
       k = static_cast<int>(keys.size());
-      keys.item_id.push_back(cat.items()[static_cast<size_t>(item)].id);
-      keys.version.push_back(static_cast<uint16_t>(cat.items()[static_cast<size_t>(item)].version));
-      key_of_item[static_cast<size_t>(item)] = k;
+      keys.item_id.push_back(cat.items()[p.item].id);
+      keys.version.push_back(static_cast<uint16_t>(cat.items()[p.item].version));
+      key_of_item[p.item] = k;
       changed_keys = true;
     }
     const auto item_key = static_cast<uint16_t>(k);
     if (respondent == kNoIndex) {
       respondent = static_cast<uint32_t>(rt.size());
-      rt.key.emplace_back(key);
-      rt.provider.push_back(static_cast<uint16_t>(provider));
-      rt.wave.push_back(*wave);
-      rt.school.push_back(school);
-      rt.collected.push_back(collected->days);
-      rt.mode.push_back(static_cast<uint8_t>(*mode));
-      respondent_of.emplace(std::move(index_key), respondent);
+      rt.key.emplace_back(p.key);
+      rt.provider.push_back(p.provider);
+      rt.wave.push_back(p.wave);
+      rt.school.push_back(p.school);
+      rt.collected.push_back(p.collected);
+      rt.mode.push_back(p.mode);
+      respondent_of.Insert(respondent, hash);
       first.push_back(kNoIndex);
       mask.push_back(0);
       changed_respondents = true;
     }
+    last_key = p.key;
+    last_provider = p.provider;
+    last_wave = p.wave;
+    last_respondent = respondent;
     // The response: new, the same, or a correction.
     uint32_t existing = kNoIndex;
     if (item_key >= 64 || (mask[respondent] >> item_key & 1)) {
@@ -368,15 +591,15 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       }
     }
     if (existing != kNoIndex) {
-      if (seen_in_file[existing]) {
-        check.FailRow("duplicate", "the same respondent and item appear earlier in this file");
+      if (existing >= stored_rows || seen_in_file[existing]) {
+        reject(p, "duplicate", "the same respondent and item appear earlier in this file");
         return;
       }
       seen_in_file[existing] = 1;
-      if (t.category[existing] == category) {
+      if (t.category[existing] == p.category) {
         ++src.counts.unchanged;
       } else {
-        t.category[existing] = static_cast<uint8_t>(category);
+        t.category[existing] = p.category;
         ++src.counts.updated;
         changed_responses = true;
         ctx.changed_rows[TableId::kVoiceResponses].push_back(existing);
@@ -386,18 +609,78 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     const auto row = static_cast<uint32_t>(t.size());
     t.respondent.push_back(respondent);
     t.item.push_back(item_key);
-    t.category.push_back(static_cast<uint8_t>(category));
+    t.category.push_back(p.category);
     next.push_back(first[respondent]);
     first[respondent] = row;
     if (item_key < 64) mask[respondent] |= uint64_t{1} << item_key;
-    seen_in_file.push_back(1);
     ++src.counts.inserted;
     changed_responses = true;
-  });
+  };
+
+  // Chunks of about 32 MB, parsed a group at a time (the parsed rows of a
+  // national wave would not fit in memory at once).
+  constexpr size_t kChunkBytes = size_t{32} << 20;
+  const int threads = std::max(1, ctx.threads());
+  const int n_chunks = std::max(threads, static_cast<int>(src.body.size() / kChunkBytes) + 1);
+  const std::vector<CsvChunk> chunks =
+      SplitCsvChunks(src.body, src.body_first_line, n_chunks, /*min_bytes=*/1 << 20);
+  const ResponseRowParser parser_proto(ctx, src, providers);
+  std::vector<ResponseRowParser> parsers(static_cast<size_t>(threads), parser_proto);
+  const size_t group = static_cast<size_t>(threads) * 2;
+  std::vector<ResponseChunk> ready, parsing;
+  bool reserved = false;
+  auto merge_group = [&](std::vector<ResponseChunk>& g) {
+    for (ResponseChunk& c : g) {
+      src.counts.rows += c.rows_read;
+      src.counts.rejected += c.rejected;
+      src.rejects.Append(std::move(c.rejects));
+      for (const ParsedResponse& p : c.rows) merge(p);
+    }
+  };
+  for (size_t begin = 0; begin < chunks.size() || !ready.empty(); begin += group) {
+    const size_t end = std::min(chunks.size(), begin + group);
+    // Reuse the buffers of two groups ago (their pages are mapped already).
+    parsing.resize(end > begin ? end - begin : 0);
+    for (ResponseChunk& c : parsing) {
+      c.rows.clear();
+      c.rejects = RejectList();
+      c.rows_read = c.rejected = 0;
+    }
+    // Task 0 merges the group parsed before (in file order); the others
+    // parse this group's chunks, taken by whichever worker is free.
+    ParallelFor(1 + parsing.size(), threads, 1, [&](size_t b, size_t e, int worker) {
+      for (size_t k = b; k < e; ++k) {
+        if (k == 0) {
+          merge_group(ready);
+        } else {
+          parsers[static_cast<size_t>(worker)].Parse(chunks[begin + k - 1], &parsing[k - 1]);
+        }
+      }
+    });
+    if (!reserved && !parsing.empty()) {
+      // Room for the whole file's responses, from the first group's rows per byte.
+      size_t rows = 0, bytes = 0;
+      for (size_t k = 0; k < parsing.size(); ++k) {
+        rows += parsing[k].rows.size();
+        bytes += chunks[begin + k].data.size();
+      }
+      if (bytes > 0) {
+        const size_t expect = static_cast<size_t>(
+            static_cast<double>(rows) * static_cast<double>(src.body.size()) / bytes * 1.02);
+        t.respondent.reserve(t.size() + expect);
+        t.item.reserve(t.size() + expect);
+        t.category.reserve(t.size() + expect);
+        next.reserve(next.size() + expect);
+      }
+      reserved = true;
+    }
+    std::swap(ready, parsing);
+  }
+  src.rejects.Append(std::move(merge_rejects));
+  src.rejects.SortByLine();
   if (changed_respondents) ctx.changed_tables.insert(TableId::kVoiceRespondents);
   if (changed_keys) ctx.changed_tables.insert(TableId::kVoiceItems);
   if (changed_responses) ctx.changed_tables.insert(TableId::kVoiceResponses);
-  (void)stored_respondents;
 }
 
 void IngestVoiceLinkage(IngestContext& ctx, InputSource& src) {

@@ -136,6 +136,12 @@ const std::vector<MeasureInfo>& Measures() {
       {"ehcp_20_week_pupil_level", "EHC plans issued within 20 weeks (ehcp_requests.csv)",
        U::kPercent, P::kHigherBetter, "send",
        "EHC plans issued within 20 weeks of the request, from pupil-level requests."},
+      // Pupil voice (docs/pupil-voice.md): one declared item's positive share.
+      {"pupil_wellbeing_percent",
+       "Pupils feeling calm and settled often or always (pupil voice item calm, %)", U::kPercent,
+       P::kHigherBetter, "wellbeing",
+       "Of the pupils who answered the core item calm (v1, \"I feel calm and settled\"), the share "
+       "answering often or always; areas need 30 respondents from 3 schools."},
   };
   return kMeasures;
 }

@@ -49,6 +49,8 @@
 #include "stats/intervals.h"
 #include "store/loaded_store.h"
 #include "suppress/disclosure.h"
+#include "voice/catalogue.h"
+#include "voice/report.h"
 
 namespace lantern {
 
@@ -228,6 +230,52 @@ GeographyRow PlaceGeography(const std::string& code, const std::string& name) {
 }  // namespace
 
 }  // namespace outcomes
+
+namespace {
+
+Status AddWellbeingRows(const StoreState& st, const Policy& policy, int threads,
+                        const std::string& period, std::vector<outcomes::OutcomeRow>* rows) {
+  LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(""));
+  LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
+                           voice::LoadCatalogueWithLocalItems(dir, st.voice_local_items));
+  const int item = cat.FindItem(voice::kWellbeingItem, voice::kWellbeingItemVersion);
+  if (item < 0) return Status::Internal("the question bank has no wellbeing item");
+  voice::VoiceReportInput in;
+  in.current = &st;
+  in.catalogue = &cat;
+  in.policy = &policy;
+  in.threads = std::max(1, threads);
+  LANTERN_ASSIGN_OR_RETURN(voice::VoiceReport report, voice::MakeVoiceReport(in));
+  if (report.waves.empty()) return Status::Ok();
+  for (const voice::VoiceDistribution& d : report.distributions) {
+    const voice::VoiceUnit& u = report.units[d.unit];
+    const GeographicLevel level = u.geography.level;
+    if (d.item != static_cast<uint16_t>(item) || d.group != 0 || d.wave != report.waves.back() ||
+        (level != GeographicLevel::kLocalAuthority && level != GeographicLevel::kRegional &&
+         level != GeographicLevel::kNational)) {
+      continue;
+    }
+    int64_t positive = 0;
+    const int64_t answered =
+        voice::AnsweredCount(cat, cat.items()[static_cast<size_t>(item)], d.counts, &positive);
+    outcomes::OutcomeRow row;
+    row.time_period = period;
+    row.time_identifier = "Academic year";
+    row.place = std::make_shared<const GeographyRow>(u.geography);
+    row.measure = "pupil_wellbeing_percent";
+    row.location_basis = "School location";
+    row.source = fmt::format("pupil voice {} version {}: often or always, of those who answered",
+                             voice::kWellbeingItem, voice::kWellbeingItemVersion);
+    row.figure = d.share_hidden || !d.withheld.empty()
+                     ? outcomes::SymbolFigure(GssSymbol::kSuppressed)
+                     : outcomes::ProportionFigure(static_cast<double>(positive),
+                                                  static_cast<double>(answered));
+    rows->push_back(std::move(row));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutcomesOptions& options,
                              const std::string& out_dir, OutcomesReport* report) {
@@ -431,8 +479,16 @@ Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
       rows.push_back(std::move(row));
     }
   }
-  NeighbourMap neighbours;
+  // Wellbeing from the store's pupil voice (docs/pupil-voice.md): each LA's,
+  // region's and England's share on the declared item, as the voice report
+  // publishes it (c where its disclosure pass hides the share: fewer than 30
+  // respondents or 3 schools, or a share that would give a small count).
   std::string notes;
+  if (st.voice_respondents.size() > 0) {
+    Status vs = AddWellbeingRows(st, policy, options.threads, period, &rows);
+    if (!vs.ok()) notes += "pupil wellbeing not computed: " + vs.ToString() + "\n";
+  }
+  NeighbourMap neighbours;
   if (!options.real_data_dir.empty()) CollectNeighbours(options.real_data_dir, &neighbours, &notes);
   AddComparators(rows, neighbours);
   {

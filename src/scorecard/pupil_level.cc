@@ -29,6 +29,8 @@
 #include "reference/real_data.h"
 #include "stats/intervals.h"
 #include "store/loaded_store.h"
+#include "voice/catalogue.h"
+#include "voice/report.h"
 
 namespace lantern {
 namespace {
@@ -77,7 +79,8 @@ Status SetReasonsAndNotes(ScorecardInput* in) {
          "Recognition and praise are recorded only in schools' own systems; the store holds "
          "no such records.");
   reason("pupil_wellbeing_percent",
-         "No pupil-voice data yet: the Pupil Engagement Framework (C4) is not collected.");
+         "No pupil voice answers to the wellbeing item (calm, version 1: \"I feel calm and "
+         "settled\") from this school in the store (docs/pupil-voice.md).");
   reason("ks2_prior_attainment", "No pupil on roll on census day has a KS2 scaled score.");
   reason("sess_overall_percent", "No enrolment of a pupil aged 5 to 15 with a possible session.");
   reason("enrolments_pa_10_exact_percent",
@@ -184,6 +187,56 @@ std::string AddPublishedComparators(const StoreState& st, const std::string& rea
       "the store covers {} of {} local authorities, so similar schools and England are the "
       "Department's published {} figures",
       covered, england_las, AcademicYear::Parse(in->time_period)->Label());
+}
+
+// The wellbeing slot from the store's pupil voice (docs/pupil-voice.md):
+// at each school, the share of the latest wave's answers to the declared
+// wellbeing item in its declared positive categories, of those who gave an
+// answer ("prefer not to say" and "not answered" apart), as the one voice
+// report publishes it after its disclosure pass (a school's base under the
+// policy's threshold, or a hidden share, is c). No voice in the store leaves
+// the slot x with its reason.
+Status AddWellbeingFromVoice(const StoreState& st, const Policy& policy, int threads,
+                             ScorecardInput* in) {
+  if (st.voice_respondents.size() == 0) return Status::Ok();
+  LANTERN_ASSIGN_OR_RETURN(const size_t slot, ScorecardIndicatorIndex("pupil_wellbeing_percent"));
+  LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(""));
+  LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
+                           voice::LoadCatalogueWithLocalItems(dir, st.voice_local_items));
+  const int item = cat.FindItem(voice::kWellbeingItem, voice::kWellbeingItemVersion);
+  if (item < 0) return Status::Internal("the question bank has no wellbeing item");
+  voice::VoiceReportInput vin;
+  vin.current = &st;
+  vin.catalogue = &cat;
+  vin.policy = &policy;
+  vin.threads = std::max(1, threads);
+  LANTERN_ASSIGN_OR_RETURN(voice::VoiceReport report, voice::MakeVoiceReport(vin));
+  if (report.waves.empty()) return Status::Ok();
+  const int16_t wave = report.waves.back();
+  std::map<int32_t, uint32_t> school_of_urn;
+  for (size_t i = 0; i < in->schools.size(); ++i) {
+    school_of_urn[in->schools[i].urn] = static_cast<uint32_t>(i);
+  }
+  for (const voice::VoiceDistribution& d : report.distributions) {
+    const voice::VoiceUnit& u = report.units[d.unit];
+    if (!u.school || d.item != static_cast<uint16_t>(item) || d.group != 0 || d.wave != wave) {
+      continue;
+    }
+    auto it = school_of_urn.find(std::atoi(u.geography.school_urn.c_str()));
+    if (it == school_of_urn.end()) continue;
+    int64_t positive = 0;
+    const int64_t answered =
+        voice::AnsweredCount(cat, cat.items()[static_cast<size_t>(item)], d.counts, &positive);
+    IndicatorObservation o;
+    o.school = it->second;
+    o.indicator = static_cast<uint16_t>(slot);
+    o.numerator = static_cast<double>(positive);
+    o.denominator = static_cast<double>(answered);
+    o.suppressed = d.base_hidden || d.share_hidden || !d.withheld.empty();
+    o.denominator_suppressed = d.base_hidden || !d.withheld.empty();
+    in->observations.push_back(o);
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -411,6 +464,13 @@ Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& st, c
           }
         }
       }
+    }
+  }
+  if (Status vs = AddWellbeingFromVoice(st, policy, threads, &in); !vs.ok()) {
+    // The rest of the scorecard stands; the slot says why it is x.
+    if (auto slot = ScorecardIndicatorIndex("pupil_wellbeing_percent"); slot.ok()) {
+      in.unavailable_reason[*slot] =
+          "The pupil voice figures could not be computed: " + vs.ToString();
     }
   }
   in.comparator_note = AddPublishedComparators(st, real_data_dir, threads, policy, &in);

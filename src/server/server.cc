@@ -133,6 +133,7 @@ struct Published {
   std::map<std::string, json> voice_by_area;
   json voice_items = json::array();  // the bank: stem, polarity, categories
   std::string voice_status;
+  bool voice_covers_england = false;  // else no England level (voice::StoreCoversEngland)
 };
 
 struct Server::Impl {
@@ -391,12 +392,23 @@ Status Server::Impl::ComputeVoice(Published* p) {
   LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(""));
   LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
                            voice::LoadCatalogueWithLocalItems(dir, state.voice_local_items));
+  // The previous year's store, when given: change since its wave.
+  std::unique_ptr<StoreState> previous;
+  if (!options.previous_store_dir.empty()) {
+    LANTERN_ASSIGN_OR_RETURN(auto prev,
+                             Store::Open(options.previous_store_dir, Store::Mode::kRead));
+    LANTERN_ASSIGN_OR_RETURN(StoreState ps, prev->Load(true, std::max(1, options.threads)));
+    previous = std::make_unique<StoreState>(std::move(ps));
+    LANTERN_RETURN_IF_ERROR(voice::AddPreviousLocalItems(cat, previous->voice_local_items));
+  }
   voice::VoiceReportInput in;
   in.current = &state;
+  in.previous = previous.get();
   in.catalogue = &cat;
   in.policy = &policy;
   in.threads = std::max(1, options.threads);
   LANTERN_ASSIGN_OR_RETURN(voice::VoiceReport report, voice::MakeVoiceReport(in));
+  p->voice_covers_england = report.covers_england;
   const std::string out = (fs::path(options.work_dir) / "voice").string();
   LANTERN_RETURN_IF_ERROR(voice::WriteVoiceFiles(report, cat, out));
   // The question bank, for the charts: each item's stem, polarity and
@@ -1533,6 +1545,12 @@ void Server::Impl::Routes() {
     }
     auto it = p->voice_by_area.find(key);
     if (it == p->voice_by_area.end()) {
+      if (key == "england" && !p->voice_covers_england) {
+        return SendError(res, 404,
+                         "no pupil voice figures for England: the store does not cover England "
+                         "(it holds schools in fewer than England's nine regions), so its top "
+                         "levels are the regions and LAs it holds");
+      }
       return SendError(res, 404, "no published pupil voice figures for " + what);
     }
     json body = it->second;

@@ -21,7 +21,10 @@
 namespace lantern::server {
 
 struct ServerOptions {
-  std::string store_dir;      // pupil-level mode
+  std::string store_dir;  // pupil-level mode
+  // The previous year's store (one store holds one academic year): pupil
+  // voice change since its wave (docs/pupil-voice.md). Optional.
+  std::string previous_store_dir;
   bool open_data = false;     // open-data mode: the published files alone, no accounts
   std::string open_data_dir;  // default: found as FindRealDataDir finds it
   std::string db_path;        // default STORE/lantern.db (pupil-level mode)

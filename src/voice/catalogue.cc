@@ -274,6 +274,31 @@ Result<VoiceCatalogue> LoadCatalogueWithLocalItems(const std::string& dir,
   return cat;
 }
 
+Status AddPreviousLocalItems(VoiceCatalogue& cat, const VoiceLocalItemTable& l) {
+  for (size_t i = 0; i < l.size(); ++i) {
+    if (cat.FindItem(l.item_id[i], std::atoi(l.version[i].c_str())) >= 0) continue;
+    auto field = [&](std::string_view n) -> std::string_view {
+      if (n == "item_id") return l.item_id[i];
+      if (n == "version") return l.version[i];
+      if (n == "tier") return l.tier[i];
+      if (n == "domain") return l.domain[i];
+      if (n == "stem") return l.stem[i];
+      if (n == "scale_id") return l.scale_id[i];
+      if (n == "polarity") return l.polarity[i];
+      if (n == "positive") return l.positive[i];
+      if (n == "sensitive") return l.sensitive[i];
+      if (n == "reading_age") return l.reading_age[i];
+      if (n == "owner") return l.owner[i];
+      return l.note[i];
+    };
+    if (auto p = cat.AddItemRow(field, true)) {
+      return Status::InvalidInput("the previous store's local item " + l.item_id[i] +
+                                  " does not fit the bank: " + p->reason);
+    }
+  }
+  return Status::Ok();
+}
+
 Result<std::string> FindCatalogueDir(const std::string& explicit_dir) {
   namespace fs = std::filesystem;
   auto ok = [](const fs::path& p) {

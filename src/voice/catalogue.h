@@ -91,6 +91,10 @@ class VoiceCatalogue {
 Result<VoiceCatalogue> LoadCatalogueWithLocalItems(const std::string& dir,
                                                    const VoiceLocalItemTable& local);
 
+// Adds the previous year's store's local items not in cat already (the same
+// item and version again is fine), for year-on-year change.
+Status AddPreviousLocalItems(VoiceCatalogue& cat, const VoiceLocalItemTable& previous);
+
 // The item file's columns, in order.
 const std::vector<std::string_view>& VoiceItemColumns();
 

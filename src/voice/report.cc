@@ -162,7 +162,9 @@ int TermOf(int32_t days) {
 
 class Builder {
  public:
-  Builder(const VoiceReportInput& in, VoiceReport* r) : in_(in), r_(*r), cat_(*in.catalogue) {}
+  Builder(const VoiceReportInput& in, VoiceReport* r) : in_(in), r_(*r), cat_(*in.catalogue) {
+    r_.covers_england = StoreCoversEngland(*in.current);
+  }
 
   Status AddStore(const StoreState& s) {
     const size_t n_topics = Groups().topics.size();
@@ -193,6 +195,21 @@ class Builder {
     std::vector<uint32_t> link(rt.size(), kNoIndex);
     for (size_t i = 0; i < s.voice_links.size(); ++i)
       link[s.voice_links.respondent[i]] = s.voice_links.pupil[i];
+    // Enrolments by school (a counting sort): each school's roll is read
+    // from its own enrolments, not a scan of every enrolment per school.
+    std::vector<uint32_t> enrol_start(s.schools.size() + 1, 0);
+    for (size_t e = 0; e < s.enrolments.size(); ++e) {
+      if (s.enrolments.school[e] < s.schools.size()) ++enrol_start[s.enrolments.school[e] + 1];
+    }
+    for (size_t i = 0; i < s.schools.size(); ++i) enrol_start[i + 1] += enrol_start[i];
+    std::vector<uint32_t> enrol_rows(enrol_start.back());
+    {
+      std::vector<uint32_t> fill(enrol_start.begin(), enrol_start.end() - 1);
+      for (size_t e = 0; e < s.enrolments.size(); ++e) {
+        const uint32_t sc = s.enrolments.school[e];
+        if (sc < s.schools.size()) enrol_rows[fill[sc]++] = static_cast<uint32_t>(e);
+      }
+    }
     // Schools and waves.
     std::map<std::pair<uint32_t, int16_t>, std::vector<uint32_t>> by_school_wave;
     for (size_t i = 0; i < rt.size(); ++i) {
@@ -258,8 +275,9 @@ class Builder {
         for (size_t tp = 1; tp < n_topics; ++tp) ++resp[static_cast<size_t>(groups[k].group[tp])];
       }
       const EnrolmentTable& en = s.enrolments;
-      for (size_t e = 0; e < en.size(); ++e) {
-        if (en.school[e] != school || !IsRegistration(en.status[e]) || en.entry_date[e] > first ||
+      for (uint32_t q = enrol_start[school]; q < enrol_start[school + 1]; ++q) {
+        const uint32_t e = enrol_rows[q];
+        if (!IsRegistration(en.status[e]) || en.entry_date[e] > first ||
             en.leaving_date[e] < first) {
           continue;
         }
@@ -724,9 +742,13 @@ class Builder {
 
   uint32_t SchoolUnit(const StoreState& s, uint32_t school) {
     const SchoolTable& st = s.schools;
-    GeographyRow england;
-    england.level = GeographicLevel::kNational;
-    const uint32_t nat = Unit("england", england, false);
+    // England only when the store covers it (StoreCoversEngland).
+    uint32_t nat = kNoIndex;
+    if (r_.covers_england) {
+      GeographyRow england;
+      england.level = GeographicLevel::kNational;
+      nat = Unit("england", england, false);
+    }
     GeographyRow la;
     la.level = GeographicLevel::kLocalAuthority;
     la.old_la_code = fmt::format("{:03d}", st.la_code[school]);
@@ -744,11 +766,11 @@ class Builder {
       rg.region_code = la.region_code;
       rg.region_name = la.region_name;
       region = Unit("region:" + la.region_code, rg, false);
-      Link(region, nat);
+      if (nat != kNoIndex) Link(region, nat);
     }
     GeographyRow sg = la;
     const uint32_t la_unit = Unit("la:" + la.old_la_code, la, false);
-    Link(la_unit, region);
+    if (region != kNoIndex) Link(la_unit, region);
     sg.level = GeographicLevel::kSchool;
     sg.school_urn = std::to_string(st.urn[school]);
     sg.school_laestab = fmt::format("{}{:04d}", la.old_la_code, st.estab[school]);
@@ -842,6 +864,17 @@ class Builder {
 
 const std::vector<VoiceGroup>& VoiceGroups() { return Groups().groups; }
 const std::vector<VoiceTopic>& VoiceTopics() { return Groups().topics; }
+
+bool StoreCoversEngland(const StoreState& s) {
+  std::set<int> las_with_schools(s.schools.la_code.begin(), s.schools.la_code.end());
+  std::set<std::string> regions;
+  for (size_t i = 0; i < s.local_authorities.size(); ++i) {
+    const std::string& region = s.local_authorities.region_code[i];
+    if (region.rfind("E12", 0) != 0) continue;  // an English region
+    if (las_with_schools.count(s.local_authorities.old_la_code[i])) regions.insert(region);
+  }
+  return regions.size() >= kEnglishRegions;
+}
 
 bool VoiceDistribution::Published() const {
   if (base_hidden) return false;

@@ -98,6 +98,9 @@ struct VoiceChange {
 };
 
 struct VoiceReport {
+  // Whether the store covers England (StoreCoversEngland): only then is
+  // there an England level.
+  bool covers_england = false;
   std::vector<VoiceUnit> units;
   std::vector<int16_t> waves;
   std::vector<VoiceDistribution> distributions;
@@ -125,6 +128,20 @@ struct VoiceReportInput {
 };
 
 Result<VoiceReport> MakeVoiceReport(const VoiceReportInput& in);
+
+// The scorecard's wellbeing slot (docs/pupil-voice.md, "The scorecard's
+// wellbeing slot"): the share of one declared core item's answers in its
+// declared positive categories, never a mean or a composite of items.
+inline constexpr const char* kWellbeingItem = "calm";
+inline constexpr int kWellbeingItemVersion = 1;
+
+// England's nine regions (E12000001 to E12000009).
+inline constexpr size_t kEnglishRegions = 9;
+// A store covers England when it holds schools in every one of England's
+// nine regions (by local_authorities.csv). A store of one LA, or of some
+// regions, has no England level: its top levels are the LAs and
+// regions it holds, never labelled England (docs/pupil-voice.md).
+bool StoreCoversEngland(const StoreState& s);
 
 // The positive share's denominator: respondents who gave an answer other
 // than "prefer not to say" or "not answered".

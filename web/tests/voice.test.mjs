@@ -1,8 +1,11 @@
-// #/school/URN/voice and #/la/CODE/voice: who was not heard first, each
-// question's distribution with its table, withheld cells in words, the
-// caution, the chart toggle, CSV, the keyboard, axe, screenshots. Needs a
-// real `lantern serve` over a store with a voice wave (scripts/web-test
-// generates one with --with-voice); against the mock it is skipped.
+// #/school/URN/voice and #/la/CODE/voice: who was not heard first, the
+// questions in collapsible domain sections (the first open, so the page is
+// short), each question's distribution with its table and download,
+// withheld cells in words, the change since last year in words with its
+// interval, the caution, the chart toggle, the keyboard, axe, screenshots.
+// Needs a real `lantern serve` over a store with a voice wave and the
+// previous year's store (scripts/web-test generates both with --with-voice);
+// against the mock it is skipped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -20,14 +23,18 @@ before(async () => {
   browser = await launch();
   // A school whose all-pupils distributions are published (a base of 10).
   const all = (await getJson(target.url, '/api/v1/schools?q=&limit=200')).data.results;
+  // Preferably one with a change since last year worked out.
   for (const s of all) {
     const r = await getJson(target.url, `/api/v1/schools/${s.urn}/voice`);
     if (r.status !== 200) continue;
     if (r.data.distributions.some((d) => d.breakdown === 'All pupils' && !d.withheld_reason)) {
-      urn = s.urn;
-      voice = r.data;
-      laCode = s.la_code ?? s.old_la_code;
-      break;
+      const changed = (r.data.change || []).some((c) => c.breakdown === 'All pupils' && c.conclusion);
+      if (!urn || changed) {
+        urn = s.urn;
+        voice = r.data;
+        laCode = s.la_code ?? s.old_la_code;
+      }
+      if (changed) break;
     }
   }
 });
@@ -37,6 +44,15 @@ after(async () => {
 });
 
 const skip = () => target.mock || !urn;
+
+// Opens every closed domain section, one at a time (each opens on click).
+async function openAll(page) {
+  const closed = page.locator('[data-testid=voice-domain]:not([open]) > summary');
+  for (let n = await closed.count(); n > 0; n = await closed.count()) {
+    await closed.first().click();
+    await page.waitForTimeout(100);
+  }
+}
 
 test('the school page shows who was not heard first, then each question with its table', async (t) => {
   if (skip()) return t.skip('needs lantern serve with a voice wave');
@@ -50,7 +66,14 @@ test('the school page shows who was not heard first, then each question with its
   const period = voice.distributions.map((r) => r.time_period).sort().pop();
   const under = voice.coverage.filter((r) => r.time_period === period && r.under_heard === 'Y');
   assert.equal(await page.locator('[data-testid=under-heard] li').count(), under.length);
-  // One section per question the school was asked, each with its table.
+  // The page opens short: one domain open, the others closed.
+  const domains = new Set(voice.items.filter((it) => voice.distributions.some((r) => r.time_period === period && r.item_id === it.item_id)).map((it) => it.domain));
+  assert.equal(await page.locator('[data-testid=voice-domain]').count(), domains.size);
+  assert.equal(await page.locator('[data-testid=voice-domain][open]').count(), 1);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(height < 5000, `the page is ${height}px long`);
+  // Opening every domain shows one section per question, each with its table.
+  await openAll(page);
   const items = new Set(voice.distributions.filter((r) => r.time_period === period).map((r) => r.item_id));
   assert.equal(await page.locator('[data-testid=voice-item]').count(), items.size);
   assert.equal(await page.locator('[data-testid=voice-item] [data-testid=voice-table]').count(), items.size);
@@ -70,6 +93,38 @@ test('the school page shows who was not heard first, then each question with its
   const [csv] = await Promise.all([page.waitForEvent('download'), block.getByRole('button', { name: /Download CSV/ }).click()]);
   const lines = fs.readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
   assert.equal(lines[0], 'breakdown,response_label,respondents,percent,base_n,group_response_rate,withheld_reason');
+  // The theme selector shows one domain only.
+  const first = [...domains][domains.size - 1];
+  await page.locator('[data-testid=domain]').selectOption(first);
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('[data-testid=voice-domain]').count(), 1);
+  assert.equal(await page.locator('[data-testid=voice-domain]').getAttribute('data-domain'), first);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('each question says how it changed since last year, with its interval', async (t) => {
+  if (skip()) return t.skip('needs lantern serve with a voice wave');
+  const period = voice.distributions.map((r) => r.time_period).sort().pop();
+  const changes = (voice.change || []).filter((c) => c.time_period === period && c.breakdown === 'All pupils');
+  if (!changes.length) return t.skip('no previous wave for this school');
+  const page = await newPage(browser);
+  await open(page, target.url, `/school/${urn}/voice`, '[data-testid=voice]');
+  await page.waitForSelector('[data-chart] svg', { timeout: 30000 });
+  await openAll(page);
+  // A change with a conclusion: its words and interval in its question's card.
+  const c = changes.find((x) => x.conclusion) || changes[0];
+  const text = await page.locator(`[data-item="${c.item_id}"] [data-testid=voice-change]`).innerText();
+  if (c.conclusion) {
+    assert.ok(text.includes(c.conclusion), `${c.item_id}: ${text}`);
+    assert.match(text, /95% interval/);
+    assert.ok(text.includes(`${c.current_positive_percent}%`) && text.includes(`${c.previous_positive_percent}%`), text);
+  } else {
+    assert.match(text, /withheld|Not comparable/);
+  }
+  // Only the three conclusions the rule allows.
+  for (const x of changes) assert.ok(['', 'higher than last year', 'lower than last year', 'no clear change'].includes(x.conclusion), x.conclusion);
+  assert.equal(await page.locator('[data-testid=change-table]').count(), 1);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -80,7 +135,9 @@ test('a withheld distribution says so with its reason; sex breakdown', async (t)
   await open(page, target.url, `/school/${urn}/voice`, '[data-testid=voice]');
   await page.locator('[data-testid=topic]').selectOption('Sex');
   await page.waitForTimeout(500);
-  const withheld = voice.distributions.find((d) => d.breakdown_topic === 'Sex' && d.withheld_reason);
+  await openAll(page);
+  const period = voice.distributions.map((r) => r.time_period).sort().pop();
+  const withheld = voice.distributions.find((d) => d.time_period === period && d.breakdown_topic === 'Sex' && d.withheld_reason);
   if (withheld) {
     const text = await page.locator(`[data-item="${withheld.item_id}"] [data-testid=withheld]`).innerText();
     assert.ok(text.includes(withheld.withheld_reason), text);

@@ -9,7 +9,10 @@ import { Loading, Problem } from '../components/Status.jsx';
 // group as published (docs/pupil-voice.md). No mean, score or rank.
 
 const num = (v) => (v === '' || v === undefined || v === null || Number.isNaN(Number(v)) ? v : Number(v));
-const periodText = (p) => (p && p.length === 6 ? `${p.slice(0, 4)}/${p.slice(4)}` : p || '');
+const periodText = (v) => {
+  const p = v === undefined || v === null ? '' : String(v);
+  return p.length === 6 ? `${p.slice(0, 4)}/${p.slice(4)}` : p;
+};
 
 // Which side of the diverging bar a scale point goes: negative left,
 // positive right, the middle point of an odd scale set aside as neutral.
@@ -130,11 +133,103 @@ const COVERAGE_COLUMNS = [
   { key: 'overall_response_rate', label: 'All pupils %', num: true, dp: 1 },
 ];
 
+const CHANGE_COLUMNS = [
+  { key: 'item_id', label: 'Question', head: true },
+  { key: 'breakdown', label: 'Pupil group' },
+  { key: 'previous_period', label: 'Last year' },
+  { key: 'previous_positive_percent', label: 'Positive % last year', num: true, dp: 1 },
+  { key: 'current_positive_percent', label: 'Positive % this year', num: true, dp: 1 },
+  { key: 'change_pp', label: 'Change (points)', num: true, dp: 1 },
+  { key: 'change_lower_pp', label: '95% interval from', num: true, dp: 1 },
+  { key: 'change_upper_pp', label: '95% interval to', num: true, dp: 1 },
+  { key: 'conclusion', label: 'Conclusion' },
+  { key: 'note', label: 'Note' },
+];
+
+const signed = (v) => (typeof v === 'number' ? `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(1)}` : v);
+
+// One line per group: the positive share this year and last, and whether it
+// is higher, lower or no clearly different, with the 95% interval.
+function ChangeLines({ item, rows }) {
+  if (!rows.length) return null;
+  const positive = item.categories.filter((c) => c.positive).map((c) => c.label.toLowerCase());
+  return (
+    <ul class="voice-change" data-testid="voice-change">
+      {rows.map((c) => {
+        const label = c.breakdown === 'All pupils' ? 'All pupils' : c.breakdown;
+        if (typeof c.current_positive_percent !== 'number' || typeof c.previous_positive_percent !== 'number') {
+          return (
+            <li key={c.breakdown}>
+              {label}: change since {periodText(c.previous_period)} withheld{c.note ? ` (${c.note})` : ''}.
+            </li>
+          );
+        }
+        const shares = `${c.current_positive_percent}% ${positive.length ? `answered ${positive.join(' or ')}` : 'gave a positive answer'} this year, ${c.previous_positive_percent}% in ${periodText(c.previous_period)}`;
+        if (typeof c.change_pp !== 'number') {
+          return (
+            <li key={c.breakdown}>
+              {label}: {shares}. Not comparable{c.note ? ` (${c.note})` : ''}: shown side by side, no difference worked out.
+            </li>
+          );
+        }
+        const cls = c.conclusion === 'no clear change' ? '' : 'flag';
+        return (
+          <li key={c.breakdown}>
+            {label}: {shares}: <strong class={cls}>{c.conclusion}</strong> ({signed(c.change_pp)} points, 95% interval {signed(c.change_lower_pp)} to {signed(c.change_upper_pp)}).
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function ItemCard({ item, dist, topic, stacked, change, file }) {
+  const rows = dist.filter((r) => r.item_id === item.item_id && r.breakdown_topic === topic);
+  const byGroup = [];
+  for (const r of rows) {
+    let g = byGroup.find((x) => x.breakdown === r.breakdown);
+    if (!g) byGroup.push((g = { breakdown: r.breakdown, rows: [] }));
+    g.rows.push(r);
+  }
+  const shown = byGroup.filter((g) => !g.rows[0].withheld_reason);
+  const withheld = byGroup.filter((g) => g.rows[0].withheld_reason);
+  const changes = change.filter((c) => c.item_id === item.item_id && c.breakdown_topic === topic);
+  return (
+    <section class="card voice-item" data-testid="voice-item" data-item={item.item_id} aria-labelledby={`q-${item.item_id}`}>
+      <h3 id={`q-${item.item_id}`}>{item.stem}</h3>
+      <p class="muted">
+        {item.domain} · question {item.item_id} (version {item.item_version})
+      </p>
+      <ChangeLines item={item} rows={changes} />
+      <div class="voice-body">
+        {shown.length ? (
+          <Chart draw={drawDiverging(item, shown, stacked)} dataKey={`${item.item_id}-${topic}-${stacked}`} label={`${item.stem}: responses by pupil group, ${stacked ? '100% stacked' : 'diverging'}`} />
+        ) : (
+          <p class="not-plotted">Nothing to chart: every distribution for this question is withheld.</p>
+        )}
+        {shown.some((g) => g.rows.some((r) => typeof r.percent !== 'number')) ? <p class="muted">Responses withheld to protect pupils are not drawn; the table shows which.</p> : null}
+        {withheld.length ? (
+          <ul class="withheld" data-testid="withheld">
+            {withheld.map((g) => (
+              <li key={g.breakdown}>
+                {g.breakdown}: withheld ({g.rows[0].withheld_reason})
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <DataTable caption={`${item.stem} – ${topic === 'Total' ? 'all pupils' : topic}`} columns={DIST_COLUMNS} rows={rows} file={`${file}-${item.item_id}`} testid="voice-table" />
+      </div>
+    </section>
+  );
+}
+
 export function VoicePage({ kind, id }) {
   const path = kind === 'la' ? `/api/v1/las/${encodeURIComponent(id)}/voice` : `/api/v1/schools/${encodeURIComponent(id)}/voice`;
   const st = useApi(path);
   const [topic, setTopic] = useState('Total');
   const [stacked, setStacked] = useState(false);
+  const [domain, setDomain] = useState('');
+  const [open, setOpen] = useState(null); // domains open (null: the first)
   const about = useApi(kind === 'la' ? `/api/v1/las/${encodeURIComponent(id)}` : `/api/v1/schools/${encodeURIComponent(id)}/scorecard`);
   const data = st.data ? st.data[0] : null;
   const info = about.data ? about.data[0] : null;
@@ -155,11 +250,22 @@ export function VoicePage({ kind, id }) {
   const period = periods[periods.length - 1];
   const dist = data.distributions.filter((r) => r.time_period === period).map(clean);
   const coverage = data.coverage.filter((r) => r.time_period === period).map(clean);
+  const change = (data.change || []).filter((r) => r.time_period === period).map(clean);
   const underHeard = coverage.filter((r) => r.under_heard === 'Y');
+  const overall = coverage.find((r) => r.breakdown === 'All pupils');
   const topics = [...new Set(dist.map((r) => r.breakdown_topic))];
   const items = (data.items || []).filter((it) => dist.some((r) => r.item_id === it.item_id && Number(r.item_version) === it.item_version));
+  const domains = [...new Set(items.map((it) => it.domain))];
+  const openSet = open || new Set(domains.slice(0, 1));
+  const toggle = (d, isOpen) => {
+    const next = new Set(openSet);
+    if (isOpen) next.add(d);
+    else next.delete(d);
+    setOpen(next);
+  };
   const file = `${kind}-${id}-voice-${period}`;
   const back = kind === 'la' ? `#/la/${id}` : `#/school/${id}`;
+  const shownDomains = domain ? domains.filter((d) => d === domain) : domains;
   return (
     <article class="voice" data-testid="voice">
       <p class="kicker">
@@ -171,6 +277,13 @@ export function VoicePage({ kind, id }) {
       </p>
       <section aria-labelledby="heard">
         <h2 id="heard">Who was not heard</h2>
+        {overall ? (
+          <p data-testid="overall-rate">
+            {typeof overall.respondents === 'number' ? `${overall.respondents} pupils took part` : 'The number who took part is withheld'}
+            {typeof overall.roll === 'number' ? ` of ${overall.roll} on roll in the year groups surveyed` : ''}
+            {typeof overall.response_rate === 'number' ? ` (${overall.response_rate}%).` : '.'}
+          </p>
+        ) : null}
         {underHeard.length ? (
           <ul data-testid="under-heard">
             {underHeard.map((r) => (
@@ -182,11 +295,29 @@ export function VoicePage({ kind, id }) {
         ) : (
           <p data-testid="under-heard">No group was under-heard (every group's response rate was at least 0.8 of all pupils').</p>
         )}
-        <DataTable caption={`Who took part, ${periodText(period)}`} columns={COVERAGE_COLUMNS} rows={coverage} file={`${file}-coverage`} testid="coverage-table" />
+        <details class="group-panel" data-testid="coverage-details">
+          <summary>
+            <span class="summary-text">Who took part, group by group</span> <span class="muted">(table and download)</span>
+          </summary>
+          <div class="card-body">
+            <DataTable caption={`Who took part, ${periodText(period)}`} columns={COVERAGE_COLUMNS} rows={coverage} file={`${file}-coverage`} testid="coverage-table" />
+          </div>
+        </details>
       </section>
       <section aria-labelledby="answers">
         <h2 id="answers">How pupils answered</h2>
         <div class="controls no-print">
+          <label>
+            Theme{' '}
+            <select value={domain} onChange={(e) => setDomain(e.currentTarget.value)} data-testid="domain">
+              <option value="">Every theme</option>
+              {domains.map((d) => (
+                <option value={d} key={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </label>
           <label>
             Pupil characteristic{' '}
             <select value={topic} onChange={(e) => setTopic(e.currentTarget.value)} data-testid="topic">
@@ -201,54 +332,38 @@ export function VoicePage({ kind, id }) {
             <input type="checkbox" checked={stacked} onChange={(e) => setStacked(e.currentTarget.checked)} data-testid="stacked" /> Show as 100% stacked bars
           </label>
         </div>
-        <p class="muted">Every response is shown; no average, score or rank is worked out. {stacked ? 'Each bar runs from the lowest point of the scale to the highest, then don\'t know, prefer not to say and not answered.' : 'Negative responses go left of the centre line and positive right; the neutral middle, don\'t know, prefer not to say and not answered are set aside on the right.'}</p>
-        {items.map((item) => {
-          const rows = dist.filter((r) => r.item_id === item.item_id && r.breakdown_topic === topic);
-          const byGroup = [];
-          for (const r of rows) {
-            let g = byGroup.find((x) => x.breakdown === r.breakdown);
-            if (!g) byGroup.push((g = { breakdown: r.breakdown, rows: [] }));
-            g.rows.push(r);
-          }
-          const shown = byGroup.filter((g) => !g.rows[0].withheld_reason);
-          const withheld = byGroup.filter((g) => g.rows[0].withheld_reason);
+        <p class="muted">Every response is shown; no average, score or rank is worked out. Each bar is labelled with its group's number of respondents (n) and response rate. {stacked ? 'Each bar runs from the lowest point of the scale to the highest, then don\'t know, prefer not to say and not answered.' : 'Negative responses go left of the centre line and positive right; the neutral middle, don\'t know, prefer not to say and not answered are set aside on the right.'}</p>
+        {shownDomains.map((d) => {
+          const its = items.filter((it) => it.domain === d);
+          const isOpen = domain === d || openSet.has(d);
           return (
-            <section class="card voice-item" key={item.item_id} data-testid="voice-item" data-item={item.item_id} aria-labelledby={`q-${item.item_id}`}>
-              <h3 id={`q-${item.item_id}`}>{item.stem}</h3>
-              <p class="muted">
-                {item.domain} · question {item.item_id} (version {item.item_version})
-              </p>
-              <div class="voice-body">
-                {shown.length ? (
-                  <Chart draw={drawDiverging(item, shown, stacked)} dataKey={`${item.item_id}-${topic}-${stacked}`} label={`${item.stem}: responses by pupil group, ${stacked ? '100% stacked' : 'diverging'}`} />
-                ) : (
-                  <p class="not-plotted">Nothing to chart: every distribution for this question is withheld.</p>
-                )}
-                {shown.some((g) => g.rows.some((r) => typeof r.percent !== 'number')) ? <p class="muted">Responses withheld to protect pupils are not drawn; the table shows which.</p> : null}
-                {withheld.length ? (
-                  <ul class="withheld" data-testid="withheld">
-                    {withheld.map((g) => (
-                      <li key={g.breakdown}>
-                        {g.breakdown}: withheld ({g.rows[0].withheld_reason})
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
-                <DataTable caption={`${item.stem} – ${topic === 'Total' ? 'all pupils' : topic}`} columns={DIST_COLUMNS} rows={rows} file={`${file}-${item.item_id}`} testid="voice-table" />
-              </div>
-            </section>
+            <details class="group-panel voice-domain" key={d} open={isOpen} data-testid="voice-domain" data-domain={d} onToggle={(e) => e.currentTarget.open !== isOpen && toggle(d, e.currentTarget.open)}>
+              <summary>
+                <span class="summary-text">{d}</span> <span class="muted">({its.length} {its.length === 1 ? 'question' : 'questions'})</span>
+              </summary>
+              {isOpen ? (
+                <div class="card-body">
+                  {its.map((item) => (
+                    <ItemCard key={item.item_id} item={item} dist={dist} topic={topic} stacked={stacked} change={change} file={file} />
+                  ))}
+                </div>
+              ) : null}
+            </details>
           );
         })}
       </section>
-      {data.change && data.change.length ? (
+      {change.length ? (
         <section aria-labelledby="change">
           <h2 id="change">Change since last year</h2>
-          <DataTable
-            caption="Share giving a positive response, this year and last"
-            columns={['item_id', 'breakdown', 'previous_period', 'previous_positive_percent', 'current_positive_percent', 'change_pp', 'change_lower_pp', 'change_upper_pp', 'conclusion', 'note'].map((k) => ({ key: k, label: k.replace(/_/g, ' ') }))}
-            rows={data.change.map(clean)}
-            file={`${file}-change`}
-          />
+          <p class="muted">The share giving the question's positive answers, this year and last (same question and version, same year groups and time of year). "Higher" or "lower than last year" only where the 95% interval of the change excludes 0; otherwise "no clear change".</p>
+          <details class="group-panel" data-testid="change-details">
+            <summary>
+              <span class="summary-text">Every question and group</span> <span class="muted">(table and download)</span>
+            </summary>
+            <div class="card-body">
+              <DataTable caption="Share giving a positive response, this year and last" columns={CHANGE_COLUMNS} rows={change} file={`${file}-change`} testid="change-table" />
+            </div>
+          </details>
         </section>
       ) : null}
     </article>
