@@ -47,22 +47,22 @@ int SchoolDaysBetween(Date a, Date b) {
   return static_cast<int>(weekdays_before(b.days) - weekdays_before(a.days + 1));
 }
 
-SchoolDays::SchoolDays(const std::vector<int32_t>& mark_dates) {
+StoreSchoolDays::StoreSchoolDays(const std::vector<int32_t>& mark_dates, int longest_holiday) {
   for (size_t i = 1; i < mark_dates.size(); ++i) {
     const Date a{mark_dates[i - 1]}, b{mark_dates[i]};
     const int missing = SchoolDaysBetween(a, b);
-    if (missing == 0 || missing > kLongestHoliday) continue;
+    if (missing == 0 || missing > longest_holiday) continue;
     for (Date d = a + 1; d < b; d = d + 1) {
       if (d.IsWeekday()) holidays_.push_back(d.days);
     }
   }
 }
 
-bool SchoolDays::IsSchoolDay(Date d) const {
+bool StoreSchoolDays::IsSchoolDay(Date d) const {
   return d.IsWeekday() && !std::binary_search(holidays_.begin(), holidays_.end(), d.days);
 }
 
-int SchoolDays::Between(Date a, Date b) const {
+int StoreSchoolDays::Between(Date a, Date b) const {
   const int weekdays = SchoolDaysBetween(a, b);
   if (weekdays == 0) return 0;
   const auto from = std::upper_bound(holidays_.begin(), holidays_.end(), a.days);
@@ -70,7 +70,7 @@ int SchoolDays::Between(Date a, Date b) const {
   return weekdays - static_cast<int>(from < to ? to - from : 0);
 }
 
-Date SchoolDays::After(Date a, int n) const {
+Date StoreSchoolDays::After(Date a, int n) const {
   Date d = a;
   for (int k = 0; k < n;) {
     d = d + 1;
@@ -94,8 +94,8 @@ ExitSet ClassifyExits(const StoreState& s, const Policy& policy, Date first, Dat
     }
   }
   out.as_of = Date{std::min(as_of, last.days)};
-  out.school_days = SchoolDays(s.marks.Dates());
-  const SchoolDays& days = out.school_days;
+  out.school_days = StoreSchoolDays(s.marks.Dates(), policy.longest_holiday_weekdays);
+  const StoreSchoolDays& days = out.school_days;
 
   // Only pupils with an exit in the period matter: mark them first, so the
   // sort and the lookups below touch their registrations alone (a national

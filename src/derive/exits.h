@@ -14,7 +14,7 @@
 //                after the exited one, the one that starts first (it may
 //                already be running: then the pupil never left a roll);
 //   school day   a weekday, except the holidays the marks show: a run of
-//                one to kLongestHoliday weekdays between two days of marks
+//                one to policy.longest_holiday_weekdays weekdays between two days of marks
 //                on which no school in the store has a mark (a half term,
 //                Christmas, Easter, a bank holiday; a longer run is marks
 //                not sent, and its weekdays count) [U];
@@ -66,13 +66,15 @@ struct ExitRecord {
   int32_t days_since_susp_or_ap = -1;  // the last suspension or AP start before leaving
 };
 
-// The school days of a store: weekdays, less the holidays its marks show.
-class SchoolDays {
+// The school days of a store, the same for every school: weekdays, less
+// the holidays its marks show (a run of 1 to `longest_holiday` weekdays
+// with no mark from any school). flags/referrals.h's SchoolDays counts
+// each school's own days instead.
+class StoreSchoolDays {
  public:
-  // The longest run of weekdays with no marks taken for a holiday.
-  static constexpr int kLongestHoliday = 15;
-  SchoolDays() = default;
-  explicit SchoolDays(const std::vector<int32_t>& mark_dates);  // sorted, distinct
+  StoreSchoolDays() = default;
+  // mark_dates sorted and distinct.
+  StoreSchoolDays(const std::vector<int32_t>& mark_dates, int longest_holiday);
   // School days strictly between a and b.
   int Between(Date a, Date b) const;
   // The n-th school day after a (n >= 1).
@@ -85,7 +87,7 @@ class SchoolDays {
 
 struct ExitSet {
   Date as_of;                     // the store's last day (the last day of marks, or of the year)
-  SchoolDays school_days;         // what the gaps and windows count
+  StoreSchoolDays school_days;    // what the gaps and windows count
   std::vector<ExitRecord> exits;  // by enrolment row
 };
 

@@ -108,14 +108,14 @@ TEST_F(ExitsTest, SchoolDaysCountWeekdaysStrictlyBetween) {
 // to three weeks of weekdays with no marks from any school (a move across
 // Christmas with one open day between is a gap of one, not eleven). A
 // longer run is marks not sent: its weekdays count.
-TEST(SchoolDays, WeekdaysLessTheHolidaysTheMarksShow) {
+TEST(StoreSchoolDays, WeekdaysLessTheHolidaysTheMarksShow) {
   // Marks on Thursday 20 and Friday 21 December 2018, then from Monday 7
   // January 2019 (a two-week holiday between) to Friday 11 January, then
   // on Monday 4 March (seven weeks with no marks: not a holiday).
   std::vector<int32_t> dates = {D("2018-12-20"), D("2018-12-21")};
   for (int32_t d = D("2019-01-07"); d <= D("2019-01-11"); ++d) dates.push_back(d);
   dates.push_back(D("2019-03-04"));
-  const SchoolDays days(dates);
+  const StoreSchoolDays days(dates, Policy().longest_holiday_weekdays);
   EXPECT_EQ(days.Between(Date{D("2018-12-20")}, Date{D("2019-01-08")}), 2);  // 21 Dec, 7 Jan
   EXPECT_EQ(SchoolDaysBetween(Date{D("2018-12-20")}, Date{D("2019-01-08")}), 12);
   EXPECT_EQ(days.Between(Date{D("2018-12-21")}, Date{D("2019-01-07")}), 0);
@@ -127,7 +127,7 @@ TEST(SchoolDays, WeekdaysLessTheHolidaysTheMarksShow) {
   EXPECT_EQ(days.After(Date{D("2018-12-20")}, 2).days, D("2019-01-07"));
   EXPECT_EQ(days.After(Date{D("2019-01-10")}, 2).days, D("2019-01-14"));
   // No marks: weekdays.
-  EXPECT_EQ(SchoolDays().Between(Date{D("2018-12-20")}, Date{D("2019-01-08")}), 12);
+  EXPECT_EQ(StoreSchoolDays().Between(Date{D("2018-12-20")}, Date{D("2019-01-08")}), 12);
 }
 
 TEST_F(ExitsTest, ALeaverWhoNeverReappearsIsAnOpenCaseForTheHomeLa) {

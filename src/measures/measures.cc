@@ -75,6 +75,59 @@ std::optional<double> Ks2Average(const StoreState& s, uint32_t pupil,
 
 }  // namespace
 
+Pathway PathwayOf(int entries, int technical_entries) {
+  if (entries <= 0) return Pathway::kNone;
+  if (4 * technical_entries < entries) return Pathway::kAcademic;
+  if (2 * technical_entries < entries) return Pathway::kMixed;
+  return Pathway::kTechnical;
+}
+
+const char* PathwayLabel(Pathway pathway) {
+  switch (pathway) {
+    case Pathway::kAcademic:
+      return "Mainly academic";
+    case Pathway::kMixed:
+      return "Mixed";
+    case Pathway::kTechnical:
+      return "Mainly technical or vocational";
+    case Pathway::kNone:
+      break;
+  }
+  return "No entries";
+}
+
+void PupilResults(const StoreState& s, const MeasuresRun& run, const MeasuresPupil& p,
+                  std::vector<KsResult>* results, MeasuresPupil* entries) {
+  const Ks4ResultTable& k4 = s.ks4_results;
+  const QualCatalogue& cat = run.catalogue;
+  const auto& quals = cat.qualifications();
+  int attempted = 0, technical = 0;
+  results->clear();
+  for (uint32_t k = p.rows_begin; k < p.rows_end; ++k) {
+    const uint32_t r = run.rows[k];
+    KsResult x;
+    x.qual = cat.Find(k4.qual_id[r]);
+    if (x.qual < 0) continue;
+    x.series = k4.exam_series[r];
+    x.row = r;
+    x.attempted = k4.grade[r] != "X";
+    if (x.attempted) {
+      const int g = cat.GradeCode(k4.grade[r]);
+      if (g < 0) continue;
+      x.points = cat.PointsOfCode(x.qual, g);
+      if (std::isnan(x.points)) continue;
+      ++attempted;
+      technical += quals[static_cast<size_t>(x.qual)].technical;
+    }
+    results->push_back(x);
+  }
+  if (entries != nullptr) {
+    entries->entries = static_cast<uint8_t>(std::min(attempted, 255));
+    entries->technical_entries = static_cast<uint8_t>(std::min(technical, 255));
+    entries->vocational = technical > 0;
+  }
+}
+
 Result<MeasuresRun> RunMeasures(const StoreState& s, const MeasuresOptions& options) {
   MeasuresRun run;
   LANTERN_ASSIGN_OR_RETURN(run.policy, LoadPolicyOrDefault(options.policy_file));
@@ -102,56 +155,68 @@ Result<MeasuresRun> RunMeasures(const StoreState& s, const MeasuresOptions& opti
   }
   run.year = year;
   // Each pupil's rows of that year, pupils in the order of the pupils table
-  // (so the result does not depend on the order of the input files).
-  std::vector<uint32_t> rows;
+  // (so the result does not depend on the order of the input files): a
+  // counting sort by pupil, stable, so a pupil's rows keep their order.
+  const size_t pupil_count = s.pupils.size();
+  // One array by pupil row, reused: the counting sort's offsets, then each
+  // pupil's KS2 row, then each pupil's destination (fresh memory is the
+  // dearest thing at national scale).
+  std::vector<uint32_t> by_pupil(pupil_count + 1, 0);
+  auto in_year = [&](uint32_t r) {
+    return k4.ks4_year[r] == year && k4.pupil[r] < pupil_count && k4.school[r] < s.schools.size();
+  };
+  size_t n = 0;
   for (uint32_t r = 0; r < k4.size(); ++r) {
-    if (k4.ks4_year[r] == year && k4.pupil[r] < s.pupils.size() &&
-        k4.school[r] < s.schools.size()) {
-      rows.push_back(r);
-    }
+    if (in_year(r)) n += by_pupil[k4.pupil[r]]++ == 0;
   }
-  std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
-    return std::tie(k4.pupil[a], a) < std::tie(k4.pupil[b], b);
-  });
-  std::vector<std::pair<size_t, size_t>> spans;  // [begin, end) in rows, per pupil
-  for (size_t i = 0, j = 0; i < rows.size(); i = j) {
-    while (j < rows.size() && k4.pupil[rows[j]] == k4.pupil[rows[i]]) ++j;
-    spans.push_back({i, j});
+  // Offsets as ends, then filled backwards (stable): each entry ends as the
+  // pupil's first row.
+  for (size_t p = 1; p <= pupil_count; ++p) by_pupil[p] += by_pupil[p - 1];
+  run.rows.resize(by_pupil[pupil_count]);
+  for (uint32_t r = static_cast<uint32_t>(k4.size()); r-- > 0;) {
+    if (in_year(r)) run.rows[--by_pupil[k4.pupil[r]]] = r;
   }
-  std::vector<uint32_t> ks2_row(s.pupils.size(), kNoIndex);
+  run.pupils.reserve(n);
+  for (uint32_t p = 0; p < pupil_count; ++p) {
+    const uint32_t end = by_pupil[p + 1];
+    if (end == by_pupil[p]) continue;
+    MeasuresPupil m;
+    m.pupil = p;
+    m.school = k4.school[run.rows[by_pupil[p]]];
+    m.rows_begin = by_pupil[p];
+    m.rows_end = end;
+    run.pupils.push_back(m);
+  }
+  std::vector<uint32_t>& ks2_row = by_pupil;
+  std::fill(ks2_row.begin(), ks2_row.end(), kNoIndex);
   for (uint32_t r = 0; r < s.ks2_results.size(); ++r) {
-    if (s.ks2_results.pupil[r] < ks2_row.size()) ks2_row[s.ks2_results.pupil[r]] = r;
+    if (s.ks2_results.pupil[r] < pupil_count) ks2_row[s.ks2_results.pupil[r]] = r;
   }
-  const size_t n = spans.size();
-  run.pupils.resize(n);
-  ParallelFor(n, ResolveThreads(options.threads), 256, [&](size_t begin, size_t end, int) {
+  // Every pupil's slots, in parallel: each worker's buffers are reused from
+  // pupil to pupil, and only totals and elements are kept (the pupil view
+  // fills the slots again for the one school it shows).
+  ParallelFor(n, ResolveThreads(options.threads), 1024, [&](size_t begin, size_t end, int) {
+    std::vector<KsResult> results, kept;
+    SlotScratch scratch;
+    SlotOutcome o;
+    auto keep = [](const SlotOutcome& from, SlotTotals* to) {
+      to->total = from.total;
+      for (size_t k = 0; k < from.elements.size() && k < kMaxSlotElements; ++k) {
+        to->elements[k] = from.elements[k];
+      }
+    };
     for (size_t i = begin; i < end; ++i) {
       MeasuresPupil& p = run.pupils[i];
-      const auto [b, e] = spans[i];
-      p.pupil = k4.pupil[rows[b]];
-      p.school = k4.school[rows[b]];
-      std::vector<KsResult> results;
-      for (size_t k = b; k < e; ++k) {
-        const uint32_t r = rows[k];
-        KsResult x;
-        x.qual = cat.Find(k4.qual_id[r]);
-        x.series = k4.exam_series[r];
-        x.row = r;
-        x.attempted = k4.grade[r] != "X";
-        if (x.qual < 0) continue;
-        if (x.attempted) {
-          auto pts = cat.Points(x.qual, k4.grade[r]);
-          if (!pts) continue;
-          x.points = *pts;
-        }
-        const std::string& type = cat.qualifications()[static_cast<size_t>(x.qual)].type;
-        if (x.attempted && type != "gcse" && type != "level2_certificate") p.vocational = true;
-        results.push_back(x);
+      PupilResults(s, run, p, &results, &p);
+      DiscountInto(results, cat, run.policy.ks4_first_entry_rule, &scratch, &kept);
+      FillSlotsInto(*run.a8, kept, cat, false, &scratch, &o);
+      keep(o, &p.a8);
+      FillSlotsInto(*run.p5, kept, cat, false, &scratch, &o);
+      keep(o, &p.p5);
+      if (run.broader != nullptr) {
+        FillSlotsInto(*run.broader, kept, cat, false, &scratch, &o);
+        keep(o, &p.broader);
       }
-      p.results = Discount(results, cat, run.policy.ks4_first_entry_rule);
-      p.a8 = FillSlots(*run.a8, p.results, cat);
-      p.p5 = FillSlots(*run.p5, p.results, cat);
-      if (run.broader != nullptr) p.broader = FillSlots(*run.broader, p.results, cat);
       p.ks2_average = Ks2Average(s, p.pupil, ks2_row, run.policy);
       p.pag = p.ks2_average ? cat.Pag(*p.ks2_average) : 0;
       p.in_model = s.schools.school_type(p.school) == SchoolType::kSecondary;
@@ -162,8 +227,11 @@ Result<MeasuresRun> RunMeasures(const StoreState& s, const MeasuresOptions& opti
                       std::string* source) -> Status {
     std::vector<ProgressPupil> in(n);
     for (size_t i = 0; i < n; ++i) {
-      const SlotOutcome& o = is_p8 ? run.pupils[i].a8 : run.pupils[i].p5;
-      in[i] = {run.pupils[i].pag, run.pupils[i].in_model, o.total, o.elements};
+      const SlotTotals& o = is_p8 ? run.pupils[i].a8 : run.pupils[i].p5;
+      in[i].pag = run.pupils[i].pag;
+      in[i].in_model = run.pupils[i].in_model;
+      in[i].total = o.total;
+      std::copy(o.elements.begin(), o.elements.end(), in[i].elements.begin());
     }
     ProgressEstimates est;
     if (is_p8 && !options.estimates_file.empty()) {
@@ -181,20 +249,40 @@ Result<MeasuresRun> RunMeasures(const StoreState& s, const MeasuresOptions& opti
   };
   LANTERN_RETURN_IF_ERROR(progress(*run.a8, true, &run.p8_scores, &run.p8_source));
   LANTERN_RETURN_IF_ERROR(progress(*run.p5, false, &run.p5_scores, &run.p5_source));
-  // Destinations of this KS4 year, by pupil.
+  // Destinations of this KS4 year, by pupil (in the order of the pupils
+  // table).
   const DestinationTable& dt = s.destinations;
+  run.destination_of_pupil = std::move(by_pupil);
+  std::fill(run.destination_of_pupil.begin(), run.destination_of_pupil.end(), kNoIndex);
+  const int first_month = (year + 1) * 12 + 7;
   for (uint32_t r = 0; r < dt.size(); ++r) {
-    if (dt.ks4_year[r] != year || dt.pupil[r] >= s.pupils.size()) continue;
-    auto [it, fresh] = run.destinations.try_emplace(dt.pupil[r]);
-    if (fresh) {
-      it->second.school = dt.school[r];
-      it->second.months.fill(DestinationActivity::kNotKnown);
+    if (dt.ks4_year[r] != year || dt.pupil[r] >= pupil_count) continue;
+    uint32_t& d = run.destination_of_pupil[dt.pupil[r]];
+    if (d == kNoIndex) {
+      d = static_cast<uint32_t>(run.destinations.size());
+      PupilDestination pd;
+      pd.pupil = dt.pupil[r];
+      pd.school = dt.school[r];
+      pd.months.fill(DestinationActivity::kNotKnown);
+      run.destinations.push_back(pd);
     }
-    const int first = (year + 1) * 12 + 7;
-    const int k = (dt.month[r] / 100) * 12 + (dt.month[r] % 100 - 1) - first;
+    const int k = (dt.month[r] / 100) * 12 + (dt.month[r] % 100 - 1) - first_month;
     if (k >= 0 && k < kDestinationMonths) {
-      it->second.months[static_cast<size_t>(k)] = static_cast<DestinationActivity>(dt.activity[r]);
+      run.destinations[d].months[static_cast<size_t>(k)] =
+          static_cast<DestinationActivity>(dt.activity[r]);
     }
+  }
+  {
+    // In the order of the pupils table, whatever the order of the file.
+    std::vector<PupilDestination> ordered;
+    ordered.reserve(run.destinations.size());
+    for (uint32_t p = 0; p < pupil_count; ++p) {
+      uint32_t& d = run.destination_of_pupil[p];
+      if (d == kNoIndex) continue;
+      ordered.push_back(run.destinations[d]);
+      d = static_cast<uint32_t>(ordered.size() - 1);
+    }
+    run.destinations = std::move(ordered);
   }
   return run;
 }
@@ -213,27 +301,28 @@ MeasuresResult SummariseRun(const StoreState& s, const MeasuresRun& run) {
   out.national_p5 = run.p5_scores.national_mean;
   const size_t n = run.pupils.size();
   out.pupils = static_cast<int64_t>(n);
-  std::map<uint32_t, std::vector<size_t>> by_school;
+  // Pupils by school: a counting sort of the pupil indexes.
+  const size_t school_count = s.schools.size();
+  std::vector<uint32_t> school_first(school_count + 1, 0), by_school(n);
   double att8_all = 0;
   for (size_t i = 0; i < n; ++i) {
-    by_school[run.pupils[i].school].push_back(i);
+    ++school_first[run.pupils[i].school + 1];
     att8_all += run.pupils[i].a8.total;
     if (run.pupils[i].pag > 0) ++out.pupils_with_prior;
   }
-  if (n > 0) out.national_att8 = att8_all / static_cast<double>(n);
-  // Sustained destinations by school.
-  std::map<uint32_t, std::pair<int, int>> sustained;  // school -> (sustained, cohort)
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t pupil = run.pupils[i].pupil;
-    auto it = run.destinations.find(pupil);
-    auto& c = sustained[run.pupils[i].school];
-    ++c.second;
-    if (it != run.destinations.end()) {
-      const auto o = ClassifyDestination(it->second.months);
-      if (o.sustained <= SustainedDestination::kEmployment) ++c.first;
-    }
+  for (size_t c = 0; c < school_count; ++c) school_first[c + 1] += school_first[c];
+  {
+    std::vector<uint32_t> next(school_first.begin(), school_first.end() - 1);
+    for (size_t i = 0; i < n; ++i)
+      by_school[next[run.pupils[i].school]++] = static_cast<uint32_t>(i);
   }
-  for (const auto& [school, members] : by_school) {
+  if (n > 0) out.national_att8 = att8_all / static_cast<double>(n);
+  std::vector<double> adj8, un8, adj5, un5, el8, el5;
+  const size_t k8 = run.p8_scores.element_count, k5 = run.p5_scores.element_count;
+  for (uint32_t school = 0; school < school_count; ++school) {
+    const std::span<const uint32_t> members(by_school.data() + school_first[school],
+                                            school_first[school + 1] - school_first[school]);
+    if (members.empty()) continue;
     SchoolMeasures m;
     m.urn = s.schools.urn[school];
     m.name = s.schools.name[school];
@@ -241,10 +330,10 @@ MeasuresResult SummariseRun(const StoreState& s, const MeasuresRun& run) {
     m.trust_id = s.schools.trust_id[school];
     m.school_type = std::string(SchoolTypeLabel(s.schools.school_type(school)));
     m.ks4_pupils = static_cast<int32_t>(members.size());
-    std::vector<double> adj8, un8, adj5, un5;
-    std::vector<std::vector<double>> el8, el5;
-    int cap8 = 0, cap5 = 0, sen = 0, dis = 0, voc = 0;
-    for (size_t i : members) {
+    adj8.clear(), un8.clear(), adj5.clear(), un5.clear(), el8.clear(), el5.clear();
+    int cap8 = 0, cap5 = 0, sen = 0, dis = 0, voc = 0, sustained = 0;
+    bool any_records = false;
+    for (uint32_t i : members) {
       const MeasuresPupil& p = run.pupils[i];
       m.att8 += p.a8.total;
       m.broader += p.broader.total;
@@ -252,16 +341,24 @@ MeasuresResult SummariseRun(const StoreState& s, const MeasuresRun& run) {
       sen += s.pupils.sen_provision[p.pupil] != static_cast<uint8_t>(SenProvision::kNone);
       dis += s.pupils.disadvantaged[p.pupil] != 0;
       voc += p.vocational;
+      if (const PupilDestination* d = run.DestinationOf(p.pupil)) {
+        any_records = true;
+        if (ClassifyDestination(d->months).sustained <= SustainedDestination::kEmployment) {
+          ++sustained;
+        }
+      }
       if (!std::isnan(run.p8_scores.adjusted[i])) {
         adj8.push_back(run.p8_scores.adjusted[i]);
         un8.push_back(run.p8_scores.score[i]);
-        el8.push_back(run.p8_scores.element_scores[i]);
+        el8.insert(el8.end(), run.p8_scores.element_scores.begin() + i * k8,
+                   run.p8_scores.element_scores.begin() + (i + 1) * k8);
         cap8 += run.p8_scores.capped[i];
       }
       if (!std::isnan(run.p5_scores.adjusted[i])) {
         adj5.push_back(run.p5_scores.adjusted[i]);
         un5.push_back(run.p5_scores.score[i]);
-        el5.push_back(run.p5_scores.element_scores[i]);
+        el5.insert(el5.end(), run.p5_scores.element_scores.begin() + i * k5,
+                   run.p5_scores.element_scores.begin() + (i + 1) * k5);
         cap5 += run.p5_scores.capped[i];
       }
     }
@@ -272,17 +369,11 @@ MeasuresResult SummariseRun(const StoreState& s, const MeasuresRun& run) {
     m.share_sen = sen / k;
     m.share_disadvantaged = dis / k;
     m.share_vocational = voc / k;
-    m.p8 = SchoolProgress(adj8, un8, el8, cap8, run.p8_scores.sd);
-    m.p5 = SchoolProgress(adj5, un5, el5, cap5, run.p5_scores.sd);
+    m.p8 = SchoolProgress(adj8, un8, el8, k8, cap8, run.p8_scores.sd);
+    m.p5 = SchoolProgress(adj5, un5, el5, k5, cap5, run.p5_scores.sd);
     m.band_moves = m.p8.available && m.p5.available &&
                    std::string_view(ProgressBand3Name(m.p8.band)) != ProgressBand3Name(m.p5.band);
-    auto d = sustained.find(school);
-    bool any_records = false;
-    for (size_t i : members)
-      any_records = any_records || run.destinations.count(run.pupils[i].pupil);
-    if (any_records && d != sustained.end() && d->second.second > 0) {
-      m.sustained_destination = static_cast<double>(d->second.first) / d->second.second;
-    }
+    if (any_records) m.sustained_destination = sustained / k;
     out.schools.push_back(std::move(m));
   }
   std::sort(out.schools.begin(), out.schools.end(),
@@ -322,10 +413,16 @@ Result<std::vector<PupilMeasures>> ComputePupilMeasures(const LoadedStore& store
   LANTERN_ASSIGN_OR_RETURN(MeasuresRun run, RunMeasures(s, options));
   std::vector<PupilMeasures> out;
   const auto& quals = run.catalogue.qualifications();
-  auto slots = [&](const MeasuresPupil& p, const SlotOutcome& o, const SlotDeclaration& d) {
+  // The school's pupils' slots, filled again with their fills kept (the
+  // national pass keeps totals only).
+  std::vector<KsResult> results, kept;
+  SlotScratch scratch;
+  auto slots = [&](const SlotDeclaration& d) {
+    SlotOutcome o;
+    FillSlotsInto(d, kept, run.catalogue, true, &scratch, &o);
     std::vector<PupilSlot> list;
     for (const SlotFill& f : o.fills) {
-      const KsResult& r = p.results[static_cast<size_t>(f.result)];
+      const KsResult& r = kept[static_cast<size_t>(f.result)];
       const Qualification& q = quals[static_cast<size_t>(r.qual)];
       list.push_back({d.elements[static_cast<size_t>(f.element)].name, q.id, q.title,
                       s.ks4_results.grade[r.row], f.points, f.weight});
@@ -350,8 +447,10 @@ Result<std::vector<PupilMeasures>> ComputePupilMeasures(const LoadedStore& store
     }
     m.p5_attainment = p.p5.total;
     m.broader = p.broader.total;
-    m.a8_slots = slots(p, p.a8, *run.a8);
-    m.p5_slots = slots(p, p.p5, *run.p5);
+    PupilResults(s, run, p, &results);
+    DiscountInto(results, run.catalogue, run.policy.ks4_first_entry_rule, &scratch, &kept);
+    m.a8_slots = slots(*run.a8);
+    m.p5_slots = slots(*run.p5);
     out.push_back(std::move(m));
   }
   return out;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <unordered_map>
 
 #include "common/parallel.h"
 #include "lantern/measures.h"
@@ -48,32 +49,47 @@ EesColumnMeta Filter(std::string name, std::string label, std::string hint, std:
   return m;
 }
 
-// Geography of a school row: its LA (and region) from the store, its trust.
-GeographyRow SchoolGeography(const StoreState& s, size_t school) {
-  GeographyRow g;
-  g.level = GeographicLevel::kSchool;
-  const int16_t la = s.schools.la_code[school];
-  g.old_la_code = fmt::format("{}", la);
-  for (size_t i = 0; i < s.local_authorities.size(); ++i) {
-    if (s.local_authorities.old_la_code[i] == la) {
-      g.new_la_code = s.local_authorities.new_la_code[i];
-      g.la_name = s.local_authorities.la_name[i];
-      g.region_code = s.local_authorities.region_code[i];
-      g.region_name = s.local_authorities.region_name[i];
+// Geography of a school row: its LA (and region) from the store, its trust;
+// the LAs and trusts indexed once.
+class SchoolGeographies {
+ public:
+  explicit SchoolGeographies(const StoreState& s) : s_(s) {
+    for (size_t i = 0; i < s.local_authorities.size(); ++i) {
+      la_row_[s.local_authorities.old_la_code[i]] = i;  // the last row of a code, as before
     }
+    for (size_t i = 0; i < s.trusts.size(); ++i) trust_row_[s.trusts.trust_id[i]] = i;
   }
-  g.school_urn = fmt::format("{}", s.schools.urn[school]);
-  g.school_laestab = fmt::format("{}{:04d}", la, s.schools.estab[school]);
-  g.school_name = s.schools.name[school];
-  const std::string& trust = s.schools.trust_id[school];
-  if (!trust.empty()) {
-    g.trust_id = trust;
-    for (size_t i = 0; i < s.trusts.size(); ++i) {
-      if (s.trusts.trust_id[i] == trust) g.trust_name = s.trusts.trust_name[i];
+
+  GeographyRow Of(size_t school) const {
+    GeographyRow g;
+    g.level = GeographicLevel::kSchool;
+    const int16_t la = s_.schools.la_code[school];
+    g.old_la_code = fmt::format("{}", la);
+    if (auto it = la_row_.find(la); it != la_row_.end()) {
+      const size_t i = it->second;
+      g.new_la_code = s_.local_authorities.new_la_code[i];
+      g.la_name = s_.local_authorities.la_name[i];
+      g.region_code = s_.local_authorities.region_code[i];
+      g.region_name = s_.local_authorities.region_name[i];
     }
+    g.school_urn = fmt::format("{}", s_.schools.urn[school]);
+    g.school_laestab = fmt::format("{}{:04d}", la, s_.schools.estab[school]);
+    g.school_name = s_.schools.name[school];
+    const std::string& trust = s_.schools.trust_id[school];
+    if (!trust.empty()) {
+      g.trust_id = trust;
+      if (auto it = trust_row_.find(trust); it != trust_row_.end()) {
+        g.trust_name = s_.trusts.trust_name[it->second];
+      }
+    }
+    return g;
   }
-  return g;
-}
+
+ private:
+  const StoreState& s_;
+  std::unordered_map<int16_t, size_t> la_row_;
+  std::unordered_map<std::string_view, size_t> trust_row_;
+};
 
 PublishedCell Num(double v, int dp) { return PublishedCell::Number(v, dp); }
 
@@ -283,10 +299,20 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run, int
        [&](uint32_t p, const MeasuresPupil*) {
          return s.pupils.sen_provision[p] == static_cast<uint8_t>(SenProvision::kEhcPlan);
        }},
-      {"Pathway", "Academic (GCSEs only)",
-       [](uint32_t, const MeasuresPupil* m) { return m != nullptr && !m->vocational; }},
-      {"Pathway", "Technical or vocational entries",
-       [](uint32_t, const MeasuresPupil* m) { return m != nullptr && m->vocational; }},
+      // The pupil's pathway by the share of technical or vocational entries
+      // (PathwayOf, docs/measures.md).
+      {"Pathway", PathwayLabel(Pathway::kAcademic),
+       [](uint32_t, const MeasuresPupil* m) {
+         return m != nullptr && PathwayOf(m->entries, m->technical_entries) == Pathway::kAcademic;
+       }},
+      {"Pathway", PathwayLabel(Pathway::kMixed),
+       [](uint32_t, const MeasuresPupil* m) {
+         return m != nullptr && PathwayOf(m->entries, m->technical_entries) == Pathway::kMixed;
+       }},
+      {"Pathway", PathwayLabel(Pathway::kTechnical),
+       [](uint32_t, const MeasuresPupil* m) {
+         return m != nullptr && PathwayOf(m->entries, m->technical_entries) == Pathway::kTechnical;
+       }},
   };
   // The cohort: pupils at the end of KS4 this year, and pupils with
   // destination records for it but no results (at the school they name).
@@ -296,38 +322,102 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run, int
     const MonthlyActivity* months;
     PupilOutcome outcome;
   };
+  // Both lists are in the order of the pupils table: merged, the members
+  // are too.
   std::vector<Member> members;
-  std::unordered_map<uint32_t, bool> seen;
-  for (const MeasuresPupil& p : run.pupils) {
-    auto it = run.destinations.find(p.pupil);
-    members.push_back(
-        {p.pupil, p.school, &p, it == run.destinations.end() ? nullptr : &it->second.months, {}});
-    seen[p.pupil] = true;
-  }
-  for (const auto& [pupil, d] : run.destinations) {
-    if (!seen.count(pupil) && d.school < s.schools.size()) {
-      members.push_back({pupil, d.school, nullptr, &d.months, {}});
+  members.reserve(run.pupils.size() + run.destinations.size() / 8);
+  {
+    size_t d = 0;
+    for (const MeasuresPupil& p : run.pupils) {
+      for (; d < run.destinations.size() && run.destinations[d].pupil < p.pupil; ++d) {
+        if (run.destinations[d].school < s.schools.size()) {
+          members.push_back({run.destinations[d].pupil,
+                             run.destinations[d].school,
+                             nullptr,
+                             &run.destinations[d].months,
+                             {}});
+        }
+      }
+      const PupilDestination* pd = run.DestinationOf(p.pupil);
+      members.push_back({p.pupil, p.school, &p, pd == nullptr ? nullptr : &pd->months, {}});
+      if (d < run.destinations.size() && run.destinations[d].pupil == p.pupil) ++d;
+    }
+    for (; d < run.destinations.size(); ++d) {
+      if (run.destinations[d].school < s.schools.size()) {
+        members.push_back({run.destinations[d].pupil,
+                           run.destinations[d].school,
+                           nullptr,
+                           &run.destinations[d].months,
+                           {}});
+      }
     }
   }
-  std::sort(members.begin(), members.end(),
-            [](const Member& a, const Member& b) { return a.pupil < b.pupil; });
   ParallelFor(members.size(), ResolveThreads(threads), 4096, [&](size_t b, size_t e, int) {
     for (size_t i = b; i < e; ++i) members[i].outcome = OutcomeOf(members[i].months);
   });
-  // Units: 0 England, then LAs, trusts, schools.
-  std::map<std::tuple<int, std::string>, std::vector<size_t>> units;
-  for (size_t i = 0; i < members.size(); ++i) {
-    const uint32_t sc = members[i].school;
-    units[{0, ""}].push_back(i);
-    units[{1, fmt::format("{:05d}", s.schools.la_code[sc])}].push_back(i);
-    if (!s.schools.trust_id[sc].empty()) units[{2, s.schools.trust_id[sc]}].push_back(i);
-    units[{3, fmt::format("{:09d}", s.schools.urn[sc])}].push_back(i);
+  // Units: England, the LAs (by code), the trusts (by id), the schools (by
+  // URN); each school's unit at each level, and the school whose geography
+  // a unit takes (its first member's).
+  const size_t school_count = s.schools.size();
+  std::vector<uint8_t> school_used(school_count, 0);
+  for (const Member& m : members) school_used[m.school] = 1;
+  std::vector<int16_t> las;
+  std::vector<std::string_view> trusts;
+  std::vector<uint32_t> schools;
+  for (uint32_t sc = 0; sc < school_count; ++sc) {
+    if (!school_used[sc]) continue;
+    las.push_back(s.schools.la_code[sc]);
+    if (!s.schools.trust_id[sc].empty()) trusts.push_back(s.schools.trust_id[sc]);
+    schools.push_back(sc);
+  }
+  auto unique = [](auto& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  };
+  unique(las);
+  unique(trusts);
+  std::sort(schools.begin(), schools.end(),
+            [&](uint32_t a, uint32_t b) { return s.schools.urn[a] < s.schools.urn[b]; });
+  const size_t la0 = 1, trust0 = la0 + las.size(), school0 = trust0 + trusts.size(),
+               unit_count = school0 + schools.size();
+  std::vector<std::array<uint32_t, 4>> units_of_school(school_count, {0, 0, 0, 0});
+  for (size_t k = 0; k < schools.size(); ++k) {
+    const uint32_t sc = schools[k];
+    auto& u = units_of_school[sc];
+    u[1] = static_cast<uint32_t>(
+        la0 + (std::lower_bound(las.begin(), las.end(), s.schools.la_code[sc]) - las.begin()));
+    u[2] = s.schools.trust_id[sc].empty()
+               ? kNoIndex
+               : static_cast<uint32_t>(trust0 +
+                                       (std::lower_bound(trusts.begin(), trusts.end(),
+                                                         std::string_view(s.schools.trust_id[sc])) -
+                                        trusts.begin()));
+    u[3] = static_cast<uint32_t>(school0 + k);
+  }
+  // Counts by unit and group, in one pass over the members.
+  const size_t group_count = groups.size();
+  std::vector<DestCounts> counts(unit_count * group_count);
+  std::vector<uint32_t> unit_school(unit_count, kNoIndex);
+  for (const Member& m : members) {
+    uint32_t mask = 0;
+    for (size_t g = 0; g < group_count; ++g) {
+      if (groups[g].in(m.pupil, m.ks4)) mask |= 1u << g;
+    }
+    for (uint32_t u : units_of_school[m.school]) {
+      if (u == kNoIndex) continue;
+      if (unit_school[u] == kNoIndex) unit_school[u] = m.school;
+      for (size_t g = 0; g < group_count; ++g) {
+        if (mask & (1u << g)) AddPupil(&counts[u * group_count + g], m.outcome);
+      }
+    }
   }
   const int threshold = run.policy.suppress_below;
-  for (const auto& [key, idx] : units) {
-    const int level = std::get<0>(key);
-    const uint32_t sc = members[idx.front()].school;
-    GeographyRow school_geo = SchoolGeography(s, sc);
+  const SchoolGeographies geographies(s);
+  for (size_t unit = 0; unit < unit_count; ++unit) {
+    if (unit_school[unit] == kNoIndex) continue;
+    const int level = unit < la0 ? 0 : unit < trust0 ? 1 : unit < school0 ? 2 : 3;
+    const uint32_t sc = unit_school[unit];
+    GeographyRow school_geo = geographies.Of(sc);
     GeographyRow g;
     if (level == 0) {
       g.level = GeographicLevel::kNational;
@@ -345,11 +435,9 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run, int
     } else {
       g = school_geo;
     }
-    for (const Group& grp : groups) {
-      DestCounts c;
-      for (size_t i : idx) {
-        if (grp.in(members[i].pupil, members[i].ks4)) AddPupil(&c, members[i].outcome);
-      }
+    for (size_t gi = 0; gi < group_count; ++gi) {
+      const Group& grp = groups[gi];
+      const DestCounts& c = counts[unit * group_count + gi];
       if (c.cohort == 0 && std::string_view(grp.topic) != "Total") continue;
       OpenDataTableRow row;
       row.geography = g;
@@ -520,8 +608,8 @@ Status WriteMeasures(const LoadedStore& store, const MeasuresOptions& options,
   std::unordered_map<int32_t, size_t> school_of_urn;
   for (size_t i = 0; i < s.schools.size(); ++i) school_of_urn[s.schools.urn[i]] = i;
   std::vector<GeographyRow> geo;
-  for (const auto& m : report->result.schools)
-    geo.push_back(SchoolGeography(s, school_of_urn[m.urn]));
+  const SchoolGeographies geographies(s);
+  for (const auto& m : report->result.schools) geo.push_back(geographies.Of(school_of_urn[m.urn]));
   LANTERN_RETURN_IF_ERROR(WriteOpenDataTable(MeasuresTable(report->result, run.policy, geo),
                                              options.out_dir, "measures.csv"));
   report->files.push_back("measures.csv");
@@ -540,7 +628,16 @@ Status WriteMeasures(const LoadedStore& store, const MeasuresOptions& options,
 }
 
 Status WriteMeasures(const MeasuresOptions& options, MeasuresReport* report) {
-  LANTERN_ASSIGN_OR_RETURN(auto store, LoadedStore::Open(options.store_dir, options.threads));
+  // Only the tables the measures read (a national store also holds a year's
+  // enrolments, marks and the rest, which they do not).
+  LANTERN_ASSIGN_OR_RETURN(auto opened, Store::Open(options.store_dir, Store::Mode::kRead));
+  if (opened->empty()) return Status::NotFound(options.store_dir + " holds no data yet");
+  const TableId tables[] = {TableId::kLocalAuthorities, TableId::kTrusts,
+                            TableId::kSchools,          TableId::kPupils,
+                            TableId::kApPlacements,     TableId::kKs2Results,
+                            TableId::kKs4Results,       TableId::kDestinations};
+  LANTERN_ASSIGN_OR_RETURN(StoreState state, opened->LoadTables(tables, options.threads));
+  auto store = MakeLoadedStore(std::move(opened), std::move(state));
   return WriteMeasures(*store, options, report);
 }
 

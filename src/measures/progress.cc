@@ -27,7 +27,7 @@ ProgressEstimates CohortEstimates(std::span<const ProgressPupil> pupils, int pag
     const size_t g = static_cast<size_t>(p.pag);
     ++count[g];
     e.total[g] += p.total;
-    for (size_t k = 0; k < element_count && k < p.elements.size(); ++k) {
+    for (size_t k = 0; k < element_count && k < kMaxSlotElements; ++k) {
       e.elements[k][g] += p.elements[k];
     }
   }
@@ -117,7 +117,8 @@ ProgressScores ScoreProgress(std::span<const ProgressPupil> pupils, const Progre
   s.score.assign(n, kNaN);
   s.adjusted.assign(n, kNaN);
   s.capped.assign(n, false);
-  s.element_scores.assign(n, {});
+  s.element_count = element_divisors.size();
+  s.element_scores.assign(n * s.element_count, kNaN);
   const size_t groups = est.total.size();
   for (size_t i = 0; i < n; ++i) {
     const ProgressPupil& p = pupils[i];
@@ -127,9 +128,9 @@ ProgressScores ScoreProgress(std::span<const ProgressPupil> pupils, const Progre
     }
     const size_t g = static_cast<size_t>(p.pag);
     s.score[i] = (p.total - est.total[g]) / divisor;
-    s.element_scores[i].resize(element_divisors.size());
     for (size_t k = 0; k < element_divisors.size(); ++k) {
-      s.element_scores[i][k] = (p.elements[k] - est.elements[k][g]) / element_divisors[k];
+      s.element_scores[i * s.element_count + k] =
+          (p.elements[k] - est.elements[k][g]) / element_divisors[k];
     }
   }
   // Capping: the mean and SD of model pupils' scores within each group.
@@ -207,7 +208,7 @@ ProgressBand BandOf(double score, double lower, double upper) {
 }
 
 ProgressFigure SchoolProgress(std::span<const double> adjusted, std::span<const double> unadjusted,
-                              std::span<const std::vector<double>> elements, int capped,
+                              std::span<const double> elements, size_t element_count, int capped,
                               double national_sd) {
   ProgressFigure f;
   f.pupils = static_cast<int32_t>(adjusted.size());
@@ -219,10 +220,10 @@ ProgressFigure SchoolProgress(std::span<const double> adjusted, std::span<const 
   f.lower = f.score - half;
   f.upper = f.score + half;
   f.capped = capped;
-  if (!elements.empty()) {
-    f.elements.assign(elements[0].size(), 0.0);
-    for (const auto& e : elements) {
-      for (size_t k = 0; k < e.size() && k < f.elements.size(); ++k) f.elements[k] += e[k];
+  if (element_count > 0 && !elements.empty()) {
+    f.elements.assign(element_count, 0.0);
+    for (size_t i = 0; i + element_count <= elements.size(); i += element_count) {
+      for (size_t k = 0; k < element_count; ++k) f.elements[k] += elements[i + k];
     }
     for (double& v : f.elements) v /= f.pupils;
   }

@@ -4,12 +4,14 @@
 #ifndef LANTERN_MEASURES_PROGRESS_H_
 #define LANTERN_MEASURES_PROGRESS_H_
 
+#include <array>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "lantern/measures.h"
 #include "lantern/status.h"
+#include "measures/qualifications.h"
 
 namespace lantern {
 
@@ -18,7 +20,7 @@ struct ProgressPupil {
   int pag = 0;            // 1..n; 0: no KS2 prior attainment (not in progress)
   bool in_model = false;  // state-funded mainstream: their results set the estimates
   double total = 0;       // the declaration's weighted points (A8 for P8)
-  std::vector<double> elements;
+  std::array<double, kMaxSlotElements> elements{};
 };
 
 // Estimates by group: index 0 unused, 1..pag_count.
@@ -45,7 +47,8 @@ Result<ProgressEstimates> ReadEstimatesFile(const std::string& path, int pag_cou
 struct ProgressScores {
   // Per pupil (NaN without a group or an estimate).
   std::vector<double> score, adjusted;
-  std::vector<std::vector<double>> element_scores;  // [pupil][element]
+  std::vector<double> element_scores;  // [pupil x element_count + element]
+  size_t element_count = 0;
   std::vector<bool> capped;
   double z_star = 0;
   double sd = 0;             // national SD of pupil scores (model pupils), for intervals
@@ -66,8 +69,10 @@ ProgressScores ScoreProgress(std::span<const ProgressPupil> pupils,
 
 // A school's figure from its pupils' scores: mean adjusted score, the 95%
 // interval from the national SD, the band (definitions.md 3.7).
+// `elements` holds each pupil's element scores in turn, `element_count`
+// a pupil (empty: no elements).
 ProgressFigure SchoolProgress(std::span<const double> adjusted, std::span<const double> unadjusted,
-                              std::span<const std::vector<double>> elements, int capped,
+                              std::span<const double> elements, size_t element_count, int capped,
                               double national_sd);
 ProgressBand BandOf(double score, double lower, double upper);
 

@@ -84,7 +84,7 @@ TEST(ProgressTest, IntervalWorkedExample) {
   // definitions.md 3.7: 150 pupils, mean +0.25, national SD 1.415869:
   // half-width 0.2266, interval +0.02 to +0.48: above average.
   std::vector<double> scores(150, 0.25);
-  auto f = SchoolProgress(scores, scores, {}, 0, 1.415869);
+  auto f = SchoolProgress(scores, scores, {}, 0, 0, 1.415869);
   EXPECT_NEAR(f.upper - f.score, 0.2266, 5e-5);
   EXPECT_NEAR(f.lower, 0.02, 0.005);
   EXPECT_NEAR(f.upper, 0.48, 0.005);

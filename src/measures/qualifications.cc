@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 
 #include "common/csv_table.h"
@@ -150,9 +154,23 @@ Result<QualCatalogue> QualCatalogue::Load(const std::string& dir) {
       const std::string group_key = q.discount_code.empty() ? "#" + q.id : "D" + q.discount_code;
       auto [g, fresh] = groups.try_emplace(group_key, static_cast<int>(groups.size()));
       q.discount_group = g->second;
+      q.technical = q.type != "gcse" && q.type != "level2_certificate";
       c.by_id_[q.id] = static_cast<int>(c.quals_.size());
       c.scale_of_qual_.push_back(sc->second);
       c.quals_.push_back(std::move(q));
+    }
+  }
+  // Qualification ids and grades interned, points by array look-up.
+  for (const Qualification& q : c.quals_) c.qual_codes_.Add(q.id);
+  for (const auto& scale : c.scale_of_qual_) {
+    for (const auto& [grade, points] : scale) c.grade_codes_.Add(grade);
+  }
+  c.points_.assign(c.quals_.size() * c.grade_codes_.size(),
+                   std::numeric_limits<double>::quiet_NaN());
+  for (size_t q = 0; q < c.quals_.size(); ++q) {
+    for (const auto& [grade, points] : c.scale_of_qual_[q]) {
+      c.points_[q * c.grade_codes_.size() + static_cast<size_t>(c.grade_codes_.Find(grade))] =
+          points;
     }
   }
   // Prior-attainment groups.
@@ -228,6 +246,10 @@ Result<QualCatalogue> QualCatalogue::Load(const std::string& dir) {
         return Status::InvalidInput(
             fmt::format("{}: requires is a8 or broader, not '{}'", where, req));
       }
+      if (d->elements.size() >= kMaxSlotElements) {
+        return Status::InvalidInput(
+            fmt::format("{}: a measure has at most {} elements", where, kMaxSlotElements));
+      }
       if (!d->elements.empty() && rq != d->requires_) {
         return Status::InvalidInput(where + ": one requirement per measure");
       }
@@ -243,15 +265,56 @@ Result<QualCatalogue> QualCatalogue::Load(const std::string& dir) {
   return c;
 }
 
-int QualCatalogue::Find(std::string_view id) const { return Find(std::string(id)); }
-
-int QualCatalogue::Find(const std::string& id) const {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? -1 : it->second;
+uint64_t TextCodes::Hash(std::string_view text) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char ch : text) h = (h ^ ch) * 1099511628211ull;
+  return h ^ (h >> 29);
 }
 
+void TextCodes::Rehash(size_t slots) {
+  slots_.assign(slots, -1);
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    size_t i = Hash(keys_[k]) & (slots - 1);
+    while (slots_[i] >= 0) i = (i + 1) & (slots - 1);
+    slots_[i] = static_cast<int32_t>(k);
+  }
+}
+
+int TextCodes::Add(std::string_view text) {
+  const int found = Find(text);
+  if (found >= 0) return found;
+  keys_.emplace_back(text);
+  if (slots_.size() < 4 * keys_.size()) {
+    Rehash(std::bit_ceil(std::max<size_t>(64, 8 * keys_.size())));  // a power of two
+  } else {
+    size_t i = Hash(text) & (slots_.size() - 1);
+    while (slots_[i] >= 0) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = static_cast<int32_t>(keys_.size() - 1);
+  }
+  return static_cast<int>(keys_.size() - 1);
+}
+
+int TextCodes::Find(std::string_view text) const {
+  if (slots_.empty()) return -1;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = Hash(text) & mask;; i = (i + 1) & mask) {
+    const int32_t k = slots_[i];
+    if (k < 0) return -1;
+    if (keys_[static_cast<size_t>(k)] == text) return k;
+  }
+}
+
+int QualCatalogue::Find(std::string_view id) const { return qual_codes_.Find(id); }
+
+int QualCatalogue::Find(const std::string& id) const { return qual_codes_.Find(id); }
+
 std::optional<double> QualCatalogue::Points(int q, std::string_view grade) const {
-  return Points(q, std::string(grade));
+  if (q < 0 || static_cast<size_t>(q) >= quals_.size()) return std::nullopt;
+  const int g = GradeCode(grade);
+  if (g < 0) return std::nullopt;
+  const double v = PointsOfCode(q, g);
+  if (std::isnan(v)) return std::nullopt;
+  return v;
 }
 
 std::optional<double> QualCatalogue::Points(int q, const std::string& grade) const {

@@ -41,6 +41,9 @@ struct Qualification {
   uint32_t tokens = 0;  // slots and ebacc_category, as SlotToken bits
   bool counts_in_a8 = false;
   bool counts_in_broader = false;
+  // Not a GCSE or level 2 certificate: a technical award, VRQ, functional
+  // skills or entry level (a pupil's pathway, docs/measures.md).
+  bool technical = false;
   int slot_count = 1;
   // Qualifications that count once together share this number: one per
   // discount code, or the qualification's own without a code.
@@ -63,6 +66,28 @@ struct SlotElement {
   // language and literature, at `weight` only when both were attempted,
   // else at weight 1; the other may fill a later element.
   bool a8_english = false;
+};
+
+// The most elements a slot declaration may have (a pupil's element points
+// are kept in a fixed array).
+constexpr size_t kMaxSlotElements = 6;
+
+// Codes for the few distinct texts of a column (qualification ids, grades):
+// an open-addressing table over the texts, so that coding a row costs one
+// hash of a short string and no allocation.
+class TextCodes {
+ public:
+  // Adds `text` with the next code (0, 1, ...), or returns its code.
+  int Add(std::string_view text);
+  // The code of `text`, or -1.
+  int Find(std::string_view text) const;
+  size_t size() const { return keys_.size(); }
+
+ private:
+  static uint64_t Hash(std::string_view text);
+  void Rehash(size_t slots);
+  std::vector<std::string> keys_;
+  std::vector<int32_t> slots_;  // -1 empty, else index into keys_
 };
 
 enum class SlotRequirement : uint8_t { kA8, kBroader };
@@ -98,6 +123,13 @@ class QualCatalogue {
     return Points(q, std::string_view(grade));
   }
   int Find(const char* id) const { return Find(std::string_view(id)); }
+  // Grades interned: the code of a grade text (any scale), or -1; and the
+  // points of qualification q at a grade code (NaN when not on its scale).
+  // The same answers as Points(), by array look-up.
+  int GradeCode(std::string_view grade) const { return grade_codes_.Find(grade); }
+  double PointsOfCode(int q, int grade_code) const {
+    return points_[static_cast<size_t>(q) * grade_codes_.size() + static_cast<size_t>(grade_code)];
+  }
   // The prior-attainment group (1..n) of a KS2 average scaled score.
   int Pag(double ks2_average) const;
   int pag_count() const { return static_cast<int>(pag_upper_.size()); }
@@ -108,6 +140,8 @@ class QualCatalogue {
   std::string dir_;
   std::vector<Qualification> quals_;
   std::unordered_map<std::string, int> by_id_;
+  TextCodes qual_codes_, grade_codes_;  // qual code = index into quals_
+  std::vector<double> points_;          // [qual x grade code]
   std::vector<std::unordered_map<std::string, double>> scale_of_qual_;
   std::vector<double> pag_upper_;
   std::vector<SlotDeclaration> declarations_;

@@ -8,27 +8,45 @@
 
 namespace lantern {
 
-std::vector<KsResult> Discount(std::span<const KsResult> results, const QualCatalogue& catalogue,
-                               bool first_entry_rule) {
+namespace {
+
+// A stable insertion sort: a pupil has a handful of results, and this sorts
+// them in place without allocating.
+template <typename T, typename Less>
+void InsertionSort(std::vector<T>& v, Less less) {
+  for (size_t i = 1; i < v.size(); ++i) {
+    T x = v[i];
+    size_t j = i;
+    while (j > 0 && less(x, v[j - 1])) {
+      v[j] = v[j - 1];
+      --j;
+    }
+    v[j] = x;
+  }
+}
+
+}  // namespace
+
+void DiscountInto(std::span<const KsResult> results, const QualCatalogue& catalogue,
+                  bool first_entry_rule, SlotScratch* scratch, std::vector<KsResult>* kept) {
   const auto& quals = catalogue.qualifications();
   // Attempted results in discount-group order; within a group, the one that
   // counts first. A total order, so the choice does not depend on the
   // input's order.
-  std::vector<const KsResult*> order;
-  order.reserve(results.size());
+  std::vector<const KsResult*>& order = scratch->order;
+  order.clear();
   for (const KsResult& r : results) {
     if (r.attempted && r.qual >= 0) order.push_back(&r);
   }
   auto group = [&](const KsResult* r) {
     return quals[static_cast<size_t>(r->qual)].discount_group;
   };
-  std::sort(order.begin(), order.end(), [&](const KsResult* a, const KsResult* b) {
+  InsertionSort(order, [&](const KsResult* a, const KsResult* b) {
     if (group(a) != group(b)) return group(a) < group(b);
     return a->qual != b->qual ? a->qual < b->qual
                               : std::tie(a->series, a->points) < std::tie(b->series, b->points);
   });
-  std::vector<KsResult> kept;
-  kept.reserve(order.size());
+  kept->clear();
   for (size_t i = 0, j = 0; i < order.size(); i = j) {
     bool ebacc = false;
     while (j < order.size() && group(order[j]) == group(order[i])) {
@@ -47,18 +65,21 @@ std::vector<KsResult> Discount(std::span<const KsResult> results, const QualCata
     for (size_t k = i + 1; k < j; ++k) {
       if (better(order[k], best)) best = order[k];
     }
-    kept.push_back(*best);
+    kept->push_back(*best);
   }
+}
+
+std::vector<KsResult> Discount(std::span<const KsResult> results, const QualCatalogue& catalogue,
+                               bool first_entry_rule) {
+  SlotScratch scratch;
+  std::vector<KsResult> kept;
+  DiscountInto(results, catalogue, first_entry_rule, &scratch, &kept);
   return kept;
 }
 
 namespace {
 
-struct Item {
-  int result;  // index into results
-  double points;
-  uint32_t elements;  // bit e: eligible for element e
-};
+using Item = SlotItem;
 
 // Maximum-weight assignment of items to element slots by successive
 // shortest paths (Bellman-Ford; the graph is tiny).
@@ -134,11 +155,23 @@ void ExactFill(const SlotDeclaration& d, const std::vector<Item>& items,
 
 SlotOutcome FillSlots(const SlotDeclaration& d, std::span<const KsResult> results,
                       const QualCatalogue& catalogue) {
-  const auto& quals = catalogue.qualifications();
+  SlotScratch scratch;
   SlotOutcome out;
-  out.elements.assign(d.elements.size(), 0.0);
+  FillSlotsInto(d, results, catalogue, true, &scratch, &out);
+  return out;
+}
+
+void FillSlotsInto(const SlotDeclaration& d, std::span<const KsResult> results,
+                   const QualCatalogue& catalogue, bool with_fills, SlotScratch* scratch,
+                   SlotOutcome* out) {
+  const auto& quals = catalogue.qualifications();
+  out->total = 0;
+  out->exact_search = false;
+  out->elements.assign(d.elements.size(), 0.0);
+  out->fills.clear();
   // Items: each result that the declaration admits, twice for a double award.
-  std::vector<Item> items;
+  std::vector<Item>& items = scratch->items;
+  items.clear();
   bool has_language = false, has_literature = false;
   for (size_t r = 0; r < results.size(); ++r) {
     const KsResult& x = results[r];
@@ -158,13 +191,16 @@ SlotOutcome FillSlots(const SlotDeclaration& d, std::span<const KsResult> result
   }
   // Best first; ties: the item eligible for fewer elements (it keeps the
   // other choices open), then the input order of the discounted results.
-  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+  InsertionSort(items, [](const Item& a, const Item& b) {
     if (a.points != b.points) return a.points > b.points;
     return __builtin_popcount(a.elements) < __builtin_popcount(b.elements);
   });
-  std::vector<int> assigned(items.size(), -1);
-  std::vector<int> capacity(d.elements.size());
-  std::vector<size_t> general;
+  std::vector<int>& assigned = scratch->assigned;
+  assigned.assign(items.size(), -1);
+  std::vector<int>& capacity = scratch->capacity;
+  capacity.assign(d.elements.size(), 0);
+  std::vector<size_t>& general = scratch->general;
+  general.clear();
   for (size_t e = 0; e < d.elements.size(); ++e) {
     capacity[e] = d.elements[e].slots;
     const SlotElement& el = d.elements[e];
@@ -206,7 +242,7 @@ SlotOutcome FillSlots(const SlotDeclaration& d, std::span<const KsResult> result
     }
   }
   if (!nested) {
-    out.exact_search = true;
+    out->exact_search = true;
     std::vector<Item> rest;
     std::vector<size_t> rest_index;
     std::vector<int> cap(d.elements.size());
@@ -226,14 +262,15 @@ SlotOutcome FillSlots(const SlotDeclaration& d, std::span<const KsResult> result
     const size_t e = static_cast<size_t>(assigned[k]);
     int weight = d.elements[e].weight;
     if (d.elements[e].a8_english && !(has_language && has_literature)) weight = 1;
-    out.fills.push_back({static_cast<int>(e), items[k].result, items[k].points, weight});
-    out.elements[e] += items[k].points * weight;
-    out.total += items[k].points * weight;
+    if (with_fills) {
+      out->fills.push_back({static_cast<int>(e), items[k].result, items[k].points, weight});
+    }
+    out->elements[e] += items[k].points * weight;
+    out->total += items[k].points * weight;
   }
-  std::sort(out.fills.begin(), out.fills.end(), [](const SlotFill& a, const SlotFill& b) {
+  std::sort(out->fills.begin(), out->fills.end(), [](const SlotFill& a, const SlotFill& b) {
     return std::tie(a.element, b.points, a.result) < std::tie(b.element, a.points, b.result);
   });
-  return out;
 }
 
 }  // namespace lantern

@@ -31,6 +31,24 @@ struct KsResult {
 std::vector<KsResult> Discount(std::span<const KsResult> results, const QualCatalogue& catalogue,
                                bool first_entry_rule);
 
+// Reused buffers of the slot engine (one per worker), so that discounting
+// and filling a pupil's slots allocate nothing once they have grown.
+struct SlotItem {
+  int result;  // index into the results given to FillSlots
+  double points;
+  uint32_t elements;  // bit e: eligible for element e
+};
+struct SlotScratch {
+  std::vector<const KsResult*> order;
+  std::vector<SlotItem> items;
+  std::vector<int> assigned, capacity;
+  std::vector<size_t> general;
+};
+
+// Discount() into `kept` (cleared first), with the scratch's buffers.
+void DiscountInto(std::span<const KsResult> results, const QualCatalogue& catalogue,
+                  bool first_entry_rule, SlotScratch* scratch, std::vector<KsResult>* kept);
+
 struct SlotFill {
   int element = 0;  // index into the declaration's elements
   int result = 0;   // index into the results given to FillSlots
@@ -54,6 +72,12 @@ struct SlotOutcome {
 // an exact search (a maximum-weight assignment).
 SlotOutcome FillSlots(const SlotDeclaration& declaration, std::span<const KsResult> results,
                       const QualCatalogue& catalogue);
+
+// FillSlots() into `out` (its vectors reused), with the scratch's buffers;
+// `with_fills` false leaves out->fills empty (totals and elements only).
+void FillSlotsInto(const SlotDeclaration& declaration, std::span<const KsResult> results,
+                   const QualCatalogue& catalogue, bool with_fills, SlotScratch* scratch,
+                   SlotOutcome* out);
 
 }  // namespace lantern
 

@@ -124,6 +124,9 @@ Result<Policy> LoadPolicy(const std::string& path) {
     } else if (k == "cme_window_school_days") {
       LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
       p.cme_window_school_days = v.get<int>();
+    } else if (k == "longest_holiday_weekdays") {
+      LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
+      p.longest_holiday_weekdays = v.get<int>();
     } else if (k == "ehe_recent_days") {
       LANTERN_RETURN_IF_ERROR(need(v.is_number_integer()));
       p.ehe_recent_days = v.get<int>();
@@ -190,6 +193,9 @@ Status Policy::Validate() const {
     return bad("cme_window_school_days must be 1 to 200");
   }
   if (ehe_recent_days < 0) return bad("ehe_recent_days must not be negative");
+  if (longest_holiday_weekdays < 0 || longest_holiday_weekdays > 30) {
+    return bad("longest_holiday_weekdays must be 0 to 30");
+  }
   if (!summer_second_half_start.empty() && !ParseIsoDate(summer_second_half_start)) {
     return bad("summer_second_half_start must be empty or a date (YYYY-MM-DD)");
   }
@@ -229,6 +235,7 @@ std::string PolicyToJson(const Policy& p) {
   j["ks4_school_min_pupils"] = p.ks4_school_min_pupils;
   j["cme_window_school_days"] = p.cme_window_school_days;
   j["ehe_recent_days"] = p.ehe_recent_days;
+  j["longest_holiday_weekdays"] = p.longest_holiday_weekdays;
   return j.dump(2);
 }
 

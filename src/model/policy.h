@@ -95,6 +95,12 @@ struct Policy {
   // after the leaving date. [U: no national window; 10 school days echoes
   // the 10 days of unexplained absence after which schools must tell the LA]
   int cme_window_school_days = 10;
+  // School days for the CME window and the gaps between registrations are
+  // weekdays less the holidays the marks show: a run of 1 to this many
+  // weekdays on which no school in the store has a mark. A longer run is
+  // marks not sent, and its weekdays count. [U: 15 covers a two-week
+  // Christmas or Easter holiday with a bank holiday or INSET day beside it]
+  int longest_holiday_weekdays = 15;
   // An exit to elective home education counts as "soon after" a suspension
   // or AP placement when it starts within this many days of one. [U]
   int ehe_recent_days = 90;

@@ -225,6 +225,32 @@ Result<StoreState> Store::Load(bool with_marks, int threads) const {
   return s;
 }
 
+Result<StoreState> Store::LoadTables(std::span<const TableId> tables, int threads) const {
+  StoreState s;
+  s.year = year_;
+  auto wanted = [&](TableId id) {
+    return std::find(tables.begin(), tables.end(), id) != tables.end();
+  };
+  Status status, pupils_status;
+  ParallelInvoke(
+      ResolveThreads(threads),
+      [&] {
+        if (wanted(TableId::kPupils)) {
+          pupils_status = LoadInto(*this, table_files_, TableName(TableId::kPupils), &s.pupils);
+        }
+      },
+      [&] {
+        ForEachTable(s, [&](TableId id, auto& table) {
+          if (id != TableId::kPupils && wanted(id) && status.ok()) {
+            status = LoadInto(*this, table_files_, TableName(id), &table);
+          }
+        });
+      });
+  LANTERN_RETURN_IF_ERROR(pupils_status);
+  LANTERN_RETURN_IF_ERROR(status);
+  return s;
+}
+
 Result<MarksSet> Store::LoadMarks() const {
   MarksSet marks;
   for (const auto& f : block_files_) {

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -166,6 +167,9 @@ class Store {
   // Loads the tables and (with_marks) opens the marks files, on `threads`
   // workers (0: one per core).
   Result<StoreState> Load(bool with_marks = true, int threads = 0) const;
+  // Loads only `tables` (the others stay empty) and no marks: for a command
+  // that reads a few tables of a large store.
+  Result<StoreState> LoadTables(std::span<const TableId> tables, int threads = 0) const;
   // Opens the marks files of the current generation.
   Result<MarksSet> LoadMarks() const;
   // The saved session counts, if any, and the block they count ("" if none).

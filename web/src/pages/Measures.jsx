@@ -3,6 +3,7 @@ import { useApi } from '../api.js';
 import { DataTable } from '../components/DataTable.jsx';
 import { Chart } from '../components/Chart.jsx';
 import { Loading, Problem } from '../components/Status.jsx';
+import { periodText } from '../format.jsx';
 
 // KS4 measures (issue 12): a school's Attainment 8, Progress 8, Progress 5
 // and destinations (#/school/URN/measures), and every school's P8 and P5
@@ -20,6 +21,18 @@ const SLOT_TEXT = { english: 'English', maths: 'Maths', ebacc: 'EBacc', open: 'O
 
 const num = (v, dp = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(dp) : '');
 const signed = (v, dp = 2) => (typeof v === 'number' && Number.isFinite(v) ? `${v > 0 ? '+' : ''}${v.toFixed(dp)}` : '');
+
+// Where the Progress 8 estimates came from, in words: the Department's
+// published national estimates (a file in the layout of its
+// p8_pupil_coefficients_file.csv), or the pupils in this data.
+function estimatesText(source) {
+  const s = String(source || '');
+  if (!s || s === 'cohort') {
+    return 'Progress scores compare each pupil with pupils nationally who had similar results at the end of primary school; here the expected scores are worked out from all the pupils in this data.';
+  }
+  const year = (s.match(/20\d\d/) || [])[0];
+  return `Progress scores compare each pupil with pupils nationally who had similar results at the end of primary school, using the national estimates published by the Department for Education${year ? ` (${year})` : ''}.`;
+}
 
 function progressText(p) {
   if (!p || !p.available) return 'not available (z)';
@@ -71,7 +84,7 @@ export function SchoolMeasuresPage({ urn }) {
   return (
     <article data-testid="school-measures">
       <p class="kicker">
-        KS4 {data.time_period} · <a href={`#/school/${s.urn}`}>the school's scorecard</a> · <a href="#/measures">every school</a>
+        Key stage 4, {periodText(data.time_period)} · <a href={`#/school/${s.urn}`}>the school's scorecard</a> · <a href="#/measures">every school</a>
       </p>
       <h1 tabIndex={-1} data-testid="measures-name">
         {name}
@@ -100,7 +113,9 @@ export function SchoolMeasuresPage({ urn }) {
           </div>
         </dl>
       )}
-      <p class="mirror">P8 against {data.estimates_source}. A band compares the score with zero using its 95% interval; a tenth of schools says where the score lies among all schools, not a place in a league table.</p>
+      <p class="mirror" data-testid="estimates-note">
+        {estimatesText(data.estimates_source)} A score of 0 means pupils did as well as similar pupils nationally. The band compares the score with 0 using its 95% interval (the range the score would likely fall in by chance); the tenth of schools says where the score lies among all schools, not a place in a league table.
+      </p>
       <h2>Pupils' slots</h2>
       {pupils ? (
         <DataTable
@@ -189,7 +204,7 @@ export function MeasuresComparisonPage() {
   const moving = rows.filter((r) => r.moves).length;
   return (
     <article data-testid="measures-comparison">
-      <p class="kicker">KS4 {data.time_period}</p>
+      <p class="kicker">Key stage 4, {periodText(data.time_period)}</p>
       <h1 tabIndex={-1}>Progress 8 and Progress 5</h1>
       <p class="mirror">
         Each school's Progress 8 and its Progress 5 (English, maths, science and a humanity or language: docs/measures.md), with 95% intervals. <strong data-field="moving">{moving}</strong> of{' '}
