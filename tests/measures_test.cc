@@ -19,6 +19,7 @@
 #include "common/file_util.h"
 #include "lantern/build.h"
 #include "lantern/ingest.h"
+#include "measures/measures_internal.h"
 #include "reference/real_data.h"
 #include "tests/real_data.h"
 #include "tests/scratch_dir.h"
@@ -237,6 +238,30 @@ TEST_F(MeasuresTest, FiguresWorkedByHand) {
     }
   }
   EXPECT_TRUE(found);
+
+  // Pathways (docs/measures.md): P2, P4 (1 technical entry of 10) and P6
+  // mainly academic; P3 (2 of 3: functional skills and a technical award)
+  // mainly technical or vocational; no pupil mixed, so no such row.
+  std::map<std::string, std::string> pathway;
+  for (size_t i = 0; i < d.rows(); ++i) {
+    if (d.Cell(i, d.Column("geographic_level")) == "School" &&
+        d.Cell(i, d.Column("breakdown_topic")) == "Pathway") {
+      pathway[d.Cell(i, d.Column("breakdown"))] = d.Cell(i, d.Column("cohort"));
+    }
+  }
+  EXPECT_EQ(pathway["Mainly academic"], "3");
+  EXPECT_EQ(pathway["Mainly technical or vocational"], "1");
+  EXPECT_EQ(pathway.count("Mixed"), 0u);
+}
+
+TEST(PathwayTest, SharesOfTechnicalEntries) {
+  EXPECT_EQ(PathwayOf(0, 0), Pathway::kNone);
+  EXPECT_EQ(PathwayOf(10, 2), Pathway::kAcademic);  // under a quarter
+  EXPECT_EQ(PathwayOf(8, 2), Pathway::kMixed);      // exactly a quarter
+  EXPECT_EQ(PathwayOf(9, 4), Pathway::kMixed);      // under a half
+  EXPECT_EQ(PathwayOf(8, 4), Pathway::kTechnical);  // exactly a half
+  EXPECT_EQ(PathwayOf(3, 3), Pathway::kTechnical);
+  EXPECT_STREQ(PathwayLabel(Pathway::kMixed), "Mixed");
 }
 
 // The same destinations through the cube (the destination grain and the

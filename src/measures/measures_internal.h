@@ -76,10 +76,10 @@ Result<MeasuresRun> RunMeasures(const StoreState& state, const MeasuresOptions& 
 // Pupil i's results of the run (rows coded through the catalogue: one
 // with an unknown qualification or a grade off its scale is left out, as
 // ingest would have rejected it) into `results`; sets the pupil's entries,
-// technical_entries and vocational (any technical entry) when `pupil` is
-// not null.
+// technical_entries and vocational (any technical entry) on `entries`
+// when it is not null.
 void PupilResults(const StoreState& state, const MeasuresRun& run, const MeasuresPupil& pupil,
-                  std::vector<KsResult>* results);
+                  std::vector<KsResult>* results, MeasuresPupil* entries = nullptr);
 
 }  // namespace lantern
 
