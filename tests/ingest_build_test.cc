@@ -268,8 +268,12 @@ TEST_F(TinyTest, SuspensionsFamilyByHand) {
   EXPECT_EQ(by_name["one_plus_susp_rate"][unit], "%");
   EXPECT_EQ(by_name["headcount"][dp], "0");
   for (const auto& [name, row] : by_name) {
-    if (row[type] == "Filter") EXPECT_FALSE(row[def].empty()) << name;
-    if (row[type] == "Indicator") EXPECT_FALSE(row[dp].empty()) << name;
+    if (row[type] == "Filter") {
+      EXPECT_FALSE(row[def].empty()) << name;
+    }
+    if (row[type] == "Indicator") {
+      EXPECT_FALSE(row[dp].empty()) << name;
+    }
   }
 }
 

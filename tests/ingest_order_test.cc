@@ -126,7 +126,9 @@ TEST_F(IngestOrderTest, ALeaverAndAJoinerAreAcceptedInEitherOrder) {
   EXPECT_TRUE(closed);
   EXPECT_TRUE(opened);
   for (const auto& f : joiner_first.files) {
-    if (f.file == "attendance.csv") EXPECT_EQ(f.rejected, 0u);
+    if (f.file == "attendance.csv") {
+      EXPECT_EQ(f.rejected, 0u);
+    }
   }
 }
 

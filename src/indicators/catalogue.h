@@ -47,12 +47,12 @@ struct ScorecardSettings {
   IndicatorDomain domain = IndicatorDomain::kContext;
   // Below this denominator a figure is shown but not compared.
   double min_denominator = 0;
-  std::string_view unit;         // for people: "%", "per 100 pupils", "pupils"
-  std::string_view numerator;    // in words: what is counted
-  std::string_view denominator;  // in words: over whom
+  std::string_view unit{};         // for people: "%", "per 100 pupils", "pupils"
+  std::string_view numerator{};    // in words: what is counted
+  std::string_view denominator{};  // in words: over whom
   // The line of enquiry when the school is above / below its similar
   // schools' 99.8% limits; "{pupils}" becomes the group's noun.
-  std::string_view enquiry_higher, enquiry_lower;
+  std::string_view enquiry_higher{}, enquiry_lower{};
   bool similarity = false;      // defines similar schools and the expectation model
   bool similarity_log = false;  // enters as log(value) (school size)
   std::vector<ScorecardBreakdown> breakdowns{};

@@ -12,6 +12,15 @@
 
 namespace lantern {
 
+// Reports a row the CSV grammar rejects (check "encoding" for invalid
+// UTF-8, "malformed" otherwise) and returns true; false for a good row.
+inline bool RejectUnreadableRow(const CsvRecord& rec, RejectList* rejects) {
+  if (rec.error == CsvError::kNone) return false;
+  std::string_view check = rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed";
+  rejects->Add(rec.line, "", "", check, std::string(CsvErrorMessage(rec.error)), rec.raw);
+  return true;
+}
+
 template <typename Fn>
 void ForEachRow(InputSource& src, Fn&& fn) {
   CsvReader reader(src.body, src.body_first_line);
@@ -19,9 +28,7 @@ void ForEachRow(InputSource& src, Fn&& fn) {
   CsvRecord rec;
   while (reader.Next(&rec)) {
     ++src.counts.rows;
-    if (rec.error != CsvError::kNone) {
-      std::string_view check = rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed";
-      src.rejects.Add(rec.line, "", "", check, std::string(CsvErrorMessage(rec.error)), rec.raw);
+    if (RejectUnreadableRow(rec, &src.rejects)) {
       ++src.counts.rejected;
       continue;
     }

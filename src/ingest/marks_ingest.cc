@@ -8,6 +8,7 @@
 
 #include "common/csv_reader.h"
 #include "common/parallel.h"
+#include "ingest/for_each_row.h"
 #include "ingest/row_check.h"
 #include "model/register_codes.h"
 #include "model/upn.h"
@@ -193,10 +194,7 @@ void ParseLongChunk(const IngestContext& ctx, const InputSource& src, const CsvC
   out->tuples.reserve(chunk.data.size() / 34);  // a long-form row is about 36 bytes
   while (reader.Next(&rec)) {
     ++out->rows;
-    if (rec.error != CsvError::kNone) {
-      out->rejects.Add(rec.line, "", "",
-                       rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed",
-                       std::string(CsvErrorMessage(rec.error)), rec.raw);
+    if (RejectUnreadableRow(rec, &out->rejects)) {
       ++out->rejected;
       continue;
     }
@@ -261,10 +259,7 @@ void ParseCompactChunk(const IngestContext& ctx, const InputSource& src, const C
   std::vector<uint8_t> sessions;
   while (reader.Next(&rec)) {
     ++out->rows;
-    if (rec.error != CsvError::kNone) {
-      out->rejects.Add(rec.line, "", "",
-                       rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed",
-                       std::string(CsvErrorMessage(rec.error)), rec.raw);
+    if (RejectUnreadableRow(rec, &out->rejects)) {
       ++out->rejected;
       continue;
     }

@@ -301,10 +301,7 @@ class ResponseRowParser {
     out->rows.reserve(chunk.data.size() / 64);
     while (reader.Next(&rec)) {
       ++out->rows_read;
-      if (rec.error != CsvError::kNone) {
-        out->rejects.Add(rec.line, "", "",
-                         rec.error == CsvError::kInvalidUtf8 ? "encoding" : "malformed",
-                         std::string(CsvErrorMessage(rec.error)), rec.raw);
+      if (RejectUnreadableRow(rec, &out->rejects)) {
         ++out->rejected;
         continue;
       }

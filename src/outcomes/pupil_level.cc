@@ -235,29 +235,16 @@ namespace {
 
 Status AddWellbeingRows(const StoreState& st, const Policy& policy, int threads,
                         const std::string& period, std::vector<outcomes::OutcomeRow>* rows) {
-  LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(""));
-  LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
-                           voice::LoadCatalogueWithLocalItems(dir, st.voice_local_items));
-  const int item = cat.FindItem(voice::kWellbeingItem, voice::kWellbeingItemVersion);
-  if (item < 0) return Status::Internal("the question bank has no wellbeing item");
-  voice::VoiceReportInput in;
-  in.current = &st;
-  in.catalogue = &cat;
-  in.policy = &policy;
-  in.threads = std::max(1, threads);
-  LANTERN_ASSIGN_OR_RETURN(voice::VoiceReport report, voice::MakeVoiceReport(in));
-  if (report.waves.empty()) return Status::Ok();
-  for (const voice::VoiceDistribution& d : report.distributions) {
-    const voice::VoiceUnit& u = report.units[d.unit];
+  LANTERN_ASSIGN_OR_RETURN(voice::WellbeingShares wellbeing,
+                           voice::MakeWellbeingShares(st, policy, threads));
+  for (const voice::WellbeingShare& w : wellbeing.shares) {
+    const voice::VoiceDistribution& d = wellbeing.report.distributions[w.distribution];
+    const voice::VoiceUnit& u = wellbeing.report.units[d.unit];
     const GeographicLevel level = u.geography.level;
-    if (d.item != static_cast<uint16_t>(item) || d.group != 0 || d.wave != report.waves.back() ||
-        (level != GeographicLevel::kLocalAuthority && level != GeographicLevel::kRegional &&
-         level != GeographicLevel::kNational)) {
+    if (level != GeographicLevel::kLocalAuthority && level != GeographicLevel::kRegional &&
+        level != GeographicLevel::kNational) {
       continue;
     }
-    int64_t positive = 0;
-    const int64_t answered =
-        voice::AnsweredCount(cat, cat.items()[static_cast<size_t>(item)], d.counts, &positive);
     outcomes::OutcomeRow row;
     row.time_period = period;
     row.time_identifier = "Academic year";
@@ -268,8 +255,8 @@ Status AddWellbeingRows(const StoreState& st, const Policy& policy, int threads,
                              voice::kWellbeingItem, voice::kWellbeingItemVersion);
     row.figure = d.share_hidden || !d.withheld.empty()
                      ? outcomes::SymbolFigure(GssSymbol::kSuppressed)
-                     : outcomes::ProportionFigure(static_cast<double>(positive),
-                                                  static_cast<double>(answered));
+                     : outcomes::ProportionFigure(static_cast<double>(w.positive),
+                                                  static_cast<double>(w.answered));
     rows->push_back(std::move(row));
   }
   return Status::Ok();

@@ -200,38 +200,23 @@ Status AddWellbeingFromVoice(const StoreState& st, const Policy& policy, int thr
                              ScorecardInput* in) {
   if (st.voice_respondents.size() == 0) return Status::Ok();
   LANTERN_ASSIGN_OR_RETURN(const size_t slot, ScorecardIndicatorIndex("pupil_wellbeing_percent"));
-  LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(""));
-  LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
-                           voice::LoadCatalogueWithLocalItems(dir, st.voice_local_items));
-  const int item = cat.FindItem(voice::kWellbeingItem, voice::kWellbeingItemVersion);
-  if (item < 0) return Status::Internal("the question bank has no wellbeing item");
-  voice::VoiceReportInput vin;
-  vin.current = &st;
-  vin.catalogue = &cat;
-  vin.policy = &policy;
-  vin.threads = std::max(1, threads);
-  LANTERN_ASSIGN_OR_RETURN(voice::VoiceReport report, voice::MakeVoiceReport(vin));
-  if (report.waves.empty()) return Status::Ok();
-  const int16_t wave = report.waves.back();
+  LANTERN_ASSIGN_OR_RETURN(voice::WellbeingShares wellbeing,
+                           voice::MakeWellbeingShares(st, policy, threads));
   std::map<int32_t, uint32_t> school_of_urn;
   for (size_t i = 0; i < in->schools.size(); ++i) {
     school_of_urn[in->schools[i].urn] = static_cast<uint32_t>(i);
   }
-  for (const voice::VoiceDistribution& d : report.distributions) {
-    const voice::VoiceUnit& u = report.units[d.unit];
-    if (!u.school || d.item != static_cast<uint16_t>(item) || d.group != 0 || d.wave != wave) {
-      continue;
-    }
+  for (const voice::WellbeingShare& w : wellbeing.shares) {
+    const voice::VoiceDistribution& d = wellbeing.report.distributions[w.distribution];
+    const voice::VoiceUnit& u = wellbeing.report.units[d.unit];
+    if (!u.school) continue;
     auto it = school_of_urn.find(std::atoi(u.geography.school_urn.c_str()));
     if (it == school_of_urn.end()) continue;
-    int64_t positive = 0;
-    const int64_t answered =
-        voice::AnsweredCount(cat, cat.items()[static_cast<size_t>(item)], d.counts, &positive);
     IndicatorObservation o;
     o.school = it->second;
     o.indicator = static_cast<uint16_t>(slot);
-    o.numerator = static_cast<double>(positive);
-    o.denominator = static_cast<double>(answered);
+    o.numerator = static_cast<double>(w.positive);
+    o.denominator = static_cast<double>(w.answered);
     o.suppressed = d.base_hidden || d.share_hidden || !d.withheld.empty();
     o.denominator_suppressed = d.base_hidden || !d.withheld.empty();
     in->observations.push_back(o);

@@ -457,7 +457,9 @@ TEST_F(ServerTest, BadRequestsGetACleanAnswerAndTheServerGoesOn) {
   EXPECT_EQ(wrong_shape->status, 400);
   httplib::Headers huge = {{"X-Filler", std::string(1 << 20, 'x')}};
   auto big = c.Get("/api/v1/health", huge);
-  if (big) EXPECT_EQ(big->status / 100, 4);  // or the connection is closed
+  if (big) {
+    EXPECT_EQ(big->status / 100, 4);  // or the connection is closed
+  }
   EXPECT_EQ(Get("/api/v1/schools?limit=100000")->status, 400);
   EXPECT_EQ(Get("/api/v1/nothing-here")->status, 404);
   auto health = Get("/api/v1/health");

@@ -183,7 +183,9 @@ TEST(DisclosurePassTest, SmallCountsAreHiddenAndCannotBeRecovered) {
     // The second count starts from the first's hidden cells.
     for (uint32_t s = 0; s < cube.schools(); ++s) {
       for (int cat = 0; cat < cube.categories(); ++cat) {
-        if (flags.HiddenAtSchool(0, s, cat)) EXPECT_TRUE(flags.HiddenAtSchool(1, s, cat));
+        if (flags.HiddenAtSchool(0, s, cat)) {
+          EXPECT_TRUE(flags.HiddenAtSchool(1, s, cat));
+        }
       }
     }
   }

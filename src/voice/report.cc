@@ -900,6 +900,34 @@ int64_t AnsweredCount(const VoiceCatalogue& cat, const VoiceItem& item,
   return answered;
 }
 
+Result<WellbeingShares> MakeWellbeingShares(const StoreState& state, const Policy& policy,
+                                            int threads) {
+  WellbeingShares out;
+  LANTERN_ASSIGN_OR_RETURN(std::string dir, FindCatalogueDir(""));
+  LANTERN_ASSIGN_OR_RETURN(VoiceCatalogue cat,
+                           LoadCatalogueWithLocalItems(dir, state.voice_local_items));
+  const int item = cat.FindItem(kWellbeingItem, kWellbeingItemVersion);
+  if (item < 0) return Status::Internal("the question bank has no wellbeing item");
+  VoiceReportInput in;
+  in.current = &state;
+  in.catalogue = &cat;
+  in.policy = &policy;
+  in.threads = std::max(1, threads);
+  LANTERN_ASSIGN_OR_RETURN(out.report, MakeVoiceReport(in));
+  if (out.report.waves.empty()) return out;
+  const int16_t wave = out.report.waves.back();
+  const VoiceItem& wellbeing = cat.items()[static_cast<size_t>(item)];
+  for (size_t i = 0; i < out.report.distributions.size(); ++i) {
+    const VoiceDistribution& d = out.report.distributions[i];
+    if (d.item != static_cast<uint16_t>(item) || d.group != 0 || d.wave != wave) continue;
+    WellbeingShare share;
+    share.distribution = i;
+    share.answered = AnsweredCount(cat, wellbeing, d.counts, &share.positive);
+    out.shares.push_back(share);
+  }
+  return out;
+}
+
 Result<VoiceReport> MakeVoiceReport(const VoiceReportInput& in) {
   const auto started = std::chrono::steady_clock::now();
   if (in.current == nullptr || in.catalogue == nullptr || in.policy == nullptr) {

@@ -135,6 +135,21 @@ Result<VoiceReport> MakeVoiceReport(const VoiceReportInput& in);
 inline constexpr const char* kWellbeingItem = "calm";
 inline constexpr int kWellbeingItemVersion = 1;
 
+// The wellbeing item's share in each unit of a store's latest wave (all
+// pupils): the answers in its positive categories of those who answered.
+// The scorecard and the Local Outcomes Framework both read it.
+struct WellbeingShare {
+  size_t distribution = 0;  // index into report.distributions
+  int64_t positive = 0, answered = 0;
+};
+struct WellbeingShares {
+  VoiceReport report;
+  std::vector<WellbeingShare> shares;
+};
+// Empty (no shares) when the store holds no wave.
+Result<WellbeingShares> MakeWellbeingShares(const StoreState& state, const Policy& policy,
+                                            int threads);
+
 // England's nine regions (E12000001 to E12000009).
 inline constexpr size_t kEnglishRegions = 9;
 // A store covers England when it holds schools in every one of England's
