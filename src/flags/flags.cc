@@ -431,13 +431,24 @@ int32_t FlagEvaluator::Since(uint32_t pupil, size_t k, int32_t day, int32_t floo
   const Trigger& t = rules_.triggers[k];
   if (t.measure == TriggerMeasure::kAttendancePercent) {
     // One pass over the pupil's school days: the run is the school days,
-    // latest first, whose window is below the threshold.
+    // latest first, whose window is below the threshold. Each window's
+    // sessions come from running totals (the window from day i is
+    // days[i .. i + n)), the same test as HoldsAttendance.
     auto days = AttendanceDays(pupil, day, 0);
-    size_t i = 0;
-    while (i + 1 < days.size() && days[i + 1].date >= floor &&
-           HoldsAttendance(t, days, i + 1, nullptr)) {
-      ++i;
+    const size_t n = static_cast<size_t>(t.window.n);
+    std::vector<uint32_t> possible(days.size() + 1, 0), attended(days.size() + 1, 0);
+    for (size_t j = 0; j < days.size(); ++j) {
+      possible[j + 1] = possible[j] + days[j].possible;
+      attended[j + 1] = attended[j] + days[j].attended;
     }
+    auto below = [&](size_t from) {
+      if (days.size() < from + n) return false;
+      const uint32_t p = possible[from + n] - possible[from];
+      const uint32_t a = attended[from + n] - attended[from];
+      return static_cast<double>(a) * 100.0 < t.threshold * static_cast<double>(p);
+    };
+    size_t i = 0;
+    while (i + 1 < days.size() && days[i + 1].date >= floor && below(i + 1)) ++i;
     return days.empty() ? day : std::max(days[i].date, floor);
   }
   int32_t d = day;

@@ -263,6 +263,43 @@ TEST_F(FlagsTest, LowAttendanceJustUnderAndOverNinetyPercent) {
   EXPECT_EQ(ev.Since(under, k, D("2019-06-18"), D("2019-01-01")), D("2019-06-18"));
 }
 
+// The start of a long run of low attendance is the earliest school day of
+// the run whose own window was under the threshold: Since (running
+// totals) agrees with testing each earlier school day in turn, and stops
+// at the floor.
+TEST_F(FlagsTest, LowAttendanceSinceAgreesWithTestingEachEarlierDay) {
+  const uint32_t a = School(100001, 805);
+  const uint32_t p = Pupil();
+  const uint32_t e = Enrol(p, a, "2018-09-03");
+  MarkWeekdays("2019-03-01", "2019-06-28", e, "//", {{"2019-04-08", "2019-04-19"}});
+  // Absences early in May and again in June: the window dips under 90%,
+  // recovers, and dips again.
+  for (const char* d : {"2019-05-01", "2019-05-02", "2019-05-03", "2019-05-07", "2019-05-08",
+                        "2019-06-10", "2019-06-11", "2019-06-12", "2019-06-13"}) {
+    Mark(d, e, "OO");
+  }
+  WriteMarks();
+  auto ev = Evaluator();
+  const size_t k = K("low_attendance");
+  const std::vector<int32_t>& dates = ev.calendar().dates();
+  int checked = 0;
+  for (int32_t floor : {D("2019-01-01"), D("2019-06-20")}) {
+    for (auto day_it = dates.begin(); day_it != dates.end(); ++day_it) {
+      if (*day_it < floor || !ev.Holds(p, k, *day_it, nullptr)) continue;
+      int32_t expected = *day_it;
+      for (auto it = day_it; it != dates.begin();) {
+        --it;
+        if (*it < floor || !ev.Holds(p, k, *it, nullptr)) break;
+        expected = *it;
+      }
+      EXPECT_EQ(ev.Since(p, k, *day_it, floor), std::max(expected, floor))
+          << FormatIsoDate(Date{*day_it});
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 20);  // the run is long enough to test the walk back
+}
+
 TEST_F(FlagsTest, LowAttendanceFollowsAPupilWhoMovesSchoolMidWindow) {
   const uint32_t a = School(100001, 805), b = School(100002, 806);
   const uint32_t p = Pupil();
