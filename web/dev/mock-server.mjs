@@ -47,7 +47,9 @@ const attendanceFile = arg('attendance', process.env.LANTERN_MOCK_ATTENDANCE || 
 const trustsFile = arg('trusts', `${DEFAULT_ROOT}/input/trusts.csv`);
 const distDir = path.resolve(arg('dist', path.join(webDir, 'dist')));
 const computingSeconds = Number(arg('computing-seconds', 0));
-const startedAt = Date.now();
+// When the mock began to listen: the computing window counts from then, not
+// from the start of the process (which may first build its data with lantern).
+let startedAt = Date.now();
 
 // ---- the data --------------------------------------------------------------
 
@@ -408,6 +410,7 @@ const server = http.createServer(async (req, res) => {
 });
 
 server.listen(port, '127.0.0.1', () => {
+  startedAt = Date.now();
   const addr = server.address();
   console.log(`mock listening on http://127.0.0.1:${addr.port}/ (${schools.length} schools; users head, nobody; school user scope ${headUrn})`);
 });

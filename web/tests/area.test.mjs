@@ -1,30 +1,25 @@
 // #/la/CODE and #/trust/ID: schools, lines of enquiry, attendance.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startTarget, launch, newPage, open, getJson, knownSchool, tabThrough, seriousViolations, screenshot, fmt, SYMBOL_TEXT } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, getJson, knownSchool, tabThrough, seriousViolations, screenshot, fmt, SYMBOL_TEXT } from './helpers.mjs';
 
-let target;
-let browser;
+const shared = sharedTargetAndBrowser(setUp);
+
 let laCode;
 let trustId;
 
-before(async () => {
-  target = await startTarget();
-  browser = await launch();
-  const urn = await knownSchool(target.url);
-  const card = (await getJson(target.url, `/api/v1/schools/${urn}/scorecard`)).data;
+// After the target and the browser have started.
+async function setUp() {
+  const urn = await knownSchool(shared.target.url);
+  const card = (await getJson(shared.target.url, `/api/v1/schools/${urn}/scorecard`)).data;
   laCode = card.old_la_code;
   trustId = card.trust_id;
   if (!trustId) {
-    const all = await getJson(target.url, `/api/v1/schools?q=${encodeURIComponent(card.la_name || laCode)}&limit=200`);
+    const all = await getJson(shared.target.url, `/api/v1/schools?q=${encodeURIComponent(card.la_name || laCode)}&limit=200`);
     trustId = (all.data.results.find((s) => s.trust_id) || {}).trust_id;
   }
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
+}
 
 // The attendance row the page shows first: all school types, by school
 // location, all enrolments.
@@ -76,9 +71,9 @@ async function checkArea(page, api, kind) {
 }
 
 test('the local authority page shows the API figures; keyboard; axe; screenshot', async () => {
-  const api = (await getJson(target.url, `/api/v1/las/${laCode}`)).data;
-  const page = await newPage(browser);
-  await open(page, target.url, `/la/${laCode}`, '[data-testid=area]');
+  const api = (await getJson(shared.target.url, `/api/v1/las/${laCode}`)).data;
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/la/${laCode}`, '[data-testid=area]');
   await checkArea(page, api, 'la');
   // The filters work from the keyboard.
   if ((await page.locator('#att-basis').count()) > 0) {
@@ -103,9 +98,9 @@ test('the local authority page shows the API figures; keyboard; axe; screenshot'
 
 test('the trust page shows the API figures; keyboard; axe; screenshot', async (t) => {
   if (!trustId) return t.skip('no school in a trust');
-  const api = (await getJson(target.url, `/api/v1/trusts/${encodeURIComponent(trustId)}`)).data;
-  const page = await newPage(browser);
-  await open(page, target.url, `/trust/${encodeURIComponent(trustId)}`, '[data-testid=area]');
+  const api = (await getJson(shared.target.url, `/api/v1/trusts/${encodeURIComponent(trustId)}`)).data;
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/trust/${encodeURIComponent(trustId)}`, '[data-testid=area]');
   await checkArea(page, api, 'trust');
   const kb = await tabThrough(page);
   assert.deepEqual(kb.missed, [], `controls not reached by Tab: ${kb.missed.join(', ')}`);
@@ -117,9 +112,9 @@ test('the trust page shows the API figures; keyboard; axe; screenshot', async (t
 });
 
 test('an unknown LA shows the server message', async () => {
-  const page = await newPage(browser);
-  await open(page, target.url, '/la/999', '[data-testid=problem]');
-  const api = await getJson(target.url, '/api/v1/las/999');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, '/la/999', '[data-testid=problem]');
+  const api = await getJson(shared.target.url, '/api/v1/las/999');
   assert.equal(api.status, 404);
   const text = (await page.locator('[data-testid=problem]').innerText()).toLowerCase();
   assert.ok(text.includes(api.data.error.toLowerCase()), text);

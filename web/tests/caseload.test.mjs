@@ -4,39 +4,31 @@
 // escalations due first, and can record a response.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, launch, newPage, open, creds, tabThrough, seriousViolations, screenshot, logIn } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, creds, tabThrough, seriousViolations, screenshot, logIn } from './helpers.mjs';
+
+const shared = sharedTargetAndBrowser();
 
 const env = process.env;
 const laUser = env.LANTERN_DEMO_LA_USER || 'demo-la';
-let target;
-let browser;
 
-before(async () => {
-  target = await startTarget();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
 
 const caseloadApi = (page) => page.evaluate(async () => (await fetch('/api/v1/caseload', { credentials: 'same-origin' })).json());
 
 test('not logged in: a login prompt', async () => {
-  const page = await newPage(browser);
-  await open(page, target.url, '/caseload', '[data-testid=login-needed]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, '/caseload', '[data-testid=login-needed]');
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], violations.join('\n'));
   await page.context().close();
 });
 
 test('an LA user sees the flagged pupils and referrals the API gives, and records a response', async () => {
-  const page = await newPage(browser);
-  await logIn(page, target.url, laUser);
+  const page = await newPage(shared.browser);
+  await logIn(page, shared.target.url, laUser);
   const api = await caseloadApi(page);
   assert.ok(api.pupils.length > 0, 'the generated LA has flagged pupils');
   assert.ok(api.referrals.length > 0, 'and referrals');
-  await open(page, target.url, '/caseload', '[data-testid=caseload]');
+  await open(page, shared.target.url, '/caseload', '[data-testid=caseload]');
   assert.equal(await page.locator('[data-testid=pupil-count]').innerText(), String(api.pupils.length));
   assert.equal(await page.locator('[data-testid=due-count]').innerText(), String(api.escalations_due));
   // The first pupil's reasons in words.
@@ -82,9 +74,9 @@ test('an LA user sees the flagged pupils and referrals the API gives, and record
 });
 
 test('a national user has no caseload: the 403 message', async () => {
-  const page = await newPage(browser);
-  await logIn(page, target.url, creds.otherUser);
-  await open(page, target.url, '/caseload', '[data-testid=not-entitled]');
+  const page = await newPage(shared.browser);
+  await logIn(page, shared.target.url, creds.otherUser);
+  await open(page, shared.target.url, '/caseload', '[data-testid=not-entitled]');
   assert.match(await page.locator('[data-testid=not-entitled]').innerText(), /only school, trust and LA users/i);
   assert.equal(await page.locator('[data-testid=caseload]').count(), 0);
   await page.context().close();

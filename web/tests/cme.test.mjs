@@ -6,31 +6,23 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startTarget, launch, newPage, open, creds, getJson, seriousViolations, resultsDir, logIn } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, creds, getJson, seriousViolations, resultsDir, logIn } from './helpers.mjs';
+
+const shared = sharedTargetAndBrowser();
 
 const laUser = process.env.LANTERN_DEMO_LA_USER;
 const laCode = process.env.LANTERN_DEMO_LA_CODE;
-let target;
-let browser;
 
-before(async () => {
-  target = await startTarget();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
 
-test('the home LA sees its caseload, as the API gives it', { skip: !laUser || target?.mock }, async () => {
-  const page = await newPage(browser);
-  await logIn(page, target.url, laUser, creds.password);
+test('the home LA sees its caseload, as the API gives it', { skip: !laUser || shared.target?.mock }, async () => {
+  const page = await newPage(shared.browser);
+  await logIn(page, shared.target.url, laUser, creds.password);
   // The API with the same session: what the page must show.
   const cookies = await page.context().cookies();
   const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const api = await getJson(target.url, `/api/v1/las/${laCode}/cme`, { headers: { Cookie: cookie } });
+  const api = await getJson(shared.target.url, `/api/v1/las/${laCode}/cme`, { headers: { Cookie: cookie } });
   assert.equal(api.status, 200);
-  await open(page, target.url, `/la/${laCode}`, '[data-testid=cme]');
+  await open(page, shared.target.url, `/la/${laCode}`, '[data-testid=cme]');
   const rows = page.locator('[data-testid=cme-table] tbody tr');
   const cases = api.data.cases;
   if (cases.length === 0) {
@@ -49,13 +41,13 @@ test('the home LA sees its caseload, as the API gives it', { skip: !laUser || ta
   assert.deepEqual(page.errors, []);
 });
 
-test('anyone else sees no caseload section', { skip: !laUser || target?.mock }, async () => {
-  const page = await newPage(browser);
-  await open(page, target.url, `/la/${laCode}`, '[data-testid=area-name]');
+test('anyone else sees no caseload section', { skip: !laUser || shared.target?.mock }, async () => {
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/la/${laCode}`, '[data-testid=area-name]');
   await page.waitForTimeout(500);
   assert.equal(await page.locator('[data-testid=cme]').count(), 0, 'the public sees none');
-  await logIn(page, target.url, creds.user, creds.password);
-  await open(page, target.url, `/la/${laCode}`, '[data-testid=area-name]');
+  await logIn(page, shared.target.url, creds.user, creds.password);
+  await open(page, shared.target.url, `/la/${laCode}`, '[data-testid=area-name]');
   await page.waitForTimeout(500);
   assert.equal(await page.locator('[data-testid=cme]').count(), 0, 'a school user sees none');
   assert.deepEqual(page.errors, []);

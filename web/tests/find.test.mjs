@@ -1,25 +1,20 @@
 // #/ Find: the search box, its results against the API's, the keyboard, axe.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, launch, newPage, open, getJson, knownSchool, tabThrough, seriousViolations, screenshot } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, getJson, knownSchool, tabThrough, seriousViolations, screenshot } from './helpers.mjs';
 
-let target;
-let browser;
+const shared = sharedTargetAndBrowser(setUp);
+
 let urn;
 let school;
 
-before(async () => {
-  target = await startTarget();
-  browser = await launch();
-  urn = await knownSchool(target.url);
-  const r = await getJson(target.url, `/api/v1/schools?q=${urn}&limit=20`);
+// After the target and the browser have started.
+async function setUp() {
+  urn = await knownSchool(shared.target.url);
+  const r = await getJson(shared.target.url, `/api/v1/schools?q=${urn}&limit=20`);
   school = r.data.results.find((s) => s.urn === urn);
   assert.ok(school, `the API finds the known school ${urn}`);
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
+}
 
 async function tabTo(page, predicate, max = 60) {
   for (let i = 0; i < max; i++) {
@@ -30,14 +25,14 @@ async function tabTo(page, predicate, max = 60) {
 }
 
 test('a keyboard user searches, sees the API results, and opens the school', async () => {
-  const page = await newPage(browser);
-  await open(page, target.url, '/', 'h1');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, '/', 'h1');
   assert.equal(await page.locator('label[for=find-q]').innerText(), 'Find a school, trust or local authority');
   assert.ok(await tabTo(page, () => document.activeElement && document.activeElement.id === 'find-q'), 'Tab reaches the search box');
   await page.keyboard.type(String(urn), { delay: 30 });
   await page.waitForSelector(`[data-testid=results] li[data-urn="${urn}"]`);
 
-  const api = await getJson(target.url, `/api/v1/schools?q=${encodeURIComponent(String(urn))}&limit=20`);
+  const api = await getJson(shared.target.url, `/api/v1/schools?q=${encodeURIComponent(String(urn))}&limit=20`);
   const items = await page.$$eval('[data-testid=results] > li', (lis) => lis.map((li) => ({ urn: li.dataset.urn, text: li.innerText })));
   assert.equal(items.length, api.data.results.length, 'as many results as the API gave');
   api.data.results.forEach((s, i) => {
@@ -65,10 +60,10 @@ test('a keyboard user searches, sees the API results, and opens the school', asy
 });
 
 test('a search by local authority lists its schools in the API order, with LA links', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(shared.browser);
   const q = school.la_name || String(school.la_code);
-  await open(page, target.url, `/?q=${encodeURIComponent(q)}`, '[data-testid=results]');
-  const api = await getJson(target.url, `/api/v1/schools?q=${encodeURIComponent(q)}&limit=20`);
+  await open(page, shared.target.url, `/?q=${encodeURIComponent(q)}`, '[data-testid=results]');
+  const api = await getJson(shared.target.url, `/api/v1/schools?q=${encodeURIComponent(q)}&limit=20`);
   const urns = await page.$$eval('[data-testid=results] > li', (lis) => lis.map((li) => Number(li.dataset.urn)));
   assert.deepEqual(urns, api.data.results.map((s) => s.urn));
   const areaLinks = await page.$$eval('[data-testid=area-links] a', (as) => as.map((a) => a.getAttribute('href')));
@@ -81,8 +76,8 @@ test('a search by local authority lists its schools in the API order, with LA li
 });
 
 test('every control is reachable by Tab with a visible focus; axe finds nothing serious; screenshot', async () => {
-  const page = await newPage(browser);
-  await open(page, target.url, `/?q=${encodeURIComponent(school.la_name || String(urn))}`, '[data-testid=results]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/?q=${encodeURIComponent(school.la_name || String(urn))}`, '[data-testid=results]');
   const kb = await tabThrough(page);
   assert.deepEqual(kb.missed, [], `controls not reached by Tab: ${kb.missed.join(', ')}`);
   assert.deepEqual(kb.noFocusStyle, [], 'every focused control shows its focus');

@@ -12,6 +12,7 @@
 // scripts/demo-accounts (demo-school, demo-national, their password).
 // Chromium: CHROMIUM_PATH (default /usr/bin/chromium).
 import { spawn } from 'node:child_process';
+import { before, after } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,6 +125,25 @@ export async function launch() {
     headless: true,
     args: CHROMIUM_ARGS,
   });
+}
+
+// The target and the browser one test file shares, started before its tests
+// and stopped after them: `shared.target` and `shared.browser`. A file's own
+// set-up goes in `setUp`, run once both have started (Node 20 starts a
+// file's top-level before hooks together, so a second hook could not rely
+// on the first).
+export function sharedTargetAndBrowser(setUp) {
+  const shared = { target: undefined, browser: undefined };
+  before(async () => {
+    shared.target = await startTarget();
+    shared.browser = await launch();
+    if (setUp) await setUp();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.target?.stop();
+  });
+  return shared;
 }
 
 // A page that fails the test on any console error or uncaught exception.

@@ -4,31 +4,23 @@
 // `lantern flags` (scripts/web-test does).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, launch, newPage, open, getJson, seriousViolations, screenshot } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, getJson, seriousViolations, screenshot } from './helpers.mjs';
+
+const shared = sharedTargetAndBrowser();
 
 const laCode = process.env.LANTERN_DEMO_LA_CODE;
-let target;
-let browser;
 
-before(async () => {
-  target = await startTarget();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
 
 const rowsOf = (body) => body.rows.map((r) => Object.fromEntries(body.columns.map((c, i) => [c, r[i]])));
 
-test('the LA page shows each agreement as the API gives it, with no pupil in it', { skip: !laCode || target?.mock }, async () => {
-  const api = await getJson(target.url, `/api/v1/las/${laCode}/lipa`);
+test('the LA page shows each agreement as the API gives it, with no pupil in it', { skip: !laCode || shared.target?.mock }, async () => {
+  const api = await getJson(shared.target.url, `/api/v1/las/${laCode}/lipa`);
   assert.equal(api.status, 200, 'the generated LA has referrals');
   const rows = rowsOf(api.data);
   assert.ok(rows.length > 0);
   for (const r of rows) assert.ok(!Object.values(r).some((v) => /^[A-Z]\d{12}$/.test(v)), 'no UPN');
-  const page = await newPage(browser);
-  await open(page, target.url, `/la/${laCode}`, '[data-testid=lipa]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/la/${laCode}`, '[data-testid=lipa]');
   const body = page.locator('[data-testid=lipa-table] tbody tr');
   assert.equal(await body.count(), rows.length);
   // The first row's referrals as published (a number, or c in words).
@@ -45,15 +37,15 @@ test('the LA page shows each agreement as the API gives it, with no pupil in it'
   await page.context().close();
 });
 
-test('a trust with referrals shows them; one without has no section', { skip: !laCode || target?.mock }, async () => {
-  const la = rowsOf((await getJson(target.url, `/api/v1/las/${laCode}/lipa`)).data);
+test('a trust with referrals shows them; one without has no section', { skip: !laCode || shared.target?.mock }, async () => {
+  const la = rowsOf((await getJson(shared.target.url, `/api/v1/las/${laCode}/lipa`)).data);
   const trust = la.map((r) => r.trust_id).find((t) => t);
   assert.ok(trust, 'a referral from an academy');
-  const api = await getJson(target.url, `/api/v1/trusts/${encodeURIComponent(trust)}/lipa`);
+  const api = await getJson(shared.target.url, `/api/v1/trusts/${encodeURIComponent(trust)}/lipa`);
   assert.equal(api.status, 200);
-  const page = await newPage(browser);
-  await open(page, target.url, `/trust/${encodeURIComponent(trust)}`, '[data-testid=lipa]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/trust/${encodeURIComponent(trust)}`, '[data-testid=lipa]');
   assert.equal(await page.locator('[data-testid=lipa-table] tbody tr').count(), api.data.rows.length);
-  assert.equal((await getJson(target.url, '/api/v1/trusts/NO-SUCH-TRUST/lipa')).status, 404);
+  assert.equal((await getJson(shared.target.url, '/api/v1/trusts/NO-SUCH-TRUST/lipa')).status, 404);
   await page.context().close();
 });

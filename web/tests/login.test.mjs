@@ -1,19 +1,10 @@
 // #/login: keyboard log-in and log-out, the server's error message, CSRF.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, launch, newPage, open, creds, tabThrough, seriousViolations, screenshot } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, creds, tabThrough, seriousViolations, screenshot } from './helpers.mjs';
 
-let target;
-let browser;
+const shared = sharedTargetAndBrowser();
 
-before(async () => {
-  target = await startTarget();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
 
 async function tabTo(page, id, max = 30) {
   for (let i = 0; i < max; i++) {
@@ -24,8 +15,8 @@ async function tabTo(page, id, max = 30) {
 }
 
 test('a wrong password shows the server’s message', async () => {
-  const page = await newPage(browser);
-  await open(page, target.url, '/login', '#login-username');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, '/login', '#login-username');
   // A name no account has: the server answers exactly as for a wrong
   // password, and a real account is not brought nearer its lock-out.
   const username = `no-such-user-${Date.now()}`;
@@ -53,8 +44,8 @@ test('a wrong password shows the server’s message', async () => {
 });
 
 test('a keyboard user logs in and out; the CSRF token goes with the DELETE', async () => {
-  const page = await newPage(browser);
-  await open(page, target.url, '/login', '#login-username');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, '/login', '#login-username');
   const kb = await tabThrough(page);
   assert.deepEqual(kb.missed, [], `controls not reached by Tab: ${kb.missed.join(', ')}`);
   assert.deepEqual(kb.noFocusStyle, []);

@@ -1,31 +1,26 @@
 // #/measures and #/school/URN/measures: every school's P8 and P5 in a slope
 // chart with a table beside it (intervals and bands, no ranks), and a
 // school's KS4 measures (its pupils' slots for the entitled only).
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, launch, newPage, open, getJson, seriousViolations, screenshot } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, getJson, seriousViolations, screenshot } from './helpers.mjs';
 
-let target;
-let browser;
+const shared = sharedTargetAndBrowser(setUp);
+
 let comparison = null;
 
-before(async () => {
-  target = await startTarget();
-  browser = await launch();
-  const r = await getJson(target.url, '/api/v1/measures/comparison');
+// After the target and the browser have started.
+async function setUp() {
+  const r = await getJson(shared.target.url, '/api/v1/measures/comparison');
   if (r.status === 200) comparison = r.data;
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
+}
 
 const shown = (s) => s.p8 && s.p8.score !== undefined && s.p5 && s.p5.score !== undefined;
 
 test('the comparison: a slope chart of every school from P8 to P5, the same figures in a table', async (t) => {
   if (!comparison) return t.skip('this server has no KS4 measures');
-  const page = await newPage(browser);
-  await open(page, target.url, '/measures', '[data-testid=slope] [data-chart] svg');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, '/measures', '[data-testid=slope] [data-chart] svg');
   const schools = comparison.schools.filter(shown);
   const moving = schools.filter((s) => s.band_moves).length;
   assert.equal(await page.locator('[data-field=school-count]').innerText(), String(schools.length));
@@ -50,8 +45,8 @@ test('the comparison: a slope chart of every school from P8 to P5, the same figu
 test("a school's measures: its figures for everyone, no pupils' slots without a login", async (t) => {
   if (!comparison) return t.skip('this server has no KS4 measures');
   const s = comparison.schools.find((x) => !x.withheld && shown(x)) || comparison.schools[0];
-  const page = await newPage(browser);
-  await open(page, target.url, `/school/${s.urn}/measures`, '[data-testid=school-measures]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/school/${s.urn}/measures`, '[data-testid=school-measures]');
   assert.equal((await page.locator('[data-testid=measures-name]').innerText()).trim(), s.name || `School ${s.urn}`);
   if (!s.withheld) {
     assert.equal(await page.locator('[data-field=att8]').innerText(), s.att8.toFixed(1));
@@ -73,13 +68,13 @@ test("a school's measures for its LA user: every pupil's slots, in a table with 
   // A maintained school of the LA: its LA is entitled to every pupil.
   const s = comparison && comparison.schools.find((x) => !x.trust_id && x.la_code === la && !x.withheld);
   if (!user || !s) return t.skip('no LA demo account or no maintained school with measures');
-  const page = await newPage(browser);
-  await open(page, target.url, '/login', '#login-username');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, '/login', '#login-username');
   await page.fill('#login-username', user);
   await page.fill('#login-password', env.LANTERN_DEMO_PASSWORD);
   await page.locator('#login-password').press('Enter');
   await page.waitForSelector('[data-testid=username]');
-  await open(page, target.url, `/school/${s.urn}/measures`, '[data-testid=slots-table]');
+  await open(page, shared.target.url, `/school/${s.urn}/measures`, '[data-testid=slots-table]');
   const api = await page.evaluate(async (urn) => (await fetch(`/api/v1/schools/${urn}/measures`)).json(), s.urn);
   assert.ok(Array.isArray(api.pupils) && api.pupils.length > 0);
   // One row per pupil, their A8 as the API gives it and each slot named.

@@ -7,21 +7,21 @@
 //
 // The JSON is the target's (the mock's, or LANTERN_URL's): the API's shape,
 // which is what lantern scorecard writes as scorecards/URN.json.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  startTarget, launch, newPage, getJson, knownSchool, tabThrough, seriousViolations, screenshot, fmt, SYMBOL_TEXT, webDir, resultsDir,
+  sharedTargetAndBrowser, newPage, getJson, knownSchool, tabThrough, seriousViolations, screenshot, fmt, SYMBOL_TEXT, webDir, resultsDir,
 } from './helpers.mjs';
+
+const shared = sharedTargetAndBrowser(setUp);
 
 const MARKER = '__LANTERN_OFFLINE_DATA__';
 const templateFile = path.join(webDir, 'dist-single', 'scorecard.html');
 
-let target;
-let browser;
 let urn;
 let card;
 let indicatorsRaw;
@@ -33,19 +33,16 @@ const isMain = (r) => (r.pupil_group || 'all_pupils') === 'all_pupils' && (!r.br
 const unitSuffix = (u) => (!u ? '' : u === '%' ? '%' : `\u00a0${u}`);
 const GENERATED = 'lantern-test.example, 2025-01-31 09:30 UTC (store /tmp/store)';
 
-before(async () => {
+// After the target and the browser have started.
+async function setUp() {
   template = fs.readFileSync(templateFile, 'utf8');
-  target = await startTarget();
-  browser = await launch();
-  urn = await knownSchool(target.url);
-  card = (await getJson(target.url, `/api/v1/schools/${urn}/scorecard`)).data;
-  indicatorsRaw = (await getJson(target.url, '/api/v1/indicators')).data;
+  urn = await knownSchool(shared.target.url);
+  card = (await getJson(shared.target.url, `/api/v1/schools/${urn}/scorecard`)).data;
+  indicatorsRaw = (await getJson(shared.target.url, '/api/v1/indicators')).data;
   indicators = Array.isArray(indicatorsRaw) ? Object.fromEntries(indicatorsRaw.map((x) => [x.id, x])) : indicatorsRaw;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-offline-'));
-});
+}
 after(async () => {
-  await browser?.close();
-  await target?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -66,7 +63,7 @@ function writePage(name, html) {
 
 // Opens a file and records every request the page makes.
 async function openFile(file, { width, height, allowBlob = false, wait = '[data-testid=scorecard]' } = {}) {
-  const page = await newPage(browser, { width, height });
+  const page = await newPage(shared.browser, { width, height });
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
   const url = pathToFileURL(file).href;
@@ -193,7 +190,7 @@ test('offline: a similar school’s link opens its file in the same folder', asy
   let other = null;
   let otherCard = null;
   for (const u of urns) {
-    const r = await getJson(target.url, `/api/v1/schools/${u}/scorecard`);
+    const r = await getJson(shared.target.url, `/api/v1/schools/${u}/scorecard`);
     if (r.status === 200) {
       other = u;
       otherCard = r.data;

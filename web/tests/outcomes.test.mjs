@@ -1,39 +1,34 @@
 // #/la/CODE and #/trust/ID: the Local Outcomes Framework, movement and a
 // trust's contribution, against the API's published rows.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startTarget, launch, newPage, open, getJson, knownSchool, seriousViolations, screenshot, resultsDir } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, getJson, knownSchool, seriousViolations, screenshot, resultsDir } from './helpers.mjs';
 
-let target;
-let browser;
+const shared = sharedTargetAndBrowser(setUp);
+
 let laCode;
 let trustId;
 
-before(async () => {
-  target = await startTarget();
-  browser = await launch();
-  const urn = await knownSchool(target.url);
-  const card = (await getJson(target.url, `/api/v1/schools/${urn}/scorecard`)).data;
+// After the target and the browser have started.
+async function setUp() {
+  const urn = await knownSchool(shared.target.url);
+  const card = (await getJson(shared.target.url, `/api/v1/schools/${urn}/scorecard`)).data;
   laCode = card.old_la_code;
-  const all = await getJson(target.url, `/api/v1/schools?q=${encodeURIComponent(card.la_name || laCode)}&limit=200`);
+  const all = await getJson(shared.target.url, `/api/v1/schools?q=${encodeURIComponent(card.la_name || laCode)}&limit=200`);
   trustId = card.trust_id || (all.data.results.find((s) => s.trust_id) || {}).trust_id;
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
+}
 
 const objects = (b) => b.rows.map((r) => Object.fromEntries(b.columns.map((c, i) => [c, r[i]])));
 
 test('the LA page shows the framework at a glance, gaps, trend and movement; axe; screenshot', async () => {
-  const api = (await getJson(target.url, `/api/v1/las/${laCode}/outcomes`)).data;
+  const api = (await getJson(shared.target.url, `/api/v1/las/${laCode}/outcomes`)).data;
   const rows = objects(api);
   assert.ok(rows.length > 0, 'the server serves the framework');
-  const page = await newPage(browser);
-  await open(page, target.url, `/la/${laCode}`, '[data-testid=outcomes-glance]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/la/${laCode}`, '[data-testid=outcomes-glance]');
   // Every measure at Total is in the glance table, once, by its catalogue label, with its definition.
-  const catalogue = new Map((await getJson(target.url, '/api/v1/outcomes/measures')).data.measures.map((m) => [m.id, m]));
+  const catalogue = new Map((await getJson(shared.target.url, '/api/v1/outcomes/measures')).data.measures.map((m) => [m.id, m]));
   const measures = new Set(rows.filter((r) => r.school_type === 'Total' && r.breakdown === 'Total').map((r) => r.measure));
   const shown = await page.$$eval('[data-testid=outcomes-glance] tbody th .lof-label', (els) => els.map((t) => t.textContent.trim()));
   assert.deepEqual(shown.slice().sort(), [...measures].map((id) => catalogue.get(id).label).sort());
@@ -63,7 +58,7 @@ test('the LA page shows the framework at a glance, gaps, trend and movement; axe
   }
   // Movement: a Sankey of exits from each kind of school to where the pupil
   // went; the bands from a kind of school add up to its exits as published.
-  const mv = objects((await getJson(target.url, `/api/v1/las/${laCode}/movement`)).data);
+  const mv = objects((await getJson(shared.target.url, `/api/v1/las/${laCode}/movement`)).data);
   const head = (r) => r.geographic_level === 'Local authority' && (r.breakdown || 'Total') === 'Total' && r.location_basis === 'School location';
   const la = mv.find((r) => head(r) && r.school_type === 'Total');
   assert.ok(la);
@@ -99,10 +94,10 @@ test('the LA page shows the framework at a glance, gaps, trend and movement; axe
 
 test('the trust page asks questions about its contribution; axe; screenshot', async (t) => {
   if (!trustId) return t.skip('no trust in the generated LA');
-  const res = await getJson(target.url, `/api/v1/trusts/${encodeURIComponent(trustId)}/contribution`);
+  const res = await getJson(shared.target.url, `/api/v1/trusts/${encodeURIComponent(trustId)}/contribution`);
   if (!res.data || !res.data.rows) return t.skip('no contribution rows');
-  const page = await newPage(browser);
-  await open(page, target.url, `/trust/${encodeURIComponent(trustId)}`, '[data-testid=contribution]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/trust/${encodeURIComponent(trustId)}`, '[data-testid=contribution]');
   const text = await page.locator('[data-testid=contribution]').innerText();
   assert.match(text, /never a verdict/);
   assert.doesNotMatch(text, /\bexports?\b/i);

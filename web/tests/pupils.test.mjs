@@ -1,26 +1,21 @@
 // #/school/URN/pupils: 401 asks for a login, 403 refuses without saying
 // whether the school exists, 200 lists the pupils the API gives.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, launch, newPage, open, creds, knownSchool, tabThrough, seriousViolations, screenshot, fmt, logIn } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, creds, knownSchool, tabThrough, seriousViolations, screenshot, fmt, logIn } from './helpers.mjs';
 
-let target;
-let browser;
+const shared = sharedTargetAndBrowser(setUp);
+
 let urn;
 
-before(async () => {
-  target = await startTarget();
-  browser = await launch();
-  urn = await knownSchool(target.url);
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
+// After the target and the browser have started.
+async function setUp() {
+  urn = await knownSchool(shared.target.url);
+}
 
 test('not logged in: a login prompt, which leads back to the pupils', async () => {
-  const page = await newPage(browser);
-  await open(page, target.url, `/school/${urn}/pupils`, '[data-testid=login-needed]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/school/${urn}/pupils`, '[data-testid=login-needed]');
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], violations.join('\n'));
   await screenshot(page, 'pupils-login');
@@ -35,10 +30,10 @@ test('not logged in: a login prompt, which leads back to the pupils', async () =
 });
 
 test('an entitled user sees the pupils the API gives, and who can see them', async () => {
-  const page = await newPage(browser);
-  await logIn(page, target.url, creds.user, creds.password);
+  const page = await newPage(shared.browser);
+  await logIn(page, shared.target.url, creds.user, creds.password);
   const api = await page.evaluate(async (u) => (await fetch(`/api/v1/schools/${u}/pupils`, { credentials: 'same-origin' })).json(), urn);
-  await open(page, target.url, `/school/${urn}/pupils`, '[data-testid=pupils]');
+  await open(page, shared.target.url, `/school/${urn}/pupils`, '[data-testid=pupils]');
   assert.equal(await page.locator('[data-testid=basis]').innerText(), api.basis);
   assert.equal(await page.locator('[data-testid=pupil-count]').innerText(), String(api.pupils.length));
   const rows = page.locator('[data-testid=pupil-table] tbody tr');
@@ -67,24 +62,24 @@ test('an entitled user sees the pupils the API gives, and who can see them', asy
 });
 
 test('a user not entitled sees the 403 message and nothing about the school', async () => {
-  const page = await newPage(browser);
-  await logIn(page, target.url, creds.otherUser, creds.otherPassword);
+  const page = await newPage(shared.browser);
+  await logIn(page, shared.target.url, creds.otherUser, creds.otherPassword);
   const status = await page.evaluate(async (u) => {
     const r = await fetch(`/api/v1/schools/${u}/pupils`, { credentials: 'same-origin' });
     return { status: r.status, body: await r.json() };
   }, urn);
   assert.equal(status.status, 403);
-  await open(page, target.url, `/school/${urn}/pupils`, '[data-testid=not-entitled]');
+  await open(page, shared.target.url, `/school/${urn}/pupils`, '[data-testid=not-entitled]');
   const text = await page.locator('[data-testid=not-entitled]').innerText();
   assert.ok(text.toLowerCase().includes(status.body.error.toLowerCase()), text);
   assert.match(text, /You are not entitled to see this school's pupils/);
   // The same page for a URN that does not exist: no hint either way.
-  await open(page, target.url, '/school/999999/pupils', '[data-testid=not-entitled]');
+  await open(page, shared.target.url, '/school/999999/pupils', '[data-testid=not-entitled]');
   const other = await page.locator('main').innerText();
   assert.equal(other, await page.locator('main').innerText());
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], violations.join('\n'));
-  await open(page, target.url, `/school/${urn}/pupils`, '[data-testid=not-entitled]');
+  await open(page, shared.target.url, `/school/${urn}/pupils`, '[data-testid=not-entitled]');
   const first = await page.locator('main').innerText();
   assert.equal(first, other, 'the refusal reads the same for a school that does not exist');
   await screenshot(page, 'pupils-403');

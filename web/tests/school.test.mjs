@@ -1,16 +1,16 @@
 // #/school/URN: the scorecard against the API's JSON, symbols, downloads,
 // the keyboard, axe, 375 px, print.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  startTarget, launch, newPage, open, getJson, knownSchool, tabThrough, seriousViolations, screenshot, fmt, SYMBOL_TEXT, webDir,
+  sharedTargetAndBrowser, newPage, open, getJson, knownSchool, tabThrough, seriousViolations, screenshot, fmt, SYMBOL_TEXT, webDir,
 } from './helpers.mjs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-let target;
-let browser;
+const shared = sharedTargetAndBrowser(setUp);
+
 let urn;
 let card;
 let indicators;
@@ -18,27 +18,22 @@ let indicators;
 const isMain = (r) => (r.pupil_group || 'all_pupils') === 'all_pupils' && (!r.breakdown || r.breakdown === 'Total');
 const unitSuffix = (u) => (!u ? '' : u === '%' ? '%' : `\u00a0${u}`);
 
-before(async () => {
-  target = await startTarget();
-  browser = await launch();
-  urn = await knownSchool(target.url);
-  card = (await getJson(target.url, `/api/v1/schools/${urn}/scorecard`)).data;
-  const raw = (await getJson(target.url, '/api/v1/indicators')).data;
+// After the target and the browser have started.
+async function setUp() {
+  urn = await knownSchool(shared.target.url);
+  card = (await getJson(shared.target.url, `/api/v1/schools/${urn}/scorecard`)).data;
+  const raw = (await getJson(shared.target.url, '/api/v1/indicators')).data;
   indicators = Array.isArray(raw) ? Object.fromEntries(raw.map((x) => [x.id, x])) : raw;
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
+}
 
 async function openSchool(page, route = `/school/${urn}`) {
-  await open(page, target.url, route, '[data-testid=scorecard]');
+  await open(page, shared.target.url, route, '[data-testid=scorecard]');
   // Charts are drawn once Plot has loaded.
   await page.waitForSelector('[data-chart] svg', { timeout: 30000 }).catch(() => {});
 }
 
 test('the page shows the figures the API returned', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(shared.browser);
   await openSchool(page);
   assert.equal((await page.locator('[data-testid=school-name]').innerText()).trim(), card.school_name || `School ${urn}`);
   const facts = await page.locator('[data-testid=school-facts]').innerText();
@@ -99,7 +94,7 @@ test('the page shows the figures the API returned', async () => {
 });
 
 test('a table downloads as CSV and JSON made in the browser; the workbook link', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(shared.browser);
   await openSchool(page);
   const id = Object.keys(card.indicators).find((k) => typeof (card.indicators[k].find(isMain) || {}).value === 'number' && (card.indicators[k].find(isMain) || {}).lower !== undefined);
   const main = card.indicators[id].find(isMain);
@@ -116,8 +111,8 @@ test('a table downloads as CSV and JSON made in the browser; the workbook link',
 
   const href = await page.locator('[data-testid=xlsx]').getAttribute('href');
   assert.equal(href, `/api/v1/schools/${urn}/scorecard.xlsx`);
-  if (!target.mock) {
-    const r = await fetch(new URL(href.slice(1), target.url));
+  if (!shared.target.mock) {
+    const r = await fetch(new URL(href.slice(1), shared.target.url));
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /spreadsheetml/);
   }
@@ -125,7 +120,7 @@ test('a table downloads as CSV and JSON made in the browser; the workbook link',
 });
 
 test('every control is reachable by Tab with a visible focus; axe finds nothing serious; screenshot', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(shared.browser);
   await openSchool(page);
   const kb = await tabThrough(page);
   assert.deepEqual(kb.missed, [], `controls not reached by Tab: ${kb.missed.join(', ')}`);
@@ -146,7 +141,7 @@ test('every control is reachable by Tab with a visible focus; axe finds nothing 
 });
 
 test('at 375 px wide the school page has no horizontal scroll', async () => {
-  const page = await newPage(browser, { width: 375, height: 812 });
+  const page = await newPage(shared.browser, { width: 375, height: 812 });
   await openSchool(page);
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
   await page.waitForTimeout(500);
@@ -157,7 +152,7 @@ test('at 375 px wide the school page has no horizontal scroll', async () => {
 });
 
 test('the print stylesheet hides the site chrome and the buttons', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(shared.browser);
   await openSchool(page);
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('.site-header').isVisible(), false);
@@ -182,7 +177,7 @@ test('while the server computes, the page shows its message and tries again', as
       });
       child.on('exit', reject);
     });
-    const page = await newPage(browser);
+    const page = await newPage(shared.browser);
     await page.goto(`${url}#/school/${urn}`);
     await page.waitForSelector('[data-testid=loading]');
     await page.waitForFunction(() => /being computed/.test(document.querySelector('[data-testid=loading]')?.textContent || ''));

@@ -6,26 +6,25 @@
 // Needs a real `lantern serve` over a store with a voice wave and the
 // previous year's store (scripts/web-test generates both with --with-voice);
 // against the mock it is skipped.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startTarget, launch, newPage, open, getJson, tabThrough, seriousViolations, screenshot } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, getJson, tabThrough, seriousViolations, screenshot } from './helpers.mjs';
 
-let target;
-let browser;
+const shared = sharedTargetAndBrowser(setUp);
+
 let urn;
 let voice;
 let laCode;
 
-before(async () => {
-  target = await startTarget();
-  if (target.mock) return;
-  browser = await launch();
+// After the target and the browser have started.
+async function setUp() {
+  if (shared.target.mock) return;
   // A school whose all-pupils distributions are published (a base of 10).
-  const all = (await getJson(target.url, '/api/v1/schools?q=&limit=200')).data.results;
+  const all = (await getJson(shared.target.url, '/api/v1/schools?q=&limit=200')).data.results;
   // Preferably one with a change since last year worked out.
   for (const s of all) {
-    const r = await getJson(target.url, `/api/v1/schools/${s.urn}/voice`);
+    const r = await getJson(shared.target.url, `/api/v1/schools/${s.urn}/voice`);
     if (r.status !== 200) continue;
     if (r.data.distributions.some((d) => d.breakdown === 'All pupils' && !d.withheld_reason)) {
       const changed = (r.data.change || []).some((c) => c.breakdown === 'All pupils' && c.conclusion);
@@ -37,13 +36,9 @@ before(async () => {
       if (changed) break;
     }
   }
-});
-after(async () => {
-  await browser?.close();
-  await target?.stop();
-});
+}
 
-const skip = () => target.mock || !urn;
+const skip = () => shared.target.mock || !urn;
 
 // Opens every closed domain section, one at a time (each opens on click).
 async function openAll(page) {
@@ -56,8 +51,8 @@ async function openAll(page) {
 
 test('the school page shows who was not heard first, then each question with its table', async (t) => {
   if (skip()) return t.skip('needs lantern serve with a voice wave');
-  const page = await newPage(browser);
-  await open(page, target.url, `/school/${urn}/voice`, '[data-testid=voice]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/school/${urn}/voice`, '[data-testid=voice]');
   await page.waitForSelector('[data-chart] svg', { timeout: 30000 });
   const headings = await page.locator('main h2').allInnerTexts();
   assert.equal(headings[0], 'Who was not heard');
@@ -108,8 +103,8 @@ test('each question says how it changed since last year, with its interval', asy
   const period = voice.distributions.map((r) => r.time_period).sort().pop();
   const changes = (voice.change || []).filter((c) => c.time_period === period && c.breakdown === 'All pupils');
   if (!changes.length) return t.skip('no previous wave for this school');
-  const page = await newPage(browser);
-  await open(page, target.url, `/school/${urn}/voice`, '[data-testid=voice]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/school/${urn}/voice`, '[data-testid=voice]');
   await page.waitForSelector('[data-chart] svg', { timeout: 30000 });
   await openAll(page);
   // A change with a conclusion: its words and interval in its question's card.
@@ -131,8 +126,8 @@ test('each question says how it changed since last year, with its interval', asy
 
 test('a withheld distribution says so with its reason; sex breakdown', async (t) => {
   if (skip()) return t.skip('needs lantern serve with a voice wave');
-  const page = await newPage(browser);
-  await open(page, target.url, `/school/${urn}/voice`, '[data-testid=voice]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/school/${urn}/voice`, '[data-testid=voice]');
   await page.locator('[data-testid=topic]').selectOption('Sex');
   await page.waitForTimeout(500);
   await openAll(page);
@@ -148,8 +143,8 @@ test('a withheld distribution says so with its reason; sex breakdown', async (t)
 
 test('keyboard, axe and screenshots of the school and LA pages', async (t) => {
   if (skip()) return t.skip('needs lantern serve with a voice wave');
-  const page = await newPage(browser);
-  await open(page, target.url, `/school/${urn}/voice`, '[data-testid=voice]');
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/school/${urn}/voice`, '[data-testid=voice]');
   await page.waitForSelector('[data-chart] svg', { timeout: 30000 });
   const kb = await tabThrough(page);
   assert.deepEqual(kb.missed, [], `controls not reached by Tab: ${kb.missed.join(', ')}`);
@@ -160,7 +155,7 @@ test('keyboard, axe and screenshots of the school and LA pages', async (t) => {
   await page.waitForTimeout(800);
   await screenshot(page, 'voice-school-stacked');
   if (laCode) {
-    await open(page, target.url, `/la/${laCode}/voice`, '[data-testid=voice]');
+    await open(page, shared.target.url, `/la/${laCode}/voice`, '[data-testid=voice]');
     await page.waitForSelector('[data-chart] svg, .not-plotted', { timeout: 30000 });
     const v2 = await seriousViolations(page);
     assert.deepEqual(v2, [], v2.join('\n'));
