@@ -52,9 +52,23 @@ test('an LA user sees the flagged pupils and referrals the API gives, and record
   assert.deepEqual(violations, [], violations.join('\n'));
   await screenshot(page, 'caseload');
 
-  // Record a response to the first open referral.
+  // A long list shows 50 rows, and 50 more at each "Show more".
+  const caption = () => page.locator('[data-testid=referral-table] .table-title').innerText();
+  const total = Number((await caption()).match(/shown of (\d+)/)[1]);
+  const rows = () => page.locator('[data-testid=referral-table] tbody tr').count();
+  assert.equal(await rows(), Math.min(50, total));
+  if (total > 50) {
+    await page.locator('[data-testid=more-referrals]').click();
+    assert.equal(await rows(), Math.min(100, total));
+    assert.match(await caption(), new RegExp(`^Referrals \\(${Math.min(100, total)} shown of ${total}\\)`));
+  } else {
+    assert.equal(await page.locator('[data-testid=more-referrals]').count(), 0);
+  }
+
+  // Record a response to the first open referral (found by its UPN).
   const target1 = api.referrals.find((r) => r.status === 'raised');
   assert.ok(target1, 'an open referral');
+  await page.fill('#caseload-filter', target1.upn);
   await page.getByRole('button', { name: `Update referral ${target1.id}`, exact: true }).click();
   assert.equal(await page.locator('#referral-id').inputValue(), String(target1.id));
   await page.selectOption('#referral-status', 'acknowledged');

@@ -5,7 +5,8 @@ import { DataTable } from '../components/DataTable.jsx';
 import { Loading, Problem } from '../components/Status.jsx';
 
 const STATUS_TEXT = { raised: 'Raised', acknowledged: 'Acknowledged', plan_agreed: 'Plan agreed', closed: 'Closed' };
-const SHOWN = 200;
+// Rows shown at first, and added by each "Show more" (a filter finds the rest).
+const PAGE = 50;
 
 // The logged-in user's caseload (GET /api/v1/caseload): the flagged pupils
 // they are entitled to see, with the reasons in words, and the referrals
@@ -92,6 +93,8 @@ function Caseload({ data, onChanged }) {
   const pupilRows = pupils.filter(match);
   const refRows = referrals.filter(match);
   const [chosen, setChosen] = useState('');
+  const [refShown, setRefShown] = useState(PAGE);
+  const [pupilShown, setPupilShown] = useState(PAGE);
 
   const pupilColumns = [
     { key: 'upn', label: 'UPN', head: true },
@@ -197,16 +200,30 @@ function Caseload({ data, onChanged }) {
 
       <section aria-labelledby="referral-list">
         <h2 id="referral-list">Referrals, escalations due first</h2>
-        <DataTable caption={`Referrals (${Math.min(SHOWN, refRows.length)} shown of ${refRows.length})`} columns={refColumns} rows={refRows.slice(0, SHOWN)} downloads={false} testid="referral-table" />
+        <DataTable caption={`Referrals (${Math.min(refShown, refRows.length)} shown of ${refRows.length})`} columns={refColumns} rows={refRows.slice(0, refShown)} downloads={false} testid="referral-table" />
+        <ShowMore shown={refShown} total={refRows.length} onMore={() => setRefShown(refShown + PAGE)} what="referrals" />
       </section>
 
       <UpdateForm referrals={referrals} outcomes={outcomes} chosen={chosen} setChosen={setChosen} onChanged={onChanged} />
 
       <section aria-labelledby="pupil-list">
         <h2 id="pupil-list">Pupils flagged</h2>
-        <DataTable caption={`Pupils flagged (${Math.min(SHOWN, pupilRows.length)} shown of ${pupilRows.length})`} columns={pupilColumns} rows={pupilRows.slice(0, SHOWN)} downloads={false} testid="flag-table" />
+        <DataTable caption={`Pupils flagged (${Math.min(pupilShown, pupilRows.length)} shown of ${pupilRows.length})`} columns={pupilColumns} rows={pupilRows.slice(0, pupilShown)} downloads={false} testid="flag-table" />
+        <ShowMore shown={pupilShown} total={pupilRows.length} onMore={() => setPupilShown(pupilShown + PAGE)} what="pupils" />
       </section>
     </article>
+  );
+}
+
+// "Show N more" under a long table, while rows are left.
+function ShowMore({ shown, total, onMore, what }) {
+  if (shown >= total) return null;
+  return (
+    <p class="no-print">
+      <button type="button" class="button secondary" onClick={onMore} data-testid={`more-${what}`}>
+        Show {Math.min(PAGE, total - shown)} more {what}
+      </button>
+    </p>
   );
 }
 
