@@ -138,11 +138,67 @@ TEST_F(OutcomesEndToEndTest, TheCaseListHasTheChildForTheHomeLaAndTheFiguresAgre
                        "value");
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0], "1");
-  // The measures the store cannot give are x, never 0.
+  // A measure the store cannot give is x, never 0: no EHC requests here.
   const auto ehcp = Cells(
       lo, {{"geographic_level", "National"}, {"measure", "ehcp_20_week_pupil_level"}}, "value");
   ASSERT_FALSE(ehcp.empty());
   EXPECT_EQ(ehcp[0], "x");
+}
+
+// SEND timeliness from ehcp_requests.csv, by the LA each request was made
+// to: of the plans issued in 2018/19 with no exception, those within 20
+// weeks (140 days) of the request. 805: one in 18 weeks, one in 21 weeks 4
+// days, one late with an exception (left out), one with no plan yet, one
+// issued the year before (left out); 806: one in 19 weeks 1 day.
+TEST_F(OutcomesEndToEndTest, EhcPlansWithinTwentyWeeksByTheLaOfTheRequest) {
+  using testing::TinyUpn;
+  const std::string input = dir_ + "/ehcp_input";
+  testing::WriteTinyInput(
+      input, {{"ehcp_requests.csv",
+               "upn,la_code,request_date,decision_date,decision,plan_issued_date,exception,"
+               "exception_reason\n" +
+                   TinyUpn(1) + ",805,2018-09-10,2018-10-15,assess,2019-01-14,N,\n" + TinyUpn(2) +
+                   ",805,2018-10-01,2018-11-12,assess,2019-03-01,N,\n" + TinyUpn(3) +
+                   ",805,2018-10-01,2018-11-12,assess,2019-04-01,Y,school holiday\n" + TinyUpn(5) +
+                   ",805,2019-06-01,,,,,\n" + TinyUpn(6) +
+                   ",805,2017-09-01,2017-10-09,assess,2018-01-10,N,\n" + TinyUpn(4) +
+                   ",806,2018-11-01,2018-12-10,assess,2019-03-15,N,\n"}});
+  IngestOptions io;
+  io.input_dir = input;
+  io.store_dir = dir_ + "/ehcp_store";
+  IngestReport ir;
+  ASSERT_TRUE(Ingest(io, &ir).ok());
+  ASSERT_EQ(ir.rows_rejected, 0);
+  PupilLevelOutcomesOptions o;
+  o.policy_file = dir_ + "/policy1.json";
+  std::ofstream(o.policy_file) << "{\"suppress_below\": 1}";
+  OutcomesReport report;
+  ASSERT_TRUE(RunPupilLevelOutcomes(io.store_dir, o, dir_ + "/ehcp_out", &report).ok());
+  auto t = CsvTable::Load(dir_ + "/ehcp_out/local_outcomes.csv");
+  ASSERT_TRUE(t.ok());
+  auto value = [&](const char* level, const char* basis, const char* la) {
+    std::map<std::string, std::string> where = {{"geographic_level", level},
+                                                {"measure", "ehcp_20_week_pupil_level"},
+                                                {"breakdown", "Total"}};
+    if (basis != nullptr) where["location_basis"] = basis;
+    if (la != nullptr) where["old_la_code"] = la;
+    const auto v = Cells(*t, where, "value");
+    return v.size() == 1 ? v[0] : "rows: " + std::to_string(v.size());
+  };
+  EXPECT_EQ(value("Local authority", "Pupil residence", "805"), "50.00000");
+  EXPECT_EQ(value("Local authority", "Pupil residence", "806"), "100.00000");
+  EXPECT_EQ(value("Regional", "Pupil residence", nullptr), "66.66667");
+  EXPECT_EQ(value("National", nullptr, nullptr), "66.66667");
+  // By school location the request's LA is not the school's: z.
+  EXPECT_EQ(value("Local authority", "School location", "805"), "z");
+  // With the one rule at 3, a count of 1 or 2 hides the figure.
+  o.policy_file = dir_ + "/policy3.json";
+  std::ofstream(o.policy_file) << "{\"suppress_below\": 3}";
+  ASSERT_TRUE(RunPupilLevelOutcomes(io.store_dir, o, dir_ + "/ehcp_out3", &report).ok());
+  t = CsvTable::Load(dir_ + "/ehcp_out3/local_outcomes.csv");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(value("Local authority", "Pupil residence", "805"), "c");
+  EXPECT_EQ(value("National", nullptr, nullptr), "c");  // 2 of 3
 }
 
 TEST_F(OutcomesEndToEndTest, SmallCountsAreHiddenByTheOneRule) {

@@ -133,9 +133,12 @@ const std::vector<MeasureInfo>& Measures() {
       {"unexplained_exit_rate", "Unexplained exits per 100 pupils in Years 7-11", U::kRatePer100,
        P::kLowerBetter, "movement",
        "Unexplained exits per 100 pupils on roll in Years 7 to 11 during the year."},
-      {"ehcp_20_week_pupil_level", "EHC plans issued within 20 weeks (ehcp_requests.csv)",
-       U::kPercent, P::kHigherBetter, "send",
-       "EHC plans issued within 20 weeks of the request, from pupil-level requests."},
+      {"ehcp_20_week_pupil_level",
+       "EHC plans issued within 20 weeks, excluding exceptions (from requests, %)", U::kPercent,
+       P::kHigherBetter, "send",
+       "Of the EHC plans issued in the year with no exception to the 20-week limit, the share "
+       "issued within 20 weeks of the request; by the LA the request was made to "
+       "(ehcp_requests.csv)."},
       // Pupil voice (docs/pupil-voice.md): one declared item's positive share.
       {"pupil_wellbeing_percent",
        "Pupils feeling calm and settled often or always (pupil voice item calm, %)", U::kPercent,

@@ -233,6 +233,53 @@ GeographyRow PlaceGeography(const std::string& code, const std::string& name) {
 
 namespace {
 
+// EHC plans issued within 20 weeks, counted by the LA each request was made
+// to: of the plans issued in the academic year with no statutory exception
+// to the limit (the denominator), those issued within 140 days of the
+// request (docs/local-outcomes.md).
+struct EhcpTimeliness {
+  struct La {
+    int la = 0;
+    std::string region_code;
+    int64_t within = 0, issued = 0;
+  };
+  std::vector<La> las;
+  size_t requests = 0;  // rows in the store, any year
+  template <typename Pred>
+  std::pair<int64_t, int64_t> Sum(Pred&& in) const {
+    std::pair<int64_t, int64_t> s{0, 0};
+    for (const La& l : las) {
+      if (!in(l)) continue;
+      s.first += l.within;
+      s.second += l.issued;
+    }
+    return s;
+  }
+};
+
+EhcpTimeliness CountEhcpTimeliness(const StoreState& st, const AcademicYear& year) {
+  EhcpTimeliness out;
+  const EhcpRequestTable& t = st.ehcp_requests;
+  out.requests = t.size();
+  std::map<int, EhcpTimeliness::La> by_la;
+  for (size_t r = 0; r < t.size(); ++r) {
+    const int32_t issued = t.plan_issued_date[r];
+    if (issued == kNoDate || !year.Contains(Date{issued}) || t.exception[r] != 0) continue;
+    EhcpTimeliness::La& l = by_la[t.la[r]];
+    l.la = t.la[r];
+    ++l.issued;
+    l.within += issued - t.request_date[r] <= 140;
+  }
+  const LocalAuthorityTable& las = st.local_authorities;
+  for (auto& [la, l] : by_la) {
+    for (size_t i = 0; i < las.size(); ++i) {
+      if (las.old_la_code[i] == la) l.region_code = las.region_code[i];
+    }
+    out.las.push_back(std::move(l));
+  }
+  return out;
+}
+
 Status AddWellbeingRows(const StoreState& st, const Policy& policy, int threads,
                         const std::string& period, std::vector<outcomes::OutcomeRow>* rows) {
   LANTERN_ASSIGN_OR_RETURN(voice::WellbeingShares wellbeing,
@@ -442,7 +489,32 @@ Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
       }
     }
   }
-  // Measures the store cannot give yet: x, never a silent zero.
+  // SEND timeliness from ehcp_requests.csv, by the LA each request was made
+  // to (the child's home LA: the pupil-residence rows), the regions and
+  // England adding up their LAs, and places their member LAs.
+  const EhcpTimeliness ehcp = CountEhcpTimeliness(st, *st.year);
+  auto ehcp_figure = [&](const AggregateUnit& unit) -> std::optional<std::pair<int64_t, int64_t>> {
+    const GeographyRow& g = unit.geography;
+    if (g.level == GeographicLevel::kNational) return ehcp.Sum([](const auto&) { return true; });
+    if (unit.basis != LocationBasis::kResidence) return std::nullopt;
+    if (g.level == GeographicLevel::kLocalAuthority) {
+      const int la = std::atoi(g.old_la_code.c_str());
+      return ehcp.Sum([&](const EhcpTimeliness::La& l) { return l.la == la; });
+    }
+    if (g.level == GeographicLevel::kRegional) {
+      return ehcp.Sum([&](const EhcpTimeliness::La& l) { return l.region_code == g.region_code; });
+    }
+    if (g.level == GeographicLevel::kPlace) {
+      std::set<int> las;
+      for (int m : unit.members) {
+        las.insert(std::atoi(cube.units()[static_cast<size_t>(m)].geography.old_la_code.c_str()));
+      }
+      return ehcp.Sum([&](const EhcpTimeliness::La& l) { return las.count(l.la) > 0; });
+    }
+    return std::nullopt;
+  };
+  // Measures the store cannot give (yet): x with the reason, never a silent
+  // zero.
   for (size_t u = 0; u < cube.units().size(); ++u) {
     const AggregateUnit& unit = cube.units()[u];
     if (unit.geography.level == GeographicLevel::kMat) continue;
@@ -450,11 +522,38 @@ Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
         unit.geography.level == GeographicLevel::kPlace
             ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
             : unit.geography);
-    for (const auto& [measure, why] :
-         {std::pair{"ehcp_20_week_pupil_level",
-                    "not in the store: needs ehcp_requests.csv (not yet an input)"},
-          std::pair{"NEET_not_known_percent",
-                    "not in the store: needs the destinations input (not yet an input)"}}) {
+    if (ehcp.requests > 0) {
+      OutcomeRow row;
+      row.time_period = period;
+      row.time_identifier = "Academic year";
+      row.place = place;
+      row.measure = "ehcp_20_week_pupil_level";
+      row.location_basis = std::string(LocationBasisLabel(unit.basis));
+      if (auto f = ehcp_figure(unit)) {
+        row.source =
+            "ehcp_requests.csv: plans issued in the year within 20 weeks (140 days) of the "
+            "request, of those issued in the year with no exception";
+        row.figure =
+            ProportionFigure(static_cast<double>(f->first), static_cast<double>(f->second));
+        if (IsDisclosive(f->first, policy.suppress_below) ||
+            IsDisclosive(f->second, policy.suppress_below)) {
+          row.figure = SymbolFigure(GssSymbol::kSuppressed);
+        }
+      } else {
+        row.source = "by the LA the request was made to: see the pupil-residence rows";
+        row.figure = SymbolFigure(GssSymbol::kNotApplicable);
+      }
+      rows.push_back(std::move(row));
+    }
+    std::vector<std::pair<const char*, const char*>> missing = {
+        {"NEET_not_known_percent",
+         "not from pupil records: the destinations input holds former Year 11 pupils' "
+         "activity, not the 16-17 cohort the Department counts"}};
+    if (ehcp.requests == 0) {
+      missing.push_back({"ehcp_20_week_pupil_level",
+                         "no EHC needs assessment requests in the store (ehcp_requests.csv)"});
+    }
+    for (const auto& [measure, why] : missing) {
       OutcomeRow row;
       row.time_period = period;
       row.time_identifier = "Academic year";

@@ -207,7 +207,7 @@ export function MeasuresComparisonPage() {
       <p class="kicker">Key stage 4, {periodText(data.time_period)}</p>
       <h1 tabIndex={-1}>Progress 8 and Progress 5</h1>
       <p class="mirror">
-        Each school's Progress 8 and its Progress 5 (English, maths, science and a humanity or language: docs/measures.md), with 95% intervals. <strong data-field="moving">{moving}</strong> of{' '}
+        Each school's Progress 8 and its Progress 5, with 95% intervals. Progress 5 counts English, maths, science and a humanity or a language only, leaving room in the curriculum for other subjects, technical ones among them. <strong data-field="moving">{moving}</strong> of{' '}
         <span data-field="school-count">{rows.length}</span> schools move between below, in line and above average when the measure changes. Schools are listed alphabetically: nothing here ranks them.
       </p>
       <section data-testid="slope">
