@@ -138,9 +138,25 @@ TEST_F(OutcomesEndToEndTest, TheCaseListHasTheChildForTheHomeLaAndTheFiguresAgre
                        "value");
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0], "1");
+  // A store of two LAs of one region is not England: no England row, and no
+  // England comparator (x), rather than the store set beside itself.
+  EXPECT_TRUE(Cells(lo, {{"geographic_level", "National"}}, "value").empty());
+  const auto england = Cells(lo,
+                             {{"geographic_level", "Local authority"},
+                              {"location_basis", "School location"},
+                              {"old_la_code", "805"},
+                              {"measure", "cme_cases"},
+                              {"breakdown", "Total"}},
+                             "england_value");
+  ASSERT_EQ(england.size(), 1u);
+  EXPECT_EQ(england[0], "x");
   // A measure the store cannot give is x, never 0: no EHC requests here.
-  const auto ehcp = Cells(
-      lo, {{"geographic_level", "National"}, {"measure", "ehcp_20_week_pupil_level"}}, "value");
+  const auto ehcp = Cells(lo,
+                          {{"geographic_level", "Local authority"},
+                           {"location_basis", "Pupil residence"},
+                           {"old_la_code", "805"},
+                           {"measure", "ehcp_20_week_pupil_level"}},
+                          "value");
   ASSERT_FALSE(ehcp.empty());
   EXPECT_EQ(ehcp[0], "x");
 }
@@ -188,7 +204,8 @@ TEST_F(OutcomesEndToEndTest, EhcPlansWithinTwentyWeeksByTheLaOfTheRequest) {
   EXPECT_EQ(value("Local authority", "Pupil residence", "805"), "50.00000");
   EXPECT_EQ(value("Local authority", "Pupil residence", "806"), "100.00000");
   EXPECT_EQ(value("Regional", "Pupil residence", nullptr), "66.66667");
-  EXPECT_EQ(value("National", nullptr, nullptr), "66.66667");
+  // The store covers one region, not England: no England row.
+  EXPECT_EQ(value("National", nullptr, nullptr), "rows: 0");
   // By school location the request's LA is not the school's: z.
   EXPECT_EQ(value("Local authority", "School location", "805"), "z");
   // With the one rule at 3, a count of 1 or 2 hides the figure.
@@ -198,7 +215,7 @@ TEST_F(OutcomesEndToEndTest, EhcPlansWithinTwentyWeeksByTheLaOfTheRequest) {
   t = CsvTable::Load(dir_ + "/ehcp_out3/local_outcomes.csv");
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(value("Local authority", "Pupil residence", "805"), "c");
-  EXPECT_EQ(value("National", nullptr, nullptr), "c");  // 2 of 3
+  EXPECT_EQ(value("Regional", "Pupil residence", nullptr), "c");  // 2 of 3
 }
 
 TEST_F(OutcomesEndToEndTest, SmallCountsAreHiddenByTheOneRule) {

@@ -574,6 +574,18 @@ Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
     Status vs = AddWellbeingRows(st, policy, options.threads, period, &rows);
     if (!vs.ok()) notes += "pupil wellbeing not computed: " + vs.ToString() + "\n";
   }
+  // England only from a store that covers it (voice::StoreCoversEngland, as
+  // the voice report): the whole of a store of one LA or one region is not
+  // England, so it has no England row and its places no England
+  // comparator (x), rather than being set beside themselves.
+  if (!voice::StoreCoversEngland(st)) {
+    std::erase_if(rows, [](const OutcomeRow& r) {
+      return r.geography().level == GeographicLevel::kNational;
+    });
+    notes +=
+        "no England rows or comparators: the store does not cover England's nine regions (the "
+        "published England figures are in lantern outcomes --open-data)\n";
+  }
   NeighbourMap neighbours;
   if (!options.real_data_dir.empty()) CollectNeighbours(options.real_data_dir, &neighbours, &notes);
   AddComparators(rows, neighbours);
