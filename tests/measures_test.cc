@@ -74,7 +74,8 @@ class MeasuresTest : public testing::ScratchDirTest {
 
   // Writes the input folder with ks4 rows in the given order and ingests it.
   IngestReport Make(const std::string& name, std::string ks4_rows, std::string extra_ks4 = "",
-                    std::string extra_ks2 = "", std::string extra_dest = "") {
+                    std::string extra_ks2 = "", std::string extra_dest = "",
+                    std::map<std::string, std::string> extra_files = {}) {
     const std::string input = dir_ + "/" + name + "_in", store = dir_ + "/" + name;
     const std::string p2 = TinyUpn(2), p3 = TinyUpn(3), p4 = TinyUpn(4), p6 = TinyUpn(6);
     std::string dest = "upn,urn,ks4_year,month,activity,source\n";
@@ -84,13 +85,13 @@ class MeasuresTest : public testing::ScratchDirTest {
       dest += p2 + ",900002,201819," + month + ",neet,nccis\n";
       if (k < 6) dest += p6 + ",900002,201819," + month + ",apprenticeship,\n";
     }
-    testing::WriteTinyInput(
-        input,
-        {{"ks2_results.csv", "upn,ks2_year,read_scaled,mat_scaled,read_status,mat_status\n" + p2 +
-                                 ",201314,105,107,,\n" + p3 + ",201314,,95,below_test,tested\n" +
-                                 p4 + ",201213,100,100,tested,tested\n" + extra_ks2},
-         {"ks4_results.csv", kKs4Header + ks4_rows + extra_ks4},
-         {"destinations.csv", dest + extra_dest}});
+    extra_files["ks2_results.csv"] =
+        "upn,ks2_year,read_scaled,mat_scaled,read_status,mat_status\n" + p2 +
+        ",201314,105,107,,\n" + p3 + ",201314,,95,below_test,tested\n" + p4 +
+        ",201213,100,100,tested,tested\n" + extra_ks2;
+    extra_files["ks4_results.csv"] = kKs4Header + ks4_rows + extra_ks4;
+    extra_files["destinations.csv"] = dest + extra_dest;
+    testing::WriteTinyInput(input, extra_files);
     IngestOptions o;
     o.input_dir = input;
     o.store_dir = store;
@@ -252,6 +253,79 @@ TEST_F(MeasuresTest, FiguresWorkedByHand) {
   EXPECT_EQ(pathway["Mainly academic"], "3");
   EXPECT_EQ(pathway["Mainly technical or vocational"], "1");
   EXPECT_EQ(pathway.count("Mixed"), 0u);
+}
+
+// AP settings on reintegration and on the destinations of the Year 11
+// pupils placed with them (ap_settings.csv), and the destinations of the
+// pupils placed in AP in Year 11 (destinations.csv), worked by hand: at
+// the Bridge Centre P4 (reintegrated), P2 (ended, moved on) and P3 (still
+// there); at Horizon P6 (reintegrated). Sustained: P4 (FE) and P6
+// (apprenticeship); P2 NEET; P3 no record.
+TEST_F(MeasuresTest, ApSettingsOnReintegrationAndDestinations) {
+  using testing::TinyUpn;
+  const std::string header =
+      "upn,commissioner_urn,provider_id,provider_name,setting,setting_type,basis,hours_per_week,"
+      "reason,start_date,end_date,reintegration_plan,outcome\n";
+  // Commissioned by the academy (900002), P6's by the PRU (900003), whose
+  // roll P6 is on by then.
+  auto row = [](const std::string& upn, const char* id, const char* name, const char* setting,
+                const char* from, const char* to, const char* outcome,
+                const char* commissioner = "900002") {
+    return upn + "," + commissioner + "," + id + "," + name + "," + setting + ",,,10,behaviour," +
+           from + "," + to + ",Y," + outcome + "\n";
+  };
+  const std::string ap =
+      header +
+      row(TinyUpn(4), "AP1", "Bridge Centre", "registered", "2019-01-07", "2019-03-29",
+          "reintegrated") +
+      row(TinyUpn(2), "AP1", "Bridge Centre", "registered", "2018-10-01", "2018-12-14",
+          "moved_school") +
+      row(TinyUpn(3), "AP1", "Bridge Centre", "registered", "2019-02-01", "", "") +
+      row(TinyUpn(6), "AP2", "Horizon", "unregistered", "2019-04-23", "2019-05-24", "reintegrated",
+          "900003");
+  IngestReport r = Make("ap_store", Ks4Rows(), "", "", "", {{"ap_placements.csv", ap}});
+  ASSERT_EQ(r.rows_rejected, 0) << *ReadFileToString(r.rejects_dir + "/rejects.csv");
+  Run("ap_store", "ap_out", Policy(0, 1));
+  auto t = CsvTable::Load(dir_ + "/ap_out/ap_settings.csv");
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(fs::exists(dir_ + "/ap_out/ap_settings.meta.csv"));
+  ASSERT_EQ(t->rows(), 2u);
+  auto at = [&](const char* provider, const char* col) {
+    for (size_t i = 0; i < t->rows(); ++i) {
+      if (t->Cell(i, t->Column("ap_provider_id")) == provider) return t->Cell(i, t->Column(col));
+    }
+    return std::string("no row");
+  };
+  EXPECT_EQ(at("AP1", "ap_provider_name"), "Bridge Centre");
+  EXPECT_EQ(at("AP1", "ap_setting"), "registered");
+  EXPECT_EQ(at("AP1", "placements"), "3");
+  EXPECT_EQ(at("AP1", "placements_ended"), "2");
+  EXPECT_EQ(at("AP1", "reintegrated"), "1");
+  EXPECT_EQ(at("AP1", "reintegrated_pct"), "50.0");
+  EXPECT_EQ(at("AP1", "year11_placed"), "3");
+  EXPECT_EQ(at("AP1", "overall_dest"), "1");
+  EXPECT_EQ(at("AP1", "overall_dest_pct"), "33.3");
+  EXPECT_EQ(at("AP2", "reintegrated_pct"), "100.0");
+  EXPECT_EQ(at("AP2", "overall_dest_pct"), "100.0");
+  // The pupils placed in AP in Year 11, as a group of destinations.csv.
+  auto d = CsvTable::Load(dir_ + "/ap_out/destinations.csv").value();
+  std::string cohort = "no row";
+  for (size_t i = 0; i < d.rows(); ++i) {
+    if (d.Cell(i, d.Column("geographic_level")) == "School" &&
+        d.Cell(i, d.Column("breakdown")) == "Placed in AP in Year 11") {
+      cohort = d.Cell(i, d.Column("cohort"));
+    }
+  }
+  EXPECT_EQ(cohort, "4");
+  // Under the one rule at 3 a count of 1 or 2 is c, and so is its share.
+  Run("ap_store", "ap_out3", Policy(3, 1));
+  t = CsvTable::Load(dir_ + "/ap_out3/ap_settings.csv");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(at("AP1", "placements"), "3");
+  EXPECT_EQ(at("AP1", "reintegrated"), "c");
+  EXPECT_EQ(at("AP1", "reintegrated_pct"), "c");
+  EXPECT_EQ(at("AP1", "reintegrated_lower"), "c");
+  EXPECT_EQ(at("AP2", "placements"), "c");
 }
 
 TEST(PathwayTest, SharesOfTechnicalEntries) {

@@ -161,7 +161,8 @@ TEST_F(OutcomesTruthTest, MovesBetweenSchoolsTrustsAndLasAndExitsToHomeEducation
   // Some pupils live outside 805: residence and school location differ.
   EXPECT_GT(residence_truth.size(), 1u);
   // The place is not trivial: moves, moves between trusts and exits to home education.
-  const auto& la = TrueCounts([](const Truth&) { return std::string("805"); }).at("805");
+  const auto la_truth = TrueCounts([](const Truth&) { return std::string("805"); });
+  const auto& la = la_truth.at("805");  // the map outlives the reference
   EXPECT_GT(la.at("moves"), 100);
   EXPECT_GT(la.at("moves_other_trust"), 50);
   EXPECT_GT(la.at("ehe_exits"), 20);

@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "common/parallel.h"
 #include "lantern/measures.h"
 #include "measures/measures_internal.h"
+#include "model/codes.h"
 #include "publish/open_data_table.h"
 #include "stats/intervals.h"
 #include "store/loaded_store.h"
@@ -235,6 +237,125 @@ void AddPupil(DestCounts* c, const PupilOutcome& o) {
 
 }  // namespace
 
+namespace {
+
+// By pupil row: 1 when an AP placement of the pupil overlaps the academic
+// year starting in September of `year` (the pupil's KS4 year).
+std::vector<uint8_t> PlacedInApInYear(const StoreState& s, int year) {
+  std::vector<uint8_t> in(s.pupils.size(), 0);
+  const int32_t first = Date::FromCivil(year, 9, 1).days,
+                last = Date::FromCivil(year + 1, 7, 31).days;
+  const ApPlacementTable& ap = s.ap_placements;
+  for (size_t r = 0; r < ap.size(); ++r) {
+    const int32_t end = ap.end_date[r] == kNoDate ? last : ap.end_date[r];
+    if (ap.pupil[r] < in.size() && ap.start_date[r] <= last && end >= first) in[ap.pupil[r]] = 1;
+  }
+  return in;
+}
+
+std::string SettingCode(uint8_t setting) {
+  const CodeEntry<ApSetting>* e = FindEntry(ApSettingCodes(), static_cast<ApSetting>(setting));
+  return e == nullptr ? std::string("not given") : std::string(e->code);
+}
+
+}  // namespace
+
+// ap_settings.csv: each AP provider measured on reintegration (its ended
+// placements that ended with the pupil back on a full mainstream
+// timetable) and on the destinations of the Year 11 pupils placed with it.
+OpenDataTable ApSettingsTable(const StoreState& s, const MeasuresRun& run) {
+  OpenDataTable t;
+  t.time_period = fmt::format("{}{:02d}", run.year, (run.year + 1) % 100);
+  const std::string kR = "Reintegration", kD = "Destinations of Year 11 pupils placed";
+  t.columns = {
+      Filter("ap_provider_id", "AP provider", "The provider's URN, UKPRN or local id", "not given"),
+      Filter("ap_provider_name", "AP provider name", "As sent in ap_placements.csv", "not given"),
+      Filter("ap_setting", "AP setting", "registered, unregistered or internal", "registered"),
+      Indicator("placements", "Placements in the year", kR, 0),
+      Indicator("placements_ended", "Placements that ended in the year", kR, 0),
+      Indicator("reintegrated", "Ended placements with the pupil reintegrated", kR, 0),
+      Indicator("reintegrated_pct", "Percentage of ended placements reintegrated", kR, 1, "%"),
+      Indicator("reintegrated_lower", "Reintegrated: lower 95% limit (Wilson)", kR, 1, "%"),
+      Indicator("reintegrated_upper", "Reintegrated: upper 95% limit (Wilson)", kR, 1, "%"),
+      Indicator("year11_placed", "Pupils at the end of KS4 placed here in Year 11", kD, 0),
+      Indicator("overall_dest", "Of those, in a sustained destination", kD, 0),
+      Indicator("overall_dest_pct", "Percentage in a sustained destination", kD, 1, "%"),
+  };
+  // Placements overlapping the year, by provider; the KS4 pupils placed.
+  const int32_t first = Date::FromCivil(run.year, 9, 1).days,
+                last = Date::FromCivil(run.year + 1, 7, 31).days;
+  struct Provider {
+    std::string name;
+    uint8_t setting = 0;
+    int64_t placements = 0, ended = 0, reintegrated = 0;
+    std::set<uint32_t> pupils;
+  };
+  std::map<std::string, Provider> providers;
+  const ApPlacementTable& ap = s.ap_placements;
+  for (size_t r = 0; r < ap.size(); ++r) {
+    const bool ended = ap.end_date[r] != kNoDate && ap.end_date[r] <= last;
+    const int32_t end = ended ? ap.end_date[r] : last;
+    if (ap.start_date[r] > last || end < first) continue;
+    Provider& p = providers[ap.provider_id[r]];
+    if (p.name.empty()) p.name = ap.provider_name[r];
+    p.setting = ap.setting[r];
+    ++p.placements;
+    if (ended) {
+      ++p.ended;
+      p.reintegrated += ap.outcome[r] == static_cast<uint8_t>(PlacementOutcome::kReintegrated);
+    }
+    p.pupils.insert(ap.pupil[r]);
+  }
+  std::vector<uint8_t> in_cohort(s.pupils.size(), 0);
+  for (const MeasuresPupil& m : run.pupils) in_cohort[m.pupil] = 1;
+  for (const PupilDestination& d : run.destinations) in_cohort[d.pupil] = 1;
+  const int threshold = run.policy.suppress_below;
+  for (const auto& [id, p] : providers) {
+    int64_t placed = 0, sustained = 0;
+    for (uint32_t pupil : p.pupils) {
+      if (pupil >= in_cohort.size() || !in_cohort[pupil]) continue;
+      ++placed;
+      const PupilDestination* d = run.DestinationOf(pupil);
+      if (d != nullptr &&
+          ClassifyDestination(d->months).sustained <= SustainedDestination::kEmployment) {
+        ++sustained;
+      }
+    }
+    OpenDataTableRow row;
+    row.geography.level = GeographicLevel::kNational;
+    row.filters = {id, p.name.empty() ? std::string("not given") : p.name, SettingCode(p.setting)};
+    auto count = [&](int64_t n) {
+      return IsDisclosive(n, threshold) ? C() : PublishedCell::Count(n);
+    };
+    // A share is c with either of its counts, or when the rest of the
+    // denominator is a small count (it would give the hidden complement).
+    auto share = [&](int64_t n, int64_t of) {
+      if (of == 0) return Z();
+      if (IsDisclosive(n, threshold) || IsDisclosive(of, threshold)) return C();
+      return PublishedCell::Ratio(n, of, 100, 1);
+    };
+    row.cells = {count(p.placements), count(p.ended), count(p.reintegrated),
+                 share(p.reintegrated, p.ended)};
+    if (p.ended == 0) {
+      row.cells.push_back(Z());
+      row.cells.push_back(Z());
+    } else if (IsDisclosive(p.reintegrated, threshold) || IsDisclosive(p.ended, threshold)) {
+      row.cells.push_back(C());
+      row.cells.push_back(C());
+    } else {
+      const stats::Interval w =
+          stats::WilsonInterval(static_cast<double>(p.reintegrated), static_cast<double>(p.ended));
+      row.cells.push_back(Num(100 * w.lower, 1));
+      row.cells.push_back(Num(100 * w.upper, 1));
+    }
+    row.cells.push_back(count(placed));
+    row.cells.push_back(count(sustained));
+    row.cells.push_back(share(sustained, placed));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
 OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run, int threads) {
   OpenDataTable t;
   t.time_period = fmt::format("{}{:02d}", run.year, (run.year + 1) % 100);
@@ -275,6 +396,9 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run, int
       }
     }
   }
+  // Pupils placed in alternative provision in their Year 11: an AP
+  // placement that overlaps the KS4 year (1 September to 31 July).
+  const std::vector<uint8_t> in_ap = PlacedInApInYear(s, run.year);
   // Pupil groups and units: England, each LA, each trust, each school.
   struct Group {
     const char* topic;
@@ -313,6 +437,10 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run, int
        [](uint32_t, const MeasuresPupil* m) {
          return m != nullptr && PathwayOf(m->entries, m->technical_entries) == Pathway::kTechnical;
        }},
+      // Only the pupils placed: their complement is not published, so a
+      // small AP group cannot be had from the total by subtraction.
+      {"Alternative provision", "Placed in AP in Year 11",
+       [&](uint32_t p, const MeasuresPupil*) { return in_ap[p] != 0; }},
   };
   // The cohort: pupils at the end of KS4 this year, and pupils with
   // destination records for it but no results (at the school they name).
@@ -622,6 +750,10 @@ Status WriteMeasures(const LoadedStore& store, const MeasuresOptions& options,
   report->files.push_back("destinations.meta.csv");
   report->files.push_back("measures_comparison.csv");
   report->files.push_back("measures_comparison.meta.csv");
+  LANTERN_RETURN_IF_ERROR(
+      WriteOpenDataTable(ApSettingsTable(s, run), options.out_dir, "ap_settings.csv"));
+  report->files.push_back("ap_settings.csv");
+  report->files.push_back("ap_settings.meta.csv");
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return Status::Ok();
