@@ -20,8 +20,10 @@ void AddMeasures(CLI::App& app, int* exit_code) {
       "8 with its 95% interval, Progress 5 as proposed, broader attainment (technical awards, "
       "VRQs and functional skills at their level) and destinations at 6, 12 and 24 months. "
       "Writes OUT/measures.csv (one row per school: att8, p8, p8_lower, p8_upper, p5, p5_lower, "
-      "p5_upper, bands and percentile bands, never ranks) and OUT/destinations.csv, each with "
-      "its .meta.csv, disclosure-controlled.");
+      "p5_upper, bands and percentile bands, never ranks), OUT/destinations.csv, "
+      "OUT/measures_comparison.csv (the schools that move between P8 and P5 bands) and "
+      "OUT/ap_settings.csv (each AP provider on reintegration and destinations), each with its "
+      ".meta.csv, disclosure-controlled.");
   cmd->add_option("--store", opts->store_dir,
                   "store folder holding ks4_results (and ks2_results, "
                   "destinations)");
