@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 namespace lantern {
 
@@ -256,18 +257,25 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
                                      const std::vector<LipaTerms>& lipas,
                                      ReferralTable* referrals) {
   std::vector<uint32_t> changed;
-  std::map<uint32_t, uint32_t> open;  // pupil -> open referral
+  // Each pupil's open referral (kNoIndex: none), by pupil row.
+  std::vector<uint32_t> open(s.pupils.size(), kNoIndex);
+  auto open_of = [&](uint32_t pupil) -> uint32_t& {
+    if (pupil >= open.size()) open.resize(pupil + 1, kNoIndex);
+    return open[pupil];
+  };
   for (size_t r = 0; r < referrals->size(); ++r) {
     if (referrals->status[r] != static_cast<uint8_t>(ReferralStatus::kClosed)) {
-      open[referrals->pupil[r]] = static_cast<uint32_t>(r);
+      open_of(referrals->pupil[r]) = static_cast<uint32_t>(r);
     }
   }
+  // Routes depend on the school and the home LA only (on the one day):
+  // worked out once for each pair.
+  std::unordered_map<uint64_t, Routing> routes;
   for (uint32_t f : new_flag_rows) {
     const uint32_t pupil = history.pupil[f];
     const std::string& trigger = history.trigger_id[f];
-    auto it = open.find(pupil);
-    if (it != open.end()) {
-      const uint32_t r = it->second;
+    if (open_of(pupil) != kNoIndex) {
+      const uint32_t r = open_of(pupil);
       if (!HasTrigger(referrals->triggers[r], trigger)) {
         referrals->triggers[r] += ";" + trigger;
         AddNote(&referrals->notes[r], day, "flag " + trigger + " raised: " + history.reason[f]);
@@ -277,7 +285,12 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     }
     const uint32_t school = history.school[f];
     const int16_t home_la = pupil < s.pupils.size() ? s.pupils.home_la[pupil] : int16_t{0};
-    Routing route = RouteReferral(s, school, home_la, day, lipas);
+    const uint64_t route_key = (uint64_t{school} << 16) | static_cast<uint16_t>(home_la);
+    auto route_it = routes.find(route_key);
+    if (route_it == routes.end()) {
+      route_it = routes.emplace(route_key, RouteReferral(s, school, home_la, day, lipas)).first;
+    }
+    const Routing& route = route_it->second;
     const uint32_t r = static_cast<uint32_t>(referrals->size());
     referrals->pupil.push_back(pupil);
     referrals->school.push_back(school);
@@ -300,7 +313,7 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     std::string note;
     AddNote(&note, day, "flag " + trigger + " raised: " + history.reason[f]);
     referrals->notes.push_back(note);
-    open[pupil] = r;
+    open_of(pupil) = r;
     changed.push_back(r);
   }
   std::sort(changed.begin(), changed.end());
