@@ -42,6 +42,11 @@ test('the LA page shows the framework at a glance, gaps, trend and movement; axe
     const line = await page.locator('[data-testid=outcomes-glance] tbody tr', { hasText: catalogue.get('ehcp_20_week_pupil_level').label }).innerText();
     assert.doesNotMatch(line, /\t0(\.0)?\t/);
   }
+  // Records that do not cover England have no England figure: the page says
+  // so in words, exactly when the API gives none.
+  const totals = rows.filter((r) => r.school_type === 'Total' && r.breakdown === 'Total' && r.location_basis === 'School location');
+  const noEngland = totals.length > 0 && totals.every((r) => typeof r.england_value !== 'number' && !/^-?\d/.test(String(r.england_value ?? '')));
+  assert.equal(await page.locator('[data-testid=no-england]').count(), noEngland ? 1 : 0);
   // The measure picker names measures by label.
   const options = await page.$$eval('#lof-measure option', (os) => os.map((o) => o.textContent.trim()));
   assert.ok(options.includes(catalogue.get('sess_overall_percent').label));

@@ -77,6 +77,11 @@ export function LaOutcomes({ code }) {
     polarity: POLARITY[r.polarity || (catalogue.get(r.measure) || {}).polarity] || r.polarity,
   }));
   const measures = [...latest.keys()];
+  // Pupil-level mode on records that do not cover England has no England
+  // figure (docs/local-outcomes.md): say so once rather than only "no data".
+  const noValue = (v) => numberOf(v) === null;
+  const noEngland = totals.length > 0 && totals.every((r) => noValue(r.england_value));
+  const noNeighbours = totals.every((r) => noValue(r.sn_mean));
   // The first measure: one that is better one way and given by group.
   const judged = (x) => latest.get(x).polarity !== 'neither';
   const byGroup = (x) => rows.some((r) => r.measure === x && r.breakdown !== 'Total' && numberOf(r.value) !== null);
@@ -108,6 +113,11 @@ export function LaOutcomes({ code }) {
       <p class="mirror">
         How well this place serves all its young people, set beside England and the mean of its ten statistical neighbours. Where it sits among all local authorities is given as a quarter, as context: nothing here is a ranking. “No data” means the figure is not available, never zero.
       </p>
+      {noEngland ? (
+        <p class="small" data-testid="no-england">
+          These figures come from pupil records that do not cover all of England, so there is no England figure to set beside them{noNeighbours ? ', and the statistical neighbours are not in the records either' : ''}. England’s published figures are in Lantern’s open-data mode.
+        </p>
+      ) : null}
       {bases.length > 1 ? (
         <div class="field">
           <label for="lof-basis">Pupils counted by</label>
