@@ -138,6 +138,22 @@ TEST_F(OutcomesEndToEndTest, TheCaseListHasTheChildForTheHomeLaAndTheFiguresAgre
                        "value");
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0], "1");
+  // The overall absence rate carries the scorecard's interval (sessions
+  // clustered by enrolment), and it contains the value.
+  auto absence = [&](const char* column) {
+    const auto v = Cells(lo,
+                         {{"geographic_level", "Local authority"},
+                          {"location_basis", "School location"},
+                          {"old_la_code", "805"},
+                          {"measure", "sess_overall_percent"},
+                          {"breakdown", "Total"},
+                          {"school_type", "Total"}},
+                         column);
+    return v.size() == 1 ? std::stod(v[0]) : -1.0;
+  };
+  EXPECT_GT(absence("value"), 0);
+  EXPECT_LT(absence("lower_95"), absence("value"));
+  EXPECT_GT(absence("upper_95"), absence("value"));
   // A store of two LAs of one region is not England: no England row, and no
   // England comparator (x), rather than the store set beside itself.
   EXPECT_TRUE(Cells(lo, {{"geographic_level", "National"}}, "value").empty());

@@ -195,7 +195,10 @@ Figure FigureOf(const Reader& r, const int64_t* v, bool hidden) {
     const stats::Interval ci = stats::WilsonInterval(num, den);
     f.lower = ci.lower * 100;
     f.upper = ci.upper * 100;
-  } else if (kind == IndicatorKind::kRatePer100 || kind == IndicatorKind::kPercent) {
+  } else if (kind == IndicatorKind::kRatePer100 || kind == IndicatorKind::kPercent ||
+             kind == IndicatorKind::kRatio) {
+    // A session rate (a ratio of sessions) with its sessions clustered by
+    // enrolment where the family declares the sums: the scorecard's interval.
     if (r.num_quantity == Quantity::kSessions && r.units >= 0 && r.sq >= 0 && r.cross >= 0 &&
         r.den_sq >= 0) {
       const double se = stats::RatioStandardError(v[r.units], v[r.num], v[r.den], v[r.sq],
