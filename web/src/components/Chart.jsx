@@ -7,14 +7,10 @@ export function loadPlot() {
   return plotModule;
 }
 
-// A chart drawn by `draw(Plot, width)` (which returns Plot's SVG), sized to
-// its container and redrawn when that changes. `label` names it for screen
-// readers; the table beside it holds the same figures.
-export function Chart({ draw, dataKey, label, minHeight = 120 }) {
-  const ref = useRef(null);
+// The width of the element `ref` points at, in whole pixels, followed as it
+// resizes (changes of 8 px or less are ignored); 0 until it is laid out.
+export function useContainerWidth(ref) {
   const [width, setWidth] = useState(0);
-  const [failed, setFailed] = useState(false);
-
   useEffect(() => {
     const el = ref.current;
     if (!el) return undefined;
@@ -28,6 +24,17 @@ export function Chart({ draw, dataKey, label, minHeight = 120 }) {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
+  return width;
+}
+
+// A chart drawn by `draw(Plot, width)` (which returns Plot's SVG), sized to
+// its container and redrawn when that changes. `label` names it for screen
+// readers; the table beside it holds the same figures.
+export function Chart({ draw, dataKey, label, minHeight = 120 }) {
+  const ref = useRef(null);
+  const width = useContainerWidth(ref);
+  const [failed, setFailed] = useState(false);
+
 
   useEffect(() => {
     let cancelled = false;

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useContainerWidth } from './Chart.jsx';
 
 // d3-sankey is loaded on first use, in a chunk of its own (like Plot).
 let sankeyModule = null;
@@ -16,7 +17,7 @@ const COLOURS = ['#1d70b8', '#00703c', '#4c2c92', '#d4351c', '#f47738', '#5694ca
 
 export function Sankey({ nodes, links, label, height = 320, valueText = (v) => String(v) }) {
   const ref = useRef(null);
-  const [width, setWidth] = useState(0);
+  const width = useContainerWidth(ref);
   const [d3, setD3] = useState(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -27,19 +28,6 @@ export function Sankey({ nodes, links, label, height = 320, valueText = (v) => S
     return () => {
       cancelled = true;
     };
-  }, []);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return undefined;
-    const measure = () => {
-      const w = Math.floor(el.clientWidth);
-      setWidth((old) => (w > 0 && Math.abs(w - old) > 8 ? w : old));
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') return undefined;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
   }, []);
 
   const w = Math.max(320, width || 640);

@@ -24,3 +24,24 @@ export function Problem({ status, message }) {
     </div>
   );
 }
+
+// The 401 answer of a page of pupil records: the server's message (or
+// `fallback`), why a login is needed, and a link back here (`next`) after it.
+export function LoginNeeded({ title, message, fallback, why, next }) {
+  return (
+    <>
+      <h1 tabIndex={-1}>{title}</h1>
+      <div class="problem" role="alert" data-testid="login-needed">
+        <p>
+          <strong>{capitalise(message) || fallback}.</strong>
+        </p>
+        <p>{why}</p>
+      </div>
+      <p>
+        <a class="button" href={`#/login?next=${encodeURIComponent(next)}`}>
+          Log in
+        </a>
+      </p>
+    </>
+  );
+}

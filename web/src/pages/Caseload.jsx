@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, loadSession, useApi } from '../api.js';
 import { capitalise } from '../format.jsx';
 import { DataTable } from '../components/DataTable.jsx';
-import { Loading, Problem } from '../components/Status.jsx';
+import { Loading, LoginNeeded, Problem } from '../components/Status.jsx';
 
 const STATUS_TEXT = { raised: 'Raised', acknowledged: 'Acknowledged', plan_agreed: 'Plan agreed', closed: 'Closed' };
 // Rows shown at first, and added by each "Show more" (a filter finds the rest).
@@ -33,20 +33,13 @@ export function CaseloadPage({ user, known }) {
   }
   if (st.status === 401) {
     return (
-      <>
-        <h1 tabIndex={-1}>Caseload</h1>
-        <div class="problem" role="alert" data-testid="login-needed">
-          <p>
-            <strong>{capitalise(st.error) || 'Log in to see your caseload'}.</strong>
-          </p>
-          <p>Pupils at risk are shown only to people entitled to see them, and every look is recorded.</p>
-        </div>
-        <p>
-          <a class="button" href={`#/login?next=${encodeURIComponent('/caseload')}`}>
-            Log in
-          </a>
-        </p>
-      </>
+      <LoginNeeded
+        title="Caseload"
+        message={st.error}
+        fallback="Log in to see your caseload"
+        why="Pupils at risk are shown only to people entitled to see them, and every look is recorded."
+        next="/caseload"
+      />
     );
   }
   if (!data) {

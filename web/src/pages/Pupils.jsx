@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { loadSession, useApi } from '../api.js';
 import { Val, capitalise, isNum } from '../format.jsx';
 import { DataTable } from '../components/DataTable.jsx';
-import { Loading, Problem } from '../components/Status.jsx';
+import { Loading, LoginNeeded, Problem } from '../components/Status.jsx';
 
 const SEN = { N: 'No SEN', K: 'SEN support', E: 'EHC plan' };
 const SEX = { F: 'Female', M: 'Male' };
@@ -39,20 +39,13 @@ export function PupilsPage({ urn, user, known }) {
   }
   if (st.status === 401) {
     return (
-      <>
-        <h1 tabIndex={-1}>Pupil records</h1>
-        <div class="problem" role="alert" data-testid="login-needed">
-          <p>
-            <strong>{capitalise(st.error) || 'Log in to see pupil records'}.</strong>
-          </p>
-          <p>Pupil records are shown only to people entitled to see them, and every look is recorded.</p>
-        </div>
-        <p>
-          <a class="button" href={`#/login?next=${encodeURIComponent(`/school/${urn}/pupils`)}`}>
-            Log in
-          </a>
-        </p>
-      </>
+      <LoginNeeded
+        title="Pupil records"
+        message={st.error}
+        fallback="Log in to see pupil records"
+        why="Pupil records are shown only to people entitled to see them, and every look is recorded."
+        next={`/school/${urn}/pupils`}
+      />
     );
   }
   if (!data) {
