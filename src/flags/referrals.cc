@@ -12,13 +12,6 @@ namespace {
 
 std::string DateText(int32_t d) { return d == kNoDate ? "" : FormatIsoDate(Date{d}); }
 
-// Steps used where no LIPA names any.
-const std::vector<std::string>& DefaultSteps() {
-  static const std::vector<std::string> steps = {"the home LA's head of inclusion",
-                                                 "the multi-agency panel"};
-  return steps;
-}
-
 bool HasTrigger(const std::string& list, const std::string& id) {
   size_t at = 0;
   while (at <= list.size()) {
@@ -36,6 +29,12 @@ void AddNote(std::string* notes, int32_t day, std::string_view text) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& DefaultSteps() {
+  static const std::vector<std::string> steps = {"the home LA's head of inclusion",
+                                                 "the multi-agency panel"};
+  return steps;
+}
 
 bool LipaTerms::ActiveOn(int32_t day) const {
   const std::string d = DateText(day);

@@ -81,6 +81,9 @@ class SchoolDays {
   mutable std::vector<std::vector<uint32_t>> sample_;  // enrolments looked at, by school
 };
 
+// The escalation steps where no LIPA names any.
+const std::vector<std::string>& DefaultSteps();
+
 // Where a referral goes.
 struct Routing {
   std::string agreement_id;  // "" when no LIPA applies

@@ -924,7 +924,7 @@ json Server::Impl::ReferralJson(size_t i, const std::vector<Agreement>& agreemen
   for (const Agreement& a : agreements) {
     if (a.lipa && a.id == r.agreement_id[i]) steps = a.lipa->escalation;
   }
-  if (steps.empty()) steps = {"the home LA's head of inclusion", "the multi-agency panel"};
+  if (steps.empty()) steps = DefaultSteps();
   const ReferralClock c = ClockOf(r, i, caseload_day, *school_days, steps.size());
   const uint32_t school = r.school[i];
   const bool has_school = school < st.schools.size();
