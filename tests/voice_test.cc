@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "common/csv_table.h"
 #include "common/file_util.h"
@@ -246,6 +247,58 @@ TEST_F(VoiceIngestTest, DistributionsEqualHandCounts) {
       EXPECT_TRUE(c.under_heard);  // too few to show
     }
   }
+}
+
+// The report reads responses stored respondent by respondent straight
+// through and sorts them by respondent otherwise (the hand-count file above
+// has K2's second answer after K9's first): both give the same figures.
+TEST_F(VoiceIngestTest, ResponsesStoredInAnyOrderGiveTheSameDistributions) {
+  auto report_of = [&](const std::map<std::string, std::string>& files, const std::string& name,
+                       bool* in_order) {
+    testing::WriteTinyInput(dir_ + "/" + name, files);
+    IngestOptions o;
+    o.input_dir = dir_ + "/" + name;
+    o.store_dir = dir_ + "/store_" + name;
+    o.catalogue_dir = BankDir();
+    IngestReport r;
+    EXPECT_TRUE(Ingest(o, &r).ok());
+    auto store = Store::Open(o.store_dir, Store::Mode::kRead);
+    EXPECT_TRUE(store.ok());
+    auto st = (*store)->Load();
+    EXPECT_TRUE(st.ok());
+    const auto& resp = st->voice_responses.respondent;
+    *in_order = std::is_sorted(resp.begin(), resp.end());
+    auto cat = voice::LoadCatalogueWithLocalItems(BankDir(), st->voice_local_items);
+    EXPECT_TRUE(cat.ok());
+    Policy policy;
+    voice::VoiceReportInput in{&*st, nullptr, &*cat, &policy, 2};
+    auto rep = voice::MakeVoiceReport(in);
+    EXPECT_TRUE(rep.ok());
+    std::map<std::string, std::vector<int64_t>> out;
+    for (const auto& d : rep->distributions) {
+      out[fmt::format("{} {} {}", rep->units[d.unit].key, d.item, d.group)] = d.counts;
+    }
+    return out;
+  };
+  auto files = VoiceFiles();
+  bool mixed_in_order = true, sorted_in_order = false;
+  const auto mixed = report_of(files, "mixed", &mixed_in_order);
+  // The same rows, each respondent's together.
+  std::istringstream lines(files["voice_responses.csv"]);
+  std::string header, line;
+  std::getline(lines, header);
+  std::vector<std::string> rows;
+  while (std::getline(lines, line)) rows.push_back(line);
+  std::stable_sort(rows.begin(), rows.end(), [](const std::string& a, const std::string& b) {
+    return a.substr(a.find(",K")) < b.substr(b.find(",K"));
+  });
+  files["voice_responses.csv"] = header + "\n";
+  for (const auto& r : rows) files["voice_responses.csv"] += r + "\n";
+  const auto sorted = report_of(files, "sorted", &sorted_in_order);
+  EXPECT_FALSE(mixed_in_order);
+  EXPECT_TRUE(sorted_in_order);
+  EXPECT_GT(mixed.size(), 10u);
+  EXPECT_EQ(mixed, sorted);
 }
 
 TEST_F(VoiceIngestTest, BadRowsAreRejectedWithTheirReason) {

@@ -1,4 +1,5 @@
 // lantern voice --store STORE --out OUT: the pupil voice reports.
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -16,7 +17,12 @@ struct VoiceOptions {
   int threads = 0;
 };
 
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
 Status RunVoice(const VoiceOptions& o) {
+  const auto started = std::chrono::steady_clock::now();
   LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(o.policy_file));
   LANTERN_RETURN_IF_ERROR(policy.Validate());
   LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(o.store_dir, Store::Mode::kRead));
@@ -27,6 +33,7 @@ Status RunVoice(const VoiceOptions& o) {
     LANTERN_ASSIGN_OR_RETURN(StoreState p, prev->Load(true, o.threads));
     previous = std::make_unique<StoreState>(std::move(p));
   }
+  const double opened = SecondsSince(started);
   LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(o.catalogue_dir));
   LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
                            voice::LoadCatalogueWithLocalItems(dir, state.voice_local_items));
@@ -46,7 +53,9 @@ Status RunVoice(const VoiceOptions& o) {
   in.policy = &policy;
   in.threads = o.threads > 0 ? o.threads : 1;
   LANTERN_ASSIGN_OR_RETURN(voice::VoiceReport report, voice::MakeVoiceReport(in));
-  LANTERN_RETURN_IF_ERROR(voice::WriteVoiceFiles(report, cat, o.out_dir));
+  const auto writing = std::chrono::steady_clock::now();
+  LANTERN_RETURN_IF_ERROR(voice::WriteVoiceFiles(report, cat, o.out_dir, in.threads));
+  const double written = SecondsSince(writing);
   // Who was not heard, first.
   size_t under = 0, shown = 0, withheld = 0;
   for (const auto& c : report.coverage) under += c.under_heard;
@@ -59,8 +68,13 @@ Status RunVoice(const VoiceOptions& o) {
               static_cast<unsigned long long>(report.responses), report.waves.size());
   std::printf("  distributions: %zu shown, %zu withheld; year-on-year rows: %zu\n", shown, withheld,
               report.changes.size());
-  std::printf("  disclosure pass: %d solve-and-audit rounds; %.2f s\n", report.audit_rounds,
-              report.seconds);
+  std::printf("  disclosure pass: %d solve-and-audit rounds\n", report.audit_rounds);
+  std::printf("  store read in %.2f s; report %.2f s (", opened, report.seconds);
+  for (size_t i = 0; i < report.steps.size(); ++i) {
+    std::printf("%s%s %.2f s", i ? "; " : "", report.steps[i].first.c_str(),
+                report.steps[i].second);
+  }
+  std::printf("); files written in %.2f s\n", written);
   return Status::Ok();
 }
 

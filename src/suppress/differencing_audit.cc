@@ -4,14 +4,14 @@
 
 namespace lantern {
 
-std::vector<DifferencingLeak> AuditDifferencing(const std::vector<AdditiveRelation>& relations,
+std::vector<DifferencingLeak> AuditDifferencing(const AdditiveRelations& relations,
                                                 const std::vector<int64_t>& counts,
                                                 std::vector<bool>& known, int threshold,
                                                 std::vector<uint32_t>* derived_by) {
   if (derived_by != nullptr) derived_by->assign(counts.size(), UINT32_MAX);
   // Each cell's relations, so a cell newly worked out re-checks only those.
   std::vector<uint32_t> first(counts.size() + 1, 0), of;
-  for (const auto& r : relations) {
+  for (const AdditiveRelation r : relations) {
     ++first[r.margin + 1];
     for (size_t m : r.members) ++first[m + 1];
   }
@@ -19,8 +19,9 @@ std::vector<DifferencingLeak> AuditDifferencing(const std::vector<AdditiveRelati
   of.resize(first.back());
   std::vector<uint32_t> fill(first.begin(), first.end() - 1);
   for (size_t i = 0; i < relations.size(); ++i) {
-    of[fill[relations[i].margin]++] = static_cast<uint32_t>(i);
-    for (size_t m : relations[i].members) of[fill[m]++] = static_cast<uint32_t>(i);
+    const AdditiveRelation r = relations[i];
+    of[fill[r.margin]++] = static_cast<uint32_t>(i);
+    for (size_t m : r.members) of[fill[m]++] = static_cast<uint32_t>(i);
   }
   std::vector<DifferencingLeak> leaks;
   std::vector<uint32_t> work;
@@ -30,7 +31,7 @@ std::vector<DifferencingLeak> AuditDifferencing(const std::vector<AdditiveRelati
     const uint32_t i = work.back();
     work.pop_back();
     queued[i] = 0;
-    const AdditiveRelation& r = relations[i];
+    const AdditiveRelation r = relations[i];
     size_t unknown = 0, last = 0;
     for (size_t m : r.members) {
       if (!known[m]) {
@@ -53,7 +54,7 @@ std::vector<DifferencingLeak> AuditDifferencing(const std::vector<AdditiveRelati
     }
   }
   for (size_t i = 0; i < relations.size(); ++i) {
-    const AdditiveRelation& r = relations[i];
+    const AdditiveRelation r = relations[i];
     if (!known[r.margin]) continue;
     int64_t sum = 0;
     for (size_t m : r.members) {
@@ -64,7 +65,7 @@ std::vector<DifferencingLeak> AuditDifferencing(const std::vector<AdditiveRelati
   return leaks;
 }
 
-std::vector<size_t> CellsToBreakLeaks(const std::vector<AdditiveRelation>& relations,
+std::vector<size_t> CellsToBreakLeaks(const AdditiveRelations& relations,
                                       const std::vector<int64_t>& counts,
                                       const std::vector<DifferencingLeak>& leaks,
                                       const std::vector<bool>& published,
@@ -78,7 +79,7 @@ std::vector<size_t> CellsToBreakLeaks(const std::vector<AdditiveRelation>& relat
       todo.erase(todo.begin());
       if (seen[i]) continue;
       seen[i] = 1;
-      const AdditiveRelation& r = relations[i];
+      const AdditiveRelation r = relations[i];
       if (published[r.margin] && counts[r.margin] > 0) {
         out.push_back(r.margin);
         break;

@@ -12,14 +12,57 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
 namespace lantern {
 
+// One additive relation: the members add up to the margin (cell indices).
 struct AdditiveRelation {
   size_t margin;
-  std::vector<size_t> members;
+  std::span<const uint32_t> members;
+};
+
+// Many relations in one flat layout (relation i's members are
+// members_[starts_[i], starts_[i + 1])): millions of relations without a
+// heap block each.
+class AdditiveRelations {
+ public:
+  // A relation with no member says nothing and is not kept.
+  void Add(size_t margin, std::span<const size_t> members) {
+    if (members.empty()) return;
+    margins_.push_back(static_cast<uint32_t>(margin));
+    for (size_t m : members) members_.push_back(static_cast<uint32_t>(m));
+    starts_.push_back(members_.size());
+  }
+  size_t size() const { return margins_.size(); }
+  bool empty() const { return margins_.empty(); }
+  AdditiveRelation operator[](size_t i) const {
+    return {margins_[i],
+            std::span<const uint32_t>(members_.data() + starts_[i], starts_[i + 1] - starts_[i])};
+  }
+  class Iterator {
+   public:
+    Iterator(const AdditiveRelations* r, size_t i) : r_(r), i_(i) {}
+    AdditiveRelation operator*() const { return (*r_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const AdditiveRelations* r_;
+    size_t i_;
+  };
+  Iterator begin() const { return {this, 0}; }
+  Iterator end() const { return {this, size()}; }
+
+ private:
+  std::vector<uint32_t> margins_;
+  std::vector<size_t> starts_ = {0};
+  std::vector<uint32_t> members_;
 };
 
 struct DifferencingLeak {
@@ -31,7 +74,7 @@ struct DifferencingLeak {
 // the leaks; `known` ends as everything the reader can work out, and
 // `derived_by` (if given) as the relation each worked-out cell came from
 // (UINT32_MAX for the others).
-std::vector<DifferencingLeak> AuditDifferencing(const std::vector<AdditiveRelation>& relations,
+std::vector<DifferencingLeak> AuditDifferencing(const AdditiveRelations& relations,
                                                 const std::vector<int64_t>& counts,
                                                 std::vector<bool>& known, int threshold,
                                                 std::vector<uint32_t>* derived_by = nullptr);
@@ -39,7 +82,7 @@ std::vector<DifferencingLeak> AuditDifferencing(const std::vector<AdditiveRelati
 // For each leak, a published cell whose hiding breaks the chain that gave
 // it away: in the leaking relation, or else in the relations its worked-out
 // cells came from (the margin first, else the smallest published member).
-std::vector<size_t> CellsToBreakLeaks(const std::vector<AdditiveRelation>& relations,
+std::vector<size_t> CellsToBreakLeaks(const AdditiveRelations& relations,
                                       const std::vector<int64_t>& counts,
                                       const std::vector<DifferencingLeak>& leaks,
                                       const std::vector<bool>& published,

@@ -7,21 +7,10 @@
 
 namespace lantern {
 
-void SuppressionProblem::AddGroup(size_t margin, const std::vector<size_t>& members) {
-  if (members.empty()) return;
-  margins_.push_back(margin);
-  members_.insert(members_.end(), members.begin(), members.end());
-  starts_.push_back(members_.size());
-}
-
 bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group, int threshold,
                                   std::vector<bool>& hidden,
                                   std::vector<size_t>* newly_hidden) const {
-  struct {
-    size_t margin;
-    std::span<const size_t> members;
-  } g{margins_[group], std::span<const size_t>(members_.data() + starts_[group],
-                                               starts_[group + 1] - starts_[group])};
+  const AdditiveRelation g = groups_[group];
   int hidden_members = 0;
   int64_t hidden_sum = 0;
   for (size_t m : g.members) {
@@ -75,22 +64,21 @@ std::vector<bool> SuppressionProblem::Solve(int threshold, bool secondary,
 // the measures solved on the same groups.
 void SuppressionProblem::IndexGroups() const {
   std::lock_guard lock(index_mu_);
-  if (indexed_cells_ == counts_.size() + 1 && indexed_groups_ == margins_.size()) return;
+  if (indexed_cells_ == counts_.size() + 1 && indexed_groups_ == groups_.size()) return;
   first_group_.assign(counts_.size() + 1, 0);
-  for (size_t g = 0; g < margins_.size(); ++g) {
-    ++first_group_[margins_[g] + 1];
-    for (size_t i = starts_[g]; i < starts_[g + 1]; ++i) ++first_group_[members_[i] + 1];
+  for (const AdditiveRelation g : groups_) {
+    ++first_group_[g.margin + 1];
+    for (size_t m : g.members) ++first_group_[m + 1];
   }
   for (size_t c = 0; c < counts_.size(); ++c) first_group_[c + 1] += first_group_[c];
   groups_of_.resize(first_group_.back());
   std::vector<uint32_t> fill(first_group_.begin(), first_group_.end() - 1);
-  for (size_t g = 0; g < margins_.size(); ++g) {
-    groups_of_[fill[margins_[g]]++] = static_cast<uint32_t>(g);
-    for (size_t i = starts_[g]; i < starts_[g + 1]; ++i) {
-      groups_of_[fill[members_[i]]++] = static_cast<uint32_t>(g);
-    }
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    const AdditiveRelation r = groups_[g];
+    groups_of_[fill[r.margin]++] = static_cast<uint32_t>(g);
+    for (size_t m : r.members) groups_of_[fill[m]++] = static_cast<uint32_t>(g);
   }
-  indexed_groups_ = margins_.size();
+  indexed_groups_ = groups_.size();
   indexed_cells_ = counts_.size() + 1;
 }
 
@@ -110,7 +98,7 @@ std::vector<bool> SuppressionProblem::Solve(std::span<const int64_t> counts, int
   // groups marked dirty are visited (at first those with a hidden cell):
   // the same result as visiting every group every round, in a fraction of
   // the time.
-  std::vector<uint8_t> dirty(margins_.size(), 0);
+  std::vector<uint8_t> dirty(groups_.size(), 0);
   for (size_t c = 0; c < hidden.size(); ++c) {
     if (!hidden[c]) continue;
     for (uint32_t i = first_group[c]; i < first_group[c + 1]; ++i) dirty[groups_of[i]] = 1;
@@ -118,7 +106,7 @@ std::vector<bool> SuppressionProblem::Solve(std::span<const int64_t> counts, int
   std::vector<size_t> newly_hidden;
   for (int round = 0; round < 50; ++round) {
     bool changed = false;
-    for (size_t g = 0; g < margins_.size(); ++g) {
+    for (size_t g = 0; g < groups_.size(); ++g) {
       if (!dirty[g]) continue;
       dirty[g] = 0;
       newly_hidden.clear();

@@ -20,6 +20,8 @@
 #include <span>
 #include <vector>
 
+#include "suppress/differencing_audit.h"
+
 namespace lantern {
 
 class SuppressionProblem {
@@ -28,11 +30,17 @@ class SuppressionProblem {
     counts_.push_back(count);
     return counts_.size() - 1;
   }
-  void AddGroup(size_t margin, const std::vector<size_t>& members);
+  void AddGroup(size_t margin, std::span<const size_t> members) { groups_.Add(margin, members); }
+  void AddGroup(size_t margin, const std::vector<size_t>& members) {
+    groups_.Add(margin, std::span<const size_t>(members));
+  }
   // Replaces every cell's count, keeping the groups (one structure, many measures).
   void SetCounts(std::vector<int64_t> counts) { counts_ = std::move(counts); }
   size_t cells() const { return counts_.size(); }
-  size_t groups() const { return margins_.size(); }
+  size_t groups() const { return groups_.size(); }
+  // The groups, for an audit of the result (differencing_audit.h).
+  const AdditiveRelations& relations() const { return groups_; }
+  AdditiveRelations TakeRelations() { return std::move(groups_); }
 
   // Returns which cells to hide. `hidden` may hold cells already hidden for
   // another reason (e.g. their whole row is hidden); it is extended.
@@ -48,10 +56,7 @@ class SuppressionProblem {
                 std::vector<bool>& hidden, std::vector<size_t>* newly_hidden) const;
   void IndexGroups() const;
   std::vector<int64_t> counts_;
-  // Groups in one flat layout: group g's members are members_[starts_[g], starts_[g + 1]).
-  std::vector<size_t> margins_;
-  std::vector<size_t> starts_ = {0};
-  std::vector<size_t> members_;
+  AdditiveRelations groups_;
   // Each cell's groups: groups_of_[first_group_[c], first_group_[c + 1]).
   mutable std::mutex index_mu_;
   mutable std::vector<uint32_t> first_group_, groups_of_;

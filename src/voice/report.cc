@@ -3,12 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include "aggregate/groups.h"
+#include "common/parallel.h"
 #include "derive/cohort.h"
 #include "derive/enrolment_sessions.h"
 #include "stats/intervals.h"
@@ -186,8 +190,12 @@ class Builder {
     std::vector<uint32_t> resp_start(rt.size() + 1, 0);
     for (size_t i = 0; i < t.size(); ++i) ++resp_start[t.respondent[i] + 1];
     for (size_t i = 0; i < rt.size(); ++i) resp_start[i + 1] += resp_start[i];
-    std::vector<uint32_t> resp_rows(t.size());
-    {
+    // Responses are usually stored respondent by respondent (as a provider
+    // writes them); only otherwise are they sorted by respondent here.
+    const bool in_order = std::is_sorted(t.respondent.begin(), t.respondent.end());
+    std::vector<uint32_t> resp_rows;
+    if (!in_order) {
+      resp_rows.resize(t.size());
       std::vector<uint32_t> fill(resp_start.begin(), resp_start.end() - 1);
       for (size_t i = 0; i < t.size(); ++i)
         resp_rows[fill[t.respondent[i]]++] = static_cast<uint32_t>(i);
@@ -218,54 +226,47 @@ class Builder {
     PupilFacts facts(s, *in_.policy, in_.threads);
     const size_t n_items = cat_.items().size();
     const size_t n_groups = Groups().groups.size();
-    std::vector<int32_t> dense(n_items * n_groups, -1);
-    std::vector<size_t> touched;
+    // Each school and wave: its respondents and their groups (linked
+    // respondents: from the store on the collection date), and who was
+    // heard against the roll. One thread: the facts cache what they read.
+    struct SchoolWave {
+      uint32_t unit = 0;
+      int16_t wave = 0;
+      const std::vector<uint32_t>* respondents = nullptr;
+      std::vector<PupilGroups> groups;
+      std::vector<bool> linked;
+    };
+    std::vector<SchoolWave> sws;
+    sws.reserve(by_school_wave.size());
     for (const auto& [sw, respondents] : by_school_wave) {
       const auto [school, wave] = sw;
       const uint32_t unit = SchoolUnit(s, school);
       const uint16_t w = WaveIndex(wave);
       (void)w;
-      // Each respondent's groups (linked: from the store on the collection date).
       int32_t first = INT32_MAX, last = INT32_MIN;
-      std::set<std::string> providers, modes;
+      std::set<uint16_t> provider_rows;
+      std::set<uint8_t> mode_codes;
       std::set<int> years;
-      std::vector<PupilGroups> groups(respondents.size());
-      std::vector<bool> linked(respondents.size(), false);
+      SchoolWave& out = sws.emplace_back();
+      out.unit = unit;
+      out.wave = wave;
+      out.respondents = &respondents;
+      std::vector<PupilGroups>& groups = out.groups;
+      std::vector<bool>& linked = out.linked;
+      linked.assign(respondents.size(), false);
       for (size_t k = 0; k < respondents.size(); ++k) {
         const uint32_t i = respondents[k];
         first = std::min(first, rt.collected[i]);
         last = std::max(last, rt.collected[i]);
-        providers.insert(s.voice_providers.provider_id[rt.provider[i]]);
-        modes.insert(std::string(CodeOf(VoiceModeCodes(), static_cast<VoiceMode>(rt.mode[i]))));
+        provider_rows.insert(rt.provider[i]);
+        mode_codes.insert(rt.mode[i]);
         if (link[i] == kNoIndex) continue;
+        if (groups.empty()) groups.resize(respondents.size());
         const uint32_t e = facts.EnrolmentOn(link[i], school, rt.collected[i]);
         groups[k] = facts.Of(link[i], e, rt.collected[i]);
         linked[k] = true;
         years.insert(groups[k].year_group);
       }
-      // Distributions at the school.
-      for (size_t k = 0; k < respondents.size(); ++k) {
-        const uint32_t i = respondents[k];
-        for (uint32_t p = resp_start[i]; p < resp_start[i + 1]; ++p) {
-          const uint32_t row = resp_rows[p];
-          const int item = item_of_key[t.item[row]];
-          const uint8_t c = t.category[row];
-          for (size_t tp = 0; tp < (linked[k] ? n_topics : 1); ++tp) {
-            const size_t g = tp == 0 ? 0 : static_cast<size_t>(groups[k].group[tp]);
-            int32_t& d = dense[static_cast<size_t>(item) * n_groups + g];
-            if (d < 0) {
-              d = static_cast<int32_t>(
-                  Dist(unit, wave, static_cast<uint16_t>(item), static_cast<uint16_t>(g)));
-              touched.push_back(static_cast<size_t>(item) * n_groups + g);
-            }
-            VoiceDistribution& dist = r_.distributions[static_cast<size_t>(d)];
-            if (c < dist.counts.size()) ++dist.counts[c];
-            ++dist.base;
-          }
-        }
-      }
-      for (size_t x : touched) dense[x] = -1;
-      touched.clear();
       // Coverage: respondents and the roll on the first collection day, in
       // the year groups surveyed.
       std::vector<int64_t> resp(n_groups, 0), roll(n_groups, 0);
@@ -287,6 +288,11 @@ class Builder {
         ++roll[0];
         for (size_t tp = 1; tp < n_topics; ++tp) ++roll[static_cast<size_t>(g.group[tp])];
       }
+      std::set<std::string> providers, modes;
+      for (uint16_t p : provider_rows) providers.insert(s.voice_providers.provider_id[p]);
+      for (uint8_t m : mode_codes) {
+        modes.insert(std::string(CodeOf(VoiceModeCodes(), static_cast<VoiceMode>(m))));
+      }
       std::string provider_list, mode_list;
       for (const auto& p : providers) provider_list += (provider_list.empty() ? "" : ";") + p;
       for (const auto& m : modes) mode_list += (mode_list.empty() ? "" : ";") + m;
@@ -303,7 +309,72 @@ class Builder {
       school_years_[{unit, wave}] = years;
       school_term_[{unit, wave}] = TermOf(first);
     }
-    return Status::Ok();
+    // Every school's distributions: counted on every thread, block by
+    // block, and added to the report in school order (the order of the
+    // distributions is the same on any number of threads).
+    size_t max_categories = 0;
+    for (const VoiceItem& item : cat_.items()) {
+      max_categories = std::max(max_categories, cat_.ScaleOf(item).categories.size());
+    }
+    const size_t stride = max_categories + 1;  // the categories, then the base
+    constexpr size_t kBlockSchools = 64;
+    struct Counted {
+      std::vector<size_t> school_ends;  // each school's end in `cells`
+      std::vector<uint32_t> cells;      // item * n_groups + group, as first met
+      std::vector<int64_t> counts;      // stride per cell
+      std::vector<int32_t> dense;       // cell -> position in `cells`, or -1
+    };
+    auto count = [&](size_t b, Counted* c, int) {
+      c->school_ends.clear();
+      c->cells.clear();
+      c->counts.clear();
+      if (c->dense.empty()) c->dense.assign(n_items * n_groups, -1);
+      for (size_t x = b * kBlockSchools; x < std::min(sws.size(), (b + 1) * kBlockSchools); ++x) {
+        const SchoolWave& sw = sws[x];
+        const size_t first_cell = c->cells.size();
+        for (size_t k = 0; k < sw.respondents->size(); ++k) {
+          const uint32_t i = (*sw.respondents)[k];
+          const size_t topics = sw.linked[k] ? n_topics : 1;
+          for (uint32_t p = resp_start[i]; p < resp_start[i + 1]; ++p) {
+            const uint32_t row = in_order ? p : resp_rows[p];
+            const size_t item = static_cast<size_t>(item_of_key[t.item[row]]);
+            const uint8_t cat = t.category[row];
+            for (size_t tp = 0; tp < topics; ++tp) {
+              const size_t g = tp == 0 ? 0 : static_cast<size_t>(sw.groups[k].group[tp]);
+              int32_t& d = c->dense[item * n_groups + g];
+              if (d < 0) {
+                d = static_cast<int32_t>(c->cells.size() - first_cell);
+                c->cells.push_back(static_cast<uint32_t>(item * n_groups + g));
+                c->counts.resize(c->counts.size() + stride, 0);
+              }
+              int64_t* n = &c->counts[(first_cell + static_cast<size_t>(d)) * stride];
+              if (cat < max_categories) ++n[cat];
+              ++n[max_categories];
+            }
+          }
+        }
+        for (size_t j = first_cell; j < c->cells.size(); ++j) c->dense[c->cells[j]] = -1;
+        c->school_ends.push_back(c->cells.size());
+      }
+    };
+    size_t next_school = 0;
+    return WriteOrderedBlocks<Counted>(
+        (sws.size() + kBlockSchools - 1) / kBlockSchools, in_.threads, count,
+        [&](const Counted& c) {
+          size_t j = 0;
+          for (size_t end : c.school_ends) {
+            const SchoolWave& sw = sws[next_school++];
+            for (; j < end; ++j) {
+              const uint16_t item = static_cast<uint16_t>(c.cells[j] / n_groups);
+              const uint16_t g = static_cast<uint16_t>(c.cells[j] % n_groups);
+              VoiceDistribution& dist = r_.distributions[Dist(sw.unit, sw.wave, item, g)];
+              const int64_t* n = &c.counts[j * stride];
+              for (size_t k = 0; k < dist.counts.size(); ++k) dist.counts[k] += n[k];
+              dist.base += n[max_categories];
+            }
+          }
+          return Status::Ok();
+        });
   }
 
   // Adds every school's figures into its LA, region, England and trust.
@@ -348,7 +419,8 @@ class Builder {
     }
   }
 
-  void Suppress() {
+  // `built` is called once the relations are built, before the pass.
+  void Suppress(const std::function<void()>& built) {
     SuppressionProblem problem;
     std::vector<bool> unpublished;
     std::vector<int64_t> cc;
@@ -358,17 +430,19 @@ class Builder {
       unpublished.push_back(!published);
       return c;
     };
-    auto relate = [&](size_t margin, std::vector<size_t> members) {
-      r_.relations.push_back(AdditiveRelation{margin, members});
+    auto relate = [&](size_t margin, std::span<const size_t> members) {
       problem.AddGroup(margin, members);
     };
     const Policy& policy = *in_.policy;
     // Cells: each distribution's base, then its categories; each coverage
     // row's roll, respondents and (never published) non-respondents.
+    std::vector<size_t> members, positive, answered, base_parts;
     for (auto& d : r_.distributions) {
       d.first_cell = add_cell(d.base, true);
       for (int64_t n : d.counts) add_cell(n, true);
-      std::vector<size_t> members, positive, answered;
+      members.clear();
+      positive.clear();
+      answered.clear();
       const VoiceItem& item = cat_.items()[d.item];
       const auto& cats = cat_.ScaleOf(item).categories;
       for (size_t c = 0; c < d.counts.size(); ++c) {
@@ -386,7 +460,7 @@ class Builder {
       d.answered_cell = add_cell(ans, true);  // the one after
       relate(d.positive_cell, positive);
       relate(d.answered_cell, answered);
-      std::vector<size_t> base_parts = {d.answered_cell};
+      base_parts.assign(1, d.answered_cell);
       for (size_t c = 0; c < d.counts.size(); ++c) {
         if (cats[c].kind == CategoryKind::kPreferNotToSay ||
             cats[c].kind == CategoryKind::kNotAnswered) {
@@ -399,7 +473,7 @@ class Builder {
       c.first_cell = add_cell(c.roll, true);
       add_cell(c.respondents, true);
       const size_t non = add_cell(std::max<int64_t>(0, c.roll - c.respondents), false);
-      if (c.roll >= c.respondents) relate(c.first_cell, {c.first_cell + 1, non});
+      if (c.roll >= c.respondents) relate(c.first_cell, std::array{c.first_cell + 1, non});
     }
     // Topics add up to all pupils; the nested groups (FSM within
     // disadvantaged, severe within persistent absence) differ by a group
@@ -414,7 +488,7 @@ class Builder {
         const size_t total = cell_of(0, k);
         if (total == SIZE_MAX) continue;
         for (size_t tp = 1; tp < topics.size(); ++tp) {
-          std::vector<size_t> members;
+          members.clear();
           int64_t sum = 0;
           for (uint16_t g = topics[tp].first; g < topics[tp].end; ++g) {
             const size_t c = cell_of(g, k);
@@ -435,24 +509,39 @@ class Builder {
           const int64_t between = cc[o] - cc[i];
           if (between < 0) return;
           const size_t b = add_cell(between, false);
-          relate(o, {i, b});
+          relate(o, std::array{i, b});
           const size_t no = cell_of(static_cast<uint16_t>(not_outer), k);
           const size_t ni = cell_of(static_cast<uint16_t>(not_inner), k);
-          if (no != SIZE_MAX && ni != SIZE_MAX) relate(ni, {no, b});
+          if (no != SIZE_MAX && ni != SIZE_MAX) relate(ni, std::array{no, b});
         };
         if (fsm && dis && not_fsm && not_dis) nested(*dis, *fsm, *not_dis, *not_fsm);
         nested(x + kPersistent, x + kSevere, x + kNotPersistent, x + kNotSevere);
       }
     };
-    // Distributions by (unit, wave, item) and coverage by (unit, wave).
-    std::map<std::tuple<uint32_t, int16_t, uint16_t>, std::vector<int32_t>> by_item;
+    // Distributions by (unit, wave, item): their indices sorted by key,
+    // one run of groups for each; v holds a run's distribution by group.
+    const size_t n_groups = Groups().groups.size();
+    std::vector<std::pair<uint64_t, uint32_t>> by_key(r_.distributions.size());
     for (size_t i = 0; i < r_.distributions.size(); ++i) {
       const auto& d = r_.distributions[i];
-      auto& v = by_item[{d.unit, d.wave, d.item}];
-      if (v.empty()) v.assign(Groups().groups.size(), -1);
-      v[d.group] = static_cast<int32_t>(i);
+      by_key[i] = {DistKey(d.unit, d.wave, d.item, d.group), static_cast<uint32_t>(i)};
     }
-    for (const auto& [key, v] : by_item) {
+    std::sort(by_key.begin(), by_key.end());
+    std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) in by_key
+    for (size_t b = 0, e = 0; b < by_key.size(); b = e) {
+      e = b + 1;
+      while (e < by_key.size() && (by_key[e].first >> 12) == (by_key[b].first >> 12)) ++e;
+      runs.emplace_back(b, e);
+    }
+    std::vector<int32_t> v(n_groups, -1);
+    auto load_run = [&](std::pair<size_t, size_t> run) {
+      std::fill(v.begin(), v.end(), -1);
+      for (size_t j = run.first; j < run.second; ++j) {
+        v[r_.distributions[by_key[j].second].group] = static_cast<int32_t>(by_key[j].second);
+      }
+    };
+    for (const auto& run : runs) {
+      load_run(run);
       if (v[0] < 0) continue;
       // base, categories, positive, answered: contiguous cells.
       const size_t cells = 3 + r_.distributions[static_cast<size_t>(v[0])].counts.size();
@@ -477,20 +566,24 @@ class Builder {
           2);
     }
     // Geography: the units below each area add up to it.
-    for (const auto& [key, v] : by_item) {
-      const auto [unit, wave, item] = key;
-      const auto& children = children_[unit];
+    std::vector<size_t> child_first;
+    for (const auto& run : runs) {
+      const VoiceDistribution& d0 = r_.distributions[by_key[run.first].second];
+      const auto& children = children_[d0.unit];
       if (children.empty()) continue;
+      load_run(run);
       for (uint16_t g = 0; g < v.size(); ++g) {
         if (v[g] < 0) continue;
         const VoiceDistribution& d = r_.distributions[static_cast<size_t>(v[g])];
+        child_first.clear();
+        for (uint32_t ch : children) {
+          auto it = dist_index_.find(DistKey(ch, d.wave, d.item, g));
+          if (it != dist_index_.end())
+            child_first.push_back(r_.distributions[it->second].first_cell);
+        }
         for (size_t k = 0; k < d.counts.size() + 3; ++k) {
-          std::vector<size_t> members;
-          for (uint32_t ch : children) {
-            auto it = dist_index_.find(DistKey(ch, wave, item, g));
-            if (it != dist_index_.end())
-              members.push_back(r_.distributions[it->second].first_cell + k);
-          }
+          members.clear();
+          for (size_t f : child_first) members.push_back(f + k);
           relate(d.first_cell + k, members);
         }
       }
@@ -503,7 +596,7 @@ class Builder {
         if (v[g] < 0) continue;
         const VoiceCoverage& c = r_.coverage[static_cast<size_t>(v[g])];
         for (size_t k = 0; k < 2; ++k) {
-          std::vector<size_t> members;
+          members.clear();
           for (uint32_t ch : children) {
             auto it = coverage_index_.find(CoverageKey(ch, wave, g));
             if (it != coverage_index_.end())
@@ -548,6 +641,7 @@ class Builder {
         }
       }
     }
+    built();
     // The pass, again until a distribution with its base hidden has every
     // response hidden too (a response shown without its base is no figure),
     // and until exhaustive differencing over every relation finds nothing
@@ -579,11 +673,12 @@ class Builder {
       for (size_t c = 0; c < known.size(); ++c) known[c] = !hidden[c] && !unpublished[c];
       std::vector<uint32_t> derived_by;
       const auto leaks =
-          AuditDifferencing(r_.relations, counts, known, policy.suppress_below, &derived_by);
+          AuditDifferencing(problem.relations(), counts, known, policy.suppress_below, &derived_by);
       if (leaks.empty()) break;
       std::vector<bool> published(counts.size());
       for (size_t c = 0; c < counts.size(); ++c) published[c] = !hidden[c] && !unpublished[c];
-      for (size_t c : CellsToBreakLeaks(r_.relations, counts, leaks, published, derived_by)) {
+      for (size_t c :
+           CellsToBreakLeaks(problem.relations(), counts, leaks, published, derived_by)) {
         hidden[c] = true;
       }
     }
@@ -602,6 +697,7 @@ class Builder {
     r_.cell_counts = std::move(counts);
     r_.cell_hidden = std::move(hidden);
     r_.cell_unpublished = std::move(unpublished);
+    r_.relations = problem.TakeRelations();
   }
 
   void UnderHeard() {
@@ -935,14 +1031,24 @@ Result<VoiceReport> MakeVoiceReport(const VoiceReportInput& in) {
   }
   VoiceReport r;
   Builder b(in, &r);
+  auto lap = started;
+  auto step = [&](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    r.steps.emplace_back(name, std::chrono::duration<double>(now - lap).count());
+    lap = now;
+  };
   if (in.previous != nullptr) LANTERN_RETURN_IF_ERROR(b.AddStore(*in.previous));
   LANTERN_RETURN_IF_ERROR(b.AddStore(*in.current));
+  step("read the responses");
   b.Aggregate();
-  b.Suppress();
+  step("add up the areas");
+  b.Suppress([&] { step("build the relations"); });
+  step("the disclosure pass");
   b.UnderHeard();
   if (r.waves.size() >= 2) {
     b.Changes(r.waves[r.waves.size() - 2], r.waves.back());
   }
+  step("under-heard and changes");
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return r;
 }

@@ -110,13 +110,16 @@ struct VoiceReport {
   // indices (margin, members), each cell's count and whether it is hidden,
   // and which cells are never published (respondents not linked to a
   // pupil, pupils in one nested group and not the other).
-  std::vector<AdditiveRelation> relations;
+  AdditiveRelations relations;
   int audit_rounds = 0;  // solve-and-audit rounds the pass took
   std::vector<int64_t> cell_counts;
   std::vector<bool> cell_hidden;
   std::vector<bool> cell_unpublished;
   uint64_t respondents = 0, responses = 0;
   double seconds = 0;
+  // Wall seconds of each step (reading the responses, adding up the
+  // areas, building the relations, the pass itself), in order.
+  std::vector<std::pair<std::string, double>> steps;
 };
 
 struct VoiceReportInput {
@@ -164,9 +167,9 @@ int64_t AnsweredCount(const VoiceCatalogue& cat, const VoiceItem& item,
                       const std::vector<int64_t>& counts, int64_t* positive);
 
 // Writes OUT/voice.csv, OUT/voice_coverage.csv, OUT/voice_change.csv and
-// their .meta.csv.
+// their .meta.csv; voice.csv's rows are formatted on `threads` threads.
 Status WriteVoiceFiles(const VoiceReport& report, const VoiceCatalogue& cat,
-                       const std::string& out_dir);
+                       const std::string& out_dir, int threads = 1);
 
 }  // namespace lantern::voice
 

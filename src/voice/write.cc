@@ -9,6 +9,7 @@
 #include <map>
 
 #include "common/csv_writer.h"
+#include "common/parallel.h"
 #include "publish/ees_geography.h"
 #include "publish/ees_metadata.h"
 #include "publish/published_cell.h"
@@ -77,7 +78,8 @@ void Cell(CsvWriter& w, const PublishedCell& c) { w.Raw(c.Text()); }
 
 }  // namespace
 
-Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const std::string& out) {
+Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const std::string& out,
+                       int threads) {
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out, ec.message()));
@@ -111,34 +113,62 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
       w->Field(c);
     }
     w->EndRow();
-    for (const VoiceDistribution* d : ds) {
-      const VoiceItem& item = cat.items()[d->item];
-      const VoiceScale& scale = cat.ScaleOf(item);
-      const VoiceGroup& g = groups[d->group];
-      const PublishedCell response_rate = rate(d->unit, d->wave, d->group);
-      for (size_t c = 0; c < scale.categories.size(); ++c) {
-        WriteEesGeography(*w, Period(d->wave), "Academic year", r.units[d->unit].geography);
-        w->Field(item.id).Int(item.version).Field(item.domain).Field(item.local ? "local" : "core");
-        w->Field(g.topic)
-            .Field(g.label)
-            .Field(scale.categories[c].code)
-            .Field(scale.categories[c].label);
-        if (d->hidden[c]) {
-          Cell(*w, PublishedCell::Symbol(GssSymbol::kSuppressed));
-          Cell(*w, PublishedCell::Symbol(GssSymbol::kSuppressed));
-        } else {
-          Cell(*w, PublishedCell::Count(d->counts[c]));
-          Cell(*w, d->base_hidden
-                       ? PublishedCell::Symbol(GssSymbol::kSuppressed)
-                       : PublishedCell::Ratio(d->counts[c], d->base, 100, d->base < 100 ? 0 : 1));
-        }
-        Cell(*w, d->base_hidden ? PublishedCell::Symbol(GssSymbol::kSuppressed)
-                                : PublishedCell::Count(d->base));
-        Cell(*w, response_rate);
-        w->Field(d->withheld);
-        w->EndRow();
+    // Each unit's geography columns, formatted once for all its rows.
+    std::map<int16_t, std::vector<std::string>> geography;
+    for (const auto& d : r.distributions) geography[d.wave];
+    for (auto& [wave, texts] : geography) {
+      texts.resize(r.units.size());
+      for (size_t u = 0; u < r.units.size(); ++u) {
+        texts[u] = EesGeographyText(Period(wave), "Academic year", r.units[u].geography);
       }
     }
+    // Blocks of distributions formatted on every worker, written in order.
+    constexpr size_t kBlock = 4096;
+    struct Block {
+      std::unique_ptr<CsvWriter> csv = CsvWriter::InMemory(1 << 20);
+    };
+    auto format = [&](size_t b, Block* block, int) {
+      CsvWriter& csv = *block->csv;
+      csv.raw_writer().Clear();
+      for (size_t i = b * kBlock; i < std::min(ds.size(), (b + 1) * kBlock); ++i) {
+        const VoiceDistribution* d = ds[i];
+        const VoiceItem& item = cat.items()[d->item];
+        const VoiceScale& scale = cat.ScaleOf(item);
+        const VoiceGroup& g = groups[d->group];
+        const PublishedCell response_rate = rate(d->unit, d->wave, d->group);
+        const std::string& geo = geography.at(d->wave)[d->unit];
+        for (size_t c = 0; c < scale.categories.size(); ++c) {
+          csv.Raw(geo);
+          csv.Field(item.id)
+              .Int(item.version)
+              .Field(item.domain)
+              .Field(item.local ? "local" : "core");
+          csv.Field(g.topic)
+              .Field(g.label)
+              .Field(scale.categories[c].code)
+              .Field(scale.categories[c].label);
+          if (d->hidden[c]) {
+            Cell(csv, PublishedCell::Symbol(GssSymbol::kSuppressed));
+            Cell(csv, PublishedCell::Symbol(GssSymbol::kSuppressed));
+          } else {
+            Cell(csv, PublishedCell::Count(d->counts[c]));
+            Cell(csv, d->base_hidden ? PublishedCell::Symbol(GssSymbol::kSuppressed)
+                                     : PublishedCell::Ratio(d->counts[c], d->base, 100,
+                                                            d->base < 100 ? 0 : 1));
+          }
+          Cell(csv, d->base_hidden ? PublishedCell::Symbol(GssSymbol::kSuppressed)
+                                   : PublishedCell::Count(d->base));
+          Cell(csv, response_rate);
+          csv.Field(d->withheld);
+          csv.EndRow();
+        }
+      }
+    };
+    LANTERN_RETURN_IF_ERROR(WriteOrderedBlocks<Block>(
+        (ds.size() + kBlock - 1) / kBlock, threads, format, [&](const Block& block) {
+          w->raw_writer().Write(block.csv->raw_writer().contents());
+          return Status::Ok();
+        }));
     LANTERN_RETURN_IF_ERROR(w->Close());
     std::vector<EesColumnMeta> meta = {
         Filter("item_id", "Question (item id in catalogue/voice_items.csv)", "belong_school"),
