@@ -88,9 +88,10 @@ struct CsvChunk {
   uint64_t first_line;
 };
 // Bodies smaller than min_bytes stay in one piece (threads cost more than
-// they save there).
+// they save there). The body is scanned (quotes, line breaks) on `threads`
+// threads.
 std::vector<CsvChunk> SplitCsvChunks(std::string_view body, uint64_t body_first_line, int n,
-                                     size_t min_bytes = 1 << 20);
+                                     size_t min_bytes = 1 << 20, int threads = 1);
 
 }  // namespace lantern
 

@@ -106,26 +106,63 @@ TEST(CsvReaderTest, ChunksStartOnRecordBoundariesOutsideQuotes) {
   for (int i = 0; i < 200000; ++i) {
     body += std::to_string(i) + ",\"multi\nline " + std::to_string(i) + "\"\n";
   }
-  auto chunks = SplitCsvChunks(body, 2, 4);
-  ASSERT_GT(chunks.size(), 1u);
-  size_t total = 0;
-  int records = 0;
-  uint64_t expected_line = 2;
-  for (const auto& c : chunks) {
-    EXPECT_EQ(c.first_line, expected_line);
-    CsvReader r(c.data, c.first_line);
+  for (int threads : {1, 2, 3}) {
+    auto chunks = SplitCsvChunks(body, 2, 4, 1 << 20, threads);
+    ASSERT_GT(chunks.size(), 1u);
+    size_t total = 0;
+    int records = 0;
+    uint64_t expected_line = 2;
+    for (const auto& c : chunks) {
+      EXPECT_EQ(c.first_line, expected_line);
+      CsvReader r(c.data, c.first_line);
+      r.set_expected_fields(2);
+      CsvRecord rec;
+      while (r.Next(&rec)) {
+        ASSERT_EQ(rec.error, CsvError::kNone);
+        ASSERT_EQ(rec.line, 2u + 2u * static_cast<uint64_t>(records));
+        ++records;
+      }
+      total += c.data.size();
+      expected_line += static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n'));
+    }
+    EXPECT_EQ(total, body.size());
+    EXPECT_EQ(records, 200000);
+  }
+}
+
+// A quoted field longer than a piece (line breaks and doubled quotes
+// inside it) carries the cut past the next piece's start: the records and
+// their line numbers are those of the whole body read in one go.
+TEST(CsvReaderTest, AQuotedFieldLongerThanAPieceIsNeverCut) {
+  std::string body;
+  for (int i = 0; i < 20000; ++i) body += std::to_string(i) + ",plain\n";
+  body += "long,\"";
+  for (int i = 0; i < 40000; ++i) body += "say \"\"hi\"\"\nagain ";  // under 1 MB
+  body += "\"\n";
+  for (int i = 0; i < 20000; ++i) body += std::to_string(i) + ",\"quoted\nrow\"\n";
+  auto records_of = [](std::string_view data, uint64_t first_line) {
+    std::vector<std::pair<uint64_t, std::string>> out;
+    CsvReader r(data, first_line);
     r.set_expected_fields(2);
     CsvRecord rec;
     while (r.Next(&rec)) {
-      ASSERT_EQ(rec.error, CsvError::kNone);
-      ASSERT_EQ(rec.line, 2u + 2u * static_cast<uint64_t>(records));
-      ++records;
+      EXPECT_EQ(rec.error, CsvError::kNone);
+      out.emplace_back(rec.line, std::string(rec.fields.size() > 1 ? rec.fields[1] : ""));
     }
-    total += c.data.size();
-    expected_line += static_cast<uint64_t>(std::count(c.data.begin(), c.data.end(), '\n'));
+    return out;
+  };
+  const auto whole = records_of(body, 2);
+  ASSERT_EQ(whole.size(), 40001u);
+  for (int threads : {1, 2}) {
+    auto chunks = SplitCsvChunks(body, 2, 16, 1 << 10, threads);
+    ASSERT_GT(chunks.size(), 2u);
+    ASSERT_LT(chunks.size(), 16u);  // the long field's pieces make no cut
+    std::vector<std::pair<uint64_t, std::string>> joined;
+    for (const auto& c : chunks) {
+      for (auto& r : records_of(c.data, c.first_line)) joined.push_back(std::move(r));
+    }
+    EXPECT_EQ(joined, whole);
   }
-  EXPECT_EQ(total, body.size());
-  EXPECT_EQ(records, 200000);
 }
 
 TEST(CsvReaderTest, ChunksOfAPlainFileCoverItExactlyWithTheirLineNumbers) {
@@ -134,7 +171,7 @@ TEST(CsvReaderTest, ChunksOfAPlainFileCoverItExactlyWithTheirLineNumbers) {
     body += "K80521261800" + std::to_string(i % 10) + ",111581,2018-09-04,/,\\\n";
   body += "last,row,without,a,break";
   for (int n : {2, 3, 7}) {
-    auto chunks = SplitCsvChunks(body, 5, n);
+    auto chunks = SplitCsvChunks(body, 5, n, 1 << 20, n == 3 ? 1 : 2);
     ASSERT_EQ(chunks.size(), static_cast<size_t>(n));
     size_t offset = 0;
     uint64_t line = 5;

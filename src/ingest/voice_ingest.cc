@@ -224,6 +224,10 @@ class RespondentIndex {
       }
     }
   }
+  // Room for n respondents in all without growing.
+  void Reserve(size_t n) {
+    if (n * 2 > slots_.size()) Rehash(n * 2);
+  }
   void Insert(uint32_t r, uint64_t h) {
     if ((count_ + 1) * 2 > slots_.size()) Rehash(slots_.size() * 2);
     Place(r, h);
@@ -620,7 +624,7 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
   const int threads = std::max(1, ctx.threads());
   const int n_chunks = std::max(threads, static_cast<int>(src.body.size() / kChunkBytes) + 1);
   const std::vector<CsvChunk> chunks =
-      SplitCsvChunks(src.body, src.body_first_line, n_chunks, /*min_bytes=*/1 << 20);
+      SplitCsvChunks(src.body, src.body_first_line, n_chunks, /*min_bytes=*/1 << 20, threads);
   const ResponseRowParser parser_proto(ctx, src, providers);
   std::vector<ResponseRowParser> parsers(static_cast<size_t>(threads), parser_proto);
   const size_t group = static_cast<size_t>(threads) * 2;
@@ -656,14 +660,25 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     });
     if (!reserved && !parsing.empty()) {
       // Room for the whole file's responses, from the first group's rows per byte.
-      size_t rows = 0, bytes = 0;
+      size_t rows = 0, bytes = 0, respondents = 0;
       for (size_t k = 0; k < parsing.size(); ++k) {
         rows += parsing[k].rows.size();
         bytes += chunks[begin + k].data.size();
+        // Respondents: a row whose key differs from the row before.
+        std::string_view last;
+        for (const ParsedResponse& p : parsing[k].rows) {
+          respondents += p.key != last;
+          last = p.key;
+        }
       }
       if (bytes > 0) {
-        const size_t expect = static_cast<size_t>(
-            static_cast<double>(rows) * static_cast<double>(src.body.size()) / bytes * 1.02);
+        const double scale =
+            static_cast<double>(src.body.size()) / static_cast<double>(bytes) * 1.02;
+        const auto expect = static_cast<size_t>(static_cast<double>(rows) * scale);
+        const auto expect_respondents =
+            static_cast<size_t>(static_cast<double>(respondents) * scale);
+        respondent_of.Reserve(rt.size() + expect_respondents);
+        rt.key.reserve(rt.size() + expect_respondents);
         t.respondent.reserve(t.size() + expect);
         t.item.reserve(t.size() + expect);
         t.category.reserve(t.size() + expect);

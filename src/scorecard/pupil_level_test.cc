@@ -441,7 +441,10 @@ TEST_F(PupilLevelTinyTest, ScorecardBuildsAndWrites) {
   auto sc = Scorecard::Build(in, ScorecardOptions{});
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   ScorecardReport report;
-  Status st = WriteScorecardOutputs(*sc, {.out_dir = root_ + "/sc", .threads = 1}, &report);
+  ScorecardOutputOptions opts;
+  opts.out_dir = root_ + "/sc";
+  opts.threads = 1;
+  Status st = WriteScorecardOutputs(*sc, opts, &report);
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(report.schools_scored, 3u);
   EXPECT_TRUE(fs::exists(root_ + "/sc/scorecards/900002.json"));
@@ -496,7 +499,9 @@ TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
   auto sc = Scorecard::Build(*in, ScorecardOptions{});
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   ScorecardReport report;
-  ASSERT_TRUE(WriteScorecardOutputs(*sc, {.out_dir = *root_ + "/sc"}, &report).ok());
+  ScorecardOutputOptions opts;
+  opts.out_dir = *root_ + "/sc";
+  ASSERT_TRUE(WriteScorecardOutputs(*sc, opts, &report).ok());
   const auto& reg = ScorecardIndicators();
   size_t checked = 0;
   for (uint32_t s = 0; s < in->schools.size(); ++s) {
