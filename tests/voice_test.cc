@@ -301,6 +301,64 @@ TEST_F(VoiceIngestTest, ResponsesStoredInAnyOrderGiveTheSameDistributions) {
   EXPECT_EQ(mixed, sorted);
 }
 
+// A second file for the same wave: a changed answer replaces the stored
+// one, the same answer changes nothing, a new item is added, and a second
+// answer to one item in the file is a duplicate, whether the first was a
+// correction or new.
+TEST_F(VoiceIngestTest, ALaterFileCorrectsStoredAnswersAndRefusesDuplicates) {
+  testing::WriteTinyInput(dir_ + "/in", VoiceFiles());
+  IngestReport first;
+  ASSERT_TRUE(Run(dir_ + "/in", &first).ok());
+  auto row = [](const char* key, const char* urn, const char* item, const char* response) {
+    return fmt::format("PRV1,2018/19,{},{},2018-09-07,online,{},1,{}\n", urn, key, item, response);
+  };
+  std::map<std::string, std::string> second;
+  second["voice_responses.csv"] =
+      "provider_id,wave,urn,respondent_key,collected_date,mode,item_id,item_version,response\n" +
+      row("K2", "900002", "belong_school", "disagree") +           // line 2: corrected
+      row("K4", "900002", "belong_school", "prefer_not_to_say") +  // line 3: the same
+      row("K1", "900001", "safe_school", "often") +                // line 4: new
+      row("K2", "900002", "belong_school", "agree") +              // line 5: duplicate of line 2
+      row("K1", "900001", "safe_school", "never");                 // line 6: duplicate of line 4
+  testing::WriteTinyInput(dir_ + "/in2", second);
+  IngestReport r;
+  ASSERT_TRUE(Run(dir_ + "/in2", &r).ok());
+  const IngestFileSummary* f = nullptr;
+  for (const auto& s : r.files) {
+    if (s.file == "voice_responses.csv") f = &s;
+  }
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->updated, 1u);
+  EXPECT_EQ(f->unchanged, 1u);
+  EXPECT_EQ(f->inserted, 1u);
+  EXPECT_EQ(f->rejected, 2u);
+  std::map<int, std::string> by_line;
+  for (const auto& x : Rejects(r)) {
+    if (x[0] == "voice_responses.csv") by_line[std::stoi(x[1])] = x[4];
+  }
+  EXPECT_EQ(by_line[5], "duplicate");
+  EXPECT_EQ(by_line[6], "duplicate");
+  EXPECT_TRUE(r.committed) << r.Summary();
+  StoreState st = Load();
+  EXPECT_EQ(st.voice_responses.size(), 9u) << r.Summary();
+  // The correction is stored: K1 and now K2 disagree (category 1 of agree4).
+  int disagree = 0;
+  for (size_t i = 0; i < st.voice_responses.size(); ++i) {
+    const size_t k = st.voice_responses.item[i];
+    disagree += st.voice_items.item_id[k] == "belong_school" && st.voice_responses.category[i] == 1;
+  }
+  EXPECT_EQ(disagree, 2);
+  // A third file with only a new answer: added to the stored ones.
+  std::map<std::string, std::string> third;
+  third["voice_responses.csv"] =
+      "provider_id,wave,urn,respondent_key,collected_date,mode,item_id,item_version,response\n" +
+      row("K9", "900002", "safe_school", "often");
+  testing::WriteTinyInput(dir_ + "/in3", third);
+  IngestReport r3;
+  ASSERT_TRUE(Run(dir_ + "/in3", &r3).ok());
+  EXPECT_EQ(Load().voice_responses.size(), 10u) << r3.Summary();
+}
+
 TEST_F(VoiceIngestTest, BadRowsAreRejectedWithTheirReason) {
   auto files = VoiceFiles();
   const std::string h =

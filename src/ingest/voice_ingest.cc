@@ -6,6 +6,7 @@
 #include <charconv>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/csv_reader.h"
@@ -502,9 +503,9 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
   VoiceRespondentTable& rt = s.voice_respondents;
   VoiceResponseTable& t = s.voice_responses;
   VoiceItemKeyTable& keys = s.voice_items;
-  // Respondents by provider, wave and key; each respondent's responses as
-  // a chain, with a mask of the first 64 stored items they answered (so a
-  // new answer needs no walk of the chain).
+  // Respondents by provider, wave and key; each respondent's stored
+  // responses as a chain, with a mask of the first 64 stored items they
+  // answered (so a new answer needs no walk of the chain).
   RespondentIndex respondent_of(rt);
   std::vector<uint32_t> first(rt.size(), kNoIndex), next(t.size(), kNoIndex);
   std::vector<uint64_t> mask(rt.size(), 0);
@@ -513,10 +514,21 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     first[t.respondent[r]] = static_cast<uint32_t>(r);
     if (t.item[r] < 64) mask[t.respondent[r]] |= uint64_t{1} << t.item[r];
   }
-  // A stored response is written by this file once it is met again; every
-  // row appended is this file's.
+  // The items each respondent answered in this file (stored or appended):
+  // a second answer to one is a duplicate. A mask for the first 64 item
+  // keys, a set for the others.
   const size_t stored_rows = t.size();
-  std::vector<uint8_t> seen_in_file(stored_rows, 0);
+  std::vector<uint64_t> in_file(rt.size(), 0);
+  std::unordered_set<uint64_t> in_file_beyond_64;
+  auto answered_in_file = [&](uint32_t respondent, uint16_t item_key) {
+    if (item_key < 64) {
+      const uint64_t bit = uint64_t{1} << item_key;
+      const bool before = (in_file[respondent] & bit) != 0;
+      in_file[respondent] |= bit;
+      return before;
+    }
+    return !in_file_beyond_64.insert(uint64_t{respondent} << 16 | item_key).second;
+  };
   // Catalogue item -> stored item key, made as items are met.
   std::vector<int> key_of_item(cat.items().size(), -1);
   for (size_t k = 0; k < keys.size(); ++k) {
@@ -578,6 +590,7 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       respondent_of.Insert(respondent, hash);
       first.push_back(kNoIndex);
       mask.push_back(0);
+      in_file.push_back(0);
       changed_respondents = true;
     }
     last_key = p.key;
@@ -585,6 +598,10 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     last_wave = p.wave;
     last_respondent = respondent;
     // The response: new, the same, or a correction.
+    if (answered_in_file(respondent, item_key)) {
+      reject(p, "duplicate", "the same respondent and item appear earlier in this file");
+      return;
+    }
     uint32_t existing = kNoIndex;
     if (item_key >= 64 || (mask[respondent] >> item_key & 1)) {
       for (uint32_t r = first[respondent]; r != kNoIndex; r = next[r]) {
@@ -592,11 +609,6 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       }
     }
     if (existing != kNoIndex) {
-      if (existing >= stored_rows || seen_in_file[existing]) {
-        reject(p, "duplicate", "the same respondent and item appear earlier in this file");
-        return;
-      }
-      seen_in_file[existing] = 1;
       if (t.category[existing] == p.category) {
         ++src.counts.unchanged;
       } else {
@@ -607,13 +619,9 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       }
       return;
     }
-    const auto row = static_cast<uint32_t>(t.size());
     t.respondent.push_back(respondent);
     t.item.push_back(item_key);
     t.category.push_back(p.category);
-    next.push_back(first[respondent]);
-    first[respondent] = row;
-    if (item_key < 64) mask[respondent] |= uint64_t{1} << item_key;
     ++src.counts.inserted;
     changed_responses = true;
   };
@@ -682,7 +690,6 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
         t.respondent.reserve(t.size() + expect);
         t.item.reserve(t.size() + expect);
         t.category.reserve(t.size() + expect);
-        next.reserve(next.size() + expect);
       }
       reserved = true;
     }
@@ -693,6 +700,12 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
   if (changed_respondents) ctx.changed_tables.insert(TableId::kVoiceRespondents);
   if (changed_keys) ctx.changed_tables.insert(TableId::kVoiceItems);
   if (changed_responses) ctx.changed_tables.insert(TableId::kVoiceResponses);
+  // The changed rows list every row new or different: with a correction
+  // listed, the rows appended are listed too (or the commit would write the
+  // corrections alone as a delta and lose them).
+  if (auto it = ctx.changed_rows.find(TableId::kVoiceResponses); it != ctx.changed_rows.end()) {
+    for (size_t r = stored_rows; r < t.size(); ++r) it->second.push_back(static_cast<uint32_t>(r));
+  }
 }
 
 void IngestVoiceLinkage(IngestContext& ctx, InputSource& src) {
