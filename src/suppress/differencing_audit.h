@@ -36,6 +36,11 @@ class AdditiveRelations {
     for (size_t m : members) members_.push_back(static_cast<uint32_t>(m));
     starts_.push_back(members_.size());
   }
+  void Reserve(size_t relations, size_t members) {
+    margins_.reserve(relations);
+    starts_.reserve(relations + 1);
+    members_.reserve(members);
+  }
   size_t size() const { return margins_.size(); }
   bool empty() const { return margins_.empty(); }
   AdditiveRelation operator[](size_t i) const {

@@ -26,6 +26,11 @@ namespace lantern {
 
 class SuppressionProblem {
  public:
+  // Room for this many cells, groups and group members in all.
+  void Reserve(size_t cells, size_t groups, size_t members) {
+    counts_.reserve(cells);
+    groups_.Reserve(groups, members);
+  }
   size_t AddCell(int64_t count) {
     counts_.push_back(count);
     return counts_.size() - 1;

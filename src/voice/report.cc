@@ -434,6 +434,29 @@ class Builder {
       problem.AddGroup(margin, members);
     };
     const Policy& policy = *in_.policy;
+    {
+      // Room for the cells and relations made below (the areas' relations
+      // have a member for each unit below them).
+      std::vector<uint32_t> parents(r_.units.size(), 0);
+      for (const auto& children : children_) {
+        for (uint32_t ch : children) ++parents[ch];
+      }
+      size_t cells = 0, relations = 0, members = 0;
+      for (const auto& d : r_.distributions) {
+        const size_t k = d.counts.size();
+        cells += k + 3;
+        relations += 4 + (k + 3);
+        members += 3 * k + 1 + (k + 3) * parents[d.unit];
+      }
+      for (const auto& c : r_.coverage) {
+        cells += 3;
+        relations += 3;
+        members += 2 + 2 * parents[c.unit];
+      }
+      problem.Reserve(cells, relations, members);
+      cc.reserve(cells);
+      unpublished.reserve(cells);
+    }
     // Cells: each distribution's base, then its categories; each coverage
     // row's roll, respondents and (never published) non-respondents.
     std::vector<size_t> members, positive, answered, base_parts;
