@@ -359,6 +359,37 @@ TEST_F(VoiceIngestTest, ALaterFileCorrectsStoredAnswersAndRefusesDuplicates) {
   EXPECT_EQ(Load().voice_responses.size(), 10u) << r3.Summary();
 }
 
+// A quoted key with a doubled quote is read as the reader unquotes it
+// (K"Q), and the rows the merge rejects are reported with their own line
+// and text.
+TEST_F(VoiceIngestTest, AQuotedKeyIsOneRespondentAndMergeRejectsKeepTheirLines) {
+  auto files = VoiceFiles();
+  const std::string quoted = "PRV1,2018/19,900002,\"K\"\"Q\",2018-09-07,online,";
+  files["voice_responses.csv"] =
+      "provider_id,wave,urn,respondent_key,collected_date,mode,item_id,item_version,response\n" +
+      quoted + "belong_school,1,agree\n" +  // line 2
+      quoted + "safe_school,1,often\n" +    // line 3
+      quoted + "belong_school,1,agree\n" +  // line 4: duplicate
+      "PRV1,2018/19,900001,\"K\"\"Q\",2018-09-07,online,safe_school,1,never\n";  // line 5
+  testing::WriteTinyInput(dir_ + "/in", files);
+  IngestReport r;
+  ASSERT_TRUE(Run(dir_ + "/in", &r).ok());
+  std::map<int, std::string> by_line;
+  for (const auto& x : Rejects(r)) {
+    if (x[0] == "voice_responses.csv") by_line[std::stoi(x[1])] = x[4];
+  }
+  EXPECT_EQ(by_line.size(), 2u);
+  EXPECT_EQ(by_line[4], "duplicate");
+  EXPECT_EQ(by_line[5], "inconsistent");
+  const std::string kept = ReadFileToString(r.rejects_dir + "/voice_responses.csv").value();
+  EXPECT_NE(kept.find(quoted + "belong_school,1,agree\n"), std::string::npos) << kept;
+  EXPECT_NE(kept.find("900001,\"K\"\"Q\""), std::string::npos) << kept;
+  StoreState st = Load();
+  ASSERT_EQ(st.voice_respondents.size(), 1u);
+  EXPECT_EQ(st.voice_respondents.key[0], "K\"Q");
+  EXPECT_EQ(st.voice_responses.size(), 2u);
+}
+
 TEST_F(VoiceIngestTest, BadRowsAreRejectedWithTheirReason) {
   auto files = VoiceFiles();
   const std::string h =

@@ -262,10 +262,12 @@ class RespondentIndex {
 // One response row that passed every check a row can pass alone, resolved
 // to integers (the respondent and the duplicate checks need the rows before
 // it, so they run in file order afterwards).
+// Kept small (a national wave passes 120 million of them from the parsing
+// threads to the merging one): the row's text is found again from `at`
+// only when the merge rejects it.
 struct ParsedResponse {
-  std::string_view key;  // into the file's body
-  std::string_view raw;
-  uint64_t line = 0;
+  uint64_t at = 0;      // the record's offset in the file's body
+  uint32_t key_at = 0;  // the respondent key: body[at + key_at], or the chunk's keys[key_at]
   uint32_t school = kNoIndex;
   int32_t collected = 0;
   uint16_t provider = 0;
@@ -273,12 +275,24 @@ struct ParsedResponse {
   uint16_t item = 0;  // index into the catalogue's items
   uint8_t category = 0;
   uint8_t mode = 0;
+  uint8_t key_size = 0;  // at most 64
+  uint8_t flags = 0;     // kKeyInChunk, kSameRespondent
 };
+// The key was unquoted by the reader, so is not in the body as it reads.
+constexpr uint8_t kKeyInChunk = 1;
+// The same provider, wave and key as the row before it in the chunk.
+constexpr uint8_t kSameRespondent = 2;
 
 struct ResponseChunk {
   std::vector<ParsedResponse> rows;
+  std::string keys;  // keys the reader unquoted (kKeyInChunk)
   RejectList rejects;
   uint64_t rows_read = 0, rejected = 0;
+
+  std::string_view Key(const ParsedResponse& p, std::string_view body) const {
+    return p.flags & kKeyInChunk ? std::string_view(keys).substr(p.key_at, p.key_size)
+                                 : body.substr(p.at + p.key_at, p.key_size);
+  }
 };
 
 // The checks of one response row that need no other row: run on every
@@ -313,8 +327,24 @@ class ResponseRowParser {
       RowCheck check(*src_.schema, src_.header, rec, &out->rejects);
       ParsedResponse p;
       if (Check(check, &p)) {
-        p.line = rec.line;
-        p.raw = rec.raw;
+        const std::string_view key = check.Text(3);
+        p.at = static_cast<uint64_t>(rec.raw.data() - src_.body.data());
+        p.key_size = static_cast<uint8_t>(key.size());
+        if (key.data() >= rec.raw.data() &&
+            key.data() + key.size() <= rec.raw.data() + rec.raw.size()) {
+          p.key_at = static_cast<uint32_t>(key.data() - rec.raw.data());
+        } else {
+          p.flags |= kKeyInChunk;
+          p.key_at = static_cast<uint32_t>(out->keys.size());
+          out->keys.append(key);
+        }
+        if (!out->rows.empty()) {
+          const ParsedResponse& before = out->rows.back();
+          if (before.provider == p.provider && before.wave == p.wave &&
+              out->Key(before, src_.body) == out->Key(p, src_.body)) {
+            p.flags |= kSameRespondent;
+          }
+        }
         out->rows.push_back(p);
       } else {
         ++out->rejected;
@@ -460,7 +490,6 @@ class ResponseRowParser {
       }
     }
     if (!check.ok()) return false;
-    p->key = key;
     p->school = school;
     p->collected = collected->days;
     p->provider = static_cast<uint16_t>(provider);
@@ -537,24 +566,40 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
   }
   bool changed_respondents = false, changed_responses = false, changed_keys = false;
   RejectList merge_rejects;
+  std::vector<CsvChunk> chunks;  // the file's chunks (below)
   auto reject = [&](const ParsedResponse& p, std::string_view check, std::string reason) {
-    merge_rejects.Add(p.line, "", "", check, std::move(reason), p.raw);
+    // The row's line and text, read again from where it starts.
+    auto c =
+        std::upper_bound(chunks.begin(), chunks.end(), p.at, [&](uint64_t at, const CsvChunk& k) {
+          return at < static_cast<uint64_t>(k.data.data() - src.body.data());
+        });
+    const CsvChunk& chunk = *(c - 1);
+    const auto from = static_cast<uint64_t>(chunk.data.data() - src.body.data());
+    const std::string_view rest = src.body.substr(p.at);
+    CsvReader reader(
+        rest, chunk.first_line + static_cast<uint64_t>(std::count(src.body.data() + from,
+                                                                  src.body.data() + p.at, '\n')));
+    CsvRecord rec;
+    reader.Next(&rec);
+    merge_rejects.Add(rec.line, "", "", check, std::move(reason), rec.raw);
     ++src.counts.rejected;
   };
-  // The last respondent met: a respondent's rows come together.
-  std::string_view last_key;
-  uint16_t last_provider = 0;
-  int16_t last_wave = 0;
+  // The last respondent met: a respondent's rows come together. Whether
+  // the row before in the chunk set it (only then does its kSameRespondent
+  // say this row's respondent).
   uint32_t last_respondent = kNoIndex;
-  auto merge = [&](const ParsedResponse& p) {
+  bool last_is_row_before = false;
+  auto merge = [&](const ParsedResponse& p, const ResponseChunk& chunk) {
+    const bool same = last_is_row_before && (p.flags & kSameRespondent);
+    last_is_row_before = false;
     uint32_t respondent = kNoIndex;
     uint64_t hash = 0;
-    if (last_respondent != kNoIndex && p.key == last_key && p.provider == last_provider &&
-        p.wave == last_wave) {
+    const std::string_view key = chunk.Key(p, src.body);
+    if (same) {
       respondent = last_respondent;
     } else {
-      hash = RespondentIndex::Hash(p.provider, p.wave, p.key);
-      respondent = respondent_of.Find(p.provider, p.wave, p.key, hash);
+      hash = RespondentIndex::Hash(p.provider, p.wave, key);
+      respondent = respondent_of.Find(p.provider, p.wave, key, hash);
     }
     if (respondent != kNoIndex) {
       if (rt.school[respondent] != p.school || rt.collected[respondent] != p.collected ||
@@ -581,7 +626,7 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     const auto item_key = static_cast<uint16_t>(k);
     if (respondent == kNoIndex) {
       respondent = static_cast<uint32_t>(rt.size());
-      rt.key.emplace_back(p.key);
+      rt.key.emplace_back(key);
       rt.provider.push_back(p.provider);
       rt.wave.push_back(p.wave);
       rt.school.push_back(p.school);
@@ -593,10 +638,8 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       in_file.push_back(0);
       changed_respondents = true;
     }
-    last_key = p.key;
-    last_provider = p.provider;
-    last_wave = p.wave;
     last_respondent = respondent;
+    last_is_row_before = true;
     // The response: new, the same, or a correction.
     if (answered_in_file(respondent, item_key)) {
       reject(p, "duplicate", "the same respondent and item appear earlier in this file");
@@ -631,8 +674,7 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
   constexpr size_t kChunkBytes = size_t{32} << 20;
   const int threads = std::max(1, ctx.threads());
   const int n_chunks = std::max(threads, static_cast<int>(src.body.size() / kChunkBytes) + 1);
-  const std::vector<CsvChunk> chunks =
-      SplitCsvChunks(src.body, src.body_first_line, n_chunks, /*min_bytes=*/1 << 20, threads);
+  chunks = SplitCsvChunks(src.body, src.body_first_line, n_chunks, /*min_bytes=*/1 << 20, threads);
   const ResponseRowParser parser_proto(ctx, src, providers);
   std::vector<ResponseRowParser> parsers(static_cast<size_t>(threads), parser_proto);
   const size_t group = static_cast<size_t>(threads) * 2;
@@ -643,7 +685,8 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
       src.counts.rows += c.rows_read;
       src.counts.rejected += c.rejected;
       src.rejects.Append(std::move(c.rejects));
-      for (const ParsedResponse& p : c.rows) merge(p);
+      last_is_row_before = false;  // a chunk's first row: looked up
+      for (const ParsedResponse& p : c.rows) merge(p, c);
     }
   };
   for (size_t begin = 0; begin < chunks.size() || !ready.empty(); begin += group) {
@@ -652,6 +695,7 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
     parsing.resize(end > begin ? end - begin : 0);
     for (ResponseChunk& c : parsing) {
       c.rows.clear();
+      c.keys.clear();
       c.rejects = RejectList();
       c.rows_read = c.rejected = 0;
     }
@@ -673,11 +717,7 @@ void IngestVoiceResponses(IngestContext& ctx, InputSource& src) {
         rows += parsing[k].rows.size();
         bytes += chunks[begin + k].data.size();
         // Respondents: a row whose key differs from the row before.
-        std::string_view last;
-        for (const ParsedResponse& p : parsing[k].rows) {
-          respondents += p.key != last;
-          last = p.key;
-        }
+        for (const ParsedResponse& p : parsing[k].rows) respondents += !(p.flags & kSameRespondent);
       }
       if (bytes > 0) {
         const double scale =
