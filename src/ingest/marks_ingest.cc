@@ -400,7 +400,8 @@ bool DecodeCompactMarks(std::string_view text, std::vector<uint8_t>* sessions) {
 
 ParsedMarks ParseMarks(IngestContext& ctx, InputSource& src) {
   const bool compact = src.schema->id == InputFile::kAttendanceCompact;
-  std::vector<CsvChunk> chunks = SplitCsvChunks(src.body, src.body_first_line, ctx.threads(), 1 << 20, ctx.threads());
+  std::vector<CsvChunk> chunks =
+      SplitCsvChunks(src.body, src.body_first_line, ctx.threads(), 1 << 20, ctx.threads());
   ctx.BuildPupilIndex();  // the workers look pupils up read-only
   std::vector<ChunkResult> results(chunks.size());
   ParallelFor(chunks.size(), ctx.threads(), 1, [&](size_t begin, size_t end, int) {
