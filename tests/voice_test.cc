@@ -168,6 +168,14 @@ class VoiceIngestTest : public testing::ScratchDirTest {
     EXPECT_TRUE(s.ok());
     return std::move(*s);
   }
+  // The check of each rejected voice_responses.csv row, by line.
+  std::map<uint64_t, std::string> ResponseRejects(const IngestReport& r) {
+    std::map<uint64_t, std::string> by_line;
+    for (const auto& row : Rejects(r)) {
+      if (row[0] == "voice_responses.csv") by_line[std::stoull(row[1])] = row[4];
+    }
+    return by_line;
+  }
   std::vector<std::vector<std::string>> Rejects(const IngestReport& r) {
     auto t = CsvTable::Load(r.rejects_dir + "/rejects.csv");
     std::vector<std::vector<std::string>> out;
@@ -332,10 +340,7 @@ TEST_F(VoiceIngestTest, ALaterFileCorrectsStoredAnswersAndRefusesDuplicates) {
   EXPECT_EQ(f->unchanged, 1u);
   EXPECT_EQ(f->inserted, 1u);
   EXPECT_EQ(f->rejected, 2u);
-  std::map<int, std::string> by_line;
-  for (const auto& x : Rejects(r)) {
-    if (x[0] == "voice_responses.csv") by_line[std::stoi(x[1])] = x[4];
-  }
+  auto by_line = ResponseRejects(r);
   EXPECT_EQ(by_line[5], "duplicate");
   EXPECT_EQ(by_line[6], "duplicate");
   EXPECT_TRUE(r.committed) << r.Summary();
@@ -374,10 +379,7 @@ TEST_F(VoiceIngestTest, AQuotedKeyIsOneRespondentAndMergeRejectsKeepTheirLines) 
   testing::WriteTinyInput(dir_ + "/in", files);
   IngestReport r;
   ASSERT_TRUE(Run(dir_ + "/in", &r).ok());
-  std::map<int, std::string> by_line;
-  for (const auto& x : Rejects(r)) {
-    if (x[0] == "voice_responses.csv") by_line[std::stoi(x[1])] = x[4];
-  }
+  auto by_line = ResponseRejects(r);
   EXPECT_EQ(by_line.size(), 2u);
   EXPECT_EQ(by_line[4], "duplicate");
   EXPECT_EQ(by_line[5], "inconsistent");
@@ -407,10 +409,7 @@ TEST_F(VoiceIngestTest, BadRowsAreRejectedWithTheirReason) {
   testing::WriteTinyInput(dir_ + "/in", files);
   IngestReport r;
   ASSERT_TRUE(Run(dir_ + "/in", &r).ok());
-  std::map<int, std::string> by_line;
-  for (const auto& row : Rejects(r)) {
-    if (row[0] == "voice_responses.csv") by_line[std::stoi(row[1])] = row[4];
-  }
+  auto by_line = ResponseRejects(r);
   EXPECT_EQ(by_line[10], "accreditation");
   EXPECT_EQ(by_line[11], "unknown_item");
   EXPECT_EQ(by_line[12], "unknown_category");
@@ -501,10 +500,7 @@ TEST_F(VoiceIngestTest, AChunkedFileGivesTheSameStoreAndRejectsAsOneThread) {
   EXPECT_TRUE(a.voice_responses.item == b.voice_responses.item);
   EXPECT_TRUE(a.voice_responses.category == b.voice_responses.category);
   for (IngestReport* r : {&one, &two}) {
-    std::map<size_t, std::string> by_line;
-    for (const auto& row : Rejects(*r)) {
-      if (row[0] == "voice_responses.csv") by_line[std::stoul(row[1])] = row[4];
-    }
+    auto by_line = ResponseRejects(*r);
     ASSERT_EQ(by_line.size(), 2u);
     // Line numbers count the header as line 1.
     EXPECT_EQ(by_line[lines + 1], "duplicate");

@@ -26,7 +26,8 @@ struct AdditiveRelation {
 
 // Many relations in one flat layout (relation i's members are
 // members_[starts_[i], starts_[i + 1])): millions of relations without a
-// heap block each.
+// heap block each. Cell indices are kept in 32 bits (a problem has far
+// fewer than four billion cells).
 class AdditiveRelations {
  public:
   // A relation with no member says nothing and is not kept.
