@@ -113,6 +113,13 @@ std::string FlagsReport::Summary() const {
   s += fmt::format("  {:.2f} s (evaluate {:.2f} s", seconds, seconds_evaluate);
   if (days_run > 1) s += fmt::format("; the last day's step {:.2f} s", seconds_last_day);
   s += ")\n";
+  if (!steps.empty()) {
+    s += "  steps:";
+    for (size_t i = 0; i < steps.size(); ++i) {
+      s += fmt::format("{} {} {:.2f} s", i ? ";" : "", steps[i].first, steps[i].second);
+    }
+    s += "\n";
+  }
   return s;
 }
 
@@ -120,6 +127,21 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
                 FlagsReport* report) {
   const auto started = std::chrono::steady_clock::now();
   *report = FlagsReport();
+  auto lap = started;
+  // Adds the time since the last step to the step `name` (a step run once
+  // a day over several days adds up).
+  auto step = [&](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    const double t = std::chrono::duration<double>(now - lap).count();
+    lap = now;
+    for (auto& [n, seconds] : report->steps) {
+      if (n == name) {
+        seconds += t;
+        return;
+      }
+    }
+    report->steps.emplace_back(name, t);
+  };
   LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
   LANTERN_ASSIGN_OR_RETURN(AtRiskRules rules, RulesInForce(state));
   // What changes in the store: these tables, copied.
@@ -191,6 +213,7 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
   run_days.push_back(day);
 
   FlagEvaluator evaluator(state, rules, policy.Treatments(), calendar);
+  step("prepare");
   std::vector<FlagResult> flags;
   CommitPlan plan;
   if (!newest) {
@@ -198,9 +221,11 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
     flags = evaluator.EvaluateAll(day, nullptr, kNoDate, options.threads);
     report->seconds_evaluate =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
+    step("evaluate");
   } else {
     SchoolDays days(state, calendar);
     std::set<uint32_t> flag_rows, referral_rows;
+    step("prepare");
     for (int32_t d : run_days) {
       const auto eval_started = std::chrono::steady_clock::now();
       const auto day_done = [&] {
@@ -211,16 +236,20 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
           evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d), options.threads);
       report->seconds_evaluate +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
+      step("evaluate");
       HistoryUpdate h = UpdateFlagHistory(rules, d, &flags, &next.flags);
       report->raised += h.raised;
       report->cleared += h.cleared;
       flag_rows.insert(h.changed_rows.begin(), h.changed_rows.end());
+      step("history");
       const size_t before = next.referrals.size();
       std::vector<uint32_t> changed =
           RaiseReferrals(state, next.flags, h.raised_rows, d, options.lipas, &next.referrals);
       for (uint32_t r : changed) report->referrals_raised += r >= before;
+      step("raise referrals");
       std::vector<uint32_t> escalated =
           EscalateReferrals(state, d, days, options.lipas, &next.referrals);
+      step("escalate");
       report->referrals_escalated += escalated.size();
       referral_rows.insert(changed.begin(), changed.end());
       referral_rows.insert(escalated.begin(), escalated.end());
@@ -273,7 +302,9 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
     note["raised"] = report->raised;
     note["cleared"] = report->cleared;
     plan.history_note = note.dump();
+    step("plan the commit");
     LANTERN_RETURN_IF_ERROR(store.Commit(plan));
+    step("commit");
     report->history_updated = true;
     report->days_run = run_days.size();
   }
@@ -288,12 +319,15 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
   report->flags = flags.size();
   report->pupils_flagged = pupils.size();
   if (!options.out_dir.empty()) {
+    step("count");
     LANTERN_RETURN_IF_ERROR(WriteFlagsCsv(state, rules, flags, options.out_dir));
+    step("flags.csv");
     // The effectiveness table reads the referrals and history as committed.
     const StoreState& now = newest ? next : state;
     LANTERN_RETURN_IF_ERROR(WriteLipaEffectiveness(state, now.flags, now.referrals, day,
                                                    options.out_dir, options.lipas,
                                                    policy.suppress_below));
+    step("lipa_effectiveness.csv");
   }
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -306,8 +340,13 @@ Status RunFlags(const FlagsOptions& options, FlagsReport* report) {
     return Status::NotFound(
         fmt::format("no store at {} (run `lantern ingest` first)", options.store_dir));
   }
+  const auto started = std::chrono::steady_clock::now();
   LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load(true, options.threads));
-  return RunFlags(*store, state, options, report);
+  const double load =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  LANTERN_RETURN_IF_ERROR(RunFlags(*store, state, options, report));
+  report->steps.insert(report->steps.begin(), {"store read", load});
+  return Status::Ok();
 }
 
 }  // namespace lantern

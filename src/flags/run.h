@@ -41,6 +41,8 @@ struct FlagsReport {
   // The last day's step of a run over several days (evaluate, history,
   // referrals): what the daily job adds, with the store already loaded.
   double seconds_last_day = 0;
+  // The time of each step of the run, in order (the days' steps added up).
+  std::vector<std::pair<std::string, double>> steps;
   std::string Summary() const;
 };
 
