@@ -269,26 +269,40 @@ std::string Store::NewFileName(const std::string& kind, const std::string& ext) 
 }
 
 namespace {
-// Writes a changed table as a new base or, when few rows changed, a delta;
-// returns the table's new file list.
+// How a changed table is saved: as a new base or, when few rows changed, a
+// delta after its files (named before any is written, so the names do not
+// depend on the order the writes finish in).
+struct TableSave {
+  TableId id;
+  bool delta = false;
+  std::vector<uint32_t> rows;      // a delta's rows, sorted, unique
+  std::vector<std::string> files;  // the table's files after the save
+};
+
 template <typename Table>
-Result<std::vector<std::string>> SaveChanged(Store& store, const Table& t, TableId id,
-                                             const CommitPlan& plan,
-                                             std::vector<std::string> files) {
+TableSave PlanSave(Store& store, const Table& t, TableId id, const CommitPlan& plan,
+                   std::vector<std::string> files) {
+  TableSave save;
+  save.id = id;
   auto rows_it = plan.changed_rows.find(id);
   if (rows_it != plan.changed_rows.end() && !files.empty() && files.size() <= kMaxDeltas &&
       rows_it->second.size() * kDeltaRowRatio < t.size()) {
-    std::vector<uint32_t> rows = rows_it->second;
-    std::sort(rows.begin(), rows.end());
-    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    std::string file = store.NewFileName("tbl", std::string(TableName(id)) + ".delta.seg");
-    LANTERN_RETURN_IF_ERROR(SaveTableDelta(t, rows, store.PathOf(file)));
-    files.push_back(file);
-    return files;
+    save.delta = true;
+    save.rows = rows_it->second;
+    std::sort(save.rows.begin(), save.rows.end());
+    save.rows.erase(std::unique(save.rows.begin(), save.rows.end()), save.rows.end());
+    files.push_back(store.NewFileName("tbl", std::string(TableName(id)) + ".delta.seg"));
+    save.files = std::move(files);
+    return save;
   }
-  std::string file = store.NewFileName("tbl", std::string(TableName(id)) + ".seg");
-  LANTERN_RETURN_IF_ERROR(SaveTable(t, store.PathOf(file)));
-  return std::vector<std::string>{file};
+  save.files = {store.NewFileName("tbl", std::string(TableName(id)) + ".seg")};
+  return save;
+}
+
+template <typename Table>
+Status WriteSave(const Store& store, const Table& t, const TableSave& save) {
+  const std::string path = store.PathOf(save.files.back());
+  return save.delta ? SaveTableDelta(t, save.rows, path) : SaveTable(t, path);
 }
 }  // namespace
 
@@ -296,14 +310,28 @@ Status Store::Commit(const CommitPlan& plan) {
   if (mode_ != Mode::kWrite) return Status::Internal("commit on a read-only store");
   const StoreState& s = *plan.state;
   auto tables = table_files_;
+  std::vector<TableSave> saves;
   for (TableId id : plan.changed_tables) {
-    std::vector<std::string> old = tables[TableName(id)];
-    Result<std::vector<std::string>> files = std::vector<std::string>();
+    if (std::any_of(saves.begin(), saves.end(), [&](const TableSave& v) { return v.id == id; })) {
+      continue;  // named twice: saved once
+    }
     ForEachTable(s, [&](TableId t, const auto& table) {
-      if (t == id) files = SaveChanged(*this, table, id, plan, old);
+      if (t == id) saves.push_back(PlanSave(*this, table, id, plan, tables[TableName(id)]));
     });
-    LANTERN_RETURN_IF_ERROR(files.status());
-    tables[TableName(id)] = std::move(files).value();
+  }
+  // The changed tables are written side by side (writing is mostly the
+  // kernel copying into the page cache and fsync).
+  std::vector<Status> written(saves.size());
+  ParallelFor(saves.size(), ResolveThreads(0), 1, [&](size_t begin, size_t end, int) {
+    for (size_t i = begin; i < end; ++i) {
+      ForEachTable(s, [&](TableId t, const auto& table) {
+        if (t == saves[i].id) written[i] = WriteSave(*this, table, saves[i]);
+      });
+    }
+  });
+  for (size_t i = 0; i < saves.size(); ++i) {
+    LANTERN_RETURN_IF_ERROR(written[i]);
+    tables[TableName(saves[i].id)] = std::move(saves[i].files);
   }
   std::vector<std::string> blocks;
   for (const auto& b : block_files_) {
