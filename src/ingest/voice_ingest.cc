@@ -307,6 +307,7 @@ class ResponseRowParser {
     for (size_t i = 0; i < cat_.items().size(); ++i) {
       items_by_id_[cat_.items()[i].id].push_back(static_cast<int>(i));
     }
+    item_after_.assign(cat_.items().size() + 1, -1);
     if (ctx.year) {
       year_first_ = ctx.year->FirstDay().days;
       year_last_ = ctx.year->LastDay().days;
@@ -456,12 +457,20 @@ class ResponseRowParser {
               .ptr != version_text.data() + version_text.size()) {
         version = -1;
       }
-      auto it = items_by_id_.find(id);
-      if (it != items_by_id_.end()) {
+      // A respondent's items come in the order the one before answered
+      // them: the item that followed this row's predecessor last time is
+      // tried before the lookup.
+      const int guess = item_after_[static_cast<size_t>(last_item_ + 1)];
+      if (guess >= 0 && cat_.items()[static_cast<size_t>(guess)].version == version &&
+          cat_.items()[static_cast<size_t>(guess)].id == id) {
+        item = guess;
+      } else if (auto it = items_by_id_.find(id); it != items_by_id_.end()) {
         for (int i : it->second) {
           if (cat_.items()[static_cast<size_t>(i)].version == version) item = i;
         }
       }
+      item_after_[static_cast<size_t>(last_item_ + 1)] = item;
+      last_item_ = item;
       if (item < 0) {
         check.Fail(6, "unknown_item",
                    fmt::format("{} version {} is not in the question bank (catalogue/"
@@ -510,6 +519,10 @@ class ResponseRowParser {
   const voice::VoiceCatalogue& cat_;
   const ProviderIndex& providers_;
   std::unordered_map<std::string, std::vector<int>, TextHash, std::equal_to<>> items_by_id_;
+  // The item that followed each item (index + 1; 0: none before) in the
+  // last row read after it, and the last row's item (-1: none or unknown).
+  std::vector<int> item_after_;
+  int last_item_ = -1;
   std::string provider_text_, wave_text_, urn_text_, date_text_;
   uint32_t provider_ = kNoIndex, school_ = kNoIndex;
   int32_t urn_ = 0;
