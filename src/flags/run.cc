@@ -5,12 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "common/csv_writer.h"
 #include "common/file_util.h"
+#include "common/parallel.h"
 #include "flags/flags.h"
 #include "model/policy.h"
 #include "model/upn.h"
@@ -35,28 +34,44 @@ Status WriteMeta(const std::string& path,
 }
 
 Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
-                     const std::vector<FlagResult>& flags, const std::string& out_dir) {
+                     const std::vector<FlagResult>& flags, const std::string& out_dir,
+                     int threads) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
-  auto w = CsvWriter::InMemory(1 << 20);
-  w->Row(std::vector<std::string_view>{"upn", "urn", "home_la_code", "trigger_id", "since",
-                                       "reason", "rules_version"});
-  char upn[13];
-  for (const FlagResult& f : flags) {
-    UnpackUpn(s.pupils.upn[f.pupil], upn);
-    w->Raw(std::string_view(upn, 13));
-    if (f.school < s.schools.size()) {
-      w->Int(s.schools.urn[f.school]);
-    } else {
-      w->Empty();
+  std::string text = "upn,urn,home_la_code,trigger_id,since,reason,rules_version\n";
+  text.reserve(flags.size() * 160);
+  // Blocks of flags formatted on every worker, added in order.
+  constexpr size_t kBlock = 16384;
+  struct Block {
+    std::unique_ptr<CsvWriter> csv = CsvWriter::InMemory(1 << 22);
+  };
+  auto format = [&](size_t b, Block* block, int) {
+    CsvWriter& w = *block->csv;
+    w.raw_writer().Clear();
+    char upn[13];
+    for (size_t i = b * kBlock; i < std::min(flags.size(), (b + 1) * kBlock); ++i) {
+      const FlagResult& f = flags[i];
+      UnpackUpn(s.pupils.upn[f.pupil], upn);
+      w.Raw(std::string_view(upn, 13));
+      if (f.school < s.schools.size()) {
+        w.Int(s.schools.urn[f.school]);
+      } else {
+        w.Empty();
+      }
+      w.Raw(fmt::format("{:03d}", s.pupils.home_la[f.pupil]));
+      w.Field(rules.triggers[f.trigger].id).Raw(DateText(f.since)).Field(f.reason);
+      w.Field(rules.version);
+      w.EndRow();
     }
-    w->Raw(fmt::format("{:03d}", s.pupils.home_la[f.pupil]));
-    w->Field(rules.triggers[f.trigger].id).Raw(DateText(f.since)).Field(f.reason);
-    w->Field(rules.version);
-    w->EndRow();
-  }
-  LANTERN_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/flags.csv", w->raw_writer().contents()));
+  };
+  LANTERN_RETURN_IF_ERROR(
+      WriteOrderedBlocks<Block>((flags.size() + kBlock - 1) / kBlock, ResolveThreads(threads),
+                                format, [&](const Block& block) {
+                                  text.append(block.csv->raw_writer().contents());
+                                  return Status::Ok();
+                                }));
+  LANTERN_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/flags.csv", text));
   std::string triggers;
   for (const Trigger& t : rules.triggers) {
     triggers += fmt::format("{}{} ({})", triggers.empty() ? "" : "; ", t.id, t.meaning);
@@ -224,7 +239,7 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
     step("evaluate");
   } else {
     SchoolDays days(state, calendar);
-    std::set<uint32_t> flag_rows, referral_rows;
+    std::vector<uint32_t> flag_rows, referral_rows;  // sorted and made unique before the commit
     step("prepare");
     for (int32_t d : run_days) {
       const auto eval_started = std::chrono::steady_clock::now();
@@ -240,7 +255,7 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
       HistoryUpdate h = UpdateFlagHistory(rules, d, &flags, &next.flags);
       report->raised += h.raised;
       report->cleared += h.cleared;
-      flag_rows.insert(h.changed_rows.begin(), h.changed_rows.end());
+      flag_rows.insert(flag_rows.end(), h.changed_rows.begin(), h.changed_rows.end());
       step("history");
       const size_t before = next.referrals.size();
       std::vector<uint32_t> changed =
@@ -251,8 +266,8 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
           EscalateReferrals(state, d, days, options.lipas, &next.referrals);
       step("escalate");
       report->referrals_escalated += escalated.size();
-      referral_rows.insert(changed.begin(), changed.end());
-      referral_rows.insert(escalated.begin(), escalated.end());
+      referral_rows.insert(referral_rows.end(), changed.begin(), changed.end());
+      referral_rows.insert(referral_rows.end(), escalated.begin(), escalated.end());
       // A run for the same day again replaces that day's run row.
       bool replaced = false;
       for (size_t i = 0; i < next.flag_runs.size(); ++i) {
@@ -284,14 +299,18 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
       next.at_risk_rules.text.push_back(rules_text);
       plan.changed_tables.push_back(TableId::kAtRiskRules);
     }
+    for (auto* rows : {&flag_rows, &referral_rows}) {
+      std::sort(rows->begin(), rows->end());
+      rows->erase(std::unique(rows->begin(), rows->end()), rows->end());
+    }
     plan.changed_tables.push_back(TableId::kFlagRuns);
     if (!flag_rows.empty()) {
       plan.changed_tables.push_back(TableId::kFlags);
-      plan.changed_rows[TableId::kFlags].assign(flag_rows.begin(), flag_rows.end());
+      plan.changed_rows[TableId::kFlags] = std::move(flag_rows);
     }
     if (!referral_rows.empty()) {
       plan.changed_tables.push_back(TableId::kReferrals);
-      plan.changed_rows[TableId::kReferrals].assign(referral_rows.begin(), referral_rows.end());
+      plan.changed_rows[TableId::kReferrals] = std::move(referral_rows);
     }
     plan.state = &next;
     nlohmann::json note;
@@ -309,18 +328,23 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
     report->days_run = run_days.size();
   }
 
-  std::set<uint32_t> pupils;
-  std::map<std::string, size_t> by;
+  std::vector<uint32_t> pupils;
+  pupils.reserve(flags.size());
+  std::vector<size_t> by(rules.triggers.size(), 0);
   for (const FlagResult& f : flags) {
-    pupils.insert(f.pupil);
-    ++by[rules.triggers[f.trigger].id];
+    pupils.push_back(f.pupil);
+    ++by[f.trigger];
   }
-  for (const Trigger& t : rules.triggers) report->by_trigger.push_back({t.id, by[t.id]});
+  std::sort(pupils.begin(), pupils.end());
+  for (size_t k = 0; k < rules.triggers.size(); ++k) {
+    report->by_trigger.push_back({rules.triggers[k].id, by[k]});
+  }
   report->flags = flags.size();
-  report->pupils_flagged = pupils.size();
+  report->pupils_flagged =
+      static_cast<size_t>(std::unique(pupils.begin(), pupils.end()) - pupils.begin());
   if (!options.out_dir.empty()) {
     step("count");
-    LANTERN_RETURN_IF_ERROR(WriteFlagsCsv(state, rules, flags, options.out_dir));
+    LANTERN_RETURN_IF_ERROR(WriteFlagsCsv(state, rules, flags, options.out_dir, options.threads));
     step("flags.csv");
     // The effectiveness table reads the referrals and history as committed.
     const StoreState& now = newest ? next : state;
