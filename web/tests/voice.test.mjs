@@ -83,6 +83,9 @@ test('the school page shows who was not heard first, then each question with its
   await page.waitForTimeout(1000);
   assert.ok((await page.locator('[data-chart] svg').count()) > 0);
   assert.equal(await page.locator('[data-chart] p').count(), 0, 'every chart drew');
+  // At 1280 px each question's table fits its card: no column starts off-screen.
+  const cut = await page.locator('[data-testid=voice-item] [data-testid=voice-table] table').evaluateAll((ts) => ts.filter((tb) => tb.scrollWidth > tb.parentElement.clientWidth + 1).length);
+  assert.equal(cut, 0, 'a question table scrolls sideways');
   // CSV of one question's table, made in the browser.
   const block = page.locator(`[data-item="${row.item_id}"] [data-testid=voice-table]`);
   const [csv] = await Promise.all([page.waitForEvent('download'), block.getByRole('button', { name: /Download CSV/ }).click()]);

@@ -342,7 +342,7 @@ export function VoicePage({ kind, id }) {
                 <span class="summary-text">{d}</span> <span class="muted">({its.length} {its.length === 1 ? 'question' : 'questions'})</span>
               </summary>
               {isOpen ? (
-                <div class="card-body">
+                <div class="card-body voice-items">
                   {its.map((item) => (
                     <ItemCard key={item.item_id} item={item} dist={dist} topic={topic} stacked={stacked} change={change} file={file} />
                   ))}
