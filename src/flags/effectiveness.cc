@@ -10,7 +10,8 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <unordered_map>
+#include <vector>
 
 #include "common/csv_writer.h"
 #include "common/file_util.h"
@@ -29,8 +30,15 @@ struct Group {
   int64_t escalated = 0, open = 0, closed = 0;
   std::vector<int> ack_days, plan_days;
   std::map<std::string, int64_t> outcomes;
-  std::set<uint32_t> pupils, excluded, left;
+  // Pupils referred, and of them excluded and left (with repeats until
+  // counted: sorted and made unique before the row is written).
+  std::vector<uint32_t> pupils, excluded, left;
 };
+
+size_t Distinct(std::vector<uint32_t>* v) {
+  std::sort(v->begin(), v->end());
+  return static_cast<size_t>(std::unique(v->begin(), v->end()) - v->begin());
+}
 
 std::string Median(std::vector<int> v) {
   if (v.empty()) return "z";
@@ -49,36 +57,50 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
   StoreCalendar calendar(s.marks.Dates());
   SchoolDays days(s, calendar);
   // The first day each pupil was flagged.
-  std::map<uint32_t, int32_t> first_flag;
+  // By pupil row: the first day flagged, the last permanent exclusion and
+  // the last exit to home education or no known school by the day.
+  std::vector<int32_t> first_flag(s.pupils.size(), kNoDate), pex(s.pupils.size(), kNoDate),
+      exit(s.pupils.size(), kNoDate);
+  auto at = [](std::vector<int32_t>& v, uint32_t pupil) -> int32_t& {
+    if (pupil >= v.size()) v.resize(static_cast<size_t>(pupil) + 1, kNoDate);
+    return v[pupil];
+  };
   for (size_t i = 0; i < flags.size(); ++i) {
-    auto [it, fresh] = first_flag.try_emplace(flags.pupil[i], flags.since[i]);
-    if (!fresh) it->second = std::min(it->second, flags.since[i]);
+    int32_t& f = at(first_flag, flags.pupil[i]);
+    if (f == kNoDate || flags.since[i] < f) f = flags.since[i];
   }
-  // Later permanent exclusions and exits from education, by pupil.
-  std::map<uint32_t, int32_t> pex, exit;
   for (size_t i = 0; i < s.suspensions.size(); ++i) {
     if (s.suspensions.category[i] ==
             static_cast<uint8_t>(SuspensionCategory::kPermanentExclusion) &&
         s.suspensions.start_date[i] <= day) {
-      auto [it, fresh] = pex.try_emplace(s.suspensions.pupil[i], s.suspensions.start_date[i]);
-      if (!fresh) it->second = std::max(it->second, s.suspensions.start_date[i]);
+      int32_t& d = at(pex, s.suspensions.pupil[i]);
+      if (d == kNoDate || s.suspensions.start_date[i] > d) d = s.suspensions.start_date[i];
     }
   }
   for (size_t i = 0; i < s.enrolments.size(); ++i) {
     const auto reason = static_cast<LeavingReason>(s.enrolments.leaving_reason[i]);
     if ((reason == LeavingReason::kEhe || reason == LeavingReason::kCme) &&
         s.enrolments.leaving_date[i] <= day) {
-      auto [it, fresh] = exit.try_emplace(s.enrolments.pupil[i], s.enrolments.leaving_date[i]);
-      if (!fresh) it->second = std::max(it->second, s.enrolments.leaving_date[i]);
+      int32_t& d = at(exit, s.enrolments.pupil[i]);
+      if (d == kNoDate || s.enrolments.leaving_date[i] > d) d = s.enrolments.leaving_date[i];
     }
   }
-  std::map<std::string, Group> groups;
+  // One row per agreement (or per trust and home LA where none applied),
+  // in the order of their keys.
+  std::vector<Group> group_list;
+  std::vector<std::string> group_keys;
+  std::unordered_map<std::string, size_t> group_of;
+  std::string key;
   for (size_t r = 0; r < referrals.size(); ++r) {
-    const std::string key =
-        referrals.agreement_id[r].empty()
-            ? fmt::format("none|{}|{}", referrals.trust_id[r], referrals.home_la[r])
-            : referrals.agreement_id[r];
-    Group& g = groups[key];
+    key = referrals.agreement_id[r].empty()
+              ? fmt::format("none|{}|{}", referrals.trust_id[r], referrals.home_la[r])
+              : referrals.agreement_id[r];
+    auto [slot, fresh] = group_of.try_emplace(key, group_list.size());
+    if (fresh) {
+      group_list.emplace_back();
+      group_keys.push_back(key);
+    }
+    Group& g = group_list[slot->second];
     g.agreement_id = referrals.agreement_id[r];
     g.trust_id = referrals.trust_id[r];
     g.la = referrals.home_la[r];
@@ -107,12 +129,16 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
       ++g.open;
     }
     const uint32_t p = referrals.pupil[r];
-    g.pupils.insert(p);
-    auto f = first_flag.find(p);
-    const int32_t since = f == first_flag.end() ? referrals.raised_date[r] : f->second;
-    if (auto it = pex.find(p); it != pex.end() && it->second >= since) g.excluded.insert(p);
-    if (auto it = exit.find(p); it != exit.end() && it->second >= since) g.left.insert(p);
+    g.pupils.push_back(p);
+    const int32_t first = p < first_flag.size() ? first_flag[p] : kNoDate;
+    const int32_t since = first == kNoDate ? referrals.raised_date[r] : first;
+    if (p < pex.size() && pex[p] != kNoDate && pex[p] >= since) g.excluded.push_back(p);
+    if (p < exit.size() && exit[p] != kNoDate && exit[p] >= since) g.left.push_back(p);
   }
+  std::vector<size_t> order(group_list.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return group_keys[a] < group_keys[b]; });
 
   const auto& outcomes = ReferralOutcomes();
   std::vector<std::string_view> header = {"agreement_id",
@@ -147,7 +173,8 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
     if (IsDisclosive(num, threshold) || IsDisclosive(den, threshold)) return "c";
     return fmt::format("{:.1f}", 100.0 * static_cast<double>(num) / static_cast<double>(den));
   };
-  for (const auto& [key, g] : groups) {
+  for (size_t gi : order) {
+    Group& g = group_list[gi];
     w->Field(g.agreement_id.empty() ? "none" : g.agreement_id).Field(g.trust_id);
     w->Raw(fmt::format("{:03d}", g.la)).Int(g.ack_standard).Int(g.plan_standard);
     w->Raw(count(g.referrals)).Raw(count(g.acknowledged));
@@ -165,9 +192,9 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
     for (size_t i = 0; i < cells.size(); ++i) {
       w->Raw(hide[i] ? "c" : std::to_string(cells[i]));
     }
-    w->Raw(count(static_cast<int64_t>(g.pupils.size())));
-    w->Raw(count(static_cast<int64_t>(g.excluded.size())));
-    w->Raw(count(static_cast<int64_t>(g.left.size())));
+    w->Raw(count(static_cast<int64_t>(Distinct(&g.pupils))));
+    w->Raw(count(static_cast<int64_t>(Distinct(&g.excluded))));
+    w->Raw(count(static_cast<int64_t>(Distinct(&g.left))));
     w->EndRow();
   }
   LANTERN_RETURN_IF_ERROR(
