@@ -425,6 +425,80 @@ TEST_F(VoiceIngestTest, BadRowsAreRejectedWithTheirReason) {
   EXPECT_EQ(s.voice_respondents.size(), 5u);  // K5..K8 never made
 }
 
+// A respondent's rows share their text up to the item, and the parser
+// reuses the checked respondent fields for such a row. The same rows with
+// the columns in another order (no reuse) give the same rejects and store.
+TEST_F(VoiceIngestTest, RowsSharingTheRespondentTextAreCheckedAsIfAlone) {
+  const std::vector<std::vector<std::string>> rows = {
+      {"PRV1", "K5", "online", "belong_school", "agree"},      // line 10: kept
+      {"PRV1", "K5", "online", "belong_schol", "agree"},       // 11: unknown_item
+      {"PRV1", "K5", "online", "safe_school", "agree"},        // 12: unknown_category
+      {"PRV1", "K5", "online", "calm", "often"},               // 13: kept, K5 again
+      {"PRV1", "K5", "at_home", "enjoy_school", "always"},     // 14: inconsistent
+      {"PRV0", "K6", "online", "belong_school", "agree"},      // 15: accreditation
+      {"PRV0", "K6", "online", "safe_school", "often"},        // 16: accreditation
+      {"PRV1", "K5", "online", "belong_school", "disagree"}};  // 17: duplicate
+  auto write = [&](bool standard_order) {
+    auto files = VoiceFiles();
+    std::string& responses = files["voice_responses.csv"];
+    if (!standard_order) {
+      // The same rows, columns in another order.
+      std::string moved =
+          "response,item_version,item_id,mode,collected_date,respondent_key,urn,wave,"
+          "provider_id\n";
+      size_t at = responses.find('\n') + 1;
+      while (at < responses.size()) {
+        const size_t end = responses.find('\n', at);
+        std::vector<std::string> f;
+        std::string line = responses.substr(at, end - at);
+        for (size_t b = 0, e; b <= line.size(); b = e + 1) {
+          e = line.find(',', b);
+          if (e == std::string::npos) e = line.size();
+          f.push_back(line.substr(b, e - b));
+        }
+        moved += fmt::format("{},{},{},{},{},{},{},{},{}\n", f[8], f[7], f[6], f[5], f[4], f[3],
+                             f[2], f[1], f[0]);
+        at = end + 1;
+      }
+      responses = moved;
+    }
+    for (const auto& r : rows) {
+      responses += standard_order ? fmt::format("{},2018/19,900002,{},2018-09-07,{},{},1,{}\n",
+                                                r[0], r[1], r[2], r[3], r[4])
+                                  : fmt::format("{},1,{},{},2018-09-07,{},900002,2018/19,{}\n",
+                                                r[4], r[3], r[2], r[1], r[0]);
+    }
+    testing::WriteTinyInput(dir_ + (standard_order ? "/in" : "/moved"), files);
+  };
+  write(true);
+  write(false);
+  IngestReport a, b;
+  ASSERT_TRUE(Run(dir_ + "/in", &a).ok());
+  const StoreState sa = Load();
+  std::filesystem::remove_all(dir_ + "/store");
+  ASSERT_TRUE(Run(dir_ + "/moved", &b).ok());
+  const StoreState sb = Load();
+  const std::map<uint64_t, std::string> expected = {{11, "unknown_item"},  {12, "unknown_category"},
+                                                    {14, "inconsistent"},  {15, "accreditation"},
+                                                    {16, "accreditation"}, {17, "duplicate"}};
+  EXPECT_EQ(ResponseRejects(a), expected);
+  EXPECT_EQ(ResponseRejects(b), expected);
+  // One reject row each: no row failed twice (at parsing and again at the merge).
+  for (const IngestReport* r : {&a, &b}) {
+    const auto all = Rejects(*r);
+    EXPECT_EQ(std::count_if(all.begin(), all.end(),
+                            [](const auto& row) { return row[0] == "voice_responses.csv"; }),
+              6);
+  }
+  EXPECT_EQ(sa.voice_respondents.key, sb.voice_respondents.key);
+  EXPECT_TRUE(sa.voice_responses.respondent == sb.voice_responses.respondent);
+  EXPECT_TRUE(sa.voice_responses.item == sb.voice_responses.item);
+  EXPECT_TRUE(sa.voice_responses.category == sb.voice_responses.category);
+  // K5 is one respondent with its two kept answers.
+  EXPECT_EQ(sa.voice_respondents.size(), 6u);
+  EXPECT_EQ(sa.voice_responses.size(), 10u);
+}
+
 TEST_F(VoiceIngestTest, ANonAccreditedProvidersFileIsRejectedAndChangesNothing) {
   testing::WriteTinyInput(dir_ + "/in", VoiceFiles());
   IngestReport r;

@@ -308,6 +308,10 @@ class ResponseRowParser {
       items_by_id_[cat_.items()[i].id].push_back(static_cast<int>(i));
     }
     item_after_.assign(cat_.items().size() + 1, -1);
+    standard_layout_ = src.header.field_count() == 9;
+    for (size_t c = 0; c < 9 && standard_layout_; ++c) {
+      standard_layout_ = src.header[c] == static_cast<int>(c);
+    }
     if (ctx.year) {
       year_first_ = ctx.year->FirstDay().days;
       year_last_ = ctx.year->LastDay().days;
@@ -327,7 +331,28 @@ class ResponseRowParser {
       }
       RowCheck check(*src_.schema, src_.header, rec, &out->rejects);
       ParsedResponse p;
-      if (Check(check, &p)) {
+      // A row whose text up to its item is the row before's (the same
+      // respondent's next answer) takes that row's respondent fields as
+      // they were checked: the same text gives the same values.
+      const std::string_view prefix = RespondentText(rec);
+      bool same_prefix = false, ok = false;
+      if (!prefix.empty() && prefix == last_prefix_) {
+        p = prefix_row_;
+        same_prefix = true;
+        ok = CheckItemFields(check, &p);
+      } else {
+        const bool respondent_ok = CheckRespondentFields(check, &p);
+        if (respondent_ok && !prefix.empty()) {
+          last_prefix_.assign(prefix);
+          prefix_row_ = p;
+          ++prefix_id_;
+        } else {
+          last_prefix_.clear();
+          ++prefix_id_;
+        }
+        ok = CheckItemFields(check, &p) && respondent_ok;
+      }
+      if (ok) {
         const std::string_view key = check.Text(3);
         p.at = static_cast<uint64_t>(rec.raw.data() - src_.body.data());
         p.key_size = static_cast<uint8_t>(key.size());
@@ -341,11 +366,13 @@ class ResponseRowParser {
         }
         if (!out->rows.empty()) {
           const ParsedResponse& before = out->rows.back();
-          if (before.provider == p.provider && before.wave == p.wave &&
-              out->Key(before, src_.body) == out->Key(p, src_.body)) {
+          if ((same_prefix && pushed_prefix_id_ == prefix_id_) ||
+              (before.provider == p.provider && before.wave == p.wave &&
+               out->Key(before, src_.body) == out->Key(p, src_.body))) {
             p.flags |= kSameRespondent;
           }
         }
+        pushed_prefix_id_ = prefix_id_;
         out->rows.push_back(p);
       } else {
         ++out->rejected;
@@ -354,8 +381,34 @@ class ResponseRowParser {
   }
 
  private:
+  // The record's text from its start to just past the mode field (the
+  // respondent fields provider_id to mode), when the file has the
+  // standard column order and those fields are read from the text as it
+  // is (not unquoted into the reader's scratch); else empty.
+  std::string_view RespondentText(const CsvRecord& rec) const {
+    if (!standard_layout_ || rec.fields.size() < 9) return {};
+    const char* begin = rec.raw.data();
+    const char* end = begin + rec.raw.size();
+    for (size_t f = 0; f < 6; ++f) {
+      const std::string_view v = rec.fields[f];
+      if (v.data() < begin || v.data() + v.size() > end) return {};
+    }
+    const std::string_view mode = rec.fields[5];
+    // One byte past the mode: its closing quote or the comma after it.
+    const size_t n = static_cast<size_t>(mode.data() + mode.size() - begin) + 1;
+    return n <= rec.raw.size() ? rec.raw.substr(0, n) : std::string_view();
+  }
+
   // provider_id, wave, urn, respondent_key, collected_date, mode, item_id, item_version, response
   bool Check(RowCheck& check, ParsedResponse* p) {
+    const bool respondent_ok = CheckRespondentFields(check, p);
+    return CheckItemFields(check, p) && respondent_ok;
+  }
+
+  // The fields that say who answered, where, when and how (provider_id to
+  // mode) and the checks between them; sets p's school (kNoIndex if not
+  // known) and, when they all pass, its provider, wave, date and mode.
+  bool CheckRespondentFields(RowCheck& check, ParsedResponse* p) {
     uint32_t provider = kNoIndex;
     if (check.RequiredPresent(0)) {
       if (check.Text(0) == provider_text_) {
@@ -448,6 +501,19 @@ class ResponseRowParser {
                         check.Text(0), FormatIsoDate(*collected), DateText(from), DateText(to)));
       }
     }
+    p->school = school;
+    if (!check.ok()) return false;
+    p->collected = collected->days;
+    p->provider = static_cast<uint16_t>(provider);
+    p->wave = *wave;
+    p->mode = static_cast<uint8_t>(*mode);
+    return true;
+  }
+
+  // item_id, item_version and response; sets p's item and category when
+  // they pass (a local item is checked against p's school).
+  bool CheckItemFields(RowCheck& check, ParsedResponse* p) {
+    const uint32_t school = p->school;
     int item = -1;
     if (check.RequiredPresent(6) && check.RequiredPresent(7)) {
       const std::string_view id = check.Text(6);
@@ -498,14 +564,10 @@ class ResponseRowParser {
             fmt::format("not a response of scale {} (one of: {})", cat_.ScaleOf(it).id, codes));
       }
     }
-    if (!check.ok()) return false;
-    p->school = school;
-    p->collected = collected->days;
-    p->provider = static_cast<uint16_t>(provider);
-    p->wave = *wave;
+    // (A respondent field's failure fails the row in Check.)
+    if (!check.ok() || item < 0 || category < 0) return false;
     p->item = static_cast<uint16_t>(item);
     p->category = static_cast<uint8_t>(category);
-    p->mode = static_cast<uint8_t>(*mode);
     return true;
   }
 
@@ -523,6 +585,14 @@ class ResponseRowParser {
   // last row read after it, and the last row's item (-1: none or unknown).
   std::vector<int> item_after_;
   int last_item_ = -1;
+  // The columns are provider_id .. response in that order (RespondentText).
+  bool standard_layout_ = false;
+  // The respondent text of the last row whose respondent fields passed,
+  // those fields as checked, a number for each such text met, and that
+  // number for the last row kept.
+  std::string last_prefix_;
+  ParsedResponse prefix_row_;
+  uint64_t prefix_id_ = 0, pushed_prefix_id_ = ~uint64_t{0};
   std::string provider_text_, wave_text_, urn_text_, date_text_;
   uint32_t provider_ = kNoIndex, school_ = kNoIndex;
   int32_t urn_ = 0;
