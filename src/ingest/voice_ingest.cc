@@ -399,11 +399,9 @@ class ResponseRowParser {
     return n <= rec.raw.size() ? rec.raw.substr(0, n) : std::string_view();
   }
 
-  // provider_id, wave, urn, respondent_key, collected_date, mode, item_id, item_version, response
-  bool Check(RowCheck& check, ParsedResponse* p) {
-    const bool respondent_ok = CheckRespondentFields(check, p);
-    return CheckItemFields(check, p) && respondent_ok;
-  }
+  // The columns: provider_id, wave, urn, respondent_key, collected_date,
+  // mode, item_id, item_version, response. A row is checked in two parts;
+  // every check of both runs, so a row gets a reject line for each problem.
 
   // The fields that say who answered, where, when and how (provider_id to
   // mode) and the checks between them; sets p's school (kNoIndex if not
@@ -564,7 +562,7 @@ class ResponseRowParser {
             fmt::format("not a response of scale {} (one of: {})", cat_.ScaleOf(it).id, codes));
       }
     }
-    // (A respondent field's failure fails the row in Check.)
+    // (A failed respondent field fails the row too: check.ok() says so.)
     if (!check.ok() || item < 0 || category < 0) return false;
     p->item = static_cast<uint16_t>(item);
     p->category = static_cast<uint8_t>(category);
