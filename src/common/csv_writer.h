@@ -3,6 +3,7 @@
 #ifndef LANTERN_COMMON_CSV_WRITER_H_
 #define LANTERN_COMMON_CSV_WRITER_H_
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "common/file_util.h"
+#include "common/parallel.h"
 #include "lantern/status.h"
 
 namespace lantern {
@@ -67,6 +69,27 @@ class CsvWriter {
 
 // Quotes a field for CSV if it needs it.
 std::string CsvQuote(std::string_view text);
+
+// The rows of items [0, items) formatted on `threads` workers, `per_block`
+// items to a block, and handed to write(text) in item order (write returns
+// a Status). format(i, csv) writes item i's rows, as many as it has.
+template <typename Format, typename Write>
+Status WriteCsvInBlocks(size_t items, size_t per_block, int threads, Format&& format,
+                        Write&& write) {
+  struct Block {
+    std::unique_ptr<CsvWriter> csv = CsvWriter::InMemory(1 << 20);
+  };
+  return WriteOrderedBlocks<Block>(
+      (items + per_block - 1) / per_block, threads,
+      [&](size_t b, Block* block, int) {
+        CsvWriter& csv = *block->csv;
+        csv.raw_writer().Clear();
+        for (size_t i = b * per_block; i < std::min(items, (b + 1) * per_block); ++i) {
+          format(i, csv);
+        }
+      },
+      [&](const Block& block) { return write(block.csv->raw_writer().contents()); });
+}
 
 }  // namespace lantern
 

@@ -41,36 +41,28 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
   if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
   std::string text = "upn,urn,home_la_code,trigger_id,since,reason,rules_version\n";
   text.reserve(flags.size() * 160);
-  // Blocks of flags formatted on every worker, added in order.
-  constexpr size_t kBlock = 16384;
-  struct Block {
-    std::unique_ptr<CsvWriter> csv = CsvWriter::InMemory(1 << 22);
-  };
-  auto format = [&](size_t b, Block* block, int) {
-    CsvWriter& w = *block->csv;
-    w.raw_writer().Clear();
-    char upn[13];
-    for (size_t i = b * kBlock; i < std::min(flags.size(), (b + 1) * kBlock); ++i) {
-      const FlagResult& f = flags[i];
-      UnpackUpn(s.pupils.upn[f.pupil], upn);
-      w.Raw(std::string_view(upn, 13));
-      if (f.school < s.schools.size()) {
-        w.Int(s.schools.urn[f.school]);
-      } else {
-        w.Empty();
-      }
-      w.Raw(fmt::format("{:03d}", s.pupils.home_la[f.pupil]));
-      w.Field(rules.triggers[f.trigger].id).Raw(DateText(f.since)).Field(f.reason);
-      w.Field(rules.version);
-      w.EndRow();
-    }
-  };
-  LANTERN_RETURN_IF_ERROR(
-      WriteOrderedBlocks<Block>((flags.size() + kBlock - 1) / kBlock, ResolveThreads(threads),
-                                format, [&](const Block& block) {
-                                  text.append(block.csv->raw_writer().contents());
-                                  return Status::Ok();
-                                }));
+  // Formatted on every worker, in blocks added in order.
+  LANTERN_RETURN_IF_ERROR(WriteCsvInBlocks(
+      flags.size(), 16384, ResolveThreads(threads),
+      [&](size_t i, CsvWriter& w) {
+        const FlagResult& f = flags[i];
+        char upn[13];
+        UnpackUpn(s.pupils.upn[f.pupil], upn);
+        w.Raw(std::string_view(upn, 13));
+        if (f.school < s.schools.size()) {
+          w.Int(s.schools.urn[f.school]);
+        } else {
+          w.Empty();
+        }
+        w.Raw(fmt::format("{:03d}", s.pupils.home_la[f.pupil]));
+        w.Field(rules.triggers[f.trigger].id).Raw(DateText(f.since)).Field(f.reason);
+        w.Field(rules.version);
+        w.EndRow();
+      },
+      [&](std::string_view rows) {
+        text.append(rows);
+        return Status::Ok();
+      }));
   LANTERN_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/flags.csv", text));
   std::string triggers;
   for (const Trigger& t : rules.triggers) {

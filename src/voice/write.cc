@@ -122,51 +122,44 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
         texts[u] = EesGeographyText(Period(wave), "Academic year", r.units[u].geography);
       }
     }
-    // Blocks of distributions formatted on every worker, written in order.
-    constexpr size_t kBlock = 4096;
-    struct Block {
-      std::unique_ptr<CsvWriter> csv = CsvWriter::InMemory(1 << 20);
-    };
-    auto format = [&](size_t b, Block* block, int) {
-      CsvWriter& csv = *block->csv;
-      csv.raw_writer().Clear();
-      for (size_t i = b * kBlock; i < std::min(ds.size(), (b + 1) * kBlock); ++i) {
-        const VoiceDistribution* d = ds[i];
-        const VoiceItem& item = cat.items()[d->item];
-        const VoiceScale& scale = cat.ScaleOf(item);
-        const VoiceGroup& g = groups[d->group];
-        const PublishedCell response_rate = rate(d->unit, d->wave, d->group);
-        const std::string& geo = geography.at(d->wave)[d->unit];
-        for (size_t c = 0; c < scale.categories.size(); ++c) {
-          csv.Raw(geo);
-          csv.Field(item.id)
-              .Int(item.version)
-              .Field(item.domain)
-              .Field(item.local ? "local" : "core");
-          csv.Field(g.topic)
-              .Field(g.label)
-              .Field(scale.categories[c].code)
-              .Field(scale.categories[c].label);
-          if (d->hidden[c]) {
-            Cell(csv, PublishedCell::Symbol(GssSymbol::kSuppressed));
-            Cell(csv, PublishedCell::Symbol(GssSymbol::kSuppressed));
-          } else {
-            Cell(csv, PublishedCell::Count(d->counts[c]));
+    // Distributions formatted on every worker, in blocks written in order.
+    LANTERN_RETURN_IF_ERROR(WriteCsvInBlocks(
+        ds.size(), 4096, threads,
+        [&](size_t i, CsvWriter& csv) {
+          const VoiceDistribution* d = ds[i];
+          const VoiceItem& item = cat.items()[d->item];
+          const VoiceScale& scale = cat.ScaleOf(item);
+          const VoiceGroup& g = groups[d->group];
+          const PublishedCell response_rate = rate(d->unit, d->wave, d->group);
+          const std::string& geo = geography.at(d->wave)[d->unit];
+          for (size_t c = 0; c < scale.categories.size(); ++c) {
+            csv.Raw(geo);
+            csv.Field(item.id)
+                .Int(item.version)
+                .Field(item.domain)
+                .Field(item.local ? "local" : "core");
+            csv.Field(g.topic)
+                .Field(g.label)
+                .Field(scale.categories[c].code)
+                .Field(scale.categories[c].label);
+            if (d->hidden[c]) {
+              Cell(csv, PublishedCell::Symbol(GssSymbol::kSuppressed));
+              Cell(csv, PublishedCell::Symbol(GssSymbol::kSuppressed));
+            } else {
+              Cell(csv, PublishedCell::Count(d->counts[c]));
+              Cell(csv, d->base_hidden ? PublishedCell::Symbol(GssSymbol::kSuppressed)
+                                       : PublishedCell::Ratio(d->counts[c], d->base, 100,
+                                                              d->base < 100 ? 0 : 1));
+            }
             Cell(csv, d->base_hidden ? PublishedCell::Symbol(GssSymbol::kSuppressed)
-                                     : PublishedCell::Ratio(d->counts[c], d->base, 100,
-                                                            d->base < 100 ? 0 : 1));
+                                     : PublishedCell::Count(d->base));
+            Cell(csv, response_rate);
+            csv.Field(d->withheld);
+            csv.EndRow();
           }
-          Cell(csv, d->base_hidden ? PublishedCell::Symbol(GssSymbol::kSuppressed)
-                                   : PublishedCell::Count(d->base));
-          Cell(csv, response_rate);
-          csv.Field(d->withheld);
-          csv.EndRow();
-        }
-      }
-    };
-    LANTERN_RETURN_IF_ERROR(WriteOrderedBlocks<Block>(
-        (ds.size() + kBlock - 1) / kBlock, threads, format, [&](const Block& block) {
-          w->raw_writer().Write(block.csv->raw_writer().contents());
+        },
+        [&](std::string_view rows) {
+          w->raw_writer().Write(rows);
           return Status::Ok();
         }));
     LANTERN_RETURN_IF_ERROR(w->Close());
