@@ -25,21 +25,7 @@ bool HasTrigger(const std::string& list, const std::string& id) {
 
 void AddNote(std::string* notes, int32_t day, std::string_view text) {
   if (!notes->empty()) *notes += " | ";
-  *notes += DateText(day);
-  *notes += ": ";
-  *notes += text;
-}
-
-// The note a new flag adds: "flag ID raised: REASON".
-void AddFlagNote(std::string* notes, int32_t day, std::string_view trigger,
-                 std::string_view reason) {
-  notes->reserve(notes->size() + 32 + trigger.size() + reason.size());
-  if (!notes->empty()) *notes += " | ";
-  *notes += DateText(day);
-  *notes += ": flag ";
-  *notes += trigger;
-  *notes += " raised: ";
-  *notes += reason;
+  *notes += DateText(day) + ": " + std::string(text);
 }
 
 }  // namespace
@@ -291,7 +277,7 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
       const uint32_t r = open_of(pupil);
       if (!HasTrigger(referrals->triggers[r], trigger)) {
         referrals->triggers[r] += ";" + trigger;
-        AddFlagNote(&referrals->notes[r], day, trigger, history.reason[f]);
+        AddNote(&referrals->notes[r], day, "flag " + trigger + " raised: " + history.reason[f]);
         changed.push_back(r);
       }
       continue;
@@ -324,8 +310,8 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     referrals->escalation_level.push_back(0);
     referrals->escalated_date.push_back(kNoDate);
     std::string note;
-    AddFlagNote(&note, day, trigger, history.reason[f]);
-    referrals->notes.push_back(std::move(note));
+    AddNote(&note, day, "flag " + trigger + " raised: " + history.reason[f]);
+    referrals->notes.push_back(note);
     open_of(pupil) = r;
     changed.push_back(r);
   }
