@@ -157,6 +157,20 @@ test('keyboard, axe and screenshots of the school and LA pages', async (t) => {
   await page.locator('[data-testid=stacked]').check();
   await page.waitForTimeout(800);
   await screenshot(page, 'voice-school-stacked');
+  // On a phone the page does not scroll sideways (a wide table scrolls in its own region).
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.waitForTimeout(500);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal scroll at 375 px');
+  // Every chart's text (the group labels with n and response rate) stays inside its chart.
+  const clipped = await page.locator('[data-chart] svg').evaluateAll((svgs) =>
+    svgs.flatMap((svg) => {
+      const box = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().left < box.left - 1).map((t) => t.textContent);
+    }),
+  );
+  assert.deepEqual(clipped, [], 'chart text cut off at 375 px');
+  await screenshot(page, 'voice-375');
+  await page.setViewportSize({ width: 1280, height: 900 });
   if (laCode) {
     await open(page, shared.target.url, `/la/${laCode}/voice`, '[data-testid=voice]');
     await page.waitForSelector('[data-chart] svg, .not-plotted', { timeout: 30000 });

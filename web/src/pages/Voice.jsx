@@ -94,20 +94,25 @@ function drawDiverging(item, groups, stacked) {
       return greys[grey++ % greys.length];
     });
     const domain = item.categories.map((c) => c.label);
+    const marginLeft = Math.min(260, width * 0.45);
+    // Group labels wrap to the margin, so a narrow screen shows the whole
+    // label, n and response rate included (lineWidth is in ems of the 10 px
+    // axis text, as Plot estimates them: a third kept spare for wider fonts).
+    const groupAxis = Plot.axisY({ label: null, lineWidth: Math.max(6, (marginLeft - 12) / 15) });
     const common = {
       width,
       height: 40 + groups.length * 36,
-      marginLeft: Math.min(260, width * 0.45),
+      marginLeft,
       color: { domain, range, legend: true },
       y: { label: null, domain: groups.map((g) => groupTitle(g.rows)) },
     };
     if (stacked) {
-      return Plot.plot({ ...common, x: { label: 'Percentage of respondents →', domain: [0, 100] }, marks: [Plot.barX(data, Plot.stackX({ x: 'x', y: 'group', fill: 'response', title: (d) => `${d.response}: ${d.x}%` })), Plot.ruleX([0])] });
+      return Plot.plot({ ...common, x: { label: 'Percentage of respondents →', domain: [0, 100] }, marks: [groupAxis, Plot.barX(data, Plot.stackX({ x: 'x', y: 'group', fill: 'response', title: (d) => `${d.response}: ${d.x}%` })), Plot.ruleX([0])] });
     }
     return Plot.plot({
       ...common,
       x: { label: '← negative · percentage of respondents · positive →      | set aside', domain: [-100, 160], ticks: [-100, -50, 0, 50, 100], tickFormat: (v) => `${Math.abs(v)}` },
-      marks: [Plot.barX(data, { x1: 'x1', x2: 'x2', y: 'group', fill: 'response', title: (d) => `${d.response}: ${Math.round((d.x2 - d.x1) * 10) / 10}%` }), Plot.ruleX([0]), Plot.ruleX([105], { stroke: '#999', strokeDasharray: '3,3' })],
+      marks: [groupAxis, Plot.barX(data, { x1: 'x1', x2: 'x2', y: 'group', fill: 'response', title: (d) => `${d.response}: ${Math.round((d.x2 - d.x1) * 10) / 10}%` }), Plot.ruleX([0]), Plot.ruleX([105], { stroke: '#999', strokeDasharray: '3,3' })],
     });
   };
 }
