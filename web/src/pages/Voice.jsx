@@ -29,7 +29,7 @@ function groupTitle(rows) {
   const r = rows[0];
   const n = r.base_n;
   const rate = r.group_response_rate;
-  const nText = typeof n === 'number' ? `n=${n}` : 'n withheld';
+  const nText = typeof n === 'number' ? `n=${n.toLocaleString('en-GB')}` : 'n withheld';
   const rateText = typeof rate === 'number' ? `${rate}% responded` : 'response rate withheld';
   return `${r.breakdown} (${nText}, ${rateText})`;
 }
