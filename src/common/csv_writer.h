@@ -67,6 +67,8 @@ class CsvWriter {
   bool first_ = true;
 };
 
+// Whether a field holds a comma, quote or line break (and so is quoted).
+bool CsvNeedsQuotes(std::string_view text);
 // Quotes a field for CSV if it needs it.
 std::string CsvQuote(std::string_view text);
 

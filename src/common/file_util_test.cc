@@ -42,5 +42,17 @@ TEST(BufferedWriterTest, CsvRowsFormattedInMemoryAreQuotedAsInAFile) {
   EXPECT_EQ(csv->raw_writer().contents(), "plain,\"with, comma\",-42,2.35\n");
 }
 
+TEST(BufferedWriterTest, AFieldIsQuotedWhenItHoldsACommaQuoteOrLineBreak) {
+  for (std::string_view plain : {"", "abc", "a;b", "caf\xc3\xa9", "tab\there"}) {
+    EXPECT_FALSE(CsvNeedsQuotes(plain)) << plain;
+    EXPECT_EQ(CsvQuote(plain), plain);
+  }
+  EXPECT_EQ(CsvQuote("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvQuote("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvQuote("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvQuote("cr\r"), "\"cr\r\"");
+  EXPECT_TRUE(CsvNeedsQuotes(std::string_view("x\0,", 3)));  // past a NUL byte too
+}
+
 }  // namespace
 }  // namespace lantern

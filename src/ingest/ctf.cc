@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "common/csv_writer.h"
 #include "common/date.h"
 #include "model/codes.h"
 #include "model/upn.h"
@@ -48,23 +49,12 @@ std::optional<Date> ParseCtfDate(std::string_view text) {
   return ParseIsoDate(text);
 }
 
-std::string Field(std::string_view v) {
-  // The derived files are CSV: quote what needs it.
-  if (v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string Row(std::initializer_list<std::string_view> fields) {
   std::string out;
   bool first = true;
   for (std::string_view f : fields) {
     if (!first) out += ',';
-    out += Field(f);
+    out += CsvQuote(f);  // the derived files are CSV
     first = false;
   }
   out += '\n';
