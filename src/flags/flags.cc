@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
-#include <unordered_map>
 
 #include "common/parallel.h"
 
@@ -456,25 +454,63 @@ int32_t FlagEvaluator::Since(uint32_t pupil, size_t k, int32_t day, int32_t floo
   return d;
 }
 
+namespace {
+
+// A run of the history still open (no end): its pupil, its trigger's index
+// in the rules (kNoTrigger for one the rules no longer hold) and its row.
+struct OpenRun {
+  uint32_t pupil;
+  uint16_t trigger;
+  uint32_t row;
+};
+constexpr uint16_t kNoTrigger = 0xFFFF;
+
+bool RunBefore(const OpenRun& a, uint32_t pupil, uint16_t trigger) {
+  return a.pupil != pupil ? a.pupil < pupil : a.trigger < trigger;
+}
+
+// The history's open runs by pupil, then trigger, then row. Two open rows
+// for one pupil and trigger should not happen; if they do, the later one
+// is the run (the earlier is left as it is).
+std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history) {
+  std::vector<OpenRun> runs;
+  for (size_t r = 0; r < history.size(); ++r) {
+    if (history.until[r] != kNoDate) continue;
+    uint16_t trigger = kNoTrigger;
+    for (size_t k = 0; k < rules.triggers.size(); ++k) {
+      if (rules.triggers[k].id == history.trigger_id[r]) trigger = static_cast<uint16_t>(k);
+    }
+    runs.push_back({history.pupil[r], trigger, static_cast<uint32_t>(r)});
+  }
+  std::sort(runs.begin(), runs.end(), [](const OpenRun& a, const OpenRun& b) {
+    return RunBefore(a, b.pupil, b.trigger) ||
+           (a.pupil == b.pupil && a.trigger == b.trigger && a.row < b.row);
+  });
+  return runs;
+}
+
+// The open run of a pupil and trigger (the later of two), or nullptr.
+const OpenRun* FindRun(const std::vector<OpenRun>& runs, uint32_t pupil, uint16_t trigger) {
+  auto it =
+      std::lower_bound(runs.begin(), runs.end(), std::make_pair(pupil, trigger + 1),
+                       [](const OpenRun& a, std::pair<uint32_t, int> key) {
+                         return a.pupil != key.first ? a.pupil < key.first : a.trigger < key.second;
+                       });
+  if (it == runs.begin()) return nullptr;
+  --it;
+  return it->pupil == pupil && it->trigger == trigger ? &*it : nullptr;
+}
+
+}  // namespace
+
 std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable* history,
                                                    int32_t covered_through, int threads) const {
   const size_t n = s_.pupils.size();
   const bool use_history =
       history != nullptr && covered_through != kNoDate && covered_through < day;
   const int32_t floor = use_history ? covered_through + 1 : day - kLookBackDays;
-  // Open runs of the history, by pupil: (trigger index, since).
-  std::unordered_map<uint32_t, std::vector<std::pair<uint16_t, int32_t>>> open;
-  if (use_history) {
-    std::unordered_map<std::string, uint16_t> index;
-    for (size_t k = 0; k < rules_.triggers.size(); ++k) {
-      index[rules_.triggers[k].id] = static_cast<uint16_t>(k);
-    }
-    for (size_t r = 0; r < history->size(); ++r) {
-      if (history->until[r] != kNoDate) continue;
-      auto it = index.find(history->trigger_id[r]);
-      if (it != index.end()) open[history->pupil[r]].push_back({it->second, history->since[r]});
-    }
-  }
+  const std::vector<OpenRun> open =
+      use_history ? OpenRuns(rules_, *history) : std::vector<OpenRun>();
   const int workers = ResolveThreads(threads);
   std::vector<std::vector<FlagResult>> parts(static_cast<size_t>(workers));
   ParallelRanges(n, workers, [&](size_t begin, size_t end, int w) {
@@ -491,13 +527,8 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
         f.school = MainSchool(pupil, day);
         f.reason = reason;
         f.since = kNoDate;
-        if (use_history) {
-          auto it = open.find(pupil);
-          if (it != open.end()) {
-            for (auto [tk, since] : it->second) {
-              if (tk == k) f.since = since;
-            }
-          }
+        if (const OpenRun* run = FindRun(open, pupil, static_cast<uint16_t>(k))) {
+          f.since = history->since[run->row];
         }
         if (f.since == kNoDate) f.since = Since(pupil, k, day, floor);
         out.push_back(std::move(f));
@@ -516,25 +547,34 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
 HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
                                 std::vector<FlagResult>* results, FlagTable* history) {
   HistoryUpdate u;
-  // Open rows by (pupil, trigger id).
-  std::map<std::pair<uint32_t, std::string>, uint32_t> open;
-  for (size_t r = 0; r < history->size(); ++r) {
-    if (history->until[r] == kNoDate) {
-      open[{history->pupil[r], history->trigger_id[r]}] = static_cast<uint32_t>(r);
-    }
+  const std::vector<OpenRun> open = OpenRuns(rules, *history);
+  std::vector<uint8_t> holds(open.size(), 0);  // the run holds on the day
+  // The results in pupil then trigger order (as EvaluateAll gives them),
+  // walked beside the open runs.
+  const auto before = [](const FlagResult& a, const FlagResult& b) {
+    return a.pupil != b.pupil ? a.pupil < b.pupil : a.trigger < b.trigger;
+  };
+  if (!std::is_sorted(results->begin(), results->end(), before)) {
+    std::sort(results->begin(), results->end(), before);
   }
+  size_t j = 0;
   for (FlagResult& f : *results) {
-    const std::string& id = rules.triggers[f.trigger].id;
-    auto it = open.find({f.pupil, id});
-    if (it != open.end()) {
-      f.since = history->since[it->second];
-      open.erase(it);
+    while (j < open.size() && RunBefore(open[j], f.pupil, f.trigger)) ++j;
+    // Of two open rows for the pupil and trigger, the later is the run.
+    while (j + 1 < open.size() && open[j + 1].pupil == f.pupil &&
+           open[j + 1].trigger == f.trigger) {
+      ++j;
+    }
+    if (j < open.size() && open[j].pupil == f.pupil && open[j].trigger == f.trigger) {
+      f.since = history->since[open[j].row];
+      holds[j] = 1;
+      ++j;
       continue;
     }
     const uint32_t row = static_cast<uint32_t>(history->size());
     history->pupil.push_back(f.pupil);
     history->school.push_back(f.school);
-    history->trigger_id.push_back(id);
+    history->trigger_id.push_back(rules.triggers[f.trigger].id);
     history->since.push_back(f.since);
     history->until.push_back(kNoDate);
     history->rules_version.push_back(rules.version);
@@ -543,10 +583,15 @@ HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
     u.raised_rows.push_back(row);
     ++u.raised;
   }
-  // What is left open no longer holds: the run ends.
-  for (const auto& [key, row] : open) {
-    history->until[row] = day;
-    u.changed_rows.push_back(row);
+  // What is left open no longer holds: the run ends (an earlier duplicate
+  // of a run is left as it is).
+  for (size_t i = 0; i < open.size(); ++i) {
+    if (holds[i]) continue;
+    const bool duplicate = i + 1 < open.size() && open[i + 1].pupil == open[i].pupil &&
+                           open[i + 1].trigger == open[i].trigger && open[i].trigger != kNoTrigger;
+    if (duplicate) continue;
+    history->until[open[i].row] = day;
+    u.changed_rows.push_back(open[i].row);
     ++u.cleared;
   }
   std::sort(u.changed_rows.begin(), u.changed_rows.end());

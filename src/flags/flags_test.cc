@@ -446,6 +446,64 @@ TEST_F(FlagsTest, HistoryKeepsSinceAndClosesARunWhenTheConditionClears) {
   EXPECT_EQ(history.since[0], D("2019-05-02"));
 }
 
+TEST(FlagHistoryTest, OpenRunsAreMatchedByPupilAndTriggerWhateverTheRowOrder) {
+  const AtRiskRules& rules = DefaultRules();
+  auto k = [&](std::string_view id) {
+    for (size_t i = 0; i < rules.triggers.size(); ++i) {
+      if (rules.triggers[i].id == id) return static_cast<uint16_t>(i);
+    }
+    ADD_FAILURE() << id;
+    return uint16_t{0};
+  };
+  FlagTable h;
+  auto open_run = [&](uint32_t pupil, std::string id, int32_t since, int32_t until = kNoDate) {
+    h.pupil.push_back(pupil);
+    h.school.push_back(0);
+    h.trigger_id.push_back(std::move(id));
+    h.since.push_back(since);
+    h.until.push_back(until);
+    h.rules_version.push_back("1");
+    h.reason.push_back("r");
+  };
+  // Rows out of pupil order, a closed run, and a trigger the rules no
+  // longer hold.
+  open_run(9, "low_attendance", 100);        // 0: holds again
+  open_run(2, "repeat_suspension", 110);     // 1: clears
+  open_run(2, "low_attendance", 120, 130);   // 2: closed already
+  open_run(5, "retired_local_trigger", 90);  // 3: no longer in the rules: clears
+  open_run(2, "low_attendance", 140);        // 4: holds again
+  auto result = [&](uint32_t pupil, std::string_view id) {
+    FlagResult f;
+    f.pupil = pupil;
+    f.trigger = k(id);
+    f.since = 200;  // a new run's since
+    return f;
+  };
+  // The results out of order too: they are put in pupil, trigger order.
+  std::vector<FlagResult> results = {result(9, "low_attendance"), result(2, "low_attendance"),
+                                     result(7, "repeat_ap")};
+  const HistoryUpdate u = UpdateFlagHistory(rules, 210, &results, &h);
+  EXPECT_EQ(u.raised, 1u);
+  EXPECT_EQ(u.cleared, 2u);
+  ASSERT_EQ(h.size(), 6u);
+  EXPECT_EQ(h.until[0], kNoDate);
+  EXPECT_EQ(h.until[1], 210);
+  EXPECT_EQ(h.until[2], 130);
+  EXPECT_EQ(h.until[3], 210);
+  EXPECT_EQ(h.until[4], kNoDate);
+  EXPECT_EQ(h.pupil[5], 7u);
+  EXPECT_EQ(h.trigger_id[5], "repeat_ap");
+  EXPECT_EQ(h.since[5], 200);
+  EXPECT_EQ(u.changed_rows, (std::vector<uint32_t>{1, 3, 5}));
+  EXPECT_EQ(u.raised_rows, (std::vector<uint32_t>{5}));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].pupil, 2u);
+  EXPECT_EQ(results[0].since, 140);  // the open run's since, kept
+  EXPECT_EQ(results[1].pupil, 7u);
+  EXPECT_EQ(results[2].pupil, 9u);
+  EXPECT_EQ(results[2].since, 100);
+}
+
 TEST_F(FlagsTest, APupilNotOnARollOnTheDayIsNotFlagged) {
   const uint32_t a = School(100001, 805);
   const uint32_t p = Pupil();
