@@ -373,7 +373,7 @@ TEST_F(TinyTest, IngestWithBuildGivesTheSameFilesAsASeparateBuild) {
   o.input_dir = input_;
   o.store_dir = store_;
   IngestReport r;
-  std::shared_ptr<const LoadedStore> committed;
+  std::shared_ptr<LoadedStore> committed;
   ASSERT_TRUE(Ingest(o, &r, &committed).ok());
   ASSERT_NE(committed, nullptr);
   EXPECT_EQ(committed->generation(), r.generation);

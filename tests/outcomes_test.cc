@@ -297,7 +297,7 @@ TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommitte
   i.input_dir = day;
   i.store_dir = dir_ + "/store";
   IngestReport ir;
-  std::shared_ptr<const LoadedStore> committed;
+  std::shared_ptr<LoadedStore> committed;
   ASSERT_TRUE(Ingest(i, &ir, &committed).ok());
   ASSERT_TRUE(committed);
   PupilLevelOutcomesOptions o;

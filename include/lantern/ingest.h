@@ -57,7 +57,7 @@ struct IngestReport {
 // tables as in memory, its marks reopened), for a build straight after:
 // the daily job (`lantern ingest DAY --build OUT`) loads the store once.
 Status Ingest(const IngestOptions& options, IngestReport* report,
-              std::shared_ptr<const LoadedStore>* committed = nullptr);
+              std::shared_ptr<LoadedStore>* committed = nullptr);
 
 }  // namespace lantern
 

@@ -25,6 +25,9 @@ class LoadedStore {
 
   struct Impl;  // src/store/loaded_store.h: the Store and its StoreState
   const Impl& impl() const { return *impl_; }
+  // For a holder that is the last to read the state and may take tables
+  // out of it (the daily job's flags step).
+  Impl& mutable_impl() { return *impl_; }
   explicit LoadedStore(std::unique_ptr<Impl> impl);
 
  private:

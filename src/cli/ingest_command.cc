@@ -58,7 +58,7 @@ void AddIngest(CLI::App& app, int* exit_code) {
   cmd->callback([opts, build_out, flags_out, outcomes_out, exit_code] {
     const auto started = std::chrono::steady_clock::now();
     IngestReport report;
-    std::shared_ptr<const LoadedStore> committed;
+    std::shared_ptr<LoadedStore> committed;
     const bool keep = !build_out->empty() || !flags_out->empty() || !outcomes_out->empty();
     Status st = Ingest(*opts, &report, keep ? &committed : nullptr);
     if (!st.ok()) {
@@ -115,7 +115,9 @@ void AddIngest(CLI::App& app, int* exit_code) {
       }
       f.lipas = std::move(lipas).value();
       FlagsReport flagged;
-      st = RunFlags(*committed->impl().store, committed->impl().state, f, &flagged);
+      // The last step: nothing reads the committed state after it, so the
+      // flag history and referrals are handed over rather than copied.
+      st = RunFlags(*committed->impl().store, &committed->mutable_impl().state, f, &flagged);
       if (!st.ok()) {
         *exit_code = ReportFailure("ingest --flags", st);
         return;

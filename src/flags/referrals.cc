@@ -311,7 +311,7 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     referrals->escalated_date.push_back(kNoDate);
     std::string note;
     AddNote(&note, day, "flag " + trigger + " raised: " + history.reason[f]);
-    referrals->notes.push_back(note);
+    referrals->notes.push_back(std::move(note));
     open_of(pupil) = r;
     changed.push_back(r);
   }
@@ -375,19 +375,27 @@ ReferralClock ClockOf(const ReferralTable& r, size_t row, int32_t day, const Sch
   return c;
 }
 
-std::vector<uint32_t> EscalateReferrals(const StoreState& s, int32_t day, const SchoolDays& days,
+std::vector<uint32_t> EscalateReferrals(int32_t day, const SchoolDays& days,
                                         const std::vector<LipaTerms>& lipas,
                                         ReferralTable* referrals) {
   std::vector<uint32_t> changed;
+  // Each agreement's escalation steps (the last agreement listed with the
+  // id and steps of its own), else the default steps.
+  std::unordered_map<std::string_view, const std::vector<std::string>*> steps_of;
+  for (const LipaTerms& l : lipas) {
+    if (!l.escalation.empty()) steps_of[l.agreement_id] = &l.escalation;
+  }
   for (size_t r = 0; r < referrals->size(); ++r) {
     if (referrals->status[r] == static_cast<uint8_t>(ReferralStatus::kClosed)) continue;
-    std::vector<std::string> steps = DefaultSteps();
-    for (const LipaTerms& l : lipas) {
-      if (l.agreement_id == referrals->agreement_id[r] && !l.escalation.empty()) {
-        steps = l.escalation;
-      }
-    }
-    (void)s;
+    // Nothing can be due before the first school day past the shorter
+    // standard: most referrals stop here.
+    const int first_standard = std::min(referrals->acknowledge_days[r], referrals->plan_days[r]);
+    const int32_t earliest_breach =
+        days.NthAfter(referrals->school[r], referrals->raised_date[r], first_standard + 1);
+    if (earliest_breach == kNoDate || earliest_breach > day) continue;
+    auto found = steps_of.find(referrals->agreement_id[r]);
+    const std::vector<std::string>& steps =
+        found == steps_of.end() ? DefaultSteps() : *found->second;
     const ReferralClock c = ClockOf(*referrals, r, day, days, steps.size());
     if (c.escalation_due <= referrals->escalation_level[r]) continue;
     for (int level = referrals->escalation_level[r] + 1; level <= c.escalation_due; ++level) {

@@ -119,8 +119,8 @@ ReferralClock ClockOf(const ReferralTable& r, size_t row, int32_t day, const Sch
 
 // Escalates every open referral whose clock says a further step is due
 // (level and date set, a note added). Returns the rows changed.
-std::vector<uint32_t> EscalateReferrals(const StoreState& state, int32_t day,
-                                        const SchoolDays& days, const std::vector<LipaTerms>& lipas,
+std::vector<uint32_t> EscalateReferrals(int32_t day, const SchoolDays& days,
+                                        const std::vector<LipaTerms>& lipas,
                                         ReferralTable* referrals);
 
 // A change of status by a person: to acknowledged, plan_agreed or closed

@@ -194,14 +194,14 @@ TEST_F(ReferralClockTest, ABreachedStandardEscalatesByItselfOverTheHoliday) {
   SchoolDays days(s_, calendar_);
   // Acknowledge within 2 school days: Tuesday 26 and Wednesday 27 Feb. Not
   // late on the Wednesday, even though 12 calendar days have passed.
-  auto none = EscalateReferrals(s_, D("2019-02-27"), days, lipas_, &r_);
+  auto none = EscalateReferrals(D("2019-02-27"), days, lipas_, &r_);
   EXPECT_TRUE(none.empty());
   EXPECT_EQ(r_.escalation_level[0], 0);
   ReferralClock c = ClockOf(r_, 0, D("2019-02-27"), days, 3);
   EXPECT_EQ(c.open_days, 2);
   EXPECT_EQ(c.next_deadline, D("2019-02-27"));
   // Thursday 28: the first step.
-  auto one = EscalateReferrals(s_, D("2019-02-28"), days, lipas_, &r_);
+  auto one = EscalateReferrals(D("2019-02-28"), days, lipas_, &r_);
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(r_.escalation_level[0], 1);
   EXPECT_EQ(r_.escalated_date[0], D("2019-02-28"));
@@ -210,12 +210,12 @@ TEST_F(ReferralClockTest, ABreachedStandardEscalatesByItselfOverTheHoliday) {
             std::string::npos)
       << r_.notes[0];
   // Run again the same day: nothing more.
-  EXPECT_TRUE(EscalateReferrals(s_, D("2019-02-28"), days, lipas_, &r_).empty());
+  EXPECT_TRUE(EscalateReferrals(D("2019-02-28"), days, lipas_, &r_).empty());
   // Acknowledged late on 1 March; the plan is due within 10 school days of
   // raising: 26 Feb .. 11 Mar. On 12 March, no plan: the second step.
   ASSERT_TRUE(UpdateReferral(&r_, 0, ReferralStatus::kAcknowledged, D("2019-03-01"), "", "").ok());
-  EXPECT_TRUE(EscalateReferrals(s_, D("2019-03-11"), days, lipas_, &r_).empty());
-  ASSERT_EQ(EscalateReferrals(s_, D("2019-03-12"), days, lipas_, &r_).size(), 1u);
+  EXPECT_TRUE(EscalateReferrals(D("2019-03-11"), days, lipas_, &r_).empty());
+  ASSERT_EQ(EscalateReferrals(D("2019-03-12"), days, lipas_, &r_).size(), 1u);
   EXPECT_EQ(r_.escalation_level[0], 2);
   EXPECT_EQ(r_.escalated_date[0], D("2019-03-12"));
   c = ClockOf(r_, 0, D("2019-03-12"), days, 3);
@@ -223,18 +223,18 @@ TEST_F(ReferralClockTest, ABreachedStandardEscalatesByItselfOverTheHoliday) {
   EXPECT_TRUE(c.acknowledge_breached);
   EXPECT_TRUE(c.plan_breached);
   // Another 10 school days without a plan: the panel (26 March).
-  ASSERT_EQ(EscalateReferrals(s_, D("2019-03-26"), days, lipas_, &r_).size(), 1u);
+  ASSERT_EQ(EscalateReferrals(D("2019-03-26"), days, lipas_, &r_).size(), 1u);
   EXPECT_EQ(r_.escalation_level[0], 3);
   EXPECT_EQ(r_.escalated_date[0], D("2019-03-26"));
   // No step beyond the last.
-  EXPECT_TRUE(EscalateReferrals(s_, D("2019-03-29"), days, lipas_, &r_).empty());
+  EXPECT_TRUE(EscalateReferrals(D("2019-03-29"), days, lipas_, &r_).empty());
 }
 
 TEST_F(ReferralClockTest, AResponseInTimeStopsTheClock) {
   SchoolDays days(s_, calendar_);
   ASSERT_TRUE(UpdateReferral(&r_, 0, ReferralStatus::kAcknowledged, D("2019-02-27"), "", "").ok());
   ASSERT_TRUE(UpdateReferral(&r_, 0, ReferralStatus::kPlanAgreed, D("2019-03-08"), "", "").ok());
-  EXPECT_TRUE(EscalateReferrals(s_, D("2019-03-29"), days, lipas_, &r_).empty());
+  EXPECT_TRUE(EscalateReferrals(D("2019-03-29"), days, lipas_, &r_).empty());
   ReferralClock c = ClockOf(r_, 0, D("2019-03-29"), days, 3);
   EXPECT_EQ(c.to_acknowledge, 2);
   EXPECT_EQ(c.to_plan, 9);

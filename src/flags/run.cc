@@ -130,8 +130,13 @@ std::string FlagsReport::Summary() const {
   return s;
 }
 
-Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& options,
-                FlagsReport* report) {
+namespace {
+
+// `state` is read; its flag history, runs and referrals start the new state.
+// They are copied, or moved out of `owned` (the same state, when the caller
+// has no further use for it: the command that opened the store itself).
+Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
+                  const FlagsOptions& options, FlagsReport* report) {
   const auto started = std::chrono::steady_clock::now();
   *report = FlagsReport();
   auto lap = started;
@@ -151,12 +156,19 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
   };
   LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
   LANTERN_ASSIGN_OR_RETURN(AtRiskRules rules, RulesInForce(state));
-  // What changes in the store: these tables, copied.
+  // What changes in the store: these tables, copied or handed over (after
+  // this, read them from `next` only).
   StoreState next;
   next.at_risk_rules = state.at_risk_rules;
-  next.flags = state.flags;
-  next.flag_runs = state.flag_runs;
-  next.referrals = state.referrals;
+  if (owned != nullptr) {
+    next.flags = std::move(owned->flags);
+    next.flag_runs = std::move(owned->flag_runs);
+    next.referrals = std::move(owned->referrals);
+  } else {
+    next.flags = state.flags;
+    next.flag_runs = state.flag_runs;
+    next.referrals = state.referrals;
+  }
 
   int32_t day = StoreLastDay(state);
   if (!options.as_of.empty()) {
@@ -193,7 +205,7 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
   report->as_of = DateText(day);
   report->rules_version = rules.version;
 
-  const int32_t last_run = LastRunDay(state.flag_runs);
+  const int32_t last_run = LastRunDay(next.flag_runs);
   const bool newest = last_run == kNoDate || day >= last_run;
   if (!newest && adopt) {
     return Status::InvalidArgument(fmt::format(
@@ -254,8 +266,7 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
           RaiseReferrals(state, next.flags, h.raised_rows, d, options.lipas, &next.referrals);
       for (uint32_t r : changed) report->referrals_raised += r >= before;
       step("raise referrals");
-      std::vector<uint32_t> escalated =
-          EscalateReferrals(state, d, days, options.lipas, &next.referrals);
+      std::vector<uint32_t> escalated = EscalateReferrals(d, days, options.lipas, &next.referrals);
       step("escalate");
       report->referrals_escalated += escalated.size();
       referral_rows.insert(referral_rows.end(), changed.begin(), changed.end());
@@ -338,9 +349,9 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
     step("count");
     LANTERN_RETURN_IF_ERROR(WriteFlagsCsv(state, rules, flags, options.out_dir, options.threads));
     step("flags.csv");
-    // The effectiveness table reads the referrals and history as committed.
-    const StoreState& now = newest ? next : state;
-    LANTERN_RETURN_IF_ERROR(WriteLipaEffectiveness(state, now.flags, now.referrals, day,
+    // The effectiveness table reads the referrals and history as committed
+    // (or as they were, for a day before the last run).
+    LANTERN_RETURN_IF_ERROR(WriteLipaEffectiveness(state, next.flags, next.referrals, day,
                                                    options.out_dir, options.lipas,
                                                    policy.suppress_below));
     step("lipa_effectiveness.csv");
@@ -348,6 +359,17 @@ Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& optio
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return Status::Ok();
+}
+
+}  // namespace
+
+Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& options,
+                FlagsReport* report) {
+  return RunFlagsOn(store, state, nullptr, options, report);
+}
+
+Status RunFlags(Store& store, StoreState* state, const FlagsOptions& options, FlagsReport* report) {
+  return RunFlagsOn(store, *state, state, options, report);
 }
 
 Status RunFlags(const FlagsOptions& options, FlagsReport* report) {
@@ -360,7 +382,7 @@ Status RunFlags(const FlagsOptions& options, FlagsReport* report) {
   LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load(true, options.threads));
   const double load =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  LANTERN_RETURN_IF_ERROR(RunFlags(*store, state, options, report));
+  LANTERN_RETURN_IF_ERROR(RunFlagsOn(*store, state, &state, options, report));
   report->steps.insert(report->steps.begin(), {"store read", load});
   return Status::Ok();
 }

@@ -50,6 +50,10 @@ struct FlagsReport {
 // the store it has just committed), or opening the store itself.
 Status RunFlags(Store& store, const StoreState& state, const FlagsOptions& options,
                 FlagsReport* report);
+// The same for a caller with no further use for the state (the daily job's
+// last step): its flag history and referrals are handed over to the new
+// state, not copied, and `state` is left without them.
+Status RunFlags(Store& store, StoreState* state, const FlagsOptions& options, FlagsReport* report);
 Status RunFlags(const FlagsOptions& options, FlagsReport* report);
 
 // OUT/lipa_effectiveness.csv and its .meta.csv from the store's referrals

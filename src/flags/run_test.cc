@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "common/csv_table.h"
+#include "common/file_util.h"
 #include "model/upn.h"
 #include "tests/scratch_dir.h"
 
@@ -148,6 +150,54 @@ TEST_F(RunFlagsTest, KeepsTheHistoryAndRaisesAReferral) {
   EXPECT_FALSE(r.history_updated);
   EXPECT_EQ(r.flags, 1u);
   EXPECT_EQ(Generation(), gen);
+}
+
+// The daily job hands its state's history over (it reads the state no
+// more); a caller that shares its state has it copied. Both commit the same.
+TEST_F(RunFlagsTest, HandingTheHistoryOverCommitsWhatCopyingItDoes) {
+  FlagsReport r;
+  ASSERT_TRUE(RunFlags(Options("2019-06-03"), &r).ok());
+  const std::string other = dir_ + "/store2";
+  std::filesystem::copy(store_dir(), other, std::filesystem::copy_options::recursive);
+  auto run_next_day = [&](const std::string& dir, bool hand_over, size_t* flags_left) {
+    auto store = Store::Open(dir, Store::Mode::kWrite);
+    ASSERT_TRUE(store.ok());
+    auto state = (*store)->Load(true);
+    ASSERT_TRUE(state.ok());
+    FlagsOptions o = Options("2019-11-20");  // the flag clears: the history changes
+    o.store_dir = dir;
+    o.out_dir = dir + "_out";
+    FlagsReport day;
+    Status st =
+        hand_over ? RunFlags(**store, &*state, o, &day) : RunFlags(**store, *state, o, &day);
+    ASSERT_TRUE(st.ok()) << st.message();
+    EXPECT_EQ(day.cleared, 1u);
+    *flags_left = state->flags.size();
+  };
+  size_t copied_left = 0, handed_left = 0;
+  run_next_day(store_dir(), /*hand_over=*/false, &copied_left);
+  run_next_day(other, /*hand_over=*/true, &handed_left);
+  EXPECT_EQ(copied_left, 1u);  // the caller's state untouched
+  EXPECT_EQ(handed_left, 0u);  // taken
+  StoreState a = Load();
+  auto b_store = Store::Open(other, Store::Mode::kRead);
+  ASSERT_TRUE(b_store.ok());
+  auto b = (*b_store)->Load(false);
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(a.flags.size(), 1u);
+  ASSERT_EQ(b->flags.size(), 1u);
+  EXPECT_EQ(a.flags.until[0], D("2019-11-20"));
+  EXPECT_EQ(b->flags.until[0], a.flags.until[0]);
+  EXPECT_EQ(b->flags.since[0], a.flags.since[0]);
+  EXPECT_EQ(b->flags.reason[0], a.flags.reason[0]);
+  ASSERT_EQ(b->referrals.size(), a.referrals.size());
+  EXPECT_EQ(b->referrals.notes[0], a.referrals.notes[0]);
+  EXPECT_EQ(b->referrals.escalation_level[0], a.referrals.escalation_level[0]);
+  EXPECT_EQ(b->flag_runs.size(), a.flag_runs.size());
+  auto csv_a = ReadFileToString(store_dir() + "_out/lipa_effectiveness.csv");
+  auto csv_b = ReadFileToString(other + "_out/lipa_effectiveness.csv");
+  ASSERT_TRUE(csv_a.ok() && csv_b.ok());
+  EXPECT_EQ(*csv_a, *csv_b);
 }
 
 TEST_F(RunFlagsTest, ABrokenRulesFileIsRefusedAndTheRulesInForceStay) {

@@ -158,7 +158,7 @@ std::string IngestReport::Summary() const {
 }
 
 Status Ingest(const IngestOptions& options, IngestReport* report,
-              std::shared_ptr<const LoadedStore>* committed) {
+              std::shared_ptr<LoadedStore>* committed) {
   const auto started = std::chrono::steady_clock::now();
   *report = IngestReport();
   Policy policy;

@@ -15,7 +15,7 @@ struct LoadedStore::Impl {
 };
 
 // Wraps a store and its state (an ingest's, after its commit).
-std::shared_ptr<const LoadedStore> MakeLoadedStore(std::unique_ptr<Store> store, StoreState state);
+std::shared_ptr<LoadedStore> MakeLoadedStore(std::unique_ptr<Store> store, StoreState state);
 
 }  // namespace lantern
 
