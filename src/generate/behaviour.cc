@@ -423,13 +423,18 @@ void LaPlanner::AddApPlacements() {
   }
   Rng rng(StreamKey(seed_, Purpose::kApPlacements, static_cast<uint64_t>(la_)));
   const size_t count = StochasticRound(snapshot * kDraws / std::max(active, 1), rng);
-  // Reasons for each placement, then pupils chosen per reason.
+  // Of those, a share are a pupil's second placement of the year (assumed:
+  // no national figure; docs/generator.md).
+  constexpr double kRepeatShare = 0.15;
+  const size_t repeats = StochasticRound(kRepeatShare * static_cast<double>(count), rng);
+  const size_t first_placement = plan_.placements.size();
+  // Reasons for each first placement, then pupils chosen per reason.
   std::vector<double> reason_weights(mix.by_reason.begin(), mix.by_reason.end());
   if (std::all_of(reason_weights.begin(), reason_weights.end(), [](double w) { return w <= 0; })) {
     reason_weights = {13725, 4482, 561, 116, 249, 5444};
   }
   std::array<size_t, 6> per_reason{};
-  for (size_t k = 0; k < count; ++k) ++per_reason[rng.Pick(reason_weights)];
+  for (size_t k = repeats; k < count; ++k) ++per_reason[rng.Pick(reason_weights)];
   std::vector<uint32_t> candidates;
   for (uint32_t s : plan_.schools) {
     const GenSchool& school = School(s);
@@ -439,6 +444,89 @@ void LaPlanner::AddApPlacements() {
       if (y >= 1 && y <= 11) candidates.push_back(p);
     }
   }
+  // One placement for the pupil, starting on a school day from index
+  // `earliest` of the home school's calendar (none when too late in the year).
+  auto place = [&](uint32_t p, ApReason why, int earliest, Rng& pr) {
+    const uint32_t e = first_enrolment_[p];
+    const SchoolCalendar& cal = CalendarOf(e);
+    const int latest = std::min(latest_start, cal.size() - 6);
+    if (earliest > latest) return;
+    GenApPlacement ap;
+    ap.pupil = p;
+    ap.school = plan_.enrolments[e].school;
+    ap.reason = why;
+    const int start = pr.Between(earliest, latest);
+    bool to_end = false;
+    const int days = DrawPlacementDays(pr, &to_end);
+    const int end = std::min(start + days - 1, cal.size() - 1);
+    ap.start = cal.day(start).days;
+    if (!to_end && end < cal.size() - 1) ap.end = cal.day(end).days;
+    // The setting type, from England's mix for this reason.
+    const auto& by_reason = in.ap_setting_by_reason[static_cast<size_t>(why)];
+    std::vector<double> settings(by_reason.begin(), by_reason.end());
+    if (std::all_of(settings.begin(), settings.end(), [](double w) { return w <= 0; })) {
+      settings = {0, 12493, 1871, 6449, 2568, 860, 336};
+    }
+    ap.setting_type = static_cast<ApSettingType>(pr.Pick(settings));
+    ap.hours = ApHours(ap.setting_type, pr);
+    ap.basis =
+        why == ApReason::kBehaviour && pr.Bernoulli(0.08) ? ApBasis::kOffSiteDirection
+        : (why == ApReason::kMentalHealth || why == ApReason::kPhysicalHealth) && pr.Bernoulli(0.10)
+            ? ApBasis::kLaArranged
+            : ApBasis::kSchoolArranged;
+    ap.plan = pr.Bernoulli(0.6);
+    if (ap.end != kOpenEnded) {
+      const double u = pr.Uniform();
+      ap.outcome = u < 0.65   ? PlacementOutcome::kReintegrated
+                   : u < 0.85 ? PlacementOutcome::kContinuedAp
+                              : PlacementOutcome::kOther;
+    }
+    const uint8_t weekdays = WeekdayMask(static_cast<int>(std::lround(ap.hours / 5)), pr);
+    bool dual = false;
+    if (ap.setting_type == ApSettingType::kUrnSetting) {
+      // A placement at a school or PRU: dual registration at the LA's PRU
+      // where there is one, else a place at another school of the LA.
+      std::vector<uint32_t> hosts = prus_;
+      dual = !hosts.empty() && plan_.pupils[p].year_group >= 5;
+      if (!dual) hosts = DestinationsFor(plan_.pupils[p], ap.school, pr);
+      if (hosts.empty()) hosts = {ap.school};
+      const uint32_t host_index = PickByRoll(hosts, pr);
+      const GenSchool& host = School(host_index);
+      ap.provider_id = std::to_string(host.urn);
+      ap.provider_name = host.name;
+      if (dual) {
+        const uint32_t sub = AddEnrolment(p, host_index, Date{ap.start}, EnrolStatus::kSubsidiary);
+        if (ap.end != kOpenEnded) plan_.enrolments[sub].leaving = ap.end;
+        plan_.enrolments[e].status = EnrolStatus::kMain;
+        MarkRule attend;
+        attend.enrolment = sub;
+        attend.first = ap.start;
+        attend.last = ap.end == kOpenEnded ? host.calendar.last_day().days : ap.end;
+        attend.weekdays = weekdays;
+        attend.code = kAttendDays;
+        AddRule(attend);
+      }
+    } else {
+      const int k = pr.Between(1, 3);
+      ap.provider_id = ProviderId(ap.setting_type, la_, k);
+      ap.provider_name = ProviderName(ap.setting_type, ap.provider_id);
+    }
+    ap.setting = ap.setting_type == ApSettingType::kUrnSetting ||
+                         ap.setting_type == ApSettingType::kUkprnProvider ||
+                         ap.setting_type == ApSettingType::kFeCollege
+                     ? ApSetting::kRegistered
+                     : ApSetting::kUnregistered;
+    // At the home school: D while at the other school, else B (school
+    // arranged) or K (arranged by the LA) on the AP days.
+    MarkRule away;
+    away.enrolment = e;
+    away.first = ap.start;
+    away.last = ap.end == kOpenEnded ? cal.last_day().days : ap.end;
+    away.weekdays = weekdays;
+    away.code = *ParseMarkCode(dual ? "D" : ap.basis == ApBasis::kLaArranged ? "K" : "B");
+    AddRule(away);
+    plan_.placements.push_back(std::move(ap));
+  };
   for (size_t reason = 0; reason < per_reason.size(); ++reason) {
     const ApReason why = static_cast<ApReason>(reason);
     auto weight = [&](uint32_t p) {
@@ -465,86 +553,28 @@ void LaPlanner::AddApPlacements() {
     for (uint32_t p : ChooseWeighted(candidates, per_reason[reason], rng, weight)) {
       if (has_event_[p]) continue;
       has_event_[p] = 1;
-      const uint32_t e = first_enrolment_[p];
-      const SchoolCalendar& cal = CalendarOf(e);
       Rng pr = PupilRng(p, Purpose::kApPlacements);
-      GenApPlacement ap;
-      ap.pupil = p;
-      ap.school = plan_.enrolments[e].school;
-      ap.reason = why;
-      const int start = pr.Between(5, std::min(latest_start, cal.size() - 6));
-      bool to_end = false;
-      const int days = DrawPlacementDays(pr, &to_end);
-      const int end = std::min(start + days - 1, cal.size() - 1);
-      ap.start = cal.day(start).days;
-      if (!to_end && end < cal.size() - 1) ap.end = cal.day(end).days;
-      // The setting type, from England's mix for this reason.
-      std::vector<double> settings(in.ap_setting_by_reason[reason].begin(),
-                                   in.ap_setting_by_reason[reason].end());
-      if (std::all_of(settings.begin(), settings.end(), [](double w) { return w <= 0; })) {
-        settings = {0, 12493, 1871, 6449, 2568, 860, 336};
-      }
-      ap.setting_type = static_cast<ApSettingType>(pr.Pick(settings));
-      ap.hours = ApHours(ap.setting_type, pr);
-      ap.basis = why == ApReason::kBehaviour && pr.Bernoulli(0.08) ? ApBasis::kOffSiteDirection
-                 : (why == ApReason::kMentalHealth || why == ApReason::kPhysicalHealth) &&
-                         pr.Bernoulli(0.10)
-                     ? ApBasis::kLaArranged
-                     : ApBasis::kSchoolArranged;
-      ap.plan = pr.Bernoulli(0.6);
-      if (ap.end != kOpenEnded) {
-        const double u = pr.Uniform();
-        ap.outcome = u < 0.65   ? PlacementOutcome::kReintegrated
-                     : u < 0.85 ? PlacementOutcome::kContinuedAp
-                                : PlacementOutcome::kOther;
-      }
-      const uint8_t weekdays = WeekdayMask(static_cast<int>(std::lround(ap.hours / 5)), pr);
-      bool dual = false;
-      if (ap.setting_type == ApSettingType::kUrnSetting) {
-        // A placement at a school or PRU: dual registration at the LA's PRU
-        // where there is one, else a place at another school of the LA.
-        std::vector<uint32_t> hosts = prus_;
-        dual = !hosts.empty() && plan_.pupils[p].year_group >= 5;
-        if (!dual) hosts = DestinationsFor(plan_.pupils[p], ap.school, pr);
-        if (hosts.empty()) hosts = {ap.school};
-        const uint32_t host_index = PickByRoll(hosts, pr);
-        const GenSchool& host = School(host_index);
-        ap.provider_id = std::to_string(host.urn);
-        ap.provider_name = host.name;
-        if (dual) {
-          const uint32_t sub =
-              AddEnrolment(p, host_index, Date{ap.start}, EnrolStatus::kSubsidiary);
-          if (ap.end != kOpenEnded) plan_.enrolments[sub].leaving = ap.end;
-          plan_.enrolments[e].status = EnrolStatus::kMain;
-          MarkRule attend;
-          attend.enrolment = sub;
-          attend.first = ap.start;
-          attend.last = ap.end == kOpenEnded ? host.calendar.last_day().days : ap.end;
-          attend.weekdays = weekdays;
-          attend.code = kAttendDays;
-          AddRule(attend);
-        }
-      } else {
-        const int k = pr.Between(1, 3);
-        ap.provider_id = ProviderId(ap.setting_type, la_, k);
-        ap.provider_name = ProviderName(ap.setting_type, ap.provider_id);
-      }
-      ap.setting = ap.setting_type == ApSettingType::kUrnSetting ||
-                           ap.setting_type == ApSettingType::kUkprnProvider ||
-                           ap.setting_type == ApSettingType::kFeCollege
-                       ? ApSetting::kRegistered
-                       : ApSetting::kUnregistered;
-      // At the home school: D while at the other school, else B (school
-      // arranged) or K (arranged by the LA) on the AP days.
-      MarkRule away;
-      away.enrolment = e;
-      away.first = ap.start;
-      away.last = ap.end == kOpenEnded ? cal.last_day().days : ap.end;
-      away.weekdays = weekdays;
-      away.code = *ParseMarkCode(dual ? "D" : ap.basis == ApBasis::kLaArranged ? "K" : "B");
-      AddRule(away);
-      plan_.placements.push_back(std::move(ap));
+      place(p, why, 5, pr);
     }
+  }
+  // Repeat placements: a pupil whose placement ended without a return to
+  // school (continued in AP, or another outcome), or some who returned,
+  // placed again for the same reason 5 to 20 school days later.
+  std::vector<uint32_t> ended;
+  for (size_t i = first_placement; i < plan_.placements.size(); ++i) {
+    if (plan_.placements[i].end != kOpenEnded) ended.push_back(static_cast<uint32_t>(i));
+  }
+  const auto repeat_weight = [&](uint32_t i) {
+    const GenApPlacement& first = plan_.placements[i];
+    const GenPupil& g = plan_.pupils[first.pupil];
+    return std::exp(g.behaviour_shift + g.behaviour_z) *
+           (first.outcome == PlacementOutcome::kReintegrated ? 1.0 : 4.0);
+  };
+  for (uint32_t i : ChooseWeighted(ended, repeats, rng, repeat_weight)) {
+    const GenApPlacement first = plan_.placements[i];
+    const SchoolCalendar& cal = CalendarOf(first_enrolment_[first.pupil]);
+    Rng pr(StreamKey(seed_, Purpose::kApPlacements, plan_.pupils[first.pupil].key, 2));
+    place(first.pupil, first.reason, cal.FirstOnOrAfter(Date{first.end}) + pr.Between(5, 20), pr);
   }
 }
 

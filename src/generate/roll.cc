@@ -190,6 +190,9 @@ void LaPlanner::AddJoiners() {
 }
 
 void LaPlanner::AddExits() {
+  // The share of pupils moved inside the LA who move again within the year
+  // (half as many again for disadvantaged pupils).
+  constexpr double kMoveAgain = 0.10;
   enum Kind { kTransferLa, kTransferAway, kManaged, kEhe, kCme, kEmigrated, kIndependent, kOther };
   for (uint32_t s : plan_.schools) {
     const GenSchool& school = School(s);
@@ -238,7 +241,22 @@ void LaPlanner::AddExits() {
       const uint32_t dest = PickByRoll(options, rng);
       const SchoolCalendar& dc = School(dest).calendar;
       const int start = dc.FirstOnOrAfter(leaving + 1) + rng.Between(0, 8);
-      if (start < dc.size()) AddEnrolment(p, dest, dc.day(start), EnrolStatus::kCurrent);
+      if (start >= dc.size()) continue;
+      const uint32_t moved = AddEnrolment(p, dest, dc.day(start), EnrolStatus::kCurrent);
+      // Some move again later in the year, to a third school of the LA
+      // (assumed: no national figure; docs/generator.md).
+      if (!rng.Bernoulli(kMoveAgain * (pupil.disadvantaged ? 1.5 : 1.0))) continue;
+      const int again = start + rng.Between(20, 60);
+      if (again + 10 >= dc.size()) continue;
+      std::vector<uint32_t> third = DestinationsFor(pupil, dest, rng);
+      std::erase(third, s);
+      if (third.empty()) continue;
+      const Date left = dc.day(again);
+      EndEnrolment(moved, left, kReasons[kind]);
+      const uint32_t to = PickByRoll(third, rng);
+      const SchoolCalendar& tc = School(to).calendar;
+      const int next = tc.FirstOnOrAfter(left + 1) + rng.Between(0, 8);
+      if (next < tc.size()) AddEnrolment(p, to, tc.day(next), EnrolStatus::kCurrent);
     }
   }
 }
