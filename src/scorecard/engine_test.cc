@@ -167,6 +167,14 @@ TEST(ScorecardEngineTest, EveryIndicatorOnAHandMadeInput) {
         EXPECT_NEAR(c.upper, g.upper / 4, 1e-12) << ind.id;
         break;
       }
+      case IndicatorKind::kRatePer1000: {
+        auto g = stats::PoissonExactInterval(40);
+        EXPECT_DOUBLE_EQ(c.value, 100.0) << ind.id;
+        EXPECT_NEAR(c.lower, g.lower / 0.4, 1e-12) << ind.id;
+        EXPECT_NEAR(c.upper, g.upper / 0.4, 1e-12) << ind.id;
+        break;
+      }
+      case IndicatorKind::kRatio:  // observed in display units, compared as a mean
       case IndicatorKind::kMean:
         EXPECT_DOUBLE_EQ(c.value, 10.0) << ind.id;
         EXPECT_NEAR(c.upper - c.value, 1.959964 * 4 / 20, 1e-6) << ind.id;
@@ -178,7 +186,7 @@ TEST(ScorecardEngineTest, EveryIndicatorOnAHandMadeInput) {
     // The similar schools' figure is pooled over the other eleven.
     if (ind.kind == IndicatorKind::kPercent || ind.kind == IndicatorKind::kRatePer100) {
       EXPECT_NEAR(c.similar.target, (41 + 51) * 11 / 2.0 / 4400 * 100, 1e-9) << ind.id;
-    } else if (ind.kind == IndicatorKind::kMean) {
+    } else if (ind.kind == IndicatorKind::kMean || ind.kind == IndicatorKind::kRatio) {
       EXPECT_NEAR(c.similar.target, (11 + 21) / 2.0, 1e-9) << ind.id;
     }
     EXPECT_EQ(c.similar.schools, 11) << ind.id;
