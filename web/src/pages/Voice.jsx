@@ -3,6 +3,7 @@ import { useApi } from '../api.js';
 import { DataTable } from '../components/DataTable.jsx';
 import { Chart } from '../components/Chart.jsx';
 import { Loading, Problem } from '../components/Status.jsx';
+import { formatNumber } from '../format.jsx';
 
 // Pupil voice for a school (#/school/URN/voice) or an LA (#/la/CODE/voice):
 // who was not heard first, then each question's full distribution by pupil
@@ -29,7 +30,7 @@ function groupTitle(rows) {
   const r = rows[0];
   const n = r.base_n;
   const rate = r.group_response_rate;
-  const nText = typeof n === 'number' ? `n=${n.toLocaleString('en-GB')}` : 'n withheld';
+  const nText = typeof n === 'number' ? `n=${formatNumber(n, 0)}` : 'n withheld';
   const rateText = typeof rate === 'number' ? `${rate}% responded` : 'response rate withheld';
   return `${r.breakdown} (${nText}, ${rateText})`;
 }
@@ -284,8 +285,8 @@ export function VoicePage({ kind, id }) {
         <h2 id="heard">Who was not heard</h2>
         {overall ? (
           <p data-testid="overall-rate">
-            {typeof overall.respondents === 'number' ? `${overall.respondents} pupils took part` : 'The number who took part is withheld'}
-            {typeof overall.roll === 'number' ? ` of ${overall.roll} on roll in the year groups surveyed` : ''}
+            {typeof overall.respondents === 'number' ? `${formatNumber(overall.respondents, 0)} pupils took part` : 'The number who took part is withheld'}
+            {typeof overall.roll === 'number' ? ` of ${formatNumber(overall.roll, 0)} on roll in the year groups surveyed` : ''}
             {typeof overall.response_rate === 'number' ? ` (${overall.response_rate}%).` : '.'}
           </p>
         ) : null}
