@@ -112,11 +112,11 @@ const CommandRegistrar kEvaluate({"evaluate-flags", 47, AddEvaluate});
 
 // ---------------------------------------------------------------- referrals
 
-std::string DateText(int32_t d) { return d == kNoDate ? "-" : FormatIsoDate(Date{d}); }
+std::string DateOrDash(int32_t d) { return DateText(d, "-"); }
 
 // A deadline, marked when it has passed by the day.
 std::string DueText(int32_t due, int32_t day) {
-  return due == kNoDate ? "-" : DateText(due) + (due < day ? " late" : "");
+  return due == kNoDate ? "-" : DateOrDash(due) + (due < day ? " late" : "");
 }
 
 struct Loaded {
@@ -205,17 +205,17 @@ void AddReferrals(CLI::App& app, int* exit_code) {
         const ReferralClock c = ClockOf(r, i, l->day, days, StepsOf(*l, i));
         std::printf(
             "%-6zu %-7d %03d  %-12s %-40s %-13s %5d %-15s %s\n", i + 1, school_urn, r.home_la[i],
-            DateText(r.raised_date[i]).c_str(), r.triggers[i].c_str(),
+            DateOrDash(r.raised_date[i]).c_str(), r.triggers[i].c_str(),
             std::string(ReferralStatusName(static_cast<ReferralStatus>(r.status[i]))).c_str(),
             c.open_days, DueText(c.next_deadline, l->day).c_str(),
             r.escalation_level[i] == 0 ? "-"
                                        : fmt::format("step {} since {}", r.escalation_level[i],
-                                                     DateText(r.escalated_date[i]))
+                                                     DateOrDash(r.escalated_date[i]))
                                              .c_str());
         ++shown;
       }
       std::printf("%zu of %zu referrals, clocks to %s\n", shown, r.size(),
-                  DateText(l->day).c_str());
+                  DateOrDash(l->day).c_str());
       *exit_code = kExitOk;
     });
   }
@@ -268,12 +268,12 @@ void AddReferrals(CLI::App& app, int* exit_code) {
                           r.acknowledge_days[i], r.plan_days[i]);
       text += fmt::format("  status       {} (raised {}, acknowledged {}, plan {}, closed {}{})\n",
                           ReferralStatusName(static_cast<ReferralStatus>(r.status[i])),
-                          DateText(r.raised_date[i]), DateText(r.acknowledged_date[i]),
-                          DateText(r.plan_date[i]), DateText(r.closed_date[i]),
+                          DateOrDash(r.raised_date[i]), DateOrDash(r.acknowledged_date[i]),
+                          DateOrDash(r.plan_date[i]), DateOrDash(r.closed_date[i]),
                           r.outcome[i].empty() ? "" : ": " + r.outcome[i]);
       text += fmt::format(
           "  clock        {} school days open to {}; to acknowledge {}; to plan {}; next due {}\n",
-          c.open_days, DateText(l->day),
+          c.open_days, DateOrDash(l->day),
           c.to_acknowledge < 0 ? std::string("-") : std::to_string(c.to_acknowledge),
           c.to_plan < 0 ? std::string("-") : std::to_string(c.to_plan),
           DueText(c.next_deadline, l->day));
@@ -281,7 +281,7 @@ void AddReferrals(CLI::App& app, int* exit_code) {
                           r.escalation_level[i] == 0
                               ? std::string("none")
                               : fmt::format("step {} since {}", r.escalation_level[i],
-                                            DateText(r.escalated_date[i])));
+                                            DateOrDash(r.escalated_date[i])));
       text += "  notes\n";
       std::string notes = r.notes[i];
       size_t at = 0;
@@ -357,7 +357,7 @@ void AddReferrals(CLI::App& app, int* exit_code) {
         return;
       }
       std::printf("referral %zu: %s on %s\n", *id, std::string(ReferralStatusName(*to)).c_str(),
-                  DateText(l->day).c_str());
+                  DateOrDash(l->day).c_str());
       *exit_code = kExitOk;
     });
   }

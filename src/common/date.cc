@@ -81,6 +81,10 @@ std::string FormatIsoDate(Date date) {
   return s;
 }
 
+std::string DateText(int32_t days, std::string_view none) {
+  return days == kNoDate ? std::string(none) : FormatIsoDate(Date{days});
+}
+
 Date EasterSunday(int y) {
   const int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
   const int f = (b + 8) / 25, g = (b - f + 1) / 3;

@@ -9,6 +9,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,11 @@ struct Date {
 // Parses exactly "YYYY-MM-DD"; nullopt for any other shape or an impossible day.
 std::optional<Date> ParseIsoDate(std::string_view text);
 std::string FormatIsoDate(Date date);
+// A day count held in a table column: kNoDate where there is none (a run
+// still open, an enrolment with no leaving date).
+constexpr int32_t kNoDate = std::numeric_limits<int32_t>::max();
+// A column's day as "YYYY-MM-DD", or `none` for kNoDate.
+std::string DateText(int32_t days, std::string_view none = "");
 // Writes the 10 characters of "YYYY-MM-DD" into out.
 void FormatIsoDate(Date date, char* out);
 
@@ -49,7 +55,7 @@ class AcademicYear {
   static AcademicYear Containing(Date date);
 
   int start_year() const { return start_year_; }
-  int time_period() const;  // 202526
+  int time_period() const;         // 202526
   std::string TimePeriod() const;  // "202526"
   std::string Label() const;       // "2025/26"
   Date FirstDay() const { return Date::FromCivil(start_year_, 8, 1); }

@@ -10,7 +10,6 @@ namespace lantern {
 
 namespace {
 
-std::string DateText(int32_t d) { return d == kNoDate ? "" : FormatIsoDate(Date{d}); }
 
 bool HasTrigger(const std::string& list, const std::string& id) {
   size_t at = 0;

@@ -19,7 +19,6 @@ namespace lantern {
 
 namespace {
 
-std::string DateText(int32_t d) { return d == kNoDate ? "" : FormatIsoDate(Date{d}); }
 
 // The metadata of a case list or table: what each column means.
 Status WriteMeta(const std::string& path,

@@ -13,7 +13,6 @@ namespace lantern::gen {
 
 namespace {
 
-std::string DateText(int32_t days) { return FormatIsoDate(Date{days}); }
 
 const char* Destination(LeavingReason r) {
   switch (r) {

@@ -30,7 +30,6 @@ void Generated::IndexSchools() {
 namespace {
 
 std::string_view Upn(const GenPupil& p) { return {p.upn, 13}; }
-std::string DateText(int32_t days) { return FormatIsoDate(Date{days}); }
 std::string_view YesNo(bool b) { return b ? "Y" : "N"; }
 
 // Opens a CSV file and writes its header.

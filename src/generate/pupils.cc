@@ -17,7 +17,6 @@ std::array<std::optional<double>, 6> Counts(const FrameSchool& s) {
   return {s.girls, s.ehcp, s.sen_support, s.eal, s.fsm, s.fsm_ever6};
 }
 
-bool IsLondon(int la) { return (la >= 201 && la <= 213) || (la >= 301 && la <= 320); }
 
 // ---------------------------------------------------------------- year groups
 

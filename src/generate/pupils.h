@@ -20,6 +20,9 @@
 
 namespace lantern::gen {
 
+// Inner and outer London boroughs (LA codes 201-213 and 301-320).
+inline bool IsLondon(int la) { return (la >= 201 && la <= 213) || (la >= 301 && la <= 320); }
+
 // Published shares (0-1) of a school's pupils.
 struct Shares {
   double girls = 0.49, ehcp = 0.017, sen_support = 0.12, eal = 0.2, fsm = 0.14, fsm_ever6 = 0.24;

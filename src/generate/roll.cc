@@ -9,7 +9,6 @@ namespace lantern::gen {
 
 namespace {
 
-bool IsLondon(int la) { return (la >= 201 && la <= 213) || (la >= 301 && la <= 320); }
 
 // The first weekday on or after 3 September of a year: when a new Reception
 // or Year 7 class starts.

@@ -31,9 +31,7 @@ bool IsProviderId(std::string_view t) {
   return true;
 }
 
-std::string DateText(int32_t days) {
-  return days == kNoDate ? std::string("open-ended") : FormatIsoDate(Date{days});
-}
+std::string DateOrOpen(int32_t days) { return DateText(days, "open-ended"); }
 
 // The survey wave: the academic year it was collected in, "2018/19".
 std::optional<int16_t> Wave(RowCheck& check, size_t c) {
@@ -491,12 +489,12 @@ class ResponseRowParser {
       const int32_t from = s_.voice_providers.accredited_from[provider];
       const int32_t to = s_.voice_providers.accredited_to[provider];
       if (collected->days < from || collected->days > to) {
-        check.Fail(
-            0, "accreditation",
-            fmt::format("provider {} was not accredited on {} (accredited {} to {}): "
-                        "responses are taken only from a provider accredited on the "
-                        "collection date",
-                        check.Text(0), FormatIsoDate(*collected), DateText(from), DateText(to)));
+        check.Fail(0, "accreditation",
+                   fmt::format("provider {} was not accredited on {} (accredited {} to {}): "
+                               "responses are taken only from a provider accredited on the "
+                               "collection date",
+                               check.Text(0), FormatIsoDate(*collected), DateOrOpen(from),
+                               DateOrOpen(to)));
       }
     }
     p->school = school;

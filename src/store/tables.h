@@ -22,7 +22,6 @@
 
 namespace lantern {
 
-constexpr int32_t kNoDate = std::numeric_limits<int32_t>::max();
 constexpr uint32_t kNoIndex = std::numeric_limits<uint32_t>::max();
 
 // How a column of values of type V is held: text as strings, fixed-width
