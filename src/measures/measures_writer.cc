@@ -16,6 +16,7 @@
 #include "lantern/measures.h"
 #include "measures/measures_internal.h"
 #include "model/codes.h"
+#include "publish/ees_metadata.h"
 #include "publish/open_data_table.h"
 #include "stats/intervals.h"
 #include "store/loaded_store.h"
@@ -29,27 +30,6 @@ namespace {
 
 PublishedCell C() { return PublishedCell::Symbol(GssSymbol::kSuppressed); }
 PublishedCell Z() { return PublishedCell::Symbol(GssSymbol::kNotApplicable); }
-
-EesColumnMeta Indicator(std::string name, std::string label, std::string grouping, int dp,
-                        std::string unit = "") {
-  EesColumnMeta m;
-  m.col_name = std::move(name);
-  m.label = std::move(label);
-  m.indicator_grouping = std::move(grouping);
-  m.indicator_dp = dp;
-  m.indicator_unit = std::move(unit);
-  return m;
-}
-
-EesColumnMeta Filter(std::string name, std::string label, std::string hint, std::string deflt) {
-  EesColumnMeta m;
-  m.col_name = std::move(name);
-  m.is_filter = true;
-  m.label = std::move(label);
-  m.filter_hint = std::move(hint);
-  m.filter_default = std::move(deflt);
-  return m;
-}
 
 // Geography of a school row: its LA (and region) from the store, its trust;
 // the LAs and trusts indexed once.
@@ -104,35 +84,36 @@ OpenDataTable MeasuresTable(const MeasuresResult& r, const Policy& policy,
   t.time_period = fmt::format("{}{:02d}", r.ks4_year, (r.ks4_year + 1) % 100);
   const std::string kA = "Attainment", kP8 = "Progress 8", kP5 = "Progress 5", kC = "Comparison";
   t.columns = {
-      Filter("p8_band", "Progress 8 band", "Against zero, with its 95% interval", "average"),
-      Filter("p5_band", "Progress 5 band", "Against zero, with its 95% interval", "average"),
-      Filter("band_change", "Band from Progress 8 to Progress 5",
-             "below / in line / above under each measure", "no change"),
-      Indicator("ks4_pupils", "Pupils at the end of key stage 4", kA, 0),
-      Indicator("att8", "Average Attainment 8 score", kA, 1),
-      Indicator("att8_percentile_band", "Attainment 8 percentile band (tenths of schools)", kA, 0),
-      Indicator("broader", "Average broader attainment score", kA, 1),
-      Indicator("p5_attainment", "Average Progress 5 attainment score", kA, 1),
-      Indicator("p8_pupils", "Pupils in the Progress 8 measure", kP8, 0),
-      Indicator("p8", "Progress 8 score", kP8, 2),
-      Indicator("p8_lower", "Progress 8 lower 95% confidence limit", kP8, 2),
-      Indicator("p8_upper", "Progress 8 upper 95% confidence limit", kP8, 2),
-      Indicator("p8_unadjusted", "Progress 8 score before capping extreme scores", kP8, 2),
-      Indicator("p8_english", "Progress 8 English element", kP8, 2),
-      Indicator("p8_maths", "Progress 8 maths element", kP8, 2),
-      Indicator("p8_ebacc", "Progress 8 EBacc element", kP8, 2),
-      Indicator("p8_open", "Progress 8 open element", kP8, 2),
-      Indicator("p8_percentile_band", "Progress 8 percentile band (tenths of schools)", kP8, 0),
-      Indicator("p5_pupils", "Pupils in the Progress 5 measure", kP5, 0),
-      Indicator("p5", "Progress 5 score", kP5, 2),
-      Indicator("p5_lower", "Progress 5 lower 95% confidence limit", kP5, 2),
-      Indicator("p5_upper", "Progress 5 upper 95% confidence limit", kP5, 2),
-      Indicator("p5_percentile_band", "Progress 5 percentile band (tenths of schools)", kP5, 0),
-      Indicator("pt_sen", "Percentage of KS4 pupils with SEN", kC, 1, "%"),
-      Indicator("pt_disadvantaged", "Percentage of KS4 pupils disadvantaged", kC, 1, "%"),
-      Indicator("pt_vocational", "Percentage of KS4 pupils entered for a technical award or VRQ",
-                kC, 1, "%"),
-      Indicator("pt_sustained", "Percentage in a sustained destination after KS4", kC, 1, "%"),
+      EesFilter("p8_band", "Progress 8 band", "Against zero, with its 95% interval", "average"),
+      EesFilter("p5_band", "Progress 5 band", "Against zero, with its 95% interval", "average"),
+      EesFilter("band_change", "Band from Progress 8 to Progress 5",
+                "below / in line / above under each measure", "no change"),
+      EesIndicator("ks4_pupils", "Pupils at the end of key stage 4", kA, 0),
+      EesIndicator("att8", "Average Attainment 8 score", kA, 1),
+      EesIndicator("att8_percentile_band", "Attainment 8 percentile band (tenths of schools)", kA,
+                   0),
+      EesIndicator("broader", "Average broader attainment score", kA, 1),
+      EesIndicator("p5_attainment", "Average Progress 5 attainment score", kA, 1),
+      EesIndicator("p8_pupils", "Pupils in the Progress 8 measure", kP8, 0),
+      EesIndicator("p8", "Progress 8 score", kP8, 2),
+      EesIndicator("p8_lower", "Progress 8 lower 95% confidence limit", kP8, 2),
+      EesIndicator("p8_upper", "Progress 8 upper 95% confidence limit", kP8, 2),
+      EesIndicator("p8_unadjusted", "Progress 8 score before capping extreme scores", kP8, 2),
+      EesIndicator("p8_english", "Progress 8 English element", kP8, 2),
+      EesIndicator("p8_maths", "Progress 8 maths element", kP8, 2),
+      EesIndicator("p8_ebacc", "Progress 8 EBacc element", kP8, 2),
+      EesIndicator("p8_open", "Progress 8 open element", kP8, 2),
+      EesIndicator("p8_percentile_band", "Progress 8 percentile band (tenths of schools)", kP8, 0),
+      EesIndicator("p5_pupils", "Pupils in the Progress 5 measure", kP5, 0),
+      EesIndicator("p5", "Progress 5 score", kP5, 2),
+      EesIndicator("p5_lower", "Progress 5 lower 95% confidence limit", kP5, 2),
+      EesIndicator("p5_upper", "Progress 5 upper 95% confidence limit", kP5, 2),
+      EesIndicator("p5_percentile_band", "Progress 5 percentile band (tenths of schools)", kP5, 0),
+      EesIndicator("pt_sen", "Percentage of KS4 pupils with SEN", kC, 1, "%"),
+      EesIndicator("pt_disadvantaged", "Percentage of KS4 pupils disadvantaged", kC, 1, "%"),
+      EesIndicator("pt_vocational", "Percentage of KS4 pupils entered for a technical award or VRQ",
+                   kC, 1, "%"),
+      EesIndicator("pt_sustained", "Percentage in a sustained destination after KS4", kC, 1, "%"),
   };
   const int min_pupils = policy.ks4_school_min_pupils;
   for (size_t i = 0; i < r.schools.size(); ++i) {
@@ -268,18 +249,20 @@ OpenDataTable ApSettingsTable(const StoreState& s, const MeasuresRun& run) {
   t.time_period = fmt::format("{}{:02d}", run.year, (run.year + 1) % 100);
   const std::string kR = "Reintegration", kD = "Destinations of Year 11 pupils placed";
   t.columns = {
-      Filter("ap_provider_id", "AP provider", "The provider's URN, UKPRN or local id", "not given"),
-      Filter("ap_provider_name", "AP provider name", "As sent in ap_placements.csv", "not given"),
-      Filter("ap_setting", "AP setting", "registered, unregistered or internal", "registered"),
-      Indicator("placements", "Placements in the year", kR, 0),
-      Indicator("placements_ended", "Placements that ended in the year", kR, 0),
-      Indicator("reintegrated", "Ended placements with the pupil reintegrated", kR, 0),
-      Indicator("reintegrated_pct", "Percentage of ended placements reintegrated", kR, 1, "%"),
-      Indicator("reintegrated_lower", "Reintegrated: lower 95% limit (Wilson)", kR, 1, "%"),
-      Indicator("reintegrated_upper", "Reintegrated: upper 95% limit (Wilson)", kR, 1, "%"),
-      Indicator("year11_placed", "Pupils at the end of KS4 placed here in Year 11", kD, 0),
-      Indicator("overall_dest", "Of those, in a sustained destination", kD, 0),
-      Indicator("overall_dest_pct", "Percentage in a sustained destination", kD, 1, "%"),
+      EesFilter("ap_provider_id", "AP provider", "The provider's URN, UKPRN or local id",
+                "not given"),
+      EesFilter("ap_provider_name", "AP provider name", "As sent in ap_placements.csv",
+                "not given"),
+      EesFilter("ap_setting", "AP setting", "registered, unregistered or internal", "registered"),
+      EesIndicator("placements", "Placements in the year", kR, 0),
+      EesIndicator("placements_ended", "Placements that ended in the year", kR, 0),
+      EesIndicator("reintegrated", "Ended placements with the pupil reintegrated", kR, 0),
+      EesIndicator("reintegrated_pct", "Percentage of ended placements reintegrated", kR, 1, "%"),
+      EesIndicator("reintegrated_lower", "Reintegrated: lower 95% limit (Wilson)", kR, 1, "%"),
+      EesIndicator("reintegrated_upper", "Reintegrated: upper 95% limit (Wilson)", kR, 1, "%"),
+      EesIndicator("year11_placed", "Pupils at the end of KS4 placed here in Year 11", kD, 0),
+      EesIndicator("overall_dest", "Of those, in a sustained destination", kD, 0),
+      EesIndicator("overall_dest_pct", "Percentage in a sustained destination", kD, 1, "%"),
   };
   // Placements overlapping the year, by provider; the KS4 pupils placed.
   const int32_t first = Date::FromCivil(run.year, 9, 1).days,
@@ -360,20 +343,20 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run, int
   OpenDataTable t;
   t.time_period = fmt::format("{}{:02d}", run.year, (run.year + 1) % 100);
   const std::string kS = "Sustained destination in the year after KS4";
-  t.columns = {Filter("breakdown_topic", "Breakdown topic", "Pupil group", "Total"),
-               Filter("breakdown", "Breakdown", "Pupil group", "Total")};
-  t.columns.push_back(Indicator("cohort", "Pupils at the end of KS4", kS, 0));
+  t.columns = {EesFilter("breakdown_topic", "Breakdown topic", "Pupil group", "Total"),
+               EesFilter("breakdown", "Breakdown", "Pupil group", "Total")};
+  t.columns.push_back(EesIndicator("cohort", "Pupils at the end of KS4", kS, 0));
   const char* names[5] = {"apprenticeship", "education", "employment", "not_sustained", "unknown"};
   const char* labels[5] = {"sustained apprenticeship", "sustained education",
                            "sustained employment", "not recorded as sustained",
                            "activity not captured"};
-  t.columns.push_back(Indicator("overall_dest", "Pupils in a sustained destination", kS, 0));
+  t.columns.push_back(EesIndicator("overall_dest", "Pupils in a sustained destination", kS, 0));
   t.columns.push_back(
-      Indicator("overall_dest_pct", "Percentage in a sustained destination", kS, 1, "%"));
+      EesIndicator("overall_dest_pct", "Percentage in a sustained destination", kS, 1, "%"));
   for (int k = 0; k < 5; ++k) {
-    t.columns.push_back(Indicator(names[k], fmt::format("Pupils: {}", labels[k]), kS, 0));
-    t.columns.push_back(Indicator(fmt::format("{}_pct", names[k]),
-                                  fmt::format("Percentage: {}", labels[k]), kS, 1, "%"));
+    t.columns.push_back(EesIndicator(names[k], fmt::format("Pupils: {}", labels[k]), kS, 0));
+    t.columns.push_back(EesIndicator(fmt::format("{}_pct", names[k]),
+                                     fmt::format("Percentage: {}", labels[k]), kS, 1, "%"));
   }
   const char* hn[4] = {"participating", "employment_no_training", "neet", "not_known"};
   const char* hl[4] = {"in education, an apprenticeship or employment with training",
@@ -381,16 +364,16 @@ OpenDataTable DestinationsTable(const StoreState& s, const MeasuresRun& run, int
   for (int h : kHorizons) {
     const std::string g = fmt::format("{} months after Year 11", h);
     for (int k = 0; k < 4; ++k) {
-      t.columns.push_back(Indicator(fmt::format("{}_{}m", hn[k], h),
-                                    fmt::format("Pupils {} at {} months", hl[k], h), g, 0));
-      t.columns.push_back(Indicator(fmt::format("{}_{}m_pct", hn[k], h),
-                                    fmt::format("Percentage {} at {} months", hl[k], h), g, 1,
-                                    "%"));
+      t.columns.push_back(EesIndicator(fmt::format("{}_{}m", hn[k], h),
+                                       fmt::format("Pupils {} at {} months", hl[k], h), g, 0));
+      t.columns.push_back(EesIndicator(fmt::format("{}_{}m_pct", hn[k], h),
+                                       fmt::format("Percentage {} at {} months", hl[k], h), g, 1,
+                                       "%"));
       if (k >= 2) {
-        t.columns.push_back(Indicator(
+        t.columns.push_back(EesIndicator(
             fmt::format("{}_{}m_lower", hn[k], h),
             fmt::format("{} at {} months: lower 95% limit (Wilson)", hl[k], h), g, 1, "%"));
-        t.columns.push_back(Indicator(
+        t.columns.push_back(EesIndicator(
             fmt::format("{}_{}m_upper", hn[k], h),
             fmt::format("{} at {} months: upper 95% limit (Wilson)", hl[k], h), g, 1, "%"));
       }
@@ -622,20 +605,21 @@ OpenDataTable ComparisonTable(const MeasuresResult& r, const Policy& policy) {
   t.time_period = fmt::format("{}{:02d}", r.ks4_year, (r.ks4_year + 1) % 100);
   const std::string kG = "Schools", kC = "Characteristics", kD = "Destinations";
   t.columns = {
-      Filter("band_change", "Band from Progress 8 to Progress 5",
-             "below / in line / above under each measure", "All schools"),
-      Indicator("schools", "Number of schools", kG, 0),
-      Indicator("p8_mean", "Mean school Progress 8 score", kG, 2),
-      Indicator("p5_mean", "Mean school Progress 5 score", kG, 2),
-      Indicator("pt_sen_mean", "Mean percentage of KS4 pupils with SEN", kC, 1, "%"),
-      Indicator("pt_disadvantaged_mean", "Mean percentage of KS4 pupils disadvantaged", kC, 1, "%"),
-      Indicator("pt_vocational_mean", "Mean percentage entered for a technical award or VRQ", kC, 1,
-                "%"),
-      Indicator("pt_sustained_mean", "Mean percentage in a sustained destination", kD, 1, "%"),
-      Indicator("corr_sustained_p8", "Correlation of sustained destinations with Progress 8", kD,
-                2),
-      Indicator("corr_sustained_p5", "Correlation of sustained destinations with Progress 5", kD,
-                2),
+      EesFilter("band_change", "Band from Progress 8 to Progress 5",
+                "below / in line / above under each measure", "All schools"),
+      EesIndicator("schools", "Number of schools", kG, 0),
+      EesIndicator("p8_mean", "Mean school Progress 8 score", kG, 2),
+      EesIndicator("p5_mean", "Mean school Progress 5 score", kG, 2),
+      EesIndicator("pt_sen_mean", "Mean percentage of KS4 pupils with SEN", kC, 1, "%"),
+      EesIndicator("pt_disadvantaged_mean", "Mean percentage of KS4 pupils disadvantaged", kC, 1,
+                   "%"),
+      EesIndicator("pt_vocational_mean", "Mean percentage entered for a technical award or VRQ", kC,
+                   1, "%"),
+      EesIndicator("pt_sustained_mean", "Mean percentage in a sustained destination", kD, 1, "%"),
+      EesIndicator("corr_sustained_p8", "Correlation of sustained destinations with Progress 8", kD,
+                   2),
+      EesIndicator("corr_sustained_p5", "Correlation of sustained destinations with Progress 5", kD,
+                   2),
   };
   const int min_pupils = policy.ks4_school_min_pupils;
   std::map<std::string, std::vector<const SchoolMeasures*>> groups;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "lantern/outcomes.h"
+#include "publish/ees_metadata.h"
 #include "stats/intervals.h"
 #include "suppress/disclosure.h"
 
@@ -423,16 +424,6 @@ void ApplyDisclosure(std::vector<OutcomeRow>& rows, int threshold) {
 
 namespace {
 
-EesColumnMeta Filter(const char* name, const char* label, const char* hint, const char* def) {
-  EesColumnMeta m;
-  m.col_name = name;
-  m.is_filter = true;
-  m.label = label;
-  m.filter_hint = hint;
-  m.filter_default = def;
-  return m;
-}
-
 EesColumnMeta Indicator(const char* name, const char* label, const char* grouping,
                         bool count = false) {
   EesColumnMeta m;
@@ -460,22 +451,22 @@ Status WriteLocalOutcomes(const std::vector<OutcomeRow>& rows, const std::string
   TidyFile t;
   t.file = "local_outcomes.csv";
   t.filters = {
-      Filter("measure", "Measure", "Named as the Department names it; docs/local-outcomes.md",
-             "sess_overall_percent"),
-      Filter("school_type", "School type", "Total, a phase, or a kind of school", "Total"),
-      Filter("location_basis", "Counted by",
-             "School location or Pupil residence (pupil-level mode); Not applicable where the "
-             "source counts one way",
-             "Not applicable"),
-      Filter("breakdown_topic", "Pupil characteristic", "", "Total"),
-      Filter("breakdown", "Pupil group", "", "Total"),
-      Filter("source", "Source of the figure", "The published file or the store", "store"),
-      Filter("polarity", "Which way is better", "As the Department's LAIT says; neither for counts",
-             "neither"),
-      Filter("quartile_among_las", "Where the LA's value sits among all LAs",
-             "A quarter of LAs, as context: never a rank", "not assessed"),
-      Filter("peer_breakdown", "The group's peers", "The group the gap is measured against",
-             "Total"),
+      EesFilter("measure", "Measure", "Named as the Department names it; docs/local-outcomes.md",
+                "sess_overall_percent"),
+      EesFilter("school_type", "School type", "Total, a phase, or a kind of school", "Total"),
+      EesFilter("location_basis", "Counted by",
+                "School location or Pupil residence (pupil-level mode); Not applicable where the "
+                "source counts one way",
+                "Not applicable"),
+      EesFilter("breakdown_topic", "Pupil characteristic", "", "Total"),
+      EesFilter("breakdown", "Pupil group", "", "Total"),
+      EesFilter("source", "Source of the figure", "The published file or the store", "store"),
+      EesFilter("polarity", "Which way is better",
+                "As the Department's LAIT says; neither for counts", "neither"),
+      EesFilter("quartile_among_las", "Where the LA's value sits among all LAs",
+                "A quarter of LAs, as context: never a rank", "not assessed"),
+      EesFilter("peer_breakdown", "The group's peers", "The group the gap is measured against",
+                "Total"),
   };
   t.filters[3].filter_grouping_column = "";
   t.filters[4].filter_grouping_column = "breakdown_topic";

@@ -30,27 +30,6 @@ int MeasureIndex(const PupilLevelContext& ctx, std::string_view id) {
   return ref ? ctx.computation.Index(*ref) : -1;
 }
 
-EesColumnMeta Filter(const char* name, const char* label, const char* hint, const char* def) {
-  EesColumnMeta m;
-  m.col_name = name;
-  m.is_filter = true;
-  m.label = label;
-  m.filter_hint = hint;
-  m.filter_default = def;
-  return m;
-}
-
-EesColumnMeta Ind(const char* name, const char* label, const char* grouping, int dp,
-                  const char* unit = "") {
-  EesColumnMeta m;
-  m.col_name = name;
-  m.label = label;
-  m.indicator_grouping = grouping;
-  m.indicator_dp = dp;
-  m.indicator_unit = unit;
-  return m;
-}
-
 PublishedCell Num(double v, int dp) {
   return std::isnan(v) ? PublishedCell::Symbol(GssSymbol::kNotAvailable)
                        : PublishedCell::Number(v, dp);
@@ -127,29 +106,34 @@ Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& di
   TidyFile t;
   t.file = "unexplained_exits.csv";
   t.filters = {
-      Filter("school_type", "School type", "", "Total"),
-      Filter("comparison_group", "Compared with",
-             "Similar schools: the same type and fifth of FSM share; trusts: every school in the "
-             "store",
-             "Similar schools"),
-      Filter("position", "Position against the comparison group's funnel limits",
-             "within_95, above_95, below_95, above_99_8, below_99_8, not assessed (hidden or "
-             "no pupils): a question to ask, never a verdict",
-             "within_95"),
+      EesFilter("school_type", "School type", "", "Total"),
+      EesFilter(
+          "comparison_group", "Compared with",
+          "Similar schools: the same type and fifth of FSM share; trusts: every school in the "
+          "store",
+          "Similar schools"),
+      EesFilter("position", "Position against the comparison group's funnel limits",
+                "within_95, above_95, below_95, above_99_8, below_99_8, not assessed (hidden or "
+                "no pupils): a question to ask, never a verdict",
+                "within_95"),
   };
   t.indicators = {
-      Ind("roll_y7_11", "Pupils on roll in Years 7 to 11 during the year", "This school or trust",
-          0),
-      Ind("unexplained_exits", "Unexplained exits in Years 7 to 11 (not 'off-rolled')",
-          "This school or trust", 0),
-      Ind("unexplained_exit_rate", "Unexplained exits per 100 pupils in Years 7 to 11",
-          "This school or trust", 2, "%"),
-      Ind("lower_95", "Lower bound of the 95% Wilson interval", "This school or trust", 2, "%"),
-      Ind("upper_95", "Upper bound of the 95% Wilson interval", "This school or trust", 2, "%"),
-      Ind("comparison_units", "Schools in the comparison group", "Comparison", 0),
-      Ind("comparison_rate", "The comparison group's pooled rate", "Comparison", 2, "%"),
-      Ind("comparison_lower_99_8", "Funnel: lower 99.8% limit at this size", "Comparison", 2, "%"),
-      Ind("comparison_upper_99_8", "Funnel: upper 99.8% limit at this size", "Comparison", 2, "%"),
+      EesIndicator("roll_y7_11", "Pupils on roll in Years 7 to 11 during the year",
+                   "This school or trust", 0),
+      EesIndicator("unexplained_exits", "Unexplained exits in Years 7 to 11 (not 'off-rolled')",
+                   "This school or trust", 0),
+      EesIndicator("unexplained_exit_rate", "Unexplained exits per 100 pupils in Years 7 to 11",
+                   "This school or trust", 2, "%"),
+      EesIndicator("lower_95", "Lower bound of the 95% Wilson interval", "This school or trust", 2,
+                   "%"),
+      EesIndicator("upper_95", "Upper bound of the 95% Wilson interval", "This school or trust", 2,
+                   "%"),
+      EesIndicator("comparison_units", "Schools in the comparison group", "Comparison", 0),
+      EesIndicator("comparison_rate", "The comparison group's pooled rate", "Comparison", 2, "%"),
+      EesIndicator("comparison_lower_99_8", "Funnel: lower 99.8% limit at this size", "Comparison",
+                   2, "%"),
+      EesIndicator("comparison_upper_99_8", "Funnel: upper 99.8% limit at this size", "Comparison",
+                   2, "%"),
   };
   auto add_row = [&](GeographyRow geo, const std::string& type, const std::string& group,
                      int64_t exits, int64_t roll, bool hidden, double theta0, int units) {
@@ -261,20 +245,24 @@ Status WriteTrustContribution(const PupilLevelContext& ctx, const std::string& d
   TidyFile t;
   t.file = "trust_contribution.csv";
   t.filters = {
-      Filter("measure", "What is shared",
-             "pupils, a group's pupils, suspensions, exclusions, exits", "pupils"),
-      Filter("reading", "Its share against its share of the place's pupils",
-             "higher, lower, or in line (the 95% interval of the share includes the pupil share)",
-             "in line with its share of pupils"),
-      Filter("question", "The question it raises (never a verdict)", "", "none"),
+      EesFilter("measure", "What is shared",
+                "pupils, a group's pupils, suspensions, exclusions, exits", "pupils"),
+      EesFilter(
+          "reading", "Its share against its share of the place's pupils",
+          "higher, lower, or in line (the 95% interval of the share includes the pupil share)",
+          "in line with its share of pupils"),
+      EesFilter("question", "The question it raises (never a verdict)", "", "none"),
   };
   t.indicators = {
-      Ind("trust_count", "The trust's schools in the place", "Trust in the place", 0),
-      Ind("place_count", "The place (all its schools, by school location)", "Place", 0),
-      Ind("share_percent", "The trust's share of the place's count", "Share", 2, "%"),
-      Ind("share_lower_95", "Share: lower bound of the 95% Wilson interval", "Share", 2, "%"),
-      Ind("share_upper_95", "Share: upper bound of the 95% Wilson interval", "Share", 2, "%"),
-      Ind("pupil_share_percent", "The trust's share of the place's pupils", "Share", 2, "%"),
+      EesIndicator("trust_count", "The trust's schools in the place", "Trust in the place", 0),
+      EesIndicator("place_count", "The place (all its schools, by school location)", "Place", 0),
+      EesIndicator("share_percent", "The trust's share of the place's count", "Share", 2, "%"),
+      EesIndicator("share_lower_95", "Share: lower bound of the 95% Wilson interval", "Share", 2,
+                   "%"),
+      EesIndicator("share_upper_95", "Share: upper bound of the 95% Wilson interval", "Share", 2,
+                   "%"),
+      EesIndicator("pupil_share_percent", "The trust's share of the place's pupils", "Share", 2,
+                   "%"),
   };
   const int threshold = ctx.policy.suppress_below;
   for (const auto& [key, schools] : by_trust_la) {

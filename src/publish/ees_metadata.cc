@@ -8,6 +8,28 @@
 
 namespace lantern {
 
+EesColumnMeta EesFilter(std::string name, std::string label, std::string hint,
+                        std::string default_item) {
+  EesColumnMeta m;
+  m.col_name = std::move(name);
+  m.is_filter = true;
+  m.label = std::move(label);
+  m.filter_hint = std::move(hint);
+  m.filter_default = std::move(default_item);
+  return m;
+}
+
+EesColumnMeta EesIndicator(std::string name, std::string label, std::string grouping, int dp,
+                           std::string unit) {
+  EesColumnMeta m;
+  m.col_name = std::move(name);
+  m.label = std::move(label);
+  m.indicator_grouping = std::move(grouping);
+  m.indicator_dp = dp;
+  m.indicator_unit = std::move(unit);
+  return m;
+}
+
 Status CheckEesMetadata(const std::vector<EesColumnMeta>& columns) {
   static const std::set<std::string> kUnits = {"", "%", "pp", "\u00a3", "\u00a3m", "numberstring"};
   std::set<std::string> names;

@@ -33,6 +33,14 @@ struct EesColumnMeta {
   bool dp_varies = false;
 };
 
+// A filter column: its name, label, hint and the item shown by default.
+EesColumnMeta EesFilter(std::string name, std::string label, std::string hint,
+                        std::string default_item);
+// An indicator column: its name, label, grouping, decimal places and unit
+// ("%", or "" for counts).
+EesColumnMeta EesIndicator(std::string name, std::string label, std::string grouping, int dp,
+                           std::string unit = "");
+
 // The longest filter item (and location name) the platform's API takes.
 constexpr size_t kEesMaxFilterItem = 120;
 

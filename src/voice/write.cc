@@ -56,24 +56,6 @@ std::vector<uint32_t> UnitOrder(const VoiceReport& r) {
   return order;
 }
 
-EesColumnMeta Filter(std::string name, std::string label, std::string def, std::string hint = "") {
-  EesColumnMeta m;
-  m.col_name = std::move(name);
-  m.is_filter = true;
-  m.label = std::move(label);
-  m.filter_default = std::move(def);
-  m.filter_hint = std::move(hint);
-  return m;
-}
-EesColumnMeta Indicator(std::string name, std::string label, std::string unit, int dp) {
-  EesColumnMeta m;
-  m.col_name = std::move(name);
-  m.label = std::move(label);
-  m.indicator_unit = std::move(unit);
-  m.indicator_dp = dp;
-  return m;
-}
-
 void Cell(CsvWriter& w, const PublishedCell& c) { w.Raw(c.Text()); }
 
 }  // namespace
@@ -164,21 +146,22 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
         }));
     LANTERN_RETURN_IF_ERROR(w->Close());
     std::vector<EesColumnMeta> meta = {
-        Filter("item_id", "Question (item id in catalogue/voice_items.csv)", "belong_school"),
-        Filter("item_version", "Item version (figures compare only within a version)", "1"),
-        Filter("item_domain", "Domain of the question", "School"),
-        Filter("item_tier", "core (the open bank) or local (one school's own item)", "core"),
-        Filter("breakdown_topic", "Pupil characteristic", "Total"),
-        Filter("breakdown", "Pupil group", "All pupils"),
-        Filter("response", "Response category code (not answered and prefer not to say apart)",
-               "agree"),
-        Filter("response_label", "Response category", "Agree"),
-        Indicator("respondents", "Pupils giving this response (c: withheld)", "", 0),
-        Indicator("percent", "Percentage of the base giving this response", "%", 1),
-        Indicator("base_n", "Pupils asked the question in this group (the base)", "", 0),
-        Indicator("group_response_rate", "Response rate of this group (respondents / roll)", "%",
-                  1),
-        Filter("withheld_reason", "Why the distribution is withheld (blank: shown)", "none"),
+        EesFilter("item_id", "Question (item id in catalogue/voice_items.csv)", "",
+                  "belong_school"),
+        EesFilter("item_version", "Item version (figures compare only within a version)", "", "1"),
+        EesFilter("item_domain", "Domain of the question", "", "School"),
+        EesFilter("item_tier", "core (the open bank) or local (one school's own item)", "", "core"),
+        EesFilter("breakdown_topic", "Pupil characteristic", "", "Total"),
+        EesFilter("breakdown", "Pupil group", "", "All pupils"),
+        EesFilter("response", "Response category code (not answered and prefer not to say apart)",
+                  "", "agree"),
+        EesFilter("response_label", "Response category", "", "Agree"),
+        EesIndicator("respondents", "Pupils giving this response (c: withheld)", "", 0),
+        EesIndicator("percent", "Percentage of the base giving this response", "", 1, "%"),
+        EesIndicator("base_n", "Pupils asked the question in this group (the base)", "", 0),
+        EesIndicator("group_response_rate", "Response rate of this group (respondents / roll)", "",
+                     1, "%"),
+        EesFilter("withheld_reason", "Why the distribution is withheld (blank: shown)", "", "none"),
     };
     LANTERN_RETURN_IF_ERROR(WriteEesMetadata(out + "/voice.meta.csv", meta));
   }
@@ -217,24 +200,25 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
     }
     LANTERN_RETURN_IF_ERROR(w->Close());
     std::vector<EesColumnMeta> meta = {
-        Filter("breakdown_topic", "Pupil characteristic", "Total"),
-        Filter("breakdown", "Pupil group", "All pupils"),
-        Filter(
+        EesFilter("breakdown_topic", "Pupil characteristic", "", "Total"),
+        EesFilter("breakdown", "Pupil group", "", "All pupils"),
+        EesFilter(
             "under_heard",
             "Y: under-heard (rate below 0.8 of the overall rate, or too few to show); listed first",
-            "N"),
-        Filter("under_heard_reason", "Why the group is under-heard", "none"),
-        Indicator("roll", "Pupils on roll on the first collection day, in the year groups surveyed",
-                  "", 0),
-        Indicator("respondents", "Pupils who took part", "", 0),
-        Indicator("response_rate", "Respondents as a percentage of the roll", "%", 1),
-        Indicator("overall_response_rate", "All pupils' response rate in this school or area", "%",
-                  1),
-        Filter("collected_from", "First collection date", "none"),
-        Filter("collected_to", "Last collection date", "none"),
-        Filter("modes", "Modes of completion used (online, adult_supported, symbol, at_home)",
-               "online"),
-        Filter("providers", "Accredited providers who collected the responses", "none"),
+            "", "N"),
+        EesFilter("under_heard_reason", "Why the group is under-heard", "", "none"),
+        EesIndicator("roll",
+                     "Pupils on roll on the first collection day, in the year groups surveyed", "",
+                     0),
+        EesIndicator("respondents", "Pupils who took part", "", 0),
+        EesIndicator("response_rate", "Respondents as a percentage of the roll", "", 1, "%"),
+        EesIndicator("overall_response_rate", "All pupils' response rate in this school or area",
+                     "", 1, "%"),
+        EesFilter("collected_from", "First collection date", "", "none"),
+        EesFilter("collected_to", "Last collection date", "", "none"),
+        EesFilter("modes", "Modes of completion used (online, adult_supported, symbol, at_home)",
+                  "", "online"),
+        EesFilter("providers", "Accredited providers who collected the responses", "", "none"),
     };
     LANTERN_RETURN_IF_ERROR(WriteEesMetadata(out + "/voice_coverage.meta.csv", meta));
   }
@@ -282,29 +266,33 @@ Status WriteVoiceFiles(const VoiceReport& r, const VoiceCatalogue& cat, const st
     }
     LANTERN_RETURN_IF_ERROR(w->Close());
     std::vector<EesColumnMeta> meta = {
-        Filter("item_id", "Question (item id)", "belong_school"),
-        Filter("item_version", "Item version this year", "1"),
-        Filter("positive_responses", "The categories declared positive in the bank",
-               "agree;strongly_agree"),
-        Filter("breakdown_topic", "Pupil characteristic", "Total"),
-        Filter("breakdown", "Pupil group", "All pupils"),
-        Filter("previous_period", "The wave compared with", "201718"),
-        Indicator("previous_positive_percent",
-                  "Share giving a positive response last year (of those who answered)", "%", 1),
-        Indicator("current_positive_percent",
-                  "Share giving a positive response this year (of those who answered)", "%", 1),
-        Indicator("change_pp", "This year minus last year, percentage points (z: not comparable)",
-                  "pp", 1),
-        Indicator("change_lower_pp", "95% interval for the change, lower (Newcombe method 10)",
-                  "pp", 1),
-        Indicator("change_upper_pp", "95% interval for the change, upper", "pp", 1),
-        Filter(
+        EesFilter("item_id", "Question (item id)", "", "belong_school"),
+        EesFilter("item_version", "Item version this year", "", "1"),
+        EesFilter("positive_responses", "The categories declared positive in the bank", "",
+                  "agree;strongly_agree"),
+        EesFilter("breakdown_topic", "Pupil characteristic", "", "Total"),
+        EesFilter("breakdown", "Pupil group", "", "All pupils"),
+        EesFilter("previous_period", "The wave compared with", "", "201718"),
+        EesIndicator("previous_positive_percent",
+                     "Share giving a positive response last year (of those who answered)", "", 1,
+                     "%"),
+        EesIndicator("current_positive_percent",
+                     "Share giving a positive response this year (of those who answered)", "", 1,
+                     "%"),
+        EesIndicator("change_pp",
+                     "This year minus last year, percentage points (z: not comparable)", "", 1,
+                     "pp"),
+        EesIndicator("change_lower_pp", "95% interval for the change, lower (Newcombe method 10)",
+                     "", 1, "pp"),
+        EesIndicator("change_upper_pp", "95% interval for the change, upper", "", 1, "pp"),
+        EesFilter(
             "conclusion",
             "higher / lower than last year only when the interval excludes 0; else no clear change",
-            "no clear change"),
-        Filter("comparable", "Y: same item version, year groups and term of collection", "Y"),
-        Filter("note", "Why not comparable or withheld; a difference does not show a cause",
-               "none"),
+            "", "no clear change"),
+        EesFilter("comparable", "Y: same item version, year groups and term of collection", "",
+                  "Y"),
+        EesFilter("note", "Why not comparable or withheld; a difference does not show a cause", "",
+                  "none"),
     };
     LANTERN_RETURN_IF_ERROR(WriteEesMetadata(out + "/voice_change.meta.csv", meta));
   }
