@@ -160,18 +160,13 @@ TEST(ScorecardEngineTest, EveryIndicatorOnAHandMadeInput) {
         EXPECT_NEAR(c.upper, w.upper * 100, 1e-12) << ind.id;
         break;
       }
-      case IndicatorKind::kRatePer100: {
-        auto g = stats::PoissonExactInterval(40);
-        EXPECT_DOUBLE_EQ(c.value, 10.0) << ind.id;
-        EXPECT_NEAR(c.lower, g.lower / 4, 1e-12) << ind.id;
-        EXPECT_NEAR(c.upper, g.upper / 4, 1e-12) << ind.id;
-        break;
-      }
+      case IndicatorKind::kRatePer100:
       case IndicatorKind::kRatePer1000: {
+        const double per = ind.kind == IndicatorKind::kRatePer100 ? 100 : 1000;
         auto g = stats::PoissonExactInterval(40);
-        EXPECT_DOUBLE_EQ(c.value, 100.0) << ind.id;
-        EXPECT_NEAR(c.lower, g.lower / 0.4, 1e-12) << ind.id;
-        EXPECT_NEAR(c.upper, g.upper / 0.4, 1e-12) << ind.id;
+        EXPECT_DOUBLE_EQ(c.value, 40 * per / 400) << ind.id;
+        EXPECT_NEAR(c.lower, g.lower * per / 400, 1e-12) << ind.id;
+        EXPECT_NEAR(c.upper, g.upper * per / 400, 1e-12) << ind.id;
         break;
       }
       case IndicatorKind::kRatio:  // observed in display units, compared as a mean
