@@ -18,6 +18,34 @@ let voice;
 let laCode;
 
 // After the target and the browser have started.
+// Every chart's text (the group labels with n and response rate) stays
+// inside its chart, and is drawn at a readable size: the chart fills its
+// card at its own scale instead of a wider drawing shrunk to fit.
+async function checkChartsFit(page, width) {
+  const clipped = await page.locator('[data-chart] svg').evaluateAll((svgs) =>
+    svgs.flatMap((svg) => {
+      const box = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll('text')]
+        .filter((t) => {
+          const r = t.getBoundingClientRect();
+          return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1);
+        })
+        .map((t) => t.textContent);
+    }),
+  );
+  assert.deepEqual(clipped, [], `chart text cut off at ${width}`);
+  const small = await page.locator('[data-chart]').evaluateAll((charts) =>
+    charts.flatMap((c) => {
+      const svg = c.querySelector(':scope > svg, :scope > figure > svg');
+      if (!svg) return ['no chart drawn'];
+      const drawn = Number(svg.getAttribute('width'));
+      const shown = svg.getBoundingClientRect().width;
+      return shown < drawn - 1 || shown < c.clientWidth - 2 ? [`${Math.round(shown)} px shown of ${drawn} drawn in ${c.clientWidth}`] : [];
+    }),
+  );
+  assert.deepEqual(small, [], `charts drawn at the width of their card at ${width}`);
+}
+
 async function setUp() {
   if (shared.target.mock) return;
   // A school whose all-pupils distributions are published (a base of 10).
@@ -153,6 +181,7 @@ test('keyboard, axe and screenshots of the school and LA pages', async (t) => {
   assert.deepEqual(kb.missed, [], `controls not reached by Tab: ${kb.missed.join(', ')}`);
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], violations.join('\n'));
+  await checkChartsFit(page, '1280 px');
   await screenshot(page, 'voice-school');
   await page.locator('[data-testid=stacked]').check();
   await page.waitForTimeout(800);
@@ -161,14 +190,7 @@ test('keyboard, axe and screenshots of the school and LA pages', async (t) => {
   await page.setViewportSize({ width: 375, height: 812 });
   await page.waitForTimeout(500);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal scroll at 375 px');
-  // Every chart's text (the group labels with n and response rate) stays inside its chart.
-  const clipped = await page.locator('[data-chart] svg').evaluateAll((svgs) =>
-    svgs.flatMap((svg) => {
-      const box = svg.getBoundingClientRect();
-      return [...svg.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().left < box.left - 1).map((t) => t.textContent);
-    }),
-  );
-  assert.deepEqual(clipped, [], 'chart text cut off at 375 px');
+  await checkChartsFit(page, '375 px');
   await screenshot(page, 'voice-375');
   await page.setViewportSize({ width: 1280, height: 900 });
   if (laCode) {

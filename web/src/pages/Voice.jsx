@@ -95,25 +95,32 @@ function drawDiverging(item, groups, stacked) {
       return greys[grey++ % greys.length];
     });
     const domain = item.categories.map((c) => c.label);
-    const marginLeft = Math.min(260, width * 0.45);
-    // Group labels wrap to the margin, so a narrow screen shows the whole
-    // label, n and response rate included (lineWidth is in ems of the 10 px
-    // axis text, as Plot estimates them: a third kept spare for wider fonts).
-    const groupAxis = Plot.axisY({ label: null, lineWidth: Math.max(6, (marginLeft - 12) / 15) });
+    // On a phone each group's label (n and response rate included) goes
+    // above its bar, so the bar keeps the whole width; on a wider screen the
+    // labels sit to the left and wrap to the margin (lineWidth is in ems of
+    // the 10 px axis text, as Plot estimates them: a fifth kept spare for
+    // wider fonts).
+    const narrow = width < 520;
+    const marginLeft = narrow ? 4 : Math.min(260, width * 0.45);
+    const labels = groups.map((g) => groupTitle(g.rows));
+    const groupLabels = narrow
+      ? Plot.text(labels, { y: (d) => d, text: (d) => d, frameAnchor: 'left', textAnchor: 'start', lineAnchor: 'bottom', dx: 4, dy: -18, fontSize: 11, lineWidth: Math.max(10, (width - 16) / 7) })
+      : Plot.axisY({ label: null, lineWidth: Math.max(6, (marginLeft - 12) / 12) });
     const common = {
       width,
-      height: 40 + groups.length * 36,
+      height: 40 + groups.length * (narrow ? 64 : 36),
       marginLeft,
+      marginTop: narrow ? 30 : 20,
       color: { domain, range, legend: true },
-      y: { label: null, domain: groups.map((g) => groupTitle(g.rows)) },
+      y: { label: null, domain: labels, axis: narrow ? null : undefined, padding: narrow ? 0.5 : 0.1 },
     };
     if (stacked) {
-      return Plot.plot({ ...common, x: { label: 'Percentage of respondents →', domain: [0, 100] }, marks: [groupAxis, Plot.barX(data, Plot.stackX({ x: 'x', y: 'group', fill: 'response', title: (d) => `${d.response}: ${d.x}%` })), Plot.ruleX([0])] });
+      return Plot.plot({ ...common, x: { label: narrow ? '% of respondents →' : 'Percentage of respondents →', domain: [0, 100] }, marks: [groupLabels, Plot.barX(data, Plot.stackX({ x: 'x', y: 'group', fill: 'response', title: (d) => `${d.response}: ${d.x}%` })), Plot.ruleX([0])] });
     }
     return Plot.plot({
       ...common,
-      x: { label: '← negative · percentage of respondents · positive →      | set aside', domain: [-100, 160], ticks: [-100, -50, 0, 50, 100], tickFormat: (v) => `${Math.abs(v)}` },
-      marks: [groupAxis, Plot.barX(data, { x1: 'x1', x2: 'x2', y: 'group', fill: 'response', title: (d) => `${d.response}: ${Math.round((d.x2 - d.x1) * 10) / 10}%` }), Plot.ruleX([0]), Plot.ruleX([105], { stroke: '#999', strokeDasharray: '3,3' })],
+      x: { label: narrow ? '← negative · % · positive →  | set aside' : '← negative · percentage of respondents · positive →      | set aside', domain: [-100, 160], ticks: [-100, -50, 0, 50, 100], tickFormat: (v) => `${Math.abs(v)}` },
+      marks: [groupLabels, Plot.barX(data, { x1: 'x1', x2: 'x2', y: 'group', fill: 'response', title: (d) => `${d.response}: ${Math.round((d.x2 - d.x1) * 10) / 10}%` }), Plot.ruleX([0]), Plot.ruleX([105], { stroke: '#999', strokeDasharray: '3,3' })],
     });
   };
 }
@@ -312,10 +319,10 @@ export function VoicePage({ kind, id }) {
       </section>
       <section aria-labelledby="answers">
         <h2 id="answers">How pupils answered</h2>
-        <div class="controls no-print">
-          <label>
-            Theme{' '}
-            <select value={domain} onChange={(e) => setDomain(e.currentTarget.value)} data-testid="domain">
+        <div class="filters no-print">
+          <div class="field">
+            <label for="voice-domain">Theme</label>
+            <select id="voice-domain" value={domain} onChange={(e) => setDomain(e.currentTarget.value)} data-testid="domain">
               <option value="">Every theme</option>
               {domains.map((d) => (
                 <option value={d} key={d}>
@@ -323,20 +330,21 @@ export function VoicePage({ kind, id }) {
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            Pupil characteristic{' '}
-            <select value={topic} onChange={(e) => setTopic(e.currentTarget.value)} data-testid="topic">
+          </div>
+          <div class="field">
+            <label for="voice-topic">Pupil characteristic</label>
+            <select id="voice-topic" value={topic} onChange={(e) => setTopic(e.currentTarget.value)} data-testid="topic">
               {topics.map((t) => (
                 <option value={t} key={t}>
                   {t === 'Total' ? 'All pupils' : t}
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            <input type="checkbox" checked={stacked} onChange={(e) => setStacked(e.currentTarget.checked)} data-testid="stacked" /> Show as 100% stacked bars
-          </label>
+          </div>
+          <div class="field checkbox-field">
+            <input id="voice-stacked" type="checkbox" checked={stacked} onChange={(e) => setStacked(e.currentTarget.checked)} data-testid="stacked" />
+            <label for="voice-stacked">Show as 100% stacked bars</label>
+          </div>
         </div>
         <p class="muted">Every response is shown; no average, score or rank is worked out. Each bar is labelled with its group's number of respondents (n) and response rate. {stacked ? 'Each bar runs from the lowest point of the scale to the highest, then don\'t know, prefer not to say and not answered.' : 'Negative responses go left of the centre line and positive right; the neutral middle, don\'t know, prefer not to say and not answered are set aside on the right.'}</p>
         {shownDomains.map((d) => {
