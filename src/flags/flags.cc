@@ -13,7 +13,6 @@ namespace {
 constexpr int kTermGapDays = 14;     // a holiday of two weeks or more ends a term
 constexpr int kLookBackDays = 1100;  // how far back since is looked for with no history
 
-
 int DaysInMonth(int y, unsigned m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;

@@ -10,7 +10,6 @@ namespace lantern {
 
 namespace {
 
-
 bool HasTrigger(const std::string& list, const std::string& id) {
   size_t at = 0;
   while (at <= list.size()) {

@@ -19,7 +19,6 @@ namespace lantern {
 
 namespace {
 
-
 // The metadata of a case list or table: what each column means.
 Status WriteMeta(const std::string& path,
                  const std::vector<std::pair<std::string, std::string>>& columns) {

@@ -13,7 +13,6 @@ namespace lantern::gen {
 
 namespace {
 
-
 const char* Destination(LeavingReason r) {
   switch (r) {
     case LeavingReason::kEhe:

@@ -17,7 +17,6 @@ std::array<std::optional<double>, 6> Counts(const FrameSchool& s) {
   return {s.girls, s.ehcp, s.sen_support, s.eal, s.fsm, s.fsm_ever6};
 }
 
-
 // ---------------------------------------------------------------- year groups
 
 // Relative sizes of the year groups a school of this phase teaches.

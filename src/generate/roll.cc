@@ -9,7 +9,6 @@ namespace lantern::gen {
 
 namespace {
 
-
 // The first weekday on or after 3 September of a year: when a new Reception
 // or Year 7 class starts.
 Date AutumnStart(int year) {
