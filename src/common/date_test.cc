@@ -13,6 +13,14 @@ TEST(DateTest, ParsesAndFormatsIsoDates) {
   EXPECT_EQ(ParseIsoDate("1970-01-01")->days, 0);
 }
 
+TEST(DateTest, AColumnsDayIsWrittenOrTheWordsForNone) {
+  const int32_t day = ParseIsoDate("2019-02-28")->days;
+  EXPECT_EQ(DateText(day), "2019-02-28");
+  EXPECT_EQ(DateText(day, "-"), "2019-02-28");
+  EXPECT_EQ(DateText(kNoDate), "");
+  EXPECT_EQ(DateText(kNoDate, "open-ended"), "open-ended");
+}
+
 TEST(DateTest, RejectsImpossibleAndMalformedDates) {
   EXPECT_FALSE(ParseIsoDate("2025-02-29").has_value());
   EXPECT_TRUE(ParseIsoDate("2024-02-29").has_value());
