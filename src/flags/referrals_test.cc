@@ -243,6 +243,22 @@ TEST_F(ReferralClockTest, AResponseInTimeStopsTheClock) {
   EXPECT_EQ(c.next_deadline, kNoDate);
 }
 
+// A response recorded late with the day it was really given (--on): the
+// escalation already made stays on the record (people were told), and the
+// clock and response times use the day given, so the standard shows as met.
+TEST_F(ReferralClockTest, ABackdatedResponseKeepsTheEscalationButMeetsTheStandard) {
+  SchoolDays days(s_, calendar_);
+  ASSERT_EQ(EscalateReferrals(D("2019-02-28"), days, lipas_, &r_).size(), 1u);
+  ASSERT_EQ(r_.escalation_level[0], 1);
+  ASSERT_TRUE(UpdateReferral(&r_, 0, ReferralStatus::kAcknowledged, D("2019-02-27"), "", "").ok());
+  EXPECT_TRUE(EscalateReferrals(D("2019-03-01"), days, lipas_, &r_).empty());
+  EXPECT_EQ(r_.escalation_level[0], 1);
+  EXPECT_EQ(r_.escalated_date[0], D("2019-02-28"));
+  const ReferralClock c = ClockOf(r_, 0, D("2019-03-01"), days, 3);
+  EXPECT_FALSE(c.acknowledge_breached);
+  EXPECT_EQ(c.to_acknowledge, 2);
+}
+
 TEST_F(ReferralClockTest, UpdatesKeepTheOrderOfEvents) {
   EXPECT_FALSE(UpdateReferral(&r_, 0, ReferralStatus::kAcknowledged, D("2019-02-14"), "", "").ok());
   ASSERT_TRUE(UpdateReferral(&r_, 0, ReferralStatus::kAcknowledged, D("2019-02-27"), "", "").ok());
