@@ -8,8 +8,10 @@
 
 #include "common/csv_table.h"
 #include "common/file_util.h"
+#include "flags/run.h"
 #include "lantern/build.h"
 #include "lantern/ingest.h"
+#include "store/loaded_store.h"
 #include "store/store.h"
 #include "tests/scratch_dir.h"
 #include "tests/tiny_fixture.h"
@@ -504,6 +506,50 @@ TEST_F(TinyTest, OneMoreDayIsAppendedAsADayFile) {
   EXPECT_EQ(fix.files[0].updated, 1u);
   t = BuildOk(R"({"suppress_below": 1})");
   EXPECT_EQ(Cell(t, School("900002"), "sess_overall"), "8");
+}
+
+// A daily ingest without --flags does not read the flag history and
+// referrals (they are England's largest tables once flags run daily), and
+// its commit leaves them exactly as they were.
+TEST_F(TinyTest, AnIngestThatDoesNotReadTheFlagTablesKeepsThem) {
+  testing::WriteTinyInput(input_);
+  IngestOk(input_);
+  FlagsOptions f;
+  f.store_dir = store_;
+  f.from = "2018-09-03";
+  FlagsReport fr;
+  ASSERT_TRUE(RunFlags(f, &fr).ok());
+  auto load = [&] {
+    auto store = Store::Open(store_, Store::Mode::kRead);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    auto state = (*store)->Load(false);
+    EXPECT_TRUE(state.ok());
+    return std::move(state).value();
+  };
+  const StoreState before = load();
+  ASSERT_GT(before.flag_runs.size(), 0u);
+  const std::string day_dir = (root_ / "day").string();
+  fs::create_directories(day_dir);
+  std::ofstream(day_dir + "/attendance.csv")
+      << "upn,urn,date,am,pm\n" + testing::TinyUpn(2) + ",900002,2018-09-10,I,I\n";
+  IngestOptions o;
+  o.input_dir = day_dir;
+  o.store_dir = store_;
+  o.read_flag_tables = false;
+  IngestReport r;
+  std::shared_ptr<LoadedStore> committed;
+  ASSERT_TRUE(Ingest(o, &r, &committed).ok());
+  ASSERT_TRUE(r.committed);
+  EXPECT_EQ(committed->impl().state.flag_runs.size(), 0u);  // not read
+  committed.reset();  // it holds the writer's lock
+  const StoreState after = load();
+  EXPECT_EQ(after.flag_runs.size(), before.flag_runs.size());
+  EXPECT_EQ(after.flags.size(), before.flags.size());
+  EXPECT_EQ(after.flags.reason, before.flags.reason);
+  EXPECT_EQ(after.flags.until, before.flags.until);
+  EXPECT_EQ(after.referrals.size(), before.referrals.size());
+  EXPECT_EQ(after.referrals.notes, before.referrals.notes);
+  EXPECT_EQ(after.enrolments.size(), before.enrolments.size());
 }
 
 }  // namespace

@@ -28,6 +28,12 @@ struct IngestOptions {
   // qualifications when ks4_results.csv is; empty: $LANTERN_CATALOGUE or the
   // repository's catalogue/.
   std::string catalogue_dir;
+  // Whether the at-risk flag history, its runs and the referrals are read.
+  // An ingest never changes them (its commit writes only the tables it
+  // changed, so those not read stay as they are); only a flags step after
+  // the commit (`lantern ingest DAY --flags`) needs them in memory, and
+  // reading England's takes seconds.
+  bool read_flag_tables = true;
 };
 
 struct IngestFileSummary {

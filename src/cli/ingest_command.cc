@@ -60,6 +60,7 @@ void AddIngest(CLI::App& app, int* exit_code) {
     IngestReport report;
     std::shared_ptr<LoadedStore> committed;
     const bool keep = !build_out->empty() || !flags_out->empty() || !outcomes_out->empty();
+    opts->read_flag_tables = !flags_out->empty();
     Status st = Ingest(*opts, &report, keep ? &committed : nullptr);
     if (!st.ok()) {
       *exit_code = ReportFailure("ingest", st);

@@ -224,7 +224,14 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
     phase = now;
     return s;
   };
-  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load());
+  std::vector<TableId> tables;
+  for (TableId id : kAllTables) {
+    const bool flag_table =
+        id == TableId::kFlags || id == TableId::kFlagRuns || id == TableId::kReferrals;
+    if (options.read_flag_tables || !flag_table) tables.push_back(id);
+  }
+  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->LoadTables(tables));
+  LANTERN_ASSIGN_OR_RETURN(state.marks, store->LoadMarks());
   report->seconds_load = lap();
   IngestContext ctx(&state, options.threads > 0
                                 ? options.threads

@@ -200,25 +200,7 @@ Status Store::ReadManifest() {
 }
 
 Result<StoreState> Store::Load(bool with_marks, int threads) const {
-  StoreState s;
-  s.year = year_;
-  // The two big tables load side by side (each is mapped or copied column by
-  // column); the others in turn.
-  Status status, pupils_status;
-  ParallelInvoke(
-      ResolveThreads(threads),
-      [&] {
-        pupils_status = LoadInto(*this, table_files_, TableName(TableId::kPupils), &s.pupils);
-      },
-      [&] {
-        ForEachTable(s, [&](TableId id, auto& table) {
-          if (id != TableId::kPupils && status.ok()) {
-            status = LoadInto(*this, table_files_, TableName(id), &table);
-          }
-        });
-      });
-  LANTERN_RETURN_IF_ERROR(pupils_status);
-  LANTERN_RETURN_IF_ERROR(status);
+  LANTERN_ASSIGN_OR_RETURN(StoreState s, LoadTables(kAllTables, threads));
   if (with_marks) {
     LANTERN_ASSIGN_OR_RETURN(s.marks, LoadMarks());
   }
