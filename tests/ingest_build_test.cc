@@ -541,7 +541,7 @@ TEST_F(TinyTest, AnIngestThatDoesNotReadTheFlagTablesKeepsThem) {
   ASSERT_TRUE(Ingest(o, &r, &committed).ok());
   ASSERT_TRUE(r.committed);
   EXPECT_EQ(committed->impl().state.flag_runs.size(), 0u);  // not read
-  committed.reset();  // it holds the writer's lock
+  committed.reset();                                        // it holds the writer's lock
   const StoreState after = load();
   EXPECT_EQ(after.flag_runs.size(), before.flag_runs.size());
   EXPECT_EQ(after.flags.size(), before.flags.size());
