@@ -96,7 +96,8 @@ function drawDiverging(item, groups, stacked) {
     });
     const domain = item.categories.map((c) => c.label);
     // On a phone each group's label (n and response rate included) goes
-    // above its bar, so the bar keeps the whole width; on a wider screen the
+    // above its bar, so the bar keeps the whole width (wrapping at the
+    // chart's width in ems of its 11 px text, a fifth kept spare); on a wider screen the
     // labels sit to the left and wrap to the margin (lineWidth is in ems of
     // the 10 px axis text, as Plot estimates them: a fifth kept spare for
     // wider fonts).
@@ -104,7 +105,7 @@ function drawDiverging(item, groups, stacked) {
     const marginLeft = narrow ? 4 : Math.min(260, width * 0.45);
     const labels = groups.map((g) => groupTitle(g.rows));
     const groupLabels = narrow
-      ? Plot.text(labels, { y: (d) => d, text: (d) => d, frameAnchor: 'left', textAnchor: 'start', lineAnchor: 'bottom', dx: 4, dy: -18, fontSize: 11, lineWidth: Math.max(10, (width - 16) / 7) })
+      ? Plot.text(labels, { y: (d) => d, text: (d) => d, frameAnchor: 'left', textAnchor: 'start', lineAnchor: 'bottom', dx: 4, dy: -18, fontSize: 11, lineWidth: Math.max(10, (width - 16) / 14) })
       : Plot.axisY({ label: null, lineWidth: Math.max(6, (marginLeft - 12) / 12) });
     const common = {
       width,
