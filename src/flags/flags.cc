@@ -117,6 +117,19 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
   IndexByPupil(s_.ap_placements, n, &placements_.first, &placements_.rows);
   IndexByPupil(s_.internal_units, n, &units_.first, &units_.rows);
   IndexByPupil(s_.ehcp_requests, n, &ehcp_.first, &ehcp_.rows);
+  for (int code = 0; code < 256; ++code) {
+    switch (treatments_[static_cast<MarkCode>(code)]) {
+      case SessionTreatment::kAttendance:
+        session_counts_[static_cast<size_t>(code)] = 1u | (1u << 16);
+        break;
+      case SessionTreatment::kAuthorisedAbsence:
+      case SessionTreatment::kUnauthorisedAbsence:
+        session_counts_[static_cast<size_t>(code)] = 1u;
+        break;
+      default:
+        break;
+    }
+  }
   sources_.resize(calendar_.dates().size());
   for (size_t i = 0; i < calendar_.dates().size(); ++i) {
     const int32_t date = calendar_.dates()[i];
@@ -170,78 +183,93 @@ std::string FlagEvaluator::SchoolText(uint32_t school) const {
                       : fmt::format("{} (URN {})", name, s_.schools.urn[school]);
 }
 
-std::vector<FlagEvaluator::AttendanceDay> FlagEvaluator::AttendanceDays(uint32_t pupil, int32_t day,
-                                                                        size_t limit) const {
-  std::vector<AttendanceDay> out;
-  out.reserve(limit > 0 ? limit : 200);
-  const auto& dates = calendar_.dates();
-  auto end = std::upper_bound(dates.begin(), dates.end(), day);
-  // The pupil's enrolments, each counted only inside its time on roll.
-  uint32_t slots[16];
-  size_t n_slots = 0;
-  enrolments_.ForEach(pupil, [&](uint32_t e) {
-    if (n_slots < 16) slots[n_slots++] = e;
-  });
-  for (auto it = end; it != dates.begin();) {
-    --it;
-    const size_t i = static_cast<size_t>(it - dates.begin());
-    const int32_t date = *it;
-    AttendanceDay d{date, 0, 0};
-    const DateSource& src = sources_[i];
-    for (size_t k = 0; k < n_slots; ++k) {
-      const uint32_t e = slots[k];
-      if (date < s_.enrolments.entry_date[e] || date > s_.enrolments.leaving_date[e]) continue;
-      const uint8_t* m = nullptr;
-      if (src.day != nullptr) {
-        if (e < src.day_slots) m = src.day + static_cast<size_t>(e) * 2;
-      } else if (src.block != nullptr && e < src.block->slots()) {
-        m = src.block->row(e) + src.column * 2;
-      }
-      if (m == nullptr) continue;
-      for (int h = 0; h < 2; ++h) {
-        const SessionTreatment t = treatments_[m[h]];
-        if (t == SessionTreatment::kAttendance) {
-          ++d.possible;
-          ++d.attended;
-        } else if (t == SessionTreatment::kAuthorisedAbsence ||
-                   t == SessionTreatment::kUnauthorisedAbsence) {
-          ++d.possible;
-        }
-      }
-    }
-    if (d.possible > 0) {
-      out.push_back(d);
-      if (limit > 0 && out.size() >= limit) break;
-    }
+const uint8_t* FlagEvaluator::MarksOf(size_t i, uint32_t enrolment) const {
+  const DateSource& src = sources_[i];
+  if (src.day != nullptr) {
+    return enrolment < src.day_slots ? src.day + static_cast<size_t>(enrolment) * 2 : nullptr;
   }
-  return out;
+  if (src.block != nullptr && enrolment < src.block->slots()) {
+    return src.block->row(enrolment) + static_cast<size_t>(src.column) * 2;
+  }
+  return nullptr;
 }
 
-bool FlagEvaluator::HoldsAttendance(const Trigger& t, const std::vector<AttendanceDay>& days,
-                                    size_t from, std::string* reason) const {
-  const size_t n = static_cast<size_t>(t.window.n);
-  if (days.size() < from + n) return false;  // not yet that many days on a roll
-  uint32_t possible = 0, attended = 0;
-  for (size_t i = from; i < from + n; ++i) {
-    possible += days[i].possible;
-    attended += days[i].attended;
+template <typename F>
+void FlagEvaluator::ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const {
+  const auto& dates = calendar_.dates();
+  const size_t end =
+      static_cast<size_t>(std::upper_bound(dates.begin(), dates.end(), day) - dates.begin());
+  // The pupil's enrolments (at most 16), each counted only inside its time
+  // on roll; before the earliest entry there is nothing to count.
+  uint32_t slots[16];
+  int32_t entry[16], leaving[16];
+  size_t n = 0;
+  int32_t earliest = day + 1;
+  enrolments_.ForEach(pupil, [&](uint32_t e) {
+    if (n == 16) return;
+    slots[n] = e;
+    entry[n] = s_.enrolments.entry_date[e];
+    leaving[n] = s_.enrolments.leaving_date[e];
+    earliest = std::min(earliest, entry[n]);
+    ++n;
+  });
+  for (size_t i = end; i-- > 0;) {
+    const int32_t date = dates[i];
+    if (date < earliest) break;
+    uint32_t counts = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (date < entry[k] || date > leaving[k]) continue;
+      if (const uint8_t* m = MarksOf(i, slots[k])) {
+        counts += session_counts_[m[0]] + session_counts_[m[1]];
+      }
+    }
+    if ((counts & 0xFFFF) != 0 && !f(date, counts & 0xFFFF, counts >> 16)) return;
   }
-  // attended / possible < threshold %, in integers.
-  if (!(static_cast<double>(attended) * 100.0 < t.threshold * static_cast<double>(possible))) {
-    return false;
-  }
-  if (reason != nullptr) {
-    *reason = fmt::format(
-        "attended {} of {} possible sessions ({:.1f}%, under {}%) over the last {} school days on "
-        "a roll, {} to {}",
-        attended, possible, 100.0 * attended / possible, NumberText(t.threshold), n,
-        DateText(days[from + n - 1].date), DateText(days[from].date));
-  }
-  return true;
 }
+
+std::pair<uint32_t, uint32_t> FlagEvaluator::AttendanceTotals(uint32_t pupil, int32_t day) const {
+  uint32_t attended = 0, possible = 0;
+  ForEachSchoolDay(pupil, day, [&](int32_t, uint32_t p, uint32_t a) {
+    possible += p;
+    attended += a;
+    return true;
+  });
+  return {attended, possible};
+}
+
+namespace {
+
+// attended / possible < threshold %, in integers.
+bool AttendanceBelow(const Trigger& t, uint32_t attended, uint32_t possible) {
+  return static_cast<double>(attended) * 100.0 < t.threshold * static_cast<double>(possible);
+}
+
+}  // namespace
 
 bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason) const {
   const Trigger& t = rules_.triggers[k];
+  const auto need = static_cast<size_t>(std::ceil(t.threshold));
+  // A count of events or schools cannot reach `need` with fewer rows (most
+  // pupils have none): no window to work out.
+  const ByPupil* counted = nullptr;
+  switch (t.measure) {
+    case TriggerMeasure::kSuspensionsStarted:
+    case TriggerMeasure::kPermanentExclusions:
+      counted = &suspensions_;
+      break;
+    case TriggerMeasure::kApPlacementsStarted:
+      counted = &placements_;
+      break;
+    case TriggerMeasure::kInternalSuspensionsStarted:
+      counted = &units_;
+      break;
+    case TriggerMeasure::kMainSchools:
+      counted = &enrolments_;
+      break;
+    default:
+      break;
+  }
+  if (counted != nullptr && counted->first[pupil + 1] - counted->first[pupil] < need) return false;
   // The first day of the window: events starting on or after it count.
   int32_t from = day;
   switch (t.window.kind) {
@@ -257,11 +285,30 @@ bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* re
     default:
       break;
   }
-  const auto need = static_cast<size_t>(std::ceil(t.threshold));
   switch (t.measure) {
     case TriggerMeasure::kAttendancePercent: {
-      auto days = AttendanceDays(pupil, day, static_cast<size_t>(t.window.n));
-      return HoldsAttendance(t, days, 0, reason);
+      // The last n school days on a roll.
+      const auto n = static_cast<size_t>(t.window.n);
+      if (n == 0) return false;
+      size_t count = 0;
+      uint32_t possible = 0, attended = 0;
+      int32_t first = kNoDate, last = kNoDate;
+      ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
+        if (count == 0) last = date;
+        first = date;
+        possible += p;
+        attended += a;
+        return ++count < n;
+      });
+      if (count < n || !AttendanceBelow(t, attended, possible)) return false;
+      if (reason != nullptr) {
+        *reason = fmt::format(
+            "attended {} of {} possible sessions ({:.1f}%, under {}%) over the last {} school "
+            "days on a roll, {} to {}",
+            attended, possible, 100.0 * attended / possible, NumberText(t.threshold), n,
+            DateText(first), DateText(last));
+      }
+      return true;
     }
     case TriggerMeasure::kSuspensionsStarted:
     case TriggerMeasure::kPermanentExclusions: {
@@ -429,8 +476,16 @@ int32_t FlagEvaluator::Since(uint32_t pupil, size_t k, int32_t day, int32_t floo
     // One pass over the pupil's school days: the run is the school days,
     // latest first, whose window is below the threshold. Each window's
     // sessions come from running totals (the window from day i is
-    // days[i .. i + n)), the same test as HoldsAttendance.
-    auto days = AttendanceDays(pupil, day, 0);
+    // days[i .. i + n)), the same test as Holds.
+    struct SchoolDay {
+      int32_t date;
+      uint32_t possible, attended;
+    };
+    std::vector<SchoolDay> days;
+    ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
+      days.push_back({date, p, a});
+      return true;
+    });
     const size_t n = static_cast<size_t>(t.window.n);
     std::vector<uint32_t> possible(days.size() + 1, 0), attended(days.size() + 1, 0);
     for (size_t j = 0; j < days.size(); ++j) {
@@ -441,7 +496,7 @@ int32_t FlagEvaluator::Since(uint32_t pupil, size_t k, int32_t day, int32_t floo
       if (days.size() < from + n) return false;
       const uint32_t p = possible[from + n] - possible[from];
       const uint32_t a = attended[from + n] - attended[from];
-      return static_cast<double>(a) * 100.0 < t.threshold * static_cast<double>(p);
+      return AttendanceBelow(t, a, p);
     };
     size_t i = 0;
     while (i + 1 < days.size() && days[i + 1].date >= floor && below(i + 1)) ++i;

@@ -11,6 +11,7 @@
 #ifndef LANTERN_FLAGS_FLAGS_H_
 #define LANTERN_FLAGS_FLAGS_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -75,14 +76,7 @@ class FlagEvaluator {
 
   // Attended and possible sessions over every school day on a roll up to
   // the day (the evaluation's year measure).
-  std::pair<uint32_t, uint32_t> AttendanceTotals(uint32_t pupil, int32_t day) const {
-    uint32_t attended = 0, possible = 0;
-    for (const AttendanceDay& d : AttendanceDays(pupil, day, 0)) {
-      attended += d.attended;
-      possible += d.possible;
-    }
-    return {attended, possible};
-  }
+  std::pair<uint32_t, uint32_t> AttendanceTotals(uint32_t pupil, int32_t day) const;
 
   // Every trigger holding for every pupil on a roll on the day, in pupil
   // then trigger order. With a history that covers the days up to
@@ -93,15 +87,13 @@ class FlagEvaluator {
                                       int32_t covered_through, int threads) const;
 
  private:
-  struct AttendanceDay {
-    int32_t date;
-    uint16_t possible, attended;
-  };
-  // The pupil's school days on a roll up to `day` (possible sessions > 0
-  // at any school), latest first, at most `limit` (0: all).
-  std::vector<AttendanceDay> AttendanceDays(uint32_t pupil, int32_t day, size_t limit) const;
-  bool HoldsAttendance(const Trigger& t, const std::vector<AttendanceDay>& days, size_t from,
-                       std::string* reason) const;
+  // Calls f(date, possible, attended) for each of the pupil's school days
+  // on a roll up to `day` (possible sessions > 0 at any school), latest
+  // first, while f returns true.
+  template <typename F>
+  void ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const;
+  // The enrolment's two marks on calendar date i, or nullptr.
+  const uint8_t* MarksOf(size_t i, uint32_t enrolment) const;
   std::string SchoolText(uint32_t school) const;
 
   const StoreState& s_;
@@ -125,6 +117,9 @@ class FlagEvaluator {
     int column = -1;
   };
   std::vector<DateSource> sources_;  // by calendar date index
+  // A session's mark as counts: possible in the low 16 bits, attended in
+  // the high 16 (from the treatments), so two marks add up in one sum.
+  std::array<uint32_t, 256> session_counts_{};
 };
 
 // The flag history after a run on `day`: an open run that no longer holds
