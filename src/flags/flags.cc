@@ -473,34 +473,41 @@ bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* re
 int32_t FlagEvaluator::Since(uint32_t pupil, size_t k, int32_t day, int32_t floor) const {
   const Trigger& t = rules_.triggers[k];
   if (t.measure == TriggerMeasure::kAttendancePercent) {
-    // One pass over the pupil's school days: the run is the school days,
-    // latest first, whose window is below the threshold. Each window's
-    // sessions come from running totals (the window from day i is
-    // days[i .. i + n)), the same test as Holds.
+    // One pass over the pupil's school days, latest first: the run is the
+    // school days whose window is below the threshold (the window from day
+    // i is days[i .. i + n), the same test as Holds). The last n days
+    // visited are kept in a ring, so each window's sessions are the last
+    // one's with one day in and one out; the walk stops where the run does.
+    const auto n = static_cast<size_t>(t.window.n);
+    if (n == 0) return day;
     struct SchoolDay {
       int32_t date;
       uint32_t possible, attended;
     };
-    std::vector<SchoolDay> days;
+    std::vector<SchoolDay> ring(n);
+    size_t j = 0;  // days visited
+    uint32_t possible = 0, attended = 0;
+    int32_t run = day;  // the first day of the run so far
     ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
-      days.push_back({date, p, a});
+      if (j == 0) run = date;
+      SchoolDay& slot = ring[j % n];
+      if (j >= n) {
+        possible -= slot.possible;
+        attended -= slot.attended;
+      }
+      slot = {date, p, a};
+      possible += p;
+      attended += a;
+      ++j;
+      if (j <= n) return true;
+      // The window from day i = j - n is complete; days[i] is the oldest
+      // day in the ring.
+      const int32_t from = ring[j % n].date;
+      if (from < floor || !AttendanceBelow(t, attended, possible)) return false;
+      run = from;
       return true;
     });
-    const size_t n = static_cast<size_t>(t.window.n);
-    std::vector<uint32_t> possible(days.size() + 1, 0), attended(days.size() + 1, 0);
-    for (size_t j = 0; j < days.size(); ++j) {
-      possible[j + 1] = possible[j] + days[j].possible;
-      attended[j + 1] = attended[j] + days[j].attended;
-    }
-    auto below = [&](size_t from) {
-      if (days.size() < from + n) return false;
-      const uint32_t p = possible[from + n] - possible[from];
-      const uint32_t a = attended[from + n] - attended[from];
-      return AttendanceBelow(t, a, p);
-    };
-    size_t i = 0;
-    while (i + 1 < days.size() && days[i + 1].date >= floor && below(i + 1)) ++i;
-    return days.empty() ? day : std::max(days[i].date, floor);
+    return std::max(run, floor);
   }
   int32_t d = day;
   while (d - 1 >= floor && Holds(pupil, k, d - 1, nullptr)) --d;
