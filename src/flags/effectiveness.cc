@@ -25,6 +25,7 @@ namespace {
 struct Group {
   std::string agreement_id, trust_id;
   int la = 0;
+  int lipa_la = -1;  // the agreement's LA, when one of the agreements names it
   int ack_standard = 0, plan_standard = 0;
   int64_t referrals = 0, acknowledged = 0, ack_on_time = 0, plans = 0, plan_on_time = 0;
   int64_t escalated = 0, open = 0, closed = 0;
@@ -99,27 +100,34 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
     if (fresh) {
       group_list.emplace_back();
       group_keys.push_back(key);
+      Group& g = group_list.back();
+      g.agreement_id = referrals.agreement_id[r];
+      for (const LipaTerms& l : lipas) {
+        if (l.agreement_id == g.agreement_id) g.lipa_la = l.la_code;
+      }
     }
     Group& g = group_list[slot->second];
-    g.agreement_id = referrals.agreement_id[r];
+    // The LA party to the agreement, else (as the trust and standards) the
+    // last referral's.
     g.trust_id = referrals.trust_id[r];
-    g.la = referrals.home_la[r];
-    for (const LipaTerms& l : lipas) {
-      if (l.agreement_id == g.agreement_id) g.la = l.la_code;
-    }
+    g.la = g.lipa_la >= 0 ? g.lipa_la : referrals.home_la[r];
     g.ack_standard = referrals.acknowledge_days[r];
     g.plan_standard = referrals.plan_days[r];
     ++g.referrals;
-    const ReferralClock c = ClockOf(referrals, r, day, days, 255);
-    if (c.to_acknowledge >= 0) {
+    // School days to each response made by the day (the referral's clock,
+    // ClockOf, for these two only).
+    const int32_t ack = referrals.acknowledged_date[r], plan = referrals.plan_date[r];
+    if (ack != kNoDate && ack <= day) {
+      const int to_acknowledge = days.Between(referrals.school[r], referrals.raised_date[r], ack);
       ++g.acknowledged;
-      g.ack_days.push_back(c.to_acknowledge);
-      g.ack_on_time += c.to_acknowledge <= referrals.acknowledge_days[r];
+      g.ack_days.push_back(to_acknowledge);
+      g.ack_on_time += to_acknowledge <= referrals.acknowledge_days[r];
     }
-    if (c.to_plan >= 0) {
+    if (plan != kNoDate && plan <= day) {
+      const int to_plan = days.Between(referrals.school[r], referrals.raised_date[r], plan);
       ++g.plans;
-      g.plan_days.push_back(c.to_plan);
-      g.plan_on_time += c.to_plan <= referrals.plan_days[r];
+      g.plan_days.push_back(to_plan);
+      g.plan_on_time += to_plan <= referrals.plan_days[r];
     }
     g.escalated += referrals.escalation_level[r] > 0;
     if (referrals.status[r] == static_cast<uint8_t>(ReferralStatus::kClosed)) {

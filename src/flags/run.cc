@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -37,9 +38,13 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
-  std::string text = "upn,urn,home_la_code,trigger_id,since,reason,rules_version\n";
-  text.reserve(flags.size() * 160);
-  // Formatted on every worker, in blocks added in order.
+  // Formatted on every worker, in blocks written in order to a temporary
+  // file renamed into place, so a reader sees the last list or this one.
+  // Not synced to disk: like the build's files, it can be written again
+  // from the store, whose commit is.
+  const std::string path = out_dir + "/flags.csv", tmp = path + ".tmp";
+  LANTERN_ASSIGN_OR_RETURN(auto file, CsvWriter::Create(tmp));
+  file->raw_writer().Write("upn,urn,home_la_code,trigger_id,since,reason,rules_version\n");
   LANTERN_RETURN_IF_ERROR(WriteCsvInBlocks(
       flags.size(), 16384, ResolveThreads(threads),
       [&](size_t i, CsvWriter& w) {
@@ -58,10 +63,13 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
         w.EndRow();
       },
       [&](std::string_view rows) {
-        text.append(rows);
+        file->raw_writer().Write(rows);
         return Status::Ok();
       }));
-  LANTERN_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/flags.csv", text));
+  LANTERN_RETURN_IF_ERROR(file->Close());
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::IoError(fmt::format("cannot rename {} to {}", tmp, path));
+  }
   std::string triggers;
   for (const Trigger& t : rules.triggers) {
     triggers += fmt::format("{}{} ({})", triggers.empty() ? "" : "; ", t.id, t.meaning);
