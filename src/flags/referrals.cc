@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "store/table_ops.h"
+
 namespace lantern {
 
 namespace {
@@ -21,9 +23,11 @@ bool HasTrigger(const std::string& list, const std::string& id) {
   return false;
 }
 
-void AddNote(std::string* notes, int32_t day, std::string_view text) {
-  if (!notes->empty()) *notes += " | ";
-  *notes += DateText(day) + ": " + std::string(text);
+// Adds "DAY: the parts, one after another" to the notes.
+void AddNote(std::string* notes, int32_t day, std::initializer_list<std::string_view> parts) {
+  if (!notes->empty()) notes->append(" | ");
+  notes->append(DateText(day)).append(": ");
+  for (std::string_view p : parts) notes->append(p);
 }
 
 }  // namespace
@@ -265,6 +269,7 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
       open_of(referrals->pupil[r]) = static_cast<uint32_t>(r);
     }
   }
+  ReserveRows(*referrals, referrals->size() + new_flag_rows.size());
   // Routes depend on the school and the home LA only (on the one day):
   // worked out once for each pair.
   std::unordered_map<uint64_t, Routing> routes;
@@ -275,7 +280,7 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
       const uint32_t r = open_of(pupil);
       if (!HasTrigger(referrals->triggers[r], trigger)) {
         referrals->triggers[r] += ";" + trigger;
-        AddNote(&referrals->notes[r], day, "flag " + trigger + " raised: " + history.reason[f]);
+        AddNote(&referrals->notes[r], day, {"flag ", trigger, " raised: ", history.reason[f]});
         changed.push_back(r);
       }
       continue;
@@ -307,9 +312,9 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     referrals->plan_days.push_back(static_cast<uint8_t>(std::clamp(route.plan_within, 1, 255)));
     referrals->escalation_level.push_back(0);
     referrals->escalated_date.push_back(kNoDate);
-    std::string note;
-    AddNote(&note, day, "flag " + trigger + " raised: " + history.reason[f]);
-    referrals->notes.push_back(std::move(note));
+    std::string& note = referrals->notes.emplace_back();
+    note.reserve(27 + trigger.size() + history.reason[f].size());
+    AddNote(&note, day, {"flag ", trigger, " raised: ", history.reason[f]});
     open_of(pupil) = r;
     changed.push_back(r);
   }
@@ -398,13 +403,13 @@ std::vector<uint32_t> EscalateReferrals(int32_t day, const SchoolDays& days,
     if (c.escalation_due <= referrals->escalation_level[r]) continue;
     for (int level = referrals->escalation_level[r] + 1; level <= c.escalation_due; ++level) {
       const bool ack_step = level == 1;
-      AddNote(
-          &referrals->notes[r], c.escalation_due_on,
-          fmt::format("escalated to step {} ({}): {}", level, steps[static_cast<size_t>(level - 1)],
-                      ack_step ? fmt::format("not acknowledged within {} school days",
-                                             referrals->acknowledge_days[r])
-                               : fmt::format("no plan agreed within {} school days",
-                                             referrals->plan_days[r] * (level - 1))));
+      AddNote(&referrals->notes[r], c.escalation_due_on,
+              {fmt::format("escalated to step {} ({}): {}", level,
+                           steps[static_cast<size_t>(level - 1)],
+                           ack_step ? fmt::format("not acknowledged within {} school days",
+                                                  referrals->acknowledge_days[r])
+                                    : fmt::format("no plan agreed within {} school days",
+                                                  referrals->plan_days[r] * (level - 1)))});
     }
     referrals->escalation_level[r] = static_cast<uint8_t>(c.escalation_due);
     referrals->escalated_date[r] = c.escalation_due_on;
@@ -465,9 +470,9 @@ Status UpdateReferral(ReferralTable* t, size_t row, ReferralStatus to, int32_t o
   }
   t->status[row] = static_cast<uint8_t>(to);
   AddNote(&t->notes[row], on,
-          fmt::format("{}{}{}", ReferralStatusName(to),
-                      outcome.empty() ? "" : " (" + std::string(outcome) + ")",
-                      note.empty() ? "" : ": " + std::string(note)));
+          {fmt::format("{}{}{}", ReferralStatusName(to),
+                       outcome.empty() ? "" : " (" + std::string(outcome) + ")",
+                       note.empty() ? "" : ": " + std::string(note))});
   return Status::Ok();
 }
 

@@ -44,26 +44,28 @@ uint32_t Crc32(const void* data, size_t bytes) {
   return static_cast<uint32_t>(crc);
 }
 
+template <typename Out>
+void SegmentWriter::EncodeStrings(const std::vector<std::string>& values, Out&& out) {
+  uint64_t ends[1024];
+  uint64_t end = 0;
+  for (size_t i = 0; i < values.size(); i += std::size(ends)) {
+    const size_t n = std::min(std::size(ends), values.size() - i);
+    for (size_t k = 0; k < n; ++k) ends[k] = end += values[i + k].size();
+    out(std::string_view(reinterpret_cast<const char*>(ends), n * sizeof(uint64_t)));
+  }
+  for (const std::string& v : values) out(std::string_view(v));
+}
+
 void SegmentWriter::AddStringColumn(std::string name, const std::vector<std::string>& values) {
   Pending p;
   p.name = std::move(name);
   p.kind = ColumnKind::kString;
   p.width = 0;
   p.rows = values.size();
-  uint64_t total = 0;
-  for (const auto& s : values) total += s.size();
-  p.owned.resize(values.size() * sizeof(uint64_t) + total);
-  char* offsets = p.owned.data();
-  char* bytes = p.owned.data() + values.size() * sizeof(uint64_t);
-  uint64_t end = 0;
-  for (size_t i = 0; i < values.size(); ++i) {
-    std::memcpy(bytes + end, values[i].data(), values[i].size());
-    end += values[i].size();
-    std::memcpy(offsets + i * sizeof(uint64_t), &end, sizeof end);
-  }
-  p.bytes = p.owned.size();
+  p.strings = &values;
+  p.bytes = values.size() * sizeof(uint64_t);
+  for (const auto& v : values) p.bytes += v.size();
   columns_.push_back(std::move(p));
-  columns_.back().data = columns_.back().owned.data();
 }
 
 Status SegmentWriter::Write(const std::string& path) const {
@@ -84,7 +86,17 @@ Status SegmentWriter::Write(const std::string& path) const {
     Put<uint64_t>(head, c.rows);
     Put<uint64_t>(head, offset);
     Put<uint64_t>(head, c.bytes);
-    Put<uint32_t>(head, Crc32(c.data, c.bytes));
+    uint32_t crc = 0;
+    if (c.strings != nullptr) {
+      uLong running = crc32(0L, Z_NULL, 0);
+      EncodeStrings(*c.strings, [&](std::string_view piece) {
+        running = crc32_z(running, reinterpret_cast<const Bytef*>(piece.data()), piece.size());
+      });
+      crc = static_cast<uint32_t>(running);
+    } else {
+      crc = Crc32(c.data, c.bytes);
+    }
+    Put<uint32_t>(head, crc);
     offsets.push_back(offset);
     offset += c.bytes;
   }
@@ -94,7 +106,11 @@ Status SegmentWriter::Write(const std::string& path) const {
   for (size_t i = 0; i < columns_.size(); ++i) {
     uint64_t pad = offsets[i] - w->bytes_written();
     w->Write(std::string_view(kZeros, pad));
-    w->Write(std::string_view(columns_[i].data, columns_[i].bytes));
+    if (columns_[i].strings != nullptr) {
+      EncodeStrings(*columns_[i].strings, [&](std::string_view piece) { w->Write(piece); });
+    } else {
+      w->Write(std::string_view(columns_[i].data, columns_[i].bytes));
+    }
   }
   return w->Close(/*sync=*/true);
 }

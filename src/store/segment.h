@@ -52,8 +52,9 @@ class SegmentWriter {
   }
   void AddStringColumn(std::string name, const std::vector<std::string>& values);
 
-  // Writes the file and fsyncs it. The spans passed to AddColumn must stay
-  // alive until then.
+  // Writes the file and fsyncs it. The spans and strings passed to
+  // AddColumn and AddStringColumn must stay alive until then (a string
+  // column is encoded as it is written, not copied first).
   Status Write(const std::string& path) const;
 
  private:
@@ -62,10 +63,14 @@ class SegmentWriter {
     ColumnKind kind;
     uint8_t width;
     uint64_t rows;
-    const char* data;
+    const char* data = nullptr;                         // a fixed-width column
+    const std::vector<std::string>* strings = nullptr;  // a string column
     uint64_t bytes;
-    std::vector<char> owned;  // string columns are encoded here
   };
+  // A string column's layout: each row's end offset (uint64), then the
+  // bytes of every row. Calls out(piece) with it in order.
+  template <typename Out>
+  static void EncodeStrings(const std::vector<std::string>& values, Out&& out);
   std::vector<Pending> columns_;
 };
 
