@@ -283,7 +283,7 @@ void AddReferrals(CLI::App& app, int* exit_code) {
                               : fmt::format("step {} since {}", r.escalation_level[i],
                                             DateOrDash(r.escalated_date[i])));
       text += "  notes\n";
-      std::string notes = r.notes[i];
+      const std::string notes = ReferralNotes(r, i, s.flags);
       size_t at = 0;
       while (at < notes.size()) {
         size_t end = notes.find(" | ", at);

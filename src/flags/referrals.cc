@@ -312,15 +312,24 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     referrals->plan_days.push_back(static_cast<uint8_t>(std::clamp(route.plan_within, 1, 255)));
     referrals->escalation_level.push_back(0);
     referrals->escalated_date.push_back(kNoDate);
-    std::string& note = referrals->notes.emplace_back();
-    note.reserve(27 + trigger.size() + history.reason[f].size());
-    AddNote(&note, day, {"flag ", trigger, " raised: ", history.reason[f]});
+    referrals->raise_flag.push_back(f + 1);  // the raise note: the flag's reason
+    referrals->notes.emplace_back();
     open_of(pupil) = r;
     changed.push_back(r);
   }
   std::sort(changed.begin(), changed.end());
   changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
   return changed;
+}
+
+std::string ReferralNotes(const ReferralTable& referrals, size_t row, const FlagTable& history) {
+  const uint32_t flag = referrals.raise_flag[row];
+  if (flag == 0 || flag > history.size()) return referrals.notes[row];
+  std::string notes;
+  AddNote(&notes, referrals.raised_date[row],
+          {"flag ", history.trigger_id[flag - 1], " raised: ", history.reason[flag - 1]});
+  if (!referrals.notes[row].empty()) notes.append(" | ").append(referrals.notes[row]);
+  return notes;
 }
 
 // ---------------------------------------------------------------- clocks

@@ -101,6 +101,11 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& state, const FlagTable& h
                                      const std::vector<uint32_t>& new_flag_rows, int32_t day,
                                      const std::vector<LipaTerms>& lipas, ReferralTable* referrals);
 
+// A referral's notes in full, " | "-separated: the note of its raising
+// ("DAY: flag TRIGGER raised: REASON", the reason its flag's history row
+// holds), then the later ones.
+std::string ReferralNotes(const ReferralTable& referrals, size_t row, const FlagTable& history);
+
 // The clock of one referral on a day: school days since it was raised, to
 // acknowledgement and to the plan (or so far), and the escalation step
 // due by the standards.

@@ -137,6 +137,21 @@ TEST_F(ReferralsTest, OneOpenReferralPerPupilGathersItsFlags) {
   const uint32_t f3 = Flag(p, school, "repeat_ap", "2019-03-04");
   RaiseReferrals(s_, flags_, {f3}, D("2019-03-04"), lipas, &r);
   EXPECT_EQ(r.size(), 2u);
+  // The notes: the raising from its flag's history row (not copied into the
+  // referral), then the joined flag and the closing, in order.
+  EXPECT_EQ(r.raise_flag[0], f1 + 1);
+  EXPECT_EQ(r.notes[0].find("repeat_suspension raised"), std::string::npos) << r.notes[0];
+  EXPECT_EQ(ReferralNotes(r, 0, flags_),
+            "2019-02-08: flag repeat_suspension raised: 2 suspensions in the last 12 months | "
+            "2019-02-11: flag low_attendance raised: 2 suspensions in the last 12 months | "
+            "2019-03-01: closed (early_help)");
+  EXPECT_EQ(ReferralNotes(r, 1, flags_),
+            "2019-03-04: flag repeat_ap raised: 2 suspensions in the last 12 months");
+  // A referral from a store before the reference (raise_flag 0) keeps its
+  // raise note in its notes.
+  r.raise_flag[1] = 0;
+  r.notes[1] = "2019-03-04: flag repeat_ap raised: as written then";
+  EXPECT_EQ(ReferralNotes(r, 1, flags_), "2019-03-04: flag repeat_ap raised: as written then");
 }
 
 // February 2019 in a school with a half term 18-22 February and an INSET

@@ -969,7 +969,7 @@ json Server::Impl::ReferralJson(size_t i, const std::vector<Agreement>& agreemen
       {"escalation_due_to",
        c.escalation_due > r.escalation_level[i] ? step_name(c.escalation_due) : json(nullptr)},
       {"escalation_due_on", DateJson(c.escalation_due_on)},
-      {"notes", r.notes[i]}};
+      {"notes", ReferralNotes(r, i, st.flags)}};
 }
 
 void Server::Impl::HandleCaseload(const httplib::Request& req, httplib::Response& res) {

@@ -353,7 +353,11 @@ struct ReferralTable {
   ColumnVector<uint8_t> plan_days;
   ColumnVector<uint8_t> escalation_level;  // 0: not escalated; n: step n of the pathway
   ColumnVector<int32_t> escalated_date;    // the day of the last escalation
-  std::vector<std::string> notes;
+  // The note of its raising is the reason of flag history row
+  // raise_flag - 1 (ReferralNotes), not a copy in `notes`; 0: none, the note
+  // is in `notes` (as stores before this column keep it).
+  ColumnVector<uint32_t> raise_flag;
+  std::vector<std::string> notes;  // later notes, " | "-separated
 
   static constexpr auto Columns() {
     return std::make_tuple(
@@ -374,6 +378,7 @@ struct ReferralTable {
         Column<ReferralTable, uint8_t>{"plan_days", &ReferralTable::plan_days},
         Column<ReferralTable, uint8_t>{"escalation_level", &ReferralTable::escalation_level},
         Column<ReferralTable, int32_t>{"escalated_date", &ReferralTable::escalated_date},
+        Column<ReferralTable, uint32_t>{"raise_flag", &ReferralTable::raise_flag},
         Column<ReferralTable, std::string>{"notes", &ReferralTable::notes});
   }
   size_t size() const { return pupil.size(); }
