@@ -130,23 +130,7 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
         break;
     }
   }
-  sources_.resize(calendar_.dates().size());
-  for (size_t i = 0; i < calendar_.dates().size(); ++i) {
-    const int32_t date = calendar_.dates()[i];
-    if (auto it = s_.marks.days.find(date); it != s_.marks.days.end()) {
-      sources_[i].day = it->second->data();
-      sources_[i].day_slots = it->second->slots();
-      continue;
-    }
-    for (const auto& b : s_.marks.blocks) {
-      const int c = b->ColumnOf(date);
-      if (c >= 0) {
-        sources_[i].block = b.get();
-        sources_[i].column = c;
-        break;
-      }
-    }
-  }
+  marks_ = s_.marks.Locate(calendar_.dates());
 }
 
 bool FlagEvaluator::OnRoll(uint32_t pupil, int32_t day) const {
@@ -183,17 +167,6 @@ std::string FlagEvaluator::SchoolText(uint32_t school) const {
                       : fmt::format("{} (URN {})", name, s_.schools.urn[school]);
 }
 
-const uint8_t* FlagEvaluator::MarksOf(size_t i, uint32_t enrolment) const {
-  const DateSource& src = sources_[i];
-  if (src.day != nullptr) {
-    return enrolment < src.day_slots ? src.day + static_cast<size_t>(enrolment) * 2 : nullptr;
-  }
-  if (src.block != nullptr && enrolment < src.block->slots()) {
-    return src.block->row(enrolment) + static_cast<size_t>(src.column) * 2;
-  }
-  return nullptr;
-}
-
 template <typename F>
 void FlagEvaluator::ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const {
   const auto& dates = calendar_.dates();
@@ -219,7 +192,7 @@ void FlagEvaluator::ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const {
     uint32_t counts = 0;
     for (size_t k = 0; k < n; ++k) {
       if (date < entry[k] || date > leaving[k]) continue;
-      if (const uint8_t* m = MarksOf(i, slots[k])) {
+      if (const uint8_t* m = marks_[i].at(slots[k])) {
         counts += session_counts_[m[0]] + session_counts_[m[1]];
       }
     }

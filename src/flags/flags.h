@@ -92,8 +92,6 @@ class FlagEvaluator {
   // first, while f returns true.
   template <typename F>
   void ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const;
-  // The enrolment's two marks on calendar date i, or nullptr.
-  const uint8_t* MarksOf(size_t i, uint32_t enrolment) const;
   std::string SchoolText(uint32_t school) const;
 
   const StoreState& s_;
@@ -109,14 +107,7 @@ class FlagEvaluator {
     }
   };
   ByPupil enrolments_, suspensions_, placements_, units_, ehcp_;
-  // Where each calendar date's marks are: a day file or a block column.
-  struct DateSource {
-    const uint8_t* day = nullptr;  // day file data (slot * 2)
-    uint64_t day_slots = 0;
-    const MarksBlock* block = nullptr;
-    int column = -1;
-  };
-  std::vector<DateSource> sources_;  // by calendar date index
+  std::vector<DateMarks> marks_;  // by calendar date index
   // A session's mark as counts: possible in the low 16 bits, attended in
   // the high 16 (from the treatments), so two marks add up in one sum.
   std::array<uint32_t, 256> session_counts_{};

@@ -133,7 +133,9 @@ const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
   // Up to 40 of the school's enrolments: a date is a school day when one of
   // them has a mark that is not a planned closure (#) on it.
   if (sample_.empty() && s_.schools.size() > 0) {
-    // One pass over the enrolments, once: up to 40 of each school's.
+    // One pass over the enrolments, once: up to 40 of each school's; and
+    // where each date's marks are.
+    marks_ = s_.marks.Locate(calendar_.dates());
     sample_.resize(s_.schools.size());
     for (size_t e = 0; e < s_.enrolments.size(); ++e) {
       const uint32_t sc = s_.enrolments.school[e];
@@ -146,17 +148,17 @@ const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
   const std::vector<uint32_t>& slots = school < sample_.size() ? sample_[school] : kNone;
   static const MarkCode closed = ParseMarkCode("#").value_or(kNoMark);
   if (!slots.empty() && (!s_.marks.blocks.empty() || !s_.marks.days.empty())) {
-    for (int32_t date : calendar_.dates()) {
+    for (size_t i = 0; i < calendar_.dates().size(); ++i) {
       bool open = false;
       for (uint32_t e : slots) {
-        uint8_t am, pm;
-        s_.marks.Get(e, date, &am, &pm);
-        if ((am != kNoMark && am != closed) || (pm != kNoMark && pm != closed)) {
+        const uint8_t* m = marks_[i].at(e);
+        if (m != nullptr &&
+            ((m[0] != kNoMark && m[0] != closed) || (m[1] != kNoMark && m[1] != closed))) {
           open = true;
           break;
         }
       }
-      if (open) days.push_back(date);
+      if (open) days.push_back(calendar_.dates()[i]);
     }
   } else {
     days = calendar_.dates();

@@ -79,6 +79,7 @@ class SchoolDays {
   const StoreCalendar& calendar_;
   mutable std::map<uint32_t, std::vector<int32_t>> cache_;
   mutable std::vector<std::vector<uint32_t>> sample_;  // enrolments looked at, by school
+  mutable std::vector<DateMarks> marks_;               // by calendar date index
 };
 
 // The escalation steps where no LIPA names any.

@@ -118,6 +118,24 @@ void MarksSet::Get(uint64_t slot, int32_t date, uint8_t* am, uint8_t* pm) const 
   }
 }
 
+std::vector<DateMarks> MarksSet::Locate(std::span<const int32_t> dates) const {
+  std::vector<DateMarks> out(dates.size());
+  for (size_t i = 0; i < dates.size(); ++i) {
+    if (auto it = days.find(dates[i]); it != days.end()) {
+      out[i] = {it->second->data(), 2, it->second->slots()};
+      continue;
+    }
+    for (const auto& b : blocks) {
+      const int c = b->ColumnOf(dates[i]);
+      if (c >= 0) {
+        out[i] = {b->data() + static_cast<size_t>(c) * 2, b->row_bytes(), b->slots()};
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 uint64_t MarksSet::MarkBytes() const {
   uint64_t n = 0;
   for (const auto& b : blocks) n += b->data_bytes();

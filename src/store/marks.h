@@ -55,8 +55,7 @@ class MarksDay {
  public:
   static Result<std::unique_ptr<MarksDay>> Open(const std::string& path);
   // data is slots x 2 bytes (am, pm).
-  static Status Write(const std::string& path, int32_t date, uint64_t slots,
-                      const uint8_t* data);
+  static Status Write(const std::string& path, int32_t date, uint64_t slots, const uint8_t* data);
 
   int32_t date() const { return date_; }
   uint64_t slots() const { return slots_; }
@@ -67,6 +66,15 @@ class MarksDay {
   int32_t date_ = 0;
   uint64_t slots_ = 0;
   const uint8_t* data_ = nullptr;
+};
+
+// Where one date's marks are, for reading many slots on it: the am and pm
+// marks of slot s are at(s)[0] and at(s)[1] (nullptr: the slot has none).
+// A day file and a block column differ only in the stride.
+struct DateMarks {
+  const uint8_t* base = nullptr;
+  uint64_t stride = 0, slots = 0;
+  const uint8_t* at(uint64_t slot) const { return slot < slots ? base + slot * stride : nullptr; }
 };
 
 // Every mark in the store: blocks plus the day files that override or extend
@@ -80,6 +88,8 @@ class MarksSet {
   std::vector<int32_t> Dates() const;
   // The am/pm marks of a slot on a date (0,0 when none).
   void Get(uint64_t slot, int32_t date, uint8_t* am, uint8_t* pm) const;
+  // Where each date's marks are (no slots for a date without marks).
+  std::vector<DateMarks> Locate(std::span<const int32_t> dates) const;
   uint64_t MarkBytes() const;
 };
 

@@ -88,10 +88,26 @@ Status SegmentWriter::Write(const std::string& path) const {
     Put<uint64_t>(head, c.bytes);
     uint32_t crc = 0;
     if (c.strings != nullptr) {
+      // Short strings gathered into a buffer first: zlib's CRC is fast on
+      // long runs, slow called once per string.
       uLong running = crc32(0L, Z_NULL, 0);
+      std::string buffer;
+      buffer.reserve(1 << 16);
+      auto add = [&](std::string_view bytes) {
+        running = crc32_z(running, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
+      };
       EncodeStrings(*c.strings, [&](std::string_view piece) {
-        running = crc32_z(running, reinterpret_cast<const Bytef*>(piece.data()), piece.size());
+        if (buffer.size() + piece.size() > buffer.capacity()) {
+          add(buffer);
+          buffer.clear();
+        }
+        if (piece.size() > buffer.capacity()) {
+          add(piece);
+        } else {
+          buffer.append(piece);
+        }
       });
+      add(buffer);
       crc = static_cast<uint32_t>(running);
     } else {
       crc = Crc32(c.data, c.bytes);
