@@ -611,7 +611,9 @@ HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
     history->since.push_back(f.since);
     history->until.push_back(kNoDate);
     history->rules_version.push_back(rules.version);
-    history->reason.push_back(f.reason);
+    history->reason.push_back(std::move(f.reason));
+    f.reason.clear();
+    f.history_row = row;
     u.changed_rows.push_back(row);
     u.raised_rows.push_back(row);
     ++u.raised;

@@ -53,7 +53,13 @@ struct FlagResult {
   uint32_t school = kNoIndex;  // main school on the day (kNoIndex: none)
   uint16_t trigger = 0;        // index in AtRiskRules::triggers
   int32_t since = 0;
+  // Why, in words; once UpdateFlagHistory has made the result a new run of
+  // the history, moved to that row (history_row) and empty here.
   std::string reason;
+  uint32_t history_row = kNoIndex;
+  const std::string& ReasonIn(const FlagTable& history) const {
+    return history_row < history.size() ? history.reason[history_row] : reason;
+  }
 };
 
 class FlagEvaluator {
@@ -115,8 +121,9 @@ class FlagEvaluator {
 
 // The flag history after a run on `day`: an open run that no longer holds
 // is closed (until = day), a new one is added (since from the result).
-// `results` gets the history's since for runs already open. Returns the
-// rows changed or added, and counts raised and cleared.
+// `results` gets the history's since for runs already open; a new run's
+// reason is moved to its row (FlagResult::ReasonIn). Returns the rows
+// changed or added, and counts raised and cleared.
 struct HistoryUpdate {
   std::vector<uint32_t> changed_rows;
   std::vector<uint32_t> raised_rows;  // new rows: the referrals they raise

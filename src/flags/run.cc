@@ -33,8 +33,8 @@ Status WriteMeta(const std::string& path,
 }
 
 Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
-                     const std::vector<FlagResult>& flags, const std::string& out_dir,
-                     int threads) {
+                     const std::vector<FlagResult>& flags, const FlagTable& history,
+                     const std::string& out_dir, int threads) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
@@ -58,7 +58,7 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
           w.Empty();
         }
         w.Raw(fmt::format("{:03d}", s.pupils.home_la[f.pupil]));
-        w.Field(rules.triggers[f.trigger].id).Raw(DateText(f.since)).Field(f.reason);
+        w.Field(rules.triggers[f.trigger].id).Raw(DateText(f.since)).Field(f.ReasonIn(history));
         w.Field(rules.version);
         w.EndRow();
       },
@@ -353,7 +353,8 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
       static_cast<size_t>(std::unique(pupils.begin(), pupils.end()) - pupils.begin());
   if (!options.out_dir.empty()) {
     step("count");
-    LANTERN_RETURN_IF_ERROR(WriteFlagsCsv(state, rules, flags, options.out_dir, options.threads));
+    LANTERN_RETURN_IF_ERROR(
+        WriteFlagsCsv(state, rules, flags, next.flags, options.out_dir, options.threads));
     step("flags.csv");
     // The effectiveness table reads the referrals and history as committed
     // (or as they were, for a day before the last run).
