@@ -68,6 +68,39 @@ class MarksFileTest : public testing::ScratchDirTest {
   MarksFileTest() : ScratchDirTest("lantern_marks") {}
 };
 
+// Locate finds each date's marks where Get does: a day file before a block
+// (a correction), a block's column otherwise, nothing for a date without
+// marks or a slot past the file's.
+TEST_F(MarksFileTest, LocateFindsEachDateWhereGetDoes) {
+  const std::vector<int32_t> dates = {Sept(3), Sept(4), Sept(10)};
+  const std::vector<uint8_t> data = BlockData(3, 3, nullptr, dates);
+  ASSERT_TRUE(MarksBlock::Write(dir_ + "/b.marks", dates, 3, data.data()).ok());
+  const std::vector<uint8_t> fix = DayData(2, Sept(4), nullptr);  // Sept 4 again, 2 slots
+  ASSERT_TRUE(MarksDay::Write(dir_ + "/d4.marks", Sept(4), 2, fix.data()).ok());
+  const std::vector<uint8_t> day = DayData(4, Sept(11), nullptr);
+  ASSERT_TRUE(MarksDay::Write(dir_ + "/d11.marks", Sept(11), 4, day.data()).ok());
+  MarksSet m;
+  m.blocks.push_back(MarksBlock::Open(dir_ + "/b.marks").value());
+  m.days[Sept(4)] = MarksDay::Open(dir_ + "/d4.marks").value();
+  m.days[Sept(11)] = MarksDay::Open(dir_ + "/d11.marks").value();
+  const std::vector<int32_t> asked = {Sept(3), Sept(4), Sept(5), Sept(10), Sept(11)};
+  const std::vector<DateMarks> where = m.Locate(asked);
+  ASSERT_EQ(where.size(), asked.size());
+  EXPECT_EQ(where[1].stride, 2u);  // the day file, not the block's column
+  EXPECT_EQ(where[2].slots, 0u);   // no marks on Sept 5
+  EXPECT_EQ(where[0].stride, m.blocks[0]->row_bytes());
+  for (size_t i = 0; i < asked.size(); ++i) {
+    for (uint64_t s = 0; s < 5; ++s) {
+      uint8_t am = 0, pm = 0;
+      m.Get(s, asked[i], &am, &pm);
+      const uint8_t* at = where[i].at(s);
+      EXPECT_EQ(at == nullptr ? kNoMark : at[0], am) << i << " slot " << s;
+      EXPECT_EQ(at == nullptr ? kNoMark : at[1], pm) << i << " slot " << s;
+      if (at != nullptr) EXPECT_NE(am, kNoMark) << i << " slot " << s;
+    }
+  }
+}
+
 TEST_F(MarksFileTest, BlocksAndDayFilesRoundTrip) {
   const std::vector<int32_t> dates = {Sept(3), Sept(4), Sept(10)};
   const std::vector<uint8_t> data = BlockData(3, 3, nullptr, dates);

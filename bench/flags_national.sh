@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The at-risk flags at national scale (issue 11's targets): England's first
+# run with no history, and the daily job with flags the day after, each on a
+# fresh copy of the store (cp -a, then sync), printing every step's time.
+# With PEER set to another lantern binary (the last release, the commit
+# before a change), the peer runs beside it in the same go, alternating,
+# each on a flagged store of its own making.
+#
+# Usage: bench/flags_national.sh [OUT] [RUNS]   (default out/bench-flags-national, 3)
+#   PEER=/tmp/lantern.before bench/flags_national.sh
+# The generated England is kept in OUT (in/, store/, day/: about 7 GB, made
+# once in about three minutes); each run needs about 4 GB more.
+set -euo pipefail
+OUT=${1:-out/bench-flags-national}
+RUNS=${2:-3}
+LANTERN=${LANTERN:-build/lantern}
+PEER=${PEER:-}
+mkdir -p "$OUT"
+if [ ! -d "$OUT/store" ]; then
+  "$LANTERN" generate --scale national --seed 1 --form compact --through 2019-03-13 \
+    --out "$OUT/in" --threads 2 >/dev/null
+  "$LANTERN" ingest "$OUT/in" --store "$OUT/store" --threads 2 >/dev/null
+fi
+if [ ! -d "$OUT/day" ]; then
+  "$LANTERN" generate --scale national --seed 1 --form long --day 2019-03-14 \
+    --out "$OUT/day" --threads 2 >/dev/null
+fi
+
+binaries=("$LANTERN")
+[ -n "$PEER" ] && binaries+=("$PEER")
+
+# A store flagged to 13 March by each binary (the daily job's starting point).
+for b in "${binaries[@]}"; do
+  name=$(basename "$b")-$(sha1sum "$b" | cut -c1-8)
+  if [ ! -d "$OUT/flagged-$name" ]; then
+    cp -a "$OUT/store" "$OUT/flagged-$name.tmp"
+    "$b" flags --store "$OUT/flagged-$name.tmp" --out "$OUT/flags-$name" --as-of 2019-03-13 \
+      --threads 2 >/dev/null
+    mv "$OUT/flagged-$name.tmp" "$OUT/flagged-$name"
+  fi
+done
+
+run() {  # label binary command...
+  local label=$1 b=$2
+  shift 2
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$b" "$@" --threads 2 >"$OUT/run.log" 2>&1
+  t1=$(date +%s.%N)
+  printf '%-8s %-22s %6.2f s wall | %s\n' "$label" "$(basename "$b")" "$(echo "$t1 - $t0" | bc)" \
+    "$(grep -E '^  steps:' "$OUT/run.log" | sed 's/^  steps: //')"
+}
+
+for i in $(seq 1 "$RUNS"); do
+  for b in "${binaries[@]}"; do
+    rm -rf "$OUT/copy" "$OUT/flags"
+    cp -a "$OUT/store" "$OUT/copy" && sync
+    run "first" "$b" flags --store "$OUT/copy" --out "$OUT/flags" --as-of 2019-03-13
+  done
+  for b in "${binaries[@]}"; do
+    name=$(basename "$b")-$(sha1sum "$b" | cut -c1-8)
+    rm -rf "$OUT/copy" "$OUT/flags"
+    cp -a "$OUT/flagged-$name" "$OUT/copy" && sync
+    run "daily" "$b" ingest "$OUT/day" --store "$OUT/copy" --flags "$OUT/flags"
+    grep -E "committed generation" "$OUT/run.log" | sed 's/^ */         ingest: /'
+  done
+done
+rm -rf "$OUT/copy" "$OUT/flags" "$OUT/run.log"
