@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -213,23 +214,34 @@ Result<StoreState> Store::LoadTables(std::span<const TableId> tables, int thread
   auto wanted = [&](TableId id) {
     return std::find(tables.begin(), tables.end(), id) != tables.end();
   };
-  Status status, pupils_status;
-  ParallelInvoke(
-      ResolveThreads(threads),
-      [&] {
-        if (wanted(TableId::kPupils)) {
-          pupils_status = LoadInto(*this, table_files_, TableName(TableId::kPupils), &s.pupils);
-        }
-      },
-      [&] {
-        ForEachTable(s, [&](TableId id, auto& table) {
-          if (id != TableId::kPupils && wanted(id) && status.ok()) {
-            status = LoadInto(*this, table_files_, TableName(id), &table);
-          }
-        });
-      });
-  LANTERN_RETURN_IF_ERROR(pupils_status);
-  LANTERN_RETURN_IF_ERROR(status);
+  // Each wanted table is one task, the largest files first, taken by the
+  // workers as they come free (the pupils, the enrolments, the flag history
+  // and the referrals are each hundreds of MB nationally).
+  struct Task {
+    uint64_t bytes = 0;
+    std::function<Status()> load;
+  };
+  std::vector<Task> tasks;
+  ForEachTable(s, [&](TableId id, auto& table) {
+    if (!wanted(id)) return;
+    Task t;
+    if (auto it = table_files_.find(TableName(id)); it != table_files_.end()) {
+      for (const std::string& f : it->second) {
+        std::error_code ec;
+        const auto size = fs::file_size(PathOf(f), ec);
+        if (!ec) t.bytes += size;
+      }
+    }
+    t.load = [this, id, &table] { return LoadInto(*this, table_files_, TableName(id), &table); };
+    tasks.push_back(std::move(t));
+  });
+  std::stable_sort(tasks.begin(), tasks.end(),
+                   [](const Task& a, const Task& b) { return a.bytes > b.bytes; });
+  std::vector<Status> status(tasks.size());
+  ParallelFor(tasks.size(), ResolveThreads(threads), 1, [&](size_t begin, size_t end, int) {
+    for (size_t i = begin; i < end; ++i) status[i] = tasks[i].load();
+  });
+  for (const Status& st : status) LANTERN_RETURN_IF_ERROR(st);
   return s;
 }
 
