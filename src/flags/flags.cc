@@ -219,7 +219,24 @@ bool AttendanceBelow(const Trigger& t, uint32_t attended, uint32_t possible) {
 
 }  // namespace
 
-bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason) const {
+std::string AttendanceReason(const Trigger& t, const AttendanceWindow& w) {
+  return fmt::format(
+      "attended {} of {} possible sessions ({:.1f}%, under {}%) over the last {} school days on a "
+      "roll, {} to {}",
+      w.attended, w.possible, 100.0 * w.attended / w.possible, NumberText(t.threshold), t.window.n,
+      DateText(w.first), DateText(w.last));
+}
+
+std::string_view FlagReason(const AtRiskRules& rules, const FlagResult& f, const FlagTable& history,
+                            std::string* scratch) {
+  if (f.history_row < history.size()) return history.reason[f.history_row];
+  if (!f.reason.empty() || f.window.possible == 0) return f.reason;
+  *scratch = AttendanceReason(rules.triggers[f.trigger], f.window);
+  return *scratch;
+}
+
+bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason,
+                          AttendanceWindow* window) const {
   const Trigger& t = rules_.triggers[k];
   const auto need = static_cast<size_t>(std::ceil(t.threshold));
   // A count of events or schools cannot reach `need` with fewer rows (most
@@ -274,12 +291,11 @@ bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* re
         return ++count < n;
       });
       if (count < n || !AttendanceBelow(t, attended, possible)) return false;
-      if (reason != nullptr) {
-        *reason = fmt::format(
-            "attended {} of {} possible sessions ({:.1f}%, under {}%) over the last {} school "
-            "days on a roll, {} to {}",
-            attended, possible, 100.0 * attended / possible, NumberText(t.threshold), n,
-            DateText(first), DateText(last));
+      const AttendanceWindow w{attended, possible, first, last};
+      if (window != nullptr) {
+        *window = w;
+      } else if (reason != nullptr) {
+        *reason = AttendanceReason(t, w);
       }
       return true;
     }
@@ -549,16 +565,20 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
   ParallelRanges(n, workers, [&](size_t begin, size_t end, int w) {
     auto& out = parts[static_cast<size_t>(w)];
     std::string reason;
+    AttendanceWindow window;
     for (size_t p = begin; p < end; ++p) {
       const uint32_t pupil = static_cast<uint32_t>(p);
       if (!OnRoll(pupil, day)) continue;
       for (size_t k = 0; k < rules_.triggers.size(); ++k) {
-        if (!Holds(pupil, k, day, &reason)) continue;
+        reason.clear();
+        window = AttendanceWindow();
+        if (!Holds(pupil, k, day, &reason, &window)) continue;
         FlagResult f;
         f.pupil = pupil;
         f.trigger = static_cast<uint16_t>(k);
         f.school = MainSchool(pupil, day);
         f.reason = reason;
+        f.window = window;
         f.since = kNoDate;
         if (const OpenRun* run = FindRun(open, pupil, static_cast<uint16_t>(k))) {
           f.since = history->since[run->row];
@@ -578,8 +598,9 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
 // ---------------------------------------------------------------- history
 
 HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
-                                std::vector<FlagResult>* results, FlagTable* history) {
+                                std::vector<FlagResult>* results, FlagTable* history, int threads) {
   HistoryUpdate u;
+  std::vector<const FlagResult*> worded;  // new rows whose words are written below
   const std::vector<OpenRun> open = OpenRuns(rules, *history);
   std::vector<uint8_t> holds(open.size(), 0);  // the run holds on the day
   // The results in pupil then trigger order (as EvaluateAll gives them),
@@ -611,13 +632,26 @@ HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
     history->since.push_back(f.since);
     history->until.push_back(kNoDate);
     history->rules_version.push_back(rules.version);
-    history->reason.push_back(std::move(f.reason));
-    f.reason.clear();
+    if (f.reason.empty() && f.window.possible > 0) {
+      history->reason.emplace_back();
+      worded.push_back(&f);
+    } else {
+      history->reason.push_back(std::move(f.reason));
+      f.reason.clear();
+    }
     f.history_row = row;
     u.changed_rows.push_back(row);
     u.raised_rows.push_back(row);
     ++u.raised;
   }
+  // The new attendance rows' words (a first run has a million), on every
+  // worker.
+  ParallelFor(worded.size(), ResolveThreads(threads), 4096, [&](size_t begin, size_t end, int) {
+    for (size_t i = begin; i < end; ++i) {
+      const FlagResult& f = *worded[i];
+      history->reason[f.history_row] = AttendanceReason(rules.triggers[f.trigger], f.window);
+    }
+  });
   // What is left open no longer holds: the run ends (an earlier duplicate
   // of a run is left as it is).
   for (size_t i = 0; i < open.size(); ++i) {

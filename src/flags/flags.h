@@ -47,20 +47,33 @@ class StoreCalendar {
 // or the month's last day when it has fewer).
 int32_t MonthsBefore(int32_t day, int months);
 
+// The sessions of a pupil's attendance window, the oldest and latest day.
+struct AttendanceWindow {
+  uint32_t attended = 0, possible = 0;
+  int32_t first = kNoDate, last = kNoDate;
+};
+// "attended A of P possible sessions (x%, under T%) over the last N school
+// days on a roll, FIRST to LAST".
+std::string AttendanceReason(const Trigger& t, const AttendanceWindow& w);
+
 // One trigger holding for one pupil on the day evaluated.
 struct FlagResult {
   uint32_t pupil = 0;
   uint32_t school = kNoIndex;  // main school on the day (kNoIndex: none)
   uint16_t trigger = 0;        // index in AtRiskRules::triggers
   int32_t since = 0;
-  // Why, in words; once UpdateFlagHistory has made the result a new run of
-  // the history, moved to that row (history_row) and empty here.
+  // Why, in words (FlagReason): for an attendance trigger, its window (the
+  // words are written when needed, not for a million flags a day); for the
+  // others, `reason`. Once UpdateFlagHistory has made the result a new run
+  // of the history, the words are that row's (history_row).
   std::string reason;
+  AttendanceWindow window;
   uint32_t history_row = kNoIndex;
-  const std::string& ReasonIn(const FlagTable& history) const {
-    return history_row < history.size() ? history.reason[history_row] : reason;
-  }
 };
+// The reason of a result in words: the history row's, `reason`, or its
+// attendance window's written into *scratch.
+std::string_view FlagReason(const AtRiskRules& rules, const FlagResult& f, const FlagTable& history,
+                            std::string* scratch);
 
 class FlagEvaluator {
  public:
@@ -75,7 +88,10 @@ class FlagEvaluator {
   // none is open, of the latest one before it; kNoIndex when none.
   uint32_t MainSchool(uint32_t pupil, int32_t day) const;
   // Whether trigger k holds for the pupil on the day; the reason in words.
-  bool Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason) const;
+  // With `window`, an attendance trigger's window is given there instead
+  // of its words.
+  bool Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason,
+             AttendanceWindow* window = nullptr) const;
   // The first day of the run of days ending on `day` on which trigger k
   // holds (it must hold on `day`), looking no further back than `floor`.
   int32_t Since(uint32_t pupil, size_t k, int32_t day, int32_t floor) const;
@@ -122,7 +138,7 @@ class FlagEvaluator {
 // The flag history after a run on `day`: an open run that no longer holds
 // is closed (until = day), a new one is added (since from the result).
 // `results` gets the history's since for runs already open; a new run's
-// reason is moved to its row (FlagResult::ReasonIn). Returns the rows
+// reason is written to its row (FlagReason). Returns the rows
 // changed or added, and counts raised and cleared.
 struct HistoryUpdate {
   std::vector<uint32_t> changed_rows;
@@ -130,7 +146,8 @@ struct HistoryUpdate {
   uint32_t raised = 0, cleared = 0;
 };
 HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
-                                std::vector<FlagResult>* results, FlagTable* history);
+                                std::vector<FlagResult>* results, FlagTable* history,
+                                int threads = 1);
 
 // The rules in force in a store: the last adopted, or the national core.
 Result<AtRiskRules> RulesInForce(const StoreState& state);

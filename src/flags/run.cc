@@ -58,7 +58,10 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
           w.Empty();
         }
         w.Raw(fmt::format("{:03d}", s.pupils.home_la[f.pupil]));
-        w.Field(rules.triggers[f.trigger].id).Raw(DateText(f.since)).Field(f.ReasonIn(history));
+        thread_local std::string scratch;
+        w.Field(rules.triggers[f.trigger].id)
+            .Raw(DateText(f.since))
+            .Field(FlagReason(rules, f, history, &scratch));
         w.Field(rules.version);
         w.EndRow();
       },
@@ -262,7 +265,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
       report->seconds_evaluate +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
       step("evaluate");
-      HistoryUpdate h = UpdateFlagHistory(rules, d, &flags, &next.flags);
+      HistoryUpdate h = UpdateFlagHistory(rules, d, &flags, &next.flags, options.threads);
       report->raised += h.raised;
       report->cleared += h.cleared;
       flag_rows.insert(flag_rows.end(), h.changed_rows.begin(), h.changed_rows.end());
