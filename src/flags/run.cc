@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -71,7 +73,8 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
       }));
   LANTERN_RETURN_IF_ERROR(file->Close());
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::IoError(fmt::format("cannot rename {} to {}", tmp, path));
+    return Status::IoError(
+        fmt::format("cannot rename {} to {}: {}", tmp, path, std::strerror(errno)));
   }
   std::string triggers;
   for (const Trigger& t : rules.triggers) {

@@ -96,7 +96,9 @@ TEST_F(MarksFileTest, LocateFindsEachDateWhereGetDoes) {
       const uint8_t* at = where[i].at(s);
       EXPECT_EQ(at == nullptr ? kNoMark : at[0], am) << i << " slot " << s;
       EXPECT_EQ(at == nullptr ? kNoMark : at[1], pm) << i << " slot " << s;
-      if (at != nullptr) EXPECT_NE(am, kNoMark) << i << " slot " << s;
+      if (at != nullptr) {
+        EXPECT_NE(am, kNoMark) << i << " slot " << s;
+      }
     }
   }
 }

@@ -97,43 +97,28 @@ std::vector<int32_t> MarksSet::Dates() const {
   return out;
 }
 
-void MarksSet::Get(uint64_t slot, int32_t date, uint8_t* am, uint8_t* pm) const {
-  *am = *pm = kNoMark;
+DateMarks MarksSet::Locate(int32_t date) const {
   if (auto it = days.find(date); it != days.end()) {
-    if (slot < it->second->slots()) {
-      *am = it->second->data()[slot * 2];
-      *pm = it->second->data()[slot * 2 + 1];
-    }
-    return;
+    return {it->second->data(), 2, it->second->slots()};
   }
   for (const auto& b : blocks) {
-    int c = b->ColumnOf(date);
-    if (c >= 0) {
-      if (slot < b->slots()) {
-        *am = b->row(slot)[c * 2];
-        *pm = b->row(slot)[c * 2 + 1];
-      }
-      return;
-    }
+    const int c = b->ColumnOf(date);
+    if (c >= 0) return {b->data() + static_cast<size_t>(c) * 2, b->row_bytes(), b->slots()};
   }
+  return {};
 }
 
 std::vector<DateMarks> MarksSet::Locate(std::span<const int32_t> dates) const {
-  std::vector<DateMarks> out(dates.size());
-  for (size_t i = 0; i < dates.size(); ++i) {
-    if (auto it = days.find(dates[i]); it != days.end()) {
-      out[i] = {it->second->data(), 2, it->second->slots()};
-      continue;
-    }
-    for (const auto& b : blocks) {
-      const int c = b->ColumnOf(dates[i]);
-      if (c >= 0) {
-        out[i] = {b->data() + static_cast<size_t>(c) * 2, b->row_bytes(), b->slots()};
-        break;
-      }
-    }
-  }
+  std::vector<DateMarks> out;
+  out.reserve(dates.size());
+  for (int32_t d : dates) out.push_back(Locate(d));
   return out;
+}
+
+void MarksSet::Get(uint64_t slot, int32_t date, uint8_t* am, uint8_t* pm) const {
+  const uint8_t* m = Locate(date).at(slot);
+  *am = m != nullptr ? m[0] : kNoMark;
+  *pm = m != nullptr ? m[1] : kNoMark;
 }
 
 uint64_t MarksSet::MarkBytes() const {

@@ -88,7 +88,9 @@ class MarksSet {
   std::vector<int32_t> Dates() const;
   // The am/pm marks of a slot on a date (0,0 when none).
   void Get(uint64_t slot, int32_t date, uint8_t* am, uint8_t* pm) const;
-  // Where each date's marks are (no slots for a date without marks).
+  // Where a date's marks are: a day file (which corrects a block's date)
+  // before a block's column; no slots for a date without marks.
+  DateMarks Locate(int32_t date) const;
   std::vector<DateMarks> Locate(std::span<const int32_t> dates) const;
   uint64_t MarkBytes() const;
 };
