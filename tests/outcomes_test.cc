@@ -14,6 +14,7 @@
 
 #include "common/csv_table.h"
 #include "common/file_util.h"
+#include "lantern/build.h"
 #include "lantern/ingest.h"
 #include "tests/scratch_dir.h"
 #include "tests/tiny_fixture.h"
@@ -286,7 +287,9 @@ TEST_F(OutcomesEndToEndTest, PlacesByLaAndBySchoolAndABadPlacesFileIsRefused) {
 // The daily job: a day that ends P4's registration (Year 9 at the academy,
 // from 2014) for home education, committed and the place measures refreshed
 // from the committed state in the same process, gives exactly the files a
-// separate `lantern outcomes --store` gives afterwards, and counts the exit.
+// separate `lantern outcomes --store` gives afterwards, and counts the exit;
+// so does the framework written from a build's computation (`ingest DAY
+// --build OUT --outcomes LOF`), whose build files are a build's alone.
 TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommittedState) {
   const std::string day = dir_ + "/day";
   std::filesystem::create_directories(day);
@@ -305,6 +308,21 @@ TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommitte
   std::ofstream(o.policy_file) << "{\"suppress_below\": 1}";
   OutcomesReport daily, separate;
   ASSERT_TRUE(RunPupilLevelOutcomes(*committed, o, dir_ + "/daily", &daily).ok());
+  // The daily job with --build: the framework from the build's computation.
+  BuildOptions b;
+  b.out_dir = dir_ + "/daily_build";
+  b.policy_file = o.policy_file;
+  b.outcomes_dir = dir_ + "/daily_shared";
+  b.outcomes = o;
+  BuildReport built;
+  Status st = Build(*committed, b, &built);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_GT(built.outcomes.rows, 0u);
+  // User-defined places change the cube: a build does not take them.
+  b.outcomes.places_file = dir_ + "/places.csv";
+  b.outcomes_dir = dir_ + "/refused";
+  EXPECT_FALSE(Build(*committed, b, &built).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/refused"));
   committed.reset();
   ASSERT_TRUE(RunPupilLevelOutcomes(dir_ + "/store", o, dir_ + "/out", &separate).ok());
   for (const char* f : {"local_outcomes.csv", "movement.csv", "trust_contribution.csv",
@@ -312,8 +330,23 @@ TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommitte
     SCOPED_TRACE(f);
     auto a = ReadFileToString(dir_ + "/daily/" + f);
     auto b = ReadFileToString(dir_ + "/out/" + f);
-    ASSERT_TRUE(a.ok() && b.ok());
+    auto c = ReadFileToString(dir_ + "/daily_shared/" + f);
+    ASSERT_TRUE(a.ok() && b.ok() && c.ok());
     EXPECT_EQ(*a, *b);
+    EXPECT_EQ(*c, *b);
+  }
+  // ... and the build's own files are those of a build alone.
+  BuildOptions alone;
+  alone.store_dir = dir_ + "/store";
+  alone.out_dir = dir_ + "/build_alone";
+  alone.policy_file = o.policy_file;
+  ASSERT_TRUE(Build(alone, &built).ok());
+  for (const char* f : {"attendance.csv", "suspensions.csv", "movement.csv"}) {
+    SCOPED_TRACE(f);
+    auto a = ReadFileToString(dir_ + "/daily_build/" + f);
+    auto c = ReadFileToString(dir_ + "/build_alone/" + f);
+    ASSERT_TRUE(a.ok() && c.ok());
+    EXPECT_EQ(*a, *c);
   }
   const CsvTable m = Load("movement.csv");
   const auto ehe = Cells(m,

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "lantern/outcomes.h"
 #include "lantern/status.h"
 #include "lantern/store.h"
 
@@ -31,6 +32,14 @@ struct BuildOptions {
   bool full_scan = false;
   // The families to build ("attendance", "suspensions"); empty: every one.
   std::vector<std::string> families;
+  // Also the Local Outcomes Framework into this folder (as `lantern outcomes
+  // --store`, with `outcomes`' neighbours; user-defined places are not taken
+  // here), from the same computation: the facts, the cube and the
+  // disclosure pass run once for both (the daily job, `lantern ingest DAY
+  // --build OUT --outcomes LOF`). The build's files are the same as without
+  // it. Empty: the build alone.
+  std::string outcomes_dir;
+  PupilLevelOutcomesOptions outcomes;
 };
 
 struct BuildFileReport {
@@ -53,6 +62,7 @@ struct BuildReport {
   double seconds_load = 0, seconds_aggregate = 0, seconds_suppress = 0, seconds_write = 0;
   double seconds_suppress_groups = 0;  // of seconds_suppress: linking the cells
   double seconds = 0;
+  OutcomesReport outcomes;  // with outcomes_dir (its steps are the framework's own)
   std::string Summary() const;
 };
 

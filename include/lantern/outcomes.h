@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lantern/status.h"
@@ -33,6 +34,8 @@ struct OutcomesReport {
   uint64_t trust_rows = 0;
   uint64_t cme_cases = 0, cme_open = 0;
   double seconds = 0;
+  // Where the time went, in order (pupil-level mode): step name, seconds.
+  std::vector<std::pair<std::string, double>> steps;
   std::string notes;  // sources not found, LAs a source could not place
   std::string Summary() const;
 };

@@ -15,6 +15,7 @@
 #include "common/file_util.h"
 #include "compute/compute.h"
 #include "model/policy.h"
+#include "outcomes/pupil_level.h"
 #include "publish/open_data_writer.h"
 #include "store/loaded_store.h"
 
@@ -96,6 +97,14 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     families.push_back(&f);
     request.indicators.insert(request.indicators.end(), f.indicators.begin(), f.indicators.end());
     request.extra.push_back(f.row_count);
+  }
+  const bool framework = !options.outcomes_dir.empty();
+  if (framework) {
+    if (!options.outcomes.places_file.empty()) {
+      return Status::InvalidArgument(
+          "a build does not take user-defined places: run lantern outcomes --store with --places");
+    }
+    LANTERN_RETURN_IF_ERROR(outcomes::AddFrameworkMeasures(*catalogue, &request));
   }
   LANTERN_ASSIGN_OR_RETURN(Computation c, Compute(request));
   report->used_saved_counts = c.used_saved_counts;
@@ -182,6 +191,14 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     }
   }
   fs::remove_all(staging, ec);
+  if (framework) {
+    const auto framework_started = Clock::now();
+    report->outcomes = OutcomesReport();
+    st = outcomes::WriteFramework(state, policy, *catalogue, c, outcomes::UserPlaces(),
+                                  options.outcomes, options.outcomes_dir, &report->outcomes);
+    report->outcomes.seconds = Since(framework_started);
+    return st;
+  }
   return Status::Ok();
 }
 

@@ -10,10 +10,21 @@
 #include "lantern/build.h"
 #include "lantern/ingest.h"
 #include "lantern/outcomes.h"
+#include "reference/real_data.h"
 #include "store/loaded_store.h"
 
 namespace lantern::cli {
 namespace {
+
+// The daily job's place measures: as `lantern outcomes --store`, with the
+// statistical neighbours from the published files where they are found.
+PupilLevelOutcomesOptions FrameworkOptions(const IngestOptions& ingest) {
+  PupilLevelOutcomesOptions o;
+  o.policy_file = ingest.policy_file;
+  o.threads = ingest.threads;
+  if (auto real = FindRealDataDir(""); real.ok()) o.real_data_dir = *real;
+  return o;
+}
 
 void AddIngest(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<IngestOptions>();
@@ -74,6 +85,12 @@ void AddIngest(CLI::App& app, int* exit_code) {
       b.out_dir = *build_out;
       b.policy_file = opts->policy_file;
       b.threads = opts->threads;
+      if (!outcomes_out->empty()) {
+        // The place measures from the build's computation: the facts, the
+        // cube and the disclosure pass once for both.
+        b.outcomes_dir = *outcomes_out;
+        b.outcomes = FrameworkOptions(*opts);
+      }
       BuildReport built;
       st = Build(*committed, b, &built);
       if (!st.ok()) {
@@ -82,14 +99,20 @@ void AddIngest(CLI::App& app, int* exit_code) {
       }
       const double total =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      std::printf("build -> %s\n%s  the daily job: %.2f s\n", build_out->c_str(),
-                  built.Summary().c_str(), total);
+      if (b.outcomes_dir.empty()) {
+        std::printf("build -> %s\n%s  the daily job: %.2f s\n", build_out->c_str(),
+                    built.Summary().c_str(), total);
+      } else {
+        std::printf(
+            "build -> %s\n%soutcomes -> %s (from the build's computation)\n%s  the daily job "
+            "with the place measures: %.2f s\n",
+            build_out->c_str(), built.Summary().c_str(), outcomes_out->c_str(),
+            built.outcomes.Summary().c_str(), total);
+      }
     }
-    if (committed && !outcomes_out->empty()) {
+    if (committed && !outcomes_out->empty() && build_out->empty()) {
       // The place measures, from the state this process committed.
-      PupilLevelOutcomesOptions o;
-      o.policy_file = opts->policy_file;
-      o.threads = opts->threads;
+      const PupilLevelOutcomesOptions o = FrameworkOptions(*opts);
       OutcomesReport lof;
       st = RunPupilLevelOutcomes(*committed, o, *outcomes_out, &lof);
       if (!st.ok()) {

@@ -345,6 +345,7 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
     la_names[s.local_authorities.old_la_code[i]] = s.local_authorities.la_name[i];
   }
   const std::vector<int32_t> mark_dates = s.marks.Dates();
+  const std::vector<DateMarks> marks_on = s.marks.Locate(mark_dates);
   LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create(dir + "/children_missing_education.csv"));
   const std::vector<std::pair<std::string, std::string>> cols = {
       {"upn", "Unique pupil number (pupil-level: for the home LA only)"},
@@ -435,8 +436,8 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
     auto it = std::upper_bound(mark_dates.begin(), mark_dates.end(), left);
     for (int k = 0; k < 5 && it != mark_dates.begin(); ++k) {
       --it;
-      uint8_t am = 0, pm = 0;
-      s.marks.Get(r, *it, &am, &pm);
+      const uint8_t* m = marks_on[static_cast<size_t>(it - mark_dates.begin())].at(r);
+      const uint8_t am = m ? m[0] : 0, pm = m ? m[1] : 0;
       if (am == 0 && pm == 0) continue;
       std::string day = FormatIsoDate(Date{*it}) + " " +
                         std::string(am ? CodeInfo(am).code : std::string_view("-")) + " " +

@@ -214,6 +214,13 @@ std::string OutcomesReport::Summary() const {
   if (trust_rows) s += fmt::format("  trust_contribution.csv: {} rows\n", trust_rows);
   if (cme_cases)
     s += fmt::format("  children_missing_education.csv: {} cases ({} open)\n", cme_cases, cme_open);
+  if (!steps.empty()) {
+    s += "  time:";
+    for (size_t i = 0; i < steps.size(); ++i) {
+      s += fmt::format("{} {} {:.2f} s", i ? "," : "", steps[i].first, steps[i].second);
+    }
+    s += "\n";
+  }
   s += fmt::format("  {:.2f} s\n", seconds);
   if (!notes.empty()) s += notes;
   return s;

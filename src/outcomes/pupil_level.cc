@@ -230,6 +230,22 @@ GeographyRow PlaceGeography(const std::string& code, const std::string& name) {
   return g;
 }
 
+// The framework's indicators, in kLocalMeasures order.
+std::vector<Reader> FrameworkReaders(const Catalogue& catalogue) {
+  std::vector<Reader> readers;
+  for (const auto& [id, measure] : kLocalMeasures) {
+    for (size_t i = 0; i < catalogue.indicators().size(); ++i) {
+      if (catalogue.indicators()[i].decl->id == id) {
+        Reader r;
+        r.ind = &catalogue.indicators()[i];
+        r.measure = std::string(measure);
+        readers.push_back(r);
+      }
+    }
+  }
+  return readers;
+}
+
 }  // namespace
 
 }  // namespace outcomes
@@ -328,51 +344,75 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
   return st;
 }
 
+namespace outcomes {
+
+Status AddFrameworkMeasures(const Catalogue& catalogue, ComputeRequest* request) {
+  const Family* movement = catalogue.FindFamily("movement");
+  if (movement == nullptr) return Status::Internal("the movement family is not declared");
+  std::set<size_t> wanted(request->indicators.begin(), request->indicators.end());
+  wanted.insert(movement->indicators.begin(), movement->indicators.end());
+  for (const Reader& r : FrameworkReaders(catalogue)) {
+    wanted.insert(static_cast<size_t>(r.ind - catalogue.indicators().data()));
+  }
+  request->indicators.assign(wanted.begin(), wanted.end());
+  request->extra.push_back(movement->row_count);
+  for (const char* m : {"roll_y7_11", "unexplained_exits", "headcount", "susp", "perm_excl",
+                        "exits", "ehe_exits"}) {
+    if (auto ref = catalogue.FindMeasure(m)) request->extra.push_back(*ref);
+  }
+  request->intervals = true;
+  return Status::Ok();
+}
+
+}  // namespace outcomes
+
 Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
                              const PupilLevelOutcomesOptions& options, const std::string& out_dir,
                              OutcomesReport* report) {
-  using namespace outcomes;
   const auto started = std::chrono::steady_clock::now();
   *report = OutcomesReport();
   LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
-  const LoadedStore* loaded = &loaded_store;
-  const StoreState& st = loaded->impl().state;
+  const StoreState& st = loaded_store.impl().state;
   if (!st.year) {
     return Status::FailedPrecondition("the store has no attendance marks yet, so no academic year");
   }
-  LANTERN_ASSIGN_OR_RETURN(UserPlaces places, ReadPlacesFile(options.places_file, st));
+  LANTERN_ASSIGN_OR_RETURN(outcomes::UserPlaces places,
+                           outcomes::ReadPlacesFile(options.places_file, st));
   LANTERN_ASSIGN_OR_RETURN(const Catalogue* catalogue, DefaultCatalogue());
-
   ComputeRequest request;
   request.state = &st;
-  request.store = loaded->impl().store.get();
+  request.store = loaded_store.impl().store.get();
   request.policy = &policy;
   request.catalogue = catalogue;
   request.places = places.cube_places;
   request.threads = options.threads;
-  request.intervals = true;
+  LANTERN_RETURN_IF_ERROR(outcomes::AddFrameworkMeasures(*catalogue, &request));
+  LANTERN_ASSIGN_OR_RETURN(Computation c, Compute(request));
+  report->steps.emplace_back("facts and cube", c.seconds_aggregate);
+  report->steps.emplace_back("suppress", c.seconds_suppress);
+  Status status =
+      outcomes::WriteFramework(st, policy, *catalogue, c, places, options, out_dir, report);
+  report->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return status;
+}
+
+namespace outcomes {
+
+Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogue& catalogue_ref,
+                      const Computation& c, const UserPlaces& places,
+                      const PupilLevelOutcomesOptions& options, const std::string& out_dir,
+                      OutcomesReport* report) {
+  const Catalogue* catalogue = &catalogue_ref;
+  auto lap = std::chrono::steady_clock::now();
+  auto step = [&](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    report->steps.emplace_back(name, std::chrono::duration<double>(now - lap).count());
+    lap = now;
+  };
   const Family* movement = catalogue->FindFamily("movement");
   if (movement == nullptr) return Status::Internal("the movement family is not declared");
-  std::set<size_t> wanted(movement->indicators.begin(), movement->indicators.end());
-  std::vector<Reader> readers;
-  for (const auto& [id, measure] : kLocalMeasures) {
-    for (size_t i = 0; i < catalogue->indicators().size(); ++i) {
-      if (catalogue->indicators()[i].decl->id == id) {
-        wanted.insert(i);
-        Reader r;
-        r.ind = &catalogue->indicators()[i];
-        r.measure = std::string(measure);
-        readers.push_back(r);
-      }
-    }
-  }
-  request.indicators.assign(wanted.begin(), wanted.end());
-  request.extra.push_back(movement->row_count);
-  for (const char* m : {"roll_y7_11", "unexplained_exits", "headcount", "susp", "perm_excl",
-                        "exits", "ehe_exits"}) {
-    if (auto ref = catalogue->FindMeasure(m)) request.extra.push_back(*ref);
-  }
-  LANTERN_ASSIGN_OR_RETURN(Computation c, Compute(request));
+  std::vector<Reader> readers = FrameworkReaders(*catalogue);
   const Cube& cube = c.cube;
   const DisclosureFlags& flags = c.flags;
   for (Reader& r : readers) {
@@ -413,6 +453,7 @@ Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
     LANTERN_RETURN_IF_ERROR(WriteOpenDataFile(in, out_dir, /*overwrite=*/false, &stats));
     report->movement_rows = stats.rows;
   }
+  step("movement.csv");
 
   std::vector<int> groups;
   for (std::string_view g : kGroups) {
@@ -604,16 +645,21 @@ Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
     report->periods = 1;
     report->measures = measures.size();
   }
+  step("local_outcomes rows");
   LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out_dir));
+  step("local_outcomes.csv");
 
   PupilLevelContext ctx{st, policy, cube, flags, c, *catalogue, period};
   LANTERN_RETURN_IF_ERROR(WriteUnexplainedExits(ctx, out_dir, &report->unexplained_exit_rows));
+  step("unexplained_exits.csv");
   LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, out_dir, &report->trust_rows));
+  step("trust_contribution.csv");
   LANTERN_RETURN_IF_ERROR(WriteCmeCases(ctx, out_dir, &report->cme_cases, &report->cme_open));
+  step("children_missing_education.csv");
   report->notes = notes;
-  report->seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return Status::Ok();
 }
+
+}  // namespace outcomes
 
 }  // namespace lantern

@@ -10,6 +10,7 @@
 #include "aggregate/cube.h"
 #include "compute/compute.h"
 #include "indicators/catalogue.h"
+#include "lantern/outcomes.h"
 #include "model/geography.h"
 #include "model/policy.h"
 #include "store/store.h"
@@ -36,6 +37,20 @@ struct UserPlaces {
   std::vector<SchoolPlace> school_places;
 };
 Result<UserPlaces> ReadPlacesFile(const std::string& path, const StoreState& state);
+
+// The measures the framework reads (its indicators, the movement family and
+// the counts its outputs add up), added to a computation's request, with
+// intervals. A build that also writes the framework asks for them (the daily
+// job: one computation for both).
+Status AddFrameworkMeasures(const Catalogue& catalogue, ComputeRequest* request);
+
+// Every file of the framework (lantern/outcomes.h RunPupilLevelOutcomes) from
+// a computation whose request had AddFrameworkMeasures, and `places`' cube
+// places. Adds each step's time to report->steps.
+Status WriteFramework(const StoreState& state, const Policy& policy, const Catalogue& catalogue,
+                      const Computation& computation, const UserPlaces& places,
+                      const PupilLevelOutcomesOptions& options, const std::string& out_dir,
+                      OutcomesReport* report);
 
 struct PupilLevelContext {
   const StoreState& state;
