@@ -59,15 +59,16 @@ test: build
 # over half the time of -O1, which matters more here than the tests' speed).
 # Left to the optimised run above: the national-scale checks (RegionCheckTest:
 # a whole region generated, ingested and built four times over;
-# OpenDataScorecardTest: every school in England) and the statistical checks
+# OpenDataScorecardTest: every school in England), the statistical checks
 # on a generated local authority (GenerateTest, PupilLevelGeneratedTest,
-# VoiceGeneratedTest: a whole LA's year generated for each test), which run
-# the same code as the small end-to-end tests kept here at ten times the
-# data. Kept: every unit test, every test of input (the CSV and CTF readers,
+# VoiceGeneratedTest, GeneratedKs4Test, GenerateScopeTest, OutcomesTruthTest:
+# a whole LA's year generated for each test) and the scorecard's simulations
+# (ScorecardSimulationTest: thousands of simulated schools), which run the
+# same code as the small end-to-end tests kept here at ten times the data. Kept: every unit test, every test of input (the CSV and CTF readers,
 # the rules and agreements files, the server's requests, the real published
 # files of OpenDataOutcomesTest) and every end-to-end test on a fixture.
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-SANITIZE_SKIP := ^(RegionCheckTest|OpenDataScorecardTest|GenerateTest|PupilLevelGeneratedTest|VoiceGeneratedTest)\.
+SANITIZE_SKIP := ^(RegionCheckTest|OpenDataScorecardTest|GenerateTest|PupilLevelGeneratedTest|VoiceGeneratedTest|GeneratedKs4Test|GenerateScopeTest|OutcomesTruthTest|ScorecardSimulationTest)\.
 test-sanitize: deps
 	cmake -S . -B $(BUILD_DIR)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g1" -DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)" \
