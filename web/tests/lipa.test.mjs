@@ -27,6 +27,13 @@ test('the LA page shows each agreement as the API gives it, with no pupil in it'
   const first = await body.first().innerText();
   const referrals = rows[0].referrals;
   if (/^\d+$/.test(referrals)) assert.ok(first.includes(Number(referrals).toLocaleString('en-GB')), `${first} has ${referrals}`);
+  // What followed, row for row; and both tables fit a laptop's width, with
+  // no column cut off behind a sideways scroll.
+  assert.equal(await page.locator('[data-testid=lipa-outcomes-table] tbody tr').count(), rows.length);
+  for (const id of ['lipa-table', 'lipa-outcomes-table']) {
+    const [scroll, client] = await page.locator(`[data-testid=${id}] .table-wrap`).evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    assert.ok(scroll <= client + 1, `${id} fits at 1280 px: ${scroll} > ${client}`);
+  }
   const chart = await page.locator('[data-testid=lipa] figure').count();
   const timed = rows.some((r) => /^\d/.test(r.acknowledged_within_standard_percent) || /^\d/.test(r.plans_within_standard_percent));
   assert.equal(chart > 0, timed, 'a chart exactly when there are response times to show');

@@ -47,6 +47,7 @@ export function LipaEffectiveness({ kind, id }) {
       partner,
       agreement,
       standards: `acknowledge in ${r.acknowledge_standard_days}, plan in ${r.plan_standard_days} school days`,
+      terms: `${agreement}: acknowledge in ${r.acknowledge_standard_days}, plan in ${r.plan_standard_days} school days`,
       referrals: asCell(r.referrals),
       ackOnTime: asCell(r.acknowledged_within_standard_percent),
       ackMedian: asCell(r.median_days_to_acknowledge),
@@ -67,6 +68,9 @@ export function LipaEffectiveness({ kind, id }) {
     if (typeof r.planOnTime === 'number') pts.push({ partner: r.partner, what: 'Plan agreed within the standard', value: r.planOnTime });
   }
   const partners = rows.map((r) => r.partner);
+  // Two tables, so each fits a laptop's width: the response times, then what
+  // the referrals closed with and what followed. Each downloads its own rows.
+  const partnerColumn = { key: 'partner', label: kind === 'la' ? 'Trust' : 'Local authority', head: true };
   const height = 50 + partners.length * 34;
   return (
     <section aria-labelledby="lipa-h" data-testid="lipa">
@@ -99,14 +103,13 @@ export function LipaEffectiveness({ kind, id }) {
         <p>No response times can be shown yet: no referral has been acknowledged, or too few to show without identifying pupils.</p>
       )}
       <DataTable
-        caption={kind === 'la' ? 'Referrals under each agreement with a trust' : 'Referrals under each agreement with a local authority'}
+        caption={kind === 'la' ? 'Response times under each agreement with a trust' : 'Response times under each agreement with a local authority'}
         testid="lipa-table"
-        file={`${kind}-${id}-lipa-effectiveness`}
+        file={`${kind}-${id}-lipa-response-times`}
         rows={rows}
         columns={[
-          { key: 'partner', label: kind === 'la' ? 'Trust' : 'Local authority', head: true },
-          { key: 'agreement', label: 'Agreement' },
-          { key: 'standards', label: 'Response standards' },
+          partnerColumn,
+          { key: 'terms', label: 'Agreement and its response standards' },
           { key: 'referrals', label: 'Referrals', num: true, dp: 0 },
           { key: 'ackOnTime', label: 'Acknowledged in time (%)', num: true },
           { key: 'ackMedian', label: 'Median school days to acknowledge', num: true },
@@ -114,6 +117,28 @@ export function LipaEffectiveness({ kind, id }) {
           { key: 'planMedian', label: 'Median school days to a plan', num: true },
           { key: 'escalated', label: 'Escalated', num: true, dp: 0 },
           { key: 'open', label: 'Open', num: true, dp: 0 },
+        ]}
+        exportColumns={[
+          partnerColumn,
+          { key: 'agreement', label: 'Agreement' },
+          { key: 'standards', label: 'Response standards' },
+          { key: 'referrals', label: 'Referrals' },
+          { key: 'ackOnTime', label: 'Acknowledged in time (%)' },
+          { key: 'ackMedian', label: 'Median school days to acknowledge' },
+          { key: 'planOnTime', label: 'Plan in time (%)' },
+          { key: 'planMedian', label: 'Median school days to a plan' },
+          { key: 'escalated', label: 'Escalated' },
+          { key: 'open', label: 'Open' },
+        ]}
+      />
+      <DataTable
+        caption={kind === 'la' ? 'What the referrals under each agreement with a trust closed with, and what followed' : 'What the referrals under each agreement with a local authority closed with, and what followed'}
+        testid="lipa-outcomes-table"
+        file={`${kind}-${id}-lipa-outcomes`}
+        rows={rows}
+        columns={[
+          partnerColumn,
+          { key: 'closed', label: 'Closed', num: true, dp: 0 },
           { key: 'outcomes', label: 'Closed, by outcome' },
           { key: 'flagged', label: 'Flagged pupils', num: true, dp: 0 },
           { key: 'excluded', label: 'Later permanently excluded', num: true, dp: 0 },
