@@ -566,7 +566,7 @@ TEST_F(VoiceIngestTest, AChunkedFileGivesTheSameStoreAndRejectsAsOneThread) {
   auto load = [&](const std::string& store) {
     auto st = Store::Open(dir_ + "/" + store, Store::Mode::kRead);
     EXPECT_TRUE(st.ok());
-    return std::move(*(*st)->Load());
+    return *(*st)->Load();
   };
   const StoreState a = load("one"), b = load("two");
   EXPECT_EQ(a.voice_respondents.size(), 5u + 12000u);

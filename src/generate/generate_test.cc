@@ -211,9 +211,10 @@ TEST_F(GenerateTest, SchoolCountsMatchTheCensus) {
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(c.n, static_cast<int>(*s->nor)) << urn;
     // Characteristics are drawn with exact counts: equal up to rounding.
+    const int school = urn;  // a structured binding: named again for the lambda
     auto near = [&](const std::optional<double>& published, int got, int slack, const char* what) {
       if (published) {
-        EXPECT_LE(std::abs(got - *published), 1 + slack) << urn << " " << what;
+        EXPECT_LE(std::abs(got - *published), 1 + slack) << school << " " << what;
       }
     };
     near(s->girls, c.girls, 0, "girls");

@@ -608,8 +608,9 @@ Result<std::vector<Agreement>> ParseAgreements(const std::string& path) {
       // Unknown keys first (the first in the file), then each known key.
       const toml::key* unknown = nullptr;
       for (const auto& [k, v] : t) {
+        const std::string_view name = k.str();
         const bool known = std::any_of(std::begin(kAgreementFields), std::end(kAgreementFields),
-                                       [&](const AgreementField& f) { return f.key == k.str(); });
+                                       [&](const AgreementField& f) { return f.key == name; });
         if (!known && (unknown == nullptr || k.source().begin < unknown->source().begin)) {
           unknown = &k;
         }

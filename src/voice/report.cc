@@ -581,7 +581,8 @@ class Builder {
       if (v.empty()) v.assign(Groups().groups.size(), -1);
       v[c.group] = static_cast<int32_t>(i);
     }
-    for (const auto& [key, v] : by_unit) {
+    for (const auto& unit_cells : by_unit) {
+      const std::vector<int32_t>& v = unit_cells.second;
       topic_relations(
           [&](uint16_t g, size_t k) {
             return v[g] < 0 ? SIZE_MAX : r_.coverage[static_cast<size_t>(v[g])].first_cell + k;
