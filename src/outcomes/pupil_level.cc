@@ -399,20 +399,19 @@ Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
 
 namespace outcomes {
 
-Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogue& catalogue_ref,
+Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogue& catalogue,
                       const Computation& c, const UserPlaces& places,
                       const PupilLevelOutcomesOptions& options, const std::string& out_dir,
                       OutcomesReport* report) {
-  const Catalogue* catalogue = &catalogue_ref;
   auto lap = std::chrono::steady_clock::now();
   auto step = [&](const char* name) {
     const auto now = std::chrono::steady_clock::now();
     report->steps.emplace_back(name, std::chrono::duration<double>(now - lap).count());
     lap = now;
   };
-  const Family* movement = catalogue->FindFamily("movement");
+  const Family* movement = catalogue.FindFamily("movement");
   if (movement == nullptr) return Status::Internal("the movement family is not declared");
-  std::vector<Reader> readers = FrameworkReaders(*catalogue);
+  std::vector<Reader> readers = FrameworkReaders(catalogue);
   const Cube& cube = c.cube;
   const DisclosureFlags& flags = c.flags;
   for (Reader& r : readers) {
@@ -440,7 +439,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
   // movement.csv: the movement family, by the one writer.
   {
     OpenDataInput in;
-    in.catalogue = catalogue;
+    in.catalogue = &catalogue;
     in.family = movement;
     in.cube = &cube;
     in.measures = c.where.get();
@@ -649,7 +648,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
   LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out_dir));
   step("local_outcomes.csv");
 
-  PupilLevelContext ctx{st, policy, cube, flags, c, *catalogue, period};
+  PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period};
   LANTERN_RETURN_IF_ERROR(WriteUnexplainedExits(ctx, out_dir, &report->unexplained_exit_rows));
   step("unexplained_exits.csv");
   LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, out_dir, &report->trust_rows));
