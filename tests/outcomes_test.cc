@@ -323,6 +323,17 @@ TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommitte
   b.outcomes_dir = dir_ + "/refused";
   EXPECT_FALSE(Build(*committed, b, &built).ok());
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/refused"));
+  // A framework folder that cannot be made: the error says the build's files
+  // are written and the place measures are not.
+  std::ofstream(dir_ + "/a_file") << "x";
+  b.outcomes.places_file.clear();
+  b.out_dir = dir_ + "/daily_build2";
+  b.outcomes_dir = dir_ + "/a_file/lof";
+  st = Build(*committed, b, &built);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("the place measures could not be written"), std::string::npos)
+      << st.message();
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/daily_build2/attendance.csv"));
   committed.reset();
   ASSERT_TRUE(RunPupilLevelOutcomes(dir_ + "/store", o, dir_ + "/out", &separate).ok());
   for (const char* f : {"local_outcomes.csv", "movement.csv", "trust_contribution.csv",

@@ -197,7 +197,11 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     st = outcomes::WriteFramework(state, policy, *catalogue, c, outcomes::UserPlaces(),
                                   options.outcomes, options.outcomes_dir, &report->outcomes);
     report->outcomes.seconds = Since(framework_started);
-    return st;
+    if (!st.ok()) {
+      return Status(st.code(), fmt::format("the build's files are in {}, but the place measures "
+                                           "could not be written to {}: {}",
+                                           options.out_dir, options.outcomes_dir, st.message()));
+    }
   }
   return Status::Ok();
 }
