@@ -43,11 +43,12 @@ export function LipaEffectiveness({ kind, id }) {
       .filter((c) => numberOf(r[c]) !== 0)
       .map((c) => `${OUTCOME_WORDS[c.slice(7)] || c.slice(7).replace(/_/g, ' ')}: ${cellText(asCell(r[c]))}`)
       .join('; ');
+    const standards = `acknowledge in ${r.acknowledge_standard_days}, plan in ${r.plan_standard_days} school days`;
     return {
       partner,
       agreement,
-      standards: `acknowledge in ${r.acknowledge_standard_days}, plan in ${r.plan_standard_days} school days`,
-      terms: `${agreement}: acknowledge in ${r.acknowledge_standard_days}, plan in ${r.plan_standard_days} school days`,
+      standards,
+      terms: `${agreement}: ${standards}`,
       referrals: asCell(r.referrals),
       ackOnTime: asCell(r.acknowledged_within_standard_percent),
       ackMedian: asCell(r.median_days_to_acknowledge),
