@@ -205,7 +205,7 @@ void AddReferrals(CLI::App& app, int* exit_code) {
         const ReferralClock c = ClockOf(r, i, l->day, days, StepsOf(*l, i));
         std::printf(
             "%-6zu %-7d %03d  %-12s %-40s %-13s %5d %-15s %s\n", i + 1, school_urn, r.home_la[i],
-            DateOrDash(r.raised_date[i]).c_str(), r.triggers[i].c_str(),
+            DateOrDash(r.raised_date[i]).c_str(), std::string(r.triggers[i]).c_str(),
             std::string(ReferralStatusName(static_cast<ReferralStatus>(r.status[i]))).c_str(),
             c.open_days, DueText(c.next_deadline, l->day).c_str(),
             r.escalation_level[i] == 0 ? "-"
@@ -252,13 +252,13 @@ void AddReferrals(CLI::App& app, int* exit_code) {
       text += fmt::format("referral {}\n", *id);
       text += fmt::format("  pupil        {} (home LA {:03d})\n",
                           UnpackUpn(s.pupils.upn[r.pupil[i]]), r.home_la[i]);
-      text +=
-          fmt::format("  school       {}\n",
-                      r.school[i] < s.schools.size()
-                          ? fmt::format("{} (URN {}, LA {:03d}){}", s.schools.name[r.school[i]],
-                                        s.schools.urn[r.school[i]], s.schools.la_code[r.school[i]],
-                                        r.trust_id[i].empty() ? "" : ", trust " + r.trust_id[i])
-                          : std::string("none"));
+      text += fmt::format(
+          "  school       {}\n",
+          r.school[i] < s.schools.size()
+              ? fmt::format("{} (URN {}, LA {:03d}){}", s.schools.name[r.school[i]],
+                            s.schools.urn[r.school[i]], s.schools.la_code[r.school[i]],
+                            r.trust_id[i].empty() ? "" : ", trust " + std::string(r.trust_id[i]))
+              : std::string("none"));
       text += fmt::format("  triggers     {}\n", r.triggers[i]);
       text +=
           fmt::format("  agreement    {}\n",
@@ -270,7 +270,7 @@ void AddReferrals(CLI::App& app, int* exit_code) {
                           ReferralStatusName(static_cast<ReferralStatus>(r.status[i])),
                           DateOrDash(r.raised_date[i]), DateOrDash(r.acknowledged_date[i]),
                           DateOrDash(r.plan_date[i]), DateOrDash(r.closed_date[i]),
-                          r.outcome[i].empty() ? "" : ": " + r.outcome[i]);
+                          r.outcome[i].empty() ? "" : ": " + std::string(r.outcome[i]));
       text += fmt::format(
           "  clock        {} school days open to {}; to acknowledge {}; to plan {}; next due {}\n",
           c.open_days, DateOrDash(l->day),

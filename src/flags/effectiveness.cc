@@ -132,7 +132,7 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
     g.escalated += referrals.escalation_level[r] > 0;
     if (referrals.status[r] == static_cast<uint8_t>(ReferralStatus::kClosed)) {
       ++g.closed;
-      ++g.outcomes[referrals.outcome[r]];
+      ++g.outcomes[std::string(referrals.outcome[r])];
     } else {
       ++g.open;
     }

@@ -633,7 +633,7 @@ HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
     history->until.push_back(kNoDate);
     history->rules_version.push_back(rules.version);
     if (f.reason.empty() && f.window.possible > 0) {
-      history->reason.emplace_back();
+      history->reason.push_back({});
       worded.push_back(&f);
     } else {
       history->reason.push_back(std::move(f.reason));
@@ -645,11 +645,11 @@ HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
     ++u.raised;
   }
   // The new attendance rows' words (a first run has a million), on every
-  // worker.
+  // worker (each sets its own appended rows: no row is shared).
   ParallelFor(worded.size(), ResolveThreads(threads), 4096, [&](size_t begin, size_t end, int) {
     for (size_t i = begin; i < end; ++i) {
       const FlagResult& f = *worded[i];
-      history->reason[f.history_row] = AttendanceReason(rules.triggers[f.trigger], f.window);
+      history->reason.Set(f.history_row, AttendanceReason(rules.triggers[f.trigger], f.window));
     }
   });
   // What is left open no longer holds: the run ends (an earlier duplicate

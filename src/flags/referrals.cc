@@ -12,11 +12,11 @@ namespace lantern {
 
 namespace {
 
-bool HasTrigger(const std::string& list, const std::string& id) {
+bool HasTrigger(std::string_view list, std::string_view id) {
   size_t at = 0;
   while (at <= list.size()) {
     size_t end = list.find(';', at);
-    if (end == std::string::npos) end = list.size();
+    if (end == std::string_view::npos) end = list.size();
     if (list.compare(at, end - at, id) == 0) return true;
     at = end + 1;
   }
@@ -28,6 +28,12 @@ void AddNote(std::string* notes, int32_t day, std::initializer_list<std::string_
   if (!notes->empty()) notes->append(" | ");
   notes->append(DateText(day)).append(": ");
   for (std::string_view p : parts) notes->append(p);
+}
+void AddNote(StringColumn* notes, size_t row, int32_t day,
+             std::initializer_list<std::string_view> parts) {
+  std::string text((*notes)[row]);
+  AddNote(&text, day, parts);
+  notes->Set(row, text);
 }
 
 }  // namespace
@@ -277,12 +283,12 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
   std::unordered_map<uint64_t, Routing> routes;
   for (uint32_t f : new_flag_rows) {
     const uint32_t pupil = history.pupil[f];
-    const std::string& trigger = history.trigger_id[f];
+    const std::string_view trigger = history.trigger_id[f];
     if (open_of(pupil) != kNoIndex) {
       const uint32_t r = open_of(pupil);
       if (!HasTrigger(referrals->triggers[r], trigger)) {
-        referrals->triggers[r] += ";" + trigger;
-        AddNote(&referrals->notes[r], day, {"flag ", trigger, " raised: ", history.reason[f]});
+        referrals->triggers.Set(r, fmt::format("{};{}", referrals->triggers[r], trigger));
+        AddNote(&referrals->notes, r, day, {"flag ", trigger, " raised: ", history.reason[f]});
         changed.push_back(r);
       }
       continue;
@@ -308,14 +314,14 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     referrals->acknowledged_date.push_back(kNoDate);
     referrals->plan_date.push_back(kNoDate);
     referrals->closed_date.push_back(kNoDate);
-    referrals->outcome.emplace_back();
+    referrals->outcome.push_back({});
     referrals->acknowledge_days.push_back(
         static_cast<uint8_t>(std::clamp(route.acknowledge_within, 1, 255)));
     referrals->plan_days.push_back(static_cast<uint8_t>(std::clamp(route.plan_within, 1, 255)));
     referrals->escalation_level.push_back(0);
     referrals->escalated_date.push_back(kNoDate);
     referrals->raise_flag.push_back(f + 1);  // the raise note: the flag's reason
-    referrals->notes.emplace_back();
+    referrals->notes.push_back({});
     open_of(pupil) = r;
     changed.push_back(r);
   }
@@ -326,7 +332,7 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
 
 std::string ReferralNotes(const ReferralTable& referrals, size_t row, const FlagTable& history) {
   const uint32_t flag = referrals.raise_flag[row];
-  if (flag == 0 || flag > history.size()) return referrals.notes[row];
+  if (flag == 0 || flag > history.size()) return std::string(referrals.notes[row]);
   std::string notes;
   AddNote(&notes, referrals.raised_date[row],
           {"flag ", history.trigger_id[flag - 1], " raised: ", history.reason[flag - 1]});
@@ -414,7 +420,7 @@ std::vector<uint32_t> EscalateReferrals(int32_t day, const SchoolDays& days,
     if (c.escalation_due <= referrals->escalation_level[r]) continue;
     for (int level = referrals->escalation_level[r] + 1; level <= c.escalation_due; ++level) {
       const bool ack_step = level == 1;
-      AddNote(&referrals->notes[r], c.escalation_due_on,
+      AddNote(&referrals->notes, r, c.escalation_due_on,
               {fmt::format("escalated to step {} ({}): {}", level,
                            steps[static_cast<size_t>(level - 1)],
                            ack_step ? fmt::format("not acknowledged within {} school days",
@@ -475,12 +481,12 @@ Status UpdateReferral(ReferralTable* t, size_t row, ReferralStatus to, int32_t o
       }
       if (t->acknowledged_date[row] == kNoDate) t->acknowledged_date[row] = on;
       t->closed_date[row] = on;
-      t->outcome[row] = std::string(outcome);
+      t->outcome.Set(row, outcome);
       break;
     }
   }
   t->status[row] = static_cast<uint8_t>(to);
-  AddNote(&t->notes[row], on,
+  AddNote(&t->notes, row, on,
           {fmt::format("{}{}{}", ReferralStatusName(to),
                        outcome.empty() ? "" : " (" + std::string(outcome) + ")",
                        note.empty() ? "" : ": " + std::string(note))});

@@ -150,7 +150,7 @@ TEST_F(ReferralsTest, OneOpenReferralPerPupilGathersItsFlags) {
   // A referral from a store before the reference (raise_flag 0) keeps its
   // raise note in its notes.
   r.raise_flag[1] = 0;
-  r.notes[1] = "2019-03-04: flag repeat_ap raised: as written then";
+  r.notes.Set(1, "2019-03-04: flag repeat_ap raised: as written then");
   EXPECT_EQ(ReferralNotes(r, 1, flags_), "2019-03-04: flag repeat_ap raised: as written then");
 }
 

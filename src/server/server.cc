@@ -194,7 +194,7 @@ struct Server::Impl {
   ReferralTable referrals;
   std::unique_ptr<StoreCalendar> calendar;
   std::unique_ptr<SchoolDays> school_days;
-  std::map<std::string, std::string> trigger_meaning;
+  std::map<std::string, std::string, std::less<>> trigger_meaning;
   std::string rules_version;
   int32_t caseload_day = kNoDate;
   std::vector<std::vector<uint32_t>> open_flags_by_pupil;
@@ -844,12 +844,12 @@ namespace {
 
 json DateJson(int32_t d) { return d == kNoDate ? json(nullptr) : json(FormatIsoDate(Date{d})); }
 
-std::vector<std::string> SplitTriggers(const std::string& text) {
+std::vector<std::string> SplitTriggers(std::string_view text) {
   std::vector<std::string> out;
   for (size_t at = 0; at <= text.size();) {
     size_t end = text.find(';', at);
-    if (end == std::string::npos) end = text.size();
-    if (end > at) out.push_back(text.substr(at, end - at));
+    if (end == std::string_view::npos) end = text.size();
+    if (end > at) out.emplace_back(text.substr(at, end - at));
     at = end + 1;
   }
   return out;

@@ -45,27 +45,36 @@ uint32_t Crc32(const void* data, size_t bytes) {
 }
 
 template <typename Out>
-void SegmentWriter::EncodeStrings(const std::vector<std::string>& values, Out&& out) {
+void SegmentWriter::EncodeStrings(const Pending& column, Out&& out) {
   uint64_t ends[1024];
   uint64_t end = 0;
-  for (size_t i = 0; i < values.size(); i += std::size(ends)) {
-    const size_t n = std::min(std::size(ends), values.size() - i);
-    for (size_t k = 0; k < n; ++k) ends[k] = end += values[i + k].size();
+  for (uint64_t i = 0; i < column.rows; i += std::size(ends)) {
+    const size_t n = std::min<uint64_t>(std::size(ends), column.rows - i);
+    for (size_t k = 0; k < n; ++k) ends[k] = end += column.string(i + k).size();
     out(std::string_view(reinterpret_cast<const char*>(ends), n * sizeof(uint64_t)));
   }
-  for (const std::string& v : values) out(std::string_view(v));
+  for (uint64_t i = 0; i < column.rows; ++i) out(column.string(i));
 }
 
-void SegmentWriter::AddStringColumn(std::string name, const std::vector<std::string>& values) {
+template <typename Strings>
+void SegmentWriter::AddStrings(std::string name, const Strings& values) {
   Pending p;
   p.name = std::move(name);
   p.kind = ColumnKind::kString;
   p.width = 0;
   p.rows = values.size();
-  p.strings = &values;
+  p.string = [&values](uint64_t i) { return std::string_view(values[i]); };
   p.bytes = values.size() * sizeof(uint64_t);
-  for (const auto& v : values) p.bytes += v.size();
+  for (size_t i = 0; i < values.size(); ++i) p.bytes += std::string_view(values[i]).size();
   columns_.push_back(std::move(p));
+}
+
+void SegmentWriter::AddStringColumn(std::string name, const std::vector<std::string>& values) {
+  AddStrings(std::move(name), values);
+}
+
+void SegmentWriter::AddStringColumn(std::string name, const StringColumn& values) {
+  AddStrings(std::move(name), values);
 }
 
 Status SegmentWriter::Write(const std::string& path) const {
@@ -87,7 +96,7 @@ Status SegmentWriter::Write(const std::string& path) const {
     Put<uint64_t>(head, offset);
     Put<uint64_t>(head, c.bytes);
     uint32_t crc = 0;
-    if (c.strings != nullptr) {
+    if (c.string) {
       // Short strings gathered into a buffer first: zlib's CRC is fast on
       // long runs, slow called once per string.
       uLong running = crc32(0L, Z_NULL, 0);
@@ -96,7 +105,7 @@ Status SegmentWriter::Write(const std::string& path) const {
       auto add = [&](std::string_view bytes) {
         running = crc32_z(running, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
       };
-      EncodeStrings(*c.strings, [&](std::string_view piece) {
+      EncodeStrings(c, [&](std::string_view piece) {
         if (buffer.size() + piece.size() > buffer.capacity()) {
           add(buffer);
           buffer.clear();
@@ -122,8 +131,8 @@ Status SegmentWriter::Write(const std::string& path) const {
   for (size_t i = 0; i < columns_.size(); ++i) {
     uint64_t pad = offsets[i] - w->bytes_written();
     w->Write(std::string_view(kZeros, pad));
-    if (columns_[i].strings != nullptr) {
-      EncodeStrings(*columns_[i].strings, [&](std::string_view piece) { w->Write(piece); });
+    if (columns_[i].string) {
+      EncodeStrings(columns_[i], [&](std::string_view piece) { w->Write(piece); });
     } else {
       w->Write(std::string_view(columns_[i].data, columns_[i].bytes));
     }
@@ -205,6 +214,26 @@ Result<std::vector<std::string>> SegmentReader::ReadStrings(std::string_view nam
     start = end;
   }
   return out;
+}
+
+Result<StringColumn> SegmentReader::ReadStringColumn(std::string_view name) const {
+  auto it = columns_.find(std::string(name));
+  if (it == columns_.end()) return StringColumn();
+  const Col& c = it->second;
+  if (c.kind != ColumnKind::kString) {
+    return Status::Corruption(path_ + ": column " + std::string(name) + " is not text");
+  }
+  const char* base = file_->data().data() + c.offset;
+  const char* bytes = base + c.rows * sizeof(uint64_t);
+  const uint64_t limit = c.bytes - c.rows * sizeof(uint64_t);
+  uint64_t start = 0;
+  for (uint64_t i = 0; i < c.rows; ++i) {
+    uint64_t end;
+    std::memcpy(&end, base + i * sizeof(uint64_t), sizeof end);
+    if (end < start || end > limit) return Status::Corruption(path_ + ": bad string offsets");
+    start = end;
+  }
+  return StringColumn(file_, base, bytes, c.rows);
 }
 
 Status SegmentReader::Verify() const {

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -27,6 +28,7 @@
 #include "common/file_util.h"
 #include "lantern/status.h"
 #include "store/column_memory.h"
+#include "store/string_column.h"
 
 namespace lantern {
 
@@ -51,6 +53,7 @@ class SegmentWriter {
     AddColumn(std::move(name), std::span<const T>(values));
   }
   void AddStringColumn(std::string name, const std::vector<std::string>& values);
+  void AddStringColumn(std::string name, const StringColumn& values);
 
   // Writes the file and fsyncs it. The spans and strings passed to
   // AddColumn and AddStringColumn must stay alive until then (a string
@@ -63,14 +66,16 @@ class SegmentWriter {
     ColumnKind kind;
     uint8_t width;
     uint64_t rows;
-    const char* data = nullptr;                         // a fixed-width column
-    const std::vector<std::string>* strings = nullptr;  // a string column
+    const char* data = nullptr;                        // a fixed-width column
+    std::function<std::string_view(uint64_t)> string;  // a string column's rows
     uint64_t bytes;
   };
+  template <typename Strings>
+  void AddStrings(std::string name, const Strings& values);
   // A string column's layout: each row's end offset (uint64), then the
   // bytes of every row. Calls out(piece) with it in order.
   template <typename Out>
-  static void EncodeStrings(const std::vector<std::string>& values, Out&& out);
+  static void EncodeStrings(const Pending& column, Out&& out);
   std::vector<Pending> columns_;
 };
 
@@ -130,6 +135,9 @@ class SegmentReader {
     return v;
   }
   Result<std::vector<std::string>> ReadStrings(std::string_view name, size_t spare = 0) const;
+  // A string column read in place (string_column.h); its offsets are
+  // checked here. Empty when absent.
+  Result<StringColumn> ReadStringColumn(std::string_view name) const;
 
   // Recomputes every column's CRC-32.
   Status Verify() const;
@@ -143,7 +151,7 @@ class SegmentReader {
     uint32_t crc;
   };
   std::string path_;
-  std::unique_ptr<MappedFile> file_;
+  std::shared_ptr<const MappedFile> file_;
   std::map<std::string, Col> columns_;
 };
 

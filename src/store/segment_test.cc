@@ -172,6 +172,90 @@ TEST_F(SegmentTest, StringColumnsRoundTripAsEndOffsetsThenBytes) {
   EXPECT_EQ(e.bytes, text.size() * 8 + total);
 }
 
+// A string column read in place: each row a view of the file's bytes (no
+// copy), rows appended and rows changed since held in memory, and written
+// back as the same layout.
+TEST_F(SegmentTest, AStringColumnReadInPlaceIsTheFileAndTakesChanges) {
+  const std::vector<std::string> text = {"raised", "", std::string("nul\0inside", 10),
+                                         std::string(5000, 'x'), "last"};
+  SegmentWriter w;
+  w.AddStringColumn("text", text);
+  ASSERT_TRUE(w.Write(Path("v.seg")).ok());
+  StringColumn col;
+  {
+    auto r = SegmentReader::Open(Path("v.seg"));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    auto read = (*r)->ReadStringColumn("text");
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    col = std::move(read).value();
+    EXPECT_EQ((*r)->ReadStringColumn("text").value(), col);
+    EXPECT_TRUE((*r)->ReadStringColumn("nope").value().empty());
+    EXPECT_EQ((*r)->ReadStringColumn("text").value().size(), text.size());
+  }  // the reader is gone; the column keeps the file mapped
+  ASSERT_EQ(col.size(), text.size());
+  for (size_t i = 0; i < text.size(); ++i) EXPECT_EQ(col[i], text[i]) << i;
+  // Neighbouring rows are neighbouring bytes of one mapping: views, not copies.
+  EXPECT_EQ(col[0].data() + col[0].size(), col[1].data());
+  EXPECT_EQ(col[3].data() + col[3].size(), col[4].data());
+
+  // Appending moves no row: a view taken before is still good after.
+  const std::string_view appended_first = (col.push_back("new row"), col.back());
+  for (int i = 0; i < 1000; ++i) col.push_back(std::string(i % 40, 'y'));
+  EXPECT_EQ(col.size(), text.size() + 1001);
+  EXPECT_EQ(appended_first, "new row");
+  EXPECT_EQ(col[text.size()].data(), appended_first.data());
+  // Set changes a loaded row and an appended one; the others are as read.
+  col.Set(1, "now written");
+  col.Set(text.size() + 1, "changed too");
+  EXPECT_EQ(col[1], "now written");
+  EXPECT_EQ(col[text.size() + 1], "changed too");
+  EXPECT_EQ(col[0], "raised");
+  EXPECT_EQ(col[2], text[2]);
+  // The iterator walks every row in order.
+  std::vector<std::string> walked(col.begin(), col.end());
+  ASSERT_EQ(walked.size(), col.size());
+  EXPECT_EQ(walked[1], "now written");
+  EXPECT_EQ(walked.back(), col.back());
+
+  // Written back and read again: the same rows.
+  SegmentWriter w2;
+  w2.AddStringColumn("text", col);
+  ASSERT_TRUE(w2.Write(Path("v2.seg")).ok());
+  auto again = SegmentReader::Open(Path("v2.seg")).value()->ReadStringColumn("text").value();
+  EXPECT_EQ(again, col);
+  EXPECT_EQ(SegmentReader::Open(Path("v2.seg")).value()->ReadStrings("text").value(), walked);
+
+  // Shrinking drops the last rows, loaded or appended, and their changes.
+  col.resize(text.size() + 3);
+  EXPECT_EQ(col.size(), text.size() + 3);
+  col.resize(1);
+  EXPECT_EQ(col.size(), 1u);
+  EXPECT_EQ(col[0], "raised");
+  col.resize(3);
+  EXPECT_EQ(col[1], "");  // grown rows are empty, the old change gone
+  EXPECT_EQ(col[2], "");
+}
+
+TEST_F(SegmentTest, AStringColumnWithBadOffsetsIsAnErrorWhenRead) {
+  const std::vector<std::string> text = {"abc", "defgh", "ij"};
+  SegmentWriter w;
+  w.AddStringColumn("text", text);
+  ASSERT_TRUE(w.Write(Path("o.seg")).ok());
+  const std::string good = Bytes(Path("o.seg"));
+  size_t end = 0;
+  const Entry e = ParseHeader(good, &end)[0];
+  auto with_end = [&](size_t row, uint64_t v) {
+    std::string b = good;
+    std::memcpy(b.data() + e.offset + row * 8, &v, 8);
+    return SegmentReader::Open(Put("o2.seg", b)).value()->ReadStringColumn("text");
+  };
+  EXPECT_TRUE(with_end(1, 8).ok());  // still in order and inside the column
+  EXPECT_EQ(with_end(1, 2).status().code(), StatusCode::kCorruption);    // before the last end
+  EXPECT_EQ(with_end(2, 999).status().code(), StatusCode::kCorruption);  // past the bytes
+  auto fixed = SegmentReader::Open(Small()).value()->ReadStringColumn("ids");
+  EXPECT_EQ(fixed.status().code(), StatusCode::kCorruption);  // not a text column
+}
+
 TEST_F(SegmentTest, ColumnsAreAlignedAndCarryTheirCrc) {
   EXPECT_EQ(Crc32("123456789", 9), 0xCBF43926u);  // the standard check value
   const std::vector<uint8_t> odd = {1, 2, 3};

@@ -29,8 +29,13 @@ void AppendRow(Table& to, const Table& from, size_t i) {
 template <typename Table>
 void AssignRow(Table& to, size_t i, const Table& from, size_t j) {
   ForEachColumn<Table>([&](auto c) {
-    auto& cell = (to.*c.member)[i];
-    if (!(cell == (from.*c.member)[j])) cell = (from.*c.member)[j];
+    using V = typename decltype(c)::value_type;
+    if constexpr (std::is_same_v<V, StringColumn>) {
+      if ((to.*c.member)[i] != (from.*c.member)[j]) (to.*c.member).Set(i, (from.*c.member)[j]);
+    } else {
+      auto& cell = (to.*c.member)[i];
+      if (!(cell == (from.*c.member)[j])) cell = (from.*c.member)[j];
+    }
   });
 }
 
@@ -50,7 +55,7 @@ template <typename Table>
 void AddColumns(const Table& t, SegmentWriter& w) {
   ForEachColumn<Table>([&](auto c) {
     using V = typename decltype(c)::value_type;
-    if constexpr (std::is_same_v<V, std::string>) {
+    if constexpr (std::is_same_v<V, std::string> || std::is_same_v<V, StringColumn>) {
       w.AddStringColumn(c.name, t.*c.member);
     } else {
       w.AddColumn(c.name, t.*c.member);
@@ -92,7 +97,13 @@ Result<Table> LoadTable(const std::string& path, size_t spare = 0) {
   ForEachColumn<Table>([&](auto c) {
     using V = typename decltype(c)::value_type;
     if (!status.ok()) return;
-    if constexpr (std::is_same_v<V, std::string>) {
+    if constexpr (std::is_same_v<V, StringColumn>) {
+      auto r = reader->ReadStringColumn(c.name);
+      if (!r.ok())
+        status = r.status();
+      else
+        t.*c.member = std::move(r).value();
+    } else if constexpr (std::is_same_v<V, std::string>) {
       auto r = reader->ReadStrings(c.name, spare + reader->Rows(c.name) / 64);
       if (!r.ok())
         status = r.status();

@@ -19,6 +19,7 @@
 #include "common/date.h"
 #include "model/codes.h"
 #include "store/column_memory.h"
+#include "store/string_column.h"
 
 namespace lantern {
 
@@ -26,9 +27,12 @@ constexpr uint32_t kNoIndex = std::numeric_limits<uint32_t>::max();
 
 // How a column of values of type V is held: text as strings, fixed-width
 // values in column memory (column_memory.h: mapped from the store when big).
+// V = StringColumn: text read in place from the store (string_column.h), for
+// the history tables of a million rows and more.
 template <typename V>
-using ColumnOf =
-    std::conditional_t<std::is_same_v<V, std::string>, std::vector<std::string>, ColumnVector<V>>;
+using ColumnOf = std::conditional_t<
+    std::is_same_v<V, std::string>, std::vector<std::string>,
+    std::conditional_t<std::is_same_v<V, StringColumn>, StringColumn, ColumnVector<V>>>;
 
 template <typename Table, typename V>
 struct Column {
@@ -295,21 +299,21 @@ struct AtRiskRulesTable {
 struct FlagTable {
   ColumnVector<uint32_t> pupil;
   ColumnVector<uint32_t> school;  // the pupil's main school when raised (kNoIndex if none)
-  std::vector<std::string> trigger_id;
-  ColumnVector<int32_t> since;             // the first day of the run
-  ColumnVector<int32_t> until;             // the first day it no longer held; kNoDate while holding
-  std::vector<std::string> rules_version;  // the rules in force when raised
-  std::vector<std::string> reason;         // in words, as on the day it was raised
+  StringColumn trigger_id;
+  ColumnVector<int32_t> since;  // the first day of the run
+  ColumnVector<int32_t> until;  // the first day it no longer held; kNoDate while holding
+  StringColumn rules_version;   // the rules in force when raised
+  StringColumn reason;          // in words, as on the day it was raised
 
   static constexpr auto Columns() {
     return std::make_tuple(
         Column<FlagTable, uint32_t>{"pupil", &FlagTable::pupil},
         Column<FlagTable, uint32_t>{"school", &FlagTable::school},
-        Column<FlagTable, std::string>{"trigger_id", &FlagTable::trigger_id},
+        Column<FlagTable, StringColumn>{"trigger_id", &FlagTable::trigger_id},
         Column<FlagTable, int32_t>{"since", &FlagTable::since},
         Column<FlagTable, int32_t>{"until", &FlagTable::until},
-        Column<FlagTable, std::string>{"rules_version", &FlagTable::rules_version},
-        Column<FlagTable, std::string>{"reason", &FlagTable::reason});
+        Column<FlagTable, StringColumn>{"rules_version", &FlagTable::rules_version},
+        Column<FlagTable, StringColumn>{"reason", &FlagTable::reason});
   }
   size_t size() const { return pupil.size(); }
 };
@@ -339,16 +343,16 @@ struct ReferralTable {
   ColumnVector<uint32_t> pupil;
   ColumnVector<uint32_t> school;  // row in SchoolTable, kNoIndex if none
   ColumnVector<int16_t> home_la;
-  std::vector<std::string> trust_id;      // the school's trust, "" if none
-  std::vector<std::string> triggers;      // trigger ids, ';'-separated
-  std::vector<std::string> agreement_id;  // the LIPA that routes it, "" if none
-  std::vector<std::string> routed_to;     // the people it went to, in words
+  StringColumn trust_id;      // the school's trust, "" if none
+  StringColumn triggers;      // trigger ids, ';'-separated
+  StringColumn agreement_id;  // the LIPA that routes it, "" if none
+  StringColumn routed_to;     // the people it went to, in words
   ColumnVector<int32_t> raised_date;
   ColumnVector<uint8_t> status;             // ReferralStatus
   ColumnVector<int32_t> acknowledged_date;  // kNoDate until then
   ColumnVector<int32_t> plan_date;
   ColumnVector<int32_t> closed_date;
-  std::vector<std::string> outcome;        // when closed
+  StringColumn outcome;                    // when closed
   ColumnVector<uint8_t> acknowledge_days;  // the response standards, in school days
   ColumnVector<uint8_t> plan_days;
   ColumnVector<uint8_t> escalation_level;  // 0: not escalated; n: step n of the pathway
@@ -357,29 +361,29 @@ struct ReferralTable {
   // raise_flag - 1 (ReferralNotes), not a copy in `notes`; 0: none, the note
   // is in `notes` (as stores before this column keep it).
   ColumnVector<uint32_t> raise_flag;
-  std::vector<std::string> notes;  // later notes, " | "-separated
+  StringColumn notes;  // later notes, " | "-separated
 
   static constexpr auto Columns() {
     return std::make_tuple(
         Column<ReferralTable, uint32_t>{"pupil", &ReferralTable::pupil},
         Column<ReferralTable, uint32_t>{"school", &ReferralTable::school},
         Column<ReferralTable, int16_t>{"home_la", &ReferralTable::home_la},
-        Column<ReferralTable, std::string>{"trust_id", &ReferralTable::trust_id},
-        Column<ReferralTable, std::string>{"triggers", &ReferralTable::triggers},
-        Column<ReferralTable, std::string>{"agreement_id", &ReferralTable::agreement_id},
-        Column<ReferralTable, std::string>{"routed_to", &ReferralTable::routed_to},
+        Column<ReferralTable, StringColumn>{"trust_id", &ReferralTable::trust_id},
+        Column<ReferralTable, StringColumn>{"triggers", &ReferralTable::triggers},
+        Column<ReferralTable, StringColumn>{"agreement_id", &ReferralTable::agreement_id},
+        Column<ReferralTable, StringColumn>{"routed_to", &ReferralTable::routed_to},
         Column<ReferralTable, int32_t>{"raised_date", &ReferralTable::raised_date},
         Column<ReferralTable, uint8_t>{"status", &ReferralTable::status},
         Column<ReferralTable, int32_t>{"acknowledged_date", &ReferralTable::acknowledged_date},
         Column<ReferralTable, int32_t>{"plan_date", &ReferralTable::plan_date},
         Column<ReferralTable, int32_t>{"closed_date", &ReferralTable::closed_date},
-        Column<ReferralTable, std::string>{"outcome", &ReferralTable::outcome},
+        Column<ReferralTable, StringColumn>{"outcome", &ReferralTable::outcome},
         Column<ReferralTable, uint8_t>{"acknowledge_days", &ReferralTable::acknowledge_days},
         Column<ReferralTable, uint8_t>{"plan_days", &ReferralTable::plan_days},
         Column<ReferralTable, uint8_t>{"escalation_level", &ReferralTable::escalation_level},
         Column<ReferralTable, int32_t>{"escalated_date", &ReferralTable::escalated_date},
         Column<ReferralTable, uint32_t>{"raise_flag", &ReferralTable::raise_flag},
-        Column<ReferralTable, std::string>{"notes", &ReferralTable::notes});
+        Column<ReferralTable, StringColumn>{"notes", &ReferralTable::notes});
   }
   size_t size() const { return pupil.size(); }
 };
