@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "common/parallel.h"
 
@@ -220,7 +221,14 @@ bool AttendanceBelow(const Trigger& t, uint32_t attended, uint32_t possible) {
 }  // namespace
 
 std::string AttendanceReason(const Trigger& t, const AttendanceWindow& w) {
-  return fmt::format(
+  std::string out;
+  AppendAttendanceReason(t, w, &out);
+  return out;
+}
+
+void AppendAttendanceReason(const Trigger& t, const AttendanceWindow& w, std::string* out) {
+  fmt::format_to(
+      std::back_inserter(*out),
       "attended {} of {} possible sessions ({:.1f}%, under {}%) over the last {} school days on a "
       "roll, {} to {}",
       w.attended, w.possible, 100.0 * w.attended / w.possible, NumberText(t.threshold), t.window.n,
@@ -231,7 +239,8 @@ std::string_view FlagReason(const AtRiskRules& rules, const FlagResult& f, const
                             std::string* scratch) {
   if (f.history_row < history.size()) return history.reason[f.history_row];
   if (!f.reason.empty() || f.window.possible == 0) return f.reason;
-  *scratch = AttendanceReason(rules.triggers[f.trigger], f.window);
+  scratch->clear();  // its room is reused row after row
+  AppendAttendanceReason(rules.triggers[f.trigger], f.window, scratch);
   return *scratch;
 }
 
@@ -644,14 +653,27 @@ HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
     u.raised_rows.push_back(row);
     ++u.raised;
   }
-  // The new attendance rows' words (a first run has a million), on every
-  // worker (each sets its own appended rows: no row is shared).
-  ParallelFor(worded.size(), ResolveThreads(threads), 4096, [&](size_t begin, size_t end, int) {
-    for (size_t i = begin; i < end; ++i) {
-      const FlagResult& f = *worded[i];
-      history->reason.Set(f.history_row, AttendanceReason(rules.triggers[f.trigger], f.window));
+  // The new attendance rows' words (a first run has a million), written on
+  // every worker, a block of rows into one string that the column keeps.
+  constexpr size_t kBlock = 4096;
+  std::vector<std::string> text((worded.size() + kBlock - 1) / kBlock);
+  std::vector<uint32_t> ends(worded.size());
+  ParallelFor(text.size(), ResolveThreads(threads), 1, [&](size_t begin, size_t end, int) {
+    for (size_t b = begin; b < end; ++b) {
+      for (size_t i = b * kBlock; i < std::min(worded.size(), (b + 1) * kBlock); ++i) {
+        AppendAttendanceReason(rules.triggers[worded[i]->trigger], worded[i]->window, &text[b]);
+        ends[i] = static_cast<uint32_t>(text[b].size());
+      }
     }
   });
+  // Each block's text becomes the column's: the rows are views of it.
+  std::shared_ptr<const std::string> block;
+  for (size_t i = 0; i < worded.size(); ++i) {
+    if (i % kBlock == 0) block = std::make_shared<const std::string>(std::move(text[i / kBlock]));
+    const size_t start = i % kBlock == 0 ? 0 : ends[i - 1];
+    history->reason.SetView(worded[i]->history_row,
+                            std::string_view(*block).substr(start, ends[i] - start), block);
+  }
   // What is left open no longer holds: the run ends (an earlier duplicate
   // of a run is left as it is).
   for (size_t i = 0; i < open.size(); ++i) {

@@ -55,6 +55,7 @@ struct AttendanceWindow {
 // "attended A of P possible sessions (x%, under T%) over the last N school
 // days on a roll, FIRST to LAST".
 std::string AttendanceReason(const Trigger& t, const AttendanceWindow& w);
+void AppendAttendanceReason(const Trigger& t, const AttendanceWindow& w, std::string* out);
 
 // One trigger holding for one pupil on the day evaluated.
 struct FlagResult {

@@ -44,37 +44,53 @@ uint32_t Crc32(const void* data, size_t bytes) {
   return static_cast<uint32_t>(crc);
 }
 
+template <typename F>
+void SegmentWriter::ForEachString(const Pending& column, F&& f) {
+  if (column.strings != nullptr) {
+    for (const std::string& v : *column.strings) f(std::string_view(v));
+  } else {
+    for (size_t i = 0; i < column.column->size(); ++i) f((*column.column)[i]);
+  }
+}
+
 template <typename Out>
 void SegmentWriter::EncodeStrings(const Pending& column, Out&& out) {
   uint64_t ends[1024];
+  size_t n = 0;
   uint64_t end = 0;
-  for (uint64_t i = 0; i < column.rows; i += std::size(ends)) {
-    const size_t n = std::min<uint64_t>(std::size(ends), column.rows - i);
-    for (size_t k = 0; k < n; ++k) ends[k] = end += column.string(i + k).size();
-    out(std::string_view(reinterpret_cast<const char*>(ends), n * sizeof(uint64_t)));
-  }
-  for (uint64_t i = 0; i < column.rows; ++i) out(column.string(i));
+  ForEachString(column, [&](std::string_view v) {
+    ends[n++] = end += v.size();
+    if (n == std::size(ends)) {
+      out(std::string_view(reinterpret_cast<const char*>(ends), n * sizeof(uint64_t)));
+      n = 0;
+    }
+  });
+  if (n > 0) out(std::string_view(reinterpret_cast<const char*>(ends), n * sizeof(uint64_t)));
+  ForEachString(column, out);
 }
 
-template <typename Strings>
-void SegmentWriter::AddStrings(std::string name, const Strings& values) {
+void SegmentWriter::AddStringColumn(std::string name, const std::vector<std::string>& values) {
   Pending p;
   p.name = std::move(name);
   p.kind = ColumnKind::kString;
   p.width = 0;
   p.rows = values.size();
-  p.string = [&values](uint64_t i) { return std::string_view(values[i]); };
+  p.strings = &values;
   p.bytes = values.size() * sizeof(uint64_t);
-  for (size_t i = 0; i < values.size(); ++i) p.bytes += std::string_view(values[i]).size();
+  for (const auto& v : values) p.bytes += v.size();
   columns_.push_back(std::move(p));
 }
 
-void SegmentWriter::AddStringColumn(std::string name, const std::vector<std::string>& values) {
-  AddStrings(std::move(name), values);
-}
-
 void SegmentWriter::AddStringColumn(std::string name, const StringColumn& values) {
-  AddStrings(std::move(name), values);
+  Pending p;
+  p.name = std::move(name);
+  p.kind = ColumnKind::kString;
+  p.width = 0;
+  p.rows = values.size();
+  p.column = &values;
+  p.bytes = values.size() * sizeof(uint64_t);
+  for (size_t i = 0; i < values.size(); ++i) p.bytes += values[i].size();
+  columns_.push_back(std::move(p));
 }
 
 Status SegmentWriter::Write(const std::string& path) const {
@@ -96,7 +112,7 @@ Status SegmentWriter::Write(const std::string& path) const {
     Put<uint64_t>(head, offset);
     Put<uint64_t>(head, c.bytes);
     uint32_t crc = 0;
-    if (c.string) {
+    if (c.kind == ColumnKind::kString) {
       // Short strings gathered into a buffer first: zlib's CRC is fast on
       // long runs, slow called once per string.
       uLong running = crc32(0L, Z_NULL, 0);
@@ -131,7 +147,7 @@ Status SegmentWriter::Write(const std::string& path) const {
   for (size_t i = 0; i < columns_.size(); ++i) {
     uint64_t pad = offsets[i] - w->bytes_written();
     w->Write(std::string_view(kZeros, pad));
-    if (columns_[i].string) {
+    if (columns_[i].kind == ColumnKind::kString) {
       EncodeStrings(columns_[i], [&](std::string_view piece) { w->Write(piece); });
     } else {
       w->Write(std::string_view(columns_[i].data, columns_[i].bytes));

@@ -16,7 +16,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -66,12 +65,14 @@ class SegmentWriter {
     ColumnKind kind;
     uint8_t width;
     uint64_t rows;
-    const char* data = nullptr;                        // a fixed-width column
-    std::function<std::string_view(uint64_t)> string;  // a string column's rows
+    const char* data = nullptr;                         // a fixed-width column
+    const std::vector<std::string>* strings = nullptr;  // a string column
+    const StringColumn* column = nullptr;               // or one read in place
     uint64_t bytes;
   };
-  template <typename Strings>
-  void AddStrings(std::string name, const Strings& values);
+  // Calls f(row's text) for each row of a string column, in order.
+  template <typename F>
+  static void ForEachString(const Pending& column, F&& f);
   // A string column's layout: each row's end offset (uint64), then the
   // bytes of every row. Calls out(piece) with it in order.
   template <typename Out>

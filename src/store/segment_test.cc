@@ -225,12 +225,36 @@ TEST_F(SegmentTest, AStringColumnReadInPlaceIsTheFileAndTakesChanges) {
   EXPECT_EQ(again, col);
   EXPECT_EQ(SegmentReader::Open(Path("v2.seg")).value()->ReadStrings("text").value(), walked);
 
+  // SetView keeps the text's owner: the row outlives the caller's handle.
+  {
+    auto owner = std::make_shared<const std::string>("two rows share this text");
+    col.SetView(2, std::string_view(*owner).substr(0, 8), owner);
+    col.SetView(text.size() + 2, std::string_view(*owner).substr(9), owner);
+  }
+  EXPECT_EQ(col[2], "two rows");
+  EXPECT_EQ(col[text.size() + 2], "share this text");
+  walked.assign(col.begin(), col.end());
+
+  // A copy shares the rows so far; each then appends its own without
+  // touching the other's text.
+  StringColumn copy = col;
+  const std::string_view before_copy = col.back();
+  col.push_back("only in the first");
+  copy.push_back("only in the copy");
+  col.Set(0, "set in the first");
+  EXPECT_EQ(col.back(), "only in the first");
+  EXPECT_EQ(copy.back(), "only in the copy");
+  EXPECT_EQ(copy[0], "raised");
+  EXPECT_EQ(col[0], "set in the first");
+  EXPECT_EQ(copy[copy.size() - 2], before_copy);
+  EXPECT_EQ(before_copy, walked.back());
+
   // Shrinking drops the last rows, loaded or appended, and their changes.
   col.resize(text.size() + 3);
   EXPECT_EQ(col.size(), text.size() + 3);
   col.resize(1);
   EXPECT_EQ(col.size(), 1u);
-  EXPECT_EQ(col[0], "raised");
+  EXPECT_EQ(col[0], "set in the first");  // a kept row keeps its change
   col.resize(3);
   EXPECT_EQ(col[1], "");  // grown rows are empty, the old change gone
   EXPECT_EQ(col[2], "");

@@ -5,19 +5,22 @@
 // offsets, not a million allocations. Rows appended since, and loaded rows
 // changed since, live in memory.
 //
-// A row is read as a std::string_view, valid until that row is changed or the
-// column is destroyed; appending never moves another row's text.
+// A row is read as a std::string_view, valid until the column is destroyed:
+// new text (an appended row, a row set) goes into chunks that never move, so
+// appending or setting rows leaves every earlier view good. Not safe to
+// change from two threads at once.
 #ifndef LANTERN_STORE_STRING_COLUMN_H_
 #define LANTERN_STORE_STRING_COLUMN_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/file_util.h"
 
@@ -32,6 +35,22 @@ class StringColumn {
   StringColumn(std::shared_ptr<const MappedFile> file, const char* ends, const char* bytes,
                uint64_t rows)
       : file_(std::move(file)), ends_(ends), bytes_(bytes), loaded_(rows) {}
+  // A copy shares the text written so far and writes its own from then on.
+  StringColumn(const StringColumn& o)
+      : file_(o.file_),
+        ends_(o.ends_),
+        bytes_(o.bytes_),
+        loaded_(o.loaded_),
+        added_(o.added_),
+        changed_(o.changed_),
+        chunks_(o.chunks_),
+        owners_(o.owners_) {}
+  StringColumn& operator=(const StringColumn& o) {
+    if (this != &o) *this = StringColumn(o);
+    return *this;
+  }
+  StringColumn(StringColumn&&) noexcept = default;
+  StringColumn& operator=(StringColumn&&) noexcept = default;
 
   size_t size() const { return loaded_ + added_.size(); }
   bool empty() const { return size() == 0; }
@@ -48,12 +67,25 @@ class StringColumn {
   }
   const std::string_view back() const { return (*this)[size() - 1]; }
 
-  void push_back(std::string_view s) { added_.emplace_back(s); }
+  void push_back(std::string_view s) { added_.push_back(Keep(s)); }
   void Set(size_t i, std::string_view s) {
     if (i >= loaded_) {
-      added_[i - loaded_].assign(s);
+      added_[i - loaded_] = Keep(s);
     } else {
-      changed_[i].assign(s);
+      changed_[i] = Keep(s);
+    }
+  }
+  // Sets row i to a view of text the column does not copy: `owner` holds
+  // those bytes and the column keeps it (many rows may share one owner).
+  void SetView(size_t i, std::string_view s, std::shared_ptr<const void> owner) {
+    if (owner.get() != owner_) {
+      owner_ = owner.get();
+      owners_.push_back(std::move(owner));
+    }
+    if (i >= loaded_) {
+      added_[i - loaded_] = s;
+    } else {
+      changed_[i] = s;
     }
   }
   // Grows with empty rows, or drops the last rows.
@@ -66,7 +98,10 @@ class StringColumn {
     loaded_ = n;
     std::erase_if(changed_, [n](const auto& kv) { return kv.first >= n; });
   }
-  void reserve(size_t) {}  // rows are appended without moving any other
+  // Room for n rows in all (the row list; the text goes into chunks).
+  void reserve(size_t n) {
+    if (n > loaded_) added_.reserve(n - loaded_);
+  }
   void clear() { *this = StringColumn(); }
 
   friend bool operator==(const StringColumn& a, const StringColumn& b) {
@@ -120,18 +155,41 @@ class StringColumn {
   const_iterator end() const { return {this, size()}; }
 
  private:
+  static constexpr size_t kChunkBytes = size_t{1} << 20;
+
   uint64_t End(size_t i) const {
     uint64_t e;
     std::memcpy(&e, ends_ + i * sizeof(uint64_t), sizeof e);
     return e;
+  }
+  // A copy of s in the chunks, which never move.
+  std::string_view Keep(std::string_view s) {
+    if (s.empty()) return {};
+    if (s.size() > chunk_left_) {
+      const size_t bytes = std::max(kChunkBytes, s.size());
+      chunks_.push_back(std::make_unique_for_overwrite<char[]>(bytes));
+      chunk_at_ = chunks_.back().get();
+      chunk_left_ = bytes;
+    }
+    std::memcpy(chunk_at_, s.data(), s.size());
+    const std::string_view kept(chunk_at_, s.size());
+    chunk_at_ += s.size();
+    chunk_left_ -= s.size();
+    return kept;
   }
 
   std::shared_ptr<const MappedFile> file_;
   const char* ends_ = nullptr;
   const char* bytes_ = nullptr;
   uint64_t loaded_ = 0;
-  std::deque<std::string> added_;                      // rows loaded_ .. size() - 1
-  std::unordered_map<uint64_t, std::string> changed_;  // loaded rows set since
+  std::vector<std::string_view> added_;                     // rows loaded_ .. size() - 1
+  std::unordered_map<uint64_t, std::string_view> changed_;  // loaded rows set since
+  // The text of added_ and changed_. A copy of the column shares it.
+  std::vector<std::shared_ptr<char[]>> chunks_;
+  char* chunk_at_ = nullptr;
+  size_t chunk_left_ = 0;
+  std::vector<std::shared_ptr<const void>> owners_;  // the text SetView points into
+  const void* owner_ = nullptr;                      // the last one given
 };
 
 }  // namespace lantern
