@@ -71,25 +71,23 @@ void SegmentWriter::EncodeStrings(const Pending& column, Out&& out) {
 
 void SegmentWriter::AddStringColumn(std::string name, const std::vector<std::string>& values) {
   Pending p;
-  p.name = std::move(name);
-  p.kind = ColumnKind::kString;
-  p.width = 0;
-  p.rows = values.size();
   p.strings = &values;
-  p.bytes = values.size() * sizeof(uint64_t);
-  for (const auto& v : values) p.bytes += v.size();
-  columns_.push_back(std::move(p));
+  AddText(std::move(name), values.size(), std::move(p));
 }
 
 void SegmentWriter::AddStringColumn(std::string name, const StringColumn& values) {
   Pending p;
+  p.column = &values;
+  AddText(std::move(name), values.size(), std::move(p));
+}
+
+void SegmentWriter::AddText(std::string name, uint64_t rows, Pending p) {
   p.name = std::move(name);
   p.kind = ColumnKind::kString;
   p.width = 0;
-  p.rows = values.size();
-  p.column = &values;
-  p.bytes = values.size() * sizeof(uint64_t);
-  for (size_t i = 0; i < values.size(); ++i) p.bytes += values[i].size();
+  p.rows = rows;
+  p.bytes = rows * sizeof(uint64_t);
+  ForEachString(p, [&](std::string_view v) { p.bytes += v.size(); });
   columns_.push_back(std::move(p));
 }
 

@@ -62,14 +62,16 @@ class SegmentWriter {
  private:
   struct Pending {
     std::string name;
-    ColumnKind kind;
-    uint8_t width;
-    uint64_t rows;
+    ColumnKind kind = ColumnKind::kFixed;
+    uint8_t width = 0;
+    uint64_t rows = 0;
     const char* data = nullptr;                         // a fixed-width column
     const std::vector<std::string>* strings = nullptr;  // a string column
     const StringColumn* column = nullptr;               // or one read in place
-    uint64_t bytes;
+    uint64_t bytes = 0;
   };
+  // Adds a string column whose rows `p` points to.
+  void AddText(std::string name, uint64_t rows, Pending p);
   // Calls f(row's text) for each row of a string column, in order.
   template <typename F>
   static void ForEachString(const Pending& column, F&& f);
