@@ -7,8 +7,9 @@
 //
 // A row is read as a std::string_view, valid until the column is destroyed:
 // new text (an appended row, a row set) goes into chunks that never move, so
-// appending or setting rows leaves every earlier view good. Not safe to
-// change from two threads at once.
+// appending or setting rows leaves every earlier view good (a row set again
+// leaves its old text in place until the column goes: a referral gains a
+// few notes, not thousands). Not safe to change from two threads at once.
 #ifndef LANTERN_STORE_STRING_COLUMN_H_
 #define LANTERN_STORE_STRING_COLUMN_H_
 
