@@ -79,10 +79,7 @@ class StringColumn {
   // Sets row i to a view of text the column does not copy: `owner` holds
   // those bytes and the column keeps it (many rows may share one owner).
   void SetView(size_t i, std::string_view s, std::shared_ptr<const void> owner) {
-    if (owner.get() != owner_) {
-      owner_ = owner.get();
-      owners_.push_back(std::move(owner));
-    }
+    if (owners_.empty() || owners_.back() != owner) owners_.push_back(std::move(owner));
     if (i >= loaded_) {
       added_[i - loaded_] = s;
     } else {
@@ -190,7 +187,6 @@ class StringColumn {
   char* chunk_at_ = nullptr;
   size_t chunk_left_ = 0;
   std::vector<std::shared_ptr<const void>> owners_;  // the text SetView points into
-  const void* owner_ = nullptr;                      // the last one given
 };
 
 }  // namespace lantern
