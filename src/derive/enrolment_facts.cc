@@ -137,7 +137,7 @@ class EnrolmentFacts : public FactGrain {
         saved_ = OpenSavedCounts(*c_.store, s_.marks, treatments_);
       }
       counter_ = std::make_unique<SessionCounter>(s_.marks, treatments_, saved_.summary.get(),
-                                                  saved_.block);
+                                                  saved_.blocks);
     }
     return Status::Ok();
   }

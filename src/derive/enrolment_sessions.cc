@@ -280,17 +280,20 @@ struct SessionCounter::Impl {
   };
   const MarksSet& marks;
   const SessionsSummary* summary;
-  const MarksBlock* summary_block;
+  std::vector<uint8_t> summarised;  // per block of `marks`: counted in the summary
   Tables tables;
   std::vector<Day> days;
   std::vector<ColumnIndex> columns;
 
-  Impl(const MarksSet& m, const CodeTreatments& t, const SessionsSummary* s, const MarksBlock* sb)
-      : marks(m), summary(sb != nullptr ? s : nullptr), summary_block(sb), tables(t) {
+  Impl(const MarksSet& m, const CodeTreatments& t, const SessionsSummary* s,
+       std::span<const MarksBlock* const> sb)
+      : marks(m), summary(sb.empty() ? nullptr : s), summarised(m.blocks.size(), 0), tables(t) {
     // Counts saved under other treatments would give other figures.
     if (summary != nullptr && summary->fingerprint() != CodeTreatmentFingerprint(t)) {
       summary = nullptr;
-      summary_block = nullptr;
+    }
+    for (size_t k = 0; summary != nullptr && k < m.blocks.size(); ++k) {
+      summarised[k] = std::find(sb.begin(), sb.end(), m.blocks[k].get()) != sb.end();
     }
     for (const auto& [date, day] : marks.days) {
       Day d{date, day.get(), nullptr, -1};
@@ -308,8 +311,9 @@ struct SessionCounter::Impl {
 };
 
 SessionCounter::SessionCounter(const MarksSet& marks, const CodeTreatments& treatments,
-                               const SessionsSummary* summary, const MarksBlock* summary_block)
-    : impl_(std::make_unique<Impl>(marks, treatments, summary, summary_block)) {}
+                               const SessionsSummary* summary,
+                               std::span<const MarksBlock* const> summary_blocks)
+    : impl_(std::make_unique<Impl>(marks, treatments, summary, summary_blocks)) {}
 SessionCounter::~SessionCounter() = default;
 bool SessionCounter::uses_saved_counts() const { return impl_->summary != nullptr; }
 
@@ -337,7 +341,7 @@ void SessionCounter::Count(size_t e, CountWindow w, EnrolmentSessions* out) cons
   bool scanned = false;
   for (size_t k = 0; k < x.marks.blocks.size(); ++k) {
     const MarksBlock& b = *x.marks.blocks[k];
-    if (e >= b.slots() || (saved && &b == x.summary_block)) continue;
+    if (e >= b.slots() || (saved && x.summarised[k])) continue;
     auto [c0, c1] = x.columns[k].Range(w.first, w.last);
     if (c1 <= c0) continue;
     if (!scanned) std::fill(hist, hist + kMaxMarkCodes, 0);
@@ -410,13 +414,12 @@ void MarkTally::Add(const uint8_t* marks, size_t n, EnrolmentSessions* out) cons
   for (int c = 0; c < kSessionColumns; ++c) out->n[c] = static_cast<uint16_t>(out->n[c] + add.n[c]);
 }
 
-std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
-                                                      const CodeTreatments& treatments,
-                                                      std::span<const CountWindow> windows,
-                                                      int threads, const SessionsSummary* summary,
-                                                      const MarksBlock* summary_block) {
+std::vector<EnrolmentSessions> CountEnrolmentSessions(
+    const MarksSet& marks, const CodeTreatments& treatments, std::span<const CountWindow> windows,
+    int threads, const SessionsSummary* summary,
+    std::span<const MarksBlock* const> summary_blocks) {
   std::vector<EnrolmentSessions> out(windows.size());
-  const SessionCounter counter(marks, treatments, summary, summary_block);
+  const SessionCounter counter(marks, treatments, summary, summary_blocks);
   ParallelRanges(windows.size(), threads, [&](size_t begin, size_t end, int) {
     for (size_t i = begin; i < end; ++i) counter.Count(i, windows[i], &out[i]);
   });

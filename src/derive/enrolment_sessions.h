@@ -48,8 +48,8 @@ class SessionsSummary;
 // Counts one enrolment's marks inside its window at a time, so a caller that
 // needs each enrolment's counts only once (the build's aggregation) keeps no
 // vector of them. Each code is counted as `treatments` says (the policy's).
-// With a saved summary of `summary_block` made under the same treatments, an
-// enrolment whose window is unchanged takes that block's counts from the
+// With a saved summary of `summary_blocks` made under the same treatments,
+// an enrolment whose window is unchanged takes those blocks' counts from the
 // summary instead of counting its marks, and only the day files are counted
 // on top (a summary made under other treatments is not used). Count() may be
 // called from several threads at once.
@@ -57,7 +57,7 @@ class SessionCounter {
  public:
   SessionCounter(const MarksSet& marks, const CodeTreatments& treatments,
                  const SessionsSummary* summary = nullptr,
-                 const MarksBlock* summary_block = nullptr);
+                 std::span<const MarksBlock* const> summary_blocks = {});
   ~SessionCounter();
   SessionCounter(const SessionCounter&) = delete;
   SessionCounter& operator=(const SessionCounter&) = delete;
@@ -74,14 +74,12 @@ class SessionCounter {
 
 // Counts every enrolment's marks inside its window, on `threads` threads.
 // An enrolment whose window is empty (first > last) gets zeros. With a saved
-// summary of `summary_block`, an enrolment whose window is unchanged takes
-// that block's counts from the summary instead of counting its marks.
-std::vector<EnrolmentSessions> CountEnrolmentSessions(const MarksSet& marks,
-                                                      const CodeTreatments& treatments,
-                                                      std::span<const CountWindow> windows,
-                                                      int threads,
-                                                      const SessionsSummary* summary = nullptr,
-                                                      const MarksBlock* summary_block = nullptr);
+// summary of `summary_blocks`, an enrolment whose window is unchanged takes
+// those blocks' counts from the summary instead of counting its marks.
+std::vector<EnrolmentSessions> CountEnrolmentSessions(
+    const MarksSet& marks, const CodeTreatments& treatments, std::span<const CountWindow> windows,
+    int threads, const SessionsSummary* summary = nullptr,
+    std::span<const MarksBlock* const> summary_blocks = {});
 
 // Counts runs of marks under one policy's treatments (tests and benchmarks;
 // the build counts through SessionCounter).

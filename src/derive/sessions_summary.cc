@@ -69,20 +69,20 @@ Result<std::unique_ptr<SessionsSummary>> SessionsSummary::Open(const std::string
 SavedCounts OpenSavedCounts(const Store& store, const MarksSet& marks,
                             const CodeTreatments& treatments) {
   SavedCounts saved;
-  if (store.summary_path().empty()) return saved;
-  const MarksBlock* block = nullptr;
-  for (const auto& b : marks.blocks) {
-    if (std::filesystem::path(b->file().path()).filename() == store.summary_block()) {
-      block = b.get();
+  if (store.summary_path().empty() || store.summary_blocks().empty()) return saved;
+  std::vector<const MarksBlock*> blocks;
+  for (const std::string& name : store.summary_blocks()) {
+    for (const auto& b : marks.blocks) {
+      if (std::filesystem::path(b->file().path()).filename() == name) blocks.push_back(b.get());
     }
   }
-  if (block == nullptr) return saved;
+  if (blocks.size() != store.summary_blocks().size()) return saved;
   auto summary = SessionsSummary::Open(store.summary_path());
   if (!summary.ok() || (*summary)->fingerprint() != CodeTreatmentFingerprint(treatments)) {
     return saved;
   }
   saved.summary = std::move(summary).value();
-  saved.block = block;
+  saved.blocks = std::move(blocks);
   return saved;
 }
 

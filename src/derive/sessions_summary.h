@@ -13,6 +13,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/file_util.h"
 #include "derive/enrolment_sessions.h"
@@ -48,12 +49,12 @@ class SessionsSummary {
 // treatments, different when any code is counted differently.
 std::string CodeTreatmentFingerprint(const CodeTreatments& treatments);
 
-// The store's saved counts and the loaded block they count, when they were
-// made under `treatments`; both null otherwise (no saved counts, another
-// block, other treatments, or a damaged file).
+// The store's saved counts and the loaded blocks they count, when they were
+// made under `treatments`; null and none otherwise (no saved counts, a
+// block not loaded, other treatments, or a damaged file).
 struct SavedCounts {
   std::unique_ptr<SessionsSummary> summary;
-  const MarksBlock* block = nullptr;
+  std::vector<const MarksBlock*> blocks;
 };
 SavedCounts OpenSavedCounts(const Store& store, const MarksSet& marks,
                             const CodeTreatments& treatments);

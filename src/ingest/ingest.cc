@@ -336,18 +336,20 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
   LANTERN_ASSIGN_OR_RETURN(MarksMergeResult merged, MergeMarks(ctx, *store, parsed, &plan));
   report->mark_dates_written = merged.dates_written;
   if (merged.wrote_block && ctx.year) {
-    // Save every enrolment's session counts in the new block, so later builds
-    // (the daily refresh) read counts instead of recounting the year.
-    MarksSet just_block;
-    LANTERN_ASSIGN_OR_RETURN(auto block, MarksBlock::Open(store->PathOf(merged.block_file)));
-    just_block.blocks.push_back(std::move(block));
+    // Save every enrolment's session counts in the new blocks, so later
+    // builds (the daily refresh) read counts instead of recounting the year.
+    MarksSet just_blocks;
+    for (const std::string& file : merged.block_files) {
+      LANTERN_ASSIGN_OR_RETURN(auto block, MarksBlock::Open(store->PathOf(file)));
+      just_blocks.blocks.push_back(std::move(block));
+    }
     std::vector<uint8_t> in_cohort;
     std::vector<CountWindow> windows;
     ChooseCohort(state, *ctx.year, policy, &in_cohort, &windows, ctx.threads());
     const CodeTreatments treatments = policy.Treatments();
-    auto sessions = CountEnrolmentSessions(just_block, treatments, windows, ctx.threads());
+    auto sessions = CountEnrolmentSessions(just_blocks, treatments, windows, ctx.threads());
     plan.summary_file = store->NewFileName("sum", "sessions");
-    plan.summary_block = merged.block_file;
+    plan.summary_blocks = merged.block_files;
     LANTERN_RETURN_IF_ERROR(
         SessionsSummary::Write(store->PathOf(plan.summary_file), treatments, windows, sessions));
   }

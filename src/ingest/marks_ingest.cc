@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <span>
+#include <utility>
 
 #include "common/csv_reader.h"
 #include "common/parallel.h"
@@ -21,8 +23,8 @@ namespace {
 constexpr size_t kUpn = 0, kUrn = 1, kDate = 2, kAm = 3, kPm = 4;  // long form
 constexpr size_t kFromDate = 2, kMarks = 3;                        // compact form
 
-// More than this many distinct dates in one run rewrites the marks as one
-// block; fewer are written as day files (the daily feed).
+// More than this many distinct dates in one run rewrites the marks as
+// blocks; fewer are written as day files (the daily feed).
 constexpr size_t kMaxDayFileDates = 7;
 // Day files are folded into a new block once there are this many.
 constexpr size_t kMaxDayFiles = 40;
@@ -651,17 +653,25 @@ Result<MarksMergeResult> MergeMarks(IngestContext& ctx, Store& store,
     }
     return result;
   }
-  // One block holding every date: replaces all earlier blocks and day files.
-  std::string file = store.NewFileName("blk", "marks");
-  LANTERN_RETURN_IF_ERROR(MarksBlock::Write(store.PathOf(file), dates, slots, grid.data().data()));
-  plan->add_blocks.push_back(file);
+  // Every date in new blocks, the last kRecentBlockDates in one of their
+  // own: they replace all earlier blocks and day files.
+  const size_t nd = dates.size();
+  const size_t split = nd > kRecentBlockDates ? nd - kRecentBlockDates : 0;
+  const std::span<const int32_t> all(dates);
+  for (auto [begin, end] : {std::pair{size_t{0}, split}, std::pair{split, nd}}) {
+    if (begin == end) continue;
+    std::string file = store.NewFileName("blk", "marks");
+    LANTERN_RETURN_IF_ERROR(MarksBlock::Write(store.PathOf(file), all.subspan(begin, end - begin),
+                                              slots, grid.data().data() + begin * 2, nd * 2));
+    plan->add_blocks.push_back(file);
+    result.block_files.push_back(file);
+  }
   for (const auto& b : marks.blocks) {
     plan->drop_blocks.push_back(std::filesystem::path(b->file().path()).filename().string());
   }
   plan->drop_all_days = true;
   result.wrote_block = true;
-  result.block_file = file;
-  result.dates_written = dates.size();
+  result.dates_written = nd;
   return result;
 }
 

@@ -46,10 +46,19 @@ struct ParsedMarks {
 // Validates every row of an attendance file (either form). Requires ctx.year.
 ParsedMarks ParseMarks(IngestContext& ctx, InputSource& src);
 
+// A run that writes a block keeps the last this many dates in a block of
+// their own (when there are more): the dates read every day (the early
+// warning's last 30 school days on a roll, the case list's last marks) then
+// lie in 64 bytes of each enrolment's row, not in every page of the year's
+// block (docs/store.md).
+constexpr size_t kRecentBlockDates = 32;
+
 struct MarksMergeResult {
   uint64_t dates_written = 0;
   bool wrote_block = false;
-  std::string block_file;  // the new block, when wrote_block
+  // The new blocks, when wrote_block: the earlier dates, then the last
+  // kRecentBlockDates in a block of their own.
+  std::vector<std::string> block_files;
 };
 
 // Merges parsed marks (in file order) into new marks files and records them

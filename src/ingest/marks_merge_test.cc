@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "common/date.h"
 #include "common/file_util.h"
 #include "ingest/ingest_context.h"
 #include "ingest/marks_ingest.h"
@@ -255,6 +256,34 @@ TEST_F(MarksMergeTest, ManyDatesFoldEveryFileIntoOneBlock) {
   EXPECT_TRUE(std::equal(all.begin(), all.end(), b.dates().begin(), b.dates().end()));
   EXPECT_EQ(model_.at({1, Sept(3)}), (std::array<uint8_t, 2>{45, 25}));
   ExpectReads(marks, model_, 4);
+}
+
+TEST_F(MarksMergeTest, TheLastDatesOfAFoldGetABlockOfTheirOwn) {
+  // Forty school days from 3 September for two slots, folded with a block
+  // of three: the last kRecentBlockDates dates in the second block.
+  Seed({Sept(3), Sept(4), Sept(5)}, 2, {});
+  std::vector<int32_t> fresh;
+  for (Date d{Sept(6)}; fresh.size() < 40; d = d + 1) {
+    if (d.IsWeekday()) fresh.push_back(d.days);
+  }
+  std::vector<MarkTuple> rows;
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    rows.push_back(Row(i % 2, fresh[i], static_cast<uint8_t>(30 + i % 20), 50));
+  }
+  const MarksMergeResult r = Merge(2, rows);
+  EXPECT_TRUE(r.wrote_block);
+  EXPECT_EQ(r.dates_written, 43u);
+  ASSERT_EQ(r.block_files.size(), 2u);
+  const MarksSet marks = store_->LoadMarks().value();
+  ASSERT_EQ(marks.blocks.size(), 2u);
+  const MarksBlock& older = *marks.blocks[0];
+  const MarksBlock& recent = *marks.blocks[1];
+  ASSERT_EQ(recent.dates().size(), kRecentBlockDates);
+  EXPECT_EQ(older.dates().size(), 43u - kRecentBlockDates);
+  EXPECT_EQ(recent.dates().back(), fresh.back());
+  EXPECT_LT(older.dates().back(), recent.dates().front());
+  EXPECT_EQ(recent.row_bytes(), kRecentBlockDates * 2);
+  ExpectReads(marks, model_, 2);
 }
 
 TEST_F(MarksMergeTest, AFewDatesAreWrittenAsDayFilesThatReplaceTheirDate) {

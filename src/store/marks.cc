@@ -16,7 +16,7 @@ uint64_t PageAlign(uint64_t v) { return (v + kPage - 1) / kPage * kPage; }
 }  // namespace
 
 Status MarksBlock::Write(const std::string& path, std::span<const int32_t> dates, uint64_t slots,
-                         const uint8_t* data) {
+                         const uint8_t* data, size_t row_stride) {
   std::string head(kBlockMagic, sizeof kBlockMagic);
   uint32_t n = static_cast<uint32_t>(dates.size());
   head.append(reinterpret_cast<const char*>(&n), 4);
@@ -25,7 +25,14 @@ Status MarksBlock::Write(const std::string& path, std::span<const int32_t> dates
   head.resize(PageAlign(head.size()), '\0');
   LANTERN_ASSIGN_OR_RETURN(auto w, BufferedWriter::Create(path, 1 << 24));
   w->Write(head);
-  w->Write(std::string_view(reinterpret_cast<const char*>(data), slots * dates.size() * 2));
+  const size_t row_bytes = dates.size() * 2;
+  if (row_stride == 0 || row_stride == row_bytes) {
+    w->Write(std::string_view(reinterpret_cast<const char*>(data), slots * row_bytes));
+  } else {
+    for (uint64_t s = 0; s < slots; ++s) {
+      w->Write(std::string_view(reinterpret_cast<const char*>(data + s * row_stride), row_bytes));
+    }
+  }
   return w->Close(/*sync=*/true);
 }
 

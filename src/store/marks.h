@@ -30,9 +30,12 @@ namespace lantern {
 class MarksBlock {
  public:
   static Result<std::unique_ptr<MarksBlock>> Open(const std::string& path);
-  // Writes a block; data is slots x dates x 2 bytes, enrolment-major.
+  // Writes a block; data is slots x dates x 2 bytes, enrolment-major. With
+  // a row_stride (bytes from one slot's row to the next, at least
+  // dates.size() * 2), each row is the first dates.size() * 2 bytes of its
+  // stride: a block of some of a wider grid's columns.
   static Status Write(const std::string& path, std::span<const int32_t> dates, uint64_t slots,
-                      const uint8_t* data);
+                      const uint8_t* data, size_t row_stride = 0);
 
   uint64_t slots() const { return slots_; }
   std::span<const int32_t> dates() const { return dates_; }

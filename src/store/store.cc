@@ -191,7 +191,13 @@ Status Store::ReadManifest() {
   }
   if (j.contains("summary") && j["summary"].is_object()) {
     summary_file_ = j["summary"].value("file", "");
-    summary_block_ = j["summary"].value("block", "");
+    // "block": one block (stores written before the recent dates had a
+    // block of their own); "blocks": the blocks written together.
+    if (j["summary"].contains("blocks")) {
+      for (auto& b : j["summary"]["blocks"]) summary_blocks_.push_back(b.get<std::string>());
+    } else if (auto block = j["summary"].value("block", ""); !block.empty()) {
+      summary_blocks_.push_back(block);
+    }
   }
   if (j.contains("upn_index") && j["upn_index"].is_object()) {
     upn_index_file_ = j["upn_index"].value("file", "");
@@ -353,15 +359,18 @@ Status Store::Commit(const CommitPlan& plan) {
     j["marks"]["days"].push_back({{"date", FormatIsoDate(Date{d})}, {"file", f}});
   }
   // The saved counts stay valid only while their block does.
-  std::string summary_file = summary_file_, summary_block = summary_block_;
+  std::string summary_file = summary_file_;
+  std::vector<std::string> summary_blocks = summary_blocks_;
   if (!plan.summary_file.empty()) {
     summary_file = plan.summary_file;
-    summary_block = plan.summary_block;
-  } else if (std::find(blocks.begin(), blocks.end(), summary_block) == blocks.end()) {
+    summary_blocks = plan.summary_blocks;
+  } else if (std::any_of(summary_blocks.begin(), summary_blocks.end(), [&](const std::string& b) {
+               return std::find(blocks.begin(), blocks.end(), b) == blocks.end();
+             })) {
     summary_file.clear();
-    summary_block.clear();
+    summary_blocks.clear();
   }
-  if (!summary_file.empty()) j["summary"] = {{"file", summary_file}, {"block", summary_block}};
+  if (!summary_file.empty()) j["summary"] = {{"file", summary_file}, {"blocks", summary_blocks}};
   // Pupil rows never change, so a saved UPN index stays valid until replaced.
   const std::string upn_index_file =
       plan.upn_index_file.empty() ? upn_index_file_ : plan.upn_index_file;
@@ -393,7 +402,7 @@ Status Store::Commit(const CommitPlan& plan) {
   block_files_ = std::move(blocks);
   day_files_ = std::move(days);
   summary_file_ = std::move(summary_file);
-  summary_block_ = std::move(summary_block);
+  summary_blocks_ = std::move(summary_blocks);
   upn_index_file_ = upn_index_file;
   history_ = std::move(history);
   manifest_text_ = std::move(text);

@@ -142,11 +142,12 @@ struct CommitPlan {
   std::map<int32_t, std::string> add_days;  // replaces any day file for the date
   std::vector<int32_t> drop_days;
   bool drop_all_days = false;
-  // A saved count of sessions for one block (derive/sessions_summary.h):
-  // set summary_file to record a new one for summary_block; any change of
-  // blocks without a new summary drops the old one.
+  // A saved count of sessions for the blocks written together
+  // (derive/sessions_summary.h): set summary_file to record a new one for
+  // summary_blocks; a commit that drops any of them without a new summary
+  // drops the old one.
   std::string summary_file;
-  std::string summary_block;
+  std::vector<std::string> summary_blocks;
   // A saved UPN index (store/upn_index.h) replacing the current one, if set.
   std::string upn_index_file;
   std::string history_note;  // JSON object text
@@ -174,7 +175,7 @@ class Store {
   Result<MarksSet> LoadMarks() const;
   // The saved session counts, if any, and the block they count ("" if none).
   std::string summary_path() const { return summary_file_.empty() ? "" : PathOf(summary_file_); }
-  const std::string& summary_block() const { return summary_block_; }
+  const std::vector<std::string>& summary_blocks() const { return summary_blocks_; }
   // The saved UPN index, or "" if none (it may cover fewer pupils than the table).
   std::string upn_index_path() const {
     return upn_index_file_.empty() ? "" : PathOf(upn_index_file_);
@@ -212,7 +213,8 @@ class Store {
   std::map<std::string, std::vector<std::string>> table_files_;
   std::vector<std::string> block_files_;
   std::map<int32_t, std::string> day_files_;
-  std::string summary_file_, summary_block_;
+  std::string summary_file_;
+  std::vector<std::string> summary_blocks_;
   std::string upn_index_file_;
   std::string manifest_text_;
   std::vector<std::string> history_;  // JSON object texts, oldest first
