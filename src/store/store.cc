@@ -193,8 +193,10 @@ Status Store::ReadManifest() {
     summary_file_ = j["summary"].value("file", "");
     // "block": one block (stores written before the recent dates had a
     // block of their own); "blocks": the blocks written together.
-    if (j["summary"].contains("blocks")) {
-      for (auto& b : j["summary"]["blocks"]) summary_blocks_.push_back(b.get<std::string>());
+    if (j["summary"].contains("blocks") && j["summary"]["blocks"].is_array()) {
+      for (auto& b : j["summary"]["blocks"]) {
+        if (b.is_string()) summary_blocks_.push_back(b.get<std::string>());
+      }
     } else if (auto block = j["summary"].value("block", ""); !block.empty()) {
       summary_blocks_.push_back(block);
     }
@@ -358,7 +360,7 @@ Status Store::Commit(const CommitPlan& plan) {
   for (const auto& [d, f] : days) {
     j["marks"]["days"].push_back({{"date", FormatIsoDate(Date{d})}, {"file", f}});
   }
-  // The saved counts stay valid only while their block does.
+  // The saved counts stay valid only while all their blocks do.
   std::string summary_file = summary_file_;
   std::vector<std::string> summary_blocks = summary_blocks_;
   if (!plan.summary_file.empty()) {
