@@ -211,7 +211,7 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
 std::string BuildReport::Summary() const {
   std::string s = fmt::format("  {} enrolments, {} in the absence cohort; {:.1f} MB of marks{}\n",
                               enrolments, cohort_enrolments, static_cast<double>(mark_bytes) / 1e6,
-                              used_saved_counts ? " (saved counts used for the block)" : " read");
+                              used_saved_counts ? " (saved counts used)" : " read");
   for (const BuildFileReport& f : files) {
     s += fmt::format("  {}: {} rows, {} cells suppressed (c), written in {:.2f} s\n", f.file,
                      f.rows, f.cells_suppressed, f.seconds);
