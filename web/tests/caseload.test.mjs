@@ -60,7 +60,7 @@ test('an LA user sees the flagged pupils and referrals the API gives, and record
   if (total > 50) {
     await page.locator('[data-testid=more-referrals]').click();
     assert.equal(await rows(), Math.min(100, total));
-    assert.match(await caption(), new RegExp(`^Referrals \\(${Math.min(100, total)} shown of ${total}\\)`));
+    assert.match(await caption(), new RegExp(`^Referrals, open and closed \\(${Math.min(100, total)} shown of ${total}\\)`));
   } else {
     assert.equal(await page.locator('[data-testid=more-referrals]').count(), 0);
   }

@@ -193,7 +193,7 @@ function Caseload({ data, onChanged }) {
 
       <section aria-labelledby="referral-list">
         <h2 id="referral-list">Referrals, escalations due first</h2>
-        <DataTable caption={`Referrals (${Math.min(refShown, refRows.length)} shown of ${refRows.length})`} columns={refColumns} rows={refRows.slice(0, refShown)} downloads={false} testid="referral-table" />
+        <DataTable caption={`Referrals, open and closed (${Math.min(refShown, refRows.length)} shown of ${refRows.length})`} columns={refColumns} rows={refRows.slice(0, refShown)} downloads={false} testid="referral-table" />
         <ShowMore shown={refShown} total={refRows.length} onMore={() => setRefShown(refShown + PAGE)} what="referrals" />
       </section>
 
