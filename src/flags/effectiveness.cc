@@ -54,9 +54,7 @@ std::string Median(std::vector<int> v) {
 Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
                               const ReferralTable& referrals, int32_t day,
                               const std::string& out_dir, const std::vector<LipaTerms>& lipas,
-                              int threshold) {
-  StoreCalendar calendar(s.marks.Dates());
-  SchoolDays days(s, calendar);
+                              int threshold, const SchoolDays& days) {
   // The first day each pupil was flagged.
   // By pupil row: the first day flagged, the last permanent exclusion and
   // the last exit to home education or no known school by the day.
@@ -90,23 +88,35 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
   // in the order of their keys.
   std::vector<Group> group_list;
   std::vector<std::string> group_keys;
-  std::unordered_map<std::string, size_t> group_of;
-  std::string key;
+  // By agreement; where none applied, by trust and home LA (the views are
+  // of the referrals' columns).
+  std::unordered_map<std::string_view, size_t> by_agreement;
+  struct TrustLaHash {
+    size_t operator()(const std::pair<std::string_view, int>& k) const {
+      return std::hash<std::string_view>()(k.first) * 31 + static_cast<size_t>(k.second);
+    }
+  };
+  std::unordered_map<std::pair<std::string_view, int>, size_t, TrustLaHash> by_trust_la;
   for (size_t r = 0; r < referrals.size(); ++r) {
-    key = referrals.agreement_id[r].empty()
-              ? fmt::format("none|{}|{}", referrals.trust_id[r], referrals.home_la[r])
-              : referrals.agreement_id[r];
-    auto [slot, fresh] = group_of.try_emplace(key, group_list.size());
-    if (fresh) {
+    const std::string_view agreement = referrals.agreement_id[r];
+    const size_t next = group_list.size();
+    const size_t gi =
+        agreement.empty()
+            ? by_trust_la.try_emplace({referrals.trust_id[r], referrals.home_la[r]}, next)
+                  .first->second
+            : by_agreement.try_emplace(agreement, next).first->second;
+    if (gi == next) {
       group_list.emplace_back();
-      group_keys.push_back(key);
+      group_keys.push_back(
+          agreement.empty() ? fmt::format("none|{}|{}", referrals.trust_id[r], referrals.home_la[r])
+                            : std::string(agreement));
       Group& g = group_list.back();
-      g.agreement_id = referrals.agreement_id[r];
+      g.agreement_id = agreement;
       for (const LipaTerms& l : lipas) {
         if (l.agreement_id == g.agreement_id) g.lipa_la = l.la_code;
       }
     }
-    Group& g = group_list[slot->second];
+    Group& g = group_list[gi];
     // The LA party to the agreement, else (as the trust and standards) the
     // last referral's.
     g.trust_id = referrals.trust_id[r];

@@ -573,6 +573,8 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
   std::vector<std::vector<FlagResult>> parts(static_cast<size_t>(workers));
   ParallelRanges(n, workers, [&](size_t begin, size_t end, int w) {
     auto& out = parts[static_cast<size_t>(w)];
+    // About as many as the runs open before (a share of them each).
+    out.reserve(open.size() / static_cast<size_t>(workers) + 1024);
     std::string reason;
     AttendanceWindow window;
     for (size_t p = begin; p < end; ++p) {
@@ -598,6 +600,9 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
     }
   });
   std::vector<FlagResult> all;
+  size_t total = 0;
+  for (const auto& part : parts) total += part.size();
+  all.reserve(total);
   for (auto& part : parts) {
     for (auto& f : part) all.push_back(std::move(f));
   }

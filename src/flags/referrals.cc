@@ -133,8 +133,12 @@ SchoolDays::SchoolDays(const StoreState& state, const StoreCalendar& calendar)
     : s_(state), calendar_(calendar) {}
 
 const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
-  auto it = cache_.find(school);
-  if (it != cache_.end()) return it->second;
+  const size_t slot = std::min<size_t>(school, s_.schools.size());
+  if (cached_.empty()) {
+    cache_.resize(s_.schools.size() + 1);
+    cached_.assign(s_.schools.size() + 1, 0);
+  }
+  if (cached_[slot]) return cache_[slot];
   std::vector<int32_t> days;
   // Up to 40 of the school's enrolments: a date is a school day when one of
   // them has a mark that is not a planned closure (#) on it.
@@ -169,7 +173,9 @@ const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
   } else {
     days = calendar_.dates();
   }
-  return cache_.emplace(school, std::move(days)).first->second;
+  cached_[slot] = 1;
+  cache_[slot] = std::move(days);
+  return cache_[slot];
 }
 
 int SchoolDays::Between(uint32_t school, int32_t from, int32_t to) const {
@@ -192,6 +198,21 @@ int32_t SchoolDays::NthAfter(uint32_t school, int32_t from, int n) const {
     ++day;
     if (Date{day}.IsWeekday()) ++k;
   }
+  return day;
+}
+
+int32_t SchoolDays::EarliestNthAfter(int32_t from, int n) const {
+  if (n < 1) return kNoDate;
+  const int64_t key = static_cast<int64_t>(from) * 1024 + std::min(n, 1023);
+  auto [it, fresh] = earliest_.try_emplace(key, from);
+  if (!fresh) return it->second;
+  const auto& dates = calendar_.dates();
+  int32_t day = from;
+  for (int k = 0; k < n;) {
+    ++day;
+    if (Date{day}.IsWeekday() || std::binary_search(dates.begin(), dates.end(), day)) ++k;
+  }
+  it->second = day;
   return day;
 }
 
@@ -402,14 +423,20 @@ std::vector<uint32_t> EscalateReferrals(int32_t day, const SchoolDays& days,
   // Each agreement's escalation steps (the last agreement listed with the
   // id and steps of its own), else the default steps.
   std::unordered_map<std::string_view, const std::vector<std::string>*> steps_of;
+  size_t most_steps = DefaultSteps().size();
   for (const LipaTerms& l : lipas) {
     if (!l.escalation.empty()) steps_of[l.agreement_id] = &l.escalation;
+    most_steps = std::max(most_steps, l.escalation.size());
   }
   for (size_t r = 0; r < referrals->size(); ++r) {
     if (referrals->status[r] == static_cast<uint8_t>(ReferralStatus::kClosed)) continue;
+    // At the last step of any pathway: nothing further can fall due.
+    if (referrals->escalation_level[r] >= most_steps) continue;
     // Nothing can be due before the first school day past the shorter
     // standard: most referrals stop here.
     const int first_standard = std::min(referrals->acknowledge_days[r], referrals->plan_days[r]);
+    // A bound from the calendar first, which reads no marks.
+    if (days.EarliestNthAfter(referrals->raised_date[r], first_standard + 1) > day) continue;
     const int32_t earliest_breach =
         days.NthAfter(referrals->school[r], referrals->raised_date[r], first_standard + 1);
     if (earliest_breach == kNoDate || earliest_breach > day) continue;

@@ -14,10 +14,10 @@
 #define LANTERN_FLAGS_REFERRALS_H_
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "flags/flags.h"
@@ -73,13 +73,21 @@ class SchoolDays {
   // date, counted in weekdays (the holidays ahead are not known).
   int32_t NthAfter(uint32_t school, int32_t from, int n) const;
   const std::vector<int32_t>& Of(uint32_t school) const;
+  // A bound on NthAfter for every school, from the calendar alone (no marks
+  // read): the n-th day after `from` that is a weekday or a calendar date
+  // (a school's days are some of the calendar's, then weekdays).
+  int32_t EarliestNthAfter(int32_t from, int n) const;
 
  private:
   const StoreState& s_;
   const StoreCalendar& calendar_;
-  mutable std::map<uint32_t, std::vector<int32_t>> cache_;
-  mutable std::vector<std::vector<uint32_t>> sample_;  // enrolments looked at, by school
-  mutable std::vector<DateMarks> marks_;               // by calendar date index
+  // The school days of each school, worked out on first use (by school
+  // row; the last entry for a school not in the table).
+  mutable std::vector<std::vector<int32_t>> cache_;
+  mutable std::vector<uint8_t> cached_;
+  mutable std::unordered_map<int64_t, int32_t> earliest_;  // by (from, n)
+  mutable std::vector<std::vector<uint32_t>> sample_;      // enrolments looked at, by school
+  mutable std::vector<DateMarks> marks_;                   // by calendar date index
 };
 
 // The escalation steps where no LIPA names any.

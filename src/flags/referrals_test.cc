@@ -205,6 +205,24 @@ TEST_F(ReferralClockTest, SchoolDaysSkipWeekendsHolidaysAndInset) {
   EXPECT_EQ(days.Between(school_, D("2019-02-15"), D("2019-03-04")), 5);
 }
 
+// The bound the daily escalation checks first (no marks read) is never
+// later than a school's own n-th school day, and is the same where the
+// school's days are the calendar's.
+TEST_F(ReferralClockTest, TheCalendarBoundIsNeverLaterThanTheSchoolsDay) {
+  SchoolDays days(s_, calendar_);
+  // Over the half term the school's first day is Tuesday 26 (INSET on the
+  // Monday); the bound counts the weekdays of the holiday: Monday 18.
+  EXPECT_EQ(days.EarliestNthAfter(D("2019-02-15"), 1), D("2019-02-18"));
+  EXPECT_EQ(days.EarliestNthAfter(D("2019-03-04"), 3), days.NthAfter(school_, D("2019-03-04"), 3));
+  for (int32_t from = D("2019-01-01"); from <= D("2019-04-10"); ++from) {
+    for (int n = 1; n <= 12; ++n) {
+      EXPECT_LE(days.EarliestNthAfter(from, n), days.NthAfter(school_, from, n))
+          << DateText(from) << " n=" << n;
+    }
+  }
+  EXPECT_EQ(days.EarliestNthAfter(D("2019-03-04"), 0), kNoDate);
+}
+
 TEST_F(ReferralClockTest, ABreachedStandardEscalatesByItselfOverTheHoliday) {
   SchoolDays days(s_, calendar_);
   // Acknowledge within 2 school days: Tuesday 26 and Wednesday 27 Feb. Not

@@ -244,6 +244,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
   run_days.push_back(day);
 
   FlagEvaluator evaluator(state, rules, policy.Treatments(), calendar);
+  const SchoolDays days(state, calendar);  // the referrals' clocks
   step("prepare");
   std::vector<FlagResult> flags;
   CommitPlan plan;
@@ -254,7 +255,6 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
     step("evaluate");
   } else {
-    SchoolDays days(state, calendar);
     std::vector<uint32_t> flag_rows, referral_rows;  // sorted and made unique before the commit
     step("prepare");
     for (int32_t d : run_days) {
@@ -366,7 +366,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     // (or as they were, for a day before the last run).
     LANTERN_RETURN_IF_ERROR(WriteLipaEffectiveness(state, next.flags, next.referrals, day,
                                                    options.out_dir, options.lipas,
-                                                   policy.suppress_below));
+                                                   policy.suppress_below, days));
     step("lipa_effectiveness.csv");
   }
   report->seconds =

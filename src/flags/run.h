@@ -59,11 +59,12 @@ Status RunFlags(const FlagsOptions& options, FlagsReport* report);
 // OUT/lipa_effectiveness.csv and its .meta.csv from the store's referrals
 // and flag history, as of a day (docs/early-warning.md).
 // `state` gives the pupils, schools, marks and outcomes; `flags` and
-// `referrals` the history (as just committed).
+// `referrals` the history (as just committed); `days` the schools' school
+// days (of the store's calendar).
 Status WriteLipaEffectiveness(const StoreState& state, const FlagTable& flags,
                               const ReferralTable& referrals, int32_t day,
                               const std::string& out_dir, const std::vector<LipaTerms>& lipas,
-                              int threshold);
+                              int threshold, const SchoolDays& days);
 
 }  // namespace lantern
 

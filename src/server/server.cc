@@ -870,8 +870,10 @@ Status Server::Impl::ReadLipaEffectiveness(Published* p) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::IoError(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  const StoreCalendar days_calendar(st.marks.Dates());
+  const SchoolDays days(st, days_calendar);
   LANTERN_RETURN_IF_ERROR(WriteLipaEffectiveness(st, st.flags, st.referrals, StoreLastDay(st),
-                                                 dir.string(), lipas, policy.suppress_below));
+                                                 dir.string(), lipas, policy.suppress_below, days));
   const std::string file = (dir / "lipa_effectiveness.csv").string();
   LANTERN_RETURN_IF_ERROR(IndexOutcomesFile(file, "trust_id", {}, &p->lipa_by_trust));
   return IndexOutcomesFile(file, "la_code", {}, &p->lipa_by_la);
