@@ -42,9 +42,16 @@ CsvWriter& CsvWriter::Field(std::string_view text) {
   Sep();
   if (!CsvNeedsQuotes(text)) {
     out_->Write(text);
-  } else {
-    out_->Write(CsvQuote(text));
+    return *this;
   }
+  // Quoted: each run up to a quote, then the quote doubled.
+  out_->Put('"');
+  for (size_t q; (q = text.find('"')) != std::string_view::npos; text.remove_prefix(q + 1)) {
+    out_->Write(text.substr(0, q + 1));
+    out_->Put('"');
+  }
+  out_->Write(text);
+  out_->Put('"');
   return *this;
 }
 

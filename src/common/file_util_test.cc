@@ -54,5 +54,15 @@ TEST(BufferedWriterTest, AFieldIsQuotedWhenItHoldsACommaQuoteOrLineBreak) {
   EXPECT_TRUE(CsvNeedsQuotes(std::string_view("x\0,", 3)));  // past a NUL byte too
 }
 
+// Field writes the quoted text in pieces; it must give what CsvQuote gives.
+TEST(BufferedWriterTest, AFieldWrittenIsTheQuotedText) {
+  for (std::string_view text : {"", "abc", "a,b", "\"", "\"\"", "say \"hi\", twice",
+                                "\"at the start", "at the end\"", "two\nlines"}) {
+    auto csv = CsvWriter::InMemory(4);
+    csv->Field(text);
+    EXPECT_EQ(csv->raw_writer().contents(), CsvQuote(text)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace lantern

@@ -547,18 +547,6 @@ std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history
   return runs;
 }
 
-// The open run of a pupil and trigger (the later of two), or nullptr.
-const OpenRun* FindRun(const std::vector<OpenRun>& runs, uint32_t pupil, uint16_t trigger) {
-  auto it =
-      std::lower_bound(runs.begin(), runs.end(), std::make_pair(pupil, trigger + 1),
-                       [](const OpenRun& a, std::pair<uint32_t, int> key) {
-                         return a.pupil != key.first ? a.pupil < key.first : a.trigger < key.second;
-                       });
-  if (it == runs.begin()) return nullptr;
-  --it;
-  return it->pupil == pupil && it->trigger == trigger ? &*it : nullptr;
-}
-
 }  // namespace
 
 std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable* history,
@@ -577,6 +565,12 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
     out.reserve(open.size() / static_cast<size_t>(workers) + 1024);
     std::string reason;
     AttendanceWindow window;
+    // The open runs are walked beside the results (both in pupil then
+    // trigger order), from the first of this range's pupils.
+    size_t j = static_cast<size_t>(
+        std::lower_bound(open.begin(), open.end(), begin,
+                         [](const OpenRun& a, size_t pupil) { return a.pupil < pupil; }) -
+        open.begin());
     for (size_t p = begin; p < end; ++p) {
       const uint32_t pupil = static_cast<uint32_t>(p);
       if (!OnRoll(pupil, day)) continue;
@@ -591,8 +585,15 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
         f.reason = reason;
         f.window = window;
         f.since = kNoDate;
-        if (const OpenRun* run = FindRun(open, pupil, static_cast<uint16_t>(k))) {
-          f.since = history->since[run->row];
+        const auto trigger = static_cast<uint16_t>(k);
+        while (j < open.size() && RunBefore(open[j], pupil, trigger)) ++j;
+        // Of two open rows for the pupil and trigger, the later is the run.
+        while (j + 1 < open.size() && open[j + 1].pupil == pupil &&
+               open[j + 1].trigger == trigger) {
+          ++j;
+        }
+        if (j < open.size() && open[j].pupil == pupil && open[j].trigger == trigger) {
+          f.since = history->since[open[j].row];
         }
         if (f.since == kNoDate) f.since = Since(pupil, k, day, floor);
         out.push_back(std::move(f));

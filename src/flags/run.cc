@@ -59,7 +59,9 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
         } else {
           w.Empty();
         }
-        w.Raw(fmt::format("{:03d}", s.pupils.home_la[f.pupil]));
+        char la[8];
+        w.Raw(std::string_view(
+            la, fmt::format_to_n(la, sizeof la, "{:03d}", s.pupils.home_la[f.pupil]).size));
         thread_local std::string scratch;
         w.Field(rules.triggers[f.trigger].id)
             .Raw(DateText(f.since))
