@@ -27,6 +27,20 @@ test('the LA page shows each agreement as the API gives it, with no pupil in it'
   const first = await body.first().innerText();
   const referrals = rows[0].referrals;
   if (/^\d+$/.test(referrals)) assert.ok(first.includes(Number(referrals).toLocaleString('en-GB')), `${first} has ${referrals}`);
+  // Each share has its base beside it: the counts acknowledged and planned,
+  // in the cells before their percentages.
+  const cells = body.first().locator('th, td');
+  const header = page.locator('[data-testid=lipa-table] thead th');
+  for (const [label, column] of [['Acknowledged', 'acknowledged'], ['Plans agreed', 'plans_agreed']]) {
+    const labels = await header.allInnerTexts();
+    const at = labels.findIndex((t) => t.trim().startsWith(label));
+    assert.ok(at >= 0, `a column ${label}: ${labels.join(' | ')}`);
+    assert.match(labels[at + 1], /^Of them, in time/);
+    const shown = (await cells.nth(at).innerText()).trim();
+    const published = rows[0][column];
+    if (/^\d+$/.test(published)) assert.equal(shown, Number(published).toLocaleString('en-GB'), label);
+    else assert.ok(shown.length > 0, `${label}: ${published} shown in words`);
+  }
   // What followed, row for row; and both tables fit a laptop's width, with
   // no column cut off behind a sideways scroll.
   assert.equal(await page.locator('[data-testid=lipa-outcomes-table] tbody tr').count(), rows.length);

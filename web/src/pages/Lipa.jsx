@@ -26,6 +26,9 @@ const OUTCOME_WORDS = {
   moved_away: 'moved away',
 };
 
+const ACK = 'Acknowledged within the standard';
+const PLAN = 'Plan agreed within the standard';
+
 const asCell = (v) => (numberOf(v) !== null ? numberOf(v) : v);
 
 export function LipaEffectiveness({ kind, id }) {
@@ -50,6 +53,8 @@ export function LipaEffectiveness({ kind, id }) {
       standards,
       terms: `${agreement}: ${standards}`,
       referrals: asCell(r.referrals),
+      acknowledged: asCell(r.acknowledged),
+      plans: asCell(r.plans_agreed),
       ackOnTime: asCell(r.acknowledged_within_standard_percent),
       ackMedian: asCell(r.median_days_to_acknowledge),
       planOnTime: asCell(r.plans_within_standard_percent),
@@ -65,8 +70,8 @@ export function LipaEffectiveness({ kind, id }) {
   });
   const pts = [];
   for (const r of rows) {
-    if (typeof r.ackOnTime === 'number') pts.push({ partner: r.partner, what: 'Acknowledged within the standard', value: r.ackOnTime });
-    if (typeof r.planOnTime === 'number') pts.push({ partner: r.partner, what: 'Plan agreed within the standard', value: r.planOnTime });
+    if (typeof r.ackOnTime === 'number') pts.push({ partner: r.partner, what: ACK, value: r.ackOnTime });
+    if (typeof r.planOnTime === 'number') pts.push({ partner: r.partner, what: PLAN, value: r.planOnTime });
   }
   const partners = rows.map((r) => r.partner);
   // Two tables, so each fits a laptop's width: the response times, then what
@@ -93,12 +98,16 @@ export function LipaEffectiveness({ kind, id }) {
                 style: STYLE,
                 x: { label: 'Within the response standard, per cent →', domain: [0, 100], grid: true },
                 y: { domain: partners, label: null },
-                color: { domain: ['Acknowledged within the standard', 'Plan agreed within the standard'], range: ['#1d70b8', '#d4351c'], legend: true },
-                marks: [Plot.dot(pts, { x: 'value', y: 'partner', fill: 'what', symbol: 'what', r: 5 })],
+                color: { domain: [ACK, PLAN], range: ['#1d70b8', '#d4351c'], legend: true },
+                // A ring and a diamond, so both show where the two shares are equal.
+                marks: [
+                  Plot.dot(pts.filter((p) => p.what === ACK), { x: 'value', y: 'partner', stroke: 'what', strokeWidth: 2, r: 7 }),
+                  Plot.dot(pts.filter((p) => p.what === PLAN), { x: 'value', y: 'partner', fill: 'what', symbol: 'diamond', r: 5 }),
+                ],
               })
             }
           />
-          <figcaption class="legend">Blue: acknowledged within the standard; red: a plan agreed within the standard. A missing dot means none yet, or too few to show.</figcaption>
+          <figcaption class="legend">Blue ring: acknowledged within the standard; red diamond: a plan agreed within the standard. A missing mark means none yet, or too few to show.</figcaption>
         </figure>
       ) : (
         <p>No response times can be shown yet: no referral has been acknowledged, or too few to show without identifying pupils.</p>
@@ -112,9 +121,11 @@ export function LipaEffectiveness({ kind, id }) {
           partnerColumn,
           { key: 'terms', label: 'Agreement and its response standards' },
           { key: 'referrals', label: 'Referrals', num: true, dp: 0 },
-          { key: 'ackOnTime', label: 'Of those acknowledged, in time (%)', num: true },
+          { key: 'acknowledged', label: 'Acknowledged', num: true, dp: 0 },
+          { key: 'ackOnTime', label: 'Of them, in time (%)', num: true },
           { key: 'ackMedian', label: 'Median school days to acknowledge', num: true },
-          { key: 'planOnTime', label: 'Of those with a plan, agreed in time (%)', num: true },
+          { key: 'plans', label: 'Plans agreed', num: true, dp: 0 },
+          { key: 'planOnTime', label: 'Of them, in time (%)', num: true },
           { key: 'planMedian', label: 'Median school days to a plan', num: true },
           { key: 'escalated', label: 'Escalated', num: true, dp: 0 },
           { key: 'open', label: 'Open', num: true, dp: 0 },
@@ -124,8 +135,10 @@ export function LipaEffectiveness({ kind, id }) {
           { key: 'agreement', label: 'Agreement' },
           { key: 'standards', label: 'Response standards' },
           { key: 'referrals', label: 'Referrals' },
+          { key: 'acknowledged', label: 'Acknowledged' },
           { key: 'ackOnTime', label: 'Of those acknowledged, in time (%)' },
           { key: 'ackMedian', label: 'Median school days to acknowledge' },
+          { key: 'plans', label: 'Plans agreed' },
           { key: 'planOnTime', label: 'Of those with a plan, agreed in time (%)' },
           { key: 'planMedian', label: 'Median school days to a plan' },
           { key: 'escalated', label: 'Escalated' },
