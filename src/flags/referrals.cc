@@ -203,7 +203,7 @@ int32_t SchoolDays::NthAfter(uint32_t school, int32_t from, int n) const {
 
 int32_t SchoolDays::EarliestNthAfter(int32_t from, int n) const {
   if (n < 1) return kNoDate;
-  const int64_t key = static_cast<int64_t>(from) * 1024 + std::min(n, 1023);
+  const int64_t key = (static_cast<int64_t>(from) << 32) | static_cast<uint32_t>(n);
   auto [it, fresh] = earliest_.try_emplace(key, from);
   if (!fresh) return it->second;
   const auto& dates = calendar_.dates();

@@ -221,6 +221,14 @@ TEST_F(ReferralClockTest, TheCalendarBoundIsNeverLaterThanTheSchoolsDay) {
     }
   }
   EXPECT_EQ(days.EarliestNthAfter(D("2019-03-04"), 0), kNoDate);
+  // Each (day, n) is kept apart: a long count asked first does not answer
+  // a shorter one.
+  SchoolDays fresh(s_, calendar_);
+  const int32_t far = fresh.EarliestNthAfter(D("2019-03-04"), 2000);
+  EXPECT_GT(far, D("2025-01-01"));
+  EXPECT_EQ(fresh.EarliestNthAfter(D("2019-03-04"), 1023),
+            days.EarliestNthAfter(D("2019-03-04"), 1023));
+  EXPECT_LT(fresh.EarliestNthAfter(D("2019-03-04"), 1023), far);
 }
 
 TEST_F(ReferralClockTest, ABreachedStandardEscalatesByItselfOverTheHoliday) {
