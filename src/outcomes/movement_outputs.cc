@@ -394,6 +394,10 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
       it->second.push_back({s.ap_placements.start_date[k], s.ap_placements.end_date[k]});
     }
   }
+  // The cases, counted first, so that their rows can be written on every
+  // worker, in order (reading each case's last marks touches a page of the
+  // marks block: WriteCsvInBlocks).
+  std::vector<const ExitRecord*> listed;
   for (const ExitRecord& x : exits.exits) {
     if (x.cme == CmeStatus::kNone) continue;
     // An end-of-phase leaver in July whose window runs into the summer is
@@ -402,63 +406,79 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
         static_cast<LeavingReason>(e.leaving_reason[x.enrolment]) == LeavingReason::kEndOfPhase) {
       continue;
     }
-    const uint32_t r = x.enrolment, pupil = e.pupil[r], school = e.school[r];
-    const int32_t left = e.leaving_date[r];
+    listed.push_back(&x);
     if (x.cme != CmeStatus::kPending) ++*cases;
     if (x.cme == CmeStatus::kOpen) ++*open;
-    w->Field(UnpackUpn(s.pupils.upn[pupil]));
-    const int home = s.pupils.home_la[pupil];
-    w->Int(home);
-    w->Field(la_names.count(home) ? la_names[home] : std::string());
-    w->Raw(x.cme == CmeStatus::kOpen     ? "open"
-           : x.cme == CmeStatus::kClosed ? "closed"
-                                         : "window_open");
-    w->Int(s.schools.urn[school]);
-    w->Field(s.schools.name[school]);
-    w->Int(s.schools.la_code[school]);
-    w->Field(YearGroupCode(static_cast<YearGroup>(s.pupils.year_group[pupil])));
-    w->Raw(FormatIsoDate(Date{e.entry_date[r]}));
-    w->Raw(FormatIsoDate(Date{left}));
-    std::string reason;
-    for (const auto& code : LeavingReasonCodes()) {
-      if (static_cast<uint8_t>(code.value) == e.leaving_reason[r]) reason = std::string(code.code);
-    }
-    w->Field(reason);
-    w->Raw(FormatIsoDate(exits.school_days.After(Date{left}, ctx.policy.cme_window_school_days)));
-    if (x.cme == CmeStatus::kClosed) {
-      w->Raw(FormatIsoDate(Date{x.cme_closed}));
-      w->Int(s.schools.urn[e.school[static_cast<size_t>(x.next)]]);
-    } else {
-      w->Empty().Empty();
-    }
-    // The last five days with marks on or before the leaving date.
-    std::string marks;
-    auto it = std::upper_bound(mark_dates.begin(), mark_dates.end(), left);
-    for (int k = 0; k < 5 && it != mark_dates.begin(); ++k) {
-      --it;
-      const uint8_t* m = marks_on[static_cast<size_t>(it - mark_dates.begin())].at(r);
-      const uint8_t am = m ? m[0] : 0, pm = m ? m[1] : 0;
-      if (am == 0 && pm == 0) continue;
-      std::string day = FormatIsoDate(Date{*it}) + " " +
-                        std::string(am ? CodeInfo(am).code : std::string_view("-")) + " " +
-                        std::string(pm ? CodeInfo(pm).code : std::string_view("-"));
-      marks = marks.empty() ? day : day + "; " + marks;
-    }
-    w->Field(marks);
-    bool susp = false, ap = false;
-    for (int32_t start : susp_starts[pupil]) {
-      if (start <= left && SchoolDaysBetween(Date{start}, Date{left}) < 10) susp = true;
-    }
-    for (const auto& [start, end_date] : ap_spans[pupil]) {
-      if (start <= left && (end_date == kNoDate || end_date >= left)) ap = true;
-    }
-    w->Raw(susp ? "Y" : "N");
-    w->Raw(ap ? "Y" : "N");
-    const auto sen = static_cast<SenProvision>(s.pupils.sen_provision[pupil]);
-    w->Raw(sen == SenProvision::kEhcPlan ? "E" : sen == SenProvision::kSupport ? "K" : "N");
-    w->Raw(s.pupils.looked_after[pupil] ? "Y" : "N");
-    w->EndRow();
   }
+  static const std::vector<int32_t> kNoStarts;
+  static const std::vector<std::pair<int32_t, int32_t>> kNoSpans;
+  LANTERN_RETURN_IF_ERROR(WriteCsvInBlocks(
+      listed.size(), 1024, ResolveThreads(ctx.threads),
+      [&](size_t i, CsvWriter& w) {
+        const ExitRecord& x = *listed[i];
+        const uint32_t r = x.enrolment, pupil = e.pupil[r], school = e.school[r];
+        const int32_t left = e.leaving_date[r];
+        w.Field(UnpackUpn(s.pupils.upn[pupil]));
+        const int home = s.pupils.home_la[pupil];
+        w.Int(home);
+        const auto name = la_names.find(home);
+        w.Field(name != la_names.end() ? std::string_view(name->second) : std::string_view());
+        w.Raw(x.cme == CmeStatus::kOpen     ? "open"
+              : x.cme == CmeStatus::kClosed ? "closed"
+                                            : "window_open");
+        w.Int(s.schools.urn[school]);
+        w.Field(s.schools.name[school]);
+        w.Int(s.schools.la_code[school]);
+        w.Field(YearGroupCode(static_cast<YearGroup>(s.pupils.year_group[pupil])));
+        w.Raw(FormatIsoDate(Date{e.entry_date[r]}));
+        w.Raw(FormatIsoDate(Date{left}));
+        std::string_view reason;
+        for (const auto& code : LeavingReasonCodes()) {
+          if (static_cast<uint8_t>(code.value) == e.leaving_reason[r]) reason = code.code;
+        }
+        w.Field(reason);
+        w.Raw(
+            FormatIsoDate(exits.school_days.After(Date{left}, ctx.policy.cme_window_school_days)));
+        if (x.cme == CmeStatus::kClosed) {
+          w.Raw(FormatIsoDate(Date{x.cme_closed}));
+          w.Int(s.schools.urn[e.school[static_cast<size_t>(x.next)]]);
+        } else {
+          w.Empty().Empty();
+        }
+        // The last five days with marks on or before the leaving date.
+        std::string marks;
+        auto it = std::upper_bound(mark_dates.begin(), mark_dates.end(), left);
+        for (int k = 0; k < 5 && it != mark_dates.begin(); ++k) {
+          --it;
+          const uint8_t* m = marks_on[static_cast<size_t>(it - mark_dates.begin())].at(r);
+          const uint8_t am = m ? m[0] : 0, pm = m ? m[1] : 0;
+          if (am == 0 && pm == 0) continue;
+          std::string day = FormatIsoDate(Date{*it}) + " " +
+                            std::string(am ? CodeInfo(am).code : std::string_view("-")) + " " +
+                            std::string(pm ? CodeInfo(pm).code : std::string_view("-"));
+          marks = marks.empty() ? day : day + "; " + marks;
+        }
+        w.Field(marks);
+        bool susp = false, ap = false;
+        const auto starts = susp_starts.find(pupil);
+        for (int32_t start : starts != susp_starts.end() ? starts->second : kNoStarts) {
+          if (start <= left && SchoolDaysBetween(Date{start}, Date{left}) < 10) susp = true;
+        }
+        const auto spans = ap_spans.find(pupil);
+        for (const auto& [start, end_date] : spans != ap_spans.end() ? spans->second : kNoSpans) {
+          if (start <= left && (end_date == kNoDate || end_date >= left)) ap = true;
+        }
+        w.Raw(susp ? "Y" : "N");
+        w.Raw(ap ? "Y" : "N");
+        const auto sen = static_cast<SenProvision>(s.pupils.sen_provision[pupil]);
+        w.Raw(sen == SenProvision::kEhcPlan ? "E" : sen == SenProvision::kSupport ? "K" : "N");
+        w.Raw(s.pupils.looked_after[pupil] ? "Y" : "N");
+        w.EndRow();
+      },
+      [&](std::string_view rows) {
+        w->raw_writer().Write(rows);
+        return Status::Ok();
+      }));
   LANTERN_RETURN_IF_ERROR(w->Close());
   return WriteColumnNotes(dir + "/children_missing_education.meta.csv", cols);
 }

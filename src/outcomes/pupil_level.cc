@@ -648,7 +648,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
   LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out_dir));
   step("local_outcomes.csv");
 
-  PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period};
+  PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period, options.threads};
   LANTERN_RETURN_IF_ERROR(WriteUnexplainedExits(ctx, out_dir, &report->unexplained_exit_rows));
   step("unexplained_exits.csv");
   LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, out_dir, &report->trust_rows));

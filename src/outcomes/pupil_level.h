@@ -60,6 +60,7 @@ struct PupilLevelContext {
   const Computation& computation;
   const Catalogue& catalogue;
   std::string time_period;
+  int threads = 1;  // for the case list's rows
 };
 
 // OUT/unexplained_exits.csv: each school and trust with pupils in Years 7 to
