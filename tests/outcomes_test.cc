@@ -318,6 +318,7 @@ TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommitte
   Status st = Build(*committed, b, &built);
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_GT(built.outcomes.rows, 0u);
+  const uint64_t daily_movement_rows = built.outcomes.movement_rows;
   // User-defined places change the cube: a build does not take them.
   b.outcomes.places_file = dir_ + "/places.csv";
   b.outcomes_dir = dir_ + "/refused";
@@ -336,8 +337,12 @@ TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommitte
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/daily_build2/attendance.csv"));
   committed.reset();
   ASSERT_TRUE(RunPupilLevelOutcomes(dir_ + "/store", o, dir_ + "/out", &separate).ok());
-  for (const char* f : {"local_outcomes.csv", "movement.csv", "trust_contribution.csv",
-                        "unexplained_exits.csv", "children_missing_education.csv"}) {
+  // The daily job's movement file has the rows of the framework's alone.
+  EXPECT_EQ(daily_movement_rows, separate.movement_rows);
+  EXPECT_GT(separate.movement_rows, 0u);
+  for (const char* f :
+       {"local_outcomes.csv", "movement.csv", "movement.meta.csv", "trust_contribution.csv",
+        "unexplained_exits.csv", "children_missing_education.csv"}) {
     SCOPED_TRACE(f);
     auto a = ReadFileToString(dir_ + "/daily/" + f);
     auto b = ReadFileToString(dir_ + "/out/" + f);
