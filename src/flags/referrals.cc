@@ -134,11 +134,8 @@ SchoolDays::SchoolDays(const StoreState& state, const StoreCalendar& calendar)
 
 const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
   const size_t slot = std::min<size_t>(school, s_.schools.size());
-  if (cached_.empty()) {
-    cache_.resize(s_.schools.size() + 1);
-    cached_.assign(s_.schools.size() + 1, 0);
-  }
-  if (cached_[slot]) return cache_[slot];
+  if (cache_.empty()) cache_.resize(s_.schools.size() + 1);
+  if (cache_[slot]) return *cache_[slot];
   std::vector<int32_t> days;
   // Up to 40 of the school's enrolments: a date is a school day when one of
   // them has a mark that is not a planned closure (#) on it.
@@ -173,9 +170,8 @@ const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
   } else {
     days = calendar_.dates();
   }
-  cached_[slot] = 1;
   cache_[slot] = std::move(days);
-  return cache_[slot];
+  return *cache_[slot];
 }
 
 int SchoolDays::Between(uint32_t school, int32_t from, int32_t to) const {

@@ -83,8 +83,7 @@ class SchoolDays {
   const StoreCalendar& calendar_;
   // The school days of each school, worked out on first use (by school
   // row; the last entry for a school not in the table).
-  mutable std::vector<std::vector<int32_t>> cache_;
-  mutable std::vector<uint8_t> cached_;
+  mutable std::vector<std::optional<std::vector<int32_t>>> cache_;
   mutable std::unordered_map<int64_t, int32_t> earliest_;  // by (from, n)
   mutable std::vector<std::vector<uint32_t>> sample_;      // enrolments looked at, by school
   mutable std::vector<DateMarks> marks_;                   // by calendar date index
