@@ -81,6 +81,15 @@ Result<Computation> Compute(const ComputeRequest& r) {
   context.policy = r.policy;
   context.full_scan = r.full_scan;
   context.threads = threads;
+  c.first_day = context.first_day;
+  c.last_day = context.last_day;
+  for (const auto& [grain, measures] : c.measures) {
+    if (grain == GrainId::kExit && !c.exits) {
+      c.exits = std::make_shared<const ExitSet>(
+          ClassifyExits(*r.state, *r.policy, context.first_day, context.last_day));
+      context.exits = c.exits.get();
+    }
+  }
   CubeRequest cube_request;
   cube_request.state = r.state;
   cube_request.policy = r.policy;

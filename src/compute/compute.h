@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "aggregate/cube.h"
+#include "derive/exits.h"
 #include "indicators/catalogue.h"
 #include "suppress/disclosure_pass.h"
 
@@ -51,6 +52,11 @@ struct ComputeRequest {
 
 struct Computation {
   AcademicYear year{2018};
+  Date first_day, last_day;  // the period counted
+  // The period's exits, when a grain needed them: classified once, kept for
+  // the outputs that list them (the case list of children missing
+  // education).
+  std::shared_ptr<const ExitSet> exits;
   std::vector<std::unique_ptr<FactGrain>> grains;
   std::vector<std::pair<GrainId, std::vector<int>>> measures;  // per grain request
   Cube cube;

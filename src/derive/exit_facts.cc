@@ -108,7 +108,9 @@ class ExitFacts : public FactGrain {
   explicit ExitFacts(const FactContext& c) {
     const StoreState& s = *c.state;
     const EnrolmentTable& e = s.enrolments;
-    const ExitSet exits = ClassifyExits(s, *c.policy, c.first_day, c.last_day);
+    ExitSet classified;
+    if (c.exits == nullptr) classified = ClassifyExits(s, *c.policy, c.first_day, c.last_day);
+    const ExitSet& exits = c.exits != nullptr ? *c.exits : classified;
     std::vector<int32_t> exit_of(e.size(), -1);
     for (size_t i = 0; i < exits.exits.size(); ++i) {
       exit_of[exits.exits[i].enrolment] = static_cast<int32_t>(i);

@@ -69,6 +69,8 @@ struct MeasureDecl {
 // What every grain is built for: the store, the academic year, the period
 // within it that is counted (the whole year unless a term is asked for) and
 // the policy.
+struct ExitSet;  // derive/exits.h
+
 struct FactContext {
   const StoreState* state = nullptr;
   const Store* store = nullptr;  // for saved session counts; may be null
@@ -77,6 +79,9 @@ struct FactContext {
   const Policy* policy = nullptr;
   bool full_scan = false;  // count every mark again instead of using saved counts
   int threads = 1;
+  // The period's exits, classified once (ClassifyExits) for the exit grain
+  // and for outputs that list them; null: the grain classifies them itself.
+  const ExitSet* exits = nullptr;
 };
 
 // Where a grain's rows go: the cube's accumulator for one worker.

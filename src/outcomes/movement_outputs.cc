@@ -339,7 +339,14 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
                      uint64_t* open) {
   const StoreState& s = ctx.state;
   const AcademicYear year = *s.year;
-  const ExitSet exits = ClassifyExits(s, ctx.policy, year.FirstDay(), year.LastDay());
+  // The computation's exits when it classified them for the year (the exit
+  // grain's); else classified here.
+  const Computation& c = ctx.computation;
+  ExitSet classified;
+  const bool shared =
+      c.exits != nullptr && c.first_day == year.FirstDay() && c.last_day == year.LastDay();
+  if (!shared) classified = ClassifyExits(s, ctx.policy, year.FirstDay(), year.LastDay());
+  const ExitSet& exits = shared ? *c.exits : classified;
   std::map<int, std::string> la_names;
   for (size_t i = 0; i < s.local_authorities.size(); ++i) {
     la_names[s.local_authorities.old_la_code[i]] = s.local_authorities.la_name[i];
