@@ -7,7 +7,8 @@
 // day; the first day of the current run is found by testing earlier days
 // back to the last day the flag history already covers, so a daily run
 // tests a handful of days for the pupils newly flagged and one day for the
-// rest (the per-day cost; docs/early-warning.md, "Incremental").
+// rest (the per-day cost; docs/early-warning.md, "Flag history and the
+// daily update").
 #ifndef LANTERN_FLAGS_FLAGS_H_
 #define LANTERN_FLAGS_FLAGS_H_
 

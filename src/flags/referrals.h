@@ -1,6 +1,6 @@
 // Referrals into the escalation pathway of a Local Inclusion and
 // Participation Agreement (LIPA), raised by new at-risk flags
-// (docs/early-warning.md, "Referrals").
+// (docs/early-warning.md, "Referrals and LIPAs").
 //
 // A LIPA is the part of a trust x LA agreement (the agreements file the
 // server reads, docs/access.md) that names the LA link officer and the
