@@ -46,6 +46,15 @@ test('an LA user sees the flagged pupils and referrals the API gives, and record
     assert.ok(firstRef.includes(`Due: ${first.escalation_due_to}`));
   }
   if (first.acknowledge_breached) assert.match(firstRef, /Breached/);
+  // A date stays on one line: the narrow "Raised" column broke it at a hyphen.
+  const raised = page.locator('[data-testid=referral-table] tbody tr td[data-col=raised]').first();
+  assert.match(await raised.innerText(), /^\d{4}-\d{2}-\d{2}$/);
+  const lineBoxes = await raised.evaluate((td) => {
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    return range.getClientRects().length;
+  });
+  assert.equal(lineBoxes, 1, 'the date on one line');
   const kb = await tabThrough(page);
   assert.deepEqual(kb.missed.filter((m) => !/Update referral/.test(m)), [], `controls not reached by Tab: ${kb.missed.join(', ')}`);
   const violations = await seriousViolations(page);

@@ -31,6 +31,21 @@ test('the home LA sees its caseload, as the API gives it', { skip: !laUser || sh
     assert.equal(await rows.count(), cases.length);
     const upns = await page.locator('[data-testid=cme-table] tbody tr th, [data-testid=cme-table] tbody tr td:first-child').allInnerTexts();
     for (const c of cases.slice(0, 20)) assert.ok(upns.some((u) => u.includes(c.upn)), `${c.upn} is listed`);
+    // The last marks a day a line, each whole: the column is narrow.
+    const withMarks = cases.find((c) => c.last_marks);
+    if (withMarks) {
+      const lines = rows.filter({ hasText: withMarks.upn }).first().locator('td[data-col=last_marks] .line');
+      const days = withMarks.last_marks.split('; ').filter(Boolean);
+      assert.deepEqual(await lines.allInnerTexts(), days);
+      const boxes = await lines.evaluateAll((spans) =>
+        spans.map((s) => {
+          const range = document.createRange();
+          range.selectNodeContents(s);
+          return range.getClientRects().length;
+        }),
+      );
+      assert.deepEqual(boxes, days.map(() => 1), 'each day on one line');
+    }
   }
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], violations.join('\n'));

@@ -7,6 +7,8 @@ import { saveFile, toCsv, toJson, safeName } from '../download.js';
 // columns: [{ key, label, num, dp, unit, render(row), head }]; `head` marks
 // the row-header column. rows: objects of raw values (numbers or symbols).
 // exportColumns (default: columns) are the fields the CSV and JSON hold.
+// A cell holding a date (YYYY-MM-DD) is kept on one line: a narrow column
+// would otherwise break it at a hyphen.
 export function DataTable({ caption, columns, exportColumns, rows, file, downloads = true, note, class: cls = '', captionHidden = false, testid }) {
   return (
     <div class={`table-block ${cls}`} data-testid={testid}>
@@ -42,8 +44,9 @@ export function DataTable({ caption, columns, exportColumns, rows, file, downloa
                     const v = r[c.key];
                     const content = c.render ? c.render(r) : isNum(v) || isSymbol(v) ? <Val v={v} dp={c.dp ?? 1} /> : v === null || v === undefined ? '' : String(v);
                     const Tag = c.head ? 'th' : 'td';
+                    const cellClass = [c.num ? 'n' : '', !c.render && isIsoDate(v) ? 'date' : ''].filter(Boolean).join(' ');
                     return (
-                      <Tag scope={c.head ? 'row' : undefined} class={c.num ? 'n' : ''} key={c.key} data-col={c.key}>
+                      <Tag scope={c.head ? 'row' : undefined} class={cellClass} key={c.key} data-col={c.key}>
                         {content}
                       </Tag>
                     );
@@ -58,6 +61,10 @@ export function DataTable({ caption, columns, exportColumns, rows, file, downloa
       {downloads ? <Downloads caption={caption} columns={exportColumns || columns} rows={rows} file={file} /> : null}
     </div>
   );
+}
+
+function isIsoDate(v) {
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 }
 
 export function Downloads({ caption, columns, rows, file }) {

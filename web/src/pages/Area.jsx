@@ -316,7 +316,8 @@ const CME_COLUMNS = [
   { key: 'leaving_reason', label: 'Reason recorded' },
   { key: 'window_end_date', label: 'Window ended' },
   { key: 'reappeared_date', label: 'Reappeared' },
-  { key: 'last_marks', label: 'Last marks' },
+  // A day a line ("2018-09-05 / \\"), each kept whole.
+  { key: 'last_marks', label: 'Last marks', render: (r) => String(r.last_marks ?? '').split('; ').filter(Boolean).map((day, i) => <span class="line" key={i}>{day}</span>) },
   { key: 'open_suspension', label: 'Suspension just before' },
   { key: 'open_ap', label: 'In AP' },
 ];
