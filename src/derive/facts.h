@@ -66,11 +66,11 @@ struct MeasureDecl {
   }
 };
 
+struct ExitSet;  // derive/exits.h
+
 // What every grain is built for: the store, the academic year, the period
 // within it that is counted (the whole year unless a term is asked for) and
 // the policy.
-struct ExitSet;  // derive/exits.h
-
 struct FactContext {
   const StoreState* state = nullptr;
   const Store* store = nullptr;  // for saved session counts; may be null

@@ -341,12 +341,12 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
   const AcademicYear year = *s.year;
   // The computation's exits when it classified them for the year (the exit
   // grain's); else classified here.
-  const Computation& c = ctx.computation;
+  const Computation& computation = ctx.computation;
   ExitSet classified;
-  const bool shared =
-      c.exits != nullptr && c.first_day == year.FirstDay() && c.last_day == year.LastDay();
+  const bool shared = computation.exits != nullptr && computation.first_day == year.FirstDay() &&
+                      computation.last_day == year.LastDay();
   if (!shared) classified = ClassifyExits(s, ctx.policy, year.FirstDay(), year.LastDay());
-  const ExitSet& exits = shared ? *c.exits : classified;
+  const ExitSet& exits = shared ? *computation.exits : classified;
   std::map<int, std::string> la_names;
   for (size_t i = 0; i < s.local_authorities.size(); ++i) {
     la_names[s.local_authorities.old_la_code[i]] = s.local_authorities.la_name[i];
