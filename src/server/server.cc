@@ -1244,6 +1244,25 @@ void Server::Impl::Routes() {
                 res.status == 404 ? "not found" : fmt::format("request refused ({})", res.status));
     }
   });
+  // Responses are compressed with gzip, never Brotli. cpp-httplib compresses
+  // with Brotli whenever a client accepts "br" (every browser does), at
+  // Brotli's slowest quality, which its build does not let us lower: the
+  // web's biggest answers took seconds (the LA caseload, 4.2 MB of JSON:
+  // 6.4 s against 0.19 s with gzip; bench/RESULTS.md, "Session 15"). The
+  // request is the server's own object, handed to this handler as const,
+  // and is rewritten before the library reads the header to choose.
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    auto& headers = const_cast<httplib::Headers&>(req.headers);
+    auto it = headers.find("Accept-Encoding");
+    if (it != headers.end()) {
+      if (it->second.find("gzip") != std::string::npos) {
+        it->second = "gzip";
+      } else {
+        headers.erase(it);
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   s.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("X-Frame-Options", "DENY");

@@ -358,6 +358,32 @@ TEST_F(ServerTest, ServesTheLocalOutcomesFrameworkMovementAndTrustContributionTo
   EXPECT_EQ(by_id["pupils"]["polarity"], "neither");
 }
 
+// A browser accepts Brotli and gzip: the answer comes gzipped (the
+// library's Brotli is at its slowest quality), and the same JSON as
+// unencoded; a client that accepts only Brotli gets it unencoded.
+TEST_F(ServerTest, AnswersAreGzippedNeverBrotli) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  auto get = [](const char* path, const char* accept) {
+    auto c = Client();
+    return c.Get(path, httplib::Headers{{"Accept-Encoding", accept}});
+  };
+  for (const char* path : {"/api/v1/las/805/movement", "/"}) {
+    SCOPED_TRACE(path);
+    auto plain = get(path, "identity");
+    ASSERT_TRUE(plain);
+    ASSERT_EQ(plain->status, 200);
+    EXPECT_FALSE(plain->has_header("Content-Encoding"));
+    auto browser = get(path, "gzip, deflate, br, zstd");
+    ASSERT_TRUE(browser);
+    EXPECT_EQ(browser->get_header_value("Content-Encoding"), "gzip");
+    EXPECT_EQ(browser->body, plain->body);  // the client has decompressed it
+    auto br_only = get(path, "br");
+    ASSERT_TRUE(br_only);
+    EXPECT_FALSE(br_only->has_header("Content-Encoding"));
+    EXPECT_EQ(br_only->body, plain->body);
+  }
+}
+
 TEST_F(ServerTest, AnAgreementSharesOnlyItsDataClasses) {
   const auto [cookie, csrf] = Login("la806");
   auto r = Get("/api/v1/schools/900002/pupils", cookie);
