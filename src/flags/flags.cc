@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "common/parallel.h"
+#include "store/segment.h"
 
 namespace lantern {
 
@@ -132,6 +133,53 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
     }
   }
   marks_ = s_.marks.Locate(calendar_.dates());
+  int bits = 0;
+  for (const Trigger& t : rules_.triggers) {
+    const bool attendance = t.measure == TriggerMeasure::kAttendancePercent;
+    quiet_bit_.push_back(attendance && bits < 8 ? bits : -1);
+    bits += attendance;
+  }
+  if (bits > 8) quiet_bit_.assign(rules_.triggers.size(), -1);
+}
+
+std::string FlagEvaluator::QuietKey() const {
+  std::string key;
+  for (size_t k = 0; k < rules_.triggers.size(); ++k) {
+    const Trigger& t = rules_.triggers[k];
+    if (t.measure != TriggerMeasure::kAttendancePercent) continue;
+    if (quiet_bit_[k] < 0 || t.threshold > 100) return "";
+    key += fmt::format("{}:{}:{};", t.id, t.threshold, t.window.n);
+  }
+  return key + fmt::format("codes:{:08x}", Crc32(session_counts_.data(), sizeof session_counts_));
+}
+
+void FlagEvaluator::CarryQuiet(int32_t day, const std::vector<uint8_t>& touched,
+                               std::vector<uint8_t>* quiet) const {
+  const auto& dates = calendar_.dates();
+  const auto it = std::lower_bound(dates.begin(), dates.end(), day);
+  const DateMarks* marks =
+      it != dates.end() && *it == day ? &marks_[static_cast<size_t>(it - dates.begin())] : nullptr;
+  const size_t n = std::min(quiet->size(), s_.pupils.size());
+  quiet->resize(n);
+  for (size_t p = 0; p < n; ++p) {
+    uint8_t& q = (*quiet)[p];
+    if (q == 0) continue;
+    if ((p < touched.size() && touched[p]) ||
+        enrolments_.first[p + 1] - enrolments_.first[p] != 1) {
+      q = 0;
+      continue;
+    }
+    const uint32_t e = enrolments_.rows[enrolments_.first[p]];
+    if (day < s_.enrolments.entry_date[e] || day > s_.enrolments.leaving_date[e]) {
+      q = 0;  // not on a roll: no flags, nothing to carry
+      continue;
+    }
+    const uint8_t* m = marks != nullptr ? marks->at(e) : nullptr;
+    if (m == nullptr) continue;  // no marks on the day: the window is as it was
+    const uint32_t counts = session_counts_[m[0]] + session_counts_[m[1]];
+    const uint32_t possible = counts & 0xFFFF, attended = counts >> 16;
+    if (possible != 0 && !(possible == 2 && attended == 2)) q = 0;
+  }
 }
 
 bool FlagEvaluator::OnRoll(uint32_t pupil, int32_t day) const {
@@ -244,6 +292,28 @@ std::string_view FlagReason(const AtRiskRules& rules, const FlagResult& f, const
   return *scratch;
 }
 
+FlagEvaluator::WindowResult FlagEvaluator::AttendanceWindowOn(uint32_t pupil, const Trigger& t,
+                                                              int32_t day,
+                                                              AttendanceWindow* window) const {
+  // The last n school days on a roll.
+  const auto n = static_cast<size_t>(t.window.n);
+  if (n == 0) return WindowResult::kShort;
+  size_t count = 0;
+  uint32_t possible = 0, attended = 0;
+  int32_t first = kNoDate, last = kNoDate;
+  ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
+    if (count == 0) last = date;
+    first = date;
+    possible += p;
+    attended += a;
+    return ++count < n;
+  });
+  if (count < n) return WindowResult::kShort;
+  if (!AttendanceBelow(t, attended, possible)) return WindowResult::kNotBelow;
+  *window = AttendanceWindow{attended, possible, first, last};
+  return WindowResult::kBelow;
+}
+
 bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason,
                           AttendanceWindow* window) const {
   const Trigger& t = rules_.triggers[k];
@@ -286,21 +356,8 @@ bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* re
   }
   switch (t.measure) {
     case TriggerMeasure::kAttendancePercent: {
-      // The last n school days on a roll.
-      const auto n = static_cast<size_t>(t.window.n);
-      if (n == 0) return false;
-      size_t count = 0;
-      uint32_t possible = 0, attended = 0;
-      int32_t first = kNoDate, last = kNoDate;
-      ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
-        if (count == 0) last = date;
-        first = date;
-        possible += p;
-        attended += a;
-        return ++count < n;
-      });
-      if (count < n || !AttendanceBelow(t, attended, possible)) return false;
-      const AttendanceWindow w{attended, possible, first, last};
+      AttendanceWindow w;
+      if (AttendanceWindowOn(pupil, t, day, &w) != WindowResult::kBelow) return false;
       if (window != nullptr) {
         *window = w;
       } else if (reason != nullptr) {
@@ -550,8 +607,11 @@ std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history
 }  // namespace
 
 std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable* history,
-                                                   int32_t covered_through, int threads) const {
+                                                   int32_t covered_through, int threads,
+                                                   const std::vector<uint8_t>* quiet_in,
+                                                   std::vector<uint8_t>* quiet_out) const {
   const size_t n = s_.pupils.size();
+  if (quiet_out != nullptr) quiet_out->assign(n, 0);
   const bool use_history =
       history != nullptr && covered_through != kNoDate && covered_through < day;
   const int32_t floor = use_history ? covered_through + 1 : day - kLookBackDays;
@@ -574,10 +634,23 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
     for (size_t p = begin; p < end; ++p) {
       const uint32_t pupil = static_cast<uint32_t>(p);
       if (!OnRoll(pupil, day)) continue;
+      const uint8_t known = quiet_in != nullptr && p < quiet_in->size() ? (*quiet_in)[p] : 0;
+      uint8_t quiet = 0;
       for (size_t k = 0; k < rules_.triggers.size(); ++k) {
         reason.clear();
         window = AttendanceWindow();
-        if (!Holds(pupil, k, day, &reason, &window)) continue;
+        if (const int bit = quiet_bit_[k]; bit >= 0) {
+          const auto mask = static_cast<uint8_t>(1u << bit);
+          if (known & mask) {
+            quiet |= mask;
+            continue;
+          }
+          const WindowResult r = AttendanceWindowOn(pupil, rules_.triggers[k], day, &window);
+          if (r == WindowResult::kNotBelow) quiet |= mask;
+          if (r != WindowResult::kBelow) continue;
+        } else if (!Holds(pupil, k, day, &reason, &window)) {
+          continue;
+        }
         FlagResult f;
         f.pupil = pupil;
         f.trigger = static_cast<uint16_t>(k);
@@ -598,6 +671,7 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
         if (f.since == kNoDate) f.since = Since(pupil, k, day, floor);
         out.push_back(std::move(f));
       }
+      if (quiet_out != nullptr) (*quiet_out)[p] = quiet;
     }
   });
   std::vector<FlagResult> all;

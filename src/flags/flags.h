@@ -107,8 +107,30 @@ class FlagEvaluator {
   // `covered_through` (before `day`), a run the history holds open keeps its
   // since, and a new run is looked for back to covered_through + 1 only;
   // without one (nullptr), since is looked for back to about three years.
+  //
+  // Quiet pupils (flags/flag_state.h): with `quiet_in` (by pupil row, a bit
+  // per attendance trigger), a set bit says the trigger's window is known
+  // to be full and at or above its threshold on the day, so it is not
+  // worked out; with `quiet_out`, the day's bits are written there, for
+  // every pupil (none for a pupil not on a roll).
   std::vector<FlagResult> EvaluateAll(int32_t day, const FlagTable* history,
-                                      int32_t covered_through, int threads) const;
+                                      int32_t covered_through, int threads,
+                                      const std::vector<uint8_t>* quiet_in = nullptr,
+                                      std::vector<uint8_t>* quiet_out = nullptr) const;
+
+  // What quiet bits are worked out under: the attendance triggers (at most
+  // 8) and what each mark code counts as; "" when there are more.
+  std::string QuietKey() const;
+  // Carries the quiet bits of the school day before `day` over to `day`
+  // (its next school day in the calendar, with no change to any earlier
+  // day's marks): a bit is kept only for a pupil with one enrolment, not
+  // in `touched`, whose marks on `day` are both attended or give no
+  // possible session. The window then either stays as it was or gains a
+  // day of two attended sessions for one of at most two possible, so it
+  // cannot fall under the threshold. Every other bit is cleared, and so is
+  // a pupil's not on a roll on `day`.
+  void CarryQuiet(int32_t day, const std::vector<uint8_t>& touched,
+                  std::vector<uint8_t>* quiet) const;
 
  private:
   // Calls f(date, possible, attended) for each of the pupil's school days
@@ -116,6 +138,11 @@ class FlagEvaluator {
   // first, while f returns true.
   template <typename F>
   void ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const;
+  // An attendance trigger's window on the day: too short (fewer than n
+  // school days on a roll), under the threshold (*window filled), or not.
+  enum class WindowResult { kShort, kBelow, kNotBelow };
+  WindowResult AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t day,
+                                  AttendanceWindow* window) const;
   std::string SchoolText(uint32_t school) const;
 
   const StoreState& s_;
@@ -135,6 +162,8 @@ class FlagEvaluator {
   // A session's mark as counts: possible in the low 16 bits, attended in
   // the high 16 (from the treatments), so two marks add up in one sum.
   std::array<uint32_t, 256> session_counts_{};
+  // By trigger: its bit among the attendance triggers, or -1.
+  std::vector<int> quiet_bit_;
 };
 
 // The flag history after a run on `day`: an open run that no longer holds

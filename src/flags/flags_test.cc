@@ -504,6 +504,74 @@ TEST(FlagHistoryTest, OpenRunsAreMatchedByPupilAndTriggerWhateverTheRowOrder) {
   EXPECT_EQ(results[2].since, 100);
 }
 
+// The daily update carries a pupil's "window full and at or above the
+// threshold" over to the next school day only where it cannot have
+// changed: one enrolment, not touched by the day's records, both marks of
+// the day attended (or none possible). Every carried bit is one that
+// working the window out gives too, and the flags are the same.
+TEST_F(FlagsTest, QuietWindowsCarryOverOnlyWhereTheyCannotHaveFallen) {
+  const uint32_t a = School(100001, 805), pru = School(100003, 805);
+  const uint32_t at = Pupil(), absent = Pupil(), dual = Pupil(), late = Pupil(), touched = Pupil(),
+                 left = Pupil(), odd = Pupil();
+  const uint32_t e_at = Enrol(at, a, "2018-09-03");
+  const uint32_t e_absent = Enrol(absent, a, "2018-09-03");
+  const uint32_t e_dual = Enrol(dual, a, "2018-09-03", nullptr, EnrolStatus::kMain);
+  const uint32_t e_sub = Enrol(dual, pru, "2018-09-03", nullptr, EnrolStatus::kSubsidiary);
+  const uint32_t e_late = Enrol(late, a, "2019-05-02");
+  const uint32_t e_touched = Enrol(touched, a, "2018-09-03");
+  const uint32_t e_left = Enrol(left, a, "2018-09-03", "2019-06-18");
+  const uint32_t e_odd = Enrol(odd, a, "2018-09-03");
+  // 31 school days, 1 May to 19 June less the half term: day 30 is 18 June.
+  const std::vector<std::pair<const char*, const char*>> half_term = {{"2019-05-27", "2019-05-31"}};
+  for (uint32_t e : {e_at, e_absent, e_late, e_touched, e_left, e_odd}) {
+    MarkWeekdays("2019-05-01", "2019-06-19", e, "//", half_term);
+  }
+  // The dual-registered pupil: every day at both schools, 4 sessions.
+  MarkWeekdays("2019-05-01", "2019-06-19", e_dual, "//", half_term);
+  MarkWeekdays("2019-05-01", "2019-06-19", e_sub, "//", half_term);
+  // At exactly 90% on day 30 (6 of 60 absent): not under, the edge case.
+  for (const char* d : {"2019-05-06", "2019-05-07", "2019-05-08"}) Mark(d, e_at, "OO");
+  Mark("2019-06-19", e_absent, "/O");  // absent for one session on day 31
+  Mark("2019-06-19", e_odd, "/X");     // one attended, one not possible
+  WriteMarks();
+  auto ev = Evaluator();
+  const int32_t day30 = D("2019-06-18"), day31 = D("2019-06-19");
+  std::vector<uint8_t> q30;
+  ev.EvaluateAll(day30, nullptr, kNoDate, 1, nullptr, &q30);
+  ASSERT_EQ(q30.size(), s_.pupils.size());
+  EXPECT_EQ(q30[at], 1);    // 54 of 60 is not under 90%
+  EXPECT_EQ(q30[late], 0);  // fewer than 30 school days on a roll
+  for (uint32_t p : {absent, dual, touched, left, odd}) EXPECT_EQ(q30[p], 1) << p;
+
+  std::vector<uint8_t> touched_rows(s_.pupils.size(), 0);
+  touched_rows[touched] = 1;
+  std::vector<uint8_t> carried = q30;
+  ev.CarryQuiet(day31, touched_rows, &carried);
+  EXPECT_EQ(carried[at], 1);       // attended both: the window cannot fall
+  EXPECT_EQ(carried[absent], 0);   // an absence: worked out again
+  EXPECT_EQ(carried[odd], 0);      // one possible session only
+  EXPECT_EQ(carried[dual], 0);     // two enrolments: a day may drop 4 sessions
+  EXPECT_EQ(carried[touched], 0);  // its records changed
+  EXPECT_EQ(carried[left], 0);     // not on a roll
+  EXPECT_EQ(carried[late], 0);
+
+  std::vector<uint8_t> worked_out, with_carry;
+  const auto full = ev.EvaluateAll(day31, nullptr, kNoDate, 1, nullptr, &worked_out);
+  const auto fast = ev.EvaluateAll(day31, nullptr, kNoDate, 1, &carried, &with_carry);
+  for (size_t p = 0; p < carried.size(); ++p) {
+    if (carried[p]) EXPECT_EQ(worked_out[p], 1) << p;
+  }
+  EXPECT_EQ(with_carry, worked_out);
+  ASSERT_EQ(fast.size(), full.size());
+  for (size_t i = 0; i < full.size(); ++i) {
+    EXPECT_EQ(fast[i].pupil, full[i].pupil);
+    EXPECT_EQ(fast[i].trigger, full[i].trigger);
+    EXPECT_EQ(fast[i].since, full[i].since);
+  }
+  // A window too short the day before is worked out: full on day 31.
+  EXPECT_EQ(worked_out[late], 1);
+}
+
 TEST_F(FlagsTest, APupilNotOnARollOnTheDayIsNotFlagged) {
   const uint32_t a = School(100001, 805);
   const uint32_t p = Pupil();

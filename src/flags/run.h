@@ -26,6 +26,10 @@ struct FlagsOptions {
   std::string policy_file;
   int threads = 0;
   std::vector<LipaTerms> lipas;  // from the agreements (the accounts database)
+  // What the commit just before changed (the daily job's ingest), if known:
+  // with it, the flag state saved by the last run can carry over the
+  // pupils whose attendance cannot have changed (flags/flag_state.h).
+  const CommitChanges* changes = nullptr;
 };
 
 struct FlagsReport {
@@ -36,6 +40,9 @@ struct FlagsReport {
   size_t pupils_flagged = 0, flags = 0, days_run = 0;
   uint32_t raised = 0, cleared = 0;
   size_t referrals_raised = 0, referrals_escalated = 0, referrals_open = 0;
+  // Pupils on a roll on the last day whose attendance windows were carried
+  // over from the day before rather than worked out (flags/flag_state.h).
+  size_t windows_carried = 0;
   std::vector<std::pair<std::string, size_t>> by_trigger;
   double seconds = 0, seconds_evaluate = 0;
   // The last day's step of a run over several days (evaluate, history,
