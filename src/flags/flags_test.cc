@@ -559,7 +559,9 @@ TEST_F(FlagsTest, QuietWindowsCarryOverOnlyWhereTheyCannotHaveFallen) {
   const auto full = ev.EvaluateAll(day31, nullptr, kNoDate, 1, nullptr, &worked_out);
   const auto fast = ev.EvaluateAll(day31, nullptr, kNoDate, 1, &carried, &with_carry);
   for (size_t p = 0; p < carried.size(); ++p) {
-    if (carried[p]) EXPECT_EQ(worked_out[p], 1) << p;
+    if (carried[p]) {
+      EXPECT_EQ(worked_out[p], 1) << p;
+    }
   }
   EXPECT_EQ(with_carry, worked_out);
   ASSERT_EQ(fast.size(), full.size());
