@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/csv_table.h"
 #include "common/date.h"
 #include "common/file_util.h"
 #include "flags/run.h"
@@ -138,6 +139,16 @@ TEST_F(DailyFlagsTest, CarryingQuietWindowsGivesWhatWorkingThemOutDoes) {
     EXPECT_EQ(a.cleared, b.cleared) << day;
     EXPECT_EQ(a.referrals_raised, b.referrals_raised) << day;
     EXPECT_EQ(Text(carry + "-out/flags.csv"), Text(full + "-out/flags.csv")) << day;
+    EXPECT_EQ(Text(carry + "-out/flag_changes.csv"), Text(full + "-out/flag_changes.csv")) << day;
+    // The day's changes: one row per flag raised or cleared.
+    auto changes = CsvTable::Load(carry + "-out/flag_changes.csv");
+    ASSERT_TRUE(changes.ok());
+    EXPECT_EQ(changes->rows(), size_t{a.raised} + a.cleared) << day;
+    size_t raised = 0;
+    for (size_t r = 0; r < changes->rows(); ++r) {
+      raised += changes->Cell(r, changes->Column("change")) == "raised";
+    }
+    EXPECT_EQ(raised, a.raised) << day;
     EXPECT_EQ(Text(carry + "-out/lipa_effectiveness.csv"),
               Text(full + "-out/lipa_effectiveness.csv"))
         << day;

@@ -25,11 +25,13 @@ void AddFlags(CLI::App& app, int* exit_code) {
       "The at-risk early warning: every trigger of the rules in force that holds for a pupil on "
       "the day, since when and why, in OUT/flags.csv (pupil-level: for the entitled only), with "
       "OUT/lipa_effectiveness.csv. On the store's newest day the flag history is updated in the "
-      "store (a flag clears when its condition clears), new flags raise referrals and breached "
-      "response standards escalate. A rules file with an error is refused with its line and "
+      "store (a flag clears when its condition clears), the flags raised and cleared are written "
+      "to OUT/flag_changes.csv, new flags raise referrals and breached response standards "
+      "escalate. A rules file with an error is refused with its line and "
       "reason, and the rules in force stay in force (exit 2).");
   cmd->add_option("--store", opts->store_dir, "store folder")->required();
-  cmd->add_option("--out", opts->out_dir, "folder for flags.csv and lipa_effectiveness.csv")
+  cmd->add_option("--out", opts->out_dir,
+                  "folder for flags.csv, flag_changes.csv and lipa_effectiveness.csv")
       ->required();
   cmd->add_option("--rules", opts->rules_file,
                   "a rules file to adopt (rules/at-risk-VERSION.toml, national; or a local file "

@@ -57,16 +57,22 @@ void AddIngest(CLI::App& app, int* exit_code) {
                   "pupil-level children missing education list: keep it apart)");
   cmd->add_option("--flags", *flags_out,
                   "after the commit (and the build), update the at-risk flags, their history and "
-                  "referrals for the store's last day and write flags.csv here (as `lantern "
-                  "flags`; pupil-level, keep it apart from published files)");
+                  "referrals for the store's last day and write the day's flags raised and "
+                  "cleared here, flag_changes.csv (pupil-level, keep it apart from published "
+                  "files)");
+  auto flags_list = std::make_shared<bool>(false);
+  cmd->add_flag("--flags-list", *flags_list,
+                "with --flags, also write the whole list of flags holding, flags.csv, and "
+                "lipa_effectiveness.csv (as `lantern flags` does)");
   cmd->footer(
       "Examples:\n"
       "  lantern ingest out/demo/input --store out/demo/store\n"
       "  lantern ingest day/ --store STORE --build OUT --flags FLAGS   # the daily job\n"
+      "  lantern ingest day/ --store STORE --flags FLAGS --flags-list  # ... with every flag\n"
       "  lantern ingest day/ --store STORE --build OUT --outcomes LOF  # ... and the place "
       "measures\n"
       "  lantern ingest ctf-inbox/ --store STORE            # Common Transfer Files (*.xml)");
-  cmd->callback([opts, build_out, flags_out, outcomes_out, exit_code] {
+  cmd->callback([opts, build_out, flags_out, flags_list, outcomes_out, exit_code] {
     const auto started = std::chrono::steady_clock::now();
     IngestReport report;
     std::shared_ptr<LoadedStore> committed;
@@ -130,6 +136,7 @@ void AddIngest(CLI::App& app, int* exit_code) {
       FlagsOptions f;
       f.store_dir = opts->store_dir;
       f.out_dir = *flags_out;
+      f.list = *flags_list;
       f.policy_file = opts->policy_file;
       f.threads = opts->threads;
       auto lipas = LoadLipas(opts->store_dir);

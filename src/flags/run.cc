@@ -101,6 +101,58 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
         "national core N with local additions)."}});
 }
 
+// OUT/flag_changes.csv: the history rows this run raised or cleared (`rows`,
+// sorted; those from `first_new` on are new), one row each.
+Status WriteFlagChangesCsv(const StoreState& s, const FlagTable& history,
+                           const std::vector<uint32_t>& rows, uint32_t first_new,
+                           const std::string& out_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
+  auto w = CsvWriter::InMemory();
+  w->raw_writer().Write(
+      "upn,urn,home_la_code,trigger_id,change,since,until,reason,rules_version\n");
+  for (uint32_t r : rows) {
+    const uint32_t pupil = history.pupil[r], school = history.school[r];
+    char upn[13];
+    UnpackUpn(s.pupils.upn[pupil], upn);
+    w->Raw(std::string_view(upn, 13));
+    if (school < s.schools.size()) {
+      w->Int(s.schools.urn[school]);
+    } else {
+      w->Empty();
+    }
+    w->Field(fmt::format("{:03d}", s.pupils.home_la[pupil])).Field(history.trigger_id[r]);
+    const bool open = history.until[r] == kNoDate;
+    w->Field(r < first_new ? "cleared" : open ? "raised" : "raised_and_cleared");
+    w->Raw(DateText(history.since[r]));
+    if (open) {
+      w->Empty();
+    } else {
+      w->Raw(DateText(history.until[r]));
+    }
+    w->Field(history.reason[r]).Field(history.rules_version[r]);
+    w->EndRow();
+  }
+  LANTERN_RETURN_IF_ERROR(
+      WriteFileAtomic(out_dir + "/flag_changes.csv", w->raw_writer().contents()));
+  return WriteMeta(
+      out_dir + "/flag_changes.meta.csv",
+      {{"upn",
+        "The pupil's unique pupil number. PUPIL-LEVEL: for the pupil's school, trust and "
+        "LA under their agreements only; never published."},
+       {"urn", "The school of the pupil's main (or single) registration when the flag was raised."},
+       {"home_la_code", "The LA the pupil lives in (three-digit code)."},
+       {"trigger_id", "The trigger (rules/at-risk-VERSION.toml)."},
+       {"change",
+        "raised: the trigger began to hold (a new flag, which raises a referral); cleared: it no "
+        "longer holds; raised_and_cleared: both within the days this run covered."},
+       {"since", "The first day of the run of days on which the trigger held (YYYY-MM-DD)."},
+       {"until", "The first day it no longer held (YYYY-MM-DD); empty while it holds."},
+       {"reason", "Why it was raised, in words, with the numbers and dates of that day."},
+       {"rules_version", "The version of the at-risk rules in force when it was raised."}});
+}
+
 int32_t LastRunDay(const FlagRunTable& runs) {
   int32_t last = kNoDate;
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -303,6 +355,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     step("evaluate");
   } else {
     std::vector<uint32_t> flag_rows, referral_rows;  // sorted and made unique before the commit
+    const auto first_new = static_cast<uint32_t>(next.flags.size());
     // Each day's quiet pupils carry over to the next day of the run (its
     // marks are the store's, unchanged in between); the first day's, from
     // the state the last run saved, when it still holds.
@@ -404,6 +457,14 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     step("plan the commit");
     LANTERN_RETURN_IF_ERROR(store.Commit(plan));
     step("commit");
+    if (!options.out_dir.empty()) {
+      const auto rows = plan.changed_rows.find(TableId::kFlags);
+      LANTERN_RETURN_IF_ERROR(WriteFlagChangesCsv(
+          state, next.flags,
+          rows == plan.changed_rows.end() ? std::vector<uint32_t>() : rows->second, first_new,
+          options.out_dir));
+      step("flag_changes.csv");
+    }
     report->history_updated = true;
     report->days_run = run_days.size();
   }
@@ -422,7 +483,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
   report->flags = flags.size();
   report->pupils_flagged =
       static_cast<size_t>(std::unique(pupils.begin(), pupils.end()) - pupils.begin());
-  if (!options.out_dir.empty()) {
+  if (!options.out_dir.empty() && options.list) {
     step("count");
     LANTERN_RETURN_IF_ERROR(
         WriteFlagsCsv(state, rules, flags, next.flags, options.out_dir, options.threads));

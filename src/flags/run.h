@@ -17,6 +17,10 @@ namespace lantern {
 struct FlagsOptions {
   std::string store_dir;
   std::string out_dir;     // "" : no files, only the store's history
+  // Also write the whole list, OUT/flags.csv, and OUT/lipa_effectiveness.csv
+  // (else only OUT/flag_changes.csv, the flags raised and cleared: the
+  // daily job's default).
+  bool list = true;
   std::string rules_file;  // "" : the rules in force
   std::string as_of;       // ISO date; "" : the store's last day
   // ISO date; "" : the day only. Else every school day from it to the day

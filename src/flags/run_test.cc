@@ -129,17 +129,41 @@ TEST_F(RunFlagsTest, KeepsTheHistoryAndRaisesAReferral) {
   EXPECT_EQ(csv->Cell(0, csv->Column("rules_version")), "1");
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/flags.meta.csv"));
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/lipa_effectiveness.csv"));
+  // The day's changes: the flag raised, with the words it was raised with.
+  auto changes = CsvTable::Load(dir_ + "/out/flag_changes.csv");
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->rows(), 1u);
+  EXPECT_EQ(changes->Cell(0, changes->Column("change")), "raised");
+  EXPECT_EQ(changes->Cell(0, changes->Column("since")), "2019-05-02");
+  EXPECT_EQ(changes->Cell(0, changes->Column("until")), "");
+  EXPECT_EQ(changes->Cell(0, changes->Column("reason")), csv->Cell(0, csv->Column("reason")));
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/flag_changes.meta.csv"));
   StoreState s = Load();
   ASSERT_EQ(s.flags.size(), 1u);
   ASSERT_EQ(s.referrals.size(), 1u);
   EXPECT_EQ(s.referrals.raised_date[0], D("2019-06-03"));
   EXPECT_EQ(s.referrals.home_la[0], 806);
   EXPECT_EQ(s.flag_runs.size(), 1u);
-  // A later day: the flag still holds, nothing new; then it clears.
-  ASSERT_TRUE(RunFlags(Options("2019-09-02"), &r).ok());
+  // A later day: the flag still holds, nothing new; then it clears. Without
+  // the list (the daily job's default), only the changes are written.
+  std::filesystem::remove_all(dir_ + "/out");
+  FlagsOptions changes_only = Options("2019-09-02");
+  changes_only.list = false;
+  ASSERT_TRUE(RunFlags(changes_only, &r).ok());
   EXPECT_EQ(r.raised, 0u);
-  ASSERT_TRUE(RunFlags(Options("2019-11-20"), &r).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/out/flags.csv"));
+  changes = CsvTable::Load(dir_ + "/out/flag_changes.csv");
+  ASSERT_TRUE(changes.ok());
+  EXPECT_EQ(changes->rows(), 0u);
+  changes_only.as_of = "2019-11-20";
+  ASSERT_TRUE(RunFlags(changes_only, &r).ok());
   EXPECT_EQ(r.cleared, 1u);
+  changes = CsvTable::Load(dir_ + "/out/flag_changes.csv");
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->rows(), 1u);
+  EXPECT_EQ(changes->Cell(0, changes->Column("change")), "cleared");
+  EXPECT_EQ(changes->Cell(0, changes->Column("until")), "2019-11-20");
+  EXPECT_EQ(changes->Cell(0, changes->Column("trigger_id")), "repeat_suspension");
   s = Load();
   ASSERT_EQ(s.flags.size(), 1u);
   EXPECT_EQ(s.flags.until[0], D("2019-11-20"));
