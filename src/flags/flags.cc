@@ -140,6 +140,32 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
     bits += attendance;
   }
   if (bits > 8) quiet_bit_.assign(rules_.triggers.size(), -1);
+  // A count of events or schools cannot reach its threshold with fewer
+  // rows, and a wait needs a request (most pupils have none).
+  for (const Trigger& t : rules_.triggers) {
+    const auto need = static_cast<uint32_t>(std::ceil(t.threshold));
+    switch (t.measure) {
+      case TriggerMeasure::kSuspensionsStarted:
+      case TriggerMeasure::kPermanentExclusions:
+        counted_.push_back({&FlagEvaluator::suspensions_, need});
+        break;
+      case TriggerMeasure::kApPlacementsStarted:
+        counted_.push_back({&FlagEvaluator::placements_, need});
+        break;
+      case TriggerMeasure::kInternalSuspensionsStarted:
+        counted_.push_back({&FlagEvaluator::units_, need});
+        break;
+      case TriggerMeasure::kMainSchools:
+        counted_.push_back({&FlagEvaluator::enrolments_, need});
+        break;
+      case TriggerMeasure::kEhcpWaitWeeks:
+        counted_.push_back({&FlagEvaluator::ehcp_, 1});
+        break;
+      default:
+        counted_.push_back({nullptr, 0});
+        break;
+    }
+  }
 }
 
 std::string FlagEvaluator::QuietKey() const {
@@ -317,28 +343,8 @@ FlagEvaluator::WindowResult FlagEvaluator::AttendanceWindowOn(uint32_t pupil, co
 bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason,
                           AttendanceWindow* window) const {
   const Trigger& t = rules_.triggers[k];
+  if (TooFewRows(pupil, k)) return false;
   const auto need = static_cast<size_t>(std::ceil(t.threshold));
-  // A count of events or schools cannot reach `need` with fewer rows (most
-  // pupils have none): no window to work out.
-  const ByPupil* counted = nullptr;
-  switch (t.measure) {
-    case TriggerMeasure::kSuspensionsStarted:
-    case TriggerMeasure::kPermanentExclusions:
-      counted = &suspensions_;
-      break;
-    case TriggerMeasure::kApPlacementsStarted:
-      counted = &placements_;
-      break;
-    case TriggerMeasure::kInternalSuspensionsStarted:
-      counted = &units_;
-      break;
-    case TriggerMeasure::kMainSchools:
-      counted = &enrolments_;
-      break;
-    default:
-      break;
-  }
-  if (counted != nullptr && counted->first[pupil + 1] - counted->first[pupil] < need) return false;
   // The first day of the window: events starting on or after it count.
   int32_t from = day;
   switch (t.window.kind) {
@@ -621,8 +627,11 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
   std::vector<std::vector<FlagResult>> parts(static_cast<size_t>(workers));
   ParallelRanges(n, workers, [&](size_t begin, size_t end, int w) {
     auto& out = parts[static_cast<size_t>(w)];
-    // About as many as the runs open before (a share of them each).
-    out.reserve(open.size() / static_cast<size_t>(workers) + 1024);
+    // About as many as the runs open before (a share of them each; the
+    // first part room for all, see below).
+    out.reserve(
+        (w == 0 ? open.size() + open.size() / 8 : open.size() / static_cast<size_t>(workers)) +
+        1024);
     std::string reason;
     AttendanceWindow window;
     // The open runs are walked beside the results (both in pupil then
@@ -648,7 +657,7 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
           const WindowResult r = AttendanceWindowOn(pupil, rules_.triggers[k], day, &window);
           if (r == WindowResult::kNotBelow) quiet |= mask;
           if (r != WindowResult::kBelow) continue;
-        } else if (!Holds(pupil, k, day, &reason, &window)) {
+        } else if (TooFewRows(pupil, k) || !Holds(pupil, k, day, &reason, &window)) {
           continue;
         }
         FlagResult f;
@@ -674,12 +683,16 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
       if (quiet_out != nullptr) (*quiet_out)[p] = quiet;
     }
   });
-  std::vector<FlagResult> all;
+  // The first part has room for all (reserved, not yet touched), so the
+  // others are moved in after it rather than everything into a new list.
+  std::vector<FlagResult> all = std::move(parts[0]);
   size_t total = 0;
   for (const auto& part : parts) total += part.size();
   all.reserve(total);
-  for (auto& part : parts) {
-    for (auto& f : part) all.push_back(std::move(f));
+  for (size_t w = 1; w < parts.size(); ++w) {
+    all.insert(all.end(), std::make_move_iterator(parts[w].begin()),
+               std::make_move_iterator(parts[w].end()));
+    std::vector<FlagResult>().swap(parts[w]);
   }
   return all;
 }

@@ -164,6 +164,19 @@ class FlagEvaluator {
   std::array<uint32_t, 256> session_counts_{};
   // By trigger: its bit among the attendance triggers, or -1.
   std::vector<int> quiet_bit_;
+  // By trigger: the rows it counts and how many it needs at least to hold
+  // (rows nullptr: any pupil may hold).
+  struct Counted {
+    ByPupil FlagEvaluator::*rows;
+    uint32_t need;
+  };
+  std::vector<Counted> counted_;
+  bool TooFewRows(uint32_t pupil, size_t k) const {
+    const Counted& c = counted_[k];
+    if (c.rows == nullptr) return false;
+    const ByPupil& rows = this->*c.rows;
+    return rows.first[pupil + 1] - rows.first[pupil] < c.need;
+  }
 };
 
 // The flag history after a run on `day`: an open run that no longer holds
