@@ -39,7 +39,9 @@ Status SaveFlagState(const std::string& path, const FlagState& state) {
   Put(&out, static_cast<uint64_t>(state.quiet.size()));
   out.append(reinterpret_cast<const char*>(state.quiet.data()), state.quiet.size());
   Put(&out, Crc32(out.data(), out.size()));
-  return WriteFileAtomic(path, out);
+  // Not synced: a cache, checked when read; lost or damaged, every window
+  // is worked out.
+  return WriteFileAtomic(path, out, false);
 }
 
 Result<FlagState> LoadFlagState(const std::string& path) {

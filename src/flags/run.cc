@@ -134,8 +134,10 @@ Status WriteFlagChangesCsv(const StoreState& s, const FlagTable& history,
     w->Field(history.reason[r]).Field(history.rules_version[r]);
     w->EndRow();
   }
+  // Not synced, like flags.csv: the store's commit is, and the history
+  // gives these rows again (since or until on the day).
   LANTERN_RETURN_IF_ERROR(
-      WriteFileAtomic(out_dir + "/flag_changes.csv", w->raw_writer().contents()));
+      WriteFileAtomic(out_dir + "/flag_changes.csv", w->raw_writer().contents(), false));
   return WriteMeta(
       out_dir + "/flag_changes.meta.csv",
       {{"upn",
