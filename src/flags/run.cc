@@ -35,43 +35,22 @@ Status WriteMeta(const std::string& path,
   return WriteFileAtomic(path, w->raw_writer().contents());
 }
 
-Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
-                     const std::vector<FlagResult>& flags, const FlagTable& history,
-                     const std::string& out_dir, int threads) {
+// A pupil-level list: its header, then rows formatted on every worker, in
+// blocks written in order to a temporary file renamed into place, so a
+// reader sees the last list or this one. Not synced to disk: like the
+// build's files, it can be written again from the store, whose commit is.
+template <typename Format>
+Status WriteListFile(const std::string& out_dir, const std::string& name, std::string_view header,
+                     size_t rows, int threads, Format&& format) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
-  // Formatted on every worker, in blocks written in order to a temporary
-  // file renamed into place, so a reader sees the last list or this one.
-  // Not synced to disk: like the build's files, it can be written again
-  // from the store, whose commit is.
-  const std::string path = out_dir + "/flags.csv", tmp = path + ".tmp";
+  const std::string path = out_dir + "/" + name, tmp = path + ".tmp";
   LANTERN_ASSIGN_OR_RETURN(auto file, CsvWriter::Create(tmp));
-  file->raw_writer().Write("upn,urn,home_la_code,trigger_id,since,reason,rules_version\n");
-  LANTERN_RETURN_IF_ERROR(WriteCsvInBlocks(
-      flags.size(), 16384, ResolveThreads(threads),
-      [&](size_t i, CsvWriter& w) {
-        const FlagResult& f = flags[i];
-        char upn[13];
-        UnpackUpn(s.pupils.upn[f.pupil], upn);
-        w.Raw(std::string_view(upn, 13));
-        if (f.school < s.schools.size()) {
-          w.Int(s.schools.urn[f.school]);
-        } else {
-          w.Empty();
-        }
-        char la[8];
-        w.Raw(std::string_view(
-            la, fmt::format_to_n(la, sizeof la, "{:03d}", s.pupils.home_la[f.pupil]).size));
-        thread_local std::string scratch;
-        w.Field(rules.triggers[f.trigger].id)
-            .Raw(DateText(f.since))
-            .Field(FlagReason(rules, f, history, &scratch));
-        w.Field(rules.version);
-        w.EndRow();
-      },
-      [&](std::string_view rows) {
-        file->raw_writer().Write(rows);
+  file->raw_writer().Write(header);
+  LANTERN_RETURN_IF_ERROR(
+      WriteCsvInBlocks(rows, 16384, ResolveThreads(threads), format, [&](std::string_view text) {
+        file->raw_writer().Write(text);
         return Status::Ok();
       }));
   LANTERN_RETURN_IF_ERROR(file->Close());
@@ -79,6 +58,39 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
     return Status::IoError(
         fmt::format("cannot rename {} to {}: {}", tmp, path, std::strerror(errno)));
   }
+  return Status::Ok();
+}
+
+// The first columns of a flag's row: upn, urn (empty: no school), home LA.
+void PupilColumns(const StoreState& s, uint32_t pupil, uint32_t school, CsvWriter& w) {
+  char upn[13];
+  UnpackUpn(s.pupils.upn[pupil], upn);
+  w.Raw(std::string_view(upn, 13));
+  if (school < s.schools.size()) {
+    w.Int(s.schools.urn[school]);
+  } else {
+    w.Empty();
+  }
+  char la[8];
+  w.Raw(std::string_view(la,
+                         fmt::format_to_n(la, sizeof la, "{:03d}", s.pupils.home_la[pupil]).size));
+}
+
+Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
+                     const std::vector<FlagResult>& flags, const FlagTable& history,
+                     const std::string& out_dir, int threads) {
+  LANTERN_RETURN_IF_ERROR(WriteListFile(
+      out_dir, "flags.csv", "upn,urn,home_la_code,trigger_id,since,reason,rules_version\n",
+      flags.size(), threads, [&](size_t i, CsvWriter& w) {
+        const FlagResult& f = flags[i];
+        PupilColumns(s, f.pupil, f.school, w);
+        thread_local std::string scratch;
+        w.Field(rules.triggers[f.trigger].id)
+            .Raw(DateText(f.since))
+            .Field(FlagReason(rules, f, history, &scratch));
+        w.Field(rules.version);
+        w.EndRow();
+      }));
   std::string triggers;
   for (const Trigger& t : rules.triggers) {
     triggers += fmt::format("{}{} ({})", triggers.empty() ? "" : "; ", t.id, t.meaning);
@@ -105,39 +117,25 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
 // sorted; those from `first_new` on are new), one row each.
 Status WriteFlagChangesCsv(const StoreState& s, const FlagTable& history,
                            const std::vector<uint32_t>& rows, uint32_t first_new,
-                           const std::string& out_dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
-  auto w = CsvWriter::InMemory();
-  w->raw_writer().Write(
-      "upn,urn,home_la_code,trigger_id,change,since,until,reason,rules_version\n");
-  for (uint32_t r : rows) {
-    const uint32_t pupil = history.pupil[r], school = history.school[r];
-    char upn[13];
-    UnpackUpn(s.pupils.upn[pupil], upn);
-    w->Raw(std::string_view(upn, 13));
-    if (school < s.schools.size()) {
-      w->Int(s.schools.urn[school]);
-    } else {
-      w->Empty();
-    }
-    w->Field(fmt::format("{:03d}", s.pupils.home_la[pupil])).Field(history.trigger_id[r]);
-    const bool open = history.until[r] == kNoDate;
-    w->Field(r < first_new ? "cleared" : open ? "raised" : "raised_and_cleared");
-    w->Raw(DateText(history.since[r]));
-    if (open) {
-      w->Empty();
-    } else {
-      w->Raw(DateText(history.until[r]));
-    }
-    w->Field(history.reason[r]).Field(history.rules_version[r]);
-    w->EndRow();
-  }
-  // Not synced, like flags.csv: the store's commit is, and the history
-  // gives these rows again (since or until on the day).
+                           const std::string& out_dir, int threads) {
   LANTERN_RETURN_IF_ERROR(
-      WriteFileAtomic(out_dir + "/flag_changes.csv", w->raw_writer().contents(), false));
+      WriteListFile(out_dir, "flag_changes.csv",
+                    "upn,urn,home_la_code,trigger_id,change,since,until,reason,rules_version\n",
+                    rows.size(), threads, [&](size_t i, CsvWriter& w) {
+                      const uint32_t r = rows[i];
+                      PupilColumns(s, history.pupil[r], history.school[r], w);
+                      w.Field(history.trigger_id[r]);
+                      const bool open = history.until[r] == kNoDate;
+                      w.Field(r < first_new ? "cleared" : open ? "raised" : "raised_and_cleared");
+                      w.Raw(DateText(history.since[r]));
+                      if (open) {
+                        w.Empty();
+                      } else {
+                        w.Raw(DateText(history.until[r]));
+                      }
+                      w.Field(history.reason[r]).Field(history.rules_version[r]);
+                      w.EndRow();
+                    }));
   return WriteMeta(
       out_dir + "/flag_changes.meta.csv",
       {{"upn",
@@ -464,7 +462,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
       LANTERN_RETURN_IF_ERROR(WriteFlagChangesCsv(
           state, next.flags,
           rows == plan.changed_rows.end() ? std::vector<uint32_t>() : rows->second, first_new,
-          options.out_dir));
+          options.out_dir, options.threads));
       step("flag_changes.csv");
     }
     report->history_updated = true;
