@@ -99,9 +99,7 @@ class BufferedWriter {
 
 // Writes contents to path atomically: a temporary file in the same folder is
 // written, fsynced and renamed over path, so a reader sees old or new, never half.
-// With sync false, not fsynced: for a file that can be made again (a
-// derived output, a cache checked when read), a crash may lose it.
-Status WriteFileAtomic(const std::string& path, std::string_view contents, bool sync = true);
+Status WriteFileAtomic(const std::string& path, std::string_view contents);
 Result<std::string> ReadFileToString(const std::string& path);
 // fsync on a directory, so a rename inside it survives a crash.
 Status SyncDirectory(const std::string& dir);

@@ -1,7 +1,10 @@
 #include "flags/flag_state.h"
 
 #include <fmt/format.h>
+#include <zlib.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "common/file_util.h"
@@ -28,24 +31,43 @@ bool Take(std::string_view* in, T* v) {
 
 }  // namespace
 
-// Layout: magic, i32 as_of, u64 generation, u32 key length, key, u64
-// pupils, one byte per pupil, then u32 CRC-32 of everything before it.
+// Layout: magic, i32 as_of, u64 generation, u32 key length, key, u64 n,
+// the quiet bytes (n), u64 m, the under values (m x u16), then u32 CRC-32
+// of everything before it. Streamed to a temporary file renamed into place;
+// not synced: a cache, checked when read; lost or damaged, every window is
+// worked out.
 Status SaveFlagState(const std::string& path, const FlagState& state) {
-  std::string out(kMagic, sizeof kMagic);
-  Put(&out, state.as_of);
-  Put(&out, state.generation);
-  Put(&out, static_cast<uint32_t>(state.key.size()));
-  out += state.key;
-  Put(&out, static_cast<uint64_t>(state.quiet.size()));
-  out.append(reinterpret_cast<const char*>(state.quiet.data()), state.quiet.size());
-  Put(&out, Crc32(out.data(), out.size()));
-  // Not synced: a cache, checked when read; lost or damaged, every window
-  // is worked out.
-  return WriteFileAtomic(path, out, false);
+  const KnownWindows& w = state.windows;
+  const std::string tmp = path + ".tmp";
+  LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(tmp));
+  uLong crc = crc32(0L, Z_NULL, 0);
+  const auto write = [&](const void* data, size_t bytes) {
+    file->Write(std::string_view(static_cast<const char*>(data), bytes));
+    crc = crc32_z(crc, static_cast<const Bytef*>(data), bytes);
+  };
+  std::string head(kMagic, sizeof kMagic);
+  Put(&head, state.as_of);
+  Put(&head, state.generation);
+  Put(&head, static_cast<uint32_t>(state.key.size()));
+  head += state.key;
+  Put(&head, static_cast<uint64_t>(w.quiet.size()));
+  write(head.data(), head.size());
+  write(w.quiet.data(), w.quiet.size());
+  const auto under = static_cast<uint64_t>(w.under.size());
+  write(&under, sizeof under);
+  write(w.under.data(), w.under.size() * sizeof(uint16_t));
+  const auto sum = static_cast<uint32_t>(crc);
+  file->Write(std::string_view(reinterpret_cast<const char*>(&sum), sizeof sum));
+  LANTERN_RETURN_IF_ERROR(file->Close());
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::IoError(fmt::format("cannot rename {}: {}", tmp, std::strerror(errno)));
+  }
+  return Status::Ok();
 }
 
 Result<FlagState> LoadFlagState(const std::string& path) {
-  LANTERN_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
+  const std::string_view text = file->data();
   const auto bad = [&](const char* why) {
     return Status::Corruption(fmt::format("{}: not a flag state file ({})", path, why));
   };
@@ -60,15 +82,19 @@ Result<FlagState> LoadFlagState(const std::string& path) {
   in.remove_suffix(4);
   FlagState s;
   uint32_t key_size = 0;
-  uint64_t pupils = 0;
+  uint64_t quiet = 0, under = 0;
   if (!Take(&in, &s.as_of) || !Take(&in, &s.generation) || !Take(&in, &key_size) ||
       in.size() < key_size) {
     return bad("short");
   }
   s.key.assign(in.substr(0, key_size));
   in.remove_prefix(key_size);
-  if (!Take(&in, &pupils) || in.size() != pupils) return bad("length");
-  s.quiet.assign(in.begin(), in.end());
+  if (!Take(&in, &quiet) || in.size() < quiet) return bad("length");
+  s.windows.quiet.assign(in.begin(), in.begin() + static_cast<ptrdiff_t>(quiet));
+  in.remove_prefix(quiet);
+  if (!Take(&in, &under) || in.size() != under * sizeof(uint16_t)) return bad("length");
+  s.windows.under.resize(under);
+  std::memcpy(s.windows.under.data(), in.data(), in.size());
   return s;
 }
 

@@ -22,7 +22,8 @@ class FlagStateTest : public testing::ScratchDirTest {
     s.as_of = 17969;
     s.generation = 42;
     s.key = "low_attendance:90:30;codes:1234abcd";
-    s.quiet = {1, 0, 1, 1, 0, 3};
+    s.windows.quiet = {1, 0, 1, 1, 0, 3};
+    s.windows.under = {0, 45 << 8 | 60, 0, 0, 0, 0};
     return s;
   }
 };
@@ -34,7 +35,8 @@ TEST_F(FlagStateTest, ReadsBackWhatWasSaved) {
   EXPECT_EQ(back->as_of, 17969);
   EXPECT_EQ(back->generation, 42u);
   EXPECT_EQ(back->key, Sample().key);
-  EXPECT_EQ(back->quiet, Sample().quiet);
+  EXPECT_EQ(back->windows.quiet, Sample().windows.quiet);
+  EXPECT_EQ(back->windows.under, Sample().windows.under);
 }
 
 TEST_F(FlagStateTest, ADamagedOrShortFileIsRefused) {
@@ -43,7 +45,7 @@ TEST_F(FlagStateTest, ADamagedOrShortFileIsRefused) {
   ASSERT_TRUE(text.ok());
   // One bit of one pupil changed: the checksum no longer matches.
   std::string damaged = *text;
-  damaged[damaged.size() - 6] ^= 1;
+  damaged[damaged.size() - 16] ^= 1;
   ASSERT_TRUE(WriteFileAtomic(Path(), damaged).ok());
   auto read = LoadFlagState(Path());
   EXPECT_FALSE(read.ok());

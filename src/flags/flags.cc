@@ -15,6 +15,11 @@ namespace {
 constexpr int kTermGapDays = 14;     // a holiday of two weeks or more ends a term
 constexpr int kLookBackDays = 1100;  // how far back since is looked for with no history
 
+// attended / possible < threshold %, in integers.
+bool AttendanceBelow(const Trigger& t, uint32_t attended, uint32_t possible) {
+  return static_cast<double>(attended) * 100.0 < t.threshold * static_cast<double>(possible);
+}
+
 int DaysInMonth(int y, unsigned m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
@@ -140,6 +145,9 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
     bits += attendance;
   }
   if (bits > 8) quiet_bit_.assign(rules_.triggers.size(), -1);
+  for (size_t k = 0; k < quiet_bit_.size(); ++k) {
+    if (quiet_bit_[k] >= 0) bit_trigger_.push_back(k);
+  }
   // A count of events or schools cannot reach its threshold with fewer
   // rows, and a wait needs a request (most pupils have none).
   for (const Trigger& t : rules_.triggers) {
@@ -179,32 +187,52 @@ std::string FlagEvaluator::QuietKey() const {
   return key + fmt::format("codes:{:08x}", Crc32(session_counts_.data(), sizeof session_counts_));
 }
 
-void FlagEvaluator::CarryQuiet(int32_t day, const std::vector<uint8_t>& touched,
-                               std::vector<uint8_t>* quiet) const {
+void FlagEvaluator::CarryWindows(int32_t day, const std::vector<uint8_t>& touched,
+                                 KnownWindows* known) const {
   const auto& dates = calendar_.dates();
   const auto it = std::lower_bound(dates.begin(), dates.end(), day);
   const DateMarks* marks =
       it != dates.end() && *it == day ? &marks_[static_cast<size_t>(it - dates.begin())] : nullptr;
-  const size_t n = std::min(quiet->size(), s_.pupils.size());
-  quiet->resize(n);
+  const size_t bits = bit_trigger_.size();
+  const size_t n = std::min(known->quiet.size(), s_.pupils.size());
+  known->quiet.resize(n);
+  known->under.resize(std::min(known->under.size(), n * bits));
+  const auto forget = [&](size_t p) {
+    known->quiet[p] = 0;
+    for (size_t b = 0; b < bits && p * bits + b < known->under.size(); ++b) {
+      known->under[p * bits + b] = 0;
+    }
+  };
   for (size_t p = 0; p < n; ++p) {
-    uint8_t& q = (*quiet)[p];
-    if (q == 0) continue;
+    bool any = known->quiet[p] != 0;
+    for (size_t b = 0; b < bits && !any && p * bits + b < known->under.size(); ++b) {
+      any = known->under[p * bits + b] != 0;
+    }
+    if (!any) continue;
     if ((p < touched.size() && touched[p]) ||
         enrolments_.first[p + 1] - enrolments_.first[p] != 1) {
-      q = 0;
+      forget(p);
       continue;
     }
     const uint32_t e = enrolments_.rows[enrolments_.first[p]];
     if (day < s_.enrolments.entry_date[e] || day > s_.enrolments.leaving_date[e]) {
-      q = 0;  // not on a roll: no flags, nothing to carry
+      forget(p);  // not on a roll: no flags, nothing to carry
       continue;
     }
     const uint8_t* m = marks != nullptr ? marks->at(e) : nullptr;
     if (m == nullptr) continue;  // no marks on the day: the window is as it was
     const uint32_t counts = session_counts_[m[0]] + session_counts_[m[1]];
     const uint32_t possible = counts & 0xFFFF, attended = counts >> 16;
-    if (possible != 0 && !(possible == 2 && attended == 2)) q = 0;
+    if (possible == 0) continue;
+    if (!(possible == 2 && attended == 2)) known->quiet[p] = 0;
+    for (size_t b = 0; b < bits && p * bits + b < known->under.size(); ++b) {
+      uint16_t& u = known->under[p * bits + b];
+      if (u == 0) continue;
+      const uint32_t a = (u >> 8) + attended, lo = (u & 0xFF) + possible;
+      const bool under = a <= 0xFF && lo > 2 && lo - 2 <= 0xFF &&
+                         AttendanceBelow(rules_.triggers[bit_trigger_[b]], a, lo - 2);
+      u = under ? static_cast<uint16_t>(a << 8 | (lo - 2)) : 0;
+    }
   }
 }
 
@@ -284,15 +312,6 @@ std::pair<uint32_t, uint32_t> FlagEvaluator::AttendanceTotals(uint32_t pupil, in
   });
   return {attended, possible};
 }
-
-namespace {
-
-// attended / possible < threshold %, in integers.
-bool AttendanceBelow(const Trigger& t, uint32_t attended, uint32_t possible) {
-  return static_cast<double>(attended) * 100.0 < t.threshold * static_cast<double>(possible);
-}
-
-}  // namespace
 
 std::string AttendanceReason(const Trigger& t, const AttendanceWindow& w) {
   std::string out;
@@ -614,10 +633,13 @@ std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history
 
 std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable* history,
                                                    int32_t covered_through, int threads,
-                                                   const std::vector<uint8_t>* quiet_in,
-                                                   std::vector<uint8_t>* quiet_out) const {
-  const size_t n = s_.pupils.size();
-  if (quiet_out != nullptr) quiet_out->assign(n, 0);
+                                                   const KnownWindows* known,
+                                                   KnownWindows* known_out) const {
+  const size_t n = s_.pupils.size(), bits = bit_trigger_.size();
+  if (known_out != nullptr) {
+    known_out->quiet.assign(n, 0);
+    known_out->under.assign(n * bits, 0);
+  }
   const bool use_history =
       history != nullptr && covered_through != kNoDate && covered_through < day;
   const int32_t floor = use_history ? covered_through + 1 : day - kLookBackDays;
@@ -643,44 +665,59 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
     for (size_t p = begin; p < end; ++p) {
       const uint32_t pupil = static_cast<uint32_t>(p);
       if (!OnRoll(pupil, day)) continue;
-      const uint8_t known = quiet_in != nullptr && p < quiet_in->size() ? (*quiet_in)[p] : 0;
+      const uint8_t quiet_in = known != nullptr && p < known->quiet.size() ? known->quiet[p] : 0;
       uint8_t quiet = 0;
-      for (size_t k = 0; k < rules_.triggers.size(); ++k) {
-        reason.clear();
-        window = AttendanceWindow();
-        if (const int bit = quiet_bit_[k]; bit >= 0) {
-          const auto mask = static_cast<uint8_t>(1u << bit);
-          if (known & mask) {
-            quiet |= mask;
-            continue;
-          }
-          const WindowResult r = AttendanceWindowOn(pupil, rules_.triggers[k], day, &window);
-          if (r == WindowResult::kNotBelow) quiet |= mask;
-          if (r != WindowResult::kBelow) continue;
-        } else if (TooFewRows(pupil, k) || !Holds(pupil, k, day, &reason, &window)) {
-          continue;
-        }
-        FlagResult f;
-        f.pupil = pupil;
-        f.trigger = static_cast<uint16_t>(k);
-        f.school = MainSchool(pupil, day);
-        f.reason = reason;
-        f.window = window;
-        f.since = kNoDate;
-        const auto trigger = static_cast<uint16_t>(k);
+      // The run of (pupil, trigger) the history holds open, or kNoIndex;
+      // asked in pupil then trigger order, it walks beside them.
+      const auto open_run = [&](uint16_t trigger) -> uint32_t {
         while (j < open.size() && RunBefore(open[j], pupil, trigger)) ++j;
         // Of two open rows for the pupil and trigger, the later is the run.
         while (j + 1 < open.size() && open[j + 1].pupil == pupil &&
                open[j + 1].trigger == trigger) {
           ++j;
         }
-        if (j < open.size() && open[j].pupil == pupil && open[j].trigger == trigger) {
-          f.since = history->since[open[j].row];
+        return j < open.size() && open[j].pupil == pupil && open[j].trigger == trigger ? open[j].row
+                                                                                       : kNoIndex;
+      };
+      for (size_t k = 0; k < rules_.triggers.size(); ++k) {
+        const auto trigger = static_cast<uint16_t>(k);
+        reason.clear();
+        window = AttendanceWindow();
+        if (const int bit = quiet_bit_[k]; bit >= 0) {
+          const auto mask = static_cast<uint8_t>(1u << bit);
+          const size_t slot = p * bits + static_cast<size_t>(bit);
+          if (quiet_in & mask) {
+            quiet |= mask;
+            continue;
+          }
+          const uint16_t under =
+              known != nullptr && slot < known->under.size() ? known->under[slot] : 0;
+          if (under != 0 && open_run(trigger) != kNoIndex) {
+            if (known_out != nullptr) known_out->under[slot] = under;
+          } else {
+            const WindowResult r = AttendanceWindowOn(pupil, rules_.triggers[k], day, &window);
+            if (r == WindowResult::kNotBelow) quiet |= mask;
+            if (r != WindowResult::kBelow) continue;
+            if (known_out != nullptr && window.attended <= 0xFF && window.possible <= 0xFF) {
+              known_out->under[slot] =
+                  static_cast<uint16_t>(window.attended << 8 | window.possible);
+            }
+          }
+        } else if (TooFewRows(pupil, k) || !Holds(pupil, k, day, &reason, &window)) {
+          continue;
         }
+        FlagResult f;
+        f.pupil = pupil;
+        f.trigger = trigger;
+        f.school = MainSchool(pupil, day);
+        f.reason = reason;
+        f.window = window;
+        const uint32_t run = open_run(trigger);
+        f.since = run != kNoIndex ? history->since[run] : kNoDate;
         if (f.since == kNoDate) f.since = Since(pupil, k, day, floor);
         out.push_back(std::move(f));
       }
-      if (quiet_out != nullptr) (*quiet_out)[p] = quiet;
+      if (known_out != nullptr) known_out->quiet[p] = quiet;
     }
   });
   // The first part has room for all (reserved, not yet touched), so the

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "flags/flag_state.h"
 #include "flags/rules.h"
 #include "lantern/status.h"
 #include "model/register_codes.h"
@@ -108,29 +109,34 @@ class FlagEvaluator {
   // since, and a new run is looked for back to covered_through + 1 only;
   // without one (nullptr), since is looked for back to about three years.
   //
-  // Quiet pupils (flags/flag_state.h): with `quiet_in` (by pupil row, a bit
-  // per attendance trigger), a set bit says the trigger's window is known
-  // to be full and at or above its threshold on the day, so it is not
-  // worked out; with `quiet_out`, the day's bits are written there, for
-  // every pupil (none for a pupil not on a roll).
+  // Known windows (flags/flag_state.h): with `known`, a quiet bit says the
+  // trigger's window is full and at or above its threshold on the day, and
+  // an under value (for a pupil with the trigger's run open in the
+  // history) that it is under, so neither is worked out (the result's
+  // window is then unknown: possible 0, no words). With `known_out`, what
+  // the day's evaluation knows is written there for the next day, for every
+  // pupil (nothing for a pupil not on a roll).
   std::vector<FlagResult> EvaluateAll(int32_t day, const FlagTable* history,
                                       int32_t covered_through, int threads,
-                                      const std::vector<uint8_t>* quiet_in = nullptr,
-                                      std::vector<uint8_t>* quiet_out = nullptr) const;
+                                      const KnownWindows* known = nullptr,
+                                      KnownWindows* known_out = nullptr) const;
 
-  // What quiet bits are worked out under: the attendance triggers (at most
-  // 8) and what each mark code counts as; "" when there are more.
+  // What known windows are worked out under: the attendance triggers (at
+  // most 8) and what each mark code counts as; "" when there are more.
   std::string QuietKey() const;
-  // Carries the quiet bits of the school day before `day` over to `day`
-  // (its next school day in the calendar, with no change to any earlier
-  // day's marks): a bit is kept only for a pupil with one enrolment, not
-  // in `touched`, whose marks on `day` are both attended or give no
-  // possible session. The window then either stays as it was or gains a
-  // day of two attended sessions for one of at most two possible, so it
-  // cannot fall under the threshold. Every other bit is cleared, and so is
-  // a pupil's not on a roll on `day`.
-  void CarryQuiet(int32_t day, const std::vector<uint8_t>& touched,
-                  std::vector<uint8_t>* quiet) const;
+  size_t attendance_triggers() const { return bit_trigger_.size(); }
+  // Carries what is known of the windows on the school day before `day`
+  // over to `day` (its next school day in the calendar, with no change to
+  // any earlier day's marks), for a pupil with one enrolment, not in
+  // `touched`, on a roll on `day`; everyone else's is cleared. With no
+  // possible session on `day` the window is as it was. Else it gains the
+  // day's p possible and a attended sessions and loses its oldest day, of
+  // one or two possible sessions and at most as many attended:
+  //  - a quiet bit is kept only when a = p = 2: at or above t before, the
+  //    window still is (it loses at most what it gains, t at most 100%);
+  //  - an under bound A, P becomes A + a, P + p - 2, kept while still
+  //    under the threshold.
+  void CarryWindows(int32_t day, const std::vector<uint8_t>& touched, KnownWindows* known) const;
 
  private:
   // Calls f(date, possible, attended) for each of the pupil's school days
@@ -162,8 +168,10 @@ class FlagEvaluator {
   // A session's mark as counts: possible in the low 16 bits, attended in
   // the high 16 (from the treatments), so two marks add up in one sum.
   std::array<uint32_t, 256> session_counts_{};
-  // By trigger: its bit among the attendance triggers, or -1.
+  // By trigger: its bit among the attendance triggers, or -1; by bit, its
+  // trigger.
   std::vector<int> quiet_bit_;
+  std::vector<size_t> bit_trigger_;
   // By trigger: the rows it counts and how many it needs at least to hold
   // (rows nullptr: any pupil may hold).
   struct Counted {

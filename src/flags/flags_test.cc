@@ -536,8 +536,9 @@ TEST_F(FlagsTest, QuietWindowsCarryOverOnlyWhereTheyCannotHaveFallen) {
   WriteMarks();
   auto ev = Evaluator();
   const int32_t day30 = D("2019-06-18"), day31 = D("2019-06-19");
-  std::vector<uint8_t> q30;
-  ev.EvaluateAll(day30, nullptr, kNoDate, 1, nullptr, &q30);
+  KnownWindows k30;
+  ev.EvaluateAll(day30, nullptr, kNoDate, 1, nullptr, &k30);
+  const auto& q30 = k30.quiet;
   ASSERT_EQ(q30.size(), s_.pupils.size());
   EXPECT_EQ(q30[at], 1);    // 54 of 60 is not under 90%
   EXPECT_EQ(q30[late], 0);  // fewer than 30 school days on a roll
@@ -545,25 +546,25 @@ TEST_F(FlagsTest, QuietWindowsCarryOverOnlyWhereTheyCannotHaveFallen) {
 
   std::vector<uint8_t> touched_rows(s_.pupils.size(), 0);
   touched_rows[touched] = 1;
-  std::vector<uint8_t> carried = q30;
-  ev.CarryQuiet(day31, touched_rows, &carried);
-  EXPECT_EQ(carried[at], 1);       // attended both: the window cannot fall
-  EXPECT_EQ(carried[absent], 0);   // an absence: worked out again
-  EXPECT_EQ(carried[odd], 0);      // one possible session only
-  EXPECT_EQ(carried[dual], 0);     // two enrolments: a day may drop 4 sessions
-  EXPECT_EQ(carried[touched], 0);  // its records changed
-  EXPECT_EQ(carried[left], 0);     // not on a roll
-  EXPECT_EQ(carried[late], 0);
+  KnownWindows carried = k30;
+  ev.CarryWindows(day31, touched_rows, &carried);
+  EXPECT_EQ(carried.quiet[at], 1);       // attended both: the window cannot fall
+  EXPECT_EQ(carried.quiet[absent], 0);   // an absence: worked out again
+  EXPECT_EQ(carried.quiet[odd], 0);      // one possible session only
+  EXPECT_EQ(carried.quiet[dual], 0);     // two enrolments: a day may drop 4 sessions
+  EXPECT_EQ(carried.quiet[touched], 0);  // its records changed
+  EXPECT_EQ(carried.quiet[left], 0);     // not on a roll
+  EXPECT_EQ(carried.quiet[late], 0);
 
-  std::vector<uint8_t> worked_out, with_carry;
+  KnownWindows worked_out, with_carry;
   const auto full = ev.EvaluateAll(day31, nullptr, kNoDate, 1, nullptr, &worked_out);
   const auto fast = ev.EvaluateAll(day31, nullptr, kNoDate, 1, &carried, &with_carry);
-  for (size_t p = 0; p < carried.size(); ++p) {
-    if (carried[p]) {
-      EXPECT_EQ(worked_out[p], 1) << p;
+  for (size_t p = 0; p < carried.quiet.size(); ++p) {
+    if (carried.quiet[p]) {
+      EXPECT_EQ(worked_out.quiet[p], 1) << p;
     }
   }
-  EXPECT_EQ(with_carry, worked_out);
+  EXPECT_EQ(with_carry.quiet, worked_out.quiet);
   ASSERT_EQ(fast.size(), full.size());
   for (size_t i = 0; i < full.size(); ++i) {
     EXPECT_EQ(fast[i].pupil, full[i].pupil);
@@ -571,7 +572,79 @@ TEST_F(FlagsTest, QuietWindowsCarryOverOnlyWhereTheyCannotHaveFallen) {
     EXPECT_EQ(fast[i].since, full[i].since);
   }
   // A window too short the day before is worked out: full on day 31.
-  EXPECT_EQ(worked_out[late], 1);
+  EXPECT_EQ(worked_out.quiet[late], 1);
+}
+
+// A window under the threshold carries over as a bound (at most A attended
+// of at least P possible) while the bound stays under it: a day's two
+// attended sessions add 2 to A, and the day dropped may have taken up to 2
+// from P. A flag near the threshold is worked out again; one far under it,
+// or absent on the day, is not. The bound never says "under" for a window
+// that is not.
+TEST_F(FlagsTest, UnderWindowsCarryOverWhileTheirBoundSaysSo) {
+  const uint32_t a = School(100001, 805);
+  const uint32_t far = Pupil(), near = Pupil(), near_absent = Pupil();
+  const uint32_t e_far = Enrol(far, a, "2018-09-03");
+  const uint32_t e_near = Enrol(near, a, "2018-09-03");
+  const uint32_t e_near_absent = Enrol(near_absent, a, "2018-09-03");
+  const std::vector<std::pair<const char*, const char*>> half_term = {{"2019-05-27", "2019-05-31"}};
+  for (uint32_t e : {e_far, e_near, e_near_absent}) {
+    MarkWeekdays("2019-05-01", "2019-06-20", e, "//", half_term);
+  }
+  // far: 15 of 60 absent (75%); near and near_absent: 7 (88.3%), all in
+  // the middle of the window so the days dropped on 19 and 20 June were
+  // attended.
+  for (const char* d : {"2019-05-13", "2019-05-14", "2019-05-15", "2019-05-16", "2019-05-17",
+                        "2019-05-20", "2019-05-21"}) {
+    Mark(d, e_far, "OO");
+  }
+  Mark("2019-05-22", e_far, "O/");
+  for (const char* d : {"2019-05-13", "2019-05-14", "2019-05-15"}) {
+    Mark(d, e_near, "OO");
+    Mark(d, e_near_absent, "OO");
+  }
+  Mark("2019-05-16", e_near, "O/");
+  Mark("2019-05-16", e_near_absent, "O/");
+  Mark("2019-06-19", e_near_absent, "OO");
+  Mark("2019-06-20", e_near_absent, "OO");
+  WriteMarks();
+  auto ev = Evaluator();
+  const size_t k = K("low_attendance");
+  const int32_t day30 = D("2019-06-18"), day31 = D("2019-06-19"), day32 = D("2019-06-20");
+  // The history the day before: each of them flagged.
+  FlagTable history;
+  auto r30 = ev.EvaluateAll(day30, nullptr, kNoDate, 1, nullptr, nullptr);
+  ASSERT_EQ(r30.size(), 3u);
+  UpdateFlagHistory(DefaultRules(), day30, &r30, &history);
+  KnownWindows known;
+  ev.EvaluateAll(day30, &history, D("2019-06-17"), 1, nullptr, &known);
+  EXPECT_EQ(known.under[far], 45 << 8 | 60);
+  EXPECT_EQ(known.under[near], 53 << 8 | 60);
+  ev.CarryWindows(day31, {}, &known);
+  EXPECT_EQ(known.under[far], 47 << 8 | 60);  // 47 of 60 is still under 90%
+  EXPECT_EQ(known.under[near], 0);            // 55 of 60 is not: worked out again
+  EXPECT_EQ(known.under[near_absent], 53 << 8 | 60);
+  // Each carried window is under on the day, and the flags are the same.
+  for (uint32_t p : {far, near_absent}) {
+    EXPECT_TRUE(ev.Holds(p, k, day31, nullptr)) << p;
+  }
+  KnownWindows out;
+  auto carried = ev.EvaluateAll(day31, &history, day30, 1, &known, &out);
+  auto worked = ev.EvaluateAll(day31, &history, day30, 1, nullptr, nullptr);
+  ASSERT_EQ(carried.size(), worked.size());
+  for (size_t i = 0; i < worked.size(); ++i) {
+    EXPECT_EQ(carried[i].pupil, worked[i].pupil);
+    EXPECT_EQ(carried[i].since, worked[i].since);
+    // A carried window is not known: no words.
+    EXPECT_EQ(carried[i].window.possible == 0, carried[i].pupil != near) << i;
+  }
+  // The next day, far's bound moves on again; without an open run in the
+  // history a carried bound is not trusted.
+  ev.CarryWindows(day32, {}, &out);
+  EXPECT_EQ(out.under[far], 49 << 8 | 60);
+  FlagTable empty;
+  auto fresh = ev.EvaluateAll(day32, &empty, day31, 1, &out, nullptr);
+  for (const FlagResult& f : fresh) EXPECT_GT(f.window.possible, 0u) << f.pupil;
 }
 
 TEST_F(FlagsTest, APupilNotOnARollOnTheDayIsNotFlagged) {

@@ -16,7 +16,7 @@ namespace lantern {
 
 struct FlagsOptions {
   std::string store_dir;
-  std::string out_dir;     // "" : no files, only the store's history
+  std::string out_dir;  // "" : no files, only the store's history
   // Also write the whole list, OUT/flags.csv, and OUT/lipa_effectiveness.csv
   // (else only OUT/flag_changes.csv, the flags raised and cleared: the
   // daily job's default).
@@ -44,9 +44,10 @@ struct FlagsReport {
   size_t pupils_flagged = 0, flags = 0, days_run = 0;
   uint32_t raised = 0, cleared = 0;
   size_t referrals_raised = 0, referrals_escalated = 0, referrals_open = 0;
-  // Pupils on a roll on the last day whose attendance windows were carried
-  // over from the day before rather than worked out (flags/flag_state.h).
-  size_t windows_carried = 0;
+  // Attendance windows on the last day carried over from the day before
+  // rather than worked out (flags/flag_state.h): pupils known to be at or
+  // above each threshold, and (pupil, trigger) windows known to be under.
+  size_t windows_carried = 0, under_carried = 0;
   std::vector<std::pair<std::string, size_t>> by_trigger;
   double seconds = 0, seconds_evaluate = 0;
   // The last day's step of a run over several days (evaluate, history,
