@@ -4,10 +4,9 @@
 # fresh copy of the store (cp -a, then sync), printing every step's time.
 # With PEER set to another lantern binary (the last release, the commit
 # before a change), the peer runs beside it in the same go, alternating,
-# each on a flagged store of its own making. The daily job runs three ways
-# for LANTERN: as is (the day's changes, quiet windows carried over), with
-# the saved flag state removed (every window worked out: "no-state"), and
-# with --flags-list (every flag written: "list").
+# each on a flagged store of its own making. The daily job runs as is (the
+# day's changes, "daily") and, for LANTERN, with --flags-list too (every
+# flag written, "list").
 #
 # Usage: bench/flags_national.sh [OUT] [RUNS]   (default out/bench-flags-national, 3)
 #   PEER=/tmp/lantern.before bench/flags_national.sh
@@ -60,14 +59,13 @@ for i in $(seq 1 "$RUNS"); do
     cp -a "$OUT/store" "$OUT/copy" && sync
     run "first" "$b" flags --store "$OUT/copy" --out "$OUT/flags" --as-of 2019-03-13
   done
-  for variant in daily no-state list; do
+  for variant in daily list; do
     for b in "${binaries[@]}"; do
       [ "$variant" != daily ] && [ "$b" != "$LANTERN" ] && continue
       name=$(basename "$b")-$(sha1sum "$b" | cut -c1-8)
       rm -rf "$OUT/copy" "$OUT/flags"
       cp -a "$OUT/flagged-$name" "$OUT/copy" && sync
       extra=()
-      [ "$variant" = no-state ] && rm -f "$OUT"/copy/fst-*.flags
       [ "$variant" = list ] && extra=(--flags-list)
       run "$variant" "$b" ingest "$OUT/day" --store "$OUT/copy" --flags "$OUT/flags" "${extra[@]}"
       grep -E "committed generation" "$OUT/run.log" | sed 's/^ */         ingest: /'

@@ -6,7 +6,6 @@
 #include <iterator>
 
 #include "common/parallel.h"
-#include "store/segment.h"
 
 namespace lantern {
 
@@ -14,11 +13,6 @@ namespace {
 
 constexpr int kTermGapDays = 14;     // a holiday of two weeks or more ends a term
 constexpr int kLookBackDays = 1100;  // how far back since is looked for with no history
-
-// attended / possible < threshold %, in integers.
-bool AttendanceBelow(const Trigger& t, uint32_t attended, uint32_t possible) {
-  return static_cast<double>(attended) * 100.0 < t.threshold * static_cast<double>(possible);
-}
 
 int DaysInMonth(int y, unsigned m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -138,16 +132,6 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
     }
   }
   marks_ = s_.marks.Locate(calendar_.dates());
-  int bits = 0;
-  for (const Trigger& t : rules_.triggers) {
-    const bool attendance = t.measure == TriggerMeasure::kAttendancePercent;
-    quiet_bit_.push_back(attendance && bits < 8 ? bits : -1);
-    bits += attendance;
-  }
-  if (bits > 8) quiet_bit_.assign(rules_.triggers.size(), -1);
-  for (size_t k = 0; k < quiet_bit_.size(); ++k) {
-    if (quiet_bit_[k] >= 0) bit_trigger_.push_back(k);
-  }
   // A count of events or schools cannot reach its threshold with fewer
   // rows, and a wait needs a request (most pupils have none).
   for (const Trigger& t : rules_.triggers) {
@@ -172,66 +156,6 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
       default:
         counted_.push_back({nullptr, 0});
         break;
-    }
-  }
-}
-
-std::string FlagEvaluator::QuietKey() const {
-  std::string key;
-  for (size_t k = 0; k < rules_.triggers.size(); ++k) {
-    const Trigger& t = rules_.triggers[k];
-    if (t.measure != TriggerMeasure::kAttendancePercent) continue;
-    if (quiet_bit_[k] < 0 || t.threshold > 100) return "";
-    key += fmt::format("{}:{}:{};", t.id, t.threshold, t.window.n);
-  }
-  return key + fmt::format("codes:{:08x}", Crc32(session_counts_.data(), sizeof session_counts_));
-}
-
-void FlagEvaluator::CarryWindows(int32_t day, const std::vector<uint8_t>& touched,
-                                 KnownWindows* known) const {
-  const auto& dates = calendar_.dates();
-  const auto it = std::lower_bound(dates.begin(), dates.end(), day);
-  const DateMarks* marks =
-      it != dates.end() && *it == day ? &marks_[static_cast<size_t>(it - dates.begin())] : nullptr;
-  const size_t bits = bit_trigger_.size();
-  const size_t n = std::min(known->quiet.size(), s_.pupils.size());
-  known->quiet.resize(n);
-  known->under.resize(std::min(known->under.size(), n * bits));
-  const auto forget = [&](size_t p) {
-    known->quiet[p] = 0;
-    for (size_t b = 0; b < bits && p * bits + b < known->under.size(); ++b) {
-      known->under[p * bits + b] = 0;
-    }
-  };
-  for (size_t p = 0; p < n; ++p) {
-    bool any = known->quiet[p] != 0;
-    for (size_t b = 0; b < bits && !any && p * bits + b < known->under.size(); ++b) {
-      any = known->under[p * bits + b] != 0;
-    }
-    if (!any) continue;
-    if ((p < touched.size() && touched[p]) ||
-        enrolments_.first[p + 1] - enrolments_.first[p] != 1) {
-      forget(p);
-      continue;
-    }
-    const uint32_t e = enrolments_.rows[enrolments_.first[p]];
-    if (day < s_.enrolments.entry_date[e] || day > s_.enrolments.leaving_date[e]) {
-      forget(p);  // not on a roll: no flags, nothing to carry
-      continue;
-    }
-    const uint8_t* m = marks != nullptr ? marks->at(e) : nullptr;
-    if (m == nullptr) continue;  // no marks on the day: the window is as it was
-    const uint32_t counts = session_counts_[m[0]] + session_counts_[m[1]];
-    const uint32_t possible = counts & 0xFFFF, attended = counts >> 16;
-    if (possible == 0) continue;
-    if (!(possible == 2 && attended == 2)) known->quiet[p] = 0;
-    for (size_t b = 0; b < bits && p * bits + b < known->under.size(); ++b) {
-      uint16_t& u = known->under[p * bits + b];
-      if (u == 0) continue;
-      const uint32_t a = (u >> 8) + attended, lo = (u & 0xFF) + possible;
-      const bool under = a <= 0xFF && lo > 2 && lo - 2 <= 0xFF &&
-                         AttendanceBelow(rules_.triggers[bit_trigger_[b]], a, lo - 2);
-      u = under ? static_cast<uint16_t>(a << 8 | (lo - 2)) : 0;
     }
   }
 }
@@ -313,6 +237,15 @@ std::pair<uint32_t, uint32_t> FlagEvaluator::AttendanceTotals(uint32_t pupil, in
   return {attended, possible};
 }
 
+namespace {
+
+// attended / possible < threshold %, in integers.
+bool AttendanceBelow(const Trigger& t, uint32_t attended, uint32_t possible) {
+  return static_cast<double>(attended) * 100.0 < t.threshold * static_cast<double>(possible);
+}
+
+}  // namespace
+
 std::string AttendanceReason(const Trigger& t, const AttendanceWindow& w) {
   std::string out;
   AppendAttendanceReason(t, w, &out);
@@ -337,28 +270,6 @@ std::string_view FlagReason(const AtRiskRules& rules, const FlagResult& f, const
   return *scratch;
 }
 
-FlagEvaluator::WindowResult FlagEvaluator::AttendanceWindowOn(uint32_t pupil, const Trigger& t,
-                                                              int32_t day,
-                                                              AttendanceWindow* window) const {
-  // The last n school days on a roll.
-  const auto n = static_cast<size_t>(t.window.n);
-  if (n == 0) return WindowResult::kShort;
-  size_t count = 0;
-  uint32_t possible = 0, attended = 0;
-  int32_t first = kNoDate, last = kNoDate;
-  ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
-    if (count == 0) last = date;
-    first = date;
-    possible += p;
-    attended += a;
-    return ++count < n;
-  });
-  if (count < n) return WindowResult::kShort;
-  if (!AttendanceBelow(t, attended, possible)) return WindowResult::kNotBelow;
-  *window = AttendanceWindow{attended, possible, first, last};
-  return WindowResult::kBelow;
-}
-
 bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason,
                           AttendanceWindow* window) const {
   const Trigger& t = rules_.triggers[k];
@@ -381,8 +292,21 @@ bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* re
   }
   switch (t.measure) {
     case TriggerMeasure::kAttendancePercent: {
-      AttendanceWindow w;
-      if (AttendanceWindowOn(pupil, t, day, &w) != WindowResult::kBelow) return false;
+      // The last n school days on a roll.
+      const auto n = static_cast<size_t>(t.window.n);
+      if (n == 0) return false;
+      size_t count = 0;
+      uint32_t possible = 0, attended = 0;
+      int32_t first = kNoDate, last = kNoDate;
+      ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
+        if (count == 0) last = date;
+        first = date;
+        possible += p;
+        attended += a;
+        return ++count < n;
+      });
+      if (count < n || !AttendanceBelow(t, attended, possible)) return false;
+      const AttendanceWindow w{attended, possible, first, last};
       if (window != nullptr) {
         *window = w;
       } else if (reason != nullptr) {
@@ -632,14 +556,8 @@ std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history
 }  // namespace
 
 std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable* history,
-                                                   int32_t covered_through, int threads,
-                                                   const KnownWindows* known,
-                                                   KnownWindows* known_out) const {
-  const size_t n = s_.pupils.size(), bits = bit_trigger_.size();
-  if (known_out != nullptr) {
-    known_out->quiet.assign(n, 0);
-    known_out->under.assign(n * bits, 0);
-  }
+                                                   int32_t covered_through, int threads) const {
+  const size_t n = s_.pupils.size();
   const bool use_history =
       history != nullptr && covered_through != kNoDate && covered_through < day;
   const int32_t floor = use_history ? covered_through + 1 : day - kLookBackDays;
@@ -649,11 +567,8 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
   std::vector<std::vector<FlagResult>> parts(static_cast<size_t>(workers));
   ParallelRanges(n, workers, [&](size_t begin, size_t end, int w) {
     auto& out = parts[static_cast<size_t>(w)];
-    // About as many as the runs open before (a share of them each; the
-    // first part room for all, see below).
-    out.reserve(
-        (w == 0 ? open.size() + open.size() / 8 : open.size() / static_cast<size_t>(workers)) +
-        1024);
+    // About as many as the runs open before (a share of them each).
+    out.reserve(open.size() / static_cast<size_t>(workers) + 1024);
     std::string reason;
     AttendanceWindow window;
     // The open runs are walked beside the results (both in pupil then
@@ -665,71 +580,38 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
     for (size_t p = begin; p < end; ++p) {
       const uint32_t pupil = static_cast<uint32_t>(p);
       if (!OnRoll(pupil, day)) continue;
-      const uint8_t quiet_in = known != nullptr && p < known->quiet.size() ? known->quiet[p] : 0;
-      uint8_t quiet = 0;
-      // The run of (pupil, trigger) the history holds open, or kNoIndex;
-      // asked in pupil then trigger order, it walks beside them.
-      const auto open_run = [&](uint16_t trigger) -> uint32_t {
+      for (size_t k = 0; k < rules_.triggers.size(); ++k) {
+        reason.clear();
+        window = AttendanceWindow();
+        if (TooFewRows(pupil, k) || !Holds(pupil, k, day, &reason, &window)) continue;
+        FlagResult f;
+        f.pupil = pupil;
+        f.trigger = static_cast<uint16_t>(k);
+        f.school = MainSchool(pupil, day);
+        f.reason = reason;
+        f.window = window;
+        f.since = kNoDate;
+        const auto trigger = static_cast<uint16_t>(k);
         while (j < open.size() && RunBefore(open[j], pupil, trigger)) ++j;
         // Of two open rows for the pupil and trigger, the later is the run.
         while (j + 1 < open.size() && open[j + 1].pupil == pupil &&
                open[j + 1].trigger == trigger) {
           ++j;
         }
-        return j < open.size() && open[j].pupil == pupil && open[j].trigger == trigger ? open[j].row
-                                                                                       : kNoIndex;
-      };
-      for (size_t k = 0; k < rules_.triggers.size(); ++k) {
-        const auto trigger = static_cast<uint16_t>(k);
-        reason.clear();
-        window = AttendanceWindow();
-        if (const int bit = quiet_bit_[k]; bit >= 0) {
-          const auto mask = static_cast<uint8_t>(1u << bit);
-          const size_t slot = p * bits + static_cast<size_t>(bit);
-          if (quiet_in & mask) {
-            quiet |= mask;
-            continue;
-          }
-          const uint16_t under =
-              known != nullptr && slot < known->under.size() ? known->under[slot] : 0;
-          if (under != 0 && open_run(trigger) != kNoIndex) {
-            if (known_out != nullptr) known_out->under[slot] = under;
-          } else {
-            const WindowResult r = AttendanceWindowOn(pupil, rules_.triggers[k], day, &window);
-            if (r == WindowResult::kNotBelow) quiet |= mask;
-            if (r != WindowResult::kBelow) continue;
-            if (known_out != nullptr && window.attended <= 0xFF && window.possible <= 0xFF) {
-              known_out->under[slot] =
-                  static_cast<uint16_t>(window.attended << 8 | window.possible);
-            }
-          }
-        } else if (TooFewRows(pupil, k) || !Holds(pupil, k, day, &reason, &window)) {
-          continue;
+        if (j < open.size() && open[j].pupil == pupil && open[j].trigger == trigger) {
+          f.since = history->since[open[j].row];
         }
-        FlagResult f;
-        f.pupil = pupil;
-        f.trigger = trigger;
-        f.school = MainSchool(pupil, day);
-        f.reason = reason;
-        f.window = window;
-        const uint32_t run = open_run(trigger);
-        f.since = run != kNoIndex ? history->since[run] : kNoDate;
         if (f.since == kNoDate) f.since = Since(pupil, k, day, floor);
         out.push_back(std::move(f));
       }
-      if (known_out != nullptr) known_out->quiet[p] = quiet;
     }
   });
-  // The first part has room for all (reserved, not yet touched), so the
-  // others are moved in after it rather than everything into a new list.
-  std::vector<FlagResult> all = std::move(parts[0]);
+  std::vector<FlagResult> all;
   size_t total = 0;
   for (const auto& part : parts) total += part.size();
   all.reserve(total);
-  for (size_t w = 1; w < parts.size(); ++w) {
-    all.insert(all.end(), std::make_move_iterator(parts[w].begin()),
-               std::make_move_iterator(parts[w].end()));
-    std::vector<FlagResult>().swap(parts[w]);
+  for (auto& part : parts) {
+    for (auto& f : part) all.push_back(std::move(f));
   }
   return all;
 }

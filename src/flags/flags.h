@@ -17,7 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "flags/flag_state.h"
 #include "flags/rules.h"
 #include "lantern/status.h"
 #include "model/register_codes.h"
@@ -108,35 +107,8 @@ class FlagEvaluator {
   // `covered_through` (before `day`), a run the history holds open keeps its
   // since, and a new run is looked for back to covered_through + 1 only;
   // without one (nullptr), since is looked for back to about three years.
-  //
-  // Known windows (flags/flag_state.h): with `known`, a quiet bit says the
-  // trigger's window is full and at or above its threshold on the day, and
-  // an under value (for a pupil with the trigger's run open in the
-  // history) that it is under, so neither is worked out (the result's
-  // window is then unknown: possible 0, no words). With `known_out`, what
-  // the day's evaluation knows is written there for the next day, for every
-  // pupil (nothing for a pupil not on a roll).
   std::vector<FlagResult> EvaluateAll(int32_t day, const FlagTable* history,
-                                      int32_t covered_through, int threads,
-                                      const KnownWindows* known = nullptr,
-                                      KnownWindows* known_out = nullptr) const;
-
-  // What known windows are worked out under: the attendance triggers (at
-  // most 8) and what each mark code counts as; "" when there are more.
-  std::string QuietKey() const;
-  size_t attendance_triggers() const { return bit_trigger_.size(); }
-  // Carries what is known of the windows on the school day before `day`
-  // over to `day` (its next school day in the calendar, with no change to
-  // any earlier day's marks), for a pupil with one enrolment, not in
-  // `touched`, on a roll on `day`; everyone else's is cleared. With no
-  // possible session on `day` the window is as it was. Else it gains the
-  // day's p possible and a attended sessions and loses its oldest day, of
-  // one or two possible sessions and at most as many attended:
-  //  - a quiet bit is kept only when a = p = 2: at or above t before, the
-  //    window still is (it loses at most what it gains, t at most 100%);
-  //  - an under bound A, P becomes A + a, P + p - 2, kept while still
-  //    under the threshold.
-  void CarryWindows(int32_t day, const std::vector<uint8_t>& touched, KnownWindows* known) const;
+                                      int32_t covered_through, int threads) const;
 
  private:
   // Calls f(date, possible, attended) for each of the pupil's school days
@@ -144,11 +116,6 @@ class FlagEvaluator {
   // first, while f returns true.
   template <typename F>
   void ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const;
-  // An attendance trigger's window on the day: too short (fewer than n
-  // school days on a roll), under the threshold (*window filled), or not.
-  enum class WindowResult { kShort, kBelow, kNotBelow };
-  WindowResult AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t day,
-                                  AttendanceWindow* window) const;
   std::string SchoolText(uint32_t school) const;
 
   const StoreState& s_;
@@ -168,10 +135,6 @@ class FlagEvaluator {
   // A session's mark as counts: possible in the low 16 bits, attended in
   // the high 16 (from the treatments), so two marks add up in one sum.
   std::array<uint32_t, 256> session_counts_{};
-  // By trigger: its bit among the attendance triggers, or -1; by bit, its
-  // trigger.
-  std::vector<int> quiet_bit_;
-  std::vector<size_t> bit_trigger_;
   // By trigger: the rows it counts and how many it needs at least to hold
   // (rows nullptr: any pupil may hold).
   struct Counted {

@@ -13,7 +13,6 @@
 #include "common/csv_writer.h"
 #include "common/file_util.h"
 #include "common/parallel.h"
-#include "flags/flag_state.h"
 #include "flags/flags.h"
 #include "model/policy.h"
 #include "model/upn.h"
@@ -170,46 +169,6 @@ int32_t CoveredThrough(const FlagRunTable& runs, int32_t day) {
   return best;
 }
 
-// What was known of the windows on the school day before `day`, carried
-// over to it, if the store's saved flag state holds for that day and
-// nothing since has changed what it says beyond what CarryWindows checks
-// (flags/flag_state.h); else nothing.
-KnownWindows CarriedWindows(const Store& store, const FlagEvaluator& evaluator,
-                            const StoreState& state, const CommitChanges* changes,
-                            int32_t covered_through, int32_t day) {
-  if (changes == nullptr || changes->blocks_changed || store.flag_state_path().empty())
-    return KnownWindows();
-  const auto& dates = evaluator.calendar().dates();
-  const auto it = std::lower_bound(dates.begin(), dates.end(), day);
-  if (it == dates.begin() || it == dates.end() || *it != day || *(it - 1) != covered_through) {
-    return KnownWindows();
-  }
-  for (int32_t d : changes->mark_dates) {
-    if (d <= covered_through) return KnownWindows();  // an earlier day's marks changed
-  }
-  auto saved = LoadFlagState(store.flag_state_path());
-  const std::string key = evaluator.QuietKey();
-  if (!saved.ok() || saved->as_of != covered_through ||
-      saved->generation != changes->generation_before || key.empty() || saved->key != key) {
-    return KnownWindows();
-  }
-  // The pupils whose enrolments changed: their windows may be other days.
-  std::vector<uint8_t> touched(state.pupils.size(), 0);
-  for (TableId t : changes->changed_tables) {
-    if (t != TableId::kEnrolments) continue;
-    const auto rows = changes->changed_rows.find(t);
-    if (rows == changes->changed_rows.end()) return KnownWindows();
-    for (uint32_t r : rows->second) {
-      if (r < state.enrolments.size() && state.enrolments.pupil[r] < touched.size()) {
-        touched[state.enrolments.pupil[r]] = 1;
-      }
-    }
-  }
-  KnownWindows known = std::move(saved->windows);
-  evaluator.CarryWindows(day, touched, &known);
-  return known;
-}
-
 }  // namespace
 
 std::string FlagsReport::Summary() const {
@@ -221,12 +180,6 @@ std::string FlagsReport::Summary() const {
   if (history_updated) {
     s += fmt::format("  referrals: {} raised, {} escalated, {} open\n", referrals_raised,
                      referrals_escalated, referrals_open);
-    if (windows_carried + under_carried > 0) {
-      s += fmt::format(
-          "  attendance: windows carried over from the day before, not read again: {} at or "
-          "above the threshold, {} under it\n",
-          windows_carried, under_carried);
-    }
   } else {
     s += "  a day before the store's last flags run: history and referrals unchanged\n";
   }
@@ -358,12 +311,6 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
   } else {
     std::vector<uint32_t> flag_rows, referral_rows;  // sorted and made unique before the commit
     const auto first_new = static_cast<uint32_t>(next.flags.size());
-    // What each day knows of the windows carries over to the next day of
-    // the run (its marks are the store's, unchanged in between); the first
-    // day's, from the state the last run saved, when it still holds.
-    KnownWindows known =
-        CarriedWindows(store, evaluator, state, options.changes,
-                       CoveredThrough(next.flag_runs, run_days.front()), run_days.front());
     step("prepare");
     for (int32_t d : run_days) {
       const auto eval_started = std::chrono::steady_clock::now();
@@ -371,17 +318,8 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
         report->seconds_last_day =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
       };
-      if (d != run_days.front()) evaluator.CarryWindows(d, {}, &known);
-      // flags.csv needs every low-attendance flag's window for its words.
-      if (options.list && !options.out_dir.empty() && d == run_days.back()) known.under.clear();
-      report->windows_carried = static_cast<size_t>(
-          std::count_if(known.quiet.begin(), known.quiet.end(), [](uint8_t q) { return q != 0; }));
-      report->under_carried = static_cast<size_t>(
-          std::count_if(known.under.begin(), known.under.end(), [](uint16_t u) { return u != 0; }));
-      KnownWindows today;
-      flags = evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d),
-                                    options.threads, &known, &today);
-      known = std::move(today);
+      flags =
+          evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d), options.threads);
       report->seconds_evaluate +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
       step("evaluate");
@@ -445,12 +383,6 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
       plan.changed_rows[TableId::kReferrals] = std::move(referral_rows);
     }
     plan.state = &next;
-    // The day's quiet pupils, for the next day's run (flags/flag_state.h).
-    if (const std::string key = evaluator.QuietKey(); !key.empty()) {
-      FlagState saved{day, store.generation() + 1, key, std::move(known)};
-      plan.flag_state_file = store.NewFileName("fst", "flags");
-      LANTERN_RETURN_IF_ERROR(SaveFlagState(store.PathOf(plan.flag_state_file), saved));
-    }
     nlohmann::json note;
     note["command"] = "flags";
     note["as_of"] = DateText(day);
