@@ -42,7 +42,7 @@ std::set<std::pair<std::string, std::string>> Pairs(const std::string& path,
   return out;
 }
 
-class DailyFlagsTest : public ::testing::Test {
+class DailyFlagsTest : public testing::GeneratedDataSuite<DailyFlagsTest> {
  protected:
   static void SetUpTestSuite() {
     if (!FindRealDataDir().ok()) return;
@@ -67,17 +67,6 @@ class DailyFlagsTest : public ::testing::Test {
       g.out_dir = *dir_ + "/day-" + day;
       *status_ = Generate(g, &gr);
     }
-  }
-  static void TearDownTestSuite() {
-    if (dir_ != nullptr) fs::remove_all(*dir_);
-    delete dir_;
-    delete status_;
-    dir_ = nullptr;
-    status_ = nullptr;
-  }
-  void SetUp() override {
-    LANTERN_REQUIRE_REAL_DATA(dir_ != nullptr);
-    ASSERT_TRUE(status_->ok()) << status_->ToString();
   }
 
   // The daily job: ingest `input`, then the flags step on the committed
@@ -117,12 +106,7 @@ class DailyFlagsTest : public ::testing::Test {
     EXPECT_TRUE(t.ok()) << path;
     return t.ok() ? *t : "";
   }
-
-  static std::string* dir_;
-  static Status* status_;
 };
-std::string* DailyFlagsTest::dir_ = nullptr;
-Status* DailyFlagsTest::status_ = nullptr;
 
 TEST_F(DailyFlagsTest, TheDaysChangesTurnOneDaysListIntoTheNext) {
   const std::string changes = *dir_ + "/changes", list = *dir_ + "/list";

@@ -42,7 +42,7 @@ int AgeOn(int32_t birth, int32_t day) {
 
 int32_t Day(const std::string& iso) { return ParseIsoDate(iso)->days; }
 
-class OutcomesTruthTest : public ::testing::Test {
+class OutcomesTruthTest : public testing::GeneratedDataSuite<OutcomesTruthTest> {
  protected:
   static void SetUpTestSuite() {
     if (!FindRealDataDir().ok()) return;
@@ -71,16 +71,9 @@ class OutcomesTruthTest : public ::testing::Test {
     OutcomesReport report;
     *status_ = RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out", &report);
   }
-  static void TearDownTestSuite() {
-    if (dir_ != nullptr) fs::remove_all(*dir_);
-    delete dir_;
-    delete status_;
-    dir_ = nullptr;
-    status_ = nullptr;
-  }
   void SetUp() override {
-    LANTERN_REQUIRE_REAL_DATA(dir_ != nullptr);
-    ASSERT_TRUE(status_->ok()) << status_->ToString();
+    GeneratedDataSuite::SetUp();
+    if (NotReady()) return;
     auto t = CsvTable::Load(*dir_ + "/input/movement_truth/movement_truth.csv");
     ASSERT_TRUE(t.ok());
     for (size_t r = 0; r < t->rows(); ++r) {
@@ -138,12 +131,8 @@ class OutcomesTruthTest : public ::testing::Test {
     return out;
   }
 
-  static std::string* dir_;
-  static Status* status_;
   std::vector<Truth> truth_;
 };
-std::string* OutcomesTruthTest::dir_ = nullptr;
-Status* OutcomesTruthTest::status_ = nullptr;
 
 TEST_F(OutcomesTruthTest, MovesBetweenSchoolsTrustsAndLasAndExitsToHomeEducationAreRecovered) {
   const CsvTable m = Load("movement.csv");

@@ -684,7 +684,7 @@ TEST_F(VoiceIngestTest, TheScorecardWellbeingSlotIsTheDeclaredItemsPositiveShare
 
 // ------------------------------------------------------------ generated waves
 
-class VoiceGeneratedTest : public ::testing::Test {
+class VoiceGeneratedTest : public testing::GeneratedDataSuite<VoiceGeneratedTest> {
  protected:
   static void SetUpTestSuite() {
     if (!FindRealDataDir().ok()) return;
@@ -720,16 +720,9 @@ class VoiceGeneratedTest : public ::testing::Test {
     }
     status_ = new Status();
   }
-  static void TearDownTestSuite() {
-    if (dir_ != nullptr) fs::remove_all(*dir_);
-    delete dir_;
-    delete status_;
-    dir_ = nullptr;
-    status_ = nullptr;
-  }
   void SetUp() override {
-    LANTERN_REQUIRE_REAL_DATA(dir_ != nullptr);
-    ASSERT_TRUE(status_->ok()) << status_->ToString();
+    GeneratedDataSuite::SetUp();
+    if (NotReady()) return;
     for (const char* year : {"201718", "201819"}) {
       auto store = Store::Open(*dir_ + "/store" + year, Store::Mode::kRead);
       ASSERT_TRUE(store.ok());
@@ -745,15 +738,11 @@ class VoiceGeneratedTest : public ::testing::Test {
     ASSERT_TRUE(rep.ok()) << rep.status().ToString();
     report_ = std::make_unique<voice::VoiceReport>(std::move(*rep));
   }
-  static std::string* dir_;
-  static Status* status_;
   std::vector<std::unique_ptr<StoreState>> states_;
   std::unique_ptr<VoiceCatalogue> cat_;
   std::unique_ptr<voice::VoiceReport> report_;
   Policy policy_;
 };
-std::string* VoiceGeneratedTest::dir_ = nullptr;
-Status* VoiceGeneratedTest::status_ = nullptr;
 
 TEST_F(VoiceGeneratedTest, EveryRelationHoldsAndNoPublishedCellRevealsASmallCount) {
   const voice::VoiceReport& r = *report_;

@@ -55,7 +55,7 @@ GenerateOptions Options805(const std::string& out) {
   return o;
 }
 
-class GenerateTest : public ::testing::Test {
+class GenerateTest : public testing::GeneratedDataSuite<GenerateTest> {
  protected:
   static void SetUpTestSuite() {
     if (!FindRealDataDir().ok()) return;
@@ -66,24 +66,8 @@ class GenerateTest : public ::testing::Test {
     GenerateReport report;
     status_ = new Status(Generate(o, &report));
   }
-  static void TearDownTestSuite() {
-    if (dir_ != nullptr) fs::remove_all(*dir_);
-    delete dir_;
-    delete status_;
-    dir_ = nullptr;
-    status_ = nullptr;
-  }
-  void SetUp() override {
-    LANTERN_REQUIRE_REAL_DATA(dir_ != nullptr);
-    ASSERT_TRUE(status_->ok()) << status_->ToString();
-  }
   static std::string File(const std::string& name) { return *dir_ + "/" + name; }
-
-  static std::string* dir_;
-  static Status* status_;
 };
-std::string* GenerateTest::dir_ = nullptr;
-Status* GenerateTest::status_ = nullptr;
 
 TEST_F(GenerateTest, UpnsAreValidAndUnique) {
   std::set<std::string> upns;

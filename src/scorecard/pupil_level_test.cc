@@ -456,42 +456,27 @@ TEST_F(PupilLevelTinyTest, ScorecardBuildsAndWrites) {
 // ---------------------------------------------------------------------------
 // End to end on generated LA 805 data.
 
-class PupilLevelGeneratedTest : public ::testing::Test {
+class PupilLevelGeneratedTest : public testing::GeneratedDataSuite<PupilLevelGeneratedTest> {
  protected:
   static void SetUpTestSuite() {
     if (!FindRealDataDir().ok()) return;
-    root_ = new std::string(TempRoot("gen805"));
-    fs::remove_all(*root_);
+    dir_ = new std::string(TempRoot("gen805"));
+    fs::remove_all(*dir_);
     GenerateOptions g;
     g.scale = GenerateScale::kLocalAuthority;
     g.la_codes = {805};
     g.seed = 7;
-    g.out_dir = *root_ + "/input";
+    g.out_dir = *dir_ + "/input";
     g.form = "compact";
     g.progress = false;
     GenerateReport gr;
     status_ = new Status(Generate(g, &gr));
-    if (status_->ok()) *status_ = IngestInto(*root_ + "/input", *root_ + "/store");
+    if (status_->ok()) *status_ = IngestInto(*dir_ + "/input", *dir_ + "/store");
   }
-  static void TearDownTestSuite() {
-    if (root_ != nullptr) fs::remove_all(*root_);
-    delete root_;
-    delete status_;
-    root_ = nullptr;
-    status_ = nullptr;
-  }
-  void SetUp() override {
-    LANTERN_REQUIRE_REAL_DATA(root_ != nullptr);
-    ASSERT_TRUE(status_->ok()) << status_->ToString();
-  }
-  static std::string* root_;
-  static Status* status_;
 };
-std::string* PupilLevelGeneratedTest::root_ = nullptr;
-Status* PupilLevelGeneratedTest::status_ = nullptr;
 
 TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
-  auto in = LoadPupilLevelScorecardInput(*root_ + "/store", {});
+  auto in = LoadPupilLevelScorecardInput(*dir_ + "/store", {});
   ASSERT_TRUE(in.ok()) << in.status().ToString();
   size_t store_schools = 0;
   for (const auto& sch : in->schools) store_schools += !sch.reference;
@@ -500,7 +485,7 @@ TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   ScorecardReport report;
   ScorecardOutputOptions opts;
-  opts.out_dir = *root_ + "/sc";
+  opts.out_dir = *dir_ + "/sc";
   ASSERT_TRUE(WriteScorecardOutputs(*sc, opts, &report).ok());
   const auto& reg = ScorecardIndicators();
   size_t checked = 0;
@@ -511,7 +496,7 @@ TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
     }
     EXPECT_TRUE(sc->Scored(s)) << in->schools[s].urn;
     EXPECT_TRUE(
-        fs::exists(*root_ + "/sc/scorecards/" + std::to_string(in->schools[s].urn) + ".json"))
+        fs::exists(*dir_ + "/sc/scorecards/" + std::to_string(in->schools[s].urn) + ".json"))
         << in->schools[s].urn;
     for (const ScorecardCell& c : sc->ScoreSchool(s)) {
       const ScorecardIndicator& ind = reg[c.indicator];
@@ -568,7 +553,7 @@ TEST_F(PupilLevelGeneratedTest, EveryCardSoundAndCloseToPublishedRates) {
 }
 
 TEST_F(PupilLevelGeneratedTest, AbsenceEqualsBuildSchoolRows) {
-  EXPECT_GE(ExpectAbsenceAgrees(*root_ + "/store", *root_), 300u);
+  EXPECT_GE(ExpectAbsenceAgrees(*dir_ + "/store", *dir_), 300u);
 }
 
 }  // namespace
@@ -581,11 +566,11 @@ namespace {
 // the scorecard, and one they publish is not hidden there.
 TEST_F(PupilLevelGeneratedTest, ScorecardHidesExactlyWhatTheBuildHides) {
   BuildOptions b;
-  b.store_dir = *root_ + "/store";
-  b.out_dir = *root_ + "/build_for_scorecard";
+  b.store_dir = *dir_ + "/store";
+  b.out_dir = *dir_ + "/build_for_scorecard";
   BuildReport br;
   ASSERT_TRUE(Build(b, &br).ok());
-  auto in = LoadPupilLevelScorecardInput(*root_ + "/store", {});
+  auto in = LoadPupilLevelScorecardInput(*dir_ + "/store", {});
   ASSERT_TRUE(in.ok()) << in.status().ToString();
   // (urn, topic, group label) -> row, for the school rows of each file.
   auto index = [](const CsvTable& t) {
