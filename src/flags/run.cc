@@ -180,6 +180,9 @@ std::string FlagsReport::Summary() const {
   if (history_updated) {
     s += fmt::format("  referrals: {} raised, {} escalated, {} open\n", referrals_raised,
                      referrals_escalated, referrals_open);
+    if (changes_kept) {
+      s += "  flag_changes.csv: this day was run before; its first run's changes are kept\n";
+    }
   } else {
     s += "  a day before the store's last flags run: history and referrals unchanged\n";
   }
@@ -394,13 +397,18 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     step("plan the commit");
     LANTERN_RETURN_IF_ERROR(store.Commit(plan));
     step("commit");
-    if (!options.out_dir.empty()) {
+    // A second run for a day already run would list only what changed
+    // since the first (the history keeps no raise day to list the rest
+    // again): the first run's file, the day's changes, is left as it is.
+    if (!options.out_dir.empty() && day != last_run) {
       const auto rows = plan.changed_rows.find(TableId::kFlags);
       LANTERN_RETURN_IF_ERROR(WriteFlagChangesCsv(
           state, next.flags,
           rows == plan.changed_rows.end() ? std::vector<uint32_t>() : rows->second, first_new,
           options.out_dir, options.threads));
       step("flag_changes.csv");
+    } else if (!options.out_dir.empty()) {
+      report->changes_kept = true;
     }
     report->history_updated = true;
     report->days_run = run_days.size();

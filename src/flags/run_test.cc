@@ -164,6 +164,17 @@ TEST_F(RunFlagsTest, KeepsTheHistoryAndRaisesAReferral) {
   EXPECT_EQ(changes->Cell(0, changes->Column("change")), "cleared");
   EXPECT_EQ(changes->Cell(0, changes->Column("until")), "2019-11-20");
   EXPECT_EQ(changes->Cell(0, changes->Column("trigger_id")), "repeat_suspension");
+  // The same day again (the whole list asked for later, into the same
+  // folder): the day's changes stay as the day's first run wrote them.
+  ASSERT_TRUE(RunFlags(Options("2019-11-20"), &r).ok());
+  EXPECT_TRUE(r.history_updated);
+  EXPECT_TRUE(r.changes_kept);
+  EXPECT_EQ(r.cleared, 0u);
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/flags.csv"));
+  changes = CsvTable::Load(dir_ + "/out/flag_changes.csv");
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->rows(), 1u);
+  EXPECT_EQ(changes->Cell(0, changes->Column("change")), "cleared");
   s = Load();
   ASSERT_EQ(s.flags.size(), 1u);
   EXPECT_EQ(s.flags.until[0], D("2019-11-20"));
