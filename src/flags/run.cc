@@ -60,7 +60,12 @@ Status WriteListFile(const std::string& out_dir, const std::string& name, std::s
   return Status::Ok();
 }
 
-// The first columns of a flag's row: upn, urn (empty: no school), home LA.
+// The first columns of a flag's row: upn, urn (empty: no school), home LA;
+// what the first and last mean in both lists' metadata.
+constexpr const char* kUpnMeaning =
+    "The pupil's unique pupil number. PUPIL-LEVEL: for the pupil's school, trust and LA under "
+    "their agreements only; never published.";
+constexpr const char* kHomeLaMeaning = "The LA the pupil lives in (three-digit code).";
 void PupilColumns(const StoreState& s, uint32_t pupil, uint32_t school, CsvWriter& w) {
   char upn[13];
   UnpackUpn(s.pupils.upn[pupil], upn);
@@ -96,11 +101,9 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
   }
   return WriteMeta(
       out_dir + "/flags.meta.csv",
-      {{"upn",
-        "The pupil's unique pupil number. PUPIL-LEVEL: for the pupil's school, trust and "
-        "LA under their agreements only; never published."},
+      {{"upn", kUpnMeaning},
        {"urn", "The school of the pupil's main (or single) registration on the day (empty: none)."},
-       {"home_la_code", "The LA the pupil lives in (three-digit code)."},
+       {"home_la_code", kHomeLaMeaning},
        {"trigger_id",
         "The trigger that holds on the day, one row per pupil and trigger: " + triggers},
        {"since",
@@ -137,11 +140,9 @@ Status WriteFlagChangesCsv(const StoreState& s, const FlagTable& history,
                     }));
   return WriteMeta(
       out_dir + "/flag_changes.meta.csv",
-      {{"upn",
-        "The pupil's unique pupil number. PUPIL-LEVEL: for the pupil's school, trust and "
-        "LA under their agreements only; never published."},
+      {{"upn", kUpnMeaning},
        {"urn", "The school of the pupil's main (or single) registration when the flag was raised."},
-       {"home_la_code", "The LA the pupil lives in (three-digit code)."},
+       {"home_la_code", kHomeLaMeaning},
        {"trigger_id", "The trigger (rules/at-risk-VERSION.toml)."},
        {"change",
         "raised: the trigger began to hold (a new flag, which raises a referral); cleared: it no "
