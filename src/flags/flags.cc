@@ -520,49 +520,69 @@ int32_t FlagEvaluator::Since(uint32_t pupil, size_t k, int32_t day, int32_t floo
 
 namespace {
 
-// A run of the history still open (no end): its pupil, its trigger's index
-// in the rules (kNoTrigger for one the rules no longer hold) and its row.
-struct OpenRun {
-  uint32_t pupil;
-  uint16_t trigger;
-  uint32_t row;
-};
-constexpr uint16_t kNoTrigger = 0xFFFF;
-
 bool RunBefore(const OpenRun& a, uint32_t pupil, uint16_t trigger) {
   return a.pupil != pupil ? a.pupil < pupil : a.trigger < trigger;
 }
 
-// The history's open runs by pupil, then trigger, then row. Two open rows
-// for one pupil and trigger should not happen; if they do, the later one
-// is the run (the earlier is left as it is).
-std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history) {
-  std::vector<OpenRun> runs;
-  for (size_t r = 0; r < history.size(); ++r) {
-    if (history.until[r] != kNoDate) continue;
-    uint16_t trigger = kNoTrigger;
-    for (size_t k = 0; k < rules.triggers.size(); ++k) {
-      if (rules.triggers[k].id == history.trigger_id[r]) trigger = static_cast<uint16_t>(k);
-    }
-    runs.push_back({history.pupil[r], trigger, static_cast<uint32_t>(r)});
-  }
-  std::sort(runs.begin(), runs.end(), [](const OpenRun& a, const OpenRun& b) {
-    return RunBefore(a, b.pupil, b.trigger) ||
-           (a.pupil == b.pupil && a.trigger == b.trigger && a.row < b.row);
-  });
-  return runs;
+bool RunLess(const OpenRun& a, const OpenRun& b) {
+  return RunBefore(a, b.pupil, b.trigger) ||
+         (a.pupil == b.pupil && a.trigger == b.trigger && a.row < b.row);
 }
 
 }  // namespace
 
+std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history) {
+  std::vector<OpenRun> runs;
+  // Rows come in runs of one trigger id; the last id's index is kept.
+  std::string_view last_id;
+  uint16_t last_trigger = kNoTrigger;
+  bool have_last = false;
+  for (size_t r = 0; r < history.size(); ++r) {
+    if (history.until[r] != kNoDate) continue;
+    const std::string_view id = history.trigger_id[r];
+    if (!have_last || id != last_id) {
+      last_trigger = kNoTrigger;
+      for (size_t k = 0; k < rules.triggers.size(); ++k) {
+        if (rules.triggers[k].id == id) last_trigger = static_cast<uint16_t>(k);
+      }
+      last_id = id;
+      have_last = true;
+    }
+    runs.push_back({history.pupil[r], last_trigger, static_cast<uint32_t>(r)});
+  }
+  // Each run's new rows were added in pupil then trigger order, so in row
+  // order the open runs are a few sorted stretches (one per day run):
+  // merged pairwise rather than sorted afresh.
+  std::vector<size_t> starts{0};
+  for (size_t i = 1; i < runs.size(); ++i) {
+    if (RunLess(runs[i], runs[i - 1])) starts.push_back(i);
+  }
+  starts.push_back(runs.size());
+  const auto at = [&](size_t i) { return runs.begin() + static_cast<ptrdiff_t>(i); };
+  while (starts.size() > 2) {
+    std::vector<size_t> merged;
+    for (size_t i = 0; i + 1 < starts.size(); i += 2) {
+      merged.push_back(starts[i]);
+      if (i + 2 < starts.size()) {
+        std::inplace_merge(at(starts[i]), at(starts[i + 1]), at(starts[i + 2]), RunLess);
+      }
+    }
+    merged.push_back(runs.size());
+    starts = std::move(merged);
+  }
+  return runs;
+}
+
 std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable* history,
-                                                   int32_t covered_through, int threads) const {
+                                                   int32_t covered_through, int threads,
+                                                   const std::vector<OpenRun>* open_runs) const {
   const size_t n = s_.pupils.size();
   const bool use_history =
       history != nullptr && covered_through != kNoDate && covered_through < day;
   const int32_t floor = use_history ? covered_through + 1 : day - kLookBackDays;
-  const std::vector<OpenRun> open =
-      use_history ? OpenRuns(rules_, *history) : std::vector<OpenRun>();
+  std::vector<OpenRun> own;
+  if (use_history && open_runs == nullptr) own = OpenRuns(rules_, *history);
+  const std::vector<OpenRun>& open = !use_history || open_runs == nullptr ? own : *open_runs;
   const int workers = ResolveThreads(threads);
   std::vector<std::vector<FlagResult>> parts(static_cast<size_t>(workers));
   ParallelRanges(n, workers, [&](size_t begin, size_t end, int w) {
@@ -619,10 +639,13 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
 // ---------------------------------------------------------------- history
 
 HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
-                                std::vector<FlagResult>* results, FlagTable* history, int threads) {
+                                std::vector<FlagResult>* results, FlagTable* history, int threads,
+                                const std::vector<OpenRun>* open_runs) {
   HistoryUpdate u;
   std::vector<const FlagResult*> worded;  // new rows whose words are written below
-  const std::vector<OpenRun> open = OpenRuns(rules, *history);
+  std::vector<OpenRun> own;
+  if (open_runs == nullptr) own = OpenRuns(rules, *history);
+  const std::vector<OpenRun>& open = open_runs == nullptr ? own : *open_runs;
   std::vector<uint8_t> holds(open.size(), 0);  // the run holds on the day
   // The results in pupil then trigger order (as EvaluateAll gives them),
   // walked beside the open runs.

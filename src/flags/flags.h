@@ -77,6 +77,20 @@ struct FlagResult {
 std::string_view FlagReason(const AtRiskRules& rules, const FlagResult& f, const FlagTable& history,
                             std::string* scratch);
 
+// A run of the flag history still open (no end): its pupil, its trigger's
+// index in the rules (kNoTrigger for one the rules no longer hold) and its
+// row.
+struct OpenRun {
+  uint32_t pupil;
+  uint16_t trigger;
+  uint32_t row;
+};
+constexpr uint16_t kNoTrigger = 0xFFFF;
+// The history's open runs by pupil, then trigger, then row. Two open rows
+// for one pupil and trigger should not happen; if they do, the later one
+// is the run (the earlier is left as it is).
+std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history);
+
 class FlagEvaluator {
  public:
   FlagEvaluator(const StoreState& state, const AtRiskRules& rules, const CodeTreatments& treatments,
@@ -107,8 +121,11 @@ class FlagEvaluator {
   // `covered_through` (before `day`), a run the history holds open keeps its
   // since, and a new run is looked for back to covered_through + 1 only;
   // without one (nullptr), since is looked for back to about three years.
+  // `open_runs`, if given, are OpenRuns(rules, *history), worked out once
+  // for this and UpdateFlagHistory.
   std::vector<FlagResult> EvaluateAll(int32_t day, const FlagTable* history,
-                                      int32_t covered_through, int threads) const;
+                                      int32_t covered_through, int threads,
+                                      const std::vector<OpenRun>* open_runs = nullptr) const;
 
  private:
   // Calls f(date, possible, attended) for each of the pupil's school days
@@ -162,7 +179,7 @@ struct HistoryUpdate {
 };
 HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
                                 std::vector<FlagResult>* results, FlagTable* history,
-                                int threads = 1);
+                                int threads = 1, const std::vector<OpenRun>* open_runs = nullptr);
 
 // The rules in force in a store: the last adopted, or the national core.
 Result<AtRiskRules> RulesInForce(const StoreState& state);

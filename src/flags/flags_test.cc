@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "model/upn.h"
 #include "tests/scratch_dir.h"
@@ -513,6 +515,52 @@ TEST_F(FlagsTest, APupilNotOnARollOnTheDayIsNotFlagged) {
   auto ev = Evaluator();
   EXPECT_EQ(ev.EvaluateAll(D("2019-05-10"), nullptr, kNoDate, 1).size(), 1u);
   EXPECT_TRUE(ev.EvaluateAll(D("2019-05-13"), nullptr, kNoDate, 1).empty());
+}
+
+// The open runs come out in pupil, trigger, row order whatever the order
+// of the history's rows: a few days' stretches each in pupil order (as
+// runs add them), a stretch out of order, duplicates and an unknown id.
+TEST(FlagHistoryTest, OpenRunsComeInPupilTriggerAndRowOrderWhateverTheRowOrder) {
+  const AtRiskRules rules = DefaultRules();
+  FlagTable h;
+  uint64_t seed = 12345;
+  const auto next = [&] {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<uint32_t>(seed >> 33);
+  };
+  std::vector<std::string> ids;
+  for (const Trigger& t : rules.triggers) ids.push_back(t.id);
+  ids.push_back("retired_local_trigger");
+  // Five days' stretches in pupil then trigger order, then one out of order.
+  for (int day = 0; day < 6; ++day) {
+    std::vector<std::pair<uint32_t, size_t>> rows;
+    for (int i = 0; i < 300; ++i) rows.push_back({next() % 200, next() % ids.size()});
+    if (day < 5) std::sort(rows.begin(), rows.end());
+    for (const auto& [pupil, id] : rows) {
+      h.pupil.push_back(pupil);
+      h.school.push_back(0);
+      h.trigger_id.push_back(ids[id]);
+      h.since.push_back(100 + day);
+      h.until.push_back(next() % 4 == 0 ? 110 : kNoDate);
+      h.rules_version.push_back("1");
+      h.reason.push_back("r");
+    }
+  }
+  const std::vector<OpenRun> runs = OpenRuns(rules, h);
+  std::vector<std::tuple<uint32_t, uint16_t, uint32_t>> want;
+  for (size_t r = 0; r < h.size(); ++r) {
+    if (h.until[r] != kNoDate) continue;
+    uint16_t k = kNoTrigger;
+    for (size_t i = 0; i < rules.triggers.size(); ++i) {
+      if (rules.triggers[i].id == h.trigger_id[r]) k = static_cast<uint16_t>(i);
+    }
+    want.push_back({h.pupil[r], k, static_cast<uint32_t>(r)});
+  }
+  std::sort(want.begin(), want.end());
+  ASSERT_EQ(runs.size(), want.size());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    EXPECT_EQ(std::make_tuple(runs[i].pupil, runs[i].trigger, runs[i].row), want[i]) << i;
+  }
 }
 
 }  // namespace

@@ -322,12 +322,13 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
         report->seconds_last_day =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
       };
-      flags =
-          evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d), options.threads);
+      const std::vector<OpenRun> open = OpenRuns(rules, next.flags);
+      flags = evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d),
+                                    options.threads, &open);
       report->seconds_evaluate +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
       step("evaluate");
-      HistoryUpdate h = UpdateFlagHistory(rules, d, &flags, &next.flags, options.threads);
+      HistoryUpdate h = UpdateFlagHistory(rules, d, &flags, &next.flags, options.threads, &open);
       report->raised += h.raised;
       report->cleared += h.cleared;
       flag_rows.insert(flag_rows.end(), h.changed_rows.begin(), h.changed_rows.end());
