@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "common/csv_table.h"
 #include "common/date.h"
@@ -172,6 +175,63 @@ TEST_F(DailyFlagsTest, TheDaysChangesTurnOneDaysListIntoTheNext) {
   EXPECT_EQ(x.flags.since, y.flags.since);
   EXPECT_EQ(x.flags.until, y.flags.until);
   EXPECT_EQ(x.flags.reason, y.flags.reason);
+
+  // The week run in turn by one flags run (--from) on a third store lists
+  // the week's changes: a flag raised on one day and cleared on a later one
+  // as raised_and_cleared, once.
+  std::multiset<std::tuple<std::string, std::string, std::string>> expected;
+  std::map<std::pair<std::string, std::string>, int> pending;  // raised, not yet cleared
+  for (const char* day : kDays) {
+    auto t = CsvTable::Load(changes + "-" + day + "/flag_changes.csv");
+    ASSERT_TRUE(t.ok());
+    for (size_t r = 0; r < t->rows(); ++r) {
+      const std::pair<std::string, std::string> pair(t->Cell(r, t->Column("upn")),
+                                                     t->Cell(r, t->Column("trigger_id")));
+      if (t->Cell(r, t->Column("change")) == "raised") {
+        ++pending[pair];
+      } else if (pending[pair] > 0) {
+        --pending[pair];
+        expected.emplace(pair.first, pair.second, "raised_and_cleared");
+      } else {
+        expected.emplace(pair.first, pair.second, "cleared");
+      }
+    }
+  }
+  for (const auto& [pair, n] : pending) {
+    for (int i = 0; i < n; ++i) expected.emplace(pair.first, pair.second, "raised");
+  }
+  const std::string week = *dir_ + "/week";
+  IngestOptions i;
+  i.input_dir = *dir_ + "/input";
+  i.store_dir = week;
+  IngestReport ir;
+  ASSERT_TRUE(Ingest(i, &ir).ok());
+  FlagsOptions f;
+  f.store_dir = week;
+  f.as_of = "2019-03-08";
+  FlagsReport r;
+  ASSERT_TRUE(RunFlags(f, &r).ok());
+  for (const char* day : kDays) {
+    i.input_dir = *dir_ + "/day-" + day;
+    ASSERT_TRUE(Ingest(i, &ir).ok());
+  }
+  f.as_of.clear();
+  f.from = kDays[0];
+  f.out_dir = week + "-run";
+  f.list = false;
+  ASSERT_TRUE(RunFlags(f, &r).ok());
+  EXPECT_EQ(r.days_run, std::size(kDays));
+  auto t = CsvTable::Load(f.out_dir + "/flag_changes.csv");
+  ASSERT_TRUE(t.ok());
+  std::multiset<std::tuple<std::string, std::string, std::string>> listed;
+  for (size_t row = 0; row < t->rows(); ++row) {
+    listed.emplace(t->Cell(row, t->Column("upn")), t->Cell(row, t->Column("trigger_id")),
+                   t->Cell(row, t->Column("change")));
+  }
+  EXPECT_EQ(listed, expected);
+  EXPECT_GT(std::count_if(listed.begin(), listed.end(),
+                          [](const auto& x) { return std::get<2>(x) == "raised_and_cleared"; }),
+            0);
 }
 
 }  // namespace

@@ -676,6 +676,7 @@ HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
     history->since.push_back(f.since);
     history->until.push_back(kNoDate);
     history->rules_version.push_back(rules.version);
+    history->raised.push_back(day);
     if (f.reason.empty() && f.window.possible > 0) {
       history->reason.push_back({});
       worded.push_back(&f);

@@ -466,6 +466,7 @@ TEST(FlagHistoryTest, OpenRunsAreMatchedByPupilAndTriggerWhateverTheRowOrder) {
     h.until.push_back(until);
     h.rules_version.push_back("1");
     h.reason.push_back("r");
+    h.raised.push_back(since);
   };
   // Rows out of pupil order, a closed run, and a trigger the rules no
   // longer hold.
@@ -544,6 +545,7 @@ TEST(FlagHistoryTest, OpenRunsComeInPupilTriggerAndRowOrderWhateverTheRowOrder) 
       h.until.push_back(next() % 4 == 0 ? 110 : kNoDate);
       h.rules_version.push_back("1");
       h.reason.push_back("r");
+      h.raised.push_back(100 + day);
     }
   }
   const std::vector<OpenRun> runs = OpenRuns(rules, h);

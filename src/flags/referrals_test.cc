@@ -73,6 +73,7 @@ class ReferralsTest : public testing::ScratchDirTest {
     flags_.until.push_back(kNoDate);
     flags_.rules_version.push_back("1");
     flags_.reason.push_back("2 suspensions in the last 12 months");
+    flags_.raised.push_back(D(since));
     return static_cast<uint32_t>(flags_.size() - 1);
   }
 

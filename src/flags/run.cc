@@ -115,11 +115,24 @@ Status WriteFlagsCsv(const StoreState& s, const AtRiskRules& rules,
         "national core N with local additions)."}});
 }
 
-// OUT/flag_changes.csv: the history rows this run raised or cleared (`rows`,
-// sorted; those from `first_new` on are new), one row each.
-Status WriteFlagChangesCsv(const StoreState& s, const FlagTable& history,
-                           const std::vector<uint32_t>& rows, uint32_t first_new,
-                           const std::string& out_dir, int threads) {
+// The history's rows raised or cleared on a day from `first` to `last`, in
+// row order.
+std::vector<uint32_t> RowsChanged(const FlagTable& history, int32_t first, int32_t last) {
+  std::vector<uint32_t> rows;
+  const auto within = [&](int32_t d) { return d >= first && d <= last; };
+  for (size_t r = 0; r < history.size(); ++r) {
+    if (within(history.raised[r]) || within(history.until[r])) {
+      rows.push_back(static_cast<uint32_t>(r));
+    }
+  }
+  return rows;
+}
+
+// OUT/flag_changes.csv: the history rows raised or cleared on a day from
+// `first` to `last` (the days a run covered), one row each.
+Status WriteFlagChangesCsv(const StoreState& s, const FlagTable& history, int32_t first,
+                           int32_t last, const std::string& out_dir, int threads) {
+  const std::vector<uint32_t> rows = RowsChanged(history, first, last);
   LANTERN_RETURN_IF_ERROR(
       WriteListFile(out_dir, "flag_changes.csv",
                     "upn,urn,home_la_code,trigger_id,change,since,until,reason,rules_version\n",
@@ -128,7 +141,8 @@ Status WriteFlagChangesCsv(const StoreState& s, const FlagTable& history,
                       PupilColumns(s, history.pupil[r], history.school[r], w);
                       w.Field(history.trigger_id[r]);
                       const bool open = history.until[r] == kNoDate;
-                      w.Field(r < first_new ? "cleared" : open ? "raised" : "raised_and_cleared");
+                      const bool raised = history.raised[r] >= first && history.raised[r] <= last;
+                      w.Field(!raised ? "cleared" : open ? "raised" : "raised_and_cleared");
                       w.Raw(DateText(history.since[r]));
                       if (open) {
                         w.Empty();
@@ -170,6 +184,19 @@ int32_t CoveredThrough(const FlagRunTable& runs, int32_t day) {
   return best;
 }
 
+// Whether a run for a day run before (`last_run`) finds raises of that day
+// the history has no raise day for: the flag runs count more raised on the
+// day than the history's rows raised that day.
+bool RaisesUnrecorded(const StoreState& next, int32_t day, int32_t last_run) {
+  if (day != last_run) return false;
+  uint64_t counted = 0, recorded = 0;
+  for (size_t i = 0; i < next.flag_runs.size(); ++i) {
+    if (next.flag_runs.as_of[i] == day) counted += next.flag_runs.raised[i];
+  }
+  for (size_t r = 0; r < next.flags.size(); ++r) recorded += next.flags.raised[r] == day;
+  return recorded < counted;
+}
+
 }  // namespace
 
 std::string FlagsReport::Summary() const {
@@ -182,7 +209,8 @@ std::string FlagsReport::Summary() const {
     s += fmt::format("  referrals: {} raised, {} escalated, {} open\n", referrals_raised,
                      referrals_escalated, referrals_open);
     if (changes_kept) {
-      s += "  flag_changes.csv: this day was run before; its first run's changes are kept\n";
+      s += "  flag_changes.csv: kept as this day's first run wrote it (that run kept no raise "
+           "day to list its flags again)\n";
     }
   } else {
     s += "  a day before the store's last flags run: history and referrals unchanged\n";
@@ -314,7 +342,6 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     step("evaluate");
   } else {
     std::vector<uint32_t> flag_rows, referral_rows;  // sorted and made unique before the commit
-    const auto first_new = static_cast<uint32_t>(next.flags.size());
     step("prepare");
     for (int32_t d : run_days) {
       const auto eval_started = std::chrono::steady_clock::now();
@@ -399,15 +426,14 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     step("plan the commit");
     LANTERN_RETURN_IF_ERROR(store.Commit(plan));
     step("commit");
-    // A second run for a day already run would list only what changed
-    // since the first (the history keeps no raise day to list the rest
-    // again): the first run's file, the day's changes, is left as it is.
-    if (!options.out_dir.empty() && day != last_run) {
-      const auto rows = plan.changed_rows.find(TableId::kFlags);
-      LANTERN_RETURN_IF_ERROR(WriteFlagChangesCsv(
-          state, next.flags,
-          rows == plan.changed_rows.end() ? std::vector<uint32_t>() : rows->second, first_new,
-          options.out_dir, options.threads));
+    // The changes of the days run, from the history's raise and clear
+    // days: a second run for a day lists the day's changes again, with any
+    // its corrections made. A store whose first run of the day was made
+    // before the raise day was kept cannot list that run's flags: its file,
+    // the day's changes as that run wrote them, is left as it is.
+    if (!options.out_dir.empty() && !RaisesUnrecorded(next, day, last_run)) {
+      LANTERN_RETURN_IF_ERROR(WriteFlagChangesCsv(state, next.flags, run_days.front(), day,
+                                                  options.out_dir, options.threads));
       step("flag_changes.csv");
     } else if (!options.out_dir.empty()) {
       report->changes_kept = true;

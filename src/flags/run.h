@@ -37,7 +37,9 @@ struct FlagsReport {
   std::string rules_version;
   bool rules_adopted = false;  // --rules named a new version, now in force
   bool history_updated = false;
-  bool changes_kept = false;  // a day already run: its flag_changes.csv left as it was
+  // A day run before by a version that kept no raise day: its
+  // flag_changes.csv left as that run wrote it.
+  bool changes_kept = false;
   size_t pupils_flagged = 0, flags = 0, days_run = 0;
   uint32_t raised = 0, cleared = 0;
   size_t referrals_raised = 0, referrals_escalated = 0, referrals_open = 0;

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "common/csv_table.h"
 #include "common/file_util.h"
@@ -165,10 +166,10 @@ TEST_F(RunFlagsTest, KeepsTheHistoryAndRaisesAReferral) {
   EXPECT_EQ(changes->Cell(0, changes->Column("until")), "2019-11-20");
   EXPECT_EQ(changes->Cell(0, changes->Column("trigger_id")), "repeat_suspension");
   // The same day again (the whole list asked for later, into the same
-  // folder): the day's changes stay as the day's first run wrote them.
+  // folder): the day's changes are listed again from the history.
   ASSERT_TRUE(RunFlags(Options("2019-11-20"), &r).ok());
   EXPECT_TRUE(r.history_updated);
-  EXPECT_TRUE(r.changes_kept);
+  EXPECT_FALSE(r.changes_kept);
   EXPECT_EQ(r.cleared, 0u);
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/flags.csv"));
   changes = CsvTable::Load(dir_ + "/out/flag_changes.csv");
@@ -185,6 +186,67 @@ TEST_F(RunFlagsTest, KeepsTheHistoryAndRaisesAReferral) {
   EXPECT_FALSE(r.history_updated);
   EXPECT_EQ(r.flags, 1u);
   EXPECT_EQ(Generation(), gen);
+}
+
+// A second run for a day, after a correction, lists the day's changes
+// again: the first run's and the correction's. A store whose first run of
+// the day kept no raise day keeps that run's file.
+TEST_F(RunFlagsTest, ASecondRunForADayListsTheFirstRunsChangesAndItsCorrections) {
+  FlagsOptions o = Options("2019-06-03");
+  o.list = false;
+  FlagsReport r;
+  ASSERT_TRUE(RunFlags(o, &r).ok());
+  ASSERT_EQ(r.raised, 1u);
+  // Changes to the store's flag history or suspensions, committed.
+  const auto change = [&](TableId table, const std::function<void(StoreState&)>& f) {
+    auto store = Store::Open(store_dir(), Store::Mode::kWrite);
+    ASSERT_TRUE(store.ok());
+    auto s = (*store)->Load(true);
+    ASSERT_TRUE(s.ok());
+    f(*s);
+    CommitPlan plan;
+    plan.state = &*s;
+    plan.changed_tables = {table};
+    ASSERT_TRUE((*store)->Commit(plan).ok());
+  };
+  // The correction: pupil 1 had two suspensions in the year too.
+  change(TableId::kSuspensions, [](StoreState& s) {
+    auto& t = s.suspensions;
+    for (const char* d : {"2019-01-15", "2019-05-20"}) {
+      t.pupil.push_back(1);
+      t.school.push_back(1);
+      t.start_date.push_back(D(d));
+      t.category.push_back(0);
+      t.sessions.push_back(1);
+      t.reason1.push_back(1);
+      t.reason2.push_back(0);
+      t.reason3.push_back(0);
+      t.outcome.push_back(0);
+    }
+  });
+  ASSERT_TRUE(RunFlags(o, &r).ok());
+  EXPECT_EQ(r.raised, 1u);
+  EXPECT_FALSE(r.changes_kept);
+  auto changes = CsvTable::Load(dir_ + "/out/flag_changes.csv");
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->rows(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(changes->Cell(i, changes->Column("upn")), MakeUpn(805, 2001, 10, i + 1));
+    EXPECT_EQ(changes->Cell(i, changes->Column("change")), "raised");
+  }
+  StoreState s = Load();
+  ASSERT_EQ(s.flags.size(), 2u);
+  EXPECT_EQ(s.flags.raised[0], D("2019-06-03"));
+  EXPECT_EQ(s.flags.raised[1], D("2019-06-03"));
+  // As if the day's first run had been made before the raise day was kept.
+  change(TableId::kFlags, [](StoreState& s) { s.flags.raised[0] = 0; });
+  const std::string kept = "the first run's file\n";
+  Write("out/flag_changes.csv", kept);
+  ASSERT_TRUE(RunFlags(o, &r).ok());
+  EXPECT_TRUE(r.changes_kept);
+  auto text = ReadFileToString(dir_ + "/out/flag_changes.csv");
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, kept);
 }
 
 // The daily job hands its state's history over (it reads the state no

@@ -157,6 +157,7 @@ class ServerTest : public ::testing::Test {
       f.until.push_back(kNoDate);
       f.rules_version.push_back("1");
       f.reason.push_back("2 suspensions in the 12 months up to the day");
+      f.raised.push_back(day);
     }
     RaiseReferrals(*state, f, {0, 1}, day, {}, &next.referrals);
     ASSERT_EQ(next.referrals.size(), 2u);

@@ -304,6 +304,9 @@ struct FlagTable {
   ColumnVector<int32_t> until;  // the first day it no longer held; kNoDate while holding
   StringColumn rules_version;   // the rules in force when raised
   StringColumn reason;          // in words, as on the day it was raised
+  // The day of the run that raised it (the day the flag was new, on or
+  // after since); 0 in rows written before the day was kept.
+  ColumnVector<int32_t> raised;
 
   static constexpr auto Columns() {
     return std::make_tuple(
@@ -313,7 +316,8 @@ struct FlagTable {
         Column<FlagTable, int32_t>{"since", &FlagTable::since},
         Column<FlagTable, int32_t>{"until", &FlagTable::until},
         Column<FlagTable, StringColumn>{"rules_version", &FlagTable::rules_version},
-        Column<FlagTable, StringColumn>{"reason", &FlagTable::reason});
+        Column<FlagTable, StringColumn>{"reason", &FlagTable::reason},
+        Column<FlagTable, int32_t>{"raised", &FlagTable::raised});
   }
   size_t size() const { return pupil.size(); }
 };
