@@ -575,7 +575,8 @@ std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history
 
 std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable* history,
                                                    int32_t covered_through, int threads,
-                                                   const std::vector<OpenRun>* open_runs) const {
+                                                   const std::vector<OpenRun>* open_runs,
+                                                   FlagCounts* counts) const {
   const size_t n = s_.pupils.size();
   const bool use_history =
       history != nullptr && covered_through != kNoDate && covered_through < day;
@@ -585,10 +586,18 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
   const std::vector<OpenRun>& open = !use_history || open_runs == nullptr ? own : *open_runs;
   const int workers = ResolveThreads(threads);
   std::vector<std::vector<FlagResult>> parts(static_cast<size_t>(workers));
+  // With counts: each part's counts (flags, pupils, by trigger), and which
+  // open runs hold (each worker marks those of its own pupils).
+  std::vector<std::vector<size_t>> part_counts(static_cast<size_t>(workers),
+                                               std::vector<size_t>(2 + rules_.triggers.size(), 0));
+  if (counts != nullptr) counts->held.assign(open.size(), 0);
   ParallelRanges(n, workers, [&](size_t begin, size_t end, int w) {
     auto& out = parts[static_cast<size_t>(w)];
-    // About as many as the runs open before (a share of them each).
-    out.reserve(open.size() / static_cast<size_t>(workers) + 1024);
+    std::vector<size_t>& tally = part_counts[static_cast<size_t>(w)];
+    // About as many as the runs open before (a share of them each), or the
+    // new ones only.
+    out.reserve(
+        (counts != nullptr ? open.size() / 16 : open.size()) / static_cast<size_t>(workers) + 1024);
     std::string reason;
     AttendanceWindow window;
     // The open runs are walked beside the results (both in pupil then
@@ -600,17 +609,14 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
     for (size_t p = begin; p < end; ++p) {
       const uint32_t pupil = static_cast<uint32_t>(p);
       if (!OnRoll(pupil, day)) continue;
+      bool flagged = false;
       for (size_t k = 0; k < rules_.triggers.size(); ++k) {
         reason.clear();
         window = AttendanceWindow();
         if (TooFewRows(pupil, k) || !Holds(pupil, k, day, &reason, &window)) continue;
-        FlagResult f;
-        f.pupil = pupil;
-        f.trigger = static_cast<uint16_t>(k);
-        f.school = MainSchool(pupil, day);
-        f.reason = reason;
-        f.window = window;
-        f.since = kNoDate;
+        flagged = true;
+        ++tally[0];
+        ++tally[2 + k];
         const auto trigger = static_cast<uint16_t>(k);
         while (j < open.size() && RunBefore(open[j], pupil, trigger)) ++j;
         // Of two open rows for the pupil and trigger, the later is the run.
@@ -618,14 +624,34 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
                open[j + 1].trigger == trigger) {
           ++j;
         }
-        if (j < open.size() && open[j].pupil == pupil && open[j].trigger == trigger) {
-          f.since = history->since[open[j].row];
+        const bool is_open =
+            j < open.size() && open[j].pupil == pupil && open[j].trigger == trigger;
+        if (is_open && counts != nullptr) {
+          counts->held[j] = 1;
+          continue;
         }
+        FlagResult f;
+        f.pupil = pupil;
+        f.trigger = trigger;
+        f.school = MainSchool(pupil, day);
+        f.reason = reason;
+        f.window = window;
+        f.since = is_open ? history->since[open[j].row] : kNoDate;
         if (f.since == kNoDate) f.since = Since(pupil, k, day, floor);
         out.push_back(std::move(f));
       }
+      tally[1] += flagged;
     }
   });
+  if (counts != nullptr) {
+    counts->flags = counts->pupils = 0;
+    counts->by_trigger.assign(rules_.triggers.size(), 0);
+    for (const auto& tally : part_counts) {
+      counts->flags += tally[0];
+      counts->pupils += tally[1];
+      for (size_t k = 0; k < rules_.triggers.size(); ++k) counts->by_trigger[k] += tally[2 + k];
+    }
+  }
   std::vector<FlagResult> all;
   size_t total = 0;
   for (const auto& part : parts) total += part.size();
@@ -640,13 +666,16 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
 
 HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
                                 std::vector<FlagResult>* results, FlagTable* history, int threads,
-                                const std::vector<OpenRun>* open_runs) {
+                                const std::vector<OpenRun>* open_runs,
+                                const std::vector<uint8_t>* held) {
   HistoryUpdate u;
   std::vector<const FlagResult*> worded;  // new rows whose words are written below
   std::vector<OpenRun> own;
   if (open_runs == nullptr) own = OpenRuns(rules, *history);
   const std::vector<OpenRun>& open = open_runs == nullptr ? own : *open_runs;
-  std::vector<uint8_t> holds(open.size(), 0);  // the run holds on the day
+  // By open run: it holds on the day.
+  std::vector<uint8_t> holds =
+      held != nullptr && held->size() == open.size() ? *held : std::vector<uint8_t>(open.size(), 0);
   // The results in pupil then trigger order (as EvaluateAll gives them),
   // walked beside the open runs.
   const auto before = [](const FlagResult& a, const FlagResult& b) {

@@ -91,6 +91,15 @@ constexpr uint16_t kNoTrigger = 0xFFFF;
 // is the run (the earlier is left as it is).
 std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history);
 
+// What a day's evaluation found, counted: the flags holding, the pupils
+// with one or more, the flags by trigger (in rules order), and by open run
+// (OpenRuns) whether it holds on the day.
+struct FlagCounts {
+  size_t flags = 0, pupils = 0;
+  std::vector<size_t> by_trigger;
+  std::vector<uint8_t> held;
+};
+
 class FlagEvaluator {
  public:
   FlagEvaluator(const StoreState& state, const AtRiskRules& rules, const CodeTreatments& treatments,
@@ -123,9 +132,15 @@ class FlagEvaluator {
   // without one (nullptr), since is looked for back to about three years.
   // `open_runs`, if given, are OpenRuns(rules, *history), worked out once
   // for this and UpdateFlagHistory.
+  //
+  // With `counts`, only the new flags (those whose run the history does not
+  // hold open) are returned; the others are counted there and their runs
+  // marked as holding (what UpdateFlagHistory needs, without a million
+  // results a day).
   std::vector<FlagResult> EvaluateAll(int32_t day, const FlagTable* history,
                                       int32_t covered_through, int threads,
-                                      const std::vector<OpenRun>* open_runs = nullptr) const;
+                                      const std::vector<OpenRun>* open_runs = nullptr,
+                                      FlagCounts* counts = nullptr) const;
 
  private:
   // Calls f(date, possible, attended) for each of the pupil's school days
@@ -170,8 +185,9 @@ class FlagEvaluator {
 // The flag history after a run on `day`: an open run that no longer holds
 // is closed (until = day), a new one is added (since from the result).
 // `results` gets the history's since for runs already open; a new run's
-// reason is written to its row (FlagReason). Returns the rows
-// changed or added, and counts raised and cleared.
+// reason is written to its row (FlagReason). With `held` (FlagCounts), the
+// open runs it marks hold too (the results being the new flags only).
+// Returns the rows changed or added, and counts raised and cleared.
 struct HistoryUpdate {
   std::vector<uint32_t> changed_rows;
   std::vector<uint32_t> raised_rows;  // new rows: the referrals they raise
@@ -179,7 +195,8 @@ struct HistoryUpdate {
 };
 HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
                                 std::vector<FlagResult>* results, FlagTable* history,
-                                int threads = 1, const std::vector<OpenRun>* open_runs = nullptr);
+                                int threads = 1, const std::vector<OpenRun>* open_runs = nullptr,
+                                const std::vector<uint8_t>* held = nullptr);
 
 // The rules in force in a store: the last adopted, or the national core.
 Result<AtRiskRules> RulesInForce(const StoreState& state);

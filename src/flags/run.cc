@@ -197,6 +197,18 @@ bool RaisesUnrecorded(const StoreState& next, int32_t day, int32_t last_run) {
   return recorded < counted;
 }
 
+// The counts of a day's flags, every one given (in pupil order).
+FlagCounts CountFlags(const std::vector<FlagResult>& flags, size_t triggers) {
+  FlagCounts c;
+  c.flags = flags.size();
+  c.by_trigger.assign(triggers, 0);
+  for (size_t i = 0; i < flags.size(); ++i) {
+    ++c.by_trigger[flags[i].trigger];
+    c.pupils += i == 0 || flags[i].pupil != flags[i - 1].pupil;
+  }
+  return c;
+}
+
 }  // namespace
 
 std::string FlagsReport::Summary() const {
@@ -332,11 +344,16 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
   FlagEvaluator evaluator(state, rules, policy.Treatments(), calendar);
   const SchoolDays days(state, calendar);  // the referrals' clocks
   step("prepare");
+  // The flags of the last day run: every one holding when the whole list
+  // is written, else the new ones only, the rest counted.
   std::vector<FlagResult> flags;
+  FlagCounts counts;
+  const bool whole_list = !options.out_dir.empty() && options.list;
   CommitPlan plan;
   if (!newest) {
     const auto eval_started = std::chrono::steady_clock::now();
     flags = evaluator.EvaluateAll(day, nullptr, kNoDate, options.threads);
+    counts = CountFlags(flags, rules.triggers.size());
     report->seconds_evaluate =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
     step("evaluate");
@@ -350,12 +367,15 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
       };
       const std::vector<OpenRun> open = OpenRuns(rules, next.flags);
+      const bool whole = whole_list && d == run_days.back();
       flags = evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d),
-                                    options.threads, &open);
+                                    options.threads, &open, whole ? nullptr : &counts);
+      if (whole) counts = CountFlags(flags, rules.triggers.size());
       report->seconds_evaluate +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
       step("evaluate");
-      HistoryUpdate h = UpdateFlagHistory(rules, d, &flags, &next.flags, options.threads, &open);
+      HistoryUpdate h = UpdateFlagHistory(rules, d, &flags, &next.flags, options.threads, &open,
+                                          whole ? nullptr : &counts.held);
       report->raised += h.raised;
       report->cleared += h.cleared;
       flag_rows.insert(flag_rows.end(), h.changed_rows.begin(), h.changed_rows.end());
@@ -375,7 +395,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
       for (size_t i = 0; i < next.flag_runs.size(); ++i) {
         if (next.flag_runs.as_of[i] == d) {
           next.flag_runs.rules_version[i] = rules.version;
-          next.flag_runs.holding[i] = static_cast<uint32_t>(flags.size());
+          next.flag_runs.holding[i] = static_cast<uint32_t>(counts.flags);
           next.flag_runs.raised[i] += h.raised;
           next.flag_runs.cleared[i] += h.cleared;
           replaced = true;
@@ -384,7 +404,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
       if (!replaced) {
         next.flag_runs.as_of.push_back(d);
         next.flag_runs.rules_version.push_back(rules.version);
-        next.flag_runs.holding.push_back(static_cast<uint32_t>(flags.size()));
+        next.flag_runs.holding.push_back(static_cast<uint32_t>(counts.flags));
         next.flag_runs.raised.push_back(h.raised);
         next.flag_runs.cleared.push_back(h.cleared);
       }
@@ -442,22 +462,12 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     report->days_run = run_days.size();
   }
 
-  std::vector<uint32_t> pupils;
-  pupils.reserve(flags.size());
-  std::vector<size_t> by(rules.triggers.size(), 0);
-  for (const FlagResult& f : flags) {
-    pupils.push_back(f.pupil);
-    ++by[f.trigger];
-  }
-  std::sort(pupils.begin(), pupils.end());
   for (size_t k = 0; k < rules.triggers.size(); ++k) {
-    report->by_trigger.push_back({rules.triggers[k].id, by[k]});
+    report->by_trigger.push_back({rules.triggers[k].id, counts.by_trigger[k]});
   }
-  report->flags = flags.size();
-  report->pupils_flagged =
-      static_cast<size_t>(std::unique(pupils.begin(), pupils.end()) - pupils.begin());
-  if (!options.out_dir.empty() && options.list) {
-    step("count");
+  report->flags = counts.flags;
+  report->pupils_flagged = counts.pupils;
+  if (whole_list) {
     LANTERN_RETURN_IF_ERROR(
         WriteFlagsCsv(state, rules, flags, next.flags, options.out_dir, options.threads));
     step("flags.csv");
