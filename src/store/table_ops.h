@@ -86,8 +86,10 @@ Status SaveTableDelta(const Table& t, const std::vector<uint32_t>& rows, const s
 
 // Loads a table; a column missing from an older file is filled with
 // default values so the table stays rectangular. The columns get room for
-// `spare` more rows (the rows deltas will append) and 1/64 more (the rows an
-// ingest appends), so that appending does not copy the whole column.
+// `spare` more rows (the rows deltas will append) and 1/16 more (the rows an
+// ingest appends, or a day's flags run: about 3% more referrals and flag
+// history rows nationally), so that appending does not copy the whole
+// column. The room is address space until rows are written into it.
 template <typename Table>
 Result<Table> LoadTable(const std::string& path, size_t spare = 0) {
   LANTERN_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(path));
@@ -104,13 +106,13 @@ Result<Table> LoadTable(const std::string& path, size_t spare = 0) {
       else
         t.*c.member = std::move(r).value();
     } else if constexpr (std::is_same_v<V, std::string>) {
-      auto r = reader->ReadStrings(c.name, spare + reader->Rows(c.name) / 64);
+      auto r = reader->ReadStrings(c.name, spare + reader->Rows(c.name) / 16);
       if (!r.ok())
         status = r.status();
       else
         t.*c.member = std::move(r).value();
     } else {
-      auto r = reader->template ReadColumn<V>(c.name, spare + reader->Rows(c.name) / 64);
+      auto r = reader->template ReadColumn<V>(c.name, spare + reader->Rows(c.name) / 16);
       if (!r.ok())
         status = r.status();
       else
