@@ -67,24 +67,27 @@ class RunFlagsTest : public testing::ScratchDirTest {
       e.boarder.push_back(0);
     }
     // Pupil 0: suspensions on 2018-11-20 and 2019-05-02.
-    for (const char* d : {"2018-11-20", "2019-05-02"}) {
-      auto& t = s.suspensions;
-      t.pupil.push_back(0);
-      t.school.push_back(0);
-      t.start_date.push_back(D(d));
-      t.category.push_back(0);
-      t.sessions.push_back(2);
-      t.reason1.push_back(1);
-      t.reason2.push_back(0);
-      t.reason3.push_back(0);
-      t.outcome.push_back(0);
-    }
+    for (const char* d : {"2018-11-20", "2019-05-02"}) Suspend(&s, 0, 0, d, 2);
     auto store = Store::Open(store_dir(), Store::Mode::kWrite);
     ASSERT_TRUE(store.ok());
     CommitPlan plan;
     plan.state = &s;
     plan.changed_tables.assign(std::begin(kAllTables), std::end(kAllTables));
     ASSERT_TRUE((*store)->Commit(plan).ok());
+  }
+  // A suspension of the pupil at the school, starting on the day.
+  static void Suspend(StoreState* s, uint32_t pupil, uint32_t school, const char* day,
+                      int sessions) {
+    auto& t = s->suspensions;
+    t.pupil.push_back(pupil);
+    t.school.push_back(school);
+    t.start_date.push_back(D(day));
+    t.category.push_back(0);
+    t.sessions.push_back(static_cast<uint16_t>(sessions));
+    t.reason1.push_back(1);
+    t.reason2.push_back(0);
+    t.reason3.push_back(0);
+    t.outcome.push_back(0);
   }
   std::string store_dir() const { return dir_ + "/store"; }
   FlagsOptions Options(const char* as_of) {
@@ -211,18 +214,7 @@ TEST_F(RunFlagsTest, ASecondRunForADayListsTheFirstRunsChangesAndItsCorrections)
   };
   // The correction: pupil 1 had two suspensions in the year too.
   change(TableId::kSuspensions, [](StoreState& s) {
-    auto& t = s.suspensions;
-    for (const char* d : {"2019-01-15", "2019-05-20"}) {
-      t.pupil.push_back(1);
-      t.school.push_back(1);
-      t.start_date.push_back(D(d));
-      t.category.push_back(0);
-      t.sessions.push_back(1);
-      t.reason1.push_back(1);
-      t.reason2.push_back(0);
-      t.reason3.push_back(0);
-      t.outcome.push_back(0);
-    }
+    for (const char* d : {"2019-01-15", "2019-05-20"}) Suspend(&s, 1, 1, d, 1);
   });
   ASSERT_TRUE(RunFlags(o, &r).ok());
   EXPECT_EQ(r.raised, 1u);
