@@ -12,6 +12,7 @@
 
 #include "model/upn.h"
 #include "tests/scratch_dir.h"
+#include "tests/store_rows.h"
 
 namespace lantern {
 namespace {
@@ -67,16 +68,7 @@ class FlagsTest : public testing::ScratchDirTest {
     return static_cast<uint32_t>(e.size() - 1);
   }
   void Suspend(uint32_t pupil, uint32_t school, const char* start, int sessions) {
-    auto& t = s_.suspensions;
-    t.pupil.push_back(pupil);
-    t.school.push_back(school);
-    t.start_date.push_back(D(start));
-    t.category.push_back(0);
-    t.sessions.push_back(static_cast<uint16_t>(sessions));
-    t.reason1.push_back(1);
-    t.reason2.push_back(0);
-    t.reason3.push_back(0);
-    t.outcome.push_back(0);
+    testing::AddSuspension(&s_, pupil, school, D(start), sessions);
   }
   void Ap(uint32_t pupil, uint32_t school, const char* start) {
     auto& t = s_.ap_placements;

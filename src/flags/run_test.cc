@@ -13,6 +13,7 @@
 #include "common/file_util.h"
 #include "model/upn.h"
 #include "tests/scratch_dir.h"
+#include "tests/store_rows.h"
 
 namespace lantern {
 namespace {
@@ -75,19 +76,9 @@ class RunFlagsTest : public testing::ScratchDirTest {
     plan.changed_tables.assign(std::begin(kAllTables), std::end(kAllTables));
     ASSERT_TRUE((*store)->Commit(plan).ok());
   }
-  // A suspension of the pupil at the school, starting on the day.
   static void Suspend(StoreState* s, uint32_t pupil, uint32_t school, const char* day,
                       int sessions) {
-    auto& t = s->suspensions;
-    t.pupil.push_back(pupil);
-    t.school.push_back(school);
-    t.start_date.push_back(D(day));
-    t.category.push_back(0);
-    t.sessions.push_back(static_cast<uint16_t>(sessions));
-    t.reason1.push_back(1);
-    t.reason2.push_back(0);
-    t.reason3.push_back(0);
-    t.outcome.push_back(0);
+    testing::AddSuspension(s, pupil, school, D(day), sessions);
   }
   std::string store_dir() const { return dir_ + "/store"; }
   FlagsOptions Options(const char* as_of) {
