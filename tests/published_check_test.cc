@@ -6,6 +6,7 @@
 #include "lantern/published_check.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -22,15 +23,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class RegionCheckTest : public ::testing::Test {
+class RegionCheckTest : public testing::GeneratedDataSuite<RegionCheckTest> {
  protected:
   static void SetUpTestSuite() {
     if (!FindRealDataDir().ok()) return;
-    root_ = new std::string(
+    dir_ = new std::string(
         (fs::temp_directory_path() / ("lantern_region_check_" + std::to_string(::getpid())))
             .string());
-    fs::remove_all(*root_);
-    report_ = new Result<PublishedCheckReport>(Run());
+    fs::remove_all(*dir_);
+    Result<PublishedCheckReport> r = Run();
+    status_ = new Status(r.status());
+    if (r.ok()) report_ = new PublishedCheckReport(std::move(r).value());
   }
   static Result<PublishedCheckReport> Run() {
     GenerateOptions g;
@@ -38,46 +41,37 @@ class RegionCheckTest : public ::testing::Test {
     g.region = "North East";
     g.seed = 20190101;
     g.form = "compact";  // the same marks as the long form, a tenth of the bytes
-    g.out_dir = *root_ + "/input";
+    g.out_dir = *dir_ + "/input";
     g.progress = false;
     GenerateReport gr;
     LANTERN_RETURN_IF_ERROR(Generate(g, &gr));
     IngestOptions in;
     in.input_dir = g.out_dir;
-    in.store_dir = *root_ + "/store";
+    in.store_dir = *dir_ + "/store";
     IngestReport ir;
     LANTERN_RETURN_IF_ERROR(Ingest(in, &ir));
     fs::remove_all(g.out_dir);
     BuildOptions b;
     b.store_dir = in.store_dir;
-    b.out_dir = *root_ + "/output";
+    b.out_dir = *dir_ + "/output";
     BuildReport br;
     LANTERN_RETURN_IF_ERROR(Build(b, &br));
     PublishedCheckOptions c;
     c.store_dir = in.store_dir;
     c.build_dir = b.out_dir;
     LANTERN_ASSIGN_OR_RETURN(PublishedCheckReport r, CheckAgainstPublished(c));
-    LANTERN_RETURN_IF_ERROR(WritePublishedCheck(r, *root_ + "/check"));
+    LANTERN_RETURN_IF_ERROR(WritePublishedCheck(r, *dir_ + "/check"));
     return r;
   }
   static void TearDownTestSuite() {
-    if (root_ != nullptr) fs::remove_all(*root_);
-    delete root_;
+    GeneratedDataSuite::TearDownTestSuite();
     delete report_;
-    root_ = nullptr;
     report_ = nullptr;
   }
-  void SetUp() override {
-    LANTERN_REQUIRE_REAL_DATA(root_ != nullptr);
-    ASSERT_TRUE(report_->ok()) << report_->status().ToString();
-  }
-  static const PublishedCheckReport& R() { return report_->value(); }
+  static const PublishedCheckReport& R() { return *report_; }
 
-  static std::string* root_;
-  static Result<PublishedCheckReport>* report_;
+  static inline PublishedCheckReport* report_ = nullptr;
 };
-std::string* RegionCheckTest::root_ = nullptr;
-Result<PublishedCheckReport>* RegionCheckTest::report_ = nullptr;
 
 TEST_F(RegionCheckTest, EverySchoolWithPublishedAbsenceIsCompared) {
   // The North East has about a thousand state-funded schools with published absence.
@@ -136,8 +130,8 @@ TEST_F(RegionCheckTest, InsideMeansWithinTheIntervalWidenedByRounding) {
       ASSERT_EQ(p.inside, p.published >= p.lower - 0.05 && p.published <= p.upper + 0.05);
     }
   }
-  EXPECT_TRUE(fs::exists(*root_ + "/check/published_check_schools.csv"));
-  EXPECT_TRUE(fs::exists(*root_ + "/check/published_check_areas.csv"));
+  EXPECT_TRUE(fs::exists(*dir_ + "/check/published_check_schools.csv"));
+  EXPECT_TRUE(fs::exists(*dir_ + "/check/published_check_areas.csv"));
 }
 
 // KS4 (issue 12): the generated KS2, KS4 results and destinations, measured
@@ -168,7 +162,7 @@ TEST_F(RegionCheckTest, Ks4MeasuresAgreeWithThePublishedFigures) {
     ASSERT_EQ(s.p8.inside,
               s.p8.published >= s.p8.lower - 0.005 && s.p8.published <= s.p8.upper + 0.005);
   }
-  EXPECT_TRUE(fs::exists(*root_ + "/check/published_check_ks4.csv"));
+  EXPECT_TRUE(fs::exists(*dir_ + "/check/published_check_ks4.csv"));
 }
 
 }  // namespace

@@ -4,9 +4,31 @@
 
 #include <cstdint>
 
+#include "model/upn.h"
 #include "store/store.h"
 
 namespace lantern::testing {
+
+// A pupil of Year 8 living in `home_la`, with the next UPN of a series
+// (805, 2001, 10, row + 1) and no group flags; returns its row.
+inline uint32_t AddPupil(StoreState* s, int home_la, int32_t birth_date) {
+  auto& p = s->pupils;
+  p.upn.push_back(PackUpn(MakeUpn(805, 2001, 10, static_cast<int>(p.size()) + 1)));
+  p.birth_date.push_back(birth_date);
+  p.sex.push_back(0);
+  p.fsm.push_back(0);
+  p.disadvantaged.push_back(0);
+  p.sen_provision.push_back(0);
+  p.sen_need.push_back(0);
+  p.eal.push_back(0);
+  p.looked_after.push_back(0);
+  p.home_la.push_back(static_cast<int16_t>(home_la));
+  p.year_group.push_back(8);
+  p.ethnicity.push_back(0);
+  p.ks2_reading.push_back(0);
+  p.ks2_maths.push_back(0);
+  return static_cast<uint32_t>(p.size() - 1);
+}
 
 // A suspension (category 0, first reason 1) of the pupil at the school,
 // starting on `day`.

@@ -37,24 +37,7 @@ class FlagsTest : public testing::ScratchDirTest {
     t.close_date.push_back(kNoDate);
     return static_cast<uint32_t>(t.size() - 1);
   }
-  uint32_t Pupil(int home_la = 805) {
-    auto& p = s_.pupils;
-    p.upn.push_back(PackUpn(MakeUpn(805, 2001, 10, static_cast<int>(p.size()) + 1)));
-    p.birth_date.push_back(D("2006-01-01"));
-    p.sex.push_back(0);
-    p.fsm.push_back(0);
-    p.disadvantaged.push_back(0);
-    p.sen_provision.push_back(0);
-    p.sen_need.push_back(0);
-    p.eal.push_back(0);
-    p.looked_after.push_back(0);
-    p.home_la.push_back(static_cast<int16_t>(home_la));
-    p.year_group.push_back(8);
-    p.ethnicity.push_back(0);
-    p.ks2_reading.push_back(0);
-    p.ks2_maths.push_back(0);
-    return static_cast<uint32_t>(p.size() - 1);
-  }
+  uint32_t Pupil(int home_la = 805) { return testing::AddPupil(&s_, home_la, D("2006-01-01")); }
   uint32_t Enrol(uint32_t pupil, uint32_t school, const char* entry, const char* leaving = nullptr,
                  EnrolStatus status = EnrolStatus::kCurrent) {
     auto& e = s_.enrolments;

@@ -7,6 +7,7 @@
 
 #include "model/upn.h"
 #include "tests/scratch_dir.h"
+#include "tests/store_rows.h"
 
 namespace lantern {
 namespace {
@@ -31,24 +32,7 @@ class ReferralsTest : public testing::ScratchDirTest {
     t.close_date.push_back(kNoDate);
     return static_cast<uint32_t>(t.size() - 1);
   }
-  uint32_t Pupil(int home_la) {
-    auto& p = s_.pupils;
-    p.upn.push_back(PackUpn(MakeUpn(805, 2001, 10, static_cast<int>(p.size()) + 1)));
-    p.birth_date.push_back(0);
-    p.sex.push_back(0);
-    p.fsm.push_back(0);
-    p.disadvantaged.push_back(0);
-    p.sen_provision.push_back(0);
-    p.sen_need.push_back(0);
-    p.eal.push_back(0);
-    p.looked_after.push_back(0);
-    p.home_la.push_back(static_cast<int16_t>(home_la));
-    p.year_group.push_back(8);
-    p.ethnicity.push_back(0);
-    p.ks2_reading.push_back(0);
-    p.ks2_maths.push_back(0);
-    return static_cast<uint32_t>(p.size() - 1);
-  }
+  uint32_t Pupil(int home_la) { return testing::AddPupil(&s_, home_la, 0); }
   LipaTerms Lipa(const std::string& id, const std::string& trust, int la, int ack, int plan) {
     LipaTerms l;
     l.agreement_id = id;

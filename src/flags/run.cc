@@ -221,8 +221,9 @@ std::string FlagsReport::Summary() const {
     s += fmt::format("  referrals: {} raised, {} escalated, {} open\n", referrals_raised,
                      referrals_escalated, referrals_open);
     if (changes_kept) {
-      s += "  flag_changes.csv: kept as this day's first run wrote it (that run kept no raise "
-           "day to list its flags again)\n";
+      s += "  flag_changes.csv: left as this day's first run wrote it (that run was made by an "
+           "earlier Lantern, which did not record the day each flag was raised, so its flags "
+           "cannot be listed again)\n";
     }
   } else {
     s += "  a day before the store's last flags run: history and referrals unchanged\n";
