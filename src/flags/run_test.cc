@@ -40,23 +40,7 @@ class RunFlagsTest : public testing::ScratchDirTest {
       sc.open_date.push_back(kNoDate);
       sc.close_date.push_back(kNoDate);
     }
-    auto& p = s.pupils;
-    for (int i = 0; i < 2; ++i) {
-      p.upn.push_back(PackUpn(MakeUpn(805, 2001, 10, i + 1)));
-      p.birth_date.push_back(D("2006-01-01"));
-      p.sex.push_back(0);
-      p.fsm.push_back(0);
-      p.disadvantaged.push_back(0);
-      p.sen_provision.push_back(0);
-      p.sen_need.push_back(0);
-      p.eal.push_back(0);
-      p.looked_after.push_back(0);
-      p.home_la.push_back(i == 0 ? 806 : 805);
-      p.year_group.push_back(8);
-      p.ethnicity.push_back(0);
-      p.ks2_reading.push_back(0);
-      p.ks2_maths.push_back(0);
-    }
+    for (int i = 0; i < 2; ++i) testing::AddPupil(&s, i == 0 ? 806 : 805, D("2006-01-01"));
     auto& e = s.enrolments;
     for (uint32_t i = 0; i < 2; ++i) {
       e.pupil.push_back(i);
