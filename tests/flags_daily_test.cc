@@ -1,7 +1,9 @@
 // The daily job's flags step on a generated LA over a school week: it
 // writes the day's flags raised and cleared (flag_changes.csv), and they are
 // exactly what turns one day's whole list into the next day's, the list
-// written beside it by a second store that asks for it (--flags-list).
+// written beside it by a second store that asks for it (--flags-list), and
+// what a third store gives with every attendance window worked out from
+// the marks rather than moved on from the day before's.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -73,10 +75,11 @@ class DailyFlagsTest : public testing::GeneratedDataSuite<DailyFlagsTest> {
   }
 
   // The daily job: ingest `input`, then the flags step on the committed
-  // store, writing the whole list too or only the changes. Returns the
-  // step's report.
+  // store, writing the whole list too or only the changes, told what the
+  // ingest changed (so that the attendance windows move on from the last
+  // run's) or not (every one worked out). Returns the step's report.
   static FlagsReport DailyJob(const std::string& input, const std::string& store,
-                              const std::string& out, bool list) {
+                              const std::string& out, bool list, bool tell_changes = true) {
     IngestOptions i;
     i.input_dir = input;
     i.store_dir = store;
@@ -93,6 +96,8 @@ class DailyFlagsTest : public testing::GeneratedDataSuite<DailyFlagsTest> {
     f.out_dir = out;
     f.list = list;
     f.threads = 2;
+    const auto& changes = committed->impl().last_commit;
+    f.changes = tell_changes && changes ? &*changes : nullptr;
     st = RunFlags(*committed->impl().store, &committed->mutable_impl().state, f, &r);
     EXPECT_TRUE(st.ok()) << st.ToString();
     return r;
@@ -131,7 +136,8 @@ class DailyFlagsTest : public testing::GeneratedDataSuite<DailyFlagsTest> {
 
 TEST_F(DailyFlagsTest, TheDaysChangesTurnOneDaysListIntoTheNext) {
   const std::string changes = *dir_ + "/changes", list = *dir_ + "/list";
-  for (const std::string& store : {changes, list}) {
+  const std::string afresh = *dir_ + "/afresh";  // every window worked out each day
+  for (const std::string& store : {changes, list, afresh}) {
     const std::string out = store + "-2019-03-08";
     // A first run raises every flag holding.
     EXPECT_GT(FirstRun(store, out).flags, 0u);
@@ -144,7 +150,14 @@ TEST_F(DailyFlagsTest, TheDaysChangesTurnOneDaysListIntoTheNext) {
     const std::string a_out = changes + "-" + day, b_out = list + "-" + day;
     const FlagsReport a = DailyJob(input, changes, a_out, false);
     const FlagsReport b = DailyJob(input, list, b_out, true);
+    const FlagsReport c = DailyJob(input, afresh, afresh + "-" + day, false, false);
     ASSERT_EQ(a.as_of, day);
+    // The windows moved on from the day before's give the same changes as
+    // every window worked out from the marks.
+    EXPECT_GT(a.windows_carried, 0u) << day;
+    EXPECT_EQ(c.windows_carried, 0u) << day;
+    EXPECT_EQ(Text(a_out + "/flag_changes.csv"), Text(afresh + "-" + day + "/flag_changes.csv"))
+        << day;
     EXPECT_GT(a.flags, 0u);
     EXPECT_EQ(a.flags, b.flags) << day;
     EXPECT_EQ(a.by_trigger, b.by_trigger) << day;

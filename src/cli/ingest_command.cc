@@ -145,6 +145,8 @@ void AddIngest(CLI::App& app, int* exit_code) {
         return;
       }
       f.lipas = std::move(lipas).value();
+      const auto& last_commit = committed->impl().last_commit;
+      f.changes = last_commit ? &*last_commit : nullptr;
       FlagsReport flagged;
       // The last step: nothing reads the committed state after it, so the
       // flag history and referrals are handed over rather than copied.

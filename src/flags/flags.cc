@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "common/parallel.h"
+#include "store/segment.h"
 
 namespace lantern {
 
@@ -158,6 +159,32 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
         break;
     }
   }
+  int rings = 0;
+  for (const Trigger& t : rules_.triggers) {
+    const bool kept = t.measure == TriggerMeasure::kAttendancePercent && t.window.n > 0 &&
+                      static_cast<size_t>(t.window.n) <= AttendanceRings::kMaxDays;
+    ring_index_.push_back(kept ? rings++ : -1);
+  }
+}
+
+std::vector<uint16_t> FlagEvaluator::RingWindows() const {
+  std::vector<uint16_t> windows;
+  for (size_t k = 0; k < rules_.triggers.size(); ++k) {
+    if (ring_index_[k] >= 0) windows.push_back(static_cast<uint16_t>(rules_.triggers[k].window.n));
+  }
+  return windows;
+}
+
+std::string FlagEvaluator::RingKey() const {
+  // The triggers' ids and windows, and the codes' counts, as checksums (a
+  // key of a few dozen bytes however many triggers there are).
+  std::string ids;
+  for (size_t k = 0; k < rules_.triggers.size(); ++k) {
+    if (ring_index_[k] >= 0)
+      ids += fmt::format("{}:{};", rules_.triggers[k].id, rules_.triggers[k].window.n);
+  }
+  return fmt::format("triggers:{:08x};codes:{:08x}", Crc32(ids.data(), ids.size()),
+                     Crc32(session_counts_.data(), sizeof session_counts_));
 }
 
 bool FlagEvaluator::OnRoll(uint32_t pupil, int32_t day) const {
@@ -227,6 +254,36 @@ void FlagEvaluator::ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const {
   }
 }
 
+uint32_t FlagEvaluator::DayCounts(uint32_t pupil, size_t i) const {
+  const int32_t date = calendar_.dates()[i];
+  const uint32_t end = std::min(enrolments_.first[pupil + 1], enrolments_.first[pupil] + 16);
+  uint32_t counts = 0;
+  for (uint32_t j = enrolments_.first[pupil]; j < end; ++j) {
+    const uint32_t e = enrolments_.rows[j];
+    if (date < s_.enrolments.entry_date[e] || date > s_.enrolments.leaving_date[e]) continue;
+    if (const uint8_t* m = marks_[i].at(e)) counts += session_counts_[m[0]] + session_counts_[m[1]];
+  }
+  return counts;
+}
+
+bool FlagEvaluator::AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t day,
+                                       AttendanceWindow* window) const {
+  const auto n = static_cast<size_t>(t.window.n);
+  if (n == 0) return false;
+  size_t count = 0;
+  AttendanceWindow w;
+  ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
+    if (count == 0) w.last = date;
+    w.first = date;
+    w.possible += p;
+    w.attended += a;
+    return ++count < n;
+  });
+  if (count < n) return false;
+  *window = w;
+  return true;
+}
+
 std::pair<uint32_t, uint32_t> FlagEvaluator::AttendanceTotals(uint32_t pupil, int32_t day) const {
   uint32_t attended = 0, possible = 0;
   ForEachSchoolDay(pupil, day, [&](int32_t, uint32_t p, uint32_t a) {
@@ -293,20 +350,10 @@ bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* re
   switch (t.measure) {
     case TriggerMeasure::kAttendancePercent: {
       // The last n school days on a roll.
-      const auto n = static_cast<size_t>(t.window.n);
-      if (n == 0) return false;
-      size_t count = 0;
-      uint32_t possible = 0, attended = 0;
-      int32_t first = kNoDate, last = kNoDate;
-      ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
-        if (count == 0) last = date;
-        first = date;
-        possible += p;
-        attended += a;
-        return ++count < n;
-      });
-      if (count < n || !AttendanceBelow(t, attended, possible)) return false;
-      const AttendanceWindow w{attended, possible, first, last};
+      AttendanceWindow w;
+      if (!AttendanceWindowOn(pupil, t, day, &w) || !AttendanceBelow(t, w.attended, w.possible)) {
+        return false;
+      }
       if (window != nullptr) {
         *window = w;
       } else if (reason != nullptr) {
@@ -576,8 +623,67 @@ std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history
 std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable* history,
                                                    int32_t covered_through, int threads,
                                                    const std::vector<OpenRun>* open_runs,
-                                                   FlagCounts* counts) const {
+                                                   FlagCounts* counts,
+                                                   AttendanceRings* rings) const {
   const size_t n = s_.pupils.size();
+  // The day's place in the calendar, and whether the rings move on from
+  // the school day before (else each is worked out afresh; on a day that
+  // is not a school day none is kept).
+  const auto& dates = calendar_.dates();
+  const auto day_at = std::lower_bound(dates.begin(), dates.end(), day);
+  const bool school_day = day_at != dates.end() && *day_at == day;
+  const auto i_day = static_cast<size_t>(day_at - dates.begin());
+  bool slide = false;
+  if (rings != nullptr) {
+    if (rings->windows() != RingWindows()) *rings = AttendanceRings(RingWindows(), n);
+    rings->Grow(n);
+    slide = school_day && i_day > 0 && rings->day == dates[i_day - 1];
+    rings->day = kNoDate;
+    if (!school_day) rings = nullptr;
+  }
+  const std::vector<uint16_t> ring_windows =
+      rings != nullptr ? rings->windows() : std::vector<uint16_t>();
+  // Trigger t (kept in `ring`) on the day: the ring moved on by the day's
+  // sessions, or worked out from the marks (the window's days then in
+  // `w`, else only its sessions).
+  const auto ring_holds = [&](uint32_t pupil, const Trigger& t, uint8_t* ring,
+                              AttendanceWindow* w) {
+    const auto days = static_cast<size_t>(t.window.n);
+    if (slide && AttendanceRings::Known(ring)) {
+      const uint32_t c = DayCounts(pupil, i_day);
+      bool moved = true;
+      if ((c & 0xFFFF) == 0) {
+        AttendanceRings::Skip(ring);
+      } else {
+        moved = AttendanceRings::Push(ring, days, c & 0xFFFF, c >> 16);
+      }
+      if (moved) {
+        if (AttendanceRings::DaysHeld(ring) < days) return false;
+        AttendanceRings::Sum(ring, days, &w->possible, &w->attended);
+        // The last n school days of the calendar all on a roll: the window
+        // is theirs.
+        if (AttendanceRings::DaysInARow(ring) >= days) {
+          w->first = dates[i_day + 1 - days];
+          w->last = day;
+        }
+        return AttendanceBelow(t, w->attended, w->possible);
+      }
+    }
+    uint32_t possible[AttendanceRings::kMaxDays], attended[AttendanceRings::kMaxDays];
+    size_t m = 0, in_a_row = 0;
+    ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
+      if (m == 0) w->last = date;
+      w->first = date;
+      w->possible += p;
+      w->attended += a;
+      possible[m] = p;
+      attended[m] = a;
+      if (in_a_row == m && date == dates[i_day - m]) ++in_a_row;
+      return ++m < days;
+    });
+    AttendanceRings::Set(ring, days, possible, attended, m, in_a_row);
+    return m == days && AttendanceBelow(t, w->attended, w->possible);
+  };
   const bool use_history =
       history != nullptr && covered_through != kNoDate && covered_through < day;
   const int32_t floor = use_history ? covered_through + 1 : day - kLookBackDays;
@@ -608,12 +714,26 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
         open.begin());
     for (size_t p = begin; p < end; ++p) {
       const uint32_t pupil = static_cast<uint32_t>(p);
-      if (!OnRoll(pupil, day)) continue;
+      if (!OnRoll(pupil, day)) {
+        // Off roll: not a school day on a roll (a ring worked out afresh
+        // is not known).
+        for (size_t b = 0; b < ring_windows.size(); ++b) {
+          uint8_t* ring = rings->at(b, p);
+          slide ? AttendanceRings::Skip(ring) : AttendanceRings::Forget(ring, ring_windows[b]);
+        }
+        continue;
+      }
       bool flagged = false;
       for (size_t k = 0; k < rules_.triggers.size(); ++k) {
         reason.clear();
         window = AttendanceWindow();
-        if (TooFewRows(pupil, k) || !Holds(pupil, k, day, &reason, &window)) continue;
+        const int b = rings != nullptr ? ring_index_[k] : -1;
+        if (b >= 0) {
+          uint8_t* ring = rings->at(static_cast<size_t>(b), p);
+          if (!ring_holds(pupil, rules_.triggers[k], ring, &window)) continue;
+        } else if (TooFewRows(pupil, k) || !Holds(pupil, k, day, &reason, &window)) {
+          continue;
+        }
         flagged = true;
         ++tally[0];
         ++tally[2 + k];
@@ -630,6 +750,11 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
           counts->held[j] = 1;
           continue;
         }
+        // A window moved on knows its sessions, not its days: a result
+        // gives them.
+        if (b >= 0 && window.first == kNoDate) {
+          AttendanceWindowOn(pupil, rules_.triggers[k], day, &window);
+        }
         FlagResult f;
         f.pupil = pupil;
         f.trigger = trigger;
@@ -643,6 +768,7 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
       tally[1] += flagged;
     }
   });
+  if (rings != nullptr) rings->day = day;
   if (counts != nullptr) {
     counts->flags = counts->pupils = 0;
     counts->by_trigger.assign(rules_.triggers.size(), 0);

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "flags/attendance_rings.h"
 #include "flags/rules.h"
 #include "lantern/status.h"
 #include "model/register_codes.h"
@@ -137,10 +138,24 @@ class FlagEvaluator {
   // hold open) are returned; the others are counted there and their runs
   // marked as holding (what UpdateFlagHistory needs, without a million
   // results a day).
+  //
+  // With `rings` (flags/attendance_rings.h), the attendance triggers'
+  // windows are kept there for the next school day: rings that end on the
+  // school day before `day` are moved on by the day's marks (a pupil's
+  // ring not known is worked out from the marks), any others are worked
+  // out afresh. The rings must hold for the store as it is: the caller
+  // forgets those of pupils whose enrolments or earlier marks changed.
   std::vector<FlagResult> EvaluateAll(int32_t day, const FlagTable* history,
                                       int32_t covered_through, int threads,
                                       const std::vector<OpenRun>* open_runs = nullptr,
-                                      FlagCounts* counts = nullptr) const;
+                                      FlagCounts* counts = nullptr,
+                                      AttendanceRings* rings = nullptr) const;
+
+  // The windows of the attendance triggers kept in rings, in rules order,
+  // and what rings are worked out under (those windows and how each mark
+  // code counts): rings saved under another key do not apply.
+  std::vector<uint16_t> RingWindows() const;
+  std::string RingKey() const;
 
  private:
   // Calls f(date, possible, attended) for each of the pupil's school days
@@ -148,6 +163,13 @@ class FlagEvaluator {
   // first, while f returns true.
   template <typename F>
   void ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const;
+  // The pupil's sessions on calendar date i (possible in the low 16 bits,
+  // attended in the high 16), counted as ForEachSchoolDay counts a day.
+  uint32_t DayCounts(uint32_t pupil, size_t i) const;
+  // Attendance trigger t's window on the day (its last n school days on a
+  // roll), and whether the pupil has n such days.
+  bool AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t day,
+                          AttendanceWindow* window) const;
   std::string SchoolText(uint32_t school) const;
 
   const StoreState& s_;
@@ -174,6 +196,8 @@ class FlagEvaluator {
     uint32_t need;
   };
   std::vector<Counted> counted_;
+  // By trigger: its index among the attendance triggers kept in rings, or -1.
+  std::vector<int> ring_index_;
   bool TooFewRows(uint32_t pupil, size_t k) const {
     const Counted& c = counted_[k];
     if (c.rows == nullptr) return false;

@@ -197,6 +197,42 @@ bool RaisesUnrecorded(const StoreState& next, int32_t day, int32_t last_run) {
   return recorded < counted;
 }
 
+// The attendance windows the last run saved, if they end on the school
+// day before `day` and nothing since has changed them but what the
+// evaluation reads anew: the one commit since (the daily job's ingest)
+// added marks for later days only and changed no block, and the pupils
+// whose enrolments it changed are forgotten. Else none (every window is
+// worked out from the marks).
+AttendanceRings SavedRings(const Store& store, const FlagEvaluator& evaluator,
+                           const StoreState& state, const CommitChanges* changes, int32_t day) {
+  if (changes == nullptr || changes->blocks_changed || store.flag_state_path().empty()) return {};
+  const auto& dates = evaluator.calendar().dates();
+  const auto it = std::lower_bound(dates.begin(), dates.end(), day);
+  if (it == dates.begin() || it == dates.end() || *it != day) return {};
+  const int32_t before = *(it - 1);
+  for (int32_t d : changes->mark_dates) {
+    if (d <= before) return {};  // an earlier day's marks changed
+  }
+  auto saved = AttendanceRings::Load(store.flag_state_path(), changes->generation_before,
+                                     evaluator.RingKey());
+  if (!saved.ok() || saved->day != before || saved->windows() != evaluator.RingWindows()) {
+    return {};
+  }
+  const auto& windows = saved->windows();
+  for (TableId t : changes->changed_tables) {
+    if (t != TableId::kEnrolments) continue;
+    const auto rows = changes->changed_rows.find(t);
+    if (rows == changes->changed_rows.end()) return {};
+    for (uint32_t r : rows->second) {
+      const uint32_t p = r < state.enrolments.size() ? state.enrolments.pupil[r] : kNoIndex;
+      if (p >= saved->pupils()) continue;
+      for (size_t b = 0; b < windows.size(); ++b)
+        AttendanceRings::Forget(saved->at(b, p), windows[b]);
+    }
+  }
+  return std::move(saved).value();
+}
+
 // The counts of a day's flags, every one given (in pupil order).
 FlagCounts CountFlags(const std::vector<FlagResult>& flags, size_t triggers) {
   FlagCounts c;
@@ -220,6 +256,11 @@ std::string FlagsReport::Summary() const {
   if (history_updated) {
     s += fmt::format("  referrals: {} raised, {} escalated, {} open\n", referrals_raised,
                      referrals_escalated, referrals_open);
+    if (windows_carried > 0) {
+      s += fmt::format(
+          "  attendance: {} pupils' windows moved on from the last run's by the day's marks\n",
+          windows_carried);
+    }
     if (changes_kept) {
       s += "  flag_changes.csv: left as this day's first run wrote it (that run was made by an "
            "earlier Lantern, which did not record the day each flag was raised, so its flags "
@@ -360,6 +401,22 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     step("evaluate");
   } else {
     std::vector<uint32_t> flag_rows, referral_rows;  // sorted and made unique before the commit
+    // Each day's attendance windows move on to the next day of the run (its
+    // marks are the store's, unchanged in between); the first day's from
+    // those the last run saved, when they still hold.
+    // They are changed in place in the store file named `rings_file`: the
+    // last run's, or a new one.
+    AttendanceRings rings = SavedRings(store, evaluator, state, options.changes, run_days.front());
+    std::string rings_file = rings.pupils() > 0 ? store.flag_state_file() : "";
+    for (size_t p = 0; p < rings.pupils() && !rings.windows().empty(); ++p) {
+      report->windows_carried += AttendanceRings::Known(rings.at(0, p));
+    }
+    if (rings.windows().empty() && !evaluator.RingWindows().empty()) {
+      rings_file = store.NewFileName("fst", "rings");
+      auto created = AttendanceRings::Create(store.PathOf(rings_file), evaluator.RingWindows(),
+                                             state.pupils.size());
+      if (created.ok()) rings = std::move(created).value();
+    }
     step("prepare");
     for (int32_t d : run_days) {
       const auto eval_started = std::chrono::steady_clock::now();
@@ -370,7 +427,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
       const std::vector<OpenRun> open = OpenRuns(rules, next.flags);
       const bool whole = whole_list && d == run_days.back();
       flags = evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d),
-                                    options.threads, &open, whole ? nullptr : &counts);
+                                    options.threads, &open, whole ? nullptr : &counts, &rings);
       if (whole) counts = CountFlags(flags, rules.triggers.size());
       report->seconds_evaluate +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
@@ -436,6 +493,16 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
       plan.changed_rows[TableId::kReferrals] = std::move(referral_rows);
     }
     plan.state = &next;
+    // The day's windows, for the next day's run.
+    if (!rings.windows().empty() && rings.day == day) {
+      if (rings_file.empty() || rings.file() != store.PathOf(rings_file)) {
+        rings_file = store.NewFileName("fst", "rings");  // in memory: written whole
+      }
+      plan.flag_state_file = rings_file;
+      LANTERN_RETURN_IF_ERROR(
+          rings.Save(store.PathOf(rings_file), store.generation() + 1, evaluator.RingKey()));
+      step("save the windows");
+    }
     nlohmann::json note;
     note["command"] = "flags";
     note["as_of"] = DateText(day);

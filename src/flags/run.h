@@ -30,6 +30,10 @@ struct FlagsOptions {
   std::string policy_file;
   int threads = 0;
   std::vector<LipaTerms> lipas;  // from the agreements (the accounts database)
+  // What the commit just before changed (the daily job's ingest), if known:
+  // with it, the attendance windows the last run saved are moved on by the
+  // day's marks rather than read again (flags/attendance_rings.h).
+  const CommitChanges* changes = nullptr;
 };
 
 struct FlagsReport {
@@ -44,6 +48,9 @@ struct FlagsReport {
   uint32_t raised = 0, cleared = 0;
   size_t referrals_raised = 0, referrals_escalated = 0, referrals_open = 0;
   std::vector<std::pair<std::string, size_t>> by_trigger;
+  // Pupils whose attendance windows the run took from those the last run
+  // saved, moved on by the day's marks rather than read again.
+  size_t windows_carried = 0;
   double seconds = 0, seconds_evaluate = 0;
   // The last day's step of a run over several days (evaluate, history,
   // referrals): what the daily job adds, with the store already loaded.

@@ -421,10 +421,13 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
 
   const bool changed = !plan.changed_tables.empty() || !plan.add_blocks.empty() ||
                        !plan.add_days.empty() || year_is_new;
+  std::optional<CommitChanges> changes;
   if (changed) {
     plan.history_note = note.dump();
+    const uint64_t before = store->generation();
     LANTERN_RETURN_IF_ERROR(store->Commit(plan));
     report->committed = true;
+    changes = DescribeCommit(plan, before);
   }
   report->generation = store->generation();
   report->time_period = store->year() ? store->year()->TimePeriod() : "";
@@ -445,6 +448,7 @@ Status Ingest(const IngestOptions& options, IngestReport* report,
     LANTERN_ASSIGN_OR_RETURN(state.marks, store->LoadMarks());
     state.year = store->year();
     *committed = MakeLoadedStore(std::move(store), std::move(state));
+    (*committed)->mutable_impl().last_commit = std::move(changes);
   }
   return Status::Ok();
 }

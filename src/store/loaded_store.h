@@ -3,6 +3,7 @@
 #define LANTERN_STORE_LOADED_STORE_H_
 
 #include <memory>
+#include <optional>
 
 #include "lantern/store.h"
 #include "store/store.h"
@@ -12,6 +13,8 @@ namespace lantern {
 struct LoadedStore::Impl {
   std::unique_ptr<Store> store;  // holds the lock; gives saved session counts
   StoreState state;
+  // What the commit that made this state changed (an ingest's), if known.
+  std::optional<CommitChanges> last_commit;
 };
 
 // Wraps a store and its state (an ingest's, after its commit).

@@ -33,7 +33,11 @@ bool Get(std::string_view in, size_t* pos, T* v) {
 }  // namespace
 
 uint32_t Crc32(const void* data, size_t bytes) {
-  uLong crc = crc32(0L, Z_NULL, 0);
+  return Crc32Extend(static_cast<uint32_t>(crc32(0L, Z_NULL, 0)), data, bytes);
+}
+
+uint32_t Crc32Extend(uint32_t crc_before, const void* data, size_t bytes) {
+  uLong crc = crc_before;
   const auto* p = static_cast<const Bytef*>(data);
   while (bytes > 0) {
     uInt n = bytes > (1u << 30) ? (1u << 30) : static_cast<uInt>(bytes);

@@ -159,6 +159,8 @@ class SegmentReader {
 };
 
 uint32_t Crc32(const void* data, size_t bytes);
+// The CRC-32 of bytes before (`crc`) and these after them.
+uint32_t Crc32Extend(uint32_t crc, const void* data, size_t bytes);
 
 }  // namespace lantern
 

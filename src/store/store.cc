@@ -48,7 +48,7 @@ Status LoadInto(const Store& store, const std::map<std::string, std::vector<std:
 }
 
 bool IsStoreFile(const std::string& name) {
-  for (const char* prefix : {"tbl-", "blk-", "day-", "sum-", "upn-", "MANIFEST-"}) {
+  for (const char* prefix : {"tbl-", "blk-", "day-", "sum-", "upn-", "fst-", "MANIFEST-"}) {
     if (name.rfind(prefix, 0) == 0) return true;
   }
   return false;
@@ -204,6 +204,9 @@ Status Store::ReadManifest() {
   if (j.contains("upn_index") && j["upn_index"].is_object()) {
     upn_index_file_ = j["upn_index"].value("file", "");
   }
+  if (j.contains("flag_state") && j["flag_state"].is_object()) {
+    flag_state_file_ = j["flag_state"].value("file", "");
+  }
   for (auto& h : j["history"]) history_.push_back(h.dump());
   return Status::Ok();
 }
@@ -264,6 +267,17 @@ Result<MarksSet> Store::LoadMarks() const {
     marks.days[date] = std::move(d);
   }
   return marks;
+}
+
+CommitChanges DescribeCommit(const CommitPlan& plan, uint64_t generation_before) {
+  CommitChanges c;
+  c.generation_before = generation_before;
+  c.changed_tables = plan.changed_tables;
+  c.changed_rows = plan.changed_rows;
+  for (const auto& [date, file] : plan.add_days) c.mark_dates.push_back(date);
+  c.blocks_changed = !plan.add_blocks.empty() || !plan.drop_blocks.empty() ||
+                     !plan.drop_days.empty() || plan.drop_all_days;
+  return c;
 }
 
 std::string Store::NewFileName(const std::string& kind, const std::string& ext) {
@@ -377,6 +391,9 @@ Status Store::Commit(const CommitPlan& plan) {
   const std::string upn_index_file =
       plan.upn_index_file.empty() ? upn_index_file_ : plan.upn_index_file;
   if (!upn_index_file.empty()) j["upn_index"] = {{"file", upn_index_file}};
+  const std::string flag_state_file =
+      plan.flag_state_file.empty() ? flag_state_file_ : plan.flag_state_file;
+  if (!flag_state_file.empty()) j["flag_state"] = {{"file", flag_state_file}};
   std::vector<std::string> history = history_;
   if (!plan.history_note.empty()) {
     json note = json::parse(plan.history_note, nullptr, false);
@@ -406,6 +423,7 @@ Status Store::Commit(const CommitPlan& plan) {
   summary_file_ = std::move(summary_file);
   summary_blocks_ = std::move(summary_blocks);
   upn_index_file_ = upn_index_file;
+  flag_state_file_ = flag_state_file;
   history_ = std::move(history);
   manifest_text_ = std::move(text);
   return CollectGarbage();
@@ -418,6 +436,7 @@ Status Store::CollectGarbage() {
   for (const auto& [d, f] : day_files_) live.insert(f);
   if (!summary_file_.empty()) live.insert(summary_file_);
   if (!upn_index_file_.empty()) live.insert(upn_index_file_);
+  if (!flag_state_file_.empty()) live.insert(flag_state_file_);
   live.insert(fmt::format("MANIFEST-{:06d}", generation_));
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir_, ec)) {

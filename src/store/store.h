@@ -150,8 +150,26 @@ struct CommitPlan {
   std::vector<std::string> summary_blocks;
   // A saved UPN index (store/upn_index.h) replacing the current one, if set.
   std::string upn_index_file;
+  // The early warning's saved attendance windows (flags/attendance_rings.h)
+  // replacing the current ones, if set. The file names the day and the
+  // generation it holds for, so it stays named until replaced and its
+  // reader checks whether it still applies.
+  std::string flag_state_file;
   std::string history_note;  // JSON object text
 };
+
+// What one commit changed, for a step straight after it that updates what
+// it keeps rather than working it out again (the daily job's flags step).
+struct CommitChanges {
+  uint64_t generation_before = 0;  // the store's generation before the commit
+  std::vector<TableId> changed_tables;
+  // The rows of each changed table that are new or different; a changed
+  // table with no entry here changed in ways not known row by row.
+  std::map<TableId, std::vector<uint32_t>> changed_rows;
+  std::vector<int32_t> mark_dates;  // dates of the day files written
+  bool blocks_changed = false;      // marks blocks added or dropped, or days dropped
+};
+CommitChanges DescribeCommit(const CommitPlan& plan, uint64_t generation_before);
 
 class Store {
  public:
@@ -179,6 +197,12 @@ class Store {
   // The saved UPN index, or "" if none (it may cover fewer pupils than the table).
   std::string upn_index_path() const {
     return upn_index_file_.empty() ? "" : PathOf(upn_index_file_);
+  }
+  // The early warning's saved attendance windows (a file name, and its
+  // path), or "" if none.
+  const std::string& flag_state_file() const { return flag_state_file_; }
+  std::string flag_state_path() const {
+    return flag_state_file_.empty() ? "" : PathOf(flag_state_file_);
   }
 
   // A fresh file name for this writer's next generation, e.g. "blk-000012-1.marks".
@@ -216,6 +240,7 @@ class Store {
   std::string summary_file_;
   std::vector<std::string> summary_blocks_;
   std::string upn_index_file_;
+  std::string flag_state_file_;
   std::string manifest_text_;
   std::vector<std::string> history_;  // JSON object texts, oldest first
 };

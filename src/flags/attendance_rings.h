@@ -1,0 +1,114 @@
+// What the early warning keeps from one school day to the next besides the
+// flag history: for each attendance trigger and pupil, the sessions of the
+// pupil's last n school days on a roll, a day at a time. The next school
+// day's window is this one with the day's sessions in and, once n days are
+// held, the oldest day's out, so the daily step reads one date of marks
+// rather than n (docs/early-warning.md, "Speed").
+#ifndef LANTERN_FLAGS_ATTENDANCE_RINGS_H_
+#define LANTERN_FLAGS_ATTENDANCE_RINGS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/date.h"
+#include "lantern/status.h"
+
+namespace lantern {
+
+// A pupil's window for one trigger is a ring of `n` days, each day's
+// possible and attended sessions (0 to 3 each) in four bits, after three
+// bytes: how many days it holds plus one (0: not known), the slot the next
+// day goes into, and how many of the calendar's last school days in a row
+// (up to 255) were days on a roll for the pupil (then the window's first
+// and last days are known without the marks). Slots not holding a day are 0.
+class AttendanceRings {
+ public:
+  static constexpr size_t kMaxDays = 254;
+  static constexpr uint32_t kMaxSessions = 3;  // a day's possible or attended
+
+  AttendanceRings() = default;
+  // Rings for triggers of these windows (each 1 to kMaxDays school days),
+  // for `pupils` pupils, none known, ending on no day, in memory.
+  AttendanceRings(std::vector<uint16_t> windows, size_t pupils);
+  // The same in a new file at `path` (mapped, so that Save writes nothing
+  // but its head), every ring still to be written by the caller.
+  static Result<AttendanceRings> Create(const std::string& path, std::vector<uint16_t> windows,
+                                        size_t pupils);
+  ~AttendanceRings();
+  AttendanceRings(AttendanceRings&& other) noexcept { *this = std::move(other); }
+  AttendanceRings& operator=(AttendanceRings&& other) noexcept;
+  AttendanceRings(const AttendanceRings&) = delete;
+  AttendanceRings& operator=(const AttendanceRings&) = delete;
+
+  // The school day the rings end on (kNoDate: none known).
+  int32_t day = kNoDate;
+  const std::vector<uint16_t>& windows() const { return windows_; }
+  size_t pupils() const { return pupils_; }
+  // The file the rings are mapped from ("" : in memory).
+  const std::string& file() const { return path_; }
+
+  // The ring of trigger b (its index among the attendance triggers) for
+  // the pupil.
+  uint8_t* at(size_t b, size_t pupil) { return base_[b] + pupil * Stride(windows_[b]); }
+  const uint8_t* at(size_t b, size_t pupil) const { return base_[b] + pupil * Stride(windows_[b]); }
+  // More pupils (their rings not known); never fewer.
+  void Grow(size_t pupils);
+
+  static size_t Stride(size_t n) { return 3 + (n + 1) / 2; }
+  static bool Known(const uint8_t* ring) { return ring[0] != 0; }
+  static size_t DaysHeld(const uint8_t* ring) { return ring[0] == 0 ? 0 : ring[0] - 1u; }
+  // The calendar's school days in a row, up to the ring's day, that were
+  // days on a roll for the pupil (at most 255).
+  static size_t DaysInARow(const uint8_t* ring) { return ring[2]; }
+  static void Forget(uint8_t* ring, size_t n);
+  // The ring of the pupil's last school days on a roll, given latest first
+  // (possible, attended), and how many of the calendar's last school days
+  // in a row they are: false, the ring not known, if a day does not fit.
+  static bool Set(uint8_t* ring, size_t n, const uint32_t* possible, const uint32_t* attended,
+                  size_t days, size_t in_a_row);
+  // One more school day on a roll (the oldest out when n are held): false,
+  // the ring not known, if the day does not fit.
+  static bool Push(uint8_t* ring, size_t n, uint32_t possible, uint32_t attended);
+  // A school day that was not one on a roll for the pupil.
+  static void Skip(uint8_t* ring) { ring[2] = 0; }
+  // The sessions of the days held.
+  static void Sum(const uint8_t* ring, size_t n, uint32_t* possible, uint32_t* attended);
+
+  // A binary file with a checksum. Rings mapped from `path` are saved in
+  // place: only the head (day, generation, checksum) is written, the rings
+  // having been changed in the file's pages as they moved on. Any others
+  // are written to a temporary file renamed into place. Not synced: a cache
+  // that its reader checks; a run that fails leaves a file that no longer
+  // passes the checks. `key` says what the rings were worked out under (the
+  // triggers' windows and how each mark code counts); `generation` the
+  // store generation they hold for.
+  Status Save(const std::string& path, uint64_t generation, const std::string& key);
+  // The rings saved in a file, mapped for changing in place. A file that
+  // is not one, damaged, or saved under another key or generation is an
+  // error: the caller then works every window out.
+  static Result<AttendanceRings> Load(const std::string& path, uint64_t generation,
+                                      const std::string& key);
+
+ private:
+  // Room for `pupils` and a few more (so that a day's new pupils fit
+  // without a copy), in memory, not cleared.
+  void Allocate(size_t pupils);
+  static size_t RoomFor(size_t pupils) { return pupils + pupils / 64 + 1024; }
+  void Unmap();
+  // The checksum of the head (of head_bytes) after its own field, and the rings.
+  uint32_t Checksum(const uint8_t* head, size_t head_bytes) const;
+  std::vector<uint16_t> windows_;
+  size_t pupils_ = 0, room_ = 0;
+  std::vector<uint8_t*> base_;                    // by trigger: room_ x Stride(n) bytes
+  std::vector<std::unique_ptr<uint8_t[]>> heap_;  // in memory: the regions
+  // Mapped: the file, its mapping and size.
+  std::string path_;
+  uint8_t* map_ = nullptr;
+  size_t map_bytes_ = 0;
+};
+
+}  // namespace lantern
+
+#endif  // LANTERN_FLAGS_ATTENDANCE_RINGS_H_
