@@ -2,12 +2,12 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdio>
@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "common/file_util.h"
+#include "common/parallel.h"
 #include "store/segment.h"
 
 namespace lantern {
@@ -47,38 +48,40 @@ void Put(std::string* out, T v) {
   out->append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
-// The file at `path` mapped for reading and writing (created with `bytes`
-// bytes if `create`), every page asked for at once: the rings are read and
-// written in place, and a page first written after mapping is costly.
-Result<void*> MapFile(const std::string& path, size_t bytes, bool create) {
-  const int fd = ::open(path.c_str(),
-                        create ? O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDWR | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IoError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-  if (create && ::ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
-    const int e = errno;
-    ::close(fd);
-    return Status::IoError(fmt::format("cannot size {}: {}", path, std::strerror(e)));
+// Reads exactly `bytes` at `offset`; false on a short file or an error.
+bool ReadAt(int fd, uint64_t offset, void* out, size_t bytes) {
+  auto* p = static_cast<char*>(out);
+  while (bytes > 0) {
+    const ssize_t got = ::pread(fd, p, bytes, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    p += got;
+    offset += static_cast<uint64_t>(got);
+    bytes -= static_cast<size_t>(got);
   }
-  void* map = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  const int e = errno;
-  ::close(fd);
-  if (map == MAP_FAILED) {
-    return Status::IoError(fmt::format("cannot map {}: {}", path, std::strerror(e)));
-  }
-#ifdef MADV_POPULATE_WRITE
-  // Older kernels refuse it: then each page is taken when first touched.
-  (void)::madvise(map, bytes, MADV_POPULATE_WRITE);
-#endif
-  return map;
+  return true;
 }
 
-Result<uint64_t> FileBytes(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    return Status::IoError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+// Writes `bytes` at `offset`; false on an error.
+bool WriteAt(int fd, uint64_t offset, const void* data, size_t bytes) {
+  const auto* p = static_cast<const char*>(data);
+  while (bytes > 0) {
+    const ssize_t put = ::pwrite(fd, p, bytes, static_cast<off_t>(offset));
+    if (put < 0 && errno == EINTR) continue;
+    if (put <= 0) return false;
+    p += put;
+    offset += static_cast<uint64_t>(put);
+    bytes -= static_cast<size_t>(put);
   }
-  return static_cast<uint64_t>(st.st_size);
+  return true;
 }
+
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
 
 // The head: one page (48 bytes, then up to 64 windows and a key of up to
 // 1024 bytes).
@@ -86,84 +89,36 @@ constexpr size_t kHeadBytes = 4096;
 constexpr size_t kMaxTriggers = 64;
 constexpr size_t kMaxKey = 1024;
 
+struct HeadFields {
+  char magic[8];
+  uint32_t crc;
+  int32_t day;
+  uint64_t generation, pupils, room;
+  uint32_t triggers, key_bytes;
+};
+static_assert(sizeof(HeadFields) == 48);
+
 }  // namespace
 
 AttendanceRings::AttendanceRings(std::vector<uint16_t> windows, size_t pupils)
     : windows_(std::move(windows)) {
   Allocate(pupils);
-  for (size_t b = 0; b < windows_.size(); ++b)
-    std::memset(base_[b], 0, pupils * Stride(windows_[b]));
-}
-
-AttendanceRings::~AttendanceRings() { Unmap(); }
-
-AttendanceRings& AttendanceRings::operator=(AttendanceRings&& other) noexcept {
-  if (this == &other) return *this;
-  Unmap();
-  day = other.day;
-  windows_ = std::move(other.windows_);
-  pupils_ = other.pupils_;
-  room_ = other.room_;
-  base_ = std::move(other.base_);
-  heap_ = std::move(other.heap_);
-  path_ = std::move(other.path_);
-  map_ = std::exchange(other.map_, nullptr);
-  map_bytes_ = std::exchange(other.map_bytes_, 0);
-  other.path_.clear();
-  other.base_.clear();
-  other.pupils_ = other.room_ = 0;
-  return *this;
-}
-
-void AttendanceRings::Unmap() {
-  if (map_ != nullptr) ::munmap(map_, map_bytes_);
-  map_ = nullptr;
-  map_bytes_ = 0;
-  path_.clear();
 }
 
 void AttendanceRings::Allocate(size_t pupils) {
   pupils_ = pupils;
   room_ = RoomFor(pupils);
-  heap_.clear();
-  base_.clear();
-  // Not cleared: the caller writes every ring (a fresh buffer's pages are
-  // zeroed by the kernel anyway; clearing them again costs as much).
-  for (uint16_t n : windows_) {
-    heap_.emplace_back(new uint8_t[room_ * Stride(n)]);
-    base_.push_back(heap_.back().get());
-  }
-}
-
-Result<AttendanceRings> AttendanceRings::Create(const std::string& path,
-                                                std::vector<uint16_t> windows, size_t pupils) {
-  AttendanceRings r;
-  r.windows_ = std::move(windows);
-  r.pupils_ = pupils;
-  r.room_ = RoomFor(pupils);
-  size_t bytes = kHeadBytes;
-  for (uint16_t n : r.windows_) bytes += r.room_ * Stride(n);
-  LANTERN_ASSIGN_OR_RETURN(void* map, MapFile(path, bytes, true));
-  r.map_ = static_cast<uint8_t*>(map);
-  r.map_bytes_ = bytes;
-  r.path_ = path;
-  size_t offset = kHeadBytes;
-  for (uint16_t n : r.windows_) {
-    r.base_.push_back(r.map_ + offset);
-    offset += r.room_ * Stride(n);
-  }
-  return r;
+  rings_.clear();
+  for (uint16_t n : windows_) rings_.emplace_back(new uint8_t[room_ * Stride(n)]);
 }
 
 void AttendanceRings::Grow(size_t pupils) {
   if (pupils <= pupils_) return;
   if (pupils > room_) {
-    // Into memory, with more room (saved to a new file).
-    AttendanceRings bigger;
-    bigger.windows_ = windows_;
-    bigger.Allocate(pupils);
+    // More room: the file read no longer fits (saved to a new one).
+    AttendanceRings bigger(windows_, pupils);
     for (size_t b = 0; b < windows_.size(); ++b) {
-      std::memcpy(bigger.base_[b], base_[b], pupils_ * Stride(windows_[b]));
+      std::memcpy(bigger.at(b, 0), at(b, 0), pupils_ * Stride(windows_[b]));
     }
     bigger.pupils_ = pupils_;
     bigger.day = day;
@@ -171,7 +126,7 @@ void AttendanceRings::Grow(size_t pupils) {
   }
   for (size_t b = 0; b < windows_.size(); ++b) {
     const size_t stride = Stride(windows_[b]);
-    std::memset(base_[b] + pupils_ * stride, 0, (pupils - pupils_) * stride);
+    std::memset(at(b, pupils_), 0, (pupils - pupils_) * stride);
   }
   pupils_ = pupils;
 }
@@ -215,36 +170,17 @@ void AttendanceRings::Sum(const uint8_t* ring, size_t n, uint32_t* possible, uin
   *attended = s >> 16;
 }
 
-// Layout: a head of whole pages (magic, the checksum, day, generation,
-// pupils, room, triggers, key length, each trigger's window, the key),
-// then each trigger's rings with room for `room` pupils. The checksum
-// (CRC-32) covers the head after itself and the rings of `pupils` pupils.
-namespace {
-
-struct Head {
-  char magic[8];
-  uint32_t crc;
-  int32_t day;
-  uint64_t generation, pupils, room;
-  uint32_t triggers, key_bytes;
-};
-static_assert(sizeof(Head) == 48);
-
-}  // namespace
-
-uint32_t AttendanceRings::Checksum(const uint8_t* head, size_t head_bytes) const {
-  uint32_t crc = Crc32(head + 12, head_bytes - 12);
-  for (size_t b = 0; b < windows_.size(); ++b) {
-    crc = Crc32Extend(crc, base_[b], pupils_ * Stride(windows_[b]));
-  }
-  return crc;
+// The file: the head (a page: magic, the checksum, day, generation, pupils,
+// room, triggers, key length, each trigger's window, the key), then each
+// trigger's rings with room for `room` pupils, those past `pupils` zero.
+size_t AttendanceRings::Offset(size_t b) const {
+  size_t offset = kHeadBytes;
+  for (size_t i = 0; i < b; ++i) offset += room_ * Stride(windows_[i]);
+  return offset;
 }
 
-Status AttendanceRings::Save(const std::string& path, uint64_t generation, const std::string& key) {
-  if (key.size() > kMaxKey || windows_.size() > kMaxTriggers) {
-    return Status::InvalidArgument("attendance rings: too many triggers or too long a key");
-  }
-  Head h{};
+std::string AttendanceRings::Head(uint64_t generation, const std::string& key) const {
+  HeadFields h{};
   std::memcpy(h.magic, kMagic, sizeof kMagic);
   h.day = day;
   h.generation = generation;
@@ -255,76 +191,108 @@ Status AttendanceRings::Save(const std::string& path, uint64_t generation, const
   std::string head(reinterpret_cast<const char*>(&h), sizeof h);
   for (uint16_t n : windows_) Put(&head, n);
   head += key;
-  if (map_ != nullptr && path == path_) {
-    // In place: the head, then its checksum.
-    const size_t head_bytes = kHeadBytes;
-    std::memset(map_, 0, head_bytes);
-    std::memcpy(map_, head.data(), head.size());
-    const uint32_t crc = Checksum(map_, head_bytes);
-    std::memcpy(map_ + offsetof(Head, crc), &crc, sizeof crc);
+  head.resize(kHeadBytes, '\0');
+  uint32_t crc = Crc32(head.data() + 12, head.size() - 12);
+  for (size_t b = 0; b < windows_.size(); ++b) {
+    crc = Crc32Extend(crc, at(b, 0), pupils_ * Stride(windows_[b]));
+  }
+  std::memcpy(head.data() + offsetof(HeadFields, crc), &crc, sizeof crc);
+  return head;
+}
+
+Status AttendanceRings::Save(const std::string& path, uint64_t generation,
+                             const std::string& key) const {
+  if (key.size() > kMaxKey || windows_.size() > kMaxTriggers) {
+    return Status::InvalidArgument("attendance rings: too many triggers or too long a key");
+  }
+  const std::string head = Head(generation, key);
+  const auto failed = [&](const char* what, const std::string& file) {
+    return Status::IoError(fmt::format("cannot {} {}: {}", what, file, std::strerror(errno)));
+  };
+  if (!file_.empty() && path == file_) {
+    // Over the file read, its head last.
+    Fd f{::open(path.c_str(), O_WRONLY | O_CLOEXEC)};
+    if (f.fd < 0) return failed("open", path);
+    for (size_t b = 0; b < windows_.size(); ++b) {
+      if (!WriteAt(f.fd, Offset(b), at(b, 0), pupils_ * Stride(windows_[b]))) {
+        return failed("write", path);
+      }
+    }
+    if (!WriteAt(f.fd, 0, head.data(), head.size())) return failed("write", path);
     return Status::Ok();
   }
-  const size_t head_bytes = kHeadBytes;
-  head.resize(head_bytes, '\0');
-  const uint32_t crc = Checksum(reinterpret_cast<const uint8_t*>(head.data()), head_bytes);
-  std::memcpy(head.data() + offsetof(Head, crc), &crc, sizeof crc);
   const std::string tmp = path + ".tmp";
   LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(tmp, 1 << 22));
   file->Write(head);
-  const std::string room_zeros(1 << 16, '\0');
+  const std::string zeros(1 << 16, '\0');
   for (size_t b = 0; b < windows_.size(); ++b) {
     const size_t stride = Stride(windows_[b]);
-    file->Write(std::string_view(reinterpret_cast<const char*>(base_[b]), pupils_ * stride));
+    file->Write(std::string_view(reinterpret_cast<const char*>(at(b, 0)), pupils_ * stride));
     for (size_t left = (room_ - pupils_) * stride; left > 0;) {
-      const size_t n = std::min(left, room_zeros.size());
-      file->Write(std::string_view(room_zeros.data(), n));
+      const size_t n = std::min(left, zeros.size());
+      file->Write(std::string_view(zeros.data(), n));
       left -= n;
     }
   }
   LANTERN_RETURN_IF_ERROR(file->Close());
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::IoError(fmt::format("cannot rename {}: {}", tmp, std::strerror(errno)));
-  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return failed("rename", tmp);
   return Status::Ok();
 }
 
 Result<AttendanceRings> AttendanceRings::Load(const std::string& path, uint64_t generation,
-                                              const std::string& key) {
+                                              const std::string& key, int threads) {
   const auto bad = [&](const char* why) {
     return Status::Corruption(fmt::format("{}: not saved attendance windows ({})", path, why));
   };
-  LANTERN_ASSIGN_OR_RETURN(const uint64_t size, FileBytes(path));
-  if (size < sizeof(Head)) return bad("no header");
-  LANTERN_ASSIGN_OR_RETURN(void* map, MapFile(path, size, false));
-  AttendanceRings r;
-  r.map_ = static_cast<uint8_t*>(map);
-  r.map_bytes_ = size;
-  r.path_ = path;
-  Head h;
-  std::memcpy(&h, r.map_, sizeof h);
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) {
+    return Status::IoError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  }
+  struct stat st;
+  if (::fstat(f.fd, &st) != 0) return bad("size");
+  std::string head(kHeadBytes, '\0');
+  if (!ReadAt(f.fd, 0, head.data(), head.size())) return bad("no header");
+  HeadFields h;
+  std::memcpy(&h, head.data(), sizeof h);
   if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) return bad("no header");
   if (h.generation != generation) return bad("another generation");
-  if (h.triggers > kMaxTriggers || h.key_bytes != key.size() || h.pupils > h.room)
-    return bad("another key");
-  const size_t head_bytes = kHeadBytes;
-  if (size < head_bytes ||
-      std::string_view(reinterpret_cast<const char*>(r.map_) + sizeof h + 2 * h.triggers,
-                       h.key_bytes) != key) {
+  if (h.triggers > kMaxTriggers || h.key_bytes != key.size() ||
+      head.compare(sizeof h + 2 * h.triggers, h.key_bytes, key) != 0) {
     return bad("another key");
   }
+  AttendanceRings r;
   r.windows_.resize(h.triggers);
-  std::memcpy(r.windows_.data(), r.map_ + sizeof h, 2 * h.triggers);
-  uint64_t bytes = head_bytes;
+  std::memcpy(r.windows_.data(), head.data() + sizeof h, 2 * h.triggers);
+  uint64_t bytes = kHeadBytes;
   for (uint16_t n : r.windows_) {
-    if (n == 0 || n > kMaxDays) return bad("window");
-    r.base_.push_back(r.map_ + bytes);
+    if (n == 0 || n > kMaxDays || h.pupils > h.room || h.room > (uint64_t{1} << 32)) {
+      return bad("window");
+    }
     bytes += h.room * Stride(n);
   }
-  if (bytes != size) return bad("length");
+  if (bytes != static_cast<uint64_t>(st.st_size) || RoomFor(h.pupils) < h.room)
+    return bad("length");
+  r.Allocate(h.pupils);
+  r.room_ = h.room;  // as the file has it (no more than Allocate made room for)
   r.day = h.day;
-  r.pupils_ = h.pupils;
-  r.room_ = h.room;
-  if (r.Checksum(r.map_, head_bytes) != h.crc) return bad("checksum");
+  // Read on every core: most of the time is the kernel zeroing the fresh
+  // pages the bytes are read into.
+  constexpr size_t kChunk = size_t{8} << 20;
+  uint32_t crc = Crc32(head.data() + 12, head.size() - 12);
+  for (size_t b = 0; b < r.windows_.size(); ++b) {
+    const size_t used = r.pupils_ * Stride(r.windows_[b]);
+    std::atomic<bool> read{true};
+    ParallelFor((used + kChunk - 1) / kChunk, threads, 1, [&](size_t begin, size_t end, int) {
+      for (size_t c = begin; c < end; ++c) {
+        const size_t from = c * kChunk, bytes = std::min(kChunk, used - from);
+        if (!ReadAt(f.fd, r.Offset(b) + from, r.at(b, 0) + from, bytes)) read = false;
+      }
+    });
+    if (!read) return bad("short");
+    crc = Crc32Extend(crc, r.at(b, 0), used);
+  }
+  if (crc != h.crc) return bad("checksum");
+  r.file_ = path;
   return r;
 }
 

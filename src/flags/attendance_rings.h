@@ -30,29 +30,25 @@ class AttendanceRings {
 
   AttendanceRings() = default;
   // Rings for triggers of these windows (each 1 to kMaxDays school days),
-  // for `pupils` pupils, none known, ending on no day, in memory.
+  // for `pupils` pupils, ending on no day, their contents not set: the
+  // first evaluation writes every one (its rings end on no day).
   AttendanceRings(std::vector<uint16_t> windows, size_t pupils);
-  // The same in a new file at `path` (mapped, so that Save writes nothing
-  // but its head), every ring still to be written by the caller.
-  static Result<AttendanceRings> Create(const std::string& path, std::vector<uint16_t> windows,
-                                        size_t pupils);
-  ~AttendanceRings();
-  AttendanceRings(AttendanceRings&& other) noexcept { *this = std::move(other); }
-  AttendanceRings& operator=(AttendanceRings&& other) noexcept;
-  AttendanceRings(const AttendanceRings&) = delete;
-  AttendanceRings& operator=(const AttendanceRings&) = delete;
+  AttendanceRings(AttendanceRings&&) = default;
+  AttendanceRings& operator=(AttendanceRings&&) = default;
 
   // The school day the rings end on (kNoDate: none known).
   int32_t day = kNoDate;
   const std::vector<uint16_t>& windows() const { return windows_; }
   size_t pupils() const { return pupils_; }
-  // The file the rings are mapped from ("" : in memory).
-  const std::string& file() const { return path_; }
+  // The file the rings were read from, if they still fit it ("" : none).
+  const std::string& file() const { return file_; }
 
   // The ring of trigger b (its index among the attendance triggers) for
   // the pupil.
-  uint8_t* at(size_t b, size_t pupil) { return base_[b] + pupil * Stride(windows_[b]); }
-  const uint8_t* at(size_t b, size_t pupil) const { return base_[b] + pupil * Stride(windows_[b]); }
+  uint8_t* at(size_t b, size_t pupil) { return rings_[b].get() + pupil * Stride(windows_[b]); }
+  const uint8_t* at(size_t b, size_t pupil) const {
+    return rings_[b].get() + pupil * Stride(windows_[b]);
+  }
   // More pupils (their rings not known); never fewer.
   void Grow(size_t pupils);
 
@@ -76,37 +72,35 @@ class AttendanceRings {
   // The sessions of the days held.
   static void Sum(const uint8_t* ring, size_t n, uint32_t* possible, uint32_t* attended);
 
-  // A binary file with a checksum. Rings mapped from `path` are saved in
-  // place: only the head (day, generation, checksum) is written, the rings
-  // having been changed in the file's pages as they moved on. Any others
-  // are written to a temporary file renamed into place. Not synced: a cache
-  // that its reader checks; a run that fails leaves a file that no longer
-  // passes the checks. `key` says what the rings were worked out under (the
-  // triggers' windows and how each mark code counts); `generation` the
-  // store generation they hold for.
-  Status Save(const std::string& path, uint64_t generation, const std::string& key);
-  // The rings saved in a file, mapped for changing in place. A file that
-  // is not one, damaged, or saved under another key or generation is an
-  // error: the caller then works every window out.
+  // A binary file with a checksum, not synced: a cache that its reader
+  // checks. Rings read from `path` are written back over it in place (its
+  // pages reused, its head last); any others are written to a temporary
+  // file renamed into place. A run that fails part way leaves a file that
+  // no longer passes the checks. `key` says what the rings were worked out
+  // under (the triggers' windows and how each mark code counts);
+  // `generation` the store generation they hold for.
+  Status Save(const std::string& path, uint64_t generation, const std::string& key) const;
+  // The rings saved in a file, read on `threads` threads (0: every core).
+  // A file that is not one, damaged, or saved under another key or
+  // generation is an error: the caller then works every window out.
   static Result<AttendanceRings> Load(const std::string& path, uint64_t generation,
-                                      const std::string& key);
+                                      const std::string& key, int threads = 0);
 
  private:
-  // Room for `pupils` and a few more (so that a day's new pupils fit
-  // without a copy), in memory, not cleared.
+  // Room for `pupils` and a few more (so that a day's new pupils fit the
+  // file without a copy), not cleared: a fresh buffer's pages are zeroed
+  // by the kernel anyway, and clearing them again costs as much.
   void Allocate(size_t pupils);
   static size_t RoomFor(size_t pupils) { return pupils + pupils / 64 + 1024; }
-  void Unmap();
-  // The checksum of the head (of head_bytes) after its own field, and the rings.
-  uint32_t Checksum(const uint8_t* head, size_t head_bytes) const;
+  // The head (a page) with its checksum, which covers the head after
+  // itself and the rings of `pupils_` pupils.
+  std::string Head(uint64_t generation, const std::string& key) const;
+  // Where trigger b's rings start in the file.
+  size_t Offset(size_t b) const;
   std::vector<uint16_t> windows_;
   size_t pupils_ = 0, room_ = 0;
-  std::vector<uint8_t*> base_;                    // by trigger: room_ x Stride(n) bytes
-  std::vector<std::unique_ptr<uint8_t[]>> heap_;  // in memory: the regions
-  // Mapped: the file, its mapping and size.
-  std::string path_;
-  uint8_t* map_ = nullptr;
-  size_t map_bytes_ = 0;
+  std::vector<std::unique_ptr<uint8_t[]>> rings_;  // by trigger: room_ x Stride(n) bytes
+  std::string file_;
 };
 
 }  // namespace lantern

@@ -126,8 +126,8 @@ TEST_F(AttendanceRingsFileTest, SavedWholeOrInPlaceAndReadBack) {
   ExpectSame(r, *loaded);
   EXPECT_EQ(loaded->file(), path);
 
-  // Moved on in the file's pages and saved in place: read back as changed,
-  // and no longer as the generation before.
+  // Moved on and written over the file read: read back as changed, and no
+  // longer as the generation before.
   ASSERT_TRUE(AttendanceRings::Push(loaded->at(0, 5), 30, 2, 0));
   ASSERT_TRUE(AttendanceRings::Push(r.at(0, 5), 30, 2, 0));
   loaded->day = r.day = 17801;
@@ -153,22 +153,6 @@ TEST_F(AttendanceRingsFileTest, SavedWholeOrInPlaceAndReadBack) {
   EXPECT_TRUE(AttendanceRings::Known(bigger->at(0, 5)));
 }
 
-TEST_F(AttendanceRingsFileTest, ANewFileIsWrittenInPlace) {
-  const std::string path = dir_ + "/fst-3.rings";
-  auto created = AttendanceRings::Create(path, {30, 3}, 3000);
-  ASSERT_TRUE(created.ok()) << created.status().ToString();
-  EXPECT_FALSE(AttendanceRings::Known(created->at(1, 2999)));
-  Fill(&*created);
-  created->day = 17900;
-  ASSERT_TRUE(created->Save(path, 2, "k").ok());
-  AttendanceRings expected({30, 3}, 3000);
-  Fill(&expected);
-  expected.day = 17900;
-  auto loaded = AttendanceRings::Load(path, 2, "k");
-  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-  ExpectSame(expected, *loaded);
-}
-
 TEST_F(AttendanceRingsFileTest, ADamagedOrUnsavedFileIsRefused) {
   const std::string path = dir_ + "/fst-4.rings";
   AttendanceRings r({30}, 2000);
@@ -185,11 +169,6 @@ TEST_F(AttendanceRingsFileTest, ADamagedOrUnsavedFileIsRefused) {
   std::filesystem::resize_file(path, 5000);
   EXPECT_FALSE(AttendanceRings::Load(path, 3, "key").ok());
   EXPECT_FALSE(AttendanceRings::Load(dir_ + "/none.rings", 3, "key").ok());
-  // Made but never saved (a run that failed): no head.
-  auto created = AttendanceRings::Create(dir_ + "/fst-5.rings", {30}, 10);
-  ASSERT_TRUE(created.ok());
-  Fill(&*created);
-  EXPECT_FALSE(AttendanceRings::Load(dir_ + "/fst-5.rings", 0, "").ok());
 }
 
 }  // namespace

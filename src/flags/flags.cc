@@ -522,6 +522,7 @@ bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* re
 }
 
 int32_t FlagEvaluator::Since(uint32_t pupil, size_t k, int32_t day, int32_t floor) const {
+  if (floor >= day) return day;  // the day after the last run's: nothing to look back at
   const Trigger& t = rules_.triggers[k];
   if (t.measure == TriggerMeasure::kAttendancePercent) {
     // One pass over the pupil's school days, latest first: the run is the

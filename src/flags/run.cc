@@ -204,7 +204,8 @@ bool RaisesUnrecorded(const StoreState& next, int32_t day, int32_t last_run) {
 // whose enrolments it changed are forgotten. Else none (every window is
 // worked out from the marks).
 AttendanceRings SavedRings(const Store& store, const FlagEvaluator& evaluator,
-                           const StoreState& state, const CommitChanges* changes, int32_t day) {
+                           const StoreState& state, const CommitChanges* changes, int32_t day,
+                           int threads) {
   if (changes == nullptr || changes->blocks_changed || store.flag_state_path().empty()) return {};
   const auto& dates = evaluator.calendar().dates();
   const auto it = std::lower_bound(dates.begin(), dates.end(), day);
@@ -214,7 +215,7 @@ AttendanceRings SavedRings(const Store& store, const FlagEvaluator& evaluator,
     if (d <= before) return {};  // an earlier day's marks changed
   }
   auto saved = AttendanceRings::Load(store.flag_state_path(), changes->generation_before,
-                                     evaluator.RingKey());
+                                     evaluator.RingKey(), threads);
   if (!saved.ok() || saved->day != before || saved->windows() != evaluator.RingWindows()) {
     return {};
   }
@@ -404,20 +405,12 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     // Each day's attendance windows move on to the next day of the run (its
     // marks are the store's, unchanged in between); the first day's from
     // those the last run saved, when they still hold.
-    // They are changed in place in the store file named `rings_file`: the
-    // last run's, or a new one.
-    AttendanceRings rings = SavedRings(store, evaluator, state, options.changes, run_days.front());
-    std::string rings_file = rings.pupils() > 0 ? store.flag_state_file() : "";
+    AttendanceRings rings =
+        SavedRings(store, evaluator, state, options.changes, run_days.front(), options.threads);
     for (size_t p = 0; p < rings.pupils() && !rings.windows().empty(); ++p) {
       report->windows_carried += AttendanceRings::Known(rings.at(0, p));
     }
-    if (rings.windows().empty() && !evaluator.RingWindows().empty()) {
-      rings_file = store.NewFileName("fst", "rings");
-      auto created = AttendanceRings::Create(store.PathOf(rings_file), evaluator.RingWindows(),
-                                             state.pupils.size());
-      if (created.ok()) rings = std::move(created).value();
-    }
-    step("prepare");
+    step("read the saved windows");
     for (int32_t d : run_days) {
       const auto eval_started = std::chrono::steady_clock::now();
       const auto day_done = [&] {
@@ -495,12 +488,12 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     plan.state = &next;
     // The day's windows, for the next day's run.
     if (!rings.windows().empty() && rings.day == day) {
-      if (rings_file.empty() || rings.file() != store.PathOf(rings_file)) {
-        rings_file = store.NewFileName("fst", "rings");  // in memory: written whole
-      }
-      plan.flag_state_file = rings_file;
-      LANTERN_RETURN_IF_ERROR(
-          rings.Save(store.PathOf(rings_file), store.generation() + 1, evaluator.RingKey()));
+      // Written over the file they were read from, or to a new one.
+      const bool in_place =
+          !store.flag_state_file().empty() && rings.file() == store.flag_state_path();
+      plan.flag_state_file = in_place ? store.flag_state_file() : store.NewFileName("fst", "rings");
+      LANTERN_RETURN_IF_ERROR(rings.Save(store.PathOf(plan.flag_state_file), store.generation() + 1,
+                                         evaluator.RingKey()));
       step("save the windows");
     }
     nlohmann::json note;
