@@ -154,7 +154,8 @@ TEST_F(DailyFlagsTest, TheDaysChangesTurnOneDaysListIntoTheNext) {
     ASSERT_EQ(a.as_of, day);
     // The windows moved on from the day before's give the same changes as
     // every window worked out from the marks.
-    EXPECT_GT(a.windows_carried, 0u) << day;
+    // (The first run, on its own, kept none: the first day works them out.)
+    if (day != std::string(kDays[0])) EXPECT_GT(a.windows_carried, 0u) << day;
     EXPECT_EQ(c.windows_carried, 0u) << day;
     EXPECT_EQ(Text(a_out + "/flag_changes.csv"), Text(afresh + "-" + day + "/flag_changes.csv"))
         << day;

@@ -50,10 +50,10 @@ class AttendanceRingsRunTest : public testing::ScratchDirTest {
     //  P3: absent days 36 to 39 (flagged on day 39); day 40's feed ends
     //      its enrolment on day 35 and opens one at the PRU on day 40, so
     //      its window is days 7 to 35 and 40, all present (cleared).
-    std::string att = "upn,urn,date,am,pm\n", day40 = att;
+    std::string att = "upn,urn,date,am,pm\n", day39 = att, day40 = att;
     for (size_t i = 0; i < days_.size(); ++i) {
       const int n = static_cast<int>(i) + 1;  // school day n
-      std::string& out = n == 40 ? day40 : att;
+      std::string& out = n == 40 ? day40 : n == 39 ? day39 : att;
       const auto mark = [&](const std::string& upn, const char* urn, bool am, bool pm) {
         out += upn + "," + urn + "," + days_[i] + "," + (am ? "/" : "O") + "," + (pm ? "\\" : "O") +
                "\n";
@@ -74,6 +74,8 @@ class AttendanceRingsRunTest : public testing::ScratchDirTest {
                                 ",900002,2017-09-04,,,C\n" + p2 + ",900002,2017-09-04,,,C\n" + p3 +
                                 ",900002,2017-09-04,,,C\n"},
          {"attendance.csv", att}});
+    fs::create_directories(dir_ + "/day39");
+    std::ofstream(dir_ + "/day39/attendance.csv") << day39;
     fs::create_directories(dir_ + "/day");
     std::ofstream(dir_ + "/day/attendance.csv") << day40;
     std::ofstream(dir_ + "/day/enrolments.csv")
@@ -82,8 +84,9 @@ class AttendanceRingsRunTest : public testing::ScratchDirTest {
                ",,,C\n";
   }
 
-  // A store of the input, flagged as of day 39 (the attendance windows
-  // saved); returns the flags raised.
+  // A store of the input to day 38, then the daily job for day 39 (the
+  // first flags run: the attendance windows worked out and saved); returns
+  // the flags raised.
   uint32_t FirstRun(const std::string& store) {
     IngestOptions i;
     i.input_dir = dir_ + "/input";
@@ -91,20 +94,17 @@ class AttendanceRingsRunTest : public testing::ScratchDirTest {
     IngestReport ir;
     Status st = Ingest(i, &ir);
     EXPECT_TRUE(st.ok()) << st.ToString();
-    FlagsOptions f;
-    f.store_dir = store;
-    f.as_of = days_[38];
-    f.threads = 2;
-    FlagsReport r;
-    st = RunFlags(f, &r);
-    EXPECT_TRUE(st.ok()) << st.ToString();
+    const FlagsReport r = DailyJob("/day39", store, "", true);
+    EXPECT_EQ(r.as_of, days_[38]);
+    EXPECT_EQ(r.windows_carried, 0u);
     return r.raised;
   }
-  // The daily job on day 40: the day's feed, then flags, told what the
-  // ingest changed (as `lantern ingest --flags` is) or not.
-  FlagsReport DailyJob(const std::string& store, const std::string& out, bool tell_changes) {
+  // The daily job on a day: the day's feed (in `day`), then flags, told
+  // what the ingest changed (as `lantern ingest --flags` is) or not.
+  FlagsReport DailyJob(const std::string& day, const std::string& store, const std::string& out,
+                       bool tell_changes) {
     IngestOptions i;
-    i.input_dir = dir_ + "/day";
+    i.input_dir = dir_ + day;
     i.store_dir = store;
     i.read_flag_tables = true;
     IngestReport ir;
@@ -161,9 +161,9 @@ TEST_F(AttendanceRingsRunTest, TheDailyStepMovesTheWindowsOnAsWorkingThemOutWoul
     f.seekp(4096 + 1);
     f.put('\x11');
   }
-  const FlagsReport a = DailyJob(moved, moved + "-out", true);
-  const FlagsReport b = DailyJob(afresh, afresh + "-out", false);
-  const FlagsReport c = DailyJob(damaged, damaged + "-out", true);
+  const FlagsReport a = DailyJob("/day", moved, moved + "-out", true);
+  const FlagsReport b = DailyJob("/day", afresh, afresh + "-out", false);
+  const FlagsReport c = DailyJob("/day", damaged, damaged + "-out", true);
   ASSERT_EQ(a.as_of, days_[39]);
   // P1 and P2 moved on; P3, whose enrolments changed, worked out afresh.
   EXPECT_EQ(a.windows_carried, 2u);

@@ -404,7 +404,12 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     std::vector<uint32_t> flag_rows, referral_rows;  // sorted and made unique before the commit
     // Each day's attendance windows move on to the next day of the run (its
     // marks are the store's, unchanged in between); the first day's from
-    // those the last run saved, when they still hold.
+    // those the last run saved, when they still hold. They are kept by the
+    // daily job (for the next day's) and by a run over several days; a run
+    // for one day on its own (the first run of a store, say) neither reads
+    // nor saves them: nothing after it could move them on, and keeping them
+    // costs it half a second for England.
+    const bool keep_windows = options.changes != nullptr || run_days.size() > 1;
     AttendanceRings rings =
         SavedRings(store, evaluator, state, options.changes, run_days.front(), options.threads);
     for (size_t p = 0; p < rings.pupils() && !rings.windows().empty(); ++p) {
@@ -419,8 +424,9 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
       };
       const std::vector<OpenRun> open = OpenRuns(rules, next.flags);
       const bool whole = whole_list && d == run_days.back();
-      flags = evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d),
-                                    options.threads, &open, whole ? nullptr : &counts, &rings);
+      flags =
+          evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d), options.threads,
+                                &open, whole ? nullptr : &counts, keep_windows ? &rings : nullptr);
       if (whole) counts = CountFlags(flags, rules.triggers.size());
       report->seconds_evaluate +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
