@@ -21,18 +21,40 @@ int DaysInMonth(int y, unsigned m) {
   return kDays[m - 1];
 }
 
-template <typename Table>
-void IndexByPupil(const Table& t, size_t pupils, std::vector<uint32_t>* first,
-                  std::vector<uint32_t>* rows) {
-  first->assign(pupils + 1, 0);
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t.pupil[i] < pupils) ++(*first)[t.pupil[i] + 1];
+// The rows of table t by pupil (FlagEvaluator::ByPupil), sparse or dense.
+template <typename Table, typename ByPupil>
+void IndexByPupil(const Table& t, size_t pupils, bool sparse, ByPupil* by) {
+  by->sparse = sparse;
+  size_t keys = pupils;
+  if (sparse) {
+    by->has.assign((pupils + 63) / 64, 0);
+    for (size_t i = 0; i < t.size(); ++i) {
+      const uint32_t p = t.pupil[i];
+      if (p < pupils) by->has[p >> 6] |= uint64_t{1} << (p & 63);
+    }
+    by->before.assign(by->has.size(), 0);
+    uint32_t count = 0;
+    for (size_t w = 0; w < by->has.size(); ++w) {
+      by->before[w] = count;
+      count += static_cast<uint32_t>(__builtin_popcountll(by->has[w]));
+    }
+    keys = count;
   }
-  for (size_t p = 0; p < pupils; ++p) (*first)[p + 1] += (*first)[p];
-  rows->assign((*first)[pupils], 0);
-  std::vector<uint32_t> next(first->begin(), first->end() - 1);
+  // A row's index: the pupil, or its place among those with rows.
+  const auto index = [&](uint32_t p) -> uint32_t {
+    if (!sparse) return p;
+    const uint64_t below = by->has[p >> 6] & ((uint64_t{1} << (p & 63)) - 1);
+    return by->before[p >> 6] + static_cast<uint32_t>(__builtin_popcountll(below));
+  };
+  by->first.assign(keys + 1, 0);
   for (size_t i = 0; i < t.size(); ++i) {
-    if (t.pupil[i] < pupils) (*rows)[next[t.pupil[i]]++] = static_cast<uint32_t>(i);
+    if (t.pupil[i] < pupils) ++by->first[index(t.pupil[i]) + 1];
+  }
+  for (size_t k = 0; k < keys; ++k) by->first[k + 1] += by->first[k];
+  by->rows.assign(by->first[keys], 0);
+  std::vector<uint32_t> next(by->first.begin(), by->first.end() - 1);
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t.pupil[i] < pupils) by->rows[next[index(t.pupil[i])]++] = static_cast<uint32_t>(i);
   }
 }
 
@@ -114,11 +136,12 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
                              const CodeTreatments& treatments, StoreCalendar calendar)
     : s_(state), rules_(rules), treatments_(treatments), calendar_(std::move(calendar)) {
   const size_t n = s_.pupils.size();
-  IndexByPupil(s_.enrolments, n, &enrolments_.first, &enrolments_.rows);
-  IndexByPupil(s_.suspensions, n, &suspensions_.first, &suspensions_.rows);
-  IndexByPupil(s_.ap_placements, n, &placements_.first, &placements_.rows);
-  IndexByPupil(s_.internal_units, n, &units_.first, &units_.rows);
-  IndexByPupil(s_.ehcp_requests, n, &ehcp_.first, &ehcp_.rows);
+  // Every pupil has enrolments; most have none of the rest.
+  IndexByPupil(s_.enrolments, n, false, &enrolments_);
+  IndexByPupil(s_.suspensions, n, true, &suspensions_);
+  IndexByPupil(s_.ap_placements, n, true, &placements_);
+  IndexByPupil(s_.internal_units, n, true, &units_);
+  IndexByPupil(s_.ehcp_requests, n, true, &ehcp_);
   for (int code = 0; code < 256; ++code) {
     switch (treatments_[static_cast<MarkCode>(code)]) {
       case SessionTreatment::kAttendance:

@@ -176,12 +176,34 @@ class FlagEvaluator {
   AtRiskRules rules_;
   CodeTreatments treatments_;
   StoreCalendar calendar_;
-  // Rows of each table by pupil (CSR: first[pupil] .. first[pupil + 1]).
+  // Rows of each table by pupil, in table order: rows[first[i] ..
+  // first[i + 1]) for the pupil's index i. Dense (every pupil has rows, as
+  // for enrolments): i is the pupil. Sparse (most have none, as for
+  // suspensions): i is the pupil's place among those with rows, from a bit
+  // per pupil and a count of the bits before each word, so a table of a
+  // few rows needs no array the size of the pupils.
   struct ByPupil {
     std::vector<uint32_t> first, rows;
+    bool sparse = false;
+    std::vector<uint64_t> has;     // sparse: a bit per pupil with rows
+    std::vector<uint32_t> before;  // sparse: the bits set in the words before each
+    // The pupil's rows' places in `rows`, [begin, end).
+    std::pair<uint32_t, uint32_t> Range(uint32_t pupil) const {
+      if (!sparse) return {first[pupil], first[pupil + 1]};
+      const uint64_t word = has[pupil >> 6], bit = uint64_t{1} << (pupil & 63);
+      if ((word & bit) == 0) return {0, 0};
+      const uint32_t i =
+          before[pupil >> 6] + static_cast<uint32_t>(__builtin_popcountll(word & (bit - 1)));
+      return {first[i], first[i + 1]};
+    }
     template <typename F>
     void ForEach(uint32_t pupil, F&& f) const {
-      for (uint32_t i = first[pupil]; i < first[pupil + 1]; ++i) f(rows[i]);
+      const auto [begin, end] = Range(pupil);
+      for (uint32_t i = begin; i < end; ++i) f(rows[i]);
+    }
+    uint32_t Count(uint32_t pupil) const {
+      const auto [begin, end] = Range(pupil);
+      return end - begin;
     }
   };
   ByPupil enrolments_, suspensions_, placements_, units_, ehcp_;
@@ -202,7 +224,7 @@ class FlagEvaluator {
     const Counted& c = counted_[k];
     if (c.rows == nullptr) return false;
     const ByPupil& rows = this->*c.rows;
-    return rows.first[pupil + 1] - rows.first[pupil] < c.need;
+    return rows.Count(pupil) < c.need;
   }
 };
 
