@@ -6,6 +6,7 @@
 // back, a new school) is worked out afresh. A damaged file is not used.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -13,9 +14,11 @@
 #include "common/csv_table.h"
 #include "common/date.h"
 #include "common/file_util.h"
+#include "flags/attendance_rings.h"
 #include "flags/run.h"
 #include "lantern/ingest.h"
 #include "store/loaded_store.h"
+#include "store/segment.h"
 #include "tests/scratch_dir.h"
 #include "tests/tiny_fixture.h"
 
@@ -181,6 +184,57 @@ TEST_F(AttendanceRingsRunTest, TheDailyStepMovesTheWindowsOnAsWorkingThemOutWoul
   const std::string flags = Text(moved + "-out/flags.csv");
   EXPECT_NE(flags.find("53 of 60"), std::string::npos) << flags;
   EXPECT_NE(flags.find(days_[10]), std::string::npos) << flags;
+}
+
+// A run that saved its windows over the file and then failed to commit
+// leaves a file whose head names the generation it meant to commit. Were
+// the next commit (an ingest of enrolments only) to take that number, the
+// daily job after it would see a file that looks saved by the commit
+// before its ingest, though the enrolments changed in between. The
+// manifest names the generation that saved the file, so it is not used.
+TEST_F(AttendanceRingsRunTest, AFileSavedByARunThatDidNotCommitIsNotUsed) {
+  const std::string told = dir_ + "/told", afresh = dir_ + "/afresh";
+  fs::create_directories(dir_ + "/enrolments");
+  fs::copy_file(dir_ + "/day/enrolments.csv", dir_ + "/enrolments/enrolments.csv");
+  fs::create_directories(dir_ + "/marks");
+  fs::copy_file(dir_ + "/day/attendance.csv", dir_ + "/marks/attendance.csv");
+  for (const std::string& store : {told, afresh}) {
+    ASSERT_EQ(FirstRun(store), 2u);
+    // The file as a failed run would leave it: the next generation in its
+    // head, its checksum made again.
+    std::string path;
+    uint64_t saved = 0;
+    {
+      auto s = Store::Open(store, Store::Mode::kRead);
+      ASSERT_TRUE(s.ok());
+      path = (*s)->flag_state_path();
+      saved = (*s)->flag_state_generation();
+      ASSERT_EQ(saved, (*s)->generation());  // the flags run's commit
+    }
+    std::string bytes = Text(path);
+    ASSERT_GT(bytes.size(), 4096u);
+    const uint64_t next = saved + 1;
+    std::memcpy(bytes.data() + 16, &next, sizeof next);
+    uint64_t pupils = 0, room = 0;
+    std::memcpy(&pupils, bytes.data() + 24, 8);
+    std::memcpy(&room, bytes.data() + 32, 8);
+    uint32_t crc = Crc32(bytes.data() + 12, 4096 - 12);
+    crc = Crc32Extend(crc, bytes.data() + 4096, pupils * AttendanceRings::Stride(30));
+    std::memcpy(bytes.data() + 8, &crc, sizeof crc);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+    // The enrolments ingested alone (that generation), then the day.
+    IngestOptions i;
+    i.input_dir = dir_ + "/enrolments";
+    i.store_dir = store;
+    IngestReport ir;
+    ASSERT_TRUE(Ingest(i, &ir).ok());
+    ASSERT_EQ(ir.generation, next);
+  }
+  const FlagsReport a = DailyJob("/marks", told, told + "-out", true);
+  const FlagsReport b = DailyJob("/marks", afresh, afresh + "-out", false);
+  EXPECT_EQ(a.windows_carried, 0u);
+  EXPECT_EQ(Text(told + "-out/flags.csv"), Text(afresh + "-out/flags.csv"));
+  EXPECT_EQ(Rows(told + "-out/flags.csv"), std::set<std::string>{testing::TinyUpn(2)});
 }
 
 }  // namespace

@@ -206,7 +206,13 @@ bool RaisesUnrecorded(const StoreState& next, int32_t day, int32_t last_run) {
 AttendanceRings SavedRings(const Store& store, const FlagEvaluator& evaluator,
                            const StoreState& state, const CommitChanges* changes, int32_t day,
                            int threads) {
-  if (changes == nullptr || changes->blocks_changed || store.flag_state_path().empty()) return {};
+  // The file must be the one the last commit but the ingest's saved (the
+  // manifest says so, and its head; a run that saved over it and then
+  // failed to commit left a head that says otherwise).
+  if (changes == nullptr || changes->blocks_changed || store.flag_state_path().empty() ||
+      store.flag_state_generation() != changes->generation_before) {
+    return {};
+  }
   const auto& dates = evaluator.calendar().dates();
   const auto it = std::lower_bound(dates.begin(), dates.end(), day);
   if (it == dates.begin() || it == dates.end() || *it != day) return {};

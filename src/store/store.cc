@@ -206,6 +206,7 @@ Status Store::ReadManifest() {
   }
   if (j.contains("flag_state") && j["flag_state"].is_object()) {
     flag_state_file_ = j["flag_state"].value("file", "");
+    flag_state_generation_ = j["flag_state"].value("generation", uint64_t{0});
   }
   for (auto& h : j["history"]) history_.push_back(h.dump());
   return Status::Ok();
@@ -391,9 +392,15 @@ Status Store::Commit(const CommitPlan& plan) {
   const std::string upn_index_file =
       plan.upn_index_file.empty() ? upn_index_file_ : plan.upn_index_file;
   if (!upn_index_file.empty()) j["upn_index"] = {{"file", upn_index_file}};
+  // The generation that saved it: a file saved over in place by a run
+  // whose commit then failed says another (flags/attendance_rings.h).
   const std::string flag_state_file =
       plan.flag_state_file.empty() ? flag_state_file_ : plan.flag_state_file;
-  if (!flag_state_file.empty()) j["flag_state"] = {{"file", flag_state_file}};
+  const uint64_t flag_state_generation =
+      plan.flag_state_file.empty() ? flag_state_generation_ : gen;
+  if (!flag_state_file.empty()) {
+    j["flag_state"] = {{"file", flag_state_file}, {"generation", flag_state_generation}};
+  }
   std::vector<std::string> history = history_;
   if (!plan.history_note.empty()) {
     json note = json::parse(plan.history_note, nullptr, false);
@@ -424,6 +431,7 @@ Status Store::Commit(const CommitPlan& plan) {
   summary_blocks_ = std::move(summary_blocks);
   upn_index_file_ = upn_index_file;
   flag_state_file_ = flag_state_file;
+  flag_state_generation_ = flag_state_generation;
   history_ = std::move(history);
   manifest_text_ = std::move(text);
   return CollectGarbage();

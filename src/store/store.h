@@ -201,6 +201,8 @@ class Store {
   // The early warning's saved attendance windows (a file name, and its
   // path), or "" if none.
   const std::string& flag_state_file() const { return flag_state_file_; }
+  // The generation whose commit saved it.
+  uint64_t flag_state_generation() const { return flag_state_generation_; }
   std::string flag_state_path() const {
     return flag_state_file_.empty() ? "" : PathOf(flag_state_file_);
   }
@@ -241,6 +243,7 @@ class Store {
   std::vector<std::string> summary_blocks_;
   std::string upn_index_file_;
   std::string flag_state_file_;
+  uint64_t flag_state_generation_ = 0;
   std::string manifest_text_;
   std::vector<std::string> history_;  // JSON object texts, oldest first
 };
