@@ -9,9 +9,10 @@
 
 namespace lantern::testing {
 
-// A pupil of Year 8 living in `home_la`, with the next UPN of a series
-// (805, 2001, 10, row + 1) and no group flags; returns its row.
-inline uint32_t AddPupil(StoreState* s, int home_la, int32_t birth_date) {
+// A pupil of `year_group` (Year 8 unless given) living in `home_la`, with
+// the next UPN of a series (805, 2001, 10, row + 1) and no group flags;
+// returns its row.
+inline uint32_t AddPupil(StoreState* s, int home_la, int32_t birth_date, int year_group = 8) {
   auto& p = s->pupils;
   p.upn.push_back(PackUpn(MakeUpn(805, 2001, 10, static_cast<int>(p.size()) + 1)));
   p.birth_date.push_back(birth_date);
@@ -23,7 +24,7 @@ inline uint32_t AddPupil(StoreState* s, int home_la, int32_t birth_date) {
   p.eal.push_back(0);
   p.looked_after.push_back(0);
   p.home_la.push_back(static_cast<int16_t>(home_la));
-  p.year_group.push_back(8);
+  p.year_group.push_back(static_cast<int8_t>(year_group));
   p.ethnicity.push_back(0);
   p.ks2_reading.push_back(0);
   p.ks2_maths.push_back(0);

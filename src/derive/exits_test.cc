@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "model/codes.h"
+#include "tests/store_rows.h"
 
 namespace lantern {
 namespace {
@@ -38,22 +39,7 @@ class ExitsTest : public ::testing::Test {
     s_.schools.close_date.push_back(kNoDate);
   }
   uint32_t AddPupil(int year_group, const char* birth) {
-    PupilTable& p = s_.pupils;
-    p.upn.push_back(p.size() + 1);
-    p.birth_date.push_back(D(birth));
-    p.sex.push_back(0);
-    p.fsm.push_back(0);
-    p.disadvantaged.push_back(0);
-    p.sen_provision.push_back(0);
-    p.sen_need.push_back(0);
-    p.eal.push_back(0);
-    p.looked_after.push_back(0);
-    p.home_la.push_back(805);
-    p.year_group.push_back(static_cast<int8_t>(year_group));
-    p.ethnicity.push_back(0);
-    p.ks2_reading.push_back(0);
-    p.ks2_maths.push_back(0);
-    return static_cast<uint32_t>(p.size() - 1);
+    return testing::AddPupil(&s_, 805, D(birth), year_group);
   }
   uint32_t AddEnrolment(uint32_t pupil, uint32_t school, const char* entry, const char* leaving,
                         LeavingReason reason, EnrolStatus status = EnrolStatus::kCurrent) {
