@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <cstddef>
 #include <cstdio>
@@ -22,26 +23,7 @@ namespace lantern {
 
 namespace {
 
-constexpr char kMagic[8] = {'L', 'N', 'R', 'I', 'N', 'G', 'S', '2'};
-
-// A byte of two days as their sessions: possible in the low 16 bits,
-// attended in the high 16.
-constexpr std::array<uint32_t, 256> MakeByteSums() {
-  std::array<uint32_t, 256> t{};
-  for (uint32_t b = 0; b < 256; ++b) {
-    const uint32_t lo = b & 0xF, hi = b >> 4;
-    t[b] = ((lo & 3) + (hi & 3)) | ((lo >> 2) + (hi >> 2)) << 16;
-  }
-  return t;
-}
-constexpr std::array<uint32_t, 256> kByteSums = MakeByteSums();
-
-void SetSlot(uint8_t* ring, size_t slot, uint32_t possible, uint32_t attended) {
-  uint8_t& b = ring[3 + slot / 2];
-  const auto v = static_cast<uint8_t>(possible | attended << 2);
-  b = slot % 2 == 0 ? static_cast<uint8_t>((b & 0xF0) | v)
-                    : static_cast<uint8_t>((b & 0x0F) | v << 4);
-}
+constexpr char kMagic[8] = {'L', 'N', 'R', 'I', 'N', 'G', 'S', '3'};
 
 template <typename T>
 void Put(std::string* out, T v) {
@@ -98,6 +80,26 @@ struct HeadFields {
 };
 static_assert(sizeof(HeadFields) == 48);
 
+// Bytes are read, written and checked in chunks of this size, on every
+// core.
+constexpr size_t kChunk = size_t{8} << 20;
+
+// `crc` extended by the bytes, each chunk's checksum worked out on its own
+// worker and the checksums joined in order.
+uint32_t ExtendOnWorkers(uint32_t crc, const uint8_t* data, size_t bytes, int threads) {
+  const size_t chunks = (bytes + kChunk - 1) / kChunk;
+  std::vector<uint32_t> parts(chunks);
+  ParallelFor(chunks, threads, 1, [&](size_t begin, size_t end, int) {
+    for (size_t c = begin; c < end; ++c) {
+      parts[c] = Crc32(data + c * kChunk, std::min(kChunk, bytes - c * kChunk));
+    }
+  });
+  for (size_t c = 0; c < chunks; ++c) {
+    crc = Crc32Combine(crc, parts[c], std::min(kChunk, bytes - c * kChunk));
+  }
+  return crc;
+}
+
 }  // namespace
 
 AttendanceRings::AttendanceRings(std::vector<uint16_t> windows, size_t pupils)
@@ -133,41 +135,166 @@ void AttendanceRings::Grow(size_t pupils) {
 
 void AttendanceRings::Forget(uint8_t* ring, size_t n) { std::memset(ring, 0, Stride(n)); }
 
+namespace {
+
+// A slot: a school day on a roll (possible | attended << 2, possible at
+// least 1), a school day of the calendar that was not one (kSkipCode:
+// "attended 1 of 0", which no day is), or none (0).
+constexpr uint8_t kSkipCode = 4;
+
+uint8_t GetSlot(const uint8_t* ring, size_t slot) {
+  const uint8_t b = ring[AttendanceRings::kHead + slot / 2];
+  return slot % 2 == 0 ? b & 0x0F : b >> 4;
+}
+
+void PutSlot(uint8_t* ring, size_t slot, uint8_t v) {
+  uint8_t& b = ring[AttendanceRings::kHead + slot / 2];
+  b = slot % 2 == 0 ? static_cast<uint8_t>((b & 0xF0) | v)
+                    : static_cast<uint8_t>((b & 0x0F) | v << 4);
+}
+
+// The slot after `slot` in a ring of c slots, and the slot `k` before it.
+size_t Next(size_t slot, size_t c) { return slot + 1 == c ? 0 : slot + 1; }
+size_t Before(size_t slot, size_t k, size_t c) { return slot >= k ? slot - k : slot + c - k; }
+
+}  // namespace
+
+// The head: [0] days held + 1 (0: not known), [1] the slot the next day
+// goes into, [2] the skipped days held (after the oldest day), [3] how
+// many of the oldest days held have no known place in the calendar.
+void AttendanceRings::Compact(uint8_t* ring, size_t n) {
+  const size_t held = DaysHeld(ring), c = Capacity(n);
+  size_t slot = Before(ring[1], held + ring[2], c);
+  uint8_t days[kMaxDays];
+  for (size_t k = 0; k < held;) {
+    const uint8_t v = GetSlot(ring, slot);
+    slot = Next(slot, c);
+    if (v != kSkipCode) days[k++] = v;
+  }
+  std::memset(ring + kHead, 0, Stride(n) - kHead);
+  for (size_t k = 0; k < held; ++k) PutSlot(ring, k, days[k]);
+  ring[1] = static_cast<uint8_t>(held);  // fewer than c
+  ring[2] = 0;
+  ring[3] = static_cast<uint8_t>(held);
+}
+
+void AttendanceRings::Append(uint8_t* ring, size_t n, uint8_t v) {
+  const size_t c = Capacity(n);
+  if (DaysHeld(ring) + ring[2] == c) Compact(ring, n);  // full of skipped days
+  PutSlot(ring, ring[1], v);
+  ring[1] = static_cast<uint8_t>(Next(ring[1], c));
+}
+
 bool AttendanceRings::Set(uint8_t* ring, size_t n, const uint32_t* possible,
-                          const uint32_t* attended, size_t days, size_t in_a_row) {
+                          const uint32_t* attended, const uint32_t* back, size_t days) {
   Forget(ring, n);
-  if (days > n) return false;
+  if (days > n || n > kMaxDays) return false;
   for (size_t k = 0; k < days; ++k) {
-    if (possible[k] > kMaxSessions || attended[k] > kMaxSessions) {
+    if (possible[k] == 0 || possible[k] > kMaxSessions || attended[k] > kMaxSessions ||
+        (k > 0 && back[k] <= back[k - 1])) {
       Forget(ring, n);
       return false;
     }
-    SetSlot(ring, days - 1 - k, possible[k], attended[k]);
   }
-  ring[0] = static_cast<uint8_t>(days + 1);
-  ring[1] = static_cast<uint8_t>(days % n);
-  ring[2] = static_cast<uint8_t>(std::min<size_t>(in_a_row, 255));
+  ring[0] = 1;
+  if (days == 0) return true;
+  // Oldest first, with the calendar's days between and after them when
+  // they fit (else the days only, their places not known).
+  const size_t span = back[days - 1] + 1;
+  const bool dated = span <= Capacity(n);
+  size_t k = days;
+  for (size_t o = back[days - 1] + 1; o-- > 0;) {
+    if (k > 0 && back[k - 1] == o) {
+      --k;
+      Append(ring, n, static_cast<uint8_t>(possible[k] | attended[k] << 2));
+      ring[0] = static_cast<uint8_t>(days - k + 1);
+    } else if (dated) {
+      Append(ring, n, kSkipCode);
+      ++ring[2];
+    }
+  }
+  if (!dated) ring[3] = static_cast<uint8_t>(days);
   return true;
 }
 
+void AttendanceRings::PopOldest(uint8_t* ring, size_t n) {
+  const size_t c = Capacity(n);
+  size_t slot = Before(ring[1], DaysHeld(ring) + ring[2], c);
+  PutSlot(ring, slot, 0);
+  --ring[0];
+  if (ring[3] > 0) --ring[3];
+  // The skipped days after it are now before the oldest day held.
+  for (slot = Next(slot, c); ring[2] > 0 && GetSlot(ring, slot) == kSkipCode;
+       slot = Next(slot, c)) {
+    PutSlot(ring, slot, 0);
+    --ring[2];
+  }
+}
+
 bool AttendanceRings::Push(uint8_t* ring, size_t n, uint32_t possible, uint32_t attended) {
-  if (!Known(ring) || possible > kMaxSessions || attended > kMaxSessions) {
+  if (!Known(ring) || possible == 0 || possible > kMaxSessions || attended > kMaxSessions) {
     Forget(ring, n);
     return false;
   }
-  const size_t held = DaysHeld(ring), slot = ring[1];
-  SetSlot(ring, slot, possible, attended);
-  if (held < n) ring[0] = static_cast<uint8_t>(held + 2);
-  ring[1] = static_cast<uint8_t>((slot + 1) % n);
-  if (ring[2] < 255) ++ring[2];
+  if (DaysHeld(ring) == n) PopOldest(ring, n);
+  Append(ring, n, static_cast<uint8_t>(possible | attended << 2));
+  ++ring[0];
+  return true;
+}
+
+void AttendanceRings::Skip(uint8_t* ring, size_t n) {
+  if (DaysHeld(ring) == 0) return;  // before the first day: nothing to place
+  Append(ring, n, kSkipCode);
+  ++ring[2];
+}
+
+bool AttendanceRings::DaysBack(const uint8_t* ring, size_t n, size_t* oldest, size_t* latest) {
+  const size_t held = DaysHeld(ring);
+  if (held == 0 || ring[3] != 0) return false;
+  const size_t c = Capacity(n);
+  *oldest = held + ring[2] - 1;
+  size_t after = 0;
+  for (size_t slot = Before(ring[1], 1, c); GetSlot(ring, slot) == kSkipCode;
+       slot = Before(slot, 1, c)) {
+    ++after;
+  }
+  *latest = after;
   return true;
 }
 
 void AttendanceRings::Sum(const uint8_t* ring, size_t n, uint32_t* possible, uint32_t* attended) {
-  uint32_t s = 0;
-  for (size_t i = 0; i < (n + 1) / 2; ++i) s += kByteSums[ring[3 + i]];
-  *possible = s & 0xFFFF;
-  *attended = s >> 16;
+  // Eight bytes (16 days) at a time: each byte's two possible counts and
+  // two attended counts added in place (at most 6 a byte), then the bytes
+  // of the word added by a multiplication (at most 48).
+  static_assert(std::endian::native == std::endian::little);
+  constexpr uint64_t kLow2 = 0x0303030303030303ull, kBytes = 0x0101010101010101ull;
+  const size_t bytes = (Capacity(n) + 1) / 2;
+  uint32_t p = 0, a = 0;
+  const auto add = [&](uint64_t x) {
+    p += static_cast<uint32_t>((((x & kLow2) + ((x >> 4) & kLow2)) * kBytes) >> 56);
+    a += static_cast<uint32_t>(((((x >> 2) & kLow2) + ((x >> 6) & kLow2)) * kBytes) >> 56);
+  };
+  size_t i = 0;
+  for (; i + 8 <= bytes; i += 8) {
+    uint64_t x;
+    std::memcpy(&x, ring + kHead + i, 8);
+    add(x);
+  }
+  if (i < bytes) {
+    // The last bytes: the word ending on them (within the ring, the head
+    // included), the bytes before them shifted out.
+    const size_t rest = bytes - i;
+    uint64_t x = 0;
+    if (bytes + kHead >= 8) {
+      std::memcpy(&x, ring + kHead + bytes - 8, 8);
+      x >>= 8 * (8 - rest);
+    } else {
+      std::memcpy(&x, ring + kHead + i, rest);
+    }
+    add(x);
+  }
+  *possible = p;
+  *attended = a - ring[2];  // each skipped day's code counts one
 }
 
 // The file: the head (a page: magic, the checksum, day, generation, pupils,
@@ -179,7 +306,7 @@ size_t AttendanceRings::Offset(size_t b) const {
   return offset;
 }
 
-std::string AttendanceRings::Head(uint64_t generation, const std::string& key) const {
+std::string AttendanceRings::Head(uint64_t generation, const std::string& key, int threads) const {
   HeadFields h{};
   std::memcpy(h.magic, kMagic, sizeof kMagic);
   h.day = day;
@@ -194,18 +321,18 @@ std::string AttendanceRings::Head(uint64_t generation, const std::string& key) c
   head.resize(kHeadBytes, '\0');
   uint32_t crc = Crc32(head.data() + 12, head.size() - 12);
   for (size_t b = 0; b < windows_.size(); ++b) {
-    crc = Crc32Extend(crc, at(b, 0), pupils_ * Stride(windows_[b]));
+    crc = ExtendOnWorkers(crc, at(b, 0), pupils_ * Stride(windows_[b]), threads);
   }
   std::memcpy(head.data() + offsetof(HeadFields, crc), &crc, sizeof crc);
   return head;
 }
 
-Status AttendanceRings::Save(const std::string& path, uint64_t generation,
-                             const std::string& key) const {
+Status AttendanceRings::Save(const std::string& path, uint64_t generation, const std::string& key,
+                             int threads) const {
   if (key.size() > kMaxKey || windows_.size() > kMaxTriggers) {
     return Status::InvalidArgument("attendance rings: too many triggers or too long a key");
   }
-  const std::string head = Head(generation, key);
+  const std::string head = Head(generation, key, threads);
   const auto failed = [&](const char* what, const std::string& file) {
     return Status::IoError(fmt::format("cannot {} {}: {}", what, file, std::strerror(errno)));
   };
@@ -275,21 +402,24 @@ Result<AttendanceRings> AttendanceRings::Load(const std::string& path, uint64_t 
   r.Allocate(h.pupils);
   r.room_ = h.room;  // as the file has it (no more than Allocate made room for)
   r.day = h.day;
-  // Read on every core: most of the time is the kernel zeroing the fresh
-  // pages the bytes are read into.
-  constexpr size_t kChunk = size_t{8} << 20;
+  // Read and checked on every core: most of the time is the kernel
+  // zeroing the fresh pages the bytes are read into.
   uint32_t crc = Crc32(head.data() + 12, head.size() - 12);
   for (size_t b = 0; b < r.windows_.size(); ++b) {
     const size_t used = r.pupils_ * Stride(r.windows_[b]);
     std::atomic<bool> read{true};
-    ParallelFor((used + kChunk - 1) / kChunk, threads, 1, [&](size_t begin, size_t end, int) {
+    std::vector<uint32_t> parts((used + kChunk - 1) / kChunk);
+    ParallelFor(parts.size(), threads, 1, [&](size_t begin, size_t end, int) {
       for (size_t c = begin; c < end; ++c) {
         const size_t from = c * kChunk, bytes = std::min(kChunk, used - from);
         if (!ReadAt(f.fd, r.Offset(b) + from, r.at(b, 0) + from, bytes)) read = false;
+        parts[c] = Crc32(r.at(b, 0) + from, bytes);
       }
     });
     if (!read) return bad("short");
-    crc = Crc32Extend(crc, r.at(b, 0), used);
+    for (size_t c = 0; c < parts.size(); ++c) {
+      crc = Crc32Combine(crc, parts[c], std::min(kChunk, used - c * kChunk));
+    }
   }
   if (crc != h.crc) return bad("checksum");
   r.file_ = path;

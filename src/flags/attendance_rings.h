@@ -17,16 +17,23 @@
 
 namespace lantern {
 
-// A pupil's window for one trigger is a ring of `n` days, each day's
-// possible and attended sessions (0 to 3 each) in four bits, after three
-// bytes: how many days it holds plus one (0: not known), the slot the next
-// day goes into, and how many of the calendar's last school days in a row
-// (up to 255) were days on a roll for the pupil (then the window's first
-// and last days are known without the marks). Slots not holding a day are 0.
+// A pupil's window for one trigger is a ring of n days and a few more
+// slots, each day's possible and attended sessions (0 to 3 each) in four
+// bits, after four bytes: how many days it holds plus one (0: not known),
+// the slot the next day goes into, and how many skipped days it holds. A
+// skipped day is a school day of the calendar that was not one on a roll
+// for the pupil (a half-term week that was not their school's, a closure):
+// kept in a slot of its own between the days, so that each day's place in
+// the calendar, and the window's first and last days, are known without
+// the marks. Skipped days that do not fit are let go, and the days held
+// then have no known place until they have left the window (the fourth
+// byte counts them). Slots not holding a day are 0.
 class AttendanceRings {
  public:
-  static constexpr size_t kMaxDays = 254;
+  static constexpr size_t kMaxDays = 248;
+  static constexpr size_t kSkipRoom = 6;       // slots for skipped days (a week's and one)
   static constexpr uint32_t kMaxSessions = 3;  // a day's possible or attended
+  static constexpr size_t kHead = 4;
 
   AttendanceRings() = default;
   // Rings for triggers of these windows (each 1 to kMaxDays school days),
@@ -38,6 +45,9 @@ class AttendanceRings {
 
   // The school day the rings end on (kNoDate: none known).
   int32_t day = kNoDate;
+  // How many pupils' first rings the last evaluation moved on from the day
+  // before (the rest worked out from the marks).
+  size_t moved_on = 0;
   const std::vector<uint16_t>& windows() const { return windows_; }
   size_t pupils() const { return pupils_; }
   // The file the rings were read from, if they still fit it ("" : none).
@@ -52,25 +62,28 @@ class AttendanceRings {
   // More pupils (their rings not known); never fewer.
   void Grow(size_t pupils);
 
-  static size_t Stride(size_t n) { return 3 + (n + 1) / 2; }
+  static size_t Capacity(size_t n) { return n + kSkipRoom; }
+  static size_t Stride(size_t n) { return kHead + (Capacity(n) + 1) / 2; }
   static bool Known(const uint8_t* ring) { return ring[0] != 0; }
   static size_t DaysHeld(const uint8_t* ring) { return ring[0] == 0 ? 0 : ring[0] - 1u; }
-  // The calendar's school days in a row, up to the ring's day, that were
-  // days on a roll for the pupil (at most 255).
-  static size_t DaysInARow(const uint8_t* ring) { return ring[2]; }
   static void Forget(uint8_t* ring, size_t n);
   // The ring of the pupil's last school days on a roll, given latest first
-  // (possible, attended), and how many of the calendar's last school days
-  // in a row they are: false, the ring not known, if a day does not fit.
+  // (possible, attended), with how many school days of the calendar each
+  // is before the ring's day (increasing): false, the ring not known, if a
+  // day does not fit.
   static bool Set(uint8_t* ring, size_t n, const uint32_t* possible, const uint32_t* attended,
-                  size_t days, size_t in_a_row);
-  // One more school day on a roll (the oldest out when n are held): false,
-  // the ring not known, if the day does not fit.
+                  const uint32_t* back, size_t days);
+  // One more school day on a roll, with a possible session (the oldest out
+  // when n are held): false, the ring not known, if the day does not fit.
   static bool Push(uint8_t* ring, size_t n, uint32_t possible, uint32_t attended);
-  // A school day that was not one on a roll for the pupil.
-  static void Skip(uint8_t* ring) { ring[2] = 0; }
+  // A school day of the calendar that was not one on a roll for the pupil.
+  static void Skip(uint8_t* ring, size_t n);
   // The sessions of the days held.
   static void Sum(const uint8_t* ring, size_t n, uint32_t* possible, uint32_t* attended);
+  // How many school days of the calendar before the ring's day its oldest
+  // and latest days held are; false when not known (no days, or skipped
+  // days let go since the oldest).
+  static bool DaysBack(const uint8_t* ring, size_t n, size_t* oldest, size_t* latest);
 
   // A binary file with a checksum, not synced: a cache that its reader
   // checks. Rings read from `path` are written back over it in place (its
@@ -79,7 +92,8 @@ class AttendanceRings {
   // no longer passes the checks. `key` says what the rings were worked out
   // under (the triggers' windows and how each mark code counts);
   // `generation` the store generation they hold for.
-  Status Save(const std::string& path, uint64_t generation, const std::string& key) const;
+  Status Save(const std::string& path, uint64_t generation, const std::string& key,
+              int threads = 0) const;
   // The rings saved in a file, read on `threads` threads (0: every core).
   // A file that is not one, damaged, or saved under another key or
   // generation is an error: the caller then works every window out.
@@ -87,6 +101,10 @@ class AttendanceRings {
                                       const std::string& key, int threads = 0);
 
  private:
+  static void Append(uint8_t* ring, size_t n, uint8_t v);
+  static void PopOldest(uint8_t* ring, size_t n);
+  // The days held only, their skipped days let go.
+  static void Compact(uint8_t* ring, size_t n);
   // Room for `pupils` and a few more (so that a day's new pupils fit the
   // file without a copy), not cleared: a fresh buffer's pages are zeroed
   // by the kernel anyway, and clearing them again costs as much.
@@ -94,7 +112,7 @@ class AttendanceRings {
   static size_t RoomFor(size_t pupils) { return pupils + pupils / 64 + 1024; }
   // The head (a page) with its checksum, which covers the head after
   // itself and the rings of `pupils_` pupils.
-  std::string Head(uint64_t generation, const std::string& key) const;
+  std::string Head(uint64_t generation, const std::string& key, int threads) const;
   // Where trigger b's rings start in the file.
   size_t Offset(size_t b) const;
   std::vector<uint16_t> windows_;

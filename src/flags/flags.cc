@@ -182,6 +182,18 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
         break;
     }
   }
+  any_counted_.assign((n + 63) / 64, 0);
+  for (const Counted& c : counted_) {
+    if (c.rows == nullptr) continue;
+    const ByPupil& rows = this->*c.rows;
+    if (c.need == 0) {
+      every_pupil_counted_ = true;
+    } else if (!rows.sparse) {
+      enrolments_needed_ = std::min(enrolments_needed_, c.need);
+    } else {
+      for (size_t w = 0; w < any_counted_.size(); ++w) any_counted_[w] |= rows.has[w];
+    }
+  }
   int rings = 0;
   for (const Trigger& t : rules_.triggers) {
     const bool kept = t.measure == TriggerMeasure::kAttendancePercent && t.window.n > 0 &&
@@ -277,16 +289,21 @@ void FlagEvaluator::ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const {
   }
 }
 
-uint32_t FlagEvaluator::DayCounts(uint32_t pupil, size_t i) const {
-  const int32_t date = calendar_.dates()[i];
-  const uint32_t end = std::min(enrolments_.first[pupil + 1], enrolments_.first[pupil] + 16);
-  uint32_t counts = 0;
-  for (uint32_t j = enrolments_.first[pupil]; j < end; ++j) {
+bool FlagEvaluator::OnRollWithCounts(uint32_t pupil, int32_t day, size_t i,
+                                     uint32_t* counts) const {
+  const uint32_t begin = enrolments_.first[pupil], end = enrolments_.first[pupil + 1];
+  bool on = false;
+  uint32_t c = 0;
+  for (uint32_t j = begin; j < end; ++j) {
     const uint32_t e = enrolments_.rows[j];
-    if (date < s_.enrolments.entry_date[e] || date > s_.enrolments.leaving_date[e]) continue;
-    if (const uint8_t* m = marks_[i].at(e)) counts += session_counts_[m[0]] + session_counts_[m[1]];
+    if (day < s_.enrolments.entry_date[e] || day > s_.enrolments.leaving_date[e]) continue;
+    on = true;
+    if (j < begin + 16) {
+      if (const uint8_t* m = marks_[i].at(e)) c += session_counts_[m[0]] + session_counts_[m[1]];
+    }
   }
-  return counts;
+  *counts = c;
+  return on;
 }
 
 bool FlagEvaluator::AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t day,
@@ -670,31 +687,25 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
   // Trigger t (kept in `ring`) on the day: the ring moved on by the day's
   // sessions, or worked out from the marks (the window's days then in
   // `w`, else only its sessions).
-  const auto ring_holds = [&](uint32_t pupil, const Trigger& t, uint8_t* ring,
+  const auto ring_holds = [&](uint32_t pupil, const Trigger& t, uint8_t* ring, uint32_t c,
                               AttendanceWindow* w) {
     const auto days = static_cast<size_t>(t.window.n);
     if (slide && AttendanceRings::Known(ring)) {
-      const uint32_t c = DayCounts(pupil, i_day);
       bool moved = true;
       if ((c & 0xFFFF) == 0) {
-        AttendanceRings::Skip(ring);
+        AttendanceRings::Skip(ring, days);
       } else {
         moved = AttendanceRings::Push(ring, days, c & 0xFFFF, c >> 16);
       }
       if (moved) {
         if (AttendanceRings::DaysHeld(ring) < days) return false;
         AttendanceRings::Sum(ring, days, &w->possible, &w->attended);
-        // The last n school days of the calendar all on a roll: the window
-        // is theirs.
-        if (AttendanceRings::DaysInARow(ring) >= days) {
-          w->first = dates[i_day + 1 - days];
-          w->last = day;
-        }
         return AttendanceBelow(t, w->attended, w->possible);
       }
     }
-    uint32_t possible[AttendanceRings::kMaxDays], attended[AttendanceRings::kMaxDays];
-    size_t m = 0, in_a_row = 0;
+    uint32_t possible[AttendanceRings::kMaxDays], attended[AttendanceRings::kMaxDays],
+        back[AttendanceRings::kMaxDays];
+    size_t m = 0, at = i_day;  // the calendar date walked down to
     ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
       if (m == 0) w->last = date;
       w->first = date;
@@ -702,10 +713,11 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
       w->attended += a;
       possible[m] = p;
       attended[m] = a;
-      if (in_a_row == m && date == dates[i_day - m]) ++in_a_row;
+      while (at > 0 && dates[at] > date) --at;
+      back[m] = static_cast<uint32_t>(i_day - at);
       return ++m < days;
     });
-    AttendanceRings::Set(ring, days, possible, attended, m, in_a_row);
+    AttendanceRings::Set(ring, days, possible, attended, back, m);
     return m == days && AttendanceBelow(t, w->attended, w->possible);
   };
   const bool use_history =
@@ -718,8 +730,9 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
   std::vector<std::vector<FlagResult>> parts(static_cast<size_t>(workers));
   // With counts: each part's counts (flags, pupils, by trigger), and which
   // open runs hold (each worker marks those of its own pupils).
+  // (and last, the rings moved on).
   std::vector<std::vector<size_t>> part_counts(static_cast<size_t>(workers),
-                                               std::vector<size_t>(2 + rules_.triggers.size(), 0));
+                                               std::vector<size_t>(3 + rules_.triggers.size(), 0));
   if (counts != nullptr) counts->held.assign(open.size(), 0);
   ParallelRanges(n, workers, [&](size_t begin, size_t end, int w) {
     auto& out = parts[static_cast<size_t>(w)];
@@ -736,25 +749,32 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
         std::lower_bound(open.begin(), open.end(), begin,
                          [](const OpenRun& a, size_t pupil) { return a.pupil < pupil; }) -
         open.begin());
+    size_t moved_on = 0;
     for (size_t p = begin; p < end; ++p) {
       const uint32_t pupil = static_cast<uint32_t>(p);
-      if (!OnRoll(pupil, day)) {
+      if (slide && !ring_windows.empty()) moved_on += AttendanceRings::Known(rings->at(0, p));
+      // The day's sessions, for the rings moved on.
+      uint32_t day_counts = 0;
+      if (!(slide ? OnRollWithCounts(pupil, day, i_day, &day_counts) : OnRoll(pupil, day))) {
         // Off roll: not a school day on a roll (a ring worked out afresh
         // is not known).
         for (size_t b = 0; b < ring_windows.size(); ++b) {
           uint8_t* ring = rings->at(b, p);
-          slide ? AttendanceRings::Skip(ring) : AttendanceRings::Forget(ring, ring_windows[b]);
+          slide ? AttendanceRings::Skip(ring, ring_windows[b])
+                : AttendanceRings::Forget(ring, ring_windows[b]);
         }
         continue;
       }
       bool flagged = false;
+      const bool uncounted = NoCountedRows(pupil);
       for (size_t k = 0; k < rules_.triggers.size(); ++k) {
+        if (uncounted && counted_[k].rows != nullptr) continue;
         reason.clear();
         window = AttendanceWindow();
         const int b = rings != nullptr ? ring_index_[k] : -1;
         if (b >= 0) {
           uint8_t* ring = rings->at(static_cast<size_t>(b), p);
-          if (!ring_holds(pupil, rules_.triggers[k], ring, &window)) continue;
+          if (!ring_holds(pupil, rules_.triggers[k], ring, day_counts, &window)) continue;
         } else if (TooFewRows(pupil, k) || !Holds(pupil, k, day, &reason, &window)) {
           continue;
         }
@@ -775,9 +795,19 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
           continue;
         }
         // A window moved on knows its sessions, not its days: a result
-        // gives them.
+        // gives them, from their places in the calendar when the ring
+        // knows them, else from the marks.
         if (b >= 0 && window.first == kNoDate) {
-          AttendanceWindowOn(pupil, rules_.triggers[k], day, &window);
+          size_t oldest = 0, latest = 0;
+          const uint8_t* ring = rings->at(static_cast<size_t>(b), p);
+          if (AttendanceRings::DaysBack(ring, ring_windows[static_cast<size_t>(b)], &oldest,
+                                        &latest) &&
+              oldest <= i_day) {
+            window.first = dates[i_day - oldest];
+            window.last = dates[i_day - latest];
+          } else {
+            AttendanceWindowOn(pupil, rules_.triggers[k], day, &window);
+          }
         }
         FlagResult f;
         f.pupil = pupil;
@@ -791,8 +821,13 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
       }
       tally[1] += flagged;
     }
+    tally.back() = moved_on;
   });
-  if (rings != nullptr) rings->day = day;
+  if (rings != nullptr) {
+    rings->day = day;
+    rings->moved_on = 0;
+    for (const auto& tally : part_counts) rings->moved_on += tally.back();
+  }
   if (counts != nullptr) {
     counts->flags = counts->pupils = 0;
     counts->by_trigger.assign(rules_.triggers.size(), 0);

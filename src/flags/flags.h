@@ -163,9 +163,10 @@ class FlagEvaluator {
   // first, while f returns true.
   template <typename F>
   void ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const;
-  // The pupil's sessions on calendar date i (possible in the low 16 bits,
-  // attended in the high 16), counted as ForEachSchoolDay counts a day.
-  uint32_t DayCounts(uint32_t pupil, size_t i) const;
+  // On a roll on the day (calendar date i), with the day's sessions
+  // (possible in the low 16 bits, attended in the high 16) counted as
+  // ForEachSchoolDay counts a day: one walk of the pupil's enrolments.
+  bool OnRollWithCounts(uint32_t pupil, int32_t day, size_t i, uint32_t* counts) const;
   // Attendance trigger t's window on the day (its last n school days on a
   // roll), and whether the pupil has n such days.
   bool AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t day,
@@ -220,6 +221,16 @@ class FlagEvaluator {
   std::vector<Counted> counted_;
   // By trigger: its index among the attendance triggers kept in rings, or -1.
   std::vector<int> ring_index_;
+  // A bit per pupil with a row in any table a count trigger counts (its
+  // threshold at least one), and the fewest enrolments a school count
+  // needs: a pupil with neither holds no count trigger (most pupils).
+  std::vector<uint64_t> any_counted_;
+  uint32_t enrolments_needed_ = UINT32_MAX;
+  bool every_pupil_counted_ = false;  // a count trigger of threshold 0
+  bool NoCountedRows(uint32_t pupil) const {
+    return !every_pupil_counted_ && ((any_counted_[pupil >> 6] >> (pupil & 63)) & 1) == 0 &&
+           enrolments_.first[pupil + 1] - enrolments_.first[pupil] < enrolments_needed_;
+  }
   bool TooFewRows(uint32_t pupil, size_t k) const {
     const Counted& c = counted_[k];
     if (c.rows == nullptr) return false;

@@ -418,9 +418,6 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     const bool keep_windows = options.changes != nullptr || run_days.size() > 1;
     AttendanceRings rings =
         SavedRings(store, evaluator, state, options.changes, run_days.front(), options.threads);
-    for (size_t p = 0; p < rings.pupils() && !rings.windows().empty(); ++p) {
-      report->windows_carried += AttendanceRings::Known(rings.at(0, p));
-    }
     step("read the saved windows");
     for (int32_t d : run_days) {
       const auto eval_started = std::chrono::steady_clock::now();
@@ -434,6 +431,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
           evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d), options.threads,
                                 &open, whole ? nullptr : &counts, keep_windows ? &rings : nullptr);
       if (whole) counts = CountFlags(flags, rules.triggers.size());
+      if (d == run_days.front()) report->windows_carried = rings.moved_on;
       report->seconds_evaluate +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
       step("evaluate");
@@ -505,7 +503,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
           !store.flag_state_file().empty() && rings.file() == store.flag_state_path();
       plan.flag_state_file = in_place ? store.flag_state_file() : store.NewFileName("fst", "rings");
       LANTERN_RETURN_IF_ERROR(rings.Save(store.PathOf(plan.flag_state_file), store.generation() + 1,
-                                         evaluator.RingKey()));
+                                         evaluator.RingKey(), options.threads));
       step("save the windows");
     }
     nlohmann::json note;

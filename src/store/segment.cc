@@ -36,6 +36,10 @@ uint32_t Crc32(const void* data, size_t bytes) {
   return Crc32Extend(static_cast<uint32_t>(crc32(0L, Z_NULL, 0)), data, bytes);
 }
 
+uint32_t Crc32Combine(uint32_t crc_a, uint32_t crc_b, size_t b_bytes) {
+  return static_cast<uint32_t>(crc32_combine(crc_a, crc_b, static_cast<z_off_t>(b_bytes)));
+}
+
 uint32_t Crc32Extend(uint32_t crc_before, const void* data, size_t bytes) {
   uLong crc = crc_before;
   const auto* p = static_cast<const Bytef*>(data);

@@ -161,6 +161,8 @@ class SegmentReader {
 uint32_t Crc32(const void* data, size_t bytes);
 // The CRC-32 of bytes before (`crc`) and these after them.
 uint32_t Crc32Extend(uint32_t crc, const void* data, size_t bytes);
+// The CRC of a then b, from CRC(a) and CRC(b) (b `b_bytes` long).
+uint32_t Crc32Combine(uint32_t crc_a, uint32_t crc_b, size_t b_bytes);
 
 }  // namespace lantern
 
