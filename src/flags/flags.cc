@@ -619,25 +619,38 @@ bool RunLess(const OpenRun& a, const OpenRun& b) {
 
 }  // namespace
 
-std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history) {
-  std::vector<OpenRun> runs;
-  // Rows come in runs of one trigger id; the last id's index is kept.
-  std::string_view last_id;
-  uint16_t last_trigger = kNoTrigger;
-  bool have_last = false;
-  for (size_t r = 0; r < history.size(); ++r) {
-    if (history.until[r] != kNoDate) continue;
-    const std::string_view id = history.trigger_id[r];
-    if (!have_last || id != last_id) {
-      last_trigger = kNoTrigger;
-      for (size_t k = 0; k < rules.triggers.size(); ++k) {
-        if (rules.triggers[k].id == id) last_trigger = static_cast<uint16_t>(k);
+std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history, int threads) {
+  // The open rows in row order, a stretch of rows on each worker: counted,
+  // then written to their places.
+  const int workers = ResolveThreads(threads);
+  std::vector<size_t> first(static_cast<size_t>(workers) + 1, 0);
+  ParallelRanges(history.size(), workers, [&](size_t begin, size_t end, int w) {
+    size_t open = 0;
+    for (size_t r = begin; r < end; ++r) open += history.until[r] == kNoDate;
+    first[static_cast<size_t>(w) + 1] = open;
+  });
+  for (size_t w = 0; w < static_cast<size_t>(workers); ++w) first[w + 1] += first[w];
+  std::vector<OpenRun> runs(first.back());
+  ParallelRanges(history.size(), workers, [&](size_t begin, size_t end, int w) {
+    size_t i = first[static_cast<size_t>(w)];
+    // Rows come in runs of one trigger id; the last id's index is kept.
+    std::string_view last_id;
+    uint16_t last_trigger = kNoTrigger;
+    bool have_last = false;
+    for (size_t r = begin; r < end; ++r) {
+      if (history.until[r] != kNoDate) continue;
+      const std::string_view id = history.trigger_id[r];
+      if (!have_last || id != last_id) {
+        last_trigger = kNoTrigger;
+        for (size_t k = 0; k < rules.triggers.size(); ++k) {
+          if (rules.triggers[k].id == id) last_trigger = static_cast<uint16_t>(k);
+        }
+        last_id = id;
+        have_last = true;
       }
-      last_id = id;
-      have_last = true;
+      runs[i++] = {history.pupil[r], last_trigger, static_cast<uint32_t>(r)};
     }
-    runs.push_back({history.pupil[r], last_trigger, static_cast<uint32_t>(r)});
-  }
+  });
   // Each run's new rows were added in pupil then trigger order, so in row
   // order the open runs are a few sorted stretches (one per day run):
   // merged pairwise rather than sorted afresh.
@@ -724,7 +737,7 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
       history != nullptr && covered_through != kNoDate && covered_through < day;
   const int32_t floor = use_history ? covered_through + 1 : day - kLookBackDays;
   std::vector<OpenRun> own;
-  if (use_history && open_runs == nullptr) own = OpenRuns(rules_, *history);
+  if (use_history && open_runs == nullptr) own = OpenRuns(rules_, *history, threads);
   const std::vector<OpenRun>& open = !use_history || open_runs == nullptr ? own : *open_runs;
   const int workers = ResolveThreads(threads);
   std::vector<std::vector<FlagResult>> parts(static_cast<size_t>(workers));
@@ -856,7 +869,7 @@ HistoryUpdate UpdateFlagHistory(const AtRiskRules& rules, int32_t day,
   HistoryUpdate u;
   std::vector<const FlagResult*> worded;  // new rows whose words are written below
   std::vector<OpenRun> own;
-  if (open_runs == nullptr) own = OpenRuns(rules, *history);
+  if (open_runs == nullptr) own = OpenRuns(rules, *history, threads);
   const std::vector<OpenRun>& open = open_runs == nullptr ? own : *open_runs;
   // By open run: it holds on the day.
   std::vector<uint8_t> holds =

@@ -90,7 +90,7 @@ constexpr uint16_t kNoTrigger = 0xFFFF;
 // The history's open runs by pupil, then trigger, then row. Two open rows
 // for one pupil and trigger should not happen; if they do, the later one
 // is the run (the earlier is left as it is).
-std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history);
+std::vector<OpenRun> OpenRuns(const AtRiskRules& rules, const FlagTable& history, int threads = 1);
 
 // What a day's evaluation found, counted: the flags holding, the pupils
 // with one or more, the flags by trigger (in rules order), and by open run

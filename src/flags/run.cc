@@ -425,7 +425,7 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
         report->seconds_last_day =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_started).count();
       };
-      const std::vector<OpenRun> open = OpenRuns(rules, next.flags);
+      const std::vector<OpenRun> open = OpenRuns(rules, next.flags, options.threads);
       const bool whole = whole_list && d == run_days.back();
       flags =
           evaluator.EvaluateAll(d, &next.flags, CoveredThrough(next.flag_runs, d), options.threads,
