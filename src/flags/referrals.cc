@@ -427,14 +427,18 @@ std::vector<uint32_t> EscalateReferrals(int32_t day, const SchoolDays& days,
   for (size_t r = 0; r < referrals->size(); ++r) {
     if (referrals->status[r] == static_cast<uint8_t>(ReferralStatus::kClosed)) continue;
     // At the last step of any pathway: nothing further can fall due.
-    if (referrals->escalation_level[r] >= most_steps) continue;
-    // Nothing can be due before the first school day past the shorter
-    // standard: most referrals stop here.
-    const int first_standard = std::min(referrals->acknowledge_days[r], referrals->plan_days[r]);
+    const int level = referrals->escalation_level[r];
+    if (static_cast<size_t>(level) >= most_steps) continue;
+    // The next step cannot fall due before the first school day past its
+    // standard (ClockOf): the shorter one for the first step; then the
+    // plan's, once more for each step taken. Most referrals stop here.
+    const int next_standard =
+        level == 0 ? std::min(referrals->acknowledge_days[r], referrals->plan_days[r])
+                   : referrals->plan_days[r] * level;
     // A bound from the calendar first, which reads no marks.
-    if (days.EarliestNthAfter(referrals->raised_date[r], first_standard + 1) > day) continue;
+    if (days.EarliestNthAfter(referrals->raised_date[r], next_standard + 1) > day) continue;
     const int32_t earliest_breach =
-        days.NthAfter(referrals->school[r], referrals->raised_date[r], first_standard + 1);
+        days.NthAfter(referrals->school[r], referrals->raised_date[r], next_standard + 1);
     if (earliest_breach == kNoDate || earliest_breach > day) continue;
     auto found = steps_of.find(referrals->agreement_id[r]);
     const std::vector<std::string>& steps =
