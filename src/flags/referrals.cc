@@ -132,17 +132,23 @@ const std::vector<std::string>& ReferralOutcomes() {
 SchoolDays::SchoolDays(const StoreState& state, const StoreCalendar& calendar)
     : s_(state), calendar_(calendar) {}
 
-const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
+const std::vector<int32_t>& SchoolDays::Of(uint32_t school, int32_t after) const {
   const size_t slot = std::min<size_t>(school, s_.schools.size());
   if (cache_.empty()) cache_.resize(s_.schools.size() + 1);
-  if (cache_[slot]) return *cache_[slot];
-  std::vector<int32_t> days;
+  Known& known = cache_[slot];
+  const auto& dates = calendar_.dates();
+  // The first calendar date after `after`.
+  const auto from =
+      static_cast<size_t>(std::upper_bound(dates.begin(), dates.end(), after) - dates.begin());
+  if (known.from <= from) return known.days;
+  const size_t to = std::min(known.from, dates.size());  // dates [from, to) to work out
+  known.from = from;
   // Up to 40 of the school's enrolments: a date is a school day when one of
   // them has a mark that is not a planned closure (#) on it.
   if (sample_.empty() && s_.schools.size() > 0) {
     // One pass over the enrolments, once: up to 40 of each school's; and
     // where each date's marks are.
-    marks_ = s_.marks.Locate(calendar_.dates());
+    marks_ = s_.marks.Locate(dates);
     sample_.resize(s_.schools.size());
     for (size_t e = 0; e < s_.enrolments.size(); ++e) {
       const uint32_t sc = s_.enrolments.school[e];
@@ -154,8 +160,9 @@ const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
   static const std::vector<uint32_t> kNone;
   const std::vector<uint32_t>& slots = school < sample_.size() ? sample_[school] : kNone;
   static const MarkCode closed = ParseMarkCode("#").value_or(kNoMark);
+  std::vector<int32_t> earlier;
   if (!slots.empty() && (!s_.marks.blocks.empty() || !s_.marks.days.empty())) {
-    for (size_t i = 0; i < calendar_.dates().size(); ++i) {
+    for (size_t i = from; i < to; ++i) {
       bool open = false;
       for (uint32_t e : slots) {
         const uint8_t* m = marks_[i].at(e);
@@ -165,24 +172,25 @@ const std::vector<int32_t>& SchoolDays::Of(uint32_t school) const {
           break;
         }
       }
-      if (open) days.push_back(calendar_.dates()[i]);
+      if (open) earlier.push_back(dates[i]);
     }
   } else {
-    days = calendar_.dates();
+    earlier.assign(dates.begin() + static_cast<std::ptrdiff_t>(from),
+                   dates.begin() + static_cast<std::ptrdiff_t>(to));
   }
-  cache_[slot] = std::move(days);
-  return *cache_[slot];
+  known.days.insert(known.days.begin(), earlier.begin(), earlier.end());
+  return known.days;
 }
 
 int SchoolDays::Between(uint32_t school, int32_t from, int32_t to) const {
   if (to <= from) return 0;
-  const auto& d = Of(school);
+  const auto& d = Of(school, from);
   return static_cast<int>(std::upper_bound(d.begin(), d.end(), to) -
                           std::upper_bound(d.begin(), d.end(), from));
 }
 
 int32_t SchoolDays::NthAfter(uint32_t school, int32_t from, int n) const {
-  const auto& d = Of(school);
+  const auto& d = Of(school, from);
   auto it = std::upper_bound(d.begin(), d.end(), from);
   const auto left = d.end() - it;
   if (n < 1) return kNoDate;

@@ -14,6 +14,7 @@
 #define LANTERN_FLAGS_REFERRALS_H_
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,7 +73,10 @@ class SchoolDays {
   // The n-th school day after `from` (n >= 1); past the calendar's last
   // date, counted in weekdays (the holidays ahead are not known).
   int32_t NthAfter(uint32_t school, int32_t from, int n) const;
-  const std::vector<int32_t>& Of(uint32_t school) const;
+  // The school's days, sorted: every one after `after` (by default, every
+  // one), and perhaps some before (those already worked out).
+  const std::vector<int32_t>& Of(uint32_t school,
+                                 int32_t after = std::numeric_limits<int32_t>::min()) const;
   // A bound on NthAfter for every school, from the calendar alone (no marks
   // read): the n-th day after `from` that is a weekday or a calendar date
   // (a school's days are some of the calendar's, then weekdays).
@@ -81,9 +85,15 @@ class SchoolDays {
  private:
   const StoreState& s_;
   const StoreCalendar& calendar_;
-  // The school days of each school, worked out on first use (by school
-  // row; the last entry for a school not in the table).
-  mutable std::vector<std::optional<std::vector<int32_t>>> cache_;
+  // The school days of each school from a calendar date on, worked out as
+  // far back as asked (by school row; the last entry for a school not in
+  // the table): a daily job's clocks look back weeks, not the year, and
+  // each date looked at reads marks.
+  struct Known {
+    size_t from = SIZE_MAX;  // the calendar index the days are known from
+    std::vector<int32_t> days;
+  };
+  mutable std::vector<Known> cache_;
   mutable std::unordered_map<int64_t, int32_t> earliest_;  // by (from, n)
   mutable std::vector<std::vector<uint32_t>> sample_;      // enrolments looked at, by school
   mutable std::vector<DateMarks> marks_;                   // by calendar date index

@@ -216,6 +216,30 @@ TEST_F(ReferralClockTest, TheCalendarBoundIsNeverLaterThanTheSchoolsDay) {
   EXPECT_LT(fresh.EarliestNthAfter(D("2019-03-04"), 1023), far);
 }
 
+// A school's days are worked out only as far back as asked, then further
+// back when asked: the counts are the same whatever order they are asked
+// in.
+TEST_F(ReferralClockTest, ASchoolsDaysAreTheSameWhateverIsAskedFirst) {
+  SchoolDays whole(s_, calendar_);
+  const size_t all = whole.Of(school_).size();
+  EXPECT_EQ(all, 54u);  // 12 weeks less the half term and the INSET day
+  EXPECT_EQ(whole.Of(school_, D("2019-03-01")).size(), all);  // known already
+  SchoolDays late_first(s_, calendar_);
+  EXPECT_EQ(late_first.Of(school_, D("2019-03-01")).size(), 20u);  // 4 to 29 March
+  EXPECT_EQ(late_first.NthAfter(school_, D("2019-03-04"), 3),
+            whole.NthAfter(school_, D("2019-03-04"), 3));
+  for (int32_t from = D("2019-04-10"); from >= D("2019-01-01"); --from) {
+    for (int n = 1; n <= 12; n += 5) {
+      ASSERT_EQ(late_first.NthAfter(school_, from, n), whole.NthAfter(school_, from, n))
+          << DateText(from) << " n=" << n;
+    }
+    ASSERT_EQ(late_first.Between(school_, from, D("2019-04-10")),
+              whole.Between(school_, from, D("2019-04-10")))
+        << DateText(from);
+  }
+  EXPECT_EQ(late_first.Of(school_), whole.Of(school_));
+}
+
 TEST_F(ReferralClockTest, ABreachedStandardEscalatesByItselfOverTheHoliday) {
   SchoolDays days(s_, calendar_);
   // Acknowledge within 2 school days: Tuesday 26 and Wednesday 27 Feb. Not
