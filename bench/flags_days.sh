@@ -14,6 +14,7 @@
 # the fifteen later days take about 4.5 GB and ten minutes to generate,
 # and each binary's copy of the store about 4 GB.
 set -euo pipefail
+. "$(dirname "$0")/flags_common.sh"
 OUT=${1:-out/bench-flags-national}
 LANTERN=${LANTERN:-build/lantern}
 PEER=${PEER:-}
@@ -35,15 +36,9 @@ done
 binaries=("$LANTERN")
 [ -n "$PEER" ] && binaries+=("$PEER")
 for b in "${binaries[@]}"; do
-  name=$(basename "$b")-$(sha1sum "$b" | cut -c1-8)
-  if [ ! -d "$OUT/flagged2-$name" ]; then
-    cp -a "$OUT/store" "$OUT/flagged2-$name.tmp"
-    "$b" flags --store "$OUT/flagged2-$name.tmp" --out "$OUT/flags2-$name" --from 2019-03-12 \
-      --as-of 2019-03-13 --threads 2 >/dev/null
-    mv "$OUT/flagged2-$name.tmp" "$OUT/flagged2-$name"
-  fi
+  flagged=$(flagged_store "$b")
   rm -rf "$OUT/seq" "$OUT/seq-flags"
-  cp -a "$OUT/flagged2-$name" "$OUT/seq" && sync
+  cp -a "$OUT/$flagged" "$OUT/seq" && sync
   for d in $DAYS; do
     dir="$OUT/days/$d"
     [ "$d" = 2019-03-14 ] && dir="$OUT/day"

@@ -13,6 +13,7 @@
 # The generated England is kept in OUT (in/, store/, day/: about 7 GB, made
 # once in about three minutes); each run needs about 4 GB more.
 set -euo pipefail
+. "$(dirname "$0")/flags_common.sh"
 OUT=${1:-out/bench-flags-national}
 RUNS=${2:-3}
 LANTERN=${LANTERN:-build/lantern}
@@ -31,19 +32,8 @@ fi
 binaries=("$LANTERN")
 [ -n "$PEER" ] && binaries+=("$PEER")
 
-# A store flagged to 13 March by each binary (the daily job's starting
-# point), run over 12 and 13 March as the daily job would have: a run over
-# several days keeps the attendance windows for the next day's, as the
-# daily job does, and a single-day run on its own does not.
-for b in "${binaries[@]}"; do
-  name=$(basename "$b")-$(sha1sum "$b" | cut -c1-8)
-  if [ ! -d "$OUT/flagged2-$name" ]; then
-    cp -a "$OUT/store" "$OUT/flagged2-$name.tmp"
-    "$b" flags --store "$OUT/flagged2-$name.tmp" --out "$OUT/flags2-$name" --from 2019-03-12 \
-      --as-of 2019-03-13 --threads 2 >/dev/null
-    mv "$OUT/flagged2-$name.tmp" "$OUT/flagged2-$name"
-  fi
-done
+# A store flagged to 13 March by each binary (bench/flags_common.sh).
+for b in "${binaries[@]}"; do flagged_store "$b" >/dev/null; done
 
 run() {  # label binary command...
   local label=$1 b=$2
@@ -65,9 +55,8 @@ for i in $(seq 1 "$RUNS"); do
   for variant in daily list; do
     for b in "${binaries[@]}"; do
       [ "$variant" != daily ] && [ "$b" != "$LANTERN" ] && continue
-      name=$(basename "$b")-$(sha1sum "$b" | cut -c1-8)
       rm -rf "$OUT/copy" "$OUT/flags"
-      cp -a "$OUT/flagged2-$name" "$OUT/copy" && sync
+      cp -a "$OUT/$(flagged_store "$b")" "$OUT/copy" && sync
       extra=()
       [ "$variant" = list ] && extra=(--flags-list)
       run "$variant" "$b" ingest "$OUT/day" --store "$OUT/copy" --flags "$OUT/flags" "${extra[@]}"
