@@ -199,4 +199,33 @@ Result<std::string> ReadFileToString(const std::string& path) {
   return std::string(f->data());
 }
 
+namespace {
+
+// Calls io(p, n, offset) until `bytes` are done: false on an error or when
+// it gives nothing (the end of the file).
+template <typename Byte, typename Io>
+bool WholeAt(Io io, uint64_t offset, Byte* p, size_t bytes) {
+  while (bytes > 0) {
+    const ssize_t done = io(p, bytes, static_cast<off_t>(offset));
+    if (done < 0 && errno == EINTR) continue;
+    if (done <= 0) return false;
+    p += done;
+    offset += static_cast<uint64_t>(done);
+    bytes -= static_cast<size_t>(done);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ReadFullyAt(int fd, uint64_t offset, void* out, size_t bytes) {
+  return WholeAt([fd](char* p, size_t n, off_t at) { return ::pread(fd, p, n, at); }, offset,
+                 static_cast<char*>(out), bytes);
+}
+
+bool WriteFullyAt(int fd, uint64_t offset, const void* data, size_t bytes) {
+  return WholeAt([fd](const char* p, size_t n, off_t at) { return ::pwrite(fd, p, n, at); }, offset,
+                 static_cast<const char*>(data), bytes);
+}
+
 }  // namespace lantern

@@ -104,6 +104,12 @@ Result<std::string> ReadFileToString(const std::string& path);
 // fsync on a directory, so a rename inside it survives a crash.
 Status SyncDirectory(const std::string& dir);
 Status SyncFile(const std::string& path);
+// Reads exactly `bytes` at `offset` of an open file (pread, retried until
+// done); false on a short file or an error.
+bool ReadFullyAt(int fd, uint64_t offset, void* out, size_t bytes);
+// Writes `bytes` at `offset` of an open file (pwrite, retried until done);
+// false on an error.
+bool WriteFullyAt(int fd, uint64_t offset, const void* data, size_t bytes);
 
 }  // namespace lantern
 

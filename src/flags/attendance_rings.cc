@@ -30,34 +30,6 @@ void Put(std::string* out, T v) {
   out->append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
-// Reads exactly `bytes` at `offset`; false on a short file or an error.
-bool ReadAt(int fd, uint64_t offset, void* out, size_t bytes) {
-  auto* p = static_cast<char*>(out);
-  while (bytes > 0) {
-    const ssize_t got = ::pread(fd, p, bytes, static_cast<off_t>(offset));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return false;
-    p += got;
-    offset += static_cast<uint64_t>(got);
-    bytes -= static_cast<size_t>(got);
-  }
-  return true;
-}
-
-// Writes `bytes` at `offset`; false on an error.
-bool WriteAt(int fd, uint64_t offset, const void* data, size_t bytes) {
-  const auto* p = static_cast<const char*>(data);
-  while (bytes > 0) {
-    const ssize_t put = ::pwrite(fd, p, bytes, static_cast<off_t>(offset));
-    if (put < 0 && errno == EINTR) continue;
-    if (put <= 0) return false;
-    p += put;
-    offset += static_cast<uint64_t>(put);
-    bytes -= static_cast<size_t>(put);
-  }
-  return true;
-}
-
 struct Fd {
   int fd;
   ~Fd() {
@@ -341,11 +313,11 @@ Status AttendanceRings::Save(const std::string& path, uint64_t generation, const
     Fd f{::open(path.c_str(), O_WRONLY | O_CLOEXEC)};
     if (f.fd < 0) return failed("open", path);
     for (size_t b = 0; b < windows_.size(); ++b) {
-      if (!WriteAt(f.fd, Offset(b), at(b, 0), pupils_ * Stride(windows_[b]))) {
+      if (!WriteFullyAt(f.fd, Offset(b), at(b, 0), pupils_ * Stride(windows_[b]))) {
         return failed("write", path);
       }
     }
-    if (!WriteAt(f.fd, 0, head.data(), head.size())) return failed("write", path);
+    if (!WriteFullyAt(f.fd, 0, head.data(), head.size())) return failed("write", path);
     return Status::Ok();
   }
   const std::string tmp = path + ".tmp";
@@ -378,7 +350,7 @@ Result<AttendanceRings> AttendanceRings::Load(const std::string& path, uint64_t 
   struct stat st;
   if (::fstat(f.fd, &st) != 0) return bad("size");
   std::string head(kHeadBytes, '\0');
-  if (!ReadAt(f.fd, 0, head.data(), head.size())) return bad("no header");
+  if (!ReadFullyAt(f.fd, 0, head.data(), head.size())) return bad("no header");
   HeadFields h;
   std::memcpy(&h, head.data(), sizeof h);
   if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) return bad("no header");
@@ -412,7 +384,7 @@ Result<AttendanceRings> AttendanceRings::Load(const std::string& path, uint64_t 
     ParallelFor(parts.size(), threads, 1, [&](size_t begin, size_t end, int) {
       for (size_t c = begin; c < end; ++c) {
         const size_t from = c * kChunk, bytes = std::min(kChunk, used - from);
-        if (!ReadAt(f.fd, r.Offset(b) + from, r.at(b, 0) + from, bytes)) read = false;
+        if (!ReadFullyAt(f.fd, r.Offset(b) + from, r.at(b, 0) + from, bytes)) read = false;
         parts[c] = Crc32(r.at(b, 0) + from, bytes);
       }
     });

@@ -265,7 +265,8 @@ std::string FlagsReport::Summary() const {
                      referrals_escalated, referrals_open);
     if (windows_carried > 0) {
       s += fmt::format(
-          "  attendance: {} pupils' windows moved on from the last run's by the day's marks\n",
+          "  attendance: {} pupils' windows carried over from the last run and moved on by the "
+          "day's marks (the rest read from the marks)\n",
           windows_carried);
     }
     if (changes_kept) {

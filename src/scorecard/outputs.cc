@@ -50,14 +50,9 @@ double Seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_cloc
 Status WriteWholeFile(const std::string& path, const std::string& data) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError("cannot create " + path);
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
-    if (n <= 0) {
-      ::close(fd);
-      return Status::IoError("cannot write " + path);
-    }
-    done += static_cast<size_t>(n);
+  if (!WriteFullyAt(fd, 0, data.data(), data.size())) {
+    ::close(fd);
+    return Status::IoError("cannot write " + path);
   }
   struct stat st;
   if (::fstat(fd, &st) == 0 && static_cast<size_t>(st.st_size) != data.size() &&
