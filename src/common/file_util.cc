@@ -18,7 +18,7 @@ std::string Errno(const std::string& what, const std::string& path) {
 }
 }  // namespace
 
-Result<std::unique_ptr<MappedFile>> MappedFile::Open(const std::string& path) {
+Result<std::unique_ptr<MappedFile>> MappedFile::Open(const std::string& path, bool keep_open) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::NotFound(fmt::format("no such file: {}", path));
@@ -44,12 +44,23 @@ Result<std::unique_ptr<MappedFile>> MappedFile::Open(const std::string& path) {
     }
     f->addr_ = addr;
   }
-  ::close(fd);
+  if (keep_open) {
+    f->fd_ = fd;
+  } else {
+    ::close(fd);
+  }
   return f;
 }
 
 MappedFile::~MappedFile() {
   if (addr_ != nullptr) ::munmap(addr_, size_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void MappedFile::CopyOut(const void* at, size_t n, void* out) const {
+  const auto offset =
+      static_cast<uint64_t>(static_cast<const char*>(at) - static_cast<const char*>(addr_));
+  if (fd_ < 0 || !ReadFullyAt(fd_, offset, out, n)) std::memcpy(out, at, n);
 }
 
 void MappedFile::AdviseSequential() const {

@@ -17,7 +17,8 @@ namespace lantern {
 // A read-only view of a whole file. An empty file maps to an empty view.
 class MappedFile {
  public:
-  static Result<std::unique_ptr<MappedFile>> Open(const std::string& path);
+  // With keep_open, the file stays open for CopyOut to read.
+  static Result<std::unique_ptr<MappedFile>> Open(const std::string& path, bool keep_open = false);
   ~MappedFile();
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
@@ -28,12 +29,19 @@ class MappedFile {
   void AdviseSequential() const;
   // Touches every page so later reads do not fault (used by benchmarks).
   void Prefault() const;
+  // Copies the n bytes at `at`, inside the view, into out by reading the
+  // file (pread) rather than the mapping; from the mapping if the file was
+  // not kept open or the read fails. For a few bytes here and there across
+  // a large file: on virtual machines the first touch of a mapped page
+  // costs several times a read (bench/RESULTS.md, session 20).
+  void CopyOut(const void* at, size_t n, void* out) const;
 
  private:
   MappedFile() = default;
   std::string path_;
   void* addr_ = nullptr;
   size_t size_ = 0;
+  int fd_ = -1;  // open only with keep_open
 };
 
 // Appends to a file through a large buffer; Close() flushes and reports errors.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "common/csv_writer.h"
@@ -62,6 +63,30 @@ TEST(BufferedWriterTest, AFieldWrittenIsTheQuotedText) {
     csv->Field(text);
     EXPECT_EQ(csv->raw_writer().contents(), CsvQuote(text)) << text;
   }
+}
+
+// CopyOut gives the bytes of the view, whether it reads the file (kept
+// open) or the mapping.
+TEST(MappedFileTest, CopyOutGivesTheViewsBytesReadFromTheFileOrTheMapping) {
+  const std::string path = ::testing::TempDir() + "/lantern_copy_out.bin";
+  std::string bytes;
+  for (int i = 0; i < 10000; ++i) bytes += static_cast<char>(i * 7 + i / 256);
+  {
+    auto w = BufferedWriter::Create(path).value();
+    w->Write(bytes);
+    ASSERT_TRUE(w->Close().ok());
+  }
+  for (const bool keep_open : {false, true}) {
+    auto f = MappedFile::Open(path, keep_open).value();
+    ASSERT_EQ(f->data(), bytes);
+    for (const size_t at : {size_t{0}, size_t{4095}, size_t{4096}, size_t{9990}}) {
+      char out[10] = {};
+      f->CopyOut(f->data().data() + at, sizeof out, out);
+      EXPECT_EQ(std::string(out, sizeof out), bytes.substr(at, sizeof out))
+          << keep_open << " " << at;
+    }
+  }
+  std::remove(path.c_str());
 }
 
 }  // namespace

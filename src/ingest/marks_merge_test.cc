@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <span>
 
 #include "common/date.h"
 #include "common/file_util.h"
@@ -68,6 +69,42 @@ class MarksFileTest : public testing::ScratchDirTest {
  protected:
   MarksFileTest() : ScratchDirTest("lantern_marks") {}
 };
+
+// ReadMarks reads what Get does for any run of dates: a block's adjacent
+// columns in one read, a day file's date on its own, nothing past a file's
+// slots or on a date without marks.
+TEST_F(MarksFileTest, ReadMarksReadsWhatGetDoes) {
+  const std::vector<int32_t> dates = {Sept(3), Sept(4), Sept(5), Sept(10)};
+  const std::vector<uint8_t> data = BlockData(3, 4, nullptr, dates);
+  ASSERT_TRUE(MarksBlock::Write(dir_ + "/b.marks", dates, 3, data.data()).ok());
+  const std::vector<uint8_t> fix = DayData(2, Sept(5), nullptr);
+  ASSERT_TRUE(MarksDay::Write(dir_ + "/d5.marks", Sept(5), 2, fix.data()).ok());
+  const std::vector<uint8_t> day = DayData(4, Sept(11), nullptr);
+  ASSERT_TRUE(MarksDay::Write(dir_ + "/d11.marks", Sept(11), 4, day.data()).ok());
+  for (const bool corrected : {false, true}) {
+    MarksSet m;
+    m.blocks.push_back(MarksBlock::Open(dir_ + "/b.marks").value());
+    if (corrected) m.days[Sept(5)] = MarksDay::Open(dir_ + "/d5.marks").value();
+    m.days[Sept(11)] = MarksDay::Open(dir_ + "/d11.marks").value();
+    const std::vector<int32_t> asked = {Sept(3), Sept(4), Sept(5), Sept(6), Sept(10), Sept(11)};
+    const std::vector<DateMarks> where = m.Locate(asked);
+    for (size_t i = 0; i < asked.size(); ++i) {
+      for (size_t j = i; j <= asked.size(); ++j) {
+        for (uint64_t s = 0; s < 5; ++s) {
+          std::vector<uint8_t> got(2 * (j - i), 0xEE);
+          ReadMarks(std::span(where).subspan(i, j - i), s, got.data());
+          for (size_t k = i; k < j; ++k) {
+            uint8_t am = 0, pm = 0;
+            m.Get(s, asked[k], &am, &pm);
+            EXPECT_EQ(got[2 * (k - i)], am) << corrected << " " << i << ".." << j << " slot " << s;
+            EXPECT_EQ(got[2 * (k - i) + 1], pm)
+                << corrected << " " << i << ".." << j << " slot " << s;
+          }
+        }
+      }
+    }
+  }
+}
 
 // Locate finds each date's marks where Get does: a day file before a block
 // (a correction), a block's column otherwise, nothing for a date without

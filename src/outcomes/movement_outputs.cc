@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <span>
 
 #include "aggregate/groups.h"
 #include "common/csv_writer.h"
@@ -19,6 +20,7 @@
 #include "publish/open_data_writer.h"
 #include "stats/funnel.h"
 #include "stats/intervals.h"
+#include "store/marks.h"
 #include "suppress/disclosure.h"
 
 namespace lantern::outcomes {
@@ -452,18 +454,23 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
         } else {
           w.Empty().Empty();
         }
-        // The last five days with marks on or before the leaving date.
+        // The marks of the last five dates on or before the leaving date,
+        // those with any, latest last (read from the files: ReadMarks).
+        const auto end = static_cast<size_t>(
+            std::upper_bound(mark_dates.begin(), mark_dates.end(), left) - mark_dates.begin());
+        const size_t begin = end >= 5 ? end - 5 : 0;
+        uint8_t got[10];
+        ReadMarks(std::span(marks_on).subspan(begin, end - begin), r, got);
         std::string marks;
-        auto it = std::upper_bound(mark_dates.begin(), mark_dates.end(), left);
-        for (int k = 0; k < 5 && it != mark_dates.begin(); ++k) {
-          --it;
-          const uint8_t* m = marks_on[static_cast<size_t>(it - mark_dates.begin())].at(r);
-          const uint8_t am = m ? m[0] : 0, pm = m ? m[1] : 0;
+        for (size_t k = begin; k < end; ++k) {
+          const uint8_t am = got[2 * (k - begin)], pm = got[2 * (k - begin) + 1];
           if (am == 0 && pm == 0) continue;
-          std::string day = FormatIsoDate(Date{*it}) + " " +
-                            std::string(am ? CodeInfo(am).code : std::string_view("-")) + " " +
-                            std::string(pm ? CodeInfo(pm).code : std::string_view("-"));
-          marks = marks.empty() ? day : day + "; " + marks;
+          if (!marks.empty()) marks += "; ";
+          marks += FormatIsoDate(Date{mark_dates[k]});
+          marks += ' ';
+          marks += am ? CodeInfo(am).code : std::string_view("-");
+          marks += ' ';
+          marks += pm ? CodeInfo(pm).code : std::string_view("-");
         }
         w.Field(marks);
         bool susp = false, ap = false;

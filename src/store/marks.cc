@@ -37,7 +37,7 @@ Status MarksBlock::Write(const std::string& path, std::span<const int32_t> dates
 }
 
 Result<std::unique_ptr<MarksBlock>> MarksBlock::Open(const std::string& path) {
-  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
+  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path, /*keep_open=*/true));
   std::string_view d = file->data();
   if (d.size() < 20 || std::memcmp(d.data(), kBlockMagic, 8) != 0) {
     return Status::Corruption(fmt::format("{}: not a marks block", path));
@@ -79,7 +79,7 @@ Status MarksDay::Write(const std::string& path, int32_t date, uint64_t slots, co
 }
 
 Result<std::unique_ptr<MarksDay>> MarksDay::Open(const std::string& path) {
-  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path));
+  LANTERN_ASSIGN_OR_RETURN(auto file, MappedFile::Open(path, /*keep_open=*/true));
   std::string_view d = file->data();
   if (d.size() < kPage || std::memcmp(d.data(), kDayMagic, 8) != 0) {
     return Status::Corruption(fmt::format("{}: not a marks day file", path));
@@ -106,13 +106,34 @@ std::vector<int32_t> MarksSet::Dates() const {
 
 DateMarks MarksSet::Locate(int32_t date) const {
   if (auto it = days.find(date); it != days.end()) {
-    return {it->second->data(), 2, it->second->slots()};
+    return {it->second->data(), 2, it->second->slots(), &it->second->file()};
   }
   for (const auto& b : blocks) {
     const int c = b->ColumnOf(date);
-    if (c >= 0) return {b->data() + static_cast<size_t>(c) * 2, b->row_bytes(), b->slots()};
+    if (c >= 0) {
+      return {b->data() + static_cast<size_t>(c) * 2, b->row_bytes(), b->slots(), &b->file()};
+    }
   }
   return {};
+}
+
+void ReadMarks(std::span<const DateMarks> on, uint64_t slot, uint8_t* out) {
+  std::memset(out, kNoMark, on.size() * 2);
+  for (size_t i = 0; i < on.size();) {
+    const uint8_t* p = on[i].at(slot);
+    if (p == nullptr) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < on.size() && on[j].file == on[i].file && on[j].at(slot) == p + 2 * (j - i)) ++j;
+    if (on[i].file != nullptr) {
+      on[i].file->CopyOut(p, 2 * (j - i), out + 2 * i);
+    } else {
+      std::memcpy(out + 2 * i, p, 2 * (j - i));
+    }
+    i = j;
+  }
 }
 
 std::vector<DateMarks> MarksSet::Locate(std::span<const int32_t> dates) const {
