@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <unordered_map>
 
 #include "store/table_ops.h"
@@ -304,8 +307,17 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
   }
   ReserveRows(*referrals, referrals->size() + new_flag_rows.size());
   // Routes depend on the school and the home LA only (on the one day):
-  // worked out once for each pair.
-  std::unordered_map<uint64_t, Routing> routes;
+  // worked out once for each pair. The text many referrals share (a route's
+  // agreement and people, the school's trust, a trigger id) is kept once,
+  // and their rows are views of it: a first run raises a million.
+  const auto shared = std::make_shared<std::deque<std::string>>();
+  auto keep = [&](std::string_view text) -> std::string_view { return shared->emplace_back(text); };
+  struct Route {
+    Routing routing;
+    std::string_view agreement_id, routed_to, trust_id;
+  };
+  std::unordered_map<uint64_t, Route> routes;
+  std::unordered_map<std::string_view, std::string_view> trigger_text;
   for (uint32_t f : new_flag_rows) {
     const uint32_t pupil = history.pupil[f];
     const std::string_view trigger = history.trigger_id[f];
@@ -323,17 +335,25 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     const uint64_t route_key = (uint64_t{school} << 16) | static_cast<uint16_t>(home_la);
     auto route_it = routes.find(route_key);
     if (route_it == routes.end()) {
-      route_it = routes.emplace(route_key, RouteReferral(s, school, home_la, day, lipas)).first;
+      Route made{RouteReferral(s, school, home_la, day, lipas), {}, {}, {}};
+      made.agreement_id = keep(made.routing.agreement_id);
+      made.routed_to = keep(made.routing.routed_to);
+      made.trust_id = keep(school < s.schools.size() ? s.schools.trust_id[school] : "");
+      route_it = routes.emplace(route_key, std::move(made)).first;
     }
-    const Routing& route = route_it->second;
+    const Route& route = route_it->second;
+    auto trigger_it = trigger_text.find(trigger);
+    if (trigger_it == trigger_text.end()) {
+      trigger_it = trigger_text.emplace(trigger, keep(trigger)).first;
+    }
     const uint32_t r = static_cast<uint32_t>(referrals->size());
     referrals->pupil.push_back(pupil);
     referrals->school.push_back(school);
     referrals->home_la.push_back(home_la);
-    referrals->trust_id.push_back(school < s.schools.size() ? s.schools.trust_id[school] : "");
-    referrals->triggers.push_back(trigger);
-    referrals->agreement_id.push_back(route.agreement_id);
-    referrals->routed_to.push_back(route.routed_to);
+    referrals->trust_id.push_back_view(route.trust_id, shared);
+    referrals->triggers.push_back_view(trigger_it->second, shared);
+    referrals->agreement_id.push_back_view(route.agreement_id, shared);
+    referrals->routed_to.push_back_view(route.routed_to, shared);
     referrals->raised_date.push_back(day);
     referrals->status.push_back(static_cast<uint8_t>(ReferralStatus::kRaised));
     referrals->acknowledged_date.push_back(kNoDate);
@@ -341,8 +361,9 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     referrals->closed_date.push_back(kNoDate);
     referrals->outcome.push_back({});
     referrals->acknowledge_days.push_back(
-        static_cast<uint8_t>(std::clamp(route.acknowledge_within, 1, 255)));
-    referrals->plan_days.push_back(static_cast<uint8_t>(std::clamp(route.plan_within, 1, 255)));
+        static_cast<uint8_t>(std::clamp(route.routing.acknowledge_within, 1, 255)));
+    referrals->plan_days.push_back(
+        static_cast<uint8_t>(std::clamp(route.routing.plan_within, 1, 255)));
     referrals->escalation_level.push_back(0);
     referrals->escalated_date.push_back(kNoDate);
     referrals->raise_flag.push_back(f + 1);  // the raise note: the flag's reason

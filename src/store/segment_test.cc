@@ -233,6 +233,15 @@ TEST_F(SegmentTest, AStringColumnReadInPlaceIsTheFileAndTakesChanges) {
   }
   EXPECT_EQ(col[2], "two rows");
   EXPECT_EQ(col[text.size() + 2], "share this text");
+  // So does push_back_view: rows appended as views of one owner's text.
+  {
+    auto owner = std::make_shared<const std::string>("shared by appended rows");
+    col.push_back_view(std::string_view(*owner).substr(0, 6), owner);
+    col.push_back_view(std::string_view(*owner).substr(10), owner);
+  }
+  EXPECT_EQ(col[col.size() - 2], "shared");
+  EXPECT_EQ(col.back(), "appended rows");
+  EXPECT_EQ(col[col.size() - 2].data() + 10, col.back().data());  // one text, not copies
   walked.assign(col.begin(), col.end());
 
   // A copy shares the rows so far; each then appends its own without

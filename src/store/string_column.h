@@ -86,6 +86,12 @@ class StringColumn {
       changed_[i] = s;
     }
   }
+  // Appends a row that is a view of text the column does not copy, kept
+  // alive by `owner` (as SetView).
+  void push_back_view(std::string_view s, std::shared_ptr<const void> owner) {
+    if (owners_.empty() || owners_.back() != owner) owners_.push_back(std::move(owner));
+    added_.push_back(s);
+  }
   // Grows with empty rows, or drops the last rows.
   void resize(size_t n) {
     if (n >= loaded_) {
