@@ -34,6 +34,7 @@
 #include "aggregate/groups.h"
 #include "common/csv_table.h"
 #include "common/csv_writer.h"
+#include "common/parallel.h"
 #include "compute/compute.h"
 #include "derive/exits.h"
 #include "indicators/catalogue.h"
@@ -403,11 +404,14 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
                       const Computation& c, const UserPlaces& places,
                       const PupilLevelOutcomesOptions& options, const std::string& out_dir,
                       OutcomesReport* report) {
-  auto lap = std::chrono::steady_clock::now();
-  auto step = [&](const char* name) {
-    const auto now = std::chrono::steady_clock::now();
-    report->steps.emplace_back(name, std::chrono::duration<double>(now - lap).count());
-    lap = now;
+  // Each half below times its own steps.
+  using Steps = std::vector<std::pair<std::string, double>>;
+  auto timer = [](Steps* steps) {
+    return [steps, lap = std::chrono::steady_clock::now()](const char* name) mutable {
+      const auto now = std::chrono::steady_clock::now();
+      steps->emplace_back(name, std::chrono::duration<double>(now - lap).count());
+      lap = now;
+    };
   };
   const Family* movement = catalogue.FindFamily("movement");
   if (movement == nullptr) return Status::Internal("the movement family is not declared");
@@ -436,8 +440,12 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
   if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
   const std::string period = st.year->TimePeriod();
 
-  // movement.csv: the movement family, by the one writer.
-  {
+  // Two halves side by side: movement.csv and the case list (each on
+  // every worker), and the framework's rows and its smaller files.
+  Steps movement_steps, rows_steps;
+  Status movement_status, rows_status;
+  auto movement_half = [&]() -> Status {
+    auto step = timer(&movement_steps);
     OpenDataInput in;
     in.catalogue = &catalogue;
     in.family = movement;
@@ -449,213 +457,230 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     in.time_period = period;
     in.threads = options.threads;
     OpenDataStats stats;
+    // movement.csv: the movement family, by the one writer.
     LANTERN_RETURN_IF_ERROR(WriteOpenDataFile(in, out_dir, /*overwrite=*/false, &stats));
     report->movement_rows = stats.rows;
-  }
-  step("movement.csv");
-
-  std::vector<int> groups;
-  for (std::string_view g : kGroups) {
-    if (auto cat = FindCategory(g)) groups.push_back(*cat);
-  }
-  // local_outcomes.csv
-  std::vector<OutcomeRow> rows;
-  auto label_of = [](int cat) {
-    return std::pair{std::string(GroupTopics()[TopicOfCategory(cat)].label),
-                     std::string(Category(cat).label)};
+    step("movement.csv");
+    PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period, options.threads};
+    LANTERN_RETURN_IF_ERROR(WriteCmeCases(ctx, out_dir, &report->cme_cases, &report->cme_open));
+    step("children_missing_education.csv");
+    return Status::Ok();
   };
-  for (size_t u = 0; u < cube.units().size(); ++u) {
-    const AggregateUnit& unit = cube.units()[u];
-    if (unit.geography.level == GeographicLevel::kMat) continue;
-    auto place = std::make_shared<const GeographyRow>(
-        unit.geography.level == GeographicLevel::kPlace
-            ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
-            : unit.geography);
-    for (int cat : groups) {
-      const int64_t* v = cube.Aggregate(u, kTotalType, cat);
-      const int64_t flag_row =
-          flags.RowOf(CubeCell{false, static_cast<uint32_t>(u), static_cast<uint8_t>(kTotalType),
-                               static_cast<uint16_t>(cat)});
-      const auto [topic, group] = label_of(cat);
-      for (const Reader& r : readers) {
-        OutcomeRow row;
-        row.time_period = period;
-        row.time_identifier = "Academic year";
-        row.place = place;
-        row.measure = r.measure;
-        row.location_basis = std::string(LocationBasisLabel(unit.basis));
-        row.breakdown_topic = topic;
-        row.breakdown = group;
-        row.source = "store";
-        row.figure = FigureOf(r, v, flags.HiddenAt(r.hidden_slot, flag_row));
-        rows.push_back(std::move(row));
+  auto rows_half = [&]() -> Status {
+    auto step = timer(&rows_steps);
+    std::vector<int> groups;
+    for (std::string_view g : kGroups) {
+      if (auto cat = FindCategory(g)) groups.push_back(*cat);
+    }
+    // local_outcomes.csv
+    std::vector<OutcomeRow> rows;
+    auto label_of = [](int cat) {
+      return std::pair{std::string(GroupTopics()[TopicOfCategory(cat)].label),
+                       std::string(Category(cat).label)};
+    };
+    for (size_t u = 0; u < cube.units().size(); ++u) {
+      const AggregateUnit& unit = cube.units()[u];
+      if (unit.geography.level == GeographicLevel::kMat) continue;
+      auto place = std::make_shared<const GeographyRow>(
+          unit.geography.level == GeographicLevel::kPlace
+              ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
+              : unit.geography);
+      for (int cat : groups) {
+        const int64_t* v = cube.Aggregate(u, kTotalType, cat);
+        const int64_t flag_row =
+            flags.RowOf(CubeCell{false, static_cast<uint32_t>(u), static_cast<uint8_t>(kTotalType),
+                                 static_cast<uint16_t>(cat)});
+        const auto [topic, group] = label_of(cat);
+        for (const Reader& r : readers) {
+          OutcomeRow row;
+          row.time_period = period;
+          row.time_identifier = "Academic year";
+          row.place = place;
+          row.measure = r.measure;
+          row.location_basis = std::string(LocationBasisLabel(unit.basis));
+          row.breakdown_topic = topic;
+          row.breakdown = group;
+          row.source = "store";
+          row.figure = FigureOf(r, v, flags.HiddenAt(r.hidden_slot, flag_row));
+          rows.push_back(std::move(row));
+        }
       }
     }
-  }
-  // Places of schools: their school cells added up.
-  for (const auto& sp : places.school_places) {
-    auto place = std::make_shared<const GeographyRow>(PlaceGeography(sp.code, sp.name));
-    std::vector<int64_t> sum(cube.measures()), one(cube.measures());
-    for (int cat : groups) {
-      std::fill(sum.begin(), sum.end(), 0);
-      std::vector<int> hidden_cells(readers.size(), 0);
-      std::vector<int64_t> hidden_total(readers.size(), 0);
-      for (uint32_t sc : sp.schools) {
-        if (cube.school_type(sc) < 0) continue;
-        cube.SchoolValues(sc, cat, one.data());
-        for (size_t m = 0; m < sum.size(); ++m) sum[m] += one[m];
-        for (size_t k = 0; k < readers.size(); ++k) {
-          const int hidden = c.Index(readers[k].ind->hidden_with);
-          if (flags.HiddenAtSchool(static_cast<size_t>(hidden), sc, cat)) {
-            ++hidden_cells[k];
-            hidden_total[k] += one[static_cast<size_t>(hidden)];
+    // Places of schools: their school cells added up.
+    for (const auto& sp : places.school_places) {
+      auto place = std::make_shared<const GeographyRow>(PlaceGeography(sp.code, sp.name));
+      std::vector<int64_t> sum(cube.measures()), one(cube.measures());
+      for (int cat : groups) {
+        std::fill(sum.begin(), sum.end(), 0);
+        std::vector<int> hidden_cells(readers.size(), 0);
+        std::vector<int64_t> hidden_total(readers.size(), 0);
+        for (uint32_t sc : sp.schools) {
+          if (cube.school_type(sc) < 0) continue;
+          cube.SchoolValues(sc, cat, one.data());
+          for (size_t m = 0; m < sum.size(); ++m) sum[m] += one[m];
+          for (size_t k = 0; k < readers.size(); ++k) {
+            const int hidden = c.Index(readers[k].ind->hidden_with);
+            if (flags.HiddenAtSchool(static_cast<size_t>(hidden), sc, cat)) {
+              ++hidden_cells[k];
+              hidden_total[k] += one[static_cast<size_t>(hidden)];
+            }
           }
         }
+        const auto [topic, group] = label_of(cat);
+        for (size_t k = 0; k < readers.size(); ++k) {
+          const Reader& r = readers[k];
+          const int hidden = c.Index(r.ind->hidden_with);
+          OutcomeRow row;
+          row.time_period = period;
+          row.time_identifier = "Academic year";
+          row.place = place;
+          row.measure = r.measure;
+          row.location_basis = "School location";
+          row.breakdown_topic = topic;
+          row.breakdown = group;
+          row.source = "store (the place's schools added up)";
+          row.figure = FigureOf(r, sum.data(),
+                                SchoolSumHidden(sum[static_cast<size_t>(hidden)], hidden_cells[k],
+                                                hidden_total[k], policy.suppress_below));
+          rows.push_back(std::move(row));
+        }
       }
-      const auto [topic, group] = label_of(cat);
-      for (size_t k = 0; k < readers.size(); ++k) {
-        const Reader& r = readers[k];
-        const int hidden = c.Index(r.ind->hidden_with);
+    }
+    // SEND timeliness from ehcp_requests.csv, by the LA each request was made
+    // to (the child's home LA: the pupil-residence rows), the regions and
+    // England adding up their LAs, and places their member LAs.
+    const EhcpTimeliness ehcp = CountEhcpTimeliness(st, *st.year);
+    auto ehcp_figure =
+        [&](const AggregateUnit& unit) -> std::optional<std::pair<int64_t, int64_t>> {
+      const GeographyRow& g = unit.geography;
+      if (g.level == GeographicLevel::kNational) return ehcp.Sum([](const auto&) { return true; });
+      if (unit.basis != LocationBasis::kResidence) return std::nullopt;
+      if (g.level == GeographicLevel::kLocalAuthority) {
+        const int la = std::atoi(g.old_la_code.c_str());
+        return ehcp.Sum([&](const EhcpTimeliness::La& l) { return l.la == la; });
+      }
+      if (g.level == GeographicLevel::kRegional) {
+        return ehcp.Sum(
+            [&](const EhcpTimeliness::La& l) { return l.region_code == g.region_code; });
+      }
+      if (g.level == GeographicLevel::kPlace) {
+        std::set<int> las;
+        for (int m : unit.members) {
+          las.insert(std::atoi(cube.units()[static_cast<size_t>(m)].geography.old_la_code.c_str()));
+        }
+        return ehcp.Sum([&](const EhcpTimeliness::La& l) { return las.count(l.la) > 0; });
+      }
+      return std::nullopt;
+    };
+    // Measures the store cannot give (yet): x with the reason, never a silent
+    // zero.
+    for (size_t u = 0; u < cube.units().size(); ++u) {
+      const AggregateUnit& unit = cube.units()[u];
+      if (unit.geography.level == GeographicLevel::kMat) continue;
+      auto place = std::make_shared<const GeographyRow>(
+          unit.geography.level == GeographicLevel::kPlace
+              ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
+              : unit.geography);
+      if (ehcp.requests > 0) {
         OutcomeRow row;
         row.time_period = period;
         row.time_identifier = "Academic year";
         row.place = place;
-        row.measure = r.measure;
-        row.location_basis = "School location";
-        row.breakdown_topic = topic;
-        row.breakdown = group;
-        row.source = "store (the place's schools added up)";
-        row.figure = FigureOf(r, sum.data(),
-                              SchoolSumHidden(sum[static_cast<size_t>(hidden)], hidden_cells[k],
-                                              hidden_total[k], policy.suppress_below));
+        row.measure = "ehcp_20_week_pupil_level";
+        row.location_basis = std::string(LocationBasisLabel(unit.basis));
+        if (auto f = ehcp_figure(unit)) {
+          row.source =
+              "ehcp_requests.csv: plans issued in the year within 20 weeks (140 days) of the "
+              "request, of those issued in the year with no exception";
+          row.figure =
+              ProportionFigure(static_cast<double>(f->first), static_cast<double>(f->second));
+          if (IsDisclosive(f->first, policy.suppress_below) ||
+              IsDisclosive(f->second, policy.suppress_below)) {
+            row.figure = SymbolFigure(GssSymbol::kSuppressed);
+          }
+        } else {
+          row.source = "by the LA the request was made to: see the pupil-residence rows";
+          row.figure = SymbolFigure(GssSymbol::kNotApplicable);
+        }
+        rows.push_back(std::move(row));
+      }
+      std::vector<std::pair<const char*, const char*>> missing = {
+          {"NEET_not_known_percent",
+           "not from pupil records: the destinations input holds former Year 11 pupils' "
+           "activity, not the 16-17 cohort the Department counts"}};
+      if (ehcp.requests == 0) {
+        missing.push_back({"ehcp_20_week_pupil_level",
+                           "no EHC needs assessment requests in the store (ehcp_requests.csv)"});
+      }
+      for (const auto& [measure, why] : missing) {
+        OutcomeRow row;
+        row.time_period = period;
+        row.time_identifier = "Academic year";
+        row.place = place;
+        row.measure = measure;
+        row.location_basis = std::string(LocationBasisLabel(unit.basis));
+        row.source = why;
+        row.figure = SymbolFigure(GssSymbol::kNotAvailable);
         rows.push_back(std::move(row));
       }
     }
-  }
-  // SEND timeliness from ehcp_requests.csv, by the LA each request was made
-  // to (the child's home LA: the pupil-residence rows), the regions and
-  // England adding up their LAs, and places their member LAs.
-  const EhcpTimeliness ehcp = CountEhcpTimeliness(st, *st.year);
-  auto ehcp_figure = [&](const AggregateUnit& unit) -> std::optional<std::pair<int64_t, int64_t>> {
-    const GeographyRow& g = unit.geography;
-    if (g.level == GeographicLevel::kNational) return ehcp.Sum([](const auto&) { return true; });
-    if (unit.basis != LocationBasis::kResidence) return std::nullopt;
-    if (g.level == GeographicLevel::kLocalAuthority) {
-      const int la = std::atoi(g.old_la_code.c_str());
-      return ehcp.Sum([&](const EhcpTimeliness::La& l) { return l.la == la; });
+    // Wellbeing from the store's pupil voice (docs/pupil-voice.md): each LA's,
+    // region's and England's share on the declared item, as the voice report
+    // publishes it (c where its disclosure pass hides the share: fewer than 30
+    // respondents or 3 schools, or a share that would give a small count).
+    std::string notes;
+    if (st.voice_respondents.size() > 0) {
+      Status vs = AddWellbeingRows(st, policy, options.threads, period, &rows);
+      if (!vs.ok()) notes += "pupil wellbeing not computed: " + vs.ToString() + "\n";
     }
-    if (g.level == GeographicLevel::kRegional) {
-      return ehcp.Sum([&](const EhcpTimeliness::La& l) { return l.region_code == g.region_code; });
+    // England only from a store that covers it (voice::StoreCoversEngland, as
+    // the voice report): the whole of a store of one LA or one region is not
+    // England, so it has no England row and its places no England
+    // comparator (x), rather than being set beside themselves.
+    if (!voice::StoreCoversEngland(st)) {
+      std::erase_if(rows, [](const OutcomeRow& r) {
+        return r.geography().level == GeographicLevel::kNational;
+      });
+      notes +=
+          "no England rows or comparators: the store does not cover England's nine regions (the "
+          "published England figures are in lantern outcomes --open-data)\n";
     }
-    if (g.level == GeographicLevel::kPlace) {
-      std::set<int> las;
-      for (int m : unit.members) {
-        las.insert(std::atoi(cube.units()[static_cast<size_t>(m)].geography.old_la_code.c_str()));
+    NeighbourMap neighbours;
+    if (!options.real_data_dir.empty())
+      CollectNeighbours(options.real_data_dir, &neighbours, &notes);
+    AddComparators(rows, neighbours);
+    {
+      std::set<std::string> place_ids, measures;
+      for (const OutcomeRow& r : rows) {
+        place_ids.insert(std::string(GeographicLevelName(r.geography().level)) + r.location_basis +
+                         r.geography().region_code + r.geography().old_la_code);
+        measures.insert(r.measure);
       }
-      return ehcp.Sum([&](const EhcpTimeliness::La& l) { return las.count(l.la) > 0; });
+      report->rows = rows.size();
+      report->places = place_ids.size();
+      report->periods = 1;
+      report->measures = measures.size();
     }
-    return std::nullopt;
-  };
-  // Measures the store cannot give (yet): x with the reason, never a silent
-  // zero.
-  for (size_t u = 0; u < cube.units().size(); ++u) {
-    const AggregateUnit& unit = cube.units()[u];
-    if (unit.geography.level == GeographicLevel::kMat) continue;
-    auto place = std::make_shared<const GeographyRow>(
-        unit.geography.level == GeographicLevel::kPlace
-            ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
-            : unit.geography);
-    if (ehcp.requests > 0) {
-      OutcomeRow row;
-      row.time_period = period;
-      row.time_identifier = "Academic year";
-      row.place = place;
-      row.measure = "ehcp_20_week_pupil_level";
-      row.location_basis = std::string(LocationBasisLabel(unit.basis));
-      if (auto f = ehcp_figure(unit)) {
-        row.source =
-            "ehcp_requests.csv: plans issued in the year within 20 weeks (140 days) of the "
-            "request, of those issued in the year with no exception";
-        row.figure =
-            ProportionFigure(static_cast<double>(f->first), static_cast<double>(f->second));
-        if (IsDisclosive(f->first, policy.suppress_below) ||
-            IsDisclosive(f->second, policy.suppress_below)) {
-          row.figure = SymbolFigure(GssSymbol::kSuppressed);
-        }
-      } else {
-        row.source = "by the LA the request was made to: see the pupil-residence rows";
-        row.figure = SymbolFigure(GssSymbol::kNotApplicable);
-      }
-      rows.push_back(std::move(row));
-    }
-    std::vector<std::pair<const char*, const char*>> missing = {
-        {"NEET_not_known_percent",
-         "not from pupil records: the destinations input holds former Year 11 pupils' "
-         "activity, not the 16-17 cohort the Department counts"}};
-    if (ehcp.requests == 0) {
-      missing.push_back({"ehcp_20_week_pupil_level",
-                         "no EHC needs assessment requests in the store (ehcp_requests.csv)"});
-    }
-    for (const auto& [measure, why] : missing) {
-      OutcomeRow row;
-      row.time_period = period;
-      row.time_identifier = "Academic year";
-      row.place = place;
-      row.measure = measure;
-      row.location_basis = std::string(LocationBasisLabel(unit.basis));
-      row.source = why;
-      row.figure = SymbolFigure(GssSymbol::kNotAvailable);
-      rows.push_back(std::move(row));
-    }
-  }
-  // Wellbeing from the store's pupil voice (docs/pupil-voice.md): each LA's,
-  // region's and England's share on the declared item, as the voice report
-  // publishes it (c where its disclosure pass hides the share: fewer than 30
-  // respondents or 3 schools, or a share that would give a small count).
-  std::string notes;
-  if (st.voice_respondents.size() > 0) {
-    Status vs = AddWellbeingRows(st, policy, options.threads, period, &rows);
-    if (!vs.ok()) notes += "pupil wellbeing not computed: " + vs.ToString() + "\n";
-  }
-  // England only from a store that covers it (voice::StoreCoversEngland, as
-  // the voice report): the whole of a store of one LA or one region is not
-  // England, so it has no England row and its places no England
-  // comparator (x), rather than being set beside themselves.
-  if (!voice::StoreCoversEngland(st)) {
-    std::erase_if(rows, [](const OutcomeRow& r) {
-      return r.geography().level == GeographicLevel::kNational;
-    });
-    notes +=
-        "no England rows or comparators: the store does not cover England's nine regions (the "
-        "published England figures are in lantern outcomes --open-data)\n";
-  }
-  NeighbourMap neighbours;
-  if (!options.real_data_dir.empty()) CollectNeighbours(options.real_data_dir, &neighbours, &notes);
-  AddComparators(rows, neighbours);
-  {
-    std::set<std::string> place_ids, measures;
-    for (const OutcomeRow& r : rows) {
-      place_ids.insert(std::string(GeographicLevelName(r.geography().level)) + r.location_basis +
-                       r.geography().region_code + r.geography().old_la_code);
-      measures.insert(r.measure);
-    }
-    report->rows = rows.size();
-    report->places = place_ids.size();
-    report->periods = 1;
-    report->measures = measures.size();
-  }
-  step("local_outcomes rows");
-  LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out_dir));
-  step("local_outcomes.csv");
+    step("local_outcomes rows");
+    LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out_dir));
+    step("local_outcomes.csv");
 
-  PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period, options.threads};
-  LANTERN_RETURN_IF_ERROR(WriteUnexplainedExits(ctx, out_dir, &report->unexplained_exit_rows));
-  step("unexplained_exits.csv");
-  LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, out_dir, &report->trust_rows));
-  step("trust_contribution.csv");
-  LANTERN_RETURN_IF_ERROR(WriteCmeCases(ctx, out_dir, &report->cme_cases, &report->cme_open));
-  step("children_missing_education.csv");
-  report->notes = notes;
+    PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period, options.threads};
+    LANTERN_RETURN_IF_ERROR(WriteUnexplainedExits(ctx, out_dir, &report->unexplained_exit_rows));
+    step("unexplained_exits.csv");
+    LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, out_dir, &report->trust_rows));
+    step("trust_contribution.csv");
+    report->notes = notes;
+    return Status::Ok();
+  };
+  ParallelInvoke(
+      options.threads, [&] { movement_status = movement_half(); },
+      [&] { rows_status = rows_half(); });
+  LANTERN_RETURN_IF_ERROR(movement_status);
+  LANTERN_RETURN_IF_ERROR(rows_status);
+  for (auto* steps : {&movement_steps, &rows_steps}) {
+    report->steps.insert(report->steps.end(), steps->begin(), steps->end());
+  }
   return Status::Ok();
 }
 
