@@ -474,6 +474,14 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     }
     // local_outcomes.csv
     std::vector<OutcomeRow> rows;
+    // A unit's geography, shared by its rows (a user's place by its code
+    // and name).
+    auto place_of = [](const AggregateUnit& unit) {
+      return std::make_shared<const GeographyRow>(
+          unit.geography.level == GeographicLevel::kPlace
+              ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
+              : unit.geography);
+    };
     auto label_of = [](int cat) {
       return std::pair{std::string(GroupTopics()[TopicOfCategory(cat)].label),
                        std::string(Category(cat).label)};
@@ -481,10 +489,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     for (size_t u = 0; u < cube.units().size(); ++u) {
       const AggregateUnit& unit = cube.units()[u];
       if (unit.geography.level == GeographicLevel::kMat) continue;
-      auto place = std::make_shared<const GeographyRow>(
-          unit.geography.level == GeographicLevel::kPlace
-              ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
-              : unit.geography);
+      auto place = place_of(unit);
       for (int cat : groups) {
         const int64_t* v = cube.Aggregate(u, kTotalType, cat);
         const int64_t flag_row =
@@ -577,10 +582,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     for (size_t u = 0; u < cube.units().size(); ++u) {
       const AggregateUnit& unit = cube.units()[u];
       if (unit.geography.level == GeographicLevel::kMat) continue;
-      auto place = std::make_shared<const GeographyRow>(
-          unit.geography.level == GeographicLevel::kPlace
-              ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
-              : unit.geography);
+      auto place = place_of(unit);
       if (ehcp.requests > 0) {
         OutcomeRow row;
         row.time_period = period;
