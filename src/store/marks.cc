@@ -118,6 +118,7 @@ DateMarks MarksSet::Locate(int32_t date) const {
 }
 
 void ReadMarks(std::span<const DateMarks> on, uint64_t slot, uint8_t* out) {
+  if (on.empty()) return;  // out may be null then
   std::memset(out, kNoMark, on.size() * 2);
   for (size_t i = 0; i < on.size();) {
     const uint8_t* p = on[i].at(slot);
