@@ -676,7 +676,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     return Status::Ok();
   };
   ParallelInvoke(
-      options.threads, [&] { movement_status = movement_half(); },
+      ResolveThreads(options.threads), [&] { movement_status = movement_half(); },
       [&] { rows_status = rows_half(); });
   LANTERN_RETURN_IF_ERROR(movement_status);
   LANTERN_RETURN_IF_ERROR(rows_status);
