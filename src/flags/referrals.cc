@@ -313,8 +313,8 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
   const auto shared = std::make_shared<std::deque<std::string>>();
   auto keep = [&](std::string_view text) -> std::string_view { return shared->emplace_back(text); };
   struct Route {
-    Routing routing;
     std::string_view agreement_id, routed_to, trust_id;
+    int acknowledge_within, plan_within;
   };
   std::unordered_map<uint64_t, Route> routes;
   std::unordered_map<std::string_view, std::string_view> trigger_text;
@@ -335,11 +335,11 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     const uint64_t route_key = (uint64_t{school} << 16) | static_cast<uint16_t>(home_la);
     auto route_it = routes.find(route_key);
     if (route_it == routes.end()) {
-      Route made{RouteReferral(s, school, home_la, day, lipas), {}, {}, {}};
-      made.agreement_id = keep(made.routing.agreement_id);
-      made.routed_to = keep(made.routing.routed_to);
-      made.trust_id = keep(school < s.schools.size() ? s.schools.trust_id[school] : "");
-      route_it = routes.emplace(route_key, std::move(made)).first;
+      const Routing routing = RouteReferral(s, school, home_la, day, lipas);
+      const Route made{keep(routing.agreement_id), keep(routing.routed_to),
+                       keep(school < s.schools.size() ? s.schools.trust_id[school] : ""),
+                       routing.acknowledge_within, routing.plan_within};
+      route_it = routes.emplace(route_key, made).first;
     }
     const Route& route = route_it->second;
     auto trigger_it = trigger_text.find(trigger);
@@ -361,9 +361,8 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     referrals->closed_date.push_back(kNoDate);
     referrals->outcome.push_back({});
     referrals->acknowledge_days.push_back(
-        static_cast<uint8_t>(std::clamp(route.routing.acknowledge_within, 1, 255)));
-    referrals->plan_days.push_back(
-        static_cast<uint8_t>(std::clamp(route.routing.plan_within, 1, 255)));
+        static_cast<uint8_t>(std::clamp(route.acknowledge_within, 1, 255)));
+    referrals->plan_days.push_back(static_cast<uint8_t>(std::clamp(route.plan_within, 1, 255)));
     referrals->escalation_level.push_back(0);
     referrals->escalated_date.push_back(kNoDate);
     referrals->raise_flag.push_back(f + 1);  // the raise note: the flag's reason

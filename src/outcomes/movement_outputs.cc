@@ -458,8 +458,9 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
         // those with any, latest last (read from the files: ReadMarks).
         const auto end = static_cast<size_t>(
             std::upper_bound(mark_dates.begin(), mark_dates.end(), left) - mark_dates.begin());
-        const size_t begin = end >= 5 ? end - 5 : 0;
-        uint8_t got[10];
+        constexpr size_t kLastDates = 5;
+        const size_t begin = end >= kLastDates ? end - kLastDates : 0;
+        uint8_t got[2 * kLastDates];
         ReadMarks(std::span(marks_on).subspan(begin, end - begin), r, got);
         std::string marks;
         for (size_t k = begin; k < end; ++k) {

@@ -440,6 +440,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
   if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
   const std::string period = st.year->TimePeriod();
 
+  const PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period, options.threads};
   // Two halves side by side: movement.csv and the case list (each on
   // every worker), and the framework's rows and its smaller files.
   Steps movement_steps, rows_steps;
@@ -461,7 +462,6 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     LANTERN_RETURN_IF_ERROR(WriteOpenDataFile(in, out_dir, /*overwrite=*/false, &stats));
     report->movement_rows = stats.rows;
     step("movement.csv");
-    PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period, options.threads};
     LANTERN_RETURN_IF_ERROR(WriteCmeCases(ctx, out_dir, &report->cme_cases, &report->cme_open));
     step("children_missing_education.csv");
     return Status::Ok();
@@ -667,7 +667,6 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out_dir));
     step("local_outcomes.csv");
 
-    PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period, options.threads};
     LANTERN_RETURN_IF_ERROR(WriteUnexplainedExits(ctx, out_dir, &report->unexplained_exit_rows));
     step("unexplained_exits.csv");
     LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, out_dir, &report->trust_rows));

@@ -79,7 +79,7 @@ class StringColumn {
   // Sets row i to a view of text the column does not copy: `owner` holds
   // those bytes and the column keeps it (many rows may share one owner).
   void SetView(size_t i, std::string_view s, std::shared_ptr<const void> owner) {
-    if (owners_.empty() || owners_.back() != owner) owners_.push_back(std::move(owner));
+    KeepOwner(std::move(owner));
     if (i >= loaded_) {
       added_[i - loaded_] = s;
     } else {
@@ -89,7 +89,7 @@ class StringColumn {
   // Appends a row that is a view of text the column does not copy, kept
   // alive by `owner` (as SetView).
   void push_back_view(std::string_view s, std::shared_ptr<const void> owner) {
-    if (owners_.empty() || owners_.back() != owner) owners_.push_back(std::move(owner));
+    KeepOwner(std::move(owner));
     added_.push_back(s);
   }
   // Grows with empty rows, or drops the last rows.
@@ -165,6 +165,11 @@ class StringColumn {
     uint64_t e;
     std::memcpy(&e, ends_ + i * sizeof(uint64_t), sizeof e);
     return e;
+  }
+  // Keeps the owner of text a view points into (once for a run of views
+  // of one owner).
+  void KeepOwner(std::shared_ptr<const void> owner) {
+    if (owners_.empty() || owners_.back() != owner) owners_.push_back(std::move(owner));
   }
   // A copy of s in the chunks, which never move.
   std::string_view Keep(std::string_view s) {
