@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <unordered_map>
+
 namespace lantern {
 
 namespace {
@@ -10,6 +12,13 @@ constexpr char kMagic[8] = {'L', 'N', 'T', 'S', 'E', 'G', '0', '1'};
 constexpr uint64_t kAlign = 64;
 
 uint64_t AlignUp(uint64_t v, uint64_t to = kAlign) { return (v + to - 1) / to * to; }
+
+// A text column is written as a dictionary when it has this many rows or
+// more and at least this many rows for each distinct value. The dictionary
+// is then always under half the plain column: a code of at most 4 bytes a
+// row against an 8-byte offset, and each value's text once, not 8 times.
+constexpr uint64_t kDictionaryMinRows = 64;
+constexpr uint64_t kRowsPerValue = 8;
 
 // Where a column starts: big fixed-width columns on a page boundary, so a
 // reader can map them (column_memory.h); the rest on 64 bytes.
@@ -61,6 +70,102 @@ void SegmentWriter::ForEachString(const Pending& column, F&& f) {
   }
 }
 
+struct SegmentWriter::Dictionary {
+  std::vector<uint32_t> codes;           // each row's value
+  std::vector<std::string_view> values;  // the distinct values, as first met
+  uint8_t width = 1;                     // bytes of a code in the file
+  uint64_t Bytes() const {
+    uint64_t b = 8 + AlignUp(codes.size() * width, 8) + values.size() * sizeof(uint64_t);
+    for (std::string_view v : values) b += v.size();
+    return b;
+  }
+};
+
+std::shared_ptr<const SegmentWriter::Dictionary> SegmentWriter::PlanDictionary(
+    const Pending& column) {
+  if (column.rows < kDictionaryMinRows) return nullptr;
+  const uint64_t most = column.rows / kRowsPerValue;
+  auto d = std::make_shared<Dictionary>();
+  d->codes.reserve(column.rows);
+  std::unordered_map<std::string_view, uint32_t> by_text;
+  // Rows that are views of one shared text (string_column.h) have one
+  // address: found by it without hashing the text. (The text does not
+  // change while it is written, so an address and a length are a value.)
+  constexpr size_t kMostAddresses = 65536;
+  std::unordered_map<const char*, std::pair<size_t, uint32_t>> by_address;
+  bool plain = false;
+  std::string_view last;
+  uint32_t last_code = 0;
+  ForEachString(column, [&](std::string_view v) {
+    if (plain) return;
+    uint32_t code = 0;
+    auto at = v.empty() ? by_address.end() : by_address.find(v.data());
+    if (!d->codes.empty() && v.size() == last.size() && (v.data() == last.data() || v == last)) {
+      code = last_code;
+    } else if (at != by_address.end() && at->second.first == v.size()) {
+      code = at->second.second;
+    } else {
+      auto [it, added] = by_text.try_emplace(v, static_cast<uint32_t>(d->values.size()));
+      if (added) {
+        if (d->values.size() >= most) {
+          plain = true;
+          return;
+        }
+        d->values.push_back(v);
+      }
+      code = it->second;
+      if (!v.empty() && by_address.size() < kMostAddresses) by_address[v.data()] = {v.size(), code};
+    }
+    d->codes.push_back(code);
+    last = v;
+    last_code = code;
+  });
+  if (plain) return nullptr;
+  d->width = d->values.size() <= 0x100 ? 1 : (d->values.size() <= 0x10000 ? 2 : 4);
+  return d;
+}
+
+template <typename Out>
+void SegmentWriter::EncodeDictionary(const Pending& column, Out&& out) {
+  const Dictionary& d = *column.dictionary;
+  const uint64_t count = d.values.size();
+  out(std::string_view(reinterpret_cast<const char*>(&count), sizeof count));
+  char codes[8192];
+  size_t n = 0;
+  for (uint32_t code : d.codes) {
+    std::memcpy(codes + n, &code, d.width);  // the low bytes: little-endian
+    n += d.width;
+    if (n + 8 > sizeof codes) {
+      out(std::string_view(codes, n));
+      n = 0;
+    }
+  }
+  const size_t pad = AlignUp(d.codes.size() * d.width, 8) - d.codes.size() * d.width;
+  std::memset(codes + n, 0, pad);
+  out(std::string_view(codes, n + pad));
+  uint64_t ends[1024];
+  size_t k = 0;
+  uint64_t end = 0;
+  for (std::string_view v : d.values) {
+    ends[k++] = end += v.size();
+    if (k == std::size(ends)) {
+      out(std::string_view(reinterpret_cast<const char*>(ends), k * sizeof(uint64_t)));
+      k = 0;
+    }
+  }
+  if (k > 0) out(std::string_view(reinterpret_cast<const char*>(ends), k * sizeof(uint64_t)));
+  for (std::string_view v : d.values) out(v);
+}
+
+template <typename Out>
+void SegmentWriter::EncodeText(const Pending& column, Out&& out) {
+  if (column.dictionary) {
+    EncodeDictionary(column, out);
+  } else {
+    EncodeStrings(column, out);
+  }
+}
+
 template <typename Out>
 void SegmentWriter::EncodeStrings(const Pending& column, Out&& out) {
   uint64_t ends[1024];
@@ -96,6 +201,12 @@ void SegmentWriter::AddText(std::string name, uint64_t rows, Pending p) {
   p.rows = rows;
   p.bytes = rows * sizeof(uint64_t);
   ForEachString(p, [&](std::string_view v) { p.bytes += v.size(); });
+  p.dictionary = PlanDictionary(p);
+  if (p.dictionary) {
+    p.kind = ColumnKind::kDictionary;
+    p.width = p.dictionary->width;
+    p.bytes = p.dictionary->Bytes();
+  }
   columns_.push_back(std::move(p));
 }
 
@@ -118,7 +229,7 @@ Status SegmentWriter::Write(const std::string& path) const {
     Put<uint64_t>(head, offset);
     Put<uint64_t>(head, c.bytes);
     uint32_t crc = 0;
-    if (c.kind == ColumnKind::kString) {
+    if (c.kind != ColumnKind::kFixed) {
       // Short strings gathered into a buffer first: zlib's CRC is fast on
       // long runs, slow called once per string.
       uLong running = crc32(0L, Z_NULL, 0);
@@ -127,7 +238,7 @@ Status SegmentWriter::Write(const std::string& path) const {
       auto add = [&](std::string_view bytes) {
         running = crc32_z(running, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
       };
-      EncodeStrings(c, [&](std::string_view piece) {
+      EncodeText(c, [&](std::string_view piece) {
         if (buffer.size() + piece.size() > buffer.capacity()) {
           add(buffer);
           buffer.clear();
@@ -153,8 +264,8 @@ Status SegmentWriter::Write(const std::string& path) const {
   for (size_t i = 0; i < columns_.size(); ++i) {
     uint64_t pad = offsets[i] - w->bytes_written();
     w->Write(std::string_view(kZeros, pad));
-    if (columns_[i].kind == ColumnKind::kString) {
-      EncodeStrings(columns_[i], [&](std::string_view piece) { w->Write(piece); });
+    if (columns_[i].kind != ColumnKind::kFixed) {
+      EncodeText(columns_[i], [&](std::string_view piece) { w->Write(piece); });
     } else {
       w->Write(std::string_view(columns_[i].data, columns_[i].bytes));
     }
@@ -199,6 +310,18 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
       }
     } else if (c.kind == ColumnKind::kString) {
       if (c.rows > c.bytes / sizeof(uint64_t)) return bad("string offsets run past the column");
+    } else if (c.kind == ColumnKind::kDictionary) {
+      if ((c.width != 1 && c.width != 2 && c.width != 4) || c.bytes < sizeof(uint64_t)) {
+        return bad("bad dictionary column");
+      }
+      uint64_t values = 0;
+      std::memcpy(&values, d.data() + c.offset, sizeof values);
+      const uint64_t after = c.bytes - sizeof(uint64_t);
+      if (c.rows > after / c.width) return bad("dictionary codes run past the column");
+      const uint64_t codes = AlignUp(c.rows * c.width, 8);
+      if (codes > after || values > (after - codes) / sizeof(uint64_t)) {
+        return bad("dictionary values run past the column");
+      }
     } else {
       return bad("unknown column kind");
     }
@@ -213,27 +336,66 @@ uint64_t SegmentReader::Rows(std::string_view name) const {
   return it == columns_.end() ? 0 : it->second.rows;
 }
 
+ColumnKind SegmentReader::Kind(std::string_view name) const {
+  auto it = columns_.find(std::string(name));
+  return it == columns_.end() ? ColumnKind::kFixed : it->second.kind;
+}
+
+Result<SegmentReader::Text> SegmentReader::ReadText(std::string_view name, const Col& c) const {
+  auto bad = [&](const char* why) {
+    return Status::Corruption(fmt::format("{}: column {} {}", path_, name, why));
+  };
+  const char* base = file_->data().data() + c.offset;
+  Text t;
+  uint64_t at = 0;  // where the values' end offsets start in the column
+  if (c.kind == ColumnKind::kString) {
+    t.values = c.rows;
+  } else if (c.kind == ColumnKind::kDictionary) {
+    std::memcpy(&t.values, base, sizeof t.values);  // Open checked the sizes
+    t.codes = base + sizeof(uint64_t);
+    t.code_width = c.width;
+    at = sizeof(uint64_t) + AlignUp(c.rows * c.width, 8);
+  } else {
+    return bad("is not text");
+  }
+  t.ends = base + at;
+  t.bytes = t.ends + t.values * sizeof(uint64_t);
+  const uint64_t limit = c.bytes - at - t.values * sizeof(uint64_t);
+  uint64_t start = 0;
+  for (uint64_t i = 0; i < t.values; ++i) {
+    uint64_t end;
+    std::memcpy(&end, t.ends + i * sizeof(uint64_t), sizeof end);
+    if (end < start || end > limit) return bad("has bad string offsets");
+    start = end;
+  }
+  if (t.codes != nullptr) {
+    for (uint64_t i = 0; i < c.rows; ++i) {
+      if (StringColumn::Code(t.codes, t.code_width, i) >= t.values) {
+        return bad("has a code past its dictionary");
+      }
+    }
+  }
+  return t;
+}
+
 Result<std::vector<std::string>> SegmentReader::ReadStrings(std::string_view name,
                                                             size_t spare) const {
   std::vector<std::string> out;
   auto it = columns_.find(std::string(name));
   if (it == columns_.end()) return out;
   const Col& c = it->second;
-  if (c.kind != ColumnKind::kString) {
-    return Status::Corruption(path_ + ": column " + std::string(name) + " is not text");
-  }
-  const char* base = file_->data().data() + c.offset;
-  const char* bytes = base + c.rows * sizeof(uint64_t);
-  uint64_t limit = c.bytes - c.rows * sizeof(uint64_t);
+  LANTERN_ASSIGN_OR_RETURN(const Text t, ReadText(name, c));
   out.reserve(c.rows + spare);
   out.resize(c.rows);
-  uint64_t start = 0;
+  auto end = [&](uint64_t k) {
+    uint64_t e;
+    std::memcpy(&e, t.ends + k * sizeof(uint64_t), sizeof e);
+    return e;
+  };
   for (uint64_t i = 0; i < c.rows; ++i) {
-    uint64_t end;
-    std::memcpy(&end, base + i * sizeof(uint64_t), sizeof end);
-    if (end < start || end > limit) return Status::Corruption(path_ + ": bad string offsets");
-    out[i].assign(bytes + start, end - start);
-    start = end;
+    const uint64_t k = t.codes == nullptr ? i : StringColumn::Code(t.codes, t.code_width, i);
+    const uint64_t begin = k == 0 ? 0 : end(k - 1);
+    out[i].assign(t.bytes + begin, end(k) - begin);
   }
   return out;
 }
@@ -242,20 +404,8 @@ Result<StringColumn> SegmentReader::ReadStringColumn(std::string_view name) cons
   auto it = columns_.find(std::string(name));
   if (it == columns_.end()) return StringColumn();
   const Col& c = it->second;
-  if (c.kind != ColumnKind::kString) {
-    return Status::Corruption(path_ + ": column " + std::string(name) + " is not text");
-  }
-  const char* base = file_->data().data() + c.offset;
-  const char* bytes = base + c.rows * sizeof(uint64_t);
-  const uint64_t limit = c.bytes - c.rows * sizeof(uint64_t);
-  uint64_t start = 0;
-  for (uint64_t i = 0; i < c.rows; ++i) {
-    uint64_t end;
-    std::memcpy(&end, base + i * sizeof(uint64_t), sizeof end);
-    if (end < start || end > limit) return Status::Corruption(path_ + ": bad string offsets");
-    start = end;
-  }
-  return StringColumn(file_, base, bytes, c.rows);
+  LANTERN_ASSIGN_OR_RETURN(const Text t, ReadText(name, c));
+  return StringColumn(file_, t.ends, t.bytes, c.rows, t.codes, t.code_width);
 }
 
 Status SegmentReader::Verify() const {

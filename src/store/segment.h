@@ -2,8 +2,15 @@
 // names each column, then the columns themselves, each 64-byte aligned so a
 // reader can use them in place from a memory map. Fixed-width columns hold
 // plain little-endian values; a string column holds uint64 end offsets then
-// the bytes. Each column carries a CRC-32, checked by `lantern verify` (and
-// on demand), not on every open, so opening a national store stays fast.
+// the bytes. Text with few distinct values (a trust, a trigger id, the people
+// a referral goes to) is written as a dictionary instead: u64 count of
+// distinct values, each row's code (1, 2 or 4 bytes: the header's width),
+// zeros to a multiple of 8, then the distinct values as a string column's
+// end offsets and bytes. The writer chooses it for a column of 64 rows or
+// more with eight or more rows to each distinct value; readers give the
+// same rows either way. Each column carries a CRC-32, checked by
+// `lantern verify` (and on demand), not on every open, so opening a
+// national store stays fast.
 //
 // Big fixed-width columns (1 MiB and more) start on a 4096-byte page, so
 // that a loaded table maps them rather than copying them (column_memory.h).
@@ -31,7 +38,7 @@
 
 namespace lantern {
 
-enum class ColumnKind : uint8_t { kFixed = 1, kString = 2 };
+enum class ColumnKind : uint8_t { kFixed = 1, kString = 2, kDictionary = 3 };
 
 class SegmentWriter {
  public:
@@ -60,6 +67,7 @@ class SegmentWriter {
   Status Write(const std::string& path) const;
 
  private:
+  struct Dictionary;  // segment.cc
   struct Pending {
     std::string name;
     ColumnKind kind = ColumnKind::kFixed;
@@ -69,6 +77,8 @@ class SegmentWriter {
     const std::vector<std::string>* strings = nullptr;  // a string column
     const StringColumn* column = nullptr;               // or one read in place
     uint64_t bytes = 0;
+    // A text column written as a dictionary (null: as plain text).
+    std::shared_ptr<const Dictionary> dictionary;
   };
   // Adds a string column whose rows `p` points to.
   void AddText(std::string name, uint64_t rows, Pending p);
@@ -79,6 +89,14 @@ class SegmentWriter {
   // bytes of every row. Calls out(piece) with it in order.
   template <typename Out>
   static void EncodeStrings(const Pending& column, Out&& out);
+  // A dictionary column's layout (the header comment), likewise.
+  template <typename Out>
+  static void EncodeDictionary(const Pending& column, Out&& out);
+  // Either, as the column is to be written.
+  template <typename Out>
+  static void EncodeText(const Pending& column, Out&& out);
+  // The column as a dictionary, or null when it should stay plain text.
+  static std::shared_ptr<const Dictionary> PlanDictionary(const Pending& column);
   std::vector<Pending> columns_;
 };
 
@@ -145,6 +163,8 @@ class SegmentReader {
   // Recomputes every column's CRC-32.
   Status Verify() const;
   const std::string& path() const { return path_; }
+  // How a column is stored (kFixed when absent).
+  ColumnKind Kind(std::string_view name) const;
 
  private:
   struct Col {
@@ -153,6 +173,17 @@ class SegmentReader {
     uint64_t rows, offset, bytes;
     uint32_t crc;
   };
+  // A text column's rows as views: each row's index into the distinct
+  // values (codes; null for plain text, where value i is row i), the values'
+  // end offsets and bytes. Every offset and code checked.
+  struct Text {
+    const char* codes = nullptr;
+    uint8_t code_width = 0;
+    const char* ends = nullptr;
+    const char* bytes = nullptr;
+    uint64_t values = 0;
+  };
+  Result<Text> ReadText(std::string_view name, const Col& c) const;
   std::string path_;
   std::shared_ptr<const MappedFile> file_;
   std::map<std::string, Col> columns_;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -267,6 +268,136 @@ TEST_F(SegmentTest, AStringColumnReadInPlaceIsTheFileAndTakesChanges) {
   col.resize(3);
   EXPECT_EQ(col[1], "");  // grown rows are empty, the old change gone
   EXPECT_EQ(col[2], "");
+}
+
+// Text with few distinct values is written as a dictionary, laid out as
+// the header comment says, and reads as the same rows by either reader.
+TEST_F(SegmentTest, TextWithFewValuesIsADictionaryAndReadsTheSame) {
+  const std::vector<std::string> values = {"", "Trust A", "link officer; inclusion lead; panel",
+                                           std::string("nul\0inside", 10)};
+  std::vector<std::string> rows;
+  for (size_t i = 0; i < 1000; ++i) rows.push_back(values[(i * 7 / 3) % values.size()]);
+  // The same rows as views of shared text (as the referrals keep them).
+  StringColumn shared;
+  auto owner = std::make_shared<const std::vector<std::string>>(values);
+  for (const std::string& r : rows) {
+    const auto at = std::find(values.begin(), values.end(), r) - values.begin();
+    shared.push_back_view((*owner)[static_cast<size_t>(at)], owner);
+  }
+  SegmentWriter w;
+  w.AddStringColumn("text", rows);
+  w.AddStringColumn("shared", shared);
+  ASSERT_TRUE(w.Write(Path("d.seg")).ok());
+  auto r = SegmentReader::Open(Path("d.seg"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE((*r)->Verify().ok());
+  for (const char* name : {"text", "shared"}) {
+    EXPECT_EQ((*r)->Kind(name), ColumnKind::kDictionary) << name;
+    EXPECT_EQ((*r)->ReadStrings(name).value(), rows) << name;
+    const StringColumn col = (*r)->ReadStringColumn(name).value();
+    ASSERT_EQ(col.size(), rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) ASSERT_EQ(col[i], rows[i]) << name << " " << i;
+  }
+  // In the file: the count, a byte per row, zeros to 8, then the distinct
+  // values in the order first met, as end offsets and bytes.
+  const std::string b = Bytes(Path("d.seg"));
+  size_t end = 0;
+  const Entry e = ParseHeader(b, &end)[0];
+  EXPECT_EQ(e.kind, static_cast<uint8_t>(ColumnKind::kDictionary));
+  EXPECT_EQ(e.width, 1);
+  ASSERT_EQ(Get<uint64_t>(b, e.offset), values.size());
+  std::vector<std::string> met;
+  for (const std::string& v : rows) {
+    if (std::find(met.begin(), met.end(), v) == met.end()) met.push_back(v);
+  }
+  const size_t ends_at = e.offset + 8 + 1000;  // 1000 is a multiple of 8
+  uint64_t total = 0;
+  for (size_t k = 0; k < met.size(); ++k) {
+    EXPECT_EQ(b.substr(ends_at + met.size() * 8 + total, met[k].size()), met[k]);
+    total += met[k].size();
+    EXPECT_EQ(Get<uint64_t>(b, ends_at + k * 8), total) << k;
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(met[static_cast<uint8_t>(b[e.offset + 8 + i])], rows[i]) << i;
+  }
+  EXPECT_EQ(e.bytes, 8 + 1000 + met.size() * 8 + total);
+  EXPECT_EQ(e.crc, BitwiseCrc32(b.substr(e.offset, e.bytes)));
+
+  // A loaded dictionary column takes changes, and writes back the same rows.
+  StringColumn col = (*r)->ReadStringColumn("text").value();
+  col.Set(3, "changed");
+  col.push_back("appended");
+  std::vector<std::string> expect = rows;
+  expect[3] = "changed";
+  expect.push_back("appended");
+  SegmentWriter w2;
+  w2.AddStringColumn("text", col);
+  ASSERT_TRUE(w2.Write(Path("d2.seg")).ok());
+  auto r2 = SegmentReader::Open(Path("d2.seg")).value();
+  EXPECT_EQ(r2->Kind("text"), ColumnKind::kDictionary);
+  EXPECT_EQ(r2->ReadStrings("text").value(), expect);
+}
+
+// Which text becomes a dictionary: many rows to each value, and enough rows.
+TEST_F(SegmentTest, ADictionaryIsChosenOnlyWhereItPays) {
+  auto written = [&](const std::vector<std::string>& rows) {
+    SegmentWriter w;
+    w.AddStringColumn("text", rows);
+    EXPECT_TRUE(w.Write(Path("c.seg")).ok());
+    auto r = SegmentReader::Open(Path("c.seg")).value();
+    EXPECT_EQ(r->ReadStrings("text").value(), rows);
+    size_t end = 0;
+    const Entry e = ParseHeader(Bytes(Path("c.seg")), &end)[0];
+    return std::make_pair(r->Kind("text"), e.width);
+  };
+  std::vector<std::string> rows;
+  for (int i = 0; i < 2400; ++i) rows.push_back("route " + std::to_string(i % 300));
+  EXPECT_EQ(written(rows), std::make_pair(ColumnKind::kDictionary, uint8_t{2}));  // 300 values
+  rows.resize(2399);  // 300 values in 2399 rows: under eight rows each
+  EXPECT_EQ(written(rows).first, ColumnKind::kString);
+  EXPECT_EQ(written(std::vector<std::string>(64, "same")).first, ColumnKind::kDictionary);
+  EXPECT_EQ(written(std::vector<std::string>(63, "same")).first, ColumnKind::kString);
+  // Even one-byte values: a plain column spends an 8-byte offset on each row.
+  std::vector<std::string> letters;
+  for (int i = 0; i < 4000; ++i) letters.push_back(std::string(1, static_cast<char>('a' + i % 26)));
+  EXPECT_EQ(written(letters).first, ColumnKind::kDictionary);
+  std::vector<std::string> unique;
+  for (int i = 0; i < 4000; ++i) unique.push_back("reason " + std::to_string(i));
+  EXPECT_EQ(written(unique).first, ColumnKind::kString);
+}
+
+// A damaged dictionary is an error when opened or read, never a read past
+// the file.
+TEST_F(SegmentTest, ADamagedDictionaryIsAnError) {
+  SegmentWriter w;
+  w.AddStringColumn("text", std::vector<std::string>(100, "same"));
+  ASSERT_TRUE(w.Write(Path("g.seg")).ok());
+  const std::string good = Bytes(Path("g.seg"));
+  size_t end = 0;
+  const Entry e = ParseHeader(good, &end)[0];
+  ASSERT_EQ(e.kind, static_cast<uint8_t>(ColumnKind::kDictionary));
+  auto with = [&](size_t at, const std::string& bytes) {
+    std::string b = good;
+    b.replace(at, bytes.size(), bytes);
+    return Put("g2.seg", b);
+  };
+  auto u64 = [](uint64_t v) { return std::string(reinterpret_cast<const char*>(&v), 8); };
+  // A code past the one value: read as an error by both readers.
+  auto r = SegmentReader::Open(with(e.offset + 8 + 41, std::string(1, '\1')));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->ReadStringColumn("text").status().code(), StatusCode::kCorruption);
+  EXPECT_EQ((*r)->ReadStrings("text").status().code(), StatusCode::kCorruption);
+  // A value's end past the bytes.
+  r = SegmentReader::Open(with(e.offset + 8 + 104, u64(99)));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)->ReadStringColumn("text").status().code(), StatusCode::kCorruption);
+  // More values than the column holds, and a code width that is not 1, 2 or 4.
+  EXPECT_EQ(SegmentReader::Open(with(e.offset, u64(~0ull / 2))).status().code(),
+            StatusCode::kCorruption);
+  const size_t width_at = e.rows_at - 1;
+  EXPECT_EQ(SegmentReader::Open(with(width_at, std::string(1, '\3'))).status().code(),
+            StatusCode::kCorruption);
+  EXPECT_TRUE(SegmentReader::Open(with(width_at, std::string(1, '\1'))).ok());
 }
 
 TEST_F(SegmentTest, AStringColumnWithBadOffsetsIsAnErrorWhenRead) {

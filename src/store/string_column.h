@@ -33,14 +33,23 @@ class StringColumn {
   // Rows [0, rows) from a segment's string column: `ends` holds each row's
   // end offset (uint64, possibly unaligned) into `bytes`; both lie in `file`,
   // which the column keeps open. The offsets must have been checked.
+  // From a dictionary column, row i is value Code(codes, code_width, i) of
+  // `ends` and `bytes`; the codes must have been checked too.
   StringColumn(std::shared_ptr<const MappedFile> file, const char* ends, const char* bytes,
-               uint64_t rows)
-      : file_(std::move(file)), ends_(ends), bytes_(bytes), loaded_(rows) {}
+               uint64_t rows, const char* codes = nullptr, uint8_t code_width = 0)
+      : file_(std::move(file)),
+        ends_(ends),
+        bytes_(bytes),
+        codes_(codes),
+        code_width_(code_width),
+        loaded_(rows) {}
   // A copy shares the text written so far and writes its own from then on.
   StringColumn(const StringColumn& o)
       : file_(o.file_),
         ends_(o.ends_),
         bytes_(o.bytes_),
+        codes_(o.codes_),
+        code_width_(o.code_width_),
         loaded_(o.loaded_),
         added_(o.added_),
         changed_(o.changed_),
@@ -63,10 +72,25 @@ class StringColumn {
     if (!changed_.empty()) {
       if (auto it = changed_.find(i); it != changed_.end()) return it->second;
     }
-    const uint64_t begin = i == 0 ? 0 : End(i - 1);
-    return {bytes_ + begin, static_cast<size_t>(End(i) - begin)};
+    const uint64_t k = codes_ == nullptr ? i : Code(codes_, code_width_, i);
+    const uint64_t begin = k == 0 ? 0 : End(k - 1);
+    return {bytes_ + begin, static_cast<size_t>(End(k) - begin)};
   }
   const std::string_view back() const { return (*this)[size() - 1]; }
+
+  // Code i of a dictionary column's codes, each `width` bytes (1, 2 or 4),
+  // little-endian, unaligned.
+  static uint64_t Code(const char* codes, uint8_t width, uint64_t i) {
+    if (width == 1) return static_cast<uint8_t>(codes[i]);
+    if (width == 2) {
+      uint16_t v;
+      std::memcpy(&v, codes + i * 2, sizeof v);
+      return v;
+    }
+    uint32_t v;
+    std::memcpy(&v, codes + i * 4, sizeof v);
+    return v;
+  }
 
   void push_back(std::string_view s) { added_.push_back(Keep(s)); }
   void Set(size_t i, std::string_view s) {
@@ -190,6 +214,8 @@ class StringColumn {
   std::shared_ptr<const MappedFile> file_;
   const char* ends_ = nullptr;
   const char* bytes_ = nullptr;
+  const char* codes_ = nullptr;  // a dictionary column's; null: row i is value i
+  uint8_t code_width_ = 0;
   uint64_t loaded_ = 0;
   std::vector<std::string_view> added_;                     // rows loaded_ .. size() - 1
   std::unordered_map<uint64_t, std::string_view> changed_;  // loaded rows set since
