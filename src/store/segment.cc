@@ -89,38 +89,44 @@ std::shared_ptr<const SegmentWriter::Dictionary> SegmentWriter::PlanDictionary(
   d->codes.reserve(column.rows);
   std::unordered_map<std::string_view, uint32_t> by_text;
   // Rows that are views of one shared text (string_column.h) have one
-  // address: found by it without hashing the text. (The text does not
-  // change while it is written, so an address and a length are a value.)
-  constexpr size_t kMostAddresses = 65536;
-  std::unordered_map<const char*, std::pair<size_t, uint32_t>> by_address;
-  bool plain = false;
-  std::string_view last;
-  uint32_t last_code = 0;
-  ForEachString(column, [&](std::string_view v) {
-    if (plain) return;
+  // address: a small cache by address finds their code without hashing the
+  // text. (The text does not change while it is written, so an address and
+  // a length are a value.)
+  struct Seen {
+    const char* data = nullptr;
+    size_t size = 0;
     uint32_t code = 0;
-    auto at = v.empty() ? by_address.end() : by_address.find(v.data());
-    if (!d->codes.empty() && v.size() == last.size() && (v.data() == last.data() || v == last)) {
-      code = last_code;
-    } else if (at != by_address.end() && at->second.first == v.size()) {
-      code = at->second.second;
+  };
+  std::vector<Seen> by_address(4096);
+  int64_t empty = -1;  // the code of "" once met
+  for (uint64_t i = 0; i < column.rows; ++i) {
+    const std::string_view v =
+        column.strings != nullptr ? std::string_view((*column.strings)[i]) : (*column.column)[i];
+    Seen& seen = by_address[(reinterpret_cast<uintptr_t>(v.data()) * 0x9E3779B97F4A7C15ull) >> 52];
+    uint32_t code = 0;
+    if (v.empty() && empty >= 0) {
+      code = static_cast<uint32_t>(empty);
+    } else if (!v.empty() && seen.data == v.data() && seen.size == v.size()) {
+      code = seen.code;
     } else {
       auto [it, added] = by_text.try_emplace(v, static_cast<uint32_t>(d->values.size()));
-      if (added) {
-        if (d->values.size() >= most) {
-          plain = true;
-          return;
-        }
-        d->values.push_back(v);
-      }
+      if (added) d->values.push_back(v);
       code = it->second;
-      if (!v.empty() && by_address.size() < kMostAddresses) by_address[v.data()] = {v.size(), code};
+      if (v.empty()) {
+        empty = code;
+      } else {
+        seen = {v.data(), v.size(), code};
+      }
     }
     d->codes.push_back(code);
-    last = v;
-    last_code = code;
-  });
-  if (plain) return nullptr;
+    // Too many values in all, or in the first 1024, 2048, 4096... rows more
+    // than half of them distinct (a column of reasons, each its own): plain,
+    // without reading on.
+    const size_t n = d->codes.size();
+    if (d->values.size() > most || (n >= 1024 && (n & (n - 1)) == 0 && d->values.size() * 2 > n)) {
+      return nullptr;
+    }
+  }
   d->width = d->values.size() <= 0x100 ? 1 : (d->values.size() <= 0x10000 ? 2 : 4);
   return d;
 }
