@@ -364,6 +364,14 @@ TEST_F(SegmentTest, ADictionaryIsChosenOnlyWhereItPays) {
   std::vector<std::string> unique;
   for (int i = 0; i < 4000; ++i) unique.push_back("reason " + std::to_string(i));
   EXPECT_EQ(written(unique).first, ColumnKind::kString);
+  // Over half the first 1024 rows distinct: plain, though the rest would
+  // have paid; half of them: read on.
+  std::vector<std::string> prefix;
+  for (int i = 0; i < 1024; ++i) prefix.push_back("reason " + std::to_string(i % 513));
+  prefix.resize(20000, "the same from here");
+  EXPECT_EQ(written(prefix).first, ColumnKind::kString);
+  for (int i = 0; i < 1024; ++i) prefix[i] = "reason " + std::to_string(i % 512);
+  EXPECT_EQ(written(prefix).first, ColumnKind::kDictionary);
 }
 
 // A damaged dictionary is an error when opened or read, never a read past
