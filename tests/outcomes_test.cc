@@ -58,10 +58,10 @@ class OutcomesEndToEndTest : public testing::ScratchDirTest {
       o.places_file = dir_ + "/places.csv";
       std::ofstream(o.places_file) << places;
     }
-    OutcomesReport report;
-    Status st = RunPupilLevelOutcomes(dir_ + "/store", o, dir_ + "/out", &report);
+    Status st = RunPupilLevelOutcomes(dir_ + "/store", o, dir_ + "/out", &report_);
     ASSERT_TRUE(st.ok()) << st.ToString();
   }
+  OutcomesReport report_;  // the last Run's
   CsvTable Load(const std::string& name) {
     auto t = CsvTable::Load(dir_ + "/out/" + name);
     EXPECT_TRUE(t.ok()) << name;
@@ -297,6 +297,43 @@ TEST_F(OutcomesEndToEndTest, EhcPlansWithinTwentyWeeksByTheLaOfTheRequest) {
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(value("Local authority", "Pupil residence", "805"), "c");
   EXPECT_EQ(value("Regional", "Pupil residence", nullptr), "c");  // 2 of 3
+}
+
+// The summary's times: the files are one step, and the two lanes that
+// write them side by side are listed apart, each within it (their times
+// overlap, so they are not added to the steps).
+TEST_F(OutcomesEndToEndTest, TheSummaryListsTheFilesLanesSideBySide) {
+  Run(3);
+  std::vector<std::string> steps;
+  for (const auto& [name, seconds] : report_.steps) steps.push_back(name);
+  EXPECT_EQ(steps, (std::vector<std::string>{"facts and cube", "suppress", "files"}));
+  ASSERT_EQ(report_.lanes.size(), 2u);
+  std::vector<std::vector<std::string>> lanes;
+  for (const auto& lane : report_.lanes) {
+    double total = 0;
+    lanes.emplace_back();
+    for (const auto& [name, seconds] : lane) {
+      lanes.back().push_back(name);
+      total += seconds;
+    }
+    EXPECT_LE(total, report_.steps.back().second);
+  }
+  EXPECT_EQ(lanes[0], (std::vector<std::string>{"movement.csv", "children_missing_education.csv"}));
+  EXPECT_EQ(lanes[1],
+            (std::vector<std::string>{"local_outcomes rows", "local_outcomes.csv",
+                                      "unexplained_exits.csv", "trust_contribution.csv"}));
+  OutcomesReport r;
+  r.steps = {{"facts and cube", 1.0}, {"suppress", 0.5}, {"files", 0.75}};
+  EXPECT_NE(r.Summary().find("  time: facts and cube 1.00 s, suppress 0.50 s, files 0.75 s\n"),
+            std::string::npos)
+      << r.Summary();
+  r.lanes = {{{"movement.csv", 0.46}, {"children_missing_education.csv", 0.23}},
+             {{"local_outcomes rows", 0.3}}};
+  EXPECT_NE(r.Summary().find("  time: facts and cube 1.00 s, suppress 0.50 s, files 0.75 s "
+                             "(side by side: movement.csv 0.46 s, children_missing_education.csv "
+                             "0.23 s | local_outcomes rows 0.30 s)\n"),
+            std::string::npos)
+      << r.Summary();
 }
 
 TEST_F(OutcomesEndToEndTest, SmallCountsAreHiddenByTheOneRule) {

@@ -36,6 +36,10 @@ struct OutcomesReport {
   double seconds = 0;
   // Where the time went, in order (pupil-level mode): step name, seconds.
   std::vector<std::pair<std::string, double>> steps;
+  // Work that ran side by side within the last step, one list of steps for
+  // each lane: their times overlap, so together they add up to more than
+  // that step took.
+  std::vector<std::vector<std::pair<std::string, double>>> lanes;
   std::string notes;  // sources not found, LAs a source could not place
   std::string Summary() const;
 };

@@ -215,11 +215,18 @@ std::string OutcomesReport::Summary() const {
   if (cme_cases)
     s += fmt::format("  children_missing_education.csv: {} cases ({} open)\n", cme_cases, cme_open);
   if (!steps.empty()) {
-    s += "  time:";
-    for (size_t i = 0; i < steps.size(); ++i) {
-      s += fmt::format("{} {} {:.2f} s", i ? "," : "", steps[i].first, steps[i].second);
+    auto list = [](const std::vector<std::pair<std::string, double>>& in) {
+      std::string out;
+      for (size_t i = 0; i < in.size(); ++i) {
+        out += fmt::format("{}{} {:.2f} s", i ? ", " : "", in[i].first, in[i].second);
+      }
+      return out;
+    };
+    s += "  time: " + list(steps);
+    for (size_t i = 0; i < lanes.size(); ++i) {
+      s += (i == 0 ? " (side by side: " : " | ") + list(lanes[i]);
     }
-    s += "\n";
+    s += lanes.empty() ? "\n" : ")\n";
   }
   s += fmt::format("  {:.2f} s\n", seconds);
   if (!notes.empty()) s += notes;

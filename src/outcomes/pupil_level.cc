@@ -674,14 +674,16 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     report->notes = notes;
     return Status::Ok();
   };
+  Steps files;
+  auto step = timer(&files);
   ParallelInvoke(
       ResolveThreads(options.threads), [&] { movement_status = movement_half(); },
       [&] { rows_status = rows_half(); });
   LANTERN_RETURN_IF_ERROR(movement_status);
   LANTERN_RETURN_IF_ERROR(rows_status);
-  for (auto* steps : {&movement_steps, &rows_steps}) {
-    report->steps.insert(report->steps.end(), steps->begin(), steps->end());
-  }
+  step("files");
+  report->steps.push_back(files.front());
+  report->lanes = {std::move(movement_steps), std::move(rows_steps)};
   return Status::Ok();
 }
 
