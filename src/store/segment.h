@@ -60,6 +60,12 @@ class SegmentWriter {
   }
   void AddStringColumn(std::string name, const std::vector<std::string>& values);
   void AddStringColumn(std::string name, const StringColumn& values);
+  // The values are read when the file is written, not when added: a
+  // temporary would be gone by then.
+  template <typename T, typename Alloc>
+  void AddColumn(std::string name, std::vector<T, Alloc>&& values) = delete;
+  void AddStringColumn(std::string name, std::vector<std::string>&& values) = delete;
+  void AddStringColumn(std::string name, StringColumn&& values) = delete;
 
   // Writes the file and fsyncs it. The spans and strings passed to
   // AddColumn and AddStringColumn must stay alive until then (a string

@@ -377,8 +377,9 @@ TEST_F(SegmentTest, ADictionaryIsChosenOnlyWhereItPays) {
 // A damaged dictionary is an error when opened or read, never a read past
 // the file.
 TEST_F(SegmentTest, ADamagedDictionaryIsAnError) {
+  const std::vector<std::string> same(100, "same");
   SegmentWriter w;
-  w.AddStringColumn("text", std::vector<std::string>(100, "same"));
+  w.AddStringColumn("text", same);
   ASSERT_TRUE(w.Write(Path("g.seg")).ok());
   const std::string good = Bytes(Path("g.seg"));
   size_t end = 0;
