@@ -20,6 +20,25 @@ uint64_t AlignUp(uint64_t v, uint64_t to = kAlign) { return (v + to - 1) / to * 
 constexpr uint64_t kDictionaryMinRows = 64;
 constexpr uint64_t kRowsPerValue = 8;
 
+// Text as a string column lays it out: each value's end offset (uint64),
+// then the bytes of every value, passed to out(piece) in order.
+// for_each(f) calls f(value) for each value in order (twice).
+template <typename ForEach, typename Out>
+void EncodeEndsThenBytes(ForEach&& for_each, Out&& out) {
+  uint64_t ends[1024];
+  size_t n = 0;
+  uint64_t end = 0;
+  for_each([&](std::string_view v) {
+    ends[n++] = end += v.size();
+    if (n == std::size(ends)) {
+      out(std::string_view(reinterpret_cast<const char*>(ends), n * sizeof(uint64_t)));
+      n = 0;
+    }
+  });
+  if (n > 0) out(std::string_view(reinterpret_cast<const char*>(ends), n * sizeof(uint64_t)));
+  for_each([&](std::string_view v) { out(v); });
+}
+
 // Where a column starts: big fixed-width columns on a page boundary, so a
 // reader can map them (column_memory.h); the rest on 64 bytes.
 uint64_t ColumnStart(uint64_t offset, ColumnKind kind, uint64_t bytes) {
@@ -149,18 +168,11 @@ void SegmentWriter::EncodeDictionary(const Pending& column, Out&& out) {
   const size_t pad = AlignUp(d.codes.size() * d.width, 8) - d.codes.size() * d.width;
   std::memset(codes + n, 0, pad);
   out(std::string_view(codes, n + pad));
-  uint64_t ends[1024];
-  size_t k = 0;
-  uint64_t end = 0;
-  for (std::string_view v : d.values) {
-    ends[k++] = end += v.size();
-    if (k == std::size(ends)) {
-      out(std::string_view(reinterpret_cast<const char*>(ends), k * sizeof(uint64_t)));
-      k = 0;
-    }
-  }
-  if (k > 0) out(std::string_view(reinterpret_cast<const char*>(ends), k * sizeof(uint64_t)));
-  for (std::string_view v : d.values) out(v);
+  EncodeEndsThenBytes(
+      [&](auto&& f) {
+        for (std::string_view v : d.values) f(v);
+      },
+      out);
 }
 
 template <typename Out>
@@ -174,18 +186,7 @@ void SegmentWriter::EncodeText(const Pending& column, Out&& out) {
 
 template <typename Out>
 void SegmentWriter::EncodeStrings(const Pending& column, Out&& out) {
-  uint64_t ends[1024];
-  size_t n = 0;
-  uint64_t end = 0;
-  ForEachString(column, [&](std::string_view v) {
-    ends[n++] = end += v.size();
-    if (n == std::size(ends)) {
-      out(std::string_view(reinterpret_cast<const char*>(ends), n * sizeof(uint64_t)));
-      n = 0;
-    }
-  });
-  if (n > 0) out(std::string_view(reinterpret_cast<const char*>(ends), n * sizeof(uint64_t)));
-  ForEachString(column, out);
+  EncodeEndsThenBytes([&](auto&& f) { ForEachString(column, f); }, out);
 }
 
 void SegmentWriter::AddStringColumn(std::string name, const std::vector<std::string>& values) {
