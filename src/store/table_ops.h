@@ -72,12 +72,24 @@ Status SaveTable(const Table& t, const std::string& path) {
 
 // A delta segment: only the given rows, with their positions in column
 // "_row". Applied on load after the base, it updates those rows or, for
-// positions past the end, appends them in order.
+// positions past the end, appends them in order. The subset's text rows are
+// views of the table's own (which outlives the subset), not copies: a day's
+// flags run saves some 80,000 rows of the flag history and 35,000
+// referrals.
 template <typename Table>
 Status SaveTableDelta(const Table& t, const std::vector<uint32_t>& rows, const std::string& path) {
   Table subset;
   ReserveRows(subset, rows.size());
-  for (uint32_t r : rows) AppendRow(subset, t, r);
+  for (uint32_t r : rows) {
+    ForEachColumn<Table>([&](auto c) {
+      using V = typename decltype(c)::value_type;
+      if constexpr (std::is_same_v<V, StringColumn>) {
+        (subset.*c.member).push_back_view((t.*c.member)[r], nullptr);
+      } else {
+        (subset.*c.member).push_back((t.*c.member)[r]);
+      }
+    });
+  }
   SegmentWriter w;
   AddColumns(subset, w);
   w.AddColumn("_row", rows);
