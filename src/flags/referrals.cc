@@ -294,16 +294,35 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
                                      const std::vector<LipaTerms>& lipas,
                                      ReferralTable* referrals) {
   std::vector<uint32_t> changed;
-  // Each pupil's open referral (kNoIndex: none), by pupil row.
-  std::vector<uint32_t> open(s.pupils.size(), kNoIndex);
-  auto open_of = [&](uint32_t pupil) -> uint32_t& {
-    if (pupil >= open.size()) open.resize(pupil + 1, kNoIndex);
-    return open[pupil];
+  // The open referral (the latest, if more than one) of each pupil with a
+  // new flag, kept by the pupil's rank among them (a bit per pupil, and the
+  // bits set before each word): a day's thousands of pupils are picked out
+  // of a million open referrals without an index of every pupil's.
+  size_t pupils = s.pupils.size();
+  for (uint32_t f : new_flag_rows) pupils = std::max<size_t>(pupils, history.pupil[f] + size_t{1});
+  std::vector<uint64_t> flagged((pupils + 63) / 64, 0);
+  for (uint32_t f : new_flag_rows) {
+    const uint32_t pupil = history.pupil[f];
+    flagged[pupil / 64] |= uint64_t{1} << (pupil % 64);
+  }
+  std::vector<uint32_t> before(flagged.size());
+  uint32_t ranked = 0;
+  for (size_t w = 0; w < flagged.size(); ++w) {
+    before[w] = ranked;
+    ranked += static_cast<uint32_t>(__builtin_popcountll(flagged[w]));
+  }
+  std::vector<uint32_t> open(ranked, kNoIndex);
+  // The pupil's place in `open`, or null when the pupil has no new flag.
+  const auto open_slot = [&](uint32_t pupil) -> uint32_t* {
+    if (pupil / 64 >= flagged.size()) return nullptr;
+    const uint64_t word = flagged[pupil / 64], bit = uint64_t{1} << (pupil % 64);
+    if ((word & bit) == 0) return nullptr;
+    return &open[before[pupil / 64] +
+                 static_cast<uint32_t>(__builtin_popcountll(word & (bit - 1)))];
   };
   for (size_t r = 0; r < referrals->size(); ++r) {
-    if (referrals->status[r] != static_cast<uint8_t>(ReferralStatus::kClosed)) {
-      open_of(referrals->pupil[r]) = static_cast<uint32_t>(r);
-    }
+    if (referrals->status[r] == static_cast<uint8_t>(ReferralStatus::kClosed)) continue;
+    if (uint32_t* slot = open_slot(referrals->pupil[r])) *slot = static_cast<uint32_t>(r);
   }
   ReserveRows(*referrals, referrals->size() + new_flag_rows.size());
   // Routes depend on the school and the home LA only (on the one day):
@@ -321,8 +340,9 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
   for (uint32_t f : new_flag_rows) {
     const uint32_t pupil = history.pupil[f];
     const std::string_view trigger = history.trigger_id[f];
-    if (open_of(pupil) != kNoIndex) {
-      const uint32_t r = open_of(pupil);
+    uint32_t& open_referral = *open_slot(pupil);
+    if (open_referral != kNoIndex) {
+      const uint32_t r = open_referral;
       if (!HasTrigger(referrals->triggers[r], trigger)) {
         referrals->triggers.Set(r, fmt::format("{};{}", referrals->triggers[r], trigger));
         AddNote(&referrals->notes, r, day, {"flag ", trigger, " raised: ", history.reason[f]});
@@ -367,7 +387,7 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
     referrals->escalated_date.push_back(kNoDate);
     referrals->raise_flag.push_back(f + 1);  // the raise note: the flag's reason
     referrals->notes.push_back({});
-    open_of(pupil) = r;
+    open_referral = r;
     changed.push_back(r);
   }
   std::sort(changed.begin(), changed.end());
