@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <span>
+#include <vector>
 
 #include "common/parallel.h"
 #include "store/segment.h"
@@ -257,7 +259,7 @@ std::string FlagEvaluator::SchoolText(uint32_t school) const {
 }
 
 template <typename F>
-void FlagEvaluator::ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const {
+void FlagEvaluator::ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f, bool read) const {
   const auto& dates = calendar_.dates();
   const size_t end =
       static_cast<size_t>(std::upper_bound(dates.begin(), dates.end(), day) - dates.begin());
@@ -275,15 +277,29 @@ void FlagEvaluator::ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const {
     earliest = std::min(earliest, entry[n]);
     ++n;
   });
+  // Read: each enrolment's marks from the earliest entry to the day, two
+  // bytes a date (kNoMark, which counts no session, where it has none).
+  const size_t lo =
+      read ? static_cast<size_t>(std::lower_bound(dates.begin(), dates.begin() + end, earliest) -
+                                 dates.begin())
+           : 0;
+  const size_t span = end - lo;
+  thread_local std::vector<uint8_t> read_marks;
+  if (read) {
+    read_marks.resize(n * span * 2);
+    for (size_t k = 0; k < n; ++k) {
+      ReadMarks(std::span(marks_).subspan(lo, span), slots[k], read_marks.data() + k * span * 2);
+    }
+  }
   for (size_t i = end; i-- > 0;) {
     const int32_t date = dates[i];
     if (date < earliest) break;
     uint32_t counts = 0;
     for (size_t k = 0; k < n; ++k) {
       if (date < entry[k] || date > leaving[k]) continue;
-      if (const uint8_t* m = marks_[i].at(slots[k])) {
-        counts += session_counts_[m[0]] + session_counts_[m[1]];
-      }
+      const uint8_t* m =
+          read ? read_marks.data() + (k * span + (i - lo)) * 2 : marks_[i].at(slots[k]);
+      if (m != nullptr) counts += session_counts_[m[0]] + session_counts_[m[1]];
     }
     if ((counts & 0xFFFF) != 0 && !f(date, counts & 0xFFFF, counts >> 16)) return;
   }
@@ -307,18 +323,21 @@ bool FlagEvaluator::OnRollWithCounts(uint32_t pupil, int32_t day, size_t i,
 }
 
 bool FlagEvaluator::AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t day,
-                                       AttendanceWindow* window) const {
+                                       AttendanceWindow* window, bool read) const {
   const auto n = static_cast<size_t>(t.window.n);
   if (n == 0) return false;
   size_t count = 0;
   AttendanceWindow w;
-  ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
-    if (count == 0) w.last = date;
-    w.first = date;
-    w.possible += p;
-    w.attended += a;
-    return ++count < n;
-  });
+  ForEachSchoolDay(
+      pupil, day,
+      [&](int32_t date, uint32_t p, uint32_t a) {
+        if (count == 0) w.last = date;
+        w.first = date;
+        w.possible += p;
+        w.attended += a;
+        return ++count < n;
+      },
+      read);
   if (count < n) return false;
   *window = w;
   return true;
@@ -719,17 +738,20 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
     uint32_t possible[AttendanceRings::kMaxDays], attended[AttendanceRings::kMaxDays],
         back[AttendanceRings::kMaxDays];
     size_t m = 0, at = i_day;  // the calendar date walked down to
-    ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t p, uint32_t a) {
-      if (m == 0) w->last = date;
-      w->first = date;
-      w->possible += p;
-      w->attended += a;
-      possible[m] = p;
-      attended[m] = a;
-      while (at > 0 && dates[at] > date) --at;
-      back[m] = static_cast<uint32_t>(i_day - at);
-      return ++m < days;
-    });
+    ForEachSchoolDay(
+        pupil, day,
+        [&](int32_t date, uint32_t p, uint32_t a) {
+          if (m == 0) w->last = date;
+          w->first = date;
+          w->possible += p;
+          w->attended += a;
+          possible[m] = p;
+          attended[m] = a;
+          while (at > 0 && dates[at] > date) --at;
+          back[m] = static_cast<uint32_t>(i_day - at);
+          return ++m < days;
+        },
+        slide);
     AttendanceRings::Set(ring, days, possible, attended, back, m);
     return m == days && AttendanceBelow(t, w->attended, w->possible);
   };
@@ -819,7 +841,7 @@ std::vector<FlagResult> FlagEvaluator::EvaluateAll(int32_t day, const FlagTable*
             window.first = dates[i_day - oldest];
             window.last = dates[i_day - latest];
           } else {
-            AttendanceWindowOn(pupil, rules_.triggers[k], day, &window);
+            AttendanceWindowOn(pupil, rules_.triggers[k], day, &window, slide);
           }
         }
         FlagResult f;

@@ -160,17 +160,21 @@ class FlagEvaluator {
  private:
   // Calls f(date, possible, attended) for each of the pupil's school days
   // on a roll up to `day` (possible sessions > 0 at any school), latest
-  // first, while f returns true.
+  // first, while f returns true. With `read`, the pupil's marks are read
+  // from the files first (a read for each enrolment and file), not through
+  // the mappings: for a scattered few pupils (the daily step's windows not
+  // carried over) a read costs less than the first touch of a mapped page
+  // does on a virtual machine (bench/RESULTS.md, sessions 20 and 22).
   template <typename F>
-  void ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f) const;
+  void ForEachSchoolDay(uint32_t pupil, int32_t day, F&& f, bool read = false) const;
   // On a roll on the day (calendar date i), with the day's sessions
   // (possible in the low 16 bits, attended in the high 16) counted as
   // ForEachSchoolDay counts a day: one walk of the pupil's enrolments.
   bool OnRollWithCounts(uint32_t pupil, int32_t day, size_t i, uint32_t* counts) const;
   // Attendance trigger t's window on the day (its last n school days on a
   // roll), and whether the pupil has n such days.
-  bool AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t day,
-                          AttendanceWindow* window) const;
+  bool AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t day, AttendanceWindow* window,
+                          bool read = false) const;
   std::string SchoolText(uint32_t school) const;
 
   const StoreState& s_;
