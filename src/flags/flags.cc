@@ -48,15 +48,17 @@ void IndexByPupil(const Table& t, size_t pupils, bool sparse, ByPupil* by) {
     const uint64_t below = by->has[p >> 6] & ((uint64_t{1} << (p & 63)) - 1);
     return by->before[p >> 6] + static_cast<uint32_t>(__builtin_popcountll(below));
   };
+  // A counting sort: first[k] counts key k's rows, then is where they end;
+  // the rows are placed last to first, each key's end moving down to its
+  // first row (no second array of places).
   by->first.assign(keys + 1, 0);
   for (size_t i = 0; i < t.size(); ++i) {
-    if (t.pupil[i] < pupils) ++by->first[index(t.pupil[i]) + 1];
+    if (t.pupil[i] < pupils) ++by->first[index(t.pupil[i])];
   }
-  for (size_t k = 0; k < keys; ++k) by->first[k + 1] += by->first[k];
-  by->rows.assign(by->first[keys], 0);
-  std::vector<uint32_t> next(by->first.begin(), by->first.end() - 1);
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t.pupil[i] < pupils) by->rows[next[index(t.pupil[i])]++] = static_cast<uint32_t>(i);
+  for (size_t k = 1; k <= keys; ++k) by->first[k] += by->first[k - 1];
+  by->rows.resize(by->first[keys]);
+  for (size_t i = t.size(); i-- > 0;) {
+    if (t.pupil[i] < pupils) by->rows[--by->first[index(t.pupil[i])]] = static_cast<uint32_t>(i);
   }
 }
 
