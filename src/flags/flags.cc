@@ -29,25 +29,14 @@ void IndexByPupil(const Table& t, size_t pupils, bool sparse, ByPupil* by) {
   by->sparse = sparse;
   size_t keys = pupils;
   if (sparse) {
-    by->has.assign((pupils + 63) / 64, 0);
+    by->with_rows.Clear(pupils);
     for (size_t i = 0; i < t.size(); ++i) {
-      const uint32_t p = t.pupil[i];
-      if (p < pupils) by->has[p >> 6] |= uint64_t{1} << (p & 63);
+      if (t.pupil[i] < pupils) by->with_rows.Add(t.pupil[i]);
     }
-    by->before.assign(by->has.size(), 0);
-    uint32_t count = 0;
-    for (size_t w = 0; w < by->has.size(); ++w) {
-      by->before[w] = count;
-      count += static_cast<uint32_t>(__builtin_popcountll(by->has[w]));
-    }
-    keys = count;
+    keys = by->with_rows.Rank();
   }
   // A row's index: the pupil, or its place among those with rows.
-  const auto index = [&](uint32_t p) -> uint32_t {
-    if (!sparse) return p;
-    const uint64_t below = by->has[p >> 6] & ((uint64_t{1} << (p & 63)) - 1);
-    return by->before[p >> 6] + static_cast<uint32_t>(__builtin_popcountll(below));
-  };
+  const auto index = [&](uint32_t p) -> uint32_t { return sparse ? by->with_rows.RankOf(p) : p; };
   // A counting sort: first[k] counts key k's rows, then is where they end;
   // the rows are placed last to first, each key's end moving down to its
   // first row (no second array of places).
@@ -195,7 +184,7 @@ FlagEvaluator::FlagEvaluator(const StoreState& state, const AtRiskRules& rules,
     } else if (!rows.sparse) {
       enrolments_needed_ = std::min(enrolments_needed_, c.need);
     } else {
-      for (size_t w = 0; w < any_counted_.size(); ++w) any_counted_[w] |= rows.has[w];
+      for (size_t w = 0; w < any_counted_.size(); ++w) any_counted_[w] |= rows.with_rows.has[w];
     }
   }
   int rings = 0;

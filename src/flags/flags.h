@@ -101,6 +101,39 @@ struct FlagCounts {
   std::vector<uint8_t> held;
 };
 
+// A set of pupils, a bit each, with the bits set before each word: a
+// pupil's rank among them in constant time, for tables indexed by the few
+// pupils with rows (not an entry for each of 8.4 million).
+struct PupilBits {
+  std::vector<uint64_t> has;     // a bit per pupil
+  std::vector<uint32_t> before;  // the bits set in the words before each
+  // Room for pupils [0, pupils), none in the set.
+  void Clear(size_t pupils) {
+    has.assign((pupils + 63) / 64, 0);
+    before.clear();
+  }
+  void Add(uint32_t pupil) { has[pupil >> 6] |= uint64_t{1} << (pupil & 63); }
+  // Counts the bits before each word (after the last Add); returns how
+  // many pupils are in the set.
+  uint32_t Rank() {
+    before.resize(has.size());
+    uint32_t count = 0;
+    for (size_t w = 0; w < has.size(); ++w) {
+      before[w] = count;
+      count += static_cast<uint32_t>(__builtin_popcountll(has[w]));
+    }
+    return count;
+  }
+  bool Contains(uint32_t pupil) const {
+    return (pupil >> 6) < has.size() && ((has[pupil >> 6] >> (pupil & 63)) & 1) != 0;
+  }
+  // The pupil's place among those in the set (the pupil must be in it).
+  uint32_t RankOf(uint32_t pupil) const {
+    const uint64_t below = has[pupil >> 6] & ((uint64_t{1} << (pupil & 63)) - 1);
+    return before[pupil >> 6] + static_cast<uint32_t>(__builtin_popcountll(below));
+  }
+};
+
 class FlagEvaluator {
  public:
   FlagEvaluator(const StoreState& state, const AtRiskRules& rules, const CodeTreatments& treatments,
@@ -190,15 +223,12 @@ class FlagEvaluator {
   struct ByPupil {
     std::vector<uint32_t> first, rows;
     bool sparse = false;
-    std::vector<uint64_t> has;     // sparse: a bit per pupil with rows
-    std::vector<uint32_t> before;  // sparse: the bits set in the words before each
+    PupilBits with_rows;  // sparse: the pupils with rows
     // The pupil's rows' places in `rows`, [begin, end).
     std::pair<uint32_t, uint32_t> Range(uint32_t pupil) const {
       if (!sparse) return {first[pupil], first[pupil + 1]};
-      const uint64_t word = has[pupil >> 6], bit = uint64_t{1} << (pupil & 63);
-      if ((word & bit) == 0) return {0, 0};
-      const uint32_t i =
-          before[pupil >> 6] + static_cast<uint32_t>(__builtin_popcountll(word & (bit - 1)));
+      if (!with_rows.Contains(pupil)) return {0, 0};
+      const uint32_t i = with_rows.RankOf(pupil);
       return {first[i], first[i + 1]};
     }
     template <typename F>

@@ -295,30 +295,18 @@ std::vector<uint32_t> RaiseReferrals(const StoreState& s, const FlagTable& histo
                                      ReferralTable* referrals) {
   std::vector<uint32_t> changed;
   // The open referral (the latest, if more than one) of each pupil with a
-  // new flag, kept by the pupil's rank among them (a bit per pupil, and the
-  // bits set before each word): a day's thousands of pupils are picked out
-  // of a million open referrals without an index of every pupil's.
+  // new flag, kept by the pupil's rank among them: a day's thousands of
+  // pupils are picked out of a million open referrals without an index of
+  // every pupil's.
   size_t pupils = s.pupils.size();
   for (uint32_t f : new_flag_rows) pupils = std::max<size_t>(pupils, history.pupil[f] + size_t{1});
-  std::vector<uint64_t> flagged((pupils + 63) / 64, 0);
-  for (uint32_t f : new_flag_rows) {
-    const uint32_t pupil = history.pupil[f];
-    flagged[pupil / 64] |= uint64_t{1} << (pupil % 64);
-  }
-  std::vector<uint32_t> before(flagged.size());
-  uint32_t ranked = 0;
-  for (size_t w = 0; w < flagged.size(); ++w) {
-    before[w] = ranked;
-    ranked += static_cast<uint32_t>(__builtin_popcountll(flagged[w]));
-  }
-  std::vector<uint32_t> open(ranked, kNoIndex);
+  PupilBits flagged;
+  flagged.Clear(pupils);
+  for (uint32_t f : new_flag_rows) flagged.Add(history.pupil[f]);
+  std::vector<uint32_t> open(flagged.Rank(), kNoIndex);
   // The pupil's place in `open`, or null when the pupil has no new flag.
   const auto open_slot = [&](uint32_t pupil) -> uint32_t* {
-    if (pupil / 64 >= flagged.size()) return nullptr;
-    const uint64_t word = flagged[pupil / 64], bit = uint64_t{1} << (pupil % 64);
-    if ((word & bit) == 0) return nullptr;
-    return &open[before[pupil / 64] +
-                 static_cast<uint32_t>(__builtin_popcountll(word & (bit - 1)))];
+    return flagged.Contains(pupil) ? &open[flagged.RankOf(pupil)] : nullptr;
   };
   for (size_t r = 0; r < referrals->size(); ++r) {
     if (referrals->status[r] == static_cast<uint8_t>(ReferralStatus::kClosed)) continue;
