@@ -1,0 +1,276 @@
+// lantern passport init|issue|verify|revoke: the skills passport
+// (docs/skills-passport.md).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cli/command_registry.h"
+#include "common/file_util.h"
+#include "measures/qualifications.h"
+#include "passport/credentials.h"
+#include "passport/jcs.h"
+#include "store/store.h"
+
+namespace lantern::cli {
+namespace {
+
+using nlohmann::json;
+
+Result<json> ReadJsonFile(const std::string& path) {
+  auto text = ReadFileToString(path);
+  if (!text.ok()) return Status::NotFound(fmt::format("cannot read {}", path));
+  auto j = passport::ParseJson(*text);
+  if (!j.ok()) return Status::InvalidInput(fmt::format("{}: {}", path, j.status().message()));
+  return std::move(j).value();
+}
+
+Status IssueCommand(const std::string& store_dir, const std::string& upn,
+                    const std::string& issuer_dir, const std::string& email,
+                    const std::string& out_dir, const std::string& catalogue_dir,
+                    const std::string& now) {
+  LANTERN_ASSIGN_OR_RETURN(
+      QualCatalogue catalogue,
+      QualCatalogue::Load(catalogue_dir.empty() ? DefaultCatalogueDir() : catalogue_dir));
+  LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(store_dir, Store::Mode::kRead));
+  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load(true));
+  passport::IssueOptions o;
+  o.recipient_email = email;
+  o.now = now.empty() ? passport::NowUtc() : now;
+  LANTERN_ASSIGN_OR_RETURN(passport::IssuedPassport p,
+                           passport::IssuePassport(state, catalogue, upn, issuer_dir, o));
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
+  for (size_t i = 0; i < p.items.size(); ++i) {
+    LANTERN_RETURN_IF_ERROR(
+        WriteFileAtomic(out_dir + "/" + p.item_names[i], p.items[i].dump(2) + "\n"));
+  }
+  LANTERN_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/passport.json", p.record.dump(2) + "\n"));
+  std::printf("lantern passport issue -> %s\n", out_dir.c_str());
+  std::printf("  passport.json: the whole record (a ClrCredential), and one file per item:\n");
+  for (size_t i = 0; i < p.items.size(); ++i) {
+    std::printf("    %-44s %s\n", p.item_names[i].c_str(),
+                p.items[i]["name"].get<std::string>().c_str());
+  }
+  if (p.results_left_out > 0) {
+    std::printf("  %zu results left out: they award nothing (U, a fail, absent)\n",
+                p.results_left_out);
+  }
+  return Status::Ok();
+}
+
+// An achievementType in words.
+std::string TypeText(const std::string& type) {
+  if (type == "ext:GCSE") return "GCSE";
+  if (type == "ext:TechnicalAward") return "technical award";
+  if (type == "ext:FunctionalSkills") return "functional skills";
+  if (type == "Certificate") return "certificate";
+  return type.rfind("ext:", 0) == 0 ? type.substr(4) : type;
+}
+
+int PrintReport(const passport::VerifyReport& r) {
+  std::printf("%s\n", r.valid ? "VALID: every check made passed" : "NOT VALID");
+  if (!r.items.empty()) {
+    size_t width = 13;
+    for (const auto& v : r.items) width = std::max(width, std::min<size_t>(v.name.size(), 72));
+    std::printf("\n  %-*s  %-17s %-7s %-13s %s\n", static_cast<int>(width), "qualification", "type",
+                "result", "level", "awarded");
+    for (const auto& v : r.items) {
+      std::printf("  %-*s  %-17s %-7s %-13s %s%s\n", static_cast<int>(width),
+                  v.name.substr(0, width).c_str(), TypeText(v.achievement_type).c_str(),
+                  v.grade.c_str(), v.level.empty() ? "-" : v.level.c_str(), v.term.c_str(),
+                  v.verified ? "" : "  (NOT VERIFIED)");
+    }
+    std::printf("  issued by %s, key %s\n", r.items.front().issuer.c_str(),
+                r.items.front().issuer_id.c_str());
+  }
+  if (!r.problems.empty()) {
+    std::printf("\nProblems:\n");
+    for (const auto& p : r.problems) std::printf("  - %s\n", p.c_str());
+  }
+  std::printf("\nChecked:\n");
+  for (const auto& c : r.checks) std::printf("  - %s\n", c.c_str());
+  if (!r.notes.empty()) {
+    std::printf("\nNot checked, or for you to judge:\n");
+    for (const auto& n : r.notes) std::printf("  - %s\n", n.c_str());
+  }
+  return r.valid ? kExitOk : kExitFailure;
+}
+
+void AddPassport(CLI::App& app, int* exit_code) {
+  CLI::App* passport = app.add_subcommand(
+      "passport",
+      "The skills passport: a young person's qualifications as signed, verifiable credentials "
+      "(Open Badges 3.0, eddsa-jcs-2022) that an employer can read and check "
+      "(docs/skills-passport.md).");
+  passport->require_subcommand(1);
+  passport->footer(
+      "Examples:\n"
+      "  lantern passport init --issuer keys/school --name \"Example Academy\" --urn 100001 \\\n"
+      "      --status-list-url https://school.example/passport/status-list.json\n"
+      "  lantern passport issue --store S --upn A823400119001 --issuer keys/school \\\n"
+      "      --recipient-email learner@example.org --out passports/A823400119001\n"
+      "  lantern passport verify passports/A823400119001/passport.json \\\n"
+      "      --status-list keys/school/status-list.json\n"
+      "  lantern passport revoke --issuer keys/school --credential "
+      "passports/X/gcse-mathematics.json");
+  {
+    auto dir = std::make_shared<std::string>();
+    auto name = std::make_shared<std::string>();
+    auto url = std::make_shared<std::string>();
+    auto urn = std::make_shared<int>(0);
+    CLI::App* cmd = passport->add_subcommand(
+        "init",
+        "Make an issuer: a new Ed25519 key (issuer.key, readable by you only: keep it secret), "
+        "its profile, and an empty signed status list to publish.");
+    cmd->add_option("--issuer", *dir, "the issuer's folder (made; must not hold an issuer)")
+        ->required();
+    cmd->add_option("--name", *name, "the issuer's name, as employers will read it")->required();
+    cmd->add_option("--urn", *urn, "the school's URN: it then issues for its own pupils only");
+    cmd->add_option("--status-list-url", *url,
+                    "the https:// URL where you will publish status-list.json")
+        ->required();
+    cmd->footer(
+        "Example:\n  lantern passport init --issuer keys/school --name \"Example Academy\" "
+        "--urn 100001 --status-list-url https://school.example/passport/status-list.json");
+    cmd->callback([=] {
+      passport::IssuerSetup s;
+      s.name = *name;
+      s.urn = *urn;
+      s.status_list_url = *url;
+      const Status st = passport::InitIssuer(*dir, s, passport::NowUtc());
+      if (!st.ok()) {
+        *exit_code = ReportFailure("passport init", st);
+        return;
+      }
+      auto profile = ReadJsonFile(*dir + "/issuer.json");
+      std::printf("lantern passport init -> %s\n  issuer %s\n", dir->c_str(),
+                  profile.ok() ? (*profile)["profile"]["id"].get<std::string>().c_str() : "?");
+      std::printf("  publish status-list.json at %s; keep issuer.key and allocated.json private\n",
+                  url->c_str());
+      *exit_code = kExitOk;
+    });
+  }
+  {
+    auto store = std::make_shared<std::string>();
+    auto upn = std::make_shared<std::string>();
+    auto dir = std::make_shared<std::string>();
+    auto email = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
+    auto catalogue = std::make_shared<std::string>();
+    auto now = std::make_shared<std::string>();
+    CLI::App* cmd = passport->add_subcommand(
+        "issue",
+        "Issue a pupil's passport from the store's KS4 results: one signed credential per "
+        "qualification awarded, and passport.json holding them all. PUPIL-LEVEL: for the "
+        "pupil and the issuing school.");
+    cmd->add_option("--store", *store, "store folder")->required();
+    cmd->add_option("--upn", *upn, "the pupil's UPN")->required();
+    cmd->add_option("--issuer", *dir, "the issuer's folder (lantern passport init)")->required();
+    cmd->add_option("--recipient-email", *email,
+                    "the holder's e-mail address: kept only as a salted hash")
+        ->required();
+    cmd->add_option("--out", *out, "folder for the credentials")->required();
+    cmd->add_option(
+        "--catalogue", *catalogue,
+        "qualification catalogue folder (default: the catalogue/ shipped with Lantern)");
+    cmd->add_option("--now", *now, "issue time, YYYY-MM-DDThh:mm:ssZ (default: now)");
+    cmd->footer(
+        "Example:\n  lantern passport issue --store S --upn A823400119001 --issuer keys/school "
+        "--recipient-email learner@example.org --out passports/A823400119001");
+    cmd->callback([=] {
+      const Status st = IssueCommand(*store, *upn, *dir, *email, *out, *catalogue, *now);
+      *exit_code = st.ok() ? kExitOk : ReportFailure("passport issue", st);
+    });
+  }
+  {
+    auto file = std::make_shared<std::string>();
+    auto list = std::make_shared<std::string>();
+    auto email = std::make_shared<std::string>();
+    auto trusted = std::make_shared<std::string>();
+    auto at = std::make_shared<std::string>();
+    CLI::App* cmd = passport->add_subcommand(
+        "verify",
+        "Check a passport or one credential: every signature, that the key is the issuer's, the "
+        "validity dates, revocation (with the issuer's status list) and, if given, the holder's "
+        "e-mail. Prints what it holds as an employer reads it. Exit 0 only when valid.");
+    cmd->add_option("file", *file, "passport.json, or one credential's file")->required();
+    cmd->add_option("--status-list", *list, "the issuer's published status-list.json");
+    cmd->add_option("--recipient-email", *email, "the e-mail the holder gave you");
+    cmd->add_option("--trusted-issuers", *trusted,
+                    "a file of issuer ids (did:key:...) you trust, one per line");
+    cmd->add_option("--at", *at, "check validity at this time (default: now)");
+    cmd->footer(
+        "Example:\n  lantern passport verify passports/A823400119001/passport.json "
+        "--status-list status-list.json --recipient-email learner@example.org");
+    cmd->callback([=] {
+      auto doc = ReadJsonFile(*file);
+      if (!doc.ok()) {
+        *exit_code = ReportFailure("passport verify", doc.status());
+        return;
+      }
+      passport::VerifyOptions o;
+      o.now = at->empty() ? passport::NowUtc() : *at;
+      o.recipient_email = *email;
+      json status_list;
+      if (!list->empty()) {
+        auto l = ReadJsonFile(*list);
+        if (!l.ok()) {
+          *exit_code = ReportFailure("passport verify", l.status());
+          return;
+        }
+        status_list = std::move(l).value();
+        o.status_list = &status_list;
+      }
+      if (!trusted->empty()) {
+        auto text = ReadFileToString(*trusted);
+        if (!text.ok()) {
+          *exit_code = ReportFailure("passport verify", text.status());
+          return;
+        }
+        size_t start = 0;
+        while (start < text->size()) {
+          size_t end = text->find('\n', start);
+          if (end == std::string::npos) end = text->size();
+          std::string line = text->substr(start, end - start);
+          start = end + 1;
+          while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+          if (!line.empty() && line[0] != '#') o.trusted_issuers.push_back(line);
+        }
+      }
+      *exit_code = PrintReport(passport::Verify(*doc, o));
+    });
+  }
+  {
+    auto dir = std::make_shared<std::string>();
+    auto credential = std::make_shared<std::string>();
+    CLI::App* cmd = passport->add_subcommand(
+        "revoke",
+        "Revoke a credential this issuer issued: its bit in the status list is set and the list "
+        "signed again; publish status-list.json again.");
+    cmd->add_option("--issuer", *dir, "the issuer's folder")->required();
+    cmd->add_option("--credential", *credential, "the credential's file")->required();
+    cmd->footer(
+        "Example:\n  lantern passport revoke --issuer keys/school --credential "
+        "passports/A823400119001/gcse-mathematics.json");
+    cmd->callback([=] {
+      auto c = ReadJsonFile(*credential);
+      Status st = c.ok() ? passport::Revoke(*dir, *c, passport::NowUtc()) : c.status();
+      if (!st.ok()) {
+        *exit_code = ReportFailure("passport revoke", st);
+        return;
+      }
+      std::printf("lantern passport revoke: %s revoked; publish %s/status-list.json again\n",
+                  (*c)["id"].get<std::string>().c_str(), dir->c_str());
+      *exit_code = kExitOk;
+    });
+  }
+}
+
+const CommandRegistrar kRegistrar({"passport", 75, AddPassport});
+
+}  // namespace
+}  // namespace lantern::cli

@@ -1,0 +1,260 @@
+// The skills passport end to end: KS4 results ingested, an issuer made, a
+// pupil's passport issued (one credential per qualification awarded, each
+// at the RQF level its grade reaches), then checked as an employer would:
+// valid as issued; not valid once a grade is changed, once the issuer
+// revokes an item, for another holder's e-mail, or before it was issued;
+// and a school refused another school's pupil.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "common/file_util.h"
+#include "lantern/ingest.h"
+#include "measures/qualifications.h"
+#include "passport/credentials.h"
+#include "passport/jcs.h"
+#include "store/store.h"
+#include "tests/scratch_dir.h"
+#include "tests/tiny_fixture.h"
+
+namespace lantern {
+namespace {
+
+using nlohmann::json;
+using testing::TinyUpn;
+
+constexpr const char* kNow = "2026-12-06T10:00:00Z";
+
+class PassportTest : public testing::ScratchDirTest {
+ protected:
+  PassportTest() : ScratchDirTest("lantern_passport") {}
+
+  void SetUp() override {
+    ScratchDirTest::SetUp();
+    const std::string p4 = TinyUpn(4);
+    std::string ks4 = "upn,urn,ks4_year,qual_id,grade,exam_series\n";
+    auto row = [&](const char* q, const char* g) {
+      ks4 += p4 + ",900002,201819," + q + "," + g + ",2019-06\n";
+    };
+    row("GCSE_MATHS", "6");       // Level 2
+    row("GCSE_ENG_LANG", "3");    // Level 1
+    row("GCSE_HISTORY", "4");     // Level 2: the lowest grade that reaches it
+    row("GCSE_FRENCH", "U");      // awards nothing: left out
+    row("BTEC_TA_SPORT", "L2M");  // a technical award at Level 2
+    row("FS_ENGLISH_L1", "P");    // functional skills, a pass
+    testing::WriteTinyInput(dir_ + "/in", {{"ks4_results.csv", ks4}});
+    IngestOptions o;
+    o.input_dir = dir_ + "/in";
+    o.store_dir = dir_ + "/store";
+    IngestReport r;
+    ASSERT_TRUE(Ingest(o, &r).ok());
+    auto store = Store::Open(o.store_dir, Store::Mode::kRead);
+    ASSERT_TRUE(store.ok());
+    auto state = (*store)->Load();
+    ASSERT_TRUE(state.ok());
+    state_ = std::move(state).value();
+    auto catalogue = QualCatalogue::Load(DefaultCatalogueDir());
+    ASSERT_TRUE(catalogue.ok()) << catalogue.status().message();
+    catalogue_ = std::make_unique<QualCatalogue>(std::move(catalogue).value());
+    passport::IssuerSetup setup;
+    setup.name = "Tiny Academy";
+    setup.urn = 900002;
+    setup.status_list_url = "https://tiny.example/passport/status-list.json";
+    issuer_ = dir_ + "/issuer";
+    const Status st = passport::InitIssuer(issuer_, setup, kNow);
+    ASSERT_TRUE(st.ok()) << st.message();
+  }
+
+  passport::IssuedPassport Issue() {
+    passport::IssueOptions o;
+    o.recipient_email = "Learner@Example.org ";
+    o.now = kNow;
+    auto p = passport::IssuePassport(state_, *catalogue_, TinyUpn(4), issuer_, o);
+    EXPECT_TRUE(p.ok()) << p.status().message();
+    return p.ok() ? std::move(p).value() : passport::IssuedPassport();
+  }
+
+  json StatusList() {
+    return passport::ParseJson(ReadFileToString(issuer_ + "/status-list.json").value()).value();
+  }
+
+  passport::VerifyReport Check(const json& doc, const json* list, std::string email = "",
+                               std::string now = "2027-01-01T00:00:00Z") {
+    passport::VerifyOptions o;
+    o.now = now;
+    o.status_list = list;
+    o.recipient_email = email;
+    return passport::Verify(doc, o);
+  }
+
+  static std::string Problems(const passport::VerifyReport& r) {
+    std::string s;
+    for (const auto& p : r.problems) s += p + "\n";
+    return s;
+  }
+
+  StoreState state_;
+  std::unique_ptr<QualCatalogue> catalogue_;
+  std::string issuer_;
+};
+
+TEST_F(PassportTest, IssuesOneCredentialPerQualificationAwardedAtItsLevel) {
+  const passport::IssuedPassport p = Issue();
+  ASSERT_EQ(p.items.size(), 5u);
+  EXPECT_EQ(p.results_left_out, 1u);  // the U
+  const json list = StatusList();
+  const passport::VerifyReport r = Check(p.record, &list, "learner@example.org");
+  EXPECT_TRUE(r.valid) << Problems(r);
+  ASSERT_EQ(r.items.size(), 5u);
+  std::map<std::string, passport::ItemView> by_name;
+  for (const auto& v : r.items) by_name[v.name] = v;
+  const auto& maths = by_name.at("GCSE Mathematics");
+  EXPECT_EQ(maths.grade, "6");
+  EXPECT_EQ(maths.level, "RQF Level 2");
+  EXPECT_EQ(maths.achievement_type, "ext:GCSE");
+  EXPECT_EQ(maths.term, "June 2019 exam series");
+  EXPECT_TRUE(maths.verified);
+  for (const auto& [name, v] : by_name) {
+    if (name.find("English language") != std::string::npos) {
+      EXPECT_EQ(v.level, "RQF Level 1") << name;  // grade 3
+    } else if (name.find("History") != std::string::npos) {
+      EXPECT_EQ(v.level, "RQF Level 2") << name;  // grade 4
+    } else if (v.achievement_type == "ext:FunctionalSkills") {
+      EXPECT_EQ(v.grade, "Pass");
+      EXPECT_EQ(v.level, "RQF Level 1");
+    } else if (v.achievement_type == "ext:TechnicalAward") {
+      EXPECT_EQ(v.grade, "L2M");
+      EXPECT_EQ(v.level, "RQF Level 2");
+    }
+  }
+  // Each item stands alone, with its own place in the status list, and the
+  // holder appears only as a salted hash.
+  std::set<std::string> places;
+  for (const json& item : p.items) {
+    EXPECT_TRUE(Check(item, &list).valid);
+    places.insert(item["credentialStatus"]["statusListIndex"].get<std::string>());
+    const std::string text = item.dump();
+    EXPECT_EQ(text.find("learner@example.org"), std::string::npos);
+    EXPECT_EQ(text.find(TinyUpn(4)), std::string::npos);
+  }
+  EXPECT_EQ(places.size(), 5u);
+  // The issuer's key file is its owner's only.
+  struct stat st;
+  ASSERT_EQ(::stat((issuer_ + "/issuer.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(PassportTest, AChangedGradeOrAnotherHolderOrAnEarlyDateIsNotValid) {
+  const passport::IssuedPassport p = Issue();
+  ASSERT_FALSE(p.items.empty());
+  const json list = StatusList();
+  json changed = p.record;
+  auto& items = changed["credentialSubject"]["verifiableCredential"];
+  for (json& item : items) {
+    if (item["name"] == "GCSE Mathematics") item["credentialSubject"]["result"][0]["value"] = "9";
+  }
+  const passport::VerifyReport r = Check(changed, &list);
+  EXPECT_FALSE(r.valid);
+  EXPECT_NE(Problems(r).find("GCSE Mathematics"), std::string::npos) << Problems(r);
+  EXPECT_NE(Problems(r).find("signature"), std::string::npos) << Problems(r);
+
+  // Signed again by a key that is not the issuer's: the signature holds,
+  // the claim to be the issuer does not.
+  json resigned = p.items[0];
+  resigned.erase("proof");
+  passport::ProofOptions po;
+  po.created = kNow;
+  auto other = passport::AddProof(resigned, passport::NewKeyPair(), po);
+  ASSERT_TRUE(other.ok());
+  const passport::VerifyReport forged = Check(*other, &list);
+  EXPECT_FALSE(forged.valid);
+  EXPECT_NE(Problems(forged).find("not the issuer's"), std::string::npos) << Problems(forged);
+
+  EXPECT_FALSE(Check(p.record, &list, "someone.else@example.org").valid);
+  EXPECT_FALSE(Check(p.record, &list, "", "2026-12-05T00:00:00Z").valid);
+  // Without the status list it verifies, and says revocation was not checked.
+  const passport::VerifyReport no_list = Check(p.record, nullptr);
+  EXPECT_TRUE(no_list.valid) << Problems(no_list);
+  bool said = false;
+  for (const auto& n : no_list.notes) said = said || n.find("revocation not checked") != n.npos;
+  EXPECT_TRUE(said);
+}
+
+TEST_F(PassportTest, ARevokedItemIsNotValidAndTheRestStay) {
+  const passport::IssuedPassport p = Issue();
+  ASSERT_EQ(p.items.size(), 5u);
+  const json before = StatusList();
+  ASSERT_TRUE(passport::Revoke(issuer_, p.items[0], "2026-12-07T09:00:00Z").ok());
+  const json after = StatusList();
+  EXPECT_TRUE(Check(p.items[0], &before).valid);  // the list as it was
+  const passport::VerifyReport r = Check(p.items[0], &after);
+  EXPECT_FALSE(r.valid);
+  EXPECT_NE(Problems(r).find("revoked"), std::string::npos) << Problems(r);
+  for (size_t i = 1; i < p.items.size(); ++i) EXPECT_TRUE(Check(p.items[i], &after).valid);
+  // A list changed by someone else fails its own signature.
+  json forged = after;
+  forged["validFrom"] = "2026-12-08T00:00:00Z";
+  EXPECT_FALSE(Check(p.items[1], &forged).valid);
+  // Another issuer cannot revoke it.
+  passport::IssuerSetup other;
+  other.name = "Other";
+  other.status_list_url = "https://other.example/s.json";
+  ASSERT_TRUE(passport::InitIssuer(dir_ + "/other", other, kNow).ok());
+  EXPECT_FALSE(passport::Revoke(dir_ + "/other", p.items[1], kNow).ok());
+}
+
+TEST_F(PassportTest, ASchoolIssuesForItsOwnPupilsOnly) {
+  passport::IssuerSetup setup;
+  setup.name = "Another school";
+  setup.urn = 900001;
+  setup.status_list_url = "https://another.example/s.json";
+  ASSERT_TRUE(passport::InitIssuer(dir_ + "/another", setup, kNow).ok());
+  passport::IssueOptions o;
+  o.recipient_email = "learner@example.org";
+  o.now = kNow;
+  auto p = passport::IssuePassport(state_, *catalogue_, TinyUpn(4), dir_ + "/another", o);
+  EXPECT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), StatusCode::kFailedPrecondition);
+  // No results, no passport; an unknown UPN is not found.
+  EXPECT_EQ(passport::IssuePassport(state_, *catalogue_, TinyUpn(2), issuer_, o).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(passport::IssuePassport(state_, *catalogue_, TinyUpn(9), issuer_, o).status().code(),
+            StatusCode::kNotFound);
+  // An issuer's folder is never made twice over.
+  EXPECT_FALSE(passport::InitIssuer(dir_ + "/another", setup, kNow).ok());
+}
+
+TEST_F(PassportTest, TheCommandLineSaysValidOrNotByItsExitCode) {
+  const std::string out = dir_ + "/out";
+  const std::string bin = LANTERN_BINARY;
+  const std::string issue = bin + " passport issue --store " + dir_ + "/store --upn " + TinyUpn(4) +
+                            " --issuer " + issuer_ +
+                            " --recipient-email learner@example.org --now " + kNow + " --out " +
+                            out + " > " + dir_ + "/issue.log 2>&1";
+  ASSERT_EQ(std::system(issue.c_str()), 0);
+  const std::string verify = bin + " passport verify " + out + "/passport.json --status-list " +
+                             issuer_ + "/status-list.json > " + dir_ + "/verify.log 2>&1";
+  EXPECT_EQ(std::system(verify.c_str()), 0) << ReadFileToString(dir_ + "/verify.log").value();
+  const std::string log = ReadFileToString(dir_ + "/verify.log").value();
+  EXPECT_NE(log.find("GCSE Mathematics"), std::string::npos);
+  EXPECT_NE(log.find("RQF Level 2"), std::string::npos);
+  // One byte of the record changed: not valid, exit 1.
+  std::string text = ReadFileToString(out + "/passport.json").value();
+  const size_t at = text.find("\"Tiny Academy\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 14, "\"Tiny Academz\"");
+  ASSERT_TRUE(WriteFileAtomic(out + "/changed.json", text).ok());
+  const std::string bad = bin + " passport verify " + out + "/changed.json > /dev/null 2>&1";
+  const int rc = std::system(bad.c_str());
+  EXPECT_TRUE(WIFEXITED(rc));
+  EXPECT_EQ(WEXITSTATUS(rc), 1);
+}
+
+}  // namespace
+}  // namespace lantern
