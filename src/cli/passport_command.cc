@@ -62,15 +62,6 @@ Status IssueCommand(const std::string& store_dir, const std::string& upn,
   return Status::Ok();
 }
 
-// An achievementType in words.
-std::string TypeText(const std::string& type) {
-  if (type == "ext:GCSE") return "GCSE";
-  if (type == "ext:TechnicalAward") return "technical award";
-  if (type == "ext:FunctionalSkills") return "functional skills";
-  if (type == "Certificate") return "certificate";
-  return type.rfind("ext:", 0) == 0 ? type.substr(4) : type;
-}
-
 int PrintReport(const passport::VerifyReport& r) {
   std::printf("%s\n", r.valid ? "VALID: every check made passed" : "NOT VALID");
   if (!r.items.empty()) {
@@ -80,8 +71,9 @@ int PrintReport(const passport::VerifyReport& r) {
                 "result", "level", "awarded");
     for (const auto& v : r.items) {
       std::printf("  %-*s  %-17s %-7s %-13s %s%s\n", static_cast<int>(width),
-                  v.name.substr(0, width).c_str(), TypeText(v.achievement_type).c_str(),
-                  v.grade.c_str(), v.level.empty() ? "-" : v.level.c_str(), v.term.c_str(),
+                  v.name.substr(0, width).c_str(),
+                  passport::AchievementTypeText(v.achievement_type).c_str(), v.grade.c_str(),
+                  v.level.empty() ? "-" : v.level.c_str(), v.term.c_str(),
                   v.verified ? "" : "  (NOT VERIFIED)");
     }
     std::printf("  issued by %s, key %s\n", r.items.front().issuer.c_str(),

@@ -317,6 +317,14 @@ json Achievement(const Qualification& q, const std::string& scale_name,
 
 }  // namespace
 
+std::string AchievementTypeText(const std::string& type) {
+  if (type == "ext:GCSE") return "GCSE";
+  if (type == "ext:TechnicalAward") return "technical award";
+  if (type == "ext:FunctionalSkills") return "functional skills";
+  if (type == "Certificate") return "certificate";
+  return type.rfind("ext:", 0) == 0 ? type.substr(4) : type;
+}
+
 std::string NowUtc() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};

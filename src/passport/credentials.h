@@ -94,6 +94,10 @@ struct VerifyReport {
 // holder's identity where given. Never throws.
 VerifyReport Verify(const nlohmann::json& document, const VerifyOptions& options);
 
+// An achievementType in words ("ext:GCSE" -> "GCSE", "ext:TechnicalAward"
+// -> "technical award").
+std::string AchievementTypeText(const std::string& type);
+
 // The time now, as the credentials write it (UTC, seconds).
 std::string NowUtc();
 

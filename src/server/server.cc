@@ -36,6 +36,8 @@
 #include "lantern/store.h"
 #include "model/policy.h"
 #include "model/upn.h"
+#include "passport/credentials.h"
+#include "passport/jcs.h"
 #include "reference/real_data.h"
 #include "server/access.h"
 #include "server/openapi.h"
@@ -1623,6 +1625,52 @@ void Server::Impl::Routes() {
           body["attendance"] = AttendanceJson(*p, p->attendance_by_trust, id);
           SendJson(res, 200, body);
         });
+  // The skills passport check: open to everyone (an employer holds the
+  // file; nothing of the store is read). The body is not logged or kept.
+  s.Post("/api/v1/passport/verify", [](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+      return SendError(res, 415, "send the passport as JSON");
+    }
+    auto body = passport::ParseJson(req.body);
+    if (!body.ok() || !body->is_object() || !body->contains("passport") ||
+        !(*body)["passport"].is_object()) {
+      return SendError(res, 400,
+                       "expected {\"passport\": {...}, \"status_list\": {...} (optional), "
+                       "\"recipient_email\": \"...\" (optional)}" +
+                           (body.ok() ? std::string() : ": " + body.status().message()));
+    }
+    passport::VerifyOptions o;
+    o.now = passport::NowUtc();
+    const json& b = *body;
+    if (b.contains("status_list") && !b["status_list"].is_null()) {
+      if (!b["status_list"].is_object())
+        return SendError(res, 400, "status_list must be an object");
+      o.status_list = &b["status_list"];
+    }
+    if (b.contains("recipient_email") && b["recipient_email"].is_string()) {
+      o.recipient_email = b["recipient_email"].get<std::string>();
+    }
+    const passport::VerifyReport r = passport::Verify(b["passport"], o);
+    json items = json::array();
+    for (const passport::ItemView& v : r.items) {
+      items.push_back({{"name", v.name},
+                       {"type", passport::AchievementTypeText(v.achievement_type)},
+                       {"result", v.grade},
+                       {"level", v.level},
+                       {"awarded", v.term},
+                       {"issuer", v.issuer},
+                       {"issuer_id", v.issuer_id},
+                       {"verified", v.verified}});
+    }
+    SendJson(res, 200,
+             json{{"valid", r.valid},
+                  {"items", std::move(items)},
+                  {"checks", r.checks},
+                  {"problems", r.problems},
+                  {"notes", r.notes},
+                  {"checked_at", o.now}});
+  });
+
   // Anything else under /api is a JSON 404, never the web app.
   s.Get("/api/.*", [](const httplib::Request&, httplib::Response& res) {
     SendError(res, 404, "no such endpoint (see /api/v1/openapi.json)");
