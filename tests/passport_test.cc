@@ -163,6 +163,9 @@ TEST_F(PassportTest, AChangedGradeOrAnotherHolderOrAnEarlyDateIsNotValid) {
   EXPECT_FALSE(r.valid);
   EXPECT_NE(Problems(r).find("GCSE Mathematics"), std::string::npos) << Problems(r);
   EXPECT_NE(Problems(r).find("signature"), std::string::npos) << Problems(r);
+  // The changed item is not verified; the others, each signed on its own, are.
+  ASSERT_EQ(r.items.size(), p.items.size());
+  for (const auto& v : r.items) EXPECT_EQ(v.verified, v.name != "GCSE Mathematics") << v.name;
 
   // Signed again by a key that is not the issuer's: the signature holds,
   // the claim to be the issuer does not.

@@ -10,6 +10,7 @@ import { CaseloadPage } from './pages/Caseload.jsx';
 import { LoginPage } from './pages/Login.jsx';
 import { MeasuresComparisonPage, SchoolMeasuresPage } from './pages/Measures.jsx';
 import { VoicePage } from './pages/Voice.jsx';
+import { PassportPage } from './pages/Passport.jsx';
 
 // Hash routes:
 //   #/                      find a school, trust or LA (#/?q=TEXT keeps the search)
@@ -20,6 +21,7 @@ import { VoicePage } from './pages/Voice.jsx';
 //   #/la/CODE, #/trust/ID   a local authority, a trust
 //   #/school/URN/voice, #/la/CODE/voice   pupil voice (docs/pupil-voice.md)
 //   #/caseload              the user's flagged pupils and referrals
+//   #/passport              check a skills passport (employers, no login)
 //   #/login                 log in (#/login?next=/school/URN/pupils)
 export function parseRoute(hash) {
   const raw = (hash || '').replace(/^#/, '') || '/';
@@ -42,6 +44,7 @@ export function parseRoute(hash) {
   if (parts[0] === 'la' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'la', id: parts[1], query };
   if (parts[0] === 'trust' && parts.length === 2) return { name: 'trust', id: parts[1], query };
   if (parts[0] === 'caseload' && parts.length === 1) return { name: 'caseload', query };
+  if (parts[0] === 'passport' && parts.length === 1) return { name: 'passport', query };
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login', query };
   return { name: 'notfound', query };
 }
@@ -94,6 +97,9 @@ function Header({ user }) {
             </li>
             <li>
               <a href="#/measures">P8 and P5</a>
+            </li>
+            <li>
+              <a href="#/passport">Check a skills passport</a>
             </li>
             {user && ['school', 'trust', 'la'].includes(user.role) ? (
               <li>
@@ -179,6 +185,9 @@ export function App() {
       break;
     case 'voice':
       page = <VoicePage kind={route.kind} id={route.id} key={`v${route.kind}${route.id}`} />;
+      break;
+    case 'passport':
+      page = <PassportPage />;
       break;
     case 'login':
       page = <LoginPage user={user} next={route.query.get('next') || ''} />;
