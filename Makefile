@@ -33,11 +33,13 @@ demo: build
 	$(LANTERN) scorecard --store $(DEMO_OUT)/store --out $(DEMO_OUT)/scorecard --pages
 	scripts/demo-accounts $(DEMO_OUT)/store $(DEMO_OUT)/input
 	$(LANTERN) flags --store $(DEMO_OUT)/store --out $(DEMO_OUT)/flags --from 2018-09-01
+	scripts/demo-passport $(LANTERN) $(DEMO_OUT)/store $(DEMO_OUT)/input $(DEMO_OUT)/passport
 	@echo
 	@echo "Demo finished. Outputs: $(DEMO_OUT)/output (attendance.csv, suspensions.csv and their metadata);"
 	@echo "$(DEMO_OUT)/scorecard (pupil-level inclusion scorecards: scorecards/URN.html per school, offline);"
 	@echo "rejected rows and the rejects report: $(DEMO_OUT)/store/rejects/"
 	@echo "at-risk flags (pupil-level) and LIPA effectiveness: $(DEMO_OUT)/flags; referrals: $(LANTERN) referrals list --store $(DEMO_OUT)/store"
+	@echo "one pupil's skills passport: $(DEMO_OUT)/passport/passport; check it: $(LANTERN) passport verify $(DEMO_OUT)/passport/passport/passport.json --status-list $(DEMO_OUT)/passport/issuer/status-list.json"
 	@echo
 	@echo "The server, on the demo store (accounts, pupil records for the entitled, audited):"
 	@echo "  $(LANTERN) serve --store $(DEMO_OUT)/store --port 8080     # then open http://127.0.0.1:8080/"
