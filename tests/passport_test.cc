@@ -20,6 +20,7 @@
 #include "passport/credentials.h"
 #include "passport/jcs.h"
 #include "store/store.h"
+#include "tests/ks4_store.h"
 #include "tests/scratch_dir.h"
 #include "tests/tiny_fixture.h"
 
@@ -38,7 +39,7 @@ class PassportTest : public testing::ScratchDirTest {
   void SetUp() override {
     ScratchDirTest::SetUp();
     const std::string p4 = TinyUpn(4);
-    std::string ks4 = "upn,urn,ks4_year,qual_id,grade,exam_series\n";
+    std::string ks4;
     auto row = [&](const char* q, const char* g) {
       ks4 += p4 + ",900002,201819," + q + "," + g + ",2019-06\n";
     };
@@ -48,17 +49,8 @@ class PassportTest : public testing::ScratchDirTest {
     row("GCSE_FRENCH", "U");      // awards nothing: left out
     row("BTEC_TA_SPORT", "L2M");  // a technical award at Level 2
     row("FS_ENGLISH_L1", "P");    // functional skills, a pass
-    testing::WriteTinyInput(dir_ + "/in", {{"ks4_results.csv", ks4}});
-    IngestOptions o;
-    o.input_dir = dir_ + "/in";
-    o.store_dir = dir_ + "/store";
-    IngestReport r;
-    ASSERT_TRUE(Ingest(o, &r).ok());
-    auto store = Store::Open(o.store_dir, Store::Mode::kRead);
-    ASSERT_TRUE(store.ok());
-    auto state = (*store)->Load();
-    ASSERT_TRUE(state.ok());
-    state_ = std::move(state).value();
+    testing::MakeKs4Store(dir_, ks4, &state_);
+    if (HasFatalFailure()) return;
     auto catalogue = QualCatalogue::Load(DefaultCatalogueDir());
     ASSERT_TRUE(catalogue.ok()) << catalogue.status().message();
     catalogue_ = std::make_unique<QualCatalogue>(std::move(catalogue).value());

@@ -15,6 +15,7 @@
 #include "passport/jcs.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "tests/ks4_store.h"
 #include "tests/scratch_dir.h"
 #include "tests/tiny_fixture.h"
 
@@ -30,19 +31,12 @@ class PassportEndpointTest : public lantern::testing::ScratchDirTest {
   void SetUp() override {
     ScratchDirTest::SetUp();
     const std::string p4 = TinyUpn(4);
-    const std::string ks4 = "upn,urn,ks4_year,qual_id,grade,exam_series\n" + p4 +
-                            ",900002,201819,GCSE_MATHS,6,2019-06\n" + p4 +
-                            ",900002,201819,FS_ENGLISH_L1,P,2019-06\n";
-    lantern::testing::WriteTinyInput(dir_ + "/input", {{"ks4_results.csv", ks4}});
-    IngestOptions io;
-    io.input_dir = dir_ + "/input";
-    io.store_dir = dir_ + "/store";
-    IngestReport ir;
-    ASSERT_TRUE(Ingest(io, &ir).ok());
-    auto store = Store::Open(io.store_dir, Store::Mode::kRead);
-    ASSERT_TRUE(store.ok());
-    auto state = (*store)->Load();
-    ASSERT_TRUE(state.ok());
+    StoreState state;
+    lantern::testing::MakeKs4Store(dir_,
+                                   p4 + ",900002,201819,GCSE_MATHS,6,2019-06\n" + p4 +
+                                       ",900002,201819,FS_ENGLISH_L1,P,2019-06\n",
+                                   &state);
+    if (HasFatalFailure()) return;
     auto catalogue = QualCatalogue::Load(DefaultCatalogueDir());
     ASSERT_TRUE(catalogue.ok());
     passport::IssuerSetup setup;
@@ -54,12 +48,12 @@ class PassportEndpointTest : public lantern::testing::ScratchDirTest {
     passport::IssueOptions o;
     o.recipient_email = "learner@example.org";
     o.now = "2026-12-06T10:00:00Z";
-    auto issued = passport::IssuePassport(*state, *catalogue, TinyUpn(4), issuer_, o);
+    auto issued = passport::IssuePassport(state, *catalogue, TinyUpn(4), issuer_, o);
     ASSERT_TRUE(issued.ok()) << issued.status().message();
     passport_ = issued->record;
 
     ServerOptions so;
-    so.store_dir = io.store_dir;
+    so.store_dir = dir_ + "/store";
     so.port = 0;
     so.quiet = true;
     so.threads = 2;
