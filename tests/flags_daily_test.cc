@@ -155,7 +155,9 @@ TEST_F(DailyFlagsTest, TheDaysChangesTurnOneDaysListIntoTheNext) {
     // The windows moved on from the day before's give the same changes as
     // every window worked out from the marks.
     // (The first run, on its own, kept none: the first day works them out.)
-    if (day != std::string(kDays[0])) EXPECT_GT(a.windows_carried, 0u) << day;
+    if (day != std::string(kDays[0])) {
+      EXPECT_GT(a.windows_carried, 0u) << day;
+    }
     EXPECT_EQ(c.windows_carried, 0u) << day;
     EXPECT_EQ(Text(a_out + "/flag_changes.csv"), Text(afresh + "-" + day + "/flag_changes.csv"))
         << day;

@@ -251,5 +251,37 @@ TEST_F(PassportTest, TheCommandLineSaysValidOrNotByItsExitCode) {
   EXPECT_EQ(WEXITSTATUS(rc), 1);
 }
 
+TEST_F(PassportTest, AYearGroupIsIssuedAtOnceAndTheRowsThatCannotBeAreKeptAside) {
+  const std::string recipients = dir_ + "/year11.csv";
+  ASSERT_TRUE(WriteFileAtomic(recipients, "upn,email\n" + TinyUpn(4) + ",learner@example.org\n" +
+                                              TinyUpn(2) +
+                                              ",two@example.org\nnot-a-upn,x@example.org\n" +
+                                              TinyUpn(4) + ",no-address\n")
+                  .ok());
+  const std::string out = dir_ + "/year11";
+  const std::string cmd = std::string(LANTERN_BINARY) + " passport issue --store " + dir_ +
+                          "/store --issuer " + issuer_ + " --recipients " + recipients + " --now " +
+                          kNow + " --out " + out + " > /dev/null 2>&1";
+  const int rc = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(rc));
+  EXPECT_EQ(WEXITSTATUS(rc), 3);  // done, but rows were rejected
+  auto issued = ReadFileToString(out + "/" + TinyUpn(4) + "/passport.json");
+  ASSERT_TRUE(issued.ok());
+  const json list = StatusList();
+  EXPECT_TRUE(Check(passport::ParseJson(*issued).value(), &list, "learner@example.org").valid);
+  const std::string rejects = ReadFileToString(out + "/rejects.csv").value();
+  EXPECT_NE(rejects.find(recipients + ",3,upn,the store holds no KS4 result for " + TinyUpn(2)),
+            std::string::npos)
+      << rejects;
+  EXPECT_NE(rejects.find(recipients + ",4,upn,not-a-upn is not a valid UPN"), std::string::npos)
+      << rejects;
+  EXPECT_NE(rejects.find(recipients + ",5,email,"), std::string::npos) << rejects;
+  EXPECT_FALSE(std::filesystem::exists(out + "/" + TinyUpn(2)));
+  // Every credential issued has its own place, recorded.
+  const json allocated =
+      passport::ParseJson(ReadFileToString(issuer_ + "/allocated.json").value()).value();
+  EXPECT_EQ(allocated.size(), 5u);
+}
+
 }  // namespace
 }  // namespace lantern

@@ -1,6 +1,7 @@
 // lantern passport init|issue|verify|revoke: the skills passport
 // (docs/skills-passport.md).
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -8,6 +9,8 @@
 #include <memory>
 
 #include "cli/command_registry.h"
+#include "common/csv_table.h"
+#include "common/csv_writer.h"
 #include "common/file_util.h"
 #include "measures/qualifications.h"
 #include "passport/credentials.h"
@@ -27,37 +30,111 @@ Result<json> ReadJsonFile(const std::string& path) {
   return std::move(j).value();
 }
 
-Status IssueCommand(const std::string& store_dir, const std::string& upn,
-                    const std::string& issuer_dir, const std::string& email,
-                    const std::string& out_dir, const std::string& catalogue_dir,
-                    const std::string& now) {
-  LANTERN_ASSIGN_OR_RETURN(
-      QualCatalogue catalogue,
-      QualCatalogue::Load(catalogue_dir.empty() ? DefaultCatalogueDir() : catalogue_dir));
-  LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(store_dir, Store::Mode::kRead));
-  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load(true));
-  passport::IssueOptions o;
-  o.recipient_email = email;
-  o.now = now.empty() ? passport::NowUtc() : now;
-  LANTERN_ASSIGN_OR_RETURN(passport::IssuedPassport p,
-                           passport::IssuePassport(state, catalogue, upn, issuer_dir, o));
+struct IssueArgs {
+  std::string store_dir, upn, issuer_dir, email, recipients, out_dir, catalogue_dir, now;
+};
+
+// The credentials, not synced to disk: lost in a crash, they are issued
+// again (the places they took stay taken, which costs nothing).
+Status WritePassport(const std::string& dir, const passport::IssuedPassport& p) {
   std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", dir, ec.message()));
   for (size_t i = 0; i < p.items.size(); ++i) {
     LANTERN_RETURN_IF_ERROR(
-        WriteFileAtomic(out_dir + "/" + p.item_names[i], p.items[i].dump(2) + "\n"));
+        WriteFileAtomic(dir + "/" + p.item_names[i], p.items[i].dump(2) + "\n", false));
   }
-  LANTERN_RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/passport.json", p.record.dump(2) + "\n"));
-  std::printf("lantern passport issue -> %s\n", out_dir.c_str());
-  std::printf("  passport.json: the whole record (a ClrCredential), and one file per item:\n");
-  for (size_t i = 0; i < p.items.size(); ++i) {
-    std::printf("    %-44s %s\n", p.item_names[i].c_str(),
-                p.items[i]["name"].get<std::string>().c_str());
+  return WriteFileAtomic(dir + "/passport.json", p.record.dump(2) + "\n", false);
+}
+
+// One pupil (--upn, --recipient-email): OUT holds the passport. A year
+// group (--recipients FILE, a CSV of upn,email): OUT/UPN for each pupil, and
+// OUT/rejects.csv for the rows that could not be issued, with their line,
+// field and reason. *rejected counts those rows.
+Status IssueCommand(const IssueArgs& a, size_t* rejected) {
+  *rejected = 0;
+  if (a.recipients.empty() == (a.upn.empty() || a.email.empty())) {
+    return Status::InvalidArgument(
+        "give either --upn and --recipient-email (one pupil) or --recipients FILE (a CSV of "
+        "upn,email)");
   }
-  if (p.results_left_out > 0) {
-    std::printf("  %zu results left out: they award nothing (U, a fail, absent)\n",
-                p.results_left_out);
+  LANTERN_ASSIGN_OR_RETURN(
+      QualCatalogue catalogue,
+      QualCatalogue::Load(a.catalogue_dir.empty() ? DefaultCatalogueDir() : a.catalogue_dir));
+  LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(a.store_dir, Store::Mode::kRead));
+  LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load(true));
+  LANTERN_ASSIGN_OR_RETURN(passport::PassportIssuer issuer,
+                           passport::PassportIssuer::Open(state, catalogue, a.issuer_dir));
+  passport::IssueOptions o;
+  o.now = a.now.empty() ? passport::NowUtc() : a.now;
+  if (a.recipients.empty()) {
+    o.recipient_email = a.email;
+    LANTERN_ASSIGN_OR_RETURN(passport::IssuedPassport p, issuer.Issue(a.upn, o));
+    // The places are recorded before the credentials leave.
+    LANTERN_RETURN_IF_ERROR(issuer.Save());
+    LANTERN_RETURN_IF_ERROR(WritePassport(a.out_dir, p));
+    std::printf("lantern passport issue -> %s\n", a.out_dir.c_str());
+    std::printf("  passport.json: the whole record (a ClrCredential), and one file per item:\n");
+    for (size_t i = 0; i < p.items.size(); ++i) {
+      std::printf("    %-44s %s\n", p.item_names[i].c_str(),
+                  p.items[i]["name"].get<std::string>().c_str());
+    }
+    if (p.results_left_out > 0) {
+      std::printf("  %zu results left out: they award nothing (U, a fail, absent)\n",
+                  p.results_left_out);
+    }
+    return Status::Ok();
+  }
+  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(a.recipients));
+  LANTERN_ASSIGN_OR_RETURN(const int upn_col, t.RequireColumn("upn"));
+  LANTERN_ASSIGN_OR_RETURN(const int email_col, t.RequireColumn("email"));
+  auto rejects = CsvWriter::InMemory();
+  rejects->Row(std::vector<std::string_view>{"file", "line", "field", "reason", "upn"});
+  // Issued in batches: each batch's places are recorded before its files
+  // are written.
+  constexpr size_t kBatch = 100;
+  std::vector<std::pair<std::string, passport::IssuedPassport>> batch;
+  size_t issued = 0, credentials = 0;
+  const bool progress = ::isatty(STDERR_FILENO) != 0 && t.rows() > 500;
+  const auto flush = [&]() -> Status {
+    LANTERN_RETURN_IF_ERROR(issuer.Save());
+    for (const auto& [upn, p] : batch) {
+      LANTERN_RETURN_IF_ERROR(WritePassport(a.out_dir + "/" + upn, p));
+    }
+    batch.clear();
+    return Status::Ok();
+  };
+  for (size_t r = 0; r < t.rows(); ++r) {
+    const std::string& upn = t.Cell(r, upn_col);
+    o.recipient_email = t.Cell(r, email_col);
+    auto p = issuer.Issue(upn, o);
+    if (!p.ok()) {
+      const bool email = p.status().message().find("e-mail") != std::string::npos;
+      rejects->Field(a.recipients).Int(static_cast<int64_t>(r + 2)).Field(email ? "email" : "upn");
+      rejects->Field(p.status().message()).Field(upn);
+      rejects->EndRow();
+      ++*rejected;
+      continue;
+    }
+    ++issued;
+    credentials += p->items.size();
+    batch.emplace_back(upn, std::move(p).value());
+    if (batch.size() == kBatch) LANTERN_RETURN_IF_ERROR(flush());
+    if (progress && (r + 1) % 100 == 0) {
+      std::fprintf(stderr, "\r  %zu of %zu pupils", r + 1, t.rows());
+    }
+  }
+  LANTERN_RETURN_IF_ERROR(flush());
+  if (progress) std::fprintf(stderr, "\r%40s\r", "");
+  std::error_code ec;
+  std::filesystem::create_directories(a.out_dir, ec);
+  LANTERN_RETURN_IF_ERROR(
+      WriteFileAtomic(a.out_dir + "/rejects.csv", rejects->raw_writer().contents()));
+  std::printf("lantern passport issue -> %s: %zu passports (%zu credentials), one folder per UPN\n",
+              a.out_dir.c_str(), issued, credentials);
+  if (*rejected > 0) {
+    std::printf("  %zu rows not issued: %s/rejects.csv says why, row by row\n", *rejected,
+                a.out_dir.c_str());
   }
   return Status::Ok();
 }
@@ -147,35 +224,40 @@ void AddPassport(CLI::App& app, int* exit_code) {
     });
   }
   {
-    auto store = std::make_shared<std::string>();
-    auto upn = std::make_shared<std::string>();
-    auto dir = std::make_shared<std::string>();
-    auto email = std::make_shared<std::string>();
-    auto out = std::make_shared<std::string>();
-    auto catalogue = std::make_shared<std::string>();
-    auto now = std::make_shared<std::string>();
+    auto a = std::make_shared<IssueArgs>();
     CLI::App* cmd = passport->add_subcommand(
         "issue",
-        "Issue a pupil's passport from the store's KS4 results: one signed credential per "
-        "qualification awarded, and passport.json holding them all. PUPIL-LEVEL: for the "
-        "pupil and the issuing school.");
-    cmd->add_option("--store", *store, "store folder")->required();
-    cmd->add_option("--upn", *upn, "the pupil's UPN")->required();
-    cmd->add_option("--issuer", *dir, "the issuer's folder (lantern passport init)")->required();
-    cmd->add_option("--recipient-email", *email,
-                    "the holder's e-mail address: kept only as a salted hash")
+        "Issue passports from the store's KS4 results: for each pupil, one signed credential per "
+        "qualification awarded, and passport.json holding them all. One pupil (--upn, "
+        "--recipient-email) or a year group (--recipients FILE). PUPIL-LEVEL: for the pupil and "
+        "the issuing school.");
+    cmd->add_option("--store", a->store_dir, "store folder")->required();
+    cmd->add_option("--issuer", a->issuer_dir, "the issuer's folder (lantern passport init)")
         ->required();
-    cmd->add_option("--out", *out, "folder for the credentials")->required();
+    cmd->add_option("--out", a->out_dir,
+                    "folder for the credentials (with --recipients: a folder per UPN)")
+        ->required();
+    cmd->add_option("--upn", a->upn, "one pupil's UPN");
+    cmd->add_option("--recipient-email", a->email,
+                    "that pupil's e-mail address: kept only as a salted hash");
+    cmd->add_option("--recipients", a->recipients,
+                    "a CSV with columns upn and email: a passport for each row; rows that "
+                    "cannot be issued go to OUT/rejects.csv (exit 3)");
     cmd->add_option(
-        "--catalogue", *catalogue,
+        "--catalogue", a->catalogue_dir,
         "qualification catalogue folder (default: the catalogue/ shipped with Lantern)");
-    cmd->add_option("--now", *now, "issue time, YYYY-MM-DDThh:mm:ssZ (default: now)");
+    cmd->add_option("--now", a->now, "issue time, YYYY-MM-DDThh:mm:ssZ (default: now)");
     cmd->footer(
-        "Example:\n  lantern passport issue --store S --upn A823400119001 --issuer keys/school "
-        "--recipient-email learner@example.org --out passports/A823400119001");
+        "Examples:\n  lantern passport issue --store S --upn A823400119001 --issuer keys/school "
+        "--recipient-email learner@example.org --out passports/A823400119001\n"
+        "  lantern passport issue --store S --issuer keys/school --recipients year11.csv "
+        "--out passports");
     cmd->callback([=] {
-      const Status st = IssueCommand(*store, *upn, *dir, *email, *out, *catalogue, *now);
-      *exit_code = st.ok() ? kExitOk : ReportFailure("passport issue", st);
+      size_t rejected = 0;
+      const Status st = IssueCommand(*a, &rejected);
+      *exit_code = !st.ok()       ? ReportFailure("passport issue", st)
+                   : rejected > 0 ? kExitRowsRejected
+                                  : kExitOk;
     });
   }
   {

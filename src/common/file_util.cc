@@ -193,14 +193,15 @@ Status SyncDirectory(const std::string& dir) {
   return Status::Ok();
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view contents) {
+Status WriteFileAtomic(const std::string& path, std::string_view contents, bool sync) {
   std::string tmp = path + ".tmp";
   {
     LANTERN_ASSIGN_OR_RETURN(auto w, BufferedWriter::Create(tmp));
     w->Write(contents);
-    LANTERN_RETURN_IF_ERROR(w->Close(/*sync=*/true));
+    LANTERN_RETURN_IF_ERROR(w->Close(sync));
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError(Errno("cannot rename", tmp));
+  if (!sync) return Status::Ok();
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   return SyncDirectory(parent.empty() ? "." : parent.string());
 }

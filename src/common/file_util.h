@@ -107,7 +107,9 @@ class BufferedWriter {
 
 // Writes contents to path atomically: a temporary file in the same folder is
 // written, fsynced and renamed over path, so a reader sees old or new, never half.
-Status WriteFileAtomic(const std::string& path, std::string_view contents);
+// With `sync` false neither the file nor the folder is fsynced (an output
+// that can be made again: still old or new, but not durable).
+Status WriteFileAtomic(const std::string& path, std::string_view contents, bool sync = true);
 Result<std::string> ReadFileToString(const std::string& path);
 // fsync on a directory, so a rename inside it survives a crash.
 Status SyncDirectory(const std::string& dir);

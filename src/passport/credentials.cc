@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <unordered_map>
 #include <utility>
 
 #include "common/csv_table.h"
@@ -358,55 +359,94 @@ Status InitIssuer(const std::string& dir, const IssuerSetup& setup, const std::s
                    {{"profile", is.profile}, {"status_list_url", is.status_list_url}});
 }
 
-Result<IssuedPassport> IssuePassport(const StoreState& s, const QualCatalogue& catalogue,
-                                     const std::string& upn, const std::string& issuer_dir,
-                                     const IssueOptions& options) {
+struct PassportIssuer::Impl {
+  const StoreState* s = nullptr;
+  const QualCatalogue* catalogue = nullptr;
+  std::string dir;
+  Issuer is;
+  Scales scales;
+  int32_t issuer_urn = 0;
+  // The pupils with KS4 results, by UPN, and each one's rows.
+  std::unordered_map<uint64_t, std::vector<uint32_t>> rows_of;
+};
+
+PassportIssuer::PassportIssuer() = default;
+PassportIssuer::PassportIssuer(PassportIssuer&&) noexcept = default;
+PassportIssuer& PassportIssuer::operator=(PassportIssuer&&) noexcept = default;
+PassportIssuer::~PassportIssuer() = default;
+
+Result<PassportIssuer> PassportIssuer::Open(const StoreState& s, const QualCatalogue& catalogue,
+                                            const std::string& issuer_dir) {
   if (sodium_init() < 0) return Status::Internal("libsodium could not start");
+  PassportIssuer out;
+  out.impl_ = std::make_unique<Impl>();
+  Impl& x = *out.impl_;
+  x.s = &s;
+  x.catalogue = &catalogue;
+  x.dir = issuer_dir;
+  LANTERN_ASSIGN_OR_RETURN(x.is, LoadIssuer(issuer_dir));
+  LANTERN_ASSIGN_OR_RETURN(x.scales, ReadScales(catalogue.dir()));
+  if (x.is.profile.contains("otherIdentifier")) {
+    for (const json& e : x.is.profile["otherIdentifier"]) {
+      if (Text(e, "identifierType") == "ext:URN") {
+        x.issuer_urn = std::atoi(Text(e, "identifier").c_str());
+      }
+    }
+  }
+  const Ks4ResultTable& r = s.ks4_results;
+  for (uint32_t i = 0; i < r.size(); ++i) {
+    if (r.pupil[i] < s.pupils.size()) x.rows_of[s.pupils.upn[r.pupil[i]]].push_back(i);
+  }
+  return out;
+}
+
+Result<IssuedPassport> PassportIssuer::Issue(const std::string& upn, const IssueOptions& options) {
+  Impl& x = *impl_;
+  const StoreState& s = *x.s;
+  Issuer& is = x.is;
   if (options.recipient_email.find('@') == std::string::npos) {
-    return Status::InvalidArgument("--recipient-email must be the holder's e-mail address");
+    return Status::InvalidArgument("the recipient's e-mail address is not an address");
   }
   uint64_t key = 0;
   if (ParseUpn(upn, &key) != UpnProblem::kNone) {
     return Status::InvalidArgument(fmt::format("{} is not a valid UPN", upn));
   }
-  size_t pupil = s.pupils.size();
-  for (size_t p = 0; p < s.pupils.size(); ++p) {
-    if (s.pupils.upn[p] == key) {
-      pupil = p;
-      break;
-    }
+  const auto found = x.rows_of.find(key);
+  if (found == x.rows_of.end()) {
+    const bool known =
+        std::find(s.pupils.upn.begin(), s.pupils.upn.end(), key) != s.pupils.upn.end();
+    return Status::NotFound(known ? fmt::format("the store holds no KS4 result for {}", upn)
+                                  : "no pupil with that UPN in the store");
   }
-  if (pupil == s.pupils.size()) return Status::NotFound("no pupil with that UPN in the store");
-  LANTERN_ASSIGN_OR_RETURN(Issuer is, LoadIssuer(issuer_dir));
-  LANTERN_ASSIGN_OR_RETURN(Scales scales, ReadScales(catalogue.dir()));
-  int32_t issuer_urn = 0;
-  if (is.profile.contains("otherIdentifier")) {
-    for (const json& e : is.profile["otherIdentifier"]) {
-      if (Text(e, "identifierType") == "ext:URN")
-        issuer_urn = std::atoi(Text(e, "identifier").c_str());
-    }
-  }
-
   IssuedPassport out;
   const Ks4ResultTable& r = s.ks4_results;
   std::map<std::string, int> names_used;
-  for (size_t i = 0; i < r.size(); ++i) {
-    if (r.pupil[i] != pupil) continue;
-    const int q = catalogue.Find(r.qual_id[i]);
-    const std::optional<double> points = q >= 0 ? catalogue.Points(q, r.grade[i]) : std::nullopt;
+  // Places are taken only once the whole passport is made: a passport that
+  // fails part way gives back those it took.
+  struct GiveBack {
+    json& allocated;
+    json before;
+    bool keep = false;
+    ~GiveBack() {
+      if (!keep) allocated = std::move(before);
+    }
+  } give_back{is.allocated, is.allocated};
+  for (uint32_t i : found->second) {
+    const int q = x.catalogue->Find(r.qual_id[i]);
+    const std::optional<double> points = q >= 0 ? x.catalogue->Points(q, r.grade[i]) : std::nullopt;
     if (!points || *points <= 0) {
       ++out.results_left_out;  // U, a fail, absent: nothing awarded
       continue;
     }
     const int32_t urn = r.school[i] < s.schools.size() ? s.schools.urn[r.school[i]] : 0;
-    if (issuer_urn > 0 && urn != issuer_urn) {
+    if (x.issuer_urn > 0 && urn != x.issuer_urn) {
       return Status::FailedPrecondition(fmt::format(
           "the pupil's results were reported by school {}, not by the issuer (URN {}): a school "
           "issues the passport of its own pupils' results",
-          urn, issuer_urn));
+          urn, x.issuer_urn));
     }
-    const Qualification& qual = catalogue.qualifications()[static_cast<size_t>(q)];
-    const auto& grades = scales[qual.point_scale];
+    const Qualification& qual = x.catalogue->qualifications()[static_cast<size_t>(q)];
+    const auto& grades = x.scales[qual.point_scale];
     const bool pass_fail = PassFail(grades);
     const std::string level = RqfLevel(qual, r.grade[i], *points);
     json achievement = Achievement(qual, qual.point_scale, grades, level);
@@ -462,9 +502,22 @@ Result<IssuedPassport> IssuePassport(const StoreState& s, const QualCatalogue& c
   ProofOptions o;
   o.created = options.now;
   LANTERN_ASSIGN_OR_RETURN(out.record, AddProof(record, is.key, o));
-  // The places are recorded before the credentials leave.
-  LANTERN_RETURN_IF_ERROR(WriteJson(PathIn(issuer_dir, "allocated.json"), is.allocated));
+  give_back.keep = true;
   return out;
+}
+
+Status PassportIssuer::Save() {
+  return WriteJson(PathIn(impl_->dir, "allocated.json"), impl_->is.allocated);
+}
+
+Result<IssuedPassport> IssuePassport(const StoreState& s, const QualCatalogue& catalogue,
+                                     const std::string& upn, const std::string& issuer_dir,
+                                     const IssueOptions& options) {
+  LANTERN_ASSIGN_OR_RETURN(PassportIssuer issuer, PassportIssuer::Open(s, catalogue, issuer_dir));
+  LANTERN_ASSIGN_OR_RETURN(IssuedPassport p, issuer.Issue(upn, options));
+  // The places are recorded before the credentials leave.
+  LANTERN_RETURN_IF_ERROR(issuer.Save());
+  return p;
 }
 
 Status Revoke(const std::string& issuer_dir, const json& credential, const std::string& now) {

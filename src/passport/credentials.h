@@ -11,6 +11,7 @@
 #define LANTERN_PASSPORT_CREDENTIALS_H_
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -47,6 +48,31 @@ struct IssuedPassport {
   std::vector<std::string> item_names;  // file names for them ("gcse-maths.json")
   nlohmann::json record;                // the signed ClrCredential holding them all
   size_t results_left_out = 0;          // results that award nothing (U, fail, absent)
+};
+
+// Issues passports from an issuer's folder, one pupil after another (the
+// store's KS4 results indexed by pupil once): what a school does on results
+// day for its whole year group. Issue takes each credential's place in the
+// status list; Save records the places taken (allocated.json), and must be
+// called before the credentials issued since the last Save leave.
+class PassportIssuer {
+ public:
+  static Result<PassportIssuer> Open(const StoreState& state, const QualCatalogue& catalogue,
+                                     const std::string& issuer_dir);
+  // NotFound when the store has no such pupil or no result of theirs that
+  // awards anything; FailedPrecondition when the issuer has a URN and the
+  // results are another school's; InvalidArgument for a bad UPN or e-mail.
+  Result<IssuedPassport> Issue(const std::string& upn, const IssueOptions& options);
+  Status Save();
+
+  PassportIssuer(PassportIssuer&&) noexcept;
+  PassportIssuer& operator=(PassportIssuer&&) noexcept;
+  ~PassportIssuer();
+
+ private:
+  PassportIssuer();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // Issues the passport of the pupil with this UPN from the issuer's folder:
