@@ -253,10 +253,10 @@ TEST_F(PassportTest, TheCommandLineSaysValidOrNotByItsExitCode) {
 
 TEST_F(PassportTest, AYearGroupIsIssuedAtOnceAndTheRowsThatCannotBeAreKeptAside) {
   const std::string recipients = dir_ + "/year11.csv";
-  ASSERT_TRUE(WriteFileAtomic(recipients, "upn,email\n" + TinyUpn(4) + ",learner@example.org\n" +
-                                              TinyUpn(2) +
-                                              ",two@example.org\nnot-a-upn,x@example.org\n" +
-                                              TinyUpn(4) + ",no-address\n")
+  ASSERT_TRUE(WriteFileAtomic(recipients,
+                              "upn,email\n" + TinyUpn(4) + ",learner@example.org\n" + TinyUpn(2) +
+                                  ",two@example.org\nnot-a-upn,x@example.org\n" + TinyUpn(3) +
+                                  ",no-address\n" + TinyUpn(4) + ",again@example.org\n")
                   .ok());
   const std::string out = dir_ + "/year11";
   const std::string cmd = std::string(LANTERN_BINARY) + " passport issue --store " + dir_ +
@@ -276,6 +276,9 @@ TEST_F(PassportTest, AYearGroupIsIssuedAtOnceAndTheRowsThatCannotBeAreKeptAside)
   EXPECT_NE(rejects.find(recipients + ",4,upn,not-a-upn is not a valid UPN"), std::string::npos)
       << rejects;
   EXPECT_NE(rejects.find(recipients + ",5,email,"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find(recipients + ",6,upn,the same UPN as line 2: issued once"),
+            std::string::npos)
+      << rejects;
   EXPECT_FALSE(std::filesystem::exists(out + "/" + TinyUpn(2)));
   // Every credential issued has its own place, recorded.
   const json allocated =

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "cli/command_registry.h"
@@ -104,18 +105,29 @@ Status IssueCommand(const IssueArgs& a, size_t* rejected) {
     batch.clear();
     return Status::Ok();
   };
+  std::map<std::string, size_t> line_of;  // the UPNs issued, and their lines
+  const auto reject = [&](size_t line, const char* field, const std::string& reason,
+                          const std::string& upn) {
+    rejects->Field(a.recipients).Int(static_cast<int64_t>(line)).Field(field);
+    rejects->Field(reason).Field(upn);
+    rejects->EndRow();
+    ++*rejected;
+  };
   for (size_t r = 0; r < t.rows(); ++r) {
     const std::string& upn = t.Cell(r, upn_col);
+    const size_t line = r + 2;
+    if (const auto it = line_of.find(upn); it != line_of.end()) {
+      reject(line, "upn", fmt::format("the same UPN as line {}: issued once", it->second), upn);
+      continue;
+    }
     o.recipient_email = t.Cell(r, email_col);
     auto p = issuer.Issue(upn, o);
     if (!p.ok()) {
       const bool email = p.status().message().find("e-mail") != std::string::npos;
-      rejects->Field(a.recipients).Int(static_cast<int64_t>(r + 2)).Field(email ? "email" : "upn");
-      rejects->Field(p.status().message()).Field(upn);
-      rejects->EndRow();
-      ++*rejected;
+      reject(line, email ? "email" : "upn", p.status().message(), upn);
       continue;
     }
+    line_of[upn] = line;
     ++issued;
     credentials += p->items.size();
     batch.emplace_back(upn, std::move(p).value());
