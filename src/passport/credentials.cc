@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -542,13 +543,39 @@ Status Revoke(const std::string& issuer_dir, const json& credential, const std::
 namespace {
 
 // The checks of one credential (not the items inside a record).
+// The status list the verifier gave, read once for all the credentials it
+// is checked against: its signer (empty when its signature does not hold),
+// what it says it is, and its bits (nullopt when they cannot be read).
+struct ListSeen {
+  bool given = false;
+  std::string signer, id, purpose, date;
+  std::optional<StatusList> bits;
+};
+
+ListSeen ReadStatusList(const VerifyOptions& o) {
+  ListSeen seen;
+  if (o.status_list == nullptr) return seen;
+  const json& list = *o.status_list;
+  seen.given = true;
+  const ProofCheck proof = VerifyProof(list);
+  if (proof.verified && IssuerId(list) == DidKey(proof.public_key)) seen.signer = IssuerId(list);
+  const json subject =
+      list.is_object() && list.contains("credentialSubject") ? list["credentialSubject"] : json();
+  seen.id = Text(list, "id");
+  seen.purpose = Text(subject, "statusPurpose");
+  seen.date = Text(list, "validFrom");
+  auto bits = StatusList::Decode(Text(subject, "encodedList"));
+  if (bits.ok()) seen.bits = std::move(bits).value();
+  return seen;
+}
+
 struct OneCheck {
   bool ok = true;
   std::string issuer;
 };
 
 OneCheck CheckCredential(const json& c, const std::string& label, const VerifyOptions& o,
-                         VerifyReport* report) {
+                         const ListSeen& list, VerifyReport* report) {
   OneCheck r;
   auto problem = [&](const std::string& what) {
     r.ok = false;
@@ -604,37 +631,26 @@ OneCheck CheckCredential(const json& c, const std::string& label, const VerifyOp
   }
   if (c.contains("credentialStatus")) {
     const json& st = c["credentialStatus"];
-    if (o.status_list == nullptr) {
-      report->notes.push_back(label +
-                              ": revocation not checked (give the issuer's status list, "
-                              "--status-list, from " +
-                              Text(st, "statusListCredential") + ")");
+    const std::string index = Text(st, "statusListIndex");
+    if (!list.given) {
+      report->notes.push_back(label + ": revocation not checked: the issuer's status list " +
+                              "(published at " + Text(st, "statusListCredential") +
+                              ") was not given");
+    } else if (list.signer.empty() || list.signer != r.issuer) {
+      problem("the status list given is not signed by the credential's issuer");
+    } else if (list.id != Text(st, "statusListCredential") ||
+               list.purpose != Text(st, "statusPurpose")) {
+      problem("the status list given is not the one the credential names");
+    } else if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos ||
+               index.size() > 9) {
+      problem("its statusListIndex is not a number");
+    } else if (const size_t place = static_cast<size_t>(std::stoull(index));
+               !list.bits || place >= list.bits->size()) {
+      problem("the status list cannot be read at its place");
+    } else if (list.bits->Get(place)) {
+      problem("revoked by the issuer (status list of " + list.date + ")");
     } else {
-      const json& list = *o.status_list;
-      const ProofCheck lp = VerifyProof(list);
-      const json subject = list.is_object() && list.contains("credentialSubject")
-                               ? list["credentialSubject"]
-                               : json();
-      const std::string index = Text(st, "statusListIndex");
-      if (!lp.verified || IssuerId(list) != r.issuer || DidKey(lp.public_key) != r.issuer) {
-        problem("the status list given is not signed by the credential's issuer");
-      } else if (Text(list, "id") != Text(st, "statusListCredential") ||
-                 Text(subject, "statusPurpose") != Text(st, "statusPurpose")) {
-        problem("the status list given is not the one the credential names");
-      } else if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos ||
-                 index.size() > 9) {
-        problem("its statusListIndex is not a number");
-      } else {
-        auto bits = StatusList::Decode(Text(subject, "encodedList"));
-        const size_t place = static_cast<size_t>(std::stoull(index));
-        if (!bits.ok() || place >= bits->size()) {
-          problem("the status list cannot be read at its place");
-        } else if (bits->Get(place)) {
-          problem("revoked by the issuer (status list of " + Text(list, "validFrom") + ")");
-        } else {
-          passed.push_back("not revoked (status list of " + Text(list, "validFrom") + ")");
-        }
-      }
+      passed.push_back("not revoked (status list of " + list.date + ")");
     }
   }
   if (!o.recipient_email.empty()) {
@@ -686,8 +702,9 @@ ItemView ViewOf(const json& c, bool verified) {
 
 VerifyReport Verify(const json& doc, const VerifyOptions& o) {
   VerifyReport report;
+  const ListSeen list = ReadStatusList(o);
   if (HasType(doc, "ClrCredential")) {
-    CheckCredential(doc, "the record", o, &report);
+    CheckCredential(doc, "the record", o, list, &report);
     const json subject = doc.contains("credentialSubject") ? doc["credentialSubject"] : json();
     const json items = subject.is_object() && subject.contains("verifiableCredential")
                            ? subject["verifiableCredential"]
@@ -697,7 +714,7 @@ VerifyReport Verify(const json& doc, const VerifyOptions& o) {
     }
     for (size_t i = 0; items.is_array() && i < items.size(); ++i) {
       const std::string label = fmt::format("item {} ({})", i + 1, Text(items[i], "name"));
-      const OneCheck one = CheckCredential(items[i], label, o, &report);
+      const OneCheck one = CheckCredential(items[i], label, o, list, &report);
       if (one.issuer != IssuerId(doc)) {
         report.notes.push_back(label + ": issued by " + one.issuer + ", not the record's issuer");
       }
@@ -706,7 +723,7 @@ VerifyReport Verify(const json& doc, const VerifyOptions& o) {
       report.items.push_back(ViewOf(items[i], one.ok));
     }
   } else if (HasType(doc, "OpenBadgeCredential") || HasType(doc, "AchievementCredential")) {
-    const bool ok = CheckCredential(doc, "the credential", o, &report).ok;
+    const bool ok = CheckCredential(doc, "the credential", o, list, &report).ok;
     report.items.push_back(ViewOf(doc, ok));
   } else {
     report.problems.push_back(
