@@ -29,6 +29,7 @@
 #define LANTERN_SCORECARD_H_
 
 #include <cstdint>
+#include <ctime>
 #include <limits>
 #include <map>
 #include <memory>
@@ -355,6 +356,9 @@ struct ScorecardOutputOptions {
   bool pages = false;
   std::string page_template;  // default: web/dist-single/scorecard.html beside the sources
   int threads = 0;
+  // The time the pages say they were generated (to the minute, UTC);
+  // 0: now. Two runs with the same input and time write the same pages.
+  std::time_t generated_at = 0;
 };
 
 // OUT/scorecard.csv (+ .meta.csv), OUT/similar_schools.csv,

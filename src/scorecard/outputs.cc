@@ -339,7 +339,7 @@ Status WriteScorecardOutputs(const Scorecard& sc, const ScorecardOutputOptions& 
       return Status::InvalidInput(path + " has no " + std::string(kOfflineMarker) + " marker");
     }
     indicators_json = ScorecardIndicatorsJson(in);
-    const std::time_t now = std::time(nullptr);
+    const std::time_t now = options.generated_at != 0 ? options.generated_at : std::time(nullptr);
     std::tm utc{};
     gmtime_r(&now, &utc);
     char when[32];
