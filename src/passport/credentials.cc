@@ -316,6 +316,25 @@ std::string AchievementTypeText(const std::string& type) {
   return type.rfind("ext:", 0) == 0 ? type.substr(4) : type;
 }
 
+nlohmann::json VerifyReportJson(const VerifyReport& report) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const ItemView& v : report.items) {
+    items.push_back({{"name", v.name},
+                     {"type", AchievementTypeText(v.achievement_type)},
+                     {"result", v.grade},
+                     {"level", v.level},
+                     {"awarded", v.term},
+                     {"issuer", v.issuer},
+                     {"issuer_id", v.issuer_id},
+                     {"verified", v.verified}});
+  }
+  return {{"valid", report.valid},
+          {"items", std::move(items)},
+          {"checks", report.checks},
+          {"problems", report.problems},
+          {"notes", report.notes}};
+}
+
 std::string NowUtc() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};

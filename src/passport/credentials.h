@@ -120,6 +120,11 @@ struct VerifyReport {
 // holder's identity where given. Never throws.
 VerifyReport Verify(const nlohmann::json& document, const VerifyOptions& options);
 
+// The report as the server's check answers it: valid, the items (each with
+// its type in words), checks, problems and notes. Every string in it is
+// valid UTF-8, so it can always be written.
+nlohmann::json VerifyReportJson(const VerifyReport& report);
+
 // An achievementType in words ("ext:GCSE" -> "GCSE", "ext:TechnicalAward"
 // -> "technical award").
 std::string AchievementTypeText(const std::string& type);

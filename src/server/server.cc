@@ -1650,25 +1650,9 @@ void Server::Impl::Routes() {
     if (b.contains("recipient_email") && b["recipient_email"].is_string()) {
       o.recipient_email = b["recipient_email"].get<std::string>();
     }
-    const passport::VerifyReport r = passport::Verify(b["passport"], o);
-    json items = json::array();
-    for (const passport::ItemView& v : r.items) {
-      items.push_back({{"name", v.name},
-                       {"type", passport::AchievementTypeText(v.achievement_type)},
-                       {"result", v.grade},
-                       {"level", v.level},
-                       {"awarded", v.term},
-                       {"issuer", v.issuer},
-                       {"issuer_id", v.issuer_id},
-                       {"verified", v.verified}});
-    }
-    SendJson(res, 200,
-             json{{"valid", r.valid},
-                  {"items", std::move(items)},
-                  {"checks", r.checks},
-                  {"problems", r.problems},
-                  {"notes", r.notes},
-                  {"checked_at", o.now}});
+    json answer = passport::VerifyReportJson(passport::Verify(b["passport"], o));
+    answer["checked_at"] = o.now;
+    SendJson(res, 200, answer);
   });
 
   // Anything else under /api is a JSON 404, never the web app.
