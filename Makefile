@@ -94,7 +94,7 @@ bench: build
 fuzz: deps
 	cmake -S . -B $(BUILD_DIR)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
 	  -DLANTERN_FUZZ=ON -DLANTERN_BUILD_TESTS=OFF -DLANTERN_BUILD_BENCH=OFF
-	cmake --build $(BUILD_DIR)-fuzz -j $(JOBS) --target csv_reader_fuzz ctf_fuzz passport_fuzz rules_fuzz
+	cmake --build $(BUILD_DIR)-fuzz -j $(JOBS) --target csv_reader_fuzz ctf_fuzz passport_fuzz records_fuzz rules_fuzz
 	scripts/run-fuzz $(BUILD_DIR)-fuzz
 
 format:
