@@ -208,6 +208,56 @@ TEST_F(RejectsTest, EhcpRequestsAreCheckedRowByRow) {
   EXPECT_EQ(t.exception_reason[2], "school holiday");
 }
 
+// Employer encounters: each rule on one row (the fixture's P2, Year 8, is on
+// the academy's roll all year; P1 at the primary).
+TEST_F(RejectsTest, EmployerEncountersAreCheckedRowByRow) {
+  const std::string p1 = TinyUpn(1), p2 = TinyUpn(2);
+  const std::string long_name(201, 'a');
+  testing::WriteTinyInput(
+      input_,
+      {{"employer_encounters.csv",
+        "upn,urn,activity,start_date,end_date,employer,role,hours\n" + p2 +
+            ",900002,encounter,2018-10-10,,Harbour Logistics,,1.5\n"  // 2: good
+            + p2 + ",900002,placement,2018-11-05,2018-11-09,County Hospital,Ward support,30\n"  // 3
+            + p1 + ",900001,encounter,2018-10-01,2018-10-01,Riverside Engineering,,\n"  // 4: good
+            + TinyUpn(13) + ",900002,encounter,2018-10-10,,Harbour Logistics,,\n"  // 5: unknown
+            + p2 + ",900002,visit,2018-10-10,,Harbour Logistics,,\n"               // 6: code
+            + p2 + ",900002,encounter,2018-10-10,2018-10-11,Greenfield,,\n"        // 7: consistency
+            + p2 + ",900002,encounter,2018-10-12,,Greenfield,Site assistant,\n"    // 8: consistency
+            + p2 + ",900002,placement,2018-11-09,2018-11-05,Greenfield,,\n"        // 9: date
+            + p2 + ",900002,encounter,2018-10-15,,,,\n"                            // 10: required
+            + p2 + ",900002,encounter,2018-10-16,," + long_name + ",,\n"           // 11: length
+            + p2 + ",900002,encounter,2018-10-17,,Greenfield,,900\n"               // 12: hours
+            + p2 + ",900001,encounter,2018-10-18,,Greenfield,,\n"              // 13: no_enrolment
+            + p2 + ",900002,encounter,2018-10-10,,Harbour Logistics,,2\n"}});  // 14: duplicate
+  IngestReport r;
+  ASSERT_TRUE(Run(&r).ok());
+  auto report = CsvTable::Load(r.rejects_dir + "/rejects.csv");
+  ASSERT_TRUE(report.ok());
+  std::set<std::pair<std::string, std::string>> got;
+  for (size_t i = 0; i < report->rows(); ++i) {
+    if (report->Cell(i, report->Column("file")) != "employer_encounters.csv") continue;
+    got.insert({report->Cell(i, report->Column("line")), report->Cell(i, report->Column("check"))});
+  }
+  const std::set<std::pair<std::string, std::string>> want = {
+      {"5", "unknown_pupil"}, {"6", "code"},      {"7", "consistency"}, {"8", "consistency"},
+      {"9", "date"},          {"10", "required"}, {"11", "length"},     {"12", "hours"},
+      {"13", "no_enrolment"}, {"14", "duplicate"}};
+  EXPECT_EQ(got, want);
+  auto store = Store::Open(store_, Store::Mode::kRead);
+  ASSERT_TRUE(store.ok());
+  auto state = (*store)->Load(false);
+  ASSERT_TRUE(state.ok());
+  const auto& t = state->employer_activities;
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t.activity[1], static_cast<uint8_t>(EmployerActivity::kPlacement));
+  EXPECT_EQ(FormatIsoDate(Date{t.end_date[1]}), "2018-11-09");
+  EXPECT_EQ(t.role[1], "Ward support");
+  EXPECT_EQ(t.end_date[0], t.start_date[0]);  // an encounter is one day
+  EXPECT_FLOAT_EQ(t.hours[0], 1.5f);
+  EXPECT_EQ(t.employer[2], "Riverside Engineering");
+}
+
 TEST_F(RejectsTest, MissingRequiredFileFailsAndWritesNothing) {
   testing::WriteTinyInput(input_, {{"pupils.csv", ""}});
   IngestReport r;

@@ -299,6 +299,85 @@ TEST_F(OutcomesEndToEndTest, EhcPlansWithinTwentyWeeksByTheLaOfTheRequest) {
   EXPECT_EQ(value("Regional", "Pupil residence", nullptr), "c");  // 2 of 3
 }
 
+// Employer engagement from employer_encounters.csv. Pupils in Years 7-11 on
+// a roll during the year: at the academy P2 (Y8, until 7 September), P3
+// (Y10, until 31 January), P4 (Y11) and P6 (Y9, until 5 September); P6 at
+// the PRU too, which the LA's total leaves out (a pupil referral unit is a
+// school type of its own, as the Department counts). P4 has two encounters
+// (counted once), P3 a week's placement, P1 (Year 3) an encounter, which
+// the Years 7-11 share leaves out.
+TEST_F(OutcomesEndToEndTest, EmployerEncountersOfPupilsInYearsSevenToEleven) {
+  using testing::TinyUpn;
+  // Without the input, every row is x and says why (never 0%).
+  Run(1);
+  {
+    const CsvTable lo = Load("local_outcomes.csv");
+    const auto none = Cells(lo,
+                            {{"geographic_level", "Local authority"},
+                             {"location_basis", "School location"},
+                             {"old_la_code", "805"},
+                             {"measure", "employer_encounter_percent"},
+                             {"breakdown", "Total"}},
+                            "value");
+    ASSERT_EQ(none.size(), 1u);
+    EXPECT_EQ(none[0], "x");
+    EXPECT_EQ(Cells(lo, {{"measure", "employer_encounter_percent"}, {"value", "0.00000"}}, "value")
+                  .size(),
+              0u);
+  }
+  const std::string input = dir_ + "/employer_input";
+  testing::WriteTinyInput(
+      input, {{"employer_encounters.csv",
+               "upn,urn,activity,start_date,end_date,employer,role,hours\n" + TinyUpn(4) +
+                   ",900002,encounter,2018-10-10,,Harbour Logistics,,1\n" + TinyUpn(4) +
+                   ",900002,encounter,2018-11-20,,Greenfield Builders,,2\n" + TinyUpn(3) +
+                   ",900002,placement,2018-11-05,2018-11-09,County Hospital,Ward support,30\n" +
+                   TinyUpn(1) + ",900001,encounter,2018-10-01,,Riverside Engineering,,1\n"}});
+  IngestOptions io;
+  io.input_dir = input;
+  io.store_dir = dir_ + "/store";
+  IngestReport ir;
+  ASSERT_TRUE(Ingest(io, &ir).ok());
+  ASSERT_EQ(ir.rows_rejected, 0);
+  Run(1);
+  const CsvTable lo = Load("local_outcomes.csv");
+  auto value = [&](const char* basis, const char* la, const char* measure,
+                   const char* group = "Total") {
+    const auto v = Cells(lo,
+                         {{"geographic_level", "Local authority"},
+                          {"location_basis", basis},
+                          {"old_la_code", la},
+                          {"measure", measure},
+                          {"breakdown", group}},
+                         "value");
+    return v.size() == 1 ? v[0] : "rows: " + std::to_string(v.size());
+  };
+  // By school location: P3 and P4 of the academy's four.
+  EXPECT_EQ(value("School location", "805", "employer_encounter_pupils"), "2");
+  EXPECT_EQ(value("School location", "805", "employer_encounter_percent"), "50.00000");
+  EXPECT_EQ(value("School location", "805", "work_placements"), "1");
+  // By residence: P3 lives in 806 (1 of 1); 805 has P4 of P2, P4 and P6.
+  EXPECT_EQ(value("Pupil residence", "806", "employer_encounter_percent"), "100.00000");
+  EXPECT_EQ(value("Pupil residence", "805", "employer_encounter_percent"), "33.33333");
+  // The gap by group: P3 (EHC plan, looked after) was reached, P2 (SEN
+  // support) was not.
+  EXPECT_EQ(value("School location", "805", "employer_encounter_percent", "SEN support"),
+            "0.00000");
+  EXPECT_EQ(value("School location", "805", "employer_encounter_percent", "EHC plan"), "100.00000");
+  // With the one rule at 3, counts of 1 or 2 are hidden.
+  Run(3);
+  const CsvTable lo3 = Load("local_outcomes.csv");
+  const auto hidden = Cells(lo3,
+                            {{"geographic_level", "Local authority"},
+                             {"location_basis", "School location"},
+                             {"old_la_code", "805"},
+                             {"measure", "employer_encounter_percent"},
+                             {"breakdown", "Total"}},
+                            "value");
+  ASSERT_EQ(hidden.size(), 1u);
+  EXPECT_EQ(hidden[0], "c");
+}
+
 // The summary's times: the files are one step, and the two lanes that
 // write them side by side are listed apart, each within it (their times
 // overlap, so they are not added to the steps).

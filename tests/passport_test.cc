@@ -225,6 +225,55 @@ TEST_F(PassportTest, ASchoolIssuesForItsOwnPupilsOnly) {
   EXPECT_FALSE(passport::InitIssuer(dir_ + "/another", setup, kNow).ok());
 }
 
+// Work experience the school arranged (employer_encounters.csv placements)
+// is an item of its own, a Fieldwork achievement with its dates and role;
+// an encounter is not; a placement another school arranged is theirs to
+// issue.
+TEST_F(PassportTest, WorkExperienceTheSchoolArrangedIsAnItemOfItsOwn) {
+  StoreState state;
+  testing::MakeKs4Store(
+      dir_ + "/wx", TinyUpn(4) + ",900002,201819,GCSE_MATHS,6,2019-06\n", &state,
+      TinyUpn(4) +
+          ",900002,placement,2019-06-10,2019-06-14,County Hospital NHS Trust,Ward support,30\n" +
+          TinyUpn(4) + ",900002,encounter,2019-03-01,,Harbour Logistics,,1\n" + TinyUpn(6) +
+          ",900003,placement,2018-10-01,2018-10-05,Harbour Logistics,,\n");
+  if (HasFatalFailure()) return;
+  passport::IssueOptions o;
+  o.recipient_email = "learner@example.org";
+  o.now = kNow;
+  auto p = passport::IssuePassport(state, *catalogue_, TinyUpn(4), issuer_, o);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_EQ(p->items.size(), 2u);
+  EXPECT_EQ(p->placements, 1u);
+  const json list = StatusList();
+  const passport::VerifyReport r = Check(p->record, &list, "learner@example.org");
+  EXPECT_TRUE(r.valid) << Problems(r);
+  const passport::ItemView* work = nullptr;
+  for (const auto& v : r.items) {
+    if (v.achievement_type == "Fieldwork") work = &v;
+  }
+  ASSERT_NE(work, nullptr);
+  EXPECT_EQ(work->name, "Work experience: Ward support, County Hospital NHS Trust");
+  EXPECT_EQ(work->term, "2019-06-10 to 2019-06-14");
+  EXPECT_EQ(passport::AchievementTypeText(work->achievement_type), "work experience");
+  const json& subject = p->items[1]["credentialSubject"];
+  EXPECT_EQ(subject["role"], "Ward support");
+  EXPECT_EQ(subject["activityStartDate"], "2019-06-10T00:00:00Z");
+  EXPECT_NE(subject["achievement"]["description"].get<std::string>().find("30 hours"),
+            std::string::npos);
+  EXPECT_TRUE(Check(p->items[1], &list).valid);
+  // A changed role breaks the signature.
+  json changed = p->items[1];
+  changed["credentialSubject"]["role"] = "Consultant";
+  EXPECT_FALSE(Check(changed, &list).valid);
+  // P6's only placement was arranged by the PRU, not the issuing academy.
+  auto none = passport::IssuePassport(state, *catalogue_, TinyUpn(6), issuer_, o);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(none.status().message().find("1 arranged by another school"), std::string::npos)
+      << none.status().message();
+}
+
 TEST_F(PassportTest, TheCommandLineSaysValidOrNotByItsExitCode) {
   const std::string out = dir_ + "/out";
   const std::string bin = LANTERN_BINARY;
@@ -270,8 +319,10 @@ TEST_F(PassportTest, AYearGroupIsIssuedAtOnceAndTheRowsThatCannotBeAreKeptAside)
   const json list = StatusList();
   EXPECT_TRUE(Check(passport::ParseJson(*issued).value(), &list, "learner@example.org").valid);
   const std::string rejects = ReadFileToString(out + "/rejects.csv").value();
-  EXPECT_NE(rejects.find(recipients + ",3,upn,the store holds no KS4 result for " + TinyUpn(2)),
-            std::string::npos)
+  EXPECT_NE(
+      rejects.find(recipients + ",3,upn,the store holds no KS4 result or work experience for " +
+                   TinyUpn(2)),
+      std::string::npos)
       << rejects;
   EXPECT_NE(rejects.find(recipients + ",4,upn,not-a-upn is not a valid UPN"), std::string::npos)
       << rejects;

@@ -84,6 +84,12 @@ Status IssueCommand(const IssueArgs& a, size_t* rejected) {
       std::printf("  %zu results left out: they award nothing (U, a fail, absent)\n",
                   p.results_left_out);
     }
+    if (p.placements_left_out > 0) {
+      std::printf(
+          "  %zu work experience placements left out: another school arranged them, and it is "
+          "theirs to issue\n",
+          p.placements_left_out);
+    }
     return Status::Ok();
   }
   LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(a.recipients));
@@ -239,8 +245,10 @@ void AddPassport(CLI::App& app, int* exit_code) {
     auto a = std::make_shared<IssueArgs>();
     CLI::App* cmd = passport->add_subcommand(
         "issue",
-        "Issue passports from the store's KS4 results: for each pupil, one signed credential per "
-        "qualification awarded, and passport.json holding them all. One pupil (--upn, "
+        "Issue passports from the store's KS4 results and work experience "
+        "(employer_encounters.csv placements the issuer's school arranged): for each pupil, one "
+        "signed credential per qualification awarded and per placement, and passport.json "
+        "holding them all. One pupil (--upn, "
         "--recipient-email) or a year group (--recipients FILE). PUPIL-LEVEL: for the pupil and "
         "the issuing school.");
     cmd->add_option("--store", a->store_dir, "store folder")->required();

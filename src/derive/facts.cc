@@ -12,6 +12,8 @@ std::unique_ptr<FactGrain> MakeSuspensionFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakePupilAtSchoolFacts(const FactContext& context);
 std::span<const MeasureDecl> ExitFactMeasures();
 std::unique_ptr<FactGrain> MakeExitFacts(const FactContext& context);
+std::span<const MeasureDecl> EmployerFactMeasures();
+std::unique_ptr<FactGrain> MakeEmployerFacts(const FactContext& context);
 
 std::string_view QuantityName(Quantity q) {
   switch (q) {
@@ -43,6 +45,8 @@ std::string_view GrainName(GrainId grain) {
       return "destination";
     case GrainId::kExit:
       return "exit";
+    case GrainId::kEmployer:
+      return "employer";
   }
   return "enrolment";
 }
@@ -59,6 +63,8 @@ std::span<const MeasureDecl> GrainMeasures(GrainId grain) {
       return DestinationFactMeasures();
     case GrainId::kExit:
       return ExitFactMeasures();
+    case GrainId::kEmployer:
+      return EmployerFactMeasures();
   }
   return {};
 }
@@ -75,6 +81,8 @@ std::unique_ptr<FactGrain> MakeFactGrain(GrainId grain, const FactContext& conte
       return MakeDestinationFacts(context);
     case GrainId::kExit:
       return MakeExitFacts(context);
+    case GrainId::kEmployer:
+      return MakeEmployerFacts(context);
   }
   return nullptr;
 }

@@ -125,9 +125,17 @@ class FactGrain {
 
 // The grains (derive/*_facts.cc) and their measures, which the catalogue
 // reads without a store.
-enum class GrainId : uint8_t { kEnrolment, kSuspension, kPupilAtSchool, kDestination, kExit };
-constexpr GrainId kAllGrains[] = {GrainId::kEnrolment, GrainId::kSuspension,
-                                  GrainId::kPupilAtSchool, GrainId::kDestination, GrainId::kExit};
+enum class GrainId : uint8_t {
+  kEnrolment,
+  kSuspension,
+  kPupilAtSchool,
+  kDestination,
+  kExit,
+  kEmployer
+};
+constexpr GrainId kAllGrains[] = {GrainId::kEnrolment,     GrainId::kSuspension,
+                                  GrainId::kPupilAtSchool, GrainId::kDestination,
+                                  GrainId::kExit,          GrainId::kEmployer};
 std::string_view GrainName(GrainId grain);  // "enrolment"
 std::span<const MeasureDecl> GrainMeasures(GrainId grain);
 std::unique_ptr<FactGrain> MakeFactGrain(GrainId grain, const FactContext& context);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <tuple>
@@ -399,6 +400,80 @@ Status WriteLaterOutcomes(const Generated& g, const std::vector<std::vector<uint
   return w->Close();
 }
 
+// Employer encounters and workplace experiences (docs/generator.md,
+// "Employer encounters"): each secondary school has a careers programme of
+// its own strength, the share of its Year 7 to 11 pupils it gives an
+// encounter with an employer in a year, drawn between 55% and 95%; a pupil
+// with higher latent absence is less often reached (the odds fall by a
+// quarter for each standard deviation), so the vulnerable groups' gap shows.
+// One in five reached has a second encounter, with another employer. A Year
+// 10 pupil is offered a week's work experience (Monday to Friday of one of
+// the first four weeks after the May half term) with probability the
+// school's strength less a quarter, and goes when the five days are open. Every date is an
+// open day of the school on which the pupil is on its roll, up to `through`.
+Status WriteEmployerEncounters(const Generated& g, Date through, const std::string& dir,
+                               FileRows* rows) {
+  static constexpr const char* kEmployers[] = {
+      "Riverside Engineering Ltd", "County Hospital NHS Trust", "Harbour Logistics",
+      "Greenfield Builders",       "the borough council",       "Market Street Pharmacy",
+      "Coastline Hotels",          "Brightwater Software",      "Northgate Garage",
+      "St Mary's Primary School"};
+  static constexpr const char* kRoles[] = {
+      "Engineering assistant", "Ward support",       "Warehouse assistant", "Site assistant",
+      "Office assistant",      "Pharmacy assistant", "Hotel reception",     "Junior developer",
+      "Vehicle technician",    "Classroom assistant"};
+  LANTERN_ASSIGN_OR_RETURN(auto w, OpenCsv(dir, "employer_encounters.csv",
+                                           {"upn", "urn", "activity", "start_date", "end_date",
+                                            "employer", "role", "hours"}));
+  const int32_t first_day = g.world.year.FirstDay().days;
+  const int32_t last_day = std::min(g.world.year.LastDay().days, through.days);
+  uint64_t n = 0;
+  ForEachEnrolment(g, [&](uint32_t plan, uint32_t i) {
+    const GenEnrolment& e = g.plans[plan].enrolments[i];
+    if (e.status != EnrolStatus::kCurrent && e.status != EnrolStatus::kMain) return;
+    const GenPupil& pupil = g.plans[plan].pupils[e.pupil];
+    if (pupil.year_group < 7 || pupil.year_group > 11) return;
+    const GenSchool& school = g.world.schools[e.school];
+    const SchoolCalendar& cal = school.calendar;
+    const int from = cal.FirstOnOrAfter(Date{std::max(e.entry, first_day)});
+    const int to = cal.LastOnOrBefore(
+        Date{std::min(e.leaving == kOpenEnded ? last_day : e.leaving, last_day)});
+    if (from > to) return;
+    Rng school_rng(StreamKey(g.seed, Purpose::kEmployers, static_cast<uint64_t>(school.urn)));
+    const double strength = 0.55 + 0.40 * school_rng.Uniform();
+    Rng rng(StreamKey(g.seed, Purpose::kEmployers, pupil.key, static_cast<uint64_t>(school.urn)));
+    const double odds = strength / (1 - strength) * std::pow(0.75, pupil.absence_z);
+    // A second encounter is with another employer (so never the same row).
+    constexpr int kChoices = static_cast<int>(std::size(kEmployers));
+    const int first_employer = rng.Below(kChoices);
+    const int encounters = rng.Bernoulli(odds / (1 + odds)) ? 1 + rng.Bernoulli(0.2) : 0;
+    for (int k = 0; k < encounters; ++k) {
+      const Date day = cal.day(rng.Between(from, to));
+      const int which =
+          k == 0 ? first_employer : (first_employer + 1 + rng.Below(kChoices - 1)) % kChoices;
+      w->Raw(Upn(pupil)).Int(school.urn).Raw("encounter").Raw(DateText(day.days)).Empty();
+      w->Field(kEmployers[which]).Empty().Decimal(rng.Bernoulli(0.5) ? 1.0 : 2.0, 1);
+      w->EndRow();
+      ++n;
+    }
+    if (pupil.year_group != 10 || !rng.Bernoulli(std::max(0.0, strength - 0.25))) return;
+    // A week from the second half of the summer term, Monday to Friday, all
+    // five days open and on roll.
+    const Date monday{cal.summer_second_half().days + 7 * rng.Between(0, 3)};
+    const int start = cal.OpenIndex(monday);
+    if (start < from || start + 4 > to) return;
+    const Date friday = cal.day(start + 4);
+    if (friday.days - monday.days != 4) return;
+    const int which = rng.Below(static_cast<int>(std::size(kEmployers)));
+    w->Raw(Upn(pupil)).Int(school.urn).Raw("placement").Raw(DateText(monday.days));
+    w->Raw(DateText(friday.days)).Field(kEmployers[which]).Field(kRoles[which]).Decimal(30.0, 1);
+    w->EndRow();
+    ++n;
+  });
+  (*rows)["employer_encounters.csv"] = n;
+  return w->Close();
+}
+
 }  // namespace
 
 Status WriteRecordFiles(const Generated& g, const DayWindow& window, const std::string& dir,
@@ -435,6 +510,7 @@ Status WriteRecordFiles(const Generated& g, const DayWindow& window, const std::
   LANTERN_RETURN_IF_ERROR(WriteSuspensions(g, through, dir, rows));
   LANTERN_RETURN_IF_ERROR(WritePlacements(g, through, dir, rows));
   LANTERN_RETURN_IF_ERROR(WriteEhcpRequests(g, written, through, dir, rows));
+  LANTERN_RETURN_IF_ERROR(WriteEmployerEncounters(g, through, dir, rows));
   LANTERN_RETURN_IF_ERROR(WriteLaterOutcomes(g, written, dir, rows));
   LANTERN_RETURN_IF_ERROR(WriteMovementTruth(g, through, dir, rows));
   return WriteUnits(g, through, dir, rows);

@@ -57,6 +57,7 @@ enum class Purpose : uint64_t {
   kAttainment,
   kDestinations,
   kLaterOutcomes,
+  kEmployers,
 };
 
 // A key from the seed, the purpose and up to three numbers.

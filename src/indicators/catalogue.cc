@@ -17,6 +17,7 @@ FamilyDecl SuspensionsFamily();
 FamilyDecl Ks4DestinationsFamily();
 FamilyDecl ScorecardFamily();
 FamilyDecl MovementFamily();
+FamilyDecl EmployerFamily();
 std::vector<std::string_view> ScorecardOrder();
 
 std::string_view IndicatorKindName(IndicatorKind kind) {
@@ -398,7 +399,7 @@ std::vector<std::pair<GrainId, std::vector<int>>> Catalogue::MeasuresOf(
 std::span<const FamilyDecl> DeclaredFamilies() {
   static const std::vector<FamilyDecl> families = {AttendanceFamily(), SuspensionsFamily(),
                                                    MovementFamily(), ScorecardFamily(),
-                                                   Ks4DestinationsFamily()};
+                                                   Ks4DestinationsFamily(), EmployerFamily()};
   return families;
 }
 

@@ -185,6 +185,19 @@ const std::vector<FileSchema>& InputFileSchemas() {
         {"activity", true},
         {"source", false}},
        false},
+      // Employer encounters and workplace experiences (Gatsby Benchmarks 5
+      // and 6): the local-outcomes measure and the skills passport.
+      {InputFile::kEmployerEncounters,
+       "employer_encounters.csv",
+       {{"upn", true},
+        {"urn", true},
+        {"activity", true},
+        {"start_date", true},
+        {"end_date", false},
+        {"employer", true},
+        {"role", false},
+        {"hours", false}},
+       false},
   };
   return schemas;
 }

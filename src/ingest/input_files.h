@@ -30,7 +30,8 @@ enum class InputFile {
   kVoiceLinkage,
   kKs2Results,
   kKs4Results,
-  kDestinations
+  kDestinations,
+  kEmployerEncounters
 };
 
 struct ColumnSpec {

@@ -908,6 +908,58 @@ void IngestDestinations(IngestContext& ctx, InputSource& src) {
   if (up.changed()) ctx.changed_tables.insert(TableId::kDestinations);
 }
 
+// ---------------------------------------------------------------- employers
+
+void IngestEmployerEncounters(IngestContext& ctx, InputSource& src) {
+  EmployerActivityTable& stored = ctx.state().employer_activities;
+  std::map<std::tuple<uint32_t, uint32_t, uint8_t, int32_t, std::string>, uint32_t> index;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    index[{stored.pupil[i], stored.school[i], stored.activity[i], stored.start_date[i],
+           stored.employer[i]}] = static_cast<uint32_t>(i);
+  }
+  Upserter<EmployerActivityTable> up(stored, src.counts,
+                                     &ctx.changed_rows[TableId::kEmployerActivities]);
+  EmployerActivityTable row;
+  ForEachRow(src, [&](RowCheck& check) {
+    ClearRow(row);
+    PupilSchool ps = ResolvePupilSchool(ctx, check, 0, 1);
+    auto activity = check.Code(2, EmployerActivityCodes());
+    auto start = check.DateField(3);
+    auto end = check.DateField(4);
+    check.RequiredPresent(5);
+    if (check.Text(5).size() > 200)
+      check.Fail(5, "length", "employer is longer than 200 characters");
+    if (check.Text(6).size() > 200) check.Fail(6, "length", "role is longer than 200 characters");
+    std::optional<double> hours;
+    if (!check.Text(7).empty()) hours = check.Number(7, 0.5, 400, "hours");
+    CheckSpell(ctx, check, 3, 4, start, end);
+    if (activity && *activity == EmployerActivity::kEncounter && start && end && *end != *start) {
+      check.Fail(4, "consistency", "an encounter is one day: end_date is empty or start_date");
+    }
+    if (activity && *activity == EmployerActivity::kEncounter && !check.Text(6).empty()) {
+      check.Fail(6, "consistency", "role is for a placement (the pupil's job title there)");
+    }
+    if (check.ok() && ctx.EnrolmentOn(ps.pupil, ps.school, start->days) == kNoIndex) {
+      check.FailRow("no_enrolment", "the pupil was not on this school's roll on start_date");
+    }
+    if (!check.ok()) return;
+    std::string employer(check.Text(5));
+    row.pupil.push_back(ps.pupil);
+    row.school.push_back(ps.school);
+    row.activity.push_back(static_cast<uint8_t>(*activity));
+    row.start_date.push_back(start->days);
+    row.end_date.push_back(DateOr(end, start->days));
+    row.hours.push_back(static_cast<float>(hours.value_or(0)));
+    row.employer.push_back(employer);
+    row.role.emplace_back(check.Text(6));
+    auto key = std::make_tuple(ps.pupil, ps.school, row.activity[0], start->days, employer);
+    auto it = index.find(key);
+    uint32_t r = up.Apply(it == index.end() ? kNoIndex : it->second, row, check);
+    if (r != kNoIndex) index[key] = r;
+  });
+  if (up.changed()) ctx.changed_tables.insert(TableId::kEmployerActivities);
+}
+
 }  // namespace
 
 void IngestRecords(IngestContext& ctx, InputSource& src) {
@@ -959,6 +1011,9 @@ void IngestRecords(IngestContext& ctx, InputSource& src) {
       break;
     case InputFile::kDestinations:
       IngestDestinations(ctx, src);
+      break;
+    case InputFile::kEmployerEncounters:
+      IngestEmployerEncounters(ctx, src);
       break;
     case InputFile::kAttendance:
     case InputFile::kAttendanceCompact:

@@ -167,6 +167,13 @@ LANTERN_CODE_TABLE(UnitKindCodes, UnitKind,
                     {UnitKind::kInternalSuspension, "internal_suspension",
                      "Internal suspension room"}})
 
+LANTERN_CODE_TABLE(EmployerActivityCodes, EmployerActivity,
+                   {{EmployerActivity::kEncounter, "encounter",
+                     "An encounter with an employer or employees: a talk, mentoring, an "
+                     "enterprise activity, a careers fair or a workplace visit"},
+                    {EmployerActivity::kPlacement, "placement",
+                     "Experience of a workplace: work experience, shadowing or a work placement"}})
+
 LANTERN_CODE_TABLE(VoiceModeCodes, VoiceMode,
                    {{VoiceMode::kOnline, "online", "Online, on their own"},
                     {VoiceMode::kAdultSupported, "adult_supported",

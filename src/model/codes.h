@@ -138,6 +138,10 @@ enum class PlacementOutcome : uint8_t {
   kOther
 };
 enum class UnitKind : uint8_t { kSupportUnit, kInternalSuspension };
+// An employer activity (employer_encounters.csv): an encounter with an
+// employer or employees (Gatsby Benchmark 5) or a placement in a workplace
+// (Benchmark 6).
+enum class EmployerActivity : uint8_t { kEncounter, kPlacement };
 // How a pupil answered a voice survey (pupil-voice.md 4.4).
 enum class VoiceMode : uint8_t { kOnline, kAdultSupported, kSymbol, kAtHome };
 // KS2 result status of one subject (ks2_results.csv; docs/input-schema.md).
@@ -171,6 +175,7 @@ std::span<const CodeEntry<ApBasis>> ApBasisCodes();
 std::span<const CodeEntry<ApReason>> ApReasonCodes();
 std::span<const CodeEntry<PlacementOutcome>> PlacementOutcomeCodes();
 std::span<const CodeEntry<UnitKind>> UnitKindCodes();
+std::span<const CodeEntry<EmployerActivity>> EmployerActivityCodes();
 std::span<const CodeEntry<VoiceMode>> VoiceModeCodes();
 std::span<const CodeEntry<Ks2Status>> Ks2StatusCodes();
 std::span<const CodeEntry<DestinationActivity>> DestinationActivityCodes();

@@ -140,6 +140,22 @@ const std::vector<MeasureInfo>& Measures() {
        "Of the EHC plans issued in the year with no exception to the 20-week limit, the share "
        "issued within 20 weeks of the request; by the LA the request was made to "
        "(ehcp_requests.csv)."},
+      // Employer engagement (employer_encounters.csv; after the Gatsby
+      // Benchmarks 5 and 6).
+      {"employer_encounter_pupils", "Pupils in Years 7-11 with an employer encounter", U::kCount,
+       P::kNeither, "employer engagement",
+       "Pupils in Years 7 to 11 with at least one encounter with an employer or experience of a "
+       "workplace in the year."},
+      {"employer_encounter_percent",
+       "Pupils in Years 7-11 with an employer encounter in the year (%)", U::kPercent,
+       P::kHigherBetter, "employer engagement",
+       "Pupils in Years 7 to 11 with at least one encounter with an employer or experience of a "
+       "workplace in the year, as a share of pupils on roll in Years 7 to 11 (Gatsby Benchmark "
+       "5)."},
+      {"work_placements", "Experiences of a workplace", U::kCount, P::kNeither,
+       "employer engagement",
+       "Work experience, shadowing and placements starting in the year, all year groups (Gatsby "
+       "Benchmark 6)."},
       // Pupil voice (docs/pupil-voice.md): one declared item's positive share.
       {"pupil_wellbeing_percent",
        "Pupils feeling calm and settled often or always (pupil voice item calm, %)", U::kPercent,

@@ -265,6 +265,29 @@ TEST_F(OpenDataOutcomesTest, ReproducesLaitForAHandfulOfLasWithEnglandAndNeighbo
   EXPECT_NEAR(Value(*Find("805", "201819", "perm_excl_rate"), "value"), 0.18912, 5e-6);
 }
 
+// Measures of the framework that no published file holds are there, x, with
+// where they come from instead: one row a place, never a gap or a zero.
+TEST_F(OpenDataOutcomesTest, MeasuresNoPublishedFileHoldsAreXWithTheReason) {
+  const CsvTable& t = *table_;
+  for (const char* measure : {"employer_encounter_percent", "pupil_wellbeing_percent"}) {
+    for (const char* la : {"805", "330", "N"}) {
+      SCOPED_TRACE(std::string(measure) + " " + la);
+      int rows = 0;
+      for (size_t r = 0; r < t.rows(); ++r) {
+        const bool area = std::string(la) == "N"
+                              ? t.Cell(r, t.Column("geographic_level")) == "National"
+                              : t.Cell(r, t.Column("old_la_code")) == la;
+        if (!area || t.Cell(r, t.Column("measure")) != measure) continue;
+        ++rows;
+        EXPECT_EQ(t.Cell(r, t.Column("value")), "x");
+        EXPECT_NE(t.Cell(r, t.Column("source")).find("not in the Department's published files"),
+                  std::string::npos);
+      }
+      EXPECT_EQ(rows, 1);
+    }
+  }
+}
+
 TEST_F(OpenDataOutcomesTest, Sen2TimelinessFromItsCountsWithAWilsonInterval) {
   auto sen2 = CsvTable::Load(real_ + "/ehcp_sen2_la/sen2_mi.csv");
   ASSERT_TRUE(sen2.ok());

@@ -233,6 +233,51 @@ std::string OutcomesReport::Summary() const {
   return s;
 }
 
+namespace {
+
+// The framework's measures no published file holds: one x row a place, in
+// the latest academic year, saying where they come from instead (never a
+// silent gap or zero).
+void AddUnpublished(std::vector<outcomes::OutcomeRow>* rows) {
+  using outcomes::OutcomeRow;
+  constexpr std::pair<const char*, const char*> kUnpublished[] = {
+      {"employer_encounter_percent",
+       "not in the Department's published files: from pupil-level records "
+       "(employer_encounters.csv, lantern outcomes --store)"},
+      {"pupil_wellbeing_percent",
+       "not in the Department's published files: from pupil voice (lantern outcomes --store)"},
+  };
+  std::string latest;
+  for (const OutcomeRow& r : *rows) {
+    if (r.time_identifier == "Academic year") latest = std::max(latest, r.time_period);
+  }
+  if (latest.empty()) return;
+  std::set<std::string> seen;
+  std::vector<std::shared_ptr<const GeographyRow>> places;
+  for (const OutcomeRow& r : *rows) {
+    const GeographyRow& g = r.geography();
+    if (seen.insert(
+                fmt::format("{}|{}|{}", GeographicLevelName(g.level), g.region_code, g.old_la_code))
+            .second) {
+      places.push_back(r.place);
+    }
+  }
+  for (const auto& place : places) {
+    for (const auto& [measure, why] : kUnpublished) {
+      OutcomeRow row;
+      row.time_period = latest;
+      row.time_identifier = "Academic year";
+      row.place = place;
+      row.measure = measure;
+      row.source = why;
+      row.figure = outcomes::SymbolFigure(GssSymbol::kNotAvailable);
+      rows->push_back(std::move(row));
+    }
+  }
+}
+
+}  // namespace
+
 Status RunOpenDataOutcomes(const std::string& dir, const std::string& out_dir, int suppress_below,
                            OutcomesReport* report) {
   using namespace outcomes;
@@ -244,6 +289,7 @@ Status RunOpenDataOutcomes(const std::string& dir, const std::string& out_dir, i
   rows.reserve(1 << 19);
   std::string notes;
   LANTERN_RETURN_IF_ERROR(ReadOpenDataSources(dir, ctx, &rows, &notes));
+  AddUnpublished(&rows);
   NeighbourMap neighbours;
   CollectNeighbours(dir, &neighbours, &notes);
   ApplyDisclosure(rows, suppress_below);

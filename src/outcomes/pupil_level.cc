@@ -160,7 +160,20 @@ constexpr std::pair<std::string_view, std::string_view> kLocalMeasures[] = {
     {"exits_no_school", "exits_from_state_education"},
     {"unexplained_exits", "unexplained_exits"},
     {"unexplained_exit_rate", "unexplained_exit_rate"},
+    {"employer_encounter_pupils", "employer_encounter_pupils"},
+    {"employer_encounter_percent", "employer_encounter_percent"},
+    {"work_placements", "work_placements"},
 };
+
+// Why a framework measure has no figure in this store ("": it has): a
+// measure from an input the store does not hold is x, never a silent zero.
+std::string_view AbsentReason(const StoreState& st, std::string_view measure) {
+  if ((measure.rfind("employer_", 0) == 0 || measure == "work_placements") &&
+      st.employer_activities.size() == 0) {
+    return "no employer encounters in the store (employer_encounters.csv)";
+  }
+  return {};
+}
 
 // The groups of the framework: all pupils, each vulnerable group and its peers.
 constexpr std::string_view kGroups[] = {
@@ -173,7 +186,15 @@ struct Reader {
   int num = -1, den = -1, hidden_slot = -1, units = -1, sq = -1, cross = -1, den_sq = -1;
   int64_t multiplier = 1, scale = 1;
   Quantity num_quantity = Quantity::kPupils;
+  std::string_view absent;  // AbsentReason: why every figure is x
 };
+
+// A row of a measure the store has no input for: x, and why.
+void MarkAbsent(const Reader& r, outcomes::OutcomeRow* row) {
+  if (r.absent.empty()) return;
+  row->source = std::string(r.absent);
+  row->figure = SymbolFigure(GssSymbol::kNotAvailable);
+}
 
 // A figure from one cube cell's values.
 Figure FigureOf(const Reader& r, const int64_t* v, bool hidden) {
@@ -430,6 +451,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     r.multiplier = r.ind->multiplier();
     r.scale = r.ind->numerator.decl().scale;
     r.num_quantity = r.ind->numerator.decl().quantity;
+    r.absent = AbsentReason(st, r.measure);
     if (r.num < 0 || r.hidden_slot < 0) {
       return Status::Internal("local outcomes: the cube lacks " + std::string(r.ind->decl->id));
     }
@@ -507,6 +529,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
           row.breakdown = group;
           row.source = "store";
           row.figure = FigureOf(r, v, flags.HiddenAt(r.hidden_slot, flag_row));
+          MarkAbsent(r, &row);
           rows.push_back(std::move(row));
         }
       }
@@ -547,6 +570,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
           row.figure = FigureOf(r, sum.data(),
                                 SchoolSumHidden(sum[static_cast<size_t>(hidden)], hidden_cells[k],
                                                 hidden_total[k], policy.suppress_below));
+          MarkAbsent(r, &row);
           rows.push_back(std::move(row));
         }
       }
@@ -613,6 +637,9 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
       if (ehcp.requests == 0) {
         missing.push_back({"ehcp_20_week_pupil_level",
                            "no EHC needs assessment requests in the store (ehcp_requests.csv)"});
+      }
+      if (st.voice_respondents.size() == 0) {
+        missing.push_back({"pupil_wellbeing_percent", "no pupil voice in the store"});
       }
       for (const auto& [measure, why] : missing) {
         OutcomeRow row;

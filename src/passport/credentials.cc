@@ -18,6 +18,7 @@
 #include "common/csv_table.h"
 #include "common/file_util.h"
 #include "measures/qualifications.h"
+#include "model/codes.h"
 #include "model/upn.h"
 #include "passport/jcs.h"
 #include "passport/status_list.h"
@@ -313,6 +314,7 @@ std::string AchievementTypeText(const std::string& type) {
   if (type == "ext:TechnicalAward") return "technical award";
   if (type == "ext:FunctionalSkills") return "functional skills";
   if (type == "Certificate") return "certificate";
+  if (type == "Fieldwork") return "work experience";
   return type.rfind("ext:", 0) == 0 ? type.substr(4) : type;
 }
 
@@ -388,6 +390,8 @@ struct PassportIssuer::Impl {
   int32_t issuer_urn = 0;
   // The pupils with KS4 results, by UPN, and each one's rows.
   std::unordered_map<uint64_t, std::vector<uint32_t>> rows_of;
+  // The pupils' workplace experiences (employer_encounters.csv), by UPN.
+  std::unordered_map<uint64_t, std::vector<uint32_t>> placements_of;
 };
 
 PassportIssuer::PassportIssuer() = default;
@@ -417,6 +421,13 @@ Result<PassportIssuer> PassportIssuer::Open(const StoreState& s, const QualCatal
   for (uint32_t i = 0; i < r.size(); ++i) {
     if (r.pupil[i] < s.pupils.size()) x.rows_of[s.pupils.upn[r.pupil[i]]].push_back(i);
   }
+  const EmployerActivityTable& e = s.employer_activities;
+  for (uint32_t i = 0; i < e.size(); ++i) {
+    if (e.pupil[i] < s.pupils.size() &&
+        static_cast<EmployerActivity>(e.activity[i]) == EmployerActivity::kPlacement) {
+      x.placements_of[s.pupils.upn[e.pupil[i]]].push_back(i);
+    }
+  }
   return out;
 }
 
@@ -432,12 +443,18 @@ Result<IssuedPassport> PassportIssuer::Issue(const std::string& upn, const Issue
     return Status::InvalidArgument(fmt::format("{} is not a valid UPN", upn));
   }
   const auto found = x.rows_of.find(key);
-  if (found == x.rows_of.end()) {
+  const auto placed = x.placements_of.find(key);
+  if (found == x.rows_of.end() && placed == x.placements_of.end()) {
     const bool known =
         std::find(s.pupils.upn.begin(), s.pupils.upn.end(), key) != s.pupils.upn.end();
-    return Status::NotFound(known ? fmt::format("the store holds no KS4 result for {}", upn)
-                                  : "no pupil with that UPN in the store");
+    return Status::NotFound(
+        known ? fmt::format("the store holds no KS4 result or work experience for {}", upn)
+              : "no pupil with that UPN in the store");
   }
+  static const std::vector<uint32_t> kNone;
+  const std::vector<uint32_t>& results = found == x.rows_of.end() ? kNone : found->second;
+  const std::vector<uint32_t>& placements =
+      placed == x.placements_of.end() ? kNone : placed->second;
   IssuedPassport out;
   const Ks4ResultTable& r = s.ks4_results;
   std::map<std::string, int> names_used;
@@ -451,7 +468,24 @@ Result<IssuedPassport> PassportIssuer::Issue(const std::string& upn, const Issue
       if (!keep) allocated = std::move(before);
     }
   } give_back{is.allocated, is.allocated};
-  for (uint32_t i : found->second) {
+  // One credential for each item, signed and given its place in the list.
+  auto add = [&](json credential, const std::string& slug) -> Status {
+    const std::string id = credential["id"];
+    LANTERN_ASSIGN_OR_RETURN(const size_t place, AllocatePlace(&is, id));
+    credential["credentialStatus"] = {{"id", fmt::format("{}#{}", is.status_list_url, place)},
+                                      {"type", "BitstringStatusListEntry"},
+                                      {"statusPurpose", "revocation"},
+                                      {"statusListIndex", std::to_string(place)},
+                                      {"statusListCredential", is.status_list_url}};
+    ProofOptions o;
+    o.created = options.now;
+    LANTERN_ASSIGN_OR_RETURN(json signed_item, AddProof(credential, is.key, o));
+    const int n = ++names_used[slug];
+    out.item_names.push_back(n == 1 ? slug + ".json" : fmt::format("{}-{}.json", slug, n));
+    out.items.push_back(std::move(signed_item));
+    return Status::Ok();
+  };
+  for (uint32_t i : results) {
     const int q = x.catalogue->Find(r.qual_id[i]);
     const std::optional<double> points = q >= 0 ? x.catalogue->Points(q, r.grade[i]) : std::nullopt;
     if (!points || *points <= 0) {
@@ -470,11 +504,9 @@ Result<IssuedPassport> PassportIssuer::Issue(const std::string& upn, const Issue
     const bool pass_fail = PassFail(grades);
     const std::string level = RqfLevel(qual, r.grade[i], *points);
     json achievement = Achievement(qual, qual.point_scale, grades, level);
-    const std::string id = NewUrnUuid();
-    LANTERN_ASSIGN_OR_RETURN(const size_t place, AllocatePlace(&is, id));
     json credential = {
         {"@context", json::array({kVcContext, kObContext})},
-        {"id", id},
+        {"id", NewUrnUuid()},
         {"type", json::array({"VerifiableCredential", "OpenBadgeCredential"})},
         {"name", qual.title},
         {"issuer", is.profile},
@@ -486,33 +518,69 @@ Result<IssuedPassport> PassportIssuer::Issue(const std::string& upn, const Issue
           {"result", json::array({{{"type", json::array({"Result"})},
                                    {"resultDescription", achievement["resultDescription"][0]["id"]},
                                    {"value", pass_fail ? std::string("Pass") : r.grade[i]}}})},
-          {"term", TermText(r.exam_series[i])}}},
-        {"credentialStatus",
-         {{"id", fmt::format("{}#{}", is.status_list_url, place)},
-          {"type", "BitstringStatusListEntry"},
-          {"statusPurpose", "revocation"},
-          {"statusListIndex", std::to_string(place)},
-          {"statusListCredential", is.status_list_url}}}};
-    ProofOptions o;
-    o.created = options.now;
-    LANTERN_ASSIGN_OR_RETURN(json signed_item, AddProof(credential, is.key, o));
-    const std::string slug = Slug(qual.title);
-    const int n = ++names_used[slug];
-    out.item_names.push_back(n == 1 ? slug + ".json" : fmt::format("{}-{}.json", slug, n));
-    out.items.push_back(std::move(signed_item));
+          {"term", TermText(r.exam_series[i])}}}};
+    LANTERN_RETURN_IF_ERROR(add(std::move(credential), Slug(qual.title)));
+  }
+  // Workplace experiences (reference 5.5): a Fieldwork achievement, the
+  // dates and the job title on the subject, the employer named in the
+  // achievement (the school, not the employer, signs).
+  const EmployerActivityTable& e = s.employer_activities;
+  for (uint32_t i : placements) {
+    const int32_t urn = e.school[i] < s.schools.size() ? s.schools.urn[e.school[i]] : 0;
+    if (x.issuer_urn > 0 && urn != x.issuer_urn) {
+      ++out.placements_left_out;  // another school's to vouch for
+      continue;
+    }
+    const std::string& employer = e.employer[i];
+    const std::string& role = e.role[i];
+    const std::string from = FormatIsoDate(Date{e.start_date[i]});
+    const std::string to = FormatIsoDate(Date{e.end_date[i]});
+    const std::string name = role.empty() ? fmt::format("Work experience at {}", employer)
+                                          : fmt::format("Work experience: {}, {}", role, employer);
+    std::string narrative =
+        from == to ? fmt::format("A workplace experience at {} on {}", employer, from)
+                   : fmt::format("A workplace experience at {} from {} to {}", employer, from, to);
+    if (!role.empty()) narrative += fmt::format(", as {}", role);
+    if (e.hours[i] > 0) narrative += fmt::format(" ({:g} hours)", e.hours[i]);
+    narrative += ", arranged by the school, which recorded it.";
+    json subject = {{"type", json::array({"AchievementSubject"})},
+                    {"identifier", json::array({IdentityObject(options.recipient_email)})},
+                    {"achievement",
+                     {{"id", NewUrnUuid()},
+                      {"type", json::array({"Achievement"})},
+                      {"achievementType", "Fieldwork"},
+                      {"name", name},
+                      {"description", narrative},
+                      {"criteria",
+                       {{"narrative",
+                         "Attended a placement in a workplace that the school arranged and "
+                         "recorded (work experience, shadowing or a work placement)."}}}}},
+                    {"activityStartDate", from + "T00:00:00Z"},
+                    {"activityEndDate", to + "T00:00:00Z"}};
+    if (!role.empty()) subject["role"] = role;
+    json credential = {{"@context", json::array({kVcContext, kObContext})},
+                       {"id", NewUrnUuid()},
+                       {"type", json::array({"VerifiableCredential", "OpenBadgeCredential"})},
+                       {"name", name},
+                       {"issuer", is.profile},
+                       {"validFrom", options.now},
+                       {"credentialSubject", std::move(subject)}};
+    LANTERN_RETURN_IF_ERROR(add(std::move(credential), Slug("work experience " + employer)));
+    ++out.placements;
   }
   if (out.items.empty()) {
-    return Status::NotFound(
-        fmt::format("the store holds no KS4 result that awards a qualification for {} ({} left "
-                    "out: U, fail or absent)",
-                    upn, out.results_left_out));
+    return Status::NotFound(fmt::format(
+        "nothing to issue for {}: no KS4 result that awards a qualification ({} left out: U, fail "
+        "or absent) and no work experience the issuer arranged ({} arranged by another school)",
+        upn, out.results_left_out, out.placements_left_out));
   }
   json record = {
       {"@context", json::array({kVcContext, kClrContext, kObContext})},
       {"id", NewUrnUuid()},
       {"type", json::array({"VerifiableCredential", "ClrCredential"})},
       {"name", "Skills passport"},
-      {"description", "Qualifications, each a credential of its own signed by the issuer."},
+      {"description",
+       "Qualifications and work experience, each a credential of its own signed by the issuer."},
       {"issuer", is.profile},
       {"validFrom", options.now},
       {"credentialSubject",
@@ -700,6 +768,20 @@ ItemView ViewOf(const json& c, bool verified) {
   const json subject =
       c.is_object() && c.contains("credentialSubject") ? c["credentialSubject"] : json();
   v.term = Text(subject, "term");
+  // A workplace experience: its dates.
+  if (v.term.empty()) {
+    // The date part of a date-time, or "" (never a cut through a character).
+    auto day = [&](const char* key) {
+      const std::string t = Text(subject, key);
+      const bool date = t.size() >= 10 && std::all_of(t.begin(), t.begin() + 10, [](char ch) {
+                          return (ch >= '0' && ch <= '9') || ch == '-';
+                        });
+      return date ? t.substr(0, 10) : std::string();
+    };
+    const std::string from = day("activityStartDate");
+    const std::string to = day("activityEndDate");
+    v.term = from.empty() || to.empty() || from == to ? from : from + " to " + to;
+  }
   if (subject.is_object() && subject.contains("achievement")) {
     const json& a = subject["achievement"];
     if (v.name.empty()) v.name = Text(a, "name");

@@ -48,6 +48,8 @@ struct IssuedPassport {
   std::vector<std::string> item_names;  // file names for them ("gcse-maths.json")
   nlohmann::json record;                // the signed ClrCredential holding them all
   size_t results_left_out = 0;          // results that award nothing (U, fail, absent)
+  size_t placements = 0;                // workplace experiences among the items
+  size_t placements_left_out = 0;       // arranged by another school than the issuer
 };
 
 // Issues passports from an issuer's folder, one pupil after another (the

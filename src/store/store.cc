@@ -101,6 +101,8 @@ const char* TableName(TableId id) {
       return "ks4_results";
     case TableId::kDestinations:
       return "destinations";
+    case TableId::kEmployerActivities:
+      return "employer_activities";
   }
   return "?";
 }

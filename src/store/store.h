@@ -49,6 +49,7 @@ struct StoreState {
   Ks2ResultTable ks2_results;
   Ks4ResultTable ks4_results;
   DestinationTable destinations;
+  EmployerActivityTable employer_activities;
   MarksSet marks;
 };
 
@@ -74,7 +75,8 @@ enum class TableId {
   kVoiceLinks,
   kKs2Results,
   kKs4Results,
-  kDestinations
+  kDestinations,
+  kEmployerActivities
 };
 constexpr TableId kAllTables[] = {TableId::kLocalAuthorities,
                                   TableId::kTrusts,
@@ -97,7 +99,8 @@ constexpr TableId kAllTables[] = {TableId::kLocalAuthorities,
                                   TableId::kVoiceLinks,
                                   TableId::kKs2Results,
                                   TableId::kKs4Results,
-                                  TableId::kDestinations};
+                                  TableId::kDestinations,
+                                  TableId::kEmployerActivities};
 const char* TableName(TableId id);
 
 // Calls f(id, table) for each table of a StoreState (const or not), in the
@@ -126,6 +129,7 @@ void ForEachTable(State& s, F&& f) {
   f(TableId::kKs2Results, s.ks2_results);
   f(TableId::kKs4Results, s.ks4_results);
   f(TableId::kDestinations, s.destinations);
+  f(TableId::kEmployerActivities, s.employer_activities);
 }
 
 // What a commit changes: the tables to rewrite, marks files to add (already

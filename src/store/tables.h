@@ -275,6 +275,32 @@ struct EhcpRequestTable {
   size_t size() const { return pupil.size(); }
 };
 
+// Employer encounters and workplace experiences (employer_encounters.csv):
+// one row per activity a school arranged for a pupil on its roll.
+struct EmployerActivityTable {
+  ColumnVector<uint32_t> pupil;
+  ColumnVector<uint32_t> school;   // the school that arranged it
+  ColumnVector<uint8_t> activity;  // EmployerActivity
+  ColumnVector<int32_t> start_date;
+  ColumnVector<int32_t> end_date;  // the last day (the start for an encounter)
+  ColumnVector<float> hours;       // 0 when not given
+  std::vector<std::string> employer;
+  std::vector<std::string> role;  // a placement's job title, or ""
+
+  static constexpr auto Columns() {
+    return std::make_tuple(
+        Column<EmployerActivityTable, uint32_t>{"pupil", &EmployerActivityTable::pupil},
+        Column<EmployerActivityTable, uint32_t>{"school", &EmployerActivityTable::school},
+        Column<EmployerActivityTable, uint8_t>{"activity", &EmployerActivityTable::activity},
+        Column<EmployerActivityTable, int32_t>{"start_date", &EmployerActivityTable::start_date},
+        Column<EmployerActivityTable, int32_t>{"end_date", &EmployerActivityTable::end_date},
+        Column<EmployerActivityTable, float>{"hours", &EmployerActivityTable::hours},
+        Column<EmployerActivityTable, std::string>{"employer", &EmployerActivityTable::employer},
+        Column<EmployerActivityTable, std::string>{"role", &EmployerActivityTable::role});
+  }
+  size_t size() const { return pupil.size(); }
+};
+
 // The at-risk rules adopted by this store, oldest first; the last is in
 // force (docs/early-warning.md).
 struct AtRiskRulesTable {
