@@ -378,6 +378,56 @@ TEST_F(OutcomesEndToEndTest, EmployerEncountersOfPupilsInYearsSevenToEleven) {
   EXPECT_EQ(hidden[0], "c");
 }
 
+// NEET or not known at 16 from destinations.csv, as the Department counts
+// 16-17 year olds (the ends of December, January and February averaged):
+// P4 (Year 11, lives in 805) is in college in the autumn after Year 11,
+// NEET in December and January, back in college in February: 2 of 3 months.
+TEST_F(OutcomesEndToEndTest, NeetAtSixteenFromTheDestinationsOfTheYearsLeavers) {
+  using testing::TinyUpn;
+  auto value = [&](const CsvTable& lo, const char* basis, const char* measure) {
+    const auto v = Cells(lo,
+                         {{"geographic_level", "Local authority"},
+                          {"location_basis", basis},
+                          {"old_la_code", "805"},
+                          {"measure", measure},
+                          {"breakdown", "Total"}},
+                         "value");
+    return v.size() == 1 ? v[0] : "rows: " + std::to_string(v.size());
+  };
+  // Without destinations every leaver would be "not known": x instead.
+  Run(1);
+  EXPECT_EQ(value(Load("local_outcomes.csv"), "Pupil residence", "NEET_not_known_16_percent"), "x");
+  std::string rows = "upn,urn,ks4_year,month,activity,source\n";
+  for (const char* m : {"2019-08", "2019-09", "2019-10", "2019-11", "2020-02"}) {
+    rows += TinyUpn(4) + ",900002,201819," + m + ",fe_college,matched\n";
+  }
+  for (const char* m : {"2019-12", "2020-01"}) {
+    rows += TinyUpn(4) + ",900002,201819," + m + ",neet,nccis\n";
+  }
+  const std::string input = dir_ + "/destinations_input";
+  testing::WriteTinyInput(input, {{"destinations.csv", rows}});
+  IngestOptions io;
+  io.input_dir = input;
+  io.store_dir = dir_ + "/store";
+  IngestReport ir;
+  ASSERT_TRUE(Ingest(io, &ir).ok());
+  ASSERT_EQ(ir.rows_rejected, 0);
+  Run(1);
+  const CsvTable lo = Load("local_outcomes.csv");
+  EXPECT_EQ(value(lo, "Pupil residence", "NEET_not_known_16_percent"), "66.66667");
+  EXPECT_EQ(value(lo, "School location", "NEET_not_known_16_percent"), "66.66667");
+  EXPECT_EQ(value(lo, "Pupil residence", "participating_16_percent"), "33.33333");
+  // The Department's 16-17 measure stays x in this mode, and says where to look.
+  const auto why = Cells(lo,
+                         {{"geographic_level", "Local authority"},
+                          {"location_basis", "Pupil residence"},
+                          {"old_la_code", "805"},
+                          {"measure", "NEET_not_known_percent"}},
+                         "source");
+  ASSERT_EQ(why.size(), 1u);
+  EXPECT_NE(why[0].find("NEET_not_known_16_percent"), std::string::npos);
+}
+
 // The summary's times: the files are one step, and the two lanes that
 // write them side by side are listed apart, each within it (their times
 // overlap, so they are not added to the steps).

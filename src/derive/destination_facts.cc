@@ -32,6 +32,9 @@ enum DestinationMeasure : int {
   kNotKnown6,
   kNotKnown12,
   kNotKnown24,
+  kNeetNkDecFeb,
+  kParticipDecFeb,
+  kCohortDecFeb,
   kDestinationMeasures
 };
 
@@ -57,6 +60,15 @@ constexpr std::array<MeasureDecl, kDestinationMeasures> kMeasures = {{
     P("not_known_6m", "pupils whose activity is not known 6 months after Year 11"),
     P("not_known_12m", "the same 12 months after Year 11"),
     P("not_known_24m", "the same 24 months after Year 11"),
+    {"neet_nk_dec_feb_16", Quantity::kEvents, 1, Aggregation::kSum, 1, 3,
+     "months of December, January and February after Year 11 in which the young person was NEET "
+     "or their activity was not known (0 to 3 each)"},
+    {"particip_dec_feb_16", Quantity::kEvents, 1, Aggregation::kSum, 1, 3,
+     "months of December, January and February after Year 11 in education, an apprenticeship or "
+     "employment with training (0 to 3 each)"},
+    {"cohort_dec_feb_16", Quantity::kEvents, 1, Aggregation::kSum, 1, 3,
+     "months of December, January and February after Year 11 counted: three for each young "
+     "person of the cohort"},
 }};
 
 struct Row {
@@ -112,6 +124,15 @@ class DestinationFacts : public FactGrain {
         v[static_cast<size_t>(kPart6 + h)] = IsParticipation(a);
         v[static_cast<size_t>(kNeet6 + h)] = a == DestinationActivity::kNeet;
         v[static_cast<size_t>(kNotKnown6 + h)] = a == DestinationActivity::kNotKnown;
+      }
+      // The Department's NEET measure averages the ends of December, January
+      // and February (definitions.md 4.2): months 4 to 6 after Year 11, at
+      // age 16, for this cohort.
+      v[kCohortDecFeb] = 3;
+      for (size_t m = 4; m <= 6; ++m) {
+        const DestinationActivity a = months_[i][m];
+        v[kNeetNkDecFeb] += a == DestinationActivity::kNeet || a == DestinationActivity::kNotKnown;
+        v[kParticipDecFeb] += IsParticipation(a);
       }
     }
     std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {

@@ -334,6 +334,36 @@ FamilyDecl Ks4DestinationsFamily() {
        .decimal_places = 1,
        .definition = "No activity recorded 24 months after Year 11.",
        .source = kSource},
+      // The Department's NEET measure for the cohort at 16 (definitions.md
+      // 4.2): the ends of December, January and February averaged, as a
+      // share of young-person months.
+      {.id = "neet_nk_16_percent",
+       .label = "Percentage NEET or activity not known at 16 (December to February)",
+       .grouping = kAfter,
+       .kind = IndicatorKind::kPercent,
+       .numerator = {"neet_nk_dec_feb_16", {}},
+       .denominator = {"cohort_dec_feb_16", {}},
+       .hidden_with = "neet_nk_dec_feb_16",
+       .decimal_places = 1,
+       .polarity = Polarity::kLowerIsBetter,
+       .definition = "The cohort's months of December, January and February after Year 11 in "
+                     "which the young person was NEET or their activity was not known, as a "
+                     "share of those months: the average of the three month ends "
+                     "(definitions.md 4.2), at academic age 16.",
+       .source = kSource},
+      {.id = "participating_16_percent",
+       .label = "Percentage in education or training at 16 (December to February)",
+       .grouping = kAfter,
+       .kind = IndicatorKind::kPercent,
+       .numerator = {"particip_dec_feb_16", {}},
+       .denominator = {"cohort_dec_feb_16", {}},
+       .hidden_with = "particip_dec_feb_16",
+       .decimal_places = 1,
+       .polarity = Polarity::kHigherIsBetter,
+       .definition = "The cohort's months of December, January and February after Year 11 in "
+                     "education, an apprenticeship or employment with training, as a share of "
+                     "those months, at academic age 16.",
+       .source = kSource},
   };
   return f;
 }

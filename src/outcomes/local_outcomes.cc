@@ -140,6 +140,18 @@ const std::vector<MeasureInfo>& Measures() {
        "Of the EHC plans issued in the year with no exception to the 20-week limit, the share "
        "issued within 20 weeks of the request; by the LA the request was made to "
        "(ehcp_requests.csv)."},
+      // NEET and participation at 16 from the destinations input.
+      {"NEET_not_known_16_percent",
+       "Year 11 leavers NEET or activity not known at 16 (December-February, %)", U::kPercent,
+       P::kLowerBetter, "participation",
+       "The year's Year 11 leavers' months of December, January and February after Year 11 in "
+       "which they were NEET or their activity was not known (the Department's three month "
+       "ends averaged), at academic age 16."},
+      {"participating_16_percent",
+       "Year 11 leavers in education or training at 16 (December-February, %)", U::kPercent,
+       P::kHigherBetter, "participation",
+       "The year's Year 11 leavers' months of December, January and February after Year 11 in "
+       "education, an apprenticeship or employment with training."},
       // Employer engagement (employer_encounters.csv; after the Gatsby
       // Benchmarks 5 and 6).
       {"employer_encounter_pupils", "Pupils in Years 7-11 with an employer encounter", U::kCount,

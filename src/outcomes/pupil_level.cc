@@ -163,14 +163,21 @@ constexpr std::pair<std::string_view, std::string_view> kLocalMeasures[] = {
     {"employer_encounter_pupils", "employer_encounter_pupils"},
     {"employer_encounter_percent", "employer_encounter_percent"},
     {"work_placements", "work_placements"},
+    {"neet_nk_16_percent", "NEET_not_known_16_percent"},
+    {"participating_16_percent", "participating_16_percent"},
 };
 
-// Why a framework measure has no figure in this store ("": it has): a
-// measure from an input the store does not hold is x, never a silent zero.
-std::string_view AbsentReason(const StoreState& st, std::string_view measure) {
-  if ((measure.rfind("employer_", 0) == 0 || measure == "work_placements") &&
-      st.employer_activities.size() == 0) {
+// Why the measures of a family have no figure in this store ("": they
+// have): a family from an input the store does not hold is x, never a
+// silent zero.
+std::string_view AbsentReason(const StoreState& st, std::string_view family) {
+  if (family == "employer_engagement" && st.employer_activities.size() == 0) {
     return "no employer encounters in the store (employer_encounters.csv)";
+  }
+  // Without destination records every young person would count as "not
+  // known".
+  if (family == "ks4_destinations" && st.destinations.size() == 0) {
+    return "no destinations in the store (destinations.csv)";
   }
   return {};
 }
@@ -451,7 +458,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     r.multiplier = r.ind->multiplier();
     r.scale = r.ind->numerator.decl().scale;
     r.num_quantity = r.ind->numerator.decl().quantity;
-    r.absent = AbsentReason(st, r.measure);
+    r.absent = AbsentReason(st, catalogue.families()[r.ind->family].decl->id);
     if (r.num < 0 || r.hidden_slot < 0) {
       return Status::Internal("local outcomes: the cube lacks " + std::string(r.ind->decl->id));
     }
@@ -632,8 +639,8 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
       }
       std::vector<std::pair<const char*, const char*>> missing = {
           {"NEET_not_known_percent",
-           "not from pupil records: the destinations input holds former Year 11 pupils' "
-           "activity, not the 16-17 cohort the Department counts"}};
+           "not from pupil records: the destinations input holds the year's Year 11 leavers, "
+           "not every 16-17 year old resident: see NEET_not_known_16_percent"}};
       if (ehcp.requests == 0) {
         missing.push_back({"ehcp_20_week_pupil_level",
                            "no EHC needs assessment requests in the store (ehcp_requests.csv)"});
