@@ -429,6 +429,54 @@ TEST_F(OutcomesEndToEndTest, NeetAtSixteenFromTheDestinationsOfTheYearsLeavers) 
   EXPECT_NE(why[0].find("NEET_not_known_16_percent"), std::string::npos);
 }
 
+// SEND sufficiency: where children with an EHC plan on roll at the January
+// census (17 January 2019) are taught. P3 (lives in 806) is at the academy
+// in 805 until 31 January; a special school in 806 has P7 (lives in 805)
+// and P8 (lives in 806).
+TEST_F(OutcomesEndToEndTest, WhereChildrenWithAnEhcPlanAreTaught) {
+  using testing::TinyUpn;
+  const std::string input = dir_ + "/send_input";
+  testing::WriteTinyInput(
+      input, {{"schools.csv",
+               "urn,la_code,estab,name,phase,type,trust_id,postcode,open_date,close_date\n"
+               "900004,806,7001,Tiny Special,special,Community special school,,,,\n"},
+              {"pupils.csv",
+               "upn,birth_date,sex,fsm_eligible,disadvantaged,sen_provision,sen_primary_need,eal,"
+               "looked_after,home_la_code,year_group\n" +
+                   TinyUpn(7) + ",2010-05-05,M,N,N,E,ASD,N,N,805,3\n" + TinyUpn(8) +
+                   ",2009-07-07,F,N,N,E,SLD,N,N,806,4\n"},
+              {"enrolments.csv", "upn,urn,entry_date,leaving_date,leaving_reason,enrol_status\n" +
+                                     TinyUpn(7) + ",900004,2017-09-04,,,C\n" + TinyUpn(8) +
+                                     ",900004,2016-09-05,,,C\n"}});
+  IngestOptions io;
+  io.input_dir = input;
+  io.store_dir = dir_ + "/store";
+  IngestReport ir;
+  ASSERT_TRUE(Ingest(io, &ir).ok());
+  ASSERT_EQ(ir.rows_rejected, 0);
+  Run(1);
+  const CsvTable lo = Load("local_outcomes.csv");
+  auto value = [&](const char* basis, const char* la, const char* measure) {
+    const auto v = Cells(lo,
+                         {{"geographic_level", "Local authority"},
+                          {"location_basis", basis},
+                          {"old_la_code", la},
+                          {"measure", measure},
+                          {"breakdown", "Total"}},
+                         "value");
+    return v.size() == 1 ? v[0] : "rows: " + std::to_string(v.size());
+  };
+  EXPECT_EQ(value("School location", "805", "ehcp_pupils"), "1");
+  EXPECT_EQ(value("School location", "805", "ehcp_special_school_percent"), "0.00000");
+  EXPECT_EQ(value("School location", "805", "ehcp_other_la_percent"), "100.00000");
+  EXPECT_EQ(value("School location", "806", "ehcp_pupils"), "2");
+  EXPECT_EQ(value("School location", "806", "ehcp_special_school_percent"), "100.00000");
+  EXPECT_EQ(value("School location", "806", "ehcp_other_la_percent"), "50.00000");
+  EXPECT_EQ(value("Pupil residence", "806", "ehcp_special_school_percent"), "50.00000");
+  EXPECT_EQ(value("Pupil residence", "806", "ehcp_other_la_percent"), "50.00000");
+  EXPECT_EQ(value("Pupil residence", "805", "ehcp_other_la_percent"), "100.00000");
+}
+
 // The summary's times: the files are one step, and the two lanes that
 // write them side by side are listed apart, each within it (their times
 // overlap, so they are not added to the steps).

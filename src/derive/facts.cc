@@ -14,6 +14,8 @@ std::span<const MeasureDecl> ExitFactMeasures();
 std::unique_ptr<FactGrain> MakeExitFacts(const FactContext& context);
 std::span<const MeasureDecl> EmployerFactMeasures();
 std::unique_ptr<FactGrain> MakeEmployerFacts(const FactContext& context);
+std::span<const MeasureDecl> SendFactMeasures();
+std::unique_ptr<FactGrain> MakeSendFacts(const FactContext& context);
 
 std::string_view QuantityName(Quantity q) {
   switch (q) {
@@ -47,6 +49,8 @@ std::string_view GrainName(GrainId grain) {
       return "exit";
     case GrainId::kEmployer:
       return "employer";
+    case GrainId::kSend:
+      return "SEND placement";
   }
   return "enrolment";
 }
@@ -65,6 +69,8 @@ std::span<const MeasureDecl> GrainMeasures(GrainId grain) {
       return ExitFactMeasures();
     case GrainId::kEmployer:
       return EmployerFactMeasures();
+    case GrainId::kSend:
+      return SendFactMeasures();
   }
   return {};
 }
@@ -83,6 +89,8 @@ std::unique_ptr<FactGrain> MakeFactGrain(GrainId grain, const FactContext& conte
       return MakeExitFacts(context);
     case GrainId::kEmployer:
       return MakeEmployerFacts(context);
+    case GrainId::kSend:
+      return MakeSendFacts(context);
   }
   return nullptr;
 }

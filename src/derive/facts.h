@@ -131,11 +131,12 @@ enum class GrainId : uint8_t {
   kPupilAtSchool,
   kDestination,
   kExit,
-  kEmployer
+  kEmployer,
+  kSend
 };
-constexpr GrainId kAllGrains[] = {GrainId::kEnrolment,     GrainId::kSuspension,
-                                  GrainId::kPupilAtSchool, GrainId::kDestination,
-                                  GrainId::kExit,          GrainId::kEmployer};
+constexpr GrainId kAllGrains[] = {
+    GrainId::kEnrolment, GrainId::kSuspension, GrainId::kPupilAtSchool, GrainId::kDestination,
+    GrainId::kExit,      GrainId::kEmployer,   GrainId::kSend};
 std::string_view GrainName(GrainId grain);  // "enrolment"
 std::span<const MeasureDecl> GrainMeasures(GrainId grain);
 std::unique_ptr<FactGrain> MakeFactGrain(GrainId grain, const FactContext& context);

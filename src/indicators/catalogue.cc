@@ -18,6 +18,7 @@ FamilyDecl Ks4DestinationsFamily();
 FamilyDecl ScorecardFamily();
 FamilyDecl MovementFamily();
 FamilyDecl EmployerFamily();
+FamilyDecl SendSufficiencyFamily();
 std::vector<std::string_view> ScorecardOrder();
 
 std::string_view IndicatorKindName(IndicatorKind kind) {
@@ -397,9 +398,9 @@ std::vector<std::pair<GrainId, std::vector<int>>> Catalogue::MeasuresOf(
 }
 
 std::span<const FamilyDecl> DeclaredFamilies() {
-  static const std::vector<FamilyDecl> families = {AttendanceFamily(), SuspensionsFamily(),
-                                                   MovementFamily(), ScorecardFamily(),
-                                                   Ks4DestinationsFamily(), EmployerFamily()};
+  static const std::vector<FamilyDecl> families = {
+      AttendanceFamily(),      SuspensionsFamily(), MovementFamily(),       ScorecardFamily(),
+      Ks4DestinationsFamily(), EmployerFamily(),    SendSufficiencyFamily()};
   return families;
 }
 

@@ -140,6 +140,20 @@ const std::vector<MeasureInfo>& Measures() {
        "Of the EHC plans issued in the year with no exception to the 20-week limit, the share "
        "issued within 20 weeks of the request; by the LA the request was made to "
        "(ehcp_requests.csv)."},
+      // SEND sufficiency: where children with an EHC plan are taught.
+      {"ehcp_pupils", "Pupils with an EHC plan on roll at the January census", U::kCount,
+       P::kNeither, "send",
+       "Pupils with an EHC plan on roll on the January census day in state-funded primary, "
+       "secondary and special schools."},
+      {"ehcp_special_school_percent", "Pupils with an EHC plan taught in special schools (%)",
+       U::kPercent, P::kNeither, "send",
+       "Of the pupils with an EHC plan on roll at the census, the share at special schools: "
+       "context for the sufficiency of specialist and mainstream provision, not a judgement."},
+      {"ehcp_other_la_percent", "Pupils with an EHC plan taught in another local authority (%)",
+       U::kPercent, P::kNeither, "send",
+       "Of the pupils with an EHC plan on roll at the census, the share at a school in another "
+       "local authority than the one they live in: by residence, the children a place sends "
+       "elsewhere."},
       // NEET and participation at 16 from the destinations input.
       {"NEET_not_known_16_percent",
        "Year 11 leavers NEET or activity not known at 16 (December-February, %)", U::kPercent,

@@ -165,6 +165,9 @@ constexpr std::pair<std::string_view, std::string_view> kLocalMeasures[] = {
     {"work_placements", "work_placements"},
     {"neet_nk_16_percent", "NEET_not_known_16_percent"},
     {"participating_16_percent", "participating_16_percent"},
+    {"ehcp_on_roll", "ehcp_pupils"},
+    {"ehcp_special_percent", "ehcp_special_school_percent"},
+    {"ehcp_other_la_percent", "ehcp_other_la_percent"},
 };
 
 // Why the measures of a family have no figure in this store ("": they
