@@ -8,7 +8,7 @@
 #include <array>
 #include <unordered_map>
 
-#include "derive/facts.h"
+#include "derive/row_grain.h"
 #include "measures/destinations.h"
 
 namespace lantern {
@@ -71,46 +71,42 @@ constexpr std::array<MeasureDecl, kDestinationMeasures> kMeasures = {{
      "person of the cohort"},
 }};
 
-struct Row {
-  uint32_t school, pupil;
-  std::array<uint8_t, kDestinationMeasures> values{};
-};
-
-class DestinationFacts : public FactGrain {
+class DestinationFacts : public RowGrain<kDestinationMeasures> {
  public:
-  explicit DestinationFacts(const FactContext& c) : s_(*c.state) {
+  explicit DestinationFacts(const FactContext& c) : RowGrain("destination", kMeasures) {
+    const StoreState& s = *c.state;
     const int year = c.year.start_year();
+    std::vector<MonthlyActivity> months;
     std::unordered_map<uint32_t, size_t> at;  // pupil -> row
     auto row_of = [&](uint32_t pupil, uint32_t school) -> Row& {
       auto [it, fresh] = at.try_emplace(pupil, rows_.size());
       if (fresh) {
         rows_.push_back({school, pupil, {}});
-        months_.emplace_back();
-        months_.back().fill(DestinationActivity::kNotKnown);
+        months.emplace_back();
+        months.back().fill(DestinationActivity::kNotKnown);
       }
       return rows_[it->second];
     };
-    const Ks4ResultTable& k = s_.ks4_results;
+    const Ks4ResultTable& k = s.ks4_results;
     for (size_t r = 0; r < k.size(); ++r) {
-      if (k.ks4_year[r] == year && k.pupil[r] < s_.pupils.size() && k.school[r] < s_.schools.size())
+      if (k.ks4_year[r] == year && k.pupil[r] < s.pupils.size() && k.school[r] < s.schools.size())
         row_of(k.pupil[r], k.school[r]);
     }
-    const DestinationTable& d = s_.destinations;
+    const DestinationTable& d = s.destinations;
     const int first = (year + 1) * 12 + 7;
     for (size_t r = 0; r < d.size(); ++r) {
-      if (d.ks4_year[r] != year || d.pupil[r] >= s_.pupils.size() ||
-          d.school[r] >= s_.schools.size())
+      if (d.ks4_year[r] != year || d.pupil[r] >= s.pupils.size() || d.school[r] >= s.schools.size())
         continue;
       row_of(d.pupil[r], d.school[r]);
       const int m = (d.month[r] / 100) * 12 + (d.month[r] % 100 - 1) - first;
       if (m >= 0 && m < kDestinationMonths) {
-        months_[at[d.pupil[r]]][static_cast<size_t>(m)] =
+        months[at[d.pupil[r]]][static_cast<size_t>(m)] =
             static_cast<DestinationActivity>(d.activity[r]);
       }
     }
     for (size_t i = 0; i < rows_.size(); ++i) {
       auto& v = rows_[i].values;
-      const DestinationOutcome o = ClassifyDestination(months_[i]);
+      const DestinationOutcome o = ClassifyDestination(months[i]);
       v[kCohort] = 1;
       v[kEducation] = o.sustained == SustainedDestination::kEducation;
       v[kApprenticeship] = o.sustained == SustainedDestination::kApprenticeship;
@@ -120,7 +116,7 @@ class DestinationFacts : public FactGrain {
       v[kUnknown] = o.sustained == SustainedDestination::kUnknown;
       const int after[3] = {6, 12, 24};
       for (int h = 0; h < 3; ++h) {
-        const DestinationActivity a = ActivityAfter(months_[i], after[h]);
+        const DestinationActivity a = ActivityAfter(months[i], after[h]);
         v[static_cast<size_t>(kPart6 + h)] = IsParticipation(a);
         v[static_cast<size_t>(kNeet6 + h)] = a == DestinationActivity::kNeet;
         v[static_cast<size_t>(kNotKnown6 + h)] = a == DestinationActivity::kNotKnown;
@@ -130,52 +126,13 @@ class DestinationFacts : public FactGrain {
       // age 16, for this cohort.
       v[kCohortDecFeb] = 3;
       for (size_t m = 4; m <= 6; ++m) {
-        const DestinationActivity a = months_[i][m];
+        const DestinationActivity a = months[i][m];
         v[kNeetNkDecFeb] += a == DestinationActivity::kNeet || a == DestinationActivity::kNotKnown;
         v[kParticipDecFeb] += IsParticipation(a);
       }
     }
-    std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
-      return a.school != b.school ? a.school < b.school : a.pupil < b.pupil;
-    });
-    months_.clear();
+    Sort();
   }
-
-  std::string_view name() const override { return "destination"; }
-  std::span<const MeasureDecl> measures() const override { return kMeasures; }
-  uint64_t max_rows_per_school() const override {
-    uint64_t most = 0;
-    for (size_t i = 0, j = 0; i < rows_.size(); i = j) {
-      while (j < rows_.size() && rows_[j].school == rows_[i].school) ++j;
-      most = std::max<uint64_t>(most, j - i);
-    }
-    return most;
-  }
-  Status Prepare(std::span<const int> wanted) override {
-    wanted_.assign(wanted.begin(), wanted.end());
-    for (int m : wanted_) {
-      if (m < 0 || m >= kDestinationMeasures) return Status::Internal("destination: bad measure");
-    }
-    return Status::Ok();
-  }
-  void Scan(const SchoolShare& share, FactSink* sink) const override {
-    std::vector<int64_t> out(wanted_.size());
-    for (const Row& r : rows_) {
-      if (!share.owns(r.school)) continue;
-      bool any = false;
-      for (size_t k = 0; k < wanted_.size(); ++k) {
-        out[k] = r.values[static_cast<size_t>(wanted_[k])];
-        any = any || out[k] != 0;
-      }
-      if (any) sink->Add(r.school, r.pupil, out.data());
-    }
-  }
-
- private:
-  const StoreState& s_;
-  std::vector<Row> rows_;
-  std::vector<MonthlyActivity> months_;
-  std::vector<int> wanted_;
 };
 
 }  // namespace

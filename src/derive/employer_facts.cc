@@ -10,10 +10,9 @@
 // in school, then pupil, order so the cube can do so. The year group is the
 // pupil's as the store holds it, as for roll_y7_11 (the exit grain), the
 // denominator.
-#include <algorithm>
 #include <array>
 
-#include "derive/facts.h"
+#include "derive/row_grain.h"
 #include "model/codes.h"
 
 namespace lantern {
@@ -41,68 +40,29 @@ constexpr std::array<MeasureDecl, kEmployerMeasures> kMeasures = {{
      "school (Gatsby Benchmark 6)"},
 }};
 
-class EmployerFacts : public FactGrain {
+class EmployerFacts : public RowGrain<kEmployerMeasures> {
  public:
-  explicit EmployerFacts(const FactContext& c) : s_(*c.state) {
-    const EmployerActivityTable& t = s_.employer_activities;
+  explicit EmployerFacts(const FactContext& c) : RowGrain("employer", kMeasures) {
+    const StoreState& s = *c.state;
+    const EmployerActivityTable& t = s.employer_activities;
     const int32_t first = c.first_day.days, last = c.last_day.days;
     for (uint32_t r = 0; r < t.size(); ++r) {
-      if (t.start_date[r] >= first && t.start_date[r] <= last && t.school[r] < s_.schools.size() &&
-          t.pupil[r] < s_.pupils.size()) {
-        rows_.push_back(r);
+      if (t.start_date[r] < first || t.start_date[r] > last || t.school[r] >= s.schools.size() ||
+          t.pupil[r] >= s.pupils.size()) {
+        continue;
       }
-    }
-    std::sort(rows_.begin(), rows_.end(), [&t](uint32_t a, uint32_t b) {
-      return t.school[a] != t.school[b] ? t.school[a] < t.school[b] : t.pupil[a] < t.pupil[b];
-    });
-  }
-
-  std::string_view name() const override { return "employer"; }
-  std::span<const MeasureDecl> measures() const override { return kMeasures; }
-  uint64_t max_rows_per_school() const override {
-    const auto& school = s_.employer_activities.school;
-    uint64_t most = 0;
-    for (size_t i = 0, j = 0; i < rows_.size(); i = j) {
-      while (j < rows_.size() && school[rows_[j]] == school[rows_[i]]) ++j;
-      most = std::max<uint64_t>(most, j - i);
-    }
-    return most;
-  }
-  Status Prepare(std::span<const int> wanted) override {
-    wanted_.assign(wanted.begin(), wanted.end());
-    for (int m : wanted_) {
-      if (m < 0 || m >= kEmployerMeasures) return Status::Internal("employer: bad measure");
-    }
-    return Status::Ok();
-  }
-
-  void Scan(const SchoolShare& share, FactSink* sink) const override {
-    const EmployerActivityTable& t = s_.employer_activities;
-    std::array<int64_t, kEmployerMeasures> all;
-    std::vector<int64_t> out(wanted_.size());
-    for (uint32_t r : rows_) {
-      const uint32_t school = t.school[r];
-      if (!share.owns(school)) continue;
-      const int y = s_.pupils.year_group[t.pupil[r]];
+      const int y = s.pupils.year_group[t.pupil[r]];
       const bool placement =
           static_cast<EmployerActivity>(t.activity[r]) == EmployerActivity::kPlacement;
-      all[kEncounterPupils] = y >= 7 && y <= 11;
-      all[kActivities] = 1;
-      all[kPlacements] = placement;
-      all[kPlacementPupils] = placement;
-      bool any = false;
-      for (size_t k = 0; k < wanted_.size(); ++k) {
-        out[k] = all[static_cast<size_t>(wanted_[k])];
-        any = any || out[k] != 0;
-      }
-      if (any) sink->Add(school, t.pupil[r], out.data());
+      Row row{t.school[r], t.pupil[r], {}};
+      row.values[kEncounterPupils] = y >= 7 && y <= 11;
+      row.values[kActivities] = 1;
+      row.values[kPlacements] = placement;
+      row.values[kPlacementPupils] = placement;
+      rows_.push_back(row);
     }
+    Sort();
   }
-
- private:
-  const StoreState& s_;
-  std::vector<uint32_t> rows_;  // in the period, by school then pupil
-  std::vector<int> wanted_;
 };
 
 }  // namespace

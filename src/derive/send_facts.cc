@@ -5,10 +5,9 @@
 // places shows it as more of its children taught in other local
 // authorities, or fewer in special schools than its neighbours: context
 // for a question, not a judgement of either school or child.
-#include <algorithm>
 #include <array>
 
-#include "derive/facts.h"
+#include "derive/row_grain.h"
 #include "model/codes.h"
 
 namespace lantern {
@@ -27,14 +26,9 @@ constexpr std::array<MeasureDecl, kSendMeasures> kMeasures = {{
      "of those, the ones at a school in another local authority than the one they live in"},
 }};
 
-struct Row {
-  uint32_t school, pupil;
-  std::array<uint8_t, kSendMeasures> values{};
-};
-
-class SendFacts : public FactGrain {
+class SendFacts : public RowGrain<kSendMeasures> {
  public:
-  explicit SendFacts(const FactContext& c) {
+  explicit SendFacts(const FactContext& c) : RowGrain("SEND placement", kMeasures) {
     const StoreState& s = *c.state;
     const EnrolmentTable& e = s.enrolments;
     const int32_t census = c.policy->JanuaryCensusDay(c.year).days;
@@ -51,44 +45,8 @@ class SendFacts : public FactGrain {
       row.values[kEhcpOtherLa] = s.schools.la_code[school] != s.pupils.home_la[p];
       rows_.push_back(row);
     }
-    std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
-      return a.school != b.school ? a.school < b.school : a.pupil < b.pupil;
-    });
+    Sort();
   }
-
-  std::string_view name() const override { return "SEND placement"; }
-  std::span<const MeasureDecl> measures() const override { return kMeasures; }
-  uint64_t max_rows_per_school() const override {
-    uint64_t most = 0;
-    for (size_t i = 0, j = 0; i < rows_.size(); i = j) {
-      while (j < rows_.size() && rows_[j].school == rows_[i].school) ++j;
-      most = std::max<uint64_t>(most, j - i);
-    }
-    return most;
-  }
-  Status Prepare(std::span<const int> wanted) override {
-    wanted_.assign(wanted.begin(), wanted.end());
-    for (int m : wanted_) {
-      if (m < 0 || m >= kSendMeasures) return Status::Internal("SEND placement: bad measure");
-    }
-    return Status::Ok();
-  }
-  void Scan(const SchoolShare& share, FactSink* sink) const override {
-    std::vector<int64_t> out(wanted_.size());
-    for (const Row& r : rows_) {
-      if (!share.owns(r.school)) continue;
-      bool any = false;
-      for (size_t k = 0; k < wanted_.size(); ++k) {
-        out[k] = r.values[static_cast<size_t>(wanted_[k])];
-        any = any || out[k] != 0;
-      }
-      if (any) sink->Add(r.school, r.pupil, out.data());
-    }
-  }
-
- private:
-  std::vector<Row> rows_;  // by school, then pupil
-  std::vector<int> wanted_;
 };
 
 }  // namespace

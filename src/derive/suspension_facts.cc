@@ -11,7 +11,7 @@
 #include <array>
 #include <numeric>
 
-#include "derive/facts.h"
+#include "derive/row_grain.h"
 
 namespace lantern {
 
@@ -28,68 +28,29 @@ constexpr std::array<MeasureDecl, kSuspensionMeasures> kMeasures = {{
      "permanent exclusions starting in the period and upheld"},
 }};
 
-class SuspensionFacts : public FactGrain {
+class SuspensionFacts : public RowGrain<kSuspensionMeasures> {
  public:
-  explicit SuspensionFacts(const FactContext& c) : s_(*c.state) {
-    const SuspensionTable& t = s_.suspensions;
+  explicit SuspensionFacts(const FactContext& c) : RowGrain("suspension", kMeasures) {
+    const StoreState& s = *c.state;
+    const SuspensionTable& t = s.suspensions;
     const int32_t first = c.first_day.days, last = c.last_day.days;
     for (uint32_t r = 0; r < t.size(); ++r) {
-      if (t.start_date[r] >= first && t.start_date[r] <= last && t.school[r] < s_.schools.size() &&
-          t.pupil[r] < s_.pupils.size()) {
-        rows_.push_back(r);
+      if (t.start_date[r] < first || t.start_date[r] > last || t.school[r] >= s.schools.size() ||
+          t.pupil[r] >= s.pupils.size()) {
+        continue;
       }
-    }
-    std::sort(rows_.begin(), rows_.end(), [&t](uint32_t a, uint32_t b) {
-      return t.school[a] != t.school[b] ? t.school[a] < t.school[b] : t.pupil[a] < t.pupil[b];
-    });
-  }
-
-  std::string_view name() const override { return "suspension"; }
-  std::span<const MeasureDecl> measures() const override { return kMeasures; }
-  uint64_t max_rows_per_school() const override {
-    uint64_t most = 0;
-    for (size_t i = 0, j = 0; i < rows_.size(); i = j) {
-      while (j < rows_.size() && s_.suspensions.school[rows_[j]] == s_.suspensions.school[rows_[i]])
-        ++j;
-      most = std::max<uint64_t>(most, j - i);
-    }
-    return most;
-  }
-  Status Prepare(std::span<const int> wanted) override {
-    wanted_.assign(wanted.begin(), wanted.end());
-    for (int m : wanted_) {
-      if (m < 0 || m >= kSuspensionMeasures) return Status::Internal("suspension: bad measure");
-    }
-    return Status::Ok();
-  }
-
-  void Scan(const SchoolShare& share, FactSink* sink) const override {
-    const SuspensionTable& t = s_.suspensions;
-    std::array<int64_t, kSuspensionMeasures> all;
-    std::vector<int64_t> out(wanted_.size());
-    for (uint32_t r : rows_) {
-      const uint32_t school = t.school[r];
-      if (!share.owns(school)) continue;
       const bool suspension =
           static_cast<SuspensionCategory>(t.category[r]) == SuspensionCategory::kSuspension;
       const bool upheld =
           !suspension && static_cast<ExclusionOutcome>(t.outcome[r]) == ExclusionOutcome::kUpheld;
-      all[kSusp] = suspension;
-      all[kOnePlusSusp] = suspension;
-      all[kPermExcl] = upheld;
-      bool any = false;
-      for (size_t k = 0; k < wanted_.size(); ++k) {
-        out[k] = all[static_cast<size_t>(wanted_[k])];
-        any = any || out[k] != 0;
-      }
-      if (any) sink->Add(school, t.pupil[r], out.data());
+      Row row{t.school[r], t.pupil[r], {}};
+      row.values[kSusp] = suspension;
+      row.values[kOnePlusSusp] = suspension;
+      row.values[kPermExcl] = upheld;
+      rows_.push_back(row);
     }
+    Sort();
   }
-
- private:
-  const StoreState& s_;
-  std::vector<uint32_t> rows_;  // in the period, by school then pupil
-  std::vector<int> wanted_;
 };
 
 }  // namespace
