@@ -10,33 +10,14 @@
 #include <string_view>
 
 #include "common/csv_reader.h"
+#include "fuzz/one_school.h"
 #include "ingest/ctf.h"
 #include "ingest/ingest_context.h"
 #include "model/upn.h"
 #include "store/store.h"
 
-namespace {
-
-lantern::StoreState MakeState() {
-  lantern::StoreState s;
-  s.schools.urn.push_back(900001);
-  s.schools.la_code.push_back(805);
-  s.schools.estab.push_back(2001);
-  s.schools.phase.push_back(0);
-  s.schools.name.emplace_back("Tiny Primary");
-  s.schools.type.emplace_back("");
-  s.schools.trust_id.emplace_back("");
-  s.schools.postcode.emplace_back("");
-  s.schools.open_date.push_back(lantern::kNoDate);
-  s.schools.close_date.push_back(lantern::kNoDate);
-  s.year = lantern::AcademicYear::Parse("201819");
-  return s;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static lantern::StoreState state = MakeState();
+  static lantern::StoreState state = lantern::fuzz::OneSchoolState();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   lantern::IngestContext ctx(&state, 1);
   ctx.year = state.year;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/csv_reader.h"
+#include "fuzz/one_school.h"
 #include "ingest/ingest_context.h"
 #include "ingest/input_files.h"
 #include "ingest/record_ingest.h"
@@ -26,18 +27,7 @@
 namespace {
 
 lantern::StoreState MakeState() {
-  lantern::StoreState s;
-  s.schools.urn.push_back(900001);
-  s.schools.la_code.push_back(805);
-  s.schools.estab.push_back(2001);
-  s.schools.phase.push_back(0);
-  s.schools.name.emplace_back("Tiny Primary");
-  s.schools.type.emplace_back("");
-  s.schools.trust_id.emplace_back("");
-  s.schools.postcode.emplace_back("");
-  s.schools.open_date.push_back(lantern::kNoDate);
-  s.schools.close_date.push_back(lantern::kNoDate);
-  s.year = lantern::AcademicYear::Parse("201819");
+  lantern::StoreState s = lantern::fuzz::OneSchoolState();
   // Two pupils, a Reception child and a Year 11, on the school's roll, read
   // as pupils.csv and enrolments.csv are.
   auto read = [&s](lantern::InputFile kind, std::string text) {
