@@ -19,25 +19,14 @@ namespace lantern {
 
 namespace {
 
-enum EmployerMeasure : int {
-  kEncounterPupils,
-  kActivities,
-  kPlacements,
-  kPlacementPupils,
-  kEmployerMeasures
-};
+enum EmployerMeasure : int { kEncounterPupils, kPlacements, kEmployerMeasures };
 
 constexpr std::array<MeasureDecl, kEmployerMeasures> kMeasures = {{
     {"employer_encounter_y7_11", Quantity::kPupils, 1, Aggregation::kDistinctPupilsAtSchool, 1, 1,
      "pupils in Years 7 to 11 with at least one encounter with an employer or workplace "
      "experience starting in the period at the school (Gatsby Benchmark 5)"},
-    {"employer_activities", Quantity::kEvents, 1, Aggregation::kSum, 1, 1,
-     "employer encounters and workplace experiences starting in the period (all year groups)"},
     {"work_placements", Quantity::kEvents, 1, Aggregation::kSum, 1, 1,
      "workplace experiences (placements) starting in the period (all year groups)"},
-    {"work_placement_pupils", Quantity::kPupils, 1, Aggregation::kDistinctPupilsAtSchool, 1, 1,
-     "pupils (all year groups) with a workplace experience starting in the period at the "
-     "school (Gatsby Benchmark 6)"},
 }};
 
 class EmployerFacts : public RowGrain<kEmployerMeasures> {
@@ -56,9 +45,7 @@ class EmployerFacts : public RowGrain<kEmployerMeasures> {
           static_cast<EmployerActivity>(t.activity[r]) == EmployerActivity::kPlacement;
       Row row{t.school[r], t.pupil[r], {}};
       row.values[kEncounterPupils] = y >= 7 && y <= 11;
-      row.values[kActivities] = 1;
       row.values[kPlacements] = placement;
-      row.values[kPlacementPupils] = placement;
       rows_.push_back(row);
     }
     Sort();
