@@ -409,8 +409,9 @@ Status WriteLaterOutcomes(const Generated& g, const std::vector<std::vector<uint
 // One in five reached has a second encounter, with another employer. A Year
 // 10 pupil is offered a week's work experience (Monday to Friday of one of
 // the first four weeks after the May half term) with probability the
-// school's strength less a quarter, and goes when the five days are open. Every date is an
-// open day of the school on which the pupil is on its roll, up to `through`.
+// school's strength less a quarter, and goes when the five days are open.
+// Every date is an open day of the school on which the pupil is on its
+// roll, up to `through`.
 Status WriteEmployerEncounters(const Generated& g, Date through, const std::string& dir,
                                FileRows* rows) {
   static constexpr const char* kEmployers[] = {
