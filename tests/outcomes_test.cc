@@ -62,6 +62,18 @@ class OutcomesEndToEndTest : public testing::ScratchDirTest {
     ASSERT_TRUE(st.ok()) << st.ToString();
   }
   OutcomesReport report_;  // the last Run's
+  // Ingests `files` (WriteTinyInput's overrides) into the store; every row
+  // must be accepted.
+  void AddToStore(const std::string& name, const std::map<std::string, std::string>& files) {
+    const std::string input = dir_ + "/" + name;
+    testing::WriteTinyInput(input, files);
+    IngestOptions io;
+    io.input_dir = input;
+    io.store_dir = dir_ + "/store";
+    IngestReport ir;
+    ASSERT_TRUE(Ingest(io, &ir).ok());
+    ASSERT_EQ(ir.rows_rejected, 0);
+  }
   CsvTable Load(const std::string& name) {
     auto t = CsvTable::Load(dir_ + "/out/" + name);
     EXPECT_TRUE(t.ok()) << name;
@@ -330,20 +342,14 @@ TEST_F(OutcomesEndToEndTest, EmployerEncountersOfPupilsInYearsSevenToEleven) {
                   .size(),
               0u);
   }
-  const std::string input = dir_ + "/employer_input";
-  testing::WriteTinyInput(
-      input, {{"employer_encounters.csv",
+  AddToStore("employer_input",
+             {{"employer_encounters.csv",
                "upn,urn,activity,start_date,end_date,employer,role,hours\n" + TinyUpn(4) +
                    ",900002,encounter,2018-10-10,,Harbour Logistics,,1\n" + TinyUpn(4) +
                    ",900002,encounter,2018-11-20,,Greenfield Builders,,2\n" + TinyUpn(3) +
                    ",900002,placement,2018-11-05,2018-11-09,County Hospital,Ward support,30\n" +
                    TinyUpn(1) + ",900001,encounter,2018-10-01,,Riverside Engineering,,1\n"}});
-  IngestOptions io;
-  io.input_dir = input;
-  io.store_dir = dir_ + "/store";
-  IngestReport ir;
-  ASSERT_TRUE(Ingest(io, &ir).ok());
-  ASSERT_EQ(ir.rows_rejected, 0);
+  if (HasFatalFailure()) return;
   Run(1);
   const CsvTable lo = Load("local_outcomes.csv");
   auto value = [&](const char* basis, const char* la, const char* measure,
@@ -387,14 +393,8 @@ TEST_F(OutcomesEndToEndTest, NeetAtSixteenFromTheDestinationsOfTheYearsLeavers) 
   for (const char* m : {"2019-12", "2020-02"}) {
     rows += TinyUpn(4) + ",900002,201819," + m + ",neet,nccis\n";
   }
-  const std::string input = dir_ + "/destinations_input";
-  testing::WriteTinyInput(input, {{"destinations.csv", rows}});
-  IngestOptions io;
-  io.input_dir = input;
-  io.store_dir = dir_ + "/store";
-  IngestReport ir;
-  ASSERT_TRUE(Ingest(io, &ir).ok());
-  ASSERT_EQ(ir.rows_rejected, 0);
+  AddToStore("destinations_input", {{"destinations.csv", rows}});
+  if (HasFatalFailure()) return;
   Run(1);
   const CsvTable lo = Load("local_outcomes.csv");
   EXPECT_EQ(value(lo, "Pupil residence", "NEET_not_known_16_percent"), "66.66667");
@@ -417,9 +417,8 @@ TEST_F(OutcomesEndToEndTest, NeetAtSixteenFromTheDestinationsOfTheYearsLeavers) 
 // and P8 (lives in 806).
 TEST_F(OutcomesEndToEndTest, WhereChildrenWithAnEhcPlanAreTaught) {
   using testing::TinyUpn;
-  const std::string input = dir_ + "/send_input";
-  testing::WriteTinyInput(
-      input, {{"schools.csv",
+  AddToStore("send_input",
+             {{"schools.csv",
                "urn,la_code,estab,name,phase,type,trust_id,postcode,open_date,close_date\n"
                "900004,806,7001,Tiny Special,special,Community special school,,,,\n"},
               {"pupils.csv",
@@ -430,12 +429,7 @@ TEST_F(OutcomesEndToEndTest, WhereChildrenWithAnEhcPlanAreTaught) {
               {"enrolments.csv", "upn,urn,entry_date,leaving_date,leaving_reason,enrol_status\n" +
                                      TinyUpn(7) + ",900004,2017-09-04,,,C\n" + TinyUpn(8) +
                                      ",900004,2016-09-05,,,C\n"}});
-  IngestOptions io;
-  io.input_dir = input;
-  io.store_dir = dir_ + "/store";
-  IngestReport ir;
-  ASSERT_TRUE(Ingest(io, &ir).ok());
-  ASSERT_EQ(ir.rows_rejected, 0);
+  if (HasFatalFailure()) return;
   Run(1);
   const CsvTable lo = Load("local_outcomes.csv");
   auto value = [&](const char* basis, const char* la, const char* measure) {
