@@ -30,6 +30,9 @@ const std::vector<MeasureInfo>& Measures() {
   using U = MeasureUnit;
   using P = Polarity;
   static const std::vector<MeasureInfo> kMeasures = {
+      // The roll: the denominator of the rates (pupil-level mode).
+      {"pupils", "Pupils on roll on the January census day", U::kCount, P::kNeither, "roll",
+       "Pupils on roll on the January census day: the denominator of the rates."},
       // Attendance and absence (definitions.md 1).
       {"sess_overall_percent", "Overall absence rate (% of possible sessions)", U::kPercent,
        P::kLowerBetter, "attendance", "Overall absence sessions as a share of possible sessions."},
@@ -58,58 +61,7 @@ const std::vector<MeasureInfo>& Measures() {
        "Upheld permanent exclusions in the year."},
       {"perm_excl_rate", "Permanent exclusions per 100 pupils", U::kRatePer100, P::kLowerBetter,
        "behaviour", "Upheld permanent exclusions per 100 pupils on roll at the January census."},
-      // SEND (definitions.md 5).
-      {"pc_plans_issued_within_20_weeks", "New EHC plans issued within 20 weeks (%)", U::kPercent,
-       P::kHigherBetter, "send",
-       "New EHC plans issued within 20 weeks of the request, including exceptions, as a share of "
-       "new plans."},
-      {"pc_plans_issued_20_weeks_ex",
-       "New EHC plans issued within 20 weeks, excluding exceptions (%)", U::kPercent,
-       P::kHigherBetter, "send",
-       "New EHC plans issued within 20 weeks, leaving out the plans with an exception, as a share "
-       "of those plans."},
-      {"new_all_ehc", "New EHC plans issued in the calendar year", U::kCount, P::kNeither, "send",
-       "New EHC plans issued in the calendar year (ages 0 to 25, not only pupils)."},
-      {"inreq_ehc", "Initial requests for an EHC needs assessment", U::kCount, P::kNeither, "send",
-       "Initial requests for an EHC needs assessment in the calendar year."},
-      {"pt_statement_or_EHC_plan", "Children in need with an EHC plan or statement (%)",
-       U::kPercent, P::kNeither, "send",
-       "Children in need with an EHC plan or statement, as a share of children in need."},
-      {"pt_SEN_support", "Children in need on SEN support (%)", U::kPercent, P::kNeither, "send",
-       "Children in need on SEN support, as a share of children in need."},
-      {"area_send_priority_actions", "Areas for priority action (area SEND inspection)", U::kCount,
-       P::kLowerBetter, "inspection",
-       "Areas for priority action found by the area SEND inspection: an inspection's findings, not "
-       "a count of children."},
-      // Alternative provision.
-      {"ap_pupils", "Pupils in school-arranged alternative provision (January census)", U::kCount,
-       P::kNeither, "ap",
-       "Pupils in alternative provision arranged by their school, at the January census."},
-      {"ap_placements", "School-arranged AP placements", U::kCount, P::kNeither, "ap",
-       "Placements in alternative provision arranged by schools, by setting."},
-      // Participation at 16-17 (definitions.md 4.2).
-      {"NEET_percent", "16-17 year olds not in education, employment or training (%)", U::kPercent,
-       P::kLowerBetter, "participation",
-       "16 and 17 year olds not in education, employment or training, as a share of the cohort "
-       "(December to February)."},
-      {"Notknown_percent", "16-17 year olds whose activity is not known (%)", U::kPercent,
-       P::kLowerBetter, "participation",
-       "16 and 17 year olds whose activity is not known, as a share of the cohort."},
-      {"NEET_not_known_percent", "16-17 year olds NEET or activity not known (%)", U::kPercent,
-       P::kLowerBetter, "participation",
-       "16 and 17 year olds NEET or whose activity is not known, as a share of the cohort."},
-      {"TOTAL_participating_in_education_and_training_percent",
-       "16-17 year olds participating in education and training (%)", U::kPercent, P::kHigherBetter,
-       "participation",
-       "16 and 17 year olds in education or training, as a share of the March cohort."},
-      // KS4 attainment (context for the gaps).
-      {"avg_att8", "Average Attainment 8 score", U::kMean, P::kHigherBetter, "attainment",
-       "Average Attainment 8 score at the end of Key Stage 4 (context for the gaps)."},
-      {"avg_p8score", "Average Progress 8 score", U::kMean, P::kHigherBetter, "attainment",
-       "Average Progress 8 score at the end of Key Stage 4 (context for the gaps)."},
-      // Pupil-level mode: the roll, movement, EHE and CME (docs/local-outcomes.md).
-      {"pupils", "Pupils on roll on the January census day", U::kCount, P::kNeither, "roll",
-       "Pupils on roll on the January census day: the denominator of the rates."},
+      // Pupil-level mode: movement, EHE and CME (docs/local-outcomes.md).
       {"ehe_exits", "Exits to elective home education", U::kCount, P::kNeither, "movement",
        "Registrations ended for elective home education: a parent's right, so context, not a "
        "judgement."},
@@ -134,13 +86,36 @@ const std::vector<MeasureInfo>& Measures() {
       {"unexplained_exit_rate", "Unexplained exits per 100 pupils in Years 7-11", U::kRatePer100,
        P::kLowerBetter, "movement",
        "Unexplained exits per 100 pupils on roll in Years 7 to 11 during the year."},
+      // SEND (definitions.md 5): timeliness (SEN2; ehcp_requests.csv), need, inspections and
+      // sufficiency (where children with an EHC plan are taught).
+      {"pc_plans_issued_within_20_weeks", "New EHC plans issued within 20 weeks (%)", U::kPercent,
+       P::kHigherBetter, "send",
+       "New EHC plans issued within 20 weeks of the request, including exceptions, as a share of "
+       "new plans."},
+      {"pc_plans_issued_20_weeks_ex",
+       "New EHC plans issued within 20 weeks, excluding exceptions (%)", U::kPercent,
+       P::kHigherBetter, "send",
+       "New EHC plans issued within 20 weeks, leaving out the plans with an exception, as a share "
+       "of those plans."},
       {"ehcp_20_week_pupil_level",
        "EHC plans issued within 20 weeks, excluding exceptions (from requests, %)", U::kPercent,
        P::kHigherBetter, "send",
        "Of the EHC plans issued in the year with no exception to the 20-week limit, the share "
        "issued within 20 weeks of the request; by the LA the request was made to "
        "(ehcp_requests.csv)."},
-      // SEND sufficiency: where children with an EHC plan are taught.
+      {"new_all_ehc", "New EHC plans issued in the calendar year", U::kCount, P::kNeither, "send",
+       "New EHC plans issued in the calendar year (ages 0 to 25, not only pupils)."},
+      {"inreq_ehc", "Initial requests for an EHC needs assessment", U::kCount, P::kNeither, "send",
+       "Initial requests for an EHC needs assessment in the calendar year."},
+      {"pt_statement_or_EHC_plan", "Children in need with an EHC plan or statement (%)",
+       U::kPercent, P::kNeither, "send",
+       "Children in need with an EHC plan or statement, as a share of children in need."},
+      {"pt_SEN_support", "Children in need on SEN support (%)", U::kPercent, P::kNeither, "send",
+       "Children in need on SEN support, as a share of children in need."},
+      {"area_send_priority_actions", "Areas for priority action (area SEND inspection)", U::kCount,
+       P::kLowerBetter, "inspection",
+       "Areas for priority action found by the area SEND inspection: an inspection's findings, not "
+       "a count of children."},
       {"ehcp_pupils", "Pupils with an EHC plan on roll at the January census", U::kCount,
        P::kNeither, "send",
        "Pupils with an EHC plan on roll on the January census day in state-funded primary, "
@@ -154,7 +129,28 @@ const std::vector<MeasureInfo>& Measures() {
        "Of the pupils with an EHC plan on roll at the census, the share at a school in another "
        "local authority than the one they live in: by residence, the children a place sends "
        "elsewhere."},
-      // NEET and participation at 16 from the destinations input.
+      // Alternative provision (published).
+      {"ap_pupils", "Pupils in school-arranged alternative provision (January census)", U::kCount,
+       P::kNeither, "ap",
+       "Pupils in alternative provision arranged by their school, at the January census."},
+      {"ap_placements", "School-arranged AP placements", U::kCount, P::kNeither, "ap",
+       "Placements in alternative provision arranged by schools, by setting."},
+      // NEET and participation (definitions.md 4.2): 16-17 year olds (NCCIS) and the year's Year 11
+      // leavers at 16 (destinations.csv).
+      {"NEET_percent", "16-17 year olds not in education, employment or training (%)", U::kPercent,
+       P::kLowerBetter, "participation",
+       "16 and 17 year olds not in education, employment or training, as a share of the cohort "
+       "(December to February)."},
+      {"Notknown_percent", "16-17 year olds whose activity is not known (%)", U::kPercent,
+       P::kLowerBetter, "participation",
+       "16 and 17 year olds whose activity is not known, as a share of the cohort."},
+      {"NEET_not_known_percent", "16-17 year olds NEET or activity not known (%)", U::kPercent,
+       P::kLowerBetter, "participation",
+       "16 and 17 year olds NEET or whose activity is not known, as a share of the cohort."},
+      {"TOTAL_participating_in_education_and_training_percent",
+       "16-17 year olds participating in education and training (%)", U::kPercent, P::kHigherBetter,
+       "participation",
+       "16 and 17 year olds in education or training, as a share of the March cohort."},
       {"NEET_not_known_16_percent",
        "Year 11 leavers NEET or activity not known at 16 (December-February, %)", U::kPercent,
        P::kLowerBetter, "participation",
@@ -166,6 +162,11 @@ const std::vector<MeasureInfo>& Measures() {
        P::kHigherBetter, "participation",
        "The year's Year 11 leavers' months of December, January and February after Year 11 in "
        "education, an apprenticeship or employment with training."},
+      // KS4 attainment (context for the gaps).
+      {"avg_att8", "Average Attainment 8 score", U::kMean, P::kHigherBetter, "attainment",
+       "Average Attainment 8 score at the end of Key Stage 4 (context for the gaps)."},
+      {"avg_p8score", "Average Progress 8 score", U::kMean, P::kHigherBetter, "attainment",
+       "Average Progress 8 score at the end of Key Stage 4 (context for the gaps)."},
       // Employer engagement (employer_encounters.csv; after the Gatsby
       // Benchmarks 5 and 6).
       {"employer_encounter_pupils", "Pupils in Years 7-11 with an employer encounter", U::kCount,

@@ -64,7 +64,12 @@ export function LaOutcomes({ code }) {
     const old = latest.get(r.measure);
     if (!old || periodKey(r) > periodKey(old)) latest.set(r.measure, r);
   }
-  const glance = [...latest.values()].map((r) => ({
+  // In the catalogue's order, so related measures stand together (the
+  // published and the pupil-level SEND measures, NEET at 16-17 and at 16).
+  const order = new Map([...catalogue.keys()].map((id, i) => [id, i]));
+  const rank = (id) => (order.has(id) ? order.get(id) : order.size);
+  const ordered = [...latest.values()].sort((a, b) => rank(a.measure) - rank(b.measure));
+  const glance = ordered.map((r) => ({
     measure: r.measure,
     label: labelOf(r.measure),
     definition: definitionOf(r.measure),
@@ -76,7 +81,7 @@ export function LaOutcomes({ code }) {
     quarter: r.quartile_among_las,
     polarity: POLARITY[r.polarity || (catalogue.get(r.measure) || {}).polarity] || r.polarity,
   }));
-  const measures = [...latest.keys()];
+  const measures = ordered.map((r) => r.measure);
   // Pupil-level mode on records that do not cover England has no England
   // figure (docs/local-outcomes.md): say so once rather than only "no data".
   const noValue = (v) => numberOf(v) === null;
