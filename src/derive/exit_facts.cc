@@ -16,7 +16,7 @@
 #include <array>
 
 #include "derive/exits.h"
-#include "derive/facts.h"
+#include "derive/row_grain.h"
 #include "model/codes.h"
 
 namespace lantern {
@@ -186,21 +186,12 @@ class ExitFacts : public FactGrain {
       }
       rows_.push_back(row);
     }
-    std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
-      return a.school != b.school ? a.school < b.school : a.pupil < b.pupil;
-    });
+    SortBySchoolThenPupil(&rows_);
   }
 
   std::string_view name() const override { return "exit"; }
   std::span<const MeasureDecl> measures() const override { return kMeasures; }
-  uint64_t max_rows_per_school() const override {
-    uint64_t most = 0;
-    for (size_t i = 0, j = 0; i < rows_.size(); i = j) {
-      while (j < rows_.size() && rows_[j].school == rows_[i].school) ++j;
-      most = std::max<uint64_t>(most, j - i);
-    }
-    return most;
-  }
+  uint64_t max_rows_per_school() const override { return MostRowsAtOneSchool(rows_); }
   Status Prepare(std::span<const int> wanted) override {
     wanted_.assign(wanted.begin(), wanted.end());
     for (int m : wanted_) {

@@ -8,12 +8,33 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "derive/facts.h"
 
 namespace lantern {
+
+// Rows with a `school` and a `pupil`, put in school then pupil order (the
+// order the cube is given them in).
+template <typename R>
+void SortBySchoolThenPupil(std::vector<R>* rows) {
+  std::stable_sort(rows->begin(), rows->end(), [](const R& a, const R& b) {
+    return a.school != b.school ? a.school < b.school : a.pupil < b.pupil;
+  });
+}
+
+// The most rows one school has, of rows in school order.
+template <typename R>
+uint64_t MostRowsAtOneSchool(const std::vector<R>& rows) {
+  uint64_t most = 0;
+  for (size_t i = 0, j = 0; i < rows.size(); i = j) {
+    while (j < rows.size() && rows[j].school == rows[i].school) ++j;
+    most = std::max<uint64_t>(most, j - i);
+  }
+  return most;
+}
 
 template <size_t N>
 class RowGrain : public FactGrain {
@@ -23,14 +44,7 @@ class RowGrain : public FactGrain {
 
   std::string_view name() const override { return name_; }
   std::span<const MeasureDecl> measures() const override { return measures_; }
-  uint64_t max_rows_per_school() const override {
-    uint64_t most = 0;
-    for (size_t i = 0, j = 0; i < rows_.size(); i = j) {
-      while (j < rows_.size() && rows_[j].school == rows_[i].school) ++j;
-      most = std::max<uint64_t>(most, j - i);
-    }
-    return most;
-  }
+  uint64_t max_rows_per_school() const override { return MostRowsAtOneSchool(rows_); }
   Status Prepare(std::span<const int> wanted) override {
     wanted_.assign(wanted.begin(), wanted.end());
     for (int m : wanted_) {
@@ -59,11 +73,7 @@ class RowGrain : public FactGrain {
     std::array<uint8_t, N> values{};
   };
   // Puts the rows in school, then pupil, order.
-  void Sort() {
-    std::stable_sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
-      return a.school != b.school ? a.school < b.school : a.pupil < b.pupil;
-    });
-  }
+  void Sort() { SortBySchoolThenPupil(&rows_); }
   std::vector<Row> rows_;
 
  private:
