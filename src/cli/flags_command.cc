@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/audit_read.h"
 #include "cli/command_registry.h"
 #include "cli/lipas.h"
 #include "common/file_util.h"
@@ -56,7 +57,9 @@ void AddFlags(CLI::App& app, int* exit_code) {
     }
     opts->lipas = std::move(lipas).value();
     FlagsReport report;
-    Status st = RunFlags(*opts, &report);
+    Status st = AuditCommandRead(opts->store_dir, "lantern flags",
+                                 "flags.csv and flag_changes.csv to " + opts->out_dir);
+    if (st.ok()) st = RunFlags(*opts, &report);
     if (!st.ok()) {
       *exit_code = ReportFailure("flags", st);
       return;
@@ -191,6 +194,12 @@ void AddReferrals(CLI::App& app, int* exit_code) {
       }
       const auto& r = l->state.referrals;
       const auto& s = l->state;
+      if (Status st = AuditCommandRead(*store, "lantern referrals list",
+                                       fmt::format("referrals:{}", r.size()));
+          !st.ok()) {
+        *exit_code = ReportFailure("referrals list", st);
+        return;
+      }
       StoreCalendar calendar(s.marks.Dates());
       SchoolDays days(s, calendar);
       std::printf("%-6s %-7s %-4s %-12s %-40s %-13s %5s %-15s %s\n", "id", "urn", "home", "raised",
@@ -247,6 +256,13 @@ void AddReferrals(CLI::App& app, int* exit_code) {
         return;
       }
       const size_t i = *id - 1;
+      if (Status st = AuditCommandRead(
+              *store, "lantern referrals show",
+              fmt::format("referral:{} pupil:{}", *id, UnpackUpn(s.pupils.upn[r.pupil[i]])));
+          !st.ok()) {
+        *exit_code = ReportFailure("referrals show", st);
+        return;
+      }
       StoreCalendar calendar(s.marks.Dates());
       SchoolDays days(s, calendar);
       const ReferralClock c = ClockOf(r, i, l->day, days, StepsOf(*l, i));
@@ -342,6 +358,10 @@ void AddReferrals(CLI::App& app, int* exit_code) {
         return;
       }
       Status st = UpdateReferral(&next.referrals, *id - 1, *to, l->day, *outcome, *note);
+      if (st.ok()) {
+        st = AuditCommandRead(*store, "lantern referrals update",
+                              fmt::format("referral:{} status:{}", *id, ReferralStatusName(*to)));
+      }
       if (!st.ok()) {
         *exit_code = ReportFailure("referrals update", st);
         return;

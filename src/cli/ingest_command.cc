@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "cli/audit_read.h"
 #include "cli/command_registry.h"
 #include "cli/lipas.h"
 #include "flags/run.h"
@@ -85,6 +86,19 @@ void AddIngest(CLI::App& app, int* exit_code) {
     }
     std::printf("lantern ingest %s -> %s\n%s", opts->input_dir.c_str(), opts->store_dir.c_str(),
                 report.Summary().c_str());
+    if (committed && (!flags_out->empty() || !outcomes_out->empty())) {
+      // The day's flag changes and the case list of children missing
+      // education are pupil-level.
+      st = AuditCommandRead(
+          opts->store_dir, "lantern ingest",
+          (flags_out->empty() ? "" : "flag_changes.csv to " + *flags_out) +
+              (flags_out->empty() || outcomes_out->empty() ? "" : "; ") +
+              (outcomes_out->empty() ? "" : "children_missing_education.csv to " + *outcomes_out));
+      if (!st.ok()) {
+        *exit_code = ReportFailure("ingest", st);
+        return;
+      }
+    }
     if (committed && !build_out->empty()) {
       BuildOptions b;
       b.store_dir = opts->store_dir;

@@ -3,6 +3,7 @@
 // published LA files or from a pupil-level store.
 #include <cstdio>
 
+#include "cli/audit_read.h"
 #include "cli/command_registry.h"
 #include "lantern/outcomes.h"
 #include "model/policy.h"
@@ -55,7 +56,10 @@ void AddOutcomes(CLI::App& app, int* exit_code) {
       o.threads = args->threads;
       auto real = FindRealDataDir("");
       if (real.ok()) o.real_data_dir = *real;
-      Status st = RunPupilLevelOutcomes(args->store, o, args->out, &report);
+      // The case list of children missing education is pupil-level.
+      Status st = AuditCommandRead(args->store, "lantern outcomes --store",
+                                   "children_missing_education.csv to " + args->out);
+      if (st.ok()) st = RunPupilLevelOutcomes(args->store, o, args->out, &report);
       if (!st.ok()) {
         *exit_code = ReportFailure("outcomes", st);
         return;

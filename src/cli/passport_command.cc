@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 
+#include "cli/audit_read.h"
 #include "cli/command_registry.h"
 #include "common/csv_table.h"
 #include "common/csv_writer.h"
@@ -63,6 +64,9 @@ Status IssueCommand(const IssueArgs& a, size_t* rejected) {
       QualCatalogue catalogue,
       QualCatalogue::Load(a.catalogue_dir.empty() ? DefaultCatalogueDir() : a.catalogue_dir));
   LANTERN_ASSIGN_OR_RETURN(auto store, Store::Open(a.store_dir, Store::Mode::kRead));
+  LANTERN_RETURN_IF_ERROR(
+      AuditCommandRead(a.store_dir, "lantern passport issue",
+                       a.recipients.empty() ? "pupil:" + a.upn : "recipients:" + a.recipients));
   LANTERN_ASSIGN_OR_RETURN(StoreState state, store->Load(true));
   LANTERN_ASSIGN_OR_RETURN(passport::PassportIssuer issuer,
                            passport::PassportIssuer::Open(state, catalogue, a.issuer_dir));
