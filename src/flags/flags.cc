@@ -82,18 +82,27 @@ std::string WindowWords(const TriggerWindow& w) {
 
 // ---------------------------------------------------------------- calendar
 
+bool IsTermBreak(int32_t last, int32_t next) {
+  if (next - last >= kTermGapDays) return true;
+  int y_last, y_next;
+  unsigned m, d;
+  Date{last}.ToCivil(&y_last, &m, &d);
+  Date{next}.ToCivil(&y_next, &m, &d);
+  return y_next != y_last;
+}
+
 StoreCalendar::StoreCalendar(std::vector<int32_t> dates) : dates_(std::move(dates)) {
   std::sort(dates_.begin(), dates_.end());
   dates_.erase(std::unique(dates_.begin(), dates_.end()), dates_.end());
   for (size_t i = 0; i < dates_.size(); ++i) {
-    if (i == 0 || dates_[i] - dates_[i - 1] >= kTermGapDays) term_starts_.push_back(dates_[i]);
+    if (i == 0 || IsTermBreak(dates_[i - 1], dates_[i])) term_starts_.push_back(dates_[i]);
   }
 }
 
 int32_t StoreCalendar::TermStart(int32_t day) const {
   auto it = std::upper_bound(term_starts_.begin(), term_starts_.end(), day);
   if (it != term_starts_.begin() &&
-      !(it == term_starts_.end() && !dates_.empty() && day - dates_.back() >= kTermGapDays)) {
+      !(it == term_starts_.end() && !dates_.empty() && IsTermBreak(dates_.back(), day))) {
     return *(it - 1);
   }
   // No school day of this term in the calendar: the usual English term starts.
@@ -334,6 +343,24 @@ bool FlagEvaluator::AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t
   return true;
 }
 
+int32_t FlagEvaluator::TermStartOf(uint32_t pupil, int32_t day) const {
+  int32_t start = kNoDate;
+  ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t, uint32_t) {
+    if (start == kNoDate) {
+      if (date < day && IsTermBreak(date, day)) {  // the day is in a break
+        start = date + 1;
+        return false;
+      }
+    } else if (IsTermBreak(date, start)) {
+      return false;
+    }
+    start = date;
+    return true;
+  });
+  if (start == kNoDate) return calendar_.TermStart(day);
+  return start;
+}
+
 std::pair<uint32_t, uint32_t> FlagEvaluator::AttendanceTotals(uint32_t pupil, int32_t day) const {
   uint32_t attended = 0, possible = 0;
   ForEachSchoolDay(pupil, day, [&](int32_t, uint32_t p, uint32_t a) {
@@ -392,7 +419,7 @@ bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* re
       from = day - t.window.n + 1;
       break;
     case WindowKind::kTerm:
-      from = calendar_.TermStart(day);
+      from = TermStartOf(pupil, day);
       break;
     default:
       break;

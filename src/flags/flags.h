@@ -25,9 +25,16 @@
 
 namespace lantern {
 
+// Whether the days between two school days, last and next, end a term: a
+// break of 14 days or more (Easter, the summer), or one over 1 January (a
+// Christmas holiday from a Friday to the Thursday of the second week is 13
+// days). Half terms are shorter.
+bool IsTermBreak(int32_t last, int32_t next);
+
 // The school days of the store: the dates with marks, and the terms they
-// fall into (a gap of 14 or more days between two school days ends a term:
-// Christmas, Easter and the summer; half terms are shorter).
+// fall into (IsTermBreak). Merged across every school in the store, so
+// staggered holidays can hide a break: a pupil's own term comes from the
+// pupil's own school days (FlagEvaluator), this only where there are none.
 class StoreCalendar {
  public:
   StoreCalendar() = default;
@@ -208,6 +215,12 @@ class FlagEvaluator {
   // roll), and whether the pupil has n such days.
   bool AttendanceWindowOn(uint32_t pupil, const Trigger& t, int32_t day, AttendanceWindow* window,
                           bool read = false) const;
+  // The first day of the pupil's term holding `day`: the first of the
+  // pupil's school days on a roll after the last term break (IsTermBreak)
+  // in them, so that each school's own holidays set it; the day after the
+  // last school day when the day is in a break; the store calendar's term
+  // with no school days.
+  int32_t TermStartOf(uint32_t pupil, int32_t day) const;
   std::string SchoolText(uint32_t school) const;
 
   const StoreState& s_;

@@ -212,6 +212,44 @@ TEST_F(FlagsTest, RepeatInternalSuspensionCountsTheCurrentTermOnly) {
   EXPECT_EQ(ev2.Since(p, k, D("2019-07-01"), D("2018-01-01")), D("2019-05-03"));
 }
 
+// Two LAs' holidays staggered as the generator staggers them: A back on
+// Thursday 3 January (a 13-day Christmas break) and off for Easter 8-22
+// April; B back on 7 January and off 15-26 April. Merged, the store's
+// calendar has neither break (21 December to 3 January, 12 to 23 April);
+// each pupil's term comes from the pupil's own school days.
+TEST_F(FlagsTest, TheCurrentTermIsThePupilsOwnSchoolsWhenHolidaysAreStaggered) {
+  const uint32_t a = School(100001, 805), b = School(100002, 330);
+  const uint32_t pa = Pupil(805), pb = Pupil(330);
+  const uint32_t ea = Enrol(pa, a, "2018-09-03"), eb = Enrol(pb, b, "2018-09-03");
+  MarkWeekdays("2018-12-03", "2018-12-21", ea, "//");
+  MarkWeekdays("2018-12-03", "2018-12-21", eb, "//");
+  MarkWeekdays("2019-01-03", "2019-05-10", ea, "//", {{"2019-04-08", "2019-04-22"}});
+  MarkWeekdays("2019-01-07", "2019-05-10", eb, "//", {{"2019-04-15", "2019-04-26"}});
+  WriteMarks();
+  Unit(pa, a, "2018-12-19");
+  Unit(pa, a, "2018-12-20");
+  Unit(pa, a, "2019-01-03");
+  Unit(pb, b, "2019-04-10");
+  Unit(pb, b, "2019-04-11");
+  Unit(pb, b, "2019-04-29");
+  auto ev = Evaluator();
+  EXPECT_EQ(ev.calendar().TermStart(D("2019-01-04")), D("2019-01-03"));  // over 1 January
+  EXPECT_EQ(ev.calendar().TermStart(D("2019-05-01")), D("2019-01-03"));  // Easter hidden
+  const size_t k = K("repeat_internal_suspension");
+  EXPECT_FALSE(ev.Holds(pa, k, D("2019-01-04"), nullptr));  // two in autumn, one in spring
+  EXPECT_FALSE(ev.Holds(pb, k, D("2019-05-01"), nullptr));  // two in spring, one in summer
+  // Over the same dates, three in one term of B's: flagged, with B's term.
+  Unit(pb, b, "2019-04-30");
+  Unit(pb, b, "2019-05-01");
+  auto ev2 = Evaluator();
+  std::string why;
+  ASSERT_TRUE(ev2.Holds(pb, k, D("2019-05-01"), &why));
+  EXPECT_NE(why.find("this term (the term began 2019-04-29): 2019-04-29"), std::string::npos)
+      << why;
+  // In the holiday, the term that ended is over: nothing counts.
+  EXPECT_FALSE(ev2.Holds(pb, k, D("2019-04-20"), nullptr));
+}
+
 TEST_F(FlagsTest, LowAttendanceJustUnderAndOverNinetyPercent) {
   const uint32_t a = School(100001, 805);
   const uint32_t under = Pupil(), at = Pupil();
