@@ -292,6 +292,24 @@ std::string FlagsReport::Summary() const {
 
 namespace {
 
+// The first difference between two rule sets, in words ("" when the same
+// triggers, in the same order, read the same measures over the same windows
+// at the same thresholds, with the same meanings).
+std::string FirstDifference(const AtRiskRules& a, const AtRiskRules& b) {
+  for (size_t i = 0; i < std::max(a.triggers.size(), b.triggers.size()); ++i) {
+    if (i >= a.triggers.size()) return fmt::format("{} added", b.triggers[i].id);
+    if (i >= b.triggers.size()) return fmt::format("{} removed", a.triggers[i].id);
+    const Trigger& x = a.triggers[i];
+    const Trigger& y = b.triggers[i];
+    if (x.id != y.id) return fmt::format("{} in place of {}", y.id, x.id);
+    if (x.measure != y.measure || x.window.kind != y.window.kind || x.window.n != y.window.n ||
+        x.threshold != y.threshold || x.meaning != y.meaning) {
+      return fmt::format("{} changed", x.id);
+    }
+  }
+  return "";
+}
+
 // `state` is read; its flag history, runs and referrals start the new state.
 // They are copied, or moved out of `owned` (the same state, when the caller
 // has no further use for it: the command that opened the store itself).
@@ -354,6 +372,18 @@ Status RunFlagsOn(Store& store, const StoreState& state, StoreState* owned,
     if (!parsed.ok()) {
       return Status::InvalidInput(fmt::format("{}; the rules in force (version {}) stay in force",
                                               parsed.status().message(), rules.version));
+    }
+    // A version names one set of rules: the same version with other
+    // triggers would record flags under rules they were not raised by.
+    if (parsed->version == rules.version) {
+      const std::string changed = FirstDifference(rules, *parsed);
+      if (!changed.empty()) {
+        return Status::InvalidInput(fmt::format(
+            "{}: version {} is in force with other rules ({}); changed rules need a new "
+            "version, so that each flag records the rules that raised it; the rules in force "
+            "(version {}) stay in force",
+            options.rules_file, parsed->version, changed, rules.version));
+      }
     }
     if (parsed->version != rules.version || next.at_risk_rules.size() == 0) {
       adopt = parsed->version != rules.version;

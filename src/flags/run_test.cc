@@ -264,6 +264,38 @@ TEST_F(RunFlagsTest, HandingTheHistoryOverCommitsWhatCopyingItDoes) {
   EXPECT_EQ(*csv_a, *csv_b);
 }
 
+// A version names one set of rules: the same version with a changed
+// trigger is refused (each flag records the rules that raised it); the
+// same file again is not a change.
+TEST_F(RunFlagsTest, ChangedRulesUnderTheVersionInForceAreRefused) {
+  const std::string trigger =
+      "scope = \"local\"\nversion = \"805-1\"\n[[trigger]]\nid = \"one_susp\"\n"
+      "meaning = \"A suspension in the last 3 months.\"\n"
+      "measure = \"suspensions_started\"\nwindow = \"3 months\"\nthreshold = ";
+  FlagsOptions o = Options("2019-06-03");
+  o.rules_file = Write("local.toml", trigger + "1\n");
+  FlagsReport r;
+  ASSERT_TRUE(RunFlags(o, &r).ok());
+  ASSERT_EQ(r.rules_version, "1+805-1");
+  const uint64_t gen = Generation();
+  o = Options("2019-06-04");
+  o.rules_file = Write("changed.toml", trigger + "2\n");
+  Status st = RunFlags(o, &r);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(st.message().find("changed.toml: version 1+805-1 is in force with other rules "
+                              "(one_susp changed)"),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(Generation(), gen);
+  // The file in force, given again: the same rules, run as before.
+  o = Options("2019-06-05");
+  o.rules_file = Write("again.toml", trigger + "1\n");
+  ASSERT_TRUE(RunFlags(o, &r).ok());
+  EXPECT_EQ(r.rules_version, "1+805-1");
+  EXPECT_FALSE(r.rules_adopted);
+}
+
 TEST_F(RunFlagsTest, ABrokenRulesFileIsRefusedAndTheRulesInForceStay) {
   FlagsOptions o = Options("2019-06-03");
   o.rules_file = Write("local.toml",
