@@ -268,7 +268,9 @@ Routing RouteReferral(const StoreState& s, uint32_t school, int16_t home_la, int
     if (!lipa->panel.empty()) {
       std::string panel;
       for (const PanelMember& m : lipa->panel) {
-        panel += fmt::format("{}{} ({})", panel.empty() ? "" : ", ", m.name, m.agency);
+        panel += fmt::format("{}{} ({}, to respond within {} school days)",
+                             panel.empty() ? "" : ", ", m.name, m.agency,
+                             m.respond_within > 0 ? m.respond_within : lipa->plan_within);
       }
       r.routed_to += "; panel: " + panel;
     }
@@ -455,9 +457,11 @@ std::vector<uint32_t> EscalateReferrals(int32_t day, const SchoolDays& days,
   // Each agreement's escalation steps (the last agreement listed with the
   // id and steps of its own), else the default steps.
   std::unordered_map<std::string_view, const std::vector<std::string>*> steps_of;
+  std::unordered_map<std::string_view, const LipaTerms*> panel_of;
   size_t most_steps = DefaultSteps().size();
   for (const LipaTerms& l : lipas) {
     if (!l.escalation.empty()) steps_of[l.agreement_id] = &l.escalation;
+    if (!l.panel.empty()) panel_of[l.agreement_id] = &l;
     most_steps = std::max(most_steps, l.escalation.size());
   }
   for (size_t r = 0; r < referrals->size(); ++r) {
@@ -483,13 +487,26 @@ std::vector<uint32_t> EscalateReferrals(int32_t day, const SchoolDays& days,
     if (c.escalation_due <= referrals->escalation_level[r]) continue;
     for (int level = referrals->escalation_level[r] + 1; level <= c.escalation_due; ++level) {
       const bool ack_step = level == 1;
-      AddNote(&referrals->notes, r, c.escalation_due_on,
-              {fmt::format("escalated to step {} ({}): {}", level,
-                           steps[static_cast<size_t>(level - 1)],
-                           ack_step ? fmt::format("not acknowledged within {} school days",
-                                                  referrals->acknowledge_days[r])
-                                    : fmt::format("no plan agreed within {} school days",
-                                                  referrals->plan_days[r] * (level - 1)))});
+      std::string note =
+          fmt::format("escalated to step {} ({}): {}", level, steps[static_cast<size_t>(level - 1)],
+                      ack_step ? fmt::format("not acknowledged within {} school days",
+                                             referrals->acknowledge_days[r])
+                               : fmt::format("no plan agreed within {} school days",
+                                             referrals->plan_days[r] * (level - 1)));
+      // The last step brings in the agreement's multi-agency panel, each
+      // member with a response due by their own standard.
+      auto panel = panel_of.find(referrals->agreement_id[r]);
+      if (static_cast<size_t>(level) == steps.size() && panel != panel_of.end()) {
+        note += "; panel responses due:";
+        for (size_t i = 0; i < panel->second->panel.size(); ++i) {
+          const PanelMember& m = panel->second->panel[i];
+          const int within = m.respond_within > 0 ? m.respond_within : referrals->plan_days[r];
+          note += fmt::format(
+              "{} {} ({}) by {}", i ? "," : "", m.name, m.agency,
+              DateText(days.NthAfter(referrals->school[r], c.escalation_due_on, within)));
+        }
+      }
+      AddNote(&referrals->notes, r, c.escalation_due_on, {note});
     }
     referrals->escalation_level[r] = static_cast<uint8_t>(c.escalation_due);
     referrals->escalated_date[r] = c.escalation_due_on;

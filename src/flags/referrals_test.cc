@@ -79,7 +79,9 @@ TEST_F(ReferralsTest, RoutesByTheHomeLaAcrossTheBorder) {
   EXPECT_NE(r.routed_to.find("LA 806 link officer: Link Officer 806"), std::string::npos)
       << r.routed_to;
   EXPECT_NE(r.routed_to.find("trust TR1 inclusion lead: Inclusion Lead TR1"), std::string::npos);
-  EXPECT_NE(r.routed_to.find("panel: Dr A Khan (health), B Jones (social care)"),
+  EXPECT_NE(r.routed_to.find(
+                "panel: Dr A Khan (health, to respond within 5 school days), B Jones (social "
+                "care, to respond within 5 school days)"),
             std::string::npos);
   // Without a LIPA with the home LA: the school's LA's agreement, saying so.
   Routing via = RouteReferral(s_, school, 806, D("2019-02-08"), {lipas[0]});
@@ -276,6 +278,13 @@ TEST_F(ReferralClockTest, ABreachedStandardEscalatesByItselfOverTheHoliday) {
   ASSERT_EQ(EscalateReferrals(D("2019-03-26"), days, lipas_, &r_).size(), 1u);
   EXPECT_EQ(r_.escalation_level[0], 3);
   EXPECT_EQ(r_.escalated_date[0], D("2019-03-26"));
+  // The panel, each member to respond within 5 school days: 27 to 29 March,
+  // then weekdays past the calendar's end.
+  EXPECT_NE(r_.notes[0].find("2019-03-26: escalated to step 3 (multi-agency panel): no plan agreed "
+                             "within 20 school days; panel responses due: Dr A Khan (health) by "
+                             "2019-04-02, B Jones (social care) by 2019-04-02"),
+            std::string::npos)
+      << r_.notes[0];
   // No step beyond the last.
   EXPECT_TRUE(EscalateReferrals(D("2019-03-29"), days, lipas_, &r_).empty());
 }
