@@ -28,6 +28,8 @@ struct Group {
   int lipa_la = -1;  // the agreement's LA, when one of the agreements names it
   int ack_standard = 0, plan_standard = 0;
   int64_t referrals = 0, acknowledged = 0, ack_on_time = 0, plans = 0, plan_on_time = 0;
+  // Responses due by the day: given, or past the standard without one.
+  int64_t ack_due = 0, plan_due = 0;
   int64_t escalated = 0, open = 0, closed = 0;
   std::vector<int> ack_days, plan_days;
   std::map<std::string, int64_t> outcomes;
@@ -126,18 +128,29 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
     ++g.referrals;
     // School days to each response made by the day (the referral's clock,
     // ClockOf, for these two only).
+    // A response not given counts as missing its standard once the
+    // standard has passed: by the day, or by the referral's closing.
     const int32_t ack = referrals.acknowledged_date[r], plan = referrals.plan_date[r];
+    const int32_t closed = referrals.closed_date[r];
+    const int32_t waited_to = closed != kNoDate && closed <= day ? closed : day;
+    const int waited = days.Between(referrals.school[r], referrals.raised_date[r], waited_to);
     if (ack != kNoDate && ack <= day) {
       const int to_acknowledge = days.Between(referrals.school[r], referrals.raised_date[r], ack);
       ++g.acknowledged;
+      ++g.ack_due;
       g.ack_days.push_back(to_acknowledge);
       g.ack_on_time += to_acknowledge <= referrals.acknowledge_days[r];
+    } else if (waited > referrals.acknowledge_days[r]) {
+      ++g.ack_due;
     }
     if (plan != kNoDate && plan <= day) {
       const int to_plan = days.Between(referrals.school[r], referrals.raised_date[r], plan);
       ++g.plans;
+      ++g.plan_due;
       g.plan_days.push_back(to_plan);
       g.plan_on_time += to_plan <= referrals.plan_days[r];
+    } else if (waited > referrals.plan_days[r]) {
+      ++g.plan_due;
     }
     g.escalated += referrals.escalation_level[r] > 0;
     if (referrals.status[r] == static_cast<uint8_t>(ReferralStatus::kClosed)) {
@@ -166,9 +179,11 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
                                           "plan_standard_days",
                                           "referrals",
                                           "acknowledged",
+                                          "acknowledgements_due",
                                           "acknowledged_within_standard_percent",
                                           "median_days_to_acknowledge",
                                           "plans_agreed",
+                                          "plans_due",
                                           "plans_within_standard_percent",
                                           "median_days_to_plan",
                                           "escalated",
@@ -195,10 +210,10 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
     Group& g = group_list[gi];
     w->Field(g.agreement_id.empty() ? "none" : g.agreement_id).Field(g.trust_id);
     w->Raw(fmt::format("{:03d}", g.la)).Int(g.ack_standard).Int(g.plan_standard);
-    w->Raw(count(g.referrals)).Raw(count(g.acknowledged));
-    w->Raw(percent(g.ack_on_time, g.acknowledged));
+    w->Raw(count(g.referrals)).Raw(count(g.acknowledged)).Raw(count(g.ack_due));
+    w->Raw(percent(g.ack_on_time, g.ack_due));
     w->Raw(IsDisclosive(g.acknowledged, threshold) ? "c" : Median(g.ack_days));
-    w->Raw(count(g.plans)).Raw(percent(g.plan_on_time, g.plans));
+    w->Raw(count(g.plans)).Raw(count(g.plan_due)).Raw(percent(g.plan_on_time, g.plan_due));
     w->Raw(IsDisclosive(g.plans, threshold) ? "c" : Median(g.plan_days));
     w->Raw(count(g.escalated)).Raw(count(g.open)).Raw(count(g.closed));
     std::vector<int64_t> cells;
@@ -233,13 +248,21 @@ Status WriteLipaEffectiveness(const StoreState& s, const FlagTable& flags,
   meta("plan_standard_days", "The response standard: a plan agreed within this many school days.");
   meta("referrals", "Referrals raised by new at-risk flags (count; c: 1 or 2).");
   meta("acknowledged", "Referrals acknowledged by the day.");
+  meta("acknowledgements_due",
+       "Referrals whose acknowledgement was due by the day: acknowledged, or not acknowledged "
+       "when the standard passed (by the day, or by the referral's closing).");
   meta("acknowledged_within_standard_percent",
-       "Of those acknowledged, the percentage acknowledged within the standard (school days: "
-       "weekends, holidays and INSET days not counted). z: none acknowledged.");
+       "Of the acknowledgements due, the percentage acknowledged within the standard (school "
+       "days: weekends, holidays and INSET days not counted); one not given by the time the "
+       "standard passed is a miss. z: none due.");
   meta("median_days_to_acknowledge", "Median school days from raised to acknowledged.");
   meta("plans_agreed", "Referrals with a plan agreed by the day.");
+  meta("plans_due",
+       "Referrals whose plan was due by the day: a plan agreed, or none when the standard "
+       "passed (by the day, or by the referral's closing).");
   meta("plans_within_standard_percent",
-       "Of those with a plan, the percentage agreed within the standard.");
+       "Of the plans due, the percentage agreed within the standard; one not agreed by the time "
+       "the standard passed is a miss. z: none due.");
   meta("median_days_to_plan", "Median school days from raised to an agreed plan.");
   meta("escalated", "Referrals escalated at least once because a response standard was breached.");
   meta("open", "Referrals not yet closed.");

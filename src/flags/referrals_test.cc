@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
+#include "common/file_util.h"
+#include "flags/run.h"
 #include "model/upn.h"
 #include "tests/scratch_dir.h"
 #include "tests/store_rows.h"
@@ -330,6 +334,71 @@ TEST_F(ReferralClockTest, UpdatesKeepTheOrderOfEvents) {
       UpdateReferral(&r_, 0, ReferralStatus::kClosed, D("2019-03-01"), "early_help", "").ok());
   EXPECT_EQ(r_.outcome[0], "early_help");
   EXPECT_FALSE(UpdateReferral(&r_, 0, ReferralStatus::kPlanAgreed, D("2019-03-02"), "", "").ok());
+}
+
+// lipa_effectiveness.csv's response times count a response not given by
+// the time its standard passed as a miss: an open referral never
+// acknowledged is late, not left out; one closed before its standard
+// passed was never due.
+TEST_F(ReferralClockTest, AResponseNeverGivenIsAMissOnceItsStandardHasPassed) {
+  // Three more referrals raised on Friday 15 February beside the fixture's.
+  std::vector<uint32_t> more;
+  for (int i = 0; i < 3; ++i)
+    more.push_back(Flag(Pupil(806), school_, "repeat_suspension", "2019-02-15"));
+  RaiseReferrals(s_, flags_, more, D("2019-02-15"), lipas_, &r_);
+  ASSERT_EQ(r_.size(), 4u);
+  // 0: acknowledged in 2 school days, a plan in 9: both in time.
+  ASSERT_TRUE(UpdateReferral(&r_, 0, ReferralStatus::kAcknowledged, D("2019-02-27"), "", "").ok());
+  ASSERT_TRUE(UpdateReferral(&r_, 0, ReferralStatus::kPlanAgreed, D("2019-03-08"), "", "").ok());
+  // 1: acknowledged in 4 school days (late), no plan.
+  ASSERT_TRUE(UpdateReferral(&r_, 1, ReferralStatus::kAcknowledged, D("2019-03-01"), "", "").ok());
+  // 2: never answered. 3: closed after 1 school day (closing answers it:
+  // acknowledged then), before its plan was due.
+  ASSERT_TRUE(
+      UpdateReferral(&r_, 3, ReferralStatus::kClosed, D("2019-02-26"), "no_further_action", "")
+          .ok());
+  SchoolDays days(s_, calendar_);
+  const std::string out = dir_ + "/eff";
+  std::filesystem::create_directories(out);
+  ASSERT_TRUE(WriteLipaEffectiveness(s_, flags_, r_, D("2019-03-29"), out, lipas_, 1, days).ok());
+  auto csv = ReadFileToString(out + "/lipa_effectiveness.csv");
+  ASSERT_TRUE(csv.ok());
+  std::istringstream in(*csv);
+  std::string header_line, row_line;
+  std::getline(in, header_line);
+  std::getline(in, row_line);
+  auto split = [](const std::string& line) {
+    std::vector<std::string> v;
+    std::istringstream f(line);
+    for (std::string c; std::getline(f, c, ',');) v.push_back(c);
+    return v;
+  };
+  const auto header = split(header_line), row = split(row_line);
+  ASSERT_EQ(header.size(), row.size());
+  std::map<std::string, std::string> at;
+  for (size_t i = 0; i < header.size(); ++i) at[header[i]] = row[i];
+  EXPECT_EQ(at["referrals"], "4");
+  EXPECT_EQ(at["acknowledged"], "3");
+  EXPECT_EQ(at["acknowledgements_due"], "4");  // 0, 1, 3 and the unanswered 2
+  EXPECT_EQ(at["acknowledged_within_standard_percent"], "50.0");  // 0 and 3
+  EXPECT_EQ(at["plans_agreed"], "1");
+  EXPECT_EQ(at["plans_due"], "3");  // 0, and 1 and 2 past 10 school days
+  EXPECT_EQ(at["plans_within_standard_percent"], "33.3");
+  // On Wednesday 27 February, the second school day: only 0's and 3's
+  // acknowledgements are due (given); 1's and 2's standard has not passed.
+  ASSERT_TRUE(WriteLipaEffectiveness(s_, flags_, r_, D("2019-02-27"), out, lipas_, 1, days).ok());
+  csv = ReadFileToString(out + "/lipa_effectiveness.csv");
+  ASSERT_TRUE(csv.ok());
+  std::istringstream in2(*csv);
+  std::getline(in2, header_line);
+  std::getline(in2, row_line);
+  const auto row2 = split(row_line);
+  for (size_t i = 0; i < header.size(); ++i) at[header[i]] = row2[i];
+  EXPECT_EQ(at["acknowledged"], "2");
+  EXPECT_EQ(at["acknowledgements_due"], "2");
+  EXPECT_EQ(at["acknowledged_within_standard_percent"], "100.0");
+  EXPECT_EQ(at["plans_due"], "0");
+  EXPECT_EQ(at["plans_within_standard_percent"], "z");
 }
 
 TEST(LipaJsonTest, RoundTrips) {

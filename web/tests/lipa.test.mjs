@@ -27,11 +27,11 @@ test('the LA page shows each agreement as the API gives it, with no pupil in it'
   const first = await body.first().innerText();
   const referrals = rows[0].referrals;
   if (/^\d+$/.test(referrals)) assert.ok(first.includes(Number(referrals).toLocaleString('en-GB')), `${first} has ${referrals}`);
-  // Each share has its base beside it: the counts acknowledged and planned,
-  // in the cells before their percentages.
+  // Each share has its base beside it: the responses due (given, or late
+  // and not given), in the cells before their percentages.
   const cells = body.first().locator('th, td');
   const header = page.locator('[data-testid=lipa-table] thead th');
-  for (const [label, column] of [['Acknowledged', 'acknowledged'], ['Plans agreed', 'plans_agreed']]) {
+  for (const [label, column] of [['Due: given or late', 'acknowledgements_due'], ['Plans due', 'plans_due']]) {
     const labels = await header.allInnerTexts();
     const at = labels.findIndex((t) => t.trim().startsWith(label));
     assert.ok(at >= 0, `a column ${label}: ${labels.join(' | ')}`);

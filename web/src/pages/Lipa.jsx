@@ -54,7 +54,9 @@ export function LipaEffectiveness({ kind, id }) {
       terms: `${agreement}: ${standards}`,
       referrals: asCell(r.referrals),
       acknowledged: asCell(r.acknowledged),
+      ackDue: asCell(r.acknowledgements_due),
       plans: asCell(r.plans_agreed),
+      planDue: asCell(r.plans_due),
       ackOnTime: asCell(r.acknowledged_within_standard_percent),
       ackMedian: asCell(r.median_days_to_acknowledge),
       planOnTime: asCell(r.plans_within_standard_percent),
@@ -82,7 +84,7 @@ export function LipaEffectiveness({ kind, id }) {
     <section aria-labelledby="lipa-h" data-testid="lipa">
       <h2 id="lipa-h">Local Inclusion and Participation Agreements: are referrals answered in time?</h2>
       <p class="mirror">
-        For each agreement {kind === 'la' ? 'between this local authority and a trust' : 'between this trust and a local authority'}: the referrals raised by at-risk flags, how many were acknowledged and planned within the agreement's response standards (counted in school days), what they closed with, and how many flagged pupils were later permanently excluded or left education. Figures of 1 or 2 pupils are shown as c. This is evidence to discuss, not a verdict on the agreement.
+        For each agreement {kind === 'la' ? 'between this local authority and a trust' : 'between this trust and a local authority'}: the referrals raised by at-risk flags, how many were acknowledged and planned within the agreement's response standards (counted in school days; a response not given by the time its standard passed counts as late), what they closed with, and how many flagged pupils were later permanently excluded or left education. Figures of 1 or 2 pupils are shown as c. This is evidence to discuss, not a verdict on the agreement.
       </p>
       {pts.length ? (
         <figure class="chart-figure">
@@ -122,9 +124,11 @@ export function LipaEffectiveness({ kind, id }) {
           { key: 'terms', label: 'Agreement and its response standards' },
           { key: 'referrals', label: 'Referrals', num: true, dp: 0 },
           { key: 'acknowledged', label: 'Acknowledged', num: true, dp: 0 },
+          { key: 'ackDue', label: 'Due: given or late', num: true, dp: 0 },
           { key: 'ackOnTime', label: 'Of them, in time (%)', num: true },
           { key: 'ackMedian', label: 'Median school days to acknowledge', num: true },
           { key: 'plans', label: 'Plans agreed', num: true, dp: 0 },
+          { key: 'planDue', label: 'Plans due: agreed or late', num: true, dp: 0 },
           { key: 'planOnTime', label: 'Of them, in time (%)', num: true },
           { key: 'planMedian', label: 'Median school days to a plan', num: true },
           { key: 'escalated', label: 'Escalated', num: true, dp: 0 },
@@ -136,10 +140,12 @@ export function LipaEffectiveness({ kind, id }) {
           { key: 'standards', label: 'Response standards' },
           { key: 'referrals', label: 'Referrals' },
           { key: 'acknowledged', label: 'Acknowledged' },
-          { key: 'ackOnTime', label: 'Of those acknowledged, in time (%)' },
+          { key: 'ackDue', label: 'Acknowledgements due (given, or not given when the standard passed)' },
+          { key: 'ackOnTime', label: 'Of those due, acknowledged in time (%)' },
           { key: 'ackMedian', label: 'Median school days to acknowledge' },
           { key: 'plans', label: 'Plans agreed' },
-          { key: 'planOnTime', label: 'Of those with a plan, agreed in time (%)' },
+          { key: 'planDue', label: 'Plans due (agreed, or none when the standard passed)' },
+          { key: 'planOnTime', label: 'Of those due, agreed in time (%)' },
           { key: 'planMedian', label: 'Median school days to a plan' },
           { key: 'escalated', label: 'Escalated' },
           { key: 'open', label: 'Open' },
