@@ -180,7 +180,9 @@ TEST_F(RejectsTest, EhcpRequestsAreCheckedRowByRow) {
                     + p1 + ",805,2019-01-08,2019-01-20,refuse,2019-03-01,,\n"  // 8: consistency
                     + p1 + ",805,2019-01-09,,,,Y,\n"                           // 9: required
                     + p1 + ",805,2019-01-10,2019-01-20,,,,\n"                  // 10: consistency
-                    + p1 + ",805,2018-10-01,,,,,\n"}});                        // 11: duplicate
+                    + p1 + ",805,2018-10-01,,,,,\n"                            // 11: duplicate
+                    + p2 + ",805,2018-11-01,2019-05-20,no_plan,,,\n"           // 12: good
+                    + p2 + ",805,2018-11-02,2019-05-20,no_plan,2019-05-21,,\n"}});  // 13
   IngestReport r;
   ASSERT_TRUE(Run(&r).ok());
   auto report = CsvTable::Load(r.rejects_dir + "/rejects.csv");
@@ -191,15 +193,17 @@ TEST_F(RejectsTest, EhcpRequestsAreCheckedRowByRow) {
     got.insert({report->Cell(i, report->Column("line")), report->Cell(i, report->Column("check"))});
   }
   const std::set<std::pair<std::string, std::string>> want = {
-      {"5", "unknown_pupil"}, {"6", "date"},         {"7", "code"},      {"8", "consistency"},
-      {"9", "required"},      {"10", "consistency"}, {"11", "duplicate"}};
+      {"5", "unknown_pupil"}, {"6", "date"},        {"7", "code"},
+      {"8", "consistency"},   {"9", "required"},    {"10", "consistency"},
+      {"11", "duplicate"},    {"13", "consistency"}};  // a plan issued with no_plan
   EXPECT_EQ(got, want);
   auto store = Store::Open(store_, Store::Mode::kRead);
   ASSERT_TRUE(store.ok());
   auto state = (*store)->Load(false);
   ASSERT_TRUE(state.ok());
   const auto& t = state->ehcp_requests;
-  ASSERT_EQ(t.size(), 3u);
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t.decision[3], static_cast<uint8_t>(EhcpDecision::kNoPlan));
   EXPECT_EQ(t.decision[0], static_cast<uint8_t>(EhcpDecision::kAssess));
   EXPECT_EQ(FormatIsoDate(Date{t.plan_issued_date[0]}), "2019-02-11");
   EXPECT_EQ(t.decision_date[1], kNoDate);

@@ -564,7 +564,10 @@ bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* re
       ehcp_.ForEach(pupil, [&](uint32_t r) {
         if (q.request_date[r] > day) return;
         if (q.plan_issued_date[r] <= day) return;
-        if (q.decision[r] == static_cast<uint8_t>(EhcpDecision::kRefuse) &&
+        // A refusal to assess, or a decision after assessing not to issue
+        // a plan, ends the wait.
+        if ((q.decision[r] == static_cast<uint8_t>(EhcpDecision::kRefuse) ||
+             q.decision[r] == static_cast<uint8_t>(EhcpDecision::kNoPlan)) &&
             q.decision_date[r] <= day) {
           return;
         }

@@ -404,11 +404,13 @@ TEST_F(FlagsTest, ThirdSchoolWithinTwentyFourMonths) {
 
 TEST_F(FlagsTest, EhcpWaitPastTwentyWeeksWithoutAPlan) {
   const uint32_t a = School(100001, 805);
-  const uint32_t p = Pupil(), refused = Pupil(), planned = Pupil();
-  for (uint32_t x : {p, refused, planned}) Enrol(x, a, "2017-09-01");
+  const uint32_t p = Pupil(), refused = Pupil(), planned = Pupil(), no_plan = Pupil();
+  for (uint32_t x : {p, refused, planned, no_plan}) Enrol(x, a, "2017-09-01");
   Ehcp(p, "2018-10-01", "2018-11-05", EhcpDecision::kAssess);
   Ehcp(refused, "2018-10-01", "2018-11-05", EhcpDecision::kRefuse);
   Ehcp(planned, "2018-10-01", "2018-11-05", EhcpDecision::kAssess, "2019-02-25");
+  // Assessed, then on 4 March the LA decided not to issue a plan.
+  Ehcp(no_plan, "2018-10-01", "2019-03-04", EhcpDecision::kNoPlan);
   auto ev = Evaluator();
   const size_t k = K("ehcp_wait");
   // 20 weeks after 1 October is 18 February: waiting exactly 20 weeks is
@@ -422,6 +424,8 @@ TEST_F(FlagsTest, EhcpWaitPastTwentyWeeksWithoutAPlan) {
   EXPECT_FALSE(ev.Holds(refused, k, D("2019-03-01"), nullptr));
   EXPECT_TRUE(ev.Holds(planned, k, D("2019-02-24"), nullptr));
   EXPECT_FALSE(ev.Holds(planned, k, D("2019-02-25"), nullptr));
+  EXPECT_TRUE(ev.Holds(no_plan, k, D("2019-03-01"), nullptr));
+  EXPECT_FALSE(ev.Holds(no_plan, k, D("2019-03-04"), nullptr));
   EXPECT_EQ(ev.Since(p, k, D("2019-04-01"), D("2018-01-01")), D("2019-02-19"));
 }
 

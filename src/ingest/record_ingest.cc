@@ -649,8 +649,11 @@ void IngestEhcpRequests(IngestContext& ctx, InputSource& src) {
         decision = EhcpDecision::kAssess;
       } else if (EqualsIgnoreCase(t, "refuse")) {
         decision = EhcpDecision::kRefuse;
+      } else if (EqualsIgnoreCase(t, "no_plan")) {
+        decision = EhcpDecision::kNoPlan;
       } else {
-        check.Fail(4, "code", "decision must be assess or refuse (or empty while undecided)");
+        check.Fail(4, "code",
+                   "decision must be assess, refuse or no_plan (or empty while undecided)");
       }
     }
     auto issued = check.DateField(5);
@@ -667,7 +670,10 @@ void IngestEhcpRequests(IngestContext& ctx, InputSource& src) {
       check.Fail(3, "date", "decision_date is before request_date");
     }
     if (issued && decision != EhcpDecision::kAssess && check.Text(4).size() > 0) {
-      check.Fail(5, "consistency", "a plan was issued but the decision was not to assess");
+      check.Fail(5, "consistency",
+                 decision == EhcpDecision::kNoPlan
+                     ? "a plan was issued but the decision was not to issue one (no_plan)"
+                     : "a plan was issued but the decision was not to assess");
     } else if (issued && !decided) {
       check.Fail(5, "consistency", "plan_issued_date is given without a decision to assess");
     }

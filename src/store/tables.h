@@ -249,7 +249,9 @@ struct InternalUnitTable {
 
 // EHC needs assessment requests (ehcp_requests.csv): one row per request to
 // a local authority, with its decision and the plan's issue.
-enum class EhcpDecision : uint8_t { kNone, kAssess, kRefuse };
+// kNoPlan: assessed, then the LA decided not to issue a plan (its
+// decision_date is the day of that decision).
+enum class EhcpDecision : uint8_t { kNone, kAssess, kRefuse, kNoPlan };
 struct EhcpRequestTable {
   ColumnVector<uint32_t> pupil;
   ColumnVector<int16_t> la;  // the LA the request was made to
