@@ -279,6 +279,42 @@ TEST_F(CtfIngestTest, ACtfAndTheCsvItStandsForGiveTheSameStore) {
   ASSERT_EQ(from_ctf.enrolments.size(), from_csv.enrolments.size());
 }
 
+// The attendance summary is not stored (the store counts marks), but the
+// fixture's (10 possible, 2 authorised: the marks' own count) passes
+// silently; one the marks do not add up to, and one without marks, are
+// said with their <Pupil> lines.
+TEST_F(CtfIngestTest, AnAttendanceSummaryIsCheckedAgainstTheMarks) {
+  auto summary_warnings = [](const IngestReport& r) {
+    std::vector<std::string> out;
+    for (const auto& w : r.warnings) {
+      if (w.find("summar") != std::string::npos) out.push_back(w);
+    }
+    return out;
+  };
+  EXPECT_TRUE(summary_warnings(IngestText("transfer.xml", Ctf())).empty());
+  std::string text = Ctf();
+  auto replace = [&](const std::string& from, const std::string& to) {
+    const size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+  };
+  replace("<SessionsPossible>10</SessionsPossible>", "<SessionsPossible>12</SessionsPossible>");
+  replace("<SessionsUnauthorised>0</SessionsUnauthorised>",
+          "<SessionsUnauthorised>1</SessionsUnauthorised>");
+  replace("<AttendanceMarks>//////////</AttendanceMarks>",
+          "<SessionsPossible>10</SessionsPossible>");
+  const auto w = summary_warnings(IngestText("again.xml", text));
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0],
+            "again.xml: 1 pupils' attendance at the sending school is a summary without daily "
+            "marks (<Pupil> at line 23): not stored, since Lantern counts attendance from marks; "
+            "ask the sending school for the marks (AttendanceMarks, or its attendance.csv)");
+  EXPECT_EQ(w[1],
+            "again.xml: 1 pupils' attendance summaries differ from the marks the file carries "
+            "(line 14: SessionsPossible 12, the marks 10, SessionsUnauthorised 1, the marks 0): "
+            "the marks are stored; check the sending school's register");
+}
+
 TEST_F(CtfIngestTest, AMalformedCtfIsOneRejectAndTheRestIsRead) {
   const std::string ctf = Ctf();
   const std::string day = dir_ + "/bad";

@@ -1,6 +1,7 @@
 #include "ingest/ctf.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "common/csv_writer.h"
 #include "common/date.h"
 #include "model/codes.h"
+#include "model/register_codes.h"
 #include "model/upn.h"
 
 namespace lantern {
@@ -81,6 +83,74 @@ std::optional<int> ParseInt(std::string_view t) {
     v = v * 10 + (c - '0');
   }
   return v;
+}
+
+// A YearData's attendance summary (SessionsPossible, SessionsAuthorised,
+// SessionsUnauthorised) against the marks it carries: the summary is not
+// stored (the store counts marks), but a summary without marks, or one the
+// marks do not add up to, is said (docs/ctf.md).
+struct AttendanceSummaries {
+  std::vector<uint64_t> without_marks;  // the <Pupil> lines
+  std::vector<std::string> differ;      // "line L: SessionsPossible 150, the marks 148"
+};
+
+std::string LineList(const std::vector<uint64_t>& lines) {
+  std::string out;
+  for (size_t i = 0; i < lines.size() && i < 5; ++i) {
+    out += fmt::format("{}{}", i == 0 ? "" : ", ", lines[i]);
+  }
+  if (lines.size() > 5) out += ", ...";
+  return out;
+}
+
+void CheckAttendanceSummary(pugi::xml_node yd, std::string_view marks, uint64_t line,
+                            AttendanceSummaries* out) {
+  static constexpr const char* kFields[] = {"SessionsPossible", "SessionsAuthorised",
+                                            "SessionsUnauthorised"};
+  std::optional<int> given[3];
+  bool any = false;
+  for (int k = 0; k < 3; ++k) {
+    given[k] = ParseInt(Child(yd, kFields[k]));
+    any = any || given[k].has_value();
+  }
+  if (!any) return;
+  if (marks.empty()) {
+    out->without_marks.push_back(line);
+    return;
+  }
+  // The marks counted as the Department counts them (the default
+  // treatments: the summary is the sending school's, made by its own
+  // system), every mark of the YearData.
+  const CodeTreatments treatments;
+  int counted[3] = {0, 0, 0};
+  for (char c : marks) {
+    if (c == '-' || c == ' ' || c == '.') continue;
+    const auto code = ParseMarkCode(std::string_view(&c, 1));
+    if (!code) continue;
+    switch (treatments[*code]) {
+      case SessionTreatment::kAttendance:
+        ++counted[0];
+        break;
+      case SessionTreatment::kAuthorisedAbsence:
+        ++counted[0];
+        ++counted[1];
+        break;
+      case SessionTreatment::kUnauthorisedAbsence:
+        ++counted[0];
+        ++counted[2];
+        break;
+      default:
+        break;
+    }
+  }
+  std::string diff;
+  for (int k = 0; k < 3; ++k) {
+    if (given[k] && *given[k] != counted[k]) {
+      diff += fmt::format("{}{} {}, the marks {}", diff.empty() ? "" : ", ", kFields[k], *given[k],
+                          counted[k]);
+    }
+  }
+  if (!diff.empty()) out->differ.push_back(fmt::format("line {}: {}", line, diff));
 }
 
 // Where a school element (SourceSchool, DestSchool, YearData) points.
@@ -315,6 +385,7 @@ CtfConversion ConvertCtf(std::string file_name, std::string_view text, IngestCon
   const PupilTable& stored = ctx.state().pupils;
   const EnrolmentTable& enrolled = ctx.state().enrolments;
   size_t home_from_school = 0;
+  AttendanceSummaries summaries;
 
   for (pugi::xml_node pupil : root.child("CTFpupilData").children("Pupil")) {
     ++out.pupil_elements;
@@ -406,6 +477,7 @@ CtfConversion ConvertCtf(std::string file_name, std::string_view text, IngestCon
         if (at.kind != SchoolRef::kKnown || at.row != source.row) continue;
         auto start = ParseCtfDate(Child(yd, "AttendStartDate"));
         std::string_view marks = Child(yd, "AttendanceMarks");
+        CheckAttendanceSummary(yd, start ? marks : std::string_view(), line, &summaries);
         if (!start || marks.empty()) continue;
         const std::string urn = std::to_string(schools.urn[source.row]);
         for (size_t i = 0; i < marks.size(); i += 2) {
@@ -469,6 +541,19 @@ CtfConversion ConvertCtf(std::string file_name, std::string_view text, IngestCon
         "{}: {} pupils new to the store: their LA of residence is taken from the receiving "
         "school (a CTF does not carry it)",
         out.file_name, home_from_school));
+  }
+  if (!summaries.without_marks.empty()) {
+    out.warnings.push_back(fmt::format(
+        "{}: {} pupils' attendance at the sending school is a summary without daily marks "
+        "(<Pupil> at line {}): not stored, since Lantern counts attendance from marks; ask the "
+        "sending school for the marks (AttendanceMarks, or its attendance.csv)",
+        out.file_name, summaries.without_marks.size(), LineList(summaries.without_marks)));
+  }
+  if (!summaries.differ.empty()) {
+    out.warnings.push_back(fmt::format(
+        "{}: {} pupils' attendance summaries differ from the marks the file carries ({}): the "
+        "marks are stored; check the sending school's register",
+        out.file_name, summaries.differ.size(), fmt::join(summaries.differ, "; ")));
   }
   for (CtfDerivedFile* f : {&pupils, &enrolments, &attendance}) {
     if (!f->row_pupil.empty()) out.files.push_back(std::move(*f));
