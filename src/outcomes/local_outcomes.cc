@@ -29,19 +29,22 @@ std::string_view PolarityText(Polarity p) {
 const std::vector<MeasureInfo>& Measures() {
   using U = MeasureUnit;
   using P = Polarity;
+  constexpr bool kStoreOnly = true;
+  using C = MeasureCounts;
   static const std::vector<MeasureInfo> kMeasures = {
       // The roll: the denominator of the rates (pupil-level mode).
       {"pupils", "Pupils on roll on the January census day", U::kCount, P::kNeither, "roll",
-       "Pupils on roll on the January census day: the denominator of the rates."},
+       "Pupils on roll on the January census day: the denominator of the rates.", kStoreOnly},
       // Attendance and absence (definitions.md 1).
       {"sess_overall_percent", "Overall absence rate (% of possible sessions)", U::kPercent,
-       P::kLowerBetter, "attendance", "Overall absence sessions as a share of possible sessions."},
+       P::kLowerBetter, "attendance", "Overall absence sessions as a share of possible sessions.",
+       false, C::kSessions},
       {"sess_authorised_percent", "Authorised absence rate (% of possible sessions)", U::kPercent,
        P::kLowerBetter, "attendance",
-       "Authorised absence sessions as a share of possible sessions."},
+       "Authorised absence sessions as a share of possible sessions.", false, C::kSessions},
       {"sess_unauthorised_percent", "Unauthorised absence rate (% of possible sessions)",
        U::kPercent, P::kLowerBetter, "attendance",
-       "Unauthorised absence sessions as a share of possible sessions."},
+       "Unauthorised absence sessions as a share of possible sessions.", false, C::kSessions},
       {"enrolments_pa_10_exact_percent", "Persistent absence (% of enrolments missing 10%+)",
        U::kPercent, P::kLowerBetter, "attendance",
        "Enrolments missing 10% or more of their own possible sessions, as a share of enrolments."},
@@ -51,7 +54,7 @@ const std::vector<MeasureInfo>& Measures() {
       // Suspensions and permanent exclusions (definitions.md 2).
       {"susp", "Suspensions", U::kCount, P::kNeither, "behaviour", "Suspensions in the year."},
       {"susp_rate", "Suspensions per 100 pupils", U::kRatePer100, P::kLowerBetter, "behaviour",
-       "Suspensions per 100 pupils on roll at the January census."},
+       "Suspensions per 100 pupils on roll at the January census.", false, C::kEvents},
       {"one_plus_susp", "Pupils with one or more suspensions", U::kCount, P::kNeither, "behaviour",
        "Pupils with one or more suspensions in the year."},
       {"one_plus_susp_rate", "Pupils with one or more suspensions per 100 pupils", U::kRatePer100,
@@ -60,32 +63,40 @@ const std::vector<MeasureInfo>& Measures() {
       {"perm_excl", "Permanent exclusions", U::kCount, P::kNeither, "behaviour",
        "Upheld permanent exclusions in the year."},
       {"perm_excl_rate", "Permanent exclusions per 100 pupils", U::kRatePer100, P::kLowerBetter,
-       "behaviour", "Upheld permanent exclusions per 100 pupils on roll at the January census."},
+       "behaviour", "Upheld permanent exclusions per 100 pupils on roll at the January census.",
+       false, C::kEvents},
       // Pupil-level mode: movement, EHE and CME (docs/local-outcomes.md).
       {"ehe_exits", "Exits to elective home education", U::kCount, P::kNeither, "movement",
        "Registrations ended for elective home education: a parent's right, so context, not a "
-       "judgement."},
+       "judgement.",
+       kStoreOnly},
       {"ehe_exit_rate", "Exits to elective home education per 100 pupils", U::kRatePer100,
        P::kNeither, "movement",
-       "Exits to elective home education per 100 pupils on roll at the January census."},
+       "Exits to elective home education per 100 pupils on roll at the January census.", kStoreOnly,
+       C::kEvents},
       {"cme_cases", "Children missing education: cases opened", U::kCount, P::kNeither, "movement",
        "Children of compulsory school age who left a roll with no destination that accounts for "
-       "them and were on no roll for the whole window of school days; cases of their home LA."},
+       "them and were on no roll for the whole window of school days; cases of their home LA.",
+       kStoreOnly},
       {"cme_rate", "Children missing education: cases per 100 pupils", U::kRatePer100,
        P::kLowerBetter, "movement",
-       "Children missing education cases per 100 pupils on roll at the January census."},
+       "Children missing education cases per 100 pupils on roll at the January census.", kStoreOnly,
+       C::kEvents},
       {"moves", "Moves between schools (exits followed by a new enrolment)", U::kCount, P::kNeither,
-       "movement", "Exits followed by a registration at another school."},
+       "movement", "Exits followed by a registration at another school.", kStoreOnly},
       {"exits_from_state_education", "Exits to no state school", U::kCount, P::kNeither, "movement",
        "Exits after which the pupil is on no roll in the records, including leavers at the end of "
-       "Years 6 and 11 whose next school is not yet recorded."},
+       "Years 6 and 11 whose next school is not yet recorded.",
+       kStoreOnly},
       {"unexplained_exits", "Unexplained exits, Years 7-11 (not 'off-rolled')", U::kCount,
        P::kNeither, "movement",
        "Exits in Years 7 to 11 that no recorded reason explains (after EPI). Unexplained is not "
-       "off-rolled."},
+       "off-rolled.",
+       kStoreOnly},
       {"unexplained_exit_rate", "Unexplained exits per 100 pupils in Years 7-11", U::kRatePer100,
        P::kLowerBetter, "movement",
-       "Unexplained exits per 100 pupils on roll in Years 7 to 11 during the year."},
+       "Unexplained exits per 100 pupils on roll in Years 7 to 11 during the year.", kStoreOnly,
+       C::kEvents},
       // SEND (definitions.md 5): timeliness (SEN2; ehcp_requests.csv), need, inspections and
       // sufficiency (where children with an EHC plan are taught).
       {"pc_plans_issued_within_20_weeks", "New EHC plans issued within 20 weeks (%)", U::kPercent,
@@ -102,7 +113,8 @@ const std::vector<MeasureInfo>& Measures() {
        P::kHigherBetter, "send",
        "Of the EHC plans issued in the year with no exception to the 20-week limit, the share "
        "issued within 20 weeks of the request; by the LA the request was made to "
-       "(ehcp_requests.csv)."},
+       "(ehcp_requests.csv).",
+       kStoreOnly},
       {"new_all_ehc", "New EHC plans issued in the calendar year", U::kCount, P::kNeither, "send",
        "New EHC plans issued in the calendar year (ages 0 to 25, not only pupils)."},
       {"inreq_ehc", "Initial requests for an EHC needs assessment", U::kCount, P::kNeither, "send",
@@ -119,16 +131,19 @@ const std::vector<MeasureInfo>& Measures() {
       {"ehcp_pupils", "Pupils with an EHC plan on roll at the January census", U::kCount,
        P::kNeither, "send",
        "Pupils with an EHC plan on roll on the January census day in state-funded primary, "
-       "secondary and special schools."},
+       "secondary and special schools.",
+       kStoreOnly},
       {"ehcp_special_school_percent", "Pupils with an EHC plan taught in special schools (%)",
        U::kPercent, P::kNeither, "send",
        "Of the pupils with an EHC plan on roll at the census, the share at special schools: "
-       "context for the sufficiency of specialist and mainstream provision, not a judgement."},
+       "context for the sufficiency of specialist and mainstream provision, not a judgement.",
+       kStoreOnly},
       {"ehcp_other_la_percent", "Pupils with an EHC plan taught in another local authority (%)",
        U::kPercent, P::kNeither, "send",
        "Of the pupils with an EHC plan on roll at the census, the share at a school in another "
        "local authority than the one they live in: by residence, the children a place sends "
-       "elsewhere."},
+       "elsewhere.",
+       kStoreOnly},
       // Alternative provision (published).
       {"ap_pupils", "Pupils in school-arranged alternative provision (January census)", U::kCount,
        P::kNeither, "ap",
@@ -156,12 +171,14 @@ const std::vector<MeasureInfo>& Measures() {
        P::kLowerBetter, "participation",
        "The year's Year 11 leavers' months of December, January and February after Year 11 in "
        "which they were NEET or their activity was not known (the Department's three month "
-       "ends averaged), at academic age 16."},
+       "ends averaged), at academic age 16.",
+       kStoreOnly},
       {"participating_16_percent",
        "Year 11 leavers in education or training at 16 (December-February, %)", U::kPercent,
        P::kHigherBetter, "participation",
        "The year's Year 11 leavers' months of December, January and February after Year 11 in "
-       "education, an apprenticeship or employment with training."},
+       "education, an apprenticeship or employment with training.",
+       kStoreOnly},
       // KS4 attainment (context for the gaps).
       {"avg_att8", "Average Attainment 8 score", U::kMean, P::kHigherBetter, "attainment",
        "Average Attainment 8 score at the end of Key Stage 4 (context for the gaps)."},
@@ -172,23 +189,27 @@ const std::vector<MeasureInfo>& Measures() {
       {"employer_encounter_pupils", "Pupils in Years 7-11 with an employer encounter", U::kCount,
        P::kNeither, "employer engagement",
        "Pupils in Years 7 to 11 with at least one encounter with an employer or experience of a "
-       "workplace in the year."},
+       "workplace in the year.",
+       kStoreOnly},
       {"employer_encounter_percent",
        "Pupils in Years 7-11 with an employer encounter in the year (%)", U::kPercent,
        P::kHigherBetter, "employer engagement",
        "Pupils in Years 7 to 11 with at least one encounter with an employer or experience of a "
        "workplace in the year, as a share of pupils on roll in Years 7 to 11 (Gatsby Benchmark "
-       "5)."},
+       "5).",
+       kStoreOnly},
       {"work_placements", "Experiences of a workplace", U::kCount, P::kNeither,
        "employer engagement",
        "Work experience, shadowing and placements starting in the year, all year groups (Gatsby "
-       "Benchmark 6)."},
+       "Benchmark 6).",
+       kStoreOnly},
       // Pupil voice (docs/pupil-voice.md): one declared item's positive share.
       {"pupil_wellbeing_percent",
        "Pupils feeling calm and settled often or always (pupil voice item calm, %)", U::kPercent,
        P::kHigherBetter, "wellbeing",
        "Of the pupils who answered the core item calm (v1, \"I feel calm and settled\"), the share "
-       "answering often or always; areas need 30 respondents from 3 schools."},
+       "answering often or always; areas need 30 respondents from 3 schools.",
+       kStoreOnly},
   };
   return kMeasures;
 }
@@ -317,6 +338,25 @@ int LaCode(const GeographyRow& g) {
 
 }  // namespace
 
+stats::Interval GapInterval(const MeasureInfo* m, const Figure& f, const Figure& p) {
+  constexpr stats::Interval kNone{kNoValue, kNoValue};
+  if (m == nullptr || (m->unit != MeasureUnit::kPercent && m->unit != MeasureUnit::kRatePer100) ||
+      !f.ok() || !p.ok()) {
+    return kNone;
+  }
+  if (m->counts == MeasureCounts::kPeople && Has(f.numerator) && Has(f.denominator) &&
+      Has(p.numerator) && Has(p.denominator) && f.numerator <= f.denominator &&
+      p.numerator <= p.denominator) {
+    const stats::Interval d =
+        stats::NewcombeDifference(f.numerator, f.denominator, p.numerator, p.denominator);
+    return {d.lower * 100.0, d.upper * 100.0};
+  }
+  // Sessions and events are not binomial counts of people: only each
+  // figure's own interval (clustered by pupil, exact Poisson) says how
+  // uncertain it is, and MOVER combines the two.
+  return stats::MoverDifference(f.value, {f.lower, f.upper}, p.value, {p.lower, p.upper});
+}
+
 void AddComparators(std::vector<OutcomeRow>& rows, const NeighbourMap& neighbours) {
   // Every row's group (period, measure, school type, basis, pupil group) and
   // area as small integers, so each comparator is one hash lookup.
@@ -344,10 +384,14 @@ void AddComparators(std::vector<OutcomeRow>& rows, const NeighbourMap& neighbour
   std::unordered_map<uint64_t, uint32_t> index;
   index.reserve(n);
   for (size_t i = 0; i < n; ++i) index.emplace(key(row_area[i], row_group[i]), i);
-  auto value = [&](uint32_t area, uint32_t group) {
+  auto figure = [&](uint32_t area, uint32_t group) -> const Figure* {
     auto it = index.find(key(area, group));
-    if (it == index.end() || !rows[it->second].figure.ok()) return kNoValue;
-    return rows[it->second].figure.value;
+    if (it == index.end() || !rows[it->second].figure.ok()) return nullptr;
+    return &rows[it->second].figure;
+  };
+  auto value = [&](uint32_t area, uint32_t group) {
+    const Figure* f = figure(area, group);
+    return f == nullptr ? kNoValue : f->value;
   };
   const auto england = areas.find("N");
   constexpr uint32_t kNone = UINT32_MAX;
@@ -413,29 +457,28 @@ void AddComparators(std::vector<OutcomeRow>& rows, const NeighbourMap& neighbour
     peer_key += peer;
     auto pg = groups.find(peer_key);
     if (pg == groups.end()) continue;
-    auto it = index.find(key(row_area[i], pg->second));
-    if (it != index.end() && rows[it->second].figure.ok()) {
-      const Figure& p = rows[it->second].figure;
-      r.peer_value = p.value;
+    const MeasureInfo* m = FindMeasure(r.measure);
+    if (const Figure* p = figure(row_area[i], pg->second)) {
+      r.peer_value = p->value;
       if (r.figure.ok()) {
-        r.gap = r.figure.value - p.value;
-        const Figure& f = r.figure;
-        const MeasureInfo* m = FindMeasure(r.measure);
-        const bool proportion = m != nullptr && (m->unit == MeasureUnit::kPercent ||
-                                                 m->unit == MeasureUnit::kRatePer100);
-        if (proportion && Has(f.numerator) && Has(f.denominator) && Has(p.numerator) &&
-            Has(p.denominator) && f.numerator <= f.denominator && p.numerator <= p.denominator) {
-          const stats::Interval d =
-              stats::NewcombeDifference(f.numerator, f.denominator, p.numerator, p.denominator);
-          r.gap_lower = d.lower * 100.0;
-          r.gap_upper = d.upper * 100.0;
-        }
+        r.gap = r.figure.value - p->value;
+        const stats::Interval d = GapInterval(m, r.figure, *p);
+        r.gap_lower = d.lower;
+        r.gap_upper = d.upper;
       }
     }
     if (level != GeographicLevel::kNational && england_area != kNone) {
-      r.england_peer_value = value(england_area, pg->second);
-      if (r.figure.ok() && Has(r.england_peer_value)) {
-        r.gap_to_england_peers = r.figure.value - r.england_peer_value;
+      if (const Figure* p = figure(england_area, pg->second)) {
+        r.england_peer_value = p->value;
+        if (r.figure.ok()) {
+          r.gap_to_england_peers = r.figure.value - p->value;
+          // The place's pupils are among England's, so the two figures are
+          // not independent; the covariance is positive, so the interval
+          // errs wide, by little where England is many times the place.
+          const stats::Interval d = GapInterval(m, r.figure, *p);
+          r.gap_to_england_lower = d.lower;
+          r.gap_to_england_upper = d.upper;
+        }
       }
     }
   }
@@ -529,10 +572,14 @@ Status WriteLocalOutcomes(const std::vector<OutcomeRow>& rows, const std::string
                 "Statistical neighbours", true),
       Indicator("peer_value", "The group's peers in the same place", "Gap"),
       Indicator("gap_to_peers", "Value minus the peers' value in the same place", "Gap"),
-      Indicator("gap_lower_95", "Gap: lower bound (Newcombe; x without counts)", "Gap"),
+      Indicator("gap_lower_95",
+                "Gap: lower bound (Newcombe; MOVER for sessions and events; x without)", "Gap"),
       Indicator("gap_upper_95", "Gap: upper bound", "Gap"),
       Indicator("england_peer_value", "The group's peers in England", "Gap"),
       Indicator("gap_to_england_peers", "Value minus the peers' value in England", "Gap"),
+      Indicator("gap_to_england_lower_95", "Gap to England's peers: lower bound (as gap_lower_95)",
+                "Gap"),
+      Indicator("gap_to_england_upper_95", "Gap to England's peers: upper bound", "Gap"),
   };
   t.row_count = rows.size();
   Status bad;
@@ -595,6 +642,8 @@ Status WriteLocalOutcomes(const std::vector<OutcomeRow>& rows, const std::string
     row.indicators.push_back(peer(r.gap_upper));
     row.indicators.push_back(peer(r.england_peer_value));
     row.indicators.push_back(peer(r.gap_to_england_peers));
+    row.indicators.push_back(peer(r.gap_to_england_lower));
+    row.indicators.push_back(peer(r.gap_to_england_upper));
   };
   LANTERN_RETURN_IF_ERROR(WriteTidyOpenDataFile(t, dir));
   return bad;

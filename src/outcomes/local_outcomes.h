@@ -23,6 +23,7 @@
 #include "model/geography.h"
 #include "publish/open_data_writer.h"
 #include "publish/published_cell.h"
+#include "stats/intervals.h"
 
 namespace lantern::outcomes {
 
@@ -33,6 +34,18 @@ std::string_view PolarityText(Polarity p);  // "higher is better", ...
 
 enum class MeasureUnit { kPercent, kRatePer100, kCount, kMean };
 
+// What a percentage's or rate's numerator counts, which decides the
+// interval of a gap between two of its figures (AddComparators):
+//   kPeople    pupils, enrolments, plans or young people among the
+//              denominator's: binomial counts, so Newcombe's interval from
+//              the two sides' counts;
+//   kSessions  sessions, clustered in pupils (a binomial interval on them is
+//              far too narrow): MOVER from the two figures' own intervals
+//              (pupil-level mode's clustered ratio interval), none without;
+//   kEvents    events per 100 pupils (suspensions, exits): MOVER from the
+//              figures' own intervals (exact Poisson), none without.
+enum class MeasureCounts { kPeople, kSessions, kEvents };
+
 // One measure of the framework, named as the Department names it where it
 // has a name (susp_rate, enrolments_pa_10_exact_percent, NEET_percent...).
 struct MeasureInfo {
@@ -42,6 +55,10 @@ struct MeasureInfo {
   Polarity polarity;
   std::string_view domain;      // attendance, behaviour, send, participation, movement, ...
   std::string_view definition;  // one sentence, in words (docs/local-outcomes.md has the detail)
+  // No published LA-level file holds it: only pupil-level mode computes it
+  // (open-data mode writes one x row a place, saying so).
+  bool store_only = false;
+  MeasureCounts counts = MeasureCounts::kPeople;
 };
 const std::vector<MeasureInfo>& Measures();
 const MeasureInfo* FindMeasure(std::string_view id);
@@ -92,6 +109,7 @@ struct OutcomeRow {
   double peer_value = kNoValue;
   double gap = kNoValue, gap_lower = kNoValue, gap_upper = kNoValue;
   double england_peer_value = kNoValue, gap_to_england_peers = kNoValue;
+  double gap_to_england_lower = kNoValue, gap_to_england_upper = kNoValue;
 };
 
 // The peers of a pupil group in the same place ("FSM eligible" -> "Not FSM
@@ -107,8 +125,18 @@ using NeighbourMap = std::map<int, std::vector<int>>;
 // school type, basis and group), the mean of the LA's statistical
 // neighbours that have a value, the quarter of LAs the value falls in
 // (context, never a rank), and the gap to the group's peers in the place
-// (Newcombe's interval where both have counts) and in England.
+// and in England, each with its interval where both figures allow one
+// (GapInterval).
 void AddComparators(std::vector<OutcomeRow>& rows, const NeighbourMap& neighbours);
+
+// The 95% interval of the gap f - p between two figures of measure m, in
+// the figures' units, or NaN limits: Newcombe's method 10 from the counts
+// for a measure of people where both figures have counts; otherwise MOVER
+// from the two figures' own intervals where both have one (session rates,
+// event rates, a figure of people without counts); none for counts and
+// means, or where a side has no interval (a session rate from published
+// counts has none: its binomial one would be far too narrow).
+stats::Interval GapInterval(const MeasureInfo* m, const Figure& f, const Figure& p);
 
 // Applies the disclosure rule (suppress/disclosure.h) to a row's counts: a
 // numerator or denominator of 1 .. threshold-1 hides the figure (c).

@@ -12,6 +12,8 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "common/csv_table.h"
 #include "lantern/outcomes.h"
@@ -96,11 +98,89 @@ TEST(LocalOutcomes, GapToPeersHasNewcombesIntervalAndTheEnglandPeersGap) {
   EXPECT_LT(g.gap_lower, 15.0);
   EXPECT_GT(g.gap_upper, 15.0);
   EXPECT_NEAR(g.gap_to_england_peers, 25.0 - 8.0, 1e-9);
+  const stats::Interval e = stats::NewcombeDifference(30, 120, 800, 10000);
+  EXPECT_NEAR(g.gap_to_england_lower, e.lower * 100, 1e-9);
+  EXPECT_NEAR(g.gap_to_england_upper, e.upper * 100, 1e-9);
+  EXPECT_LT(g.gap_to_england_lower, 17.0);
+  EXPECT_GT(g.gap_to_england_upper, 17.0);
   // The definitions.md 8.4 worked example: 30 of 120 is 18.1% to 33.4%.
   EXPECT_NEAR(rows[0].figure.lower, 18.1, 0.05);
   EXPECT_NEAR(rows[0].figure.upper, 33.4, 0.05);
   // No SEN has no peers.
   EXPECT_TRUE(rows[1].peer_breakdown.empty());
+}
+
+// A session figure: the session counts and its own (clustered) interval.
+Figure SessionFigure(double absent, double possible, double lower, double upper) {
+  Figure f;
+  f.numerator = absent;
+  f.denominator = possible;
+  f.value = absent / possible * 100;
+  f.lower = lower;
+  f.upper = upper;
+  return f;
+}
+
+// Sessions cluster in pupils, so a binomial interval on them is far too
+// narrow: a session rate's gap takes MOVER from the two figures' own
+// intervals, and none where a side has no interval.
+TEST(LocalOutcomes, SessionRateGapIsMoverFromTheFiguresOwnIntervalsNeverBinomial) {
+  std::vector<OutcomeRow> rows;
+  const char* m = "sess_overall_percent";
+  rows.push_back(
+      Row(La(100), m, SessionFigure(9000, 100000, 7.5, 10.7), "FSM eligibility", "FSM eligible"));
+  rows.push_back(Row(La(100), m, SessionFigure(20000, 400000, 4.4, 5.7), "FSM eligibility",
+                     "Not FSM eligible"));
+  rows.push_back(Row(England(), m, SessionFigure(4e6, 1e8, 3.98, 4.02), "FSM eligibility",
+                     "Not FSM eligible"));
+  // Session counts with no interval of their own (as a published file gives them).
+  Figure bare = SessionFigure(900, 10000, 0, 0);
+  bare.lower = bare.upper = kNoValue;
+  rows.push_back(Row(La(100), m, bare, "Disadvantage", "Disadvantaged"));
+  rows.push_back(
+      Row(La(100), m, SessionFigure(2000, 40000, 4.4, 5.7), "Disadvantage", "Not disadvantaged"));
+  AddComparators(rows, {});
+  const OutcomeRow& g = rows[0];
+  EXPECT_NEAR(g.gap, 4.0, 1e-9);
+  // By hand: 4 - sqrt(1.5^2 + 0.7^2) = 2.344705, 4 + sqrt(1.7^2 + 0.6^2) = 5.802776.
+  EXPECT_NEAR(g.gap_lower, 2.344705, 1e-6);
+  EXPECT_NEAR(g.gap_upper, 5.802776, 1e-6);
+  // England's peers: 5 - sqrt(1.5^2 + 0.02^2) = 3.499867, 5 + sqrt(1.7^2 + 0.02^2) = 6.700118.
+  EXPECT_NEAR(g.gap_to_england_peers, 5.0, 1e-9);
+  EXPECT_NEAR(g.gap_to_england_lower, 3.499867, 1e-6);
+  EXPECT_NEAR(g.gap_to_england_upper, 6.700118, 1e-6);
+  // The binomial interval on the sessions would be about ten times narrower.
+  const stats::Interval binomial = stats::NewcombeDifference(9000, 100000, 20000, 400000);
+  EXPECT_LT(g.gap_lower, binomial.lower * 100 - 1.0);
+  EXPECT_GT(g.gap_upper, binomial.upper * 100 + 1.0);
+  // No interval on one side: the gap, but no interval for it.
+  EXPECT_NEAR(rows[3].gap, 4.0, 1e-9);
+  EXPECT_TRUE(std::isnan(rows[3].gap_lower));
+  EXPECT_TRUE(std::isnan(rows[3].gap_upper));
+}
+
+// Events per 100 pupils are not a proportion of people either: MOVER from
+// the figures' exact Poisson limits (pupil-level mode keeps no counts for them).
+TEST(LocalOutcomes, EventRateGapIsMoverFromThePoissonLimits) {
+  auto rate = [](double events, double pupils) {
+    Figure f = PublishedFigure(events / pupils * 100);
+    const stats::Interval ci = stats::PoissonExactInterval(events);
+    f.lower = ci.lower / pupils * 100;
+    f.upper = ci.upper / pupils * 100;
+    return f;
+  };
+  std::vector<OutcomeRow> rows;
+  rows.push_back(Row(La(100), "susp_rate", rate(30, 200), "SEN provision", "EHC plan"));
+  rows.push_back(Row(La(100), "susp_rate", rate(50, 1000), "SEN provision", "No SEN"));
+  AddComparators(rows, {});
+  const Figure &f = rows[0].figure, &p = rows[1].figure;
+  const stats::Interval d =
+      stats::MoverDifference(f.value, {f.lower, f.upper}, p.value, {p.lower, p.upper});
+  EXPECT_NEAR(rows[0].gap, 10.0, 1e-9);
+  EXPECT_NEAR(rows[0].gap_lower, d.lower, 1e-12);
+  EXPECT_NEAR(rows[0].gap_upper, d.upper, 1e-12);
+  EXPECT_GT(rows[0].gap_lower, 4.0);
+  EXPECT_LT(rows[0].gap_lower, 10.0);
 }
 
 TEST(LocalOutcomes, DisclosureHidesSmallCountsButNotInspectionFindings) {
@@ -144,6 +224,9 @@ TEST_F(LocalOutcomesFileTest, TheFileWritesSymbolsNeverZerosAndHasItsMetadata) {
   EXPECT_EQ(t->Cell(3, v), "33.33333");  // 1/3 exactly, rounded half away from zero
   EXPECT_EQ(t->Cell(0, t->Column("geographic_level")), "National");
   EXPECT_EQ(t->Cell(1, t->Column("new_la_code")), "E0600100");
+  EXPECT_EQ(t->Column("gap_to_england_lower_95"), t->Column("gap_to_england_peers") + 1);
+  EXPECT_EQ(t->Column("gap_to_england_upper_95"), t->Column("gap_to_england_peers") + 2);
+  EXPECT_EQ(t->Cell(1, t->Column("gap_to_england_lower_95")), "z");  // no peer group
   auto meta = CsvTable::Load(dir_ + "/local_outcomes.meta.csv");
   ASSERT_TRUE(meta.ok());
   std::set<std::string> described;
@@ -269,7 +352,22 @@ TEST_F(OpenDataOutcomesTest, ReproducesLaitForAHandfulOfLasWithEnglandAndNeighbo
 // where they come from instead: one row a place, never a gap or a zero.
 TEST_F(OpenDataOutcomesTest, MeasuresNoPublishedFileHoldsAreXWithTheReason) {
   const CsvTable& t = *table_;
-  for (const char* measure : {"employer_encounter_percent", "pupil_wellbeing_percent"}) {
+  // The store-only measures the issue names, as the catalogue marks them.
+  for (const char* id :
+       {"pupils", "ehe_exits", "ehe_exit_rate", "cme_cases", "cme_rate", "moves",
+        "exits_from_state_education", "unexplained_exits", "unexplained_exit_rate",
+        "ehcp_20_week_pupil_level", "ehcp_pupils", "ehcp_special_school_percent",
+        "ehcp_other_la_percent", "NEET_not_known_16_percent", "participating_16_percent",
+        "employer_encounter_pupils", "employer_encounter_percent", "work_placements",
+        "pupil_wellbeing_percent"}) {
+    ASSERT_NE(FindMeasure(id), nullptr) << id;
+    EXPECT_TRUE(FindMeasure(id)->store_only) << id;
+  }
+  int store_only = 0;
+  for (const MeasureInfo& m : Measures()) {
+    if (!m.store_only) continue;
+    ++store_only;
+    const std::string measure(m.id);
     for (const char* la : {"805", "330", "N"}) {
       SCOPED_TRACE(std::string(measure) + " " + la);
       int rows = 0;
@@ -282,10 +380,13 @@ TEST_F(OpenDataOutcomesTest, MeasuresNoPublishedFileHoldsAreXWithTheReason) {
         EXPECT_EQ(t.Cell(r, t.Column("value")), "x");
         EXPECT_NE(t.Cell(r, t.Column("source")).find("not in the Department's published files"),
                   std::string::npos);
+        EXPECT_NE(t.Cell(r, t.Column("source")).find("pupil-level mode computes it"),
+                  std::string::npos);
       }
       EXPECT_EQ(rows, 1);
     }
   }
+  EXPECT_EQ(store_only, 19);
 }
 
 TEST_F(OpenDataOutcomesTest, Sen2TimelinessFromItsCountsWithAWilsonInterval) {
@@ -343,6 +444,37 @@ TEST_F(OpenDataOutcomesTest, NeetByGroupHasGapsAndEveryLaHasAYearOfEachSource) {
 
 namespace lantern::outcomes {
 namespace {
+
+// The catalogue's store-only measures are those whose source in the
+// measures table of docs/local-outcomes.md is the store alone.
+TEST(LocalOutcomesDocs, StoreOnlyMeasuresAreThoseTheDocsSourceFromTheStoreAlone) {
+  std::ifstream f(std::string(LANTERN_SOURCE_DIR) + "/docs/local-outcomes.md");
+  ASSERT_TRUE(f) << "docs/local-outcomes.md is missing";
+  std::map<std::string, std::string> source;  // measure id -> its row's source cell
+  bool in_table = false;
+  for (std::string line; std::getline(f, line);) {
+    if (line.rfind("| measure | definition | source |", 0) == 0) in_table = true;
+    if (!in_table) continue;
+    if (line.empty() || line[0] != '|') break;
+    std::vector<std::string> cells;
+    std::stringstream ss(line.substr(1));
+    for (std::string c; std::getline(ss, c, '|');) cells.push_back(c);
+    if (cells.size() < 3) continue;
+    for (size_t p = cells[0].find('`'); p != std::string::npos;) {
+      const size_t q = cells[0].find('`', p + 1);
+      if (q == std::string::npos) break;
+      source[cells[0].substr(p + 1, q - p - 1)] = cells[2];
+      p = cells[0].find('`', q + 1);
+    }
+  }
+  ASSERT_GT(source.size(), 30u);
+  for (const MeasureInfo& m : Measures()) {
+    auto it = source.find(std::string(m.id));
+    ASSERT_NE(it, source.end()) << m.id << " is not in the measures table";
+    const bool store_alone = it->second.find_first_not_of(' ') == it->second.find("store");
+    EXPECT_EQ(m.store_only, store_alone) << m.id << ": source" << it->second;
+  }
+}
 
 TEST(LocalOutcomesDocs, EveryMeasureIsDocumented) {
   std::ifstream f(std::string(LANTERN_SOURCE_DIR) + "/docs/local-outcomes.md");

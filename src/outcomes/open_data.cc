@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "common/csv_table.h"
@@ -235,18 +236,34 @@ std::string OutcomesReport::Summary() const {
 
 namespace {
 
-// The framework's measures no published file holds: one x row a place, in
-// the latest academic year, saying where they come from instead (never a
-// silent gap or zero).
+// The framework's measures no published file holds (MeasureInfo::store_only:
+// elective home education, children missing education, movement and
+// unexplained exits, SEND sufficiency, the year's leavers at 16, employer
+// engagement, wellbeing...): one x row a place, in the latest academic
+// year, saying where they come from instead (never a silent gap or zero).
 void AddUnpublished(std::vector<outcomes::OutcomeRow>* rows) {
   using outcomes::OutcomeRow;
-  constexpr std::pair<const char*, const char*> kUnpublished[] = {
-      {"employer_encounter_percent",
-       "not in the Department's published files: from pupil-level records "
-       "(employer_encounters.csv, lantern outcomes --store)"},
-      {"pupil_wellbeing_percent",
-       "not in the Department's published files: from pupil voice (lantern outcomes --store)"},
+  // Where a measure comes from, where the general reason can say more.
+  static const std::map<std::string_view, std::string_view> kInput = {
+      {"employer_encounter_pupils", "employer_encounters.csv"},
+      {"employer_encounter_percent", "employer_encounters.csv"},
+      {"work_placements", "employer_encounters.csv"},
+      {"pupil_wellbeing_percent", "pupil voice"},
+      {"ehcp_20_week_pupil_level", "ehcp_requests.csv"},
+      {"NEET_not_known_16_percent", "destinations.csv"},
+      {"participating_16_percent", "destinations.csv"},
   };
+  std::vector<std::pair<std::string, std::string>> unpublished;
+  for (const outcomes::MeasureInfo& m : outcomes::Measures()) {
+    if (!m.store_only) continue;
+    auto in = kInput.find(m.id);
+    unpublished.emplace_back(
+        std::string(m.id),
+        fmt::format("not in the Department's published files: no published LA-level file holds "
+                    "it; pupil-level mode computes it from pupil records ({}lantern outcomes "
+                    "--store)",
+                    in == kInput.end() ? std::string() : std::string(in->second) + ", "));
+  }
   std::string latest;
   for (const OutcomeRow& r : *rows) {
     if (r.time_identifier == "Academic year") latest = std::max(latest, r.time_period);
@@ -263,7 +280,7 @@ void AddUnpublished(std::vector<outcomes::OutcomeRow>* rows) {
     }
   }
   for (const auto& place : places) {
-    for (const auto& [measure, why] : kUnpublished) {
+    for (const auto& [measure, why] : unpublished) {
       OutcomeRow row;
       row.time_period = latest;
       row.time_identifier = "Academic year";

@@ -231,8 +231,13 @@ Figure FigureOf(const Reader& r, const int64_t* v, bool hidden) {
              kind == IndicatorKind::kRatio) {
     // A session rate (a ratio of sessions) with its sessions clustered by
     // enrolment where the family declares the sums: the scorecard's interval.
+    // The session counts stay as numerator and denominator (published), but
+    // a gap's interval comes from this one by MOVER, never from a binomial
+    // on sessions (MeasureCounts::kSessions, GapInterval). Without the sums,
+    // or with one enrolment (no spread between clusters: the standard error
+    // is not zero but unknown), there is no interval, and no gap interval.
     if (r.num_quantity == Quantity::kSessions && r.units >= 0 && r.sq >= 0 && r.cross >= 0 &&
-        r.den_sq >= 0) {
+        r.den_sq >= 0 && v[r.units] >= 2) {
       const double se = stats::RatioStandardError(v[r.units], v[r.num], v[r.den], v[r.sq],
                                                   v[r.cross], v[r.den_sq]);
       f.lower = std::max(0.0, f.value - 1.959964 * se * 100);
@@ -241,7 +246,8 @@ Figure FigureOf(const Reader& r, const int64_t* v, bool hidden) {
       const stats::Interval ci = stats::PoissonExactInterval(num);
       f.lower = ci.lower / den * 100;
       f.upper = ci.upper / den * 100;
-      // Events per pupil are not a proportion: no Newcombe gap.
+      // Events per pupil are not a proportion: no Newcombe gap (a gap's
+      // interval is MOVER from the two figures' Poisson limits).
       f.numerator = kNoValue;
       f.numerator_published = false;
       f.denominator = kNoValue;

@@ -49,8 +49,21 @@ Interval NewcombeDifference(double x1, double n1, double x2, double n2, double l
   return {lo, hi};
 }
 
-double RatioStandardError(int64_t k, int64_t sum_a, int64_t sum_b, int64_t sum_a2,
-                          int64_t sum_ab, int64_t sum_b2) {
+Interval MoverDifference(double p1, Interval ci1, double p2, Interval ci2) {
+  // NaN fails every comparison, so a missing estimate or limit gives NaN.
+  if (!(ci1.lower <= p1 && p1 <= ci1.upper && ci2.lower <= p2 && p2 <= ci2.upper)) {
+    return {kNaN, kNaN};
+  }
+  const double d = p1 - p2;
+  const double lo =
+      d - std::sqrt((p1 - ci1.lower) * (p1 - ci1.lower) + (ci2.upper - p2) * (ci2.upper - p2));
+  const double hi =
+      d + std::sqrt((ci1.upper - p1) * (ci1.upper - p1) + (p2 - ci2.lower) * (p2 - ci2.lower));
+  return {lo, hi};
+}
+
+double RatioStandardError(int64_t k, int64_t sum_a, int64_t sum_b, int64_t sum_a2, int64_t sum_ab,
+                          int64_t sum_b2) {
   if (k < 2 || sum_b <= 0) return 0;
   // sum (a - R b)^2 * B^2 = sum a^2 B^2 - 2 A B sum ab + A^2 sum b^2, with
   // A = sum(a), B = sum(b), R = A / B.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 
 namespace lantern::stats {
@@ -50,6 +51,43 @@ TEST(IntervalsTest, NewcombeDifferenceMatchesThePaper) {
   Interval d = NewcombeDifference(56, 70, 48, 80);
   EXPECT_NEAR(d.lower, 0.0524, 1e-4);
   EXPECT_NEAR(d.upper, 0.3339, 1e-4);
+}
+
+TEST(IntervalsTest, MoverCombinesEachSidesOwnLimitsWorkedByHand) {
+  // p1 = 0.30 in (0.25, 0.37), p2 = 0.20 in (0.16, 0.26), d = 0.10:
+  // lower = 0.10 - sqrt(0.05^2 + 0.06^2) = 0.10 - sqrt(0.0061) = 0.0218975,
+  // upper = 0.10 + sqrt(0.07^2 + 0.04^2) = 0.10 + sqrt(0.0065) = 0.1806226.
+  // (Pairing p1's lower with p2's lower would give 0.0359688.)
+  Interval d = MoverDifference(0.30, {0.25, 0.37}, 0.20, {0.16, 0.26});
+  EXPECT_NEAR(d.lower, 0.0218975, 1e-7);
+  EXPECT_NEAR(d.upper, 0.1806226, 1e-7);
+  // Symmetric limits give the normal interval of a difference: d +/- sqrt(h1^2 + h2^2).
+  Interval sym = MoverDifference(0.5, {0.47, 0.53}, 0.4, {0.36, 0.44});
+  EXPECT_NEAR(sym.lower, 0.1 - 0.05, 1e-12);
+  EXPECT_NEAR(sym.upper, 0.1 + 0.05, 1e-12);
+}
+
+TEST(IntervalsTest, MoverOnWilsonLimitsIsNewcombesMethod10) {
+  for (const auto& [x1, n1, x2, n2] :
+       {std::array<double, 4>{56, 70, 48, 80}, std::array<double, 4>{30, 120, 100, 1000},
+        std::array<double, 4>{0, 20, 7, 15}, std::array<double, 4>{1.2, 400, 9, 9}}) {
+    const Interval n = NewcombeDifference(x1, n1, x2, n2);
+    const Interval m =
+        MoverDifference(x1 / n1, WilsonInterval(x1, n1), x2 / n2, WilsonInterval(x2, n2));
+    EXPECT_NEAR(m.lower, n.lower, 1e-12) << x1 << "/" << n1 << " - " << x2 << "/" << n2;
+    EXPECT_NEAR(m.upper, n.upper, 1e-12) << x1 << "/" << n1 << " - " << x2 << "/" << n2;
+  }
+  EXPECT_NEAR(MoverDifference(0.8, WilsonInterval(56, 70), 0.6, WilsonInterval(48, 80)).lower,
+              0.0524, 1e-4);
+}
+
+TEST(IntervalsTest, MoverWithoutAValidLimitHasNone) {
+  const double nan = std::nan("");
+  EXPECT_TRUE(std::isnan(MoverDifference(0.3, {nan, nan}, 0.2, {0.1, 0.3}).lower));
+  EXPECT_TRUE(std::isnan(MoverDifference(0.3, {0.2, 0.4}, 0.2, {0.1, nan}).upper));
+  EXPECT_TRUE(std::isnan(MoverDifference(nan, {0.2, 0.4}, 0.2, {0.1, 0.3}).lower));
+  // A limit on the wrong side of its estimate is not an interval around it.
+  EXPECT_TRUE(std::isnan(MoverDifference(0.3, {0.35, 0.4}, 0.2, {0.1, 0.3}).lower));
 }
 
 }  // namespace
