@@ -79,13 +79,15 @@ void AddEvaluate(CLI::App& app, int* exit_code) {
       "evaluate-flags",
       "Does the early warning work? The at-risk rules against later outcomes on a held-out "
       "cohort: recall, precision and weeks ahead per trigger and for the set, by pupil group, "
-      "and a weighted risk-of-NEET score and a logistic model fitted on an earlier cohort at "
+      "and a weighted risk-of-NEET score and a logistic model fitted on earlier cohorts at "
       "the set's precision (docs/early-warning.md). Each store needs its flag history (lantern "
       "flags --from).");
-  cmd->add_option("--train", opts->train_store, "the earlier cohort's store")->required();
+  cmd->add_option("--train", opts->train_stores,
+                  "an earlier cohort's store (repeat for more: the model is fitted on all)")
+      ->required();
   cmd->add_option("--train-outcomes", opts->train_outcomes,
                   "its later outcomes (upn,outcome,date: generate writes "
-                  "DIR/evaluation/later_outcomes.csv)")
+                  "DIR/evaluation/later_outcomes.csv), one per --train, in the same order")
       ->required();
   cmd->add_option("--test", opts->test_store, "the held-out cohort's store")->required();
   cmd->add_option("--test-outcomes", opts->test_outcomes, "its later outcomes")->required();

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "common/csv_table.h"
+#include "flags/evaluate_internal.h"
 #include "flags/flags.h"
 #include "model/policy.h"
 #include "model/upn.h"
@@ -17,25 +18,9 @@
 
 namespace lantern {
 
+namespace evaluate {
+
 namespace {
-
-const char* kOutcomes[] = {"permanent_exclusion", "no_school", "neet", "any"};
-
-// What the evaluation knows of one pupil at the end of the store's year.
-struct PupilRow {
-  bool eligible[4] = {false, false, false, false};
-  int32_t outcome[4] = {kNoDate, kNoDate, kNoDate, kNoDate};  // date, or kNoDate
-  int32_t first_flag = kNoDate;                               // any trigger
-  std::vector<int32_t> trigger_first;                         // by trigger
-  // Measures over the year and characteristics (for the comparators).
-  double susp = 0, isusp = 0, ap = 0, schools = 0, att = 100, ehcp_wait = 0;
-  bool fsm = false, sen_support = false, ehcp = false, lac = false, eal = false, girl = false;
-};
-
-struct Cohort {
-  std::vector<PupilRow> rows;
-  std::vector<std::string> triggers;
-};
 
 Result<Cohort> LoadCohort(const std::string& store_dir, const std::string& outcomes_file,
                           int threads) {
@@ -121,7 +106,55 @@ Result<Cohort> LoadCohort(const std::string& store_dir, const std::string& outco
   return c;
 }
 
-// The comparators' inputs.
+}  // namespace
+
+std::string Metrics::Recall() const {
+  return cases == 0 ? "-" : fmt::format("{:.1f}%", 100.0 * hits / cases);
+}
+
+std::string Metrics::Precision() const {
+  return flagged == 0 ? "-" : fmt::format("{:.1f}%", 100.0 * hits / flagged);
+}
+
+std::string Metrics::Weeks() const {
+  if (weeks.empty()) return "-";
+  auto v = weeks;
+  std::sort(v.begin(), v.end());
+  return std::to_string(v[v.size() / 2]);
+}
+
+const std::vector<PupilGroup>& PupilGroups() {
+  static const std::vector<PupilGroup> groups = {
+      {"FSM", [](const PupilRow& r) { return r.fsm; }},
+      {"not FSM", [](const PupilRow& r) { return !r.fsm; }},
+      {"SEN (support or EHC plan)", [](const PupilRow& r) { return r.sen_support || r.ehcp; }},
+      {"no SEN", [](const PupilRow& r) { return !r.sen_support && !r.ehcp; }},
+      {"girls", [](const PupilRow& r) { return r.girl; }},
+      {"boys", [](const PupilRow& r) { return !r.girl; }},
+      {"EAL", [](const PupilRow& r) { return r.eal; }},
+      {"not EAL", [](const PupilRow& r) { return !r.eal; }},
+  };
+  return groups;
+}
+
+Metrics FlagMetrics(const Cohort& c, int o, size_t k, const PupilGroup* group) {
+  const bool set = k == c.triggers.size();
+  Metrics m;
+  for (const PupilRow& r : c.rows) {
+    if (!r.eligible[o] || (group && !group->in(r))) continue;
+    const int32_t first = set ? r.first_flag : r.trigger_first[k];
+    const bool flagged = first != kNoDate;
+    const bool y = r.outcome[o] != kNoDate;
+    m.flagged += flagged;
+    m.cases += y;
+    if (flagged && y) {
+      ++m.hits;
+      m.weeks.push_back((r.outcome[o] - first) / 7);
+    }
+  }
+  return m;
+}
+
 std::vector<double> Features(const PupilRow& r) {
   return {1.0,
           std::log1p(r.susp),
@@ -132,7 +165,6 @@ std::vector<double> Features(const PupilRow& r) {
           r.ehcp_wait};
 }
 
-// A weighted risk-of-NEET score of the kind LAs use (docs/early-warning.md).
 double RoniScore(const PupilRow& r) {
   double s = 0;
   s += r.att < 90 ? 3 : 0;
@@ -149,8 +181,8 @@ double RoniScore(const PupilRow& r) {
   return s;
 }
 
-// Logistic regression by iteratively reweighted least squares.
-Eigen::VectorXd FitLogistic(const std::vector<std::vector<double>>& x, const std::vector<int>& y) {
+std::vector<double> FitLogistic(const std::vector<std::vector<double>>& x,
+                                const std::vector<int>& y) {
   const size_t n = x.size(), p = x.empty() ? 0 : x[0].size();
   Eigen::MatrixXd X(n, p);
   Eigen::VectorXd Y(n);
@@ -169,28 +201,9 @@ Eigen::VectorXd FitLogistic(const std::vector<std::vector<double>>& x, const std
     beta += step;
     if (step.norm() < 1e-8) break;
   }
-  return beta;
+  return std::vector<double>(beta.data(), beta.data() + beta.size());
 }
 
-struct Metrics {
-  int64_t flagged = 0, hits = 0, cases = 0;
-  std::vector<int> weeks;
-  std::string Recall() const {
-    return cases == 0 ? "-" : fmt::format("{:.1f}%", 100.0 * hits / cases);
-  }
-  std::string Precision() const {
-    return flagged == 0 ? "-" : fmt::format("{:.1f}%", 100.0 * hits / flagged);
-  }
-  std::string Weeks() const {
-    if (weeks.empty()) return "-";
-    auto v = weeks;
-    std::sort(v.begin(), v.end());
-    return std::to_string(v[v.size() / 2]);
-  }
-};
-
-// The threshold on a score at which precision comes closest to `target`
-// (from above where it can), and the metrics there.
 Metrics AtEqualPrecision(const Cohort& c, int o, const std::vector<double>& score, double target,
                          double* threshold) {
   std::vector<std::pair<double, int>> s;
@@ -210,7 +223,7 @@ Metrics AtEqualPrecision(const Cohort& c, int o, const std::vector<double>& scor
     hits += s[i].second;
     if (i + 1 < s.size() && s[i + 1].first == s[i].first) continue;  // whole ties only
     const int64_t flagged = static_cast<int64_t>(i + 1);
-    if (flagged < 20) continue;  // a precision of a handful is noise
+    if (flagged < kMinFlagged) continue;
     const double precision = static_cast<double>(hits) / flagged;
     const double gap = std::abs(precision - target);
     if (gap < best_gap) {
@@ -223,101 +236,141 @@ Metrics AtEqualPrecision(const Cohort& c, int o, const std::vector<double>& scor
   return best;
 }
 
+namespace {
+
+std::string Percent(int64_t num, int64_t den) {
+  return den == 0 ? "-" : fmt::format("{:.1f}%", 100.0 * num / den);
+}
+
+// One row of the by-group table: a group and its complement side by side.
+std::string GroupPairRow(const Cohort& test, int o, size_t k, const PupilGroup& a,
+                         const PupilGroup& b) {
+  const Metrics ma = FlagMetrics(test, o, k, &a), mb = FlagMetrics(test, o, k, &b);
+  int64_t na = 0, nb = 0;
+  for (const PupilRow& r : test.rows) {
+    if (!r.eligible[o]) continue;
+    na += a.in(r);
+    nb += b.in(r);
+  }
+  return fmt::format(
+      "| {} | {} | {} / {} | {} / {} | {} / {} | {} / {} | {} / {} | {} / {} |\n", kOutcomes[o],
+      k == test.triggers.size() ? "**the rule set**" : test.triggers[k], a.name, b.name,
+      Percent(ma.flagged, na), Percent(mb.flagged, nb), Percent(ma.cases, na),
+      Percent(mb.cases, nb), ma.Recall(), mb.Recall(), ma.Precision(), mb.Precision(),
+      Percent(ma.flagged - ma.hits, na - ma.cases), Percent(mb.flagged - mb.hits, nb - mb.cases));
+}
+
 }  // namespace
 
-Result<std::string> EvaluateFlags(const EvaluateOptions& options) {
-  LANTERN_ASSIGN_OR_RETURN(
-      Cohort train, LoadCohort(options.train_store, options.train_outcomes, options.threads));
-  LANTERN_ASSIGN_OR_RETURN(Cohort test,
-                           LoadCohort(options.test_store, options.test_outcomes, options.threads));
+std::string EvaluationReport(const std::vector<Cohort>& train, const Cohort& test) {
+  const size_t set = test.triggers.size();  // the rule set's index in FlagMetrics
   std::string out;
   out += "| outcome | flag | pupils flagged | recall | precision | median weeks ahead |\n";
   out += "| --- | --- | ---: | ---: | ---: | ---: |\n";
-  std::vector<double> set_precision(4, 0);
-  for (int o = 0; o < 4; ++o) {
-    for (size_t k = 0; k <= test.triggers.size(); ++k) {
-      const bool set = k == test.triggers.size();
-      Metrics m;
-      for (const PupilRow& r : test.rows) {
-        if (!r.eligible[o]) continue;
-        const int32_t first = set ? r.first_flag : r.trigger_first[k];
-        const bool flagged = first != kNoDate;
-        const bool y = r.outcome[o] != kNoDate;
-        m.flagged += flagged;
-        m.cases += y;
-        if (flagged && y) {
-          ++m.hits;
-          m.weeks.push_back((r.outcome[o] - first) / 7);
-        }
-      }
-      if (set) set_precision[o] = m.flagged ? static_cast<double>(m.hits) / m.flagged : 0;
+  std::vector<Metrics> set_metrics(kOutcomeCount);
+  for (int o = 0; o < kOutcomeCount; ++o) {
+    for (size_t k = 0; k <= set; ++k) {
+      const Metrics m = FlagMetrics(test, o, k);
+      if (k == set) set_metrics[o] = m;
       out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", kOutcomes[o],
-                         set ? "**the rule set**" : test.triggers[k], m.flagged, m.Recall(),
+                         k == set ? "**the rule set**" : test.triggers[k], m.flagged, m.Recall(),
                          m.Precision(), m.Weeks());
     }
   }
-  // By group, the rule set against any outcome.
+  // By group, the rule set against any outcome, with the counts.
   out += "\n| group | pupils | with an outcome | flagged | recall | precision |\n";
   out += "| --- | ---: | ---: | ---: | ---: | ---: |\n";
-  struct G {
-    const char* name;
-    bool (*in)(const PupilRow&);
-  };
-  const G groups[] = {
-      {"FSM", [](const PupilRow& r) { return r.fsm; }},
-      {"not FSM", [](const PupilRow& r) { return !r.fsm; }},
-      {"SEN (support or EHC plan)", [](const PupilRow& r) { return r.sen_support || r.ehcp; }},
-      {"no SEN", [](const PupilRow& r) { return !r.sen_support && !r.ehcp; }},
-      {"girls", [](const PupilRow& r) { return r.girl; }},
-      {"boys", [](const PupilRow& r) { return !r.girl; }},
-      {"EAL", [](const PupilRow& r) { return r.eal; }},
-      {"not EAL", [](const PupilRow& r) { return !r.eal; }},
-  };
-  for (const G& g : groups) {
-    Metrics m;
+  for (const PupilGroup& g : PupilGroups()) {
     int64_t n = 0;
-    for (const PupilRow& r : test.rows) {
-      if (!r.eligible[3] || !g.in(r)) continue;
-      ++n;
-      const bool flagged = r.first_flag != kNoDate, y = r.outcome[3] != kNoDate;
-      m.flagged += flagged;
-      m.cases += y;
-      m.hits += flagged && y;
-    }
+    for (const PupilRow& r : test.rows) n += r.eligible[kAny] && g.in(r);
+    const Metrics m = FlagMetrics(test, kAny, set, &g);
     out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", g.name, n, m.cases, m.flagged,
                        m.Recall(), m.Precision());
   }
+  // By group, each trigger against any outcome and the rule set against
+  // each outcome: a group beside its complement, each figure a share of
+  // the group's eligible pupils (flagged, with the outcome), of those with
+  // the outcome (recall), of those flagged (precision) and of those without
+  // the outcome (flagged without it: the false-positive rate). A flag that
+  // takes more of one group than its outcomes warrant shows as more of the
+  // group flagged without the outcome.
+  out +=
+      "\n| outcome | flag | groups | flagged | with the outcome | recall | precision | flagged "
+      "without the outcome |\n";
+  out += "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
+  const std::vector<PupilGroup>& groups = PupilGroups();
+  auto group_rows = [&](int o, size_t k) {
+    for (size_t g = 0; g + 1 < groups.size(); g += 2) {
+      out += GroupPairRow(test, o, k, groups[g], groups[g + 1]);
+    }
+  };
+  for (size_t k = 0; k <= set; ++k) group_rows(kAny, k);
+  for (int o = 0; o < kAny; ++o) group_rows(o, set);
   // The comparators at the rule set's precision.
   out += "\n| outcome | method | pupils flagged | recall | precision |\n";
   out += "| --- | --- | ---: | ---: | ---: |\n";
-  for (int o = 0; o < 4; ++o) {
+  for (int o = 0; o < kOutcomeCount; ++o) {
     std::vector<std::vector<double>> x;
     std::vector<int> y;
-    for (const PupilRow& r : train.rows) {
-      if (!r.eligible[o]) continue;
-      x.push_back(Features(r));
-      y.push_back(r.outcome[o] != kNoDate);
+    for (const Cohort& c : train) {
+      for (const PupilRow& r : c.rows) {
+        if (!r.eligible[o]) continue;
+        x.push_back(Features(r));
+        y.push_back(r.outcome[o] != kNoDate);
+      }
     }
-    const Eigen::VectorXd beta = FitLogistic(x, y);
+    const std::vector<double> beta = FitLogistic(x, y);
     std::vector<double> logit(test.rows.size()), roni(test.rows.size());
     for (size_t p = 0; p < test.rows.size(); ++p) {
       const auto f = Features(test.rows[p]);
       double eta = 0;
-      for (size_t j = 0; j < f.size(); ++j) eta += beta(static_cast<Eigen::Index>(j)) * f[j];
+      for (size_t j = 0; j < f.size() && j < beta.size(); ++j) eta += beta[j] * f[j];
       logit[p] = eta;
       roni[p] = RoniScore(test.rows[p]);
     }
+    const Metrics& ms = set_metrics[o];
+    const double target = ms.flagged ? static_cast<double>(ms.hits) / ms.flagged : 0;
     double t_roni = 0, t_logit = 0;
-    Metrics mr = AtEqualPrecision(test, o, roni, set_precision[o], &t_roni);
-    Metrics ml = AtEqualPrecision(test, o, logit, set_precision[o], &t_logit);
-    out +=
-        fmt::format("| {} | the rule set | | | {:.1f}% |\n", kOutcomes[o], 100 * set_precision[o]);
-    out += fmt::format("| {} | weighted score (RONI-style), score >= {} | {} | {} | {} |\n",
-                       kOutcomes[o], t_roni, mr.flagged, mr.Recall(), mr.Precision());
-    out += fmt::format("| {} | logistic model (earlier cohort) | {} | {} | {} |\n", kOutcomes[o],
-                       ml.flagged, ml.Recall(), ml.Precision());
+    const Metrics mr = AtEqualPrecision(test, o, roni, target, &t_roni);
+    const Metrics ml = AtEqualPrecision(test, o, logit, target, &t_logit);
+    out += fmt::format("| {} | the rule set | {} | {} | {} |\n", kOutcomes[o], ms.flagged,
+                       ms.Recall(), ms.Precision());
+    // With too few eligible pupils for any threshold, nothing to compare.
+    auto figures = [](const Metrics& m) {
+      return m.flagged == 0 ? std::string("- | - | -")
+                            : fmt::format("{} | {} | {}", m.flagged, m.Recall(), m.Precision());
+    };
+    out += fmt::format("| {} | weighted score (RONI-style), score >= {} | {} |\n", kOutcomes[o],
+                       mr.flagged ? fmt::format("{}", t_roni) : "-", figures(mr));
+    out += fmt::format(
+        "| {} | logistic model ({}) | {} |\n", kOutcomes[o],
+        train.size() == 1 ? "earlier cohort" : fmt::format("{} earlier cohorts", train.size()),
+        figures(ml));
   }
   return out;
+}
+
+}  // namespace evaluate
+
+Result<std::string> EvaluateFlags(const EvaluateOptions& options) {
+  if (options.train_stores.empty() ||
+      options.train_stores.size() != options.train_outcomes.size()) {
+    return Status::InvalidInput(
+        fmt::format("evaluate-flags needs one or more earlier cohorts, each a store and its "
+                    "outcomes: {} stores and {} outcomes files given",
+                    options.train_stores.size(), options.train_outcomes.size()));
+  }
+  std::vector<evaluate::Cohort> train;
+  for (size_t i = 0; i < options.train_stores.size(); ++i) {
+    LANTERN_ASSIGN_OR_RETURN(
+        evaluate::Cohort c,
+        evaluate::LoadCohort(options.train_stores[i], options.train_outcomes[i], options.threads));
+    train.push_back(std::move(c));
+  }
+  LANTERN_ASSIGN_OR_RETURN(
+      evaluate::Cohort test,
+      evaluate::LoadCohort(options.test_store, options.test_outcomes, options.threads));
+  return evaluate::EvaluationReport(train, test);
 }
 
 }  // namespace lantern
