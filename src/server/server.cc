@@ -124,6 +124,12 @@ struct Published {
   // LA code, movement.csv rows (the LA's and its schools') by LA code,
   // trust_contribution.csv rows by trust id. Empty when not computed.
   std::map<std::string, std::string> outcomes_by_la, movement_by_la, contribution_by_trust;
+  // local_outcomes.csv's other places: Regional rows by region code,
+  // National rows by country code (E92000001), user-defined places' rows
+  // (geographic_level "Place", old_la_code "place:CODE") by their code; and
+  // the list of them with their names, for the pages' navigation.
+  std::map<std::string, std::string> outcomes_by_region, outcomes_by_country, outcomes_by_place;
+  std::string outcome_places_json;
   // lipa_effectiveness.csv rows (docs/early-warning.md) by trust id and by
   // LA code: each LIPA's response times, outcomes and what became of its
   // flagged pupils, disclosure-controlled. Empty in open-data mode.
@@ -265,25 +271,28 @@ Status ReadAreaRows(const std::string& path, Published* p) {
   return Status::Ok();
 }
 
-// The rows of a published outcomes file whose `key_column` is set and whose
-// geographic_level is one of `levels` (any if empty), as {"columns", "rows"}
-// JSON text by that key.
-Status IndexOutcomesFile(const std::string& path, const std::string& key_column,
-                         const std::vector<std::string>& levels,
-                         std::map<std::string, std::string>* out) {
-  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(path));
+// The rows of a loaded outcomes file whose `key_column` is set (and starts
+// with `prefix`, which the key drops) and whose geographic_level is one of
+// `levels` (any if empty), as {"columns", "rows"} JSON text by that key.
+Status IndexOutcomesTable(const CsvTable& t, const std::string& key_column,
+                          const std::vector<std::string>& levels,
+                          std::map<std::string, std::string>* out, std::string_view prefix = {}) {
   const int key = t.Column(key_column);
   const int level = t.Column("geographic_level");
-  if (key < 0) return Status::Corruption(fmt::format("{} has no {} column", path, key_column));
+  if (key < 0) {
+    return Status::Corruption(fmt::format("{} has no {} column", t.name(), key_column));
+  }
   std::map<std::string, json> rows;
   for (size_t r = 0; r < t.rows(); ++r) {
-    const std::string k(t.Cell(r, key));
-    if (k.empty() || k == "z" || k == "x") continue;
+    std::string_view k(t.Cell(r, key));
+    if (k.empty() || k == "z" || k == "x" || !k.starts_with(prefix)) continue;
+    k.remove_prefix(prefix.size());
+    if (k.empty()) continue;
     if (!levels.empty() && level >= 0 &&
         std::find(levels.begin(), levels.end(), std::string(t.Cell(r, level))) == levels.end()) {
       continue;
     }
-    auto [it, fresh] = rows.try_emplace(k, json::array());
+    auto [it, fresh] = rows.try_emplace(std::string(k), json::array());
     it->second.push_back(t.Row(r));
   }
   for (auto& [k, r] : rows) {
@@ -295,12 +304,79 @@ Status IndexOutcomesFile(const std::string& path, const std::string& key_column,
   return Status::Ok();
 }
 
+Status IndexOutcomesFile(const std::string& path, const std::string& key_column,
+                         const std::vector<std::string>& levels,
+                         std::map<std::string, std::string>* out) {
+  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(path));
+  return IndexOutcomesTable(t, key_column, levels, out);
+}
+
+// The prefix local_outcomes.csv gives a user-defined place's code in its
+// old_la_code column (docs/local-outcomes.md, "Places").
+constexpr std::string_view kPlacePrefix = "place:";
+
+// local_outcomes.csv, loaded once (open-data mode's is about 100 MB), by
+// place: LAs, regions, England, user-defined places; and the list of the
+// regions, England and the user-defined places with their names (each
+// region's as its latest period names it: one source spells "Yorkshire and
+// The Humber", another "the").
+Status IndexLocalOutcomes(const std::string& path, Published* p) {
+  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(path));
+  LANTERN_RETURN_IF_ERROR(
+      IndexOutcomesTable(t, "old_la_code", {"Local authority"}, &p->outcomes_by_la));
+  LANTERN_RETURN_IF_ERROR(
+      IndexOutcomesTable(t, "region_code", {"Regional"}, &p->outcomes_by_region));
+  LANTERN_RETURN_IF_ERROR(
+      IndexOutcomesTable(t, "country_code", {"National"}, &p->outcomes_by_country));
+  LANTERN_RETURN_IF_ERROR(
+      IndexOutcomesTable(t, "old_la_code", {"Place"}, &p->outcomes_by_place, kPlacePrefix));
+  const int level = t.Column("geographic_level"), period = t.Column("time_period"),
+            region = t.Column("region_code"), region_name = t.Column("region_name"),
+            la = t.Column("old_la_code"), la_name = t.Column("la_name"),
+            country = t.Column("country_code"), country_name = t.Column("country_name");
+  // code -> (period, name): the name of the latest period.
+  std::map<std::string, std::pair<std::string, std::string>> regions, places, countries;
+  auto note = [&](auto& names, size_t r, int code_col, int name_col, std::string_view prefix) {
+    if (code_col < 0 || name_col < 0) return;
+    std::string_view code(t.Cell(r, code_col));
+    if (!code.starts_with(prefix)) return;
+    code.remove_prefix(prefix.size());
+    const std::string when = period >= 0 ? t.Cell(r, period) : std::string();
+    auto [it, fresh] = names.try_emplace(std::string(code), when, t.Cell(r, name_col));
+    if (!fresh && when > it->second.first) it->second = {when, t.Cell(r, name_col)};
+  };
+  for (size_t r = 0; level >= 0 && r < t.rows(); ++r) {
+    const std::string& lvl = t.Cell(r, level);
+    if (lvl == "Regional") {
+      note(regions, r, region, region_name, "");
+    } else if (lvl == "Place") {
+      note(places, r, la, la_name, kPlacePrefix);
+    } else if (lvl == "National") {
+      note(countries, r, country, country_name, "");
+    }
+  }
+  auto list = [](const std::map<std::string, std::pair<std::string, std::string>>& names,
+                 const std::map<std::string, std::string>& served) {
+    json out = json::array();
+    for (const auto& [code, named] : names) {
+      if (served.count(code)) out.push_back({{"code", code}, {"name", named.second}});
+    }
+    return out;
+  };
+  json body;
+  const json england = list(countries, p->outcomes_by_country);
+  body["england"] = england.empty() ? json(nullptr) : england.front();
+  body["regions"] = list(regions, p->outcomes_by_region);
+  body["places"] = list(places, p->outcomes_by_place);
+  p->outcome_places_json = body.dump();
+  return Status::Ok();
+}
+
 // The outcomes files in `dir` that exist, indexed for the endpoints.
 Status IndexOutcomes(const std::string& dir, Published* p) {
   const fs::path d(dir);
   if (fs::exists(d / "local_outcomes.csv")) {
-    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "local_outcomes.csv").string(), "old_la_code",
-                                              {"Local authority"}, &p->outcomes_by_la));
+    LANTERN_RETURN_IF_ERROR(IndexLocalOutcomes((d / "local_outcomes.csv").string(), p));
   }
   if (fs::exists(d / "movement.csv")) {
     LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "movement.csv").string(), "old_la_code",
@@ -315,11 +391,15 @@ Status IndexOutcomes(const std::string& dir, Published* p) {
 
 // The Local Outcomes Framework over the store (lantern outcomes): the
 // published files indexed for the endpoints, and the children missing
-// education case list: cases by home LA.
+// education case list: cases by home LA. The user-defined places are the
+// store's `places.csv` when it has one (docs/server.md).
 Status ReadCmeCases(const ServerOptions& options, Published* p) {
   PupilLevelOutcomesOptions o;
   o.policy_file = options.policy_file;
   o.threads = options.threads;
+  if (const fs::path places = fs::path(options.store_dir) / "places.csv"; fs::exists(places)) {
+    o.places_file = places.string();
+  }
   const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
   OutcomesReport report;
   LANTERN_RETURN_IF_ERROR(RunPupilLevelOutcomes(options.store_dir, o, dir, &report));
@@ -476,15 +556,15 @@ void Server::Impl::Compute() {
     } else {
       st = in.status();
     }
-  }
-  // The open-data Local Outcomes Framework for every LA, where the
-  // published LA files are there; without them the endpoints say so (the
-  // schools' figures are still served).
-  if (st.ok()) {
-    const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
-    OutcomesReport report;
-    if (RunOpenDataOutcomes(options.open_data_dir, dir, policy.suppress_below, &report).ok()) {
-      st = IndexOutcomes(dir, p.get());
+    // The open-data Local Outcomes Framework for every LA, its region and
+    // England, where the published LA files are there; without them the
+    // endpoints say so (the schools' figures are still served).
+    if (st.ok()) {
+      const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
+      OutcomesReport report;
+      if (RunOpenDataOutcomes(options.open_data_dir, dir, policy.suppress_below, &report).ok()) {
+        st = IndexOutcomes(dir, p.get());
+      }
     }
   }
   if (st.ok()) {
@@ -1525,6 +1605,66 @@ void Server::Impl::Routes() {
   });
   outcomes_route(R"(/api/v1/las/(\d{3})/outcomes)", &Published::outcomes_by_la,
                  "no Local Outcomes Framework for that local authority");
+  // The framework's other places (docs/local-outcomes.md, "Places"): regions
+  // by their ONS code, England, user-defined places by their code. A code
+  // that cannot be one is refused before it is looked up.
+  outcomes_route(R"(/api/v1/regions/(E1[23]\d{6})/outcomes)", &Published::outcomes_by_region,
+                 "no Local Outcomes Framework for that region");
+  // A user-defined place's code is whatever its places file gives (any
+  // text but a slash, which a path cannot carry): 1 to 64 bytes, no control
+  // characters.
+  s.Get(R"(/api/v1/places/([^/]*)/outcomes)", [need_ready](const httplib::Request& req,
+                                                           httplib::Response& res) {
+    const std::string code = req.matches[1].str();
+    if (code.empty() || code.size() > 64 ||
+        std::any_of(code.begin(), code.end(),
+                    [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+      return SendError(res, 400, "a place's code is 1 to 64 characters with no control characters");
+    }
+    auto p = need_ready(res);
+    if (!p) return;
+    auto it = p->outcomes_by_place.find(code);
+    if (it == p->outcomes_by_place.end()) {
+      return SendError(res, 404,
+                       "no user-defined place with that code (GET /api/v1/places lists "
+                       "them)");
+    }
+    res.set_content(it->second, "application/json");
+  });
+  s.Get(R"(/api/v1/(las|regions)/([^/]*)/outcomes)", [](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    SendError(res, 400,
+              req.matches[1].str() == "las" ? "a local authority's code is three digits, like 805"
+                                            : "a region's code is its ONS code, like E12000001");
+  });
+  s.Get("/api/v1/england/outcomes",
+        [this, need_ready](const httplib::Request&, httplib::Response& res) {
+          auto p = need_ready(res);
+          if (!p) return;
+          auto it = p->outcomes_by_country.find("E92000001");
+          if (it != p->outcomes_by_country.end()) {
+            return res.set_content(it->second, "application/json");
+          }
+          SendError(res, 404,
+                    options.open_data
+                        ? "no Local Outcomes Framework for England: the published LA files were "
+                          "not found"
+                        : "no Local Outcomes Framework for England: the store's pupil records do "
+                          "not cover England's nine regions, so it has no England rows (England's "
+                          "published figures are served by lantern serve --open-data)");
+        });
+  // The places other than LAs that have a framework, with their names: the
+  // pages' navigation.
+  s.Get("/api/v1/places", [need_ready](const httplib::Request&, httplib::Response& res) {
+    auto p = need_ready(res);
+    if (!p) return;
+    if (p->outcome_places_json.empty()) {
+      return SendJson(
+          res, 200,
+          json{{"england", nullptr}, {"regions", json::array()}, {"places", json::array()}});
+    }
+    res.set_content(p->outcome_places_json, "application/json");
+  });
   outcomes_route(R"(/api/v1/las/(\d{3})/movement)", &Published::movement_by_la,
                  "no movement figures for that local authority");
   outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/contribution)", &Published::contribution_by_trust,

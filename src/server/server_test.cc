@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 
+#include "common/csv_table.h"
 #include "common/file_util.h"
 #include "flags/flags.h"
 #include "flags/referrals.h"
@@ -85,6 +86,15 @@ class ServerTest : public ::testing::Test {
     IngestReport ir;
     ASSERT_TRUE(Ingest(io, &ir).ok());
     AddFlagsAndReferrals(store);
+    // User-defined places (docs/local-outcomes.md, "Places"), which the
+    // server takes from the store's places.csv: two LAs, and one school by
+    // a code with a space.
+    ASSERT_TRUE(WriteFileAtomic(store + "/places.csv",
+                                "place_code,place_name,kind,member\n"
+                                "TEES,Tees Valley,la,805\n"
+                                "TEES,Tees Valley,la,806\n"
+                                "TS1 board,Tiny board,school,900001\n")
+                    .ok());
     {
       auto accounts = Accounts::Open(store + "/lantern.db");
       ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
@@ -357,6 +367,186 @@ TEST_F(ServerTest, ServesTheLocalOutcomesFrameworkMovementAndTrustContributionTo
   }
   EXPECT_EQ(by_id["sess_overall_percent"]["polarity"], "lower is better");
   EXPECT_EQ(by_id["pupils"]["polarity"], "neither");
+}
+
+TEST_F(ServerTest, ServesTheFrameworkForRegionsEnglandAndUserDefinedPlaces) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  auto column = [](const json& body, const std::string& name) {
+    const auto& cols = body["columns"];
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (cols[i] == name) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  // The list: the store's region and its two places, with their names; no
+  // England, as the tiny store does not cover England.
+  auto r = Get("/api/v1/places");
+  ASSERT_EQ(r->status, 200) << r->body;
+  json list = json::parse(r->body);
+  EXPECT_TRUE(list["england"].is_null());
+  EXPECT_EQ(list["regions"], json::parse(R"([{"code": "E12000001", "name": "North East"}])"));
+  EXPECT_EQ(list["places"], json::parse(R"([{"code": "TEES", "name": "Tees Valley"},
+                                            {"code": "TS1 board", "name": "Tiny board"}])"));
+
+  // Each endpoint serves its place's rows and only those, at its level.
+  struct Case {
+    std::string path, level, key_column, key;
+  };
+  const Case cases[] = {
+      {"/api/v1/regions/E12000001/outcomes", "Regional", "region_code", "E12000001"},
+      {"/api/v1/places/TEES/outcomes", "Place", "old_la_code", "place:TEES"},
+      {"/api/v1/places/TS1%20board/outcomes", "Place", "old_la_code", "place:TS1 board"},
+  };
+  for (const Case& c : cases) {
+    r = Get(c.path);
+    ASSERT_EQ(r->status, 200) << c.path << ": " << r->body;
+    const json body = json::parse(r->body);
+    const int level = column(body, "geographic_level"), key = column(body, c.key_column),
+              measure = column(body, "measure"), value = column(body, "value"),
+              lower = column(body, "gap_to_england_lower_95");
+    ASSERT_GE(level, 0);
+    ASSERT_GE(key, 0);
+    ASSERT_GE(lower, 0) << "the gap to England's interval is served";
+    ASSERT_FALSE(body["rows"].empty()) << c.path;
+    std::set<std::string> measures;
+    for (const auto& row : body["rows"]) {
+      EXPECT_EQ(row[level], c.level) << c.path;
+      EXPECT_EQ(row[key], c.key) << c.path;
+      EXPECT_FALSE(row[value].get<std::string>().empty()) << "no data is x, never blank";
+      measures.insert(row[measure].get<std::string>());
+    }
+    EXPECT_TRUE(measures.count("pupils")) << c.path;
+  }
+  // A place of schools is counted by school location only; a place of LAs
+  // by residence as well.
+  r = Get("/api/v1/places/TS1%20board/outcomes");
+  json body = json::parse(r->body);
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[column(body, "location_basis")], "School location");
+    EXPECT_EQ(row[column(body, "la_name")], "Tiny board");
+  }
+  // The LA endpoint still serves its LA's rows alone.
+  r = Get("/api/v1/las/805/outcomes");
+  body = json::parse(r->body);
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[column(body, "geographic_level")], "Local authority");
+  }
+
+  // Unknown places are 404 saying why; codes that cannot be codes are 400;
+  // every answer JSON.
+  r = Get("/api/v1/england/outcomes");
+  ASSERT_EQ(r->status, 404);
+  EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find("nine regions"),
+            std::string::npos);
+  for (const char* path : {"/api/v1/regions/E12000009/outcomes", "/api/v1/places/NOPE/outcomes",
+                           "/api/v1/places/tees/outcomes", "/api/v1/las/999/outcomes"}) {
+    r = Get(path);
+    ASSERT_EQ(r->status, 404) << path;
+    EXPECT_FALSE(json::parse(r->body)["error"].get<std::string>().empty()) << path;
+  }
+  const std::string long_code(65, 'A');
+  for (const std::string& path :
+       {std::string("/api/v1/regions/north/outcomes"), std::string("/api/v1/regions/E1/outcomes"),
+        std::string("/api/v1/las/80/outcomes"), std::string("/api/v1/las/abc/outcomes"),
+        "/api/v1/places/" + long_code + "/outcomes", std::string("/api/v1/places/%01/outcomes"),
+        std::string("/api/v1/places//outcomes")}) {
+    r = Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 400) << path;
+    EXPECT_FALSE(json::parse(r->body)["error"].get<std::string>().empty()) << path;
+  }
+}
+
+// A store that covers England (a school in each of its nine regions) has
+// England rows: the England endpoint serves them, and the list names
+// England and the nine regions.
+TEST(ServerEnglandTest, ServesEnglandsFrameworkWhenTheStoreCoversEngland) {
+  const std::string root =
+      (fs::temp_directory_path() / ("lantern_server_england_" + std::to_string(::getpid())))
+          .string();
+  fs::remove_all(root);
+  const std::pair<int, const char*> others[] = {
+      {340, "E08000011,Knowsley,E12000002,North West"},
+      {370, "E08000016,Barnsley,E12000003,Yorkshire and The Humber"},
+      {831, "E06000015,Derby,E12000004,East Midlands"},
+      {330, "E08000025,Birmingham,E12000005,West Midlands"},
+      {873, "E10000003,Cambridgeshire,E12000006,East of England"},
+      {202, "E09000007,Camden,E12000007,London"},
+      {826, "E06000042,Milton Keynes,E12000008,South East"},
+      {800, "E06000022,Bath and North East Somerset,E12000009,South West"}};
+  std::string las =
+      "old_la_code,new_la_code,la_name,region_code,region_name\n"
+      "805,E06000001,Hartlepool,E12000001,North East\n"
+      "806,E06000002,Middlesbrough,E12000001,North East\n";
+  std::string schools =
+      "urn,la_code,estab,name,phase,type,trust_id,postcode,open_date,close_date\n"
+      "900001,805,2001,Tiny Primary,primary,Community school,,TS1 1AA,,\n"
+      "900002,805,4001,\"Tiny Academy, Hartlepool\",secondary,Academy converter,TR1,,,\n"
+      "900003,805,1100,Tiny PRU,ap,Pupil referral unit,,,,\n";
+  int urn = 900011;
+  for (const auto& [code, rest] : others) {
+    las += fmt::format("{},{}\n", code, rest);
+    schools += fmt::format("{},{},2001,School {},primary,Community school,,,,\n", urn, code, urn);
+    ++urn;
+  }
+  lantern::testing::WriteTinyInput(root + "/input",
+                                   {{"local_authorities.csv", las}, {"schools.csv", schools}});
+  IngestOptions io;
+  io.input_dir = root + "/input";
+  io.store_dir = root + "/store";
+  io.threads = 2;
+  IngestReport ir;
+  ASSERT_TRUE(Ingest(io, &ir).ok());
+  ServerOptions o;
+  o.store_dir = io.store_dir;
+  o.port = 0;
+  o.quiet = true;
+  o.threads = 2;
+  o.web_dir = root + "/no-web";
+  o.real_data_dir = root + "/no-published-data";
+  auto server = Server::Create(o);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  ASSERT_TRUE((*server)->Start().ok());
+  ASSERT_TRUE((*server)->WaitReady().ok());
+  httplib::Client c("127.0.0.1", (*server)->port());
+  c.set_read_timeout(30, 0);
+
+  auto r = c.Get("/api/v1/places");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json list = json::parse(r->body);
+  EXPECT_EQ(list["england"], json::parse(R"({"code": "E92000001", "name": "England"})"));
+  EXPECT_EQ(list["regions"].size(), 9u) << list.dump();
+  EXPECT_TRUE(list["places"].empty());
+
+  r = c.Get("/api/v1/england/outcomes");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json body = json::parse(r->body);
+  std::map<std::string, int> col;
+  for (size_t i = 0; i < body["columns"].size(); ++i) col[body["columns"][i]] = static_cast<int>(i);
+  ASSERT_FALSE(body["rows"].empty());
+  std::set<std::string> groups;
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[col["geographic_level"]], "National");
+    EXPECT_EQ(row[col["country_code"]], "E92000001");
+    EXPECT_EQ(row[col["region_code"]], "");
+    groups.insert(row[col["breakdown"]].get<std::string>());
+  }
+  EXPECT_TRUE(groups.count("Total"));
+  EXPECT_GT(groups.size(), 1u) << "England is given by pupil group";
+  // A region of this store is set beside England.
+  r = c.Get("/api/v1/regions/E12000002/outcomes");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json region = json::parse(r->body);
+  bool beside_england = false;
+  for (const auto& row : region["rows"]) {
+    EXPECT_EQ(row[col["geographic_level"]], "Regional");
+    beside_england =
+        beside_england || ParsePublishedNumber(row[col["england_value"]].get<std::string>());
+  }
+  EXPECT_TRUE(beside_england) << "a region's rows carry England's figure";
+  (*server)->Stop();
+  server->reset();
+  fs::remove_all(root);
 }
 
 // A browser accepts Brotli and gzip: the answer comes gzipped (the
