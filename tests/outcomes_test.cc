@@ -466,9 +466,9 @@ TEST_F(OutcomesEndToEndTest, TheSummaryListsTheFilesLanesSideBySide) {
     EXPECT_LE(total, report_.steps.back().second);
   }
   EXPECT_EQ(lanes[0], (std::vector<std::string>{"movement.csv", "children_missing_education.csv"}));
-  EXPECT_EQ(lanes[1],
-            (std::vector<std::string>{"local_outcomes rows", "local_outcomes.csv",
-                                      "unexplained_exits.csv", "trust_contribution.csv"}));
+  EXPECT_EQ(lanes[1], (std::vector<std::string>{"local_outcomes rows", "local_outcomes.csv",
+                                                "unexplained_exits.csv", "trust_contribution.csv",
+                                                "net_flows.csv"}));
   OutcomesReport r;
   r.steps = {{"facts and cube", 1.0}, {"suppress", 0.5}, {"files", 0.75}};
   EXPECT_NE(r.Summary().find("  time: facts and cube 1.00 s, suppress 0.50 s, files 0.75 s\n"),
@@ -590,7 +590,7 @@ TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommitte
   EXPECT_GT(separate.movement_rows, 0u);
   for (const char* f :
        {"local_outcomes.csv", "movement.csv", "movement.meta.csv", "trust_contribution.csv",
-        "unexplained_exits.csv", "children_missing_education.csv"}) {
+        "unexplained_exits.csv", "net_flows.csv", "children_missing_education.csv"}) {
     SCOPED_TRACE(f);
     auto a = ReadFileToString(dir_ + "/daily/" + f);
     auto b = ReadFileToString(dir_ + "/out/" + f);
@@ -622,6 +622,207 @@ TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommitte
                          "ehe_exits");
   ASSERT_EQ(ehe.size(), 1u);
   EXPECT_EQ(ehe[0], "2");  // P3's and now P4's
+}
+
+// Net flows (net_flows.csv) in a place of two secondary schools in LA 805:
+// the academy (900002) and Tiny High (900004). E1-E3 (Year 9, EHC plan)
+// leave the academy on 30 November and join Tiny High on 3 December; N1-N3
+// (Year 9, no SEN) leave Tiny High on 31 January and join the academy on 4
+// February. With the fixture's leavers from the academy (P2 with SEN
+// support on 7 September, P3 with an EHC plan to home education on 31
+// January, P6 to the PRU on 5 September: none at a usual leaving point;
+// P6's entry to the PRU on 6 September is within the usual entry window,
+// so no joining), worked by hand:
+//
+//   academy    joiners 3 (EHC plan 0), leavers 6 (EHC plan 4: E1-E3, P3)
+//   Tiny High  joiners 3 (EHC plan 3), leavers 3 (EHC plan 0)
+//
+// J1 (Year 3, no SEN) joins Tiny Primary on 7 January: a primary school is
+// set beside the place's other primary schools, never the secondaries.
+//
+// E1 was suspended at the academy on 15 October, before both his moves;
+// N1 was suspended at the academy on 5 March, after both of hers.
+class NetFlowsTest : public OutcomesEndToEndTest {
+ protected:
+  void SetUp() override {
+    OutcomesEndToEndTest::SetUp();
+    using testing::TinyUpn;
+    std::string pupils =
+        "upn,birth_date,sex,fsm_eligible,disadvantaged,sen_provision,sen_primary_need,eal,"
+        "looked_after,home_la_code,year_group\n";
+    std::string enrolments = "upn,urn,entry_date,leaving_date,leaving_reason,enrol_status\n";
+    for (int i = 0; i < 3; ++i) {
+      const std::string e = TinyUpn(11 + i), n = TinyUpn(21 + i);
+      pupils += e + ",2005-01-10,M,N,N,E,ASD,N,N,805,9\n";
+      pupils += n + ",2005-02-10,F,N,N,N,,N,N,805,9\n";
+      enrolments += e + ",900002,2016-09-05,2018-11-30,transfer,C\n";
+      enrolments += e + ",900004,2018-12-03,,,C\n";
+      enrolments += n + ",900004,2016-09-05,2019-01-31,transfer,C\n";
+      enrolments += n + ",900002,2019-02-04,,,C\n";
+    }
+    pupils += TinyUpn(31) + ",2011-05-05,F,N,N,N,,N,N,805,3\n";
+    enrolments += TinyUpn(31) + ",900001,2019-01-07,,,C\n";
+    AddToStore("net_flows_input",
+               {{"schools.csv",
+                 "urn,la_code,estab,name,phase,type,trust_id,postcode,open_date,close_date\n"
+                 "900001,805,2001,Tiny Primary,primary,Community school,,TS1 1AA,,\n"
+                 "900002,805,4001,\"Tiny Academy, Hartlepool\",secondary,Academy converter,TR1,,,\n"
+                 "900003,805,1100,Tiny PRU,ap,Pupil referral unit,,,,\n"
+                 "900004,805,4002,Tiny High,secondary,Community school,,,,\n"},
+                {"pupils.csv", pupils},
+                {"enrolments.csv", enrolments},
+                {"suspensions.csv", "upn,urn,start_date,category,sessions,reason\n" + TinyUpn(11) +
+                                        ",900002,2018-10-15,suspension,2,PA\n" + TinyUpn(21) +
+                                        ",900002,2019-03-05,suspension,2,PA\n"}});
+  }
+  // A column of the one row of a school (by URN) or trust and a group.
+  std::string Flow(const CsvTable& t, const std::string& level, const std::string& unit,
+                   const std::string& group, const std::string& column) {
+    const auto v = Cells(t,
+                         {{"geographic_level", level},
+                          {level == "School" ? "school_urn" : "trust_id", unit},
+                          {"breakdown", group}},
+                         column);
+    return v.size() == 1 ? v[0] : "rows: " + std::to_string(v.size());
+  }
+};
+
+TEST_F(NetFlowsTest, OneSchoolTakesInPupilsWithAnEhcPlanAndTheOtherLosesThem) {
+  Run(1);
+  const CsvTable t = Load("net_flows.csv");
+  auto school = [&](const char* urn, const char* group, const char* column) {
+    return Flow(t, "School", urn, group, column);
+  };
+  // The counts and the net, worked by hand.
+  EXPECT_EQ(school("900004", "EHC plan", "joiners"), "3");
+  EXPECT_EQ(school("900004", "EHC plan", "joiners_all"), "3");
+  EXPECT_EQ(school("900004", "EHC plan", "leavers"), "0");
+  EXPECT_EQ(school("900004", "EHC plan", "leavers_all"), "3");
+  EXPECT_EQ(school("900004", "EHC plan", "net"), "3");
+  EXPECT_EQ(school("900002", "EHC plan", "joiners"), "0");
+  EXPECT_EQ(school("900002", "EHC plan", "joiners_all"), "3");
+  EXPECT_EQ(school("900002", "EHC plan", "leavers"), "4");
+  EXPECT_EQ(school("900002", "EHC plan", "leavers_all"), "6");
+  EXPECT_EQ(school("900002", "EHC plan", "net"), "-4");
+  EXPECT_EQ(school("900002", "Total", "net"), "-3");
+  EXPECT_EQ(school("900002", "SEN support", "leavers"), "1");  // P2
+  // The shares: each school's against the place's other secondary school's.
+  EXPECT_EQ(school("900004", "EHC plan", "joiners_percent"), "100.00000");
+  EXPECT_EQ(school("900004", "EHC plan", "place_joiners_percent"), "0.00000");
+  EXPECT_EQ(school("900002", "EHC plan", "joiners_percent"), "0.00000");
+  EXPECT_EQ(school("900002", "EHC plan", "place_joiners_percent"), "100.00000");
+  EXPECT_EQ(school("900002", "EHC plan", "leavers_percent"), "66.66667");
+  EXPECT_EQ(school("900002", "EHC plan", "place_leavers_percent"), "0.00000");
+  EXPECT_EQ(school("900002", "EHC plan", "leavers_difference"), "66.66667");
+  // Each difference lies in its interval; with three joiners a side the
+  // interval of 100 points still leaves out zero, with six and three
+  // leavers that of 67 points does not.
+  for (const char* urn : {"900002", "900004"}) {
+    for (const char* side : {"joiners", "leavers"}) {
+      SCOPED_TRACE(std::string(urn) + " " + side);
+      const std::string d = std::string(side) + "_difference";
+      const double diff = std::stod(school(urn, "EHC plan", d.c_str()));
+      EXPECT_LE(std::stod(school(urn, "EHC plan", (d + "_lower_95").c_str())), diff);
+      EXPECT_GE(std::stod(school(urn, "EHC plan", (d + "_upper_95").c_str())), diff);
+    }
+  }
+  EXPECT_GT(std::stod(school("900004", "EHC plan", "joiners_difference_lower_95")), 0);
+  EXPECT_LT(std::stod(school("900002", "EHC plan", "joiners_difference_upper_95")), 0);
+  EXPECT_LT(std::stod(school("900002", "EHC plan", "leavers_difference_lower_95")), 0);
+  // Read as a question, never a verdict.
+  EXPECT_EQ(school("900004", "EHC plan", "joiners_reading"),
+            "more than its place's share of joiners with an EHC plan");
+  EXPECT_EQ(school("900002", "EHC plan", "joiners_reading"),
+            "less than its place's share of joiners with an EHC plan");
+  EXPECT_EQ(school("900002", "EHC plan", "leavers_reading"),
+            "in line with its place's share of leavers with an EHC plan");
+  EXPECT_EQ(school("900002", "EHC plan", "question"),
+            "Does it take its share of pupils with an EHC plan?");
+  EXPECT_EQ(school("900002", "Total", "joiners_reading"), "not applicable");
+  EXPECT_EQ(school("900002", "Total", "joiners_difference"), "z");
+  // The trust (TR1: the academy alone among the place's secondary schools).
+  EXPECT_EQ(Flow(t, "MAT", "TR1", "EHC plan", "leavers"), "4");
+  EXPECT_EQ(Flow(t, "MAT", "TR1", "EHC plan", "joiners_reading"),
+            "less than its place's share of joiners with an EHC plan");
+  // The primary school's one joiner, with no other primary school to set
+  // it beside; the PRU had no one join or leave after the usual points.
+  EXPECT_EQ(school("900001", "Total", "joiners"), "1");
+  EXPECT_EQ(school("900001", "EHC plan", "joiners_percent"), "0.00000");
+  EXPECT_EQ(school("900001", "EHC plan", "place_joiners_percent"), "z");
+  EXPECT_EQ(school("900001", "EHC plan", "joiners_reading"), "not assessed");
+  EXPECT_EQ(Cells(t, {{"school_urn", "900003"}}, "net").size(), 0u);
+  for (size_t r = 0; r < t.rows(); ++r) {
+    for (const char* f : {"joiners_reading", "leavers_reading", "question"}) {
+      EXPECT_LE(t.Cell(r, t.Column(f)).size(), 120u);
+    }
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/net_flows.meta.csv"));
+}
+
+TEST_F(NetFlowsTest, SuspendedInTheYearBeforeTheMoveNotAfterIt) {
+  Run(1);
+  const CsvTable t = Load("net_flows.csv");
+  const std::string g = "Previously suspended";
+  // E1: suspended at the academy before leaving it and before joining Tiny
+  // High. N1: suspended after leaving Tiny High and after joining the
+  // academy.
+  EXPECT_EQ(Flow(t, "School", "900002", g, "leavers"), "1");
+  EXPECT_EQ(Flow(t, "School", "900002", g, "joiners"), "0");
+  EXPECT_EQ(Flow(t, "School", "900004", g, "joiners"), "1");
+  EXPECT_EQ(Flow(t, "School", "900004", g, "leavers"), "0");
+  EXPECT_EQ(Flow(t, "School", "900004", g, "net"), "1");
+  EXPECT_EQ(Flow(t, "School", "900004", g, "question"),
+            "Does it take its share of pupils suspended in the year before the move?");
+  // The same counts in movement.csv, by the one writer.
+  const CsvTable m = Load("movement.csv");
+  const auto la = Cells(m,
+                        {{"geographic_level", "Local authority"},
+                         {"location_basis", "School location"},
+                         {"old_la_code", "805"},
+                         {"breakdown", "Total"},
+                         {"school_type", "Total"}},
+                        "joiners_prev_susp");
+  ASSERT_EQ(la.size(), 1u);
+  EXPECT_EQ(la[0], "1");
+}
+
+TEST_F(NetFlowsTest, SmallCountsAreHiddenByTheOnePass) {
+  Run(3);
+  const CsvTable t = Load("net_flows.csv");
+  const std::string g = "Previously suspended";
+  // One previously suspended joiner at Tiny High: hidden, with the share,
+  // the difference and the net it would give away.
+  for (const char* column : {"joiners", "joiners_percent", "place_joiners_percent",
+                             "joiners_difference", "joiners_difference_lower_95", "net"}) {
+    SCOPED_TRACE(column);
+    EXPECT_EQ(Flow(t, "School", "900004", g, column), "c");
+  }
+  EXPECT_EQ(Flow(t, "School", "900004", g, "joiners_reading"), "not assessed");
+  // Every count is the cube's, hidden where movement.csv hides it: Tiny
+  // High's three joiners with an EHC plan too (the pass hides them beside
+  // the academy's one pupil with an EHC plan on census day).
+  const CsvTable m = Load("movement.csv");
+  EXPECT_EQ(Flow(t, "School", "900004", "EHC plan", "joiners"), "c");
+  int compared = 0;
+  for (const char* urn : {"900002", "900004"}) {
+    for (const char* group :
+         {"Total", "SEN support", "EHC plan", "Disadvantaged", "Previously suspended"}) {
+      const bool susp = std::string(group) == "Previously suspended";
+      for (const char* side : {"joiners", "leavers"}) {
+        SCOPED_TRACE(std::string(urn) + " " + group + " " + side);
+        const auto in_movement = Cells(m,
+                                       {{"geographic_level", "School"},
+                                        {"school_urn", urn},
+                                        {"breakdown", susp ? "Total" : group}},
+                                       susp ? std::string(side) + "_prev_susp" : std::string(side));
+        // movement.csv has no row for a group with no one in it.
+        ASSERT_LE(in_movement.size(), 1u);
+        EXPECT_EQ(Flow(t, "School", urn, group, side), in_movement.empty() ? "0" : in_movement[0]);
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 20);
 }
 
 }  // namespace

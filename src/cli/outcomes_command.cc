@@ -29,7 +29,9 @@ void AddOutcomes(CLI::App& app, int* exit_code) {
       "OUT/local_outcomes.csv (+ .meta.csv): one row per place x period x measure x group, "
       "with its interval, England, the region, the ten statistical neighbours and the gap to "
       "the group's peers. With --store also OUT/movement.csv, OUT/unexplained_exits.csv, "
-      "OUT/trust_contribution.csv and the pupil-level OUT/children_missing_education.csv "
+      "OUT/trust_contribution.csv, OUT/net_flows.csv (each school's and trust's joiners and "
+      "leavers of each group against its place's) and the pupil-level "
+      "OUT/children_missing_education.csv "
       "(for the home LA only). Examples: lantern outcomes --open-data --out out/outcomes; "
       "lantern outcomes --store out/demo/store --out out/demo/outcomes --places places.csv");
   CLI::Option* od = cmd->add_option("--open-data", args->open_data,

@@ -1,14 +1,37 @@
 // The exit grain: pupil movement, elective home education, children missing
-// education and unexplained exits (docs/local-outcomes.md), from the one
-// reading of the enrolment history in derive/exits.h. Rows:
+// education, unexplained exits and the joiners and leavers behind the net
+// flows (docs/local-outcomes.md), from the one reading of the enrolment
+// history in derive/exits.h. Rows:
 //
 //   one per counted registration in Years 7 to 11 on roll at any time in
 //   the period (the unexplained-exit denominator, a pupil counted once per
-//   school), carrying its exit's measures when it ended in the period;
-//   one per counted registration of any other year that ended in the
-//   period;
+//   school), carrying its exit's measures when it ended in the period and
+//   its joining when it began in it;
+//   one per counted registration of any other year that ended or began in
+//   the period;
 //   one per off-site direction (AP placement with basis off-site direction)
 //   commissioned by a school and ended in the period, with its outcome.
+//
+// Joiners and leavers (outcomes/movement_outputs.cc: net_flows.csv) are
+// the pupils who joined or left a school's roll other than at a usual point,
+// with the scorecard's mobility windows (policy mobility_entry_september_days
+// and mobility_leaving_last_days):
+//
+//   joiner     a counted registration that began in the period after the
+//              usual entry window (from 1 October by default), unless it
+//              follows an exit from the same school (a re-registration);
+//   leaver     an exit other than at the end of a phase or in the year's
+//              last weeks, unless the next registration is at the same
+//              school;
+//   previously suspended  a suspension (not a permanent exclusion) at any
+//              school in the store starting in the 365 days before the
+//              move: up to the leaving date for a leaver, up to the day
+//              before the entry date for a joiner [U].
+//
+// Managed moves have the off-site directions' three outcomes, read from
+// the registrations: returned (registered at the school again), moved on
+// (the next registration is at another school), left (on no roll in the
+// store after leaving).
 //
 // Rows are given by school, then pupil, so the cube counts a pupil once per
 // school.
@@ -41,12 +64,22 @@ enum ExitMeasure : int {
   kUnexplained,
   kMmOut,
   kMmReturned,
+  kMmMovedOn,
+  kMmLeft,
   kOffsite,
   kOffsiteReturned,
   kOffsiteMovedOn,
   kOffsiteLeft,
+  kJoiners,
+  kLeavers,
+  kJoinersPrevSusp,
+  kLeaversPrevSusp,
   kExitMeasures
 };
+
+// A suspension this many days or fewer before a move makes the pupil
+// previously suspended [U].
+constexpr int32_t kPreviouslySuspendedDays = 365;
 
 using Q = Quantity;
 using A = Aggregation;
@@ -84,6 +117,11 @@ constexpr std::array<MeasureDecl, kExitMeasures> kMeasures = {{
     {"managed_moves_out", Q::kEvents, 1, A::kSum, 1, 1, "registrations ended by a managed move"},
     {"managed_moves_returned", Q::kEvents, 1, A::kSum, 1, 1,
      "managed moves after which the pupil was registered at the school again"},
+    {"managed_moves_moved_on", Q::kEvents, 1, A::kSum, 1, 1,
+     "managed moves not returned, after which the pupil's next registration is at another "
+     "school"},
+    {"managed_moves_left", Q::kEvents, 1, A::kSum, 1, 1,
+     "managed moves not returned, after which the pupil is on no roll in the store"},
     {"offsite_directions", Q::kEvents, 1, A::kSum, 1, 64,
      "off-site directions into alternative provision ending in the period"},
     {"offsite_returned", Q::kEvents, 1, A::kSum, 1, 64,
@@ -92,6 +130,16 @@ constexpr std::array<MeasureDecl, kExitMeasures> kMeasures = {{
      "off-site directions ending with a move to another school or continued AP"},
     {"offsite_left", Q::kEvents, 1, A::kSum, 1, 64,
      "off-site directions ending with the pupil excluded or off the roll"},
+    {"joiners", Q::kPupils, 1, A::kDistinctPupilsAtSchool, 1, 1,
+     "pupils who joined the school's roll in the period after the usual entry window, other "
+     "than by re-registering there"},
+    {"leavers", Q::kPupils, 1, A::kDistinctPupilsAtSchool, 1, 1,
+     "pupils who left the school's roll in the period other than at the end of a phase or in "
+     "the year's last weeks, and were not registered there again next"},
+    {"joiners_prev_susp", Q::kPupils, 1, A::kDistinctPupilsAtSchool, 1, 1,
+     "joiners with a suspension at any school in the 365 days before joining"},
+    {"leavers_prev_susp", Q::kPupils, 1, A::kDistinctPupilsAtSchool, 1, 1,
+     "leavers with a suspension at any school in the 365 days up to leaving"},
 }};
 
 // A row: most are a registration on roll in Years 7 to 11 that did not end
@@ -116,23 +164,72 @@ class ExitFacts : public FactGrain {
       exit_of[exits.exits[i].enrolment] = static_cast<int32_t>(i);
     }
     const int32_t first = c.first_day.days, last = c.last_day.days;
-    for (uint32_t r = 0; r < e.size(); ++r) {
-      if (e.pupil[r] >= s.pupils.size() || e.school[r] >= s.schools.size()) continue;
+    // Joiners and leavers: the mobility windows, and the registrations that
+    // follow an exit from the same school (re-registrations, not joinings).
+    const int32_t usual_entry_end = Date::FromCivil(c.year.start_year(), 9, 1).days +
+                                    c.policy->mobility_entry_september_days - 1;
+    const int32_t usual_leave_from =
+        c.year.LastDay().days - c.policy->mobility_leaving_last_days + 1;
+    std::vector<uint8_t> reregistration(e.size(), 0);
+    for (const ExitRecord& x : exits.exits) {
+      if (x.next >= 0 && !x.move) reregistration[static_cast<size_t>(x.next)] = 1;
+    }
+    auto counted_on_roll = [&](uint32_t r) {
+      if (e.pupil[r] >= s.pupils.size() || e.school[r] >= s.schools.size()) return false;
       const auto st = static_cast<EnrolStatus>(e.status[r]);
-      if (st != EnrolStatus::kCurrent && st != EnrolStatus::kMain) continue;
-      const bool on_roll =
-          e.entry_date[r] <= last && (e.leaving_date[r] == kNoDate || e.leaving_date[r] >= first);
-      if (!on_roll) continue;
+      if (st != EnrolStatus::kCurrent && st != EnrolStatus::kMain) return false;
+      return e.entry_date[r] <= last &&
+             (e.leaving_date[r] == kNoDate || e.leaving_date[r] >= first);
+    };
+    auto joined = [&](uint32_t r) {
+      return e.entry_date[r] >= first && e.entry_date[r] > usual_entry_end && !reregistration[r];
+    };
+    auto left = [&](const ExitRecord& x) {
+      const uint32_t r = x.enrolment;
+      return static_cast<LeavingReason>(e.leaving_reason[r]) != LeavingReason::kEndOfPhase &&
+             e.leaving_date[r] < usual_leave_from && !(x.next >= 0 && !x.move);
+    };
+    // The suspensions of the pupils who joined or left, by pupil and start.
+    std::vector<uint8_t> mover(s.pupils.size(), 0);
+    for (const ExitRecord& x : exits.exits) {
+      if (counted_on_roll(x.enrolment) && left(x)) mover[e.pupil[x.enrolment]] = 1;
+    }
+    for (uint32_t r = 0; r < e.size(); ++r) {
+      if (counted_on_roll(r) && joined(r)) mover[e.pupil[r]] = 1;
+    }
+    std::vector<std::pair<uint32_t, int32_t>> suspensions;
+    const SuspensionTable& susp = s.suspensions;
+    for (size_t k = 0; k < susp.size(); ++k) {
+      const uint32_t p = susp.pupil[k];
+      if (p < s.pupils.size() && mover[p] &&
+          static_cast<SuspensionCategory>(susp.category[k]) == SuspensionCategory::kSuspension) {
+        suspensions.emplace_back(p, susp.start_date[k]);
+      }
+    }
+    std::sort(suspensions.begin(), suspensions.end());
+    // Whether the pupil has a suspension starting in [from, to].
+    auto suspended = [&](uint32_t pupil, int32_t from, int32_t to) {
+      auto it = std::lower_bound(suspensions.begin(), suspensions.end(), std::pair{pupil, from});
+      return it != suspensions.end() && it->first == pupil && it->second <= to;
+    };
+    for (uint32_t r = 0; r < e.size(); ++r) {
+      if (!counted_on_roll(r)) continue;
       const int y = s.pupils.year_group[e.pupil[r]];
       const bool roll = y >= 7 && y <= 11;
-      if (exit_of[r] < 0) {
+      const bool joiner = joined(r);
+      if (exit_of[r] < 0 && !joiner) {
         if (roll) rows_.push_back({e.school[r], e.pupil[r], -1});
         continue;
       }
       Row row{e.school[r], e.pupil[r], 0};
       Values v{};
       v[kRoll711] = roll;
-      {
+      if (joiner) {
+        const int32_t entry = e.entry_date[r];
+        v[kJoiners] = 1;
+        v[kJoinersPrevSusp] = suspended(e.pupil[r], entry - kPreviouslySuspendedDays, entry - 1);
+      }
+      if (exit_of[r] >= 0) {
         const ExitRecord& x = exits.exits[static_cast<size_t>(exit_of[r])];
         const auto reason = static_cast<LeavingReason>(e.leaving_reason[r]);
         v[kExits] = 1;
@@ -151,8 +248,18 @@ class ExitFacts : public FactGrain {
         v[kCmeCases] = x.cme == CmeStatus::kOpen || x.cme == CmeStatus::kClosed;
         v[kCmeOpen] = x.cme == CmeStatus::kOpen;
         v[kUnexplained] = x.unexplained;
-        v[kMmOut] = reason == LeavingReason::kManagedMove;
-        v[kMmReturned] = reason == LeavingReason::kManagedMove && x.returned_same_school;
+        // A managed move's outcome, as an off-site direction's: back at the
+        // school, at another school, or on no roll.
+        const bool managed = reason == LeavingReason::kManagedMove;
+        v[kMmOut] = managed;
+        v[kMmReturned] = managed && x.returned_same_school;
+        v[kMmMovedOn] = managed && !x.returned_same_school && x.move;
+        v[kMmLeft] = managed && !x.returned_same_school && x.no_next;
+        if (left(x)) {
+          const int32_t day = e.leaving_date[r];
+          v[kLeavers] = 1;
+          v[kLeaversPrevSusp] = suspended(e.pupil[r], day - kPreviouslySuspendedDays, day);
+        }
       }
       if (std::any_of(v.begin(), v.end(), [](int32_t x) { return x != 0; })) {
         row.values = static_cast<int32_t>(values_.size());

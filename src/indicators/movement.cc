@@ -1,12 +1,13 @@
 // The pupil movement family: OUT/movement.csv, the Local Outcomes
 // Framework's movement between schools, trusts and places and out of
 // education, exits to elective home education, children missing education
-// and unexplained exits (docs/local-outcomes.md), by school, trust, LA (by
-// school location and by residence), region, England, place and pupil
-// group. The measures are the exit grain's (derive/exit_facts.cc, from the
-// one reading of the enrolment history in derive/exits.h) and the enrolment
-// grain's headcount. "Unexplained" is not "off-rolled": the records cannot
-// say why a pupil left.
+// and unexplained exits, managed moves and off-site directions with their
+// outcomes, and the joiners and leavers behind net_flows.csv
+// (docs/local-outcomes.md), by school, trust, LA (by school location and by
+// residence), region, England, place and pupil group. The measures are the exit grain's
+// (derive/exit_facts.cc, from the one reading of the enrolment history in derive/exits.h) and the
+// enrolment grain's headcount. "Unexplained" is not "off-rolled": the records cannot say why a
+// pupil left.
 #include "indicators/catalogue.h"
 
 namespace lantern {
@@ -20,6 +21,7 @@ FamilyDecl MovementFamily() {
   constexpr std::string_view kCme = "Children missing education";
   constexpr std::string_view kExits = "Unexplained exits";
   constexpr std::string_view kManaged = "Managed moves and off-site directions";
+  constexpr std::string_view kFlows = "Joiners and leavers";
   auto count = [&](std::string_view id, std::string_view label, std::string_view grouping,
                    std::string_view definition) {
     IndicatorDecl d;
@@ -113,6 +115,12 @@ FamilyDecl MovementFamily() {
             "Registrations ended by a managed move to another school."),
       count("managed_moves_returned", "Number of managed moves that returned", kManaged,
             "Managed moves after which the pupil was registered at the school again."),
+      count("managed_moves_moved_on", "Number of managed moves that moved on", kManaged,
+            "Managed moves that did not return, after which the pupil's next registration is "
+            "at another school."),
+      count("managed_moves_left", "Number of managed moves that left education", kManaged,
+            "Managed moves that did not return, after which the pupil is on no roll in the "
+            "store."),
       count("offsite_directions", "Number of off-site directions ended", kManaged,
             "Off-site directions into alternative provision that ended in the year."),
       count("offsite_returned", "Number of off-site directions ended by a return", kManaged,
@@ -121,6 +129,17 @@ FamilyDecl MovementFamily() {
             "Off-site directions that ended with a move to another school or continued AP."),
       count("offsite_left", "Number of off-site directions ended out of the school", kManaged,
             "Off-site directions that ended with the pupil excluded or off the roll."),
+      count("joiners", "Number of pupils who joined the roll during the year", kFlows,
+            "Pupils whose registration began after the usual entry window (from 1 October by "
+            "default), not a re-registration at the same school; once per school."),
+      count("leavers", "Number of pupils who left the roll during the year", kFlows,
+            "Pupils whose registration ended other than at the end of a phase or in the "
+            "year's last weeks, and who were not registered at the school again next; once "
+            "per school."),
+      count("joiners_prev_susp", "Number of joiners suspended in the year before joining", kFlows,
+            "Joiners with a suspension at any school in the 365 days before joining."),
+      count("leavers_prev_susp", "Number of leavers suspended in the year before leaving", kFlows,
+            "Leavers with a suspension at any school in the 365 days up to leaving."),
   };
   return f;
 }

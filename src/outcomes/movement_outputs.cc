@@ -1,12 +1,15 @@
 // Pupil-level mode's school, trust and pupil outputs: unexplained exits
-// against similar schools, each trust's contribution to its places, and the
-// children missing education case list (docs/local-outcomes.md).
+// against similar schools, each trust's contribution to its places, the net
+// flows of groups of pupils into and out of each school and trust against
+// its place, and the children missing education case list
+// (docs/local-outcomes.md).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <span>
+#include <tuple>
 
 #include "aggregate/groups.h"
 #include "common/csv_writer.h"
@@ -332,6 +335,264 @@ Status WriteTrustContribution(const PupilLevelContext& ctx, const std::string& d
                         Num(Has(pupil_share) ? pupil_share * 100 : kNoValue, 5)};
       t.rows.push_back(std::move(row));
     }
+  }
+  *rows_written = t.rows.size();
+  return WriteTidyOpenDataFile(t, dir);
+}
+
+namespace {
+
+// One count of a school, or of a trust's schools in an LA, and whether the
+// one rule hides it.
+struct Count {
+  int64_t n = 0;
+  bool hidden = false;
+};
+
+// The net flows' groups: the cube's pupil groups, and the previously
+// suspended (joiners and leavers with a suspension in the year before the
+// move: measures of their own, of all pupils).
+struct FlowGroup {
+  std::string_view topic, label;      // breakdown_topic, breakdown
+  std::string_view category;          // the cube category (all_pupils for the suspended)
+  std::string_view joiners, leavers;  // the cube measures
+  // "{} with an EHC plan" for a side ("joiners"): the reading's noun.
+  std::string_view noun;
+  std::string_view question;
+};
+
+constexpr FlowGroup kFlowGroups[] = {
+    {"Total", "Total", "all_pupils", "joiners", "leavers", "", "none"},
+    {"SEN provision", "SEN support", "sen_support", "joiners", "leavers", "{} with SEN support",
+     "Does it take its share of pupils with SEN support?"},
+    {"SEN provision", "EHC plan", "ehcp", "joiners", "leavers", "{} with an EHC plan",
+     "Does it take its share of pupils with an EHC plan?"},
+    {"Disadvantage", "Disadvantaged", "disadvantaged", "joiners", "leavers", "disadvantaged {}",
+     "Does it take its share of disadvantaged pupils?"},
+    {"Suspensions", "Previously suspended", "all_pupils", "joiners_prev_susp", "leavers_prev_susp",
+     "{} suspended in the year before",
+     "Does it take its share of pupils suspended in the year before the move?"},
+};
+
+// One side (joiners or leavers) of a row: the group's count and all
+// pupils' at the unit and in the place (its LA's schools of the type, the
+// unit's own among them).
+struct Side {
+  Count group, all, place_group, place_all;
+};
+
+// The side's seven cells (count, all, share, the other schools' share, the
+// difference and its interval) and its reading.
+void AddSide(const Side& x, bool total, std::string_view side, std::string_view noun,
+             std::vector<PublishedCell>* cells, std::string* reading) {
+  const PublishedCell c = PublishedCell::Symbol(GssSymbol::kSuppressed);
+  const PublishedCell z = PublishedCell::Symbol(GssSymbol::kNotApplicable);
+  cells->push_back(x.group.hidden ? c : PublishedCell::Count(x.group.n));
+  cells->push_back(x.all.hidden ? c : PublishedCell::Count(x.all.n));
+  if (total) {
+    cells->insert(cells->end(), 5, z);
+    *reading = "not applicable";
+    return;
+  }
+  const bool own_hidden = x.group.hidden || x.all.hidden;
+  const bool any_hidden = own_hidden || x.place_group.hidden || x.place_all.hidden;
+  // The place's other schools: what the unit is compared with (Newcombe's
+  // interval is for two independent samples, so the unit is not on both
+  // sides). Shown only where every count it comes from is shown, so it
+  // reveals nothing the shown counts do not.
+  const int64_t others = x.place_all.n - x.all.n, others_group = x.place_group.n - x.group.n;
+  cells->push_back(own_hidden ? c : PublishedCell::Ratio(x.group.n, x.all.n, 100, 5));
+  cells->push_back(any_hidden ? c : PublishedCell::Ratio(others_group, others, 100, 5));
+  *reading = "not assessed";
+  if (any_hidden || x.all.n == 0 || others == 0) {
+    const PublishedCell none = any_hidden ? c : z;
+    cells->insert(cells->end(), 3, none);
+    return;
+  }
+  const double p1 = static_cast<double>(x.group.n) / static_cast<double>(x.all.n);
+  const double p2 = static_cast<double>(others_group) / static_cast<double>(others);
+  const stats::Interval ci =
+      stats::NewcombeDifference(static_cast<double>(x.group.n), static_cast<double>(x.all.n),
+                                static_cast<double>(others_group), static_cast<double>(others));
+  cells->push_back(Num((p1 - p2) * 100, 5));
+  cells->push_back(Num(ci.lower * 100, 5));
+  cells->push_back(Num(ci.upper * 100, 5));
+  const std::string what = fmt::format(fmt::runtime(noun), side);
+  if (ci.lower > 0) {
+    *reading = "more than its place's share of " + what;
+  } else if (ci.upper < 0) {
+    *reading = "less than its place's share of " + what;
+  } else {
+    *reading = "in line with its place's share of " + what;
+  }
+}
+
+}  // namespace
+
+Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint64_t* rows_written) {
+  const Cube& cube = ctx.cube;
+  const DisclosureFlags& flags = ctx.flags;
+  struct Resolved {
+    const FlowGroup* group;
+    int category, joiners, leavers;
+  };
+  std::vector<Resolved> groups;
+  int all_joiners = -1, all_leavers = -1;
+  for (const FlowGroup& g : kFlowGroups) {
+    auto cat = FindCategory(g.category);
+    const int j = MeasureIndex(ctx, g.joiners), l = MeasureIndex(ctx, g.leavers);
+    if (!cat || j < 0 || l < 0) {
+      return Status::Internal("net flows: the cube lacks " + std::string(g.label));
+    }
+    groups.push_back({&g, *cat, j, l});
+    if (g.category == "all_pupils" && g.joiners == "joiners") {
+      all_joiners = j;
+      all_leavers = l;
+    }
+  }
+  const int threshold = ctx.policy.suppress_below;
+  // A count of the place: the LA's schools of the type (by school location).
+  auto place = [&](int la, int type, int category, int measure) {
+    const int64_t* v = cube.Aggregate(static_cast<size_t>(la), type, category);
+    const int64_t row =
+        flags.RowOf(CubeCell{false, static_cast<uint32_t>(la), static_cast<uint8_t>(type),
+                             static_cast<uint16_t>(category)});
+    return Count{v[measure], flags.HiddenAt(flags.SlotOf(static_cast<size_t>(measure)), row)};
+  };
+  // A count of a set of schools: one school's cell, or a sum of cells hidden
+  // by the one rule (SchoolSumHidden).
+  auto schools_count = [&](std::span<const size_t> schools, int category, int measure) {
+    Count out;
+    int hidden_cells = 0;
+    int64_t hidden_total = 0;
+    for (size_t s : schools) {
+      const int64_t v = cube.SchoolValue(s, category, static_cast<size_t>(measure));
+      out.n += v;
+      if (flags.HiddenAtSchool(static_cast<size_t>(measure), s, category)) {
+        ++hidden_cells;
+        hidden_total += v;
+      }
+    }
+    out.hidden = schools.size() == 1
+                     ? hidden_cells > 0
+                     : SchoolSumHidden(out.n, hidden_cells, hidden_total, threshold);
+    return out;
+  };
+
+  TidyFile t;
+  t.file = "net_flows.csv";
+  t.filters = {
+      EesFilter("school_type", "School type", "the school's type; a trust's schools of one type",
+                "Total"),
+      EesFilter("breakdown_topic", "Pupil group topic",
+                "SEN provision, Disadvantage, Suspensions (a suspension in the 365 days before "
+                "the move)",
+                "Total"),
+      EesFilter("breakdown", "Pupil group",
+                "Total, SEN support, EHC plan, Disadvantaged, Previously suspended", "Total"),
+      EesFilter("joiners_reading", "Its share of joiners in the group against its place's",
+                "more than / less than (the 95% interval of the difference lies above / below "
+                "0), in line with (it includes 0), not assessed (hidden or no joiners), not "
+                "applicable (all pupils): a question to ask, never a verdict",
+                "not applicable"),
+      EesFilter("leavers_reading", "Its share of leavers in the group against its place's",
+                "as for joiners", "not applicable"),
+      EesFilter("question", "The question the row helps to ask (never a verdict)", "", "none"),
+  };
+  t.indicators = {
+      EesIndicator("joiners", "Joiners in the group", "Joiners", 0),
+      EesIndicator("joiners_all", "All joiners", "Joiners", 0),
+      EesIndicator("joiners_percent", "The group's share of its joiners", "Joiners", 2, "%"),
+      EesIndicator("place_joiners_percent",
+                   "The group's share of joiners to the place's other schools of the type",
+                   "Joiners", 2, "%"),
+      EesIndicator("joiners_difference",
+                   "Its share less the place's other schools' (percentage points)", "Joiners", 2,
+                   "pp"),
+      EesIndicator("joiners_difference_lower_95",
+                   "Difference: lower bound of Newcombe's 95% interval", "Joiners", 2, "pp"),
+      EesIndicator("joiners_difference_upper_95",
+                   "Difference: upper bound of Newcombe's 95% interval", "Joiners", 2, "pp"),
+      EesIndicator("leavers", "Leavers in the group", "Leavers", 0),
+      EesIndicator("leavers_all", "All leavers", "Leavers", 0),
+      EesIndicator("leavers_percent", "The group's share of its leavers", "Leavers", 2, "%"),
+      EesIndicator("place_leavers_percent",
+                   "The group's share of leavers from the place's other schools of the type",
+                   "Leavers", 2, "%"),
+      EesIndicator("leavers_difference",
+                   "Its share less the place's other schools' (percentage points)", "Leavers", 2,
+                   "pp"),
+      EesIndicator("leavers_difference_lower_95",
+                   "Difference: lower bound of Newcombe's 95% interval", "Leavers", 2, "pp"),
+      EesIndicator("leavers_difference_upper_95",
+                   "Difference: upper bound of Newcombe's 95% interval", "Leavers", 2, "pp"),
+      EesIndicator("net", "Net flow: joiners less leavers in the group", "Net", 0),
+  };
+  // The rows of one unit (a school, or a trust's schools of one type in one
+  // LA) against its place.
+  auto add_unit = [&](const GeographyRow& geo, std::span<const size_t> schools, int la, int type) {
+    if (schools_count(schools, kTotalCategory, all_joiners).n == 0 &&
+        schools_count(schools, kTotalCategory, all_leavers).n == 0) {
+      return;  // no one joined or left
+    }
+    for (const Resolved& g : groups) {
+      const bool total = g.group->noun.empty();
+      Side in{schools_count(schools, g.category, g.joiners),
+              schools_count(schools, kTotalCategory, all_joiners),
+              place(la, type, g.category, g.joiners), place(la, type, kTotalCategory, all_joiners)};
+      Side out{schools_count(schools, g.category, g.leavers),
+               schools_count(schools, kTotalCategory, all_leavers),
+               place(la, type, g.category, g.leavers),
+               place(la, type, kTotalCategory, all_leavers)};
+      TidyRow row;
+      row.time_period = ctx.time_period;
+      row.time_identifier = "Academic year";
+      row.geography = geo;
+      std::string in_reading, out_reading;
+      AddSide(in, total, "joiners", g.group->noun, &row.indicators, &in_reading);
+      AddSide(out, total, "leavers", g.group->noun, &row.indicators, &out_reading);
+      row.indicators.push_back(in.group.hidden || out.group.hidden
+                                   ? PublishedCell::Symbol(GssSymbol::kSuppressed)
+                                   : PublishedCell::Count(in.group.n - out.group.n));
+      row.filters = {std::string(ReportTypeLabel(type)),
+                     std::string(g.group->topic),
+                     std::string(g.group->label),
+                     std::move(in_reading),
+                     std::move(out_reading),
+                     std::string(g.group->question)};
+      t.rows.push_back(std::move(row));
+    }
+  };
+  // Schools.
+  std::map<std::tuple<int, int, int>, std::vector<size_t>> by_trust;  // (trust, la, type)
+  for (size_t s = 0; s < cube.schools(); ++s) {
+    const int type = cube.school_type(s);
+    if (type < 0) continue;
+    if (cube.school_trust(s) >= 0)
+      by_trust[{cube.school_trust(s), cube.school_la(s), type}].push_back(s);
+    GeographyRow g = cube.units()[static_cast<size_t>(cube.school_la(s))].geography;
+    g.level = GeographicLevel::kSchool;
+    if (cube.school_trust(s) >= 0) {
+      const GeographyRow& tr = cube.units()[static_cast<size_t>(cube.school_trust(s))].geography;
+      g.trust_id = tr.trust_id;
+      g.trust_name = tr.trust_name;
+    }
+    g.school_urn = std::to_string(ctx.state.schools.urn[s]);
+    g.school_laestab =
+        fmt::format("{:03d}{:04d}", ctx.state.schools.la_code[s], ctx.state.schools.estab[s]);
+    g.school_name = ctx.state.schools.name[s];
+    const size_t one[] = {s};
+    add_unit(g, one, cube.school_la(s), type);
+  }
+  // Each trust's schools of each type in each LA where it has them.
+  for (const auto& [key, schools] : by_trust) {
+    const auto [trust_unit, la_unit, type] = key;
+    GeographyRow g = cube.units()[static_cast<size_t>(la_unit)].geography;
+    const GeographyRow& tr = cube.units()[static_cast<size_t>(trust_unit)].geography;
+    g.level = GeographicLevel::kMat;
+    g.trust_id = tr.trust_id;
+    g.trust_name = tr.trust_name;
+    add_unit(g, schools, la_unit, type);
   }
   *rows_written = t.rows.size();
   return WriteTidyOpenDataFile(t, dir);

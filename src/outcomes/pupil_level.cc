@@ -11,6 +11,8 @@
 //   trust_contribution.csv  each trust's share of each LA's pupils against
 //                           its share of vulnerable pupils, suspensions,
 //                           exclusions and exits;
+//   net_flows.csv           each school's and trust's joiners and leavers
+//                           of each group, against its place's;
 //   children_missing_education.csv  the pupil-level case list (home LA only).
 //
 // Every published number comes from the cube and its disclosure flags. Two
@@ -714,6 +716,9 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     step("unexplained_exits.csv");
     LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, out_dir, &report->trust_rows));
     step("trust_contribution.csv");
+    uint64_t net_flow_rows = 0;
+    LANTERN_RETURN_IF_ERROR(WriteNetFlows(ctx, out_dir, &net_flow_rows));
+    step("net_flows.csv");
     report->notes = notes;
     return Status::Ok();
   };

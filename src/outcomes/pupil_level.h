@@ -69,6 +69,13 @@ struct PupilLevelContext {
 Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& dir, uint64_t* rows);
 // OUT/trust_contribution.csv: each trust in each LA where it has schools.
 Status WriteTrustContribution(const PupilLevelContext& ctx, const std::string& dir, uint64_t* rows);
+// OUT/net_flows.csv: each school, and each trust's schools of one type in
+// each LA, with anyone joining or leaving its roll during the year: the
+// joiners and leavers of each group (SEN support, EHC plan, disadvantaged,
+// previously suspended), the net flow, and each side's share of the group
+// against the place's other schools of the type, with Newcombe's interval
+// for the difference: a question, never a verdict (docs/local-outcomes.md).
+Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint64_t* rows);
 // OUT/children_missing_education.csv: one row per case (pupil-level; for the
 // home LA only).
 Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint64_t* cases,
