@@ -286,7 +286,8 @@ Status WriteUnits(const Generated& g, Date through, const std::string& dir, File
 // request for about 3.5% of pupils on SEN support and 0.25% with no SEN
 // recorded in a year (England, 2018: about 0.8% of pupils); the LA decides
 // within 6 weeks in about 4 cases of 5, refuses about 1 in 4, and issues a
-// plan within 20 weeks for about 3 in 5 of those it assesses (SEN2 2019).
+// plan within 20 weeks for about 3 in 5 of those it assesses (SEN2 2019);
+// about 1 in 17 assessed get no plan (decision no_plan).
 // Requests start up to 20 weeks before the year, so some are open on its
 // first day; dates after `through` are blanked.
 Status WriteEhcpRequests(const Generated& g, const std::vector<std::vector<uint8_t>>& written,
@@ -321,7 +322,12 @@ Status WriteEhcpRequests(const Generated& g, const std::vector<std::vector<uint8
           decision + 28, request + (on_time_plan ? rng.Between(84, 140) : rng.Between(141, 300)));
       const bool exception = !refuse && !on_time_plan && rng.Bernoulli(0.1);
       w->Raw(Upn(pupil)).Raw(fmt::format("{:03d}", pupil.home_la)).Raw(DateText(request));
-      if (decision <= through.days) {
+      // A request assessed and then closed with no plan is written as the
+      // LA's decision not to issue one, on the day the plan would have been
+      // due, once that day has come; until then it is assessed.
+      if (no_plan && plan <= through.days && decision <= through.days) {
+        w->Raw(DateText(plan)).Raw("no_plan");
+      } else if (decision <= through.days) {
         w->Raw(DateText(decision)).Raw(refuse ? "refuse" : "assess");
       } else {
         w->Empty().Empty();
