@@ -40,6 +40,11 @@ PublishedCell Num(double v, int dp) {
                        : PublishedCell::Number(v, dp);
 }
 
+// The fewest published schools a comparison group may have: with fewer,
+// a pooled rate says little, and one or two schools' rates would be
+// published again as the group's (docs/local-outcomes.md).
+constexpr int kMinComparisonSchools = 5;
+
 std::string Position(double y, double n, double theta0) {
   if (!(n > 0) || !(theta0 >= 0)) return "not assessed";
   const stats::Overdispersion none;
@@ -85,9 +90,22 @@ Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& di
     }
   }
   for (auto& [t, v] : shares_by_type) std::sort(v.begin(), v.end());
-  std::map<std::pair<int, int>, std::pair<int64_t, int64_t>>
-      pooled;  // (type, fifth) -> exits, roll
-  std::map<std::pair<int, int>, int> members;
+  // A school whose exits or roll the disclosure pass hides is left out of
+  // every pooled comparison rate: a pooled rate that held it could be
+  // differenced against the published members' figures to recover it (a
+  // group of one would simply publish it).
+  auto hidden_at = [&](size_t s) {
+    return ctx.flags.HiddenAtSchool(static_cast<size_t>(m_exits), s, 0) ||
+           ctx.flags.HiddenAtSchool(static_cast<size_t>(m_roll), s, 0);
+  };
+  struct Pool {
+    int64_t exits = 0, roll = 0;
+    int members = 0;
+    double Rate() const { return roll > 0 ? static_cast<double>(exits) / roll : kNoValue; }
+  };
+  std::map<std::pair<int, int>, Pool> by_fifth;  // (type, fifth)
+  std::map<int, Pool> by_type;
+  Pool all;  // every published school: the trusts' comparison
   for (size_t s = 0; s < schools; ++s) {
     if (fsm_share[s] < 0) continue;
     const auto& v = shares_by_type[cube.school_type(s)];
@@ -95,18 +113,16 @@ Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& di
         static_cast<double>(std::lower_bound(v.begin(), v.end(), fsm_share[s]) - v.begin()) /
         static_cast<double>(v.size());
     fifth[s] = std::min(4, static_cast<int>(rank * 5));
-    auto& p = pooled[{cube.school_type(s), fifth[s]}];
-    p.first += cube.SchoolValue(s, 0, static_cast<size_t>(m_exits));
-    p.second += cube.SchoolValue(s, 0, static_cast<size_t>(m_roll));
-    ++members[{cube.school_type(s), fifth[s]}];
+    if (hidden_at(s)) continue;
+    const int64_t exits = cube.SchoolValue(s, 0, static_cast<size_t>(m_exits));
+    const int64_t roll = cube.SchoolValue(s, 0, static_cast<size_t>(m_roll));
+    for (Pool* p :
+         {&by_fifth[{cube.school_type(s), fifth[s]}], &by_type[cube.school_type(s)], &all}) {
+      p->exits += exits;
+      p->roll += roll;
+      ++p->members;
+    }
   }
-  // England (the store's whole) for the trusts' comparison.
-  int64_t all_exits = 0, all_roll = 0;
-  for (const auto& [k, p] : pooled) {
-    all_exits += p.first;
-    all_roll += p.second;
-  }
-  const double england = all_roll > 0 ? static_cast<double>(all_exits) / all_roll : kNoValue;
 
   TidyFile t;
   t.file = "unexplained_exits.csv";
@@ -114,8 +130,10 @@ Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& di
       EesFilter("school_type", "School type", "", "Total"),
       EesFilter(
           "comparison_group", "Compared with",
-          "Similar schools: the same type and fifth of FSM share; trusts: every school in the "
-          "store",
+          "Similar schools: the same type and fifth of FSM share, or every school of the type "
+          "when the fifth has fewer than 5 schools with published figures (none with fewer than "
+          "5 of the type); trusts: every school in the store. Schools whose figures are hidden "
+          "are left out of every comparison group",
           "Similar schools"),
       EesFilter("position", "Position against the comparison group's funnel limits",
                 "within_95, above_95, below_95, above_99_8, below_99_8, not assessed (hidden or "
@@ -133,8 +151,11 @@ Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& di
                    "%"),
       EesIndicator("upper_95", "Upper bound of the 95% Wilson interval", "This school or trust", 2,
                    "%"),
-      EesIndicator("comparison_units", "Schools in the comparison group", "Comparison", 0),
-      EesIndicator("comparison_rate", "The comparison group's pooled rate", "Comparison", 2, "%"),
+      EesIndicator("comparison_units", "Schools with published figures in the comparison group",
+                   "Comparison", 0),
+      EesIndicator("comparison_rate",
+                   "The comparison group's pooled rate (its schools with published figures)",
+                   "Comparison", 2, "%"),
       EesIndicator("comparison_lower_99_8", "Funnel: lower 99.8% limit at this size", "Comparison",
                    2, "%"),
       EesIndicator("comparison_upper_99_8", "Funnel: upper 99.8% limit at this size", "Comparison",
@@ -172,8 +193,18 @@ Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& di
     const int64_t exits = cube.SchoolValue(s, 0, static_cast<size_t>(m_exits));
     const bool hidden = ctx.flags.HiddenAtSchool(static_cast<size_t>(m_exits), s, 0) ||
                         ctx.flags.HiddenAtSchool(static_cast<size_t>(m_roll), s, 0);
-    const auto key = std::pair{cube.school_type(s), fifth[s]};
-    const auto& p = pooled[key];
+    // Similar schools when the fifth has enough published schools to
+    // compare with, else every school of the type, else none.
+    const Pool& in_fifth = by_fifth[{cube.school_type(s), fifth[s]}];
+    const Pool& in_type = by_type[cube.school_type(s)];
+    std::string group = fmt::format("Similar schools (fifth {} of FSM share)", fifth[s] + 1);
+    const Pool* p = &in_fifth;
+    if (in_fifth.members < kMinComparisonSchools) {
+      group = "Schools of its type (too few similar schools)";
+      p = &in_type;
+    }
+    const bool compared = p->members >= kMinComparisonSchools;
+    if (!compared) group = "Too few schools of its type to compare";
     GeographyRow g = cube.units()[static_cast<size_t>(cube.school_la(s))].geography;
     g.level = GeographicLevel::kSchool;
     if (cube.school_trust(s) >= 0) {
@@ -185,12 +216,9 @@ Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& di
     g.school_laestab =
         fmt::format("{:03d}{:04d}", ctx.state.schools.la_code[s], ctx.state.schools.estab[s]);
     g.school_name = ctx.state.schools.name[s];
-    add_row(std::move(g), std::string(ReportTypeLabel(cube.school_type(s))),
-            fmt::format("Similar schools (fifth {} of FSM share)", fifth[s] + 1), exits, roll,
-            hidden, static_cast<double>(p.first) / static_cast<double>(p.second), members[key]);
+    add_row(std::move(g), std::string(ReportTypeLabel(cube.school_type(s))), group, exits, roll,
+            hidden, compared ? p->Rate() : kNoValue, p->members);
   }
-  int compared = 0;
-  for (size_t s = 0; s < schools; ++s) compared += fifth[s] >= 0;
   for (size_t u = 0; u < cube.units().size(); ++u) {
     const AggregateUnit& unit = cube.units()[u];
     if (unit.geography.level != GeographicLevel::kMat) continue;
@@ -200,8 +228,8 @@ Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& di
     const int64_t flag_row = ctx.flags.RowOf(CubeCell{false, static_cast<uint32_t>(u), 0, 0});
     const bool hidden =
         ctx.flags.HiddenAt(ctx.flags.SlotOf(static_cast<size_t>(m_exits)), flag_row);
-    add_row(unit.geography, "Total", "Every school in the store", exits, roll, hidden, england,
-            compared);
+    add_row(unit.geography, "Total", "Every school in the store", exits, roll, hidden,
+            all.members >= kMinComparisonSchools ? all.Rate() : kNoValue, all.members);
   }
   *rows_written = t.rows.size();
   return WriteTidyOpenDataFile(t, dir);
