@@ -213,6 +213,7 @@ std::string OutcomesReport::Summary() const {
   if (unexplained_exit_rows)
     s += fmt::format("  unexplained_exits.csv: {} rows\n", unexplained_exit_rows);
   if (trust_rows) s += fmt::format("  trust_contribution.csv: {} rows\n", trust_rows);
+  if (net_flow_rows) s += fmt::format("  net_flows.csv: {} rows\n", net_flow_rows);
   if (cme_cases)
     s += fmt::format("  children_missing_education.csv: {} cases ({} open)\n", cme_cases, cme_open);
   if (!steps.empty()) {

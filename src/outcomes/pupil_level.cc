@@ -716,8 +716,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     step("unexplained_exits.csv");
     LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, out_dir, &report->trust_rows));
     step("trust_contribution.csv");
-    uint64_t net_flow_rows = 0;
-    LANTERN_RETURN_IF_ERROR(WriteNetFlows(ctx, out_dir, &net_flow_rows));
+    LANTERN_RETURN_IF_ERROR(WriteNetFlows(ctx, out_dir, &report->net_flow_rows));
     step("net_flows.csv");
     report->notes = notes;
     return Status::Ok();
