@@ -11,6 +11,7 @@ import { LoginPage } from './pages/Login.jsx';
 import { MeasuresComparisonPage, SchoolMeasuresPage } from './pages/Measures.jsx';
 import { VoicePage } from './pages/Voice.jsx';
 import { PassportPage } from './pages/Passport.jsx';
+import { PlacePage, PlacesPage } from './pages/Place.jsx';
 
 // Hash routes:
 //   #/                      find a school, trust or LA (#/?q=TEXT keeps the search)
@@ -19,6 +20,9 @@ import { PassportPage } from './pages/Passport.jsx';
 //   #/school/URN/measures   its KS4 measures (its pupils' slots for the entitled)
 //   #/measures              every school's Progress 8 and Progress 5
 //   #/la/CODE, #/trust/ID   a local authority, a trust
+//   #/places                the places with a Local Outcomes Framework
+//   #/region/CODE, #/england, #/place/CODE   the framework for a region
+//                           (ONS code), England, a user-defined place
 //   #/school/URN/voice, #/la/CODE/voice   pupil voice (docs/pupil-voice.md)
 //   #/caseload              the user's flagged pupils and referrals
 //   #/passport              check a skills passport (employers, no login)
@@ -43,6 +47,10 @@ export function parseRoute(hash) {
   if (parts[0] === 'school' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'school', id: parts[1], query };
   if (parts[0] === 'la' && parts.length === 3 && parts[2] === 'voice') return { name: 'voice', kind: 'la', id: parts[1], query };
   if (parts[0] === 'trust' && parts.length === 2) return { name: 'trust', id: parts[1], query };
+  if (parts[0] === 'places' && parts.length === 1) return { name: 'places', query };
+  if (parts[0] === 'region' && parts.length === 2) return { name: 'region', code: parts[1], query };
+  if (parts[0] === 'england' && parts.length === 1) return { name: 'england', query };
+  if (parts[0] === 'place' && parts.length === 2) return { name: 'place', code: parts[1], query };
   if (parts[0] === 'caseload' && parts.length === 1) return { name: 'caseload', query };
   if (parts[0] === 'passport' && parts.length === 1) return { name: 'passport', query };
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login', query };
@@ -97,6 +105,9 @@ function Header({ user }) {
             </li>
             <li>
               <a href="#/measures">P8 and P5</a>
+            </li>
+            <li>
+              <a href="#/places">Places</a>
             </li>
             <li>
               <a href="#/passport">Check a skills passport</a>
@@ -179,6 +190,18 @@ export function App() {
       break;
     case 'trust':
       page = <AreaPage kind="trust" id={route.id} key={`t${route.id}`} />;
+      break;
+    case 'places':
+      page = <PlacesPage />;
+      break;
+    case 'region':
+      page = <PlacePage level="region" code={route.code} key={`r${route.code}`} />;
+      break;
+    case 'england':
+      page = <PlacePage level="england" key="england" />;
+      break;
+    case 'place':
+      page = <PlacePage level="place" code={route.code} key={`pl${route.code}`} />;
       break;
     case 'caseload':
       page = <CaseloadPage user={user} known={known} />;

@@ -52,6 +52,21 @@ test('the LA page shows the framework at a glance, gaps, trend and movement; axe
   assert.ok(options.includes(catalogue.get('sess_overall_percent').label));
   await page.waitForSelector('[data-testid=outcomes] [data-chart] svg', { timeout: 30000 });
   assert.ok((await page.locator('[data-testid=outcomes-trend] tbody tr').count()) > 0);
+  // The gaps: to peers here and to the same peers in England, each with its
+  // interval (gap_to_england_lower_95, _upper_95), and the LA's comparisons.
+  const gapHeads = await page.$$eval('[data-testid=outcomes-gaps] thead th', (ths) => ths.map((t) => t.textContent.trim()));
+  assert.ok(gapHeads.includes('Gap to those peers (95% interval)'), gapHeads.join(' | '));
+  assert.ok(gapHeads.includes('Gap to the same peers in England (95% interval)'), gapHeads.join(' | '));
+  const glanceHeads = await page.$$eval('[data-testid=outcomes-glance] thead th', (ths) => ths.map((t) => t.textContent.trim()));
+  assert.ok(glanceHeads.includes('Statistical neighbours (mean)') && glanceHeads.includes('Among LAs (context)'));
+  // A link to the LA's region's framework (and England's) where the server has them.
+  const places = (await getJson(shared.target.url, '/api/v1/places')).data;
+  const regionCode = rows.find((r) => /^E1[23]\d{6}$/.test(r.region_code || ''))?.region_code;
+  if (regionCode && places.regions.some((r) => r.code === regionCode)) {
+    await page.waitForSelector('[data-testid=outcomes-links]');
+    assert.equal(await page.locator(`[data-testid=outcomes-links] a[href="#/region/${regionCode}"]`).count(), 1);
+  }
+  assert.equal(await page.locator('[data-testid=outcomes-links] a[href="#/england"]').count(), places.england ? 1 : 0);
   // No table runs past its section: wide ones scroll in their own frame.
   await page.waitForSelector('[data-testid=movement] [data-sankey] svg[role=img] path', { timeout: 30000 });
   for (const sel of ['[data-testid=outcomes]', '[data-testid=movement]']) {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useApi } from '../api.js';
-import { Val, cellText, numberOf, periodText } from '../format.jsx';
+import { Val, capitalise, cellText, numberOf, periodText } from '../format.jsx';
 import { DataTable } from '../components/DataTable.jsx';
 import { Chart } from '../components/Chart.jsx';
 import { Sankey } from '../components/Sankey.jsx';
@@ -37,8 +37,43 @@ function pickBasis(rows, basis) {
   return rows.filter((r) => r.location_basis === basis || r.location_basis === 'Not applicable');
 }
 
+// The framework's places (docs/local-outcomes.md, "Places"): how each is
+// fetched, named in the tables, and compared. Only an LA has statistical
+// neighbours and a quarter among LAs; England is compared with nothing but
+// its own groups.
+export const PLACE_LEVELS = {
+  la: { path: (c) => `/api/v1/las/${encodeURIComponent(c)}/outcomes`, self: 'This LA', the: 'the local authority', here: 'this LA', file: (c) => `la-${c}`, england: true, neighbours: true },
+  region: { path: (c) => `/api/v1/regions/${encodeURIComponent(c)}/outcomes`, self: 'This region', the: 'the region', here: 'this region', file: (c) => `region-${c}`, england: true, neighbours: false },
+  place: { path: (c) => `/api/v1/places/${encodeURIComponent(c)}/outcomes`, self: 'This place', the: 'the place', here: 'this place', file: (c) => `place-${c}`, england: true, neighbours: false },
+  england: { path: () => '/api/v1/england/outcomes', self: 'England', the: 'England', here: 'England', file: () => 'england', england: false, neighbours: false },
+};
+
+// A gap with its 95% interval beneath it (none under a symbol).
+function gapWithInterval(key, lo, hi) {
+  return (r) => (
+    <>
+      <Val v={r[key]} />
+      {typeof r[key] === 'number' && typeof r[lo] === 'number' && typeof r[hi] === 'number' ? (
+        <span class="lof-ci">
+          {cellText(r[lo])} to {cellText(r[hi])}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+// The LA's framework on its page (#/la/CODE).
 export function LaOutcomes({ code }) {
-  const st = useApi([`/api/v1/las/${encodeURIComponent(code)}/outcomes`, '/api/v1/outcomes/measures']);
+  return <Outcomes level="la" code={code} />;
+}
+
+// The framework for one place: an LA, a region, England or a user-defined
+// place. `places` is GET /api/v1/places (for the links to the LA's region
+// and to England), when it has come.
+export function Outcomes({ level, code = '' }) {
+  const L = PLACE_LEVELS[level] || PLACE_LEVELS.la;
+  const st = useApi([L.path(code), '/api/v1/outcomes/measures']);
+  const list = useApi('/api/v1/places');
   const [basis, setBasis] = useState('School location');
   const [measure, setMeasure] = useState('');
   if (st.loading) return null;
@@ -47,11 +82,14 @@ export function LaOutcomes({ code }) {
   const catalogue = new Map(((st.data && st.data[1] && st.data[1].measures) || []).map((m) => [m.id, m]));
   const labelOf = (id) => (catalogue.get(id) || {}).label || id;
   const definitionOf = (id) => (catalogue.get(id) || {}).definition || '';
+  const places = list.data ? list.data[0] : null;
   if (!all.length) {
     return (
       <section aria-labelledby="lof-h" data-testid="outcomes">
         <h2 id="lof-h">Local Outcomes Framework</h2>
-        <p class="muted">This server holds no Local Outcomes Framework for this local authority.</p>
+        <p class="muted" data-testid="outcomes-none">
+          {level === 'la' || !st.error ? `This server holds no Local Outcomes Framework for ${L.the === 'England' ? 'England' : `this ${L.the.replace(/^the /, '')}`}.` : `${capitalise(st.error.replace(/[.\s]+$/, ''))}.`}
+        </p>
       </section>
     );
   }
@@ -85,14 +123,18 @@ export function LaOutcomes({ code }) {
   // Pupil-level mode on records that do not cover England has no England
   // figure (docs/local-outcomes.md): say so once rather than only "no data".
   const noValue = (v) => numberOf(v) === null;
-  const noEngland = totals.length > 0 && totals.every((r) => noValue(r.england_value));
+  const noEngland = L.england && totals.length > 0 && totals.every((r) => noValue(r.england_value));
   const noNeighbours = totals.every((r) => noValue(r.sn_mean));
+  // A region from pupil records counts only the schools and pupils the records hold in it.
+  const fromRecords = all.some((r) => r.source === 'store');
   // The first measure: one that is better one way and given by group.
   const judged = (x) => latest.get(x).polarity !== 'neither';
   const byGroup = (x) => rows.some((r) => r.measure === x && r.breakdown !== 'Total' && numberOf(r.value) !== null);
   const m = measures.includes(measure) ? measure : measures.find((x) => judged(x) && byGroup(x)) || measures.find(byGroup) || measures[0];
   const ofM = rows.filter((r) => r.measure === m && r.school_type === 'Total');
-  const lastPeriod = ofM.reduce((a, r) => (periodKey(r) > a ? periodKey(r) : a), '');
+  // The gaps in the latest period given by group (a year to date may be
+  // published for all pupils alone).
+  const lastPeriod = ofM.filter((r) => r.breakdown !== 'Total').reduce((a, r) => (periodKey(r) > a ? periodKey(r) : a), '');
   const gaps = ofM
     .filter((r) => r.breakdown !== 'Total' && periodKey(r) === lastPeriod)
     .map((r) => ({
@@ -104,23 +146,91 @@ export function LaOutcomes({ code }) {
       peers: r.peer_breakdown,
       peer_value: cell(r.peer_value),
       gap: cell(r.gap_to_peers),
+      gap_lower_95: cell(r.gap_lower_95),
+      gap_upper_95: cell(r.gap_upper_95),
       gap_interval: interval(r.gap_lower_95, r.gap_upper_95),
+      england_peer_value: cell(r.england_peer_value),
       england_gap: cell(r.gap_to_england_peers),
+      england_gap_lower_95: cell(r.gap_to_england_lower_95),
+      england_gap_upper_95: cell(r.gap_to_england_upper_95),
+      england_gap_interval: interval(r.gap_to_england_lower_95, r.gap_to_england_upper_95),
     }));
   const trend = ofM
     .filter((r) => r.breakdown === 'Total')
     .sort((a, b) => periodKey(a).localeCompare(periodKey(b)))
     .map((r) => ({ period: /^Week/.test(r.time_identifier || '') ? `${periodText(r.time_period)} ${r.time_identifier}` : periodText(r.time_period), value: cell(r.value), england: cell(r.england_value), sn: cell(r.sn_mean), interval: interval(r.lower_95, r.upper_95) }));
-  const file = `la-${code}-outcomes`;
+  const file = `${L.file(code)}-outcomes`;
+  // Where else to look: the LA's region and England, where this server has them.
+  const regionCode = level === 'la' ? (all.find((r) => /^E1[23]\d{6}$/.test(r.region_code || '')) || {}).region_code : '';
+  const region = places && regionCode ? (places.regions || []).find((r) => r.code === regionCode) : null;
+  const englandListed = places && places.england && level !== 'england';
+  const compared = [L.self, ...(L.england ? ['England'] : []), ...(L.neighbours ? ['Statistical neighbours'] : [])];
+  const glanceColumns = [
+    {
+      key: 'label',
+      label: 'Measure',
+      head: true,
+      render: (r) => (
+        <>
+          <span class="lof-label">{r.label}</span>
+          {r.definition ? <span class="lof-def">{r.definition}</span> : null}
+        </>
+      ),
+    },
+    { key: 'period', label: 'Period' },
+    { key: 'value', label: L.self, num: true, render: fig('value') },
+    { key: 'interval', label: '95% interval' },
+    ...(L.england ? [{ key: 'england', label: 'England', num: true, render: fig('england') }] : []),
+    ...(L.neighbours
+      ? [
+          { key: 'sn', label: 'Statistical neighbours (mean)', num: true, render: fig('sn') },
+          { key: 'quarter', label: 'Among LAs (context)' },
+        ]
+      : []),
+    { key: 'polarity', label: 'Which way is better' },
+  ];
+  const glanceExport = ['measure', 'label', 'period', 'value', 'interval', ...(L.england ? ['england'] : []), ...(L.neighbours ? ['sn', 'quarter'] : []), 'polarity', 'definition'].map((key) => ({ key }));
+  const gapColumns = [
+    { key: 'group', label: 'Pupil group', head: true },
+    { key: 'value', label: 'Value', num: true },
+    { key: 'interval', label: '95% interval' },
+    { key: 'peers', label: 'Compared with' },
+    { key: 'peer_value', label: `Peers in ${L.here}`, num: true },
+    { key: 'gap', label: 'Gap to those peers (95% interval)', num: true, render: gapWithInterval('gap', 'gap_lower_95', 'gap_upper_95') },
+    ...(L.england ? [{ key: 'england_gap', label: 'Gap to the same peers in England (95% interval)', num: true, render: gapWithInterval('england_gap', 'england_gap_lower_95', 'england_gap_upper_95') }] : []),
+  ];
+  const gapExport = ['group', 'value', 'interval', 'peers', 'peer_value', 'gap', 'gap_interval', ...(L.england ? ['england_peer_value', 'england_gap', 'england_gap_interval'] : [])].map((key) => ({ key }));
   return (
     <section aria-labelledby="lof-h" data-testid="outcomes" class="lof">
       <h2 id="lof-h">Local Outcomes Framework</h2>
       <p class="mirror">
-        How well this place serves all its young people, set beside England and the mean of its ten statistical neighbours. Where it sits among all local authorities is given as a quarter, as context: nothing here is a ranking. “No data” means the figure is not available, never zero.
+        {level === 'la'
+          ? 'How well this place serves all its young people, set beside England and the mean of its ten statistical neighbours. Where it sits among all local authorities is given as a quarter, as context: nothing here is a ranking.'
+          : level === 'england'
+            ? 'How well England serves all its young people, and the gap between each vulnerable group and its peers: nothing here is a ranking.'
+            : `How well ${L.here} serves all its young people, set beside England: nothing here is a ranking.`}{' '}
+        “No data” means the figure is not available, never zero.
       </p>
+      {level === 'region' && fromRecords ? (
+        <p class="small" data-testid="region-from-records">
+          These figures come from the pupil records this server holds: they count only the schools and pupils of the region that those records hold, which may be only part of it.
+        </p>
+      ) : null}
       {noEngland ? (
         <p class="small" data-testid="no-england">
-          These figures come from pupil records that do not cover all of England, so there is no England figure to set beside them{noNeighbours ? ', and the statistical neighbours are not in the records either' : ''}. England’s published figures are in Lantern’s open-data mode.
+          These figures come from pupil records that do not cover all of England, so there is no England figure to set beside them{L.neighbours && noNeighbours ? ', and the statistical neighbours are not in the records either' : ''}. England’s published figures are in Lantern’s open-data mode.
+        </p>
+      ) : null}
+      {region || englandListed ? (
+        <p class="no-print" data-testid="outcomes-links">
+          The same framework for{' '}
+          {region ? (
+            <>
+              <a href={`#/region/${encodeURIComponent(region.code)}`}>{region.name}</a> (the region)
+            </>
+          ) : null}
+          {region && englandListed ? ' and for ' : null}
+          {englandListed ? <a href="#/england">England</a> : null}; or <a href="#/places">every place</a>.
         </p>
       ) : null}
       {bases.length > 1 ? (
@@ -137,31 +247,12 @@ export function LaOutcomes({ code }) {
       ) : null}
       <h3>The framework at a glance</h3>
       <DataTable
-        caption="Each measure in its latest period: the local authority against England and comparable places"
+        caption={`Each measure in its latest period: ${L.the}${level === 'la' ? ' against England and comparable places' : L.england ? ' against England' : ''}`}
         testid="outcomes-glance"
         file={`${file}-glance`}
         rows={glance}
-        exportColumns={[{ key: 'measure' }, { key: 'label' }, { key: 'period' }, { key: 'value' }, { key: 'interval' }, { key: 'england' }, { key: 'sn' }, { key: 'quarter' }, { key: 'polarity' }, { key: 'definition' }]}
-        columns={[
-          {
-            key: 'label',
-            label: 'Measure',
-            head: true,
-            render: (r) => (
-              <>
-                <span class="lof-label">{r.label}</span>
-                {r.definition ? <span class="lof-def">{r.definition}</span> : null}
-              </>
-            ),
-          },
-          { key: 'period', label: 'Period' },
-          { key: 'value', label: 'This LA', num: true, render: fig('value') },
-          { key: 'interval', label: '95% interval' },
-          { key: 'england', label: 'England', num: true, render: fig('england') },
-          { key: 'sn', label: 'Statistical neighbours (mean)', num: true, render: fig('sn') },
-          { key: 'quarter', label: 'Among LAs (context)' },
-          { key: 'polarity', label: 'Which way is better' },
-        ]}
+        exportColumns={glanceExport}
+        columns={glanceColumns}
       />
       <div class="field">
         <label for="lof-measure">Measure for the gaps and the trend</label>
@@ -202,17 +293,9 @@ export function LaOutcomes({ code }) {
             testid="outcomes-gaps"
             file={`${file}-gaps`}
             rows={gaps}
-            exportColumns={[{ key: 'group' }, { key: 'value' }, { key: 'interval' }, { key: 'peers' }, { key: 'peer_value' }, { key: 'gap' }, { key: 'gap_interval' }, { key: 'england_gap' }]}
-            columns={[
-              { key: 'group', label: 'Pupil group', head: true },
-              { key: 'value', label: 'Value', num: true },
-              { key: 'interval', label: '95% interval' },
-              { key: 'peers', label: 'Compared with' },
-              { key: 'peer_value', label: 'Peers here', num: true },
-              { key: 'gap', label: 'Gap', num: true },
-              { key: 'gap_interval', label: 'Gap: 95% interval' },
-              { key: 'england_gap', label: 'Gap to peers in England', num: true },
-            ]}
+            exportColumns={gapExport}
+            columns={gapColumns}
+            note={L.england ? `A gap is the group's value less its peers' (the group it is compared with): in ${L.here}, and in England (the group here against the same peers in England). Its 95% interval is beneath it where the counts allow.` : "A gap is the group's value less its peers' (the group it is compared with). Its 95% interval is beneath it where the counts allow."}
           />
         </div>
       ) : (
@@ -227,15 +310,15 @@ export function LaOutcomes({ code }) {
         ) : (
         <figure class="chart-figure">
           <Chart
-            label={`Line chart: ${labelOf(m)} over time for this LA, England and the statistical neighbours' mean. The table holds the same figures.`}
-            dataKey={JSON.stringify(['trend', m, basis, trend])}
+            label={`Line chart: ${labelOf(m)} over time for ${compared.length > 1 ? compared.map((c, i) => (i === 0 ? L.here : c === 'Statistical neighbours' ? "the statistical neighbours' mean" : c)).join(', ').replace(/, ([^,]*)$/, ' and $1') : L.here}. The table holds the same figures.`}
+            dataKey={JSON.stringify(['trend', level, m, basis, trend])}
             minHeight={220}
             draw={(Plot, width) => {
               const series = [];
               for (const t of trend) {
-                if (typeof t.value === 'number') series.push({ period: t.period, v: t.value, who: 'This LA' });
-                if (typeof t.england === 'number') series.push({ period: t.period, v: t.england, who: 'England' });
-                if (typeof t.sn === 'number') series.push({ period: t.period, v: t.sn, who: 'Statistical neighbours' });
+                if (typeof t.value === 'number') series.push({ period: t.period, v: t.value, who: L.self });
+                if (L.england && typeof t.england === 'number') series.push({ period: t.period, v: t.england, who: 'England' });
+                if (L.neighbours && typeof t.sn === 'number') series.push({ period: t.period, v: t.sn, who: 'Statistical neighbours' });
               }
               return Plot.plot({
                 width,
@@ -253,7 +336,9 @@ export function LaOutcomes({ code }) {
               });
             }}
           />
-          <figcaption class="legend">This LA, England and the statistical neighbours' mean, each line named at its end and drawn with its own symbol, in each period the sources hold; a period with no data is left out, never drawn as zero.</figcaption>
+          <figcaption class="legend">
+            {compared.length > 1 ? `${compared.join(', ').replace(/, ([^,]*)$/, ' and $1')}, each line named at its end and drawn with its own symbol,` : `${L.self},`} in each period the sources hold; a period with no data is left out, never drawn as zero.
+          </figcaption>
         </figure>
         )}
         <DataTable
@@ -261,12 +346,13 @@ export function LaOutcomes({ code }) {
           testid="outcomes-trend"
           file={`${file}-trend`}
           rows={trend}
+          exportColumns={['period', 'value', 'interval', ...(L.england ? ['england'] : []), ...(L.neighbours ? ['sn'] : [])].map((key) => ({ key }))}
           columns={[
             { key: 'period', label: 'Period', head: true },
-            { key: 'value', label: 'This LA', num: true },
+            { key: 'value', label: L.self, num: true },
             { key: 'interval', label: '95% interval' },
-            { key: 'england', label: 'England', num: true },
-            { key: 'sn', label: 'Statistical neighbours', num: true },
+            ...(L.england ? [{ key: 'england', label: 'England', num: true }] : []),
+            ...(L.neighbours ? [{ key: 'sn', label: 'Statistical neighbours', num: true }] : []),
           ]}
         />
       </div>

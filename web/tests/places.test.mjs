@@ -1,0 +1,152 @@
+// #/places, #/region/CODE, #/england and #/place/CODE: the Local Outcomes
+// Framework beyond the local authority, against the API's published rows.
+// Which places a server has depends on its mode and store: a store of one LA
+// has its region but no England (the England page then says why), and
+// user-defined places only when the store holds a places.csv; a test whose
+// place is not on this server skips, saying so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { sharedTargetAndBrowser, newPage, open, getJson, seriousViolations, screenshot, resultsDir } from './helpers.mjs';
+
+const shared = sharedTargetAndBrowser(setUp);
+
+let places;
+let catalogue;
+
+async function setUp() {
+  places = (await getJson(shared.target.url, '/api/v1/places')).data;
+  catalogue = new Map((await getJson(shared.target.url, '/api/v1/outcomes/measures')).data.measures.map((m) => [m.id, m]));
+}
+
+const objects = (b) => b.rows.map((r) => Object.fromEntries(b.columns.map((c, i) => [c, r[i]])));
+const isNumber = (v) => /^-?\d+(\.\d+)?$/.test(String(v ?? '').trim());
+
+// The framework section of a place's page: the at-a-glance table names every
+// measure of the place's rows by its label; the comparisons an LA alone has
+// are absent; the gaps table shows each gap's interval (and, where the place
+// is compared with England, the gap to England's peers with its interval);
+// no table runs past the section. Returns the page's column headers.
+async function checkFramework(page, rows, { england, self }) {
+  const basis = rows.some((r) => r.location_basis === 'School location') ? 'School location' : rows.find((r) => r.location_basis !== 'Not applicable')?.location_basis;
+  const shownRows = rows.filter((r) => r.location_basis === basis || r.location_basis === 'Not applicable' || !basis);
+  const measures = new Set(shownRows.filter((r) => r.school_type === 'Total' && r.breakdown === 'Total').map((r) => r.measure));
+  const shown = await page.$$eval('[data-testid=outcomes-glance] tbody th .lof-label', (els) => els.map((t) => t.textContent.trim()));
+  assert.deepEqual(shown.slice().sort(), [...measures].map((id) => catalogue.get(id)?.label || id).sort());
+  const glanceHeads = await page.$$eval('[data-testid=outcomes-glance] thead th', (ths) => ths.map((t) => t.textContent.trim()));
+  assert.ok(!glanceHeads.some((h) => /Statistical neighbours|Among LAs/.test(h)), `no LA comparisons: ${glanceHeads}`);
+  assert.equal(glanceHeads[2], self, `the place's own column: ${glanceHeads}`);
+  assert.equal(glanceHeads.slice(3).includes('England'), england, `England column: ${glanceHeads}`);
+  const glance = await page.locator('[data-testid=outcomes-glance]').innerText();
+  assert.match(glance, /(Lower|Higher) is better/);
+  // Gaps by group, with the gap's interval and (against England) the gap to England's peers.
+  await page.waitForSelector('[data-testid=outcomes-gaps]', { timeout: 30000 });
+  const gapHeads = await page.$$eval('[data-testid=outcomes-gaps] thead th', (ths) => ths.map((t) => t.textContent.trim()));
+  assert.ok(gapHeads.includes('Gap to those peers (95% interval)'), gapHeads.join(' | '));
+  assert.equal(gapHeads.includes('Gap to the same peers in England (95% interval)'), england, gapHeads.join(' | '));
+  assert.ok((await page.locator('[data-testid=outcomes-gaps] tbody tr').count()) > 0);
+  // A numeric gap with a numeric interval shows the interval beneath it.
+  const m = await page.$eval('#lof-measure', (s) => s.value);
+  const groups = shownRows.filter((r) => r.measure === m && r.school_type === 'Total' && r.breakdown !== 'Total');
+  const last = groups.reduce((a, r) => (`${r.time_period}|${r.time_identifier}` > a ? `${r.time_period}|${r.time_identifier}` : a), '');
+  const shownGroups = groups.filter((r) => `${r.time_period}|${r.time_identifier}` === last);
+  assert.equal(await page.locator('[data-testid=outcomes-gaps] tbody tr').count(), shownGroups.length);
+  const withIntervals = shownGroups.filter((r) => isNumber(r.gap_to_peers) && isNumber(r.gap_lower_95) && isNumber(r.gap_upper_95)).length +
+    (england ? shownGroups.filter((r) => isNumber(r.gap_to_england_peers) && isNumber(r.gap_to_england_lower_95) && isNumber(r.gap_to_england_upper_95)).length : 0);
+  assert.equal(await page.locator('[data-testid=outcomes-gaps] .lof-ci').count(), withIntervals, 'each gap with an interval shows it');
+  assert.ok(await page.locator('[data-testid=outcomes-gaps] button', { hasText: 'Download CSV' }).count());
+  assert.ok((await page.locator('[data-testid=outcomes-trend] tbody tr').count()) > 0);
+  const over = await page.$eval('[data-testid=outcomes]', (sec) => {
+    const right = sec.getBoundingClientRect().right;
+    return [...sec.querySelectorAll('.table-wrap')].map((w) => w.getBoundingClientRect().right - right).filter((d) => d > 1);
+  });
+  assert.deepEqual(over, [], 'a table frame runs past the section');
+  // The gaps table fits a laptop's width without scrolling sideways.
+  const gapsScroll = await page.$eval('[data-testid=outcomes-gaps] .table-wrap', (w) => w.scrollWidth - w.clientWidth);
+  assert.ok(gapsScroll <= 1, `the gaps table scrolls sideways by ${gapsScroll}px at 1280px`);
+}
+
+test('#/places lists England (or why not), the regions and the user-defined places; axe; screenshot', async () => {
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, '/places', '[data-testid=places]');
+  const regions = await page.$$eval('[data-testid=region-list] a', (as) => as.map((a) => [a.textContent.trim(), a.getAttribute('href')]));
+  assert.deepEqual(regions, places.regions.map((r) => [r.name, `#/region/${encodeURIComponent(r.code)}`]));
+  const userPlaces = await page.$$eval('[data-testid=place-list] a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(userPlaces, places.places.map((p) => `#/place/${encodeURIComponent(p.code)}`));
+  assert.equal(await page.locator('[data-testid=england-link]').count(), places.england ? 1 : 0);
+  assert.equal(await page.locator('[data-testid=no-england-place]').count(), places.england ? 0 : 1);
+  // Reached from the header on every page.
+  assert.equal(await page.locator('header nav a[href="#/places"]').count(), 1);
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  assert.deepEqual(page.errors, []);
+  await screenshot(page, 'places-list');
+  await page.close();
+});
+
+test('a region page shows its framework against England, gaps and trend, no LA comparisons; axe; screenshot', async (t) => {
+  if (!places.regions.length) return t.skip('no region on this server');
+  const region = places.regions[0];
+  const rows = objects((await getJson(shared.target.url, `/api/v1/regions/${region.code}/outcomes`)).data);
+  assert.ok(rows.every((r) => r.geographic_level === 'Regional' && r.region_code === region.code));
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/region/${region.code}`, '[data-testid=outcomes-glance]');
+  assert.equal((await page.locator('[data-testid=place-name]').innerText()).trim(), region.name);
+  await checkFramework(page, rows, { england: true, self: 'This region' });
+  // From pupil records, the page says the region is only what the records hold.
+  assert.equal(await page.locator('[data-testid=region-from-records]').count(), rows.some((r) => r.source === 'store') ? 1 : 0);
+  await page.waitForSelector('[data-testid=outcomes] [data-chart] svg', { timeout: 30000 });
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  assert.deepEqual(page.errors, []);
+  await screenshot(page, 'region-outcomes');
+  await page.locator('[data-testid=outcomes]').screenshot({ path: path.join(resultsDir, 'region-outcomes-section.png') });
+  await page.close();
+});
+
+test('the England page shows England and its groups\' gaps, or says why there is none; axe; screenshot', async () => {
+  const res = await getJson(shared.target.url, '/api/v1/england/outcomes');
+  assert.equal(res.status, places.england ? 200 : 404);
+  const page = await newPage(shared.browser);
+  if (places.england) {
+    const rows = objects(res.data);
+    assert.ok(rows.every((r) => r.geographic_level === 'National'));
+    await open(page, shared.target.url, '/england', '[data-testid=outcomes-glance]');
+    await checkFramework(page, rows, { england: false, self: 'England' });
+  } else {
+    await open(page, shared.target.url, '/england', '[data-testid=outcomes-none]');
+    const text = await page.locator('[data-testid=outcomes-none]').innerText();
+    assert.ok(text.includes(res.data.error.replace(/^./, (c) => c.toUpperCase())), text);
+  }
+  assert.equal((await page.locator('[data-testid=place-name]').innerText()).trim(), 'England');
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  assert.deepEqual(page.errors, []);
+  await screenshot(page, 'england-outcomes');
+  await page.close();
+});
+
+test('a user-defined place page shows its framework against England; axe; screenshot', async (t) => {
+  if (!places.places.length) return t.skip('no user-defined place on this server (the store has no places.csv)');
+  const place = places.places[0];
+  const rows = objects((await getJson(shared.target.url, `/api/v1/places/${encodeURIComponent(place.code)}/outcomes`)).data);
+  assert.ok(rows.every((r) => r.geographic_level === 'Place' && r.old_la_code === `place:${place.code}`));
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/place/${encodeURIComponent(place.code)}`, '[data-testid=outcomes-glance]');
+  assert.equal((await page.locator('[data-testid=place-name]').innerText()).trim(), place.name);
+  await checkFramework(page, rows, { england: true, self: 'This place' });
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  assert.deepEqual(page.errors, []);
+  await screenshot(page, 'place-outcomes');
+  await page.close();
+});
+
+test('an unknown or malformed place gets the server\'s reason, not an empty page', async () => {
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, '/region/nowhere', '[data-testid=outcomes-none]');
+  assert.match(await page.locator('[data-testid=outcomes-none]').innerText(), /ONS code/);
+  await open(page, shared.target.url, '/place/no-such-place', '[data-testid=outcomes-none]');
+  assert.match(await page.locator('[data-testid=outcomes-none]').innerText(), /No user-defined place/);
+  await page.close();
+});
