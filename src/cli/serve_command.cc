@@ -40,6 +40,9 @@ void AddServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--tls-key", o->tls_key, "TLS private key (PEM)");
   cmd->add_option("--web", o->web_dir, "the built web app (default: web/dist beside the sources)");
   cmd->add_option("--policy", o->policy_file, "JSON policy overrides, as for build");
+  cmd->add_option("--places", o->places_file,
+                  "user-defined places for the Local Outcomes Framework, as for outcomes "
+                  "(default: STORE/places.csv when the store has one)");
   cmd->add_option("--threads", o->threads, "computation threads (default: one per core)");
   cmd->footer(
       "Examples:\n"

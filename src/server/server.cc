@@ -391,13 +391,16 @@ Status IndexOutcomes(const std::string& dir, Published* p) {
 
 // The Local Outcomes Framework over the store (lantern outcomes): the
 // published files indexed for the endpoints, and the children missing
-// education case list: cases by home LA. The user-defined places are the
-// store's `places.csv` when it has one (docs/server.md).
+// education case list: cases by home LA. The user-defined places are
+// --places FILE, else the store's `places.csv` when it has one
+// (docs/server.md).
 Status ReadCmeCases(const ServerOptions& options, Published* p) {
   PupilLevelOutcomesOptions o;
   o.policy_file = options.policy_file;
   o.threads = options.threads;
-  if (const fs::path places = fs::path(options.store_dir) / "places.csv"; fs::exists(places)) {
+  o.places_file = options.places_file;
+  if (const fs::path places = fs::path(options.store_dir) / "places.csv";
+      o.places_file.empty() && fs::exists(places)) {
     o.places_file = places.string();
   }
   const std::string dir = (fs::path(options.work_dir) / "outcomes").string();

@@ -34,6 +34,9 @@ struct ServerOptions {
   std::string web_dir;      // the built web app (default: web/dist beside the sources)
   std::string work_dir;     // where the build's files go (default STORE/serve)
   std::string policy_file;  // as for build
+  // User-defined places for the Local Outcomes Framework (docs/local-outcomes.md,
+  // "Places"); default STORE/places.csv when the store has one.
+  std::string places_file;
   // The published figures a store that is not all of England is compared
   // with (default: found as FindRealDataDir finds it); a folder without
   // them leaves those comparisons out (tests).
