@@ -124,6 +124,9 @@ struct Published {
   // LA code, movement.csv rows (the LA's and its schools') by LA code,
   // trust_contribution.csv rows by trust id. Empty when not computed.
   std::map<std::string, std::string> outcomes_by_la, movement_by_la, contribution_by_trust;
+  // net_flows.csv rows (does a school or trust take its share?) by LA code
+  // (its schools and trusts' rows there) and by trust id.
+  std::map<std::string, std::string> net_flows_by_la, net_flows_by_trust;
   // local_outcomes.csv's other places: Regional rows by region code,
   // National rows by country code (E92000001), user-defined places' rows
   // (geographic_level "Place", old_la_code "place:CODE") by their code; and
@@ -385,6 +388,11 @@ Status IndexOutcomes(const std::string& dir, Published* p) {
   if (fs::exists(d / "trust_contribution.csv")) {
     LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "trust_contribution.csv").string(), "trust_id",
                                               {}, &p->contribution_by_trust));
+  }
+  if (fs::exists(d / "net_flows.csv")) {
+    LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load((d / "net_flows.csv").string()));
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesTable(t, "old_la_code", {}, &p->net_flows_by_la));
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesTable(t, "trust_id", {}, &p->net_flows_by_trust));
   }
   return Status::Ok();
 }
@@ -1672,6 +1680,10 @@ void Server::Impl::Routes() {
                  "no movement figures for that local authority");
   outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/contribution)", &Published::contribution_by_trust,
                  "no contribution figures for that trust");
+  outcomes_route(R"(/api/v1/las/(\d{3})/net-flows)", &Published::net_flows_by_la,
+                 "no joiners or leavers at that local authority's schools");
+  outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/net-flows)", &Published::net_flows_by_trust,
+                 "no joiners or leavers at that trust's schools");
   outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/lipa)", &Published::lipa_by_trust,
                  "no referrals under an agreement with that trust");
   outcomes_route(R"(/api/v1/las/(\d{3})/lipa)", &Published::lipa_by_la,

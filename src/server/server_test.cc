@@ -349,9 +349,25 @@ TEST_F(ServerTest, ServesTheLocalOutcomesFrameworkMovementAndTrustContributionTo
   ASSERT_FALSE(body["rows"].empty());
   for (const auto& row : body["rows"]) EXPECT_EQ(row[column(body, "trust_id")], "TR1");
 
+  // Net flows (does a school or trust take its share?): by LA, its schools'
+  // and trusts' rows there; by trust, its own.
+  r = Get("/api/v1/las/805/net-flows");
+  ASSERT_EQ(r->status, 200) << r->body;
+  body = json::parse(r->body);
+  ASSERT_GE(column(body, "joiners_reading"), 0);
+  ASSERT_FALSE(body["rows"].empty());
+  for (const auto& row : body["rows"]) EXPECT_EQ(row[column(body, "old_la_code")], "805");
+  r = Get("/api/v1/trusts/TR1/net-flows");
+  ASSERT_EQ(r->status, 200) << r->body;
+  body = json::parse(r->body);
+  ASSERT_FALSE(body["rows"].empty());
+  for (const auto& row : body["rows"]) EXPECT_EQ(row[column(body, "trust_id")], "TR1");
+
   EXPECT_EQ(Get("/api/v1/las/999/outcomes")->status, 404);
   EXPECT_EQ(Get("/api/v1/las/999/movement")->status, 404);
+  EXPECT_EQ(Get("/api/v1/las/999/net-flows")->status, 404);
   EXPECT_EQ(Get("/api/v1/trusts/NOPE/contribution")->status, 404);
+  EXPECT_EQ(Get("/api/v1/trusts/NOPE/net-flows")->status, 404);
 
   // The measures' labels, definitions and polarity in words, for every
   // measure the framework names (so a page never shows an id alone).
