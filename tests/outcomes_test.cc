@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <random>
 
 #include "common/csv_table.h"
 #include "common/file_util.h"
@@ -22,6 +24,7 @@
 #include "outcomes/pupil_level.h"
 #include "stats/intervals.h"
 #include "store/store.h"
+#include "suppress/disclosure.h"
 #include "tests/scratch_dir.h"
 #include "tests/tiny_fixture.h"
 
@@ -466,7 +469,8 @@ TEST_F(OutcomesEndToEndTest, TheSummaryListsTheFilesLanesSideBySide) {
     }
     EXPECT_LE(total, report_.steps.back().second);
   }
-  EXPECT_EQ(lanes[0], (std::vector<std::string>{"movement.csv", "children_missing_education.csv"}));
+  EXPECT_EQ(lanes[0], (std::vector<std::string>{"movement.csv", "movement_flows.csv",
+                                                "children_missing_education.csv"}));
   EXPECT_EQ(lanes[1], (std::vector<std::string>{"local_outcomes rows", "local_outcomes.csv",
                                                 "unexplained_exits.csv", "trust_contribution.csv",
                                                 "net_flows.csv"}));
@@ -589,9 +593,9 @@ TEST_F(OutcomesEndToEndTest, TheDailyJobRefreshesThePlaceMeasuresFromTheCommitte
   // The daily job's movement file has the rows of the framework's alone.
   EXPECT_EQ(daily_movement_rows, separate.movement_rows);
   EXPECT_GT(separate.movement_rows, 0u);
-  for (const char* f :
-       {"local_outcomes.csv", "movement.csv", "movement.meta.csv", "trust_contribution.csv",
-        "unexplained_exits.csv", "net_flows.csv", "children_missing_education.csv"}) {
+  for (const char* f : {"local_outcomes.csv", "movement.csv", "movement.meta.csv",
+                        "trust_contribution.csv", "unexplained_exits.csv", "net_flows.csv",
+                        "movement_flows.csv", "children_missing_education.csv"}) {
     SCOPED_TRACE(f);
     auto a = ReadFileToString(dir_ + "/daily/" + f);
     auto b = ReadFileToString(dir_ + "/out/" + f);
@@ -915,6 +919,381 @@ TEST_F(OutcomesEndToEndTest, UnexplainedExitsAgainstSimilarSchoolsWithoutTheHidd
       EXPECT_GE(hidden, 2);  // Academy 1 and Academy 2 at least
     }
   }
+}
+
+// Flows between trusts and out of education (movement_flows.csv). LA 805's
+// schools: Tiny Academy (900002) and Tiny Academy North (900007) of the
+// Tiny Learning Trust (TR1); Second Academy (900005) of the Second Trust
+// (TR2); Tiny Primary, the PRU and Tiny High (900004) in no trust; and
+// Middlesbrough Academy (900008, TR2) in 806. Beside the fixture's three
+// exits from the academy (P2, a CME case still open; P3 to home
+// education; P6 to the PRU), all in Year 9:
+//
+//   A1-A4  academy -> Second Academy          TR1 -> TR2            4
+//   B1     academy -> Tiny Academy North      TR1 -> TR1            1
+//   C1-C3  Second Academy -> Middlesbrough    TR2 -> Another LA     3
+//   D1-D5  Second Academy -> Tiny High        TR2 -> no trust       5
+//   E1     Second Academy, back there         TR2 -> Same school    1
+//   F1-F3  Tiny High -> academy               no trust -> TR1       3
+//   G1     Tiny High, emigrated               no trust -> no school 1
+//   H1-H3  Middlesbrough Academy, emigrated   (806) TR2 -> no school 3
+class MovementFlowsTest : public OutcomesEndToEndTest {
+ protected:
+  void SetUp() override {
+    OutcomesEndToEndTest::SetUp();
+    std::string pupils =
+        "upn,birth_date,sex,fsm_eligible,disadvantaged,sen_provision,sen_primary_need,eal,"
+        "looked_after,home_la_code,year_group\n";
+    std::string enrolments = "upn,urn,entry_date,leaving_date,leaving_reason,enrol_status\n";
+    int next = 41;
+    // `n` pupils who leave `from` on `left` for `reason` and (unless `to`
+    // is empty) join `to` on the next school day.
+    auto moves = [&](int n, const std::string& from, const std::string& left,
+                     const std::string& reason, const std::string& to, const std::string& joined) {
+      for (int i = 0; i < n; ++i) {
+        const std::string upn = testing::TinyUpn(next++);
+        pupils += upn + ",2005-03-03,M,N,N,N,,N,N," + (from == "900008" ? "806" : "805") + ",9\n";
+        enrolments += upn + "," + from + ",2016-09-05," + left + "," + reason + ",C\n";
+        if (!to.empty()) enrolments += upn + "," + to + "," + joined + ",,,C\n";
+      }
+    };
+    moves(4, "900002", "2018-11-30", "transfer", "900005", "2018-12-03");  // A
+    moves(1, "900002", "2018-11-30", "transfer", "900007", "2018-12-03");  // B
+    moves(3, "900005", "2019-01-31", "transfer", "900008", "2019-02-01");  // C
+    moves(5, "900005", "2019-01-31", "transfer", "900004", "2019-02-01");  // D
+    moves(1, "900005", "2018-11-30", "other", "900005", "2018-12-03");     // E
+    moves(3, "900004", "2019-01-31", "transfer", "900002", "2019-02-01");  // F
+    moves(1, "900004", "2019-01-31", "emigrated", "", "");                 // G
+    moves(3, "900008", "2019-01-31", "emigrated", "", "");                 // H
+    AddToStore(
+        "flows_input",
+        {{"trusts.csv",
+          "trust_id,trust_name,trust_type\nTR1,Tiny Learning Trust,MAT\nTR2,Second Trust,MAT\n"},
+         {"schools.csv",
+          "urn,la_code,estab,name,phase,type,trust_id,postcode,open_date,close_date\n"
+          "900001,805,2001,Tiny Primary,primary,Community school,,TS1 1AA,,\n"
+          "900002,805,4001,\"Tiny Academy, Hartlepool\",secondary,Academy converter,TR1,,,\n"
+          "900003,805,1100,Tiny PRU,ap,Pupil referral unit,,,,\n"
+          "900004,805,4002,Tiny High,secondary,Community school,,,,\n"
+          "900005,805,4003,Second Academy,secondary,Academy converter,TR2,,,\n"
+          "900007,805,4004,Tiny Academy North,secondary,Academy converter,TR1,,,\n"
+          "900008,806,4005,Middlesbrough Academy,secondary,Academy converter,TR2,,,\n"},
+         {"pupils.csv", pupils},
+         {"enrolments.csv", enrolments}});
+  }
+  // LA -> "from > to" -> exits, from movement_flows.csv; checks the columns
+  // on the way.
+  std::map<std::string, std::map<std::string, std::string>> Flows() {
+    const CsvTable t = Load("movement_flows.csv");
+    std::map<std::string, std::map<std::string, std::string>> out;
+    for (size_t r = 0; r < t.rows(); ++r) {
+      EXPECT_EQ(t.Cell(r, t.Column("geographic_level")), "Local authority");
+      EXPECT_EQ(t.Cell(r, t.Column("time_period")), "201819");
+      const std::string key = std::string(t.Cell(r, t.Column("from_name"))) + " > " +
+                              std::string(t.Cell(r, t.Column("to_name")));
+      EXPECT_TRUE(out[std::string(t.Cell(r, t.Column("old_la_code")))]
+                      .emplace(key, t.Cell(r, t.Column("exits")))
+                      .second)
+          << key;
+    }
+    return out;
+  }
+};
+
+TEST_F(MovementFlowsTest, ExitsBetweenTrustsAndOutOfEducationAddUpToMovementCsv) {
+  if (HasFatalFailure()) return;
+  Run(1);
+  const auto flows = Flows();
+  const std::map<std::string, std::string> la805 = {
+      {"Second Trust > Maintained schools", "5"},
+      {"Second Trust > A school in another LA", "3"},
+      {"Second Trust > Registered at the same school again", "1"},
+      {"Tiny Learning Trust > Second Trust", "4"},
+      {"Tiny Learning Trust > Tiny Learning Trust", "1"},
+      {"Tiny Learning Trust > Maintained schools", "1"},
+      {"Tiny Learning Trust > Elective home education, no school after", "1"},
+      {"Tiny Learning Trust > Children missing education (open case)", "1"},
+      {"Maintained schools > Tiny Learning Trust", "3"},
+      {"Maintained schools > No school in the records", "1"},
+  };
+  ASSERT_EQ(flows.size(), 2u);
+  EXPECT_EQ(flows.at("805"), la805);
+  EXPECT_EQ(flows.at("806"),
+            (std::map<std::string, std::string>{{"Second Trust > No school in the records", "3"}}));
+  // The groups, and the order: trusts by name, then no trust; to a trust,
+  // no trust, then out of the LA's schools.
+  const CsvTable t = Load("movement_flows.csv");
+  std::vector<std::string> order;
+  for (size_t r = 0; r < t.rows() && order.size() < 3; ++r) {
+    order.push_back(std::string(t.Cell(r, t.Column("from_group"))) + "/" +
+                    std::string(t.Cell(r, t.Column("to_group"))));
+  }
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"Trust/No trust", "Trust/Another LA", "Trust/Same school"}));
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/movement_flows.meta.csv"));
+
+  // Every origin's flows add up to its schools' exits in movement.csv, each
+  // LA's to its exits (the headline types and the PRUs, which the policy
+  // leaves out of the Total), and each destination that movement.csv counts
+  // to its count there.
+  const CsvTable m = Load("movement.csv");
+  auto la_cell = [&](const std::string& la, const char* type, const char* measure) {
+    const auto v = Cells(m,
+                         {{"geographic_level", "Local authority"},
+                          {"location_basis", "School location"},
+                          {"old_la_code", la},
+                          {"breakdown", "Total"},
+                          {"school_type", type}},
+                         measure);
+    return v.size() == 1 ? std::stoll(v[0]) : int64_t{0};
+  };
+  auto school_exits = [&](const std::string& la, const std::string& trust) {
+    int64_t n = 0;
+    for (size_t r = 0; r < m.rows(); ++r) {
+      if (m.Cell(r, m.Column("geographic_level")) == "School" &&
+          m.Cell(r, m.Column("breakdown")) == "Total" && m.Cell(r, m.Column("old_la_code")) == la &&
+          m.Cell(r, m.Column("trust_id")) == trust) {
+        n += std::stoll(std::string(m.Cell(r, m.Column("exits"))));
+      }
+    }
+    return n;
+  };
+  const std::map<std::string, std::string> trust_ids = {
+      {"Tiny Learning Trust", "TR1"}, {"Second Trust", "TR2"}, {"Maintained schools", ""}};
+  for (const auto& [la, cells] : flows) {
+    SCOPED_TRACE(la);
+    std::map<std::string, int64_t> from, to;
+    int64_t total = 0;
+    for (const auto& [key, v] : cells) {
+      const size_t gt = key.find(" > ");
+      from[key.substr(0, gt)] += std::stoll(v);
+      to[key.substr(gt + 3)] += std::stoll(v);
+      total += std::stoll(v);
+    }
+    EXPECT_EQ(total, la_cell(la, "Total", "exits") + la_cell(la, "Pupil referral unit", "exits"));
+    for (const auto& [name, n] : from) EXPECT_EQ(n, school_exits(la, trust_ids.at(name))) << name;
+    EXPECT_EQ(to["A school in another LA"], la_cell(la, "Total", "moves_other_la"));
+    EXPECT_EQ(to["Elective home education, no school after"],
+              la_cell(la, "Total", "ehe_no_school"));
+    EXPECT_EQ(to["Children missing education (open case)"], la_cell(la, "Total", "cme_open"));
+  }
+  EXPECT_EQ(la_cell("805", "Total", "exits"), 21);
+}
+
+// The rule on the LA 805 table above, as counted (threshold 3): the
+// counts of 1 are hidden, then a second cell in every row and column that
+// has one. The Second Trust's row has one small cell (E1, same school):
+// its Maintained schools cell (5) is hidden with it rather than its
+// smaller Another LA cell (3), which is alone in its column and so is the
+// LA's published moves_other_la. The Maintained schools column then has
+// two hidden; the Tiny Learning Trust column has one (B1), so its other
+// cell (F1-F3) goes, which gives the Maintained schools row its second.
+TEST(MovementFlowsTableTest, ARowWithOneSmallCellGetsASecondHidden) {
+  constexpr int kTr2 = 0, kTr1 = 1, kNoTrust = -1, kOtherLa = -2, kSame = -3, kHome = -4,
+                kMissing = -5, kNone = -6;
+  std::vector<outcomes::FlowCell> t = {
+      {kTr2, kNoTrust, 5}, {kTr2, kOtherLa, 3}, {kTr2, kSame, 1}, {kTr1, kTr1, 1},
+      {kTr1, kTr2, 4},     {kTr1, kNoTrust, 1}, {kTr1, kHome, 1}, {kTr1, kMissing, 1},
+      {kNoTrust, kTr1, 3}, {kNoTrust, kNone, 1}};
+  for (auto& c : t) c.hidden = IsDisclosive(c.n, 3);
+  outcomes::SuppressFlowTable(&t, 3);
+  std::vector<int64_t> shown;
+  for (const auto& c : t) {
+    if (!c.hidden) shown.push_back(c.n);
+  }
+  EXPECT_EQ(shown, (std::vector<int64_t>{3, 4}));  // TR2 -> another LA, TR1 -> TR2
+  EXPECT_TRUE(t[0].hidden);                        // TR2 -> no trust, 5
+}
+
+// Every line with a hidden cell of a table after the rule: two or more
+// hidden adding up to the threshold, so no subtraction of the shown cells
+// from the margin gives one back; or every nonzero cell of it hidden, the
+// margin then being their sum. Returns what is wrong, or "".
+std::string FlowLinesProblem(const std::vector<outcomes::FlowCell>& t, int threshold) {
+  std::map<std::pair<bool, int>, std::vector<const outcomes::FlowCell*>> lines;
+  for (const auto& c : t) {
+    lines[{true, c.from}].push_back(&c);
+    lines[{false, c.to}].push_back(&c);
+  }
+  for (const auto& [line, cells] : lines) {
+    int hidden = 0, shown_nonzero = 0;
+    int64_t hidden_sum = 0;
+    for (const auto* c : cells) {
+      if (c->hidden) {
+        ++hidden;
+        hidden_sum += c->n;
+      } else if (c->n != 0) {
+        ++shown_nonzero;
+      }
+    }
+    if (hidden == 0 || (hidden >= 2 && hidden_sum >= threshold) || shown_nonzero == 0) continue;
+    return (line.first ? "row " : "column ") + std::to_string(line.second) + ": " +
+           std::to_string(hidden) + " hidden adding up to " + std::to_string(hidden_sum);
+  }
+  return "";
+}
+
+// By brute force on random tables: after the rule, no line with a shown
+// cell lets a hidden one be had by subtraction, and a cell is hidden only
+// if the rule needed it (a count of 1 or 2, or a line's second).
+TEST(MovementFlowsTableTest, NoHiddenCellIsItsMarginLessTheShownCellsOnRandomTables) {
+  std::mt19937 rng(20190131);
+  int secondary = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    const int rows = 1 + static_cast<int>(rng() % 6), cols = 1 + static_cast<int>(rng() % 8);
+    std::vector<outcomes::FlowCell> t;
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) {
+        const int64_t n = rng() % 3 == 0 ? 0 : (rng() % 2 ? 1 + rng() % 3 : 1 + rng() % 40);
+        if (n > 0) t.push_back({r, -1 - c, n, IsDisclosive(n, 3)});
+      }
+    }
+    const auto before = t;
+    outcomes::SuppressFlowTable(&t, 3);
+    ASSERT_EQ(FlowLinesProblem(t, 3), "") << "trial " << trial;
+    for (size_t i = 0; i < t.size(); ++i) {
+      EXPECT_TRUE(t[i].hidden || !before[i].hidden);  // primary stays hidden
+      secondary += t[i].hidden && !before[i].hidden;
+    }
+  }
+  EXPECT_GT(secondary, 0);
+}
+
+// End to end with the one rule at 3: every shown flow is 3 or more and is
+// the count; every line passes the check above; and a line whose margin
+// movement.csv publishes (an origin's schools' exits; the LA's count of
+// moves to another LA, exits to home education, open CME cases, re-
+// registrations, exits to no school) never has one hidden cell and the
+// rest shown, so subtracting gives nothing back. The tiny store's
+// disclosure pass hides much of movement.csv (few pupils in each group),
+// and the table hides with it: a figure hidden there is hidden here.
+TEST_F(MovementFlowsTest, AHiddenFlowCannotBeRecoveredFromItsMargins) {
+  if (HasFatalFailure()) return;
+  Run(1);
+  const auto counts = Flows();
+  Run(3);
+  const auto shown = Flows();
+  ASSERT_EQ(shown.size(), counts.size());
+  const CsvTable m = Load("movement.csv");
+  // A count of movement.csv at the LA (the Total and PRU rows: the table
+  // counts both) or at a trust's (or no trust's) schools in the LA; empty
+  // when hidden there.
+  auto la_count = [&](const std::string& la, const char* measure) -> std::optional<int64_t> {
+    int64_t n = 0;
+    for (const char* type : {"Total", "Pupil referral unit"}) {
+      const auto v = Cells(m,
+                           {{"geographic_level", "Local authority"},
+                            {"location_basis", "School location"},
+                            {"old_la_code", la},
+                            {"breakdown", "Total"},
+                            {"school_type", type}},
+                           measure);
+      if (v.size() != 1 || v[0] == "c") return std::nullopt;
+      n += std::stoll(v[0]);
+    }
+    return n;
+  };
+  auto schools_exits = [&](const std::string& la,
+                           const std::string& trust) -> std::optional<int64_t> {
+    int64_t n = 0;
+    for (size_t r = 0; r < m.rows(); ++r) {
+      if (m.Cell(r, m.Column("geographic_level")) != "School" ||
+          m.Cell(r, m.Column("breakdown")) != "Total" || m.Cell(r, m.Column("old_la_code")) != la ||
+          m.Cell(r, m.Column("trust_id")) != trust) {
+        continue;
+      }
+      const std::string v(m.Cell(r, m.Column("exits")));
+      if (v == "c") return std::nullopt;
+      n += std::stoll(v);
+    }
+    return n;
+  };
+  const std::map<std::string, std::string> trust_ids = {
+      {"Tiny Learning Trust", "TR1"}, {"Second Trust", "TR2"}, {"Maintained schools", ""}};
+  int hidden_total = 0;
+  for (const auto& [la, cells] : shown) {
+    SCOPED_TRACE(la);
+    // The LA's margins of the destinations movement.csv counts.
+    auto sub = [](std::optional<int64_t> a, std::optional<int64_t> b,
+                  std::optional<int64_t> c) -> std::optional<int64_t> {
+      if (!a || !b || !c) return std::nullopt;
+      return *a - *b - *c;
+    };
+    const std::map<std::string, std::optional<int64_t>> column_margin = {
+        {"A school in another LA", la_count(la, "moves_other_la")},
+        {"Elective home education, no school after", la_count(la, "ehe_no_school")},
+        {"Children missing education (open case)", la_count(la, "cme_open")},
+        {"Registered at the same school again",
+         sub(la_count(la, "exits"), la_count(la, "moves"), la_count(la, "exits_no_school"))},
+        {"No school in the records", sub(la_count(la, "exits_no_school"),
+                                         la_count(la, "ehe_no_school"), la_count(la, "cme_open"))},
+    };
+    std::vector<outcomes::FlowCell> table;
+    std::map<std::string, int> ids;
+    auto id = [&](const std::string& name) { return ids.emplace(name, ids.size()).first->second; };
+    std::map<std::string, std::pair<int, int64_t>> rows, columns;  // name -> hidden, sum shown
+    for (const auto& [key, v] : cells) {
+      const size_t gt = key.find(" > ");
+      const std::string from = key.substr(0, gt), to = key.substr(gt + 3);
+      const int64_t n = std::stoll(counts.at(la).at(key));
+      if (v == "c") {
+        ++hidden_total;
+      } else {
+        EXPECT_EQ(v, std::to_string(n)) << key;
+        EXPECT_GE(n, 3) << key;
+      }
+      table.push_back({id("from " + from), id("to " + to), n, v == "c"});
+      for (auto* line : {&rows[from], &columns[to]}) {
+        line->first += v == "c";
+        if (v != "c") line->second += n;
+      }
+    }
+    EXPECT_EQ(FlowLinesProblem(table, 3), "");
+    for (const auto& [from, line] : rows) {
+      if (const auto margin = schools_exits(la, trust_ids.at(from)); margin && line.first == 1) {
+        ADD_FAILURE() << from << ": one hidden flow, " << *margin - line.second
+                      << ", is its published exits less the shown flows";
+      }
+    }
+    for (const auto& [to, line] : columns) {
+      const auto margin = column_margin.find(to);
+      if (margin != column_margin.end() && margin->second && line.first == 1) {
+        ADD_FAILURE() << to << ": one hidden flow, " << *margin->second - line.second
+                      << ", is the LA's published count less the shown flows";
+      }
+      // A count hidden there is not the sum of shown flows here.
+      if (margin != column_margin.end() && !margin->second) {
+        EXPECT_GT(line.first, 0) << to;
+      }
+    }
+    for (const auto& [from, line] : rows) {
+      if (!schools_exits(la, trust_ids.at(from))) {
+        EXPECT_GT(line.first, 0) << from;
+      }
+    }
+    // A flow that is one school's count in movement.csv is hidden when it is.
+    for (const auto& [key, v] : cells) {
+      const size_t gt = key.find(" > ");
+      const std::string from = key.substr(0, gt), to = key.substr(gt + 3);
+      const std::map<std::string, std::string> measure_of = {
+          {"A school in another LA", "moves_other_la"},
+          {"Elective home education, no school after", "ehe_no_school"},
+          {"Children missing education (open case)", "cme_open"},
+          {from, "moves_same_trust"}};
+      const auto measure = measure_of.find(to);
+      if (measure == measure_of.end()) continue;
+      const auto school = Cells(m,
+                                {{"geographic_level", "School"},
+                                 {"breakdown", "Total"},
+                                 {"old_la_code", la},
+                                 {"trust_id", trust_ids.at(from)}},
+                                measure->second);
+      if (school.size() == 1 && school[0] == "c") {
+        EXPECT_EQ(v, "c") << key;
+      }
+    }
+  }
+  EXPECT_GT(hidden_total, 0);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // Pupil-level mode's school, trust and pupil outputs: unexplained exits
 // against similar schools, each trust's contribution to its places, the net
 // flows of groups of pupils into and out of each school and trust against
-// its place, and the children missing education case list
-// (docs/local-outcomes.md).
+// its place, the exits between trusts and out of education in each LA, and
+// the children missing education case list (docs/local-outcomes.md).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -785,6 +785,260 @@ Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint6
       }));
   LANTERN_RETURN_IF_ERROR(w->Close());
   return WriteColumnNotes(dir + "/children_missing_education.meta.csv", cols);
+}
+
+namespace {
+
+// The destinations of movement_flows.csv that are not a group of schools
+// in the LA (a group is a trust's cube unit, or kMaintained).
+constexpr int kMaintained = -1;  // schools in no trust
+constexpr int kOtherLa = -2;
+constexpr int kSameSchool = -3;
+constexpr int kHomeEducation = -4;
+constexpr int kMissingEducation = -5;
+constexpr int kNoSchool = -6;
+
+}  // namespace
+
+// Hides the next cell of the line (the smallest shown one, preferring one
+// that is not alone in its other line: a cell alone in its column is that
+// column's margin, so hiding it there would hide nothing) until every line
+// with a hidden cell has two or more adding up to the threshold, or none
+// shown is left.
+void SuppressFlowTable(std::vector<FlowCell>* cells, int threshold) {
+  std::vector<FlowCell>& t = *cells;
+  auto in_line = [&](const FlowCell& c, bool row, int key) {
+    return row ? c.from == key : c.to == key;
+  };
+  auto line_size = [&](bool row, int key) {
+    return std::count_if(t.begin(), t.end(),
+                         [&](const FlowCell& c) { return c.n != 0 && in_line(c, row, key); });
+  };
+  std::vector<std::pair<bool, int>> lines;
+  for (const FlowCell& c : t) {
+    for (auto line : {std::pair{true, c.from}, std::pair{false, c.to}}) {
+      if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
+    }
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const auto& [row, key] : lines) {
+      int hidden = 0;
+      int64_t hidden_sum = 0;
+      for (const FlowCell& c : t) {
+        if (in_line(c, row, key) && c.hidden) {
+          ++hidden;
+          hidden_sum += c.n;
+        }
+      }
+      if (hidden == 0 || (hidden >= 2 && hidden_sum >= threshold)) continue;
+      FlowCell* best = nullptr;
+      bool best_shared = false;
+      for (FlowCell& c : t) {
+        if (!in_line(c, row, key) || c.hidden || c.n == 0) continue;
+        const bool shared = line_size(!row, row ? c.to : c.from) > 1;
+        if (best == nullptr || (shared && !best_shared) ||
+            (shared == best_shared && c.n < best->n)) {
+          best = &c;
+          best_shared = shared;
+        }
+      }
+      if (best == nullptr) continue;
+      best->hidden = true;
+      changed = true;
+    }
+  }
+}
+
+Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
+                          uint64_t* rows_written) {
+  const Cube& cube = ctx.cube;
+  const DisclosureFlags& flags = ctx.flags;
+  const StoreState& s = ctx.state;
+  const EnrolmentTable& e = s.enrolments;
+  const AcademicYear year = *s.year;
+  const Computation& computation = ctx.computation;
+  ExitSet classified;
+  const bool shared = computation.exits != nullptr && computation.first_day == year.FirstDay() &&
+                      computation.last_day == year.LastDay();
+  if (!shared) classified = ClassifyExits(s, ctx.policy, year.FirstDay(), year.LastDay());
+  const ExitSet& exits = shared ? *computation.exits : classified;
+  const int m_exits = MeasureIndex(ctx, "exits");
+  const int m_other_la = MeasureIndex(ctx, "moves_other_la");
+  const int m_same_trust = MeasureIndex(ctx, "moves_same_trust");
+  const int m_ehe = MeasureIndex(ctx, "ehe_no_school");
+  const int m_cme = MeasureIndex(ctx, "cme_open");
+  if (m_exits < 0 || m_other_la < 0 || m_same_trust < 0 || m_ehe < 0 || m_cme < 0) {
+    return Status::Internal("movement flows: the cube lacks the movement measures");
+  }
+  const int threshold = ctx.policy.suppress_below;
+  auto group_of = [&](size_t school) {
+    return cube.school_trust(school) >= 0 ? cube.school_trust(school) : kMaintained;
+  };
+  // Each LA's schools (by location) that movement.csv counts, by group.
+  std::map<int, std::map<int, std::vector<size_t>>> schools_of;  // la unit -> group -> schools
+  for (size_t sc = 0; sc < cube.schools(); ++sc) {
+    if (cube.school_type(sc) >= 0) schools_of[cube.school_la(sc)][group_of(sc)].push_back(sc);
+  }
+  // The flows: each exit from a school movement.csv counts, split as its
+  // destinations split them (docs/local-outcomes.md, "Flows").
+  std::map<int, std::map<std::pair<int, int>, int64_t>> flows;  // la unit -> (from, to) -> exits
+  for (const ExitRecord& x : exits.exits) {
+    const uint32_t school = e.school[x.enrolment];
+    if (school >= cube.schools() || cube.school_type(school) < 0) continue;
+    int to = kNoSchool;
+    if (x.move) {
+      to = x.move_other_la ? kOtherLa : group_of(e.school[static_cast<size_t>(x.next)]);
+    } else if (!x.no_next) {
+      to = kSameSchool;
+    } else if (static_cast<LeavingReason>(e.leaving_reason[x.enrolment]) == LeavingReason::kEhe) {
+      to = kHomeEducation;
+    } else if (x.cme == CmeStatus::kOpen) {
+      to = kMissingEducation;
+    }
+    ++flows[cube.school_la(school)][{group_of(school), to}];
+  }
+  // A sum of the group's school cells of one cube measure, and whether the
+  // one rule hides it (a trust's schools: SchoolSumHidden).
+  auto school_sum = [&](std::span<const size_t> schools, int measure, int64_t* n) {
+    int hidden_cells = 0;
+    int64_t hidden_total = 0;
+    *n = 0;
+    for (size_t sc : schools) {
+      const int64_t v = cube.SchoolValue(sc, kTotalCategory, static_cast<size_t>(measure));
+      *n += v;
+      if (v != 0 && flags.HiddenAtSchool(static_cast<size_t>(measure), sc, kTotalCategory)) {
+        ++hidden_cells;
+        hidden_total += v;
+      }
+    }
+    return schools.size() == 1 ? hidden_cells > 0
+                               : SchoolSumHidden(*n, hidden_cells, hidden_total, threshold);
+  };
+  auto la_hidden = [&](int la, int type, int measure) {
+    const int64_t row = flags.RowOf(
+        CubeCell{false, static_cast<uint32_t>(la), static_cast<uint8_t>(type), kTotalCategory});
+    return flags.HiddenAt(flags.SlotOf(static_cast<size_t>(measure)), row);
+  };
+  auto name_of = [&](int group) {
+    if (group == kMaintained) return std::string("Maintained schools");
+    const GeographyRow& g = cube.units()[static_cast<size_t>(group)].geography;
+    return g.trust_name.empty() ? g.trust_id : g.trust_name;
+  };
+  // A column's to_group and to_name.
+  auto group_of_column = [](int to) -> std::string {
+    static constexpr const char* kGroups[] = {"",
+                                              "No trust",
+                                              "Another LA",
+                                              "Same school",
+                                              "Home education",
+                                              "Missing education",
+                                              "No school in the records"};
+    return to >= 0 ? "Trust" : kGroups[-to];
+  };
+  auto column_name = [&](int to) -> std::string {
+    static constexpr const char* kNames[] = {"",
+                                             "",
+                                             "A school in another LA",
+                                             "Registered at the same school again",
+                                             "Elective home education, no school after",
+                                             "Children missing education (open case)",
+                                             "No school in the records"};
+    return to >= kMaintained ? name_of(to) : kNames[-to];
+  };
+  // Trusts by name, then the schools in no trust, then the destinations
+  // out of the LA's schools in the order of movement.csv's flows.
+  auto rank = [&](int group) {
+    return std::tuple{group >= 0             ? 0
+                      : group == kMaintained ? 1
+                                             : -group,
+                      group >= 0 ? name_of(group) : std::string()};
+  };
+
+  TidyFile t;
+  t.file = "movement_flows.csv";
+  t.filters = {
+      EesFilter("from_group", "Left a school of", "Trust, or No trust", "Trust"),
+      EesFilter("from_name", "The trust (or Maintained schools: every school in no trust)", "",
+                "Maintained schools"),
+      EesFilter("to_group", "Went to",
+                "Trust, No trust (a school in this LA), Another LA, Same school, Home education, "
+                "Missing education, No school in the records",
+                "Trust"),
+      EesFilter("to_name", "The trust, or where the pupil went", "", "Maintained schools"),
+  };
+  t.indicators = {
+      EesIndicator("exits", "Exits (registrations ending in the year) from this LA's schools",
+                   "Flow", 0),
+  };
+  for (auto& [la, table] : flows) {
+    std::vector<FlowCell> cells;
+    for (const auto& [key, n] : table) cells.push_back({key.first, key.second, n, false});
+    std::sort(cells.begin(), cells.end(), [&](const FlowCell& a, const FlowCell& b) {
+      return std::tuple{rank(a.from), rank(a.to)} < std::tuple{rank(b.from), rank(b.to)};
+    });
+    // Primary suppression, and the cells that are sums of school cells the
+    // disclosure pass controls (a figure hidden there is hidden here).
+    const auto& groups = schools_of[la];
+    for (FlowCell& c : cells) {
+      c.hidden = IsDisclosive(c.n, threshold);
+      const int measure = c.to == kOtherLa            ? m_other_la
+                          : c.to == kHomeEducation    ? m_ehe
+                          : c.to == kMissingEducation ? m_cme
+                          : c.to == c.from            ? m_same_trust
+                                                      : -1;
+      const auto members = groups.find(c.from);
+      if (measure < 0 || members == groups.end()) continue;
+      int64_t sum = 0;
+      if (school_sum(members->second, measure, &sum)) c.hidden = true;
+      if (sum != c.n) {
+        return Status::Internal(
+            fmt::format("movement flows: {} exits from {} to {} in LA {}, movement.csv {}", c.n,
+                        name_of(c.from), column_name(c.to),
+                        cube.units()[static_cast<size_t>(la)].geography.old_la_code, sum));
+      }
+    }
+    // A margin the pass hid (an origin's exits, the LA's count of a
+    // destination) needs a hidden cell in its line, or the shown cells
+    // would add up to it.
+    auto hide_smallest = [&](bool row, int key) {
+      FlowCell* smallest = nullptr;
+      for (FlowCell& c : cells) {
+        if ((row ? c.from : c.to) != key) continue;
+        if (c.hidden) return;
+        if (smallest == nullptr || c.n < smallest->n) smallest = &c;
+      }
+      if (smallest != nullptr) smallest->hidden = true;
+    };
+    for (const auto& [group, members] : groups) {
+      int64_t sum = 0;
+      if (school_sum(members, m_exits, &sum)) hide_smallest(true, group);
+    }
+    for (const auto& [to, measure] :
+         {std::pair{kOtherLa, m_other_la}, {kHomeEducation, m_ehe}, {kMissingEducation, m_cme}}) {
+      for (int type = 0; type < kReportTypes; ++type) {
+        if ((type == kTotalType || !InHeadlineTotal(type, ctx.policy)) &&
+            la_hidden(la, type, measure)) {
+          hide_smallest(false, to);
+        }
+      }
+    }
+    SuppressFlowTable(&cells, threshold);
+    const GeographyRow& geo = cube.units()[static_cast<size_t>(la)].geography;
+    for (const FlowCell& c : cells) {
+      TidyRow row;
+      row.time_period = ctx.time_period;
+      row.time_identifier = "Academic year";
+      row.geography = geo;
+      row.filters = {c.from >= 0 ? "Trust" : "No trust", name_of(c.from), group_of_column(c.to),
+                     column_name(c.to)};
+      row.indicators = {c.hidden ? PublishedCell::Symbol(GssSymbol::kSuppressed)
+                                 : PublishedCell::Count(c.n)};
+      t.rows.push_back(std::move(row));
+    }
+  }
+  *rows_written = t.rows.size();
+  return WriteTidyOpenDataFile(t, dir);
 }
 
 }  // namespace lantern::outcomes

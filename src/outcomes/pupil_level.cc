@@ -481,8 +481,9 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
   const std::string period = st.year->TimePeriod();
 
   const PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period, options.threads};
-  // Two halves side by side: movement.csv and the case list (each on
-  // every worker), and the framework's rows and its smaller files.
+  // Two halves side by side: movement.csv, its flows between trusts and
+  // the case list (each on every worker but the flows, a small table), and
+  // the framework's rows and its smaller files.
   Steps movement_steps, rows_steps;
   Status movement_status, rows_status;
   auto movement_half = [&]() -> Status {
@@ -502,6 +503,9 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     LANTERN_RETURN_IF_ERROR(WriteOpenDataFile(in, out_dir, /*overwrite=*/false, &stats));
     report->movement_rows = stats.rows;
     step("movement.csv");
+    uint64_t flow_rows = 0;
+    LANTERN_RETURN_IF_ERROR(WriteMovementFlows(ctx, out_dir, &flow_rows));
+    step("movement_flows.csv");
     LANTERN_RETURN_IF_ERROR(WriteCmeCases(ctx, out_dir, &report->cme_cases, &report->cme_open));
     step("children_missing_education.csv");
     return Status::Ok();

@@ -76,6 +76,30 @@ Status WriteTrustContribution(const PupilLevelContext& ctx, const std::string& d
 // against the place's other schools of the type, with Newcombe's interval
 // for the difference: a question, never a verdict (docs/local-outcomes.md).
 Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint64_t* rows);
+// OUT/movement_flows.csv: for each LA (by school location), the year's
+// exits from its schools (movement.csv's) from each trust, or the schools
+// in no trust, to the next school's trust (or no trust), another LA, the
+// same school, home education, children missing education or no school in
+// the records; a two-way table controlled as one (primary, and secondary
+// until no row or column gives a hidden cell back by subtraction from its
+// margin: docs/local-outcomes.md).
+Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir, uint64_t* rows);
+// One cell of an LA's flows table: from a row (origin) to a column
+// (destination), its count, and whether it is hidden.
+struct FlowCell {
+  int from = 0, to = 0;
+  int64_t n = 0;
+  bool hidden = false;
+};
+// Secondary suppression of a two-way table whose margins (each row's and
+// column's total) are published elsewhere, after primary suppression has
+// set `hidden`: to a fixed point, a row or column with a hidden cell gets
+// another, its smallest shown nonzero cell (one not alone in its other line
+// first), until it has at least two adding up to at least `threshold`, so
+// no hidden cell is its margin less the shown ones. A line whose nonzero
+// cells are all hidden stays as it is: its margin is their sum (one cell:
+// that cell, which its margin's own control must hide).
+void SuppressFlowTable(std::vector<FlowCell>* cells, int threshold);
 // OUT/children_missing_education.csv: one row per case (pupil-level; for the
 // home LA only).
 Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint64_t* cases,
