@@ -139,6 +139,13 @@ export function schoolName(s) {
   return name ? String(name) : `School ${urn}`;
 }
 
+// A published table as the server gives it, {columns, rows: [[...]]}, as
+// objects, one per row ({column: cell}); none for anything else.
+export function rowObjects(body) {
+  if (!body || !Array.isArray(body.columns) || !Array.isArray(body.rows)) return [];
+  return body.rows.map((r) => Object.fromEntries(body.columns.map((c, i) => [c, r[i]])));
+}
+
 export function capitalise(s) {
   const t = String(s || '');
   return t ? t[0].toUpperCase() + t.slice(1) : t;

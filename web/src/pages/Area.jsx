@@ -9,6 +9,7 @@ import { Loading, Problem } from '../components/Status.jsx';
 import { saveFile, toCsv } from '../download.js';
 import { LaMovement, LaOutcomes, TrustContribution } from './Outcomes.jsx';
 import { LipaEffectiveness } from './Lipa.jsx';
+import { NetFlows } from './NetFlows.jsx';
 
 const GROUP_ORDER = ['all_pupils', 'sen_support', 'ehcp', 'no_sen', 'fsm', 'not_fsm', 'disadvantaged', 'not_disadvantaged', 'eal', 'looked_after', 'boys', 'girls'];
 
@@ -70,6 +71,7 @@ export function AreaPage({ kind, id }) {
       ) : null}
       {kind === 'la' ? <LaOutcomes code={code} /> : null}
       {kind === 'la' ? <LaMovement code={code} /> : <TrustContribution id={code} />}
+      <NetFlows kind={kind} id={code} />
       <LipaEffectiveness kind={kind} id={code} />
       {kind === 'la' ? <CmeCaseload code={code} /> : null}
     </article>

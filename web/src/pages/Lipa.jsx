@@ -1,5 +1,5 @@
 import { useApi } from '../api.js';
-import { cellText, numberOf } from '../format.jsx';
+import { cellText, numberOf, rowObjects } from '../format.jsx';
 import { DataTable } from '../components/DataTable.jsx';
 import { Chart } from '../components/Chart.jsx';
 
@@ -36,8 +36,8 @@ export function LipaEffectiveness({ kind, id }) {
   const st = useApi(path);
   if (st.loading) return null;
   const body = st.data ? st.data[0] : null;
-  if (!body || !Array.isArray(body.columns) || !Array.isArray(body.rows) || body.rows.length === 0) return null;
-  const raw = body.rows.map((r) => Object.fromEntries(body.columns.map((c, i) => [c, r[i]])));
+  const raw = rowObjects(body);
+  if (raw.length === 0) return null;
   const outcomeCols = body.columns.filter((c) => c.startsWith('closed_') && c !== 'closed');
   const rows = raw.map((r) => {
     const partner = kind === 'la' ? (r.trust_id ? `Trust ${r.trust_id}` : 'Maintained schools') : `Local authority ${r.la_code}`;
