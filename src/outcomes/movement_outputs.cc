@@ -527,35 +527,31 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
                 "as for joiners", "not applicable"),
       EesFilter("question", "The question the row helps to ask (never a verdict)", "", "none"),
   };
-  t.indicators = {
-      EesIndicator("joiners", "Joiners in the group", "Joiners", 0),
-      EesIndicator("joiners_all", "All joiners", "Joiners", 0),
-      EesIndicator("joiners_percent", "The group's share of its joiners", "Joiners", 2, "%"),
-      EesIndicator("place_joiners_percent",
-                   "The group's share of joiners to the place's other schools of the type",
-                   "Joiners", 2, "%"),
-      EesIndicator("joiners_difference",
-                   "Its share less the place's other schools' (percentage points)", "Joiners", 2,
-                   "pp"),
-      EesIndicator("joiners_difference_lower_95",
-                   "Difference: lower bound of Newcombe's 95% interval", "Joiners", 2, "pp"),
-      EesIndicator("joiners_difference_upper_95",
-                   "Difference: upper bound of Newcombe's 95% interval", "Joiners", 2, "pp"),
-      EesIndicator("leavers", "Leavers in the group", "Leavers", 0),
-      EesIndicator("leavers_all", "All leavers", "Leavers", 0),
-      EesIndicator("leavers_percent", "The group's share of its leavers", "Leavers", 2, "%"),
-      EesIndicator("place_leavers_percent",
-                   "The group's share of leavers from the place's other schools of the type",
-                   "Leavers", 2, "%"),
-      EesIndicator("leavers_difference",
-                   "Its share less the place's other schools' (percentage points)", "Leavers", 2,
-                   "pp"),
-      EesIndicator("leavers_difference_lower_95",
-                   "Difference: lower bound of Newcombe's 95% interval", "Leavers", 2, "pp"),
-      EesIndicator("leavers_difference_upper_95",
-                   "Difference: upper bound of Newcombe's 95% interval", "Leavers", 2, "pp"),
-      EesIndicator("net", "Net flow: joiners less leavers in the group", "Net", 0),
-  };
+  // The same seven indicators for each side, then the net.
+  for (const auto& [side, Side, to] :
+       {std::tuple{"joiners", "Joiners", "to"}, std::tuple{"leavers", "Leavers", "from"}}) {
+    const std::string s(side);
+    t.indicators.push_back(EesIndicator(s, fmt::format("{} in the group", Side), Side, 0));
+    t.indicators.push_back(EesIndicator(s + "_all", fmt::format("All {}", s), Side, 0));
+    t.indicators.push_back(
+        EesIndicator(s + "_percent", fmt::format("The group's share of its {}", s), Side, 2, "%"));
+    t.indicators.push_back(EesIndicator(
+        "place_" + s + "_percent",
+        fmt::format("The group's share of {} {} the place's other schools of the type", s, to),
+        Side, 2, "%"));
+    t.indicators.push_back(EesIndicator(s + "_difference",
+                                        "Its share less the place's other schools' (percentage "
+                                        "points)",
+                                        Side, 2, "pp"));
+    t.indicators.push_back(EesIndicator(s + "_difference_lower_95",
+                                        "Difference: lower bound of Newcombe's 95% interval", Side,
+                                        2, "pp"));
+    t.indicators.push_back(EesIndicator(s + "_difference_upper_95",
+                                        "Difference: upper bound of Newcombe's 95% interval", Side,
+                                        2, "pp"));
+  }
+  t.indicators.push_back(
+      EesIndicator("net", "Net flow: joiners less leavers in the group", "Net", 0));
   // The rows of one unit (a school, or a trust's schools of one type in one
   // LA) against its place.
   auto add_unit = [&](const GeographyRow& geo, std::span<const size_t> schools, int la, int type) {
