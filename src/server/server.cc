@@ -127,6 +127,9 @@ struct Published {
   // net_flows.csv rows (does a school or trust take its share?) by LA code
   // (its schools and trusts' rows there) and by trust id.
   std::map<std::string, std::string> net_flows_by_la, net_flows_by_trust;
+  // movement_flows.csv rows (exits between trusts and out of education) by
+  // LA code.
+  std::map<std::string, std::string> movement_flows_by_la;
   // local_outcomes.csv's other places: Regional rows by region code,
   // National rows by country code (E92000001), user-defined places' rows
   // (geographic_level "Place", old_la_code "place:CODE") by their code; and
@@ -384,6 +387,10 @@ Status IndexOutcomes(const std::string& dir, Published* p) {
   if (fs::exists(d / "movement.csv")) {
     LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "movement.csv").string(), "old_la_code",
                                               {"Local authority", "School"}, &p->movement_by_la));
+  }
+  if (fs::exists(d / "movement_flows.csv")) {
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "movement_flows.csv").string(), "old_la_code",
+                                              {"Local authority"}, &p->movement_flows_by_la));
   }
   if (fs::exists(d / "trust_contribution.csv")) {
     LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "trust_contribution.csv").string(), "trust_id",
@@ -1678,6 +1685,8 @@ void Server::Impl::Routes() {
   });
   outcomes_route(R"(/api/v1/las/(\d{3})/movement)", &Published::movement_by_la,
                  "no movement figures for that local authority");
+  outcomes_route(R"(/api/v1/las/(\d{3})/movement/flows)", &Published::movement_flows_by_la,
+                 "no exits from that local authority's schools");
   outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/contribution)", &Published::contribution_by_trust,
                  "no contribution figures for that trust");
   outcomes_route(R"(/api/v1/las/(\d{3})/net-flows)", &Published::net_flows_by_la,

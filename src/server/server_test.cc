@@ -385,6 +385,39 @@ TEST_F(ServerTest, ServesTheLocalOutcomesFrameworkMovementAndTrustContributionTo
   EXPECT_EQ(by_id["pupils"]["polarity"], "neither");
 }
 
+// Exits between trusts and out of education (movement_flows.csv), by LA:
+// published and disclosure-controlled, so public. The tiny store's one
+// exit: P6 leaves the Tiny Learning Trust's academy for the PRU (a school
+// in no trust), a flow of one, hidden.
+TEST_F(ServerTest, ServesTheFlowsBetweenTrustsAndOutOfEducationByLa) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  auto r = Get("/api/v1/las/805/movement/flows");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json body = json::parse(r->body);
+  std::map<std::string, size_t> col;
+  for (size_t i = 0; i < body["columns"].size(); ++i) col[body["columns"][i]] = i;
+  for (const char* c : {"old_la_code", "geographic_level", "from_group", "from_name", "to_group",
+                        "to_name", "exits"}) {
+    ASSERT_TRUE(col.count(c)) << c;
+  }
+  std::set<std::string> flows;
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[col["old_la_code"]], "805");
+    EXPECT_EQ(row[col["geographic_level"]], "Local authority");
+    const std::string exits = row[col["exits"]];
+    EXPECT_EQ(exits, "c") << "a flow of one pupil is hidden";
+    flows.insert(row[col["from_name"]].get<std::string>() + " > " +
+                 row[col["to_group"]].get<std::string>());
+  }
+  EXPECT_EQ(flows, (std::set<std::string>{"Tiny Learning Trust > No trust"}));
+  // The LA's movement rows are still at /movement; an LA with none is 404.
+  EXPECT_EQ(Get("/api/v1/las/805/movement")->status, 200);
+  r = Get("/api/v1/las/999/movement/flows");
+  EXPECT_EQ(r->status, 404);
+  EXPECT_NE(r->body.find("no exits"), std::string::npos) << r->body;
+  EXPECT_EQ(Get("/api/v1/las/80/movement/flows")->status, 404);
+}
+
 TEST_F(ServerTest, ServesTheFrameworkForRegionsEnglandAndUserDefinedPlaces) {
   ASSERT_TRUE(ready_->ok()) << ready_->ToString();
   auto column = [](const json& body, const std::string& name) {
