@@ -83,7 +83,8 @@ test('the LA page shows the framework at a glance, gaps, trend and movement; axe
   const la = mv.find((r) => head(r) && r.school_type === 'Total');
   assert.ok(la);
   await page.waitForSelector('[data-testid=movement] [data-sankey] svg[role=img] path', { timeout: 30000 });
-  const bands = await page.locator('[data-testid=movement] [data-sankey] svg path').count();
+  // (The first diagram of the section: the second, by trust, is tested below.)
+  const bands = await page.locator('[data-testid=movement] > .lof-stack [data-sankey] svg path').count();
   const flowRows = await page.$$eval('[data-testid=movement-flows] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
   const numeric = flowRows.filter((r) => /^[\d,]+$/.test(r[2]) && r[2] !== '0');
   assert.equal(bands, numeric.length, 'one band per flow the table gives as a number');
@@ -109,6 +110,45 @@ test('the LA page shows the framework at a glance, gaps, trend and movement; axe
   await screenshot(page, 'la-outcomes');
   await page.locator('[data-testid=outcomes]').screenshot({ path: path.join(resultsDir, 'la-outcomes-section.png') });
   await page.locator('[data-testid=movement]').screenshot({ path: path.join(resultsDir, 'la-movement-section.png') });
+  await page.close();
+});
+
+test('the LA page draws the exits between trusts and out of education, its table the API\'s rows; axe; screenshot', async (t) => {
+  const res = await getJson(shared.target.url, `/api/v1/las/${laCode}/movement/flows`);
+  if (res.status === 404) return t.skip('no flows for the LA');
+  assert.equal(res.status, 200);
+  const api = objects(res.data);
+  assert.ok(api.length > 0);
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, `/la/${laCode}`, '[data-testid=trust-flows]');
+  await page.waitForSelector('[data-testid=trust-flows] [data-sankey] svg[role=img] path', { timeout: 30000 });
+  // The table: every row of the API's, in its order, hidden flows as c.
+  const table = await page.$$eval('[data-testid=trust-flows-table] tbody tr', (trs) =>
+    trs.map((tr) => {
+      const [from, to, exits] = [...tr.children];
+      const sym = exits.querySelector('[data-symbol]');
+      return [from.textContent.trim(), to.textContent.trim(), sym ? sym.dataset.symbol : exits.textContent.trim().replace(/,/g, '')];
+    }),
+  );
+  assert.deepEqual(table, api.map((r) => [r.from_name, r.to_name, r.exits]));
+  // The diagram: one band per flow shown as a number (with "Other trusts",
+  // fewer: the trusts it puts together share bands); none for a hidden one.
+  const shown = api.filter((r) => /^\d+$/.test(r.exits) && r.exits !== '0');
+  const bands = await page.locator('[data-testid=trust-flows] [data-sankey] svg path').count();
+  const text = await page.locator('[data-testid=trust-flows]').innerText();
+  if (text.includes('Other trusts')) assert.ok(bands <= shown.length && bands > 0);
+  else assert.equal(bands, shown.length);
+  const titles = await page.$$eval('[data-testid=trust-flows] [data-sankey] svg path title', (ts) => ts.map((x) => x.textContent));
+  const drawn = titles.reduce((sum, x) => sum + Number(x.split(': ').pop().replace(/,/g, '')), 0);
+  assert.equal(drawn, shown.reduce((sum, r) => sum + Number(r.exits), 0), 'the bands carry the shown flows, no more');
+  // At most twelve trusts (and the schools in no trust) on the left.
+  const left = await page.$$eval('[data-testid=trust-flows] [data-sankey] svg text[text-anchor=end]', (ts) => ts.length);
+  assert.ok(left <= 12, `${left} origins drawn`);
+  if (api.some((r) => r.exits === 'c')) assert.match(text, /hidden/);
+  assert.ok(await page.locator('[data-testid=trust-flows-table] button', { hasText: 'Download CSV' }).count());
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  await page.locator('[data-testid=trust-flows]').screenshot({ path: path.join(resultsDir, 'la-trust-flows-section.png') });
   await page.close();
 });
 

@@ -444,6 +444,7 @@ export function LaMovement({ code }) {
           ]}
         />
       </div>
+      <LaTrustFlows code={code} />
       {schools.length ? (
         <DataTable
           caption="Exits by school"
@@ -461,6 +462,100 @@ export function LaMovement({ code }) {
           ]}
         />
       ) : null}
+    </section>
+  );
+}
+
+// Exits between trusts and out of education (movement_flows.csv, the same
+// exits as above): from the trust of the school the pupil left (or the LA's
+// schools in no trust) to the trust of their next school in the LA, or out.
+// Hidden flows are `c` in the table and not drawn; beyond the largest
+// trusts, the drawing (not the table) puts the rest together as "Other
+// trusts", so it stays readable.
+const OUT_OF_LA_SCHOOLS = [
+  { group: 'Another LA', colour: '#5694ca' },
+  { group: 'Same school', colour: '#00703c' },
+  { group: 'Home education', colour: '#f47738' },
+  { group: 'Missing education', colour: '#d4351c' },
+  { group: 'No school in the records', colour: '#505a5f' },
+];
+const MAX_ORIGINS = 12;
+const OTHER_TRUSTS = 'Other trusts';
+
+export function LaTrustFlows({ code }) {
+  const st = useApi(`/api/v1/las/${encodeURIComponent(code)}/movement/flows`);
+  if (st.loading) return null;
+  const all = objects(st.data ? st.data[0] : null);
+  if (!all.length) return null;
+  const rows = all.map((r) => ({ from: r.from_name, from_group: r.from_group, to: r.to_name, to_group: r.to_group, exits: cell(r.exits) }));
+  const shown = rows.filter((r) => typeof r.exits === 'number' && r.exits > 0);
+  const hidden = rows.filter((r) => r.exits === 'c').length;
+  // The trusts drawn by name: the largest by the exits shown from and to
+  // them, as many as leave room for the schools in no trust and "Other trusts".
+  const size = new Map();
+  for (const r of shown) {
+    if (r.from_group === 'Trust') size.set(r.from, (size.get(r.from) || 0) + r.exits);
+    if (r.to_group === 'Trust') size.set(r.to, (size.get(r.to) || 0) + r.exits);
+  }
+  const trusts = [...new Set(rows.flatMap((r) => [r.from_group === 'Trust' ? r.from : null, r.to_group === 'Trust' ? r.to : null]).filter(Boolean))];
+  trusts.sort((a, b) => (size.get(b) || 0) - (size.get(a) || 0) || a.localeCompare(b, 'en-GB'));
+  const room = MAX_ORIGINS - 1;
+  const named = new Set(trusts.length > room ? trusts.slice(0, room - 1) : trusts);
+  const grouped = trusts.filter((t) => !named.has(t));
+  const drawnName = (name, group) => (group === 'Trust' && !named.has(name) ? OTHER_TRUSTS : name);
+  const values = new Map();
+  for (const r of shown) {
+    const key = JSON.stringify([drawnName(r.from, r.from_group), drawnName(r.to, r.to_group)]);
+    values.set(key, (values.get(key) || 0) + r.exits);
+  }
+  const links = [...values].map(([key, value]) => {
+    const [from, to] = JSON.parse(key);
+    return { source: `from:${from}`, target: `to:${to}`, value };
+  });
+  const schoolsNamed = [...named, ...(grouped.length ? [OTHER_TRUSTS] : []), 'Maintained schools'];
+  const nodes = [
+    ...schoolsNamed.map((n) => ({ id: `from:${n}`, label: n })),
+    ...schoolsNamed.map((n) => ({ id: `to:${n}`, label: n })),
+    ...OUT_OF_LA_SCHOOLS.map((d) => {
+      // Drawn by the short name of its group; the table gives the full one.
+      const name = rows.find((r) => r.to_group === d.group)?.to || d.group;
+      return { id: `to:${name}`, label: d.group, colour: d.colour };
+    }),
+  ];
+  return (
+    <section aria-labelledby="trust-flows-h" data-testid="trust-flows">
+      <h3 id="trust-flows-h">Between trusts and out of education ({periodText(all[0].time_period)})</h3>
+      <p>
+        The same exits by trust: each band runs from the trust of the school the pupil left (or this LA's schools in no trust: maintained schools and pupil referral units) to the trust of their next school in this LA, or out of this LA's schools: another LA, back at the same school, home education, missing education, no school in the records.{' '}
+        {hidden ? `${hidden} of the ${rows.length} flows are hidden (fewer than three pupils, or a second flow hidden so that a first cannot be worked out from the totals): the table shows them as withheld (c) and the diagram leaves them out.` : ''}
+        {grouped.length ? ` The diagram draws the ${grouped.length} trusts with the fewest exits shown together as “${OTHER_TRUSTS}”; the table names every trust.` : ''}
+      </p>
+      <div class="lof-stack">
+        <figure class="chart-figure">
+          <Sankey
+            label="Flow diagram: exits from schools in this LA, from the trust of the school left to the trust of the next school or out of the LA's schools. The table holds the same figures."
+            nodes={nodes}
+            links={links}
+            height={Math.max(300, 60 + nodes.filter((n) => links.some((l) => l.source === n.id || l.target === n.id)).length * 22)}
+            valueText={(v) => cellText(v, 0)}
+          />
+          <figcaption class="legend">
+            Left: the trust of the school the pupil left; right: where they went. A node's figure adds up its drawn bands, so it leaves out its hidden flows. “Maintained schools” are the schools in no trust. “Missing education” is the children missing education cases still open.{grouped.length ? ` “${OTHER_TRUSTS}” (drawing only): ${grouped.join(', ')}.` : ''}
+          </figcaption>
+        </figure>
+        <DataTable
+          caption="Exits from schools in this LA: from each trust to each trust or out of the LA's schools"
+          testid="trust-flows-table"
+          file={`la-${code}-movement-trust-flows`}
+          rows={rows}
+          exportColumns={[{ key: 'from_group' }, { key: 'from' }, { key: 'to_group' }, { key: 'to' }, { key: 'exits' }]}
+          columns={[
+            { key: 'from', label: 'From', head: true },
+            { key: 'to', label: 'To' },
+            { key: 'exits', label: 'Exits', num: true, dp: 0 },
+          ]}
+        />
+      </div>
     </section>
   );
 }
