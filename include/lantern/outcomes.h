@@ -33,6 +33,7 @@ struct OutcomesReport {
   uint64_t unexplained_exit_rows = 0;
   uint64_t trust_rows = 0;
   uint64_t net_flow_rows = 0;
+  uint64_t movement_flow_rows = 0;
   uint64_t cme_cases = 0, cme_open = 0;
   double seconds = 0;
   // Where the time went, in order (pupil-level mode): step name, seconds.
@@ -67,9 +68,9 @@ struct PupilLevelOutcomesOptions {
 };
 
 // Pupil-level mode: OUT/local_outcomes.csv, movement.csv,
-// unexplained_exits.csv, trust_contribution.csv, net_flows.csv (each +
-// .meta.csv) and the pupil-level OUT/children_missing_education.csv (for the
-// home LA only).
+// movement_flows.csv, unexplained_exits.csv, trust_contribution.csv,
+// net_flows.csv (each + .meta.csv) and the pupil-level
+// OUT/children_missing_education.csv (for the home LA only).
 Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutcomesOptions& options,
                              const std::string& out_dir, OutcomesReport* report);
 // The same over a store already loaded: the daily job (`lantern ingest DAY

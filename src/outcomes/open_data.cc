@@ -210,6 +210,9 @@ std::string OutcomesReport::Summary() const {
       fmt::format("  local_outcomes.csv: {} rows ({} places, {} periods, {} measures)\n", rows,
                   places, periods, measures);
   if (movement_rows) s += fmt::format("  movement.csv: {} rows\n", movement_rows);
+  if (movement_flow_rows) {
+    s += fmt::format("  movement_flows.csv: {} rows\n", movement_flow_rows);
+  }
   if (unexplained_exit_rows)
     s += fmt::format("  unexplained_exits.csv: {} rows\n", unexplained_exit_rows);
   if (trust_rows) s += fmt::format("  trust_contribution.csv: {} rows\n", trust_rows);

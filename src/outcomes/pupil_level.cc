@@ -503,8 +503,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     LANTERN_RETURN_IF_ERROR(WriteOpenDataFile(in, out_dir, /*overwrite=*/false, &stats));
     report->movement_rows = stats.rows;
     step("movement.csv");
-    uint64_t flow_rows = 0;
-    LANTERN_RETURN_IF_ERROR(WriteMovementFlows(ctx, out_dir, &flow_rows));
+    LANTERN_RETURN_IF_ERROR(WriteMovementFlows(ctx, out_dir, &report->movement_flow_rows));
     step("movement_flows.csv");
     LANTERN_RETURN_IF_ERROR(WriteCmeCases(ctx, out_dir, &report->cme_cases, &report->cme_open));
     step("children_missing_education.csv");
