@@ -552,40 +552,53 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
   }
   t.indicators.push_back(
       EesIndicator("net", "Net flow: joiners less leavers in the group", "Net", 0));
-  // The rows of one unit (a school, or a trust's schools of one type in one
-  // LA) against its place.
-  auto add_unit = [&](const GeographyRow& geo, std::span<const size_t> schools, int la, int type) {
+  // The units (a school, or a trust's schools of one type in one LA) that
+  // anyone joined or left, each with a row per group against its place;
+  // the rows are made one at a time as the file is written: a national
+  // store's rows held whole cost more in fresh memory than the rest of the
+  // file (bench/RESULTS.md, "Session 25").
+  struct Unit {
+    GeographyRow geo;
+    std::vector<size_t> schools;
+    int la, type;
+  };
+  std::vector<Unit> units;
+  auto add_unit = [&](GeographyRow geo, std::vector<size_t> schools, int la, int type) {
     if (schools_count(schools, kTotalCategory, all_joiners).n == 0 &&
         schools_count(schools, kTotalCategory, all_leavers).n == 0) {
       return;  // no one joined or left
     }
-    for (const Resolved& g : groups) {
-      const bool total = g.group->noun.empty();
-      Side in{schools_count(schools, g.category, g.joiners),
-              schools_count(schools, kTotalCategory, all_joiners),
-              place(la, type, g.category, g.joiners), place(la, type, kTotalCategory, all_joiners)};
-      Side out{schools_count(schools, g.category, g.leavers),
-               schools_count(schools, kTotalCategory, all_leavers),
-               place(la, type, g.category, g.leavers),
-               place(la, type, kTotalCategory, all_leavers)};
-      TidyRow row;
-      row.time_period = ctx.time_period;
-      row.time_identifier = "Academic year";
-      row.geography = geo;
-      std::string in_reading, out_reading;
-      AddSide(in, total, "joiners", g.group->noun, &row.indicators, &in_reading);
-      AddSide(out, total, "leavers", g.group->noun, &row.indicators, &out_reading);
-      row.indicators.push_back(in.group.hidden || out.group.hidden
-                                   ? PublishedCell::Symbol(GssSymbol::kSuppressed)
-                                   : PublishedCell::Count(in.group.n - out.group.n));
-      row.filters = {std::string(ReportTypeLabel(type)),
-                     std::string(g.group->topic),
-                     std::string(g.group->label),
-                     std::move(in_reading),
-                     std::move(out_reading),
-                     std::string(g.group->question)};
-      t.rows.push_back(std::move(row));
-    }
+    units.push_back({std::move(geo), std::move(schools), la, type});
+  };
+  auto fill = [&](size_t i, TidyRow* row) {
+    const Unit& u = units[i / groups.size()];
+    const Resolved& g = groups[i % groups.size()];
+    const bool total = g.group->noun.empty();
+    Side in{schools_count(u.schools, g.category, g.joiners),
+            schools_count(u.schools, kTotalCategory, all_joiners),
+            place(u.la, u.type, g.category, g.joiners),
+            place(u.la, u.type, kTotalCategory, all_joiners)};
+    Side out{schools_count(u.schools, g.category, g.leavers),
+             schools_count(u.schools, kTotalCategory, all_leavers),
+             place(u.la, u.type, g.category, g.leavers),
+             place(u.la, u.type, kTotalCategory, all_leavers)};
+    row->time_period = ctx.time_period;
+    row->time_identifier = "Academic year";
+    row->geography = u.geo;
+    row->indicators.clear();
+    std::string in_reading, out_reading;
+    AddSide(in, total, "joiners", g.group->noun, &row->indicators, &in_reading);
+    AddSide(out, total, "leavers", g.group->noun, &row->indicators, &out_reading);
+    row->indicators.push_back(in.group.hidden || out.group.hidden
+                                  ? PublishedCell::Symbol(GssSymbol::kSuppressed)
+                                  : PublishedCell::Count(in.group.n - out.group.n));
+    row->filters.resize(6);
+    row->filters[0] = ReportTypeLabel(u.type);
+    row->filters[1] = g.group->topic;
+    row->filters[2] = g.group->label;
+    row->filters[3] = std::move(in_reading);
+    row->filters[4] = std::move(out_reading);
+    row->filters[5] = g.group->question;
   };
   // Schools.
   std::map<std::tuple<int, int, int>, std::vector<size_t>> by_trust;  // (trust, la, type)
@@ -605,8 +618,7 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
     g.school_laestab =
         fmt::format("{:03d}{:04d}", ctx.state.schools.la_code[s], ctx.state.schools.estab[s]);
     g.school_name = ctx.state.schools.name[s];
-    const size_t one[] = {s};
-    add_unit(g, one, cube.school_la(s), type);
+    add_unit(std::move(g), {s}, cube.school_la(s), type);
   }
   // Each trust's schools of each type in each LA where it has them.
   for (const auto& [key, schools] : by_trust) {
@@ -616,9 +628,11 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
     g.level = GeographicLevel::kMat;
     g.trust_id = tr.trust_id;
     g.trust_name = tr.trust_name;
-    add_unit(g, schools, la_unit, type);
+    add_unit(std::move(g), schools, la_unit, type);
   }
-  *rows_written = t.rows.size();
+  t.row_count = units.size() * groups.size();
+  t.fill = fill;
+  *rows_written = t.row_count;
   return WriteTidyOpenDataFile(t, dir);
 }
 
