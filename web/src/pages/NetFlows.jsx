@@ -113,10 +113,17 @@ export function NetFlows({ kind, id }) {
                 x: { label: 'Difference from the LA’s other schools of the type, percentage points →', grid: true, nice: true },
                 y: { domain: labels, label: null, tickFormat: short },
                 color: { domain: SIDES.map((s) => s.label), range: SIDES.map((s) => s.colour), legend: true },
+                // Joiners a little above the line of their label, leavers a little below.
                 marks: [
                   Plot.ruleX([0], { stroke: '#505a5f' }),
-                  Plot.ruleY(pts, { y: 'label', x1: 'lo', x2: 'hi', stroke: 'side', strokeWidth: 2, dy: (p) => (p.side === 'Joiners' ? -3 : 3) }),
-                  Plot.dot(pts, { x: 'd', y: 'label', fill: 'side', r: 4, dy: (p) => (p.side === 'Joiners' ? -3 : 3) }),
+                  ...SIDES.flatMap((s, k) => {
+                    const these = pts.filter((p) => p.side === s.label);
+                    const dy = k === 0 ? -3 : 3;
+                    return [
+                      Plot.ruleY(these, { y: 'label', x1: 'lo', x2: 'hi', stroke: 'side', strokeWidth: 2, dy }),
+                      Plot.dot(these, { x: 'd', y: 'label', fill: 'side', r: 4, dy }),
+                    ];
+                  }),
                 ],
               })
             }
