@@ -379,7 +379,7 @@ TEST_F(ReferralClockTest, AResponseNeverGivenIsAMissOnceItsStandardHasPassed) {
   for (size_t i = 0; i < header.size(); ++i) at[header[i]] = row[i];
   EXPECT_EQ(at["referrals"], "4");
   EXPECT_EQ(at["acknowledged"], "3");
-  EXPECT_EQ(at["acknowledgements_due"], "4");  // 0, 1, 3 and the unanswered 2
+  EXPECT_EQ(at["acknowledgements_due"], "4");                     // 0, 1, 3 and the unanswered 2
   EXPECT_EQ(at["acknowledged_within_standard_percent"], "50.0");  // 0 and 3
   EXPECT_EQ(at["plans_agreed"], "1");
   EXPECT_EQ(at["plans_due"], "3");  // 0, and 1 and 2 past 10 school days

@@ -205,17 +205,7 @@ Status WriteUnexplainedExits(const PupilLevelContext& ctx, const std::string& di
     }
     const bool compared = p->members >= kMinComparisonSchools;
     if (!compared) group = "Too few schools of its type to compare";
-    GeographyRow g = cube.units()[static_cast<size_t>(cube.school_la(s))].geography;
-    g.level = GeographicLevel::kSchool;
-    if (cube.school_trust(s) >= 0) {
-      const GeographyRow& tr = cube.units()[static_cast<size_t>(cube.school_trust(s))].geography;
-      g.trust_id = tr.trust_id;
-      g.trust_name = tr.trust_name;
-    }
-    g.school_urn = std::to_string(ctx.state.schools.urn[s]);
-    g.school_laestab =
-        fmt::format("{:03d}{:04d}", ctx.state.schools.la_code[s], ctx.state.schools.estab[s]);
-    g.school_name = ctx.state.schools.name[s];
+    GeographyRow g = SchoolGeography(cube, ctx.state.schools, s);
     add_row(std::move(g), std::string(ReportTypeLabel(cube.school_type(s))), group, exits, roll,
             hidden, compared ? p->Rate() : kNoValue, p->members);
   }
@@ -607,17 +597,7 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
     if (type < 0) continue;
     if (cube.school_trust(s) >= 0)
       by_trust[{cube.school_trust(s), cube.school_la(s), type}].push_back(s);
-    GeographyRow g = cube.units()[static_cast<size_t>(cube.school_la(s))].geography;
-    g.level = GeographicLevel::kSchool;
-    if (cube.school_trust(s) >= 0) {
-      const GeographyRow& tr = cube.units()[static_cast<size_t>(cube.school_trust(s))].geography;
-      g.trust_id = tr.trust_id;
-      g.trust_name = tr.trust_name;
-    }
-    g.school_urn = std::to_string(ctx.state.schools.urn[s]);
-    g.school_laestab =
-        fmt::format("{:03d}{:04d}", ctx.state.schools.la_code[s], ctx.state.schools.estab[s]);
-    g.school_name = ctx.state.schools.name[s];
+    GeographyRow g = SchoolGeography(cube, ctx.state.schools, s);
     add_unit(std::move(g), {s}, cube.school_la(s), type);
   }
   // Each trust's schools of each type in each LA where it has them.

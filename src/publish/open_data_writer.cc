@@ -117,6 +117,20 @@ std::vector<EesColumnMeta> OpenDataMetadata(const Catalogue& catalogue, const Fa
   return Metadata(catalogue, family);
 }
 
+GeographyRow SchoolGeography(const Cube& cube, const SchoolTable& schools, size_t school) {
+  GeographyRow g = cube.units()[static_cast<size_t>(cube.school_la(school))].geography;
+  g.level = GeographicLevel::kSchool;
+  if (cube.school_trust(school) >= 0) {
+    const GeographyRow& t = cube.units()[static_cast<size_t>(cube.school_trust(school))].geography;
+    g.trust_id = t.trust_id;
+    g.trust_name = t.trust_name;
+  }
+  g.school_urn = std::to_string(schools.urn[school]);
+  g.school_laestab = fmt::format("{:03d}{:04d}", schools.la_code[school], schools.estab[school]);
+  g.school_name = schools.name[school];
+  return g;
+}
+
 Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool overwrite,
                          OpenDataStats* stats) {
   *stats = OpenDataStats();
@@ -199,18 +213,7 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
   const StoreState& s = *in.state;
   std::vector<GeographyRow> school_geo(s.schools.size());
   for (size_t i = 0; i < s.schools.size(); ++i) {
-    if (cube.school_type(i) < 0) continue;
-    GeographyRow g = cube.units()[static_cast<size_t>(cube.school_la(i))].geography;
-    g.level = GeographicLevel::kSchool;
-    if (cube.school_trust(i) >= 0) {
-      const GeographyRow& t = cube.units()[static_cast<size_t>(cube.school_trust(i))].geography;
-      g.trust_id = t.trust_id;
-      g.trust_name = t.trust_name;
-    }
-    g.school_urn = std::to_string(s.schools.urn[i]);
-    g.school_laestab = fmt::format("{:03d}{:04d}", s.schools.la_code[i], s.schools.estab[i]);
-    g.school_name = s.schools.name[i];
-    school_geo[i] = std::move(g);
+    if (cube.school_type(i) >= 0) school_geo[i] = SchoolGeography(cube, s.schools, i);
   }
   const RowPrefixes prefixes(cube, school_geo, in);
 

@@ -53,6 +53,10 @@ struct OpenDataStats {
 // Writes DIR/<family file> and its .meta.csv. `overwrite`: write over a file
 // of that name already there (the build's recycled spare) instead of
 // replacing it.
+// A school's geography row: its LA's, with its trust's id and name and its
+// own URN, LAESTAB and name (level School).
+GeographyRow SchoolGeography(const Cube& cube, const SchoolTable& schools, size_t school);
+
 Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool overwrite,
                          OpenDataStats* stats);
 

@@ -38,6 +38,16 @@ using nlohmann::json;
 
 constexpr const char* kPassword = "correct-horse-battery";
 
+// The index of a published table's column in the server's {columns, rows}
+// body, or -1.
+int column(const json& body, const std::string& name) {
+  const auto& cols = body["columns"];
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (cols[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 // The tiny store's schools: 900001 a maintained primary and 900003 a
 // maintained PRU of LA 805, 900002 an academy of trust TR1 in LA 805. P3
 // (at the academy) lives in LA 806; everyone else in 805.
@@ -301,13 +311,6 @@ TEST_F(ServerTest, OnlyTheHomeLaSeesItsChildrenMissingEducationCasesAndEveryRead
 // public, made once after the build, the place's own rows only.
 TEST_F(ServerTest, ServesTheLocalOutcomesFrameworkMovementAndTrustContributionToAnyone) {
   ASSERT_TRUE(ready_->ok()) << ready_->ToString();
-  auto column = [](const json& body, const std::string& name) {
-    const auto& cols = body["columns"];
-    for (size_t i = 0; i < cols.size(); ++i) {
-      if (cols[i] == name) return static_cast<int>(i);
-    }
-    return -1;
-  };
   auto r = Get("/api/v1/las/805/outcomes");
   ASSERT_EQ(r->status, 200) << r->body;
   json body = json::parse(r->body);
@@ -420,13 +423,6 @@ TEST_F(ServerTest, ServesTheFlowsBetweenTrustsAndOutOfEducationByLa) {
 
 TEST_F(ServerTest, ServesTheFrameworkForRegionsEnglandAndUserDefinedPlaces) {
   ASSERT_TRUE(ready_->ok()) << ready_->ToString();
-  auto column = [](const json& body, const std::string& name) {
-    const auto& cols = body["columns"];
-    for (size_t i = 0; i < cols.size(); ++i) {
-      if (cols[i] == name) return static_cast<int>(i);
-    }
-    return -1;
-  };
   // The list: the store's region and its two places, with their names; no
   // England, as the tiny store does not cover England.
   auto r = Get("/api/v1/places");
