@@ -15,6 +15,25 @@ function loadSankey() {
 // same figures for everyone else (keyboard, screen reader, download).
 const COLOURS = ['#1d70b8', '#00703c', '#4c2c92', '#d4351c', '#f47738', '#5694ca', '#505a5f', '#b58840'];
 
+// A label broken into lines of at most n characters at spaces (a word
+// longer than n is cut with an ellipsis), at most `most` lines (the last
+// cut with an ellipsis): the room beside the nodes is narrow on a phone,
+// and a node's label may not reach its neighbour's.
+function wrap(text, n, most) {
+  const lines = [];
+  for (const word of text.split(' ')) {
+    const w = word.length > n ? `${word.slice(0, n - 1)}…` : word;
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + w.length <= n) lines[last] += ` ${w}`;
+    else lines.push(w);
+  }
+  if (lines.length > most) {
+    lines.length = most;
+    lines[most - 1] = `${lines[most - 1].slice(0, n - 1)}…`;
+  }
+  return lines;
+}
+
 export function Sankey({ nodes, links, label, height = 320, valueText = (v) => String(v) }) {
   const ref = useRef(null);
   const width = useContainerWidth(ref);
@@ -54,6 +73,20 @@ export function Sankey({ nodes, links, label, height = 320, valueText = (v) => S
   const colourOf = new Map(shown.map((n, i) => [n.id, n.colour || COLOURS[i % COLOURS.length]]));
   const path = d3 ? d3.sankeyLinkHorizontal() : null;
   const mid = w / 2;
+  // The lines each node's label may take: as many as fit halfway to the
+  // nearest node on its side (14 px a line), one to three.
+  const linesFor = new Map();
+  if (graph) {
+    for (const onLeft of [true, false]) {
+      const side = graph.nodes.filter((n) => n.x0 < mid === onLeft).sort((a, b) => a.y0 + a.y1 - b.y0 - b.y1);
+      side.forEach((n, i) => {
+        const c = (n.y0 + n.y1) / 2;
+        const up = i > 0 ? c - (side[i - 1].y0 + side[i - 1].y1) / 2 : Infinity;
+        const down = i < side.length - 1 ? (side[i + 1].y0 + side[i + 1].y1) / 2 - c : Infinity;
+        linesFor.set(n.id, Math.max(1, Math.min(3, Math.floor(Math.min(up, down) / 14))));
+      });
+    }
+  }
   return (
     <div class="chart sankey" ref={ref} data-chart="1" data-sankey="1" style={{ minHeight: `${height}px` }}>
       {graph ? (
@@ -73,11 +106,21 @@ export function Sankey({ nodes, links, label, height = 320, valueText = (v) => S
             ))}
           </g>
           <g fill="#0b0c0c">
-            {graph.nodes.map((n) => (
-              <text key={n.id} x={n.x0 < mid ? n.x0 - 6 : n.x1 + 6} y={(n.y0 + n.y1) / 2} dy="0.35em" text-anchor={n.x0 < mid ? 'end' : 'start'}>
-                {`${n.label} (${valueText(n.value)})`}
-              </text>
-            ))}
+            {graph.nodes.map((n) => {
+              const onLeft = n.x0 < mid;
+              // About 6.5 px a character at 12 px.
+              const lines = wrap(`${n.label} (${valueText(n.value)})`, Math.max(8, Math.floor(((onLeft ? left : right) - 10) / 6.5)), linesFor.get(n.id));
+              const x = onLeft ? n.x0 - 6 : n.x1 + 6;
+              return (
+                <text key={n.id} x={x} y={(n.y0 + n.y1) / 2} text-anchor={onLeft ? 'end' : 'start'}>
+                  {lines.map((line, i) => (
+                    <tspan key={i} x={x} dy={i === 0 ? `${0.35 - (lines.length - 1) * 0.6}em` : '1.2em'}>
+                      {line}
+                    </tspan>
+                  ))}
+                </text>
+              );
+            })}
           </g>
         </svg>
       ) : failed ? (

@@ -19,7 +19,8 @@ const SIDES = [
 const ASSESSED = (reading) => typeof reading === 'string' && /^(more|less|in line)/.test(reading);
 // A difference whose interval leaves out zero: a question to ask.
 const QUESTION = (reading) => typeof reading === 'string' && /^(more|less)/.test(reading);
-const short = (t) => (t.length > 40 ? `${t.slice(0, 39)}…` : t);
+// A label cut to n characters (the table beside the chart has it whole).
+const short = (n) => (t) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
 const cell = (v) => (numberOf(v) !== null ? numberOf(v) : v);
 
 function unitName(r) {
@@ -108,10 +109,11 @@ export function NetFlows({ kind, id }) {
               Plot.plot({
                 width,
                 height,
-                marginLeft: 290,
+                // On a phone the labels get half the width, cut shorter.
+                marginLeft: width < 600 ? Math.round(width / 2) : 290,
                 style: STYLE,
-                x: { label: 'Difference from the LA’s other schools of the type, percentage points →', grid: true, nice: true },
-                y: { domain: labels, label: null, tickFormat: short },
+                x: { label: width < 600 ? 'Difference, points →' : 'Difference from the LA’s other schools of the type, percentage points →', grid: true, nice: true, ticks: width < 600 ? 4 : undefined },
+                y: { domain: labels, label: null, tickFormat: short(width < 600 ? 22 : 40) },
                 color: { domain: SIDES.map((s) => s.label), range: SIDES.map((s) => s.colour), legend: true },
                 // Joiners a little above the line of their label, leavers a little below.
                 marks: [
