@@ -133,11 +133,7 @@ class UnitBuilder {
   }
 
   int Place(const lantern::Place& p, LocationBasis basis) {
-    GeographyRow g;
-    g.level = GeographicLevel::kPlace;
-    g.place_code = p.code;
-    g.place_name = p.name;
-    return Add(g, basis, -1);
+    return Add(PlaceGeography(p.code, p.name), basis, -1);
   }
 
   // The LA unit of a code, or -1 when no school or pupil has it.

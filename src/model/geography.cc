@@ -2,6 +2,16 @@
 
 namespace lantern {
 
+GeographyRow PlaceGeography(const std::string& code, const std::string& name) {
+  GeographyRow g;
+  g.level = GeographicLevel::kPlace;
+  g.place_code = code;
+  g.place_name = name;
+  g.old_la_code = std::string(kPlaceCodePrefix) + code;
+  g.la_name = name;
+  return g;
+}
+
 std::string_view GeographicLevelName(GeographicLevel level) {
   switch (level) {
     case GeographicLevel::kNational:

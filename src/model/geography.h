@@ -40,6 +40,12 @@ struct GeographyRow {
   std::string school_urn, school_laestab, school_name;
 };
 
+// A user-defined place's row. The open-data layout has no place columns:
+// the place is named in the LA columns, its code prefixed (kPlaceCodePrefix)
+// so that it cannot be taken for an LA, in every file that has place rows.
+inline constexpr std::string_view kPlaceCodePrefix = "place:";
+GeographyRow PlaceGeography(const std::string& code, const std::string& name);
+
 // A user-defined place: a code, a name and the local authorities it covers
 // (3-digit LA codes). An LA may be in several places.
 struct Place {

@@ -258,18 +258,6 @@ Figure FigureOf(const Reader& r, const int64_t* v, bool hidden) {
   return f;
 }
 
-GeographyRow PlaceGeography(const std::string& code, const std::string& name) {
-  GeographyRow g;
-  g.level = GeographicLevel::kPlace;
-  g.place_code = code;
-  g.place_name = name;
-  // The open-data layout has no place columns: the place is named in the
-  // LA columns, its code prefixed so it cannot be taken for an LA.
-  g.old_la_code = "place:" + code;
-  g.la_name = name;
-  return g;
-}
-
 // The framework's indicators, in kLocalMeasures order.
 std::vector<Reader> FrameworkReaders(const Catalogue& catalogue) {
   std::vector<Reader> readers;
@@ -517,13 +505,9 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     }
     // local_outcomes.csv
     std::vector<OutcomeRow> rows;
-    // A unit's geography, shared by its rows (a user's place by its code
-    // and name).
+    // A unit's geography, shared by its rows.
     auto place_of = [](const AggregateUnit& unit) {
-      return std::make_shared<const GeographyRow>(
-          unit.geography.level == GeographicLevel::kPlace
-              ? PlaceGeography(unit.geography.place_code, unit.geography.place_name)
-              : unit.geography);
+      return std::make_shared<const GeographyRow>(unit.geography);
     };
     auto label_of = [](int cat) {
       return std::pair{std::string(GroupTopics()[TopicOfCategory(cat)].label),

@@ -34,6 +34,7 @@
 #include "lantern/outcomes.h"
 #include "lantern/scorecard.h"
 #include "lantern/store.h"
+#include "model/geography.h"
 #include "model/policy.h"
 #include "model/upn.h"
 #include "passport/credentials.h"
@@ -135,6 +136,9 @@ struct Published {
   // (geographic_level "Place", old_la_code "place:CODE") by their code; and
   // the list of them with their names, for the pages' navigation.
   std::map<std::string, std::string> outcomes_by_region, outcomes_by_country, outcomes_by_place;
+  // movement.csv's rows for the same places: a region's with its LAs',
+  // England's with its regions', a user-defined place's.
+  std::map<std::string, std::string> movement_by_region, movement_by_country, movement_by_place;
   std::string outcome_places_json;
   // lipa_effectiveness.csv rows (docs/early-warning.md) by trust id and by
   // LA code: each LIPA's response times, outcomes and what became of its
@@ -317,10 +321,6 @@ Status IndexOutcomesFile(const std::string& path, const std::string& key_column,
   return IndexOutcomesTable(t, key_column, levels, out);
 }
 
-// The prefix local_outcomes.csv gives a user-defined place's code in its
-// old_la_code column (docs/local-outcomes.md, "Places").
-constexpr std::string_view kPlacePrefix = "place:";
-
 // local_outcomes.csv, loaded once (open-data mode's is about 100 MB), by
 // place: LAs, regions, England, user-defined places; and the list of the
 // regions, England and the user-defined places with their names (each
@@ -335,7 +335,7 @@ Status IndexLocalOutcomes(const std::string& path, Published* p) {
   LANTERN_RETURN_IF_ERROR(
       IndexOutcomesTable(t, "country_code", {"National"}, &p->outcomes_by_country));
   LANTERN_RETURN_IF_ERROR(
-      IndexOutcomesTable(t, "old_la_code", {"Place"}, &p->outcomes_by_place, kPlacePrefix));
+      IndexOutcomesTable(t, "old_la_code", {"Place"}, &p->outcomes_by_place, kPlaceCodePrefix));
   const int level = t.Column("geographic_level"), period = t.Column("time_period"),
             region = t.Column("region_code"), region_name = t.Column("region_name"),
             la = t.Column("old_la_code"), la_name = t.Column("la_name"),
@@ -356,7 +356,7 @@ Status IndexLocalOutcomes(const std::string& path, Published* p) {
     if (lvl == "Regional") {
       note(regions, r, region, region_name, "");
     } else if (lvl == "Place") {
-      note(places, r, la, la_name, kPlacePrefix);
+      note(places, r, la, la_name, kPlaceCodePrefix);
     } else if (lvl == "National") {
       note(countries, r, country, country_name, "");
     }
@@ -385,8 +385,18 @@ Status IndexOutcomes(const std::string& dir, Published* p) {
     LANTERN_RETURN_IF_ERROR(IndexLocalOutcomes((d / "local_outcomes.csv").string(), p));
   }
   if (fs::exists(d / "movement.csv")) {
-    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "movement.csv").string(), "old_la_code",
-                                              {"Local authority", "School"}, &p->movement_by_la));
+    LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load((d / "movement.csv").string()));
+    LANTERN_RETURN_IF_ERROR(
+        IndexOutcomesTable(t, "old_la_code", {"Local authority", "School"}, &p->movement_by_la));
+    LANTERN_RETURN_IF_ERROR(IndexOutcomesTable(t, "region_code", {"Regional", "Local authority"},
+                                               &p->movement_by_region));
+    LANTERN_RETURN_IF_ERROR(
+        IndexOutcomesTable(t, "country_code", {"National", "Regional"}, &p->movement_by_country));
+    LANTERN_RETURN_IF_ERROR(
+        IndexOutcomesTable(t, "old_la_code", {"Place"}, &p->movement_by_place, kPlaceCodePrefix));
+    // England's figures only where the framework has them: from pupil
+    // records, a store covering all nine regions.
+    if (!p->outcomes_by_country.count("E92000001")) p->movement_by_country.clear();
   }
   if (fs::exists(d / "movement_flows.csv")) {
     LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "movement_flows.csv").string(), "old_la_code",
@@ -1628,49 +1638,58 @@ void Server::Impl::Routes() {
   // that cannot be one is refused before it is looked up.
   outcomes_route(R"(/api/v1/regions/(E1[23]\d{6})/outcomes)", &Published::outcomes_by_region,
                  "no Local Outcomes Framework for that region");
+  outcomes_route(R"(/api/v1/regions/(E1[23]\d{6})/movement)", &Published::movement_by_region,
+                 "no movement figures for that region");
   // A user-defined place's code is whatever its places file gives (any
   // text but a slash, which a path cannot carry): 1 to 64 bytes, no control
   // characters.
-  s.Get(R"(/api/v1/places/([^/]*)/outcomes)", [need_ready](const httplib::Request& req,
-                                                           httplib::Response& res) {
-    const std::string code = req.matches[1].str();
-    if (code.empty() || code.size() > 64 ||
-        std::any_of(code.begin(), code.end(),
-                    [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
-      return SendError(res, 400, "a place's code is 1 to 64 characters with no control characters");
-    }
-    auto p = need_ready(res);
-    if (!p) return;
-    auto it = p->outcomes_by_place.find(code);
-    if (it == p->outcomes_by_place.end()) {
-      return SendError(res, 404,
-                       "no user-defined place with that code (GET /api/v1/places lists "
-                       "them)");
-    }
-    res.set_content(it->second, "application/json");
-  });
-  s.Get(R"(/api/v1/(las|regions)/([^/]*)/outcomes)", [](const httplib::Request& req,
-                                                        httplib::Response& res) {
-    SendError(res, 400,
-              req.matches[1].str() == "las" ? "a local authority's code is three digits, like 805"
-                                            : "a region's code is its ONS code, like E12000001");
-  });
-  s.Get("/api/v1/england/outcomes",
-        [this, need_ready](const httplib::Request&, httplib::Response& res) {
+  const auto place_route = [&](const std::string& what,
+                               std::map<std::string, std::string> Published::*by) {
+    s.Get(fmt::format("/api/v1/places/([^/]*)/{}", what),
+          [need_ready, by](const httplib::Request& req, httplib::Response& res) {
+            const std::string code = req.matches[1].str();
+            if (code.empty() || code.size() > 64 ||
+                std::any_of(code.begin(), code.end(),
+                            [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+              return SendError(res, 400,
+                               "a place's code is 1 to 64 characters with no control characters");
+            }
+            auto p = need_ready(res);
+            if (!p) return;
+            auto it = ((*p).*by).find(code);
+            if (it == ((*p).*by).end()) {
+              return SendError(
+                  res, 404,
+                  "no user-defined place with that code and figures (GET /api/v1/places "
+                  "lists them)");
+            }
+            res.set_content(it->second, "application/json");
+          });
+  };
+  place_route("outcomes", &Published::outcomes_by_place);
+  place_route("movement", &Published::movement_by_place);
+  const auto england_route = [&](const std::string& what,
+                                 std::map<std::string, std::string> Published::*by,
+                                 const char* missing_open_data) {
+    s.Get(
+        fmt::format("/api/v1/england/{}", what),
+        [this, need_ready, by, missing_open_data](const httplib::Request&, httplib::Response& res) {
           auto p = need_ready(res);
           if (!p) return;
-          auto it = p->outcomes_by_country.find("E92000001");
-          if (it != p->outcomes_by_country.end()) {
-            return res.set_content(it->second, "application/json");
-          }
+          auto it = ((*p).*by).find("E92000001");
+          if (it != ((*p).*by).end()) return res.set_content(it->second, "application/json");
           SendError(res, 404,
                     options.open_data
-                        ? "no Local Outcomes Framework for England: the published LA files were "
-                          "not found"
-                        : "no Local Outcomes Framework for England: the store's pupil records do "
-                          "not cover England's nine regions, so it has no England rows (England's "
+                        ? missing_open_data
+                        : "no figures for England: the store's pupil records do not cover "
+                          "England's nine regions, so it has no England rows (England's "
                           "published figures are served by lantern serve --open-data)");
         });
+  };
+  england_route("outcomes", &Published::outcomes_by_country,
+                "no Local Outcomes Framework for England: the published LA files were not found");
+  england_route("movement", &Published::movement_by_country,
+                "no movement figures: they come from pupil records, which open-data mode has not");
   // The places other than LAs that have a framework, with their names: the
   // pages' navigation.
   s.Get("/api/v1/places", [need_ready](const httplib::Request&, httplib::Response& res) {
@@ -1687,6 +1706,13 @@ void Server::Impl::Routes() {
                  "no movement figures for that local authority");
   outcomes_route(R"(/api/v1/las/(\d{3})/movement/flows)", &Published::movement_flows_by_la,
                  "no exits from that local authority's schools");
+  // A code that cannot be an LA's or a region's.
+  s.Get(R"(/api/v1/(las|regions)/([^/]*)/(outcomes|movement))", [](const httplib::Request& req,
+                                                                   httplib::Response& res) {
+    SendError(res, 400,
+              req.matches[1].str() == "las" ? "a local authority's code is three digits, like 805"
+                                            : "a region's code is its ONS code, like E12000001");
+  });
   outcomes_route(R"(/api/v1/trusts/([^/]{1,32})/contribution)", &Published::contribution_by_trust,
                  "no contribution figures for that trust");
   outcomes_route(R"(/api/v1/las/(\d{3})/net-flows)", &Published::net_flows_by_la,

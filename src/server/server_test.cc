@@ -421,6 +421,67 @@ TEST_F(ServerTest, ServesTheFlowsBetweenTrustsAndOutOfEducationByLa) {
   EXPECT_EQ(Get("/api/v1/las/80/movement/flows")->status, 404);
 }
 
+// movement.csv beyond the LA: a region's rows with its LAs', a place of
+// LAs' under its own code (not an LA's), and none for a place of schools
+// (movement.csv counts LAs' units) or for England when the store does not
+// cover it. The tiny store's one exit, from the academy to the PRU, is in
+// LA 805, region E12000001 and place TEES alike.
+TEST_F(ServerTest, ServesMovementForRegionsAndPlaces) {
+  ASSERT_TRUE(ready_->ok()) << ready_->ToString();
+  auto exits_of = [&](const json& body, const std::string& level) {
+    std::string exits;
+    for (const auto& row : body["rows"]) {
+      if (row[column(body, "geographic_level")] == level &&
+          row[column(body, "school_type")] == "Total" &&
+          row[column(body, "location_basis")] == "School location" &&
+          row[column(body, "breakdown")] == "Total") {
+        EXPECT_TRUE(exits.empty()) << "one total row for " << level;
+        exits = row[column(body, "exits")].get<std::string>();
+      }
+    }
+    return exits;
+  };
+  auto r = Get("/api/v1/las/805/movement");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const std::string la_exits = exits_of(json::parse(r->body), "Local authority");
+  ASSERT_FALSE(la_exits.empty());
+
+  r = Get("/api/v1/regions/E12000001/movement");
+  ASSERT_EQ(r->status, 200) << r->body;
+  json body = json::parse(r->body);
+  std::set<std::string> levels;
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[column(body, "region_code")], "E12000001");
+    levels.insert(row[column(body, "geographic_level")].get<std::string>());
+  }
+  EXPECT_EQ(levels, (std::set<std::string>{"Regional", "Local authority"}));
+  EXPECT_EQ(exits_of(body, "Regional"), la_exits) << "the region's one LA with exits";
+
+  r = Get("/api/v1/places/TEES/movement");
+  ASSERT_EQ(r->status, 200) << r->body;
+  body = json::parse(r->body);
+  ASSERT_FALSE(body["rows"].empty());
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[column(body, "geographic_level")], "Place");
+    EXPECT_EQ(row[column(body, "old_la_code")], "place:TEES");
+    EXPECT_EQ(row[column(body, "la_name")], "Tees Valley");
+  }
+  EXPECT_EQ(exits_of(body, "Place"), la_exits);
+
+  for (const char* path : {"/api/v1/places/TS1%20board/movement", "/api/v1/england/movement",
+                           "/api/v1/regions/E12000009/movement", "/api/v1/places/NOPE/movement"}) {
+    r = Get(path);
+    ASSERT_EQ(r->status, 404) << path;
+    EXPECT_FALSE(json::parse(r->body)["error"].get<std::string>().empty()) << path;
+  }
+  for (const char* path : {"/api/v1/regions/north/movement", "/api/v1/places/%01/movement",
+                           "/api/v1/las/abc/movement"}) {
+    r = Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 400) << path;
+  }
+}
+
 TEST_F(ServerTest, ServesTheFrameworkForRegionsEnglandAndUserDefinedPlaces) {
   ASSERT_TRUE(ready_->ok()) << ready_->ToString();
   // The list: the store's region and its two places, with their names; no
@@ -589,6 +650,15 @@ TEST(ServerEnglandTest, ServesEnglandsFrameworkWhenTheStoreCoversEngland) {
         beside_england || ParsePublishedNumber(row[col["england_value"]].get<std::string>());
   }
   EXPECT_TRUE(beside_england) << "a region's rows carry England's figure";
+  // England's movement: its own rows and its regions'.
+  r = c.Get("/api/v1/england/movement");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json moves = json::parse(r->body);
+  std::set<std::string> levels;
+  for (const auto& row : moves["rows"]) {
+    levels.insert(row[column(moves, "geographic_level")].get<std::string>());
+  }
+  EXPECT_EQ(levels, (std::set<std::string>{"National", "Regional"}));
   (*server)->Stop();
   server->reset();
   fs::remove_all(root);

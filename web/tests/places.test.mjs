@@ -66,6 +66,37 @@ async function checkFramework(page, rows, { england, self }) {
   assert.ok(gapsScroll <= 1, `the gaps table scrolls sideways by ${gapsScroll}px at 1280px`);
 }
 
+// The movement section of a place's page against the API's movement rows:
+// one band per flow the table gives as a number, each kind of school's
+// flows adding up to its published exits where none is hidden, and the
+// place's parts (a region's LAs, England's regions) in a table beneath.
+async function checkMovement(page, apiPath, rowLevel, partLevel) {
+  const mv = objects((await getJson(shared.target.url, apiPath)).data);
+  const head = (r) => r.geographic_level === rowLevel && r.breakdown === 'Total' && r.location_basis === 'School location';
+  const total = mv.find((r) => head(r) && r.school_type === 'Total');
+  assert.ok(total, `${apiPath}: the place's total row`);
+  await page.waitForSelector('[data-testid=movement] [data-sankey] svg[role=img] path', { timeout: 30000 });
+  assert.match(await page.locator('#move-h').innerText(), /^Movement: where pupils who left went/);
+  const bands = await page.locator('[data-testid=movement] > .lof-stack [data-sankey] svg path').count();
+  const flowRows = await page.$$eval('[data-testid=movement-flows] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  const numeric = flowRows.filter((r) => /^[\d,]+$/.test(r[2]) && r[2] !== '0');
+  assert.ok(numeric.length > 0, 'some flows are drawn');
+  assert.equal(bands, numeric.length, 'one band per flow the table gives as a number');
+  let checked = 0;
+  for (const type of ['State-funded primary', 'State-funded secondary', 'State-funded special']) {
+    const row = mv.find((r) => head(r) && r.school_type === type);
+    const these = flowRows.filter((r) => r[0] === type);
+    if (!row || !/^\d+$/.test(row.exits) || these.some((r) => !/^[\d,]+$/.test(r[2]))) continue;
+    const sum = these.reduce((t, r) => t + Number(r[2].replace(/,/g, '')), 0);
+    assert.equal(sum, Number(row.exits), `${type}: the flows add up to the exits`);
+    ++checked;
+  }
+  assert.ok(checked > 0, 'a kind of school with no hidden flow');
+  const parts = mv.filter((r) => r.geographic_level === partLevel && r.breakdown === 'Total' && r.location_basis === 'School location' && r.school_type === 'Total');
+  assert.equal(await page.locator('[data-testid=movement-schools] tbody tr').count(), partLevel ? parts.length : 0);
+  assert.equal(await page.locator('[data-testid=trust-flows-table]').count(), 0, 'the flows between trusts are an LA\'s');
+}
+
 test('#/places lists England (or why not), the regions and the user-defined places; axe; screenshot', async () => {
   const page = await newPage(shared.browser);
   await open(page, shared.target.url, '/places', '[data-testid=places]');
@@ -96,10 +127,12 @@ test('a region page shows its framework against England, gaps and trend, no LA c
   // From pupil records, the page says the region is only what the records hold.
   assert.equal(await page.locator('[data-testid=region-from-records]').count(), rows.some((r) => r.source === 'store') ? 1 : 0);
   await page.waitForSelector('[data-testid=outcomes] [data-chart] svg', { timeout: 30000 });
+  await checkMovement(page, `/api/v1/regions/${region.code}/movement`, 'Regional', 'Local authority');
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
   assert.deepEqual(page.errors, []);
   await screenshot(page, 'region-outcomes');
+  await page.locator('[data-testid=movement]').screenshot({ path: path.join(resultsDir, 'region-movement-section.png') });
   await page.locator('[data-testid=outcomes]').screenshot({ path: path.join(resultsDir, 'region-outcomes-section.png') });
   await page.close();
 });
@@ -113,7 +146,9 @@ test('the England page shows England and its groups\' gaps, or says why there is
     assert.ok(rows.every((r) => r.geographic_level === 'National'));
     await open(page, shared.target.url, '/england', '[data-testid=outcomes-glance]');
     await checkFramework(page, rows, { england: false, self: 'England' });
+    await checkMovement(page, '/api/v1/england/movement', 'National', 'Regional');
   } else {
+    assert.equal((await getJson(shared.target.url, '/api/v1/england/movement')).status, 404);
     await open(page, shared.target.url, '/england', '[data-testid=outcomes-none]');
     const text = await page.locator('[data-testid=outcomes-none]').innerText();
     assert.ok(text.includes(res.data.error.replace(/^./, (c) => c.toUpperCase())), text);
@@ -140,6 +175,34 @@ test('a user-defined place page shows its framework against England; axe; screen
   assert.deepEqual(page.errors, []);
   await screenshot(page, 'place-outcomes');
   await page.close();
+});
+
+test('a place of LAs shows where its pupils went; a place of schools says why it has no movement; axe', async (t) => {
+  if (!places.places.length) return t.skip('no user-defined place on this server (the store has no places.csv)');
+  let shown = 0;
+  for (const place of places.places) {
+    const apiPath = `/api/v1/places/${encodeURIComponent(place.code)}/movement`;
+    const res = await getJson(shared.target.url, apiPath);
+    const page = await newPage(shared.browser);
+    await open(page, shared.target.url, `/place/${encodeURIComponent(place.code)}`, '[data-testid=outcomes-glance]');
+    if (res.status === 200) {
+      assert.ok(objects(res.data).every((r) => r.geographic_level === 'Place' && r.old_la_code === `place:${place.code}` && r.la_name === place.name));
+      await checkMovement(page, apiPath, 'Place', '');
+      await page.locator('[data-testid=movement]').screenshot({ path: path.join(resultsDir, 'place-movement-section.png') });
+      ++shown;
+    } else {
+      assert.equal(res.status, 404);
+      await page.waitForSelector('[data-testid=movement-none]', { timeout: 30000 });
+      assert.match(await page.locator('[data-testid=movement-none]').innerText(), /made of schools/);
+      assert.equal(await page.locator('[data-testid=movement]').count(), 0);
+    }
+    const violations = await seriousViolations(page);
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+  // scripts/web-test serves a place of the LA and one of its secondary schools.
+  assert.ok(shown > 0 || !places.places.some((p) => p.code === 'TVP'), 'the place of LAs has movement');
 });
 
 test('an unknown or malformed place gets the server\'s reason, not an empty page', async () => {

@@ -7,7 +7,7 @@ import { Chart } from '../components/Chart.jsx';
 import { barChart } from '../charts.js';
 import { Loading, Problem } from '../components/Status.jsx';
 import { saveFile, toCsv } from '../download.js';
-import { LaMovement, LaOutcomes, TrustContribution } from './Outcomes.jsx';
+import { LaOutcomes, Movement, TrustContribution } from './Outcomes.jsx';
 import { LipaEffectiveness } from './Lipa.jsx';
 import { NetFlows } from './NetFlows.jsx';
 
@@ -70,7 +70,7 @@ export function AreaPage({ kind, id }) {
         </p>
       ) : null}
       {kind === 'la' ? <LaOutcomes code={code} /> : null}
-      {kind === 'la' ? <LaMovement code={code} /> : <TrustContribution id={code} />}
+      {kind === 'la' ? <Movement level="la" code={code} /> : <TrustContribution id={code} />}
       <NetFlows kind={kind} id={code} />
       <LipaEffectiveness kind={kind} id={code} />
       {kind === 'la' ? <CmeCaseload code={code} /> : null}

@@ -42,10 +42,10 @@ function pickBasis(rows, basis) {
 // neighbours and a quarter among LAs; England is compared with nothing but
 // its own groups.
 export const PLACE_LEVELS = {
-  la: { path: (c) => `/api/v1/las/${encodeURIComponent(c)}/outcomes`, self: 'This LA', the: 'the local authority', here: 'this LA', file: (c) => `la-${c}`, england: true, neighbours: true },
-  region: { path: (c) => `/api/v1/regions/${encodeURIComponent(c)}/outcomes`, self: 'This region', the: 'the region', here: 'this region', file: (c) => `region-${c}`, england: true, neighbours: false },
-  place: { path: (c) => `/api/v1/places/${encodeURIComponent(c)}/outcomes`, self: 'This place', the: 'the place', here: 'this place', file: (c) => `place-${c}`, england: true, neighbours: false },
-  england: { path: () => '/api/v1/england/outcomes', self: 'England', the: 'England', here: 'England', file: () => 'england', england: false, neighbours: false },
+  la: { path: (c) => `/api/v1/las/${encodeURIComponent(c)}/outcomes`, movement: (c) => `/api/v1/las/${encodeURIComponent(c)}/movement`, rowLevel: 'Local authority', self: 'This LA', the: 'the local authority', here: 'this LA', file: (c) => `la-${c}`, england: true, neighbours: true },
+  region: { path: (c) => `/api/v1/regions/${encodeURIComponent(c)}/outcomes`, movement: (c) => `/api/v1/regions/${encodeURIComponent(c)}/movement`, rowLevel: 'Regional', self: 'This region', the: 'the region', here: 'this region', file: (c) => `region-${c}`, england: true, neighbours: false },
+  place: { path: (c) => `/api/v1/places/${encodeURIComponent(c)}/outcomes`, movement: (c) => `/api/v1/places/${encodeURIComponent(c)}/movement`, rowLevel: 'Place', self: 'This place', the: 'the place', here: 'this place', file: (c) => `place-${c}`, england: true, neighbours: false },
+  england: { path: () => '/api/v1/england/outcomes', movement: () => '/api/v1/england/movement', rowLevel: 'National', self: 'England', the: 'England', here: 'England', file: () => 'england', england: false, neighbours: false },
 };
 
 // A gap with its 95% interval beneath it (none under a symbol).
@@ -383,20 +383,41 @@ function diff(a, ...rest) {
   return v > 0 && v < 3 ? 'c' : v;
 }
 
-// Movement: where pupils who left a school in this LA went, drawn as flows
-// from each kind of school to each destination, with the table beside it.
-export function LaMovement({ code }) {
-  const st = useApi(`/api/v1/las/${encodeURIComponent(code)}/movement`);
+// The parts of a place whose exits are listed beneath its flows: an LA's
+// schools, a region's LAs, England's regions (a user-defined place's
+// member LAs are not in its rows).
+const MOVEMENT_PARTS = {
+  la: { level: 'School', caption: 'Exits by school', label: 'School', name: (r) => r.school_name || r.school_urn },
+  region: { level: 'Local authority', caption: 'Exits by local authority', label: 'Local authority', name: (r) => r.la_name || r.old_la_code },
+  england: { level: 'Regional', caption: 'Exits by region', label: 'Region', name: (r) => r.region_name || r.region_code },
+};
+
+// Movement: where pupils who left a school in the place went, drawn as
+// flows from each kind of school to each destination, with the table
+// beside it (movement.csv's rows for an LA, a region, England or a
+// user-defined place).
+export function Movement({ level, code = '' }) {
+  const L = PLACE_LEVELS[level] || PLACE_LEVELS.la;
+  const parts = MOVEMENT_PARTS[level];
+  const st = useApi(L.movement(code));
   if (st.loading) return null;
   const all = objects(st.data ? st.data[0] : null);
+  if (!all.length && level === 'place' && st.status === 404) {
+    return (
+      <section aria-labelledby="move-h" data-testid="movement-none" class="lof">
+        <h2 id="move-h">Movement</h2>
+        <p class="muted">Movement is counted for local authorities and for places made of them. This place is made of schools, so where its pupils went is on each school’s local authority page.</p>
+      </section>
+    );
+  }
   if (!all.length) return null;
   const schoolLocated = (r) => (r.breakdown || 'Total') === 'Total' && (!r.location_basis || r.location_basis === 'School location');
-  const laRows = all.filter((r) => r.geographic_level === 'Local authority' && schoolLocated(r));
-  const la = laRows.find((r) => r.school_type === 'Total');
-  if (!la) return null;
+  const placeRows = all.filter((r) => r.geographic_level === L.rowLevel && schoolLocated(r));
+  const place = placeRows.find((r) => r.school_type === 'Total');
+  if (!place) return null;
   const flows = [];
   for (const type of TYPES) {
-    const row = laRows.find((r) => r.school_type === type);
+    const row = placeRows.find((r) => r.school_type === type);
     if (!row || numberOf(row.exits) === 0) continue;
     for (const d of DESTINATIONS) {
       const v = d.value(row);
@@ -407,34 +428,37 @@ export function LaMovement({ code }) {
   const nodes = [...TYPES.map((t) => ({ id: t, label: t })), ...DESTINATIONS.map((d) => ({ id: d.id, label: d.label, colour: d.colour }))];
   const links = drawn.map((f) => ({ source: f.source, target: f.target, value: f.pupils }));
   const tableRows = flows.filter((f) => f.pupils !== 0);
-  const schools = all
-    .filter((r) => r.geographic_level === 'School' && schoolLocated(r))
-    .map((r) => ({ school: r.school_name || r.school_urn, exits: cell(r.exits), moves: cell(r.moves), moves_other_la: cell(r.moves_other_la), moves_other_trust: cell(r.moves_other_trust), exits_no_school: cell(r.exits_no_school), ehe_exits: cell(r.ehe_exits) }))
-    .sort((a, b) => String(a.school).localeCompare(String(b.school), 'en-GB'));
+  const partRows = parts
+    ? all
+        .filter((r) => r.geographic_level === parts.level && schoolLocated(r) && (parts.level === 'School' || r.school_type === 'Total'))
+        .map((r) => ({ part: parts.name(r), exits: cell(r.exits), moves: cell(r.moves), moves_other_la: cell(r.moves_other_la), moves_other_trust: cell(r.moves_other_trust), exits_no_school: cell(r.exits_no_school), ehe_exits: cell(r.ehe_exits) }))
+        .sort((a, b) => String(a.part).localeCompare(String(b.part), 'en-GB'))
+    : [];
   const hidden = flows.some((f) => f.pupils === 'c');
+  const file = L.file(code);
   return (
     <section aria-labelledby="move-h" data-testid="movement" class="lof">
-      <h2 id="move-h">Movement: where pupils who left went ({periodText(la.time_period)})</h2>
+      <h2 id="move-h">Movement: where pupils who left went ({periodText(place.time_period)})</h2>
       <p>
-        {cellText(cell(la.exits), 0)} registrations at state-funded schools in this LA ended in the year{numberOf(laRows.find((r) => r.school_type === 'Pupil referral unit')?.exits) ? ', and more at its pupil referral units' : ''}. Each band runs from the kind of school the pupil left to where they went next: another school of the same trust or of another, back to the same school, home education, no school. {hidden ? 'Hidden figures (fewer than three pupils) are in the table as such and not drawn.' : ''}
+        {cellText(cell(place.exits), 0)} registrations at state-funded schools in {L.here} ended in the year{numberOf(placeRows.find((r) => r.school_type === 'Pupil referral unit')?.exits) ? `, and more at ${level === 'la' ? 'its' : 'the'} pupil referral units` : ''}. Each band runs from the kind of school the pupil left to where they went next: another school of the same trust or of another, back to the same school, home education, no school. {hidden ? 'Hidden figures (fewer than three pupils) are in the table as such and not drawn.' : ''}
       </p>
       <div class="lof-stack">
         <figure class="chart-figure">
           <Sankey
-            label="Flow diagram: exits from schools in this LA, from each kind of school to where the pupil went next. The table holds the same figures."
+            label={`Flow diagram: exits from schools in ${L.here}, from each kind of school to where the pupil went next. The table holds the same figures.`}
             nodes={nodes}
             links={links}
             height={Math.max(260, 90 + drawn.length * 18)}
             valueText={(v) => cellText(v, 0)}
           />
           <figcaption class="legend">
-            “Another school, same trust” includes moves between two schools in no trust. “No school in the records” includes leavers at the end of Years 6 and 11 whose next school is not yet in the records, emigration and independent schools; “missing education” is the children missing education cases still open.
+            “Another school, same trust” includes moves between two schools in no trust; “a school in another LA” is any LA but the school’s own. “No school in the records” includes leavers at the end of Years 6 and 11 whose next school is not yet in the records, emigration and independent schools; “missing education” is the children missing education cases still open.
           </figcaption>
         </figure>
         <DataTable
-          caption="Exits from schools in this LA: from each kind of school to where the pupil went"
+          caption={`Exits from schools in ${L.here}: from each kind of school to where the pupil went`}
           testid="movement-flows"
-          file={`la-${code}-movement-flows`}
+          file={`${file}-movement-flows`}
           rows={tableRows}
           exportColumns={[{ key: 'from' }, { key: 'to' }, { key: 'pupils' }]}
           columns={[
@@ -444,15 +468,15 @@ export function LaMovement({ code }) {
           ]}
         />
       </div>
-      <LaTrustFlows code={code} />
-      {schools.length ? (
+      {level === 'la' ? <LaTrustFlows code={code} /> : null}
+      {partRows.length ? (
         <DataTable
-          caption="Exits by school"
+          caption={parts.caption}
           testid="movement-schools"
-          file={`la-${code}-movement-schools`}
-          rows={schools}
+          file={`${file}-movement-${parts.level === 'School' ? 'schools' : parts.level === 'Regional' ? 'regions' : 'las'}`}
+          rows={partRows}
           columns={[
-            { key: 'school', label: 'School', head: true },
+            { key: 'part', label: parts.label, head: true },
             { key: 'exits', label: 'Exits', num: true, dp: 0 },
             { key: 'moves', label: 'Moves to another school', num: true, dp: 0 },
             { key: 'moves_other_la', label: 'to another LA', num: true, dp: 0 },

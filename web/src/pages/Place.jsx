@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { useApi } from '../api.js';
 import { Loading, Problem } from '../components/Status.jsx';
-import { Outcomes } from './Outcomes.jsx';
+import { Movement, Outcomes } from './Outcomes.jsx';
 
 // The Local Outcomes Framework beyond the local authority
 // (docs/local-outcomes.md, "Places"): a region (#/region/CODE), England
@@ -42,7 +42,8 @@ export function PlacePage({ level, code = '' }) {
         </p>
       ) : null}
       {list.loading ? <Loading what="the places" message={list.retrying ? list.error : ''} /> : <Outcomes level={level} code={code} />}
-      <p class="no-print">
+      {list.loading ? null : <Movement level={level} code={code} />}
+      <p class="no-print place-foot">
         <a href="#/places">Every place with a Local Outcomes Framework</a>
       </p>
     </article>
