@@ -35,12 +35,14 @@ std::vector<Rec> ReadAll(std::string_view data, uint64_t first_line, size_t expe
   while (reader.Next(&rec)) {
     if (reader.position() <= last_pos && !out.empty()) std::abort();  // no progress
     if (rec.line < last_line) std::abort();
-    if (rec.raw.data() < data.data() || rec.raw.data() + rec.raw.size() > data.data() + data.size()) {
+    if (rec.raw.data() < data.data() ||
+        rec.raw.data() + rec.raw.size() > data.data() + data.size()) {
       std::abort();
     }
     last_pos = reader.position();
     last_line = rec.line;
-    out.push_back({std::vector<std::string>(rec.fields.begin(), rec.fields.end()), rec.line, rec.error});
+    out.push_back(
+        {std::vector<std::string>(rec.fields.begin(), rec.fields.end()), rec.line, rec.error});
     // Exercise the field parsers on every field.
     for (auto f : rec.fields) {
       (void)lantern::ParseIsoDate(f);

@@ -1,7 +1,8 @@
+#include "indicators/indicator_docs.h"
+
 #include <gtest/gtest.h>
 
 #include "common/file_util.h"
-#include "indicators/indicator_docs.h"
 
 namespace lantern {
 namespace {

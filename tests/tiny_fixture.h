@@ -46,15 +46,15 @@ inline void WriteTinyInput(const std::string& dir,
   files["pupils.csv"] =
       "upn,birth_date,sex,fsm_eligible,disadvantaged,sen_provision,sen_primary_need,eal,"
       "looked_after,home_la_code,year_group\n" +
-      p1 + ",2011-03-15,F,Y,Y,N,,N,N,805,3\n" + p2 + ",2006-01-10,M,N,Y,K,SEMH,Y,N,805,8\n" +
-      p3 + ",2004-05-05,M,N,Y,E,ASD,N,Y,806,10\n" + p4 + ",2003-02-02,F,N,N,N,,N,N,805,11\n" +
-      p5 + ",2014-06-01,M,N,N,N,,N,N,805,R\n" + p6 + ",2005-04-04,M,N,N,N,,N,N,805,9\n";
-  files["enrolments.csv"] =
-      "upn,urn,entry_date,leaving_date,leaving_reason,enrol_status\n" + p1 +
-      ",900001,2015-09-03,,,C\n" + p2 + ",900002,2017-09-04,,,C\n" + p3 +
-      ",900002,2016-09-05,,,C\n" + p4 + ",900002,2014-09-03,,,C\n" + p5 +
-      ",900001,2018-09-03,,,C\n" + p6 + ",900002,2016-09-05,2018-09-05,transfer,C\n" + p6 +
-      ",900003,2018-09-06,,,C\n";
+      p1 + ",2011-03-15,F,Y,Y,N,,N,N,805,3\n" + p2 + ",2006-01-10,M,N,Y,K,SEMH,Y,N,805,8\n" + p3 +
+      ",2004-05-05,M,N,Y,E,ASD,N,Y,806,10\n" + p4 + ",2003-02-02,F,N,N,N,,N,N,805,11\n" + p5 +
+      ",2014-06-01,M,N,N,N,,N,N,805,R\n" + p6 + ",2005-04-04,M,N,N,N,,N,N,805,9\n";
+  files["enrolments.csv"] = "upn,urn,entry_date,leaving_date,leaving_reason,enrol_status\n" + p1 +
+                            ",900001,2015-09-03,,,C\n" + p2 + ",900002,2017-09-04,,,C\n" + p3 +
+                            ",900002,2016-09-05,,,C\n" + p4 + ",900002,2014-09-03,,,C\n" + p5 +
+                            ",900001,2018-09-03,,,C\n" + p6 +
+                            ",900002,2016-09-05,2018-09-05,transfer,C\n" + p6 +
+                            ",900003,2018-09-06,,,C\n";
   // Week of 3 September 2018. Worked answers (possible / absent):
   //   P1 10 / 2 illness (20%: persistent)
   //   P2 10 / 4 unauthorised: O O, G G (40%)

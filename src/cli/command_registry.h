@@ -3,11 +3,10 @@
 #ifndef LANTERN_CLI_COMMAND_REGISTRY_H_
 #define LANTERN_CLI_COMMAND_REGISTRY_H_
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "lantern/status.h"
 

@@ -9,7 +9,8 @@ namespace {
 
 void AddIndicators(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
-      "indicators", "Print every published indicator as Markdown (the text of docs/indicators.md).");
+      "indicators",
+      "Print every published indicator as Markdown (the text of docs/indicators.md).");
   cmd->footer("Example:\n  lantern indicators > docs/indicators.md");
   cmd->callback([exit_code] {
     auto catalogue = DefaultCatalogue();

@@ -7,8 +7,8 @@ namespace lantern {
 
 namespace {
 constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-constexpr int64_t kIntPowersOfTen[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-                                       100000000, 1000000000};
+constexpr int64_t kIntPowersOfTen[] = {1,      10,      100,      1000,      10000,
+                                       100000, 1000000, 10000000, 100000000, 1000000000};
 }  // namespace
 
 double RoundHalfUp(double v, int dp) {

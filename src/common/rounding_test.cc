@@ -24,10 +24,10 @@ std::string Percent(int64_t n, int64_t d, int dp) {
 
 TEST(RoundingTest, PercentOfRatioIsExactAndRoundsHalvesUp) {
   EXPECT_EQ(Percent(8, 38, 5), "21.05263");
-  EXPECT_EQ(Percent(1, 8, 1), "12.5");        // exactly 12.5
-  EXPECT_EQ(Percent(1, 16, 1), "6.3");        // 6.25 -> 6.3, half away from zero
+  EXPECT_EQ(Percent(1, 8, 1), "12.5");  // exactly 12.5
+  EXPECT_EQ(Percent(1, 16, 1), "6.3");  // 6.25 -> 6.3, half away from zero
   EXPECT_EQ(Percent(1, 16, 0), "6");
-  EXPECT_EQ(Percent(1, 200, 0), "1");         // 0.5 -> 1
+  EXPECT_EQ(Percent(1, 200, 0), "1");  // 0.5 -> 1
   EXPECT_EQ(Percent(0, 7, 2), "0.00");
   EXPECT_EQ(Percent(7, 7, 5), "100.00000");
   EXPECT_EQ(Percent(-1, 16, 1), "-6.3");

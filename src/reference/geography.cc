@@ -1,7 +1,8 @@
 #include "reference/geography.h"
 
-#include <charconv>
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "common/csv_table.h"
 

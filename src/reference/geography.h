@@ -16,10 +16,10 @@
 namespace lantern {
 
 struct LocalAuthority {
-  int old_la_code = 0;         // 3-digit DfE code, e.g. 380
-  std::string new_la_code;     // GSS code, e.g. E08000032
+  int old_la_code = 0;      // 3-digit DfE code, e.g. 380
+  std::string new_la_code;  // GSS code, e.g. E08000032
   std::string la_name;
-  std::string region_code;     // E12000001..E12000009
+  std::string region_code;  // E12000001..E12000009
   std::string region_name;
 };
 

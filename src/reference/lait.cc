@@ -41,13 +41,13 @@ std::optional<std::string> LaitIndicators::FindYearLabel(const std::string& meas
   auto it = labels_.find(measure);
   if (it == labels_.end()) return std::nullopt;
   const int a = year.start_year();
-  const std::string two = (a + 1) % 100 < 10 ? "0" + std::to_string((a + 1) % 100)
-                                             : std::to_string((a + 1) % 100);
+  const std::string two =
+      (a + 1) % 100 < 10 ? "0" + std::to_string((a + 1) % 100) : std::to_string((a + 1) % 100);
   const std::string candidates[] = {
-      year.Label(),                               // 2018/19
-      std::to_string(a) + "-" + two,              // 2018-19
-      std::to_string(a) + "-" + two + " (OT)",    // 2018-19 (OT)
-      std::to_string(a + 1),                      // 2019
+      year.Label(),                             // 2018/19
+      std::to_string(a) + "-" + two,            // 2018-19
+      std::to_string(a) + "-" + two + " (OT)",  // 2018-19 (OT)
+      std::to_string(a + 1),                    // 2019
   };
   for (const auto& c : candidates) {
     if (std::find(it->second.begin(), it->second.end(), c) != it->second.end()) return c;

@@ -1,10 +1,10 @@
 #include "reference/real_data.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace lantern {
 
@@ -17,9 +17,9 @@ Result<std::string> FindRealDataDir(const std::string& explicit_dir) {
   };
   if (!explicit_dir.empty()) {
     if (ok(explicit_dir)) return fs::absolute(explicit_dir).lexically_normal().string();
-    return Status::NotFound(fmt::format(
-        "{} is not the real-data folder (it has no perf_tables_2019_census_school/)",
-        explicit_dir));
+    return Status::NotFound(
+        fmt::format("{} is not the real-data folder (it has no perf_tables_2019_census_school/)",
+                    explicit_dir));
   }
   std::vector<fs::path> candidates;
   if (const char* env = std::getenv("LANTERN_REAL_DATA"); env != nullptr && *env != 0) {

@@ -33,8 +33,8 @@ namespace {
 template <typename Column>
 std::span<const uint32_t> RowsOf(const std::vector<uint32_t>& rows, const Column& pupil,
                                  uint32_t p) {
-  auto lo = std::partition_point(rows.begin(), rows.end(),
-                                 [&](uint32_t r) { return pupil[r] < p; });
+  auto lo =
+      std::partition_point(rows.begin(), rows.end(), [&](uint32_t r) { return pupil[r] < p; });
   auto hi = std::partition_point(lo, rows.end(), [&](uint32_t r) { return pupil[r] == p; });
   return {rows.data() + (lo - rows.begin()), static_cast<size_t>(hi - lo)};
 }
@@ -86,8 +86,8 @@ PupilRecords::PupilRecords(std::shared_ptr<const LoadedStore> store, Policy poli
   const auto dates = s.marks.Dates();
   if (s.year) {
     m.first_day = Date::FromCivil(s.year->start_year(), 8, 1).days;
-    m.last_day = dates.empty() ? Date::FromCivil(s.year->start_year() + 1, 7, 31).days
-                               : dates.back();
+    m.last_day =
+        dates.empty() ? Date::FromCivil(s.year->start_year() + 1, 7, 31).days : dates.back();
   }
 }
 
@@ -162,18 +162,18 @@ nlohmann::json PupilRecords::List(int urn, const PupilAccess& access, size_t* co
           {"absent", absent},
           {"authorised", total.n[kSessAuthorised]},
           {"unauthorised", total.n[kSessUnauthorised]},
-          {"percent", possible > 0
-                          ? nlohmann::json(std::round(1000.0 * (possible - absent) / possible) / 10.0)
-                          : nlohmann::json("z")}};
+          {"percent",
+           possible > 0 ? nlohmann::json(std::round(1000.0 * (possible - absent) / possible) / 10.0)
+                        : nlohmann::json("z")}};
     }
     if (suspensions) {
       nlohmann::json list = nlohmann::json::array();
       for (uint32_t e : RowsOf(m.suspensions[school], s.suspensions.pupil, p)) {
         list.push_back(
             {{"start", Iso(s.suspensions.start_date[e])},
-             {"category", std::string(LabelOf(SuspensionCategoryCodes(),
-                                              static_cast<SuspensionCategory>(
-                                                  s.suspensions.category[e])))},
+             {"category",
+              std::string(LabelOf(SuspensionCategoryCodes(),
+                                  static_cast<SuspensionCategory>(s.suspensions.category[e])))},
              {"sessions", s.suspensions.sessions[e]}});
       }
       row["suspensions"] = std::move(list);

@@ -8,12 +8,11 @@
 #define LANTERN_SERVER_PUPIL_RECORDS_H_
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "lantern/store.h"
 #include "model/policy.h"
