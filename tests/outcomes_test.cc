@@ -415,6 +415,51 @@ TEST_F(OutcomesEndToEndTest, NeetAtSixteenFromTheDestinationsOfTheYearsLeavers) 
   EXPECT_NE(why[0].find("NEET_not_known_16_percent"), std::string::npos);
 }
 
+// NEET or not known at 17: the same leavers a year on, December 2020 to
+// February 2021 (months 16 to 18 after Year 11). Records that stop before
+// February 2021 give x, saying why (every month after them would count as
+// "not known"); then P4 is NEET in December, at college in January and has
+// no record for February (not known): 2 of 3 months, 1 of 3 participating
+// (a window a month early or late would give 1 or 3 of 3 NEET or not known).
+TEST_F(OutcomesEndToEndTest, NeetAtSeventeenFromTheSameLeaversAYearOn) {
+  using testing::TinyUpn;
+  auto value = [](const CsvTable& lo, const char* basis, const char* measure) {
+    return LaValue(lo, basis, "805", measure);
+  };
+  std::string rows = "upn,urn,ks4_year,month,activity,source\n";
+  for (const char* m : {"2019-12", "2020-01", "2020-02", "2020-11"}) {
+    rows += TinyUpn(4) + ",900002,201819," + m + ",fe_college,matched\n";
+  }
+  AddToStore("destinations_input", {{"destinations.csv", rows}});
+  if (HasFatalFailure()) return;
+  Run(1);
+  CsvTable lo = Load("local_outcomes.csv");
+  EXPECT_EQ(value(lo, "Pupil residence", "NEET_not_known_16_percent"), "0.00000");
+  EXPECT_EQ(value(lo, "Pupil residence", "NEET_not_known_17_percent"), "x");
+  const auto why = Cells(lo,
+                         {{"geographic_level", "Local authority"},
+                          {"location_basis", "Pupil residence"},
+                          {"old_la_code", "805"},
+                          {"breakdown", "Total"},
+                          {"measure", "participating_17_percent"}},
+                         "source");
+  ASSERT_EQ(why.size(), 1u);
+  EXPECT_NE(why[0].find("stop before February 2021"), std::string::npos) << why[0];
+
+  rows = "upn,urn,ks4_year,month,activity,source\n";
+  for (const char* m : {"2021-01", "2021-03"}) {
+    rows += TinyUpn(4) + ",900002,201819," + m + ",fe_college,matched\n";
+  }
+  rows += TinyUpn(4) + ",900002,201819,2020-12,neet,nccis\n";
+  AddToStore("destinations_input_2", {{"destinations.csv", rows}});
+  if (HasFatalFailure()) return;
+  Run(1);
+  lo = Load("local_outcomes.csv");
+  EXPECT_EQ(value(lo, "Pupil residence", "NEET_not_known_17_percent"), "66.66667");
+  EXPECT_EQ(value(lo, "School location", "NEET_not_known_17_percent"), "66.66667");
+  EXPECT_EQ(value(lo, "Pupil residence", "participating_17_percent"), "33.33333");
+}
+
 // SEND sufficiency: where children with an EHC plan on roll at the January
 // census (17 January 2019) are taught. P3 (lives in 806) is at the academy
 // in 805 until 31 January; a special school in 806 has P7 (lives in 805)

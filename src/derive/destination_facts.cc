@@ -1,7 +1,8 @@
 // The destination grain: one row per pupil at the end of KS4 in the year
 // (ks4_results), or with destination records for it, at their KS4 school:
-// their sustained destination in the year after KS4 and their activity 6,
-// 12 and 24 months after Year 11 (definitions.md 4.1; docs/measures.md).
+// their sustained destination in the year after KS4, their activity 6,
+// 12 and 24 months after Year 11 (definitions.md 4.1; docs/measures.md), and
+// their months of December to February at 16 and at 17 (definitions.md 4.2).
 // Counts of pupils, so the cube adds them up at every level and group and
 // the one disclosure pass controls them.
 #include <algorithm>
@@ -35,6 +36,9 @@ enum DestinationMeasure : int {
   kNeetNkDecFeb,
   kParticipDecFeb,
   kCohortDecFeb,
+  kNeetNkDecFeb17,
+  kParticipDecFeb17,
+  kCohortDecFeb17,
   kDestinationMeasures
 };
 
@@ -69,6 +73,14 @@ constexpr std::array<MeasureDecl, kDestinationMeasures> kMeasures = {{
     {"cohort_dec_feb_16", Quantity::kEvents, 1, Aggregation::kSum, 1, 3,
      "months of December, January and February after Year 11 counted: three for each young "
      "person of the cohort"},
+    {"neet_nk_dec_feb_17", Quantity::kEvents, 1, Aggregation::kSum, 1, 3,
+     "the same a year on (months 16 to 18 after Year 11, at academic age 17): months NEET or not "
+     "known (0 to 3 each)"},
+    {"particip_dec_feb_17", Quantity::kEvents, 1, Aggregation::kSum, 1, 3,
+     "the same a year on: months in education, an apprenticeship or employment with training "
+     "(0 to 3 each)"},
+    {"cohort_dec_feb_17", Quantity::kEvents, 1, Aggregation::kSum, 1, 3,
+     "the same a year on: months counted, three for each young person of the cohort"},
 }};
 
 class DestinationFacts : public RowGrain<kDestinationMeasures> {
@@ -124,11 +136,19 @@ class DestinationFacts : public RowGrain<kDestinationMeasures> {
       // The Department's NEET measure averages the ends of December, January
       // and February (definitions.md 4.2): months 4 to 6 after Year 11, at
       // age 16, for this cohort.
-      v[kCohortDecFeb] = 3;
-      for (size_t m = 4; m <= 6; ++m) {
-        const DestinationActivity a = months[i][m];
-        v[kNeetNkDecFeb] += a == DestinationActivity::kNeet || a == DestinationActivity::kNotKnown;
-        v[kParticipDecFeb] += IsParticipation(a);
+      // The same a year on (months 16 to 18), at age 17: the cohort's half
+      // of the Department's 16-17 measure a year later.
+      const size_t first_month[2] = {4, 16};
+      const DestinationMeasure cohort[2] = {kCohortDecFeb, kCohortDecFeb17},
+                               neet_nk[2] = {kNeetNkDecFeb, kNeetNkDecFeb17},
+                               particip[2] = {kParticipDecFeb, kParticipDecFeb17};
+      for (size_t age = 0; age < 2; ++age) {
+        v[cohort[age]] = 3;
+        for (size_t m = first_month[age]; m < first_month[age] + 3; ++m) {
+          const DestinationActivity a = months[i][m];
+          v[neet_nk[age]] += a == DestinationActivity::kNeet || a == DestinationActivity::kNotKnown;
+          v[particip[age]] += IsParticipation(a);
+        }
       }
     }
     Sort();

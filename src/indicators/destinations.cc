@@ -364,6 +364,36 @@ FamilyDecl Ks4DestinationsFamily() {
                      "education, an apprenticeship or employment with training, as a share of "
                      "those months, at academic age 16.",
        .source = kSource},
+      // The same cohort a year on, at 17: the other half of the
+      // Department's 16-17 measure (for the cohort a year older than the
+      // one at 16 in the same winter).
+      {.id = "neet_nk_17_percent",
+       .label = "Percentage NEET or activity not known at 17 (December to February)",
+       .grouping = kAfter,
+       .kind = IndicatorKind::kPercent,
+       .numerator = {"neet_nk_dec_feb_17", {}},
+       .denominator = {"cohort_dec_feb_17", {}},
+       .hidden_with = "neet_nk_dec_feb_17",
+       .decimal_places = 1,
+       .polarity = Polarity::kLowerIsBetter,
+       .definition = "The cohort's months of December, January and February a year and a half "
+                     "after Year 11 (months 16 to 18) in which the young person was NEET or "
+                     "their activity was not known, as a share of those months, at academic "
+                     "age 17.",
+       .source = kSource},
+      {.id = "participating_17_percent",
+       .label = "Percentage in education or training at 17 (December to February)",
+       .grouping = kAfter,
+       .kind = IndicatorKind::kPercent,
+       .numerator = {"particip_dec_feb_17", {}},
+       .denominator = {"cohort_dec_feb_17", {}},
+       .hidden_with = "particip_dec_feb_17",
+       .decimal_places = 1,
+       .polarity = Polarity::kHigherIsBetter,
+       .definition = "The cohort's months of December, January and February a year and a half "
+                     "after Year 11 (months 16 to 18) in education, an apprenticeship or "
+                     "employment with training, as a share of those months, at academic age 17.",
+       .source = kSource},
   };
   return f;
 }

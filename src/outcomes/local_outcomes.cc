@@ -179,6 +179,19 @@ const std::vector<MeasureInfo>& Measures() {
        "The year's Year 11 leavers' months of December, January and February after Year 11 in "
        "education, an apprenticeship or employment with training.",
        kStoreOnly},
+      {"NEET_not_known_17_percent",
+       "Year 11 leavers NEET or activity not known at 17 (December-February, %)", U::kPercent,
+       P::kLowerBetter, "participation",
+       "The same Year 11 leavers a year on: their months of December, January and February at "
+       "academic age 17 (months 16 to 18 after Year 11) in which they were NEET or their "
+       "activity was not known.",
+       kStoreOnly},
+      {"participating_17_percent",
+       "Year 11 leavers in education or training at 17 (December-February, %)", U::kPercent,
+       P::kHigherBetter, "participation",
+       "The same Year 11 leavers a year on: their months of December, January and February at "
+       "academic age 17 in education, an apprenticeship or employment with training.",
+       kStoreOnly},
       // KS4 attainment (context for the gaps).
       {"avg_att8", "Average Attainment 8 score", U::kMean, P::kHigherBetter, "attainment",
        "Average Attainment 8 score at the end of Key Stage 4 (context for the gaps)."},

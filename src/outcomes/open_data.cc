@@ -242,7 +242,7 @@ namespace {
 
 // The framework's measures no published file holds (MeasureInfo::store_only:
 // elective home education, children missing education, movement and
-// unexplained exits, SEND sufficiency, the year's leavers at 16, employer
+// unexplained exits, SEND sufficiency, the year's leavers at 16 and 17, employer
 // engagement, wellbeing...): one x row a place, in the latest academic
 // year, saying where they come from instead (never a silent gap or zero).
 void AddUnpublished(std::vector<outcomes::OutcomeRow>* rows) {
@@ -256,6 +256,8 @@ void AddUnpublished(std::vector<outcomes::OutcomeRow>* rows) {
       {"ehcp_20_week_pupil_level", "ehcp_requests.csv"},
       {"NEET_not_known_16_percent", "destinations.csv"},
       {"participating_16_percent", "destinations.csv"},
+      {"NEET_not_known_17_percent", "destinations.csv"},
+      {"participating_17_percent", "destinations.csv"},
   };
   std::vector<std::pair<std::string, std::string>> unpublished;
   for (const outcomes::MeasureInfo& m : outcomes::Measures()) {

@@ -167,15 +167,17 @@ constexpr std::pair<std::string_view, std::string_view> kLocalMeasures[] = {
     {"work_placements", "work_placements"},
     {"neet_nk_16_percent", "NEET_not_known_16_percent"},
     {"participating_16_percent", "participating_16_percent"},
+    {"neet_nk_17_percent", "NEET_not_known_17_percent"},
+    {"participating_17_percent", "participating_17_percent"},
     {"ehcp_on_roll", "ehcp_pupils"},
     {"ehcp_special_percent", "ehcp_special_school_percent"},
     {"ehcp_other_la_percent", "ehcp_other_la_percent"},
 };
 
-// Why the measures of a family have no figure in this store ("": they
-// have): a family from an input the store does not hold is x, never a
-// silent zero.
-std::string_view AbsentReason(const StoreState& st, std::string_view family) {
+// Why a measure of the framework has no figure in this store ("": it has):
+// a measure from an input the store does not hold, or that the input does
+// not reach, is x, never a silent zero.
+std::string AbsentReason(const StoreState& st, std::string_view family, std::string_view id) {
   if (family == "employer_engagement" && st.employer_activities.size() == 0) {
     return "no employer encounters in the store (employer_encounters.csv)";
   }
@@ -183,6 +185,23 @@ std::string_view AbsentReason(const StoreState& st, std::string_view family) {
   // known".
   if (family == "ks4_destinations" && st.destinations.size() == 0) {
     return "no destinations in the store (destinations.csv)";
+  }
+  // Nor at 17 when the records stop before the last month of the winter a
+  // year and a half after Year 11.
+  if (id.ends_with("_17_percent") && st.year) {
+    const int year = st.year->start_year();
+    const int february = (year + 3) * 100 + 2;
+    const DestinationTable& d = st.destinations;
+    bool reached = false;
+    for (size_t r = 0; r < d.size() && !reached; ++r) {
+      reached = d.ks4_year[r] == year && d.month[r] >= february;
+    }
+    if (!reached) {
+      return fmt::format(
+          "the destination records (destinations.csv) of the {} Year 11 leavers stop before "
+          "February {}, the last month at 17",
+          year + 1, year + 3);
+    }
   }
   return {};
 }
@@ -198,7 +217,7 @@ struct Reader {
   int num = -1, den = -1, hidden_slot = -1, units = -1, sq = -1, cross = -1, den_sq = -1;
   int64_t multiplier = 1, scale = 1;
   Quantity num_quantity = Quantity::kPupils;
-  std::string_view absent;  // AbsentReason: why every figure is x
+  std::string absent;  // AbsentReason: why every figure is x
 };
 
 // A row of a measure the store has no input for: x, and why.
@@ -457,7 +476,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     r.multiplier = r.ind->multiplier();
     r.scale = r.ind->numerator.decl().scale;
     r.num_quantity = r.ind->numerator.decl().quantity;
-    r.absent = AbsentReason(st, catalogue.families()[r.ind->family].decl->id);
+    r.absent = AbsentReason(st, catalogue.families()[r.ind->family].decl->id, r.measure);
     if (r.num < 0 || r.hidden_slot < 0) {
       return Status::Internal("local outcomes: the cube lacks " + std::string(r.ind->decl->id));
     }
@@ -638,7 +657,8 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
       std::vector<std::pair<const char*, const char*>> missing = {
           {"NEET_not_known_percent",
            "not from pupil records: the destinations input holds the year's Year 11 leavers, "
-           "not every 16-17 year old resident: see NEET_not_known_16_percent"}};
+           "not every 16-17 year old resident: see NEET_not_known_16_percent and, for the "
+           "same leavers a year on, NEET_not_known_17_percent"}};
       if (ehcp.requests == 0) {
         missing.push_back({"ehcp_20_week_pupil_level",
                            "no EHC needs assessment requests in the store (ehcp_requests.csv)"});
