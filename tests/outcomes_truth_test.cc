@@ -134,6 +134,71 @@ class OutcomesTruthTest : public testing::GeneratedDataSuite<OutcomesTruthTest> 
   std::vector<Truth> truth_;
 };
 
+// The trend from pupil records: an earlier year's store (one store holds
+// one year) adds its framework rows, so each measure has two periods, each
+// year's figure the one its own store gives alone. A store of the year the
+// framework already has is refused, and the output folder keeps what the
+// last good run wrote.
+TEST_F(OutcomesTruthTest, AnEarlierYearsStoreGivesEachMeasureItsTrend) {
+  if (NotReady()) return;
+  GenerateOptions g;
+  g.scale = GenerateScale::kLocalAuthority;
+  g.la_codes = {805};
+  g.seed = 2;
+  g.year = "201718";
+  g.form = "compact";
+  g.out_dir = *dir_ + "/input-2017";
+  g.progress = false;
+  GenerateReport gr;
+  ASSERT_TRUE(Generate(g, &gr).ok());
+  IngestOptions i;
+  i.input_dir = g.out_dir;
+  i.store_dir = *dir_ + "/store-2017";
+  IngestReport ir;
+  ASSERT_TRUE(Ingest(i, &ir).ok());
+
+  PupilLevelOutcomesOptions o;
+  o.policy_file = *dir_ + "/policy.json";
+  OutcomesReport alone, both;
+  ASSERT_TRUE(RunPupilLevelOutcomes(i.store_dir, o, *dir_ + "/out-2017", &alone).ok());
+  o.earlier_stores = {i.store_dir};
+  ASSERT_TRUE(RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out-trend", &both).ok());
+  EXPECT_EQ(both.periods, 2u);
+  EXPECT_FALSE(fs::exists(*dir_ + "/out-trend.earlier-0")) << "the earlier run's folder is removed";
+
+  auto lines = [](const std::string& path) {
+    std::ifstream in(path);
+    std::vector<std::string> out;
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  };
+  const auto trend = lines(*dir_ + "/out-trend/local_outcomes.csv");
+  const auto now = lines(*dir_ + "/out/local_outcomes.csv");
+  const auto before = lines(*dir_ + "/out-2017/local_outcomes.csv");
+  ASSERT_GT(before.size(), 1u);
+  ASSERT_EQ(trend.size(), now.size() + before.size() - 1);
+  // This year's rows, then the earlier year's, each as its own store gives
+  // them (the main run's policy shows every count, as the earlier's does).
+  EXPECT_TRUE(std::equal(now.begin(), now.end(), trend.begin()));
+  EXPECT_TRUE(std::equal(before.begin() + 1, before.end(), trend.begin() + now.size()));
+  std::set<std::string> periods;
+  for (size_t r = 1; r < trend.size(); ++r) periods.insert(trend[r].substr(0, 6));
+  EXPECT_EQ(periods, (std::set<std::string>{"201718", "201819"}));
+
+  // The same year twice: refused, the folder as it was.
+  o.earlier_stores = {*dir_ + "/store"};
+  const Status same = RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out-trend", &both);
+  ASSERT_FALSE(same.ok());
+  EXPECT_NE(same.message().find("201819"), std::string::npos) << same.ToString();
+  EXPECT_TRUE(lines(*dir_ + "/out-trend/local_outcomes.csv") == trend);
+  // An earlier store that cannot be read names itself.
+  o.earlier_stores = {*dir_ + "/no-such-store"};
+  const Status missing = RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out-trend", &both);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find("no-such-store"), std::string::npos) << missing.ToString();
+  EXPECT_TRUE(lines(*dir_ + "/out-trend/local_outcomes.csv") == trend);
+}
+
 TEST_F(OutcomesTruthTest, MovesBetweenSchoolsTrustsAndLasAndExitsToHomeEducationAreRecovered) {
   const CsvTable m = Load("movement.csv");
   // By school, by trust, by LA (school location) and by home LA (residence).

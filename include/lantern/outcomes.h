@@ -64,6 +64,11 @@ struct PupilLevelOutcomesOptions {
   std::string policy_file;    // JSON overrides (docs/definitions.md); empty: defaults
   std::string places_file;    // user-defined places (docs/local-outcomes.md); empty: none
   std::string real_data_dir;  // for statistical neighbours; empty: found, or none
+  // Earlier years' stores (one store holds one academic year): their
+  // framework rows are added to OUT/local_outcomes.csv, so that each
+  // measure has a trend. Each is run on its own, with the same places and
+  // policy; a store of the same year as the main one is refused.
+  std::vector<std::string> earlier_stores;
   int threads = 0;
 };
 

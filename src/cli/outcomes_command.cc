@@ -17,6 +17,7 @@ struct OutcomesArgs {
   std::string store;
   std::string policy;
   std::string places;
+  std::vector<std::string> earlier;
   std::string out;
   int threads = 0;
 };
@@ -34,7 +35,8 @@ void AddOutcomes(CLI::App& app, int* exit_code) {
       "leavers of each group against its place's) and the pupil-level "
       "OUT/children_missing_education.csv "
       "(for the home LA only). Examples: lantern outcomes --open-data --out out/outcomes; "
-      "lantern outcomes --store out/demo/store --out out/demo/outcomes --places places.csv");
+      "lantern outcomes --store out/demo/store --out out/demo/outcomes --places places.csv "
+      "--earlier-store out/2017/store");
   CLI::Option* od = cmd->add_option("--open-data", args->open_data,
                                     "the real published data folder (default: the one found "
                                     "beside the repository or in $LANTERN_REAL_DATA)")
@@ -48,6 +50,9 @@ void AddOutcomes(CLI::App& app, int* exit_code) {
   cmd->add_option("--places", args->places,
                   "pupil-level mode: user-defined places, a CSV of place_code, place_name, kind "
                   "(la, school or postcode_district), member (docs/local-outcomes.md)");
+  cmd->add_option("--earlier-store", args->earlier,
+                  "pupil-level mode: an earlier year's store, whose framework rows are added to "
+                  "local_outcomes.csv for the trend (repeat for more years)");
   cmd->add_option("--out", args->out, "output folder (created if new)")->required();
   cmd->add_option("--threads", args->threads, "worker threads (default: one per core)");
   cmd->callback([args, od, exit_code] {
@@ -56,12 +61,19 @@ void AddOutcomes(CLI::App& app, int* exit_code) {
       PupilLevelOutcomesOptions o;
       o.policy_file = args->policy;
       o.places_file = args->places;
+      o.earlier_stores = args->earlier;
       o.threads = args->threads;
       auto real = FindRealDataDir("");
       if (real.ok()) o.real_data_dir = *real;
       // The case list of children missing education is pupil-level.
       Status st = AuditCommandRead(args->store, "lantern outcomes --store",
                                    "children_missing_education.csv to " + args->out);
+      for (const std::string& earlier : args->earlier) {
+        if (st.ok()) {
+          st = AuditCommandRead(earlier, "lantern outcomes --earlier-store",
+                                "local_outcomes.csv rows to " + args->out);
+        }
+      }
       if (st.ok()) st = RunPupilLevelOutcomes(args->store, o, args->out, &report);
       if (!st.ok()) {
         *exit_code = ReportFailure("outcomes", st);
@@ -77,9 +89,10 @@ void AddOutcomes(CLI::App& app, int* exit_code) {
           "outcomes", Status::InvalidArgument("give --open-data [DIR] or --store STORE"));
       return;
     }
-    if (!args->places.empty()) {
+    if (!args->places.empty() || !args->earlier.empty()) {
       *exit_code = ReportFailure(
-          "outcomes", Status::InvalidArgument("--places applies to --store (pupil-level mode)"));
+          "outcomes", Status::InvalidArgument(
+                          "--places and --earlier-store apply to --store (pupil-level mode)"));
       return;
     }
     auto policy = LoadPolicyOrDefault(args->policy);

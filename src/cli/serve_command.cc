@@ -32,7 +32,8 @@ void AddServe(CLI::App& app, int* exit_code) {
                  ->expected(0, 1);
   store->excludes(od);
   cmd->add_option("--previous-store", o->previous_store_dir,
-                  "the previous year's store: pupil voice change since its wave (optional)");
+                  "the previous year's store: pupil voice change since its wave and the Local "
+                  "Outcomes Framework's year before (optional)");
   cmd->add_option("--port", o->port, "port (default 8080; 0: any free port)");
   cmd->add_option("--bind", o->bind, "address to listen on (default 127.0.0.1)");
   cmd->add_option("--db", o->db_path, "accounts and audit database (default STORE/lantern.db)");
@@ -48,7 +49,8 @@ void AddServe(CLI::App& app, int* exit_code) {
       "Examples:\n"
       "  lantern serve --store out/demo/store             # http://127.0.0.1:8080\n"
       "  lantern serve --open-data --port 8081             # every school in England, public\n"
-      "  lantern serve --store y2019/store --previous-store y2018/store  # pupil voice change\n"
+      "  lantern serve --store y2019/store --previous-store y2018/store  # pupil voice change, LOF "
+      "trend\n"
       "  lantern serve --store S --bind 0.0.0.0 --tls-cert cert.pem --tls-key key.pem\n"
       "Accounts: lantern users add NAME --role ROLE --scope CODE --store S (docs/access.md).");
   cmd->callback([o, od, open_data, exit_code] {

@@ -36,6 +36,7 @@
 #include "aggregate/groups.h"
 #include "common/csv_table.h"
 #include "common/csv_writer.h"
+#include "common/file_util.h"
 #include "common/parallel.h"
 #include "compute/compute.h"
 #include "derive/exits.h"
@@ -375,17 +376,67 @@ Status AddWellbeingRows(const StoreState& st, const Policy& policy, int threads,
   return Status::Ok();
 }
 
+// OUT/local_outcomes.csv with the earlier years' rows added after this
+// year's (each year's file has the same columns: one writer).
+Status AddEarlierYears(const std::string& out_dir, const std::vector<std::string>& earlier_rows,
+                       OutcomesReport* report) {
+  const std::string path = out_dir + "/local_outcomes.csv";
+  LANTERN_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  for (const std::string& rows : earlier_rows) {
+    text += rows;
+    report->rows += static_cast<uint64_t>(std::count(rows.begin(), rows.end(), '\n'));
+    if (!rows.empty()) ++report->periods;
+  }
+  return WriteFileAtomic(path, text, /*sync=*/false);
+}
+
 }  // namespace
 
 Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutcomesOptions& options,
                              const std::string& out_dir, OutcomesReport* report) {
   const auto started = std::chrono::steady_clock::now();
+  // The earlier years first, each into a folder of its own beside OUT, so
+  // that one that fails leaves OUT as it was.
+  std::vector<std::string> earlier_rows;  // each earlier year's rows, without the header
+  std::vector<std::string> years;
+  for (size_t i = 0; i < options.earlier_stores.size(); ++i) {
+    PupilLevelOutcomesOptions o = options;
+    o.earlier_stores.clear();
+    const std::string dir = fmt::format("{}.earlier-{}", out_dir, i);
+    OutcomesReport sub;
+    Status st = RunPupilLevelOutcomes(options.earlier_stores[i], o, dir, &sub);
+    Result<std::string> text =
+        st.ok() ? ReadFileToString(dir + "/local_outcomes.csv") : Result<std::string>(st);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    if (!text.ok()) {
+      return Status(text.status().code(),
+                    fmt::format("the earlier store {}: {}", options.earlier_stores[i],
+                                text.status().message()));
+    }
+    const size_t eol = text->find('\n');
+    earlier_rows.push_back(eol == std::string::npos ? std::string() : text->substr(eol + 1));
+  }
   LANTERN_ASSIGN_OR_RETURN(auto loaded, LoadedStore::Open(store_dir, options.threads));
   if (!loaded->impl().state.year) {
     return Status::FailedPrecondition(store_dir +
                                       " has no attendance marks yet, so no academic year");
   }
+  // One store a year: two of the same year would give each place two
+  // figures for it.
+  std::set<std::string> periods = {loaded->impl().state.year->TimePeriod()};
+  for (size_t i = 0; i < earlier_rows.size(); ++i) {
+    const std::string_view rows = earlier_rows[i];
+    if (rows.empty()) continue;
+    const std::string period(rows.substr(0, rows.find(',')));
+    if (!periods.insert(period).second) {
+      return Status::InvalidArgument(fmt::format(
+          "the earlier store {} holds {}, a year the framework already has from another store",
+          options.earlier_stores[i], period));
+    }
+  }
   Status st = RunPupilLevelOutcomes(*loaded, options, out_dir, report);
+  if (st.ok() && !earlier_rows.empty()) st = AddEarlierYears(out_dir, earlier_rows, report);
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return st;

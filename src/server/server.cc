@@ -424,13 +424,26 @@ Status ReadCmeCases(const ServerOptions& options, Published* p) {
   o.policy_file = options.policy_file;
   o.threads = options.threads;
   o.places_file = options.places_file;
+  // The year before's framework beside this year's: the trend.
+  if (!options.previous_store_dir.empty()) o.earlier_stores = {options.previous_store_dir};
   if (const fs::path places = fs::path(options.store_dir) / "places.csv";
       o.places_file.empty() && fs::exists(places)) {
     o.places_file = places.string();
   }
   const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
   OutcomesReport report;
-  LANTERN_RETURN_IF_ERROR(RunPupilLevelOutcomes(options.store_dir, o, dir, &report));
+  Status run = RunPupilLevelOutcomes(options.store_dir, o, dir, &report);
+  if (!run.ok() && !o.earlier_stores.empty()) {
+    // The year before's store cannot give the trend (another year's places
+    // file may name a school it does not hold): this year's alone.
+    if (!options.quiet) {
+      std::fprintf(stderr, "lantern serve: no trend from the previous store: %s\n",
+                   run.ToString().c_str());
+    }
+    o.earlier_stores.clear();
+    run = RunPupilLevelOutcomes(options.store_dir, o, dir, &report);
+  }
+  LANTERN_RETURN_IF_ERROR(run);
   LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(dir + "/children_missing_education.csv"));
   LANTERN_RETURN_IF_ERROR(IndexOutcomes(dir, p));
   const int home = t.Column("home_la_code");

@@ -158,7 +158,7 @@ export function Outcomes({ level, code = '' }) {
   const trend = ofM
     .filter((r) => r.breakdown === 'Total')
     .sort((a, b) => periodKey(a).localeCompare(periodKey(b)))
-    .map((r) => ({ period: /^Week/.test(r.time_identifier || '') ? `${periodText(r.time_period)} ${r.time_identifier}` : periodText(r.time_period), value: cell(r.value), england: cell(r.england_value), sn: cell(r.sn_mean), interval: interval(r.lower_95, r.upper_95) }));
+    .map((r) => ({ period: /^Week/.test(r.time_identifier || '') ? `${periodText(r.time_period)} ${r.time_identifier}` : periodText(r.time_period), value: cell(r.value), england: cell(r.england_value), sn: cell(r.sn_mean), interval: interval(r.lower_95, r.upper_95), lo: numberOf(r.lower_95), hi: numberOf(r.upper_95) }));
   const file = `${L.file(code)}-outcomes`;
   // Where else to look: the LA's region and England, where this server has them.
   const regionCode = level === 'la' ? (all.find((r) => /^E1[23]\d{6}$/.test(r.region_code || '')) || {}).region_code : '';
@@ -320,14 +320,18 @@ export function Outcomes({ level, code = '' }) {
                 if (L.england && typeof t.england === 'number') series.push({ period: t.period, v: t.england, who: 'England' });
                 if (L.neighbours && typeof t.sn === 'number') series.push({ period: t.period, v: t.sn, who: 'Statistical neighbours' });
               }
+              // The place's own 95% interval in each period, so that a
+              // change within the noise is not read as a trend.
+              const intervals = trend.filter((t) => typeof t.value === 'number' && t.lo !== null && t.hi !== null).map((t) => ({ ...t, who: L.self }));
               return Plot.plot({
                 width,
                 height: 220,
                 marginBottom: 50,
                 style: STYLE,
                 x: { type: 'point', domain: trend.map((t) => t.period), label: null, tickRotate: trend.length > 6 ? -35 : 0 },
-                y: { grid: true, label: `↑ ${labelOf(m)}` },
+                y: { grid: true, nice: true, label: `↑ ${labelOf(m)}` },
                 marks: [
+                  Plot.ruleX(intervals, { x: 'period', y1: 'lo', y2: 'hi', stroke: 'who', strokeWidth: 2, strokeOpacity: 0.5 }),
                   Plot.line(series, { x: 'period', y: 'v', z: 'who', stroke: 'who' }),
                   Plot.dot(series, { x: 'period', y: 'v', symbol: 'who', stroke: 'who', r: 4 }),
                   Plot.text(series, Plot.selectLast({ x: 'period', y: 'v', z: 'who', text: 'who', dx: 8, textAnchor: 'start' })),
@@ -337,7 +341,7 @@ export function Outcomes({ level, code = '' }) {
             }}
           />
           <figcaption class="legend">
-            {compared.length > 1 ? `${compared.join(', ').replace(/, ([^,]*)$/, ' and $1')}, each line named at its end and drawn with its own symbol,` : `${L.self},`} in each period the sources hold; a period with no data is left out, never drawn as zero.
+            {compared.length > 1 ? `${compared.join(', ').replace(/, ([^,]*)$/, ' and $1')}, each line named at its end and drawn with its own symbol,` : `${L.self},`} in each period the sources hold; a period with no data is left out, never drawn as zero. The pale bar through {L.here === 'England' ? 'England' : `${L.here}’s`} point is its 95% interval: a change inside it may be noise.
           </figcaption>
         </figure>
         )}
