@@ -51,7 +51,18 @@ test('the LA page shows the framework at a glance, gaps, trend and movement; axe
   const options = await page.$$eval('#lof-measure option', (os) => os.map((o) => o.textContent.trim()));
   assert.ok(options.includes(catalogue.get('sess_overall_percent').label));
   await page.waitForSelector('[data-testid=outcomes] [data-chart] svg', { timeout: 30000 });
-  assert.ok((await page.locator('[data-testid=outcomes-trend] tbody tr').count()) > 0);
+  // The trend: one row a period the API holds for the measure shown (scripts/web-test
+  // serves the year before's store too, so pupil records give two).
+  const shownMeasure = await page.$eval('#lof-measure', (s) => s.value);
+  const periods = new Set(rows.filter((r) => r.measure === shownMeasure && r.school_type === 'Total' && r.breakdown === 'Total' && r.location_basis === 'School location').map((r) => `${r.time_period}|${r.time_identifier}`));
+  assert.ok(periods.size >= 2, `periods served: ${[...periods]}`);
+  assert.equal(await page.locator('[data-testid=outcomes-trend] tbody tr').count(), periods.size);
+  // The chart draws the LA's interval in each period that has one.
+  const num = (v) => /^-?\d/.test(String(v ?? ''));
+  const withInterval = rows.filter((r) => r.measure === shownMeasure && r.school_type === 'Total' && r.breakdown === 'Total' && r.location_basis === 'School location' && num(r.value) && num(r.lower_95) && num(r.upper_95)).length;
+  assert.ok(withInterval > 0);
+  await page.waitForSelector('[data-testid=outcomes-trend-chart] svg', { timeout: 30000 });
+  assert.equal(await page.locator('[data-testid=outcomes-trend-chart] svg .trend-interval line').count(), withInterval);
   // The gaps: to peers here and to the same peers in England, each with its
   // interval (gap_to_england_lower_95, _upper_95), and the LA's comparisons.
   const gapHeads = await page.$$eval('[data-testid=outcomes-gaps] thead th', (ths) => ths.map((t) => t.textContent.trim()));

@@ -308,7 +308,7 @@ export function Outcomes({ level, code = '' }) {
             One period only: there is no line to draw yet.
           </p>
         ) : (
-        <figure class="chart-figure">
+        <figure class="chart-figure" data-testid="outcomes-trend-chart">
           <Chart
             label={`Line chart: ${labelOf(m)} over time for ${compared.length > 1 ? compared.map((c, i) => (i === 0 ? L.here : c === 'Statistical neighbours' ? "the statistical neighbours' mean" : c)).join(', ').replace(/, ([^,]*)$/, ' and $1') : L.here}. The table holds the same figures.`}
             dataKey={JSON.stringify(['trend', level, m, basis, trend])}
@@ -331,7 +331,7 @@ export function Outcomes({ level, code = '' }) {
                 x: { type: 'point', domain: trend.map((t) => t.period), label: null, tickRotate: trend.length > 6 ? -35 : 0 },
                 y: { grid: true, nice: true, label: `↑ ${labelOf(m)}` },
                 marks: [
-                  Plot.ruleX(intervals, { x: 'period', y1: 'lo', y2: 'hi', stroke: 'who', strokeWidth: 2, strokeOpacity: 0.5 }),
+                  Plot.ruleX(intervals, { x: 'period', y1: 'lo', y2: 'hi', stroke: 'who', strokeWidth: 2, strokeOpacity: 0.5, className: 'trend-interval' }),
                   Plot.line(series, { x: 'period', y: 'v', z: 'who', stroke: 'who' }),
                   Plot.dot(series, { x: 'period', y: 'v', symbol: 'who', stroke: 'who', r: 4 }),
                   Plot.text(series, Plot.selectLast({ x: 'period', y: 'v', z: 'who', text: 'who', dx: 8, textAnchor: 'start' })),
