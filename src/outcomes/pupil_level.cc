@@ -398,7 +398,6 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
   // The earlier years first, each into a folder of its own beside OUT, so
   // that one that fails leaves OUT as it was.
   std::vector<std::string> earlier_rows;  // each earlier year's rows, without the header
-  std::vector<std::string> years;
   for (size_t i = 0; i < options.earlier_stores.size(); ++i) {
     PupilLevelOutcomesOptions o = options;
     o.earlier_stores.clear();
