@@ -391,9 +391,9 @@ function diff(a, ...rest) {
 // schools, a region's LAs, England's regions (a user-defined place's
 // member LAs are not in its rows).
 const MOVEMENT_PARTS = {
-  la: { level: 'School', caption: 'Exits by school', label: 'School', name: (r) => r.school_name || r.school_urn },
-  region: { level: 'Local authority', caption: 'Exits by local authority', label: 'Local authority', name: (r) => r.la_name || r.old_la_code },
-  england: { level: 'Regional', caption: 'Exits by region', label: 'Region', name: (r) => r.region_name || r.region_code },
+  la: { level: 'School', key: 'school', caption: 'Exits by school', label: 'School', name: (r) => r.school_name || r.school_urn },
+  region: { level: 'Local authority', key: 'la', caption: 'Exits by local authority', label: 'Local authority', name: (r) => r.la_name || r.old_la_code },
+  england: { level: 'Regional', key: 'region', caption: 'Exits by region', label: 'Region', name: (r) => r.region_name || r.region_code },
 };
 
 // Movement: where pupils who left a school in the place went, drawn as
@@ -435,8 +435,8 @@ export function Movement({ level, code = '' }) {
   const partRows = parts
     ? all
         .filter((r) => r.geographic_level === parts.level && schoolLocated(r) && (parts.level === 'School' || r.school_type === 'Total'))
-        .map((r) => ({ part: parts.name(r), exits: cell(r.exits), moves: cell(r.moves), moves_other_la: cell(r.moves_other_la), moves_other_trust: cell(r.moves_other_trust), exits_no_school: cell(r.exits_no_school), ehe_exits: cell(r.ehe_exits) }))
-        .sort((a, b) => String(a.part).localeCompare(String(b.part), 'en-GB'))
+        .map((r) => ({ [parts.key]: parts.name(r), exits: cell(r.exits), moves: cell(r.moves), moves_other_la: cell(r.moves_other_la), moves_other_trust: cell(r.moves_other_trust), exits_no_school: cell(r.exits_no_school), ehe_exits: cell(r.ehe_exits) }))
+        .sort((a, b) => String(a[parts.key]).localeCompare(String(b[parts.key]), 'en-GB'))
     : [];
   const hidden = flows.some((f) => f.pupils === 'c');
   const file = L.file(code);
@@ -477,10 +477,10 @@ export function Movement({ level, code = '' }) {
         <DataTable
           caption={parts.caption}
           testid="movement-schools"
-          file={`${file}-movement-${parts.level === 'School' ? 'schools' : parts.level === 'Regional' ? 'regions' : 'las'}`}
+          file={`${file}-movement-${parts.key === 'school' ? 'schools' : `${parts.key}s`}`}
           rows={partRows}
           columns={[
-            { key: 'part', label: parts.label, head: true },
+            { key: parts.key, label: parts.label, head: true },
             { key: 'exits', label: 'Exits', num: true, dp: 0 },
             { key: 'moves', label: 'Moves to another school', num: true, dp: 0 },
             { key: 'moves_other_la', label: 'to another LA', num: true, dp: 0 },
