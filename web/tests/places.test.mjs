@@ -97,6 +97,31 @@ async function checkMovement(page, apiPath, rowLevel, partLevel) {
   assert.equal(await page.locator('[data-testid=trust-flows-table]').count(), 0, 'the flows between trusts are an LA\'s');
 }
 
+// On a phone the flow diagram's labels that do not fit beside their nodes
+// are drawn by their short names ("Secondary", "No school"), not cut off
+// mid-word; on a laptop the full names.
+test('a region page\'s flow diagram names its nodes in full on a laptop, by short names on a phone', async (t) => {
+  if (!places.regions.length) return t.skip('no region on this server');
+  const region = places.regions[0];
+  const labels = async (width) => {
+    const page = await newPage(shared.browser, { width, height: 900 });
+    await open(page, shared.target.url, `/region/${region.code}`, '[data-testid=outcomes-glance]');
+    await page.waitForSelector('[data-testid=movement] > .lof-stack [data-sankey] svg text', { timeout: 30000 });
+    const texts = await page.$$eval('[data-testid=movement] > .lof-stack [data-sankey] svg > g:last-child text', (ts) => ts.map((x) => [...x.querySelectorAll('tspan')].map((s) => s.textContent).join(' ')));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+    return texts;
+  };
+  const wide = await labels(1280);
+  assert.ok(wide.some((l) => l.startsWith('State-funded secondary (')), wide.join(' | '));
+  assert.ok(wide.some((l) => l.startsWith('No school in the records')), wide.join(' | '));
+  const narrow = await labels(390);
+  const shorts = ['Primary', 'Secondary', 'Special', 'PRU', 'Same trust', 'Other trust', 'Other LA', 'Same school', 'Home ed.', 'Missing ed.', 'No school'];
+  assert.ok(narrow.some((l) => shorts.some((x) => l === x || l.startsWith(`${x} (`))), narrow.join(' | '));
+  // No name is cut: each label is a full name or a short one, whole.
+  assert.ok(narrow.every((l) => !l.includes('…')), narrow.join(' | '));
+});
+
 test('#/places lists England (or why not), the regions and the user-defined places; axe; screenshot', async () => {
   const page = await newPage(shared.browser);
   await open(page, shared.target.url, '/places', '[data-testid=places]');

@@ -9,7 +9,8 @@ function loadSankey() {
 }
 
 // A flow diagram (d3-sankey lays it out; Preact draws the SVG): `nodes`
-// [{ id, label }], `links` [{ source, target, value }] by node id, values
+// [{ id, label, short }] (`short`, optional: the label drawn when the full
+// one does not fit beside its node, as on a phone), `links` [{ source, target, value }] by node id, values
 // positive numbers. One accessible image named by `label`; each band and
 // node has a <title> for pointer users, and the table beside it holds the
 // same figures for everyone else (keyboard, screen reader, download).
@@ -109,7 +110,13 @@ export function Sankey({ nodes, links, label, height = 320, valueText = (v) => S
             {graph.nodes.map((n) => {
               const onLeft = n.x0 < mid;
               // About 6.5 px a character at 12 px.
-              const lines = wrap(`${n.label} (${valueText(n.value)})`, Math.max(8, Math.floor(((onLeft ? left : right) - 10) / 6.5)), linesFor.get(n.id));
+              const room = Math.max(8, Math.floor(((onLeft ? left : right) - 10) / 6.5));
+              let lines = wrap(`${n.label} (${valueText(n.value)})`, room, linesFor.get(n.id));
+              const cut = (ls) => ls.some((l) => l.endsWith('…'));
+              // Too long: the short name with the figure, else the short
+              // name alone (the figure is in the node's title and the table).
+              if (n.short && cut(lines)) lines = wrap(`${n.short} (${valueText(n.value)})`, room, linesFor.get(n.id));
+              if (n.short && cut(lines) && !cut(wrap(n.short, room, linesFor.get(n.id)))) lines = wrap(n.short, room, linesFor.get(n.id));
               const x = onLeft ? n.x0 - 6 : n.x1 + 6;
               return (
                 <text key={n.id} x={x} y={(n.y0 + n.y1) / 2} text-anchor={onLeft ? 'end' : 'start'}>

@@ -368,15 +368,17 @@ export function Outcomes({ level, code = '' }) {
 // (movement.csv: moves_same_trust, moves_other_la, ehe_no_school, cme_open
 // and the rest by difference), so the bands add up to the exits.
 const DESTINATIONS = [
-  { id: 'same_trust', label: 'Another school, same trust', colour: '#1d70b8', value: (r) => r.moves_same_trust },
-  { id: 'other_trust', label: 'A school in another trust', colour: '#4c2c92', value: (r) => diff(r.moves, r.moves_other_la, r.moves_same_trust) },
-  { id: 'other_la', label: 'A school in another LA', colour: '#5694ca', value: (r) => r.moves_other_la },
-  { id: 'same_school', label: 'Back at the same school', colour: '#00703c', value: (r) => diff(r.exits, r.moves, r.exits_no_school) },
-  { id: 'ehe', label: 'Elective home education', colour: '#f47738', value: (r) => r.ehe_no_school },
-  { id: 'cme', label: 'Missing education (open case)', colour: '#d4351c', value: (r) => r.cme_open },
-  { id: 'no_school', label: 'No school in the records', colour: '#505a5f', value: (r) => diff(r.exits_no_school, r.ehe_no_school, r.cme_open) },
+  { id: 'same_trust', label: 'Another school, same trust', short: 'Same trust', colour: '#1d70b8', value: (r) => r.moves_same_trust },
+  { id: 'other_trust', label: 'A school in another trust', short: 'Other trust', colour: '#4c2c92', value: (r) => diff(r.moves, r.moves_other_la, r.moves_same_trust) },
+  { id: 'other_la', label: 'A school in another LA', short: 'Other LA', colour: '#5694ca', value: (r) => r.moves_other_la },
+  { id: 'same_school', label: 'Back at the same school', short: 'Same school', colour: '#00703c', value: (r) => diff(r.exits, r.moves, r.exits_no_school) },
+  { id: 'ehe', label: 'Elective home education', short: 'Home ed.', colour: '#f47738', value: (r) => r.ehe_no_school },
+  { id: 'cme', label: 'Missing education (open case)', short: 'Missing ed.', colour: '#d4351c', value: (r) => r.cme_open },
+  { id: 'no_school', label: 'No school in the records', short: 'No school', colour: '#505a5f', value: (r) => diff(r.exits_no_school, r.ehe_no_school, r.cme_open) },
 ];
 const TYPES = ['State-funded primary', 'State-funded secondary', 'State-funded special', 'Pupil referral unit'];
+// The kinds of school as a phone's narrow diagram names them.
+const TYPE_SHORT = { 'State-funded primary': 'Primary', 'State-funded secondary': 'Secondary', 'State-funded special': 'Special', 'Pupil referral unit': 'PRU' };
 
 // a - b - c from published counts; hidden (`c`) when any is hidden, and a
 // difference of 1 or 2 is shown as hidden too, as the disclosure rule would.
@@ -429,7 +431,7 @@ export function Movement({ level, code = '' }) {
     }
   }
   const drawn = flows.filter((f) => typeof f.pupils === 'number' && f.pupils > 0);
-  const nodes = [...TYPES.map((t) => ({ id: t, label: t })), ...DESTINATIONS.map((d) => ({ id: d.id, label: d.label, colour: d.colour }))];
+  const nodes = [...TYPES.map((t) => ({ id: t, label: t, short: TYPE_SHORT[t] })), ...DESTINATIONS.map((d) => ({ id: d.id, label: d.label, short: d.short, colour: d.colour }))];
   const links = drawn.map((f) => ({ source: f.source, target: f.target, value: f.pupils }));
   const tableRows = flows.filter((f) => f.pupils !== 0);
   const partRows = parts
