@@ -184,17 +184,23 @@ TEST(EvaluateFlagsTest, AtEqualPrecisionTakesTheThresholdWithTheClosestPrecision
   EXPECT_EQ(m.hits, 11);
 }
 
+// `high` pupils at score 2, the first `with_outcome` of them with a
+// permanent exclusion, then `low` at score 1 with none.
+void TwoScores(int high, int with_outcome, int low, Cohort* c, std::vector<double>* score) {
+  for (int i = 0; i < high + low; ++i) {
+    PupilRow r = Pupil(0);
+    if (i < with_outcome) Outcome(&r, kPe, kDay);
+    c->rows.push_back(r);
+    score->push_back(i < high ? 2 : 1);
+  }
+}
+
 TEST(EvaluateFlagsTest, AtEqualPrecisionNeverSplitsATieNorCountsAHandful) {
   Cohort c;
   std::vector<double> score;
   // 25 pupils at one score, 5 with the outcome, then 10 at a lower one
   // with none: the only thresholds are 25 and 35 pupils.
-  for (int i = 0; i < 35; ++i) {
-    PupilRow r = Pupil(0);
-    if (i < 5) Outcome(&r, kPe, kDay);
-    c.rows.push_back(r);
-    score.push_back(i < 25 ? 2 : 1);
-  }
+  TwoScores(25, 5, 10, &c, &score);
   double threshold = -1;
   // 5 of 20 (25%) would be closer to 25% than 5 of 25, had a tie been split.
   Metrics m = AtEqualPrecision(c, kPe, score, 0.25, &threshold);
@@ -214,12 +220,7 @@ TEST(EvaluateFlagsTest, AtEqualPrecisionTakesTheHigherThresholdOnEqualDistance) 
   // of 40, 25%): 37.5% is 12.5 points from each, exactly.
   Cohort c;
   std::vector<double> score;
-  for (int i = 0; i < 40; ++i) {
-    PupilRow r = Pupil(0);
-    if (i < 10) Outcome(&r, kPe, kDay);
-    c.rows.push_back(r);
-    score.push_back(i < 20 ? 2 : 1);
-  }
+  TwoScores(20, 10, 20, &c, &score);
   double threshold = -1;
   const Metrics m = AtEqualPrecision(c, kPe, score, 0.375, &threshold);
   EXPECT_EQ(threshold, 2);

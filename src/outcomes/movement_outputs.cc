@@ -616,18 +616,27 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
   return WriteTidyOpenDataFile(t, dir);
 }
 
+namespace {
+
+// The year's exits: the computation's when it classified them for the
+// year (the exit grain's), else classified here into `own`.
+const ExitSet& YearExits(const PupilLevelContext& ctx, ExitSet* own) {
+  const AcademicYear year = *ctx.state.year;
+  const Computation& c = ctx.computation;
+  if (c.exits != nullptr && c.first_day == year.FirstDay() && c.last_day == year.LastDay()) {
+    return *c.exits;
+  }
+  *own = ClassifyExits(ctx.state, ctx.policy, year.FirstDay(), year.LastDay());
+  return *own;
+}
+
+}  // namespace
+
 Status WriteCmeCases(const PupilLevelContext& ctx, const std::string& dir, uint64_t* cases,
                      uint64_t* open) {
   const StoreState& s = ctx.state;
-  const AcademicYear year = *s.year;
-  // The computation's exits when it classified them for the year (the exit
-  // grain's); else classified here.
-  const Computation& computation = ctx.computation;
   ExitSet classified;
-  const bool shared = computation.exits != nullptr && computation.first_day == year.FirstDay() &&
-                      computation.last_day == year.LastDay();
-  if (!shared) classified = ClassifyExits(s, ctx.policy, year.FirstDay(), year.LastDay());
-  const ExitSet& exits = shared ? *computation.exits : classified;
+  const ExitSet& exits = YearExits(ctx, &classified);
   std::map<int, std::string> la_names;
   for (size_t i = 0; i < s.local_authorities.size(); ++i) {
     la_names[s.local_authorities.old_la_code[i]] = s.local_authorities.la_name[i];
@@ -846,13 +855,8 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
   const DisclosureFlags& flags = ctx.flags;
   const StoreState& s = ctx.state;
   const EnrolmentTable& e = s.enrolments;
-  const AcademicYear year = *s.year;
-  const Computation& computation = ctx.computation;
   ExitSet classified;
-  const bool shared = computation.exits != nullptr && computation.first_day == year.FirstDay() &&
-                      computation.last_day == year.LastDay();
-  if (!shared) classified = ClassifyExits(s, ctx.policy, year.FirstDay(), year.LastDay());
-  const ExitSet& exits = shared ? *computation.exits : classified;
+  const ExitSet& exits = YearExits(ctx, &classified);
   const int m_exits = MeasureIndex(ctx, "exits");
   const int m_other_la = MeasureIndex(ctx, "moves_other_la");
   const int m_same_trust = MeasureIndex(ctx, "moves_same_trust");
