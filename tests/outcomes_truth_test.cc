@@ -165,6 +165,17 @@ TEST_F(OutcomesTruthTest, AnEarlierYearsStoreGivesEachMeasureItsTrend) {
   ASSERT_TRUE(RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out-trend", &both).ok());
   EXPECT_EQ(both.periods, 2u);
   EXPECT_FALSE(fs::exists(*dir_ + "/out-trend.earlier-0")) << "the earlier run's folder is removed";
+  // What an earlier year is run for: its framework rows, not its case list
+  // (pupil-level) or other files.
+  PupilLevelOutcomesOptions only;
+  only.policy_file = o.policy_file;
+  only.local_outcomes_only = true;
+  OutcomesReport only_report;
+  ASSERT_TRUE(RunPupilLevelOutcomes(i.store_dir, only, *dir_ + "/out-only", &only_report).ok());
+  EXPECT_TRUE(fs::exists(*dir_ + "/out-only/local_outcomes.csv"));
+  EXPECT_FALSE(fs::exists(*dir_ + "/out-only/children_missing_education.csv"));
+  EXPECT_FALSE(fs::exists(*dir_ + "/out-only/movement.csv"));
+  EXPECT_FALSE(fs::exists(*dir_ + "/out-only/net_flows.csv"));
 
   auto lines = [](const std::string& path) {
     std::ifstream in(path);

@@ -69,6 +69,9 @@ struct PupilLevelOutcomesOptions {
   // measure has a trend. Each is run on its own, with the same places and
   // policy; a store of the same year as the main one is refused.
   std::vector<std::string> earlier_stores;
+  // Only OUT/local_outcomes.csv (+ .meta.csv): what an earlier year gives
+  // the trend, without its other files (its case list is pupil-level).
+  bool local_outcomes_only = false;
   int threads = 0;
 };
 

@@ -401,6 +401,7 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
   for (size_t i = 0; i < options.earlier_stores.size(); ++i) {
     PupilLevelOutcomesOptions o = options;
     o.earlier_stores.clear();
+    o.local_outcomes_only = true;
     const std::string dir = fmt::format("{}.earlier-{}", out_dir, i);
     OutcomesReport sub;
     Status st = RunPupilLevelOutcomes(options.earlier_stores[i], o, dir, &sub);
@@ -544,6 +545,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
   Steps movement_steps, rows_steps;
   Status movement_status, rows_status;
   auto movement_half = [&]() -> Status {
+    if (options.local_outcomes_only) return Status::Ok();
     auto step = timer(&movement_steps);
     OpenDataInput in;
     in.catalogue = &catalogue;
@@ -768,6 +770,8 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     step("local_outcomes rows");
     LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out_dir));
     step("local_outcomes.csv");
+    report->notes = notes;
+    if (options.local_outcomes_only) return Status::Ok();
 
     LANTERN_RETURN_IF_ERROR(WriteUnexplainedExits(ctx, out_dir, &report->unexplained_exit_rows));
     step("unexplained_exits.csv");
@@ -775,7 +779,6 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     step("trust_contribution.csv");
     LANTERN_RETURN_IF_ERROR(WriteNetFlows(ctx, out_dir, &report->net_flow_rows));
     step("net_flows.csv");
-    report->notes = notes;
     return Status::Ok();
   };
   Steps files;
