@@ -30,32 +30,6 @@ double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// The big output files are recycled: the one a build replaces is kept in
-// OUT/.spare and becomes the next build's file, written over in place. A
-// daily rebuild then rewrites pages the system already holds instead of
-// freeing one file's pages and allocating another's.
-void RecycleSpares(const std::string& out_dir, const std::string& staging,
-                   const std::vector<std::string>& names) {
-  std::error_code ec;
-  for (const std::string& name : names) {
-    const fs::path spare = fs::path(out_dir) / ".spare" / name;
-    if (fs::exists(spare, ec)) fs::rename(spare, fs::path(staging) / name, ec);
-  }
-}
-
-// Before the new files replace the old: a second name for each old file, so
-// it survives the replacement as the spare. Readers of OUT never see a
-// missing or partial file.
-void KeepSpares(const std::string& out_dir, const std::vector<std::string>& names) {
-  std::error_code ec;
-  fs::create_directories(fs::path(out_dir) / ".spare", ec);
-  for (const std::string& name : names) {
-    const fs::path live = fs::path(out_dir) / name, spare = fs::path(out_dir) / ".spare" / name;
-    fs::remove(spare, ec);
-    if (fs::exists(live, ec)) fs::create_hard_link(live, spare, ec);
-  }
-}
-
 Status BuildFromState(const StoreState& state, const Store* store, const Policy& policy,
                       const BuildOptions& options, BuildReport* report) {
   const auto started = Clock::now();
@@ -121,19 +95,12 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     }
   }
 
-  // Write into a staging folder, then move the files into place together.
+  // Written into a staging folder, then moved into place together.
   const auto t = Clock::now();
-  std::error_code ec;
-  fs::create_directories(options.out_dir, ec);
-  if (ec) {
-    return Status::IoError(fmt::format("cannot create {}: {}", options.out_dir, ec.message()));
-  }
-  const std::string staging = fmt::format("{}/.staging-{}", options.out_dir, ::getpid());
-  fs::remove_all(staging, ec);
-  fs::create_directories(staging, ec);
   std::vector<std::string> recycled;
   for (const Family* f : families) recycled.emplace_back(f->decl->file);
-  RecycleSpares(options.out_dir, staging, recycled);
+  LANTERN_ASSIGN_OR_RETURN(auto out, StagedFolder::Open(options.out_dir, recycled));
+  const std::string& staging = out->dir();
   Status st;
   for (const Family* f : families) {
     OpenDataInput in;
@@ -148,7 +115,7 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
     in.threads = options.threads;
     OpenDataStats stats;
     const auto file_started = Clock::now();
-    st = WriteOpenDataFile(in, staging, /*overwrite=*/true, &stats);
+    st = WriteOpenDataFile(in, staging, &stats);
     if (!st.ok()) break;
     report->files.push_back({std::string(f->decl->file), stats.rows, stats.cells_suppressed,
                              stats.rows_suppressed, Since(file_started)});
@@ -178,24 +145,21 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
                     {"total", report->seconds}};
     st = WriteFileAtomic(staging + "/build_report.json", j.dump(2) + "\n");
   }
-  if (!st.ok()) {
-    fs::remove_all(staging, ec);
-    return st;
-  }
-  KeepSpares(options.out_dir, recycled);
-  for (const auto& entry : fs::directory_iterator(staging, ec)) {
-    fs::rename(entry.path(), fs::path(options.out_dir) / entry.path().filename(), ec);
-    if (ec) {
-      return Status::IoError(
-          fmt::format("cannot move {} into place: {}", entry.path().string(), ec.message()));
-    }
-  }
-  fs::remove_all(staging, ec);
+  LANTERN_RETURN_IF_ERROR(st);
+  LANTERN_RETURN_IF_ERROR(out->Commit());
   if (framework) {
     const auto framework_started = Clock::now();
     report->outcomes = OutcomesReport();
+    // The framework's movement.csv is the build's, from the same computation.
+    const std::string movement_file(catalogue->FindFamily("movement")->decl->file);
+    outcomes::WrittenFile movement{options.out_dir + "/" + movement_file, 0};
+    const auto written =
+        std::find_if(report->files.begin(), report->files.end(),
+                     [&](const BuildFileReport& f) { return f.file == movement_file; });
+    if (written != report->files.end()) movement.rows = written->rows;
     st = outcomes::WriteFramework(state, policy, *catalogue, c, outcomes::UserPlaces(),
-                                  options.outcomes, options.outcomes_dir, &report->outcomes);
+                                  options.outcomes, options.outcomes_dir, &report->outcomes,
+                                  written != report->files.end() ? &movement : nullptr);
     report->outcomes.seconds = Since(framework_started);
     if (!st.ok()) {
       return Status(st.code(), fmt::format("the build's files are in {}, but the place measures "

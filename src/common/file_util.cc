@@ -76,12 +76,10 @@ void MappedFile::Prefault() const {
 }
 
 Result<std::unique_ptr<BufferedWriter>> BufferedWriter::Create(const std::string& path,
-                                                               size_t buffer_bytes,
-                                                               bool overwrite) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | (overwrite ? 0 : O_TRUNC) | O_CLOEXEC, 0644);
+                                                               size_t buffer_bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError(Errno("cannot create", path));
   std::unique_ptr<BufferedWriter> w(new BufferedWriter());
-  w->overwrite_ = overwrite;
   w->path_ = path;
   w->fd_ = fd;
   w->cap_ = buffer_bytes;
@@ -162,9 +160,8 @@ void BufferedWriter::Spill(std::string_view bytes) {
 Status BufferedWriter::Close(bool sync) {
   if (fd_ < 0) return Status::Ok();
   Flush();
-  // An overwritten file may have been longer: cut it at what was written.
-  if (overwrite_ && error_ == 0 && ::ftruncate(fd_, static_cast<off_t>(total_)) != 0)
-    error_ = errno;
+  // A file written over may have been longer: cut it at what was written.
+  if (error_ == 0 && ::ftruncate(fd_, static_cast<off_t>(total_)) != 0) error_ = errno;
   if (sync && error_ == 0 && ::fsync(fd_) != 0) error_ = errno;
   if (::close(fd_) != 0 && error_ == 0) error_ = errno;
   fd_ = -1;
@@ -238,6 +235,67 @@ bool ReadFullyAt(int fd, uint64_t offset, void* out, size_t bytes) {
 bool WriteFullyAt(int fd, uint64_t offset, const void* data, size_t bytes) {
   return WholeAt([fd](const char* p, size_t n, off_t at) { return ::pwrite(fd, p, n, at); }, offset,
                  static_cast<const char*>(data), bytes);
+}
+
+namespace fs = std::filesystem;
+
+Result<std::unique_ptr<StagedFolder>> StagedFolder::Open(const std::string& out_dir,
+                                                         std::vector<std::string> recycled) {
+  std::unique_ptr<StagedFolder> f(new StagedFolder());
+  f->out_dir_ = out_dir;
+  f->staging_ = fmt::format("{}/.staging-{}", out_dir, ::getpid());
+  f->recycled_ = std::move(recycled);
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
+  fs::remove_all(f->staging_, ec);
+  fs::create_directories(f->staging_, ec);
+  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", f->staging_, ec.message()));
+  for (const std::string& name : f->recycled_) {
+    const fs::path spare = fs::path(out_dir) / ".spare" / name;
+    struct stat st;
+    if (::stat(spare.c_str(), &st) != 0 || st.st_nlink != 1) continue;
+    fs::rename(spare, fs::path(f->staging_) / name, ec);
+  }
+  return f;
+}
+
+StagedFolder::~StagedFolder() {
+  std::error_code ec;
+  if (!committed_) fs::remove_all(staging_, ec);
+}
+
+Status StagedFolder::Link(const std::string& from, const std::string& name) {
+  const fs::path to = fs::path(staging_) / name;
+  std::error_code ec;
+  fs::remove(to, ec);  // a recycled spare of that name
+  fs::create_hard_link(from, to, ec);
+  if (ec) fs::copy_file(from, to, ec);
+  if (ec)
+    return Status::IoError(fmt::format("cannot put {} in {}: {}", from, staging_, ec.message()));
+  return Status::Ok();
+}
+
+Status StagedFolder::Commit() {
+  std::error_code ec;
+  // Before the new files replace the old: a second name for each old file,
+  // so it survives the replacement as the spare.
+  fs::create_directories(fs::path(out_dir_) / ".spare", ec);
+  for (const std::string& name : recycled_) {
+    const fs::path live = fs::path(out_dir_) / name, spare = fs::path(out_dir_) / ".spare" / name;
+    fs::remove(spare, ec);
+    if (fs::exists(live, ec)) fs::create_hard_link(live, spare, ec);
+  }
+  for (const auto& entry : fs::directory_iterator(staging_, ec)) {
+    fs::rename(entry.path(), fs::path(out_dir_) / entry.path().filename(), ec);
+    if (ec) {
+      return Status::IoError(
+          fmt::format("cannot move {} into place: {}", entry.path().string(), ec.message()));
+    }
+  }
+  committed_ = true;
+  fs::remove_all(staging_, ec);
+  return Status::Ok();
 }
 
 }  // namespace lantern

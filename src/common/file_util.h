@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lantern/status.h"
 
@@ -44,15 +45,14 @@ class MappedFile {
   int fd_ = -1;  // open only with keep_open
 };
 
-// Appends to a file through a large buffer; Close() flushes and reports errors.
+// Writes a file through a large buffer; Close() flushes and reports errors.
+// A file already at the path is written over from the start, not truncated
+// first, and cut to length on Close: its pages, if cached, are reused rather
+// than freed and allocated again (StagedFolder's recycled spares).
 class BufferedWriter {
  public:
-  // With overwrite, an existing file is written over from the start rather
-  // than truncated first, and cut to length on Close: its pages, if cached,
-  // are reused rather than freed and allocated again.
   static Result<std::unique_ptr<BufferedWriter>> Create(const std::string& path,
-                                                        size_t buffer_bytes = 1 << 20,
-                                                        bool overwrite = false);
+                                                        size_t buffer_bytes = 1 << 20);
   // A writer into memory that grows as needed: the bytes are read back with
   // contents() and dropped with Clear() (used to format a block of rows on
   // one thread and write it to a file on another).
@@ -96,7 +96,6 @@ class BufferedWriter {
 
   std::string path_;
   int fd_ = -1;
-  bool overwrite_ = false;
   bool in_memory_ = false;
   std::unique_ptr<char[]> buf_;
   size_t cap_ = 0;
@@ -120,6 +119,41 @@ bool ReadFullyAt(int fd, uint64_t offset, void* out, size_t bytes);
 // Writes `bytes` at `offset` of an open file (pwrite, retried until done);
 // false on an error.
 bool WriteFullyAt(int fd, uint64_t offset, const void* data, size_t bytes);
+
+// A run's output files, written into a staging folder inside OUT and moved
+// into OUT together by Commit(), so that a reader of OUT sees the last run's
+// files or this run's, never a mix, and a run that fails leaves OUT as it
+// was (the staging folder is removed unless committed).
+//
+// The big files are recycled: each file of `recycled` that a commit replaces
+// is kept as OUT/.spare/NAME and becomes the next run's file in staging,
+// written over in place (BufferedWriter). A daily run then rewrites pages
+// the system already holds instead of freeing one file's pages and
+// allocating another's. A spare that another name still links (a file
+// linked into a second folder, see Link) is left alone, never written over.
+class StagedFolder {
+ public:
+  static Result<std::unique_ptr<StagedFolder>> Open(const std::string& out_dir,
+                                                    std::vector<std::string> recycled);
+  ~StagedFolder();
+  StagedFolder(const StagedFolder&) = delete;
+  StagedFolder& operator=(const StagedFolder&) = delete;
+
+  // The staging folder: write the run's files here.
+  const std::string& dir() const { return staging_; }
+  // Puts the file at `from` into staging as NAME: a second name for it (a
+  // hard link; a copy across file systems). For a file written once and
+  // published in two folders.
+  Status Link(const std::string& from, const std::string& name);
+  // Moves every staged file into OUT.
+  Status Commit();
+
+ private:
+  StagedFolder() = default;
+  std::string out_dir_, staging_;
+  std::vector<std::string> recycled_;
+  bool committed_ = false;
+};
 
 }  // namespace lantern
 

@@ -1,8 +1,10 @@
 #include "common/file_util.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "common/csv_writer.h"
@@ -87,6 +89,68 @@ TEST(MappedFileTest, CopyOutGivesTheViewsBytesReadFromTheFileOrTheMapping) {
     }
   }
   std::remove(path.c_str());
+}
+
+// A staged run's files reach OUT together on Commit; a run that is not
+// committed leaves OUT as it was; the file a commit replaces is written over
+// by the run after next (recycled), unless another folder links it.
+TEST(StagedFolderTest, FilesReachOutTogetherAndARecycledFileLinkedElsewhereIsLeftAlone) {
+  namespace fs = std::filesystem;
+  const std::string out = ::testing::TempDir() + "/lantern_staged_out";
+  const std::string other = ::testing::TempDir() + "/lantern_staged_other";
+  fs::remove_all(out);
+  fs::remove_all(other);
+  auto read = [](const std::string& path) {
+    auto text = ReadFileToString(path);
+    return text.ok() ? *text : std::string("(none)");
+  };
+  auto inode = [](const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+  };
+  // One run: a.csv (recycled) and b.csv written, then committed or not.
+  auto run = [&](const std::string& a, bool commit) {
+    auto f = StagedFolder::Open(out, {"a.csv"});
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    for (const auto& [name, text] : {std::pair{"a.csv", a}, std::pair{"b.csv", a + "b"}}) {
+      auto w = BufferedWriter::Create((*f)->dir() + "/" + name).value();
+      w->Write(text);
+      ASSERT_TRUE(w->Close().ok());
+    }
+    EXPECT_NE(read(out + "/a.csv"), a) << "in OUT before the commit";
+    if (commit) ASSERT_TRUE((*f)->Commit().ok());
+  };
+  run("first run", true);
+  EXPECT_EQ(read(out + "/a.csv"), "first run");
+  EXPECT_EQ(read(out + "/b.csv"), "first runb");
+  const auto first = inode(out + "/a.csv");
+  run("failed", false);
+  EXPECT_EQ(read(out + "/a.csv"), "first run");
+  EXPECT_EQ(read(out + "/b.csv"), "first runb");
+  for (const auto& e : fs::directory_iterator(out)) {
+    EXPECT_EQ(e.path().filename().string().rfind(".staging", 0), std::string::npos)
+        << "left behind: " << e.path();
+  }
+  run("third, the longest of all", true);
+  EXPECT_EQ(read(out + "/.spare/a.csv"), "first run");
+  run("4th", true);
+  // The first run's file, written over and cut to length.
+  EXPECT_EQ(read(out + "/a.csv"), "4th");
+  EXPECT_EQ(inode(out + "/a.csv"), first);
+  // Another folder takes a second name for it, then two more runs: the one
+  // after next would write over it as its spare, but another name links it.
+  {
+    auto f = StagedFolder::Open(other, {"a.csv"}).value();
+    ASSERT_TRUE(f->Link(out + "/a.csv", "a.csv").ok());
+    ASSERT_TRUE(f->Commit().ok());
+  }
+  EXPECT_EQ(inode(other + "/a.csv"), first);
+  run("sixth", true);
+  run("seventh", true);
+  EXPECT_EQ(read(out + "/a.csv"), "seventh");
+  EXPECT_EQ(read(other + "/a.csv"), "4th");
+  fs::remove_all(out);
+  fs::remove_all(other);
 }
 
 }  // namespace

@@ -11,12 +11,12 @@
 #include <cctype>
 #include <chrono>
 #include <cstring>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
 
 #include "common/csv_table.h"
+#include "common/file_util.h"
 #include "lantern/outcomes.h"
 #include "outcomes/local_outcomes.h"
 #include "outcomes/open_data_sources.h"
@@ -318,9 +318,6 @@ Status RunOpenDataOutcomes(const std::string& dir, const std::string& out_dir, i
   ApplyDisclosure(rows, suppress_below);
   AddComparators(rows, neighbours);
 
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
   std::set<std::string> places, periods, measures;
   for (const OutcomeRow& r : rows) {
     places.insert(std::string(GeographicLevelName(r.geography().level)) +
@@ -329,7 +326,10 @@ Status RunOpenDataOutcomes(const std::string& dir, const std::string& out_dir, i
     measures.insert(r.measure);
   }
   report->rows = rows.size();
-  LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out_dir));
+  // Staged, as the pupil-level files are: OUT changes only when it is written.
+  LANTERN_ASSIGN_OR_RETURN(auto out, StagedFolder::Open(out_dir, {"local_outcomes.csv"}));
+  LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out->dir()));
+  LANTERN_RETURN_IF_ERROR(out->Commit());
   report->places = places.size();
   report->periods = periods.size();
   report->measures = measures.size();

@@ -48,6 +48,7 @@
 #include "model/upn.h"
 #include "outcomes/local_outcomes.h"
 #include "outcomes/open_data_sources.h"
+#include "publish/ees_metadata.h"
 #include "publish/open_data_writer.h"
 #include "stats/funnel.h"
 #include "stats/intervals.h"
@@ -500,7 +501,7 @@ namespace outcomes {
 Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogue& catalogue,
                       const Computation& c, const UserPlaces& places,
                       const PupilLevelOutcomesOptions& options, const std::string& out_dir,
-                      OutcomesReport* report) {
+                      OutcomesReport* report, const WrittenFile* movement_written) {
   // Each half below times its own steps.
   using Steps = std::vector<std::pair<std::string, double>>;
   auto timer = [](Steps* steps) {
@@ -533,39 +534,59 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     }
   }
 
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) return Status::IoError(fmt::format("cannot create {}: {}", out_dir, ec.message()));
+  // Written into a staging folder, then moved into place together: a run
+  // that fails leaves OUT as it was.
+  std::vector<std::string> recycled = {"local_outcomes.csv",    "movement_flows.csv",
+                                       "net_flows.csv",         "children_missing_education.csv",
+                                       "unexplained_exits.csv", "trust_contribution.csv"};
+  if (movement_written == nullptr) recycled.emplace_back(movement->decl->file);
+  LANTERN_ASSIGN_OR_RETURN(auto out, StagedFolder::Open(out_dir, recycled));
+  const std::string& dir = out->dir();
   const std::string period = st.year->TimePeriod();
 
   const PupilLevelContext ctx{st, policy, cube, flags, c, catalogue, period, options.threads};
-  // Two halves side by side: movement.csv, its flows between trusts and
-  // the case list (each on every worker but the flows, a small table), and
-  // the framework's rows and its smaller files.
+  // Two halves side by side: the framework's rows and local_outcomes.csv;
+  // and movement.csv, its flows between trusts, the case list (each on every
+  // worker but the flows, a small table) and the other smaller files.
   Steps movement_steps, rows_steps;
   Status movement_status, rows_status;
   auto movement_half = [&]() -> Status {
     if (options.local_outcomes_only) return Status::Ok();
     auto step = timer(&movement_steps);
-    OpenDataInput in;
-    in.catalogue = &catalogue;
-    in.family = movement;
-    in.cube = &cube;
-    in.measures = c.where.get();
-    in.flags = &flags;
-    in.state = &st;
-    in.policy = &policy;
-    in.time_period = period;
-    in.threads = options.threads;
-    OpenDataStats stats;
-    // movement.csv: the movement family, by the one writer.
-    LANTERN_RETURN_IF_ERROR(WriteOpenDataFile(in, out_dir, /*overwrite=*/false, &stats));
-    report->movement_rows = stats.rows;
-    step("movement.csv");
-    LANTERN_RETURN_IF_ERROR(WriteMovementFlows(ctx, out_dir, &report->movement_flow_rows));
+    if (movement_written != nullptr) {
+      // The same file from the same computation: a second name for it.
+      const std::string& from = movement_written->path;
+      LANTERN_RETURN_IF_ERROR(out->Link(from, std::string(movement->decl->file)));
+      const std::string meta = MetadataFileName(movement->decl->file);
+      LANTERN_RETURN_IF_ERROR(out->Link(from.substr(0, from.rfind('/') + 1) + meta, meta));
+      report->movement_rows = movement_written->rows;
+    } else {
+      // movement.csv: the movement family, by the one writer.
+      OpenDataInput in;
+      in.catalogue = &catalogue;
+      in.family = movement;
+      in.cube = &cube;
+      in.measures = c.where.get();
+      in.flags = &flags;
+      in.state = &st;
+      in.policy = &policy;
+      in.time_period = period;
+      in.threads = options.threads;
+      OpenDataStats stats;
+      LANTERN_RETURN_IF_ERROR(WriteOpenDataFile(in, dir, &stats));
+      report->movement_rows = stats.rows;
+    }
+    step(movement_written != nullptr ? "movement.csv (the build's)" : "movement.csv");
+    LANTERN_RETURN_IF_ERROR(WriteMovementFlows(ctx, dir, &report->movement_flow_rows));
     step("movement_flows.csv");
-    LANTERN_RETURN_IF_ERROR(WriteCmeCases(ctx, out_dir, &report->cme_cases, &report->cme_open));
+    LANTERN_RETURN_IF_ERROR(WriteCmeCases(ctx, dir, &report->cme_cases, &report->cme_open));
     step("children_missing_education.csv");
+    LANTERN_RETURN_IF_ERROR(WriteUnexplainedExits(ctx, dir, &report->unexplained_exit_rows));
+    step("unexplained_exits.csv");
+    LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, dir, &report->trust_rows));
+    step("trust_contribution.csv");
+    LANTERN_RETURN_IF_ERROR(WriteNetFlows(ctx, dir, &report->net_flow_rows));
+    step("net_flows.csv");
     return Status::Ok();
   };
   auto rows_half = [&]() -> Status {
@@ -768,17 +789,9 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
       report->measures = measures.size();
     }
     step("local_outcomes rows");
-    LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, out_dir));
+    LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, dir));
     step("local_outcomes.csv");
     report->notes = notes;
-    if (options.local_outcomes_only) return Status::Ok();
-
-    LANTERN_RETURN_IF_ERROR(WriteUnexplainedExits(ctx, out_dir, &report->unexplained_exit_rows));
-    step("unexplained_exits.csv");
-    LANTERN_RETURN_IF_ERROR(WriteTrustContribution(ctx, out_dir, &report->trust_rows));
-    step("trust_contribution.csv");
-    LANTERN_RETURN_IF_ERROR(WriteNetFlows(ctx, out_dir, &report->net_flow_rows));
-    step("net_flows.csv");
     return Status::Ok();
   };
   Steps files;
@@ -788,6 +801,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
       [&] { rows_status = rows_half(); });
   LANTERN_RETURN_IF_ERROR(movement_status);
   LANTERN_RETURN_IF_ERROR(rows_status);
+  LANTERN_RETURN_IF_ERROR(out->Commit());
   step("files");
   report->steps.push_back(files.front());
   report->lanes = {std::move(movement_steps), std::move(rows_steps)};

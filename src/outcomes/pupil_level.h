@@ -44,13 +44,23 @@ Result<UserPlaces> ReadPlacesFile(const std::string& path, const StoreState& sta
 // job: one computation for both).
 Status AddFrameworkMeasures(const Catalogue& catalogue, ComputeRequest* request);
 
+// A file already written from the same computation, with its metadata
+// beside it.
+struct WrittenFile {
+  std::string path;
+  uint64_t rows = 0;
+};
+
 // Every file of the framework (lantern/outcomes.h RunPupilLevelOutcomes) from
 // a computation whose request had AddFrameworkMeasures, and `places`' cube
-// places. Adds each step's time to report->steps.
+// places, into a staging folder moved into OUT when all are written. Adds
+// each step's time to report->steps. `movement_written`: the same
+// computation's movement.csv, already written (the build's, in the daily
+// job), put in OUT under a second name instead of being written again.
 Status WriteFramework(const StoreState& state, const Policy& policy, const Catalogue& catalogue,
                       const Computation& computation, const UserPlaces& places,
                       const PupilLevelOutcomesOptions& options, const std::string& out_dir,
-                      OutcomesReport* report);
+                      OutcomesReport* report, const WrittenFile* movement_written = nullptr);
 
 struct PupilLevelContext {
   const StoreState& state;

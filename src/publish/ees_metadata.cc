@@ -54,6 +54,10 @@ Status CheckEesMetadata(const std::vector<EesColumnMeta>& columns) {
   return Status::Ok();
 }
 
+std::string MetadataFileName(std::string_view data_file) {
+  return std::string(data_file.substr(0, data_file.rfind('.'))) + ".meta.csv";
+}
+
 Status WriteEesMetadata(const std::string& path, const std::vector<EesColumnMeta>& columns) {
   LANTERN_RETURN_IF_ERROR(CheckEesMetadata(columns));
   LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create(path));

@@ -10,6 +10,7 @@
 #define LANTERN_PUBLISH_EES_METADATA_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lantern/status.h"
@@ -49,6 +50,8 @@ Status CheckEesMetadata(const std::vector<EesColumnMeta>& columns);
 // list): one row per column, col_name and description.
 Status WriteColumnNotes(const std::string& path,
                         const std::vector<std::pair<std::string, std::string>>& columns);
+// The name of a data file's metadata file: NAME.csv's is NAME.meta.csv.
+std::string MetadataFileName(std::string_view data_file);
 // Checks, then writes.
 Status WriteEesMetadata(const std::string& path, const std::vector<EesColumnMeta>& columns);
 

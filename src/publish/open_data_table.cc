@@ -15,7 +15,6 @@ Status WriteOpenDataTable(const OpenDataTable& table, const std::string& dir,
     if (!table.columns[i].is_filter) return Status::Internal("open-data table: filters come first");
   }
   LANTERN_RETURN_IF_ERROR(CheckEesMetadata(table.columns));
-  const std::string stem = file.substr(0, file.rfind('.'));
   LANTERN_ASSIGN_OR_RETURN(auto w, CsvWriter::Create(dir + "/" + file));
   for (auto name : EesGeographyColumns()) w->Field(name);
   for (const auto& c : table.columns) w->Field(c.col_name);
@@ -31,7 +30,7 @@ Status WriteOpenDataTable(const OpenDataTable& table, const std::string& dir,
     w->EndRow();
   }
   LANTERN_RETURN_IF_ERROR(w->Close());
-  return WriteEesMetadata(dir + "/" + stem + ".meta.csv", table.columns);
+  return WriteEesMetadata(dir + "/" + MetadataFileName(file), table.columns);
 }
 
 }  // namespace lantern

@@ -131,8 +131,7 @@ GeographyRow SchoolGeography(const Cube& cube, const SchoolTable& schools, size_
   return g;
 }
 
-Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool overwrite,
-                         OpenDataStats* stats) {
+Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, OpenDataStats* stats) {
   *stats = OpenDataStats();
   const Cube& cube = *in.cube;
   const Catalogue& cat = *in.catalogue;
@@ -224,7 +223,7 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
   header += '\n';
 
   const std::string path = dir + "/" + std::string(fam.decl->file);
-  LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(path, 1 << 20, overwrite));
+  LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(path));
   file->Write(header);
   constexpr size_t kBlockRows = 4096;
   const size_t blocks = (rows.size() + kBlockRows - 1) / kBlockRows;
@@ -285,8 +284,7 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool o
   for (uint64_t n : suppressed) stats->cells_suppressed += n;
   for (const OutputRow& r : rows)
     stats->rows_suppressed += flags.HiddenAt(row_slot, flags.RowOf(r.cell));
-  const std::string meta_path =
-      dir + "/" + std::string(fam.decl->file.substr(0, fam.decl->file.rfind('.'))) + ".meta.csv";
+  const std::string meta_path = dir + "/" + MetadataFileName(fam.decl->file);
   return WriteEesMetadata(meta_path, Metadata(cat, fam));
 }
 
@@ -331,8 +329,7 @@ Status WriteTidyOpenDataFile(const TidyFile& table, const std::string& dir) {
     }
   }
   LANTERN_RETURN_IF_ERROR(w->Close());
-  const std::string meta_path =
-      dir + "/" + table.file.substr(0, table.file.rfind('.')) + ".meta.csv";
+  const std::string meta_path = dir + "/" + MetadataFileName(table.file);
   return WriteEesMetadata(meta_path, meta);
 }
 

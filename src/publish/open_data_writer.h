@@ -50,15 +50,13 @@ struct OpenDataStats {
   uint64_t rows_suppressed = 0;   // rows whose row count is c
 };
 
-// Writes DIR/<family file> and its .meta.csv. `overwrite`: write over a file
-// of that name already there (the build's recycled spare) instead of
-// replacing it.
 // A school's geography row: its LA's, with its trust's id and name and its
 // own URN, LAESTAB and name (level School).
 GeographyRow SchoolGeography(const Cube& cube, const SchoolTable& schools, size_t school);
 
-Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, bool overwrite,
-                         OpenDataStats* stats);
+// Writes DIR/<family file> and its .meta.csv (over a file of that name
+// already there, such as a recycled spare: BufferedWriter).
+Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, OpenDataStats* stats);
 
 // The metadata of a family's file (also used by the tests and docs).
 std::vector<EesColumnMeta> OpenDataMetadata(const Catalogue& catalogue, const Family& family);

@@ -124,7 +124,7 @@ class OpenDataWriterTest : public testing::ScratchDirTest {
     }
     flags_ = DisclosureFlags::Run(cube_, counts, policy_, 1);
   }
-  Status Write(const std::string& dir, int threads, bool overwrite = false) {
+  Status Write(const std::string& dir, int threads) {
     OpenDataInput in;
     in.catalogue = &TestCatalogue();
     in.family = &TestCatalogue().families()[0];
@@ -135,7 +135,7 @@ class OpenDataWriterTest : public testing::ScratchDirTest {
     in.policy = &policy_;
     in.time_period = "201819";
     in.threads = threads;
-    return WriteOpenDataFile(in, dir, overwrite, &stats_);
+    return WriteOpenDataFile(in, dir, &stats_);
   }
   CsvTable Load(const std::string& file) {
     auto t = CsvTable::Load(dir_ + "/" + file);
@@ -325,7 +325,7 @@ TEST_F(OpenDataWriterTest, OneTwoOrThreeThreadsWriteTheSameBytes) {
   EXPECT_EQ(files[2], files[0]);
   // Written over a longer file already there: the same bytes, cut to length.
   std::ofstream(dir_ + "/odw_test.csv") << files[0] << files[0];
-  ASSERT_TRUE(Write(dir_, 3, /*overwrite=*/true).ok());
+  ASSERT_TRUE(Write(dir_, 3).ok());
   EXPECT_EQ(ReadFileToString(dir_ + "/odw_test.csv").value(), files[0]);
 }
 
