@@ -157,9 +157,10 @@ Status BuildFromState(const StoreState& state, const Store* store, const Policy&
         std::find_if(report->files.begin(), report->files.end(),
                      [&](const BuildFileReport& f) { return f.file == movement_file; });
     if (written != report->files.end()) movement.rows = written->rows;
-    st = outcomes::WriteFramework(state, policy, *catalogue, c, outcomes::UserPlaces(),
-                                  options.outcomes, options.outcomes_dir, &report->outcomes,
-                                  written != report->files.end() ? &movement : nullptr);
+    st = outcomes::WriteFramework(
+        state, policy, *catalogue, c, outcomes::UserPlaces(), options.outcomes,
+        options.outcomes_dir, &report->outcomes,
+        {.movement_written = written != report->files.end() ? &movement : nullptr});
     report->outcomes.seconds = Since(framework_started);
     if (!st.ok()) {
       return Status(st.code(), fmt::format("the build's files are in {}, but the place measures "

@@ -279,6 +279,37 @@ Figure FigureOf(const Reader& r, const int64_t* v, bool hidden) {
   return f;
 }
 
+// NEET or not known at 16-17 for one winter (definitions.md 4.2): this
+// year's leavers at 16 (`v`, the cell of the NEET_not_known_16_percent
+// reader `r16`) and the year before's at 17 in the same December to
+// February, their young-person months added, as one figure counted the way
+// each part is. Hidden where either part is: the sum and one published part
+// would give the other. `source` says which.
+Figure TwoCohortsNeet(const Reader& r16, const int64_t* v, bool hidden16,
+                      const SeventeenCounts& year_before, const std::string& key, size_t measures,
+                      std::string* source) {
+  if (!r16.absent.empty()) {
+    *source = std::string(r16.absent);
+    return SymbolFigure(GssSymbol::kNotAvailable);
+  }
+  auto it = year_before.cells.find(key);
+  if (it == year_before.cells.end()) {
+    *source = fmt::format(
+        "no {} leavers at 17 here in the year before's store (none, or records that stop before "
+        "their February at 17)",
+        year_before.time_period);
+    return SymbolFigure(GssSymbol::kNotAvailable);
+  }
+  *source = fmt::format(
+      "store: this year's Year 11 leavers at 16 and the {} leavers at 17 (the year before's "
+      "store), December to February of the same winter",
+      year_before.time_period);
+  std::vector<int64_t> both(v, v + measures);
+  both[static_cast<size_t>(r16.num)] += it->second.neet_nk;
+  both[static_cast<size_t>(r16.den)] += it->second.cohort;
+  return FigureOf(r16, both.data(), hidden16 || it->second.hidden);
+}
+
 // The framework's indicators, in kLocalMeasures order.
 std::vector<Reader> FrameworkReaders(const Catalogue& catalogue) {
   std::vector<Reader> readers;
@@ -391,6 +422,39 @@ Status AddEarlierYears(const std::string& out_dir, const std::vector<std::string
   return WriteFileAtomic(path, text, /*sync=*/false);
 }
 
+// One store's framework, with what it takes from and gives to the runs
+// beside it.
+Status RunOne(const LoadedStore& loaded_store, const PupilLevelOutcomesOptions& options,
+              const std::string& out_dir, OutcomesReport* report,
+              const outcomes::FrameworkShared& shared) {
+  const auto started = std::chrono::steady_clock::now();
+  *report = OutcomesReport();
+  LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
+  const StoreState& st = loaded_store.impl().state;
+  if (!st.year) {
+    return Status::FailedPrecondition("the store has no attendance marks yet, so no academic year");
+  }
+  LANTERN_ASSIGN_OR_RETURN(outcomes::UserPlaces places,
+                           outcomes::ReadPlacesFile(options.places_file, st));
+  LANTERN_ASSIGN_OR_RETURN(const Catalogue* catalogue, DefaultCatalogue());
+  ComputeRequest request;
+  request.state = &st;
+  request.store = loaded_store.impl().store.get();
+  request.policy = &policy;
+  request.catalogue = catalogue;
+  request.places = places.cube_places;
+  request.threads = options.threads;
+  LANTERN_RETURN_IF_ERROR(outcomes::AddFrameworkMeasures(*catalogue, &request));
+  LANTERN_ASSIGN_OR_RETURN(Computation c, Compute(request));
+  report->steps.emplace_back("facts and cube", c.seconds_aggregate);
+  report->steps.emplace_back("suppress", c.seconds_suppress);
+  Status status =
+      outcomes::WriteFramework(st, policy, *catalogue, c, places, options, out_dir, report, shared);
+  report->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return status;
+}
+
 }  // namespace
 
 Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutcomesOptions& options,
@@ -399,13 +463,18 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
   // The earlier years first, each into a folder of its own beside OUT, so
   // that one that fails leaves OUT as it was.
   std::vector<std::string> earlier_rows;  // each earlier year's rows, without the header
+  // Each earlier year's leavers at 17: the year before's share this year's
+  // winter at 16.
+  std::vector<outcomes::SeventeenCounts> seventeen(options.earlier_stores.size());
   for (size_t i = 0; i < options.earlier_stores.size(); ++i) {
     PupilLevelOutcomesOptions o = options;
     o.earlier_stores.clear();
     o.local_outcomes_only = true;
     const std::string dir = fmt::format("{}.earlier-{}", out_dir, i);
     OutcomesReport sub;
-    Status st = RunPupilLevelOutcomes(options.earlier_stores[i], o, dir, &sub);
+    auto earlier = LoadedStore::Open(options.earlier_stores[i], options.threads);
+    Status st = earlier.ok() ? RunOne(**earlier, o, dir, &sub, {.seventeen = &seventeen[i]})
+                             : earlier.status();
     Result<std::string> text =
         st.ok() ? ReadFileToString(dir + "/local_outcomes.csv") : Result<std::string>(st);
     std::error_code ec;
@@ -436,7 +505,13 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
           options.earlier_stores[i], period));
     }
   }
-  Status st = RunPupilLevelOutcomes(*loaded, options, out_dir, report);
+  const std::string year_before =
+      AcademicYear(loaded->impl().state.year->start_year() - 1).TimePeriod();
+  outcomes::FrameworkShared shared;
+  for (const outcomes::SeventeenCounts& s : seventeen) {
+    if (s.time_period == year_before) shared.year_before = &s;
+  }
+  Status st = RunOne(*loaded, options, out_dir, report, shared);
   if (st.ok() && !earlier_rows.empty()) st = AddEarlierYears(out_dir, earlier_rows, report);
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -444,6 +519,12 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
 }
 
 namespace outcomes {
+
+std::string SeventeenKey(const AggregateUnit& unit, int category) {
+  const GeographyRow& g = unit.geography;
+  return fmt::format("{}|{}|{}|{}|{}", GeographicLevelName(g.level), LocationBasisLabel(unit.basis),
+                     g.region_code, g.old_la_code, category);
+}
 
 Status AddFrameworkMeasures(const Catalogue& catalogue, ComputeRequest* request) {
   const Family* movement = catalogue.FindFamily("movement");
@@ -468,32 +549,7 @@ Status AddFrameworkMeasures(const Catalogue& catalogue, ComputeRequest* request)
 Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
                              const PupilLevelOutcomesOptions& options, const std::string& out_dir,
                              OutcomesReport* report) {
-  const auto started = std::chrono::steady_clock::now();
-  *report = OutcomesReport();
-  LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
-  const StoreState& st = loaded_store.impl().state;
-  if (!st.year) {
-    return Status::FailedPrecondition("the store has no attendance marks yet, so no academic year");
-  }
-  LANTERN_ASSIGN_OR_RETURN(outcomes::UserPlaces places,
-                           outcomes::ReadPlacesFile(options.places_file, st));
-  LANTERN_ASSIGN_OR_RETURN(const Catalogue* catalogue, DefaultCatalogue());
-  ComputeRequest request;
-  request.state = &st;
-  request.store = loaded_store.impl().store.get();
-  request.policy = &policy;
-  request.catalogue = catalogue;
-  request.places = places.cube_places;
-  request.threads = options.threads;
-  LANTERN_RETURN_IF_ERROR(outcomes::AddFrameworkMeasures(*catalogue, &request));
-  LANTERN_ASSIGN_OR_RETURN(Computation c, Compute(request));
-  report->steps.emplace_back("facts and cube", c.seconds_aggregate);
-  report->steps.emplace_back("suppress", c.seconds_suppress);
-  Status status =
-      outcomes::WriteFramework(st, policy, *catalogue, c, places, options, out_dir, report);
-  report->seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return status;
+  return RunOne(loaded_store, options, out_dir, report, {});
 }
 
 namespace outcomes {
@@ -501,7 +557,8 @@ namespace outcomes {
 Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogue& catalogue,
                       const Computation& c, const UserPlaces& places,
                       const PupilLevelOutcomesOptions& options, const std::string& out_dir,
-                      OutcomesReport* report, const WrittenFile* movement_written) {
+                      OutcomesReport* report, const FrameworkShared& shared) {
+  const WrittenFile* movement_written = shared.movement_written;
   // Each half below times its own steps.
   using Steps = std::vector<std::pair<std::string, double>>;
   auto timer = [](Steps* steps) {
@@ -533,6 +590,16 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
       return Status::Internal("local outcomes: the cube lacks " + std::string(r.ind->decl->id));
     }
   }
+
+  auto reader_of = [&](std::string_view measure) -> const Reader* {
+    for (const Reader& r : readers) {
+      if (r.measure == measure) return &r;
+    }
+    return nullptr;
+  };
+  const Reader* neet16 = reader_of("NEET_not_known_16_percent");
+  const Reader* neet17 = reader_of("NEET_not_known_17_percent");
+  if (shared.seventeen != nullptr) shared.seventeen->time_period = st.year->TimePeriod();
 
   // Written into a staging folder, then moved into place together: a run
   // that fails leaves OUT as it was.
@@ -627,6 +694,24 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
           row.source = "store";
           row.figure = FigureOf(r, v, flags.HiddenAt(r.hidden_slot, flag_row));
           MarkAbsent(r, &row);
+          rows.push_back(std::move(row));
+        }
+        if (neet17 != nullptr && shared.seventeen != nullptr && neet17->absent.empty()) {
+          shared.seventeen->cells[SeventeenKey(unit, cat)] = {
+              v[neet17->num], v[neet17->den], flags.HiddenAt(neet17->hidden_slot, flag_row)};
+        }
+        if (neet16 != nullptr && shared.year_before != nullptr) {
+          OutcomeRow row;
+          row.time_period = period;
+          row.time_identifier = "Academic year";
+          row.place = place;
+          row.measure = "NEET_not_known_percent";
+          row.location_basis = std::string(LocationBasisLabel(unit.basis));
+          row.breakdown_topic = topic;
+          row.breakdown = group;
+          row.figure = TwoCohortsNeet(*neet16, v, flags.HiddenAt(neet16->hidden_slot, flag_row),
+                                      *shared.year_before, SeventeenKey(unit, cat), cube.measures(),
+                                      &row.source);
           rows.push_back(std::move(row));
         }
       }
@@ -727,11 +812,14 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
         }
         rows.push_back(std::move(row));
       }
-      std::vector<std::pair<const char*, const char*>> missing = {
-          {"NEET_not_known_percent",
-           "not from pupil records: the destinations input holds the year's Year 11 leavers, "
-           "not every 16-17 year old resident: see NEET_not_known_16_percent and, for the "
-           "same leavers a year on, NEET_not_known_17_percent"}};
+      std::vector<std::pair<const char*, const char*>> missing;
+      if (shared.year_before == nullptr) {
+        missing.push_back(
+            {"NEET_not_known_percent",
+             "the winter's 16 and 17 year olds are two years' leavers: this store's at 16 "
+             "(NEET_not_known_16_percent) and the year before's at 17; add the year before's "
+             "store (--earlier-store, or lantern serve --previous-store) for this figure"});
+      }
       if (ehcp.requests == 0) {
         missing.push_back({"ehcp_20_week_pupil_level",
                            "no EHC needs assessment requests in the store (ehcp_requests.csv)"});

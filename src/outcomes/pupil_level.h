@@ -4,6 +4,7 @@
 #define LANTERN_OUTCOMES_PUPIL_LEVEL_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,16 +52,42 @@ struct WrittenFile {
   uint64_t rows = 0;
 };
 
+// One year's Year 11 leavers at 17: December to February a year on, their
+// young-person months NEET or not known and in all (the destination grain's
+// neet_nk_dec_feb_17 and cohort_dec_feb_17), by place row and group, and
+// whether the published figure hides them. Those months are the same winter
+// as the next year's leavers at 16, so the next year's run adds the two:
+// the Department's NEET or not known at 16-17 for that winter.
+struct SeventeenCounts {
+  struct Cell {
+    int64_t neet_nk = 0, cohort = 0;
+    bool hidden = false;
+  };
+  std::string time_period;            // the leavers' KS4 year
+  std::map<std::string, Cell> cells;  // by SeventeenKey
+};
+// A framework row's place (level, location basis, codes) and group.
+std::string SeventeenKey(const AggregateUnit& unit, int category);
+
+// What a framework run takes from, and gives to, the runs beside it.
+struct FrameworkShared {
+  // The same computation's movement.csv, already written (the build's, in
+  // the daily job): put in OUT under a second name, not written again.
+  const WrittenFile* movement_written = nullptr;
+  // The year before's leavers at 17, for NEET or not known at 16-17.
+  const SeventeenCounts* year_before = nullptr;
+  // Filled with this year's leavers at 17 (for the year after's run).
+  SeventeenCounts* seventeen = nullptr;
+};
+
 // Every file of the framework (lantern/outcomes.h RunPupilLevelOutcomes) from
 // a computation whose request had AddFrameworkMeasures, and `places`' cube
 // places, into a staging folder moved into OUT when all are written. Adds
-// each step's time to report->steps. `movement_written`: the same
-// computation's movement.csv, already written (the build's, in the daily
-// job), put in OUT under a second name instead of being written again.
+// each step's time to report->steps.
 Status WriteFramework(const StoreState& state, const Policy& policy, const Catalogue& catalogue,
                       const Computation& computation, const UserPlaces& places,
                       const PupilLevelOutcomesOptions& options, const std::string& out_dir,
-                      OutcomesReport* report, const WrittenFile* movement_written = nullptr);
+                      OutcomesReport* report, const FrameworkShared& shared = {});
 
 struct PupilLevelContext {
   const StoreState& state;
