@@ -45,36 +45,82 @@ export function comparisonChart(Plot, width, rows, { unit = '', dp = 1, referenc
     if (data.length) marks.push(Plot.dot(data, { x: 'value', y: 'label', symbol: shape, r: 6, fill, stroke: 'white', strokeWidth: 1.5 }));
   }
   const narrow = width < 420;
+  const layout = rowLabels(Plot, width, labels, { margin: 124, row: 34, phoneRow: 50, padding: 0.3 });
   return Plot.plot({
     width,
-    height: 36 + rows.length * 34,
-    marginLeft: narrow ? 96 : 124,
+    height: layout.marginTop + 30 + rows.length * layout.step,
+    marginLeft: layout.marginLeft,
     marginRight: 16,
-    marginTop: 8,
+    marginTop: layout.marginTop,
     marginBottom: 34,
     style: STYLE,
     x: { label: xLabel(unit), labelAnchor: 'right', nice: true, inset: 10, grid: true, ticks: narrow ? 4 : 7, tickFormat: tick(dp) },
-    y: { domain: labels, label: null, tickSize: 0, padding: 0.3 },
-    marks,
+    y: layout.y,
+    marks: [...layout.marks, ...marks],
   });
+}
+
+// Where a chart's row labels go, each whole, never cut. Beside the rows,
+// in the left margin, `row` px a row, where they fit: the margin at least
+// `margin` px on a wide screen, wider for a long label such as
+// "Disadvantage: Not disadvantaged" (about 7.5 px a character of the 12 px
+// text), up to 45% of the chart, past which a label wraps; on a phone, the
+// margin the longest label needs, if that is at most 40% of the chart. A
+// phone's longer labels each go above their row instead, with the chart's
+// whole width, wrapped (at that width in ems of the 12 px text, a fifth
+// kept spare); a row is then `phoneRow` px, its mark in the lower half.
+export function rowLabels(Plot, width, labels, { margin, row, phoneRow, padding = 0.2 }) {
+  const longest = Math.max(0, ...labels.map((l) => String(l).length));
+  const needed = 12 + Math.ceil(longest * 7.5);
+  const wide = width >= 420;
+  if (wide || needed <= width * 0.4) {
+    const marginLeft = wide ? Math.min(Math.round(width * 0.45), Math.max(margin, needed)) : needed;
+    return {
+      marginLeft,
+      marginTop: 6,
+      step: row,
+      y: { domain: labels, label: null, tickSize: 0, padding },
+      marks: [Plot.axisY({ label: null, tickSize: 0, lineWidth: Math.max(6, (marginLeft - 12) / 15) })],
+    };
+  }
+  return {
+    marginLeft: 4,
+    marginTop: 12,
+    step: phoneRow,
+    y: { domain: labels, label: null, axis: null, padding: 0.5 },
+    marks: [
+      Plot.text(labels, {
+        y: (d) => d,
+        text: (d) => d,
+        frameAnchor: 'left',
+        textAnchor: 'start',
+        lineAnchor: 'bottom',
+        dy: -(phoneRow / 4) - 3,
+        fontSize: 12,
+        fill: INK,
+        lineWidth: Math.max(10, (width - 16) / 15),
+      }),
+    ],
+  };
 }
 
 // One row per pupil group: the figure (circle) with its 95% range, and the
 // similar schools' figure for the same group (diamond).
 export function groupChart(Plot, width, rows, { unit = '', dp = 1 } = {}) {
-  const labels = rows.map((r) => r.label);
+  const layout = rowLabels(Plot, width, rows.map((r) => r.label), { margin: 132, row: 26, phoneRow: 40 });
   const narrow = width < 420;
   return Plot.plot({
     width,
-    height: 34 + rows.length * 26,
-    marginLeft: narrow ? 104 : 132,
+    height: layout.marginTop + 28 + rows.length * layout.step,
+    marginLeft: layout.marginLeft,
     marginRight: 16,
-    marginTop: 6,
+    marginTop: layout.marginTop,
     marginBottom: 34,
     style: STYLE,
     x: { label: xLabel(unit), labelAnchor: 'right', nice: true, inset: 10, grid: true, ticks: narrow ? 4 : 7, tickFormat: tick(dp) },
-    y: { domain: labels, label: null, tickSize: 0, padding: 0.2 },
+    y: layout.y,
     marks: [
+      ...layout.marks,
       Plot.ruleY(rows.filter((r) => isNum(r.lo) && isNum(r.hi)), { y: 'label', x1: 'lo', x2: 'hi', stroke: INK, strokeWidth: 2 }),
       Plot.dot(rows.filter((r) => isNum(r.sim)), { x: 'sim', y: 'label', symbol: 'diamond', r: 5, fill: BLUE, stroke: 'white' }),
       Plot.dot(rows.filter((r) => isNum(r.value)), { x: 'value', y: 'label', symbol: 'circle', r: 5, fill: INK, stroke: 'white' }),
@@ -85,19 +131,20 @@ export function groupChart(Plot, width, rows, { unit = '', dp = 1 } = {}) {
 // Horizontal bars in the order given (never sorted by value), each labelled
 // with its figure.
 export function barChart(Plot, width, rows, { unit = '%', dp = 1 } = {}) {
-  const labels = rows.map((r) => r.label);
+  const layout = rowLabels(Plot, width, rows.map((r) => r.label), { margin: 210, row: 24, phoneRow: 40 });
   const narrow = width < 420;
   return Plot.plot({
     width,
-    height: 34 + rows.length * 24,
-    marginLeft: narrow ? 130 : 210,
+    height: layout.marginTop + 28 + rows.length * layout.step,
+    marginLeft: layout.marginLeft,
     marginRight: 52,
-    marginTop: 6,
+    marginTop: layout.marginTop,
     marginBottom: 34,
     style: STYLE,
     x: { label: xLabel(unit), labelAnchor: 'right', nice: true, insetRight: 10, grid: true, ticks: narrow ? 4 : 7 },
-    y: { domain: labels, label: null, tickSize: 0, padding: 0.2, tickFormat: (d) => (narrow && d.length > 22 ? `${d.slice(0, 21)}…` : d) },
+    y: layout.y,
     marks: [
+      ...layout.marks,
       Plot.barX(rows, { y: 'label', x: 'value', fill: BLUE }),
       Plot.text(rows, { y: 'label', x: 'value', text: (d) => formatNumber(d.value, dp), dx: 4, textAnchor: 'start', fill: INK }),
       Plot.ruleX([0], { stroke: INK }),

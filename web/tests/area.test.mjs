@@ -2,7 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { sharedTargetAndBrowser, newPage, open, getJson, knownSchool, tabThrough, seriousViolations, screenshot, fmt, SYMBOL_TEXT } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, getJson, knownSchool, tabThrough, seriousViolations, screenshot, fmt, SYMBOL_TEXT, cutChartText } from './helpers.mjs';
 
 const shared = sharedTargetAndBrowser(setUp);
 
@@ -94,6 +94,33 @@ test('the local authority page shows the API figures; keyboard; axe; screenshot'
   await screenshot(page, 'la-375');
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+// The attendance chart's rows are named by their pupil groups, each name
+// whole (never cut to "SEN provision: SEN su…") and inside the figure: in
+// the left margin on a laptop, above its bar on a phone.
+test('the attendance chart names every row in full, inside the chart, on a laptop and a phone', async (t) => {
+  const att = (await getJson(shared.target.url, `/api/v1/las/${laCode}`)).data.attendance;
+  if (!att || !att.rows || !att.rows.length) return t.skip('no attendance rows for this LA');
+  for (const width of [1280, 375]) {
+    const page = await newPage(shared.browser, { width, height: 900 });
+    await open(page, shared.target.url, `/la/${laCode}`, '[data-testid=area]');
+    await page.waitForSelector('[data-testid=attendance] [data-chart] svg', { timeout: 30000 });
+    const groups = await page.$$eval('[data-testid=attendance-table] tbody tr th, [data-testid=attendance-table] tbody tr td:first-child', (cells) => cells.map((c) => c.textContent.trim()));
+    const shown = await page.$$eval('[data-testid=attendance] [data-chart] svg text', (ts) => ts.map((x) => ({ text: x.textContent })));
+    const squash = (x) => x.replace(/\s+/g, '');
+    assert.ok(groups.length > 3, `${width} px: the table's groups: ${groups.join(' | ')}`);
+    // Every row name in the chart (text with a letter, but the axis label)
+    // is a group of the table, whole; and there are rows.
+    const names = shown.filter((x) => /[A-Za-z]/.test(x.text) && !x.text.startsWith('Per cent'));
+    assert.ok(names.length > 3, `${width} px: ${shown.map((x) => x.text).join(' | ')}`);
+    for (const n of names) {
+      assert.ok(groups.some((g) => squash(g) === squash(n.text)), `${width} px: "${n.text}" is not a whole group name (${groups.join(' | ')})`);
+    }
+    assert.deepEqual(await cutChartText(page, '[data-testid=attendance]'), [], `${width} px: text cut or outside the chart`);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
 });
 
 test('the trust page shows the API figures; keyboard; axe; screenshot', async (t) => {

@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  sharedTargetAndBrowser, newPage, open, getJson, knownSchool, tabThrough, seriousViolations, screenshot, fmt, SYMBOL_TEXT, webDir,
+  sharedTargetAndBrowser, newPage, open, getJson, knownSchool, tabThrough, seriousViolations, screenshot, fmt, SYMBOL_TEXT, webDir, cutChartText,
 } from './helpers.mjs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -147,6 +147,9 @@ test('at 375 px wide the school page has no horizontal scroll', async () => {
   await page.waitForTimeout(500);
   const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
   assert.ok(scrollWidth <= clientWidth, `scrollWidth ${scrollWidth} > ${clientWidth}`);
+  // Every chart's labels whole and inside it (the groups' above their rows).
+  assert.ok((await page.locator('details.group-panel[open] [data-chart] svg').count()) > 0, 'a group chart drawn');
+  assert.deepEqual(await cutChartText(page), []);
   await screenshot(page, 'school-375');
   await page.context().close();
 });
