@@ -45,7 +45,7 @@ export function comparisonChart(Plot, width, rows, { unit = '', dp = 1, referenc
     if (data.length) marks.push(Plot.dot(data, { x: 'value', y: 'label', symbol: shape, r: 6, fill, stroke: 'white', strokeWidth: 1.5 }));
   }
   const narrow = width < 420;
-  const layout = rowLabels(Plot, width, labels, { margin: 124, row: 34, phoneRow: 50, padding: 0.3 });
+  const layout = rowLabels(Plot, width, labels, { margin: 124, row: 34, aboveRow: 50, padding: 0.3 });
   return Plot.plot({
     width,
     height: layout.marginTop + 30 + rows.length * layout.step,
@@ -61,33 +61,35 @@ export function comparisonChart(Plot, width, rows, { unit = '', dp = 1, referenc
 }
 
 // Where a chart's row labels go, each whole, never cut. Beside the rows,
-// in the left margin, `row` px a row, where they fit: the margin at least
-// `margin` px on a wide screen, wider for a long label such as
-// "Disadvantage: Not disadvantaged" (about 7.5 px a character of the 12 px
-// text), up to 45% of the chart, past which a label wraps; on a phone, the
-// margin the longest label needs, if that is at most 40% of the chart. A
-// phone's longer labels each go above their row instead, with the chart's
-// whole width, wrapped (at that width in ems of the 12 px text, a fifth
-// kept spare); a row is then `phoneRow` px, its mark in the lower half.
-export function rowLabels(Plot, width, labels, { margin, row, phoneRow, padding = 0.2 }) {
+// in the left margin, `row` px a row, where the longest fits in 45% of the
+// chart (40% on a phone), at about 7.5 px a character of the 12 px text:
+// the margin as wide as it needs, and at least `margin` px on a wide
+// screen. A longer label such as "Disadvantaged: Ward Jackson Church of
+// England VA Primary School", or "SEN provision: EHC plan" on a phone, goes
+// above its row instead, with the chart's whole width, wrapped (at that
+// width in ems of the 12 px text, a fifth kept spare); a row is then
+// `aboveRow` px and 14 more for each further line, its mark below it.
+export function rowLabels(Plot, width, labels, { margin, row, aboveRow, padding = 0.2 }) {
   const longest = Math.max(0, ...labels.map((l) => String(l).length));
   const needed = 12 + Math.ceil(longest * 7.5);
   const wide = width >= 420;
-  if (wide || needed <= width * 0.4) {
-    const marginLeft = wide ? Math.min(Math.round(width * 0.45), Math.max(margin, needed)) : needed;
+  if (needed <= width * (wide ? 0.45 : 0.4)) {
     return {
-      marginLeft,
+      marginLeft: wide ? Math.min(Math.round(width * 0.45), Math.max(margin, needed)) : needed,
       marginTop: 6,
       step: row,
       y: { domain: labels, label: null, tickSize: 0, padding },
-      marks: [Plot.axisY({ label: null, tickSize: 0, lineWidth: Math.max(6, (marginLeft - 12) / 15) })],
+      marks: [],
     };
   }
+  // Every row as tall as the longest label's lines need (14 px a line).
+  const lines = Math.max(1, Math.ceil((longest * 7.5) / ((width - 16) * 0.8)));
   return {
-    marginLeft: 4,
-    marginTop: 12,
-    step: phoneRow,
-    y: { domain: labels, label: null, axis: null, padding: 0.5 },
+    marginLeft: 16, // room for half the first tick's figure
+    marginTop: 12 + 14 * (lines - 1),
+    step: aboveRow + 14 * (lines - 1),
+    // The row's mark as thick as in a row of one line, below its label.
+    y: { domain: labels, label: null, axis: null, padding: 1 - aboveRow / (2 * (aboveRow + 14 * (lines - 1))) },
     marks: [
       Plot.text(labels, {
         y: (d) => d,
@@ -95,7 +97,7 @@ export function rowLabels(Plot, width, labels, { margin, row, phoneRow, padding 
         frameAnchor: 'left',
         textAnchor: 'start',
         lineAnchor: 'bottom',
-        dy: -(phoneRow / 4) - 3,
+        dy: -(aboveRow / 4) - 3,
         fontSize: 12,
         fill: INK,
         lineWidth: Math.max(10, (width - 16) / 15),
@@ -107,7 +109,7 @@ export function rowLabels(Plot, width, labels, { margin, row, phoneRow, padding 
 // One row per pupil group: the figure (circle) with its 95% range, and the
 // similar schools' figure for the same group (diamond).
 export function groupChart(Plot, width, rows, { unit = '', dp = 1 } = {}) {
-  const layout = rowLabels(Plot, width, rows.map((r) => r.label), { margin: 132, row: 26, phoneRow: 40 });
+  const layout = rowLabels(Plot, width, rows.map((r) => r.label), { margin: 132, row: 26, aboveRow: 40 });
   const narrow = width < 420;
   return Plot.plot({
     width,
@@ -131,7 +133,7 @@ export function groupChart(Plot, width, rows, { unit = '', dp = 1 } = {}) {
 // Horizontal bars in the order given (never sorted by value), each labelled
 // with its figure.
 export function barChart(Plot, width, rows, { unit = '%', dp = 1 } = {}) {
-  const layout = rowLabels(Plot, width, rows.map((r) => r.label), { margin: 210, row: 24, phoneRow: 40 });
+  const layout = rowLabels(Plot, width, rows.map((r) => r.label), { margin: 210, row: 24, aboveRow: 40 });
   const narrow = width < 420;
   return Plot.plot({
     width,

@@ -168,10 +168,11 @@ export async function screenshot(page, name) {
 }
 
 // The text of the charts under `scope` that is cut ("…") or drawn outside
-// its chart, [{ text, chart }]: none, where every label is whole.
-export async function cutChartText(page, scope = 'body') {
-  return page.$$eval(`${scope} [data-chart] svg`, (svgs) =>
-    svgs.flatMap((svg, chart) => {
+// its chart, [{ text, chart }]: none, where every label is whole. Charts
+// inside `except` are left out.
+export async function cutChartText(page, scope = 'body', { except = null } = {}) {
+  return page.$$eval(`${scope} [data-chart] svg`, (svgs, except) =>
+    svgs.filter((svg) => !(except && svg.closest(except))).flatMap((svg, chart) => {
       const box = svg.getBoundingClientRect();
       return [...svg.querySelectorAll('text')]
         .filter((x) => {
@@ -181,7 +182,7 @@ export async function cutChartText(page, scope = 'body') {
         })
         .map((x) => ({ text: x.textContent, chart }));
     }),
-  );
+  except);
 }
 
 // axe with the WCAG 2.0/2.1/2.2 A and AA rules; returns the violations of

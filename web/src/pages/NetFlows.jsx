@@ -2,6 +2,7 @@ import { useApi } from '../api.js';
 import { cellText, numberOf, rowObjects } from '../format.jsx';
 import { DataTable } from '../components/DataTable.jsx';
 import { Chart } from '../components/Chart.jsx';
+import { rowLabels } from '../charts.js';
 
 // Does a school or trust take its share? (docs/local-outcomes.md,
 // net_flows.csv): the pupils who joined and left each roll during the year,
@@ -19,8 +20,6 @@ const SIDES = [
 const ASSESSED = (reading) => typeof reading === 'string' && /^(more|less|in line)/.test(reading);
 // A difference whose interval leaves out zero: a question to ask.
 const QUESTION = (reading) => typeof reading === 'string' && /^(more|less)/.test(reading);
-// A label cut to n characters (the table beside the chart has it whole).
-const short = (n) => (t) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
 const cell = (v) => (numberOf(v) !== null ? numberOf(v) : v);
 
 function unitName(r) {
@@ -79,7 +78,6 @@ export function NetFlows({ kind, id }) {
     }
   }
   const labels = [...new Set(pts.map((p) => p.label))];
-  const height = 60 + labels.length * 22;
   const assessed = rows.filter((r) => ASSESSED(r.joiners_reading) || ASSESSED(r.leavers_reading)).length;
   const where = kind === 'la' ? 'each school and trust in this local authority' : "each of the trust's schools, and its schools of each type in each local authority";
   const columns = (side) => [
@@ -104,19 +102,22 @@ export function NetFlows({ kind, id }) {
           <Chart
             label={`Dot chart: each comparison whose 95% interval leaves out no difference: the share of joiners (blue) or leavers (red) of a group against the local authority's other schools' share, in percentage points. ${assessed} of ${rows.length} school and group rows can be assessed. The table beside it holds the same figures.`}
             dataKey={JSON.stringify(['net-flows', kind, id, pts])}
-            minHeight={height}
-            draw={(Plot, width) =>
-              Plot.plot({
+            minHeight={60 + labels.length * 22}
+            draw={(Plot, width) => {
+              // Each row named in full: beside it where the names fit, above it where not.
+              const layout = rowLabels(Plot, width, labels, { margin: 290, row: 22, aboveRow: 40 });
+              return Plot.plot({
                 width,
-                height,
-                // On a phone the labels get half the width, cut shorter.
-                marginLeft: width < 600 ? Math.round(width / 2) : 290,
+                height: 54 + layout.marginTop + labels.length * layout.step,
+                marginLeft: layout.marginLeft,
+                marginTop: layout.marginTop,
                 style: STYLE,
                 x: { label: width < 600 ? 'Difference, points →' : 'Difference from the LA’s other schools of the type, percentage points →', grid: true, nice: true, ticks: width < 600 ? 4 : undefined },
-                y: { domain: labels, label: null, tickFormat: short(width < 600 ? 22 : 40) },
+                y: layout.y,
                 color: { domain: SIDES.map((s) => s.label), range: SIDES.map((s) => s.colour), legend: true },
                 // Joiners a little above the line of their label, leavers a little below.
                 marks: [
+                  ...layout.marks,
                   Plot.ruleX([0], { stroke: '#505a5f' }),
                   ...SIDES.flatMap((s, k) => {
                     const these = pts.filter((p) => p.side === s.label);
@@ -127,8 +128,8 @@ export function NetFlows({ kind, id }) {
                     ];
                   }),
                 ],
-              })
-            }
+              });
+            }}
           />
           <figcaption class="legend">Blue: joiners; red: leavers. Right of the line: more of the group than the other schools' share; left: fewer. Drawn: the {pts.length} comparisons whose interval leaves out zero, the questions to ask; {assessed} of {rows.length} school and group rows can be assessed at all, and every one is in the tables below.</figcaption>
         </figure>

@@ -503,12 +503,13 @@ export function Movement({ level, code = '' }) {
 // trusts, the drawing (not the table) puts the rest together as "Other
 // trusts", so it stays readable.
 const OUT_OF_LA_SCHOOLS = [
-  { group: 'Another LA', colour: '#5694ca' },
+  { group: 'Another LA', short: 'Other LA', colour: '#5694ca' },
   { group: 'Same school', colour: '#00703c' },
-  { group: 'Home education', colour: '#f47738' },
-  { group: 'Missing education', colour: '#d4351c' },
-  { group: 'No school in the records', colour: '#505a5f' },
+  { group: 'Home education', short: 'Home ed.', colour: '#f47738' },
+  { group: 'Missing education', short: 'Missing ed.', colour: '#d4351c' },
+  { group: 'No school in the records', short: 'No school', colour: '#505a5f' },
 ];
+const MAINTAINED = 'Maintained schools';
 const MAX_ORIGINS = 12;
 const OTHER_TRUSTS = 'Other trusts';
 
@@ -542,14 +543,18 @@ export function LaTrustFlows({ code }) {
     const [from, to] = JSON.parse(key);
     return { source: `from:${from}`, target: `to:${to}`, value };
   });
-  const schoolsNamed = [...named, ...(grouped.length ? [OTHER_TRUSTS] : []), 'Maintained schools'];
+  const schoolsNamed = [...named, ...(grouped.length ? [OTHER_TRUSTS] : []), MAINTAINED];
+  // A trust has no shorter name: on a phone a long one is cut (its title
+  // and the table have it whole).
+  const short = (n) => (n === MAINTAINED ? 'Maintained' : undefined);
   const nodes = [
-    ...schoolsNamed.map((n) => ({ id: `from:${n}`, label: n })),
-    ...schoolsNamed.map((n) => ({ id: `to:${n}`, label: n })),
+    ...schoolsNamed.map((n) => ({ id: `from:${n}`, label: n, short: short(n) })),
+    ...schoolsNamed.map((n) => ({ id: `to:${n}`, label: n, short: short(n) })),
     ...OUT_OF_LA_SCHOOLS.map((d) => {
-      // Drawn by the short name of its group; the table gives the full one.
+      // Drawn by the name of its group (on a phone its short name); the
+      // table gives the full one.
       const name = rows.find((r) => r.to_group === d.group)?.to || d.group;
-      return { id: `to:${name}`, label: d.group, colour: d.colour };
+      return { id: `to:${name}`, label: d.group, short: d.short, colour: d.colour };
     }),
   ];
   return (

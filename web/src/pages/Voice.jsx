@@ -102,7 +102,7 @@ function drawDiverging(item, groups, stacked) {
     // the 10 px axis text, as Plot estimates them: a fifth kept spare for
     // wider fonts).
     const narrow = width < 520;
-    const marginLeft = narrow ? 4 : Math.min(260, width * 0.45);
+    const marginLeft = narrow ? 14 : Math.min(260, width * 0.45);
     const labels = groups.map((g) => groupTitle(g.rows));
     const groupLabels = narrow
       ? Plot.text(labels, { y: (d) => d, text: (d) => d, frameAnchor: 'left', textAnchor: 'start', lineAnchor: 'bottom', dx: 4, dy: -18, fontSize: 11, lineWidth: Math.max(10, (width - 16) / 14) })
