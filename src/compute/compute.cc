@@ -83,21 +83,34 @@ Result<Computation> Compute(const ComputeRequest& r) {
   context.threads = threads;
   c.first_day = context.first_day;
   c.last_day = context.last_day;
-  for (const auto& [grain, measures] : c.measures) {
-    if (grain == GrainId::kExit && !c.exits) {
-      c.exits = std::make_shared<const ExitSet>(
-          ClassifyExits(*r.state, *r.policy, context.first_day, context.last_day));
-      context.exits = c.exits.get();
+  // The grains are made side by side, one a worker, the exit grain first
+  // (the longest: the year's exits are classified before it, and kept;
+  // a grain has one request, Catalogue::MeasuresOf).
+  // Each only reads the store.
+  std::vector<size_t> order(c.measures.size());
+  for (size_t g = 0; g < order.size(); ++g) order[g] = g;
+  std::stable_partition(order.begin(), order.end(),
+                        [&](size_t g) { return c.measures[g].first == GrainId::kExit; });
+  c.grains.resize(c.measures.size());
+  ParallelFor(order.size(), threads, 1, [&](size_t begin, size_t end, int) {
+    for (size_t k = begin; k < end; ++k) {
+      const size_t g = order[k];
+      FactContext own = context;
+      if (c.measures[g].first == GrainId::kExit) {
+        c.exits = std::make_shared<const ExitSet>(
+            ClassifyExits(*r.state, *r.policy, context.first_day, context.last_day));
+        own.exits = c.exits.get();
+      }
+      c.grains[g] = MakeFactGrain(c.measures[g].first, own);
     }
-  }
+  });
   CubeRequest cube_request;
   cube_request.state = r.state;
   cube_request.policy = r.policy;
   cube_request.places = r.places;
   cube_request.threads = threads;
-  for (const auto& [grain, measures] : c.measures) {
-    c.grains.push_back(MakeFactGrain(grain, context));
-    cube_request.grains.push_back({c.grains.back().get(), measures});
+  for (size_t g = 0; g < c.grains.size(); ++g) {
+    cube_request.grains.push_back({c.grains[g].get(), c.measures[g].second});
   }
   LANTERN_ASSIGN_OR_RETURN(c.cube, Cube::Build(cube_request));
   for (const auto& g : c.grains)
