@@ -121,9 +121,9 @@ bool ReadFullyAt(int fd, uint64_t offset, void* out, size_t bytes);
 bool WriteFullyAt(int fd, uint64_t offset, const void* data, size_t bytes);
 
 // A run's output files, written into a staging folder inside OUT and moved
-// into OUT together by Commit(), so that a reader of OUT sees the last run's
-// files or this run's, never a mix, and a run that fails leaves OUT as it
-// was (the staging folder is removed unless committed).
+// into OUT by Commit() once every one is written (a rename each), so that a
+// reader of OUT never sees a half-written file, and a run that fails leaves
+// OUT as it was (the staging folder is removed unless committed).
 //
 // The big files are recycled: each file of `recycled` that a commit replaces
 // is kept as OUT/.spare/NAME and becomes the next run's file in staging,
