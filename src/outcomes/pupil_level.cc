@@ -672,6 +672,17 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
       return std::pair{std::string(GroupTopics()[TopicOfCategory(cat)].label),
                        std::string(Category(cat).label)};
     };
+    // A row of the period: a measure of a place, counted by `basis`.
+    auto row_of = [&](std::shared_ptr<const GeographyRow> place, std::string measure,
+                      std::string_view basis) {
+      OutcomeRow row;
+      row.time_period = period;
+      row.time_identifier = "Academic year";
+      row.place = std::move(place);
+      row.measure = std::move(measure);
+      row.location_basis = std::string(basis);
+      return row;
+    };
     for (size_t u = 0; u < cube.units().size(); ++u) {
       const AggregateUnit& unit = cube.units()[u];
       if (unit.geography.level == GeographicLevel::kMat) continue;
@@ -683,12 +694,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
                                  static_cast<uint16_t>(cat)});
         const auto [topic, group] = label_of(cat);
         for (const Reader& r : readers) {
-          OutcomeRow row;
-          row.time_period = period;
-          row.time_identifier = "Academic year";
-          row.place = place;
-          row.measure = r.measure;
-          row.location_basis = std::string(LocationBasisLabel(unit.basis));
+          OutcomeRow row = row_of(place, r.measure, LocationBasisLabel(unit.basis));
           row.breakdown_topic = topic;
           row.breakdown = group;
           row.source = "store";
@@ -701,12 +707,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
               v[neet17->num], v[neet17->den], flags.HiddenAt(neet17->hidden_slot, flag_row)};
         }
         if (neet16 != nullptr && shared.year_before != nullptr) {
-          OutcomeRow row;
-          row.time_period = period;
-          row.time_identifier = "Academic year";
-          row.place = place;
-          row.measure = "NEET_not_known_percent";
-          row.location_basis = std::string(LocationBasisLabel(unit.basis));
+          OutcomeRow row = row_of(place, "NEET_not_known_percent", LocationBasisLabel(unit.basis));
           row.breakdown_topic = topic;
           row.breakdown = group;
           row.figure = TwoCohortsNeet(*neet16, v, flags.HiddenAt(neet16->hidden_slot, flag_row),
@@ -740,12 +741,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
         for (size_t k = 0; k < readers.size(); ++k) {
           const Reader& r = readers[k];
           const int hidden = c.Index(r.ind->hidden_with);
-          OutcomeRow row;
-          row.time_period = period;
-          row.time_identifier = "Academic year";
-          row.place = place;
-          row.measure = r.measure;
-          row.location_basis = "School location";
+          OutcomeRow row = row_of(place, r.measure, "School location");
           row.breakdown_topic = topic;
           row.breakdown = group;
           row.source = "store (the place's schools added up)";
@@ -790,12 +786,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
       if (unit.geography.level == GeographicLevel::kMat) continue;
       auto place = place_of(unit);
       if (ehcp.requests > 0) {
-        OutcomeRow row;
-        row.time_period = period;
-        row.time_identifier = "Academic year";
-        row.place = place;
-        row.measure = "ehcp_20_week_pupil_level";
-        row.location_basis = std::string(LocationBasisLabel(unit.basis));
+        OutcomeRow row = row_of(place, "ehcp_20_week_pupil_level", LocationBasisLabel(unit.basis));
         if (auto f = ehcp_figure(unit)) {
           row.source =
               "ehcp_requests.csv: plans issued in the year within 20 weeks (140 days) of the "
@@ -828,12 +819,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
         missing.push_back({"pupil_wellbeing_percent", "no pupil voice in the store"});
       }
       for (const auto& [measure, why] : missing) {
-        OutcomeRow row;
-        row.time_period = period;
-        row.time_identifier = "Academic year";
-        row.place = place;
-        row.measure = measure;
-        row.location_basis = std::string(LocationBasisLabel(unit.basis));
+        OutcomeRow row = row_of(place, measure, LocationBasisLabel(unit.basis));
         row.source = why;
         row.figure = SymbolFigure(GssSymbol::kNotAvailable);
         rows.push_back(std::move(row));
