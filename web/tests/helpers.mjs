@@ -167,6 +167,15 @@ export async function screenshot(page, name) {
   return file;
 }
 
+// Whether the focus reaches an element matching `selector` (or inside one)
+// within a few seconds: a page moves it after the render that shows the
+// element, so a check made at once can run before it on a busy machine.
+export async function focusReaches(page, selector, timeout = 5000) {
+  return page
+    .waitForFunction((sel) => document.activeElement && document.activeElement.closest(sel) !== null, selector, { timeout })
+    .then(() => true, () => false);
+}
+
 // The text of the charts under `scope` that is cut ("…") or drawn outside
 // its chart, [{ text, chart }]: none, where every label is whole. Charts
 // inside `except` are left out.

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sharedTargetAndBrowser, newPage, open, tabThrough, seriousViolations, screenshot } from './helpers.mjs';
+import { sharedTargetAndBrowser, newPage, open, tabThrough, seriousViolations, screenshot, focusReaches } from './helpers.mjs';
 
 const shared = sharedTargetAndBrowser();
 const PASSPORT_DIR = process.env.PASSPORT_DIR || '';
@@ -93,7 +93,7 @@ test('a file that is not JSON gives a clear message and sends nothing', async ()
   const message = await page.locator('[data-testid=passport-error]').innerText();
   assert.match(message, /passport\.json\) is not a JSON file/);
   // The message takes the focus, so a screen reader says it.
-  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-testid')), 'passport-error');
+  assert.ok(await focusReaches(page, '[data-testid=passport-error]'), 'the focus on the message');
   // A status list that is not JSON, beside a passport that is.
   fs.writeFileSync(path.join(tmp, 'ok.json'), '{"type": ["VerifiableCredential"]}');
   fs.writeFileSync(path.join(tmp, 'status-list.json'), '<html>not found</html>');
@@ -119,7 +119,7 @@ test('a passport as issued, with its status list and e-mail, is valid', async (t
   const verdict = await page.locator('[data-testid=verdict]').innerText();
   assert.equal(verdict, 'Valid: every check made passed');
   // The result's heading takes the focus; the live region says the verdict.
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'passport-result-title');
+  assert.ok(await focusReaches(page, '#passport-result-title'), 'the focus on the result');
   assert.match(await page.locator('#announce').innerText(), /^Valid/);
 
   // The table: one row per item, as the server gave them.
