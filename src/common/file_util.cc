@@ -203,6 +203,21 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents, bool 
   return SyncDirectory(parent.empty() ? "." : parent.string());
 }
 
+Status AppendToFile(const std::string& path, std::string_view text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(Errno("cannot open", path));
+  int error = 0;
+  for (size_t off = 0; off < text.size() && error == 0;) {
+    const ssize_t k = ::write(fd, text.data() + off, text.size() - off);
+    if (k < 0 && errno != EINTR) error = errno;
+    if (k > 0) off += static_cast<size_t>(k);
+  }
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error == 0) return Status::Ok();
+  errno = error;
+  return Status::IoError(Errno("cannot write", path));
+}
+
 Result<std::string> ReadFileToString(const std::string& path) {
   LANTERN_ASSIGN_OR_RETURN(auto f, MappedFile::Open(path));
   return std::string(f->data());

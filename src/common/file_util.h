@@ -110,6 +110,8 @@ class BufferedWriter {
 // that can be made again: still old or new, but not durable).
 Status WriteFileAtomic(const std::string& path, std::string_view contents, bool sync = true);
 Result<std::string> ReadFileToString(const std::string& path);
+// Adds `text` at the end of the file at path.
+Status AppendToFile(const std::string& path, std::string_view text);
 // fsync on a directory, so a rename inside it survives a crash.
 Status SyncDirectory(const std::string& dir);
 Status SyncFile(const std::string& path);

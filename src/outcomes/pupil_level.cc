@@ -408,20 +408,6 @@ Status AddWellbeingRows(const StoreState& st, const Policy& policy, int threads,
   return Status::Ok();
 }
 
-// OUT/local_outcomes.csv with the earlier years' rows added after this
-// year's (each year's file has the same columns: one writer).
-Status AddEarlierYears(const std::string& out_dir, const std::vector<std::string>& earlier_rows,
-                       OutcomesReport* report) {
-  const std::string path = out_dir + "/local_outcomes.csv";
-  LANTERN_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
-  for (const std::string& rows : earlier_rows) {
-    text += rows;
-    report->rows += static_cast<uint64_t>(std::count(rows.begin(), rows.end(), '\n'));
-    if (!rows.empty()) ++report->periods;
-  }
-  return WriteFileAtomic(path, text, /*sync=*/false);
-}
-
 // One store's framework, with what it takes from and gives to the runs
 // beside it.
 Status RunOne(const LoadedStore& loaded_store, const PupilLevelOutcomesOptions& options,
@@ -511,8 +497,8 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
   for (const outcomes::SeventeenCounts& s : seventeen) {
     if (s.time_period == year_before) shared.year_before = &s;
   }
+  shared.earlier_rows = &earlier_rows;
   Status st = RunOne(*loaded, options, out_dir, report, shared);
-  if (st.ok() && !earlier_rows.empty()) st = AddEarlierYears(out_dir, earlier_rows, report);
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return st;
@@ -864,6 +850,15 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     }
     step("local_outcomes rows");
     LANTERN_RETURN_IF_ERROR(WriteLocalOutcomes(rows, dir));
+    // The earlier years' rows after this year's (each year's file has the
+    // same columns: one writer), in the same staged file.
+    if (shared.earlier_rows != nullptr) {
+      for (const std::string& text : *shared.earlier_rows) {
+        LANTERN_RETURN_IF_ERROR(AppendToFile(dir + "/local_outcomes.csv", text));
+        report->rows += static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
+        if (!text.empty()) ++report->periods;
+      }
+    }
     step("local_outcomes.csv");
     report->notes = notes;
     return Status::Ok();

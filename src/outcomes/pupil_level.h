@@ -78,6 +78,9 @@ struct FrameworkShared {
   const SeventeenCounts* year_before = nullptr;
   // Filled with this year's leavers at 17 (for the year after's run).
   SeventeenCounts* seventeen = nullptr;
+  // Earlier years' local_outcomes.csv rows (no header), each year's text:
+  // added after this year's rows in the same file, for the trend.
+  const std::vector<std::string>* earlier_rows = nullptr;
 };
 
 // Every file of the framework (lantern/outcomes.h RunPupilLevelOutcomes) from
