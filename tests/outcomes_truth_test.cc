@@ -264,9 +264,10 @@ TEST_F(OutcomesTruthTest, AnEarlierYearsStoreGivesEachMeasureItsTrend) {
   const auto [n17, d17] = NeetMonths805(i.store_dir, "17");
   ASSERT_GT(d16, 0);
   ASSERT_GT(d17, 0);
-  auto la805 = [&](const std::vector<std::string>& lines, const char* measure) {
+  auto la805 = [&](const std::vector<std::string>& lines, const char* measure,
+                   const std::string& period = "201819") {
     for (const std::string& line : lines) {
-      if (line.rfind("201819,Academic year,Local authority,", 0) == 0 &&
+      if (line.rfind(period + ",Academic year,Local authority,", 0) == 0 &&
           line.find(",805,") != std::string::npos &&
           line.find(std::string(",") + measure + ",Total,Pupil residence,Total,Total,") !=
               std::string::npos) {
@@ -289,6 +290,37 @@ TEST_F(OutcomesTruthTest, AnEarlierYearsStoreGivesEachMeasureItsTrend) {
   std::set<std::string> periods;
   for (size_t r = 1; r < trend.size(); ++r) periods.insert(trend[r].substr(0, 6));
   EXPECT_EQ(periods, (std::set<std::string>{"201718", "201819"}));
+
+  // A third year, the stores given newest first: each earlier year runs
+  // after the year before it, so 201718's winter has 201617's leavers at
+  // 17; 201617 has no year before, and this year's rows are as above.
+  g.year = "201617";
+  g.seed = 3;
+  g.out_dir = *dir_ + "/input-2016";
+  ASSERT_TRUE(Generate(g, &gr).ok());
+  IngestOptions i16 = i;
+  i16.input_dir = g.out_dir;
+  i16.store_dir = *dir_ + "/store-2016";
+  ASSERT_TRUE(Ingest(i16, &ir).ok());
+  o.earlier_stores = {i.store_dir, i16.store_dir};
+  OutcomesReport three;
+  ASSERT_TRUE(RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out-three", &three).ok());
+  EXPECT_EQ(three.periods, 3u);
+  const auto third = lines(*dir_ + "/out-three/local_outcomes.csv");
+  EXPECT_TRUE(
+      std::equal(trend.begin(), trend.begin() + static_cast<ptrdiff_t>(this_year), third.begin()));
+  const auto [m16, e16] = NeetMonths805(i.store_dir, "16");
+  const auto [m17, e17] = NeetMonths805(i16.store_dir, "17");
+  ASSERT_GT(e16, 0);
+  ASSERT_GT(e17, 0);
+  EXPECT_NE(la805(third, "NEET_not_known_percent", "201718")
+                .find(fmt::format(",{:.5f},", 100.0 * static_cast<double>(m16 + m17) /
+                                                  static_cast<double>(e16 + e17))),
+            std::string::npos)
+      << la805(third, "NEET_not_known_percent", "201718");
+  EXPECT_NE(la805(third, "NEET_not_known_percent", "201617").find("--earlier-store"),
+            std::string::npos)
+      << la805(third, "NEET_not_known_percent", "201617");
 
   // The same year twice: refused, the folder as it was.
   o.earlier_stores = {*dir_ + "/store"};

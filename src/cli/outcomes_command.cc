@@ -50,9 +50,11 @@ void AddOutcomes(CLI::App& app, int* exit_code) {
   cmd->add_option("--places", args->places,
                   "pupil-level mode: user-defined places, a CSV of place_code, place_name, kind "
                   "(la, school or postcode_district), member (docs/local-outcomes.md)");
-  cmd->add_option("--earlier-store", args->earlier,
-                  "pupil-level mode: an earlier year's store, whose framework rows are added to "
-                  "local_outcomes.csv for the trend (repeat for more years)");
+  cmd->add_option(
+      "--earlier-store", args->earlier,
+      "pupil-level mode: an earlier year's store, whose framework rows are added to "
+      "local_outcomes.csv for the trend (repeat for more years, in any order: they run oldest "
+      "first, each year's NEET at 16-17 from the year before's store when given)");
   cmd->add_option("--out", args->out, "output folder (created if new)")->required();
   cmd->add_option("--threads", args->threads, "worker threads (default: one per core)");
   cmd->callback([args, od, exit_code] {

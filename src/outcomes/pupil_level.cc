@@ -29,7 +29,9 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "aggregate/cube.h"
@@ -448,18 +450,41 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
   const auto started = std::chrono::steady_clock::now();
   // The earlier years first, each into a folder of its own beside OUT, so
   // that one that fails leaves OUT as it was.
-  std::vector<std::string> earlier_rows;  // each earlier year's rows, without the header
+  const size_t n_earlier = options.earlier_stores.size();
+  std::vector<std::string> earlier_rows(n_earlier);  // each earlier year's rows, without the header
   // Each earlier year's leavers at 17: the year before's share this year's
-  // winter at 16.
-  std::vector<outcomes::SeventeenCounts> seventeen(options.earlier_stores.size());
-  for (size_t i = 0; i < options.earlier_stores.size(); ++i) {
+  // winter at 16. The earlier stores run oldest first (their years read
+  // from their manifests), so that each earlier year's winter has its year
+  // before's leavers at 17 too when that store is given.
+  std::vector<outcomes::SeventeenCounts> seventeen(n_earlier);
+  std::vector<int> start_year(n_earlier, std::numeric_limits<int>::min());
+  for (size_t i = 0; i < n_earlier; ++i) {
+    auto opened = Store::Open(options.earlier_stores[i], Store::Mode::kRead);
+    if (opened.ok() && (*opened)->year()) start_year[i] = (*opened)->year()->start_year();
+  }
+  std::vector<size_t> order(n_earlier);
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return start_year[a] < start_year[b]; });
+  const auto seventeen_of = [&](int start) -> const outcomes::SeventeenCounts* {
+    const std::string period = AcademicYear(start).TimePeriod();
+    for (const outcomes::SeventeenCounts& s : seventeen) {
+      if (s.time_period == period) return &s;
+    }
+    return nullptr;
+  };
+  for (const size_t i : order) {
     PupilLevelOutcomesOptions o = options;
     o.earlier_stores.clear();
     o.local_outcomes_only = true;
     const std::string dir = fmt::format("{}.earlier-{}", out_dir, i);
     OutcomesReport sub;
     auto earlier = LoadedStore::Open(options.earlier_stores[i], options.threads);
-    Status st = earlier.ok() ? RunOne(**earlier, o, dir, &sub, {.seventeen = &seventeen[i]})
+    const outcomes::SeventeenCounts* before = start_year[i] == std::numeric_limits<int>::min()
+                                                  ? nullptr
+                                                  : seventeen_of(start_year[i] - 1);
+    Status st = earlier.ok() ? RunOne(**earlier, o, dir, &sub,
+                                      {.year_before = before, .seventeen = &seventeen[i]})
                              : earlier.status();
     Result<std::string> text =
         st.ok() ? ReadFileToString(dir + "/local_outcomes.csv") : Result<std::string>(st);
@@ -471,7 +496,7 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
                                 text.status().message()));
     }
     const size_t eol = text->find('\n');
-    earlier_rows.push_back(eol == std::string::npos ? std::string() : text->substr(eol + 1));
+    earlier_rows[i] = eol == std::string::npos ? std::string() : text->substr(eol + 1);
   }
   LANTERN_ASSIGN_OR_RETURN(auto loaded, LoadedStore::Open(store_dir, options.threads));
   if (!loaded->impl().state.year) {
@@ -491,12 +516,8 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
           options.earlier_stores[i], period));
     }
   }
-  const std::string year_before =
-      AcademicYear(loaded->impl().state.year->start_year() - 1).TimePeriod();
   outcomes::FrameworkShared shared;
-  for (const outcomes::SeventeenCounts& s : seventeen) {
-    if (s.time_period == year_before) shared.year_before = &s;
-  }
+  shared.year_before = seventeen_of(loaded->impl().state.year->start_year() - 1);
   shared.earlier_rows = &earlier_rows;
   Status st = RunOne(*loaded, options, out_dir, report, shared);
   report->seconds =
