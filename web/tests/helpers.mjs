@@ -177,21 +177,27 @@ export async function focusReaches(page, selector, timeout = 5000) {
 }
 
 // The text of the charts under `scope` that is cut ("…") or drawn outside
-// its chart, [{ text, chart }]: none, where every label is whole. Charts
-// inside `except` are left out.
-export async function cutChartText(page, scope = 'body', { except = null } = {}) {
-  return page.$$eval(`${scope} [data-chart] svg`, (svgs, except) =>
-    svgs.filter((svg) => !(except && svg.closest(except))).flatMap((svg, chart) => {
+// its chart (left, right, above or below), [{ text, chart }]: none, where
+// every label is whole.
+export async function cutChartText(page, scope = 'body') {
+  return page.$$eval(`${scope} [data-chart] svg`, (svgs) =>
+    svgs.flatMap((svg, chart) => {
       const box = svg.getBoundingClientRect();
       return [...svg.querySelectorAll('text')]
         .filter((x) => {
           const b = x.getBoundingClientRect();
           if (b.width === 0 && b.height === 0) return false;  // not drawn (a closed panel)
-          return x.textContent.includes('…') || b.left < box.left - 0.5 || b.right > box.right + 0.5;
+          return (
+            x.textContent.includes('…') ||
+            b.left < box.left - 0.5 ||
+            b.right > box.right + 0.5 ||
+            b.top < box.top - 0.5 ||
+            b.bottom > box.bottom + 0.5
+          );
         })
         .map((x) => ({ text: x.textContent, chart }));
     }),
-  except);
+  );
 }
 
 // axe with the WCAG 2.0/2.1/2.2 A and AA rules; returns the violations of
