@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "aggregate/groups.h"
 #include "common/csv_table.h"
@@ -415,6 +416,194 @@ TEST_F(OutcomesTruthTest, ChildrenMissingEducationAreThePlantedCasesAndTheUnacco
     expected += (unaccounted && compulsory) || (x.destination == "school" && x.gap_open_days >= 10);
   }
   EXPECT_EQ(listed.size(), expected);
+}
+
+// A place named by schools gets movement.csv rows: its schools' cells added
+// up, by school type and group, exactly; and hidden so that a reader of the
+// published file, working out every figure the additive relations give
+// (the place's types add up to Total, each topic's groups to its total, the
+// place to its schools' rows, each school's groups to its total), learns no
+// hidden count of 1 or 2, of the place or of a school, and no hidden sum
+// under 3 either. The true counts come from the same run with every count
+// shown.
+TEST_F(OutcomesTruthTest, APlaceOfSchoolsHasMovementRowsThatGiveNothingHiddenAway) {
+  if (NotReady()) return;
+  auto schools = CsvTable::Load(*dir_ + "/input/schools.csv");
+  ASSERT_TRUE(schools.ok());
+  const std::string places = *dir_ + "/places-of-schools.csv";
+  {
+    std::ofstream f(places);
+    f << "place_code,place_name,kind,member\n";
+    int primary = 0, secondary = 0;
+    for (size_t r = 0; r < schools->rows(); ++r) {
+      const std::string phase(schools->Cell(r, schools->Column("phase")));
+      const std::string urn(schools->Cell(r, schools->Column("urn")));
+      if (phase == "primary" && primary++ < 11) f << "P1,North patch,school," << urn << "\n";
+      if (phase == "secondary" && secondary++ < 5) f << "P2,Secondaries,school," << urn << "\n";
+    }
+  }
+  PupilLevelOutcomesOptions o;
+  o.places_file = places;
+  OutcomesReport published_report, truth_report;
+  ASSERT_TRUE(
+      RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out-places", &published_report).ok());
+  o.policy_file = *dir_ + "/policy.json";  // every count shown
+  ASSERT_TRUE(
+      RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out-places-truth", &truth_report).ok());
+  auto published = CsvTable::Load(*dir_ + "/out-places/movement.csv");
+  auto truth = CsvTable::Load(*dir_ + "/out-places-truth/movement.csv");
+  ASSERT_TRUE(published.ok() && truth.ok());
+
+  // Each place's schools, and every cell: (unit, type, topic, group).
+  std::map<std::string, std::set<std::string>> members;  // place:CODE -> URNs
+  {
+    auto t = CsvTable::Load(places);
+    ASSERT_TRUE(t.ok());
+    for (size_t r = 0; r < t->rows(); ++r) {
+      members["place:" + std::string(t->Cell(r, 0))].insert(std::string(t->Cell(r, 3)));
+    }
+  }
+  const std::vector<std::string> columns = {
+      "exits",     "moves",     "moves_other_trust", "moves_same_trust", "exits_no_school",
+      "ehe_exits", "cme_cases", "joiners",           "leavers",          "unexplained_exits"};
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;
+  auto cells = [&](const CsvTable& m) {
+    std::map<Key, std::map<std::string, std::string>> out;
+    std::map<std::string, std::string> type_of;  // URN -> its school type
+    for (size_t r = 0; r < m.rows(); ++r) {
+      auto c = [&](const char* col) { return std::string(m.Cell(r, m.Column(col))); };
+      std::string unit;
+      if (c("geographic_level") == "School") {
+        for (const auto& [place, urns] : members) {
+          if (urns.count(c("school_urn"))) unit = c("school_urn");
+        }
+        type_of[c("school_urn")] = c("school_type");
+      } else if (members.count(c("old_la_code"))) {
+        unit = c("old_la_code");
+      }
+      if (unit.empty()) continue;
+      auto& row = out[{unit, c("school_type"), c("breakdown_topic"), c("breakdown")}];
+      for (const std::string& col : columns) row[col] = c(col.c_str());
+    }
+    return std::pair(out, type_of);
+  };
+  const auto [shown, type_of] = cells(*published);
+  const auto [all, truth_types] = cells(*truth);
+  ASSERT_FALSE(shown.empty());
+  size_t place_rows = 0, hidden_place_cells = 0, hidden_school_cells = 0;
+  for (const auto& [key, row] : shown) {
+    const bool place = std::get<0>(key).rfind("place:", 0) == 0;
+    place_rows += place;
+    for (const auto& [col, v] : row) {
+      if (v == "c") {
+        (place ? hidden_place_cells : hidden_school_cells) += 1;
+      } else {
+        EXPECT_EQ(v, all.at(key).at(col)) << std::get<0>(key) << " " << col;
+      }
+    }
+  }
+  EXPECT_GT(place_rows, 40u);
+  EXPECT_GT(hidden_school_cells, 0u) << "the check needs hidden school cells to protect";
+  EXPECT_GT(hidden_place_cells, 0u);
+
+  // Topics and their groups, from the rows (Total first).
+  std::map<std::string, std::set<std::string>> topics;
+  for (const auto& [key, row] : all) topics[std::get<2>(key)].insert(std::get<3>(key));
+  for (const std::string& col : columns) {
+    auto value = [&](const Key& k) -> int64_t {
+      auto it = all.find(k);
+      return it == all.end() ? 0 : std::stoll(it->second.at(col));
+    };
+    // What a reader knows: every shown cell (a missing row is 0).
+    std::map<Key, bool> known;
+    for (const auto& [key, row] : all) {
+      auto it = shown.find(key);
+      known[key] = it != shown.end() && it->second.at(col) != "c";
+    }
+    auto is_known = [&](const Key& k) { return !known.count(k) || known[k]; };
+    // The relations: margin and members.
+    std::vector<std::pair<Key, std::vector<Key>>> relations;
+    auto topic_relations = [&](const std::string& unit, const std::string& type) {
+      for (const auto& [topic, groups] : topics) {
+        if (topic == "Total") continue;
+        std::vector<Key> m;
+        for (const std::string& g : groups) m.push_back({unit, type, topic, g});
+        relations.push_back({{unit, type, "Total", "Total"}, m});
+      }
+    };
+    for (const auto& [place, urns] : members) {
+      std::set<std::string> types;
+      for (const std::string& u : urns) {
+        if (type_of.count(u)) types.insert(type_of.at(u));
+      }
+      for (const std::string& u : urns) {
+        if (type_of.count(u)) topic_relations(u, type_of.at(u));
+      }
+      for (const auto& [topic, groups] : topics) {
+        for (const std::string& g : groups) {
+          std::vector<Key> by_type, total;
+          for (const std::string& t : types) {
+            by_type.push_back({place, t, topic, g});
+            std::vector<Key> of_type;
+            for (const std::string& u : urns) {
+              if (type_of.count(u) && type_of.at(u) == t) of_type.push_back({u, t, topic, g});
+            }
+            relations.push_back({{place, t, topic, g}, of_type});
+            if (t != "Pupil referral unit") {
+              total.insert(total.end(), of_type.begin(), of_type.end());
+            }
+          }
+          relations.push_back({{place, "Total", topic, g}, total});
+          std::erase_if(by_type,
+                        [](const Key& k) { return std::get<1>(k) == "Pupil referral unit"; });
+          relations.push_back({{place, "Total", topic, g}, by_type});
+        }
+      }
+      for (const std::string& t : types) topic_relations(place, t);
+      topic_relations(place, "Total");
+    }
+    // Work out all that can be worked out; nothing small may come out.
+    for (bool more = true; more;) {
+      more = false;
+      for (const auto& [margin, parts] : relations) {
+        std::vector<Key> unknown;
+        for (const Key& k : parts) {
+          if (!is_known(k)) unknown.push_back(k);
+        }
+        int64_t hidden_sum = 0;
+        for (const Key& k : unknown) hidden_sum += value(k);
+        if (is_known(margin)) {
+          EXPECT_FALSE(hidden_sum > 0 && hidden_sum < 3)
+              << col << ": hidden cells adding up to " << hidden_sum << " under "
+              << std::get<0>(margin) << " " << std::get<1>(margin) << " " << std::get<3>(margin);
+          if (unknown.size() == 1) {
+            const int64_t v = value(unknown[0]);
+            EXPECT_FALSE(v > 0 && v < 3)
+                << col << ": " << std::get<0>(unknown[0]) << " " << std::get<1>(unknown[0]) << " "
+                << std::get<3>(unknown[0]) << " worked out as " << v;
+            known[unknown[0]] = true;
+            more = true;
+          }
+        } else if (unknown.empty()) {
+          const int64_t v = value(margin);
+          EXPECT_FALSE(v > 0 && v < 3) << col << ": " << std::get<0>(margin) << " worked out";
+          known[margin] = true;
+          more = true;
+        }
+      }
+    }
+  }
+  // The places' rows add up their schools' exactly (every count shown).
+  for (const auto& [place, urns] : members) {
+    int64_t exits = 0;
+    for (const std::string& u : urns) {
+      if (!truth_types.count(u) || truth_types.at(u) == "Pupil referral unit") continue;
+      auto it = all.find({u, truth_types.at(u), "Total", "Total"});
+      if (it != all.end()) exits += std::stoll(it->second.at("exits"));
+    }
+    ASSERT_TRUE(all.count({place, "Total", "Total", "Total"})) << place;
+    EXPECT_EQ(std::stoll(all.at({place, "Total", "Total", "Total"}).at("exits")), exits) << place;
+  }
 }
 
 }  // namespace

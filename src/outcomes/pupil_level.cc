@@ -56,6 +56,7 @@
 #include "stats/intervals.h"
 #include "store/loaded_store.h"
 #include "suppress/disclosure.h"
+#include "suppress/school_sums.h"
 #include "voice/catalogue.h"
 #include "voice/report.h"
 
@@ -565,7 +566,9 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
                       const Computation& c, const UserPlaces& places,
                       const PupilLevelOutcomesOptions& options, const std::string& out_dir,
                       OutcomesReport* report, const FrameworkShared& shared) {
-  const WrittenFile* movement_written = shared.movement_written;
+  // The build's movement.csv has no places named by schools.
+  const WrittenFile* movement_written =
+      places.school_places.empty() ? shared.movement_written : nullptr;
   // Each half below times its own steps.
   using Steps = std::vector<std::pair<std::string, double>>;
   auto timer = [](Steps* steps) {
@@ -646,6 +649,9 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
       in.policy = &policy;
       in.time_period = period;
       in.threads = options.threads;
+      for (const SchoolPlace& sp : places.school_places) {
+        in.school_places.push_back({PlaceGeography(sp.code, sp.name), sp.schools});
+      }
       OpenDataStats stats;
       LANTERN_RETURN_IF_ERROR(WriteOpenDataFile(in, dir, &stats));
       report->movement_rows = stats.rows;
@@ -724,37 +730,32 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
         }
       }
     }
-    // Places of schools: their school cells added up.
+    // Places of schools: their school cells added up (the Total school
+    // type, as for every unit), hidden as one linked table with the school
+    // cells (suppress/school_sums.h).
     for (const auto& sp : places.school_places) {
       auto place = std::make_shared<const GeographyRow>(PlaceGeography(sp.code, sp.name));
-      std::vector<int64_t> sum(cube.measures()), one(cube.measures());
-      for (int cat : groups) {
-        std::fill(sum.begin(), sum.end(), 0);
-        std::vector<int> hidden_cells(readers.size(), 0);
-        std::vector<int64_t> hidden_total(readers.size(), 0);
-        for (uint32_t sc : sp.schools) {
-          if (cube.school_type(sc) < 0) continue;
-          cube.SchoolValues(sc, cat, one.data());
-          for (size_t m = 0; m < sum.size(); ++m) sum[m] += one[m];
-          for (size_t k = 0; k < readers.size(); ++k) {
-            const int hidden = c.Index(readers[k].ind->hidden_with);
-            if (flags.HiddenAtSchool(static_cast<size_t>(hidden), sc, cat)) {
-              ++hidden_cells[k];
-              hidden_total[k] += one[static_cast<size_t>(hidden)];
-            }
-          }
+      std::vector<std::vector<int64_t>> sums(cube.measures());
+      for (size_t m = 0; m < sums.size(); ++m) sums[m] = SchoolSums(cube, policy, sp.schools, m);
+      std::map<int, std::vector<bool>> hidden_by;  // by hidden_with measure
+      for (const Reader& r : readers) {
+        const int hidden = c.Index(r.ind->hidden_with);
+        if (!hidden_by.count(hidden)) {
+          hidden_by[hidden] =
+              HideSchoolSums(cube, flags, policy, sp.schools, static_cast<size_t>(hidden));
         }
+      }
+      std::vector<int64_t> sum(cube.measures());
+      for (int cat : groups) {
+        const auto at = static_cast<size_t>(cat);  // kTotalType's cells come first
+        for (size_t m = 0; m < sum.size(); ++m) sum[m] = sums[m][at];
         const auto [topic, group] = label_of(cat);
-        for (size_t k = 0; k < readers.size(); ++k) {
-          const Reader& r = readers[k];
-          const int hidden = c.Index(r.ind->hidden_with);
+        for (const Reader& r : readers) {
           OutcomeRow row = row_of(place, r.measure, "School location");
           row.breakdown_topic = topic;
           row.breakdown = group;
           row.source = "store (the place's schools added up)";
-          row.figure = FigureOf(r, sum.data(),
-                                SchoolSumHidden(sum[static_cast<size_t>(hidden)], hidden_cells[k],
-                                                hidden_total[k], policy.suppress_below));
+          row.figure = FigureOf(r, sum.data(), hidden_by[c.Index(r.ind->hidden_with)][at]);
           MarkAbsent(r, &row);
           rows.push_back(std::move(row));
         }

@@ -10,6 +10,7 @@
 #include "common/parallel.h"
 #include "publish/ees_geography.h"
 #include "publish/published_cell.h"
+#include "suppress/school_sums.h"
 
 namespace lantern {
 
@@ -70,8 +71,9 @@ std::vector<EesColumnMeta> Metadata(const Catalogue& catalogue, const Family& fa
     m.col_name = std::string(d.id);
     m.label = std::string(d.label);
     m.indicator_grouping = std::string(d.grouping);
-    m.indicator_unit =
-        d.kind == IndicatorKind::kPercent || d.kind == IndicatorKind::kRatio ? "%" : "";
+    // (A string, not the literal: GCC 12 warns, wrongly, on that assignment here.)
+    if (d.kind == IndicatorKind::kPercent || d.kind == IndicatorKind::kRatio)
+      m.indicator_unit = std::string(1, '%');
     m.indicator_dp = d.decimal_places;
     meta.push_back(std::move(m));
   }
@@ -102,9 +104,13 @@ class RowPrefixes {
   }
   void Append(std::string& out, const CubeCell& c, const Cube& cube) const {
     out += c.school ? school_[c.unit] : unit_[c.unit];
-    out += type_[c.type];
-    out += basis_[c.school ? 0 : static_cast<int>(cube.units()[c.unit].basis)];
-    out += category_[c.category];
+    AppendFilters(out, c.type, c.school ? 0 : static_cast<int>(cube.units()[c.unit].basis),
+                  c.category);
+  }
+  void AppendFilters(std::string& out, int type, int basis, int category) const {
+    out += type_[static_cast<size_t>(type)];
+    out += basis_[static_cast<size_t>(basis)];
+    out += category_[static_cast<size_t>(category)];
   }
 
  private:
@@ -196,6 +202,7 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, OpenDa
       }
     }
   }
+  const size_t aggregate_rows = rows.size();
   for (size_t s = 0; s < cube.schools(); ++s) {
     const int t = cube.school_type(s);
     if (t < 0) continue;
@@ -222,20 +229,95 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, OpenDa
   for (const IndicatorColumn& c : columns) header += ',' + std::string(c.indicator->decl->id);
   header += '\n';
 
+  // The places named by schools: their rows' text, between the cube's
+  // units and the schools.
+  std::string place_rows;
+  uint64_t place_row_count = 0, place_cells_hidden = 0, place_rows_hidden = 0;
+  for (const OpenDataInput::SchoolSumPlace& place : in.school_places) {
+    std::vector<std::vector<int64_t>> sums(cube.measures());
+    for (int m : family_measures) {
+      sums[static_cast<size_t>(m)] = SchoolSums(cube, *in.policy, place.schools, m);
+    }
+    sums[static_cast<size_t>(row_count)] =
+        SchoolSums(cube, *in.policy, place.schools, static_cast<size_t>(row_count));
+    std::vector<std::vector<bool>> hidden(cube.measures());
+    auto hidden_of = [&](size_t m) -> const std::vector<bool>& {
+      if (hidden[m].empty()) hidden[m] = HideSchoolSums(cube, flags, *in.policy, place.schools, m);
+      return hidden[m];
+    };
+    const std::string geography =
+        EesGeographyText(in.time_period, in.time_identifier, place.geography);
+    char buf[64];
+    for (int t = 0; t < kReportTypes; ++t) {
+      for (size_t c = 0; c < cats; ++c) {
+        const size_t at = static_cast<size_t>(t) * cats + c;
+        if (std::none_of(family_measures.begin(), family_measures.end(),
+                         [&](int m) { return sums[static_cast<size_t>(m)][at] != 0; })) {
+          continue;
+        }
+        ++place_row_count;
+        const bool row_hidden = hidden_of(static_cast<size_t>(row_count))[at];
+        place_rows_hidden += row_hidden;
+        place_rows += geography;
+        prefixes.AppendFilters(place_rows, t, 0, static_cast<int>(c));
+        int64_t schools_with = 0;
+        for (uint32_t s : place.schools) {
+          const int st = s < cube.schools() ? cube.school_type(s) : -1;
+          if (st < 0 || (t == kTotalType ? !InHeadlineTotal(st, *in.policy) : st != t)) continue;
+          schools_with += cube.SchoolValue(s, static_cast<int>(c), row_count) != 0;
+        }
+        place_rows += ',';
+        place_rows.append(buf, PublishedCell::Count(schools_with).Write(buf, sizeof buf));
+        for (const IndicatorColumn& col : columns) {
+          place_rows += ',';
+          const int own = where.Index(col.indicator->hidden_with);
+          PublishedCell pc;
+          if (row_hidden || hidden_of(static_cast<size_t>(own))[at]) {
+            pc = PublishedCell::Symbol(GssSymbol::kSuppressed);
+            ++place_cells_hidden;
+          } else {
+            const int64_t num = sums[static_cast<size_t>(col.numerator)][at];
+            pc = col.denominator < 0
+                     ? (col.scale == 1 ? PublishedCell::Count(num)
+                                       : PublishedCell::Ratio(num, col.scale, 1, kFilePrecision))
+                     : PublishedCell::Ratio(
+                           num, sums[static_cast<size_t>(col.denominator)][at] * col.scale,
+                           col.multiplier, kFilePrecision);
+          }
+          place_rows.append(buf, pc.Write(buf, sizeof buf));
+        }
+        place_rows += '\n';
+      }
+    }
+  }
+
   const std::string path = dir + "/" + std::string(fam.decl->file);
   LANTERN_ASSIGN_OR_RETURN(auto file, BufferedWriter::Create(path));
   file->Write(header);
+  // Blocks of rows: the cube's units', then the places named by schools
+  // (one block, made above), then the schools'.
   constexpr size_t kBlockRows = 4096;
-  const size_t blocks = (rows.size() + kBlockRows - 1) / kBlockRows;
+  const size_t aggregate_blocks = (aggregate_rows + kBlockRows - 1) / kBlockRows;
+  const size_t blocks =
+      aggregate_blocks + 1 + (rows.size() - aggregate_rows + kBlockRows - 1) / kBlockRows;
   const int threads = ResolveThreads(in.threads);
   std::vector<uint64_t> suppressed(static_cast<size_t>(threads), 0);
   LANTERN_RETURN_IF_ERROR(WriteOrderedBlocks(
       blocks, threads,
       [&](size_t b, std::string* out, int worker) {
+        if (b == aggregate_blocks) {
+          *out = place_rows;
+          return;
+        }
+        const size_t first = b < aggregate_blocks
+                                 ? b * kBlockRows
+                                 : aggregate_rows + (b - aggregate_blocks - 1) * kBlockRows;
+        const size_t last =
+            std::min(b < aggregate_blocks ? aggregate_rows : rows.size(), first + kBlockRows);
         std::vector<int64_t> v(cube.measures());
         char buf[64];
         uint64_t& hidden_cells = suppressed[static_cast<size_t>(worker)];
-        for (size_t i = b * kBlockRows; i < std::min(rows.size(), (b + 1) * kBlockRows); ++i) {
+        for (size_t i = first; i < last; ++i) {
           const CubeCell& cell = rows[i].cell;
           const int64_t* values;
           if (cell.school) {
@@ -280,7 +362,9 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, OpenDa
         return Status::Ok();
       }));
   LANTERN_RETURN_IF_ERROR(file->Close());
-  stats->rows = rows.size();
+  stats->rows = rows.size() + place_row_count;
+  stats->cells_suppressed = place_cells_hidden;
+  stats->rows_suppressed = place_rows_hidden;
   for (uint64_t n : suppressed) stats->cells_suppressed += n;
   for (const OutputRow& r : rows)
     stats->rows_suppressed += flags.HiddenAt(row_slot, flags.RowOf(r.cell));

@@ -9,8 +9,8 @@
 //
 // Rows: England, regions, local authorities, trusts (and places), each by
 // school location then pupil residence, each by school type and pupil group,
-// then schools; a row is written where any of the family's measures is not
-// zero. A figure is c when the family's row count is hidden in the row or
+// then places named by schools (school location), then schools; a row is written where any of the
+// family's measures is not zero. A figure is c when the family's row count is hidden in the row or
 // the indicator's own person count is; z when its denominator is 0. Counts
 // are whole numbers; rates, percentages and means have 5 decimal places in
 // the file (indicator_dp in the metadata says how many to show), every one
@@ -42,6 +42,15 @@ struct OpenDataInput {
   const Policy* policy = nullptr;
   std::string time_period, time_identifier = "Academic year";
   int threads = 1;
+  // Places named by schools (a user's own: docs/local-outcomes.md,
+  // "Places"), written after the cube's places: each its schools' cells
+  // added up (by school location), by school type and group, hidden as
+  // suppress/school_sums.h says.
+  struct SchoolSumPlace {
+    GeographyRow geography;
+    std::vector<uint32_t> schools;
+  };
+  std::vector<SchoolSumPlace> school_places;
 };
 
 struct OpenDataStats {

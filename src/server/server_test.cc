@@ -422,10 +422,9 @@ TEST_F(ServerTest, ServesTheFlowsBetweenTrustsAndOutOfEducationByLa) {
 }
 
 // movement.csv beyond the LA: a region's rows with its LAs', a place of
-// LAs' under its own code (not an LA's), and none for a place of schools
-// (movement.csv counts LAs' units) or for England when the store does not
-// cover it. The tiny store's one exit, from the academy to the PRU, is in
-// LA 805, region E12000001 and place TEES alike.
+// LAs' under its own code (not an LA's), a place of schools' (its schools'
+// rows added up), and none for England when the store does not cover it. The tiny store's one exit,
+// from the academy to the PRU, is in LA 805, region E12000001 and place TEES alike.
 TEST_F(ServerTest, ServesMovementForRegionsAndPlaces) {
   ASSERT_TRUE(ready_->ok()) << ready_->ToString();
   auto exits_of = [&](const json& body, const std::string& level) {
@@ -468,8 +467,34 @@ TEST_F(ServerTest, ServesMovementForRegionsAndPlaces) {
   }
   EXPECT_EQ(exits_of(body, "Place"), la_exits);
 
-  for (const char* path : {"/api/v1/places/TS1%20board/movement", "/api/v1/england/movement",
-                           "/api/v1/regions/E12000009/movement", "/api/v1/places/NOPE/movement"}) {
+  // A place of schools: its schools' rows added up (here one school's).
+  r = Get("/api/v1/places/TS1%20board/movement");
+  ASSERT_EQ(r->status, 200) << r->body;
+  body = json::parse(r->body);
+  ASSERT_FALSE(body["rows"].empty());
+  for (const auto& row : body["rows"]) {
+    EXPECT_EQ(row[column(body, "geographic_level")], "Place");
+    EXPECT_EQ(row[column(body, "old_la_code")], "place:TS1 board");
+  }
+  json la_rows = json::parse(Get("/api/v1/las/805/movement")->body);
+  std::string school_joiners;
+  for (const auto& row : la_rows["rows"]) {
+    if (row[column(la_rows, "school_urn")] == "900001" &&
+        row[column(la_rows, "breakdown")] == "Total") {
+      school_joiners = row[column(la_rows, "joiners")].get<std::string>();
+    }
+  }
+  std::string place_joiners;
+  for (const auto& row : body["rows"]) {
+    if (row[column(body, "school_type")] == "Total" && row[column(body, "breakdown")] == "Total") {
+      place_joiners = row[column(body, "joiners")].get<std::string>();
+    }
+  }
+  ASSERT_FALSE(school_joiners.empty());
+  EXPECT_EQ(place_joiners, school_joiners);
+
+  for (const char* path : {"/api/v1/england/movement", "/api/v1/regions/E12000009/movement",
+                           "/api/v1/places/NOPE/movement"}) {
     r = Get(path);
     ASSERT_EQ(r->status, 404) << path;
     EXPECT_FALSE(json::parse(r->body)["error"].get<std::string>().empty()) << path;

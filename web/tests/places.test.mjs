@@ -100,7 +100,7 @@ async function checkMovement(page, apiPath, rowLevel, partLevel) {
 // On a phone the flow diagram's labels that do not fit beside their nodes
 // are drawn by their short names ("Secondary", "No school"), not cut off
 // mid-word; on a laptop the full names.
-test('a region page\'s flow diagram names its nodes in full on a laptop, by short names on a phone', async (t) => {
+test('a region page\'s flow diagram names its nodes in full on a laptop, and whole on a phone (wrapped, or short)', async (t) => {
   if (!places.regions.length) return t.skip('no region on this server');
   const region = places.regions[0];
   const labels = async (width) => {
@@ -117,7 +117,11 @@ test('a region page\'s flow diagram names its nodes in full on a laptop, by shor
   assert.ok(wide.some((l) => l.startsWith('No school in the records')), wide.join(' | '));
   const narrow = await labels(390);
   const shorts = ['Primary', 'Secondary', 'Special', 'PRU', 'Same trust', 'Other trust', 'Other LA', 'Same school', 'Home ed.', 'Missing ed.', 'No school'];
-  assert.ok(narrow.some((l) => shorts.some((x) => l === x || l.startsWith(`${x} (`))), narrow.join(' | '));
+  // Each a laptop's name on more lines (a word broken with a hyphen joined
+  // again), or a short name.
+  const whole = (l) => l.replace(/- /g, '');
+  assert.ok(narrow.every((l) => wide.includes(whole(l)) || shorts.some((x) => l === x || l.startsWith(`${x} (`))), narrow.join(' | '));
+  assert.ok(narrow.some((l) => wide.includes(l) && l.includes(' ')), 'full names wrapped, not only short ones');
   // No name is cut: each label is a full name or a short one, whole.
   assert.ok(narrow.every((l) => !l.includes('…')), narrow.join(' | '));
 });
@@ -202,7 +206,7 @@ test('a user-defined place page shows its framework against England; axe; screen
   await page.close();
 });
 
-test('a place of LAs shows where its pupils went; a place of schools says why it has no movement; axe', async (t) => {
+test('a place of LAs and a place of schools each show where their pupils went; axe', async (t) => {
   if (!places.places.length) return t.skip('no user-defined place on this server (the store has no places.csv)');
   let shown = 0;
   for (const place of places.places) {
@@ -213,12 +217,12 @@ test('a place of LAs shows where its pupils went; a place of schools says why it
     if (res.status === 200) {
       assert.ok(objects(res.data).every((r) => r.geographic_level === 'Place' && r.old_la_code === `place:${place.code}` && r.la_name === place.name));
       await checkMovement(page, apiPath, 'Place', '');
-      await page.locator('[data-testid=movement]').screenshot({ path: path.join(resultsDir, 'place-movement-section.png') });
+      await page.locator('[data-testid=movement]').screenshot({ path: path.join(resultsDir, `place-movement-section-${place.code}.png`) });
       ++shown;
     } else {
       assert.equal(res.status, 404);
       await page.waitForSelector('[data-testid=movement-none]', { timeout: 30000 });
-      assert.match(await page.locator('[data-testid=movement-none]').innerText(), /made of schools/);
+      assert.match(await page.locator('[data-testid=movement-none]').innerText(), /No movement figures/);
       assert.equal(await page.locator('[data-testid=movement]').count(), 0);
     }
     const violations = await seriousViolations(page);
@@ -226,8 +230,15 @@ test('a place of LAs shows where its pupils went; a place of schools says why it
     assert.deepEqual(page.errors, []);
     await page.close();
   }
-  // scripts/web-test serves a place of the LA and one of its secondary schools.
-  assert.ok(shown > 0 || !places.places.some((p) => p.code === 'TVP'), 'the place of LAs has movement');
+  // scripts/web-test serves a place of the LA and one of its secondary
+  // schools (its schools' rows added up): both have movement.
+  for (const code of ['TVP', 'HSEC']) {
+    if (places.places.some((p) => p.code === code)) {
+      const res = await getJson(shared.target.url, `/api/v1/places/${code}/movement`);
+      assert.equal(res.status, 200, `${code} has movement`);
+    }
+  }
+  assert.ok(shown > 0 || !places.places.length);
 });
 
 test('an unknown or malformed place gets the server\'s reason, not an empty page', async () => {

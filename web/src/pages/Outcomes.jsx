@@ -412,7 +412,7 @@ export function Movement({ level, code = '' }) {
     return (
       <section aria-labelledby="move-h" data-testid="movement-none" class="lof">
         <h2 id="move-h">Movement</h2>
-        <p class="muted">Movement is counted for local authorities and for places made of them. This place is made of schools, so where its pupils went is on each school’s local authority page.</p>
+        <p class="muted">No movement figures for this place: they come from pupil records, and none of its schools had a pupil leave or join in the year.</p>
       </section>
     );
   }

@@ -1,0 +1,44 @@
+// Sums of a cube's school cells that the cube does not hold itself: a
+// user's place named by schools (docs/local-outcomes.md, "Places"), by
+// school type and pupil group, as the cube's own units are published.
+//
+// The school cells are already published with the disclosure pass's
+// pattern, and cannot change. A table of the place's sums is linked to them
+// (each sum is its schools' cells added up) and within itself (the school
+// types add up to "Total", each topic's groups to the topic's total), so
+// hiding each sum on its own is not enough: a shown total and shown groups
+// would give a hidden group's sum by subtraction, and that sum less its
+// shown school cells would give a hidden school cell. So the sums are
+// hidden by the exhaustive differencing audit over all of those relations
+// together: primary suppression (1 .. threshold-1), then, until the audit
+// finds nothing a reader could work out, the sum that breaks each chain
+// (never a school cell). If a chain can be broken only at a school cell,
+// every sum of the place is hidden for that count.
+#ifndef LANTERN_SUPPRESS_SCHOOL_SUMS_H_
+#define LANTERN_SUPPRESS_SCHOOL_SUMS_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "aggregate/cube.h"
+#include "model/policy.h"
+#include "suppress/disclosure_pass.h"
+
+namespace lantern {
+
+// The place's sum of `measure` for school type t (kTotalType: the types in
+// the headline total) and category c, at [t * categories + c]; schools in
+// no reported type are left out.
+std::vector<int64_t> SchoolSums(const Cube& cube, const Policy& policy,
+                                std::span<const uint32_t> schools, size_t measure);
+
+// Which of those sums to hide for `measure`, one of the disclosure pass's
+// controlled counts, laid out as SchoolSums.
+std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
+                                 const Policy& policy, std::span<const uint32_t> schools,
+                                 size_t measure);
+
+}  // namespace lantern
+
+#endif  // LANTERN_SUPPRESS_SCHOOL_SUMS_H_
