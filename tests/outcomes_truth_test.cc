@@ -487,8 +487,13 @@ TEST_F(OutcomesTruthTest, APlaceOfSchoolsHasMovementRowsThatGiveNothingHiddenAwa
     }
     return std::pair(out, type_of);
   };
-  const auto [shown, type_of] = cells(*published);
-  const auto [all, truth_types] = cells(*truth);
+  // (Not structured bindings: the lambdas below capture them, which clang
+  // does not allow yet.)
+  const auto published_cells = cells(*published), true_cells = cells(*truth);
+  const auto& shown = published_cells.first;
+  const auto& type_of = published_cells.second;
+  const auto& all = true_cells.first;
+  const auto& truth_types = true_cells.second;
   ASSERT_FALSE(shown.empty());
   size_t place_rows = 0, hidden_place_cells = 0, hidden_school_cells = 0;
   for (const auto& [key, row] : shown) {
