@@ -19,7 +19,7 @@ const COLOURS = ['#1d70b8', '#00703c', '#4c2c92', '#d4351c', '#f47738', '#5694ca
 // A label broken into lines of at most n characters at spaces (a word
 // longer than n broken with a hyphen), at most `most` lines (the last cut
 // with an ellipsis): the room beside the nodes is narrow on a phone.
-export function wrap(text, n, most = Infinity) {
+function wrap(text, n, most = Infinity) {
   const words = [];
   for (const word of text.split(' ')) {
     let w = word;
