@@ -7,81 +7,15 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "aggregate/cube_test_util.h"
 #include "aggregate/groups.h"
 
 namespace lantern {
 namespace {
 
-using testing::TestGrain;
-using testing::TestRow;
-
-// Thirty schools in the two LAs of SmallStore (a third of them in a trust),
-// 400 pupils, and rows of 0 to 4 at a few schools each.
-struct RandomCase {
-  StoreState state;
-  std::unique_ptr<TestGrain> grain;
-};
-
-RandomCase MakeCase(uint32_t seed) {
-  RandomCase c;
-  c.state = testing::SmallStore();
-  StoreState& s = c.state;
-  std::mt19937 rng(seed);
-  for (int i = 0; i < 26; ++i) {
-    s.schools.urn.push_back(200 + i);
-    s.schools.la_code.push_back(i % 3 == 0 ? 806 : 805);
-    s.schools.estab.push_back(static_cast<int16_t>(i));
-    s.schools.phase.push_back(
-        static_cast<uint8_t>(i % 4 == 0 ? SchoolPhaseCode::kSecondary : SchoolPhaseCode::kPrimary));
-    s.schools.name.push_back("S" + std::to_string(i));
-    s.schools.type.push_back("");
-    s.schools.trust_id.push_back(i % 3 == 1 ? "T1" : "");
-    s.schools.postcode.push_back("");
-    s.schools.open_date.push_back(kNoDate);
-    s.schools.close_date.push_back(kNoDate);
-  }
-  PupilTable& p = s.pupils;
-  while (p.size() < 400) {
-    p.upn.push_back(p.size() + 1);
-    p.birth_date.push_back(0);
-    p.sex.push_back(static_cast<uint8_t>(rng() % 2));
-    p.fsm.push_back(static_cast<uint8_t>(rng() % 5 == 0));
-    p.disadvantaged.push_back(p.fsm.back());
-    p.sen_provision.push_back(static_cast<uint8_t>(rng() % 7 == 0 ? 1 + rng() % 2 : 0));
-    p.sen_need.push_back(0);
-    p.eal.push_back(static_cast<uint8_t>(rng() % 6 == 0));
-    p.looked_after.push_back(static_cast<uint8_t>(rng() % 40 == 0));
-    p.home_la.push_back(rng() % 4 == 0 ? 806 : 805);
-    p.year_group.push_back(static_cast<int8_t>(rng() % 7));
-    p.ethnicity.push_back(0);
-    p.ks2_reading.push_back(0);
-    p.ks2_maths.push_back(0);
-  }
-  std::vector<TestRow> rows;
-  for (uint32_t school = 0; school < s.schools.size(); ++school) {
-    if (school == 3) continue;  // the nursery school
-    for (uint32_t pupil = 0; pupil < p.size(); ++pupil) {
-      if (rng() % 30 != 0) continue;
-      rows.push_back({school, pupil, static_cast<int64_t>(rng() % 5)});
-    }
-  }
-  c.grain = std::make_unique<TestGrain>(std::move(rows), 10);
-  return c;
-}
-
-Cube BuildCube(const RandomCase& c, const Policy& policy) {
-  CubeRequest r;
-  r.state = &c.state;
-  r.policy = &policy;
-  r.grains = {{c.grain.get(), {0, 1}}};
-  r.threads = 2;
-  auto cube = Cube::Build(r);
-  EXPECT_TRUE(cube.ok()) << cube.status().ToString();
-  return std::move(cube).value();
-}
+using testing::BuildCube;
+using testing::MakeCase;
+using testing::RandomCase;
 
 // The count of a cell, and whether it is hidden.
 struct Cells {

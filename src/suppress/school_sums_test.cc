@@ -1,0 +1,131 @@
+// Places named by schools on random stores: the sums add up their schools'
+// cells; a reader of every shown school cell and sum, working out all the
+// additive relations give (written out here on their own, by cell), learns
+// no hidden count of 1 or 2 and no hidden sum under the threshold; and
+// every sum hidden beyond the small ones is needed (shown, it would give
+// something away).
+#include "suppress/school_sums.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <tuple>
+
+#include "aggregate/cube_test_util.h"
+#include "aggregate/groups.h"
+#include "suppress/differencing_audit.h"
+
+namespace lantern {
+namespace {
+
+// A cell: (school, or -1 for the place; school type; category).
+using Cell = std::tuple<int, int, int>;
+
+struct Reader {
+  std::map<Cell, size_t> index;
+  std::vector<int64_t> counts;
+  std::vector<bool> shown;
+  AdditiveRelations relations;
+  size_t At(const Cell& c, int64_t count, bool is_shown) {
+    auto [it, added] = index.emplace(c, counts.size());
+    if (added) {
+      counts.push_back(count);
+      shown.push_back(is_shown);
+    }
+    return it->second;
+  }
+  size_t Leaks(std::vector<bool> known) const {
+    return AuditDifferencing(relations, counts, known, 3).size();
+  }
+};
+
+Reader ReaderOf(const Cube& cube, const DisclosureFlags& flags, const Policy& policy,
+                const std::vector<uint32_t>& place, const std::vector<int64_t>& sums,
+                const std::vector<bool>& hidden) {
+  Reader r;
+  const int cats = cube.categories();
+  auto sum_cell = [&](int type, int c) {
+    const size_t at = static_cast<size_t>(type * cats + c);
+    return r.At({-1, type, c}, sums[at], !hidden[at]);
+  };
+  auto school_cell = [&](uint32_t s, int c) {
+    return r.At({static_cast<int>(s), cube.school_type(s), c}, cube.SchoolValue(s, c, 0),
+                !flags.HiddenAtSchool(0, s, c));
+  };
+  const auto& topics = GroupTopics();
+  auto by_topic = [&](auto cell_of) {
+    for (size_t t = 1; t < topics.size(); ++t) {
+      std::vector<size_t> parts;
+      for (int c = CategoryOffset(t); c < CategoryOffset(t + 1); ++c) parts.push_back(cell_of(c));
+      r.relations.Add(cell_of(0), parts);
+    }
+  };
+  for (uint32_t s : place) by_topic([&](int c) { return school_cell(s, c); });
+  for (int type = 0; type < kReportTypes; ++type) {
+    by_topic([&](int c) { return sum_cell(type, c); });
+  }
+  for (int c = 0; c < cats; ++c) {
+    std::vector<size_t> headline_types, headline_schools;
+    for (int type = 1; type < kReportTypes; ++type) {
+      std::vector<size_t> of_type;
+      for (uint32_t s : place) {
+        if (cube.school_type(s) == type) of_type.push_back(school_cell(s, c));
+      }
+      r.relations.Add(sum_cell(type, c), of_type);
+      if (InHeadlineTotal(type, policy)) {
+        headline_types.push_back(sum_cell(type, c));
+        headline_schools.insert(headline_schools.end(), of_type.begin(), of_type.end());
+      }
+    }
+    r.relations.Add(sum_cell(0, c), headline_types);
+    r.relations.Add(sum_cell(0, c), headline_schools);
+  }
+  return r;
+}
+
+TEST(SchoolSumsTest, APlaceOfSchoolsGivesNothingHiddenAwayAndHidesNoMoreThanItMust) {
+  size_t places = 0, beyond_small = 0;
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    const testing::RandomCase rc = testing::MakeCase(seed);
+    const Policy policy;
+    const Cube cube = testing::BuildCube(rc, policy);
+    const DisclosureFlags flags = DisclosureFlags::Run(cube, {{0, -1}}, policy, 2);
+    std::mt19937 rng(seed);
+    for (int k = 0; k < 4; ++k) {
+      std::vector<uint32_t> place;
+      for (uint32_t s = 0; s < cube.schools(); ++s) {
+        if (cube.school_type(s) >= 0 && rng() % 3 == 0) place.push_back(s);
+      }
+      if (place.size() < 2) continue;
+      ++places;
+      const std::vector<int64_t> sums = SchoolSums(cube, policy, place, 0);
+      const std::vector<bool> hidden = HideSchoolSums(cube, flags, policy, place, 0);
+      ASSERT_EQ(hidden.size(), sums.size());
+      // The sums: their schools' cells.
+      for (int c = 0; c < cube.categories(); ++c) {
+        int64_t total = 0;
+        for (uint32_t s : place) {
+          if (InHeadlineTotal(cube.school_type(s), policy)) total += cube.SchoolValue(s, c, 0);
+        }
+        EXPECT_EQ(sums[static_cast<size_t>(c)], total);
+      }
+      Reader r = ReaderOf(cube, flags, policy, place, sums, hidden);
+      EXPECT_EQ(r.Leaks(r.shown), 0u) << "seed " << seed << " place " << k;
+      // Each hidden sum of 3 or more is needed: shown, something leaks.
+      for (const auto& [cell, i] : r.index) {
+        if (std::get<0>(cell) != -1 || r.shown[i] || r.counts[i] < 3) continue;
+        ++beyond_small;
+        std::vector<bool> more = r.shown;
+        more[i] = true;
+        EXPECT_GT(r.Leaks(more), 0u) << "seed " << seed << " place " << k << " type "
+                                     << std::get<1>(cell) << " category " << std::get<2>(cell);
+      }
+    }
+  }
+  EXPECT_GT(places, 30u);
+  EXPECT_GT(beyond_small, 10u) << "the cases should need sums hidden beyond the small ones";
+}
+
+}  // namespace
+}  // namespace lantern
