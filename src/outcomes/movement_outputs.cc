@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <span>
@@ -24,6 +25,7 @@
 #include "stats/funnel.h"
 #include "stats/intervals.h"
 #include "store/marks.h"
+#include "suppress/differencing_audit.h"
 #include "suppress/disclosure.h"
 
 namespace lantern::outcomes {
@@ -796,6 +798,9 @@ constexpr int kSameSchool = -3;
 constexpr int kHomeEducation = -4;
 constexpr int kMissingEducation = -5;
 constexpr int kNoSchool = -6;
+// Keys of HideLinkedFlows's parts: an origin's exits, and the columns' margins.
+constexpr int kExitsMargin = -100;
+constexpr int kColumnMargin = -101;
 
 }  // namespace
 
@@ -862,7 +867,11 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
   const int m_same_trust = MeasureIndex(ctx, "moves_same_trust");
   const int m_ehe = MeasureIndex(ctx, "ehe_no_school");
   const int m_cme = MeasureIndex(ctx, "cme_open");
-  if (m_exits < 0 || m_other_la < 0 || m_same_trust < 0 || m_ehe < 0 || m_cme < 0) {
+  const int m_moves = MeasureIndex(ctx, "moves");
+  const int m_no_school = MeasureIndex(ctx, "exits_no_school");
+  const int m_headcount = MeasureIndex(ctx, "headcount");
+  if (m_exits < 0 || m_other_la < 0 || m_same_trust < 0 || m_ehe < 0 || m_cme < 0 || m_moves < 0 ||
+      m_no_school < 0 || m_headcount < 0) {
     return Status::Internal("movement flows: the cube lacks the movement measures");
   }
   const int threshold = ctx.policy.suppress_below;
@@ -949,6 +958,124 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
                       group >= 0 ? name_of(group) : std::string()};
   };
 
+  // The LA's flows with movement.csv's cells beside them (each school's
+  // and the LA's by type, as published there, hidden where the row or the
+  // figure is): each flow out of the LA, to home education, to missing
+  // education and within a trust is its schools' cells, each origin's
+  // flows add up to its schools' exits, each column of those three to the
+  // LA's cells, and a school's exits split into moves, no school (home
+  // education, missing education, no school in the records) and the same
+  // school. Hides flows until the audit finds nothing small to work out;
+  // a chain with no flow in it to hide leaves every flow hidden. Returns
+  // whether it hid any.
+  auto HideLinkedFlows = [&](int la, const std::map<int, std::vector<size_t>>& origins,
+                             std::vector<FlowCell>* table) {
+    std::vector<int64_t> counts;
+    std::vector<bool> known, may_hide;
+    AdditiveRelations relations;
+    auto add = [&](int64_t n, bool shown, bool hideable) {
+      counts.push_back(n);
+      known.push_back(shown);
+      may_hide.push_back(hideable);
+      return counts.size() - 1;
+    };
+    const int measures[] = {m_exits, m_moves, m_no_school, m_ehe, m_cme, m_same_trust, m_other_la};
+    enum { kExits, kMoves, kNoSchoolAtAll, kEhe, kCme, kSameTrust, kOtherLaMoves };
+    std::map<size_t, std::array<size_t, 7>> school_cells;
+    std::array<std::array<std::vector<size_t>, 7>, kReportTypes> by_type;
+    std::map<int, std::map<int, std::vector<size_t>>> parts;  // origin -> column -> cells
+    for (const auto& [group, schools] : origins) {
+      for (size_t sc : schools) {
+        std::array<size_t, 7>& at = school_cells[sc];
+        const bool row_hidden =
+            flags.HiddenAtSchool(static_cast<size_t>(m_headcount), sc, kTotalCategory);
+        for (size_t k = 0; k < 7; ++k) {
+          const auto m = static_cast<size_t>(measures[k]);
+          at[k] = add(cube.SchoolValue(sc, kTotalCategory, m),
+                      !row_hidden && !flags.HiddenAtSchool(m, sc, kTotalCategory), false);
+          by_type[static_cast<size_t>(cube.school_type(sc))][k].push_back(at[k]);
+        }
+        const int64_t exits = counts[at[kExits]], moves = counts[at[kMoves]],
+                      none = counts[at[kNoSchoolAtAll]];
+        const size_t records = add(none - counts[at[kEhe]] - counts[at[kCme]], false, false);
+        const size_t same = add(exits - moves - none, false, false);
+        relations.Add(at[kNoSchoolAtAll], std::vector<size_t>{at[kEhe], at[kCme], records});
+        relations.Add(at[kExits], std::vector<size_t>{at[kMoves], at[kNoSchoolAtAll], same});
+        parts[group][kNoSchool].push_back(records);
+        parts[group][kSameSchool].push_back(same);
+        parts[group][kOtherLa].push_back(at[kOtherLaMoves]);
+        parts[group][kHomeEducation].push_back(at[kEhe]);
+        parts[group][kMissingEducation].push_back(at[kCme]);
+        parts[group][group].push_back(at[kSameTrust]);
+        parts[group][kExitsMargin].push_back(at[kExits]);
+      }
+    }
+    // The LA's cells by type: its schools of the type; Total the headline types.
+    std::array<size_t, 7> la_total{};
+    for (size_t k = 0; k < 7; ++k) {
+      std::vector<size_t> headline, all_types;
+      for (int type = 0; type < kReportTypes; ++type) {
+        const bool shown = !la_hidden(la, type, m_headcount) && !la_hidden(la, type, measures[k]);
+        const size_t i =
+            add(cube.Aggregate(static_cast<size_t>(la), type, kTotalCategory)[measures[k]], shown,
+                false);
+        if (type == kTotalType) {
+          la_total[k] = i;
+          continue;
+        }
+        relations.Add(i, by_type[static_cast<size_t>(type)][k]);
+        all_types.push_back(i);
+        if (InHeadlineTotal(type, ctx.policy)) headline.push_back(i);
+      }
+      relations.Add(la_total[k], headline);
+      // The columns out of the LA: every type's schools (PRUs too).
+      if (k == kOtherLaMoves || k == kEhe || k == kCme) {
+        const int column = k == kOtherLaMoves ? kOtherLa
+                           : k == kEhe        ? kHomeEducation
+                                              : kMissingEducation;
+        const size_t margin = add(0, false, false);
+        relations.Add(margin, all_types);
+        parts[kColumnMargin][column].push_back(margin);
+      }
+    }
+    // The flows.
+    std::vector<size_t> flow_cell(table->size());
+    std::map<int, std::vector<size_t>> row_of, column_of;
+    for (size_t i = 0; i < table->size(); ++i) {
+      const FlowCell& c = (*table)[i];
+      flow_cell[i] = add(c.n, !c.hidden, c.n > 0 && !c.hidden);
+      row_of[c.from].push_back(flow_cell[i]);
+      column_of[c.to].push_back(flow_cell[i]);
+      auto members = parts.find(c.from);
+      if (members == parts.end()) continue;
+      auto of_column = members->second.find(c.to);
+      if (of_column != members->second.end()) relations.Add(flow_cell[i], of_column->second);
+    }
+    for (const auto& [group, members] : parts) {
+      if (group == kColumnMargin) continue;
+      auto exits = members.find(kExitsMargin);
+      if (exits == members.end() || !row_of.count(group)) continue;
+      const size_t margin = add(0, false, false);
+      relations.Add(margin, exits->second);
+      relations.Add(margin, row_of[group]);
+    }
+    for (const auto& [column, margins] : parts[kColumnMargin]) {
+      if (column_of.count(column)) relations.Add(margins.front(), column_of[column]);
+    }
+    const std::vector<bool> before = known;
+    if (!HideUntilNoLeaks(relations, counts, known, may_hide, threshold)) {
+      for (size_t i : flow_cell) known[i] = false;
+    }
+    bool hid = false;
+    for (size_t i = 0; i < table->size(); ++i) {
+      if (before[flow_cell[i]] && !known[flow_cell[i]]) {
+        (*table)[i].hidden = true;
+        hid = true;
+      }
+    }
+    return hid;
+  };
+
   TidyFile t;
   t.file = "movement_flows.csv";
   t.filters = {
@@ -1018,6 +1145,13 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
       }
     }
     SuppressFlowTable(&cells, threshold);
+    // Then the table and what movement.csv publishes beside it as one
+    // linked table, hidden until the differencing audit finds nothing a
+    // reader could work out (the table's rule above protects it against
+    // its own margins only).
+    for (int round = 0; round < 8 && HideLinkedFlows(la, groups, &cells); ++round) {
+      SuppressFlowTable(&cells, threshold);
+    }
     const GeographyRow& geo = cube.units()[static_cast<size_t>(la)].geography;
     for (const FlowCell& c : cells) {
       TidyRow row;

@@ -1,5 +1,7 @@
 #include "suppress/differencing_audit.h"
 
+#include <set>
+
 #include "suppress/disclosure.h"
 
 namespace lantern {
@@ -103,6 +105,39 @@ std::vector<size_t> CellsToBreakLeaks(const AdditiveRelations& relations,
     }
   }
   return out;
+}
+
+bool HideUntilNoLeaks(const AdditiveRelations& relations, const std::vector<int64_t>& counts,
+                      std::vector<bool>& known, const std::vector<bool>& may_hide, int threshold) {
+  // What a reader works out with every cell that may be hidden hidden is
+  // not theirs to prevent: those leaks are left out.
+  std::set<std::pair<size_t, size_t>> beyond;
+  {
+    std::vector<bool> seen(known.size());
+    for (size_t i = 0; i < known.size(); ++i) seen[i] = known[i] && !may_hide[i];
+    for (const DifferencingLeak& l : AuditDifferencing(relations, counts, seen, threshold)) {
+      beyond.insert({l.relation, l.cell});
+    }
+  }
+  for (;;) {
+    std::vector<bool> seen = known;
+    std::vector<uint32_t> derived_by;
+    auto leaks = AuditDifferencing(relations, counts, seen, threshold, &derived_by);
+    std::erase_if(leaks, [&](const DifferencingLeak& l) {
+      return beyond.count({l.relation, l.cell}) > 0;
+    });
+    if (leaks.empty()) return true;
+    std::vector<bool> hideable(counts.size(), false);
+    for (size_t i = 0; i < counts.size(); ++i) hideable[i] = may_hide[i] && known[i];
+    const std::vector<size_t> cells =
+        CellsToBreakLeaks(relations, counts, leaks, hideable, derived_by);
+    bool hid = false;
+    for (size_t c : cells) {
+      hid = hid || known[c];
+      known[c] = false;
+    }
+    if (!hid || cells.size() < leaks.size()) return false;
+  }
 }
 
 }  // namespace lantern

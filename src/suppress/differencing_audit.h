@@ -94,6 +94,15 @@ std::vector<size_t> CellsToBreakLeaks(const AdditiveRelations& relations,
                                       const std::vector<bool>& published,
                                       const std::vector<uint32_t>& derived_by);
 
+// Hides cells that `may_hide` allows (and `known` shows) until the audit
+// finds nothing a reader could work out that they could not with every
+// such cell hidden: each leak's chain is broken where CellsToBreakLeaks
+// says. `known` is what the reader sees, and ends as the cells to publish.
+// Returns false (known then as far as it got) when a chain has no cell it
+// may hide.
+bool HideUntilNoLeaks(const AdditiveRelations& relations, const std::vector<int64_t>& counts,
+                      std::vector<bool>& known, const std::vector<bool>& may_hide, int threshold);
+
 }  // namespace lantern
 
 #endif  // LANTERN_SUPPRESS_DIFFERENCING_AUDIT_H_

@@ -96,31 +96,17 @@ std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
   for (size_t i = 0; i < sums; ++i) {
     if (IsDisclosive(counts[i], threshold)) known[i] = false;
   }
-  auto leaks_with = [&](const std::vector<bool>& shown, std::vector<uint32_t>* derived_by) {
+  auto leaks_with = [&](const std::vector<bool>& shown) {
     std::vector<bool> seen = shown;
-    return AuditDifferencing(relations, counts, seen, threshold, derived_by);
+    return AuditDifferencing(relations, counts, seen, threshold);
   };
   // Until a reader can work out nothing small: each chain broken at a sum.
-  bool every_sum = false;
-  for (;;) {
-    std::vector<uint32_t> derived_by;
-    const auto leaks = leaks_with(known, &derived_by);
-    if (leaks.empty()) break;
-    std::vector<bool> may_hide(counts.size(), false);
-    for (size_t i = 0; i < sums; ++i) may_hide[i] = known[i];
-    const std::vector<size_t> cells =
-        CellsToBreakLeaks(relations, counts, leaks, may_hide, derived_by);
-    bool hid = false;
-    for (size_t c : cells) {
-      hid = hid || known[c];
-      known[c] = false;
-    }
-    if (!hid || cells.size() < leaks.size()) {
-      // A chain with no sum in it to break: every sum hidden.
-      std::fill(known.begin(), known.begin() + static_cast<ptrdiff_t>(sums), false);
-      every_sum = true;
-      break;
-    }
+  std::vector<bool> may_hide(counts.size(), false);
+  std::fill(may_hide.begin(), may_hide.begin() + static_cast<ptrdiff_t>(sums), true);
+  const bool every_sum = !HideUntilNoLeaks(relations, counts, known, may_hide, threshold);
+  if (every_sum) {
+    // A chain with no sum in it to break: every sum hidden.
+    std::fill(known.begin(), known.begin() + static_cast<ptrdiff_t>(sums), false);
   }
   // Then each sum hidden on the way shown again, the largest first, where
   // the audit still finds nothing: a chain is broken at the sum that breaks
@@ -135,7 +121,7 @@ std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
                      [&](size_t a, size_t b) { return counts[a] > counts[b]; });
     for (size_t i : order) {
       known[i] = true;
-      if (!leaks_with(known, nullptr).empty()) known[i] = false;
+      if (!leaks_with(known).empty()) known[i] = false;
     }
   }
   std::vector<bool> hidden(sums);
