@@ -731,7 +731,10 @@ TEST(MovementFlowsLinkedTest, TheFlowsAndMovementCsvTogetherGiveNothingSmallAway
     relate("S|" + urn + "|exits_no_school",
            {"S|" + urn + "|ehe_no_school", "S|" + urn + "|cme_open", "N|" + urn});
   }
-  for (const auto& [origin, urns] : schools_of) {
+  for (const auto& entry : schools_of) {
+    // (Named, not a structured binding: the lambda below captures it.)
+    const std::string& origin = entry.first;
+    const std::vector<std::string>& urns = entry.second;
     auto of = [&](const std::string& what) {
       std::vector<std::string> parts;
       for (const std::string& u : urns)
