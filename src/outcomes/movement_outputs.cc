@@ -981,12 +981,11 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
     };
     const int measures[] = {m_exits, m_moves, m_no_school, m_ehe, m_cme, m_same_trust, m_other_la};
     enum { kExits, kMoves, kNoSchoolAtAll, kEhe, kCme, kSameTrust, kOtherLaMoves };
-    std::map<size_t, std::array<size_t, 7>> school_cells;
     std::array<std::array<std::vector<size_t>, 7>, kReportTypes> by_type;
     std::map<int, std::map<int, std::vector<size_t>>> parts;  // origin -> column -> cells
     for (const auto& [group, schools] : origins) {
       for (size_t sc : schools) {
-        std::array<size_t, 7>& at = school_cells[sc];
+        std::array<size_t, 7> at{};
         const bool row_hidden =
             flags.HiddenAtSchool(static_cast<size_t>(m_headcount), sc, kTotalCategory);
         for (size_t k = 0; k < 7; ++k) {
@@ -1033,7 +1032,9 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
         const int column = k == kOtherLaMoves ? kOtherLa
                            : k == kEhe        ? kHomeEducation
                                               : kMissingEducation;
-        const size_t margin = add(0, false, false);
+        int64_t n = 0;
+        for (size_t i : all_types) n += counts[i];
+        const size_t margin = add(n, false, false);
         relations.Add(margin, all_types);
         parts[kColumnMargin][column].push_back(margin);
       }
@@ -1055,7 +1056,9 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
       if (group == kColumnMargin) continue;
       auto exits = members.find(kExitsMargin);
       if (exits == members.end() || !row_of.count(group)) continue;
-      const size_t margin = add(0, false, false);
+      int64_t n = 0;
+      for (size_t i : exits->second) n += counts[i];
+      const size_t margin = add(n, false, false);
       relations.Add(margin, exits->second);
       relations.Add(margin, row_of[group]);
     }
