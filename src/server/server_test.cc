@@ -427,22 +427,32 @@ TEST_F(ServerTest, ServesTheFlowsBetweenTrustsAndOutOfEducationByLa) {
 // from the academy to the PRU, is in LA 805, region E12000001 and place TEES alike.
 TEST_F(ServerTest, ServesMovementForRegionsAndPlaces) {
   ASSERT_TRUE(ready_->ok()) << ready_->ToString();
-  auto exits_of = [&](const json& body, const std::string& level) {
-    std::string exits;
+  // A figure of the level's one total row.
+  auto total_of = [&](const json& body, const std::string& level,
+                      const std::string& figure = "exits") {
+    std::string value;
     for (const auto& row : body["rows"]) {
       if (row[column(body, "geographic_level")] == level &&
           row[column(body, "school_type")] == "Total" &&
           row[column(body, "location_basis")] == "School location" &&
           row[column(body, "breakdown")] == "Total") {
-        EXPECT_TRUE(exits.empty()) << "one total row for " << level;
-        exits = row[column(body, "exits")].get<std::string>();
+        EXPECT_TRUE(value.empty()) << "one total row for " << level;
+        value = row[column(body, figure)].get<std::string>();
       }
     }
-    return exits;
+    return value;
+  };
+  // Every row a place's own, under its code.
+  auto expect_place_rows = [&](const json& body, const std::string& code) {
+    ASSERT_FALSE(body["rows"].empty());
+    for (const auto& row : body["rows"]) {
+      EXPECT_EQ(row[column(body, "geographic_level")], "Place");
+      EXPECT_EQ(row[column(body, "old_la_code")], "place:" + code);
+    }
   };
   auto r = Get("/api/v1/las/805/movement");
   ASSERT_EQ(r->status, 200) << r->body;
-  const std::string la_exits = exits_of(json::parse(r->body), "Local authority");
+  const std::string la_exits = total_of(json::parse(r->body), "Local authority");
   ASSERT_FALSE(la_exits.empty());
 
   r = Get("/api/v1/regions/E12000001/movement");
@@ -454,28 +464,20 @@ TEST_F(ServerTest, ServesMovementForRegionsAndPlaces) {
     levels.insert(row[column(body, "geographic_level")].get<std::string>());
   }
   EXPECT_EQ(levels, (std::set<std::string>{"Regional", "Local authority"}));
-  EXPECT_EQ(exits_of(body, "Regional"), la_exits) << "the region's one LA with exits";
+  EXPECT_EQ(total_of(body, "Regional"), la_exits) << "the region's one LA with exits";
 
   r = Get("/api/v1/places/TEES/movement");
   ASSERT_EQ(r->status, 200) << r->body;
   body = json::parse(r->body);
-  ASSERT_FALSE(body["rows"].empty());
-  for (const auto& row : body["rows"]) {
-    EXPECT_EQ(row[column(body, "geographic_level")], "Place");
-    EXPECT_EQ(row[column(body, "old_la_code")], "place:TEES");
-    EXPECT_EQ(row[column(body, "la_name")], "Tees Valley");
-  }
-  EXPECT_EQ(exits_of(body, "Place"), la_exits);
+  expect_place_rows(body, "TEES");
+  for (const auto& row : body["rows"]) EXPECT_EQ(row[column(body, "la_name")], "Tees Valley");
+  EXPECT_EQ(total_of(body, "Place"), la_exits);
 
   // A place of schools: its schools' rows added up (here one school's).
   r = Get("/api/v1/places/TS1%20board/movement");
   ASSERT_EQ(r->status, 200) << r->body;
   body = json::parse(r->body);
-  ASSERT_FALSE(body["rows"].empty());
-  for (const auto& row : body["rows"]) {
-    EXPECT_EQ(row[column(body, "geographic_level")], "Place");
-    EXPECT_EQ(row[column(body, "old_la_code")], "place:TS1 board");
-  }
+  expect_place_rows(body, "TS1 board");
   json la_rows = json::parse(Get("/api/v1/las/805/movement")->body);
   std::string school_joiners;
   for (const auto& row : la_rows["rows"]) {
@@ -484,14 +486,8 @@ TEST_F(ServerTest, ServesMovementForRegionsAndPlaces) {
       school_joiners = row[column(la_rows, "joiners")].get<std::string>();
     }
   }
-  std::string place_joiners;
-  for (const auto& row : body["rows"]) {
-    if (row[column(body, "school_type")] == "Total" && row[column(body, "breakdown")] == "Total") {
-      place_joiners = row[column(body, "joiners")].get<std::string>();
-    }
-  }
   ASSERT_FALSE(school_joiners.empty());
-  EXPECT_EQ(place_joiners, school_joiners);
+  EXPECT_EQ(total_of(body, "Place", "joiners"), school_joiners);
 
   for (const char* path : {"/api/v1/england/movement", "/api/v1/regions/E12000009/movement",
                            "/api/v1/places/NOPE/movement"}) {
