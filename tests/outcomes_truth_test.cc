@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -126,6 +128,23 @@ class OutcomesTruthTest : public testing::GeneratedDataSuite<OutcomesTruthTest> 
       truth_.push_back(x);
     }
     ASSERT_GT(truth_.size(), 1000u);
+  }
+  // A places file of two places named by schools: P1 the first 11 primary
+  // schools, P2 the first 5 secondary schools.
+  static std::string PlacesOfSchools() {
+    auto schools = CsvTable::Load(*dir_ + "/input/schools.csv");
+    EXPECT_TRUE(schools.ok());
+    const std::string places = *dir_ + "/places-of-schools.csv";
+    std::ofstream f(places);
+    f << "place_code,place_name,kind,member\n";
+    int primary = 0, secondary = 0;
+    for (size_t r = 0; schools.ok() && r < schools->rows(); ++r) {
+      const std::string phase(schools->Cell(r, schools->Column("phase")));
+      const std::string urn(schools->Cell(r, schools->Column("urn")));
+      if (phase == "primary" && primary++ < 11) f << "P1,North patch,school," << urn << "\n";
+      if (phase == "secondary" && secondary++ < 5) f << "P2,Secondaries,school," << urn << "\n";
+    }
+    return places;
   }
   static CsvTable Load(const std::string& name) {
     auto t = CsvTable::Load(*dir_ + "/out/" + name);
@@ -429,20 +448,7 @@ TEST_F(OutcomesTruthTest, ChildrenMissingEducationAreThePlantedCasesAndTheUnacco
 // shown.
 TEST_F(OutcomesTruthTest, APlaceOfSchoolsHasMovementRowsThatGiveNothingHiddenAway) {
   if (NotReady()) return;
-  auto schools = CsvTable::Load(*dir_ + "/input/schools.csv");
-  ASSERT_TRUE(schools.ok());
-  const std::string places = *dir_ + "/places-of-schools.csv";
-  {
-    std::ofstream f(places);
-    f << "place_code,place_name,kind,member\n";
-    int primary = 0, secondary = 0;
-    for (size_t r = 0; r < schools->rows(); ++r) {
-      const std::string phase(schools->Cell(r, schools->Column("phase")));
-      const std::string urn(schools->Cell(r, schools->Column("urn")));
-      if (phase == "primary" && primary++ < 11) f << "P1,North patch,school," << urn << "\n";
-      if (phase == "secondary" && secondary++ < 5) f << "P2,Secondaries,school," << urn << "\n";
-    }
-  }
+  const std::string places = PlacesOfSchools();
   PupilLevelOutcomesOptions o;
   o.places_file = places;
   OutcomesReport published_report, truth_report;
@@ -610,6 +616,129 @@ TEST_F(OutcomesTruthTest, APlaceOfSchoolsHasMovementRowsThatGiveNothingHiddenAwa
     ASSERT_TRUE(all.count({place, "Total", "Total", "Total"})) << place;
     EXPECT_EQ(std::stoll(all.at({place, "Total", "Total", "Total"}).at("exits")), exits) << place;
   }
+}
+
+// movement.csv's counts split one another in every row: an exit is a move,
+// an exit to no school or back at the same school; a move is within the
+// trust in the LA, to another trust in the LA, to another trust in another
+// LA or to the same trust in another LA; and so on (written out below on
+// their own, as a reader would). A reader of one row, working out all that
+// those splits give, learns no hidden count of 1 or 2 and no count of 1 or
+// 2 that no column publishes (the flows the LA page draws by subtracting),
+// in any row of any level, the places named by schools among them. The
+// true counts come from the run with every count shown.
+TEST_F(OutcomesTruthTest, MovementCsvsSplitsGiveNothingHiddenAway) {
+  if (NotReady()) return;
+  PupilLevelOutcomesOptions o;
+  o.places_file = PlacesOfSchools();
+  OutcomesReport report;
+  ASSERT_TRUE(RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out-split", &report).ok());
+  o.policy_file = *dir_ + "/policy.json";  // every count shown
+  ASSERT_TRUE(RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out-split-truth", &report).ok());
+  auto published = CsvTable::Load(*dir_ + "/out-split/movement.csv");
+  auto truth_table = CsvTable::Load(*dir_ + "/out-split-truth/movement.csv");
+  ASSERT_TRUE(published.ok() && truth_table.ok());
+  const CsvTable& truth = *truth_table;
+  // Each split: the whole, then its parts; a name in brackets is a count no
+  // column has.
+  const std::vector<std::vector<std::string>> splits = {
+      {"exits", "moves", "exits_no_school", "(back at the same school)"},
+      {"moves", "moves_same_trust", "moves_other_la", "(another trust in the LA)"},
+      {"moves_other_trust", "(another trust in the LA)", "(another trust in another LA)"},
+      {"moves_other_la", "(another trust in another LA)", "(the same trust in another LA)"},
+      {"exits_no_school", "ehe_no_school", "cme_open", "(no school otherwise)"},
+      {"exits", "unexplained_exits", "(not unexplained)"},
+      {"ehe_exits", "ehe_no_school", "(home education, then a school)"},
+      {"ehe_exits", "ehe_after_susp_ap", "(home education not soon after)"},
+      {"cme_cases", "cme_open", "(cases closed)"},
+      {"managed_moves_out", "managed_moves_returned", "managed_moves_moved_on",
+       "managed_moves_left"},
+      {"offsite_directions", "offsite_returned", "offsite_moved_on", "offsite_left",
+       "(no outcome)"},
+      {"joiners", "joiners_prev_susp", "(joiners not suspended)"},
+      {"leavers", "leavers_prev_susp", "(leavers not suspended)"},
+  };
+  auto key_of = [](const CsvTable& t, size_t r) {
+    std::string k;
+    for (const char* col :
+         {"geographic_level", "new_la_code", "old_la_code", "region_code", "trust_id", "school_urn",
+          "school_type", "location_basis", "breakdown_topic", "breakdown"}) {
+      k += std::string(t.Cell(r, t.Column(col))) + "|";
+    }
+    return k;
+  };
+  std::map<std::string, size_t> truth_row;
+  for (size_t r = 0; r < truth.rows(); ++r) truth_row[key_of(truth, r)] = r;
+  size_t rows_with_hidden = 0, checked = 0, place_rows = 0;
+  for (size_t r = 0; r < published->rows(); ++r) {
+    const auto t = truth_row.find(key_of(*published, r));
+    ASSERT_NE(t, truth_row.end()) << key_of(*published, r);
+    // The row's cells: its columns, then the unpublished counts.
+    std::map<std::string, size_t> cell;
+    std::vector<int64_t> counts;
+    std::vector<bool> known;
+    bool hidden = false, numeric = true;
+    auto cell_of = [&](const std::string& name) {
+      auto it = cell.find(name);
+      if (it != cell.end()) return it->second;
+      const size_t c = counts.size();
+      cell[name] = c;
+      int64_t n = 0;
+      bool shown = false;
+      if (published->Column(name) >= 0) {
+        const std::string p(published->Cell(r, published->Column(name)));
+        const std::string v(truth.Cell(t->second, truth.Column(name)));
+        numeric = numeric && !v.empty() && std::isdigit(static_cast<unsigned char>(v[0]));
+        if (numeric) n = std::stoll(v);
+        shown = p != "c";
+        hidden = hidden || !shown;
+      }
+      counts.push_back(n);
+      known.push_back(shown);
+      return c;
+    };
+    AdditiveRelations relations;
+    for (const auto& split : splits) {
+      std::vector<size_t> parts;
+      for (size_t k = 1; k < split.size(); ++k) parts.push_back(cell_of(split[k]));
+      relations.Add(cell_of(split[0]), parts);
+    }
+    if (!numeric) continue;
+    // The unpublished counts from the true ones: each split's rest, in order.
+    std::vector<bool> worked_out(counts.size());
+    for (const auto& [name, c] : cell) worked_out[c] = published->Column(name) >= 0;
+    // Each split holds: a rest is never negative, and parts with no rest
+    // add up to their whole.
+    for (const AdditiveRelation g : relations) {
+      int64_t rest = counts[g.margin];
+      bool has_rest = false;
+      for (size_t m : g.members) {
+        if (worked_out[m]) rest -= counts[m];
+      }
+      for (size_t m : g.members) {
+        if (worked_out[m]) continue;
+        counts[m] = rest;
+        worked_out[m] = has_rest = true;
+      }
+      EXPECT_TRUE(has_rest ? rest >= 0 : rest == 0)
+          << key_of(*published, r) << " relation of " << g.members.size() << ": " << rest;
+    }
+    ++checked;
+    rows_with_hidden += hidden;
+    place_rows += published->Cell(r, published->Column("geographic_level")) == "Place";
+    std::vector<bool> seen = known;
+    const auto leaks = AuditDifferencing(relations, counts, seen, 3);
+    for (const DifferencingLeak& l : leaks) {
+      std::string what = "a hidden sum";
+      for (const auto& [name, c] : cell) {
+        if (c == l.cell) what = name + " = " + std::to_string(counts[c]);
+      }
+      ADD_FAILURE() << key_of(*published, r) << ": " << what << " worked out";
+    }
+  }
+  EXPECT_GT(checked, 1000u);
+  EXPECT_GT(rows_with_hidden, 500u) << "the check needs hidden counts to protect";
+  EXPECT_GT(place_rows, 40u) << "the places of schools' rows";
 }
 
 // movement_flows.csv with movement.csv beside it: a reader of both, working

@@ -1,5 +1,7 @@
 #include "compute/compute.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -49,10 +51,71 @@ std::vector<MeasureRef> ControlledMeasures(const Catalogue& catalogue,
     AddOnce(&out, ind.units);
     for (const MeasureRef& b : ind.breakdowns) AddOnce(&out, b);
   }
-  // Each count's starting count too (already there for a family's rows).
-  for (size_t k = 0; k < out.size(); ++k) AddOnce(&out, catalogue.WithinOf(out[k]));
+  // Each count's starting count too (already there for a family's rows),
+  // and every count of a split any of them is in (facts.h CountSplit), so
+  // that a split is controlled whole.
+  for (size_t k = 0; k < out.size(); ++k) {
+    AddOnce(&out, catalogue.WithinOf(out[k]));
+    const GrainId grain = out[k].grain;
+    const std::string_view id = out[k].decl().id;
+    for (const CountSplit& split : GrainSplits(grain)) {
+      if (split.whole != id &&
+          std::find(split.parts.begin(), split.parts.end(), id) == split.parts.end()) {
+        continue;
+      }
+      AddOnce(&out, {grain, GrainMeasureIndex(grain, split.whole)});
+      for (std::string_view part : split.parts) {
+        AddOnce(&out, {grain, GrainMeasureIndex(grain, part)});  // a rest or "": none
+        for (const CountSplit& earlier : GrainSplits(grain)) {   // a rest: its split too
+          if (!part.empty() && earlier.rest == part) {
+            AddOnce(&out, {grain, GrainMeasureIndex(grain, earlier.whole)});
+          }
+        }
+      }
+    }
+  }
   return out;
 }
+
+namespace {
+// The splits among the controlled counts, in the cube's measures (a split
+// is controlled whole or not at all: ControlledMeasures).
+Result<std::vector<SplitCount>> ControlledSplits(const Computation& c,
+                                                 std::span<const MeasureRef> controlled) {
+  std::vector<SplitCount> out;
+  std::vector<std::pair<GrainId, std::string_view>> rests;  // of out's splits, in order
+  for (GrainId grain : kAllGrains) {
+    for (const CountSplit& split : GrainSplits(grain)) {
+      const int whole = c.Index({grain, GrainMeasureIndex(grain, split.whole)});
+      auto is_controlled = [&](int index) {
+        return std::any_of(controlled.begin(), controlled.end(),
+                           [&](const MeasureRef& m) { return c.Index(m) == index; });
+      };
+      if (whole < 0 || !is_controlled(whole)) continue;
+      SplitCount s;
+      s.whole = static_cast<size_t>(whole);
+      for (std::string_view part : split.parts) {
+        if (part.empty()) break;
+        const int index = c.Index({grain, GrainMeasureIndex(grain, part)});
+        if (index >= 0) {
+          s.parts.push_back(index);
+          continue;
+        }
+        const auto rest = std::find(rests.begin(), rests.end(), std::pair{grain, part});
+        if (rest == rests.end()) {
+          return Status::Internal(
+              fmt::format("compute: {} splits {}, which is not computed", split.whole, part));
+        }
+        s.parts.push_back(-1 - (rest - rests.begin()));  // an earlier split's rest
+      }
+      s.rest = !split.rest.empty();
+      rests.emplace_back(grain, split.rest);
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+}  // namespace
 
 Result<Computation> Compute(const ComputeRequest& r) {
   if (r.state == nullptr || r.policy == nullptr || r.catalogue == nullptr) {
@@ -126,7 +189,8 @@ Result<Computation> Compute(const ComputeRequest& r) {
     const int within = c.Index(r.catalogue->WithinOf(m));
     counts.push_back({static_cast<size_t>(index), within});
   }
-  c.flags = DisclosureFlags::Run(c.cube, counts, *r.policy, threads);
+  LANTERN_ASSIGN_OR_RETURN(std::vector<SplitCount> splits, ControlledSplits(c, controlled));
+  c.flags = DisclosureFlags::Run(c.cube, counts, splits, *r.policy, threads);
   c.seconds_suppress = Since(suppress_started);
   return c;
 }

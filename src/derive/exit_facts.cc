@@ -142,6 +142,66 @@ constexpr std::array<MeasureDecl, kExitMeasures> kMeasures = {{
      "leavers with a suspension at any school in the 365 days up to leaving"},
 }};
 
+// How the exit grain's counts split one another (facts.h, CountSplit).
+// Every exit is a move, on no roll after, or back at the same school; a
+// move is within a trust (or between two schools in no trust) in the LA,
+// to another trust in the LA, to another trust in another LA, or to the
+// same trust in another LA; an exit to no school is to home education, an
+// open children missing education case, or neither.
+constexpr CountSplit kSplits[] = {
+    {"exits",
+     {"moves", "exits_no_school"},
+     "exits_same_school",
+     "exits after which the pupil was registered at the same school again"},
+    {"moves",
+     {"moves_same_trust", "moves_other_la"},
+     "moves_other_trust_in_la",
+     "moves to a school of another trust in the same local authority"},
+    {"moves_other_trust",
+     {"moves_other_trust_in_la"},
+     "moves_other_trust_other_la",
+     "moves to a school of another trust in another local authority"},
+    {"moves_other_la",
+     {"moves_other_trust_other_la"},
+     "moves_same_trust_other_la",
+     "moves to a school of the same trust (or between two schools in no trust) in another "
+     "local authority"},
+    {"exits_no_school",
+     {"ehe_no_school", "cme_open"},
+     "exits_no_school_otherwise",
+     "exits to no school in the records that are neither home education nor an open children "
+     "missing education case"},
+    {"exits",
+     {"unexplained_exits"},
+     "exits_not_unexplained",
+     "exits that are not unexplained exits in Years 7 to 11"},
+    {"ehe_exits",
+     {"ehe_no_school"},
+     "ehe_then_school",
+     "exits to home education followed by a registration at a school"},
+    {"ehe_exits",
+     {"ehe_after_susp_ap"},
+     "ehe_not_soon_after",
+     "exits to home education not soon after a suspension or AP placement"},
+    {"cme_cases", {"cme_open"}, "cme_closed", "children missing education cases since closed"},
+    {"managed_moves_out",
+     {"managed_moves_returned", "managed_moves_moved_on", "managed_moves_left"},
+     "",
+     ""},
+    {"offsite_directions",
+     {"offsite_returned", "offsite_moved_on", "offsite_left"},
+     "offsite_other_outcome",
+     "off-site directions ending with no outcome recorded"},
+    {"joiners",
+     {"joiners_prev_susp"},
+     "joiners_not_prev_susp",
+     "joiners with no suspension in the 365 days before joining"},
+    {"leavers",
+     {"leavers_prev_susp"},
+     "leavers_not_prev_susp",
+     "leavers with no suspension in the 365 days up to leaving"},
+};
+
 // A row: most are a registration on roll in Years 7 to 11 that did not end
 // (roll_y7_11 alone); the measures of the others are kept apart, so the rows
 // stay small to sort and scan.
@@ -331,6 +391,7 @@ class ExitFacts : public FactGrain {
 }  // namespace
 
 std::span<const MeasureDecl> ExitFactMeasures() { return kMeasures; }
+std::span<const CountSplit> ExitFactSplits() { return kSplits; }
 
 std::unique_ptr<FactGrain> MakeExitFacts(const FactContext& context) {
   return std::make_unique<ExitFacts>(context);

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "derive/facts.h"
 #include "model/codes.h"
 #include "tests/store_rows.h"
 
@@ -244,6 +247,51 @@ TEST_F(ExitsTest, AChildUnderFiveIsNotOfCompulsorySchoolAge) {
   const uint32_t e = AddEnrolment(p, 0, "2018-09-03", "2019-01-11", LeavingReason::kOther);
   const ExitSet set_e = Classify();
   EXPECT_EQ(Exit(set_e, e)->cme, CmeStatus::kNone);
+}
+
+}  // namespace
+}  // namespace lantern
+
+namespace lantern {
+namespace {
+
+// Every split of a grain names its counts: the whole and each part a sum of
+// events or of pupils once per school (so the split holds in every cell),
+// or a part the rest of an earlier split; each rest a new name.
+TEST(CountSplitTest, EverySplitNamesCountsOfItsGrain) {
+  size_t splits = 0;
+  for (GrainId grain : kAllGrains) {
+    std::vector<std::string_view> rests;
+    for (const CountSplit& split : GrainSplits(grain)) {
+      ++splits;
+      // Every count of a split adds up as its whole does.
+      const int whole = GrainMeasureIndex(grain, split.whole);
+      ASSERT_GE(whole, 0) << split.whole;
+      const Aggregation adds = GrainMeasures(grain)[static_cast<size_t>(whole)].aggregation;
+      auto is_count = [&](std::string_view id) {
+        const int m = GrainMeasureIndex(grain, id);
+        if (m < 0) return false;
+        const MeasureDecl& d = GrainMeasures(grain)[static_cast<size_t>(m)];
+        return d.disclosure_controlled() && d.aggregation == adds &&
+               (adds == Aggregation::kSum || adds == Aggregation::kDistinctPupilsAtSchool);
+      };
+      EXPECT_TRUE(is_count(split.whole)) << split.whole;
+      size_t parts = 0;
+      for (std::string_view p : split.parts) {
+        if (p.empty()) break;
+        ++parts;
+        EXPECT_TRUE(is_count(p) || std::find(rests.begin(), rests.end(), p) != rests.end())
+            << split.whole << ": " << p;
+      }
+      EXPECT_GE(parts + !split.rest.empty(), 2u) << split.whole;
+      if (split.rest.empty()) continue;
+      EXPECT_EQ(GrainMeasureIndex(grain, split.rest), -1) << split.rest;
+      EXPECT_EQ(std::find(rests.begin(), rests.end(), split.rest), rests.end()) << split.rest;
+      EXPECT_FALSE(split.rest_description.empty()) << split.rest;
+      rests.push_back(split.rest);
+    }
+  }
+  EXPECT_GT(splits, 10u);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ std::unique_ptr<FactGrain> MakeEnrolmentFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakeSuspensionFacts(const FactContext& context);
 std::unique_ptr<FactGrain> MakePupilAtSchoolFacts(const FactContext& context);
 std::span<const MeasureDecl> ExitFactMeasures();
+std::span<const CountSplit> ExitFactSplits();
 std::unique_ptr<FactGrain> MakeExitFacts(const FactContext& context);
 std::span<const MeasureDecl> EmployerFactMeasures();
 std::unique_ptr<FactGrain> MakeEmployerFacts(const FactContext& context);
@@ -73,6 +74,18 @@ std::span<const MeasureDecl> GrainMeasures(GrainId grain) {
       return SendFactMeasures();
   }
   return {};
+}
+
+std::span<const CountSplit> GrainSplits(GrainId grain) {
+  return grain == GrainId::kExit ? ExitFactSplits() : std::span<const CountSplit>();
+}
+
+int GrainMeasureIndex(GrainId grain, std::string_view id) {
+  const auto m = GrainMeasures(grain);
+  for (size_t i = 0; i < m.size(); ++i) {
+    if (m[i].id == id) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 std::unique_ptr<FactGrain> MakeFactGrain(GrainId grain, const FactContext& context) {

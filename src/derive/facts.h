@@ -12,6 +12,7 @@
 #ifndef LANTERN_DERIVE_FACTS_H_
 #define LANTERN_DERIVE_FACTS_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -139,6 +140,24 @@ constexpr GrainId kAllGrains[] = {
     GrainId::kExit,      GrainId::kEmployer,   GrainId::kSend};
 std::string_view GrainName(GrainId grain);  // "enrolment"
 std::span<const MeasureDecl> GrainMeasures(GrainId grain);
+
+// Counts of a grain that split another, by construction: in every cell of
+// the cube, `whole` = the `parts` + `rest`, where the rest (named when the
+// parts do not cover the whole) is a count no file publishes: what a reader
+// gets by subtracting. A part may be an earlier split's rest. The
+// disclosure pass keeps a reader from working out a hidden part, or a rest
+// of 1 or 2, from the others (suppress/disclosure_pass.h); every count
+// named is a sum of events or of pupils once per school, so the split holds
+// in every cell.
+struct CountSplit {
+  std::string_view whole;
+  std::array<std::string_view, 3> parts;  // "" after the last
+  std::string_view rest;                  // "" when the parts are the whole
+  std::string_view rest_description;      // for docs
+};
+std::span<const CountSplit> GrainSplits(GrainId grain);
+// The index of a grain's measure by id, or -1.
+int GrainMeasureIndex(GrainId grain, std::string_view id);
 std::unique_ptr<FactGrain> MakeFactGrain(GrainId grain, const FactContext& context);
 
 }  // namespace lantern

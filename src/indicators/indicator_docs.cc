@@ -67,6 +67,26 @@ std::string IndicatorDocsMarkdown(const Catalogue& catalogue) {
           ind.hidden_with.ok() ? fmt::format("`{}`", ind.hidden_with.decl().id) : std::string());
     }
   }
+  s += "\n## Counts that split one another\n\n"
+       "In every cell the whole is its parts added up, with a rest when they do not cover it: "
+       "a count no file publishes, which a reader gets by subtracting. The disclosure pass holds "
+       "each split as it holds a table's total and groups, so neither a hidden part nor a rest "
+       "of 1 or 2 follows from the others (docs/definitions.md).\n\n"
+       "| whole | parts | rest (not published) |\n"
+       "| --- | --- | --- |\n";
+  for (GrainId grain : kAllGrains) {
+    for (const CountSplit& split : GrainSplits(grain)) {
+      std::string parts;
+      for (std::string_view p : split.parts) {
+        if (p.empty()) break;
+        parts += fmt::format("{}`{}`", parts.empty() ? "" : " + ", p);
+      }
+      s += fmt::format("| `{}` | {} | {} |\n", split.whole, parts,
+                       split.rest.empty()
+                           ? std::string("none: the parts are the whole")
+                           : fmt::format("`{}`: {}", split.rest, Escape(split.rest_description)));
+    }
+  }
   s += "\n## On the scorecard (`lantern scorecard`), in this order\n\n"
        "| id | domain | compared from | similarity variable | breakdowns |\n"
        "| --- | --- | --- | --- | --- |\n";

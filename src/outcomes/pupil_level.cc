@@ -737,14 +737,7 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
       auto place = std::make_shared<const GeographyRow>(PlaceGeography(sp.code, sp.name));
       std::vector<std::vector<int64_t>> sums(cube.measures());
       for (size_t m = 0; m < sums.size(); ++m) sums[m] = SchoolSums(cube, policy, sp.schools, m);
-      std::map<int, std::vector<bool>> hidden_by;  // by hidden_with measure
-      for (const Reader& r : readers) {
-        const int hidden = c.Index(r.ind->hidden_with);
-        if (!hidden_by.count(hidden)) {
-          hidden_by[hidden] =
-              HideSchoolSums(cube, flags, policy, sp.schools, static_cast<size_t>(hidden));
-        }
-      }
+      PlaceSumsHidden hidden_by(cube, flags, policy, sp.schools);
       std::vector<int64_t> sum(cube.measures());
       for (int cat : groups) {
         const auto at = static_cast<size_t>(cat);  // kTotalType's cells come first
@@ -755,7 +748,8 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
           row.breakdown_topic = topic;
           row.breakdown = group;
           row.source = "store (the place's schools added up)";
-          row.figure = FigureOf(r, sum.data(), hidden_by[c.Index(r.ind->hidden_with)][at]);
+          row.figure = FigureOf(r, sum.data(),
+                                hidden_by.Of(static_cast<size_t>(c.Index(r.ind->hidden_with)))[at]);
           MarkAbsent(r, &row);
           rows.push_back(std::move(row));
         }

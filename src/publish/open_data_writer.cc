@@ -240,11 +240,8 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, OpenDa
     }
     sums[static_cast<size_t>(row_count)] =
         SchoolSums(cube, *in.policy, place.schools, static_cast<size_t>(row_count));
-    std::vector<std::vector<bool>> hidden(cube.measures());
-    auto hidden_of = [&](size_t m) -> const std::vector<bool>& {
-      if (hidden[m].empty()) hidden[m] = HideSchoolSums(cube, flags, *in.policy, place.schools, m);
-      return hidden[m];
-    };
+    PlaceSumsHidden hidden(cube, flags, *in.policy, place.schools);
+    auto hidden_of = [&](size_t m) -> const std::vector<bool>& { return hidden.Of(m); };
     const std::string geography =
         EesGeographyText(in.time_period, in.time_identifier, place.geography);
     char buf[64];

@@ -125,7 +125,8 @@ void AddAdditiveGroups(const Cube& cube, const CellRows& rows, const Policy& pol
 }  // namespace
 
 DisclosureFlags DisclosureFlags::Run(const Cube& cube, const std::vector<ControlledCount>& counts,
-                                     const Policy& policy, int threads) {
+                                     const std::vector<SplitCount>& splits, const Policy& policy,
+                                     int threads) {
   const auto started = std::chrono::steady_clock::now();
   DisclosureFlags f;
   f.categories_ = static_cast<size_t>(cube.categories());
@@ -139,36 +140,95 @@ DisclosureFlags DisclosureFlags::Run(const Cube& cube, const std::vector<Control
   f.seconds_groups_ =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
+  f.splits_ = splits;
+  // A slot for each controlled count, then one for each split's rest.
   f.slot_.assign(cube.measures(), -1);
   for (size_t k = 0; k < counts.size(); ++k) f.slot_[counts[k].measure] = static_cast<int>(k);
-  f.hidden_.resize(counts.size());
+  size_t slots = counts.size();
+  std::vector<size_t> split_of_rest;  // rest slot - counts.size() -> split
+  f.rest_slot_.assign(splits.size(), -1);
+  for (size_t i = 0; i < splits.size(); ++i) {
+    if (!splits[i].rest) continue;
+    f.rest_slot_[i] = static_cast<int>(slots++);
+    split_of_rest.push_back(i);
+  }
+  auto slot_of_part = [&](int64_t part) {
+    return part >= 0 ? f.slot_[static_cast<size_t>(part)]
+                     : f.rest_slot_[static_cast<size_t>(-1 - part)];
+  };
+  // Each slot's starting slot (a count's `within`; a rest's, its whole's).
+  std::vector<int> within(slots, -1);
+  for (size_t k = 0; k < counts.size(); ++k) {
+    if (counts[k].within >= 0) within[k] = f.slot_[static_cast<size_t>(counts[k].within)];
+  }
+  for (size_t r = 0; r < split_of_rest.size(); ++r) {
+    within[counts.size() + r] =
+        within[static_cast<size_t>(f.slot_[splits[split_of_rest[r]].whole])];
+  }
+  f.hidden_.resize(slots);
   auto count_of = [&](size_t measure, size_t row) -> int64_t {
     const CubeCell& c = rows.cells[row];
     return c.school ? cube.SchoolValue(c.unit, c.category, measure)
                     : cube.Aggregate(c.unit, c.type, c.category)[measure];
   };
-  auto solve = [&](size_t k) {
-    std::vector<int64_t> n(f.rows_);
-    for (size_t i = 0; i < f.rows_; ++i) n[i] = count_of(counts[k].measure, i);
-    std::vector<bool> start;
-    if (counts[k].within >= 0) {
-      const int slot = f.slot_[static_cast<size_t>(counts[k].within)];
-      if (slot >= 0) start = f.hidden_[static_cast<size_t>(slot)];
+  auto value = [&](auto&& self, size_t slot, size_t row) -> int64_t {
+    if (slot < counts.size()) return count_of(counts[slot].measure, row);
+    const SplitCount& split = splits[split_of_rest[slot - counts.size()]];
+    int64_t v = count_of(split.whole, row);
+    for (int64_t p : split.parts) v -= self(self, static_cast<size_t>(slot_of_part(p)), row);
+    return v;
+  };
+  std::vector<std::vector<int64_t>> kept(slots);  // the counts of the slots in a split
+  auto values = [&](size_t slot) {
+    if (slot >= counts.size()) {  // a rest: its whole less its parts, when they are kept
+      const SplitCount& split = splits[split_of_rest[slot - counts.size()]];
+      std::vector<int64_t> n = kept[static_cast<size_t>(f.slot_[split.whole])];
+      for (int64_t p : split.parts) {
+        const auto& part = kept[static_cast<size_t>(slot_of_part(p))];
+        if (part.size() != n.size()) n.clear();
+        for (size_t i = 0; i < n.size(); ++i) n[i] -= part[i];
+      }
+      if (n.size() == f.rows_) return n;
     }
+    std::vector<int64_t> n(f.rows_);
+    for (size_t i = 0; i < f.rows_; ++i) n[i] = value(value, slot, i);
+    return n;
+  };
+  // The counts of the slots in a split, kept for the splits' rounds.
+  std::vector<uint8_t> in_split(slots, 0);
+  for (size_t i = 0; i < splits.size(); ++i) {
+    in_split[static_cast<size_t>(f.slot_[splits[i].whole])] = 1;
+    for (int64_t p : splits[i].parts) in_split[static_cast<size_t>(slot_of_part(p))] = 1;
+    if (f.rest_slot_[i] >= 0) in_split[static_cast<size_t>(f.rest_slot_[i])] = 1;
+  }
+  const bool splits_held = !splits.empty() && policy.secondary_suppression;
+  auto solve = [&](size_t k) {
+    std::vector<bool> start;
+    if (within[k] >= 0) start = f.hidden_[static_cast<size_t>(within[k])];
+    std::vector<int64_t> n = values(k);
     f.hidden_[k] =
         problem.Solve(n, policy.suppress_below, policy.secondary_suppression, std::move(start));
+    if (splits_held && in_split[k]) kept[k] = std::move(n);
   };
-  // Counts that start from none first, then those within them, each level
-  // side by side on every worker.
-  std::vector<size_t> pending(counts.size());
-  for (size_t k = 0; k < counts.size(); ++k) pending[k] = k;
-  std::vector<bool> done(counts.size(), false);
+  // Counts that start from none first, then those within them, and each
+  // rest after its whole and parts (so that its counts are theirs
+  // subtracted), each level side by side on every worker.
+  std::vector<std::vector<int>> after(slots);
+  for (size_t k = 0; k < slots; ++k) {
+    if (within[k] >= 0) after[k].push_back(within[k]);
+    if (k < counts.size()) continue;
+    const SplitCount& split = splits[split_of_rest[k - counts.size()]];
+    after[k].push_back(f.slot_[split.whole]);
+    for (int64_t p : split.parts) after[k].push_back(slot_of_part(p));
+  }
+  std::vector<size_t> pending(slots);
+  for (size_t k = 0; k < slots; ++k) pending[k] = k;
+  std::vector<bool> done(slots, false);
   while (!pending.empty()) {
     std::vector<size_t> ready, later;
     for (size_t k : pending) {
-      const int w = counts[k].within;
-      const bool waits = w >= 0 && f.slot_[static_cast<size_t>(w)] >= 0 &&
-                         !done[static_cast<size_t>(f.slot_[static_cast<size_t>(w)])];
+      const bool waits = std::any_of(after[k].begin(), after[k].end(),
+                                     [&](int w) { return !done[static_cast<size_t>(w)]; });
       (waits ? later : ready).push_back(k);
     }
     if (ready.empty()) {  // a cycle of `within`: solve the rest on their own
@@ -181,8 +241,124 @@ DisclosureFlags DisclosureFlags::Run(const Cube& cube, const std::vector<Control
     for (size_t k : ready) done[k] = true;
     pending = std::move(later);
   }
+  if (!splits_held) {
+    f.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return f;
+  }
+
+  // The splits, cell by cell, alternating with each count's own tables.
+  // Only cells with something newly hidden are visited again (at first,
+  // those with anything hidden).
+  const int threshold = policy.suppress_below;
+  std::vector<uint8_t> dirty(f.rows_, 0);
+  for (size_t k = 0; k < slots; ++k) {
+    if (!in_split[k]) continue;
+    for (size_t i = 0; i < f.rows_; ++i) dirty[i] |= f.hidden_[k][i] ? 1 : 0;
+  }
+  std::vector<std::vector<size_t>> newly(slots);
+  std::vector<uint8_t> touched(slots, 0);  // something newly hidden in the slot
+  auto hide = [&](size_t slot, size_t row) {
+    f.hidden_[slot][row] = true;
+    newly[slot].push_back(row);
+    touched[slot] = 1;
+    dirty[row] = 1;
+  };
+  std::vector<std::vector<size_t>> members(splits.size());
+  for (size_t i = 0; i < splits.size(); ++i) {
+    for (int64_t p : splits[i].parts) members[i].push_back(static_cast<size_t>(slot_of_part(p)));
+    if (f.rest_slot_[i] >= 0) members[i].push_back(static_cast<size_t>(f.rest_slot_[i]));
+  }
+  // Makes split i safe in one row (MakeSplitSafe).
+  std::vector<int64_t> n;
+  std::vector<uint8_t> h;
+  std::vector<size_t> slot;
+  auto make_safe = [&](size_t i, size_t row) {
+    // Nothing to do in a split with nothing hidden.
+    if (!f.hidden_[static_cast<size_t>(f.slot_[splits[i].whole])][row] &&
+        std::none_of(members[i].begin(), members[i].end(),
+                     [&](size_t m) { return f.hidden_[m][row]; })) {
+      return;
+    }
+    slot.assign(1, static_cast<size_t>(f.slot_[splits[i].whole]));
+    slot.insert(slot.end(), members[i].begin(), members[i].end());
+    n.clear();
+    h.clear();
+    for (size_t k : slot) {
+      n.push_back(kept[k][row]);
+      h.push_back(f.hidden_[k][row] ? 1 : 0);
+    }
+    for (size_t k : MakeSplitSafe(n, h, splits[i].rest, threshold)) hide(slot[k], row);
+  };
+  for (int round = 0; round < 1000; ++round) {
+    for (size_t row = 0; row < f.rows_; ++row) {
+      // A row is visited until its splits hide nothing more.
+      while (dirty[row]) {
+        dirty[row] = 0;
+        for (size_t i = 0; i < splits.size(); ++i) make_safe(i, row);
+      }
+    }
+    // A count's cells hidden with the count it starts from.
+    for (bool again = true; again;) {
+      again = false;
+      for (size_t k = 0; k < slots; ++k) {
+        if (within[k] < 0 || !touched[static_cast<size_t>(within[k])]) continue;
+        const auto& w = f.hidden_[static_cast<size_t>(within[k])];
+        for (size_t i = 0; i < f.rows_; ++i) {
+          if (!w[i] || f.hidden_[k][i]) continue;
+          hide(k, i);
+          again = true;
+        }
+      }
+    }
+    std::vector<size_t> changed;
+    for (size_t k = 0; k < slots; ++k) {
+      touched[k] = 0;
+      if (!newly[k].empty()) changed.push_back(k);
+    }
+    if (changed.empty()) break;
+    // Each count's own tables made safe again around what was hidden.
+    ParallelFor(changed.size(), threads, 1, [&](size_t b, size_t e, int) {
+      for (size_t j = b; j < e; ++j) {
+        const size_t k = changed[j];
+        if (kept[k].empty()) kept[k] = values(k);  // a count in no split, hidden `within`
+        newly[k] = problem.Resettle(kept[k], threshold, f.hidden_[k], newly[k]);
+      }
+    });
+    for (size_t k : changed) {
+      for (size_t i : newly[k]) dirty[i] = 1;
+      if (!newly[k].empty()) touched[k] = 1;
+      newly[k].clear();
+    }
+  }
   f.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return f;
+}
+
+AdditiveRelations CubeRelations(const Cube& cube, const Policy& policy) {
+  const CellRows rows = NumberCells(cube);
+  SuppressionProblem problem;
+  for (size_t i = 0; i < rows.cells.size(); ++i) problem.AddCell(0);
+  AddAdditiveGroups(cube, rows, policy, &problem);
+  return problem.TakeRelations();
+}
+
+int64_t DisclosureFlags::RestValue(const Cube& cube, size_t split, const CubeCell& c) const {
+  auto count = [&](size_t m) {
+    return c.school ? cube.SchoolValue(c.unit, c.category, m)
+                    : cube.Aggregate(c.unit, c.type, c.category)[m];
+  };
+  const SplitCount& s = splits_[split];
+  int64_t v = count(s.whole);
+  for (int64_t p : s.parts) {
+    v -= p >= 0 ? count(static_cast<size_t>(p)) : RestValue(cube, static_cast<size_t>(-1 - p), c);
+  }
+  return v;
+}
+
+bool DisclosureFlags::RestHidden(size_t split, const CubeCell& cell) const {
+  if (split >= rest_slot_.size() || rest_slot_[split] < 0) return false;
+  const int64_t row = Row(cell);
+  return row >= 0 && hidden_[static_cast<size_t>(rest_slot_[split])][static_cast<size_t>(row)];
 }
 
 int64_t DisclosureFlags::Row(const CubeCell& cell) const {

@@ -15,6 +15,7 @@
 
 #include "aggregate/cube.h"
 #include "model/policy.h"
+#include "suppress/differencing_audit.h"
 
 namespace lantern {
 
@@ -35,11 +36,33 @@ struct ControlledCount {
   int within = -1;
 };
 
+// Counts of one cell that split another (derive/facts.h, CountSplit), in
+// cube measures: in every cell, whole = the parts (+ a rest no file
+// publishes, when `rest`). A part >= 0 is a cube measure, -(i + 1) the rest
+// of split i (an earlier one). Every measure named is a controlled count.
+struct SplitCount {
+  size_t whole = 0;
+  std::vector<int64_t> parts;
+  bool rest = false;
+};
+
 class DisclosureFlags {
  public:
-  // Chooses the cells to hide for every count in `counts`.
+  // Chooses the cells to hide for every count in `counts`. Each count is
+  // controlled on its own, across the cube's linked tables; then, in each
+  // cell, every split of `splits` is an additive group across its counts,
+  // made safe by the same rule, its rest (a count of 1 or 2 that a reader
+  // could work out is hidden like a published one) hidden first when one
+  // more of its members must be, since hiding what no file publishes costs
+  // nothing. Each cell a split hides is made safe again in its count's own
+  // tables, and the two alternate until neither hides anything.
   static DisclosureFlags Run(const Cube& cube, const std::vector<ControlledCount>& counts,
-                             const Policy& policy, int threads);
+                             const std::vector<SplitCount>& splits, const Policy& policy,
+                             int threads);
+  static DisclosureFlags Run(const Cube& cube, const std::vector<ControlledCount>& counts,
+                             const Policy& policy, int threads) {
+    return Run(cube, counts, {}, policy, threads);
+  }
 
   // Whether `measure` (one of the controlled counts) is hidden in `cell`.
   // A cell that is not in the cube (all zero) is never hidden.
@@ -49,6 +72,13 @@ class DisclosureFlags {
                   {true, static_cast<uint32_t>(school), 0, static_cast<uint16_t>(category)});
   }
   bool controls(size_t measure) const { return measure < slot_.size() && slot_[measure] >= 0; }
+  // Whether a reader may be unable to work out the rest of split `split`
+  // (an index into the splits given to Run) in `cell`: where it is not,
+  // the rest is 0 or at least the threshold.
+  bool RestHidden(size_t split, const CubeCell& cell) const;
+  // The splits Run was given, and the rest of one in a cell of `cube`.
+  const std::vector<SplitCount>& splits() const { return splits_; }
+  int64_t RestValue(const Cube& cube, size_t split, const CubeCell& cell) const;
   // The same, for callers that look up many measures of one cell: the
   // cell's row (-1: not in the cube) and a measure's slot (-1: not
   // controlled).
@@ -67,9 +97,16 @@ class DisclosureFlags {
   size_t rows_ = 0;
   std::vector<int64_t> school_row_, aggregate_row_;  // -1: not a row
   std::vector<int> slot_;                            // cube measure -> index into hidden_
+  std::vector<SplitCount> splits_;
+  std::vector<int> rest_slot_;  // split -> index into hidden_, or -1
   std::vector<std::vector<bool>> hidden_;
   double seconds_ = 0, seconds_groups_ = 0;
 };
+
+// The additive relations among the cube's cells that the pass protects,
+// the cells numbered as DisclosureFlags::RowOf numbers them: for an audit
+// of its result (differencing_audit.h).
+AdditiveRelations CubeRelations(const Cube& cube, const Policy& policy);
 
 }  // namespace lantern
 

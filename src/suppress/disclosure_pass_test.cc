@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <random>
+
 #include "aggregate/cube_test_util.h"
 #include "aggregate/groups.h"
 
@@ -152,6 +155,172 @@ TEST(DisclosurePassTest, TheThresholdIsThePolicys) {
       EXPECT_EQ(again.HiddenAtSchool(0, s, cat), strict.HiddenAtSchool(0, s, cat));
     }
   }
+}
+
+}  // namespace
+}  // namespace lantern
+
+namespace lantern {
+namespace {
+
+// Moves, each to one of four places (the exit grain's split of moves):
+// A within the trust in the LA, B another trust in the LA, C another trust
+// in another LA, D the same trust in another LA; some rows are no move.
+enum MoveMeasure { kMoves, kOtherLa, kOtherTrust, kSameTrust, kMoveMeasures };
+constexpr MeasureDecl kMoveMeasureDecls[] = {
+    {"moves", Quantity::kEvents, 1, Aggregation::kSum, 1, 1, "A + B + C + D"},
+    {"moves_other_la", Quantity::kEvents, 1, Aggregation::kSum, 1, 1, "C + D"},
+    {"moves_other_trust", Quantity::kEvents, 1, Aggregation::kSum, 1, 1, "B + C"},
+    {"moves_same_trust", Quantity::kEvents, 1, Aggregation::kSum, 1, 1, "A"},
+};
+
+class MoveGrain : public FactGrain {
+ public:
+  MoveGrain(const StoreState& s, uint32_t seed) {
+    std::mt19937 rng(seed);
+    for (uint32_t school = 0; school < s.schools.size(); ++school) {
+      if (school == 3) continue;  // the nursery school
+      for (uint32_t pupil = 0; pupil < s.pupils.size(); ++pupil) {
+        if (rng() % 12 != 0) continue;
+        const int atom = static_cast<int>(rng() % 8);  // 4 to 7: no move
+        std::array<int64_t, kMoveMeasures> v{};
+        v[kMoves] = atom < 4;
+        v[kOtherLa] = atom == 2 || atom == 3;
+        v[kOtherTrust] = atom == 1 || atom == 2;
+        v[kSameTrust] = atom == 0;
+        rows_.push_back({school, pupil, v});
+      }
+    }
+  }
+  std::string_view name() const override { return "moves"; }
+  std::span<const MeasureDecl> measures() const override { return kMoveMeasureDecls; }
+  uint64_t max_rows_per_school() const override { return rows_.size(); }
+  Status Prepare(std::span<const int> wanted) override {
+    wanted_.assign(wanted.begin(), wanted.end());
+    return Status::Ok();
+  }
+  void Scan(const SchoolShare& share, FactSink* sink) const override {
+    for (const Row& r : rows_) {
+      if (!share.owns(r.school)) continue;
+      std::vector<int64_t> v;
+      for (int m : wanted_) v.push_back(r.values[static_cast<size_t>(m)]);
+      sink->Add(r.school, r.pupil, v.data());
+    }
+  }
+
+ private:
+  struct Row {
+    uint32_t school, pupil;
+    std::array<int64_t, kMoveMeasures> values;
+  };
+  std::vector<Row> rows_;
+  std::vector<int> wanted_;
+};
+
+// The splits: moves = same trust + other LA + B; other trust = B + C;
+// other LA = C + D.
+const std::vector<SplitCount> kMoveSplits = {
+    {kMoves, {kSameTrust, kOtherLa}, true},
+    {kOtherTrust, {-1}, true},
+    {kOtherLa, {-2}, true},
+};
+
+// What a reader of every shown count works out, by exhaustive differencing
+// over each count's own tables (CubeRelations) and, in every cell, the
+// splits: the leaks, with the rests (no file's) as cells never shown.
+std::vector<DifferencingLeak> ReaderLeaks(const Cube& cube, const DisclosureFlags& flags,
+                                          const Policy& policy) {
+  const AdditiveRelations base = CubeRelations(cube, policy);
+  const size_t rows = flags.cells();
+  std::vector<CubeCell> cell_of(rows);
+  for (uint32_t s = 0; s < cube.schools(); ++s) {
+    for (int c = 0; c < cube.categories(); ++c) {
+      const CubeCell cell{true, s, static_cast<uint8_t>(std::max(0, cube.school_type(s))),
+                          static_cast<uint16_t>(c)};
+      if (const int64_t r = flags.RowOf(cell); r >= 0) cell_of[static_cast<size_t>(r)] = cell;
+    }
+  }
+  for (uint32_t u = 0; u < cube.units().size(); ++u) {
+    for (int t = 0; t < kReportTypes; ++t) {
+      for (int c = 0; c < cube.categories(); ++c) {
+        const CubeCell cell{false, u, static_cast<uint8_t>(t), static_cast<uint16_t>(c)};
+        if (const int64_t r = flags.RowOf(cell); r >= 0) cell_of[static_cast<size_t>(r)] = cell;
+      }
+    }
+  }
+  // Slots: the four counts, then the rests B, C, D.
+  const size_t slots = kMoveMeasures + 3;
+  std::vector<int64_t> counts(slots * rows);
+  std::vector<bool> known(slots * rows, false);
+  for (size_t r = 0; r < rows; ++r) {
+    const CubeCell& c = cell_of[r];
+    auto v = [&](int m) {
+      return c.school ? cube.SchoolValue(c.unit, c.category, static_cast<size_t>(m))
+                      : cube.Aggregate(c.unit, c.type, c.category)[m];
+    };
+    for (int m = 0; m < kMoveMeasures; ++m) {
+      counts[static_cast<size_t>(m) * rows + r] = v(m);
+      known[static_cast<size_t>(m) * rows + r] = !flags.Hidden(static_cast<size_t>(m), c);
+    }
+    const int64_t b = v(kMoves) - v(kSameTrust) - v(kOtherLa);
+    const int64_t cc = v(kOtherTrust) - b;
+    counts[4 * rows + r] = b;
+    counts[5 * rows + r] = cc;
+    counts[6 * rows + r] = v(kOtherLa) - cc;
+  }
+  AdditiveRelations relations;
+  for (size_t slot = 0; slot < slots; ++slot) {
+    for (const AdditiveRelation g : base) {
+      std::vector<size_t> members;
+      for (size_t m : g.members) members.push_back(slot * rows + m);
+      relations.Add(slot * rows + g.margin, members);
+    }
+  }
+  for (size_t r = 0; r < rows; ++r) {
+    auto at = [&](size_t slot) { return slot * rows + r; };
+    relations.Add(at(kMoves), std::vector<size_t>{at(kSameTrust), at(kOtherLa), at(4)});
+    relations.Add(at(kOtherTrust), std::vector<size_t>{at(4), at(5)});
+    relations.Add(at(kOtherLa), std::vector<size_t>{at(5), at(6)});
+  }
+  return AuditDifferencing(relations, counts, known, policy.suppress_below);
+}
+
+// Counts that split one another are hidden so that a reader of every shown
+// count, working out every figure each count's tables and the splits give,
+// learns no hidden count of 1 or 2 and no rest (a count no file publishes)
+// of 1 or 2. Without the splits the same reader learns some.
+TEST(DisclosurePassTest, CountsThatSplitOneAnotherGiveNothingAway) {
+  const Policy policy;
+  size_t leaks_without = 0, rest_hidden = 0;
+  for (uint32_t seed : {1u, 2u, 3u, 4u, 5u, 6u}) {
+    RandomCase c = MakeCase(seed);
+    MoveGrain grain(c.state, seed);
+    CubeRequest r;
+    r.state = &c.state;
+    r.policy = &policy;
+    r.grains = {{&grain, {kMoves, kOtherLa, kOtherTrust, kSameTrust}}};
+    r.threads = 2;
+    auto cube = Cube::Build(r);
+    ASSERT_TRUE(cube.ok()) << cube.status().ToString();
+    const std::vector<ControlledCount> counts = {
+        {kMoves, -1}, {kOtherLa, -1}, {kOtherTrust, -1}, {kSameTrust, -1}};
+    const DisclosureFlags flags = DisclosureFlags::Run(*cube, counts, kMoveSplits, policy, 2);
+    const auto leaks = ReaderLeaks(*cube, flags, policy);
+    EXPECT_TRUE(leaks.empty()) << "seed " << seed << ": " << leaks.size() << " leaks, the first "
+                               << (leaks.empty() ? 0 : leaks[0].cell);
+    for (int m = 0; m < kMoveMeasures; ++m) ExpectProtected(*cube, flags, m, 3);
+    for (uint32_t s = 0; s < cube->schools(); ++s) {
+      for (int cat = 0; cat < cube->categories(); ++cat) {
+        const CubeCell cell{true, s, static_cast<uint8_t>(std::max(0, cube->school_type(s))),
+                            static_cast<uint16_t>(cat)};
+        rest_hidden += flags.RestHidden(0, cell);
+      }
+    }
+    leaks_without +=
+        ReaderLeaks(*cube, DisclosureFlags::Run(*cube, counts, policy, 2), policy).size();
+  }
+  EXPECT_GT(leaks_without, 0u) << "the case should give something away without the splits";
+  EXPECT_GT(rest_hidden, 0u);
 }
 
 }  // namespace

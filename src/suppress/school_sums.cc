@@ -1,10 +1,12 @@
 #include "suppress/school_sums.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "aggregate/groups.h"
 #include "suppress/differencing_audit.h"
 #include "suppress/disclosure.h"
+#include "suppress/suppression_problem.h"
 
 namespace lantern {
 
@@ -27,31 +29,39 @@ bool InType(int type, int school_type, const Policy& policy) {
 
 }  // namespace
 
-std::vector<int64_t> SchoolSums(const Cube& cube, const Policy& policy,
-                                std::span<const uint32_t> schools, size_t measure) {
+namespace {
+
+// A count at each school cell and whether the pass hides it there.
+struct SchoolCounts {
+  std::function<int64_t(uint32_t school, int category)> count;
+  std::function<bool(uint32_t school, int category)> hidden;
+};
+
+// The sums of `cells` over `listed` (reported schools), as SchoolSums lays
+// them out.
+std::vector<int64_t> SumsOf(const Cube& cube, const Policy& policy,
+                            std::span<const uint32_t> listed, const SchoolCounts& cells) {
   const auto cats = static_cast<size_t>(cube.categories());
   std::vector<int64_t> sums(kReportTypes * cats, 0);
-  for (uint32_t s : Reported(cube, schools)) {
+  for (uint32_t s : listed) {
     for (int t = 0; t < kReportTypes; ++t) {
       if (!InType(t, cube.school_type(s), policy)) continue;
       for (size_t c = 0; c < cats; ++c) {
-        sums[static_cast<size_t>(t) * cats + c] +=
-            cube.SchoolValue(s, static_cast<int>(c), measure);
+        sums[static_cast<size_t>(t) * cats + c] += cells.count(s, static_cast<int>(c));
       }
     }
   }
   return sums;
 }
 
-std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
-                                 const Policy& policy, std::span<const uint32_t> schools,
-                                 size_t measure) {
+// Which sums to hide, `forced` (if not empty) hidden whatever the audit says.
+std::vector<bool> HideSums(const Cube& cube, const Policy& policy, std::span<const uint32_t> listed,
+                           const SchoolCounts& cells, const std::vector<bool>& forced) {
   const auto cats = static_cast<size_t>(cube.categories());
   const size_t sums = kReportTypes * cats;
   const int threshold = policy.suppress_below;
-  const std::vector<uint32_t> listed = Reported(cube, schools);
   // The cells: the sums first, then each school's cells as published.
-  std::vector<int64_t> counts = SchoolSums(cube, policy, listed, measure);
+  std::vector<int64_t> counts = SumsOf(cube, policy, listed, cells);
   std::vector<bool> known(sums, true);
   AdditiveRelations relations;
   const auto& topics = GroupTopics();
@@ -69,8 +79,8 @@ std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
   for (size_t i = 0; i < listed.size(); ++i) {
     first_of[i] = counts.size();
     for (size_t c = 0; c < cats; ++c) {
-      counts.push_back(cube.SchoolValue(listed[i], static_cast<int>(c), measure));
-      known.push_back(!flags.HiddenAtSchool(measure, listed[i], static_cast<int>(c)));
+      counts.push_back(cells.count(listed[i], static_cast<int>(c)));
+      known.push_back(!cells.hidden(listed[i], static_cast<int>(c)));
     }
     topic_relations(first_of[i]);
   }
@@ -94,7 +104,7 @@ std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
     relations.Add(c, types);
   }
   for (size_t i = 0; i < sums; ++i) {
-    if (IsDisclosive(counts[i], threshold)) known[i] = false;
+    if (IsDisclosive(counts[i], threshold) || (!forced.empty() && forced[i])) known[i] = false;
   }
   auto leaks_with = [&](const std::vector<bool>& shown) {
     std::vector<bool> seen = shown;
@@ -115,7 +125,9 @@ std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
   if (!every_sum) {
     std::vector<size_t> order;
     for (size_t i = 0; i < sums; ++i) {
-      if (!known[i] && !IsDisclosive(counts[i], threshold)) order.push_back(i);
+      if (!known[i] && !IsDisclosive(counts[i], threshold) && (forced.empty() || !forced[i])) {
+        order.push_back(i);
+      }
     }
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return counts[a] > counts[b]; });
@@ -127,6 +139,130 @@ std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
   std::vector<bool> hidden(sums);
   for (size_t i = 0; i < sums; ++i) hidden[i] = !known[i];
   return hidden;
+}
+
+SchoolCounts MeasureCells(const Cube& cube, const DisclosureFlags& flags, size_t measure) {
+  return {[&cube, measure](uint32_t s, int c) { return cube.SchoolValue(s, c, measure); },
+          [&flags, measure](uint32_t s, int c) { return flags.HiddenAtSchool(measure, s, c); }};
+}
+
+}  // namespace
+
+std::vector<int64_t> SchoolSums(const Cube& cube, const Policy& policy,
+                                std::span<const uint32_t> schools, size_t measure) {
+  return SumsOf(
+      cube, policy, Reported(cube, schools),
+      {[&cube, measure](uint32_t s, int c) { return cube.SchoolValue(s, c, measure); }, nullptr});
+}
+
+std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
+                                 const Policy& policy, std::span<const uint32_t> schools,
+                                 size_t measure) {
+  return HideSums(cube, policy, Reported(cube, schools), MeasureCells(cube, flags, measure), {});
+}
+
+PlaceSumsHidden::PlaceSumsHidden(const Cube& cube, const DisclosureFlags& flags,
+                                 const Policy& policy, std::span<const uint32_t> schools)
+    : cube_(cube), flags_(flags), policy_(policy), listed_(Reported(cube, schools)) {}
+
+const std::vector<bool>& PlaceSumsHidden::Of(size_t measure) {
+  if (auto it = hidden_.find(measure); it != hidden_.end()) return it->second;
+  const auto& splits = flags_.splits();
+  // The splits `measure` is linked to, through shared counts and rests.
+  std::vector<bool> in(splits.size(), false);
+  std::vector<size_t> measures = {measure};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (size_t i = 0; i < splits.size(); ++i) {
+      if (in[i]) continue;
+      bool linked = std::find(measures.begin(), measures.end(), splits[i].whole) != measures.end();
+      for (int64_t p : splits[i].parts) {
+        linked = linked || (p >= 0 ? std::find(measures.begin(), measures.end(),
+                                               static_cast<size_t>(p)) != measures.end()
+                                   : in[static_cast<size_t>(-1 - p)]);
+      }
+      for (size_t j = 0; j < splits.size() && !linked; ++j) {  // its rest a part of one in
+        for (int64_t p : splits[j].parts) linked = linked || (in[j] && p == -1 - int64_t(i));
+      }
+      if (!linked) continue;
+      in[i] = grew = true;
+      auto add = [&](size_t m) {
+        if (std::find(measures.begin(), measures.end(), m) == measures.end()) measures.push_back(m);
+      };
+      add(splits[i].whole);
+      for (int64_t p : splits[i].parts) {
+        if (p >= 0) add(static_cast<size_t>(p));
+      }
+    }
+  }
+  // Slots: the measures, then the rests of the splits in.
+  std::vector<SchoolCounts> cells;
+  for (size_t m : measures) cells.push_back(MeasureCells(cube_, flags_, m));
+  std::vector<int> rest_slot(splits.size(), -1);
+  for (size_t i = 0; i < splits.size(); ++i) {
+    if (!in[i] || !splits[i].rest) continue;
+    rest_slot[i] = static_cast<int>(cells.size());
+    const Cube& cube = cube_;
+    const DisclosureFlags& flags = flags_;
+    auto cell = [&cube](uint32_t s, int c) {
+      return CubeCell{true, s, static_cast<uint8_t>(std::max(0, cube.school_type(s))),
+                      static_cast<uint16_t>(c)};
+    };
+    cells.push_back(
+        {[&cube, &flags, cell, i](uint32_t s, int c) {
+           return flags.RestValue(cube, i, cell(s, c));
+         },
+         [&flags, cell, i](uint32_t s, int c) { return flags.RestHidden(i, cell(s, c)); }});
+  }
+  auto slot_of = [&](size_t m) {
+    return static_cast<size_t>(std::find(measures.begin(), measures.end(), m) - measures.begin());
+  };
+  const size_t slots = cells.size();
+  std::vector<std::vector<int64_t>> sums(slots);
+  std::vector<std::vector<bool>> hidden(slots), forced(slots);
+  for (size_t k = 0; k < slots; ++k) {
+    sums[k] = SumsOf(cube_, policy_, listed_, cells[k]);
+    hidden[k] = HideSums(cube_, policy_, listed_, cells[k], {});
+    forced[k].assign(sums[k].size(), false);
+  }
+  // The splits in every sum, alternating with each count's own audit, as
+  // the disclosure pass holds them in the cube's cells.
+  std::vector<int64_t> n;
+  std::vector<uint8_t> h;
+  std::vector<size_t> slot;
+  for (int round = 0; round < 100; ++round) {
+    std::vector<bool> changed(slots, false);
+    for (size_t at = 0; at < sums[0].size(); ++at) {
+      for (bool again = true; again;) {
+        again = false;
+        for (size_t i = 0; i < splits.size(); ++i) {
+          if (!in[i]) continue;
+          slot.assign(1, slot_of(splits[i].whole));
+          for (int64_t p : splits[i].parts) {
+            slot.push_back(p >= 0 ? slot_of(static_cast<size_t>(p))
+                                  : static_cast<size_t>(rest_slot[static_cast<size_t>(-1 - p)]));
+          }
+          if (rest_slot[i] >= 0) slot.push_back(static_cast<size_t>(rest_slot[i]));
+          n.clear();
+          h.clear();
+          for (size_t k : slot) {
+            n.push_back(sums[k][at]);
+            h.push_back(hidden[k][at] ? 1 : 0);
+          }
+          for (size_t k : MakeSplitSafe(n, h, splits[i].rest, policy_.suppress_below)) {
+            hidden[slot[k]][at] = forced[slot[k]][at] = true;
+            changed[slot[k]] = again = true;
+          }
+        }
+      }
+    }
+    if (std::none_of(changed.begin(), changed.end(), [](bool b) { return b; })) break;
+    for (size_t k = 0; k < slots; ++k) {
+      if (changed[k]) hidden[k] = HideSums(cube_, policy_, listed_, cells[k], forced[k]);
+    }
+  }
+  for (size_t k = 0; k < measures.size(); ++k) hidden_[measures[k]] = std::move(hidden[k]);
+  return hidden_[measure];
 }
 
 }  // namespace lantern

@@ -18,6 +18,7 @@
 #define LANTERN_SUPPRESS_SCHOOL_SUMS_H_
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <vector>
 
@@ -38,6 +39,28 @@ std::vector<int64_t> SchoolSums(const Cube& cube, const Policy& policy,
 std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
                                  const Policy& policy, std::span<const uint32_t> schools,
                                  size_t measure);
+
+// The same for every controlled count of one place, each worked out on
+// first use. A count in one of the pass's splits (DisclosureFlags::splits)
+// is worked out with every count linked to it by them: in each of the
+// place's sums the splits are held as the pass holds them in the cube's
+// cells (MakeSplitSafe, the rest hidden first), alternating with each
+// count's audit above until neither hides anything, so that no hidden sum,
+// and no rest of 1 or 2, follows from the place's other sums in a row.
+class PlaceSumsHidden {
+ public:
+  // `cube`, `flags` and `policy` must outlive this.
+  PlaceSumsHidden(const Cube& cube, const DisclosureFlags& flags, const Policy& policy,
+                  std::span<const uint32_t> schools);
+  const std::vector<bool>& Of(size_t measure);
+
+ private:
+  const Cube& cube_;
+  const DisclosureFlags& flags_;
+  const Policy& policy_;
+  std::vector<uint32_t> listed_;
+  std::map<size_t, std::vector<bool>> hidden_;
+};
 
 }  // namespace lantern
 

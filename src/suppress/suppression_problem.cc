@@ -54,6 +54,49 @@ bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group,
   return changed;
 }
 
+std::vector<size_t> MakeSplitSafe(std::span<const int64_t> counts, std::span<uint8_t> hidden,
+                                  bool rest, int threshold) {
+  std::vector<size_t> out;
+  const size_t n = counts.size();
+  // The member to hide next: the rest, else the smallest non-zero.
+  auto next = [&]() -> size_t {
+    size_t best = 0;
+    for (size_t m = 1; m < n; ++m) {
+      if (hidden[m] || counts[m] == 0) continue;
+      if (rest && m == n - 1) return m;
+      if (best == 0 || counts[m] < counts[best]) best = m;
+    }
+    return best;  // 0: none
+  };
+  auto hide = [&](size_t m) {
+    hidden[m] = 1;
+    out.push_back(m);
+  };
+  int hidden_members = 0;
+  int64_t hidden_sum = 0;
+  for (size_t m = 1; m < n; ++m) {
+    if (!hidden[m]) continue;
+    ++hidden_members;
+    hidden_sum += counts[m];
+  }
+  if (!hidden[0]) {
+    if (hidden_members == 0 || hidden_sum == 0) return out;
+    while (hidden_members < 2 || hidden_sum < threshold) {
+      const size_t m = next();
+      if (m == 0) {
+        hide(0);  // not enough members to protect the hidden one
+        return out;
+      }
+      hide(m);
+      ++hidden_members;
+      hidden_sum += counts[m];
+    }
+  } else if (hidden_members == 0 && counts[0] > 0) {
+    if (const size_t m = next(); m != 0) hide(m);
+  }
+  return out;
+}
+
 std::vector<bool> SuppressionProblem::Solve(int threshold, bool secondary,
                                             std::vector<bool> hidden) const {
   return Solve(counts_, threshold, secondary, std::move(hidden));
@@ -90,19 +133,39 @@ std::vector<bool> SuppressionProblem::Solve(std::span<const int64_t> counts, int
   }
   if (!secondary) return hidden;
   IndexGroups();
-  const std::vector<uint32_t>& first_group = first_group_;
-  const std::vector<uint32_t>& groups_of = groups_of_;
-  // Rounds over the groups in order until a round changes nothing. A group
-  // none of whose cells changed since it was last made safe would change
-  // nothing, and neither would a group with no hidden cell at all, so only
-  // groups marked dirty are visited (at first those with a hidden cell):
-  // the same result as visiting every group every round, in a fraction of
-  // the time.
+  // A group none of whose cells changed since it was last made safe would
+  // change nothing, and neither would a group with no hidden cell at all,
+  // so only groups marked dirty are visited (at first those with a hidden
+  // cell): the same result as visiting every group every round, in a
+  // fraction of the time.
   std::vector<uint8_t> dirty(groups_.size(), 0);
   for (size_t c = 0; c < hidden.size(); ++c) {
     if (!hidden[c]) continue;
-    for (uint32_t i = first_group[c]; i < first_group[c + 1]; ++i) dirty[groups_of[i]] = 1;
+    for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) dirty[groups_of_[i]] = 1;
   }
+  Settle(counts, threshold, hidden, dirty);
+  return hidden;
+}
+
+std::vector<size_t> SuppressionProblem::Resettle(std::span<const int64_t> counts, int threshold,
+                                                 std::vector<bool>& hidden,
+                                                 std::span<const size_t> newly) const {
+  IndexGroups();
+  std::vector<uint8_t> dirty(groups_.size(), 0);
+  for (size_t c : newly) {
+    for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) dirty[groups_of_[i]] = 1;
+  }
+  std::vector<size_t> hid;
+  Settle(counts, threshold, hidden, dirty, &hid);
+  return hid;
+}
+
+void SuppressionProblem::Settle(std::span<const int64_t> counts, int threshold,
+                                std::vector<bool>& hidden, std::vector<uint8_t>& dirty,
+                                std::vector<size_t>* hid) const {
+  const std::vector<uint32_t>& first_group = first_group_;
+  const std::vector<uint32_t>& groups_of = groups_of_;
+  // Rounds over the groups in order until a round changes nothing.
   std::vector<size_t> newly_hidden;
   for (int round = 0; round < 50; ++round) {
     bool changed = false;
@@ -112,13 +175,13 @@ std::vector<bool> SuppressionProblem::Solve(std::span<const int64_t> counts, int
       newly_hidden.clear();
       if (!MakeSafe(counts, g, threshold, hidden, &newly_hidden)) continue;
       changed = true;
+      if (hid != nullptr) hid->insert(hid->end(), newly_hidden.begin(), newly_hidden.end());
       for (size_t c : newly_hidden) {
         for (uint32_t i = first_group[c]; i < first_group[c + 1]; ++i) dirty[groups_of[i]] = 1;
       }
     }
     if (!changed) break;
   }
-  return hidden;
 }
 
 }  // namespace lantern

@@ -24,6 +24,15 @@
 
 namespace lantern {
 
+// One additive group in one place made safe by the rule above, for the
+// counts of a cell that split another (disclosure_pass.h, SplitCount):
+// counts[0] and hidden[0] the whole, then the parts, the last of them a
+// rest no file publishes when `rest`, which is hidden first when one more
+// member must be (hiding it costs nothing). Returns the cells newly hidden
+// (indices into counts) and marks them in `hidden`.
+std::vector<size_t> MakeSplitSafe(std::span<const int64_t> counts, std::span<uint8_t> hidden,
+                                  bool rest, int threshold);
+
 class SuppressionProblem {
  public:
   // Room for this many cells, groups and group members in all.
@@ -54,12 +63,21 @@ class SuppressionProblem {
   // safe to call from several threads at once.
   std::vector<bool> Solve(std::span<const int64_t> counts, int threshold, bool secondary,
                           std::vector<bool> hidden = {}) const;
+  // Makes `hidden`, a result of Solve with the same counts, safe again after
+  // the cells `newly` were hidden by another rule: only their groups and
+  // what follows are visited. Returns the cells it hid.
+  std::vector<size_t> Resettle(std::span<const int64_t> counts, int threshold,
+                               std::vector<bool>& hidden, std::span<const size_t> newly) const;
 
  private:
   // Makes one group safe; returns whether it hid anything (listed in newly_hidden).
   bool MakeSafe(std::span<const int64_t> counts, size_t group, int threshold,
                 std::vector<bool>& hidden, std::vector<size_t>* newly_hidden) const;
   void IndexGroups() const;
+  // Rounds over the groups marked dirty until a round hides nothing; the
+  // cells hidden are added to `hid` if given.
+  void Settle(std::span<const int64_t> counts, int threshold, std::vector<bool>& hidden,
+              std::vector<uint8_t>& dirty, std::vector<size_t>* hid = nullptr) const;
   std::vector<int64_t> counts_;
   AdditiveRelations groups_;
   // Each cell's groups: groups_of_[first_group_[c], first_group_[c + 1]).

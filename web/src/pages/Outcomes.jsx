@@ -380,8 +380,9 @@ const TYPES = ['State-funded primary', 'State-funded secondary', 'State-funded s
 // The kinds of school as a phone's narrow diagram names them.
 const TYPE_SHORT = { 'State-funded primary': 'Primary', 'State-funded secondary': 'Secondary', 'State-funded special': 'Special', 'Pupil referral unit': 'PRU' };
 
-// a - b - c from published counts; hidden (`c`) when any is hidden, and a
-// difference of 1 or 2 is shown as hidden too, as the disclosure rule would.
+// a - b - c from published counts; hidden (`c`) when any is hidden. The
+// disclosure pass holds these splits, so a difference of 1 or 2 cannot
+// arise where all are shown; it would be shown as hidden all the same.
 function diff(a, ...rest) {
   const xs = [a, ...rest].map(numberOf);
   if (xs.some((x) => x === null)) return 'c';
@@ -446,7 +447,7 @@ export function Movement({ level, code = '' }) {
     <section aria-labelledby="move-h" data-testid="movement" class="lof">
       <h2 id="move-h">Movement: where pupils who left went ({periodText(place.time_period)})</h2>
       <p>
-        {cellText(cell(place.exits), 0)} registrations at state-funded schools in {L.here} ended in the year{numberOf(placeRows.find((r) => r.school_type === 'Pupil referral unit')?.exits) ? `, and more at ${level === 'la' ? 'its' : 'the'} pupil referral units` : ''}. Each band runs from the kind of school the pupil left to where they went next: another school of the same trust or of another, back to the same school, home education, no school. {hidden ? 'Hidden figures (fewer than three pupils) are in the table as such and not drawn.' : ''}
+        {cellText(cell(place.exits), 0)} registrations at state-funded schools in {L.here} ended in the year{numberOf(placeRows.find((r) => r.school_type === 'Pupil referral unit')?.exits) ? `, and more at ${level === 'la' ? 'its' : 'the'} pupil referral units` : ''}. Each band runs from the kind of school the pupil left to where they went next: another school of the same trust or of another, back to the same school, home education, no school. {hidden ? 'Hidden figures (fewer than three pupils, or hidden so that no such figure can be worked out) are in the table as such and not drawn.' : ''}
       </p>
       <div class="lof-stack">
         <figure class="chart-figure">
