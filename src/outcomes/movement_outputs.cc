@@ -14,6 +14,7 @@
 
 #include "aggregate/groups.h"
 #include "common/csv_writer.h"
+#include "common/parallel.h"
 #include "derive/exits.h"
 #include "model/codes.h"
 #include "model/register_codes.h"
@@ -27,6 +28,7 @@
 #include "store/marks.h"
 #include "suppress/differencing_audit.h"
 #include "suppress/disclosure.h"
+#include "suppress/school_sums.h"
 
 namespace lantern::outcomes {
 
@@ -470,7 +472,6 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
       all_leavers = l;
     }
   }
-  const int threshold = ctx.policy.suppress_below;
   // A count of the place: the LA's schools of the type (by school location).
   auto place = [&](int la, int type, int category, int measure) {
     const int64_t* v = cube.Aggregate(static_cast<size_t>(la), type, category);
@@ -479,23 +480,32 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
                              static_cast<uint16_t>(category)});
     return Count{v[measure], flags.HiddenAt(flags.SlotOf(static_cast<size_t>(measure)), row)};
   };
-  // A count of a set of schools: one school's cell, or a sum of cells hidden
-  // by the one rule (SchoolSumHidden).
-  auto schools_count = [&](std::span<const size_t> schools, int category, int measure) {
-    Count out;
-    int hidden_cells = 0;
-    int64_t hidden_total = 0;
-    for (size_t s : schools) {
-      const int64_t v = cube.SchoolValue(s, category, static_cast<size_t>(measure));
-      out.n += v;
-      if (flags.HiddenAtSchool(static_cast<size_t>(measure), s, category)) {
-        ++hidden_cells;
-        hidden_total += v;
+  // A unit's hidden sums for each count the rows read, laid out as
+  // SchoolSums (empty for one school: its cells are the pass's).
+  std::vector<int> sum_measures;
+  for (const Resolved& g : groups) {
+    for (int m : {g.joiners, g.leavers}) {
+      if (std::find(sum_measures.begin(), sum_measures.end(), m) == sum_measures.end()) {
+        sum_measures.push_back(m);
       }
     }
-    out.hidden = schools.size() == 1
-                     ? hidden_cells > 0
-                     : SchoolSumHidden(out.n, hidden_cells, hidden_total, threshold);
+  }
+  const auto cats = static_cast<size_t>(cube.categories());
+  // A count of a set of schools: one school's cell, or a sum of cells
+  // hidden by the audit over the sums and their schools' cells
+  // (suppress/school_sums.h).
+  auto schools_count = [&](std::span<const size_t> schools,
+                           const std::vector<std::vector<bool>>* hidden, int type, int category,
+                           int measure) {
+    Count out;
+    for (size_t s : schools) out.n += cube.SchoolValue(s, category, static_cast<size_t>(measure));
+    if (schools.size() == 1) {
+      out.hidden = flags.HiddenAtSchool(static_cast<size_t>(measure), schools[0], category);
+    } else {
+      const size_t k = static_cast<size_t>(
+          std::find(sum_measures.begin(), sum_measures.end(), measure) - sum_measures.begin());
+      out.hidden = (*hidden)[k][static_cast<size_t>(type) * cats + static_cast<size_t>(category)];
+    }
     return out;
   };
 
@@ -553,25 +563,30 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
     GeographyRow geo;
     std::vector<size_t> schools;
     int la, type;
+    std::vector<std::vector<bool>> hidden;  // a set of schools': by sum_measures
   };
   std::vector<Unit> units;
   auto add_unit = [&](GeographyRow geo, std::vector<size_t> schools, int la, int type) {
-    if (schools_count(schools, kTotalCategory, all_joiners).n == 0 &&
-        schools_count(schools, kTotalCategory, all_leavers).n == 0) {
-      return;  // no one joined or left
-    }
-    units.push_back({std::move(geo), std::move(schools), la, type});
+    auto sum = [&](int measure) {
+      int64_t n = 0;
+      for (size_t s : schools)
+        n += cube.SchoolValue(s, kTotalCategory, static_cast<size_t>(measure));
+      return n;
+    };
+    if (sum(all_joiners) == 0 && sum(all_leavers) == 0) return;  // no one joined or left
+    units.push_back({std::move(geo), std::move(schools), la, type, {}});
   };
   auto fill = [&](size_t i, TidyRow* row) {
     const Unit& u = units[i / groups.size()];
     const Resolved& g = groups[i % groups.size()];
     const bool total = g.group->noun.empty();
-    Side in{schools_count(u.schools, g.category, g.joiners),
-            schools_count(u.schools, kTotalCategory, all_joiners),
+    auto count = [&](int category, int measure) {
+      return schools_count(u.schools, &u.hidden, u.type, category, measure);
+    };
+    Side in{count(g.category, g.joiners), count(kTotalCategory, all_joiners),
             place(u.la, u.type, g.category, g.joiners),
             place(u.la, u.type, kTotalCategory, all_joiners)};
-    Side out{schools_count(u.schools, g.category, g.leavers),
-             schools_count(u.schools, kTotalCategory, all_leavers),
+    Side out{count(g.category, g.leavers), count(kTotalCategory, all_leavers),
              place(u.la, u.type, g.category, g.leavers),
              place(u.la, u.type, kTotalCategory, all_leavers)};
     row->time_period = ctx.time_period;
@@ -612,6 +627,20 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
     g.trust_name = tr.trust_name;
     add_unit(std::move(g), schools, la_unit, type);
   }
+  // A trust's schools of a type in an LA: its sums by group are a table
+  // linked to its schools' published cells and within itself (a group and
+  // all pupils give the rest by subtraction; joiners split into those
+  // suspended before and the others), hidden as a place named by schools
+  // is (PlaceSumsHidden).
+  ParallelFor(units.size(), ctx.threads, 16, [&](size_t b, size_t e, int) {
+    for (size_t i = b; i < e; ++i) {
+      Unit& u = units[i];
+      if (u.schools.size() < 2) continue;
+      std::vector<uint32_t> schools(u.schools.begin(), u.schools.end());
+      PlaceSumsHidden hidden(cube, flags, ctx.policy, schools);
+      for (int m : sum_measures) u.hidden.push_back(hidden.Of(static_cast<size_t>(m)));
+    }
+  });
   t.row_count = units.size() * groups.size();
   t.fill = fill;
   *rows_written = t.row_count;
@@ -968,15 +997,33 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
   // school. Hides flows until the audit finds nothing small to work out;
   // a chain with no flow in it to hide leaves every flow hidden. Returns
   // whether it hid any.
+  // The pass's splits whose rests are the flows to no school in the records
+  // and back to the same school (-1: not held).
+  auto split_of = [&](int whole, std::initializer_list<int> parts) {
+    const auto& splits = flags.splits();
+    for (size_t i = 0; i < splits.size(); ++i) {
+      if (splits[i].whole != static_cast<size_t>(whole) || !splits[i].rest) continue;
+      if (std::is_permutation(splits[i].parts.begin(), splits[i].parts.end(), parts.begin(),
+                              parts.end())) {
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  };
+  const int split_records = split_of(m_no_school, {m_ehe, m_cme});
+  const int split_same = split_of(m_exits, {m_moves, m_no_school});
   auto HideLinkedFlows = [&](int la, const std::map<int, std::vector<size_t>>& origins,
                              std::vector<FlowCell>* table) {
     std::vector<int64_t> counts;
-    std::vector<bool> known, may_hide;
+    std::vector<bool> known, may_hide, kept_hidden;
     AdditiveRelations relations;
-    auto add = [&](int64_t n, bool shown, bool hideable) {
+    // `kept`: a cell the disclosure pass hides, which may protect cells of
+    // the cube's tables this audit does not hold, so is never worked out.
+    auto add = [&](int64_t n, bool shown, bool hideable, bool kept = false) {
       counts.push_back(n);
       known.push_back(shown);
       may_hide.push_back(hideable);
+      kept_hidden.push_back(kept);
       return counts.size() - 1;
     };
     const int measures[] = {m_exits, m_moves, m_no_school, m_ehe, m_cme, m_same_trust, m_other_la};
@@ -990,14 +1037,18 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
             flags.HiddenAtSchool(static_cast<size_t>(m_headcount), sc, kTotalCategory);
         for (size_t k = 0; k < 7; ++k) {
           const auto m = static_cast<size_t>(measures[k]);
-          at[k] = add(cube.SchoolValue(sc, kTotalCategory, m),
-                      !row_hidden && !flags.HiddenAtSchool(m, sc, kTotalCategory), false);
+          const bool shown = !row_hidden && !flags.HiddenAtSchool(m, sc, kTotalCategory);
+          at[k] = add(cube.SchoolValue(sc, kTotalCategory, m), shown, false, !shown);
           by_type[static_cast<size_t>(cube.school_type(sc))][k].push_back(at[k]);
         }
         const int64_t exits = counts[at[kExits]], moves = counts[at[kMoves]],
                       none = counts[at[kNoSchoolAtAll]];
-        const size_t records = add(none - counts[at[kEhe]] - counts[at[kCme]], false, false);
-        const size_t same = add(exits - moves - none, false, false);
+        const CubeCell cell{true, static_cast<uint32_t>(sc),
+                            static_cast<uint8_t>(cube.school_type(sc)), kTotalCategory};
+        auto rest_kept = [&](int split) { return split >= 0 && flags.RestHidden(split, cell); };
+        const size_t records =
+            add(none - counts[at[kEhe]] - counts[at[kCme]], false, false, rest_kept(split_records));
+        const size_t same = add(exits - moves - none, false, false, rest_kept(split_same));
         relations.Add(at[kNoSchoolAtAll], std::vector<size_t>{at[kEhe], at[kCme], records});
         relations.Add(at[kExits], std::vector<size_t>{at[kMoves], at[kNoSchoolAtAll], same});
         parts[group][kNoSchool].push_back(records);
@@ -1017,7 +1068,7 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
         const bool shown = !la_hidden(la, type, m_headcount) && !la_hidden(la, type, measures[k]);
         const size_t i =
             add(cube.Aggregate(static_cast<size_t>(la), type, kTotalCategory)[measures[k]], shown,
-                false);
+                false, !shown);
         if (type == kTotalType) {
           la_total[k] = i;
           continue;
@@ -1066,7 +1117,7 @@ Status WriteMovementFlows(const PupilLevelContext& ctx, const std::string& dir,
       if (column_of.count(column)) relations.Add(margins.front(), column_of[column]);
     }
     const std::vector<bool> before = known;
-    if (!HideUntilNoLeaks(relations, counts, known, may_hide, threshold)) {
+    if (!HideUntilNoLeaks(relations, counts, known, may_hide, threshold, &kept_hidden)) {
       for (size_t i : flow_cell) known[i] = false;
     }
     bool hid = false;

@@ -9,7 +9,8 @@ namespace lantern {
 std::vector<DifferencingLeak> AuditDifferencing(const AdditiveRelations& relations,
                                                 const std::vector<int64_t>& counts,
                                                 std::vector<bool>& known, int threshold,
-                                                std::vector<uint32_t>* derived_by) {
+                                                std::vector<uint32_t>* derived_by,
+                                                const std::vector<bool>* kept_hidden) {
   if (derived_by != nullptr) derived_by->assign(counts.size(), UINT32_MAX);
   // Each cell's relations, so a cell newly worked out re-checks only those.
   std::vector<uint32_t> first(counts.size() + 1, 0), of;
@@ -47,7 +48,10 @@ std::vector<DifferencingLeak> AuditDifferencing(const AdditiveRelations& relatio
     if (target == SIZE_MAX) continue;
     known[target] = true;
     if (derived_by != nullptr) (*derived_by)[target] = i;
-    if (IsDisclosive(counts[target], threshold)) leaks.push_back({i, target});
+    if (IsDisclosive(counts[target], threshold) ||
+        (kept_hidden != nullptr && (*kept_hidden)[target])) {
+      leaks.push_back({i, target});
+    }
     for (uint32_t k = first[target]; k < first[target + 1]; ++k) {
       if (!queued[of[k]]) {
         queued[of[k]] = 1;
@@ -108,21 +112,23 @@ std::vector<size_t> CellsToBreakLeaks(const AdditiveRelations& relations,
 }
 
 bool HideUntilNoLeaks(const AdditiveRelations& relations, const std::vector<int64_t>& counts,
-                      std::vector<bool>& known, const std::vector<bool>& may_hide, int threshold) {
+                      std::vector<bool>& known, const std::vector<bool>& may_hide, int threshold,
+                      const std::vector<bool>* kept_hidden) {
   // What a reader works out with every cell that may be hidden hidden is
   // not theirs to prevent: those leaks are left out.
   std::set<std::pair<size_t, size_t>> beyond;
   {
     std::vector<bool> seen(known.size());
     for (size_t i = 0; i < known.size(); ++i) seen[i] = known[i] && !may_hide[i];
-    for (const DifferencingLeak& l : AuditDifferencing(relations, counts, seen, threshold)) {
+    for (const DifferencingLeak& l :
+         AuditDifferencing(relations, counts, seen, threshold, nullptr, kept_hidden)) {
       beyond.insert({l.relation, l.cell});
     }
   }
   for (;;) {
     std::vector<bool> seen = known;
     std::vector<uint32_t> derived_by;
-    auto leaks = AuditDifferencing(relations, counts, seen, threshold, &derived_by);
+    auto leaks = AuditDifferencing(relations, counts, seen, threshold, &derived_by, kept_hidden);
     std::erase_if(leaks, [&](const DifferencingLeak& l) {
       return beyond.count({l.relation, l.cell}) > 0;
     });

@@ -79,11 +79,15 @@ struct DifferencingLeak {
 // `known[c]`: the reader sees cell c (published and not hidden). Returns
 // the leaks; `known` ends as everything the reader can work out, and
 // `derived_by` (if given) as the relation each worked-out cell came from
-// (UINT32_MAX for the others).
+// (UINT32_MAX for the others). A cell of `kept_hidden` (if given) worked
+// out is a leak whatever its count: a cell hidden elsewhere (by the
+// disclosure pass, whose tables this audit does not hold) that protects
+// other cells there.
 std::vector<DifferencingLeak> AuditDifferencing(const AdditiveRelations& relations,
                                                 const std::vector<int64_t>& counts,
                                                 std::vector<bool>& known, int threshold,
-                                                std::vector<uint32_t>* derived_by = nullptr);
+                                                std::vector<uint32_t>* derived_by = nullptr,
+                                                const std::vector<bool>* kept_hidden = nullptr);
 
 // For each leak, a published cell whose hiding breaks the chain that gave
 // it away: in the leaking relation, or else in the relations its worked-out
@@ -101,7 +105,8 @@ std::vector<size_t> CellsToBreakLeaks(const AdditiveRelations& relations,
 // Returns false (known then as far as it got) when a chain has no cell it
 // may hide.
 bool HideUntilNoLeaks(const AdditiveRelations& relations, const std::vector<int64_t>& counts,
-                      std::vector<bool>& known, const std::vector<bool>& may_hide, int threshold);
+                      std::vector<bool>& known, const std::vector<bool>& may_hide, int threshold,
+                      const std::vector<bool>* kept_hidden = nullptr);
 
 }  // namespace lantern
 

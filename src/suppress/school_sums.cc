@@ -106,14 +106,20 @@ std::vector<bool> HideSums(const Cube& cube, const Policy& policy, std::span<con
   for (size_t i = 0; i < sums; ++i) {
     if (IsDisclosive(counts[i], threshold) || (!forced.empty() && forced[i])) known[i] = false;
   }
+  // A school cell the pass hides stays hidden: it may protect cells of the
+  // cube's tables that this audit does not hold (its LA's, its trust's).
+  std::vector<bool> kept_hidden(counts.size(), false);
+  for (size_t i = sums; i < counts.size(); ++i) kept_hidden[i] = !known[i];
   auto leaks_with = [&](const std::vector<bool>& shown) {
     std::vector<bool> seen = shown;
-    return AuditDifferencing(relations, counts, seen, threshold);
+    return AuditDifferencing(relations, counts, seen, threshold, nullptr, &kept_hidden);
   };
-  // Until a reader can work out nothing small: each chain broken at a sum.
+  // Until a reader can work out nothing small, and no school cell the pass
+  // hides: each chain broken at a sum.
   std::vector<bool> may_hide(counts.size(), false);
   std::fill(may_hide.begin(), may_hide.begin() + static_cast<ptrdiff_t>(sums), true);
-  const bool every_sum = !HideUntilNoLeaks(relations, counts, known, may_hide, threshold);
+  const bool every_sum =
+      !HideUntilNoLeaks(relations, counts, known, may_hide, threshold, &kept_hidden);
   if (every_sum) {
     // A chain with no sum in it to break: every sum hidden.
     std::fill(known.begin(), known.begin() + static_cast<ptrdiff_t>(sums), false);

@@ -1,9 +1,10 @@
 // Places named by schools on random stores: the sums add up their schools'
 // cells; a reader of every shown school cell and sum, working out all the
 // additive relations give (written out here on their own, by cell), learns
-// no hidden count of 1 or 2 and no hidden sum under the threshold; and
-// every sum hidden beyond the small ones is needed (shown, it would give
-// something away).
+// no hidden count of 1 or 2, no hidden sum under the threshold and no
+// school cell the pass hides; so neither does a reader with the whole cube
+// beside them; and every sum hidden beyond the small ones is needed
+// (shown, it would give one of those away).
 #include "suppress/school_sums.h"
 
 #include <gtest/gtest.h>
@@ -35,8 +36,11 @@ struct Reader {
     }
     return it->second;
   }
+  // What a reader works out that is small, or a school cell the pass hides.
   size_t Leaks(std::vector<bool> known) const {
-    return AuditDifferencing(relations, counts, known, 3).size();
+    std::vector<bool> kept(counts.size(), false);
+    for (const auto& [cell, i] : index) kept[i] = std::get<0>(cell) != -1 && !shown[i];
+    return AuditDifferencing(relations, counts, known, 3, nullptr, &kept).size();
   }
 };
 
@@ -84,6 +88,77 @@ Reader ReaderOf(const Cube& cube, const DisclosureFlags& flags, const Policy& po
   return r;
 }
 
+// A reader of everything published: every cell of the cube the pass
+// publishes (its own tables, CubeRelations) and the place's sums (their
+// types and topics, and their schools' cells). The leaks it finds.
+size_t WholeReaderLeaks(const Cube& cube, const DisclosureFlags& flags, const Policy& policy,
+                        const std::vector<uint32_t>& place, const std::vector<int64_t>& sums,
+                        const std::vector<bool>& hidden) {
+  const size_t rows = flags.cells();
+  std::vector<int64_t> counts(rows);
+  std::vector<bool> known(rows);
+  auto fill = [&](const CubeCell& cell, int64_t n) {
+    if (const int64_t r = flags.RowOf(cell); r >= 0) {
+      counts[static_cast<size_t>(r)] = n;
+      known[static_cast<size_t>(r)] = !flags.Hidden(0, cell);
+    }
+  };
+  const int cats = cube.categories();
+  for (uint32_t s = 0; s < cube.schools(); ++s) {
+    for (int c = 0; c < cats; ++c) {
+      fill({true, s, static_cast<uint8_t>(std::max(0, cube.school_type(s))),
+            static_cast<uint16_t>(c)},
+           cube.SchoolValue(s, c, 0));
+    }
+  }
+  for (uint32_t u = 0; u < cube.units().size(); ++u) {
+    for (int t = 0; t < kReportTypes; ++t) {
+      for (int c = 0; c < cats; ++c) {
+        fill({false, u, static_cast<uint8_t>(t), static_cast<uint16_t>(c)},
+             cube.Aggregate(u, t, c)[0]);
+      }
+    }
+  }
+  AdditiveRelations relations = CubeRelations(cube, policy);
+  auto sum_cell = [&](int type, int c) { return rows + static_cast<size_t>(type * cats + c); };
+  for (size_t i = 0; i < sums.size(); ++i) {
+    counts.push_back(sums[i]);
+    known.push_back(!hidden[i]);
+  }
+  auto school_row = [&](uint32_t s, int c) {
+    return flags.RowOf(
+        {true, s, static_cast<uint8_t>(cube.school_type(s)), static_cast<uint16_t>(c)});
+  };
+  const auto& topics = GroupTopics();
+  for (int type = 0; type < kReportTypes; ++type) {
+    for (size_t t = 1; t < topics.size(); ++t) {
+      std::vector<size_t> parts;
+      for (int c = CategoryOffset(t); c < CategoryOffset(t + 1); ++c) {
+        parts.push_back(sum_cell(type, c));
+      }
+      relations.Add(sum_cell(type, 0), parts);
+    }
+  }
+  for (int c = 0; c < cats; ++c) {
+    std::vector<size_t> headline_types, headline_schools;
+    for (int type = 1; type < kReportTypes; ++type) {
+      std::vector<size_t> of_type;
+      for (uint32_t s : place) {
+        if (cube.school_type(s) != type) continue;
+        if (const int64_t r = school_row(s, c); r >= 0) of_type.push_back(static_cast<size_t>(r));
+      }
+      relations.Add(sum_cell(type, c), of_type);
+      if (InHeadlineTotal(type, policy)) {
+        headline_types.push_back(sum_cell(type, c));
+        headline_schools.insert(headline_schools.end(), of_type.begin(), of_type.end());
+      }
+    }
+    relations.Add(sum_cell(0, c), headline_types);
+    relations.Add(sum_cell(0, c), headline_schools);
+  }
+  return AuditDifferencing(relations, counts, known, policy.suppress_below).size();
+}
+
 TEST(SchoolSumsTest, APlaceOfSchoolsGivesNothingHiddenAwayAndHidesNoMoreThanItMust) {
   size_t places = 0, beyond_small = 0;
   for (uint32_t seed = 1; seed <= 12; ++seed) {
@@ -112,6 +187,8 @@ TEST(SchoolSumsTest, APlaceOfSchoolsGivesNothingHiddenAwayAndHidesNoMoreThanItMu
       }
       Reader r = ReaderOf(cube, flags, policy, place, sums, hidden);
       EXPECT_EQ(r.Leaks(r.shown), 0u) << "seed " << seed << " place " << k;
+      EXPECT_EQ(WholeReaderLeaks(cube, flags, policy, place, sums, hidden), 0u)
+          << "seed " << seed << " place " << k << ": with the whole cube beside it";
       // Each hidden sum of 3 or more is needed: shown, something leaks.
       for (const auto& [cell, i] : r.index) {
         if (std::get<0>(cell) != -1 || r.shown[i] || r.counts[i] < 3) continue;
