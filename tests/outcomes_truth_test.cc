@@ -741,6 +741,37 @@ TEST_F(OutcomesTruthTest, MovementCsvsSplitsGiveNothingHiddenAway) {
   EXPECT_GT(place_rows, 40u) << "the places of schools' rows";
 }
 
+// An LA generated with `seed`, ingested, and the framework's files written
+// twice into the folder returned: pub/ as published, true/ with every
+// count shown. "" if a step failed.
+std::string PublishedAndTrue(int la, uint32_t seed, const std::string& name) {
+  const std::string dir =
+      (fs::temp_directory_path() / ("lantern_" + name + "_" + std::to_string(::getpid()))).string();
+  fs::remove_all(dir);
+  GenerateOptions g;
+  g.scale = GenerateScale::kLocalAuthority;
+  g.la_codes = {la};
+  g.seed = seed;
+  g.form = "compact";
+  g.out_dir = dir + "/input";
+  g.progress = false;
+  GenerateReport gr;
+  IngestOptions in;
+  in.input_dir = g.out_dir;
+  in.store_dir = dir + "/store";
+  IngestReport ir;
+  PupilLevelOutcomesOptions o;
+  OutcomesReport report;
+  if (!Generate(g, &gr).ok() || !Ingest(in, &ir).ok() ||
+      !RunPupilLevelOutcomes(in.store_dir, o, dir + "/pub", &report).ok()) {
+    return "";
+  }
+  std::ofstream(dir + "/p1.json") << "{\"suppress_below\": 1}";
+  o.policy_file = dir + "/p1.json";
+  if (!RunPupilLevelOutcomes(in.store_dir, o, dir + "/true", &report).ok()) return "";
+  return dir;
+}
+
 // net_flows.csv's rows for a trust's schools of one type in an LA: each
 // count is its schools' counts in the file's school rows, and a group's
 // count and all pupils' give the rest of the group by subtraction (on LA
@@ -750,29 +781,8 @@ TEST_F(OutcomesTruthTest, MovementCsvsSplitsGiveNothingHiddenAway) {
 // count the file hides.
 TEST(NetFlowsLinkedTest, ATrustsRowsGiveNothingHiddenAway) {
   LANTERN_REQUIRE_REAL_DATA(FindRealDataDir().ok());
-  const std::string dir =
-      (fs::temp_directory_path() / ("lantern_net_" + std::to_string(::getpid()))).string();
-  fs::remove_all(dir);
-  GenerateOptions g;
-  g.scale = GenerateScale::kLocalAuthority;
-  g.la_codes = {926};
-  g.seed = 7;
-  g.form = "compact";
-  g.out_dir = dir + "/input";
-  g.progress = false;
-  GenerateReport gr;
-  ASSERT_TRUE(Generate(g, &gr).ok());
-  IngestOptions in;
-  in.input_dir = g.out_dir;
-  in.store_dir = dir + "/store";
-  IngestReport ir;
-  ASSERT_TRUE(Ingest(in, &ir).ok());
-  PupilLevelOutcomesOptions o;
-  OutcomesReport report;
-  ASSERT_TRUE(RunPupilLevelOutcomes(in.store_dir, o, dir + "/pub", &report).ok());
-  std::ofstream(dir + "/p1.json") << "{\"suppress_below\": 1}";
-  o.policy_file = dir + "/p1.json";
-  ASSERT_TRUE(RunPupilLevelOutcomes(in.store_dir, o, dir + "/true", &report).ok());
+  const std::string dir = PublishedAndTrue(926, 7, "net");
+  ASSERT_FALSE(dir.empty());
   auto published = CsvTable::Load(dir + "/pub/net_flows.csv");
   auto truth = CsvTable::Load(dir + "/true/net_flows.csv");
   ASSERT_TRUE(published.ok() && truth.ok());
@@ -869,29 +879,8 @@ TEST(NetFlowsLinkedTest, ATrustsRowsGiveNothingHiddenAway) {
 // flow of 2 came out of its row (its schools' exits less the shown flows).
 TEST(MovementFlowsLinkedTest, TheFlowsAndMovementCsvTogetherGiveNothingSmallAway) {
   LANTERN_REQUIRE_REAL_DATA(FindRealDataDir().ok());
-  const std::string dir =
-      (fs::temp_directory_path() / ("lantern_flows_" + std::to_string(::getpid()))).string();
-  fs::remove_all(dir);
-  GenerateOptions g;
-  g.scale = GenerateScale::kLocalAuthority;
-  g.la_codes = {805};
-  g.seed = 7;
-  g.form = "compact";
-  g.out_dir = dir + "/input";
-  g.progress = false;
-  GenerateReport gr;
-  ASSERT_TRUE(Generate(g, &gr).ok());
-  IngestOptions in;
-  in.input_dir = g.out_dir;
-  in.store_dir = dir + "/store";
-  IngestReport ir;
-  ASSERT_TRUE(Ingest(in, &ir).ok());
-  PupilLevelOutcomesOptions o;
-  OutcomesReport report;
-  ASSERT_TRUE(RunPupilLevelOutcomes(in.store_dir, o, dir + "/pub", &report).ok());
-  std::ofstream(dir + "/p1.json") << "{\"suppress_below\": 1}";
-  o.policy_file = dir + "/p1.json";
-  ASSERT_TRUE(RunPupilLevelOutcomes(in.store_dir, o, dir + "/true", &report).ok());
+  const std::string dir = PublishedAndTrue(805, 7, "flows");
+  ASSERT_FALSE(dir.empty());
 
   // Cells by name: S|urn|measure, L|type|measure, F|from|to, and the ones
   // nobody publishes: N|urn (no school in the records), R|from (an
