@@ -268,9 +268,16 @@ DisclosureFlags DisclosureFlags::Run(const Cube& cube, const std::vector<Control
     for (int64_t p : splits[i].parts) members[i].push_back(static_cast<size_t>(slot_of_part(p)));
     if (f.rest_slot_[i] >= 0) members[i].push_back(static_cast<size_t>(f.rest_slot_[i]));
   }
+  // How many splits each slot is in.
+  std::vector<int> links(slots, 0);
+  for (size_t i = 0; i < splits.size(); ++i) {
+    ++links[static_cast<size_t>(f.slot_[splits[i].whole])];
+    for (size_t m : members[i]) ++links[m];
+  }
   // Makes split i safe in one row (MakeSplitSafe).
   std::vector<int64_t> n;
   std::vector<uint8_t> h;
+  std::vector<int> l;
   std::vector<size_t> slot;
   auto make_safe = [&](size_t i, size_t row) {
     // Nothing to do in a split with nothing hidden.
@@ -283,11 +290,13 @@ DisclosureFlags DisclosureFlags::Run(const Cube& cube, const std::vector<Control
     slot.insert(slot.end(), members[i].begin(), members[i].end());
     n.clear();
     h.clear();
+    l.clear();
     for (size_t k : slot) {
       n.push_back(kept[k][row]);
       h.push_back(f.hidden_[k][row] ? 1 : 0);
+      l.push_back(links[k]);
     }
-    for (size_t k : MakeSplitSafe(n, h, splits[i].rest, threshold)) hide(slot[k], row);
+    for (size_t k : MakeSplitSafe(n, h, splits[i].rest, threshold, l)) hide(slot[k], row);
   };
   for (int round = 0; round < 1000; ++round) {
     for (size_t row = 0; row < f.rows_; ++row) {

@@ -51,11 +51,11 @@ class DisclosureFlags {
   // Chooses the cells to hide for every count in `counts`. Each count is
   // controlled on its own, across the cube's linked tables; then, in each
   // cell, every split of `splits` is an additive group across its counts,
-  // made safe by the same rule, its rest (a count of 1 or 2 that a reader
-  // could work out is hidden like a published one) hidden first when one
-  // more of its members must be, since hiding what no file publishes costs
-  // nothing. Each cell a split hides is made safe again in its count's own
-  // tables, and the two alternate until neither hides anything.
+  // its rest among them (a count of 1 or 2 that a reader could work out is
+  // hidden like a published one), made safe by the same rule, the next
+  // cell hidden chosen by MakeSplitSafe (the one in the fewest splits).
+  // Each cell a split hides is made safe again in its count's own tables,
+  // and the two alternate until neither hides anything.
   static DisclosureFlags Run(const Cube& cube, const std::vector<ControlledCount>& counts,
                              const std::vector<SplitCount>& splits, const Policy& policy,
                              int threads);

@@ -12,6 +12,7 @@
 
 #include "aggregate/cube_test_util.h"
 #include "aggregate/groups.h"
+#include "suppress/suppression_problem.h"
 
 namespace lantern {
 namespace {
@@ -321,6 +322,37 @@ TEST(DisclosurePassTest, CountsThatSplitOneAnotherGiveNothingAway) {
   }
   EXPECT_GT(leaks_without, 0u) << "the case should give something away without the splits";
   EXPECT_GT(rest_hidden, 0u);
+}
+
+}  // namespace
+}  // namespace lantern
+
+namespace lantern {
+namespace {
+
+// A split's next hidden cell: the one in the fewest splits, the whole among
+// the candidates; else the rest; else the smallest.
+TEST(MakeSplitSafeTest, TheNextHiddenIsInTheFewestSplits) {
+  // 118 cases = 117 open + 1 closed (the rest, hidden as small).
+  const std::vector<int64_t> counts = {118, 117, 1};
+  std::vector<uint8_t> hidden = {0, 0, 1};
+  // Open cases are also in the split of exits to no school: hide the whole.
+  EXPECT_EQ(MakeSplitSafe(counts, hidden, true, 3, std::vector<int>{1, 2, 1}),
+            std::vector<size_t>{0});
+  // Each in one split: the smallest, the open cases.
+  hidden = {0, 0, 1};
+  EXPECT_EQ(MakeSplitSafe(counts, hidden, true, 3), std::vector<size_t>{1});
+  // A hidden part and a rest not yet hidden, each in one split: the rest.
+  hidden = {0, 1, 0};
+  EXPECT_EQ(MakeSplitSafe(std::vector<int64_t>{20, 2, 18}, hidden, true, 3),
+            std::vector<size_t>{2});
+  // A hidden whole with nothing hidden under it: a member, never the whole.
+  hidden = {1, 0, 0};
+  EXPECT_EQ(MakeSplitSafe(std::vector<int64_t>{20, 5, 15}, hidden, false, 3),
+            std::vector<size_t>{1});
+  // Nothing hidden: nothing to do.
+  hidden = {0, 0, 0};
+  EXPECT_TRUE(MakeSplitSafe(std::vector<int64_t>{20, 5, 15}, hidden, false, 3).empty());
 }
 
 }  // namespace

@@ -236,6 +236,22 @@ const std::vector<bool>& PlaceSumsHidden::Of(size_t measure) {
   std::vector<int64_t> n;
   std::vector<uint8_t> h;
   std::vector<size_t> slot;
+  // How many splits each slot is in (MakeSplitSafe's choice).
+  std::vector<int> links(slots, 0);
+  auto slots_of = [&](size_t i) {
+    std::vector<size_t> out = {slot_of(splits[i].whole)};
+    for (int64_t p : splits[i].parts) {
+      out.push_back(p >= 0 ? slot_of(static_cast<size_t>(p))
+                           : static_cast<size_t>(rest_slot[static_cast<size_t>(-1 - p)]));
+    }
+    if (rest_slot[i] >= 0) out.push_back(static_cast<size_t>(rest_slot[i]));
+    return out;
+  };
+  for (size_t i = 0; i < splits.size(); ++i) {
+    if (!in[i]) continue;
+    for (size_t k : slots_of(i)) ++links[k];
+  }
+  std::vector<int> l;
   for (int round = 0; round < 100; ++round) {
     std::vector<bool> changed(slots, false);
     for (size_t at = 0; at < sums[0].size(); ++at) {
@@ -243,19 +259,16 @@ const std::vector<bool>& PlaceSumsHidden::Of(size_t measure) {
         again = false;
         for (size_t i = 0; i < splits.size(); ++i) {
           if (!in[i]) continue;
-          slot.assign(1, slot_of(splits[i].whole));
-          for (int64_t p : splits[i].parts) {
-            slot.push_back(p >= 0 ? slot_of(static_cast<size_t>(p))
-                                  : static_cast<size_t>(rest_slot[static_cast<size_t>(-1 - p)]));
-          }
-          if (rest_slot[i] >= 0) slot.push_back(static_cast<size_t>(rest_slot[i]));
+          slot = slots_of(i);
           n.clear();
           h.clear();
+          l.clear();
           for (size_t k : slot) {
             n.push_back(sums[k][at]);
             h.push_back(hidden[k][at] ? 1 : 0);
+            l.push_back(links[k]);
           }
-          for (size_t k : MakeSplitSafe(n, h, splits[i].rest, policy_.suppress_below)) {
+          for (size_t k : MakeSplitSafe(n, h, splits[i].rest, policy_.suppress_below, l)) {
             hidden[slot[k]][at] = forced[slot[k]][at] = true;
             changed[slot[k]] = again = true;
           }

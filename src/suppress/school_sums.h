@@ -44,9 +44,9 @@ std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
 // first use. A count in one of the pass's splits (DisclosureFlags::splits)
 // is worked out with every count linked to it by them: in each of the
 // place's sums the splits are held as the pass holds them in the cube's
-// cells (MakeSplitSafe, the rest hidden first), alternating with each
-// count's audit above until neither hides anything, so that no hidden sum,
-// and no rest of 1 or 2, follows from the place's other sums in a row.
+// cells (MakeSplitSafe), alternating with each count's audit above until
+// neither hides anything, so that no hidden sum, and no rest of 1 or 2,
+// follows from the place's other sums in a row.
 class PlaceSumsHidden {
  public:
   // `cube`, `flags` and `policy` must outlive this.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <span>
+#include <tuple>
 
 #include "suppress/disclosure.h"
 
@@ -55,18 +56,21 @@ bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group,
 }
 
 std::vector<size_t> MakeSplitSafe(std::span<const int64_t> counts, std::span<uint8_t> hidden,
-                                  bool rest, int threshold) {
+                                  bool rest, int threshold, std::span<const int> links) {
   std::vector<size_t> out;
   const size_t n = counts.size();
-  // The member to hide next: the rest, else the smallest non-zero.
-  auto next = [&]() -> size_t {
-    size_t best = 0;
-    for (size_t m = 1; m < n; ++m) {
+  // The cell to hide next among [first, n): in the fewest splits, then the
+  // rest, then the smallest non-zero; n for none.
+  auto next = [&](size_t first) -> size_t {
+    size_t best = n;
+    auto key = [&](size_t m) {
+      return std::tuple(links.empty() ? 1 : links[m], !(rest && m == n - 1), counts[m]);
+    };
+    for (size_t m = first; m < n; ++m) {
       if (hidden[m] || counts[m] == 0) continue;
-      if (rest && m == n - 1) return m;
-      if (best == 0 || counts[m] < counts[best]) best = m;
+      if (best == n || key(m) < key(best)) best = m;
     }
-    return best;  // 0: none
+    return best;
   };
   auto hide = [&](size_t m) {
     hidden[m] = 1;
@@ -82,9 +86,9 @@ std::vector<size_t> MakeSplitSafe(std::span<const int64_t> counts, std::span<uin
   if (!hidden[0]) {
     if (hidden_members == 0 || hidden_sum == 0) return out;
     while (hidden_members < 2 || hidden_sum < threshold) {
-      const size_t m = next();
-      if (m == 0) {
-        hide(0);  // not enough members to protect the hidden one
+      const size_t m = next(0);
+      if (m == 0 || m == n) {
+        hide(0);  // the whole, chosen or the last resort
         return out;
       }
       hide(m);
@@ -92,7 +96,7 @@ std::vector<size_t> MakeSplitSafe(std::span<const int64_t> counts, std::span<uin
       hidden_sum += counts[m];
     }
   } else if (hidden_members == 0 && counts[0] > 0) {
-    if (const size_t m = next(); m != 0) hide(m);
+    if (const size_t m = next(1); m != n) hide(m);
   }
   return out;
 }

@@ -27,11 +27,15 @@ namespace lantern {
 // One additive group in one place made safe by the rule above, for the
 // counts of a cell that split another (disclosure_pass.h, SplitCount):
 // counts[0] and hidden[0] the whole, then the parts, the last of them a
-// rest no file publishes when `rest`, which is hidden first when one more
-// member must be (hiding it costs nothing). Returns the cells newly hidden
-// (indices into counts) and marks them in `hidden`.
+// rest no file publishes when `rest`. `links[i]` is how many splits cell i
+// is in (empty: one each). When a hidden member needs another hidden
+// beside it, the whole is as good a choice as a member (hidden, it gives
+// nothing away either), so the next cell hidden is the one in the fewest
+// splits (each hidden cell must be protected in every split it is in),
+// then the rest (no file publishes it), then the smallest. Returns the
+// cells newly hidden (indices into counts) and marks them in `hidden`.
 std::vector<size_t> MakeSplitSafe(std::span<const int64_t> counts, std::span<uint8_t> hidden,
-                                  bool rest, int threshold);
+                                  bool rest, int threshold, std::span<const int> links = {});
 
 class SuppressionProblem {
  public:
