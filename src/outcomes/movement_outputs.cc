@@ -632,12 +632,13 @@ Status WriteNetFlows(const PupilLevelContext& ctx, const std::string& dir, uint6
   // all pupils give the rest by subtraction; joiners split into those
   // suspended before and the others), hidden as a place named by schools
   // is (PlaceSumsHidden).
+  const SchoolUnits school_units(cube);
   ParallelFor(units.size(), ctx.threads, 16, [&](size_t b, size_t e, int) {
     for (size_t i = b; i < e; ++i) {
       Unit& u = units[i];
       if (u.schools.size() < 2) continue;
       std::vector<uint32_t> schools(u.schools.begin(), u.schools.end());
-      PlaceSumsHidden hidden(cube, flags, ctx.policy, schools);
+      PlaceSumsHidden hidden(school_units, flags, ctx.policy, schools);
       for (int m : sum_measures) u.hidden.push_back(hidden.Of(static_cast<size_t>(m)));
     }
   });

@@ -32,6 +32,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "aggregate/cube.h"
@@ -733,11 +734,13 @@ Status WriteFramework(const StoreState& st, const Policy& policy, const Catalogu
     // Places of schools: their school cells added up (the Total school
     // type, as for every unit), hidden as one linked table with the school
     // cells (suppress/school_sums.h).
+    std::optional<SchoolUnits> school_units;
+    if (!places.school_places.empty()) school_units.emplace(cube);
     for (const auto& sp : places.school_places) {
       auto place = std::make_shared<const GeographyRow>(PlaceGeography(sp.code, sp.name));
       std::vector<std::vector<int64_t>> sums(cube.measures());
       for (size_t m = 0; m < sums.size(); ++m) sums[m] = SchoolSums(cube, policy, sp.schools, m);
-      PlaceSumsHidden hidden_by(cube, flags, policy, sp.schools);
+      PlaceSumsHidden hidden_by(*school_units, flags, policy, sp.schools);
       std::vector<int64_t> sum(cube.measures());
       for (int cat : groups) {
         const auto at = static_cast<size_t>(cat);  // kTotalType's cells come first

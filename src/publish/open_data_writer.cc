@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include "aggregate/groups.h"
 #include "common/csv_writer.h"
@@ -233,6 +234,8 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, OpenDa
   // units and the schools.
   std::string place_rows;
   uint64_t place_row_count = 0, place_cells_hidden = 0, place_rows_hidden = 0;
+  std::optional<SchoolUnits> school_units;
+  if (!in.school_places.empty()) school_units.emplace(cube);
   for (const OpenDataInput::SchoolSumPlace& place : in.school_places) {
     std::vector<std::vector<int64_t>> sums(cube.measures());
     for (int m : family_measures) {
@@ -240,7 +243,7 @@ Status WriteOpenDataFile(const OpenDataInput& in, const std::string& dir, OpenDa
     }
     sums[static_cast<size_t>(row_count)] =
         SchoolSums(cube, *in.policy, place.schools, static_cast<size_t>(row_count));
-    PlaceSumsHidden hidden(cube, flags, *in.policy, place.schools);
+    PlaceSumsHidden hidden(*school_units, flags, *in.policy, place.schools);
     auto hidden_of = [&](size_t m) -> const std::vector<bool>& { return hidden.Of(m); };
     const std::string geography =
         EesGeographyText(in.time_period, in.time_identifier, place.geography);

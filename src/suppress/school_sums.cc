@@ -23,6 +23,11 @@ std::vector<uint32_t> Reported(const Cube& cube, std::span<const uint32_t> schoo
   return out;
 }
 
+// A hidden 0 of a school with none of the count at all is no secret: a
+// reader who sees the school had none (a file leaves out a school that no
+// one joined or left) knows each of its groups had none.
+bool KnownZero(int64_t count, int64_t school_total) { return count == 0 && school_total == 0; }
+
 bool InType(int type, int school_type, const Policy& policy) {
   return type == kTotalType ? InHeadlineTotal(school_type, policy) : school_type == type;
 }
@@ -35,6 +40,12 @@ namespace {
 struct SchoolCounts {
   std::function<int64_t(uint32_t school, int category)> count;
   std::function<bool(uint32_t school, int category)> hidden;
+  std::function<bool(uint32_t unit, int type, int category)> aggregate_hidden;
+  // Whether a reader cannot tell a school cell: hidden, and not a 0 of a
+  // school with none at all (KnownZero).
+  bool Unknown(uint32_t s, int c) const {
+    return hidden(s, c) && !KnownZero(count(s, c), count(s, kTotalCategory));
+  }
 };
 
 // The sums of `cells` over `listed` (reported schools), as SchoolSums lays
@@ -54,9 +65,82 @@ std::vector<int64_t> SumsOf(const Cube& cube, const Policy& policy,
   return sums;
 }
 
-// Which sums to hide, `forced` (if not empty) hidden whatever the audit says.
+// Which of `listed`'s cells a reader cannot tell, at [i * categories + c].
+std::vector<bool> UnknownCells(const Cube& cube, std::span<const uint32_t> listed,
+                               const SchoolCounts& cells) {
+  const auto cats = static_cast<size_t>(cube.categories());
+  std::vector<bool> out(listed.size() * cats);
+  for (size_t i = 0; i < listed.size(); ++i) {
+    for (size_t c = 0; c < cats; ++c)
+      out[i * cats + c] = cells.Unknown(listed[i], static_cast<int>(c));
+  }
+  return out;
+}
+
+// Which sums are the same figure as a cube cell the pass hides: for each
+// sum, the hidden cells of its schools are in one unit's cells of one type,
+// where they are all the hidden cells, and that unit's cell is hidden.
+std::vector<bool> SameAsHidden(const SchoolUnits& units, const Policy& policy,
+                               std::span<const uint32_t> listed, const SchoolCounts& cells,
+                               const std::vector<bool>& unknown) {
+  const Cube& cube = units.cube();
+  const auto cats = static_cast<size_t>(cube.categories());
+  std::vector<bool> same(kReportTypes * cats, false);
+  std::vector<uint32_t> hidden;
+  std::vector<int> holding;
+  for (int t = 0; t < kReportTypes; ++t) {
+    for (size_t c = 0; c < cats; ++c) {
+      const auto cat = static_cast<int>(c);
+      hidden.clear();
+      for (size_t i = 0; i < listed.size(); ++i) {
+        if (unknown[i * cats + c] && InType(t, cube.school_type(listed[i]), policy)) {
+          hidden.push_back(listed[i]);
+        }
+      }
+      if (hidden.empty()) continue;  // the sum follows from shown cells
+      // The units holding every one of them, the smallest first.
+      holding = units.UnitsOf(hidden[0]);
+      for (uint32_t s : hidden) {
+        const auto& of = units.UnitsOf(s);
+        std::erase_if(holding,
+                      [&](int u) { return std::find(of.begin(), of.end(), u) == of.end(); });
+      }
+      std::sort(holding.begin(), holding.end(), [&](int a, int b) {
+        return units.SchoolsOf(static_cast<size_t>(a)).size() <
+               units.SchoolsOf(static_cast<size_t>(b)).size();
+      });
+      for (size_t i = 0; i < holding.size() && !same[static_cast<size_t>(t) * cats + c]; ++i) {
+        const auto u = static_cast<uint32_t>(holding[i]);
+        for (int t2 = 0; t2 < kReportTypes; ++t2) {
+          if (!cells.aggregate_hidden(u, t2, cat) ||
+              !std::all_of(hidden.begin(), hidden.end(),
+                           [&](uint32_t s) { return InType(t2, cube.school_type(s), policy); })) {
+            continue;
+          }
+          // Its hidden school cells: the sum's, and no more.
+          size_t n = 0;
+          for (uint32_t s : units.SchoolsOf(u)) {
+            if (InType(t2, cube.school_type(s), policy) && cells.Unknown(s, cat) &&
+                ++n > hidden.size()) {
+              break;
+            }
+          }
+          if (n == hidden.size()) {
+            same[static_cast<size_t>(t) * cats + c] = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+  return same;
+}
+
+// Which sums to hide, `forced` (if not empty) hidden whatever the audit
+// says; `same` (SameAsHidden) hidden too, and worked out a leak.
 std::vector<bool> HideSums(const Cube& cube, const Policy& policy, std::span<const uint32_t> listed,
-                           const SchoolCounts& cells, const std::vector<bool>& forced) {
+                           const SchoolCounts& cells, const std::vector<bool>& unknown,
+                           const std::vector<bool>& forced, const std::vector<bool>& same) {
   const auto cats = static_cast<size_t>(cube.categories());
   const size_t sums = kReportTypes * cats;
   const int threshold = policy.suppress_below;
@@ -80,7 +164,7 @@ std::vector<bool> HideSums(const Cube& cube, const Policy& policy, std::span<con
     first_of[i] = counts.size();
     for (size_t c = 0; c < cats; ++c) {
       counts.push_back(cells.count(listed[i], static_cast<int>(c)));
-      known.push_back(!cells.hidden(listed[i], static_cast<int>(c)));
+      known.push_back(!unknown[i * cats + c]);
     }
     topic_relations(first_of[i]);
   }
@@ -104,12 +188,15 @@ std::vector<bool> HideSums(const Cube& cube, const Policy& policy, std::span<con
     relations.Add(c, types);
   }
   for (size_t i = 0; i < sums; ++i) {
-    if (IsDisclosive(counts[i], threshold) || (!forced.empty() && forced[i])) known[i] = false;
+    if (IsDisclosive(counts[i], threshold) || (!forced.empty() && forced[i]) || same[i]) {
+      known[i] = false;
+    }
   }
   // A school cell the pass hides stays hidden: it may protect cells of the
   // cube's tables that this audit does not hold (its LA's, its trust's).
   std::vector<bool> kept_hidden(counts.size(), false);
   for (size_t i = sums; i < counts.size(); ++i) kept_hidden[i] = !known[i];
+  for (size_t i = 0; i < sums; ++i) kept_hidden[i] = same[i];
   auto leaks_with = [&](const std::vector<bool>& shown) {
     std::vector<bool> seen = shown;
     return AuditDifferencing(relations, counts, seen, threshold, nullptr, &kept_hidden);
@@ -131,7 +218,8 @@ std::vector<bool> HideSums(const Cube& cube, const Policy& policy, std::span<con
   if (!every_sum) {
     std::vector<size_t> order;
     for (size_t i = 0; i < sums; ++i) {
-      if (!known[i] && !IsDisclosive(counts[i], threshold) && (forced.empty() || !forced[i])) {
+      if (!known[i] && !IsDisclosive(counts[i], threshold) && (forced.empty() || !forced[i]) &&
+          !same[i]) {
         order.push_back(i);
       }
     }
@@ -148,28 +236,63 @@ std::vector<bool> HideSums(const Cube& cube, const Policy& policy, std::span<con
 }
 
 SchoolCounts MeasureCells(const Cube& cube, const DisclosureFlags& flags, size_t measure) {
-  return {[&cube, measure](uint32_t s, int c) { return cube.SchoolValue(s, c, measure); },
-          [&flags, measure](uint32_t s, int c) { return flags.HiddenAtSchool(measure, s, c); }};
+  return {
+      [&cube, measure](uint32_t s, int c) { return cube.SchoolValue(s, c, measure); },
+      [&flags, measure](uint32_t s, int c) { return flags.HiddenAtSchool(measure, s, c); },
+      [&flags, measure](uint32_t u, int t, int c) {
+        return flags.Hidden(measure, {false, u, static_cast<uint8_t>(t), static_cast<uint16_t>(c)});
+      }};
 }
 
 }  // namespace
 
 std::vector<int64_t> SchoolSums(const Cube& cube, const Policy& policy,
                                 std::span<const uint32_t> schools, size_t measure) {
-  return SumsOf(
-      cube, policy, Reported(cube, schools),
-      {[&cube, measure](uint32_t s, int c) { return cube.SchoolValue(s, c, measure); }, nullptr});
+  return SumsOf(cube, policy, Reported(cube, schools),
+                {[&cube, measure](uint32_t s, int c) { return cube.SchoolValue(s, c, measure); },
+                 nullptr, nullptr});
 }
 
-std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
+SchoolUnits::SchoolUnits(const Cube& cube)
+    : cube_(cube), units_of_(cube.schools()), schools_of_(cube.units().size()) {
+  const auto& units = cube.units();
+  std::vector<std::vector<int>> places_of(units.size());  // an LA's unit: the places holding it
+  for (size_t u = 0; u < units.size(); ++u) {
+    if (units[u].basis != LocationBasis::kSchool) continue;
+    for (int la : units[u].members) {
+      places_of[static_cast<size_t>(la)].push_back(static_cast<int>(u));
+    }
+  }
+  for (size_t s = 0; s < cube.schools(); ++s) {
+    if (cube.school_type(s) < 0) continue;
+    std::vector<int>& of = units_of_[s];
+    for (int u = cube.school_la(s); u >= 0; u = units[static_cast<size_t>(u)].parent) {
+      of.push_back(u);
+      for (int p : places_of[static_cast<size_t>(u)]) of.push_back(p);
+    }
+    if (cube.school_trust(s) >= 0) of.push_back(cube.school_trust(s));
+    for (int u : of) schools_of_[static_cast<size_t>(u)].push_back(static_cast<uint32_t>(s));
+  }
+}
+
+std::vector<bool> HideSchoolSums(const SchoolUnits& units, const DisclosureFlags& flags,
                                  const Policy& policy, std::span<const uint32_t> schools,
                                  size_t measure) {
-  return HideSums(cube, policy, Reported(cube, schools), MeasureCells(cube, flags, measure), {});
+  const Cube& cube = units.cube();
+  const std::vector<uint32_t> listed = Reported(cube, schools);
+  const SchoolCounts cells = MeasureCells(cube, flags, measure);
+  const std::vector<bool> unknown = UnknownCells(cube, listed, cells);
+  return HideSums(cube, policy, listed, cells, unknown, {},
+                  SameAsHidden(units, policy, listed, cells, unknown));
 }
 
-PlaceSumsHidden::PlaceSumsHidden(const Cube& cube, const DisclosureFlags& flags,
+PlaceSumsHidden::PlaceSumsHidden(const SchoolUnits& units, const DisclosureFlags& flags,
                                  const Policy& policy, std::span<const uint32_t> schools)
-    : cube_(cube), flags_(flags), policy_(policy), listed_(Reported(cube, schools)) {}
+    : units_(units),
+      cube_(units.cube()),
+      flags_(flags),
+      policy_(policy),
+      listed_(Reported(cube_, schools)) {}
 
 const std::vector<bool>& PlaceSumsHidden::Of(size_t measure) {
   if (auto it = hidden_.find(measure); it != hidden_.end()) return it->second;
@@ -218,17 +341,23 @@ const std::vector<bool>& PlaceSumsHidden::Of(size_t measure) {
         {[&cube, &flags, cell, i](uint32_t s, int c) {
            return flags.RestValue(cube, i, cell(s, c));
          },
-         [&flags, cell, i](uint32_t s, int c) { return flags.RestHidden(i, cell(s, c)); }});
+         [&flags, cell, i](uint32_t s, int c) { return flags.RestHidden(i, cell(s, c)); },
+         [&flags, i](uint32_t u, int t, int c) {
+           return flags.RestHidden(i,
+                                   {false, u, static_cast<uint8_t>(t), static_cast<uint16_t>(c)});
+         }});
   }
   auto slot_of = [&](size_t m) {
     return static_cast<size_t>(std::find(measures.begin(), measures.end(), m) - measures.begin());
   };
   const size_t slots = cells.size();
   std::vector<std::vector<int64_t>> sums(slots);
-  std::vector<std::vector<bool>> hidden(slots), forced(slots);
+  std::vector<std::vector<bool>> hidden(slots), forced(slots), same(slots), unknown(slots);
   for (size_t k = 0; k < slots; ++k) {
     sums[k] = SumsOf(cube_, policy_, listed_, cells[k]);
-    hidden[k] = HideSums(cube_, policy_, listed_, cells[k], {});
+    unknown[k] = UnknownCells(cube_, listed_, cells[k]);
+    same[k] = SameAsHidden(units_, policy_, listed_, cells[k], unknown[k]);
+    hidden[k] = HideSums(cube_, policy_, listed_, cells[k], unknown[k], {}, same[k]);
     forced[k].assign(sums[k].size(), false);
   }
   // The splits in every sum, alternating with each count's own audit, as
@@ -277,7 +406,9 @@ const std::vector<bool>& PlaceSumsHidden::Of(size_t measure) {
     }
     if (std::none_of(changed.begin(), changed.end(), [](bool b) { return b; })) break;
     for (size_t k = 0; k < slots; ++k) {
-      if (changed[k]) hidden[k] = HideSums(cube_, policy_, listed_, cells[k], forced[k]);
+      if (changed[k]) {
+        hidden[k] = HideSums(cube_, policy_, listed_, cells[k], unknown[k], forced[k], same[k]);
+      }
     }
   }
   for (size_t k = 0; k < measures.size(); ++k) hidden_[measures[k]] = std::move(hidden[k]);

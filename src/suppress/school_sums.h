@@ -14,6 +14,14 @@
 // finds nothing a reader could work out, the sum that breaks each chain
 // (never a school cell). If a chain can be broken only at a school cell,
 // every sum of the place is hidden for that count.
+//
+// A sum can also be a figure the cube publishes itself: a place of all of
+// an LA's secondary schools has the LA's secondary cells as its sums, a
+// trust with schools in one LA has the trust's cells. Where such a cube
+// cell is hidden (and the sum's schools' cells differ from the cell's
+// schools' cells only by cells the pass shows), the sum is hidden too, and
+// the audit counts working it out as a leak, as for a school cell the pass
+// hides: a figure withheld in one output is withheld in all.
 #ifndef LANTERN_SUPPRESS_SCHOOL_SUMS_H_
 #define LANTERN_SUPPRESS_SCHOOL_SUMS_H_
 
@@ -34,9 +42,28 @@ namespace lantern {
 std::vector<int64_t> SchoolSums(const Cube& cube, const Policy& policy,
                                 std::span<const uint32_t> schools, size_t measure);
 
+// The units (by school location: an LA, its region, England, a place of
+// LAs, a trust) whose cells each school's cells add up to, and each unit's
+// schools: built once for a cube and shared by every place. With it a
+// place's sum that is the same figure as a cube cell the pass hides is
+// found (the same schools' cells, give or take cells the pass shows).
+// `cube` must outlive it.
+class SchoolUnits {
+ public:
+  explicit SchoolUnits(const Cube& cube);
+  const std::vector<int>& UnitsOf(size_t school) const { return units_of_[school]; }
+  const std::vector<uint32_t>& SchoolsOf(size_t unit) const { return schools_of_[unit]; }
+  const Cube& cube() const { return cube_; }
+
+ private:
+  const Cube& cube_;
+  std::vector<std::vector<int>> units_of_;
+  std::vector<std::vector<uint32_t>> schools_of_;
+};
+
 // Which of those sums to hide for `measure`, one of the disclosure pass's
 // controlled counts, laid out as SchoolSums.
-std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
+std::vector<bool> HideSchoolSums(const SchoolUnits& units, const DisclosureFlags& flags,
                                  const Policy& policy, std::span<const uint32_t> schools,
                                  size_t measure);
 
@@ -49,12 +76,13 @@ std::vector<bool> HideSchoolSums(const Cube& cube, const DisclosureFlags& flags,
 // follows from the place's other sums in a row.
 class PlaceSumsHidden {
  public:
-  // `cube`, `flags` and `policy` must outlive this.
-  PlaceSumsHidden(const Cube& cube, const DisclosureFlags& flags, const Policy& policy,
+  // `units`, `flags` and `policy` must outlive this.
+  PlaceSumsHidden(const SchoolUnits& units, const DisclosureFlags& flags, const Policy& policy,
                   std::span<const uint32_t> schools);
   const std::vector<bool>& Of(size_t measure);
 
  private:
+  const SchoolUnits& units_;
   const Cube& cube_;
   const DisclosureFlags& flags_;
   const Policy& policy_;

@@ -44,6 +44,62 @@ struct Reader {
   }
 };
 
+bool InUnit(const Cube& cube, uint32_t s, size_t u) {
+  if (cube.school_trust(s) == static_cast<int>(u)) return true;
+  for (int v = cube.school_la(s); v >= 0; v = cube.units()[static_cast<size_t>(v)].parent) {
+    const auto& m = cube.units()[u].members;
+    if (v == static_cast<int>(u) || std::find(m.begin(), m.end(), v) != m.end()) return true;
+  }
+  return false;
+}
+
+// A cube cell the pass hides that is the same figure as one of the place's
+// sums: the same schools' cells, give or take cells the pass shows (and
+// one of them hidden, else the sum follows from shown cells anyway).
+struct SameFigure {
+  size_t sum;  // type * categories + category
+  uint32_t unit;
+  int type;
+  int64_t count;
+};
+
+std::vector<SameFigure> SameFigures(const Cube& cube, const DisclosureFlags& flags,
+                                    const Policy& policy, const std::vector<uint32_t>& place) {
+  auto in_type = [&](int type, int st) {
+    return type == kTotalType ? InHeadlineTotal(st, policy) : st == type;
+  };
+  std::vector<SameFigure> out;
+  const int cats = cube.categories();
+  for (uint32_t u = 0; u < cube.units().size(); ++u) {
+    if (cube.units()[u].basis != LocationBasis::kSchool) continue;
+    for (int t2 = 0; t2 < kReportTypes; ++t2) {
+      for (int c = 0; c < cats; ++c) {
+        if (!flags.Hidden(0, {false, u, static_cast<uint8_t>(t2), static_cast<uint16_t>(c)})) {
+          continue;
+        }
+        for (int t = 0; t < kReportTypes; ++t) {
+          bool same = true, any_hidden = false;
+          for (uint32_t s = 0; s < cube.schools() && same; ++s) {
+            const int st = cube.school_type(s);
+            if (st < 0) continue;
+            const bool in_sum =
+                in_type(t, st) && std::find(place.begin(), place.end(), s) != place.end();
+            const bool in_cell = in_type(t2, st) && InUnit(cube, s, u);
+            const bool hidden = flags.HiddenAtSchool(0, s, c) &&
+                                !(cube.SchoolValue(s, c, 0) == 0 && cube.SchoolValue(s, 0, 0) == 0);
+            if (in_sum != in_cell && hidden) same = false;
+            if (in_sum && in_cell && hidden) any_hidden = true;
+          }
+          if (same && any_hidden) {
+            out.push_back({static_cast<size_t>(t * cats + c), u, t2, cube.Aggregate(u, t2, c)[0]});
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 Reader ReaderOf(const Cube& cube, const DisclosureFlags& flags, const Policy& policy,
                 const std::vector<uint32_t>& place, const std::vector<int64_t>& sums,
                 const std::vector<bool>& hidden) {
@@ -53,9 +109,11 @@ Reader ReaderOf(const Cube& cube, const DisclosureFlags& flags, const Policy& po
     const size_t at = static_cast<size_t>(type * cats + c);
     return r.At({-1, type, c}, sums[at], !hidden[at]);
   };
+  // A hidden 0 of a school with none at all is known: the school had none.
   auto school_cell = [&](uint32_t s, int c) {
+    const bool zero = cube.SchoolValue(s, c, 0) == 0 && cube.SchoolValue(s, 0, 0) == 0;
     return r.At({static_cast<int>(s), cube.school_type(s), c}, cube.SchoolValue(s, c, 0),
-                !flags.HiddenAtSchool(0, s, c));
+                !flags.HiddenAtSchool(0, s, c) || zero);
   };
   const auto& topics = GroupTopics();
   auto by_topic = [&](auto cell_of) {
@@ -84,6 +142,15 @@ Reader ReaderOf(const Cube& cube, const DisclosureFlags& flags, const Policy& po
     }
     r.relations.Add(sum_cell(0, c), headline_types);
     r.relations.Add(sum_cell(0, c), headline_schools);
+  }
+  // A reader who sees that a sum is the same figure as a cube cell the pass
+  // hides: working it out is a leak, whatever its count.
+  for (const SameFigure& f : SameFigures(cube, flags, policy, place)) {
+    const size_t x = r.At({-2 - static_cast<int>(f.unit), f.type, static_cast<int>(f.sum % cats)},
+                          f.count, false);
+    const std::vector<size_t> sum = {
+        sum_cell(static_cast<int>(f.sum) / cats, static_cast<int>(f.sum) % cats)};
+    r.relations.Add(x, sum);
   }
   return r;
 }
@@ -160,22 +227,35 @@ size_t WholeReaderLeaks(const Cube& cube, const DisclosureFlags& flags, const Po
 }
 
 TEST(SchoolSumsTest, APlaceOfSchoolsGivesNothingHiddenAwayAndHidesNoMoreThanItMust) {
-  size_t places = 0, beyond_small = 0;
+  size_t places = 0, beyond_small = 0, covering = 0, same_figures = 0;
   for (uint32_t seed = 1; seed <= 12; ++seed) {
     const testing::RandomCase rc = testing::MakeCase(seed);
     const Policy policy;
     const Cube cube = testing::BuildCube(rc, policy);
     const DisclosureFlags flags = DisclosureFlags::Run(cube, {{0, -1}}, policy, 2);
+    const SchoolUnits school_units(cube);
     std::mt19937 rng(seed);
-    for (int k = 0; k < 4; ++k) {
+    // Random places, then each LA's schools of each type, and the trust's
+    // schools in each LA of each type: places whose sums are cube cells.
+    for (int k = 0; k < 4 + 2 * 2 * kReportTypes; ++k) {
+      const int la = (k - 4) / (2 * kReportTypes), type = (k - 4) / 2 % kReportTypes;
+      const bool trust_only = (k - 4) % 2 == 1;
       std::vector<uint32_t> place;
       for (uint32_t s = 0; s < cube.schools(); ++s) {
-        if (cube.school_type(s) >= 0 && rng() % 3 == 0) place.push_back(s);
+        const int st = cube.school_type(s);
+        if (st < 0) continue;
+        const bool in = k < 4
+                            ? rng() % 3 == 0
+                            : cube.school_la(s) == cube.school_la(static_cast<size_t>(la)) &&
+                                  (type == kTotalType ? InHeadlineTotal(st, policy) : st == type) &&
+                                  (!trust_only || cube.school_trust(s) >= 0);
+        if (in) place.push_back(s);
       }
       if (place.size() < 2) continue;
       ++places;
+      covering += k >= 4;
       const std::vector<int64_t> sums = SchoolSums(cube, policy, place, 0);
-      const std::vector<bool> hidden = HideSchoolSums(cube, flags, policy, place, 0);
+      const std::vector<bool> hidden = HideSchoolSums(school_units, flags, policy, place, 0);
       ASSERT_EQ(hidden.size(), sums.size());
       // The sums: their schools' cells.
       for (int c = 0; c < cube.categories(); ++c) {
@@ -184,6 +264,12 @@ TEST(SchoolSumsTest, APlaceOfSchoolsGivesNothingHiddenAwayAndHidesNoMoreThanItMu
           if (InHeadlineTotal(cube.school_type(s), policy)) total += cube.SchoolValue(s, c, 0);
         }
         EXPECT_EQ(sums[static_cast<size_t>(c)], total);
+      }
+      // No shown sum is a figure the cube's own rows withhold.
+      for (const SameFigure& f : SameFigures(cube, flags, policy, place)) {
+        ++same_figures;
+        EXPECT_TRUE(hidden[f.sum]) << "seed " << seed << " place " << k << ": sum " << f.sum
+                                   << " is unit " << f.unit << "'s hidden cell of type " << f.type;
       }
       Reader r = ReaderOf(cube, flags, policy, place, sums, hidden);
       EXPECT_EQ(r.Leaks(r.shown), 0u) << "seed " << seed << " place " << k;
@@ -201,6 +287,8 @@ TEST(SchoolSumsTest, APlaceOfSchoolsGivesNothingHiddenAwayAndHidesNoMoreThanItMu
     }
   }
   EXPECT_GT(places, 30u);
+  EXPECT_GT(covering, 30u);
+  EXPECT_GT(same_figures, 100u) << "the cases should have sums that are hidden cube cells";
   EXPECT_GT(beyond_small, 10u) << "the cases should need sums hidden beyond the small ones";
 }
 
