@@ -202,12 +202,13 @@ DisclosureFlags DisclosureFlags::Run(const Cube& cube, const std::vector<Control
     if (f.rest_slot_[i] >= 0) in_split[static_cast<size_t>(f.rest_slot_[i])] = 1;
   }
   const bool splits_held = !splits.empty() && policy.secondary_suppression;
+  std::vector<std::vector<uint8_t>> known_zeros(slots);  // each slot's, for Resettle
   auto solve = [&](size_t k) {
     std::vector<bool> start;
     if (within[k] >= 0) start = f.hidden_[static_cast<size_t>(within[k])];
     std::vector<int64_t> n = values(k);
-    f.hidden_[k] =
-        problem.Solve(n, policy.suppress_below, policy.secondary_suppression, std::move(start));
+    f.hidden_[k] = problem.Solve(n, policy.suppress_below, policy.secondary_suppression,
+                                 std::move(start), &known_zeros[k]);
     if (splits_held && in_split[k]) kept[k] = std::move(n);
   };
   // Counts that start from none first, then those within them, and each
@@ -330,7 +331,7 @@ DisclosureFlags DisclosureFlags::Run(const Cube& cube, const std::vector<Control
       for (size_t j = b; j < e; ++j) {
         const size_t k = changed[j];
         if (kept[k].empty()) kept[k] = values(k);  // a count in no split, hidden `within`
-        newly[k] = problem.Resettle(kept[k], threshold, f.hidden_[k], newly[k]);
+        newly[k] = problem.Resettle(kept[k], threshold, f.hidden_[k], newly[k], &known_zeros[k]);
       }
     });
     for (size_t k : changed) {

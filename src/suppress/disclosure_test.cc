@@ -135,6 +135,60 @@ TEST(SuppressionProblemTest, AZeroHiddenWithItsRowPullsInNothing) {
   EXPECT_TRUE(h2[o2]);
 }
 
+TEST(SuppressionProblemTest, AHiddenZeroAReaderCanTellProtectsNothing) {
+  // An LA's 20 = school A's 4 (hidden for another group's sake) + school
+  // Z's 0 (hidden with its row) + school B's 16. School Z's own total is
+  // published: when its published members add up to it, a reader can tell
+  // the hidden 0 and would work the 4 out from the LA's 20, and then the
+  // other group's small cell: the 4 needs a member holding pupils beside
+  // it, here the 16. When Z's published members fall short of its total,
+  // its hidden 0 is no more known than any hidden cell and protects.
+  for (const bool told : {true, false}) {
+    SuppressionProblem p;
+    const size_t la = p.AddCell(20), a = p.AddCell(4), z = p.AddCell(0), b = p.AddCell(16);
+    const size_t z_all = p.AddCell(told ? 3 : 8), z_other = p.AddCell(3);
+    std::vector<size_t> z_members = {z, z_other};
+    size_t z_hidden = 0;
+    if (!told) z_members.push_back(z_hidden = p.AddCell(5));
+    p.AddGroup(la, {a, z, b});
+    p.AddGroup(z_all, z_members);
+    std::vector<bool> start(p.cells(), false);
+    start[a] = start[z] = true;
+    if (!told) start[z_hidden] = true;
+    const auto hidden = p.Solve(3, true, start);
+    EXPECT_EQ(hidden[b], told) << told;
+    EXPECT_FALSE(hidden[la]) << told;
+    EXPECT_FALSE(hidden[z_all]) << told;
+  }
+  // The same held as a split (the whole, the parts, a rest no file
+  // publishes holding 0): a hidden 0 there never protects.
+  const std::vector<int64_t> counts = {20, 4, 16, 0};
+  std::vector<uint8_t> h = {0, 1, 0, 1};
+  const auto hid = MakeSplitSafe(counts, h, true, 3);
+  EXPECT_TRUE(h[2] || h[0]) << "the 4 stands beside a 0 only";
+  EXPECT_FALSE(hid.empty());
+}
+
+TEST(SuppressionProblemTest, AZeroHiddenLaterThatAReaderCanTellProtectsNothing) {
+  // As above, with the 4 and the 0 hidden after the first solve (another
+  // rule hid them): the zeros Solve found known are kept up to date.
+  SuppressionProblem p;
+  const size_t la = p.AddCell(20), a = p.AddCell(4), z = p.AddCell(0), b = p.AddCell(16);
+  const size_t z_all = p.AddCell(3), z_other = p.AddCell(3);
+  p.AddGroup(la, {a, z, b});
+  p.AddGroup(z_all, {z, z_other});
+  const std::vector<int64_t> counts = {20, 4, 0, 16, 3, 3};
+  std::vector<uint8_t> known;
+  std::vector<bool> hidden = p.Solve(counts, 3, true, {}, &known);
+  ASSERT_FALSE(hidden[b]);
+  hidden[a] = hidden[z] = true;
+  const std::vector<size_t> newly = {a, z};
+  const std::vector<size_t> hid = p.Resettle(counts, 3, hidden, newly, &known);
+  EXPECT_TRUE(hidden[b]);
+  EXPECT_EQ(hid, std::vector<size_t>{b});
+  EXPECT_TRUE(known[z]);
+}
+
 TEST(SuppressionProblemTest, EveryGroupIsSafeOnRandomLinkedTables) {
   std::mt19937 rng(11);
   for (int trial = 0; trial < 20; ++trial) {
@@ -183,10 +237,10 @@ TEST(SuppressionProblemTest, EveryGroupIsSafeOnRandomLinkedTables) {
       int hidden_members = 0;
       int64_t hidden_sum = 0, nonzero_published = 0;
       for (size_t m : members) {
-        if (hidden[m]) {
+        if (hidden[m] && counts[m] > 0) {  // a hidden 0 protects nothing
           ++hidden_members;
           hidden_sum += counts[m];
-        } else if (counts[m] > 0) {
+        } else if (!hidden[m] && counts[m] > 0) {
           ++nonzero_published;
         }
       }

@@ -9,13 +9,15 @@
 namespace lantern {
 
 bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group, int threshold,
-                                  std::vector<bool>& hidden,
+                                  std::vector<bool>& hidden, std::span<const uint8_t> known_zero,
                                   std::vector<size_t>* newly_hidden) const {
   const AdditiveRelation g = groups_[group];
+  // A hidden 0 a reader can tell (KnownZeros) protects nothing: a hidden
+  // member beside only such zeros would follow.
   int hidden_members = 0;
   int64_t hidden_sum = 0;
   for (size_t m : g.members) {
-    if (hidden[m]) {
+    if (hidden[m] && !known_zero[m]) {
       ++hidden_members;
       hidden_sum += counts[m];
     }
@@ -79,7 +81,7 @@ std::vector<size_t> MakeSplitSafe(std::span<const int64_t> counts, std::span<uin
   int hidden_members = 0;
   int64_t hidden_sum = 0;
   for (size_t m = 1; m < n; ++m) {
-    if (!hidden[m]) continue;
+    if (!hidden[m] || counts[m] == 0) continue;  // a hidden 0 protects nothing (MakeSafe)
     ++hidden_members;
     hidden_sum += counts[m];
   }
@@ -130,7 +132,8 @@ void SuppressionProblem::IndexGroups() const {
 }
 
 std::vector<bool> SuppressionProblem::Solve(std::span<const int64_t> counts, int threshold,
-                                            bool secondary, std::vector<bool> hidden) const {
+                                            bool secondary, std::vector<bool> hidden,
+                                            std::vector<uint8_t>* known_zero) const {
   hidden.resize(counts.size(), false);
   for (size_t i = 0; i < counts.size(); ++i) {
     if (IsDisclosive(counts[i], threshold)) hidden[i] = true;
@@ -147,25 +150,58 @@ std::vector<bool> SuppressionProblem::Solve(std::span<const int64_t> counts, int
     if (!hidden[c]) continue;
     for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) dirty[groups_of_[i]] = 1;
   }
-  Settle(counts, threshold, hidden, dirty);
+  std::vector<uint8_t> known = KnownZeros(counts, hidden);
+  Settle(counts, threshold, hidden, dirty, known);
+  if (known_zero != nullptr) *known_zero = std::move(known);
   return hidden;
 }
 
 std::vector<size_t> SuppressionProblem::Resettle(std::span<const int64_t> counts, int threshold,
                                                  std::vector<bool>& hidden,
-                                                 std::span<const size_t> newly) const {
+                                                 std::span<const size_t> newly,
+                                                 std::vector<uint8_t>* known_zero) const {
   IndexGroups();
+  // The zeros known before still are, or are protected anyway (hiding
+  // more only makes fewer known); a 0 newly hidden may be known now, from
+  // the groups it is a member of.
+  std::vector<uint8_t> own;
+  std::vector<uint8_t>& known = known_zero != nullptr ? *known_zero : own;
+  if (known.size() != counts.size()) {
+    known = KnownZeros(counts, hidden);
+  } else {
+    for (bool more = true; more;) {
+      more = false;
+      for (size_t c : newly) {
+        if (counts[c] != 0 || !hidden[c]) continue;
+        for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) {
+          const AdditiveRelation r = groups_[groups_of_[i]];
+          if (r.margin == c || (hidden[r.margin] && !known[r.margin])) continue;
+          if (std::any_of(r.members.begin(), r.members.end(),
+                          [&](size_t m) { return hidden[m] && counts[m] > 0; })) {
+            continue;
+          }
+          for (size_t m : r.members) {
+            if (hidden[m] && !known[m]) {
+              known[m] = 1;
+              more = true;
+            }
+          }
+        }
+      }
+    }
+  }
   std::vector<uint8_t> dirty(groups_.size(), 0);
   for (size_t c : newly) {
     for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) dirty[groups_of_[i]] = 1;
   }
   std::vector<size_t> hid;
-  Settle(counts, threshold, hidden, dirty, &hid);
+  Settle(counts, threshold, hidden, dirty, known, &hid);
   return hid;
 }
 
 void SuppressionProblem::Settle(std::span<const int64_t> counts, int threshold,
                                 std::vector<bool>& hidden, std::vector<uint8_t>& dirty,
+                                std::span<const uint8_t> known_zero,
                                 std::vector<size_t>* hid) const {
   const std::vector<uint32_t>& first_group = first_group_;
   const std::vector<uint32_t>& groups_of = groups_of_;
@@ -177,7 +213,7 @@ void SuppressionProblem::Settle(std::span<const int64_t> counts, int threshold,
       if (!dirty[g]) continue;
       dirty[g] = 0;
       newly_hidden.clear();
-      if (!MakeSafe(counts, g, threshold, hidden, &newly_hidden)) continue;
+      if (!MakeSafe(counts, g, threshold, hidden, known_zero, &newly_hidden)) continue;
       changed = true;
       if (hid != nullptr) hid->insert(hid->end(), newly_hidden.begin(), newly_hidden.end());
       for (size_t c : newly_hidden) {
@@ -186,6 +222,47 @@ void SuppressionProblem::Settle(std::span<const int64_t> counts, int threshold,
     }
     if (!changed) break;
   }
+}
+
+std::vector<uint8_t> SuppressionProblem::KnownZeros(std::span<const int64_t> counts,
+                                                    const std::vector<bool>& hidden) const {
+  std::vector<uint8_t> known(counts.size(), 0);
+  // The groups that can tell a reader something: a hidden member holding
+  // 0 and none holding more (found from the hidden zeros, which are few).
+  std::vector<uint32_t> telling;
+  std::vector<uint8_t> seen(groups_.size(), 0);
+  for (size_t c = 0; c < counts.size(); ++c) {
+    if (!hidden[c] || counts[c] != 0) continue;
+    for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) {
+      const uint32_t g = groups_of_[i];
+      if (seen[g]) continue;
+      seen[g] = 1;
+      const AdditiveRelation r = groups_[g];
+      bool zero = false, more = false;
+      for (size_t m : r.members) {
+        if (!hidden[m]) continue;
+        zero = zero || counts[m] == 0;
+        more = more || counts[m] > 0;
+      }
+      if (zero && !more) telling.push_back(g);
+    }
+  }
+  // A zero told is a margin the reader knows in turn: rounds until none
+  // is newly told.
+  for (bool more = true; more;) {
+    more = false;
+    for (uint32_t g : telling) {
+      const AdditiveRelation r = groups_[g];
+      if (hidden[r.margin] && !known[r.margin]) continue;
+      for (size_t m : r.members) {
+        if (hidden[m] && !known[m]) {
+          known[m] = 1;
+          more = true;
+        }
+      }
+    }
+  }
+  return known;
 }
 
 }  // namespace lantern

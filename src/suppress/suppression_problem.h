@@ -8,8 +8,11 @@
 //    at least two members are hidden and the hidden members add up to at
 //    least the threshold, so no hidden member can be worked out by
 //    subtraction (a member hidden only because its row is, holding 0,
-//    needs no protection: working it out reveals no pupil);
-//  - if the margin is hidden, at least one member is hidden too.
+//    needs no protection: working it out reveals no pupil; nor does it
+//    count among the two: a reader may know a hidden 0, a school with
+//    none at all being left out of a file);
+//  - if the margin is hidden and holds more than 0, at least one member
+//    holding more than 0 is hidden too.
 // Extra cells to hide are the smallest non-zero ones (a zero hides nothing).
 #ifndef LANTERN_SUPPRESS_SUPPRESSION_PROBLEM_H_
 #define LANTERN_SUPPRESS_SUPPRESSION_PROBLEM_H_
@@ -65,23 +68,38 @@ class SuppressionProblem {
   std::vector<bool> Solve(int threshold, bool secondary, std::vector<bool> hidden = {}) const;
   // The same for other counts on the same cells and groups (one per cell);
   // safe to call from several threads at once.
+  // `known_zero`, if given, is set to the hidden zeros a reader can tell
+  // (KnownZeros), for Resettle.
   std::vector<bool> Solve(std::span<const int64_t> counts, int threshold, bool secondary,
-                          std::vector<bool> hidden = {}) const;
+                          std::vector<bool> hidden = {},
+                          std::vector<uint8_t>* known_zero = nullptr) const;
   // Makes `hidden`, a result of Solve with the same counts, safe again after
   // the cells `newly` were hidden by another rule: only their groups and
   // what follows are visited. Returns the cells it hid.
+  // `known_zero` is Solve's (or the last Resettle's), kept up to date.
   std::vector<size_t> Resettle(std::span<const int64_t> counts, int threshold,
-                               std::vector<bool>& hidden, std::span<const size_t> newly) const;
+                               std::vector<bool>& hidden, std::span<const size_t> newly,
+                               std::vector<uint8_t>* known_zero = nullptr) const;
 
  private:
   // Makes one group safe; returns whether it hid anything (listed in newly_hidden).
   bool MakeSafe(std::span<const int64_t> counts, size_t group, int threshold,
-                std::vector<bool>& hidden, std::vector<size_t>* newly_hidden) const;
+                std::vector<bool>& hidden, std::span<const uint8_t> known_zero,
+                std::vector<size_t>* newly_hidden) const;
+  // Which hidden cells a reader can tell hold 0: the hidden members of a
+  // group whose margin the reader knows (published, or such a 0 itself)
+  // and none of whose hidden members holds more than 0 (the published
+  // members then add up to the margin). Worked out from `hidden` as it
+  // stands: hiding more can only make fewer known, so a zero found here
+  // and no longer known at the end is protected anyway.
+  std::vector<uint8_t> KnownZeros(std::span<const int64_t> counts,
+                                  const std::vector<bool>& hidden) const;
   void IndexGroups() const;
   // Rounds over the groups marked dirty until a round hides nothing; the
   // cells hidden are added to `hid` if given.
   void Settle(std::span<const int64_t> counts, int threshold, std::vector<bool>& hidden,
-              std::vector<uint8_t>& dirty, std::vector<size_t>* hid = nullptr) const;
+              std::vector<uint8_t>& dirty, std::span<const uint8_t> known_zero,
+              std::vector<size_t>* hid = nullptr) const;
   std::vector<int64_t> counts_;
   AdditiveRelations groups_;
   // Each cell's groups: groups_of_[first_group_[c], first_group_[c + 1]).
