@@ -9,17 +9,28 @@
 namespace lantern {
 
 bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group, int threshold,
-                                  std::vector<bool>& hidden, std::span<const uint8_t> known_zero,
+                                  std::vector<bool>& hidden, std::vector<uint8_t>& known_zero,
                                   std::vector<size_t>* newly_hidden) const {
   const AdditiveRelation g = groups_[group];
-  // A hidden 0 a reader can tell (KnownZeros) protects nothing: a hidden
-  // member beside only such zeros would follow.
-  int hidden_members = 0;
+  int hidden_members = 0, hidden_zeros = 0;
   int64_t hidden_sum = 0;
   for (size_t m : g.members) {
-    if (hidden[m] && !known_zero[m]) {
-      ++hidden_members;
-      hidden_sum += counts[m];
+    if (!hidden[m]) continue;
+    if (counts[m] == 0) {
+      ++hidden_zeros;
+      continue;
+    }
+    ++hidden_members;
+    hidden_sum += counts[m];
+  }
+  // A hidden 0 protects another only when a reader cannot tell it
+  // (KnownZero): a hidden member beside only such zeros would follow.
+  // Asked only where it matters.
+  if (hidden_zeros > 0 && (hidden_sum > 0 || hidden[g.margin])) {
+    for (size_t m : g.members) {
+      if (hidden[m] && counts[m] == 0 && !KnownZero(counts, hidden, m, known_zero)) {
+        ++hidden_members;
+      }
     }
   }
   const bool margin_hidden = hidden[g.margin];
@@ -150,7 +161,7 @@ std::vector<bool> SuppressionProblem::Solve(std::span<const int64_t> counts, int
     if (!hidden[c]) continue;
     for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) dirty[groups_of_[i]] = 1;
   }
-  std::vector<uint8_t> known = KnownZeros(counts, hidden);
+  std::vector<uint8_t> known(counts.size(), 0);
   Settle(counts, threshold, hidden, dirty, known);
   if (known_zero != nullptr) *known_zero = std::move(known);
   return hidden;
@@ -161,35 +172,11 @@ std::vector<size_t> SuppressionProblem::Resettle(std::span<const int64_t> counts
                                                  std::span<const size_t> newly,
                                                  std::vector<uint8_t>* known_zero) const {
   IndexGroups();
-  // The zeros known before still are, or are protected anyway (hiding
-  // more only makes fewer known); a 0 newly hidden may be known now, from
-  // the groups it is a member of.
+  // What was found of the zeros before still holds, or errs toward
+  // protecting (KnownZero).
   std::vector<uint8_t> own;
   std::vector<uint8_t>& known = known_zero != nullptr ? *known_zero : own;
-  if (known.size() != counts.size()) {
-    known = KnownZeros(counts, hidden);
-  } else {
-    for (bool more = true; more;) {
-      more = false;
-      for (size_t c : newly) {
-        if (counts[c] != 0 || !hidden[c]) continue;
-        for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) {
-          const AdditiveRelation r = groups_[groups_of_[i]];
-          if (r.margin == c || (hidden[r.margin] && !known[r.margin])) continue;
-          if (std::any_of(r.members.begin(), r.members.end(),
-                          [&](size_t m) { return hidden[m] && counts[m] > 0; })) {
-            continue;
-          }
-          for (size_t m : r.members) {
-            if (hidden[m] && !known[m]) {
-              known[m] = 1;
-              more = true;
-            }
-          }
-        }
-      }
-    }
-  }
+  if (known.size() != counts.size()) known.assign(counts.size(), 0);
   std::vector<uint8_t> dirty(groups_.size(), 0);
   for (size_t c : newly) {
     for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) dirty[groups_of_[i]] = 1;
@@ -201,8 +188,7 @@ std::vector<size_t> SuppressionProblem::Resettle(std::span<const int64_t> counts
 
 void SuppressionProblem::Settle(std::span<const int64_t> counts, int threshold,
                                 std::vector<bool>& hidden, std::vector<uint8_t>& dirty,
-                                std::span<const uint8_t> known_zero,
-                                std::vector<size_t>* hid) const {
+                                std::vector<uint8_t>& known_zero, std::vector<size_t>* hid) const {
   const std::vector<uint32_t>& first_group = first_group_;
   const std::vector<uint32_t>& groups_of = groups_of_;
   // Rounds over the groups in order until a round changes nothing.
@@ -224,45 +210,23 @@ void SuppressionProblem::Settle(std::span<const int64_t> counts, int threshold,
   }
 }
 
-std::vector<uint8_t> SuppressionProblem::KnownZeros(std::span<const int64_t> counts,
-                                                    const std::vector<bool>& hidden) const {
-  std::vector<uint8_t> known(counts.size(), 0);
-  // The groups that can tell a reader something: a hidden member holding
-  // 0 and none holding more (found from the hidden zeros, which are few).
-  std::vector<uint32_t> telling;
-  std::vector<uint8_t> seen(groups_.size(), 0);
-  for (size_t c = 0; c < counts.size(); ++c) {
-    if (!hidden[c] || counts[c] != 0) continue;
-    for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) {
-      const uint32_t g = groups_of_[i];
-      if (seen[g]) continue;
-      seen[g] = 1;
-      const AdditiveRelation r = groups_[g];
-      bool zero = false, more = false;
-      for (size_t m : r.members) {
-        if (!hidden[m]) continue;
-        zero = zero || counts[m] == 0;
-        more = more || counts[m] > 0;
-      }
-      if (zero && !more) telling.push_back(g);
+bool SuppressionProblem::KnownZero(std::span<const int64_t> counts, const std::vector<bool>& hidden,
+                                   size_t c, std::vector<uint8_t>& memo) const {
+  if (memo[c] != 0) return memo[c] == 1;
+  memo[c] = 2;  // the groups nest, so no cell is asked again while it is asked
+  for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) {
+    const AdditiveRelation r = groups_[groups_of_[i]];
+    if (r.margin == c) continue;
+    if (hidden[r.margin] && (counts[r.margin] > 0 || !KnownZero(counts, hidden, r.margin, memo))) {
+      continue;
+    }
+    if (std::none_of(r.members.begin(), r.members.end(),
+                     [&](size_t m) { return hidden[m] && counts[m] > 0; })) {
+      memo[c] = 1;
+      return true;
     }
   }
-  // A zero told is a margin the reader knows in turn: rounds until none
-  // is newly told.
-  for (bool more = true; more;) {
-    more = false;
-    for (uint32_t g : telling) {
-      const AdditiveRelation r = groups_[g];
-      if (hidden[r.margin] && !known[r.margin]) continue;
-      for (size_t m : r.members) {
-        if (hidden[m] && !known[m]) {
-          known[m] = 1;
-          more = true;
-        }
-      }
-    }
-  }
-  return known;
+  return false;
 }
 
 }  // namespace lantern
