@@ -13,6 +13,7 @@
 #include "aggregate/cube_test_util.h"
 #include "aggregate/groups.h"
 #include "suppress/suppression_problem.h"
+#include "suppress/zero_reader_test_util.h"
 
 namespace lantern {
 namespace {
@@ -283,7 +284,7 @@ std::vector<DifferencingLeak> ReaderLeaks(const Cube& cube, const DisclosureFlag
     relations.Add(at(kOtherTrust), std::vector<size_t>{at(4), at(5)});
     relations.Add(at(kOtherLa), std::vector<size_t>{at(5), at(6)});
   }
-  return AuditDifferencing(relations, counts, known, policy.suppress_below);
+  return AuditWithZeros(relations, counts, known, policy.suppress_below);
 }
 
 // Counts that split one another are hidden so that a reader of every shown

@@ -9,7 +9,7 @@
 namespace lantern {
 
 bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group, int threshold,
-                                  std::vector<bool>& hidden, std::vector<uint8_t>& known_zero,
+                                  std::vector<bool>& hidden, std::span<const uint8_t> known_zero,
                                   std::vector<size_t>* newly_hidden) const {
   const AdditiveRelation g = groups_[group];
   int hidden_members = 0, hidden_zeros = 0;
@@ -24,14 +24,9 @@ bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group,
     hidden_sum += counts[m];
   }
   // A hidden 0 protects another only when a reader cannot tell it
-  // (KnownZero): a hidden member beside only such zeros would follow.
-  // Asked only where it matters.
-  if (hidden_zeros > 0 && (hidden_sum > 0 || hidden[g.margin])) {
-    for (size_t m : g.members) {
-      if (hidden[m] && counts[m] == 0 && !KnownZero(counts, hidden, m, known_zero)) {
-        ++hidden_members;
-      }
-    }
+  // (KnownZeros): a hidden member beside only such zeros would follow.
+  if (hidden_zeros > 0) {
+    for (size_t m : g.members) hidden_members += hidden[m] && counts[m] == 0 && !known_zero[m];
   }
   const bool margin_hidden = hidden[g.margin];
   bool changed = false;
@@ -161,7 +156,7 @@ std::vector<bool> SuppressionProblem::Solve(std::span<const int64_t> counts, int
     if (!hidden[c]) continue;
     for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) dirty[groups_of_[i]] = 1;
   }
-  std::vector<uint8_t> known(counts.size(), 0);
+  std::vector<uint8_t> known = KnownZeros(counts, hidden);
   Settle(counts, threshold, hidden, dirty, known);
   if (known_zero != nullptr) *known_zero = std::move(known);
   return hidden;
@@ -172,11 +167,14 @@ std::vector<size_t> SuppressionProblem::Resettle(std::span<const int64_t> counts
                                                  std::span<const size_t> newly,
                                                  std::vector<uint8_t>* known_zero) const {
   IndexGroups();
-  // What was found of the zeros before still holds, or errs toward
-  // protecting (KnownZero).
+  // The zeros known before still are, or are protected anyway (hiding
+  // more only makes fewer known), unless a 0 was newly hidden.
   std::vector<uint8_t> own;
   std::vector<uint8_t>& known = known_zero != nullptr ? *known_zero : own;
-  if (known.size() != counts.size()) known.assign(counts.size(), 0);
+  if (known.size() != counts.size() ||
+      std::any_of(newly.begin(), newly.end(), [&](size_t c) { return counts[c] == 0; })) {
+    known = KnownZeros(counts, hidden, std::move(known));
+  }
   std::vector<uint8_t> dirty(groups_.size(), 0);
   for (size_t c : newly) {
     for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) dirty[groups_of_[i]] = 1;
@@ -188,7 +186,8 @@ std::vector<size_t> SuppressionProblem::Resettle(std::span<const int64_t> counts
 
 void SuppressionProblem::Settle(std::span<const int64_t> counts, int threshold,
                                 std::vector<bool>& hidden, std::vector<uint8_t>& dirty,
-                                std::vector<uint8_t>& known_zero, std::vector<size_t>* hid) const {
+                                std::span<const uint8_t> known_zero,
+                                std::vector<size_t>* hid) const {
   const std::vector<uint32_t>& first_group = first_group_;
   const std::vector<uint32_t>& groups_of = groups_of_;
   // Rounds over the groups in order until a round changes nothing.
@@ -210,23 +209,74 @@ void SuppressionProblem::Settle(std::span<const int64_t> counts, int threshold,
   }
 }
 
-bool SuppressionProblem::KnownZero(std::span<const int64_t> counts, const std::vector<bool>& hidden,
-                                   size_t c, std::vector<uint8_t>& memo) const {
-  if (memo[c] != 0) return memo[c] == 1;
-  memo[c] = 2;  // the groups nest, so no cell is asked again while it is asked
-  for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) {
-    const AdditiveRelation r = groups_[groups_of_[i]];
-    if (r.margin == c) continue;
-    if (hidden[r.margin] && (counts[r.margin] > 0 || !KnownZero(counts, hidden, r.margin, memo))) {
-      continue;
+std::vector<uint8_t> SuppressionProblem::KnownZeros(std::span<const int64_t> counts,
+                                                    const std::vector<bool>& hidden,
+                                                    std::vector<uint8_t> known) const {
+  const size_t n = counts.size();
+  known.resize(n, 0);
+  auto hidden_zero = [&](size_t c) { return hidden[c] && counts[c] == 0; };
+  // The groups that can tell a zero: no hidden member holding more than 0,
+  // and a hidden 0 among the members or as the margin. Each with how many
+  // of its hidden members are not known yet.
+  std::vector<uint32_t> unknown(groups_.size(), 0);
+  std::vector<uint8_t> telling(groups_.size(), 0);
+  std::vector<size_t> told;  // cells newly known, their groups still to visit
+  for (size_t c = 0; c < n; ++c) {
+    if (known[c]) told.push_back(c);
+  }
+  auto tell = [&](size_t c) {
+    if (known[c]) return;
+    known[c] = 1;
+    told.push_back(c);
+  };
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    const AdditiveRelation r = groups_[g];
+    if (hidden[r.margin] && counts[r.margin] > 0) continue;  // never known
+    bool zero = hidden_zero(r.margin), more = false;
+    uint32_t hidden_members = 0;
+    for (size_t m : r.members) {
+      if (!hidden[m]) continue;
+      if (counts[m] > 0) {
+        more = true;
+        break;
+      }
+      zero = true;
+      ++hidden_members;
     }
-    if (std::none_of(r.members.begin(), r.members.end(),
-                     [&](size_t m) { return hidden[m] && counts[m] > 0; })) {
-      memo[c] = 1;
-      return true;
+    if (more || !zero) continue;
+    telling[g] = 1;
+    unknown[g] = hidden_members;
+  }
+  // A published margin tells its hidden members; a group with every member
+  // known tells its margin.
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    if (!telling[g]) continue;
+    const AdditiveRelation r = groups_[g];
+    if (!hidden[r.margin]) {
+      for (size_t m : r.members) {
+        if (hidden[m]) tell(m);
+      }
+    } else if (unknown[g] == 0) {
+      tell(r.margin);
     }
   }
-  return false;
+  while (!told.empty()) {
+    const size_t c = told.back();
+    told.pop_back();
+    for (uint32_t i = first_group_[c]; i < first_group_[c + 1]; ++i) {
+      const uint32_t g = groups_of_[i];
+      if (!telling[g]) continue;
+      const AdditiveRelation r = groups_[g];
+      if (r.margin == c) {
+        for (size_t m : r.members) {
+          if (hidden[m]) tell(m);
+        }
+      } else if (--unknown[g] == 0 && hidden[r.margin]) {
+        tell(r.margin);
+      }
+    }
+  }
+  return known;
 }
 
 }  // namespace lantern

@@ -68,8 +68,8 @@ class SuppressionProblem {
   std::vector<bool> Solve(int threshold, bool secondary, std::vector<bool> hidden = {}) const;
   // The same for other counts on the same cells and groups (one per cell);
   // safe to call from several threads at once.
-  // `known_zero`, if given, is set to what was found of the hidden zeros
-  // a reader can tell (KnownZero), for Resettle.
+  // `known_zero`, if given, is set to the hidden zeros a reader can tell
+  // (KnownZeros), for Resettle.
   std::vector<bool> Solve(std::span<const int64_t> counts, int threshold, bool secondary,
                           std::vector<bool> hidden = {},
                           std::vector<uint8_t>* known_zero = nullptr) const;
@@ -84,22 +84,24 @@ class SuppressionProblem {
  private:
   // Makes one group safe; returns whether it hid anything (listed in newly_hidden).
   bool MakeSafe(std::span<const int64_t> counts, size_t group, int threshold,
-                std::vector<bool>& hidden, std::vector<uint8_t>& known_zero,
+                std::vector<bool>& hidden, std::span<const uint8_t> known_zero,
                 std::vector<size_t>* newly_hidden) const;
-  // Whether a reader can tell that hidden cell c, holding 0, does: it is a
-  // member of a group whose margin the reader knows (published, or such a
-  // 0 itself) and none of whose hidden members holds more than 0 (the
-  // published members then add up to the margin). Answers are kept in
-  // `memo` (0: not asked, 1: known, 2: not). Hiding more only makes fewer
-  // zeros known, so an answer kept from before is still right, or errs
-  // toward protecting.
-  bool KnownZero(std::span<const int64_t> counts, const std::vector<bool>& hidden, size_t c,
-                 std::vector<uint8_t>& memo) const;
+  // Which hidden cells a reader can tell hold 0: the hidden members of a
+  // group whose margin the reader knows (published, or such a 0 itself)
+  // and none of whose hidden members holds more than 0 (the published
+  // members then add up to the margin), and the hidden margin, holding 0,
+  // of a group whose members the reader knows. Worked out from `hidden`
+  // as it stands: hiding more only makes fewer zeros known, so a zero
+  // found here and no longer known later is protected anyway. `known`
+  // holds zeros known already (found before, or told by another rule),
+  // kept and told onwards.
+  std::vector<uint8_t> KnownZeros(std::span<const int64_t> counts, const std::vector<bool>& hidden,
+                                  std::vector<uint8_t> known = {}) const;
   void IndexGroups() const;
   // Rounds over the groups marked dirty until a round hides nothing; the
   // cells hidden are added to `hid` if given.
   void Settle(std::span<const int64_t> counts, int threshold, std::vector<bool>& hidden,
-              std::vector<uint8_t>& dirty, std::vector<uint8_t>& known_zero,
+              std::vector<uint8_t>& dirty, std::span<const uint8_t> known_zero,
               std::vector<size_t>* hid = nullptr) const;
   std::vector<int64_t> counts_;
   AdditiveRelations groups_;
