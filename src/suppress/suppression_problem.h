@@ -8,11 +8,10 @@
 //    at least two members are hidden and the hidden members add up to at
 //    least the threshold, so no hidden member can be worked out by
 //    subtraction (a member hidden only because its row is, holding 0,
-//    needs no protection: working it out reveals no pupil; nor does it
-//    count among the two: a reader may know a hidden 0, a school with
-//    none at all being left out of a file);
+//    needs no protection: working it out reveals no pupil; nor does a
+//    hidden 0 a reader can tell count among the two: KnownZeros);
 //  - if the margin is hidden and holds more than 0, at least one member
-//    holding more than 0 is hidden too.
+//    is hidden too (not a 0 a reader can tell).
 // Extra cells to hide are the smallest non-zero ones (a zero hides nothing).
 #ifndef LANTERN_SUPPRESS_SUPPRESSION_PROBLEM_H_
 #define LANTERN_SUPPRESS_SUPPRESSION_PROBLEM_H_
