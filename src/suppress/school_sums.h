@@ -82,8 +82,7 @@ class PlaceSumsHidden {
   const std::vector<bool>& Of(size_t measure);
 
  private:
-  const SchoolUnits& units_;
-  const Cube& cube_;
+  const SchoolUnits& units_;  // and its cube
   const DisclosureFlags& flags_;
   const Policy& policy_;
   std::vector<uint32_t> listed_;

@@ -87,7 +87,9 @@ std::vector<size_t> MakeSplitSafe(std::span<const int64_t> counts, std::span<uin
   int hidden_members = 0;
   int64_t hidden_sum = 0;
   for (size_t m = 1; m < n; ++m) {
-    if (!hidden[m] || counts[m] == 0) continue;  // a hidden 0 protects nothing (MakeSafe)
+    // A hidden 0 never protects in a split: which zeros a reader can tell
+    // there is not worked out (MakeSafe's KnownZeros is its count's tables').
+    if (!hidden[m] || counts[m] == 0) continue;
     ++hidden_members;
     hidden_sum += counts[m];
   }
