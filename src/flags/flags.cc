@@ -404,26 +404,48 @@ std::string_view FlagReason(const AtRiskRules& rules, const FlagResult& f, const
   return *scratch;
 }
 
+int32_t FlagEvaluator::TermStartFloor(uint32_t pupil, int32_t day, bool* exact) const {
+  int32_t last = kNoDate;  // the pupil's last school day on a roll up to the day
+  ForEachSchoolDay(pupil, day, [&](int32_t date, uint32_t, uint32_t) {
+    last = date;
+    return false;
+  });
+  // No school day: the calendar's term. The day in a break of the pupil's:
+  // the day after the last school day. Both are TermStartOf's answers.
+  *exact = last == kNoDate || (last < day && IsTermBreak(last, day));
+  return last != kNoDate && *exact ? last + 1 : calendar_.TermStart(day);
+}
+
 bool FlagEvaluator::Holds(uint32_t pupil, size_t k, int32_t day, std::string* reason,
                           AttendanceWindow* window) const {
   const Trigger& t = rules_.triggers[k];
   if (TooFewRows(pupil, k)) return false;
-  const auto need = static_cast<size_t>(std::ceil(t.threshold));
   // The first day of the window: events starting on or after it count.
-  int32_t from = day;
   switch (t.window.kind) {
     case WindowKind::kMonths:
-      from = MonthsBefore(day, t.window.n) + 1;
-      break;
+      return HoldsFrom(pupil, k, day, MonthsBefore(day, t.window.n) + 1, reason, window);
     case WindowKind::kDays:
-      from = day - t.window.n + 1;
-      break;
-    case WindowKind::kTerm:
-      from = TermStartOf(pupil, day);
-      break;
+      return HoldsFrom(pupil, k, day, day - t.window.n + 1, reason, window);
+    case WindowKind::kTerm: {
+      // Walking back to the term's first day costs a read of each of its
+      // dates' marks, so it is done only for a pupil with enough events
+      // from a day no later than it (every measure counts more from an
+      // earlier first day, so with too few from there, too few from it).
+      bool exact = false;
+      const int32_t floor = TermStartFloor(pupil, day, &exact);
+      if (exact) return HoldsFrom(pupil, k, day, floor, reason, window);
+      if (!HoldsFrom(pupil, k, day, floor, nullptr, nullptr)) return false;
+      return HoldsFrom(pupil, k, day, TermStartOf(pupil, day), reason, window);
+    }
     default:
-      break;
+      return HoldsFrom(pupil, k, day, day, reason, window);
   }
+}
+
+bool FlagEvaluator::HoldsFrom(uint32_t pupil, size_t k, int32_t day, int32_t from,
+                              std::string* reason, AttendanceWindow* window) const {
+  const Trigger& t = rules_.triggers[k];
+  const auto need = static_cast<size_t>(std::ceil(t.threshold));
   switch (t.measure) {
     case TriggerMeasure::kAttendancePercent: {
       // The last n school days on a roll.

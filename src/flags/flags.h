@@ -221,6 +221,15 @@ class FlagEvaluator {
   // last school day when the day is in a break; the store calendar's term
   // with no school days.
   int32_t TermStartOf(uint32_t pupil, int32_t day) const;
+  // A day no later than TermStartOf's, without walking the term: the store
+  // calendar's term start (a break in the calendar, a gap in every school's
+  // days, is one in the pupil's too, so the pupil's term starts no
+  // earlier), or, when the day is in a break of the pupil's or the pupil
+  // has no school day, TermStartOf's own answer (`exact`).
+  int32_t TermStartFloor(uint32_t pupil, int32_t day, bool* exact) const;
+  // Holds, counting events that start from `from` to the day.
+  bool HoldsFrom(uint32_t pupil, size_t k, int32_t day, int32_t from, std::string* reason,
+                 AttendanceWindow* window) const;
   std::string SchoolText(uint32_t school) const;
 
   const StoreState& s_;

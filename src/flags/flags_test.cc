@@ -250,6 +250,41 @@ TEST_F(FlagsTest, TheCurrentTermIsThePupilsOwnSchoolsWhenHolidaysAreStaggered) {
   EXPECT_FALSE(ev2.Holds(pb, k, D("2019-04-20"), nullptr));
 }
 
+// The term is looked up only for a pupil with enough spells since the
+// store calendar's term began (no later than the pupil's own term): a pupil
+// off roll since before the Christmas holiday is in a break of their own
+// in January, their "term" the days since their last school day, which
+// began before the calendar's spring term; spells in it count.
+TEST_F(FlagsTest, APupilsTermThatBeganBeforeTheCalendarsCountsItsSpells) {
+  const uint32_t a = School(100001, 805);
+  const uint32_t stays = Pupil(), left = Pupil();
+  const uint32_t es = Enrol(stays, a, "2018-09-03");
+  const uint32_t el = Enrol(left, a, "2018-09-03", "2018-12-14");
+  MarkWeekdays("2018-12-03", "2018-12-21", es, "//");
+  MarkWeekdays("2019-01-07", "2019-01-25", es, "//");
+  MarkWeekdays("2018-12-03", "2018-12-14", el, "//");
+  WriteMarks();
+  Unit(left, a, "2018-12-17");
+  Unit(left, a, "2018-12-18");
+  Unit(left, a, "2018-12-19");
+  Unit(stays, a, "2018-12-17");
+  Unit(stays, a, "2018-12-18");
+  Unit(stays, a, "2019-01-08");
+  auto ev = Evaluator();
+  EXPECT_EQ(ev.calendar().TermStart(D("2019-01-21")), D("2019-01-07"));
+  const size_t k = K("repeat_internal_suspension");
+  std::string why;
+  ASSERT_TRUE(ev.Holds(left, k, D("2019-01-21"), &why));
+  EXPECT_NE(why.find("(the term began 2018-12-15): 2018-12-17"), std::string::npos) << why;
+  // The pupil on roll: two spells last term, one this term.
+  EXPECT_FALSE(ev.Holds(stays, k, D("2019-01-21"), nullptr));
+  Unit(stays, a, "2019-01-09");
+  Unit(stays, a, "2019-01-10");
+  auto ev2 = Evaluator();
+  ASSERT_TRUE(ev2.Holds(stays, k, D("2019-01-21"), &why));
+  EXPECT_NE(why.find("(the term began 2019-01-07): 2019-01-08"), std::string::npos) << why;
+}
+
 TEST_F(FlagsTest, LowAttendanceJustUnderAndOverNinetyPercent) {
   const uint32_t a = School(100001, 805);
   const uint32_t under = Pupil(), at = Pupil();
