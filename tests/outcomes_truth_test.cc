@@ -834,9 +834,9 @@ class MovementFilesReader {
   AdditiveRelations relations_;
 };
 
-TEST(MovementFilesTest, TheFourFilesTogetherGiveNothingSmallAway) {
-  LANTERN_REQUIRE_REAL_DATA(FindRealDataDir().ok());
-  const std::string dir = PublishedAndTrue(926, 7, "four");
+// The reader above over LA `la`'s four files (generated with seed 7).
+void FourFilesGiveNothingSmallAway(int la) {
+  const std::string dir = PublishedAndTrue(la, 7, "four");
   ASSERT_FALSE(dir.empty());
   auto load = [&](const std::string& f) {
     auto t = CsvTable::Load(dir + "/" + f);
@@ -1124,6 +1124,17 @@ TEST(MovementFilesTest, TheFourFilesTogetherGiveNothingSmallAway) {
   EXPECT_GT(r.hidden(), 10000u) << "the check needs hidden counts to protect";
   for (const std::string& leak : r.Leaks()) ADD_FAILURE() << leak << " worked out";
   fs::remove_all(dir);
+}
+
+TEST(MovementFilesTest, TheFourFilesTogetherGiveNothingSmallAway) {
+  LANTERN_REQUIRE_REAL_DATA(FindRealDataDir().ok());
+  FourFilesGiveNothingSmallAway(926);  // Norfolk
+}
+
+// The largest LA (about 190,000 pupils, 450 schools, many trusts).
+TEST(MovementFilesTest, BirminghamsFourFilesGiveNothingSmallAway) {
+  LANTERN_REQUIRE_REAL_DATA(FindRealDataDir().ok());
+  FourFilesGiveNothingSmallAway(330);
 }
 
 // net_flows.csv's rows for a trust's schools of one type in an LA: each
