@@ -1131,7 +1131,7 @@ TEST(MovementFilesTest, TheFourFilesTogetherGiveNothingSmallAway) {
   FourFilesGiveNothingSmallAway(926);  // Norfolk
 }
 
-// The largest LA (about 190,000 pupils, 450 schools, many trusts).
+// A large LA: 213,353 pupils in 486 schools in the 2019 census, many trusts.
 TEST(MovementFilesTest, BirminghamsFourFilesGiveNothingSmallAway) {
   LANTERN_REQUIRE_REAL_DATA(FindRealDataDir().ok());
   FourFilesGiveNothingSmallAway(330);
