@@ -68,8 +68,9 @@ test: build
 # statistical checks on a generated local authority (GenerateTest,
 # PupilLevelGeneratedTest, VoiceGeneratedTest, GeneratedKs4Test,
 # GenerateScopeTest, OutcomesTruthTest: a whole LA's year generated for each
-# suite; NetFlowsLinkedTest and MovementFilesTest: Norfolk's, the readers of
-# the published files, run here as MovementFlowsLinkedTest on Hartlepool is)
+# suite; NetFlowsLinkedTest and MovementFilesTest: Norfolk's (and, for the
+# second, Birmingham's), the readers of the published files, run here as
+# MovementFlowsLinkedTest on Hartlepool is)
 # and the scorecard's simulations
 # (ScorecardSimulationTest: thousands of simulated schools), which run the
 # same code as the small end-to-end tests kept here at ten times the data;
