@@ -12,21 +12,14 @@ bool SuppressionProblem::MakeSafe(std::span<const int64_t> counts, size_t group,
                                   std::vector<bool>& hidden, std::span<const uint8_t> known_zero,
                                   std::vector<size_t>* newly_hidden) const {
   const AdditiveRelation g = groups_[group];
-  int hidden_members = 0, hidden_zeros = 0;
+  int hidden_members = 0;
   int64_t hidden_sum = 0;
   for (size_t m : g.members) {
     if (!hidden[m]) continue;
-    if (counts[m] == 0) {
-      ++hidden_zeros;
-      continue;
-    }
-    ++hidden_members;
+    // A hidden 0 protects another only when a reader cannot tell it
+    // (KnownZeros): a hidden member beside only such zeros would follow.
+    hidden_members += counts[m] != 0 || !known_zero[m];
     hidden_sum += counts[m];
-  }
-  // A hidden 0 protects another only when a reader cannot tell it
-  // (KnownZeros): a hidden member beside only such zeros would follow.
-  if (hidden_zeros > 0) {
-    for (size_t m : g.members) hidden_members += hidden[m] && counts[m] == 0 && !known_zero[m];
   }
   const bool margin_hidden = hidden[g.margin];
   bool changed = false;
