@@ -20,6 +20,7 @@ bool IsLoopback(const std::string& bind) {
 void AddServe(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<server::ServerOptions>();
   auto open_data = std::make_shared<std::string>();
+  auto inbox_seconds = std::make_shared<int>(10);
   CLI::App* cmd = app.add_subcommand(
       "serve",
       "Serve the web app and the JSON API over a store (pupil-level mode: accounts, pupil records "
@@ -45,6 +46,17 @@ void AddServe(CLI::App& app, int* exit_code) {
                   "user-defined places for the Local Outcomes Framework, as for outcomes "
                   "(default: STORE/places.csv when the store has one)");
   cmd->add_option("--threads", o->threads, "computation threads (default: one per core)");
+  auto* inbox = cmd->add_option(
+      "--inbox", o->inbox_dir,
+      "a folder for the daily feed (pupil-level mode): each folder moved into it is taken in "
+      "as `lantern ingest FOLDER --store STORE --flags` would (the flags where the store keeps "
+      "them), the new day served in place of the old without a restart, and the folder moved "
+      "to INBOX/done or INBOX/failed beside a note of what became of it (docs/server.md)");
+  inbox->excludes(od);
+  auto* every = cmd->add_option("--inbox-every", *inbox_seconds,
+                                "seconds between looks at the inbox (default 10)")
+                    ->check(CLI::Range(1, 86400));
+  every->needs(inbox);
   cmd->footer(
       "Examples:\n"
       "  lantern serve --store out/demo/store             # http://127.0.0.1:8080\n"
@@ -52,8 +64,10 @@ void AddServe(CLI::App& app, int* exit_code) {
       "  lantern serve --store y2019/store --previous-store y2018/store  # pupil voice change, LOF "
       "trend\n"
       "  lantern serve --store S --bind 0.0.0.0 --tls-cert cert.pem --tls-key key.pem\n"
+      "  lantern serve --store S --inbox feed/   # then each day: mv day-2019-03-14 feed/\n"
       "Accounts: lantern users add NAME --role ROLE --scope CODE --store S (docs/access.md).");
-  cmd->callback([o, od, open_data, exit_code] {
+  cmd->callback([o, od, open_data, inbox_seconds, exit_code] {
+    o->inbox_poll_ms = *inbox_seconds * 1000;
     if (od->count() > 0) {
       o->open_data = true;
       o->open_data_dir = *open_data;

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -30,6 +31,7 @@
 #include "flags/referrals.h"
 #include "flags/run.h"
 #include "lantern/build.h"
+#include "lantern/ingest.h"
 #include "lantern/measures.h"
 #include "lantern/outcomes.h"
 #include "lantern/scorecard.h"
@@ -163,8 +165,14 @@ struct Server::Impl {
   Policy policy;
   std::string time_period;
 
+  // Requests read the generation in service (the store, its pupils, the
+  // published figures, the caches and the caseload) under a shared lock;
+  // a new day's generation takes its place under the exclusive one, all at
+  // once (Serve), so a request sees one generation throughout.
+  std::shared_mutex serve_mu;
+
   std::unique_ptr<httplib::Server> http;
-  std::thread serve_thread, compute_thread;
+  std::thread serve_thread, compute_thread, inbox_thread;
   int bound_port = 0;
 
   std::mutex mu;
@@ -192,7 +200,20 @@ struct Server::Impl {
     return published;
   }
   void Compute();
-  Status ComputeVoice(Published* p);
+  // The published figures of `from` (null in open-data mode).
+  Status ComputeInto(const LoadedStore* from, Published* p);
+  Status ComputeVoice(const LoadedStore& from, Published* p);
+  // The inbox (options.inbox_dir): each folder dropped in is taken in as a
+  // day (TakeDay), one at a time, until Stop.
+  std::mutex inbox_mu;
+  std::condition_variable inbox_cv;
+  bool stopping = false;                 // under inbox_mu
+  std::atomic<bool> day_loading{false};  // a day is being taken in: referral updates wait
+  json inbox_last;                       // under mu: the last folder taken and its outcome
+  void WatchInbox();
+  void TakeDay(const fs::path& folder);
+  // Puts a new generation in service in place of the one served.
+  void Serve(std::shared_ptr<const LoadedStore> next, std::shared_ptr<const Published> p);
   void Routes();
   Principal Who(const httplib::Request& req, std::string* csrf = nullptr);
   json SchoolJson(const SchoolEntry& s) const;
@@ -226,11 +247,11 @@ struct Server::Impl {
   void HandleCaseload(const httplib::Request& req, httplib::Response& res);
   // Each LIPA's effectiveness as of the store's last day, from its
   // referrals and flag history and the agreements' terms.
-  Status ReadLipaEffectiveness(Published* p);
+  Status ReadLipaEffectiveness(const LoadedStore& from, Published* p);
   void HandleReferralUpdate(const httplib::Request& req, httplib::Response& res);
   void HandleMeasures(const Published& p, const httplib::Request& req, httplib::Response& res);
   void HandleXlsx(int urn, httplib::Response& res);
-  void ComputeMeasuresInto(Published* p);
+  void ComputeMeasuresInto(const LoadedStore* from, Published* p);
   json MeasuresJson(const SchoolMeasures& m) const;
 };
 
@@ -510,8 +531,8 @@ Status ReadVoiceRows(const std::string& path, const char* name, std::map<std::st
 // The store's voice wave through the one voice report and its one writer
 // (src/voice/), read back by area: the API serves exactly the published
 // files' rows, computed once.
-Status Server::Impl::ComputeVoice(Published* p) {
-  const StoreState& state = store->impl().state;
+Status Server::Impl::ComputeVoice(const LoadedStore& from, Published* p) {
+  const StoreState& state = from.impl().state;
   LANTERN_ASSIGN_OR_RETURN(std::string dir, voice::FindCatalogueDir(""));
   LANTERN_ASSIGN_OR_RETURN(voice::VoiceCatalogue cat,
                            voice::LoadCatalogueWithLocalItems(dir, state.voice_local_items));
@@ -565,6 +586,224 @@ Status Server::Impl::ComputeVoice(Published* p) {
 
 void Server::Impl::Compute() {
   auto p = std::make_shared<Published>();
+  const Status st = ComputeInto(store.get(), p.get());
+  std::lock_guard lock(mu);
+  compute_status = st;
+  if (st.ok()) published = std::move(p);
+  computing_done = true;
+  cv.notify_all();
+  if (!options.quiet) {
+    std::fprintf(
+        stderr, "lantern serve: %s\n",
+        st.ok() ? "published figures ready" : ("computing failed: " + st.ToString()).c_str());
+  }
+}
+
+// ---------------------------------------------------------------- the inbox
+
+void Server::Impl::WatchInbox() {
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return computing_done; });
+    if (!published) return;  // nothing served to put a new day beside
+  }
+  std::error_code ec;
+  fs::create_directories(fs::path(options.inbox_dir), ec);
+  for (;;) {
+    {
+      std::unique_lock lock(inbox_mu);
+      if (inbox_cv.wait_for(lock, std::chrono::milliseconds(options.inbox_poll_ms),
+                            [&] { return stopping; })) {
+        return;
+      }
+    }
+    // The folders in the inbox, oldest name first; a folder whose name
+    // starts with a dot is still being written (write it so, then rename).
+    std::vector<fs::path> folders;
+    for (const auto& e : fs::directory_iterator(options.inbox_dir, ec)) {
+      const std::string name = e.path().filename().string();
+      if (e.is_directory(ec) && !name.empty() && name[0] != '.' && name != "done" &&
+          name != "failed") {
+        folders.push_back(e.path());
+      }
+    }
+    std::sort(folders.begin(), folders.end());
+    for (const fs::path& f : folders) {
+      {
+        std::lock_guard lock(inbox_mu);
+        if (stopping) return;
+      }
+      TakeDay(f);
+    }
+  }
+}
+
+namespace {
+
+// Moves a folder the inbox took into `to` (done/ or failed/), beside a
+// file of what became of it (NAME.txt); a name already there gets a number.
+void FileAway(const fs::path& folder, const fs::path& to, const std::string& outcome) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  const std::string name = folder.filename().string();
+  fs::path dest = to / name;
+  for (int n = 2; fs::exists(dest, ec); ++n) dest = to / fmt::format("{}.{}", name, n);
+  fs::rename(folder, dest, ec);
+  std::ofstream(dest.string() + ".txt") << outcome;
+}
+
+}  // namespace
+
+void Server::Impl::TakeDay(const fs::path& folder) {
+  const std::string name = folder.filename().string();
+  const auto started = std::chrono::steady_clock::now();
+  const auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  const auto record = [&](const std::string& status, const std::string& detail) {
+    std::lock_guard lock(mu);
+    inbox_last = json{{"folder", name}, {"status", status}, {"detail", detail}};
+    if (!options.quiet) {
+      std::fprintf(stderr, "lantern serve: inbox %s: %s (%.2f s)\n", name.c_str(), status.c_str(),
+                   seconds());
+    }
+  };
+  // From here referral updates wait; the exclusive lock, taken and let go,
+  // lets one already under way finish first.
+  day_loading = true;
+  { std::unique_lock wait_for_requests(serve_mu); }
+  std::shared_ptr<const LoadedStore> current;
+  {
+    std::shared_lock lock(serve_mu);
+    current = store;
+  }
+  std::vector<LipaTerms> lipas;
+  if (auto agreements = accounts->ListAgreements(); agreements.ok()) {
+    for (auto& a : *agreements) {
+      if (a.lipa) lipas.push_back(std::move(*a.lipa));
+    }
+  }
+  // The daily job, as `lantern ingest DAY --store S --flags OUT`: the
+  // commit, then (where the store already keeps flags) the day's flags,
+  // referrals and escalations on the state just committed.
+  IngestOptions io;
+  io.input_dir = folder.string();
+  io.store_dir = options.store_dir;
+  io.policy_file = options.policy_file;
+  io.threads = options.threads;
+  io.read_flag_tables = true;
+  IngestReport report;
+  FlagsReport flagged;
+  bool flags_run = false;
+  const std::string flags_dir = (fs::path(options.work_dir) / "daily" / name).string();
+  Status st = current->impl().store->WriteFromReader([&]() -> Status {
+    std::shared_ptr<LoadedStore> committed;
+    LANTERN_RETURN_IF_ERROR(Ingest(io, &report, &committed));
+    if (!committed || !report.committed || committed->impl().state.flag_runs.size() == 0) {
+      return Status::Ok();
+    }
+    // The day's flag changes are pupil-level: audited like the daily
+    // job's (docs/access.md).
+    AuditEntry entry;
+    entry.username = "lantern serve";
+    entry.role = "operator";
+    entry.scope = "store";
+    entry.action = "inbox: the daily job";
+    entry.target = "flag_changes.csv to " + flags_dir;
+    entry.basis = "the server's inbox: the account's access to the store's files";
+    LANTERN_RETURN_IF_ERROR(accounts->Append(entry));
+    FlagsOptions f;
+    f.store_dir = options.store_dir;
+    f.out_dir = flags_dir;
+    f.list = false;
+    f.policy_file = options.policy_file;
+    f.threads = options.threads;
+    f.lipas = std::move(lipas);
+    const auto& last_commit = committed->impl().last_commit;
+    f.changes = last_commit ? &*last_commit : nullptr;
+    flags_run = true;
+    return RunFlags(*committed->impl().store, &committed->mutable_impl().state, f, &flagged);
+  });
+  const fs::path inbox(options.inbox_dir);
+  if (!st.ok() && st.message().find("in use by another lantern process") != std::string::npos) {
+    // Another process held the store: the folder stays for the next look.
+    day_loading = false;
+    return record("waiting", st.message());
+  }
+  std::string outcome = fmt::format("lantern ingest {} -> {}\n{}", name, options.store_dir,
+                                    st.ok() || report.committed ? report.Summary() : "");
+  if (flags_run) outcome += "flags -> " + flags_dir + "\n" + flagged.Summary();
+  if (!st.ok()) {
+    // Nothing was committed (or, for the flags, the ingest was: the store
+    // is then a day on, and is served below).
+    outcome += "failed: " + st.ToString() + "\n";
+    if (!report.committed) {
+      FileAway(folder, inbox / "failed", outcome);
+      day_loading = false;
+      return record("failed", st.ToString());
+    }
+  }
+  if (!report.committed) {
+    FileAway(folder, inbox / "done", outcome);
+    day_loading = false;
+    return record("unchanged", "nothing new in the folder");
+  }
+  // The new generation, loaded and published beside the one served, then
+  // put in its place.
+  auto next = LoadedStore::Open(options.store_dir, options.threads);
+  Status published_st = next.ok() ? Status::Ok() : next.status();
+  auto p = std::make_shared<Published>();
+  if (published_st.ok()) published_st = ComputeInto(next->get(), p.get());
+  if (published_st.ok()) Serve(std::move(next).value(), std::move(p));
+  day_loading = false;
+  outcome += fmt::format("served: {}\n", published_st.ok() ? "yes" : published_st.ToString());
+  // The day is in the store (if its flags failed, the note says why):
+  // filed as done, since dropping it again would change nothing.
+  FileAway(folder, inbox / "done", outcome);
+  if (!published_st.ok()) {
+    return record("committed, not served",
+                  "the store took the day but its figures failed: " + published_st.ToString());
+  }
+  record(st.ok() ? (report.rows_rejected > 0 ? "taken, some rows rejected" : "taken")
+                 : "taken, flags failed",
+         st.ok() ? fmt::format("{} rows rejected", report.rows_rejected) : st.ToString());
+}
+
+void Server::Impl::Serve(std::shared_ptr<const LoadedStore> next,
+                         std::shared_ptr<const Published> p) {
+  auto next_pupils = std::make_unique<PupilRecords>(next, policy);
+  const StoreState& state = next->impl().state;
+  const auto dates = state.marks.Dates();
+  std::string next_as_of = dates.empty() ? "" : FormatIsoDate(Date{dates.back()});
+  std::string next_period = state.year ? state.year->TimePeriod() : time_period;
+  // The generation let go is freed after the lock.
+  std::shared_ptr<const LoadedStore> old_store;
+  std::unique_ptr<PupilRecords> old_pupils;
+  std::shared_ptr<const Published> old_published;
+  std::unique_lock lock(serve_mu);
+  old_store = std::exchange(store, std::move(next));
+  old_pupils = std::exchange(pupils, std::move(next_pupils));
+  as_of = std::move(next_as_of);
+  time_period = std::move(next_period);
+  {
+    std::lock_guard l(mu);
+    old_published = std::exchange(published, std::move(p));
+  }
+  {
+    std::lock_guard l(cache_mu);
+    scorecard_cache.clear();
+    enquiry_cache.clear();
+    pupil_cache.clear();
+    pupil_cache_order.clear();
+  }
+  {
+    std::lock_guard l(caseload_mu);
+    caseload_loaded = false;  // read again from the new store on first use
+    trigger_meaning.clear();
+  }
+}
+
+Status Server::Impl::ComputeInto(const LoadedStore* from, Published* p) {
   Status st;
   const int threads = options.threads;
   if (!options.open_data) {
@@ -574,8 +813,8 @@ void Server::Impl::Compute() {
     b.policy_file = options.policy_file;
     b.threads = threads;
     BuildReport report;
-    st = Build(*store, b, &report);
-    if (st.ok()) st = ReadAreaRows(b.out_dir + "/attendance.csv", p.get());
+    st = Build(*from, b, &report);
+    if (st.ok()) st = ReadAreaRows(b.out_dir + "/attendance.csv", p);
     if (st.ok()) {
       PupilLevelOptions o;
       o.policy_file = options.policy_file;
@@ -588,8 +827,8 @@ void Server::Impl::Compute() {
         st = in.status();
       }
     }
-    if (st.ok()) st = ReadCmeCases(options, p.get());
-    if (st.ok()) st = ReadLipaEffectiveness(p.get());
+    if (st.ok()) st = ReadCmeCases(options, p);
+    if (st.ok()) st = ReadLipaEffectiveness(*from, p);
   } else {
     auto in = LoadOpenDataScorecardInput(options.open_data_dir, threads, policy.suppress_below);
     if (in.ok()) {
@@ -604,7 +843,7 @@ void Server::Impl::Compute() {
       const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
       OutcomesReport report;
       if (RunOpenDataOutcomes(options.open_data_dir, dir, policy.suppress_below, &report).ok()) {
-        st = IndexOutcomes(dir, p.get());
+        st = IndexOutcomes(dir, p);
       }
     }
   }
@@ -625,8 +864,8 @@ void Server::Impl::Compute() {
     // Postcodes, where the store has them: a search by postcode or by its
     // district (the part before the space, "TS24").
     std::unordered_map<int, std::string> postcode;
-    if (store) {
-      const SchoolTable& t = store->impl().state.schools;
+    if (from != nullptr) {
+      const SchoolTable& t = from->impl().state.schools;
       for (size_t i = 0; i < t.size(); ++i) {
         if (!t.postcode[i].empty()) postcode[t.urn[i]] = t.postcode[i];
       }
@@ -658,21 +897,12 @@ void Server::Impl::Compute() {
       p->schools.push_back(std::move(e));
     }
   }
-  if (st.ok()) ComputeMeasuresInto(p.get());
-  if (st.ok() && store && store->impl().state.voice_respondents.size() > 0) {
-    Status vs = ComputeVoice(p.get());
+  if (st.ok()) ComputeMeasuresInto(from, p);
+  if (st.ok() && from != nullptr && from->impl().state.voice_respondents.size() > 0) {
+    Status vs = ComputeVoice(*from, p);
     if (!vs.ok()) p->voice_status = vs.ToString();
   }
-  std::lock_guard lock(mu);
-  compute_status = st;
-  if (st.ok()) published = std::move(p);
-  computing_done = true;
-  cv.notify_all();
-  if (!options.quiet) {
-    std::fprintf(
-        stderr, "lantern serve: %s\n",
-        st.ok() ? "published figures ready" : ("computing failed: " + st.ToString()).c_str());
-  }
+  return st;
 }
 
 // Every school's KS4 measures: from the store against the Department's
@@ -680,7 +910,7 @@ void Server::Impl::Compute() {
 // authority's store then gets the national-basis figure), else the store's
 // own cohort; in open-data mode from the published 2019 files. A store with
 // no KS4 results leaves a note, not a failure.
-void Server::Impl::ComputeMeasuresInto(Published* p) {
+void Server::Impl::ComputeMeasuresInto(const LoadedStore* from, Published* p) {
   Result<MeasuresResult> r = Status::NotFound("no KS4 measures");
   if (!options.open_data) {
     MeasuresOptions& m = p->measures_options;
@@ -692,7 +922,7 @@ void Server::Impl::ComputeMeasuresInto(Published* p) {
           *real + "/progress8_ks2_estimates_2024/p8_pupil_coefficients_file.csv";
       if (fs::exists(published)) m.estimates_file = published;
     }
-    r = ComputeMeasures(*store, m);
+    r = ComputeMeasures(*from, m);
   } else if (auto real = FindRealDataDir(options.open_data_dir); real.ok()) {
     r = OpenDataMeasures(*real);
   } else {
@@ -980,7 +1210,7 @@ std::vector<std::string> SplitTriggers(std::string_view text) {
 
 }  // namespace
 
-Status Server::Impl::ReadLipaEffectiveness(Published* p) {
+Status Server::Impl::ReadLipaEffectiveness(const LoadedStore& from, Published* p) {
   std::vector<LipaTerms> lipas;
   if (accounts) {
     LANTERN_ASSIGN_OR_RETURN(auto agreements, accounts->ListAgreements());
@@ -988,7 +1218,7 @@ Status Server::Impl::ReadLipaEffectiveness(Published* p) {
       if (a.lipa) lipas.push_back(std::move(*a.lipa));
     }
   }
-  const StoreState& st = store->impl().state;
+  const StoreState& st = from.impl().state;
   const fs::path dir = fs::path(options.work_dir) / "flags";
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -1233,6 +1463,12 @@ void Server::Impl::HandleReferralUpdate(const httplib::Request& req, httplib::Re
     if (!d) return SendError(res, 400, "on must be a date, YYYY-MM-DD");
     on = d->days;
   }
+  // A day being taken in (the inbox) writes the referrals itself: a change
+  // now would be made to the table it replaces.
+  if (day_loading) {
+    res.set_header("Retry-After", "60");
+    return SendError(res, 503, "a new day is being taken in; try again in a minute");
+  }
   // Checked on a copy first: a refused change writes nothing.
   StoreState next;
   next.referrals = referrals;
@@ -1354,14 +1590,46 @@ void Server::Impl::HandleXlsx(int urn, httplib::Response& res) {
   res.set_content(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 }
 
+namespace {
+
+// Registers routes whose handlers each hold a shared lock on `mu` while
+// they run (Server::Impl::serve_mu).
+struct GuardedRoutes {
+  httplib::Server& server;
+  std::shared_mutex& mu;
+  template <typename H>
+  httplib::Server::Handler Guard(H handler) {
+    return [&m = mu, handler = std::move(handler)](const httplib::Request& req,
+                                                   httplib::Response& res) {
+      std::shared_lock lock(m);
+      handler(req, res);
+    };
+  }
+  template <typename H>
+  void Get(const std::string& pattern, H handler) {
+    server.Get(pattern, Guard(std::move(handler)));
+  }
+  template <typename H>
+  void Post(const std::string& pattern, H handler) {
+    server.Post(pattern, Guard(std::move(handler)));
+  }
+  template <typename H>
+  void Delete(const std::string& pattern, H handler) {
+    server.Delete(pattern, Guard(std::move(handler)));
+  }
+};
+
+}  // namespace
+
 void Server::Impl::Routes() {
-  httplib::Server& s = *http;
+  httplib::Server& server = *http;
+  // The routes, each run under the shared lock on the generation served.
+  GuardedRoutes s{server, serve_mu};
   // Every worker catches what a handler might throw; the client gets a 500
   // and the server goes on.
-  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    SendError(res, 500, "internal error");
-  });
-  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                                  std::exception_ptr) { SendError(res, 500, "internal error"); });
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) {
       SendError(res, res.status,
                 res.status == 404 ? "not found" : fmt::format("request refused ({})", res.status));
@@ -1374,7 +1642,7 @@ void Server::Impl::Routes() {
   // 6.4 s against 0.19 s with gzip; bench/RESULTS.md, "Session 15"). The
   // request is the server's own object, handed to this handler as const,
   // and is rewritten before the library reads the header to choose.
-  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     auto& headers = const_cast<httplib::Headers&>(req.headers);
     auto it = headers.find("Accept-Encoding");
     if (it != headers.end()) {
@@ -1386,7 +1654,7 @@ void Server::Impl::Routes() {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  s.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("X-Frame-Options", "DENY");
     res.set_header("Referrer-Policy", "no-referrer");
@@ -1398,7 +1666,7 @@ void Server::Impl::Routes() {
   if (!options.quiet) {
     // Method, path (no query, no headers: no search text, cookie or token),
     // status. Paths hold URNs and codes, never a pupil.
-    s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       std::fprintf(stderr, "%s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);
     });
   }
@@ -1412,7 +1680,14 @@ void Server::Impl::Routes() {
                   {"scorecard", published        ? "ready"
                                 : computing_done ? "failed"
                                                  : "computing"},
-                  {"accounts", accounts != nullptr}});
+                  {"accounts", accounts != nullptr},
+                  // The generation served and its last day; the inbox's
+                  // last folder, where there is an inbox.
+                  {"generation", store ? json(store->generation()) : json(nullptr)},
+                  {"as_of", as_of.empty() ? json(nullptr) : json(as_of)},
+                  {"inbox", options.inbox_dir.empty()
+                                ? json(nullptr)
+                                : json{{"taking_in", day_loading.load()}, {"last", inbox_last}}}});
   });
   s.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(std::string(OpenApiJson()), "application/json");
@@ -1865,7 +2140,7 @@ void Server::Impl::Routes() {
 
   // The web app.
   if (!options.web_dir.empty() && fs::exists(fs::path(options.web_dir) / "index.html")) {
-    s.set_mount_point("/", options.web_dir);
+    server.set_mount_point("/", options.web_dir);
   } else {
     const std::string missing = options.web_dir;
     s.Get("/", [missing](const httplib::Request&, httplib::Response& res) {
@@ -1954,6 +2229,7 @@ Status Server::Start() {
     return Status::FailedPrecondition(fmt::format("cannot listen on {}:{}", o.bind, o.port));
   }
   m.compute_thread = std::thread([&m] { m.Compute(); });
+  if (!o.inbox_dir.empty() && !o.open_data) m.inbox_thread = std::thread([&m] { m.WatchInbox(); });
   m.serve_thread = std::thread([&m] { m.http->listen_after_bind(); });
   for (int i = 0; i < 1000 && !m.http->is_running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -1972,6 +2248,12 @@ void Server::Stop() {
   if (impl_->http) impl_->http->stop();
   if (impl_->serve_thread.joinable()) impl_->serve_thread.join();
   if (impl_->compute_thread.joinable()) impl_->compute_thread.join();
+  {
+    std::lock_guard lock(impl_->inbox_mu);
+    impl_->stopping = true;
+  }
+  impl_->inbox_cv.notify_all();
+  if (impl_->inbox_thread.joinable()) impl_->inbox_thread.join();
 }
 
 int Server::port() const { return impl_->bound_port; }

@@ -45,6 +45,12 @@ struct ServerOptions {
   AccountsOptions accounts;
   int io_timeout_seconds = 10;  // a client that sends or reads nothing for this long is dropped
   bool quiet = false;           // no request log (tests)
+  // A folder the daily feed drops each day's input folder into (pupil-level
+  // mode; docs/server.md, "A new day while it serves"): each folder is
+  // ingested as `lantern ingest` would, the flags run when the store uses
+  // them, and the new generation served in the old one's place. Empty: none.
+  std::string inbox_dir;
+  int inbox_poll_ms = 10000;  // how often the inbox is looked at
 };
 
 class Server {

@@ -135,14 +135,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
 }
 
 Status Store::CommitFromReader(const CommitPlan& plan) const {
-  if (mode_ != Mode::kRead)
-    return Status::FailedPrecondition("CommitFromReader needs a store opened to read");
-  if (lock_fd_ >= 0) ::flock(lock_fd_, LOCK_UN);
-  Status st;
-  {
+  return WriteFromReader([&] {
     auto writer = Store::Open(dir_, Mode::kWrite);
-    st = writer.ok() ? (*writer)->Commit(plan) : writer.status();
-  }  // the writer closes its descriptor: the exclusive lock goes
+    return writer.ok() ? (*writer)->Commit(plan) : writer.status();
+  });  // the writer closes its descriptor: the exclusive lock goes
+}
+
+Status Store::WriteFromReader(const std::function<Status()>& write) const {
+  if (mode_ != Mode::kRead)
+    return Status::FailedPrecondition("a write from a reader needs a store opened to read");
+  if (lock_fd_ >= 0) ::flock(lock_fd_, LOCK_UN);
+  Status st = write();
   if (lock_fd_ >= 0) ::flock(lock_fd_, LOCK_SH);
   return st;
 }

@@ -10,6 +10,7 @@
 #ifndef LANTERN_STORE_STORE_H_
 #define LANTERN_STORE_STORE_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -222,6 +223,12 @@ class Store {
   // lock back, waiting for such a process if need be. This object keeps the
   // generation it opened; the new one is read by the next Open.
   Status CommitFromReader(const CommitPlan& plan) const;
+  // The same for any write: gives up the shared lock, runs `write` (which
+  // opens its own writer, as `Ingest` does, and must close it before it
+  // returns), and takes the shared lock back. Files this reader has mapped
+  // stay readable when the writer's commit removes them (they are unlinked,
+  // never written over).
+  Status WriteFromReader(const std::function<Status()>& write) const;
 
   // Checks every segment's checksums and every marks file's shape.
   Status Verify() const;
