@@ -39,6 +39,7 @@
 
 #include "lantern/indicators.h"
 #include "lantern/status.h"
+#include "lantern/store.h"
 
 namespace lantern {
 
@@ -409,6 +410,9 @@ struct PupilLevelOptions {
   std::string real_data_dir;
 };
 Result<ScorecardInput> LoadPupilLevelScorecardInput(const std::string& store_dir,
+                                                    const PupilLevelOptions& options);
+// The same from a store already loaded (the server's).
+Result<ScorecardInput> LoadPupilLevelScorecardInput(const LoadedStore& store,
                                                     const PupilLevelOptions& options);
 
 // Loads the store, builds the scorecard and writes every output

@@ -464,9 +464,14 @@ Result<ScorecardInput> PupilLevelScorecardInputFromState(const StoreState& st, c
 
 Result<ScorecardInput> LoadPupilLevelScorecardInput(const std::string& store_dir,
                                                     const PupilLevelOptions& options) {
-  LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
   LANTERN_ASSIGN_OR_RETURN(auto loaded, LoadedStore::Open(store_dir, options.threads));
-  return PupilLevelScorecardInputFromState(loaded->impl().state, loaded->impl().store.get(), policy,
+  return LoadPupilLevelScorecardInput(*loaded, options);
+}
+
+Result<ScorecardInput> LoadPupilLevelScorecardInput(const LoadedStore& store,
+                                                    const PupilLevelOptions& options) {
+  LANTERN_ASSIGN_OR_RETURN(Policy policy, LoadPolicyOrDefault(options.policy_file));
+  return PupilLevelScorecardInputFromState(store.impl().state, store.impl().store.get(), policy,
                                            options.threads, options.real_data_dir);
 }
 

@@ -27,6 +27,7 @@
 #include "common/csv_reader.h"
 #include "common/csv_table.h"
 #include "common/file_util.h"
+#include "common/json_text.h"
 #include "flags/flags.h"
 #include "flags/referrals.h"
 #include "flags/run.h"
@@ -154,6 +155,9 @@ struct Published {
   json voice_items = json::array();  // the bank: stem, polarity, categories
   std::string voice_status;
   bool voice_covers_england = false;  // else no England level (voice::StoreCoversEngland)
+  // Where the computation's time went ("build 5.1 s; scorecard input ..."),
+  // for the log and the inbox's notes.
+  std::string steps;
 };
 
 struct Server::Impl {
@@ -305,6 +309,8 @@ Status ReadAreaRows(const std::string& path, Published* p) {
 // The rows of a loaded outcomes file whose `key_column` is set (and starts
 // with `prefix`, which the key drops) and whose geographic_level is one of
 // `levels` (any if empty), as {"columns", "rows"} JSON text by that key.
+// The text is written as it goes (England's movement.csv is 160 MB: a JSON
+// value for each cell took seconds).
 Status IndexOutcomesTable(const CsvTable& t, const std::string& key_column,
                           const std::vector<std::string>& levels,
                           std::map<std::string, std::string>* out, std::string_view prefix = {}) {
@@ -313,24 +319,30 @@ Status IndexOutcomesTable(const CsvTable& t, const std::string& key_column,
   if (key < 0) {
     return Status::Corruption(fmt::format("{} has no {} column", t.name(), key_column));
   }
-  std::map<std::string, json> rows;
+  std::string head = "{\"columns\":";
+  AppendJsonStrings(t.header(), &head);
+  head += ",\"rows\":[";
+  std::map<std::string, std::string, std::less<>> rows;  // key -> its rows' text so far
   for (size_t r = 0; r < t.rows(); ++r) {
     std::string_view k(t.Cell(r, key));
     if (k.empty() || k == "z" || k == "x" || !k.starts_with(prefix)) continue;
     k.remove_prefix(prefix.size());
     if (k.empty()) continue;
     if (!levels.empty() && level >= 0 &&
-        std::find(levels.begin(), levels.end(), std::string(t.Cell(r, level))) == levels.end()) {
+        std::find(levels.begin(), levels.end(), t.Cell(r, level)) == levels.end()) {
       continue;
     }
-    auto [it, fresh] = rows.try_emplace(std::string(k), json::array());
-    it->second.push_back(t.Row(r));
+    auto it = rows.find(k);
+    if (it == rows.end()) {
+      it = rows.emplace(std::string(k), head).first;
+    } else {
+      it->second.push_back(',');
+    }
+    AppendJsonStrings(t.Row(r), &it->second);
   }
-  for (auto& [k, r] : rows) {
-    json body;
-    body["columns"] = t.header();
-    body["rows"] = std::move(r);
-    (*out)[k] = body.dump();
+  for (auto& [k, text] : rows) {
+    text += "]}";
+    (*out)[k] = std::move(text);
   }
   return Status::Ok();
 }
@@ -440,31 +452,25 @@ Status IndexOutcomes(const std::string& dir, Published* p) {
 // education case list: cases by home LA. The user-defined places are
 // --places FILE, else the store's `places.csv` when it has one
 // (docs/server.md).
-Status ReadCmeCases(const ServerOptions& options, Published* p) {
+// The Local Outcomes Framework as the server runs it (with the build, from
+// the same computation): the user-defined places of --places, else the
+// store's places.csv; the year before's store, when given, for the trend.
+PupilLevelOutcomesOptions FrameworkOptions(const ServerOptions& options) {
   PupilLevelOutcomesOptions o;
   o.policy_file = options.policy_file;
   o.threads = options.threads;
   o.places_file = options.places_file;
-  // The year before's framework beside this year's: the trend.
   if (!options.previous_store_dir.empty()) o.earlier_stores = {options.previous_store_dir};
   if (const fs::path places = fs::path(options.store_dir) / "places.csv";
       o.places_file.empty() && fs::exists(places)) {
     o.places_file = places.string();
   }
-  const std::string dir = (fs::path(options.work_dir) / "outcomes").string();
-  OutcomesReport report;
-  Status run = RunPupilLevelOutcomes(options.store_dir, o, dir, &report);
-  if (!run.ok() && !o.earlier_stores.empty()) {
-    // The year before's store cannot give the trend (another year's places
-    // file may name a school it does not hold): this year's alone.
-    if (!options.quiet) {
-      std::fprintf(stderr, "lantern serve: no trend from the previous store: %s\n",
-                   run.ToString().c_str());
-    }
-    o.earlier_stores.clear();
-    run = RunPupilLevelOutcomes(options.store_dir, o, dir, &report);
-  }
-  LANTERN_RETURN_IF_ERROR(run);
+  return o;
+}
+
+// The framework's files in `dir`, indexed, and the case list of children
+// missing education by home LA.
+Status ReadCmeCases(const std::string& dir, Published* p) {
   LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(dir + "/children_missing_education.csv"));
   LANTERN_RETURN_IF_ERROR(IndexOutcomes(dir, p));
   const int home = t.Column("home_la_code");
@@ -596,6 +602,7 @@ void Server::Impl::Compute() {
     std::fprintf(
         stderr, "lantern serve: %s\n",
         st.ok() ? "published figures ready" : ("computing failed: " + st.ToString()).c_str());
+    if (published) std::fprintf(stderr, "  %s\n", published->steps.c_str());
   }
 }
 
@@ -754,6 +761,7 @@ void Server::Impl::TakeDay(const fs::path& folder) {
   Status published_st = next.ok() ? Status::Ok() : next.status();
   auto p = std::make_shared<Published>();
   if (published_st.ok()) published_st = ComputeInto(next->get(), p.get());
+  outcome += "figures: " + p->steps + "\n";
   if (published_st.ok()) Serve(std::move(next).value(), std::move(p));
   day_loading = false;
   outcome += fmt::format("served: {}\n", published_st.ok() ? "yes" : published_st.ToString());
@@ -806,29 +814,73 @@ void Server::Impl::Serve(std::shared_ptr<const LoadedStore> next,
 Status Server::Impl::ComputeInto(const LoadedStore* from, Published* p) {
   Status st;
   const int threads = options.threads;
+  auto lap_start = std::chrono::steady_clock::now();
+  const auto lap = [&](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    p->steps += fmt::format("{}{} {:.2f} s", p->steps.empty() ? "" : "; ", name,
+                            std::chrono::duration<double>(now - lap_start).count());
+    lap_start = now;
+  };
   if (!options.open_data) {
     BuildOptions b;
     b.store_dir = options.store_dir;
     b.out_dir = (fs::path(options.work_dir) / "build").string();
     b.policy_file = options.policy_file;
     b.threads = threads;
+    // The Local Outcomes Framework from the build's computation (the
+    // facts, the cube and the disclosure pass once for both), except with
+    // user-defined places, whose audits the framework runs on its own.
+    PupilLevelOutcomesOptions framework = FrameworkOptions(options);
+    const std::string framework_dir = (fs::path(options.work_dir) / "outcomes").string();
+    const bool together = framework.places_file.empty();
+    if (together) {
+      b.outcomes_dir = framework_dir;
+      b.outcomes = framework;
+    }
     BuildReport report;
     st = Build(*from, b, &report);
+    // The year before's store may not give the trend (another year's
+    // places file may name a school it does not hold): this year's alone.
+    const auto without_trend = [&](const Status& failed) {
+      if (!options.quiet) {
+        std::fprintf(stderr, "lantern serve: no trend from the previous store: %s\n",
+                     failed.ToString().c_str());
+      }
+      b.outcomes.earlier_stores.clear();
+      framework.earlier_stores.clear();
+    };
+    if (!st.ok() && together && !framework.earlier_stores.empty()) {
+      without_trend(st);
+      st = Build(*from, b, &report);
+    }
     if (st.ok()) st = ReadAreaRows(b.out_dir + "/attendance.csv", p);
+    lap(together ? "build and outcomes" : "build");
+    if (st.ok() && !together) {
+      OutcomesReport r;
+      st = RunPupilLevelOutcomes(*from, framework, framework_dir, &r);
+      if (!st.ok() && !framework.earlier_stores.empty()) {
+        without_trend(st);
+        st = RunPupilLevelOutcomes(*from, framework, framework_dir, &r);
+      }
+      lap("outcomes");
+    }
     if (st.ok()) {
       PupilLevelOptions o;
       o.policy_file = options.policy_file;
       o.threads = threads;
       o.real_data_dir = options.real_data_dir;
-      auto in = LoadPupilLevelScorecardInput(options.store_dir, o);
+      auto in = LoadPupilLevelScorecardInput(*from, o);
       if (in.ok()) {
         p->input = std::move(*in);
       } else {
         st = in.status();
       }
     }
-    if (st.ok()) st = ReadCmeCases(options, p);
+    lap("scorecard input");
+    if (st.ok()) st = ReadCmeCases(framework_dir, p);
+    lap("outcomes read");
     if (st.ok()) st = ReadLipaEffectiveness(*from, p);
+    lap("LIPA effectiveness");
   } else {
     auto in = LoadOpenDataScorecardInput(options.open_data_dir, threads, policy.suppress_below);
     if (in.ok()) {
@@ -848,6 +900,7 @@ Status Server::Impl::ComputeInto(const LoadedStore* from, Published* p) {
     }
   }
   if (st.ok()) {
+    lap_start = std::chrono::steady_clock::now();
     ScorecardOptions so;
     so.threads = threads;
     auto sc = Scorecard::Build(p->input, so);
@@ -897,10 +950,13 @@ Status Server::Impl::ComputeInto(const LoadedStore* from, Published* p) {
       p->schools.push_back(std::move(e));
     }
   }
+  lap("scorecard and schools");
   if (st.ok()) ComputeMeasuresInto(from, p);
+  lap("measures");
   if (st.ok() && from != nullptr && from->impl().state.voice_respondents.size() > 0) {
     Status vs = ComputeVoice(*from, p);
     if (!vs.ok()) p->voice_status = vs.ToString();
+    lap("voice");
   }
   return st;
 }

@@ -89,6 +89,14 @@ export function rangeText(lo, hi, dp = 1) {
 }
 
 // "201819" -> "2018/19"
+// An ISO date (2019-03-14) as "14 March 2019"; anything else as given.
+export function dayText(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso));
+  if (!m) return String(iso);
+  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  return `${Number(m[3])} ${months[Number(m[2]) - 1]} ${m[1]}`;
+}
+
 export function periodText(p) {
   const s = String(p || '');
   return /^\d{6}$/.test(s) ? `${s.slice(0, 4)}/${s.slice(4)}` : s;

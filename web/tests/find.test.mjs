@@ -78,6 +78,20 @@ test('a search by local authority lists its schools in the API order, with LA li
   await page.context().close();
 });
 
+test('the footer says which day of the records the figures come from, as the server does', async () => {
+  const page = await newPage(shared.browser);
+  await open(page, shared.target.url, '/', 'h1');
+  const health = await getJson(shared.target.url, '/api/v1/health');
+  assert.match(health.data.as_of, /^\d{4}-\d{2}-\d{2}$/, 'a pupil-level server names its last day');
+  const [y, m, d] = health.data.as_of.split('-').map(Number);
+  const month = new Date(Date.UTC(y, m - 1, d)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+  await page.waitForSelector('[data-testid=health]');
+  const text = await page.locator('[data-testid=health]').innerText();
+  assert.ok(text.includes(`Records to ${d} ${month} ${y}.`), text);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('every control is reachable by Tab with a visible focus; axe finds nothing serious; screenshot', async () => {
   const page = await newPage(shared.browser);
   await open(page, shared.target.url, `/?q=${encodeURIComponent(school.la_name || String(urn))}`, '[data-testid=results]');

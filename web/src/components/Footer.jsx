@@ -1,7 +1,8 @@
-import { periodText } from '../format.jsx';
+import { periodText, dayText } from '../format.jsx';
 
 // The site's footer: what Lantern is, the symbols, and the year and mode of
-// the figures (from /api/v1/health, or from the scorecard in an offline copy).
+// the figures and the last day of the records they come from (from
+// /api/v1/health, or from the scorecard in an offline copy).
 export function Footer({ health }) {
   return (
     <footer class="site-footer">
@@ -13,6 +14,7 @@ export function Footer({ health }) {
         {health ? (
           <p class="muted" data-testid="health">
             {health.time_period ? `Academic year ${periodText(health.time_period)}. ` : ''}
+            {health.as_of ? `Records to ${dayText(health.as_of)}. ` : ''}
             {health.mode === 'open-data' ? 'From the Department’s published files (open data).' : health.mode ? 'From pupil-level records (pupil-level mode).' : ''}
           </p>
         ) : null}
