@@ -21,11 +21,13 @@
 #include "aggregate/groups.h"
 #include "common/csv_table.h"
 #include "common/date.h"
+#include "common/file_util.h"
 #include "compute/compute.h"
 #include "indicators/catalogue.h"
 #include "lantern/generate.h"
 #include "lantern/ingest.h"
 #include "lantern/outcomes.h"
+#include "lantern/store.h"
 #include "reference/real_data.h"
 #include "store/store.h"
 #include "suppress/differencing_audit.h"
@@ -227,6 +229,16 @@ TEST_F(OutcomesTruthTest, AnEarlierYearsStoreGivesEachMeasureItsTrend) {
   ASSERT_TRUE(RunPupilLevelOutcomes(*dir_ + "/store", o, *dir_ + "/out-trend", &both).ok());
   EXPECT_EQ(both.periods, 2u);
   EXPECT_FALSE(fs::exists(*dir_ + "/out-trend.earlier-0")) << "the earlier run's folder is removed";
+  // Over a store already loaded (the server's), the same trend.
+  {
+    auto loaded = LoadedStore::Open(*dir_ + "/store");
+    ASSERT_TRUE(loaded.ok());
+    OutcomesReport from_loaded;
+    ASSERT_TRUE(RunPupilLevelOutcomes(**loaded, o, *dir_ + "/out-trend-loaded", &from_loaded).ok());
+    EXPECT_EQ(from_loaded.periods, 2u);
+    EXPECT_EQ(ReadFileToString(*dir_ + "/out-trend-loaded/local_outcomes.csv").value(),
+              ReadFileToString(*dir_ + "/out-trend/local_outcomes.csv").value());
+  }
   // What an earlier year is run for: its framework rows, not its case list
   // (pupil-level) or other files.
   PupilLevelOutcomesOptions only;

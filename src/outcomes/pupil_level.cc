@@ -447,18 +447,35 @@ Status RunOne(const LoadedStore& loaded_store, const PupilLevelOutcomesOptions& 
 
 }  // namespace
 
-Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutcomesOptions& options,
-                             const std::string& out_dir, OutcomesReport* report) {
-  const auto started = std::chrono::steady_clock::now();
-  // The earlier years first, each into a folder of its own beside OUT, so
-  // that one that fails leaves OUT as it was.
+namespace {
+
+// The earlier years' rows of local_outcomes.csv (the trend), each run from
+// its own store, and their leavers at 17.
+struct EarlierYears {
+  std::vector<std::string> rows;  // each earlier year's rows, without the header
+  std::vector<outcomes::SeventeenCounts> seventeen;
+  // The leavers at 17 of the year starting in `start`, if an earlier store
+  // holds it.
+  const outcomes::SeventeenCounts* Of(int start) const {
+    const std::string period = AcademicYear(start).TimePeriod();
+    for (const outcomes::SeventeenCounts& s : seventeen) {
+      if (s.time_period == period) return &s;
+    }
+    return nullptr;
+  }
+};
+
+Status RunEarlierYears(const PupilLevelOutcomesOptions& options, const std::string& out_dir,
+                       EarlierYears* e) {
+  // Each earlier year into a folder of its own beside OUT, so that one
+  // that fails leaves OUT as it was.
   const size_t n_earlier = options.earlier_stores.size();
-  std::vector<std::string> earlier_rows(n_earlier);  // each earlier year's rows, without the header
+  e->rows.assign(n_earlier, std::string());
   // Each earlier year's leavers at 17: the year before's share this year's
   // winter at 16. The earlier stores run oldest first (their years read
   // from their manifests), so that each earlier year's winter has its year
   // before's leavers at 17 too when that store is given.
-  std::vector<outcomes::SeventeenCounts> seventeen(n_earlier);
+  e->seventeen.assign(n_earlier, outcomes::SeventeenCounts());
   std::vector<int> start_year(n_earlier, std::numeric_limits<int>::min());
   for (size_t i = 0; i < n_earlier; ++i) {
     auto opened = Store::Open(options.earlier_stores[i], Store::Mode::kRead);
@@ -468,13 +485,6 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return start_year[a] < start_year[b]; });
-  const auto seventeen_of = [&](int start) -> const outcomes::SeventeenCounts* {
-    const std::string period = AcademicYear(start).TimePeriod();
-    for (const outcomes::SeventeenCounts& s : seventeen) {
-      if (s.time_period == period) return &s;
-    }
-    return nullptr;
-  };
   for (const size_t i : order) {
     PupilLevelOutcomesOptions o = options;
     o.earlier_stores.clear();
@@ -482,11 +492,10 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
     const std::string dir = fmt::format("{}.earlier-{}", out_dir, i);
     OutcomesReport sub;
     auto earlier = LoadedStore::Open(options.earlier_stores[i], options.threads);
-    const outcomes::SeventeenCounts* before = start_year[i] == std::numeric_limits<int>::min()
-                                                  ? nullptr
-                                                  : seventeen_of(start_year[i] - 1);
+    const outcomes::SeventeenCounts* before =
+        start_year[i] == std::numeric_limits<int>::min() ? nullptr : e->Of(start_year[i] - 1);
     Status st = earlier.ok() ? RunOne(**earlier, o, dir, &sub,
-                                      {.year_before = before, .seventeen = &seventeen[i]})
+                                      {.year_before = before, .seventeen = &e->seventeen[i]})
                              : earlier.status();
     Result<std::string> text =
         st.ok() ? ReadFileToString(dir + "/local_outcomes.csv") : Result<std::string>(st);
@@ -498,18 +507,24 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
                                 text.status().message()));
     }
     const size_t eol = text->find('\n');
-    earlier_rows[i] = eol == std::string::npos ? std::string() : text->substr(eol + 1);
+    e->rows[i] = eol == std::string::npos ? std::string() : text->substr(eol + 1);
   }
-  LANTERN_ASSIGN_OR_RETURN(auto loaded, LoadedStore::Open(store_dir, options.threads));
-  if (!loaded->impl().state.year) {
-    return Status::FailedPrecondition(store_dir +
+  return Status::Ok();
+}
+
+// This year's framework beside the earlier years'.
+Status RunWithEarlierYears(const LoadedStore& loaded, const PupilLevelOutcomesOptions& options,
+                           const std::string& out_dir, const EarlierYears& e,
+                           OutcomesReport* report) {
+  if (!loaded.impl().state.year) {
+    return Status::FailedPrecondition(loaded.dir() +
                                       " has no attendance marks yet, so no academic year");
   }
   // One store a year: two of the same year would give each place two
   // figures for it.
-  std::set<std::string> periods = {loaded->impl().state.year->TimePeriod()};
-  for (size_t i = 0; i < earlier_rows.size(); ++i) {
-    const std::string_view rows = earlier_rows[i];
+  std::set<std::string> periods = {loaded.impl().state.year->TimePeriod()};
+  for (size_t i = 0; i < e.rows.size(); ++i) {
+    const std::string_view rows = e.rows[i];
     if (rows.empty()) continue;
     const std::string period(rows.substr(0, rows.find(',')));
     if (!periods.insert(period).second) {
@@ -519,9 +534,33 @@ Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutco
     }
   }
   outcomes::FrameworkShared shared;
-  shared.year_before = seventeen_of(loaded->impl().state.year->start_year() - 1);
-  shared.earlier_rows = &earlier_rows;
-  Status st = RunOne(*loaded, options, out_dir, report, shared);
+  shared.year_before = e.Of(loaded.impl().state.year->start_year() - 1);
+  shared.earlier_rows = &e.rows;
+  return RunOne(loaded, options, out_dir, report, shared);
+}
+
+}  // namespace
+
+Status RunPupilLevelOutcomes(const std::string& store_dir, const PupilLevelOutcomesOptions& options,
+                             const std::string& out_dir, OutcomesReport* report) {
+  const auto started = std::chrono::steady_clock::now();
+  // The earlier years first, before this year's store is loaded.
+  EarlierYears earlier;
+  LANTERN_RETURN_IF_ERROR(RunEarlierYears(options, out_dir, &earlier));
+  LANTERN_ASSIGN_OR_RETURN(auto loaded, LoadedStore::Open(store_dir, options.threads));
+  Status st = RunWithEarlierYears(*loaded, options, out_dir, earlier, report);
+  report->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return st;
+}
+
+Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
+                             const PupilLevelOutcomesOptions& options, const std::string& out_dir,
+                             OutcomesReport* report) {
+  const auto started = std::chrono::steady_clock::now();
+  EarlierYears earlier;
+  LANTERN_RETURN_IF_ERROR(RunEarlierYears(options, out_dir, &earlier));
+  Status st = RunWithEarlierYears(loaded_store, options, out_dir, earlier, report);
   report->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return st;
@@ -554,12 +593,6 @@ Status AddFrameworkMeasures(const Catalogue& catalogue, ComputeRequest* request)
 }
 
 }  // namespace outcomes
-
-Status RunPupilLevelOutcomes(const LoadedStore& loaded_store,
-                             const PupilLevelOutcomesOptions& options, const std::string& out_dir,
-                             OutcomesReport* report) {
-  return RunOne(loaded_store, options, out_dir, report, {});
-}
 
 namespace outcomes {
 

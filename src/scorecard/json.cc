@@ -1,8 +1,8 @@
 // OUT/scorecards/URN.json: one school's scorecard. Keys are the snake_case
 // ids used in scorecard.csv and the registry; a figure is a JSON number or
 // one of the strings "c", "x", "z" (definitions.md 9).
-#include <cstdio>
 
+#include "common/json_text.h"
 #include "common/rounding.h"
 #include "scorecard/engine_internal.h"
 #include "scorecard/writers.h"
@@ -10,44 +10,7 @@
 namespace lantern::scorecard {
 namespace {
 
-void Str(std::string_view s, std::string* out) {
-  out->push_back('"');
-  size_t plain = 0;
-  while (plain < s.size()) {
-    const unsigned char ch = static_cast<unsigned char>(s[plain]);
-    if (ch < 0x20 || ch == '"' || ch == '\\') break;
-    ++plain;
-  }
-  out->append(s.data(), plain);
-  for (char c : s.substr(plain)) {
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          *out += buf;
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
+void Str(std::string_view s, std::string* out) { AppendJsonString(s, out); }
 
 void Key(std::string_view k, std::string* out) {
   Str(k, out);

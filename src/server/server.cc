@@ -214,6 +214,7 @@ struct Server::Impl {
   bool stopping = false;                 // under inbox_mu
   std::atomic<bool> day_loading{false};  // a day is being taken in: referral updates wait
   json inbox_last;                       // under mu: the last folder taken and its outcome
+  std::set<std::string> stuck;  // folders taken that could not be moved out (inbox thread only)
   void WatchInbox();
   void TakeDay(const fs::path& folder);
   // Puts a new generation in service in place of the one served.
@@ -447,14 +448,10 @@ Status IndexOutcomes(const std::string& dir, Published* p) {
   return Status::Ok();
 }
 
-// The Local Outcomes Framework over the store (lantern outcomes): the
-// published files indexed for the endpoints, and the children missing
-// education case list: cases by home LA. The user-defined places are
-// --places FILE, else the store's `places.csv` when it has one
-// (docs/server.md).
-// The Local Outcomes Framework as the server runs it (with the build, from
-// the same computation): the user-defined places of --places, else the
-// store's places.csv; the year before's store, when given, for the trend.
+// The Local Outcomes Framework over the store as the server runs it
+// (docs/server.md): the user-defined places of --places, else the store's
+// places.csv when it has one; the year before's store, when given, for the
+// trend.
 PupilLevelOutcomesOptions FrameworkOptions(const ServerOptions& options) {
   PupilLevelOutcomesOptions o;
   o.policy_file = options.policy_file;
@@ -630,7 +627,7 @@ void Server::Impl::WatchInbox() {
     for (const auto& e : fs::directory_iterator(options.inbox_dir, ec)) {
       const std::string name = e.path().filename().string();
       if (e.is_directory(ec) && !name.empty() && name[0] != '.' && name != "done" &&
-          name != "failed") {
+          name != "failed" && !stuck.count(name)) {
         folders.push_back(e.path());
       }
     }
@@ -649,14 +646,22 @@ namespace {
 
 // Moves a folder the inbox took into `to` (done/ or failed/), beside a
 // file of what became of it (NAME.txt); a name already there gets a number.
-void FileAway(const fs::path& folder, const fs::path& to, const std::string& outcome) {
+// Whether it could be moved.
+bool FileAway(const fs::path& folder, const fs::path& to, std::string outcome) {
   std::error_code ec;
   fs::create_directories(to, ec);
   const std::string name = folder.filename().string();
   fs::path dest = to / name;
   for (int n = 2; fs::exists(dest, ec); ++n) dest = to / fmt::format("{}.{}", name, n);
   fs::rename(folder, dest, ec);
+  if (ec) {
+    outcome += fmt::format(
+        "the folder could not be moved here ({}): it stays in the inbox, "
+        "not taken again until the server restarts\n",
+        ec.message());
+  }
   std::ofstream(dest.string() + ".txt") << outcome;
+  return !ec;
 }
 
 }  // namespace
@@ -745,15 +750,20 @@ void Server::Impl::TakeDay(const fs::path& folder) {
     // is then a day on, and is served below).
     outcome += "failed: " + st.ToString() + "\n";
     if (!report.committed) {
-      FileAway(folder, inbox / "failed", outcome);
+      if (!FileAway(folder, inbox / "failed", outcome)) stuck.insert(name);
       day_loading = false;
       return record("failed", st.ToString());
     }
   }
   if (!report.committed) {
-    FileAway(folder, inbox / "done", outcome);
+    // Every row rejected (kept aside in the store's rejects/), or nothing
+    // new: the store and the day served stay as they were.
+    const bool rejected = report.rows_rejected > 0;
+    if (!FileAway(folder, inbox / (rejected ? "failed" : "done"), outcome)) stuck.insert(name);
     day_loading = false;
-    return record("unchanged", "nothing new in the folder");
+    return rejected ? record("failed", fmt::format("{} rows rejected, none taken (see {})",
+                                                   report.rows_rejected, report.rejects_dir))
+                    : record("unchanged", "nothing new in the folder");
   }
   // The new generation, loaded and published beside the one served, then
   // put in its place.
@@ -767,7 +777,7 @@ void Server::Impl::TakeDay(const fs::path& folder) {
   outcome += fmt::format("served: {}\n", published_st.ok() ? "yes" : published_st.ToString());
   // The day is in the store (if its flags failed, the note says why):
   // filed as done, since dropping it again would change nothing.
-  FileAway(folder, inbox / "done", outcome);
+  if (!FileAway(folder, inbox / "done", outcome)) stuck.insert(name);
   if (!published_st.ok()) {
     return record("committed, not served",
                   "the store took the day but its figures failed: " + published_st.ToString());
@@ -829,37 +839,30 @@ Status Server::Impl::ComputeInto(const LoadedStore* from, Published* p) {
     b.threads = threads;
     // The Local Outcomes Framework from the build's computation (the
     // facts, the cube and the disclosure pass once for both), except with
-    // user-defined places, whose audits the framework runs on its own.
+    // user-defined places, whose audits the framework runs on its own, or
+    // the year before's store, whose trend only its own run gives.
     PupilLevelOutcomesOptions framework = FrameworkOptions(options);
     const std::string framework_dir = (fs::path(options.work_dir) / "outcomes").string();
-    const bool together = framework.places_file.empty();
+    const bool together = framework.places_file.empty() && framework.earlier_stores.empty();
     if (together) {
       b.outcomes_dir = framework_dir;
       b.outcomes = framework;
     }
     BuildReport report;
     st = Build(*from, b, &report);
-    // The year before's store may not give the trend (another year's
-    // places file may name a school it does not hold): this year's alone.
-    const auto without_trend = [&](const Status& failed) {
-      if (!options.quiet) {
-        std::fprintf(stderr, "lantern serve: no trend from the previous store: %s\n",
-                     failed.ToString().c_str());
-      }
-      b.outcomes.earlier_stores.clear();
-      framework.earlier_stores.clear();
-    };
-    if (!st.ok() && together && !framework.earlier_stores.empty()) {
-      without_trend(st);
-      st = Build(*from, b, &report);
-    }
     if (st.ok()) st = ReadAreaRows(b.out_dir + "/attendance.csv", p);
     lap(together ? "build and outcomes" : "build");
     if (st.ok() && !together) {
       OutcomesReport r;
       st = RunPupilLevelOutcomes(*from, framework, framework_dir, &r);
       if (!st.ok() && !framework.earlier_stores.empty()) {
-        without_trend(st);
+        // The year before's store cannot give the trend (another year's
+        // places file may name a school it does not hold): this year's alone.
+        if (!options.quiet) {
+          std::fprintf(stderr, "lantern serve: no trend from the previous store: %s\n",
+                       st.ToString().c_str());
+        }
+        framework.earlier_stores.clear();
         st = RunPupilLevelOutcomes(*from, framework, framework_dir, &r);
       }
       lap("outcomes");
