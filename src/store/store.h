@@ -226,8 +226,9 @@ class Store {
   // The same for any write: gives up the shared lock, runs `write` (which
   // opens its own writer, as `Ingest` does, and must close it before it
   // returns), and takes the shared lock back. Files this reader has mapped
-  // stay readable when the writer's commit removes them (they are unlinked,
-  // never written over).
+  // stay readable when the writer's commit removes them: a commit unlinks
+  // the files it drops, and the one file written over in place (the early
+  // warning's saved windows, read by the flags step alone) is not mapped.
   Status WriteFromReader(const std::function<Status()>& write) const;
 
   // Checks every segment's checksums and every marks file's shape.

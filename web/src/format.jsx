@@ -88,7 +88,6 @@ export function rangeText(lo, hi, dp = 1) {
   return sym ? SYMBOLS[sym].text : '';
 }
 
-// "201819" -> "2018/19"
 // An ISO date (2019-03-14) as "14 March 2019"; anything else as given.
 export function dayText(iso) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso));
@@ -97,6 +96,7 @@ export function dayText(iso) {
   return `${Number(m[3])} ${months[Number(m[2]) - 1]} ${m[1]}`;
 }
 
+// "201819" -> "2018/19"
 export function periodText(p) {
   const s = String(p || '');
   return /^\d{6}$/.test(s) ? `${s.slice(0, 4)}/${s.slice(4)}` : s;
