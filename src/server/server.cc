@@ -624,12 +624,17 @@ void Server::Impl::WatchInbox() {
     // The folders in the inbox, oldest name first; a folder whose name
     // starts with a dot is still being written (write it so, then rename).
     std::vector<fs::path> folders;
-    for (const auto& e : fs::directory_iterator(options.inbox_dir, ec)) {
-      const std::string name = e.path().filename().string();
-      if (e.is_directory(ec) && !name.empty() && name[0] != '.' && name != "done" &&
-          name != "failed" && !stuck.count(name)) {
-        folders.push_back(e.path());
+    try {
+      for (const auto& e : fs::directory_iterator(options.inbox_dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (e.is_directory(ec) && !name.empty() && name[0] != '.' && name != "done" &&
+            name != "failed" && !stuck.count(name)) {
+          folders.push_back(e.path());
+        }
       }
+    } catch (const std::exception&) {
+      // The inbox changed under the look (a folder removed): the next look.
+      continue;
     }
     std::sort(folders.begin(), folders.end());
     for (const fs::path& f : folders) {
@@ -637,7 +642,18 @@ void Server::Impl::WatchInbox() {
         std::lock_guard lock(inbox_mu);
         if (stopping) return;
       }
-      TakeDay(f);
+      try {
+        TakeDay(f);
+      } catch (const std::exception& e) {
+        // Whatever went wrong, the server goes on serving the day it has;
+        // the folder is not taken again.
+        day_loading = false;
+        stuck.insert(f.filename().string());
+        std::lock_guard lock(mu);
+        inbox_last = json{{"folder", f.filename().string()},
+                          {"status", "failed"},
+                          {"detail", std::string("internal error: ") + e.what()}};
+      }
     }
   }
 }

@@ -145,9 +145,14 @@ Status Store::WriteFromReader(const std::function<Status()>& write) const {
   if (mode_ != Mode::kRead)
     return Status::FailedPrecondition("a write from a reader needs a store opened to read");
   if (lock_fd_ >= 0) ::flock(lock_fd_, LOCK_UN);
-  Status st = write();
-  if (lock_fd_ >= 0) ::flock(lock_fd_, LOCK_SH);
-  return st;
+  // The shared lock is taken back however `write` ends, a throw included.
+  struct Relock {
+    int fd;
+    ~Relock() {
+      if (fd >= 0) ::flock(fd, LOCK_SH);
+    }
+  } relock{lock_fd_};
+  return write();
 }
 
 Store::~Store() {
