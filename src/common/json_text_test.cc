@@ -12,8 +12,12 @@ namespace {
 // Every ASCII byte alone and in company, and UTF-8 text: the same bytes as
 // nlohmann::json's dump(), which the server's other answers use.
 TEST(JsonTextTest, WritesWhatNlohmannWrites) {
-  std::vector<std::string> cases = {"", "plain", "a \"quoted\" \\ back", "line\nbreak\ttab\r",
-                                    "\x01\x1f\x7f", "Ysgol Gymraeg Bro Morgannwg – café £5",
+  std::vector<std::string> cases = {"",
+                                    "plain",
+                                    "a \"quoted\" \\ back",
+                                    "line\nbreak\ttab\r",
+                                    "\x01\x1f\x7f",
+                                    "Ysgol Gymraeg Bro Morgannwg – café £5",
                                     "St Mary's C of E (VA), 1/2"};
   for (int c = 0; c < 128; ++c) cases.push_back(std::string(1, static_cast<char>(c)) + "x");
   for (const std::string& s : cases) {
