@@ -20,6 +20,7 @@
 #include "server/accounts.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "tests/scratch_dir.h"
 #include "tests/tiny_fixture.h"
 
 namespace lantern::server {
@@ -31,19 +32,16 @@ using nlohmann::json;
 
 constexpr const char* kPassword = "correct-horse-battery";
 
-class ServerInboxTest : public ::testing::Test {
+class ServerInboxTest : public lantern::testing::ScratchDirTest {
  protected:
+  ServerInboxTest() : ScratchDirTest("lantern_inbox_test") {}
   void SetUp() override {
-    root_ = (fs::temp_directory_path() /
-             ("lantern_inbox_test_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-                .string();
-    fs::remove_all(root_);
-    store_ = root_ + "/store";
-    inbox_ = root_ + "/inbox";
-    lantern::testing::WriteTinyInput(root_ + "/input");
+    ScratchDirTest::SetUp();
+    store_ = dir_ + "/store";
+    inbox_ = dir_ + "/inbox";
+    lantern::testing::WriteTinyInput(dir_ + "/input");
     IngestOptions io;
-    io.input_dir = root_ + "/input";
+    io.input_dir = dir_ + "/input";
     io.store_dir = store_;
     io.threads = 2;
     IngestReport ir;
@@ -64,8 +62,8 @@ class ServerInboxTest : public ::testing::Test {
     o.port = 0;
     o.quiet = true;
     o.threads = 2;
-    o.web_dir = root_ + "/no-web";
-    o.real_data_dir = root_ + "/no-published-data";
+    o.web_dir = dir_ + "/no-web";
+    o.real_data_dir = dir_ + "/no-published-data";
     o.inbox_dir = inbox_;
     o.inbox_poll_ms = 50;
     auto server = Server::Create(o);
@@ -75,8 +73,8 @@ class ServerInboxTest : public ::testing::Test {
     ASSERT_TRUE(server_->WaitReady().ok());
   }
   void TearDown() override {
-    server_.reset();
-    fs::remove_all(root_);
+    server_.reset();  // before the folder goes
+    ScratchDirTest::TearDown();
   }
 
   json Health() {
@@ -121,7 +119,7 @@ class ServerInboxTest : public ::testing::Test {
     return out;
   }
 
-  std::string root_, store_, inbox_;
+  std::string store_, inbox_;
   std::unique_ptr<Server> server_;
 };
 
