@@ -11,6 +11,7 @@
 
 #include "common/file_util.h"
 #include "lantern/ingest.h"
+#include "lantern/store.h"
 #include "server/accounts.h"
 #include "tests/scratch_dir.h"
 #include "tests/tiny_fixture.h"
@@ -107,6 +108,24 @@ TEST_F(CliAuditTest, WithoutTheAuditLogNothingIsShownOrWritten) {
   EXPECT_EQ(log.find(testing::TinyUpn(2)), std::string::npos) << log;
   EXPECT_NE(Run("flags --store " + store_ + " --out " + dir_ + "/flags2", &log), 0);
   EXPECT_FALSE(fs::exists(dir_ + "/flags2/flags.csv"));
+}
+
+// While another process holds the store (a server serving it), a writer
+// exits with its own code, 4, so that a scheduled job can try again later,
+// and the store is left as it was.
+TEST_F(CliAuditTest, AStoreInUseGivesItsOwnExitCodeAndIsLeftAsItWas) {
+  std::string log;
+  uint64_t generation = 0;
+  {
+    auto held = Store::Open(store_, Store::Mode::kRead);
+    ASSERT_TRUE(held.ok()) << held.status().ToString();
+    generation = (*held)->generation();
+    EXPECT_EQ(Run("flags --store " + store_ + " --out " + dir_ + "/flags", &log), 4) << log;
+    EXPECT_NE(log.find("is in use by another lantern process"), std::string::npos) << log;
+    EXPECT_FALSE(fs::exists(dir_ + "/flags/flags.csv"));
+  }
+  EXPECT_EQ(Store::Open(store_, Store::Mode::kRead).value()->generation(), generation);
+  EXPECT_EQ(Run("flags --store " + store_ + " --out " + dir_ + "/flags", &log), 0) << log;
 }
 
 }  // namespace

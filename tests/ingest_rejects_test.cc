@@ -300,7 +300,7 @@ TEST_F(RejectsTest, ASecondWriterIsRefusedWhileTheStoreIsLocked) {
   auto held = Store::Open(store_, Store::Mode::kWrite);
   ASSERT_TRUE(held.ok());
   Status st = Run(&r);
-  EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ enum class StatusCode {
   kFailedPrecondition,  // e.g. the store is locked by another writer
   kInternal,
   kPermissionDenied,  // not logged in, or not entitled (the server)
+  kUnavailable,       // held by another process for now (the store's lock): try again later
 };
 
 class Status {
@@ -50,6 +51,9 @@ class Status {
     return Status(StatusCode::kPermissionDenied, std::move(m));
   }
   static Status Internal(std::string m) { return Status(StatusCode::kInternal, std::move(m)); }
+  static Status Unavailable(std::string m) {
+    return Status(StatusCode::kUnavailable, std::move(m));
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -17,6 +17,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;       // the command could not do its job
 constexpr int kExitBadInput = 2;      // a file is missing, unreadable or has the wrong header
 constexpr int kExitRowsRejected = 3;  // done, but some input rows were rejected
+constexpr int kExitBusy = 4;          // the store is in use by another process: try again later
 
 int ExitCodeFor(const Status& status);
 // Prints "lantern <command>: <message>" to stderr and returns the exit code.

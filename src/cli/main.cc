@@ -23,6 +23,7 @@ int ExitCodeFor(const Status& status) {
   if (status.code() == StatusCode::kInvalidInput || status.code() == StatusCode::kNotFound) {
     return kExitBadInput;
   }
+  if (status.code() == StatusCode::kUnavailable) return kExitBusy;
   return kExitFailure;
 }
 

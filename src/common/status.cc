@@ -23,6 +23,8 @@ std::string_view CodeName(StatusCode code) {
       return "permission denied";
     case StatusCode::kInternal:
       return "internal error";
+    case StatusCode::kUnavailable:
+      return "unavailable";
   }
   return "unknown";
 }

@@ -753,7 +753,7 @@ void Server::Impl::TakeDay(const fs::path& folder) {
     return RunFlags(*committed->impl().store, &committed->mutable_impl().state, f, &flagged);
   });
   const fs::path inbox(options.inbox_dir);
-  if (!st.ok() && st.message().find("in use by another lantern process") != std::string::npos) {
+  if (st.code() == StatusCode::kUnavailable) {
     // Another process held the store: the folder stays for the next look.
     day_loading = false;
     return record("waiting", st.message());
@@ -1572,7 +1572,7 @@ void Server::Impl::HandleReferralUpdate(const httplib::Request& req, httplib::Re
   // for this one commit it writes as any writer would (Store::CommitFromReader):
   // 503 while another process holds the store.
   if (Status s = store->impl().store->CommitFromReader(plan); !s.ok()) {
-    if (s.code() == StatusCode::kFailedPrecondition) {
+    if (s.code() == StatusCode::kUnavailable) {
       return SendError(res, 503, "the store is busy (" + s.message() + "); try again");
     }
     return SendError(res, 500, "the change could not be saved: " + s.message());

@@ -127,7 +127,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   } else if (s->lock_fd_ < 0) {
     return Status::IoError(fmt::format("cannot open {}", lock_path));
   } else if (::flock(s->lock_fd_, (mode == Mode::kWrite ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
-    return Status::FailedPrecondition(
+    return Status::Unavailable(
         fmt::format("the store {} is in use by another lantern process", dir));
   }
   LANTERN_RETURN_IF_ERROR(s->ReadManifest());
