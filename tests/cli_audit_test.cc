@@ -28,15 +28,12 @@ class CliAuditTest : public testing::ScratchDirTest {
     ScratchDirTest::SetUp();
     store_ = dir_ + "/store";
     const std::string p2 = testing::TinyUpn(2);
-    testing::WriteTinyInput(
-        dir_ + "/input", {{"suspensions.csv", "upn,urn,start_date,category,sessions,reason\n" + p2 +
-                                                  ",900002,2018-09-04,suspension,2,DB\n" + p2 +
-                                                  ",900002,2018-09-06,suspension,1,DB\n"}});
-    IngestOptions o;
-    o.input_dir = dir_ + "/input";
-    o.store_dir = store_;
-    IngestReport r;
-    ASSERT_TRUE(Ingest(o, &r).ok());
+    ASSERT_TRUE(testing::IngestTinyInput(
+                    dir_ + "/input", store_,
+                    {{"suspensions.csv", "upn,urn,start_date,category,sessions,reason\n" + p2 +
+                                             ",900002,2018-09-04,suspension,2,DB\n" + p2 +
+                                             ",900002,2018-09-06,suspension,1,DB\n"}})
+                    .ok());
   }
   // Runs `lantern ARGS`; its exit code, with standard output and error in *log.
   int Run(const std::string& args, std::string* log) {

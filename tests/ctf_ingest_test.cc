@@ -92,12 +92,7 @@ class CtfIngestTest : public testing::ScratchDirTest {
     ScratchDirTest::SetUp();
     store_ = dir_ + "/store";
     const std::string input = dir_ + "/input";
-    testing::WriteTinyInput(input);
-    IngestOptions o;
-    o.input_dir = input;
-    o.store_dir = store_;
-    IngestReport r;
-    ASSERT_TRUE(Ingest(o, &r).ok());
+    ASSERT_TRUE(testing::IngestTinyInput(input, store_).ok());
   }
 
   IngestReport IngestText(const std::string& name, const std::string& text,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lantern/ingest.h"
 #include "model/upn.h"
 
 namespace lantern::testing {
@@ -92,6 +93,24 @@ inline void WriteTinyInput(const std::string& dir,
     }
     std::ofstream(dir + "/" + name, std::ios::binary) << text;
   }
+}
+
+// Writes the tiny input (with `overrides`, as WriteTinyInput) to input_dir
+// and ingests it into store_dir; fails unless every row goes in.
+inline Status IngestTinyInput(const std::string& input_dir, const std::string& store_dir,
+                              const std::map<std::string, std::string>& overrides = {}) {
+  WriteTinyInput(input_dir, overrides);
+  IngestOptions o;
+  o.input_dir = input_dir;
+  o.store_dir = store_dir;
+  o.threads = 2;
+  IngestReport r;
+  LANTERN_RETURN_IF_ERROR(Ingest(o, &r));
+  if (r.rows_rejected > 0) {
+    return Status::InvalidInput(std::to_string(r.rows_rejected) +
+                                " rows of the tiny input rejected");
+  }
+  return Status::Ok();
 }
 
 }  // namespace lantern::testing

@@ -39,13 +39,7 @@ class ServerInboxTest : public lantern::testing::ScratchDirTest {
     ScratchDirTest::SetUp();
     store_ = dir_ + "/store";
     inbox_ = dir_ + "/inbox";
-    lantern::testing::WriteTinyInput(dir_ + "/input");
-    IngestOptions io;
-    io.input_dir = dir_ + "/input";
-    io.store_dir = store_;
-    io.threads = 2;
-    IngestReport ir;
-    ASSERT_TRUE(Ingest(io, &ir).ok());
+    ASSERT_TRUE(lantern::testing::IngestTinyInput(dir_ + "/input", store_).ok());
     // The store keeps flags: the inbox's days run them too.
     FlagsOptions f;
     f.store_dir = store_;

@@ -38,13 +38,7 @@ class ServerRobustnessTest : public lantern::testing::ScratchDirTest {
   void SetUp() override {
     ScratchDirTest::SetUp();
     store_ = dir_ + "/store";
-    lantern::testing::WriteTinyInput(dir_ + "/input");
-    IngestOptions io;
-    io.input_dir = dir_ + "/input";
-    io.store_dir = store_;
-    io.threads = 2;
-    IngestReport ir;
-    ASSERT_TRUE(Ingest(io, &ir).ok());
+    ASSERT_TRUE(lantern::testing::IngestTinyInput(dir_ + "/input", store_).ok());
     auto accounts = Accounts::Open(store_ + "/lantern.db");
     ASSERT_TRUE(accounts.ok());
     ASSERT_TRUE((*accounts)->AddUser("head", Role::kSchool, "900001", kPassword).ok());
