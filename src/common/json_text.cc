@@ -41,13 +41,24 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-void AppendJsonStrings(const std::vector<std::string>& items, std::string* out) {
+namespace {
+template <typename Strings>
+void AppendAll(const Strings& items, std::string* out) {
   out->push_back('[');
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out->push_back(',');
     AppendJsonString(items[i], out);
   }
   out->push_back(']');
+}
+}  // namespace
+
+void AppendJsonStrings(const std::vector<std::string>& items, std::string* out) {
+  AppendAll(items, out);
+}
+
+void AppendJsonStrings(const std::vector<std::string_view>& items, std::string* out) {
+  AppendAll(items, out);
 }
 
 }  // namespace lantern

@@ -15,6 +15,7 @@ namespace lantern {
 void AppendJsonString(std::string_view s, std::string* out);
 // ["a","b",...]
 void AppendJsonStrings(const std::vector<std::string>& items, std::string* out);
+void AppendJsonStrings(const std::vector<std::string_view>& items, std::string* out);
 
 }  // namespace lantern
 

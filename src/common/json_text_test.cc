@@ -29,8 +29,12 @@ TEST(JsonTextTest, WritesWhatNlohmannWrites) {
   AppendJsonStrings(cases, &out);
   EXPECT_EQ(out, nlohmann::json(cases).dump());
   out.clear();
-  AppendJsonStrings({}, &out);
+  AppendJsonStrings(std::vector<std::string>(), &out);
   EXPECT_EQ(out, "[]");
+  // The same from views of the strings.
+  out.clear();
+  AppendJsonStrings(std::vector<std::string_view>(cases.begin(), cases.end()), &out);
+  EXPECT_EQ(out, nlohmann::json(cases).dump());
 }
 
 }  // namespace

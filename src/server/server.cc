@@ -45,6 +45,7 @@
 #include "reference/real_data.h"
 #include "server/access.h"
 #include "server/openapi.h"
+#include "server/published_files.h"
 #include "server/pupil_records.h"
 #include "store/loaded_store.h"
 #include "store/store.h"
@@ -307,99 +308,67 @@ Status ReadAreaRows(const std::string& path, Published* p) {
   return Status::Ok();
 }
 
-// The rows of a loaded outcomes file whose `key_column` is set (and starts
-// with `prefix`, which the key drops) and whose geographic_level is one of
-// `levels` (any if empty), as {"columns", "rows"} JSON text by that key.
-// The text is written as it goes (England's movement.csv is 160 MB: a JSON
-// value for each cell took seconds).
-Status IndexOutcomesTable(const CsvTable& t, const std::string& key_column,
-                          const std::vector<std::string>& levels,
-                          std::map<std::string, std::string>* out, std::string_view prefix = {}) {
-  const int key = t.Column(key_column);
-  const int level = t.Column("geographic_level");
-  if (key < 0) {
-    return Status::Corruption(fmt::format("{} has no {} column", t.name(), key_column));
-  }
-  std::string head = "{\"columns\":";
-  AppendJsonStrings(t.header(), &head);
-  head += ",\"rows\":[";
-  std::map<std::string, std::string, std::less<>> rows;  // key -> its rows' text so far
-  for (size_t r = 0; r < t.rows(); ++r) {
-    std::string_view k(t.Cell(r, key));
-    if (k.empty() || k == "z" || k == "x" || !k.starts_with(prefix)) continue;
-    k.remove_prefix(prefix.size());
-    if (k.empty()) continue;
-    if (!levels.empty() && level >= 0 &&
-        std::find(levels.begin(), levels.end(), t.Cell(r, level)) == levels.end()) {
-      continue;
-    }
-    auto it = rows.find(k);
-    if (it == rows.end()) {
-      it = rows.emplace(std::string(k), head).first;
-    } else {
-      it->second.push_back(',');
-    }
-    AppendJsonStrings(t.Row(r), &it->second);
-  }
-  for (auto& [k, text] : rows) {
-    text += "]}";
-    (*out)[k] = std::move(text);
-  }
-  return Status::Ok();
-}
-
-Status IndexOutcomesFile(const std::string& path, const std::string& key_column,
-                         const std::vector<std::string>& levels,
-                         std::map<std::string, std::string>* out) {
-  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(path));
-  return IndexOutcomesTable(t, key_column, levels, out);
-}
-
-// local_outcomes.csv, loaded once (open-data mode's is about 100 MB), by
-// place: LAs, regions, England, user-defined places; and the list of the
-// regions, England and the user-defined places with their names (each
-// region's as its latest period names it: one source spells "Yorkshire and
-// The Humber", another "the").
+// local_outcomes.csv (open-data mode's is about 100 MB), by place: LAs,
+// regions, England, user-defined places; and the list of the regions,
+// England and the user-defined places with their names (each region's as
+// its latest period names it: one source spells "Yorkshire and The
+// Humber", another "the").
 Status IndexLocalOutcomes(const std::string& path, Published* p) {
-  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(path));
-  LANTERN_RETURN_IF_ERROR(
-      IndexOutcomesTable(t, "old_la_code", {"Local authority"}, &p->outcomes_by_la));
-  LANTERN_RETURN_IF_ERROR(
-      IndexOutcomesTable(t, "region_code", {"Regional"}, &p->outcomes_by_region));
-  LANTERN_RETURN_IF_ERROR(
-      IndexOutcomesTable(t, "country_code", {"National"}, &p->outcomes_by_country));
-  LANTERN_RETURN_IF_ERROR(
-      IndexOutcomesTable(t, "old_la_code", {"Place"}, &p->outcomes_by_place, kPlaceCodePrefix));
-  const int level = t.Column("geographic_level"), period = t.Column("time_period"),
-            region = t.Column("region_code"), region_name = t.Column("region_name"),
-            la = t.Column("old_la_code"), la_name = t.Column("la_name"),
-            country = t.Column("country_code"), country_name = t.Column("country_name");
   // code -> (period, name): the name of the latest period.
-  std::map<std::string, std::pair<std::string, std::string>> regions, places, countries;
-  auto note = [&](auto& names, size_t r, int code_col, int name_col, std::string_view prefix) {
-    if (code_col < 0 || name_col < 0) return;
-    std::string_view code(t.Cell(r, code_col));
-    if (!code.starts_with(prefix)) return;
-    code.remove_prefix(prefix.size());
-    const std::string when = period >= 0 ? t.Cell(r, period) : std::string();
-    auto [it, fresh] = names.try_emplace(std::string(code), when, t.Cell(r, name_col));
-    if (!fresh && when > it->second.first) it->second = {when, t.Cell(r, name_col)};
-  };
-  for (size_t r = 0; level >= 0 && r < t.rows(); ++r) {
-    const std::string& lvl = t.Cell(r, level);
-    if (lvl == "Regional") {
-      note(regions, r, region, region_name, "");
-    } else if (lvl == "Place") {
-      note(places, r, la, la_name, kPlaceCodePrefix);
-    } else if (lvl == "National") {
-      note(countries, r, country, country_name, "");
+  std::map<std::string, std::pair<std::string, std::string>, std::less<>> regions, places,
+      countries;
+  int level = -1, period = -1, region = -1, region_name = -1, la = -1, la_name = -1, country = -1,
+      country_name = -1;
+  bool found = false;  // the columns above, found from the header at the first row
+  const RowVisitor names = [&](const std::vector<std::string>& header,
+                               const std::vector<std::string_view>& row) {
+    if (!found) {
+      const auto column = [&](std::string_view name) {
+        const auto it = std::find(header.begin(), header.end(), name);
+        return it == header.end() ? -1 : static_cast<int>(it - header.begin());
+      };
+      level = column("geographic_level"), period = column("time_period");
+      region = column("region_code"), region_name = column("region_name");
+      la = column("old_la_code"), la_name = column("la_name");
+      country = column("country_code"), country_name = column("country_name");
+      found = true;
     }
-  }
-  auto list = [](const std::map<std::string, std::pair<std::string, std::string>>& names,
-                 const std::map<std::string, std::string>& served) {
+    const auto cell = [&](int c) {
+      return c < 0 ? std::string_view() : row[static_cast<size_t>(c)];
+    };
+    const auto note = [&](auto& named, int code_col, int name_col, std::string_view prefix) {
+      if (code_col < 0 || name_col < 0) return;
+      std::string_view code = cell(code_col);
+      if (!code.starts_with(prefix)) return;
+      code.remove_prefix(prefix.size());
+      const std::string_view when = cell(period);
+      auto it = named.find(code);
+      if (it == named.end()) {
+        named.emplace(std::string(code), std::pair(std::string(when), std::string(cell(name_col))));
+      } else if (when > it->second.first) {
+        it->second = {std::string(when), std::string(cell(name_col))};
+      }
+    };
+    const std::string_view lvl = cell(level);
+    if (lvl == "Regional") {
+      note(regions, region, region_name, "");
+    } else if (lvl == "Place") {
+      note(places, la, la_name, kPlaceCodePrefix);
+    } else if (lvl == "National") {
+      note(countries, country, country_name, "");
+    }
+  };
+  LANTERN_RETURN_IF_ERROR(IndexPublishedFile(
+      path,
+      {{"old_la_code", {"Local authority"}, &p->outcomes_by_la},
+       {"region_code", {"Regional"}, &p->outcomes_by_region},
+       {"country_code", {"National"}, &p->outcomes_by_country},
+       {"old_la_code", {"Place"}, &p->outcomes_by_place, std::string(kPlaceCodePrefix)}},
+      names));
+  auto list = [](const auto& named, const std::map<std::string, std::string>& served) {
     json out = json::array();
-    for (const auto& [code, named] : names) {
-      if (served.count(code)) out.push_back({{"code", code}, {"name", named.second}});
+    for (const auto& [code, when_name] : named) {
+      if (served.count(code)) out.push_back({{"code", code}, {"name", when_name.second}});
     }
     return out;
   };
@@ -419,31 +388,29 @@ Status IndexOutcomes(const std::string& dir, Published* p) {
     LANTERN_RETURN_IF_ERROR(IndexLocalOutcomes((d / "local_outcomes.csv").string(), p));
   }
   if (fs::exists(d / "movement.csv")) {
-    LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load((d / "movement.csv").string()));
-    LANTERN_RETURN_IF_ERROR(
-        IndexOutcomesTable(t, "old_la_code", {"Local authority", "School"}, &p->movement_by_la));
-    LANTERN_RETURN_IF_ERROR(IndexOutcomesTable(t, "region_code", {"Regional", "Local authority"},
-                                               &p->movement_by_region));
-    LANTERN_RETURN_IF_ERROR(
-        IndexOutcomesTable(t, "country_code", {"National", "Regional"}, &p->movement_by_country));
-    LANTERN_RETURN_IF_ERROR(
-        IndexOutcomesTable(t, "old_la_code", {"Place"}, &p->movement_by_place, kPlaceCodePrefix));
+    LANTERN_RETURN_IF_ERROR(IndexPublishedFile(
+        (d / "movement.csv").string(),
+        {{"old_la_code", {"Local authority", "School"}, &p->movement_by_la},
+         {"region_code", {"Regional", "Local authority"}, &p->movement_by_region},
+         {"country_code", {"National", "Regional"}, &p->movement_by_country},
+         {"old_la_code", {"Place"}, &p->movement_by_place, std::string(kPlaceCodePrefix)}}));
     // England's figures only where the framework has them: from pupil
     // records, a store covering all nine regions.
     if (!p->outcomes_by_country.count("E92000001")) p->movement_by_country.clear();
   }
   if (fs::exists(d / "movement_flows.csv")) {
-    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "movement_flows.csv").string(), "old_la_code",
-                                              {"Local authority"}, &p->movement_flows_by_la));
+    LANTERN_RETURN_IF_ERROR(
+        IndexPublishedFile((d / "movement_flows.csv").string(),
+                           {{"old_la_code", {"Local authority"}, &p->movement_flows_by_la}}));
   }
   if (fs::exists(d / "trust_contribution.csv")) {
-    LANTERN_RETURN_IF_ERROR(IndexOutcomesFile((d / "trust_contribution.csv").string(), "trust_id",
-                                              {}, &p->contribution_by_trust));
+    LANTERN_RETURN_IF_ERROR(IndexPublishedFile((d / "trust_contribution.csv").string(),
+                                               {{"trust_id", {}, &p->contribution_by_trust}}));
   }
   if (fs::exists(d / "net_flows.csv")) {
-    LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load((d / "net_flows.csv").string()));
-    LANTERN_RETURN_IF_ERROR(IndexOutcomesTable(t, "old_la_code", {}, &p->net_flows_by_la));
-    LANTERN_RETURN_IF_ERROR(IndexOutcomesTable(t, "trust_id", {}, &p->net_flows_by_trust));
+    LANTERN_RETURN_IF_ERROR(IndexPublishedFile(
+        (d / "net_flows.csv").string(),
+        {{"old_la_code", {}, &p->net_flows_by_la}, {"trust_id", {}, &p->net_flows_by_trust}}));
   }
   return Status::Ok();
 }
@@ -468,17 +435,27 @@ PupilLevelOutcomesOptions FrameworkOptions(const ServerOptions& options) {
 // The framework's files in `dir`, indexed, and the case list of children
 // missing education by home LA.
 Status ReadCmeCases(const std::string& dir, Published* p) {
-  LANTERN_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Load(dir + "/children_missing_education.csv"));
+  std::map<int, std::vector<json>> cases;
+  int home = -1;
+  bool no_home = false;
+  LANTERN_RETURN_IF_ERROR(IndexPublishedFile(
+      dir + "/children_missing_education.csv", {},
+      [&](const std::vector<std::string>& header, const std::vector<std::string_view>& row) {
+        if (home < 0) {
+          home = static_cast<int>(std::find(header.begin(), header.end(), "home_la_code") -
+                                  header.begin());
+        }
+        no_home = static_cast<size_t>(home) == header.size();
+        if (no_home) return;
+        const auto la = ParseInt(row[static_cast<size_t>(home)]);
+        if (!la) return;
+        json r;
+        for (size_t c = 0; c < header.size(); ++c) r[header[c]] = row[c];
+        cases[*la].push_back(std::move(r));
+      }));
+  if (no_home) return Status::Internal("the case list has no home_la_code");
   LANTERN_RETURN_IF_ERROR(IndexOutcomes(dir, p));
-  const int home = t.Column("home_la_code");
-  if (home < 0) return Status::Internal("the case list has no home_la_code");
-  for (size_t r = 0; r < t.rows(); ++r) {
-    const auto la = ParseInt(t.Cell(r, home));
-    if (!la) continue;
-    json row;
-    for (size_t c = 0; c < t.header().size(); ++c) row[t.header()[c]] = t.Row(r)[c];
-    p->cme_by_la[*la].push_back(std::move(row));
-  }
+  p->cme_by_la = std::move(cases);
   return Status::Ok();
 }
 
@@ -1303,8 +1280,8 @@ Status Server::Impl::ReadLipaEffectiveness(const LoadedStore& from, Published* p
   LANTERN_RETURN_IF_ERROR(WriteLipaEffectiveness(st, st.flags, st.referrals, StoreLastDay(st),
                                                  dir.string(), lipas, policy.suppress_below, days));
   const std::string file = (dir / "lipa_effectiveness.csv").string();
-  LANTERN_RETURN_IF_ERROR(IndexOutcomesFile(file, "trust_id", {}, &p->lipa_by_trust));
-  return IndexOutcomesFile(file, "la_code", {}, &p->lipa_by_la);
+  return IndexPublishedFile(file,
+                            {{"trust_id", {}, &p->lipa_by_trust}, {"la_code", {}, &p->lipa_by_la}});
 }
 
 void Server::Impl::LoadCaseload() {

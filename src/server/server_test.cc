@@ -88,13 +88,8 @@ class ServerTest : public ::testing::Test {
                                  ",900002,201819,GCSE_MATHS,5,2019-06\n" + p4 +
                                  ",900002,201819,GCSE_HISTORY,7,2019-06\n"},
          {"destinations.csv", dest}});
-    lantern::testing::WriteTinyInput(input, files);
-    IngestOptions io;
-    io.input_dir = input;
-    io.store_dir = store;
-    io.threads = 2;
-    IngestReport ir;
-    ASSERT_TRUE(Ingest(io, &ir).ok());
+    const Status ingested = lantern::testing::IngestTinyInput(input, store, files);
+    ASSERT_TRUE(ingested.ok()) << ingested.ToString();
     AddFlagsAndReferrals(store);
     // User-defined places (docs/local-outcomes.md, "Places"), which the
     // server takes from the store's places.csv: two LAs, and one school by
@@ -616,16 +611,11 @@ TEST(ServerEnglandTest, ServesEnglandsFrameworkWhenTheStoreCoversEngland) {
     schools += fmt::format("{},{},2001,School {},primary,Community school,,,,\n", urn, code, urn);
     ++urn;
   }
-  lantern::testing::WriteTinyInput(root + "/input",
-                                   {{"local_authorities.csv", las}, {"schools.csv", schools}});
-  IngestOptions io;
-  io.input_dir = root + "/input";
-  io.store_dir = root + "/store";
-  io.threads = 2;
-  IngestReport ir;
-  ASSERT_TRUE(Ingest(io, &ir).ok());
+  const Status ingested = lantern::testing::IngestTinyInput(
+      root + "/input", root + "/store", {{"local_authorities.csv", las}, {"schools.csv", schools}});
+  ASSERT_TRUE(ingested.ok()) << ingested.ToString();
   ServerOptions o;
-  o.store_dir = io.store_dir;
+  o.store_dir = root + "/store";
   o.port = 0;
   o.quiet = true;
   o.threads = 2;
