@@ -65,6 +65,7 @@ rps() { awk '/^Requests\/sec/ { print $2 }' "$WORK/$1.txt"; }
   echo "| --- | --- | --- |"
   echo "| start to listening | ${listening} s | under 5 s |"
   echo "| start to the published figures ready (build and scorecard computed in the background) | ${ready} s | |"
+  echo "| its steps (the server's log) | $(grep -A1 'published figures ready' "$WORK/err" | tail -1 | sed 's/^ *//') | |"
   echo "| GET /api/v1/schools/$URN/scorecard | median $(pct scorecard 50%), 99th percentile $(pct scorecard 99%), $(rps scorecard) requests/s | under 10 ms median, 50 ms 99th |"
   echo "| the same, as a browser asks (\`Accept-Encoding: gzip, deflate, br\`) | median $(pct browser 50%), 99th percentile $(pct browser 99%), $(rps browser) requests/s | |"
   echo "| GET /api/v1/schools/$URN/pupils ($PUPILS pupils on roll; each read audited), one client | median $(pct pupils 50%), 99th percentile $(pct pupils 99%), $(rps pupils) requests/s | under 20 ms median |"
