@@ -21,6 +21,10 @@ void AddCheckPublished(CLI::App& app, int* exit_code) {
       "check-published",
       "Set each school's and local authority's overall and persistent absence from a build "
       "against the figures the Department published for 2018/19, with 95% sampling intervals.");
+  cmd->footer(
+      "Example:\n"
+      "  lantern check-published --store out/demo/store --build out/demo/output "
+      "--markdown out/demo/published_check.md");
   cmd->add_option("--store", args->options.store_dir, "the store the build read")->required();
   cmd->add_option("--build", args->options.build_dir, "the build's output folder (attendance.csv)")
       ->required();

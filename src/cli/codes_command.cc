@@ -15,6 +15,7 @@ void AddCodes(CLI::App& app, int* exit_code) {
   auto policy_file = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "codes", "Print the attendance register codes and how the statistics treat each (CSV).");
+  cmd->footer("Example:\n  lantern codes > codes.csv");
   cmd->add_option("--policy", *policy_file, "JSON file overriding policy defaults");
   cmd->callback([policy_file, exit_code] {
     Policy policy;

@@ -17,6 +17,10 @@ void AddGenerate(CLI::App& app, int* exit_code) {
       "Generate realistic pupil-level input files (docs/input-schema.md) for the real schools of "
       "one or more LAs, a region or England, calibrated to published 2018/19 figures "
       "(docs/generator.md). Deterministic for a seed, whatever the thread count.");
+  cmd->footer(
+      "Examples:\n"
+      "  lantern generate --scale la --la 805 --seed 7 --out in805\n"
+      "  lantern generate --scale national --seed 1 --form long --day 2019-03-14 --out day");
   cmd->add_option("--scale", *scale, "la, region or national")
       ->check(CLI::IsMember({"la", "region", "national"}));
   cmd->add_option("--la", opts->la_codes, "DfE LA number, e.g. 805 (repeatable)");

@@ -16,6 +16,7 @@ void AddStore(CLI::App& app, int* exit_code) {
   auto verify = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
       "store", "Describe a store: its academic year, tables, marks and recent runs.");
+  cmd->footer("Example:\n  lantern store --store out/demo/store --verify");
   cmd->add_option("--store", *dir, "store folder")->required();
   cmd->add_flag("--verify", *verify, "recompute every checksum and check every marks file");
   cmd->callback([dir, verify, exit_code] {
