@@ -77,11 +77,14 @@ class ServerInboxTest : public lantern::testing::ScratchDirTest {
     return r && r->status == 200 ? json::parse(r->body) : json();
   }
   // Waits (up to a minute) for the inbox to say it has taken `folder`.
-  json WaitForFolder(const std::string& folder) {
+  // The health answer once the inbox has done with `folder` (and given it
+  // `status`, when one is asked for); null after a minute.
+  json WaitForFolder(const std::string& folder, const std::string& status = "") {
     for (int i = 0; i < 1200; ++i) {
       json h = Health();
       if (h.contains("inbox") && h["inbox"]["last"].is_object() &&
-          h["inbox"]["last"]["folder"] == folder && !h["inbox"]["taking_in"].get<bool>()) {
+          h["inbox"]["last"]["folder"] == folder && !h["inbox"]["taking_in"].get<bool>() &&
+          (status.empty() || h["inbox"]["last"]["status"] == status)) {
         return h;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -185,6 +188,30 @@ TEST_F(ServerInboxTest, ABadFolderIsSetAsideAndTheOldDayIsStillServed) {
   const json next = WaitForFolder("2019-06-06");
   ASSERT_FALSE(next.is_null()) << Health().dump();
   EXPECT_EQ(next["as_of"], "2019-06-05");
+}
+
+// Another process holding the store (here a reader's shared lock, as a
+// second server would hold it) keeps the day out: the folder waits in the
+// inbox, the old day is served, and the folder is taken at a look after
+// the store is let go.
+TEST_F(ServerInboxTest, AFolderWaitsWhileAnotherProcessHoldsTheStore) {
+  const json before = Health();
+  auto held = Store::Open(store_, Store::Mode::kRead);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  Drop("2019-06-05",
+       {{"attendance.csv", "upn,urn,date,am,pm\n" + TinyUpn(1) + ",900001,2019-06-05,/,\\\n"}});
+  const json waiting = WaitForFolder("2019-06-05", "waiting");
+  ASSERT_FALSE(waiting.is_null()) << Health().dump();
+  EXPECT_NE(waiting["inbox"]["last"]["detail"].get<std::string>().find("in use"), std::string::npos)
+      << waiting.dump();
+  EXPECT_EQ(waiting["generation"], before["generation"]);
+  EXPECT_TRUE(fs::is_directory(fs::path(inbox_) / "2019-06-05")) << "the folder stays";
+  EXPECT_FALSE(fs::exists(fs::path(inbox_) / "failed" / "2019-06-05"));
+  held->reset();
+  const json taken = WaitForFolder("2019-06-05", "taken");
+  ASSERT_FALSE(taken.is_null()) << Health().dump();
+  EXPECT_EQ(taken["as_of"], "2019-06-05");
+  EXPECT_TRUE(fs::is_directory(fs::path(inbox_) / "done" / "2019-06-05"));
 }
 
 }  // namespace
