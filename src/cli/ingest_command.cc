@@ -38,7 +38,8 @@ void AddIngest(CLI::App& app, int* exit_code) {
       "(*.xml, docs/ctf.md) as the rows they stand for, and commit the good rows to "
       "STORE. Bad rows are reported and kept aside in STORE/rejects/. Exit code 0: all rows "
       "accepted; 3: some rows rejected; 2: a file is missing or has the wrong header (nothing "
-      "written).");
+      "written); 4: the store is in use by another lantern process (nothing written: try again "
+      "later).");
   cmd->add_option("dir", opts->input_dir, "folder holding the input CSV files and CTFs")
       ->required();
   cmd->add_option("--store", opts->store_dir, "store folder (created if new)")->required();

@@ -25,7 +25,6 @@
 #include <unordered_map>
 
 #include "common/csv_reader.h"
-#include "common/csv_table.h"
 #include "common/file_util.h"
 #include "common/json_text.h"
 #include "flags/flags.h"
