@@ -23,7 +23,7 @@ enum class StatusCode {
   kNotFound,            // a store, file or record does not exist
   kIoError,             // the operating system refused a read or write
   kCorruption,          // a stored file failed its integrity check
-  kFailedPrecondition,  // e.g. the store is locked by another writer
+  kFailedPrecondition,  // e.g. a store written by a newer Lantern
   kInternal,
   kPermissionDenied,  // not logged in, or not entitled (the server)
   kUnavailable,       // held by another process for now (the store's lock): try again later
