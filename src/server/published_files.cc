@@ -11,6 +11,11 @@
 
 namespace lantern::server {
 
+int HeaderColumn(const std::vector<std::string>& header, std::string_view name) {
+  const auto it = std::find(header.begin(), header.end(), name);
+  return it == header.end() ? -1 : static_cast<int>(it - header.begin());
+}
+
 Status IndexPublishedFile(const std::string& path, const std::vector<FileIndex>& indexes,
                           const RowVisitor& each_row) {
   LANTERN_ASSIGN_OR_RETURN(std::unique_ptr<MappedFile> file, MappedFile::Open(path));
@@ -21,14 +26,10 @@ Status IndexPublishedFile(const std::string& path, const std::vector<FileIndex>&
     return Status::Corruption(fmt::format("{}: no readable header line", path));
   }
   const std::vector<std::string> header(rec.fields.begin(), rec.fields.end());
-  const auto column = [&](std::string_view name) {
-    const auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
-  };
-  const int level = column("geographic_level");
+  const int level = HeaderColumn(header, "geographic_level");
   std::vector<int> keys;
   for (const FileIndex& x : indexes) {
-    keys.push_back(column(x.key_column));
+    keys.push_back(HeaderColumn(header, x.key_column));
     if (keys.back() < 0) {
       return Status::Corruption(fmt::format("{} has no {} column", path, x.key_column));
     }

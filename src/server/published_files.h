@@ -28,6 +28,9 @@ struct FileIndex {
   std::string prefix = "";
 };
 
+// The place of the column `name` in a file's header, or -1.
+int HeaderColumn(const std::vector<std::string>& header, std::string_view name);
+
 // Sees each row of the file, after its header (the fields are valid during
 // the call only).
 using RowVisitor = std::function<void(const std::vector<std::string>& header,

@@ -322,14 +322,14 @@ Status IndexLocalOutcomes(const std::string& path, Published* p) {
   const RowVisitor names = [&](const std::vector<std::string>& header,
                                const std::vector<std::string_view>& row) {
     if (!found) {
-      const auto column = [&](std::string_view name) {
-        const auto it = std::find(header.begin(), header.end(), name);
-        return it == header.end() ? -1 : static_cast<int>(it - header.begin());
-      };
-      level = column("geographic_level"), period = column("time_period");
-      region = column("region_code"), region_name = column("region_name");
-      la = column("old_la_code"), la_name = column("la_name");
-      country = column("country_code"), country_name = column("country_name");
+      level = HeaderColumn(header, "geographic_level");
+      period = HeaderColumn(header, "time_period");
+      region = HeaderColumn(header, "region_code");
+      region_name = HeaderColumn(header, "region_name");
+      la = HeaderColumn(header, "old_la_code");
+      la_name = HeaderColumn(header, "la_name");
+      country = HeaderColumn(header, "country_code");
+      country_name = HeaderColumn(header, "country_name");
       found = true;
     }
     const auto cell = [&](int c) {
@@ -435,16 +435,12 @@ PupilLevelOutcomesOptions FrameworkOptions(const ServerOptions& options) {
 // missing education by home LA.
 Status ReadCmeCases(const std::string& dir, Published* p) {
   std::map<int, std::vector<json>> cases;
-  int home = -1;
   bool no_home = false;
   LANTERN_RETURN_IF_ERROR(IndexPublishedFile(
       dir + "/children_missing_education.csv", {},
       [&](const std::vector<std::string>& header, const std::vector<std::string_view>& row) {
-        if (home < 0) {
-          home = static_cast<int>(std::find(header.begin(), header.end(), "home_la_code") -
-                                  header.begin());
-        }
-        no_home = static_cast<size_t>(home) == header.size();
+        const int home = HeaderColumn(header, "home_la_code");
+        no_home = home < 0;
         if (no_home) return;
         const auto la = ParseInt(row[static_cast<size_t>(home)]);
         if (!la) return;
