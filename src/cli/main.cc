@@ -29,6 +29,12 @@ int ExitCodeFor(const Status& status) {
 
 int ReportFailure(const std::string& command, const Status& status) {
   std::fprintf(stderr, "lantern %s: %s\n", command.c_str(), status.ToString().c_str());
+  if (status.code() == StatusCode::kUnavailable) {
+    std::fprintf(stderr,
+                 "lantern %s: nothing was done; try again when the other process has finished "
+                 "(a server started with --inbox DIR takes a day's folder itself)\n",
+                 command.c_str());
+  }
   return ExitCodeFor(status);
 }
 
